@@ -1,0 +1,3 @@
+"""Mosty: connecting institutional and social networks around newcomers."""
+
+__version__ = "0.1.0"

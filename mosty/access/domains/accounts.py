@@ -1,0 +1,56 @@
+"""Who may see and manage users, memberships and the audit log."""
+
+import rules
+from django.db.models import Q, QuerySet
+
+from mosty.access.policy import POLICY
+from mosty.access.roles import is_admin, is_authenticated, is_member, orgs_where
+from mosty.accounts.models import Membership, Role, User
+
+
+@rules.predicate
+def is_self(user, other) -> bool:
+    return other is not None and user.pk == other.pk
+
+
+@rules.predicate
+def coordinates_one_of_their_orgs(user, other) -> bool:
+    if other is None:
+        return False
+    org_ids = orgs_where(user, Role.COORDINATOR)
+    return (
+        bool(org_ids)
+        and Membership.objects.filter(user=other, organisation_id__in=org_ids).exists()
+    )
+
+
+@rules.predicate
+def coordinates_membership_org(user, membership) -> bool:
+    return membership is not None and membership.organisation_id in orgs_where(
+        user, Role.COORDINATOR
+    )
+
+
+@rules.predicate
+def is_data_controller(user) -> bool:
+    return bool(user.is_superuser or user.has_perm("accounts.view_audit_log"))
+
+
+POLICY.add_rule("dashboard.view", is_authenticated)
+POLICY.add_rule("user.list", is_admin)
+POLICY.add_rule("user.create", is_admin)
+POLICY.add_rule("user.view", is_admin | is_self | coordinates_one_of_their_orgs)
+POLICY.add_rule("user.change", is_admin)
+POLICY.add_rule("membership.change", is_admin | coordinates_membership_org)
+POLICY.add_rule("membership.grant_admin", is_admin)
+POLICY.add_rule("api_token.manage", is_member)
+POLICY.add_rule("audit.view", is_admin & is_data_controller)
+
+
+def visible_users(user) -> QuerySet[User]:
+    if is_admin(user):
+        return User.objects.all()
+    org_ids = orgs_where(user, Role.COORDINATOR)
+    return User.objects.filter(
+        Q(pk=user.pk) | Q(memberships__organisation_id__in=org_ids)
+    ).distinct()

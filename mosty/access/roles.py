@@ -1,0 +1,63 @@
+"""Who holds which role where, read once per request and cached on the user object."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import rules
+
+from mosty.accounts.models import Membership, Role
+
+
+def role_map(user) -> dict[int, frozenset[str]]:
+    """organisation id -> roles the user holds there (active memberships only)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached = getattr(user, "_mosty_role_map", None)
+    if cached is None:
+        found: dict[int, set[str]] = defaultdict(set)
+        for org_id, role in Membership.objects.filter(
+            user=user, is_active=True, organisation__is_active=True
+        ).values_list("organisation_id", "role"):
+            found[org_id].add(role)
+        cached = {org_id: frozenset(roles) for org_id, roles in found.items()}
+        user._mosty_role_map = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    if hasattr(user, "_mosty_role_map"):
+        del user._mosty_role_map
+
+
+def roles_of(user) -> frozenset[str]:
+    return frozenset(r for roles in role_map(user).values() for r in roles)
+
+
+def orgs_where(user, *roles: str) -> list[int]:
+    wanted = set(roles)
+    return [org_id for org_id, held in role_map(user).items() if held & wanted]
+
+
+def has_role(user, *roles: str, organisation_id: int | None = None) -> bool:
+    if organisation_id is None:
+        return bool(roles_of(user) & set(roles))
+    return bool(role_map(user).get(organisation_id, frozenset()) & set(roles))
+
+
+@rules.predicate
+def is_authenticated(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    """Installation operator: a superuser or anyone holding the admin role somewhere."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or has_role(user, Role.ADMIN))
+
+
+@rules.predicate
+def is_member(user) -> bool:
+    return bool(role_map(user))

@@ -1,0 +1,74 @@
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from mosty.access.audit import audit
+from mosty.access.forms import AuditFilterForm
+from mosty.access.policy import require
+from mosty.access.selectors import audit_event_list
+from mosty.core.pagination import paginate, query_without_page
+
+CSV_COLUMNS = [
+    "created_at",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "fields",
+    "details",
+    "ip_address",
+    "request_id",
+]
+
+
+def _filters(request) -> tuple[AuditFilterForm, dict]:
+    form = AuditFilterForm(request.GET or None)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+@login_required
+def audit_log(request):
+    require(request.user, "audit.view")
+    form, filters = _filters(request)
+    page = paginate(
+        request, audit_event_list(fetched_by=request.user, filters=filters), per_page=50
+    )
+    return render(
+        request,
+        "access/audit_log.html",
+        {"page": page, "filters": form, "querystring": query_without_page(request)},
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def audit_export(request):
+    require(request.user, "audit.view")
+    form, filters = _filters(request)
+    events = audit_event_list(fetched_by=request.user, filters=filters)
+    audit(
+        request.user,
+        "mosty.access.audit.exported",
+        details={"filters": request.GET.urlencode()[:500]},
+    )
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(CSV_COLUMNS)
+        for event in events.values_list(*CSV_COLUMNS).iterator(chunk_size=2000):
+            yield writer.writerow(
+                [value.isoformat() if hasattr(value, "isoformat") else value for value in event]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="mosty-audit-{stamp}.csv"'
+    return response

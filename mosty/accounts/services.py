@@ -1,0 +1,123 @@
+"""Writes for users and memberships. Every write is audited by the model signals."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from mosty.access.audit import audit
+from mosty.access.policy import can, require
+from mosty.accounts.models import Membership, Role, User
+from mosty.organisations.models import Organisation
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "pl",
+    phone: str = "",
+    password: str | None = None,
+    by: User | None = None,
+) -> User:
+    if by is not None:
+        require(by, "user.create")
+    user = User(
+        email=User.objects.normalize_email(email).lower(),
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        phone=phone,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, by: User, **changes) -> User:
+    require(by, "user.change", user)
+    allowed = {"email", "first_name", "last_name", "language", "phone", "is_active"}
+    fields = [f for f in changes if f in allowed]
+    for field in fields:
+        setattr(user, field, changes[field])
+    user.email = user.email.lower()
+    user.full_clean()
+    user.save(update_fields=fields)
+    return user
+
+
+def _check_role_grant(by: User, role: str) -> None:
+    if role == Role.ADMIN and not can(by, "membership.grant_admin"):
+        raise PermissionDenied("membership.grant_admin")
+
+
+@transaction.atomic
+def membership_add(
+    *, user: User, organisation: Organisation, role: str, by: User | None
+) -> Membership:
+    if by is not None:
+        require(by, "organisation.manage_members", organisation)
+        _check_role_grant(by, role)
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role, defaults={"is_active": True}
+    )
+    if not created:
+        if membership.is_active:
+            raise ValidationError(
+                {"role": _("This person already has this role in this organisation.")}
+            )
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    organisation: Organisation,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    language: str,
+    by: User,
+) -> Membership:
+    """Add a person to an organisation, creating their account if it does not exist yet."""
+    require(by, "organisation.manage_members", organisation)
+    _check_role_grant(by, role)
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        user = user_create(
+            email=email, first_name=first_name, last_name=last_name, language=language
+        )
+    return membership_add(user=user, organisation=organisation, role=role, by=by)
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, by: User) -> Membership:
+    require(by, "membership.change", membership)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def api_token_regenerate(*, user: User) -> Token:
+    require(user, "api_token.manage")
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    audit(user, "mosty.accounts.api_token.regenerated", user)
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User) -> None:
+    require(user, "api_token.manage")
+    Token.objects.filter(user=user).delete()

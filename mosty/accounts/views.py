@@ -1,0 +1,114 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from mosty.access.audit import audit_read
+from mosty.access.domains.organisations import visible_organisations
+from mosty.access.policy import can, require
+from mosty.accounts import selectors, services
+from mosty.accounts.forms import MembershipAddForm, UserFilterForm, UserForm
+from mosty.core.pagination import paginate, query_without_page
+
+USER_FIELDS = ["email", "first_name", "last_name", "language", "phone", "is_active"]
+
+
+@login_required
+def user_list(request):
+    require(request.user, "user.list")
+    filters = UserFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    page = paginate(request, selectors.user_list(fetched_by=request.user, filters=cleaned))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "filters": filters, "querystring": query_without_page(request)},
+    )
+
+
+@login_required
+def user_create(request):
+    require(request.user, "user.create")
+    form = UserForm(
+        request.POST or None, initial={"language": request.LANGUAGE_CODE, "is_active": True}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
+        try:
+            user = services.user_create(by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("User created. Add a membership so they can work in an organisation.")
+            )
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@login_required
+def user_detail(request, pk: int):
+    person = selectors.user_get(fetched_by=request.user, pk=pk)
+    require(request.user, "user.view", person)
+    audit_read(request.user, person, fields=USER_FIELDS)
+    form = None
+    if can(request.user, "user.change", person):
+        form = MembershipAddForm(organisations=visible_organisations(request.user).order_by("name"))
+    return render(request, "accounts/user_detail.html", {"person": person, "membership_form": form})
+
+
+@login_required
+def user_edit(request, pk: int):
+    person = selectors.user_get(fetched_by=request.user, pk=pk)
+    require(request.user, "user.change", person)
+    form = UserForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.user_update(
+                user=selectors.user_get(fetched_by=request.user, pk=pk), by=request.user, **changes
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("accounts:user_detail", pk=pk)
+    return render(request, "accounts/user_form.html", {"form": form, "person": person})
+
+
+@login_required
+def user_membership_add(request, pk: int):
+    person = selectors.user_get(fetched_by=request.user, pk=pk)
+    require(request.user, "user.change", person)
+    form = MembershipAddForm(
+        request.POST or None, organisations=visible_organisations(request.user).order_by("name")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(user=person, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Membership added."))
+            return redirect("accounts:user_detail", pk=pk)
+    return render(request, "accounts/membership_form.html", {"form": form, "person": person})
+
+
+@login_required
+def api_token(request):
+    require(request.user, "api_token.manage")
+    token = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.api_token_revoke(user=request.user)
+            messages.success(request, _("Your API token was revoked."))
+            return redirect("accounts:api_token")
+        token = services.api_token_regenerate(user=request.user)
+        messages.success(
+            request, _("A new API token was created. Copy it now: it is shown only once.")
+        )
+    has_token = token is not None or Token.objects.filter(user=request.user).exists()
+    return render(request, "accounts/api_token.html", {"token": token, "has_token": has_token})

@@ -1,0 +1,33 @@
+"""Shared API pieces: JSON errors with 4xx codes, denials audited."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from mosty.access.middleware import audit_denial
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail=detail)
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if (
+        isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied)
+        and request is not None
+    ):
+        audit_denial(request, str(getattr(exc, "detail", exc)))
+    if response is None:
+        return None
+    if isinstance(response.data, list):
+        response.data = {"non_field_errors": response.data}
+    return response
+
+
+def validation_error(detail) -> Response:
+    return Response(detail, status=status.HTTP_400_BAD_REQUEST)

@@ -1,0 +1,81 @@
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from mosty.access.policy import require
+from mosty.access.roles import role_map
+from mosty.accounts.models import Membership
+
+
+def home(request):
+    return render(request, "core/home.html")
+
+
+@login_required
+def dashboard(request):
+    require(request.user, "dashboard.view")
+    memberships = (
+        Membership.objects.filter(
+            user=request.user, is_active=True, organisation_id__in=list(role_map(request.user))
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )
+    return render(request, "core/dashboard.html", {"memberships": memberships})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _error(request, status: int, template: str, exception=None):
+    if request.path.startswith("/api/"):
+        from django.utils.translation import gettext as _
+
+        messages = {
+            400: _("Bad request."),
+            403: _("You do not have permission to do this."),
+            404: _("Not found."),
+            500: _("Server error. The problem has been logged."),
+        }
+        return JsonResponse({"detail": messages[status]}, status=status)
+    return render(request, template, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "400.html", exception)
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, "403.html", exception)
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, "404.html", exception)
+
+
+def server_error(request):
+    """No context processors here: the database may be what failed."""
+    if request.path.startswith("/api/"):
+        return _error(request, 500, "500.html")
+    from django.http import HttpResponseServerError
+    from django.template import loader
+    from django.utils import translation
+
+    from mosty.core.i18n import text_direction
+
+    html = loader.get_template("500.html").render(
+        {"LANGUAGE_CODE": translation.get_language(), "text_direction": text_direction()}
+    )
+    return HttpResponseServerError(html)

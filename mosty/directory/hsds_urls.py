@@ -1,0 +1,3 @@
+"""Open Referral HSDS read API, included under /hsds/."""
+
+urlpatterns: list = []

@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mosty.accounts.models import Role
+from mosty.core.forms import LanguagesField
+from mosty.core.models import District
+from mosty.organisations.models import Organisation
+
+
+class OrganisationForm(forms.ModelForm):
+    languages = LanguagesField(label=_("Languages spoken"))
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "district",
+            "languages",
+            "email",
+            "phone",
+            "website",
+            "address",
+            "description",
+            "is_active",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, can_deactivate: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.order_by("name")
+        if not can_deactivate:
+            del self.fields["is_active"]
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    language = forms.ChoiceField(label=_("Preferred language"))
+
+    def __init__(self, *args, can_grant_admin: bool, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+        if not can_grant_admin:
+            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.ADMIN]
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from mosty.organisations.models import OrganisationKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *OrganisationKind.choices]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )

@@ -1,0 +1,123 @@
+"""Organisations (3,000 at large scale) and the demo logins, one per role."""
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.text import slugify
+
+from mosty.accounts.models import Membership, Role, User
+from mosty.core.models import District
+from mosty.core.seeding import DEMO_PASSWORD, batched, seeder
+from mosty.organisations.models import Organisation, OrganisationKind
+
+# The demo logins: (e-mail, first name, last name, language, organisation slug, role).
+DEMO_USERS = [
+    ("admin@demo.mosty.local", "Anna", "Administratorka", "pl", "urzad-miasta-demo", Role.ADMIN),
+    ("coordinator@demo.mosty.local", "Katarzyna", "Nowak", "pl", "fundacja-most", Role.COORDINATOR),
+    ("caseworker@demo.mosty.local", "Olena", "Kovalenko", "uk", "fundacja-most", Role.CASEWORKER),
+    ("mentor@demo.mosty.local", "Piotr", "Wiśniewski", "pl", "fundacja-most", Role.MENTOR),
+    ("assistant@demo.mosty.local", "Mariam", "Haddad", "ar", "centrum-wsparcia", Role.ASSISTANT),
+    ("staff@demo.mosty.local", "Joanna", "Zielińska", "pl", "sp-100-demo", Role.INSTITUTION_STAFF),
+    (
+        "participant@demo.mosty.local",
+        "Dmytro",
+        "Shevchenko",
+        "uk",
+        "fundacja-most",
+        Role.PARTICIPANT,
+    ),
+    (
+        "coordinator2@demo.mosty.local",
+        "Tomasz",
+        "Lewandowski",
+        "pl",
+        "centrum-wsparcia",
+        Role.COORDINATOR,
+    ),
+]
+
+
+@transaction.atomic
+def demo_users_create() -> list[User]:
+    from django.contrib.auth.models import Permission
+
+    users = []
+    orgs = {o.slug: o for o in Organisation.objects.filter(slug__in={u[4] for u in DEMO_USERS})}
+    audit_perm = Permission.objects.get(
+        codename="view_audit_log", content_type__app_label="accounts"
+    )
+    for email, first, last, language, org_slug, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first, "last_name": last, "language": language}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if org_slug in orgs:
+            Membership.objects.get_or_create(user=user, organisation=orgs[org_slug], role=role)
+        if role == Role.ADMIN:
+            user.user_permissions.add(audit_perm)
+        users.append(user)
+    return users
+
+
+@seeder("organisations", order=10)
+def seed_organisations(ctx) -> str:
+    demo_users_create()
+    total = ctx.size(demo=12, large=3000)
+    existing = Organisation.objects.filter(slug__startswith="seed-").count()
+    districts = list(District.objects.values_list("pk", flat=True))
+    kinds = list(OrganisationKind.values)
+    fake = ctx.faker("pl")
+    password = make_password(DEMO_PASSWORD)
+    created = 0
+    for batch in batched(range(existing, total), 500):
+        orgs = []
+        for i in batch:
+            name = f"{fake.company()} ({i + 1})"
+            orgs.append(
+                Organisation(
+                    name=name,
+                    slug=f"seed-{i + 1}-{slugify(name)[:60]}",
+                    kind=ctx.rng.choice(kinds),
+                    district_id=ctx.rng.choice(districts) if districts else None,
+                    languages=ctx.rng.sample(
+                        ["pl", "en", "uk", "ru", "ar", "fa", "fr"], k=ctx.rng.randint(1, 3)
+                    ),
+                    email=f"contact{i + 1}@org.example",
+                    phone=fake.phone_number()[:40],
+                )
+            )
+        Organisation.objects.bulk_create(orgs)
+        # Each seeded organisation gets a coordinator and a caseworker.
+        saved = Organisation.objects.filter(slug__in=[o.slug for o in orgs])
+        users, memberships = [], []
+        for org in saved:
+            for role in (Role.COORDINATOR, Role.CASEWORKER):
+                language = ctx.rng.choice(["pl", "pl", "uk", "ru", "en"])
+                person = ctx.faker(language)
+                users.append(
+                    User(
+                        email=f"{role}.{org.pk}@seed.mosty.local",
+                        first_name=person.first_name(),
+                        last_name=person.last_name(),
+                        language=language,
+                        password=password,
+                    )
+                )
+        User.objects.bulk_create(users, ignore_conflicts=True)
+        by_email = dict(
+            User.objects.filter(email__in=[u.email for u in users]).values_list("email", "pk")
+        )
+        for org in saved:
+            for role in (Role.COORDINATOR, Role.CASEWORKER):
+                memberships.append(
+                    Membership(
+                        user_id=by_email[f"{role}.{org.pk}@seed.mosty.local"],
+                        organisation=org,
+                        role=role,
+                    )
+                )
+        Membership.objects.bulk_create(memberships, ignore_conflicts=True)
+        created += len(orgs)
+        ctx.progress("organisations", existing + created, total)
+    return f"{Organisation.objects.count():,} organisations, {User.objects.count():,} users"

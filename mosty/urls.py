@@ -1,0 +1,32 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from mosty.core import views as core_views
+
+handler400 = "mosty.core.views.bad_request"
+handler403 = "mosty.core.views.permission_denied"
+handler404 = "mosty.core.views.page_not_found"
+handler500 = "mosty.core.views.server_error"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include(("mosty.api.urls", "api"))),
+    path("hsds/", include(("mosty.directory.hsds_urls", "hsds"))),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("mosty.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("manage/organisations/", include("mosty.organisations.urls")),
+    path("manage/", include("mosty.accounts.urls")),
+    path("audit/", include("mosty.access.urls")),
+    path("participants/", include("mosty.people.urls")),
+    path("cases/", include("mosty.cases.urls")),
+    path("mentoring/", include("mosty.mentoring.urls")),
+    path("networks/", include("mosty.organisations.network_urls")),
+    path("directory/", include("mosty.directory.urls")),
+    path("events/", include("mosty.events.urls")),
+    path("knowledge/", include("mosty.knowledge.urls")),
+    prefix_default_language=True,
+)

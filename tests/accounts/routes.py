@@ -1,0 +1,23 @@
+from tests.access_matrix import Route
+
+ANY = frozenset({"*"})
+
+
+def _member_of_a(world):
+    return {"pk": world.user("mentor", "a").pk}
+
+
+ROUTES = [
+    Route("accounts:user_list", allowed=frozenset({"admin"})),
+    Route("accounts:user_create", allowed=frozenset({"admin"})),
+    # A coordinator may view people of their own organisation; the user viewed is org A's mentor.
+    Route(
+        "accounts:user_detail",
+        allowed=frozenset({"admin", "coordinator", "mentor"}),
+        kwargs=_member_of_a,
+        note="mentor = the person themself",
+    ),
+    Route("accounts:user_edit", allowed=frozenset({"admin"}), kwargs=_member_of_a),
+    Route("accounts:user_membership_add", allowed=frozenset({"admin"}), kwargs=_member_of_a),
+    Route("accounts:api_token", allowed=ANY),
+]

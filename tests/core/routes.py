@@ -1,0 +1,58 @@
+from tests.access_matrix import Route
+
+ANY = frozenset({"*"})
+
+ROUTES = [
+    Route("healthz", public=True),
+    Route(
+        "set_language",
+        public=True,
+        method="post",
+        data=lambda w: {"language": "en", "next": "/pl/"},
+        ok=(302,),
+    ),
+    Route("core:home", public=True),
+    Route("core:dashboard", allowed=ANY),
+    Route("api:schema", public=True, api=True),
+    Route("api:docs", public=True, api=True),
+    # django-allauth: public entrance pages and logged-in account pages.
+    Route("account_login", public=True, logged_in_ok=(302,)),
+    Route("account_logout", public=True, ok=(200, 302)),
+    Route("account_inactive", public=True),
+    Route(
+        "account_signup",
+        public=True,
+        logged_in_ok=(302,),
+        note="sign-up is closed: the page says so",
+    ),
+    Route("account_reauthenticate", allowed=ANY),
+    Route("account_email", allowed=ANY),
+    Route("account_email_verification_sent", public=True),
+    Route("account_change_password", allowed=ANY),
+    Route(
+        "account_set_password",
+        allowed=ANY,
+        ok=(302,),
+        note="users with a password are sent to 'change'",
+    ),
+    Route("account_reset_password", public=True),
+    Route("account_confirm_login_code", public=True, ok=(302,), note="login by code is off"),
+    Route(
+        "account_confirm_email", public=True, kwargs=lambda w: {"key": "nonsense"}, ok=(200, 404)
+    ),
+    Route("account_reset_password_from_key_done", public=True),
+    Route(
+        "account_reset_password_from_key",
+        public=True,
+        kwargs=lambda w: {"uidb36": "1", "key": "bad-key"},
+    ),
+    Route("account_reset_password_done", public=True),
+    Route("mfa_index", allowed=ANY),
+    Route("mfa_authenticate", public=True, ok=(302,), note="only during a login with MFA"),
+    Route("mfa_reauthenticate", allowed=ANY, ok=(200, 302)),
+    Route("mfa_activate_totp", allowed=ANY, ok=(200, 302)),
+    Route("mfa_deactivate_totp", allowed=ANY, ok=(302, 404)),
+    Route("mfa_view_recovery_codes", allowed=ANY, ok=(200, 302, 404)),
+    Route("mfa_generate_recovery_codes", allowed=ANY, ok=(200, 302, 404)),
+    Route("mfa_download_recovery_codes", allowed=ANY, ok=(200, 302, 404)),
+]

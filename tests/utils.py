@@ -1,0 +1,20 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(client, url: str, method: str = "get", **kwargs) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = getattr(client, method)(url, **kwargs)
+    assert response.status_code < 400, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def assert_constant_queries(client, url: str, grow, *, times: int = 10) -> int:
+    """The page issues the same number of queries after `grow()` added `times` more rows."""
+    client.get(url)  # warm caches that are per-process, not per-data
+    before = count_queries(client, url)
+    for _ in range(times):
+        grow()
+    after = count_queries(client, url)
+    assert after == before, f"{url}: {before} queries before, {after} after adding {times} rows"
+    return after
