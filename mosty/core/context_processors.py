@@ -1,5 +1,6 @@
 from mosty.core.i18n import enabled_languages, text_direction
 from mosty.core.models import City
+from mosty.core.navigation import nav_for
 
 
 def mosty(request):
@@ -11,4 +12,5 @@ def mosty(request):
         "mosty_city": city,
         "mosty_languages": enabled_languages(city),
         "text_direction": text_direction(),
+        "mosty_nav": lambda: nav_for(request.user),
     }

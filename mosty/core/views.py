@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from mosty.access.policy import require
 from mosty.access.roles import role_map
 from mosty.accounts.models import Membership
+from mosty.core.navigation import panels_for
 
 
 def home(request):
@@ -24,7 +25,9 @@ def dashboard(request):
         .select_related("organisation")
         .order_by("organisation__name", "role")
     )
-    return render(request, "core/dashboard.html", {"memberships": memberships})
+    return render(
+        request, "core/dashboard.html", {"memberships": memberships, "panels": panels_for(request)}
+    )
 
 
 @never_cache

@@ -1,0 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.navigation import nav_item
+
+nav_item(_("Organisations"), "organisations:list", rule="organisation.list", order=80)
