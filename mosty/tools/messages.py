@@ -1,0 +1,106 @@
+"""Extract and check gettext catalogues.
+
+Catalogues: the project's in `locale/` (everything under `mosty/` except apps with their own
+`locale/` folder) and one per such app in `mosty/<app>/locale/`.
+
+    python -m mosty.tools.messages extract   # update every .po from the source
+    python -m mosty.tools.messages check     # fail on missing, stale, untranslated or fuzzy entries
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ["pl", "en", "uk", "ru", "ar", "fa", "fr"]
+
+
+def app_catalogue_dirs(root: Path = ROOT) -> list[Path]:
+    return sorted(p.parent for p in (root / "mosty").glob("*/locale") if p.is_dir())
+
+
+def _makemessages(cwd: Path, ignore: list[str]) -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mosty.settings", "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "django", "makemessages", "--no-obsolete", "--no-location",
+           *[f"-l{code}" for code in LANGUAGES], *[f"--ignore={pattern}" for pattern in ignore]]
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def extract(root: Path = ROOT) -> None:
+    app_dirs = app_catalogue_dirs(root)
+    (root / "locale").mkdir(exist_ok=True)
+    # Run from the repository root so makemessages writes to its locale/ folder.
+    _makemessages(root, ["var/*", ".venv/*", "tests/*", "benchmarks/*", "mosty/static/*", "*/static/*",
+                         *[f"mosty/{d.name}/*" for d in app_dirs]])
+    for app_dir in app_dirs:
+        _makemessages(app_dir, ["static/*"])
+
+
+def _msgids(po: polib.POFile) -> set[tuple[str, str]]:
+    return {(e.msgctxt or "", e.msgid) for e in po if not e.obsolete}
+
+
+def check() -> list[str]:
+    """Problems found; empty when every catalogue is complete and in sync with the source."""
+    if shutil.which("xgettext") is None:
+        raise RuntimeError("xgettext is not installed (apt-get install gettext)")
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "repo"
+        shutil.copytree(ROOT / "mosty", copy / "mosty", ignore=shutil.ignore_patterns("*.mo", "__pycache__", "static"))
+        (copy / "locale").mkdir()
+        for po_file in copy.rglob("*.po"):
+            po_file.unlink()
+        extract(copy)
+        pairs = [(copy / "locale", ROOT / "locale")] + [
+            (copy / "mosty" / d.name / "locale", d / "locale") for d in app_catalogue_dirs()
+        ]
+        for fresh_dir, kept_dir in pairs:
+            for code in LANGUAGES:
+                rel = Path(code) / "LC_MESSAGES" / "django.po"
+                kept_path = kept_dir / rel
+                fresh_path = fresh_dir / rel
+                if not fresh_path.exists():
+                    continue
+                name = kept_path.relative_to(ROOT)
+                if not kept_path.exists():
+                    problems.append(f"{name}: missing catalogue")
+                    continue
+                kept, fresh = polib.pofile(str(kept_path)), polib.pofile(str(fresh_path))
+                if kept.metadata_is_fuzzy:
+                    problems.append(f"{name}: the header is marked fuzzy (remove '#, fuzzy' at the top)")
+                for ctx, msgid in sorted(_msgids(fresh) - _msgids(kept)):
+                    problems.append(f"{name}: no entry for {msgid[:70]!r}")
+                for ctx, msgid in sorted(_msgids(kept) - _msgids(fresh)):
+                    problems.append(f"{name}: stale entry {msgid[:70]!r} (no longer in the source)")
+                for entry in kept:
+                    if entry.obsolete:
+                        continue
+                    if "fuzzy" in entry.flags:
+                        problems.append(f"{name}: fuzzy {entry.msgid[:70]!r}")
+                    elif not entry.translated():
+                        problems.append(f"{name}: untranslated {entry.msgid[:70]!r}")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["extract"]:
+        extract()
+        return 0
+    if argv[:1] == ["check"]:
+        problems = check()
+        print("\n".join(problems) or "all catalogues complete")
+        return 1 if problems else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
