@@ -3,7 +3,7 @@
 Catalogues: the project's in `locale/` (everything under `mosty/` except apps with their own
 `locale/` folder) and one per such app in `mosty/<app>/locale/`.
 
-    python -m mosty.tools.messages extract   # update every .po from the source
+    python -m mosty.tools.messages extract [project|APP]  # update .po files from the source
     python -m mosty.tools.messages check     # fail on missing, stale, untranslated or fuzzy entries
 """
 
@@ -33,14 +33,17 @@ def _makemessages(cwd: Path, ignore: list[str]) -> None:
     subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
 
 
-def extract(root: Path = ROOT) -> None:
+def extract(root: Path = ROOT, *, only: str | None = None) -> None:
+    """Update catalogues; `only` = "project" or an app name limits it to one catalogue."""
     app_dirs = app_catalogue_dirs(root)
     (root / "locale").mkdir(exist_ok=True)
-    # Run from the repository root so makemessages writes to its locale/ folder.
-    _makemessages(root, ["var/*", ".venv/*", "tests/*", "benchmarks/*", "mosty/static/*", "*/static/*",
-                         *[f"mosty/{d.name}/*" for d in app_dirs]])
+    if only in (None, "project"):
+        # Run from the repository root so makemessages writes to its locale/ folder.
+        _makemessages(root, ["var/*", ".venv/*", "tests/*", "benchmarks/*", "mosty/static/*", "*/static/*",
+                             *[f"mosty/{d.name}/*" for d in app_dirs]])
     for app_dir in app_dirs:
-        _makemessages(app_dir, ["static/*"])
+        if only in (None, app_dir.name):
+            _makemessages(app_dir, ["static/*"])
 
 
 def _msgids(po: polib.POFile) -> set[tuple[str, str]]:
@@ -92,7 +95,7 @@ def check() -> list[str]:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["extract"]:
-        extract()
+        extract(only=argv[1] if len(argv) > 1 else None)
         return 0
     if argv[:1] == ["check"]:
         problems = check()
