@@ -1,0 +1,1 @@
+"""Speed targets: `mosty bench [NAME]` runs the modules here and prints ratios."""
