@@ -1,0 +1,84 @@
+from mosty.access.models import AuditEvent
+from mosty.accounts.models import Membership, User
+from tests.factories import MembershipFactory, UserFactory
+from tests.utils import assert_constant_queries
+
+
+def test_admin_creates_user_and_adds_membership(world, login):
+    client = login("admin")
+    response = client.post(
+        "/en/manage/users/new/",
+        {
+            "email": "Nowa@Example.org",
+            "first_name": "Nowa",
+            "last_name": "Osoba",
+            "language": "fa",
+            "phone": "",
+            "is_active": "on",
+        },
+    )
+    user = User.objects.get(email="nowa@example.org")
+    assert response.status_code == 302
+    response = client.post(
+        f"/en/manage/users/{user.pk}/memberships/new/",
+        {"organisation": world.org_b.pk, "role": "assistant"},
+    )
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=user, organisation=world.org_b, role="assistant").exists()
+
+
+def test_duplicate_email_is_a_field_error(world, login):
+    client = login("admin")
+    response = client.post(
+        "/en/manage/users/new/", {"email": world.user("mentor").email.upper(), "language": "pl"}
+    )
+    assert response.status_code == 200
+    assert 'id="id_email_errors"' in response.content.decode()
+
+
+def test_user_detail_read_is_audited(world, login):
+    client = login("coordinator")
+    mentor = world.user("mentor")
+    assert client.get(f"/en/manage/users/{mentor.pk}/").status_code == 200
+    event = AuditEvent.objects.get(action="mosty.accounts.user.viewed", object_id=str(mentor.pk))
+    assert event.actor == world.user("coordinator")
+    assert "email" in event.fields
+
+
+def test_coordinator_cannot_see_people_of_other_organisations(world, login):
+    client = login("coordinator")
+    assert client.get(f"/en/manage/users/{world.user('mentor', 'b').pk}/").status_code == 404
+
+
+def test_admin_edits_user_and_change_is_audited_with_field_names_only(world, login):
+    client = login("admin")
+    mentor = world.user("mentor")
+    response = client.post(
+        f"/en/manage/users/{mentor.pk}/edit/",
+        {
+            "email": mentor.email,
+            "first_name": "Zmieniona",
+            "last_name": mentor.last_name,
+            "language": "pl",
+            "phone": "+48 600 000 000",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(action="mosty.accounts.user.updated").latest("id")
+    assert set(event.fields) == {"first_name", "phone"}
+    assert "Zmieniona" not in str(event.details)
+
+
+def test_user_list_constant_queries(world, login):
+    client = login("admin")
+    assert_constant_queries(
+        client,
+        "/en/manage/users/",
+        lambda: MembershipFactory(user=UserFactory(), organisation=world.org_a),
+    )
+    assert_constant_queries(
+        client,
+        f"/en/manage/users/{world.user('mentor').pk}/",
+        lambda: MembershipFactory(user=world.user("mentor")),
+    )

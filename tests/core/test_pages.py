@@ -1,0 +1,88 @@
+import pytest
+from django.db import DatabaseError
+
+from tests.utils import assert_constant_queries
+
+
+def test_root_redirects_to_polish_by_default(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/pl/"
+
+
+def test_language_choice_persists(client, db):
+    response = client.post("/i18n/setlang/", {"language": "uk", "next": "/pl/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/uk/"
+    assert client.get("/")["Location"] == "/uk/"
+
+
+@pytest.mark.parametrize(
+    ("lang", "direction"),
+    [
+        ("pl", "ltr"),
+        ("en", "ltr"),
+        ("uk", "ltr"),
+        ("ru", "ltr"),
+        ("ar", "rtl"),
+        ("fa", "rtl"),
+        ("fr", "ltr"),
+    ],
+)
+def test_home_in_every_language_with_direction(client, world, lang, direction):
+    html = client.get(f"/{lang}/").content.decode()
+    assert f'<html lang="{lang}" dir="{direction}">' in html
+    assert ("bootstrap.rtl.min.css" in html) == (direction == "rtl")
+
+
+def test_pages_reference_no_other_host(client, world, login):
+    for url in ["/pl/", "/ar/accounts/login/", "/api/docs/"]:
+        html = client.get(url).content.decode()
+        assert "http://" not in html.replace("http://www.w3.org", "")
+        assert "https://" not in html
+    client = login("admin")
+    html = client.get("/en/manage/organisations/").content.decode()
+    assert "https://" not in html
+
+
+def test_healthz(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_healthz_reports_unreachable_database(client, db, monkeypatch):
+    class Unreachable:
+        def cursor(self):
+            raise DatabaseError("could not connect to server")
+
+    monkeypatch.setattr("mosty.core.views.connection", Unreachable())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_404_is_translated(client, db):
+    response = client.get("/uk/no-such-page/")
+    assert response.status_code == 404
+    assert '<html lang="uk"' in response.content.decode()
+
+
+def test_api_404_and_403_are_json(client, world, login):
+    assert client.get("/api/no-such-thing/").json()["detail"]
+    login("mentor")
+    response = client.get(f"/api/organisations/{world.org_b.pk}/")
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+def test_dashboard_lists_roles_with_constant_queries(world, login):
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    client = login("coordinator")
+    user = client.get("/en/dashboard/").wsgi_request.user
+    assert_constant_queries(
+        client,
+        "/en/dashboard/",
+        lambda: MembershipFactory(user=user, organisation=OrganisationFactory(), role="caseworker"),
+    )
