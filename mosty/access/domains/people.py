@@ -1,0 +1,163 @@
+"""Who may see and work on participants (DESIGN.md § 3, issue 4).
+
+- A participant record belongs to its owner organisation (the one that registered them).
+- A coordinator sees every participant of their organisation, including the sensitive fields.
+- A caseworker sees the participants they registered themselves and those of the cases whose
+  team they are on. The case-team part comes from the cases domain: it exposes
+  `participant_ids_on_my_teams(user)` in `mosty/access/domains/cases.py`; while that does not
+  exist a caseworker sees every participant their organisation registered.
+  Cases engineer: to change the caseworker scope, change `participant_ids_on_my_teams`, or
+  replace `caseworker_participants_q` with `set_caseworker_scope(fn)` (fn(user) -> Q over
+  Participant). Other domains filter on participants with `participants_q(user)`.
+- The installation admin sees no participant (no case content by default), nor do mentors or
+  institution staff (they get what other apps share with them, e.g. a mentor's match).
+- Sensitive fields (legal status) need `participant.view_sensitive`: a coordinator of the owner
+  organisation, or a user holding the `people.view_sensitive` permission who may view the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import rules
+from django.db.models import Q, QuerySet
+
+from mosty.access.policy import POLICY
+from mosty.access.roles import orgs_where
+from mosty.accounts.models import Role
+
+PEOPLE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
+
+
+def _team_participant_ids(user):
+    try:
+        from mosty.access.domains.cases import participant_ids_on_my_teams
+    except ImportError:
+        return None
+    return participant_ids_on_my_teams(user)
+
+
+def caseworker_participants_q(user) -> Q:
+    """Participants a caseworker may see in the organisations where they are a caseworker."""
+    casework = orgs_where(user, Role.CASEWORKER)
+    if not casework:
+        return Q(pk__in=[])
+    team = _team_participant_ids(user)
+    if team is None:
+        return Q(owner_id__in=casework)
+    return Q(owner_id__in=casework, created_by_id=user.pk) | Q(pk__in=team)
+
+
+_caseworker_scope: Callable[[object], Q] = caseworker_participants_q
+
+
+def set_caseworker_scope(fn: Callable[[object], Q]) -> None:
+    global _caseworker_scope
+    _caseworker_scope = fn
+
+
+def participants_q(user, prefix: str = "") -> Q | None:
+    """Filter on Participant (or on a model reaching it through `prefix`, e.g. "participant__")
+    for what `user` may see; None when nothing."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    coordinated = orgs_where(user, Role.COORDINATOR)
+    casework = orgs_where(user, Role.CASEWORKER)
+    if not coordinated and not casework:
+        return None
+    q = Q(owner_id__in=coordinated) if coordinated else Q(pk__in=[])
+    if casework:
+        q |= _caseworker_scope(user)
+    if prefix:
+        return Q(**{f"{prefix}pk__in": _participant_model().objects.filter(q).values("pk")})
+    return q
+
+
+def _participant_model():
+    from mosty.people.models import Participant
+
+    return Participant
+
+
+def visible_participants(user) -> QuerySet:
+    """The participants `user` may open. Views and API always start here."""
+    Participant = _participant_model()
+    q = participants_q(user)
+    return Participant.objects.filter(q) if q is not None else Participant.objects.none()
+
+
+def visible_consents(user) -> QuerySet:
+    from mosty.people.models import Consent
+
+    return Consent.objects.filter(participant__in=visible_participants(user).values("pk"))
+
+
+# --- predicates ---------------------------------------------------------------------------
+
+
+@rules.predicate
+def works_with_people(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and orgs_where(user, *PEOPLE_ROLES))
+
+
+@rules.predicate
+def coordinates_somewhere(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and orgs_where(user, Role.COORDINATOR))
+
+
+@rules.predicate
+def may_see_participant(user, participant) -> bool:
+    if participant is None or participant.pk is None:
+        return False
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if participant.owner_id in orgs_where(user, Role.COORDINATOR):
+        return True
+    if not orgs_where(user, Role.CASEWORKER):
+        return False
+    cache = getattr(user, "_mosty_participant_cache", None)
+    if cache is None:
+        cache = user._mosty_participant_cache = {}
+    if participant.pk not in cache:
+        cache[participant.pk] = visible_participants(user).filter(pk=participant.pk).exists()
+    return cache[participant.pk]
+
+
+@rules.predicate
+def coordinates_owner(user, participant) -> bool:
+    return participant is not None and participant.owner_id in orgs_where(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def has_sensitive_permission(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm("people.view_sensitive"))
+
+
+@rules.predicate
+def participant_is_not_anonymised(user, participant) -> bool:
+    return participant is not None and participant.anonymised_at is None
+
+
+@rules.predicate
+def consent_participant_visible(user, consent) -> bool:
+    return consent is not None and may_see_participant(user, consent.participant)
+
+
+@rules.predicate
+def consent_is_active(user, consent) -> bool:
+    return consent is not None and consent.withdrawn_at is None
+
+
+POLICY.add_rule("participant.list", works_with_people)
+POLICY.add_rule("participant.create", works_with_people)
+POLICY.add_rule("participant.import", coordinates_somewhere)
+POLICY.add_rule("participant.view", may_see_participant)
+POLICY.add_rule("participant.change", may_see_participant & participant_is_not_anonymised)
+POLICY.add_rule(
+    "participant.view_sensitive",
+    coordinates_owner | (may_see_participant & has_sensitive_permission),
+)
+POLICY.add_rule("participant.export", coordinates_owner)
+POLICY.add_rule("participant.erase", coordinates_owner & participant_is_not_anonymised)
+POLICY.add_rule("participant.consent.record", may_see_participant & participant_is_not_anonymised)
+POLICY.add_rule("consent.withdraw", consent_participant_visible & consent_is_active)

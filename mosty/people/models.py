@@ -1,0 +1,374 @@
+"""Participants (people with refugee and migration experience), their households and consents.
+
+Names and contacts are personal data; `legal_status` is *sensitive* (DESIGN § 3): it is shown
+only to users who pass `participant.view_sensitive`. The audit log names a participant only by
+their pseudonymous code (`audit_label`).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mosty.people.search import build_search_key
+
+# Unambiguous characters for pseudonymous codes (no 0/O, 1/I/L, U/V confusion).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+
+
+def _check_char(body: str) -> str:
+    total = sum((i + 1) * CODE_ALPHABET.index(c) for i, c in enumerate(body))
+    return CODE_ALPHABET[total % len(CODE_ALPHABET)]
+
+
+def generate_code(prefix: str = "") -> str:
+    """A fresh pseudonymous code such as ``GDA-7K3Q-9`` (prefix, four random chars, check char)."""
+    prefix = (prefix or getattr(settings, "MOSTY_PARTICIPANT_CODE_PREFIX", "") or "MST")[:3]
+    body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+    return f"{prefix.upper()}-{body[:4]}-{body[4]}{_check_char(body)}"
+
+
+def code_is_well_formed(code: str) -> bool:
+    parts = code.upper().split("-")
+    if len(parts) != 3 or len(parts[1]) != 4 or len(parts[2]) != 2:
+        return False
+    body = parts[1] + parts[2][0]
+    return all(c in CODE_ALPHABET for c in body) and _check_char(body) == parts[2][1]
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other / non-binary")
+    UNDISCLOSED = "undisclosed", _("Prefers not to say")
+
+
+class LanguageLevel(models.TextChoices):
+    NATIVE = "native", _("Native")
+    C2 = "C2", "C2"
+    C1 = "C1", "C1"
+    B2 = "B2", "B2"
+    B1 = "B1", "B1"
+    A2 = "A2", "A2"
+    A1 = "A1", "A1"
+
+
+class PolishLevel(models.TextChoices):
+    NONE = "none", _("None yet")
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+    NATIVE = "native", _("Native")
+
+
+class LegalStatus(models.TextChoices):
+    """Residence-status category (Polish law), a sensitive field."""
+
+    TEMPORARY_PROTECTION = "temporary_protection", _("Temporary protection (UKR status)")
+    REFUGEE = "refugee", _("Refugee status")
+    SUBSIDIARY = "subsidiary_protection", _("Subsidiary protection")
+    HUMANITARIAN = "humanitarian", _("Humanitarian stay")
+    TOLERATED = "tolerated", _("Tolerated stay")
+    ASYLUM_SEEKER = "asylum_seeker", _("Applying for international protection")
+    TEMPORARY_RESIDENCE = "temporary_residence", _("Temporary residence permit")
+    PERMANENT_RESIDENCE = "permanent_residence", _("Permanent residence or EU long-term resident")
+    EU_CITIZEN = "eu_citizen", _("EU citizen or family member")
+    VISA = "visa", _("Visa or visa-free stay")
+    NO_STATUS = "no_status", _("No regular status")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("E-mail")
+    WHATSAPP = "whatsapp", "WhatsApp"
+    TELEGRAM = "telegram", "Telegram"
+    SIGNAL = "signal", "Signal"
+    VIBER = "viber", "Viber"
+    IN_PERSON = "in_person", _("In person")
+
+
+def validate_country_code(value: str) -> None:
+    if value and (len(value) != 2 or not value.isalpha() or not value.isupper()):
+        raise ValidationError(
+            _("Enter a two-letter ISO country code, for example UA."), code="country"
+        )
+
+
+def validate_languages_with_levels(value) -> None:
+    """A list of {"code": ISO 639 code, "level": LanguageLevel}."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Languages must be a list."), code="languages")
+    levels = set(LanguageLevel.values)
+    for item in value:
+        code = item.get("code") if isinstance(item, dict) else None
+        if (
+            not isinstance(code, str)
+            or not 2 <= len(code) <= 3
+            or not code.isalpha()
+            or item.get("level") not in levels
+        ):
+            raise ValidationError(
+                _("Each language needs a two- or three-letter code and a level."),
+                code="languages",
+            )
+
+
+class Household(models.Model):
+    """People who live together; members may be registered participants or only named."""
+
+    owner = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.label or f"#{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"household #{self.pk}"
+
+
+class Participant(models.Model):
+    code = models.CharField(_("pseudonymous code"), max_length=20, unique=True, editable=False)
+    first_name = models.CharField(_("first name (Latin script)"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name (Latin script)"), max_length=150, blank=True)
+    first_name_original = models.CharField(
+        _("first name (original script)"), max_length=150, blank=True
+    )
+    last_name_original = models.CharField(
+        _("last name (original script)"), max_length=150, blank=True
+    )
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    country_of_origin = models.CharField(
+        _("country of origin"), max_length=2, blank=True, validators=[validate_country_code]
+    )
+    citizenship = models.CharField(
+        _("citizenship"), max_length=2, blank=True, validators=[validate_country_code]
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=[validate_languages_with_levels]
+    )
+    polish_level = models.CharField(
+        _("Polish level (CEFR)"), max_length=10, choices=PolishLevel.choices, blank=True
+    )
+    legal_status = models.CharField(
+        _("legal status"), max_length=30, choices=LegalStatus.choices, blank=True
+    )
+    arrival_date = models.DateField(_("arrival in Poland"), null=True, blank=True)
+    district = models.ForeignKey(
+        "core.District",
+        verbose_name=_("district"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=20, choices=Channel.choices, blank=True
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+    owner = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("registered by organisation"),
+        on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    search_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Fields that need `participant.view_sensitive` to read (DESIGN § 3).
+    SENSITIVE_FIELDS = ("legal_status",)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("view_sensitive", "Can see sensitive participant fields (legal status)")]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="participant_owner_recent"),
+            models.Index(fields=["birth_year"], name="participant_birth_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = generate_code()
+        self.search_key = self.compute_search_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_key" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_key"]
+        super().save(*args, **kwargs)
+
+    @property
+    def audit_label(self) -> str:
+        # Never names in the audit log.
+        return self.code
+
+    @property
+    def display_name(self) -> str:
+        if self.anonymised_at:
+            return self.code
+        latin = f"{self.first_name} {self.last_name}".strip()
+        return latin or f"{self.first_name_original} {self.last_name_original}".strip() or self.code
+
+    @property
+    def original_name(self) -> str:
+        return f"{self.first_name_original} {self.last_name_original}".strip()
+
+    def compute_search_key(self) -> str:
+        return build_search_key(
+            self.first_name,
+            self.last_name,
+            self.first_name_original,
+            self.last_name_original,
+            phone=self.phone,
+        )
+
+
+class HouseholdMember(models.Model):
+    """A person in a household: a registered participant, or only a first name and birth year
+    (a child, a relative who is not a participant)."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="household_memberships",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    relationship = models.CharField(_("relationship"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "participant"], name="household_participant_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.participant.code if self.participant_id else self.name
+
+    @property
+    def audit_label(self) -> str:
+        return f"household #{self.household_id} member #{self.pk}"
+
+
+class ConsentPurpose(models.TextChoices):
+    CASE_MANAGEMENT = "case_management", _("Case management")
+    REFERRAL = "referral", _("Referral to other organisations")
+    MENTORING = "mentoring", _("Mentoring")
+    PUBLICITY = "publicity", _("Photos and stories in publicity")
+    STATISTICS = "statistics", _("Statistics and reporting")
+
+
+class LegalBasis(models.TextChoices):
+    """GDPR art. 6(1) and 9(2) bases."""
+
+    CONSENT = "consent", _("Consent (art. 6(1)(a) and 9(2)(a) GDPR)")
+    CONTRACT = "contract", _("Contract (art. 6(1)(b) GDPR)")
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation (art. 6(1)(c) GDPR)")
+    VITAL_INTERESTS = "vital_interests", _("Vital interests (art. 6(1)(d) GDPR)")
+    PUBLIC_TASK = "public_task", _("Public task (art. 6(1)(e) GDPR)")
+    LEGITIMATE_INTERESTS = "legitimate_interests", _("Legitimate interests (art. 6(1)(f) GDPR)")
+
+
+class Consent(models.Model):
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=30, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+    )
+    text_shown = models.TextField(_("text shown to the participant"))
+    language = models.CharField(_("language of the text"), max_length=10, blank=True)
+    given_at = models.DateTimeField(_("given"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawal recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at", "-pk"]
+        indexes = [
+            models.Index(fields=["participant", "purpose"], name="consent_participant_purpose")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant.code} · {self.get_purpose_display()}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.participant.code} · {self.purpose}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

@@ -1,0 +1,80 @@
+"""A search key tolerant of transliteration: "Oleksandr", "Aleksandr", "Александр" and
+"Олександр" all become the same skeleton, so intake finds a person however their name was typed.
+
+Each name word becomes: its first letter (any vowel -> "a") followed by its consonants, after
+transliteration (Unidecode) and folding of the common Cyrillic/Latin spelling variants
+(kh/h/g, ks/x, sz/sh/s, cz/ch/ts/c, w/v, ph/f, j/y/i). Doubled letters collapse. The key is
+a space-delimited string of such skeletons plus the phone number's last nine digits, so a
+prefix of any word can be found with `search_key__contains=" " + skeleton`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from unidecode import unidecode
+
+_VOWELS = set("aeiouy")
+# Applied in order on lower-case ASCII; longer spellings first.
+_FOLDS = [
+    ("shch", "s"),
+    ("sch", "s"),
+    ("tch", "c"),
+    ("kh", "h"),
+    ("gh", "h"),
+    ("g", "h"),
+    ("x", "ks"),
+    ("sz", "s"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("cz", "c"),
+    ("ch", "c"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("ph", "f"),
+    ("j", "y"),
+    ("'", ""),
+]
+_WORD = re.compile(r"[a-z]+")
+_DIGITS = re.compile(r"\D+")
+
+
+def skeleton(word: str) -> str:
+    """The folded skeleton of one ASCII lower-case word."""
+    for src, dst in _FOLDS:
+        word = word.replace(src, dst)
+    if not word:
+        return ""
+    out = ["a" if word[0] in _VOWELS else word[0]]
+    for ch in word[1:]:
+        if ch in _VOWELS:
+            continue
+        if ch != out[-1]:
+            out.append(ch)
+    return "".join(out)
+
+
+def name_skeletons(text: str) -> list[str]:
+    """Skeletons of every word of `text`, in any script."""
+    ascii_text = unidecode(text or "").lower()
+    return [s for s in (skeleton(w) for w in _WORD.findall(ascii_text)) if s]
+
+
+def phone_digits(phone: str) -> str:
+    """The last nine digits of a phone number (the national number in Poland and Ukraine)."""
+    return _DIGITS.sub("", phone or "")[-9:]
+
+
+def build_search_key(*names: str, phone: str = "") -> str:
+    seen: list[str] = []
+    for name in names:
+        for s in name_skeletons(name):
+            if s not in seen:
+                seen.append(s)
+    digits = phone_digits(phone)
+    if digits:
+        seen.append("#" + digits)
+    return (" " + " ".join(seen) + " ")[:500] if seen else ""

@@ -1,0 +1,221 @@
+"""Writes on participants, households and consents."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mosty.access.audit import audit
+from mosty.access.domains.people import PEOPLE_ROLES
+from mosty.access.policy import require
+from mosty.access.roles import orgs_where
+from mosty.people.models import (
+    Consent,
+    ConsentPurpose,
+    Household,
+    HouseholdMember,
+    LegalBasis,
+    Participant,
+    generate_code,
+)
+
+# Fields a registration or edit form may set.
+PARTICIPANT_FIELDS = [
+    "first_name",
+    "last_name",
+    "first_name_original",
+    "last_name_original",
+    "birth_year",
+    "gender",
+    "country_of_origin",
+    "citizenship",
+    "languages",
+    "polish_level",
+    "legal_status",
+    "arrival_date",
+    "district",
+    "phone",
+    "email",
+    "preferred_channel",
+]
+
+
+def code_prefix() -> str:
+    """Prefix of pseudonymous codes: MOSTY_PARTICIPANT_CODE_PREFIX, else the city's short name."""
+    prefix = getattr(settings, "MOSTY_PARTICIPANT_CODE_PREFIX", "")
+    if not prefix:
+        from mosty.core.models import City
+
+        city = City.current()
+        prefix = city.slug[:3] if city else "MST"
+    return prefix.upper()
+
+
+def new_code(prefix: str | None = None) -> str:
+    prefix = prefix or code_prefix()
+    while True:
+        code = generate_code(prefix)
+        if not Participant.objects.filter(code=code).exists():
+            return code
+
+
+def _check_owner(by, owner) -> None:
+    if owner is None or owner.pk not in orgs_where(by, *PEOPLE_ROLES):
+        raise ValidationError(
+            {"owner": _("You can register participants only for your own organisation.")}
+        )
+
+
+def _save_members(*, participant: Participant, members: list[dict]) -> None:
+    """Create the household (if needed) and add the listed members to it."""
+    members = [m for m in members if (m.get("name") or "").strip() or m.get("participant")]
+    if not members:
+        return
+    household = participant.household
+    if household is None:
+        household = Household.objects.create(owner=participant.owner)
+        participant.household = household
+        participant.save(update_fields=["household", "updated_at"])
+        HouseholdMember.objects.create(
+            household=household, participant=participant, relationship=_("registered person")
+        )
+    for data in members:
+        member = HouseholdMember(
+            household=household,
+            participant=data.get("participant"),
+            name=(data.get("name") or "").strip(),
+            birth_year=data.get("birth_year"),
+            relationship=(data.get("relationship") or "").strip(),
+        )
+        member.full_clean()
+        member.save()
+
+
+@transaction.atomic
+def participant_create(*, by, owner, members: list[dict] | None = None, **data) -> Participant:
+    require(by, "participant.create")
+    _check_owner(by, owner)
+    participant = Participant(
+        owner=owner,
+        created_by=by,
+        code=new_code(),
+        **{k: v for k, v in data.items() if k in PARTICIPANT_FIELDS},
+    )
+    if not (participant.first_name or participant.first_name_original or participant.last_name):
+        raise ValidationError({"first_name": _("Enter at least a first name.")})
+    participant.full_clean()
+    participant.save()
+    _save_members(participant=participant, members=members or [])
+    return participant
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the participant after the form was opened."""
+
+
+@transaction.atomic
+def participant_update(
+    *, participant: Participant, by, version: int, members: list[dict] | None = None, **data
+) -> Participant:
+    """Save the changes if nobody saved since `version` was read (optimistic concurrency)."""
+    require(by, "participant.change", participant)
+    fields = [k for k in data if k in PARTICIPANT_FIELDS]
+    for field in fields:
+        setattr(participant, field, data[field])
+    participant.full_clean()
+    values = {f: getattr(participant, f) for f in fields}
+    participant.search_key = participant.compute_search_key()
+    now = timezone.now()
+    updated = Participant.objects.filter(pk=participant.pk, version=version).update(
+        **values, search_key=participant.search_key, updated_at=now, version=F("version") + 1
+    )
+    if not updated:
+        raise EditConflict(
+            _(
+                "Someone else changed this participant while you were editing. "
+                "Your changes were not saved: reload the page to see the current version "
+                "and make your changes again."
+            ),
+            code="conflict",
+        )
+    participant.version = version + 1
+    participant.updated_at = now
+    if fields:
+        audit(by, "mosty.people.participant.updated", participant, fields=fields)
+    _save_members(participant=participant, members=members or [])
+    return participant
+
+
+# --- consent ------------------------------------------------------------------------------
+
+
+def consent_active(participant: Participant, purpose: str) -> Consent | None:
+    return (
+        Consent.objects.filter(participant=participant, purpose=purpose, withdrawn_at__isnull=True)
+        .order_by("-given_at")
+        .first()
+    )
+
+
+def consent_require(participant: Participant, purpose: str) -> Consent:
+    """The participant's active consent for `purpose`, or a ValidationError saying it is missing.
+
+    Call it before any processing that needs the consent (a referral, a mentoring match).
+    """
+    consent = consent_active(participant, purpose)
+    if consent is None:
+        raise ValidationError(
+            _(
+                "%(code)s has not given consent for “%(purpose)s”. "
+                "Record the consent on the participant's page first."
+            ),
+            code="consent_missing",
+            params={"code": participant.code, "purpose": ConsentPurpose(purpose).label},
+        )
+    return consent
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    participant: Participant,
+    by,
+    purpose: str,
+    text_shown: str,
+    legal_basis: str = LegalBasis.CONSENT,
+    given_at=None,
+    language: str = "",
+) -> Consent:
+    require(by, "participant.consent.record", participant)
+    if consent_active(participant, purpose) is not None:
+        raise ValidationError(
+            {"purpose": _("There already is an active consent for this purpose.")}
+        )
+    consent = Consent(
+        participant=participant,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        text_shown=(text_shown or "").strip(),
+        language=language,
+        given_at=given_at or timezone.now(),
+        recorded_by=by,
+    )
+    if consent.given_at > timezone.now():
+        raise ValidationError({"given_at": _("The consent cannot be given in the future.")})
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, by, withdrawn_at=None) -> Consent:
+    require(by, "consent.withdraw", consent)
+    consent.withdrawn_at = withdrawn_at or timezone.now()
+    consent.withdrawn_recorded_by = by
+    consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
+    audit(by, "mosty.people.consent.withdrawn", consent, details={"purpose": consent.purpose})
+    return consent
