@@ -68,9 +68,14 @@ def bworld(transactional_db):
 
 def log_in(page, email: str, password: str = "correct horse battery", lang: str = "en") -> None:
     page.goto(f"/{lang}/accounts/login/")
-    page.get_by_label("E-mail" if lang == "en" else "Email", exact=False).first.fill(email)
+    page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
-    page.locator("form button[type=submit]").last.click()
+    submit(page)
+
+
+def submit(page) -> None:
+    """Press the main form's first submit button (not the menu's language or logout forms)."""
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
 
 

@@ -1,4 +1,4 @@
-from tests.browser.conftest import log_in, serious_violations
+from tests.browser.conftest import log_in, serious_violations, submit
 
 
 def test_home_in_polish_then_arabic_is_right_to_left(page, bworld):
@@ -40,3 +40,33 @@ def test_public_and_staff_pages_have_no_serious_accessibility_violations(page, b
     ]:
         page.goto(url)
         assert serious_violations(page) == [], url
+
+
+def test_enrol_totp_mfa_and_log_in_with_a_recovery_code(page, bworld):
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    log_in(page, "coordinator.a@example.org")
+    page.goto("/en/accounts/2fa/")
+    page.get_by_role("link", name="Activate").first.click()
+    # allauth asks for the password again before changing security settings.
+    page.locator("input[name=password]").fill("correct horse battery")
+    submit(page)
+    secret = page.locator("#authenticator_secret").input_value()
+    assert len(secret) >= 16
+    page.locator("input[name=code]").fill(
+        format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    )
+    submit(page)
+    page.goto("/en/accounts/2fa/recovery-codes/")
+    codes = page.locator("#recovery_codes").input_value().split()
+    assert len(codes) == 10
+    # Log out and in again: the second factor is now asked for; a recovery code works once.
+    page.get_by_role("button", name="Coordinatora").click()
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, "coordinator.a@example.org")
+    assert "/accounts/2fa/authenticate/" in page.url
+    page.locator("input[name=code]").fill(codes[0])
+    submit(page)
+    assert "/en/dashboard/" in page.url
