@@ -294,6 +294,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Days after a participant's last case closed before retention anonymises them (0 disables).
+MOSTY_RETENTION_DAYS = env_int("MOSTY_RETENTION_DAYS", 3 * 365, minimum=0)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mosty API",
     "DESCRIPTION": "REST API of a Mosty installation. Every endpoint applies the same access policy as the web pages.",

@@ -1,3 +1,20 @@
+from django.urls import path
+
+from mosty.people import import_views, views
+
 app_name = "people"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.participant_list, name="list"),
+    path("intake/", views.participant_intake, name="intake"),
+    path("new/", views.participant_create, name="create"),
+    path("<int:pk>/", views.participant_detail, name="detail"),
+    path("<int:pk>/edit/", views.participant_edit, name="edit"),
+    path("<int:pk>/consents/new/", views.consent_record, name="consent_record"),
+    path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/export/", views.participant_export, name="export"),
+    path("<int:pk>/erase/", views.participant_erase, name="erase"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+]

@@ -1,0 +1,248 @@
+"""Participants and consents over the API, under the same policy as the pages."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mosty.access.audit import audit_read
+from mosty.access.domains.people import PEOPLE_ROLES
+from mosty.access.policy import can, require
+from mosty.access.roles import orgs_where
+from mosty.core.models import District
+from mosty.organisations.models import Organisation
+from mosty.people import gdpr, selectors, services
+from mosty.people.models import (
+    Channel,
+    Consent,
+    ConsentPurpose,
+    Gender,
+    LegalBasis,
+    LegalStatus,
+    Participant,
+    PolishLevel,
+    validate_country_code,
+    validate_languages_with_levels,
+)
+
+PUBLIC_FIELDS = [
+    "id",
+    "code",
+    "first_name",
+    "last_name",
+    "first_name_original",
+    "last_name_original",
+    "birth_year",
+    "gender",
+    "country_of_origin",
+    "citizenship",
+    "languages",
+    "polish_level",
+    "arrival_date",
+    "district",
+    "phone",
+    "email",
+    "preferred_channel",
+    "owner",
+    "version",
+    "created_at",
+    "updated_at",
+    "anonymised_at",
+]
+
+
+class ParticipantOutputSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    legal_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Participant
+        fields = [*PUBLIC_FIELDS, "legal_status"]
+
+    def get_legal_status(self, obj) -> str | None:
+        """Present only when the caller may see sensitive fields; null otherwise."""
+        user = self.context["request"].user
+        if can(user, "participant.view_sensitive", obj):
+            return obj.legal_status
+        return None
+
+
+class ParticipantInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    first_name_original = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name_original = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    birth_year = serializers.IntegerField(
+        min_value=1900, max_value=2100, required=False, allow_null=True
+    )
+    gender = serializers.ChoiceField(Gender.choices, required=False, allow_blank=True)
+    country_of_origin = serializers.CharField(
+        max_length=2, required=False, allow_blank=True, validators=[validate_country_code]
+    )
+    citizenship = serializers.CharField(
+        max_length=2, required=False, allow_blank=True, validators=[validate_country_code]
+    )
+    languages = serializers.JSONField(required=False, validators=[validate_languages_with_levels])
+    polish_level = serializers.ChoiceField(PolishLevel.choices, required=False, allow_blank=True)
+    legal_status = serializers.ChoiceField(LegalStatus.choices, required=False, allow_blank=True)
+    arrival_date = serializers.DateField(required=False, allow_null=True)
+    district = serializers.SlugRelatedField(
+        slug_field="code", queryset=District.objects.all(), required=False, allow_null=True
+    )
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    preferred_channel = serializers.ChoiceField(Channel.choices, required=False, allow_blank=True)
+
+
+class ParticipantCreateInputSerializer(ParticipantInputSerializer):
+    owner = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organisation.objects.all(), required=False
+    )
+
+
+class ParticipantUpdateInputSerializer(ParticipantInputSerializer):
+    version = serializers.IntegerField(min_value=1)
+
+
+@extend_schema(
+    tags=["people"],
+    parameters=[
+        OpenApiParameter("q", str, description="Name in any script, phone or code"),
+        OpenApiParameter("birth_year", int),
+    ],
+)
+class ParticipantListApi(ListAPIView):
+    serializer_class = ParticipantOutputSerializer
+
+    def get_queryset(self):
+        require(self.request.user, "participant.list")
+        params = self.request.query_params
+        year = params.get("birth_year")
+        if year and not year.isdigit():
+            raise ValidationError({"birth_year": ["Enter a whole number."]})
+        return selectors.participant_list(
+            fetched_by=self.request.user, filters={"q": params.get("q"), "birth_year": year}
+        )
+
+
+@extend_schema(tags=["people"], request=ParticipantCreateInputSerializer)
+class ParticipantCreateApi(APIView):
+    def post(self, request):
+        require(request.user, "participant.create")
+        serializer = ParticipantCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        owner = data.pop("owner", None)
+        if owner is None:
+            mine = orgs_where(request.user, *PEOPLE_ROLES)
+            owner = Organisation.objects.filter(pk=mine[0]).first() if len(mine) == 1 else None
+        participant = services.participant_create(by=request.user, owner=owner, **data)
+        return Response(
+            ParticipantOutputSerializer(participant, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(tags=["people"])
+class ParticipantDetailApi(APIView):
+    def get(self, request, pk: int):
+        participant = selectors.participant_get(fetched_by=request.user, pk=pk)
+        require(request.user, "participant.view", participant)
+        fields = list(PUBLIC_FIELDS)
+        if can(request.user, "participant.view_sensitive", participant):
+            fields.append("legal_status")
+        audit_read(request.user, participant, fields=fields)
+        return Response(ParticipantOutputSerializer(participant, context={"request": request}).data)
+
+
+@extend_schema(tags=["people"], request=ParticipantUpdateInputSerializer)
+class ParticipantUpdateApi(APIView):
+    def patch(self, request, pk: int):
+        participant = selectors.participant_get(fetched_by=request.user, pk=pk)
+        require(request.user, "participant.change", participant)
+        serializer = ParticipantUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "version" not in data:
+            raise ValidationError({"version": ["Send the version you read."]})
+        if "legal_status" in data and not can(
+            request.user, "participant.view_sensitive", participant
+        ):
+            require(request.user, "participant.view_sensitive", participant)
+        try:
+            participant = services.participant_update(
+                participant=participant, by=request.user, version=data.pop("version"), **data
+            )
+        except services.EditConflict as exc:
+            return Response({"non_field_errors": exc.messages}, status=status.HTTP_409_CONFLICT)
+        return Response(ParticipantOutputSerializer(participant, context={"request": request}).data)
+
+
+class ConsentOutputSerializer(serializers.ModelSerializer):
+    participant = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "participant",
+            "purpose",
+            "legal_basis",
+            "text_shown",
+            "language",
+            "given_at",
+            "withdrawn_at",
+        ]
+
+
+class ConsentInputSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(ConsentPurpose.choices)
+    legal_basis = serializers.ChoiceField(LegalBasis.choices, default=LegalBasis.CONSENT)
+    text_shown = serializers.CharField(max_length=5000)
+    language = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    given_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+@extend_schema(tags=["people"])
+class ParticipantConsentListApi(ListAPIView):
+    serializer_class = ConsentOutputSerializer
+
+    def get_queryset(self):
+        participant = selectors.participant_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, "participant.view", participant)
+        return selectors.participant_consents(participant=participant).select_related("participant")
+
+
+@extend_schema(tags=["people"], request=ConsentInputSerializer)
+class ConsentRecordApi(APIView):
+    def post(self, request, pk: int):
+        participant = selectors.participant_get(fetched_by=request.user, pk=pk)
+        require(request.user, "participant.consent.record", participant)
+        serializer = ConsentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consent = services.consent_record(
+            participant=participant, by=request.user, **serializer.validated_data
+        )
+        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["people"], request=None)
+class ConsentWithdrawApi(APIView):
+    def post(self, request, pk: int):
+        consent = selectors.consent_get(fetched_by=request.user, pk=pk)
+        require(request.user, "consent.withdraw", consent)
+        consent = services.consent_withdraw(consent=consent, by=request.user)
+        return Response(ConsentOutputSerializer(consent).data)
+
+
+@extend_schema(tags=["people"])
+class ParticipantExportApi(APIView):
+    """Everything held on a participant (GDPR art. 15/20), by section."""
+
+    def get(self, request, pk: int):
+        participant = selectors.participant_get(fetched_by=request.user, pk=pk)
+        require(request.user, "participant.export", participant)
+        return Response(gdpr.export_participant(participant, by=request.user))

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.models import District
+from mosty.people.models import ConsentPurpose, LanguageLevel, LegalBasis, Participant
+from mosty.people.services import PARTICIPANT_FIELDS
+
+# Languages newcomers in Poland often speak, each named in itself (no translation needed).
+SPOKEN_LANGUAGES = [
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+    ("be", "Беларуская"),
+    ("pl", "Polski"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("fa", "فارسی"),
+    ("prs", "دری"),
+    ("ps", "پښتو"),
+    ("ka", "ქართული"),
+    ("hy", "Հայերեն"),
+    ("az", "Azərbaycanca"),
+    ("tr", "Türkçe"),
+    ("ku", "Kurdî"),
+    ("tg", "Тоҷикӣ"),
+    ("uz", "Oʻzbek"),
+    ("kk", "Қазақ"),
+    ("ky", "Кыргызча"),
+    ("ro", "Română"),
+    ("fr", "Français"),
+    ("ln", "Lingála"),
+    ("sw", "Kiswahili"),
+    ("so", "Soomaali"),
+    ("ti", "ትግርኛ"),
+    ("am", "አማርኛ"),
+    ("es", "Español"),
+    ("de", "Deutsch"),
+    ("vi", "Tiếng Việt"),
+    ("hi", "हिन्दी"),
+    ("ur", "اردو"),
+]
+LANGUAGE_SLOTS = 3
+YEAR_WIDGET = forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"})
+
+
+class IntakeSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, phone or code"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    birth_year = forms.IntegerField(
+        label=_("Birth year"), required=False, min_value=1900, max_value=2100, widget=YEAR_WIDGET
+    )
+
+
+class ParticipantFilterForm(IntakeSearchForm):
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.all(), required=False
+    )
+
+
+class ParticipantForm(forms.ModelForm):
+    """Registration and edit form; languages come in three (language, level) pairs."""
+
+    owner = forms.ChoiceField(label=_("Registering organisation"), required=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Participant
+        fields = [f for f in PARTICIPANT_FIELDS if f != "languages"]
+        widgets = {
+            "arrival_date": forms.DateInput(attrs={"type": "date"}),
+            "birth_year": YEAR_WIDGET,
+            "country_of_origin": forms.TextInput(
+                attrs={"maxlength": 2, "size": 3, "autocomplete": "off"}
+            ),
+            "citizenship": forms.TextInput(
+                attrs={"maxlength": 2, "size": 3, "autocomplete": "off"}
+            ),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "country_of_origin": _("Two-letter ISO code, for example UA, BY, SY, AF, CD."),
+            "citizenship": _("Two-letter ISO code; leave empty for stateless people."),
+            "legal_status": _("Sensitive: visible only to coordinators and authorised staff."),
+        }
+
+    def __init__(self, *args, organisations=(), show_sensitive=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_sensitive:
+            del self.fields["legal_status"]
+        if self.instance.pk:
+            del self.fields["owner"]
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+            self.fields["owner"].choices = [(o.pk, o.name) for o in organisations]
+            self._organisations = {str(o.pk): o for o in organisations}
+            if len(organisations) == 1:
+                self.fields["owner"].initial = organisations[0].pk
+                self.fields["owner"].widget = forms.HiddenInput()
+        current = list(self.instance.languages or []) if self.instance.pk else []
+        for i in range(LANGUAGE_SLOTS):
+            lang = forms.ChoiceField(
+                label=_("Language %(n)s") % {"n": i + 1},
+                choices=[("", "—"), *SPOKEN_LANGUAGES],
+                required=False,
+            )
+            level = forms.ChoiceField(
+                label=_("Level of language %(n)s") % {"n": i + 1},
+                choices=[("", "—"), *LanguageLevel.choices],
+                required=False,
+            )
+            if i < len(current):
+                lang.initial = current[i].get("code")
+                level.initial = current[i].get("level")
+            self.fields[f"language_{i}"] = lang
+            self.fields[f"level_{i}"] = level
+
+    def clean_country_of_origin(self):
+        return (self.cleaned_data.get("country_of_origin") or "").upper()
+
+    def clean_citizenship(self):
+        return (self.cleaned_data.get("citizenship") or "").upper()
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year is not None and not 1900 <= year <= timezone.now().year:
+            raise ValidationError(_("Enter a year between 1900 and this year."))
+        return year
+
+    def clean_arrival_date(self):
+        arrival = self.cleaned_data.get("arrival_date")
+        if arrival and arrival > timezone.localdate():
+            raise ValidationError(_("The arrival date cannot be in the future."))
+        return arrival
+
+    def clean_owner(self):
+        value = self.cleaned_data.get("owner")
+        return self._organisations.get(value)
+
+    def clean(self):
+        cleaned = super().clean()
+        languages, seen = [], set()
+        for i in range(LANGUAGE_SLOTS):
+            code, level = cleaned.get(f"language_{i}"), cleaned.get(f"level_{i}")
+            if code and not level:
+                self.add_error(f"level_{i}", _("Choose a level for this language."))
+            elif level and not code:
+                self.add_error(f"language_{i}", _("Choose the language for this level."))
+            elif code and code in seen:
+                self.add_error(f"language_{i}", _("This language is already listed."))
+            elif code:
+                seen.add(code)
+                languages.append({"code": code, "level": level})
+        cleaned["languages"] = languages
+        if not (
+            cleaned.get("first_name")
+            or cleaned.get("first_name_original")
+            or cleaned.get("last_name")
+        ):
+            self.add_error("first_name", _("Enter at least a first name."))
+        return cleaned
+
+    def _post_clean(self):
+        # Validation of the model happens in the service (with the owner and the code set).
+        pass
+
+    def service_data(self) -> dict:
+        data = {
+            f: self.cleaned_data[f]
+            for f in PARTICIPANT_FIELDS
+            if f in self.cleaned_data and (f in self.fields or f == "languages")
+        }
+        return data
+
+
+class HouseholdMemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    birth_year = forms.IntegerField(
+        label=_("Birth year"), required=False, min_value=1900, max_value=2100, widget=YEAR_WIDGET
+    )
+    relationship = forms.CharField(
+        label=_("Relationship"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: daughter, husband, grandmother."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("birth_year") or cleaned.get("relationship")) and not cleaned.get("name"):
+            self.add_error("name", _("Enter the name of this household member."))
+        return cleaned
+
+
+HouseholdMemberFormSet = forms.formset_factory(HouseholdMemberForm, extra=3, max_num=10)
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    legal_basis = forms.ChoiceField(
+        label=_("Legal basis"), choices=LegalBasis.choices, initial=LegalBasis.CONSENT
+    )
+    text_shown = forms.CharField(
+        label=_("Text shown to the participant"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("The exact information text the participant read or heard, in that language."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the text"), choices=[("", "—"), *SPOKEN_LANGUAGES], required=False
+    )
+    given_at = forms.DateTimeField(
+        label=_("Given on"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Leave empty for now."),
+    )
+
+    def clean_given_at(self):
+        given = self.cleaned_data.get("given_at")
+        if given and given > timezone.now():
+            raise ValidationError(_("The consent cannot be given in the future."))
+        return given

@@ -1,0 +1,142 @@
+"""Import of participants from CSV/XLSX: upload -> map and preview -> run -> progress."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from mosty.access.policy import require
+from mosty.access.roles import orgs_where
+from mosty.accounts.models import Role
+from mosty.organisations.models import Organisation
+from mosty.people import imports
+from mosty.people.models import ImportStatus, ParticipantImport
+
+
+class ImportUploadForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("The first row holds the column names. At most 60,000 rows."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR))
+        self.fields["owner"].queryset = orgs
+        if len(orgs) == 1:
+            self.fields["owner"].initial = orgs[0].pk
+
+
+class MappingForm(forms.Form):
+    valid_only = forms.BooleanField(
+        label=_("Import the valid rows only and skip rows with errors"), required=False
+    )
+
+    def __init__(self, *args, headers, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not imported —")), *((str(i), h) for i, h in enumerate(headers))]
+        for target, (label, _names) in imports.TARGETS.items():
+            self.fields[f"map_{target}"] = forms.ChoiceField(
+                label=label, choices=choices, required=False
+            )
+        self.order_fields([f"map_{t}" for t in imports.TARGETS] + ["valid_only"])
+
+    def mapping(self) -> dict:
+        return {
+            name[4:]: int(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("map_") and value not in (None, "")
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        used = [v for k, v in cleaned.items() if k.startswith("map_") and v not in (None, "")]
+        if len(used) != len(set(used)):
+            raise ValidationError(_("Each column can be mapped to one field only."))
+        if not any(
+            cleaned.get(f"map_{t}") for t in ("first_name", "first_name_original", "last_name")
+        ):
+            raise ValidationError(_("Map at least the column with the first or last name."))
+        return cleaned
+
+
+def _job(request, pk: int) -> ParticipantImport:
+    return get_object_or_404(
+        ParticipantImport.objects.select_related("owner").defer("rows"),
+        pk=pk,
+        owner_id__in=orgs_where(request.user, Role.COORDINATOR),
+    )
+
+
+@login_required
+def import_upload(request):
+    require(request.user, "participant.import")
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            headers, rows = imports.read_table(upload.name, upload.read())
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            job = ParticipantImport.objects.create(
+                owner=form.cleaned_data["owner"],
+                created_by=request.user,
+                filename=upload.name[:255],
+                headers=headers,
+                rows=rows,
+                total=len(rows),
+                mapping=imports.guess_mapping(headers),
+            )
+            return redirect("people:import_preview", pk=job.pk)
+    recent = ParticipantImport.objects.filter(
+        owner_id__in=orgs_where(request.user, Role.COORDINATOR)
+    ).defer("rows", "headers", "errors")[:10]
+    return render(request, "people/import_upload.html", {"form": form, "recent": recent})
+
+
+@login_required
+def import_preview(request, pk: int):
+    require(request.user, "participant.import")
+    job = get_object_or_404(
+        ParticipantImport.objects.select_related("owner"),
+        pk=pk,
+        owner_id__in=orgs_where(request.user, Role.COORDINATOR),
+    )
+    if job.status in {ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE}:
+        return redirect("people:import_progress", pk=pk)
+    initial = {f"map_{k}": str(v) for k, v in job.mapping.items()}
+    initial["valid_only"] = job.valid_only
+    form = MappingForm(request.POST or None, headers=job.headers, initial=initial)
+    mapping = job.mapping
+    if form.is_valid():
+        mapping = form.mapping()
+        if "start" in request.POST:
+            from mosty.people.tasks import participant_import_run
+
+            job.mapping = mapping
+            job.valid_only = form.cleaned_data["valid_only"]
+            job.status = ImportStatus.QUEUED
+            job.processed = 0
+            job.save(update_fields=["mapping", "valid_only", "status", "processed"])
+            transaction.on_commit(lambda: participant_import_run.enqueue(job.pk))
+            return redirect("people:import_progress", pk=pk)
+    rows = imports.preview(job, mapping)
+    targets = [(t, label) for t, (label, _n) in imports.TARGETS.items() if t in mapping]
+    return render(
+        request,
+        "people/import_preview.html",
+        {"job": job, "form": form, "rows": rows, "targets": targets},
+    )
+
+
+@login_required
+def import_progress(request, pk: int):
+    require(request.user, "participant.import")
+    job = _job(request, pk)
+    template = "people/_import_progress.html" if request.htmx else "people/import_progress.html"
+    return render(request, template, {"job": job, "errors": job.errors[:200]})

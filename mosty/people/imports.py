@@ -1,0 +1,388 @@
+"""Import participants from a CSV or XLSX file: read, map columns, validate every row, insert.
+
+Nothing is imported while any row has errors, unless the user chose "valid rows only"; the
+insert is one transaction (all rows or none). Validation is written for speed (plain checks, no
+per-row `full_clean()`), so 50,000 rows import at a rate close to a bare bulk insert.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mosty.access.audit import audit
+from mosty.core.models import District
+from mosty.people.models import (
+    Channel,
+    Gender,
+    ImportStatus,
+    LanguageLevel,
+    LegalStatus,
+    Participant,
+    ParticipantImport,
+    PolishLevel,
+    generate_code,
+)
+from mosty.people.search import build_search_key
+
+MAX_ROWS = 60_000
+MAX_BYTES = 20 * 1024 * 1024
+BATCH = 2000
+
+# Target field -> (label, header names that map to it automatically).
+TARGETS = {
+    "first_name": (
+        gettext_lazy("First name (Latin script)"),
+        ["first name", "first_name", "imię", "imie", "name"],
+    ),
+    "last_name": (
+        gettext_lazy("Last name (Latin script)"),
+        ["last name", "last_name", "surname", "nazwisko"],
+    ),
+    "first_name_original": (
+        gettext_lazy("First name (original script)"),
+        ["first_name_original", "ім'я", "имя"],
+    ),
+    "last_name_original": (
+        gettext_lazy("Last name (original script)"),
+        ["last_name_original", "прізвище", "фамилия"],
+    ),
+    "birth_year": (
+        gettext_lazy("Birth year"),
+        ["birth year", "birth_year", "rok urodzenia", "year"],
+    ),
+    "gender": (gettext_lazy("Gender"), ["gender", "sex", "płeć", "plec"]),
+    "country_of_origin": (
+        gettext_lazy("Country of origin"),
+        ["country", "country_of_origin", "kraj"],
+    ),
+    "citizenship": (gettext_lazy("Citizenship"), ["citizenship", "obywatelstwo", "nationality"]),
+    "languages": (gettext_lazy("Languages (uk:native; pl:A2)"), ["languages", "języki", "jezyki"]),
+    "polish_level": (gettext_lazy("Polish level (CEFR)"), ["polish", "polish_level", "polski"]),
+    "legal_status": (gettext_lazy("Legal status"), ["legal_status", "status"]),
+    "arrival_date": (gettext_lazy("Arrival date"), ["arrival", "arrival_date", "data przyjazdu"]),
+    "district": (gettext_lazy("District (code or name)"), ["district", "dzielnica"]),
+    "phone": (gettext_lazy("Phone"), ["phone", "telefon", "tel"]),
+    "email": (gettext_lazy("E-mail address"), ["email", "e-mail", "mail"]),
+    "preferred_channel": (
+        gettext_lazy("Preferred channel"),
+        ["channel", "preferred_channel", "kanał"],
+    ),
+}
+_GENDER_ALIASES = {
+    "f": "female",
+    "k": "female",
+    "m": "male",
+    "kobieta": "female",
+    "mężczyzna": "male",
+}
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
+
+
+class ImportFileError(ValidationError):
+    pass
+
+
+def read_table(name: str, content: bytes) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows (as strings) of a CSV or XLSX file."""
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 20 MB."))
+    if name.lower().endswith(".xlsx"):
+        rows = _read_xlsx(content)
+    elif name.lower().endswith((".csv", ".txt")):
+        rows = _read_csv(content)
+    else:
+        raise ImportFileError(_("Upload a CSV or XLSX file."))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if len(rows) < 2:
+        raise ImportFileError(_("The file needs a header row and at least one row of data."))
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(max)s rows; split it into smaller files.")
+            % {"max": MAX_ROWS}
+        )
+    headers = [h.strip() or f"#{i + 1}" for i, h in enumerate(rows[0])]
+    width = len(headers)
+    return headers, [(r + [""] * width)[:width] for r in rows[1:]]
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("Save the CSV file as UTF-8 and upload it again.")) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file problem
+        raise ImportFileError(_("This XLSX file cannot be read.")) from None
+    sheet = workbook.worksheets[0]
+    rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def guess_mapping(headers: list[str]) -> dict[str, int]:
+    mapping = {}
+    lowered = [h.strip().lower() for h in headers]
+    for target, (_label, names) in TARGETS.items():
+        for i, header in enumerate(lowered):
+            if header == target or header in names:
+                mapping[target] = i
+                break
+    return mapping
+
+
+class RowValidator:
+    """Turns one mapped row into Participant field values, or a list of (field, message)."""
+
+    def __init__(self, mapping: dict[str, int]):
+        self.mapping = {k: int(v) for k, v in mapping.items() if v not in (None, "")}
+        self.districts = {}
+        for d in District.objects.all():
+            self.districts[d.code.lower()] = d.pk
+            self.districts[d.name.lower()] = d.pk
+        self.this_year = timezone.now().year
+        self.today = timezone.localdate()
+        self.genders = set(Gender.values)
+        self.polish = set(PolishLevel.values)
+        self.legal = set(LegalStatus.values)
+        self.channels = set(Channel.values)
+        self.levels = set(LanguageLevel.values)
+
+    def __call__(self, row: list[str]) -> tuple[dict, list[tuple[str, str]]]:
+        values: dict = {}
+        errors: list[tuple[str, str]] = []
+        get = {t: row[i].strip() if i < len(row) else "" for t, i in self.mapping.items()}
+        for field in ("first_name", "last_name", "first_name_original", "last_name_original"):
+            value = get.get(field, "")
+            if len(value) > 150:
+                errors.append((field, _("At most 150 characters.")))
+            values[field] = value
+        if not (values["first_name"] or values["first_name_original"] or values["last_name"]):
+            errors.append(("first_name", _("Enter at least a first name.")))
+        year = get.get("birth_year", "")
+        values["birth_year"] = None
+        if year:
+            if year.isdigit() and 1900 <= int(year) <= self.this_year:
+                values["birth_year"] = int(year)
+            else:
+                errors.append(("birth_year", _("Enter a year between 1900 and this year.")))
+        gender = get.get("gender", "").lower()
+        gender = _GENDER_ALIASES.get(gender, gender)
+        if gender and gender not in self.genders:
+            errors.append(("gender", _("Unknown gender: use female, male, other or undisclosed.")))
+        values["gender"] = gender if gender in self.genders else ""
+        for field in ("country_of_origin", "citizenship"):
+            code = get.get(field, "").upper()
+            if code and not (len(code) == 2 and code.isalpha() and code.isascii()):
+                errors.append((field, _("Enter a two-letter ISO country code, for example UA.")))
+                code = ""
+            values[field] = code
+        values["languages"] = self._languages(get.get("languages", ""), errors)
+        for field, allowed in (
+            ("polish_level", self.polish),
+            ("legal_status", self.legal),
+            ("preferred_channel", self.channels),
+        ):
+            value = get.get(field, "")
+            if value and field == "polish_level" and value.upper() in allowed:
+                value = value.upper()
+            elif value:
+                value = value.lower()
+            if value and value not in allowed:
+                errors.append((field, _("Not one of the allowed values.")))
+                value = ""
+            values[field] = value
+        values["arrival_date"] = self._date(get.get("arrival_date", ""), errors)
+        district = get.get("district", "")
+        values["district_id"] = self.districts.get(district.lower()) if district else None
+        if district and values["district_id"] is None:
+            errors.append(("district", _("No district with this code or name.")))
+        phone = get.get("phone", "")
+        if phone and not re.fullmatch(r"[0-9+() .-]{6,40}", phone):
+            errors.append(("phone", _("Enter a phone number with digits only.")))
+            phone = ""
+        values["phone"] = phone
+        email = get.get("email", "")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(("email", _("Enter a valid e-mail address.")))
+                email = ""
+        values["email"] = email
+        return values, errors
+
+    def _languages(self, raw: str, errors) -> list:
+        result = []
+        for part in re.split(r"[;,]", raw):
+            part = part.strip()
+            if not part:
+                continue
+            code, _sep, level = part.partition(":")
+            code, level = code.strip().lower(), level.strip()
+            level = level.lower() if level.lower() == "native" else level.upper()
+            if not (2 <= len(code) <= 3 and code.isalpha()) or level not in self.levels:
+                errors.append(
+                    ("languages", _("Write languages as code:level, e.g. uk:native; pl:A2."))
+                )
+                return []
+            result.append({"code": code, "level": level})
+        return result
+
+    def _date(self, raw: str, errors):
+        if not raw:
+            return None
+        for fmt in _DATE_FORMATS:
+            try:
+                value = datetime.strptime(raw, fmt).date()
+            except ValueError:
+                continue
+            if value > self.today:
+                errors.append(("arrival_date", _("The arrival date cannot be in the future.")))
+                return None
+            return value
+        errors.append(("arrival_date", _("Enter a date as YYYY-MM-DD or DD.MM.YYYY.")))
+        return None
+
+
+def preview(job: ParticipantImport, mapping: dict, limit: int = 10) -> list[dict]:
+    check = RowValidator(mapping)
+    out = []
+    for number, row in enumerate(job.rows[:limit], start=2):
+        values, errors = check(row)
+        out.append({"number": number, "values": values, "errors": errors})
+    return out
+
+
+def validate_all(job: ParticipantImport, *, progress=None) -> tuple[list[dict], list[dict]]:
+    """(valid values by row, error report) for every row of the upload."""
+    check = RowValidator(job.mapping)
+    valid, report = [], []
+    for index, row in enumerate(job.rows):
+        values, errors = check(row)
+        if errors:
+            report.extend(
+                {"row": index + 2, "field": field, "message": str(message)}
+                for field, message in errors
+            )
+        else:
+            valid.append(values)
+        if progress and (index + 1) % BATCH == 0:
+            progress(index + 1)
+    return valid, report
+
+
+def _unique_codes(count: int, prefix: str) -> list[str]:
+    codes: set[str] = set()
+    while len(codes) < count:
+        needed = count - len(codes)
+        fresh = {generate_code(prefix) for _ in range(needed + 8)} - codes
+        taken = set(Participant.objects.filter(code__in=list(fresh)).values_list("code", flat=True))
+        codes |= set(list(fresh - taken)[:needed])
+    return list(codes)
+
+
+def insert(values: list[dict], *, owner_id: int, created_by_id: int | None, prefix: str) -> int:
+    codes = _unique_codes(len(values), prefix)
+    now = timezone.now()
+    objs = []
+    for code, v in zip(codes, values, strict=True):
+        objs.append(
+            Participant(
+                code=code,
+                owner_id=owner_id,
+                created_by_id=created_by_id,
+                search_key=build_search_key(
+                    v["first_name"],
+                    v["last_name"],
+                    v["first_name_original"],
+                    v["last_name_original"],
+                    phone=v["phone"],
+                ),
+                created_at=now,
+                updated_at=now,
+                **v,
+            )
+        )
+    Participant.objects.bulk_create(objs, batch_size=BATCH)
+    return len(objs)
+
+
+def run(job_id: int) -> ParticipantImport:
+    """Validate every row, then insert them all in one transaction (or nothing)."""
+    from mosty.people.services import code_prefix
+
+    job = ParticipantImport.objects.get(pk=job_id)
+    ParticipantImport.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, processed=0, errors=[]
+    )
+
+    def progress(done):
+        # Validation is 0-90 % of the bar; the single insert transaction is the rest.
+        ParticipantImport.objects.filter(pk=job.pk).update(processed=int(done * 0.9))
+
+    try:
+        valid, report = validate_all(job, progress=progress)
+        job.errors = report[:1000]
+        if report and not job.valid_only:
+            job.status = ImportStatus.HAS_ERRORS
+            job.processed = job.total
+        else:
+            with transaction.atomic():
+                job.created_count = insert(
+                    valid,
+                    owner_id=job.owner_id,
+                    created_by_id=job.created_by_id,
+                    prefix=code_prefix(),
+                )
+                audit(
+                    job.created_by,
+                    "mosty.people.import.completed",
+                    job,
+                    details={"created": job.created_count, "rows_with_errors": len(report)},
+                )
+            job.status = ImportStatus.DONE
+            job.processed = job.total
+            job.rows = []  # the upload is no longer needed once imported
+    except Exception:
+        ParticipantImport.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=["errors", "status", "processed", "created_count", "rows", "finished_at"]
+    )
+    return job

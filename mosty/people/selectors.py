@@ -1,0 +1,75 @@
+"""Reads on participants; every one starts from `visible_participants(user)`."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from mosty.access.domains.people import visible_consents, visible_participants
+from mosty.people.models import Consent, Participant
+from mosty.people.search import name_skeletons, phone_digits
+
+_CODE = re.compile(r"^[A-Za-z]{2,3}-[0-9A-Za-z-]*$")
+
+
+def search_q(query: str) -> Q | None:
+    """A filter matching `query` against names (any script, any spelling variant), the phone
+    number and the pseudonymous code; None when the query holds nothing to search for."""
+    query = (query or "").strip()
+    if not query:
+        return None
+    if _CODE.match(query):
+        return Q(code__istartswith=query.upper())
+    digits = phone_digits(query)
+    if len(digits) >= 6 and len(digits) >= len(re.sub(r"[\s+()-]", "", query)) - 1:
+        return Q(search_key__contains=" #" + digits)
+    skeletons = name_skeletons(query)
+    if not skeletons:
+        return None
+    q = Q()
+    for skeleton in skeletons:
+        q &= Q(search_key__contains=" " + skeleton)
+    return q
+
+
+def participant_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Participant]:
+    filters = filters or {}
+    qs = visible_participants(fetched_by).select_related("district", "owner")
+    q = search_q(filters.get("q") or "")
+    if q is not None:
+        qs = qs.filter(q)
+    if filters.get("birth_year"):
+        year = int(filters["birth_year"])
+        qs = qs.filter(birth_year__gte=year - 1, birth_year__lte=year + 1)
+    if filters.get("district"):
+        qs = qs.filter(district=filters["district"])
+    if not filters.get("include_anonymised"):
+        qs = qs.filter(anonymised_at__isnull=True)
+    return qs.order_by("-created_at", "-pk")
+
+
+def participant_get(*, fetched_by, pk: int) -> Participant:
+    return get_object_or_404(
+        visible_participants(fetched_by).select_related(
+            "district", "owner", "created_by", "household"
+        ),
+        pk=pk,
+    )
+
+
+def participant_consents(*, participant: Participant) -> QuerySet[Consent]:
+    return participant.consents.select_related("recorded_by", "withdrawn_recorded_by").order_by(
+        "withdrawn_at", "-given_at"
+    )
+
+
+def participant_household(*, participant: Participant):
+    if participant.household_id is None:
+        return []
+    return participant.household.members.select_related("participant").order_by("pk")
+
+
+def consent_get(*, fetched_by, pk: int) -> Consent:
+    return get_object_or_404(visible_consents(fetched_by).select_related("participant"), pk=pk)

@@ -1,0 +1,281 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mosty.access.audit import audit_read
+from mosty.access.domains.people import PEOPLE_ROLES
+from mosty.access.policy import can, require
+from mosty.access.roles import orgs_where
+from mosty.core.pagination import paginate, query_without_page
+from mosty.organisations.models import Organisation
+from mosty.people import gdpr, selectors, services
+from mosty.people.forms import (
+    ConsentForm,
+    HouseholdMemberFormSet,
+    IntakeSearchForm,
+    ParticipantFilterForm,
+    ParticipantForm,
+)
+from mosty.people.models import Participant
+from mosty.people.search import name_skeletons
+
+# Fields shown on the detail page (recorded in the read audit); sensitive ones only when allowed.
+DETAIL_FIELDS = [
+    "code",
+    "first_name",
+    "last_name",
+    "first_name_original",
+    "last_name_original",
+    "birth_year",
+    "gender",
+    "country_of_origin",
+    "citizenship",
+    "languages",
+    "polish_level",
+    "arrival_date",
+    "district",
+    "phone",
+    "email",
+    "preferred_channel",
+    "household",
+]
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def participant_list(request):
+    require(request.user, "participant.list")
+    filters = ParticipantFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    page = paginate(request, selectors.participant_list(fetched_by=request.user, filters=cleaned))
+    return render(
+        request,
+        "people/participant_list.html",
+        {"page": page, "filters": filters, "querystring": query_without_page(request)},
+    )
+
+
+@login_required
+def participant_intake(request):
+    """Search before registering: find the person under any spelling before creating them."""
+    require(request.user, "participant.create")
+    form = IntakeSearchForm(request.GET or None)
+    results, searched = None, False
+    if form.is_valid() and (form.cleaned_data.get("q") or form.cleaned_data.get("birth_year")):
+        searched = True
+        results = list(
+            selectors.participant_list(fetched_by=request.user, filters=form.cleaned_data)[:20]
+        )
+    template = "people/_intake_results.html" if request.htmx else "people/intake.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "results": results,
+            "searched": searched,
+            "querystring": request.GET.urlencode(),
+        },
+    )
+
+
+def _initial_from_search(request) -> dict:
+    initial = {}
+    query = (request.GET.get("q") or "").strip()
+    if query and not any(ch.isdigit() for ch in query):
+        words = query.split()
+        target = "first_name" if query.isascii() else "first_name_original"
+        initial[target] = words[0]
+        if len(words) > 1:
+            initial[target.replace("first", "last")] = " ".join(words[1:])
+    if (request.GET.get("birth_year") or "").isdigit():
+        initial["birth_year"] = int(request.GET["birth_year"])
+    return initial
+
+
+def _possible_duplicates(user, data: dict) -> list[Participant]:
+    names = " ".join(
+        data.get(f) or ""
+        for f in ("first_name", "last_name", "first_name_original", "last_name_original")
+    )
+    skeletons = name_skeletons(names)
+    if not skeletons:
+        return []
+    qs = selectors.participant_list(
+        fetched_by=user,
+        filters={"q": " ".join(skeletons[:2]), "birth_year": data.get("birth_year")},
+    )
+    return list(qs[:10])
+
+
+@login_required
+def participant_create(request):
+    require(request.user, "participant.create")
+    organisations = list(
+        Organisation.objects.filter(pk__in=orgs_where(request.user, *PEOPLE_ROLES)).order_by("name")
+    )
+    form = ParticipantForm(
+        request.POST or None,
+        initial=_initial_from_search(request),
+        organisations=organisations,
+        show_sensitive=True,
+    )
+    members = HouseholdMemberFormSet(request.POST or None, prefix="members")
+    duplicates = []
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        data = form.service_data()
+        duplicates = (
+            [] if request.POST.get("confirm_new") else _possible_duplicates(request.user, data)
+        )
+        if not duplicates:
+            try:
+                participant = services.participant_create(
+                    by=request.user,
+                    owner=form.cleaned_data["owner"],
+                    members=[m for m in members.cleaned_data if m],
+                    **data,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Participant registered with the code %(code)s.")
+                    % {"code": participant.code},
+                )
+                return redirect("people:detail", pk=participant.pk)
+    return render(
+        request,
+        "people/participant_form.html",
+        {"form": form, "members": members, "duplicates": duplicates},
+    )
+
+
+@login_required
+def participant_detail(request, pk: int):
+    participant = selectors.participant_get(fetched_by=request.user, pk=pk)
+    require(request.user, "participant.view", participant)
+    show_sensitive = can(request.user, "participant.view_sensitive", participant)
+    fields = DETAIL_FIELDS + (list(Participant.SENSITIVE_FIELDS) if show_sensitive else [])
+    audit_read(request.user, participant, fields=fields)
+    return render(
+        request,
+        "people/participant_detail.html",
+        {
+            "participant": participant,
+            "show_sensitive": show_sensitive,
+            "consents": selectors.participant_consents(participant=participant),
+            "household": selectors.participant_household(participant=participant),
+        },
+    )
+
+
+@login_required
+def participant_edit(request, pk: int):
+    participant = selectors.participant_get(fetched_by=request.user, pk=pk)
+    require(request.user, "participant.change", participant)
+    show_sensitive = can(request.user, "participant.view_sensitive", participant)
+    form = ParticipantForm(
+        request.POST or None, instance=participant, show_sensitive=show_sensitive
+    )
+    members = HouseholdMemberFormSet(request.POST or None, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        version = form.cleaned_data.get("version") or participant.version
+        fresh = selectors.participant_get(fetched_by=request.user, pk=pk)
+        try:
+            services.participant_update(
+                participant=fresh,
+                by=request.user,
+                version=version,
+                members=[m for m in members.cleaned_data if m],
+                **form.service_data(),
+            )
+        except services.EditConflict as exc:
+            form.add_error(None, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("people:detail", pk=pk)
+    return render(
+        request,
+        "people/participant_form.html",
+        {"form": form, "members": members, "participant": participant},
+    )
+
+
+@login_required
+def consent_record(request, pk: int):
+    participant = selectors.participant_get(fetched_by=request.user, pk=pk)
+    require(request.user, "participant.consent.record", participant)
+    form = ConsentForm(request.POST or None, initial={"purpose": request.GET.get("purpose")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(participant=participant, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("people:detail", pk=pk)
+    return render(request, "people/consent_form.html", {"form": form, "participant": participant})
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, pk: int):
+    consent = selectors.consent_get(fetched_by=request.user, pk=pk)
+    require(request.user, "consent.withdraw", consent)
+    services.consent_withdraw(consent=consent, by=request.user)
+    messages.success(request, _("Consent withdrawn."))
+    return redirect("people:detail", pk=consent.participant_id)
+
+
+@login_required
+def participant_export(request, pk: int):
+    """Everything held on the participant: a readable page, or JSON with ?format=json."""
+    participant = selectors.participant_get(fetched_by=request.user, pk=pk)
+    require(request.user, "participant.export", participant)
+    data = gdpr.export_participant(participant, by=request.user)
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{participant.code}.json"'
+        return response
+    labels = gdpr.section_labels()
+    sections = [(labels.get(key, key), key, value) for key, value in data.items()]
+    return render(
+        request,
+        "people/participant_export.html",
+        {"participant": participant, "sections": sections},
+    )
+
+
+@login_required
+def participant_erase(request, pk: int):
+    participant = selectors.participant_get(fetched_by=request.user, pk=pk)
+    require(request.user, "participant.erase", participant)
+    if request.method == "POST":
+        gdpr.anonymise_participant(participant, by=request.user)
+        messages.success(
+            request,
+            _("The participant's personal data was erased; only the code %(code)s remains.")
+            % {"code": participant.code},
+        )
+        return redirect("people:detail", pk=pk)
+    return render(request, "people/participant_erase.html", {"participant": participant})

@@ -1,0 +1,84 @@
+"""Access-matrix entries of the people module (pages and API)."""
+
+from tests.access_matrix import Route
+from tests.people.factories import ConsentFactory, ParticipantFactory
+
+STAFF = frozenset({"coordinator", "caseworker"})
+COORDINATOR = frozenset({"coordinator"})
+
+
+def _participant(world):
+    """A participant of organisation A registered by A's caseworker (so both roles see it)."""
+    participant = ParticipantFactory(owner=world.org_a, created_by=world.user("caseworker", "a"))
+    return {"pk": participant.pk}
+
+
+def _consent(world):
+    participant = ParticipantFactory(owner=world.org_a, created_by=world.user("caseworker", "a"))
+    return {"pk": ConsentFactory(participant=participant).pk}
+
+
+def _import(world):
+    from mosty.people.models import ParticipantImport
+
+    job = ParticipantImport.objects.create(
+        owner=world.org_a,
+        created_by=world.user("coordinator", "a"),
+        filename="list.csv",
+        headers=["first name", "last name"],
+        rows=[["Olena", "Bondar"]],
+        total=1,
+        mapping={"first_name": 0, "last_name": 1},
+    )
+    return {"pk": job.pk}
+
+
+def _consent_data(world):
+    return {"purpose": "mentoring", "text_shown": "We share your first name with a mentor."}
+
+
+ROUTES = [
+    Route("people:list", allowed=STAFF, org_scoped=False),
+    Route("people:intake", allowed=STAFF, org_scoped=False, query="q=Oleksandr"),
+    Route("people:create", allowed=STAFF, org_scoped=False),
+    Route("people:detail", allowed=STAFF, kwargs=_participant),
+    Route("people:edit", allowed=STAFF, kwargs=_participant),
+    Route("people:consent_record", allowed=STAFF, kwargs=_participant),
+    Route("people:consent_withdraw", allowed=STAFF, kwargs=_consent, method="post", ok=(302,)),
+    Route("people:export", allowed=COORDINATOR, kwargs=_participant),
+    Route("people:erase", allowed=COORDINATOR, kwargs=_participant),
+    Route("people:import", allowed=COORDINATOR, org_scoped=False),
+    Route("people:import_preview", allowed=COORDINATOR, kwargs=_import),
+    Route("people:import_progress", allowed=COORDINATOR, kwargs=_import),
+    Route("api:participant_list", allowed=STAFF, org_scoped=False, api=True),
+    Route(
+        "api:participant_create",
+        allowed=STAFF,
+        org_scoped=False,
+        api=True,
+        method="post",
+        data=lambda w: {"first_name": "Mariam", "last_name": "Haddad", "birth_year": 1990},
+        ok=(201,),
+    ),
+    Route("api:participant_detail", allowed=STAFF, kwargs=_participant, api=True),
+    Route(
+        "api:participant_update",
+        allowed=STAFF,
+        kwargs=_participant,
+        api=True,
+        method="patch",
+        data=lambda w: {"version": 1, "phone": "+48 500 600 700"},
+    ),
+    Route("api:participant_export", allowed=COORDINATOR, kwargs=_participant, api=True),
+    Route("api:participant_consent_list", allowed=STAFF, kwargs=_participant, api=True),
+    Route(
+        "api:consent_record",
+        allowed=STAFF,
+        kwargs=_participant,
+        api=True,
+        method="post",
+        data=_consent_data,
+        ok=(201,),
+    ),
+    Route("api:consent_withdraw", allowed=STAFF, kwargs=_consent, api=True, method="post"),
+]
