@@ -348,3 +348,10 @@ LOGGING = {
 
 # The city pack `mosty demo` loads.
 DEMO_PACK = BASE_DIR / "packs" / "demo-gdansk.yaml"
+
+# Machine translation for knowledge articles: a LibreTranslate-compatible URL (empty = off).
+MOSTY_MT_URL = os.environ.get("MOSTY_MT_URL", "")
+# API key for the machine-translation service, if it requires one.
+MOSTY_MT_API_KEY = os.environ.get("MOSTY_MT_API_KEY", "")
+# Machine translation is on only when a service URL is configured.
+MT_ENABLED = bool(MOSTY_MT_URL)

@@ -1,0 +1,218 @@
+"""Knowledge-base API: published articles and search for anyone; editing by the same policy
+as the pages (editors; translators for the translations assigned to them)."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mosty.access.policy import require
+from mosty.knowledge import selectors, services
+from mosty.knowledge.models import ArticleTranslation, Audience, Category
+from mosty.knowledge.text import render_markdown
+
+LANGUAGE = OpenApiParameter("language", str, enum=[c for c, _n in settings.LANGUAGES])
+
+
+def _language(request) -> str:
+    code = request.query_params.get("language") or translation.get_language() or "pl"
+    if code not in dict(settings.LANGUAGES):
+        raise serializers.ValidationError({"language": ["Unknown language."]})
+    return code
+
+
+class TranslationOutputSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="article.slug")
+    category = serializers.CharField(source="article.category")
+    audience = serializers.CharField(source="article.audience")
+    source_language = serializers.CharField(source="article.source_language")
+    revision = serializers.IntegerField(source="article.revision")
+    outdated = serializers.BooleanField(source="is_outdated")
+    body_html = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ArticleTranslation
+        fields = [
+            "id",
+            "slug",
+            "category",
+            "audience",
+            "source_language",
+            "revision",
+            "language",
+            "status",
+            "title",
+            "summary",
+            "body",
+            "body_html",
+            "source_revision",
+            "outdated",
+            "machine_translated",
+            "updated_at",
+        ]
+
+    def get_body_html(self, obj) -> str:
+        return str(render_markdown(obj.body))
+
+
+@extend_schema(tags=["knowledge"], parameters=[LANGUAGE])
+class ArticleListApi(ListAPIView):
+    """Published articles in one language (?language=, default: the request's language)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = TranslationOutputSerializer
+
+    def get_queryset(self):
+        require(self.request.user, "knowledge.read")
+        category = self.request.query_params.get("category", "")
+        audience = self.request.query_params.get("audience", "")
+        return selectors.article_list_public(
+            language=_language(self.request),
+            fetched_by=self.request.user,
+            category=category if category in Category.values else "",
+            audience=audience if audience in Audience.values else "",
+        ).order_by("article__category", "title", "pk")
+
+
+class ArticleDetailOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    available_languages = serializers.ListField(child=serializers.CharField())
+    translation = TranslationOutputSerializer(allow_null=True)
+
+
+@extend_schema(tags=["knowledge"], parameters=[LANGUAGE], responses=ArticleDetailOutputSerializer)
+class ArticleDetailApi(APIView):
+    """One article in ?language=; `translation` is null when it is not published in it."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request, slug: str):
+        require(request.user, "knowledge.read")
+        reading = selectors.article_read(
+            slug=slug, language=_language(request), fetched_by=request.user
+        )
+        return Response(
+            ArticleDetailOutputSerializer(
+                {
+                    "slug": reading.article.slug,
+                    "available_languages": [t.language for t in reading.available],
+                    "translation": reading.translation,
+                }
+            ).data
+        )
+
+
+class SearchHitSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="translation.article.slug")
+    language = serializers.CharField(source="translation.language")
+    title = serializers.CharField(source="translation.title")
+    snippet = serializers.CharField()
+
+
+@extend_schema(
+    tags=["knowledge"],
+    parameters=[LANGUAGE, OpenApiParameter("q", str, required=True)],
+    responses=SearchHitSerializer(many=True),
+)
+class ArticleSearchApi(APIView):
+    """Full-text search; `snippet` is HTML with the matched words in <mark>."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        require(request.user, "knowledge.read")
+        query = request.query_params.get("q", "")[:200]
+        hits = selectors.article_search(
+            language=_language(request), query=query, fetched_by=request.user
+        )
+        return Response({"results": SearchHitSerializer(hits, many=True).data})
+
+
+class ArticleCreateInputSerializer(serializers.Serializer):
+    slug = serializers.SlugField(max_length=100)
+    category = serializers.ChoiceField(choices=Category.choices)
+    audience = serializers.ChoiceField(choices=Audience.choices)
+    source_language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    body = serializers.CharField()
+    publish = serializers.BooleanField(required=False, default=False)
+
+
+@extend_schema(tags=["knowledge"], request=ArticleCreateInputSerializer)
+class ArticleCreateApi(APIView):
+    def post(self, request):
+        require(request.user, "knowledge.edit")
+        data = ArticleCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        article = services.article_create(by=request.user, **data.validated_data)
+        source = selectors.article_source(article=article)
+        return Response(TranslationOutputSerializer(source).data, status=status.HTTP_201_CREATED)
+
+
+class ArticleUpdateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    body = serializers.CharField()
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    audience = serializers.ChoiceField(choices=Audience.choices, required=False)
+    minor = serializers.BooleanField(required=False, default=False)
+
+
+@extend_schema(tags=["knowledge"], request=ArticleUpdateInputSerializer)
+class ArticleUpdateApi(APIView):
+    """Edit the source text; unless `minor`, translations become outdated."""
+
+    def put(self, request, pk: int):
+        article = selectors.article_get(fetched_by=request.user, pk=pk)
+        require(request.user, "knowledge.edit", article)
+        data = ArticleUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.article_update(article=article, by=request.user, **data.validated_data)
+        return Response(TranslationOutputSerializer(selectors.article_source(article=article)).data)
+
+
+@extend_schema(tags=["knowledge"], responses=TranslationOutputSerializer(many=True))
+class TranslationListApi(APIView):
+    """Every language of an article with its status (editors)."""
+
+    def get(self, request, pk: int):
+        article = selectors.article_get(fetched_by=request.user, pk=pk)
+        require(request.user, "knowledge.edit", article)
+        rows = selectors.article_translations(article=article)
+        return Response({"results": TranslationOutputSerializer(rows, many=True).data})
+
+
+class TranslationUpdateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    body = serializers.CharField()
+    submit = serializers.BooleanField(
+        required=False, default=False, help_text="Send for review instead of saving a draft."
+    )
+
+
+@extend_schema(tags=["knowledge"], request=TranslationUpdateInputSerializer)
+class TranslationUpdateApi(APIView):
+    def put(self, request, pk: int, language: str):
+        t = selectors.translation_get(fetched_by=request.user, article_pk=pk, language=language)
+        require(request.user, "knowledge.translate", t)
+        data = TranslationUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        t = services.translation_save(translation=t, by=request.user, **data.validated_data)
+        return Response(TranslationOutputSerializer(t).data)
+
+
+@extend_schema(tags=["knowledge"], request=None)
+class TranslationPublishApi(APIView):
+    def post(self, request, pk: int, language: str):
+        article = selectors.article_get(fetched_by=request.user, pk=pk)
+        t = get_object_or_404(ArticleTranslation, article=article, language=language)
+        require(request.user, "knowledge.publish", t)
+        t = services.translation_publish(translation=t, by=request.user)
+        return Response(TranslationOutputSerializer(t).data)

@@ -1,0 +1,272 @@
+"""Reads of the knowledge base, always starting from the access policy's visible_* querysets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from mosty.access.domains.knowledge import (
+    visible_articles,
+    visible_booklet_exports,
+    visible_booklets,
+    visible_translations,
+)
+from mosty.knowledge.models import (
+    Article,
+    ArticleRevision,
+    ArticleTranslation,
+    Booklet,
+    BookletExport,
+    BookletItem,
+    TranslationState,
+)
+from mosty.knowledge.text import plain_text, query_terms, snippet, source_diff
+
+PUBLISHED = TranslationState.PUBLISHED
+
+
+def published_translations(*, language: str, fetched_by) -> QuerySet[ArticleTranslation]:
+    return (
+        visible_translations(fetched_by)
+        .filter(language=language, status=PUBLISHED)
+        .select_related("article")
+    )
+
+
+def article_list_public(
+    *, language: str, fetched_by, category: str = "", audience: str = ""
+) -> QuerySet[ArticleTranslation]:
+    qs = published_translations(language=language, fetched_by=fetched_by)
+    if category:
+        qs = qs.filter(article__category=category)
+    if audience:
+        qs = qs.filter(article__audience=audience)
+    return qs.order_by("article__category", "title")
+
+
+def category_counts(*, language: str, fetched_by) -> dict[str, int]:
+    return dict(
+        published_translations(language=language, fetched_by=fetched_by)
+        .values_list("article__category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+@dataclass
+class ArticleReading:
+    article: Article
+    translation: ArticleTranslation | None
+    available: list[ArticleTranslation]
+
+
+def article_read(*, slug: str, language: str, fetched_by) -> ArticleReading:
+    """The article in `language`, or None plus the languages it is published in (404 if none)."""
+    article = get_object_or_404(visible_articles(fetched_by), slug=slug)
+    available = list(
+        visible_translations(fetched_by)
+        .filter(article=article, status=PUBLISHED)
+        .only("pk", "language", "title", "article_id")
+        .order_by("language")
+    )
+    if not available:
+        from django.http import Http404
+
+        raise Http404
+    translation = next((t for t in available if t.language == language), None)
+    if translation is not None:
+        translation = ArticleTranslation.objects.select_related("article").get(pk=translation.pk)
+    return ArticleReading(article=article, translation=translation, available=available)
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchHit:
+    translation: ArticleTranslation
+    title: str
+    snippet: str
+
+
+def _fts_query(terms: list[str]) -> str:
+    # Terms are \w+ only, so quoting them is enough to keep FTS5 syntax out of user input.
+    return " ".join(f'"{t}"*' for t in terms)
+
+
+def _search_ids_sqlite(language: str, terms: list[str], limit: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM knowledge_search WHERE knowledge_search MATCH %s "
+            "AND language = %s ORDER BY bm25(knowledge_search, 5.0, 1.0) LIMIT %s",
+            [_fts_query(terms), language, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def pg_search_vector():
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector("search_title", "search_body", config="simple")
+
+
+def _search_ids_postgresql(language: str, terms: list[str], limit: int, base) -> list[int]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    query = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="simple")
+    vector = pg_search_vector()
+    return list(
+        base.filter(language=language, status=PUBLISHED)
+        .annotate(document=vector)
+        .filter(document=query)
+        .annotate(rank=SearchRank(vector, query))
+        .order_by("-rank", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def article_search(*, language: str, query: str, fetched_by, limit: int = 20) -> list[SearchHit]:
+    """Published articles in `language` matching every word of `query` (prefixes, diacritics
+    ignored: "Poznan" finds "Poznań"), best first, each with a marked snippet."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    base = visible_translations(fetched_by)
+    if connection.vendor == "postgresql":
+        ids = _search_ids_postgresql(language, terms, limit, base)
+    else:
+        ids = _search_ids_sqlite(language, terms, limit)
+    found = base.filter(pk__in=ids, status=PUBLISHED).select_related("article").in_bulk()
+    hits = []
+    for pk in ids:
+        translation = found.get(pk)
+        if translation is None:
+            continue
+        text = plain_text(f"{translation.summary}\n\n{translation.body}")
+        hits.append(
+            SearchHit(
+                translation=translation,
+                title=snippet(translation.title, terms, width=200),
+                snippet=snippet(text, terms),
+            )
+        )
+    return hits
+
+
+# --- editing --------------------------------------------------------------------------------
+
+
+def article_manage_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Article]:
+    filters = filters or {}
+    qs = visible_articles(fetched_by).prefetch_related(
+        Prefetch(
+            "translations",
+            queryset=ArticleTranslation.objects.only(
+                "pk", "article_id", "language", "status", "source_revision", "title"
+            ),
+        )
+    )
+    if filters.get("q"):
+        qs = qs.filter(
+            Q(slug__icontains=filters["q"]) | Q(translations__title__icontains=filters["q"])
+        ).distinct()
+    if filters.get("category"):
+        qs = qs.filter(category=filters["category"])
+    if filters.get("outdated"):
+        qs = qs.filter(
+            translations__source_revision__lt=F("revision"), translations__status=PUBLISHED
+        ).distinct()
+    return qs.order_by("category", "slug")
+
+
+def article_get(*, fetched_by, pk: int) -> Article:
+    return get_object_or_404(visible_articles(fetched_by), pk=pk)
+
+
+def article_source(*, article: Article) -> ArticleTranslation:
+    return ArticleTranslation.objects.select_related("article").get(
+        article=article, language=article.source_language
+    )
+
+
+def article_translations(*, article: Article) -> list[ArticleTranslation]:
+    return list(
+        ArticleTranslation.objects.filter(article=article)
+        .select_related("translator", "article")
+        .order_by("language")
+    )
+
+
+def translation_get(*, fetched_by, article_pk: int, language: str) -> ArticleTranslation:
+    return get_object_or_404(
+        visible_translations(fetched_by).select_related("article", "translator"),
+        article_id=article_pk,
+        language=language,
+    )
+
+
+def translation_source_diff(*, translation: ArticleTranslation) -> list[dict] | None:
+    """What changed in the source since the revision this translation was made from."""
+    if not translation.is_outdated:
+        return None
+    revisions = {
+        r.number: r
+        for r in ArticleRevision.objects.filter(
+            article=translation.article,
+            number__in=[translation.source_revision, translation.article.revision],
+        )
+    }
+    old, new = (
+        revisions.get(translation.source_revision),
+        revisions.get(translation.article.revision),
+    )
+    if new is None:
+        return None
+
+    def text(r):
+        return f"{r.title}\n\n{r.summary}\n\n{r.body}" if r else ""
+
+    return source_diff(text(old), text(new))
+
+
+def translation_queue(*, user) -> QuerySet[ArticleTranslation]:
+    """The translator's open work: not yet published, or published but outdated."""
+    return (
+        ArticleTranslation.objects.filter(translator=user)
+        .exclude(language=F("article__source_language"))
+        .filter(~Q(status=PUBLISHED) | Q(source_revision__lt=F("article__revision")))
+        .select_related("article")
+        .order_by("status", "article__slug")
+    )
+
+
+# --- booklets -------------------------------------------------------------------------------
+
+
+def booklet_list(*, fetched_by) -> QuerySet[Booklet]:
+    return (
+        visible_booklets(fetched_by)
+        .select_related("created_by")
+        .annotate(article_count=Count("items"))
+    )
+
+
+def booklet_get(*, fetched_by, pk: int) -> Booklet:
+    return get_object_or_404(visible_booklets(fetched_by), pk=pk)
+
+
+def booklet_items(*, booklet: Booklet) -> QuerySet[BookletItem]:
+    return (
+        BookletItem.objects.filter(booklet=booklet).select_related("article").order_by("position")
+    )
+
+
+def booklet_exports(*, booklet: Booklet) -> QuerySet[BookletExport]:
+    return BookletExport.objects.filter(booklet=booklet).order_by("-created_at")[:14]
+
+
+def booklet_export_get(*, fetched_by, pk: int) -> BookletExport:
+    return get_object_or_404(visible_booklet_exports(fetched_by).select_related("booklet"), pk=pk)

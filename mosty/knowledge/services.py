@@ -1,0 +1,348 @@
+"""Writes of the knowledge base: articles, their source revisions, translations, booklets."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mosty.access.audit import audit
+from mosty.accounts.models import User
+from mosty.knowledge.models import (
+    Article,
+    ArticleRevision,
+    ArticleTranslation,
+    Booklet,
+    BookletExport,
+    BookletItem,
+    TranslationState,
+)
+from mosty.knowledge.text import normalise, plain_text
+
+State = TranslationState
+
+
+def _index(translation: ArticleTranslation) -> None:
+    """Fill the diacritic-free search columns (the FTS5 triggers / PostgreSQL index read them)."""
+    translation.search_title = normalise(translation.title)
+    translation.search_body = normalise(plain_text(f"{translation.summary}\n{translation.body}"))
+
+
+TEXT_FIELDS = ["title", "summary", "body", "search_title", "search_body"]
+
+
+@transaction.atomic
+def article_create(
+    *,
+    slug: str,
+    category: str,
+    audience: str,
+    source_language: str,
+    title: str,
+    summary: str = "",
+    body: str = "",
+    publish: bool = False,
+    by: User | None,
+) -> Article:
+    if Article.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("Another article already uses this short name.")})
+    article = Article(
+        slug=slug,
+        category=category,
+        audience=audience,
+        source_language=source_language,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    article.full_clean()
+    article.save()
+    if not title.strip():
+        raise ValidationError({"title": _("Give the article a title.")})
+    source = ArticleTranslation(
+        article=article,
+        language=source_language,
+        title=title,
+        summary=summary,
+        body=body,
+        status=State.PUBLISHED if publish else State.DRAFT,
+        source_revision=1,
+        translator=article.created_by,
+    )
+    _index(source)
+    source.full_clean()
+    source.save()
+    ArticleRevision.objects.create(
+        article=article, number=1, title=title, summary=summary, body=body
+    )
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *,
+    article: Article,
+    by: User,
+    title: str,
+    summary: str,
+    body: str,
+    category: str | None = None,
+    audience: str | None = None,
+    minor: bool = False,
+) -> Article:
+    """Edit the source text. A change moves the revision on (translations become outdated)
+    unless it is marked `minor` (a typo), which rewrites the current revision in place."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    source = ArticleTranslation.objects.get(article=article, language=article.source_language)
+    if not title.strip():
+        raise ValidationError({"title": _("Give the article a title.")})
+    changed_meta = []
+    if category is not None and category != article.category:
+        article.category = category
+        changed_meta.append("category")
+    if audience is not None and audience != article.audience:
+        article.audience = audience
+        changed_meta.append("audience")
+    text_changed = (source.title, source.summary, source.body) != (title, summary, body)
+    if text_changed and not minor:
+        article.revision += 1
+        changed_meta.append("revision")
+        ArticleRevision.objects.create(
+            article=article, number=article.revision, title=title, summary=summary, body=body
+        )
+    elif text_changed:
+        ArticleRevision.objects.update_or_create(
+            article=article,
+            number=article.revision,
+            defaults={"title": title, "summary": summary, "body": body},
+        )
+    if changed_meta:
+        article.full_clean()
+        article.save(update_fields=[*changed_meta, "updated_at"])
+    if text_changed:
+        source.title, source.summary, source.body = title, summary, body
+        source.source_revision = article.revision
+        _index(source)
+        source.full_clean()
+        source.save(update_fields=[*TEXT_FIELDS, "source_revision", "updated_at"])
+        if minor:
+            audit(by, "mosty.knowledge.article.minor_edit", article)
+    return article
+
+
+def _translation_for(article: Article, language: str) -> ArticleTranslation:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages Mosty ships.")})
+    if language == article.source_language:
+        raise ValidationError(
+            {"language": _("This is the article's source language; edit the article instead.")}
+        )
+    translation, _created = ArticleTranslation.objects.select_for_update().get_or_create(
+        article=article,
+        language=language,
+        defaults={"status": State.MISSING, "source_revision": 0},
+    )
+    translation.article = article
+    return translation
+
+
+@transaction.atomic
+def translation_assign(
+    *, article: Article, language: str, translator: User, by: User
+) -> ArticleTranslation:
+    if not translator.is_active:
+        raise ValidationError({"translator": _("This account is not active.")})
+    translation = _translation_for(article, language)
+    translation.translator = translator
+    translation.save(update_fields=["translator", "updated_at"])
+    audit(by, "mosty.knowledge.translation.assigned", translation)
+    return translation
+
+
+@transaction.atomic
+def translation_save(
+    *,
+    translation: ArticleTranslation,
+    title: str,
+    summary: str,
+    body: str,
+    by: User,
+    submit: bool = False,
+) -> ArticleTranslation:
+    """A person's translation text. Saving declares it made from the current source revision;
+    `submit` sends it for review. A published translation that is edited goes back to review."""
+    translation = (
+        ArticleTranslation.objects.select_for_update()
+        .select_related("article")
+        .get(pk=translation.pk)
+    )
+    if translation.is_source:
+        raise ValidationError(_("Edit the source text through the article."))
+    if not title.strip() or not body.strip():
+        raise ValidationError(
+            {
+                **({"title": [_("A translation needs a title.")]} if not title.strip() else {}),
+                **({"body": [_("A translation needs its text.")]} if not body.strip() else {}),
+            }
+        )
+    translation.title, translation.summary, translation.body = title, summary, body
+    translation.source_revision = translation.article.revision
+    translation.status = State.IN_REVIEW if submit else State.DRAFT
+    if by is not None and translation.translator_id is None:
+        translation.translator = by
+    _index(translation)
+    translation.full_clean()
+    translation.save(
+        update_fields=[*TEXT_FIELDS, "source_revision", "status", "translator", "updated_at"]
+    )
+    return translation
+
+
+@transaction.atomic
+def translation_publish(*, translation: ArticleTranslation, by: User) -> ArticleTranslation:
+    """Only text a person has looked at goes public: never a machine draft or an empty one."""
+    translation = (
+        ArticleTranslation.objects.select_for_update()
+        .select_related("article")
+        .get(pk=translation.pk)
+    )
+    if translation.status == State.MACHINE_DRAFT:
+        raise ValidationError(
+            _("A machine draft must be reviewed by a person before it is published.")
+        )
+    if not translation.title.strip() or not translation.body.strip():
+        raise ValidationError(_("This translation has no text yet."))
+    translation.status = State.PUBLISHED
+    translation.save(update_fields=["status", "updated_at"])
+    audit(by, "mosty.knowledge.translation.published", translation)
+    return translation
+
+
+@transaction.atomic
+def translation_unpublish(*, translation: ArticleTranslation, by: User) -> ArticleTranslation:
+    translation = ArticleTranslation.objects.select_for_update().get(pk=translation.pk)
+    if translation.status == State.PUBLISHED:
+        translation.status = State.DRAFT
+        translation.save(update_fields=["status", "updated_at"])
+        audit(by, "mosty.knowledge.translation.unpublished", translation)
+    return translation
+
+
+class MachineTranslationError(Exception):
+    pass
+
+
+def machine_translate(texts: list[str], *, source: str, target: str) -> list[str]:
+    """Call a LibreTranslate-compatible service (POST /translate with a list in `q`)."""
+    if not settings.MOSTY_MT_URL:
+        raise MachineTranslationError(_("Machine translation is not configured."))
+    payload = {"q": texts, "source": source, "target": target, "format": "text"}
+    if settings.MOSTY_MT_API_KEY:
+        payload["api_key"] = settings.MOSTY_MT_API_KEY
+    request = urllib.request.Request(  # noqa: S310 - the URL is the operator's own setting
+        settings.MOSTY_MT_URL.rstrip("/") + "/translate",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            data = json.loads(response.read().decode())
+    except (urllib.error.URLError, TimeoutError, ValueError, OSError) as exc:
+        raise MachineTranslationError(
+            _("The machine-translation service did not answer: %(error)s") % {"error": exc}
+        ) from exc
+    translated = data.get("translatedText") if isinstance(data, dict) else None
+    if isinstance(translated, str):
+        translated = [translated]
+    if not isinstance(translated, list) or len(translated) != len(texts):
+        raise MachineTranslationError(_("The machine-translation service gave an unusable answer."))
+    return [str(t) for t in translated]
+
+
+def translation_machine_draft(*, article: Article, language: str, by: User) -> ArticleTranslation:
+    """A machine draft from the current source; a person must review it before publishing.
+
+    The HTTP call happens outside the transaction (it can take a while)."""
+    source = ArticleTranslation.objects.get(article=article, language=article.source_language)
+    existing = ArticleTranslation.objects.filter(article=article, language=language).first()
+    if existing and existing.status == State.PUBLISHED and not existing.is_outdated:
+        raise ValidationError(_("This translation is published and up to date."))
+    revision = article.revision
+    try:
+        title, summary, body = machine_translate(
+            [source.title, source.summary or "", source.body or ""],
+            source=article.source_language,
+            target=language,
+        )
+    except MachineTranslationError as exc:
+        raise ValidationError(str(exc)) from exc
+    with transaction.atomic():
+        translation = _translation_for(article, language)
+        translation.title, translation.summary, translation.body = (
+            title[:200],
+            summary[:500],
+            body,
+        )
+        translation.status = State.MACHINE_DRAFT
+        translation.machine_translated = True
+        translation.source_revision = revision
+        _index(translation)
+        translation.full_clean()
+        translation.save(
+            update_fields=[
+                *TEXT_FIELDS,
+                "status",
+                "machine_translated",
+                "source_revision",
+                "updated_at",
+            ]
+        )
+        audit(by, "mosty.knowledge.translation.machine_draft", translation)
+    return translation
+
+
+# --- booklets -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def booklet_create(*, title: str, articles: list[Article], by: User) -> Booklet:
+    booklet = Booklet(title=title, created_by=by)
+    booklet.full_clean()
+    booklet.save()
+    booklet_set_articles(booklet=booklet, articles=articles, by=by)
+    return booklet
+
+
+@transaction.atomic
+def booklet_set_articles(*, booklet: Booklet, articles: list[Article], by: User) -> Booklet:
+    seen = set()
+    ordered = [a for a in articles if not (a.pk in seen or seen.add(a.pk))]
+    BookletItem.objects.filter(booklet=booklet).delete()
+    BookletItem.objects.bulk_create(
+        BookletItem(booklet=booklet, article=article, position=i)
+        for i, article in enumerate(ordered, start=1)
+    )
+    return booklet
+
+
+@transaction.atomic
+def booklet_export_request(*, booklet: Booklet, language: str, by: User) -> BookletExport:
+    from mosty.knowledge.tasks import booklet_export_build
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages Mosty ships.")})
+    if not booklet.items.exists():
+        raise ValidationError(_("Add at least one article to the booklet first."))
+    export = BookletExport.objects.create(booklet=booklet, language=language, requested_by=by)
+    audit(by, "mosty.knowledge.booklet.exported", export)
+    transaction.on_commit(lambda: booklet_export_build.enqueue(export.pk))
+    return export
+
+
+def booklet_export_progress(*, export: BookletExport, progress: int, status: str) -> None:
+    BookletExport.objects.filter(pk=export.pk).update(progress=progress, status=status)
+    export.progress, export.status = progress, status

@@ -1,0 +1,181 @@
+"""Write -> assign -> translate -> publish -> source edit (outdated, diff) -> re-translate."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from mosty.access.policy import can
+from mosty.knowledge import selectors, services
+from mosty.knowledge.models import ArticleTranslation, TranslationState
+from tests.knowledge import factories
+
+LANGS = ["en", "uk", "ru", "ar", "fa", "fr"]
+
+
+def test_full_cycle_in_all_seven_languages(world, login):
+    coordinator = world.user("coordinator")
+    translator = world.user("mentor")
+    client = login("coordinator")
+    response = client.post(
+        reverse("knowledge:article_create"),
+        {
+            "slug": "karta-pobytu",
+            "category": "documents",
+            "audience": "newcomers",
+            "source_language": "pl",
+            "title": "Karta pobytu",
+            "summary": "Jak złożyć wniosek.",
+            "body": "Wniosek składasz w urzędzie wojewódzkim.",
+            "publish": "on",
+        },
+    )
+    assert response.status_code == 302
+    article = selectors.article_get(
+        fetched_by=coordinator, pk=int(response["Location"].split("/")[-2])
+    )
+    for lang in LANGS:
+        r = client.post(
+            reverse("knowledge:translation_assign", args=[article.pk]),
+            {"language": lang, "translator": translator.email},
+        )
+        assert r.status_code == 302
+    queue = selectors.translation_queue(user=translator)
+    assert sorted(t.language for t in queue) == sorted(LANGS)
+    assert all(t.status == TranslationState.MISSING for t in queue)
+
+    client.force_login(translator)
+    assert client.get(reverse("knowledge:queue")).status_code == 200
+    for lang in LANGS:
+        url = reverse("knowledge:translation_edit", args=[article.pk, lang])
+        assert client.get(url).status_code == 200
+        r = client.post(url, {"title": f"Title {lang}", "body": f"Body {lang}", "submit": "1"})
+        assert r.status_code == 302
+        # a translator cannot publish
+        r = client.post(reverse("knowledge:translation_publish", args=[article.pk, lang]))
+        assert r.status_code == 403
+    client.force_login(coordinator)
+    for lang in LANGS:
+        r = client.post(reverse("knowledge:translation_publish", args=[article.pk, lang]))
+        assert r.status_code == 302
+    published = ArticleTranslation.objects.filter(article=article, status="published")
+    assert published.count() == 7
+    assert not selectors.translation_queue(user=translator).exists()
+
+    # A real edit of the source: every translation becomes outdated, with a diff.
+    r = client.post(
+        reverse("knowledge:article_edit", args=[article.pk]),
+        {
+            "category": "documents",
+            "audience": "newcomers",
+            "title": "Karta pobytu",
+            "summary": "Jak złożyć wniosek.",
+            "body": "Wniosek składasz w urzędzie wojewódzkim albo przez internet.",
+        },
+    )
+    assert r.status_code == 302
+    article.refresh_from_db()
+    assert article.revision == 2
+    outdated = [t for t in ArticleTranslation.objects.filter(article=article) if t.is_outdated]
+    assert sorted(t.language for t in outdated) == sorted(LANGS)
+    diff = selectors.translation_source_diff(translation=outdated[0])
+    assert {
+        "kind": "added",
+        "text": "Wniosek składasz w urzędzie wojewódzkim albo przez internet.",
+    } in diff
+    assert any(line["kind"] == "removed" for line in diff)
+    assert len(selectors.translation_queue(user=translator)) == 6
+
+    client.force_login(translator)
+    page = client.get(reverse("knowledge:translation_edit", args=[article.pk, "uk"]))
+    assert "albo przez internet" in page.content.decode()
+    client.post(
+        reverse("knowledge:translation_edit", args=[article.pk, "uk"]),
+        {"title": "Карта побиту", "body": "Заяву подаєте у воєводському управлінні або онлайн."},
+    )
+    uk = ArticleTranslation.objects.get(article=article, language="uk")
+    assert uk.source_revision == 2 and not uk.is_outdated
+    assert uk.status == TranslationState.DRAFT
+
+
+def test_minor_edit_keeps_translations_current(world):
+    article = factories.article()
+    en = factories.translation(article)
+    services.article_update(
+        article=article,
+        by=world.user("coordinator"),
+        title="Numer PESEL w Poznaniu",
+        summary="Jak zdobyć numer PESEL.",
+        body="Aby dostać **PESEL**, idź do urzędu w Poznaniu!",
+        minor=True,
+    )
+    article.refresh_from_db()
+    en.refresh_from_db()
+    assert article.revision == 1
+    assert not en.is_outdated
+
+
+def test_machine_draft_cannot_be_published(world):
+    article = factories.article()
+    t = factories.translation(article, language="fr", status=TranslationState.MACHINE_DRAFT)
+    with pytest.raises(ValidationError):
+        services.translation_publish(translation=t, by=world.user("coordinator"))
+
+
+def test_translation_needs_title_and_text(world, login):
+    article = factories.article()
+    services.translation_assign(
+        article=article, language="en", translator=world.user("mentor"), by=world.user("admin")
+    )
+    client = login("coordinator")
+    r = client.post(reverse("knowledge:translation_edit", args=[article.pk, "en"]), {"title": ""})
+    assert r.status_code == 200
+    assert r.context["form"].errors["title"] and r.context["form"].errors["body"]
+
+
+def test_translator_sees_only_assigned_translation(world, login):
+    article = factories.article()
+    services.translation_assign(
+        article=article, language="en", translator=world.user("mentor"), by=world.user("admin")
+    )
+    client = login("mentor")
+    assert (
+        client.get(reverse("knowledge:translation_edit", args=[article.pk, "en"])).status_code
+        == 200
+    )
+    client = login("assistant")
+    assert (
+        client.get(reverse("knowledge:translation_edit", args=[article.pk, "en"])).status_code
+        == 404
+    )
+    assert not can(world.user("assistant"), "knowledge.queue")
+
+
+def test_assign_unknown_email_is_a_message_not_500(world, login):
+    article = factories.article()
+    client = login("coordinator")
+    r = client.post(
+        reverse("knowledge:translation_assign", args=[article.pk]),
+        {"language": "en", "translator": "nobody@example.org"},
+        follow=True,
+    )
+    assert r.status_code == 200
+    assert "No active account" in r.content.decode()
+    assert not ArticleTranslation.objects.filter(article=article, language="en").exists()
+
+
+def test_create_form_errors_are_field_level(world, login):
+    factories.article(slug="taken")
+    client = login("coordinator")
+    r = client.post(
+        reverse("knowledge:article_create"),
+        {
+            "slug": "taken",
+            "category": "housing",
+            "audience": "newcomers",
+            "source_language": "pl",
+            "title": "X",
+            "body": "Y",
+        },
+    )
+    assert r.status_code == 200
+    assert r.context["form"].errors["slug"]
