@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from mosty.core.citypack import PackInvalid, city_init
+from mosty.core.citypack import PackInvalid, city_init, pack_read
 from mosty.core.models import City, District
 from mosty.organisations.models import Network, Organisation
 
@@ -103,3 +103,12 @@ def test_second_city_in_the_same_database_is_refused(db, tmp_path):
     other.write_text(GOOD.replace("slug: testowo", "slug: innowo"), encoding="utf-8")
     with pytest.raises(PackInvalid, match="one installation serves one city"):
         city_init(path=other)
+def test_error_messages_are_translated(db, tmp_path):
+    from django.utils import translation
+
+    path = write(tmp_path, GOOD.replace("name: Testowo, ", ""))
+    with translation.override("pl"), pytest.raises(PackInvalid) as caught:
+        pack_read(path)
+    assert "is required" not in caught.value.report()
+
+
