@@ -1,3 +1,20 @@
-"""Open Referral HSDS read API, included under /hsds/."""
+"""Open Referral HSDS 3.0: the read API and the whole-directory exports, under /hsds/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from mosty.directory import hsds_api, views
+
+urlpatterns = [
+    path("", hsds_api.HsdsRootApi.as_view(), name="root"),
+    path("services", hsds_api.HsdsServiceListApi.as_view(), name="services"),
+    path("services/<str:hsds_id>", hsds_api.HsdsServiceDetailApi.as_view(), name="service"),
+    path("organizations", hsds_api.HsdsOrganizationListApi.as_view(), name="organizations"),
+    path(
+        "organizations/<str:hsds_id>",
+        hsds_api.HsdsOrganizationDetailApi.as_view(),
+        name="organization",
+    ),
+    path("taxonomy_terms", hsds_api.HsdsTaxonomyTermListApi.as_view(), name="taxonomy_terms"),
+    path("export.json", views.hsds_export, {"fmt": "json"}, name="export_json"),
+    path("datapackage.zip", views.hsds_export, {"fmt": "zip"}, name="export_datapackage"),
+]

@@ -123,3 +123,56 @@ class NetworkMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} · {self.organisation or self.user}"
+
+
+class NetworkMeeting(models.Model):
+    """A meeting of a network: agenda before, minutes and attendance after."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    attendees = models.ManyToManyField(
+        NetworkMembership, verbose_name=_("attendees"), related_name="meetings", blank=True
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network meeting")
+        verbose_name_plural = _("network meetings")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.network} · {self.date}"
+
+
+class NetworkDocument(models.Model):
+    """A file or a link shared with a network's members."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="networks/%Y/%m/", blank=True)
+    url = models.URLField(_("link"), blank=True)
+    shared_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network document")
+        verbose_name_plural = _("network documents")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(file="") & ~models.Q(url=""))
+                | (~models.Q(file="") & models.Q(url="")),
+                name="network_document_file_or_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

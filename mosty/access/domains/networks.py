@@ -1,0 +1,77 @@
+"""Who may see and run thematic networks.
+
+A network's inner page (members' contacts, meetings, documents) is for its members: people
+added individually and staff of member organisations. The public sees public networks' name,
+purpose and member organisations. The coordinating organisation's coordinators run it.
+"""
+
+import rules
+from django.db.models import Q, QuerySet
+
+from mosty.access.policy import POLICY
+from mosty.access.roles import is_admin, orgs_where
+from mosty.accounts.models import Role
+
+# Roles through which an organisation's staff take part in its networks.
+NETWORK_ROLES = (Role.COORDINATOR, Role.CASEWORKER, Role.INSTITUTION_STAFF, Role.ASSISTANT)
+
+
+def _member_filter(user) -> Q:
+    return Q(members__user=user) | Q(members__organisation_id__in=orgs_where(user, *NETWORK_ROLES))
+
+
+@rules.predicate
+def is_network_member(user, network) -> bool:
+    if network is None or not getattr(user, "is_authenticated", False):
+        return False
+    if network.coordinator_id in orgs_where(user, Role.COORDINATOR):
+        return True
+    return network.members.filter(
+        Q(user=user) | Q(organisation_id__in=orgs_where(user, *NETWORK_ROLES))
+    ).exists()
+
+
+@rules.predicate
+def runs_network(user, network) -> bool:
+    return network is not None and network.coordinator_id in orgs_where(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def is_public_network(user, network) -> bool:
+    return network is not None and network.is_public
+
+
+@rules.predicate
+def takes_part_somewhere(user) -> bool:
+    return bool(orgs_where(user, *NETWORK_ROLES)) or (
+        getattr(user, "is_authenticated", False) and user.network_memberships.exists()
+    )
+
+
+POLICY.add_rule("network.list", is_admin | takes_part_somewhere)
+POLICY.add_rule(
+    "network.create", is_admin | rules.predicate(lambda u: bool(orgs_where(u, Role.COORDINATOR)))
+)
+POLICY.add_rule("network.view", is_admin | is_network_member)
+POLICY.add_rule("network.view_public", is_public_network | is_admin | is_network_member)
+POLICY.add_rule("network.manage", is_admin | runs_network)
+
+
+def visible_networks(user) -> QuerySet:
+    """Networks whose inner pages the user may open."""
+    from mosty.organisations.models import Network
+
+    if is_admin(user):
+        return Network.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Network.objects.none()
+    mine = Network.objects.filter(
+        _member_filter(user) | Q(coordinator_id__in=orgs_where(user, Role.COORDINATOR))
+    ).values("pk")
+    return Network.objects.filter(pk__in=mine)
+
+
+def public_networks() -> QuerySet:
+    from mosty.organisations.models import Network
+
+    return Network.objects.filter(is_public=True)

@@ -1,0 +1,415 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.models import District, TranslationStatus
+from mosty.directory.models import (
+    Category,
+    HousingKind,
+    HousingOffer,
+    HousingStatus,
+    Linguist,
+    Location,
+    Service,
+    Weekday,
+)
+
+HOURS_FIELD = re.compile(r"^d\d_")
+# Languages offered in the filter (the city's languages first; services may list any code).
+FILTER_LANGUAGES = [("", _("Any language")), *settings.LANGUAGES]
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            continue
+        widget.attrs.setdefault(
+            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
+        )
+
+
+class ServiceSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=FILTER_LANGUAGES)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    free = forms.BooleanField(label=_("Free of charge"), required=False)
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [
+            ("", _("All categories")),
+            *[(c.code, c.label) for c in Category.objects.order_by("name")],
+        ]
+        self.fields["district"].choices = [
+            ("", _("All districts")),
+            *District.objects.order_by("name").values_list("code", "name"),
+        ]
+        _style(self)
+        for name in ("free", "open_now"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+class OpeningHoursMixin:
+    """One opening interval per weekday: `<day>_opens` and `<day>_closes` fields."""
+
+    def add_hours_fields(self, schedules=()):
+        existing = {s.weekday: s for s in schedules}
+        for day in Weekday:
+            row = existing.get(day.value)
+            self.fields[f"d{day.value}_opens"] = forms.TimeField(
+                label=_("%(day)s: opens") % {"day": day.label},
+                required=False,
+                initial=row.opens_at if row else None,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )
+            self.fields[f"d{day.value}_closes"] = forms.TimeField(
+                label=_("%(day)s: closes") % {"day": day.label},
+                required=False,
+                initial=row.closes_at if row else None,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )
+
+    def clean_hours(self, cleaned):
+        hours = {}
+        for day in Weekday:
+            opens = cleaned.get(f"d{day.value}_opens")
+            closes = cleaned.get(f"d{day.value}_closes")
+            if opens is None and closes is None:
+                continue
+            if opens is None or closes is None:
+                self.add_error(f"d{day.value}_closes", _("Give both the opening and closing time."))
+            elif closes <= opens:
+                self.add_error(
+                    f"d{day.value}_closes", _("Closing time must be after opening time.")
+                )
+            else:
+                hours[day.value] = (opens, closes)
+        return hours
+
+    def main_fields(self):
+        return [f for f in self.visible_fields() if not HOURS_FIELD.match(f.name)]
+
+    def hours_fields(self):
+        return [(self[f"d{d.value}_opens"], self[f"d{d.value}_closes"]) for d in Weekday]
+
+
+class ServiceForm(OpeningHoursMixin, forms.ModelForm):
+    languages = forms.CharField(
+        label=_("Languages the service is offered in"),
+        required=False,
+        help_text=_("ISO codes separated by commas, e.g. pl, uk, ar."),
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Categories"),
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    locations = forms.ModelMultipleChoiceField(
+        label=_("Locations"),
+        queryset=Location.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+
+    class Meta:
+        model = Service
+        fields = [
+            "organisation",
+            "name",
+            "source_language",
+            "description",
+            "eligibility",
+            "required_documents",
+            "is_free",
+            "fees_description",
+            "email",
+            "url",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "eligibility": forms.Textarea(attrs={"rows": 3}),
+            "required_documents": forms.Textarea(attrs={"rows": 3}),
+            "source_language": forms.Select(choices=settings.LANGUAGES),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["source_language"].widget = forms.Select(choices=settings.LANGUAGES)
+        self.fields["categories"].queryset = Category.objects.order_by("name")
+        self.fields["categories"].label_from_instance = lambda c: c.label
+        if self.instance.pk:
+            del self.fields["organisation"]
+            self.fields["locations"].queryset = Location.objects.filter(
+                organisation=self.instance.organisation
+            )
+            self.initial["categories"] = list(self.instance.categories.all())
+            self.initial["locations"] = list(self.instance.locations.all())
+            self.initial["languages"] = ", ".join(
+                self.instance.languages.values_list("code", flat=True)
+            )
+            phone = self.instance.phones.first()
+            self.initial["phone"] = phone.number if phone else ""
+            self.add_hours_fields(self.instance.schedules.all())
+        else:
+            self.fields["locations"].queryset = Location.objects.filter(
+                organisation__in=organisations
+            ).select_related("organisation")
+            self.add_hours_fields()
+        _style(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["hours"] = self.clean_hours(cleaned)
+        cleaned["languages"] = [
+            c.strip().lower() for c in (cleaned.get("languages") or "").split(",") if c.strip()
+        ]
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if not HOURS_FIELD.match(k)}
+        if self.instance.pk:
+            data.pop("organisation", None)
+        return data
+
+
+class ServiceTranslationForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    eligibility = forms.CharField(
+        label=_("Who can use it"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=TranslationStatus.choices)
+    machine_translated = forms.BooleanField(label=_("Machine translated"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class LocationForm(forms.ModelForm):
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+
+    class Meta:
+        model = Location
+        fields = [
+            "organisation",
+            "name",
+            "address_1",
+            "address_2",
+            "postal_code",
+            "city",
+            "district",
+            "latitude",
+            "longitude",
+            "transportation",
+            "accessibility",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["district"].queryset = District.objects.order_by("name")
+        if self.instance.pk:
+            del self.fields["organisation"]
+            phone = self.instance.phones.first()
+            self.initial["phone"] = phone.number if phone else ""
+        _style(self)
+
+
+class HousingOfferForm(forms.ModelForm):
+    class Meta:
+        model = HousingOffer
+        fields = [
+            "organisation",
+            "kind",
+            "title",
+            "capacity",
+            "rent",
+            "district",
+            "address",
+            "available_from",
+            "available_until",
+            "step_free",
+            "children_welcome",
+            "pets_allowed",
+            "conditions",
+            "landlord_name",
+            "contact_phone",
+            "contact_email",
+        ]
+        widgets = {
+            "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "available_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["district"].queryset = District.objects.order_by("name")
+        if self.instance.pk:
+            del self.fields["organisation"]
+        _style(self)
+
+
+class HousingFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        required=False,
+        queryset=District.objects.none(),
+        empty_label=_("All districts"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *HousingKind.choices]
+        self.fields["status"].choices = [("", _("Any status")), *HousingStatus.choices]
+        self.fields["district"].queryset = District.objects.order_by("name")
+        _style(self)
+
+
+class HousingNeedForm(forms.Form):
+    household = forms.ChoiceField(label=_("Household"), required=False)
+    size = forms.IntegerField(
+        label=_("Persons in the household"),
+        min_value=1,
+        max_value=30,
+        required=False,
+        help_text=_("Leave empty to use the number of members of the chosen household."),
+    )
+    budget = forms.DecimalField(
+        label=_("Monthly budget (PLN)"), required=False, min_value=0, max_digits=8, decimal_places=2
+    )
+    district = forms.ModelChoiceField(
+        label=_("Preferred district"),
+        required=False,
+        queryset=District.objects.none(),
+        empty_label=_("No preference"),
+    )
+    needs_step_free = forms.BooleanField(label=_("Needs step-free access"), required=False)
+    has_children = forms.BooleanField(label=_("With children"), required=False)
+    has_pets = forms.BooleanField(label=_("With pets"), required=False)
+
+    def __init__(self, *args, households=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.households = {str(h.pk): h for h in households}
+        self.fields["household"].choices = [
+            ("", _("None: describe the need below")),
+            *[(str(h.pk), f"{h} ({h.size})") for h in households],
+        ]
+        self.fields["district"].queryset = District.objects.order_by("name")
+        _style(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        household = self.households.get(cleaned.get("household") or "")
+        cleaned["household"] = household
+        if not cleaned.get("size"):
+            if household is None:
+                self.add_error("size", _("Give the number of persons or choose a household."))
+            else:
+                cleaned["size"] = max(household.size, 1)
+        return cleaned
+
+
+class HousingStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=HousingStatus.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class LinguistForm(forms.ModelForm):
+    pairs = forms.CharField(
+        label=_("Language pairs"),
+        help_text=_("E.g. “uk-pl, ar-pl” (both ways) or “fa>pl” (one way)."),
+    )
+
+    class Meta:
+        model = Linguist
+        fields = [
+            "organisation",
+            "name",
+            "email",
+            "phone",
+            "is_sworn",
+            "does_written",
+            "does_consecutive",
+            "does_remote",
+            "is_volunteer",
+            "hourly_rate",
+            "availability",
+            "is_active",
+        ]
+        widgets = {"availability": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if self.instance.pk:
+            del self.fields["organisation"]
+            self.initial["pairs"] = ", ".join(
+                f"{p.source}{'-' if p.both_ways else '>'}{p.target}"
+                for p in self.instance.pairs.all()
+            )
+        _style(self)
+
+    def clean_pairs(self):
+        from django.core.exceptions import ValidationError
+
+        from mosty.directory.services import parse_pairs
+
+        try:
+            return parse_pairs(self.cleaned_data["pairs"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["pairs"]) from exc
+
+
+class LinguistSearchForm(forms.Form):
+    source = forms.CharField(label=_("From language"), required=False, max_length=3)
+    target = forms.CharField(label=_("Into language"), required=False, max_length=3)
+    mode = forms.ChoiceField(
+        label=_("Mode"),
+        required=False,
+        choices=[
+            ("", _("Any mode")),
+            ("written", _("Written translation")),
+            ("consecutive", _("Consecutive interpreting")),
+            ("remote", _("Phone or video interpreting")),
+        ],
+    )
+    sworn = forms.BooleanField(label=_("Sworn translators only"), required=False)
+    volunteer = forms.BooleanField(label=_("Volunteers only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+        for name in ("sworn", "volunteer"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+    def clean_source(self):
+        return (self.cleaned_data.get("source") or "").strip().lower()
+
+    def clean_target(self):
+        return (self.cleaned_data.get("target") or "").strip().lower()
+
+
+class HsdsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("HSDS file"),
+        help_text=_("HSDS 3.0 JSON (.json) or the tabular data package (.zip with CSV files)."),
+    )

@@ -1,0 +1,210 @@
+"""The Open Referral HSDS 3.0 read API, so other directories can consume Mosty.
+
+Public (like the directory itself). Lists answer with HSDS's page object
+(`total_items`, `total_pages`, `page_number`, `size`, `first_page`, `last_page`, `empty`,
+`contents`); filters follow the HSDS OpenAPI (`search`, `taxonomy_term_id`, `organization_id`,
+`modified_after`, `page`, `per_page`) plus Mosty's `language` and `district`.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mosty.access.policy import require
+from mosty.directory import hsds, selectors
+from mosty.directory.models import Category, HsdsOrganisation, ServiceCategory, ServiceStatus
+from mosty.organisations.models import Organisation
+
+MAX_PER_PAGE = 200
+
+
+def _page_params(request) -> tuple[int, int]:
+    try:
+        page = int(request.query_params.get("page", 1))
+        per_page = int(request.query_params.get("per_page", 50))
+    except ValueError:
+        raise ValidationError({"page": [_("page and per_page must be whole numbers.")]})
+    if page < 1 or per_page < 1:
+        raise ValidationError({"page": [_("page and per_page start at 1.")]})
+    return page, min(per_page, MAX_PER_PAGE)
+
+
+def page_object(total: int, page: int, per_page: int, contents: list) -> dict:
+    pages = max(1, math.ceil(total / per_page)) if total else 0
+    return {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": len(contents),
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+class HsdsApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []  # public data: no session, no CSRF
+
+
+def _organisation_pk(hsds_id: str) -> int | None:
+    mapped = (
+        HsdsOrganisation.objects.filter(hsds_id=hsds_id)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    if mapped:
+        return mapped
+    for pk in Organisation.objects.filter(hsds__isnull=True).values_list("pk", flat=True):
+        if hsds._id("organisation", pk) == hsds_id:
+            return pk
+    return None
+
+
+def _services(request):
+    services = selectors.visible_services(request.user).filter(status=ServiceStatus.ACTIVE)
+    params = request.query_params
+    if params.get("search"):
+        q = params["search"]
+        services = services.filter(Q(name__icontains=q) | Q(description__icontains=q))
+    if params.get("taxonomy_term_id"):
+        services = services.filter(
+            Exists(
+                ServiceCategory.objects.filter(
+                    service=OuterRef("pk"), category__hsds_id=params["taxonomy_term_id"]
+                )
+            )
+        )
+    if params.get("organization_id"):
+        services = services.filter(organisation_id=_organisation_pk(params["organization_id"]))
+    if params.get("modified_after"):
+        value = params["modified_after"]
+        moment = parse_datetime(value) or (
+            datetime.combine(parse_date(value), datetime.min.time()) if parse_date(value) else None
+        )
+        if moment is None:
+            raise ValidationError({"modified_after": [_("Give a date or date-time (ISO 8601).")]})
+        services = services.filter(updated_at__gt=moment)
+    filters = {k: params.get(k) for k in ("language", "district") if params.get(k)}
+    if filters:
+        services = services.filter(
+            pk__in=selectors.service_search(fetched_by=request.user, filters=filters).values("pk")
+        )
+    return services.order_by("name", "pk")
+
+
+@extend_schema(tags=["hsds"])
+class HsdsRootApi(HsdsApi):
+    def get(self, request):
+        return Response(
+            {
+                "version": hsds.HSDS_VERSION,
+                "profile": "https://docs.openreferral.org/en/latest/hsds/",
+                "openapi_url": request.build_absolute_uri("/api/schema/"),
+            }
+        )
+
+
+@extend_schema(tags=["hsds"])
+class HsdsServiceListApi(HsdsApi):
+    def get(self, request):
+        require(request.user, "service.list")
+        page, per_page = _page_params(request)
+        services = _services(request)
+        total = services.count()
+        ids = list(
+            services.values_list("hsds_id", flat=True)[(page - 1) * per_page : page * per_page]
+        )
+        contents = []
+        if ids:
+            contents = hsds.service_objects(
+                hsds.export_tables(selectors.visible_services(request.user).filter(hsds_id__in=ids))
+            )
+            order = {hsds_id: i for i, hsds_id in enumerate(ids)}
+            contents.sort(key=lambda s: order[s["id"]])
+        return Response(page_object(total, page, per_page, contents))
+
+
+@extend_schema(tags=["hsds"])
+class HsdsServiceDetailApi(HsdsApi):
+    def get(self, request, hsds_id: str):
+        require(request.user, "service.view")
+        services = selectors.visible_services(request.user).filter(hsds_id=hsds_id)
+        found = hsds.service_objects(hsds.export_tables(services))
+        if not found:
+            raise Http404
+        return Response(found[0])
+
+
+@extend_schema(tags=["hsds"])
+class HsdsOrganizationListApi(HsdsApi):
+    def get(self, request):
+        require(request.user, "service.list")
+        page, per_page = _page_params(request)
+        active = selectors.visible_services(request.user).filter(status=ServiceStatus.ACTIVE)
+        orgs = Organisation.objects.filter(
+            is_active=True, pk__in=active.values("organisation_id")
+        ).order_by("name", "pk")
+        if request.query_params.get("search"):
+            orgs = orgs.filter(name__icontains=request.query_params["search"])
+        total = orgs.count()
+        pks = list(orgs.values_list("pk", flat=True)[(page - 1) * per_page : page * per_page])
+        contents = []
+        if pks:
+            full = request.query_params.get("full_service", "").lower() in {"1", "true"}
+            tables = hsds.export_tables(active.filter(organisation_id__in=pks))
+            contents = hsds.organization_objects(tables)
+            order = {o["id"]: i for i, o in enumerate(tables["organizations"])}
+            if not full:
+                for o in contents:
+                    o["services"] = [{"id": s["id"], "name": s["name"]} for s in o["services"]]
+            contents.sort(key=lambda o: order.get(o["id"], 0))
+        return Response(page_object(total, page, per_page, contents))
+
+
+@extend_schema(tags=["hsds"])
+class HsdsOrganizationDetailApi(HsdsApi):
+    def get(self, request, hsds_id: str):
+        require(request.user, "service.view")
+        pk = _organisation_pk(hsds_id)
+        if pk is None:
+            raise Http404
+        active = selectors.visible_services(request.user).filter(
+            status=ServiceStatus.ACTIVE, organisation_id=pk
+        )
+        found = hsds.organization_objects(hsds.export_tables(active))
+        if not found:
+            raise Http404
+        return Response(found[0])
+
+
+@extend_schema(tags=["hsds"])
+class HsdsTaxonomyTermListApi(HsdsApi):
+    def get(self, request):
+        require(request.user, "service.list")
+        page, per_page = _page_params(request)
+        terms = Category.objects.order_by("name", "pk")
+        total = terms.count()
+        contents = [
+            {
+                "id": c.hsds_id,
+                "code": c.code,
+                "name": c.name,
+                "description": c.description,
+                "taxonomy": c.taxonomy,
+            }
+            for c in terms[(page - 1) * per_page : page * per_page]
+        ]
+        return Response(page_object(total, page, per_page, contents))

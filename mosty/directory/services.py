@@ -1,0 +1,408 @@
+"""Writes to the directory. Each is atomic and checks the policy itself."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mosty.access.audit import audit
+from mosty.access.policy import require
+from mosty.directory.models import (
+    Category,
+    HousingOffer,
+    HousingStatus,
+    LanguagePair,
+    Linguist,
+    Location,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceCategory,
+    ServiceLanguage,
+    ServiceTranslation,
+    validate_iso_language,
+)
+
+SERVICE_FIELDS = [
+    "organisation",
+    "name",
+    "source_language",
+    "description",
+    "eligibility",
+    "required_documents",
+    "is_free",
+    "fees_description",
+    "email",
+    "url",
+    "status",
+]
+LOCATION_FIELDS = [
+    "organisation",
+    "name",
+    "description",
+    "address_1",
+    "address_2",
+    "city",
+    "postal_code",
+    "district",
+    "latitude",
+    "longitude",
+    "transportation",
+    "accessibility",
+]
+
+
+def _languages_set(service: Service, codes: list[str]) -> None:
+    codes = list(dict.fromkeys(c.strip().lower() for c in codes if c and c.strip()))
+    for code in codes:
+        try:
+            validate_iso_language(code)
+        except ValidationError as exc:
+            raise ValidationError({"languages": exc.messages}) from exc
+    service.languages.exclude(code__in=codes).delete()
+    have = set(service.languages.values_list("code", flat=True))
+    ServiceLanguage.objects.bulk_create(
+        [ServiceLanguage(service=service, code=c) for c in codes if c not in have]
+    )
+
+
+def _categories_set(service: Service, categories) -> None:
+    wanted = {c.pk for c in categories}
+    ServiceCategory.objects.filter(service=service).exclude(category_id__in=wanted).delete()
+    have = set(
+        ServiceCategory.objects.filter(service=service).values_list("category_id", flat=True)
+    )
+    ServiceCategory.objects.bulk_create(
+        [ServiceCategory(service=service, category_id=pk) for pk in wanted - have]
+    )
+
+
+def _locations_set(service: Service, locations) -> None:
+    wanted = {loc.pk for loc in locations}
+    for loc in locations:
+        if loc.organisation_id != service.organisation_id:
+            raise ValidationError(
+                {"locations": _("Choose locations of the service's own organisation.")}
+            )
+    ServiceAtLocation.objects.filter(service=service).exclude(location_id__in=wanted).delete()
+    have = set(
+        ServiceAtLocation.objects.filter(service=service).values_list("location_id", flat=True)
+    )
+    ServiceAtLocation.objects.bulk_create(
+        [ServiceAtLocation(service=service, location_id=pk) for pk in wanted - have]
+    )
+
+
+def _hours_set(service: Service, hours: dict[int, tuple[time, time]]) -> None:
+    rows = []
+    for weekday, (opens, closes) in sorted(hours.items()):
+        row = Schedule(service=service, weekday=weekday, opens_at=opens, closes_at=closes)
+        row.full_clean(exclude=["service", "hsds_id"])
+        rows.append(row)
+    service.schedules.all().delete()
+    Schedule.objects.bulk_create(rows)
+
+
+def _phone_set(*, service=None, location=None, number: str) -> None:
+    owner = {"service": service} if service is not None else {"location": location}
+    phones = Phone.objects.filter(**owner)
+    number = (number or "").strip()
+    if not number:
+        phones.delete()
+        return
+    first = phones.first()
+    if first is None:
+        Phone.objects.create(number=number, **owner)
+    elif first.number != number:
+        first.number = number
+        first.save(update_fields=["number"])
+
+
+@transaction.atomic
+def service_create(
+    *,
+    by,
+    categories=(),
+    languages=(),
+    locations=(),
+    hours: dict | None = None,
+    phone: str = "",
+    **data,
+) -> Service:
+    service = Service(**{k: v for k, v in data.items() if k in SERVICE_FIELDS})
+    require(by, "service.change", service)
+    service.full_clean()
+    service.save()
+    _categories_set(service, categories)
+    _languages_set(service, list(languages))
+    _locations_set(service, locations)
+    _hours_set(service, hours or {})
+    _phone_set(service=service, number=phone)
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *,
+    service: Service,
+    by,
+    categories=None,
+    languages=None,
+    locations=None,
+    hours: dict | None = None,
+    phone: str | None = None,
+    **data,
+) -> Service:
+    require(by, "service.change", service)
+    fields = [k for k in data if k in SERVICE_FIELDS and k != "organisation"]
+    texts_changed = any(
+        k in Service.TRANSLATED_FIELDS and getattr(service, k) != data[k] for k in fields
+    )
+    for field in fields:
+        setattr(service, field, data[field])
+    if texts_changed:
+        # Translations made from the older text now show as outdated.
+        service.revision += 1
+        fields.append("revision")
+    service.full_clean()
+    service.save(update_fields=[*fields, "updated_at"])
+    if categories is not None:
+        _categories_set(service, categories)
+    if languages is not None:
+        _languages_set(service, list(languages))
+    if locations is not None:
+        _locations_set(service, locations)
+    if hours is not None:
+        _hours_set(service, hours)
+    if phone is not None:
+        _phone_set(service=service, number=phone)
+    return service
+
+
+@transaction.atomic
+def service_translation_save(
+    *,
+    service: Service,
+    by,
+    language: str,
+    name: str,
+    description: str = "",
+    eligibility: str = "",
+    status: str = "published",
+    machine_translated: bool = False,
+) -> ServiceTranslation:
+    require(by, "service.change", service)
+    if language == service.source_language:
+        raise ValidationError(
+            {"language": _("This is the language the service is written in; edit the service.")}
+        )
+    translation_row = ServiceTranslation.objects.filter(service=service, language=language).first()
+    if translation_row is None:
+        translation_row = ServiceTranslation(service=service, language=language)
+    translation_row.name = name
+    translation_row.description = description
+    translation_row.eligibility = eligibility
+    translation_row.status = status
+    translation_row.machine_translated = machine_translated
+    translation_row.source_revision = service.revision
+    translation_row.full_clean()
+    translation_row.save()
+    return translation_row
+
+
+@transaction.atomic
+def service_verify(*, service: Service, by) -> Service:
+    """An admin confirms the entry is still true ("last checked on")."""
+    require(by, "service.verify", service)
+    service.last_checked_on = timezone.localdate()
+    service.checked_by = by
+    service.save(update_fields=["last_checked_on", "checked_by", "updated_at"])
+    audit(by, "mosty.directory.service.verified", service)
+    return service
+
+
+@transaction.atomic
+def location_create(*, by, phone: str = "", **data) -> Location:
+    location = Location(**{k: v for k, v in data.items() if k in LOCATION_FIELDS})
+    require(by, "location.change", location)
+    location.full_clean()
+    location.save()
+    _phone_set(location=location, number=phone)
+    return location
+
+
+@transaction.atomic
+def location_update(*, location: Location, by, phone: str | None = None, **data) -> Location:
+    require(by, "location.change", location)
+    fields = [k for k in data if k in LOCATION_FIELDS and k != "organisation"]
+    for field in fields:
+        setattr(location, field, data[field])
+    location.full_clean()
+    location.save(update_fields=[*fields, "updated_at"])
+    if phone is not None:
+        _phone_set(location=location, number=phone)
+    return location
+
+
+@transaction.atomic
+def category_ensure(*, code: str, name: str, names: dict | None = None) -> Category:
+    category, _created = Category.objects.update_or_create(
+        code=code, defaults={"name": name, "names": names or {}}
+    )
+    return category
+
+
+# Housing -------------------------------------------------------------------------------------
+
+HOUSING_FIELDS = [
+    "organisation",
+    "kind",
+    "title",
+    "capacity",
+    "rent",
+    "district",
+    "address",
+    "available_from",
+    "available_until",
+    "step_free",
+    "children_welcome",
+    "pets_allowed",
+    "conditions",
+    "landlord_name",
+    "contact_phone",
+    "contact_email",
+]
+
+
+@transaction.atomic
+def housing_offer_create(*, by, **data) -> HousingOffer:
+    offer = HousingOffer(**{k: v for k, v in data.items() if k in HOUSING_FIELDS})
+    offer.created_by = by
+    require(by, "housing.change", offer)
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def housing_offer_update(*, offer: HousingOffer, by, **data) -> HousingOffer:
+    require(by, "housing.change", offer)
+    fields = [k for k in data if k in HOUSING_FIELDS and k != "organisation"]
+    for field in fields:
+        setattr(offer, field, data[field])
+    offer.full_clean()
+    offer.save(update_fields=[*fields, "updated_at"])
+    return offer
+
+
+# Allowed moves: available -> reserved/taken, reserved -> available/taken, taken -> available.
+HOUSING_MOVES = {
+    HousingStatus.AVAILABLE: {HousingStatus.RESERVED, HousingStatus.TAKEN},
+    HousingStatus.RESERVED: {HousingStatus.AVAILABLE, HousingStatus.TAKEN},
+    HousingStatus.TAKEN: {HousingStatus.AVAILABLE},
+}
+
+
+@transaction.atomic
+def housing_offer_set_status(
+    *, offer: HousingOffer, by, status: str, note: str = ""
+) -> HousingOffer:
+    require(by, "housing.set_status", offer)
+    # Lock the row: two coordinators must not reserve the same place at once.
+    offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
+    if status not in HOUSING_MOVES.get(offer.status, set()):
+        raise ValidationError(
+            {
+                "status": _("An offer cannot go from “%(old)s” to “%(new)s”.")
+                % {
+                    "old": offer.get_status_display(),
+                    "new": HousingStatus(status).label
+                    if status in HousingStatus.values
+                    else status,
+                }
+            }
+        )
+    offer.status = status
+    offer.status_note = note[:300]
+    offer.save(update_fields=["status", "status_note", "updated_at"])
+    audit(by, f"mosty.directory.housingoffer.{status}", offer)
+    return offer
+
+
+# Linguists -----------------------------------------------------------------------------------
+
+LINGUIST_FIELDS = [
+    "organisation",
+    "name",
+    "user",
+    "email",
+    "phone",
+    "is_sworn",
+    "does_written",
+    "does_consecutive",
+    "does_remote",
+    "is_volunteer",
+    "hourly_rate",
+    "availability",
+    "is_active",
+]
+
+
+def parse_pairs(text: str) -> list[tuple[str, str, bool]]:
+    """'uk-pl, ar>pl' -> [(uk, pl, both ways), (ar, pl, one way)]; raises on bad codes."""
+    pairs = []
+    for chunk in (text or "").replace(";", ",").replace("\n", ",").split(","):
+        chunk = chunk.strip().lower()
+        if not chunk:
+            continue
+        sep = ">" if ">" in chunk else "-"
+        parts = [p.strip() for p in chunk.split(sep)]
+        if len(parts) != 2:
+            raise ValidationError(
+                {"pairs": _("Write pairs like “uk-pl” (both ways) or “ar>pl” (one way).")}
+            )
+        for code in parts:
+            try:
+                validate_iso_language(code)
+            except ValidationError as exc:
+                raise ValidationError({"pairs": exc.messages}) from exc
+        pairs.append((parts[0], parts[1], sep == "-"))
+    return pairs
+
+
+def _pairs_set(linguist: Linguist, pairs: list[tuple[str, str, bool]]) -> None:
+    linguist.pairs.all().delete()
+    LanguagePair.objects.bulk_create(
+        [
+            LanguagePair(linguist=linguist, source=s, target=t, both_ways=b)
+            for s, t, b in dict.fromkeys(pairs)
+        ]
+    )
+
+
+@transaction.atomic
+def linguist_create(*, by, pairs: list | None = None, **data) -> Linguist:
+    linguist = Linguist(**{k: v for k, v in data.items() if k in LINGUIST_FIELDS})
+    require(by, "linguist.change", linguist)
+    linguist.full_clean()
+    linguist.save()
+    _pairs_set(linguist, pairs or [])
+    return linguist
+
+
+@transaction.atomic
+def linguist_update(*, linguist: Linguist, by, pairs: list | None = None, **data) -> Linguist:
+    require(by, "linguist.change", linguist)
+    fields = [k for k in data if k in LINGUIST_FIELDS and k != "organisation"]
+    for field in fields:
+        setattr(linguist, field, data[field])
+    linguist.full_clean()
+    linguist.save(update_fields=[*fields, "updated_at"])
+    if pairs is not None:
+        _pairs_set(linguist, pairs)
+    return linguist

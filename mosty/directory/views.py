@@ -1,0 +1,541 @@
+"""Directory pages: the public search, map, service and district pages; editing for
+organisation staff; housing offers; the linguist base; HSDS import and export."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mosty.access.audit import audit, audit_read
+from mosty.access.policy import can, require
+from mosty.access.roles import is_admin
+from mosty.core.pagination import paginate, query_without_page
+from mosty.directory import hsds, selectors, services
+from mosty.directory.forms import (
+    HousingFilterForm,
+    HousingNeedForm,
+    HousingOfferForm,
+    HousingStatusForm,
+    HsdsImportForm,
+    LinguistForm,
+    LinguistSearchForm,
+    LocationForm,
+    ServiceForm,
+    ServiceSearchForm,
+    ServiceTranslationForm,
+)
+from mosty.directory.models import Service, ServiceTranslation
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _search_filters(request) -> tuple[ServiceSearchForm, dict]:
+    form = ServiceSearchForm(request.GET or None)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def _annotate_texts(services_page):
+    for service in services_page:
+        service.shown = selectors.service_text(service)
+
+
+# Public directory ------------------------------------------------------------------------------
+
+
+def service_list(request):
+    require(request.user, "service.list")
+    form, filters = _search_filters(request)
+    qs = selectors.service_search(fetched_by=request.user, filters=filters)
+    page = paginate(request, selectors.service_list_page_prefetch(qs))
+    _annotate_texts(page)
+    return render(
+        request,
+        "directory/service_list.html",
+        {"page": page, "filters": form, "querystring": query_without_page(request)},
+    )
+
+
+def service_map(request):
+    require(request.user, "service.list")
+    form, _filters = _search_filters(request)
+    districts = [
+        {
+            "code": d.code,
+            "name": d.name,
+            "lat": d.latitude,
+            "lon": d.longitude,
+            "outline": d.outline,
+        }
+        for d in selectors.district_list()
+    ]
+    return render(
+        request,
+        "directory/service_map.html",
+        {
+            "filters": form,
+            "querystring": request.GET.urlencode(),
+            "districts": districts,
+            "tile_url": settings.MOSTY_TILE_URL,
+            "tile_attribution": settings.MOSTY_TILE_ATTRIBUTION,
+        },
+    )
+
+
+@require_GET
+def service_map_data(request):
+    """Markers for the map as JSON: {"points": [...], "truncated": bool}."""
+    require(request.user, "service.list")
+    _form, filters = _search_filters(request)
+    limit = 5000
+    points = selectors.map_points(fetched_by=request.user, filters=filters, limit=limit + 1)
+    lang = translation.get_language()
+    for point in points:
+        point["url"] = f"/{lang}/directory/services/{point['service']}/"
+    return JsonResponse({"points": points[:limit], "truncated": len(points) > limit})
+
+
+def service_detail(request, pk: int):
+    service = selectors.service_get(fetched_by=request.user, pk=pk)
+    require(request.user, "service.view", service)
+    shown = selectors.service_text(service)
+    return render(
+        request,
+        "directory/service_detail.html",
+        {
+            "service": service,
+            "shown": shown,
+            "shown_language_name": translation.get_language_info(shown.language)["name_local"]
+            if shown.language in dict(settings.LANGUAGES)
+            else shown.language,
+            "tile_url": settings.MOSTY_TILE_URL,
+            "tile_attribution": settings.MOSTY_TILE_ATTRIBUTION,
+            "points": [
+                {
+                    "name": loc.name,
+                    "lat": loc.latitude,
+                    "lon": loc.longitude,
+                    "address": loc.address_line,
+                }
+                for loc in service.locations.all()
+                if loc.latitude is not None
+            ],
+        },
+    )
+
+
+def district_list(request):
+    require(request.user, "district.view")
+    from django.db.models import Count
+
+    districts = selectors.district_list().annotate(
+        organisation_count=Count("organisations", distinct=True)
+    )
+    return render(request, "directory/district_list.html", {"districts": districts})
+
+
+def district_detail(request, code: str):
+    require(request.user, "district.view")
+    district = selectors.district_get(code=code)
+    qs = selectors.service_search(fetched_by=request.user, filters={"district": code})
+    page = paginate(request, selectors.service_list_page_prefetch(qs))
+    _annotate_texts(page)
+    organisations = district.organisations.filter(is_active=True).order_by("name")[:50]
+    events = selectors.district_events(district)
+    return render(
+        request,
+        "directory/district_detail.html",
+        {
+            "district": district,
+            "page": page,
+            "organisations": organisations,
+            "events": events,
+            "querystring": query_without_page(request),
+        },
+    )
+
+
+# Editing ---------------------------------------------------------------------------------------
+
+
+@login_required
+def manage(request):
+    require(request.user, "service.manage")
+    services_qs = selectors.editable_services(request.user).select_related("organisation")
+    page = paginate(request, services_qs.order_by("organisation__name", "name"))
+    locations = (
+        selectors.editable_locations(request.user)
+        .select_related("organisation", "district")
+        .order_by("organisation__name", "name")[:100]
+    )
+    return render(
+        request,
+        "directory/manage.html",
+        {"page": page, "locations": locations, "querystring": query_without_page(request)},
+    )
+
+
+@login_required
+def service_create(request):
+    require(request.user, "service.create")
+    form = ServiceForm(
+        request.POST or None, organisations=selectors.editor_organisations(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_create(by=request.user, **form.service_data())
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Service created."))
+            return redirect("directory:service", pk=service.pk)
+    return render(request, "directory/service_form.html", {"form": form})
+
+
+def _editable_service(request, pk: int) -> Service:
+    service = get_object_or_404(selectors.editable_services(request.user), pk=pk)
+    require(request.user, "service.change", service)
+    return service
+
+
+@login_required
+def service_edit(request, pk: int):
+    service = _editable_service(request, pk)
+    form = ServiceForm(
+        request.POST or None,
+        instance=service,
+        organisations=selectors.editor_organisations(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        fresh = _editable_service(request, pk)
+        try:
+            services.service_update(service=fresh, by=request.user, **form.service_data())
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("directory:service", pk=pk)
+    translations = ServiceTranslation.objects.filter(service=service).order_by("language")
+    return render(
+        request,
+        "directory/service_form.html",
+        {"form": form, "service": service, "translations": translations},
+    )
+
+
+@login_required
+def service_translate(request, pk: int):
+    service = _editable_service(request, pk)
+    language = request.GET.get("language") or request.POST.get("language") or ""
+    existing = ServiceTranslation.objects.filter(service=service, language=language).first()
+    initial = {"language": language, "status": "published"}
+    if existing:
+        initial.update(
+            name=existing.name,
+            description=existing.description,
+            eligibility=existing.eligibility,
+            status=existing.status,
+            machine_translated=existing.machine_translated,
+        )
+    form = ServiceTranslationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_translation_save(service=service, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Translation saved."))
+            return redirect("directory:service_edit", pk=pk)
+    return render(
+        request,
+        "directory/service_translation_form.html",
+        {"form": form, "service": service, "existing": existing},
+    )
+
+
+@login_required
+@require_POST
+def service_verify(request, pk: int):
+    service = get_object_or_404(selectors.visible_services(request.user), pk=pk)
+    require(request.user, "service.verify", service)
+    services.service_verify(service=service, by=request.user)
+    messages.success(request, _("Marked as checked today."))
+    return redirect("directory:service", pk=pk)
+
+
+@login_required
+def location_create(request):
+    require(request.user, "service.create")
+    form = LocationForm(
+        request.POST or None, organisations=selectors.editor_organisations(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.location_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Location created."))
+            return redirect("directory:manage")
+    return render(request, "directory/location_form.html", {"form": form})
+
+
+@login_required
+def location_edit(request, pk: int):
+    location = get_object_or_404(selectors.editable_locations(request.user), pk=pk)
+    require(request.user, "location.change", location)
+    form = LocationForm(
+        request.POST or None,
+        instance=location,
+        organisations=selectors.editor_organisations(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        fresh = get_object_or_404(selectors.editable_locations(request.user), pk=pk)
+        try:
+            services.location_update(location=fresh, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("directory:manage")
+    return render(request, "directory/location_form.html", {"form": form, "location": location})
+
+
+# HSDS import and export ------------------------------------------------------------------------
+
+
+@login_required
+def hsds_import(request):
+    require(request.user, "hsds.import")
+    form = HsdsImportForm(request.POST or None, request.FILES or None)
+    report, errors = None, []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            tables = hsds.parse_upload(upload.name, upload.read())
+            report = hsds.hsds_import(tables=tables, by=request.user)
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        except hsds.HsdsImportError as exc:
+            errors = exc.report.errors
+            form.add_error(
+                "file",
+                _("The file has %(count)s errors; nothing was imported.") % {"count": len(errors)},
+            )
+        else:
+            messages.success(request, _("Import finished."))
+    return render(
+        request,
+        "directory/hsds_import.html",
+        {"form": form, "report": report, "errors": errors[:200], "error_count": len(errors)},
+    )
+
+
+@require_GET
+def hsds_export(request, fmt: str):
+    require(request.user, "hsds.export")
+    tables = hsds.export_tables(
+        selectors.visible_services(request.user).filter(status="active")
+        if not is_admin(request.user)
+        else None
+    )
+    audit(request.user, "mosty.directory.hsds.exported", details={"format": fmt})
+    if fmt == "json":
+        response = HttpResponse(hsds.to_json(tables), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="mosty-hsds.json"'
+        return response
+    response = HttpResponse(hsds.to_datapackage(tables), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="mosty-hsds-datapackage.zip"'
+    return response
+
+
+# Housing ---------------------------------------------------------------------------------------
+
+
+@login_required
+def housing_list(request):
+    require(request.user, "housing.list")
+    filters = HousingFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    page = paginate(request, selectors.housing_offer_list(fetched_by=request.user, filters=cleaned))
+    return render(
+        request,
+        "directory/housing_list.html",
+        {"page": page, "filters": filters, "querystring": query_without_page(request)},
+    )
+
+
+@login_required
+def housing_match(request):
+    require(request.user, "housing.list")
+    households = selectors.households_needing_housing(request.user)
+    form = HousingNeedForm(request.GET or None, households=households)
+    matches, household = None, None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        household = data["household"]
+        if household is not None:
+            audit_read(request.user, household, fields=["members"])
+        need = selectors.HousingNeed(
+            size=data["size"],
+            budget=float(data["budget"]) if data["budget"] is not None else None,
+            district_id=data["district"].pk if data["district"] else None,
+            needs_step_free=data["needs_step_free"],
+            has_children=data["has_children"],
+            has_pets=data["has_pets"],
+        )
+        matches = selectors.housing_matches(fetched_by=request.user, need=need)
+    return render(
+        request,
+        "directory/housing_match.html",
+        {"form": form, "matches": matches, "household": household},
+    )
+
+
+@login_required
+def housing_create(request):
+    require(request.user, "housing.create")
+    form = HousingOfferForm(
+        request.POST or None, organisations=selectors.editor_organisations(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = services.housing_offer_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Housing offer registered."))
+            if can(request.user, "housing.view", offer):
+                return redirect("directory:housing_detail", pk=offer.pk)
+            return redirect("directory:manage")
+    return render(request, "directory/housing_form.html", {"form": form})
+
+
+@login_required
+def housing_detail(request, pk: int):
+    offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
+    require(request.user, "housing.view", offer)
+    audit_read(request.user, offer, fields=["landlord_name", "contact_phone", "contact_email"])
+    return render(
+        request,
+        "directory/housing_detail.html",
+        {"offer": offer, "status_form": HousingStatusForm(initial={"status": offer.status})},
+    )
+
+
+@login_required
+def housing_edit(request, pk: int):
+    offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
+    require(request.user, "housing.change", offer)
+    form = HousingOfferForm(
+        request.POST or None,
+        instance=offer,
+        organisations=selectors.editor_organisations(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        fresh = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
+        try:
+            services.housing_offer_update(offer=fresh, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("directory:housing_detail", pk=pk)
+    return render(request, "directory/housing_form.html", {"form": form, "offer": offer})
+
+
+@login_required
+@require_POST
+def housing_status(request, pk: int):
+    offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
+    require(request.user, "housing.set_status", offer)
+    form = HousingStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.housing_offer_set_status(
+                offer=offer,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Status changed."))
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect("directory:housing_detail", pk=pk)
+
+
+# Linguists -------------------------------------------------------------------------------------
+
+
+@login_required
+def linguist_list(request):
+    require(request.user, "linguist.list")
+    form = LinguistSearchForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    page = paginate(request, selectors.linguist_search(fetched_by=request.user, filters=cleaned))
+    return render(
+        request,
+        "directory/linguist_list.html",
+        {"page": page, "filters": form, "querystring": query_without_page(request)},
+    )
+
+
+@login_required
+def linguist_detail(request, pk: int):
+    linguist = selectors.linguist_get(fetched_by=request.user, pk=pk)
+    require(request.user, "linguist.view", linguist)
+    audit_read(request.user, linguist, fields=["name", "email", "phone"])
+    return render(request, "directory/linguist_detail.html", {"linguist": linguist})
+
+
+@login_required
+def linguist_create(request):
+    require(request.user, "linguist.create")
+    form = LinguistForm(
+        request.POST or None, organisations=selectors.linguist_organisations(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            linguist = services.linguist_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Linguist added."))
+            return redirect("directory:linguist_detail", pk=linguist.pk)
+    return render(request, "directory/linguist_form.html", {"form": form})
+
+
+@login_required
+def linguist_edit(request, pk: int):
+    linguist = selectors.linguist_get(fetched_by=request.user, pk=pk)
+    require(request.user, "linguist.change", linguist)
+    form = LinguistForm(
+        request.POST or None,
+        instance=linguist,
+        organisations=selectors.linguist_organisations(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        fresh = selectors.linguist_get(fetched_by=request.user, pk=pk)
+        try:
+            services.linguist_update(linguist=fresh, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("directory:linguist_detail", pk=pk)
+    return render(request, "directory/linguist_form.html", {"form": form, "linguist": linguist})

@@ -1,0 +1,96 @@
+from tests.access_matrix import Route
+from tests.directory.factories import (
+    HousingOfferFactory,
+    LinguistFactory,
+    LocationFactory,
+    service_with_location,
+)
+
+EDITORS = frozenset({"admin", "coordinator", "caseworker", "institution_staff"})
+HOUSING = frozenset({"admin", "coordinator", "caseworker"})
+LINGUISTS = frozenset({"admin", "coordinator", "institution_staff"})
+ADMIN = frozenset({"admin"})
+
+
+def _service(world):
+    return {"pk": service_with_location(world.org_a, district=world.district).pk}
+
+
+def _location(world):
+    return {"pk": LocationFactory(organisation=world.org_a).pk}
+
+
+def _offer(world):
+    return {"pk": HousingOfferFactory(organisation=world.org_a).pk}
+
+
+def _linguist(world):
+    return {"pk": LinguistFactory(organisation=world.org_a).pk}
+
+
+def _hsds_service(world):
+    return {"hsds_id": service_with_location(world.org_a).hsds_id}
+
+
+def _hsds_org(world):
+    from mosty.directory.hsds import _id
+
+    service_with_location(world.org_a)
+    return {"hsds_id": _id("organisation", world.org_a.pk)}
+
+
+ROUTES = [
+    # Public directory.
+    Route("directory:list", public=True),
+    Route("directory:map", public=True),
+    Route("directory:map_data", public=True),
+    Route("directory:service", public=True, kwargs=_service),
+    Route("directory:districts", public=True),
+    Route("directory:district", public=True, kwargs=lambda w: {"code": w.district.code}),
+    # Editing by the organisation's staff; verification and import by admins.
+    Route("directory:manage", allowed=EDITORS, org_scoped=False),
+    Route("directory:service_create", allowed=EDITORS, org_scoped=False),
+    Route("directory:service_edit", allowed=EDITORS, kwargs=_service),
+    Route("directory:service_translate", allowed=EDITORS, kwargs=_service),
+    Route(
+        "directory:service_verify", allowed=ADMIN, method="post", kwargs=_service, ok=(302,)
+    ),
+    Route("directory:location_create", allowed=EDITORS, org_scoped=False),
+    Route("directory:location_edit", allowed=EDITORS, kwargs=_location),
+    Route("directory:hsds_import", allowed=ADMIN),
+    # Housing offers: a shared pool for housing staff of every organisation.
+    Route("directory:housing_list", allowed=HOUSING, org_scoped=False),
+    Route("directory:housing_match", allowed=HOUSING, org_scoped=False),
+    Route("directory:housing_create", allowed=EDITORS, org_scoped=False),
+    Route(
+        "directory:housing_detail",
+        allowed=HOUSING | {"institution_staff"},
+        kwargs=_offer,
+        org_scoped=False,
+        note="housing staff of any organisation see the pool; institution staff their own",
+    ),
+    Route("directory:housing_edit", allowed=EDITORS, kwargs=_offer),
+    Route(
+        "directory:housing_status",
+        allowed=frozenset({"admin", "coordinator"}),
+        method="post",
+        kwargs=_offer,
+        data=lambda w: {"status": "reserved"},
+        ok=(302,),
+        org_scoped=False,
+    ),
+    # Translators and interpreters.
+    Route("directory:linguist_list", allowed=LINGUISTS, org_scoped=False),
+    Route("directory:linguist_create", allowed=frozenset({"admin", "coordinator"}), org_scoped=False),
+    Route("directory:linguist_detail", allowed=LINGUISTS, kwargs=_linguist, org_scoped=False),
+    Route("directory:linguist_edit", allowed=frozenset({"admin", "coordinator"}), kwargs=_linguist),
+    # Open Referral HSDS: public read API and exports.
+    Route("hsds:root", public=True, api=True),
+    Route("hsds:services", public=True, api=True),
+    Route("hsds:service", public=True, api=True, kwargs=_hsds_service),
+    Route("hsds:organizations", public=True, api=True),
+    Route("hsds:organization", public=True, api=True, kwargs=_hsds_org),
+    Route("hsds:taxonomy_terms", public=True, api=True),
+    Route("hsds:export_json", public=True),
+    Route("hsds:export_datapackage", public=True),
+]
