@@ -323,6 +323,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Map tiles for the directory map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (off: no tiles).
+MOSTY_TILE_URL = os.environ.get("MOSTY_TILE_URL", "")
+if MOSTY_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MOSTY_TILE_URL)
+    # "{s}" subdomains (a., b., c.) become a CSP wildcard.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+    )
+# Attribution shown under the map when tiles are used (the tile provider's licence).
+MOSTY_TILE_ATTRIBUTION = os.environ.get("MOSTY_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
