@@ -1,0 +1,128 @@
+"""Who may see and work on mentors, matches, meetings and check-ins (DESIGN.md § 2, issue 5).
+
+- Anyone, without logging in, may apply to become a mentor.
+- A coordinator vets the mentors of their organisation, runs matching for its participants,
+  records check-ins and sees every match of the organisation.
+- A mentor (a user linked to an approved Mentor record) sees only their own matches, and of the
+  matched person only the first name, languages, district and the plan tasks given to them; they
+  accept or decline proposals, log meetings and may end a match.
+- The installation admin and caseworkers see no mentoring data.
+"""
+
+import rules
+from django.db.models import Q, QuerySet
+
+from mosty.access.policy import POLICY
+from mosty.access.roles import is_authenticated, orgs_where
+from mosty.accounts.models import Role
+
+
+def _coordinated(user) -> list[int]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return orgs_where(user, Role.COORDINATOR)
+
+
+def _mentoring_orgs(user) -> list[int]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return orgs_where(user, Role.MENTOR)
+
+
+@rules.predicate
+def coordinates_mentoring(user) -> bool:
+    return bool(_coordinated(user))
+
+
+@rules.predicate
+def coordinates_mentor_org(user, obj) -> bool:
+    return obj is not None and obj.organisation_id in _coordinated(user)
+
+
+@rules.predicate
+def is_mentor(user) -> bool:
+    return bool(_mentoring_orgs(user))
+
+
+@rules.predicate
+def is_the_mentor(user, obj) -> bool:
+    """`obj` is a Mentor, or a Match whose mentor is the user (with the role in that org)."""
+    if obj is None or not getattr(user, "is_authenticated", False):
+        return False
+    mentor = getattr(obj, "mentor", obj)
+    return mentor.user_id == user.pk and mentor.organisation_id in _mentoring_orgs(user)
+
+
+@rules.predicate
+def match_is_proposed(user, match) -> bool:
+    return match is not None and match.status == "proposed"
+
+
+@rules.predicate
+def match_is_open(user, match) -> bool:
+    return match is not None and match.status in ("proposed", "accepted", "active")
+
+
+@rules.predicate
+def match_is_accepted(user, match) -> bool:
+    return match is not None and match.status == "accepted"
+
+
+@rules.predicate
+def match_is_running(user, match) -> bool:
+    return match is not None and match.status in ("accepted", "active")
+
+
+POLICY.add_rule("mentor.apply", rules.always_allow)
+POLICY.add_rule("mentor.list", coordinates_mentoring)
+POLICY.add_rule("mentor.view", coordinates_mentor_org | is_the_mentor)
+POLICY.add_rule("mentor.vet", coordinates_mentor_org)
+POLICY.add_rule("mentor.update_own", is_the_mentor)
+POLICY.add_rule("mentor.home", is_mentor)
+POLICY.add_rule("matching.run", coordinates_mentoring)
+POLICY.add_rule("match.list", coordinates_mentoring)
+POLICY.add_rule("match.view", coordinates_mentor_org | is_the_mentor)
+POLICY.add_rule("match.respond", is_the_mentor & match_is_proposed)
+POLICY.add_rule("match.manage", coordinates_mentor_org & match_is_open)
+POLICY.add_rule("match.activate", coordinates_mentor_org & match_is_accepted)
+POLICY.add_rule("match.end", (coordinates_mentor_org | is_the_mentor) & match_is_running)
+POLICY.add_rule("meeting.log", (coordinates_mentor_org | is_the_mentor) & match_is_running)
+POLICY.add_rule("checkin.record", coordinates_mentor_org & match_is_running)
+POLICY.add_rule("mentoring.api", is_authenticated & (coordinates_mentoring | is_mentor))
+
+
+def visible_mentors(user) -> QuerySet:
+    from mosty.mentoring.models import Mentor
+
+    if not getattr(user, "is_authenticated", False):
+        return Mentor.objects.none()
+    coordinated, mentoring = _coordinated(user), _mentoring_orgs(user)
+    q = Q(organisation_id__in=coordinated) if coordinated else Q(pk__in=[])
+    if mentoring:
+        q |= Q(user_id=user.pk, organisation_id__in=mentoring)
+    return Mentor.objects.filter(q)
+
+
+def visible_matches(user) -> QuerySet:
+    from mosty.mentoring.models import Match
+
+    if not getattr(user, "is_authenticated", False):
+        return Match.objects.none()
+    coordinated, mentoring = _coordinated(user), _mentoring_orgs(user)
+    q = Q(organisation_id__in=coordinated) if coordinated else Q(pk__in=[])
+    if mentoring:
+        q |= Q(mentor__user_id=user.pk, organisation_id__in=mentoring)
+    return Match.objects.filter(q)
+
+
+def visible_meetings(user) -> QuerySet:
+    from mosty.mentoring.models import Meeting
+
+    return Meeting.objects.filter(match__in=visible_matches(user).values("pk"))
+
+
+def matchable_participants(user) -> QuerySet:
+    """Participants of the organisations the user coordinates (for matching)."""
+    from mosty.people.models import Participant
+
+    return Participant.objects.filter(owner_id__in=_coordinated(user), anonymised_at__isnull=True)

@@ -1,0 +1,295 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.models import District
+from mosty.mentoring.matching import language_name
+from mosty.mentoring.models import (
+    MENTOR_LANGUAGES,
+    Activity,
+    EndReason,
+    Interest,
+    LanguageLevel,
+    MentorGender,
+    MentorKind,
+    Slot,
+    VettingStatus,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _organisations():
+    from mosty.accounts.models import Membership, Role
+    from mosty.organisations.models import Organisation
+
+    coordinated = Membership.objects.filter(role=Role.COORDINATOR, is_active=True).values(
+        "organisation_id"
+    )
+    return Organisation.objects.filter(is_active=True, pk__in=coordinated).order_by("name")
+
+
+class FieldGroup:
+    """Part of a form, rendered by `core/_form.html` like a whole form."""
+
+    def __init__(self, form, names, *, with_errors: bool):
+        self.form, self.names, self.with_errors = form, names, with_errors
+
+    def visible_fields(self):
+        return [self.form[n] for n in self.names]
+
+    def hidden_fields(self):
+        return []
+
+    def non_field_errors(self):
+        return self.form.non_field_errors() if self.with_errors else []
+
+
+class MentorApplicationForm(forms.Form):
+    """The public sign-up. Languages: one level select per language (blank = not spoken)."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Programme you apply to"), queryset=None, empty_label=None
+    )
+    kind = forms.ChoiceField(label=_("Who applies"), choices=MentorKind.choices)
+    name = forms.CharField(label=_("Your name (or the family's or group's name)"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    language = forms.ChoiceField(label=_("Language for our messages to you"))
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=[("", _("(not applicable for families and groups)")), *MentorGender.choices],
+        required=False,
+    )
+    district = forms.ModelChoiceField(
+        label=_("District where you live"), queryset=None, required=False
+    )
+    interests = forms.MultipleChoiceField(
+        label=_("Interests"),
+        choices=Interest.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When are you usually free?"),
+        choices=Slot.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    capacity = forms.IntegerField(
+        label=_("How many newcomers can you support at a time?"),
+        min_value=1,
+        max_value=10,
+        initial=1,
+    )
+    women_only = forms.BooleanField(label=_("I want to support women only"), required=False)
+    families_welcome = forms.BooleanField(
+        label=_("Families with children are welcome"), required=False, initial=True
+    )
+    no_minors = forms.BooleanField(label=_("I prefer not to support minors"), required=False)
+    motivation = forms.CharField(
+        label=_("Why do you want to become a mentor?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the organisation processes the data in this form to assess my "
+            "application and to match me with newcomers. I can withdraw this consent at any time."
+        ),
+        required=True,
+        error_messages={"required": _("Please agree to the processing of your data to apply.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _organisations()
+        self.fields["district"].queryset = District.objects.order_by("name")
+        self.fields["language"].choices = settings.LANGUAGES
+        levels = [("", _("does not speak")), *LanguageLevel.choices]
+        self.language_fields = []
+        for code in MENTOR_LANGUAGES:
+            name = f"lang_{code}"
+            self.fields[name] = forms.ChoiceField(
+                label=language_name(code), choices=levels, required=False
+            )
+            self.language_fields.append(name)
+
+    FIRST = ["organisation", "kind", "name", "email", "phone", "language", "gender", "district"]
+
+    def first_part(self):
+        return FieldGroup(self, self.FIRST, with_errors=True)
+
+    def second_part(self):
+        names = [n for n in self.fields if n not in self.FIRST and n not in self.language_fields]
+        return FieldGroup(self, names, with_errors=False)
+
+    def language_bound_fields(self):
+        return [self[name] for name in self.language_fields]
+
+    def clean(self):
+        data = super().clean()
+        languages = [
+            {"code": name.removeprefix("lang_"), "level": data[name]}
+            for name in self.language_fields
+            if data.get(name)
+        ]
+        if not languages:
+            self.add_error("lang_pl", _("Tell us at least one language you speak."))
+        data["languages"] = languages
+        return data
+
+    def application(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in self.language_fields:
+            data.pop(name, None)
+        return data
+
+
+class VettingForm(forms.Form):
+    step = forms.ChoiceField(label=_("Next step"))
+    note = forms.CharField(
+        label=_("Note (for a rejection: the reason, sent to the applicant)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, steps: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(VettingStatus.choices)
+        self.fields["step"].choices = [(s, labels[s]) for s in steps]
+
+
+class MentorFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *VettingStatus.choices]
+    )
+
+
+class OwnAvailabilityForm(forms.Form):
+    availability = forms.MultipleChoiceField(
+        label=_("When are you usually free?"),
+        choices=Slot.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    capacity = forms.IntegerField(
+        label=_("How many newcomers can you support at a time?"), min_value=1, max_value=10
+    )
+
+
+class ProfileForm(forms.Form):
+    interests = forms.MultipleChoiceField(
+        label=_("Interests"),
+        choices=Interest.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When are they usually free?"),
+        choices=Slot.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    mentor_gender = forms.ChoiceField(
+        label=_("Wishes a mentor who is"),
+        choices=[("", _("no preference")), ("female", _("a woman")), ("male", _("a man"))],
+        required=False,
+    )
+    mentor_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of mentor accepted (none ticked: any)"),
+        choices=MentorKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    with_children = forms.BooleanField(label=_("Children will take part"), required=False)
+
+
+class HandMatchForm(forms.Form):
+    participant = forms.ModelChoiceField(label=_("Participant"), queryset=None)
+    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=None)
+
+    def __init__(self, *args, participants, mentors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = participants
+        self.fields["mentor"].queryset = mentors
+
+
+class SwapForm(forms.Form):
+    first = forms.ModelChoiceField(label=_("First proposal"), queryset=None)
+    second = forms.ModelChoiceField(label=_("Second proposal"), queryset=None)
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            self.fields[name].queryset = proposals
+            self.fields[name].label_from_instance = lambda m: f"{m.participant} ↔ {m.mentor}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") and data.get("first") == data.get("second"):
+            self.add_error("second", _("Choose two different proposals."))
+        return data
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=5, max_value=1440)
+    activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("A meeting cannot be logged in the future."))
+        return value
+
+
+SATISFACTION_CHOICES = [
+    (5, _("5 – very satisfied")),
+    (4, _("4 – satisfied")),
+    (3, _("3 – so-so")),
+    (2, _("2 – not satisfied")),
+    (1, _("1 – very unhappy")),
+]
+
+
+class CheckInForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    mentor_satisfaction = forms.TypedChoiceField(
+        label=_("Mentor's satisfaction"), choices=SATISFACTION_CHOICES, coerce=int
+    )
+    participant_satisfaction = forms.TypedChoiceField(
+        label=_("Participant's satisfaction"), choices=SATISFACTION_CHOICES, coerce=int
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class EndForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why does the match end?"), choices=EndReason.choices)
+    feedback = forms.CharField(
+        label=_("Mentor's feedback"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=3000,
+    )
+    participant_feedback = forms.CharField(
+        label=_("Participant's feedback"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=3000,
+    )
+
+    def __init__(self, *args, coordinator: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not coordinator:
+            del self.fields["participant_feedback"]
+            self.fields["feedback"].label = _("Your feedback")

@@ -1,0 +1,495 @@
+"""Community patronage: mentors (residents, families, groups), their vetting, and matches with
+participants that live for months: meetings, monthly check-ins, an end with feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.models import validate_language_code
+
+
+class MentorKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    FAMILY = "family", _("Family")
+    GROUP = "group", _("Group")
+
+
+class MentorGender(models.TextChoices):
+    FEMALE = "female", _("Woman")
+    MALE = "male", _("Man")
+    OTHER = "other", _("Other / non-binary")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+class LanguageLevel(models.TextChoices):
+    """Spoken level, as people say it (same codes as `people.LanguageLevel` where they meet)."""
+
+    NATIVE = "native", _("Native")
+    FLUENT = "C1", _("Fluent")
+    CONVERSATIONAL = "B1", _("Conversational")
+    BASIC = "A2", _("Basic")
+
+
+# Strength of a level for scoring: the weaker side of a shared language decides.
+LEVEL_STRENGTH = {"native": 4, "C2": 4, "C1": 3, "B2": 3, "B1": 2, "A2": 1, "A1": 1}
+
+# Languages a mentor may say they speak: the seven Mosty ships and others common among
+# newcomers in Polish cities.
+MENTOR_LANGUAGES = [
+    "pl", "uk", "ru", "en", "ar", "fa", "fr", "be", "ka", "de", "es", "tr", "ti", "so", "ps",
+]  # fmt: skip
+
+
+class Interest(models.TextChoices):
+    FOOTBALL = "football", _("football")
+    SPORTS = "sports", _("sports")
+    COOKING = "cooking", _("cooking")
+    MUSIC = "music", _("music")
+    ART = "art", _("art")
+    READING = "reading", _("reading")
+    HIKING = "hiking", _("walks and hiking")
+    CYCLING = "cycling", _("cycling")
+    BOARD_GAMES = "board_games", _("board games")
+    CRAFTS = "crafts", _("crafts")
+    GARDENING = "gardening", _("gardening")
+    TECHNOLOGY = "technology", _("computers and technology")
+    CINEMA = "cinema", _("cinema and theatre")
+    DANCE = "dance", _("dance")
+    LANGUAGES = "languages", _("learning languages")
+    CHILDREN = "children", _("activities with children")
+
+
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+PARTS = ["morning", "afternoon", "evening"]
+
+
+class Slot(models.TextChoices):
+    """A weekly availability slot: day × part of the day."""
+
+    MON_MORNING = "mon-morning", _("Monday mornings")
+    MON_AFTERNOON = "mon-afternoon", _("Monday afternoons")
+    MON_EVENING = "mon-evening", _("Monday evenings")
+    TUE_MORNING = "tue-morning", _("Tuesday mornings")
+    TUE_AFTERNOON = "tue-afternoon", _("Tuesday afternoons")
+    TUE_EVENING = "tue-evening", _("Tuesday evenings")
+    WED_MORNING = "wed-morning", _("Wednesday mornings")
+    WED_AFTERNOON = "wed-afternoon", _("Wednesday afternoons")
+    WED_EVENING = "wed-evening", _("Wednesday evenings")
+    THU_MORNING = "thu-morning", _("Thursday mornings")
+    THU_AFTERNOON = "thu-afternoon", _("Thursday afternoons")
+    THU_EVENING = "thu-evening", _("Thursday evenings")
+    FRI_MORNING = "fri-morning", _("Friday mornings")
+    FRI_AFTERNOON = "fri-afternoon", _("Friday afternoons")
+    FRI_EVENING = "fri-evening", _("Friday evenings")
+    SAT_MORNING = "sat-morning", _("Saturday mornings")
+    SAT_AFTERNOON = "sat-afternoon", _("Saturday afternoons")
+    SAT_EVENING = "sat-evening", _("Saturday evenings")
+    SUN_MORNING = "sun-morning", _("Sunday mornings")
+    SUN_AFTERNOON = "sun-afternoon", _("Sunday afternoons")
+    SUN_EVENING = "sun-evening", _("Sunday evenings")
+
+
+def validate_languages_with_levels(value) -> None:
+    if not isinstance(value, list):
+        raise ValidationError(_("Languages must be a list."), code="languages")
+    for item in value:
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("code"), str)
+            or not 2 <= len(item["code"]) <= 3
+            or item.get("level") not in LEVEL_STRENGTH
+        ):
+            raise ValidationError(
+                _("Each language needs a two- or three-letter code and a level."),
+                code="languages",
+            )
+
+
+def _validate_choices(values, choices, message):
+    if not isinstance(values, list) or any(v not in choices for v in values):
+        raise ValidationError(message, code="invalid")
+
+
+def validate_interests(value) -> None:
+    _validate_choices(value, set(Interest.values), _("Choose interests from the list."))
+
+
+def validate_slots(value) -> None:
+    _validate_choices(value, set(Slot.values), _("Choose times from the list."))
+
+
+def validate_kinds(value) -> None:
+    _validate_choices(value, set(MentorKind.values), _("Choose kinds of mentor from the list."))
+
+
+class VettingStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    INTERVIEWED = "interviewed", _("Interviewed")
+    REFERENCES_CHECKED = "references_checked", _("References checked")
+    CERTIFICATE_CHECKED = "certificate_checked", _("Criminal-record certificate checked")
+    TRAINED = "trained", _("Trained")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+# The vetting path: which steps may follow each status. The criminal-record certificate may be
+# skipped (the mentor is then never matched where minors are involved) or recorded later.
+VETTING_NEXT = {
+    VettingStatus.APPLIED: [VettingStatus.INTERVIEWED],
+    VettingStatus.INTERVIEWED: [VettingStatus.REFERENCES_CHECKED],
+    VettingStatus.REFERENCES_CHECKED: [VettingStatus.CERTIFICATE_CHECKED, VettingStatus.TRAINED],
+    VettingStatus.CERTIFICATE_CHECKED: [VettingStatus.TRAINED],
+    VettingStatus.TRAINED: [VettingStatus.APPROVED, VettingStatus.CERTIFICATE_CHECKED],
+    VettingStatus.APPROVED: [VettingStatus.CERTIFICATE_CHECKED],
+    VettingStatus.REJECTED: [],
+}
+
+
+class Mentor(models.Model):
+    """A resident, family or group who supports newcomers through one organisation's programme."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="mentors",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentor_profiles",
+    )
+    kind = models.CharField(
+        _("who applies"), max_length=20, choices=MentorKind.choices, default=MentorKind.INDIVIDUAL
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language for messages"), max_length=10, default="pl", validators=[validate_language_code]
+    )
+    gender = models.CharField(_("gender"), max_length=20, choices=MentorGender.choices, blank=True)
+    languages = models.JSONField(
+        _("languages spoken"), default=list, validators=[validate_languages_with_levels]
+    )
+    district = models.ForeignKey(
+        "core.District",
+        verbose_name=_("district"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentors",
+    )
+    interests = models.JSONField(
+        _("interests"), default=list, blank=True, validators=[validate_interests]
+    )
+    availability = models.JSONField(
+        _("weekly availability"), default=list, blank=True, validators=[validate_slots]
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("how many newcomers at a time"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    women_only = models.BooleanField(_("supports women only"), default=False)
+    families_welcome = models.BooleanField(_("families with children welcome"), default=True)
+    no_minors = models.BooleanField(_("does not support minors"), default=False)
+    motivation = models.TextField(_("motivation"), blank=True)
+    consent_at = models.DateTimeField(_("consent to data processing given"))
+    status = models.CharField(
+        _("vetting status"),
+        max_length=30,
+        choices=VettingStatus.choices,
+        default=VettingStatus.APPLIED,
+        db_index=True,
+    )
+    certificate_checked_at = models.DateTimeField(
+        _("criminal-record certificate checked"), null=True, blank=True
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    created_at = models.DateTimeField(_("applied"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentors")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="mentor_org_status"),
+            models.Index(fields=["email"], name="mentor_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def audit_label(self) -> str:
+        return f"mentor #{self.pk}"
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [item["code"] for item in self.languages]
+
+    @property
+    def can_support_minors(self) -> bool:
+        return self.certificate_checked_at is not None and not self.no_minors
+
+
+class VettingStep(models.Model):
+    """One step of a mentor's vetting: who decided, when, with what note."""
+
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="vetting_steps")
+    step = models.CharField(_("step"), max_length=30, choices=VettingStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vetting step")
+        verbose_name_plural = _("vetting steps")
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} · {self.step}"
+
+
+class MentoringProfile(models.Model):
+    """What a participant wishes from a mentor: interests, times, stated preferences."""
+
+    participant = models.OneToOneField(
+        "people.Participant", on_delete=models.CASCADE, related_name="mentoring_profile"
+    )
+    interests = models.JSONField(
+        _("interests"), default=list, blank=True, validators=[validate_interests]
+    )
+    availability = models.JSONField(
+        _("weekly availability"), default=list, blank=True, validators=[validate_slots]
+    )
+    mentor_gender = models.CharField(
+        _("wishes a mentor who is"),
+        max_length=20,
+        blank=True,
+        choices=[(MentorGender.FEMALE, _("a woman")), (MentorGender.MALE, _("a man"))],
+    )
+    mentor_kinds = models.JSONField(
+        _("kinds of mentor accepted"), default=list, blank=True, validators=[validate_kinds]
+    )
+    with_children = models.BooleanField(_("children will take part"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mentoring wishes")
+        verbose_name_plural = _("mentoring wishes")
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"mentoring wishes #{self.pk}"
+
+
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed to the mentor")
+    ACCEPTED = "accepted", _("Accepted by the mentor")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    DECLINED = "declined", _("Declined")
+
+
+# Statuses in which a match holds a place with the mentor and keeps the participant matched.
+OPEN_MATCH_STATUSES = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.ACTIVE)
+
+
+class EndReason(models.TextChoices):
+    GOALS_REACHED = "goals_reached", _("Goals reached, the newcomer is independent")
+    MOVED = "moved", _("One side moved away")
+    NO_TIME = "no_time", _("The mentor has no more time")
+    NOT_A_FIT = "not_a_fit", _("It did not work out")
+    PARTICIPANT_WITHDREW = "participant_withdrew", _("The participant withdrew")
+    SAFEGUARDING = "safeguarding", _("Safeguarding concern")
+    OTHER = "other", _("Other")
+
+
+class Match(models.Model):
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="mentor_matches",
+    )
+    mentor = models.ForeignKey(
+        Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="matches"
+    )
+    participant = models.ForeignKey(
+        "people.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="mentor_matches",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
+    )
+    score = models.FloatField(_("score"), default=0)
+    # Structured reasons (language codes, distance, interests, slots) rendered in the reader's
+    # language by `mosty.mentoring.matching.explain`.
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    by_hand = models.BooleanField(_("matched by hand"), default=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("mentor responded"), null=True, blank=True)
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.CharField(
+        _("reason for ending"), max_length=30, choices=EndReason.choices, blank=True
+    )
+    mentor_feedback = models.TextField(_("mentor's feedback"), blank=True)
+    participant_feedback = models.TextField(_("participant's feedback"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=models.Q(status__in=["proposed", "accepted", "active"]),
+                name="match_one_open_per_participant",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "status"], name="match_org_status")]
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} · {self.participant_id}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"match #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_MATCH_STATUSES
+
+
+class Activity(models.TextChoices):
+    LANGUAGE = "language", _("Language practice")
+    OFFICE = "office", _("Visit to an office")
+    CULTURE = "culture", _("Cultural outing")
+    COOKING = "cooking", _("Cooking together")
+    OTHER = "other", _("Other")
+
+
+class Meeting(models.Model):
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(
+        _("duration in minutes"), validators=[MinValueValidator(5), MaxValueValidator(1440)]
+    )
+    activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
+    note = models.TextField(_("note"), blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["match", "-date"], name="meeting_match_date")]
+
+    def __str__(self) -> str:
+        return f"{self.match_id} · {self.date}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"meeting #{self.pk}"
+
+    def clean(self):
+        if self.date and self.date > timezone.localdate() + dt.timedelta(days=1):
+            raise ValidationError({"date": _("A meeting cannot be logged in the future.")})
+
+
+SATISFACTION = [(i, str(i)) for i in range(1, 6)]
+
+
+class CheckIn(models.Model):
+    """The monthly conversation with both sides: how satisfied each one is."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="checkins")
+    date = models.DateField(_("date"))
+    mentor_satisfaction = models.PositiveSmallIntegerField(
+        _("mentor's satisfaction (1–5)"), choices=SATISFACTION
+    )
+    participant_satisfaction = models.PositiveSmallIntegerField(
+        _("participant's satisfaction (1–5)"), choices=SATISFACTION
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["match", "-date"], name="checkin_match_date")]
+
+    def __str__(self) -> str:
+        return f"{self.match_id} · {self.date}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"check-in #{self.pk}"
+
+
+class MatchingSettings(models.Model):
+    """Scoring weights loaded from the city pack's `matching` section (one row)."""
+
+    weights = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("matching settings")
+        verbose_name_plural = _("matching settings")
+
+    def __str__(self) -> str:
+        return "matching settings"

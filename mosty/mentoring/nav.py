@@ -1,0 +1,37 @@
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.navigation import dashboard_panel, nav_item
+
+nav_item(_("Mentors"), "mentoring:mentor_list", rule="mentor.list", order=40)
+nav_item(_("Matching"), "mentoring:matching", rule="matching.run", order=41)
+nav_item(_("Matches"), "mentoring:match_list", rule="match.list", order=42)
+nav_item(_("My mentoring"), "mentoring:home", rule="mentor.home", order=43)
+
+
+def _panel(request):
+    from mosty.access.policy import can
+    from mosty.mentoring import selectors
+
+    user = request.user
+    if can(user, "match.list"):
+        attention = selectors.match_attention_list(fetched_by=user)
+        flagged = [m for m in attention if m.flags["quiet"] or m.flags["checkin_overdue"]]
+        return {
+            "coordinator": True,
+            "active": len(attention),
+            "flagged": len(flagged),
+            "applied": selectors.mentor_list(
+                fetched_by=user, filters={"status": "applied"}
+            ).count(),
+        }
+    if can(user, "mentor.home"):
+        return {
+            "coordinator": False,
+            "proposed": selectors.match_list(fetched_by=user, filters={"status": "proposed"})
+            .filter(mentor__user=user)
+            .count(),
+        }
+    return None
+
+
+dashboard_panel("mentoring/_dashboard.html", _panel, order=40)

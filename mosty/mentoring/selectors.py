@@ -1,0 +1,171 @@
+"""Reads of the mentoring module; every one starts from a `visible_*` selector."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from mosty.access.domains.mentoring import (
+    _coordinated,
+    matchable_participants,
+    visible_matches,
+    visible_meetings,
+    visible_mentors,
+)
+from mosty.mentoring import engine_data
+from mosty.mentoring.matching import Engine, MatchingResult
+from mosty.mentoring.models import (
+    OPEN_MATCH_STATUSES,
+    Match,
+    MatchStatus,
+    Meeting,
+    Mentor,
+)
+
+# A match with no meeting for this long is flagged; a check-in is due every this many days.
+QUIET_DAYS = 30
+CHECKIN_DAYS = 30
+
+
+def mentor_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Mentor]:
+    filters = filters or {}
+    qs = visible_mentors(fetched_by).select_related("district")
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("q"):
+        qs = qs.filter(Q(name__icontains=filters["q"]) | Q(email__icontains=filters["q"]))
+    return qs.annotate(
+        open_matches=Count("matches", filter=Q(matches__status__in=OPEN_MATCH_STATUSES))
+    ).order_by("-created_at", "-pk")
+
+
+def mentor_get(*, fetched_by, pk: int) -> Mentor:
+    return get_object_or_404(
+        visible_mentors(fetched_by).select_related("district", "organisation", "user"), pk=pk
+    )
+
+
+def mentor_own(*, user) -> Mentor | None:
+    return (
+        visible_mentors(user).filter(user=user).select_related("district", "organisation").first()
+    )
+
+
+def _with_activity(qs: QuerySet[Match]) -> QuerySet[Match]:
+    return qs.annotate(last_meeting=Max("meetings__date"), last_checkin=Max("checkins__date"))
+
+
+def match_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Match]:
+    filters = filters or {}
+    qs = visible_matches(fetched_by).select_related(
+        "mentor", "participant", "participant__district"
+    )
+    status = filters.get("status")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_MATCH_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.exclude(status=MatchStatus.DECLINED)
+    return _with_activity(qs).order_by("-proposed_at", "-pk")
+
+
+def match_get(*, fetched_by, pk: int) -> Match:
+    return get_object_or_404(
+        _with_activity(
+            visible_matches(fetched_by).select_related(
+                "mentor", "mentor__user", "participant", "participant__district", "organisation"
+            )
+        ),
+        pk=pk,
+    )
+
+
+def attention_flags(match: Match, *, today: dt.date | None = None) -> dict:
+    """Quiet (no meeting for QUIET_DAYS) and check-in overdue, for an active match."""
+    today = today or timezone.localdate()
+    if match.status != MatchStatus.ACTIVE:
+        return {"quiet": False, "checkin_overdue": False, "checkin_due": None}
+    started = match.started_on or today
+    last_meeting = getattr(match, "last_meeting", None) or started
+    last_checkin = getattr(match, "last_checkin", None) or started
+    due = last_checkin + dt.timedelta(days=CHECKIN_DAYS)
+    return {
+        "quiet": (today - last_meeting).days > QUIET_DAYS,
+        "checkin_overdue": due < today,
+        "checkin_due": due,
+    }
+
+
+def match_attention_list(*, fetched_by) -> list[Match]:
+    """Active matches, the ones needing attention first (quiet or check-in overdue)."""
+    matches = list(match_list(fetched_by=fetched_by, filters={"status": MatchStatus.ACTIVE}))
+    for match in matches:
+        match.flags = attention_flags(match)
+    matches.sort(
+        key=lambda m: (not (m.flags["quiet"] or m.flags["checkin_overdue"]), m.flags["checkin_due"])
+    )
+    return matches
+
+
+def meeting_list(*, match: Match) -> QuerySet[Meeting]:
+    return match.meetings.select_related("logged_by").order_by("-date", "-pk")
+
+
+def meetings_visible(*, fetched_by) -> QuerySet[Meeting]:
+    return visible_meetings(fetched_by).select_related("match").order_by("-date", "-pk")
+
+
+def mentor_tasks(*, match: Match) -> list:
+    """Plan tasks given to this mentor for this participant (from the cases module)."""
+    if not match.mentor.user_id:
+        return []
+    try:
+        from mosty.cases.models import OPEN_TASK_STATUSES, AssigneeKind, Task
+    except ImportError:
+        return []
+    return list(
+        Task.objects.filter(
+            assignee_kind=AssigneeKind.MENTOR,
+            assignee_user_id=match.mentor.user_id,
+            goal__case__participant_id=match.participant_id,
+            status__in=OPEN_TASK_STATUSES,
+        ).order_by("due_date", "pk")[:50]
+    )
+
+
+def matching_run(*, fetched_by) -> tuple[MatchingResult, dict, dict]:
+    """The engine's proposals for the organisations the user coordinates, with the people
+    and mentors they name (two more queries)."""
+    org_ids = _coordinated(fetched_by)
+    participants, mentors = engine_data.load(
+        participants_qs=matchable_participants(fetched_by), organisation_ids=org_ids
+    )
+    result = Engine(
+        participants, mentors, centroids=engine_data.centroids(), weights=engine_data.weights()
+    ).run()
+    from mosty.people.models import Participant
+
+    people = (
+        Participant.objects.filter(pk__in=[p.id for p in participants])
+        .select_related("district")
+        .in_bulk()
+    )
+    mentor_objs = (
+        Mentor.objects.filter(pk__in={x.mentor_id for x in result.proposals})
+        .select_related("district")
+        .in_bulk()
+    )
+    return result, people, mentor_objs
+
+
+def proposed_matches(*, fetched_by) -> QuerySet[Match]:
+    return (
+        visible_matches(fetched_by)
+        .filter(status=MatchStatus.PROPOSED)
+        .select_related("mentor", "participant")
+        .order_by("-proposed_at", "-pk")
+    )

@@ -1,0 +1,367 @@
+"""Writes of the mentoring module: applications, vetting, matches, meetings, check-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mosty.access.audit import audit
+from mosty.access.policy import require
+from mosty.accounts.models import Membership, Role, User
+from mosty.mentoring import engine_data
+from mosty.mentoring.matching import pair_check
+from mosty.mentoring.models import (
+    OPEN_MATCH_STATUSES,
+    VETTING_NEXT,
+    CheckIn,
+    Match,
+    MatchStatus,
+    Meeting,
+    Mentor,
+    MentoringProfile,
+    VettingStatus,
+    VettingStep,
+)
+
+APPLICATION_FIELDS = [
+    "kind",
+    "name",
+    "email",
+    "phone",
+    "language",
+    "gender",
+    "languages",
+    "district",
+    "interests",
+    "availability",
+    "capacity",
+    "women_only",
+    "families_welcome",
+    "no_minors",
+    "motivation",
+]
+
+
+def mentor_email_taken(email: str) -> bool:
+    """An application by this e-mail that is not rejected already exists."""
+    return (
+        Mentor.objects.filter(email__iexact=(email or "").strip())
+        .exclude(status=VettingStatus.REJECTED)
+        .exists()
+    )
+
+
+@transaction.atomic
+def mentor_apply(*, organisation, consent: bool, **data) -> Mentor:
+    """A public application (no login). Duplicate e-mails are refused with a field error."""
+    if not consent:
+        raise ValidationError(
+            {"consent": _("Please agree to the processing of your data to apply.")}
+        )
+    if mentor_email_taken(data.get("email", "")):
+        raise ValidationError(
+            {
+                "email": _(
+                    "We already have an application with this e-mail address. The coordinator "
+                    "will contact you; there is no need to apply again."
+                )
+            }
+        )
+    mentor = Mentor(
+        organisation=organisation,
+        consent_at=timezone.now(),
+        **{k: v for k, v in data.items() if k in APPLICATION_FIELDS},
+    )
+    mentor.full_clean()
+    mentor.save()
+    VettingStep.objects.create(mentor=mentor, step=VettingStatus.APPLIED)
+    return mentor
+
+
+def _mentor_account(mentor: Mentor) -> User:
+    user = mentor.user or User.objects.filter(email__iexact=mentor.email).first()
+    if user is None:
+        user = User(email=mentor.email, first_name=mentor.name[:150], language=mentor.language)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=mentor.organisation, role=Role.MENTOR
+    )
+    if not created and not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def mentor_vet(*, mentor: Mentor, step: str, by, note: str = "", login_url: str = "") -> Mentor:
+    """Move an application one step on; who and when are recorded. Approval creates the
+    mentor's account; approval and rejection mail the applicant in their language."""
+    require(by, "mentor.vet", mentor)
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    current = VettingStatus(mentor.status)
+    if step == VettingStatus.REJECTED:
+        if current in (VettingStatus.REJECTED, VettingStatus.APPROVED):
+            raise ValidationError({"step": _("This application is already decided.")})
+        if not note.strip():
+            raise ValidationError({"note": _("Give the reason for the rejection.")})
+    elif step not in VETTING_NEXT[current] or (
+        step == VettingStatus.CERTIFICATE_CHECKED and mentor.certificate_checked_at
+    ):
+        raise ValidationError(
+            {"step": _("This step cannot follow “%(status)s”.") % {"status": current.label}}
+        )
+    fields = []
+    if step == VettingStatus.CERTIFICATE_CHECKED:
+        mentor.certificate_checked_at = timezone.now()
+        fields.append("certificate_checked_at")
+    # Recording the certificate after approval keeps the mentor approved.
+    if not (step == VettingStatus.CERTIFICATE_CHECKED and current == VettingStatus.APPROVED):
+        mentor.status = step
+        fields.append("status")
+    if step == VettingStatus.REJECTED:
+        mentor.rejection_reason = note.strip()
+        fields.append("rejection_reason")
+    if step == VettingStatus.APPROVED:
+        mentor.user = _mentor_account(mentor)
+        fields.append("user")
+    mentor.save(update_fields=[*fields, "updated_at"])
+    VettingStep.objects.create(mentor=mentor, step=step, note=note.strip(), decided_by=by)
+    if step in (VettingStatus.APPROVED, VettingStatus.REJECTED):
+        from mosty.mentoring.tasks import mentor_decision_notify
+
+        pk = mentor.pk
+        transaction.on_commit(lambda: mentor_decision_notify.enqueue(pk, login_url))
+    return mentor
+
+
+def _open_count(mentor: Mentor, *, exclude: list[int] | None = None) -> int:
+    qs = Match.objects.filter(mentor=mentor, status__in=OPEN_MATCH_STATUSES)
+    if exclude:
+        qs = qs.exclude(pk__in=exclude)
+    return qs.count()
+
+
+@transaction.atomic
+def mentor_update_own(*, mentor: Mentor, by, availability: list, capacity: int) -> Mentor:
+    require(by, "mentor.update_own", mentor)
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    held = _open_count(mentor)
+    if capacity < held:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "You already support %(count)d people; end a match before lowering this."
+                )
+                % {"count": held}
+            }
+        )
+    mentor.availability, mentor.capacity = availability, capacity
+    mentor.full_clean()
+    mentor.save(update_fields=["availability", "capacity", "updated_at"])
+    return mentor
+
+
+@transaction.atomic
+def profile_update(*, participant, by, **data) -> MentoringProfile:
+    require(by, "matching.run")
+    profile, _created = MentoringProfile.objects.get_or_create(participant=participant)
+    fields = [
+        f
+        for f in ("interests", "availability", "mentor_gender", "mentor_kinds", "with_children")
+        if f in data
+    ]
+    for f in fields:
+        setattr(profile, f, data[f])
+    profile.full_clean()
+    profile.save(update_fields=[*fields, "updated_at"])
+    return profile
+
+
+def _check_pair(participant, mentor: Mentor, *, exclude: list[int] | None = None):
+    """Hard constraints for one pair with the mentor's places as they are now."""
+    from mosty.people.services import consent_require
+
+    consent_require(participant, "mentoring")
+    if mentor.status != VettingStatus.APPROVED:
+        raise ValidationError({"mentor": _("Only approved mentors can be matched.")})
+    if mentor.organisation_id != participant.owner_id:
+        raise ValidationError({"mentor": _("The mentor works with another organisation.")})
+    free = mentor.capacity - _open_count(mentor, exclude=exclude)
+    p_data = engine_data.participant_data(participant)
+    m_data = engine_data.mentor_data(mentor, free=free)
+    errors, score, parts = pair_check(
+        p_data, m_data, centroids=engine_data.centroids(), weights=engine_data.weights()
+    )
+    if errors:
+        raise ValidationError({"mentor": errors})
+    return score, parts
+
+
+@transaction.atomic
+def match_propose(*, participant, mentor: Mentor, by, by_hand: bool = False) -> Match:
+    """Propose a pair to the mentor after checking every hard constraint again."""
+    require(by, "matching.run")
+    require(by, "mentor.vet", mentor)
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    if Match.objects.filter(participant=participant, status__in=OPEN_MATCH_STATUSES).exists():
+        raise ValidationError({"participant": _("This person already has a mentor.")})
+    score, parts = _check_pair(participant, mentor)
+    match = Match(
+        organisation_id=mentor.organisation_id,
+        mentor=mentor,
+        participant=participant,
+        score=score,
+        explanation=parts,
+        by_hand=by_hand,
+        proposed_by=by,
+    )
+    match.full_clean()
+    match.save()
+    audit(by, "mosty.mentoring.match.proposed", match)
+    return match
+
+
+@transaction.atomic
+def match_propose_many(*, pairs: list[tuple], by) -> list[Match]:
+    """Accept several of the engine's proposals at once: all or none."""
+    return [match_propose(participant=p, mentor=m, by=by) for p, m in pairs]
+
+
+@transaction.atomic
+def match_reject_proposal(*, participant, mentor: Mentor, by) -> Match:
+    """The coordinator turns down a suggestion: the engine will not suggest the pair again."""
+    require(by, "matching.run")
+    require(by, "mentor.vet", mentor)
+    match = Match.objects.create(
+        organisation_id=mentor.organisation_id,
+        mentor=mentor,
+        participant=participant,
+        status=MatchStatus.DECLINED,
+        proposed_by=by,
+        responded_at=timezone.now(),
+    )
+    return match
+
+
+@transaction.atomic
+def match_swap(*, first: Match, second: Match, by) -> tuple[Match, Match]:
+    """Exchange the mentors of two proposals not yet answered."""
+    for match in (first, second):
+        require(by, "match.manage", match)
+        if match.status != MatchStatus.PROPOSED:
+            raise ValidationError(_("Only proposals the mentors have not answered can be swapped."))
+    if first.pk == second.pk or first.mentor_id == second.mentor_id:
+        raise ValidationError(_("Choose two proposals with different mentors."))
+    mentors = {
+        m.pk: m
+        for m in Mentor.objects.select_for_update().filter(
+            pk__in=[first.mentor_id, second.mentor_id]
+        )
+    }
+    ids = [first.pk, second.pk]
+    score_a, parts_a = _check_pair(first.participant, mentors[second.mentor_id], exclude=ids)
+    score_b, parts_b = _check_pair(second.participant, mentors[first.mentor_id], exclude=ids)
+    first.mentor, second.mentor = mentors[second.mentor_id], mentors[first.mentor_id]
+    first.score, first.explanation = score_a, parts_a
+    second.score, second.explanation = score_b, parts_b
+    for match in (first, second):
+        match.save(update_fields=["mentor", "score", "explanation", "updated_at"])
+    audit(by, "mosty.mentoring.match.swapped", first, details={"with": second.pk})
+    return first, second
+
+
+@transaction.atomic
+def match_respond(*, match: Match, by, accept: bool) -> Match:
+    require(by, "match.respond", match)
+    match.status = MatchStatus.ACCEPTED if accept else MatchStatus.DECLINED
+    match.responded_at = timezone.now()
+    match.save(update_fields=["status", "responded_at", "updated_at"])
+    return match
+
+
+@transaction.atomic
+def match_activate(*, match: Match, by, started_on: dt.date | None = None) -> Match:
+    require(by, "match.activate", match)
+    match.status = MatchStatus.ACTIVE
+    match.started_on = started_on or timezone.localdate()
+    match.save(update_fields=["status", "started_on", "updated_at"])
+    return match
+
+
+@transaction.atomic
+def match_end(*, match: Match, by, reason: str, feedback: str = "", participant_feedback: str = ""):
+    """End a match. The mentor gives their feedback; a coordinator may also record the
+    participant's."""
+    require(by, "match.end", match)
+    from mosty.access.policy import can
+
+    match.status = MatchStatus.ENDED
+    match.end_reason = reason
+    match.ended_at = timezone.now()
+    match.ended_by = by
+    fields = ["status", "end_reason", "ended_at", "ended_by", "updated_at"]
+    if match.mentor.user_id == by.pk:
+        match.mentor_feedback = feedback
+        fields.append("mentor_feedback")
+    elif feedback:
+        match.mentor_feedback = feedback
+        fields.append("mentor_feedback")
+    if participant_feedback and can(by, "checkin.record", match):
+        match.participant_feedback = participant_feedback
+        fields.append("participant_feedback")
+    match.full_clean()
+    match.save(update_fields=fields)
+    return match
+
+
+@transaction.atomic
+def meeting_log(*, match: Match, by, date, minutes: int, activity: str, note: str = "") -> Meeting:
+    require(by, "meeting.log", match)
+    if match.started_on and date < match.started_on - dt.timedelta(days=31):
+        raise ValidationError({"date": _("This date is long before the match started.")})
+    meeting = Meeting(
+        match=match, date=date, minutes=minutes, activity=activity, note=note, logged_by=by
+    )
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def checkin_record(
+    *,
+    match: Match,
+    by,
+    date,
+    mentor_satisfaction: int,
+    participant_satisfaction: int,
+    note: str = "",
+) -> CheckIn:
+    require(by, "checkin.record", match)
+    checkin = CheckIn(
+        match=match,
+        date=date,
+        mentor_satisfaction=mentor_satisfaction,
+        participant_satisfaction=participant_satisfaction,
+        note=note,
+        recorded_by=by,
+    )
+    checkin.full_clean()
+    checkin.save()
+    return checkin
+
+
+def open_counts(mentor_ids) -> dict[int, int]:
+    return dict(
+        Match.objects.filter(mentor_id__in=mentor_ids)
+        .values("mentor_id")
+        .annotate(n=Count("pk", filter=Q(status__in=OPEN_MATCH_STATUSES)))
+        .values_list("mentor_id", "n")
+    )

@@ -1,0 +1,18 @@
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+
+@task()
+def mentor_decision_notify(mentor_id: int, login_url: str = "") -> int:
+    """Tell an applicant, in their own language, that they were approved or not."""
+    from mosty.accounts.tasks import send_email
+    from mosty.mentoring.models import Mentor, VettingStatus
+
+    mentor = Mentor.objects.select_related("organisation").get(pk=mentor_id)
+    approved = mentor.status == VettingStatus.APPROVED
+    with translation.override(mentor.language):
+        context = {"mentor": mentor, "login_url": login_url, "approved": approved}
+        subject = render_to_string("mentoring/mail/decision_subject.txt", context).strip()
+        body = render_to_string("mentoring/mail/decision_body.txt", context)
+    return send_email.call(subject=subject, body=body, to=[mentor.email])

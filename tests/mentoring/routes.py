@@ -1,0 +1,113 @@
+from tests.access_matrix import Route
+from tests.mentoring.factories import MatchFactory, MentorFactory, waiting_participant
+
+COORD = frozenset({"coordinator"})
+MENTOR = frozenset({"mentor"})
+BOTH = frozenset({"coordinator", "mentor"})
+
+
+def the_mentor(world):
+    """The Mentor record of org A's mentor user (created once per world)."""
+    if "mentor" not in world.extra:
+        world.extra["mentor"] = MentorFactory(
+            organisation=world.org_a, user=world.user("mentor", "a"), email="mentor.a@example.org"
+        )
+    return world.extra["mentor"]
+
+
+def _mentor(world):
+    return {"pk": the_mentor(world).pk}
+
+
+def _match(status):
+    def build(world):
+        match = MatchFactory(mentor=the_mentor(world), status=status)
+        return {"pk": match.pk}
+
+    return build
+
+
+def _pair(world):
+    participant = waiting_participant(world.org_a)
+    return {"pair": f"{participant.pk}-{the_mentor(world).pk}"}
+
+
+def _participant(world):
+    return {"pk": waiting_participant(world.org_a).pk}
+
+
+ROUTES = [
+    Route("mentoring:apply", public=True, allowed=frozenset({"*"}), org_scoped=False),
+    Route("mentoring:applied", public=True, allowed=frozenset({"*"}), org_scoped=False),
+    Route("mentoring:home", allowed=MENTOR, org_scoped=False),
+    Route(
+        "mentoring:availability",
+        allowed=MENTOR,
+        kwargs=lambda w: (the_mentor(w), {})[1],
+        org_scoped=False,
+    ),
+    Route("mentoring:mentor_list", allowed=COORD, org_scoped=False),
+    Route("mentoring:mentor_detail", allowed=BOTH, kwargs=_mentor),
+    Route(
+        "mentoring:mentor_vet",
+        allowed=COORD,
+        kwargs=lambda w: {"pk": MentorFactory(organisation=w.org_a, status="applied").pk},
+        method="post",
+        data=lambda w: {"step": "interviewed"},
+        ok=(302,),
+    ),
+    Route("mentoring:matching", allowed=COORD, org_scoped=False),
+    Route(
+        "mentoring:propose",
+        allowed=COORD,
+        method="post",
+        data=_pair,
+        ok=(302,),
+        kwargs=lambda w: (the_mentor(w), {})[1],
+    ),
+    Route(
+        "mentoring:reject",
+        allowed=COORD,
+        method="post",
+        data=_pair,
+        ok=(302,),
+        kwargs=lambda w: (the_mentor(w), {})[1],
+    ),
+    Route(
+        "mentoring:by_hand",
+        allowed=COORD,
+        method="post",
+        data=lambda w: {"participant": "", "mentor": ""},
+        ok=(400,),
+        org_scoped=False,
+    ),
+    Route(
+        "mentoring:swap",
+        allowed=COORD,
+        method="post",
+        data=lambda w: {"first": "", "second": ""},
+        ok=(400,),
+        org_scoped=False,
+    ),
+    Route("mentoring:wishes", allowed=COORD, kwargs=_participant),
+    Route("mentoring:match_list", allowed=COORD, org_scoped=False),
+    Route("mentoring:match_detail", allowed=BOTH, kwargs=_match("active")),
+    Route(
+        "mentoring:match_respond",
+        allowed=MENTOR,
+        kwargs=_match("proposed"),
+        method="post",
+        data=lambda w: {"answer": "accept"},
+        ok=(302,),
+    ),
+    Route(
+        "mentoring:match_activate",
+        allowed=COORD,
+        kwargs=_match("accepted"),
+        method="post",
+        ok=(302,),
+    ),
+    Route("mentoring:match_end", allowed=BOTH, kwargs=_match("active")),
+    Route("mentoring:meeting_log", allowed=BOTH, kwargs=_match("active")),
+    Route("mentoring:checkin", allowed=COORD, kwargs=_match("active")),
+]
