@@ -69,6 +69,20 @@ if not SECRET_KEY:
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
 
+# Fernet keys for encryption at rest, comma-separated: the first encrypts, all decrypt.
+MOSTY_ENCRYPTION_KEYS = env_list("MOSTY_ENCRYPTION_KEYS", [])
+if not MOSTY_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("MOSTY_ENCRYPTION_KEYS must be set when MOSTY_PRODUCTION=1.")
+    _keys_file = VAR_DIR / "encryption_keys"
+    if not _keys_file.exists():
+        import base64
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        _keys_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        _keys_file.chmod(0o600)
+    MOSTY_ENCRYPTION_KEYS = [k.strip() for k in _keys_file.read_text().split(",") if k.strip()]
+
 # Host names this installation answers to, comma-separated.
 ALLOWED_HOSTS = env_list(
     "MOSTY_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]

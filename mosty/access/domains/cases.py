@@ -1,0 +1,177 @@
+"""Who may see and work on cases (DESIGN.md § 3, issue 4).
+
+- a caseworker sees only the cases on whose team they are (lead or member);
+- a coordinator sees every case of their organisation and approves plans;
+- the installation admin sees no case content;
+- another organisation sees nothing of a case except, once it accepted a referral, the
+  referral's shared fields (`visible_incoming_referrals`).
+"""
+
+import rules
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from mosty.access.policy import POLICY
+from mosty.access.roles import orgs_where
+from mosty.accounts.models import Role
+
+CASE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
+# The people app's sensitive-data permission also opens restricted (psychological/legal) notes.
+SENSITIVE_PERMISSION = "people.view_sensitive"
+
+
+def _case_q(user, prefix: str = "") -> Q | None:
+    """Filter (on Case, or on a model reaching Case through `prefix`) for the cases `user` sees."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    coordinated = orgs_where(user, Role.COORDINATOR)
+    casework = orgs_where(user, Role.CASEWORKER)
+    if not coordinated and not casework:
+        return None
+    from mosty.cases.models import Case
+
+    q = Q()
+    if coordinated:
+        q |= Q(**{f"{prefix}organisation_id__in": coordinated})
+    if casework:
+        team = Case.members.through.objects.filter(
+            case_id=OuterRef(f"{prefix}pk" if prefix else "pk"), user_id=user.pk
+        )
+        q |= Q(**{f"{prefix}organisation_id__in": casework}) & (
+            Q(**{f"{prefix}lead_id": user.pk}) | Q(Exists(team))
+        )
+    return q
+
+
+def visible_cases(user) -> QuerySet:
+    from mosty.cases.models import Case
+
+    q = _case_q(user)
+    return Case.objects.filter(q) if q is not None else Case.objects.none()
+
+
+def visible_incoming_referrals(user) -> QuerySet:
+    """Referrals sent to an organisation where `user` is coordinator or caseworker."""
+    from mosty.cases.models import Referral
+
+    org_ids = orgs_where(user, *CASE_ROLES) if getattr(user, "is_authenticated", False) else []
+    return Referral.objects.filter(to_organisation_id__in=org_ids)
+
+
+def visible_referrals(user) -> QuerySet:
+    """Outgoing referrals of visible cases plus incoming ones."""
+    from mosty.cases.models import Referral
+
+    if not getattr(user, "is_authenticated", False):
+        return Referral.objects.none()
+    incoming = orgs_where(user, *CASE_ROLES)
+    return Referral.objects.filter(
+        Q(case__in=visible_cases(user).values("pk")) | Q(to_organisation_id__in=incoming)
+    )
+
+
+def participant_ids_on_my_teams(user) -> QuerySet:
+    """Participants a caseworker reaches through a case team (for the people domain)."""
+    return visible_cases(user).values("participant_id")
+
+
+def _in_visible(user, case) -> bool:
+    if case is None or case.pk is None:
+        return False
+    cache = getattr(user, "_mosty_case_cache", None)
+    if cache is None:
+        cache = user._mosty_case_cache = {}
+    if case.pk not in cache:
+        cache[case.pk] = visible_cases(user).filter(pk=case.pk).exists()
+    return cache[case.pk]
+
+
+def _case_of(obj):
+    return getattr(obj, "case", obj)
+
+
+@rules.predicate
+def works_on_cases(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and orgs_where(user, *CASE_ROLES))
+
+
+@rules.predicate
+def sees_case(user, obj) -> bool:
+    return _in_visible(user, _case_of(obj))
+
+
+@rules.predicate
+def coordinates_case(user, obj) -> bool:
+    case = _case_of(obj)
+    return case is not None and case.organisation_id in orgs_where(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def case_is_open(user, obj) -> bool:
+    from mosty.cases.models import CaseStatus
+
+    case = _case_of(obj)
+    return case is not None and case.status != CaseStatus.CLOSED
+
+
+@rules.predicate
+def may_create_in(user, organisation) -> bool:
+    if organisation is None:
+        return bool(orgs_where(user, *CASE_ROLES))
+    return organisation.pk in orgs_where(user, *CASE_ROLES)
+
+
+@rules.predicate
+def sees_restricted(user, note) -> bool:
+    if note is None:
+        return False
+    return note.author_id == user.pk or user.has_perm(SENSITIVE_PERMISSION)
+
+
+@rules.predicate
+def note_is_restricted(user, note) -> bool:
+    from mosty.cases.models import NoteVisibility
+
+    return note is not None and note.visibility == NoteVisibility.RESTRICTED
+
+
+@rules.predicate
+def receives_referral(user, referral) -> bool:
+    return referral is not None and referral.to_organisation_id in orgs_where(user, *CASE_ROLES)
+
+
+@rules.predicate
+def sends_referral(user, referral) -> bool:
+    return referral is not None and _in_visible(user, referral.case)
+
+
+def _status_in(*statuses):
+    @rules.predicate
+    def check(user, referral) -> bool:
+        return referral is not None and referral.status in statuses
+
+    return check
+
+
+POLICY.add_rule("case.list", works_on_cases)
+POLICY.add_rule("case.create", works_on_cases & may_create_in)
+POLICY.add_rule("case.view", sees_case)
+POLICY.add_rule("case.change", sees_case & case_is_open)
+POLICY.add_rule("case.change_status", sees_case)
+POLICY.add_rule("case.change_team", sees_case & case_is_open)
+POLICY.add_rule("case.assess", sees_case & case_is_open)
+POLICY.add_rule("case.plan_edit", sees_case & case_is_open)
+POLICY.add_rule("case.plan_approve", coordinates_case & case_is_open)
+POLICY.add_rule("case.note_add", sees_case)
+POLICY.add_rule("case.support_add", sees_case)
+POLICY.add_rule("case.refer", sees_case & case_is_open)
+POLICY.add_rule("note.view", sees_case & (~note_is_restricted | sees_restricted))
+POLICY.add_rule("note.add_restricted", sees_case)
+POLICY.add_rule("referral.list", works_on_cases)
+POLICY.add_rule("referral.view", sends_referral | receives_referral)
+POLICY.add_rule(
+    "referral.view_shared",
+    sends_referral | (receives_referral & _status_in("accepted", "completed")),
+)
+POLICY.add_rule("referral.decide", receives_referral & _status_in("sent"))
+POLICY.add_rule("referral.complete", receives_referral & _status_in("accepted"))
+POLICY.add_rule("referral.withdraw", sends_referral & _status_in("sent", "accepted"))

@@ -1,0 +1,462 @@
+"""REST API of cases: one class per operation, the same policy as the pages."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mosty.access.audit import audit_read
+from mosty.access.domains.people import visible_participants
+from mosty.access.policy import can, require
+from mosty.accounts.models import User
+from mosty.cases import selectors, services
+from mosty.cases.models import (
+    AssigneeKind,
+    Case,
+    CaseStatus,
+    ClosureReason,
+    Domain,
+    Goal,
+    NoteVisibility,
+    Referral,
+    SharedField,
+    Task,
+)
+from mosty.organisations.models import Organisation
+
+TAGS = ["cases"]
+
+
+class CaseOutputSerializer(serializers.ModelSerializer):
+    participant_code = serializers.CharField(source="participant.code", read_only=True)
+    members = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "organisation",
+            "participant",
+            "participant_code",
+            "lead",
+            "members",
+            "status",
+            "closure_reason",
+            "opened_on",
+            "closed_at",
+            "review_date",
+            "plan_status",
+            "plan_comment",
+            "version",
+            "updated_at",
+        ]
+
+    def get_members(self, obj) -> list[int]:
+        return [m.pk for m in obj.members.all()]
+
+
+class CaseListApi(ListAPIView):
+    serializer_class = CaseOutputSerializer
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        require(self.request.user, "case.list")
+        return selectors.case_list(
+            fetched_by=self.request.user,
+            filters={
+                "status": self.request.query_params.get("status"),
+                "q": self.request.query_params.get("q"),
+            },
+        ).prefetch_related("members")
+
+
+def _case(request, pk) -> Case:
+    return selectors.case_get(fetched_by=request.user, pk=pk)
+
+
+class CaseCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        organisation = serializers.IntegerField()
+        participant = serializers.IntegerField()
+        lead = serializers.IntegerField()
+        members = serializers.ListField(child=serializers.IntegerField(), required=False)
+        review_date = serializers.DateField(required=False, allow_null=True)
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=CaseOutputSerializer)
+    def post(self, request):
+        require(request.user, "case.create")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        organisation = Organisation.objects.filter(pk=v["organisation"]).first()
+        if organisation is not None:
+            require(request.user, "case.create", organisation)
+        participant = visible_participants(request.user).filter(pk=v["participant"]).first()
+        lead = User.objects.filter(pk=v["lead"]).first()
+        errors = {}
+        if organisation is None:
+            errors["organisation"] = ["Unknown organisation."]
+        if participant is None:
+            errors["participant"] = ["Unknown participant."]
+        if lead is None:
+            errors["lead"] = ["Unknown user."]
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        members = list(User.objects.filter(pk__in=v.get("members", [])))
+        case = services.case_open(
+            organisation=organisation,
+            participant=participant,
+            lead=lead,
+            members=members,
+            review_date=v.get("review_date"),
+            by=request.user,
+        )
+        return Response(CaseOutputSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+class CaseDetailApi(RetrieveAPIView):
+    serializer_class = CaseOutputSerializer
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self):
+        case = _case(self.request, self.kwargs["pk"])
+        require(self.request.user, "case.view", case)
+        audit_read(self.request.user, case, fields=["case"])
+        return case
+
+
+class CaseStatusApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=CaseStatus.choices)
+        closure_reason = serializers.ChoiceField(
+            choices=ClosureReason.choices, required=False, allow_blank=True
+        )
+        version = serializers.IntegerField(min_value=1)
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=CaseOutputSerializer)
+    def post(self, request, pk: int):
+        case = _case(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            services.case_change_status(
+                case=case,
+                status=v["status"],
+                closure_reason=v.get("closure_reason", ""),
+                version=v["version"],
+                by=request.user,
+            )
+        except services.ValidationError as exc:
+            code = status.HTTP_409_CONFLICT if exc.code == "conflict" else 400
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+            return Response(detail, status=code)
+        return Response(CaseOutputSerializer(case).data)
+
+
+class ScoreSerializer(serializers.Serializer):
+    domain = serializers.ChoiceField(choices=Domain.choices)
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class AssessmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    assessed_on = serializers.DateField()
+    scores = serializers.SerializerMethodField()
+
+    def get_scores(self, obj) -> list[dict]:
+        return [
+            {"domain": s.domain, "score": s.score, "comment": s.comment} for s in obj.scores.all()
+        ]
+
+
+class AssessmentListApi(APIView):
+    @extend_schema(tags=TAGS, responses=AssessmentOutputSerializer(many=True))
+    def get(self, request, pk: int):
+        case = _case(request, pk)
+        require(request.user, "case.view", case)
+        audit_read(request.user, case, fields=["assessments"])
+        return Response(
+            AssessmentOutputSerializer(selectors.case_assessments(case), many=True).data
+        )
+
+
+class AssessmentCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        assessed_on = serializers.DateField()
+        scores = ScoreSerializer(many=True)
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=AssessmentOutputSerializer)
+    def post(self, request, pk: int):
+        case = _case(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        assessment = services.assessment_record(
+            case=case,
+            assessed_on=v["assessed_on"],
+            scores={s["domain"]: (s["score"], s.get("comment", "")) for s in v["scores"]},
+            by=request.user,
+        )
+        return Response(AssessmentOutputSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+class TaskOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "title",
+            "assignee_kind",
+            "assignee_user",
+            "assignee_organisation",
+            "due_date",
+            "status",
+        ]
+
+
+class GoalOutputSerializer(serializers.ModelSerializer):
+    tasks = TaskOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Goal
+        fields = ["id", "domain", "title", "target_date", "status", "version", "tasks"]
+
+
+class PlanApi(APIView):
+    @extend_schema(tags=TAGS, responses=GoalOutputSerializer(many=True))
+    def get(self, request, pk: int):
+        case = _case(request, pk)
+        require(request.user, "case.view", case)
+        return Response(
+            {
+                "plan_status": case.plan_status,
+                "plan_comment": case.plan_comment,
+                "goals": GoalOutputSerializer(selectors.case_plan(case), many=True).data,
+            }
+        )
+
+
+class GoalCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        domain = serializers.ChoiceField(choices=Domain.choices)
+        title = serializers.CharField(max_length=300)
+        target_date = serializers.DateField(required=False, allow_null=True)
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=GoalOutputSerializer)
+    def post(self, request, pk: int):
+        case = _case(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        goal = services.goal_add(case=case, by=request.user, **data.validated_data)
+        return Response(GoalOutputSerializer(goal).data, status=status.HTTP_201_CREATED)
+
+
+class TaskCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=300)
+        assignee_kind = serializers.ChoiceField(choices=AssigneeKind.choices)
+        assignee_user = serializers.IntegerField(required=False, allow_null=True)
+        assignee_organisation = serializers.IntegerField(required=False, allow_null=True)
+        due_date = serializers.DateField(required=False, allow_null=True)
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
+    def post(self, request, pk: int):
+        goal = get_object_or_404(
+            Goal.objects.select_related("case"),
+            pk=pk,
+            case__in=selectors.visible_cases(request.user).values("pk"),
+        )
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user_id, org_id = v.get("assignee_user"), v.get("assignee_organisation")
+        task = services.task_add(
+            goal=goal,
+            title=v["title"],
+            assignee_kind=v["assignee_kind"],
+            assignee_user=User.objects.filter(pk=user_id).first() if user_id else None,
+            assignee_organisation=(
+                Organisation.objects.filter(pk=org_id).first() if org_id else None
+            ),
+            due_date=v.get("due_date"),
+            by=request.user,
+        )
+        return Response(TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDecideApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=["approve", "return", "request"])
+        comment = serializers.CharField(required=False, allow_blank=True)
+
+    @extend_schema(tags=TAGS, request=InputSerializer)
+    def post(self, request, pk: int):
+        case = _case(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if v["decision"] == "request":
+            services.plan_request_approval(case=case, by=request.user)
+        else:
+            services.plan_decide(
+                case=case,
+                approve=v["decision"] == "approve",
+                comment=v.get("comment", ""),
+                by=request.user,
+            )
+        return Response({"plan_status": case.plan_status, "plan_comment": case.plan_comment})
+
+
+class ReferralOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "from_organisation",
+            "to_organisation",
+            "domain",
+            "shared_fields",
+            "message",
+            "status",
+            "decision_reason",
+            "outcome",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ReferralListApi(ListAPIView):
+    serializer_class = ReferralOutputSerializer
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        require(self.request.user, "referral.list")
+        direction = self.request.query_params.get("direction", "incoming")
+        return selectors.referral_list(
+            fetched_by=self.request.user,
+            direction="outgoing" if direction == "outgoing" else "incoming",
+        )
+
+
+class ReferralDetailApi(APIView):
+    @extend_schema(tags=TAGS, responses=ReferralOutputSerializer)
+    def get(self, request, pk: int):
+        referral = selectors.referral_get(fetched_by=request.user, pk=pk)
+        require(request.user, "referral.view", referral)
+        data = dict(ReferralOutputSerializer(referral).data)
+        data["shared"] = None
+        if can(request.user, "referral.view_shared", referral):
+            audit_read(request.user, referral, fields=list(referral.shared_fields))
+            data["shared"] = {
+                str(label): value for label, value in selectors.referral_shared_data(referral)
+            }
+        data["history"] = [
+            {
+                "status": e.status,
+                "comment": e.comment,
+                "at": e.at,
+                "organisation": e.organisation_id,
+            }
+            for e in selectors.referral_history(referral)
+        ]
+        return Response(data)
+
+
+class ReferralCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        to_organisation = serializers.IntegerField()
+        domain = serializers.ChoiceField(choices=Domain.choices)
+        shared_fields = serializers.ListField(
+            child=serializers.ChoiceField(choices=SharedField.choices), required=False
+        )
+        message = serializers.CharField()
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=ReferralOutputSerializer)
+    def post(self, request, pk: int):
+        case = _case(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        to = Organisation.objects.filter(pk=v["to_organisation"]).first()
+        if to is None:
+            return Response({"to_organisation": ["Unknown organisation."]}, status=400)
+        referral = services.referral_send(
+            case=case,
+            to_organisation=to,
+            domain=v["domain"],
+            shared_fields=v.get("shared_fields", []),
+            message=v["message"],
+            by=request.user,
+        )
+        return Response(ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralRespondApi(APIView):
+    """Partner's answer: accept, decline (reason required) or complete (outcome required)."""
+
+    class InputSerializer(serializers.Serializer):
+        action = serializers.ChoiceField(choices=["accept", "decline", "complete", "withdraw"])
+        comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=ReferralOutputSerializer)
+    def post(self, request, pk: int):
+        referral = selectors.referral_get(fetched_by=request.user, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        action, comment = data.validated_data["action"], data.validated_data["comment"]
+        if action == "accept":
+            services.referral_accept(referral=referral, by=request.user, comment=comment)
+        elif action == "decline":
+            services.referral_decline(referral=referral, by=request.user, reason=comment)
+        elif action == "complete":
+            services.referral_complete(referral=referral, by=request.user, outcome=comment)
+        else:
+            services.referral_withdraw(referral=referral, by=request.user, reason=comment)
+        return Response(ReferralOutputSerializer(referral).data)
+
+
+class NoteOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = serializers.IntegerField(source="author_id")
+    visibility = serializers.CharField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class NoteListApi(APIView):
+    @extend_schema(tags=TAGS, responses=NoteOutputSerializer(many=True))
+    def get(self, request, pk: int):
+        case = _case(request, pk)
+        require(request.user, "case.view", case)
+        audit_read(request.user, case, fields=["notes"])
+        notes = selectors.note_list(case=case, fetched_by=request.user)[:200]
+        return Response(NoteOutputSerializer(notes, many=True).data)
+
+
+class NoteCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField()
+        visibility = serializers.ChoiceField(
+            choices=NoteVisibility.choices, default=NoteVisibility.TEAM
+        )
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=NoteOutputSerializer)
+    def post(self, request, pk: int):
+        case = _case(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = services.note_add(case=case, by=request.user, **data.validated_data)
+        return Response(NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,278 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mosty.accounts.models import Membership, Role, User
+from mosty.cases.models import (
+    AssigneeKind,
+    CaseStatus,
+    ClosureReason,
+    Domain,
+    GoalStatus,
+    NoteVisibility,
+    SharedField,
+    SupportKind,
+)
+from mosty.organisations.models import Organisation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def staff_of(organisation_id) -> forms.ModelChoiceField:
+    return (
+        User.objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__is_active=True,
+            memberships__role__in=[Role.CASEWORKER, Role.COORDINATOR],
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CaseCreateForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    participant_code = forms.CharField(
+        label=_("Participant's code"),
+        max_length=20,
+        help_text=_("The pseudonymous code shown on the participant's page."),
+    )
+    lead = UserChoiceField(label=_("Lead caseworker"), queryset=User.objects.none())
+    members = UserMultipleChoiceField(
+        label=_("Team members"), queryset=User.objects.none(), required=False
+    )
+    review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        org_ids = [o.pk for o in organisations]
+        if len(org_ids) == 1:
+            self.fields["organisation"].initial = org_ids[0]
+            self.fields["organisation"].widget = forms.HiddenInput()
+        staff = (
+            User.objects.filter(
+                memberships__organisation_id__in=org_ids,
+                memberships__is_active=True,
+                memberships__role__in=[Role.CASEWORKER, Role.COORDINATOR],
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "email")
+        )
+        self.fields["lead"].queryset = staff
+        self.fields["members"].queryset = staff
+
+
+class CaseEditForm(VersionedForm):
+    lead = UserChoiceField(label=_("Lead caseworker"), queryset=User.objects.none())
+    members = UserMultipleChoiceField(
+        label=_("Team members"), queryset=User.objects.none(), required=False
+    )
+    review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = staff_of(case.organisation_id)
+        self.fields["members"].queryset = staff_of(case.organisation_id)
+
+
+class CaseStatusForm(VersionedForm):
+    status = forms.ChoiceField(label=_("New status"))
+    closure_reason = forms.ChoiceField(
+        label=_("Closure reason"),
+        required=False,
+        choices=[("", "—"), *ClosureReason.choices],
+        help_text=_("Required when closing the case."),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        from mosty.cases.models import TRANSITIONS
+
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS[case.status]
+        self.fields["status"].choices = [c for c in CaseStatus.choices if c[0] in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == CaseStatus.CLOSED and not data.get("closure_reason"):
+            self.add_error("closure_reason", _("Say why the case is closed."))
+        return data
+
+
+SCORE_CHOICES = [
+    (1, _("1 — in crisis")),
+    (2, _("2 — vulnerable")),
+    (3, _("3 — stable with support")),
+    (4, _("4 — mostly self-sufficient")),
+    (5, _("5 — fully self-sufficient")),
+]
+
+
+class AssessmentForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Date of the assessment"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in Domain.choices:
+            self.fields[f"score_{value}"] = forms.TypedChoiceField(
+                label=label, choices=[("", "—"), *SCORE_CHOICES], coerce=int
+            )
+            self.fields[f"comment_{value}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(),
+            )
+
+    def domain_rows(self):
+        return [
+            (label, self[f"score_{value}"], self[f"comment_{value}"])
+            for value, label in Domain.choices
+        ]
+
+    def scores(self) -> dict:
+        return {
+            d: (self.cleaned_data[f"score_{d}"], self.cleaned_data[f"comment_{d}"])
+            for d in Domain.values
+        }
+
+
+class GoalForm(forms.Form):
+    domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
+    title = forms.CharField(label=_("Goal"), max_length=300)
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
+
+
+class GoalEditForm(GoalForm, VersionedForm):
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=300)
+    assignee_kind = forms.ChoiceField(label=_("Assigned to"), choices=AssigneeKind.choices)
+    assignee_user = UserChoiceField(
+        label=_("Person (team member or mentor)"), queryset=User.objects.none(), required=False
+    )
+    assignee_organisation = forms.ModelChoiceField(
+        label=_("Partner organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        team = [case.lead_id, *case.members.values_list("pk", flat=True)]
+        mentors = Membership.objects.filter(
+            organisation_id=case.organisation_id, role=Role.MENTOR, is_active=True
+        ).values("user_id")
+        self.fields["assignee_user"].queryset = User.objects.filter(
+            pk__in=team
+        ) | User.objects.filter(pk__in=mentors)
+        self.fields["assignee_organisation"].queryset = Organisation.objects.filter(
+            is_active=True
+        ).exclude(pk=case.organisation_id)
+
+
+class PlanDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the plan")), ("return", _("Return with a comment"))],
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what should change in the plan."))
+        return data
+
+
+class ReferralForm(forms.Form):
+    to_organisation = forms.ModelChoiceField(
+        label=_("Partner organisation"), queryset=Organisation.objects.none()
+    )
+    domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
+    shared_fields = forms.MultipleChoiceField(
+        label=_("Share with the partner"),
+        choices=SharedField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The partner sees only these fields, and only after accepting."),
+    )
+    message = forms.CharField(
+        label=_("Request to the partner"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you ask the partner to do. Do not write personal details here."),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_organisation"].queryset = Organisation.objects.filter(
+            is_active=True
+        ).exclude(pk=case.organisation_id)
+
+
+class ReferralDeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReferralAcceptForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReferralCompleteForm(forms.Form):
+    outcome = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
+    visibility = forms.ChoiceField(
+        label=_("Visible to"),
+        choices=NoteVisibility.choices,
+        initial=NoteVisibility.TEAM,
+        help_text=_(
+            "Restricted notes are read only by you and by staff allowed to see sensitive data."
+        ),
+    )
+
+
+class SupportLogForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of support"), choices=SupportKind.choices)
+    happened_on = forms.DateField(label=_("Date"), widget=DateInput())
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by code or name"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *CaseStatus.choices]
+    )
+    mine = forms.BooleanField(label=_("Only my cases"), required=False)

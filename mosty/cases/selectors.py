@@ -1,0 +1,279 @@
+"""Reads on cases; every query starts from what the asking user may see."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from mosty.access.domains.cases import (
+    SENSITIVE_PERMISSION,
+    visible_cases,
+    visible_incoming_referrals,
+    visible_referrals,
+)
+from mosty.access.roles import orgs_where
+from mosty.accounts.models import Role
+from mosty.cases.models import (
+    OPEN_TASK_STATUSES,
+    Assessment,
+    AssessmentScore,
+    Case,
+    CaseStatus,
+    Domain,
+    Goal,
+    Note,
+    NoteVisibility,
+    Referral,
+    ReferralEvent,
+    SupportLog,
+    Task,
+)
+
+# Review dates this many days ahead count as upcoming on the dashboard.
+UPCOMING_REVIEW_DAYS = 14
+
+
+def _overdue_tasks_q(today: datetime.date):
+    return Task.objects.filter(
+        goal__case=OuterRef("pk"), status__in=OPEN_TASK_STATUSES, due_date__lt=today
+    )
+
+
+def case_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Case]:
+    filters = filters or {}
+    qs = visible_cases(fetched_by).select_related("participant", "lead", "organisation")
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("mine"):
+        qs = qs.filter(Q(lead=fetched_by) | Q(members=fetched_by)).distinct()
+    if filters.get("q"):
+        q = filters["q"].strip()
+        qs = qs.filter(
+            Q(participant__code__iexact=q)
+            | Q(participant__first_name__icontains=q)
+            | Q(participant__last_name__icontains=q)
+        )
+    today = timezone.localdate()
+    return qs.annotate(
+        overdue_count=Count(
+            "goals__tasks",
+            filter=Q(goals__tasks__status__in=OPEN_TASK_STATUSES, goals__tasks__due_date__lt=today),
+        )
+    ).order_by("-updated_at", "-pk")
+
+
+def case_get(*, fetched_by, pk: int) -> Case:
+    return get_object_or_404(
+        visible_cases(fetched_by).select_related(
+            "participant", "lead", "organisation", "plan_decided_by"
+        ),
+        pk=pk,
+    )
+
+
+def case_team(case: Case) -> list:
+    return [case.lead, *[m for m in case.members.all() if m.pk != case.lead_id]]
+
+
+def case_plan(case: Case) -> list[Goal]:
+    return list(
+        case.goals.prefetch_related(
+            Prefetch(
+                "tasks",
+                queryset=Task.objects.select_related("assignee_user", "assignee_organisation"),
+            )
+        )
+    )
+
+
+def case_assessments(case: Case) -> list[Assessment]:
+    return list(
+        case.assessments.select_related("assessed_by").prefetch_related(
+            Prefetch("scores", queryset=AssessmentScore.objects.order_by("domain"))
+        )
+    )
+
+
+def assessment_progress(assessments: list[Assessment]) -> list[dict]:
+    """Per domain: the scores over time, oldest first, for the progress charts."""
+    series = {d: [] for d in Domain.values}
+    for assessment in sorted(assessments, key=lambda a: (a.assessed_on, a.pk)):
+        for score in assessment.scores.all():
+            series[score.domain].append((assessment.assessed_on, score.score))
+    return [{"domain": d, "label": Domain(d).label, "points": series[d]} for d in Domain.values]
+
+
+def assessment_table(assessments: list[Assessment]) -> list[dict]:
+    """Rows per domain, one cell per assessment (same order as `assessments`)."""
+    by_assessment = [{s.domain: s for s in a.scores.all()} for a in assessments]
+    return [
+        {
+            "label": label,
+            "cells": [
+                {
+                    "score": row[d].score if d in row else None,
+                    "comment": row[d].comment if d in row else "",
+                }
+                for row in by_assessment
+            ],
+        }
+        for d, label in Domain.choices
+    ]
+
+
+def note_list(*, case: Case, fetched_by) -> QuerySet[Note]:
+    qs = case.notes.select_related("author")
+    if not fetched_by.has_perm(SENSITIVE_PERMISSION):
+        qs = qs.filter(Q(visibility=NoteVisibility.TEAM) | Q(author=fetched_by))
+    return qs
+
+
+def support_log_list(*, case: Case) -> QuerySet[SupportLog]:
+    return case.support_logs.select_related("by")
+
+
+def case_referrals(case: Case) -> QuerySet[Referral]:
+    return case.referrals.select_related("to_organisation", "sent_by")
+
+
+def referral_list(*, fetched_by, direction: str = "incoming") -> QuerySet[Referral]:
+    if direction == "incoming":
+        qs = visible_incoming_referrals(fetched_by)
+    else:
+        qs = visible_referrals(fetched_by).filter(
+            from_organisation_id__in=orgs_where(fetched_by, Role.COORDINATOR, Role.CASEWORKER)
+        )
+    return qs.select_related("from_organisation", "to_organisation").order_by("-created_at")
+
+
+def referral_get(*, fetched_by, pk: int) -> Referral:
+    return get_object_or_404(
+        visible_referrals(fetched_by).select_related(
+            "case",
+            "case__participant",
+            "case__participant__district",
+            "from_organisation",
+            "to_organisation",
+            "sent_by",
+        ),
+        pk=pk,
+    )
+
+
+def referral_history(referral: Referral) -> QuerySet[ReferralEvent]:
+    return referral.events.select_related("by", "organisation")
+
+
+def referral_shared_data(referral: Referral) -> list[tuple[str, str]]:
+    """(label, value) of exactly the fields the sender chose to share; nothing else."""
+    from mosty.cases.models import SharedField
+
+    participant = referral.case.participant
+    if participant.anonymised_at:
+        return []
+    values = {
+        SharedField.FIRST_NAME: participant.first_name or participant.first_name_original,
+        SharedField.LAST_NAME: participant.last_name or participant.last_name_original,
+        SharedField.BIRTH_YEAR: participant.birth_year or "",
+        SharedField.LANGUAGES: ", ".join(
+            f"{item.get('code', '')} ({item.get('level', '')})"
+            if isinstance(item, dict)
+            else str(item)
+            for item in (participant.languages or [])
+        ),
+        SharedField.POLISH_LEVEL: participant.get_polish_level_display(),
+        SharedField.DISTRICT: participant.district.name if participant.district_id else "",
+        SharedField.CONTACT: " · ".join(
+            x
+            for x in (
+                participant.phone,
+                participant.email,
+                participant.get_preferred_channel_display(),
+            )
+            if x
+        ),
+    }
+    return [
+        (SharedField(f).label, str(values[f]) or "—")
+        for f in SharedField.values
+        if f in (referral.shared_fields or [])
+    ]
+
+
+def dashboard(*, fetched_by, limit: int = 10) -> dict:
+    """The caseworker's dashboard: my cases, overdue tasks, upcoming reviews, recent changes."""
+    today = timezone.localdate()
+    mine = visible_cases(fetched_by).filter(
+        Q(lead=fetched_by)
+        | Q(
+            Exists(
+                Case.members.through.objects.filter(case_id=OuterRef("pk"), user_id=fetched_by.pk)
+            )
+        )
+    )
+    open_mine = mine.exclude(status=CaseStatus.CLOSED)
+    my_cases = list(
+        open_mine.select_related("participant")
+        .annotate(overdue=Exists(_overdue_tasks_q(today)))
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+    overdue = list(
+        Task.objects.filter(
+            goal__case__in=open_mine.values("pk"),
+            status__in=OPEN_TASK_STATUSES,
+            due_date__lt=today,
+        )
+        .select_related("goal__case__participant", "assignee_user", "assignee_organisation")
+        .order_by("due_date", "pk")[:limit]
+    )
+    reviews = list(
+        open_mine.filter(
+            review_date__isnull=False,
+            review_date__lte=today + datetime.timedelta(days=UPCOMING_REVIEW_DAYS),
+        )
+        .select_related("participant")
+        .order_by("review_date", "pk")[:limit]
+    )
+    recent = list(mine.select_related("participant").order_by("-updated_at", "-pk")[:limit])
+    return {
+        "my_cases": my_cases,
+        "my_case_count": open_mine.count(),
+        "overdue_tasks": overdue,
+        "reviews": reviews,
+        "recent": recent,
+        "today": today,
+        "incoming_referrals": visible_incoming_referrals(fetched_by).filter(status="sent").count(),
+    }
+
+
+def dashboard_counts(*, fetched_by) -> dict:
+    """The numbers of the dashboard panel, in four queries."""
+    today = timezone.localdate()
+    mine = (
+        visible_cases(fetched_by)
+        .filter(
+            Q(lead=fetched_by)
+            | Q(
+                Exists(
+                    Case.members.through.objects.filter(
+                        case_id=OuterRef("pk"), user_id=fetched_by.pk
+                    )
+                )
+            )
+        )
+        .exclude(status=CaseStatus.CLOSED)
+    )
+    return {
+        "my_case_count": mine.count(),
+        "overdue_count": Task.objects.filter(
+            goal__case__in=mine.values("pk"), status__in=OPEN_TASK_STATUSES, due_date__lt=today
+        ).count(),
+        "review_count": mine.filter(
+            review_date__isnull=False,
+            review_date__lte=today + datetime.timedelta(days=UPCOMING_REVIEW_DAYS),
+        ).count(),
+        "incoming_referrals": visible_incoming_referrals(fetched_by).filter(status="sent").count(),
+    }

@@ -1,0 +1,442 @@
+"""Writes on cases: every change goes through here (HackSoft style), audited and atomic."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mosty.access.audit import audit
+from mosty.access.policy import require
+from mosty.accounts.models import Membership, Role
+from mosty.cases.models import (
+    TRANSITIONS,
+    Assessment,
+    AssessmentScore,
+    AssigneeKind,
+    Case,
+    CaseStatus,
+    Domain,
+    Goal,
+    Note,
+    NoteVisibility,
+    PlanStatus,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    SupportLog,
+    Task,
+    TaskStatus,
+)
+
+# How many days before its due date a task's assignee is reminded.
+REMINDER_DAYS = 2
+
+
+def _consent_require(participant, purpose: str) -> None:
+    """The people app's consent gate (a clear ValidationError when consent is missing)."""
+    from mosty.people import services as people_services
+
+    people_services.consent_require(participant, purpose=purpose)
+
+
+def conflict_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "Someone else changed this case while you were editing it. "
+            "Reload the page to see their changes, then make yours again."
+        ),
+        code="conflict",
+    )
+
+
+def _bump(case: Case, version: int | None, **changes) -> None:
+    """Write `changes` only if nobody saved the case since `version` was read."""
+    qs = Case.objects.filter(pk=case.pk)
+    if version is not None:
+        qs = qs.filter(version=version)
+    now = timezone.now()
+    if not qs.update(**changes, version=F("version") + 1, updated_at=now):
+        raise conflict_error()
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.updated_at = now
+    case.refresh_from_db(fields=["version"])
+
+
+def _team_ids(case: Case) -> set[int]:
+    return {case.lead_id, *case.members.values_list("pk", flat=True)}
+
+
+def _check_team(organisation, lead, members) -> None:
+    allowed = set(
+        Membership.objects.filter(
+            organisation=organisation,
+            is_active=True,
+            role__in=[Role.CASEWORKER, Role.COORDINATOR],
+        ).values_list("user_id", flat=True)
+    )
+    if lead.pk not in allowed:
+        raise ValidationError(
+            {"lead": _("The lead must be a caseworker or coordinator of the organisation.")}
+        )
+    if any(m.pk not in allowed for m in members):
+        raise ValidationError(
+            {"members": _("Team members must be caseworkers or coordinators of the organisation.")}
+        )
+
+
+@transaction.atomic
+def case_open(
+    *,
+    organisation,
+    participant,
+    lead,
+    by,
+    members=(),
+    review_date: datetime.date | None = None,
+) -> Case:
+    require(by, "case.create", organisation)
+    _consent_require(participant, "case_management")
+    _check_team(organisation, lead, members)
+    case = Case(
+        organisation=organisation,
+        participant=participant,
+        lead=lead,
+        review_date=review_date,
+        opened_on=timezone.localdate(),
+    )
+    case.full_clean()
+    case.save()
+    case.members.set([m for m in members if m.pk != lead.pk])
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *, case: Case, by, version: int, lead, members, review_date: datetime.date | None
+) -> Case:
+    require(by, "case.change", case)
+    _check_team(case.organisation, lead, members)
+    _bump(case, version, lead_id=lead.pk, review_date=review_date)
+    case.members.set([m for m in members if m.pk != lead.pk])
+    return case
+
+
+@transaction.atomic
+def case_change_status(
+    *, case: Case, status: str, by, version: int | None = None, closure_reason: str = ""
+) -> Case:
+    require(by, "case.change_status", case)
+    if status not in TRANSITIONS.get(case.status, ()):
+        raise ValidationError(
+            {
+                "status": _("A case cannot move from “%(old)s” to “%(new)s”.")
+                % {"old": case.get_status_display(), "new": CaseStatus(status).label}
+            },
+            code="transition",
+        )
+    if status == CaseStatus.CLOSED and not closure_reason:
+        raise ValidationError({"closure_reason": _("Say why the case is closed.")})
+    changes = {"status": status}
+    if status == CaseStatus.CLOSED:
+        changes.update(closure_reason=closure_reason, closed_at=timezone.now())
+    elif case.status == CaseStatus.CLOSED:
+        changes.update(closure_reason="", closed_at=None)
+    old = case.status
+    _bump(case, version, **changes)
+    audit(by, "mosty.case.status.changed", case, details={"from": old, "to": status})
+    return case
+
+
+@transaction.atomic
+def assessment_record(
+    *, case: Case, assessed_on: datetime.date, scores: dict[str, tuple[int, str]], by
+) -> Assessment:
+    """`scores`: domain -> (score 1-5, comment); all twelve domains are required."""
+    require(by, "case.assess", case)
+    missing = [d for d in Domain.values if d not in scores]
+    if missing:
+        raise ValidationError(_("Score every domain."), code="missing")
+    for domain, (score, _comment) in scores.items():
+        if domain not in Domain.values or not 1 <= int(score) <= 5:
+            raise ValidationError({domain: _("Give a score from 1 to 5.")}, code="range")
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("The date cannot be in the future.")})
+    assessment = Assessment.objects.create(case=case, assessed_on=assessed_on, assessed_by=by)
+    AssessmentScore.objects.bulk_create(
+        AssessmentScore(assessment=assessment, domain=d, score=int(s), comment=(c or "")[:500])
+        for d, (s, c) in scores.items()
+    )
+    _bump(case, None)
+    return assessment
+
+
+def _plan_changed(case: Case, version: int | None) -> None:
+    """Any change to goals or tasks bumps the case version; an approved plan needs approval again."""
+    changes = {}
+    if case.plan_status in (PlanStatus.APPROVED, PlanStatus.REQUESTED):
+        changes["plan_status"] = PlanStatus.DRAFT
+    _bump(case, version, **changes)
+
+
+@transaction.atomic
+def goal_add(
+    *,
+    case: Case,
+    domain: str,
+    title: str,
+    by,
+    target_date: datetime.date | None = None,
+    version: int | None = None,
+) -> Goal:
+    require(by, "case.plan_edit", case)
+    goal = Goal(case=case, domain=domain, title=title, target_date=target_date, created_by=by)
+    goal.full_clean()
+    goal.save()
+    _plan_changed(case, version)
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, by, version: int, **data) -> Goal:
+    require(by, "case.plan_edit", goal.case)
+    fields = [k for k in ("domain", "title", "target_date", "status") if k in data]
+    for name in fields:
+        setattr(goal, name, data[name])
+    goal.full_clean()
+    updated = Goal.objects.filter(pk=goal.pk, version=version).update(
+        **{name: getattr(goal, name) for name in fields},
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise conflict_error()
+    goal.refresh_from_db(fields=["version"])
+    _plan_changed(goal.case, None)
+    return goal
+
+
+def _check_assignee(case: Case, kind: str, user, organisation) -> None:
+    if kind == AssigneeKind.STAFF:
+        if user is None or user.pk not in _team_ids(case):
+            raise ValidationError({"assignee_user": _("Choose a member of the case team.")})
+    elif kind == AssigneeKind.MENTOR:
+        is_mentor = (
+            user is not None
+            and Membership.objects.filter(
+                user=user, organisation_id=case.organisation_id, role=Role.MENTOR, is_active=True
+            ).exists()
+        )
+        if not is_mentor:
+            raise ValidationError({"assignee_user": _("Choose a mentor of your organisation.")})
+    elif kind == AssigneeKind.PARTNER:
+        if organisation is None or not organisation.is_active:
+            raise ValidationError({"assignee_organisation": _("Choose a partner organisation.")})
+    else:
+        raise ValidationError({"assignee_kind": _("Choose who does the task.")})
+
+
+@transaction.atomic
+def task_add(
+    *,
+    goal: Goal,
+    title: str,
+    assignee_kind: str,
+    by,
+    assignee_user=None,
+    assignee_organisation=None,
+    due_date: datetime.date | None = None,
+) -> Task:
+    case = goal.case
+    require(by, "case.plan_edit", case)
+    _check_assignee(case, assignee_kind, assignee_user, assignee_organisation)
+    task = Task(
+        goal=goal,
+        title=title,
+        assignee_kind=assignee_kind,
+        assignee_user=assignee_user if assignee_kind != AssigneeKind.PARTNER else None,
+        assignee_organisation=(
+            assignee_organisation if assignee_kind == AssigneeKind.PARTNER else None
+        ),
+        due_date=due_date,
+    )
+    task.full_clean()
+    task.save()
+    _plan_changed(case, None)
+    if due_date is not None:
+        _schedule_reminder(task)
+    return task
+
+
+def _schedule_reminder(task: Task) -> None:
+    from mosty.cases.tasks import task_remind
+
+    remind_on = task.due_date - datetime.timedelta(days=REMINDER_DAYS)
+    run_after = timezone.make_aware(datetime.datetime.combine(remind_on, datetime.time(8, 0)))
+    task_id = task.pk
+    if run_after <= timezone.now():
+        transaction.on_commit(lambda: task_remind.enqueue(task_id))
+    else:
+        transaction.on_commit(lambda: task_remind.using(run_after=run_after).enqueue(task_id))
+
+
+@transaction.atomic
+def task_set_status(*, task: Task, status: str, by) -> Task:
+    require(by, "case.plan_edit", task.goal.case)
+    if status not in TaskStatus.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    task.status = status
+    task.completed_at = timezone.now() if status == TaskStatus.DONE else None
+    task.save(update_fields=["status", "completed_at", "updated_at"])
+    _bump(task.goal.case, None)
+    return task
+
+
+@transaction.atomic
+def plan_request_approval(*, case: Case, by, version: int | None = None) -> Case:
+    require(by, "case.plan_edit", case)
+    if not case.goals.exists():
+        raise ValidationError(_("Add at least one goal before asking for approval."))
+    if case.plan_status == PlanStatus.REQUESTED:
+        raise ValidationError(_("Approval has already been requested."))
+    _bump(case, version, plan_status=PlanStatus.REQUESTED, plan_comment="")
+    audit(by, "mosty.case.plan.approval_requested", case)
+    return case
+
+
+@transaction.atomic
+def plan_decide(
+    *, case: Case, approve: bool, by, comment: str = "", version: int | None = None
+) -> Case:
+    require(by, "case.plan_approve", case)
+    if case.plan_status != PlanStatus.REQUESTED:
+        raise ValidationError(_("Only a plan waiting for approval can be approved or returned."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say what should change in the plan.")})
+    _bump(
+        case,
+        version,
+        plan_status=PlanStatus.APPROVED if approve else PlanStatus.RETURNED,
+        plan_comment=comment.strip(),
+        plan_decided_by_id=by.pk,
+        plan_decided_at=timezone.now(),
+    )
+    audit(by, f"mosty.case.plan.{'approved' if approve else 'returned'}", case)
+    return case
+
+
+def _referral_event(referral: Referral, by, comment: str = "", organisation=None) -> None:
+    ReferralEvent.objects.create(
+        referral=referral,
+        status=referral.status,
+        comment=comment,
+        by=by,
+        organisation=organisation or referral.to_organisation,
+    )
+
+
+@transaction.atomic
+def referral_send(
+    *, case: Case, to_organisation, domain: str, shared_fields: list[str], message: str, by
+) -> Referral:
+    require(by, "case.refer", case)
+    _consent_require(case.participant, "referral")
+    if not to_organisation.is_active:
+        raise ValidationError({"to_organisation": _("This organisation is not active.")})
+    referral = Referral(
+        case=case,
+        from_organisation_id=case.organisation_id,
+        to_organisation=to_organisation,
+        domain=domain,
+        shared_fields=sorted(set(shared_fields)),
+        message=message,
+        sent_by=by,
+    )
+    referral.full_clean()
+    referral.save()
+    _referral_event(referral, by, organisation=case.organisation)
+    audit(
+        by,
+        "mosty.case.referral.sent",
+        referral,
+        details={"to": to_organisation.pk, "shared_fields": referral.shared_fields},
+    )
+    return referral
+
+
+def _referral_move(referral: Referral, status: str, by, action: str, **changes) -> Referral:
+    require(by, action, referral)
+    referral.status = status
+    for name, value in changes.items():
+        setattr(referral, name, value)
+    referral.save(update_fields=["status", *changes, "updated_at"])
+    comment = next(iter(changes.values()), "")
+    org = referral.case.organisation if action == "referral.withdraw" else None
+    _referral_event(referral, by, comment=comment, organisation=org)
+    audit(by, f"mosty.case.referral.{status}", referral)
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, by, comment: str = "") -> Referral:
+    return _referral_move(
+        referral, ReferralStatus.ACCEPTED, by, "referral.decide", decision_reason=comment
+    )
+
+
+@transaction.atomic
+def referral_decline(*, referral: Referral, by, reason: str) -> Referral:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you decline the referral.")})
+    return _referral_move(
+        referral, ReferralStatus.DECLINED, by, "referral.decide", decision_reason=reason.strip()
+    )
+
+
+@transaction.atomic
+def referral_complete(*, referral: Referral, by, outcome: str) -> Referral:
+    if not outcome.strip():
+        raise ValidationError({"outcome": _("Describe what was done.")})
+    return _referral_move(
+        referral, ReferralStatus.COMPLETED, by, "referral.complete", outcome=outcome.strip()
+    )
+
+
+@transaction.atomic
+def referral_withdraw(*, referral: Referral, by, reason: str = "") -> Referral:
+    return _referral_move(
+        referral, ReferralStatus.WITHDRAWN, by, "referral.withdraw", decision_reason=reason
+    )
+
+
+@transaction.atomic
+def note_add(*, case: Case, body: str, by, visibility: str = NoteVisibility.TEAM) -> Note:
+    require(by, "case.note_add", case)
+    if not body.strip():
+        raise ValidationError({"body": _("Write the note.")})
+    note = Note(case=case, author=by, body=body.strip(), visibility=visibility)
+    note.full_clean()
+    note.save()
+    _bump(case, None)
+    return note
+
+
+@transaction.atomic
+def support_log_add(
+    *, case: Case, kind: str, minutes: int, happened_on: datetime.date, by, summary: str = ""
+) -> SupportLog:
+    require(by, "case.support_add", case)
+    if happened_on > timezone.localdate():
+        raise ValidationError({"happened_on": _("The date cannot be in the future.")})
+    log = SupportLog(
+        case=case, kind=kind, minutes=minutes, happened_on=happened_on, summary=summary, by=by
+    )
+    log.full_clean()
+    log.save()
+    _bump(case, None)
+    return log

@@ -1,0 +1,127 @@
+"""Encryption at rest for sensitive free text, with rotatable keys (DESIGN.md § 8).
+
+Keys come from `settings.MOSTY_ENCRYPTION_KEYS` (Fernet keys): the first one encrypts, every one
+decrypts, so a new key is added in front, `mosty rotate-keys` re-encrypts every row with it, and
+the old key can then be dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+_cache: dict[tuple[str, ...], MultiFernet] = {}
+
+
+def _fernet() -> MultiFernet:
+    keys = tuple(getattr(settings, "MOSTY_ENCRYPTION_KEYS", ()) or ())
+    if not keys:
+        raise ImproperlyConfigured("MOSTY_ENCRYPTION_KEYS must hold at least one Fernet key.")
+    if keys not in _cache:
+        try:
+            _cache[keys] = MultiFernet([Fernet(key.encode()) for key in keys])
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                "MOSTY_ENCRYPTION_KEYS must be comma-separated Fernet keys "
+                "(32 url-safe base64-encoded bytes each)."
+            ) from exc
+    return _cache[keys]
+
+
+def generate_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+def encrypt(text: str) -> str:
+    return _fernet().encrypt(text.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "Encrypted data cannot be read with any key in MOSTY_ENCRYPTION_KEYS "
+            "(was a key removed before `mosty rotate-keys` ran?)."
+        ) from exc
+
+
+def rotate(token: str) -> str:
+    """The same plaintext, encrypted with the primary key (keeps the token's timestamp)."""
+    return _fernet().rotate(token.encode()).decode()
+
+
+class EncryptedTextField(models.TextField):
+    """Free text stored as a Fernet token; Python code only ever sees the plaintext.
+
+    The database cannot search or sort by it. Empty strings stay empty (an empty note says
+    nothing), NULL stays NULL.
+    """
+
+    description = "Text encrypted at rest"
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(str(value))
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return decrypt(value)
+
+
+def encrypted_fields() -> Iterator[tuple[type[models.Model], list[str]]]:
+    from django.apps import apps
+
+    for model in apps.get_models():
+        names = [
+            f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+        ]
+        if names and not model._meta.proxy:
+            yield model, names
+
+
+def rotate_model(model: type[models.Model], fields: list[str], *, batch: int = 2000) -> int:
+    """Re-encrypt `fields` of every row of `model` with the primary key; returns rows done.
+
+    Raw tokens are read with `.values_list()` on a plain TextField cast, so rotation never
+    needs the plaintext in Python objects longer than one batch.
+    """
+    from django.db import transaction
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    done = 0
+    last_pk = None
+    raw = {f"_raw_{name}": Cast(name, output_field=TextField()) for name in fields}
+    while True:
+        qs = model._base_manager.order_by("pk")
+        if last_pk is not None:
+            qs = qs.filter(pk__gt=last_pk)
+        rows = list(qs.annotate(**raw).values_list("pk", *raw.keys())[:batch])
+        if not rows:
+            return done
+        objects = []
+        for pk, *tokens in rows:
+            obj = model(pk=pk)
+            for name, token in zip(fields, tokens, strict=True):
+                # An expression, so bulk_update writes the token as-is (no second encryption).
+                setattr(obj, name, _Raw(rotate(token)) if token else _Raw(token))
+            objects.append(obj)
+        with transaction.atomic():
+            model._base_manager.bulk_update(objects, fields, batch_size=500)
+        done += len(rows)
+        last_pk = rows[-1][0]
+
+
+class _Raw(models.Value):
+    """A value written as-is, so an already-encrypted token is not encrypted twice."""
+
+    def __init__(self, value):
+        super().__init__(value, output_field=models.TextField())

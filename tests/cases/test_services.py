@@ -1,0 +1,323 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from mosty.access.domains.cases import visible_cases
+from mosty.access.domains.people import visible_participants
+from mosty.access.policy import can
+from mosty.cases import selectors, services
+from mosty.cases.models import Domain, Note, ReferralStatus, SharedField, Task
+from mosty.cases.tasks import task_remind
+from tests.cases.factories import (
+    make_case,
+    make_goal,
+    make_note,
+    make_participant,
+    make_task,
+)
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+ALL_SCORES = {d: (3, "ok") for d in Domain.values}
+
+
+def test_case_open_requires_case_management_consent(world):
+    participant = make_participant(world, consents=())
+    with pytest.raises(ValidationError) as exc:
+        services.case_open(
+            organisation=world.org_a,
+            participant=participant,
+            lead=world.user("caseworker"),
+            by=world.user("caseworker"),
+        )
+    assert exc.value.code == "consent_missing"
+
+
+def test_case_open_and_team_rules(world):
+    participant = make_participant(world)
+    outsider = world.user("caseworker", "b")
+    with pytest.raises(ValidationError) as exc:
+        services.case_open(
+            organisation=world.org_a,
+            participant=participant,
+            lead=outsider,
+            by=world.user("caseworker"),
+        )
+    assert "lead" in exc.value.message_dict
+    case = services.case_open(
+        organisation=world.org_a,
+        participant=participant,
+        lead=world.user("caseworker"),
+        members=[world.user("coordinator")],
+        by=world.user("caseworker"),
+    )
+    assert case.status == "intake" and list(case.members.all()) == [world.user("coordinator")]
+    with pytest.raises(PermissionDenied):
+        services.case_open(
+            organisation=world.org_a,
+            participant=participant,
+            lead=world.user("caseworker"),
+            by=world.user("mentor"),
+        )
+
+
+def test_status_transitions_and_closure_reason(world):
+    case = make_case(world)
+    by = world.user("caseworker")
+    with pytest.raises(ValidationError):
+        services.case_change_status(case=case, status="on_hold", by=by)
+    services.case_change_status(case=case, status="active", by=by)
+    with pytest.raises(ValidationError) as exc:
+        services.case_change_status(case=case, status="closed", by=by)
+    assert "closure_reason" in exc.value.message_dict
+    services.case_change_status(case=case, status="closed", closure_reason="moved_away", by=by)
+    case.refresh_from_db()
+    assert case.status == "closed" and case.closed_at is not None
+    assert not can(by, "case.plan_edit", case)
+    services.case_change_status(case=case, status="active", by=by)
+    case.refresh_from_db()
+    assert case.closure_reason == "" and case.closed_at is None
+
+
+def test_second_concurrent_save_gets_a_conflict(world):
+    case = make_case(world)
+    by = world.user("caseworker")
+    first = visible_cases(by).get(pk=case.pk)
+    second = visible_cases(world.user("coordinator")).get(pk=case.pk)
+    services.case_update(
+        case=first, by=by, version=first.version, lead=by, members=[], review_date=None
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.case_update(
+            case=second,
+            by=world.user("coordinator"),
+            version=second.version,
+            lead=by,
+            members=[],
+            review_date=datetime.date(2030, 1, 1),
+        )
+    assert exc.value.code == "conflict"
+    assert "Someone else changed this case" in exc.value.messages[0]
+    case.refresh_from_db()
+    assert case.review_date is None
+
+
+def test_goal_edit_conflict(world):
+    goal = make_goal(make_case(world))
+    by = world.user("caseworker")
+    services.goal_update(goal=goal, by=by, version=1, title="Flat in Wrzeszcz")
+    with pytest.raises(ValidationError):
+        services.goal_update(goal=goal, by=by, version=1, title="Stale edit")
+
+
+def test_assessment_needs_all_domains_in_range(world):
+    case = make_case(world)
+    by = world.user("caseworker")
+    today = timezone.localdate()
+    with pytest.raises(ValidationError):
+        services.assessment_record(case=case, assessed_on=today, scores={"housing": (3, "")}, by=by)
+    with pytest.raises(ValidationError):
+        services.assessment_record(
+            case=case, assessed_on=today, scores={**ALL_SCORES, "work": (6, "")}, by=by
+        )
+    services.assessment_record(
+        case=case, assessed_on=today - datetime.timedelta(days=60), scores=ALL_SCORES, by=by
+    )
+    services.assessment_record(
+        case=case, assessed_on=today, scores={**ALL_SCORES, "housing": (5, "flat")}, by=by
+    )
+    progress = selectors.assessment_progress(selectors.case_assessments(case))
+    housing = next(p for p in progress if p["domain"] == "housing")
+    assert [score for _, score in housing["points"]] == [3, 5]
+
+
+def test_plan_approval_flow(world):
+    case = make_case(world)
+    worker, coordinator = world.user("caseworker"), world.user("coordinator")
+    with pytest.raises(ValidationError):
+        services.plan_request_approval(case=case, by=worker)
+    goal = services.goal_add(case=case, domain="work", title="Job", by=worker)
+    services.plan_request_approval(case=case, by=worker)
+    with pytest.raises(PermissionDenied):
+        services.plan_decide(case=case, approve=True, by=worker)
+    with pytest.raises(ValidationError):
+        services.plan_decide(case=case, approve=False, comment=" ", by=coordinator)
+    services.plan_decide(case=case, approve=False, comment="Add a date.", by=coordinator)
+    assert case.plan_status == "returned"
+    services.goal_update(
+        goal=goal, by=worker, version=goal.version, target_date=timezone.localdate()
+    )
+    services.plan_request_approval(case=case, by=worker)
+    services.plan_decide(case=case, approve=True, by=coordinator)
+    case.refresh_from_db()
+    assert case.plan_status == "approved" and case.plan_decided_by == coordinator
+    services.goal_add(case=case, domain="housing", title="Flat", by=worker)
+    case.refresh_from_db()
+    assert case.plan_status == "draft"  # a changed plan needs approval again
+
+
+def test_task_assignees(world):
+    case = make_case(world)
+    goal = make_goal(case)
+    worker = world.user("caseworker")
+    with pytest.raises(ValidationError):
+        services.task_add(
+            goal=goal,
+            title="x",
+            assignee_kind="staff",
+            assignee_user=world.user("coordinator"),
+            by=worker,
+        )
+    with pytest.raises(ValidationError):
+        services.task_add(
+            goal=goal, title="x", assignee_kind="mentor", assignee_user=worker, by=worker
+        )
+    services.task_add(
+        goal=goal,
+        title="Walk",
+        assignee_kind="mentor",
+        assignee_user=world.user("mentor"),
+        by=worker,
+    )
+    with pytest.raises(ValidationError):
+        services.task_add(goal=goal, title="x", assignee_kind="partner", by=worker)
+    task = services.task_add(
+        goal=goal,
+        title="Flat viewing",
+        assignee_kind="partner",
+        assignee_organisation=world.org_b,
+        by=worker,
+    )
+    assert task.assignee_user is None
+
+
+def test_reminder_mails_the_assignee_once(world, django_capture_on_commit_callbacks):
+    goal = make_goal(make_case(world))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.task_add(
+            goal=goal,
+            title="Bring the passport",
+            assignee_kind="staff",
+            assignee_user=world.user("caseworker"),
+            due_date=timezone.localdate() + datetime.timedelta(days=1),
+            by=world.user("caseworker"),
+        )
+    assert callbacks  # the reminder is enqueued on commit
+    task = Task.objects.get(title="Bring the passport")
+    assert task_remind.call(task.pk) is True
+    assert task_remind.call(task.pk) is False
+    assert len(mail.outbox) == 1 and "Bring the passport" in mail.outbox[0].body
+
+
+def test_caseworker_sees_only_team_cases_coordinator_all_admin_none(world):
+    mine = make_case(world)
+    other_worker = UserFactory()
+    MembershipFactory(user=other_worker, organisation=world.org_a, role="caseworker")
+    theirs = make_case(world, lead=other_worker)
+    member_of = make_case(world, lead=other_worker, members=[world.user("caseworker")])
+    worker = world.user("caseworker")
+    assert set(visible_cases(worker)) == {mine, member_of}
+    assert set(visible_cases(world.user("coordinator"))) == {mine, theirs, member_of}
+    assert not visible_cases(world.user("admin")).exists()
+    assert not visible_cases(world.user("coordinator", "b")).exists()
+    # Participant visibility follows the team.
+    assert theirs.participant not in visible_participants(worker) or (
+        theirs.participant.created_by_id == worker.pk
+    )
+    assert member_of.participant in visible_participants(worker)
+
+
+def test_referral_needs_consent(world):
+    case = make_case(world, participant=make_participant(world, consents=("case_management",)))
+    with pytest.raises(ValidationError) as exc:
+        services.referral_send(
+            case=case,
+            to_organisation=world.org_b,
+            domain="housing",
+            shared_fields=["first_name"],
+            message="Flat",
+            by=world.user("caseworker"),
+        )
+    assert exc.value.code == "consent_missing"
+
+
+def test_referral_closed_loop_and_nothing_leaks(world):
+    case = make_case(world)
+    make_note(case, body="Secret note")
+    partner = world.user("caseworker", "b")
+    referral = services.referral_send(
+        case=case,
+        to_organisation=world.org_b,
+        domain="housing",
+        shared_fields=["first_name", "birth_year"],
+        message="Flat search",
+        by=world.user("caseworker"),
+    )
+    assert not can(partner, "referral.view_shared", referral)
+    assert not visible_cases(partner).exists()
+    assert case.participant not in visible_participants(partner)
+    with pytest.raises(ValidationError):
+        services.referral_decline(referral=referral, by=partner, reason="")
+    with pytest.raises(PermissionDenied):
+        services.referral_accept(referral=referral, by=world.user("caseworker"))
+    services.referral_accept(referral=referral, by=partner)
+    assert can(partner, "referral.view_shared", referral)
+    shared = dict(selectors.referral_shared_data(referral))
+    assert set(shared) == {SharedField.FIRST_NAME.label, SharedField.BIRTH_YEAR.label}
+    assert case.participant.phone not in shared.values()
+    # Still no case, notes or participant record for the partner.
+    assert not visible_cases(partner).exists()
+    assert not can(partner, "case.view", case)
+    assert case.participant not in visible_participants(partner)
+    services.referral_complete(referral=referral, by=partner, outcome="Flat found")
+    assert referral.status == ReferralStatus.COMPLETED
+    history = [e.status for e in selectors.referral_history(referral)]
+    assert history == ["sent", "accepted", "completed"]
+    # Another organisation sees nothing at all.
+    third = UserFactory()
+    MembershipFactory(user=third, organisation=OrganisationFactory(), role="coordinator")
+    assert not selectors.visible_referrals(third).exists()
+
+
+def test_restricted_notes(world):
+    from django.contrib.auth.models import Permission
+
+    coordinator = world.user("coordinator")
+    case = make_case(world, members=[coordinator])
+    restricted = make_note(case, body="Therapy", visibility="restricted")
+    team = make_note(case, body="Called")
+    assert set(selectors.note_list(case=case, fetched_by=case.lead)) == {restricted, team}
+    assert set(selectors.note_list(case=case, fetched_by=coordinator)) == {team}
+    assert not can(coordinator, "note.view", restricted)
+    coordinator.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
+    coordinator = type(coordinator).objects.get(pk=coordinator.pk)
+    assert set(selectors.note_list(case=case, fetched_by=coordinator)) == {restricted, team}
+
+
+def test_note_and_support_log(world):
+    case = make_case(world)
+    by = world.user("caseworker")
+    with pytest.raises(ValidationError):
+        services.note_add(case=case, body="  ", by=by)
+    services.note_add(case=case, body="First meeting", by=by)
+    assert Note.objects.get(case=case).body == "First meeting"
+    with pytest.raises(ValidationError):
+        services.support_log_add(
+            case=case, kind="legal", minutes=0, happened_on=timezone.localdate(), by=by
+        )
+    log = services.support_log_add(
+        case=case, kind="legal", minutes=45, happened_on=timezone.localdate(), summary="Card", by=by
+    )
+    assert log.summary == "Card"
+
+
+def test_dashboard(world):
+    worker = world.user("caseworker")
+    case = make_case(world, review_date=timezone.localdate() + datetime.timedelta(days=3))
+    make_task(make_goal(case), due_date=timezone.localdate() - datetime.timedelta(days=1))
+    data = selectors.dashboard(fetched_by=worker)
+    assert data["my_cases"] == [case] and data["my_cases"][0].overdue
+    assert len(data["overdue_tasks"]) == 1 and data["reviews"] == [case]
+    assert selectors.dashboard_counts(fetched_by=worker)["overdue_count"] == 1

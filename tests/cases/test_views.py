@@ -1,0 +1,190 @@
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from mosty.access.models import AuditEvent
+from mosty.cases.models import Assessment, Case, Domain, Referral
+from tests.cases.factories import (
+    make_case,
+    make_goal,
+    make_note,
+    make_participant,
+    make_referral,
+    make_task,
+)
+from tests.utils import assert_constant_queries
+
+
+def test_open_case_by_participant_code(world, login):
+    client = login("caseworker")
+    participant = make_participant(world)
+    url = reverse("cases:create")
+    response = client.post(
+        url,
+        {
+            "organisation": world.org_a.pk,
+            "participant_code": "NOPE",
+            "lead": world.user("caseworker").pk,
+        },
+    )
+    assert response.status_code == 200 and "participant_code" in response.context["form"].errors
+    response = client.post(
+        url,
+        {
+            "organisation": world.org_a.pk,
+            "participant_code": participant.code,
+            "lead": world.user("caseworker").pk,
+        },
+    )
+    case = Case.objects.get(participant=participant)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "cases:detail", args=[case.pk]
+    )
+
+
+def test_detail_shows_plan_notes_and_audits_the_read(world, login):
+    case = make_case(world)
+    make_task(make_goal(case), title="Visit the housing office")
+    make_note(case, body="Very private note")
+    client = login("caseworker")
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+    assert b"Visit the housing office" in response.content
+    assert b"Very private note" in response.content
+    assert AuditEvent.objects.filter(
+        action="mosty.cases.case.viewed", object_id=str(case.pk)
+    ).exists()
+
+
+def test_stale_form_gets_conflict_message(world, login):
+    case = make_case(world)
+    client = login("caseworker")
+    url = reverse("cases:edit", args=[case.pk])
+    data = {"version": case.version, "lead": case.lead_id, "review_date": "2030-01-01"}
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "review_date": "2031-01-01"})
+    assert response.status_code == 200
+    assert "Reload the page" in " ".join(response.context["form"].non_field_errors())
+    case.refresh_from_db()
+    assert case.review_date == datetime.date(2030, 1, 1)
+
+
+def test_close_without_reason_is_a_field_error(world, login):
+    case = make_case(world, status="active")
+    client = login("caseworker")
+    response = client.post(
+        reverse("cases:status", args=[case.pk]), {"version": case.version, "status": "closed"}
+    )
+    assert response.status_code == 200 and "closure_reason" in response.context["form"].errors
+
+
+def test_assessment_form_and_progress_chart(world, login):
+    case = make_case(world)
+    client = login("caseworker")
+    url = reverse("cases:assessment_create", args=[case.pk])
+    data = {"assessed_on": timezone.localdate().isoformat()}
+    for d in Domain.values:
+        data[f"score_{d}"] = "2"
+        data[f"comment_{d}"] = ""
+    bad = {**data, "score_housing": "9"}
+    response = client.post(url, bad)
+    assert response.status_code == 200 and "score_housing" in response.context["form"].errors
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, {**data, "score_housing": "4"}).status_code == 302
+    assert Assessment.objects.filter(case=case).count() == 2
+    response = client.get(reverse("cases:progress", args=[case.pk]))
+    assert b"<svg" in response.content and b"<polyline" in response.content
+    assert b"<table" in response.content
+
+
+def test_partner_sees_only_shared_fields_after_accepting(world, login):
+    case = make_case(world)
+    make_note(case, body="Secret therapy note")
+    referral = make_referral(case, to=world.org_b, shared_fields=("first_name",))
+    client = login("caseworker", "b")
+    url = reverse("cases:referral_detail", args=[referral.pk])
+    page = client.get(url).content.decode()
+    assert case.participant.first_name not in page
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    client.post(reverse("cases:referral_accept", args=[referral.pk]), {"comment": ""})
+    page = client.get(url).content.decode()
+    assert case.participant.first_name in page
+    assert case.participant.phone not in page
+    assert case.participant.last_name not in page
+    assert "Secret therapy note" not in page
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    # Decline needs a reason (shown as a message, nothing changes).
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
+
+
+def test_api_conflict_is_409_and_bad_input_400(world, login):
+    case = make_case(world)
+    client = login("caseworker")
+    url = reverse("api:case_status", args=[case.pk])
+    assert (
+        client.post(
+            url, {"status": "active", "version": 1}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    response = client.post(
+        url, {"status": "on_hold", "version": 1}, content_type="application/json"
+    )
+    assert response.status_code == 409
+    response = client.post(url, {"status": "flying"}, content_type="application/json")
+    assert response.status_code == 400 and "status" in response.json()
+    response = client.post(
+        reverse("api:case_goal_create", args=[case.pk]),
+        {"domain": "nope"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+
+
+def test_api_referral_partner_view(world, login):
+    case = make_case(world)
+    referral = make_referral(case, to=world.org_b, shared_fields=("birth_year",))
+    client = login("coordinator", "b")
+    url = reverse("api:referral_detail", args=[referral.pk])
+    assert client.get(url).json()["shared"] is None
+    response = client.post(
+        reverse("api:referral_respond", args=[referral.pk]),
+        {"action": "decline"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    client.post(
+        reverse("api:referral_respond", args=[referral.pk]),
+        {"action": "accept"},
+        content_type="application/json",
+    )
+    data = client.get(url).json()
+    assert list(data["shared"].values()) == ["1990"]
+    assert "participant" not in data and "case" not in data
+    assert Referral.objects.get(pk=referral.pk).status == "accepted"
+
+
+def test_constant_queries(world, login):
+    client = login("caseworker")
+    case = make_case(world, review_date=timezone.localdate())
+
+    def grow():
+        c = make_case(world, review_date=timezone.localdate())
+        goal = make_goal(c)
+        make_task(goal, due_date=timezone.localdate() - datetime.timedelta(days=2))
+        make_goal(case)
+        make_task(make_goal(case))
+        make_note(case)
+        make_referral(case)
+
+    urls = [
+        reverse("cases:list"),
+        reverse("cases:dashboard"),
+        reverse("core:dashboard"),
+        reverse("cases:detail", args=[case.pk]),
+        reverse("cases:referral_list") + "?direction=outgoing",
+        reverse("api:case_list"),
+    ]
+    for url in urls:
+        assert_constant_queries(client, url, grow, times=3)
