@@ -36,9 +36,9 @@ _FOLDS = [
     ("w", "v"),
     ("ph", "f"),
     ("j", "y"),
-    ("'", ""),
 ]
 _WORD = re.compile(r"[a-z]+")
+_APOSTROPHES = re.compile(r"['`\u2019]")
 _DIGITS = re.compile(r"\D+")
 
 
@@ -59,7 +59,8 @@ def skeleton(word: str) -> str:
 
 def name_skeletons(text: str) -> list[str]:
     """Skeletons of every word of `text`, in any script."""
-    ascii_text = unidecode(text or "").lower()
+    # Soft signs come out as apostrophes (Мельник -> Mel'nik); they do not split a word.
+    ascii_text = _APOSTROPHES.sub("", unidecode(text or "").lower())
     return [s for s in (skeleton(w) for w in _WORD.findall(ascii_text)) if s]
 
 

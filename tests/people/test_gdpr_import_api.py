@@ -1,0 +1,253 @@
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from mosty.access.models import AuditEvent
+from mosty.people import gdpr, imports
+from mosty.people.models import ImportStatus, Participant, ParticipantImport
+from mosty.people.tasks import participant_retention_run
+from tests.people.factories import ConsentFactory, ParticipantFactory
+
+# --- GDPR ---------------------------------------------------------------------------------
+
+
+def test_export_json_and_html(world, login):
+    participant = ParticipantFactory(owner=world.org_a, first_name="Nadia", last_name="Haddad")
+    ConsentFactory(participant=participant)
+    client = login("coordinator")
+    url = reverse("people:export", args=[participant.pk])
+    data = json.loads(client.get(url, {"format": "json"}).content)
+    assert data["participant"]["first_name"] == "Nadia"
+    assert data["consents"][0]["purpose"] == "case_management"
+    page = client.get(url).content.decode()
+    assert "Nadia" in page and "case_management" in page
+    assert AuditEvent.objects.filter(action="mosty.people.participant.exported").count() == 2
+
+
+def test_export_includes_registered_sections(world, monkeypatch):
+    participant = ParticipantFactory(owner=world.org_a)
+    monkeypatch.setitem(
+        gdpr.SECTIONS,
+        "extra",
+        gdpr.Section("extra", "Extra", export=lambda p: [{"note": f"about {p.code}"}]),
+    )
+    data = gdpr.export_participant(participant, by=world.user("coordinator", "a"))
+    assert data["extra"] == [{"note": f"about {participant.code}"}]
+
+
+def test_erase_keeps_code_and_aggregates(world, login, monkeypatch):
+    erased = []
+    monkeypatch.setitem(
+        gdpr.SECTIONS,
+        "extra",
+        gdpr.Section("extra", "Extra", export=lambda p: [], erase=lambda p: erased.append(p.pk)),
+    )
+    participant = ParticipantFactory(
+        owner=world.org_a, birth_year=1987, email="a@example.org", district=world.district
+    )
+    code = participant.code
+    client = login("coordinator")
+    client.get(reverse("people:detail", args=[participant.pk]))
+    response = client.post(reverse("people:erase", args=[participant.pk]))
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.code == code
+    assert participant.first_name == participant.last_name == participant.first_name_original == ""
+    assert participant.phone == participant.email == "" and participant.search_key == ""
+    assert participant.birth_year == 1985
+    assert participant.country_of_origin == "UA" and participant.district == world.district
+    assert participant.anonymised_at is not None
+    assert erased == [participant.pk]
+    assert AuditEvent.objects.filter(action="mosty.people.participant.viewed").exists()
+    assert not AuditEvent.objects.filter(object_label__icontains="Oleksandr").exists()
+    # Erasing twice is refused; caseworkers may not erase.
+    assert client.get(reverse("people:erase", args=[participant.pk])).status_code == 403
+
+
+def test_retention_anonymises_only_long_closed(world, monkeypatch, settings):
+    settings.MOSTY_RETENTION_DAYS = 30
+    old = timezone.now() - timedelta(days=400)
+    closed_long_ago = ParticipantFactory(owner=world.org_a)
+    closed_recently = ParticipantFactory(owner=world.org_a)
+    still_open = ParticipantFactory(owner=world.org_a)
+    Participant.objects.update(created_at=old)
+    since = {
+        closed_long_ago.pk: old,
+        closed_recently.pk: timezone.now() - timedelta(days=3),
+        still_open.pk: None,
+    }
+    monkeypatch.setitem(
+        gdpr.SECTIONS,
+        "cases",
+        gdpr.Section(
+            "cases",
+            "Cases",
+            export=lambda p: [],
+            closed_since=lambda ids: {pk: since[pk] for pk in ids.values_list("pk", flat=True)},
+        ),
+    )
+    assert gdpr.retention_due() == [closed_long_ago.pk]
+    assert participant_retention_run.call() == 1
+    assert Participant.objects.get(pk=closed_long_ago.pk).anonymised_at is not None
+    assert Participant.objects.filter(anonymised_at__isnull=True).count() == 2
+
+
+def test_retention_without_provider_does_nothing(world):
+    ParticipantFactory(owner=world.org_a)
+    assert gdpr.retention_run() == 0
+
+
+# --- import -------------------------------------------------------------------------------
+
+CSV = (
+    "Imię;Nazwisko;first_name_original;birth year;country;languages;phone;email\n"
+    "Olena;Bondar;Олена;1990;UA;uk:native, pl:A2;+48 500 100 200;olena@example.org\n"
+    "Ahmad;Rahimi;احمد;1985;AF;fa:native;;\n"
+    ";;;2999;Afghanistan;xx;abc;nope\n"
+)
+
+
+def _named(content: bytes, name: str):
+    f = io.BytesIO(content)
+    f.name = name
+    return f
+
+
+def test_import_stops_on_errors_then_imports_valid_rows_only(
+    world, login, django_capture_on_commit_callbacks
+):
+    client = login("coordinator")
+    response = client.post(
+        reverse("people:import"),
+        {"owner": world.org_a.pk, "file": _named(CSV.encode(), "list.csv")},
+    )
+    job = ParticipantImport.objects.get()
+    assert response.status_code == 302
+    assert job.total == 3
+    assert job.mapping["first_name"] == 0 and job.mapping["birth_year"] == 3
+    preview = client.get(reverse("people:import_preview", args=[job.pk]))
+    rows = preview.context["rows"]
+    assert not rows[0]["errors"] and rows[2]["errors"]
+
+    post = {f"map_{k}": str(v) for k, v in job.mapping.items()}
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            reverse("people:import_preview", args=[job.pk]), {**post, "start": "1"}
+        )
+    assert response.status_code == 302 and len(callbacks) == 1
+    job = imports.run(job.pk)
+    assert job.status == ImportStatus.HAS_ERRORS
+    assert not Participant.objects.exists()
+    fields = {e["field"] for e in job.errors if e["row"] == 4}
+    assert {
+        "first_name",
+        "birth_year",
+        "country_of_origin",
+        "languages",
+        "phone",
+        "email",
+    } <= fields
+    progress = client.get(reverse("people:import_progress", args=[job.pk])).content.decode()
+    assert "Error report" in progress
+
+    client.post(
+        reverse("people:import_preview", args=[job.pk]), {**post, "valid_only": "on", "start": "1"}
+    )
+    job = imports.run(job.pk)
+    assert job.status == ImportStatus.DONE and job.created_count == 2
+    olena = Participant.objects.get(first_name="Olena")
+    assert olena.owner == world.org_a
+    assert olena.languages == [{"code": "uk", "level": "native"}, {"code": "pl", "level": "A2"}]
+    assert " #500100200 " in olena.search_key
+    assert len({p.code for p in Participant.objects.all()}) == 2
+
+
+def test_import_xlsx(world, login):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["first name", "last name", "birth year"])
+    sheet.append(["Yevhen", "Tkachenko", 1979])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client = login("coordinator")
+    client.post(
+        reverse("people:import"),
+        {"owner": world.org_a.pk, "file": _named(buffer.getvalue(), "people.xlsx")},
+    )
+    job = ParticipantImport.objects.get()
+    assert imports.run(job.pk).created_count == 1
+    assert Participant.objects.get().birth_year == 1979
+
+
+def test_import_rejects_bad_file(world, login):
+    response = login("coordinator").post(
+        reverse("people:import"), {"owner": world.org_a.pk, "file": _named(b"\xff\xfe", "x.pdf")}
+    )
+    assert response.status_code == 200
+    assert "file" in response.context["form"].errors
+
+
+# --- API ----------------------------------------------------------------------------------
+
+
+def test_api_create_search_update_conflict(world, client):
+    client.force_login(world.user("caseworker", "a"))
+    response = client.post(
+        reverse("api:participant_create"),
+        {"first_name": "Aliaksandr", "last_name": "Kavalenka", "birth_year": 1990},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    assert response.json()["legal_status"] is None  # caseworker: sensitive hidden
+    found = client.get(reverse("api:participant_list"), {"q": "Олександр"}).json()
+    assert [r["id"] for r in found["results"]] == [pk]
+    url = reverse("api:participant_update", args=[pk])
+    ok = client.patch(url, {"version": 1, "phone": "500"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["version"] == 2
+    conflict = client.patch(url, {"version": 1, "phone": "600"}, content_type="application/json")
+    assert conflict.status_code == 409
+    bad = client.patch(url, {"version": 2, "birth_year": "x"}, content_type="application/json")
+    assert bad.status_code == 400 and "birth_year" in bad.json()
+
+
+def test_api_bad_input_is_json_400(world, client):
+    client.force_login(world.user("coordinator", "a"))
+    response = client.post(
+        reverse("api:participant_create"), {"email": "nope"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "email" in response.json()
+    response = client.post(
+        reverse("api:participant_create"), {"last_name": ""}, content_type="application/json"
+    )
+    assert response.status_code == 400
+
+
+def test_api_consents(world, client):
+    participant = ParticipantFactory(owner=world.org_a)
+    client.force_login(world.user("coordinator", "a"))
+    url = reverse("api:consent_record", args=[participant.pk])
+    response = client.post(
+        url, {"purpose": "mentoring", "text_shown": "Text"}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    again = client.post(
+        url, {"purpose": "mentoring", "text_shown": "Text"}, content_type="application/json"
+    )
+    assert again.status_code == 400
+    consents = client.get(reverse("api:participant_consent_list", args=[participant.pk])).json()
+    assert consents["results"][0]["purpose"] == "mentoring"
+
+
+@pytest.mark.parametrize("role", ["coordinator", "caseworker"])
+def test_api_other_org_gets_404(world, client, role):
+    participant = ParticipantFactory(owner=world.org_a)
+    client.force_login(world.user(role, "b"))
+    assert client.get(reverse("api:participant_detail", args=[participant.pk])).status_code == 404

@@ -1,0 +1,258 @@
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from mosty.access.domains.people import visible_participants
+from mosty.access.models import AuditEvent
+from mosty.access.policy import can
+from mosty.people import services
+from mosty.people.models import Consent, HouseholdMember, Participant, code_is_well_formed
+from tests.people.factories import ConsentFactory, ParticipantFactory
+from tests.utils import assert_constant_queries
+
+
+def _form_data(**extra):
+    data = {
+        "owner": "",
+        "first_name": "Olena",
+        "last_name": "Bondarenko",
+        "first_name_original": "Олена",
+        "last_name_original": "Бондаренко",
+        "birth_year": "1987",
+        "gender": "female",
+        "country_of_origin": "ua",
+        "citizenship": "UA",
+        "polish_level": "A2",
+        "legal_status": "temporary_protection",
+        "arrival_date": "2022-03-10",
+        "phone": "+48 500 100 200",
+        "email": "olena@example.org",
+        "preferred_channel": "telegram",
+        "language_0": "uk",
+        "level_0": "native",
+        "language_1": "pl",
+        "level_1": "A2",
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "10",
+        "members-0-name": "Sofia",
+        "members-0-birth_year": "2015",
+        "members-0-relationship": "daughter",
+    }
+    data.update(extra)
+    return data
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+def test_visibility_by_role(world):
+    mine = ParticipantFactory(owner=world.org_a, created_by=world.user("caseworker", "a"))
+    other_b = ParticipantFactory(owner=world.org_b)
+    coordinator = world.user("coordinator", "a")
+    assert set(visible_participants(coordinator)) == {mine}
+    assert mine in visible_participants(world.user("caseworker", "a"))
+    for role in ("admin", "mentor", "assistant", "institution_staff", "participant"):
+        assert not visible_participants(world.user(role, "a")).exists(), role
+    assert set(visible_participants(world.user("coordinator", "b"))) == {other_b}
+
+
+def test_sensitive_field_needs_coordinator_or_permission(world, client):
+    caseworker = world.user("caseworker", "a")
+    participant = ParticipantFactory(owner=world.org_a, created_by=caseworker)
+    assert can(world.user("coordinator", "a"), "participant.view_sensitive", participant)
+    assert not can(caseworker, "participant.view_sensitive", participant)
+
+    client.force_login(caseworker)
+    page = client.get(reverse("people:detail", args=[participant.pk])).content.decode()
+    assert "Temporary protection" not in page
+    assert "Oleksandr" in page
+
+    caseworker.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
+    caseworker = type(caseworker).objects.get(pk=caseworker.pk)
+    client.force_login(caseworker)
+    page = client.get(reverse("people:detail", args=[participant.pk])).content.decode()
+    assert "Temporary protection" in page
+
+
+def test_detail_read_is_audited_by_code_only(world, login):
+    participant = ParticipantFactory(owner=world.org_a, first_name="Zainab")
+    login("coordinator").get(reverse("people:detail", args=[participant.pk]))
+    event = AuditEvent.objects.get(action="mosty.people.participant.viewed")
+    assert event.object_label == participant.code
+    assert "legal_status" in event.fields
+    assert not AuditEvent.objects.filter(object_label__icontains="Zainab").exists()
+
+
+# --- intake, registration, edit -----------------------------------------------------------
+
+
+def test_register_participant_with_household(world, login):
+    client = login("caseworker")
+    response = client.post(reverse("people:create"), _form_data(owner=str(world.org_a.pk)))
+    assert response.status_code == 302, response.context["form"].errors
+    participant = Participant.objects.get(last_name="Bondarenko")
+    assert code_is_well_formed(participant.code)
+    assert participant.owner == world.org_a
+    assert participant.created_by == world.user("caseworker", "a")
+    assert participant.country_of_origin == "UA"
+    assert participant.languages == [
+        {"code": "uk", "level": "native"},
+        {"code": "pl", "level": "A2"},
+    ]
+    members = HouseholdMember.objects.filter(household=participant.household)
+    assert {m.name for m in members if not m.participant_id} == {"Sofia"}
+    # The caseworker who registered them sees them.
+    assert client.get(reverse("people:detail", args=[participant.pk])).status_code == 200
+
+
+def test_registration_errors_are_field_level(world, login):
+    client = login("caseworker")
+    response = client.post(
+        reverse("people:create"),
+        _form_data(
+            owner=str(world.org_a.pk),
+            first_name="",
+            first_name_original="",
+            last_name="",
+            birth_year="2999",
+            country_of_origin="Ukraine",
+            email="nope",
+            language_0="uk",
+            level_0="",
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"first_name", "birth_year", "country_of_origin", "email", "level_0"} <= set(errors)
+    assert not Participant.objects.exists()
+
+
+def test_registration_refuses_another_organisation(world, login):
+    response = login("caseworker").post(
+        reverse("people:create"), _form_data(owner=str(world.org_b.pk))
+    )
+    assert response.status_code == 200
+    assert not Participant.objects.exists()
+
+
+def test_possible_duplicate_must_be_confirmed(world, login):
+    client = login("coordinator")
+    ParticipantFactory(
+        owner=world.org_a, first_name="Olena", last_name="Bondarenko", birth_year=1987
+    )
+    response = client.post(reverse("people:create"), _form_data(owner=str(world.org_a.pk)))
+    assert response.status_code == 200
+    assert response.context["duplicates"]
+    assert Participant.objects.count() == 1
+    response = client.post(
+        reverse("people:create"), _form_data(owner=str(world.org_a.pk), confirm_new="1")
+    )
+    assert response.status_code == 302
+    assert Participant.objects.count() == 2
+
+
+def test_intake_search_finds_transliterated_name(world, login):
+    participant = ParticipantFactory(owner=world.org_a, first_name="Oleksandr", last_name="Melnyk")
+    response = login("coordinator").get(reverse("people:intake"), {"q": "Александр Мельник"})
+    assert participant in response.context["results"]
+    assert reverse("people:create") in response.content.decode()
+
+
+def test_second_save_gets_a_conflict(world, login):
+    participant = ParticipantFactory(owner=world.org_a)
+    client = login("coordinator")
+    url = reverse("people:edit", args=[participant.pk])
+    base = _form_data(
+        version="1",
+        **{"members-0-name": "", "members-0-birth_year": "", "members-0-relationship": ""},
+    )
+    first = client.post(url, {**base, "phone": "+48 111 222 333"})
+    assert first.status_code == 302
+    second = client.post(url, {**base, "phone": "+48 999 888 777"})
+    assert second.status_code == 200
+    assert "Someone else changed this participant" in second.content.decode()
+    participant.refresh_from_db()
+    assert participant.phone == "+48 111 222 333"
+    assert participant.version == 2
+
+
+def test_service_update_conflict(world):
+    participant = ParticipantFactory(owner=world.org_a)
+    coordinator = world.user("coordinator", "a")
+    services.participant_update(participant=participant, by=coordinator, version=1, phone="1")
+    with pytest.raises(services.EditConflict):
+        services.participant_update(participant=participant, by=coordinator, version=1, phone="2")
+
+
+def test_list_paginates_with_constant_queries(world, login):
+    client = login("coordinator")
+    for _ in range(3):
+        ParticipantFactory(owner=world.org_a, district=world.district)
+    assert_constant_queries(
+        client,
+        reverse("people:list"),
+        lambda: ParticipantFactory(owner=world.org_a, district=world.district),
+    )
+
+
+def test_detail_constant_queries(world, login):
+    participant = ParticipantFactory(owner=world.org_a)
+    client = login("coordinator")
+    assert_constant_queries(
+        client,
+        reverse("people:detail", args=[participant.pk]),
+        lambda: ConsentFactory(
+            participant=participant, purpose="statistics", withdrawn_at="2024-01-01T00:00Z"
+        ),
+    )
+
+
+def test_anonymised_participant_cannot_be_edited(world):
+    participant = ParticipantFactory(owner=world.org_a)
+    from mosty.people.gdpr import anonymise_participant
+
+    anonymise_participant(participant)
+    participant.refresh_from_db()
+    assert not can(world.user("coordinator", "a"), "participant.change", participant)
+
+
+# --- consent ------------------------------------------------------------------------------
+
+
+def test_consent_require_record_and_withdraw(world, login):
+    participant = ParticipantFactory(owner=world.org_a)
+    with pytest.raises(ValidationError) as missing:
+        services.consent_require(participant, "referral")
+    assert participant.code in missing.value.messages[0]
+    client = login("coordinator")
+    response = client.post(
+        reverse("people:consent_record", args=[participant.pk]),
+        {"purpose": "referral", "legal_basis": "consent", "text_shown": "We share your case."},
+    )
+    assert response.status_code == 302
+    consent = services.consent_require(participant, "referral")
+    assert consent.recorded_by == world.user("coordinator", "a")
+    # A second active consent for the same purpose is refused with a field error.
+    again = client.post(
+        reverse("people:consent_record", args=[participant.pk]),
+        {"purpose": "referral", "legal_basis": "consent", "text_shown": "Again."},
+    )
+    assert "purpose" in again.context["form"].errors
+    client.post(reverse("people:consent_withdraw", args=[consent.pk]))
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    with pytest.raises(ValidationError):
+        services.consent_require(participant, "referral")
+
+
+def test_consent_form_errors(world, login):
+    participant = ParticipantFactory(owner=world.org_a)
+    response = login("coordinator").post(
+        reverse("people:consent_record", args=[participant.pk]),
+        {"purpose": "bogus", "legal_basis": "consent", "text_shown": ""},
+    )
+    assert {"purpose", "text_shown"} <= set(response.context["form"].errors)
+    assert not Consent.objects.exists()

@@ -1,0 +1,56 @@
+import pytest
+
+from mosty.people.search import build_search_key, name_skeletons
+from mosty.people.selectors import participant_list
+from tests.people.factories import ParticipantFactory
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["Oleksandr", "Aleksandr", "Олександр", "Александр", "Aliaksandr", "Alexander"],
+        ["Shevchenko", "Szewczenko", "Шевченко", "Ševčenko"],
+        ["Yevhen", "Evgeniy", "Євген", "Евгений"],
+        ["Kharkiv", "Harkiv", "Харків"],
+        ["Mohammad", "Muhammed", "Mohamed"],
+    ],
+)
+def test_spelling_variants_share_a_skeleton(variants):
+    skeletons = {tuple(name_skeletons(v)) for v in variants}
+    assert len(skeletons) == 1, skeletons
+
+
+def test_different_names_differ():
+    assert name_skeletons("Olena") != name_skeletons("Oleksandr")
+    assert name_skeletons("Petro") != name_skeletons("Pavlo")
+
+
+def test_search_key_holds_names_and_phone():
+    key = build_search_key("Olena", "Бондар", phone="+48 (601) 234-567")
+    assert key.startswith(" ") and key.endswith(" ")
+    assert " aln " in key and " bndr " in key and " #601234567 " in key
+
+
+@pytest.mark.parametrize(
+    "query", ["Aleksandr", "Олександр", "oleks", "Александр Коваленко", "601 234 567", "Kovalenko"]
+)
+def test_participant_found_under_any_spelling(world, query):
+    coordinator = world.user("coordinator", "a")
+    wanted = ParticipantFactory(
+        owner=world.org_a, first_name="Oleksandr", last_name="Kovalenko", first_name_original=""
+    )
+    ParticipantFactory(
+        owner=world.org_a, first_name="Olena", last_name="Bondar", first_name_original="", phone=""
+    )
+    found = list(participant_list(fetched_by=coordinator, filters={"q": query}))
+    assert found == [wanted]
+
+
+def test_search_by_code_and_birth_year(world):
+    coordinator = world.user("coordinator", "a")
+    p = ParticipantFactory(owner=world.org_a, birth_year=1980)
+    ParticipantFactory(owner=world.org_a, birth_year=2001)
+    assert list(participant_list(fetched_by=coordinator, filters={"q": p.code})) == [p]
+    assert list(participant_list(fetched_by=coordinator, filters={"q": p.code[:8]})) == [p]
+    by_year = participant_list(fetched_by=coordinator, filters={"birth_year": 1981})
+    assert list(by_year) == [p]
