@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "mosty.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from mosty.cases import gdpr
+
+        gdpr.register()

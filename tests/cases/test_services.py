@@ -16,6 +16,7 @@ from tests.cases.factories import (
     make_goal,
     make_note,
     make_participant,
+    make_referral,
     make_task,
 )
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -321,3 +322,33 @@ def test_dashboard(world):
     assert data["my_cases"] == [case] and data["my_cases"][0].overdue
     assert len(data["overdue_tasks"]) == 1 and data["reviews"] == [case]
     assert selectors.dashboard_counts(fetched_by=worker)["overdue_count"] == 1
+
+
+def test_gdpr_export_erase_and_retention(world):
+    from django.test import override_settings
+
+    from mosty.people import gdpr
+
+    case = make_case(world)
+    make_note(case, body="Private words")
+    make_task(make_goal(case), title="Call Olena's landlord")
+    make_referral(case)
+    by = world.user("coordinator")
+    data = gdpr.export_participant(case.participant, by=by)
+    assert data["cases"][0]["notes"][0]["text"] == "Private words"
+    assert data["cases"][0]["goals"][0]["tasks"][0]["title"] == "Call Olena's landlord"
+    # An open case keeps the participant out of retention.
+    old = timezone.now() - datetime.timedelta(days=4000)
+    type(case.participant).objects.filter(pk=case.participant.pk).update(created_at=old)
+    with override_settings(MOSTY_RETENTION_DAYS=30):
+        assert case.participant.pk not in gdpr.retention_due()
+        Case = type(case)
+        Case.objects.filter(pk=case.pk).update(
+            status="closed", closed_at=old, closure_reason="other"
+        )
+        assert case.participant.pk in gdpr.retention_due()
+    gdpr.anonymise_participant(case.participant, by=by)
+    note = Note.objects.get(case=case)
+    assert note.body == ""
+    assert Task.objects.get(goal__case=case).title == "—"
+    assert Note.objects.filter(case=case).count() == 1  # counts survive
