@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from tests.access_matrix import Route
 from tests.mentoring.factories import MatchFactory, MentorFactory, waiting_participant
 
@@ -110,4 +112,45 @@ ROUTES = [
     Route("mentoring:match_end", allowed=BOTH, kwargs=_match("active")),
     Route("mentoring:meeting_log", allowed=BOTH, kwargs=_match("active")),
     Route("mentoring:checkin", allowed=COORD, kwargs=_match("active")),
+]
+
+
+def _apply_data(world):
+    return {
+        "organisation": world.org_a.pk,
+        "kind": "individual",
+        "name": "Ewa",
+        "email": f"ewa{world.org_a.pk}@example.org",
+        "languages": [{"code": "pl", "level": "native"}],
+        "motivation": "To help.",
+        "consent": True,
+    }
+
+
+ROUTES += [
+    Route(
+        "api:mentor_apply",
+        public=True,
+        allowed=frozenset({"*"}),
+        org_scoped=False,
+        method="post",
+        data=_apply_data,
+        ok=(201, 400),
+        api=True,
+    ),
+    Route("api:mentor_list", allowed=COORD, org_scoped=False, api=True),
+    Route("api:mentor_detail", allowed=BOTH, kwargs=_mentor, api=True),
+    Route("api:match_list", allowed=BOTH, org_scoped=False, api=True),
+    Route("api:match_detail", allowed=BOTH, kwargs=_match("active"), api=True),
+    Route("api:meeting_list", allowed=BOTH, kwargs=_match("active"), api=True),
+    Route(
+        "api:meeting_create",
+        allowed=BOTH,
+        kwargs=_match("active"),
+        method="post",
+        data=lambda w: {"date": str(timezone.localdate()), "minutes": 60, "activity": "language"},
+        ok=(201,),
+        api=True,
+    ),
+    Route("api:matching_proposals", allowed=COORD, org_scoped=False, api=True),
 ]

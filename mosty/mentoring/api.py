@@ -1,0 +1,243 @@
+"""API for mentors, matches and meetings, with the same access policy as the pages.
+
+A mentor reading a match gets only the matched person's first name, languages and district.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mosty.access.audit import audit, audit_read
+from mosty.access.policy import can, require
+from mosty.mentoring import selectors, services
+from mosty.mentoring.matching import explain
+from mosty.mentoring.models import (
+    Activity,
+    Interest,
+    LanguageLevel,
+    MentorGender,
+    MentorKind,
+    Slot,
+)
+
+
+class LanguageSerializer(serializers.Serializer):
+    code = serializers.CharField(min_length=2, max_length=3)
+    level = serializers.ChoiceField(choices=LanguageLevel.choices)
+
+
+class MentorApplyInputSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=MentorKind.choices)
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    language = serializers.CharField(max_length=10, default="pl")
+    gender = serializers.ChoiceField(choices=MentorGender.choices, required=False, allow_blank=True)
+    languages = LanguageSerializer(many=True)
+    district = serializers.IntegerField(required=False, allow_null=True)
+    interests = serializers.ListField(child=serializers.ChoiceField(Interest.choices), default=list)
+    availability = serializers.ListField(child=serializers.ChoiceField(Slot.choices), default=list)
+    capacity = serializers.IntegerField(min_value=1, max_value=10, default=1)
+    women_only = serializers.BooleanField(default=False)
+    families_welcome = serializers.BooleanField(default=True)
+    no_minors = serializers.BooleanField(default=False)
+    motivation = serializers.CharField(max_length=3000)
+    consent = serializers.BooleanField()
+
+    def validate_languages(self, value):
+        if not value:
+            raise serializers.ValidationError("Tell us at least one language you speak.")
+        return value
+
+
+class MentorOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+    languages = serializers.JSONField()
+    district = serializers.IntegerField(source="district_id")
+    interests = serializers.JSONField()
+    availability = serializers.JSONField()
+    capacity = serializers.IntegerField()
+    women_only = serializers.BooleanField()
+    families_welcome = serializers.BooleanField()
+    no_minors = serializers.BooleanField()
+    status = serializers.CharField()
+    certificate_checked = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_certificate_checked(self, mentor) -> bool:
+        return mentor.certificate_checked_at is not None
+
+
+@extend_schema(tags=["mentoring"], request=MentorApplyInputSerializer, responses={201: None})
+class MentorApplyApi(APIView):
+    """Public: apply to become a mentor (no login)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def post(self, request):
+        from mosty.core.models import District
+        from mosty.mentoring.forms import _organisations
+
+        data = MentorApplyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        organisation = _organisations().filter(pk=values.pop("organisation")).first()
+        if organisation is None:
+            return Response(
+                {"organisation": ["Unknown organisation."]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        district_id = values.pop("district", None)
+        values["district"] = (
+            District.objects.filter(pk=district_id).first() if district_id else None
+        )
+        values["languages"] = [dict(x) for x in values["languages"]]
+        mentor = services.mentor_apply(organisation=organisation, **values)
+        return Response({"id": mentor.pk, "status": mentor.status}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["mentoring"])
+class MentorListApi(ListAPIView):
+    serializer_class = MentorOutputSerializer
+
+    def get_queryset(self):
+        require(self.request.user, "mentor.list")
+        return selectors.mentor_list(
+            fetched_by=self.request.user,
+            filters={"status": self.request.query_params.get("status")},
+        )
+
+
+@extend_schema(tags=["mentoring"])
+class MentorDetailApi(RetrieveAPIView):
+    serializer_class = MentorOutputSerializer
+
+    def get_object(self):
+        mentor = selectors.mentor_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, "mentor.view", mentor)
+        audit_read(self.request.user, mentor)
+        return mentor
+
+
+class MatchOutputSerializer(serializers.Serializer):
+    """What both sides may read; the coordinator also gets the participant's id and name."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    mentor = serializers.IntegerField(source="mentor_id")
+    participant_first_name = serializers.SerializerMethodField()
+    participant_languages = serializers.SerializerMethodField()
+    participant_district = serializers.CharField(
+        source="participant.district.name", default=None, read_only=True
+    )
+    score = serializers.FloatField()
+    explanation = serializers.SerializerMethodField()
+    started_on = serializers.DateField()
+    ended_at = serializers.DateTimeField()
+    end_reason = serializers.CharField()
+    last_meeting = serializers.DateField(default=None, read_only=True)
+
+    def get_participant_first_name(self, match) -> str:
+        return match.participant.first_name
+
+    def get_participant_languages(self, match) -> list[str]:
+        return [x.get("code") for x in match.participant.languages or []]
+
+    def get_explanation(self, match) -> str:
+        return explain(match.explanation)
+
+    def to_representation(self, match):
+        data = super().to_representation(match)
+        if can(self.context["request"].user, "mentor.vet", match.mentor):
+            data["participant"] = match.participant_id
+            data["participant_name"] = match.participant.display_name
+        return data
+
+
+@extend_schema(tags=["mentoring"])
+class MatchListApi(ListAPIView):
+    serializer_class = MatchOutputSerializer
+
+    def get_queryset(self):
+        require(self.request.user, "mentoring.api")
+        return selectors.match_list(
+            fetched_by=self.request.user,
+            filters={"status": self.request.query_params.get("status")},
+        )
+
+
+@extend_schema(tags=["mentoring"])
+class MatchDetailApi(RetrieveAPIView):
+    serializer_class = MatchOutputSerializer
+
+    def get_object(self):
+        match = selectors.match_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, "match.view", match)
+        audit_read(
+            self.request.user, match.participant, fields=["first_name", "languages", "district"]
+        )
+        return match
+
+
+class MeetingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    date = serializers.DateField()
+    minutes = serializers.IntegerField(min_value=5, max_value=1440)
+    activity = serializers.ChoiceField(choices=Activity.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+@extend_schema(tags=["mentoring"])
+class MeetingListApi(ListAPIView):
+    serializer_class = MeetingSerializer
+
+    def get_queryset(self):
+        match = selectors.match_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, "match.view", match)
+        return selectors.meeting_list(match=match)
+
+
+@extend_schema(tags=["mentoring"], request=MeetingSerializer, responses={201: MeetingSerializer})
+class MeetingCreateApi(APIView):
+    def post(self, request, pk: int):
+        match = selectors.match_get(fetched_by=request.user, pk=pk)
+        require(request.user, "meeting.log", match)
+        data = MeetingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = services.meeting_log(match=match, by=request.user, **data.validated_data)
+        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["mentoring"])
+class MatchingProposalsApi(APIView):
+    """The engine's current proposals for the coordinator's participants (nothing is saved)."""
+
+    def get(self, request):
+        require(request.user, "matching.run")
+        result, _people, _mentors = selectors.matching_run(fetched_by=request.user)
+        audit(request.user, "mosty.mentoring.matching.viewed", details={"api": True})
+        return Response(
+            {
+                "total_score": result.total_score,
+                "proposals": [
+                    {
+                        "participant": x.participant_id,
+                        "mentor": x.mentor_id,
+                        "score": x.score,
+                        "explanation": x.text,
+                    }
+                    for x in result.proposals
+                ],
+                "unmatched": [
+                    {"participant": u.participant_id, "reason": u.reason} for u in result.unmatched
+                ],
+            }
+        )

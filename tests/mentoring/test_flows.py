@@ -1,0 +1,402 @@
+"""Sign-up, vetting, matching, the match lifecycle and the mentor's own pages."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from mosty.access.models import AuditEvent
+from mosty.accounts.models import Membership
+from mosty.mentoring import services
+from mosty.mentoring.models import Match, MatchStatus, Mentor, VettingStatus
+from tests.factories import DistrictFactory
+from tests.mentoring.factories import (
+    MatchFactory,
+    MeetingFactory,
+    MentorFactory,
+    waiting_participant,
+)
+from tests.mentoring.routes import the_mentor
+from tests.utils import assert_constant_queries
+
+
+def application(world, **extra):
+    data = {
+        "organisation": world.org_a.pk,
+        "kind": "family",
+        "name": "Rodzina Nowaków",
+        "email": "nowakowie@example.org",
+        "language": "uk",
+        "district": world.district.pk,
+        "lang_pl": "native",
+        "lang_uk": "B1",
+        "interests": ["football", "cooking"],
+        "availability": ["tue-evening"],
+        "capacity": "2",
+        "families_welcome": "on",
+        "motivation": "We have room in our lives.",
+        "consent": "on",
+    }
+    data.update(extra)
+    return data
+
+
+# -- sign-up --------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["pl", "en", "uk", "ru", "ar", "fa", "fr"])
+def test_signup_form_in_every_language(client, world, lang):
+    response = client.get(f"/{lang}/mentoring/apply/")
+    assert response.status_code == 200
+    assert 'name="lang_uk"' in response.content.decode()
+
+
+def test_signup_creates_an_application(client, world):
+    response = client.post("/en/mentoring/apply/", application(world))
+    assert response.status_code == 302
+    mentor = Mentor.objects.get(email="nowakowie@example.org")
+    assert mentor.status == VettingStatus.APPLIED
+    assert mentor.languages == [{"code": "pl", "level": "native"}, {"code": "uk", "level": "B1"}]
+    assert mentor.kind == "family" and mentor.capacity == 2 and mentor.consent_at
+    assert mentor.vetting_steps.get().step == VettingStatus.APPLIED
+
+
+def test_signup_bad_input_gets_field_errors(client, world):
+    data = application(world, email="not-an-email", capacity="0", lang_pl="", lang_uk="")
+    data.pop("consent")
+    response = client.post("/en/mentoring/apply/", data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) >= {"email", "capacity", "consent", "lang_pl"}
+    assert not Mentor.objects.exists()
+
+
+def test_duplicate_email_is_recognised(client, world):
+    client.post("/en/mentoring/apply/", application(world))
+    response = client.post(
+        "/en/mentoring/apply/", application(world, email="NowakOwie@example.org")
+    )
+    assert response.status_code == 200
+    assert "already have an application" in str(response.context["form"].errors["email"])
+    assert Mentor.objects.count() == 1
+
+
+# -- vetting --------------------------------------------------------------------------------
+def test_vetting_path_records_who_and_when_and_mails_on_approval(
+    login, world, django_capture_on_commit_callbacks
+):
+    mentor = MentorFactory(organisation=world.org_a, status="applied", language="uk")
+    client = login("coordinator")
+    for step in ["interviewed", "references_checked", "certificate_checked", "trained"]:
+        response = client.post(f"/en/mentoring/mentors/{mentor.pk}/vet/", {"step": step})
+        assert response.status_code == 302, step
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/en/mentoring/mentors/{mentor.pk}/vet/", {"step": "approved"})
+    mentor.refresh_from_db()
+    assert mentor.status == VettingStatus.APPROVED and mentor.certificate_checked_at
+    steps = list(mentor.vetting_steps.values_list("step", "decided_by_id"))
+    assert [s for s, _ in steps] == [
+        "interviewed", "references_checked", "certificate_checked", "trained", "approved",
+    ]  # fmt: skip
+    assert {by for _, by in steps} == {world.user("coordinator").pk}
+    # Approval opens a mentor account in the organisation.
+    assert Membership.objects.filter(
+        user=mentor.user, organisation=world.org_a, role="mentor", is_active=True
+    ).exists()
+    assert len(mail.outbox) == 0  # enqueued, not sent in the request
+    call_command("db_worker", batch=True, verbosity=0)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [mentor.email]
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_rejection_needs_a_reason_and_steps_cannot_be_skipped(login, world):
+    mentor = MentorFactory(organisation=world.org_a, status="applied")
+    client = login("coordinator")
+    response = client.post(f"/en/mentoring/mentors/{mentor.pk}/vet/", {"step": "approved"})
+    assert response.status_code == 400
+    assert "step" in response.context["form"].errors
+    response = client.post(f"/en/mentoring/mentors/{mentor.pk}/vet/", {"step": "rejected"})
+    assert response.status_code == 400
+    assert "note" in response.context["form"].errors
+    response = client.post(
+        f"/en/mentoring/mentors/{mentor.pk}/vet/", {"step": "rejected", "note": "No time."}
+    )
+    assert response.status_code == 302
+    mentor.refresh_from_db()
+    assert mentor.status == "rejected" and mentor.rejection_reason == "No time."
+
+
+def test_coordinator_of_another_organisation_cannot_vet(login, world):
+    mentor = MentorFactory(organisation=world.org_a, status="applied")
+    response = login("coordinator", "b").post(
+        f"/en/mentoring/mentors/{mentor.pk}/vet/", {"step": "interviewed"}
+    )
+    assert response.status_code == 404
+
+
+# -- matching and lifecycle -----------------------------------------------------------------
+def test_matching_page_proposes_explains_and_lists_the_unmatched(login, world):
+    mentor = MentorFactory(organisation=world.org_a, district=world.district)
+    ukr = waiting_participant(world.org_a, first_name="Oksana", district=world.district)
+    tig = waiting_participant(
+        world.org_a, first_name="Yonas", languages=[{"code": "ti", "level": "native"}]
+    )
+    waiting_participant(world.org_b)  # another organisation's person is not considered
+    response = login("coordinator").get("/en/mentoring/matching/")
+    assert response.status_code == 200
+    proposals = response.context["proposals"]
+    assert [(p["participant"], p["mentor"]) for p in proposals] == [(ukr, mentor)]
+    assert proposals[0]["text"].startswith("speaks Ukrainian; same district")
+    unmatched = response.context["unmatched"]
+    assert [(u["participant"], u["reason"]) for u in unmatched] == [
+        (tig, "No approved mentor speaks Tigrinya.")
+    ]
+    assert AuditEvent.objects.filter(action="mosty.mentoring.matching.viewed").exists()
+
+
+def test_whole_lifecycle(client, login, world):
+    mentor = the_mentor(world)
+    participant = waiting_participant(world.org_a, first_name="Oksana", last_name="Secretname")
+    coordinator = login("coordinator")
+    response = coordinator.post(
+        "/en/mentoring/matching/propose/", {"pair": f"{participant.pk}-{mentor.pk}"}
+    )
+    assert response.status_code == 302
+    match = Match.objects.get(participant=participant)
+    assert match.status == MatchStatus.PROPOSED and match.explanation["languages"] == ["uk"]
+    # The person no longer waits for a proposal.
+    assert coordinator.get("/en/mentoring/matching/").context["proposals"] == []
+
+    mentor_client = login("mentor")
+    page = mentor_client.get(f"/en/mentoring/matches/{match.pk}/").content.decode()
+    assert "Oksana" in page and "Secretname" not in page
+    assert mentor_client.post(f"/en/mentoring/matches/{match.pk}/respond/", {"answer": "accept"})
+    match.refresh_from_db()
+    assert match.status == MatchStatus.ACCEPTED
+
+    coordinator = login("coordinator")
+    coordinator.post(f"/en/mentoring/matches/{match.pk}/activate/")
+    match.refresh_from_db()
+    assert match.status == MatchStatus.ACTIVE and match.started_on
+
+    mentor_client = login("mentor")
+    today = timezone.localdate()
+    response = mentor_client.post(
+        f"/en/mentoring/matches/{match.pk}/meetings/new/",
+        {"date": today.isoformat(), "minutes": "90", "activity": "office"},
+    )
+    assert response.status_code == 302
+    response = mentor_client.post(
+        f"/en/mentoring/matches/{match.pk}/meetings/new/",
+        {"date": (today + dt.timedelta(days=3)).isoformat(), "minutes": "2", "activity": "x"},
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"date", "minutes", "activity"}
+    assert match.meetings.count() == 1
+    # Check-ins are the coordinator's.
+    assert mentor_client.post(f"/en/mentoring/matches/{match.pk}/check-in/", {}).status_code == 403
+
+    coordinator = login("coordinator")
+    response = coordinator.post(
+        f"/en/mentoring/matches/{match.pk}/check-in/",
+        {"date": today.isoformat(), "mentor_satisfaction": "5", "participant_satisfaction": "4"},
+    )
+    assert response.status_code == 302
+    assert match.checkins.get().participant_satisfaction == 4
+
+    mentor_client = login("mentor")
+    response = mentor_client.post(
+        f"/en/mentoring/matches/{match.pk}/end/",
+        {"reason": "goals_reached", "feedback": "We became friends."},
+    )
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.status == MatchStatus.ENDED
+    assert match.mentor_feedback == "We became friends." and match.ended_by == world.user("mentor")
+    # Ended: no more meetings.
+    assert mentor_client.get(f"/en/mentoring/matches/{match.pk}/meetings/new/").status_code == 403
+
+
+def test_declining_frees_the_place_and_the_pair_is_not_suggested_again(login, world):
+    mentor = the_mentor(world)
+    participant = waiting_participant(world.org_a)
+    match = services.match_propose(
+        participant=participant, mentor=mentor, by=world.user("coordinator")
+    )
+    login("mentor").post(f"/en/mentoring/matches/{match.pk}/respond/", {"answer": "decline"})
+    match.refresh_from_db()
+    assert match.status == MatchStatus.DECLINED
+    response = login("coordinator").get("/en/mentoring/matching/")
+    assert response.context["proposals"] == []
+    assert "fits the wishes" in response.context["unmatched"][0]["reason"]
+
+
+def test_hand_match_checks_hard_constraints(login, world):
+    mentor = MentorFactory(organisation=world.org_a, languages=[{"code": "pl", "level": "native"}])
+    participant = waiting_participant(world.org_a, birth_year=timezone.localdate().year - 12)
+    response = login("coordinator").post(
+        "/en/mentoring/matching/by-hand/", {"participant": participant.pk, "mentor": mentor.pk}
+    )
+    assert response.status_code == 400
+    errors = " ".join(response.context["hand_form"].errors["mentor"])
+    assert "no language in common" in errors
+    assert "criminal-record certificate" in errors
+    assert not Match.objects.exists()
+
+
+def test_capacity_is_enforced_when_proposing(world):
+    mentor = MentorFactory(organisation=world.org_a, capacity=1)
+    by = world.user("coordinator")
+    services.match_propose(participant=waiting_participant(world.org_a), mentor=mentor, by=by)
+    with pytest.raises(Exception, match="no free place"):
+        services.match_propose(participant=waiting_participant(world.org_a), mentor=mentor, by=by)
+
+
+def test_propose_many_is_all_or_nothing(login, world):
+    mentor = MentorFactory(organisation=world.org_a, capacity=1)
+    a, b = waiting_participant(world.org_a), waiting_participant(world.org_a)
+    login("coordinator").post(
+        "/en/mentoring/matching/propose/",
+        {"pair": [f"{a.pk}-{mentor.pk}", f"{b.pk}-{mentor.pk}"]},
+    )
+    assert not Match.objects.exists()
+
+
+def test_swap_exchanges_mentors_of_two_proposals(login, world):
+    by = world.user("coordinator")
+    m1, m2 = MentorFactory(organisation=world.org_a), MentorFactory(organisation=world.org_a)
+    a = services.match_propose(participant=waiting_participant(world.org_a), mentor=m1, by=by)
+    b = services.match_propose(participant=waiting_participant(world.org_a), mentor=m2, by=by)
+    response = login("coordinator").post(
+        "/en/mentoring/matching/swap/", {"first": a.pk, "second": b.pk}
+    )
+    assert response.status_code == 302
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.mentor_id, b.mentor_id) == (m2.pk, m1.pk)
+
+
+def test_participant_wishes_become_hard_constraints(login, world):
+    MentorFactory(organisation=world.org_a, gender="male")
+    participant = waiting_participant(world.org_a, gender="female")
+    client = login("coordinator")
+    response = client.post(
+        f"/en/mentoring/participants/{participant.pk}/wishes/",
+        {"mentor_gender": "female", "interests": ["music"]},
+    )
+    assert response.status_code == 302
+    assert client.get("/en/mentoring/matching/").context["proposals"] == []
+
+
+def test_coordinator_list_flags_quiet_matches_and_overdue_checkins(login, world):
+    old = timezone.localdate() - dt.timedelta(days=45)
+    quiet = MatchFactory(mentor=MentorFactory(organisation=world.org_a), started_on=old)
+    MeetingFactory(match=quiet, date=old)
+    fresh = MatchFactory(mentor=MentorFactory(organisation=world.org_a))
+    MeetingFactory(match=fresh)
+    response = login("coordinator").get("/en/mentoring/matches/")
+    flags = {m.pk: m.flags for m in response.context["attention"]}
+    assert flags[quiet.pk]["quiet"] and flags[quiet.pk]["checkin_overdue"]
+    assert not flags[fresh.pk]["quiet"] and not flags[fresh.pk]["checkin_overdue"]
+    assert response.context["attention"][0].pk == quiet.pk
+
+
+def test_mentor_home_and_availability(login, world):
+    mentor = the_mentor(world)
+    MatchFactory(mentor=mentor)
+    other = MatchFactory(mentor=MentorFactory(organisation=world.org_a))
+    client = login("mentor")
+    response = client.get("/en/mentoring/")
+    assert len(response.context["matches"]) == 1
+    assert client.get(f"/en/mentoring/matches/{other.pk}/").status_code == 404
+    response = client.post(
+        "/en/mentoring/availability/", {"availability": ["mon-evening"], "capacity": "0"}
+    )
+    assert "capacity" in response.context["form"].errors
+    client.post("/en/mentoring/availability/", {"availability": ["mon-evening"], "capacity": "3"})
+    mentor.refresh_from_db()
+    assert mentor.availability == ["mon-evening"] and mentor.capacity == 3
+
+
+def test_mentor_cannot_lower_capacity_below_open_matches(world):
+    mentor = the_mentor(world)
+    MatchFactory(mentor=mentor)
+    MatchFactory(mentor=mentor)
+    with pytest.raises(Exception, match="already support 2"):
+        services.mentor_update_own(
+            mentor=mentor, by=world.user("mentor"), availability=[], capacity=1
+        )
+
+
+# -- API ------------------------------------------------------------------------------------
+def test_api_mentor_sees_only_first_name(login, world):
+    match = MatchFactory(mentor=the_mentor(world))
+    data = login("mentor").get(f"/api/mentoring/matches/{match.pk}/").json()
+    assert data["participant_first_name"] == match.participant.first_name
+    assert "participant_name" not in data and "participant" not in data
+    data = login("coordinator").get(f"/api/mentoring/matches/{match.pk}/").json()
+    assert data["participant"] == match.participant_id
+
+
+def test_api_meeting_bad_input_is_json_400(login, world):
+    match = MatchFactory(mentor=the_mentor(world))
+    response = login("mentor").post(
+        f"/api/mentoring/matches/{match.pk}/meetings/new/",
+        {"date": "nope", "minutes": 1, "activity": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"date", "minutes", "activity"}
+
+
+def test_api_public_apply_and_duplicate(client, world):
+    data = {
+        "organisation": world.org_a.pk,
+        "kind": "individual",
+        "name": "Ewa",
+        "email": "ewa@example.org",
+        "languages": [{"code": "pl", "level": "native"}],
+        "motivation": "To help.",
+        "consent": True,
+    }
+    assert (
+        client.post("/api/mentoring/apply/", data, content_type="application/json").status_code
+        == 201
+    )
+    response = client.post("/api/mentoring/apply/", data, content_type="application/json")
+    assert response.status_code == 400 and "email" in response.json()
+
+
+# -- query counts ---------------------------------------------------------------------------
+def test_constant_queries_on_lists_and_pages(login, world):
+    mentor = the_mentor(world)
+    district = DistrictFactory(city=world.city)
+    MeetingFactory(match=MatchFactory(mentor=mentor))
+    client = login("coordinator")
+    assert_constant_queries(
+        client, "/en/mentoring/mentors/", lambda: MentorFactory(organisation=world.org_a)
+    )
+    assert_constant_queries(
+        client,
+        "/en/mentoring/matches/",
+        lambda: MeetingFactory(match=MatchFactory(mentor=MentorFactory(organisation=world.org_a))),
+    )
+    MentorFactory(organisation=world.org_a, district=district)
+    waiting_participant(world.org_a, district=district)
+    waiting_participant(world.org_a, languages=[{"code": "ti", "level": "native"}])
+    assert_constant_queries(
+        client,
+        "/en/mentoring/matching/",
+        lambda: (
+            MentorFactory(organisation=world.org_a, district=district),
+            waiting_participant(world.org_a, district=district),
+        ),
+    )
+    match = MatchFactory(mentor=mentor)
+    assert_constant_queries(
+        client, f"/en/mentoring/matches/{match.pk}/", lambda: MeetingFactory(match=match)
+    )
+    assert_constant_queries(client, "/api/mentoring/matches/", lambda: MatchFactory(mentor=mentor))
+    client = login("mentor")
+    assert_constant_queries(client, "/en/mentoring/", lambda: MatchFactory(mentor=mentor))
