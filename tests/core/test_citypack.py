@@ -10,6 +10,15 @@ from mosty.core.models import City, District
 from mosty.organisations.models import Network, Organisation
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English; the default language is Polish."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "pack.yaml"
     path.write_text(text, encoding="utf-8")
