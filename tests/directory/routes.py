@@ -52,9 +52,7 @@ ROUTES = [
     Route("directory:service_create", allowed=EDITORS, org_scoped=False),
     Route("directory:service_edit", allowed=EDITORS, kwargs=_service),
     Route("directory:service_translate", allowed=EDITORS, kwargs=_service),
-    Route(
-        "directory:service_verify", allowed=ADMIN, method="post", kwargs=_service, ok=(302,)
-    ),
+    Route("directory:service_verify", allowed=ADMIN, method="post", kwargs=_service, ok=(302,)),
     Route("directory:location_create", allowed=EDITORS, org_scoped=False),
     Route("directory:location_edit", allowed=EDITORS, kwargs=_location),
     Route("directory:hsds_import", allowed=ADMIN),
@@ -81,7 +79,9 @@ ROUTES = [
     ),
     # Translators and interpreters.
     Route("directory:linguist_list", allowed=LINGUISTS, org_scoped=False),
-    Route("directory:linguist_create", allowed=frozenset({"admin", "coordinator"}), org_scoped=False),
+    Route(
+        "directory:linguist_create", allowed=frozenset({"admin", "coordinator"}), org_scoped=False
+    ),
     Route("directory:linguist_detail", allowed=LINGUISTS, kwargs=_linguist, org_scoped=False),
     Route("directory:linguist_edit", allowed=frozenset({"admin", "coordinator"}), kwargs=_linguist),
     # Open Referral HSDS: public read API and exports.
@@ -93,4 +93,83 @@ ROUTES = [
     Route("hsds:taxonomy_terms", public=True, api=True),
     Route("hsds:export_json", public=True),
     Route("hsds:export_datapackage", public=True),
+]
+
+
+def _service_input(world):
+    return {"organisation": world.org_a.pk, "name": "Porady prawne", "languages": ["pl", "uk"]}
+
+
+def _offer_input(world):
+    return {
+        "organisation": world.org_a.pk,
+        "kind": "room",
+        "title": "Pokój",
+        "capacity": 2,
+        "rent": "700.00",
+        "available_from": "2030-01-01",
+    }
+
+
+def _linguist_input(world):
+    return {"organisation": world.org_a.pk, "name": "Anna", "pairs": "uk-pl"}
+
+
+ROUTES += [
+    Route("api:service_list", public=True, api=True),
+    Route("api:service_detail", public=True, api=True, kwargs=_service),
+    Route(
+        "api:service_create",
+        allowed=EDITORS,
+        api=True,
+        method="post",
+        data=_service_input,
+        ok=(201,),
+        denied=(403, 404, 400),
+    ),
+    Route(
+        "api:service_update",
+        allowed=EDITORS,
+        api=True,
+        method="patch",
+        kwargs=_service,
+        data=lambda w: {"name": "Nowa nazwa"},
+    ),
+    Route("api:district_detail", public=True, api=True, kwargs=lambda w: {"code": w.district.code}),
+    Route("api:housing_list", allowed=HOUSING, api=True, org_scoped=False),
+    Route(
+        "api:housing_create",
+        allowed=EDITORS,
+        api=True,
+        method="post",
+        data=_offer_input,
+        ok=(201,),
+    ),
+    Route("api:housing_match", allowed=HOUSING, api=True, org_scoped=False, query="size=2"),
+    Route(
+        "api:housing_detail",
+        allowed=HOUSING | {"institution_staff"},
+        api=True,
+        kwargs=_offer,
+        org_scoped=False,
+    ),
+    Route(
+        "api:housing_status",
+        allowed=frozenset({"admin", "coordinator"}),
+        api=True,
+        method="post",
+        kwargs=_offer,
+        data=lambda w: {"status": "reserved"},
+        org_scoped=False,
+    ),
+    Route("api:linguist_list", allowed=LINGUISTS, api=True, org_scoped=False),
+    Route(
+        "api:linguist_create",
+        allowed=frozenset({"admin", "coordinator"}),
+        api=True,
+        method="post",
+        data=_linguist_input,
+        ok=(201,),
+    ),
+    Route("api:linguist_detail", allowed=LINGUISTS, api=True, kwargs=_linguist, org_scoped=False),
 ]

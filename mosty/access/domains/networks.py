@@ -48,6 +48,7 @@ def takes_part_somewhere(user) -> bool:
     )
 
 
+POLICY.add_rule("network.public_list", rules.always_allow)
 POLICY.add_rule("network.list", is_admin | takes_part_somewhere)
 POLICY.add_rule(
     "network.create", is_admin | rules.predicate(lambda u: bool(orgs_where(u, Role.COORDINATOR)))

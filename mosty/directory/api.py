@@ -1,0 +1,515 @@
+"""Directory API under /api/: the same policy as the pages (public reads, staff writes)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mosty.access.audit import audit_read
+from mosty.access.policy import require
+from mosty.core.models import District
+from mosty.directory import selectors, services
+from mosty.directory.models import (
+    Category,
+    HousingKind,
+    HousingOffer,
+    HousingStatus,
+    Linguist,
+    Location,
+    Service,
+    ServiceStatus,
+)
+from mosty.organisations.models import Organisation
+
+# Services ------------------------------------------------------------------------------------
+
+
+class LocationOutputSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Location
+        fields = [
+            "id",
+            "hsds_id",
+            "name",
+            "address_1",
+            "address_2",
+            "postal_code",
+            "city",
+            "district",
+            "latitude",
+            "longitude",
+            "accessibility",
+        ]
+
+
+class ServiceOutputSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name")
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    locations = LocationOutputSerializer(many=True, read_only=True)
+    shown = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "hsds_id",
+            "name",
+            "organisation",
+            "source_language",
+            "shown",
+            "eligibility",
+            "required_documents",
+            "is_free",
+            "fees_description",
+            "email",
+            "url",
+            "status",
+            "categories",
+            "languages",
+            "locations",
+            "last_checked_on",
+        ]
+
+    def get_shown(self, service) -> dict:
+        shown = selectors.service_text(service)
+        return {
+            "language": shown.language,
+            "is_visitor_language": shown.is_visitor_language,
+            "is_outdated": shown.is_outdated,
+            "name": shown.name,
+            "description": shown.description,
+        }
+
+
+class ServiceFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=100)
+    category = serializers.CharField(required=False, max_length=100)
+    language = serializers.CharField(required=False, max_length=3)
+    district = serializers.CharField(required=False, max_length=50)
+    free = serializers.BooleanField(required=False, default=False)
+    open_now = serializers.BooleanField(required=False, default=False)
+    lang = serializers.CharField(required=False, max_length=10)
+
+
+def _with_language(request):
+    lang = request.query_params.get("lang")
+    if lang in dict(settings.LANGUAGES):
+        translation.activate(lang)
+
+
+@extend_schema(tags=["directory"], parameters=[ServiceFilterSerializer])
+class ServiceListApi(ListAPIView):
+    """Public search of the directory; `lang` picks the language of the texts."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ServiceOutputSerializer
+
+    def get_queryset(self):
+        require(self.request.user, "service.list")
+        _with_language(self.request)
+        filters = ServiceFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = selectors.service_search(fetched_by=self.request.user, filters=filters.validated_data)
+        return selectors.service_list_page_prefetch(qs)
+
+
+@extend_schema(tags=["directory"])
+class ServiceDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=ServiceOutputSerializer)
+    def get(self, request, pk: int):
+        _with_language(request)
+        service = selectors.service_get(fetched_by=request.user, pk=pk)
+        require(request.user, "service.view", service)
+        return Response(ServiceOutputSerializer(service).data)
+
+
+class ServiceInputSerializer(serializers.Serializer):
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False
+    )
+    name = serializers.CharField(max_length=200, required=False)
+    source_language = serializers.CharField(max_length=10, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    eligibility = serializers.CharField(required=False, allow_blank=True)
+    required_documents = serializers.CharField(required=False, allow_blank=True)
+    is_free = serializers.BooleanField(required=False)
+    fees_description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    url = serializers.URLField(required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
+    categories = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Category.objects.all(), required=False
+    )
+    languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+@extend_schema(tags=["directory"])
+class ServiceCreateApi(APIView):
+    @extend_schema(request=ServiceInputSerializer, responses=ServiceOutputSerializer)
+    def post(self, request):
+        require(request.user, "service.create")
+        data = ServiceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        missing = {
+            name: [_("This field is required.")]
+            for name in ("organisation", "name")
+            if name not in values
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        service = services.service_create(by=request.user, **values)
+        service = selectors.service_get(fetched_by=request.user, pk=service.pk)
+        return Response(ServiceOutputSerializer(service).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["directory"])
+class ServiceUpdateApi(APIView):
+    @extend_schema(request=ServiceInputSerializer, responses=ServiceOutputSerializer)
+    def patch(self, request, pk: int):
+        from django.shortcuts import get_object_or_404
+
+        service = get_object_or_404(selectors.editable_services(request.user), pk=pk)
+        require(request.user, "service.change", service)
+        data = ServiceInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("organisation", None)
+        services.service_update(service=service, by=request.user, **values)
+        service = selectors.service_get(fetched_by=request.user, pk=pk)
+        return Response(ServiceOutputSerializer(service).data)
+
+
+@extend_schema(tags=["directory"])
+class DistrictDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request, code: str):
+        require(request.user, "district.view")
+        district = selectors.district_get(code=code)
+        services_qs = selectors.service_search(
+            fetched_by=request.user, filters={"district": code}
+        ).values("id", "name")[:200]
+        organisations = district.organisations.filter(is_active=True).values(
+            "id", "name", "website", "address"
+        )[:200]
+        events = [
+            {"event": s.event_id, "title": s.event.title, "starts_at": s.starts_at}
+            for s in selectors.district_events(district)
+        ]
+        return Response(
+            {
+                "code": district.code,
+                "name": district.name,
+                "latitude": district.latitude,
+                "longitude": district.longitude,
+                "services": list(services_qs),
+                "organisations": list(organisations),
+                "events": events,
+            }
+        )
+
+
+# Housing -------------------------------------------------------------------------------------
+
+
+class HousingOfferSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(
+        slug_field="code", queryset=District.objects.all(), required=False, allow_null=True
+    )
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+
+    class Meta:
+        model = HousingOffer
+        fields = [
+            "id",
+            "organisation",
+            "kind",
+            "title",
+            "capacity",
+            "rent",
+            "district",
+            "address",
+            "available_from",
+            "available_until",
+            "step_free",
+            "children_welcome",
+            "pets_allowed",
+            "conditions",
+            "landlord_name",
+            "contact_phone",
+            "contact_email",
+            "status",
+            "status_note",
+        ]
+        read_only_fields = ["status", "status_note"]
+
+
+@extend_schema(tags=["housing"])
+class HousingOfferListApi(ListAPIView):
+    serializer_class = HousingOfferSerializer
+
+    def get_queryset(self):
+        require(self.request.user, "housing.list")
+        params = self.request.query_params
+        filters = {
+            "status": params.get("status")
+            if params.get("status") in HousingStatus.values
+            else None,
+            "kind": params.get("kind") if params.get("kind") in HousingKind.values else None,
+        }
+        return selectors.housing_offer_list(fetched_by=self.request.user, filters=filters)
+
+
+@extend_schema(tags=["housing"])
+class HousingOfferCreateApi(APIView):
+    @extend_schema(request=HousingOfferSerializer, responses=HousingOfferSerializer)
+    def post(self, request):
+        require(request.user, "housing.create")
+        data = HousingOfferSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        offer = services.housing_offer_create(by=request.user, **data.validated_data)
+        return Response(HousingOfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["housing"])
+class HousingOfferDetailApi(APIView):
+    @extend_schema(responses=HousingOfferSerializer)
+    def get(self, request, pk: int):
+        offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
+        require(request.user, "housing.view", offer)
+        audit_read(request.user, offer, fields=["landlord_name", "contact_phone", "contact_email"])
+        return Response(HousingOfferSerializer(offer).data)
+
+
+class HousingStatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=HousingStatus.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+@extend_schema(tags=["housing"])
+class HousingOfferStatusApi(APIView):
+    @extend_schema(request=HousingStatusInputSerializer, responses=HousingOfferSerializer)
+    def post(self, request, pk: int):
+        offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
+        require(request.user, "housing.set_status", offer)
+        data = HousingStatusInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        offer = services.housing_offer_set_status(
+            offer=offer, by=request.user, **data.validated_data
+        )
+        return Response(HousingOfferSerializer(offer).data)
+
+
+class HousingNeedSerializer(serializers.Serializer):
+    size = serializers.IntegerField(min_value=1, max_value=30)
+    budget = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, min_value=0)
+    district = serializers.SlugRelatedField(
+        slug_field="code", queryset=District.objects.all(), required=False
+    )
+    needs_step_free = serializers.BooleanField(required=False, default=False)
+    has_children = serializers.BooleanField(required=False, default=False)
+    has_pets = serializers.BooleanField(required=False, default=False)
+
+
+@extend_schema(tags=["housing"], parameters=[HousingNeedSerializer])
+class HousingMatchApi(APIView):
+    def get(self, request):
+        require(request.user, "housing.list")
+        data = HousingNeedSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        need = selectors.HousingNeed(
+            size=v["size"],
+            budget=float(v["budget"]) if v.get("budget") is not None else None,
+            district_id=v["district"].pk if v.get("district") else None,
+            needs_step_free=v["needs_step_free"],
+            has_children=v["has_children"],
+            has_pets=v["has_pets"],
+        )
+        matches = selectors.housing_matches(fetched_by=request.user, need=need)
+        return Response(
+            {
+                "results": [
+                    {"offer": HousingOfferSerializer(o).data, "score": s, "reasons": r}
+                    for o, s, r in matches
+                ]
+            }
+        )
+
+
+# Linguists -----------------------------------------------------------------------------------
+
+
+class LinguistSerializer(serializers.ModelSerializer):
+    pairs = serializers.SerializerMethodField()
+    organisation = serializers.CharField(source="organisation.name")
+
+    class Meta:
+        model = Linguist
+        fields = [
+            "id",
+            "name",
+            "organisation",
+            "email",
+            "phone",
+            "pairs",
+            "is_sworn",
+            "does_written",
+            "does_consecutive",
+            "does_remote",
+            "is_volunteer",
+            "hourly_rate",
+            "availability",
+            "is_active",
+        ]
+
+    def get_pairs(self, linguist) -> list[dict]:
+        return [
+            {"source": p.source, "target": p.target, "both_ways": p.both_ways}
+            for p in linguist.pairs.all()
+        ]
+
+
+@extend_schema(tags=["linguists"])
+class LinguistListApi(ListAPIView):
+    """Search by `source`, `target` (ISO codes), `mode` (written, consecutive, remote), `sworn`."""
+
+    serializer_class = LinguistSerializer
+
+    def get_queryset(self):
+        require(self.request.user, "linguist.list")
+        params = self.request.query_params
+        filters = {
+            "source": (params.get("source") or "").lower()[:3],
+            "target": (params.get("target") or "").lower()[:3],
+            "mode": params.get("mode"),
+            "sworn": params.get("sworn") in {"1", "true"},
+        }
+        return selectors.linguist_search(fetched_by=self.request.user, filters=filters)
+
+
+@extend_schema(tags=["linguists"])
+class LinguistDetailApi(APIView):
+    @extend_schema(responses=LinguistSerializer)
+    def get(self, request, pk: int):
+        linguist = selectors.linguist_get(fetched_by=request.user, pk=pk)
+        require(request.user, "linguist.view", linguist)
+        audit_read(request.user, linguist, fields=["name", "email", "phone"])
+        return Response(LinguistSerializer(linguist).data)
+
+
+class LinguistInputSerializer(serializers.ModelSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    pairs = serializers.CharField(help_text="e.g. 'uk-pl, fa>pl'")
+
+    class Meta:
+        model = Linguist
+        fields = [
+            "organisation",
+            "name",
+            "email",
+            "phone",
+            "pairs",
+            "is_sworn",
+            "does_written",
+            "does_consecutive",
+            "does_remote",
+            "is_volunteer",
+            "hourly_rate",
+            "availability",
+        ]
+
+
+@extend_schema(tags=["linguists"])
+class LinguistCreateApi(APIView):
+    @extend_schema(request=LinguistInputSerializer, responses=LinguistSerializer)
+    def post(self, request):
+        require(request.user, "linguist.create")
+        data = LinguistInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["pairs"] = services.parse_pairs(values["pairs"])
+        linguist = services.linguist_create(by=request.user, **values)
+        linguist = selectors.linguist_get(fetched_by=request.user, pk=linguist.pk)
+        return Response(LinguistSerializer(linguist).data, status=status.HTTP_201_CREATED)
+
+
+# Networks (the pages live in mosty/organisations/network_views.py) ----------------------------
+
+
+class NetworkMemberSerializer(serializers.Serializer):
+    kind = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+
+    def get_kind(self, member) -> str:
+        return "organisation" if member.organisation_id else "person"
+
+    def get_name(self, member) -> str:
+        if member.organisation_id:
+            return member.organisation.name
+        return member.user.get_full_name() or member.user.email
+
+    def get_email(self, member) -> str:
+        return member.organisation.email if member.organisation_id else member.user.email
+
+    def get_phone(self, member) -> str:
+        return member.organisation.phone if member.organisation_id else member.user.phone
+
+
+class NetworkOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    theme = serializers.CharField()
+    purpose = serializers.CharField()
+    is_public = serializers.BooleanField()
+    coordinator = serializers.CharField(source="coordinator.name", default=None)
+
+
+@extend_schema(tags=["networks"])
+class NetworkListApi(ListAPIView):
+    serializer_class = NetworkOutputSerializer
+
+    def get_queryset(self):
+        from mosty.organisations import network_selectors
+
+        require(self.request.user, "network.list")
+        return network_selectors.network_list(fetched_by=self.request.user)
+
+
+@extend_schema(tags=["networks"])
+class NetworkDetailApi(APIView):
+    def get(self, request, pk: int):
+        from mosty.organisations import network_selectors
+
+        network = network_selectors.network_get(fetched_by=request.user, pk=pk)
+        require(request.user, "network.view", network)
+        audit_read(request.user, network, fields=["members.contacts"])
+        members = network_selectors.network_members(network=network)
+        meetings = network_selectors.network_meetings(network=network)[:50]
+        return Response(
+            {
+                **NetworkOutputSerializer(network).data,
+                "members": NetworkMemberSerializer(members, many=True).data,
+                "meetings": [
+                    {"id": m.pk, "date": m.date, "title": m.title, "attendees": m.attendee_count}
+                    for m in meetings
+                ],
+            }
+        )

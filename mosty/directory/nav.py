@@ -1,0 +1,35 @@
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.navigation import dashboard_panel, nav_item
+
+nav_item(_("Services directory"), "directory:list", order=30)
+nav_item(_("Our services"), "directory:manage", rule="service.manage", order=62)
+nav_item(_("Housing"), "directory:housing_list", rule="housing.list", order=64)
+nav_item(_("Interpreters"), "directory:linguist_list", rule="linguist.list", order=66)
+nav_item(_("Networks"), "networks:list", rule="network.list", order=68)
+
+
+def _panel(request):
+    from mosty.access.policy import can
+    from mosty.directory import selectors
+    from mosty.directory.models import HousingStatus
+
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    context = {}
+    if can(user, "housing.list"):
+        context["available_offers"] = (
+            selectors.housing_offer_list(fetched_by=user)
+            .filter(status=HousingStatus.AVAILABLE)
+            .count()
+        )
+    if can(user, "service.manage"):
+        context["our_services"] = selectors.editable_services(user).count()
+        context["unchecked"] = (
+            selectors.editable_services(user).filter(last_checked_on__isnull=True).count()
+        )
+    return context or None
+
+
+dashboard_panel("directory/_dashboard.html", _panel, order=60)

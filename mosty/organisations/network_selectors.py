@@ -1,0 +1,94 @@
+"""Reads of thematic networks; every query starts from the access domain's selectors."""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from mosty.access.domains.networks import public_networks, visible_networks
+from mosty.organisations.models import (
+    Network,
+    NetworkDocument,
+    NetworkMeeting,
+    NetworkMembership,
+)
+
+
+def network_list(*, fetched_by) -> QuerySet[Network]:
+    return (
+        visible_networks(fetched_by)
+        .select_related("coordinator")
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("name")
+    )
+
+
+def network_public_list() -> QuerySet[Network]:
+    return (
+        public_networks()
+        .select_related("coordinator")
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("name")
+    )
+
+
+def network_get(*, fetched_by, pk: int) -> Network:
+    return get_object_or_404(visible_networks(fetched_by).select_related("coordinator"), pk=pk)
+
+
+def network_public_get(*, slug: str) -> Network:
+    return get_object_or_404(
+        public_networks()
+        .select_related("coordinator")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=NetworkMembership.objects.filter(organisation__isnull=False)
+                .select_related("organisation", "organisation__district")
+                .order_by("organisation__name"),
+                to_attr="organisation_members",
+            )
+        ),
+        slug=slug,
+    )
+
+
+def network_members(*, network: Network) -> QuerySet[NetworkMembership]:
+    return (
+        NetworkMembership.objects.filter(network=network)
+        .select_related("organisation", "organisation__district", "user")
+        .order_by("organisation__name", "user__last_name", "user__email")
+    )
+
+
+def network_meetings(*, network: Network) -> QuerySet[NetworkMeeting]:
+    return (
+        NetworkMeeting.objects.filter(network=network)
+        .annotate(attendee_count=Count("attendees"))
+        .order_by("-date", "-pk")
+    )
+
+
+def network_meeting_get(*, fetched_by, pk: int) -> NetworkMeeting:
+    return get_object_or_404(
+        NetworkMeeting.objects.filter(network__in=visible_networks(fetched_by))
+        .select_related("network")
+        .prefetch_related(
+            Prefetch(
+                "attendees",
+                queryset=NetworkMembership.objects.select_related("organisation", "user"),
+            )
+        ),
+        pk=pk,
+    )
+
+
+def network_documents(*, network: Network) -> QuerySet[NetworkDocument]:
+    return NetworkDocument.objects.filter(network=network).select_related("shared_by")
+
+
+def network_document_get(*, fetched_by, pk: int) -> NetworkDocument:
+    return get_object_or_404(
+        NetworkDocument.objects.filter(network__in=visible_networks(fetched_by)).select_related(
+            "network"
+        ),
+        pk=pk,
+    )

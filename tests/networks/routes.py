@@ -1,0 +1,74 @@
+import datetime
+
+from mosty.organisations.models import (
+    Network,
+    NetworkDocument,
+    NetworkMeeting,
+    NetworkMembership,
+)
+from tests.access_matrix import Route
+from tests.factories import OrganisationFactory
+
+# Staff of a member organisation take part in its networks (access/domains/networks.py).
+MEMBERS = frozenset({"admin", "coordinator", "caseworker", "institution_staff", "assistant"})
+RUNNERS = frozenset({"admin", "coordinator"})
+
+
+def network_of_a(world, *, public: bool = True) -> Network:
+    network = Network.objects.create(
+        name="Sieć edukacyjna",
+        slug=f"siec-{Network.objects.count() + 1}",
+        theme="education",
+        purpose="Szkoły i NGO razem.",
+        coordinator=world.org_a,
+        is_public=public,
+    )
+    NetworkMembership.objects.create(network=network, organisation=world.org_a)
+    return network
+
+
+def _network(world):
+    return {"pk": network_of_a(world).pk}
+
+
+def _public(world):
+    return {"slug": network_of_a(world).slug}
+
+
+def _membership(world):
+    network = network_of_a(world)
+    other = OrganisationFactory()
+    return {"pk": NetworkMembership.objects.create(network=network, organisation=other).pk}
+
+
+def _meeting(world):
+    meeting = NetworkMeeting.objects.create(
+        network=network_of_a(world), date=datetime.date(2026, 3, 1), title="Spotkanie"
+    )
+    return {"pk": meeting.pk}
+
+
+def _document(world):
+    document = NetworkDocument.objects.create(
+        network=network_of_a(world), title="Plan", url="https://example.org/plan.pdf"
+    )
+    return {"pk": document.pk}
+
+
+ROUTES = [
+    Route("networks:public_list", public=True),
+    Route("networks:public", public=True, kwargs=_public),
+    Route("networks:list", allowed=MEMBERS, org_scoped=False),
+    Route("networks:create", allowed=RUNNERS, org_scoped=False),
+    Route("networks:detail", allowed=MEMBERS, kwargs=_network),
+    Route("networks:edit", allowed=RUNNERS, kwargs=_network),
+    Route("networks:members", allowed=RUNNERS, kwargs=_network),
+    Route("networks:member_remove", allowed=RUNNERS, method="post", kwargs=_membership, ok=(302,)),
+    Route("networks:meeting_create", allowed=RUNNERS, kwargs=_network),
+    Route("networks:meeting", allowed=MEMBERS, kwargs=_meeting),
+    Route("networks:meeting_edit", allowed=RUNNERS, kwargs=_meeting),
+    Route("networks:document_share", allowed=RUNNERS, kwargs=_network),
+    Route("networks:document", allowed=MEMBERS, kwargs=_document, ok=(302,)),
+    Route("api:network_list", allowed=MEMBERS, api=True, org_scoped=False),
+    Route("api:network_detail", allowed=MEMBERS, api=True, kwargs=_network),
+]
