@@ -476,6 +476,8 @@ def _extra_language_names():
         "ti": gettext_lazy("Tigrinya"),
         "so": gettext_lazy("Somali"),
         "ps": gettext_lazy("Pashto"),
+        "prs": gettext_lazy("Dari"),
+        "ln": gettext_lazy("Lingala"),
     }
 
 
