@@ -200,7 +200,9 @@ class TranslationUpdateInputSerializer(serializers.Serializer):
 @extend_schema(tags=["knowledge"], request=TranslationUpdateInputSerializer)
 class TranslationUpdateApi(APIView):
     def put(self, request, pk: int, language: str):
-        t = selectors.translation_get(fetched_by=request.user, article_pk=pk, language=language)
+        t = selectors.translation_for_editing(
+            fetched_by=request.user, article_pk=pk, language=language
+        )
         require(request.user, "knowledge.translate", t)
         data = TranslationUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

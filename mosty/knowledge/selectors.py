@@ -208,9 +208,32 @@ def translation_get(*, fetched_by, article_pk: int, language: str) -> ArticleTra
     )
 
 
+def translation_for_editing(*, fetched_by, article_pk: int, language: str) -> ArticleTranslation:
+    """The translation to work on; for an editor, a not-yet-saved one when none exists."""
+    from django.conf import settings
+    from django.http import Http404
+
+    from mosty.access.domains.knowledge import is_editor
+
+    found = (
+        visible_translations(fetched_by)
+        .select_related("article", "translator")
+        .filter(article_id=article_pk, language=language)
+        .first()
+    )
+    if found is not None:
+        return found
+    if not is_editor(fetched_by) or language not in dict(settings.LANGUAGES):
+        raise Http404
+    article = article_get(fetched_by=fetched_by, pk=article_pk)
+    return ArticleTranslation(
+        article=article, language=language, status=TranslationState.MISSING, source_revision=0
+    )
+
+
 def translation_source_diff(*, translation: ArticleTranslation) -> list[dict] | None:
     """What changed in the source since the revision this translation was made from."""
-    if not translation.is_outdated:
+    if not translation.is_outdated or translation.source_revision == 0:
         return None
     revisions = {
         r.number: r

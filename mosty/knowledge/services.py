@@ -173,14 +173,17 @@ def translation_save(
     submit: bool = False,
 ) -> ArticleTranslation:
     """A person's translation text. Saving declares it made from the current source revision;
-    `submit` sends it for review. A published translation that is edited goes back to review."""
+    `submit` sends it for review. An edited published translation leaves the public site until
+    an editor publishes it again."""
+    if translation.is_source:
+        raise ValidationError(_("Edit the source text through the article."))
+    if translation.pk is None:  # an editor translating a language nobody was assigned
+        translation = _translation_for(translation.article, translation.language)
     translation = (
         ArticleTranslation.objects.select_for_update()
         .select_related("article")
         .get(pk=translation.pk)
     )
-    if translation.is_source:
-        raise ValidationError(_("Edit the source text through the article."))
     if not title.strip() or not body.strip():
         raise ValidationError(
             {

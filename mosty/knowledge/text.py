@@ -58,13 +58,13 @@ def render_markdown(source: str) -> SafeString:
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_MARKS = re.compile(r"[#*_`>|]+")
+_MD_MARKS = re.compile(r"[#*_`>]+")
 
 
 def plain_text(source: str) -> str:
     """Markdown without its markup, for snippets and the search index."""
     text = _MD_LINK.sub(r"\1", source or "")
-    text = _MD_MARKS.sub(" ", text)
+    text = _MD_MARKS.sub("", text).replace("|", " ")
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -84,7 +84,8 @@ def snippet(text: str, terms: list[str], *, width: int = 200) -> SafeString:
     window, folded_window = text[start:end], folded[start:end]
     marks: list[tuple[int, int]] = []
     for term in terms:
-        for match in re.finditer(re.escape(term), folded_window):
+        # Terms match word prefixes ("poznan" -> "Poznaniu"): mark the whole word.
+        for match in re.finditer(re.escape(term) + r"\w*", folded_window):
             marks.append((match.start(), match.end()))
     marks.sort()
     out, cursor = [], 0

@@ -312,7 +312,7 @@ def translation_assign(request, pk: int):
 
 @login_required
 def translation_edit(request, pk: int, language: str):
-    t = selectors.translation_get(fetched_by=request.user, article_pk=pk, language=language)
+    t = selectors.translation_for_editing(fetched_by=request.user, article_pk=pk, language=language)
     require(request.user, "knowledge.translate", t)
     if t.is_source:
         return redirect("knowledge:article_edit", pk=pk)

@@ -1,0 +1,217 @@
+"""XLIFF round trip, machine translation against a fake LibreTranslate, booklet PDF, offline zip."""
+
+import io
+import json
+import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+from pypdf import PdfReader
+
+from mosty.knowledge import exports, services
+from mosty.knowledge.models import ArticleTranslation, BookletExport, ExportStatus
+from mosty.knowledge.tasks import booklet_export_build
+from tests.knowledge import factories
+
+
+def test_xliff_round_trip(world, login):
+    article = factories.article(slug="pesel")
+    data = exports.xliff_export([article], "uk")
+    assert b'version="1.2"' in data and b"Numer PESEL w Poznaniu" in data
+    # An agency fills in the targets.
+    filled = (
+        data.decode()
+        .replace(
+            "<source>Numer PESEL w Poznaniu</source>",
+            "<source>Numer PESEL w Poznaniu</source><target>Номер PESEL у Познані</target>",
+        )
+        .replace(
+            "<source>Aby dostać **PESEL**, idź do urzędu w Poznaniu.</source>",
+            "<source>Aby dostać **PESEL**, idź do urzędu w Poznaniu.</source>"
+            "<target>Щоб отримати **PESEL**, ідіть до управління в Познані.</target>",
+        )
+    )
+    client = login("coordinator")
+    upload = io.BytesIO(filled.encode())
+    upload.name = "pesel-uk.xlf"
+    r = client.post(reverse("knowledge:xliff_import"), {"file": upload})
+    assert r.status_code == 302
+    uk = ArticleTranslation.objects.get(article=article, language="uk")
+    assert uk.title == "Номер PESEL у Познані"
+    assert uk.body.startswith("Щоб отримати **PESEL**")
+    assert uk.status == "in_review" and uk.source_revision == 1
+    # Exported again, the target comes back unchanged.
+    again = exports.xliff_export([article], "uk").decode()
+    assert "Номер PESEL у Познані</target>" in again
+    assert exports.xliff_parse(again.encode())[0]["body"] == uk.body
+
+
+def test_xliff_import_rejects_bad_files_with_a_message(world, login):
+    client = login("coordinator")
+    for content in (b"not xml", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'):
+        upload = io.BytesIO(content)
+        upload.name = "bad.xlf"
+        r = client.post(reverse("knowledge:xliff_import"), {"file": upload})
+        assert r.status_code == 200
+        assert r.context["form"].errors["file"]
+
+
+def test_xliff_import_is_all_or_nothing(world):
+    article = factories.article(slug="pesel")
+    data = exports.xliff_export([article], "fr").decode()
+    data = data.replace(
+        "<source>Numer PESEL w Poznaniu</source>", "<source>x</source><target>PESEL</target>"
+    )
+    data = data.replace(
+        "<source>Aby dostać **PESEL**, idź do urzędu w Poznaniu.</source>",
+        "<source>x</source><target>Texte</target>",
+    )
+    broken = data.replace("</xliff>", "") + ""
+    bad_second = data.replace(
+        "</xliff>",
+        '<file original="no-such-article" source-language="pl" target-language="fr" datatype="x-markdown"><body/></file></xliff>',
+    )
+    with pytest.raises(ValidationError):
+        exports.xliff_import(broken.encode(), by=None)
+    with pytest.raises(ValidationError):
+        exports.xliff_import(bad_second.encode(), by=None)
+    assert not ArticleTranslation.objects.filter(language="fr").exists()
+
+
+class _FakeLibreTranslate(BaseHTTPRequestHandler):
+    calls: list = []
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        _FakeLibreTranslate.calls.append(payload)
+        body = json.dumps(
+            {"translatedText": [f"[{payload['target']}] {q}" for q in payload["q"]]}
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def fake_mt(settings):
+    server = HTTPServer(("127.0.0.1", 0), _FakeLibreTranslate)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.MOSTY_MT_URL = f"http://127.0.0.1:{server.server_port}"
+    settings.MT_ENABLED = True
+    _FakeLibreTranslate.calls = []
+    yield _FakeLibreTranslate.calls
+    server.shutdown()
+    server.server_close()
+
+
+def test_machine_draft_must_be_reviewed_before_publishing(world, login, fake_mt):
+    article = factories.article(slug="pesel")
+    client = login("coordinator")
+    r = client.post(reverse("knowledge:translation_machine", args=[article.pk, "fr"]))
+    assert r.status_code == 302
+    assert fake_mt[0]["source"] == "pl" and fake_mt[0]["target"] == "fr"
+    fr = ArticleTranslation.objects.get(article=article, language="fr")
+    assert fr.status == "machine_draft" and fr.machine_translated
+    assert fr.title == "[fr] Numer PESEL w Poznaniu"
+    client.post(reverse("knowledge:translation_publish", args=[article.pk, "fr"]))
+    fr.refresh_from_db()
+    assert fr.status == "machine_draft"  # refused: nobody reviewed it
+    client.post(
+        reverse("knowledge:translation_edit", args=[article.pk, "fr"]),
+        {"title": "Le numéro PESEL à Poznań", "body": fr.body, "submit": "1"},
+    )
+    client.post(reverse("knowledge:translation_publish", args=[article.pk, "fr"]))
+    fr.refresh_from_db()
+    assert fr.status == "published" and fr.machine_translated
+
+
+def test_machine_translation_off_or_down_is_a_message(world, login, settings):
+    article = factories.article(slug="pesel")
+    client = login("coordinator")
+    settings.MOSTY_MT_URL = ""
+    r = client.post(reverse("knowledge:translation_machine", args=[article.pk, "fr"]), follow=True)
+    assert r.status_code == 200 and "not configured" in r.content.decode()
+    settings.MOSTY_MT_URL = "http://127.0.0.1:9"  # nothing listens there
+    r = client.post(reverse("knowledge:translation_machine", args=[article.pk, "fr"]), follow=True)
+    assert r.status_code == 200
+    assert not ArticleTranslation.objects.filter(article=article, language="fr").exists()
+
+
+def test_booklet_pdf_in_arabic_and_ukrainian(world, login, django_capture_on_commit_callbacks):
+    first = factories.article(slug="pesel")
+    factories.translation(
+        first,
+        language="ar",
+        title="رقم PESEL في بوزنان",
+        body="للحصول على **PESEL** اذهب إلى المكتب.",
+    )
+    second = factories.article(slug="szkola", title="Szkoła", body="Zapisy do szkoły.")
+    factories.translation(second, language="uk", title="Школа", body="Запис до школи.")
+    client = login("coordinator")
+    r = client.post(
+        reverse("knowledge:booklet_create"),
+        {"title": "Informator", "articles": "pesel\nszkola"},
+    )
+    booklet_pk = int(r["Location"].rstrip("/").split("/")[-1])
+    for language, expected in (
+        ("uk", ["Школа", "Запис до школи", "Numer PESEL"]),
+        ("ar", ["المكتب", "PESEL"]),
+    ):
+        with django_capture_on_commit_callbacks() as callbacks:
+            r = client.post(
+                reverse("knowledge:booklet_export", args=[booklet_pk]), {"language": language}
+            )
+        assert r.status_code == 302 and len(callbacks) == 1  # enqueued on commit
+        export = BookletExport.objects.latest("pk")
+        status_page = client.get(reverse("knowledge:booklet_export_status", args=[export.pk]))
+        assert 'hx-trigger="every 2s"' in status_page.content.decode()
+        booklet_export_build.call(export.pk)
+        export.refresh_from_db()
+        assert export.status == ExportStatus.DONE and export.progress == 100
+        r = client.get(reverse("knowledge:booklet_download", args=[export.pk]))
+        pdf = b"".join(r.streaming_content)
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        for snippet in expected:
+            assert snippet in text, (language, snippet, text[:500])
+        finished = client.get(
+            reverse("knowledge:booklet_export_status", args=[export.pk]),
+            headers={"HX-Request": "true"},
+        )
+        assert "hx-trigger" not in finished.content.decode()
+
+
+def test_booklet_html_is_right_to_left_for_arabic(world):
+    article = factories.article(slug="pesel")
+    factories.translation(article, language="ar", title="رقم PESEL", body="نص")
+    booklet = services.booklet_create(title="B", articles=[article], by=world.user("admin"))
+    chapters = exports.booklet_chapters(booklet, "ar")
+    assert chapters[0]["dir"] == "rtl" and not chapters[0]["fallback"]
+    assert exports.booklet_chapters(booklet, "fr")[0]["fallback"]
+
+
+def test_offline_bundle(world, client):
+    article = factories.article(slug="pesel")
+    factories.translation(article, language="en")
+    factories.article(slug="not-in-english")
+    with translation.override("en"):
+        r = client.get(reverse("knowledge:offline"))
+    assert r["Content-Type"] == "application/zip"
+    z = zipfile.ZipFile(io.BytesIO(b"".join(r.streaming_content)))
+    names = set(z.namelist())
+    assert {"index.html", "articles/pesel.html", "assets/bootstrap.css"} <= names
+    assert "articles/not-in-english.html" not in names
+    index = z.read("index.html").decode()
+    assert 'href="articles/pesel.html"' in index and 'href="assets/bootstrap.css"' in index
+    page = z.read("articles/pesel.html").decode()
+    assert 'href="../index.html"' in page and "<strong>PESEL</strong>" in page
+    assert "http://" not in page.split("<main")[0] and "/static/" not in page

@@ -1,0 +1,199 @@
+"""Reading, search and the public API."""
+
+from django.urls import reverse
+from django.utils import translation
+
+from mosty.knowledge import selectors, services
+from mosty.knowledge.models import TranslationState
+from tests.knowledge import factories
+from tests.utils import assert_constant_queries
+
+
+def test_article_in_visitors_language(world, client):
+    article = factories.article(slug="pesel")
+    factories.translation(article, language="en")
+    with translation.override("en"):
+        page = client.get(reverse("knowledge:article", args=["pesel"]))
+    html = page.content.decode()
+    assert "PESEL number in Poznań" in html
+    assert "<strong>PESEL</strong>" in html
+
+
+def test_missing_language_says_so_in_that_language_and_links_others(world, client):
+    article = factories.article(slug="pesel")
+    factories.translation(article, language="en")
+    with translation.override("fr"):
+        url = reverse("knowledge:article", args=["pesel"])
+    html = client.get(url).content.decode()
+    assert 'lang="fr"' in html
+    assert "/pl/knowledge/a/pesel/" in html and "/en/knowledge/a/pesel/" in html
+    assert "PESEL number in Poznań" in html  # the other language's title, as a link label
+
+
+def test_unpublished_article_is_404_for_the_public(world, client):
+    factories.article(slug="draft", publish=False)
+    with translation.override("pl"):
+        assert client.get(reverse("knowledge:article", args=["draft"])).status_code == 404
+
+
+def test_markdown_is_sanitised(world, client):
+    factories.article(
+        slug="xss",
+        body="Hello <script>alert(1)</script> [click](javascript:alert(1)) <img src=x onerror=alert(1)>",
+    )
+    with translation.override("pl"):
+        html = client.get(reverse("knowledge:article", args=["xss"])).content.decode()
+    assert "<script>alert" not in html
+    assert "javascript:alert" not in html
+    assert "onerror" not in html
+
+
+def test_search_ignores_diacritics_and_marks_snippets(world):
+    factories.article(slug="pesel")
+    factories.article(slug="other", title="Szkoła", body="Zapisy do szkoły podstawowej.")
+    hits = selectors.article_search(language="pl", query="Poznan", fetched_by=world.user("mentor"))
+    assert [h.translation.article.slug for h in hits] == ["pesel"]
+    assert "<mark>Poznaniu</mark>" in hits[0].snippet
+    assert "PESEL, idź" in hits[0].snippet
+    assert selectors.article_search(language="pl", query="szkola", fetched_by=None)
+
+
+def test_search_only_in_language_and_only_published(world):
+    article = factories.article(slug="pesel")
+    factories.translation(article, language="en", status=TranslationState.DRAFT)
+    assert not selectors.article_search(language="en", query="PESEL", fetched_by=None)
+    services.translation_publish(
+        translation=article.translations.get(language="en"), by=world.user("admin")
+    )
+    assert len(selectors.article_search(language="en", query="pesel", fetched_by=None)) == 1
+    assert selectors.article_search(language="uk", query="pesel", fetched_by=None) == []
+
+
+def test_search_index_follows_edits(world):
+    article = factories.article(slug="pesel")
+    services.article_update(
+        article=article, by=world.user("admin"), title="Meldunek", summary="", body="Zameldowanie."
+    )
+    assert not selectors.article_search(language="pl", query="pesel", fetched_by=None)
+    assert selectors.article_search(language="pl", query="zameldowanie", fetched_by=None)
+
+
+def test_search_survives_fts_syntax(world, client):
+    factories.article()
+    for query in ['"', "AND OR NOT", "*", "pesel) OR (", "NEAR(", "ł"]:
+        with translation.override("pl"):
+            r = client.get(reverse("knowledge:search"), {"q": query})
+        assert r.status_code == 200
+
+
+def test_search_page(world, client):
+    factories.article(slug="pesel")
+    with translation.override("pl"):
+        html = client.get(reverse("knowledge:search"), {"q": "urzedu"}).content.decode()
+    assert "<mark>urzędu</mark>" in html
+
+
+def test_public_pages_constant_queries(world, client):
+    factories.translation(factories.article(), language="en")
+    with translation.override("en"):
+        for url in (reverse("knowledge:index"), reverse("knowledge:category", args=["documents"])):
+
+            def grow():
+                factories.translation(factories.article(), language="en")
+
+            assert_constant_queries(client, url, grow, times=5)
+        assert_constant_queries(
+            client,
+            reverse("knowledge:search") + "?q=pesel",
+            lambda: factories.translation(factories.article(), language="en"),
+            times=5,
+        )
+
+
+def test_manage_and_queue_constant_queries(world, login):
+    client = login("coordinator")
+    translator = world.user("coordinator")
+    factories.translation(factories.article(), language="en", translator=translator, status="draft")
+    with translation.override("en"):
+
+        def grow():
+            a = factories.article()
+            factories.translation(a, language="en", translator=translator, status="draft")
+
+        assert_constant_queries(client, reverse("knowledge:manage"), grow, times=5)
+        assert_constant_queries(client, reverse("knowledge:queue"), grow, times=5)
+        article = factories.article()
+        assert_constant_queries(
+            client,
+            reverse("knowledge:article_detail", args=[article.pk]),
+            lambda: services.translation_assign(
+                article=article,
+                language=["en", "uk", "ru", "ar", "fa", "fr"][article.translations.count() - 1],
+                translator=translator,
+                by=translator,
+            ),
+            times=5,
+        )
+
+
+def test_api_public_list_detail_search(world, client):
+    article = factories.article(slug="pesel")
+    factories.translation(article, language="en")
+    r = client.get("/api/knowledge/articles/", {"language": "en"})
+    assert r.status_code == 200
+    assert r.json()["results"][0]["title"] == "PESEL number in Poznań"
+    r = client.get("/api/knowledge/articles/pesel/", {"language": "fr"})
+    assert r.json()["translation"] is None
+    assert r.json()["available_languages"] == ["en", "pl"]
+    r = client.get("/api/knowledge/search/", {"language": "en", "q": "poznan"})
+    assert r.json()["results"][0]["slug"] == "pesel"
+    assert client.get("/api/knowledge/articles/", {"language": "xx"}).status_code == 400
+
+
+def test_api_editing(world, login):
+    client = login("coordinator")
+    r = client.post(
+        "/api/knowledge/articles/new/",
+        {"slug": "bad slug!", "category": "nope"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "slug" in r.json() and "category" in r.json()
+    r = client.post(
+        "/api/knowledge/articles/new/",
+        {
+            "slug": "praca",
+            "category": "work",
+            "audience": "newcomers",
+            "source_language": "pl",
+            "title": "Praca",
+            "body": "Urząd pracy pomaga.",
+            "publish": True,
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    from mosty.knowledge.models import Article
+
+    article = Article.objects.get(slug="praca")
+    r = client.put(
+        f"/api/knowledge/manage/{article.pk}/translations/en/",
+        {"title": "Work", "body": "The labour office helps.", "submit": True},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["status"] == "in_review"
+    r = client.post(f"/api/knowledge/manage/{article.pk}/translations/en/publish/")
+    assert r.status_code == 200 and r.json()["status"] == "published"
+    r = client.put(
+        f"/api/knowledge/manage/{article.pk}/",
+        {"title": "Praca", "body": "Urząd pracy pomaga znaleźć pracę."},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["revision"] == 2
+    rows = client.get(f"/api/knowledge/manage/{article.pk}/translations/").json()["results"]
+    assert {row["language"]: row["outdated"] for row in rows} == {"en": True, "pl": False}
+    # the same publish of a machine draft is refused with JSON 400
+    en = article.translations.get(language="en")
+    en.status = "machine_draft"
+    en.save(update_fields=["status"])
+    r = client.post(f"/api/knowledge/manage/{article.pk}/translations/en/publish/")
+    assert r.status_code == 400 and r.json()
