@@ -342,7 +342,7 @@ def insert(values: list[dict], *, owner_id: int, created_by_id: int | None, pref
 
 def run(job_id: int) -> ParticipantImport:
     """Validate every row, then insert them all in one transaction (or nothing)."""
-    from mosty.people.services import code_prefix
+    from mosty.people.models import code_prefix
 
     job = ParticipantImport.objects.get(pk=job_id)
     ParticipantImport.objects.filter(pk=job.pk).update(

@@ -25,9 +25,20 @@ def _check_char(body: str) -> str:
     return CODE_ALPHABET[total % len(CODE_ALPHABET)]
 
 
+def code_prefix() -> str:
+    """Prefix of pseudonymous codes: MOSTY_PARTICIPANT_CODE_PREFIX, else the city's short name."""
+    prefix = getattr(settings, "MOSTY_PARTICIPANT_CODE_PREFIX", "")
+    if not prefix:
+        from mosty.core.models import City
+
+        city = City.current()
+        prefix = city.slug[:3] if city else "MST"
+    return prefix.upper()
+
+
 def generate_code(prefix: str = "") -> str:
     """A fresh pseudonymous code such as ``GDA-7K3Q-9`` (prefix, four random chars, check char)."""
-    prefix = (prefix or getattr(settings, "MOSTY_PARTICIPANT_CODE_PREFIX", "") or "MST")[:3]
+    prefix = (prefix or code_prefix())[:3]
     body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
     return f"{prefix.upper()}-{body[:4]}-{body[4]}{_check_char(body)}"
 

@@ -3,7 +3,7 @@
 
 Each name word becomes: its first letter (any vowel -> "a") followed by its consonants, after
 transliteration (Unidecode) and folding of the common Cyrillic/Latin spelling variants
-(kh/h/g, ks/x, sz/sh/s, cz/ch/ts/c, w/v, ph/f, j/y/i). Doubled letters collapse. The key is
+(kh/h/g, ks/x, sz/sh/s, cz/ch/ts/c, w/v, ph/f, j/y/i); doubled letters collapse. The key is
 a space-delimited string of such skeletons plus the phone number's last nine digits, so a
 prefix of any word can be found with `search_key__contains=" " + skeleton`.
 """
@@ -38,6 +38,7 @@ _FOLDS = [
     ("j", "y"),
 ]
 _WORD = re.compile(r"[a-z]+")
+_DOUBLES = re.compile(r"(.)\1+")
 _APOSTROPHES = re.compile(r"['`\u2019]")
 _DIGITS = re.compile(r"\D+")
 
@@ -48,13 +49,12 @@ def skeleton(word: str) -> str:
         word = word.replace(src, dst)
     if not word:
         return ""
-    out = ["a" if word[0] in _VOWELS else word[0]]
-    for ch in word[1:]:
-        if ch in _VOWELS:
-            continue
-        if ch != out[-1]:
-            out.append(ch)
-    return "".join(out)
+    # Doubled letters collapse first (Anna = Ana), then vowels after the first letter go
+    # (Popov keeps both p's: "ppv").
+    word = _DOUBLES.sub(r"\1", word)
+    return ("a" if word[0] in _VOWELS else word[0]) + "".join(
+        ch for ch in word[1:] if ch not in _VOWELS
+    )
 
 
 def name_skeletons(text: str) -> list[str]:

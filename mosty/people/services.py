@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -20,6 +19,7 @@ from mosty.people.models import (
     HouseholdMember,
     LegalBasis,
     Participant,
+    code_prefix,
     generate_code,
 )
 
@@ -42,17 +42,6 @@ PARTICIPANT_FIELDS = [
     "email",
     "preferred_channel",
 ]
-
-
-def code_prefix() -> str:
-    """Prefix of pseudonymous codes: MOSTY_PARTICIPANT_CODE_PREFIX, else the city's short name."""
-    prefix = getattr(settings, "MOSTY_PARTICIPANT_CODE_PREFIX", "")
-    if not prefix:
-        from mosty.core.models import City
-
-        city = City.current()
-        prefix = city.slug[:3] if city else "MST"
-    return prefix.upper()
 
 
 def new_code(prefix: str | None = None) -> str:
