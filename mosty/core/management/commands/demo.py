@@ -1,9 +1,11 @@
+import signal
 import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from mosty.core.citypack import city_init
 from mosty.core.models import City
@@ -34,12 +36,15 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nDemo logins (password for all: " + self.style.SUCCESS(DEMO_PASSWORD) + "):"
         )
-        for email, _first, _last, _lang, org, role in DEMO_USERS:
-            self.stdout.write(f"  {role.label:<20} {email:<34} ({org})")
+        with translation.override("en"):
+            for email, _first, _last, _lang, org, role in DEMO_USERS:
+                self.stdout.write(f"  {role.label:<20} {email:<34} ({org})")
         if no_server:
             return
         self.stdout.write(f"\nMosty runs on http://127.0.0.1:{port}/ — stop with Ctrl+C.\n")
         worker = subprocess.Popen([sys.executable, "-m", "mosty.cli", "worker"])
+        # A plain `kill` of the demo must not leave the worker behind.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
         finally:
