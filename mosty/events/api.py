@@ -1,0 +1,303 @@
+"""Events API: the same policy as the pages; registrants' data only for the organiser."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mosty.access.audit import audit_read
+from mosty.access.policy import require
+from mosty.core.models import District
+from mosty.events import exports, selectors, services
+from mosty.events.models import Audience, EventKind, Registration
+from mosty.organisations.models import Organisation
+
+
+class SessionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    place = serializers.CharField()
+    online_url = serializers.CharField()
+    hours = serializers.FloatField()
+
+
+class TranslationSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EventOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = serializers.IntegerField(source="organisation_id")
+    organisation_name = serializers.CharField(source="organisation.name")
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    source_language = serializers.CharField()
+    translations = TranslationSerializer(many=True, source="translations.all")
+    capacity = serializers.IntegerField()
+    confirmed = serializers.IntegerField()
+    waitlisted = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+    registration_opens = serializers.DateTimeField()
+    registration_closes = serializers.DateTimeField()
+    audiences = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(child=serializers.CharField())
+    accessibility = serializers.CharField()
+    is_public = serializers.BooleanField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    sessions = SessionOutputSerializer(many=True, source="sessions.all")
+
+
+class EventFilterSerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    district = serializers.PrimaryKeyRelatedField(queryset=District.objects.all(), required=False)
+    kind = serializers.ChoiceField(choices=EventKind.choices, required=False)
+    audience = serializers.ChoiceField(choices=Audience.choices, required=False)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+@extend_schema(tags=["events"], parameters=[EventFilterSerializer])
+class EventListApi(ListAPIView):
+    serializer_class = EventOutputSerializer
+
+    def get_queryset(self):
+        require(self.request.user, "event.browse")
+        filters = EventFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.event_public_list(
+            fetched_by=self.request.user, filters=filters.validated_data
+        )
+
+
+@extend_schema(tags=["events"])
+class EventDetailApi(RetrieveAPIView):
+    serializer_class = EventOutputSerializer
+
+    def get_object(self):
+        event = selectors.event_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, "event.view", event)
+        return event
+
+
+class SessionInputSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    district = serializers.PrimaryKeyRelatedField(
+        queryset=District.objects.all(), required=False, allow_null=True
+    )
+    place = serializers.CharField(required=False, allow_blank=True, default="")
+    online_url = serializers.URLField(required=False, allow_blank=True, default="")
+
+
+class EventCreateInputSerializer(serializers.Serializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    source_language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    capacity = serializers.IntegerField(min_value=1, max_value=100000)
+    registration_opens = serializers.DateTimeField(required=False, allow_null=True)
+    registration_closes = serializers.DateTimeField(required=False, allow_null=True)
+    audiences = serializers.ListField(
+        child=serializers.ChoiceField(choices=Audience.choices), required=False, default=list
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=settings.LANGUAGES), required=False, default=list
+    )
+    accessibility = serializers.CharField(required=False, allow_blank=True, default="")
+    is_public = serializers.BooleanField(required=False, default=True)
+    translations = TranslationSerializer(many=True, allow_empty=False)
+    sessions = SessionInputSerializer(many=True, allow_empty=False)
+
+
+@extend_schema(tags=["events"], request=EventCreateInputSerializer, responses=EventOutputSerializer)
+class EventCreateApi(APIView):
+    def post(self, request):
+        require(request.user, "event.create")
+        data = EventCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        event = services.event_create(
+            by=request.user,
+            organisation=values.pop("organisation"),
+            translations=[dict(t) for t in values.pop("translations")],
+            sessions=[dict(s) for s in values.pop("sessions")],
+            **values,
+        )
+        event = selectors.event_managed_get(fetched_by=request.user, pk=event.pk)
+        return Response(EventOutputSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class RegistrationOutputSerializer(serializers.ModelSerializer):
+    attended = serializers.IntegerField(read_only=True, default=None)
+    hours = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "event",
+            "status",
+            "name",
+            "email",
+            "phone",
+            "language",
+            "audience",
+            "institution",
+            "accessibility_needs",
+            "created_at",
+            "promoted_at",
+            "cancelled_at",
+            "attended",
+            "hours",
+        ]
+
+    def get_hours(self, obj) -> float | None:
+        minutes = getattr(obj, "attended_minutes", None)
+        return None if minutes is None else round(minutes / 60, 2)
+
+
+@extend_schema(tags=["events"])
+class RegistrationListApi(ListAPIView):
+    serializer_class = RegistrationOutputSerializer
+
+    def get_queryset(self):
+        event = selectors.event_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, "event.view_registrations", event)
+        audit_read(self.request.user, event, fields=["registrations"])
+        return selectors.registration_list(event=event)
+
+
+class RegistrationInputSerializer(serializers.Serializer):
+    """Without `name`: the caller registers themself; with it, a person they support."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    audience = serializers.ChoiceField(
+        choices=Audience.choices, required=False, allow_blank=True, default=""
+    )
+    institution = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    accessibility_needs = serializers.CharField(required=False, allow_blank=True, default="")
+    consent = serializers.BooleanField()
+
+
+@extend_schema(
+    tags=["events"], request=RegistrationInputSerializer, responses=RegistrationOutputSerializer
+)
+class RegistrationCreateApi(APIView):
+    def post(self, request, pk: int):
+        event = selectors.event_get(fetched_by=request.user, pk=pk)
+        data = RegistrationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        consent = values.pop("consent")
+        for_person = bool(values.get("name"))
+        if for_person:
+            require(request.user, "event.register_person", event)
+            if not values["email"] and not values["phone"]:
+                return Response(
+                    {"email": [_("Give an e-mail address or a phone number.")]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        else:
+            require(request.user, "event.register", event)
+            values = {
+                k: v
+                for k, v in values.items()
+                if k in {"language", "audience", "institution", "accessibility_needs"}
+            }
+        registration = services.registration_create(
+            event=event,
+            by=request.user,
+            user=None if for_person else request.user,
+            consent=consent,
+            base_url=request.build_absolute_uri("/"),
+            **values,
+        )
+        return Response(
+            RegistrationOutputSerializer(registration).data, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema(tags=["events"], request=None, responses=RegistrationOutputSerializer)
+class RegistrationCancelApi(APIView):
+    def post(self, request, pk: int):
+        registration = selectors.registration_get(fetched_by=request.user, pk=pk)
+        require(request.user, "registration.cancel", registration)
+        services.registration_cancel(
+            registration=registration, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+        registration.refresh_from_db()
+        return Response(RegistrationOutputSerializer(registration).data)
+
+
+class AttendanceOutputSerializer(serializers.Serializer):
+    registration = serializers.IntegerField(source="registration.pk")
+    name = serializers.CharField(source="registration.name")
+    present = serializers.BooleanField()
+
+
+@extend_schema(tags=["events"], responses=AttendanceOutputSerializer(many=True))
+class AttendanceListApi(APIView):
+    def get(self, request, pk: int):
+        session = selectors.session_get(fetched_by=request.user, pk=pk)
+        require(request.user, "event.take_attendance", session.event)
+        audit_read(request.user, session.event, fields=["attendance"])
+        rows = selectors.attendance_sheet(session=session)
+        return Response(AttendanceOutputSerializer(rows, many=True).data)
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    registration = serializers.IntegerField()
+    present = serializers.BooleanField()
+
+
+@extend_schema(
+    tags=["events"], request=AttendanceInputSerializer, responses=AttendanceOutputSerializer
+)
+class AttendanceSetApi(APIView):
+    def post(self, request, pk: int):
+        session = selectors.session_get(fetched_by=request.user, pk=pk)
+        require(request.user, "event.take_attendance", session.event)
+        data = AttendanceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration = get_object_or_404(
+            session.event.registrations, pk=data.validated_data["registration"]
+        )
+        record = services.attendance_set(
+            session=session,
+            registration=registration,
+            present=data.validated_data["present"],
+            by=request.user,
+        )
+        return Response(
+            {"registration": registration.pk, "name": registration.name, "present": record.present}
+        )
+
+
+class ReportFilterSerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    kind = serializers.ChoiceField(choices=EventKind.choices, required=False)
+
+
+@extend_schema(tags=["events"], parameters=[ReportFilterSerializer])
+class EventReportApi(APIView):
+    def get(self, request):
+        require(request.user, "event.report")
+        filters = ReportFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        events = exports.report_events(user=request.user, filters=filters.validated_data)
+        return Response(selectors.event_report(events=events))

@@ -1,0 +1,166 @@
+from django import forms
+from django.conf import settings
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.forms import LanguagesField
+from mosty.core.models import District
+from mosty.events.models import Audience, Event, EventKind, EventTranslation, Session
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_widget():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+
+
+class EventForm(forms.ModelForm):
+    audiences = forms.MultipleChoiceField(
+        label=_("Audience"),
+        choices=Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    languages = LanguagesField(label=_("Languages of the event"))
+
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "source_language",
+            "capacity",
+            "registration_opens",
+            "registration_closes",
+            "audiences",
+            "languages",
+            "accessibility",
+            "is_public",
+        ]
+        widgets = {
+            "source_language": forms.Select(choices=settings.LANGUAGES),
+            "registration_opens": _datetime_widget(),
+            "registration_closes": _datetime_widget(),
+            "accessibility": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "source_language": _("The language you write the title and description in."),
+            "capacity": _("When all places are taken, new registrations go to the waiting list."),
+        }
+
+
+class TranslationForm(forms.ModelForm):
+    class Meta:
+        model = EventTranslation
+        fields = ["language", "title", "description"]
+        widgets = {
+            "language": forms.Select(choices=settings.LANGUAGES),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["starts_at", "ends_at", "district", "place", "online_url"]
+        widgets = {"starts_at": _datetime_widget(), "ends_at": _datetime_widget()}
+
+
+TranslationFormSet = inlineformset_factory(
+    Event, EventTranslation, form=TranslationForm, extra=1, can_delete=False, max_num=7
+)
+SessionFormSet = inlineformset_factory(
+    Event, Session, form=SessionForm, extra=1, can_delete=True, max_num=200
+)
+
+
+class _ContactMixin:
+    def clean(self):
+        data = super().clean()
+        if "email" in self.fields and not data.get("email") and not data.get("phone"):
+            self.add_error("email", _("Give an e-mail address or a phone number."))
+        if (
+            self.event is not None
+            and self.event.kind == EventKind.STAFF_TRAINING
+            and "institution" in self.fields
+            and not data.get("institution")
+        ):
+            self.add_error(
+                "institution", _("This training is for institution staff: name your institution.")
+            )
+        return data
+
+
+class RegistrationForm(_ContactMixin, forms.Form):
+    """A visitor without an account, or a caseworker registering a person they support."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    language = forms.ChoiceField(label=_("Language for messages"), choices=settings.LANGUAGES)
+    audience = forms.ChoiceField(
+        label=_("I take part as"), choices=[("", "—"), *Audience.choices], required=False
+    )
+    institution = forms.CharField(label=_("Institution"), max_length=200, required=False)
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example step-free access, an interpreter, childcare."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the organiser stores these details to run the event and to contact me about it."
+        ),
+    )
+
+    def __init__(self, *args, event=None, **kwargs):
+        self.event = event
+        super().__init__(*args, **kwargs)
+        if event is not None and event.kind != EventKind.STAFF_TRAINING:
+            self.fields["institution"].help_text = _(
+                "Only if you come on behalf of an institution."
+            )
+
+
+class SelfRegistrationForm(RegistrationForm):
+    """A logged-in user registers with their account: name and e-mail come from it."""
+
+    name = None
+    email = None
+    phone = None
+
+
+class EventFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=District.objects.all(),
+        required=False,
+        empty_label=_("All districts"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False
+    )
+    audience = forms.ChoiceField(
+        label=_("For"), choices=[("", _("Everyone")), *Audience.choices], required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("Any language")), *settings.LANGUAGES], required=False
+    )
+
+
+class ReportFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False
+    )

@@ -1,0 +1,44 @@
+"""iCalendar (RFC 5545) feeds built with the icalendar library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+PRODID = "-//Mosty//Events//EN"
+
+
+def feed(events: Iterable, *, name: str, request) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", str(name))
+    host = request.get_host().split(":")[0]
+    stamp = timezone.now()
+    for event in events:
+        url = request.build_absolute_uri(reverse("events:detail", kwargs={"pk": event.pk}))
+        title = event.title
+        for session in event.sessions.all():
+            item = VEvent()
+            item.add("uid", f"event-{event.pk}-session-{session.pk}@{host}")
+            item.add("dtstamp", stamp)
+            item.add("dtstart", session.starts_at)
+            item.add("dtend", session.ends_at)
+            item.add("summary", title)
+            if event.description:
+                item.add("description", event.description)
+            location = ", ".join(
+                p for p in (session.place, session.district.name if session.district else "") if p
+            )
+            if location or session.online_url:
+                item.add("location", location or session.online_url)
+            item.add("url", session.online_url or url)
+            item.add("last-modified", event.updated_at)
+            cal.add_component(item)
+    return cal.to_ical()

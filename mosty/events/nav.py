@@ -1,0 +1,27 @@
+from django.utils.translation import gettext_lazy as _
+
+from mosty.access.policy import can
+from mosty.core.navigation import dashboard_panel, nav_item
+
+nav_item(_("Events"), "events:list", order=40)
+nav_item(_("My registrations"), "events:mine", rule="registration.mine", order=41)
+nav_item(_("Organise events"), "events:manage", rule="event.manage_list", order=42)
+
+
+def _panel(request):
+    from django.utils import timezone
+
+    from mosty.events import selectors
+
+    user = request.user
+    if not user.is_authenticated or not can(user, "event.manage_list"):
+        return None
+    upcoming = list(
+        selectors.event_managed_list(fetched_by=user)
+        .filter(ends_at__gte=timezone.now())
+        .order_by("starts_at", "pk")[:5]
+    )
+    return {"events": upcoming, "may_report": can(user, "event.report")}
+
+
+dashboard_panel("events/_dashboard.html", _panel, order=40)

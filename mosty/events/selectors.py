@@ -1,0 +1,256 @@
+"""Reads, always starting from what the asking user may see."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, Lower
+from django.shortcuts import get_object_or_404
+
+from mosty.access.domains.events import (  # noqa: F401 (re-exported)
+    managed_events,
+    visible_events,
+    visible_registrations,
+)
+from mosty.events.models import (
+    Attendance,
+    Event,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
+
+CONFIRMED = RegistrationStatus.CONFIRMED
+WAITLISTED = RegistrationStatus.WAITLISTED
+
+
+def _with_details(qs: QuerySet[Event]) -> QuerySet[Event]:
+    return (
+        qs.select_related("organisation")
+        .prefetch_related(
+            "translations",
+            Prefetch("sessions", queryset=Session.objects.select_related("district")),
+        )
+        .annotate(
+            confirmed=Count("registrations", filter=Q(registrations__status=CONFIRMED)),
+            waitlisted=Count("registrations", filter=Q(registrations__status=WAITLISTED)),
+        )
+    )
+
+
+def _filtered(qs: QuerySet[Event], filters: dict) -> QuerySet[Event]:
+    if filters.get("date_from"):
+        qs = qs.filter(ends_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(starts_at__date__lte=filters["date_to"])
+    if filters.get("district"):
+        qs = qs.filter(
+            Exists(Session.objects.filter(event=OuterRef("pk"), district=filters["district"]))
+        )
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    # JSON lists are matched as text so the same query runs on SQLite and PostgreSQL.
+    if filters.get("audience"):
+        qs = qs.filter(audiences__icontains=f'"{filters["audience"]}"')
+    if filters.get("language"):
+        qs = qs.filter(languages__icontains=f'"{filters["language"]}"')
+    if filters.get("organisation"):
+        qs = qs.filter(organisation=filters["organisation"])
+    return qs
+
+
+def event_public_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Event]:
+    """The calendar: events the user may see, upcoming by default."""
+    filters = filters or {}
+    qs = visible_events(fetched_by).filter(starts_at__isnull=False)
+    if not filters.get("date_from") and not filters.get("past"):
+        from django.utils import timezone
+
+        qs = qs.filter(ends_at__gte=timezone.now())
+    return _with_details(_filtered(qs, filters)).order_by("starts_at", "pk")
+
+
+def event_get(*, fetched_by, pk: int) -> Event:
+    return get_object_or_404(_with_details(visible_events(fetched_by)), pk=pk)
+
+
+def event_for_registrant(*, registration: Registration) -> Event:
+    return _with_details(Event.objects.filter(pk=registration.event_id)).get()
+
+
+def event_managed_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Event]:
+    qs = _filtered(managed_events(fetched_by), filters or {})
+    return _with_details(qs).order_by(F("starts_at").desc(nulls_last=True), "-pk")
+
+
+def event_managed_get(*, fetched_by, pk: int) -> Event:
+    return get_object_or_404(_with_details(managed_events(fetched_by)), pk=pk)
+
+
+def registration_list(*, event: Event) -> QuerySet[Registration]:
+    """Registrants of one event (caller has checked `event.view_registrations`)."""
+    return (
+        event.registrations.select_related("user")
+        .annotate(
+            attended=Count("attendance", filter=Q(attendance__present=True)),
+            attended_minutes=Coalesce(
+                Sum("attendance__session__minutes", filter=Q(attendance__present=True)), 0
+            ),
+        )
+        .order_by("status", "created_at", "pk")
+    )
+
+
+def registration_mine(*, user) -> QuerySet[Registration]:
+    sessions = Session.objects.filter(event=OuterRef("event")).values("event")
+    return (
+        Registration.objects.filter(user=user)
+        .select_related("event", "event__organisation")
+        .annotate(
+            attended=Count("attendance", filter=Q(attendance__present=True)),
+            session_count=Subquery(
+                sessions.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+            ),
+        )
+        .prefetch_related(
+            "event__translations",
+            Prefetch("event__sessions", queryset=Session.objects.select_related("district")),
+        )
+        .order_by(F("event__starts_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def registration_get(*, fetched_by, pk: int) -> Registration:
+    return get_object_or_404(
+        visible_registrations(fetched_by).select_related("event", "event__organisation"), pk=pk
+    )
+
+
+def session_get(*, fetched_by, pk: int) -> Session:
+    return get_object_or_404(
+        Session.objects.select_related("event", "event__organisation", "district")
+        .prefetch_related("event__translations")
+        .filter(event__in=managed_events(fetched_by)),
+        pk=pk,
+    )
+
+
+def attendance_sheet(*, session: Session) -> list[dict]:
+    """Confirmed registrants of the session's event with their tick for this session."""
+    present = dict(session.attendance.values_list("registration_id", "present"))
+    rows = session.event.registrations.filter(status=CONFIRMED).order_by("name", "pk")
+    return [
+        {"registration": r, "present": present.get(r.pk, False)}
+        for r in rows.only("pk", "name", "institution", "event_id", "status")
+    ]
+
+
+def person_progress(*, registration: Registration) -> dict:
+    """Sessions and hours attended by one registrant, and whether they completed the course."""
+    from mosty.events.services import completion_share
+
+    sessions = registration.event.sessions.count()
+    done = registration.attendance.filter(present=True).aggregate(
+        n=Count("pk"), minutes=Coalesce(Sum("session__minutes"), 0)
+    )
+    share = done["n"] / sessions if sessions else 0
+    return {
+        "sessions": sessions,
+        "attended": done["n"],
+        "hours": round(done["minutes"] / 60, 1),
+        "share": share,
+        "completed": registration.status == CONFIRMED
+        and sessions > 0
+        and share >= completion_share(),
+    }
+
+
+def event_report(*, events: QuerySet[Event]) -> dict:
+    """Figures for a set of events: registrations, attendance rate, hours, persons, institutions.
+
+    Everything is aggregated in the database (a handful of queries whatever the size).
+    """
+    registrations = Registration.objects.filter(event__in=events)
+    by_status = dict(
+        registrations.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    attendance = Attendance.objects.filter(session__event__in=events)
+    marks = attendance.aggregate(
+        marks_present=Count("pk", filter=Q(present=True)),
+        marks_minutes=Coalesce(Sum("session__minutes", filter=Q(present=True)), 0),
+    )
+    # Expected attendance: confirmed registrations x sessions of their event, for past sessions.
+    from django.utils import timezone
+
+    expected = (
+        Session.objects.filter(event__in=events, starts_at__lte=timezone.now())
+        .annotate(
+            places=Count("event__registrations", filter=Q(event__registrations__status=CONFIRMED))
+        )
+        .aggregate(total=Coalesce(Sum("places"), 0))["total"]
+    )
+    attendees = registrations.filter(
+        Exists(attendance.filter(registration=OuterRef("pk"), present=True))
+    )
+    by_audience = dict(
+        attendees.values_list("audience").annotate(n=Count("pk")).values_list("audience", "n")
+    )
+    institutions = (
+        attendees.exclude(institution="")
+        .annotate(key=Lower("institution"))
+        .values("key")
+        .distinct()
+        .count()
+    )
+    return {
+        "events": events.count(),
+        "confirmed": by_status.get(CONFIRMED, 0),
+        "waitlisted": by_status.get(WAITLISTED, 0),
+        "cancelled": by_status.get(RegistrationStatus.CANCELLED, 0),
+        "present": marks["marks_present"],
+        "expected": expected,
+        "attendance_rate": round(100 * marks["marks_present"] / expected, 1) if expected else None,
+        "hours": round(marks["marks_minutes"] / 60, 1),
+        "persons": attendees.count(),
+        "by_audience": by_audience,
+        "institutions": institutions,
+    }
+
+
+def event_report_rows(*, events: QuerySet[Event]) -> QuerySet[Event]:
+    """One row per event for the export: counts annotated in one query."""
+    present = Attendance.objects.filter(session__event=OuterRef("pk"), present=True)
+    present_count = Subquery(
+        present.values("session__event").annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+    present_minutes = Subquery(
+        present.values("session__event").annotate(m=Sum("session__minutes")).values("m")[:1],
+        output_field=IntegerField(),
+    )
+    return (
+        events.select_related("organisation")
+        .prefetch_related("translations")
+        .annotate(
+            confirmed=Count(
+                "registrations", filter=Q(registrations__status=CONFIRMED), distinct=True
+            ),
+            waitlisted=Count(
+                "registrations", filter=Q(registrations__status=WAITLISTED), distinct=True
+            ),
+            session_count=Count("sessions", distinct=True),
+            present_count=Coalesce(present_count, 0),
+            present_minutes=Coalesce(present_minutes, 0),
+        )
+        .order_by("starts_at", "pk")
+    )

@@ -1,0 +1,379 @@
+"""Writes: publishing events, registering (never over capacity), cancelling, attendance."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mosty.access.audit import audit
+from mosty.access.policy import require
+from mosty.events.models import (
+    Attendance,
+    Event,
+    EventTranslation,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
+
+EVENT_FIELDS = [
+    "kind",
+    "source_language",
+    "capacity",
+    "registration_opens",
+    "registration_closes",
+    "audiences",
+    "languages",
+    "accessibility",
+    "is_public",
+]
+SESSION_FIELDS = ["starts_at", "ends_at", "district", "place", "online_url"]
+REGISTRATION_FIELDS = [
+    "name",
+    "email",
+    "phone",
+    "language",
+    "audience",
+    "institution",
+    "accessibility_needs",
+]
+CANCEL_SALT = "mosty.events.registration.cancel"
+FEED_SALT = "mosty.events.feed"
+# Attempts at a registration when the database reports a lock (SQLite under many writers).
+LOCK_RETRIES = 200
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+def _translations_save(event: Event, translations: list[dict]) -> None:
+    for item in translations:
+        title = (item.get("title") or "").strip()
+        language = item.get("language")
+        if not title:
+            EventTranslation.objects.filter(event=event, language=language).delete()
+            continue
+        found = EventTranslation.objects.filter(event=event, language=language).first()
+        if found is None:
+            found = EventTranslation(event=event, language=language)
+        found.title = title
+        found.description = item.get("description", "")
+        found.status = item.get("status", "published")
+        found.full_clean()
+        found.save()
+    if not event.translations.filter(language=event.source_language).exists():
+        raise ValidationError(
+            {"title": _("Give the title at least in the event's source language.")}
+        )
+
+
+def _sessions_save(event: Event, sessions: list[dict]) -> None:
+    for item in sessions:
+        session = item.get("instance") or Session(event=event)
+        if item.get("delete"):
+            if session.pk:
+                session.delete()
+            continue
+        for field in SESSION_FIELDS:
+            if field in item:
+                setattr(session, field, item[field])
+        session.event = event
+        session.full_clean()
+        session.save()
+    if not event.sessions.exists():
+        raise ValidationError(_("An event needs at least one session."))
+    event.dates_refresh()
+
+
+@transaction.atomic
+def event_create(
+    *, organisation, by, translations: list[dict], sessions: list[dict], **data
+) -> Event:
+    require(by, "event.change", Event(organisation=organisation))
+    event = Event(organisation=organisation, created_by=by)
+    for field in EVENT_FIELDS:
+        if field in data:
+            setattr(event, field, data[field])
+    event.full_clean()
+    event.save()
+    _translations_save(event, translations)
+    _sessions_save(event, sessions)
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
+    by,
+    translations: list[dict] | None = None,
+    sessions: list[dict] | None = None,
+    **data,
+) -> Event:
+    require(by, "event.change", event)
+    fields = [f for f in EVENT_FIELDS if f in data]
+    for field in fields:
+        setattr(event, field, data[field])
+    event.full_clean()
+    if fields:
+        event.save(update_fields=[*fields, "updated_at"])
+    if translations is not None:
+        _translations_save(event, translations)
+    if sessions is not None:
+        _sessions_save(event, sessions)
+    if "capacity" in fields:
+        _promote_waitlist(event)
+    return event
+
+
+# --- registration -------------------------------------------------------------------------
+
+
+def _lock_event(event_id: int) -> Event:
+    """Take the event's row lock: PostgreSQL row lock; SQLite's IMMEDIATE BEGIN already holds
+    the database write lock, so count-then-insert below is serialised on both."""
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "deadlock" in text or "could not serialize" in text
+
+
+def _retrying(fn):
+    """Run `fn` in its own transaction, again when the database says it is locked."""
+    if connection.in_atomic_block:
+        # Inside a caller's transaction the lock is already the caller's; a savepoint keeps
+        # an IntegrityError from breaking it.
+        with transaction.atomic():
+            return fn()
+    for attempt in range(LOCK_RETRIES):
+        try:
+            with transaction.atomic():
+                return fn()
+        except OperationalError as exc:
+            if not _is_lock_error(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            # Growing, jittered waits so that blocked writers spread out instead of
+            # retrying in lockstep.
+            time.sleep(min(0.2, 0.005 * (attempt + 1)) * (1 + random.random()))  # noqa: S311
+    raise AssertionError("unreachable")
+
+
+def confirmed_count(event: Event) -> int:
+    return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+def registration_create(
+    *,
+    event: Event,
+    by=None,
+    user=None,
+    consent: bool,
+    now=None,
+    base_url: str = "",
+    **data,
+) -> Registration:
+    """Register someone: confirmed while places remain, else waitlisted.
+
+    `by` is the logged-in user doing it (None for a visitor); `user` the account registered
+    (themself, usually). Safe under concurrent sign-ups on SQLite and PostgreSQL.
+    """
+    now = now or timezone.now()
+    if by is not None and getattr(by, "is_authenticated", False):
+        require(by, "event.register", event)
+        if user is None:
+            require(by, "event.register_person", event)
+    if not consent:
+        raise ValidationError({"consent": _("We need your consent to store your registration.")})
+    if not event.registration_is_open(now):
+        raise ValidationError(_("Registration for this event is closed."))
+    registration = Registration(event=event, user=user, consent_at=now)
+    if by is not None and getattr(by, "is_authenticated", False):
+        registration.registered_by = by
+    for field in REGISTRATION_FIELDS:
+        if field in data and data[field] is not None:
+            setattr(registration, field, data[field])
+    if user is not None:
+        registration.name = registration.name or user.get_full_name() or user.email
+        registration.email = registration.email or user.email
+        if "language" not in data:
+            registration.language = user.language
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.full_clean(exclude=["event", "status"])
+
+    def attempt() -> Registration:
+        locked = _lock_event(event.pk)
+        if (
+            user is not None
+            and locked.registrations.filter(user=user)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .exists()
+        ):
+            raise ValidationError(_("You are already registered for this event."))
+        full = confirmed_count(locked) >= locked.capacity
+        registration.pk = None
+        registration.status = (
+            RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
+        )
+        try:
+            registration.save(force_insert=True)
+        except IntegrityError:
+            raise ValidationError(_("You are already registered for this event."))
+        audit(by, f"mosty.event.registration.{registration.status}", registration)
+        transaction.on_commit(lambda: _notify(registration, "confirmation", base_url))
+        return registration
+
+    return _retrying(attempt)
+
+
+def _promote_waitlist(event: Event, base_url: str = "") -> list[Registration]:
+    """Fill free places from the waiting list, first come first served. Caller holds the lock."""
+    free = event.capacity - confirmed_count(event)
+    if free <= 0:
+        return []
+    promoted = list(
+        event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
+            "created_at", "pk"
+        )[:free]
+    )
+    now = timezone.now()
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        audit(None, "mosty.event.registration.promoted", registration)
+        transaction.on_commit(lambda r=registration: _notify(r, "promoted", base_url))
+    return promoted
+
+
+def registration_cancel(
+    *, registration: Registration, by=None, base_url: str = ""
+) -> list[Registration]:
+    """Cancel; the first on the waiting list takes the freed place. Returns those promoted.
+
+    `by` None means the registrant cancelled through the signed link in their mail.
+    """
+    if by is not None:
+        require(by, "registration.cancel", registration)
+
+    def attempt() -> list[Registration]:
+        event = _lock_event(registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status == RegistrationStatus.CANCELLED:
+            return []
+        current.status = RegistrationStatus.CANCELLED
+        current.cancelled_at = timezone.now()
+        current.save(update_fields=["status", "cancelled_at"])
+        registration.status, registration.cancelled_at = current.status, current.cancelled_at
+        audit(by, "mosty.event.registration.cancelled", current)
+        return _promote_waitlist(event, base_url)
+
+    return _retrying(attempt)
+
+
+def cancel_token(registration: Registration) -> str:
+    return signing.dumps(registration.pk, salt=CANCEL_SALT)
+
+
+def registration_from_token(token: str) -> Registration | None:
+    try:
+        pk = signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature:
+        return None
+    return Registration.objects.select_related("event").filter(pk=pk).first()
+
+
+def feed_token(user) -> str:
+    return signing.dumps(user.pk, salt=FEED_SALT)
+
+
+def user_from_feed_token(token: str):
+    from mosty.accounts.models import User
+
+    try:
+        pk = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def _notify(registration: Registration, kind: str, base_url: str = "") -> None:
+    from mosty.events import tasks
+
+    if not registration.email:
+        return
+    tasks.registration_mail.enqueue(registration_id=registration.pk, kind=kind, base_url=base_url)
+    if registration.status == RegistrationStatus.CONFIRMED:
+        reminder_schedule(registration, base_url)
+
+
+def reminder_schedule(registration: Registration, base_url: str = "") -> None:
+    """Remind a day before the next session (deferred task; skipped by backends without defer)."""
+    from django_tasks import default_task_backend
+
+    from mosty.events import tasks
+
+    upcoming = registration.event.sessions.filter(starts_at__gt=timezone.now()).first()
+    if upcoming is None or not default_task_backend.supports_defer:
+        return
+    run_after = max(timezone.now(), upcoming.starts_at - timedelta(hours=24))
+    tasks.registration_mail.using(run_after=run_after).enqueue(
+        registration_id=registration.pk, kind="reminder", base_url=base_url
+    )
+
+
+# --- attendance ---------------------------------------------------------------------------
+
+
+def attendance_set(
+    *, session: Session, registration: Registration, present: bool, by
+) -> Attendance:
+    require(by, "event.take_attendance", session.event)
+    if registration.event_id != session.event_id:
+        raise ValidationError(_("This person is not registered for this event."))
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise ValidationError(_("Only confirmed registrations can be marked present."))
+    with transaction.atomic():
+        record, created = Attendance.objects.get_or_create(
+            session=session, registration=registration, defaults={"present": present}
+        )
+        if not created and record.present != present:
+            record.present = present
+            record.save(update_fields=["present", "recorded_at"])
+    return record
+
+
+@transaction.atomic
+def attendance_save(*, session: Session, present_ids: set[int], by) -> int:
+    """Record the whole tick list of a session at once (the no-JavaScript form)."""
+    require(by, "event.take_attendance", session.event)
+    registrations = list(
+        session.event.registrations.filter(status=RegistrationStatus.CONFIRMED).only("pk")
+    )
+    existing = {a.registration_id: a for a in session.attendance.all()}
+    changed = 0
+    for registration in registrations:
+        present = registration.pk in present_ids
+        record = existing.get(registration.pk)
+        if record is None:
+            if present:
+                Attendance.objects.create(session=session, registration=registration, present=True)
+                changed += 1
+        elif record.present != present:
+            record.present = present
+            record.save(update_fields=["present", "recorded_at"])
+            changed += 1
+    return changed
+
+
+def completion_share() -> float:
+    return getattr(settings, "MOSTY_EVENTS_COMPLETION_SHARE", 0.8)

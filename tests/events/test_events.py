@@ -1,0 +1,442 @@
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from mosty.access.models import AuditEvent
+from mosty.events import services
+from mosty.events.models import Attendance, Event, Registration
+from mosty.events.tasks import registration_mail
+from tests.events.factories import make_event, make_registration
+from tests.utils import assert_constant_queries
+
+
+@pytest.fixture
+def event(world):
+    return make_event(world.org_a, district=world.district, capacity=2)
+
+
+def _dt(value):
+    return value.strftime("%Y-%m-%dT%H:%M")
+
+
+def _event_post(world, **extra):
+    start = timezone.localtime() + timedelta(days=3)
+    data = {
+        "kind": "staff_training",
+        "source_language": "pl",
+        "capacity": "12",
+        "audiences": ["staff"],
+        "languages": ["pl", "en"],
+        "accessibility": "Winda, pętla indukcyjna",
+        "is_public": "on",
+        "tr-TOTAL_FORMS": "2",
+        "tr-INITIAL_FORMS": "0",
+        "tr-0-language": "pl",
+        "tr-0-title": "Kompetencje międzykulturowe",
+        "tr-0-description": "Szkolenie dla pracowników instytucji.",
+        "tr-1-language": "uk",
+        "tr-1-title": "Міжкультурні компетенції",
+        "tr-1-description": "",
+        "sessions-TOTAL_FORMS": "2",
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-0-starts_at": _dt(start),
+        "sessions-0-ends_at": _dt(start + timedelta(hours=3)),
+        "sessions-0-district": str(world.district.pk),
+        "sessions-0-place": "Urząd Miasta, sala 1",
+        "sessions-1-starts_at": _dt(start + timedelta(days=7)),
+        "sessions-1-ends_at": _dt(start + timedelta(days=7, hours=3)),
+        "sessions-1-online_url": "https://meet.example.org/abc",
+    }
+    data.update(extra)
+    return data
+
+
+def test_coordinator_publishes_a_course_with_sessions_and_translations(world, login):
+    client = login("coordinator")
+    response = client.post(reverse("events:create"), _event_post(world))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = Event.objects.get()
+    assert event.organisation == world.org_a
+    assert event.sessions.count() == 2
+    assert event.sessions.first().minutes == 180
+    assert set(event.translations.values_list("language", flat=True)) == {"pl", "uk"}
+    assert event.starts_at == event.sessions.first().starts_at
+    # In Ukrainian the public list shows the Ukrainian title; in French it falls back to Polish.
+    client.logout()
+    assert "Міжкультурні компетенції" in client.get("/uk/events/").content.decode()
+    assert "Kompetencje międzykulturowe" in client.get("/fr/events/").content.decode()
+
+
+def test_event_form_bad_input_gets_field_errors_not_a_500(world, login):
+    client = login("coordinator")
+    data = _event_post(world, capacity="-3", kind="party")
+    data["sessions-0-ends_at"] = data["sessions-0-starts_at"]
+    data["sessions-1-online_url"] = "not a url"
+    response = client.post("/en/events/manage/new/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_capacity_errors"' in html
+    assert 'id="id_kind_errors"' in html
+    assert "A session must end after it starts." in html
+    assert 'id="id_sessions-1-online_url_errors"' in html
+    assert not Event.objects.exists()
+
+
+def test_event_needs_a_session_and_a_title_in_its_source_language(world, login):
+    client = login("coordinator")
+    data = _event_post(world, **{"tr-0-language": "en", "sessions-TOTAL_FORMS": "0"})
+    response = client.post("/en/events/manage/new/", data)
+    assert response.status_code == 200
+    assert not Event.objects.exists()
+
+
+def test_coordinator_of_another_organisation_cannot_edit(world, event):
+    with pytest.raises(PermissionDenied):
+        services.event_update(event=event, by=world.user("coordinator", "b"), capacity=99)
+
+
+def test_visitor_registers_then_event_fills_and_next_one_is_waitlisted(
+    world, client, event, committed
+):
+    url = f"/uk/events/{event.pk}/register/"
+    form = {
+        "reg-name": "Olena Kovalenko",
+        "reg-email": "olena@example.org",
+        "reg-language": "uk",
+        "reg-consent": "on",
+    }
+    response = committed(client.post, url, form)
+    assert response.status_code == 302
+    first = Registration.objects.get(email="olena@example.org")
+    assert first.status == "confirmed"
+    assert first.language == "uk"
+    # The confirmation mail is in Ukrainian and carries the signed cancel link.
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("Вашу реєстрацію підтверджено")
+    assert "/events/registration/" in mail.outbox[0].body
+
+    committed(
+        client.post,
+        url,
+        {**form, "reg-name": "Ali", "reg-email": "ali@example.org", "reg-language": "ar"},
+    )
+    committed(
+        client.post,
+        url,
+        {**form, "reg-name": "Jan", "reg-email": "jan@example.org", "reg-language": "pl"},
+    )
+    assert Registration.objects.get(email="jan@example.org").status == "waitlisted"
+    assert "liście rezerwowej" in mail.outbox[-1].subject
+
+    page = client.get(f"/en/events/{event.pk}/").content.decode()
+    assert "Full: new registrations go to the waiting list." in page
+    assert "Olena" not in page and "Ali" not in page  # public pages never show names
+
+
+def test_registration_form_errors(world, client, event):
+    response = client.post(
+        f"/en/events/{event.pk}/register/", {"reg-name": "", "reg-language": "xx"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    for field in ("name", "email", "language", "consent"):
+        assert f'id="id_reg-{field}_errors"' in html
+    assert not Registration.objects.exists()
+
+
+def test_staff_training_asks_for_the_institution(world, client):
+    training = make_event(world.org_a, kind="staff_training")
+    response = client.post(
+        f"/en/events/{training.pk}/register/",
+        {
+            "reg-name": "Ewa",
+            "reg-phone": "+48 600 000 000",
+            "reg-language": "pl",
+            "reg-consent": "on",
+        },
+    )
+    assert 'id="id_reg-institution_errors"' in response.content.decode()
+
+
+def test_cancel_link_promotes_the_first_on_the_waiting_list_and_tells_them(
+    world, client, event, committed
+):
+    confirmed = make_registration(event, name="Anna A")
+    make_registration(event, name="Boris B")
+    first_waiting = make_registration(event, name="Chloé C", status="waitlisted", language="fr")
+    second_waiting = make_registration(event, name="Dara D", status="waitlisted")
+    token = services.cancel_token(confirmed)
+    page = client.get(f"/en/events/registration/{token}/")
+    assert page.status_code == 200
+    response = committed(client.post, f"/en/events/registration/{token}/")
+    assert response.status_code == 302
+    confirmed.refresh_from_db()
+    first_waiting.refresh_from_db()
+    second_waiting.refresh_from_db()
+    assert confirmed.status == "cancelled"
+    assert first_waiting.status == "confirmed" and first_waiting.promoted_at
+    assert second_waiting.status == "waitlisted"
+    promoted_mail = [m for m in mail.outbox if first_waiting.email in m.to]
+    assert promoted_mail and promoted_mail[0].subject.startswith("Une place s’est libérée")
+    assert AuditEvent.objects.filter(action="mosty.event.registration.promoted").exists()
+    # A forged token opens nothing.
+    assert client.get(f"/en/events/registration/{token}x/").status_code == 404
+
+
+def test_logged_in_user_registers_with_account_and_cancels(world, login, event):
+    client = login("institution_staff")
+    response = client.post(
+        f"/en/events/{event.pk}/register/",
+        {"reg-language": "en", "reg-institution": "SP 100", "reg-consent": "on"},
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get(user=world.user("institution_staff"))
+    assert registration.email == world.user("institution_staff").email
+    # Registering twice is refused with a message, not a 500.
+    with pytest.raises(ValidationError):
+        services.registration_create(
+            event=event,
+            by=world.user("institution_staff"),
+            user=world.user("institution_staff"),
+            consent=True,
+        )
+    page = client.get("/en/events/mine/").content.decode()
+    assert event.title in page
+    client.post(f"/en/events/registrations/{registration.pk}/cancel/")
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+
+
+def test_caseworker_registers_a_person_they_support(world, login, event):
+    client = login("caseworker", "b")  # any organisation's caseworker, at a public event
+    response = client.post(
+        f"/en/events/{event.pk}/register-person/",
+        {"name": "Dmytro S", "phone": "+48 500 100 200", "language": "uk", "consent": "on"},
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get(name="Dmytro S")
+    assert registration.registered_by == world.user("caseworker", "b")
+    assert registration.user is None
+    # ...but only the organiser sees the registrants.
+    assert client.get(f"/en/events/manage/{event.pk}/registrations/").status_code == 404
+
+
+def test_closed_registration_is_refused(world, event):
+    event.registration_closes = timezone.now() - timedelta(hours=1)
+    event.save(update_fields=["registration_closes"])
+    with pytest.raises(ValidationError):
+        services.registration_create(event=event, consent=True, name="X", email="x@example.org")
+
+
+def test_internal_events_are_hidden_from_the_public_and_other_organisations(world, client, login):
+    internal = make_event(world.org_a, title="Spotkanie zespołu", is_public=False)
+    assert "Spotkanie zespołu" not in client.get("/pl/events/").content.decode()
+    assert client.get(f"/pl/events/{internal.pk}/").status_code == 404
+    assert login("mentor", "b").get(f"/pl/events/{internal.pk}/").status_code == 404
+    assert login("mentor", "a").get(f"/pl/events/{internal.pk}/").status_code == 200
+
+
+def test_public_list_filters(world, client):
+    from tests.factories import DistrictFactory
+
+    other = DistrictFactory(city=world.city, name="Oliwa")
+    make_event(
+        world.org_a,
+        title="Gotujemy razem",
+        kind="cooking",
+        district=world.district,
+        languages=["uk"],
+    )
+    make_event(
+        world.org_a,
+        title="Kino",
+        kind="film",
+        district=other,
+        audiences=["local"],
+        languages=["pl"],
+    )
+
+    def titles(query):
+        return client.get(f"/pl/events/?{query}").content.decode()
+
+    assert "Kino" not in titles("kind=cooking") and "Gotujemy razem" in titles("kind=cooking")
+    assert "Gotujemy razem" not in titles(f"district={other.pk}")
+    assert "Kino" in titles("audience=local") and "Gotujemy razem" not in titles("audience=mentors")
+    assert "Gotujemy razem" in titles("language=uk") and "Kino" not in titles("language=uk")
+    later = (timezone.localdate() + timedelta(days=30)).isoformat()
+    assert "Kino" not in titles(f"date_from={later}")
+    assert client.get("/pl/events/?date_from=nonsense").status_code == 200
+
+
+def test_attendance_ticks_hours_and_certificate(world, login, event):
+    course = make_event(world.org_a, sessions=5, capacity=5)
+    olena = make_registration(course, name="Olena K", language="uk")
+    mariam = make_registration(course, name="Mariam H", language="ar")
+    sessions = list(course.sessions.all())
+    client = login("caseworker")
+    page = client.get(f"/en/events/manage/sessions/{sessions[0].pk}/attendance/").content.decode()
+    assert "Olena K" in page and 'hx-post="' in page
+    # htmx: one tick at a time (the form sends the other ticks along; only this one counts).
+    for session in sessions[:4]:
+        response = client.post(
+            f"/en/events/manage/sessions/{session.pk}/attendance/{olena.pk}/",
+            {"present": [str(olena.pk)]},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200 and "checked" in response.content.decode()
+    # Without JavaScript: the whole list at once.
+    client.post(
+        f"/en/events/manage/sessions/{sessions[0].pk}/attendance/",
+        {"present": [olena.pk, mariam.pk]},
+    )
+    assert Attendance.objects.filter(registration=mariam, present=True).count() == 1
+    # Unticking records "absent".
+    client.post(f"/en/events/manage/sessions/{sessions[0].pk}/attendance/{mariam.pk}/", {})
+    assert Attendance.objects.filter(registration=mariam, present=True).count() == 0
+
+    from mosty.events.selectors import person_progress
+
+    progress = person_progress(registration=olena)
+    assert progress == {**progress, "attended": 4, "sessions": 5, "hours": 8.0, "completed": True}
+    assert not person_progress(registration=mariam)["completed"]
+
+    response = client.get(f"/en/events/registrations/{olena.pk}/certificate.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    from pypdf import PdfReader
+
+    text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
+    assert "Olena K" in text
+    assert "Сертифікат" in text  # in the person's language (Ukrainian)
+    assert client.get(f"/en/events/registrations/{mariam.pk}/certificate.pdf").status_code == 404
+    # The registrant downloads it through the link from their mail too.
+    token = services.cancel_token(olena)
+    assert client.get(f"/en/events/registration/{token}/certificate.pdf").status_code == 200
+
+
+def test_certificate_in_arabic_is_right_to_left(world, event):
+    from mosty.events.certificates import certificate_html, certificate_pdf
+
+    registration = make_registration(event, name="مريم حداد", language="ar")
+    progress = {"sessions": 1, "attended": 1, "hours": 2.0, "share": 1.0, "completed": True}
+    html = certificate_html(registration=registration, progress=progress)
+    assert 'dir="rtl"' in html and 'lang="ar"' in html
+    assert certificate_pdf(registration=registration, progress=progress).startswith(b"%PDF")
+
+
+def test_attendance_only_for_confirmed_registrations(world, event):
+    waiting = make_registration(event, status="waitlisted")
+    with pytest.raises(ValidationError):
+        services.attendance_set(
+            session=event.sessions.first(),
+            registration=waiting,
+            present=True,
+            by=world.user("coordinator"),
+        )
+
+
+def test_reminder_mail_in_the_registrants_language(world, event):
+    registration = make_registration(event, name="Reza", language="fa")
+    registration_mail.call(registration_id=registration.pk, kind="reminder", base_url="http://x/")
+    assert mail.outbox[-1].subject.startswith("یادآوری")
+    registration.status = "cancelled"
+    registration.save(update_fields=["status"])
+    assert registration_mail.call(registration_id=registration.pk, kind="reminder") == 0
+
+
+def test_reminder_is_scheduled_before_the_first_session(
+    world, event, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_create(event=event, consent=True, name="Ola", email="ola@example.org")
+    reminder = DBTaskResult.objects.get(args_kwargs__kwargs__kind="reminder")
+    first = event.sessions.first().starts_at
+    assert abs(reminder.run_after - (first - timedelta(hours=24))) < timedelta(seconds=5)
+
+
+def test_report_numbers_and_exports(world, login):
+    training = make_event(
+        world.org_a, kind="staff_training", sessions=2, start=timezone.now() - timedelta(days=20)
+    )
+    people = [
+        make_registration(training, name=f"P{i}", institution=inst, audience="staff")
+        for i, inst in enumerate(["SP 100", "sp 100", "MOPS", "Urząd"])
+    ]
+    for session in training.sessions.all():
+        for registration in people[:3]:
+            Attendance.objects.create(session=session, registration=registration, present=True)
+    make_event(world.org_b, kind="film")  # another organisation's event: not in A's report
+    client = login("coordinator")
+    response = client.get("/en/events/manage/report/")
+    totals = response.context["totals"]
+    assert totals["events"] == 1
+    assert totals["confirmed"] == 4
+    assert totals["persons"] == 3
+    assert totals["institutions"] == 2  # "SP 100" and "sp 100" are one institution
+    assert totals["hours"] == 12.0  # 3 persons x 2 sessions x 2 h
+    assert totals["attendance_rate"] == 75.0  # 6 of 8 expected marks
+    assert totals["by_audience"] == {"staff": 3}
+    csv = client.get("/en/events/manage/report/?format=csv")
+    assert csv["Content-Type"] == "text/csv"
+    assert "Distinct institutions" in csv.content.decode("utf-8-sig")
+    xlsx = client.get("/en/events/manage/report/?format=xlsx")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Event" and rows[1][6] == 4
+    assert AuditEvent.objects.filter(action="mosty.event.report.exported").count() == 2
+    # The installation admin sees the whole city's numbers.
+    assert login("admin").get("/en/events/manage/report/").context["totals"]["events"] == 2
+
+
+def test_registrants_page_is_audited(world, login, event):
+    make_registration(event)
+    login("coordinator").get(f"/en/events/manage/{event.pk}/registrations/")
+    assert AuditEvent.objects.filter(
+        action="mosty.events.event.viewed", object_id=str(event.pk)
+    ).exists()
+
+
+def test_pages_keep_a_constant_number_of_queries(world, login, client):
+    from tests.factories import DistrictFactory
+
+    event = make_event(world.org_a, capacity=100, sessions=2)
+    session = event.sessions.first()
+
+    def grow_events():
+        make_event(world.org_a, district=DistrictFactory(city=world.city), sessions=2)
+
+    def grow_registrations():
+        registration = make_registration(event, language="uk", institution="MOPS")
+        Attendance.objects.create(session=session, registration=registration, present=True)
+        me = world.user("caseworker")
+        other = make_event(world.org_a, sessions=2)
+        make_registration(other, user=me)
+
+    assert_constant_queries(client, "/en/events/", grow_events)
+    assert_constant_queries(client, f"/en/events/{event.pk}/", grow_registrations)
+    assert_constant_queries(client, "/en/events/calendar.ics", grow_events)
+    staff = login("caseworker")
+    assert_constant_queries(staff, "/en/events/manage/", grow_events)
+    assert_constant_queries(
+        staff, f"/en/events/manage/{event.pk}/registrations/", grow_registrations
+    )
+    assert_constant_queries(
+        staff, f"/en/events/manage/sessions/{session.pk}/attendance/", grow_registrations
+    )
+    assert_constant_queries(staff, "/en/events/mine/", grow_registrations)
+    assert_constant_queries(staff, "/en/dashboard/", grow_events)
+    coordinator = login("coordinator")
+    assert_constant_queries(coordinator, "/en/events/manage/report/", grow_registrations)
+    assert_constant_queries(coordinator, "/api/events/", grow_events)
+    assert_constant_queries(
+        coordinator, f"/api/events/{event.pk}/registrations/", grow_registrations
+    )
