@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils import formats, translation
-from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from scipy.sparse import csr_matrix
@@ -52,8 +51,10 @@ SCORE_PARTS = ("language", "distance", "interests", "availability", "household")
 
 KINDS = list(MentorKind.values)
 GENDERS = ["", "female", "male", "other", "undisclosed"]
-INTEREST_BITS = {code: 1 << i for i, code in enumerate(Interest.values)}
-SLOT_BITS = {code: 1 << i for i, code in enumerate(Slot.values)}
+INTEREST_CODES = list(Interest.values)
+SLOT_CODES = list(Slot.values)
+INTEREST_BITS = {code: 1 << i for i, code in enumerate(INTEREST_CODES)}
+SLOT_BITS = {code: 1 << i for i, code in enumerate(SLOT_CODES)}
 
 
 @dataclass
@@ -250,12 +251,15 @@ class Engine:
                 if count >= k:
                     break
             if found:
-                mentors = np.unique(np.concatenate(found))
+                mentors = np.concatenate(found) if len(found) > 1 else found[0]
                 rows.append(np.full(len(mentors), p, dtype=np.int64))
                 cols.append(mentors)
         if not rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        return np.concatenate(rows), np.concatenate(cols)
+        # A mentor may be found twice (two shared languages): one edge per pair, in one pass.
+        n_m = max(len(self.mentors), 1)
+        keys = np.unique(np.concatenate(rows) * n_m + np.concatenate(cols))
+        return keys // n_m, keys % n_m
 
     # -- constraints and scores -------------------------------------------------------------
     def feasible(self, pi: np.ndarray, mi: np.ndarray) -> np.ndarray:
@@ -350,6 +354,7 @@ class Engine:
         score = self.total(parts)
         proposals: list[Proposal] = []
         matched: set[int] = set()
+        phrases = _phrases()
         graph = None
         if len(pi):
             graph, rows_used, place_owner = self.build_graph(pi, mi, score)
@@ -375,10 +380,12 @@ class Engine:
                 matched.add(int(p))
         if explain_now:
             for proposal in proposals:
-                proposal.text = explain(proposal.parts)
+                proposal.text = explain(proposal.parts, phrases)
         feasible_count = np.bincount(pi, minlength=len(self.participants))
         unmatched = [
-            Unmatched(self.participants[p].id, self.why_unmatched(p, int(feasible_count[p])))
+            Unmatched(
+                self.participants[p].id, self.why_unmatched(p, int(feasible_count[p]), phrases)
+            )
             for p in range(len(self.participants))
             if p not in matched
         ]
@@ -406,14 +413,12 @@ class Engine:
                 c,
             ),
         )
+        interests = int(self.P.interests[p] & self.M.interests[m])
+        slots = int(self.P.slots[p] & self.M.slots[m])
         parts = {
             "languages": shared,
-            "interests": [
-                i
-                for i in Interest.values
-                if i in set(participant.interests) & set(mentor.interests)
-            ],
-            "slots": [s for s in Slot.values if s in set(participant.slots) & set(mentor.slots)],
+            "interests": [c for i, c in enumerate(INTEREST_CODES) if interests >> i & 1],
+            "slots": [c for i, c in enumerate(SLOT_CODES) if slots >> i & 1],
         }
         if participant.district is not None and participant.district == mentor.district:
             parts["same_district"] = True
@@ -423,46 +428,63 @@ class Engine:
             parts["household"] = "family" if mentor.kind == MentorKind.FAMILY else "welcome"
         return parts
 
-    def why_unmatched(self, p: int, feasible: int) -> str:
+    def _language_flags(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per language: has an approved mentor with a free place; and one who may meet minors."""
+        if not hasattr(self, "_flags"):
+            speaks = self.M.levels > 0
+            free = (self.M.capacity > 0)[:, None]
+            self._flags = (
+                (speaks & free).any(axis=0),
+                (speaks & free & self.M.minors_ok[:, None]).any(axis=0),
+            )
+        return self._flags
+
+    def why_unmatched(self, p: int, feasible: int, ph: dict | None = None) -> str:
         participant = self.participants[p]
-        names = language_names(participant.languages)
+        ph = ph or _phrases()
+        if "why" not in ph:
+            ph["why"] = {
+                "none": _("No languages are recorded for this person."),
+                "speaker": _("No approved mentor speaks %(languages)s."),
+                "full": _("Every approved mentor who speaks %(languages)s is at full capacity."),
+                "minors": _(
+                    "Minors take part, and no mentor with a checked criminal-record certificate "
+                    "and a free place speaks %(languages)s."
+                ),
+                "wishes": _(
+                    "No mentor with a free place who speaks %(languages)s fits the wishes of "
+                    "both sides (gender, kind of mentor, women only)."
+                ),
+            }
+        why = ph["why"]
         if not participant.languages:
-            return _("No languages are recorded for this person.")
+            return why["none"]
+        names = {"languages": language_names(participant.languages, ph)}
         langs = [self.lang_index[c] for c in participant.languages if c in self.lang_index]
         if not langs:
-            return _("No approved mentor speaks %(languages)s.") % {"languages": names}
-        speakers = (self.M.levels[:, langs] > 0).any(axis=1)
-        if not (speakers & (self.M.capacity > 0)).any():
-            return _("Every approved mentor who speaks %(languages)s is at full capacity.") % {
-                "languages": names
-            }
-        if participant.minors and not (speakers & (self.M.capacity > 0) & self.M.minors_ok).any():
-            return _(
-                "Minors take part, and no mentor with a checked criminal-record certificate "
-                "and a free place speaks %(languages)s."
-            ) % {"languages": names}
+            return why["speaker"] % names
+        free, minors_ok = self._language_flags()
+        if not free[langs].any():
+            return why["full"] % names
+        if participant.minors and not minors_ok[langs].any():
+            return why["minors"] % names
         if feasible == 0:
-            return _(
-                "No mentor with a free place who speaks %(languages)s fits the wishes of both "
-                "sides (gender, kind of mentor, women only)."
-            ) % {"languages": names}
-        return ngettext(
-            "%(count)d suitable mentor was proposed to someone else; try again when places "
-            "free up.",
-            "All %(count)d suitable mentors were proposed to others; try again when places "
-            "free up.",
-            feasible,
-        ) % {"count": feasible}
+            return why["wishes"] % names
+        taken = ph.setdefault("taken", {})
+        if feasible not in taken:
+            taken[feasible] = ngettext(
+                "%(count)d suitable mentor was proposed to someone else; try again when places "
+                "free up.",
+                "All %(count)d suitable mentors were proposed to others; try again when places "
+                "free up.",
+                feasible,
+            ) % {"count": feasible}
+        return taken[feasible]
 
 
-def language_names(codes) -> str:
-    names = []
-    for code in codes:
-        try:
-            names.append(str(translation.get_language_info(code)["name_translated"]))
-        except KeyError:
-            names.append(EXTRA_LANGUAGE_NAMES.get(code, code))
-    return get_text_list([str(n) for n in names], _("or"))
+def language_names(codes, ph: dict | None = None) -> str:
+    ph = ph or _phrases()
+    return _join([_language(c, ph) for c in codes], ph["or"], ph)
 
 
 # Languages Django does not describe, named for explanations.
@@ -491,42 +513,67 @@ def language_name(code: str) -> str:
         return str(EXTRA_LANGUAGE_NAMES.get(code, code))
 
 
-def explain(parts: dict) -> str:
+# Translated phrases and labels, cached per language: explanations are built for thousands of
+# proposals at once and gettext per piece would dominate the run.
+_PHRASES: dict[str, dict] = {}
+
+
+def _phrases() -> dict:
+    language = translation.get_language() or ""
+    cached = _PHRASES.get(language)
+    if cached is None:
+        cached = {
+            "speaks": _("speaks %(languages)s"),
+            "same_district": _("same district"),
+            "km": _("%(km)s km apart"),
+            "like": _("both like %(interests)s"),
+            "free": _("free %(times)s"),
+            "family": _("a family that welcomes children"),
+            "welcome": _("welcomes families with children"),
+            "and": _("and"),
+            "or": _("or"),
+            # Translators: the separator between items of a list, as in "a, b and c".
+            "sep": _(", "),
+            "interests": {code: str(label) for code, label in Interest.choices},
+            "slots": {code: str(label) for code, label in Slot.choices},
+            "languages": {},
+        }
+        _PHRASES[language] = cached
+    return cached
+
+
+def _join(items: list[str], word: str, phrases: dict) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return f"{phrases['sep'].join(items[:-1])} {word} {items[-1]}"
+
+
+def _language(code: str, phrases: dict) -> str:
+    name = phrases["languages"].get(code)
+    if name is None:
+        name = phrases["languages"][code] = language_name(code)
+    return name
+
+
+def explain(parts: dict, ph: dict | None = None) -> str:
     """'speaks Ukrainian and Russian; 1.2 km apart; both like football; free Tuesday evenings'"""
+    ph = ph or _phrases()
     pieces = []
     if parts.get("languages"):
-        pieces.append(
-            _("speaks %(languages)s")
-            % {"languages": get_text_list([language_name(c) for c in parts["languages"]], _("and"))}
-        )
+        names = [_language(c, ph) for c in parts["languages"]]
+        pieces.append(ph["speaks"] % {"languages": _join(names, ph["and"], ph)})
     if parts.get("same_district"):
-        pieces.append(_("same district"))
+        pieces.append(ph["same_district"])
     elif parts.get("km") is not None:
-        pieces.append(_("%(km)s km apart") % {"km": formats.number_format(parts["km"], 1)})
+        pieces.append(ph["km"] % {"km": formats.number_format(parts["km"], 1)})
     if parts.get("interests"):
-        labels = dict(Interest.choices)
-        pieces.append(
-            _("both like %(interests)s")
-            % {
-                "interests": get_text_list(
-                    [str(labels[i]) for i in parts["interests"] if i in labels], _("and")
-                )
-            }
-        )
+        labels = [ph["interests"][i] for i in parts["interests"] if i in ph["interests"]]
+        pieces.append(ph["like"] % {"interests": _join(labels, ph["and"], ph)})
     if parts.get("slots"):
-        labels = dict(Slot.choices)
-        pieces.append(
-            _("free %(times)s")
-            % {
-                "times": get_text_list(
-                    [str(labels[s]) for s in parts["slots"] if s in labels], _("and")
-                )
-            }
-        )
-    if parts.get("household") == "family":
-        pieces.append(_("a family that welcomes children"))
-    elif parts.get("household") == "welcome":
-        pieces.append(_("welcomes families with children"))
+        labels = [ph["slots"][x] for x in parts["slots"] if x in ph["slots"]]
+        pieces.append(ph["free"] % {"times": _join(labels, ph["and"], ph)})
+    if parts.get("household") in ("family", "welcome"):
+        pieces.append(ph[parts["household"]])
     return "; ".join(pieces)
 
 

@@ -1,0 +1,198 @@
+"""Mentor matching at 1,000 x 1,000 and 10,000 x 10,000 (issue 5).
+
+For each size, inside a transaction that is rolled back: participants with a mentoring consent and
+approved mentors are written with bulk_create, then
+- end-to-end: candidates from the database, scoring, solving and explanations
+  (`engine_data.load` + `Engine.run`), against the bare solver call on the same graph
+  (goal: at most 3x);
+- total score of the optimal assignment against a greedy baseline on the same candidate edges
+  (best remaining pair first; goal: at least 1.05x).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+
+from django.db import transaction
+from django.utils import timezone
+
+from mosty.core.benchmarking import BenchResult, benchmark
+
+SIZES = (1_000, 10_000)
+
+# (languages with levels, share) of newcomers, roughly like a Polish city's programme.
+PARTICIPANT_LANGUAGES = [
+    ({"uk": "native", "ru": "C1"}, 50),
+    ({"ru": "native"}, 8),
+    ({"be": "native", "ru": "native"}, 8),
+    ({"ar": "native", "en": "A2"}, 10),
+    ({"prs": "native", "ps": "B1"}, 6),
+    ({"fr": "C1", "ln": "native"}, 6),
+    ({"ka": "native", "ru": "B1"}, 6),
+    ({"en": "C1", "es": "native"}, 6),
+]
+MENTOR_OTHER = ["en"] * 8 + ["uk"] * 2 + ["ru"] * 3 + ["de"] * 2 + ["fr", "ar", "es"]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _districts(rng):
+    from mosty.core.models import City, District
+
+    districts = list(District.objects.exclude(latitude=None).values_list("pk", flat=True))
+    if districts:
+        return districts
+    city = City.objects.create(
+        name="Bench", slug="bench-city", default_language="pl", languages=["pl"]
+    )
+    District.objects.bulk_create(
+        District(
+            city=city,
+            code=f"d{i}",
+            name=f"D{i}",
+            latitude=54.30 + rng.random() * 0.15,
+            longitude=18.50 + rng.random() * 0.25,
+        )
+        for i in range(35)
+    )
+    return list(District.objects.filter(city=city).values_list("pk", flat=True))
+
+
+def _populate(n: int, rng: random.Random):
+    from mosty.core.seeding import batched
+    from mosty.mentoring.models import Interest, Mentor, MentoringProfile, Slot
+    from mosty.organisations.models import Organisation
+    from mosty.people.models import Consent, Participant
+
+    districts = _districts(rng)
+    org = Organisation.objects.create(name=f"Bench {n}", slug=f"bench-matching-{n}", kind="ngo")
+    now = timezone.now()
+    langs = [x for x, share in PARTICIPANT_LANGUAGES for _ in range(share)]
+    year = now.year
+    for batch in batched(range(n), 2000):
+        Participant.objects.bulk_create(
+            Participant(
+                code=f"BEN-{n}-{i}",
+                first_name=f"P{i}",
+                owner=org,
+                gender=rng.choice(["female", "male"]),
+                birth_year=year - rng.choice([8, 15, 25, 30, 35, 40, 50, 60]),
+                languages=[{"code": c, "level": lv} for c, lv in rng.choice(langs).items()],
+                district_id=rng.choice(districts),
+            )
+            for i in batch
+        )
+    ids = list(Participant.objects.filter(owner=org).values_list("pk", flat=True))
+    for batch in batched(ids, 2000):
+        Consent.objects.bulk_create(
+            Consent(participant_id=pk, purpose="mentoring", text_shown="-", given_at=now)
+            for pk in batch
+        )
+        MentoringProfile.objects.bulk_create(
+            MentoringProfile(
+                participant_id=pk,
+                interests=rng.sample(Interest.values, rng.randint(0, 4)),
+                availability=rng.sample(Slot.values, rng.randint(0, 6)),
+                mentor_gender="female" if rng.random() < 0.1 else "",
+            )
+            for pk in batch
+        )
+    for batch in batched(range(n), 2000):
+        Mentor.objects.bulk_create(
+            Mentor(
+                organisation=org,
+                kind=rng.choice(["individual"] * 6 + ["family"] * 3 + ["group"]),
+                name=f"M{i}",
+                email=f"bench-{n}-{i}@example.org",
+                gender=rng.choice(["female", "male"]),
+                languages=[{"code": "pl", "level": "native"}]
+                + [
+                    {"code": c, "level": rng.choice(["C1", "B1", "A2"])}
+                    for c in set(rng.sample(MENTOR_OTHER, rng.randint(0, 2)))
+                ],
+                district_id=rng.choice(districts),
+                interests=rng.sample(Interest.values, rng.randint(1, 4)),
+                availability=rng.sample(Slot.values, rng.randint(1, 6)),
+                capacity=rng.choice([1, 1, 1, 2, 2, 3]),
+                women_only=rng.random() < 0.05,
+                families_welcome=rng.random() < 0.7,
+                consent_at=now,
+                status="approved",
+                certificate_checked_at=now if rng.random() < 0.5 else None,
+            )
+            for i in batch
+        )
+    return org
+
+
+def _measure(n: int) -> list[BenchResult]:
+    from mosty.mentoring import engine_data
+    from mosty.mentoring.matching import Engine, greedy_total
+    from mosty.people.models import Participant
+
+    rng = random.Random(n)
+    results: list[BenchResult] = []
+    try:
+        with transaction.atomic():
+            org = _populate(n, rng)
+            repeat = 3 if n <= 1000 else 2
+
+            def end_to_end():
+                participants, mentors = engine_data.load(
+                    participants_qs=Participant.objects.filter(owner=org),
+                    organisation_ids=[org.pk],
+                )
+                engine = Engine(
+                    participants,
+                    mentors,
+                    centroids=engine_data.centroids(),
+                    weights=engine_data.weights(),
+                )
+                return engine, engine.run()
+
+            end_to_end()  # warm-up
+            e2e, solver = [], []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                engine, result = end_to_end()
+                e2e.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                Engine.solve_graph(result.graph)
+                solver.append((time.perf_counter() - started) * 1000)
+            greedy = greedy_total(result.edges, engine.M.capacity)
+            label = f"{n:,} x {n:,}"
+            results.append(
+                BenchResult(
+                    bench="matching",
+                    metric=f"end-to-end vs bare solver, {label}",
+                    value=round(statistics.median(e2e), 2),
+                    baseline=round(statistics.median(solver), 2),
+                    goal="<= 3x",
+                )
+            )
+            results.append(
+                BenchResult(
+                    bench="matching",
+                    metric=f"total score vs greedy, {label}",
+                    value=round(result.total_score, 2),
+                    baseline=round(greedy, 2),
+                    goal=">= 1.05x",
+                    unit="pts",
+                )
+            )
+            raise _Rollback
+    except _Rollback:
+        pass
+    return results
+
+
+@benchmark("matching")
+def matching_benchmark() -> list[BenchResult]:
+    results = []
+    for n in SIZES:
+        results += _measure(n)
+    return results
