@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mosty.access.domains.cases import visible_cases
 from mosty.access.domains.people import visible_participants
@@ -90,7 +90,7 @@ def test_second_concurrent_save_gets_a_conflict(world):
     services.case_update(
         case=first, by=by, version=first.version, lead=by, members=[], review_date=None
     )
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.case_update(
             case=second,
             by=world.user("coordinator"),

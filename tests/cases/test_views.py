@@ -64,7 +64,8 @@ def test_stale_form_gets_conflict_message(world, login):
     assert client.post(url, data).status_code == 302
     response = client.post(url, {**data, "review_date": "2031-01-01"})
     assert response.status_code == 200
-    assert "Reload the page" in " ".join(response.context["form"].non_field_errors())
+    # The conflict message reaches the user in their language (here Polish).
+    assert "Odśwież stronę" in " ".join(response.context["form"].non_field_errors())
     case.refresh_from_db()
     assert case.review_date == datetime.date(2030, 1, 1)
 
