@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mosty.core.models import District, TranslationStatus
@@ -14,6 +15,7 @@ from mosty.directory.models import (
     Location,
     Service,
     Weekday,
+    validate_iso_language,
 )
 
 HOURS_FIELD = re.compile(r"^d\d_")
@@ -172,6 +174,12 @@ class ServiceForm(OpeningHoursMixin, forms.ModelForm):
         cleaned["languages"] = [
             c.strip().lower() for c in (cleaned.get("languages") or "").split(",") if c.strip()
         ]
+        for code in cleaned["languages"]:
+            try:
+                validate_iso_language(code)
+            except ValidationError as exc:
+                self.add_error("languages", exc.messages)
+                break
         return cleaned
 
     def service_data(self) -> dict:

@@ -200,7 +200,16 @@ def export_tables(services=None) -> dict[str, list[dict]]:
     orgs = list(
         Organisation.objects.filter(pk__in=org_ids)
         .order_by("pk")
-        .values("pk", "name", "description", "email", "website", "phone", "hsds__hsds_id")
+        .values(
+            "pk",
+            "name",
+            "description",
+            "email",
+            "website",
+            "phone",
+            "hsds__hsds_id",
+            "hsds__phone_hsds_id",
+        )
     )
     org_hsds = {o["pk"]: o["hsds__hsds_id"] or _id("organisation", o["pk"]) for o in orgs}
 
@@ -219,7 +228,7 @@ def export_tables(services=None) -> dict[str, list[dict]]:
         if o["phone"]:
             t["phones"].append(
                 {
-                    "id": _id("org-phone", org_hsds[o["pk"]]),
+                    "id": o["hsds__phone_hsds_id"] or _id("org-phone", org_hsds[o["pk"]]),
                     "organization_id": org_hsds[o["pk"]],
                     "number": o["phone"],
                     "type": "voice",
@@ -1041,8 +1050,10 @@ def hsds_import(*, tables: dict[str, list[dict]], by, language: str = "pl") -> I
         if _s(row.get("organization_id")) and not (
             _s(row.get("service_id")) or _s(row.get("location_id"))
         ):
-            Organisation.objects.filter(pk=org_pk[_s(row["organization_id"])]).update(
-                phone=_s(row["number"])[:40]
+            org_id = org_pk[_s(row["organization_id"])]
+            Organisation.objects.filter(pk=org_id).update(phone=_s(row["number"])[:40])
+            HsdsOrganisation.objects.filter(organisation_id=org_id).update(
+                phone_hsds_id=_s(row["id"])[:100]
             )
 
     # Locations with their (first) address.

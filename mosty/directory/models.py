@@ -38,6 +38,8 @@ class HsdsOrganisation(models.Model):
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="hsds")
     hsds_id = models.CharField(max_length=100, unique=True)
+    # The HSDS id of the organisation's phone row, kept so a round trip does not renumber it.
+    phone_hsds_id = models.CharField(max_length=100, blank=True)
 
     def __str__(self) -> str:
         return self.hsds_id

@@ -339,7 +339,15 @@ def hsds_import(request):
     return render(
         request,
         "directory/hsds_import.html",
-        {"form": form, "report": report, "errors": errors[:200], "error_count": len(errors)},
+        {
+            "form": form,
+            "report": report,
+            # Plain dicts: a defaultdict would answer the template's `.items` lookup with 0.
+            "created": dict(report.created) if report else {},
+            "updated": dict(report.updated) if report else {},
+            "errors": errors[:200],
+            "error_count": len(errors),
+        },
     )
 
 

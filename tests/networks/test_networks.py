@@ -1,0 +1,121 @@
+"""Thematic networks: creation, invitations, meetings, documents, public page, privacy."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from mosty.access.models import AuditEvent
+from mosty.organisations.models import Network, NetworkDocument, NetworkMeeting, NetworkMembership
+from tests.factories import OrganisationFactory, UserFactory
+from tests.networks.routes import network_of_a
+from tests.utils import assert_constant_queries
+
+
+def test_coordinator_runs_a_network_end_to_end(login, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = login("coordinator")
+    response = client.post(
+        reverse("networks:create"),
+        {
+            "coordinator": world.org_a.pk,
+            "name": "Sieć mieszkaniowa",
+            "theme": "housing",
+            "purpose": "Mieszkania dla rodzin.",
+            "is_public": "on",
+        },
+    )
+    network = Network.objects.get(name="Sieć mieszkaniowa")
+    assert response.status_code == 302 and network.coordinator == world.org_a
+    assert network.members.filter(organisation=world.org_a).exists()
+    # Invite organisation B and one person.
+    members_url = reverse("networks:members", kwargs={"pk": network.pk})
+    client.post(members_url, {"organisation": world.org_b.pk})
+    person = UserFactory(email="tlumacz@example.org", phone="+48 600 000 000")
+    client.post(members_url, {"email": "tlumacz@example.org"})
+    assert network.members.count() == 3
+    # Errors are field-level, never a 500.
+    response = client.post(members_url, {"email": "nobody@example.org"})
+    assert "email" in response.context["form"].errors
+    response = client.post(members_url, {"organisation": "", "email": ""})
+    assert response.context["form"].non_field_errors()
+    # A meeting with attendees, and a shared document.
+    member_b = network.members.get(organisation=world.org_b)
+    response = client.post(
+        reverse("networks:meeting_create", kwargs={"pk": network.pk}),
+        {
+            "date": "2026-12-01",
+            "title": "Spotkanie grudniowe",
+            "agenda": "1. Zima",
+            "minutes": "Ustalono dyżury.",
+            "attendees": [member_b.pk],
+        },
+    )
+    meeting = NetworkMeeting.objects.get()
+    assert response.status_code == 302 and list(meeting.attendees.all()) == [member_b]
+    client.post(
+        reverse("networks:document_share", kwargs={"pk": network.pk}),
+        {"title": "Regulamin", "file": SimpleUploadedFile("regulamin.txt", b"Zasady sieci")},
+    )
+    document = NetworkDocument.objects.get()
+    # The person invited individually sees contacts, meetings and can download.
+    client.force_login(person)
+    page = client.get(reverse("networks:detail", kwargs={"pk": network.pk}))
+    assert page.status_code == 200
+    assert world.org_b.email in page.content.decode()
+    download = client.get(reverse("networks:document", kwargs={"pk": document.pk}))
+    assert b"".join(download.streaming_content) == b"Zasady sieci"
+    assert AuditEvent.objects.filter(action="mosty.organisations.network.viewed").exists()
+    # A staff member of a non-member organisation sees nothing.
+    outsider = OrganisationFactory()
+    from tests.factories import MembershipFactory
+
+    stranger = MembershipFactory(organisation=outsider, role="coordinator").user
+    client.force_login(stranger)
+    assert client.get(reverse("networks:detail", kwargs={"pk": network.pk})).status_code == 404
+    assert client.get(reverse("networks:document", kwargs={"pk": document.pk})).status_code == 404
+
+
+def test_public_page_shows_only_name_purpose_and_organisations(client, world):
+    network = network_of_a(world)
+    person = UserFactory(email="private@example.org")
+    NetworkMembership.objects.create(network=network, user=person)
+    NetworkMeeting.objects.create(network=network, date=datetime.date(2026, 1, 1), title="Tajne")
+    page = client.get(reverse("networks:public", kwargs={"slug": network.slug})).content.decode()
+    assert "Org A" in page and "Szkoły i NGO razem." in page
+    assert "private@example.org" not in page and "Tajne" not in page
+    private = network_of_a(world, public=False)
+    assert client.get(reverse("networks:public", kwargs={"slug": private.slug})).status_code == 404
+
+
+def test_coordinator_stays_and_document_needs_file_or_link(login, world):
+    network = network_of_a(world)
+    client = login("coordinator")
+    own = network.members.get(organisation=world.org_a)
+    client.post(reverse("networks:member_remove", kwargs={"pk": own.pk}))
+    assert network.members.filter(pk=own.pk).exists()
+    response = client.post(
+        reverse("networks:document_share", kwargs={"pk": network.pk}), {"title": "Pusty"}
+    )
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+
+
+def test_network_pages_constant_queries(login, world):
+    network = network_of_a(world)
+    client = login("coordinator")
+
+    def grow():
+        NetworkMembership.objects.create(network=network, organisation=OrganisationFactory())
+        NetworkMembership.objects.create(network=network, user=UserFactory())
+        NetworkMeeting.objects.create(network=network, date=datetime.date(2026, 2, 1), title="M")
+        NetworkDocument.objects.create(network=network, title="D", url="https://example.org/")
+
+    assert_constant_queries(client, reverse("networks:detail", kwargs={"pk": network.pk}), grow)
+    assert_constant_queries(
+        client,
+        reverse("networks:public", kwargs={"slug": network.slug}),
+        lambda: NetworkMembership.objects.create(
+            network=network, organisation=OrganisationFactory()
+        ),
+    )
+    assert_constant_queries(client, reverse("networks:list"), lambda: network_of_a(world))
