@@ -108,9 +108,9 @@ class ArticleDetailApi(APIView):
 
 
 class SearchHitSerializer(serializers.Serializer):
-    slug = serializers.CharField(source="translation.article.slug")
-    language = serializers.CharField(source="translation.language")
-    title = serializers.CharField(source="translation.title")
+    slug = serializers.CharField()
+    language = serializers.CharField()
+    title = serializers.CharField(help_text="HTML: the title with matched words in <mark>.")
     snippet = serializers.CharField()
 
 

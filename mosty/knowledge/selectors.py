@@ -87,7 +87,9 @@ def article_read(*, slug: str, language: str, fetched_by) -> ArticleReading:
 
 @dataclass
 class SearchHit:
-    translation: ArticleTranslation
+    pk: int
+    slug: str
+    language: str
     title: str
     snippet: str
 
@@ -139,18 +141,27 @@ def article_search(*, language: str, query: str, fetched_by, limit: int = 20) ->
         ids = _search_ids_postgresql(language, terms, limit, base)
     else:
         ids = _search_ids_sqlite(language, terms, limit)
-    found = base.filter(pk__in=ids, status=PUBLISHED).select_related("article").in_bulk()
+    # Plain values, not model instances: this is the hot path of a public page.
+    rows = {
+        row["pk"]: row
+        for row in base.filter(pk__in=ids, status=PUBLISHED).values(
+            "pk", "title", "summary", "body", "search_title", "search_body", "article__slug"
+        )
+    }
     hits = []
     for pk in ids:
-        translation = found.get(pk)
-        if translation is None:
+        row = rows.get(pk)
+        if row is None:
             continue
-        text = plain_text(f"{translation.summary}\n\n{translation.body}")
+        # The same text the service normalised into search_body, so positions line up.
+        text = plain_text(f"{row['summary']}\n{row['body']}")
         hits.append(
             SearchHit(
-                translation=translation,
-                title=snippet(translation.title, terms, width=200),
-                snippet=snippet(text, terms),
+                pk=pk,
+                slug=row["article__slug"],
+                language=language,
+                title=snippet(row["title"], terms, folded=row["search_title"]),
+                snippet=snippet(text, terms, folded=row["search_body"]),
             )
         )
     return hits

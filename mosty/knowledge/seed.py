@@ -1,0 +1,129 @@
+"""Knowledge base: demo translation work for the demo logins; 2,000 articles in 7 languages at
+large scale (DESIGN.md § 7), written with bulk_create in batches (the SQLite FTS5 triggers
+index them as they land)."""
+
+from django.conf import settings
+from django.db import transaction
+
+from mosty.core.seeding import batched, seeder
+from mosty.knowledge.models import (
+    Article,
+    ArticleRevision,
+    ArticleTranslation,
+    Category,
+    TranslationState,
+)
+from mosty.knowledge.text import normalise, plain_text
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+BATCH = 200
+
+
+def _demo(ctx) -> str:
+    """Give the demo caseworker (who speaks Ukrainian) translation work, and the demo
+    coordinator a starter booklet, so the workflow can be tried right away."""
+    from mosty.accounts.models import User
+    from mosty.knowledge import services
+    from mosty.knowledge.models import Booklet
+
+    coordinator = User.objects.filter(email="coordinator@demo.mosty.local").first()
+    translator = User.objects.filter(email="caseworker@demo.mosty.local").first()
+    if coordinator is None or translator is None:
+        return "demo users missing: run the organisations seeder first"
+    assigned = 0
+    for article in Article.objects.filter(category__in=["first_steps", "polish", "education"]):
+        for language in ("uk", "ar", "fa", "fr"):
+            if not ArticleTranslation.objects.filter(article=article, language=language).exists():
+                translator_for = translator if language == "uk" else coordinator
+                services.translation_assign(
+                    article=article, language=language, translator=translator_for, by=coordinator
+                )
+                assigned += 1
+    if not Booklet.objects.exists():
+        first_steps = list(
+            Article.objects.filter(audience="newcomers").order_by("category", "slug")[:10]
+        )
+        if first_steps:
+            services.booklet_create(
+                title="Informator dla nowych mieszkańców", articles=first_steps, by=coordinator
+            )
+    return f"{assigned} translation tasks assigned"
+
+
+def _large(ctx) -> str:
+    total = ctx.size(demo=0, large=2000)
+    existing = Article.objects.filter(slug__startswith="seed-").count()
+    categories = list(Category.values)
+    audiences = ["newcomers", "community", "institutions", "cities"]
+    made = 0
+    for batch in batched(range(existing, total), BATCH):
+        with transaction.atomic():
+            articles = Article.objects.bulk_create(
+                Article(
+                    slug=f"seed-{i + 1}",
+                    category=categories[i % len(categories)],
+                    audience=audiences[i % len(audiences)],
+                    source_language="pl",
+                    revision=1 + (i % 3 == 0),
+                )
+                for i in batch
+            )
+            if not all(a.pk for a in articles):  # backends without RETURNING
+                articles = list(Article.objects.filter(slug__in=[a.slug for a in articles]))
+            translations, revisions = [], []
+            for article in articles:
+                for language in LANGUAGES:
+                    fake = ctx.faker(language)
+                    title = fake.sentence(nb_words=5).rstrip(".")[:200]
+                    summary = fake.sentence(nb_words=14)[:500]
+                    body = "\n\n".join(
+                        f"## {fake.sentence(nb_words=4)}\n\n{fake.paragraph(nb_sentences=8)}"
+                        for _ in range(3)
+                    )
+                    # Most languages published; some outdated or in progress, as in real life.
+                    roll = ctx.rng.random()
+                    status = (
+                        TranslationState.PUBLISHED
+                        if language == "pl" or roll < 0.8
+                        else TranslationState.IN_REVIEW
+                        if roll < 0.9
+                        else TranslationState.DRAFT
+                    )
+                    source_revision = (
+                        article.revision
+                        if language == "pl" or ctx.rng.random() < 0.9
+                        else max(1, article.revision - 1)
+                    )
+                    translations.append(
+                        ArticleTranslation(
+                            article=article,
+                            language=language,
+                            title=title,
+                            summary=summary,
+                            body=body,
+                            status=status,
+                            source_revision=source_revision,
+                            search_title=normalise(title),
+                            search_body=normalise(plain_text(f"{summary}\n{body}")),
+                        )
+                    )
+                    if language == "pl":
+                        revisions += [
+                            ArticleRevision(
+                                article=article, number=n, title=title, summary=summary, body=body
+                            )
+                            for n in range(1, article.revision + 1)
+                        ]
+            ArticleTranslation.objects.bulk_create(translations, batch_size=500)
+            ArticleRevision.objects.bulk_create(revisions, batch_size=500)
+        made += len(batch)
+        ctx.progress("articles", existing + made, total)
+    return f"{made} articles in {len(LANGUAGES)} languages"
+
+
+@seeder("knowledge", order=70)
+def seed_knowledge(ctx) -> str:
+    summary = _demo(ctx)
+    if ctx.scale == "large":
+        summary += "; " + _large(ctx)
+    return summary
