@@ -1,6 +1,7 @@
 """Participants and consents over the API, under the same policy as the pages."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -122,7 +123,7 @@ class ParticipantListApi(ListAPIView):
         params = self.request.query_params
         year = params.get("birth_year")
         if year and not year.isdigit():
-            raise ValidationError({"birth_year": ["Enter a whole number."]})
+            raise ValidationError({"birth_year": [_("Enter a whole number.")]})
         return selectors.participant_list(
             fetched_by=self.request.user, filters={"q": params.get("q"), "birth_year": year}
         )
@@ -167,7 +168,7 @@ class ParticipantUpdateApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "version" not in data:
-            raise ValidationError({"version": ["Send the version you read."]})
+            raise ValidationError({"version": [_("Send the version number you read.")]})
         if "legal_status" in data and not can(
             request.user, "participant.view_sensitive", participant
         ):

@@ -139,4 +139,6 @@ def import_progress(request, pk: int):
     require(request.user, "participant.import")
     job = _job(request, pk)
     template = "people/_import_progress.html" if request.htmx else "people/import_progress.html"
-    return render(request, template, {"job": job, "errors": job.errors[:200]})
+    labels = {target: label for target, (label, _names) in imports.TARGETS.items()}
+    errors = [{**e, "field": labels.get(e["field"], e["field"])} for e in job.errors[:200]]
+    return render(request, template, {"job": job, "errors": errors})
