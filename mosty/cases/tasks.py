@@ -26,7 +26,7 @@ def task_remind(task_id: int) -> bool:
 
     with transaction.atomic():
         item = (
-            Task.objects.select_for_update()
+            Task.objects.select_for_update(of=("self",))
             .select_related("assignee_user", "assignee_organisation", "goal")
             .filter(pk=task_id, status__in=OPEN_TASK_STATUSES, reminded_at__isnull=True)
             .first()
