@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mosty.access.audit import audit
 from mosty.access.policy import require
@@ -156,8 +157,10 @@ def mentor_update_own(*, mentor: Mentor, by, availability: list, capacity: int) 
     if capacity < held:
         raise ValidationError(
             {
-                "capacity": _(
-                    "You already support %(count)d people; end a match before lowering this."
+                "capacity": ngettext(
+                    "You already support %(count)d person; end a match before lowering this.",
+                    "You already support %(count)d people; end a match before lowering this.",
+                    held,
                 )
                 % {"count": held}
             }
