@@ -1,0 +1,103 @@
+"""A mentor's whole path in a browser: sign-up -> vetting -> matching -> accept -> meeting ->
+check-in -> end, each step done by the person whose job it is."""
+
+import re
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in, serious_violations
+
+
+def _client(browser, live_server, email):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    log_in(page, email)
+    return context, page
+
+
+def test_mentoring_lifecycle(page, browser, live_server, bworld):
+    from mosty.accounts.models import User
+    from mosty.mentoring.models import Match, Mentor
+    from tests.mentoring.factories import waiting_participant
+
+    # 1. A resident applies, without logging in.
+    page.goto("/en/mentoring/apply/")
+    assert serious_violations(page) == []
+    page.select_option("select[name=organisation]", label="Org A")
+    page.select_option("select[name=kind]", "individual")
+    page.get_by_label("Your name").fill("Ewa Kowalska")
+    page.get_by_label("E-mail address").fill("ewa@example.org")
+    page.select_option("select[name=gender]", "female")
+    page.select_option("select[name=lang_pl]", "native")
+    page.select_option("select[name=lang_uk]", "C1")
+    page.get_by_label("Tuesday evenings").check()
+    page.get_by_label("Why do you want to become a mentor?").fill("I have time on Tuesdays.")
+    page.locator("input[name=consent]").check()
+    page.get_by_role("button", name="Send my application").click()
+    expect(page.get_by_role("heading", name="Thank you for applying")).to_be_visible()
+    mentor = Mentor.objects.get(email="ewa@example.org")
+
+    # 2. The coordinator vets the application step by step.
+    coordinator, cpage = _client(browser, live_server, "coordinator.a@example.org")
+    cpage.goto("/en/mentoring/mentors/")
+    cpage.get_by_role("link", name="Ewa Kowalska").click()
+    for step in ["interviewed", "references_checked", "certificate_checked", "trained", "approved"]:
+        cpage.select_option("select[name=step]", step)
+        cpage.get_by_role("button", name="Record step").click()
+        expect(cpage.get_by_text("Vetting step recorded.")).to_be_visible()
+    expect(cpage.locator("h1")).to_contain_text("Approved")
+
+    # 3. A participant who consented to mentoring waits; the engine proposes Ewa.
+    waiting_participant(bworld.org_a, first_name="Oksana", district=bworld.district)
+    cpage.goto("/en/mentoring/matching/")
+    assert serious_violations(cpage) == []
+    expect(cpage.get_by_text(re.compile("speaks Ukrainian"))).to_be_visible()
+    cpage.get_by_role("button", name="Send the ticked proposals to the mentors").click()
+    expect(cpage.get_by_text("Proposals sent to the mentors.")).to_be_visible()
+    match = Match.objects.get(mentor=mentor)
+
+    # 4. Ewa (her account was opened at approval) accepts.
+    user = User.objects.get(email="ewa@example.org")
+    user.set_password("correct horse battery")
+    user.save()
+    mentor_ctx, mpage = _client(browser, live_server, "ewa@example.org")
+    mpage.goto("/en/mentoring/")
+    mpage.get_by_role("link", name="Oksana").click()
+    mpage.get_by_role("button", name="Accept").click()
+    expect(mpage.locator("h1")).to_contain_text("Accepted by the mentor")
+
+    # 5. The coordinator starts the match.
+    cpage.goto(f"/en/mentoring/matches/{match.pk}/")
+    cpage.get_by_role("button", name="Start the match").click()
+    expect(cpage.get_by_text("The match is active.")).to_be_visible()
+
+    # 6. Ewa logs a meeting.
+    mpage.goto(f"/en/mentoring/matches/{match.pk}/")
+    mpage.get_by_role("link", name="Log a meeting").click()
+    mpage.get_by_label("Date").fill(timezone.localdate().isoformat())
+    mpage.get_by_label("Duration in minutes").fill("90")
+    mpage.select_option("select[name=activity]", "office")
+    mpage.get_by_role("button", name="Save").click()
+    expect(mpage.get_by_text("Visit to an office")).to_be_visible()
+
+    # 7. The coordinator records the monthly check-in.
+    cpage.goto(f"/en/mentoring/matches/{match.pk}/")
+    cpage.get_by_role("link", name="Record a check-in").click()
+    cpage.get_by_label("Date").fill(timezone.localdate().isoformat())
+    cpage.select_option("select[name=mentor_satisfaction]", "5")
+    cpage.select_option("select[name=participant_satisfaction]", "4")
+    cpage.get_by_role("button", name="Save").click()
+    expect(cpage.get_by_text("mentor 5/5, participant 4/5")).to_be_visible()
+
+    # 8. Ewa ends the match with her feedback.
+    mpage.goto(f"/en/mentoring/matches/{match.pk}/end/")
+    mpage.select_option("select[name=reason]", "goals_reached")
+    mpage.get_by_label("Your feedback").fill("Oksana now goes to the office alone.")
+    mpage.get_by_role("button", name="Save").click()
+    expect(mpage.locator("h1")).to_contain_text("Ended")
+    match.refresh_from_db()
+    assert match.status == "ended" and match.mentor_feedback.startswith("Oksana")
+    for context in (coordinator, mentor_ctx):
+        context.close()
