@@ -276,3 +276,4 @@ class CaseFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("All statuses")), *CaseStatus.choices]
     )
     mine = forms.BooleanField(label=_("Only my cases"), required=False)
+    awaiting_approval = forms.BooleanField(label=_("Plans awaiting approval"), required=False)

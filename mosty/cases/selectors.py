@@ -26,6 +26,7 @@ from mosty.cases.models import (
     Goal,
     Note,
     NoteVisibility,
+    PlanStatus,
     Referral,
     ReferralEvent,
     SupportLog,
@@ -47,6 +48,8 @@ def case_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Case]:
     qs = visible_cases(fetched_by).select_related("participant", "lead", "organisation")
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
+    if filters.get("awaiting_approval"):
+        qs = qs.filter(plan_status=PlanStatus.REQUESTED)
     if filters.get("mine"):
         qs = qs.filter(Q(lead=fetched_by) | Q(members=fetched_by)).distinct()
     if filters.get("q"):
@@ -246,6 +249,12 @@ def dashboard(*, fetched_by, limit: int = 10) -> dict:
         "recent": recent,
         "today": today,
         "incoming_referrals": visible_incoming_referrals(fetched_by).filter(status="sent").count(),
+        "plans_to_approve": visible_cases(fetched_by)
+        .filter(
+            plan_status=PlanStatus.REQUESTED,
+            organisation_id__in=orgs_where(fetched_by, Role.COORDINATOR),
+        )
+        .count(),
     }
 
 
@@ -276,4 +285,10 @@ def dashboard_counts(*, fetched_by) -> dict:
             review_date__lte=today + datetime.timedelta(days=UPCOMING_REVIEW_DAYS),
         ).count(),
         "incoming_referrals": visible_incoming_referrals(fetched_by).filter(status="sent").count(),
+        "plans_to_approve": visible_cases(fetched_by)
+        .filter(
+            plan_status=PlanStatus.REQUESTED,
+            organisation_id__in=orgs_where(fetched_by, Role.COORDINATOR),
+        )
+        .count(),
     }

@@ -189,3 +189,19 @@ def test_constant_queries(world, login):
     ]
     for url in urls:
         assert_constant_queries(client, url, grow, times=3)
+
+
+def test_coordinator_finds_plans_awaiting_approval(world, login):
+    waiting = make_case(world, plan_status="requested")
+    make_case(world)
+    client = login("coordinator")
+    response = client.get(reverse("cases:list") + "?awaiting_approval=on")
+    assert [c.pk for c in response.context["page"]] == [waiting.pk]
+    response = client.get(reverse("core:dashboard"))
+    assert reverse("cases:list").encode() + b"?awaiting_approval=on" in response.content
+    response = client.get(reverse("cases:plan_decide", args=[waiting.pk]))
+    assert response.status_code == 200
+    response = client.post(
+        reverse("cases:plan_decide", args=[waiting.pk]), {"decision": "return", "comment": ""}
+    )
+    assert response.status_code == 200 and "comment" in response.context["form"].errors
