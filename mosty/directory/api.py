@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -193,7 +194,7 @@ class ServiceUpdateApi(APIView):
         return Response(ServiceOutputSerializer(service).data)
 
 
-@extend_schema(tags=["directory"])
+@extend_schema(tags=["directory"], responses=OpenApiTypes.OBJECT)
 class DistrictDetailApi(APIView):
     permission_classes = [AllowAny]
 
@@ -325,7 +326,7 @@ class HousingNeedSerializer(serializers.Serializer):
     has_pets = serializers.BooleanField(required=False, default=False)
 
 
-@extend_schema(tags=["housing"], parameters=[HousingNeedSerializer])
+@extend_schema(tags=["housing"], parameters=[HousingNeedSerializer], responses=OpenApiTypes.OBJECT)
 class HousingMatchApi(APIView):
     def get(self, request):
         require(request.user, "housing.list")
@@ -493,7 +494,7 @@ class NetworkListApi(ListAPIView):
         return network_selectors.network_list(fetched_by=self.request.user)
 
 
-@extend_schema(tags=["networks"])
+@extend_schema(tags=["networks"], responses=OpenApiTypes.OBJECT)
 class NetworkDetailApi(APIView):
     def get(self, request, pk: int):
         from mosty.organisations import network_selectors

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -105,8 +106,9 @@ def _services(request):
     return services.order_by("name", "pk")
 
 
-@extend_schema(tags=["hsds"])
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
 class HsdsRootApi(HsdsApi):
+    @extend_schema(operation_id="hsds_root")
     def get(self, request):
         return Response(
             {
@@ -117,8 +119,9 @@ class HsdsRootApi(HsdsApi):
         )
 
 
-@extend_schema(tags=["hsds"])
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
 class HsdsServiceListApi(HsdsApi):
+    @extend_schema(operation_id="hsds_services_list")
     def get(self, request):
         require(request.user, "service.list")
         page, per_page = _page_params(request)
@@ -137,8 +140,9 @@ class HsdsServiceListApi(HsdsApi):
         return Response(page_object(total, page, per_page, contents))
 
 
-@extend_schema(tags=["hsds"])
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
 class HsdsServiceDetailApi(HsdsApi):
+    @extend_schema(operation_id="hsds_services_get")
     def get(self, request, hsds_id: str):
         require(request.user, "service.view")
         services = selectors.visible_services(request.user).filter(hsds_id=hsds_id)
@@ -148,8 +152,9 @@ class HsdsServiceDetailApi(HsdsApi):
         return Response(found[0])
 
 
-@extend_schema(tags=["hsds"])
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
 class HsdsOrganizationListApi(HsdsApi):
+    @extend_schema(operation_id="hsds_organizations_list")
     def get(self, request):
         require(request.user, "service.list")
         page, per_page = _page_params(request)
@@ -174,8 +179,9 @@ class HsdsOrganizationListApi(HsdsApi):
         return Response(page_object(total, page, per_page, contents))
 
 
-@extend_schema(tags=["hsds"])
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
 class HsdsOrganizationDetailApi(HsdsApi):
+    @extend_schema(operation_id="hsds_organizations_get")
     def get(self, request, hsds_id: str):
         require(request.user, "service.view")
         pk = _organisation_pk(hsds_id)
@@ -190,8 +196,9 @@ class HsdsOrganizationDetailApi(HsdsApi):
         return Response(found[0])
 
 
-@extend_schema(tags=["hsds"])
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
 class HsdsTaxonomyTermListApi(HsdsApi):
+    @extend_schema(operation_id="hsds_taxonomy_terms_list")
     def get(self, request):
         require(request.user, "service.list")
         page, per_page = _page_params(request)

@@ -183,6 +183,14 @@ def map_points(*, fetched_by, filters: dict | None = None, limit: int = 5000) ->
     ]
 
 
+def translated_names(service_ids, language: str) -> dict[int, str]:
+    """Published names in `language` for the given services (one query)."""
+    rows = ServiceTranslation.objects.filter(
+        service_id__in=list(service_ids), language=language
+    ).exclude(status="draft")
+    return dict(rows.values_list("service_id", "name"))
+
+
 def district_list() -> QuerySet[District]:
     return District.objects.order_by("name")
 
