@@ -22,7 +22,9 @@ from mosty.cases.models import (
     NoteVisibility,
     Referral,
     SharedField,
+    SupportKind,
     Task,
+    TaskStatus,
 )
 from mosty.organisations.models import Organisation
 
@@ -460,3 +462,55 @@ class NoteCreateApi(APIView):
         data.is_valid(raise_exception=True)
         note = services.note_add(case=case, by=request.user, **data.validated_data)
         return Response(NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class TaskStatusApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=TaskStatus.choices)
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
+    def post(self, request, pk: int):
+        task = get_object_or_404(
+            Task.objects.select_related("goal__case"),
+            pk=pk,
+            goal__case__in=selectors.visible_cases(request.user).values("pk"),
+        )
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.task_set_status(task=task, status=data.validated_data["status"], by=request.user)
+        return Response(TaskOutputSerializer(task).data)
+
+
+class SupportLogOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    happened_on = serializers.DateField()
+    minutes = serializers.IntegerField()
+    summary = serializers.CharField()
+    by = serializers.IntegerField(source="by_id")
+
+
+class SupportLogListApi(APIView):
+    @extend_schema(tags=TAGS, responses=SupportLogOutputSerializer(many=True))
+    def get(self, request, pk: int):
+        case = _case(request, pk)
+        require(request.user, "case.view", case)
+        audit_read(request.user, case, fields=["support"])
+        logs = selectors.support_log_list(case=case)[:200]
+        return Response(SupportLogOutputSerializer(logs, many=True).data)
+
+
+class SupportLogCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=SupportKind.choices)
+        happened_on = serializers.DateField()
+        minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
+        summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=SupportLogOutputSerializer)
+    def post(self, request, pk: int):
+        case = _case(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        log = services.support_log_add(case=case, by=request.user, **data.validated_data)
+        return Response(SupportLogOutputSerializer(log).data, status=status.HTTP_201_CREATED)

@@ -22,6 +22,13 @@ urlpatterns = [
     path("cases/<int:pk>/referrals/", api.ReferralCreateApi.as_view(), name="case_referral_create"),
     path("cases/<int:pk>/notes/", api.NoteListApi.as_view(), name="case_notes"),
     path("cases/<int:pk>/notes/create/", api.NoteCreateApi.as_view(), name="case_note_create"),
+    path("cases/tasks/<int:pk>/status/", api.TaskStatusApi.as_view(), name="case_task_status"),
+    path("cases/<int:pk>/support/", api.SupportLogListApi.as_view(), name="case_support"),
+    path(
+        "cases/<int:pk>/support/create/",
+        api.SupportLogCreateApi.as_view(),
+        name="case_support_create",
+    ),
     path("referrals/", api.ReferralListApi.as_view(), name="referral_list"),
     path("referrals/<int:pk>/", api.ReferralDetailApi.as_view(), name="referral_detail"),
     path("referrals/<int:pk>/respond/", api.ReferralRespondApi.as_view(), name="referral_respond"),

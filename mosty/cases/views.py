@@ -301,6 +301,7 @@ def task_status(request, pk: int):
         pk=pk,
         goal__case__in=selectors.visible_cases(request.user).values("pk"),
     )
+    require(request.user, "case.plan_edit", task.goal.case)
     try:
         services.task_set_status(task=task, status=request.POST.get("status", ""), by=request.user)
     except ValidationError as exc:
@@ -314,6 +315,7 @@ def task_status(request, pk: int):
 @require_POST
 def plan_request(request, pk: int):
     case = selectors.case_get(fetched_by=request.user, pk=pk)
+    require(request.user, "case.plan_edit", case)
     try:
         services.plan_request_approval(case=case, by=request.user)
     except ValidationError as exc:

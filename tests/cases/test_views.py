@@ -205,3 +205,30 @@ def test_coordinator_finds_plans_awaiting_approval(world, login):
         reverse("cases:plan_decide", args=[waiting.pk]), {"decision": "return", "comment": ""}
     )
     assert response.status_code == 200 and "comment" in response.context["form"].errors
+
+
+def test_api_task_status_and_support_log(world, login):
+    case = make_case(world)
+    task = make_task(make_goal(case))
+    client = login("caseworker")
+    url = reverse("api:case_task_status", args=[task.pk])
+    assert client.post(url, {"status": "nope"}, content_type="application/json").status_code == 400
+    assert (
+        client.post(url, {"status": "done"}, content_type="application/json").json()["status"]
+        == "done"
+    )
+    url = reverse("api:case_support_create", args=[case.pk])
+    bad = client.post(
+        url,
+        {"kind": "legal", "happened_on": "2999-01-01", "minutes": 30},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "happened_on" in bad.json()
+    ok = client.post(
+        url,
+        {"kind": "legal", "happened_on": "2025-01-01", "minutes": 30, "summary": "Card"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201
+    logs = client.get(reverse("api:case_support", args=[case.pk])).json()
+    assert logs[0]["summary"] == "Card" and logs[0]["minutes"] == 30
