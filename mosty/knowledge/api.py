@@ -4,6 +4,7 @@ as the pages (editors; translators for the translations assigned to them)."""
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -22,7 +23,9 @@ LANGUAGE = OpenApiParameter("language", str, enum=[c for c, _n in settings.LANGU
 def _language(request) -> str:
     code = request.query_params.get("language") or translation.get_language() or "pl"
     if code not in dict(settings.LANGUAGES):
-        raise serializers.ValidationError({"language": ["Unknown language."]})
+        raise serializers.ValidationError(
+            {"language": [_("Choose one of the languages Mosty ships.")]}
+        )
     return code
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit
@@ -423,7 +424,12 @@ def xliff_import(request):
         else:
             messages.success(
                 request,
-                _("%(n)d translations imported; they wait for review.") % {"n": len(imported)},
+                ngettext(
+                    "%(n)d translation imported; it waits for review.",
+                    "%(n)d translations imported; they wait for review.",
+                    len(imported),
+                )
+                % {"n": len(imported)},
             )
             return redirect("knowledge:manage")
     return render(request, "knowledge/xliff_import.html", {"form": form})

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from mosty.core.citypack import PackInvalid, city_init
 from mosty.knowledge import selectors, services
@@ -38,7 +39,7 @@ def test_bad_articles_section_is_reported_with_paths(tmp_path: Path):
         "  translations: {en: {title: T, body: B}, xx: {title: T, body: B}}\n",
         encoding="utf-8",
     )
-    with pytest.raises(PackInvalid) as info:
+    with translation.override("en"), pytest.raises(PackInvalid) as info:
         city_init(path=pack)
     report = info.value.report()
     assert "articles[0].category" in report

@@ -139,7 +139,9 @@ def test_machine_translation_off_or_down_is_a_message(world, login, settings):
     article = factories.article(slug="pesel")
     client = login("coordinator")
     settings.MOSTY_MT_URL = ""
-    r = client.post(reverse("knowledge:translation_machine", args=[article.pk, "fr"]), follow=True)
+    with translation.override("en"):
+        url = reverse("knowledge:translation_machine", args=[article.pk, "fr"])
+    r = client.post(url, follow=True)
     assert r.status_code == 200 and "not configured" in r.content.decode()
     settings.MOSTY_MT_URL = "http://127.0.0.1:9"  # nothing listens there
     r = client.post(reverse("knowledge:translation_machine", args=[article.pk, "fr"]), follow=True)
