@@ -256,3 +256,21 @@ def test_consent_form_errors(world, login):
     )
     assert {"purpose", "text_shown"} <= set(response.context["form"].errors)
     assert not Consent.objects.exists()
+
+
+def test_intake_live_search_returns_the_partial(world, login):
+    ParticipantFactory(owner=world.org_a, first_name="Oleksandr", last_name="Melnyk")
+    response = login("coordinator").get(
+        reverse("people:intake"), {"q": "Melnik"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "Oleksandr Melnyk" in body and "<html" not in body
+
+
+def test_dashboard_panel_counts_visible_participants(world, login):
+    ParticipantFactory(owner=world.org_a)
+    ParticipantFactory(owner=world.org_b)
+    body = login("coordinator").get(reverse("core:dashboard")).content.decode()
+    assert "You work with 1 participant." in body
+    mentor_page = login("mentor").get(reverse("core:dashboard")).content.decode()
+    assert "You work with" not in mentor_page
