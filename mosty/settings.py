@@ -382,3 +382,5 @@ MOSTY_MT_URL = os.environ.get("MOSTY_MT_URL", "")
 MOSTY_MT_API_KEY = os.environ.get("MOSTY_MT_API_KEY", "")
 # Machine translation is on only when a service URL is configured.
 MT_ENABLED = bool(MOSTY_MT_URL)
+# Percentage of a course's sessions a person must attend to receive a certificate.
+MOSTY_EVENTS_COMPLETION_PERCENT = env_int("MOSTY_EVENTS_COMPLETION_PERCENT", 80, minimum=1)

@@ -122,6 +122,51 @@ class RegistrationForm(_ContactMixin, forms.Form):
             )
 
 
+class PersonRegistrationForm(RegistrationForm):
+    """A caseworker registers a participant they support, optionally linked to their record."""
+
+    field_order = ["participant_code", "name", "email", "phone", "language"]
+    participant_code = forms.CharField(
+        label=_("Participant code"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Optional: the code of the person's record, to link the registration to it. "
+            "Name and contact are then taken from the record when left empty."
+        ),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        self.participant = None
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+
+    def clean(self):
+        code = (self.cleaned_data.get("participant_code") or "").strip().upper()
+        if code:
+            from mosty.access.domains.people import visible_participants
+
+            self.participant = (
+                visible_participants(self.user)
+                .filter(code=code, anonymised_at__isnull=True)
+                .first()
+            )
+            if self.participant is None:
+                self.add_error("participant_code", _("No person you support has this code."))
+            else:
+                for field, value in (
+                    ("name", self.participant.display_name),
+                    ("email", self.participant.email),
+                    ("phone", self.participant.phone),
+                ):
+                    if not self.cleaned_data.get(field):
+                        self.cleaned_data[field] = value
+        if not self.cleaned_data.get("name") and "participant_code" not in self.errors:
+            self.add_error("name", _("This field is required."))
+        return super().clean()
+
+
 class SelfRegistrationForm(RegistrationForm):
     """A logged-in user registers with their account: name and e-mail come from it."""
 

@@ -237,6 +237,15 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set when a caseworker registers a participant they support (their record in `people`).
+    participant = models.ForeignKey(
+        "people.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+    )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

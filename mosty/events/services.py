@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,6 +177,7 @@ def registration_create(
     event: Event,
     by=None,
     user=None,
+    participant=None,
     consent: bool,
     now=None,
     base_url: str = "",
@@ -196,7 +197,12 @@ def registration_create(
         raise ValidationError({"consent": _("We need your consent to store your registration.")})
     if not event.registration_is_open(now):
         raise ValidationError(_("Registration for this event is closed."))
-    registration = Registration(event=event, user=user, consent_at=now)
+    if participant is not None:
+        from mosty.access.domains.people import visible_participants
+
+        if by is None or not visible_participants(by).filter(pk=participant.pk).exists():
+            raise PermissionDenied("event.register_person")
+    registration = Registration(event=event, user=user, participant=participant, consent_at=now)
     if by is not None and getattr(by, "is_authenticated", False):
         registration.registered_by = by
     for field in REGISTRATION_FIELDS:
@@ -376,4 +382,5 @@ def attendance_save(*, session: Session, present_ids: set[int], by) -> int:
 
 
 def completion_share() -> float:
-    return getattr(settings, "MOSTY_EVENTS_COMPLETION_SHARE", 0.8)
+    """Share of sessions attended that completes a course (MOSTY_EVENTS_COMPLETION_PERCENT)."""
+    return min(100, getattr(settings, "MOSTY_EVENTS_COMPLETION_PERCENT", 80)) / 100

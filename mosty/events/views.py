@@ -22,6 +22,7 @@ from mosty.events import certificates, exports, ical, selectors, services
 from mosty.events.forms import (
     EventFilterForm,
     EventForm,
+    PersonRegistrationForm,
     RegistrationForm,
     ReportFilterForm,
     SelfRegistrationForm,
@@ -141,13 +142,21 @@ def event_register(request, pk: int):
 def event_register_person(request, pk: int):
     event = selectors.event_get(fetched_by=request.user, pk=pk)
     require(request.user, "event.register_person", event)
-    form = RegistrationForm(request.POST or None, event=event, initial={"language": "pl"})
+    form = PersonRegistrationForm(
+        request.POST or None, event=event, user=request.user, initial={"language": "pl"}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         consent = data.pop("consent")
+        data.pop("participant_code", None)
         try:
             registration = services.registration_create(
-                event=event, by=request.user, consent=consent, base_url=_base_url(request), **data
+                event=event,
+                by=request.user,
+                participant=form.participant,
+                consent=consent,
+                base_url=_base_url(request),
+                **data,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

@@ -440,3 +440,34 @@ def test_pages_keep_a_constant_number_of_queries(world, login, client):
     assert_constant_queries(
         coordinator, f"/api/events/{event.pk}/registrations/", grow_registrations
     )
+
+
+def test_caseworker_links_the_registration_to_a_participant_they_support(world, login, event):
+    from tests.people.factories import ParticipantFactory
+
+    caseworker = world.user("caseworker")
+    mine = ParticipantFactory(
+        owner=world.org_a, created_by=caseworker, email="olek@example.org", phone=""
+    )
+    theirs = ParticipantFactory(owner=world.org_b, email="other@example.org")
+    client = login("caseworker")
+    url = f"/en/events/{event.pk}/register-person/"
+    response = client.post(
+        url, {"participant_code": theirs.code, "language": "uk", "consent": "on"}
+    )
+    assert 'id="id_participant_code_errors"' in response.content.decode()
+    response = client.post(
+        url, {"participant_code": mine.code.lower(), "language": "uk", "consent": "on"}
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get(participant=mine)
+    assert registration.name == mine.display_name and registration.email == "olek@example.org"
+    with pytest.raises(PermissionDenied):
+        services.registration_create(
+            event=event,
+            by=world.user("caseworker", "b"),
+            participant=mine,
+            consent=True,
+            name="X",
+            email="x@example.org",
+        )
