@@ -149,6 +149,11 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.case} · {self.assessed_on}"
 
+    def ordered_scores(self) -> list:
+        """Scores in the canonical order of the domains (uses the prefetched rows)."""
+        order = {d: i for i, d in enumerate(Domain.values)}
+        return sorted(self.scores.all(), key=lambda s: order.get(s.domain, 99))
+
 
 class AssessmentScore(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
