@@ -222,38 +222,53 @@ class Engine:
         return [[*map(int, row), -1] for row in order]
 
     def candidates(self) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate edges (participant position, mentor position).
+
+        Participants with the same district, languages and minors flag walk the index the same
+        way, so the walk is done once per such group. Whole buckets are taken nearest first;
+        when the last bucket needed is larger than the room left, each participant takes a
+        different rotation of it, so the load spreads over its mentors.
+        """
         k = int(self.w["max_candidates"])
         indexes = {False: self._index(False), True: self._index(True)}
         nearest = self._district_order()
         everywhere = [*range(len(self.district_index)), -1]
+        lang_bits = (self.P.levels > 0) @ (1 << np.arange(self.P.levels.shape[1], dtype=np.int64))
+        groups: dict[tuple, list[int]] = {}
+        for p, key in enumerate(zip(self.P.district.tolist(), lang_bits.tolist(),
+                                    self.P.minors.tolist(), strict=True)):  # fmt: skip
+            if key[1]:
+                groups.setdefault(key, []).append(p)
         rows, cols = [], []
-        for p in range(len(self.participants)):
-            index = indexes[bool(self.P.minors[p])]
-            langs = np.flatnonzero(self.P.levels[p])
-            if not len(langs):
-                continue
-            d = int(self.P.district[p])
+        for (d, bits, minors), members in groups.items():
+            index = indexes[minors]
+            langs = [j for j in range(self.P.levels.shape[1]) if bits >> j & 1]
             walk = nearest[d] if d >= 0 else everywhere
-            found, count = [], 0
+            prefix, last, count = [], None, 0
             for district in walk:
                 for j in langs:
-                    bucket = index.get(int(j), {}).get(district)
+                    bucket = index.get(j, {}).get(district)
                     if bucket is None:
                         continue
-                    # Start at a different place for each participant, so that when a
-                    # bucket is larger than needed the load spreads over its mentors.
-                    take = min(len(bucket), k - count)
-                    start = (p * 7919) % len(bucket)
-                    found.append(np.take(bucket, np.arange(start, start + take), mode="wrap"))
-                    count += take
-                    if count >= k:
+                    if count + len(bucket) <= k:
+                        prefix.append(bucket)
+                        count += len(bucket)
+                    else:
+                        last = bucket
                         break
-                if count >= k:
+                if last is not None or count >= k:
                     break
-            if found:
-                mentors = np.concatenate(found) if len(found) > 1 else found[0]
-                rows.append(np.full(len(mentors), p, dtype=np.int64))
-                cols.append(mentors)
+            members_arr = np.array(members, dtype=np.int64)
+            if prefix:
+                head = np.concatenate(prefix) if len(prefix) > 1 else prefix[0]
+                rows.append(np.repeat(members_arr, len(head)))
+                cols.append(np.tile(head, len(members)))
+            if last is not None and count < k:
+                need = k - count
+                starts = (members_arr * 7919) % len(last)
+                picks = last[(starts[:, None] + np.arange(need)) % len(last)]
+                rows.append(np.repeat(members_arr, need))
+                cols.append(picks.ravel())
         if not rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         # A mentor may be found twice (two shared languages): one edge per pair, in one pass.

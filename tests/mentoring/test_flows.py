@@ -4,13 +4,14 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from mosty.access.models import AuditEvent
 from mosty.accounts.models import Membership
 from mosty.mentoring import services
 from mosty.mentoring.models import Match, MatchStatus, Mentor, VettingStatus
+from mosty.mentoring.tasks import mentor_decision_notify
 from tests.factories import DistrictFactory
 from tests.mentoring.factories import (
     MatchFactory,
@@ -104,7 +105,9 @@ def test_vetting_path_records_who_and_when_and_mails_on_approval(
         user=mentor.user, organisation=world.org_a, role="mentor", is_active=True
     ).exists()
     assert len(mail.outbox) == 0  # enqueued, not sent in the request
-    call_command("db_worker", batch=True, verbosity=0)
+    queued = DBTaskResult.objects.get(task_path__endswith="mentor_decision_notify")
+    # Run it here rather than through db_worker, which closes the test's connection on PostgreSQL.
+    mentor_decision_notify.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [mentor.email]
     assert "/accounts/password/reset/" in mail.outbox[0].body
