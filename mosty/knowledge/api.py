@@ -147,7 +147,11 @@ class ArticleCreateInputSerializer(serializers.Serializer):
     publish = serializers.BooleanField(required=False, default=False)
 
 
-@extend_schema(tags=["knowledge"], request=ArticleCreateInputSerializer)
+@extend_schema(
+    tags=["knowledge"],
+    request=ArticleCreateInputSerializer,
+    responses={201: TranslationOutputSerializer},
+)
 class ArticleCreateApi(APIView):
     def post(self, request):
         require(request.user, "knowledge.edit")
@@ -167,7 +171,9 @@ class ArticleUpdateInputSerializer(serializers.Serializer):
     minor = serializers.BooleanField(required=False, default=False)
 
 
-@extend_schema(tags=["knowledge"], request=ArticleUpdateInputSerializer)
+@extend_schema(
+    tags=["knowledge"], request=ArticleUpdateInputSerializer, responses=TranslationOutputSerializer
+)
 class ArticleUpdateApi(APIView):
     """Edit the source text; unless `minor`, translations become outdated."""
 
@@ -200,7 +206,11 @@ class TranslationUpdateInputSerializer(serializers.Serializer):
     )
 
 
-@extend_schema(tags=["knowledge"], request=TranslationUpdateInputSerializer)
+@extend_schema(
+    tags=["knowledge"],
+    request=TranslationUpdateInputSerializer,
+    responses=TranslationOutputSerializer,
+)
 class TranslationUpdateApi(APIView):
     def put(self, request, pk: int, language: str):
         t = selectors.translation_for_editing(
@@ -213,7 +223,7 @@ class TranslationUpdateApi(APIView):
         return Response(TranslationOutputSerializer(t).data)
 
 
-@extend_schema(tags=["knowledge"], request=None)
+@extend_schema(tags=["knowledge"], request=None, responses=TranslationOutputSerializer)
 class TranslationPublishApi(APIView):
     def post(self, request, pk: int, language: str):
         article = selectors.article_get(fetched_by=request.user, pk=pk)

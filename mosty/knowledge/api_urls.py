@@ -6,9 +6,7 @@ from mosty.knowledge import api
 
 urlpatterns = [
     path("knowledge/articles/", api.ArticleListApi.as_view(), name="knowledge_article_list"),
-    path(
-        "knowledge/articles/new/", api.ArticleCreateApi.as_view(), name="knowledge_article_create"
-    ),
+    path("knowledge/manage/new/", api.ArticleCreateApi.as_view(), name="knowledge_article_create"),
     path("knowledge/search/", api.ArticleSearchApi.as_view(), name="knowledge_search"),
     path(
         "knowledge/articles/<slug:slug>/",

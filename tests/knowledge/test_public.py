@@ -153,13 +153,13 @@ def test_api_public_list_detail_search(world, client):
 def test_api_editing(world, login):
     client = login("coordinator")
     r = client.post(
-        "/api/knowledge/articles/new/",
+        "/api/knowledge/manage/new/",
         {"slug": "bad slug!", "category": "nope"},
         content_type="application/json",
     )
     assert r.status_code == 400 and "slug" in r.json() and "category" in r.json()
     r = client.post(
-        "/api/knowledge/articles/new/",
+        "/api/knowledge/manage/new/",
         {
             "slug": "praca",
             "category": "work",
