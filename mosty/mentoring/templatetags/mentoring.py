@@ -36,3 +36,14 @@ def interest_labels(values) -> str:
 def slot_labels(values) -> str:
     labels = dict(Slot.choices)
     return ", ".join(str(labels.get(v, v)) for v in values or [])
+
+
+@register.simple_tag
+def mentor_signup_link() -> str:
+    """The public sign-up link, for shared pages (the home page's "Residents" card)."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    return format_html(
+        '<a class="card-link" href="{}">{}</a>', reverse("mentoring:apply"), _("Become a mentor")
+    )
