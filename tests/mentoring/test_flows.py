@@ -403,3 +403,17 @@ def test_constant_queries_on_lists_and_pages(login, world):
     assert_constant_queries(client, "/api/mentoring/matches/", lambda: MatchFactory(mentor=mentor))
     client = login("mentor")
     assert_constant_queries(client, "/en/mentoring/", lambda: MatchFactory(mentor=mentor))
+
+
+def test_dashboard_panels_for_coordinator_and_mentor(login, world):
+    MentorFactory(organisation=world.org_a, status="applied")
+    MatchFactory(mentor=the_mentor(world), status="proposed", started_on=None)
+    page = login("coordinator").get("/en/dashboard/").content.decode()
+    assert "1 new application" in page
+    page = login("mentor").get("/en/dashboard/").content.decode()
+    assert "1 proposal waits for your answer" in page
+
+
+def test_home_page_links_to_the_sign_up_in_the_visitors_language(client, world):
+    page = client.get("/uk/").content.decode()
+    assert 'href="/uk/mentoring/apply/"' in page and "Станьте наставником" in page
