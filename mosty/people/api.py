@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mosty.access.audit import audit_read
-from mosty.access.domains.people import PEOPLE_ROLES
+from mosty.access.domains.people import PEOPLE_ROLES, sensitive_visible_in_list
 from mosty.access.policy import can, require
 from mosty.access.roles import orgs_where
 from mosty.core.models import District
@@ -66,7 +66,8 @@ class ParticipantOutputSerializer(serializers.ModelSerializer):
     def get_legal_status(self, obj) -> str | None:
         """Present only when the caller may see sensitive fields; null otherwise."""
         user = self.context["request"].user
-        if can(user, "participant.view_sensitive", obj):
+        # Every row here came through visible_participants(); skip the per-row visibility query.
+        if sensitive_visible_in_list(user, obj):
             return obj.legal_status
         return None
 

@@ -7,7 +7,11 @@ import re
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from mosty.access.domains.people import visible_consents, visible_participants
+from mosty.access.domains.people import (
+    unseen_matches_count,
+    visible_consents,
+    visible_participants,
+)
 from mosty.people.models import Consent, Participant
 from mosty.people.search import name_skeletons, phone_digits
 
@@ -48,6 +52,15 @@ def participant_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Par
     if not filters.get("include_anonymised"):
         qs = qs.filter(anonymised_at__isnull=True)
     return qs.order_by("-created_at", "-pk")
+
+
+def participant_unseen_matches(*, fetched_by, filters: dict) -> int:
+    """Matches in the user's organisations that the user may not open (for the duplicate hint)."""
+    q = search_q(filters.get("q") or "") or Q()
+    if filters.get("birth_year"):
+        year = int(filters["birth_year"])
+        q &= Q(birth_year__gte=year - 1, birth_year__lte=year + 1)
+    return unseen_matches_count(fetched_by, q)
 
 
 def participant_get(*, fetched_by, pk: int) -> Participant:

@@ -74,11 +74,14 @@ def participant_intake(request):
     """Search before registering: find the person under any spelling before creating them."""
     require(request.user, "participant.create")
     form = IntakeSearchForm(request.GET or None)
-    results, searched = None, False
+    results, searched, unseen = None, False, 0
     if form.is_valid() and (form.cleaned_data.get("q") or form.cleaned_data.get("birth_year")):
         searched = True
         results = list(
             selectors.participant_list(fetched_by=request.user, filters=form.cleaned_data)[:20]
+        )
+        unseen = selectors.participant_unseen_matches(
+            fetched_by=request.user, filters=form.cleaned_data
         )
     template = "people/_intake_results.html" if request.htmx else "people/intake.html"
     return render(
@@ -88,6 +91,7 @@ def participant_intake(request):
             "form": form,
             "results": results,
             "searched": searched,
+            "unseen": unseen,
             "querystring": request.GET.urlencode(),
         },
     )

@@ -274,3 +274,29 @@ def test_dashboard_panel_counts_visible_participants(world, login):
     assert "You work with 1 participant." in body
     mentor_page = login("mentor").get(reverse("core:dashboard")).content.decode()
     assert "You work with" not in mentor_page
+
+
+def test_caseworker_gets_a_hint_about_matches_they_cannot_open(world, login):
+    # Registered by the coordinator, not on any of the caseworker's cases.
+    ParticipantFactory(
+        owner=world.org_a, created_by=world.user("coordinator", "a"), first_name="Oleksandr"
+    )
+    response = login("caseworker").get(reverse("people:intake"), {"q": "Aleksandr"})
+    if response.context["results"]:
+        pytest.skip("caseworkers see every participant of their organisation (no cases app)")
+    assert response.context["unseen"] == 1
+    assert "cannot open it" in response.content.decode()
+
+
+def test_api_list_constant_queries_for_caseworker_with_sensitive_permission(world, client):
+    caseworker = world.user("caseworker", "a")
+    caseworker.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
+    client.force_login(caseworker)
+    ParticipantFactory(owner=world.org_a, created_by=caseworker)
+    assert_constant_queries(
+        client,
+        reverse("api:participant_list"),
+        lambda: ParticipantFactory(owner=world.org_a, created_by=caseworker),
+    )
+    rows = client.get(reverse("api:participant_list")).json()["results"]
+    assert rows[0]["legal_status"] == "temporary_protection"

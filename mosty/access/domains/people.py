@@ -148,6 +148,26 @@ def consent_is_active(user, consent) -> bool:
     return consent is not None and consent.withdrawn_at is None
 
 
+def sensitive_visible_in_list(user, participant) -> bool:
+    """`participant.view_sensitive` for a row already fetched through `visible_participants`
+    (skips the per-row visibility query, so lists keep a constant number of queries)."""
+    return bool(coordinates_owner(user, participant) or has_sensitive_permission(user))
+
+
+def unseen_matches_count(user, q: Q) -> int:
+    """How many participants of the user's organisations match `q` but are not visible to them
+    (a caseworker's duplicate hint: a count, never the records)."""
+    orgs = orgs_where(user, *PEOPLE_ROLES) if getattr(user, "is_authenticated", False) else []
+    if not orgs:
+        return 0
+    return (
+        _participant_model()
+        .objects.filter(q, owner_id__in=orgs, anonymised_at__isnull=True)
+        .exclude(pk__in=visible_participants(user).values("pk"))
+        .count()
+    )
+
+
 POLICY.add_rule("participant.list", works_with_people)
 POLICY.add_rule("participant.create", works_with_people)
 POLICY.add_rule("participant.import", coordinates_somewhere)
@@ -155,7 +175,7 @@ POLICY.add_rule("participant.view", may_see_participant)
 POLICY.add_rule("participant.change", may_see_participant & participant_is_not_anonymised)
 POLICY.add_rule(
     "participant.view_sensitive",
-    coordinates_owner | (may_see_participant & has_sensitive_permission),
+    coordinates_owner | (has_sensitive_permission & may_see_participant),
 )
 POLICY.add_rule("participant.export", coordinates_owner)
 POLICY.add_rule("participant.erase", coordinates_owner & participant_is_not_anonymised)
