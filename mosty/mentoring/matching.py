@@ -273,7 +273,8 @@ class Engine:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         # A mentor may be found twice (two shared languages): one edge per pair, in one pass.
         n_m = max(len(self.mentors), 1)
-        keys = np.unique(np.concatenate(rows) * n_m + np.concatenate(cols))
+        keys = np.sort(np.concatenate(rows) * n_m + np.concatenate(cols))
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
         return keys // n_m, keys % n_m
 
     # -- constraints and scores -------------------------------------------------------------
@@ -285,19 +286,15 @@ class Engine:
         ok &= ~M.women_only[mi] | P.female[pi]
         ok &= (P.wants_gender[pi] == 0) | (P.wants_gender[pi] == M.gender[mi])
         ok &= (P.wants_kinds[pi] == 0) | ((P.wants_kinds[pi] >> M.kind[mi]) & 1).astype(bool)
-        declined = [
-            (p, self.participants[p].declined)
-            for p in np.unique(pi)
-            if self.participants[p].declined
-        ]
+        declined = [(p, m_id) for p, x in enumerate(self.participants) for m_id in x.declined]
         if declined:
-            pairs = {(p, m_id) for p, ids in declined for m_id in ids}
-            ids = self.M.ids
-            ok &= np.fromiter(
-                ((int(p), int(ids[m])) not in pairs for p, m in zip(pi, mi, strict=True)),
-                bool,
-                len(pi),
+            position = {int(m_id): m for m, m_id in enumerate(self.M.ids)}
+            n_m = max(len(self.mentors), 1)
+            banned = np.array(
+                [p * n_m + position[m_id] for p, m_id in declined if m_id in position],
+                dtype=np.int64,
             )
+            ok &= ~np.isin(pi * n_m + mi, banned)
         return ok
 
     def distance_km(self, pi, mi) -> np.ndarray:
@@ -341,7 +338,12 @@ class Engine:
     # -- solving ----------------------------------------------------------------------------
     def build_graph(self, pi, mi, score) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
         """Rows: participants with a candidate; columns: mentor places, then unmatched nodes."""
-        rows_used, row_of = np.unique(pi, return_inverse=True)
+        if len(pi) and bool((pi[1:] >= pi[:-1]).all()):
+            # Candidates come out sorted by participant: rows in one pass, no hashing.
+            starts = np.concatenate(([True], pi[1:] != pi[:-1]))
+            rows_used, row_of = pi[starts], np.cumsum(starts) - 1
+        else:
+            rows_used, row_of = np.unique(pi, return_inverse=True)
         n_rows = len(rows_used)
         degree = np.bincount(mi, minlength=len(self.mentors))
         places = np.minimum(self.M.capacity, degree)
