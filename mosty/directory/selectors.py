@@ -40,16 +40,14 @@ def _translations_prefetch(language: str) -> Prefetch:
     )
 
 
-def open_now_q(now: datetime | None = None) -> Exists:
+def open_now_ids(now: datetime | None = None) -> QuerySet:
+    """Ids of services open at `now` (local time), as a subquery."""
     local = timezone.localtime(now or timezone.now())
-    return Exists(
-        Schedule.objects.filter(
-            service=OuterRef("pk"),
-            weekday=local.isoweekday(),
-            opens_at__lte=local.time(),
-            closes_at__gt=local.time(),
-        )
-    )
+    return Schedule.objects.filter(
+        weekday=local.isoweekday(),
+        opens_at__lte=local.time(),
+        closes_at__gt=local.time(),
+    ).values("service_id")
 
 
 def service_search(*, fetched_by, filters: dict | None = None) -> QuerySet[Service]:
@@ -62,32 +60,29 @@ def service_search(*, fetched_by, filters: dict | None = None) -> QuerySet[Servi
             Q(name__icontains=q)
             | Q(description__icontains=q)
             | Q(organisation__name__icontains=q)
-            | Exists(ServiceTranslation.objects.filter(service=OuterRef("pk"), name__icontains=q))
+            | Q(pk__in=ServiceTranslation.objects.filter(name__icontains=q).values("service_id"))
         )
+    # Semi-joins (pk IN subquery) let the database start from the selective side.
     if filters.get("category"):
         qs = qs.filter(
-            Exists(
-                Service.categories.through.objects.filter(
-                    service=OuterRef("pk"), category__code=filters["category"]
-                )
-            )
+            pk__in=Service.categories.through.objects.filter(
+                category__code=filters["category"]
+            ).values("service_id")
         )
     if filters.get("language"):
         qs = qs.filter(
-            Exists(ServiceLanguage.objects.filter(service=OuterRef("pk"), code=filters["language"]))
+            pk__in=ServiceLanguage.objects.filter(code=filters["language"]).values("service_id")
         )
     if filters.get("district"):
         qs = qs.filter(
-            Exists(
-                Service.locations.through.objects.filter(
-                    service=OuterRef("pk"), location__district__code=filters["district"]
-                )
-            )
+            pk__in=Service.locations.through.objects.filter(
+                location__district__code=filters["district"]
+            ).values("service_id")
         )
     if filters.get("free"):
         qs = qs.filter(is_free=True)
     if filters.get("open_now"):
-        qs = qs.filter(open_now_q())
+        qs = qs.filter(pk__in=open_now_ids())
     return qs.order_by("name", "pk")
 
 

@@ -125,16 +125,20 @@ class NetworkMembership(models.Model):
         return f"{self.network} · {self.organisation or self.user}"
 
 
+# Labels live in the directory catalogue (the networks pages are translated there).
+from mosty.directory import network_labels as NL  # noqa: E402
+
+
 class NetworkMeeting(models.Model):
     """A meeting of a network: agenda before, minutes and attendance after."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="meetings")
-    date = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=200)
-    agenda = models.TextField(_("agenda"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    date = models.DateField(NL.DATE)
+    title = models.CharField(NL.TITLE, max_length=200)
+    agenda = models.TextField(NL.AGENDA, blank=True)
+    minutes = models.TextField(NL.MINUTES, blank=True)
     attendees = models.ManyToManyField(
-        NetworkMembership, verbose_name=_("attendees"), related_name="meetings", blank=True
+        NetworkMembership, verbose_name=NL.ATTENDEES, related_name="meetings", blank=True
     )
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
@@ -142,8 +146,8 @@ class NetworkMeeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("network meeting")
-        verbose_name_plural = _("network meetings")
+        verbose_name = NL.MEETING
+        verbose_name_plural = NL.MEETINGS
         ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
@@ -154,17 +158,17 @@ class NetworkDocument(models.Model):
     """A file or a link shared with a network's members."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="networks/%Y/%m/", blank=True)
-    url = models.URLField(_("link"), blank=True)
+    title = models.CharField(NL.TITLE, max_length=200)
+    file = models.FileField(NL.FILE, upload_to="networks/%Y/%m/", blank=True)
+    url = models.URLField(NL.LINK, blank=True)
     shared_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("network document")
-        verbose_name_plural = _("network documents")
+        verbose_name = NL.DOCUMENT
+        verbose_name_plural = NL.DOCUMENTS
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(

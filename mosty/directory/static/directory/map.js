@@ -61,7 +61,7 @@
         addPoints(data.points || []);
         if (status) {
           status.textContent = (data.truncated ? el.dataset.truncatedLabel : el.dataset.countLabel || "")
-            .replace("%(count)s", String((data.points || []).length));
+            .replace("{count}", String((data.points || []).length));
         }
       })
       .catch(function () { if (status) { status.textContent = el.dataset.errorLabel || ""; } addPoints([]); });
