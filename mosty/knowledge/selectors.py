@@ -285,6 +285,7 @@ def booklet_list(*, fetched_by) -> QuerySet[Booklet]:
         visible_booklets(fetched_by)
         .select_related("created_by")
         .annotate(article_count=Count("items"))
+        .order_by("-created_at", "-pk")
     )
 
 

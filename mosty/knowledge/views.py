@@ -42,6 +42,14 @@ from mosty.knowledge.models import (
 from mosty.knowledge.text import render_markdown
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
+# Kinds of events (mosty.events) that go with an article category, for "related" links.
+RELATED_EVENT_KINDS = {
+    Category.POLISH: "language_course",
+    Category.CULTURE: "cultural",
+    Category.INSTITUTIONS: "staff_training",
+    Category.GOOD_PRACTICES: "staff_training",
+    Category.IMPLEMENTATION: "network_meeting",
+}
 
 
 def _language(request) -> str:
@@ -129,6 +137,7 @@ def knowledge_article(request, slug: str):
             "body": render_markdown(reading.translation.body) if reading.translation else "",
             "elsewhere": elsewhere,
             "category": Category(reading.article.category),
+            "event_kind": RELATED_EVENT_KINDS.get(reading.article.category, ""),
             "may_edit": can(request.user, "knowledge.edit"),
         },
     )

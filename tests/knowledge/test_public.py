@@ -197,3 +197,14 @@ def test_api_editing(world, login):
     en.save(update_fields=["status"])
     r = client.post(f"/api/knowledge/manage/{article.pk}/translations/en/publish/")
     assert r.status_code == 400 and r.json()
+
+
+def test_article_links_to_related_events_and_services(world, client):
+    factories.article(slug="kurs", category="polish", title="Kursy polskiego", body="Zapisy.")
+    with translation.override("pl"):
+        html = client.get(reverse("knowledge:article", args=["kurs"])).content.decode()
+        events = reverse("events:list")
+        services_url = reverse("directory:list")
+    assert f'href="{events}?language=pl&amp;kind=language_course"' in html
+    assert f'href="{services_url}"' in html
+    assert "data-kb-print" in html
