@@ -34,6 +34,22 @@ CONFIRMED = RegistrationStatus.CONFIRMED
 WAITLISTED = RegistrationStatus.WAITLISTED
 
 
+def _registrations_with(status: str) -> Subquery:
+    """Count of an event's registrations in one status, as a correlated subquery: evaluated
+    only for the rows of the page (a join + GROUP BY would count every event first)."""
+    return Coalesce(
+        Subquery(
+            Registration.objects.filter(event=OuterRef("pk"), status=status)
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
 def _with_details(qs: QuerySet[Event]) -> QuerySet[Event]:
     return (
         qs.select_related("organisation")
@@ -42,8 +58,8 @@ def _with_details(qs: QuerySet[Event]) -> QuerySet[Event]:
             Prefetch("sessions", queryset=Session.objects.select_related("district")),
         )
         .annotate(
-            confirmed=Count("registrations", filter=Q(registrations__status=CONFIRMED)),
-            waitlisted=Count("registrations", filter=Q(registrations__status=WAITLISTED)),
+            confirmed=_registrations_with(CONFIRMED),
+            waitlisted=_registrations_with(WAITLISTED),
         )
     )
 
@@ -181,30 +197,33 @@ def event_report(*, events: QuerySet[Event]) -> dict:
     Everything is aggregated in the database (a handful of queries whatever the size).
     """
     registrations = Registration.objects.filter(event__in=events)
-    by_status = dict(
-        registrations.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+    by_status = dict(registrations.order_by().values_list("status").annotate(n=Count("pk")))
     attendance = Attendance.objects.filter(session__event__in=events)
     marks = attendance.aggregate(
         marks_present=Count("pk", filter=Q(present=True)),
         marks_minutes=Coalesce(Sum("session__minutes", filter=Q(present=True)), 0),
     )
-    # Expected attendance: confirmed registrations x sessions of their event, for past sessions.
+    # Expected attendance: confirmed registrations x past sessions, per event (two grouped
+    # queries multiplied here, not a sessions x registrations join).
     from django.utils import timezone
 
-    expected = (
-        Session.objects.filter(event__in=events, starts_at__lte=timezone.now())
-        .annotate(
-            places=Count("event__registrations", filter=Q(event__registrations__status=CONFIRMED))
-        )
-        .aggregate(total=Coalesce(Sum("places"), 0))["total"]
+    confirmed_per_event = dict(
+        registrations.filter(status=CONFIRMED)
+        .order_by()
+        .values_list("event")
+        .annotate(n=Count("pk"))
     )
+    past_sessions = (
+        Session.objects.filter(event__in=events, starts_at__lte=timezone.now())
+        .order_by()
+        .values_list("event")
+        .annotate(n=Count("pk"))
+    )
+    expected = sum(n * confirmed_per_event.get(event_id, 0) for event_id, n in past_sessions)
     attendees = registrations.filter(
         Exists(attendance.filter(registration=OuterRef("pk"), present=True))
     )
-    by_audience = dict(
-        attendees.values_list("audience").annotate(n=Count("pk")).values_list("audience", "n")
-    )
+    by_audience = dict(attendees.order_by().values_list("audience").annotate(n=Count("pk")))
     institutions = (
         attendees.exclude(institution="")
         .annotate(key=Lower("institution"))
@@ -221,15 +240,15 @@ def event_report(*, events: QuerySet[Event]) -> dict:
         "expected": expected,
         "attendance_rate": round(100 * marks["marks_present"] / expected, 1) if expected else None,
         "hours": round(marks["marks_minutes"] / 60, 1),
-        "persons": attendees.count(),
+        "persons": sum(by_audience.values()),
         "by_audience": by_audience,
         "institutions": institutions,
     }
 
 
 def event_report_rows(*, events: QuerySet[Event]) -> QuerySet[Event]:
-    """One row per event for the export: counts annotated in one query."""
-    present = Attendance.objects.filter(session__event=OuterRef("pk"), present=True)
+    """One row per event for the export: counts as correlated subqueries, in one query."""
+    present = Attendance.objects.filter(session__event=OuterRef("pk"), present=True).order_by()
     present_count = Subquery(
         present.values("session__event").annotate(n=Count("pk")).values("n")[:1],
         output_field=IntegerField(),
@@ -242,13 +261,19 @@ def event_report_rows(*, events: QuerySet[Event]) -> QuerySet[Event]:
         events.select_related("organisation")
         .prefetch_related("translations")
         .annotate(
-            confirmed=Count(
-                "registrations", filter=Q(registrations__status=CONFIRMED), distinct=True
+            confirmed=_registrations_with(CONFIRMED),
+            waitlisted=_registrations_with(WAITLISTED),
+            session_count=Coalesce(
+                Subquery(
+                    Session.objects.filter(event=OuterRef("pk"))
+                    .order_by()
+                    .values("event")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
             ),
-            waitlisted=Count(
-                "registrations", filter=Q(registrations__status=WAITLISTED), distinct=True
-            ),
-            session_count=Count("sessions", distinct=True),
             present_count=Coalesce(present_count, 0),
             present_minutes=Coalesce(present_minutes, 0),
         )

@@ -454,7 +454,9 @@ def session_attendance_mark(request, pk: int, registration: int):
     session = selectors.session_get(fetched_by=request.user, pk=pk)
     require(request.user, "event.take_attendance", session.event)
     found = get_object_or_404(session.event.registrations, pk=registration)
-    present = request.POST.get("present") in {"on", "1", "true"}
+    # The checkbox's value is the registration id; htmx also sends the form's other ticks.
+    values = request.POST.getlist("present")
+    present = str(found.pk) in values or bool({"on", "true"} & set(values))
     try:
         services.attendance_set(
             session=session, registration=found, present=present, by=request.user

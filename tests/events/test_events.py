@@ -471,3 +471,47 @@ def test_caseworker_links_the_registration_to_a_participant_they_support(world, 
             name="X",
             email="x@example.org",
         )
+
+
+def test_coordinator_edits_event_raising_capacity_promotes_the_waiting_list(world, login, event):
+    make_registration(event, name="Anna A")
+    make_registration(event, name="Boris B")
+    waiting = make_registration(event, name="Chloé C", status="waitlisted")
+    client = login("coordinator")
+    page = client.get(f"/en/events/manage/{event.pk}/edit/")
+    assert page.status_code == 200
+    session = event.sessions.get()
+    translations = list(event.translations.order_by("language"))
+    data = {
+        "kind": event.kind,
+        "source_language": "pl",
+        "capacity": "3",
+        "audiences": ["newcomers"],
+        "languages": ["pl"],
+        "is_public": "on",
+        "tr-TOTAL_FORMS": str(len(translations) + 1),
+        "tr-INITIAL_FORMS": str(len(translations)),
+        "sessions-TOTAL_FORMS": "2",
+        "sessions-INITIAL_FORMS": "1",
+        "sessions-0-id": str(session.pk),
+        "sessions-0-event": str(event.pk),
+        "sessions-0-starts_at": _dt(timezone.localtime(session.starts_at)),
+        "sessions-0-ends_at": _dt(timezone.localtime(session.ends_at) + timedelta(hours=1)),
+        "sessions-0-place": "Nowe miejsce",
+    }
+    for i, item in enumerate(translations):
+        data.update(
+            {
+                f"tr-{i}-id": str(item.pk),
+                f"tr-{i}-event": str(event.pk),
+                f"tr-{i}-language": item.language,
+                f"tr-{i}-title": item.title + " *",
+            }
+        )
+    response = client.post(f"/en/events/manage/{event.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session.refresh_from_db()
+    assert session.place == "Nowe miejsce" and session.minutes == 180
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert event.translations.get(language="pl").title.endswith(" *")
