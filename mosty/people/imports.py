@@ -280,8 +280,13 @@ class RowValidator:
 def preview(job: ParticipantImport, mapping: dict, limit: int = 10) -> list[dict]:
     check = RowValidator(mapping)
     out = []
+    district_column = check.mapping.get("district")
     for number, row in enumerate(job.rows[:limit], start=2):
         values, errors = check(row)
+        if district_column is not None:
+            # Show the district as written, not its database id.
+            values["district"] = row[district_column] if district_column < len(row) else ""
+            values.pop("district_id", None)
         out.append({"number": number, "values": values, "errors": errors})
     return out
 

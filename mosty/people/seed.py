@@ -237,6 +237,27 @@ def _seed_large(ctx) -> str:
                 )
             )
         Participant.objects.bulk_create(objs, batch_size=2000)
+        # Consents, so cases and mentoring find people they may work with.
+        consents = []
+        for pk, creator in Participant.objects.filter(code__in=codes).values_list(
+            "pk", "created_by_id"
+        ):
+            purposes = [ConsentPurpose.CASE_MANAGEMENT, ConsentPurpose.STATISTICS]
+            if ctx.rng.random() < 0.35:
+                purposes.append(ConsentPurpose.MENTORING)
+            consents += [
+                Consent(
+                    participant_id=pk,
+                    purpose=purpose,
+                    text_shown=CONSENT_TEXT[purpose],
+                    language="en",
+                    given_at=now,
+                    recorded_by_id=creator,
+                    created_at=now,
+                )
+                for purpose in purposes
+            ]
+        Consent.objects.bulk_create(consents, batch_size=2000)
         done += len(objs)
         ctx.progress("participants", done, todo)
     return f"{done:,} participants"

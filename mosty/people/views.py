@@ -218,7 +218,12 @@ def participant_edit(request, pk: int):
     return render(
         request,
         "people/participant_form.html",
-        {"form": form, "members": members, "participant": participant},
+        {
+            "form": form,
+            "members": members,
+            "participant": participant,
+            "household": selectors.participant_household(participant=participant),
+        },
     )
 
 

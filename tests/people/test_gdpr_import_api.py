@@ -251,3 +251,29 @@ def test_api_other_org_gets_404(world, client, role):
     participant = ParticipantFactory(owner=world.org_a)
     client.force_login(world.user(role, "b"))
     assert client.get(reverse("api:participant_detail", args=[participant.pk])).status_code == 404
+
+
+def test_retention_command(world, monkeypatch, settings):
+    from django.core.management import call_command
+
+    settings.MOSTY_RETENTION_DAYS = 10
+    participant = ParticipantFactory(owner=world.org_a)
+    Participant.objects.update(created_at=timezone.now() - timedelta(days=100))
+    closed = timezone.now() - timedelta(days=50)
+    monkeypatch.setitem(
+        gdpr.SECTIONS,
+        "cases",
+        gdpr.Section(
+            "cases",
+            "Cases",
+            export=lambda p: [],
+            closed_since=lambda ids: {pk: closed for pk in ids.values_list("pk", flat=True)},
+        ),
+    )
+    out = io.StringIO()
+    call_command("people_retention", "--dry-run", stdout=out)
+    assert "1 participant" in out.getvalue()
+    assert Participant.objects.get().anonymised_at is None
+    call_command("people_retention", stdout=out)
+    participant.refresh_from_db()
+    assert participant.anonymised_at is not None and participant.first_name == ""
