@@ -66,10 +66,11 @@ class ArticleReading:
 def article_read(*, slug: str, language: str, fetched_by) -> ArticleReading:
     """The article in `language`, or None plus the languages it is published in (404 if none)."""
     article = get_object_or_404(visible_articles(fetched_by), slug=slug)
+    # One query for every published language (the page links them all), texts included.
     available = list(
         visible_translations(fetched_by)
         .filter(article=article, status=PUBLISHED)
-        .only("pk", "language", "title", "article_id")
+        .select_related("article")
         .order_by("language")
     )
     if not available:
@@ -77,8 +78,6 @@ def article_read(*, slug: str, language: str, fetched_by) -> ArticleReading:
 
         raise Http404
     translation = next((t for t in available if t.language == language), None)
-    if translation is not None:
-        translation = ArticleTranslation.objects.select_related("article").get(pk=translation.pk)
     return ArticleReading(article=article, translation=translation, available=available)
 
 

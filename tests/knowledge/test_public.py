@@ -208,3 +208,46 @@ def test_article_links_to_related_events_and_services(world, client):
     assert f'href="{events}?language=pl&amp;kind=language_course"' in html
     assert f'href="{services_url}"' in html
     assert "data-kb-print" in html
+
+
+def test_publish_does_not_redirect_elsewhere(world, login):
+    article = factories.article()
+    factories.translation(article, language="en", status="in_review")
+    client = login("coordinator")
+    with translation.override("en"):
+        url = reverse("knowledge:translation_publish", args=[article.pk, "en"])
+    r = client.post(url, {"next": "https://evil.example/"})
+    assert r.status_code == 302 and "evil" not in r["Location"]
+
+
+def test_booklet_and_article_pages_constant_queries(world, login):
+    from mosty.knowledge.models import BookletItem
+
+    client = login("coordinator")
+    first = factories.article()
+    booklet = services.booklet_create(title="B", articles=[first], by=world.user("coordinator"))
+    with translation.override("en"):
+        assert_constant_queries(
+            client,
+            reverse("knowledge:booklet_list"),
+            lambda: services.booklet_create(title="C", articles=[first], by=None),
+            times=5,
+        )
+
+        def grow_items():
+            BookletItem.objects.create(
+                booklet=booklet,
+                article=factories.article(),
+                position=BookletItem.objects.count() + 1,
+            )
+
+        assert_constant_queries(
+            client, reverse("knowledge:booklet_detail", args=[booklet.pk]), grow_items, times=5
+        )
+        languages = iter(["en", "uk", "ru", "ar", "fa", "fr"])
+        assert_constant_queries(
+            client,
+            reverse("knowledge:article", args=[first.slug]),
+            lambda: factories.translation(first, language=next(languages)),
+            times=5,
+        )
