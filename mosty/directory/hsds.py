@@ -939,6 +939,9 @@ def _upsert(
         model.objects.bulk_create(chunk)
     report.created[label] += len(new)
     report.updated[label] += len(old)
+    if all(o.pk is not None for o in new):
+        # PostgreSQL and SQLite >= 3.35 return the new primary keys from bulk_create.
+        return {o.hsds_id: o.pk for o in objects}
     return _existing(model, [o.hsds_id for o in objects])
 
 
@@ -1046,15 +1049,26 @@ def hsds_import(*, tables: dict[str, list[dict]], by, language: str = "pl") -> I
         org_pk[h] = by_slug[o.slug]
     report.created["organizations"] += len(to_create)
     report.updated["organizations"] += len(to_update)
+    # An organisation's own phone (the first one listed) goes onto the organisation.
+    org_phones: dict[int, tuple[str, str]] = {}
     for row in t["phones"]:
         if _s(row.get("organization_id")) and not (
             _s(row.get("service_id")) or _s(row.get("location_id"))
         ):
-            org_id = org_pk[_s(row["organization_id"])]
-            Organisation.objects.filter(pk=org_id).update(phone=_s(row["number"])[:40])
-            HsdsOrganisation.objects.filter(organisation_id=org_id).update(
-                phone_hsds_id=_s(row["id"])[:100]
+            org_phones.setdefault(
+                org_pk[_s(row["organization_id"])], (_s(row["number"])[:40], _s(row["id"])[:100])
             )
+    for chunk in _chunks(list(org_phones.items())):
+        Organisation.objects.bulk_update(
+            [Organisation(pk=pk, phone=number) for pk, (number, _id) in chunk], ["phone"]
+        )
+    mappings = []
+    for chunk in _chunks(list(org_phones)):
+        for mapping in HsdsOrganisation.objects.filter(organisation_id__in=chunk):
+            mapping.phone_hsds_id = org_phones[mapping.organisation_id][1]
+            mappings.append(mapping)
+    for chunk in _chunks(mappings):
+        HsdsOrganisation.objects.bulk_update(chunk, ["phone_hsds_id"])
 
     # Locations with their (first) address.
     service_org = {_s(s["id"]): org_pk[_s(s["organization_id"])] for s in t["services"]}

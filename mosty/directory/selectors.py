@@ -178,10 +178,10 @@ def map_points(*, fetched_by, filters: dict | None = None, limit: int = 5000) ->
     ]
 
 
-def translated_names(service_ids, language: str) -> dict[int, str]:
-    """Published names in `language` for the given services (one query)."""
+def translated_names(services: QuerySet, language: str) -> dict[int, str]:
+    """Published names in `language` of the services in the queryset (one query)."""
     rows = ServiceTranslation.objects.filter(
-        service_id__in=list(service_ids), language=language
+        language=language, service__in=services.values("pk")
     ).exclude(status="draft")
     return dict(rows.values_list("service_id", "name"))
 

@@ -102,7 +102,9 @@ def service_map_data(request):
     limit = 5000
     points = selectors.map_points(fetched_by=request.user, filters=filters, limit=limit + 1)
     lang = translation.get_language()
-    names = selectors.translated_names({p["service"] for p in points[:limit]}, lang)
+    names = selectors.translated_names(
+        selectors.service_search(fetched_by=request.user, filters=filters), lang
+    )
     for point in points:
         point["url"] = f"/{lang}/directory/services/{point['service']}/"
         point["name"] = names.get(point["service"], point["name"])
