@@ -96,6 +96,19 @@ def event_public_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Ev
     return _with_details(_filtered(qs, filters)).order_by("starts_at", "pk")
 
 
+def session_month(*, fetched_by, first_day, last_day, filters: dict | None = None):
+    """Sessions of visible events in a date range, for the month calendar."""
+    events = _filtered(visible_events(fetched_by), filters or {})
+    return (
+        Session.objects.filter(
+            event__in=events, starts_at__date__gte=first_day, starts_at__date__lte=last_day
+        )
+        .select_related("event", "district")
+        .prefetch_related("event__translations")
+        .order_by("starts_at", "pk")
+    )
+
+
 def event_get(*, fetched_by, pk: int) -> Event:
     return get_object_or_404(_with_details(visible_events(fetched_by)), pk=pk)
 

@@ -6,6 +6,8 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.event_list, name="list"),
+    path("calendar/", views.event_calendar, name="calendar"),
+    path("calendar/<int:year>/<int:month>/", views.event_calendar, name="calendar_month"),
     path("<int:pk>/", views.event_detail, name="detail"),
     path("<int:pk>/register/", views.event_register, name="register"),
     path("<int:pk>/register-person/", views.event_register_person, name="register_person"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import groupby
 
 from django.contrib import messages
@@ -64,6 +65,42 @@ def event_list(request):
             "page": page,
             "days": days,
             "filters": filters,
+            "querystring": query_without_page(request),
+        },
+    )
+
+
+def event_calendar(request, year: int | None = None, month: int | None = None):
+    """A month grid of public sessions (the list view is the agenda)."""
+    import calendar
+    from datetime import date
+
+    require(request.user, "event.browse")
+    today = timezone.localdate()
+    year, month = year or today.year, month or today.month
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    filters = EventFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    cleaned = {k: v for k, v in cleaned.items() if k not in {"date_from", "date_to"}}
+    by_day: dict = {}
+    for session in selectors.session_month(
+        fetched_by=request.user, first_day=weeks[0][0], last_day=weeks[-1][-1], filters=cleaned
+    ):
+        by_day.setdefault(timezone.localdate(session.starts_at), []).append(session)
+    first = date(year, month, 1)
+    previous = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return render(
+        request,
+        "events/calendar.html",
+        {
+            "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+            "month": first,
+            "today": today,
+            "previous": previous,
+            "following": following,
             "querystring": query_without_page(request),
         },
     )

@@ -35,3 +35,21 @@ def test_organiser_ticks_attendance_on_a_phone(page, bworld):
         page.get_by_label("Dmytro S").check()
     expect(page.locator(f"#present-{registration.pk}")).to_be_checked()
     assert registration.attendance.get(session=session).present
+
+
+def test_event_pages_have_no_serious_accessibility_violations(page, bworld):
+    event = make_event(bworld.org_a, title="Kurs A1", sessions=2, district=bworld.district)
+    make_registration(event, name="Dmytro S", institution="MOPS")
+    for url in ["/ar/events/", "/ar/events/calendar/", f"/fa/events/{event.pk}/"]:
+        page.goto(url)
+        assert serious_violations(page) == [], url
+    log_in(page, "coordinator.a@example.org")
+    for url in [
+        "/en/events/manage/",
+        "/en/events/manage/new/",
+        f"/en/events/manage/{event.pk}/registrations/",
+        "/en/events/manage/report/",
+        "/en/events/mine/",
+    ]:
+        page.goto(url)
+        assert serious_violations(page) == [], url

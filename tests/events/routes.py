@@ -60,6 +60,13 @@ def _register_self(world):
 ROUTES = [
     # Public pages: anyone, also without an account.
     Route("events:list", public=True, allowed=frozenset({"*"})),
+    Route("events:calendar", public=True, allowed=frozenset({"*"})),
+    Route(
+        "events:calendar_month",
+        public=True,
+        allowed=frozenset({"*"}),
+        kwargs=lambda w: {"year": 2026, "month": 12},
+    ),
     Route("events:detail", public=True, allowed=frozenset({"*"}), kwargs=_event_pk),
     Route(
         "events:register",

@@ -515,3 +515,22 @@ def test_coordinator_edits_event_raising_capacity_promotes_the_waiting_list(worl
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
     assert event.translations.get(language="pl").title.endswith(" *")
+
+
+def test_month_calendar_shows_sessions_on_their_days(world, client):
+    start = timezone.localtime().replace(day=10, hour=18, minute=0, second=0, microsecond=0)
+    kino = make_event(world.org_a, title="Kino", start=start + timedelta(days=40))
+    make_event(world.org_a, title="Gotujemy", kind="cooking", start=start)
+    make_event(world.org_a, title="Tajne", is_public=False, start=start)
+    page = client.get("/en/events/calendar/").content.decode()
+    assert "Gotujemy (en)" in page and "Tajne" not in page and "Kino" not in page
+    assert "Gotujemy" not in client.get("/en/events/calendar/?kind=film").content.decode()
+    later = start + timedelta(days=40)
+    arabic = client.get(f"/ar/events/calendar/{later.year}/{later.month}/").content.decode()
+    assert 'dir="rtl"' in arabic and f'href="/ar/events/{kino.pk}/"' in arabic
+    assert client.get("/en/events/calendar/2026/13/").status_code == 404
+
+    def grow():
+        make_event(world.org_a, start=start + timedelta(days=1), sessions=2)
+
+    assert_constant_queries(client, "/en/events/calendar/", grow)
