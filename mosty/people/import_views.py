@@ -123,7 +123,11 @@ def import_preview(request, pk: int):
             job.status = ImportStatus.QUEUED
             job.processed = 0
             job.save(update_fields=["mapping", "valid_only", "status", "processed"])
-            transaction.on_commit(lambda: participant_import_run.enqueue(job.pk))
+            if job.total <= imports.INLINE_ROWS:
+                # Small lists finish within the request; large ones go to the worker.
+                transaction.on_commit(lambda: imports.run(job.pk))
+            else:
+                transaction.on_commit(lambda: participant_import_run.enqueue(job.pk))
             return redirect("people:import_progress", pk=pk)
     rows = imports.preview(job, mapping)
     targets = [(t, label) for t, (label, _n) in imports.TARGETS.items() if t in mapping]

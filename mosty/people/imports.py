@@ -37,6 +37,8 @@ from mosty.people.search import build_search_key
 MAX_ROWS = 60_000
 MAX_BYTES = 20 * 1024 * 1024
 BATCH = 2000
+# Uploads up to this many rows are imported within the request; larger ones by `mosty worker`.
+INLINE_ROWS = 500
 
 # Target field -> (label, header names that map to it automatically).
 TARGETS = {

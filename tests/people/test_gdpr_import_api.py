@@ -277,3 +277,44 @@ def test_retention_command(world, monkeypatch, settings):
     call_command("people_retention", stdout=out)
     participant.refresh_from_db()
     assert participant.anonymised_at is not None and participant.first_name == ""
+
+
+def test_small_import_runs_at_once_large_goes_to_the_worker(
+    world, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    client = login("coordinator")
+    client.post(
+        reverse("people:import"),
+        {"owner": world.org_a.pk, "file": _named(b"first name,last name\nOlena,Bondar\n", "a.csv")},
+    )
+    job = ParticipantImport.objects.get()
+    post = {"map_first_name": "0", "map_last_name": "1", "start": "1"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("people:import_preview", args=[job.pk]), post)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and Participant.objects.count() == 1
+
+    monkeypatch.setattr(imports, "INLINE_ROWS", 0)
+    enqueued = []
+
+    class FakeTask:
+        @staticmethod
+        def enqueue(job_id):
+            enqueued.append(job_id)
+
+    monkeypatch.setattr("mosty.people.tasks.participant_import_run", FakeTask)
+    client.post(
+        reverse("people:import"),
+        {"owner": world.org_a.pk, "file": _named(b"first name\nAhmad\n", "b.csv")},
+    )
+    job = ParticipantImport.objects.get(filename="b.csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("people:import_preview", args=[job.pk]), {"map_first_name": "0", "start": "1"}
+        )
+    job.refresh_from_db()
+    assert job.status == ImportStatus.QUEUED
+    assert enqueued == [job.pk]
+    page = client.get(reverse("people:import_progress", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page
