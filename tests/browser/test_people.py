@@ -62,3 +62,20 @@ def test_caseworker_searches_registers_and_records_consent(page, bworld):
     consent = Consent.objects.get(participant=participant)
     assert consent.purpose == "case_management" and consent.recorded_by == caseworker
     assert page.get_by_role("button", name="Withdraw").is_visible()
+
+
+def test_coordinator_pages_are_accessible_also_right_to_left(page, bworld):
+    participant = ParticipantFactory(owner=bworld.org_a, district=bworld.district)
+    log_in(page, bworld.user("coordinator", "a").email, lang="ar")
+    for url in [
+        "/ar/participants/",
+        "/ar/participants/intake/?q=Oleksandr",
+        f"/ar/participants/{participant.pk}/",
+        f"/ar/participants/{participant.pk}/edit/",
+        f"/ar/participants/{participant.pk}/export/",
+        f"/ar/participants/{participant.pk}/erase/",
+        "/ar/participants/import/",
+    ]:
+        page.goto(url)
+        assert page.locator("html").get_attribute("dir") == "rtl", url
+        assert serious_violations(page) == [], url
