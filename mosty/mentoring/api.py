@@ -216,7 +216,25 @@ class MeetingCreateApi(APIView):
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["mentoring"])
+class ProposalSerializer(serializers.Serializer):
+    participant = serializers.IntegerField()
+    mentor = serializers.IntegerField()
+    score = serializers.FloatField()
+    explanation = serializers.CharField()
+
+
+class UnmatchedSerializer(serializers.Serializer):
+    participant = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class ProposalsOutputSerializer(serializers.Serializer):
+    total_score = serializers.FloatField()
+    proposals = ProposalSerializer(many=True)
+    unmatched = UnmatchedSerializer(many=True)
+
+
+@extend_schema(tags=["mentoring"], responses=ProposalsOutputSerializer)
 class MatchingProposalsApi(APIView):
     """The engine's current proposals for the coordinator's participants (nothing is saved)."""
 

@@ -87,12 +87,14 @@ def mentor_detail(request, pk: int):
     require(request.user, "mentor.view", mentor)
     audit_read(request.user, mentor)
     steps = _next_steps(mentor)
-    form = VettingForm(steps=steps) if steps and can(request.user, "mentor.vet", mentor) else None
+    coordinator = can(request.user, "mentor.vet", mentor)
+    form = VettingForm(steps=steps) if steps and coordinator else None
     return render(
         request,
         "mentoring/mentor_detail.html",
         {
             "mentor": mentor,
+            "coordinator": coordinator,
             "form": form,
             "history": mentor.vetting_steps.select_related("decided_by"),
             "matches": mentor.matches.exclude(status=MatchStatus.DECLINED).select_related(
@@ -127,6 +129,7 @@ def mentor_vet(request, pk: int):
         "mentoring/mentor_detail.html",
         {
             "mentor": mentor,
+            "coordinator": True,
             "form": form,
             "history": mentor.vetting_steps.select_related("decided_by"),
             "matches": mentor.matches.none(),

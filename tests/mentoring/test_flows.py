@@ -417,3 +417,11 @@ def test_dashboard_panels_for_coordinator_and_mentor(login, world):
 def test_home_page_links_to_the_sign_up_in_the_visitors_language(client, world):
     page = client.get("/uk/").content.decode()
     assert 'href="/uk/mentoring/apply/"' in page and "Станьте наставником" in page
+
+
+def test_mentor_sees_only_first_names_on_their_own_profile(login, world):
+    mentor = the_mentor(world)
+    match = MatchFactory(mentor=mentor)
+    page = login("mentor").get(f"/en/mentoring/mentors/{mentor.pk}/").content.decode()
+    assert match.participant.first_name in page and match.participant.last_name not in page
+    assert 'name="step"' not in page  # no vetting form for the mentor
