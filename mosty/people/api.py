@@ -8,7 +8,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mosty.access.audit import audit_read
+from mosty.access.audit import audit, audit_read
 from mosty.access.domains.people import PEOPLE_ROLES, sensitive_visible_in_list
 from mosty.access.policy import can, require
 from mosty.access.roles import orgs_where
@@ -118,6 +118,16 @@ class ParticipantUpdateInputSerializer(ParticipantInputSerializer):
 )
 class ParticipantListApi(ListAPIView):
     serializer_class = ParticipantOutputSerializer
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.request.query_params.get("q") and page is not None:
+            audit(
+                self.request.user,
+                "mosty.people.participant.searched",
+                details={"shown": [p.code for p in page]},
+            )
+        return page
 
     def get_queryset(self):
         require(self.request.user, "participant.list")

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mosty.access.audit import audit_read
+from mosty.access.audit import audit, audit_read
 from mosty.access.domains.people import PEOPLE_ROLES
 from mosty.access.policy import can, require
 from mosty.access.roles import orgs_where
@@ -56,12 +56,19 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _audit_search(user, codes: list[str]) -> None:
+    """A search shows names: record who saw which participants (codes only, not the query)."""
+    audit(user, "mosty.people.participant.searched", details={"shown": codes})
+
+
 @login_required
 def participant_list(request):
     require(request.user, "participant.list")
     filters = ParticipantFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(request, selectors.participant_list(fetched_by=request.user, filters=cleaned))
+    if cleaned.get("q"):
+        _audit_search(request.user, [p.code for p in page])
     return render(
         request,
         "people/participant_list.html",
@@ -80,6 +87,7 @@ def participant_intake(request):
         results = list(
             selectors.participant_list(fetched_by=request.user, filters=form.cleaned_data)[:20]
         )
+        _audit_search(request.user, [p.code for p in results])
         unseen = selectors.participant_unseen_matches(
             fetched_by=request.user, filters=form.cleaned_data
         )

@@ -300,3 +300,15 @@ def test_api_list_constant_queries_for_caseworker_with_sensitive_permission(worl
     )
     rows = client.get(reverse("api:participant_list")).json()["results"]
     assert rows[0]["legal_status"] == "temporary_protection"
+
+
+def test_searches_are_audited_with_codes_not_the_query(world, login):
+    participant = ParticipantFactory(owner=world.org_a, first_name="Oleksandr", last_name="Melnyk")
+    client = login("coordinator")
+    client.get(reverse("people:intake"), {"q": "Melnyk"})
+    client.get(reverse("people:list"), {"q": "Melnyk"})
+    client.get(reverse("api:participant_list"), {"q": "Melnyk"})
+    events = AuditEvent.objects.filter(action="mosty.people.participant.searched")
+    assert events.count() == 3
+    assert all(e.details == {"shown": [participant.code]} for e in events)
+    assert all("Melnyk" not in str(e.details) + e.object_label for e in AuditEvent.objects.all())
