@@ -274,7 +274,10 @@ class Registration(models.Model):
                 name="registration_user_once_per_event",
             ),
             models.CheckConstraint(
-                condition=~models.Q(email="") | ~models.Q(phone=""),
+                # A participant's registration keeps no contact once they are anonymised.
+                condition=~models.Q(email="")
+                | ~models.Q(phone="")
+                | models.Q(participant__isnull=False),
                 name="registration_has_contact",
                 violation_error_message=_("Give an e-mail address or a phone number."),
             ),

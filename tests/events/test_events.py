@@ -534,3 +534,27 @@ def test_month_calendar_shows_sessions_on_their_days(world, client):
         make_event(world.org_a, start=start + timedelta(days=1), sessions=2)
 
     assert_constant_queries(client, "/en/events/calendar/", grow)
+
+
+def test_participant_export_and_erasure_cover_event_registrations(world, event):
+    from mosty.people import gdpr
+    from tests.people.factories import ParticipantFactory
+
+    participant = ParticipantFactory(owner=world.org_a, created_by=world.user("caseworker"))
+    registration = services.registration_create(
+        event=event,
+        by=world.user("caseworker"),
+        participant=participant,
+        consent=True,
+        name=participant.display_name,
+        phone="+48 600 000 000",
+        accessibility_needs="wheelchair",
+    )
+    Attendance.objects.create(session=event.sessions.get(), registration=registration)
+    exported = gdpr.export_participant(participant, by=world.user("coordinator"))["events"]
+    assert exported[0]["sessions_attended"] == 1 and exported[0]["hours"] == 2.0
+    gdpr.anonymise_participant(participant, by=world.user("coordinator"))
+    registration.refresh_from_db()
+    assert registration.name == participant.code
+    assert registration.phone == "" and registration.accessibility_needs == ""
+    assert registration.status == "confirmed" and registration.attendance.count() == 1

@@ -1,0 +1,54 @@
+"""Event registrations in a participant's GDPR export and erasure (`mosty.people.gdpr`)."""
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+
+def export(participant) -> list:
+    from mosty.events.models import Registration
+
+    rows = (
+        Registration.objects.filter(participant=participant)
+        .select_related("event")
+        .prefetch_related("event__translations")
+        .annotate(
+            attended=Count("attendance", filter=Q(attendance__present=True)),
+            minutes=Coalesce(
+                Sum("attendance__session__minutes", filter=Q(attendance__present=True)), 0
+            ),
+        )
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "event": r.event.title,
+            "starts_at": r.event.starts_at.isoformat() if r.event.starts_at else None,
+            "status": r.status,
+            "name": r.name,
+            "email": r.email,
+            "phone": r.phone,
+            "language": r.language,
+            "institution": r.institution,
+            "accessibility_needs": r.accessibility_needs,
+            "registered_at": r.created_at.isoformat(),
+            "sessions_attended": r.attended,
+            "hours": round(r.minutes / 60, 2),
+        }
+        for r in rows
+    ]
+
+
+def erase(participant) -> None:
+    """Names, contacts and needs go; status, attendance and hours stay for the figures."""
+    from mosty.events.models import Registration
+
+    Registration.objects.filter(participant=participant).update(
+        name=participant.code, email="", phone="", accessibility_needs=""
+    )
+
+
+def register() -> None:
+    from mosty.people import gdpr
+
+    gdpr.register("events", label=_("Event registrations"), export=export, erase=erase)
