@@ -256,7 +256,12 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        # Per-case questions ("has this case overdue tasks?") start from the goal; the daily
+        # reminder sweep from the due date.
+        indexes = [
+            models.Index(fields=["goal", "status", "due_date"], name="task_goal_status_due"),
+            models.Index(fields=["due_date"], name="task_due_date"),
+        ]
 
     def __str__(self) -> str:
         return self.title
