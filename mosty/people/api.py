@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -140,7 +141,11 @@ class ParticipantListApi(ListAPIView):
         )
 
 
-@extend_schema(tags=["people"], request=ParticipantCreateInputSerializer)
+@extend_schema(
+    tags=["people"],
+    request=ParticipantCreateInputSerializer,
+    responses={201: ParticipantOutputSerializer},
+)
 class ParticipantCreateApi(APIView):
     def post(self, request):
         require(request.user, "participant.create")
@@ -158,7 +163,7 @@ class ParticipantCreateApi(APIView):
         )
 
 
-@extend_schema(tags=["people"])
+@extend_schema(tags=["people"], responses=ParticipantOutputSerializer)
 class ParticipantDetailApi(APIView):
     def get(self, request, pk: int):
         participant = selectors.participant_get(fetched_by=request.user, pk=pk)
@@ -170,7 +175,11 @@ class ParticipantDetailApi(APIView):
         return Response(ParticipantOutputSerializer(participant, context={"request": request}).data)
 
 
-@extend_schema(tags=["people"], request=ParticipantUpdateInputSerializer)
+@extend_schema(
+    tags=["people"],
+    request=ParticipantUpdateInputSerializer,
+    responses={200: ParticipantOutputSerializer, 409: OpenApiTypes.OBJECT},
+)
 class ParticipantUpdateApi(APIView):
     def patch(self, request, pk: int):
         participant = selectors.participant_get(fetched_by=request.user, pk=pk)
@@ -228,7 +237,9 @@ class ParticipantConsentListApi(ListAPIView):
         return selectors.participant_consents(participant=participant).select_related("participant")
 
 
-@extend_schema(tags=["people"], request=ConsentInputSerializer)
+@extend_schema(
+    tags=["people"], request=ConsentInputSerializer, responses={201: ConsentOutputSerializer}
+)
 class ConsentRecordApi(APIView):
     def post(self, request, pk: int):
         participant = selectors.participant_get(fetched_by=request.user, pk=pk)
@@ -241,7 +252,7 @@ class ConsentRecordApi(APIView):
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["people"], request=None)
+@extend_schema(tags=["people"], request=None, responses=ConsentOutputSerializer)
 class ConsentWithdrawApi(APIView):
     def post(self, request, pk: int):
         consent = selectors.consent_get(fetched_by=request.user, pk=pk)
@@ -250,7 +261,7 @@ class ConsentWithdrawApi(APIView):
         return Response(ConsentOutputSerializer(consent).data)
 
 
-@extend_schema(tags=["people"])
+@extend_schema(tags=["people"], responses=OpenApiTypes.OBJECT)
 class ParticipantExportApi(APIView):
     """Everything held on a participant (GDPR art. 15/20), by section."""
 
