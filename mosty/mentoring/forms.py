@@ -20,13 +20,23 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _organisations():
+    """Programmes a resident may apply to: active organisations with a coordinator that run
+    mentoring (members of a mentors' network, or already with mentors); all of them while no
+    organisation does yet."""
+    from django.db.models import Q
+
     from mosty.accounts.models import Membership, Role
-    from mosty.organisations.models import Organisation
+    from mosty.organisations.models import NetworkMembership, NetworkTheme, Organisation
 
     coordinated = Membership.objects.filter(role=Role.COORDINATOR, is_active=True).values(
         "organisation_id"
     )
-    return Organisation.objects.filter(is_active=True, pk__in=coordinated).order_by("name")
+    candidates = Organisation.objects.filter(is_active=True, pk__in=coordinated)
+    in_network = NetworkMembership.objects.filter(
+        network__theme=NetworkTheme.MENTORS, organisation__isnull=False
+    ).values("organisation_id")
+    running = candidates.filter(Q(pk__in=in_network) | Q(mentors__isnull=False)).distinct()
+    return (running if running.exists() else candidates).order_by("name")
 
 
 class FieldGroup:

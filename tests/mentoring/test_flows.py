@@ -425,3 +425,16 @@ def test_mentor_sees_only_first_names_on_their_own_profile(login, world):
     page = login("mentor").get(f"/en/mentoring/mentors/{mentor.pk}/").content.decode()
     assert match.participant.first_name in page and match.participant.last_name not in page
     assert 'name="step"' not in page  # no vetting form for the mentor
+
+
+def test_signup_offers_the_organisations_that_run_mentoring(client, world):
+    from mosty.organisations.models import NetworkMembership
+    from tests.factories import NetworkFactory
+
+    page = client.get("/en/mentoring/apply/")
+    assert set(page.context["form"].fields["organisation"].queryset) == {world.org_a, world.org_b}
+    NetworkMembership.objects.create(
+        network=NetworkFactory(theme="mentors"), organisation=world.org_b
+    )
+    page = client.get("/en/mentoring/apply/")
+    assert list(page.context["form"].fields["organisation"].queryset) == [world.org_b]
