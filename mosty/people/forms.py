@@ -192,9 +192,28 @@ class HouseholdMemberForm(forms.Form):
         help_text=_("For example: daughter, husband, grandmother."),
     )
 
+    code = forms.CharField(
+        label=_("Or their participant code"),
+        max_length=20,
+        required=False,
+        help_text=_("If they are registered too, for example GDA-7K3Q-9X."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean(self):
+        from mosty.access.domains.people import visible_participants
+
         cleaned = super().clean()
-        if (cleaned.get("birth_year") or cleaned.get("relationship")) and not cleaned.get("name"):
+        code = (cleaned.get("code") or "").strip().upper()
+        if code:
+            found = visible_participants(self.user).filter(code=code).first()
+            if found is None:
+                self.add_error("code", _("No participant you can open has this code."))
+            cleaned["participant"] = found
+        elif (cleaned.get("birth_year") or cleaned.get("relationship")) and not cleaned.get("name"):
             self.add_error("name", _("Enter the name of this household member."))
         return cleaned
 

@@ -73,9 +73,16 @@ def _save_members(*, participant: Participant, members: list[dict]) -> None:
             household=household, participant=participant, relationship=_("registered person")
         )
     for data in members:
+        linked = data.get("participant")
+        if linked is not None:
+            if linked.pk == participant.pk or household.members.filter(participant=linked).exists():
+                continue
+            if linked.household_id is None:
+                linked.household = household
+                linked.save(update_fields=["household", "updated_at"])
         member = HouseholdMember(
             household=household,
-            participant=data.get("participant"),
+            participant=linked,
             name=(data.get("name") or "").strip(),
             birth_year=data.get("birth_year"),
             relationship=(data.get("relationship") or "").strip(),

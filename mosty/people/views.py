@@ -146,7 +146,9 @@ def participant_create(request):
         organisations=organisations,
         show_sensitive=True,
     )
-    members = HouseholdMemberFormSet(request.POST or None, prefix="members")
+    members = HouseholdMemberFormSet(
+        request.POST or None, prefix="members", form_kwargs={"user": request.user}
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid() and members.is_valid():
         data = form.service_data()
@@ -204,7 +206,9 @@ def participant_edit(request, pk: int):
     form = ParticipantForm(
         request.POST or None, instance=participant, show_sensitive=show_sensitive
     )
-    members = HouseholdMemberFormSet(request.POST or None, prefix="members")
+    members = HouseholdMemberFormSet(
+        request.POST or None, prefix="members", form_kwargs={"user": request.user}
+    )
     if request.method == "POST" and form.is_valid() and members.is_valid():
         version = form.cleaned_data.get("version") or participant.version
         fresh = selectors.participant_get(fetched_by=request.user, pk=pk)

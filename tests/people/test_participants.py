@@ -312,3 +312,29 @@ def test_searches_are_audited_with_codes_not_the_query(world, login):
     assert events.count() == 3
     assert all(e.details == {"shown": [participant.code]} for e in events)
     assert all("Melnyk" not in str(e.details) + e.object_label for e in AuditEvent.objects.all())
+
+
+def test_household_member_linked_by_code(world, login):
+    mother = ParticipantFactory(owner=world.org_a, first_name="Olena", last_name="Shevchuk")
+    hidden = ParticipantFactory(owner=world.org_b)
+    client = login("coordinator")
+    bad = client.post(
+        reverse("people:create"),
+        _form_data(owner=str(world.org_a.pk), confirm_new="1", **{"members-1-code": hidden.code}),
+    )
+    assert bad.status_code == 200
+    assert "code" in bad.context["members"].forms[1].errors
+    response = client.post(
+        reverse("people:create"),
+        _form_data(
+            owner=str(world.org_a.pk),
+            confirm_new="1",
+            **{"members-1-code": mother.code.lower(), "members-1-relationship": "mother"},
+        ),
+    )
+    assert response.status_code == 302
+    child = Participant.objects.get(last_name="Bondarenko")
+    mother.refresh_from_db()
+    assert mother.household == child.household
+    linked = HouseholdMember.objects.get(household=child.household, participant=mother)
+    assert linked.relationship == "mother"
