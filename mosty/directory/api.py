@@ -514,3 +514,42 @@ class NetworkDetailApi(APIView):
                 ],
             }
         )
+
+
+# HSDS import (admins) ------------------------------------------------------------------------
+
+
+@extend_schema(tags=["hsds"], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class HsdsImportApi(APIView):
+    """POST HSDS 3.0 JSON (organization objects or flat tables); all or nothing.
+
+    400 with `errors` (table, row, field, message) when any row is wrong."""
+
+    def post(self, request):
+        from django.core.exceptions import ValidationError
+
+        from mosty.directory import hsds
+
+        require(request.user, "hsds.import")
+        try:
+            tables = hsds.flatten(request.data)
+            report = hsds.hsds_import(tables=tables, by=request.user)
+        except ValidationError as exc:
+            return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        except hsds.HsdsImportError as exc:
+            return Response(
+                {
+                    "errors": [
+                        {"table": e.table, "row": e.row, "field": e.field, "message": e.message}
+                        for e in exc.report.errors
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            {
+                "created": dict(report.created),
+                "updated": dict(report.updated),
+                "warnings": report.warnings,
+            }
+        )

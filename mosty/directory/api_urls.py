@@ -26,6 +26,7 @@ urlpatterns = [
     path("linguists/", api.LinguistListApi.as_view(), name="linguist_list"),
     path("linguists/new/", api.LinguistCreateApi.as_view(), name="linguist_create"),
     path("linguists/<int:pk>/", api.LinguistDetailApi.as_view(), name="linguist_detail"),
+    path("directory/hsds-import/", api.HsdsImportApi.as_view(), name="hsds_import"),
     path("networks/", api.NetworkListApi.as_view(), name="network_list"),
     path("networks/<int:pk>/", api.NetworkDetailApi.as_view(), name="network_detail"),
 ]

@@ -173,3 +173,13 @@ ROUTES += [
     ),
     Route("api:linguist_detail", allowed=LINGUISTS, api=True, kwargs=_linguist, org_scoped=False),
 ]
+
+ROUTES += [
+    Route(
+        "api:hsds_import",
+        allowed=ADMIN,
+        api=True,
+        method="post",
+        data=lambda w: {"organizations": []},
+    ),
+]

@@ -263,3 +263,29 @@ def test_exports_download(world, client):
     assert json.loads(response.content)["organizations"][0]["services"]
     response = client.get(reverse("hsds:export_datapackage"))
     assert response["Content-Type"] == "application/zip"
+
+
+def test_import_api_and_command(world, login, tmp_path, sample_tables):
+    from django.core.management import call_command
+
+    api = login("admin")
+    bad = api.post(
+        reverse("api:hsds_import"),
+        {
+            "organizations": [
+                {"id": "o1", "services": [{"id": "s1", "name": "X", "status": "nope"}]}
+            ]
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    found = {(e["table"], e["row"], e["field"]) for e in bad.json()["errors"]}
+    assert found == {("organizations", 1, "name"), ("services", 1, "status")}
+    good = api.post(
+        reverse("api:hsds_import"), json.loads(SAMPLE.read_text()), content_type="application/json"
+    )
+    assert good.status_code == 200 and good.json()["created"]["services"] == 2
+    out = tmp_path / "directory.zip"
+    call_command("hsds", "export", str(out))
+    call_command("hsds", "import", str(out))
+    assert Service.objects.count() == 2
