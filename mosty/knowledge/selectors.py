@@ -93,6 +93,9 @@ class SearchHit:
     snippet: str
 
 
+HIT_FIELDS = ("pk", "title", "summary", "body", "search_title", "search_body", "article__slug")
+
+
 def _fts_query(terms: list[str]) -> str:
     # Terms are \w+ only, so quoting them is enough to keep FTS5 syntax out of user input.
     return " ".join(f'"{t}"*' for t in terms)
@@ -109,23 +112,26 @@ def _search_ids_sqlite(language: str, terms: list[str], limit: int) -> list[int]
 
 
 def pg_search_vector():
-    from django.contrib.postgres.search import SearchVector
+    """The stored, weighted tsvector column PostgreSQL keeps (migration 0003)."""
+    from django.contrib.postgres.search import SearchVectorField
+    from django.db.models.expressions import RawSQL
 
-    return SearchVector("search_title", "search_body", config="simple")
+    return RawSQL(
+        f"{ArticleTranslation._meta.db_table}.search_vector", [], output_field=SearchVectorField()
+    )
 
 
-def _search_ids_postgresql(language: str, terms: list[str], limit: int, base) -> list[int]:
+def _search_rows_postgresql(language: str, terms: list[str], limit: int, base) -> list[dict]:
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     query = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="simple")
-    vector = pg_search_vector()
     return list(
         base.filter(language=language, status=PUBLISHED)
-        .annotate(document=vector)
+        .annotate(document=pg_search_vector())
         .filter(document=query)
-        .annotate(rank=SearchRank(vector, query))
+        .annotate(rank=SearchRank(pg_search_vector(), query))
         .order_by("-rank", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values(*HIT_FIELDS)[:limit]
     )
 
 
@@ -137,26 +143,21 @@ def article_search(*, language: str, query: str, fetched_by, limit: int = 20) ->
         return []
     base = visible_translations(fetched_by)
     if connection.vendor == "postgresql":
-        ids = _search_ids_postgresql(language, terms, limit, base)
+        rows = _search_rows_postgresql(language, terms, limit, base)
     else:
         ids = _search_ids_sqlite(language, terms, limit)
-    # Plain values, not model instances: this is the hot path of a public page.
-    rows = {
-        row["pk"]: row
-        for row in base.filter(pk__in=ids, status=PUBLISHED).values(
-            "pk", "title", "summary", "body", "search_title", "search_body", "article__slug"
-        )
-    }
+        # Plain values, not model instances: this is the hot path of a public page.
+        found = {
+            row["pk"]: row for row in base.filter(pk__in=ids, status=PUBLISHED).values(*HIT_FIELDS)
+        }
+        rows = [found[pk] for pk in ids if pk in found]
     hits = []
-    for pk in ids:
-        row = rows.get(pk)
-        if row is None:
-            continue
+    for row in rows:
         # The same text the service normalised into search_body, so positions line up.
         text = plain_text(f"{row['summary']}\n{row['body']}")
         hits.append(
             SearchHit(
-                pk=pk,
+                pk=row["pk"],
                 slug=row["article__slug"],
                 language=language,
                 title=snippet(row["title"], terms, folded=row["search_title"]),
