@@ -1,6 +1,5 @@
 """Events API: the same policy as the pages; registrants' data only for the organiser."""
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -11,7 +10,7 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit_read
 from mosty.access.policy import require
-from mosty.core.models import District
+from mosty.core.models import District, validate_language_code
 from mosty.events import exports, selectors, services
 from mosty.events.models import Audience, EventKind, Registration
 from mosty.organisations.models import Organisation
@@ -21,14 +20,27 @@ class SessionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district = serializers.CharField(source="district.code", default=None, read_only=True)
     place = serializers.CharField()
     online_url = serializers.CharField()
     hours = serializers.FloatField()
 
 
+def _language(value: str) -> str:
+    validate_language_code(value)
+    return value
+
+
+def _audience(value: str) -> str:
+    if value and value not in Audience.values:
+        raise serializers.ValidationError(_("Choose audiences from the list."))
+    return value
+
+
+# Languages and audiences are plain strings in the schema (validated here and by the models),
+# so the OpenAPI schema does not grow one enum per field name.
 class TranslationSerializer(serializers.Serializer):
-    language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    language = serializers.CharField(max_length=10, validators=[_language])
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -62,8 +74,8 @@ class EventFilterSerializer(serializers.Serializer):
     date_to = serializers.DateField(required=False)
     district = serializers.PrimaryKeyRelatedField(queryset=District.objects.all(), required=False)
     kind = serializers.ChoiceField(choices=EventKind.choices, required=False)
-    audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    audience = serializers.CharField(required=False, validators=[_audience])
+    language = serializers.CharField(required=False, validators=[_language])
 
 
 @extend_schema(tags=["events"], parameters=[EventFilterSerializer])
@@ -102,15 +114,15 @@ class SessionInputSerializer(serializers.Serializer):
 class EventCreateInputSerializer(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     kind = serializers.ChoiceField(choices=EventKind.choices)
-    source_language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    source_language = serializers.CharField(max_length=10, validators=[_language])
     capacity = serializers.IntegerField(min_value=1, max_value=100000)
     registration_opens = serializers.DateTimeField(required=False, allow_null=True)
     registration_closes = serializers.DateTimeField(required=False, allow_null=True)
     audiences = serializers.ListField(
-        child=serializers.ChoiceField(choices=Audience.choices), required=False, default=list
+        child=serializers.CharField(validators=[_audience]), required=False, default=list
     )
     languages = serializers.ListField(
-        child=serializers.ChoiceField(choices=settings.LANGUAGES), required=False, default=list
+        child=serializers.CharField(validators=[_language]), required=False, default=list
     )
     accessibility = serializers.CharField(required=False, allow_blank=True, default="")
     is_public = serializers.BooleanField(required=False, default=True)
@@ -137,6 +149,9 @@ class EventCreateApi(APIView):
 
 
 class RegistrationOutputSerializer(serializers.ModelSerializer):
+    # Plain strings: choice enums named "status"/"audience" would collide with other apps'.
+    status = serializers.CharField(read_only=True)
+    audience = serializers.CharField(read_only=True)
     attended = serializers.IntegerField(read_only=True, default=None)
     hours = serializers.SerializerMethodField()
 
@@ -182,9 +197,9 @@ class RegistrationInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
-    audience = serializers.ChoiceField(
-        choices=Audience.choices, required=False, allow_blank=True, default=""
+    language = serializers.CharField(required=False, validators=[_language])
+    audience = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[_audience]
     )
     institution = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
