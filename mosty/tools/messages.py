@@ -28,8 +28,18 @@ def app_catalogue_dirs(root: Path = ROOT) -> list[Path]:
 
 def _makemessages(cwd: Path, ignore: list[str]) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mosty.settings", "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "django", "makemessages", "--no-obsolete", "--no-location",
-           *[f"-l{code}" for code in LANGUAGES], *[f"--ignore={pattern}" for pattern in ignore]]
+    # -P: do not put the app folder on sys.path (its selectors.py would hide the stdlib module).
+    cmd = [
+        sys.executable,
+        "-P",
+        "-m",
+        "django",
+        "makemessages",
+        "--no-obsolete",
+        "--no-location",
+        *[f"-l{code}" for code in LANGUAGES],
+        *[f"--ignore={pattern}" for pattern in ignore],
+    ]
     subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
 
 
@@ -39,8 +49,18 @@ def extract(root: Path = ROOT, *, only: str | None = None) -> None:
     (root / "locale").mkdir(exist_ok=True)
     if only in (None, "project"):
         # Run from the repository root so makemessages writes to its locale/ folder.
-        _makemessages(root, ["var/*", ".venv/*", "tests/*", "benchmarks/*", "mosty/static/*", "*/static/*",
-                             *[f"mosty/{d.name}/*" for d in app_dirs]])
+        _makemessages(
+            root,
+            [
+                "var/*",
+                ".venv/*",
+                "tests/*",
+                "benchmarks/*",
+                "mosty/static/*",
+                "*/static/*",
+                *[f"mosty/{d.name}/*" for d in app_dirs],
+            ],
+        )
     for app_dir in app_dirs:
         if only in (None, app_dir.name):
             _makemessages(app_dir, ["static/*"])
@@ -57,7 +77,11 @@ def check() -> list[str]:
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "repo"
-        shutil.copytree(ROOT / "mosty", copy / "mosty", ignore=shutil.ignore_patterns("*.mo", "__pycache__", "static"))
+        shutil.copytree(
+            ROOT / "mosty",
+            copy / "mosty",
+            ignore=shutil.ignore_patterns("*.mo", "__pycache__", "static"),
+        )
         (copy / "locale").mkdir()
         for po_file in copy.rglob("*.po"):
             po_file.unlink()
@@ -78,10 +102,12 @@ def check() -> list[str]:
                     continue
                 kept, fresh = polib.pofile(str(kept_path)), polib.pofile(str(fresh_path))
                 if kept.metadata_is_fuzzy:
-                    problems.append(f"{name}: the header is marked fuzzy (remove '#, fuzzy' at the top)")
-                for ctx, msgid in sorted(_msgids(fresh) - _msgids(kept)):
+                    problems.append(
+                        f"{name}: the header is marked fuzzy (remove '#, fuzzy' at the top)"
+                    )
+                for _ctx, msgid in sorted(_msgids(fresh) - _msgids(kept)):
                     problems.append(f"{name}: no entry for {msgid[:70]!r}")
-                for ctx, msgid in sorted(_msgids(kept) - _msgids(fresh)):
+                for _ctx, msgid in sorted(_msgids(kept) - _msgids(fresh)):
                     problems.append(f"{name}: stale entry {msgid[:70]!r} (no longer in the source)")
                 for entry in kept:
                     if entry.obsolete:
