@@ -4,8 +4,9 @@ Run `mosty seed --scale large` first (50,000 participants) for the yardstick fig
 
 - search: the intake search (transliteration-tolerant, through the access policy) for names
   of seeded people, p95, against a bare indexed query (exact pseudonymous code lookup);
-- import: 50,000 CSV-like rows through the whole import (mapping, validation, codes, search
-  keys, one transaction) against a bare `bulk_create` of the same 50,000 ready-made rows.
+- import: 50,000 uploaded rows through the import task (mapping, validation, codes, search
+  keys, progress, one transaction) against a bare `bulk_create` of the same 50,000 ready-made
+  rows. Storing the upload (the earlier request) is not timed.
   Both run inside a transaction that is rolled back, so the data set is left as it was.
 """
 
@@ -176,8 +177,9 @@ def _import_results() -> list[BenchResult]:
         ]
         Participant.objects.bulk_create(objs, batch_size=imports.BATCH)
 
-    def full():
-        job = ParticipantImport.objects.create(
+    def upload():
+        # The upload request (file parsed, rows stored) happens before the import task runs.
+        return ParticipantImport.objects.create(
             owner_id=org_id,
             created_by=user,
             filename="bench.csv",
@@ -186,21 +188,26 @@ def _import_results() -> list[BenchResult]:
             total=len(rows),
             mapping=imports.guess_mapping(headers),
         )
+
+    def full(job):
         job = imports.run(job.pk)
         assert job.created_count == len(rows), job.errors[:3]
 
-    def seconds(fn) -> float:
-        started = time.perf_counter()
+    def seconds(fn, prepare=None) -> float:
+        elapsed = 0.0
         try:
             with transaction.atomic():
-                fn()
+                argument = prepare() if prepare else None
+                started = time.perf_counter()
+                fn(argument) if prepare else fn()
+                elapsed = time.perf_counter() - started
                 raise _Rollback
         except _Rollback:
             pass
-        return time.perf_counter() - started
+        return elapsed
 
     bare_rate = len(rows) / seconds(bare)
-    import_rate = len(rows) / seconds(full)
+    import_rate = len(rows) / seconds(full, prepare=upload)
     return [
         BenchResult(
             "people",
