@@ -101,7 +101,10 @@ class Event(models.Model):
     # Titles come from prefetched translations (`translations`) to keep query counts constant.
     def translation_for(self, language: str | None = None) -> EventTranslation | None:
         language = (language or translation.get_language() or "pl").split("-")[0]
-        found = list(self.translations.all())
+        # Read once per instance: templates ask for the title several times per event.
+        found = self.__dict__.get("_translations_list")
+        if found is None:
+            found = self.__dict__["_translations_list"] = list(self.translations.all())
         for wanted in (language, self.source_language):
             for item in found:
                 if item.language == wanted:
