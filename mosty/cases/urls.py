@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/plan/request/", views.plan_request, name="plan_request"),
     path("<int:pk>/plan/decide/", views.plan_decide, name="plan_decide"),
     path("<int:pk>/referrals/new/", views.referral_create, name="referral_create"),
+    path("<int:pk>/notes/", views.note_list, name="note_list"),
     path("<int:pk>/notes/new/", views.note_create, name="note_create"),
     path("<int:pk>/support/new/", views.support_create, name="support_create"),
     path("referrals/", views.referral_list, name="referral_list"),

@@ -441,6 +441,19 @@ def referral_withdraw(request, pk: int):
 
 
 @login_required
+def note_list(request, pk: int):
+    case = selectors.case_get(fetched_by=request.user, pk=pk)
+    require(request.user, "case.view", case)
+    audit_read(request.user, case, fields=["notes"])
+    page = paginate(request, selectors.note_list(case=case, fetched_by=request.user))
+    return render(
+        request,
+        "cases/note_list.html",
+        {"case": case, "page": page, "querystring": query_without_page(request)},
+    )
+
+
+@login_required
 def note_create(request, pk: int):
     case = selectors.case_get(fetched_by=request.user, pk=pk)
     require(request.user, "case.note_add", case)

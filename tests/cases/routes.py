@@ -97,6 +97,7 @@ ROUTES = [
     Route("cases:plan_request", allowed=CASE_STAFF, kwargs=_goal_case, method="post", ok=(302,)),
     Route("cases:plan_decide", allowed=COORDINATOR, kwargs=_requested_plan),
     Route("cases:referral_create", allowed=CASE_STAFF, kwargs=_case),
+    Route("cases:note_list", allowed=CASE_STAFF, kwargs=_case),
     Route("cases:note_create", allowed=CASE_STAFF, kwargs=_case),
     Route("cases:support_create", allowed=CASE_STAFF, kwargs=_case),
     Route("cases:referral_list", allowed=CASE_STAFF, org_scoped=False),

@@ -184,6 +184,7 @@ def test_constant_queries(world, login):
         reverse("cases:dashboard"),
         reverse("core:dashboard"),
         reverse("cases:detail", args=[case.pk]),
+        reverse("cases:note_list", args=[case.pk]),
         reverse("cases:referral_list") + "?direction=outgoing",
         reverse("api:case_list"),
     ]
@@ -232,3 +233,16 @@ def test_api_task_status_and_support_log(world, login):
     assert ok.status_code == 201
     logs = client.get(reverse("api:case_support", args=[case.pk])).json()
     assert logs[0]["summary"] == "Card" and logs[0]["minutes"] == 30
+
+
+def test_note_list_paginates_and_hides_others_restricted_notes(world, login):
+    case = make_case(world, members=[world.user("coordinator")])
+    for i in range(30):
+        make_note(case, body=f"Note number {i:02d}")
+    make_note(case, body="Therapy session details", visibility="restricted")
+    client = login("coordinator")
+    url = reverse("cases:note_list", args=[case.pk])
+    first = client.get(url).content.decode()
+    assert "Note number 29" in first and "Note number 00" not in first
+    assert "Therapy session details" not in first
+    assert "Note number 00" in client.get(url + "?page=2").content.decode()
