@@ -301,7 +301,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mosty.core.api.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "mosty.core.api.exception_handler",
@@ -319,6 +319,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status` or `gender`: give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "mosty.cases.models.CaseStatus",
+        "PlanStatusEnum": "mosty.cases.models.PlanStatus",
+        "GoalStatusEnum": "mosty.cases.models.GoalStatus",
+        "TaskStatusEnum": "mosty.cases.models.TaskStatus",
+        "ReferralStatusEnum": "mosty.cases.models.ReferralStatus",
+        "TranslationStatusEnum": "mosty.core.models.TranslationStatus",
+        "ServiceStatusEnum": "mosty.directory.models.ServiceStatus",
+        "HousingStatusEnum": "mosty.directory.models.HousingStatus",
+        "RegistrationStatusEnum": "mosty.events.models.RegistrationStatus",
+        "VettingStatusEnum": "mosty.mentoring.models.VettingStatus",
+        "MatchStatusEnum": "mosty.mentoring.models.MatchStatus",
+        "MentorGenderEnum": "mosty.mentoring.models.MentorGender",
+        "ParticipantGenderEnum": "mosty.people.models.Gender",
+        "LegalStatusEnum": "mosty.people.models.LegalStatus",
+    },
 }
 
 # Content Security Policy: everything from this host only (no CDN leaks readers' addresses).

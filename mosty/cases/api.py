@@ -301,7 +301,11 @@ class PlanDecideApi(APIView):
         decision = serializers.ChoiceField(choices=["approve", "return", "request"])
         comment = serializers.CharField(required=False, allow_blank=True)
 
-    @extend_schema(tags=TAGS, request=InputSerializer)
+    class OutputSerializer(serializers.Serializer):
+        plan_status = serializers.CharField()
+        plan_comment = serializers.CharField()
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=OutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
         data = self.InputSerializer(data=request.data)

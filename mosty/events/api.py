@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -310,6 +311,7 @@ class ReportFilterSerializer(serializers.Serializer):
 
 @extend_schema(tags=["events"], parameters=[ReportFilterSerializer])
 class EventReportApi(APIView):
+    @extend_schema(parameters=[ReportFilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         require(request.user, "event.report")
         filters = ReportFilterSerializer(data=request.query_params)
