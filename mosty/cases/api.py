@@ -1,6 +1,7 @@
 """REST API of cases: one class per operation, the same policy as the pages."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -330,6 +331,7 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
             "id",
             "from_organisation",
             "to_organisation",
+            "to_service",
             "domain",
             "shared_fields",
             "message",
@@ -383,7 +385,8 @@ class ReferralDetailApi(APIView):
 
 class ReferralCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        to_organisation = serializers.IntegerField()
+        to_organisation = serializers.IntegerField(required=False)
+        to_service = serializers.IntegerField(required=False)
         domain = serializers.ChoiceField(choices=Domain.choices)
         shared_fields = serializers.ListField(
             child=serializers.ChoiceField(choices=SharedField.choices), required=False
@@ -396,12 +399,21 @@ class ReferralCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        to = Organisation.objects.filter(pk=v["to_organisation"]).first()
-        if to is None:
-            return Response({"to_organisation": ["Unknown organisation."]}, status=400)
+        to = service = None
+        if "to_organisation" in v:
+            to = Organisation.objects.filter(pk=v["to_organisation"]).first()
+            if to is None:
+                return Response({"to_organisation": [_("Unknown organisation.")]}, status=400)
+        if "to_service" in v:
+            from mosty.directory.models import Service
+
+            service = Service.objects.select_related("organisation").filter(pk=v["to_service"]).first()
+            if service is None:
+                return Response({"to_service": [_("Unknown service.")]}, status=400)
         referral = services.referral_send(
             case=case,
             to_organisation=to,
+            to_service=service,
             domain=v["domain"],
             shared_fields=v.get("shared_fields", []),
             message=v["message"],

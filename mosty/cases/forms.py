@@ -212,7 +212,13 @@ class PlanDecisionForm(forms.Form):
 
 class ReferralForm(forms.Form):
     to_organisation = forms.ModelChoiceField(
-        label=_("Partner organisation"), queryset=Organisation.objects.none()
+        label=_("Partner organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    to_service = forms.ModelChoiceField(
+        label=_("Or a service from the directory"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("The organisation running the service receives the referral."),
     )
     domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
     shared_fields = forms.MultipleChoiceField(
@@ -233,6 +239,23 @@ class ReferralForm(forms.Form):
         self.fields["to_organisation"].queryset = Organisation.objects.filter(
             is_active=True
         ).exclude(pk=case.organisation_id)
+        from mosty.directory.models import Service
+
+        self.fields["to_service"].queryset = (
+            Service.objects.filter(status="active", organisation__is_active=True)
+            .exclude(organisation_id=case.organisation_id)
+            .select_related("organisation")
+            .order_by("name")
+        )
+        self.fields["to_service"].label_from_instance = lambda s: f"{s.name} · {s.organisation.name}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("to_organisation") and not cleaned.get("to_service"):
+            self.add_error(
+                "to_organisation", _("Choose a partner organisation or a service from the directory.")
+            )
+        return cleaned
 
 
 class ReferralDeclineForm(forms.Form):

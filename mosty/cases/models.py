@@ -308,6 +308,14 @@ class Referral(models.Model):
         on_delete=models.PROTECT,
         related_name="referrals_received",
     )
+    to_service = models.ForeignKey(
+        "directory.Service",
+        verbose_name=_("service in the directory"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
     domain = models.CharField(_("domain"), max_length=30, choices=Domain.choices)
     shared_fields = models.JSONField(_("shared with the partner"), default=list, blank=True)
     message = models.TextField(

@@ -342,16 +342,40 @@ def _referral_event(referral: Referral, by, comment: str = "", organisation=None
 
 @transaction.atomic
 def referral_send(
-    *, case: Case, to_organisation, domain: str, shared_fields: list[str], message: str, by
+    *,
+    case: Case,
+    to_organisation=None,
+    to_service=None,
+    domain: str,
+    shared_fields: list[str],
+    message: str,
+    by,
 ) -> Referral:
+    """Refer a case to a partner organisation, or to a directory service (then the organisation
+    running the service receives it)."""
     require(by, "case.refer", case)
     _consent_require(case.participant, "referral")
+    if to_service is not None:
+        if to_organisation is not None and to_organisation.pk != to_service.organisation_id:
+            raise ValidationError(
+                {"to_service": _("This service is run by another organisation than the one chosen.")}
+            )
+        if to_service.status != "active":
+            raise ValidationError({"to_service": _("This service is not active.")})
+        to_organisation = to_service.organisation
+    if to_organisation is None:
+        raise ValidationError(
+            {"to_organisation": _("Choose a partner organisation or a service from the directory.")}
+        )
+    if to_organisation.pk == case.organisation_id:
+        raise ValidationError({"to_service": _("This service is run by your own organisation.")})
     if not to_organisation.is_active:
         raise ValidationError({"to_organisation": _("This organisation is not active.")})
     referral = Referral(
         case=case,
         from_organisation_id=case.organisation_id,
         to_organisation=to_organisation,
+        to_service=to_service,
         domain=domain,
         shared_fields=sorted(set(shared_fields)),
         message=message,

@@ -352,3 +352,60 @@ def test_gdpr_export_erase_and_retention(world):
     assert note.body == ""
     assert Task.objects.get(goal__case=case).title == "—"
     assert Note.objects.filter(case=case).count() == 1  # counts survive
+
+
+def test_referral_to_a_directory_service_goes_to_the_organisation_running_it(world):
+    from tests.directory.factories import ServiceFactory
+
+    case = make_case(world)
+    service = ServiceFactory(organisation=world.org_b, name="Porady prawne")
+    referral = services.referral_send(
+        case=case,
+        to_service=service,
+        domain="legal",
+        shared_fields=["first_name"],
+        message="Legal advice on a residence card",
+        by=world.user("caseworker"),
+    )
+    assert referral.to_organisation == world.org_b
+    assert referral.to_service == service
+    # The partner answers it like any referral to their organisation.
+    services.referral_accept(referral=referral, by=world.user("caseworker", "b"))
+    # A service and an organisation that do not belong together are refused on the service field.
+    other = OrganisationFactory()
+    with pytest.raises(ValidationError) as exc:
+        services.referral_send(
+            case=case,
+            to_organisation=other,
+            to_service=service,
+            domain="legal",
+            shared_fields=[],
+            message="x",
+            by=world.user("caseworker"),
+        )
+    assert "to_service" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.referral_send(
+            case=case, domain="legal", shared_fields=[], message="x", by=world.user("caseworker")
+        )
+    assert "to_organisation" in exc.value.message_dict
+
+
+def test_referral_form_offers_directory_services(world, login):
+    from tests.directory.factories import ServiceFactory
+
+    case = make_case(world, lead=world.user("caseworker"))
+    service = ServiceFactory(organisation=world.org_b, name="Psycholog dla dzieci")
+    client = login("caseworker")
+    url = f"/en/cases/{case.pk}/referrals/new/"
+    page = client.get(url)
+    assert page.status_code == 200, url
+    assert "Psycholog dla dzieci" in page.content.decode()
+    response = client.post(url, {"domain": "health", "message": "Please help", "shared_fields": []})
+    assert response.status_code == 200
+    assert 'id="id_to_organisation_errors"' in response.content.decode()
+    response = client.post(
+        url, {"to_service": service.pk, "domain": "health", "message": "Please help"}
+    )
+    assert response.status_code == 302
+    assert case.referrals.get().to_service == service
