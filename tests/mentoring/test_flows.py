@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from mosty.access.models import AuditEvent
@@ -252,7 +252,7 @@ def test_capacity_is_enforced_when_proposing(world):
     mentor = MentorFactory(organisation=world.org_a, capacity=1)
     by = world.user("coordinator")
     services.match_propose(participant=waiting_participant(world.org_a), mentor=mentor, by=by)
-    with pytest.raises(Exception, match="no free place"):
+    with translation.override("en"), pytest.raises(Exception, match="no free place"):
         services.match_propose(participant=waiting_participant(world.org_a), mentor=mentor, by=by)
 
 
@@ -326,7 +326,7 @@ def test_mentor_cannot_lower_capacity_below_open_matches(world):
     mentor = the_mentor(world)
     MatchFactory(mentor=mentor)
     MatchFactory(mentor=mentor)
-    with pytest.raises(Exception, match="already support 2"):
+    with translation.override("en"), pytest.raises(Exception, match="already support 2"):
         services.mentor_update_own(
             mentor=mentor, by=world.user("mentor"), availability=[], capacity=1
         )
