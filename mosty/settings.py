@@ -272,7 +272,7 @@ STORAGES = {
     },
 }
 
-# Mail: console in the demo; SMTP when MOSTY_EMAIL_URL-like settings are given.
+# Mail: printed on the console in the demo; SMTP when MOSTY_EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("MOSTY_EMAIL_HOST", "")
 EMAIL_PORT = env_int("MOSTY_EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("MOSTY_EMAIL_USER", "")
@@ -310,6 +310,8 @@ REST_FRAMEWORK = {
 }
 # Days after a participant's last case closed before retention anonymises them (0 disables).
 MOSTY_RETENTION_DAYS = env_int("MOSTY_RETENTION_DAYS", 3 * 365, minimum=0)
+# Prefix of participants' pseudonymous codes; empty = from the city's short name (GDA-…).
+MOSTY_PARTICIPANT_CODE_PREFIX = os.environ.get("MOSTY_PARTICIPANT_CODE_PREFIX", "")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mosty API",
