@@ -85,6 +85,7 @@ class HousingOfferFactory(DjangoModelFactory):
 class LinguistFactory(DjangoModelFactory):
     class Meta:
         model = Linguist
+        skip_postgeneration_save = True  # the hook creates a related row; the linguist is unchanged
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Linguist {n}")
