@@ -27,7 +27,7 @@ from mosty.directory.models import (
     Service,
     ServiceStatus,
 )
-from mosty.organisations.models import Organisation
+from mosty.organisations.models import NetworkTheme, Organisation
 
 # Services ------------------------------------------------------------------------------------
 
@@ -514,6 +514,104 @@ class NetworkDetailApi(APIView):
                 ],
             }
         )
+
+
+class NetworkCreateApi(APIView):
+    """A coordinator starts a network run by one of their organisations."""
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+        theme = serializers.ChoiceField(choices=NetworkTheme.choices)
+        purpose = serializers.CharField(required=False, allow_blank=True)
+        is_public = serializers.BooleanField(default=True)
+        coordinator = serializers.IntegerField(help_text="id of the coordinating organisation")
+
+    @extend_schema(tags=["networks"], request=InputSerializer, responses=NetworkOutputSerializer)
+    def post(self, request):
+        from mosty.organisations import network_services
+
+        require(request.user, "network.create")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        coordinator = Organisation.objects.filter(pk=values.pop("coordinator")).first()
+        if coordinator is None:
+            return Response(
+                {"coordinator": [_("Unknown organisation.")]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        network = network_services.network_create(
+            by=request.user, coordinator=coordinator, **values
+        )
+        return Response(NetworkOutputSerializer(network).data, status=status.HTTP_201_CREATED)
+
+
+class NetworkMemberAddApi(APIView):
+    """Add an organisation (by id) or one person (by account e-mail) to a network."""
+
+    class InputSerializer(serializers.Serializer):
+        organisation = serializers.IntegerField(required=False)
+        email = serializers.EmailField(required=False)
+
+    @extend_schema(tags=["networks"], request=InputSerializer, responses=NetworkMemberSerializer)
+    def post(self, request, pk: int):
+        from mosty.accounts.models import User
+        from mosty.organisations import network_selectors, network_services
+
+        network = network_selectors.network_get(fetched_by=request.user, pk=pk)
+        require(request.user, "network.manage", network)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organisation = user = None
+        if "organisation" in data.validated_data:
+            organisation = Organisation.objects.filter(
+                pk=data.validated_data["organisation"]
+            ).first()
+            if organisation is None:
+                return Response(
+                    {"organisation": [_("Unknown organisation.")]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        if "email" in data.validated_data:
+            user = User.objects.filter(
+                email__iexact=data.validated_data["email"], is_active=True
+            ).first()
+            if user is None:
+                return Response(
+                    {"email": [_("No active account has this e-mail address.")]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        membership = network_services.network_member_add(
+            network=network, by=request.user, organisation=organisation, user=user
+        )
+        return Response(NetworkMemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class NetworkMeetingCreateApi(APIView):
+    """Record a network meeting: date, title, agenda and minutes."""
+
+    class InputSerializer(serializers.Serializer):
+        date = serializers.DateField()
+        title = serializers.CharField(max_length=200)
+        agenda = serializers.CharField(required=False, allow_blank=True)
+        minutes = serializers.CharField(required=False, allow_blank=True)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        date = serializers.DateField()
+        title = serializers.CharField()
+
+    @extend_schema(tags=["networks"], request=InputSerializer, responses=OutputSerializer)
+    def post(self, request, pk: int):
+        from mosty.organisations import network_selectors, network_services
+
+        network = network_selectors.network_get(fetched_by=request.user, pk=pk)
+        require(request.user, "network.manage", network)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = network_services.network_meeting_save(
+            network=network, by=request.user, **data.validated_data
+        )
+        return Response(self.OutputSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 
 # HSDS import (admins) ------------------------------------------------------------------------

@@ -29,4 +29,13 @@ urlpatterns = [
     path("directory/hsds-import/", api.HsdsImportApi.as_view(), name="hsds_import"),
     path("networks/", api.NetworkListApi.as_view(), name="network_list"),
     path("networks/<int:pk>/", api.NetworkDetailApi.as_view(), name="network_detail"),
+    path("networks/create/", api.NetworkCreateApi.as_view(), name="network_create"),
+    path(
+        "networks/<int:pk>/members/", api.NetworkMemberAddApi.as_view(), name="network_member_add"
+    ),
+    path(
+        "networks/<int:pk>/meetings/",
+        api.NetworkMeetingCreateApi.as_view(),
+        name="network_meeting_create",
+    ),
 ]
