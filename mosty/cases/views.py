@@ -15,16 +15,9 @@ from mosty.accounts.models import Role
 from mosty.cases import forms, selectors, services
 from mosty.cases.charts import GRID, progress_charts
 from mosty.cases.models import Goal, NoteVisibility, Task, TaskStatus
+from mosty.core.forms import add_service_errors as _errors_to_form
 from mosty.core.pagination import paginate, query_without_page
 from mosty.organisations.models import Organisation
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _get_object_or_404(qs, **lookup):

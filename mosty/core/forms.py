@@ -13,3 +13,13 @@ class LanguagesField(forms.MultipleChoiceField):
         kwargs.setdefault("label", _("Languages"))
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+
+def add_service_errors(form, exc) -> None:
+    """Put a service's ValidationError onto the form: each message beside its field, the rest
+    (or messages for fields the form does not show) at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

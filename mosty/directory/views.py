@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mosty.access.audit import audit, audit_read
 from mosty.access.policy import can, require
 from mosty.access.roles import is_admin
+from mosty.core.forms import add_service_errors as _form_errors
 from mosty.core.pagination import paginate, query_without_page
 from mosty.directory import hsds, selectors, services
 from mosty.directory.forms import (
@@ -32,14 +33,6 @@ from mosty.directory.forms import (
     ServiceTranslationForm,
 )
 from mosty.directory.models import Service, ServiceTranslation
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _search_filters(request) -> tuple[ServiceSearchForm, dict]:

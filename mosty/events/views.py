@@ -18,6 +18,7 @@ from mosty.access.audit import audit, audit_read
 from mosty.access.policy import can, require
 from mosty.access.roles import orgs_where
 from mosty.accounts.models import Role
+from mosty.core.forms import add_service_errors as _apply_errors
 from mosty.core.pagination import paginate, query_without_page
 from mosty.events import certificates, exports, ical, selectors, services
 from mosty.events.forms import (
@@ -36,14 +37,6 @@ from mosty.organisations.models import Organisation
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- public -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
+from mosty.core.forms import add_service_errors as _field_errors
 from mosty.core.pagination import paginate, query_without_page
 from mosty.knowledge import exports, selectors, services
 from mosty.knowledge.forms import (
@@ -55,14 +56,6 @@ RELATED_EVENT_KINDS = {
 
 def _language(request) -> str:
     return request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_NAMES else "pl"
-
-
-def _field_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- public ---------------------------------------------------------------------------------

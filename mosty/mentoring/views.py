@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from mosty.access.audit import audit, audit_read
 from mosty.access.domains.mentoring import matchable_participants
 from mosty.access.policy import can, require
+from mosty.core.forms import add_service_errors as _errors_to_form
 from mosty.core.pagination import paginate, query_without_page
 from mosty.mentoring import selectors, services
 from mosty.mentoring.forms import (
@@ -27,14 +28,6 @@ from mosty.mentoring.forms import (
 )
 from mosty.mentoring.matching import explain
 from mosty.mentoring.models import VETTING_NEXT, MatchStatus, MentoringProfile, VettingStatus
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # -- public sign-up ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from mosty.access.audit import audit, audit_read
 from mosty.access.domains.people import PEOPLE_ROLES
 from mosty.access.policy import can, require
 from mosty.access.roles import orgs_where
+from mosty.core.forms import add_service_errors as _apply_errors
 from mosty.core.pagination import paginate, query_without_page
 from mosty.organisations.models import Organisation
 from mosty.people import gdpr, selectors, services
@@ -46,14 +47,6 @@ DETAIL_FIELDS = [
     "preferred_channel",
     "household",
 ]
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _audit_search(user, codes: list[str]) -> None:
