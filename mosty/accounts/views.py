@@ -10,6 +10,7 @@ from mosty.access.domains.organisations import visible_organisations
 from mosty.access.policy import can, require
 from mosty.accounts import selectors, services
 from mosty.accounts.forms import MembershipAddForm, UserFilterForm, UserForm
+from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
 
 USER_FIELDS = ["email", "first_name", "last_name", "language", "phone", "is_active"]
@@ -39,7 +40,7 @@ def user_create(request):
         try:
             user = services.user_create(by=request.user, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("User created. Add a membership so they can work in an organisation.")
@@ -71,7 +72,7 @@ def user_edit(request, pk: int):
                 user=selectors.user_get(fetched_by=request.user, pk=pk), by=request.user, **changes
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:user_detail", pk=pk)
@@ -89,8 +90,7 @@ def user_membership_add(request, pk: int):
         try:
             services.membership_add(user=person, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Membership added."))
             return redirect("accounts:user_detail", pk=pk)

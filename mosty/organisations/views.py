@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from mosty.access.policy import can, require
 from mosty.accounts.models import Membership
 from mosty.accounts.services import member_invite, membership_end
+from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
 from mosty.organisations import selectors, services
 from mosty.organisations.forms import MemberInviteForm, OrganisationFilterForm, OrganisationForm
@@ -34,7 +35,7 @@ def organisation_create(request):
         try:
             organisation = services.organisation_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Organisation created."))
             return redirect("organisations:detail", pk=organisation.pk)
@@ -64,7 +65,7 @@ def organisation_edit(request, pk: int):
         try:
             services.organisation_update(organisation=fresh, by=request.user, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organisations:detail", pk=pk)
@@ -88,8 +89,7 @@ def organisation_members(request, pk: int):
         try:
             member_invite(organisation=organisation, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Member added."))
             return redirect("organisations:members", pk=pk)
