@@ -407,7 +407,9 @@ class ReferralCreateApi(APIView):
         if "to_service" in v:
             from mosty.directory.models import Service
 
-            service = Service.objects.select_related("organisation").filter(pk=v["to_service"]).first()
+            service = (
+                Service.objects.select_related("organisation").filter(pk=v["to_service"]).first()
+            )
             if service is None:
                 return Response({"to_service": [_("Unknown service.")]}, status=400)
         referral = services.referral_send(

@@ -247,13 +247,16 @@ class ReferralForm(forms.Form):
             .select_related("organisation")
             .order_by("name")
         )
-        self.fields["to_service"].label_from_instance = lambda s: f"{s.name} · {s.organisation.name}"
+        self.fields["to_service"].label_from_instance = lambda s: (
+            f"{s.name} · {s.organisation.name}"
+        )
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("to_organisation") and not cleaned.get("to_service"):
             self.add_error(
-                "to_organisation", _("Choose a partner organisation or a service from the directory.")
+                "to_organisation",
+                _("Choose a partner organisation or a service from the directory."),
             )
         return cleaned
 

@@ -358,7 +358,11 @@ def referral_send(
     if to_service is not None:
         if to_organisation is not None and to_organisation.pk != to_service.organisation_id:
             raise ValidationError(
-                {"to_service": _("This service is run by another organisation than the one chosen.")}
+                {
+                    "to_service": _(
+                        "This service is run by another organisation than the one chosen."
+                    )
+                }
             )
         if to_service.status != "active":
             raise ValidationError({"to_service": _("This service is not active.")})
