@@ -112,6 +112,8 @@ def test_second_city_in_the_same_database_is_refused(db, tmp_path):
     other.write_text(GOOD.replace("slug: testowo", "slug: innowo"), encoding="utf-8")
     with pytest.raises(PackInvalid, match="one installation serves one city"):
         city_init(path=other)
+
+
 def test_error_messages_are_translated(db, tmp_path):
     from django.utils import translation
 
@@ -119,5 +121,3 @@ def test_error_messages_are_translated(db, tmp_path):
     with translation.override("pl"), pytest.raises(PackInvalid) as caught:
         pack_read(path)
     assert "is required" not in caught.value.report()
-
-
