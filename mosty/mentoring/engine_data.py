@@ -4,14 +4,31 @@ consented to mentoring and have no open match, district centroids and the pack's
 from __future__ import annotations
 
 import json
+from collections import Counter
+from functools import partial
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, TextField
+import numpy as np
+from django.db import connections
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.core.citypack import pack_section
-from mosty.mentoring.matching import DEFAULT_WEIGHTS, MentorData, ParticipantData, weights_with
+from mosty.mentoring.matching import (
+    DEFAULT_WEIGHTS,
+    GENDER_NUMBER,
+    INTEREST_BITS,
+    KIND_NUMBER,
+    SLOT_BITS,
+    Engine,
+    MentorData,
+    ParticipantData,
+    Side,
+    code_bits,
+    kinds_bits,
+    weights_with,
+)
 from mosty.mentoring.models import (
     OPEN_MATCH_STATUSES,
     MatchingSettings,
@@ -126,27 +143,43 @@ def waiting_participants(participants_qs):
     return participants_qs.filter(Exists(consent)).exclude(Exists(open_match))
 
 
-def _json_columns(rows: list[tuple], positions: list[int]) -> list[list]:
-    """Decode JSON columns fetched as text with one json.loads per column instead of one per
-    cell (Django's per-value converters dominate at 10,000 rows)."""
-    columns = []
-    for i in positions:
-        texts = ",".join(r[i] if r[i] is not None else "null" for r in rows)
-        columns.append(json.loads(f"[{texts}]"))
-    return columns
+def _decoded(texts, convert) -> list:
+    """A JSON column fetched as text: each distinct text decoded (all in one `json.loads`)
+    and converted once, as a city's people share few combinations of languages or times."""
+    distinct = dict.fromkeys(texts)
+    values = json.loads("[" + ",".join(t if t is not None else "null" for t in distinct) + "]")
+    converted = {t: convert(v) for t, v in zip(distinct, values, strict=True)}
+    return [converted[t] for t in texts]
 
 
 def _text(field: str):
     return Cast(field, TextField())
 
 
-def load(*, participants_qs, organisation_ids) -> tuple[list[ParticipantData], list[MentorData]]:
-    """The engine's input, in three queries (participants, declined pairs, mentors)."""
+def _fetch(qs) -> list[tuple]:
+    """The rows of a values_list queryset, without Django's per-value converters (they cost
+    more than the query at 10,000 rows). Booleans may arrive as 0/1; JSON arrives as text."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _columns(rows: list[tuple], width: int) -> list[tuple]:
+    return list(zip(*rows, strict=True)) if rows else [()] * width
+
+
+def engine(*, participants_qs, organisation_ids) -> Engine:
+    """The engine for one matching run: participants of `participants_qs` who wait for a
+    mentor, and the approved mentors of `organisation_ids`, read in columns (no Python object
+    per row) in four queries: participants, their declined pairs, mentors, the places their
+    open matches hold; then the city's centroids and weights."""
     from mosty.mentoring.models import Match
 
     year = timezone.localdate().year
-    rows = list(
+    p_rows = _fetch(
         waiting_participants(participants_qs)
+        .order_by()
         .annotate(
             has_minor_members=Exists(_minor_members(year)),
             t_languages=_text("languages"),
@@ -168,48 +201,51 @@ def load(*, participants_qs, organisation_ids) -> tuple[list[ParticipantData], l
             "t_kinds",
         )
     )
-    languages, interests, slots, kinds = _json_columns(rows, [7, 8, 9, 10])
-    declined: dict[int, set[int]] = {}
-    if rows:
-        for p_id, m_id in Match.objects.filter(
-            participant__in=waiting_participants(participants_qs), status=MatchStatus.DECLINED
-        ).values_list("participant_id", "mentor_id"):
-            declined.setdefault(p_id, set()).add(m_id)
-    participants = []
-    for i, (pk, district, gender, birth_year, minor_members, wants_gender, with_children,
-            *_texts) in enumerate(rows):  # fmt: skip
-        minor = birth_year is not None and year - birth_year < ADULT_AGE
-        participants.append(
-            ParticipantData(
-                id=pk,
-                languages=_levels(languages[i]),
-                district=district,
-                interests=tuple(interests[i] or ()),
-                slots=tuple(slots[i] or ()),
-                gender=gender or "",
-                minors=minor or bool(with_children),
-                has_children=bool(with_children) or bool(minor_members),
-                wants_gender=wants_gender or "",
-                wants_kinds=tuple(kinds[i] or ()),
-                declined=frozenset(declined.get(pk, ())),
+    (ids, districts, genders, birth_years, minor_members, wants_gender, with_children,
+     languages, interests, slots, kinds) = _columns(p_rows, 11)  # fmt: skip
+    adult_born = year - ADULT_AGE  # born in or before this year: an adult this year
+    minor = [by is not None and by > adult_born for by in birth_years]
+    participants = Side(
+        ids=ids,
+        languages=_decoded(languages, _levels),
+        districts=list(districts),
+        interests=_decoded(interests, partial(code_bits, table=INTEREST_BITS)),
+        slots=_decoded(slots, partial(code_bits, table=SLOT_BITS)),
+        minors=np.array([m or bool(c) for m, c in zip(minor, with_children, strict=True)], bool),
+        children=np.array(
+            [bool(c) or bool(h) for c, h in zip(with_children, minor_members, strict=True)], bool
+        ),
+        female=np.array([g == "female" for g in genders], bool),
+        wants_gender=np.array([GENDER_NUMBER.get(g or "", 0) for g in wants_gender], np.int8),
+        wants_kinds=np.array(_decoded(kinds, lambda v: kinds_bits(v or ())), np.int8),
+    )
+    declined = []
+    if p_rows:
+        position = {pk: i for i, pk in enumerate(ids)}
+        declined = [
+            (position[p_id], m_id)
+            for p_id, m_id in _fetch(
+                Match.objects.filter(participant__in=participants_qs, status=MatchStatus.DECLINED)
+                .order_by()
+                .values_list("participant_id", "mentor_id")
             )
-        )
-    mentor_rows = list(
-        Mentor.objects.filter(organisation_id__in=organisation_ids, status=VettingStatus.APPROVED)
-        .annotate(
-            held=Count("matches", filter=Q(matches__status__in=OPEN_MATCH_STATUSES)),
+            if p_id in position
+        ]
+    approved = Mentor.objects.filter(
+        organisation_id__in=organisation_ids, status=VettingStatus.APPROVED
+    ).order_by()
+    m_rows = _fetch(
+        approved.annotate(
             certified=ExpressionWrapper(
                 Q(certificate_checked_at__isnull=False), output_field=BooleanField()
             ),
             t_languages=_text("languages"),
             t_interests=_text("interests"),
             t_slots=_text("availability"),
-        )
-        .values_list(
+        ).values_list(
             "pk",
             "district_id",
             "capacity",
-            "held",
             "certified",
             "no_minors",
             "women_only",
@@ -221,37 +257,36 @@ def load(*, participants_qs, organisation_ids) -> tuple[list[ParticipantData], l
             "t_slots",
         )
     )
-    m_languages, m_interests, m_slots = _json_columns(mentor_rows, [10, 11, 12])
-    mentors = [
-        MentorData(
-            id=pk,
-            languages=_levels(m_languages[i]),
-            district=district,
-            interests=tuple(m_interests[i] or ()),
-            slots=tuple(m_slots[i] or ()),
-            capacity=capacity - held,
-            certificate=bool(certified),
-            no_minors=no_minors,
-            women_only=women_only,
-            families_welcome=welcome,
-            kind=kind or MentorKind.INDIVIDUAL,
-            gender=gender,
+    held = Counter(
+        m_id
+        for (m_id,) in _fetch(
+            Match.objects.filter(mentor__in=approved, status__in=OPEN_MATCH_STATUSES)
+            .order_by()
+            .values_list("mentor_id")
         )
-        for i, (
-            pk,
-            district,
-            capacity,
-            held,
-            certified,
-            no_minors,
-            women_only,
-            welcome,
-            kind,
-            gender,
-            *_texts,
-        ) in enumerate(mentor_rows)  # fmt: skip
-    ]
-    return participants, mentors
+    )
+    (ids, districts, capacity, certified, no_minors, women_only, welcome, kinds, genders,
+     languages, interests, slots) = _columns(m_rows, 12)  # fmt: skip
+    mentors = Side(
+        ids=ids,
+        languages=_decoded(languages, _levels),
+        districts=list(districts),
+        interests=_decoded(interests, partial(code_bits, table=INTEREST_BITS)),
+        slots=_decoded(slots, partial(code_bits, table=SLOT_BITS)),
+        capacity=np.array(
+            [max(c - held[pk], 0) for pk, c in zip(ids, capacity, strict=True)], np.int64
+        ),
+        minors_ok=np.array(
+            [bool(c) and not n for c, n in zip(certified, no_minors, strict=True)], bool
+        ),
+        women_only=np.array(women_only, bool),
+        welcome=np.array(welcome, bool),
+        kind=np.array([KIND_NUMBER.get(k or MentorKind.INDIVIDUAL, 0) for k in kinds], np.int8),
+        gender=np.array([GENDER_NUMBER.get(g or "", 0) for g in genders], np.int8),
+    )
+    return Engine.of_sides(
+        participants, mentors, declined=declined, centroids=centroids(), weights=weights()
+    )
 
 
 # -- the city pack's `matching:` section -------------------------------------------------------

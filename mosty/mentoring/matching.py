@@ -4,8 +4,10 @@ every participant left without one.
 
 How it works
 1. **Candidates** come from an inverted index (language -> district -> mentors with free places),
-   walked outwards from the participant's district by centroid distance until `max_candidates`
-   mentors are found. Participants with minors taking part only see the index of mentors with a
+   walked outwards from the participant's district by centroid distance until the pool holds
+   `max_candidates` mentors plus `pool_per_participant` for everyone in the same district who
+   speaks the same languages; each participant gets `max_candidates` of that pool (the nearest
+   half, and a slice of the rest). Participants with minors taking part only see the index of mentors with a
    checked criminal-record certificate. No all-pairs loop.
 2. **Hard constraints** (a shared language, free capacity, minors only with a certificate-checked
    mentor who accepts minors, the participant's wishes about the mentor's gender and kind, the
@@ -46,6 +48,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "household": 1.0,  # families with children with welcoming families, single adults with individuals
     "max_km": 12.0,  # distance at which the distance score reaches zero
     "max_candidates": 40,  # mentors considered per participant (graph sparsity)
+    "pool_per_participant": 2.0,  # extra mentors a crowded group's candidate pool reaches for
 }
 SCORE_PARTS = ("language", "distance", "interests", "availability", "household")
 
@@ -53,6 +56,8 @@ KINDS = list(MentorKind.values)
 GENDERS = ["", "female", "male", "other", "undisclosed"]
 INTEREST_CODES = list(Interest.values)
 SLOT_CODES = list(Slot.values)
+KIND_NUMBER = {kind: i for i, kind in enumerate(KINDS)}
+GENDER_NUMBER = {gender: i for i, gender in enumerate(GENDERS)}
 INTEREST_BITS = {code: 1 << i for i, code in enumerate(INTEREST_CODES)}
 SLOT_BITS = {code: 1 << i for i, code in enumerate(SLOT_CODES)}
 
@@ -129,58 +134,132 @@ def haversine_km(lat1, lon1, lat2, lon2):
     return 6371.0088 * 2 * np.arcsin(np.sqrt(a))
 
 
-def _bits(values, table) -> int:
-    total = 0
-    for v in values:
-        total |= table.get(v, 0)
-    return total
+def code_bits(values, table) -> int:
+    """Bit mask of codes (unknown codes count for nothing)."""
+    bits = 0
+    for value in values or ():
+        bits |= table.get(value, 0)
+    return bits
 
 
-class _Arrays:
-    """Columnar form of one side (participants or mentors) for vectorised scoring."""
+def _sorted_pairs(pi: np.ndarray, mi: np.ndarray, n_m: int) -> bool:
+    keys = pi * n_m + mi
+    return bool((keys[1:] > keys[:-1]).all())
 
-    def __init__(self, rows, lang_index: dict[str, int], district_index: dict, *, mentors: bool):
-        n, n_lang = len(rows), len(lang_index)
-        self.levels = np.zeros((n, max(n_lang, 1)), dtype=np.int8)
-        self.district = np.full(n, -1, dtype=np.int64)
-        self.interests = np.zeros(n, dtype=np.uint32)
-        self.slots = np.zeros(n, dtype=np.uint32)
-        self.ids = np.fromiter((r.id for r in rows), dtype=np.int64, count=n)
-        for i, row in enumerate(rows):
-            for code, level in row.languages.items():
-                j = lang_index.get(code)
-                if j is not None:
-                    self.levels[i, j] = LEVEL_STRENGTH.get(level, 1)
-            self.district[i] = district_index.get(row.district, -1)
-            self.interests[i] = _bits(row.interests, INTEREST_BITS)
-            self.slots[i] = _bits(row.slots, SLOT_BITS)
-        if mentors:
-            self.capacity = np.fromiter((max(r.capacity, 0) for r in rows), np.int64, n)
-            self.minors_ok = np.fromiter((r.certificate and not r.no_minors for r in rows), bool, n)
-            self.women_only = np.fromiter((r.women_only for r in rows), bool, n)
-            self.welcome = np.fromiter((r.families_welcome for r in rows), bool, n)
-            self.kind = np.fromiter((KINDS.index(r.kind) for r in rows), np.int8, n)
-            self.gender = np.fromiter((GENDERS.index(r.gender or "") for r in rows), np.int8, n)
-        else:
-            self.minors = np.fromiter((r.minors for r in rows), bool, n)
-            self.children = np.fromiter((r.has_children for r in rows), bool, n)
-            self.female = np.fromiter((r.gender == "female" for r in rows), bool, n)
-            self.wants_gender = np.fromiter(
-                (GENDERS.index(r.wants_gender or "") for r in rows), np.int8, n
-            )
-            self.wants_kinds = np.fromiter(
-                (sum(1 << KINDS.index(k) for k in set(r.wants_kinds)) for r in rows), np.int8, n
-            )
+
+class Side:
+    """One side (participants or mentors) in columns, for vectorised scoring.
+
+    `languages` holds one {code: level} dict per row (rows with equal languages may share one
+    dict), `districts` the raw district keys, `interests` and `slots` bit masks (`code_bits`).
+    The other columns are the side's flags, as given to `participants()` or `mentors()`.
+    """
+
+    def __init__(self, *, ids, languages, districts, interests, slots, **flags):
+        self.ids = np.asarray(ids, dtype=np.int64)
+        self.languages = languages
+        self.districts = districts
+        self.interests = np.asarray(interests, dtype=np.uint32)
+        self.slots = np.asarray(slots, dtype=np.uint32)
+        for name, values in flags.items():
+            setattr(self, name, np.asarray(values))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def index(self, lang_index: dict[str, int], district_index: dict) -> None:
+        """Language levels and district positions against the engine's indexes."""
+        # Rows with equal languages usually share one dict: one table row per distinct dict.
+        distinct: dict[int, int] = {}
+        dicts, row_of = [], []
+        for languages in self.languages:
+            k = distinct.get(id(languages))
+            if k is None:
+                k = distinct[id(languages)] = len(dicts)
+                dicts.append(languages)
+            row_of.append(k)
+        table = np.zeros((len(dicts), max(len(lang_index), 1)), dtype=np.int8)
+        for k, languages in enumerate(dicts):
+            for code, level in languages.items():
+                if code in lang_index:
+                    table[k, lang_index[code]] = LEVEL_STRENGTH.get(level, 1)
+        self.levels = table[np.array(row_of, dtype=np.int64)] if row_of else table[:0]
+        self.district = np.array([district_index.get(d, -1) for d in self.districts], np.int64)
+
+    @classmethod
+    def mentors(cls, rows: list[MentorData]) -> Side:
+        return cls(
+            ids=[r.id for r in rows],
+            languages=[r.languages for r in rows],
+            districts=[r.district for r in rows],
+            interests=[code_bits(r.interests, INTEREST_BITS) for r in rows],
+            slots=[code_bits(r.slots, SLOT_BITS) for r in rows],
+            capacity=np.array([max(r.capacity, 0) for r in rows], np.int64),
+            minors_ok=np.array([r.certificate and not r.no_minors for r in rows], bool),
+            women_only=np.array([r.women_only for r in rows], bool),
+            welcome=np.array([r.families_welcome for r in rows], bool),
+            kind=np.array([KIND_NUMBER.get(r.kind, 0) for r in rows], np.int8),
+            gender=np.array([GENDER_NUMBER.get(r.gender or "", 0) for r in rows], np.int8),
+        )
+
+    @classmethod
+    def participants(cls, rows: list[ParticipantData]) -> Side:
+        return cls(
+            ids=[r.id for r in rows],
+            languages=[r.languages for r in rows],
+            districts=[r.district for r in rows],
+            interests=[code_bits(r.interests, INTEREST_BITS) for r in rows],
+            slots=[code_bits(r.slots, SLOT_BITS) for r in rows],
+            minors=np.array([r.minors for r in rows], bool),
+            children=np.array([r.has_children for r in rows], bool),
+            female=np.array([r.gender == "female" for r in rows], bool),
+            wants_gender=np.array(
+                [GENDER_NUMBER.get(r.wants_gender or "", 0) for r in rows], np.int8
+            ),
+            wants_kinds=np.array([kinds_bits(r.wants_kinds) for r in rows], np.int8),
+        )
+
+
+def kinds_bits(kinds) -> int:
+    return sum(1 << KIND_NUMBER[k] for k in set(kinds) if k in KIND_NUMBER)
 
 
 class Engine:
-    """One matching run over given participants and mentors."""
+    """One matching run over given participants and mentors.
+
+    Give it rows (`ParticipantData`, `MentorData`), or sides in columns with `Engine.of_sides`
+    (what `engine_data.load` builds from the database without a Python object per row).
+    """
 
     def __init__(self, participants, mentors, *, centroids: dict, weights: dict | None = None):
         self.participants = list(participants)
         self.mentors = list(mentors)
+        declined = [(p, m_id) for p, x in enumerate(self.participants) for m_id in x.declined]
+        self._setup(
+            Side.participants(self.participants),
+            Side.mentors(self.mentors),
+            declined=declined,
+            centroids=centroids,
+            weights=weights,
+        )
+
+    @classmethod
+    def of_sides(
+        cls, participants: Side, mentors: Side, *, declined=(), centroids: dict, weights=None
+    ) -> Engine:
+        """`declined`: (participant position, mentor id) pairs never to propose again."""
+        engine = cls.__new__(cls)
+        engine.participants = engine.mentors = None
+        engine._setup(
+            participants, mentors, declined=list(declined), centroids=centroids, weights=weights
+        )
+        return engine
+
+    def _setup(self, P: Side, M: Side, *, declined, centroids, weights) -> None:
         self.w = weights_with(weights)
-        codes = sorted({c for m in self.mentors for c in m.languages})
+        codes = sorted(
+            {c for languages in {id(x): x for x in M.languages}.values() for c in languages}
+        )
         self.lang_index = {c: i for i, c in enumerate(codes)}
         keys = [k for k, v in centroids.items() if v and None not in v]
         self.district_index = {k: i for i, k in enumerate(keys)}
@@ -190,108 +269,106 @@ class Engine:
             self.km = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
         else:
             self.km = np.zeros((0, 0))
-        self.P = _Arrays(self.participants, self.lang_index, self.district_index, mentors=False)
-        self.M = _Arrays(self.mentors, self.lang_index, self.district_index, mentors=True)
+        P.index(self.lang_index, self.district_index)
+        M.index(self.lang_index, self.district_index)
+        self.P, self.M = P, M
+        self.declined = declined
 
     # -- candidates -------------------------------------------------------------------------
-    def _index(self, only_minors_ok: bool) -> dict[int, dict[int, np.ndarray]]:
-        """language -> district (-1 unknown) -> mentor positions with free places."""
-        free = self.M.capacity > 0
-        if only_minors_ok:
-            free &= self.M.minors_ok
-        index: dict[int, dict[int, np.ndarray]] = {}
-        for j in range(len(self.lang_index)):
-            speaks = np.flatnonzero(free & (self.M.levels[:, j] > 0))
-            if not len(speaks):
-                continue
-            districts = self.M.district[speaks]
-            order = np.argsort(districts, kind="stable")
-            speaks, districts = speaks[order], districts[order]
-            cuts = np.flatnonzero(np.diff(districts)) + 1
-            index[j] = {
-                int(group_d[0]): group
-                for group, group_d in zip(
-                    np.split(speaks, cuts), np.split(districts, cuts), strict=True
-                )
-            }
-        return index
-
-    def _district_order(self) -> list[list[int]]:
-        """For each district, all districts nearest first, then 'unknown' (-1)."""
-        order = np.argsort(self.km, axis=1, kind="stable") if len(self.km) else []
-        return [[*map(int, row), -1] for row in order]
-
     def candidates(self) -> tuple[np.ndarray, np.ndarray]:
-        """Candidate edges (participant position, mentor position).
+        """Candidate edges (participant position, mentor position), sorted by participant.
 
-        Participants with the same district, languages and minors flag walk the index the same
-        way, so the walk is done once per such group. Whole buckets are taken nearest first;
-        when the last bucket needed is larger than the room left, each participant takes a
-        different rotation of it, so the load spreads over its mentors.
+        Participants with the same district, languages and minors flag share one candidate
+        pool: the mentors with a free place who speak one of those languages (and, for minors,
+        have a checked certificate), nearest first and those of unknown district last;
+        `max_candidates` of them plus `pool_per_participant` for each member of the group. A
+        crowded district then reaches as far as it must, instead of all its members competing
+        for the same few nearest mentors. Each member is offered the nearest half of
+        `max_candidates` and a different slice of the rest of the pool, so the group together
+        covers all of it. Mentors are ordered by distance once per district and filtered with
+        one mask per combination of languages: never all pairs.
         """
-        k = int(self.w["max_candidates"])
-        indexes = {False: self._index(False), True: self._index(True)}
-        nearest = self._district_order()
-        everywhere = [*range(len(self.district_index)), -1]
+        k = max(int(self.w["max_candidates"]), 1)
+        spread = max(self.w["pool_per_participant"], 0.0)
+        M = self.M
+        md = M.district
+        n_d = len(self.km)
+        mentor_km = np.where(md >= 0, self.km[:, np.maximum(md, 0)], np.inf)
+        # Row d: every mentor, nearest to district d first; the last row (participants of
+        # unknown district) keeps the mentors' order.
+        by_distance = np.vstack(
+            [np.argsort(mentor_km, axis=1, kind="stable"), np.arange(len(M))[None, :]]
+        )
+        speaks = M.levels > 0
         lang_bits = (self.P.levels > 0) @ (1 << np.arange(self.P.levels.shape[1], dtype=np.int64))
-        groups: dict[tuple, list[int]] = {}
-        for p, key in enumerate(zip(self.P.district.tolist(), lang_bits.tolist(),
-                                    self.P.minors.tolist(), strict=True)):  # fmt: skip
-            if key[1]:
-                groups.setdefault(key, []).append(p)
+        groups: dict[tuple, dict[int, list[int]]] = {}  # (languages, minors) -> district -> people
+        for p, (d, bits, minors) in enumerate(zip(self.P.district.tolist(), lang_bits.tolist(),
+                                                  self.P.minors.tolist(), strict=True)):  # fmt: skip
+            if bits:
+                groups.setdefault((bits, minors), {}).setdefault(d if d >= 0 else n_d, []).append(p)
         rows, cols = [], []
-        for (d, bits, minors), members in groups.items():
-            index = indexes[minors]
-            langs = [j for j in range(self.P.levels.shape[1]) if bits >> j & 1]
-            walk = nearest[d] if d >= 0 else everywhere
-            prefix, last, count = [], None, 0
-            for district in walk:
-                for j in langs:
-                    bucket = index.get(j, {}).get(district)
-                    if bucket is None:
-                        continue
-                    if count + len(bucket) <= k:
-                        prefix.append(bucket)
-                        count += len(bucket)
-                    else:
-                        last = bucket
-                        break
-                if last is not None or count >= k:
-                    break
-            members_arr = np.array(members, dtype=np.int64)
-            if prefix:
-                head = np.concatenate(prefix) if len(prefix) > 1 else prefix[0]
-                rows.append(np.repeat(members_arr, len(head)))
-                cols.append(np.tile(head, len(members)))
-            if last is not None and count < k:
-                need = k - count
-                starts = (members_arr * 7919) % len(last)
-                picks = last[(starts[:, None] + np.arange(need)) % len(last)]
-                rows.append(np.repeat(members_arr, need))
-                cols.append(picks.ravel())
+        for (bits, minors), by_district in groups.items():
+            mask = (M.capacity > 0) & speaks[
+                :, [j for j in range(speaks.shape[1]) if bits >> j & 1]
+            ].any(axis=1)
+            if minors:
+                mask &= M.minors_ok
+            count = int(mask.sum())
+            if not count:
+                continue
+            # The districts these people live in, their mentors nearest first: each row is a
+            # permutation of all mentors, so every row keeps `count` of them.
+            rows_of = by_distance[list(by_district)]
+            ordered = rows_of[mask[rows_of]].reshape(len(by_district), count)
+            singles = [(i, members[0]) for i, members in enumerate(by_district.values())
+                       if len(members) == 1]  # fmt: skip
+            if singles:  # one person in their district: the `k` nearest, all at once
+                take = min(k, count)
+                where, ps = zip(*singles, strict=True)
+                rows.append(np.repeat(np.array(ps, dtype=np.int64), take))
+                cols.append(ordered[list(where), :take].ravel())
+            for i, members in enumerate(by_district.values()):
+                if len(members) == 1:
+                    continue
+                pool = ordered[i, : int(k + spread * len(members))]
+                members_arr = np.array(members, dtype=np.int64)
+                if len(pool) <= k:
+                    rows.append(np.repeat(members_arr, len(pool)))
+                    cols.append(np.tile(pool, len(members)))
+                    continue
+                # Everyone: the nearest k // 2, then their own slice of the rest, wrapping.
+                head, rest = k // 2, len(pool) - k // 2
+                starts = np.arange(len(members)) * (k - head) % rest
+                at = np.empty((len(members), k), dtype=np.int64)
+                at[:, :head] = np.arange(head)
+                at[:, head:] = head + (starts[:, None] + np.arange(k - head)) % rest
+                rows.append(np.repeat(members_arr, k))
+                cols.append(pool[at].ravel())
         if not rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        # A mentor may be found twice (two shared languages): one edge per pair, in one pass.
-        n_m = max(len(self.mentors), 1)
-        keys = np.sort(np.concatenate(rows) * n_m + np.concatenate(cols))
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-        return keys // n_m, keys % n_m
+        # Each pool holds a mentor once, so the edges are distinct; order them by pair.
+        keys = np.sort(np.concatenate(rows) * len(M) + np.concatenate(cols))
+        return keys // len(M), keys % len(M)
 
     # -- constraints and scores -------------------------------------------------------------
-    def feasible(self, pi: np.ndarray, mi: np.ndarray) -> np.ndarray:
+    def language_strength(self, pi: np.ndarray, mi: np.ndarray) -> np.ndarray:
+        """Per pair: how well both speak their best shared language (0: none shared)."""
+        return np.minimum(self.P.levels[pi], self.M.levels[mi]).max(axis=1, initial=0)
+
+    def feasible(self, pi: np.ndarray, mi: np.ndarray, strength=None) -> np.ndarray:
         P, M = self.P, self.M
-        ok = (np.minimum(P.levels[pi], M.levels[mi]) > 0).any(axis=1)
+        strength = self.language_strength(pi, mi) if strength is None else strength
+        ok = strength > 0
         ok &= M.capacity[mi] > 0
         ok &= ~P.minors[pi] | M.minors_ok[mi]
         ok &= ~M.women_only[mi] | P.female[pi]
         ok &= (P.wants_gender[pi] == 0) | (P.wants_gender[pi] == M.gender[mi])
         ok &= (P.wants_kinds[pi] == 0) | ((P.wants_kinds[pi] >> M.kind[mi]) & 1).astype(bool)
-        declined = [(p, m_id) for p, x in enumerate(self.participants) for m_id in x.declined]
-        if declined:
+        if self.declined:
             position = {int(m_id): m for m, m_id in enumerate(self.M.ids)}
-            n_m = max(len(self.mentors), 1)
+            n_m = max(len(self.M), 1)
             banned = np.array(
-                [p * n_m + position[m_id] for p, m_id in declined if m_id in position],
+                [p * n_m + position[m_id] for p, m_id in self.declined if m_id in position],
                 dtype=np.int64,
             )
             ok &= ~np.isin(pi * n_m + mi, banned)
@@ -305,9 +382,10 @@ class Engine:
             km[known] = self.km[pd[known], md[known]]
         return km
 
-    def score_parts(self, pi, mi) -> dict[str, np.ndarray]:
+    def score_parts(self, pi, mi, strength=None) -> dict[str, np.ndarray]:
         P, M, w = self.P, self.M, self.w
-        language = np.minimum(P.levels[pi], M.levels[mi]).max(axis=1) / 4.0
+        strength = self.language_strength(pi, mi) if strength is None else strength
+        language = strength / 4.0
         km = self.distance_km(pi, mi)
         distance = np.where(np.isnan(km), 0.0, np.clip(1 - km / max(w["max_km"], 0.1), 0, 1))
         interests = np.minimum(np.bitwise_count(P.interests[pi] & M.interests[mi]) / 2.0, 1.0)
@@ -337,26 +415,34 @@ class Engine:
 
     # -- solving ----------------------------------------------------------------------------
     def build_graph(self, pi, mi, score) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
-        """Rows: participants with a candidate; columns: mentor places, then unmatched nodes."""
-        if len(pi) and bool((pi[1:] >= pi[:-1]).all()):
-            # Candidates come out sorted by participant: rows in one pass, no hashing.
-            starts = np.concatenate(([True], pi[1:] != pi[:-1]))
-            rows_used, row_of = pi[starts], np.cumsum(starts) - 1
-        else:
-            rows_used, row_of = np.unique(pi, return_inverse=True)
+        """Rows: participants with a candidate; columns: mentor places, then one "unmatched"
+        node per row. Built straight into CSR arrays, each row's columns in order."""
+        if len(pi) > 1 and not _sorted_pairs(pi, mi, len(self.M)):
+            order = np.lexsort((mi, pi))
+            pi, mi, score = pi[order], mi[order], score[order]
+        starts = np.concatenate(([True], pi[1:] != pi[:-1])) if len(pi) else np.zeros(0, bool)
+        rows_used, row_of = pi[starts], np.cumsum(starts) - 1
         n_rows = len(rows_used)
-        degree = np.bincount(mi, minlength=len(self.mentors))
+        degree = np.bincount(mi, minlength=len(self.M))
         places = np.minimum(self.M.capacity, degree)
         first_place = np.concatenate([[0], np.cumsum(places)[:-1]]).astype(np.int64)
         n_places = int(places.sum())
         reps = places[mi]
-        edge = np.repeat(np.arange(len(pi)), reps)
+        edge = np.repeat(np.arange(len(pi)), reps)  # one entry per place of each edge's mentor
         offset = np.arange(len(edge)) - np.repeat(np.cumsum(reps) - reps, reps)
-        r = np.concatenate([row_of[edge], np.arange(n_rows)])
-        c = np.concatenate([first_place[mi[edge]] + offset, n_places + np.arange(n_rows)])
-        cost = np.concatenate([2.0 - score[edge], np.full(n_rows, 2.0)])
-        graph = csr_matrix((cost, (r, c)), shape=(n_rows, n_places + n_rows))
-        place_owner = np.repeat(np.arange(len(self.mentors)), places)
+        per_row = np.bincount(row_of, weights=reps, minlength=n_rows).astype(np.int64) + 1
+        indptr = np.concatenate([[0], np.cumsum(per_row)])
+        data = np.empty(indptr[-1], dtype=float)
+        indices = np.empty(indptr[-1], dtype=np.int64)
+        # Rows before this one each hold one unmatched node, so an entry moves that far on.
+        at = np.arange(len(edge)) + row_of[edge]
+        data[at] = 2.0 - score[edge]
+        indices[at] = first_place[mi[edge]] + offset
+        data[indptr[1:] - 1] = 2.0
+        indices[indptr[1:] - 1] = n_places + np.arange(n_rows)
+        graph = csr_matrix((data, indices, indptr), shape=(n_rows, n_places + n_rows))
+        graph.has_sorted_indices = True
+        place_owner = np.repeat(np.arange(len(self.M)), places)
         return graph, rows_used, place_owner
 
     @staticmethod
@@ -365,9 +451,10 @@ class Engine:
 
     def run(self, *, explain_now: bool = True) -> MatchingResult:
         pi, mi = self.candidates()
-        ok = self.feasible(pi, mi) if len(pi) else np.zeros(0, bool)
-        pi, mi = pi[ok], mi[ok]
-        parts = self.score_parts(pi, mi)
+        strength = self.language_strength(pi, mi)
+        ok = self.feasible(pi, mi, strength)
+        pi, mi, strength = pi[ok], mi[ok], strength[ok]
+        parts = self.score_parts(pi, mi, strength)
         score = self.total(parts)
         proposals: list[Proposal] = []
         matched: set[int] = set()
@@ -381,29 +468,31 @@ class Engine:
             chosen_p = rows_used[row_ind[real]]
             chosen_m = place_owner[col_ind[real]]
             # Find each chosen pair's edge to read its parts.
-            n_m = len(self.mentors)
+            n_m = len(self.M)
             keys = pi * n_m + mi
-            order = np.argsort(keys)
-            at = order[np.searchsorted(keys, chosen_p * n_m + chosen_m, sorter=order)]
-            for p, m, e in zip(chosen_p, chosen_m, at, strict=True):
-                proposals.append(
-                    Proposal(
-                        participant_id=self.participants[p].id,
-                        mentor_id=self.mentors[m].id,
-                        score=round(float(score[e]), 4),
-                        parts=self.describe(int(p), int(m), float(parts["km"][e])),
-                    )
+            order = None if _sorted_pairs(pi, mi, n_m) else np.argsort(keys)
+            at = np.searchsorted(keys, chosen_p * n_m + chosen_m, sorter=order)
+            if order is not None:
+                at = order[at]
+            described = self.describe_many(chosen_p, chosen_m, parts["km"][at])
+            chosen_score = np.round(score[at], 4).tolist()
+            p_ids, m_ids = self.P.ids[chosen_p].tolist(), self.M.ids[chosen_m].tolist()
+            proposals = [
+                Proposal(participant_id=p_id, mentor_id=m_id, score=value, parts=parts_)
+                for p_id, m_id, value, parts_ in zip(
+                    p_ids, m_ids, chosen_score, described, strict=True
                 )
-                matched.add(int(p))
+            ]
+            matched.update(chosen_p.tolist())
         if explain_now:
             for proposal in proposals:
                 proposal.text = explain(proposal.parts, phrases)
-        feasible_count = np.bincount(pi, minlength=len(self.participants))
+        feasible_count = np.bincount(pi, minlength=len(self.P)).tolist()
+        p_ids = self.P.ids.tolist()
+        memo: dict = {}
         unmatched = [
-            Unmatched(
-                self.participants[p].id, self.why_unmatched(p, int(feasible_count[p]), phrases)
-            )
-            for p in range(len(self.participants))
+            Unmatched(p_ids[p], self.why_unmatched(p, feasible_count[p], phrases, memo))
+            for p in range(len(self.P))
             if p not in matched
         ]
         proposals.sort(key=lambda x: -x.score)
@@ -418,32 +507,42 @@ class Engine:
     # -- explanations -----------------------------------------------------------------------
     def describe(self, p: int, m: int, km: float) -> dict:
         """The structured reasons for one pair, rendered later in the reader's language."""
-        participant, mentor = self.participants[p], self.mentors[m]
-        shared = sorted(
-            set(participant.languages) & set(mentor.languages),
-            key=lambda c: (
-                -min(
-                    LEVEL_STRENGTH.get(participant.languages[c], 1),
-                    LEVEL_STRENGTH.get(mentor.languages[c], 1),
-                ),
-                -LEVEL_STRENGTH.get(participant.languages[c], 1),
-                c,
-            ),
-        )
-        interests = int(self.P.interests[p] & self.M.interests[m])
-        slots = int(self.P.slots[p] & self.M.slots[m])
-        parts = {
-            "languages": shared,
-            "interests": [c for i, c in enumerate(INTEREST_CODES) if interests >> i & 1],
-            "slots": [c for i, c in enumerate(SLOT_CODES) if slots >> i & 1],
-        }
-        if participant.district is not None and participant.district == mentor.district:
-            parts["same_district"] = True
-        elif not math.isnan(km):
-            parts["km"] = round(km, 1)
-        if participant.has_children and mentor.families_welcome:
-            parts["household"] = "family" if mentor.kind == MentorKind.FAMILY else "welcome"
-        return parts
+        return self.describe_many(np.array([p]), np.array([m]), np.array([km]))[0]
+
+    def describe_many(self, ps: np.ndarray, ms: np.ndarray, km: np.ndarray) -> list[dict]:
+        """`describe` for many pairs at once: shared languages strongest first (then the
+        participant's stronger, then by code), shared interests and free times, the distance
+        or "same district", and household fit."""
+        P, M = self.P, self.M
+        p_level, m_level = P.levels[ps], M.levels[ms]
+        both = np.minimum(p_level, m_level)
+        # Rank shared languages: -1 for not shared; ties keep the code order (stable sort).
+        rank = np.where(both > 0, both.astype(np.int16) * 8 + p_level, -1)
+        order = np.argsort(-rank, axis=1, kind="stable")
+        n_shared = (both > 0).sum(axis=1)
+        codes = list(self.lang_index)
+        interests = (P.interests[ps] & M.interests[ms]).tolist()
+        slots = (P.slots[ps] & M.slots[ms]).tolist()
+        km_text = np.round(km, 1).tolist()
+        children = (P.children[ps] & M.welcome[ms]).tolist()
+        family = (M.kind[ms] == KIND_NUMBER[MentorKind.FAMILY]).tolist()
+        order, n_shared = order.tolist(), n_shared.tolist()
+        described = []
+        for i, (p, m) in enumerate(zip(ps.tolist(), ms.tolist(), strict=True)):
+            parts = {
+                "languages": [codes[j] for j in order[i][: n_shared[i]]],
+                "interests": _codes(interests[i], INTEREST_CODES),
+                "slots": _codes(slots[i], SLOT_CODES),
+            }
+            district = P.districts[p]
+            if district is not None and district == M.districts[m]:
+                parts["same_district"] = True
+            elif not math.isnan(km_text[i]):
+                parts["km"] = km_text[i]
+            if children[i]:
+                parts["household"] = "family" if family[i] else "welcome"
+            described.append(parts)
+        return described
 
     def _language_flags(self) -> tuple[np.ndarray, np.ndarray]:
         """Per language: has an approved mentor with a free place; and one who may meet minors."""
@@ -456,8 +555,15 @@ class Engine:
             )
         return self._flags
 
-    def why_unmatched(self, p: int, feasible: int, ph: dict | None = None) -> str:
-        participant = self.participants[p]
+    def why_unmatched(
+        self, p: int, feasible: int, ph: dict | None = None, memo: dict | None = None
+    ) -> str:
+        languages, minors = self.P.languages[p], bool(self.P.minors[p])
+        if memo is not None:  # the reason depends only on these, within one run
+            key = (id(languages), minors, feasible)
+            if key not in memo:
+                memo[key] = self.why_unmatched(p, feasible, ph)
+            return memo[key]
         ph = ph or _phrases()
         if "why" not in ph:
             ph["why"] = {
@@ -474,16 +580,16 @@ class Engine:
                 ),
             }
         why = ph["why"]
-        if not participant.languages:
+        if not languages:
             return why["none"]
-        names = {"languages": language_names(participant.languages, ph)}
-        langs = [self.lang_index[c] for c in participant.languages if c in self.lang_index]
+        names = {"languages": language_names(languages, ph)}
+        langs = [self.lang_index[c] for c in languages if c in self.lang_index]
         if not langs:
             return why["speaker"] % names
         free, minors_ok = self._language_flags()
         if not free[langs].any():
             return why["full"] % names
-        if participant.minors and not minors_ok[langs].any():
+        if minors and not minors_ok[langs].any():
             return why["minors"] % names
         if feasible == 0:
             return why["wishes"] % names
@@ -497,6 +603,18 @@ class Engine:
                 feasible,
             ) % {"count": feasible}
         return taken[feasible]
+
+
+_CODES: dict[tuple[int, int], list[str]] = {}
+
+
+def _codes(mask: int, codes: list[str]) -> list[str]:
+    """The codes whose bits are set in `mask` (memoised: a run asks for few distinct masks)."""
+    key = (mask, id(codes))
+    found = _CODES.get(key)
+    if found is None:
+        found = _CODES[key] = [c for i, c in enumerate(codes) if mask >> i & 1]
+    return list(found)
 
 
 def language_names(codes, ph: dict | None = None) -> str:
@@ -554,6 +672,8 @@ def _phrases() -> dict:
             "interests": {code: str(label) for code, label in Interest.choices},
             "slots": {code: str(label) for code, label in Slot.choices},
             "languages": {},
+            "decimal": str(formats.get_format("DECIMAL_SEPARATOR")),
+            "pieces": {},
         }
         _PHRASES[language] = cached
     return cached
@@ -577,21 +697,35 @@ def explain(parts: dict, ph: dict | None = None) -> str:
     ph = ph or _phrases()
     pieces = []
     if parts.get("languages"):
-        names = [_language(c, ph) for c in parts["languages"]]
-        pieces.append(ph["speaks"] % {"languages": _join(names, ph["and"], ph)})
+        pieces.append(_piece(ph, "speaks", parts["languages"]))
     if parts.get("same_district"):
         pieces.append(ph["same_district"])
     elif parts.get("km") is not None:
-        pieces.append(ph["km"] % {"km": formats.number_format(parts["km"], 1)})
+        km = f"{parts['km']:.1f}".replace(".", ph["decimal"])
+        pieces.append(ph["km"] % {"km": km})
     if parts.get("interests"):
-        labels = [ph["interests"][i] for i in parts["interests"] if i in ph["interests"]]
-        pieces.append(ph["like"] % {"interests": _join(labels, ph["and"], ph)})
+        pieces.append(_piece(ph, "like", parts["interests"]))
     if parts.get("slots"):
-        labels = [ph["slots"][x] for x in parts["slots"] if x in ph["slots"]]
-        pieces.append(ph["free"] % {"times": _join(labels, ph["and"], ph)})
+        pieces.append(_piece(ph, "free", parts["slots"]))
     if parts.get("household") in ("family", "welcome"):
         pieces.append(ph[parts["household"]])
     return "; ".join(pieces)
+
+
+def _piece(ph: dict, kind: str, codes: list[str]) -> str:
+    """One translated piece of an explanation, memoised per language: a run repeats few."""
+    key = (kind, *codes)
+    piece = ph["pieces"].get(key)
+    if piece is None:
+        if kind == "speaks":
+            names = [_language(c, ph) for c in codes]
+            piece = ph["speaks"] % {"languages": _join(names, ph["and"], ph)}
+        else:
+            table, name = ("interests", "interests") if kind == "like" else ("slots", "times")
+            labels = [ph[table][c] for c in codes if c in ph[table]]
+            piece = ph[kind] % {name: _join(labels, ph["and"], ph)}
+        ph["pieces"][key] = piece
+    return piece
 
 
 def greedy_total(edges: dict, capacity: np.ndarray) -> float:

@@ -16,7 +16,7 @@ from mosty.access.domains.mentoring import (
     visible_mentors,
 )
 from mosty.mentoring import engine_data
-from mosty.mentoring.matching import Engine, MatchingResult
+from mosty.mentoring.matching import MatchingResult
 from mosty.mentoring.models import (
     OPEN_MATCH_STATUSES,
     Match,
@@ -141,16 +141,14 @@ def matching_run(*, fetched_by) -> tuple[MatchingResult, dict, dict]:
     """The engine's proposals for the organisations the user coordinates, with the people
     and mentors they name (two more queries)."""
     org_ids = _coordinated(fetched_by)
-    participants, mentors = engine_data.load(
+    engine = engine_data.engine(
         participants_qs=matchable_participants(fetched_by), organisation_ids=org_ids
     )
-    result = Engine(
-        participants, mentors, centroids=engine_data.centroids(), weights=engine_data.weights()
-    ).run()
+    result = engine.run()
     from mosty.people.models import Participant
 
     people = (
-        Participant.objects.filter(pk__in=[p.id for p in participants])
+        Participant.objects.filter(pk__in=engine.P.ids.tolist())
         .select_related("district")
         .in_bulk()
     )

@@ -249,3 +249,43 @@ def test_weights_come_from_one_place_and_can_be_overridden():
         [p], [near, likes], centroids=CENTROIDS, weights={"distance": 0.0, "interests": 5}
     ).run()
     assert tuned.proposals[0].mentor_id == 11
+
+
+def test_a_crowded_district_reaches_further_than_its_nearest_mentors():
+    # 60 people in one district, 60 single-place mentors spread over the city: with only
+    # 10 candidates each, everyone in the district used to compete for the same nearest 10.
+    people = [ParticipantData(i, {"uk": "native"}, district="a") for i in range(60)]
+    mentors = [
+        MentorData(100 + j, {"uk": "B1"}, district="abcd"[j % 4], capacity=1) for j in range(60)
+    ]
+    engine = Engine(people, mentors, centroids=CENTROIDS, weights={"max_candidates": 10})
+    result = engine.run()
+    assert len(result.proposals) == 60
+    # ... and the nearest mentors still go to them.
+    assert {x.mentor_id for x in result.proposals} == {m.id for m in mentors}
+    without_pool = Engine(
+        people,
+        mentors,
+        centroids=CENTROIDS,
+        weights={"max_candidates": 10, "pool_per_participant": 0},
+    ).run()
+    assert len(without_pool.proposals) < 60
+
+
+def test_graph_from_unsorted_edges_is_the_same_graph():
+    rng = random.Random(7)
+    participants, mentors = random_instance(rng, 40, 30)
+    engine = Engine(participants, mentors, centroids=CENTROIDS, weights={"max_candidates": 8})
+    pi, mi = engine.candidates()
+    ok = engine.feasible(pi, mi)
+    pi, mi = pi[ok], mi[ok]
+    score = engine.total(engine.score_parts(pi, mi))
+    graph, rows, owners = engine.build_graph(pi, mi, score)
+    shuffle = np.random.default_rng(1).permutation(len(pi))
+    graph2, rows2, owners2 = engine.build_graph(pi[shuffle], mi[shuffle], score[shuffle])
+    # The CSR arrays are built directly: they must be what scipy would build itself.
+    canonical = graph.tocoo().tocsr()
+    canonical.sort_indices()
+    assert (graph != canonical).nnz == 0 and (graph.indices == canonical.indices).all()
+    assert (graph != graph2).nnz == 0
+    assert (rows == rows2).all() and (owners == owners2).all()
