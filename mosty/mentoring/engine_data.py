@@ -179,7 +179,7 @@ def engine(*, participants_qs, organisation_ids) -> Engine:
     year = timezone.localdate().year
     p_rows = _fetch(
         waiting_participants(participants_qs)
-        .order_by()
+        .order_by("pk")  # a stable order: who registered first is first
         .annotate(
             has_minor_members=Exists(_minor_members(year)),
             t_languages=_text("languages"),
@@ -233,7 +233,7 @@ def engine(*, participants_qs, organisation_ids) -> Engine:
         ]
     approved = Mentor.objects.filter(
         organisation_id__in=organisation_ids, status=VettingStatus.APPROVED
-    ).order_by()
+    ).order_by("pk")
     m_rows = _fetch(
         approved.annotate(
             certified=ExpressionWrapper(
