@@ -5,6 +5,7 @@ message naming the variable (never a traceback deep inside Django).
 """
 
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -227,6 +228,15 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": f"{LOGIN_FAILURES_ALLOWED * 4}/15m/ip,{LOGIN_FAILURES_ALLOWED}/15m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Public forms (mentor sign-up, event registration without an account): accepted submissions
+# per client address, as "N/period" (s, m, h or d), counted in the cache (django-ratelimit).
+MOSTY_PUBLIC_FORM_RATE = os.environ.get("MOSTY_PUBLIC_FORM_RATE", "30/h")
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", MOSTY_PUBLIC_FORM_RATE):
+    raise ImproperlyConfigured(
+        f"MOSTY_PUBLIC_FORM_RATE must look like 30/h, not {MOSTY_PUBLIC_FORM_RATE!r}."
+    )
+# Behind a reverse proxy: the request header holding the client's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = os.environ.get("MOSTY_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MOSTY_MFA_ISSUER", "Mosty")
 # Staff roles (admin, coordinator, caseworker) must enrol MFA; on by default in production.

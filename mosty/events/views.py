@@ -20,6 +20,7 @@ from mosty.access.roles import orgs_where
 from mosty.accounts.models import Role
 from mosty.core.forms import add_service_errors as _apply_errors
 from mosty.core.pagination import paginate, query_without_page
+from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.events import certificates, exports, ical, selectors, services
 from mosty.events.forms import (
     EventFilterForm,
@@ -137,6 +138,12 @@ def event_register(request, pk: int):
     event = selectors.event_get(fetched_by=request.user, pk=pk)
     require(request.user, "event.register", event)
     form = _registration_form(request, event, request.POST)
+    anonymous = not request.user.is_authenticated
+    if form.is_valid() and anonymous and public_form_spent(request, "event_register"):
+        form.add_error(None, spent_message())
+        response = event_detail(request, pk, form=form)
+        response.status_code = 429
+        return response
     if form.is_valid():
         data = dict(form.cleaned_data)
         consent = data.pop("consent")

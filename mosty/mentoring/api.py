@@ -5,6 +5,7 @@ A mentor reading a match gets only the matched person's first name, languages an
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit, audit_read
 from mosty.access.policy import can, require
+from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.mentoring import selectors, services
 from mosty.mentoring.matching import explain
 from mosty.mentoring.models import (
@@ -89,6 +91,8 @@ class MentorApplyApi(APIView):
 
         data = MentorApplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if public_form_spent(request, "mentor_apply"):
+            raise Throttled(detail=spent_message())
         values = dict(data.validated_data)
         organisation = _organisations().filter(pk=values.pop("organisation")).first()
         if organisation is None:

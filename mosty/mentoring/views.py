@@ -13,6 +13,7 @@ from mosty.access.domains.mentoring import matchable_participants
 from mosty.access.policy import can, require
 from mosty.core.forms import add_service_errors as _errors_to_form
 from mosty.core.pagination import paginate, query_without_page
+from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.mentoring import selectors, services
 from mosty.mentoring.forms import (
     CheckInForm,
@@ -35,6 +36,9 @@ def mentor_apply(request):
     require(request.user, "mentor.apply")
     form = MentorApplicationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
+        if public_form_spent(request, "mentor_apply"):
+            form.add_error(None, spent_message())
+            return render(request, "mentoring/apply.html", {"form": form}, status=429)
         data = form.application()
         try:
             services.mentor_apply(**data)

@@ -138,6 +138,18 @@ def test_visitor_registers_then_event_fills_and_next_one_is_waitlisted(
     assert "Olena" not in page and "Ali" not in page  # public pages never show names
 
 
+def test_anonymous_registrations_are_rate_limited_per_client(world, client, event, settings):
+    settings.MOSTY_PUBLIC_FORM_RATE = "1/h"
+    url = f"/en/events/{event.pk}/register/"
+    form = {"reg-name": "Olena", "reg-language": "uk", "reg-consent": "on"}
+    first = client.post(url, {**form, "reg-email": "olena@example.org"})
+    assert first.status_code == 302
+    second = client.post(url, {**form, "reg-email": "oksana@example.org"})
+    assert second.status_code == 429
+    assert "Too many submissions" in second.content.decode()
+    assert not Registration.objects.filter(email="oksana@example.org").exists()
+
+
 def test_registration_form_errors(world, client, event):
     response = client.post(
         f"/en/events/{event.pk}/register/", {"reg-name": "", "reg-language": "xx"}

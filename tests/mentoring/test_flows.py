@@ -438,3 +438,40 @@ def test_signup_offers_the_organisations_that_run_mentoring(client, world):
     )
     page = client.get("/en/mentoring/apply/")
     assert list(page.context["form"].fields["organisation"].queryset) == [world.org_b]
+
+
+def test_public_sign_up_is_rate_limited_per_client(client, world, settings):
+    settings.MOSTY_PUBLIC_FORM_RATE = "2/h"
+    for i in range(2):
+        data = application(world, email=f"applicant{i}@example.org")
+        assert client.post("/en/mentoring/apply/", data).status_code == 302
+    # Mistakes do not count: a wrong form is answered as usual.
+    bad = application(world, email="not-an-email")
+    assert client.post("/en/mentoring/apply/", bad).status_code == 200
+    response = client.post("/en/mentoring/apply/", application(world, email="third@example.org"))
+    assert response.status_code == 429
+    assert "Too many submissions" in response.content.decode()
+    assert not Mentor.objects.filter(email="third@example.org").exists()
+    # The API shares the limit and answers in JSON.
+    api = client.post(
+        "/api/mentoring/apply/",
+        {
+            "organisation": world.org_a.pk,
+            "kind": "individual",
+            "name": "Ewa",
+            "email": "ewa@example.org",
+            "languages": [{"code": "pl", "level": "native"}],
+            "motivation": "To help.",
+            "consent": True,
+        },
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert api.status_code == 429 and "Too many submissions" in api.json()["detail"]
+    # Another client is not affected.
+    other = client.post(
+        "/en/mentoring/apply/",
+        application(world, email="elsewhere@example.org"),
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert other.status_code == 302
