@@ -244,7 +244,7 @@ class MatchingProposalsApi(APIView):
 
     def get(self, request):
         require(request.user, "matching.run")
-        result, _people, _mentors = selectors.matching_run(fetched_by=request.user)
+        result = selectors.matching_run(fetched_by=request.user)
         audit(request.user, "mosty.mentoring.matching.viewed", details={"api": True})
         return Response(
             {

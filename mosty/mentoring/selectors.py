@@ -137,27 +137,28 @@ def mentor_tasks(*, match: Match) -> list:
     )
 
 
-def matching_run(*, fetched_by) -> tuple[MatchingResult, dict, dict]:
-    """The engine's proposals for the organisations the user coordinates, with the people
-    and mentors they name (two more queries)."""
-    org_ids = _coordinated(fetched_by)
-    engine = engine_data.engine(
-        participants_qs=matchable_participants(fetched_by), organisation_ids=org_ids
-    )
-    result = engine.run()
-    from mosty.people.models import Participant
+def matching_run(*, fetched_by) -> MatchingResult:
+    """The engine's proposals for the organisations the user coordinates."""
+    return engine_data.engine(
+        participants_qs=matchable_participants(fetched_by),
+        organisation_ids=_coordinated(fetched_by),
+    ).run()
+
+
+def matching_names(*, fetched_by, participant_ids, mentor_ids) -> tuple[dict, dict]:
+    """The participants and mentors a page of matching results names (two queries)."""
+    from mosty.access.domains.mentoring import visible_mentors
 
     people = (
-        Participant.objects.filter(pk__in=engine.P.ids.tolist())
+        matchable_participants(fetched_by)
+        .filter(pk__in=participant_ids)
         .select_related("district")
         .in_bulk()
     )
-    mentor_objs = (
-        Mentor.objects.filter(pk__in={x.mentor_id for x in result.proposals})
-        .select_related("district")
-        .in_bulk()
+    mentors = (
+        visible_mentors(fetched_by).filter(pk__in=mentor_ids).select_related("district").in_bulk()
     )
-    return result, people, mentor_objs
+    return people, mentors
 
 
 def proposed_matches(*, fetched_by) -> QuerySet[Match]:

@@ -136,6 +136,9 @@ def mentor_vet(request, pk: int):
 
 
 # -- coordinators: matching -------------------------------------------------------------------
+MATCHING_PAGE = 50
+
+
 def _hand_form(request, data=None):
     from mosty.access.domains.mentoring import visible_mentors
     from mosty.mentoring.engine_data import waiting_participants
@@ -158,11 +161,20 @@ def _swap_form(request, data=None):
 @login_required
 def matching(request):
     require(request.user, "matching.run")
-    result, people, mentors = selectors.matching_run(fetched_by=request.user)
+    result = selectors.matching_run(fetched_by=request.user)
     audit(
         request.user,
         "mosty.mentoring.matching.viewed",
         details={"proposals": len(result.proposals), "unmatched": len(result.unmatched)},
+    )
+    # Best proposals first, a page at a time: a large programme has thousands.
+    proposals_page = paginate(request, result.proposals, per_page=MATCHING_PAGE)
+    unmatched_page = paginate(request, result.unmatched, per_page=MATCHING_PAGE, param="upage")
+    people, mentors = selectors.matching_names(
+        fetched_by=request.user,
+        participant_ids={x.participant_id for x in proposals_page}
+        | {u.participant_id for u in unmatched_page},
+        mentor_ids={x.mentor_id for x in proposals_page},
     )
     proposals = [
         {
@@ -171,10 +183,10 @@ def matching(request):
             "score": round(x.score * 100),
             "text": x.text,
         }
-        for x in result.proposals
+        for x in proposals_page
     ]
     unmatched = [
-        {"participant": people[u.participant_id], "reason": u.reason} for u in result.unmatched
+        {"participant": people[u.participant_id], "reason": u.reason} for u in unmatched_page
     ]
     return render(
         request,
@@ -182,6 +194,10 @@ def matching(request):
         {
             "proposals": proposals,
             "unmatched": unmatched,
+            "proposals_page": proposals_page,
+            "unmatched_page": unmatched_page,
+            "proposals_query": query_without_page(request),
+            "unmatched_query": query_without_page(request, "upage"),
             "total": round(result.total_score * 100),
             "pending": selectors.proposed_matches(fetched_by=request.user),
             "hand_form": _hand_form(request),

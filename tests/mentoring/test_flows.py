@@ -158,6 +158,34 @@ def test_matching_page_proposes_explains_and_lists_the_unmatched(login, world):
     assert AuditEvent.objects.filter(action="mosty.mentoring.matching.viewed").exists()
 
 
+def test_matching_page_shows_proposals_and_the_unmatched_a_page_at_a_time(
+    login, world, monkeypatch
+):
+    from mosty.mentoring import views
+
+    monkeypatch.setattr(views, "MATCHING_PAGE", 3)
+    MentorFactory(organisation=world.org_a, district=world.district, capacity=4)
+    for i in range(5):
+        waiting_participant(world.org_a, first_name=f"Uk{i}", district=world.district)
+    for i in range(4):
+        waiting_participant(
+            world.org_a, first_name=f"Ti{i}", languages=[{"code": "ti", "level": "native"}]
+        )
+    client = login("coordinator")
+    first = client.get("/en/mentoring/matching/")
+    assert len(first.context["proposals"]) == 3 and len(first.context["unmatched"]) == 3
+    page = first.content.decode()
+    assert "Page 1 of 2" in page and "upage=2" in page
+    second = client.get("/en/mentoring/matching/?page=2&upage=2")
+    assert len(second.context["proposals"]) == 1
+    # The fifth Ukrainian speaker and the four Tigrinya speakers have no mentor.
+    assert len(second.context["unmatched"]) == 2
+    shown = {p["participant"].first_name for p in first.context["proposals"]} | {
+        p["participant"].first_name for p in second.context["proposals"]
+    }
+    assert len(shown) == 4
+
+
 def test_whole_lifecycle(client, login, world):
     mentor = the_mentor(world)
     participant = waiting_participant(world.org_a, first_name="Oksana", last_name="Secretname")
