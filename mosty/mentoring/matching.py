@@ -504,6 +504,31 @@ class Engine:
             edges={"pi": pi, "mi": mi, "score": score},
         )
 
+    def ranked_for(self, p: int, limit: int) -> list[Proposal]:
+        """The mentors who may take participant `p` (a position), best first, explained: for
+        choosing a mentor by hand. Every approved mentor with a place is scored, not only the
+        candidate graph's."""
+        mi = np.arange(len(self.M))
+        pi = np.full(len(mi), p, dtype=np.int64)
+        strength = self.language_strength(pi, mi)
+        ok = self.feasible(pi, mi, strength)
+        pi, mi, strength = pi[ok], mi[ok], strength[ok]
+        parts = self.score_parts(pi, mi, strength)
+        score = self.total(parts)
+        top = np.argsort(-score, kind="stable")[:limit]
+        described = self.describe_many(pi[top], mi[top], parts["km"][top])
+        phrases = _phrases()
+        return [
+            Proposal(
+                participant_id=int(self.P.ids[p]),
+                mentor_id=int(self.M.ids[m]),
+                score=round(float(score[e]), 4),
+                parts=d,
+                text=explain(d, phrases),
+            )
+            for e, m, d in zip(top.tolist(), mi[top].tolist(), described, strict=True)
+        ]
+
     # -- explanations -----------------------------------------------------------------------
     def describe(self, p: int, m: int, km: float) -> dict:
         """The structured reasons for one pair, rendered later in the reader's language."""

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mosty.access.domains.mentoring import (
     _coordinated,
@@ -143,6 +144,32 @@ def matching_run(*, fetched_by) -> MatchingResult:
         participants_qs=matchable_participants(fetched_by),
         organisation_ids=_coordinated(fetched_by),
     ).run()
+
+
+CANDIDATES_SHOWN = 20
+
+
+def candidates_for(*, fetched_by, participant) -> tuple[list, str, dict]:
+    """The best mentors for one waiting participant, explained, with why there is none."""
+    engine = engine_data.engine(
+        participants_qs=matchable_participants(fetched_by).filter(pk=participant.pk),
+        organisation_ids=_coordinated(fetched_by),
+    )
+    if not len(engine.P):
+        return (
+            [],
+            _("This person has a mentor or a proposal already, or has not consented to mentoring."),
+            {},
+        )
+    ranked = engine.ranked_for(0, CANDIDATES_SHOWN)
+    reason = "" if ranked else engine.why_unmatched(0, 0)
+    mentors = (
+        Mentor.objects.filter(pk__in=[x.mentor_id for x in ranked])
+        .select_related("district")
+        .annotate(held=Count("matches", filter=Q(matches__status__in=OPEN_MATCH_STATUSES)))
+        .in_bulk()
+    )
+    return ranked, reason, mentors
 
 
 def matching_names(*, fetched_by, participant_ids, mentor_ids) -> tuple[dict, dict]:

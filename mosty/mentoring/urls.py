@@ -16,6 +16,7 @@ urlpatterns = [
     path("matching/propose/", views.matching_propose, name="propose"),
     path("matching/reject/", views.matching_reject, name="reject"),
     path("matching/by-hand/", views.matching_by_hand, name="by_hand"),
+    path("matching/<int:pk>/mentors/", views.matching_candidates, name="candidates"),
     path("matching/swap/", views.matching_swap, name="swap"),
     path("participants/<int:pk>/wishes/", views.participant_wishes, name="wishes"),
     path("matches/", views.match_list, name="match_list"),

@@ -301,6 +301,33 @@ def _matching_with_errors(request, **forms):
 
 
 @login_required
+def matching_candidates(request, pk: int):
+    """Choose a mentor by hand for one person: the best mentors with a place, explained."""
+    require(request.user, "matching.run")
+    participant = get_object_or_404(
+        matchable_participants(request.user).select_related("district"), pk=pk
+    )
+    ranked, reason, mentors = selectors.candidates_for(
+        fetched_by=request.user, participant=participant
+    )
+    audit_read(request.user, participant, fields=["first_name", "last_name"])
+    candidates = [
+        {
+            "mentor": mentors[x.mentor_id],
+            "free": mentors[x.mentor_id].capacity - mentors[x.mentor_id].held,
+            "score": round(x.score * 100),
+            "text": x.text,
+        }
+        for x in ranked
+    ]
+    return render(
+        request,
+        "mentoring/candidates.html",
+        {"participant": participant, "candidates": candidates, "reason": reason},
+    )
+
+
+@login_required
 def participant_wishes(request, pk: int):
     require(request.user, "matching.run")
     participant = get_object_or_404(matchable_participants(request.user), pk=pk)

@@ -54,6 +54,12 @@ def test_mentoring_lifecycle(page, browser, live_server, bworld):
     cpage.goto("/en/mentoring/matching/")
     assert serious_violations(cpage) == []
     expect(cpage.get_by_text(re.compile("speaks Ukrainian"))).to_be_visible()
+    # The coordinator may look at every mentor who could take Oksana before deciding.
+    cpage.get_by_role("link", name="Other mentors for Oksana").click()
+    expect(cpage.locator("h1")).to_contain_text("Choose a mentor for Oksana")
+    expect(cpage.get_by_role("button", name="Propose Ewa")).to_be_visible()
+    assert serious_violations(cpage) == []
+    cpage.get_by_role("link", name="Back to matching").click()
     cpage.get_by_role("button", name="Send the ticked proposals to the mentors").click()
     expect(cpage.get_by_text("Proposals sent to the mentors.")).to_be_visible()
     match = Match.objects.get(mentor=mentor)

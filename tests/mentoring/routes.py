@@ -92,6 +92,7 @@ ROUTES = [
         org_scoped=False,
     ),
     Route("mentoring:wishes", allowed=COORD, kwargs=_participant),
+    Route("mentoring:candidates", allowed=COORD, kwargs=_participant),
     Route("mentoring:match_list", allowed=COORD, org_scoped=False),
     Route("mentoring:match_detail", allowed=BOTH, kwargs=_match("active")),
     Route(

@@ -424,6 +424,12 @@ def test_constant_queries_on_lists_and_pages(login, world):
             waiting_participant(world.org_a, district=district),
         ),
     )
+    person = waiting_participant(world.org_a, district=district)
+    assert_constant_queries(
+        client,
+        f"/en/mentoring/matching/{person.pk}/mentors/",
+        lambda: MatchFactory(mentor=MentorFactory(organisation=world.org_a, district=district)),
+    )
     match = MatchFactory(mentor=mentor)
     assert_constant_queries(
         client, f"/en/mentoring/matches/{match.pk}/", lambda: MeetingFactory(match=match)
@@ -503,3 +509,43 @@ def test_public_sign_up_is_rate_limited_per_client(client, world, settings):
         REMOTE_ADDR="203.0.113.7",
     )
     assert other.status_code == 302
+
+
+def test_choose_a_mentor_by_hand_lists_those_who_may_take_the_person_best_first(login, world):
+    year = timezone.localdate().year
+    family = waiting_participant(
+        world.org_a, first_name="Oksana", district=world.district, birth_year=year - 12
+    )
+    unchecked = MentorFactory(organisation=world.org_a, name="Unchecked", district=world.district)
+    far = MentorFactory(organisation=world.org_a, name="Far", certificate_checked_at=timezone.now())
+    near = MentorFactory(
+        organisation=world.org_a,
+        name="Near",
+        district=world.district,
+        certificate_checked_at=timezone.now(),
+    )
+    MentorFactory(organisation=world.org_b, name="Elsewhere", certificate_checked_at=timezone.now())
+    client = login("coordinator")
+    response = client.get(f"/en/mentoring/matching/{family.pk}/mentors/")
+    assert response.status_code == 200
+    shown = [c["mentor"] for c in response.context["candidates"]]
+    # A minor takes part: only certificate-checked mentors, of the coordinator's organisation.
+    assert shown == [near, far]
+    assert unchecked not in shown
+    assert response.context["candidates"][0]["text"].startswith("speaks Ukrainian; same district")
+    assert AuditEvent.objects.filter(action="mosty.people.participant.viewed").exists()
+    # Proposing from the list sends the proposal; the person is then no longer waiting.
+    client.post("/en/mentoring/matching/by-hand/", {"participant": family.pk, "mentor": near.pk})
+    assert Match.objects.get(participant=family).mentor == near
+    again = client.get(f"/en/mentoring/matching/{family.pk}/mentors/")
+    assert again.context["candidates"] == []
+    assert "already" in again.context["reason"]
+
+
+def test_choose_a_mentor_says_why_nobody_fits(login, world):
+    MentorFactory(organisation=world.org_a)
+    person = waiting_participant(world.org_a, languages=[{"code": "ti", "level": "native"}])
+    response = login("coordinator").get(f"/en/mentoring/matching/{person.pk}/mentors/")
+    assert response.context["candidates"] == []
+    assert response.context["reason"] == "No approved mentor speaks Tigrinya."
+    assert "No approved mentor speaks Tigrinya." in response.content.decode()
