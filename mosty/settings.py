@@ -303,6 +303,11 @@ TASKS = {
         "BACKEND": os.environ.get("MOSTY_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# What `mosty daily` (run once a day from cron or a timer) hands to the worker.
+MOSTY_DAILY_TASKS = [
+    "mosty.cases.tasks.task_reminders_sweep",  # reminders no scheduled run caught
+    "mosty.people.tasks.participant_retention_run",  # anonymise after MOSTY_RETENTION_DAYS
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
