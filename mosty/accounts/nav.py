@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.navigation import nav_item
+from mosty.core.navigation import ADMINISTRATION, nav_item
 
-nav_item(_("Users"), "accounts:user_list", rule="user.list", order=90)
-nav_item(_("Audit log"), "access:audit_log", rule="audit.view", order=95)
+nav_item(_("Users"), "accounts:user_list", rule="user.list", order=90, group=ADMINISTRATION)
+nav_item(_("Audit log"), "access:audit_log", rule="audit.view", order=95, group=ADMINISTRATION)

@@ -1,10 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.policy import can
-from mosty.core.navigation import dashboard_panel, nav_item
+from mosty.core.navigation import NEWCOMERS, dashboard_panel, nav_item
 
-nav_item(_("Cases"), "cases:dashboard", rule="case.list", order=20)
-nav_item(_("Referrals"), "cases:referral_list", rule="referral.list", order=21)
+nav_item(_("Cases"), "cases:dashboard", rule="case.list", order=20, group=NEWCOMERS)
+nav_item(_("Referrals"), "cases:referral_list", rule="referral.list", order=21, group=NEWCOMERS)
 
 
 def _panel(request) -> dict | None:

@@ -1,7 +1,8 @@
 """Registries that let each module add itself to shared pages without editing them.
 
 - `nav_item()`: a link in the main menu, shown when `can(user, rule)` (or to everyone if
-  `rule` is None);
+  `rule` is None); links of one `group` that a user sees two or more of share a dropdown
+  named after the group, so staff with many modules get a short menu;
 - `dashboard_panel()`: a box on the staff dashboard, rendered from a template with the
   context its function returns (or skipped when it returns None).
 
@@ -14,6 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Menu headings shared by the modules (translated once, here).
+NEWCOMERS = _("Newcomers")
+MENTORING = _("Mentoring")
+EVENTS = _("Events")
+RESOURCES = _("Resources")
+KNOWLEDGE = _("Knowledge")
+ADMINISTRATION = _("Administration")
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,7 @@ class NavItem:
     url_name: str
     rule: str | None
     order: int
+    group: str | None = None  # a (lazily translated) menu heading
 
 
 @dataclass(frozen=True)
@@ -35,9 +46,9 @@ NAV: list[NavItem] = []
 PANELS: list[DashboardPanel] = []
 
 
-def nav_item(label, url_name: str, *, rule: str | None = None, order: int = 50) -> None:
+def nav_item(label, url_name: str, *, rule: str | None = None, order: int = 50, group=None) -> None:
     if not any(item.url_name == url_name for item in NAV):
-        NAV.append(NavItem(label, url_name, rule, order))
+        NAV.append(NavItem(label, url_name, rule, order, group))
         NAV.sort(key=lambda item: item.order)
 
 
@@ -50,13 +61,32 @@ def dashboard_panel(
 
 
 def nav_for(user) -> list[dict]:
+    """The menu for `user`: links, and groups ({"label", "items"}) where two or more links of
+    one group are visible; a group's place is that of its first link."""
     from mosty.access.policy import can
 
-    return [
-        {"label": item.label, "url": reverse(item.url_name)}
+    visible = [
+        item
         for item in NAV
         if item.rule is None or (user.is_authenticated and can(user, item.rule))
     ]
+    counts: dict[str, int] = {}
+    for item in visible:
+        if item.group is not None:
+            counts[str(item.group)] = counts.get(str(item.group), 0) + 1
+    menu: list[dict] = []
+    groups: dict[str, dict] = {}
+    for item in visible:
+        link = {"label": item.label, "url": reverse(item.url_name)}
+        key = str(item.group) if item.group is not None else None
+        if key is None or counts[key] < 2:
+            menu.append(link)
+        elif key in groups:
+            groups[key]["items"].append(link)
+        else:
+            groups[key] = {"label": item.group, "items": [link]}
+            menu.append(groups[key])
+    return menu
 
 
 def panels_for(request) -> list[dict]:

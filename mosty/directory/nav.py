@@ -1,12 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.navigation import dashboard_panel, nav_item
+from mosty.core.navigation import RESOURCES, dashboard_panel, nav_item
 
-nav_item(_("Services directory"), "directory:list", order=30)
-nav_item(_("Our services"), "directory:manage", rule="service.manage", order=62)
-nav_item(_("Housing"), "directory:housing_list", rule="housing.list", order=64)
-nav_item(_("Interpreters"), "directory:linguist_list", rule="linguist.list", order=66)
-nav_item(_("Networks"), "networks:list", rule="network.list", order=68)
+nav_item(_("Services directory"), "directory:list", order=30, group=RESOURCES)
+nav_item(_("Our services"), "directory:manage", rule="service.manage", order=62, group=RESOURCES)
+nav_item(_("Housing"), "directory:housing_list", rule="housing.list", order=64, group=RESOURCES)
+nav_item(
+    _("Interpreters"), "directory:linguist_list", rule="linguist.list", order=66, group=RESOURCES
+)
+nav_item(_("Networks"), "networks:list", rule="network.list", order=68, group=RESOURCES)
 
 
 def _panel(request):

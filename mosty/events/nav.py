@@ -1,11 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.policy import can
-from mosty.core.navigation import dashboard_panel, nav_item
+from mosty.core.navigation import EVENTS, dashboard_panel, nav_item
 
-nav_item(_("Events"), "events:list", order=40)
-nav_item(_("My registrations"), "events:mine", rule="registration.mine", order=41)
-nav_item(_("Organise events"), "events:manage", rule="event.manage_list", order=42)
+nav_item(_("Events"), "events:list", order=40, group=EVENTS)
+nav_item(_("My registrations"), "events:mine", rule="registration.mine", order=41, group=EVENTS)
+nav_item(_("Organise events"), "events:manage", rule="event.manage_list", order=42, group=EVENTS)
 
 
 def _panel(request):

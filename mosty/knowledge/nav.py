@@ -1,10 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.navigation import dashboard_panel, nav_item
+from mosty.core.navigation import KNOWLEDGE, dashboard_panel, nav_item
 
-nav_item(_("Knowledge base"), "knowledge:index", order=60)
-nav_item(_("Articles"), "knowledge:manage", rule="knowledge.edit", order=61)
-nav_item(_("My translations"), "knowledge:queue", rule="knowledge.queue", order=62)
+nav_item(_("Knowledge base"), "knowledge:index", order=60, group=KNOWLEDGE)
+nav_item(_("Articles"), "knowledge:manage", rule="knowledge.edit", order=61, group=KNOWLEDGE)
+nav_item(_("My translations"), "knowledge:queue", rule="knowledge.queue", order=62, group=KNOWLEDGE)
 
 
 def _dashboard(request):

@@ -1,11 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.navigation import dashboard_panel, nav_item
+from mosty.core.navigation import MENTORING, dashboard_panel, nav_item
 
-nav_item(_("Mentors"), "mentoring:mentor_list", rule="mentor.list", order=40)
-nav_item(_("Matching"), "mentoring:matching", rule="matching.run", order=41)
-nav_item(_("Matches"), "mentoring:match_list", rule="match.list", order=42)
-nav_item(_("My mentoring"), "mentoring:home", rule="mentor.home", order=43)
+nav_item(_("Mentors"), "mentoring:mentor_list", rule="mentor.list", order=40, group=MENTORING)
+nav_item(_("Matching"), "mentoring:matching", rule="matching.run", order=41, group=MENTORING)
+nav_item(_("Matches"), "mentoring:match_list", rule="match.list", order=42, group=MENTORING)
+nav_item(_("My mentoring"), "mentoring:home", rule="mentor.home", order=43, group=MENTORING)
 
 
 def _panel(request):

@@ -1,5 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.navigation import nav_item
+from mosty.core.navigation import ADMINISTRATION, nav_item
 
-nav_item(_("Organisations"), "organisations:list", rule="organisation.list", order=80)
+nav_item(
+    _("Organisations"),
+    "organisations:list",
+    rule="organisation.list",
+    order=80,
+    group=ADMINISTRATION,
+)

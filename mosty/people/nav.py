@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.navigation import dashboard_panel, nav_item
+from mosty.core.navigation import NEWCOMERS, dashboard_panel, nav_item
 
-nav_item(_("Participants"), "people:list", rule="participant.list", order=10)
+nav_item(_("Participants"), "people:list", rule="participant.list", order=10, group=NEWCOMERS)
 
 
 def _dashboard(request):
