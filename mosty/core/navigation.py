@@ -61,8 +61,8 @@ def dashboard_panel(
 
 
 def nav_for(user) -> list[dict]:
-    """The menu for `user`: links, and groups ({"label", "items"}) where two or more links of
-    one group are visible; a group's place is that of its first link."""
+    """The menu for `user`: links, and groups where two or more links of
+    one group are visible ({"label", "links"}); a group's place is that of its first link."""
     from mosty.access.policy import can
 
     visible = [
@@ -82,9 +82,9 @@ def nav_for(user) -> list[dict]:
         if key is None or counts[key] < 2:
             menu.append(link)
         elif key in groups:
-            groups[key]["items"].append(link)
+            groups[key]["links"].append(link)
         else:
-            groups[key] = {"label": item.group, "items": [link]}
+            groups[key] = {"label": item.group, "links": [link]}
             menu.append(groups[key])
     return menu
 

@@ -6,7 +6,9 @@ from mosty.core.navigation import nav_for
 
 def _labels(menu):
     return [
-        (str(x["label"]), [str(i["label"]) for i in x["items"]]) if "items" in x else str(x["label"])
+        (str(x["label"]), [str(i["label"]) for i in x["links"]])
+        if "links" in x
+        else str(x["label"])
         for x in menu
     ]
 
@@ -26,4 +28,8 @@ def test_staff_get_one_dropdown_per_module_they_use(world, client):
     assert len(menu) <= 9
     client.force_login(world.user("coordinator"))
     page = client.get("/en/").content.decode()
-    assert 'class="nav-link dropdown-toggle"' in page and ">Matching</a>" in page
+    groups = [x for x in menu if isinstance(x, tuple)]
+    # One dropdown per group, and plain links stay plain (Home is no dropdown).
+    assert page.count('class="nav-link dropdown-toggle"') == len(groups)
+    assert '<li class="nav-item"><a class="nav-link active" href="/en/"' in page
+    assert ">Matching</a>" in page
