@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.models import District, TranslationBase, validate_language_code
 from mosty.organisations.models import Organisation
@@ -70,8 +71,8 @@ class Category(models.Model):
 
 class ServiceStatus(models.TextChoices):
     # HSDS 3.0 service.status values.
-    ACTIVE = "active", _("Active")
-    INACTIVE = "inactive", _("Inactive")
+    ACTIVE = "active", pgettext_lazy("service status", "Active")
+    INACTIVE = "inactive", pgettext_lazy("service status", "Inactive")
     DEFUNCT = "defunct", _("Defunct")
     TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
@@ -88,7 +89,7 @@ class Location(models.Model):
     description = models.TextField(_("description"), blank=True)
     address_1 = models.CharField(_("street address"), max_length=200, blank=True)
     address_2 = models.CharField(_("address, line 2"), max_length=200, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city = models.CharField(pgettext_lazy("address", "city"), max_length=100, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = models.CharField(_("country"), max_length=2, default="PL")
     district = models.ForeignKey(
@@ -355,7 +356,7 @@ class HousingOffer(models.Model):
 
     organisation = models.ForeignKey(
         Organisation,
-        verbose_name=_("registered by"),
+        verbose_name=pgettext_lazy("housing offer", "registered by"),
         on_delete=models.CASCADE,
         related_name="housing_offers",
     )

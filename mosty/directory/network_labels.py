@@ -3,11 +3,12 @@ here so they are translated in the directory catalogue with the rest of the netw
 No model imports: the organisations app imports this module."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DATE = _("date")
 TITLE = _("title")
 AGENDA = _("agenda")
-MINUTES = _("minutes")
+MINUTES = pgettext_lazy("meeting record", "minutes")
 ATTENDEES = _("attendees")
 MEETING = _("network meeting")
 MEETINGS = _("network meetings")

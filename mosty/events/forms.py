@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.forms import LanguagesField
 from mosty.core.models import District
@@ -93,7 +94,7 @@ class _ContactMixin:
 class RegistrationForm(_ContactMixin, forms.Form):
     """A visitor without an account, or a caseworker registering a person they support."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     language = forms.ChoiceField(label=_("Language for messages"), choices=settings.LANGUAGES)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.models import (
     District,
@@ -33,7 +34,7 @@ class EventKind(models.TextChoices):
 class Audience(models.TextChoices):
     NEWCOMERS = "newcomers", _("Newcomers")
     LOCAL = "local", _("Local community")
-    STAFF = "staff", _("Institution staff")
+    STAFF = "staff", pgettext_lazy("audience", "Institution staff")
     MENTORS = "mentors", _("Mentors")
 
 
@@ -66,7 +67,7 @@ class Event(models.Model):
     )
     accessibility = models.TextField(_("accessibility information"), blank=True)
     is_public = models.BooleanField(
-        _("public"),
+        pgettext_lazy("event", "public"),
         default=True,
         help_text=_("Internal events are seen only by your organisation."),
     )
@@ -249,7 +250,7 @@ class Registration(models.Model):
         blank=True,
         related_name="event_registrations",
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(

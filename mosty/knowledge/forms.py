@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import User
 from mosty.knowledge.models import Audience, Category
@@ -29,7 +30,7 @@ class ArticleCreateForm(forms.Form):
     source_language = forms.ChoiceField(label=_("Written in"), choices=settings.LANGUAGES)
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("article", "Summary"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -45,7 +46,7 @@ class ArticleEditForm(forms.Form):
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("article", "Summary"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -62,7 +63,7 @@ class ArticleEditForm(forms.Form):
 class TranslationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("article", "Summary"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

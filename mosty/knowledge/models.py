@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.models import TranslationBase, validate_language_code
 
@@ -82,7 +83,7 @@ class ArticleTranslation(TranslationBase):
         default=TranslationState.DRAFT,
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
-    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    summary = models.CharField(pgettext_lazy("article", "summary"), max_length=500, blank=True)
     body = models.TextField(_("text (Markdown)"), blank=True)
     translator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -125,7 +126,7 @@ class ArticleRevision(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("revision"))
     title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    summary = models.CharField(pgettext_lazy("article", "summary"), max_length=500, blank=True)
     body = models.TextField(_("text (Markdown)"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.models import validate_language_code
 
@@ -313,9 +314,9 @@ class MentoringProfile(models.Model):
 class MatchStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed to the mentor")
     ACCEPTED = "accepted", _("Accepted by the mentor")
-    ACTIVE = "active", _("Active")
-    ENDED = "ended", _("Ended")
-    DECLINED = "declined", _("Declined")
+    ACTIVE = "active", pgettext_lazy("match status", "Active")
+    ENDED = "ended", pgettext_lazy("match status", "Ended")
+    DECLINED = "declined", pgettext_lazy("match status", "Declined")
 
 
 # Statuses in which a match holds a place with the mentor and keeps the participant matched.

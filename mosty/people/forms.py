@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.models import District
 from mosty.people.models import ConsentPurpose, LanguageLevel, LegalBasis, Participant
@@ -181,7 +182,7 @@ class ParticipantForm(forms.ModelForm):
 
 
 class HouseholdMemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200, required=False)
     birth_year = forms.IntegerField(
         label=_("Birth year"), required=False, min_value=1900, max_value=2100, widget=YEAR_WIDGET
     )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.people.search import build_search_key
 
@@ -292,7 +293,7 @@ class HouseholdMember(models.Model):
         blank=True,
         related_name="household_memberships",
     )
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     relationship = models.CharField(_("relationship"), max_length=100, blank=True)
 
@@ -390,7 +391,7 @@ class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     HAS_ERRORS = "has_errors", _("Stopped: rows with errors")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("import", "Done")
     FAILED = "failed", _("Failed")
 
 

@@ -4,7 +4,14 @@ Catalogues: the project's in `locale/` (everything under `mosty/` except apps wi
 `locale/` folder) and one per such app in `mosty/<app>/locale/`.
 
     python -m mosty.tools.messages extract [project|APP]  # update .po files from the source
-    python -m mosty.tools.messages check     # fail on missing, stale, untranslated or fuzzy entries
+    python -m mosty.tools.messages check     # fail on missing, stale, untranslated or fuzzy
+                                             # entries, and on one string translated two ways
+
+At run time the project's catalogue wins over the apps', and an app listed earlier in
+INSTALLED_APPS over a later one: the same string translated differently in two catalogues shows
+one of the translations everywhere. Where the meaning differs ("Name" of a person or of a
+service), give the string a context (`pgettext_lazy("person", "Name")`,
+`{% translate "Name" context "person" %}`); where it does not, translate it the same way.
 """
 
 from __future__ import annotations
@@ -116,6 +123,29 @@ def check() -> list[str]:
                         problems.append(f"{name}: fuzzy {entry.msgid[:70]!r}")
                     elif not entry.translated():
                         problems.append(f"{name}: untranslated {entry.msgid[:70]!r}")
+    return problems + conflicts()
+
+
+def conflicts(root: Path = ROOT) -> list[str]:
+    """Strings (with the same context) translated differently in two catalogues."""
+    problems = []
+    dirs = [root / "locale"] + [d / "locale" for d in app_catalogue_dirs(root)]
+    for code in LANGUAGES:
+        seen: dict[tuple[str, str], dict[str, str]] = {}
+        for locale_dir in dirs:
+            path = locale_dir / code / "LC_MESSAGES" / "django.po"
+            if not path.exists():
+                continue
+            where = str(path.relative_to(root))
+            for e in polib.pofile(str(path)):
+                if e.obsolete or e.msgid_plural or not e.msgstr:
+                    continue
+                seen.setdefault((e.msgctxt or "", e.msgid), {})[where] = e.msgstr
+        for (ctx, msgid), found in sorted(seen.items()):
+            if len(set(found.values())) > 1:
+                label = f"{ctx}|{msgid}" if ctx else msgid
+                ways = "; ".join(f"{w}: {t!r}" for w, t in found.items())
+                problems.append(f"{code}: {label[:60]!r} is translated two ways ({ways})")
     return problems
 
 

@@ -33,3 +33,43 @@ def test_arabic_and_farsi_interfaces_are_translated(client, db):
         with translation.override(lang):
             assert translation.gettext("Log in") != "Log in"
             assert translation.gettext("Page not found") != "Page not found"
+
+
+def _po(path, entries):
+    import polib
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for ctx, msgid, msgstr in entries:
+        po.append(polib.POEntry(msgctxt=ctx, msgid=msgid, msgstr=msgstr))
+    path.parent.mkdir(parents=True)
+    po.save(str(path))
+
+
+def test_a_string_translated_two_ways_is_reported_unless_a_context_tells_them_apart(tmp_path):
+    from mosty.tools.messages import conflicts
+
+    _po(tmp_path / "locale/pl/LC_MESSAGES/django.po", [(None, "Name", "Nazwa")])
+    _po(
+        tmp_path / "mosty/events/locale/pl/LC_MESSAGES/django.po",
+        [(None, "Name", "Imię i nazwisko"), ("person", "Surname", "Nazwisko")],
+    )
+    found = conflicts(tmp_path)
+    assert len(found) == 1 and "'Name' is translated two ways" in found[0]
+    _po(tmp_path / "mosty/people/locale/pl/LC_MESSAGES/django.po", [("person", "Surname", "Imię")])
+    assert len(conflicts(tmp_path)) == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "person", "thing"), [("pl", "Imię i nazwisko", "Nazwa"), ("uk", "Ім'я", "Назва")]
+)
+def test_a_persons_name_and_a_things_name_are_told_apart(lang, person, thing):
+    with translation.override(lang):
+        assert translation.pgettext("person", "Name") == person
+        assert translation.gettext("Name") == thing
+
+
+def test_network_meeting_minutes_are_a_record_not_a_duration():
+    with translation.override("pl"):
+        assert translation.pgettext("meeting record", "Minutes") == "Protokół"
+        assert translation.gettext("Minutes") == "Minuty"
