@@ -3,25 +3,29 @@ match quality under hard constraints, with a plain-language reason for every pro
 every participant left without one.
 
 How it works
-1. **Candidates** come from an inverted index (language -> district -> mentors with free places),
-   walked outwards from the participant's district by centroid distance until the pool holds
-   `max_candidates` mentors plus `pool_per_participant` for everyone in the same district who
-   speaks the same languages; each participant gets `max_candidates` of that pool (the nearest
-   half, and a slice of the rest). Participants with minors taking part only see the index of mentors with a
-   checked criminal-record certificate. No all-pairs loop.
+1. **Candidates**: mentors are ordered by centroid distance once per district; for each group
+   of participants with the same district, languages and minors flag, one mask (speaks one of
+   the languages, has a free place, and for minors a checked criminal-record certificate)
+   filters that order into a pool of `max_candidates` mentors plus `pool_per_participant` per
+   member, so a crowded district reaches as far as it must. Each participant gets
+   `max_candidates` of the pool: the nearest half, and their own slice of the rest. No
+   all-pairs loop. (`ranked_for` scores every mentor for one person, for matching by hand.)
 2. **Hard constraints** (a shared language, free capacity, minors only with a certificate-checked
    mentor who accepts minors, the participant's wishes about the mentor's gender and kind, the
    mentor's "women only", pairs declined before) drop candidate edges, vectorised with numpy.
 3. **Soft scores** (shared language strength, district distance by haversine between the city
    pack's centroids, shared interests, overlapping weekly slots, household fit) are combined with
    the weights in `DEFAULT_WEIGHTS`, overridable by the city pack's `matching` section.
-4. **Solving**: a sparse bipartite graph, participants x (mentor places + one "unmatched" node per
+4. **Solving**: a sparse bipartite graph (built straight into CSR arrays), participants x (mentor places + one "unmatched" node per
    participant), solved exactly by `scipy.sparse.csgraph.min_weight_full_bipartite_matching`
    (LAPJVsp). A mentor with capacity c has c place nodes; an edge costs 2 - score and the
    participant's own unmatched node costs 2, so the minimum-cost full matching is the assignment
    with the greatest total score (every real match, scoring > 0, beats leaving someone out).
    The result is optimal over the candidate graph; with `max_candidates` at least the number of
    mentors it is the global optimum (tests compare it with brute force).
+
+Input: rows (`ParticipantData`, `MentorData`) or columns (`Side`, which `engine_data.engine`
+reads from the database without a Python object per row).
 """
 
 from __future__ import annotations
