@@ -113,9 +113,20 @@ def participant_rows(qs, *, year: int):
     )
 
 
+def _household(birth_year, with_children, minor_members, *, year: int) -> tuple[bool, bool]:
+    """(minors take part, children in the household): a minor themself, or a parent whose
+    children take part; children at home also when minors live in the household."""
+    minor = birth_year is not None and year - birth_year < ADULT_AGE
+    return minor or bool(with_children), bool(with_children) or bool(minor_members)
+
+
 def _participant_from_row(row, *, year: int, declined: frozenset) -> ParticipantData:
-    minor = row["birth_year"] is not None and year - row["birth_year"] < ADULT_AGE
-    with_children = bool(row["mentoring_profile__with_children"])
+    minors, has_children = _household(
+        row["birth_year"],
+        row["mentoring_profile__with_children"],
+        row["has_minor_members"],
+        year=year,
+    )
     return ParticipantData(
         id=row["pk"],
         languages=_levels(row["languages"]),
@@ -123,8 +134,8 @@ def _participant_from_row(row, *, year: int, declined: frozenset) -> Participant
         interests=tuple(row["mentoring_profile__interests"] or ()),
         slots=tuple(row["mentoring_profile__availability"] or ()),
         gender=row["gender"] or "",
-        minors=minor or with_children,
-        has_children=with_children or bool(row["has_minor_members"]),
+        minors=minors,
+        has_children=has_children,
         wants_gender=row["mentoring_profile__mentor_gender"] or "",
         wants_kinds=tuple(row["mentoring_profile__mentor_kinds"] or ()),
         declined=declined,
@@ -203,18 +214,18 @@ def engine(*, participants_qs, organisation_ids) -> Engine:
     )
     (ids, districts, genders, birth_years, minor_members, wants_gender, with_children,
      languages, interests, slots, kinds) = _columns(p_rows, 11)  # fmt: skip
-    adult_born = year - ADULT_AGE  # born in or before this year: an adult this year
-    minor = [by is not None and by > adult_born for by in birth_years]
+    household = [
+        _household(*values, year=year)
+        for values in zip(birth_years, with_children, minor_members, strict=True)
+    ]
     participants = Side(
         ids=ids,
         languages=_decoded(languages, _levels),
         districts=list(districts),
         interests=_decoded(interests, partial(code_bits, table=INTEREST_BITS)),
         slots=_decoded(slots, partial(code_bits, table=SLOT_BITS)),
-        minors=np.array([m or bool(c) for m, c in zip(minor, with_children, strict=True)], bool),
-        children=np.array(
-            [bool(c) or bool(h) for c, h in zip(with_children, minor_members, strict=True)], bool
-        ),
+        minors=np.array([m for m, _c in household], bool),
+        children=np.array([c for _m, c in household], bool),
         female=np.array([g == "female" for g in genders], bool),
         wants_gender=np.array([GENDER_NUMBER.get(g or "", 0) for g in wants_gender], np.int8),
         wants_kinds=np.array(_decoded(kinds, lambda v: kinds_bits(v or ())), np.int8),

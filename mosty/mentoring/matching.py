@@ -394,8 +394,8 @@ class Engine:
         distance = np.where(np.isnan(km), 0.0, np.clip(1 - km / max(w["max_km"], 0.1), 0, 1))
         interests = np.minimum(np.bitwise_count(P.interests[pi] & M.interests[mi]) / 2.0, 1.0)
         availability = np.minimum(np.bitwise_count(P.slots[pi] & M.slots[mi]) / 2.0, 1.0)
-        family = M.kind[mi] == KINDS.index(MentorKind.FAMILY)
-        individual = M.kind[mi] == KINDS.index(MentorKind.INDIVIDUAL)
+        family = M.kind[mi] == KIND_NUMBER[MentorKind.FAMILY]
+        individual = M.kind[mi] == KIND_NUMBER[MentorKind.INDIVIDUAL]
         household = np.where(
             P.children[pi],
             np.where(M.welcome[mi], np.where(family, 1.0, 0.6), 0.0),

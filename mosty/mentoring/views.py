@@ -419,23 +419,34 @@ def match_activate(request, pk: int):
     return redirect("mentoring:match_detail", pk=pk)
 
 
+def _match_step(request, match, *, form, action, done: str, title: str):
+    """One form about a match (end it, log a meeting, record a check-in): the service is
+    called with the form's data; its errors land beside their fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(match=match, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("mentoring:match_detail", pk=match.pk)
+    return render(
+        request, "mentoring/match_form.html", {"form": form, "match": match, "title": title}
+    )
+
+
 @login_required
 def match_end(request, pk: int):
     match = selectors.match_get(fetched_by=request.user, pk=pk)
     require(request.user, "match.end", match)
     form = EndForm(request.POST or None, coordinator=_is_coordinator_of(request.user, match))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.match_end(match=match, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The match has ended. Thank you."))
-            return redirect("mentoring:match_detail", pk=pk)
-    return render(
+    return _match_step(
         request,
-        "mentoring/match_form.html",
-        {"form": form, "match": match, "title": _("End the match")},
+        match,
+        form=form,
+        action=services.match_end,
+        done=_("The match has ended. Thank you."),
+        title=_("End the match"),
     )
 
 
@@ -444,18 +455,13 @@ def meeting_log(request, pk: int):
     match = selectors.match_get(fetched_by=request.user, pk=pk)
     require(request.user, "meeting.log", match)
     form = MeetingForm(request.POST or None, initial={"date": timezone.localdate(), "minutes": 60})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_log(match=match, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Meeting logged."))
-            return redirect("mentoring:match_detail", pk=pk)
-    return render(
+    return _match_step(
         request,
-        "mentoring/match_form.html",
-        {"form": form, "match": match, "title": _("Log a meeting")},
+        match,
+        form=form,
+        action=services.meeting_log,
+        done=_("Meeting logged."),
+        title=_("Log a meeting"),
     )
 
 
@@ -464,18 +470,13 @@ def checkin_record(request, pk: int):
     match = selectors.match_get(fetched_by=request.user, pk=pk)
     require(request.user, "checkin.record", match)
     form = CheckInForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.checkin_record(match=match, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Check-in recorded."))
-            return redirect("mentoring:match_detail", pk=pk)
-    return render(
+    return _match_step(
         request,
-        "mentoring/match_form.html",
-        {"form": form, "match": match, "title": _("Monthly check-in")},
+        match,
+        form=form,
+        action=services.checkin_record,
+        done=_("Check-in recorded."),
+        title=_("Monthly check-in"),
     )
 
 
