@@ -1,6 +1,5 @@
 """REST API of cases: one class per operation, the same policy as the pages."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -9,7 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mosty.access.audit import audit_read
-from mosty.access.domains.people import visible_participants
 from mosty.access.policy import can, require
 from mosty.accounts.models import User
 from mosty.cases import selectors, services
@@ -99,11 +97,11 @@ class CaseCreateApi(APIView):
         organisation = Organisation.objects.filter(pk=v["organisation"]).first()
         if organisation is not None:
             require(request.user, "case.create", organisation)
-        participant = visible_participants(request.user).filter(pk=v["participant"]).first()
+        participant = selectors.case_participant_find(fetched_by=request.user, pk=v["participant"])
         lead = User.objects.filter(pk=v["lead"]).first()
         errors = {}
         if organisation is None:
-            errors["organisation"] = ["Unknown organisation."]
+            errors["organisation"] = [_("Unknown organisation.")]
         if participant is None:
             errors["participant"] = ["Unknown participant."]
         if lead is None:
@@ -240,6 +238,7 @@ class PlanApi(APIView):
     def get(self, request, pk: int):
         case = _case(request, pk)
         require(request.user, "case.view", case)
+        audit_read(request.user, case, fields=["plan"])
         return Response(
             {
                 "plan_status": case.plan_status,
@@ -274,11 +273,7 @@ class TaskCreateApi(APIView):
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
     def post(self, request, pk: int):
-        goal = get_object_or_404(
-            Goal.objects.select_related("case"),
-            pk=pk,
-            case__in=selectors.visible_cases(request.user).values("pk"),
-        )
+        goal = selectors.goal_get(fetched_by=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -488,11 +483,7 @@ class TaskStatusApi(APIView):
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
     def post(self, request, pk: int):
-        task = get_object_or_404(
-            Task.objects.select_related("goal__case"),
-            pk=pk,
-            goal__case__in=selectors.visible_cases(request.user).values("pk"),
-        )
+        task = selectors.task_get(fetched_by=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.task_set_status(task=task, status=data.validated_data["status"], by=request.user)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Membership, Role, User
 from mosty.cases.models import (
+    TRANSITIONS,
     AssigneeKind,
     CaseStatus,
     ClosureReason,
@@ -22,10 +23,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def staff_of(organisation_id) -> forms.ModelChoiceField:
+def staff_of(*organisation_ids):
+    """Caseworkers and coordinators of the organisations: who may lead or join a case."""
     return (
         User.objects.filter(
-            memberships__organisation_id=organisation_id,
+            memberships__organisation_id__in=organisation_ids,
             memberships__is_active=True,
             memberships__role__in=[Role.CASEWORKER, Role.COORDINATOR],
         )
@@ -72,15 +74,7 @@ class CaseCreateForm(forms.Form):
         if len(org_ids) == 1:
             self.fields["organisation"].initial = org_ids[0]
             self.fields["organisation"].widget = forms.HiddenInput()
-        staff = (
-            User.objects.filter(
-                memberships__organisation_id__in=org_ids,
-                memberships__is_active=True,
-                memberships__role__in=[Role.CASEWORKER, Role.COORDINATOR],
-            )
-            .distinct()
-            .order_by("last_name", "first_name", "email")
-        )
+        staff = staff_of(*org_ids)
         self.fields["lead"].queryset = staff
         self.fields["members"].queryset = staff
 
@@ -94,8 +88,9 @@ class CaseEditForm(VersionedForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = staff_of(case.organisation_id)
-        self.fields["members"].queryset = staff_of(case.organisation_id)
+        staff = staff_of(case.organisation_id)
+        self.fields["lead"].queryset = staff
+        self.fields["members"].queryset = staff
 
 
 class CaseStatusForm(VersionedForm):
@@ -108,8 +103,6 @@ class CaseStatusForm(VersionedForm):
     )
 
     def __init__(self, *args, case, **kwargs):
-        from mosty.cases.models import TRANSITIONS
-
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS[case.status]
         self.fields["status"].choices = [c for c in CaseStatus.choices if c[0] in allowed]

@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mosty.access.domains.cases import (
+    CASE_ROLES,
     SENSITIVE_PERMISSION,
     visible_cases,
     visible_incoming_referrals,
     visible_referrals,
 )
+from mosty.access.domains.people import visible_participants
 from mosty.access.roles import orgs_where
 from mosty.accounts.models import Role
 from mosty.cases.models import (
@@ -29,9 +31,13 @@ from mosty.cases.models import (
     PlanStatus,
     Referral,
     ReferralEvent,
+    SharedField,
     SupportLog,
     Task,
 )
+from mosty.organisations.models import Organisation
+from mosty.people.models import Participant
+from mosty.people.selectors import search_q
 
 # Review dates this many days ahead count as upcoming on the dashboard.
 UPCOMING_REVIEW_DAYS = 14
@@ -52,13 +58,10 @@ def case_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Case]:
         qs = qs.filter(plan_status=PlanStatus.REQUESTED)
     if filters.get("mine"):
         qs = qs.filter(Q(lead=fetched_by) | Q(members=fetched_by)).distinct()
-    if filters.get("q"):
-        q = filters["q"].strip()
-        qs = qs.filter(
-            Q(participant__code__iexact=q)
-            | Q(participant__first_name__icontains=q)
-            | Q(participant__last_name__icontains=q)
-        )
+    q = search_q(filters.get("q") or "")
+    if q is not None:
+        # The people module's search: names in any script and spelling, phone or code.
+        qs = qs.filter(participant__in=Participant.objects.filter(q).values("pk"))
     today = timezone.localdate()
     return qs.annotate(
         overdue_count=Count(
@@ -74,6 +77,35 @@ def case_get(*, fetched_by, pk: int) -> Case:
             "participant", "lead", "organisation", "plan_decided_by"
         ),
         pk=pk,
+    )
+
+
+def case_organisation_choices(*, fetched_by) -> QuerySet[Organisation]:
+    """The organisations `fetched_by` may open cases in."""
+    return Organisation.objects.filter(pk__in=orgs_where(fetched_by, *CASE_ROLES)).order_by("name")
+
+
+def case_participant_find(*, fetched_by, code: str = "", pk=None) -> Participant | None:
+    """The participant a new case is for, by code or id, among those `fetched_by` may see."""
+    qs = visible_participants(fetched_by)
+    if pk is not None:
+        return qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    return qs.filter(code__iexact=code.strip()).first() if code.strip() else None
+
+
+def goal_get(*, fetched_by, pk: int) -> Goal:
+    return get_object_or_404(
+        Goal.objects.select_related("case", "case__participant"),
+        pk=pk,
+        case__in=visible_cases(fetched_by).values("pk"),
+    )
+
+
+def task_get(*, fetched_by, pk: int) -> Task:
+    return get_object_or_404(
+        Task.objects.select_related("goal__case"),
+        pk=pk,
+        goal__case__in=visible_cases(fetched_by).values("pk"),
     )
 
 
@@ -147,7 +179,7 @@ def referral_list(*, fetched_by, direction: str = "incoming") -> QuerySet[Referr
         qs = visible_incoming_referrals(fetched_by)
     else:
         qs = visible_referrals(fetched_by).filter(
-            from_organisation_id__in=orgs_where(fetched_by, Role.COORDINATOR, Role.CASEWORKER)
+            from_organisation_id__in=orgs_where(fetched_by, *CASE_ROLES)
         )
     return qs.select_related("from_organisation", "to_organisation").order_by("-created_at")
 
@@ -172,8 +204,6 @@ def referral_history(referral: Referral) -> QuerySet[ReferralEvent]:
 
 def referral_shared_data(referral: Referral) -> list[tuple[str, str]]:
     """(label, value) of exactly the fields the sender chose to share; nothing else."""
-    from mosty.cases.models import SharedField
-
     participant = referral.case.participant
     if participant.anonymised_at:
         return []
@@ -212,11 +242,37 @@ def cases_on_my_team(user) -> QuerySet[Case]:
     A subset of `visible_cases` (a team member of a case always sees it), written as one
     simple filter so the dashboard's queries stay cheap at the large scale.
     """
-    org_ids = orgs_where(user, Role.COORDINATOR, Role.CASEWORKER)
+    org_ids = orgs_where(user, *CASE_ROLES)
     team = Case.members.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
     return Case.objects.filter(organisation_id__in=org_ids).filter(
         Q(lead_id=user.pk) | Q(Exists(team))
     )
+
+
+def _reviews_due(cases: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
+    return cases.filter(
+        review_date__isnull=False,
+        review_date__lte=today + datetime.timedelta(days=UPCOMING_REVIEW_DAYS),
+    )
+
+
+def _overdue_tasks(cases: QuerySet[Case], today: datetime.date) -> QuerySet[Task]:
+    return Task.objects.filter(
+        goal__case__in=cases.values("pk"), status__in=OPEN_TASK_STATUSES, due_date__lt=today
+    )
+
+
+def _waiting_counts(user) -> dict:
+    """What waits for the user's answer: incoming referrals and plans to approve."""
+    return {
+        "incoming_referrals": visible_incoming_referrals(user).filter(status="sent").count(),
+        "plans_to_approve": visible_cases(user)
+        .filter(
+            plan_status=PlanStatus.REQUESTED,
+            organisation_id__in=orgs_where(user, Role.COORDINATOR),
+        )
+        .count(),
+    }
 
 
 def dashboard(*, fetched_by, limit: int = 10) -> dict:
@@ -230,19 +286,12 @@ def dashboard(*, fetched_by, limit: int = 10) -> dict:
         .order_by("-updated_at", "-pk")[:limit]
     )
     overdue = list(
-        Task.objects.filter(
-            goal__case__in=open_mine.values("pk"),
-            status__in=OPEN_TASK_STATUSES,
-            due_date__lt=today,
-        )
+        _overdue_tasks(open_mine, today)
         .select_related("goal__case__participant", "assignee_user", "assignee_organisation")
         .order_by("due_date", "pk")[:limit]
     )
     reviews = list(
-        open_mine.filter(
-            review_date__isnull=False,
-            review_date__lte=today + datetime.timedelta(days=UPCOMING_REVIEW_DAYS),
-        )
+        _reviews_due(open_mine, today)
         .select_related("participant")
         .order_by("review_date", "pk")[:limit]
     )
@@ -254,34 +303,17 @@ def dashboard(*, fetched_by, limit: int = 10) -> dict:
         "reviews": reviews,
         "recent": recent,
         "today": today,
-        "incoming_referrals": visible_incoming_referrals(fetched_by).filter(status="sent").count(),
-        "plans_to_approve": visible_cases(fetched_by)
-        .filter(
-            plan_status=PlanStatus.REQUESTED,
-            organisation_id__in=orgs_where(fetched_by, Role.COORDINATOR),
-        )
-        .count(),
+        **_waiting_counts(fetched_by),
     }
 
 
 def dashboard_counts(*, fetched_by) -> dict:
-    """The numbers of the dashboard panel, in four queries."""
+    """The numbers of the dashboard panel, in five queries."""
     today = timezone.localdate()
     mine = cases_on_my_team(fetched_by).exclude(status=CaseStatus.CLOSED)
     return {
         "my_case_count": mine.count(),
-        "overdue_count": Task.objects.filter(
-            goal__case__in=mine.values("pk"), status__in=OPEN_TASK_STATUSES, due_date__lt=today
-        ).count(),
-        "review_count": mine.filter(
-            review_date__isnull=False,
-            review_date__lte=today + datetime.timedelta(days=UPCOMING_REVIEW_DAYS),
-        ).count(),
-        "incoming_referrals": visible_incoming_referrals(fetched_by).filter(status="sent").count(),
-        "plans_to_approve": visible_cases(fetched_by)
-        .filter(
-            plan_status=PlanStatus.REQUESTED,
-            organisation_id__in=orgs_where(fetched_by, Role.COORDINATOR),
-        )
-        .count(),
+        "overdue_count": _overdue_tasks(mine, today).count(),
+        "review_count": _reviews_due(mine, today).count(),
+        **_waiting_counts(fetched_by),
     }

@@ -4,26 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit_read
-from mosty.access.domains.people import visible_participants
 from mosty.access.policy import can, require
-from mosty.access.roles import orgs_where
-from mosty.accounts.models import Role
 from mosty.cases import forms, selectors, services
 from mosty.cases.charts import GRID, progress_charts
-from mosty.cases.models import Goal, NoteVisibility, Task, TaskStatus
-from mosty.core.forms import add_service_errors as _errors_to_form
+from mosty.cases.models import NoteVisibility, TaskStatus
+from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
-from mosty.organisations.models import Organisation
-
-
-def _get_object_or_404(qs, **lookup):
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(qs, **lookup)
 
 
 @login_required
@@ -49,26 +40,22 @@ def case_list(request):
 @login_required
 def case_create(request):
     require(request.user, "case.create")
-    organisations = Organisation.objects.filter(
-        pk__in=orgs_where(request.user, Role.COORDINATOR, Role.CASEWORKER)
-    ).order_by("name")
     initial = {"lead": request.user.pk}
-    participant = None
     if request.GET.get("participant"):
-        participant = (
-            visible_participants(request.user).filter(pk=request.GET["participant"]).first()
-            if request.GET["participant"].isdigit()
-            else None
+        participant = selectors.case_participant_find(
+            fetched_by=request.user, pk=request.GET["participant"]
         )
         if participant is not None:
             initial["participant_code"] = participant.code
-    form = forms.CaseCreateForm(request.POST or None, organisations=organisations, initial=initial)
+    form = forms.CaseCreateForm(
+        request.POST or None,
+        organisations=selectors.case_organisation_choices(fetched_by=request.user),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        participant = (
-            visible_participants(request.user)
-            .filter(code__iexact=data["participant_code"].strip())
-            .first()
+        participant = selectors.case_participant_find(
+            fetched_by=request.user, code=data["participant_code"]
         )
         if participant is None:
             form.add_error("participant_code", _("No participant you may see has this code."))
@@ -83,7 +70,7 @@ def case_create(request):
                     by=request.user,
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Case opened."))
                 return redirect("cases:detail", pk=case.pk)
@@ -137,7 +124,7 @@ def case_edit(request, pk: int):
                 review_date=form.cleaned_data["review_date"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("cases:detail", pk=pk)
@@ -159,7 +146,7 @@ def case_status(request, pk: int):
                 version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Status changed."))
             return redirect("cases:detail", pk=pk)
@@ -168,8 +155,6 @@ def case_status(request, pk: int):
 
 @login_required
 def assessment_create(request, pk: int):
-    from django.utils import timezone
-
     case = selectors.case_get(fetched_by=request.user, pk=pk)
     require(request.user, "case.assess", case)
     form = forms.AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
@@ -182,7 +167,7 @@ def assessment_create(request, pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Assessment saved."))
             return redirect("cases:progress", pk=pk)
@@ -218,7 +203,7 @@ def goal_create(request, pk: int):
         try:
             services.goal_add(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Goal added."))
             return redirect("cases:detail", pk=pk)
@@ -229,17 +214,9 @@ def _form_context(case, form, title, **extra):
     return {"case": case, "form": form, "title": title, **extra}
 
 
-def _goal_for(request, pk: int) -> Goal:
-    return _get_object_or_404(
-        Goal.objects.select_related("case", "case__participant"),
-        pk=pk,
-        case__in=selectors.visible_cases(request.user).values("pk"),
-    )
-
-
 @login_required
 def goal_edit(request, pk: int):
-    goal = _goal_for(request, pk)
+    goal = selectors.goal_get(fetched_by=request.user, pk=pk)
     case = goal.case
     require(request.user, "case.plan_edit", case)
     form = forms.GoalEditForm(
@@ -258,7 +235,7 @@ def goal_edit(request, pk: int):
         try:
             services.goal_update(goal=goal, by=request.user, version=version, **data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("cases:detail", pk=case.pk)
@@ -267,7 +244,7 @@ def goal_edit(request, pk: int):
 
 @login_required
 def task_create(request, pk: int):
-    goal = _goal_for(request, pk)
+    goal = selectors.goal_get(fetched_by=request.user, pk=pk)
     case = goal.case
     require(request.user, "case.plan_edit", case)
     form = forms.TaskForm(request.POST or None, case=case)
@@ -275,7 +252,7 @@ def task_create(request, pk: int):
         try:
             services.task_add(goal=goal, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Task added."))
             return redirect("cases:detail", pk=case.pk)
@@ -289,11 +266,7 @@ def task_create(request, pk: int):
 @login_required
 @require_POST
 def task_status(request, pk: int):
-    task = _get_object_or_404(
-        Task.objects.select_related("goal__case"),
-        pk=pk,
-        goal__case__in=selectors.visible_cases(request.user).values("pk"),
-    )
+    task = selectors.task_get(fetched_by=request.user, pk=pk)
     require(request.user, "case.plan_edit", task.goal.case)
     try:
         services.task_set_status(task=task, status=request.POST.get("status", ""), by=request.user)
@@ -322,6 +295,7 @@ def plan_request(request, pk: int):
 def plan_decide(request, pk: int):
     case = selectors.case_get(fetched_by=request.user, pk=pk)
     require(request.user, "case.plan_approve", case)
+    audit_read(request.user, case, fields=["plan"])
     form = forms.PlanDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -332,7 +306,7 @@ def plan_decide(request, pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Decision saved."))
             return redirect("cases:detail", pk=pk)
@@ -352,7 +326,7 @@ def referral_create(request, pk: int):
         try:
             referral = services.referral_send(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Referral sent."))
             return redirect("cases:referral_detail", pk=referral.pk)
@@ -455,7 +429,7 @@ def note_create(request, pk: int):
         try:
             services.note_add(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Note added."))
             return redirect("cases:detail", pk=pk)
@@ -471,7 +445,7 @@ def support_create(request, pk: int):
         try:
             services.support_log_add(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Support session recorded."))
             return redirect("cases:detail", pk=pk)

@@ -9,10 +9,9 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mosty.access.audit import audit, audit_read
-from mosty.access.domains.people import PEOPLE_ROLES, sensitive_visible_in_list
-from mosty.access.policy import can, require
-from mosty.access.roles import orgs_where
+from mosty.access.audit import audit_read
+from mosty.access.domains.people import sensitive_visible_in_list
+from mosty.access.policy import require
 from mosty.core.models import District
 from mosty.organisations.models import Organisation
 from mosty.people import gdpr, selectors, services
@@ -31,28 +30,15 @@ from mosty.people.models import (
 
 PUBLIC_FIELDS = [
     "id",
-    "code",
-    "first_name",
-    "last_name",
-    "first_name_original",
-    "last_name_original",
-    "birth_year",
-    "gender",
-    "country_of_origin",
-    "citizenship",
-    "languages",
-    "polish_level",
-    "arrival_date",
-    "district",
-    "phone",
-    "email",
-    "preferred_channel",
+    *selectors.PARTICIPANT_READ_FIELDS,
     "owner",
     "version",
     "created_at",
     "updated_at",
     "anonymised_at",
 ]
+# What the API shows besides the record itself (recorded in the read audit too).
+RECORD_FIELDS = [f for f in PUBLIC_FIELDS if f not in selectors.PARTICIPANT_READ_FIELDS]
 
 
 class ParticipantOutputSerializer(serializers.ModelSerializer):
@@ -123,11 +109,7 @@ class ParticipantListApi(ListAPIView):
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if self.request.query_params.get("q") and page is not None:
-            audit(
-                self.request.user,
-                "mosty.people.participant.searched",
-                details={"shown": [p.code for p in page]},
-            )
+            selectors.participant_search_audit(fetched_by=self.request.user, shown=page)
         return page
 
     def get_queryset(self):
@@ -154,8 +136,9 @@ class ParticipantCreateApi(APIView):
         data = dict(serializer.validated_data)
         owner = data.pop("owner", None)
         if owner is None:
-            mine = orgs_where(request.user, *PEOPLE_ROLES)
-            owner = Organisation.objects.filter(pk=mine[0]).first() if len(mine) == 1 else None
+            # Without a choice, the one organisation the user registers for (if only one).
+            mine = selectors.participant_owner_choices(fetched_by=request.user)
+            owner = mine[0] if len(mine) == 1 else None
         participant = services.participant_create(by=request.user, owner=owner, **data)
         return Response(
             ParticipantOutputSerializer(participant, context={"request": request}).data,
@@ -168,10 +151,9 @@ class ParticipantDetailApi(APIView):
     def get(self, request, pk: int):
         participant = selectors.participant_get(fetched_by=request.user, pk=pk)
         require(request.user, "participant.view", participant)
-        fields = list(PUBLIC_FIELDS)
-        if can(request.user, "participant.view_sensitive", participant):
-            fields.append("legal_status")
-        audit_read(request.user, participant, fields=fields)
+        selectors.participant_read_audit(
+            participant=participant, read_by=request.user, extra=RECORD_FIELDS
+        )
         return Response(ParticipantOutputSerializer(participant, context={"request": request}).data)
 
 
@@ -189,10 +171,6 @@ class ParticipantUpdateApi(APIView):
         data = dict(serializer.validated_data)
         if "version" not in data:
             raise ValidationError({"version": [_("Send the version number you read.")]})
-        if "legal_status" in data and not can(
-            request.user, "participant.view_sensitive", participant
-        ):
-            require(request.user, "participant.view_sensitive", participant)
         try:
             participant = services.participant_update(
                 participant=participant, by=request.user, version=data.pop("version"), **data
@@ -234,6 +212,7 @@ class ParticipantConsentListApi(ListAPIView):
     def get_queryset(self):
         participant = selectors.participant_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
         require(self.request.user, "participant.view", participant)
+        audit_read(self.request.user, participant, fields=["consents"])
         return selectors.participant_consents(participant=participant).select_related("participant")
 
 

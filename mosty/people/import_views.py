@@ -3,16 +3,15 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.policy import require
 from mosty.access.roles import orgs_where
 from mosty.accounts.models import Role
 from mosty.organisations.models import Organisation
-from mosty.people import imports
-from mosty.people.models import ImportStatus, ParticipantImport
+from mosty.people import imports, selectors
+from mosty.people.models import ImportStatus
 
 
 class ImportUploadForm(forms.Form):
@@ -64,14 +63,6 @@ class MappingForm(forms.Form):
         return cleaned
 
 
-def _job(request, pk: int) -> ParticipantImport:
-    return get_object_or_404(
-        ParticipantImport.objects.select_related("owner").defer("rows"),
-        pk=pk,
-        owner_id__in=orgs_where(request.user, Role.COORDINATOR),
-    )
-
-
 @login_required
 def import_upload(request):
     require(request.user, "participant.import")
@@ -79,34 +70,26 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            headers, rows = imports.read_table(upload.name, upload.read())
+            job = imports.participant_import_create(
+                owner=form.cleaned_data["owner"],
+                by=request.user,
+                filename=upload.name,
+                content=upload.read(),
+            )
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            job = ParticipantImport.objects.create(
-                owner=form.cleaned_data["owner"],
-                created_by=request.user,
-                filename=upload.name[:255],
-                headers=headers,
-                rows=rows,
-                total=len(rows),
-                mapping=imports.guess_mapping(headers),
-            )
             return redirect("people:import_preview", pk=job.pk)
-    recent = ParticipantImport.objects.filter(
-        owner_id__in=orgs_where(request.user, Role.COORDINATOR)
-    ).defer("rows", "headers", "errors")[:10]
+    recent = selectors.participant_import_list(fetched_by=request.user).defer(
+        "rows", "headers", "errors"
+    )[:10]
     return render(request, "people/import_upload.html", {"form": form, "recent": recent})
 
 
 @login_required
 def import_preview(request, pk: int):
     require(request.user, "participant.import")
-    job = get_object_or_404(
-        ParticipantImport.objects.select_related("owner"),
-        pk=pk,
-        owner_id__in=orgs_where(request.user, Role.COORDINATOR),
-    )
+    job = selectors.participant_import_get(fetched_by=request.user, pk=pk, with_rows=True)
     if job.status in {ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE}:
         return redirect("people:import_progress", pk=pk)
     initial = {f"map_{k}": str(v) for k, v in job.mapping.items()}
@@ -116,18 +99,12 @@ def import_preview(request, pk: int):
     if form.is_valid():
         mapping = form.mapping()
         if "start" in request.POST:
-            from mosty.people.tasks import participant_import_run
-
-            job.mapping = mapping
-            job.valid_only = form.cleaned_data["valid_only"]
-            job.status = ImportStatus.QUEUED
-            job.processed = 0
-            job.save(update_fields=["mapping", "valid_only", "status", "processed"])
-            if job.total <= imports.INLINE_ROWS:
-                # Small lists finish within the request; large ones go to the worker.
-                transaction.on_commit(lambda: imports.run(job.pk))
-            else:
-                transaction.on_commit(lambda: participant_import_run.enqueue(job.pk))
+            imports.participant_import_start(
+                job=job,
+                by=request.user,
+                mapping=mapping,
+                valid_only=form.cleaned_data["valid_only"],
+            )
             return redirect("people:import_progress", pk=pk)
     rows = imports.preview(job, mapping)
     targets = [(t, label) for t, (label, _n) in imports.TARGETS.items() if t in mapping]
@@ -141,7 +118,7 @@ def import_preview(request, pk: int):
 @login_required
 def import_progress(request, pk: int):
     require(request.user, "participant.import")
-    job = _job(request, pk)
+    job = selectors.participant_import_get(fetched_by=request.user, pk=pk)
     template = "people/_import_progress.html" if request.htmx else "people/import_progress.html"
     labels = {target: label for target, (label, _names) in imports.TARGETS.items()}
     errors = [{**e, "field": labels.get(e["field"], e["field"])} for e in job.errors[:200]]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mosty.access.audit import audit
+from mosty.access.policy import require
 from mosty.core.models import District
 from mosty.people.models import (
     Channel,
@@ -345,6 +346,44 @@ def insert(values: list[dict], *, owner_id: int, created_by_id: int | None, pref
         )
     Participant.objects.bulk_create(objs, batch_size=BATCH)
     return len(objs)
+
+
+@transaction.atomic
+def participant_import_create(*, owner, by, filename: str, content: bytes) -> ParticipantImport:
+    """Read an uploaded list into a job waiting for its column mapping (ImportFileError when the
+    file cannot be read)."""
+    require(by, "participant.import")
+    headers, rows = read_table(filename, content)
+    return ParticipantImport.objects.create(
+        owner=owner,
+        created_by=by,
+        filename=filename[:255],
+        headers=headers,
+        rows=rows,
+        total=len(rows),
+        mapping=guess_mapping(headers),
+    )
+
+
+@transaction.atomic
+def participant_import_start(
+    *, job: ParticipantImport, by, mapping: dict, valid_only: bool
+) -> ParticipantImport:
+    """Queue the import: small lists finish within the request, large ones go to the worker."""
+    from mosty.people.tasks import participant_import_run
+
+    require(by, "participant.import")
+    job.mapping = mapping
+    job.valid_only = valid_only
+    job.status = ImportStatus.QUEUED
+    job.processed = 0
+    job.save(update_fields=["mapping", "valid_only", "status", "processed"])
+    job_id = job.pk
+    if job.total <= INLINE_ROWS:
+        transaction.on_commit(lambda: run(job_id))
+    else:
+        transaction.on_commit(lambda: participant_import_run.enqueue(job_id))
+    return job
 
 
 def run(job_id: int) -> ParticipantImport:

@@ -7,15 +7,42 @@ import re
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from mosty.access.audit import audit, audit_read
 from mosty.access.domains.people import (
+    PEOPLE_ROLES,
     unseen_matches_count,
     visible_consents,
     visible_participants,
 )
-from mosty.people.models import Consent, Participant
+from mosty.access.policy import can
+from mosty.access.roles import orgs_where
+from mosty.accounts.models import Role
+from mosty.organisations.models import Organisation
+from mosty.people.models import Consent, Participant, ParticipantImport
 from mosty.people.search import name_skeletons, phone_digits
 
 _CODE = re.compile(r"^[A-Za-z]{2,3}-[0-9A-Za-z-]*$")
+
+# A participant's record as the detail page and the API show it (and the read audit records);
+# the sensitive fields (`Participant.SENSITIVE_FIELDS`) come on top, only when allowed.
+PARTICIPANT_READ_FIELDS = [
+    "code",
+    "first_name",
+    "last_name",
+    "first_name_original",
+    "last_name_original",
+    "birth_year",
+    "gender",
+    "country_of_origin",
+    "citizenship",
+    "languages",
+    "polish_level",
+    "arrival_date",
+    "district",
+    "phone",
+    "email",
+    "preferred_channel",
+]
 
 
 def search_q(query: str) -> Q | None:
@@ -54,6 +81,31 @@ def participant_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Par
     return qs.order_by("-created_at", "-pk")
 
 
+def participant_search_audit(*, fetched_by, shown) -> None:
+    """A search shows names: record who saw which participants (codes only, not the query)."""
+    audit(
+        fetched_by, "mosty.people.participant.searched", details={"shown": [p.code for p in shown]}
+    )
+
+
+def participant_read_audit(*, participant: Participant, read_by, extra=()) -> bool:
+    """Record that `read_by` read the participant's record (plus the `extra` fields shown);
+    True when the sensitive fields were part of it."""
+    show_sensitive = can(read_by, "participant.view_sensitive", participant)
+    fields = [*PARTICIPANT_READ_FIELDS, *extra]
+    if show_sensitive:
+        fields += Participant.SENSITIVE_FIELDS
+    audit_read(read_by, participant, fields=fields)
+    return show_sensitive
+
+
+def participant_owner_choices(*, fetched_by) -> list[Organisation]:
+    """The organisations `fetched_by` may register participants for."""
+    return list(
+        Organisation.objects.filter(pk__in=orgs_where(fetched_by, *PEOPLE_ROLES)).order_by("name")
+    )
+
+
 def participant_unseen_matches(*, fetched_by, filters: dict) -> int:
     """Matches in the user's organisations that the user may not open (for the duplicate hint)."""
     q = search_q(filters.get("q") or "") or Q()
@@ -86,3 +138,16 @@ def participant_household(*, participant: Participant):
 
 def consent_get(*, fetched_by, pk: int) -> Consent:
     return get_object_or_404(visible_consents(fetched_by).select_related("participant"), pk=pk)
+
+
+def participant_import_list(*, fetched_by) -> QuerySet[ParticipantImport]:
+    """Import jobs of the organisations where `fetched_by` is a coordinator (who imports)."""
+    return ParticipantImport.objects.filter(
+        owner_id__in=orgs_where(fetched_by, Role.COORDINATOR)
+    ).select_related("owner")
+
+
+def participant_import_get(*, fetched_by, pk: int, with_rows: bool = False) -> ParticipantImport:
+    """One import job; its (large) rows only when asked for."""
+    qs = participant_import_list(fetched_by=fetched_by)
+    return get_object_or_404(qs if with_rows else qs.defer("rows"), pk=pk)

@@ -119,6 +119,8 @@ def participant_update(
 ) -> Participant:
     """Save the changes if nobody saved since `version` was read (optimistic concurrency)."""
     require(by, "participant.change", participant)
+    if any(f in data for f in Participant.SENSITIVE_FIELDS):
+        require(by, "participant.view_sensitive", participant)
     fields = [k for k in data if k in PARTICIPANT_FIELDS]
     for field in fields:
         setattr(participant, field, data[field])

@@ -9,13 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mosty.access.audit import audit, audit_read
-from mosty.access.domains.people import PEOPLE_ROLES
-from mosty.access.policy import can, require
-from mosty.access.roles import orgs_where
-from mosty.core.forms import add_service_errors as _apply_errors
+from mosty.access.policy import require
+from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
-from mosty.organisations.models import Organisation
 from mosty.people import gdpr, selectors, services
 from mosty.people.forms import (
     ConsentForm,
@@ -27,32 +23,6 @@ from mosty.people.forms import (
 from mosty.people.models import Participant
 from mosty.people.search import name_skeletons
 
-# Fields shown on the detail page (recorded in the read audit); sensitive ones only when allowed.
-DETAIL_FIELDS = [
-    "code",
-    "first_name",
-    "last_name",
-    "first_name_original",
-    "last_name_original",
-    "birth_year",
-    "gender",
-    "country_of_origin",
-    "citizenship",
-    "languages",
-    "polish_level",
-    "arrival_date",
-    "district",
-    "phone",
-    "email",
-    "preferred_channel",
-    "household",
-]
-
-
-def _audit_search(user, codes: list[str]) -> None:
-    """A search shows names: record who saw which participants (codes only, not the query)."""
-    audit(user, "mosty.people.participant.searched", details={"shown": codes})
-
 
 @login_required
 def participant_list(request):
@@ -61,7 +31,7 @@ def participant_list(request):
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(request, selectors.participant_list(fetched_by=request.user, filters=cleaned))
     if cleaned.get("q"):
-        _audit_search(request.user, [p.code for p in page])
+        selectors.participant_search_audit(fetched_by=request.user, shown=page)
     return render(
         request,
         "people/participant_list.html",
@@ -80,7 +50,7 @@ def participant_intake(request):
         results = list(
             selectors.participant_list(fetched_by=request.user, filters=form.cleaned_data)[:20]
         )
-        _audit_search(request.user, [p.code for p in results])
+        selectors.participant_search_audit(fetched_by=request.user, shown=results)
         unseen = selectors.participant_unseen_matches(
             fetched_by=request.user, filters=form.cleaned_data
         )
@@ -130,13 +100,10 @@ def _possible_duplicates(user, data: dict) -> list[Participant]:
 @login_required
 def participant_create(request):
     require(request.user, "participant.create")
-    organisations = list(
-        Organisation.objects.filter(pk__in=orgs_where(request.user, *PEOPLE_ROLES)).order_by("name")
-    )
     form = ParticipantForm(
         request.POST or None,
         initial=_initial_from_search(request),
-        organisations=organisations,
+        organisations=selectors.participant_owner_choices(fetched_by=request.user),
         show_sensitive=True,
     )
     members = HouseholdMemberFormSet(
@@ -157,7 +124,7 @@ def participant_create(request):
                     **data,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -176,9 +143,9 @@ def participant_create(request):
 def participant_detail(request, pk: int):
     participant = selectors.participant_get(fetched_by=request.user, pk=pk)
     require(request.user, "participant.view", participant)
-    show_sensitive = can(request.user, "participant.view_sensitive", participant)
-    fields = DETAIL_FIELDS + (list(Participant.SENSITIVE_FIELDS) if show_sensitive else [])
-    audit_read(request.user, participant, fields=fields)
+    show_sensitive = selectors.participant_read_audit(
+        participant=participant, read_by=request.user, extra=["household"]
+    )
     return render(
         request,
         "people/participant_detail.html",
@@ -195,7 +162,10 @@ def participant_detail(request, pk: int):
 def participant_edit(request, pk: int):
     participant = selectors.participant_get(fetched_by=request.user, pk=pk)
     require(request.user, "participant.change", participant)
-    show_sensitive = can(request.user, "participant.view_sensitive", participant)
+    # The form shows the whole record: opening it is a read like the detail page.
+    show_sensitive = selectors.participant_read_audit(
+        participant=participant, read_by=request.user, extra=["household"]
+    )
     form = ParticipantForm(
         request.POST or None, instance=participant, show_sensitive=show_sensitive
     )
@@ -204,10 +174,9 @@ def participant_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid() and members.is_valid():
         version = form.cleaned_data.get("version") or participant.version
-        fresh = selectors.participant_get(fetched_by=request.user, pk=pk)
         try:
             services.participant_update(
-                participant=fresh,
+                participant=participant,
                 by=request.user,
                 version=version,
                 members=[m for m in members.cleaned_data if m],
@@ -216,7 +185,7 @@ def participant_edit(request, pk: int):
         except services.EditConflict as exc:
             form.add_error(None, exc)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("people:detail", pk=pk)
@@ -241,7 +210,7 @@ def consent_record(request, pk: int):
         try:
             services.consent_record(participant=participant, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("people:detail", pk=pk)

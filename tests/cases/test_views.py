@@ -246,3 +246,21 @@ def test_note_list_paginates_and_hides_others_restricted_notes(world, login):
     assert "Note number 29" in first and "Note number 00" not in first
     assert "Therapy session details" not in first
     assert "Note number 00" in client.get(url + "?page=2").content.decode()
+
+
+def test_case_list_search_finds_a_name_in_any_script(world, login):
+    case = make_case(world, participant=make_participant(world, first_name="Oleksandr"))
+    make_case(world)
+    client = login("caseworker")
+    for query in ("Олександр", "oleksandr", case.participant.code):
+        page = client.get(reverse("cases:list"), {"q": query}).context["page"]
+        assert [c.pk for c in page] == [case.pk], query
+
+
+def test_plan_reads_are_audited(world, login):
+    case = make_case(world, plan_status="requested")
+    make_goal(case)
+    login("caseworker").get(reverse("api:case_plan", args=[case.pk]))
+    login("coordinator").get(reverse("cases:plan_decide", args=[case.pk]))
+    events = AuditEvent.objects.filter(action="mosty.cases.case.viewed", object_id=str(case.pk))
+    assert events.count() == 2 and all(e.fields == ["plan"] for e in events)

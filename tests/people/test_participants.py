@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from mosty.access.domains.people import visible_participants
@@ -338,3 +338,26 @@ def test_household_member_linked_by_code(world, login):
     assert mother.household == child.household
     linked = HouseholdMember.objects.get(household=child.household, participant=mother)
     assert linked.relationship == "mother"
+
+
+def test_edit_page_and_consent_list_api_audit_the_read(world, login):
+    participant = ParticipantFactory(owner=world.org_a)
+    client = login("coordinator")
+    client.get(reverse("people:edit", args=[participant.pk]))
+    event = AuditEvent.objects.get(action="mosty.people.participant.viewed")
+    assert "legal_status" in event.fields and "household" in event.fields
+    client.get(reverse("api:participant_consent_list", args=[participant.pk]))
+    assert AuditEvent.objects.filter(
+        action="mosty.people.participant.viewed", fields=["consents"]
+    ).exists()
+
+
+def test_update_of_a_sensitive_field_needs_the_sensitive_rule(world):
+    caseworker = world.user("caseworker", "a")
+    participant = ParticipantFactory(owner=world.org_a, created_by=caseworker)
+    with pytest.raises(PermissionDenied):
+        services.participant_update(
+            participant=participant, by=caseworker, version=1, legal_status="refugee"
+        )
+    participant.refresh_from_db()
+    assert participant.legal_status == "temporary_protection" and participant.version == 1
