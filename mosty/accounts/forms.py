@@ -3,13 +3,14 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Role, User
+from mosty.accounts.services import USER_FIELDS
 from mosty.organisations.models import Organisation
 
 
 class UserForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["email", "first_name", "last_name", "language", "phone", "is_active"]
+        fields = USER_FIELDS
         widgets = {"language": forms.Select(choices=settings.LANGUAGES)}
 
     def clean_email(self):

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from rest_framework.authtoken.models import Token
 
 from mosty.access.domains.accounts import visible_users
 from mosty.accounts.models import Membership, User
@@ -31,3 +32,7 @@ def user_list(*, fetched_by, filters: dict | None = None) -> QuerySet[User]:
 
 def user_get(*, fetched_by, pk: int) -> User:
     return get_object_or_404(_with_memberships(visible_users(fetched_by)), pk=pk)
+
+
+def api_token_exists(*, user: User) -> bool:
+    return Token.objects.filter(user=user).exists()

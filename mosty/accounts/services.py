@@ -10,6 +10,9 @@ from mosty.access.policy import can, require
 from mosty.accounts.models import Membership, Role, User
 from mosty.organisations.models import Organisation
 
+# The fields of a user an administrator edits (and a detail page shows).
+USER_FIELDS = ["email", "first_name", "last_name", "language", "phone", "is_active"]
+
 
 @transaction.atomic
 def user_create(
@@ -43,8 +46,7 @@ def user_create(
 @transaction.atomic
 def user_update(*, user: User, by: User, **changes) -> User:
     require(by, "user.change", user)
-    allowed = {"email", "first_name", "last_name", "language", "phone", "is_active"}
-    fields = [f for f in changes if f in allowed]
+    fields = [f for f in changes if f in USER_FIELDS]
     for field in fields:
         setattr(user, field, changes[field])
     user.email = user.email.lower()

@@ -3,17 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from mosty.access.audit import audit_read
 from mosty.access.domains.organisations import visible_organisations
 from mosty.access.policy import can, require
 from mosty.accounts import selectors, services
 from mosty.accounts.forms import MembershipAddForm, UserFilterForm, UserForm
+from mosty.accounts.services import USER_FIELDS
 from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
-
-USER_FIELDS = ["email", "first_name", "last_name", "language", "phone", "is_active"]
 
 
 @login_required
@@ -76,6 +74,8 @@ def user_edit(request, pk: int):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:user_detail", pk=pk)
+    if request.method == "GET":
+        audit_read(request.user, person, fields=USER_FIELDS)
     return render(request, "accounts/user_form.html", {"form": form, "person": person})
 
 
@@ -110,5 +110,5 @@ def api_token(request):
         messages.success(
             request, _("A new API token was created. Copy it now: it is shown only once.")
         )
-    has_token = token is not None or Token.objects.filter(user=request.user).exists()
+    has_token = token is not None or selectors.api_token_exists(user=request.user)
     return render(request, "accounts/api_token.html", {"token": token, "has_token": has_token})

@@ -299,7 +299,9 @@ class AttendanceSetApi(APIView):
             by=request.user,
         )
         return Response(
-            {"registration": registration.pk, "name": registration.name, "present": record.present}
+            AttendanceOutputSerializer(
+                {"registration": registration, "present": record.present}
+            ).data
         )
 
 

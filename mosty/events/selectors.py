@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from mosty.access.domains.events import (  # noqa: F401 (re-exported)
     managed_events,
@@ -90,8 +91,6 @@ def event_public_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Ev
     filters = filters or {}
     qs = visible_events(fetched_by).filter(starts_at__isnull=False)
     if not filters.get("date_from") and not filters.get("past"):
-        from django.utils import timezone
-
         qs = qs.filter(ends_at__gte=timezone.now())
     return _with_details(_filtered(qs, filters)).order_by("starts_at", "pk")
 
@@ -159,6 +158,27 @@ def registration_mine(*, user) -> QuerySet[Registration]:
     )
 
 
+def registration_mine_list(*, user) -> list[Registration]:
+    """The user's registrations, each with `completed` (may download a certificate)."""
+    registrations = list(registration_mine(user=user))
+    for registration in registrations:
+        registration.completed = is_completed(
+            status=registration.status,
+            attended=registration.attended,
+            sessions=registration.session_count or 0,
+        )
+    return registrations
+
+
+def registration_active(*, event: Event, user) -> Registration | None:
+    """The user's own registration at `event` that is not cancelled, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        event.registrations.filter(user=user).exclude(status=RegistrationStatus.CANCELLED).first()
+    )
+
+
 def registration_get(*, fetched_by, pk: int) -> Registration:
     return get_object_or_404(
         visible_registrations(fetched_by).select_related("event", "event__organisation"), pk=pk
@@ -184,10 +204,15 @@ def attendance_sheet(*, session: Session) -> list[dict]:
     ]
 
 
-def person_progress(*, registration: Registration) -> dict:
-    """Sessions and hours attended by one registrant, and whether they completed the course."""
+def is_completed(*, status: str, attended: int, sessions: int) -> bool:
+    """A confirmed registrant who attended the completion share of the sessions."""
     from mosty.events.services import completion_share
 
+    return status == CONFIRMED and sessions > 0 and attended / sessions >= completion_share()
+
+
+def person_progress(*, registration: Registration) -> dict:
+    """Sessions and hours attended by one registrant, and whether they completed the course."""
     sessions = registration.event.sessions.count()
     done = registration.attendance.filter(present=True).aggregate(
         n=Count("pk"), minutes=Coalesce(Sum("session__minutes"), 0)
@@ -198,9 +223,9 @@ def person_progress(*, registration: Registration) -> dict:
         "attended": done["n"],
         "hours": round(done["minutes"] / 60, 1),
         "share": share,
-        "completed": registration.status == CONFIRMED
-        and sessions > 0
-        and share >= completion_share(),
+        "completed": is_completed(
+            status=registration.status, attended=done["n"], sessions=sessions
+        ),
     }
 
 
@@ -218,8 +243,6 @@ def event_report(*, events: QuerySet[Event]) -> dict:
     )
     # Expected attendance: confirmed registrations x past sessions, per event (two grouped
     # queries multiplied here, not a sessions x registrations join).
-    from django.utils import timezone
-
     confirmed_per_event = dict(
         registrations.filter(status=CONFIRMED)
         .order_by()

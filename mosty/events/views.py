@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import calendar
+from datetime import date, timedelta
 from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from mosty.access.audit import audit, audit_read
 from mosty.access.policy import can, require
 from mosty.access.roles import orgs_where
 from mosty.accounts.models import Role
-from mosty.core.forms import add_service_errors as _apply_errors
+from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.events import certificates, exports, ical, selectors, services
@@ -66,9 +66,6 @@ def event_list(request):
 
 def event_calendar(request, year: int | None = None, month: int | None = None):
     """A month grid of public sessions (the list view is the agenda)."""
-    import calendar
-    from datetime import date
-
     require(request.user, "event.browse")
     today = timezone.localdate()
     year, month = year or today.year, month or today.month
@@ -84,7 +81,7 @@ def event_calendar(request, year: int | None = None, month: int | None = None):
     ):
         by_day.setdefault(timezone.localdate(session.starts_at), []).append(session)
     first = date(year, month, 1)
-    previous = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1)
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return render(
         request,
@@ -113,19 +110,13 @@ def _registration_form(request, event, data=None):
 def event_detail(request, pk: int, form=None):
     event = selectors.event_get(fetched_by=request.user, pk=pk)
     require(request.user, "event.view", event)
-    mine = None
-    if request.user.is_authenticated:
-        mine = (
-            event.registrations.filter(user=request.user)
-            .exclude(status=RegistrationStatus.CANCELLED)
-            .first()
-        )
+    mine = selectors.registration_active(event=event, user=request.user)
     return render(
         request,
         "events/event_detail.html",
         {
             "event": event,
-            "remaining": max(0, event.capacity - event.confirmed),
+            "remaining": event.remaining,
             "form": form or (None if mine else _registration_form(request, event)),
             "mine": mine,
             "is_open": event.registration_is_open(),
@@ -158,7 +149,7 @@ def event_register(request, pk: int):
                 **data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if registration.status == RegistrationStatus.CONFIRMED:
                 messages.success(request, _("You are registered. Your place is confirmed."))
@@ -196,7 +187,7 @@ def event_register_person(request, pk: int):
                 **data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if registration.status == RegistrationStatus.CONFIRMED:
                 messages.success(request, _("The person is registered. Their place is confirmed."))
@@ -250,19 +241,11 @@ def _certificate_response(request, registration: Registration):
 @login_required
 def registration_mine(request):
     require(request.user, "registration.mine")
-    registrations = list(selectors.registration_mine(user=request.user))
-    share = services.completion_share()
-    for registration in registrations:
-        registration.completed = (
-            registration.status == RegistrationStatus.CONFIRMED
-            and bool(registration.session_count)
-            and registration.attended / registration.session_count >= share
-        )
     return render(
         request,
         "events/registration_mine.html",
         {
-            "registrations": registrations,
+            "registrations": selectors.registration_mine_list(user=request.user),
             "feed_url": request.build_absolute_uri(
                 reverse("events:personal_ics", kwargs={"token": services.feed_token(request.user)})
             ),
@@ -367,7 +350,7 @@ def _event_form_page(request, *, event: Event | None, organisation):
         and translations.is_valid()
         and sessions.is_valid()
     ):
-        data = {k: form.cleaned_data[k] for k in form.cleaned_data}
+        data = dict(form.cleaned_data)
         tr_data = [
             {k: f.cleaned_data.get(k) for k in ("language", "title", "description")}
             for f in translations.forms
@@ -386,26 +369,26 @@ def _event_form_page(request, *, event: Event | None, organisation):
             if f.cleaned_data
         ]
         try:
-            with transaction.atomic():
-                if event is None:
-                    saved = services.event_create(
-                        organisation=organisation,
-                        by=request.user,
-                        translations=tr_data,
-                        sessions=session_data,
-                        **data,
-                    )
-                else:
-                    fresh = selectors.event_managed_get(fetched_by=request.user, pk=event.pk)
-                    saved = services.event_update(
-                        event=fresh,
-                        by=request.user,
-                        translations=tr_data,
-                        sessions=session_data,
-                        **data,
-                    )
+            if event is None:
+                saved = services.event_create(
+                    organisation=organisation,
+                    by=request.user,
+                    translations=tr_data,
+                    sessions=session_data,
+                    **data,
+                )
+            else:
+                # Reload: ModelForm validation already wrote the values onto `event`.
+                fresh = selectors.event_managed_get(fetched_by=request.user, pk=event.pk)
+                saved = services.event_update(
+                    event=fresh,
+                    by=request.user,
+                    translations=tr_data,
+                    sessions=session_data,
+                    **data,
+                )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The event is saved."))
             return redirect("events:registrations", pk=saved.pk)
@@ -455,7 +438,7 @@ def event_registrations(request, pk: int):
             "event": event,
             "page": page,
             "sessions": list(event.sessions.all()),
-            "remaining": max(0, event.capacity - event.confirmed),
+            "remaining": event.remaining,
             "share": services.completion_share(),
         },
     )

@@ -2,7 +2,6 @@
 as the pages (editors; translators for the translations assigned to them)."""
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,16 +12,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mosty.access.policy import require
+from mosty.core.i18n import language_codes
 from mosty.knowledge import selectors, services
 from mosty.knowledge.models import ArticleTranslation, Audience, Category
 from mosty.knowledge.text import render_markdown
 
-LANGUAGE = OpenApiParameter("language", str, enum=[c for c, _n in settings.LANGUAGES])
+LANGUAGE = OpenApiParameter("language", str, enum=language_codes())
 
 
 def _language(request) -> str:
     code = request.query_params.get("language") or translation.get_language() or "pl"
-    if code not in dict(settings.LANGUAGES):
+    if code not in language_codes():
         raise serializers.ValidationError(
             {"language": [_("Choose one of the languages Mosty ships.")]}
         )
@@ -226,8 +226,7 @@ class TranslationUpdateApi(APIView):
 @extend_schema(tags=["knowledge"], request=None, responses=TranslationOutputSerializer)
 class TranslationPublishApi(APIView):
     def post(self, request, pk: int, language: str):
-        article = selectors.article_get(fetched_by=request.user, pk=pk)
-        t = get_object_or_404(ArticleTranslation, article=article, language=language)
+        t = selectors.translation_get(fetched_by=request.user, article_pk=pk, language=language)
         require(request.user, "knowledge.publish", t)
         t = services.translation_publish(translation=t, by=request.user)
         return Response(TranslationOutputSerializer(t).data)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mosty.core.i18n import text_direction
+from mosty.core.i18n import language_codes, text_direction
 from mosty.core.models import City
 from mosty.knowledge.models import (
     Article,
@@ -150,6 +153,19 @@ def offline_bundle(language: str) -> bytes:
     return buffer.getvalue()
 
 
+def offline_bundle_stored(language: str) -> str:
+    """The storage name of the offline bundle for `language`, built only when a published
+    translation in it changed since the last one."""
+    state = ArticleTranslation.objects.filter(language=language, status=PUBLISHED).aggregate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    stamp = hashlib.sha256(f"{state['n']}:{state['last']}".encode()).hexdigest()[:16]
+    name = f"knowledge/offline/mosty-knowledge-{language}-{stamp}.zip"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(offline_bundle(language)))
+    return name
+
+
 # --- XLIFF 1.2 ------------------------------------------------------------------------------
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -244,7 +260,7 @@ def xliff_import(data: bytes, *, by) -> list[ArticleTranslation]:
                 _("Article %(n)d in the file (%(slug)s) does not exist here.")
                 % {"n": n, "slug": entry["slug"]}
             )
-        if entry["language"] not in dict(settings.LANGUAGES):
+        if entry["language"] not in language_codes():
             raise ValidationError(
                 _("Article %(n)d in the file has an unknown target language.") % {"n": n}
             )

@@ -6,14 +6,17 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from mosty.access.domains.knowledge import (
+    is_editor,
     visible_articles,
     visible_booklet_exports,
     visible_booklets,
     visible_translations,
 )
+from mosty.core.i18n import language_codes
 from mosty.knowledge.models import (
     Article,
     ArticleRevision,
@@ -74,8 +77,6 @@ def article_read(*, slug: str, language: str, fetched_by) -> ArticleReading:
         .order_by("language")
     )
     if not available:
-        from django.http import Http404
-
         raise Http404
     translation = next((t for t in available if t.language == language), None)
     return ArticleReading(article=article, translation=translation, available=available)
@@ -221,11 +222,6 @@ def translation_get(*, fetched_by, article_pk: int, language: str) -> ArticleTra
 
 def translation_for_editing(*, fetched_by, article_pk: int, language: str) -> ArticleTranslation:
     """The translation to work on; for an editor, a not-yet-saved one when none exists."""
-    from django.conf import settings
-    from django.http import Http404
-
-    from mosty.access.domains.knowledge import is_editor
-
     found = (
         visible_translations(fetched_by)
         .select_related("article", "translator")
@@ -234,7 +230,7 @@ def translation_for_editing(*, fetched_by, article_pk: int, language: str) -> Ar
     )
     if found is not None:
         return found
-    if not is_editor(fetched_by) or language not in dict(settings.LANGUAGES):
+    if not is_editor(fetched_by) or language not in language_codes():
         raise Http404
     article = article_get(fetched_by=fetched_by, pk=article_pk)
     return ArticleTranslation(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.accounts.models import User
+from mosty.core.i18n import language_codes
 from mosty.knowledge.models import (
     Article,
     ArticleRevision,
@@ -134,7 +135,7 @@ def article_update(
 
 
 def _translation_for(article: Article, language: str) -> ArticleTranslation:
-    if language not in dict(settings.LANGUAGES):
+    if language not in language_codes():
         raise ValidationError({"language": _("Choose one of the languages Mosty ships.")})
     if language == article.source_language:
         raise ValidationError(
@@ -321,6 +322,15 @@ def booklet_create(*, title: str, articles: list[Article], by: User) -> Booklet:
 
 
 @transaction.atomic
+def booklet_update(*, booklet: Booklet, title: str, articles: list[Article], by: User) -> Booklet:
+    if title != booklet.title:
+        booklet.title = title
+        booklet.full_clean()
+        booklet.save(update_fields=["title"])
+    return booklet_set_articles(booklet=booklet, articles=articles, by=by)
+
+
+@transaction.atomic
 def booklet_set_articles(*, booklet: Booklet, articles: list[Article], by: User) -> Booklet:
     seen = set()
     ordered = [a for a in articles if not (a.pk in seen or seen.add(a.pk))]
@@ -336,7 +346,7 @@ def booklet_set_articles(*, booklet: Booklet, articles: list[Article], by: User)
 def booklet_export_request(*, booklet: Booklet, language: str, by: User) -> BookletExport:
     from mosty.knowledge.tasks import booklet_export_build
 
-    if language not in dict(settings.LANGUAGES):
+    if language not in language_codes():
         raise ValidationError({"language": _("Choose one of the languages Mosty ships.")})
     if not booklet.items.exists():
         raise ValidationError(_("Add at least one article to the booklet first."))

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Count, Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
-from mosty.core.forms import add_service_errors as _field_errors
+from mosty.core.forms import add_service_errors
+from mosty.core.i18n import text_direction
 from mosty.core.pagination import paginate, query_without_page
 from mosty.knowledge import exports, selectors, services
 from mosty.knowledge.forms import (
@@ -35,12 +33,7 @@ from mosty.knowledge.forms import (
     TranslationForm,
     XliffImportForm,
 )
-from mosty.knowledge.models import (
-    ArticleTranslation,
-    Category,
-    ExportStatus,
-    TranslationState,
-)
+from mosty.knowledge.models import Category, ExportStatus
 from mosty.knowledge.text import render_markdown
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -154,25 +147,12 @@ def knowledge_offline(request):
     only when a published translation changed."""
     require(request.user, "knowledge.read")
     language = _language(request)
-    state = ArticleTranslation.objects.filter(
-        language=language, status=TranslationState.PUBLISHED
-    ).aggregate(n=Count("pk"), last=Max("updated_at"))
-    stamp = hashlib.sha256(f"{state['n']}:{state['last']}".encode()).hexdigest()[:16]
-    name = f"knowledge/offline/mosty-knowledge-{language}-{stamp}.zip"
-    if not default_storage.exists(name):
-        default_storage.save(name, _content(exports.offline_bundle(language)))
     return FileResponse(
-        default_storage.open(name, "rb"),
+        default_storage.open(exports.offline_bundle_stored(language), "rb"),
         as_attachment=True,
         filename=f"mosty-knowledge-{language}.zip",
         content_type="application/zip",
     )
-
-
-def _content(data: bytes):
-    from django.core.files.base import ContentFile
-
-    return ContentFile(data)
 
 
 # --- editing --------------------------------------------------------------------------------
@@ -227,7 +207,7 @@ def article_create(request):
         try:
             article = services.article_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _field_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Article created."))
             return redirect("knowledge:article_detail", pk=article.pk)
@@ -238,6 +218,10 @@ def article_create(request):
 def article_detail(request, pk: int):
     article = selectors.article_get(fetched_by=request.user, pk=pk)
     require(request.user, "knowledge.edit", article)
+    return _article_detail_page(request, article)
+
+
+def _article_detail_page(request, article, assign_form=None):
     translations = {t.language: t for t in selectors.article_translations(article=article)}
     rows = [
         {
@@ -255,8 +239,8 @@ def article_detail(request, pk: int):
             "article": article,
             "source": translations.get(article.source_language),
             "rows": rows,
-            "assign_form": AssignForm(source_language=article.source_language),
-            "mt_enabled": bool(settings.MOSTY_MT_URL),
+            "assign_form": assign_form or AssignForm(source_language=article.source_language),
+            "mt_enabled": settings.MT_ENABLED,
         },
     )
 
@@ -280,7 +264,7 @@ def article_edit(request, pk: int):
         try:
             services.article_update(article=article, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _field_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("knowledge:article_detail", pk=pk)
@@ -304,14 +288,12 @@ def translation_assign(request, pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Translation assigned."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("knowledge:article_detail", pk=pk)
+            return redirect("knowledge:article_detail", pk=pk)
+    # Errors stay beside their fields on the article's page.
+    return _article_detail_page(request, article, assign_form=form)
 
 
 @login_required
@@ -334,7 +316,7 @@ def translation_edit(request, pk: int, language: str):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _field_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Translation saved."))
             return redirect("knowledge:translation_edit", pk=pk, language=language)
@@ -349,9 +331,9 @@ def translation_edit(request, pk: int, language: str):
             "form": form,
             "diff": selectors.translation_source_diff(translation=t),
             "language_name": LANGUAGE_NAMES[language],
-            "language_dir": "rtl" if language in settings.LANGUAGES_BIDI else "ltr",
+            "language_dir": text_direction(language),
             "may_publish": can(request.user, "knowledge.publish", t),
-            "mt_enabled": bool(settings.MOSTY_MT_URL),
+            "mt_enabled": settings.MT_ENABLED,
         },
     )
 
@@ -478,13 +460,13 @@ def booklet_detail(request, pk: int):
         initial={"title": booklet.title, "articles": "\n".join(i.article.slug for i in items)},
     )
     if request.method == "POST" and form.is_valid():
-        booklet.title = form.cleaned_data["title"]
-        booklet.save(update_fields=["title"])
-        services.booklet_set_articles(
-            booklet=booklet, articles=form.cleaned_data["articles"], by=request.user
-        )
-        messages.success(request, _("Changes saved."))
-        return redirect("knowledge:booklet_detail", pk=pk)
+        try:
+            services.booklet_update(booklet=booklet, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("knowledge:booklet_detail", pk=pk)
     return render(
         request,
         "knowledge/booklet_detail.html",

@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Role
 from mosty.core.forms import LanguagesField
 from mosty.core.models import District
-from mosty.organisations.models import Organisation
+from mosty.organisations.models import Organisation, OrganisationKind
 
 
 class OrganisationForm(forms.ModelForm):
@@ -41,8 +42,6 @@ class MemberInviteForm(forms.Form):
     language = forms.ChoiceField(label=_("Preferred language"))
 
     def __init__(self, *args, can_grant_admin: bool, **kwargs):
-        from django.conf import settings
-
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = settings.LANGUAGES
         if not can_grant_admin:
@@ -54,8 +53,6 @@ class OrganisationFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from mosty.organisations.models import OrganisationKind
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *OrganisationKind.choices]
         for field in self.fields.values():

@@ -59,6 +59,15 @@ def network_members(*, network: Network) -> QuerySet[NetworkMembership]:
     )
 
 
+def network_membership_get(*, fetched_by, pk: int) -> NetworkMembership:
+    return get_object_or_404(
+        NetworkMembership.objects.filter(network__in=visible_networks(fetched_by)).select_related(
+            "network"
+        ),
+        pk=pk,
+    )
+
+
 def network_meetings(*, network: Network) -> QuerySet[NetworkMeeting]:
     return (
         NetworkMeeting.objects.filter(network=network)

@@ -25,7 +25,7 @@ def network_create(*, by, coordinator: Organisation, **data) -> Network:
     network = Network(
         coordinator=coordinator, **{k: v for k, v in data.items() if k in NETWORK_FIELDS}
     )
-    if not (by.is_superuser or _coordinates(by, coordinator)):
+    if not _coordinates(by, coordinator):
         raise ValidationError({"coordinator": MESSAGES["not_your_org"]})
     network.slug = unique_slug(Network, network.name)
     network.full_clean()
@@ -92,6 +92,9 @@ def network_meeting_save(
     from mosty.directory.network_forms import MESSAGES
 
     require(by, "network.manage", network)
+    attendees = list(attendees)
+    if any(a.network_id != network.pk for a in attendees):
+        raise ValidationError({"attendees": MESSAGES["attendee_not_member"]})
     if meeting is None:
         meeting = NetworkMeeting(network=network, created_by=by)
     for field in ("date", "title", "agenda", "minutes"):
@@ -99,9 +102,6 @@ def network_meeting_save(
             setattr(meeting, field, data[field])
     meeting.full_clean()
     meeting.save()
-    attendees = list(attendees)
-    if any(a.network_id != network.pk for a in attendees):
-        raise ValidationError({"attendees": MESSAGES["attendee_not_member"]})
     meeting.attendees.set(attendees)
     return meeting
 

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit_read
 from mosty.access.policy import can, require
 from mosty.access.roles import is_admin, orgs_where
 from mosty.accounts.models import Role
+from mosty.core.forms import add_service_errors
 from mosty.directory.network_forms import (
     MESSAGES,
     DocumentForm,
@@ -20,15 +21,7 @@ from mosty.directory.network_forms import (
 )
 from mosty.organisations import network_selectors as selectors
 from mosty.organisations import network_services as services
-from mosty.organisations.models import NetworkMembership, Organisation
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+from mosty.organisations.models import Organisation
 
 
 def network_public_list(request):
@@ -72,7 +65,7 @@ def network_create(request):
         try:
             network = services.network_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, MESSAGES["created"])
             return redirect("networks:detail", pk=network.pk)
@@ -108,7 +101,7 @@ def network_edit(request, pk: int):
         try:
             services.network_update(network=fresh, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, MESSAGES["saved"])
             return redirect("networks:detail", pk=pk)
@@ -129,25 +122,23 @@ def network_members(request, pk: int):
                 user=form.cleaned_data.get("user"),
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, MESSAGES["member_added"])
             return redirect("networks:members", pk=pk)
+    members = selectors.network_members(network=network)
+    audit_read(request.user, network, fields=["members.contacts"])
     return render(
         request,
         "networks/network_members.html",
-        {"network": network, "form": form, "members": selectors.network_members(network=network)},
+        {"network": network, "form": form, "members": members},
     )
 
 
 @login_required
 @require_POST
 def network_member_remove(request, pk: int):
-    membership = get_object_or_404(
-        NetworkMembership.objects.select_related("network"),
-        pk=pk,
-        network__in=selectors.visible_networks(request.user),
-    )
+    membership = selectors.network_membership_get(fetched_by=request.user, pk=pk)
     require(request.user, "network.manage", membership.network)
     try:
         services.network_member_remove(membership=membership, by=request.user)
@@ -169,7 +160,7 @@ def meeting_create(request, pk: int):
                 network=network, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, MESSAGES["meeting_saved"])
             return redirect("networks:meeting", pk=meeting.pk)
@@ -198,7 +189,7 @@ def meeting_edit(request, pk: int):
                 network=meeting.network, by=request.user, meeting=meeting, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, MESSAGES["meeting_saved"])
             return redirect("networks:meeting", pk=pk)
@@ -224,7 +215,7 @@ def document_share(request, pk: int):
                 url=form.cleaned_data.get("url") or "",
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, MESSAGES["document_shared"])
             return redirect("networks:detail", pk=pk)

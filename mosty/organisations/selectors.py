@@ -1,4 +1,5 @@
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from mosty.access.domains.organisations import visible_organisations  # noqa: F401 (re-exported)
 from mosty.accounts.models import Membership
@@ -18,8 +19,6 @@ def organisation_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Or
 
 
 def organisation_get(*, fetched_by, pk: int) -> Organisation:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(visible_organisations(fetched_by).select_related("district"), pk=pk)
 
 
@@ -28,4 +27,13 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
         Membership.objects.filter(organisation=organisation)
         .select_related("user")
         .order_by("-is_active", "user__last_name", "user__email", "role")
+    )
+
+
+def membership_get(*, fetched_by, pk: int) -> Membership:
+    """A membership of an organisation the user may see (404 otherwise)."""
+    return get_object_or_404(
+        Membership.objects.select_related("organisation", "user"),
+        pk=pk,
+        organisation__in=visible_organisations(fetched_by),
     )

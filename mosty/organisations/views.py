@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mosty.access.audit import audit_read
 from mosty.access.policy import can, require
-from mosty.accounts.models import Membership
 from mosty.accounts.services import member_invite, membership_end
 from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
@@ -94,6 +94,7 @@ def organisation_members(request, pk: int):
             messages.success(request, _("Member added."))
             return redirect("organisations:members", pk=pk)
     page = paginate(request, selectors.organisation_members(organisation=organisation))
+    audit_read(request.user, organisation, fields=["members"])
     return render(
         request,
         "organisations/organisation_members.html",
@@ -104,11 +105,7 @@ def organisation_members(request, pk: int):
 @login_required
 @require_POST
 def membership_deactivate(request, pk: int):
-    membership = get_object_or_404(
-        Membership.objects.select_related("organisation", "user"),
-        pk=pk,
-        organisation__in=selectors.visible_organisations(request.user),
-    )
+    membership = selectors.membership_get(fetched_by=request.user, pk=pk)
     membership_end(membership=membership, by=request.user)
     messages.success(request, _("Membership ended."))
     return redirect("organisations:members", pk=membership.organisation_id)

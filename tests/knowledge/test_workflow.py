@@ -178,3 +178,23 @@ def test_create_form_errors_are_field_level(world, login):
     )
     assert r.status_code == 200
     assert r.context["form"].errors["slug"]
+
+
+def test_assign_errors_are_shown_beside_the_field(world, login):
+    article = factories.article()
+    client = login("coordinator")
+    with translation.override("en"):
+        url = reverse("knowledge:translation_assign", args=[article.pk])
+    r = client.post(url, {"language": "en", "translator": "nobody@example.org"})
+    assert r.status_code == 200
+    assert 'id="id_translator_errors"' in r.content.decode()
+
+
+def test_booklet_update_renames_and_reorders(world):
+    first, second = factories.article(slug="first"), factories.article(slug="second")
+    coordinator = world.user("coordinator")
+    booklet = services.booklet_create(title="Old", articles=[first, second], by=coordinator)
+    services.booklet_update(booklet=booklet, title="New", articles=[second, first], by=coordinator)
+    booklet.refresh_from_db()
+    assert booklet.title == "New"
+    assert [i.article.slug for i in booklet.items.order_by("position")] == ["second", "first"]

@@ -188,3 +188,14 @@ def test_api_token_authentication(world, client):
 def test_openapi_schema_lists_organisations(client, db):
     schema = client.get("/api/schema/?format=json").json()
     assert "/api/organisations/" in schema["paths"]
+
+
+def test_members_page_read_is_audited(world, login):
+    client = login("coordinator")
+    organisation = world.org("a")
+    assert client.get(f"/en/manage/organisations/{organisation.pk}/members/").status_code == 200
+    event = AuditEvent.objects.get(
+        action="mosty.organisations.organisation.viewed", object_id=str(organisation.pk)
+    )
+    assert event.actor == world.user("coordinator")
+    assert event.fields == ["members"]
