@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from mosty.access.domains.cases import (
     CASE_ROLES,
-    SENSITIVE_PERMISSION,
     visible_cases,
     visible_incoming_referrals,
+    visible_notes,
     visible_referrals,
 )
 from mosty.access.domains.people import visible_participants
@@ -27,7 +27,6 @@ from mosty.cases.models import (
     Domain,
     Goal,
     Note,
-    NoteVisibility,
     PlanStatus,
     Referral,
     ReferralEvent,
@@ -160,10 +159,7 @@ def assessment_table(assessments: list[Assessment]) -> list[dict]:
 
 
 def note_list(*, case: Case, fetched_by) -> QuerySet[Note]:
-    qs = case.notes.select_related("author")
-    if not fetched_by.has_perm(SENSITIVE_PERMISSION):
-        qs = qs.filter(Q(visibility=NoteVisibility.TEAM) | Q(author=fetched_by))
-    return qs
+    return visible_notes(fetched_by, case).select_related("author")
 
 
 def support_log_list(*, case: Case) -> QuerySet[SupportLog]:

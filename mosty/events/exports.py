@@ -9,17 +9,14 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from mosty.access.roles import is_admin, orgs_where
-from mosty.accounts.models import Role
+from mosty.access.domains.events import reported_events
 from mosty.events import selectors
 from mosty.events.models import Event
 
 
 def report_events(*, user, filters: dict) -> QuerySet[Event]:
-    """The events a report covers: all for the admin, the coordinator's organisations' else."""
-    qs = Event.objects.all()
-    if not is_admin(user):
-        qs = qs.filter(organisation_id__in=orgs_where(user, Role.COORDINATOR))
+    """The events a report covers (`reported_events` in the access policy), filtered."""
+    qs = reported_events(user)
     if filters.get("date_from"):
         qs = qs.filter(starts_at__date__gte=filters["date_from"])
     if filters.get("date_to"):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mosty.access.audit import audit
-from mosty.access.policy import require
+from mosty.access.policy import can, require
 from mosty.organisations.models import (
     Network,
     NetworkDocument,
@@ -25,20 +25,13 @@ def network_create(*, by, coordinator: Organisation, **data) -> Network:
     network = Network(
         coordinator=coordinator, **{k: v for k, v in data.items() if k in NETWORK_FIELDS}
     )
-    if not _coordinates(by, coordinator):
+    if not can(by, "network.coordinate_as", coordinator):
         raise ValidationError({"coordinator": MESSAGES["not_your_org"]})
     network.slug = unique_slug(Network, network.name)
     network.full_clean()
     network.save()
     NetworkMembership.objects.create(network=network, organisation=coordinator)
     return network
-
-
-def _coordinates(user, organisation) -> bool:
-    from mosty.access.roles import is_admin, orgs_where
-    from mosty.accounts.models import Role
-
-    return is_admin(user) or organisation.pk in orgs_where(user, Role.COORDINATOR)
 
 
 @transaction.atomic

@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit_read
+from mosty.access.domains.networks import network_coordinator_choices
 from mosty.access.policy import can, require
-from mosty.access.roles import is_admin, orgs_where
-from mosty.accounts.models import Role
 from mosty.core.forms import add_service_errors
 from mosty.directory.network_forms import (
     MESSAGES,
@@ -21,7 +20,6 @@ from mosty.directory.network_forms import (
 )
 from mosty.organisations import network_selectors as selectors
 from mosty.organisations import network_services as services
-from mosty.organisations.models import Organisation
 
 
 def network_public_list(request):
@@ -52,15 +50,12 @@ def network_list(request):
     )
 
 
-def _coordinator_orgs(user):
-    qs = Organisation.objects.filter(is_active=True).order_by("name")
-    return qs if is_admin(user) else qs.filter(pk__in=orgs_where(user, Role.COORDINATOR))
-
-
 @login_required
 def network_create(request):
     require(request.user, "network.create")
-    form = NetworkForm(request.POST or None, organisations=_coordinator_orgs(request.user))
+    form = NetworkForm(
+        request.POST or None, organisations=network_coordinator_choices(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             network = services.network_create(by=request.user, **form.cleaned_data)

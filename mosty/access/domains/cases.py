@@ -57,6 +57,17 @@ def visible_incoming_referrals(user) -> QuerySet:
     return Referral.objects.filter(to_organisation_id__in=org_ids)
 
 
+def visible_notes(user, case) -> QuerySet:
+    """The notes of `case` that `note.view` lets the user read: team notes, and restricted
+    ones only for their author or holders of the sensitive-data permission."""
+    from mosty.cases.models import NoteVisibility
+
+    qs = case.notes.all()
+    if not user.has_perm(SENSITIVE_PERMISSION):
+        qs = qs.filter(Q(visibility=NoteVisibility.TEAM) | Q(author=user))
+    return qs
+
+
 def visible_referrals(user) -> QuerySet:
     """Outgoing referrals of visible cases plus incoming ones."""
     from mosty.cases.models import Referral

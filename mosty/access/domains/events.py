@@ -85,6 +85,14 @@ def visible_events(user) -> QuerySet[Event]:
     return Event.objects.filter(is_public=True)
 
 
+def reported_events(user) -> QuerySet[Event]:
+    """The events the user's reports cover: all for the admin, else their coordinated
+    organisations' events."""
+    if is_admin(user):
+        return Event.objects.all()
+    return Event.objects.filter(organisation_id__in=orgs_where(user, Role.COORDINATOR))
+
+
 def managed_events(user) -> QuerySet[Event]:
     """Events whose registrants and attendance the user handles (organiser staff)."""
     return Event.objects.filter(organisation_id__in=orgs_where(user, *ORGANISER_ROLES))

@@ -8,6 +8,7 @@ purpose and member organisations. The coordinating organisation's coordinators r
 import rules
 from django.db.models import Q, QuerySet
 
+from mosty.access.domains.organisations import coordinates
 from mosty.access.policy import POLICY
 from mosty.access.roles import is_admin, orgs_where
 from mosty.accounts.models import Role
@@ -56,6 +57,16 @@ POLICY.add_rule(
 POLICY.add_rule("network.view", is_admin | is_network_member)
 POLICY.add_rule("network.view_public", is_public_network | is_admin | is_network_member)
 POLICY.add_rule("network.manage", is_admin | runs_network)
+# May name this organisation as a new network's coordinator.
+POLICY.add_rule("network.coordinate_as", is_admin | coordinates)
+
+
+def network_coordinator_choices(user) -> QuerySet:
+    """Active organisations the user may name as a network's coordinator."""
+    from mosty.organisations.models import Organisation
+
+    qs = Organisation.objects.filter(is_active=True).order_by("name")
+    return qs if is_admin(user) else qs.filter(pk__in=orgs_where(user, Role.COORDINATOR))
 
 
 def visible_networks(user) -> QuerySet:
