@@ -137,10 +137,9 @@ class ServiceDetailApi(APIView):
 
 
 class ServiceInputSerializer(serializers.Serializer):
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), required=False
-    )
-    name = serializers.CharField(max_length=200, required=False)
+    # Required on create; the update validates with partial=True.
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    name = serializers.CharField(max_length=200)
     source_language = serializers.CharField(max_length=10, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     eligibility = serializers.CharField(required=False, allow_blank=True)
@@ -164,15 +163,7 @@ class ServiceCreateApi(APIView):
         require(request.user, "service.create")
         data = ServiceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        missing = {
-            name: [_("This field is required.")]
-            for name in ("organisation", "name")
-            if name not in values
-        }
-        if missing:
-            raise serializers.ValidationError(missing)
-        service = services.service_create(by=request.user, **values)
+        service = services.service_create(by=request.user, **data.validated_data)
         service = selectors.service_get(fetched_by=request.user, pk=service.pk)
         return Response(ServiceOutputSerializer(service).data, status=status.HTTP_201_CREATED)
 
@@ -181,9 +172,7 @@ class ServiceCreateApi(APIView):
 class ServiceUpdateApi(APIView):
     @extend_schema(request=ServiceInputSerializer, responses=ServiceOutputSerializer)
     def patch(self, request, pk: int):
-        from django.shortcuts import get_object_or_404
-
-        service = get_object_or_404(selectors.editable_services(request.user), pk=pk)
+        service = selectors.editable_service_get(fetched_by=request.user, pk=pk)
         require(request.user, "service.change", service)
         data = ServiceInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -204,9 +193,9 @@ class DistrictDetailApi(APIView):
         services_qs = selectors.service_search(
             fetched_by=request.user, filters={"district": code}
         ).values("id", "name")[:200]
-        organisations = district.organisations.filter(is_active=True).values(
+        organisations = selectors.district_organisations(district, limit=200).values(
             "id", "name", "website", "address"
-        )[:200]
+        )
         events = [
             {"event": s.event_id, "title": s.event.title, "starts_at": s.starts_at}
             for s in selectors.district_events(district)
@@ -235,27 +224,7 @@ class HousingOfferSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HousingOffer
-        fields = [
-            "id",
-            "organisation",
-            "kind",
-            "title",
-            "capacity",
-            "rent",
-            "district",
-            "address",
-            "available_from",
-            "available_until",
-            "step_free",
-            "children_welcome",
-            "pets_allowed",
-            "conditions",
-            "landlord_name",
-            "contact_phone",
-            "contact_email",
-            "status",
-            "status_note",
-        ]
+        fields = ["id", *services.HOUSING_FIELDS, "status", "status_note"]
         read_only_fields = ["status", "status_note"]
 
 
@@ -290,9 +259,7 @@ class HousingOfferCreateApi(APIView):
 class HousingOfferDetailApi(APIView):
     @extend_schema(responses=HousingOfferSerializer)
     def get(self, request, pk: int):
-        offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
-        require(request.user, "housing.view", offer)
-        audit_read(request.user, offer, fields=["landlord_name", "contact_phone", "contact_email"])
+        offer = selectors.housing_offer_read(fetched_by=request.user, pk=pk)
         return Response(HousingOfferSerializer(offer).data)
 
 
@@ -332,16 +299,9 @@ class HousingMatchApi(APIView):
         require(request.user, "housing.list")
         data = HousingNeedSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        v = data.validated_data
-        need = selectors.HousingNeed(
-            size=v["size"],
-            budget=float(v["budget"]) if v.get("budget") is not None else None,
-            district_id=v["district"].pk if v.get("district") else None,
-            needs_step_free=v["needs_step_free"],
-            has_children=v["has_children"],
-            has_pets=v["has_pets"],
+        matches = selectors.housing_matches(
+            fetched_by=request.user, need=selectors.HousingNeed.from_cleaned(data.validated_data)
         )
-        matches = selectors.housing_matches(fetched_by=request.user, need=need)
         return Response(
             {
                 "results": [
@@ -407,9 +367,7 @@ class LinguistListApi(ListAPIView):
 class LinguistDetailApi(APIView):
     @extend_schema(responses=LinguistSerializer)
     def get(self, request, pk: int):
-        linguist = selectors.linguist_get(fetched_by=request.user, pk=pk)
-        require(request.user, "linguist.view", linguist)
-        audit_read(request.user, linguist, fields=["name", "email", "phone"])
+        linguist = selectors.linguist_read(fetched_by=request.user, pk=pk)
         return Response(LinguistSerializer(linguist).data)
 
 

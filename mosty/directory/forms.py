@@ -15,7 +15,13 @@ from mosty.directory.models import (
     Location,
     Service,
     Weekday,
-    validate_iso_language,
+)
+from mosty.directory.services import (
+    HOUSING_FIELDS,
+    LOCATION_FIELDS,
+    SERVICE_FIELDS,
+    languages_clean,
+    parse_pairs,
 )
 
 HOURS_FIELD = re.compile(r"^d\d_")
@@ -122,19 +128,7 @@ class ServiceForm(OpeningHoursMixin, forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = [
-            "organisation",
-            "name",
-            "source_language",
-            "description",
-            "eligibility",
-            "required_documents",
-            "is_free",
-            "fees_description",
-            "email",
-            "url",
-            "status",
-        ]
+        fields = SERVICE_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "eligibility": forms.Textarea(attrs={"rows": 3}),
@@ -171,15 +165,10 @@ class ServiceForm(OpeningHoursMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         cleaned["hours"] = self.clean_hours(cleaned)
-        cleaned["languages"] = [
-            c.strip().lower() for c in (cleaned.get("languages") or "").split(",") if c.strip()
-        ]
-        for code in cleaned["languages"]:
-            try:
-                validate_iso_language(code)
-            except ValidationError as exc:
-                self.add_error("languages", exc.messages)
-                break
+        try:
+            cleaned["languages"] = languages_clean((cleaned.get("languages") or "").split(","))
+        except ValidationError as exc:
+            self.add_error(None, exc)  # lands beside `languages`
         return cleaned
 
     def service_data(self) -> dict:
@@ -211,20 +200,7 @@ class LocationForm(forms.ModelForm):
 
     class Meta:
         model = Location
-        fields = [
-            "organisation",
-            "name",
-            "address_1",
-            "address_2",
-            "postal_code",
-            "city",
-            "district",
-            "latitude",
-            "longitude",
-            "transportation",
-            "accessibility",
-            "description",
-        ]
+        fields = LOCATION_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organisations, **kwargs):
@@ -241,24 +217,7 @@ class LocationForm(forms.ModelForm):
 class HousingOfferForm(forms.ModelForm):
     class Meta:
         model = HousingOffer
-        fields = [
-            "organisation",
-            "kind",
-            "title",
-            "capacity",
-            "rent",
-            "district",
-            "address",
-            "available_from",
-            "available_until",
-            "step_free",
-            "children_welcome",
-            "pets_allowed",
-            "conditions",
-            "landlord_name",
-            "contact_phone",
-            "contact_email",
-        ]
+        fields = HOUSING_FIELDS
         widgets = {
             "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "available_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -377,10 +336,6 @@ class LinguistForm(forms.ModelForm):
         _style(self)
 
     def clean_pairs(self):
-        from django.core.exceptions import ValidationError
-
-        from mosty.directory.services import parse_pairs
-
         try:
             return parse_pairs(self.cleaned_data["pairs"])
         except ValidationError as exc:

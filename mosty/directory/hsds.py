@@ -315,38 +315,23 @@ def export_tables(services=None) -> dict[str, list[dict]]:
                 "description": "",
             }
         )
-    for p in (
-        Phone.objects.filter(service_id__in=svc_ids).values(
-            "hsds_id", "service_id", "number", "description"
-        )
-        if svc_ids
-        else []
-    ):
-        t["phones"].append(
-            {
-                "id": p["hsds_id"],
-                "service_id": svc_hsds[p["service_id"]],
-                "number": p["number"],
-                "type": "voice",
-                "description": p["description"],
-            }
-        )
-    for p in (
-        Phone.objects.filter(location_id__in=loc_ids).values(
-            "hsds_id", "location_id", "number", "description"
-        )
-        if loc_ids
-        else []
-    ):
-        t["phones"].append(
-            {
-                "id": p["hsds_id"],
-                "location_id": loc_hsds[p["location_id"]],
-                "number": p["number"],
-                "type": "voice",
-                "description": p["description"],
-            }
-        )
+    # Phones belong to a service or to a location: one pass per owner kind.
+    for owner, ids, hsds_of in (("service", svc_ids, svc_hsds), ("location", loc_ids, loc_hsds)):
+        if not ids:
+            continue
+        column = f"{owner}_id"
+        for p in Phone.objects.filter(**{f"{column}__in": ids}).values(
+            "hsds_id", column, "number", "description"
+        ):
+            t["phones"].append(
+                {
+                    "id": p["hsds_id"],
+                    column: hsds_of[p[column]],
+                    "number": p["number"],
+                    "type": "voice",
+                    "description": p["description"],
+                }
+            )
     # Schedules imported from a multi-day row carry "<id>#<DAY>"; put them back together.
     grouped: dict[tuple, dict] = {}
     for s in (

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import User
+from mosty.directory.forms import _style
 from mosty.organisations.models import (
     Network,
     NetworkDocument,
@@ -30,16 +31,6 @@ MESSAGES = {
         "Nobody with this e-mail address has an account. Ask an administrator to add them first."
     ),
 }
-
-
-def _style(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        widget.attrs.setdefault(
-            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
-        )
 
 
 class NetworkForm(forms.ModelForm):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
+from mosty.access.audit import audit_read
 from mosty.access.domains.directory import (  # noqa: F401 (re-exported)
     editable_locations,
     editable_services,
@@ -16,6 +17,7 @@ from mosty.access.domains.directory import (  # noqa: F401 (re-exported)
     visible_linguists,
     visible_services,
 )
+from mosty.access.policy import require
 from mosty.core.models import District
 from mosty.directory.models import (
     Category,
@@ -114,6 +116,15 @@ def service_get(*, fetched_by, pk: int) -> Service:
     return get_object_or_404(qs, pk=pk)
 
 
+def editable_service_get(*, fetched_by, pk: int) -> Service:
+    """A service the user may edit (404 otherwise)."""
+    return get_object_or_404(editable_services(fetched_by), pk=pk)
+
+
+def service_translation_list(service: Service) -> QuerySet[ServiceTranslation]:
+    return ServiceTranslation.objects.filter(service=service).order_by("language")
+
+
 @dataclass
 class ShownText:
     """A service's texts in the visitor's language, or in the source language with a mark."""
@@ -190,8 +201,18 @@ def district_list() -> QuerySet[District]:
     return District.objects.order_by("name")
 
 
+def district_list_with_counts() -> QuerySet[District]:
+    """Districts with `organisation_count` (one query)."""
+    return district_list().annotate(organisation_count=Count("organisations", distinct=True))
+
+
 def district_get(*, code: str) -> District:
     return get_object_or_404(District, code=code)
+
+
+def district_organisations(district: District, *, limit: int) -> QuerySet:
+    """Active organisations working in the district, by name."""
+    return district.organisations.filter(is_active=True).order_by("name")[:limit]
 
 
 def category_list() -> QuerySet[Category]:
@@ -219,6 +240,19 @@ def housing_offer_get(*, fetched_by, pk: int) -> HousingOffer:
     )
 
 
+# The landlord's contact: personal data, so every read of it is audited.
+HOUSING_CONTACT_FIELDS = ["landlord_name", "contact_phone", "contact_email"]
+
+
+def housing_offer_read(*, fetched_by, pk: int) -> HousingOffer:
+    """An offer with its landlord's contact, for the detail page and API: checks
+    `housing.view` and records the read."""
+    offer = housing_offer_get(fetched_by=fetched_by, pk=pk)
+    require(fetched_by, "housing.view", offer)
+    audit_read(fetched_by, offer, fields=HOUSING_CONTACT_FIELDS)
+    return offer
+
+
 @dataclass
 class HousingNeed:
     """What a household needs: persons, budget, preferred district, step-free access, kids, pets."""
@@ -229,6 +263,18 @@ class HousingNeed:
     needs_step_free: bool = False
     has_children: bool = False
     has_pets: bool = False
+
+    @classmethod
+    def from_cleaned(cls, data: dict) -> HousingNeed:
+        """From a form's or serializer's cleaned data (district is a District or absent)."""
+        return cls(
+            size=data["size"],
+            budget=float(data["budget"]) if data.get("budget") is not None else None,
+            district_id=data["district"].pk if data.get("district") else None,
+            needs_step_free=data["needs_step_free"],
+            has_children=data["has_children"],
+            has_pets=data["has_pets"],
+        )
 
 
 def housing_matches(*, fetched_by, need: HousingNeed) -> list[tuple[HousingOffer, int, list]]:
@@ -307,6 +353,18 @@ def linguist_get(*, fetched_by, pk: int) -> Linguist:
     )
 
 
+LINGUIST_CONTACT_FIELDS = ["name", "email", "phone"]
+
+
+def linguist_read(*, fetched_by, pk: int) -> Linguist:
+    """A linguist with their contact, for the detail page and API: checks `linguist.view`
+    and records the read."""
+    linguist = linguist_get(fetched_by=fetched_by, pk=pk)
+    require(fetched_by, "linguist.view", linguist)
+    audit_read(fetched_by, linguist, fields=LINGUIST_CONTACT_FIELDS)
+    return linguist
+
+
 # Helpers for forms and pages -----------------------------------------------------------------
 
 
@@ -349,8 +407,6 @@ def district_events(district, *, limit: int = 10) -> list:
 
 
 def households_needing_housing(user) -> list:
-    from django.db.models import Count
-
     from mosty.access.domains.directory import housing_households
 
     return list(

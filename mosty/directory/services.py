@@ -28,6 +28,7 @@ from mosty.directory.models import (
     validate_iso_language,
 )
 
+# Also the order in which the service form shows them.
 SERVICE_FIELDS = [
     "organisation",
     "name",
@@ -41,29 +42,36 @@ SERVICE_FIELDS = [
     "url",
     "status",
 ]
+# Also the order in which the location form shows them.
 LOCATION_FIELDS = [
     "organisation",
     "name",
-    "description",
     "address_1",
     "address_2",
-    "city",
     "postal_code",
+    "city",
     "district",
     "latitude",
     "longitude",
     "transportation",
     "accessibility",
+    "description",
 ]
 
 
-def _languages_set(service: Service, codes: list[str]) -> None:
+def languages_clean(codes) -> list[str]:
+    """Lower-cased, de-duplicated ISO codes; raises a `languages` error on a bad one."""
     codes = list(dict.fromkeys(c.strip().lower() for c in codes if c and c.strip()))
     for code in codes:
         try:
             validate_iso_language(code)
         except ValidationError as exc:
             raise ValidationError({"languages": exc.messages}) from exc
+    return codes
+
+
+def _languages_set(service: Service, codes: list[str]) -> None:
+    codes = languages_clean(codes)
     service.languages.exclude(code__in=codes).delete()
     have = set(service.languages.values_list("code", flat=True))
     ServiceLanguage.objects.bulk_create(
@@ -259,6 +267,7 @@ def category_ensure(*, code: str, name: str, names: dict | None = None) -> Categ
 
 # Housing -------------------------------------------------------------------------------------
 
+# Also the order of the housing form and the API serializer.
 HOUSING_FIELDS = [
     "organisation",
     "kind",

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mosty.access.audit import audit, audit_read
 from mosty.access.policy import can, require
 from mosty.access.roles import is_admin
-from mosty.core.forms import add_service_errors as _form_errors
+from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
 from mosty.directory import hsds, selectors, services
 from mosty.directory.forms import (
@@ -32,12 +33,24 @@ from mosty.directory.forms import (
     ServiceSearchForm,
     ServiceTranslationForm,
 )
-from mosty.directory.models import Service, ServiceTranslation
+from mosty.directory.models import Service
 
 
 def _search_filters(request) -> tuple[ServiceSearchForm, dict]:
     form = ServiceSearchForm(request.GET or None)
     return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def _saved(request, form, write, message):
+    """Run a service write; on success say `message` and return its result, otherwise put the
+    service's ValidationError beside the form's fields and return None."""
+    try:
+        result = write()
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, message)
+    return result
 
 
 def _annotate_texts(services_page):
@@ -98,8 +111,10 @@ def service_map_data(request):
     names = selectors.translated_names(
         selectors.service_search(fetched_by=request.user, filters=filters), lang
     )
+    # One reverse() for all markers (reversing each of thousands is slow); pk 0 marks the slot.
+    prefix = reverse("directory:service", args=[0]).removesuffix("0/")
     for point in points:
-        point["url"] = f"/{lang}/directory/services/{point['service']}/"
+        point["url"] = f"{prefix}{point['service']}/"
         point["name"] = names.get(point["service"], point["name"])
     return JsonResponse({"points": points[:limit], "truncated": len(points) > limit})
 
@@ -135,11 +150,7 @@ def service_detail(request, pk: int):
 
 def district_list(request):
     require(request.user, "district.view")
-    from django.db.models import Count
-
-    districts = selectors.district_list().annotate(
-        organisation_count=Count("organisations", distinct=True)
-    )
+    districts = selectors.district_list_with_counts()
     return render(request, "directory/district_list.html", {"districts": districts})
 
 
@@ -149,7 +160,7 @@ def district_detail(request, code: str):
     qs = selectors.service_search(fetched_by=request.user, filters={"district": code})
     page = paginate(request, selectors.service_list_page_prefetch(qs))
     _annotate_texts(page)
-    organisations = district.organisations.filter(is_active=True).order_by("name")[:50]
+    organisations = selectors.district_organisations(district, limit=50)
     events = selectors.district_events(district)
     return render(
         request,
@@ -191,18 +202,19 @@ def service_create(request):
         request.POST or None, organisations=selectors.editor_organisations(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            service = services.service_create(by=request.user, **form.service_data())
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Service created."))
+        service = _saved(
+            request,
+            form,
+            lambda: services.service_create(by=request.user, **form.service_data()),
+            _("Service created."),
+        )
+        if service:
             return redirect("directory:service", pk=service.pk)
     return render(request, "directory/service_form.html", {"form": form})
 
 
 def _editable_service(request, pk: int) -> Service:
-    service = get_object_or_404(selectors.editable_services(request.user), pk=pk)
+    service = selectors.editable_service_get(fetched_by=request.user, pk=pk)
     require(request.user, "service.change", service)
     return service
 
@@ -216,15 +228,16 @@ def service_edit(request, pk: int):
         organisations=selectors.editor_organisations(request.user),
     )
     if request.method == "POST" and form.is_valid():
+        # The form has written its values onto `service`; the service compares with the stored row.
         fresh = _editable_service(request, pk)
-        try:
-            services.service_update(service=fresh, by=request.user, **form.service_data())
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
+        if _saved(
+            request,
+            form,
+            lambda: services.service_update(service=fresh, by=request.user, **form.service_data()),
+            _("Changes saved."),
+        ):
             return redirect("directory:service", pk=pk)
-    translations = ServiceTranslation.objects.filter(service=service).order_by("language")
+    translations = selectors.service_translation_list(service)
     return render(
         request,
         "directory/service_form.html",
@@ -236,7 +249,7 @@ def service_edit(request, pk: int):
 def service_translate(request, pk: int):
     service = _editable_service(request, pk)
     language = request.GET.get("language") or request.POST.get("language") or ""
-    existing = ServiceTranslation.objects.filter(service=service, language=language).first()
+    existing = selectors.service_translation_list(service).filter(language=language).first()
     initial = {"language": language, "status": "published"}
     if existing:
         initial.update(
@@ -248,12 +261,14 @@ def service_translate(request, pk: int):
         )
     form = ServiceTranslationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.service_translation_save(service=service, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Translation saved."))
+        if _saved(
+            request,
+            form,
+            lambda: services.service_translation_save(
+                service=service, by=request.user, **form.cleaned_data
+            ),
+            _("Translation saved."),
+        ):
             return redirect("directory:service_edit", pk=pk)
     return render(
         request,
@@ -279,12 +294,12 @@ def location_create(request):
         request.POST or None, organisations=selectors.editor_organisations(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.location_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Location created."))
+        if _saved(
+            request,
+            form,
+            lambda: services.location_create(by=request.user, **form.cleaned_data),
+            _("Location created."),
+        ):
             return redirect("directory:manage")
     return render(request, "directory/location_form.html", {"form": form})
 
@@ -299,13 +314,14 @@ def location_edit(request, pk: int):
         organisations=selectors.editor_organisations(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        fresh = get_object_or_404(selectors.editable_locations(request.user), pk=pk)
-        try:
-            services.location_update(location=fresh, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
+        if _saved(
+            request,
+            form,
+            lambda: services.location_update(
+                location=location, by=request.user, **form.cleaned_data
+            ),
+            _("Changes saved."),
+        ):
             return redirect("directory:manage")
     return render(request, "directory/location_form.html", {"form": form, "location": location})
 
@@ -393,15 +409,9 @@ def housing_match(request):
         household = data["household"]
         if household is not None:
             audit_read(request.user, household, fields=["members"])
-        need = selectors.HousingNeed(
-            size=data["size"],
-            budget=float(data["budget"]) if data["budget"] is not None else None,
-            district_id=data["district"].pk if data["district"] else None,
-            needs_step_free=data["needs_step_free"],
-            has_children=data["has_children"],
-            has_pets=data["has_pets"],
+        matches = selectors.housing_matches(
+            fetched_by=request.user, need=selectors.HousingNeed.from_cleaned(data)
         )
-        matches = selectors.housing_matches(fetched_by=request.user, need=need)
     return render(
         request,
         "directory/housing_match.html",
@@ -416,12 +426,13 @@ def housing_create(request):
         request.POST or None, organisations=selectors.editor_organisations(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            offer = services.housing_offer_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Housing offer registered."))
+        offer = _saved(
+            request,
+            form,
+            lambda: services.housing_offer_create(by=request.user, **form.cleaned_data),
+            _("Housing offer registered."),
+        )
+        if offer:
             if can(request.user, "housing.view", offer):
                 return redirect("directory:housing_detail", pk=offer.pk)
             return redirect("directory:manage")
@@ -430,9 +441,7 @@ def housing_create(request):
 
 @login_required
 def housing_detail(request, pk: int):
-    offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
-    require(request.user, "housing.view", offer)
-    audit_read(request.user, offer, fields=["landlord_name", "contact_phone", "contact_email"])
+    offer = selectors.housing_offer_read(fetched_by=request.user, pk=pk)
     return render(
         request,
         "directory/housing_detail.html",
@@ -450,13 +459,14 @@ def housing_edit(request, pk: int):
         organisations=selectors.editor_organisations(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        fresh = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
-        try:
-            services.housing_offer_update(offer=fresh, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
+        if _saved(
+            request,
+            form,
+            lambda: services.housing_offer_update(
+                offer=offer, by=request.user, **form.cleaned_data
+            ),
+            _("Changes saved."),
+        ):
             return redirect("directory:housing_detail", pk=pk)
     return render(request, "directory/housing_form.html", {"form": form, "offer": offer})
 
@@ -502,9 +512,7 @@ def linguist_list(request):
 
 @login_required
 def linguist_detail(request, pk: int):
-    linguist = selectors.linguist_get(fetched_by=request.user, pk=pk)
-    require(request.user, "linguist.view", linguist)
-    audit_read(request.user, linguist, fields=["name", "email", "phone"])
+    linguist = selectors.linguist_read(fetched_by=request.user, pk=pk)
     return render(request, "directory/linguist_detail.html", {"linguist": linguist})
 
 
@@ -515,12 +523,13 @@ def linguist_create(request):
         request.POST or None, organisations=selectors.linguist_organisations(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            linguist = services.linguist_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Linguist added."))
+        linguist = _saved(
+            request,
+            form,
+            lambda: services.linguist_create(by=request.user, **form.cleaned_data),
+            _("Linguist added."),
+        )
+        if linguist:
             return redirect("directory:linguist_detail", pk=linguist.pk)
     return render(request, "directory/linguist_form.html", {"form": form})
 
@@ -535,12 +544,13 @@ def linguist_edit(request, pk: int):
         organisations=selectors.linguist_organisations(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        fresh = selectors.linguist_get(fetched_by=request.user, pk=pk)
-        try:
-            services.linguist_update(linguist=fresh, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
+        if _saved(
+            request,
+            form,
+            lambda: services.linguist_update(
+                linguist=linguist, by=request.user, **form.cleaned_data
+            ),
+            _("Changes saved."),
+        ):
             return redirect("directory:linguist_detail", pk=pk)
     return render(request, "directory/linguist_form.html", {"form": form, "linguist": linguist})
