@@ -51,15 +51,7 @@ def _label(obj) -> str:
     return str(label)[:200]
 
 
-def audit(
-    actor,
-    action: str,
-    obj: models.Model | None = None,
-    *,
-    fields: list[str] | None = None,
-    details: dict | None = None,
-):
-    """Record one event. `actor` may be None (system, or taken from the request context)."""
+def _event(actor, action: str, obj, *, fields=None, details=None):
     from mosty.access.models import AuditEvent
 
     ctx = current_context()
@@ -69,7 +61,7 @@ def audit(
         actor_id, actor_label = ctx.actor_id, ctx.actor_label
     else:
         actor_id, actor_label = None, "system" if ctx is None else "anonymous"
-    event = AuditEvent(
+    return AuditEvent(
         actor_id=actor_id,
         actor_label=actor_label,
         action=action,
@@ -81,15 +73,38 @@ def audit(
         ip_address=ctx.ip_address if ctx else None,
         request_id=ctx.request_id if ctx else "",
     )
+
+
+def audit(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    fields: list[str] | None = None,
+    details: dict | None = None,
+):
+    """Record one event. `actor` may be None (system, or taken from the request context)."""
+    event = _event(actor, action, obj, fields=fields, details=details)
     event.save()
     return event
 
 
+def _read_action(obj) -> str:
+    return f"mosty.{obj._meta.app_label}.{obj._meta.model_name}.viewed"
+
+
 def audit_read(actor, obj: models.Model, *, fields: list[str] | None = None):
     """Record that `actor` read a personal record (DESIGN § 3)."""
-    return audit(
-        actor, f"mosty.{obj._meta.app_label}.{obj._meta.model_name}.viewed", obj, fields=fields
-    )
+    return audit(actor, _read_action(obj), obj, fields=fields)
+
+
+def audit_reads(actor, objects, *, fields: list[str] | None = None) -> None:
+    """`audit_read` for every record of a list page or list API, in one query."""
+    from mosty.access.models import AuditEvent
+
+    events = [_event(actor, _read_action(obj), obj, fields=fields) for obj in objects]
+    if events:
+        AuditEvent.objects.bulk_create(events)
 
 
 def _is_audited(sender) -> bool:

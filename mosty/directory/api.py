@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mosty.access.audit import audit_read
+from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
 from mosty.core.models import District
 from mosty.directory import selectors, services
@@ -243,6 +243,15 @@ class HousingOfferListApi(ListAPIView):
         }
         return selectors.housing_offer_list(fetched_by=self.request.user, filters=filters)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        audit_reads(
+            self.request.user,
+            queryset if page is None else page,
+            fields=selectors.HOUSING_CONTACT_FIELDS,
+        )
+        return page
+
 
 @extend_schema(tags=["housing"])
 class HousingOfferCreateApi(APIView):
@@ -301,6 +310,9 @@ class HousingMatchApi(APIView):
         data.is_valid(raise_exception=True)
         matches = selectors.housing_matches(
             fetched_by=request.user, need=selectors.HousingNeed.from_cleaned(data.validated_data)
+        )
+        audit_reads(
+            request.user, [o for o, _s, _r in matches], fields=selectors.HOUSING_CONTACT_FIELDS
         )
         return Response(
             {
@@ -361,6 +373,15 @@ class LinguistListApi(ListAPIView):
             "sworn": params.get("sworn") in {"1", "true"},
         }
         return selectors.linguist_search(fetched_by=self.request.user, filters=filters)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        audit_reads(
+            self.request.user,
+            queryset if page is None else page,
+            fields=selectors.LINGUIST_CONTACT_FIELDS,
+        )
+        return page
 
 
 @extend_schema(tags=["linguists"])

@@ -69,3 +69,29 @@ def test_hsds_export_keeps_service_and_location_phones(world):
     assert by_number["+48 1"]["service_id"] == service.hsds_id
     assert by_number["+48 2"]["location_id"] == location.hsds_id
     assert "location_id" not in by_number["+48 1"] and "service_id" not in by_number["+48 2"]
+
+
+def test_list_apis_that_return_contacts_audit_each_record_in_one_query(login, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    offers = [HousingOfferFactory(organisation=world.org_a) for _ in range(3)]
+    linguist = LinguistFactory(organisation=world.org_a, pair=("uk", "pl"))
+    client = login("coordinator")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("api:housing_list")).status_code == 200
+    inserts = [q for q in queries.captured_queries if 'INSERT INTO "access_auditevent"' in q["sql"]]
+    assert len(inserts) == 1
+    seen = set(
+        AuditEvent.objects.filter(action="mosty.directory.housingoffer.viewed").values_list(
+            "object_id", flat=True
+        )
+    )
+    assert seen == {str(o.pk) for o in offers}
+    client.get(reverse("api:housing_match"), {"size": 2})
+    assert AuditEvent.objects.filter(action="mosty.directory.housingoffer.viewed").count() > 3
+    client.get(reverse("api:linguist_list"))
+    event = AuditEvent.objects.get(
+        action="mosty.directory.linguist.viewed", object_id=str(linguist.pk)
+    )
+    assert event.fields == sorted(selectors.LINGUIST_CONTACT_FIELDS)
