@@ -4,13 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint messages clean
+.PHONY: install demo test lint lock upgrade messages clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements/dev.lock names (versions and hashes), then Mosty itself
+# without resolving anything again. `make lock` is the one deliberate way to move versions.
+$(STAMP): requirements/dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Mosty needs Python 3.11 or newer" or 0)'
+	@echo "Installing Mosty and its pinned dependencies into $(VENV) (about a minute on a fresh machine)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,6 +28,17 @@ test: install
 lint: install
 	$(BIN)/ruff check mosty tests benchmarks
 	$(BIN)/ruff format --check mosty tests benchmarks
+
+# `make lock` after editing pyproject.toml: resolves what changed and keeps every other pin.
+# `make upgrade`: moves every dependency to the newest version pyproject.toml allows.
+# requirements/runtime.lock (what production installs) takes the same versions as dev.lock.
+LOCK_ARGS := --universal --python-version 3.11 --generate-hashes --quiet --custom-compile-command "make lock"
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_ARGS) $(UPGRADE) -o requirements/dev.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_ARGS) -c requirements/dev.lock -o requirements/runtime.lock
+
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 messages: install
 	cd mosty && ../$(BIN)/mosty makemessages $(foreach l,pl en uk ru ar fa fr,-l $(l)) --no-obsolete --ignore 'static/*'

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.management.base import CommandError
 from django.utils.module_loading import autodiscover_modules
 
 SCALES = ("demo", "large")
@@ -44,7 +45,12 @@ class SeedContext:
         return large if self.scale == "large" else demo
 
     def faker(self, language: str = "pl"):
-        from faker import Faker
+        try:
+            from faker import Faker
+        except ImportError as exc:  # a production install leaves the demo extra out
+            raise CommandError(
+                "Synthetic data needs the demo extra: pip install 'mosty[demo]'"
+            ) from exc
 
         if language not in self._fakers:
             fake = Faker(NAME_LOCALES.get(language, "pl_PL"))

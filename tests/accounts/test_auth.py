@@ -60,6 +60,21 @@ def test_password_reset_mail_goes_through_the_task_queue(client, transactional_d
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
+def test_reauthentication_by_code_cannot_replace_the_password(client, world):
+    """Security-relevant pages ask for the password again; the code route must not bypass it."""
+    user = world.user("coordinator")
+    log_in(client, user.email)
+    mail.outbox.clear()
+    response = client.post("/en/accounts/reauthenticate/code/", {"email": user.email})
+    assert response.status_code == 302
+    assert response["Location"].endswith("/accounts/reauthenticate/")
+    assert mail.outbox == []  # no code was sent
+    client.post("/en/accounts/reauthenticate/code/confirm/", {"code": "123456"})
+    # Still not reauthenticated: enrolling MFA asks for the password.
+    response = client.get("/en/accounts/2fa/totp/activate/")
+    assert "/accounts/reauthenticate/" in response["Location"]
+
+
 def test_totp_enrolment_with_recovery_codes(client, world):
     user = world.user("coordinator")
     log_in(client, user.email)

@@ -26,6 +26,21 @@ ROUTES = [
         note="sign-up is closed: the page says so",
     ),
     Route("account_reauthenticate", allowed=ANY),
+    # Reauthentication by e-mailed code (allauth 65.11+): off like login by code, so both pages
+    # send a signed-in user back to the password form; tests/accounts/test_auth.py checks that
+    # no code goes out and a guessed one unlocks nothing.
+    Route(
+        "account_request_reauthentication_code",
+        allowed=ANY,
+        ok=(302,),
+        note="reauthentication by code is off: sends to the password form",
+    ),
+    Route(
+        "account_confirm_reauthentication_code",
+        allowed=ANY,
+        ok=(302,),
+        note="reauthentication by code is off: no code can be pending",
+    ),
     Route("account_email", allowed=ANY),
     Route("account_email_verification_sent", public=True),
     Route("account_change_password", allowed=ANY),
