@@ -75,3 +75,21 @@ def test_cycle_finder_finds_a_loop():
     graph.add_import(importer="a.two", imported="a.three")
     graph.add_import(importer="a.three", imported="a.one")
     assert strongly_connected(graph) == [["a.one", "a.three", "a.two"]]
+
+
+def test_mypy_baseline_switches_off_only_the_codes_a_module_breaks():
+    from mosty.tools.mypy_baseline import baseline
+
+    out = baseline(
+        [
+            "mosty/cases/views.py:3: error: no attribute  [attr-defined]",
+            "mosty/cases/views.py:9: error: wrong type  [assignment]",
+            "mosty/people/__init__.py:1: error: wrong type  [assignment]",
+            "mosty/cases/views.py: note: not an error",
+        ]
+    )
+    assert (
+        'module = ["mosty.cases.views"]\ndisable_error_code = ["assignment", "attr-defined"]' in out
+    )
+    assert 'module = ["mosty.people"]\ndisable_error_code = ["assignment"]' in out
+    assert out.count("[[tool.mypy.overrides]]") == 2

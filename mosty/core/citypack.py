@@ -11,13 +11,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from mosty.core.models import City
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 
@@ -215,7 +218,10 @@ def _message(
 ) -> tuple[str, str]:
     """(path, translated message) for one schema error, in the words of the pack's author."""
     path = list(error.absolute_path)
-    value = error.instance
+    value: Any = error.instance
+    # jsonschema types these as "maybe unset"; for an error raised by a keyword they are set.
+    keyword: Any = error.validator_value
+    schema: Any = error.schema
     mark = _marked(error, root)
     if mark is not None:
         kind, depth = mark
@@ -233,10 +239,10 @@ def _message(
             "codes": ", ".join(_languages()),
         }
     if error.validator == "required":
-        missing = next(k for k in error.validator_value if k not in value)
+        missing = next(k for k in keyword if k not in value)
         return _path([*path, missing]), _("is required")
     if error.validator == "additionalProperties":
-        unknown = sorted(set(value) - set(error.schema.get("properties", {})), key=str)
+        unknown = sorted(set(value) - set(schema.get("properties", {})), key=str)
         return _path([*path, str(unknown[0])]), _("unknown section; expected one of: %(keys)s") % {
             "keys": ", ".join(sorted(known))
         }
@@ -244,13 +250,13 @@ def _message(
     if error.validator == "enum":
         return where, _("'%(value)s' is not one of: %(choices)s") % {
             "value": value,
-            "choices": ", ".join(str(c) for c in error.validator_value),
+            "choices": ", ".join(str(c) for c in keyword),
         }
     if error.validator == "minLength" or (error.validator == "type" and value is None):
         return where, _("is required")
     if error.validator == "maxLength":
-        return where, _("must be at most %(n)d characters long") % {"n": error.validator_value}
-    expected = _as_list(error.validator_value) if error.validator == "type" else []
+        return where, _("must be at most %(n)d characters long") % {"n": keyword}
+    expected = _as_list(keyword) if error.validator == "type" else []
     if "object" in expected:
         return where, _("must be a mapping of names to values")
     if "array" in expected:
@@ -409,7 +415,7 @@ def _check(data: object, checker: Checker) -> dict[str, Any]:
                 f"{path}.coordinator",
                 _("no organisation in this pack has the slug '%(code)s'") % {"code": coordinator},
             )
-        members = raw.get("members") if isinstance(raw.get("members"), list) else []
+        members: list[Any] = raw["members"] if isinstance(raw.get("members"), list) else []
         for j, member in enumerate(members):
             if member not in org_slugs:
                 checker.fail(
@@ -442,7 +448,7 @@ def _check(data: object, checker: Checker) -> dict[str, Any]:
     }
 
 
-def pack_read(path: Path) -> dict:
+def pack_read(path: Path) -> dict[str, Any]:
     """Parse and check a pack; raise PackInvalid with every problem found."""
     filename = str(path)
     try:
@@ -469,7 +475,7 @@ def pack_read(path: Path) -> dict:
 
 
 @transaction.atomic
-def city_init(*, path: Path) -> City:  # noqa: F821
+def city_init(*, path: Path) -> City:
     """Load a pack into the database, all or nothing. Loading the same pack again updates it."""
     from mosty.core.models import City, District
     from mosty.organisations.models import Network, NetworkMembership, Organisation

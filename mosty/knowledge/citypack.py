@@ -55,7 +55,7 @@ def articles_schema() -> dict[str, Any]:
     }
 
 
-def check_articles(checker: Checker, value: Any, context: dict[str, Any]) -> list[dict]:
+def check_articles(checker: Checker, value: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
     """What the schema cannot say: slugs once each, known languages, the source text present."""
     languages = [code for code, _name in settings.LANGUAGES]
     found, slugs = [], set()
@@ -104,7 +104,7 @@ def check_articles(checker: Checker, value: Any, context: dict[str, Any]) -> lis
     return found
 
 
-def load_articles(articles: list[dict], context) -> None:
+def load_articles(articles: list[dict[str, Any]], context: dict[str, Any]) -> None:
     from mosty.knowledge import services
     from mosty.knowledge.models import Article, ArticleTranslation
 
