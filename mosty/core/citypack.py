@@ -338,6 +338,25 @@ def pack_section(
     SECTIONS[name] = PackSection(schema=schema, check=check, load=load)
 
 
+def _unique_codes(
+    checker: Checker, rows: list[dict[str, Any]], section: str, key: str, used_twice: str
+) -> list[str]:
+    """Each row's code (slug), reporting one that an earlier row already uses."""
+    codes: list[str] = []
+    for i, raw in enumerate(rows):
+        code = _text(raw.get(key))
+        if code and code in codes:
+            checker.fail(f"{section}[{i}].{key}", used_twice % {"code": code})
+        codes.append(code)
+    return codes
+
+
+def _refer(checker: Checker, where: str, code: object, known: list[str], missing: str) -> None:
+    """A reference to a district or organisation must name one the pack defines."""
+    if code is not None and code not in known:
+        checker.fail(where, missing % {"code": code})
+
+
 def _check(data: object, checker: Checker) -> dict[str, Any]:
     """The pack's values, cleaned; its problems go to `checker`."""
     checker.errors += schema_errors(data, pack_schema())
@@ -354,38 +373,35 @@ def _check(data: object, checker: Checker) -> dict[str, Any]:
     if city["languages"] and city["default_language"] not in city["languages"]:
         checker.fail("city.languages", _("must include the default language"))
 
-    districts, codes = [], set()
-    for i, raw in enumerate(_rows(top, "districts")):
-        code = _text(raw.get("code"))
-        if code and code in codes:
-            checker.fail(
-                f"districts[{i}].code",
-                _("'%(code)s' is used by another district") % {"code": code},
-            )
-        codes.add(code)
-        districts.append(
-            {
-                "code": code,
-                "name": _text(raw.get("name")),
-                "centroid": _point(raw.get("centroid")),
-                "outline": raw.get("outline"),
-            }
-        )
+    district_rows = _rows(top, "districts")
+    codes = _unique_codes(
+        checker, district_rows, "districts", "code", _("'%(code)s' is used by another district")
+    )
+    districts = [
+        {
+            "code": code,
+            "name": _text(raw.get("name")),
+            "centroid": _point(raw.get("centroid")),
+            "outline": raw.get("outline"),
+        }
+        for code, raw in zip(codes, district_rows, strict=True)
+    ]
 
-    organisations, org_slugs = [], set()
-    for i, raw in enumerate(_rows(top, "organisations")):
-        path = f"organisations[{i}]"
-        slug = _text(raw.get("slug"))
-        if slug and slug in org_slugs:
-            checker.fail(
-                f"{path}.slug", _("'%(code)s' is used by another organisation") % {"code": slug}
-            )
-        org_slugs.add(slug)
+    org_rows = _rows(top, "organisations")
+    org_slugs = _unique_codes(
+        checker, org_rows, "organisations", "slug", _("'%(code)s' is used by another organisation")
+    )
+    no_org = _("no organisation in this pack has the slug '%(code)s'")
+    organisations = []
+    for i, (slug, raw) in enumerate(zip(org_slugs, org_rows, strict=True)):
         district = raw.get("district")
-        if district is not None and district not in codes:
-            checker.fail(
-                f"{path}.district", _("no district has the code '%(code)s'") % {"code": district}
-            )
+        _refer(
+            checker,
+            f"organisations[{i}].district",
+            district,
+            codes,
+            _("no district has the code '%(code)s'"),
+        )
         organisations.append(
             {
                 "slug": slug,
@@ -400,28 +416,17 @@ def _check(data: object, checker: Checker) -> dict[str, Any]:
             }
         )
 
-    networks, net_slugs = [], set()
-    for i, raw in enumerate(_rows(top, "networks")):
-        path = f"networks[{i}]"
-        slug = _text(raw.get("slug"))
-        if slug and slug in net_slugs:
-            checker.fail(
-                f"{path}.slug", _("'%(code)s' is used by another network") % {"code": slug}
-            )
-        net_slugs.add(slug)
+    net_rows = _rows(top, "networks")
+    net_slugs = _unique_codes(
+        checker, net_rows, "networks", "slug", _("'%(code)s' is used by another network")
+    )
+    networks = []
+    for i, (slug, raw) in enumerate(zip(net_slugs, net_rows, strict=True)):
         coordinator = raw.get("coordinator")
-        if coordinator is not None and coordinator not in org_slugs:
-            checker.fail(
-                f"{path}.coordinator",
-                _("no organisation in this pack has the slug '%(code)s'") % {"code": coordinator},
-            )
+        _refer(checker, f"networks[{i}].coordinator", coordinator, org_slugs, no_org)
         members: list[Any] = raw["members"] if isinstance(raw.get("members"), list) else []
         for j, member in enumerate(members):
-            if member not in org_slugs:
-                checker.fail(
-                    f"{path}.members[{j}]",
-                    _("no organisation in this pack has the slug '%(code)s'") % {"code": member},
-                )
+            _refer(checker, f"networks[{i}].members[{j}]", member, org_slugs, no_org)
         networks.append(
             {
                 "slug": slug,
@@ -433,7 +438,7 @@ def _check(data: object, checker: Checker) -> dict[str, Any]:
                 "is_public": raw.get("public", True) is not False,
             }
         )
-    context = {"districts": codes, "organisations": org_slugs}
+    context = {"districts": set(codes), "organisations": set(org_slugs)}
     extra = {
         name: section.check(checker, top.get(name), context)
         for name, section in SECTIONS.items()
