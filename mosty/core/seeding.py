@@ -1,7 +1,7 @@
 """Synthetic data: a registry each module adds its part to (`mosty/<app>/seed.py`).
 
 Deterministic (a fixed random seed), multilingual names from Faker's locales, and progress
-printed as it goes, because `--scale large` (DESIGN.md § 7) takes a while.
+printed as it goes, because `--scale large` (docs/architecture.md, Scale) takes a while.
 """
 
 from __future__ import annotations
