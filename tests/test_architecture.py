@@ -93,3 +93,19 @@ def test_mypy_baseline_switches_off_only_the_codes_a_module_breaks():
     )
     assert 'module = ["mosty.people"]\ndisable_error_code = ["assignment"]' in out
     assert out.count("[[tool.mypy.overrides]]") == 2
+
+
+def test_every_app_with_services_is_held_to_the_app_layers():
+    # A new module is checked only once it is listed among the contract's containers.
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(
+        c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "app-layers"
+    )
+    apps = {
+        f"mosty.{path.parent.name}"
+        for path in (ROOT / "mosty").glob("*/*.py")
+        if path.stem in {"services", "tasks", "views", "api"}
+    }
+    assert apps - set(contract["containers"]) == set()
