@@ -6,7 +6,6 @@ import random
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from mosty.events.models import (
     RegistrationStatus,
     Session,
 )
+from mosty.events.selectors import completion_share  # noqa: F401 - views read it here
 from mosty.events.tasks import registration_mail
 
 # The signed links are the views' and the mail task's too; they live in their own module.
@@ -354,8 +354,3 @@ def attendance_save(*, session: Session, present_ids: set[int], by) -> int:
             record.save(update_fields=["present", "recorded_at"])
             changed += 1
     return changed
-
-
-def completion_share() -> float:
-    """Share of sessions attended that completes a course (MOSTY_EVENTS_COMPLETION_PERCENT)."""
-    return min(100, getattr(settings, "MOSTY_EVENTS_COMPLETION_PERCENT", 80)) / 100
