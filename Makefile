@@ -25,9 +25,12 @@ demo: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff (style), mypy (types: docs/developing.md says at what level), import contracts.
 lint: install
 	$(BIN)/ruff check mosty tests benchmarks
 	$(BIN)/ruff format --check mosty tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # `make lock` after editing pyproject.toml: resolves what changed and keeps every other pin.
 # `make upgrade`: moves every dependency to the newest version pyproject.toml allows.

@@ -1,4 +1,4 @@
-"""The access-matrix framework: every URL name has a Route entry (DESIGN.md § 3).
+"""The access-matrix framework: every URL name has a Route entry (docs/access-policy.md).
 
 Each module lists its routes in `tests/<module>/routes.py` as `ROUTES = [Route(...), ...]`.
 `tests/access/test_matrix.py` checks, for each route: anonymous, a user of the wrong

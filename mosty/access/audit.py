@@ -94,7 +94,7 @@ def _read_action(obj) -> str:
 
 
 def audit_read(actor, obj: models.Model, *, fields: list[str] | None = None):
-    """Record that `actor` read a personal record (DESIGN § 3)."""
+    """Record that `actor` read a personal record (docs/access-policy.md)."""
     return audit(actor, _read_action(obj), obj, fields=fields)
 
 

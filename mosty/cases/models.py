@@ -1,5 +1,5 @@
 """Cases: a participant's journey with one organisation — team, assessments, plan, referrals,
-notes and support sessions (DESIGN.md § 4 `cases`)."""
+notes and support sessions (docs/architecture.md, the modules)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

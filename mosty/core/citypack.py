@@ -8,14 +8,19 @@ Later modules add their own sections with `@pack_section("articles")`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import jsonschema
 import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from mosty.core.models import City
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 
@@ -38,239 +43,405 @@ class PackInvalid(Exception):
         return "\n".join(lines)
 
 
-@dataclass
+# --- the schema ---------------------------------------------------------------------------
+# The shape of a pack is a JSON Schema (checked by `jsonschema`); what a schema cannot say (a
+# code used twice, a district or organisation that does not exist) is checked in code below.
+# `x-error` names the message a value gets when anything inside it is wrong, so a broken point
+# reads "must be a point like {lat: 54.35, lon: 18.65}" once, not one line per keyword.
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def text_schema(max_length: int = 200) -> dict[str, Any]:
+    """Text of at most `max_length` characters (a number is read as its text: `code: 12`)."""
+    return {"type": ["string", "number"], "minLength": 1, "maxLength": max_length}
+
+
+def optional(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema`, or nothing at all (`key:` left empty in YAML is null, or an empty text)."""
+    loose = {k: v for k, v in schema.items() if k != "minLength"}
+    return {**loose, "type": [*_as_list(schema.get("type", [])), "null"]}
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+# A slug written as a number (`code: 12`) is read as its text, as YAML authors expect.
+SLUG_SCHEMA: dict[str, Any] = {
+    "type": ["string", "integer"],
+    "minimum": 0,
+    "pattern": SLUG.pattern,
+    "x-error": "slug",
+}
+POINT_SCHEMA: dict[str, Any] = {
+    "type": ["object", "null"],
+    "required": ["lat", "lon"],
+    "properties": {
+        "lat": {"type": "number", "minimum": -90, "maximum": 90, "x-error": "range"},
+        "lon": {"type": "number", "minimum": -180, "maximum": 180, "x-error": "range"},
+    },
+    "x-error": "point",
+}
+
+
+def language_schema() -> dict[str, Any]:
+    return {"enum": _languages(), "x-error": "language"}
+
+
+def language_list_schema() -> dict[str, Any]:
+    return {"type": "array", "items": language_schema()}
+
+
+def pack_schema() -> dict[str, Any]:
+    """The JSON Schema of a whole pack (module sections included), for this installation."""
+    from mosty.organisations.models import NetworkTheme, OrganisationKind
+
+    def row(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "required": required, "properties": properties}
+
+    def rows(item: dict[str, Any]) -> dict[str, Any]:
+        return {"type": ["array", "null"], "items": item}
+
+    core: dict[str, Any] = {
+        "city": row(
+            ["name", "slug"],
+            {
+                "name": text_schema(),
+                "slug": SLUG_SCHEMA,
+                "default_language": language_schema(),
+                "languages": language_list_schema(),
+                "centroid": POINT_SCHEMA,
+            },
+        ),
+        "districts": rows(
+            row(
+                ["code", "name"],
+                {
+                    "code": SLUG_SCHEMA,
+                    "name": text_schema(),
+                    "centroid": POINT_SCHEMA,
+                    "outline": {
+                        "type": ["object", "null"],
+                        "required": ["type"],
+                        "properties": {"type": {"enum": ["Polygon", "MultiPolygon"]}},
+                        "x-error": "outline",
+                    },
+                },
+            )
+        ),
+        "organisations": rows(
+            row(
+                ["slug", "name", "kind"],
+                {
+                    "slug": SLUG_SCHEMA,
+                    "name": text_schema(),
+                    "kind": {"enum": list(OrganisationKind.values)},
+                    "district": optional({"type": "string"}),
+                    "languages": language_list_schema(),
+                    "email": optional(text_schema(254)),
+                    "phone": optional(text_schema(40)),
+                    "website": optional(text_schema(200)),
+                    "address": optional(text_schema(300)),
+                    "description": optional(text_schema(5000)),
+                },
+            )
+        ),
+        "networks": rows(
+            row(
+                ["slug", "name", "theme"],
+                {
+                    "slug": SLUG_SCHEMA,
+                    "name": text_schema(),
+                    "theme": {"enum": list(NetworkTheme.values)},
+                    "purpose": optional(text_schema(5000)),
+                    "coordinator": optional({"type": "string"}),
+                    "members": {"type": "array", "items": {"type": "string"}},
+                    "public": {"type": "boolean"},
+                },
+            )
+        ),
+    }
+    sections = {name: section.schema() for name, section in SECTIONS.items()}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "required": ["city"],
+        "properties": {**core, **sections},
+        "additionalProperties": False,
+    }
+
+
+def _path(parts: Iterable[str | int]) -> str:
+    """`["districts", 3, "code"]` -> `districts[3].code`, the way the pack's author reads it."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# Which keywords a marked schema answers for itself; other errors inside it fall through to
+# the next marked schema outside it, or to the keyword's own message.
+MARKS: dict[str, set[str] | None] = {
+    "range": {"minimum", "maximum"},
+    "slug": {"pattern", "minimum"},
+    "point": None,  # every error inside a point
+    "outline": None,
+    "language": None,
+}
+
+
+def _marked(error: jsonschema.ValidationError, root: dict[str, Any]) -> tuple[str, int] | None:
+    """The innermost `x-error` mark that answers for `error`, and how deep in the document the
+    value it marks lies."""
+    schema: Any = root
+    depth, found = 0, None
+    parts = list(error.absolute_schema_path)
+    for i, part in enumerate(parts):
+        if isinstance(schema, dict) and "x-error" in schema:
+            answers = MARKS[schema["x-error"]]
+            if answers is None or error.validator in answers:
+                found = (schema["x-error"], depth)
+        if i == len(parts) - 1:
+            break  # the last part is the failing keyword itself
+        previous = parts[i - 1] if i else None
+        if previous == "properties" or part == "items":
+            depth += 1
+        schema = schema[part]
+    return found
+
+
+def _message(
+    error: jsonschema.ValidationError, root: dict[str, Any], known: list[str]
+) -> tuple[str, str]:
+    """(path, translated message) for one schema error, in the words of the pack's author."""
+    path = list(error.absolute_path)
+    value: Any = error.instance
+    # jsonschema types these as "maybe unset"; for an error raised by a keyword they are set.
+    keyword: Any = error.validator_value
+    schema: Any = error.schema
+    mark = _marked(error, root)
+    if mark is not None:
+        kind, depth = mark
+        where = _path(path[:depth] if kind != "range" else path[: depth - 1])
+        if kind == "range":
+            return where, _("latitude must be within -90..90 and longitude within -180..180")
+        if kind == "point":
+            return where, _("must be a point like {lat: 54.35, lon: 18.65}")
+        if kind == "outline":
+            return where, _("must be a GeoJSON Polygon or MultiPolygon")
+        if kind == "slug":
+            return where, _("must use only lowercase letters, digits and hyphens, like 'nowy-port'")
+        return where, _("'%(value)s' is not one of the shipped languages: %(codes)s") % {
+            "value": value,
+            "codes": ", ".join(_languages()),
+        }
+    if error.validator == "required":
+        missing = next(k for k in keyword if k not in value)
+        return _path([*path, missing]), _("is required")
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(value) - set(schema.get("properties", {})), key=str)
+        return _path([*path, str(unknown[0])]), _("unknown section; expected one of: %(keys)s") % {
+            "keys": ", ".join(sorted(known))
+        }
+    where = _path(path)
+    if error.validator == "enum":
+        return where, _("'%(value)s' is not one of: %(choices)s") % {
+            "value": value,
+            "choices": ", ".join(str(c) for c in keyword),
+        }
+    if error.validator == "minLength" or (error.validator == "type" and value is None):
+        return where, _("is required")
+    if error.validator == "maxLength":
+        return where, _("must be at most %(n)d characters long") % {"n": keyword}
+    expected = _as_list(keyword) if error.validator == "type" else []
+    if "object" in expected:
+        return where, _("must be a mapping of names to values")
+    if "array" in expected:
+        return where, _("must be a list")
+    if "boolean" in expected:
+        return where, _("must be true or false")
+    if error.validator == "minimum" or "string" not in expected:
+        return where, _("must be a number, zero or more")
+    return where, _("must be text")
+
+
+def schema_errors(data: object, schema: dict[str, Any]) -> list[PackError]:
+    """Every place `data` breaks `schema`, in document order, one message per place."""
+    validator = jsonschema.Draft202012Validator(schema)
+    known = sorted(schema.get("properties", {}))
+    found: dict[str, str] = {}
+    errors = sorted(
+        validator.iter_errors(data),
+        key=lambda e: [
+            (0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path
+        ],
+    )
+    for error in errors:
+        where, message = _message(error, schema, known)
+        found.setdefault(where, message)
+    return [PackError(where, message) for where, message in found.items()]
+
+
+def _rows(top: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The well-formed rows of a list section (the schema has reported the others)."""
+    value = top.get(key)
+    return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _point(value: object) -> tuple[float, float] | None:
+    if not isinstance(value, dict):
+        return None
+    try:
+        return float(value["lat"]), float(value["lon"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 class Checker:
-    errors: list[PackError] = field(default_factory=list)
+    """Collects the problems of a pack; modules' sections add theirs with `fail()`."""
+
+    def __init__(self) -> None:
+        self.errors: list[PackError] = []
 
     def fail(self, path: str, message: str) -> None:
         self.errors.append(PackError(path, message))
 
-    def mapping(self, value, path: str, *, required: bool = True) -> dict:
-        if value is None and not required:
-            return {}
-        if not isinstance(value, dict):
-            self.fail(path, _("must be a mapping of names to values"))
-            return {}
-        return value
 
-    def items(self, value, path: str) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.fail(path, _("must be a list"))
-            return []
-        return value
+@dataclass(frozen=True)
+class PackSection:
+    """A module's own part of a pack: `schema()` its shape (JSON Schema), `check(checker, value,
+    context)` what a schema cannot say (it returns the value to load), `load(value, context)`
+    what it writes."""
 
-    def text(
-        self, data: dict, key: str, path: str, *, required: bool = True, max_length: int = 200
-    ) -> str:
-        value = data.get(key)
-        where = f"{path}.{key}" if path else key
-        if value is None or value == "":
-            if required:
-                self.fail(where, _("is required"))
-            return ""
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.fail(where, _("must be text"))
-            return ""
-        value = str(value).strip()
-        if len(value) > max_length:
-            self.fail(where, _("must be at most %(n)d characters long") % {"n": max_length})
-        return value
-
-    def slug(self, data: dict, key: str, path: str, *, required: bool = True) -> str:
-        value = self.text(data, key, path, required=required, max_length=50)
-        if value and not SLUG.match(value):
-            self.fail(
-                f"{path}.{key}" if path else key,
-                _("must use only lowercase letters, digits and hyphens, like 'nowy-port'"),
-            )
-        return value
-
-    def language(self, value, path: str) -> str:
-        codes = [code for code, _name in settings.LANGUAGES]
-        if value not in codes:
-            self.fail(
-                path,
-                _("'%(value)s' is not one of the shipped languages: %(codes)s")
-                % {"value": value, "codes": ", ".join(codes)},
-            )
-        return value
-
-    def choice(
-        self, data: dict, key: str, path: str, choices: list[str], *, default: str | None = None
-    ) -> str:
-        value = data.get(key, default)
-        if value not in choices:
-            self.fail(
-                f"{path}.{key}",
-                _("'%(value)s' is not one of: %(choices)s")
-                % {"value": value, "choices": ", ".join(choices)},
-            )
-        return value
-
-    def point(self, value, path: str) -> tuple[float, float] | None:
-        if value is None:
-            return None
-        if (
-            not isinstance(value, dict)
-            or not {"lat", "lon"} <= set(value)
-            or not all(
-                isinstance(value[k], int | float) and not isinstance(value[k], bool)
-                for k in ("lat", "lon")
-            )
-        ):
-            self.fail(path, _("must be a point like {lat: 54.35, lon: 18.65}"))
-            return None
-        lat, lon = float(value["lat"]), float(value["lon"])
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            self.fail(path, _("latitude must be within -90..90 and longitude within -180..180"))
-            return None
-        return lat, lon
-
-    def boolean(self, data: dict, key: str, path: str, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.fail(f"{path}.{key}", _("must be true or false"))
-            return default
-        return value
+    schema: Callable[[], dict[str, Any]]
+    check: Callable[[Checker, Any, dict[str, Any]], Any]
+    load: Callable[[Any, dict[str, Any]], None]
 
 
-# Later modules register how to check and load their own sections of a pack.
-PackSection = tuple[Callable[[Checker, object, dict], object], Callable[[object, dict], None]]
 SECTIONS: dict[str, PackSection] = {}
 
 
-def pack_section(name: str, *, check, load) -> None:
-    SECTIONS[name] = (check, load)
+def pack_section(
+    name: str,
+    *,
+    schema: Callable[[], dict[str, Any]],
+    check: Callable[[Checker, Any, dict[str, Any]], Any],
+    load: Callable[[Any, dict[str, Any]], None],
+) -> None:
+    SECTIONS[name] = PackSection(schema=schema, check=check, load=load)
 
 
-def _check(data, checker: Checker) -> dict:
-    from mosty.organisations.models import NetworkTheme, OrganisationKind
+def _unique_codes(
+    checker: Checker, rows: list[dict[str, Any]], section: str, key: str, used_twice: str
+) -> list[str]:
+    """Each row's code (slug), reporting one that an earlier row already uses."""
+    codes: list[str] = []
+    for i, raw in enumerate(rows):
+        code = _text(raw.get(key))
+        if code and code in codes:
+            checker.fail(f"{section}[{i}].{key}", used_twice % {"code": code})
+        codes.append(code)
+    return codes
 
-    top = checker.mapping(data, "")
-    known = {"city", "districts", "networks", "organisations", *SECTIONS}
-    for key in top:
-        if key not in known:
-            checker.fail(
-                str(key),
-                _("unknown section; expected one of: %(keys)s")
-                % {"keys": ", ".join(sorted(known))},
-            )
-    city_raw = checker.mapping(top.get("city"), "city")
+
+def _refer(checker: Checker, where: str, code: object, known: list[str], missing: str) -> None:
+    """A reference to a district or organisation must name one the pack defines."""
+    if code is not None and code not in known:
+        checker.fail(where, missing % {"code": code})
+
+
+def _check(data: object, checker: Checker) -> dict[str, Any]:
+    """The pack's values, cleaned; its problems go to `checker`."""
+    checker.errors += schema_errors(data, pack_schema())
+    top: dict[str, Any] = data if isinstance(data, dict) else {}
+    city_raw = top.get("city") if isinstance(top.get("city"), dict) else {}
+    assert isinstance(city_raw, dict)
     city = {
-        "name": checker.text(city_raw, "name", "city"),
-        "slug": checker.slug(city_raw, "slug", "city"),
-        "default_language": checker.language(
-            city_raw.get("default_language", "pl"), "city.default_language"
-        ),
-        "centroid": checker.point(city_raw.get("centroid"), "city.centroid"),
+        "name": _text(city_raw.get("name")),
+        "slug": _text(city_raw.get("slug")),
+        "default_language": city_raw.get("default_language", "pl"),
+        "centroid": _point(city_raw.get("centroid")),
+        "languages": list(city_raw.get("languages") or _languages()),
     }
-    languages = checker.items(
-        city_raw.get("languages", [code for code, _n in settings.LANGUAGES]), "city.languages"
-    )
-    city["languages"] = [
-        checker.language(code, f"city.languages[{i}]") for i, code in enumerate(languages)
-    ]
     if city["languages"] and city["default_language"] not in city["languages"]:
         checker.fail("city.languages", _("must include the default language"))
 
-    districts, codes = [], set()
-    for i, raw in enumerate(checker.items(top.get("districts"), "districts")):
-        path = f"districts[{i}]"
-        raw = checker.mapping(raw, path)
-        code = checker.slug(raw, "code", path)
-        if code in codes:
-            checker.fail(
-                f"{path}.code", _("'%(code)s' is used by another district") % {"code": code}
-            )
-        codes.add(code)
-        outline = raw.get("outline")
-        if outline is not None and not (
-            isinstance(outline, dict) and outline.get("type") in {"Polygon", "MultiPolygon"}
-        ):
-            checker.fail(f"{path}.outline", _("must be a GeoJSON Polygon or MultiPolygon"))
-        districts.append(
-            {
-                "code": code,
-                "name": checker.text(raw, "name", path),
-                "centroid": checker.point(raw.get("centroid"), f"{path}.centroid"),
-                "outline": outline,
-            }
-        )
+    district_rows = _rows(top, "districts")
+    codes = _unique_codes(
+        checker, district_rows, "districts", "code", _("'%(code)s' is used by another district")
+    )
+    districts = [
+        {
+            "code": code,
+            "name": _text(raw.get("name")),
+            "centroid": _point(raw.get("centroid")),
+            "outline": raw.get("outline"),
+        }
+        for code, raw in zip(codes, district_rows, strict=True)
+    ]
 
-    organisations, org_slugs = [], set()
-    for i, raw in enumerate(checker.items(top.get("organisations"), "organisations")):
-        path = f"organisations[{i}]"
-        raw = checker.mapping(raw, path)
-        slug = checker.slug(raw, "slug", path)
-        if slug in org_slugs:
-            checker.fail(
-                f"{path}.slug", _("'%(code)s' is used by another organisation") % {"code": slug}
-            )
-        org_slugs.add(slug)
+    org_rows = _rows(top, "organisations")
+    org_slugs = _unique_codes(
+        checker, org_rows, "organisations", "slug", _("'%(code)s' is used by another organisation")
+    )
+    no_org = _("no organisation in this pack has the slug '%(code)s'")
+    organisations = []
+    for i, (slug, raw) in enumerate(zip(org_slugs, org_rows, strict=True)):
         district = raw.get("district")
-        if district is not None and district not in codes:
-            checker.fail(
-                f"{path}.district", _("no district has the code '%(code)s'") % {"code": district}
-            )
-        langs = checker.items(raw.get("languages", []), f"{path}.languages")
+        _refer(
+            checker,
+            f"organisations[{i}].district",
+            district,
+            codes,
+            _("no district has the code '%(code)s'"),
+        )
         organisations.append(
             {
                 "slug": slug,
-                "name": checker.text(raw, "name", path),
-                "kind": checker.choice(raw, "kind", path, list(OrganisationKind.values)),
+                "name": _text(raw.get("name")),
+                "kind": raw.get("kind"),
                 "district": district,
-                "languages": [
-                    checker.language(c, f"{path}.languages[{j}]") for j, c in enumerate(langs)
-                ],
-                "email": checker.text(raw, "email", path, required=False, max_length=254),
-                "phone": checker.text(raw, "phone", path, required=False, max_length=40),
-                "website": checker.text(raw, "website", path, required=False, max_length=200),
-                "address": checker.text(raw, "address", path, required=False, max_length=300),
-                "description": checker.text(
-                    raw, "description", path, required=False, max_length=5000
-                ),
+                "languages": list(raw.get("languages") or []),
+                **{
+                    key: _text(raw.get(key))
+                    for key in ("email", "phone", "website", "address", "description")
+                },
             }
         )
 
-    networks, net_slugs = [], set()
-    for i, raw in enumerate(checker.items(top.get("networks"), "networks")):
-        path = f"networks[{i}]"
-        raw = checker.mapping(raw, path)
-        slug = checker.slug(raw, "slug", path)
-        if slug in net_slugs:
-            checker.fail(
-                f"{path}.slug", _("'%(code)s' is used by another network") % {"code": slug}
-            )
-        net_slugs.add(slug)
+    net_rows = _rows(top, "networks")
+    net_slugs = _unique_codes(
+        checker, net_rows, "networks", "slug", _("'%(code)s' is used by another network")
+    )
+    networks = []
+    for i, (slug, raw) in enumerate(zip(net_slugs, net_rows, strict=True)):
         coordinator = raw.get("coordinator")
-        if coordinator is not None and coordinator not in org_slugs:
-            checker.fail(
-                f"{path}.coordinator",
-                _("no organisation in this pack has the slug '%(code)s'") % {"code": coordinator},
-            )
-        members = checker.items(raw.get("members", []), f"{path}.members")
+        _refer(checker, f"networks[{i}].coordinator", coordinator, org_slugs, no_org)
+        members: list[Any] = raw["members"] if isinstance(raw.get("members"), list) else []
         for j, member in enumerate(members):
-            if member not in org_slugs:
-                checker.fail(
-                    f"{path}.members[{j}]",
-                    _("no organisation in this pack has the slug '%(code)s'") % {"code": member},
-                )
+            _refer(checker, f"networks[{i}].members[{j}]", member, org_slugs, no_org)
         networks.append(
             {
                 "slug": slug,
-                "name": checker.text(raw, "name", path),
-                "theme": checker.choice(raw, "theme", path, list(NetworkTheme.values)),
-                "purpose": checker.text(raw, "purpose", path, required=False, max_length=5000),
+                "name": _text(raw.get("name")),
+                "theme": raw.get("theme"),
+                "purpose": _text(raw.get("purpose")),
                 "coordinator": coordinator,
                 "members": members,
-                "is_public": checker.boolean(raw, "public", path, True),
+                "is_public": raw.get("public", True) is not False,
             }
         )
+    context = {"districts": set(codes), "organisations": set(org_slugs)}
     extra = {
-        name: check(checker, top.get(name), {"districts": codes, "organisations": org_slugs})
-        for name, (check, _load) in SECTIONS.items()
+        name: section.check(checker, top.get(name), context)
+        for name, section in SECTIONS.items()
         if name in top
     }
     return {
@@ -282,7 +453,7 @@ def _check(data, checker: Checker) -> dict:
     }
 
 
-def pack_read(path: Path) -> dict:
+def pack_read(path: Path) -> dict[str, Any]:
     """Parse and check a pack; raise PackInvalid with every problem found."""
     filename = str(path)
     try:
@@ -309,7 +480,7 @@ def pack_read(path: Path) -> dict:
 
 
 @transaction.atomic
-def city_init(*, path: Path) -> City:  # noqa: F821
+def city_init(*, path: Path) -> City:
     """Load a pack into the database, all or nothing. Loading the same pack again updates it."""
     from mosty.core.models import City, District
     from mosty.organisations.models import Network, NetworkMembership, Organisation
@@ -378,7 +549,7 @@ def city_init(*, path: Path) -> City:  # noqa: F821
                 network=network, organisation=organisations[member]
             )
     for name, value in pack["extra"].items():
-        SECTIONS[name][1](
+        SECTIONS[name].load(
             value, {"city": city, "districts": districts, "organisations": organisations}
         )
     return city

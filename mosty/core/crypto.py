@@ -1,4 +1,4 @@
-"""Encryption at rest for sensitive free text, with rotatable keys (DESIGN.md § 8).
+"""Encryption at rest for sensitive free text, with rotatable keys (docs/architecture.md, Security and privacy).
 
 Keys come from `settings.MOSTY_ENCRYPTION_KEYS` (Fernet keys): the first one encrypts, every one
 decrypts, so a new key is added in front, `mosty rotate-keys` re-encrypts every row with it, and

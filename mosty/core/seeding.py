@@ -1,7 +1,7 @@
 """Synthetic data: a registry each module adds its part to (`mosty/<app>/seed.py`).
 
 Deterministic (a fixed random seed), multilingual names from Faker's locales, and progress
-printed as it goes, because `--scale large` (DESIGN.md § 7) takes a while.
+printed as it goes, because `--scale large` (docs/architecture.md, Scale) takes a while.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from django.core.management.base import CommandError
 from django.utils.module_loading import autodiscover_modules
@@ -33,7 +34,7 @@ DEMO_PASSWORD = "mosty-demo-2026"  # noqa: S105 - printed on purpose: it is the 
 class SeedContext:
     scale: str
     seed: int = 2026
-    out: object = sys.stdout
+    out: TextIO = sys.stdout
     rng: random.Random = field(init=False)
     _fakers: dict = field(default_factory=dict)
     shared: dict = field(default_factory=dict)

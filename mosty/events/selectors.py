@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -206,8 +207,6 @@ def attendance_sheet(*, session: Session) -> list[dict]:
 
 def is_completed(*, status: str, attended: int, sessions: int) -> bool:
     """A confirmed registrant who attended the completion share of the sessions."""
-    from mosty.events.services import completion_share
-
     return status == CONFIRMED and sessions > 0 and attended / sessions >= completion_share()
 
 
@@ -315,3 +314,8 @@ def event_report_rows(*, events: QuerySet[Event]) -> QuerySet[Event]:
         )
         .order_by("starts_at", "pk")
     )
+
+
+def completion_share() -> float:
+    """Share of sessions attended that completes a course (MOSTY_EVENTS_COMPLETION_PERCENT)."""
+    return min(100, getattr(settings, "MOSTY_EVENTS_COMPLETION_PERCENT", 80)) / 100

@@ -6,12 +6,11 @@ import random
 import time
 from datetime import timedelta
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import default_task_backend
 
 from mosty.access.audit import audit
 from mosty.access.policy import require
@@ -22,6 +21,16 @@ from mosty.events.models import (
     Registration,
     RegistrationStatus,
     Session,
+)
+from mosty.events.selectors import completion_share  # noqa: F401 - views read it here
+from mosty.events.tasks import registration_mail
+
+# The signed links are the views' and the mail task's too; they live in their own module.
+from mosty.events.tokens import (  # noqa: F401
+    cancel_token,
+    feed_token,
+    registration_from_token,
+    user_from_feed_token,
 )
 
 EVENT_FIELDS = [
@@ -45,8 +54,6 @@ REGISTRATION_FIELDS = [
     "institution",
     "accessibility_needs",
 ]
-CANCEL_SALT = "mosty.events.registration.cancel"
-FEED_SALT = "mosty.events.feed"
 # Attempts at a registration when the database reports a lock (SQLite under many writers).
 LOCK_RETRIES = 200
 
@@ -286,53 +293,21 @@ def registration_cancel(
     return _retrying(attempt)
 
 
-def cancel_token(registration: Registration) -> str:
-    return signing.dumps(registration.pk, salt=CANCEL_SALT)
-
-
-def registration_from_token(token: str) -> Registration | None:
-    try:
-        pk = signing.loads(token, salt=CANCEL_SALT)
-    except signing.BadSignature:
-        return None
-    return Registration.objects.select_related("event").filter(pk=pk).first()
-
-
-def feed_token(user) -> str:
-    return signing.dumps(user.pk, salt=FEED_SALT)
-
-
-def user_from_feed_token(token: str):
-    from mosty.accounts.models import User
-
-    try:
-        pk = signing.loads(token, salt=FEED_SALT)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=pk, is_active=True).first()
-
-
 def _notify(registration: Registration, kind: str, base_url: str = "") -> None:
-    from mosty.events import tasks
-
     if not registration.email:
         return
-    tasks.registration_mail.enqueue(registration_id=registration.pk, kind=kind, base_url=base_url)
+    registration_mail.enqueue(registration_id=registration.pk, kind=kind, base_url=base_url)
     if registration.status == RegistrationStatus.CONFIRMED:
         reminder_schedule(registration, base_url)
 
 
 def reminder_schedule(registration: Registration, base_url: str = "") -> None:
     """Remind a day before the next session (deferred task; skipped by backends without defer)."""
-    from django_tasks import default_task_backend
-
-    from mosty.events import tasks
-
     upcoming = registration.event.sessions.filter(starts_at__gt=timezone.now()).first()
     if upcoming is None or not default_task_backend.supports_defer:
         return
     run_after = max(timezone.now(), upcoming.starts_at - timedelta(hours=24))
-    tasks.registration_mail.using(run_after=run_after).enqueue(
+    registration_mail.using(run_after=run_after).enqueue(
         registration_id=registration.pk, kind="reminder", base_url=base_url
     )
 
@@ -379,8 +354,3 @@ def attendance_save(*, session: Session, present_ids: set[int], by) -> int:
             record.save(update_fields=["present", "recorded_at"])
             changed += 1
     return changed
-
-
-def completion_share() -> float:
-    """Share of sessions attended that completes a course (MOSTY_EVENTS_COMPLETION_PERCENT)."""
-    return min(100, getattr(settings, "MOSTY_EVENTS_COMPLETION_PERCENT", 80)) / 100

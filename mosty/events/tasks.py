@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from mosty.core.i18n import text_direction
+from mosty.events.models import Registration, RegistrationStatus
+from mosty.events.tokens import cancel_token
 
 KINDS = ("confirmation", "promoted", "reminder")
 
@@ -15,9 +17,6 @@ KINDS = ("confirmation", "promoted", "reminder")
 @task()
 def registration_mail(*, registration_id: int, kind: str, base_url: str = "") -> int:
     """Confirmation, waiting-list promotion or reminder for one registration."""
-    from mosty.events.models import Registration, RegistrationStatus
-    from mosty.events.services import cancel_token
-
     registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
     if registration is None or not registration.email or kind not in KINDS:
         return 0

@@ -13,43 +13,81 @@ Loading creates missing articles and languages, published, and never overwrites 
 that exists: once loaded, starter articles are edited like any other.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from mosty.core.citypack import SLUG, pack_section
+from mosty.core.citypack import (
+    SLUG,
+    Checker,
+    language_schema,
+    optional,
+    pack_section,
+    text_schema,
+)
 from mosty.knowledge.models import Audience, Category
 
 
-def check_articles(checker, value, context) -> list[dict]:
+def articles_schema() -> dict[str, Any]:
+    translation = {
+        "type": "object",
+        "required": ["title", "body"],
+        "properties": {
+            "title": text_schema(),
+            "summary": optional(text_schema(500)),
+            "body": text_schema(100_000),
+        },
+    }
+    return {
+        "type": ["array", "null"],
+        "items": {
+            "type": "object",
+            "required": ["slug", "category", "translations"],
+            "properties": {
+                "slug": text_schema(100),
+                "category": {"enum": list(Category.values)},
+                "audience": {"enum": list(Audience.values)},
+                "source_language": language_schema(),
+                "translations": {"type": "object", "additionalProperties": translation},
+            },
+        },
+    }
+
+
+def check_articles(checker: Checker, value: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the schema cannot say: slugs once each, known languages, the source text present."""
     languages = [code for code, _name in settings.LANGUAGES]
     found, slugs = [], set()
-    for i, raw in enumerate(checker.items(value, "articles")):
+    rows = value if isinstance(value, list) else []
+    for i, raw in enumerate(rows):
+        if not isinstance(raw, dict):
+            continue
         path = f"articles[{i}]"
-        raw = checker.mapping(raw, path)
-        slug = checker.text(raw, "slug", path, max_length=100)
+        slug = str(raw.get("slug") or "").strip()
         if slug and not SLUG.match(slug[:50]):
             checker.fail(f"{path}.slug", _("must use only lowercase letters, digits and hyphens"))
-        if slug in slugs:
+        if slug and slug in slugs:
             checker.fail(
                 f"{path}.slug", _("'%(code)s' is used by another article") % {"code": slug}
             )
         slugs.add(slug)
         source = raw.get("source_language", "pl")
-        checker.language(source, f"{path}.source_language")
-        translations = checker.mapping(raw.get("translations"), f"{path}.translations")
+        translations = raw.get("translations")
+        translations = translations if isinstance(translations, dict) else {}
         texts = {}
         for code, text in translations.items():
-            where = f"{path}.translations.{code}"
             if code not in languages:
-                checker.language(code, where)
-                continue
-            text = checker.mapping(text, where)
-            texts[code] = {
-                "title": checker.text(text, "title", where),
-                "summary": checker.text(text, "summary", where, required=False, max_length=500),
-                "body": checker.text(text, "body", where, max_length=100_000),
-            }
-        if source not in texts:
+                checker.fail(
+                    f"{path}.translations.{code}",
+                    _("'%(value)s' is not one of the shipped languages: %(codes)s")
+                    % {"value": code, "codes": ", ".join(languages)},
+                )
+            elif isinstance(text, dict):
+                texts[code] = {
+                    key: str(text.get(key) or "").strip() for key in ("title", "summary", "body")
+                }
+        if source not in texts and source in languages:
             checker.fail(
                 f"{path}.translations",
                 _("must include the source language '%(code)s'") % {"code": source},
@@ -57,10 +95,8 @@ def check_articles(checker, value, context) -> list[dict]:
         found.append(
             {
                 "slug": slug,
-                "category": checker.choice(raw, "category", path, list(Category.values)),
-                "audience": checker.choice(
-                    raw, "audience", path, list(Audience.values), default=Audience.NEWCOMERS
-                ),
+                "category": raw.get("category"),
+                "audience": raw.get("audience", Audience.NEWCOMERS),
                 "source_language": source,
                 "translations": texts,
             }
@@ -68,7 +104,7 @@ def check_articles(checker, value, context) -> list[dict]:
     return found
 
 
-def load_articles(articles: list[dict], context) -> None:
+def load_articles(articles: list[dict[str, Any]], context: dict[str, Any]) -> None:
     from mosty.knowledge import services
     from mosty.knowledge.models import Article, ArticleTranslation
 
@@ -101,4 +137,4 @@ def load_articles(articles: list[dict], context) -> None:
             t.save()
 
 
-pack_section("articles", check=check_articles, load=load_articles)
+pack_section("articles", schema=articles_schema, check=check_articles, load=load_articles)

@@ -12,13 +12,12 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mosty.core.i18n import language_codes, text_direction
+from mosty.core.i18n import text_direction
 from mosty.core.models import City
 from mosty.knowledge.models import (
     Article,
@@ -242,43 +241,3 @@ def xliff_parse(data: bytes) -> list[dict]:
     if not found:
         raise ValidationError(_("The file holds no articles."))
     return found
-
-
-@transaction.atomic
-def xliff_import(data: bytes, *, by) -> list[ArticleTranslation]:
-    """Import an agency's translations, all or nothing. They land *in review*; a translation
-    made from an older source revision stays outdated."""
-    from mosty.knowledge.services import _index, _translation_for
-
-    entries = xliff_parse(data)
-    articles = Article.objects.in_bulk([e["slug"] for e in entries], field_name="slug")
-    imported = []
-    for n, entry in enumerate(entries, start=1):
-        article = articles.get(entry["slug"])
-        if article is None:
-            raise ValidationError(
-                _("Article %(n)d in the file (%(slug)s) does not exist here.")
-                % {"n": n, "slug": entry["slug"]}
-            )
-        if entry["language"] not in language_codes():
-            raise ValidationError(
-                _("Article %(n)d in the file has an unknown target language.") % {"n": n}
-            )
-        if not (entry.get("title") or "").strip() or not (entry.get("body") or "").strip():
-            continue  # nothing translated for this article yet
-        try:
-            revision = int(entry["revision"] or article.revision)
-        except ValueError:
-            revision = article.revision
-        translation_row = _translation_for(article, entry["language"])
-        translation_row.title = entry["title"][:200]
-        translation_row.summary = (entry.get("summary") or "")[:500]
-        translation_row.body = entry["body"]
-        translation_row.status = TranslationState.IN_REVIEW
-        translation_row.machine_translated = False
-        translation_row.source_revision = min(revision, article.revision)
-        _index(translation_row)
-        translation_row.full_clean()
-        translation_row.save()
-        imported.append(translation_row)
-    return imported

@@ -1,5 +1,5 @@
 """Knowledge base: demo translation work for the demo logins; 2,000 articles in 7 languages at
-large scale (DESIGN.md § 7), written with bulk_create in batches (the SQLite FTS5 triggers
+large scale (docs/architecture.md, Scale), written with bulk_create in batches (the SQLite FTS5 triggers
 index them as they land)."""
 
 from django.conf import settings

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from mosty.access.audit import audit
 from mosty.accounts.models import User
 from mosty.core.i18n import language_codes
+from mosty.knowledge.exports import xliff_parse
 from mosty.knowledge.models import (
     Article,
     ArticleRevision,
@@ -23,6 +24,7 @@ from mosty.knowledge.models import (
     BookletItem,
     TranslationState,
 )
+from mosty.knowledge.tasks import booklet_export_build
 from mosty.knowledge.text import normalise, plain_text
 
 State = TranslationState
@@ -344,8 +346,6 @@ def booklet_set_articles(*, booklet: Booklet, articles: list[Article], by: User)
 
 @transaction.atomic
 def booklet_export_request(*, booklet: Booklet, language: str, by: User) -> BookletExport:
-    from mosty.knowledge.tasks import booklet_export_build
-
     if language not in language_codes():
         raise ValidationError({"language": _("Choose one of the languages Mosty ships.")})
     if not booklet.items.exists():
@@ -356,6 +356,42 @@ def booklet_export_request(*, booklet: Booklet, language: str, by: User) -> Book
     return export
 
 
-def booklet_export_progress(*, export: BookletExport, progress: int, status: str) -> None:
-    BookletExport.objects.filter(pk=export.pk).update(progress=progress, status=status)
-    export.progress, export.status = progress, status
+# --- XLIFF from translation agencies -------------------------------------------------------
+
+
+@transaction.atomic
+def translation_import_xliff(*, data: bytes, by: User | None) -> list[ArticleTranslation]:
+    """Import an agency's translations, all or nothing. They land *in review*; a translation
+    made from an older source revision stays outdated."""
+    entries = xliff_parse(data)
+    articles = Article.objects.in_bulk([e["slug"] for e in entries], field_name="slug")
+    imported = []
+    for n, entry in enumerate(entries, start=1):
+        article = articles.get(entry["slug"])
+        if article is None:
+            raise ValidationError(
+                _("Article %(n)d in the file (%(slug)s) does not exist here.")
+                % {"n": n, "slug": entry["slug"]}
+            )
+        if entry["language"] not in language_codes():
+            raise ValidationError(
+                _("Article %(n)d in the file has an unknown target language.") % {"n": n}
+            )
+        if not (entry.get("title") or "").strip() or not (entry.get("body") or "").strip():
+            continue  # nothing translated for this article yet
+        try:
+            revision = int(entry["revision"] or article.revision)
+        except ValueError:
+            revision = article.revision
+        translation_row = _translation_for(article, entry["language"])
+        translation_row.title = entry["title"][:200]
+        translation_row.summary = (entry.get("summary") or "")[:500]
+        translation_row.body = entry["body"]
+        translation_row.status = TranslationState.IN_REVIEW
+        translation_row.machine_translated = False
+        translation_row.source_revision = min(revision, article.revision)
+        _index(translation_row)
+        translation_row.full_clean()
+        translation_row.save()
+        imported.append(translation_row)
+    return imported

@@ -4,15 +4,19 @@ from django.core.files.base import ContentFile
 from django.utils.text import slugify
 from django_tasks import task
 
+from mosty.knowledge.exports import booklet_pdf
 from mosty.knowledge.models import BookletExport, ExportStatus
+
+
+def booklet_export_progress(*, export: BookletExport, progress: int, status: str) -> None:
+    """The editor's progress bar: written outside the export's own save, as the PDF renders."""
+    BookletExport.objects.filter(pk=export.pk).update(progress=progress, status=status)
+    export.progress, export.status = progress, status
 
 
 @task()
 def booklet_export_build(export_id: int) -> None:
     """Render one booklet PDF, writing progress to the export row as it goes."""
-    from mosty.knowledge.exports import booklet_pdf
-    from mosty.knowledge.services import booklet_export_progress
-
     export = BookletExport.objects.select_related("booklet").filter(pk=export_id).first()
     if export is None:
         return

@@ -408,7 +408,9 @@ def xliff_import(request):
     form = XliffImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            imported = exports.xliff_import(form.cleaned_data["file"], by=request.user)
+            imported = services.translation_import_xliff(
+                data=form.cleaned_data["file"], by=request.user
+            )
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:

@@ -301,21 +301,28 @@ def engine(*, participants_qs, organisation_ids) -> Engine:
 
 
 # -- the city pack's `matching:` section -------------------------------------------------------
+def _pack_schema() -> dict:
+    return {
+        "type": ["object", "null"],
+        "properties": {key: {"type": "number", "minimum": 0} for key in DEFAULT_WEIGHTS},
+    }
+
+
 def _check_pack(checker, raw, context) -> dict:
-    data = checker.mapping(raw, "matching")
-    clean = {}
-    for key, value in data.items():
+    """The schema has checked every weight; unknown keys are named with the ones there are."""
+    data = raw if isinstance(raw, dict) else {}
+    for key in data:
         if key not in DEFAULT_WEIGHTS:
             checker.fail(
                 f"matching.{key}",
                 _("unknown weight; expected one of: %(keys)s")
                 % {"keys": ", ".join(sorted(DEFAULT_WEIGHTS))},
             )
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            checker.fail(f"matching.{key}", _("must be a number, zero or more"))
-        else:
-            clean[key] = float(value)
-    return clean
+    return {
+        key: float(value)
+        for key, value in data.items()
+        if key in DEFAULT_WEIGHTS and isinstance(value, int | float) and not isinstance(value, bool)
+    }
 
 
 def _load_pack(value: dict, context) -> None:
@@ -324,4 +331,4 @@ def _load_pack(value: dict, context) -> None:
     row.save()
 
 
-pack_section("matching", check=_check_pack, load=_load_pack)
+pack_section("matching", schema=_pack_schema, check=_check_pack, load=_load_pack)

@@ -10,7 +10,7 @@ from mosty.access.policy import require
 from mosty.access.roles import orgs_where
 from mosty.accounts.models import Role
 from mosty.organisations.models import Organisation
-from mosty.people import imports, selectors
+from mosty.people import imports, selectors, services
 from mosty.people.models import ImportStatus
 
 
@@ -70,7 +70,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = imports.participant_import_create(
+            job = services.participant_import_create(
                 owner=form.cleaned_data["owner"],
                 by=request.user,
                 filename=upload.name,
@@ -99,7 +99,7 @@ def import_preview(request, pk: int):
     if form.is_valid():
         mapping = form.mapping()
         if "start" in request.POST:
-            imports.participant_import_start(
+            services.participant_import_start(
                 job=job,
                 by=request.user,
                 mapping=mapping,

@@ -1,5 +1,9 @@
 """Import participants from a CSV or XLSX file: read, map columns, validate every row, insert.
 
+This is the import's engine, run inline for small files or by the `participant_import_run` task;
+the services that create and start an import (`participant_import_create`, `..._start`) are in
+`mosty.people.services`, above the task that runs it.
+
 Nothing is imported while any row has errors, unless the user chose "valid rows only"; the
 insert is one transaction (all rows or none). Validation is written for speed (plain checks, no
 per-row `full_clean()`), so 50,000 rows import at a rate close to a bare bulk insert.
@@ -20,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mosty.access.audit import audit
-from mosty.access.policy import require
 from mosty.core.models import District
 from mosty.people.models import (
     Channel,
@@ -31,6 +34,7 @@ from mosty.people.models import (
     Participant,
     ParticipantImport,
     PolishLevel,
+    code_prefix,
     generate_code,
 )
 from mosty.people.search import build_search_key
@@ -348,48 +352,8 @@ def insert(values: list[dict], *, owner_id: int, created_by_id: int | None, pref
     return len(objs)
 
 
-@transaction.atomic
-def participant_import_create(*, owner, by, filename: str, content: bytes) -> ParticipantImport:
-    """Read an uploaded list into a job waiting for its column mapping (ImportFileError when the
-    file cannot be read)."""
-    require(by, "participant.import")
-    headers, rows = read_table(filename, content)
-    return ParticipantImport.objects.create(
-        owner=owner,
-        created_by=by,
-        filename=filename[:255],
-        headers=headers,
-        rows=rows,
-        total=len(rows),
-        mapping=guess_mapping(headers),
-    )
-
-
-@transaction.atomic
-def participant_import_start(
-    *, job: ParticipantImport, by, mapping: dict, valid_only: bool
-) -> ParticipantImport:
-    """Queue the import: small lists finish within the request, large ones go to the worker."""
-    from mosty.people.tasks import participant_import_run
-
-    require(by, "participant.import")
-    job.mapping = mapping
-    job.valid_only = valid_only
-    job.status = ImportStatus.QUEUED
-    job.processed = 0
-    job.save(update_fields=["mapping", "valid_only", "status", "processed"])
-    job_id = job.pk
-    if job.total <= INLINE_ROWS:
-        transaction.on_commit(lambda: run(job_id))
-    else:
-        transaction.on_commit(lambda: participant_import_run.enqueue(job_id))
-    return job
-
-
 def run(job_id: int) -> ParticipantImport:
     """Validate every row, then insert them all in one transaction (or nothing)."""
-    from mosty.people.models import code_prefix
-
     job = ParticipantImport.objects.get(pk=job_id)
     ParticipantImport.objects.filter(pk=job.pk).update(
         status=ImportStatus.RUNNING, processed=0, errors=[]

@@ -1,6 +1,6 @@
 """Participants (people with refugee and migration experience), their households and consents.
 
-Names and contacts are personal data; `legal_status` is *sensitive* (DESIGN § 3): it is shown
+Names and contacts are personal data; `legal_status` is *sensitive* (docs/access-policy.md): it is shown
 only to users who pass `participant.view_sensitive`. The audit log names a participant only by
 their pseudonymous code (`audit_label`).
 """
@@ -229,7 +229,7 @@ class Participant(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Fields that need `participant.view_sensitive` to read (DESIGN § 3).
+    # Fields that need `participant.view_sensitive` to read (docs/access-policy.md).
     SENSITIVE_FIELDS = ("legal_status",)
 
     class Meta:

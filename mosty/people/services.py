@@ -12,13 +12,16 @@ from mosty.access.audit import audit
 from mosty.access.domains.people import PEOPLE_ROLES
 from mosty.access.policy import require
 from mosty.access.roles import orgs_where
+from mosty.people import imports, tasks
 from mosty.people.models import (
     Consent,
     ConsentPurpose,
     Household,
     HouseholdMember,
+    ImportStatus,
     LegalBasis,
     Participant,
+    ParticipantImport,
     code_prefix,
     generate_code,
 )
@@ -217,3 +220,42 @@ def consent_withdraw(*, consent: Consent, by, withdrawn_at=None) -> Consent:
     consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
     audit(by, "mosty.people.consent.withdrawn", consent, details={"purpose": consent.purpose})
     return consent
+
+
+# --- imports from CSV/XLSX (the engine is mosty.people.imports) -----------------------------
+
+
+@transaction.atomic
+def participant_import_create(*, owner, by, filename: str, content: bytes) -> ParticipantImport:
+    """Read an uploaded list into a job waiting for its column mapping (ImportFileError when the
+    file cannot be read)."""
+    require(by, "participant.import")
+    headers, rows = imports.read_table(filename, content)
+    return ParticipantImport.objects.create(
+        owner=owner,
+        created_by=by,
+        filename=filename[:255],
+        headers=headers,
+        rows=rows,
+        total=len(rows),
+        mapping=imports.guess_mapping(headers),
+    )
+
+
+@transaction.atomic
+def participant_import_start(
+    *, job: ParticipantImport, by, mapping: dict, valid_only: bool
+) -> ParticipantImport:
+    """Queue the import: small lists finish within the request, large ones go to the worker."""
+    require(by, "participant.import")
+    job.mapping = mapping
+    job.valid_only = valid_only
+    job.status = ImportStatus.QUEUED
+    job.processed = 0
+    job.save(update_fields=["mapping", "valid_only", "status", "processed"])
+    job_id = job.pk
+    if job.total <= imports.INLINE_ROWS:
+        transaction.on_commit(lambda: imports.run(job_id))
+    else:
+        transaction.on_commit(lambda: tasks.participant_import_run.enqueue(job_id))
+    return job

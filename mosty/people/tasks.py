@@ -2,17 +2,15 @@
 
 from django_tasks import task
 
+from mosty.people import gdpr, imports
+
 
 @task()
 def participant_import_run(import_id: int) -> int:
-    from mosty.people import imports
-
     return imports.run(import_id).created_count
 
 
 @task()
 def participant_retention_run() -> int:
     """Anonymise participants whose cases closed longer than MOSTY_RETENTION_DAYS ago."""
-    from mosty.people import gdpr
-
     return gdpr.retention_run()

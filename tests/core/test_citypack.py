@@ -82,6 +82,34 @@ def test_loading_twice_updates_instead_of_duplicating(db, tmp_path):
         ),
         (GOOD.replace("name: Testowo, ", ""), "city.name", "required"),
         (GOOD + "\nsurprise: 1\n", "surprise", "unknown section"),
+        (
+            GOOD.replace("{lat: 52.41, lon: 16.93}", "{lat: 52.41}"),
+            "districts[0].centroid",
+            "point",
+        ),
+        (
+            GOOD.replace("name: Jeżyce}", "name: Jeżyce, outline: {type: Point}}"),
+            "districts[1].outline",
+            "GeoJSON",
+        ),
+        (GOOD.replace("name: Fundacja,", "name: [Fundacja],"), "organisations[0].name", "text"),
+        (
+            GOOD.replace("name: Fundacja,", "name: " + "F" * 201 + ","),
+            "organisations[0].name",
+            "200",
+        ),
+        (
+            GOOD.replace("coordinator: fundacja", "coordinator: nobody"),
+            "networks[0].coordinator",
+            "nobody",
+        ),
+        (
+            GOOD.replace("theme: education", "theme: education, public: maybe"),
+            "networks[0].public",
+            "true or false",
+        ),
+        (GOOD.replace("districts:\n", "districts: {}\nx:\n"), "districts", "must be a list"),
+        ("[]", "(top)", "mapping"),
         ("city: [", "line", "YAML"),
     ],
 )
@@ -97,6 +125,20 @@ def test_broken_pack_names_file_field_and_problem_and_writes_nothing(
     assert what in report
     assert City.objects.count() == 0
     assert Organisation.objects.count() == 0
+
+
+def test_every_problem_of_a_pack_is_reported_at_once(db, tmp_path):
+    text = GOOD.replace("kind: ngo", "kind: bank").replace("slug: testowo", "slug: Testowo!")
+    with pytest.raises(PackInvalid) as caught:
+        pack_read(write(tmp_path, text))
+    assert [e.path for e in caught.value.errors] == ["city.slug", "organisations[0].kind"]
+
+
+def test_optional_fields_may_be_left_empty_and_numbers_read_as_text(db, tmp_path):
+    text = GOOD.replace("languages: [pl, uk]}", "languages: [pl, uk], email: '', phone: 501}")
+    pack = pack_read(write(tmp_path, text))
+    assert pack["organisations"][0]["email"] == ""
+    assert pack["organisations"][0]["phone"] == "501"
 
 
 def test_command_reports_errors_without_traceback(db, tmp_path):

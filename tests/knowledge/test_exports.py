@@ -76,9 +76,9 @@ def test_xliff_import_is_all_or_nothing(world):
         '<file original="no-such-article" source-language="pl" target-language="fr" datatype="x-markdown"><body/></file></xliff>',
     )
     with pytest.raises(ValidationError):
-        exports.xliff_import(broken.encode(), by=None)
+        services.translation_import_xliff(data=broken.encode(), by=None)
     with pytest.raises(ValidationError):
-        exports.xliff_import(bad_second.encode(), by=None)
+        services.translation_import_xliff(data=bad_second.encode(), by=None)
     assert not ArticleTranslation.objects.filter(language="fr").exists()
 
 

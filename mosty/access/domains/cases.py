@@ -1,4 +1,4 @@
-"""Who may see and work on cases (DESIGN.md § 3, issue 4).
+"""Who may see and work on cases (docs/access-policy.md, issue 4).
 
 - a caseworker sees only the cases on whose team they are (lead or member);
 - a coordinator sees every case of their organisation and approves plans;

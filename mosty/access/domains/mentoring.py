@@ -1,4 +1,4 @@
-"""Who may see and work on mentors, matches, meetings and check-ins (DESIGN.md § 2, issue 5).
+"""Who may see and work on mentors, matches, meetings and check-ins (docs/architecture.md, roles; issue 5).
 
 - Anyone, without logging in, may apply to become a mentor.
 - A coordinator vets the mentors of their organisation, runs matching for its participants,

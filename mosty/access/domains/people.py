@@ -1,4 +1,4 @@
-"""Who may see and work on participants (DESIGN.md § 3, issue 4).
+"""Who may see and work on participants (docs/access-policy.md, issue 4).
 
 - A participant record belongs to its owner organisation (the one that registered them).
 - A coordinator sees every participant of their organisation, including the sensitive fields.

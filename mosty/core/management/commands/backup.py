@@ -40,10 +40,10 @@ class Command(BaseCommand):
         elif connection.vendor == "postgresql":
             if not shutil.which("pg_dump"):
                 raise CommandError("pg_dump is not installed (apt-get install postgresql-client).")
-            args, env = pg_env()
+            pg_args, env = pg_env()
             name = settings.DATABASES["default"]["NAME"]
             result = subprocess.run(
-                ["pg_dump", "-Fc", *args, "-f", str(file), name],
+                ["pg_dump", "-Fc", *pg_args, "-f", str(file), name],
                 env=env,
                 capture_output=True,
                 text=True,

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             except sqlite3.DatabaseError as exc:
                 raise CommandError(f"{file} is not a Mosty SQLite backup: {exc}")
         elif connection.vendor == "postgresql":
-            args, env = pg_env()
+            pg_args, env = pg_env()
             name = settings.DATABASES["default"]["NAME"]
             connection.close()
             result = subprocess.run(
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                     "--clean",
                     "--if-exists",
                     "--no-owner",
-                    *args,
+                    *pg_args,
                     "-d",
                     name,
                     str(file),

@@ -5,7 +5,7 @@ from mosty.core.seeding import SCALES, seed_run
 
 class Command(BaseCommand):
     help = (
-        "Generate synthetic data: --scale demo (a small city) or large (DESIGN.md § 7 yardstick)."
+        "Generate synthetic data: --scale demo (a small city) or large (the benchmarks' yardstick)."
     )
 
     def add_arguments(self, parser):
