@@ -61,17 +61,11 @@ class HsdsApi(APIView):
 
 
 def _organisation_pk(hsds_id: str) -> int | None:
-    mapped = (
+    return (
         HsdsOrganisation.objects.filter(hsds_id=hsds_id)
         .values_list("organisation_id", flat=True)
         .first()
     )
-    if mapped:
-        return mapped
-    for pk in Organisation.objects.filter(hsds__isnull=True).values_list("pk", flat=True):
-        if hsds._id("organisation", pk) == hsds_id:
-            return pk
-    return None
 
 
 def _services(request):

@@ -33,10 +33,10 @@ def _hsds_service(world):
 
 
 def _hsds_org(world):
-    from mosty.directory.hsds import _id
+    from mosty.directory.hsds import organisation_hsds_ids
 
     service_with_location(world.org_a)
-    return {"hsds_id": _id("organisation", world.org_a.pk)}
+    return {"hsds_id": organisation_hsds_ids([world.org_a.pk])[world.org_a.pk]}
 
 
 ROUTES = [
