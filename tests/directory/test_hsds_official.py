@@ -40,6 +40,15 @@ def official(name: str) -> tuple[str, bytes]:
     return name, (EXAMPLES / name).read_bytes()
 
 
+def read_package(content: bytes) -> dict[str, list[dict]]:
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        return {
+            name.removesuffix(".csv"): list(csv.DictReader(io.StringIO(zf.read(name).decode())))
+            for name in zf.namelist()
+            if name.endswith(".csv")
+        }
+
+
 def _value(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -90,7 +99,7 @@ def test_every_value_survives_import_and_export(world, name):
     filename, content = official(name)
     imported = hsds.parse_upload(filename, content)
     hsds.hsds_import(tables=imported, by=world.user("admin"), source="openreferral")
-    exported = hsds.parse_upload("export.zip", hsds.to_datapackage(hsds.export_tables()))
+    exported = read_package(hsds.to_datapackage(hsds.export_tables()))
     before, after = values(imported), values(exported)
     lost = {key: value for key, value in before.items() if after.get(key) != value}
     assert before and not lost, f"{len(lost)} of {len(before)} values lost: {lost}"
@@ -115,20 +124,34 @@ def test_the_json_package_and_objects_validate_against_the_official_schemas(worl
     assert errors == []
 
 
-def test_the_csv_package_validates_with_frictionless(world, tmp_path):
-    frictionless = pytest.importorskip("frictionless")
+def frictionless_errors(folder: Path) -> list[str]:
+    import frictionless
+
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    return sorted(f"{task.name}: {error.message}" for task in report.tasks for error in task.errors)
+
+
+def test_the_csv_package_validates_with_frictionless(world, tmp_path, settings):
+    settings.MOSTY_HSDS_STATE_PROVINCE = "pomorskie"
+    # The official example itself breaks 4 foreign keys (a location's organisation, a
+    # contact's organisation and service_at_location, a term's taxonomy are not in it):
+    # the export may keep those, and must add no error of its own.
+    (tmp_path / "official").mkdir()
+    with zipfile.ZipFile(io.BytesIO(csv_package())) as zf:
+        zf.extractall(tmp_path / "official")
+    baseline = frictionless_errors(tmp_path / "official")
+    assert len(baseline) == 4
     hsds.hsds_import(
         tables=hsds.parse_upload(*official("csv")), by=world.user("admin"), source="openreferral"
     )
     service_with_location(world.org_a, languages=("pl",))
     package = hsds.to_datapackage(hsds.export_tables())
     with zipfile.ZipFile(io.BytesIO(package)) as zf:
-        zf.extractall(tmp_path)
+        zf.extractall(tmp_path / "export")
         names = set(zf.namelist())
     assert names == {"datapackage.json"} | {f"{t}.csv" for t in hsds.TABLES}
-    report = frictionless.validate(str(tmp_path / "datapackage.json"))
-    errors = [f"{task.name}: {error.message}" for task in report.tasks for error in task.errors]
-    assert errors == [], f"{len(errors)} errors: {errors[:20]}"
+    errors = frictionless_errors(tmp_path / "export")
+    assert errors == baseline, f"{len(errors)} errors: {errors[:20]}"
 
 
 # Identity ---------------------------------------------------------------------------------
@@ -162,7 +185,7 @@ def test_import_never_overwrites_a_local_organisation_with_the_same_id(world):
         tables=tables, by=world.user("admin"), source="other-city", preview=True
     )
     assert preview.preview and preview.left_alone["organizations"] == 1
-    assert preview.created["organizations"] == 1 and not preview.updated
+    assert preview.created["organizations"] == 1 and sum(preview.updated.values()) == 0
     assert not Service.objects.filter(name="Their service").exists()  # nothing written
 
     report = hsds.hsds_import(

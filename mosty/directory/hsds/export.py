@@ -14,6 +14,7 @@ import json
 import uuid
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import translation
 
@@ -38,13 +39,16 @@ MODELLED = {"organizations", "services", "locations", "service_at_location", "ta
 # Values Mosty fills in only because HSDS requires a value: an imported value wins.
 DEFAULTS = {
     "locations": {"location_type"},
-    "addresses": {"address_type", "region"},
+    "addresses": {"address_type", "region", "state_province"},
     "phones": {"type"},
     "schedules": {"freq"},
     "cost_options": {"option", "currency"},
     "attributes": {"link_type", "link_entity"},
     "taxonomy_terms": {"language", "taxonomy"},
 }
+# The group_hash of a record Mosty could not take into its own tables (a location no
+# organisation owns): exported as imported with the whole directory.
+ASIDE = "aside"
 # Fields that name other records: followed to export what they refer to.
 REFERENCES = ("taxonomy_id", "program_id", "parent_id", "taxonomy_term_id")
 
@@ -179,7 +183,8 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
             {
                 "id": oid,
                 "name": o["name"],
-                "description": o["description"],
+                # HSDS requires a description; the name is the shortest true one.
+                "description": o["description"] or o["name"],
                 "email": o["email"],
                 "website": o["website"],
             }
@@ -247,6 +252,7 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
                     "address_2": r["address_2"],
                     "city": r["city"],
                     "region": r["district__name"] or "",
+                    "state_province": settings.MOSTY_HSDS_STATE_PROVINCE,
                     "postal_code": r["postal_code"],
                     "country": r["country"],
                     "address_type": "physical",
@@ -402,7 +408,9 @@ def with_records(current: dict[str, list[dict]], *, whole: bool) -> dict[str, li
     records: dict[int, HsdsRecord] = {}
     found: list[HsdsRecord] = []
     if whole:
-        found += HsdsRecord.objects.filter(table__in=["meta_table_descriptions", "taxonomies"])
+        found += HsdsRecord.objects.filter(
+            Q(table__in=["meta_table_descriptions", "taxonomies"]) | Q(group_hash=ASIDE)
+        )
     frontier = set(exported)
     while frontier or found:
         for chunk in _chunks(frontier):
@@ -411,7 +419,7 @@ def with_records(current: dict[str, list[dict]], *, whole: bool) -> dict[str, li
         for rec in found:
             if rec.pk in records:
                 continue
-            if rec.table in MODELLED and rec.hsds_id not in exported:
+            if rec.table in MODELLED and rec.hsds_id not in exported and rec.group_hash != ASIDE:
                 continue  # Mosty no longer has (or does not export) this record
             records[rec.pk] = rec
             new = {rec.hsds_id} | {_norm(rec.data.get(f)) for f in REFERENCES}
@@ -426,6 +434,8 @@ def with_records(current: dict[str, list[dict]], *, whole: bool) -> dict[str, li
     for key in list(mosty) + [k for k in stored if k not in mosty]:
         table, _owner = key
         cur, recs = mosty.get(key, []), stored.get(key, [])
+        out.setdefault(table, []).extend(dict(r.data) for r in recs if r.group_hash == ASIDE)
+        recs = [r for r in recs if r.group_hash != ASIDE]
         if recs and all(r.group_hash == group_hash(cur) for r in recs):
             rows = [dict(r.data) for r in recs]
         elif recs and not cur and table in MODELLED:

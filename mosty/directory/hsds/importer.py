@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.core.models import District
-from mosty.directory.hsds.export import group_hash, groups, mosty_tables
+from mosty.directory.hsds.export import ASIDE, MODELLED, group_hash, groups, mosty_tables
 from mosty.directory.hsds.parse import WHERE
 from mosty.directory.hsds.spec import TABLES, owner_of
 from mosty.directory.hsds.validate import (
@@ -99,8 +99,10 @@ def _upsert(
         model.objects.bulk_update(chunk, fields)
     for chunk in _chunks(new):
         model.objects.bulk_create(chunk)
-    report.created[label] += len(new)
-    report.updated[label] += len(old)
+    if new:
+        report.created[label] += len(new)
+    if old:
+        report.updated[label] += len(old)
     if all(o.pk is not None for o in new):
         # PostgreSQL and SQLite >= 3.35 return the new primary keys from bulk_create.
         return {o.hsds_id: o.pk for o in objects}
@@ -220,18 +222,29 @@ def _resolve_ids(tables: dict[str, list[dict]], source: str, report: ImportRepor
 
 def _keep_records(tables, source: str, svc_ids, org_ids, loc_ids) -> None:
     """Every row whole in HsdsRecord, with the fingerprint of what Mosty made of its group."""
+    known = {_s(r.get("id")) for rows in tables.values() for r in rows}
     owners = {}
     for table, rows in tables.items():
         for row in rows:
-            owners[(table, _s(row.get("id")))] = owner_of(table, row)
+            owners[(table, _s(row.get("id")))] = owner_of(table, row, known)
     current = mosty_tables(Service.objects.filter(pk__in=svc_ids), org_pks=org_ids, loc_pks=loc_ids)
     hashes = {key: group_hash(rows) for key, rows in groups(current, owners).items()}
     empty = group_hash([])
+    taken = {
+        table: {_s(r.get("id")) for r in rows}
+        for table, rows in current.items()
+        if table in MODELLED
+    }
     records = []
     for table, rows in tables.items():
         for row in rows:
             data = {k: v for k, v in row.items() if k not in (WHERE, "_external_id")}
             owner = owners[(table, _s(row.get("id")))]
+            # Mosty did not take it (a location no organisation owns) or it hangs under no
+            # record anybody has: exported as imported with the whole directory.
+            aside = not owner or (
+                table in ("locations", "service_at_location") and owner not in taken[table]
+            )
             records.append(
                 HsdsRecord(
                     source=source,
@@ -240,7 +253,7 @@ def _keep_records(tables, source: str, svc_ids, org_ids, loc_ids) -> None:
                     hsds_id=_s(data.get("id")),
                     owner=owner,
                     data=data,
-                    group_hash=hashes.get((table, owner), empty),
+                    group_hash=ASIDE if aside else hashes.get((table, owner), empty),
                 )
             )
     HsdsRecord.objects.bulk_create(
@@ -323,8 +336,10 @@ def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
     )
     for h, o in to_create:
         org_pk[h] = by_slug[o.slug]
-    report.created["organizations"] += len(to_create)
-    report.updated["organizations"] += len(to_update)
+    if to_create:
+        report.created["organizations"] += len(to_create)
+    if to_update:
+        report.updated["organizations"] += len(to_update)
     # An organisation's own phone (the first one listed) goes onto the organisation.
     org_phones: dict[int, tuple[str, str]] = {}
     for row in t["phones"]:

@@ -69,7 +69,9 @@ def _typed(table: str, row: dict) -> dict:
     for key, value in row.items():
         if key == WHERE or value is None or value == "":
             continue
-        if types.get(key) == "number" and isinstance(value, str):
+        if types.get(key, "string") == "string" and isinstance(value, bool | int | float):
+            value = json.dumps(value)  # the tabular example gives some identifiers as numbers
+        elif types.get(key) == "number" and isinstance(value, str):
             try:
                 number = float(value)
                 value = int(number) if number.is_integer() and "." not in value else number
@@ -170,8 +172,6 @@ def _cell(kind: str, value) -> str:
     text = str(value)
     if kind == "time" and len(text) == 5 and text[2] == ":":
         return text + ":00"  # Table Schema times are HH:MM:SS
-    if kind == "datetime" and "." in text[19:26]:
-        return text[:19] + text[26:]  # no microseconds
     return text
 
 

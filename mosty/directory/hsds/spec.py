@@ -51,11 +51,12 @@ OWNER_FIELDS: dict[str, list[str]] = {
 }
 
 
-def owner_of(table: str, row: dict) -> str:
-    """The id of the record a row hangs under; a record of its own (services …) owns itself."""
+def owner_of(table: str, row: dict, known: set[str] | None = None) -> str:
+    """The id of the record a row hangs under; a record of its own (services …) owns itself.
+    With `known`, only an id among them counts (a link to a record nobody has is skipped)."""
     for name in OWNER_FIELDS.get(table, []):
         value = row.get(name)
-        if value not in (None, ""):
+        if value not in (None, "") and (known is None or str(value).strip() in known):
             return str(value).strip()
     if table in OWNER_FIELDS:
         return ""
