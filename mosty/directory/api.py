@@ -601,7 +601,7 @@ class NetworkMeetingCreateApi(APIView):
     request=OpenApiTypes.OBJECT,
     responses=OpenApiTypes.OBJECT,
     parameters=[
-        OpenApiParameter("source", str, description="Where the data comes from (required)."),
+        OpenApiParameter("source", str, description="Where the data comes from (default: api)."),
         OpenApiParameter("preview", bool, description="Report what would change; write nothing."),
     ],
 )
@@ -616,12 +616,7 @@ class HsdsImportApi(APIView):
         from mosty.directory import hsds
 
         require(request.user, "hsds.import")
-        source = request.query_params.get("source", "").strip()
-        if not source:
-            return Response(
-                {"source": [_("Name the source of the data (?source=…).")]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        source = request.query_params.get("source", "").strip() or "api"
         preview = request.query_params.get("preview", "").lower() in {"1", "true", "yes"}
         try:
             tables = hsds.flatten(request.data, name="request")

@@ -259,3 +259,92 @@ def test_state_province_and_last_modified_survive(world):
     assert {s["id"]: s for s in tables["services"]}[service["id"]]["last_modified"] == (
         service["last_modified"]
     )
+
+
+# The HSDS API against Open Referral's OpenAPI ------------------------------------------------
+
+RAW = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
+
+
+def _registry():
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    def resource(name):
+        return Resource.from_contents(schema(name), default_specification=DRAFT202012)
+
+    compiled = [
+        "organization",
+        "organization_list",
+        "service",
+        "service_list",
+        "service_at_location",
+        "service_at_location_list",
+    ]
+    return Registry().with_resources(
+        [(f"{RAW}compiled/{n}.json", resource(f"{n}.json")) for n in compiled]
+        + [(f"{RAW}{n}.json", resource(f"{n}.json")) for n in ("taxonomy", "taxonomy_term")]
+        + [("urn:hsds:openapi", resource("openapi.json"))]
+    )
+
+
+def response_errors(path: str, data, registry) -> list[str]:
+    """Errors of a response against the 200 response schema of `path` in the official OpenAPI."""
+    pointer = path.replace("~", "~0").replace("/", "~1")
+    ref = f"urn:hsds:openapi#/paths/{pointer}/get/responses/200/content/application~1json/schema"
+    if path == "/service_at_locations/{id}":
+        # Upstream's OpenAPI names compiled/service.json here (operation
+        # getServiceAtLocationWithNestedDataById); the object is a service_at_location.
+        ref = f"{RAW}compiled/service_at_location.json"
+    validator = jsonschema.Draft202012Validator({"$ref": ref}, registry=registry)
+    return [
+        f"{path} {'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(data)
+    ]
+
+
+def test_every_operation_of_the_official_openapi_answers_valid_data(world, client):
+    for name in ("service_full.json", "csv"):
+        hsds.hsds_import(
+            tables=hsds.parse_upload(*official(name)), by=None, source=f"openreferral-{name}"
+        )
+    service_with_location(world.org_a, languages=("pl", "uk"))
+    registry = _registry()
+    operations = json.loads((SCHEMAS / "openapi.json").read_text())["paths"]
+    ids = {}
+    errors = []
+    for path in sorted(operations, key=lambda p: "{" in p):  # lists first: they give the ids
+        collection = path.split("/")[1]
+        url = f"/hsds/{path.strip('/')}".replace("{id}", ids.get(collection, "none"))
+        response = client.get(url.rstrip("/") + ("/" if path == "/" else ""))
+        assert response.status_code == 200, (path, response.status_code)
+        data = response.json()
+        if "contents" in data:
+            assert data["contents"], path
+            ids[collection] = data["contents"][0]["id"]
+        errors += response_errors(path, data, registry)
+    assert set(ids) == {
+        "services",
+        "organizations",
+        "taxonomies",
+        "taxonomy_terms",
+        "service_at_locations",
+    }
+    assert errors == []
+
+
+def test_hsds_api_filters_of_the_new_operations(world, client):
+    hsds.hsds_import(tables=hsds.parse_upload(*official("csv")), by=None, source="openreferral")
+    terms = client.get("/hsds/taxonomy_terms").json()["contents"]
+    official_term = next(t for t in terms if t["id"] == "3f7b145d-84af-42d7-8fae-eaca714b02b2")
+    by_taxonomy = client.get(
+        "/hsds/taxonomy_terms", {"taxonomy_id": official_term["taxonomy_id"]}
+    ).json()
+    assert [t["id"] for t in by_taxonomy["contents"]] == [official_term["id"]]
+    assert client.get("/hsds/taxonomy_terms", {"search": "zzz-nothing"}).json()["empty"]
+    sal = client.get("/hsds/service_at_locations", {"per_page": 1}).json()
+    assert sal["total_items"] == 1 and sal["contents"][0]["location"]["id"]
+    assert sal["contents"][0]["service"]["id"] == "ac148810-d857-441c-9679-408f346de14b"
+    assert client.get("/hsds/service_at_locations", {"postcode": "none"}).json()["empty"]
+    assert client.get("/hsds/taxonomies/nope").status_code == 404
+    assert client.get("/hsds/service_at_locations/nope").status_code == 404
+    assert client.get("/hsds/taxonomy_terms", {"page": "0"}).status_code == 400

@@ -44,7 +44,7 @@ DEFAULTS = {
     "schedules": {"freq"},
     "cost_options": {"option", "currency"},
     "attributes": {"link_type", "link_entity"},
-    "taxonomy_terms": {"language", "taxonomy"},
+    "taxonomy_terms": {"language", "taxonomy", "taxonomy_id"},
 }
 # The group_hash of a record Mosty could not take into its own tables (a location no
 # organisation owns): exported as imported with the whole directory.
@@ -350,18 +350,47 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
     }
     for a in t["attributes"]:
         a["taxonomy_term_id"] = terms[a["taxonomy_term_id"]]["hsds_id"]
-    t["taxonomy_terms"] = [
+    t["taxonomy_terms"] = term_rows(sorted(terms.values(), key=lambda c: c["pk"]))
+    return t
+
+
+def taxonomy_id(name: str) -> str:
+    """The id of one of Mosty's own taxonomies (categories carry only its name)."""
+    return _derived_id("taxonomy", name)
+
+
+def term_rows(categories) -> list[dict]:
+    return [
         {
             "id": c["hsds_id"],
             "code": c["code"],
             "name": c["name"],
-            "description": c["description"],
+            "description": c["description"] or c["name"],
             "taxonomy": c["taxonomy"],
+            "taxonomy_id": taxonomy_id(c["taxonomy"]),
             "language": "en",
         }
-        for c in sorted(terms.values(), key=lambda c: c["pk"])
+        for c in categories
     ]
-    return t
+
+
+def taxonomy_tables() -> dict[str, list[dict]]:
+    """Every taxonomy term and taxonomy, completed from the imported records (for the API;
+    Mosty keeps tens or hundreds of categories, not thousands)."""
+    categories = Category.objects.order_by("name", "pk").values(
+        "hsds_id", "code", "name", "description", "taxonomy"
+    )
+    terms = term_rows(categories)
+    names = sorted({t["taxonomy"] for t in terms})
+    own = [{"id": taxonomy_id(n), "name": n, "description": n} for n in names]
+    tables = with_records({"taxonomy_terms": terms, "taxonomies": own}, whole=True)
+    # Mosty's own taxonomy is listed while a term uses it (an imported one carries its id).
+    used = {str(t.get("taxonomy_id")) for t in tables["taxonomy_terms"]}
+    own_ids = {o["id"] for o in own}
+    tables["taxonomies"] = [
+        t for t in tables["taxonomies"] if t["id"] in used or t["id"] not in own_ids
+    ]
+    return tables
 
 
 def _norm(value) -> str:

@@ -61,7 +61,7 @@ OBJECTS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
-def _typed(table: str, row: dict) -> dict:
+def typed(table: str, row: dict) -> dict:
     """A row with JSON types (CSV gives strings), empty optional fields left out and required
     ones present."""
     types = FIELD_TYPES.get(table, {})
@@ -100,7 +100,7 @@ class Nester:
                     self.index[(table, field)][str(value)].append(row)
 
     def obj(self, table: str, row: dict, depth: int = 0) -> dict:
-        out = _typed(table, row)
+        out = typed(table, row)
         rid = str(row.get("id"))
         if depth < 6:
             for key, child, field in CHILDREN.get(table, []):
@@ -118,7 +118,7 @@ class Nester:
             ]
         if table != "metadata":
             out["metadata"] = [
-                _typed("metadata", r) for r in self.index[("metadata", "resource_id")].get(rid, [])
+                typed("metadata", r) for r in self.index[("metadata", "resource_id")].get(rid, [])
             ]
         return out
 
@@ -141,7 +141,7 @@ def service_objects(tables: dict[str, list[dict]]) -> list[dict]:
         obj = nester.obj("services", s)
         org = orgs.get(str(s.get("organization_id")))
         if org is not None:
-            obj["organization"] = _typed("organizations", org)
+            obj["organization"] = typed("organizations", org)
         out.append(obj)
     return out
 
