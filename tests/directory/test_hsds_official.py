@@ -231,10 +231,18 @@ def test_errors_name_file_row_and_field_and_nothing_is_written(world):
     assert not Service.objects.exists()
 
 
-def test_a_file_without_records_is_refused(world):
-    with pytest.raises(Exception) as caught:
-        hsds.parse_upload("empty.json", b'{"total_items": 0, "contents": []}')
+def test_a_file_without_records_is_refused(world, tmp_path):
+    from django.core.exceptions import ValidationError
+    from django.core.management import CommandError, call_command
+    from django.utils import translation
+
+    empty = tmp_path / "page.json"
+    empty.write_text('{"total_items": 0, "contents": []}')
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        hsds.parse_upload(empty.name, empty.read_bytes())
     assert "no HSDS records" in str(caught.value)
+    with pytest.raises(CommandError):  # a non-zero exit, never "0 rows imported" and success
+        call_command("hsds", "import", str(empty))
 
 
 def test_the_nested_form_may_repeat_a_phone_under_several_parents(world):
@@ -348,3 +356,23 @@ def test_hsds_api_filters_of_the_new_operations(world, client):
     assert client.get("/hsds/taxonomies/nope").status_code == 404
     assert client.get("/hsds/service_at_locations/nope").status_code == 404
     assert client.get("/hsds/taxonomy_terms", {"page": "0"}).status_code == 400
+
+
+def test_the_demo_directory_exports_valid_hsds(world, tmp_path, settings):
+    """The demo city's directory (Mosty's own data, nothing imported) against both validators."""
+    from mosty.core.seeding import SeedContext
+    from mosty.directory.seed import seed_directory
+
+    settings.MOSTY_HSDS_STATE_PROVINCE = "pomorskie"
+    seed_directory(SeedContext(scale="demo", out=io.StringIO()))
+    tables = hsds.export_tables()
+    assert len(tables["services"]) >= 40
+    package = json.loads(hsds.to_json(tables))
+    errors = [e for org in package for e in schema_errors(org, "organization.json")]
+    for service in hsds.service_objects(tables):
+        errors += schema_errors(service, "service.json")
+    assert errors == [], f"{len(errors)} errors: {errors[:10]}"
+    with zipfile.ZipFile(io.BytesIO(hsds.to_datapackage(tables))) as zf:
+        zf.extractall(tmp_path)
+    errors = frictionless_errors(tmp_path)
+    assert errors == [], f"{len(errors)} errors: {errors[:10]}"

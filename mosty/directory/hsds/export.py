@@ -351,6 +351,10 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
     for a in t["attributes"]:
         a["taxonomy_term_id"] = terms[a["taxonomy_term_id"]]["hsds_id"]
     t["taxonomy_terms"] = term_rows(sorted(terms.values(), key=lambda c: c["pk"]))
+    t["taxonomies"] = [
+        {"id": taxonomy_id(name), "name": name, "description": name}
+        for name in sorted({c["taxonomy"] for c in terms.values()})
+    ]
     return t
 
 
