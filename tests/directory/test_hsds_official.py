@@ -17,6 +17,7 @@ from mosty.directory.hsds.parse import WHERE
 from mosty.directory.models import HsdsOrganisation, Service
 from mosty.organisations.models import Organisation
 from tests.directory.factories import service_with_location
+from tests.utils import assert_constant_queries
 
 OFFICIAL = Path(__file__).parent / "hsds_official"
 EXAMPLES = OFFICIAL / "examples"
@@ -376,3 +377,19 @@ def test_the_demo_directory_exports_valid_hsds(world, tmp_path, settings):
         zf.extractall(tmp_path)
     errors = frictionless_errors(tmp_path)
     assert errors == [], f"{len(errors)} errors: {errors[:10]}"
+
+
+@pytest.mark.parametrize("path", ["service_at_locations", "taxonomy_terms", "taxonomies"])
+def test_new_hsds_lists_keep_a_constant_number_of_queries(world, client, path):
+    from mosty.directory.models import Category, ServiceCategory
+
+    made = []
+
+    def grow():
+        service = service_with_location(world.org_a, languages=("pl", "uk"))
+        made.append(service)
+        category = Category.objects.create(code=f"c{len(made)}", name=f"Term {len(made)}")
+        ServiceCategory.objects.create(service=service, category=category)
+
+    grow()
+    assert_constant_queries(client, f"/hsds/{path}", grow)
