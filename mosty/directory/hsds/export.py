@@ -405,10 +405,11 @@ def _norm(value) -> str:
 
 def group_hash(rows: list[dict]) -> str:
     """A fingerprint of what Mosty's columns give for one group of rows."""
-    canon = sorted(
-        json.dumps({k: _norm(v) for k, v in row.items() if _norm(v)}, sort_keys=True)
-        for row in rows
-    )
+    canon = []
+    for row in rows:
+        values = {k: _norm(v) for k, v in row.items()}
+        canon.append(json.dumps({k: v for k, v in values.items() if v}, sort_keys=True))
+    canon.sort()
     return hashlib.sha256("\n".join(canon).encode()).hexdigest()
 
 
@@ -440,14 +441,33 @@ def with_records(current: dict[str, list[dict]], *, whole: bool) -> dict[str, li
     exported.discard("")
     records: dict[int, HsdsRecord] = {}
     found: list[HsdsRecord] = []
+    fields = ("pk", "table", "hsds_id", "owner", "data", "group_hash")
     if whole:
-        found += HsdsRecord.objects.filter(
-            Q(table__in=["meta_table_descriptions", "taxonomies"]) | Q(group_hash=ASIDE)
-        )
+        # The whole directory: every record in one pass, followed in memory.
+        pool = list(HsdsRecord.objects.only(*fields))
+        index: dict[str, list[HsdsRecord]] = defaultdict(list)
+        for rec in pool:
+            index[rec.owner].append(rec)
+            if rec.hsds_id != rec.owner:
+                index[rec.hsds_id].append(rec)
+            if rec.table in ("meta_table_descriptions", "taxonomies") or rec.group_hash == ASIDE:
+                found.append(rec)
+
+        def lookup(ids):
+            return [rec for i in ids for rec in index.get(i, [])]
+    else:
+
+        def lookup(ids):
+            out = []
+            for chunk in _chunks(ids):
+                out += HsdsRecord.objects.filter(Q(owner__in=chunk) | Q(hsds_id__in=chunk)).only(
+                    *fields
+                )
+            return out
+
     frontier = set(exported)
     while frontier or found:
-        for chunk in _chunks(frontier):
-            found += HsdsRecord.objects.filter(Q(owner__in=chunk) | Q(hsds_id__in=chunk))
+        found += lookup(frontier)
         frontier = set()
         for rec in found:
             if rec.pk in records:
@@ -469,7 +489,11 @@ def with_records(current: dict[str, list[dict]], *, whole: bool) -> dict[str, li
         cur, recs = mosty.get(key, []), stored.get(key, [])
         out.setdefault(table, []).extend(dict(r.data) for r in recs if r.group_hash == ASIDE)
         recs = [r for r in recs if r.group_hash != ASIDE]
-        if recs and all(r.group_hash == group_hash(cur) for r in recs):
+        if (
+            recs
+            and all(r.group_hash == recs[0].group_hash for r in recs)
+            and (recs[0].group_hash == group_hash(cur))
+        ):
             rows = [dict(r.data) for r in recs]
         elif recs and not cur and table in MODELLED:
             rows = [dict(r.data) for r in recs]

@@ -17,8 +17,9 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -235,6 +236,7 @@ def _keep_records(tables, source: str, svc_ids, org_ids, loc_ids) -> None:
         for table, rows in current.items()
         if table in MODELLED
     }
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     records = []
     for table, rows in tables.items():
         for row in rows:
@@ -246,23 +248,31 @@ def _keep_records(tables, source: str, svc_ids, org_ids, loc_ids) -> None:
                 table in ("locations", "service_at_location") and owner not in taken[table]
             )
             records.append(
-                HsdsRecord(
-                    source=source,
-                    table=table,
-                    external_id=row["_external_id"],
-                    hsds_id=_s(data.get("id")),
-                    owner=owner,
-                    data=data,
-                    group_hash=ASIDE if aside else hashes.get((table, owner), empty),
+                (
+                    source,
+                    table,
+                    row["_external_id"],
+                    _s(data.get("id")),
+                    owner,
+                    connection.ops.adapt_json_value(data, None),
+                    ASIDE if aside else hashes.get((table, owner), empty),
+                    now,
                 )
             )
-    HsdsRecord.objects.bulk_create(
-        records,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["source", "table", "external_id"],
-        update_fields=["hsds_id", "owner", "data", "group_hash", "imported_at"],
+    # One INSERT … ON CONFLICT per thousand rows: bulk_create prepares every field of every
+    # object in Python, which doubled the time of a whole-city import.
+    qn = connection.ops.quote_name
+    columns = ["source", "table", "external_id", "hsds_id", "owner", "data", "group_hash"]
+    columns.append("imported_at")
+    sql = (
+        f"INSERT INTO {qn(HsdsRecord._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({qn('source')}, {qn('table')}, {qn('external_id')}) DO UPDATE SET "
+        + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in columns[3:])
     )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(records, 1000):
+            cursor.executemany(sql, chunk)
 
 
 def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
