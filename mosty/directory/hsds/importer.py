@@ -278,8 +278,16 @@ def _keep_records(tables, source: str, svc_ids, org_ids, loc_ids) -> None:
 def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
     """Mosty's own columns from the tables; returns the service, organisation and location
     primary keys written."""
+    cat_pk = _write_terms(t, report)
+    org_pk = _write_organisations(t, report)
+    loc_pk = _write_locations(t, org_pk, report)
+    svc_pk = _write_services(t, org_pk, language, report)
+    _write_children(t, svc_pk, loc_pk, cat_pk, report)
+    return list(svc_pk.values()), set(org_pk.values()), list(loc_pk.values())
 
-    # Taxonomy terms -> categories (codes are unique in Mosty: suffix clashes).
+
+def _write_terms(t, report) -> dict[str, int]:
+    """Taxonomy terms -> categories (codes are unique in Mosty: a clash gets a suffix)."""
     term_codes = dict(Category.objects.values_list("hsds_id", "code"))
     used_codes = set(term_codes.values())
     cats = []
@@ -301,9 +309,11 @@ def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
                 taxonomy=(_s(row.get("taxonomy")) or "mosty")[:100],
             )
         )
-    cat_pk = _upsert(Category, cats, ["name", "description", "taxonomy"], report, "taxonomy_terms")
+    return _upsert(Category, cats, ["name", "description", "taxonomy"], report, "taxonomy_terms")
 
-    # Organizations: matched through their HSDS id; new ones are created.
+
+def _write_organisations(t, report) -> dict[str, int]:
+    """Organizations, matched through their HSDS id, with their own (first) phone."""
     org_map: dict[str, int] = {}
     for chunk in _chunks([_s(r["id"]) for r in t["organizations"]]):
         org_map.update(
@@ -370,8 +380,11 @@ def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
             mappings.append(mapping)
     for chunk in _chunks(mappings):
         HsdsOrganisation.objects.bulk_update(chunk, ["phone_hsds_id"])
+    return org_pk
 
-    # Locations with their (first) address.
+
+def _write_locations(t, org_pk, report) -> dict[str, int]:
+    """Locations with their (first) address; a location no organisation owns is skipped."""
     service_org = {_s(s["id"]): org_pk[_s(s["organization_id"])] for s in t["services"]}
     loc_org: dict[str, int] = {}
     for row in t["service_at_location"]:
@@ -431,7 +444,7 @@ def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
                 accessibility=access.get(lid, "")[:300],
             )
         )
-    loc_pk = _upsert(
+    return _upsert(
         Location,
         locations,
         [
@@ -454,7 +467,10 @@ def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
         "locations",
     )
 
-    # Services.
+
+def _write_services(t, org_pk, language, report) -> dict[str, int]:
+    """Services with their documents and whether they are free; changed text outdates
+    their translations (the revision goes up)."""
     docs = defaultdict(list)
     for row in t["required_documents"]:
         docs[_s(row["service_id"])].append(_s(row.get("document")))
@@ -514,10 +530,13 @@ def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
     svc_pk = _upsert(Service, services, svc_fields, report, "services")
     for chunk in _chunks(changed_text):
         Service.objects.filter(hsds_id__in=chunk).update(revision=F("revision") + 1)
+    return svc_pk
+
+
+def _write_children(t, svc_pk, loc_pk, cat_pk, report) -> None:
+    """Children of services and locations, pruned of rows the import no longer lists."""
     svc_ids = list(svc_pk.values())
     loc_ids = list(loc_pk.values())
-
-    # Children of services and locations, pruned of rows the import no longer lists.
     sals = []
     seen_pairs = set()
     sal_service = {}
@@ -609,5 +628,3 @@ def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
         attrs.append(ServiceCategory(hsds_id=_s(row["id"]), service_id=sid, category_id=cid))
     _prune(ServiceCategory, "service_id", svc_ids, {a.hsds_id for a in attrs})
     _upsert(ServiceCategory, attrs, ["service", "category"], report, "attributes")
-
-    return svc_ids, set(org_pk.values()), loc_ids
