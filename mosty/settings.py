@@ -371,6 +371,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# State or province of this installation's addresses (a voivodeship, e.g. "pomorskie"): HSDS
+# 3.0 requires one on every exported address; imported addresses keep their own.
+MOSTY_HSDS_STATE_PROVINCE = os.environ.get("MOSTY_HSDS_STATE_PROVINCE", "")
 # Map tiles for the directory map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (off: no tiles).
 MOSTY_TILE_URL = os.environ.get("MOSTY_TILE_URL", "")
 if MOSTY_TILE_URL:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -596,11 +596,19 @@ class NetworkMeetingCreateApi(APIView):
 # HSDS import (admins) ------------------------------------------------------------------------
 
 
-@extend_schema(tags=["hsds"], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+@extend_schema(
+    tags=["hsds"],
+    request=OpenApiTypes.OBJECT,
+    responses=OpenApiTypes.OBJECT,
+    parameters=[
+        OpenApiParameter("source", str, description="Where the data comes from (default: api)."),
+        OpenApiParameter("preview", bool, description="Report what would change; write nothing."),
+    ],
+)
 class HsdsImportApi(APIView):
-    """POST HSDS 3.0 JSON (organization objects or flat tables); all or nothing.
+    """POST any HSDS 3.0 JSON form; all or nothing, matched only within `source`.
 
-    400 with `errors` (table, row, field, message) when any row is wrong."""
+    400 with `errors` (table, row, field, message, where) when any row is wrong."""
 
     def post(self, request):
         from django.core.exceptions import ValidationError
@@ -608,16 +616,28 @@ class HsdsImportApi(APIView):
         from mosty.directory import hsds
 
         require(request.user, "hsds.import")
+        source = request.query_params.get("source", "").strip() or "api"
+        preview = request.query_params.get("preview", "").lower() in {"1", "true", "yes"}
         try:
-            tables = hsds.flatten(request.data)
-            report = hsds.hsds_import(tables=tables, by=request.user)
+            tables = hsds.flatten(request.data, name="request")
+            if not any(tables.values()):
+                raise ValidationError(_("The file holds no HSDS records; nothing was imported."))
+            report = hsds.hsds_import(
+                tables=tables, by=request.user, source=source, preview=preview
+            )
         except ValidationError as exc:
             return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         except hsds.HsdsImportError as exc:
             return Response(
                 {
                     "errors": [
-                        {"table": e.table, "row": e.row, "field": e.field, "message": e.message}
+                        {
+                            "table": e.table,
+                            "row": e.row,
+                            "field": e.field,
+                            "message": e.message,
+                            "where": e.where,
+                        }
                         for e in exc.report.errors
                     ]
                 },
@@ -625,8 +645,10 @@ class HsdsImportApi(APIView):
             )
         return Response(
             {
+                "preview": report.preview,
                 "created": dict(report.created),
                 "updated": dict(report.updated),
+                "left_alone": dict(report.left_alone),
                 "warnings": report.warnings,
             }
         )

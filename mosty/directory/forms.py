@@ -376,3 +376,13 @@ class HsdsImportForm(forms.Form):
         label=_("HSDS file"),
         help_text=_("HSDS 3.0 JSON (.json) or the tabular data package (.zip with CSV files)."),
     )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=100,
+        help_text=_(
+            "Where the data comes from, e.g. “Gdańsk city directory”. A later import from the "
+            "same source updates the entries it created; nothing else is ever overwritten."
+        ),
+    )
+    # The fingerprint of the file and source whose preview was shown: importing needs one.
+    previewed = forms.CharField(required=False, widget=forms.HiddenInput)

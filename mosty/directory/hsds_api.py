@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -24,7 +24,15 @@ from rest_framework.views import APIView
 
 from mosty.access.policy import require
 from mosty.directory import hsds, selectors
-from mosty.directory.models import Category, HsdsOrganisation, ServiceCategory, ServiceStatus
+from mosty.directory.hsds.export import taxonomy_id, taxonomy_tables
+from mosty.directory.models import (
+    Category,
+    HsdsOrganisation,
+    HsdsRecord,
+    ServiceAtLocation,
+    ServiceCategory,
+    ServiceStatus,
+)
 from mosty.organisations.models import Organisation
 
 MAX_PER_PAGE = 200
@@ -61,17 +69,48 @@ class HsdsApi(APIView):
 
 
 def _organisation_pk(hsds_id: str) -> int | None:
-    mapped = (
+    return (
         HsdsOrganisation.objects.filter(hsds_id=hsds_id)
         .values_list("organisation_id", flat=True)
         .first()
     )
-    if mapped:
-        return mapped
-    for pk in Organisation.objects.filter(hsds__isnull=True).values_list("pk", flat=True):
-        if hsds._id("organisation", pk) == hsds_id:
-            return pk
-    return None
+
+
+def _param(name: str, kind=str, text: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, kind, description=text)
+
+
+# The query parameters of Open Referral's OpenAPI, described in Mosty's own schema.
+PAGE = [
+    _param("page", int, "Page number, from 1."),
+    _param("per_page", int, f"Items per page (at most {MAX_PER_PAGE})."),
+]
+SEARCH = [_param("search", str, "Words in the name or description.")]
+SERVICE_FILTERS = [
+    *SEARCH,
+    _param("taxonomy_term_id", str, "Only services with this taxonomy term."),
+    _param("taxonomy_id", str, "Only services with a term of this taxonomy."),
+    _param("organization_id", str, "Only services of this organization."),
+    _param("modified_after", str, "Only services changed after this date or date-time."),
+    _param("full", bool, "Nest everything (Mosty always does)."),
+    _param("minimal", bool, "Accepted; Mosty always nests everything."),
+    _param("format", str, "Accepted; Mosty answers JSON."),
+]
+
+
+def _term_ids_of_taxonomy(value: str) -> set[str]:
+    names = [
+        n
+        for n in Category.objects.values_list("taxonomy", flat=True).distinct()
+        if taxonomy_id(n) == value
+    ]
+    ids = set(Category.objects.filter(taxonomy__in=names).values_list("hsds_id", flat=True))
+    ids.update(
+        HsdsRecord.objects.filter(table="taxonomy_terms", data__taxonomy_id=value).values_list(
+            "hsds_id", flat=True
+        )
+    )
+    return ids
 
 
 def _services(request):
@@ -85,6 +124,15 @@ def _services(request):
             Exists(
                 ServiceCategory.objects.filter(
                     service=OuterRef("pk"), category__hsds_id=params["taxonomy_term_id"]
+                )
+            )
+        )
+    if params.get("taxonomy_id"):
+        services = services.filter(
+            Exists(
+                ServiceCategory.objects.filter(
+                    service=OuterRef("pk"),
+                    category__hsds_id__in=_term_ids_of_taxonomy(params["taxonomy_id"]),
                 )
             )
         )
@@ -121,7 +169,7 @@ class HsdsRootApi(HsdsApi):
 
 @extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
 class HsdsServiceListApi(HsdsApi):
-    @extend_schema(operation_id="hsds_services_list")
+    @extend_schema(operation_id="hsds_services_list", parameters=[*SERVICE_FILTERS, *PAGE])
     def get(self, request):
         require(request.user, "service.list")
         page, per_page = _page_params(request)
@@ -154,7 +202,14 @@ class HsdsServiceDetailApi(HsdsApi):
 
 @extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
 class HsdsOrganizationListApi(HsdsApi):
-    @extend_schema(operation_id="hsds_organizations_list")
+    @extend_schema(
+        operation_id="hsds_organizations_list",
+        parameters=[
+            *SEARCH,
+            _param("full_service", bool, "Nest the organizations' services whole."),
+            *PAGE,
+        ],
+    )
     def get(self, request):
         require(request.user, "service.list")
         page, per_page = _page_params(request)
@@ -196,22 +251,144 @@ class HsdsOrganizationDetailApi(HsdsApi):
         return Response(found[0])
 
 
+def _paged(request, items: list) -> Response:
+    page, per_page = _page_params(request)
+    contents = items[(page - 1) * per_page : page * per_page]
+    return Response(page_object(len(items), page, per_page, contents))
+
+
+def _taxonomy_objects() -> tuple[list[dict], list[dict]]:
+    tables = taxonomy_tables()
+    taxonomies = [hsds.package.typed("taxonomies", t) for t in tables["taxonomies"]]
+    nester = hsds.package.Nester(tables)
+    terms = [nester.obj("taxonomy_terms", t) for t in tables["taxonomy_terms"]]
+    for term in terms:
+        term.pop("attributes", None)  # the taxonomy_term schema has none
+    return taxonomies, terms
+
+
+def _matches(obj: dict, search: str) -> bool:
+    text = f"{obj.get('name', '')} {obj.get('description', '')} {obj.get('code', '')}"
+    return search.lower() in text.lower()
+
+
 @extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
 class HsdsTaxonomyTermListApi(HsdsApi):
-    @extend_schema(operation_id="hsds_taxonomy_terms_list")
+    @extend_schema(
+        operation_id="hsds_taxonomy_terms_list",
+        parameters=[
+            *SEARCH,
+            _param("taxonomy_id", str, "Only terms of this taxonomy."),
+            _param("parent_id", str, "Only the children of this term."),
+            _param("top_only", bool, "Only terms without a parent."),
+            *PAGE,
+        ],
+    )
+    def get(self, request):
+        require(request.user, "service.list")
+        params = request.query_params
+        _taxonomies, terms = _taxonomy_objects()
+        if params.get("search"):
+            terms = [t for t in terms if _matches(t, params["search"])]
+        if params.get("taxonomy_id"):
+            terms = [t for t in terms if str(t.get("taxonomy_id")) == params["taxonomy_id"]]
+        if params.get("parent_id"):
+            terms = [t for t in terms if str(t.get("parent_id")) == params["parent_id"]]
+        if params.get("top_only", "").lower() in {"1", "true"}:
+            terms = [t for t in terms if not t.get("parent_id")]
+        return _paged(request, terms)
+
+
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
+class HsdsTaxonomyTermDetailApi(HsdsApi):
+    @extend_schema(operation_id="hsds_taxonomy_terms_get")
+    def get(self, request, hsds_id: str):
+        require(request.user, "service.view")
+        for term in _taxonomy_objects()[1]:
+            if term["id"] == hsds_id:
+                return Response(term)
+        raise Http404
+
+
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
+class HsdsTaxonomyListApi(HsdsApi):
+    @extend_schema(operation_id="hsds_taxonomies_list", parameters=[*SEARCH, *PAGE])
+    def get(self, request):
+        require(request.user, "service.list")
+        taxonomies = _taxonomy_objects()[0]
+        if request.query_params.get("search"):
+            taxonomies = [t for t in taxonomies if _matches(t, request.query_params["search"])]
+        return _paged(request, taxonomies)
+
+
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
+class HsdsTaxonomyDetailApi(HsdsApi):
+    @extend_schema(operation_id="hsds_taxonomies_get")
+    def get(self, request, hsds_id: str):
+        require(request.user, "service.view")
+        for taxonomy in _taxonomy_objects()[0]:
+            if taxonomy["id"] == hsds_id:
+                return Response(taxonomy)
+        raise Http404
+
+
+def _service_at_locations(request, pks: list[int]) -> list[dict]:
+    """Full service_at_location objects of the given rows, in their order."""
+    rows = list(
+        ServiceAtLocation.objects.filter(pk__in=pks).values_list("pk", "hsds_id", "service_id")
+    )
+    services = selectors.visible_services(request.user).filter(
+        pk__in={service for _pk, _h, service in rows}
+    )
+    wanted = {hsds_id for _pk, hsds_id, _s in rows}
+    found = {
+        obj["id"]: obj
+        for obj in hsds.service_at_location_objects(hsds.export_tables(services))
+        if obj["id"] in wanted
+    }
+    order = {pk: hsds_id for pk, hsds_id, _s in rows}
+    return [found[order[pk]] for pk in pks if order.get(pk) in found]
+
+
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
+class HsdsServiceAtLocationListApi(HsdsApi):
+    @extend_schema(
+        operation_id="hsds_service_at_locations_list",
+        parameters=[
+            *SERVICE_FILTERS,
+            _param("postcode", str, "Only locations with this postal code."),
+            _param("proximity", str, "Accepted; Mosty does not sort by distance yet."),
+            *PAGE,
+        ],
+    )
     def get(self, request):
         require(request.user, "service.list")
         page, per_page = _page_params(request)
-        terms = Category.objects.order_by("name", "pk")
-        total = terms.count()
-        contents = [
-            {
-                "id": c.hsds_id,
-                "code": c.code,
-                "name": c.name,
-                "description": c.description,
-                "taxonomy": c.taxonomy,
-            }
-            for c in terms[(page - 1) * per_page : page * per_page]
-        ]
+        rows = ServiceAtLocation.objects.filter(
+            service__in=_services(request).values("pk")
+        ).order_by("service__name", "location__name", "pk")
+        if request.query_params.get("postcode"):
+            rows = rows.filter(location__postal_code__iexact=request.query_params["postcode"])
+        total = rows.count()
+        pks = list(rows.values_list("pk", flat=True)[(page - 1) * per_page : page * per_page])
+        contents = _service_at_locations(request, pks) if pks else []
         return Response(page_object(total, page, per_page, contents))
+
+
+@extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
+class HsdsServiceAtLocationDetailApi(HsdsApi):
+    @extend_schema(operation_id="hsds_service_at_locations_get")
+    def get(self, request, hsds_id: str):
+        require(request.user, "service.view")
+        pks = list(
+            ServiceAtLocation.objects.filter(
+                hsds_id=hsds_id,
+                service__in=selectors.visible_services(request.user)
+                .filter(status=ServiceStatus.ACTIVE)
+                .values("pk"),
+            ).values_list("pk", flat=True)
+        )
+        found = _service_at_locations(request, pks)
+        if not found:
+            raise Http404
+        return Response(found[0])

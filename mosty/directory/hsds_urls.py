@@ -15,6 +15,23 @@ urlpatterns = [
         name="organization",
     ),
     path("taxonomy_terms", hsds_api.HsdsTaxonomyTermListApi.as_view(), name="taxonomy_terms"),
+    path(
+        "taxonomy_terms/<str:hsds_id>",
+        hsds_api.HsdsTaxonomyTermDetailApi.as_view(),
+        name="taxonomy_term",
+    ),
+    path("taxonomies", hsds_api.HsdsTaxonomyListApi.as_view(), name="taxonomies"),
+    path("taxonomies/<str:hsds_id>", hsds_api.HsdsTaxonomyDetailApi.as_view(), name="taxonomy"),
+    path(
+        "service_at_locations",
+        hsds_api.HsdsServiceAtLocationListApi.as_view(),
+        name="service_at_locations",
+    ),
+    path(
+        "service_at_locations/<str:hsds_id>",
+        hsds_api.HsdsServiceAtLocationDetailApi.as_view(),
+        name="service_at_location",
+    ),
     path("export.json", views.hsds_export, {"fmt": "json"}, name="export_json"),
     path("datapackage.zip", views.hsds_export, {"fmt": "zip"}, name="export_datapackage"),
 ]

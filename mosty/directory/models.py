@@ -46,6 +46,44 @@ class HsdsOrganisation(models.Model):
         return self.hsds_id
 
 
+class HsdsRecord(models.Model):
+    """An Open Referral HSDS row as it was imported, kept whole (the faithful extension table).
+
+    Mosty keeps in its own columns only what it uses; everything else the standard defines
+    (contacts, programs, funding, service areas, schedule recurrence, `state_province` …) lives
+    here and is exported again, so an import → export round trip loses nothing. `source` names
+    where the data came from: an import matches records only through ids of the same source.
+    """
+
+    source = models.CharField(max_length=100)
+    table = models.CharField(max_length=40)
+    # The id in the source's data, and the id the record has in Mosty (the same, unless the
+    # source's id was already taken by a record that did not come from this source).
+    external_id = models.CharField(max_length=100)
+    hsds_id = models.CharField(max_length=100)
+    # The record this row hangs under (a service's id for its phones …), itself for a service.
+    owner = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict)
+    # What Mosty's own columns gave for this row's group right after the import: while they
+    # still give the same, the row is exported exactly as imported.
+    group_hash = models.CharField(max_length=64, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "table", "external_id"], name="hsds_record_source_id_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["owner"], name="hsds_record_owner"),
+            models.Index(fields=["hsds_id"], name="hsds_record_hsds_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.table}:{self.external_id}"
+
+
 class Category(models.Model):
     """An HSDS taxonomy term; its name is a short label translated per language (`names`)."""
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.db import transaction
 
@@ -343,6 +344,27 @@ LINGUISTS = [
 ]
 
 
+# HSDS ids of generated data are UUIDs (HSDS requires them), the same on every run so a
+# second seed finds what the first made.
+SEED_NAMESPACE = uuid.UUID("0b3f6a4e-5d1c-4e8a-9c2b-7f6e5d4c3b2a")
+
+
+def seed_hsds_id(kind: str, number: int) -> str:
+    return str(uuid.uuid5(SEED_NAMESPACE, f"{kind}-{number}"))
+
+
+def _count_seeded(kind: str, total: int) -> int:
+    """How many of the first `total` generated services exist (they are made in order)."""
+    found = 0
+    for start in range(0, total, 1000):
+        ids = [seed_hsds_id(kind, n + 1) for n in range(start, min(start + 1000, total))]
+        count = Service.objects.filter(hsds_id__in=ids).count()
+        found += count
+        if count < len(ids):
+            break
+    return found
+
+
 def _categories() -> dict[str, Category]:
     found = {}
     for code, names in CATEGORIES.items():
@@ -359,7 +381,7 @@ def _hours(text: str) -> datetime.time:
 
 @transaction.atomic
 def _seed_demo(ctx, categories) -> int:
-    if Service.objects.filter(hsds_id__startswith="demo-svc-").exists():
+    if Service.objects.filter(hsds_id=seed_hsds_id("demo-svc", 1)).exists():
         return 0
     districts = {d.code: d for d in District.objects.all()}
     codes = [c for c in DEMO_DISTRICTS if c in districts] or list(districts)
@@ -376,7 +398,7 @@ def _seed_demo(ctx, categories) -> int:
         org = orgs[i % len(orgs)]
         suffix = f" – {district.name}" if district and i >= len(DEMO_SERVICES) else ""
         service = Service.objects.create(
-            hsds_id=f"demo-svc-{i + 1}",
+            hsds_id=seed_hsds_id("demo-svc", i + 1),
             organisation=org,
             name=f"{name}{suffix}"[:200],
             description=desc,
@@ -400,7 +422,7 @@ def _seed_demo(ctx, categories) -> int:
             -0.006, 0.006
         )
         location = Location.objects.create(
-            hsds_id=f"demo-loc-{i + 1}",
+            hsds_id=seed_hsds_id("demo-loc", i + 1),
             organisation=org,
             name=f"{org.name}{' – ' + district.name if district else ''}"[:200],
             address_1=f"ul. {ctx.faker('pl').street_name()} {ctx.rng.randint(1, 120)}",
@@ -495,7 +517,7 @@ def _seed_housing_and_linguists(ctx) -> None:
 
 def _seed_large(ctx, categories) -> int:
     total = ctx.size(demo=0, large=20000)
-    existing = Service.objects.filter(hsds_id__startswith="seed-svc-").count()
+    existing = _count_seeded("seed-svc", total)
     if existing >= total:
         return 0
     org_ids = list(Organisation.objects.values_list("pk", flat=True))
@@ -514,7 +536,7 @@ def _seed_large(ctx, categories) -> int:
                 d_pk, lat, lon = ctx.rng.choice(districts) if districts else (None, 54.35, 18.65)
                 services.append(
                     Service(
-                        hsds_id=f"seed-svc-{i + 1}",
+                        hsds_id=seed_hsds_id("seed-svc", i + 1),
                         organisation_id=org,
                         name=f"{ctx.rng.choice(words)} {ctx.rng.choice(topics)} {i + 1}",
                         description=fake.sentence(nb_words=14),
@@ -524,7 +546,7 @@ def _seed_large(ctx, categories) -> int:
                 )
                 locations.append(
                     Location(
-                        hsds_id=f"seed-loc-{i + 1}",
+                        hsds_id=seed_hsds_id("seed-loc", i + 1),
                         organisation_id=org,
                         name=f"Lokal {i + 1}",
                         address_1=f"ul. {fake.street_name()} {ctx.rng.randint(1, 150)}",
@@ -548,9 +570,11 @@ def _seed_large(ctx, categories) -> int:
             )
             links, langs, cats, hours = [], [], [], []
             for i in batch:
-                s_pk = svc[f"seed-svc-{i + 1}"]
+                s_pk = svc[seed_hsds_id("seed-svc", i + 1)]
                 links.append(
-                    ServiceAtLocation(service_id=s_pk, location_id=loc[f"seed-loc-{i + 1}"])
+                    ServiceAtLocation(
+                        service_id=s_pk, location_id=loc[seed_hsds_id("seed-loc", i + 1)]
+                    )
                 )
                 for code in ctx.rng.sample(lang_pool, k=ctx.rng.randint(1, 3)):
                     langs.append(ServiceLanguage(service_id=s_pk, code=code))

@@ -3,6 +3,8 @@ organisation staff; housing offers; the linguist base; HSDS import and export.""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -331,14 +333,22 @@ def location_edit(request, pk: int):
 
 @login_required
 def hsds_import(request):
+    """Upload -> a preview of what would be created, updated and left alone; the same file
+    and source sent again with the preview's fingerprint -> the import."""
     require(request.user, "hsds.import")
     form = HsdsImportForm(request.POST or None, request.FILES or None)
-    report, errors = None, []
+    report, errors, fingerprint = None, [], ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        content = upload.read()
+        source = form.cleaned_data["source"]
+        fingerprint = hashlib.sha256(content + b"\0" + source.encode()).hexdigest()
+        preview = form.cleaned_data["previewed"] != fingerprint
         try:
-            tables = hsds.parse_upload(upload.name, upload.read())
-            report = hsds.hsds_import(tables=tables, by=request.user)
+            tables = hsds.parse_upload(upload.name, content)
+            report = hsds.hsds_import(
+                tables=tables, by=request.user, source=source, preview=preview
+            )
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         except hsds.HsdsImportError as exc:
@@ -348,7 +358,12 @@ def hsds_import(request):
                 _("The file has %(count)s errors; nothing was imported.") % {"count": len(errors)},
             )
         else:
-            messages.success(request, _("Import finished."))
+            if not preview:
+                messages.success(request, _("Import finished."))
+    if report is not None and report.preview:
+        form = HsdsImportForm(
+            initial={"source": form.cleaned_data["source"], "previewed": fingerprint}
+        )
     return render(
         request,
         "directory/hsds_import.html",
@@ -358,6 +373,7 @@ def hsds_import(request):
             # Plain dicts: a defaultdict would answer the template's `.items` lookup with 0.
             "created": dict(report.created) if report else {},
             "updated": dict(report.updated) if report else {},
+            "left_alone": dict(report.left_alone) if report else {},
             "errors": errors[:200],
             "error_count": len(errors),
         },

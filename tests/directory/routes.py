@@ -33,10 +33,31 @@ def _hsds_service(world):
 
 
 def _hsds_org(world):
-    from mosty.directory.hsds import _id
+    from mosty.directory.hsds import organisation_hsds_ids
 
     service_with_location(world.org_a)
-    return {"hsds_id": _id("organisation", world.org_a.pk)}
+    return {"hsds_id": organisation_hsds_ids([world.org_a.pk])[world.org_a.pk]}
+
+
+def _hsds_service_at_location(world):
+    from mosty.directory.models import ServiceAtLocation
+
+    service = service_with_location(world.org_a)
+    return {"hsds_id": ServiceAtLocation.objects.filter(service=service).first().hsds_id}
+
+
+def _hsds_term(world):
+    from mosty.directory.models import Category
+
+    category = Category.objects.create(code="legal", name="Legal advice", taxonomy="mosty")
+    return {"hsds_id": category.hsds_id}
+
+
+def _hsds_taxonomy(world):
+    from mosty.directory.hsds.export import taxonomy_id
+
+    _hsds_term(world)
+    return {"hsds_id": taxonomy_id("mosty")}
 
 
 ROUTES = [
@@ -91,6 +112,11 @@ ROUTES = [
     Route("hsds:organizations", public=True, api=True),
     Route("hsds:organization", public=True, api=True, kwargs=_hsds_org),
     Route("hsds:taxonomy_terms", public=True, api=True),
+    Route("hsds:taxonomy_term", public=True, api=True, kwargs=_hsds_term),
+    Route("hsds:taxonomies", public=True, api=True),
+    Route("hsds:taxonomy", public=True, api=True, kwargs=_hsds_taxonomy),
+    Route("hsds:service_at_locations", public=True, api=True),
+    Route("hsds:service_at_location", public=True, api=True, kwargs=_hsds_service_at_location),
     Route("hsds:export_json", public=True),
     Route("hsds:export_datapackage", public=True),
 ]
@@ -180,6 +206,8 @@ ROUTES += [
         allowed=ADMIN,
         api=True,
         method="post",
-        data=lambda w: {"organizations": []},
+        data=lambda w: [
+            {"id": "5b0c3f0e-2d4a-4c1e-9f7b-6a8d9e0f1a2b", "name": "Nowa", "description": "X"}
+        ],
     ),
 ]

@@ -94,7 +94,7 @@ def _normalised(tables):
         "languages": rows("languages", ["id", "service_id", "code"]),
         "taxonomy_terms": rows("taxonomy_terms", ["id", "name", "description"]),
         "attributes": rows("attributes", ["id", "link_id", "taxonomy_term_id"]),
-        "service_at_locations": rows("service_at_locations", ["id", "service_id", "location_id"]),
+        "service_at_location": rows("service_at_location", ["id", "service_id", "location_id"]),
         "required_documents": rows("required_documents", ["service_id", "document"]),
         "accessibility": rows("accessibility", ["location_id", "description"]),
         "free": {
@@ -107,7 +107,7 @@ def _normalised(tables):
 
 def test_import_of_a_dataset_written_by_someone_else(world, srodmiescie, sample_tables):
     admin = world.user("admin")
-    report = hsds.hsds_import(tables=sample_tables, by=admin, language="en")
+    report = hsds.hsds_import(tables=sample_tables, by=admin, source="sample", language="en")
     assert report.ok
     assert report.created["services"] == 2 and report.created["organizations"] == 1
     legal = Service.objects.get(hsds_id=LEGAL)
@@ -131,12 +131,12 @@ def test_import_of_a_dataset_written_by_someone_else(world, srodmiescie, sample_
 
 def test_round_trip_json_is_lossless_and_reimport_updates(world, srodmiescie, sample_tables):
     admin = world.user("admin")
-    hsds.hsds_import(tables=sample_tables, by=admin)
+    hsds.hsds_import(tables=sample_tables, by=admin, source="sample")
     counts = _counts()
     exported = hsds.export_tables()
     again = hsds.flatten(json.loads(hsds.to_json(exported)))
     assert _normalised(again) == _normalised(sample_tables)
-    report = hsds.hsds_import(tables=again, by=admin)
+    report = hsds.hsds_import(tables=again, by=admin, source="sample")
     assert _counts() == counts
     assert sum(report.created.values()) == 0
     assert report.updated["services"] == 2
@@ -145,19 +145,19 @@ def test_round_trip_json_is_lossless_and_reimport_updates(world, srodmiescie, sa
 
 def test_round_trip_csv_datapackage(world, srodmiescie, sample_tables):
     admin = world.user("admin")
-    hsds.hsds_import(tables=sample_tables, by=admin)
+    hsds.hsds_import(tables=sample_tables, by=admin, source="sample")
     counts = _counts()
     package = hsds.to_datapackage(hsds.export_tables())
     names = set(zipfile.ZipFile(io.BytesIO(package)).namelist())
     assert {
         "datapackage.json",
         "services.csv",
-        "service_at_locations.csv",
+        "service_at_location.csv",
         "taxonomy_terms.csv",
     } <= names
     tables = hsds.parse_upload("directory.zip", package)
     assert _normalised(tables) == _normalised(sample_tables)
-    hsds.hsds_import(tables=tables, by=admin)
+    hsds.hsds_import(tables=tables, by=admin, source="sample")
     assert _counts() == counts
 
 
@@ -165,7 +165,7 @@ def test_changed_text_on_reimport_outdates_translations(world, sample_tables):
     from mosty.directory.models import ServiceTranslation
 
     admin = world.user("admin")
-    hsds.hsds_import(tables=sample_tables, by=admin)
+    hsds.hsds_import(tables=sample_tables, by=admin, source="sample")
     legal = Service.objects.get(hsds_id=LEGAL)
     ServiceTranslation.objects.create(
         service=legal,
@@ -175,7 +175,7 @@ def test_changed_text_on_reimport_outdates_translations(world, sample_tables):
         status="published",
     )
     sample_tables["services"][0]["description"] = "Changed description."
-    hsds.hsds_import(tables=sample_tables, by=admin)
+    hsds.hsds_import(tables=sample_tables, by=admin, source="sample")
     assert legal.translations.get().is_outdated is False  # stale object: reload below
     legal.refresh_from_db()
     assert ServiceTranslation.objects.select_related("service").get().is_outdated
@@ -190,7 +190,7 @@ def test_row_level_errors_and_nothing_written(world, sample_tables):
     tables["languages"][0]["code"] = "Polski!"
     tables["phones"].append({"id": "p-x", "service_id": LEGAL, "number": ""})
     with pytest.raises(hsds.HsdsImportError) as caught:
-        hsds.hsds_import(tables=tables, by=world.user("admin"))
+        hsds.hsds_import(tables=tables, by=world.user("admin"), source="sample")
     errors = {(e.table, e.row, e.field) for e in caught.value.report.errors}
     assert ("services", 2, "status") in errors
     assert ("services", 2, "organization_id") in errors
@@ -206,23 +206,30 @@ def test_import_page_reports_errors_and_imports(world, login):
     url = reverse("directory:hsds_import")
     bad = io.BytesIO(json.dumps({"organizations": [{"id": "o1"}]}).encode())
     bad.name = "bad.json"
-    response = client.post(url, {"file": bad})
+    response = client.post(url, {"file": bad, "source": "sample"})
     assert response.status_code == 200
     assert "organizations" in response.content.decode()
     assert Service.objects.count() == 0
     good = io.BytesIO(SAMPLE.read_bytes())
     good.name = "sample.json"
-    response = client.post(url, {"file": good})
+    response = client.post(url, {"file": good, "source": "sample"})
+    # First a preview: what would be created, nothing written.
+    assert response.status_code == 200 and Service.objects.count() == 0
+    assert response.context["report"].preview and response.context["created"]["services"] == 2
+    assert "services: nowe – 2" in response.content.decode()
+    previewed = response.context["form"].initial["previewed"]
+    good.seek(0)
+    response = client.post(url, {"file": good, "source": "sample", "previewed": previewed})
     assert response.status_code == 200
     assert Service.objects.count() == 2
     garbage = io.BytesIO(b"\x00\x01 not json")
     garbage.name = "x.json"
-    response = client.post(url, {"file": garbage})
+    response = client.post(url, {"file": garbage, "source": "sample"})
     assert response.status_code == 200 and "invalid-feedback" in response.content.decode()
 
 
 def test_hsds_read_api_page_object_filters_and_detail(world, client, sample_tables):
-    hsds.hsds_import(tables=sample_tables, by=world.user("admin"))
+    hsds.hsds_import(tables=sample_tables, by=world.user("admin"), source="sample")
     response = client.get(reverse("hsds:services"), {"per_page": 1})
     data = response.json()
     assert data["total_items"] == 2 and data["total_pages"] == 2 and data["size"] == 1
@@ -260,7 +267,7 @@ def test_hsds_api_constant_queries(world, client):
 def test_exports_download(world, client):
     service_with_location(world.org_a)
     response = client.get(reverse("hsds:export_json"))
-    assert json.loads(response.content)["organizations"][0]["services"]
+    assert json.loads(response.content)[0]["services"]
     response = client.get(reverse("hsds:export_datapackage"))
     assert response["Content-Type"] == "application/zip"
 
@@ -270,7 +277,7 @@ def test_import_api_and_command(world, login, tmp_path, sample_tables):
 
     api = login("admin")
     bad = api.post(
-        reverse("api:hsds_import"),
+        reverse("api:hsds_import") + "?source=sample",
         {
             "organizations": [
                 {"id": "o1", "services": [{"id": "s1", "name": "X", "status": "nope"}]}
@@ -282,10 +289,12 @@ def test_import_api_and_command(world, login, tmp_path, sample_tables):
     found = {(e["table"], e["row"], e["field"]) for e in bad.json()["errors"]}
     assert found == {("organizations", 1, "name"), ("services", 1, "status")}
     good = api.post(
-        reverse("api:hsds_import"), json.loads(SAMPLE.read_text()), content_type="application/json"
+        reverse("api:hsds_import") + "?source=sample",
+        json.loads(SAMPLE.read_text()),
+        content_type="application/json",
     )
     assert good.status_code == 200 and good.json()["created"]["services"] == 2
     out = tmp_path / "directory.zip"
     call_command("hsds", "export", str(out))
-    call_command("hsds", "import", str(out))
+    call_command("hsds", "import", str(out), "--source", "sample")
     assert Service.objects.count() == 2

@@ -1,6 +1,9 @@
-"""`mosty hsds export FILE` / `mosty hsds import FILE`: the directory as Open Referral HSDS 3.0.
+"""`mosty hsds export FILE` / `mosty hsds import FILE --source NAME`: the directory as Open
+Referral HSDS 3.0.
 
-FILE ending in .zip is the tabular CSV data package, anything else HSDS JSON.
+FILE ending in .zip is the tabular CSV data package, anything else HSDS JSON (any of its forms
+on import). An import matches records only within its source; `--dry-run` prints what would be
+created, updated and left alone and writes nothing.
 """
 
 from pathlib import Path
@@ -18,6 +21,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language", default="pl", help="language the imported descriptions are written in"
         )
+        parser.add_argument(
+            "--source",
+            default="",
+            help="where the data comes from (default: the file's name); a later import from "
+            "the same source updates what this one created, nothing else is overwritten",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
 
     def handle(self, *args, action: str, file: str, language: str, **options):
         from mosty.directory import hsds
@@ -33,9 +43,16 @@ class Command(BaseCommand):
             return
         if not path.exists():
             raise CommandError(f"{path} does not exist.")
+        source = options["source"] or path.stem
         try:
             tables = hsds.parse_upload(path.name, path.read_bytes())
-            report = hsds.hsds_import(tables=tables, by=None, language=language)
+            report = hsds.hsds_import(
+                tables=tables,
+                by=None,
+                source=source,
+                language=language,
+                preview=options["dry_run"],
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         except hsds.HsdsImportError as exc:
@@ -44,4 +61,8 @@ class Command(BaseCommand):
             raise CommandError(f"{len(exc.report.errors)} errors; nothing was imported.") from exc
         for warning in report.warnings:
             self.stderr.write(warning)
-        self.stdout.write(f"created {dict(report.created)}, updated {dict(report.updated)}")
+        prefix = "dry run, nothing written: " if report.preview else ""
+        self.stdout.write(
+            f"{prefix}{report.rows} rows from source {source!r}: created {dict(report.created)}, "
+            f"updated {dict(report.updated)}, local records left alone {dict(report.left_alone)}"
+        )
