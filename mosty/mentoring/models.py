@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import validate_language_code
 
 
@@ -380,8 +381,8 @@ class Match(models.Model):
     end_reason = models.CharField(
         _("reason for ending"), max_length=30, choices=EndReason.choices, blank=True
     )
-    mentor_feedback = models.TextField(_("mentor's feedback"), blank=True)
-    participant_feedback = models.TextField(_("participant's feedback"), blank=True)
+    mentor_feedback = EncryptedTextField(_("mentor's feedback"), blank=True)
+    participant_feedback = EncryptedTextField(_("participant's feedback"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -424,7 +425,7 @@ class Meeting(models.Model):
         _("duration in minutes"), validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
     activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -462,7 +463,7 @@ class CheckIn(models.Model):
     participant_satisfaction = models.PositiveSmallIntegerField(
         _("participant's satisfaction (1–5)"), choices=SATISFACTION
     )
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
