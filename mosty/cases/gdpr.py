@@ -129,4 +129,21 @@ def closed_since(participant_ids) -> dict:
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register("cases", label=_("Cases"), export=export, erase=erase, closed_since=closed_since)
+    gdpr.register(
+        "cases",
+        label=_("Cases"),
+        export=export,
+        erase=erase,
+        closed_since=closed_since,
+        models=[
+            "cases.Case",
+            "cases.Assessment",
+            "cases.AssessmentScore",
+            "cases.Goal",
+            "cases.Task",
+            "cases.Referral",
+            "cases.ReferralEvent",
+            "cases.Note",
+            "cases.SupportLog",
+        ],
+    )

@@ -51,4 +51,10 @@ def erase(participant) -> None:
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register("events", label=_("Event registrations"), export=export, erase=erase)
+    gdpr.register(
+        "events",
+        label=_("Event registrations"),
+        export=export,
+        erase=erase,
+        models=["events.Registration", "events.Attendance"],
+    )
