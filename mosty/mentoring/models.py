@@ -218,7 +218,7 @@ class Mentor(models.Model):
     certificate_checked_at = models.DateTimeField(
         _("criminal-record certificate checked"), null=True, blank=True
     )
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = EncryptedTextField(_("reason for rejection"), blank=True)
     created_at = models.DateTimeField(_("applied"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -256,7 +256,8 @@ class VettingStep(models.Model):
 
     mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="vetting_steps")
     step = models.CharField(_("step"), max_length=30, choices=VettingStatus.choices)
-    note = models.TextField(_("note"), blank=True)
+    # May record what the criminal-record certificate showed: encrypted at rest.
+    note = EncryptedTextField(_("note"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
