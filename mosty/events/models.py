@@ -316,3 +316,7 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"attendance #{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"attendance #{self.pk} (registration #{self.registration_id})"
