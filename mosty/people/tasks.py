@@ -16,3 +16,11 @@ def participant_retention_run() -> int:
     from mosty.people import gdpr
 
     return gdpr.retention_run()
+
+
+@task()
+def import_rows_purge() -> int:
+    """Delete the uploaded rows of participant imports older than MOSTY_IMPORT_ROWS_DAYS."""
+    from mosty.people import gdpr
+
+    return gdpr.import_rows_purge()
