@@ -219,7 +219,8 @@ def test_erasure_leaves_no_trace_in_any_column(world):
     client = Client()
     client.login(email=world.user("coordinator", "a").email, password=PASSWORD)
     client.get(reverse("people:detail", args=[person.pk]))
-    client.get(reverse("people:export", args=[person.pk]))
+    page = client.get(reverse("people:export", args=[person.pk])).content.decode()
+    assert "Talked about the asylum interview and her depression." in page
     response = client.post(reverse("people:erase", args=[person.pk]))
     assert response.status_code == 302
 
@@ -246,7 +247,10 @@ def test_export_holds_every_module(world):
     assert match["participant_feedback"].startswith("My mentor helped")
     assert data["mentoring"]["wishes"]["interests"] == ["cooking"]
     assert data["events"][0]["accessibility_needs"] == "Bring space for her insulin pump."
-    assert data["cases"][0]["referrals"][0]["outcome"].startswith("Found a room")
+    referral = data["cases"][0]["referrals"][0]
+    assert referral["outcome"].startswith("Found a room")
+    assert referral["history"][0]["comment"] == "Xanthippe moved in."
+    assert data["cases"][0]["plan_comment"].startswith("Add the trauma therapy")
     assert data["imports"] == [
         {
             "file": "march.csv",
