@@ -1,6 +1,7 @@
 """Classification of every free-text field on a model that holds personal data (DESIGN.md § 8).
 
-A text field (CharField, TextField and their kinds: e-mail, URL, slug) without `choices` on a
+A text field (CharField, TextField and their kinds: e-mail, URL, slug) without `choices`, or a
+JSONField (which can hold text as well), on a
 model that holds personal data — one a GDPR section covers (`mosty.people.gdpr.covered_models`)
 or one listed in `mosty.people.gdpr.OTHER_PEOPLE` — is either
 
@@ -25,6 +26,7 @@ ERASED_PLAN_TITLE = (
     "Replaced by a dash on erasure."
 )
 STAFF_ACCOUNT = "A staff, mentor or assistant account's own name or contact, shown across the app."
+CODES_LIST = "A list of codes validated against fixed choices (languages, interests, slots)."
 PUBLISHED_BY_CHOICE = (
     "Entered by the person or organisation to be published to partner organisations "
     "(directory, housing offers); public by their choice."
@@ -57,6 +59,28 @@ PLAINTEXT: dict[str, str] = {
         "what was agreed; nothing about the person."
     ),
     "people.Consent.language": CODE,
+    "people.Participant.languages": CODES_LIST,
+    "people.ParticipantImport.rows": (
+        "The uploaded list, read to map, check and import it: emptied when the import is done, "
+        "purged by the daily job after MOSTY_IMPORT_ROWS_DAYS, and rows about an erased person "
+        "removed at once."
+    ),
+    "people.ParticipantImport.headers": "The uploaded list's column titles.",
+    "people.ParticipantImport.mapping": "Column numbers by Mosty field.",
+    "people.ParticipantImport.errors": "Row numbers, field names and messages; never the values.",
+    "cases.Referral.shared_fields": CODES_LIST,
+    "mentoring.Mentor.languages": CODES_LIST,
+    "mentoring.Mentor.interests": CODES_LIST,
+    "mentoring.Mentor.availability": CODES_LIST,
+    "mentoring.MentoringProfile.interests": CODES_LIST,
+    "mentoring.MentoringProfile.availability": CODES_LIST,
+    "mentoring.MentoringProfile.mentor_kinds": CODES_LIST,
+    "mentoring.Match.explanation": (
+        "Structured reasons of the matching score (language codes, distance, shared interests "
+        "and slots), rendered in the reader's language."
+    ),
+    "access.AuditEvent.fields": "Field names, never values.",
+    "access.AuditEvent.details": "Non-personal details (counts, statuses, reasons as codes).",
     "people.ParticipantImport.filename": (
         "The uploaded file's name, shown in the import list; the rows themselves are purged "
         "when imported or stale (MOSTY_IMPORT_ROWS_DAYS)."
@@ -135,7 +159,8 @@ def text_fields(model) -> list:
     return [
         f
         for f in model._meta.concrete_fields
-        if isinstance(f, models.CharField | models.TextField) and not f.choices
+        if isinstance(f, models.JSONField)
+        or (isinstance(f, models.CharField | models.TextField) and not f.choices)
     ]
 
 
