@@ -469,3 +469,9 @@ class SupportLog(models.Model):
     def audit_label(self) -> str:
         # Never the text itself: the audit log is append-only and outlives erasure.
         return f"support session #{self.pk}"
+
+    @property
+    def author_id(self) -> int | None:
+        # Psychological and legal summaries follow the restricted-note rule, which asks for the
+        # author (`mosty.access.domains.cases.sees_restricted`).
+        return self.by_id
