@@ -276,6 +276,10 @@ class VettingStep(models.Model):
     def __str__(self) -> str:
         return f"{self.mentor_id} · {self.step}"
 
+    @property
+    def audit_label(self) -> str:
+        return f"mentor #{self.mentor_id} vetting step #{self.pk}"
+
 
 class MentoringProfile(models.Model):
     """What a participant wishes from a mentor: interests, times, stated preferences."""
