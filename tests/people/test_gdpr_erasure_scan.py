@@ -25,7 +25,7 @@ from mosty.cases.models import (
     Task,
 )
 from mosty.core.crypto import encrypted_fields
-from mosty.events.models import Attendance
+from mosty.events.models import Attendance, Registration
 from mosty.mentoring.models import CheckIn, Match, Meeting, MentoringProfile
 from mosty.people import gdpr
 from mosty.people.models import Consent, Household, HouseholdMember, Participant, ParticipantImport
@@ -165,6 +165,13 @@ def _person_everywhere(world) -> Participant:
         accessibility_needs="Bring space for her insulin pump.",
     )
     Attendance.objects.create(session=event.sessions.first(), registration=registration)
+    # ... and one she made herself on the public form, with the e-mail address on her record.
+    make_registration(
+        make_event(org, title="Kino"),
+        name="X. Quarrington",
+        email="Xanthippe.Quarrington@example.org",
+    )
+    make_registration(make_event(org, title="Koncert"), name="Ivan P.", email="ivan@example.org")
 
     # people: an uploaded list still holding her row (and someone else's)
     ParticipantImport.objects.create(
@@ -234,6 +241,8 @@ def test_erasure_leaves_no_trace_in_any_column(world):
     assert Meeting.objects.get().minutes == 90
     assert CheckIn.objects.get().participant_satisfaction == 5
     assert Attendance.objects.filter(registration__participant=person).count() == 1
+    assert person.event_registrations.count() == 2
+    assert Registration.objects.get(participant__isnull=True).email == "ivan@example.org"
     assert SupportLog.objects.get().minutes == 45
 
 
@@ -247,6 +256,7 @@ def test_export_holds_every_module(world):
     assert match["participant_feedback"].startswith("My mentor helped")
     assert data["mentoring"]["wishes"]["interests"] == ["cooking"]
     assert data["events"][0]["accessibility_needs"] == "Bring space for her insulin pump."
+    assert [r["name"] for r in data["events"]] == ["Xanthippe Quarrington", "X. Quarrington"]
     referral = data["cases"][0]["referrals"][0]
     assert referral["outcome"].startswith("Found a room")
     assert referral["history"][0]["comment"] == "Xanthippe moved in."
