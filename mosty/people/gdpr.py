@@ -193,12 +193,14 @@ def _erase_household(participant) -> None:
 def _mentions(row: list, participant) -> bool:
     """Whether an uploaded row is about `participant`: their e-mail or phone, or both names."""
     cells = {str(cell).strip().casefold() for cell in row if str(cell).strip()}
-    digits = {"".join(ch for ch in cell if ch.isdigit()) for cell in cells}
     if participant.email and participant.email.casefold() in cells:
         return True
-    phone = "".join(ch for ch in participant.phone if ch.isdigit())
-    if len(phone) >= 6 and phone in digits:
-        return True
+    # Phones compared by their last nine digits: "+48 600 987 321" is "600987321" in a list.
+    phone = "".join(ch for ch in participant.phone if ch.isdigit())[-9:]
+    if len(phone) == 9:
+        for cell in cells:
+            if "".join(ch for ch in cell if ch.isdigit())[-9:] == phone:
+                return True
     for first, last in (
         (participant.first_name, participant.last_name),
         (participant.first_name_original, participant.last_name_original),

@@ -1,11 +1,13 @@
-"""Uploaded participant lists do not keep people's rows forever: the daily job purges them."""
+"""Uploaded participant lists do not keep people's rows forever: the daily job purges them,
+and erasing a person removes their row from any list still held."""
 
 import datetime as dt
 
 from django.utils import timezone
 
 from mosty.access.models import AuditEvent
-from mosty.people.models import ImportStatus, ParticipantImport
+from mosty.people import gdpr
+from mosty.people.models import ImportStatus, Participant, ParticipantImport
 from mosty.people.tasks import import_rows_purge
 
 ROWS = [["Olena", "Kovalenko", "+48 600 111 222"], ["Ivan", "Petrenko", "+48 600 333 444"]]
@@ -52,3 +54,14 @@ def test_stale_uploads_lose_their_rows_fresh_ones_keep_them(world, settings):
 
 def test_the_daily_job_runs_the_purge(settings):
     assert "mosty.people.tasks.import_rows_purge" in settings.MOSTY_DAILY_TASKS
+
+
+def test_erasure_finds_the_person_in_an_upload_however_the_list_wrote_them(world):
+    person = Participant(
+        first_name="Olena", last_name="Kovalenko", phone="+48 600 111 222", email="o.k@example.org"
+    )
+    assert gdpr._mentions(["olena ", "KOVALENKO", ""], person)
+    assert gdpr._mentions(["Ola", "K.", "600111222"], person)
+    assert gdpr._mentions(["", "", "", "O.K@example.org"], person)
+    assert not gdpr._mentions(["Olena", "Petrenko", "+48 600 333 444"], person)
+    assert not gdpr._mentions(["Ivan", "Kovalenko", "111222"], person)
