@@ -307,6 +307,7 @@ TASKS = {
 MOSTY_DAILY_TASKS = [
     "mosty.cases.tasks.task_reminders_sweep",  # reminders no scheduled run caught
     "mosty.people.tasks.participant_retention_run",  # anonymise after MOSTY_RETENTION_DAYS
+    "mosty.people.tasks.import_rows_purge",  # drop uploaded rows after MOSTY_IMPORT_ROWS_DAYS
 ]
 
 REST_FRAMEWORK = {
@@ -325,6 +326,9 @@ REST_FRAMEWORK = {
 }
 # Days after a participant's last case closed before retention anonymises them (0 disables).
 MOSTY_RETENTION_DAYS = env_int("MOSTY_RETENTION_DAYS", 3 * 365, minimum=0)
+# Days an uploaded participant list keeps its rows (for mapping and restarting) before the daily
+# job deletes them; an import that is done drops them at once.
+MOSTY_IMPORT_ROWS_DAYS = env_int("MOSTY_IMPORT_ROWS_DAYS", 7, minimum=1)
 # Prefix of participants' pseudonymous codes; empty = from the city's short name (GDA-…).
 MOSTY_PARTICIPANT_CODE_PREFIX = os.environ.get("MOSTY_PARTICIPANT_CODE_PREFIX", "")
 

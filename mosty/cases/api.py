@@ -495,8 +495,16 @@ class SupportLogOutputSerializer(serializers.Serializer):
     kind = serializers.CharField()
     happened_on = serializers.DateField()
     minutes = serializers.IntegerField()
-    summary = serializers.CharField()
+    summary = serializers.SerializerMethodField()
+    summary_restricted = serializers.SerializerMethodField()
     by = serializers.IntegerField(source="by_id")
+
+    def get_summary_restricted(self, log) -> bool:
+        # Psychological and legal summaries follow the restricted-note rule (support.view_summary).
+        return bool(getattr(log, "summary_restricted", False))
+
+    def get_summary(self, log) -> str:
+        return "" if self.get_summary_restricted(log) else log.summary
 
 
 class SupportLogListApi(APIView):
@@ -505,7 +513,7 @@ class SupportLogListApi(APIView):
         case = _case(request, pk)
         require(request.user, "case.view", case)
         audit_read(request.user, case, fields=["support"])
-        logs = selectors.support_log_list(case=case)[:200]
+        logs = selectors.support_log_list(case=case, fetched_by=request.user)[:200]
         return Response(SupportLogOutputSerializer(logs, many=True).data)
 
 

@@ -31,6 +31,7 @@ def export(participant) -> list[dict]:
             "assessments__scores",
             "goals__tasks",
             "referrals__to_organisation",
+            "referrals__events",
             "notes",
             "support_logs",
         )
@@ -45,6 +46,7 @@ def export(participant) -> list[dict]:
             "closed_at": _d(case.closed_at),
             "review_date": _d(case.review_date),
             "plan_status": case.plan_status,
+            "plan_comment": case.plan_comment,
             "assessments": [
                 {
                     "date": _d(a.assessed_on),
@@ -77,6 +79,10 @@ def export(participant) -> list[dict]:
                     "reason": r.decision_reason,
                     "outcome": r.outcome,
                     "sent_at": _d(r.created_at),
+                    "history": [
+                        {"status": e.status, "at": _d(e.at), "comment": e.comment}
+                        for e in r.events.all()
+                    ],
                 }
                 for r in case.referrals.all()
             ],
@@ -129,4 +135,21 @@ def closed_since(participant_ids) -> dict:
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register("cases", label=_("Cases"), export=export, erase=erase, closed_since=closed_since)
+    gdpr.register(
+        "cases",
+        label=_("Cases"),
+        export=export,
+        erase=erase,
+        closed_since=closed_since,
+        models=[
+            "cases.Case",
+            "cases.Assessment",
+            "cases.AssessmentScore",
+            "cases.Goal",
+            "cases.Task",
+            "cases.Referral",
+            "cases.ReferralEvent",
+            "cases.Note",
+            "cases.SupportLog",
+        ],
+    )

@@ -95,7 +95,7 @@ class Case(models.Model):
     plan_status = models.CharField(
         _("plan status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
-    plan_comment = models.TextField(_("coordinator's comment"), blank=True)
+    plan_comment = EncryptedTextField(_("coordinator's comment"), blank=True)
     plan_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -149,6 +149,11 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.case} · {self.assessed_on}"
 
+    @property
+    def audit_label(self) -> str:
+        # Never the text itself: the audit log is append-only and outlives erasure.
+        return f"assessment #{self.pk}"
+
     def ordered_scores(self) -> list:
         """Scores in the canonical order of the domains (uses the prefetched rows)."""
         order = {d: i for i, d in enumerate(Domain.values)}
@@ -159,7 +164,7 @@ class AssessmentScore(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
     domain = models.CharField(_("domain"), max_length=30, choices=Domain.choices)
     score = models.PositiveSmallIntegerField(_("score"))
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    comment = EncryptedTextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("assessment score")
@@ -173,6 +178,11 @@ class AssessmentScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain}: {self.score}"
+
+    @property
+    def audit_label(self) -> str:
+        # Never the text itself: the audit log is append-only and outlives erasure.
+        return f"assessment score #{self.pk}"
 
 
 class GoalStatus(models.TextChoices):
@@ -203,6 +213,11 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def audit_label(self) -> str:
+        # Never the text itself: the audit log is append-only and outlives erasure.
+        return f"goal #{self.pk}"
 
 
 class TaskStatus(models.TextChoices):
@@ -266,6 +281,11 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def audit_label(self) -> str:
+        # Never the text itself: the audit log is append-only and outlives erasure.
+        return f"task #{self.pk}"
+
     def clean(self):
         if self.assignee_kind == AssigneeKind.PARTNER and not self.assignee_organisation_id:
             raise ValidationError(
@@ -318,15 +338,15 @@ class Referral(models.Model):
     )
     domain = models.CharField(_("domain"), max_length=30, choices=Domain.choices)
     shared_fields = models.JSONField(_("shared with the partner"), default=list, blank=True)
-    message = models.TextField(
+    message = EncryptedTextField(
         _("request to the partner"),
         help_text=_("What you ask the partner to do. Do not write personal details here."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
-    decision_reason = models.TextField(_("reason"), blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    decision_reason = EncryptedTextField(_("reason"), blank=True)
+    outcome = EncryptedTextField(_("outcome"), blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -340,6 +360,11 @@ class Referral(models.Model):
         indexes = [models.Index(fields=["to_organisation", "status"])]
 
     def __str__(self) -> str:
+        return f"referral #{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        # Never the text itself: the audit log is append-only and outlives erasure.
         return f"referral #{self.pk}"
 
     def clean(self):
@@ -357,7 +382,7 @@ class ReferralEvent(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = EncryptedTextField(_("comment"), blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -373,6 +398,11 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral} · {self.status}"
+
+    @property
+    def audit_label(self) -> str:
+        # Never the text itself: the audit log is append-only and outlives erasure.
+        return f"referral event #{self.pk}"
 
 
 class NoteVisibility(models.TextChoices):
@@ -398,6 +428,11 @@ class Note(models.Model):
         indexes = [models.Index(fields=["case", "-created_at"])]
 
     def __str__(self) -> str:
+        return f"note #{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        # Never the text itself: the audit log is append-only and outlives erasure.
         return f"note #{self.pk}"
 
 
@@ -429,3 +464,14 @@ class SupportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.minutes}"
+
+    @property
+    def audit_label(self) -> str:
+        # Never the text itself: the audit log is append-only and outlives erasure.
+        return f"support session #{self.pk}"
+
+    @property
+    def author_id(self) -> int | None:
+        # Psychological and legal summaries follow the restricted-note rule, which asks for the
+        # author (`mosty.access.domains.cases.sees_restricted`).
+        return self.by_id

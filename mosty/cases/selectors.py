@@ -14,6 +14,7 @@ from mosty.access.domains.cases import (
     visible_incoming_referrals,
     visible_notes,
     visible_referrals,
+    visible_support_logs,
 )
 from mosty.access.domains.people import visible_participants
 from mosty.access.roles import orgs_where
@@ -162,8 +163,9 @@ def note_list(*, case: Case, fetched_by) -> QuerySet[Note]:
     return visible_notes(fetched_by, case).select_related("author")
 
 
-def support_log_list(*, case: Case) -> QuerySet[SupportLog]:
-    return case.support_logs.select_related("by")
+def support_log_list(*, case: Case, fetched_by) -> QuerySet[SupportLog]:
+    """Sessions with `summary_restricted` set where the asking user may not read the summary."""
+    return visible_support_logs(fetched_by, case).select_related("by")
 
 
 def case_referrals(case: Case) -> QuerySet[Referral]:

@@ -93,7 +93,7 @@ def case_detail(request, pk: int):
         "assessment_count": len(assessments),
         "referrals": selectors.case_referrals(case),
         "notes": notes[:20],
-        "support_logs": selectors.support_log_list(case=case)[:20],
+        "support_logs": selectors.support_log_list(case=case, fetched_by=request.user)[:20],
         "task_statuses": TaskStatus.choices,
     }
     return render(request, "cases/case_detail.html", context)

@@ -92,6 +92,11 @@ def rotate_model(model: type[models.Model], fields: list[str], *, batch: int = 2
 
     Raw tokens are read with `.values_list()` on a plain TextField cast, so rotation never
     needs the plaintext in Python objects longer than one batch.
+
+    Each batch is read and rewritten in one transaction that locks its rows
+    (`select_for_update`; SQLite's IMMEDIATE transactions lock the whole database), so a note
+    edited while the rotation runs waits for the batch and is then saved: the rotation never
+    writes an older token over a newer one.
     """
     from django.db import transaction
     from django.db.models import TextField
@@ -101,20 +106,20 @@ def rotate_model(model: type[models.Model], fields: list[str], *, batch: int = 2
     last_pk = None
     raw = {f"_raw_{name}": Cast(name, output_field=TextField()) for name in fields}
     while True:
-        qs = model._base_manager.order_by("pk")
-        if last_pk is not None:
-            qs = qs.filter(pk__gt=last_pk)
-        rows = list(qs.annotate(**raw).values_list("pk", *raw.keys())[:batch])
-        if not rows:
-            return done
-        objects = []
-        for pk, *tokens in rows:
-            obj = model(pk=pk)
-            for name, token in zip(fields, tokens, strict=True):
-                # An expression, so bulk_update writes the token as-is (no second encryption).
-                setattr(obj, name, _Raw(rotate(token)) if token else _Raw(token))
-            objects.append(obj)
         with transaction.atomic():
+            qs = model._base_manager.select_for_update().order_by("pk")
+            if last_pk is not None:
+                qs = qs.filter(pk__gt=last_pk)
+            rows = list(qs.annotate(**raw).values_list("pk", *raw.keys())[:batch])
+            if not rows:
+                return done
+            objects = []
+            for pk, *tokens in rows:
+                obj = model(pk=pk)
+                for name, token in zip(fields, tokens, strict=True):
+                    # An expression, so bulk_update writes the token as-is (no second encryption).
+                    setattr(obj, name, _Raw(rotate(token)) if token else _Raw(token))
+                objects.append(obj)
             model._base_manager.bulk_update(objects, fields, batch_size=500)
         done += len(rows)
         last_pk = rows[-1][0]
@@ -125,3 +130,66 @@ class _Raw(models.Value):
 
     def __init__(self, value):
         super().__init__(value, output_field=models.TextField())
+
+
+def _is_token(value: str) -> bool:
+    try:
+        _fernet().decrypt(value.encode())
+    except (InvalidToken, ValueError, TypeError):
+        return False
+    return True
+
+
+def _convert_rows(model, fields: list[str], convert, *, batch: int = 2000) -> int:
+    """Rewrite the raw stored text of `fields` through `convert` (raw -> raw, None to keep)."""
+    from django.db import transaction
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    done = 0
+    last_pk = None
+    raw = {f"_raw_{name}": Cast(name, output_field=TextField()) for name in fields}
+    while True:
+        with transaction.atomic():
+            qs = model._base_manager.select_for_update().order_by("pk")
+            if last_pk is not None:
+                qs = qs.filter(pk__gt=last_pk)
+            rows = list(qs.annotate(**raw).values_list("pk", *raw.keys())[:batch])
+            if not rows:
+                return done
+            objects = []
+            for pk, *values in rows:
+                changed = {}
+                for name, value in zip(fields, values, strict=True):
+                    new = convert(value) if value else None
+                    if new is not None and new != value:
+                        changed[name] = new
+                if changed:
+                    obj = model(pk=pk)
+                    for name in fields:
+                        value = changed.get(name, values[fields.index(name)])
+                        setattr(obj, name, _Raw(value))
+                    objects.append(obj)
+            if objects:
+                model._base_manager.bulk_update(objects, fields, batch_size=500)
+                done += len(objects)
+        last_pk = rows[-1][0]
+
+
+def encrypt_existing(app_label: str, model_name: str, fields: list[str]):
+    """A migration operation that encrypts the plaintext already stored in `fields` (which the
+    migration has just turned into EncryptedTextFields), and decrypts it again when reversed.
+
+    Values that are already tokens are left alone, so running it twice does no harm.
+    """
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        _convert_rows(model, fields, lambda v: None if _is_token(v) else encrypt(v))
+
+    def backwards(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        _convert_rows(model, fields, lambda v: decrypt(v) if _is_token(v) else None)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

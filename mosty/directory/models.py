@@ -439,6 +439,10 @@ class HousingOffer(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def audit_label(self) -> str:
+        return f"housing offer #{self.pk}"
+
     def clean(self):
         if (
             self.available_until
@@ -502,6 +506,10 @@ class Linguist(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_label(self) -> str:
+        return f"linguist #{self.pk}"
 
     def clean(self):
         if not self.is_volunteer and self.hourly_rate is None:

@@ -5,11 +5,22 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
+def _theirs(participant) -> Q:
+    """Registrations made for the participant, and those they made themselves on the public
+    form with the e-mail address or phone number on their record."""
+    q = Q(participant=participant)
+    if participant.email:
+        q |= Q(participant__isnull=True, email__iexact=participant.email)
+    if participant.phone:
+        q |= Q(participant__isnull=True, phone=participant.phone)
+    return q
+
+
 def export(participant) -> list:
     from mosty.events.models import Registration
 
     rows = (
-        Registration.objects.filter(participant=participant)
+        Registration.objects.filter(_theirs(participant))
         .select_related("event")
         .prefetch_related("event__translations")
         .annotate(
@@ -43,12 +54,20 @@ def erase(participant) -> None:
     """Names, contacts and needs go; status, attendance and hours stay for the figures."""
     from mosty.events.models import Registration
 
-    Registration.objects.filter(participant=participant).update(
-        name=participant.code, email="", phone="", accessibility_needs=""
+    # A public sign-up is linked to the (now pseudonymous) record, so its attendance still counts
+    # once the contact that identified it is gone.
+    Registration.objects.filter(_theirs(participant)).update(
+        participant=participant, name=participant.code, email="", phone="", accessibility_needs=""
     )
 
 
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register("events", label=_("Event registrations"), export=export, erase=erase)
+    gdpr.register(
+        "events",
+        label=_("Event registrations"),
+        export=export,
+        erase=erase,
+        models=["events.Registration", "events.Attendance"],
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import (
     District,
     TranslationBase,
@@ -260,7 +261,8 @@ class Registration(models.Model):
         _("I take part as"), max_length=20, choices=Audience.choices, blank=True
     )
     institution = models.CharField(_("institution"), max_length=200, blank=True)
-    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    # Health data (GDPR art. 9): encrypted at rest.
+    accessibility_needs = EncryptedTextField(_("accessibility needs"), blank=True)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
@@ -314,3 +316,7 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"attendance #{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"attendance #{self.pk} (registration #{self.registration_id})"

@@ -9,4 +9,9 @@ class MentoringConfig(AppConfig):
 
     def ready(self):
         # Registers the city pack's `matching` section.
-        from mosty.mentoring import engine_data  # noqa: F401
+        from mosty.mentoring import (
+            engine_data,  # noqa: F401
+            gdpr,
+        )
+
+        gdpr.register()

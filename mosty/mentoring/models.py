@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import validate_language_code
 
 
@@ -217,7 +218,7 @@ class Mentor(models.Model):
     certificate_checked_at = models.DateTimeField(
         _("criminal-record certificate checked"), null=True, blank=True
     )
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = EncryptedTextField(_("reason for rejection"), blank=True)
     created_at = models.DateTimeField(_("applied"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -255,7 +256,8 @@ class VettingStep(models.Model):
 
     mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="vetting_steps")
     step = models.CharField(_("step"), max_length=30, choices=VettingStatus.choices)
-    note = models.TextField(_("note"), blank=True)
+    # May record what the criminal-record certificate showed: encrypted at rest.
+    note = EncryptedTextField(_("note"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -273,6 +275,10 @@ class VettingStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor_id} · {self.step}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"mentor #{self.mentor_id} vetting step #{self.pk}"
 
 
 class MentoringProfile(models.Model):
@@ -380,8 +386,8 @@ class Match(models.Model):
     end_reason = models.CharField(
         _("reason for ending"), max_length=30, choices=EndReason.choices, blank=True
     )
-    mentor_feedback = models.TextField(_("mentor's feedback"), blank=True)
-    participant_feedback = models.TextField(_("participant's feedback"), blank=True)
+    mentor_feedback = EncryptedTextField(_("mentor's feedback"), blank=True)
+    participant_feedback = EncryptedTextField(_("participant's feedback"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -424,7 +430,7 @@ class Meeting(models.Model):
         _("duration in minutes"), validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
     activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -462,7 +468,7 @@ class CheckIn(models.Model):
     participant_satisfaction = models.PositiveSmallIntegerField(
         _("participant's satisfaction (1–5)"), choices=SATISFACTION
     )
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -124,6 +124,10 @@ class NetworkMembership(models.Model):
     def __str__(self) -> str:
         return f"{self.network} · {self.organisation or self.user}"
 
+    @property
+    def audit_label(self) -> str:
+        return f"network #{self.network_id} member #{self.pk}"
+
 
 # Labels live in the directory catalogue (the networks pages are translated there).
 from mosty.directory import network_labels as NL  # noqa: E402
@@ -152,6 +156,10 @@ class NetworkMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} · {self.date}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"network #{self.network_id} meeting #{self.pk}"
 
 
 class NetworkDocument(models.Model):

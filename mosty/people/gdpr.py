@@ -11,7 +11,13 @@ or its `nav.py` (both are imported at start-up):
         export=lambda participant: [...],     # JSON-serialisable data held on them
         erase=lambda participant: None,       # remove names, free text; keep aggregates
         closed_since=cases_closed_since,      # optional, for the retention rule (see below)
+        models=["cases.Case", "cases.Note", ...],  # the models whose rows it exports and erases
     )
+
+`models` makes coverage checkable: `tests/people/test_gdpr_registry.py` walks every model and
+fails for one that reaches a participant (directly or through a case, match, registration, …)
+or that holds personal data, unless a section lists it or `NOT_PARTICIPANT_DATA` below says,
+with a reason, why it needs no export and no erasure rule.
 
 `closed_since(participant_ids: QuerySet) -> dict[int, datetime | None]` tells, for each
 participant, since when the app has no open business with them (e.g. the date their last case
@@ -40,13 +46,80 @@ class Section:
     export: Callable
     erase: Callable | None = None
     closed_since: Callable | None = None
+    # "app_label.ModelName" of every model whose rows about the participant this section
+    # exports and erases.
+    models: tuple[str, ...] = ()
 
 
 SECTIONS: dict[str, Section] = {}
 
+# The people app's own part of the export (`participant`, `household`, `consents`) and erasure
+# (`anonymise_participant`).
+CORE_MODELS = (
+    "people.Participant",
+    "people.Household",
+    "people.HouseholdMember",
+    "people.Consent",
+    "people.ParticipantImport",  # the uploaded rows about them, until purged
+)
 
-def register(key, *, label, export, erase=None, closed_since=None) -> None:
-    SECTIONS[key] = Section(key, label, export, erase, closed_since)
+# Models that need no section: they hold nothing about a participant. Each says why. Those in
+# OTHER_PEOPLE hold personal data of someone else (staff, mentors, landlords, interpreters): their
+# free-text fields are still classified (`mosty.core.privacy`).
+OTHER_PEOPLE: dict[str, str] = {
+    "accounts.User": "Staff, mentor and assistant accounts; a participant has no account here.",
+    "accounts.Membership": "A user's role in an organisation.",
+    "access.AuditEvent": (
+        "Append-only log; names a participant only by pseudonymous code (audit_label), never "
+        "by name, and records field names, never values."
+    ),
+    "mentoring.Mentor": "The mentor's own application, not the participant's data.",
+    "mentoring.VettingStep": "The mentor's vetting, not the participant's data.",
+    "directory.HousingOffer": "A landlord's offer: contact of the landlord, not of a tenant.",
+    "directory.Linguist": "An interpreter's or translator's own directory entry.",
+    "organisations.NetworkMembership": "A person's or organisation's membership in a network.",
+    "organisations.NetworkMeeting": "Network minutes between organisations; staff attendees.",
+}
+NO_PERSONAL_DATA: dict[str, str] = {
+    "core.City": "Configuration from the city pack.",
+    "core.District": "Configuration from the city pack.",
+    "organisations.Organisation": "An organisation's public profile.",
+    "organisations.Network": "A thematic network's public profile.",
+    "organisations.NetworkDocument": "Links shared in a network.",
+    "directory.HsdsOrganisation": "HSDS identifiers of an organisation.",
+    "directory.Category": "Service taxonomy.",
+    "directory.Location": "Public address of a service.",
+    "directory.Service": "Public service directory entry.",
+    "directory.ServiceCategory": "Service taxonomy link.",
+    "directory.ServiceAtLocation": "Service-location link.",
+    "directory.ServiceLanguage": "Languages a service is offered in.",
+    "directory.ServiceTranslation": "Public service text in another language.",
+    "directory.Phone": "Public phone number of a service or location.",
+    "directory.Schedule": "Opening hours of a service.",
+    "directory.LanguagePair": "An interpreter's language pair.",
+    "events.Event": "Public or internal event description.",
+    "events.EventTranslation": "Event text in another language.",
+    "events.Session": "Time and place of an event session.",
+    "knowledge.Article": "Knowledge-base article.",
+    "knowledge.ArticleTranslation": "Knowledge-base article text.",
+    "knowledge.ArticleRevision": "Earlier text of an article.",
+    "knowledge.Booklet": "A printable set of articles.",
+    "knowledge.BookletItem": "An article in a booklet.",
+    "knowledge.BookletExport": "A generated booklet file.",
+    "mentoring.MatchingSettings": "Scoring weights from the city pack.",
+}
+
+
+def register(key, *, label, export, erase=None, closed_since=None, models=()) -> None:
+    SECTIONS[key] = Section(key, label, export, erase, closed_since, tuple(models))
+
+
+def covered_models() -> dict[str, str]:
+    """Model label -> key of the section that exports and erases its rows about a participant."""
+    covered = dict.fromkeys(CORE_MODELS, "participant")
+    for key, section in SECTIONS.items():
+        covered.update(dict.fromkeys(section.models, key))
+    return covered
 
 
 def _date(value):
@@ -117,12 +190,84 @@ def _erase_household(participant) -> None:
         household.save(update_fields=["label", "updated_at"])
 
 
+def _mentions(row: list, participant) -> bool:
+    """Whether an uploaded row is about `participant`: their e-mail or phone, or both names."""
+    cells = {str(cell).strip().casefold() for cell in row if str(cell).strip()}
+    if participant.email and participant.email.casefold() in cells:
+        return True
+    # Phones compared by their last nine digits: "+48 600 987 321" is "600987321" in a list.
+    phone = "".join(ch for ch in participant.phone if ch.isdigit())[-9:]
+    if len(phone) == 9:
+        for cell in cells:
+            if "".join(ch for ch in cell if ch.isdigit())[-9:] == phone:
+                return True
+    for first, last in (
+        (participant.first_name, participant.last_name),
+        (participant.first_name_original, participant.last_name_original),
+    ):
+        if first and last and first.casefold() in cells and last.casefold() in cells:
+            return True
+    return False
+
+
+def _imports_holding(participant):
+    from mosty.people.models import ParticipantImport
+
+    # Rows are kept only until an import is done (or MOSTY_IMPORT_ROWS_DAYS): few uploads.
+    for job in ParticipantImport.objects.exclude(total=0).only("pk", "filename", "rows"):
+        rows = [row for row in job.rows if _mentions(row, participant)]
+        if rows:
+            yield job, rows
+
+
+def _export_imports(participant) -> list:
+    return [
+        {"file": job.filename, "uploaded_at": _date(job.created_at), "rows": rows}
+        for job, rows in _imports_holding(participant)
+    ]
+
+
+def _erase_imports(participant) -> None:
+    for job, _rows in list(_imports_holding(participant)):
+        job.rows = [row for row in job.rows if not _mentions(row, participant)]
+        job.save(update_fields=["rows"])
+
+
+def import_rows_purge(*, now: datetime | None = None) -> int:
+    """Drop the uploaded rows of imports older than MOSTY_IMPORT_ROWS_DAYS (the daily job).
+
+    An import keeps its rows only to be mapped, checked and started; one left longer is stale.
+    Its counts, errors (row numbers and messages, no values) and file name stay; an unfinished
+    one is marked failed, since it can no longer run. Returns the number of imports purged.
+    """
+    from mosty.people.models import ImportStatus, ParticipantImport
+
+    days = getattr(settings, "MOSTY_IMPORT_ROWS_DAYS", 7)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    done = 0
+    stale = ParticipantImport.objects.filter(created_at__lt=cutoff).only("pk", "status", "rows")
+    for job in stale.iterator():
+        if not job.rows:
+            continue
+        job.rows = []
+        fields = ["rows"]
+        if not job.is_finished:
+            job.status = ImportStatus.FAILED
+            job.finished_at = timezone.now()
+            fields += ["status", "finished_at"]
+        job.save(update_fields=fields)
+        audit(None, "mosty.people.import.rows_purged", job, details={"days": days})
+        done += 1
+    return done
+
+
 def export_participant(participant, *, by) -> dict:
     """Everything held on `participant`, by section (art. 15 and 20)."""
     data = {
         "participant": participant_core(participant),
         "household": _export_household(participant),
         "consents": _export_consents(participant),
+        "imports": _export_imports(participant),
     }
     for key, section in SECTIONS.items():
         data[key] = section.export(participant)
@@ -137,6 +282,7 @@ def section_labels() -> dict:
         "participant": _("Personal details"),
         "household": _("Household"),
         "consents": _("Consents"),
+        "imports": _("Imported lists"),
     }
     labels.update({key: section.label for key, section in SECTIONS.items()})
     return labels
@@ -154,6 +300,7 @@ def anonymise_participant(participant, *, by=None, reason: str = "request") -> N
         if section.erase:
             section.erase(participant)
     _erase_household(participant)
+    _erase_imports(participant)
     participant.first_name = participant.last_name = ""
     participant.first_name_original = participant.last_name_original = ""
     participant.phone = participant.email = ""

@@ -1,8 +1,11 @@
+import threading
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
+from mosty.cases.models import Note
 from mosty.core import crypto
 from mosty.core.crypto import generate_key
 from tests.cases.factories import make_case, make_note
@@ -47,3 +50,44 @@ def test_empty_and_bad_keys():
     with override_settings(MOSTY_ENCRYPTION_KEYS=["not-a-key"]):
         with pytest.raises(Exception, match="Fernet keys"):
             crypto.encrypt("x")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks need PostgreSQL (SQLite's test database is one shared in-memory file)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_rotation_locks_rows_so_a_concurrent_edit_is_not_lost(world, monkeypatch):
+    """A note edited while `rotate-keys` rewrites its batch keeps the edit: the edit waits for
+    the rotation's row lock instead of being overwritten by the rotated older token."""
+    old, new = generate_key(), generate_key()
+    with override_settings(MOSTY_ENCRYPTION_KEYS=[old]):
+        note = make_note(make_case(world), body="First version.")
+    edited = threading.Event()
+    editor = None
+
+    def edit():
+        try:
+            Note.objects.filter(pk=note.pk).update(body="Edited during the rotation.")
+        finally:
+            connection.close()
+            edited.set()
+
+    real_rotate = crypto.rotate
+
+    def rotate_while_someone_edits(token):
+        nonlocal editor
+        if editor is None:
+            editor = threading.Thread(target=edit)
+            editor.start()
+            # Holding the lock, the rotation does not wait for the edit to finish.
+            edited.wait(timeout=1.5)
+        return real_rotate(token)
+
+    monkeypatch.setattr(crypto, "rotate", rotate_while_someone_edits)
+    with override_settings(MOSTY_ENCRYPTION_KEYS=[new, old]):
+        assert crypto.rotate_model(Note, ["body"]) == 1
+        editor.join(timeout=10)
+        assert edited.is_set()
+        note.refresh_from_db()
+        assert note.body == "Edited during the rotation."

@@ -7,8 +7,10 @@
   referral's shared fields (`visible_incoming_referrals`).
 """
 
+from types import SimpleNamespace
+
 import rules
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from mosty.access.policy import POLICY
 from mosty.access.roles import orgs_where
@@ -17,6 +19,8 @@ from mosty.accounts.models import Role
 CASE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
 # The people app's sensitive-data permission also opens restricted (psychological/legal) notes.
 SENSITIVE_PERMISSION = "people.view_sensitive"
+# Support sessions whose summaries follow the restricted-note rule.
+SENSITIVE_SUPPORT_KINDS = ("psychological", "legal")
 
 
 def _case_q(user, prefix: str = "") -> Q | None:
@@ -66,6 +70,19 @@ def visible_notes(user, case) -> QuerySet:
     if not user.has_perm(SENSITIVE_PERMISSION):
         qs = qs.filter(Q(visibility=NoteVisibility.TEAM) | Q(author=user))
     return qs
+
+
+def visible_support_logs(user, case) -> QuerySet:
+    """The support sessions of `case`, each annotated `summary_restricted`: the summary of a
+    psychological or legal session is, like a restricted note, only for its author and holders
+    of the sensitive-data permission (`support.view_summary`); the rest of the team sees that
+    the session took place, its kind and minutes."""
+    qs = case.support_logs.all()
+    # The restricted-note rule asked about a text someone else wrote in this case.
+    if sees_restricted(user, SimpleNamespace(author_id=None, case=case)):
+        return qs.annotate(summary_restricted=Value(False, output_field=BooleanField()))
+    restricted = Q(kind__in=SENSITIVE_SUPPORT_KINDS) & ~Q(by_id=user.pk)
+    return qs.annotate(summary_restricted=ExpressionWrapper(restricted, BooleanField()))
 
 
 def visible_referrals(user) -> QuerySet:
@@ -146,6 +163,11 @@ def note_is_restricted(user, note) -> bool:
 
 
 @rules.predicate
+def support_is_sensitive(user, log) -> bool:
+    return log is not None and log.kind in SENSITIVE_SUPPORT_KINDS
+
+
+@rules.predicate
 def receives_referral(user, referral) -> bool:
     return referral is not None and referral.to_organisation_id in orgs_where(user, *CASE_ROLES)
 
@@ -177,6 +199,8 @@ POLICY.add_rule("case.support_add", sees_case)
 POLICY.add_rule("case.refer", sees_case & case_is_open)
 POLICY.add_rule("note.view", sees_case & (~note_is_restricted | sees_restricted))
 POLICY.add_rule("note.add_restricted", sees_case)
+# A support session is read like a note (its author is `by`): the restricted-note rule.
+POLICY.add_rule("support.view_summary", sees_case & (~support_is_sensitive | sees_restricted))
 POLICY.add_rule("referral.list", works_on_cases)
 POLICY.add_rule("referral.view", sends_referral | receives_referral)
 POLICY.add_rule(
