@@ -149,6 +149,17 @@ PLAINTEXT: dict[str, str] = {
     "directory.Linguist.email": PUBLISHED_BY_CHOICE,
     "directory.Linguist.phone": PUBLISHED_BY_CHOICE,
     "directory.Linguist.availability": PUBLISHED_BY_CHOICE,
+    # Open Referral rows kept whole as imported from a public directory.
+    "directory.HsdsRecord.data": (
+        "A public directory row as the provider published it (a service contact is the "
+        "provider's own published contact); exported again as it came."
+    ),
+    "directory.HsdsRecord.source": CODE,
+    "directory.HsdsRecord.table": CODE,
+    "directory.HsdsRecord.external_id": CODE,
+    "directory.HsdsRecord.hsds_id": CODE,
+    "directory.HsdsRecord.owner": CODE,
+    "directory.HsdsRecord.group_hash": CODE,
 }
 
 

@@ -83,6 +83,11 @@ class HsdsRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.source}:{self.table}:{self.external_id}"
 
+    @property
+    def audit_label(self) -> str:
+        # A contact row's data may name a person: the log names only the table and id.
+        return f"hsds {self.table} {self.hsds_id}"
+
 
 class Category(models.Model):
     """An HSDS taxonomy term; its name is a short label translated per language (`names`)."""

@@ -77,6 +77,10 @@ OTHER_PEOPLE: dict[str, str] = {
     "mentoring.VettingStep": "The mentor's vetting, not the participant's data.",
     "directory.HousingOffer": "A landlord's offer: contact of the landlord, not of a tenant.",
     "directory.Linguist": "An interpreter's or translator's own directory entry.",
+    "directory.HsdsRecord": (
+        "Open Referral rows kept whole as imported: may name a service's contact person "
+        "(staff of a provider), never a participant."
+    ),
     "organisations.NetworkMembership": "A person's or organisation's membership in a network.",
     "organisations.NetworkMeeting": "Network minutes between organisations; staff attendees.",
 }
