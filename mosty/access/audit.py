@@ -144,10 +144,16 @@ def audit_read(actor, obj: models.Model, *, fields: list[str] | None = None):
 
 
 def audit_reads(actor, objects, *, fields: list[str] | None = None) -> None:
-    """`audit_read` for every record of a list page or list API, in one query."""
+    """`audit_read` for every record of a list page or list API, in one query (a record shown
+    twice on the page is recorded once)."""
     from mosty.access.models import AuditEvent
 
-    events = [_event(actor, _read_action(obj), obj, fields=fields) for obj in objects]
+    seen, events = set(), []
+    for obj in objects:
+        key = (type(obj), obj.pk)
+        if key not in seen:
+            seen.add(key)
+            events.append(_event(actor, _read_action(obj), obj, fields=fields))
     if events:
         AuditEvent.objects.bulk_create(events)
 
