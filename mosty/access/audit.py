@@ -15,6 +15,10 @@ a token carry their user too), else "anonymous" inside a request and "system" ou
 from __future__ import annotations
 
 import contextvars
+import functools
+import importlib
+import inspect
+import pkgutil
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -350,3 +354,77 @@ def connect_model_signals() -> None:
                     _m2m_changed, sender=through, dispatch_uid=f"{uid}-m2m-{field.name}"
                 )
     _install_queryset_methods()
+
+
+# --- Services carry their caller: `by` is the actor of every write they make -------------------
+
+
+def _takes_by(fn) -> bool:
+    try:
+        return "by" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def acts_as_by(fn):
+    """Run a service as its `by`: the writes it makes are attributed to the caller even outside a
+    request (a worker, a command, a test), and inside a request to `by` rather than whoever
+    happens to be logged in."""
+    if getattr(fn, "_audit_acts_as_by", False):
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with acting_as(kwargs.get("by")):
+            return fn(*args, **kwargs)
+
+    wrapper._audit_acts_as_by = True
+    return wrapper
+
+
+# Modules of an app that hold no services: the web layer, reads, declarations.
+_NOT_SERVICE_MODULES = (
+    "views",
+    "api",
+    "urls",
+    "forms",
+    "selectors",
+    "nav",
+    "apps",
+    "admin",
+    "seed",
+)
+
+
+def service_modules():
+    """The modules of Mosty's apps that may hold services: `services.py`, `network_services.py`,
+    and the others that write (`imports.py`, `gdpr.py`, `hsds.py`, …); not the web layer."""
+    import mosty
+
+    for app in pkgutil.iter_modules(mosty.__path__):
+        if not app.ispkg:
+            continue
+        package = importlib.import_module(f"mosty.{app.name}")
+        for module in pkgutil.iter_modules(package.__path__):
+            if module.ispkg or module.name.endswith(_NOT_SERVICE_MODULES):
+                continue
+            yield importlib.import_module(f"mosty.{app.name}.{module.name}")
+
+
+def service_functions(module):
+    """The public functions a module defines that take a `by` (Mosty's services do)."""
+    for name, fn in vars(module).items():
+        if (
+            not name.startswith("_")
+            and inspect.isfunction(fn)
+            and fn.__module__ == module.__name__
+            and _takes_by(fn)
+        ):
+            yield name, fn
+
+
+def attribute_services() -> None:
+    """Wrap every service that takes `by` with `acts_as_by` (called once, from ready())."""
+    for module in service_modules():
+        for name, fn in list(service_functions(module)):
+            setattr(module, name, acts_as_by(fn))

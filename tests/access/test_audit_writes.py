@@ -6,6 +6,7 @@
 """
 
 import datetime
+import inspect
 
 import pytest
 from django.apps import apps
@@ -148,6 +149,42 @@ def test_queryset_delete_and_m2m_remove_are_audited(world):
 def test_an_update_that_matches_nothing_records_nothing(world):
     Case.objects.filter(pk=-1).update(review_date=None)
     assert not _events("mosty.cases.case.updated").exists()
+
+
+def test_services_attribute_their_writes_to_by_outside_a_request(world):
+    case = make_case(world)
+    by = world.user("coordinator")
+    case_services.case_update(
+        case=case, by=by, version=case.version, lead=case.lead, members=[by], review_date=None
+    )
+    events = _events("mosty.cases.case.updated", object_id=str(case.pk))
+    assert events.exists()
+    assert set(events.values_list("actor_id", flat=True)) == {by.pk}
+
+
+def test_every_service_runs_as_its_caller():
+    """Every public function of a write module that takes `by` is wrapped by acts_as_by, and no
+    module kept a reference to an unwrapped one (imported by name before the wrapping)."""
+    import sys
+
+    originals = {}
+    unwrapped = []
+    for module in audit_module.service_modules():
+        for name, fn in audit_module.service_functions(module):
+            if getattr(fn, "_audit_acts_as_by", False):
+                originals[id(fn.__wrapped__)] = f"{module.__name__}.{name}"
+            else:
+                unwrapped.append(f"{module.__name__}.{name}")
+    assert len(originals) > 50, "the walk found too few services to be right"
+    assert not unwrapped
+    stale = [
+        f"{mod_name}.{name} -> {originals[id(value)]}"
+        for mod_name, module in list(sys.modules.items())
+        if mod_name.startswith("mosty.") and module is not None
+        for name, value in list(vars(module).items())
+        if id(value) in originals and inspect.isfunction(value)
+    ]
+    assert not stale, "modules holding a service without its audit actor:\n  " + "\n  ".join(stale)
 
 
 # --- the mechanism covers every model ----------------------------------------------------------
