@@ -87,10 +87,11 @@ def _actor(actor, ctx: AuditContext | None) -> tuple[int | None, str]:
 
 
 def _label(obj) -> str:
+    """The object's `audit_label`, or nothing: the log is append-only, so it must never hold a
+    name or free text that erasure would have to remove (`str()` of a mentor is their name, of a
+    goal its title). The viewer shows the object's type and id beside the label."""
     label = getattr(obj, "audit_label", None)
-    if label is None:
-        label = str(obj)
-    return str(label)[:200]
+    return "" if label is None else str(label)[:200]
 
 
 def _event(actor, action: str, obj, *, fields=None, details=None):
@@ -265,6 +266,29 @@ def _record_rows(model, verb: str, pks, fields=None, details=None) -> None:
         AuditEvent.objects.bulk_create(events, batch_size=2000)
 
 
+# Set inside `summarised()`: the caller records one event for the whole job itself.
+_summarised: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "mosty_audit_summarised", default=False
+)
+
+
+@contextmanager
+def summarised():
+    """For bulk jobs that record one summary event themselves (an HSDS import of 20,000 services,
+    a key rotation re-encrypting every note): inside, `QuerySet.update()`, `bulk_create()` and
+    `bulk_update()` write no per-row events; `save()`, `delete()` and m2m changes still do.
+    Usable as a decorator. Not for personal data a person may ask about row by row."""
+    token = _summarised.set(True)
+    try:
+        yield
+    finally:
+        _summarised.reset(token)
+
+
+def _per_row(model) -> bool:
+    return _is_audited(model) and not _summarised.get()
+
+
 # Set while bulk_update runs: it writes through update(), whose own event would be a duplicate.
 _in_bulk_update: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "mosty_audit_in_bulk_update", default=False
@@ -272,7 +296,7 @@ _in_bulk_update: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 
 def _audited_update(self, **kwargs):
-    if not _is_audited(self.model) or _in_bulk_update.get():
+    if not _per_row(self.model) or _in_bulk_update.get():
         return _ORIGINAL["update"](self, **kwargs)
     fields = _field_names(self.model, kwargs)
     pks = list(self.values_list("pk", flat=True)) if fields else []
@@ -283,7 +307,7 @@ def _audited_update(self, **kwargs):
 
 
 def _audited_bulk_create(self, objs, *args, **kwargs):
-    if not _is_audited(self.model):
+    if not _per_row(self.model):
         return _ORIGINAL["bulk_create"](self, objs, *args, **kwargs)
     created = _ORIGINAL["bulk_create"](self, objs, *args, **kwargs)
     _record_rows(self.model, "created", [o.pk for o in created], None, {"via": "bulk_create"})
@@ -291,7 +315,7 @@ def _audited_bulk_create(self, objs, *args, **kwargs):
 
 
 def _audited_bulk_update(self, objs, fields, *args, **kwargs):
-    if not _is_audited(self.model):
+    if not _per_row(self.model):
         return _ORIGINAL["bulk_update"](self, objs, fields, *args, **kwargs)
     objs = list(objs)
     token = _in_bulk_update.set(True)

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from mosty.access.audit import audit
+from mosty.access.audit import audit, summarised
 from mosty.core.models import District
 from mosty.directory.models import (
     BYDAY,
@@ -957,6 +957,7 @@ def _nearest_district(lat, lon, districts):
     return best
 
 
+@summarised()  # public directory data: one event with the counts, not one per row
 @transaction.atomic
 def hsds_import(*, tables: dict[str, list[dict]], by, language: str = "pl") -> ImportReport:
     """Validate, then write everything or nothing. Raises HsdsImportError with row errors."""

@@ -15,7 +15,7 @@ from django.db.models.query import QuerySet
 from rest_framework.authtoken.models import Token
 
 from mosty.access import audit as audit_module
-from mosty.access.audit import acting_as, audit
+from mosty.access.audit import acting_as, audit, summarised
 from mosty.access.models import AuditEvent
 from mosty.accounts.models import User
 from mosty.cases import services as case_services
@@ -144,6 +144,18 @@ def test_queryset_delete_and_m2m_remove_are_audited(world):
     assert changes == ["added", "removed"]
     Goal.objects.filter(pk=goal.pk).delete()
     assert _events("mosty.cases.goal.deleted", object_id=str(goal.pk)).exists()
+
+
+def test_a_summarised_job_records_its_own_event_instead_of_one_per_row(world):
+    case = make_case(world)
+    with summarised():
+        Goal.objects.bulk_create([Goal(case=case, domain="housing", title="A")])
+        Goal.objects.filter(case=case).update(title="B")
+        audit(None, "mosty.test.job.done", details={"rows": 1})
+    assert not AuditEvent.objects.filter(action__startswith="mosty.cases.goal").exists()
+    assert _events("mosty.test.job.done").exists()
+    Goal.objects.filter(case=case).update(title="C")
+    assert _events("mosty.cases.goal.updated").exists()
 
 
 def test_an_update_that_matches_nothing_records_nothing(world):
