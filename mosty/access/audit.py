@@ -181,8 +181,9 @@ def _action(sender, verb: str) -> str:
 
 
 # Bookkeeping fields whose change alone is not worth an event (logins are audited on their own;
-# `version` is the optimistic-locking counter every real change bumps anyway).
-_SKIP_FIELDS = {"last_login", "updated_at", "version"}
+# `version` is the optimistic-locking counter every real change bumps anyway; `processed` and
+# `progress` are the progress bars of imports and exports, whose status changes are recorded).
+_SKIP_FIELDS = {"last_login", "updated_at", "version", "processed", "progress"}
 
 
 def _changed_fields(sender, instance, update_fields) -> list[str]:

@@ -279,3 +279,23 @@ def test_deleting_a_user_keeps_their_audit_rows_readable(world, login):
     page = login("admin").get("/en/audit/?actor=leaving")
     assert page.status_code == 200
     assert "leaving@example.org" in page.content.decode()
+
+
+def test_a_worker_import_is_attributed_to_whoever_started_it(world):
+    from mosty.people import imports
+    from mosty.people.tasks import participant_import_run
+
+    coordinator = world.user("coordinator")
+    job = imports.participant_import_create(
+        owner=world.org_a,
+        by=coordinator,
+        filename="list.csv",
+        content=b"first name,last name\nOlena,Bondar\nAhmad,Karimi\n",
+    )
+    job.mapping = {"first_name": 0, "last_name": 1}
+    job.save(update_fields=["mapping"])
+    assert participant_import_run.func(job.pk) == 2  # as the worker runs it: no request
+    created = _events("mosty.people.participant.created")
+    assert created.count() == 2
+    assert set(created.values_list("actor_id", flat=True)) == {coordinator.pk}
+    assert not _events("mosty.people.participantimport.updated", fields=["processed"]).exists()
