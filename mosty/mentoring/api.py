@@ -110,8 +110,9 @@ class MentorApplyApi(APIView):
 
 
 @extend_schema(tags=["mentoring"])
-class MentorListApi(ListAPIView):
+class MentorListApi(ReadAuditedListMixin, ListAPIView):
     serializer_class = MentorOutputSerializer
+    read_audit_fields = ["name", "email", "phone", "languages", "district", "availability"]
 
     def get_queryset(self):
         require(self.request.user, "mentor.list")

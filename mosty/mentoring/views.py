@@ -60,6 +60,7 @@ def mentor_list(request):
     filters = MentorFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(request, selectors.mentor_list(fetched_by=request.user, filters=cleaned))
+    audit_reads(request.user, page, fields=["name", "kind", "district", "status"])
     return render(
         request,
         "mentoring/mentor_list.html",

@@ -59,7 +59,7 @@ ROUTES = [
         kwargs=lambda w: (the_mentor(w), {})[1],
         org_scoped=False,
     ),
-    Route("mentoring:mentor_list", allowed=COORD, org_scoped=False),
+    Route("mentoring:mentor_list", reads_personal=True, allowed=COORD, org_scoped=False),
     Route("mentoring:mentor_detail", reads_personal=True, allowed=BOTH, kwargs=_mentor),
     Route(
         "mentoring:mentor_vet",
@@ -150,7 +150,7 @@ ROUTES += [
         ok=(201, 400),
         api=True,
     ),
-    Route("api:mentor_list", allowed=COORD, org_scoped=False, api=True),
+    Route("api:mentor_list", reads_personal=True, allowed=COORD, org_scoped=False, api=True),
     Route("api:mentor_detail", reads_personal=True, allowed=BOTH, kwargs=_mentor, api=True),
     Route("api:match_list", reads_personal=True, allowed=BOTH, org_scoped=False, api=True),
     Route("api:match_detail", reads_personal=True, allowed=BOTH, kwargs=_match("active"), api=True),
