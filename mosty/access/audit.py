@@ -403,7 +403,7 @@ def acts_as_by(fn):
         with acting_as(kwargs.get("by")):
             return fn(*args, **kwargs)
 
-    wrapper._audit_acts_as_by = True
+    wrapper.__dict__["_audit_acts_as_by"] = True  # the mark test_audit_writes looks for
     return wrapper
 
 
