@@ -32,7 +32,10 @@ class Route:
     - `allowed`: roles (in organisation A) that succeed; `"*"` in `allowed` means any logged-in user;
     - `public`: anonymous visitors succeed too;
     - `org_scoped`: users holding an allowed role but only in organisation B are refused;
-    - `ok`: statuses that count as success; `denied`: statuses that count as refusal.
+    - `ok`: statuses that count as success; `denied`: statuses that count as refusal;
+    - `reads_personal`: the route shows personal records (a detail, a list, a form filled with
+      them): the right role's request must record a `…viewed` audit event for what it shows
+      (`tests/access/test_read_audit.py`; a route showing participants' names without it fails).
     """
 
     name: str
@@ -50,6 +53,7 @@ class Route:
     api: bool = False
     note: str = ""
     extra_check: Callable | None = field(default=None, repr=False)
+    reads_personal: bool = False
 
     @property
     def any_user(self) -> bool:

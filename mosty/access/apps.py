@@ -12,3 +12,4 @@ class AccessConfig(AppConfig):
 
         policy.load_domains()
         audit.connect_model_signals()
+        audit.attribute_services()

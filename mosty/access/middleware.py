@@ -21,7 +21,11 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = set_context(AuditContext(None, "anonymous", request.request_id, client_ip(request)))
+        # The context holds the request, not its user: the user is read when an event is written,
+        # so it is whoever authenticated by then (session here, a token inside a DRF view).
+        token = set_context(
+            AuditContext(None, "anonymous", request.request_id, client_ip(request), request)
+        )
         try:
             response = self.get_response(request)
         finally:
@@ -31,21 +35,12 @@ class RequestIdMiddleware:
 
 
 class AuditDenialMiddleware:
-    """Runs after authentication: puts the user in the audit context, audits denials."""
+    """Audits permission denials raised by views."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            token = set_context(
-                AuditContext(user.pk, user.email, request.request_id, client_ip(request))
-            )
-            try:
-                return self.get_response(request)
-            finally:
-                reset_context(token)
         return self.get_response(request)
 
     def process_exception(self, request, exception):

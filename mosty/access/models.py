@@ -22,12 +22,16 @@ class AuditEvent(models.Model):
     """
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Deleting or anonymising a user must not touch the append-only log (a SET_NULL would be an
+    # UPDATE, which the triggers refuse): the id stays, without a database constraint, and
+    # `actor_label` keeps the row readable after the user is gone.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_label = models.CharField(_("actor"), max_length=254, blank=True)

@@ -7,6 +7,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mosty.access.api import ReadAuditedListMixin
 from mosty.access.audit import audit_read
 from mosty.access.policy import can, require
 from mosty.accounts.models import User
@@ -58,8 +59,9 @@ class CaseOutputSerializer(serializers.ModelSerializer):
         return [m.pk for m in obj.members.all()]
 
 
-class CaseListApi(ListAPIView):
+class CaseListApi(ReadAuditedListMixin, ListAPIView):
     serializer_class = CaseOutputSerializer
+    read_audit_fields = CaseOutputSerializer.Meta.fields
 
     @extend_schema(tags=TAGS)
     def get(self, request, *args, **kwargs):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mosty.access.audit import audit_read
+from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import can, require
 from mosty.cases import forms, selectors, services
 from mosty.cases.charts import GRID, progress_charts
@@ -16,11 +16,19 @@ from mosty.cases.models import NoteVisibility, TaskStatus
 from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
 
+# What lists of cases show of each case's participant (recorded as a read of the participant).
+PARTICIPANT_SHOWN = ["code", "first_name", "last_name"]
+
 
 @login_required
 def dashboard(request):
     require(request.user, "case.list")
     data = selectors.dashboard(fetched_by=request.user, limit=25)
+    shown = [
+        *(case.participant for key in ("my_cases", "reviews", "recent") for case in data[key]),
+        *(task.goal.case.participant for task in data["overdue_tasks"]),
+    ]
+    audit_reads(request.user, shown, fields=PARTICIPANT_SHOWN)
     return render(request, "cases/dashboard.html", data)
 
 
@@ -30,6 +38,7 @@ def case_list(request):
     filters = forms.CaseFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(request, selectors.case_list(fetched_by=request.user, filters=cleaned))
+    audit_reads(request.user, [case.participant for case in page], fields=PARTICIPANT_SHOWN)
     return render(
         request,
         "cases/case_list.html",
@@ -128,6 +137,7 @@ def case_edit(request, pk: int):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("cases:detail", pk=pk)
+    audit_read(request.user, case, fields=["participant", "lead", "members", "review_date"])
     return render(request, "cases/case_edit.html", {"form": form, "case": case})
 
 

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from mosty.access.audit import audit, audit_read
+from mosty.access.audit import audit, audit_read, audit_reads
 from mosty.access.policy import can, require
 from mosty.access.roles import is_admin
 from mosty.core.forms import add_service_errors
@@ -519,6 +519,7 @@ def linguist_list(request):
     form = LinguistSearchForm(request.GET or None)
     cleaned = form.cleaned_data if form.is_valid() else {}
     page = paginate(request, selectors.linguist_search(fetched_by=request.user, filters=cleaned))
+    audit_reads(request.user, page, fields=["name"])
     return render(
         request,
         "directory/linguist_list.html",

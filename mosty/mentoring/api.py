@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mosty.access.api import ReadAuditedListMixin
 from mosty.access.audit import audit, audit_read
 from mosty.access.policy import can, require
 from mosty.core.ratelimit import public_form_spent, spent_message
@@ -109,8 +110,9 @@ class MentorApplyApi(APIView):
 
 
 @extend_schema(tags=["mentoring"])
-class MentorListApi(ListAPIView):
+class MentorListApi(ReadAuditedListMixin, ListAPIView):
     serializer_class = MentorOutputSerializer
+    read_audit_fields = ["name", "email", "phone", "languages", "district", "availability"]
 
     def get_queryset(self):
         require(self.request.user, "mentor.list")
@@ -167,8 +169,13 @@ class MatchOutputSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["mentoring"])
-class MatchListApi(ListAPIView):
+class MatchListApi(ReadAuditedListMixin, ListAPIView):
     serializer_class = MatchOutputSerializer
+    # As the match detail records it: the participant is the personal record shown.
+    read_audit_fields = ["first_name", "languages", "district"]
+
+    def read_audit_objects(self, records):
+        return [match.participant for match in records]
 
     def get_queryset(self):
         require(self.request.user, "mentoring.api")
@@ -200,8 +207,9 @@ class MeetingSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["mentoring"])
-class MeetingListApi(ListAPIView):
+class MeetingListApi(ReadAuditedListMixin, ListAPIView):
     serializer_class = MeetingSerializer
+    read_audit_fields = ["date", "minutes", "activity", "note"]
 
     def get_queryset(self):
         match = selectors.match_get(fetched_by=self.request.user, pk=self.kwargs["pk"])

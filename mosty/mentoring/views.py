@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mosty.access.audit import audit, audit_read
+from mosty.access.audit import audit, audit_read, audit_reads
 from mosty.access.domains.mentoring import matchable_participants
 from mosty.access.policy import can, require
 from mosty.core.forms import add_service_errors as _errors_to_form
@@ -60,6 +60,7 @@ def mentor_list(request):
     filters = MentorFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(request, selectors.mentor_list(fetched_by=request.user, filters=cleaned))
+    audit_reads(request.user, page, fields=["name", "kind", "district", "status"])
     return render(
         request,
         "mentoring/mentor_list.html",
@@ -362,6 +363,11 @@ def match_list(request):
     require(request.user, "match.list")
     attention = selectors.match_attention_list(fetched_by=request.user)
     page = paginate(request, selectors.match_list(fetched_by=request.user))
+    audit_reads(
+        request.user,
+        [match.participant for match in (*attention, *page)],
+        fields=["first_name", "last_name"],
+    )
     return render(request, "mentoring/match_list.html", {"attention": attention, "page": page})
 
 
@@ -494,6 +500,11 @@ def mentor_home(request):
         )
         for match in matches:
             match.flags = selectors.attention_flags(match)
+        audit_reads(
+            request.user,
+            [match.participant for match in matches],
+            fields=["first_name", "languages", "district"],
+        )
     return render(request, "mentoring/home.html", {"mentor": mentor, "matches": matches})
 
 

@@ -108,6 +108,11 @@ class ParticipantListApi(ListAPIView):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
+        selectors.participant_list_read_audit(
+            fetched_by=self.request.user,
+            shown=page if page is not None else queryset,
+            fields=selectors.PARTICIPANT_READ_FIELDS,
+        )
         if self.request.query_params.get("q") and page is not None:
             selectors.participant_search_audit(fetched_by=self.request.user, shown=page)
         return page

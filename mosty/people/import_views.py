@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from mosty.access.audit import audit_read
 from mosty.access.policy import require
 from mosty.access.roles import orgs_where
 from mosty.accounts.models import Role
@@ -108,6 +109,8 @@ def import_preview(request, pk: int):
             return redirect("people:import_progress", pk=pk)
     rows = imports.preview(job, mapping)
     targets = [(t, label) for t, (label, _n) in imports.TARGETS.items() if t in mapping]
+    # The preview shows the file's people (not yet participants): the read is of the import.
+    audit_read(request.user, job, fields=["rows", *(t for t, _label in targets)])
     return render(
         request,
         "people/import_preview.html",

@@ -7,7 +7,7 @@ import re
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from mosty.access.audit import audit, audit_read
+from mosty.access.audit import audit, audit_read, audit_reads
 from mosty.access.domains.people import (
     PEOPLE_ROLES,
     unseen_matches_count,
@@ -79,6 +79,16 @@ def participant_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Par
     if not filters.get("include_anonymised"):
         qs = qs.filter(anonymised_at__isnull=True)
     return qs.order_by("-created_at", "-pk")
+
+
+# What a list of participants shows of each (the list page, the list API, lists of cases and
+# matches naming their participant).
+PARTICIPANT_LIST_FIELDS = ["code", "first_name", "last_name"]
+
+
+def participant_list_read_audit(*, fetched_by, shown, fields=None) -> None:
+    """Record that `fetched_by` saw the participants of a list page (one insert)."""
+    audit_reads(fetched_by, shown, fields=fields or PARTICIPANT_LIST_FIELDS)
 
 
 def participant_search_audit(*, fetched_by, shown) -> None:

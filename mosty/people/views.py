@@ -30,6 +30,11 @@ def participant_list(request):
     filters = ParticipantFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(request, selectors.participant_list(fetched_by=request.user, filters=cleaned))
+    selectors.participant_list_read_audit(
+        fetched_by=request.user,
+        shown=page,
+        fields=[*selectors.PARTICIPANT_LIST_FIELDS, "birth_year", "district"],
+    )
     if cleaned.get("q"):
         selectors.participant_search_audit(fetched_by=request.user, shown=page)
     return render(

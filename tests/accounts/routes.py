@@ -13,11 +13,14 @@ ROUTES = [
     # A coordinator may view people of their own organisation; the user viewed is org A's mentor.
     Route(
         "accounts:user_detail",
+        reads_personal=True,
         allowed=frozenset({"admin", "coordinator", "mentor"}),
         kwargs=_member_of_a,
         note="mentor = the person themself",
     ),
-    Route("accounts:user_edit", allowed=frozenset({"admin"}), kwargs=_member_of_a),
+    Route(
+        "accounts:user_edit", reads_personal=True, allowed=frozenset({"admin"}), kwargs=_member_of_a
+    ),
     Route("accounts:user_membership_add", allowed=frozenset({"admin"}), kwargs=_member_of_a),
     Route("accounts:api_token", allowed=ANY),
 ]

@@ -75,14 +75,14 @@ def _api_case_create(w):
 
 
 ROUTES = [
-    Route("cases:list", allowed=CASE_STAFF, org_scoped=False),
-    Route("cases:dashboard", allowed=CASE_STAFF, org_scoped=False),
+    Route("cases:list", reads_personal=True, allowed=CASE_STAFF, org_scoped=False),
+    Route("cases:dashboard", reads_personal=True, allowed=CASE_STAFF, org_scoped=False),
     Route("cases:create", allowed=CASE_STAFF, org_scoped=False),
-    Route("cases:detail", allowed=CASE_STAFF, kwargs=_case),
-    Route("cases:edit", allowed=CASE_STAFF, kwargs=_case),
+    Route("cases:detail", reads_personal=True, allowed=CASE_STAFF, kwargs=_case),
+    Route("cases:edit", reads_personal=True, allowed=CASE_STAFF, kwargs=_case),
     Route("cases:status", allowed=CASE_STAFF, kwargs=_case),
     Route("cases:assessment_create", allowed=CASE_STAFF, kwargs=_case),
-    Route("cases:progress", allowed=CASE_STAFF, kwargs=_case),
+    Route("cases:progress", reads_personal=True, allowed=CASE_STAFF, kwargs=_case),
     Route("cases:goal_create", allowed=CASE_STAFF, kwargs=_case),
     Route("cases:goal_edit", allowed=CASE_STAFF, kwargs=_goal),
     Route("cases:task_create", allowed=CASE_STAFF, kwargs=_goal),
@@ -97,11 +97,13 @@ ROUTES = [
     Route("cases:plan_request", allowed=CASE_STAFF, kwargs=_goal_case, method="post", ok=(302,)),
     Route("cases:plan_decide", allowed=COORDINATOR, kwargs=_requested_plan),
     Route("cases:referral_create", allowed=CASE_STAFF, kwargs=_case),
-    Route("cases:note_list", allowed=CASE_STAFF, kwargs=_case),
+    Route("cases:note_list", reads_personal=True, allowed=CASE_STAFF, kwargs=_case),
     Route("cases:note_create", allowed=CASE_STAFF, kwargs=_case),
     Route("cases:support_create", allowed=CASE_STAFF, kwargs=_case),
     Route("cases:referral_list", allowed=CASE_STAFF, org_scoped=False),
-    Route("cases:referral_detail", allowed=CASE_STAFF, kwargs=_outgoing_referral),
+    Route(
+        "cases:referral_detail", reads_personal=True, allowed=CASE_STAFF, kwargs=_outgoing_referral
+    ),
     Route(
         "cases:referral_accept",
         allowed=CASE_STAFF,
@@ -134,7 +136,7 @@ ROUTES = [
         ok=(302,),
     ),
     # API
-    Route("api:case_list", allowed=CASE_STAFF, org_scoped=False, api=True),
+    Route("api:case_list", reads_personal=True, allowed=CASE_STAFF, org_scoped=False, api=True),
     Route(
         "api:case_create",
         allowed=CASE_STAFF,
@@ -143,7 +145,7 @@ ROUTES = [
         api=True,
         ok=(201,),
     ),
-    Route("api:case_detail", allowed=CASE_STAFF, kwargs=_case, api=True),
+    Route("api:case_detail", reads_personal=True, allowed=CASE_STAFF, kwargs=_case, api=True),
     Route(
         "api:case_status",
         allowed=CASE_STAFF,
@@ -152,7 +154,7 @@ ROUTES = [
         data=lambda w: {"status": "active", "version": 1},
         api=True,
     ),
-    Route("api:case_assessments", allowed=CASE_STAFF, kwargs=_case, api=True),
+    Route("api:case_assessments", reads_personal=True, allowed=CASE_STAFF, kwargs=_case, api=True),
     Route(
         "api:case_assessment_create",
         allowed=CASE_STAFF,
@@ -171,7 +173,7 @@ ROUTES = [
         api=True,
         ok=(201,),
     ),
-    Route("api:case_plan", allowed=CASE_STAFF, kwargs=_case, api=True),
+    Route("api:case_plan", reads_personal=True, allowed=CASE_STAFF, kwargs=_case, api=True),
     Route(
         "api:case_plan_decide",
         allowed=COORDINATOR,
@@ -216,7 +218,7 @@ ROUTES = [
         api=True,
         ok=(201,),
     ),
-    Route("api:case_notes", allowed=CASE_STAFF, kwargs=_case, api=True),
+    Route("api:case_notes", reads_personal=True, allowed=CASE_STAFF, kwargs=_case, api=True),
     Route(
         "api:case_note_create",
         allowed=CASE_STAFF,
@@ -234,7 +236,7 @@ ROUTES = [
         data=lambda w: {"status": "done"},
         api=True,
     ),
-    Route("api:case_support", allowed=CASE_STAFF, kwargs=_case, api=True),
+    Route("api:case_support", reads_personal=True, allowed=CASE_STAFF, kwargs=_case, api=True),
     Route(
         "api:case_support_create",
         allowed=CASE_STAFF,
@@ -245,7 +247,13 @@ ROUTES = [
         ok=(201,),
     ),
     Route("api:referral_list", allowed=CASE_STAFF, org_scoped=False, api=True),
-    Route("api:referral_detail", allowed=CASE_STAFF, kwargs=_outgoing_referral, api=True),
+    Route(
+        "api:referral_detail",
+        reads_personal=True,
+        allowed=CASE_STAFF,
+        kwargs=_outgoing_referral,
+        api=True,
+    ),
     Route(
         "api:referral_respond",
         allowed=CASE_STAFF,

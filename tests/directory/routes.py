@@ -28,6 +28,17 @@ def _linguist(world):
     return {"pk": LinguistFactory(organisation=world.org_a).pk}
 
 
+def _listed_offer(world):
+    """A list route with one offer of organisation A on it (so the read audit has a record)."""
+    _offer(world)
+    return {}
+
+
+def _listed_linguist(world):
+    _linguist(world)
+    return {}
+
+
 def _hsds_service(world):
     return {"hsds_id": service_with_location(world.org_a).hsds_id}
 
@@ -83,6 +94,7 @@ ROUTES = [
     Route("directory:housing_create", allowed=EDITORS, org_scoped=False),
     Route(
         "directory:housing_detail",
+        reads_personal=True,
         allowed=HOUSING | {"institution_staff"},
         kwargs=_offer,
         org_scoped=False,
@@ -99,11 +111,23 @@ ROUTES = [
         org_scoped=False,
     ),
     # Translators and interpreters.
-    Route("directory:linguist_list", allowed=LINGUISTS, org_scoped=False),
+    Route(
+        "directory:linguist_list",
+        reads_personal=True,
+        kwargs=_listed_linguist,
+        allowed=LINGUISTS,
+        org_scoped=False,
+    ),
     Route(
         "directory:linguist_create", allowed=frozenset({"admin", "coordinator"}), org_scoped=False
     ),
-    Route("directory:linguist_detail", allowed=LINGUISTS, kwargs=_linguist, org_scoped=False),
+    Route(
+        "directory:linguist_detail",
+        reads_personal=True,
+        allowed=LINGUISTS,
+        kwargs=_linguist,
+        org_scoped=False,
+    ),
     Route("directory:linguist_edit", allowed=frozenset({"admin", "coordinator"}), kwargs=_linguist),
     # Open Referral HSDS: public read API and exports.
     Route("hsds:root", public=True, api=True),
@@ -162,7 +186,14 @@ ROUTES += [
         data=lambda w: {"name": "Nowa nazwa"},
     ),
     Route("api:district_detail", public=True, api=True, kwargs=lambda w: {"code": w.district.code}),
-    Route("api:housing_list", allowed=HOUSING, api=True, org_scoped=False),
+    Route(
+        "api:housing_list",
+        reads_personal=True,
+        kwargs=_listed_offer,
+        allowed=HOUSING,
+        api=True,
+        org_scoped=False,
+    ),
     Route(
         "api:housing_create",
         allowed=EDITORS,
@@ -171,9 +202,18 @@ ROUTES += [
         data=_offer_input,
         ok=(201,),
     ),
-    Route("api:housing_match", allowed=HOUSING, api=True, org_scoped=False, query="size=2"),
+    Route(
+        "api:housing_match",
+        reads_personal=True,
+        kwargs=_listed_offer,
+        allowed=HOUSING,
+        api=True,
+        org_scoped=False,
+        query="size=2",
+    ),
     Route(
         "api:housing_detail",
+        reads_personal=True,
         allowed=HOUSING | {"institution_staff"},
         api=True,
         kwargs=_offer,
@@ -188,7 +228,14 @@ ROUTES += [
         data=lambda w: {"status": "reserved"},
         org_scoped=False,
     ),
-    Route("api:linguist_list", allowed=LINGUISTS, api=True, org_scoped=False),
+    Route(
+        "api:linguist_list",
+        reads_personal=True,
+        kwargs=_listed_linguist,
+        allowed=LINGUISTS,
+        api=True,
+        org_scoped=False,
+    ),
     Route(
         "api:linguist_create",
         allowed=frozenset({"admin", "coordinator"}),
@@ -197,7 +244,14 @@ ROUTES += [
         data=_linguist_input,
         ok=(201,),
     ),
-    Route("api:linguist_detail", allowed=LINGUISTS, api=True, kwargs=_linguist, org_scoped=False),
+    Route(
+        "api:linguist_detail",
+        reads_personal=True,
+        allowed=LINGUISTS,
+        api=True,
+        kwargs=_linguist,
+        org_scoped=False,
+    ),
 ]
 
 ROUTES += [

@@ -124,8 +124,8 @@ ROUTES = [
     Route("events:manage", allowed=ORGANISERS, org_scoped=False),
     Route("events:create", allowed=frozenset({"coordinator"}), org_scoped=False),
     Route("events:edit", allowed=frozenset({"coordinator"}), kwargs=_event_pk),
-    Route("events:registrations", allowed=ORGANISERS, kwargs=_event_pk),
-    Route("events:attendance", allowed=ORGANISERS, kwargs=_session_pk),
+    Route("events:registrations", reads_personal=True, allowed=ORGANISERS, kwargs=_event_pk),
+    Route("events:attendance", reads_personal=True, allowed=ORGANISERS, kwargs=_session_pk),
     Route(
         "events:attendance_mark",
         allowed=ORGANISERS,
@@ -152,6 +152,7 @@ ROUTES = [
     ),
     Route(
         "api:event_registration_list",
+        reads_personal=True,
         allowed=ORGANISERS,
         api=True,
         kwargs=_event_pk,
@@ -172,7 +173,13 @@ ROUTES = [
         method="post",
         kwargs=_own_registration,
     ),
-    Route("api:event_attendance_list", allowed=ORGANISERS, api=True, kwargs=_session_pk),
+    Route(
+        "api:event_attendance_list",
+        reads_personal=True,
+        allowed=ORGANISERS,
+        api=True,
+        kwargs=_session_pk,
+    ),
     Route(
         "api:event_attendance_set",
         allowed=ORGANISERS,

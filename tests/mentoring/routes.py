@@ -1,7 +1,12 @@
 from django.utils import timezone
 
 from tests.access_matrix import Route
-from tests.mentoring.factories import MatchFactory, MentorFactory, waiting_participant
+from tests.mentoring.factories import (
+    MatchFactory,
+    MeetingFactory,
+    MentorFactory,
+    waiting_participant,
+)
 
 COORD = frozenset({"coordinator"})
 MENTOR = frozenset({"mentor"})
@@ -29,6 +34,12 @@ def _match(status):
     return build
 
 
+def _match_with_meeting(world):
+    match = MatchFactory(mentor=the_mentor(world), status="active")
+    MeetingFactory(match=match, note="Practised Polish at the market.")
+    return {"pk": match.pk}
+
+
 def _pair(world):
     participant = waiting_participant(world.org_a)
     return {"pair": f"{participant.pk}-{the_mentor(world).pk}"}
@@ -41,15 +52,15 @@ def _participant(world):
 ROUTES = [
     Route("mentoring:apply", public=True, allowed=frozenset({"*"}), org_scoped=False),
     Route("mentoring:applied", public=True, allowed=frozenset({"*"}), org_scoped=False),
-    Route("mentoring:home", allowed=MENTOR, org_scoped=False),
+    Route("mentoring:home", reads_personal=True, allowed=MENTOR, org_scoped=False),
     Route(
         "mentoring:availability",
         allowed=MENTOR,
         kwargs=lambda w: (the_mentor(w), {})[1],
         org_scoped=False,
     ),
-    Route("mentoring:mentor_list", allowed=COORD, org_scoped=False),
-    Route("mentoring:mentor_detail", allowed=BOTH, kwargs=_mentor),
+    Route("mentoring:mentor_list", reads_personal=True, allowed=COORD, org_scoped=False),
+    Route("mentoring:mentor_detail", reads_personal=True, allowed=BOTH, kwargs=_mentor),
     Route(
         "mentoring:mentor_vet",
         allowed=COORD,
@@ -91,10 +102,10 @@ ROUTES = [
         ok=(400,),
         org_scoped=False,
     ),
-    Route("mentoring:wishes", allowed=COORD, kwargs=_participant),
-    Route("mentoring:candidates", allowed=COORD, kwargs=_participant),
-    Route("mentoring:match_list", allowed=COORD, org_scoped=False),
-    Route("mentoring:match_detail", allowed=BOTH, kwargs=_match("active")),
+    Route("mentoring:wishes", reads_personal=True, allowed=COORD, kwargs=_participant),
+    Route("mentoring:candidates", reads_personal=True, allowed=COORD, kwargs=_participant),
+    Route("mentoring:match_list", reads_personal=True, allowed=COORD, org_scoped=False),
+    Route("mentoring:match_detail", reads_personal=True, allowed=BOTH, kwargs=_match("active")),
     Route(
         "mentoring:match_respond",
         allowed=MENTOR,
@@ -139,11 +150,17 @@ ROUTES += [
         ok=(201, 400),
         api=True,
     ),
-    Route("api:mentor_list", allowed=COORD, org_scoped=False, api=True),
-    Route("api:mentor_detail", allowed=BOTH, kwargs=_mentor, api=True),
-    Route("api:match_list", allowed=BOTH, org_scoped=False, api=True),
-    Route("api:match_detail", allowed=BOTH, kwargs=_match("active"), api=True),
-    Route("api:meeting_list", allowed=BOTH, kwargs=_match("active"), api=True),
+    Route("api:mentor_list", reads_personal=True, allowed=COORD, org_scoped=False, api=True),
+    Route("api:mentor_detail", reads_personal=True, allowed=BOTH, kwargs=_mentor, api=True),
+    Route("api:match_list", reads_personal=True, allowed=BOTH, org_scoped=False, api=True),
+    Route("api:match_detail", reads_personal=True, allowed=BOTH, kwargs=_match("active"), api=True),
+    Route(
+        "api:meeting_list",
+        reads_personal=True,
+        allowed=BOTH,
+        kwargs=_match_with_meeting,
+        api=True,
+    ),
     Route(
         "api:meeting_create",
         allowed=BOTH,

@@ -30,6 +30,7 @@ ROUTES = [
     ),
     Route(
         "organisations:members",
+        reads_personal=True,
         allowed=frozenset({"admin", "coordinator"}),
         kwargs=lambda w: {"pk": w.org_a.pk},
     ),

@@ -38,19 +38,19 @@ def _consent_data(world):
 
 
 ROUTES = [
-    Route("people:list", allowed=STAFF, org_scoped=False),
+    Route("people:list", reads_personal=True, allowed=STAFF, org_scoped=False),
     Route("people:intake", allowed=STAFF, org_scoped=False, query="q=Oleksandr"),
     Route("people:create", allowed=STAFF, org_scoped=False),
-    Route("people:detail", allowed=STAFF, kwargs=_participant),
-    Route("people:edit", allowed=STAFF, kwargs=_participant),
+    Route("people:detail", reads_personal=True, allowed=STAFF, kwargs=_participant),
+    Route("people:edit", reads_personal=True, allowed=STAFF, kwargs=_participant),
     Route("people:consent_record", allowed=STAFF, kwargs=_participant),
     Route("people:consent_withdraw", allowed=STAFF, kwargs=_consent, method="post", ok=(302,)),
-    Route("people:export", allowed=COORDINATOR, kwargs=_participant),
+    Route("people:export", reads_personal=True, allowed=COORDINATOR, kwargs=_participant),
     Route("people:erase", allowed=COORDINATOR, kwargs=_participant),
     Route("people:import", allowed=COORDINATOR, org_scoped=False),
-    Route("people:import_preview", allowed=COORDINATOR, kwargs=_import),
+    Route("people:import_preview", reads_personal=True, allowed=COORDINATOR, kwargs=_import),
     Route("people:import_progress", allowed=COORDINATOR, kwargs=_import),
-    Route("api:participant_list", allowed=STAFF, org_scoped=False, api=True),
+    Route("api:participant_list", reads_personal=True, allowed=STAFF, org_scoped=False, api=True),
     Route(
         "api:participant_create",
         allowed=STAFF,
@@ -60,7 +60,9 @@ ROUTES = [
         data=lambda w: {"first_name": "Mariam", "last_name": "Haddad", "birth_year": 1990},
         ok=(201,),
     ),
-    Route("api:participant_detail", allowed=STAFF, kwargs=_participant, api=True),
+    Route(
+        "api:participant_detail", reads_personal=True, allowed=STAFF, kwargs=_participant, api=True
+    ),
     Route(
         "api:participant_update",
         allowed=STAFF,
@@ -69,8 +71,20 @@ ROUTES = [
         method="patch",
         data=lambda w: {"version": 1, "phone": "+48 500 600 700"},
     ),
-    Route("api:participant_export", allowed=COORDINATOR, kwargs=_participant, api=True),
-    Route("api:participant_consent_list", allowed=STAFF, kwargs=_participant, api=True),
+    Route(
+        "api:participant_export",
+        reads_personal=True,
+        allowed=COORDINATOR,
+        kwargs=_participant,
+        api=True,
+    ),
+    Route(
+        "api:participant_consent_list",
+        reads_personal=True,
+        allowed=STAFF,
+        kwargs=_participant,
+        api=True,
+    ),
     Route(
         "api:consent_record",
         allowed=STAFF,

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from mosty.access.audit import audit
+from mosty.access.audit import audit, summarised
 from mosty.core.models import District
 from mosty.directory.hsds.export import ASIDE, MODELLED, group_hash, groups, mosty_tables
 from mosty.directory.hsds.parse import WHERE
@@ -137,6 +137,7 @@ def _nearest_district(lat, lon, districts):
     return best
 
 
+@summarised()  # public directory data: one event with the counts, not one per row
 def hsds_import(
     *,
     tables: dict[str, list[dict]],

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from mosty.access.audit import audit
+from mosty.access.audit import audit, summarised
 from mosty.core.crypto import encrypted_fields, rotate_model
 
 
@@ -15,7 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         total = 0
         for model, fields in encrypted_fields():
-            done = rotate_model(model, fields)
+            with summarised():  # one event below, not one per re-encrypted row
+                done = rotate_model(model, fields)
             total += done
             self.stdout.write(f"{model._meta.label}: {done:,} rows ({', '.join(fields)})")
         audit(None, "mosty.core.encryption.keys_rotated", details={"rows": total})

@@ -1,0 +1,97 @@
+"""Every route that shows personal records records who read them (issue 12, DESIGN § 3).
+
+Routes marked `reads_personal` in `tests/<module>/routes.py` must record a `…viewed` event by
+the user who asked (lists too: one event per record shown, written in one insert). And every
+page or API answer that shows a participant's name must be marked: a new route that shows
+personal data without auditing the read fails here, like a route without a matrix entry fails
+`test_matrix.py`.
+"""
+
+import pytest
+from django.db.models import Q
+from django.urls import reverse
+
+from mosty.access.models import AuditEvent
+from mosty.people.models import Participant
+from tests.access.test_matrix import ROUTES
+from tests.access_matrix import Route
+from tests.cases.factories import make_case, make_participant
+from tests.conftest import build_world
+from tests.mentoring.factories import MatchFactory, MeetingFactory
+from tests.mentoring.routes import the_mentor
+
+PERSONAL = [r for r in ROUTES if r.reads_personal]
+# Staff-facing reads that could show participants: GET routes a logged-in role may use.
+STAFF_READS = [r for r in ROUTES if r.method == "get" and (r.allowed - {"*"}) and not r.public]
+
+
+def _world():
+    """The matrix world plus a participant of organisation A whom lists show: on a case led by
+    A's caseworker with A's coordinator on the team, matched with A's mentor, with a meeting."""
+    world = build_world()
+    participant = make_participant(
+        world,
+        first_name="Bystanderka",
+        last_name="Listowska",
+        consents=("case_management", "referral", "mentoring"),
+    )
+    make_case(world, participant=participant, members=[world.user("coordinator")])
+    match = MatchFactory(mentor=the_mentor(world), participant=participant)
+    MeetingFactory(match=match, logged_by=world.user("mentor"))
+    return world
+
+
+def _request(client, route: Route, world):
+    kwargs = route.kwargs(world) if route.kwargs else {}
+    url = reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else "")
+    role = sorted(route.allowed - {"*"})[0]
+    user = world.user(role, "a")
+    client.force_login(user)
+    data = route.data(world) if route.data else {}
+    return user, client.get(url, data)
+
+
+def _reads(user, since: int):
+    return AuditEvent.objects.filter(pk__gt=since, actor=user).filter(
+        Q(action__endswith=".viewed") | Q(action__endswith=".exported")
+    )
+
+
+def _last_event_id() -> int:
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return last or 0
+
+
+def test_marked_routes_are_gets():
+    assert all(r.method == "get" for r in PERSONAL), "only reads can be marked reads_personal"
+
+
+@pytest.mark.parametrize("route", PERSONAL, ids=[r.name for r in PERSONAL])
+def test_reading_personal_data_is_audited(route: Route, db, client):
+    world = _world()
+    since = _last_event_id()
+    user, response = _request(client, route, world)
+    assert response.status_code in (route.logged_in_ok or route.ok), response.status_code
+    assert _reads(user, since).exists(), f"{route.name} showed personal data and recorded no read"
+
+
+def _shown_names(content: str) -> list[str]:
+    names = set()
+    for first, last in Participant.objects.values_list("first_name", "last_name"):
+        names |= {n for n in (first, last) if n and len(n) >= 4}
+    return sorted(n for n in names if n in content)
+
+
+@pytest.mark.parametrize("route", STAFF_READS, ids=[r.name for r in STAFF_READS])
+def test_routes_that_show_participants_are_marked(route: Route, db, client):
+    world = _world()
+    since = _last_event_id()
+    user, response = _request(client, route, world)
+    if response.status_code != 200 or route.reads_personal:
+        return
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    shown = _shown_names(content.decode(errors="replace"))
+    assert not shown, (
+        f"{route.name} shows participants ({', '.join(shown)}) but is not marked reads_personal"
+        + ("" if _reads(user, since).exists() else " and records no read")
+    )
