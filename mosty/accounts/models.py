@@ -22,6 +22,21 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 
 
+class Grant(models.TextChoices):
+    """Rights beyond a role, given to one membership by an administrator (DESIGN.md § 8)."""
+
+    VIEW_SENSITIVE = "view_sensitive", _("Sensitive data (legal status, restricted notes)")
+    VIEW_AUDIT_LOG = "view_audit_log", _("Audit log (data controller)")
+
+
+# The roles a grant may be given to: sensitive data to those who work with people, the audit
+# log to the installation's administrators.
+GRANT_ROLES = {
+    Grant.VIEW_SENSITIVE: frozenset({Role.COORDINATOR, Role.CASEWORKER}),
+    Grant.VIEW_AUDIT_LOG: frozenset({Role.ADMIN}),
+}
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -65,7 +80,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
-        permissions = [("view_audit_log", "Can view and export the audit log (data controller)")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -100,3 +114,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class MembershipGrant(models.Model):
+    """A grant held through one membership: it ends when the membership ends."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="grants")
+    grant = models.CharField(_("grant"), max_length=30, choices=Grant.choices)
+    granted_by = models.ForeignKey(
+        User,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "grant"], name="membership_grant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} · {self.get_grant_display()}"

@@ -8,7 +8,7 @@ from mosty.access.audit import audit_read
 from mosty.access.domains.organisations import visible_organisations
 from mosty.access.policy import can, require
 from mosty.accounts import selectors, services
-from mosty.accounts.forms import MembershipAddForm, UserFilterForm, UserForm
+from mosty.accounts.forms import GrantChangeForm, MembershipAddForm, UserFilterForm, UserForm
 from mosty.accounts.services import USER_FIELDS
 from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
@@ -95,6 +95,48 @@ def user_membership_add(request, pk: int):
             messages.success(request, _("Membership added."))
             return redirect("accounts:user_detail", pk=pk)
     return render(request, "accounts/membership_form.html", {"form": form, "person": person})
+
+
+@login_required
+def user_grants(request, pk: int):
+    """An administrator gives or takes the sensitive-data and audit-log grants."""
+    require(request.user, "grant.list")
+    person = selectors.user_get(fetched_by=request.user, pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = GrantChangeForm(request.POST, person=person)
+        if form.is_valid():
+            change = (
+                services.membership_grant_add
+                if form.cleaned_data["action"] == "add"
+                else services.membership_grant_remove
+            )
+            try:
+                change(
+                    membership=form.cleaned_data["membership"],
+                    grant=form.cleaned_data["grant"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("accounts:user_grants", pk=pk)
+        else:
+            messages.error(request, _("Choose one of this person's memberships and a grant."))
+        status = 400
+    rows = selectors.membership_grant_rows(fetched_by=request.user, person=person)
+    return render(
+        request, "accounts/user_grants.html", {"person": person, "rows": rows}, status=status
+    )
+
+
+@login_required
+def grant_list(request):
+    require(request.user, "grant.list")
+    page = paginate(request, selectors.membership_grant_list(fetched_by=request.user))
+    return render(request, "accounts/grant_list.html", {"page": page})
 
 
 @login_required

@@ -19,5 +19,7 @@ ROUTES = [
     ),
     Route("accounts:user_edit", allowed=frozenset({"admin"}), kwargs=_member_of_a),
     Route("accounts:user_membership_add", allowed=frozenset({"admin"}), kwargs=_member_of_a),
+    Route("accounts:user_grants", allowed=frozenset({"admin"}), kwargs=_member_of_a),
+    Route("accounts:grant_list", allowed=frozenset({"admin"})),
     Route("accounts:api_token", allowed=ANY),
 ]

@@ -11,12 +11,16 @@ import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import orgs_where
-from mosty.accounts.models import Role
+from mosty.access.roles import orgs_granted, orgs_where
+from mosty.accounts.models import Grant, Role
 
 CASE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
-# The people app's sensitive-data permission also opens restricted (psychological/legal) notes.
-SENSITIVE_PERMISSION = "people.view_sensitive"
+
+
+def _sees_restricted_in(user, organisation_id) -> bool:
+    """The sensitive-data grant, held in the case's organisation, also opens restricted
+    (psychological/legal) notes."""
+    return organisation_id in orgs_granted(user, Grant.VIEW_SENSITIVE)
 
 
 def _case_q(user, prefix: str = "") -> Q | None:
@@ -59,11 +63,12 @@ def visible_incoming_referrals(user) -> QuerySet:
 
 def visible_notes(user, case) -> QuerySet:
     """The notes of `case` that `note.view` lets the user read: team notes, and restricted
-    ones only for their author or holders of the sensitive-data permission."""
+    ones only for their author or holders of the sensitive-data grant in the case's
+    organisation."""
     from mosty.cases.models import NoteVisibility
 
     qs = case.notes.all()
-    if not user.has_perm(SENSITIVE_PERMISSION):
+    if not _sees_restricted_in(user, case.organisation_id):
         qs = qs.filter(Q(visibility=NoteVisibility.TEAM) | Q(author=user))
     return qs
 
@@ -135,7 +140,7 @@ def may_create_in(user, organisation) -> bool:
 def sees_restricted(user, note) -> bool:
     if note is None:
         return False
-    return note.author_id == user.pk or user.has_perm(SENSITIVE_PERMISSION)
+    return note.author_id == user.pk or _sees_restricted_in(user, note.case.organisation_id)
 
 
 @rules.predicate
