@@ -4,8 +4,16 @@ import rules
 from django.db.models import Q, QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import is_admin, is_authenticated, is_member, orgs_granted, orgs_where
-from mosty.accounts.models import GRANT_ROLES, Grant, Membership, Role, User
+from mosty.access.roles import (
+    has_role,
+    is_admin,
+    is_authenticated,
+    is_member,
+    orgs_granted,
+    orgs_where,
+    role_map,
+)
+from mosty.accounts.models import GRANT_ROLES, STAFF_ROLES, Grant, Membership, Role, User
 
 
 @rules.predicate
@@ -58,7 +66,26 @@ POLICY.add_rule("membership.grant_admin", is_admin)
 POLICY.add_rule("membership.grant", is_admin & grant_fits_membership)
 POLICY.add_rule("grant.list", is_admin)
 POLICY.add_rule("api_token.manage", is_member)
+POLICY.add_rule("api_token.list", is_admin)
+POLICY.add_rule("api_token.revoke", is_self | is_admin)
 POLICY.add_rule("audit.view", is_admin & is_data_controller)
+
+
+def must_enrol_mfa(user) -> bool:
+    """Staff (admin, coordinator, caseworker, or a superuser) without an MFA authenticator: when
+    MFA is required they may do nothing until they enrol, through a session or a token."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (user.is_superuser or has_role(user, *STAFF_ROLES)) and not is_mfa_enabled(user)
+
+
+def own_memberships(user) -> QuerySet[Membership]:
+    """The user's active memberships in active organisations (their dashboard lists them)."""
+    return Membership.objects.filter(
+        user=user, is_active=True, organisation_id__in=list(role_map(user))
+    )
 
 
 def visible_users(user) -> QuerySet[User]:

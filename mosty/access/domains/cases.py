@@ -85,6 +85,41 @@ def visible_referrals(user) -> QuerySet:
     )
 
 
+def case_organisations(user) -> QuerySet:
+    """The organisations `user` may open cases in."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, *CASE_ROLES)).order_by("name")
+
+
+def visible_outgoing_referrals(user) -> QuerySet:
+    """Referrals sent from the organisations where `user` does casework, of cases they see."""
+    return visible_referrals(user).filter(from_organisation_id__in=orgs_where(user, *CASE_ROLES))
+
+
+def my_team_cases(user) -> QuerySet:
+    """Cases the user leads or is a member of, in organisations where they do casework.
+
+    A subset of `visible_cases` (a team member of a case always sees it), written as one
+    simple filter so the dashboard's queries stay cheap at the large scale.
+    """
+    from mosty.cases.models import Case
+
+    team = Case.members.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
+    return Case.objects.filter(organisation_id__in=orgs_where(user, *CASE_ROLES)).filter(
+        Q(lead_id=user.pk) | Q(Exists(team))
+    )
+
+
+def plans_awaiting_approval(user) -> QuerySet:
+    """Visible cases whose plan waits for the approval of `user` as their coordinator."""
+    from mosty.cases.models import PlanStatus
+
+    return visible_cases(user).filter(
+        plan_status=PlanStatus.REQUESTED, organisation_id__in=orgs_where(user, Role.COORDINATOR)
+    )
+
+
 def participant_ids_on_my_teams(user) -> QuerySet:
     """Participants a caseworker reaches through a case team (for the people domain)."""
     return visible_cases(user).values("participant_id")

@@ -60,6 +60,13 @@ def coordinates_organisation(user, organisation) -> bool:
     return organisation is not None and organisation.pk in orgs_where(user, Role.COORDINATOR)
 
 
+def event_organiser_organisations(user) -> QuerySet:
+    """The organisations `user` may publish new events for."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+
+
 POLICY.add_rule("event.browse", rules.always_allow)
 POLICY.add_rule("event.view", event_is_visible)
 POLICY.add_rule("event.create", is_coordinator)

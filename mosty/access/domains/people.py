@@ -172,8 +172,35 @@ def unseen_matches_count(user, q: Q) -> int:
     )
 
 
+@rules.predicate
+def may_register_for(user, owner) -> bool:
+    """Asked about an organisation: the user works with people there (no organisation: the
+    page that lets them choose one)."""
+    return owner is None or owner.pk in orgs_where(user, *PEOPLE_ROLES)
+
+
+def participant_owner_organisations(user) -> QuerySet:
+    """The organisations `user` may register participants for."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, *PEOPLE_ROLES)).order_by("name")
+
+
+def participant_import_organisations(user) -> QuerySet:
+    """The organisations `user` may import participants into (as their coordinator)."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+
+
+def visible_participant_imports(user) -> QuerySet:
+    from mosty.people.models import ParticipantImport
+
+    return ParticipantImport.objects.filter(owner_id__in=orgs_where(user, Role.COORDINATOR))
+
+
 POLICY.add_rule("participant.list", works_with_people)
-POLICY.add_rule("participant.create", works_with_people)
+POLICY.add_rule("participant.create", works_with_people & may_register_for)
 POLICY.add_rule("participant.import", coordinates_somewhere)
 POLICY.add_rule("participant.view", may_see_participant)
 POLICY.add_rule("participant.change", may_see_participant & participant_is_not_anonymised)
