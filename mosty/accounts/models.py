@@ -68,6 +68,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Part of the signed calendar-feed link; raising it makes every earlier link stop working.
+    calendar_key = models.PositiveIntegerField(
+        _("calendar link version"), default=0, editable=False
+    )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()

@@ -39,6 +39,17 @@ def api_token_exists(*, user: User) -> bool:
     return Token.objects.filter(user=user).exists()
 
 
+def api_token_of(*, user: User) -> Token | None:
+    return Token.objects.filter(user=user).first()
+
+
+def api_token_list(*, fetched_by) -> QuerySet[Token]:
+    """Every API token (never its key) for the administrator's overview, oldest first: those
+    are the ones that expire next."""
+    require(fetched_by, "api_token.list")
+    return Token.objects.select_related("user").order_by("created")
+
+
 def membership_grant_rows(*, fetched_by, person: User) -> list[dict]:
     """The person's active memberships, each with the grants its role can hold and whether
     it holds them (for the administrator's grant page)."""

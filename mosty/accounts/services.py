@@ -152,6 +152,12 @@ def api_token_regenerate(*, user: User) -> Token:
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User) -> None:
-    require(user, "api_token.manage")
-    Token.objects.filter(user=user).delete()
+def api_token_revoke(*, user: User, by: User | None = None) -> bool:
+    """Revoke `user`'s token: they themself, or an administrator for anyone. True if there was
+    one."""
+    by = by or user
+    require(by, "api_token.revoke", user)
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    if deleted and by.pk != user.pk:
+        audit(by, "mosty.accounts.api_token.revoked", user)
+    return bool(deleted)

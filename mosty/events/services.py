@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -291,25 +292,46 @@ def cancel_token(registration: Registration) -> str:
 
 
 def registration_from_token(token: str) -> Registration | None:
+    """The registration a mail link names, while the link is younger than
+    MOSTY_REGISTRATION_LINK_DAYS (an expired or forged link names none)."""
     try:
-        pk = signing.loads(token, salt=CANCEL_SALT)
-    except signing.BadSignature:
+        pk = signing.loads(
+            token,
+            salt=CANCEL_SALT,
+            max_age=timedelta(days=settings.MOSTY_REGISTRATION_LINK_DAYS),
+        )
+    except signing.BadSignature:  # SignatureExpired is one
         return None
     return Registration.objects.select_related("event").filter(pk=pk).first()
 
 
 def feed_token(user) -> str:
-    return signing.dumps(user.pk, salt=FEED_SALT)
+    return signing.dumps([user.pk, user.calendar_key], salt=FEED_SALT)
 
 
 def user_from_feed_token(token: str):
+    """The user of a calendar-feed link, unless they have since made a new link."""
     from mosty.accounts.models import User
 
     try:
-        pk = signing.loads(token, salt=FEED_SALT)
+        value = signing.loads(token, salt=FEED_SALT)
     except signing.BadSignature:
         return None
-    return User.objects.filter(pk=pk, is_active=True).first()
+    # Links made before links could be revoked hold the user id alone: version 0.
+    pk, key = value if isinstance(value, list) and len(value) == 2 else (value, 0)
+    return User.objects.filter(pk=pk, calendar_key=key, is_active=True).first()
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user, by) -> str:
+    """A new calendar-feed link for `user`; every earlier one stops working."""
+    from mosty.accounts.models import User
+
+    require(by, "calendar_feed.reset", user)
+    User.objects.filter(pk=user.pk).update(calendar_key=F("calendar_key") + 1)
+    user.refresh_from_db(fields=["calendar_key"])
+    audit(by, "mosty.event.calendar_feed.reset", user)
+    return feed_token(user)
 
 
 def _notify(registration: Registration, kind: str, base_url: str = "") -> None:

@@ -254,6 +254,14 @@ def registration_mine(request):
 
 @login_required
 @require_POST
+def calendar_feed_reset(request):
+    services.calendar_feed_reset(user=request.user, by=request.user)
+    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return redirect("events:mine")
+
+
+@login_required
+@require_POST
 def registration_cancel(request, pk: int):
     registration = selectors.registration_get(fetched_by=request.user, pk=pk)
     require(request.user, "registration.cancel", registration)

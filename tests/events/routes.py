@@ -98,6 +98,14 @@ ROUTES = [
     # Logged-in users.
     Route("events:mine", allowed=frozenset({"*"}), org_scoped=False),
     Route(
+        "events:feed_reset",
+        allowed=frozenset({"*"}),
+        org_scoped=False,
+        method="post",
+        ok=(302,),
+        note="anyone logged in makes a new address for their own calendar",
+    ),
+    Route(
         "events:registration_cancel",
         allowed=ORGANISERS,
         method="post",
