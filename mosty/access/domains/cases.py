@@ -120,6 +120,29 @@ def plans_awaiting_approval(user) -> QuerySet:
     )
 
 
+def case_team_candidates(*organisation_ids) -> QuerySet:
+    """Who may lead or join a case of these organisations (and so see it): their caseworkers
+    and coordinators."""
+    from mosty.accounts.models import User
+
+    return User.objects.filter(
+        memberships__organisation_id__in=organisation_ids,
+        memberships__is_active=True,
+        memberships__role__in=CASE_ROLES,
+    ).distinct()
+
+
+def case_mentors(organisation_id) -> QuerySet:
+    """Mentors of the case's organisation: a plan task may be given to them."""
+    from mosty.accounts.models import User
+
+    return User.objects.filter(
+        memberships__organisation_id=organisation_id,
+        memberships__is_active=True,
+        memberships__role=Role.MENTOR,
+    ).distinct()
+
+
 def participant_ids_on_my_teams(user) -> QuerySet:
     """Participants a caseworker reaches through a case team (for the people domain)."""
     return visible_cases(user).values("participant_id")
