@@ -150,3 +150,18 @@ def test_migration_carries_permission_holders_over_to_grants(world):
         ("admin.b@example.org", "org-b", "view_audit_log"),
     }
     assert not Permission.objects.filter(codename__in=["view_sensitive", "view_audit_log"]).exists()
+
+
+def test_demo_administrator_is_the_data_controller_through_a_grant(db):
+    from mosty.accounts.models import User
+    from mosty.organisations.seed import demo_users_create
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(slug="urzad-miasta-demo")
+    OrganisationFactory(slug="fundacja-most")
+    demo_users_create()
+    demo_users_create()  # a second run adds nothing
+    admin = User.objects.get(email="admin@demo.mosty.local")
+    assert can(admin, "audit.view")
+    assert MembershipGrant.objects.filter(grant=Grant.VIEW_AUDIT_LOG).count() == 1
+    assert not can(User.objects.get(email="coordinator@demo.mosty.local"), "audit.view")
