@@ -241,6 +241,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MOSTY_MFA_ISSUER", "Mosty")
 # Staff roles (admin, coordinator, caseworker) must enrol MFA; on by default in production.
 REQUIRE_MFA = env_bool("MOSTY_REQUIRE_MFA", PRODUCTION)
+# Days an API token works after it was created; then its owner creates a new one.
+MOSTY_API_TOKEN_DAYS = env_int("MOSTY_API_TOKEN_DAYS", 90, minimum=1)
+# Days the link in a registration mail (status, cancel, certificate) keeps working.
+MOSTY_REGISTRATION_LINK_DAYS = env_int("MOSTY_REGISTRATION_LINK_DAYS", 365, minimum=1)
 
 # Languages shipped from day one; the city pack chooses which of them it offers.
 LANGUAGE_CODE = "pl"
@@ -313,7 +317,7 @@ MOSTY_DAILY_TASKS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous call gets 401 with WWW-Authenticate rather than 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "mosty.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -3,9 +3,8 @@
 from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.auth.models import Permission
 
-from mosty.accounts.models import Role, User
+from mosty.accounts.models import Grant, MembershipGrant, Role, User
 from tests.factories import (
     CityFactory,
     DistrictFactory,
@@ -45,15 +44,14 @@ def build_world() -> World:
         org_a=OrganisationFactory(name="Org A", slug="org-a", district=district),
         org_b=OrganisationFactory(name="Org B", slug="org-b", district=district),
     )
-    audit_perm = Permission.objects.get(codename="view_audit_log")
     for key, org in (("a", world.org_a), ("b", world.org_b)):
         for role in ROLES:
             user = UserFactory(
                 email=f"{role}.{key}@example.org", first_name=f"{role.title()}{key.upper()}"
             )
-            MembershipFactory(user=user, organisation=org, role=role)
+            membership = MembershipFactory(user=user, organisation=org, role=role)
             if role == Role.ADMIN:
-                user.user_permissions.add(audit_perm)
+                MembershipGrant.objects.create(membership=membership, grant=Grant.VIEW_AUDIT_LOG)
             world.users[(key, role)] = user
     return world
 

@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from mosty.accounts.models import Membership, Role, User
+from mosty.accounts.models import Membership, MembershipGrant, Role, User
 from mosty.core.models import City, District
 from mosty.organisations.models import Network, Organisation, OrganisationKind
 
@@ -69,3 +69,13 @@ class NetworkFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Network {n}")
     slug = factory.Sequence(lambda n: f"network-{n}")
     theme = "education"
+
+
+def grant(user, what, organisation):
+    """Give `user`'s active membership in `organisation` the grant `what`; returns the user
+    freshly loaded (the policy caches roles and grants on the user object)."""
+    membership = Membership.objects.filter(
+        user=user, organisation=organisation, is_active=True
+    ).first()
+    MembershipGrant.objects.create(membership=membership, grant=what)
+    return type(user).objects.get(pk=user.pk)

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import rules
 
-from mosty.accounts.models import Membership, Role
+from mosty.accounts.models import Grant, Membership, MembershipGrant, Role
 
 
 def role_map(user) -> dict[int, frozenset[str]]:
@@ -25,9 +25,35 @@ def role_map(user) -> dict[int, frozenset[str]]:
     return cached
 
 
+def grant_map(user) -> dict[int, frozenset[str]]:
+    """organisation id -> grants the user holds there through an active membership.
+
+    Read only when a rule asks (one query, cached on the user for the request), so pages that
+    never touch sensitive data or the audit log pay nothing."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached = getattr(user, "_mosty_grant_map", None)
+    if cached is None:
+        found: dict[int, set[str]] = defaultdict(set)
+        for org_id, grant in MembershipGrant.objects.filter(
+            membership__user=user,
+            membership__is_active=True,
+            membership__organisation__is_active=True,
+        ).values_list("membership__organisation_id", "grant"):
+            found[org_id].add(grant)
+        cached = {org_id: frozenset(grants) for org_id, grants in found.items()}
+        user._mosty_grant_map = cached
+    return cached
+
+
+def orgs_granted(user, grant: Grant) -> list[int]:
+    return [org_id for org_id, held in grant_map(user).items() if grant in held]
+
+
 def forget_roles(user) -> None:
-    if hasattr(user, "_mosty_role_map"):
-        del user._mosty_role_map
+    for attr in ("_mosty_role_map", "_mosty_grant_map"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def roles_of(user) -> frozenset[str]:

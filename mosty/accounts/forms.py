@@ -1,8 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from mosty.accounts.models import Role, User
+from mosty.accounts.models import Grant, Membership, Role, User
 from mosty.accounts.services import USER_FIELDS
 from mosty.organisations.models import Organisation
 
@@ -45,3 +46,20 @@ class UserFilterForm(forms.Form):
             field.widget.attrs["class"] = (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             )
+
+
+class GrantChangeForm(forms.Form):
+    """One press of a grant/revoke button on the grant page."""
+
+    membership = forms.ModelChoiceField(label=_("Membership"), queryset=Membership.objects.none())
+    grant = forms.ChoiceField(label=_("Grant"), choices=Grant.choices)
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[("add", pgettext_lazy("verb", "Grant")), ("remove", _("Revoke"))],
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = Membership.objects.filter(
+            user=person, is_active=True
+        ).select_related("organisation")

@@ -2,17 +2,10 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from mosty.access.roles import has_role
-from mosty.accounts.models import STAFF_ROLES
+from mosty.access.domains.accounts import must_enrol_mfa
 
 # Paths a staff member without MFA may still reach: enrolment, logout, static files, health.
 _OPEN_PREFIXES = ("/static/", "/healthz", "/api/schema")
-
-
-def _needs_mfa(user) -> bool:
-    from allauth.mfa.utils import is_mfa_enabled
-
-    return (user.is_superuser or has_role(user, *STAFF_ROLES)) and not is_mfa_enabled(user)
 
 
 class RequireMfaMiddleware:
@@ -27,7 +20,7 @@ class RequireMfaMiddleware:
             and request.user.is_authenticated
             and not self._is_open(request.path)
         ):
-            if _needs_mfa(request.user):
+            if must_enrol_mfa(request.user):
                 if request.path.startswith("/api/"):
                     from django.http import JsonResponse
                     from django.utils.translation import gettext as _

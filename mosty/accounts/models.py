@@ -22,6 +22,21 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 
 
+class Grant(models.TextChoices):
+    """Rights beyond a role, given to one membership by an administrator."""
+
+    VIEW_SENSITIVE = "view_sensitive", _("Sensitive data (legal status, restricted notes)")
+    VIEW_AUDIT_LOG = "view_audit_log", _("Audit log (data controller)")
+
+
+# The roles a grant may be given to: sensitive data to those who work with people, the audit
+# log to the installation's administrators.
+GRANT_ROLES = {
+    Grant.VIEW_SENSITIVE: frozenset({Role.COORDINATOR, Role.CASEWORKER}),
+    Grant.VIEW_AUDIT_LOG: frozenset({Role.ADMIN}),
+}
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -53,6 +68,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Part of the signed calendar-feed link; raising it makes every earlier link stop working.
+    calendar_key = models.PositiveIntegerField(
+        _("calendar link version"), default=0, editable=False
+    )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()
@@ -65,7 +84,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
-        permissions = [("view_audit_log", "Can view and export the audit log (data controller)")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -100,3 +118,35 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class MembershipGrant(models.Model):
+    """A grant held through one membership: it ends when the membership ends."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="grants")
+    grant = models.CharField(_("grant"), max_length=30, choices=Grant.choices)
+    granted_by = models.ForeignKey(
+        User,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "grant"], name="membership_grant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} · {self.get_grant_display()}"
+
+    @property
+    def audit_label(self) -> str:
+        # Staff accounts are named in the log by their e-mail already (the actor); the grant
+        # itself is labelled by ids, like every personal record.
+        return f"membership {self.membership_id} · {self.grant}"

@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
-from mosty.accounts.models import Membership, Role, User
+from mosty.accounts.models import Membership, MembershipGrant, Role, User
 from mosty.organisations.models import Organisation
 
 # The fields of a user an administrator edits (and a detail page shows).
@@ -111,6 +111,38 @@ def membership_end(*, membership: Membership, by: User) -> Membership:
 
 
 @transaction.atomic
+def membership_grant_add(*, membership: Membership, grant: str, by: User) -> MembershipGrant:
+    """Give `grant` to one membership (an administrator's decision, audited)."""
+    require(by, "membership.grant", (membership, grant))
+    if not membership.is_active:
+        raise ValidationError(_("This membership has ended; a grant on it would have no effect."))
+    held, created = MembershipGrant.objects.get_or_create(
+        membership=membership, grant=grant, defaults={"granted_by": by}
+    )
+    if created:
+        audit(
+            by,
+            "mosty.accounts.membership.granted",
+            membership.user,
+            details={"grant": grant, "organisation": membership.organisation_id},
+        )
+    return held
+
+
+@transaction.atomic
+def membership_grant_remove(*, membership: Membership, grant: str, by: User) -> None:
+    require(by, "membership.grant", (membership, grant))
+    deleted, _rows = MembershipGrant.objects.filter(membership=membership, grant=grant).delete()
+    if deleted:
+        audit(
+            by,
+            "mosty.accounts.membership.grant_revoked",
+            membership.user,
+            details={"grant": grant, "organisation": membership.organisation_id},
+        )
+
+
+@transaction.atomic
 def api_token_regenerate(*, user: User) -> Token:
     require(user, "api_token.manage")
     Token.objects.filter(user=user).delete()
@@ -120,6 +152,12 @@ def api_token_regenerate(*, user: User) -> Token:
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User) -> None:
-    require(user, "api_token.manage")
-    Token.objects.filter(user=user).delete()
+def api_token_revoke(*, user: User, by: User | None = None) -> bool:
+    """Revoke `user`'s token: they themself, or an administrator for anyone. True if there was
+    one."""
+    by = by or user
+    require(by, "api_token.revoke", user)
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    if deleted and by.pk != user.pk:
+        audit(by, "mosty.accounts.api_token.revoked", user)
+    return bool(deleted)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,7 +9,9 @@ from mosty.access.audit import audit_read
 from mosty.access.domains.organisations import visible_organisations
 from mosty.access.policy import can, require
 from mosty.accounts import selectors, services
-from mosty.accounts.forms import MembershipAddForm, UserFilterForm, UserForm
+from mosty.accounts.authentication import token_expires_at, token_is_expired
+from mosty.accounts.forms import GrantChangeForm, MembershipAddForm, UserFilterForm, UserForm
+from mosty.accounts.models import User
 from mosty.accounts.services import USER_FIELDS
 from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
@@ -98,6 +101,48 @@ def user_membership_add(request, pk: int):
 
 
 @login_required
+def user_grants(request, pk: int):
+    """An administrator gives or takes the sensitive-data and audit-log grants."""
+    require(request.user, "grant.list")
+    person = selectors.user_get(fetched_by=request.user, pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = GrantChangeForm(request.POST, person=person)
+        if form.is_valid():
+            change = (
+                services.membership_grant_add
+                if form.cleaned_data["action"] == "add"
+                else services.membership_grant_remove
+            )
+            try:
+                change(
+                    membership=form.cleaned_data["membership"],
+                    grant=form.cleaned_data["grant"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("accounts:user_grants", pk=pk)
+        else:
+            messages.error(request, _("Choose one of this person's memberships and a grant."))
+        status = 400
+    rows = selectors.membership_grant_rows(fetched_by=request.user, person=person)
+    return render(
+        request, "accounts/user_grants.html", {"person": person, "rows": rows}, status=status
+    )
+
+
+@login_required
+def grant_list(request):
+    require(request.user, "grant.list")
+    page = paginate(request, selectors.membership_grant_list(fetched_by=request.user))
+    return render(request, "accounts/grant_list.html", {"page": page})
+
+
+@login_required
 def api_token(request):
     require(request.user, "api_token.manage")
     token = None
@@ -110,5 +155,37 @@ def api_token(request):
         messages.success(
             request, _("A new API token was created. Copy it now: it is shown only once.")
         )
-    has_token = token is not None or selectors.api_token_exists(user=request.user)
-    return render(request, "accounts/api_token.html", {"token": token, "has_token": has_token})
+    current = token or selectors.api_token_of(user=request.user)
+    return render(
+        request,
+        "accounts/api_token.html",
+        {
+            "token": token,
+            "has_token": current is not None,
+            "expires_at": token_expires_at(current) if current else None,
+            "expired": token_is_expired(current) if current else False,
+        },
+    )
+
+
+@login_required
+def api_token_list(request):
+    """Every API token of the installation; an administrator revokes any of them."""
+    require(request.user, "api_token.list")
+    if request.method == "POST":
+        owner = User.objects.filter(pk=request.POST.get("user") or 0).first()
+        if owner is None or not services.api_token_revoke(user=owner, by=request.user):
+            messages.error(request, _("This token no longer exists."))
+        else:
+            messages.success(request, _("The API token was revoked."))
+        return redirect("accounts:api_token_list")
+    page = paginate(request, selectors.api_token_list(fetched_by=request.user))
+    rows = [
+        {"token": t, "expires_at": token_expires_at(t), "expired": token_is_expired(t)}
+        for t in page
+    ]
+    return render(
+        request,
+        "accounts/api_token_list.html",
+        {"page": page, "rows": rows, "settings_days": settings.MOSTY_API_TOKEN_DAYS},
+    )

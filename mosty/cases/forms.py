@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mosty.accounts.models import Membership, Role, User
+from mosty.access.domains.cases import case_mentors, case_team_candidates
+from mosty.accounts.models import User
 from mosty.cases.models import (
     TRANSITIONS,
     AssigneeKind,
@@ -25,15 +26,7 @@ class DateInput(forms.DateInput):
 
 def staff_of(*organisation_ids):
     """Caseworkers and coordinators of the organisations: who may lead or join a case."""
-    return (
-        User.objects.filter(
-            memberships__organisation_id__in=organisation_ids,
-            memberships__is_active=True,
-            memberships__role__in=[Role.CASEWORKER, Role.COORDINATOR],
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "email")
-    )
+    return case_team_candidates(*organisation_ids).order_by("last_name", "first_name", "email")
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -176,9 +169,7 @@ class TaskForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         team = [case.lead_id, *case.members.values_list("pk", flat=True)]
-        mentors = Membership.objects.filter(
-            organisation_id=case.organisation_id, role=Role.MENTOR, is_active=True
-        ).values("user_id")
+        mentors = case_mentors(case.organisation_id).values("pk")
         self.fields["assignee_user"].queryset = User.objects.filter(
             pk__in=team
         ) | User.objects.filter(pk__in=mentors)

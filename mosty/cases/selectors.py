@@ -9,16 +9,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mosty.access.domains.cases import (
-    CASE_ROLES,
+    case_organisations,
+    my_team_cases,
+    plans_awaiting_approval,
     visible_cases,
     visible_incoming_referrals,
     visible_notes,
+    visible_outgoing_referrals,
     visible_referrals,
     visible_support_logs,
 )
 from mosty.access.domains.people import visible_participants
-from mosty.access.roles import orgs_where
-from mosty.accounts.models import Role
 from mosty.cases.models import (
     OPEN_TASK_STATUSES,
     Assessment,
@@ -82,7 +83,7 @@ def case_get(*, fetched_by, pk: int) -> Case:
 
 def case_organisation_choices(*, fetched_by) -> QuerySet[Organisation]:
     """The organisations `fetched_by` may open cases in."""
-    return Organisation.objects.filter(pk__in=orgs_where(fetched_by, *CASE_ROLES)).order_by("name")
+    return case_organisations(fetched_by)
 
 
 def case_participant_find(*, fetched_by, code: str = "", pk=None) -> Participant | None:
@@ -176,9 +177,7 @@ def referral_list(*, fetched_by, direction: str = "incoming") -> QuerySet[Referr
     if direction == "incoming":
         qs = visible_incoming_referrals(fetched_by)
     else:
-        qs = visible_referrals(fetched_by).filter(
-            from_organisation_id__in=orgs_where(fetched_by, *CASE_ROLES)
-        )
+        qs = visible_outgoing_referrals(fetched_by)
     return qs.select_related("from_organisation", "to_organisation").order_by("-created_at")
 
 
@@ -235,16 +234,8 @@ def referral_shared_data(referral: Referral) -> list[tuple[str, str]]:
 
 
 def cases_on_my_team(user) -> QuerySet[Case]:
-    """Cases the user leads or is a member of, in organisations where they do casework.
-
-    A subset of `visible_cases` (a team member of a case always sees it), written as one
-    simple filter so the dashboard's queries stay cheap at the large scale.
-    """
-    org_ids = orgs_where(user, *CASE_ROLES)
-    team = Case.members.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
-    return Case.objects.filter(organisation_id__in=org_ids).filter(
-        Q(lead_id=user.pk) | Q(Exists(team))
-    )
+    """Cases the user leads or is a member of (see `my_team_cases`)."""
+    return my_team_cases(user)
 
 
 def _reviews_due(cases: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
@@ -264,12 +255,7 @@ def _waiting_counts(user) -> dict:
     """What waits for the user's answer: incoming referrals and plans to approve."""
     return {
         "incoming_referrals": visible_incoming_referrals(user).filter(status="sent").count(),
-        "plans_to_approve": visible_cases(user)
-        .filter(
-            plan_status=PlanStatus.REQUESTED,
-            organisation_id__in=orgs_where(user, Role.COORDINATOR),
-        )
-        .count(),
+        "plans_to_approve": plans_awaiting_approval(user).count(),
     }
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
+from mosty.access.domains.cases import case_mentors, case_team_candidates
 from mosty.access.policy import require
-from mosty.accounts.models import Membership, Role
 from mosty.cases.models import (
     TRANSITIONS,
     Assessment,
@@ -73,13 +73,7 @@ def _team_ids(case: Case) -> set[int]:
 
 
 def _check_team(organisation, lead, members) -> None:
-    allowed = set(
-        Membership.objects.filter(
-            organisation=organisation,
-            is_active=True,
-            role__in=[Role.CASEWORKER, Role.COORDINATOR],
-        ).values_list("user_id", flat=True)
-    )
+    allowed = set(case_team_candidates(organisation.pk).values_list("pk", flat=True))
     if lead.pk not in allowed:
         raise ValidationError(
             {"lead": _("The lead must be a caseworker or coordinator of the organisation.")}
@@ -227,10 +221,7 @@ def _check_assignee(case: Case, kind: str, user, organisation) -> None:
             raise ValidationError({"assignee_user": _("Choose a member of the case team.")})
     elif kind == AssigneeKind.MENTOR:
         is_mentor = (
-            user is not None
-            and Membership.objects.filter(
-                user=user, organisation_id=case.organisation_id, role=Role.MENTOR, is_active=True
-            ).exists()
+            user is not None and case_mentors(case.organisation_id).filter(pk=user.pk).exists()
         )
         if not is_mentor:
             raise ValidationError({"assignee_user": _("Choose a mentor of your organisation.")})

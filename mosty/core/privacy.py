@@ -1,4 +1,4 @@
-"""Classification of every free-text field on a model that holds personal data (DESIGN.md § 8).
+"""Classification of every free-text field on a model that holds personal data.
 
 A text field (CharField, TextField and their kinds: e-mail, URL, slug) without `choices`, or a
 JSONField (which can hold text as well), on a

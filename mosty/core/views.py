@@ -5,9 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mosty.access.domains.accounts import own_memberships
 from mosty.access.policy import require
-from mosty.access.roles import role_map
-from mosty.accounts.models import Membership
 from mosty.core.navigation import panels_for
 
 
@@ -19,9 +18,7 @@ def home(request):
 def dashboard(request):
     require(request.user, "dashboard.view")
     memberships = (
-        Membership.objects.filter(
-            user=request.user, is_active=True, organisation_id__in=list(role_map(request.user))
-        )
+        own_memberships(request.user)
         .select_related("organisation")
         .order_by("organisation__name", "role")
     )

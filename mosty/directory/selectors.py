@@ -369,25 +369,15 @@ def linguist_read(*, fetched_by, pk: int) -> Linguist:
 
 
 def editor_organisations(user):
-    from mosty.access.domains.directory import EDITOR_ROLES
-    from mosty.access.roles import is_admin, orgs_where
-    from mosty.organisations.models import Organisation
+    from mosty.access.domains.directory import service_organisations
 
-    qs = Organisation.objects.filter(is_active=True).order_by("name")
-    if is_admin(user):
-        return qs
-    return qs.filter(pk__in=orgs_where(user, *EDITOR_ROLES))
+    return service_organisations(user)
 
 
 def linguist_organisations(user):
-    from mosty.access.roles import is_admin, orgs_where
-    from mosty.accounts.models import Role
-    from mosty.organisations.models import Organisation
+    from mosty.access.domains.directory import linguist_owner_organisations
 
-    qs = Organisation.objects.filter(is_active=True).order_by("name")
-    if is_admin(user):
-        return qs
-    return qs.filter(pk__in=orgs_where(user, Role.COORDINATOR))
+    return linguist_owner_organisations(user)
 
 
 def district_events(district, *, limit: int = 10) -> list:

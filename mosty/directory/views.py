@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mosty.access.audit import audit, audit_read, audit_reads
+from mosty.access.domains.directory import hsds_export_services
 from mosty.access.policy import can, require
-from mosty.access.roles import is_admin
 from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
 from mosty.directory import hsds, selectors, services
@@ -383,11 +383,7 @@ def hsds_import(request):
 @require_GET
 def hsds_export(request, fmt: str):
     require(request.user, "hsds.export")
-    tables = hsds.export_tables(
-        selectors.visible_services(request.user).filter(status="active")
-        if not is_admin(request.user)
-        else None
-    )
+    tables = hsds.export_tables(hsds_export_services(request.user))
     audit(request.user, "mosty.directory.hsds.exported", details={"format": fmt})
     if fmt == "json":
         response = HttpResponse(hsds.to_json(tables), content_type="application/json")

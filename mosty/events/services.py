@@ -6,8 +6,10 @@ import random
 import time
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import default_task_backend
@@ -196,19 +198,18 @@ def registration_create(
     (themself, usually). Safe under concurrent sign-ups on SQLite and PostgreSQL.
     """
     now = now or timezone.now()
-    if by is not None and getattr(by, "is_authenticated", False):
-        require(by, "event.register", event)
-        if user is None:
-            require(by, "event.register_person", event)
+    # A visitor (by None) may register for what the policy shows them: public events only.
+    require(by or AnonymousUser(), "event.register", event)
+    if by is not None and getattr(by, "is_authenticated", False) and user is None:
+        require(by, "event.register_person", event)
+    if participant is not None:
+        if by is None:
+            raise PermissionDenied("participant.view")
+        require(by, "participant.view", participant)
     if not consent:
         raise ValidationError({"consent": _("We need your consent to store your registration.")})
     if not event.registration_is_open(now):
         raise ValidationError(_("Registration for this event is closed."))
-    if participant is not None:
-        from mosty.access.domains.people import visible_participants
-
-        if by is None or not visible_participants(by).filter(pk=participant.pk).exists():
-            raise PermissionDenied("event.register_person")
     registration = Registration(event=event, user=user, participant=participant, consent_at=now)
     if by is not None and getattr(by, "is_authenticated", False):
         registration.registered_by = by
@@ -291,6 +292,18 @@ def registration_cancel(
         return _promote_waitlist(event, base_url)
 
     return _retrying(attempt)
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user, by) -> str:
+    """A new calendar-feed link for `user`; every earlier one stops working."""
+    from mosty.accounts.models import User
+
+    require(by, "calendar_feed.reset", user)
+    User.objects.filter(pk=user.pk).update(calendar_key=F("calendar_key") + 1)
+    user.refresh_from_db(fields=["calendar_key"])
+    audit(by, "mosty.event.calendar_feed.reset", user)
+    return feed_token(user)
 
 
 def _notify(registration: Registration, kind: str, base_url: str = "") -> None:

@@ -26,6 +26,7 @@ urlpatterns = [
         name="certificate_token",
     ),
     path("mine/", views.registration_mine, name="mine"),
+    path("mine/calendar-reset/", views.calendar_feed_reset, name="feed_reset"),
     path("registrations/<int:pk>/cancel/", views.registration_cancel, name="registration_cancel"),
     path(
         "registrations/<int:pk>/certificate.pdf",

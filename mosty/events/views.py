@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit, audit_read
+from mosty.access.domains.events import event_organiser_organisations
 from mosty.access.policy import can, require
-from mosty.access.roles import orgs_where
-from mosty.accounts.models import Role
 from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.ratelimit import public_form_spent, spent_message
@@ -255,6 +254,14 @@ def registration_mine(request):
 
 @login_required
 @require_POST
+def calendar_feed_reset(request):
+    services.calendar_feed_reset(user=request.user, by=request.user)
+    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return redirect("events:mine")
+
+
+@login_required
+@require_POST
 def registration_cancel(request, pk: int):
     registration = selectors.registration_get(fetched_by=request.user, pk=pk)
     require(request.user, "registration.cancel", registration)
@@ -408,9 +415,7 @@ def _event_form_page(request, *, event: Event | None, organisation):
 @login_required
 def event_create(request):
     require(request.user, "event.create")
-    organisations = Organisation.objects.filter(
-        pk__in=orgs_where(request.user, Role.COORDINATOR)
-    ).order_by("name")
+    organisations = event_organiser_organisations(request.user)
     organisation = organisations.filter(pk=request.GET.get("organisation") or 0).first()
     organisation = organisation or organisations.first()
     if organisation is None:

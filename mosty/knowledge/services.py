@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
+from mosty.access.policy import require
 from mosty.accounts.models import User
 from mosty.core.i18n import language_codes
 from mosty.knowledge.exports import xliff_parse
@@ -52,6 +53,8 @@ def article_create(
     publish: bool = False,
     by: User | None,
 ) -> Article:
+    if by is not None:  # None: a city pack being loaded
+        require(by, "knowledge.edit")
     if Article.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("Another article already uses this short name.")})
     article = Article(
@@ -98,6 +101,7 @@ def article_update(
 ) -> Article:
     """Edit the source text. A change moves the revision on (translations become outdated)
     unless it is marked `minor` (a typo), which rewrites the current revision in place."""
+    require(by, "knowledge.edit", article)
     article = Article.objects.select_for_update().get(pk=article.pk)
     source = ArticleTranslation.objects.get(article=article, language=article.source_language)
     if not title.strip():
@@ -156,6 +160,7 @@ def _translation_for(article: Article, language: str) -> ArticleTranslation:
 def translation_assign(
     *, article: Article, language: str, translator: User, by: User
 ) -> ArticleTranslation:
+    require(by, "knowledge.edit", article)
     if not translator.is_active:
         raise ValidationError({"translator": _("This account is not active.")})
     translation = _translation_for(article, language)
@@ -178,6 +183,8 @@ def translation_save(
     """A person's translation text. Saving declares it made from the current source revision;
     `submit` sends it for review. An edited published translation leaves the public site until
     an editor publishes it again."""
+    if by is not None:
+        require(by, "knowledge.translate", translation)
     if translation.is_source:
         raise ValidationError(_("Edit the source text through the article."))
     if translation.pk is None:  # an editor translating a language nobody was assigned
@@ -210,6 +217,7 @@ def translation_save(
 @transaction.atomic
 def translation_publish(*, translation: ArticleTranslation, by: User) -> ArticleTranslation:
     """Only text a person has looked at goes public: never a machine draft or an empty one."""
+    require(by, "knowledge.publish", translation)
     translation = (
         ArticleTranslation.objects.select_for_update()
         .select_related("article")
@@ -229,6 +237,7 @@ def translation_publish(*, translation: ArticleTranslation, by: User) -> Article
 
 @transaction.atomic
 def translation_unpublish(*, translation: ArticleTranslation, by: User) -> ArticleTranslation:
+    require(by, "knowledge.publish", translation)
     translation = ArticleTranslation.objects.select_for_update().get(pk=translation.pk)
     if translation.status == State.PUBLISHED:
         translation.status = State.DRAFT
@@ -273,6 +282,7 @@ def translation_machine_draft(*, article: Article, language: str, by: User) -> A
     """A machine draft from the current source; a person must review it before publishing.
 
     The HTTP call happens outside the transaction (it can take a while)."""
+    require(by, "knowledge.edit", article)
     source = ArticleTranslation.objects.get(article=article, language=article.source_language)
     existing = ArticleTranslation.objects.filter(article=article, language=language).first()
     if existing and existing.status == State.PUBLISHED and not existing.is_outdated:
@@ -315,7 +325,9 @@ def translation_machine_draft(*, article: Article, language: str, by: User) -> A
 
 
 @transaction.atomic
-def booklet_create(*, title: str, articles: list[Article], by: User) -> Booklet:
+def booklet_create(*, title: str, articles: list[Article], by: User | None) -> Booklet:
+    if by is not None:  # None: the benchmark's and seed's own booklets
+        require(by, "knowledge.booklet")
     booklet = Booklet(title=title, created_by=by)
     booklet.full_clean()
     booklet.save()
@@ -325,6 +337,7 @@ def booklet_create(*, title: str, articles: list[Article], by: User) -> Booklet:
 
 @transaction.atomic
 def booklet_update(*, booklet: Booklet, title: str, articles: list[Article], by: User) -> Booklet:
+    require(by, "knowledge.booklet", booklet)
     if title != booklet.title:
         booklet.title = title
         booklet.full_clean()
@@ -333,7 +346,9 @@ def booklet_update(*, booklet: Booklet, title: str, articles: list[Article], by:
 
 
 @transaction.atomic
-def booklet_set_articles(*, booklet: Booklet, articles: list[Article], by: User) -> Booklet:
+def booklet_set_articles(*, booklet: Booklet, articles: list[Article], by: User | None) -> Booklet:
+    if by is not None:
+        require(by, "knowledge.booklet", booklet)
     seen = set()
     ordered = [a for a in articles if not (a.pk in seen or seen.add(a.pk))]
     BookletItem.objects.filter(booklet=booklet).delete()
@@ -346,6 +361,7 @@ def booklet_set_articles(*, booklet: Booklet, articles: list[Article], by: User)
 
 @transaction.atomic
 def booklet_export_request(*, booklet: Booklet, language: str, by: User) -> BookletExport:
+    require(by, "knowledge.booklet", booklet)
     if language not in language_codes():
         raise ValidationError({"language": _("Choose one of the languages Mosty ships.")})
     if not booklet.items.exists():
@@ -363,6 +379,7 @@ def booklet_export_request(*, booklet: Booklet, language: str, by: User) -> Book
 def translation_import_xliff(*, data: bytes, by: User | None) -> list[ArticleTranslation]:
     """Import an agency's translations, all or nothing. They land *in review*; a translation
     made from an older source revision stays outdated."""
+    require(by, "knowledge.edit")
     entries = xliff_parse(data)
     articles = Article.objects.in_bulk([e["slug"] for e in entries], field_name="slug")
     imported = []

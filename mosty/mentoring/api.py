@@ -87,15 +87,17 @@ class MentorApplyApi(APIView):
     authentication_classes: list = []
 
     def post(self, request):
+        from mosty.access.domains.mentoring import mentor_application_organisations
         from mosty.core.models import District
-        from mosty.mentoring.forms import _organisations
 
         data = MentorApplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if public_form_spent(request, "mentor_apply"):
             raise Throttled(detail=spent_message())
         values = dict(data.validated_data)
-        organisation = _organisations().filter(pk=values.pop("organisation")).first()
+        organisation = (
+            mentor_application_organisations().filter(pk=values.pop("organisation")).first()
+        )
         if organisation is None:
             return Response(
                 {"organisation": ["Unknown organisation."]}, status=status.HTTP_400_BAD_REQUEST

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mosty.access.domains.mentoring import mentor_application_organisations
 from mosty.core.models import District
 from mosty.mentoring.matching import language_name
 from mosty.mentoring.models import (
@@ -17,26 +18,6 @@ from mosty.mentoring.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _organisations():
-    """Programmes a resident may apply to: active organisations with a coordinator that run
-    mentoring (members of a mentors' network, or already with mentors); all of them while no
-    organisation does yet."""
-    from django.db.models import Q
-
-    from mosty.accounts.models import Membership, Role
-    from mosty.organisations.models import NetworkMembership, NetworkTheme, Organisation
-
-    coordinated = Membership.objects.filter(role=Role.COORDINATOR, is_active=True).values(
-        "organisation_id"
-    )
-    candidates = Organisation.objects.filter(is_active=True, pk__in=coordinated)
-    in_network = NetworkMembership.objects.filter(
-        network__theme=NetworkTheme.MENTORS, organisation__isnull=False
-    ).values("organisation_id")
-    running = candidates.filter(Q(pk__in=in_network) | Q(mentors__isnull=False)).distinct()
-    return (running if running.exists() else candidates).order_by("name")
 
 
 class FieldGroup:
@@ -115,7 +96,7 @@ class MentorApplicationForm(forms.Form):
         from django.conf import settings
 
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = _organisations()
+        self.fields["organisation"].queryset = mentor_application_organisations()
         self.fields["district"].queryset = District.objects.order_by("name")
         self.fields["language"].choices = settings.LANGUAGES
         levels = [("", _("does not speak")), *LanguageLevel.choices]

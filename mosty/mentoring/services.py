@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -58,8 +59,9 @@ def mentor_email_taken(email: str) -> bool:
 
 
 @transaction.atomic
-def mentor_apply(*, organisation, consent: bool, **data) -> Mentor:
+def mentor_apply(*, organisation, consent: bool, by=None, **data) -> Mentor:
     """A public application (no login). Duplicate e-mails are refused with a field error."""
+    require(by or AnonymousUser(), "mentor.apply", organisation)
     if not consent:
         raise ValidationError(
             {"consent": _("Please agree to the processing of your data to apply.")}

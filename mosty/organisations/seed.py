@@ -4,7 +4,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
 
-from mosty.accounts.models import Membership, Role, User
+from mosty.accounts.models import Grant, Membership, MembershipGrant, Role, User
 from mosty.core.models import District
 from mosty.core.seeding import DEMO_PASSWORD, batched, seeder
 from mosty.organisations.models import Organisation, OrganisationKind
@@ -38,13 +38,8 @@ DEMO_USERS = [
 
 @transaction.atomic
 def demo_users_create() -> list[User]:
-    from django.contrib.auth.models import Permission
-
     users = []
     orgs = {o.slug: o for o in Organisation.objects.filter(slug__in={u[4] for u in DEMO_USERS})}
-    audit_perm = Permission.objects.get(
-        codename="view_audit_log", content_type__app_label="accounts"
-    )
     for email, first, last, language, org_slug, role in DEMO_USERS:
         user, created = User.objects.get_or_create(
             email=email, defaults={"first_name": first, "last_name": last, "language": language}
@@ -53,9 +48,14 @@ def demo_users_create() -> list[User]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if org_slug in orgs:
-            Membership.objects.get_or_create(user=user, organisation=orgs[org_slug], role=role)
-        if role == Role.ADMIN:
-            user.user_permissions.add(audit_perm)
+            membership, _created = Membership.objects.get_or_create(
+                user=user, organisation=orgs[org_slug], role=role
+            )
+            if role == Role.ADMIN:
+                # The demo administrator is also the data controller.
+                MembershipGrant.objects.get_or_create(
+                    membership=membership, grant=Grant.VIEW_AUDIT_LOG
+                )
         users.append(user)
     return users
 

@@ -69,6 +69,7 @@ CORE_MODELS = (
 OTHER_PEOPLE: dict[str, str] = {
     "accounts.User": "Staff, mentor and assistant accounts; a participant has no account here.",
     "accounts.Membership": "A user's role in an organisation.",
+    "accounts.MembershipGrant": "A right (sensitive data, audit log) given to a staff membership.",
     "access.AuditEvent": (
         "Append-only log; names a participant only by pseudonymous code (audit_label), never "
         "by name, and records field names, never values."

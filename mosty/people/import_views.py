@@ -7,9 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.audit import audit_read
+from mosty.access.domains.people import participant_import_organisations
 from mosty.access.policy import require
-from mosty.access.roles import orgs_where
-from mosty.accounts.models import Role
 from mosty.organisations.models import Organisation
 from mosty.people import imports, selectors, services
 from mosty.people.models import ImportStatus
@@ -25,7 +24,7 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR))
+        orgs = participant_import_organisations(user)
         self.fields["owner"].queryset = orgs
         if len(orgs) == 1:
             self.fields["owner"].initial = orgs[0].pk

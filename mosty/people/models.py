@@ -236,7 +236,6 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["-created_at", "-pk"]
-        permissions = [("view_sensitive", "Can see sensitive participant fields (legal status)")]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="participant_owner_recent"),
             models.Index(fields=["birth_year"], name="participant_birth_year"),

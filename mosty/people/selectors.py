@@ -9,14 +9,13 @@ from django.shortcuts import get_object_or_404
 
 from mosty.access.audit import audit, audit_read, audit_reads
 from mosty.access.domains.people import (
-    PEOPLE_ROLES,
+    participant_owner_organisations,
     unseen_matches_count,
     visible_consents,
+    visible_participant_imports,
     visible_participants,
 )
 from mosty.access.policy import can
-from mosty.access.roles import orgs_where
-from mosty.accounts.models import Role
 from mosty.organisations.models import Organisation
 from mosty.people.models import Consent, Participant, ParticipantImport
 from mosty.people.search import name_skeletons, phone_digits
@@ -111,9 +110,7 @@ def participant_read_audit(*, participant: Participant, read_by, extra=()) -> bo
 
 def participant_owner_choices(*, fetched_by) -> list[Organisation]:
     """The organisations `fetched_by` may register participants for."""
-    return list(
-        Organisation.objects.filter(pk__in=orgs_where(fetched_by, *PEOPLE_ROLES)).order_by("name")
-    )
+    return list(participant_owner_organisations(fetched_by))
 
 
 def participant_unseen_matches(*, fetched_by, filters: dict) -> int:
@@ -152,9 +149,7 @@ def consent_get(*, fetched_by, pk: int) -> Consent:
 
 def participant_import_list(*, fetched_by) -> QuerySet[ParticipantImport]:
     """Import jobs of the organisations where `fetched_by` is a coordinator (who imports)."""
-    return ParticipantImport.objects.filter(
-        owner_id__in=orgs_where(fetched_by, Role.COORDINATOR)
-    ).select_related("owner")
+    return visible_participant_imports(fetched_by).select_related("owner")
 
 
 def participant_import_get(*, fetched_by, pk: int, with_rows: bool = False) -> ParticipantImport:

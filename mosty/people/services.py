@@ -9,9 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
-from mosty.access.domains.people import PEOPLE_ROLES
-from mosty.access.policy import require
-from mosty.access.roles import orgs_where
+from mosty.access.policy import can, require
 from mosty.people import imports, tasks
 from mosty.people.models import (
     Consent,
@@ -56,7 +54,7 @@ def new_code(prefix: str | None = None) -> str:
 
 
 def _check_owner(by, owner) -> None:
-    if owner is None or owner.pk not in orgs_where(by, *PEOPLE_ROLES):
+    if owner is None or not can(by, "participant.create", owner):
         raise ValidationError(
             {"owner": _("You can register participants only for your own organisation.")}
         )

@@ -1,4 +1,4 @@
-"""Every route that shows personal records records who read them (issue 12, DESIGN § 3).
+"""Every route that shows personal records records who read them (docs/access-policy.md).
 
 Routes marked `reads_personal` in `tests/<module>/routes.py` must record a `…viewed` event by
 the user who asked (lists too: one event per record shown, written in one insert). And every

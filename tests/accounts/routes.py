@@ -22,5 +22,8 @@ ROUTES = [
         "accounts:user_edit", reads_personal=True, allowed=frozenset({"admin"}), kwargs=_member_of_a
     ),
     Route("accounts:user_membership_add", allowed=frozenset({"admin"}), kwargs=_member_of_a),
+    Route("accounts:user_grants", allowed=frozenset({"admin"}), kwargs=_member_of_a),
+    Route("accounts:grant_list", allowed=frozenset({"admin"})),
     Route("accounts:api_token", allowed=ANY),
+    Route("accounts:api_token_list", allowed=frozenset({"admin"}), org_scoped=False),
 ]

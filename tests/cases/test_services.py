@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from mosty.access.domains.cases import visible_cases
 from mosty.access.domains.people import visible_participants
 from mosty.access.policy import can
+from mosty.accounts.models import Grant
 from mosty.cases import selectors, services
 from mosty.cases.models import Domain, Note, ReferralStatus, SharedField, Task
 from mosty.cases.tasks import task_remind
@@ -19,7 +20,7 @@ from tests.cases.factories import (
     make_referral,
     make_task,
 )
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, grant
 
 ALL_SCORES = {d: (3, "ok") for d in Domain.values}
 
@@ -283,8 +284,6 @@ def test_referral_closed_loop_and_nothing_leaks(world):
 
 
 def test_restricted_notes(world):
-    from django.contrib.auth.models import Permission
-
     coordinator = world.user("coordinator")
     case = make_case(world, members=[coordinator])
     restricted = make_note(case, body="Therapy", visibility="restricted")
@@ -292,8 +291,11 @@ def test_restricted_notes(world):
     assert set(selectors.note_list(case=case, fetched_by=case.lead)) == {restricted, team}
     assert set(selectors.note_list(case=case, fetched_by=coordinator)) == {team}
     assert not can(coordinator, "note.view", restricted)
-    coordinator.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
-    coordinator = type(coordinator).objects.get(pk=coordinator.pk)
+    # The grant in another organisation opens nothing here.
+    other = grant(world.user("coordinator", "b"), Grant.VIEW_SENSITIVE, world.org_b)
+    assert not can(other, "note.view", restricted)
+    coordinator = grant(coordinator, Grant.VIEW_SENSITIVE, world.org_a)
+    assert can(coordinator, "note.view", restricted)
     assert set(selectors.note_list(case=case, fetched_by=coordinator)) == {restricted, team}
 
 

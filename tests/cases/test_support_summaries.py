@@ -1,19 +1,20 @@
 """Psychological and legal support summaries follow the restricted-note rule: the author and
-holders of the sensitive-data permission read them; the rest of the case team sees only that the
+holders of the sensitive-data grant read them; the rest of the case team sees only that the
 session took place."""
 
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from mosty.access.domains.cases import visible_support_logs
 from mosty.access.policy import can
+from mosty.accounts.models import Grant
 from mosty.cases.models import SupportLog
 from tests.cases.factories import make_case
+from tests.factories import grant
 
 SUMMARIES = {
     "psychological": "Panic attacks at night since the journey.",
@@ -68,10 +69,8 @@ def test_team_member_sees_sessions_but_not_sensitive_summaries(world, case_with_
     }
 
 
-def test_author_and_sensitive_permission_read_every_summary(world, case_with_support):
-    coordinator = world.user("coordinator")
-    coordinator.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
-    coordinator = type(coordinator).objects.get(pk=coordinator.pk)  # fresh permission cache
+def test_author_and_sensitive_grant_read_every_summary(world, case_with_support):
+    coordinator = grant(world.user("coordinator"), Grant.VIEW_SENSITIVE, world.org_a)
     for user in (world.user("caseworker"), coordinator):
         page = _page(user, case_with_support)
         assert all(summary in page for summary in SUMMARIES.values())

@@ -2,6 +2,36 @@ from tests.access_matrix import Route
 
 ANY = frozenset({"*"})
 
+
+def _enrolled(world):
+    """Every user of organisation A has TOTP and recovery codes (each role is a right role)."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    for (org, _role), user in world.users.items():
+        if org == "a":
+            TOTP.activate(user, generate_totp_secret())
+            RecoveryCodes.activate(user)
+    return {}
+
+
+def _asks_to_reauthenticate(response, world):
+    assert "/reauthenticate/" in response["Location"], response["Location"]
+
+
+def _enrolled_mfa_page(name):
+    """An enrolled user must confirm who they are again before seeing or changing their
+    second factor: the page sends them to reauthenticate."""
+    return Route(
+        name,
+        allowed=ANY,
+        kwargs=_enrolled,
+        ok=(302,),
+        extra_check=_asks_to_reauthenticate,
+        note="enrolled user, no recent login: sent to reauthenticate",
+    )
+
+
 ROUTES = [
     Route("healthz", public=True),
     Route(
@@ -66,8 +96,8 @@ ROUTES = [
     Route("mfa_authenticate", public=True, ok=(302,), note="only during a login with MFA"),
     Route("mfa_reauthenticate", allowed=ANY, ok=(200, 302)),
     Route("mfa_activate_totp", allowed=ANY, ok=(200, 302)),
-    Route("mfa_deactivate_totp", allowed=ANY, ok=(302, 404)),
-    Route("mfa_view_recovery_codes", allowed=ANY, ok=(200, 302, 404)),
-    Route("mfa_generate_recovery_codes", allowed=ANY, ok=(200, 302, 404)),
-    Route("mfa_download_recovery_codes", allowed=ANY, ok=(200, 302, 404)),
+    _enrolled_mfa_page("mfa_deactivate_totp"),
+    _enrolled_mfa_page("mfa_view_recovery_codes"),
+    _enrolled_mfa_page("mfa_generate_recovery_codes"),
+    _enrolled_mfa_page("mfa_download_recovery_codes"),
 ]

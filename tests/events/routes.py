@@ -1,3 +1,4 @@
+from mosty.events.models import Attendance
 from mosty.events.services import cancel_token, feed_token
 from tests.access_matrix import Route
 from tests.events.factories import make_event, make_registration
@@ -49,6 +50,29 @@ def _own_registration(world):
     return {"pk": make_registration(event, user=world.user("caseworker", "a")).pk}
 
 
+def _completed(world):
+    """A registration of org A's caseworker who attended every session: a certificate exists."""
+    event = _event(world)
+    registration = make_registration(event, user=world.user("caseworker", "a"))
+    for session in event.sessions.all():
+        Attendance.objects.create(session=session, registration=registration, present=True)
+    return registration
+
+
+def _completed_pk(world):
+    return {"pk": _completed(world).pk}
+
+
+def _completed_token(world):
+    return {"token": cancel_token(_completed(world))}
+
+
+def _attendance_set(world):
+    event = _event(world)
+    world.extra["attendance_registration"] = make_registration(event)
+    return {"pk": event.sessions.first().pk}
+
+
 def _feed(world):
     return {"token": feed_token(world.user("participant", "a"))}
 
@@ -91,12 +115,19 @@ ROUTES = [
         "events:certificate_token",
         public=True,
         allowed=frozenset({"*"}),
-        kwargs=_token,
-        ok=(404,),
-        note="the token holder gets the PDF only after completing the course",
+        kwargs=_completed_token,
+        note="the token holder of a completed course gets the PDF (not completed: tested apart)",
     ),
     # Logged-in users.
     Route("events:mine", allowed=frozenset({"*"}), org_scoped=False),
+    Route(
+        "events:feed_reset",
+        allowed=frozenset({"*"}),
+        org_scoped=False,
+        method="post",
+        ok=(302,),
+        note="anyone logged in makes a new address for their own calendar",
+    ),
     Route(
         "events:registration_cancel",
         allowed=ORGANISERS,
@@ -108,10 +139,8 @@ ROUTES = [
     Route(
         "events:certificate",
         allowed=ORGANISERS,
-        kwargs=_own_registration,
-        ok=(404,),
-        denied=(404,),
-        note="not completed yet: 404 for everyone, completed certificates are tested apart",
+        kwargs=_completed_pk,
+        note="completed: the owner (caseworker A) and organiser staff get the PDF; others 404",
     ),
     Route(
         "events:register_person",
@@ -185,9 +214,8 @@ ROUTES = [
         allowed=ORGANISERS,
         api=True,
         method="post",
-        kwargs=_session_pk,
-        data=lambda w: {"registration": 0, "present": True},
-        ok=(404,),
-        note="unknown registration: 404 for the organiser; real marks are tested apart",
+        kwargs=_attendance_set,
+        data=lambda w: {"registration": w.extra["attendance_registration"].pk, "present": True},
+        note="the organiser marks a confirmed registrant present",
     ),
 ]

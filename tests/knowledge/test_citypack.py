@@ -7,6 +7,7 @@ from django.utils import translation
 from mosty.core.citypack import PackInvalid, city_init
 from mosty.knowledge import selectors, services
 from mosty.knowledge.models import Article, ArticleTranslation
+from tests.factories import UserFactory
 
 
 @pytest.mark.django_db
@@ -20,8 +21,9 @@ def test_demo_pack_ships_the_implementation_guide_and_first_steps():
     assert emergency.translations.filter(status="published").count() == 7
     assert selectors.article_search(language="en", query="patron", fetched_by=None)
     # editable like any article, and loading the pack again keeps the edit
+    editor = UserFactory(is_superuser=True)
     services.article_update(
-        article=emergency, by=None, title="Numery alarmowe", summary="", body="112"
+        article=emergency, by=editor, title="Numery alarmowe", summary="", body="112"
     )
     city_init(path=settings.DEMO_PACK)
     emergency.refresh_from_db()

@@ -76,9 +76,9 @@ def test_xliff_import_is_all_or_nothing(world):
         '<file original="no-such-article" source-language="pl" target-language="fr" datatype="x-markdown"><body/></file></xliff>',
     )
     with pytest.raises(ValidationError):
-        services.translation_import_xliff(data=broken.encode(), by=None)
+        services.translation_import_xliff(data=broken.encode(), by=world.user("coordinator"))
     with pytest.raises(ValidationError):
-        services.translation_import_xliff(data=bad_second.encode(), by=None)
+        services.translation_import_xliff(data=bad_second.encode(), by=world.user("coordinator"))
     assert not ArticleTranslation.objects.filter(language="fr").exists()
 
 

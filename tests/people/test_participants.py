@@ -1,13 +1,14 @@
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from mosty.access.domains.people import visible_participants
 from mosty.access.models import AuditEvent
 from mosty.access.policy import can
+from mosty.accounts.models import Grant
 from mosty.people import services
 from mosty.people.models import Consent, HouseholdMember, Participant, code_is_well_formed
+from tests.factories import grant
 from tests.people.factories import ConsentFactory, ParticipantFactory
 from tests.utils import assert_constant_queries
 
@@ -70,8 +71,7 @@ def test_sensitive_field_needs_coordinator_or_permission(world, client):
     assert "Temporary protection" not in page
     assert "Oleksandr" in page
 
-    caseworker.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
-    caseworker = type(caseworker).objects.get(pk=caseworker.pk)
+    caseworker = grant(caseworker, Grant.VIEW_SENSITIVE, world.org_a)
     client.force_login(caseworker)
     page = client.get(reverse("people:detail", args=[participant.pk])).content.decode()
     assert "Temporary protection" in page
@@ -290,7 +290,7 @@ def test_caseworker_gets_a_hint_about_matches_they_cannot_open(world, login):
 
 def test_api_list_constant_queries_for_caseworker_with_sensitive_permission(world, client):
     caseworker = world.user("caseworker", "a")
-    caseworker.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
+    caseworker = grant(caseworker, Grant.VIEW_SENSITIVE, world.org_a)
     client.force_login(caseworker)
     ParticipantFactory(owner=world.org_a, created_by=caseworker)
     assert_constant_queries(

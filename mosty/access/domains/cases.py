@@ -13,14 +13,18 @@ import rules
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import orgs_where
-from mosty.accounts.models import Role
+from mosty.access.roles import orgs_granted, orgs_where
+from mosty.accounts.models import Grant, Role
 
 CASE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
-# The people app's sensitive-data permission also opens restricted (psychological/legal) notes.
-SENSITIVE_PERMISSION = "people.view_sensitive"
 # Support sessions whose summaries follow the restricted-note rule.
 SENSITIVE_SUPPORT_KINDS = ("psychological", "legal")
+
+
+def _sees_restricted_in(user, organisation_id) -> bool:
+    """The sensitive-data grant, held in the case's organisation, also opens restricted
+    (psychological/legal) notes."""
+    return organisation_id in orgs_granted(user, Grant.VIEW_SENSITIVE)
 
 
 def _case_q(user, prefix: str = "") -> Q | None:
@@ -63,11 +67,12 @@ def visible_incoming_referrals(user) -> QuerySet:
 
 def visible_notes(user, case) -> QuerySet:
     """The notes of `case` that `note.view` lets the user read: team notes, and restricted
-    ones only for their author or holders of the sensitive-data permission."""
+    ones only for their author or holders of the sensitive-data grant in the case's
+    organisation."""
     from mosty.cases.models import NoteVisibility
 
     qs = case.notes.all()
-    if not user.has_perm(SENSITIVE_PERMISSION):
+    if not _sees_restricted_in(user, case.organisation_id):
         qs = qs.filter(Q(visibility=NoteVisibility.TEAM) | Q(author=user))
     return qs
 
@@ -75,7 +80,7 @@ def visible_notes(user, case) -> QuerySet:
 def visible_support_logs(user, case) -> QuerySet:
     """The support sessions of `case`, each annotated `summary_restricted`: the summary of a
     psychological or legal session is, like a restricted note, only for its author and holders
-    of the sensitive-data permission (`support.view_summary`); the rest of the team sees that
+    of the sensitive-data grant (`support.view_summary`); the rest of the team sees that
     the session took place, its kind and minutes."""
     qs = case.support_logs.all()
     # The restricted-note rule asked about a text someone else wrote in this case.
@@ -95,6 +100,64 @@ def visible_referrals(user) -> QuerySet:
     return Referral.objects.filter(
         Q(case__in=visible_cases(user).values("pk")) | Q(to_organisation_id__in=incoming)
     )
+
+
+def case_organisations(user) -> QuerySet:
+    """The organisations `user` may open cases in."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, *CASE_ROLES)).order_by("name")
+
+
+def visible_outgoing_referrals(user) -> QuerySet:
+    """Referrals sent from the organisations where `user` does casework, of cases they see."""
+    return visible_referrals(user).filter(from_organisation_id__in=orgs_where(user, *CASE_ROLES))
+
+
+def my_team_cases(user) -> QuerySet:
+    """Cases the user leads or is a member of, in organisations where they do casework.
+
+    A subset of `visible_cases` (a team member of a case always sees it), written as one
+    simple filter so the dashboard's queries stay cheap at the large scale.
+    """
+    from mosty.cases.models import Case
+
+    team = Case.members.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
+    return Case.objects.filter(organisation_id__in=orgs_where(user, *CASE_ROLES)).filter(
+        Q(lead_id=user.pk) | Q(Exists(team))
+    )
+
+
+def plans_awaiting_approval(user) -> QuerySet:
+    """Visible cases whose plan waits for the approval of `user` as their coordinator."""
+    from mosty.cases.models import PlanStatus
+
+    return visible_cases(user).filter(
+        plan_status=PlanStatus.REQUESTED, organisation_id__in=orgs_where(user, Role.COORDINATOR)
+    )
+
+
+def case_team_candidates(*organisation_ids) -> QuerySet:
+    """Who may lead or join a case of these organisations (and so see it): their caseworkers
+    and coordinators."""
+    from mosty.accounts.models import User
+
+    return User.objects.filter(
+        memberships__organisation_id__in=organisation_ids,
+        memberships__is_active=True,
+        memberships__role__in=CASE_ROLES,
+    ).distinct()
+
+
+def case_mentors(organisation_id) -> QuerySet:
+    """Mentors of the case's organisation: a plan task may be given to them."""
+    from mosty.accounts.models import User
+
+    return User.objects.filter(
+        memberships__organisation_id=organisation_id,
+        memberships__is_active=True,
+        memberships__role=Role.MENTOR,
+    ).distinct()
 
 
 def participant_ids_on_my_teams(user) -> QuerySet:
@@ -152,7 +215,7 @@ def may_create_in(user, organisation) -> bool:
 def sees_restricted(user, note) -> bool:
     if note is None:
         return False
-    return note.author_id == user.pk or user.has_perm(SENSITIVE_PERMISSION)
+    return note.author_id == user.pk or _sees_restricted_in(user, note.case.organisation_id)
 
 
 @rules.predicate

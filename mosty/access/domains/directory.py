@@ -73,6 +73,34 @@ POLICY.add_rule("linguist.create", is_admin | coordinates_somewhere)
 POLICY.add_rule("linguist.change", is_admin | coordinates_owner)
 
 
+def service_organisations(user) -> QuerySet:
+    """The organisations whose services, locations and housing offers `user` may publish."""
+    from mosty.organisations.models import Organisation
+
+    qs = Organisation.objects.filter(is_active=True).order_by("name")
+    if is_admin(user):
+        return qs
+    return qs.filter(pk__in=orgs_where(user, *EDITOR_ROLES))
+
+
+def linguist_owner_organisations(user) -> QuerySet:
+    """The organisations for which `user` may list translators and interpreters."""
+    from mosty.organisations.models import Organisation
+
+    qs = Organisation.objects.filter(is_active=True).order_by("name")
+    if is_admin(user):
+        return qs
+    return qs.filter(pk__in=orgs_where(user, Role.COORDINATOR))
+
+
+def hsds_export_services(user) -> QuerySet | None:
+    """What an HSDS export holds: everything (None) for an administrator, else the active
+    services `user` sees."""
+    if is_admin(user):
+        return None
+    return visible_services(user).filter(status="active")
+
+
 def visible_services(user) -> QuerySet:
     """Everyone sees active services; staff also see their own organisation's inactive ones."""
     from django.db.models import Q

@@ -56,8 +56,20 @@ def organises_registration(user, registration) -> bool:
 
 
 @rules.predicate
+def is_self(user, other) -> bool:
+    return other is not None and getattr(user, "is_authenticated", False) and user.pk == other.pk
+
+
+@rules.predicate
 def coordinates_organisation(user, organisation) -> bool:
     return organisation is not None and organisation.pk in orgs_where(user, Role.COORDINATOR)
+
+
+def event_organiser_organisations(user) -> QuerySet:
+    """The organisations `user` may publish new events for."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
 
 
 POLICY.add_rule("event.browse", rules.always_allow)
@@ -72,6 +84,7 @@ POLICY.add_rule("event.take_attendance", organises_event)
 POLICY.add_rule("event.report", is_admin | is_coordinator)
 POLICY.add_rule("event.report_organisation", is_admin | coordinates_organisation)
 POLICY.add_rule("registration.mine", is_authenticated)
+POLICY.add_rule("calendar_feed.reset", is_authenticated & is_self)
 POLICY.add_rule("registration.view", owns_registration | organises_registration)
 POLICY.add_rule("registration.cancel", owns_registration | organises_registration)
 POLICY.add_rule("registration.certificate", owns_registration | organises_registration)

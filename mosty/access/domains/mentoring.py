@@ -53,6 +53,33 @@ def is_the_mentor(user, obj) -> bool:
     return mentor.user_id == user.pk and mentor.organisation_id in _mentoring_orgs(user)
 
 
+def mentor_application_organisations() -> QuerySet:
+    """Programmes a resident may apply to: active organisations with a coordinator that run
+    mentoring (members of a mentors' network, or already with mentors); all of them while no
+    organisation does yet."""
+    from mosty.accounts.models import Membership
+    from mosty.organisations.models import NetworkMembership, NetworkTheme, Organisation
+
+    coordinated = Membership.objects.filter(role=Role.COORDINATOR, is_active=True).values(
+        "organisation_id"
+    )
+    candidates = Organisation.objects.filter(is_active=True, pk__in=coordinated)
+    in_network = NetworkMembership.objects.filter(
+        network__theme=NetworkTheme.MENTORS, organisation__isnull=False
+    ).values("organisation_id")
+    running = candidates.filter(Q(pk__in=in_network) | Q(mentors__isnull=False)).distinct()
+    return (running if running.exists() else candidates).order_by("name")
+
+
+@rules.predicate
+def takes_mentor_applications(user, organisation) -> bool:
+    """The page itself (no organisation yet) is open; an application goes only to a programme
+    that takes them."""
+    if organisation is None:
+        return True
+    return mentor_application_organisations().filter(pk=organisation.pk).exists()
+
+
 @rules.predicate
 def match_is_proposed(user, match) -> bool:
     return match is not None and match.status == "proposed"
@@ -73,7 +100,7 @@ def match_is_running(user, match) -> bool:
     return match is not None and match.status in ("accepted", "active")
 
 
-POLICY.add_rule("mentor.apply", rules.always_allow)
+POLICY.add_rule("mentor.apply", takes_mentor_applications)
 POLICY.add_rule("mentor.list", coordinates_mentoring)
 POLICY.add_rule("mentor.view", coordinates_mentor_org | is_the_mentor)
 POLICY.add_rule("mentor.vet", coordinates_mentor_org)

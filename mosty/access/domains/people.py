@@ -12,7 +12,8 @@
 - The installation admin sees no participant (no case content by default), nor do mentors or
   institution staff (they get what other apps share with them, e.g. a mentor's match).
 - Sensitive fields (legal status) need `participant.view_sensitive`: a coordinator of the owner
-  organisation, or a user holding the `people.view_sensitive` permission who may view the record.
+  organisation, or a user who may view the record and whose membership in the owner organisation
+  holds the sensitive-data grant (`Grant.VIEW_SENSITIVE`, given by an administrator).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ import rules
 from django.db.models import Q, QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import orgs_where
-from mosty.accounts.models import Role
+from mosty.access.roles import orgs_granted, orgs_where
+from mosty.accounts.models import Grant, Role
 
 PEOPLE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
 
@@ -129,8 +130,11 @@ def coordinates_owner(user, participant) -> bool:
 
 
 @rules.predicate
-def has_sensitive_permission(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm("people.view_sensitive"))
+def holds_sensitive_grant(user, participant) -> bool:
+    """The user's membership in the participant's owner organisation holds the grant."""
+    return participant is not None and participant.owner_id in orgs_granted(
+        user, Grant.VIEW_SENSITIVE
+    )
 
 
 @rules.predicate
@@ -151,7 +155,7 @@ def consent_is_active(user, consent) -> bool:
 def sensitive_visible_in_list(user, participant) -> bool:
     """`participant.view_sensitive` for a row already fetched through `visible_participants`
     (skips the per-row visibility query, so lists keep a constant number of queries)."""
-    return bool(coordinates_owner(user, participant) or has_sensitive_permission(user))
+    return bool(coordinates_owner(user, participant) or holds_sensitive_grant(user, participant))
 
 
 def unseen_matches_count(user, q: Q) -> int:
@@ -168,14 +172,41 @@ def unseen_matches_count(user, q: Q) -> int:
     )
 
 
+@rules.predicate
+def may_register_for(user, owner) -> bool:
+    """Asked about an organisation: the user works with people there (no organisation: the
+    page that lets them choose one)."""
+    return owner is None or owner.pk in orgs_where(user, *PEOPLE_ROLES)
+
+
+def participant_owner_organisations(user) -> QuerySet:
+    """The organisations `user` may register participants for."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, *PEOPLE_ROLES)).order_by("name")
+
+
+def participant_import_organisations(user) -> QuerySet:
+    """The organisations `user` may import participants into (as their coordinator)."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+
+
+def visible_participant_imports(user) -> QuerySet:
+    from mosty.people.models import ParticipantImport
+
+    return ParticipantImport.objects.filter(owner_id__in=orgs_where(user, Role.COORDINATOR))
+
+
 POLICY.add_rule("participant.list", works_with_people)
-POLICY.add_rule("participant.create", works_with_people)
+POLICY.add_rule("participant.create", works_with_people & may_register_for)
 POLICY.add_rule("participant.import", coordinates_somewhere)
 POLICY.add_rule("participant.view", may_see_participant)
 POLICY.add_rule("participant.change", may_see_participant & participant_is_not_anonymised)
 POLICY.add_rule(
     "participant.view_sensitive",
-    coordinates_owner | (has_sensitive_permission & may_see_participant),
+    coordinates_owner | (holds_sensitive_grant & may_see_participant),
 )
 POLICY.add_rule("participant.export", coordinates_owner)
 POLICY.add_rule("participant.erase", coordinates_owner & participant_is_not_anonymised)
