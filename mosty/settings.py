@@ -418,3 +418,7 @@ MOSTY_MT_API_KEY = os.environ.get("MOSTY_MT_API_KEY", "")
 MT_ENABLED = bool(MOSTY_MT_URL)
 # Percentage of a course's sessions a person must attend to receive a certificate.
 MOSTY_EVENTS_COMPLETION_PERCENT = env_int("MOSTY_EVENTS_COMPLETION_PERCENT", 80, minimum=1)
+# Largest upload accepted (participant lists, HSDS files, XLIFF), in megabytes.
+MOSTY_MAX_UPLOAD_MB = env_int("MOSTY_MAX_UPLOAD_MB", 20, minimum=1)
+# Largest size an uploaded archive (ZIP data package, XLSX) may unpack to, in megabytes.
+MOSTY_MAX_UNPACKED_MB = env_int("MOSTY_MAX_UNPACKED_MB", 100, minimum=1)

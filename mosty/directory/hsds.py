@@ -27,7 +27,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
+from mosty.core.exports import csv_dict_text, unsafe_cell
 from mosty.core.models import District
+from mosty.core.uploads import check_size, check_zip, limit_rows, too_many_rows_message
 from mosty.directory.models import (
     BYDAY,
     Category,
@@ -44,6 +46,8 @@ from mosty.directory.models import (
 from mosty.organisations.models import Organisation, OrganisationKind
 
 HSDS_VERSION = "3.0"
+# Rows per table an import accepts (a city directory has a few thousand services).
+MAX_ROWS = 20_000
 NS = uuid.UUID("6f1c7a52-8d0e-4d9b-9a44-3f0d8a0b5c11")
 
 # The tables Mosty reads and writes, with their HSDS 3.0 fields (CSV column order).
@@ -650,12 +654,7 @@ def to_datapackage(tables) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("datapackage.json", json.dumps(datapackage_descriptor(), indent=1))
         for name, fields in TABLES.items():
-            out = io.StringIO()
-            writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
-            writer.writeheader()
-            for row in tables.get(name, []):
-                writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in fields})
-            zf.writestr(f"{name}.csv", out.getvalue())
+            zf.writestr(f"{name}.csv", csv_dict_text(fields, tables.get(name, [])))
     return buffer.getvalue()
 
 
@@ -664,27 +663,44 @@ def from_datapackage(content: bytes) -> dict[str, list[dict]]:
         zf = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile as exc:
         raise ValidationError(_("The file is not a ZIP data package.")) from exc
+    check_zip(zf)
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
     names = {n.rsplit("/", 1)[-1]: n for n in zf.namelist()}
     for name in TABLES:
         member = names.get(f"{name}.csv")
         if member is None:
             continue
-        text = zf.read(member).decode("utf-8-sig")
-        tables[name] = [dict(r) for r in csv.DictReader(io.StringIO(text))]
+        try:
+            text = zf.read(member).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(_("Save the CSV files as UTF-8 and upload them again.")) from exc
+        reader = csv.DictReader(io.StringIO(text))
+        try:
+            tables[name] = [
+                {k: unsafe_cell(v) if isinstance(v, str) else v for k, v in r.items()}
+                for r in limit_rows(reader, MAX_ROWS)
+            ]
+        except csv.Error as exc:
+            raise ValidationError(_("This CSV file cannot be read.")) from exc
     if not tables["organizations"] and not tables["services"]:
         raise ValidationError(_("The data package has no organizations.csv or services.csv."))
     return tables
 
 
 def parse_upload(name: str, content: bytes) -> dict[str, list[dict]]:
+    """Tables of an uploaded HSDS file, refused when it is too large or has too many rows."""
+    check_size(len(content))
     if name.lower().endswith(".zip") or content[:2] == b"PK":
         return from_datapackage(content)
     try:
         data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValidationError(_("The file is neither HSDS JSON nor a ZIP data package.")) from exc
-    return flatten(data)
+    tables = flatten(data)
+    for rows in tables.values():
+        if len(rows) > MAX_ROWS:
+            raise ValidationError(too_many_rows_message(MAX_ROWS))
+    return tables
 
 
 # Validation -----------------------------------------------------------------------------------

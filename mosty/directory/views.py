@@ -19,6 +19,7 @@ from mosty.access.policy import can, require
 from mosty.access.roles import is_admin
 from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
+from mosty.core.uploads import read_upload
 from mosty.directory import hsds, selectors, services
 from mosty.directory.forms import (
     HousingFilterForm,
@@ -337,7 +338,7 @@ def hsds_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            tables = hsds.parse_upload(upload.name, upload.read())
+            tables = hsds.parse_upload(upload.name, read_upload(upload))
             report = hsds.hsds_import(tables=tables, by=request.user)
         except ValidationError as exc:
             form.add_error("file", exc.messages)

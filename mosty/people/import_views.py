@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mosty.access.policy import require
 from mosty.access.roles import orgs_where
 from mosty.accounts.models import Role
+from mosty.core.uploads import read_upload, validate_upload_size
 from mosty.organisations.models import Organisation
 from mosty.people import imports, selectors
 from mosty.people.models import ImportStatus
@@ -19,6 +20,7 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         help_text=_("The first row holds the column names. At most 60,000 rows."),
+        validators=[validate_upload_size],
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
     )
 
@@ -74,7 +76,7 @@ def import_upload(request):
                 owner=form.cleaned_data["owner"],
                 by=request.user,
                 filename=upload.name,
-                content=upload.read(),
+                content=read_upload(upload),
             )
         except ValidationError as exc:
             form.add_error("file", exc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from mosty.access.audit import audit
 from mosty.access.policy import require
 from mosty.core.models import District
+from mosty.core.uploads import check_size, check_zip, limit_rows
 from mosty.people.models import (
     Channel,
     Gender,
@@ -36,7 +38,7 @@ from mosty.people.models import (
 from mosty.people.search import build_search_key
 
 MAX_ROWS = 60_000
-MAX_BYTES = 20 * 1024 * 1024
+MAX_COLUMNS = 100
 BATCH = 2000
 # Uploads up to this many rows are imported within the request; larger ones by `mosty worker`.
 INLINE_ROWS = 500
@@ -96,26 +98,29 @@ class ImportFileError(ValidationError):
 
 
 def read_table(name: str, content: bytes) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows (as strings) of a CSV or XLSX file."""
-    if len(content) > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 20 MB."))
+    """Headers and rows (as strings) of a CSV or XLSX file; reading stops at the row limit."""
+    check_size(len(content))
     if name.lower().endswith(".xlsx"):
         rows = _read_xlsx(content)
     elif name.lower().endswith((".csv", ".txt")):
         rows = _read_csv(content)
     else:
         raise ImportFileError(_("Upload a CSV or XLSX file."))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
     if len(rows) < 2:
         raise ImportFileError(_("The file needs a header row and at least one row of data."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows; split it into smaller files.")
-            % {"max": MAX_ROWS}
-        )
+    if len(rows[0]) > MAX_COLUMNS:
+        raise ImportFileError(_("The file has more than %(max)s columns.") % {"max": MAX_COLUMNS})
     headers = [h.strip() or f"#{i + 1}" for i, h in enumerate(rows[0])]
     width = len(headers)
     return headers, [(r + [""] * width)[:width] for r in rows[1:]]
+
+
+def _rows_within_limit(rows) -> list[list[str]]:
+    """The non-blank rows (header + at most MAX_ROWS), refusing the file at the first row past
+    the limit instead of reading it all."""
+    nonblank = (r for r in rows if any(cell.strip() for cell in r))
+    header = next(nonblank, None)
+    return [] if header is None else [header, *limit_rows(nonblank, MAX_ROWS)]
 
 
 def _read_csv(content: bytes) -> list[list[str]]:
@@ -127,7 +132,11 @@ def _read_csv(content: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return _rows_within_limit([c.strip() for c in row] for row in reader)
+    except csv.Error:
+        raise ImportFileError(_("This CSV file cannot be read.")) from None
 
 
 def _cell(value) -> str:
@@ -146,13 +155,20 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            check_zip(archive)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except ValidationError:
+        raise
     except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file problem
         raise ImportFileError(_("This XLSX file cannot be read.")) from None
-    sheet = workbook.worksheets[0]
-    rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        sheet = workbook.worksheets[0]
+        return _rows_within_limit(
+            [_cell(v) for v in row[: MAX_COLUMNS + 1]] for row in sheet.iter_rows(values_only=True)
+        )
+    finally:
+        workbook.close()
 
 
 def guess_mapping(headers: list[str]) -> dict[str, int]:
@@ -197,7 +213,7 @@ class RowValidator:
         year = get.get("birth_year", "")
         values["birth_year"] = None
         if year:
-            if year.isdigit() and 1900 <= int(year) <= self.this_year:
+            if year.isdecimal() and 1900 <= int(year) <= self.this_year:
                 values["birth_year"] = int(year)
             else:
                 errors.append(("birth_year", _("Enter a year between 1900 and this year.")))
