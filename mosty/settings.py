@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mosty.access.middleware.AuditDenialMiddleware",
+    "mosty.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "mosty.urls"
