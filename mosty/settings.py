@@ -329,6 +329,7 @@ TASKS = {
 MOSTY_DAILY_TASKS = [
     "mosty.cases.tasks.task_reminders_sweep",  # reminders no scheduled run caught
     "mosty.people.tasks.participant_retention_run",  # anonymise after MOSTY_RETENTION_DAYS
+    "mosty.people.tasks.participant_import_stale_sweep",  # imports whose worker died
 ]
 
 REST_FRAMEWORK = {

@@ -68,6 +68,7 @@ class MappingForm(forms.Form):
 @login_required
 def import_upload(request):
     require(request.user, "participant.import")
+    imports.participant_import_fail_stale()
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -91,6 +92,7 @@ def import_upload(request):
 @login_required
 def import_preview(request, pk: int):
     require(request.user, "participant.import")
+    imports.participant_import_fail_stale()
     job = selectors.participant_import_get(fetched_by=request.user, pk=pk, with_rows=True)
     if job.status in {ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE}:
         return redirect("people:import_progress", pk=pk)
@@ -120,6 +122,7 @@ def import_preview(request, pk: int):
 @login_required
 def import_progress(request, pk: int):
     require(request.user, "participant.import")
+    imports.participant_import_fail_stale()
     job = selectors.participant_import_get(fetched_by=request.user, pk=pk)
     template = "people/_import_progress.html" if request.htmx else "people/import_progress.html"
     labels = {target: label for target, (label, _names) in imports.TARGETS.items()}

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +44,12 @@ MAX_COLUMNS = 100
 BATCH = 2000
 # Uploads up to this many rows are imported within the request; larger ones by `mosty worker`.
 INLINE_ROWS = 500
+# A running import whose worker sent no heartbeat for this long is marked failed (the worker
+# died: killed, out of memory, machine restarted). Validation beats every BATCH rows; the
+# insert of 60,000 rows takes well under a minute.
+STALE_AFTER = timedelta(minutes=15)
+
+logger = logging.getLogger(__name__)
 
 # Target field -> (label, header names that map to it automatically).
 TARGETS = {
@@ -402,27 +410,49 @@ def participant_import_start(
     return job
 
 
+class ImportAbandoned(Exception):
+    """This run no longer owns the job: it was marked failed as stale, or started again."""
+
+
 def run(job_id: int) -> ParticipantImport:
-    """Validate every row, then insert them all in one transaction (or nothing)."""
+    """Validate every row, then insert them all in one transaction (or nothing).
+
+    The run claims the job (RUNNING) and touches `heartbeat_at` as it goes; a job whose
+    heartbeat stops (the worker was killed) is marked failed by
+    `participant_import_fail_stale` and can be started again. A run that finds its job no
+    longer RUNNING (marked stale meanwhile) stops without inserting anything."""
     from mosty.people.models import code_prefix
 
-    job = ParticipantImport.objects.get(pk=job_id)
-    ParticipantImport.objects.filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING, processed=0, errors=[]
+    claimed = (
+        ParticipantImport.objects.filter(pk=job_id)
+        .exclude(status__in=[ImportStatus.RUNNING, ImportStatus.DONE])
+        .update(status=ImportStatus.RUNNING, processed=0, errors=[], heartbeat_at=timezone.now())
     )
+    job = ParticipantImport.objects.get(pk=job_id)
+    if not claimed:
+        return job  # already running elsewhere or finished
+
+    def beat(**fields) -> None:
+        still_ours = ParticipantImport.objects.filter(
+            pk=job.pk, status=ImportStatus.RUNNING
+        ).update(heartbeat_at=timezone.now(), **fields)
+        if not still_ours:
+            raise ImportAbandoned
 
     def progress(done):
         # Validation is 0-90 % of the bar; the single insert transaction is the rest.
-        ParticipantImport.objects.filter(pk=job.pk).update(processed=int(done * 0.9))
+        beat(processed=int(done * 0.9))
 
+    fields = ["errors", "status", "processed", "created_count", "rows", "finished_at"]
     try:
         valid, report = validate_all(job, progress=progress)
         job.errors = report[:1000]
-        if report and not job.valid_only:
-            job.status = ImportStatus.HAS_ERRORS
-            job.processed = job.total
-        else:
-            with transaction.atomic():
+        with transaction.atomic():
+            beat()  # holds the row (and on SQLite the database) until the end
+            if report and not job.valid_only:
+                job.status = ImportStatus.HAS_ERRORS
+                job.processed = job.total
+            else:
                 job.created_count = insert(
                     valid,
                     owner_id=job.owner_id,
@@ -435,16 +465,53 @@ def run(job_id: int) -> ParticipantImport:
                     job,
                     details={"created": job.created_count, "rows_with_errors": len(report)},
                 )
-            job.status = ImportStatus.DONE
-            job.processed = job.total
-            job.rows = []  # the upload is no longer needed once imported
+                job.status = ImportStatus.DONE
+                job.processed = job.total
+                job.rows = []  # the upload is no longer needed once imported
+            job.finished_at = timezone.now()
+            job.save(update_fields=fields)
+    except ImportAbandoned:
+        job.refresh_from_db()
+        return job
     except Exception:
-        ParticipantImport.objects.filter(pk=job.pk).update(
+        _mark_failed(job.pk)
+        raise
+    return job
+
+
+def _mark_failed(job_id: int) -> None:
+    try:
+        ParticipantImport.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
             status=ImportStatus.FAILED, finished_at=timezone.now()
         )
-        raise
-    job.finished_at = timezone.now()
-    job.save(
-        update_fields=["errors", "status", "processed", "created_count", "rows", "finished_at"]
+    except DatabaseError:
+        # The database is unreachable or locked: the stale check will mark the job later.
+        logger.warning("Could not mark participant import %s as failed.", job_id)
+
+
+def participant_import_fail_stale(*, now=None) -> int:
+    """Mark running imports whose worker stopped sending a heartbeat for STALE_AFTER as
+    failed (nothing was imported: the insert is one transaction), so they can be started
+    again. Called by the import pages and the daily job; returns how many it marked."""
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    stale = ParticipantImport.objects.filter(status=ImportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     )
-    return job
+    jobs = list(stale.only("pk", "filename", "owner_id"))
+    marked = 0
+    for job in jobs:
+        with transaction.atomic():
+            if ParticipantImport.objects.filter(
+                Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True),
+                pk=job.pk,
+                status=ImportStatus.RUNNING,
+            ).update(status=ImportStatus.FAILED, finished_at=now):
+                marked += 1
+                audit(
+                    None,
+                    "mosty.people.import.stalled",
+                    job,
+                    details={"minutes_without_heartbeat": int(STALE_AFTER.total_seconds() // 60)},
+                )
+    return marked

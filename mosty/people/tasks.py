@@ -16,3 +16,11 @@ def participant_retention_run() -> int:
     from mosty.people import gdpr
 
     return gdpr.retention_run()
+
+
+@task()
+def participant_import_stale_sweep() -> int:
+    """Mark imports whose worker died as failed, so they can be started again."""
+    from mosty.people import imports
+
+    return imports.participant_import_fail_stale()
