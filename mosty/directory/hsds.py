@@ -46,8 +46,9 @@ from mosty.directory.models import (
 from mosty.organisations.models import Organisation, OrganisationKind
 
 HSDS_VERSION = "3.0"
-# Rows per table an import accepts (a city directory has a few thousand services).
-MAX_ROWS = 20_000
+# Rows per table an import accepts: a large city's whole directory (20,000 services, with
+# several languages and schedules each) re-imports; a million-row table is refused.
+MAX_ROWS = 100_000
 NS = uuid.UUID("6f1c7a52-8d0e-4d9b-9a44-3f0d8a0b5c11")
 
 # The tables Mosty reads and writes, with their HSDS 3.0 fields (CSV column order).
