@@ -1,6 +1,7 @@
 """Uploads are measured before they are read: bytes, unpacked size, rows; XML is defused."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -128,3 +129,22 @@ def test_xliff_with_entities_is_refused_in_any_encoding(encoding):
     ).encode(encoding)
     with pytest.raises(ValidationError, match="document type declaration"):
         knowledge_exports.xliff_parse(bomb)
+
+
+def test_no_module_parses_xml_without_defusedxml():
+    """Python's XML parsers expand entities (a few hundred bytes become gigabytes); parsing
+    goes through defusedxml. Writing XML with xml.etree (tostring, Element) is fine."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "mosty"
+    parsing = re.compile(
+        r"\b(ET|ElementTree|etree|minidom|pulldom|sax|expat)\.(fromstring|parse|iterparse|"
+        r"XMLParser|parseString|make_parser|ParserCreate)\b|import lxml|from lxml"
+    )
+    offenders = [
+        f"{path.relative_to(root)}:{text.count(chr(10), 0, m.start()) + 1}"
+        for path in root.rglob("*.py")
+        for text in [path.read_text()]
+        for m in parsing.finditer(text)
+    ]
+    assert offenders == []
