@@ -671,16 +671,15 @@ def from_datapackage(content: bytes) -> dict[str, list[dict]]:
         member = names.get(f"{name}.csv")
         if member is None:
             continue
-        try:
-            text = zf.read(member).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(_("Save the CSV files as UTF-8 and upload them again.")) from exc
-        reader = csv.DictReader(io.StringIO(text))
+        # Streamed: reading stops at the row limit without unpacking the rest.
+        text = io.TextIOWrapper(zf.open(member), encoding="utf-8-sig", newline="")
         try:
             tables[name] = [
                 {k: unsafe_cell(v) if isinstance(v, str) else v for k, v in r.items()}
-                for r in limit_rows(reader, MAX_ROWS)
+                for r in limit_rows(csv.DictReader(text), MAX_ROWS)
             ]
+        except UnicodeDecodeError as exc:
+            raise ValidationError(_("Save the CSV files as UTF-8 and upload them again.")) from exc
         except csv.Error as exc:
             raise ValidationError(_("This CSV file cannot be read.")) from exc
     if not tables["organizations"] and not tables["services"]:
