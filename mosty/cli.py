@@ -8,7 +8,7 @@ name is read as an underscore.
 import os
 import sys
 
-ALIASES = {"worker": "db_worker"}
+ALIASES: dict[str, str] = {}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mosty.access.middleware.AuditDenialMiddleware",
+    "mosty.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "mosty.urls"
@@ -177,14 +178,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache for rate limits and sessions: Redis when configured (several app servers), else local memory.
+# The cache holds rate-limit and lockout counters, so every app-server process must share it:
+# Redis when MOSTY_REDIS_URL is set, else a table in the database (created by `migrate`).
 REDIS_URL = os.environ.get("MOSTY_REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "mosty.core.cache.MostyDatabaseCache",
+            "LOCATION": "mosty_cache",
+            # Counters must not be culled while they still count (Django's default is 300).
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -235,8 +244,21 @@ if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", MOSTY_PUBLIC_FORM_RATE):
     raise ImproperlyConfigured(
         f"MOSTY_PUBLIC_FORM_RATE must look like 30/h, not {MOSTY_PUBLIC_FORM_RATE!r}."
     )
-# Behind a reverse proxy: the request header holding the client's address (e.g. HTTP_X_REAL_IP).
-RATELIMIT_IP_META_KEY = os.environ.get("MOSTY_CLIENT_IP_HEADER") or None
+# Behind a reverse proxy: the request header holding the client's address (e.g. HTTP_X_REAL_IP);
+# rate limits, login lockout, API throttling and the audit log all read it (mosty.core.ratelimit).
+MOSTY_CLIENT_IP_HEADER = os.environ.get("MOSTY_CLIENT_IP_HEADER", "")
+if MOSTY_CLIENT_IP_HEADER and not re.fullmatch(r"[A-Z0-9_]+", MOSTY_CLIENT_IP_HEADER):
+    raise ImproperlyConfigured(
+        "MOSTY_CLIENT_IP_HEADER must be a request.META key such as HTTP_X_REAL_IP, "
+        f"not {MOSTY_CLIENT_IP_HEADER!r}."
+    )
+RATELIMIT_IP_META_KEY = "mosty.core.ratelimit.client_ip"
+# API calls per client address (anonymous: the public HSDS API) and per user (token or session).
+MOSTY_API_ANON_RATE = os.environ.get("MOSTY_API_ANON_RATE", "120/m")
+MOSTY_API_USER_RATE = os.environ.get("MOSTY_API_USER_RATE", "600/m")
+for _name in ("MOSTY_API_ANON_RATE", "MOSTY_API_USER_RATE"):
+    if not re.fullmatch(r"[1-9][0-9]*/[smhd]", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name} must look like 120/m, not {globals()[_name]!r}.")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MOSTY_MFA_ISSUER", "Mosty")
 # Staff roles (admin, coordinator, caseworker) must enrol MFA; on by default in production.
@@ -312,6 +334,7 @@ MOSTY_DAILY_TASKS = [
     "mosty.cases.tasks.task_reminders_sweep",  # reminders no scheduled run caught
     "mosty.people.tasks.participant_retention_run",  # anonymise after MOSTY_RETENTION_DAYS
     "mosty.people.tasks.import_rows_purge",  # drop uploaded rows after MOSTY_IMPORT_ROWS_DAYS
+    "mosty.people.tasks.participant_import_stale_sweep",  # imports whose worker died
 ]
 
 REST_FRAMEWORK = {
@@ -327,6 +350,17 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "mosty.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # JSON nested too deep for the parser is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "mosty.core.api_limits.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "mosty.core.api_limits.AnonymousApiThrottle",
+        "mosty.core.api_limits.UserApiThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": MOSTY_API_ANON_RATE, "user": MOSTY_API_USER_RATE},
 }
 # Days after a participant's last case closed before retention anonymises them (0 disables).
 MOSTY_RETENTION_DAYS = env_int("MOSTY_RETENTION_DAYS", 3 * 365, minimum=0)
@@ -427,5 +461,9 @@ MOSTY_MT_URL = os.environ.get("MOSTY_MT_URL", "")
 MOSTY_MT_API_KEY = os.environ.get("MOSTY_MT_API_KEY", "")
 # Machine translation is on only when a service URL is configured.
 MT_ENABLED = bool(MOSTY_MT_URL)
+# Largest upload accepted (participant lists, HSDS files, XLIFF), in megabytes.
+MOSTY_MAX_UPLOAD_MB = env_int("MOSTY_MAX_UPLOAD_MB", 20, minimum=1)
+# Largest size an uploaded archive (ZIP data package, XLSX) may unpack to, in megabytes.
+MOSTY_MAX_UNPACKED_MB = env_int("MOSTY_MAX_UNPACKED_MB", 100, minimum=1)
 # Percentage of a course's sessions a person must attend to receive a certificate.
 MOSTY_EVENTS_COMPLETION_PERCENT = env_int("MOSTY_EVENTS_COMPLETION_PERCENT", 80, minimum=1)

@@ -4,12 +4,9 @@ import uuid
 from django.core.exceptions import PermissionDenied
 
 from mosty.access.audit import AuditContext, audit, reset_context, set_context
+from mosty.core.ratelimit import client_ip
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestIdMiddleware:

@@ -1,7 +1,4 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -9,6 +6,7 @@ from mosty.access.audit import audit
 from mosty.access.forms import AuditFilterForm
 from mosty.access.policy import require
 from mosty.access.selectors import audit_event_list
+from mosty.core.exports import csv_response
 from mosty.core.pagination import paginate, query_without_page
 
 CSV_COLUMNS = [
@@ -44,11 +42,6 @@ def audit_log(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def audit_export(request):
     require(request.user, "audit.view")
@@ -59,16 +52,9 @@ def audit_export(request):
         "mosty.access.audit.exported",
         details={"filters": request.GET.urlencode()[:500]},
     )
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield writer.writerow(CSV_COLUMNS)
-        for event in events.values_list(*CSV_COLUMNS).iterator(chunk_size=2000):
-            yield writer.writerow(
-                [value.isoformat() if hasattr(value, "isoformat") else value for value in event]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = (
+        [value.isoformat() if hasattr(value, "isoformat") else value for value in event]
+        for event in events.values_list(*CSV_COLUMNS).iterator(chunk_size=2000)
+    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="mosty-audit-{stamp}.csv"'
-    return response
+    return csv_response(f"mosty-audit-{stamp}.csv", CSV_COLUMNS, rows, stream=True)

@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from mosty.accounts.tasks import send_email
+from mosty.core.ratelimit import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,6 +11,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_client_ip(self, request) -> str:
+        """The address login lockout counts: the same one as every other limit and the audit."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def send_mail(self, template_prefix, email, context):
         message = self.render_mail(template_prefix, email, context)

@@ -159,7 +159,9 @@ class CaseStatusApi(APIView):
                 by=request.user,
             )
         except services.ValidationError as exc:
-            code = status.HTTP_409_CONFLICT if exc.code == "conflict" else 400
+            # Errors given as a dict (a refused transition) carry no code of their own.
+            conflict = getattr(exc, "code", None) == "conflict"
+            code = status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST
             detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
             return Response(detail, status=code)
         return Response(CaseOutputSerializer(case).data)

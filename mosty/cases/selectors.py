@@ -90,7 +90,7 @@ def case_participant_find(*, fetched_by, code: str = "", pk=None) -> Participant
     """The participant a new case is for, by code or id, among those `fetched_by` may see."""
     qs = visible_participants(fetched_by)
     if pk is not None:
-        return qs.filter(pk=pk).first() if str(pk).isdigit() else None
+        return qs.filter(pk=pk).first() if str(pk).isdecimal() else None
     return qs.filter(code__iexact=code.strip()).first() if code.strip() else None
 
 

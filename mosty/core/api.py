@@ -1,4 +1,4 @@
-"""Shared API pieces: JSON errors with 4xx codes, denials audited."""
+"""Shared API pieces: JSON errors with 4xx codes, denials audited (request limits: api_limits)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,12 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("nav")
+        post_migrate.connect(_create_cache_table, sender=self)
+
+
+def _create_cache_table(using="default", verbosity=1, **kwargs) -> None:
+    """`migrate` also creates the database cache's table (rate-limit counters live there when
+    no Redis is configured); it does nothing when the table exists or the cache is Redis."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

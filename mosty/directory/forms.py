@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mosty.core.models import District, TranslationStatus
+from mosty.core.uploads import validate_upload_size
 from mosty.directory.models import (
     Category,
     HousingKind,
@@ -375,6 +376,7 @@ class HsdsImportForm(forms.Form):
     file = forms.FileField(
         label=_("HSDS file"),
         help_text=_("HSDS 3.0 JSON (.json) or the tabular data package (.zip with CSV files)."),
+        validators=[validate_upload_size],
     )
     source = forms.CharField(
         label=_("Source"),

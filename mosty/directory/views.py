@@ -21,6 +21,7 @@ from mosty.access.domains.directory import hsds_export_services
 from mosty.access.policy import can, require
 from mosty.core.forms import add_service_errors
 from mosty.core.pagination import paginate, query_without_page
+from mosty.core.uploads import read_upload
 from mosty.directory import hsds, selectors, services
 from mosty.directory.forms import (
     HousingFilterForm,
@@ -340,7 +341,7 @@ def hsds_import(request):
     report, errors, fingerprint = None, [], ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
+        content = read_upload(upload)
         source = form.cleaned_data["source"]
         fingerprint = hashlib.sha256(content + b"\0" + source.encode()).hexdigest()
         preview = form.cleaned_data["previewed"] != fingerprint

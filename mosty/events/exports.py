@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from mosty.access.domains.events import reported_events
+from mosty.core.exports import csv_response, xlsx_response
 from mosty.events import selectors
 from mosty.events.models import Event
 
@@ -69,25 +67,5 @@ def report_table(*, events: QuerySet[Event]) -> tuple[list[str], list[list]]:
 def report_download(*, events: QuerySet[Event], fmt: str) -> HttpResponse:
     header, rows = report_table(events=events)
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Events")[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="events-report.xlsx"'
-        return response
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="events-report.csv"'
-    return response
+        return xlsx_response("events-report.xlsx", _("Events"), header, rows)
+    return csv_response("events-report.csv", header, rows)

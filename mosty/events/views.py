@@ -454,7 +454,7 @@ def session_attendance(request, pk: int):
     session = selectors.session_get(fetched_by=request.user, pk=pk)
     require(request.user, "event.take_attendance", session.event)
     if request.method == "POST":
-        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        present = {int(v) for v in request.POST.getlist("present") if v.isdecimal()}
         services.attendance_save(session=session, present_ids=present, by=request.user)
         messages.success(request, _("Attendance saved."))
         return redirect("events:attendance", pk=pk)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import User
+from mosty.core.uploads import read_upload, validate_upload_size
 from mosty.knowledge.models import Audience, Category
 
 MARKDOWN_HELP = _("Markdown: ## heading, **bold**, - list item, [link text](https://…).")
@@ -122,10 +123,7 @@ class BookletForm(forms.Form):
 
 
 class XliffImportForm(forms.Form):
-    file = forms.FileField(label=_("XLIFF 1.2 file"))
+    file = forms.FileField(label=_("XLIFF 1.2 file"), validators=[validate_upload_size])
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        return upload.read()
+        return read_upload(self.cleaned_data["file"])

@@ -393,7 +393,7 @@ def xliff_export(request):
     articles = selectors.article_manage_list(fetched_by=request.user).exclude(
         source_language=language
     )
-    if request.GET.get("article", "").isdigit():
+    if request.GET.get("article", "").isdecimal():
         articles = articles.filter(pk=int(request.GET["article"]))
     data = exports.xliff_export(list(articles), language)
     audit(request.user, "mosty.knowledge.xliff.exported", details={"language": language})

@@ -51,6 +51,11 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_label(self) -> str:
+        # An organisation's name is its public profile, not personal data.
+        return self.name
+
 
 class NetworkTheme(models.TextChoices):
     EDUCATION = "education", _("Education")

@@ -121,7 +121,7 @@ class ParticipantListApi(ListAPIView):
         require(self.request.user, "participant.list")
         params = self.request.query_params
         year = params.get("birth_year")
-        if year and not year.isdigit():
+        if year and not year.isdecimal():
             raise ValidationError({"birth_year": [_("Enter a whole number.")]})
         return selectors.participant_list(
             fetched_by=self.request.user, filters={"q": params.get("q"), "birth_year": year}

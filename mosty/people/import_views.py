@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mosty.access.audit import audit_read
 from mosty.access.domains.people import participant_import_organisations
 from mosty.access.policy import require
+from mosty.core.uploads import read_upload, validate_upload_size
 from mosty.organisations.models import Organisation
 from mosty.people import imports, selectors, services
 from mosty.people.models import ImportStatus
@@ -19,6 +20,7 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         help_text=_("The first row holds the column names. At most 60,000 rows."),
+        validators=[validate_upload_size],
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
     )
 
@@ -66,6 +68,7 @@ class MappingForm(forms.Form):
 @login_required
 def import_upload(request):
     require(request.user, "participant.import")
+    imports.participant_import_fail_stale()
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -74,7 +77,7 @@ def import_upload(request):
                 owner=form.cleaned_data["owner"],
                 by=request.user,
                 filename=upload.name,
-                content=upload.read(),
+                content=read_upload(upload),
             )
         except ValidationError as exc:
             form.add_error("file", exc)
@@ -89,6 +92,7 @@ def import_upload(request):
 @login_required
 def import_preview(request, pk: int):
     require(request.user, "participant.import")
+    imports.participant_import_fail_stale()
     job = selectors.participant_import_get(fetched_by=request.user, pk=pk, with_rows=True)
     if job.status in {ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE}:
         return redirect("people:import_progress", pk=pk)
@@ -120,6 +124,7 @@ def import_preview(request, pk: int):
 @login_required
 def import_progress(request, pk: int):
     require(request.user, "participant.import")
+    imports.participant_import_fail_stale()
     job = selectors.participant_import_get(fetched_by=request.user, pk=pk)
     template = "people/_import_progress.html" if request.htmx else "people/import_progress.html"
     labels = {target: label for target, (label, _names) in imports.TARGETS.items()}

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
-from datetime import date, datetime
+import zipfile
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mosty.access.audit import audit
 from mosty.core.models import District
+from mosty.core.uploads import check_size, check_zip, limit_rows
 from mosty.people.models import (
     Channel,
     Gender,
@@ -40,10 +44,18 @@ from mosty.people.models import (
 from mosty.people.search import build_search_key
 
 MAX_ROWS = 60_000
-MAX_BYTES = 20 * 1024 * 1024
+MAX_COLUMNS = 100
+# Characters in one cell: no participant field comes near it; a longer one is a broken file.
+MAX_CELL = 100_000
 BATCH = 2000
 # Uploads up to this many rows are imported within the request; larger ones by `mosty worker`.
 INLINE_ROWS = 500
+# A running import whose worker sent no heartbeat for this long is marked failed (the worker
+# died: killed, out of memory, machine restarted). Validation beats every BATCH rows; the
+# insert of 60,000 rows takes well under a minute.
+STALE_AFTER = timedelta(minutes=15)
+
+logger = logging.getLogger(__name__)
 
 # Target field -> (label, header names that map to it automatically).
 TARGETS = {
@@ -100,26 +112,29 @@ class ImportFileError(ValidationError):
 
 
 def read_table(name: str, content: bytes) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows (as strings) of a CSV or XLSX file."""
-    if len(content) > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 20 MB."))
+    """Headers and rows (as strings) of a CSV or XLSX file; reading stops at the row limit."""
+    check_size(len(content))
     if name.lower().endswith(".xlsx"):
         rows = _read_xlsx(content)
     elif name.lower().endswith((".csv", ".txt")):
         rows = _read_csv(content)
     else:
         raise ImportFileError(_("Upload a CSV or XLSX file."))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
     if len(rows) < 2:
         raise ImportFileError(_("The file needs a header row and at least one row of data."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows; split it into smaller files.")
-            % {"max": MAX_ROWS}
-        )
+    if len(rows[0]) > MAX_COLUMNS:
+        raise ImportFileError(_("The file has more than %(max)s columns.") % {"max": MAX_COLUMNS})
     headers = [h.strip() or f"#{i + 1}" for i, h in enumerate(rows[0])]
     width = len(headers)
     return headers, [(r + [""] * width)[:width] for r in rows[1:]]
+
+
+def _rows_within_limit(rows) -> list[list[str]]:
+    """The non-blank rows (header + at most MAX_ROWS), refusing the file at the first row past
+    the limit instead of reading it all."""
+    nonblank = (r for r in rows if any(cell.strip() for cell in r))
+    header = next(nonblank, None)
+    return [] if header is None else [header, *limit_rows(nonblank, MAX_ROWS)]
 
 
 def _read_csv(content: bytes) -> list[list[str]]:
@@ -131,7 +146,15 @@ def _read_csv(content: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        rows = _rows_within_limit([c.strip() for c in row] for row in reader)
+    except csv.Error:
+        raise ImportFileError(_("This CSV file cannot be read.")) from None
+    # csv's own field limit is process-wide and other libraries raise it: check ours here.
+    if any(len(cell) > MAX_CELL for row in rows for cell in row):
+        raise ImportFileError(_("This CSV file cannot be read."))
+    return rows
 
 
 def _cell(value) -> str:
@@ -150,13 +173,20 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            check_zip(archive)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except ValidationError:
+        raise
     except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file problem
         raise ImportFileError(_("This XLSX file cannot be read.")) from None
-    sheet = workbook.worksheets[0]
-    rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        sheet = workbook.worksheets[0]
+        return _rows_within_limit(
+            [_cell(v) for v in row[: MAX_COLUMNS + 1]] for row in sheet.iter_rows(values_only=True)
+        )
+    finally:
+        workbook.close()
 
 
 def guess_mapping(headers: list[str]) -> dict[str, int]:
@@ -201,7 +231,7 @@ class RowValidator:
         year = get.get("birth_year", "")
         values["birth_year"] = None
         if year:
-            if year.isdigit() and 1900 <= int(year) <= self.this_year:
+            if year.isdecimal() and 1900 <= int(year) <= self.this_year:
                 values["birth_year"] = int(year)
             else:
                 errors.append(("birth_year", _("Enter a year between 1900 and this year.")))
@@ -352,25 +382,47 @@ def insert(values: list[dict], *, owner_id: int, created_by_id: int | None, pref
     return len(objs)
 
 
+class ImportAbandoned(Exception):
+    """This run no longer owns the job: it was marked failed as stale, or started again."""
+
+
 def run(job_id: int) -> ParticipantImport:
-    """Validate every row, then insert them all in one transaction (or nothing)."""
-    job = ParticipantImport.objects.get(pk=job_id)
-    ParticipantImport.objects.filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING, processed=0, errors=[]
+    """Validate every row, then insert them all in one transaction (or nothing).
+
+    The run claims the job (RUNNING) and touches `heartbeat_at` as it goes; a job whose
+    heartbeat stops (the worker was killed) is marked failed by
+    `participant_import_fail_stale` and can be started again. A run that finds its job no
+    longer RUNNING (marked stale meanwhile) stops without inserting anything."""
+    claimed = (
+        ParticipantImport.objects.filter(pk=job_id)
+        .exclude(status__in=[ImportStatus.RUNNING, ImportStatus.DONE])
+        .update(status=ImportStatus.RUNNING, processed=0, errors=[], heartbeat_at=timezone.now())
     )
+    job = ParticipantImport.objects.get(pk=job_id)
+    if not claimed:
+        return job  # already running elsewhere or finished
+
+    def beat(**fields) -> None:
+        still_ours = ParticipantImport.objects.filter(
+            pk=job.pk, status=ImportStatus.RUNNING
+        ).update(heartbeat_at=timezone.now(), **fields)
+        if not still_ours:
+            raise ImportAbandoned
 
     def progress(done):
         # Validation is 0-90 % of the bar; the single insert transaction is the rest.
-        ParticipantImport.objects.filter(pk=job.pk).update(processed=int(done * 0.9))
+        beat(processed=int(done * 0.9))
 
+    fields = ["errors", "status", "processed", "created_count", "rows", "finished_at"]
     try:
         valid, report = validate_all(job, progress=progress)
         job.errors = report[:1000]
-        if report and not job.valid_only:
-            job.status = ImportStatus.HAS_ERRORS
-            job.processed = job.total
-        else:
-            with transaction.atomic():
+        with transaction.atomic():
+            beat()  # holds the row (and on SQLite the database) until the end
+            if report and not job.valid_only:
+                job.status = ImportStatus.HAS_ERRORS
+                job.processed = job.total
+            else:
                 job.created_count = insert(
                     valid,
                     owner_id=job.owner_id,
@@ -383,16 +435,53 @@ def run(job_id: int) -> ParticipantImport:
                     job,
                     details={"created": job.created_count, "rows_with_errors": len(report)},
                 )
-            job.status = ImportStatus.DONE
-            job.processed = job.total
-            job.rows = []  # the upload is no longer needed once imported
+                job.status = ImportStatus.DONE
+                job.processed = job.total
+                job.rows = []  # the upload is no longer needed once imported
+            job.finished_at = timezone.now()
+            job.save(update_fields=fields)
+    except ImportAbandoned:
+        job.refresh_from_db()
+        return job
     except Exception:
-        ParticipantImport.objects.filter(pk=job.pk).update(
+        _mark_failed(job.pk)
+        raise
+    return job
+
+
+def _mark_failed(job_id: int) -> None:
+    try:
+        ParticipantImport.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
             status=ImportStatus.FAILED, finished_at=timezone.now()
         )
-        raise
-    job.finished_at = timezone.now()
-    job.save(
-        update_fields=["errors", "status", "processed", "created_count", "rows", "finished_at"]
+    except DatabaseError:
+        # The database is unreachable or locked: the stale check will mark the job later.
+        logger.warning("Could not mark participant import %s as failed.", job_id)
+
+
+def participant_import_fail_stale(*, now=None) -> int:
+    """Mark running imports whose worker stopped sending a heartbeat for STALE_AFTER as
+    failed (nothing was imported: the insert is one transaction), so they can be started
+    again. Called by the import pages and the daily job; returns how many it marked."""
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    stale = ParticipantImport.objects.filter(status=ImportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     )
-    return job
+    jobs = list(stale.only("pk", "filename", "owner_id"))
+    marked = 0
+    for job in jobs:
+        with transaction.atomic():
+            if ParticipantImport.objects.filter(
+                Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True),
+                pk=job.pk,
+                status=ImportStatus.RUNNING,
+            ).update(status=ImportStatus.FAILED, finished_at=now):
+                marked += 1
+                audit(
+                    None,
+                    "mosty.people.import.stalled",
+                    job,
+                    details={"minutes_without_heartbeat": int(STALE_AFTER.total_seconds() // 60)},
+                )
+    return marked

@@ -419,6 +419,9 @@ class ParticipantImport(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Touched by the worker while it runs the import; a running import whose heartbeat is
+    # old lost its worker (mosty.people.imports.participant_import_fail_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

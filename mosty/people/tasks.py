@@ -31,3 +31,9 @@ def import_rows_purge() -> int:
     from mosty.people import gdpr
 
     return gdpr.import_rows_purge()
+
+
+@task()
+def participant_import_stale_sweep() -> int:
+    """Mark imports whose worker died as failed, so they can be started again."""
+    return imports.participant_import_fail_stale()

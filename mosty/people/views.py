@@ -82,7 +82,7 @@ def _initial_from_search(request) -> dict:
         initial[target] = words[0]
         if len(words) > 1:
             initial[target.replace("first", "last")] = " ".join(words[1:])
-    if (request.GET.get("birth_year") or "").isdigit():
+    if (request.GET.get("birth_year") or "").isdecimal():
         initial["birth_year"] = int(request.GET["birth_year"])
     return initial
 

@@ -79,3 +79,19 @@ def test_coordinator_pages_are_accessible_also_right_to_left(page, bworld):
         page.goto(url)
         assert page.locator("html").get_attribute("dir") == "rtl", url
         assert serious_violations(page) == [], url
+
+
+def test_print_button_of_the_data_export_prints_under_the_csp(page, bworld):
+    """The button had an inline onclick, which the Content Security Policy blocks."""
+    participant = ParticipantFactory(owner=bworld.org_a)
+    page.add_init_script(
+        "window.__printed = 0; window.print = function () { window.__printed += 1; };"
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " function (e) { window.__violations.push(e.violatedDirective); });"
+    )
+    log_in(page, bworld.user("coordinator", "a").email)
+    page.goto(f"/en/participants/{participant.pk}/export/")
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.__printed") == 1
+    assert page.evaluate("window.__violations") == []

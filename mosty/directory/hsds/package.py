@@ -4,12 +4,12 @@ and the CSV data package described by the official `datapackage.json`."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
 from collections import defaultdict
 
+from mosty.core.exports import csv_dict_text
 from mosty.directory.hsds.parse import WHERE
 from mosty.directory.hsds.spec import DATAPACKAGE, FIELD_TYPES, REQUIRED, TABLES
 
@@ -182,12 +182,12 @@ def to_datapackage(tables) -> bytes:
         zf.writestr("datapackage.json", json.dumps(DATAPACKAGE, indent=1, ensure_ascii=False))
         for name, fields in TABLES.items():
             types = FIELD_TYPES[name]
-            out = io.StringIO()
-            writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
-            writer.writeheader()
-            for row in tables.get(name, []):
-                writer.writerow({k: _cell(types[k], row.get(k)) for k in fields})
-            zf.writestr(f"{name}.csv", out.getvalue())
+            rows = (
+                {k: _cell(types[k], row.get(k)) for k in fields} for row in tables.get(name, [])
+            )
+            # Through the export helper: a cell a spreadsheet would run as a formula gets an
+            # apostrophe, which Mosty's own import (parse.from_datapackage) takes off again.
+            zf.writestr(f"{name}.csv", csv_dict_text(fields, rows))
     return buffer.getvalue()
 
 

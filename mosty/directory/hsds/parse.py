@@ -17,7 +17,13 @@ import zipfile
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from mosty.core.exports import unsafe_cell
+from mosty.core.uploads import check_size, check_zip, limit_rows, too_many_rows_message
 from mosty.directory.hsds.spec import ALIASES, SINGULAR, TABLES
+
+# Rows per table an import accepts: a large city's whole directory (20,000 services, with
+# several languages and schedules each) re-imports; a million-row table is refused.
+MAX_ROWS = 100_000
 
 WHERE = "_where"
 
@@ -183,6 +189,7 @@ def from_datapackage(content: bytes, *, name: str = "datapackage.zip") -> dict[s
         zf = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile as exc:
         raise ValidationError(_("The file is not a ZIP data package.")) from exc
+    check_zip(zf)
     tables = empty_tables()
     for member in zf.namelist():
         base = member.rsplit("/", 1)[-1]
@@ -192,25 +199,40 @@ def from_datapackage(content: bytes, *, name: str = "datapackage.zip") -> dict[s
         table = ALIASES.get(table, table)
         if table not in TABLES:
             continue
-        text = zf.read(member).decode("utf-8-sig")
-        for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-            row = {k: v for k, v in row.items() if k is not None}
-            tables[table].append({**row, WHERE: f"{base}, line {n}"})
+        # Streamed: reading stops at the row limit without unpacking the rest.
+        text = io.TextIOWrapper(zf.open(member), encoding="utf-8-sig", newline="")
+        try:
+            reader = limit_rows(csv.DictReader(text), MAX_ROWS)
+            for n, row in enumerate(reader, start=2):
+                row = {
+                    k: unsafe_cell(v) if isinstance(v, str) else v
+                    for k, v in row.items()
+                    if k is not None
+                }
+                tables[table].append({**row, WHERE: f"{base}, line {n}"})
+        except UnicodeDecodeError as exc:
+            raise ValidationError(_("Save the CSV files as UTF-8 and upload them again.")) from exc
+        except csv.Error as exc:
+            raise ValidationError(_("This CSV file cannot be read.")) from exc
     if not tables["organizations"] and not tables["services"]:
         raise ValidationError(_("The data package has no organizations.csv or services.csv."))
     return tables
 
 
 def parse_upload(name: str, content: bytes) -> dict[str, list[dict]]:
+    """Tables of an uploaded HSDS file, refused when it is too large or has too many rows."""
+    check_size(len(content))
     if name.lower().endswith(".zip") or content[:2] == b"PK":
         return from_datapackage(content, name=name)
     try:
         data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValidationError(_("The file is neither HSDS JSON nor a ZIP data package.")) from exc
     tables = flatten(data, name=name)
     if not any(tables.values()):
         raise ValidationError(_("The file holds no HSDS records; nothing was imported."))
+    if any(len(rows) > MAX_ROWS for rows in tables.values()):
+        raise ValidationError(too_many_rows_message(MAX_ROWS))
     return tables
 
 

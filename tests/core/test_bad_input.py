@@ -1,0 +1,59 @@
+"""Bad input gets a 4xx with a readable message, never a 500 (each case here was a 500)."""
+
+import pytest
+from django.urls import reverse
+
+from mosty.core.api_limits import MAX_JSON_DEPTH
+from tests.cases.factories import make_case
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"status": "on_hold", "version": 1},  # intake -> on hold is not a transition
+        {"status": "intake", "version": 1},  # nor is staying where it is
+        {"status": "closed", "version": 1},  # closing needs a reason
+    ],
+)
+def test_refused_case_status_change_is_a_400_with_the_reason(world, login, body):
+    case = make_case(world)
+    client = login("caseworker")
+    response = client.post(
+        reverse("api:case_status", args=[case.pk]), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) & {"status", "closure_reason"}
+
+
+@pytest.mark.parametrize("year", ["²", "١٩٩٠x", "1990.5", "-1"])
+def test_participant_list_api_refuses_a_birth_year_that_is_not_a_number(world, login, year):
+    response = login("caseworker").get(reverse("api:participant_list"), {"birth_year": year})
+    assert response.status_code == 400
+    assert "birth_year" in response.json()
+
+
+def test_participant_pages_ignore_a_birth_year_that_is_not_a_number(world, login):
+    client = login("caseworker")
+    assert client.get("/en/participants/new/", {"birth_year": "²"}).status_code == 200
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 5000, 200_000])
+def test_json_nested_too_deep_is_a_400(world, login, depth):
+    response = login("caseworker").post(
+        reverse("api:participant_create"), _nested(depth), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert str(MAX_JSON_DEPTH) in response.json()["detail"]
+
+
+def test_json_within_the_depth_limit_is_read_as_usual(world, login):
+    response = login("caseworker").post(
+        reverse("api:participant_create"),
+        {"first_name": "Olena", "languages": [{"code": "uk", "level": "native"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
