@@ -459,7 +459,7 @@ class NetworkOutputSerializer(serializers.Serializer):
     theme = serializers.CharField()
     purpose = serializers.CharField()
     is_public = serializers.BooleanField()
-    coordinator = serializers.CharField(source="coordinator.name", default=None)
+    coordinator = serializers.CharField(source="coordinator.name", default=None, allow_null=True)
 
 
 @extend_schema(tags=["networks"])
