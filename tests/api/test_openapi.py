@@ -3,7 +3,10 @@
 import json
 import os
 
+import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -57,6 +60,18 @@ schema = _load()
 # Examples per operation: enough to try each operation's parameters and bodies, small enough
 # for the suite (about 80 operations). MOSTY_API_EXAMPLES=50 for a deeper run by hand.
 EXAMPLES = int(os.environ.get("MOSTY_API_EXAMPLES", "3"))
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls the real WSGI application, whose request signals close the database
+    connection (and so the test's transaction on PostgreSQL); Django's test client
+    disconnects them the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 CHECKS = [
