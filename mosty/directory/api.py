@@ -33,7 +33,7 @@ from mosty.organisations.models import NetworkTheme, Organisation
 
 
 class LocationOutputSerializer(serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Location

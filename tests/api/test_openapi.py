@@ -127,6 +127,7 @@ def test_answers_with_empty_optional_values_match_the_schema(world):
     """Values that are often missing (a session without a district) are typed nullable, so
     a client generated from the schema accepts the real answers."""
     from tests.events.factories import make_event
+    from tests.people.factories import ParticipantFactory
 
     make_event(world.org_a, district=None)
     token, _created = Token.objects.get_or_create(user=world.user("coordinator"))
@@ -137,4 +138,13 @@ def test_answers_with_empty_optional_values_match_the_schema(world):
     )
     assert response.status_code == 200
     assert response.json()["results"][0]["sessions"][0]["district"] is None
+    case.validate_response(response, checks=[response_schema_conformance])
+
+    ParticipantFactory(owner=world.org_a, district=None)
+    case = schema["/api/participants/"]["GET"].Case()
+    response = case.call(
+        headers={"Authorization": f"Token {token.key}"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert response.json()["results"][0]["district"] is None
     case.validate_response(response, checks=[response_schema_conformance])
