@@ -191,7 +191,8 @@ def _import_results() -> list[BenchResult]:
 
     def full(job):
         job = imports.run(job.pk)
-        assert job.created_count == len(rows), job.errors[:3]
+        # Rows that repeat a participant of the organisation are skipped, not inserted.
+        assert job.created_count + job.skipped_count == len(rows), job.errors[:3]
 
     def seconds(fn, prepare=None) -> float:
         elapsed = 0.0

@@ -181,6 +181,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds rate-limit and lockout counters, so every app-server process must share it:
 # Redis when MOSTY_REDIS_URL is set, else a table in the database (created by `migrate`).
 REDIS_URL = os.environ.get("MOSTY_REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

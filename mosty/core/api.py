@@ -1,16 +1,28 @@
-"""Shared API pieces: JSON errors with 4xx codes, denials audited (request limits: api_limits)."""
+"""Shared API pieces: JSON errors with 4xx codes, denials audited, and the schema that
+documents them (request limits: api_limits)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from rest_framework import exceptions, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from mosty.access.middleware import audit_denial
 
 
+def _is_id_out_of_range(exc) -> bool:
+    """A path id larger than the database's integers (`/articles/99999999999999999999/`):
+    SQLite raises OverflowError, PostgreSQL a DataError. No such object, not a server error."""
+    return isinstance(exc, OverflowError) or (
+        isinstance(exc, DataError) and "out of range" in str(exc)
+    )
+
+
 def exception_handler(exc, context):
+    if _is_id_out_of_range(exc):
+        exc = exceptions.NotFound()
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -34,9 +46,49 @@ def validation_error(detail) -> Response:
     return Response(detail, status=status.HTTP_400_BAD_REQUEST)
 
 
+class ErrorSerializer(serializers.Serializer):
+    """Every 4xx answer (exception_handler above): `detail` says why a request was refused;
+    invalid input names each field with its messages (`{"email": ["..."]}`), and problems
+    that belong to no field are under `non_field_errors`."""
+
+    detail = serializers.CharField(required=False)
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
 class AutoSchema(SpectacularAutoSchema):
     """Names nested serializers after their view (HackSoft style: `CaseCreateApi.InputSerializer`
-    becomes the component `CaseCreateInput`), so every endpoint's input has its own name."""
+    becomes the component `CaseCreateInput`), so every endpoint's input has its own name.
+
+    Every operation also documents the errors it can answer with, so clients (and
+    schemathesis) know them: 400 for input, 401/403 where a login and a permission are
+    needed, 404 where an object or a page is looked up, 429 where requests are throttled."""
+
+    def _error_codes(self) -> dict[str, str]:
+        codes = {}
+        if self.method in ("POST", "PUT", "PATCH") or any(
+            p.get("in") == "query" for p in self._get_parameters()
+        ):
+            codes["400"] = "Invalid input: messages by field name."
+        if not all(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions()):
+            codes["401"] = "Not logged in: no valid session or API token."
+            codes["403"] = "Logged in, but the access policy does not allow this."
+        if "{" in self.path or self._is_list_view():
+            codes["404"] = "No such object (or not visible to the caller), or no such page."
+        if self.view.get_throttles():
+            codes["429"] = "Too many requests; try again later."
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code, description in self._error_codes().items():
+            if code not in responses:
+                responses[code] = {
+                    **self._get_response_for_code(ErrorSerializer, code, direction=direction),
+                    "description": description,
+                }
+        return responses
 
     def get_serializer_name(self, serializer, direction):
         name = super().get_serializer_name(serializer, direction)

@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
         post_migrate.connect(_create_cache_table, sender=self)
 
 
-def _create_cache_table(using="default", verbosity=1, **kwargs) -> None:
+def _create_cache_table(using: str = "default", verbosity: int = 1, **kwargs: object) -> None:
     """`migrate` also creates the database cache's table (rate-limit counters live there when
     no Redis is configured); it does nothing when the table exists or the cache is Redis."""
     from django.core.management import call_command

@@ -67,6 +67,7 @@ PLAINTEXT: dict[str, str] = {
     ),
     "people.ParticipantImport.headers": "The uploaded list's column titles.",
     "people.ParticipantImport.mapping": "Column numbers by Mosty field.",
+    "people.ParticipantImport.duplicate_choices": "Row index -> skip, merge or import anyway.",
     "people.ParticipantImport.errors": "Row numbers, field names and messages; never the values.",
     "cases.Referral.shared_fields": CODES_LIST,
     "mentoring.Mentor.languages": CODES_LIST,

@@ -33,7 +33,7 @@ from mosty.organisations.models import NetworkTheme, Organisation
 
 
 class LocationOutputSerializer(serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Location
@@ -459,7 +459,7 @@ class NetworkOutputSerializer(serializers.Serializer):
     theme = serializers.CharField()
     purpose = serializers.CharField()
     is_public = serializers.BooleanField()
-    coordinator = serializers.CharField(source="coordinator.name", default=None)
+    coordinator = serializers.CharField(source="coordinator.name", default=None, allow_null=True)
 
 
 @extend_schema(tags=["networks"])

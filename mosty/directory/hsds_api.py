@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -63,9 +64,21 @@ def page_object(total: int, page: int, per_page: int, contents: list) -> dict:
     }
 
 
+class JsonOnly(BaseContentNegotiation):
+    """The HSDS API answers JSON whatever `format` says: Open Referral's API defines `format` as
+    a query parameter of its own, which DRF would otherwise read as a renderer (404)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class HsdsApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []  # public data: no session, no CSRF
+    content_negotiation_class = JsonOnly
 
 
 def _organisation_pk(hsds_id: str) -> int | None:

@@ -21,7 +21,9 @@ class SessionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    district = serializers.CharField(source="district.code", default=None, read_only=True)
+    district = serializers.CharField(
+        source="district.code", default=None, read_only=True, allow_null=True
+    )
     place = serializers.CharField()
     online_url = serializers.CharField()
     hours = serializers.FloatField()
@@ -59,14 +61,15 @@ class EventOutputSerializer(serializers.Serializer):
     confirmed = serializers.IntegerField()
     waitlisted = serializers.IntegerField()
     remaining = serializers.IntegerField()
-    registration_opens = serializers.DateTimeField()
-    registration_closes = serializers.DateTimeField()
+    registration_opens = serializers.DateTimeField(allow_null=True)
+    registration_closes = serializers.DateTimeField(allow_null=True)
     audiences = serializers.ListField(child=serializers.CharField())
     languages = serializers.ListField(child=serializers.CharField())
     accessibility = serializers.CharField()
     is_public = serializers.BooleanField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    # Null for an event without sessions yet.
+    starts_at = serializers.DateTimeField(allow_null=True)
+    ends_at = serializers.DateTimeField(allow_null=True)
     sessions = SessionOutputSerializer(many=True, source="sessions.all")
 
 
@@ -153,7 +156,7 @@ class RegistrationOutputSerializer(serializers.ModelSerializer):
     # Plain strings: choice enums named "status"/"audience" would collide with other apps'.
     status = serializers.CharField(read_only=True)
     audience = serializers.CharField(read_only=True)
-    attended = serializers.IntegerField(read_only=True, default=None)
+    attended = serializers.IntegerField(read_only=True, default=None, allow_null=True)
     hours = serializers.SerializerMethodField()
 
     class Meta:
@@ -196,7 +199,8 @@ class RegistrationInputSerializer(serializers.Serializer):
     """Without `name`: the caller registers themself; with it, a person they support."""
 
     name = serializers.CharField(max_length=200, required=False)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    # No default: OpenAPI requires a default to be valid for the field, and "" is no e-mail.
+    email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     language = serializers.CharField(required=False, validators=[_language])
     audience = serializers.CharField(
@@ -217,7 +221,7 @@ class RegistrationCreateApi(APIView):
         event = selectors.event_get(fetched_by=request.user, pk=pk)
         data = RegistrationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = {"email": "", **data.validated_data}
         consent = values.pop("consent")
         for_person = bool(values.get("name"))
         if for_person:

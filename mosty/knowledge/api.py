@@ -117,10 +117,14 @@ class SearchHitSerializer(serializers.Serializer):
     snippet = serializers.CharField()
 
 
+class SearchOutputSerializer(serializers.Serializer):
+    results = SearchHitSerializer(many=True)
+
+
 @extend_schema(
     tags=["knowledge"],
     parameters=[LANGUAGE, OpenApiParameter("q", str, required=True)],
-    responses=SearchHitSerializer(many=True),
+    responses=SearchOutputSerializer,
 )
 class ArticleSearchApi(APIView):
     """Full-text search; `snippet` is HTML with the matched words in <mark>."""
@@ -133,7 +137,7 @@ class ArticleSearchApi(APIView):
         hits = selectors.article_search(
             language=_language(request), query=query, fetched_by=request.user
         )
-        return Response({"results": SearchHitSerializer(hits, many=True).data})
+        return Response(SearchOutputSerializer({"results": hits}).data)
 
 
 class ArticleCreateInputSerializer(serializers.Serializer):

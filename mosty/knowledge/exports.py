@@ -1,4 +1,4 @@
-"""Files made from the knowledge base: booklet PDFs, offline HTML bundles, XLIFF 1.2."""
+"""Files made from the knowledge base: booklet PDFs, offline HTML bundles (XLIFF: xliff.py)."""
 
 from __future__ import annotations
 
@@ -6,23 +6,17 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Callable
-from xml.etree import ElementTree as ET
 
-from defusedxml import DefusedXmlException
-from defusedxml import ElementTree as safe_xml
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from mosty.core.i18n import text_direction
 from mosty.core.models import City
 from mosty.knowledge.models import (
-    Article,
     ArticleTranslation,
     Booklet,
     Category,
@@ -165,82 +159,3 @@ def offline_bundle_stored(language: str) -> str:
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(offline_bundle(language)))
     return name
-
-
-# --- XLIFF 1.2 ------------------------------------------------------------------------------
-
-XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
-MOSTY_NS = "https://mosty.example/xliff"
-FIELDS = ("title", "summary", "body")
-
-
-def xliff_export(articles: list[Article], language: str) -> bytes:
-    """One <file> per article; trans-units for title, summary and body with the current
-    translation (if any) as target. The source revision travels in `mosty:revision`."""
-    ET.register_namespace("", XLIFF_NS)
-    ET.register_namespace("mosty", MOSTY_NS)
-    root = ET.Element(f"{{{XLIFF_NS}}}xliff", {"version": "1.2"})
-    pks = [a.pk for a in articles]
-    texts = {
-        (t.article_id, t.language): t for t in ArticleTranslation.objects.filter(article_id__in=pks)
-    }
-    for article in articles:
-        source = texts.get((article.pk, article.source_language))
-        if source is None:
-            continue
-        target = texts.get((article.pk, language))
-        file_el = ET.SubElement(
-            root,
-            f"{{{XLIFF_NS}}}file",
-            {
-                "original": article.slug,
-                "source-language": article.source_language,
-                "target-language": language,
-                "datatype": "x-markdown",
-                f"{{{MOSTY_NS}}}revision": str(article.revision),
-            },
-        )
-        body = ET.SubElement(file_el, f"{{{XLIFF_NS}}}body")
-        for field in FIELDS:
-            unit = ET.SubElement(
-                body, f"{{{XLIFF_NS}}}trans-unit", {"id": field, "xml:space": "preserve"}
-            )
-            ET.SubElement(unit, f"{{{XLIFF_NS}}}source").text = getattr(source, field)
-            if target is not None and getattr(target, field):
-                state = "final" if target.status == PUBLISHED else "needs-review-translation"
-                ET.SubElement(unit, f"{{{XLIFF_NS}}}target", {"state": state}).text = getattr(
-                    target, field
-                )
-    ET.indent(root)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
-    ).encode()
-
-
-def xliff_parse(data: bytes) -> list[dict]:
-    """[{slug, language, revision, title, summary, body}] from an XLIFF 1.2 file; raises
-    ValidationError with a readable message on anything else."""
-    try:
-        # defusedxml refuses document types, entities and external references in any encoding.
-        root = safe_xml.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException:
-        raise ValidationError(_("The file must not contain a document type declaration."))
-    except ET.ParseError as exc:
-        raise ValidationError(_("This is not a valid XLIFF file: %(error)s") % {"error": exc})
-    if root.tag != f"{{{XLIFF_NS}}}xliff" or root.get("version") != "1.2":
-        raise ValidationError(_("This is not an XLIFF 1.2 file."))
-    found = []
-    for file_el in root.findall(f"{{{XLIFF_NS}}}file"):
-        entry = {
-            "slug": file_el.get("original", ""),
-            "language": file_el.get("target-language", ""),
-            "revision": file_el.get(f"{{{MOSTY_NS}}}revision"),
-        }
-        for unit in file_el.iter(f"{{{XLIFF_NS}}}trans-unit"):
-            target = unit.find(f"{{{XLIFF_NS}}}target")
-            if unit.get("id") in FIELDS:
-                entry[unit.get("id")] = (target.text or "") if target is not None else ""
-        found.append(entry)
-    if not found:
-        raise ValidationError(_("The file holds no articles."))
-    return found

@@ -122,8 +122,19 @@ class BookletForm(forms.Form):
         return [found[s] for s in slugs]
 
 
+class XliffExportForm(LanguageForm):
+    version = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("1.2", "XLIFF 1.2"), ("2.1", "XLIFF 2.1")],
+        required=False,
+    )
+
+    def clean_version(self):
+        return self.cleaned_data["version"] or "1.2"
+
+
 class XliffImportForm(forms.Form):
-    file = forms.FileField(label=_("XLIFF 1.2 file"), validators=[validate_upload_size])
+    file = forms.FileField(label=_("XLIFF file (1.2 or 2.1)"), validators=[validate_upload_size])
 
     def clean_file(self):
         return read_upload(self.cleaned_data["file"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,6 @@ from mosty.access.audit import audit
 from mosty.access.policy import require
 from mosty.accounts.models import User
 from mosty.core.i18n import language_codes
-from mosty.knowledge.exports import xliff_parse
 from mosty.knowledge.models import (
     Article,
     ArticleRevision,
@@ -27,6 +27,7 @@ from mosty.knowledge.models import (
 )
 from mosty.knowledge.tasks import booklet_export_build
 from mosty.knowledge.text import normalise, plain_text
+from mosty.knowledge.xliff import xliff_parse
 
 State = TranslationState
 
@@ -246,6 +247,78 @@ def translation_unpublish(*, translation: ArticleTranslation, by: User) -> Artic
     return translation
 
 
+@dataclass
+class XliffImportResult:
+    imported: list[ArticleTranslation]  # changed text, now waiting for review
+    unchanged: int  # the file's text is what Mosty already has: left exactly as it was
+
+
+@transaction.atomic
+def translations_import_xliff(*, data: bytes, by: User | None) -> XliffImportResult:
+    """Import an agency's XLIFF 1.2 / 2.x file, all or nothing. Changed translations land *in
+    review*; a translation made from an older source revision stays outdated. A field the
+    file leaves untranslated keeps its text, and a translation whose text the file does not
+    change keeps its status (re-importing an export changes nothing)."""
+    require(by, "knowledge.edit")
+    entries = xliff_parse(data)
+    articles = Article.objects.in_bulk([e.slug for e in entries], field_name="slug")
+    imported, unchanged = [], 0
+    for entry in entries:
+        article = articles.get(entry.slug)
+        where = {"n": entry.position, "slug": entry.slug}
+        if article is None:
+            raise ValidationError(
+                _("Article %(n)d in the file (%(slug)s) does not exist here.") % where
+            )
+        if entry.language not in language_codes():
+            raise ValidationError(
+                _("Article %(n)d in the file has an unknown target language.") % where
+            )
+        if not entry.texts:
+            continue  # nothing translated for this article yet
+        for name, limit in (("title", 200), ("summary", 500)):
+            if len(entry.texts.get(name, "")) > limit:
+                raise ValidationError(
+                    _(
+                        "Article %(n)d in the file (%(slug)s), unit “%(field)s”: the "
+                        "text is longer than %(limit)d characters."
+                    )
+                    % {**where, "field": name, "limit": limit}
+                )
+        row = _translation_for(article, entry.language)
+        new = {
+            name: entry.texts.get(name, getattr(row, name)) for name in ("title", "summary", "body")
+        }
+        if all(new[name] == getattr(row, name) for name in new):
+            unchanged += 1
+            continue
+        missing = [name for name in ("title", "body") if not new[name].strip()]
+        if missing:
+            raise ValidationError(
+                _(
+                    "Article %(n)d in the file (%(slug)s), unit “%(field)s”: the "
+                    "translation is missing."
+                )
+                % {**where, "field": missing[0]}
+            )
+        row.title, row.summary, row.body = new["title"], new["summary"], new["body"]
+        row.status = State.IN_REVIEW
+        row.machine_translated = False
+        row.source_revision = min(entry.revision or article.revision, article.revision)
+        if by is not None and by.is_authenticated and row.translator_id is None:
+            row.translator = by
+        _index(row)
+        row.full_clean()
+        row.save()
+        imported.append(row)
+    audit(
+        by,
+        "mosty.knowledge.xliff.imported",
+        details={"imported": len(imported), "unchanged": unchanged},
+    )
+    return XliffImportResult(imported=imported, unchanged=unchanged)
+
+
 class MachineTranslationError(Exception):
     pass
 
@@ -370,45 +443,3 @@ def booklet_export_request(*, booklet: Booklet, language: str, by: User) -> Book
     audit(by, "mosty.knowledge.booklet.exported", export)
     transaction.on_commit(lambda: booklet_export_build.enqueue(export.pk))
     return export
-
-
-# --- XLIFF from translation agencies -------------------------------------------------------
-
-
-@transaction.atomic
-def translation_import_xliff(*, data: bytes, by: User | None) -> list[ArticleTranslation]:
-    """Import an agency's translations, all or nothing. They land *in review*; a translation
-    made from an older source revision stays outdated."""
-    require(by, "knowledge.edit")
-    entries = xliff_parse(data)
-    articles = Article.objects.in_bulk([e["slug"] for e in entries], field_name="slug")
-    imported = []
-    for n, entry in enumerate(entries, start=1):
-        article = articles.get(entry["slug"])
-        if article is None:
-            raise ValidationError(
-                _("Article %(n)d in the file (%(slug)s) does not exist here.")
-                % {"n": n, "slug": entry["slug"]}
-            )
-        if entry["language"] not in language_codes():
-            raise ValidationError(
-                _("Article %(n)d in the file has an unknown target language.") % {"n": n}
-            )
-        if not (entry.get("title") or "").strip() or not (entry.get("body") or "").strip():
-            continue  # nothing translated for this article yet
-        try:
-            revision = int(entry["revision"] or article.revision)
-        except ValueError:
-            revision = article.revision
-        translation_row = _translation_for(article, entry["language"])
-        translation_row.title = entry["title"][:200]
-        translation_row.summary = (entry.get("summary") or "")[:500]
-        translation_row.body = entry["body"]
-        translation_row.status = TranslationState.IN_REVIEW
-        translation_row.machine_translated = False
-        translation_row.source_revision = min(revision, article.revision)
-        _index(translation_row)
-        translation_row.full_clean()
-        translation_row.save()
-        imported.append(translation_row)
-    return imported

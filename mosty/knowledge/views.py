@@ -21,7 +21,7 @@ from mosty.access.policy import can, require
 from mosty.core.forms import add_service_errors
 from mosty.core.i18n import text_direction
 from mosty.core.pagination import paginate, query_without_page
-from mosty.knowledge import exports, selectors, services
+from mosty.knowledge import exports, selectors, services, xliff
 from mosty.knowledge.forms import (
     ArticleCreateForm,
     ArticleEditForm,
@@ -31,6 +31,7 @@ from mosty.knowledge.forms import (
     PublicFilterForm,
     SearchForm,
     TranslationForm,
+    XliffExportForm,
     XliffImportForm,
 )
 from mosty.knowledge.models import Category, ExportStatus
@@ -193,7 +194,7 @@ def article_manage_list(request):
             "filters": filters,
             "categories": Category.choices,
             "querystring": query_without_page(request),
-            "xliff_form": LanguageForm(),
+            "xliff_form": XliffExportForm(),
             "import_form": XliffImportForm(),
         },
     )
@@ -386,19 +387,29 @@ def translation_queue(request):
 @login_required
 def xliff_export(request):
     require(request.user, "knowledge.edit")
-    form = LanguageForm(request.GET)
+    form = XliffExportForm(request.GET)
     if not form.is_valid():
         return HttpResponse(_("Choose a language."), status=400, content_type="text/plain")
-    language = form.cleaned_data["language"]
+    language, version = form.cleaned_data["language"], form.cleaned_data["version"]
     articles = selectors.article_manage_list(fetched_by=request.user).exclude(
         source_language=language
     )
     if request.GET.get("article", "").isdecimal():
         articles = articles.filter(pk=int(request.GET["article"]))
-    data = exports.xliff_export(list(articles), language)
-    audit(request.user, "mosty.knowledge.xliff.exported", details={"language": language})
-    response = HttpResponse(data, content_type="application/x-xliff+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="mosty-knowledge-{language}.xlf"'
+    try:
+        data = xliff.xliff_export(list(articles), language, version=version)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
+    audit(
+        request.user,
+        "mosty.knowledge.xliff.exported",
+        details={"language": language, "version": version},
+    )
+    response = HttpResponse(data, content_type="application/xliff+xml; charset=utf-8")
+    suffix = "" if version == "1.2" else "-xliff2"
+    response["Content-Disposition"] = (
+        f'attachment; filename="mosty-knowledge-{language}{suffix}.xlf"'
+    )
     return response
 
 
@@ -408,7 +419,7 @@ def xliff_import(request):
     form = XliffImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            imported = services.translation_import_xliff(
+            result = services.translations_import_xliff(
                 data=form.cleaned_data["file"], by=request.user
             )
         except ValidationError as exc:
@@ -419,10 +430,22 @@ def xliff_import(request):
                 ngettext(
                     "%(n)d translation imported; it waits for review.",
                     "%(n)d translations imported; they wait for review.",
-                    len(imported),
+                    len(result.imported),
                 )
-                % {"n": len(imported)},
+                % {"n": len(result.imported)},
             )
+            if result.unchanged:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(n)d translation in the file is what Mosty already has; it was "
+                        "left as it is.",
+                        "%(n)d translations in the file are what Mosty already has; they "
+                        "were left as they are.",
+                        result.unchanged,
+                    )
+                    % {"n": result.unchanged},
+                )
             return redirect("knowledge:manage")
     return render(request, "knowledge/xliff_import.html", {"form": form})
 

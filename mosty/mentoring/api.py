@@ -144,14 +144,14 @@ class MatchOutputSerializer(serializers.Serializer):
     participant_first_name = serializers.SerializerMethodField()
     participant_languages = serializers.SerializerMethodField()
     participant_district = serializers.CharField(
-        source="participant.district.name", default=None, read_only=True
+        source="participant.district.name", default=None, read_only=True, allow_null=True
     )
     score = serializers.FloatField()
     explanation = serializers.SerializerMethodField()
-    started_on = serializers.DateField()
-    ended_at = serializers.DateTimeField()
+    started_on = serializers.DateField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
     end_reason = serializers.CharField()
-    last_meeting = serializers.DateField(default=None, read_only=True)
+    last_meeting = serializers.DateField(default=None, read_only=True, allow_null=True)
 
     def get_participant_first_name(self, match) -> str:
         return match.participant.first_name

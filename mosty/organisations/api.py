@@ -8,7 +8,7 @@ from mosty.organisations.models import Organisation
 
 
 class OrganisationOutputSerializer(serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation

@@ -42,7 +42,7 @@ RECORD_FIELDS = [f for f in PUBLIC_FIELDS if f not in selectors.PARTICIPANT_READ
 
 
 class ParticipantOutputSerializer(serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     legal_status = serializers.SerializerMethodField()
 

@@ -6,13 +6,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from mosty.access.audit import audit_read
+from mosty.access.audit import audit_read, audit_reads
 from mosty.access.domains.people import participant_import_organisations
 from mosty.access.policy import require
 from mosty.core.uploads import read_upload, validate_upload_size
 from mosty.organisations.models import Organisation
 from mosty.people import imports, selectors, services
-from mosty.people.models import ImportStatus
+from mosty.people.models import DuplicateChoice, ImportStatus
+
+# Duplicates listed with a choice each; beyond this many the rest are skipped (and said so).
+DUPLICATES_SHOWN = 500
 
 
 class ImportUploadForm(forms.Form):
@@ -102,14 +105,22 @@ def import_preview(request, pk: int):
     mapping = job.mapping
     if form.is_valid():
         mapping = form.mapping()
-        if "start" in request.POST:
-            services.participant_import_start(
-                job=job,
-                by=request.user,
-                mapping=mapping,
-                valid_only=form.cleaned_data["valid_only"],
-            )
-            return redirect("people:import_progress", pk=pk)
+    duplicates = imports.find_duplicates(job, mapping)
+    shown = duplicates[:DUPLICATES_SHOWN]
+    if form.is_valid() and "start" in request.POST:
+        choices = {}
+        for duplicate in shown:
+            choice = request.POST.get(f"dup_{duplicate.index}", DuplicateChoice.SKIP)
+            if choice in DuplicateChoice.values:
+                choices[duplicate.index] = choice
+        services.participant_import_start(
+            job=job,
+            by=request.user,
+            mapping=mapping,
+            valid_only=form.cleaned_data["valid_only"],
+            duplicate_choices=choices,
+        )
+        return redirect("people:import_progress", pk=pk)
     rows = imports.preview(job, mapping)
     targets = [(t, label) for t, (label, _n) in imports.TARGETS.items() if t in mapping]
     # The preview shows the file's people (not yet participants): the read is of the import.
@@ -117,8 +128,46 @@ def import_preview(request, pk: int):
     return render(
         request,
         "people/import_preview.html",
-        {"job": job, "form": form, "rows": rows, "targets": targets},
+        {
+            "job": job,
+            "form": form,
+            "rows": rows,
+            "targets": targets,
+            "duplicates": _duplicate_rows(request, job, mapping, shown),
+            "duplicates_total": len(duplicates),
+            "duplicates_hidden": len(duplicates) - len(shown),
+            "duplicate_choices": DuplicateChoice.choices,
+        },
     )
+
+
+def _duplicate_rows(request, job, mapping, duplicates) -> list[dict]:
+    """What the preview shows of each duplicate: the row as written and whom it repeats."""
+    ids = {d.participant_id for d in duplicates if d.participant_id is not None}
+    known = {
+        p.pk: p for p in selectors.participant_list(fetched_by=request.user).filter(pk__in=ids)
+    }
+    audit_reads(request.user, known.values(), fields=["first_name", "last_name", "birth_year"])
+    columns = {k: int(v) for k, v in mapping.items() if v not in (None, "")}
+
+    def written(row, field):
+        i = columns.get(field)
+        return row[i] if i is not None and i < len(row) else ""
+
+    out = []
+    for d in duplicates:
+        row = job.rows[d.index]
+        name = " ".join(filter(None, (written(row, f) for f in imports.NAME_FIELDS)))
+        out.append(
+            {
+                "duplicate": d,
+                "name": name,
+                "birth_year": written(row, "birth_year"),
+                "participant": known.get(d.participant_id),
+                "choice": job.duplicate_choices.get(str(d.index), DuplicateChoice.SKIP),
+            }
+        )
+    return out
 
 
 @login_required

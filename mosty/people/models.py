@@ -394,6 +394,14 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class DuplicateChoice(models.TextChoices):
+    """What an import does with a row that looks like a person already known."""
+
+    SKIP = "skip", _("Skip the row")
+    MERGE = "merge", _("Merge: fill in what is missing")
+    CREATE = "create", _("Import anyway as a new person")
+
+
 class ParticipantImport(models.Model):
     """One upload of a CSV/XLSX list of participants, mapped, validated and imported."""
 
@@ -417,6 +425,11 @@ class ParticipantImport(models.Model):
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
+    # Rows that look like a participant already known (or an earlier row of the file): the
+    # choice for each row by its index ({"12": "merge"}); rows without one are skipped.
+    duplicate_choices = models.JSONField(default=dict, blank=True)
+    skipped_count = models.PositiveIntegerField(default=0)
+    merged_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Touched by the worker while it runs the import; a running import whose heartbeat is

@@ -14,6 +14,7 @@ from mosty.people import imports, tasks
 from mosty.people.models import (
     Consent,
     ConsentPurpose,
+    DuplicateChoice,
     Household,
     HouseholdMember,
     ImportStatus,
@@ -242,15 +243,26 @@ def participant_import_create(*, owner, by, filename: str, content: bytes) -> Pa
 
 @transaction.atomic
 def participant_import_start(
-    *, job: ParticipantImport, by, mapping: dict, valid_only: bool
+    *,
+    job: ParticipantImport,
+    by,
+    mapping: dict,
+    valid_only: bool,
+    duplicate_choices: dict[int, str] | None = None,
 ) -> ParticipantImport:
-    """Queue the import: small lists finish within the request, large ones go to the worker."""
+    """Queue the import: small lists finish within the request, large ones go to the worker.
+    `duplicate_choices` says, by row index, what to do with rows that look like someone
+    already known (DuplicateChoice); such rows without a choice are skipped."""
     require(by, "participant.import")
     job.mapping = mapping
     job.valid_only = valid_only
+    job.duplicate_choices = {
+        str(index): DuplicateChoice(choice).value
+        for index, choice in (duplicate_choices or {}).items()
+    }
     job.status = ImportStatus.QUEUED
     job.processed = 0
-    job.save(update_fields=["mapping", "valid_only", "status", "processed"])
+    job.save(update_fields=["mapping", "valid_only", "duplicate_choices", "status", "processed"])
     job_id = job.pk
     if job.total <= imports.INLINE_ROWS:
         transaction.on_commit(lambda: imports.run(job_id))

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from mosty.directory import hsds
 from mosty.directory.hsds import parse as hsds_parse
-from mosty.knowledge import exports as knowledge_exports
+from mosty.knowledge import xliff as knowledge_xliff
 from mosty.people import imports
 from mosty.people.models import ParticipantImport
 
@@ -129,7 +129,7 @@ def test_xliff_with_entities_is_refused_in_any_encoding(encoding):
         '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">&b;</xliff>'
     ).encode(encoding)
     with pytest.raises(ValidationError, match="document type declaration"):
-        knowledge_exports.xliff_parse(bomb)
+        knowledge_xliff.xliff_parse(bomb)
 
 
 def test_no_module_parses_xml_without_defusedxml():

@@ -1,4 +1,4 @@
-"""XLIFF round trip, machine translation against a fake LibreTranslate, booklet PDF, offline zip."""
+"""Machine translation against a fake LibreTranslate, booklet PDF, offline zip."""
 
 import io
 import json
@@ -7,7 +7,6 @@ import zipfile
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -16,70 +15,6 @@ from mosty.knowledge import exports, services
 from mosty.knowledge.models import ArticleTranslation, BookletExport, ExportStatus
 from mosty.knowledge.tasks import booklet_export_build
 from tests.knowledge import factories
-
-
-def test_xliff_round_trip(world, login):
-    article = factories.article(slug="pesel")
-    data = exports.xliff_export([article], "uk")
-    assert b'version="1.2"' in data and b"Numer PESEL w Poznaniu" in data
-    # An agency fills in the targets.
-    filled = (
-        data.decode()
-        .replace(
-            "<source>Numer PESEL w Poznaniu</source>",
-            "<source>Numer PESEL w Poznaniu</source><target>Номер PESEL у Познані</target>",
-        )
-        .replace(
-            "<source>Aby dostać **PESEL**, idź do urzędu w Poznaniu.</source>",
-            "<source>Aby dostać **PESEL**, idź do urzędu w Poznaniu.</source>"
-            "<target>Щоб отримати **PESEL**, ідіть до управління в Познані.</target>",
-        )
-    )
-    client = login("coordinator")
-    upload = io.BytesIO(filled.encode())
-    upload.name = "pesel-uk.xlf"
-    r = client.post(reverse("knowledge:xliff_import"), {"file": upload})
-    assert r.status_code == 302
-    uk = ArticleTranslation.objects.get(article=article, language="uk")
-    assert uk.title == "Номер PESEL у Познані"
-    assert uk.body.startswith("Щоб отримати **PESEL**")
-    assert uk.status == "in_review" and uk.source_revision == 1
-    # Exported again, the target comes back unchanged.
-    again = exports.xliff_export([article], "uk").decode()
-    assert "Номер PESEL у Познані</target>" in again
-    assert exports.xliff_parse(again.encode())[0]["body"] == uk.body
-
-
-def test_xliff_import_rejects_bad_files_with_a_message(world, login):
-    client = login("coordinator")
-    for content in (b"not xml", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'):
-        upload = io.BytesIO(content)
-        upload.name = "bad.xlf"
-        r = client.post(reverse("knowledge:xliff_import"), {"file": upload})
-        assert r.status_code == 200
-        assert r.context["form"].errors["file"]
-
-
-def test_xliff_import_is_all_or_nothing(world):
-    article = factories.article(slug="pesel")
-    data = exports.xliff_export([article], "fr").decode()
-    data = data.replace(
-        "<source>Numer PESEL w Poznaniu</source>", "<source>x</source><target>PESEL</target>"
-    )
-    data = data.replace(
-        "<source>Aby dostać **PESEL**, idź do urzędu w Poznaniu.</source>",
-        "<source>x</source><target>Texte</target>",
-    )
-    broken = data.replace("</xliff>", "") + ""
-    bad_second = data.replace(
-        "</xliff>",
-        '<file original="no-such-article" source-language="pl" target-language="fr" datatype="x-markdown"><body/></file></xliff>',
-    )
-    with pytest.raises(ValidationError):
-        services.translation_import_xliff(data=broken.encode(), by=world.user("coordinator"))
-    with pytest.raises(ValidationError):
-        services.translation_import_xliff(data=bad_second.encode(), by=world.user("coordinator"))
-    assert not ArticleTranslation.objects.filter(language="fr").exists()
 
 
 class _FakeLibreTranslate(BaseHTTPRequestHandler):

@@ -240,16 +240,3 @@ def _check_email_url(table, i, row, err, *, url_field):
             _url(_s(row[url_field]))
         except ValidationError:
             err(table, i, url_field, _("is not a web address"))
-
-
-def _check_email_url(table, i, row, err, *, url_field):
-    if _s(row.get("email")):
-        try:
-            _email(_s(row["email"]))
-        except ValidationError:
-            err(table, i, "email", _("is not an e-mail address"))
-    if _s(row.get(url_field)):
-        try:
-            _url(_s(row[url_field]))
-        except ValidationError:
-            err(table, i, url_field, _("is not a web address"))
