@@ -256,6 +256,8 @@ LANGUAGES = [
 # Right-to-left languages; mosty.core.i18n reads direction from here only.
 LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date and time formats that differ from Django's for some languages (mosty/formats/).
+FORMAT_MODULE_PATH = ["mosty.formats"]
 USE_I18N = True
 USE_TZ = True
 # The installation's time zone.
