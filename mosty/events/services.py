@@ -381,6 +381,26 @@ def attendance_save(*, session: Session, present_ids: set[int], by) -> int:
     return changed
 
 
+@transaction.atomic
+def certificates_send(*, event: Event, by, base_url: str = "") -> int:
+    """Mail every registrant who completed `event` the link to their certificate; returns how
+    many mails go out (registrants without an e-mail address download it from the list)."""
+    from mosty.events import selectors, tasks
+
+    require(by, "event.send_certificates", event)
+    ids = [r.pk for r in selectors.completed_registrations(event=event) if r.email]
+    audit(by, "mosty.event.certificates.sent", event, details={"count": len(ids)})
+
+    def enqueue():
+        for pk in ids:
+            tasks.registration_mail.enqueue(
+                registration_id=pk, kind="certificate", base_url=base_url
+            )
+
+    transaction.on_commit(enqueue)
+    return len(ids)
+
+
 def completion_share() -> float:
     """Share of sessions attended that completes a course (MOSTY_EVENTS_COMPLETION_PERCENT)."""
     return min(100, getattr(settings, "MOSTY_EVENTS_COMPLETION_PERCENT", 80)) / 100

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mosty.access.policy import require
 from mosty.core.forms import add_service_errors
+from mosty.core.navigation import sections_for
 from mosty.core.pagination import paginate, query_without_page
 from mosty.people import gdpr, selectors, services
 from mosty.people.forms import (
@@ -154,6 +155,7 @@ def participant_detail(request, pk: int):
             "show_sensitive": show_sensitive,
             "consents": selectors.participant_consents(participant=participant),
             "household": selectors.participant_household(participant=participant),
+            "sections": sections_for("participant", request, participant),
         },
     )
 

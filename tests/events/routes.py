@@ -125,6 +125,13 @@ ROUTES = [
     Route("events:create", allowed=frozenset({"coordinator"}), org_scoped=False),
     Route("events:edit", allowed=frozenset({"coordinator"}), kwargs=_event_pk),
     Route("events:registrations", allowed=ORGANISERS, kwargs=_event_pk),
+    Route(
+        "events:certificates_send",
+        allowed=ORGANISERS,
+        kwargs=_event_pk,
+        method="post",
+        ok=(302,),
+    ),
     Route("events:attendance", allowed=ORGANISERS, kwargs=_session_pk),
     Route(
         "events:attendance_mark",
