@@ -313,8 +313,10 @@ def translation_machine_draft(*, article: Article, language: str, by: User) -> A
 
 
 @transaction.atomic
-def booklet_create(*, title: str, articles: list[Article], by: User) -> Booklet:
-    booklet = Booklet(title=title, created_by=by)
+def booklet_create(
+    *, title: str, articles: list[Article], by: User, title_translations: dict | None = None
+) -> Booklet:
+    booklet = Booklet(title=title, title_translations=title_translations or {}, created_by=by)
     booklet.full_clean()
     booklet.save()
     booklet_set_articles(booklet=booklet, articles=articles, by=by)
@@ -322,11 +324,20 @@ def booklet_create(*, title: str, articles: list[Article], by: User) -> Booklet:
 
 
 @transaction.atomic
-def booklet_update(*, booklet: Booklet, title: str, articles: list[Article], by: User) -> Booklet:
-    if title != booklet.title:
+def booklet_update(
+    *,
+    booklet: Booklet,
+    title: str,
+    articles: list[Article],
+    by: User,
+    title_translations: dict | None = None,
+) -> Booklet:
+    translations = booklet.title_translations if title_translations is None else title_translations
+    if title != booklet.title or translations != booklet.title_translations:
         booklet.title = title
+        booklet.title_translations = translations
         booklet.full_clean()
-        booklet.save(update_fields=["title"])
+        booklet.save(update_fields=["title", "title_translations"])
     return booklet_set_articles(booklet=booklet, articles=articles, by=by)
 
 
