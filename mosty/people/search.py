@@ -1,7 +1,8 @@
 """A search key tolerant of transliteration: "Oleksandr", "Aleksandr", "Александр" and
 "Олександр" all become the same skeleton, so intake finds a person however their name was typed.
 
-Each name word becomes: its first letter (any vowel -> "a") followed by its consonants, after
+Each name word becomes: its first letter (a vowel -> its class: "a" for a/o/u, "e" for e/i/y, so
+Omar = Umar and Yulia = Iuliia, but Olena is not Ilunga) followed by its consonants, after
 transliteration (Unidecode) and folding of the common Cyrillic/Latin spelling variants
 (kh/h/g, ks/x, sz/sh/s, cz/ch/ts/c, w/v, ph/f, j/y/i); doubled letters collapse. The key is
 a space-delimited string of such skeletons plus the phone number's last nine digits, so a
@@ -15,6 +16,9 @@ import re
 from unidecode import unidecode
 
 _VOWELS = set("aeiouy")
+# A name's first vowel varies within a class across transliterations (Oleksandr/Aleksandr,
+# Omar/Umar, Yevhen/Ievgen/Evgenii) but not across them: "Олена" must not find "Ilunga".
+_INITIAL_VOWEL = {"a": "a", "o": "a", "u": "a", "e": "e", "i": "e", "y": "e"}
 # Applied in order on lower-case ASCII; longer spellings first.
 _FOLDS = [
     ("shch", "s"),
@@ -52,7 +56,7 @@ def skeleton(word: str) -> str:
     # Doubled letters collapse first (Anna = Ana), then vowels after the first letter go
     # (Popov keeps both p's: "ppv").
     word = _DOUBLES.sub(r"\1", word)
-    return ("a" if word[0] in _VOWELS else word[0]) + "".join(
+    return _INITIAL_VOWEL.get(word[0], word[0]) + "".join(
         ch for ch in word[1:] if ch not in _VOWELS
     )
 
