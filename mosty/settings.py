@@ -94,6 +94,18 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("MOSTY_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Mosty's apps first: apps listed first win when two catalogues translate the same
+    # string (allauth's Polish "Note" is "Uwaga", a warning, not a note).
+    "mosty.core",
+    "mosty.access",
+    "mosty.accounts",
+    "mosty.organisations",
+    "mosty.people",
+    "mosty.cases",
+    "mosty.mentoring",
+    "mosty.directory",
+    "mosty.events",
+    "mosty.knowledge",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -110,16 +122,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_htmx",
-    "mosty.core",
-    "mosty.access",
-    "mosty.accounts",
-    "mosty.organisations",
-    "mosty.people",
-    "mosty.cases",
-    "mosty.mentoring",
-    "mosty.directory",
-    "mosty.events",
-    "mosty.knowledge",
+    "django_countries",
 ]
 
 MIDDLEWARE = [

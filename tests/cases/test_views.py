@@ -313,3 +313,18 @@ def test_task_added_by_mistake_can_be_deleted_shortly_after_and_is_audited(world
     assert reverse("cases:task_delete", args=[old.pk]) not in page
     assert client.post(reverse("cases:task_delete", args=[old.pk])).status_code == 403
     assert case.goals.get().tasks.filter(pk=old.pk).exists()
+
+
+def test_words_on_notes_and_referrals_read_right_in_polish(world, login):
+    case = make_case(world)
+    make_note(case, body="Spotkanie w urzędzie.")
+    client = login("caseworker")
+    page = client.get(f"/pl/cases/{case.pk}/notes/new/").content.decode()
+    assert "Notatka" in page and "Uwaga" not in page
+    page = client.get(f"/pl/cases/{case.pk}/").content.decode()
+    assert '<p class="mb-0" dir="auto">Spotkanie w urzędzie.</p>' in page
+    referral = make_referral(case, to=world.org_b)
+    partner = login("caseworker", "b")
+    partner.post(f"/pl/cases/referrals/{referral.pk}/accept/", {"comment": "Zapraszamy we wtorek."})
+    page = partner.get(f"/pl/cases/referrals/{referral.pk}/").content.decode()
+    assert "Komentarz partnera" in page and "Powód" not in page

@@ -608,3 +608,8 @@ def test_event_list_day_headings_use_the_month_in_the_genitive(client, world):
     assert "10 grudnia" in page and "10 grudzień" not in page.lower()
     page = client.get("/uk/events/?date_from=" + start.date().isoformat()).content.decode()
     assert "10 грудня" in page
+
+
+def test_audience_label_is_a_word_in_arabic(client, world, event):
+    page = client.get(f"/ar/events/{event.pk}/").content.decode()
+    assert "الفئة المستهدفة" in page and ">لـ<" not in page
