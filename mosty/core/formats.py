@@ -18,6 +18,9 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from django.utils import translation
 
+# ISO 639-3 codes CLDR names under another key (Dari is Persian as spoken in Afghanistan).
+_CLDR_ALIASES = {"prs": "fa_AF"}
+
 
 def _locale(language: str | None = None) -> str:
     return (language or translation.get_language() or "pl").split("-")[0].replace("-", "_")
@@ -48,8 +51,10 @@ def language_name(code: str, *, language: str | None = None) -> str:
     the code itself only if CLDR does not know it."""
     if not code:
         return ""
+    key = _CLDR_ALIASES.get(code, code.replace("-", "_").lower())
+    reader = "fa_AF" if language == "prs" else _locale(language)
     try:
-        name = Locale.parse(_locale(language)).languages.get(code.replace("-", "_").lower())
+        name = Locale.parse(reader).languages.get(key)
     except (ValueError, UnknownLocaleError):
         name = None
     return name or code
@@ -70,3 +75,17 @@ def languages_spoken(items) -> list[str]:
         level = levels.get(level, level)
         out.append(f"{name} · {level}" if level else name)
     return out
+
+
+def language_choices(codes, *, language: str | None = None) -> list[tuple[str, str]]:
+    """(code, "ukraiński (українська)") for a picker: the name in the reader's language, then
+    the language's own name where it differs; sorted by the reader's name."""
+    choices = []
+    for code in codes:
+        name = language_name(code, language=language)
+        own = language_name(code, language=code)
+        label = (
+            f"{name} ({own})" if own and own != code and own.casefold() != name.casefold() else name
+        )
+        choices.append((code, label))
+    return sorted(choices, key=lambda c: c[1].casefold())
