@@ -63,3 +63,12 @@ def test_session_time_range_in_arabic_uses_one_form():
             Context({"s": start, "e": end})
         )
     assert "13:00" in text and "15:00" in text and "ص" not in text and "م" not in text.split("–")[1]
+
+
+def test_english_dates_are_typed_as_they_are_shown():
+    from django import forms
+
+    with translation.override("en"):
+        field = forms.DateField()
+        assert field.clean("10/12/2026") == datetime.date(2026, 12, 10)
+        assert field.clean("2026-12-10") == datetime.date(2026, 12, 10)
