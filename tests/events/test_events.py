@@ -613,3 +613,14 @@ def test_event_list_day_headings_use_the_month_in_the_genitive(client, world):
 def test_audience_label_is_a_word_in_arabic(client, world, event):
     page = client.get(f"/ar/events/{event.pk}/").content.decode()
     assert "الفئة المستهدفة" in page and ">لـ<" not in page
+
+
+def test_dashboard_gives_a_participant_their_next_events_or_a_way_to_find_one(world, login, event):
+    client = login("participant")
+    page = client.get("/en/dashboard/").content.decode()
+    assert "You are not registered for any upcoming event." in page
+    make_registration(event, name="Dmytro S", user=world.user("participant"))
+    page = client.get("/en/dashboard/").content.decode()
+    assert "Your next events" in page and f"/events/{event.pk}/" in page
+    # Organisers keep their own panel instead.
+    assert "Your next events" not in login("coordinator").get("/en/dashboard/").content.decode()
