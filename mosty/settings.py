@@ -94,6 +94,18 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("MOSTY_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Mosty's apps first: apps listed first win when two catalogues translate the same
+    # string (allauth's Polish "Note" is "Uwaga", a warning, not a note).
+    "mosty.core",
+    "mosty.access",
+    "mosty.accounts",
+    "mosty.organisations",
+    "mosty.people",
+    "mosty.cases",
+    "mosty.mentoring",
+    "mosty.directory",
+    "mosty.events",
+    "mosty.knowledge",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -110,16 +122,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_htmx",
-    "mosty.core",
-    "mosty.access",
-    "mosty.accounts",
-    "mosty.organisations",
-    "mosty.people",
-    "mosty.cases",
-    "mosty.mentoring",
-    "mosty.directory",
-    "mosty.events",
-    "mosty.knowledge",
+    "django_countries",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +286,8 @@ LANGUAGES = [
 # Right-to-left languages; mosty.core.i18n reads direction from here only.
 LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date and time formats that differ from Django's for some languages (mosty/formats/).
+FORMAT_MODULE_PATH = ["mosty.formats"]
 USE_I18N = True
 USE_TZ = True
 # The installation's time zone.

@@ -1,10 +1,21 @@
-"""Server-rendered progress charts: coordinates for a small SVG line per domain (no JS)."""
+"""Server-rendered progress charts: coordinates for a small SVG line per domain (no JS).
+
+Coordinates are machine-readable: they are handed to the template as strings with a decimal
+point, so no locale (pl and ar write a decimal comma) can turn ``cx="140.0"`` into
+``cx="140,0"`` and put every dot in the corner.
+"""
 
 WIDTH, HEIGHT, PAD = 280, 120, 18
 
 
-def _y(score: int) -> float:
-    return round(PAD + (5 - score) * (HEIGHT - 2 * PAD) / 4, 1)
+def svg_number(value: float) -> str:
+    """A coordinate as SVG reads it: decimal point, at most one decimal, never localised."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _y(score: int) -> str:
+    return svg_number(PAD + (5 - score) * (HEIGHT - 2 * PAD) / 4)
 
 
 def progress_charts(progress: list[dict]) -> list[dict]:
@@ -16,7 +27,7 @@ def progress_charts(progress: list[dict]) -> list[dict]:
         step = (WIDTH - 2 * PAD) / (n - 1) if n > 1 else 0
         markers = [
             {
-                "x": round(PAD + i * step if n > 1 else WIDTH / 2, 1),
+                "x": svg_number(PAD + i * step if n > 1 else WIDTH / 2),
                 "y": _y(score),
                 "score": score,
                 "date": date,

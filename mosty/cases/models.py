@@ -104,6 +104,16 @@ class Case(models.Model):
         related_name="+",
     )
     plan_decided_at = models.DateTimeField(null=True, blank=True)
+    # Four eyes: who asked for approval may not approve, unless they are the organisation's only
+    # coordinator; such an approval is recorded as self-approved.
+    plan_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    plan_self_approved = models.BooleanField(_("approved by the plan's author"), default=False)
     # Optimistic concurrency: every change bumps it; a save from a stale form is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

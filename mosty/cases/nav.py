@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.policy import can
-from mosty.core.navigation import NEWCOMERS, dashboard_panel, nav_item
+from mosty.core.navigation import NEWCOMERS, dashboard_panel, nav_item, record_section
 
 nav_item(_("Cases"), "cases:dashboard", rule="case.list", order=20, group=NEWCOMERS)
 nav_item(_("Referrals"), "cases:referral_list", rule="referral.list", order=21, group=NEWCOMERS)
@@ -17,3 +17,20 @@ def _panel(request) -> dict | None:
 
 
 dashboard_panel("cases/_dashboard.html", _panel, order=20)
+
+
+def _participant_cases(request, participant) -> dict | None:
+    """The participant page's way on: their cases and "Open a case" for this person."""
+    user = request.user
+    if not can(user, "case.list"):
+        return None
+    from mosty.cases.selectors import participant_cases
+
+    return {
+        "participant": participant,
+        "cases": list(participant_cases(fetched_by=user, participant=participant)[:20]),
+        "may_open": can(user, "case.create") and participant.anonymised_at is None,
+    }
+
+
+record_section("participant", "cases/_participant_cases.html", _participant_cases, order=20)

@@ -45,11 +45,11 @@ NOTE_TEXTS = [
     "Follow-up after the referral: the partner called back.",
 ]
 GOALS = {
-    Domain.HOUSING: "Rent a flat with a contract in own name",
-    Domain.WORK: "Find a job matching the qualifications",
-    Domain.POLISH: "Reach A2 in Polish",
-    Domain.LEGAL: "Get the residence card",
-    Domain.SCHOOLING: "Enrol the children in school",
+    Domain.HOUSING: "Wynająć mieszkanie z umową na siebie",
+    Domain.WORK: "Znaleźć pracę zgodną z kwalifikacjami",
+    Domain.POLISH: "Osiągnąć poziom A2 z polskiego",
+    Domain.LEGAL: "Uzyskać kartę pobytu",
+    Domain.SCHOOLING: "Zapisać dzieci do szkoły",
 }
 
 
@@ -162,7 +162,7 @@ def _seed_demo(ctx) -> str:
             )
             Task.objects.create(
                 goal=goal,
-                title="Prepare the documents",
+                title="Przygotować dokumenty",
                 assignee_kind=AssigneeKind.STAFF,
                 assignee_user=worker,
                 due_date=today + datetime.timedelta(days=-3 if j == 0 else 7 * j),
@@ -170,7 +170,7 @@ def _seed_demo(ctx) -> str:
             if mentor is not None and j == 1:
                 Task.objects.create(
                     goal=goal,
-                    title="Go together to the district office",
+                    title="Pójść razem do urzędu dzielnicy",
                     assignee_kind=AssigneeKind.MENTOR,
                     assignee_user=mentor,
                     due_date=today + datetime.timedelta(days=10),
@@ -301,7 +301,7 @@ def _seed_large(ctx) -> str:
             Task.objects.bulk_create(
                 Task(
                     goal_id=g.pk,
-                    title="Prepare the documents",
+                    title="Przygotować dokumenty",
                     assignee_kind=AssigneeKind.STAFF,
                     assignee_user_id=g.created_by_id,
                     due_date=today + datetime.timedelta(days=rng.randint(-20, 40)),

@@ -18,6 +18,7 @@ from mosty.access.domains.cases import (
     visible_outgoing_referrals,
     visible_referrals,
     visible_support_logs,
+    visible_tasks,
 )
 from mosty.access.domains.people import visible_participants
 from mosty.cases.models import (
@@ -94,6 +95,16 @@ def case_participant_find(*, fetched_by, code: str = "", pk=None) -> Participant
     return qs.filter(code__iexact=code.strip()).first() if code.strip() else None
 
 
+def participant_cases(*, fetched_by, participant: Participant) -> QuerySet[Case]:
+    """The participant's cases that `fetched_by` may see, newest first."""
+    return (
+        visible_cases(fetched_by)
+        .filter(participant=participant)
+        .select_related("organisation", "lead")
+        .order_by("-opened_on", "-pk")
+    )
+
+
 def goal_get(*, fetched_by, pk: int) -> Goal:
     return get_object_or_404(
         Goal.objects.select_related("case", "case__participant"),
@@ -108,6 +119,11 @@ def task_get(*, fetched_by, pk: int) -> Task:
         pk=pk,
         goal__case__in=visible_cases(fetched_by).values("pk"),
     )
+
+
+def assigned_task_get(*, fetched_by, pk: int) -> Task:
+    """A task of a visible case, or one given to `fetched_by` as a mentor."""
+    return get_object_or_404(visible_tasks(fetched_by).select_related("goal", "goal__case"), pk=pk)
 
 
 def case_team(case: Case) -> list:

@@ -289,13 +289,38 @@ def task_set_status(*, task: Task, status: str, by) -> Task:
 
 
 @transaction.atomic
+def task_complete(*, task: Task, by) -> Task:
+    """Mark a task done: by the case team, or by the mentor it was given to."""
+    require(by, "task.complete", task)
+    task.status = TaskStatus.DONE
+    task.completed_at = timezone.now()
+    task.save(update_fields=["status", "completed_at", "updated_at"])
+    _bump(task.goal.case, None)
+    audit(by, "mosty.case.task.completed", task)
+    return task
+
+
+@transaction.atomic
+def task_delete(*, task: Task, by) -> None:
+    """Delete a task added by mistake, shortly after it was created (later it is cancelled,
+    so the plan keeps its history)."""
+    require(by, "task.delete", task)
+    case = task.goal.case
+    audit(by, "mosty.case.task.deleted", task)
+    task.delete()
+    _bump(case, None)
+
+
+@transaction.atomic
 def plan_request_approval(*, case: Case, by, version: int | None = None) -> Case:
     require(by, "case.plan_edit", case)
     if not case.goals.exists():
         raise ValidationError(_("Add at least one goal before asking for approval."))
     if case.plan_status == PlanStatus.REQUESTED:
         raise ValidationError(_("Approval has already been requested."))
-    _bump(case, version, plan_status=PlanStatus.REQUESTED, plan_comment="")
+    _bump(
+        case, version, plan_status=PlanStatus.REQUESTED, plan_comment="", plan_requested_by_id=by.pk
+    )
     audit(by, "mosty.case.plan.approval_requested", case)
     return case
 
@@ -309,6 +334,8 @@ def plan_decide(
         raise ValidationError(_("Only a plan waiting for approval can be approved or returned."))
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("Say what should change in the plan.")})
+    # The policy let the author through only as the organisation's sole coordinator.
+    self_approved = approve and case.plan_requested_by_id == by.pk
     _bump(
         case,
         version,
@@ -316,8 +343,10 @@ def plan_decide(
         plan_comment=comment.strip(),
         plan_decided_by_id=by.pk,
         plan_decided_at=timezone.now(),
+        plan_self_approved=self_approved,
     )
-    audit(by, f"mosty.case.plan.{'approved' if approve else 'returned'}", case)
+    verb = "self_approved" if self_approved else ("approved" if approve else "returned")
+    audit(by, f"mosty.case.plan.{verb}", case)
     return case
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -285,6 +286,33 @@ def task_status(request, pk: int):
     else:
         messages.success(request, _("Task updated."))
     return redirect("cases:detail", pk=task.goal.case_id)
+
+
+@login_required
+@require_POST
+def task_done(request, pk: int):
+    """The assignee (a mentor from their match page, or the team) marks a task done."""
+    task = selectors.assigned_task_get(fetched_by=request.user, pk=pk)
+    require(request.user, "task.complete", task)
+    services.task_complete(task=task, by=request.user)
+    messages.success(request, _("Task marked as done."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    if can(request.user, "case.view", task.goal.case):
+        return redirect("cases:detail", pk=task.goal.case_id)
+    return redirect("core:dashboard")
+
+
+@login_required
+def task_delete(request, pk: int):
+    task = selectors.task_get(fetched_by=request.user, pk=pk)
+    require(request.user, "task.delete", task)
+    if request.method == "POST":
+        services.task_delete(task=task, by=request.user)
+        messages.success(request, _("Task deleted."))
+        return redirect("cases:detail", pk=task.goal.case_id)
+    return render(request, "cases/task_delete.html", {"task": task, "case": task.goal.case})
 
 
 @login_required

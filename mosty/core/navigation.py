@@ -4,7 +4,9 @@
   `rule` is None); links of one `group` that a user sees two or more of share a dropdown
   named after the group, so staff with many modules get a short menu;
 - `dashboard_panel()`: a box on the staff dashboard, rendered from a template with the
-  context its function returns (or skipped when it returns None).
+  context its function returns (or skipped when it returns None);
+- `record_section()`: a section on another module's record page (e.g. the participant's cases
+  on the participant page), so the page links onward without importing the module.
 
 Modules register in `mosty/<app>/nav.py`, which CoreConfig.ready() imports.
 """
@@ -42,8 +44,17 @@ class DashboardPanel:
     order: int
 
 
+@dataclass(frozen=True)
+class RecordSection:
+    record: str  # which page: "participant", ...
+    template: str
+    context: Callable[[object, object], dict | None]  # (request, record) -> context or None
+    order: int
+
+
 NAV: list[NavItem] = []
 PANELS: list[DashboardPanel] = []
+SECTIONS: list[RecordSection] = []
 
 
 def nav_item(label, url_name: str, *, rule: str | None = None, order: int = 50, group=None) -> None:
@@ -58,6 +69,30 @@ def dashboard_panel(
     if not any(panel.template == template for panel in PANELS):
         PANELS.append(DashboardPanel(template, context, order))
         PANELS.sort(key=lambda panel: panel.order)
+
+
+def record_section(
+    record: str,
+    template: str,
+    context: Callable[[object, object], dict | None],
+    *,
+    order: int = 50,
+) -> None:
+    if not any(s.record == record and s.template == template for s in SECTIONS):
+        SECTIONS.append(RecordSection(record, template, context, order))
+        SECTIONS.sort(key=lambda section: section.order)
+
+
+def sections_for(record: str, request, obj) -> list[dict]:
+    """The sections other modules add to the page of `obj` (a `record` such as "participant")."""
+    rendered = []
+    for section in SECTIONS:
+        if section.record != record:
+            continue
+        context = section.context(request, obj)
+        if context is not None:
+            rendered.append({"template": section.template, "context": context})
+    return rendered
 
 
 def nav_for(user) -> list[dict]:

@@ -47,8 +47,6 @@ PLAINTEXT: dict[str, str] = {
     "people.Participant.search_key": (
         "Normalised names for transliteration-tolerant search; recomputed (emptied) on erasure."
     ),
-    "people.Participant.country_of_origin": CODE,
-    "people.Participant.citizenship": CODE,
     "people.Household.label": NAMES_AND_CONTACTS,
     "people.HouseholdMember.name": NAMES_AND_CONTACTS,
     "people.HouseholdMember.relationship": (

@@ -193,7 +193,9 @@ class EventFilterForm(forms.Form):
         label=_("Kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False
     )
     audience = forms.ChoiceField(
-        label=_("For"), choices=[("", _("Everyone")), *Audience.choices], required=False
+        label=pgettext_lazy("audience", "For"),
+        choices=[("", _("Everyone")), *Audience.choices],
+        required=False,
     )
     language = forms.ChoiceField(
         label=_("Language"), choices=[("", _("Any language")), *settings.LANGUAGES], required=False

@@ -25,3 +25,26 @@ def _panel(request):
 
 
 dashboard_panel("events/_dashboard.html", _panel, order=40)
+
+
+def _mine_panel(request):
+    """For everyone who does not organise events: their next events, or a way to find one,
+    so every login lands on a dashboard with something to do."""
+    from django.utils import timezone
+
+    from mosty.events import selectors
+
+    user = request.user
+    if not user.is_authenticated or can(user, "event.manage_list"):
+        return None
+    upcoming = [
+        r
+        for r in selectors.registration_mine(user=user)
+        .exclude(status="cancelled")
+        .filter(event__ends_at__gte=timezone.now())
+        .order_by("event__starts_at", "pk")[:5]
+    ]
+    return {"registrations": upcoming}
+
+
+dashboard_panel("events/_dashboard_mine.html", _mine_panel, order=41)

@@ -3,7 +3,7 @@ course with attendance and certificates), or 5,000 events with 1,000,000 attenda
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,12 @@ from mosty.events.models import (
     Session,
 )
 from mosty.organisations.models import Organisation
+
+
+def local_time(day: date, hour: int) -> datetime:
+    """`hour`:00 on `day` in the installation's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
 
 # (kind, audiences, {language: title}, description in Polish, sessions, capacity, hours)
 DEMO_EVENTS = [
@@ -234,7 +240,8 @@ def _seed_demo(ctx) -> str:
         event = _new_event(ctx, organisation, kind, audiences, titles, description, capacity)
         # The first staff training is a past course, so attendance and certificates show.
         past = i == 0
-        start = now + timedelta(days=-40 if past else 2 + i * 2, hours=10 + i % 6)
+        # At a local hour people come to events (10:00-18:00), whatever the time of seeding.
+        start = local_time(now.date() + timedelta(days=-40 if past else 2 + i * 2), 10 + i % 9)
         for n in range(sessions):
             starts = start + timedelta(days=7 * n)
             district = districts[(i * 3 + n) % len(districts)] if districts else None
@@ -344,8 +351,8 @@ def _seed_large(ctx) -> str:
                         status="published",
                     )
                 )
-                start = now + timedelta(
-                    days=ctx.rng.randint(-700, 60), hours=ctx.rng.randint(8, 18)
+                start = local_time(
+                    now.date() + timedelta(days=ctx.rng.randint(-700, 60)), ctx.rng.randint(9, 18)
                 )
                 event.starts_at = start
                 event.ends_at = start + timedelta(days=7 * (sessions_per_event - 1), hours=2)

@@ -210,6 +210,21 @@ def is_completed(*, status: str, attended: int, sessions: int) -> bool:
     return status == CONFIRMED and sessions > 0 and attended / sessions >= completion_share()
 
 
+def mark_completed(registrations, *, sessions: int) -> list:
+    """Set `completed` on rows of `registration_list` (annotated with `attended`)."""
+    rows = list(registrations)
+    for r in rows:
+        r.completed = is_completed(status=r.status, attended=r.attended, sessions=sessions)
+    return rows
+
+
+def completed_registrations(*, event: Event) -> list[Registration]:
+    """The confirmed registrants of `event` who attended the completion share of its sessions."""
+    sessions = event.sessions.count()
+    rows = registration_list(event=event).filter(status=CONFIRMED)
+    return [r for r in mark_completed(rows, sessions=sessions) if r.completed]
+
+
 def person_progress(*, registration: Registration) -> dict:
     """Sessions and hours attended by one registrant, and whether they completed the course."""
     sessions = registration.event.sessions.count()

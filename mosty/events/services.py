@@ -24,7 +24,10 @@ from mosty.events.models import (
     RegistrationStatus,
     Session,
 )
-from mosty.events.selectors import completion_share  # noqa: F401 - views read it here
+from mosty.events.selectors import (  # noqa: F401 - views read completion_share here
+    completed_registrations,
+    completion_share,
+)
 from mosty.events.tasks import registration_mail
 
 # The signed links are the views' and the mail task's too; they live in their own module.
@@ -367,3 +370,19 @@ def attendance_save(*, session: Session, present_ids: set[int], by) -> int:
             record.save(update_fields=["present", "recorded_at"])
             changed += 1
     return changed
+
+
+@transaction.atomic
+def certificates_send(*, event: Event, by, base_url: str = "") -> int:
+    """Mail every registrant who completed `event` the link to their certificate; returns how
+    many mails go out (registrants without an e-mail address download it from the list)."""
+    require(by, "event.send_certificates", event)
+    ids = [r.pk for r in completed_registrations(event=event) if r.email]
+    audit(by, "mosty.event.certificates.sent", event, details={"count": len(ids)})
+
+    def enqueue():
+        for pk in ids:
+            registration_mail.enqueue(registration_id=pk, kind="certificate", base_url=base_url)
+
+    transaction.on_commit(enqueue)
+    return len(ids)

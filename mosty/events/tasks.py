@@ -11,7 +11,7 @@ from mosty.core.i18n import text_direction
 from mosty.events.models import Registration, RegistrationStatus
 from mosty.events.tokens import cancel_token
 
-KINDS = ("confirmation", "promoted", "reminder")
+KINDS = ("confirmation", "promoted", "reminder", "certificate")
 
 
 @task()
@@ -22,7 +22,7 @@ def registration_mail(*, registration_id: int, kind: str, base_url: str = "") ->
         return 0
     if registration.status == RegistrationStatus.CANCELLED:
         return 0
-    if kind == "reminder" and registration.status != RegistrationStatus.CONFIRMED:
+    if kind in ("reminder", "certificate") and registration.status != RegistrationStatus.CONFIRMED:
         return 0
     with translation.override(registration.language):
         event = registration.event
@@ -37,7 +37,9 @@ def registration_mail(*, registration_id: int, kind: str, base_url: str = "") ->
             "kind": kind,
             "dir": text_direction(registration.language),
         }
-        if kind == "promoted":
+        if kind == "certificate":
+            subject = _("Your certificate: %(title)s") % {"title": event.title}
+        elif kind == "promoted":
             subject = _("A place has opened up for you: %(title)s") % {"title": event.title}
         elif kind == "reminder":
             subject = _("Reminder: %(title)s") % {"title": event.title}

@@ -37,6 +37,7 @@ urlpatterns = [
     path("manage/new/", views.event_create, name="create"),
     path("manage/<int:pk>/edit/", views.event_edit, name="edit"),
     path("manage/<int:pk>/registrations/", views.event_registrations, name="registrations"),
+    path("manage/<int:pk>/certificates/", views.certificates_send, name="certificates_send"),
     path("manage/sessions/<int:pk>/attendance/", views.session_attendance, name="attendance"),
     path(
         "manage/sessions/<int:pk>/attendance/<int:registration>/",

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit, audit_read
@@ -435,6 +436,8 @@ def event_registrations(request, pk: int):
     event = selectors.event_managed_get(fetched_by=request.user, pk=pk)
     require(request.user, "event.view_registrations", event)
     page = paginate(request, selectors.registration_list(event=event), per_page=100)
+    sessions = list(event.sessions.all())
+    page.object_list = selectors.mark_completed(page.object_list, sessions=len(sessions))
     audit_read(request.user, event, fields=["registrations"])
     return render(
         request,
@@ -442,11 +445,32 @@ def event_registrations(request, pk: int):
         {
             "event": event,
             "page": page,
-            "sessions": list(event.sessions.all()),
+            "sessions": sessions,
             "remaining": event.remaining,
             "share": services.completion_share(),
         },
     )
+
+
+@login_required
+@require_POST
+def certificates_send(request, pk: int):
+    event = selectors.event_managed_get(fetched_by=request.user, pk=pk)
+    require(request.user, "event.send_certificates", event)
+    sent = services.certificates_send(event=event, by=request.user, base_url=_base_url(request))
+    if sent:
+        messages.success(
+            request,
+            ngettext(
+                "The certificate link is being sent to %(count)d person who completed the course.",
+                "The certificate link is being sent to %(count)d people who completed the course.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    else:
+        messages.info(request, _("Nobody who completed the course has an e-mail address."))
+    return redirect("events:registrations", pk=pk)
 
 
 @login_required

@@ -75,6 +75,7 @@ def booklet_pdf(
             "knowledge/booklet_pdf.html",
             {
                 "booklet": booklet,
+                "title": booklet.title_in(language),
                 "chapters": chapters,
                 "language": language,
                 "dir": text_direction(language),

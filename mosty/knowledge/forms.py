@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -99,27 +100,100 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
+def article_choices(language: str) -> list[tuple[int, str]]:
+    """Every article as (pk, "title (short name)"), titled in `language` where translated,
+    else in its source language; ordered by category and title."""
+    from mosty.knowledge.models import Article, ArticleTranslation
+
+    titles: dict[int, str] = {}
+    rows = ArticleTranslation.objects.filter(
+        Q(language=language) | Q(language=F("article__source_language"))
+    ).values_list("article_id", "language", "title")
+    for article_id, lang, title in rows:
+        if lang == language or article_id not in titles:
+            titles[article_id] = title
+    articles = Article.objects.order_by("category", "slug").values_list("pk", "slug")
+    choices = [(pk, f"{titles.get(pk, slug)} ({slug})") for pk, slug in articles]
+    return sorted(choices, key=lambda c: c[1].casefold())
+
+
 class BookletForm(forms.Form):
+    """Title (with the cover title in other languages) and the articles: the current ones with
+    their place and a "remove" box, and a list to add more from (added ones go at the end)."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
-    articles = forms.CharField(
-        label=_("Articles, in order"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("One short name per line, in the order they appear in the booklet."),
+    add = forms.TypedMultipleChoiceField(
+        label=_("Add articles"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Hold Ctrl (or Cmd) to choose several. They are added at the end."),
     )
 
-    def clean_articles(self):
+    def __init__(self, *args, items=(), language: str = "pl", title_translations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        choices = article_choices(language)
+        labels = dict(choices)
+        self.fields["add"].choices = choices
+        self.item_rows = []
+        for item in self.items:
+            position = forms.IntegerField(
+                label=_("Place of “%(title)s”") % {"title": labels.get(item.article_id, "")},
+                min_value=1,
+                initial=item.position,
+            )
+            remove = forms.BooleanField(label=_("Remove"), required=False)
+            self.fields[f"position_{item.article_id}"] = position
+            self.fields[f"remove_{item.article_id}"] = remove
+            self.item_rows.append(
+                {
+                    "label": labels.get(item.article_id, ""),
+                    "position": self[f"position_{item.article_id}"],
+                    "remove": self[f"remove_{item.article_id}"],
+                }
+            )
+        current = title_translations or {}
+        self.title_fields = []
+        for code, name in settings.LANGUAGES:
+            name_field = f"title_{code}"
+            self.fields[name_field] = forms.CharField(
+                label=_("Title in %(language)s") % {"language": name},
+                max_length=200,
+                required=False,
+                initial=current.get(code, ""),
+            )
+            self.title_fields.append(self[name_field])
+
+    def clean(self):
         from mosty.knowledge.models import Article
 
-        slugs = [s.strip() for s in self.cleaned_data["articles"].splitlines() if s.strip()]
-        found = Article.objects.in_bulk(slugs, field_name="slug")
-        unknown = [s for s in slugs if s not in found]
-        if unknown:
-            raise forms.ValidationError(
-                _("No article has the short name: %(names)s"), params={"names": ", ".join(unknown)}
-            )
-        if not slugs:
+        cleaned = super().clean()
+        kept = []
+        for n, item in enumerate(self.items):
+            if cleaned.get(f"remove_{item.article_id}"):
+                continue
+            place = cleaned.get(f"position_{item.article_id}") or item.position
+            kept.append((place, n, item.article_id))
+        ids = [article_id for _place, _n, article_id in sorted(kept)]
+        ids += [pk for pk in cleaned.get("add") or [] if pk not in ids]
+        if not ids:
             raise forms.ValidationError(_("Add at least one article."))
-        return [found[s] for s in slugs]
+        found = Article.objects.in_bulk(ids)
+        cleaned["articles"] = [found[pk] for pk in ids if pk in found]
+        cleaned["title_translations"] = {
+            code: cleaned[f"title_{code}"].strip()
+            for code, _name in settings.LANGUAGES
+            if cleaned.get(f"title_{code}", "").strip()
+        }
+        return cleaned
+
+    def service_data(self) -> dict:
+        return {
+            "title": self.cleaned_data["title"],
+            "title_translations": self.cleaned_data["title_translations"],
+            "articles": self.cleaned_data["articles"],
+        }
 
 
 class XliffExportForm(LanguageForm):

@@ -147,6 +147,8 @@ class Booklet(models.Model):
     """An information booklet: an ordered selection of articles printed as a PDF."""
 
     title = models.CharField(_("title"), max_length=200)
+    # The cover title in other languages: {"uk": "...", "ar": "..."}; `title` where missing.
+    title_translations = models.JSONField(_("title in other languages"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -164,6 +166,10 @@ class Booklet(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def title_in(self, language: str) -> str:
+        """The cover title in `language`, or the title where it has none."""
+        return (self.title_translations or {}).get(language) or self.title
 
 
 class BookletItem(models.Model):

@@ -27,7 +27,10 @@ def _demo(ctx) -> str:
     from mosty.knowledge.models import Booklet
 
     coordinator = User.objects.filter(email="coordinator@demo.mosty.local").first()
-    translator = User.objects.filter(email="caseworker@demo.mosty.local").first()
+    translator = (
+        User.objects.filter(email="translator@demo.mosty.local").first()
+        or User.objects.filter(email="caseworker@demo.mosty.local").first()
+    )
     if coordinator is None or translator is None:
         return "demo users missing: run the organisations seeder first"
     assigned = 0

@@ -398,10 +398,12 @@ def translation_machine_draft(*, article: Article, language: str, by: User) -> A
 
 
 @transaction.atomic
-def booklet_create(*, title: str, articles: list[Article], by: User | None) -> Booklet:
+def booklet_create(
+    *, title: str, articles: list[Article], by: User | None, title_translations: dict | None = None
+) -> Booklet:
     if by is not None:  # None: the benchmark's and seed's own booklets
         require(by, "knowledge.booklet")
-    booklet = Booklet(title=title, created_by=by)
+    booklet = Booklet(title=title, title_translations=title_translations or {}, created_by=by)
     booklet.full_clean()
     booklet.save()
     booklet_set_articles(booklet=booklet, articles=articles, by=by)
@@ -409,12 +411,21 @@ def booklet_create(*, title: str, articles: list[Article], by: User | None) -> B
 
 
 @transaction.atomic
-def booklet_update(*, booklet: Booklet, title: str, articles: list[Article], by: User) -> Booklet:
+def booklet_update(
+    *,
+    booklet: Booklet,
+    title: str,
+    articles: list[Article],
+    by: User,
+    title_translations: dict | None = None,
+) -> Booklet:
     require(by, "knowledge.booklet", booklet)
-    if title != booklet.title:
+    translations = booklet.title_translations if title_translations is None else title_translations
+    if title != booklet.title or translations != booklet.title_translations:
         booklet.title = title
+        booklet.title_translations = translations
         booklet.full_clean()
-        booklet.save(update_fields=["title"])
+        booklet.save(update_fields=["title", "title_translations"])
     return booklet_set_articles(booklet=booklet, articles=articles, by=by)
 
 

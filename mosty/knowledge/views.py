@@ -333,6 +333,7 @@ def translation_edit(request, pk: int, language: str):
             "diff": selectors.translation_source_diff(translation=t),
             "language_name": LANGUAGE_NAMES[language],
             "language_dir": text_direction(language),
+            "source_dir": text_direction(t.article.source_language),
             "may_publish": can(request.user, "knowledge.publish", t),
             "mt_enabled": settings.MT_ENABLED,
         },
@@ -463,13 +464,9 @@ def booklet_list(request):
 @login_required
 def booklet_create(request):
     require(request.user, "knowledge.booklet")
-    form = BookletForm(request.POST or None)
+    form = BookletForm(request.POST or None, language=_language(request))
     if request.method == "POST" and form.is_valid():
-        booklet = services.booklet_create(
-            title=form.cleaned_data["title"],
-            articles=form.cleaned_data["articles"],
-            by=request.user,
-        )
+        booklet = services.booklet_create(by=request.user, **form.service_data())
         messages.success(request, _("Booklet created."))
         return redirect("knowledge:booklet_detail", pk=booklet.pk)
     return render(request, "knowledge/booklet_form.html", {"form": form})
@@ -482,11 +479,17 @@ def booklet_detail(request, pk: int):
     items = list(selectors.booklet_items(booklet=booklet))
     form = BookletForm(
         request.POST or None,
-        initial={"title": booklet.title, "articles": "\n".join(i.article.slug for i in items)},
+        items=items,
+        language=_language(request),
+        title_translations=booklet.title_translations,
+        initial={"title": booklet.title},
     )
+    labels = dict(form.fields["add"].choices)
+    for item in items:
+        item.label = labels.get(item.article_id, item.article.slug)
     if request.method == "POST" and form.is_valid():
         try:
-            services.booklet_update(booklet=booklet, by=request.user, **form.cleaned_data)
+            services.booklet_update(booklet=booklet, by=request.user, **form.service_data())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

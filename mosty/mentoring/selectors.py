@@ -134,7 +134,9 @@ def mentor_tasks(*, match: Match) -> list:
             assignee_user_id=match.mentor.user_id,
             goal__case__participant_id=match.participant_id,
             status__in=OPEN_TASK_STATUSES,
-        ).order_by("due_date", "pk")[:50]
+        )
+        .select_related("goal__case")
+        .order_by("due_date", "pk")[:50]
     )
 
 

@@ -3,6 +3,7 @@
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Grant, Membership, MembershipGrant, Role, User
 from mosty.core.models import District
@@ -26,6 +27,14 @@ DEMO_USERS = [
         Role.PARTICIPANT,
     ),
     (
+        "translator@demo.mosty.local",
+        "Iryna",
+        "Melnyk",
+        "uk",
+        "centrum-wsparcia",
+        Role.ASSISTANT,
+    ),
+    (
         "coordinator2@demo.mosty.local",
         "Tomasz",
         "Lewandowski",
@@ -34,6 +43,48 @@ DEMO_USERS = [
         Role.COORDINATOR,
     ),
 ]
+
+
+# What a demo login is for, where the role alone does not say it.
+DEMO_LABELS = {"translator@demo.mosty.local": _("Translator (knowledge base)")}
+
+# Plausible organisation names for synthetic data, per kind (instead of generated company
+# names such as "FPUH Jędrusiak-Leżoń s.c."); {n} numbers schools, {place} is a district.
+ORGANISATION_NAMES = {
+    "ngo": [
+        "Fundacja Wspólny Dom",
+        "Stowarzyszenie Sąsiedzka Pomoc",
+        "Fundacja Nowy Start",
+        "Stowarzyszenie Otwarte Drzwi",
+        "Fundacja Dobry Sąsiad",
+        "Fundacja Mosty Kultur",
+    ],
+    "school": [
+        "Szkoła Podstawowa nr {n}",
+        "Liceum Ogólnokształcące nr {n}",
+        "Przedszkole Miejskie nr {n}",
+    ],
+    "social_assistance": ["Miejski Ośrodek Pomocy Rodzinie – filia {place}"],
+    "city_office": ["Urząd Miasta – Wydział Spraw Społecznych", "Urząd Miasta – Biuro {place}"],
+    "police": ["Komisariat Policji {place}"],
+    "cultural": ["Biblioteka Miejska – filia {place}", "Dom Kultury {place}"],
+    "neighbourhood_centre": ["Klub Sąsiedzki {place}", "Centrum Sąsiedzkie {place}"],
+    "migrant_group": [
+        "Ukraiński Dom",
+        "Wspólnota Gruzińska",
+        "Grupa Wsparcia Białorusinów",
+        "Klub Kobiet z Afryki",
+    ],
+    "cooperative": ["Spółdzielnia Socjalna Razem", "Spółdzielnia Socjalna Smaki Świata"],
+    "other": ["Parafia {place}", "Klub Sportowy {place}"],
+}
+
+
+def organisation_name(kind: str, i: int, place: str) -> str:
+    """A plausible name for the i-th synthetic organisation of `kind`, unique by its number."""
+    names = ORGANISATION_NAMES.get(kind) or ORGANISATION_NAMES["other"]
+    name = names[i % len(names)].format(n=i + 1, place=place)
+    return name if "{n}" in names[i % len(names)] else f"{name} ({i + 1})"
 
 
 @transaction.atomic
@@ -65,7 +116,8 @@ def seed_organisations(ctx) -> str:
     demo_users_create()
     total = ctx.size(demo=12, large=3000)
     existing = Organisation.objects.filter(slug__startswith="seed-").count()
-    districts = list(District.objects.values_list("pk", flat=True))
+    place_names = dict(District.objects.values_list("pk", "name"))
+    districts = list(place_names)
     kinds = list(OrganisationKind.values)
     fake = ctx.faker("pl")
     password = make_password(DEMO_PASSWORD)
@@ -73,13 +125,15 @@ def seed_organisations(ctx) -> str:
     for batch in batched(range(existing, total), 500):
         orgs = []
         for i in batch:
-            name = f"{fake.company()} ({i + 1})"
+            kind = ctx.rng.choice(kinds)
+            district = ctx.rng.choice(districts) if districts else None
+            name = organisation_name(kind, i, place_names.get(district, ""))
             orgs.append(
                 Organisation(
                     name=name,
                     slug=f"seed-{i + 1}-{slugify(name)[:60]}",
-                    kind=ctx.rng.choice(kinds),
-                    district_id=ctx.rng.choice(districts) if districts else None,
+                    kind=kind,
+                    district_id=district,
                     languages=ctx.rng.sample(
                         ["pl", "en", "uk", "ru", "ar", "fa", "fr"], k=ctx.rng.randint(1, 3)
                     ),

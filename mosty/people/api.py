@@ -45,6 +45,9 @@ class ParticipantOutputSerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     legal_status = serializers.SerializerMethodField()
+    # ISO 3166 codes ("UA"), as the input takes them.
+    country_of_origin = serializers.CharField(read_only=True)
+    citizenship = serializers.CharField(read_only=True)
 
     class Meta:
         model = Participant

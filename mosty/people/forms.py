@@ -6,43 +6,52 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core.formats import language_choices
 from mosty.core.models import District
 from mosty.people.models import ConsentPurpose, LanguageLevel, LegalBasis, Participant
 from mosty.people.services import PARTICIPANT_FIELDS
 
 # Languages newcomers in Poland often speak, each named in itself (no translation needed).
-SPOKEN_LANGUAGES = [
-    ("uk", "Українська"),
-    ("ru", "Русский"),
-    ("be", "Беларуская"),
-    ("pl", "Polski"),
-    ("en", "English"),
-    ("ar", "العربية"),
-    ("fa", "فارسی"),
-    ("prs", "دری"),
-    ("ps", "پښتو"),
-    ("ka", "ქართული"),
-    ("hy", "Հայերեն"),
-    ("az", "Azərbaycanca"),
-    ("tr", "Türkçe"),
-    ("ku", "Kurdî"),
-    ("tg", "Тоҷикӣ"),
-    ("uz", "Oʻzbek"),
-    ("kk", "Қазақ"),
-    ("ky", "Кыргызча"),
-    ("ro", "Română"),
-    ("fr", "Français"),
-    ("ln", "Lingála"),
-    ("sw", "Kiswahili"),
-    ("so", "Soomaali"),
-    ("ti", "ትግርኛ"),
-    ("am", "አማርኛ"),
-    ("es", "Español"),
-    ("de", "Deutsch"),
-    ("vi", "Tiếng Việt"),
-    ("hi", "हिन्दी"),
-    ("ur", "اردو"),
+# Languages offered for a participant: common among newcomers in Polish cities. Their names
+# come from CLDR (Babel) in the reader's language, with the language's own name beside it.
+SPOKEN_LANGUAGE_CODES = [
+    "uk",
+    "ru",
+    "be",
+    "pl",
+    "en",
+    "ar",
+    "fa",
+    "prs",
+    "ps",
+    "ka",
+    "hy",
+    "az",
+    "tr",
+    "ku",
+    "tg",
+    "uz",
+    "kk",
+    "ky",
+    "ro",
+    "fr",
+    "ln",
+    "sw",
+    "so",
+    "ti",
+    "am",
+    "es",
+    "de",
+    "vi",
+    "hi",
+    "ur",
 ]
+
+
+def spoken_language_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *language_choices(SPOKEN_LANGUAGE_CODES)]
+
+
 LANGUAGE_SLOTS = 3
 YEAR_WIDGET = forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"})
 
@@ -77,17 +86,10 @@ class ParticipantForm(forms.ModelForm):
         widgets = {
             "arrival_date": forms.DateInput(attrs={"type": "date"}),
             "birth_year": YEAR_WIDGET,
-            "country_of_origin": forms.TextInput(
-                attrs={"maxlength": 2, "size": 3, "autocomplete": "off"}
-            ),
-            "citizenship": forms.TextInput(
-                attrs={"maxlength": 2, "size": 3, "autocomplete": "off"}
-            ),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
         help_texts = {
-            "country_of_origin": _("Two-letter ISO code, for example UA, BY, SY, AF, CD."),
-            "citizenship": _("Two-letter ISO code; leave empty for stateless people."),
+            "citizenship": _("Leave empty for stateless people."),
             "legal_status": _("Sensitive: visible only to coordinators and authorised staff."),
         }
 
@@ -109,7 +111,7 @@ class ParticipantForm(forms.ModelForm):
         for i in range(LANGUAGE_SLOTS):
             lang = forms.ChoiceField(
                 label=_("Language %(n)s") % {"n": i + 1},
-                choices=[("", "—"), *SPOKEN_LANGUAGES],
+                choices=spoken_language_choices,
                 required=False,
             )
             level = forms.ChoiceField(
@@ -122,12 +124,6 @@ class ParticipantForm(forms.ModelForm):
                 level.initial = current[i].get("level")
             self.fields[f"language_{i}"] = lang
             self.fields[f"level_{i}"] = level
-
-    def clean_country_of_origin(self):
-        return (self.cleaned_data.get("country_of_origin") or "").upper()
-
-    def clean_citizenship(self):
-        return (self.cleaned_data.get("citizenship") or "").upper()
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")
@@ -234,7 +230,7 @@ class ConsentForm(forms.Form):
         help_text=_("The exact information text the participant read or heard, in that language."),
     )
     language = forms.ChoiceField(
-        label=_("Language of the text"), choices=[("", "—"), *SPOKEN_LANGUAGES], required=False
+        label=_("Language of the text"), choices=spoken_language_choices, required=False
     )
     given_at = forms.DateTimeField(
         label=_("Given on"),
@@ -242,6 +238,17 @@ class ConsentForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Leave empty for now."),
     )
+
+    save_as_template = forms.BooleanField(
+        label=_("Keep this text as the organisation's template for this purpose and language"),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("save_as_template") and not cleaned.get("language"):
+            self.add_error("language", _("Choose the language of the text to keep it."))
+        return cleaned
 
     def clean_given_at(self):
         given = self.cleaned_data.get("given_at")

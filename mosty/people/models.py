@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_countries.fields import CountryField
 
 from mosty.people.search import build_search_key
 
@@ -109,10 +110,14 @@ class Channel(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
 
 
-def validate_country_code(value: str) -> None:
-    if value and (len(value) != 2 or not value.isalpha() or not value.isupper()):
+def validate_country_code(value) -> None:
+    """An ISO 3166 country code that exists ("UK" does not: the United Kingdom is GB)."""
+    from django_countries import countries
+
+    value = str(value or "")
+    if value and value not in countries:
         raise ValidationError(
-            _("Enter a two-letter ISO country code, for example UA."), code="country"
+            _("Choose a country from the list (ISO code, for example UA)."), code="country"
         )
 
 
@@ -172,12 +177,8 @@ class Participant(models.Model):
     )
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
-    country_of_origin = models.CharField(
-        _("country of origin"), max_length=2, blank=True, validators=[validate_country_code]
-    )
-    citizenship = models.CharField(
-        _("citizenship"), max_length=2, blank=True, validators=[validate_country_code]
-    )
+    country_of_origin = CountryField(_("country of origin"), blank=True)
+    citizenship = CountryField(_("citizenship"), blank=True)
     languages = models.JSONField(
         _("languages"), default=list, blank=True, validators=[validate_languages_with_levels]
     )
@@ -330,6 +331,38 @@ class LegalBasis(models.TextChoices):
     VITAL_INTERESTS = "vital_interests", _("Vital interests (art. 6(1)(d) GDPR)")
     PUBLIC_TASK = "public_task", _("Public task (art. 6(1)(e) GDPR)")
     LEGITIMATE_INTERESTS = "legitimate_interests", _("Legitimate interests (art. 6(1)(f) GDPR)")
+
+
+class ConsentTemplate(models.Model):
+    """An organisation's information text for one consent purpose in one language, offered
+    when a consent is recorded (no personal data: the same text for everyone)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="consent_templates",
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    language = models.CharField(_("language of the text"), max_length=10)
+    text = models.TextField(_("text"), max_length=5000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("consent text template")
+        verbose_name_plural = _("consent text templates")
+        ordering = ["purpose", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "purpose", "language"], name="consent_template_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} · {self.purpose} · {self.language}"
 
 
 class Consent(models.Model):

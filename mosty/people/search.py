@@ -1,7 +1,10 @@
 """A search key tolerant of transliteration: "Oleksandr", "Aleksandr", "Александр" and
 "Олександр" all become the same skeleton, so intake finds a person however their name was typed.
 
-Each name word becomes: its first letter (any vowel -> "a") followed by its consonants, after
+Each name word becomes: its first letter (a vowel -> its class: "a" for a/o/u/e, "i" for i/y,
+after a leading glide ye/ie/yu/iu/ya/ia/yo/io is folded to its vowel, so Omar = Umar,
+Olena = Elena = Yelena, Yulia = Iuliia = Julia, Yevhen = Ievgen = Evgenii, but Olena is not
+Ilunga) followed by its consonants, after
 transliteration (Unidecode) and folding of the common Cyrillic/Latin spelling variants
 (kh/h/g, ks/x, sz/sh/s, cz/ch/ts/c, w/v, ph/f, j/y/i); doubled letters collapse. The key is
 a space-delimited string of such skeletons plus the phone number's last nine digits, so a
@@ -15,6 +18,12 @@ import re
 from unidecode import unidecode
 
 _VOWELS = set("aeiouy")
+# A name's first vowel varies within a class across transliterations (Oleksandr/Aleksandr,
+# Omar/Umar, Olena/Elena, Yevhen/Ievgen/Evgenii once the glide is folded) but not across
+# them: "Олена" must not find "Ilunga". Ukrainian and Russian iotated vowels (Є, Ю, Я, Ё) are
+# written ye/ie/je, yu/iu/ju, ya/ia/ja, yo/io/jo: the glide goes, the vowel stays.
+_INITIAL_VOWEL = {"a": "a", "o": "a", "u": "a", "e": "a", "i": "i", "y": "i"}
+_INITIAL_GLIDES = ("ye", "ie", "yu", "iu", "ya", "ia", "yo", "io")
 # Applied in order on lower-case ASCII; longer spellings first.
 _FOLDS = [
     ("shch", "s"),
@@ -52,7 +61,9 @@ def skeleton(word: str) -> str:
     # Doubled letters collapse first (Anna = Ana), then vowels after the first letter go
     # (Popov keeps both p's: "ppv").
     word = _DOUBLES.sub(r"\1", word)
-    return ("a" if word[0] in _VOWELS else word[0]) + "".join(
+    if word.startswith(_INITIAL_GLIDES) and len(word) > 2:
+        word = word[1:]
+    return _INITIAL_VOWEL.get(word[0], word[0]) + "".join(
         ch for ch in word[1:] if ch not in _VOWELS
     )
 

@@ -156,3 +156,14 @@ def participant_import_get(*, fetched_by, pk: int, with_rows: bool = False) -> P
     """One import job; its (large) rows only when asked for."""
     qs = participant_import_list(fetched_by=fetched_by)
     return get_object_or_404(qs if with_rows else qs.defer("rows"), pk=pk)
+
+
+def consent_templates(*, participant) -> list:
+    """The consent texts kept by the organisation that registered `participant`."""
+    from mosty.people.models import ConsentTemplate
+
+    return list(
+        ConsentTemplate.objects.filter(organisation_id=participant.owner_id).order_by(
+            "purpose", "language"
+        )
+    )

@@ -189,6 +189,7 @@ def consent_record(
     legal_basis: str = LegalBasis.CONSENT,
     given_at=None,
     language: str = "",
+    save_as_template: bool = False,
 ) -> Consent:
     require(by, "participant.consent.record", participant)
     if consent_active(participant, purpose) is not None:
@@ -208,7 +209,31 @@ def consent_record(
         raise ValidationError({"given_at": _("The consent cannot be given in the future.")})
     consent.full_clean()
     consent.save()
+    if save_as_template and language:
+        consent_template_save(
+            participant=participant,
+            purpose=purpose,
+            language=language,
+            text=consent.text_shown,
+            by=by,
+        )
     return consent
+
+
+@transaction.atomic
+def consent_template_save(*, participant, purpose: str, language: str, text: str, by):
+    """Keep `text` as the consent text for `purpose` in `language` of the organisation that
+    registered `participant` (whoever may record that person's consent may keep it)."""
+    from mosty.people.models import ConsentTemplate
+
+    require(by, "participant.consent.record", participant)
+    template, _created = ConsentTemplate.objects.update_or_create(
+        organisation_id=participant.owner_id,
+        purpose=purpose,
+        language=language,
+        defaults={"text": text.strip(), "updated_by": by},
+    )
+    return template
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mosty.access.policy import require
 from mosty.core.forms import add_service_errors
+from mosty.core.navigation import sections_for
 from mosty.core.pagination import paginate, query_without_page
 from mosty.people import gdpr, selectors, services
 from mosty.people.forms import (
@@ -159,6 +160,7 @@ def participant_detail(request, pk: int):
             "show_sensitive": show_sensitive,
             "consents": selectors.participant_consents(participant=participant),
             "household": selectors.participant_household(participant=participant),
+            "sections": sections_for("participant", request, participant),
         },
     )
 
@@ -210,7 +212,19 @@ def participant_edit(request, pk: int):
 def consent_record(request, pk: int):
     participant = selectors.participant_get(fetched_by=request.user, pk=pk)
     require(request.user, "participant.consent.record", participant)
-    form = ConsentForm(request.POST or None, initial={"purpose": request.GET.get("purpose")})
+    templates = selectors.consent_templates(participant=participant)
+    initial = {"purpose": request.GET.get("purpose"), "language": request.GET.get("language")}
+    chosen = next(
+        (
+            t
+            for t in templates
+            if t.purpose == initial["purpose"] and t.language == initial["language"]
+        ),
+        None,
+    )
+    if chosen is not None:
+        initial["text_shown"] = chosen.text
+    form = ConsentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(participant=participant, by=request.user, **form.cleaned_data)
@@ -219,7 +233,11 @@ def consent_record(request, pk: int):
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("people:detail", pk=pk)
-    return render(request, "people/consent_form.html", {"form": form, "participant": participant})
+    return render(
+        request,
+        "people/consent_form.html",
+        {"form": form, "participant": participant, "templates": templates, "chosen": chosen},
+    )
 
 
 @login_required

@@ -67,13 +67,22 @@ def test_offline_bundle_opens_from_files(page, bworld, tmp_path):
 
 
 def test_editor_pages_are_accessible(page, bworld):
-    pesel, _emergency = _articles()
+    from mosty.knowledge import services
+    from mosty.knowledge.models import BookletExport
+
+    pesel, emergency = _articles()
+    booklet = services.booklet_create(
+        title="Start", articles=[pesel, emergency], by=bworld.user("coordinator")
+    )
+    # A past PDF: its link had no text, axe's serious "link-name" violation.
+    BookletExport.objects.create(booklet=booklet, language="uk", status="done")
     log_in(page, "coordinator.a@example.org")
     for url in [
         "/en/knowledge/manage/",
         f"/en/knowledge/manage/{pesel.pk}/",
         f"/en/knowledge/manage/{pesel.pk}/translations/uk/",
         "/en/knowledge/booklets/new/",
+        f"/en/knowledge/booklets/{booklet.pk}/",
     ]:
         page.goto(url)
         assert serious_violations(page) == [], url

@@ -24,6 +24,15 @@ def _task(w):
     return {"pk": make_task(make_goal(make_case(w))).pk}
 
 
+def _mentor_task(w):
+    """A task of an organisation A case, given to organisation A's mentor."""
+    return {
+        "pk": make_task(
+            make_goal(make_case(w)), assignee_kind="mentor", assignee_user=w.user("mentor")
+        ).pk
+    }
+
+
 def _goal_case(w):
     case = make_case(w)
     make_goal(case)
@@ -94,6 +103,14 @@ ROUTES = [
         data=lambda w: {"status": "done"},
         ok=(302,),
     ),
+    Route(
+        "cases:task_done",
+        allowed=CASE_STAFF | {"mentor"},
+        kwargs=_mentor_task,
+        method="post",
+        ok=(302,),
+    ),
+    Route("cases:task_delete", allowed=CASE_STAFF, kwargs=_task),
     Route("cases:plan_request", allowed=CASE_STAFF, kwargs=_goal_case, method="post", ok=(302,)),
     Route("cases:plan_decide", allowed=COORDINATOR, kwargs=_requested_plan),
     Route("cases:referral_create", allowed=CASE_STAFF, kwargs=_case),

@@ -1,6 +1,6 @@
 import io
 
-from mosty.cases.models import Case, Note, Referral
+from mosty.cases.models import Case, Note, Referral, Task
 from mosty.cases.seed import seed_cases
 from mosty.core.seeding import SeedContext
 from mosty.organisations.seed import demo_users_create
@@ -20,6 +20,8 @@ def test_demo_and_small_large_seed(world):
     assert Case.objects.filter(lead=worker).count() >= 4
     assert Referral.objects.filter(to_organisation__slug="centrum-wsparcia").count() == 2
     assert "already" in seed_cases(ctx)  # idempotent
+    titles = set(Task.objects.values_list("title", flat=True))
+    assert "Przygotować dokumenty" in titles and "Prepare the documents" not in titles
 
     for _ in range(3):
         make_participant(world)

@@ -160,6 +160,37 @@ def test_plan_approval_flow(world):
     assert case.plan_status == "draft"  # a changed plan needs approval again
 
 
+def test_plan_needs_a_second_pair_of_eyes_unless_there_is_one_coordinator(world):
+    from mosty.access.models import AuditEvent
+
+    coordinator = world.user("coordinator")
+    case = make_case(world, lead=coordinator)
+    services.goal_add(case=case, domain="work", title="Job", by=coordinator)
+    services.plan_request_approval(case=case, by=coordinator)
+    # The organisation has a second coordinator: the author may not approve their own plan.
+    second = UserFactory(email="second.coordinator@example.org")
+    MembershipFactory(user=second, organisation=world.org_a, role="coordinator")
+    assert not can(coordinator, "case.plan_approve", case)
+    with pytest.raises(PermissionDenied):
+        services.plan_decide(case=case, approve=True, by=coordinator)
+    services.plan_decide(case=case, approve=True, by=second)
+    case.refresh_from_db()
+    assert case.plan_decided_by == second and not case.plan_self_approved
+
+    # Alone in the organisation, the coordinator approves, recorded as self-approved.
+    case = make_case(world, lead=coordinator)
+    services.goal_add(case=case, domain="work", title="Job", by=coordinator)
+    services.plan_request_approval(case=case, by=coordinator)
+    second.memberships.update(is_active=False)
+    coordinator = type(coordinator).objects.get(pk=coordinator.pk)  # roles read afresh
+    services.plan_decide(case=case, approve=True, by=coordinator)
+    case.refresh_from_db()
+    assert case.plan_status == "approved" and case.plan_self_approved
+    assert AuditEvent.objects.filter(
+        action="mosty.case.plan.self_approved", object_id=str(case.pk)
+    ).exists()
+
+
 def test_task_assignees(world):
     case = make_case(world)
     goal = make_goal(case)

@@ -264,3 +264,67 @@ def test_plan_reads_are_audited(world, login):
     login("coordinator").get(reverse("cases:plan_decide", args=[case.pk]))
     events = AuditEvent.objects.filter(action="mosty.cases.case.viewed", object_id=str(case.pk))
     assert events.count() == 2 and all(e.fields == ["plan"] for e in events)
+
+
+def test_participant_page_leads_to_their_cases_and_opens_a_prefilled_case(world, login):
+    participant = make_participant(world)
+    case = make_case(world, participant=participant)
+    client = login("caseworker")
+    page = client.get(reverse("people:detail", args=[participant.pk])).content.decode()
+    assert reverse("cases:detail", args=[case.pk]) in page
+    open_url = f"{reverse('cases:create')}?participant={participant.pk}"
+    assert open_url in page
+    form = client.get(open_url).context["form"]
+    assert form.initial["participant_code"] == participant.code
+    # A coordinator of the organisation is offered the same way on.
+    page = login("coordinator").get(reverse("people:detail", args=[participant.pk]))
+    assert open_url in page.content.decode()
+
+
+def test_participant_cases_constant_queries(world, login):
+    participant = make_participant(world)
+    client = login("caseworker")
+    url = reverse("people:detail", args=[participant.pk])
+
+    def grow():
+        make_case(world, participant=participant)
+
+    assert_constant_queries(client, url, grow)
+
+
+def test_task_added_by_mistake_can_be_deleted_shortly_after_and_is_audited(world, login):
+    case = make_case(world)
+    task = make_task(make_goal(case), title="Typo task")
+    client = login("caseworker")
+    delete_url = reverse("cases:task_delete", args=[task.pk])
+    assert delete_url in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert client.get(delete_url).status_code == 200
+    assert client.post(delete_url).status_code == 302
+    assert not case.goals.get().tasks.exists()
+    assert AuditEvent.objects.filter(
+        action="mosty.case.task.deleted", object_id=str(task.pk), actor=world.user("caseworker")
+    ).exists()
+    # An older task is kept for the plan's history: it can only be cancelled.
+    old = make_task(case.goals.get(), title="Old task")
+    type(old).objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:task_delete", args=[old.pk]) not in page
+    assert client.post(reverse("cases:task_delete", args=[old.pk])).status_code == 403
+    assert case.goals.get().tasks.filter(pk=old.pk).exists()
+
+
+def test_words_on_notes_and_referrals_read_right_in_polish(world, login):
+    case = make_case(world)
+    make_note(case, body="Spotkanie w urzędzie.")
+    client = login("caseworker")
+    page = client.get(f"/pl/cases/{case.pk}/notes/new/").content.decode()
+    assert "Notatka" in page and "Uwaga" not in page
+    page = client.get(f"/pl/cases/{case.pk}/").content.decode()
+    assert '<p class="mb-0" dir="auto">Spotkanie w urzędzie.</p>' in page
+    referral = make_referral(case, to=world.org_b)
+    partner = login("caseworker", "b")
+    partner.post(f"/pl/cases/referrals/{referral.pk}/accept/", {"comment": "Zapraszamy we wtorek."})
+    page = partner.get(f"/pl/cases/referrals/{referral.pk}/").content.decode()
+    assert "Komentarz partnera" in page and "Powód" not in page

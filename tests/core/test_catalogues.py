@@ -73,3 +73,30 @@ def test_network_meeting_minutes_are_a_record_not_a_duration():
     with translation.override("pl"):
         assert translation.pgettext("meeting record", "Minutes") == "Protokół"
         assert translation.gettext("Minutes") == "Minuty"
+
+
+def test_mosty_translations_are_not_overridden_by_other_apps(db):
+    """A string Mosty translates reads as Mosty translates it: allauth's Polish catalogue
+    translated "Note" as "Uwaga" (a warning) and won, so case note bodies were labelled
+    "Uwaga"; Django's sessions app made French "séances" into "sessions"."""
+    import glob
+
+    import polib
+    from django.conf import settings
+    from django.utils.translation import gettext, pgettext
+
+    wrong = []
+    pattern = str(settings.BASE_DIR / "mosty" / "*" / "locale" / "*" / "LC_MESSAGES" / "django.po")
+    for path in sorted(glob.glob(pattern)):
+        language = path.split("/locale/")[1].split("/")[0]
+        with translation.override(language):
+            for entry in polib.pofile(path):
+                if entry.obsolete or entry.msgid_plural or not entry.msgstr:
+                    continue
+                if entry.msgctxt:
+                    shown = pgettext(entry.msgctxt, entry.msgid)
+                else:
+                    shown = gettext(entry.msgid)
+                if shown != entry.msgstr:
+                    wrong.append(f"{language} {entry.msgid!r}: {shown!r}, not {entry.msgstr!r}")
+    assert not wrong, "\n".join(wrong[:40])

@@ -154,6 +154,13 @@ ROUTES = [
     Route("events:create", allowed=frozenset({"coordinator"}), org_scoped=False),
     Route("events:edit", allowed=frozenset({"coordinator"}), kwargs=_event_pk),
     Route("events:registrations", reads_personal=True, allowed=ORGANISERS, kwargs=_event_pk),
+    Route(
+        "events:certificates_send",
+        allowed=ORGANISERS,
+        kwargs=_event_pk,
+        method="post",
+        ok=(302,),
+    ),
     Route("events:attendance", reads_personal=True, allowed=ORGANISERS, kwargs=_session_pk),
     Route(
         "events:attendance_mark",

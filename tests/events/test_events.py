@@ -330,6 +330,35 @@ def test_attendance_ticks_hours_and_certificate(world, login, event):
     assert client.get(f"/en/events/registration/{token}/certificate.pdf").status_code == 200
 
 
+def test_certificate_links_only_for_those_who_completed_and_mailed_to_them_at_once(
+    world, login, django_capture_on_commit_callbacks
+):
+    course = make_event(world.org_a, sessions=5, capacity=5)
+    olena = make_registration(course, name="Olena K", language="uk", email="olena@example.org")
+    mariam = make_registration(course, name="Mariam H", language="ar", email="mariam@example.org")
+    nomail = make_registration(course, name="Ahmad S", email="", phone="+48600100200")
+    for session in course.sessions.all():
+        Attendance.objects.create(session=session, registration=olena, present=True)
+        Attendance.objects.create(session=session, registration=nomail, present=True)
+    Attendance.objects.create(session=course.sessions.first(), registration=mariam, present=True)
+    client = login("coordinator")
+    url = f"/en/events/manage/{course.pk}/registrations/"
+    page = client.get(url).content.decode()
+    assert f"/registrations/{olena.pk}/certificate.pdf" in page
+    assert f"/registrations/{mariam.pk}/certificate.pdf" not in page  # would answer 404
+    # The completion threshold reads as a percentage, not a share ("0.80").
+    assert "at least 80% of the sessions" in page
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/events/manage/{course.pk}/certificates/")
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["olena@example.org"]]
+    assert "Сертифікат" in mail.outbox[0].subject or "сертифікат" in mail.outbox[0].subject
+    assert services.cancel_token(olena) in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action="mosty.event.certificates.sent").exists()
+
+
 def test_certificate_in_arabic_is_right_to_left(world, event):
     from mosty.events.certificates import certificate_html, certificate_pdf
 
@@ -570,3 +599,28 @@ def test_participant_export_and_erasure_cover_event_registrations(world, event):
     assert registration.name == participant.code
     assert registration.phone == "" and registration.accessibility_needs == ""
     assert registration.status == "confirmed" and registration.attendance.count() == 1
+
+
+def test_event_list_day_headings_use_the_month_in_the_genitive(client, world):
+    start = timezone.make_aware(timezone.datetime(timezone.now().year + 1, 12, 10, 17, 0))
+    make_event(world.org_a, start=start)
+    page = client.get("/pl/events/?date_from=" + start.date().isoformat()).content.decode()
+    assert "10 grudnia" in page and "10 grudzień" not in page.lower()
+    page = client.get("/uk/events/?date_from=" + start.date().isoformat()).content.decode()
+    assert "10 грудня" in page
+
+
+def test_audience_label_is_a_word_in_arabic(client, world, event):
+    page = client.get(f"/ar/events/{event.pk}/").content.decode()
+    assert "الفئة المستهدفة" in page and ">لـ<" not in page
+
+
+def test_dashboard_gives_a_participant_their_next_events_or_a_way_to_find_one(world, login, event):
+    client = login("participant")
+    page = client.get("/en/dashboard/").content.decode()
+    assert "You are not registered for any upcoming event." in page
+    make_registration(event, name="Dmytro S", user=world.user("participant"))
+    page = client.get("/en/dashboard/").content.decode()
+    assert "Your next events" in page and f"/events/{event.pk}/" in page
+    # Organisers keep their own panel instead.
+    assert "Your next events" not in login("coordinator").get("/en/dashboard/").content.decode()

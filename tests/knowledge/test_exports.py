@@ -97,7 +97,7 @@ def test_booklet_pdf_in_arabic_and_ukrainian(world, login, django_capture_on_com
     client = login("coordinator")
     r = client.post(
         reverse("knowledge:booklet_create"),
-        {"title": "Informator", "articles": "pesel\nszkola"},
+        {"title": "Informator", "add": [first.pk, second.pk]},
     )
     booklet_pk = int(r["Location"].rstrip("/").split("/")[-1])
     for language, expected in (

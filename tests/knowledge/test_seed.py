@@ -20,7 +20,7 @@ def test_seed_demo_and_a_small_large_run(monkeypatch):
     seed_knowledge(ctx)
     assert Booklet.objects.count() == 1
     assert ArticleTranslation.objects.filter(
-        translator__email="caseworker@demo.mosty.local", language="uk"
+        translator__email="translator@demo.mosty.local", language="uk"
     ).exists()
     seeded = Article.objects.filter(slug__startswith="seed-")
     assert seeded.count() == 4

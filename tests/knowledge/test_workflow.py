@@ -7,7 +7,7 @@ from django.utils import translation
 
 from mosty.access.policy import can
 from mosty.knowledge import selectors, services
-from mosty.knowledge.models import ArticleTranslation, TranslationState
+from mosty.knowledge.models import ArticleTranslation, Booklet, TranslationState
 from tests.knowledge import factories
 
 LANGS = ["en", "uk", "ru", "ar", "fa", "fr"]
@@ -198,3 +198,78 @@ def test_booklet_update_renames_and_reorders(world):
     booklet.refresh_from_db()
     assert booklet.title == "New"
     assert [i.article.slug for i in booklet.items.order_by("position")] == ["second", "first"]
+
+
+def test_booklet_articles_are_picked_and_ordered_and_the_cover_title_translated(world, login):
+    first = factories.article(slug="first", title="Numer PESEL")
+    second = factories.article(slug="second", title="Szkoła")
+    third = factories.article(slug="third", title="Przychodnia")
+    client = login("coordinator")
+    with translation.override("pl"):
+        create_url = reverse("knowledge:booklet_create")
+    page = client.get(create_url).content.decode()
+    assert "Numer PESEL (first)" in page and "<textarea" not in page
+    response = client.post(create_url, {"title": "Start", "add": [second.pk, first.pk]})
+    assert response.status_code == 302
+    booklet = Booklet.objects.get(title="Start")
+    assert [i.article.slug for i in booklet.items.order_by("position")] == ["second", "first"]
+
+    with translation.override("pl"):
+        url = reverse("knowledge:booklet_detail", args=[booklet.pk])
+    data = {
+        "title": "Start",
+        "title_uk": "Початок",
+        f"position_{second.pk}": "2",
+        f"position_{first.pk}": "1",
+        "add": [third.pk],
+    }
+    assert client.post(url, data).status_code == 302
+    booklet.refresh_from_db()
+    assert [i.article.slug for i in booklet.items.order_by("position")] == [
+        "first",
+        "second",
+        "third",
+    ]
+    assert booklet.title_in("uk") == "Початок" and booklet.title_in("ar") == "Start"
+    data = {"title": "Start", f"position_{first.pk}": "1", f"remove_{first.pk}": "on"}
+    data |= {f"position_{second.pk}": "x", f"position_{third.pk}": "3"}
+    response = client.post(url, data)
+    assert response.status_code == 200  # a bad place is shown beside the field
+    assert response.context["form"].errors[f"position_{second.pk}"]
+    data[f"position_{second.pk}"] = "2"
+    client.post(url, data)
+    assert [i.article.slug for i in booklet.items.order_by("position")] == ["second", "third"]
+    page = client.get(url).content.decode()
+    assert "Szkoła (second)" in page
+
+
+def test_booklet_pdf_links_have_text(world, login):
+    from mosty.knowledge.models import BookletExport
+
+    booklet = services.booklet_create(
+        title="B", articles=[factories.article()], by=world.user("coordinator")
+    )
+    BookletExport.objects.create(booklet=booklet, language="uk")
+    with translation.override("pl"):
+        url = reverse("knowledge:booklet_detail", args=[booklet.pk])
+    page = login("coordinator").get(url).content.decode()
+    import re
+
+    links = re.findall(r'<a href="[^"]*/exports/\d+/[^"]*">(.*?)</a>', page)
+    assert links and all(text.strip() for text in links)
+    assert "ukraińskim" in page or "ukraiński" in page
+
+
+def test_translation_editor_names_the_source_language_and_shows_its_markdown(world, login):
+    article = factories.article(body="## Krok 1\n\nIdź do **urzędu**.")
+    client = login("coordinator")
+    with translation.override("uk"):
+        url = reverse("knowledge:translation_edit", args=[article.pk, "uk"])
+    page = client.get(url).content.decode()
+    assert "(, " not in page
+    assert "польська" in page  # the source language, named in the reader's language
+    assert "## Krok 1" in page and "**urzędu**" in page
+    with translation.override("pl"):
+        detail = reverse("knowledge:article_detail", args=[article.pk])
+    page = client.get(detail).content.decode()
+    assert "polski" in page

@@ -549,3 +549,59 @@ def test_choose_a_mentor_says_why_nobody_fits(login, world):
     assert response.context["candidates"] == []
     assert response.context["reason"] == "No approved mentor speaks Tigrinya."
     assert "No approved mentor speaks Tigrinya." in response.content.decode()
+
+
+def test_mentor_gets_meeting_and_end_only_once_the_match_is_active(login, world):
+    match = MatchFactory(mentor=the_mentor(world), status=MatchStatus.ACCEPTED)
+    mentor_client = login("mentor")
+    page = mentor_client.get(f"/en/mentoring/matches/{match.pk}/").content.decode()
+    assert f"/matches/{match.pk}/meetings/new/" not in page
+    assert f"/matches/{match.pk}/end/" not in page
+    assert mentor_client.get(f"/en/mentoring/matches/{match.pk}/meetings/new/").status_code == 403
+    assert mentor_client.get(f"/en/mentoring/matches/{match.pk}/end/").status_code == 403
+    # The coordinator may still call off an accepted match before it starts.
+    page = login("coordinator").get(f"/en/mentoring/matches/{match.pk}/").content.decode()
+    assert f"/matches/{match.pk}/end/" in page
+    match.status = MatchStatus.ACTIVE
+    match.save(update_fields=["status"])
+    page = login("mentor").get(f"/en/mentoring/matches/{match.pk}/").content.decode()
+    assert f"/matches/{match.pk}/meetings/new/" in page and f"/matches/{match.pk}/end/" in page
+
+
+def test_mentor_marks_a_task_given_to_them_as_done(login, world):
+    from mosty.cases.models import Case, Goal, Task
+
+    match = MatchFactory(mentor=the_mentor(world))
+    case = Case.objects.create(
+        organisation=world.org_a,
+        participant=match.participant,
+        lead=world.user("caseworker"),
+        opened_on=timezone.localdate(),
+    )
+    goal = Goal.objects.create(case=case, domain="housing", title="Flat")
+    task = Task.objects.create(
+        goal=goal,
+        title="Go to the library together",
+        assignee_kind="mentor",
+        assignee_user=world.user("mentor"),
+    )
+    other = Task.objects.create(goal=goal, title="Staff only", assignee_user=case.lead)
+    client = login("mentor")
+    url = f"/en/mentoring/matches/{match.pk}/"
+    page = client.get(url).content.decode()
+    assert f"/cases/tasks/{task.pk}/done/" in page
+    response = client.post(f"/en/cases/tasks/{task.pk}/done/", {"next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    task.refresh_from_db()
+    assert task.status == "done" and task.completed_at
+    assert AuditEvent.objects.filter(
+        action="mosty.case.task.completed", actor=world.user("mentor")
+    ).exists()
+    # Done tasks leave the list; tasks of others stay out of reach.
+    assert "Go to the library together" not in client.get(url).content.decode()
+    assert client.post(f"/en/cases/tasks/{other.pk}/done/").status_code == 404
+    # An external "next" is not followed.
+    task.status = "todo"
+    task.save(update_fields=["status"])
+    response = client.post(f"/en/cases/tasks/{task.pk}/done/", {"next": "https://evil.example/"})
+    assert response["Location"] != "https://evil.example/"

@@ -22,7 +22,7 @@ def _form_data(**extra):
         "last_name_original": "Бондаренко",
         "birth_year": "1987",
         "gender": "female",
-        "country_of_origin": "ua",
+        "country_of_origin": "UA",
         "citizenship": "UA",
         "polish_level": "A2",
         "legal_status": "temporary_protection",
@@ -361,3 +361,53 @@ def test_update_of_a_sensitive_field_needs_the_sensitive_rule(world):
         )
     participant.refresh_from_db()
     assert participant.legal_status == "temporary_protection" and participant.version == 1
+
+
+def test_countries_are_picked_by_name_and_languages_read_as_words(world, login):
+    client = login("caseworker")
+    page = client.get("/pl/participants/new/").content.decode()
+    assert '<option value="UA">Ukraina</option>' in page
+    assert "ukraiński (українська)" in page  # language picker: reader's name, own name
+    # "Ukraina" typed as two letters became "UK", which is no country: refused beside the field.
+    response = client.post(
+        "/pl/participants/new/", _form_data(owner=str(world.org_a.pk), country_of_origin="UK")
+    )
+    assert response.status_code == 200 and "country_of_origin" in response.context["form"].errors
+    response = client.post("/pl/participants/new/", _form_data(owner=str(world.org_a.pk)))
+    participant = Participant.objects.get(last_name="Bondarenko")
+    page = client.get(f"/pl/participants/{participant.pk}/").content.decode()
+    assert "Ukraina" in page and "ukraiński · ojczysty" in page and "uk · native" not in page
+    page = client.get(f"/uk/participants/{participant.pk}/").content.decode()
+    assert "Україна" in page and "українська · рідна" in page
+
+
+def test_api_refuses_a_country_code_that_does_not_exist(world, client):
+    client.force_login(world.user("caseworker"))
+    response = client.post(
+        "/api/participants/create/",
+        {"owner": world.org_a.pk, "first_name": "Olena", "country_of_origin": "UK"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "country_of_origin" in response.json()
+
+
+def test_consent_form_offers_the_organisations_texts_per_purpose_and_language(world, login):
+    first = ParticipantFactory(owner=world.org_a)
+    second = ParticipantFactory(owner=world.org_a)
+    other_org = ParticipantFactory(owner=world.org_b)
+    client = login("coordinator")
+    text = "Ми передаємо вашу справу партнерській організації лише за вашою згодою."
+    url = reverse("people:consent_record", args=[first.pk])
+    data = {"purpose": "referral", "legal_basis": "consent", "text_shown": text}
+    response = client.post(url, {**data, "save_as_template": "on"})
+    assert response.status_code == 200 and "language" in response.context["form"].errors
+    assert client.post(url, {**data, "language": "uk", "save_as_template": "on"}).status_code == 302
+
+    url = reverse("people:consent_record", args=[second.pk])
+    page = client.get(url).content.decode()
+    assert "?purpose=referral&amp;language=uk" in page
+    form = client.get(url + "?purpose=referral&language=uk").context["form"]
+    assert form.initial["text_shown"] == text and form.initial["language"] == "uk"
+    # Another organisation keeps its own texts.
+    other = login("coordinator", "b").get(reverse("people:consent_record", args=[other_org.pk]))
+    assert "?purpose=referral" not in other.content.decode()

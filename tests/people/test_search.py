@@ -54,3 +54,48 @@ def test_search_by_code_and_birth_year(world):
     assert list(participant_list(fetched_by=coordinator, filters={"q": p.code[:8]})) == [p]
     by_year = participant_list(fetched_by=coordinator, filters={"birth_year": 1981})
     assert list(by_year) == [p]
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["Omar", "Umar"],
+        ["Yulia", "Юлія", "Iuliia", "Julia"],
+        ["Ihor", "Igor", "Ігор"],
+        ["Olena", "Олена", "Elena", "Yelena", "Елена"],
+        ["Yevhen", "Ievgen", "Evgenii", "Євген"],
+        ["Yaroslav", "Jarosław", "Ярослав"],
+    ],
+)
+def test_first_vowel_variants_still_share_a_skeleton(variants):
+    assert len({tuple(name_skeletons(v)) for v in variants}) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "other"),
+    [
+        ("Олена", "Louise Ilunga"),  # seen on the demo: "Олена" found "Louise Ilunga"
+        ("Olena", "Ilunga"),
+        ("Ігор", "Agora Ahr"),
+        ("Ivan", "Evan"),
+    ],
+)
+def test_no_false_positive_across_first_vowels(world, query, other):
+    coordinator = world.user("coordinator", "a")
+    first, last = other.split(" ", 1) if " " in other else (other, "")
+    ParticipantFactory(
+        owner=world.org_a, first_name=first, last_name=last, first_name_original="", phone=""
+    )
+    assert list(participant_list(fetched_by=coordinator, filters={"q": query})) == []
+
+
+def test_olena_is_found_in_either_script_and_not_confused(world):
+    coordinator = world.user("coordinator", "a")
+    olena = ParticipantFactory(
+        owner=world.org_a, first_name="Olena", last_name="Shevchenko", first_name_original=""
+    )
+    ParticipantFactory(
+        owner=world.org_a, first_name="Louise", last_name="Ilunga", first_name_original="", phone=""
+    )
+    for query in ("Олена", "Olena", "olen", "Олена Шевченко"):
+        assert list(participant_list(fetched_by=coordinator, filters={"q": query})) == [olena]

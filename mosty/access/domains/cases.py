@@ -160,6 +160,19 @@ def case_mentors(organisation_id) -> QuerySet:
     ).distinct()
 
 
+def visible_tasks(user) -> QuerySet:
+    """Plan tasks of the cases `user` sees, plus those given to them as a mentor (who sees
+    nothing else of the case)."""
+    from mosty.cases.models import AssigneeKind, Task
+
+    if not getattr(user, "is_authenticated", False):
+        return Task.objects.none()
+    q = Q(goal__case__in=visible_cases(user).values("pk"))
+    if orgs_where(user, Role.MENTOR):
+        q |= Q(assignee_kind=AssigneeKind.MENTOR, assignee_user_id=user.pk)
+    return Task.objects.filter(q)
+
+
 def participant_ids_on_my_teams(user) -> QuerySet:
     """Participants a caseworker reaches through a case team (for the people domain)."""
     return visible_cases(user).values("participant_id")
@@ -194,6 +207,31 @@ def sees_case(user, obj) -> bool:
 def coordinates_case(user, obj) -> bool:
     case = _case_of(obj)
     return case is not None and case.organisation_id in orgs_where(user, Role.COORDINATOR)
+
+
+def is_sole_coordinator(user, organisation_id: int) -> bool:
+    """`user` is the only active coordinator of the organisation (no second pair of eyes)."""
+    from mosty.accounts.models import Membership
+
+    return (
+        not Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.COORDINATOR, is_active=True
+        )
+        .exclude(user_id=user.pk)
+        .exists()
+    )
+
+
+@rules.predicate
+def second_pair_of_eyes(user, obj) -> bool:
+    """Four eyes: a plan is approved by someone other than who asked for approval, unless
+    that person is the organisation's only coordinator."""
+    case = _case_of(obj)
+    if case is None:
+        return False
+    if case.plan_requested_by_id is None or case.plan_requested_by_id != user.pk:
+        return True
+    return is_sole_coordinator(user, case.organisation_id)
 
 
 @rules.predicate
@@ -240,6 +278,50 @@ def sends_referral(user, referral) -> bool:
     return referral is not None and _in_visible(user, referral.case)
 
 
+@rules.predicate
+def is_task_mentor(user, task) -> bool:
+    """The task is given to `user` as a mentor (and they still mentor somewhere)."""
+    from mosty.cases.models import AssigneeKind
+
+    return (
+        task is not None
+        and task.assignee_kind == AssigneeKind.MENTOR
+        and task.assignee_user_id == user.pk
+        and bool(orgs_where(user, Role.MENTOR))
+    )
+
+
+@rules.predicate
+def sees_task_case(user, task) -> bool:
+    return task is not None and _in_visible(user, task.goal.case)
+
+
+@rules.predicate
+def task_is_open(user, task) -> bool:
+    from mosty.cases.models import OPEN_TASK_STATUSES, CaseStatus
+
+    return (
+        task is not None
+        and task.status in OPEN_TASK_STATUSES
+        and task.goal.case.status != CaseStatus.CLOSED
+    )
+
+
+# How long after creating it a task added by mistake may still be deleted (later: cancel it).
+TASK_DELETE_MINUTES = 30
+
+
+@rules.predicate
+def task_is_new(user, task) -> bool:
+    import datetime
+
+    from django.utils import timezone
+
+    return task is not None and task.created_at >= timezone.now() - datetime.timedelta(
+        minutes=TASK_DELETE_MINUTES
+    )
+
+
 def _status_in(*statuses):
     @rules.predicate
     def check(user, referral) -> bool:
@@ -256,10 +338,12 @@ POLICY.add_rule("case.change_status", sees_case)
 POLICY.add_rule("case.change_team", sees_case & case_is_open)
 POLICY.add_rule("case.assess", sees_case & case_is_open)
 POLICY.add_rule("case.plan_edit", sees_case & case_is_open)
-POLICY.add_rule("case.plan_approve", coordinates_case & case_is_open)
+POLICY.add_rule("case.plan_approve", coordinates_case & case_is_open & second_pair_of_eyes)
 POLICY.add_rule("case.note_add", sees_case)
 POLICY.add_rule("case.support_add", sees_case)
 POLICY.add_rule("case.refer", sees_case & case_is_open)
+POLICY.add_rule("task.complete", (sees_task_case | is_task_mentor) & task_is_open)
+POLICY.add_rule("task.delete", sees_task_case & task_is_open & task_is_new)
 POLICY.add_rule("note.view", sees_case & (~note_is_restricted | sees_restricted))
 POLICY.add_rule("note.add_restricted", sees_case)
 # A support session is read like a note (its author is `by`): the restricted-note rule.

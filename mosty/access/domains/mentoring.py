@@ -100,6 +100,11 @@ def match_is_running(user, match) -> bool:
     return match is not None and match.status in ("accepted", "active")
 
 
+@rules.predicate
+def match_is_active(user, match) -> bool:
+    return match is not None and match.status == "active"
+
+
 POLICY.add_rule("mentor.apply", takes_mentor_applications)
 POLICY.add_rule("mentor.list", coordinates_mentoring)
 POLICY.add_rule("mentor.view", coordinates_mentor_org | is_the_mentor)
@@ -112,8 +117,13 @@ POLICY.add_rule("match.view", coordinates_mentor_org | is_the_mentor)
 POLICY.add_rule("match.respond", is_the_mentor & match_is_proposed)
 POLICY.add_rule("match.manage", coordinates_mentor_org & match_is_open)
 POLICY.add_rule("match.activate", coordinates_mentor_org & match_is_accepted)
-POLICY.add_rule("match.end", (coordinates_mentor_org | is_the_mentor) & match_is_running)
-POLICY.add_rule("meeting.log", (coordinates_mentor_org | is_the_mentor) & match_is_running)
+# A coordinator may call off an accepted match before it starts; the mentor ends it, and either
+# logs meetings, only once the coordinator has made it active.
+POLICY.add_rule(
+    "match.end",
+    (coordinates_mentor_org & match_is_running) | (is_the_mentor & match_is_active),
+)
+POLICY.add_rule("meeting.log", (coordinates_mentor_org | is_the_mentor) & match_is_active)
 POLICY.add_rule("checkin.record", coordinates_mentor_org & match_is_running)
 POLICY.add_rule("mentoring.api", is_authenticated & (coordinates_mentoring | is_mentor))
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-server", action="store_true", help="prepare the data only")
 
     def handle(self, *args, port: int, no_server: bool, **options):
-        from mosty.organisations.seed import DEMO_USERS
+        from mosty.organisations.seed import DEMO_LABELS, DEMO_USERS
 
         call_command("migrate", interactive=False, verbosity=0)
         if City.current() is None:
@@ -38,7 +38,8 @@ class Command(BaseCommand):
         )
         with translation.override("en"):
             for email, _first, _last, _lang, org, role in DEMO_USERS:
-                self.stdout.write(f"  {role.label:<20} {email:<34} ({org})")
+                label = DEMO_LABELS.get(email, role.label)
+                self.stdout.write(f"  {label:<28} {email:<34} ({org})")
         if no_server:
             return
         self.stdout.write(f"\nMosty runs on http://127.0.0.1:{port}/ — stop with Ctrl+C.\n")

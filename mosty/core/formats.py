@@ -1,0 +1,91 @@
+"""Numbers, percentages, dates and language names in the reader's language: one place.
+
+Django's own formats (with the overrides in `mosty/formats/`) print dates and times; what they
+cannot say well comes from Babel (CLDR data): percentages ("80 %" in French, "80%" in Polish),
+day headings with the month in the right grammatical case ("10 grudnia", not "10 grudzień"),
+and the names of languages in the reader's language ("ukraiński").
+
+Digits stay Latin in every language, as in Django's formats, so one page never mixes digit
+systems. Machine-readable values (SVG, CSS, data attributes, JSON) never go through here.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from django.utils import translation
+
+# ISO 639-3 codes CLDR names under another key (Dari is Persian as spoken in Afghanistan).
+_CLDR_ALIASES = {"prs": "fa_AF"}
+
+
+def _locale(language: str | None = None) -> str:
+    return (language or translation.get_language() or "pl").split("-")[0].replace("-", "_")
+
+
+def percent(share: float | None, *, language: str | None = None) -> str:
+    """0.8 -> "80%" (pl), "80 %" (fr); None -> ""."""
+    if share is None or share == "":
+        return ""
+    return format_percent(float(share), locale=_locale(language), numbering_system="latn")
+
+
+def number(value, *, decimals: int = 0, language: str | None = None) -> str:
+    """1234.5 -> "1234,5" (pl), "1,234.5" (en): for people, never for machines."""
+    if value is None or value == "":
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_locale(language), numbering_system="latn")
+
+
+def day_heading(day: datetime.date, *, language: str | None = None) -> str:
+    """A day as a heading: weekday, day, month in the case the language needs, year."""
+    return format_date(day, format="full", locale=_locale(language))
+
+
+def language_name(code: str, *, language: str | None = None) -> str:
+    """A language's name in the reader's language ("uk" -> "ukraiński" for a Polish reader);
+    the code itself only if CLDR does not know it."""
+    if not code:
+        return ""
+    key = _CLDR_ALIASES.get(code, code.replace("-", "_").lower())
+    reader = "fa_AF" if language == "prs" else _locale(language)
+    try:
+        name = Locale.parse(reader).languages.get(key)
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return name or code
+
+
+def languages_spoken(items) -> list[str]:
+    """[{"code": "uk", "level": "native"}] -> ["ukraiński · ojczysty"]: language and level as
+    words. CEFR levels (A1-C2) are words in every language and stay as they are."""
+    from django.utils.translation import pgettext
+
+    levels = {"native": pgettext("language level", "native")}
+    out = []
+    for item in items or []:
+        if not isinstance(item, dict):
+            continue
+        name = language_name(item.get("code", ""))
+        level = item.get("level") or ""
+        level = levels.get(level, level)
+        out.append(f"{name} · {level}" if level else name)
+    return out
+
+
+def language_choices(codes, *, language: str | None = None) -> list[tuple[str, str]]:
+    """(code, "ukraiński (українська)") for a picker: the name in the reader's language, then
+    the language's own name where it differs; sorted by the reader's name."""
+    choices = []
+    for code in codes:
+        name = language_name(code, language=language)
+        own = language_name(code, language=code)
+        label = (
+            f"{name} ({own})" if own and own != code and own.casefold() != name.casefold() else name
+        )
+        choices.append((code, label))
+    return sorted(choices, key=lambda c: c[1].casefold())

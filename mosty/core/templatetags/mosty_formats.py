@@ -1,0 +1,31 @@
+"""Template filters over `mosty.core.formats`: `{% load mosty_formats %}`."""
+
+from django import template
+
+from mosty.core import formats
+
+register = template.Library()
+
+
+@register.filter
+def percent(share) -> str:
+    """{{ 0.8|percent }} -> "80%" (pl), "80 %" (fr)."""
+    return formats.percent(share)
+
+
+@register.filter
+def day_heading(day) -> str:
+    """{{ day|day_heading }} -> "czwartek, 10 grudnia 2026"."""
+    return formats.day_heading(day) if day else ""
+
+
+@register.filter
+def language_name(code) -> str:
+    """{{ "uk"|language_name }} -> "ukraiński" for a Polish reader."""
+    return formats.language_name(code or "")
+
+
+@register.filter
+def languages_spoken(items) -> list[str]:
+    """[{"code": "uk", "level": "native"}] -> ["ukraiński · ojczysty"] (names, never codes)."""
+    return formats.languages_spoken(items)

@@ -1,0 +1,74 @@
+"""Dates, times, numbers and language names read as each language writes them."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.utils import formats as django_formats
+from django.utils import translation
+
+from mosty.core import formats
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def test_percent_follows_the_locale():
+    with translation.override("pl"):
+        assert formats.percent(0.8) == "80%"
+    with translation.override("fr"):
+        assert formats.percent(0.8).replace("\u202f", " ").replace("\xa0", " ") == "80 %"
+    assert formats.percent(None) == ""
+
+
+def test_day_headings_put_the_month_in_the_right_case():
+    day = datetime.date(2026, 12, 10)
+    with translation.override("pl"):
+        assert "10 grudnia 2026" in formats.day_heading(day)
+    with translation.override("uk"):
+        assert "10 грудня" in formats.day_heading(day)
+    with translation.override("ru"):
+        assert "10 декабря" in formats.day_heading(day)
+
+
+def test_languages_and_levels_are_words_not_codes():
+    spoken = [{"code": "uk", "level": "native"}, {"code": "ru", "level": "C1"}]
+    with translation.override("pl"):
+        assert formats.languages_spoken(spoken) == ["ukraiński · ojczysty", "rosyjski · C1"]
+    with translation.override("en"):
+        assert formats.languages_spoken(spoken)[0] == "Ukrainian · native"
+    with translation.override("ar"):
+        assert "uk" not in formats.languages_spoken(spoken)[0]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_times_are_24_hour_and_short_dates_day_first_in_every_language(language):
+    moment = datetime.datetime(2026, 12, 10, 13, 5)
+    with translation.override(language):
+        short = django_formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        time = django_formats.time_format(moment.time(), "TIME_FORMAT")
+        long = django_formats.date_format(moment, "DATETIME_FORMAT")
+    assert time == "13:05"
+    assert "13:05" in short and "13:05" in long
+    digits = "".join(c if c.isdigit() else " " for c in short).split()
+    # Day before month (or ISO-like year first, as Persian writes it), never month-first.
+    assert digits[:3] in (["10", "12", "2026"], ["2026", "12", "10"]), short
+
+
+def test_session_time_range_in_arabic_uses_one_form():
+    start = datetime.datetime(2026, 12, 10, 13, 0)
+    end = datetime.datetime(2026, 12, 10, 15, 0)
+    with translation.override("ar"):
+        text = Template('{{ s|date:"DATETIME_FORMAT" }} – {{ e|time:"TIME_FORMAT" }}').render(
+            Context({"s": start, "e": end})
+        )
+    assert "13:00" in text and "15:00" in text and "ص" not in text and "م" not in text.split("–")[1]
+
+
+def test_english_dates_are_typed_as_they_are_shown():
+    from django import forms
+
+    with translation.override("en"):
+        field = forms.DateField()
+        assert field.clean("10/12/2026") == datetime.date(2026, 12, 10)
+        assert field.clean("2026-12-10") == datetime.date(2026, 12, 10)
