@@ -35,7 +35,7 @@ def test_caseworker_searches_registers_and_records_consent(page, bworld):
     assert page.get_by_label("First name (Latin script)").input_value() == "Mariam"
     assert page.get_by_label("Last name (Latin script)").input_value() == "Haddad"
     page.get_by_label("First name (original script)").fill("مريم")
-    page.get_by_label("Country of origin").fill("SY")
+    page.get_by_label("Country of origin").select_option("SY")
     page.get_by_label("Language 1", exact=True).select_option("ar")
     page.get_by_label("Level of language 1").select_option("native")
     page.get_by_label("Phone").fill("+48 511 222 333")
@@ -52,7 +52,7 @@ def test_caseworker_searches_registers_and_records_consent(page, bworld):
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Record consent").click()
-    page.get_by_label("Purpose").select_option("case_management")
+    page.locator("#id_purpose").select_option("case_management")
     page.get_by_label("Text shown to the participant").fill(
         "Fundacja keeps your data to help you; you can withdraw at any time."
     )
