@@ -61,7 +61,7 @@ def test_a_string_translated_two_ways_is_reported_unless_a_context_tells_them_ap
 
 
 @pytest.mark.parametrize(
-    ("lang", "person", "thing"), [("pl", "Imię i nazwisko", "Nazwa"), ("uk", "Ім'я", "Назва")]
+    ("lang", "person", "thing"), [("pl", "Imię i nazwisko", "Nazwa"), ("uk", "Ім’я", "Назва")]
 )
 def test_a_persons_name_and_a_things_name_are_told_apart(lang, person, thing):
     with translation.override(lang):
