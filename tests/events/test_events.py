@@ -426,7 +426,7 @@ def test_report_numbers_and_exports(world, login):
     assert totals["by_audience"] == {"staff": 3}
     csv = client.get("/en/events/manage/report/?format=csv")
     assert csv["Content-Type"].startswith("text/csv")
-    assert "Distinct institutions" in csv.content.decode("utf-8-sig")
+    assert "Institutions represented" in csv.content.decode("utf-8-sig")
     xlsx = client.get("/en/events/manage/report/?format=xlsx")
     from openpyxl import load_workbook
 

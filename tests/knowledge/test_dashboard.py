@@ -14,7 +14,7 @@ def test_dashboard_panel_lists_the_translators_queue(world, login):
     with translation.override("en"):
         html = client.get(reverse("core:dashboard")).content.decode()
         queue_url = reverse("knowledge:translation_edit", args=[article.pk, "uk"])
-    assert "1 translation waits for you." in html
+    assert "1 translation is waiting for you." in html
     assert queue_url in html
     assert 'href="/en/knowledge/queue/"' in html  # menu item for translators
 

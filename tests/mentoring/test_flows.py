@@ -445,7 +445,7 @@ def test_dashboard_panels_for_coordinator_and_mentor(login, world):
     page = login("coordinator").get("/en/dashboard/").content.decode()
     assert "1 new application" in page
     page = login("mentor").get("/en/dashboard/").content.decode()
-    assert "1 proposal waits for your answer" in page
+    assert "1 proposal is waiting for your answer" in page
 
 
 def test_home_page_links_to_the_sign_up_in_the_visitors_language(client, world):

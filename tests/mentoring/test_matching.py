@@ -211,7 +211,7 @@ def test_explanation_in_plain_language():
         result = Engine([p], [m], centroids=CENTROIDS).run()
         text = result.proposals[0].text
     assert text.startswith("speaks Ukrainian and Russian; ")
-    assert " km apart; both like football; free Tuesday evenings" in text
+    assert " km apart; both like football; free on Tuesday evenings" in text
     with translation.override("pl"):
         assert "km" in explain(result.proposals[0].parts)
 
