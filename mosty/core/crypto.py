@@ -98,31 +98,7 @@ def rotate_model(model: type[models.Model], fields: list[str], *, batch: int = 2
     edited while the rotation runs waits for the batch and is then saved: the rotation never
     writes an older token over a newer one.
     """
-    from django.db import transaction
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    done = 0
-    last_pk = None
-    raw = {f"_raw_{name}": Cast(name, output_field=TextField()) for name in fields}
-    while True:
-        with transaction.atomic():
-            qs = model._base_manager.select_for_update().order_by("pk")
-            if last_pk is not None:
-                qs = qs.filter(pk__gt=last_pk)
-            rows = list(qs.annotate(**raw).values_list("pk", *raw.keys())[:batch])
-            if not rows:
-                return done
-            objects = []
-            for pk, *tokens in rows:
-                obj = model(pk=pk)
-                for name, token in zip(fields, tokens, strict=True):
-                    # An expression, so bulk_update writes the token as-is (no second encryption).
-                    setattr(obj, name, _Raw(rotate(token)) if token else _Raw(token))
-                objects.append(obj)
-            model._base_manager.bulk_update(objects, fields, batch_size=500)
-        done += len(rows)
-        last_pk = rows[-1][0]
+    return _convert_rows(model, fields, rotate, batch=batch)
 
 
 class _Raw(models.Value):
@@ -141,7 +117,8 @@ def _is_token(value: str) -> bool:
 
 
 def _convert_rows(model, fields: list[str], convert, *, batch: int = 2000) -> int:
-    """Rewrite the raw stored text of `fields` through `convert` (raw -> raw, None to keep)."""
+    """Rewrite the raw stored text of `fields` through `convert` (raw -> raw, None to keep),
+    batch by batch under `select_for_update`; returns the rows rewritten."""
     from django.db import transaction
     from django.db.models import TextField
     from django.db.models.functions import Cast
