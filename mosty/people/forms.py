@@ -236,7 +236,7 @@ class ConsentForm(forms.Form):
         label=_("Given on"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_("Leave empty for now."),
+        help_text=_("Leave empty to use the current date and time."),
     )
 
     save_as_template = forms.BooleanField(
