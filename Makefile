@@ -6,14 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint lock upgrade messages clean
 
-# Installs exactly what requirements/dev.lock names (versions and hashes), then Mosty itself
+# Installs exactly what requirements-dev.lock names (versions and hashes), then Mosty itself
 # without resolving anything again. `make lock` is the one deliberate way to move versions.
-$(STAMP): requirements/dev.lock pyproject.toml
+$(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Mosty needs Python 3.11 or newer" or 0)'
-	@echo "Installing Mosty and its $(shell grep -c '==' requirements/dev.lock) pinned packages into $(VENV):"
+	@echo "Installing Mosty and its $(shell grep -c '==' requirements-dev.lock) pinned packages into $(VENV):"
 	@echo "2 to 3 minutes on a fresh machine (most of it downloading); each package is listed as it comes."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --progress-bar on --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --progress-bar on --require-hashes -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -35,11 +35,11 @@ lint: install
 
 # `make lock` after editing pyproject.toml: resolves what changed and keeps every other pin.
 # `make upgrade`: moves every dependency to the newest version pyproject.toml allows.
-# requirements/runtime.lock (what production installs) takes the same versions as dev.lock.
+# requirements.lock (what production installs) takes the same versions as requirements-dev.lock.
 LOCK_ARGS := --universal --python-version 3.11 --generate-hashes --quiet --custom-compile-command "make lock"
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_ARGS) $(UPGRADE) -o requirements/dev.lock
-	$(BIN)/uv pip compile pyproject.toml $(LOCK_ARGS) -c requirements/dev.lock -o requirements/runtime.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_ARGS) $(UPGRADE) -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_ARGS) -c requirements-dev.lock -o requirements.lock
 
 upgrade:
 	$(MAKE) lock UPGRADE=--upgrade
