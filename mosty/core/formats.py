@@ -26,8 +26,8 @@ def _locale(language: str | None = None) -> str:
     return (language or translation.get_language() or "pl").split("-")[0].replace("-", "_")
 
 
-def percent(share: float | None, *, language: str | None = None) -> str:
-    """0.8 -> "80%" (pl), "80 %" (fr); None -> ""."""
+def percent(share: float | str | None, *, language: str | None = None) -> str:
+    """0.8 -> "80%" (pl), "80 %" (fr); None or "" (a template's empty value) -> ""."""
     if share is None or share == "":
         return ""
     return format_percent(float(share), locale=_locale(language), numbering_system="latn")

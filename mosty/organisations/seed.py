@@ -127,7 +127,7 @@ def seed_organisations(ctx) -> str:
         for i in batch:
             kind = ctx.rng.choice(kinds)
             district = ctx.rng.choice(districts) if districts else None
-            name = organisation_name(kind, i, place_names.get(district, ""))
+            name = organisation_name(kind, i, place_names[district] if district else "")
             orgs.append(
                 Organisation(
                     name=name,
