@@ -312,15 +312,20 @@ class HsdsTaxonomyTermListApi(HsdsApi):
         return _paged(request, terms)
 
 
+def _by_id(objects: list[dict], hsds_id: str) -> dict:
+    """The HSDS object with this id, or 404."""
+    found = next((o for o in objects if o["id"] == hsds_id), None)
+    if found is None:
+        raise Http404
+    return found
+
+
 @extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
 class HsdsTaxonomyTermDetailApi(HsdsApi):
     @extend_schema(operation_id="hsds_taxonomy_terms_get")
     def get(self, request, hsds_id: str):
         require(request.user, "service.view")
-        for term in _taxonomy_objects()[1]:
-            if term["id"] == hsds_id:
-                return Response(term)
-        raise Http404
+        return Response(_by_id(_taxonomy_objects()[1], hsds_id))
 
 
 @extend_schema(tags=["hsds"], responses=OpenApiTypes.OBJECT)
@@ -339,10 +344,7 @@ class HsdsTaxonomyDetailApi(HsdsApi):
     @extend_schema(operation_id="hsds_taxonomies_get")
     def get(self, request, hsds_id: str):
         require(request.user, "service.view")
-        for taxonomy in _taxonomy_objects()[0]:
-            if taxonomy["id"] == hsds_id:
-                return Response(taxonomy)
-        raise Http404
+        return Response(_by_id(_taxonomy_objects()[0], hsds_id))
 
 
 def _service_at_locations(request, pks: list[int]) -> list[dict]:
