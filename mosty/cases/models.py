@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mosty.core.crypto import EncryptedTextField
+from mosty.core.models import Versioned
 
 
 class Domain(models.TextChoices):
@@ -58,7 +59,7 @@ class PlanStatus(models.TextChoices):
     RETURNED = "returned", _("Returned with comment")
 
 
-class Case(models.Model):
+class Case(Versioned, models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("organisation"),
@@ -115,7 +116,6 @@ class Case(models.Model):
     )
     plan_self_approved = models.BooleanField(_("approved by the plan's author"), default=False)
     # Optimistic concurrency: every change bumps it; a save from a stale form is refused.
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,10 +6,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from mosty.access.audit import audit_read, audit_reads
 from mosty.access.middleware import audit_denial
+from mosty.access.policy import require
 
 
 def _is_id_out_of_range(exc) -> bool:
@@ -97,3 +101,68 @@ class AutoSchema(SpectacularAutoSchema):
         if outer and "<locals>" not in outer:
             return outer.split(".")[-1].removesuffix("Api") + inner
         return name
+
+
+def choice_param(params, name: str, choices) -> str | None:
+    """A query parameter restricted to `choices` (a TextChoices' `.values`), else None."""
+    value = params.get(name)
+    return value if value in choices else None
+
+
+def flag_param(params, name: str) -> bool:
+    return params.get(name) in {"1", "true", "yes"}
+
+
+class AuditedListApi(ListAPIView):
+    """The one flow of an API list: `require(permission)` → `filters(params)` → `rows()`
+    (the selector, with `fetched_by`) → paginate → record reads of the page's people.
+
+    Subclasses set `serializer_class`, `permission`, `audit_fields` (what each row shows of
+    a person; empty when rows hold no personal data) and define `rows(filters)`."""
+
+    permission: str | None = None
+    audit_fields: tuple[str, ...] | list[str] = ()
+
+    def filters(self, params) -> dict:
+        return {}
+
+    def rows(self, filters: dict):
+        raise NotImplementedError
+
+    def shown(self, page):
+        return page
+
+    def get_queryset(self):
+        if self.permission:
+            require(self.request.user, self.permission)
+        return self.rows(self.filters(self.request.query_params))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.audit_fields:
+            audit_reads(
+                self.request.user,
+                list(self.shown(queryset if page is None else page)),
+                fields=list(self.audit_fields),
+            )
+        return page
+
+
+class AuditedDetailApi(APIView):
+    """GET one object: `get_object(pk)` (a selector that knows who asks; 404 for what the
+    caller may not see) → `require(permission, obj)` → record the read → serialise."""
+
+    serializer_class: type[serializers.BaseSerializer]
+    permission: str | None = None
+    read_fields: tuple[str, ...] | list[str] = ()
+
+    def get_object(self, pk: int):
+        raise NotImplementedError
+
+    def get(self, request, pk: int):
+        obj = self.get_object(pk)
+        if self.permission:
+            require(request.user, self.permission, obj)
+        if self.read_fields:
+            audit_read(request.user, obj, fields=list(self.read_fields))
+        return Response(self.serializer_class(obj, context={"request": request}).data)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -90,6 +92,121 @@ class TranslationBase(models.Model):
     source_revision = models.PositiveIntegerField(_("source revision"), default=1)
     machine_translated = models.BooleanField(_("machine translated"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# Owned records --------------------------------------------------------------------------------
+# What every record an organisation keeps carries, in small abstract pieces a model combines
+# (docs/architecture.md, "The shape of a record"). `OwnedRecord` is all of them together.
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Authored(models.Model):
+    """Who created the record and who changed it last. `SET_NULL`: a staff account can be
+    erased without losing the record; the audit log keeps the history."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the record after the form (or API client) read it."""
+
+
+def edit_conflict() -> EditConflict:
+    return EditConflict(
+        _(
+            "Someone else changed this record while you were editing it. Your changes were "
+            "not saved: reload the page to see their changes, then make yours again."
+        ),
+        code="conflict",
+    )
+
+
+class Versioned(models.Model):
+    """Optimistic locking: a form carries the `version` it was read at, and
+    `save_changes(version=...)` writes only if nobody saved since (one guarded UPDATE, so two
+    editors can never both win)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save_changes(self, *, version: int | None, by=None, **changes) -> None:
+        """Write `changes` (field name → value) and bump `version`, or raise `EditConflict`
+        when `version` is stale. `version=None` is for writes that cannot conflict (a system
+        job, a status a service derives). Sets `updated_at`/`updated_by` where the model has
+        them."""
+        names = {f.name for f in self._meta.concrete_fields}
+        values = dict(changes)
+        if "updated_at" in names:
+            values["updated_at"] = timezone.now()
+        if by is not None and "updated_by" in names:
+            values["updated_by"] = by if getattr(by, "pk", None) else None
+        rows = type(self)._default_manager.filter(pk=self.pk)
+        if version is not None:
+            rows = rows.filter(version=version)
+        if not rows.update(**values, version=F("version") + 1):
+            raise edit_conflict()
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.refresh_from_db(fields=["version"])
+
+
+class Labelled(models.Model):
+    """`audit_label`: what the audit log shows beside the type and id. The default names no
+    one (the log is append-only, erasure cannot reach it); a model may override it with a code
+    or a reference number, never a name or free text."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+
+def owned_by(related_name: str, *, on_delete=models.PROTECT, verbose_name=None):
+    """The organisation foreign key of an owned record (each model names its reverse
+    relation: `organisation.cases`, `organisation.events`)."""
+    return models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=verbose_name or _("organisation"),
+        on_delete=on_delete,
+        related_name=related_name,
+    )
+
+
+class OwnedRecord(Timestamped, Authored, Versioned, Labelled):
+    """A record an organisation keeps: subclasses declare
+    `organisation = owned_by("<reverse name>")` and their own fields."""
 
     class Meta:
         abstract = True

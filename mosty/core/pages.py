@@ -1,0 +1,205 @@
+"""The one flow of a staff page, declared instead of re-written (docs/architecture.md).
+
+A module's view becomes a class that names its permission, template and form and fills in
+only what is particular to it: which selector finds the rows or the object (always with
+`fetched_by=self.request.user`), which service saves. The flow around it is here:
+
+- `ListPage`: `require` → filter form → selector → paginate → audit what the page shows →
+  render with `page`, `filters`, `querystring`.
+- `DetailPage`: selector → `require` on the object → audit the read → render.
+- `FormPage` (create and edit): selector → `require` → bind the form → service → the
+  service's `ValidationError` beside the fields (an edit conflict at the top) → message →
+  redirect; no half-written record, because services are atomic.
+- `ActionPage`: a POST-only action (change a status, cancel) with the same error handling.
+
+Query-count discipline: pages paginate (25 rows), and tests assert each page's count with
+`django_assert_max_num_queries` (tests/core/test_pages.py shows how).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.views import View
+
+from mosty.access.audit import audit_read, audit_reads
+from mosty.access.policy import require
+from mosty.core.forms import add_service_errors
+from mosty.core.pagination import PAGE_SIZE, paginate, query_without_page
+
+
+class StaffPage(LoginRequiredMixin, View):
+    """A page for a signed-in user. `permission` is the policy action the page needs
+    (`mosty/access/domains/`); it is asked about the page's object where there is one."""
+
+    permission: ClassVar[str | None] = None
+    template_name: ClassVar[str]
+    request: HttpRequest
+
+    @property
+    def user(self) -> Any:
+        return self.request.user
+
+    def extra_context(self) -> dict[str, Any]:
+        """What the template needs beyond the page's own variables."""
+        return {}
+
+    def respond(self, context: dict[str, Any]) -> HttpResponse:
+        return render(self.request, self.template_name, {**context, **self.extra_context()})
+
+
+class ListPage(StaffPage):
+    """A filtered, paginated list. Subclasses define `rows(filters)`."""
+
+    filter_form: ClassVar[type[forms.Form] | None] = None
+    per_page: ClassVar[int] = PAGE_SIZE
+    # Fields each row shows of a person (recorded as reads of `shown(page)`); empty = none.
+    audit_fields: ClassVar[Sequence[str]] = ()
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        """The selector call: a queryset (or list) of what this user may see, filtered."""
+        raise NotImplementedError
+
+    def shown(self, page: Iterable[Any]) -> Iterable[models.Model]:
+        """The personal records a page of rows shows (the rows themselves by default)."""
+        return page
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.permission:
+            require(request.user, self.permission)
+        form = self.filter_form(request.GET or None) if self.filter_form else None
+        filters = form.cleaned_data if form is not None and form.is_valid() else {}
+        page = paginate(request, self.rows(filters), per_page=self.per_page)
+        if self.audit_fields:
+            audit_reads(request.user, list(self.shown(page)), fields=list(self.audit_fields))
+        return self.respond(
+            {"page": page, "filters": form, "querystring": query_without_page(request)}
+        )
+
+
+class ObjectPage(StaffPage):
+    """A page about one object: `get_object()` finds it through a selector that knows who
+    asks (and answers 404 for what this user may not see)."""
+
+    context_object_name: ClassVar[str] = "object"
+    object: Any = None
+
+    def get_object(self) -> Any:
+        raise NotImplementedError
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        if self.permission:
+            require(request.user, self.permission, self.object)
+        return super().dispatch(request, *args, **kwargs)
+
+    def object_context(self) -> dict[str, Any]:
+        return {self.context_object_name: self.object} if self.object is not None else {}
+
+
+class DetailPage(ObjectPage):
+    # Fields of a person the page shows (recorded as a read of `self.object`); empty = none.
+    read_fields: ClassVar[Sequence[str]] = ()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.read_fields:
+            audit_read(request.user, self.object, fields=list(self.read_fields))
+        return self.respond(self.object_context())
+
+
+class FormPage(ObjectPage):
+    """Create (no object) or edit (`get_object()` returns one) through a service.
+
+    Subclasses define `save(form)` (the service call, with `by=self.user`) and
+    `success_url(result)`; `form_kwargs()` and `initial()` feed the form."""
+
+    form_class: ClassVar[type[forms.BaseForm]]
+    success_message: ClassVar[str | Promise] = ""
+    read_fields: ClassVar[Sequence[str]] = ()
+
+    def get_object(self) -> Any:
+        return None
+
+    def initial(self) -> dict[str, Any]:
+        return {}
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def save(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    def success_url(self, result: Any) -> str | HttpResponseRedirect:
+        raise NotImplementedError
+
+    def get_form(self) -> Any:
+        data = self.request.POST or None
+        files = self.request.FILES or None
+        kwargs = {"initial": self.initial(), **self.form_kwargs()}
+        if files is not None:
+            kwargs["files"] = files
+        return self.form_class(data, **kwargs)
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        form = self.get_form()
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = self.save(form)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if self.success_message:
+                    messages.success(request, str(self.success_message))
+                url = self.success_url(result)
+                return url if isinstance(url, HttpResponseRedirect) else redirect(url)
+        if self.object is not None and self.read_fields:
+            audit_read(request.user, self.object, fields=list(self.read_fields))
+        return self.respond({"form": form, **self.object_context()})
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.handle(request)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.handle(request)
+
+
+class ActionPage(ObjectPage):
+    """A POST-only action on an object (a button, often with a small form): the service's
+    refusal becomes an error message, and the user is sent back to `success_url()`."""
+
+    http_method_names: ClassVar[list[str]] = ["post"]  # type: ignore[misc]
+    form_class: ClassVar[type[forms.BaseForm] | None] = None
+    success_message: ClassVar[str | Promise] = ""
+    invalid_message: ClassVar[str | Promise] = ""
+
+    def act(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    def success_url(self, result: Any) -> str:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is not None and not form.is_valid():
+            errors = [str(e) for errs in form.errors.values() for e in errs]
+            messages.error(request, str(self.invalid_message) or " ".join(errors))
+            return redirect(self.success_url(None))
+        try:
+            result = self.act(form)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.success_url(None))
+        if self.success_message:
+            messages.success(request, str(self.success_message))
+        return redirect(self.success_url(result))
