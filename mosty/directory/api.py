@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
+from mosty.core.api import AuditedDetailApi, AuditedListApi, flag_param
 from mosty.core.models import District
 from mosty.directory import selectors, services
 from mosty.directory.models import (
@@ -358,38 +359,32 @@ class LinguistSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["linguists"])
-class LinguistListApi(ListAPIView):
+class LinguistListApi(AuditedListApi):
     """Search by `source`, `target` (ISO codes), `mode` (written, consecutive, remote), `sworn`."""
 
     serializer_class = LinguistSerializer
+    permission = "linguist.list"
+    audit_fields = selectors.LINGUIST_CONTACT_FIELDS
 
-    def get_queryset(self):
-        require(self.request.user, "linguist.list")
-        params = self.request.query_params
-        filters = {
+    def filters(self, params):
+        return {
             "source": (params.get("source") or "").lower()[:3],
             "target": (params.get("target") or "").lower()[:3],
             "mode": params.get("mode"),
-            "sworn": params.get("sworn") in {"1", "true"},
+            "sworn": flag_param(params, "sworn"),
         }
+
+    def rows(self, filters):
         return selectors.linguist_search(fetched_by=self.request.user, filters=filters)
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        audit_reads(
-            self.request.user,
-            queryset if page is None else page,
-            fields=selectors.LINGUIST_CONTACT_FIELDS,
-        )
-        return page
 
+@extend_schema(tags=["linguists"], responses=LinguistSerializer)
+class LinguistDetailApi(AuditedDetailApi):
+    serializer_class = LinguistSerializer
 
-@extend_schema(tags=["linguists"])
-class LinguistDetailApi(APIView):
-    @extend_schema(responses=LinguistSerializer)
-    def get(self, request, pk: int):
-        linguist = selectors.linguist_read(fetched_by=request.user, pk=pk)
-        return Response(LinguistSerializer(linguist).data)
+    def get_object(self, pk: int):
+        # linguist_read checks `linguist.view` and records the read of the contact.
+        return selectors.linguist_read(fetched_by=self.request.user, pk=pk)
 
 
 class LinguistInputSerializer(serializers.ModelSerializer):

@@ -25,8 +25,8 @@ urlpatterns = [
     path("housing/<int:pk>/", views.housing_detail, name="housing_detail"),
     path("housing/<int:pk>/edit/", views.housing_edit, name="housing_edit"),
     path("housing/<int:pk>/status/", views.housing_status, name="housing_status"),
-    path("linguists/", views.linguist_list, name="linguist_list"),
-    path("linguists/new/", views.linguist_create, name="linguist_create"),
-    path("linguists/<int:pk>/", views.linguist_detail, name="linguist_detail"),
-    path("linguists/<int:pk>/edit/", views.linguist_edit, name="linguist_edit"),
+    path("linguists/", views.LinguistList.as_view(), name="linguist_list"),
+    path("linguists/new/", views.LinguistCreate.as_view(), name="linguist_create"),
+    path("linguists/<int:pk>/", views.LinguistDetail.as_view(), name="linguist_detail"),
+    path("linguists/<int:pk>/edit/", views.LinguistEdit.as_view(), name="linguist_edit"),
 ]

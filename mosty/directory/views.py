@@ -14,12 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from mosty.access.audit import audit, audit_read, audit_reads
+from mosty.access.audit import audit, audit_read
 from mosty.access.domains.directory import hsds_export_services
 from mosty.access.policy import can, require
 from mosty.core.forms import add_service_errors
+from mosty.core.pages import DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.uploads import read_upload
 from mosty.directory import hsds, selectors, services
@@ -510,61 +512,51 @@ def housing_status(request, pk: int):
 # Linguists -------------------------------------------------------------------------------------
 
 
-@login_required
-def linguist_list(request):
-    require(request.user, "linguist.list")
-    form = LinguistSearchForm(request.GET or None)
-    cleaned = form.cleaned_data if form.is_valid() else {}
-    page = paginate(request, selectors.linguist_search(fetched_by=request.user, filters=cleaned))
-    audit_reads(request.user, page, fields=["name"])
-    return render(
-        request,
-        "directory/linguist_list.html",
-        {"page": page, "filters": form, "querystring": query_without_page(request)},
-    )
+class LinguistList(ListPage):
+    permission = "linguist.list"
+    template_name = "directory/linguist_list.html"
+    filter_form = LinguistSearchForm
+    audit_fields = ("name",)
+
+    def rows(self, filters):
+        return selectors.linguist_search(fetched_by=self.user, filters=filters)
 
 
-@login_required
-def linguist_detail(request, pk: int):
-    linguist = selectors.linguist_read(fetched_by=request.user, pk=pk)
-    return render(request, "directory/linguist_detail.html", {"linguist": linguist})
+class LinguistDetail(DetailPage):
+    template_name = "directory/linguist_detail.html"
+    context_object_name = "linguist"
+
+    def get_object(self):
+        # linguist_read checks `linguist.view` and records the read of the contact.
+        return selectors.linguist_read(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
-@login_required
-def linguist_create(request):
-    require(request.user, "linguist.create")
-    form = LinguistForm(
-        request.POST or None, organisations=selectors.linguist_organisations(request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        linguist = _saved(
-            request,
-            form,
-            lambda: services.linguist_create(by=request.user, **form.cleaned_data),
-            _("Linguist added."),
-        )
-        if linguist:
-            return redirect("directory:linguist_detail", pk=linguist.pk)
-    return render(request, "directory/linguist_form.html", {"form": form})
+class LinguistCreate(FormPage):
+    permission = "linguist.create"
+    template_name = "directory/linguist_form.html"
+    form_class = LinguistForm
+    success_message = _lazy("Linguist added.")
+
+    def form_kwargs(self):
+        return {"organisations": selectors.linguist_organisations(self.user)}
+
+    def save(self, form):
+        return services.linguist_create(by=self.user, **form.cleaned_data)
+
+    def success_url(self, linguist):
+        return reverse("directory:linguist_detail", args=[linguist.pk])
 
 
-@login_required
-def linguist_edit(request, pk: int):
-    linguist = selectors.linguist_get(fetched_by=request.user, pk=pk)
-    require(request.user, "linguist.change", linguist)
-    form = LinguistForm(
-        request.POST or None,
-        instance=linguist,
-        organisations=selectors.linguist_organisations(request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        if _saved(
-            request,
-            form,
-            lambda: services.linguist_update(
-                linguist=linguist, by=request.user, **form.cleaned_data
-            ),
-            _("Changes saved."),
-        ):
-            return redirect("directory:linguist_detail", pk=pk)
-    return render(request, "directory/linguist_form.html", {"form": form, "linguist": linguist})
+class LinguistEdit(LinguistCreate):
+    permission = "linguist.change"
+    context_object_name = "linguist"
+    success_message = _lazy("Changes saved.")
+
+    def get_object(self):
+        return selectors.linguist_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def form_kwargs(self):
+        return {**super().form_kwargs(), "instance": self.object}
+
+    def save(self, form):
+        return services.linguist_update(linguist=self.object, by=self.user, **form.cleaned_data)
