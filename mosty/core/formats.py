@@ -12,6 +12,7 @@ systems. Machine-readable values (SVG, CSS, data attributes, JSON) never go thro
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -42,7 +43,9 @@ def number(value, *, decimals: int = 0, language: str | None = None) -> str:
     return format_decimal(value, format=pattern, locale=_locale(language), numbering_system="latn")
 
 
-def join_list(items, *, style: str = "standard", language: str | None = None) -> str:
+def join_list(
+    items, *, style: Literal["standard", "or"] = "standard", language: str | None = None
+) -> str:
     """["A", "B", "C"] -> "A, B i C" (pl), "A، B وC" (ar); `style="or"` -> "A, B lub C".
 
     CLDR's list patterns, so no sentence is glued together from a translated "and" and a

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from django.utils import formats, translation
@@ -706,7 +707,7 @@ def _phrases() -> dict:
     return cached
 
 
-def _join(items: list[str], style: str, phrases: dict) -> str:
+def _join(items: list[str], style: Literal["standard", "or"], phrases: dict) -> str:
     """A list in the reader's language by CLDR's patterns (`mosty.core.formats.join_list`)."""
     return join_list(items, style=style, language=phrases["locale"] or None)
 

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.core.formats import language_choices
 from mosty.core.models import District
+from mosty.organisations.models import Organisation
 from mosty.people.models import ConsentPurpose, LanguageLevel, LegalBasis, Participant
 from mosty.people.services import PARTICIPANT_FIELDS
 
@@ -274,7 +275,9 @@ class ConsentTemplateEditForm(forms.Form):
 
 
 class ConsentTemplateForm(ConsentTemplateEditForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
     purpose = forms.ChoiceField(
         label=pgettext_lazy("consent", "Purpose"), choices=ConsentPurpose.choices
     )
