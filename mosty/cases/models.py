@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import Versioned
@@ -29,7 +30,7 @@ class Domain(models.TextChoices):
 
 class CaseStatus(models.TextChoices):
     INTAKE = "intake", _("Intake")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("case", "Active")
     ON_HOLD = "on_hold", _("On hold")
     CLOSED = "closed", _("Closed")
 
@@ -55,7 +56,7 @@ class ClosureReason(models.TextChoices):
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     REQUESTED = "requested", _("Approval requested")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("plan", "Approved")
     RETURNED = "returned", _("Returned with comment")
 
 

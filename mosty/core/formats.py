@@ -12,9 +12,11 @@ systems. Machine-readable values (SVG, CSS, data attributes, JSON) never go thro
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from django.utils import translation
 
@@ -39,6 +41,19 @@ def number(value, *, decimals: int = 0, language: str | None = None) -> str:
         return ""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=_locale(language), numbering_system="latn")
+
+
+def join_list(
+    items, *, style: Literal["standard", "or"] = "standard", language: str | None = None
+) -> str:
+    """["A", "B", "C"] -> "A, B i C" (pl), "A، B وC" (ar); `style="or"` -> "A, B lub C".
+
+    CLDR's list patterns, so no sentence is glued together from a translated "and" and a
+    comma: languages differ in the separator, the conjunction and where it goes."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return format_list(items, style=style, locale=_locale(language))
 
 
 def day_heading(day: datetime.date, *, language: str | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from mosty.core.formats import number
 from mosty.core.i18n import text_direction
 
 
@@ -17,6 +18,7 @@ def certificate_html(*, registration, progress: dict) -> str:
     with translation.override(language):
         event = registration.event
         sessions = list(event.sessions.all())
+        hours = float(progress.get("hours") or 0)
         return render_to_string(
             "events/certificate.html",
             {
@@ -25,6 +27,7 @@ def certificate_html(*, registration, progress: dict) -> str:
                 "title": event.title,
                 "organisation": event.organisation,
                 "progress": progress,
+                "hours": number(hours, decimals=0 if hours.is_integer() else 1),
                 "first": sessions[0] if sessions else None,
                 "last": sessions[-1] if sessions else None,
                 "issued": timezone.localdate(),

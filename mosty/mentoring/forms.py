@@ -187,8 +187,12 @@ class ProfileForm(forms.Form):
         required=False,
     )
     mentor_gender = forms.ChoiceField(
-        label=_("Wishes a mentor who is"),
-        choices=[("", _("no preference")), ("female", _("a woman")), ("male", _("a man"))],
+        label=_("Preferred gender of the mentor"),
+        choices=[
+            ("", _("No preference")),
+            (MentorGender.FEMALE, MentorGender.FEMALE.label),
+            (MentorGender.MALE, MentorGender.MALE.label),
+        ],
         required=False,
     )
     mentor_kinds = forms.MultipleChoiceField(

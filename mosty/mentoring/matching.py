@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from django.utils import formats, translation
@@ -40,6 +41,7 @@ from django.utils.translation import ngettext
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+from mosty.core.formats import join_list
 from mosty.mentoring.models import LEVEL_STRENGTH, Interest, MentorKind, Slot
 
 # Every scoring weight and tuning knob lives here; a city pack's `matching:` section may
@@ -648,7 +650,7 @@ def _codes(mask: int, codes: list[str]) -> list[str]:
 
 def language_names(codes, ph: dict | None = None) -> str:
     ph = ph or _phrases()
-    return _join([_language(c, ph) for c in codes], ph["or"], ph)
+    return _join([_language(c, ph) for c in codes], "or", ph)
 
 
 # Languages Django does not describe, named for explanations.
@@ -694,10 +696,7 @@ def _phrases() -> dict:
             "free": _("free %(times)s"),
             "family": _("a family that welcomes children"),
             "welcome": _("welcomes families with children"),
-            "and": _("and"),
-            "or": _("or"),
-            # Translators: the separator between items of a list, as in "a, b and c".
-            "sep": _(", "),
+            "locale": language,
             "interests": {code: str(label) for code, label in Interest.choices},
             "slots": {code: str(label) for code, label in Slot.choices},
             "languages": {},
@@ -708,10 +707,9 @@ def _phrases() -> dict:
     return cached
 
 
-def _join(items: list[str], word: str, phrases: dict) -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return f"{phrases['sep'].join(items[:-1])} {word} {items[-1]}"
+def _join(items: list[str], style: Literal["standard", "or"], phrases: dict) -> str:
+    """A list in the reader's language by CLDR's patterns (`mosty.core.formats.join_list`)."""
+    return join_list(items, style=style, language=phrases["locale"] or None)
 
 
 def _language(code: str, phrases: dict) -> str:
@@ -748,11 +746,11 @@ def _piece(ph: dict, kind: str, codes: list[str]) -> str:
     if piece is None:
         if kind == "speaks":
             names = [_language(c, ph) for c in codes]
-            piece = ph["speaks"] % {"languages": _join(names, ph["and"], ph)}
+            piece = ph["speaks"] % {"languages": _join(names, "standard", ph)}
         else:
             table, name = ("interests", "interests") if kind == "like" else ("slots", "times")
             labels = [ph[table][c] for c in codes if c in ph[table]]
-            piece = ph[kind] % {name: _join(labels, ph["and"], ph)}
+            piece = ph[kind] % {name: _join(labels, "standard", ph)}
         ph["pieces"][key] = piece
     return piece
 

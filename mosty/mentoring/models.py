@@ -137,7 +137,7 @@ class VettingStatus(models.TextChoices):
     REFERENCES_CHECKED = "references_checked", _("References checked")
     CERTIFICATE_CHECKED = "certificate_checked", _("Criminal-record certificate checked")
     TRAINED = "trained", _("Trained")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("vetting", "Approved")
     REJECTED = "rejected", _("Rejected")
 
 
@@ -294,10 +294,10 @@ class MentoringProfile(models.Model):
         _("weekly availability"), default=list, blank=True, validators=[validate_slots]
     )
     mentor_gender = models.CharField(
-        _("wishes a mentor who is"),
+        _("preferred gender of the mentor"),
         max_length=20,
         blank=True,
-        choices=[(MentorGender.FEMALE, _("a woman")), (MentorGender.MALE, _("a man"))],
+        choices=[(MentorGender.FEMALE, _("Woman")), (MentorGender.MALE, _("Man"))],
     )
     mentor_kinds = models.JSONField(
         _("kinds of mentor accepted"), default=list, blank=True, validators=[validate_kinds]

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.core.formats import language_choices
 from mosty.core.models import District
+from mosty.organisations.models import Organisation
 from mosty.people.models import ConsentPurpose, LanguageLevel, LegalBasis, Participant
 from mosty.people.services import PARTICIPANT_FIELDS
 
@@ -219,7 +220,9 @@ HouseholdMemberFormSet = forms.formset_factory(HouseholdMemberForm, extra=3, max
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    purpose = forms.ChoiceField(
+        label=pgettext_lazy("consent", "Purpose"), choices=ConsentPurpose.choices
+    )
     legal_basis = forms.ChoiceField(
         label=_("Legal basis"), choices=LegalBasis.choices, initial=LegalBasis.CONSENT
     )
@@ -255,3 +258,36 @@ class ConsentForm(forms.Form):
         if given and given > timezone.now():
             raise ValidationError(_("The consent cannot be given in the future."))
         return given
+
+
+class ConsentTemplateEditForm(forms.Form):
+    """The text of a kept consent template (its purpose and language stay: a new pair is a new
+    template)."""
+
+    text = forms.CharField(
+        label=_("Text shown to the participant"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        help_text=_(
+            "The information text staff read or hand to the participant, in that language."
+        ),
+    )
+
+
+class ConsentTemplateForm(ConsentTemplateEditForm):
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    purpose = forms.ChoiceField(
+        label=pgettext_lazy("consent", "Purpose"), choices=ConsentPurpose.choices
+    )
+    language = forms.ChoiceField(label=_("Language of the text"), choices=spoken_language_choices)
+
+    field_order = ["organisation", "purpose", "language", "text"]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        only = list(organisations[:2])
+        if len(only) == 1:
+            self.fields["organisation"].initial = only[0].pk

@@ -3,6 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from mosty.core.navigation import NEWCOMERS, dashboard_panel, nav_item
 
 nav_item(_("Participants"), "people:list", rule="participant.list", order=10, group=NEWCOMERS)
+nav_item(
+    _("Consent texts"),
+    "people:consent_templates",
+    rule="consent_template.list",
+    order=15,
+    group=NEWCOMERS,
+)
 
 
 def _dashboard(request):

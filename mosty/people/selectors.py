@@ -167,3 +167,28 @@ def consent_templates(*, participant) -> list:
             "purpose", "language"
         )
     )
+
+
+def consent_template_list(*, fetched_by) -> QuerySet:
+    """The consent texts of the organisations the user coordinates."""
+    from mosty.access.domains.people import visible_consent_templates
+
+    return (
+        visible_consent_templates(fetched_by)
+        .select_related("organisation")
+        .order_by("organisation__name", "purpose", "language")
+    )
+
+
+def consent_template_get(*, fetched_by, pk: int):
+    from mosty.access.domains.people import visible_consent_templates
+
+    return get_object_or_404(
+        visible_consent_templates(fetched_by).select_related("organisation"), pk=pk
+    )
+
+
+def consent_template_organisations(user) -> QuerySet:
+    from mosty.access.domains.people import consent_template_organisations as organisations
+
+    return organisations(user)

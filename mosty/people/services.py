@@ -294,3 +294,49 @@ def participant_import_start(
     else:
         transaction.on_commit(lambda: tasks.participant_import_run.enqueue(job_id))
     return job
+
+
+def _template_unique_error() -> ValidationError:
+    return ValidationError(
+        {"language": _("The organisation already keeps a text for this purpose in this language.")}
+    )
+
+
+@transaction.atomic
+def consent_template_create(*, organisation, purpose: str, language: str, text: str, by):
+    """A consent information text the organisation's staff are offered when they record a
+    consent for `purpose` in `language`."""
+    from mosty.people.models import ConsentTemplate
+
+    require(by, "consent_template.create", organisation)
+    if ConsentTemplate.objects.filter(
+        organisation=organisation, purpose=purpose, language=language
+    ).exists():
+        raise _template_unique_error()
+    template = ConsentTemplate(
+        organisation=organisation,
+        purpose=purpose,
+        language=language,
+        text=(text or "").strip(),
+        updated_by=by,
+    )
+    template.full_clean(validate_constraints=False)
+    template.save()
+    return template
+
+
+@transaction.atomic
+def consent_template_update(*, template, text: str, by):
+    require(by, "consent_template.change", template)
+    template.text = (text or "").strip()
+    template.updated_by = by
+    template.full_clean(validate_constraints=False)
+    template.save(update_fields=["text", "updated_by", "updated_at"])
+    return template
+
+
+@transaction.atomic
+def consent_template_delete(*, template, by) -> None:
+    """Consents already recorded keep the text that was shown (`Consent.text_shown`)."""
+    require(by, "consent_template.delete", template)
+    template.delete()

@@ -14,6 +14,20 @@ urlpatterns = [
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<int:pk>/export/", views.participant_export, name="export"),
     path("<int:pk>/erase/", views.participant_erase, name="erase"),
+    path("consent-texts/", views.ConsentTemplateList.as_view(), name="consent_templates"),
+    path(
+        "consent-texts/new/", views.ConsentTemplateCreate.as_view(), name="consent_template_create"
+    ),
+    path(
+        "consent-texts/<int:pk>/edit/",
+        views.ConsentTemplateEdit.as_view(),
+        name="consent_template_edit",
+    ),
+    path(
+        "consent-texts/<int:pk>/delete/",
+        views.ConsentTemplateDelete.as_view(),
+        name="consent_template_delete",
+    ),
     path("import/", import_views.import_upload, name="import"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
     path("import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),

@@ -6,16 +6,21 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from mosty.access.policy import require
 from mosty.core.forms import add_service_errors
 from mosty.core.navigation import sections_for
+from mosty.core.pages import ActionPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.people import gdpr, selectors, services
 from mosty.people.forms import (
     ConsentForm,
+    ConsentTemplateEditForm,
+    ConsentTemplateForm,
     HouseholdMemberFormSet,
     IntakeSearchForm,
     ParticipantFilterForm,
@@ -285,3 +290,66 @@ def participant_erase(request, pk: int):
         )
         return redirect("people:detail", pk=pk)
     return render(request, "people/participant_erase.html", {"participant": participant})
+
+
+# Consent text templates ----------------------------------------------------------------------
+
+
+class ConsentTemplateList(ListPage):
+    permission = "consent_template.list"
+    template_name = "people/consent_template_list.html"
+
+    def rows(self, filters):
+        return selectors.consent_template_list(fetched_by=self.user)
+
+
+class ConsentTemplateCreate(FormPage):
+    permission = "consent_template.list"
+    template_name = "people/consent_template_form.html"
+    form_class = ConsentTemplateForm
+    success_message = _lazy("Consent text kept.")
+
+    def form_kwargs(self):
+        return {"organisations": selectors.consent_template_organisations(self.user)}
+
+    def save(self, form):
+        return services.consent_template_create(by=self.user, **form.cleaned_data)
+
+    def success_url(self, template):
+        return reverse("people:consent_templates")
+
+
+class ConsentTemplateEdit(FormPage):
+    permission = "consent_template.change"
+    template_name = "people/consent_template_form.html"
+    form_class = ConsentTemplateEditForm
+    context_object_name = "consent_template"
+    success_message = _lazy("Changes saved.")
+
+    def get_object(self):
+        return selectors.consent_template_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def initial(self):
+        return {"text": self.object.text}
+
+    def save(self, form):
+        return services.consent_template_update(
+            template=self.object, text=form.cleaned_data["text"], by=self.user
+        )
+
+    def success_url(self, template):
+        return reverse("people:consent_templates")
+
+
+class ConsentTemplateDelete(ActionPage):
+    permission = "consent_template.delete"
+    success_message = _lazy("Consent text deleted.")
+
+    def get_object(self):
+        return selectors.consent_template_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form):
+        services.consent_template_delete(template=self.object, by=self.user)
+
+    def success_url(self, result):
+        return reverse("people:consent_templates")

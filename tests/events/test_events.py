@@ -624,3 +624,30 @@ def test_dashboard_gives_a_participant_their_next_events_or_a_way_to_find_one(wo
     assert "Your next events" in page and f"/events/{event.pk}/" in page
     # Organisers keep their own panel instead.
     assert "Your next events" not in login("coordinator").get("/en/dashboard/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "language, sentence",
+    [
+        ("pl", "osoba: <bdi"),
+        ("uk", "особа <bdi"),
+        ("fr", "Nous certifions que <bdi"),
+        ("ar", "بإتمام <bdi"),
+    ],
+)
+def test_certificate_is_one_translated_sentence_with_local_numbers(world, language, sentence):
+    """The name and the title sit inside one translated sentence (each language orders and
+    declines it), and hours are written the reader's way."""
+    from mosty.events.certificates import certificate_html
+
+    course = make_event(world.org_a, sessions=3, capacity=5)
+    person = make_registration(course, name="Olena K", language=language)
+    html = certificate_html(
+        registration=person,
+        progress={"attended": 3, "sessions": 3, "hours": 4.5, "completed": True},
+    )
+    paragraph = next(p for p in html.split("<p") if "Olena K" in p)
+    assert sentence in paragraph and course.title in paragraph
+    assert "has completed" not in html
+    decimal = "." if language == "ar" else ","
+    assert f"4{decimal}5" in html

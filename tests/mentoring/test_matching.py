@@ -289,3 +289,21 @@ def test_graph_from_unsorted_edges_is_the_same_graph():
     assert (graph != canonical).nnz == 0 and (graph.indices == canonical.indices).all()
     assert (graph != graph2).nnz == 0
     assert (rows == rows2).all() and (owners == owners2).all()
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("pl", "ukraiński, polski i rosyjski"),
+        ("fr", "ukrainien, polonais et russe"),
+        ("ar", " و"),  # CLDR's Arabic list: the conjunction joins the next word, no comma
+    ],
+)
+def test_explanation_lists_follow_the_languages_own_pattern(language, expected):
+    """Lists in explanations come from CLDR's list patterns, not a glued translated "and"."""
+    p = ParticipantData(1, {"uk": "native", "ru": "C1", "pl": "B2"}, district="a")
+    m = MentorData(10, {"ru": "native", "uk": "C1", "pl": "native"}, district="a")
+    with translation.override(language):
+        text = Engine([p], [m], centroids=CENTROIDS).run().proposals[0].text
+    assert expected in text
+    assert " and " not in text

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -199,3 +201,22 @@ def test_members_page_read_is_audited(world, login):
     )
     assert event.actor == world.user("coordinator")
     assert event.fields == ["members"]
+
+
+@pytest.mark.parametrize("language", ["pl", "uk", "ar", "fr"])
+def test_members_hint_quotes_the_login_pages_reset_link(world, client, language):
+    """The hint tells a coordinator which link a new member uses; it quotes the very words of
+    the link on the login page, in every language (it used to name a link that did not exist)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        login_url = reverse("account_login")
+        reset_url = reverse("account_reset_password")
+        members_url = reverse("organisations:members", args=[world.org_a.pk])
+    login_page = client.get(login_url).content.decode()
+    link = re.search(rf'<a href="{re.escape(reset_url)}">([^<]+)</a>', login_page)
+    assert link, "the login page links to the password reset"
+    client.force_login(world.user("coordinator"))
+    members_page = client.get(members_url).content.decode()
+    assert link.group(1) in members_page

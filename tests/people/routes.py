@@ -96,3 +96,26 @@ ROUTES = [
     ),
     Route("api:consent_withdraw", allowed=STAFF, kwargs=_consent, api=True, method="post"),
 ]
+
+
+def _consent_template(world):
+    from mosty.people.models import ConsentTemplate
+
+    template = ConsentTemplate.objects.create(
+        organisation=world.org_a, purpose="mentoring", language="uk", text="Ми передаємо ім’я."
+    )
+    return {"pk": template.pk}
+
+
+ROUTES += [
+    Route("people:consent_templates", allowed=COORDINATOR, org_scoped=False),
+    Route("people:consent_template_create", allowed=COORDINATOR, org_scoped=False),
+    Route("people:consent_template_edit", allowed=COORDINATOR, kwargs=_consent_template),
+    Route(
+        "people:consent_template_delete",
+        allowed=COORDINATOR,
+        kwargs=_consent_template,
+        method="post",
+        ok=(302,),
+    ),
+]

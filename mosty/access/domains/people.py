@@ -212,3 +212,32 @@ POLICY.add_rule("participant.export", coordinates_owner)
 POLICY.add_rule("participant.erase", coordinates_owner & participant_is_not_anonymised)
 POLICY.add_rule("participant.consent.record", may_see_participant & participant_is_not_anonymised)
 POLICY.add_rule("consent.withdraw", consent_participant_visible & consent_is_active)
+
+
+# Consent text templates: an organisation's own texts, kept by its coordinators.
+
+
+def visible_consent_templates(user) -> QuerySet:
+    from mosty.people.models import ConsentTemplate
+
+    return ConsentTemplate.objects.filter(organisation_id__in=orgs_where(user, Role.COORDINATOR))
+
+
+def consent_template_organisations(user) -> QuerySet:
+    """Organisations whose consent texts the user may keep (those they coordinate)."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+
+
+@rules.predicate
+def coordinates_template_organisation(user, target) -> bool:
+    """`target` is a ConsentTemplate or an Organisation."""
+    organisation_id = getattr(target, "organisation_id", getattr(target, "pk", None))
+    return organisation_id is not None and organisation_id in orgs_where(user, Role.COORDINATOR)
+
+
+POLICY.add_rule("consent_template.list", coordinates_somewhere)
+POLICY.add_rule("consent_template.create", coordinates_template_organisation)
+POLICY.add_rule("consent_template.change", coordinates_template_organisation)
+POLICY.add_rule("consent_template.delete", coordinates_template_organisation)
