@@ -190,7 +190,9 @@ class Labelled(models.Model):
 
     @property
     def audit_label(self) -> str:
-        return f"{self._meta.verbose_name} #{self.pk}"
+        # The model's code name, not its translated verbose name: the log reads the same
+        # whichever language the request was in.
+        return f"{self._meta.model_name} #{self.pk}"
 
 
 def owned_by(related_name: str, *, on_delete=models.PROTECT, verbose_name=None):

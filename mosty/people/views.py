@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mosty.access.policy import require
@@ -307,7 +307,7 @@ class ConsentTemplateCreate(FormPage):
     permission = "consent_template.list"
     template_name = "people/consent_template_form.html"
     form_class = ConsentTemplateForm
-    success_message = _lazy("Consent text kept.")
+    success_message = gettext_lazy("Consent text kept.")
 
     def form_kwargs(self):
         return {"organisations": selectors.consent_template_organisations(self.user)}
@@ -324,7 +324,7 @@ class ConsentTemplateEdit(FormPage):
     template_name = "people/consent_template_form.html"
     form_class = ConsentTemplateEditForm
     context_object_name = "consent_template"
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
 
     def get_object(self):
         return selectors.consent_template_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -343,7 +343,7 @@ class ConsentTemplateEdit(FormPage):
 
 class ConsentTemplateDelete(ActionPage):
     permission = "consent_template.delete"
-    success_message = _lazy("Consent text deleted.")
+    success_message = gettext_lazy("Consent text deleted.")
 
     def get_object(self):
         return selectors.consent_template_get(fetched_by=self.user, pk=self.kwargs["pk"])

@@ -100,3 +100,23 @@ def test_mosty_translations_are_not_overridden_by_other_apps(db):
                 if shown != entry.msgstr:
                     wrong.append(f"{language} {entry.msgid!r}: {shown!r}, not {entry.msgstr!r}")
     assert not wrong, "\n".join(wrong[:40])
+
+
+def test_translation_functions_keep_names_makemessages_knows():
+    """makemessages extracts `_`, `gettext_lazy`, `pgettext_lazy`, … by name: a string marked
+    through another alias (`gettext_lazy as _lazy`) is never extracted and stays English."""
+    import re
+    from pathlib import Path
+
+    alias = re.compile(
+        r"import\s+(?:n|p|np)?gettext(?:_lazy|_noop)?\s+as\s+(?!_\b)(\w+)|"
+        r"(?:n|p|np)?gettext(?:_lazy|_noop)?\s+as\s+(?!_\b)(\w+)"
+    )
+    root = Path(__file__).resolve().parents[2] / "mosty"
+    found = [
+        f"{path.relative_to(root)}: {match.group(0)}"
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts
+        for match in alias.finditer(path.read_text())
+    ]
+    assert not found, found
