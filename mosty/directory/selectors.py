@@ -116,6 +116,16 @@ def service_get(*, fetched_by, pk: int) -> Service:
     return get_object_or_404(qs, pk=pk)
 
 
+def service_find(*, fetched_by, pk: int) -> Service:
+    """A visible service without its related rows, for an action on it (404 otherwise)."""
+    return get_object_or_404(visible_services(fetched_by), pk=pk)
+
+
+def editable_location_get(*, fetched_by, pk: int) -> Location:
+    """A location the user may edit (404 otherwise)."""
+    return get_object_or_404(editable_locations(fetched_by), pk=pk)
+
+
 def editable_service_get(*, fetched_by, pk: int) -> Service:
     """A service the user may edit (404 otherwise)."""
     return get_object_or_404(editable_services(fetched_by), pk=pk)
