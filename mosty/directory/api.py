@@ -37,19 +37,7 @@ class LocationOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Location
-        fields = [
-            "id",
-            "hsds_id",
-            "name",
-            "address_1",
-            "address_2",
-            "postal_code",
-            "city",
-            "district",
-            "latitude",
-            "longitude",
-            "accessibility",
-        ]
+        fields = ["id", "hsds_id", "name", *services.LOCATION_PLACE_FIELDS, "accessibility"]
 
 
 class ServiceOutputSerializer(serializers.ModelSerializer):
@@ -338,13 +326,7 @@ class LinguistSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "pairs",
-            "is_sworn",
-            "does_written",
-            "does_consecutive",
-            "does_remote",
-            "is_volunteer",
-            "hourly_rate",
-            "availability",
+            *services.LINGUIST_OFFER_FIELDS,
             "is_active",
         ]
 

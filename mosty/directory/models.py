@@ -245,11 +245,20 @@ class Service(OwnedRecord):
         return [line.strip() for line in self.required_documents.splitlines() if line.strip()]
 
 
-class ServiceCategory(models.Model):
-    """An HSDS attribute linking a service to a taxonomy term."""
+class ServiceLink(models.Model):
+    """A row linking a service to another record, with its own HSDS id (HSDS keeps such links
+    as rows: `attribute` for a taxonomy term, `service_at_location`)."""
 
     hsds_id = models.CharField(max_length=100, unique=True, default=new_hsds_id)
     service = models.ForeignKey(Service, on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+
+
+class ServiceCategory(ServiceLink):
+    """An HSDS attribute linking a service to a taxonomy term."""
+
     category = models.ForeignKey(Category, on_delete=models.CASCADE)
 
     class Meta:
@@ -261,9 +270,7 @@ class ServiceCategory(models.Model):
         return f"{self.service_id} · {self.category_id}"
 
 
-class ServiceAtLocation(models.Model):
-    hsds_id = models.CharField(max_length=100, unique=True, default=new_hsds_id)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE)
+class ServiceAtLocation(ServiceLink):
     location = models.ForeignKey(Location, on_delete=models.CASCADE)
 
     class Meta:

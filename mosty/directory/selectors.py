@@ -28,6 +28,8 @@ from mosty.directory.models import (
     Location,
     Schedule,
     Service,
+    ServiceAtLocation,
+    ServiceCategory,
     ServiceLanguage,
     ServiceStatus,
     ServiceTranslation,
@@ -67,9 +69,9 @@ def service_search(*, fetched_by, filters: dict | None = None) -> QuerySet[Servi
     # Semi-joins (pk IN subquery) let the database start from the selective side.
     if filters.get("category"):
         qs = qs.filter(
-            pk__in=Service.categories.through.objects.filter(
-                category__code=filters["category"]
-            ).values("service_id")
+            pk__in=ServiceCategory.objects.filter(category__code=filters["category"]).values(
+                "service_id"
+            )
         )
     if filters.get("language"):
         qs = qs.filter(
@@ -77,7 +79,7 @@ def service_search(*, fetched_by, filters: dict | None = None) -> QuerySet[Servi
         )
     if filters.get("district"):
         qs = qs.filter(
-            pk__in=Service.locations.through.objects.filter(
+            pk__in=ServiceAtLocation.objects.filter(
                 location__district__code=filters["district"]
             ).values("service_id")
         )

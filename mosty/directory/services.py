@@ -42,10 +42,8 @@ SERVICE_FIELDS = [
     "url",
     "status",
 ]
-# Also the order in which the location form shows them.
-LOCATION_FIELDS = [
-    "organisation",
-    "name",
+# Where a location is: what the form asks and the API tells, in this order.
+LOCATION_PLACE_FIELDS = [
     "address_1",
     "address_2",
     "postal_code",
@@ -53,6 +51,12 @@ LOCATION_FIELDS = [
     "district",
     "latitude",
     "longitude",
+]
+# Also the order in which the location form shows them.
+LOCATION_FIELDS = [
+    "organisation",
+    "name",
+    *LOCATION_PLACE_FIELDS,
     "transportation",
     "accessibility",
     "description",
@@ -102,31 +106,28 @@ def _languages_set(service: Service, codes: list[str]) -> None:
     )
 
 
+def _links_set(link_model, service: Service, field: str, wanted: set[int]) -> None:
+    """Make `service`'s link rows (`ServiceCategory`, `ServiceAtLocation`) point at exactly the
+    `wanted` ids of `field`, keeping the rows (and their HSDS ids) that stay."""
+    rows = link_model.objects.filter(service=service)
+    rows.exclude(**{f"{field}_id__in": wanted}).delete()
+    have = set(rows.values_list(f"{field}_id", flat=True))
+    link_model.objects.bulk_create(
+        [link_model(service=service, **{f"{field}_id": pk}) for pk in wanted - have]
+    )
+
+
 def _categories_set(service: Service, categories) -> None:
-    wanted = {c.pk for c in categories}
-    ServiceCategory.objects.filter(service=service).exclude(category_id__in=wanted).delete()
-    have = set(
-        ServiceCategory.objects.filter(service=service).values_list("category_id", flat=True)
-    )
-    ServiceCategory.objects.bulk_create(
-        [ServiceCategory(service=service, category_id=pk) for pk in wanted - have]
-    )
+    _links_set(ServiceCategory, service, "category", {c.pk for c in categories})
 
 
 def _locations_set(service: Service, locations) -> None:
-    wanted = {loc.pk for loc in locations}
     for loc in locations:
         if loc.organisation_id != service.organisation_id:
             raise ValidationError(
                 {"locations": _("Choose locations of the service's own organisation.")}
             )
-    ServiceAtLocation.objects.filter(service=service).exclude(location_id__in=wanted).delete()
-    have = set(
-        ServiceAtLocation.objects.filter(service=service).values_list("location_id", flat=True)
-    )
-    ServiceAtLocation.objects.bulk_create(
-        [ServiceAtLocation(service=service, location_id=pk) for pk in wanted - have]
-    )
+    _links_set(ServiceAtLocation, service, "location", {loc.pk for loc in locations})
 
 
 def _hours_set(service: Service, hours: dict[int, tuple[time, time]]) -> None:
@@ -311,7 +312,7 @@ def housing_offer_update(
 
 
 # Allowed moves: available -> reserved/taken, reserved -> available/taken, taken -> available.
-HOUSING_MOVES = {
+HOUSING_MOVES: dict[str, set[str]] = {
     HousingStatus.AVAILABLE: {HousingStatus.RESERVED, HousingStatus.TAKEN},
     HousingStatus.RESERVED: {HousingStatus.AVAILABLE, HousingStatus.TAKEN},
     HousingStatus.TAKEN: {HousingStatus.AVAILABLE},
@@ -345,12 +346,8 @@ def housing_offer_set_status(
 
 # Linguists -----------------------------------------------------------------------------------
 
-LINGUIST_FIELDS = [
-    "organisation",
-    "name",
-    "user",
-    "email",
-    "phone",
+# What a linguist offers: what the form asks and the API tells, in this order.
+LINGUIST_OFFER_FIELDS = [
     "is_sworn",
     "does_written",
     "does_consecutive",
@@ -358,6 +355,14 @@ LINGUIST_FIELDS = [
     "is_volunteer",
     "hourly_rate",
     "availability",
+]
+LINGUIST_FIELDS = [
+    "organisation",
+    "name",
+    "user",
+    "email",
+    "phone",
+    *LINGUIST_OFFER_FIELDS,
     "is_active",
 ]
 
