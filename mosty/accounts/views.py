@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from mosty.access.domains.organisations import visible_organisations
 from mosty.access.policy import can, require
@@ -30,7 +30,9 @@ class UserCreate(FormPage):
     permission = "user.create"
     template_name = "accounts/user_form.html"
     form_class = UserForm
-    success_message = _lazy("User created. Add a membership so they can work in an organisation.")
+    success_message = gettext_lazy(
+        "User created. Add a membership so they can work in an organisation."
+    )
 
     def initial(self):
         return {"language": self.request.LANGUAGE_CODE, "is_active": True}
@@ -76,7 +78,7 @@ class UserEdit(PersonPage, FormPage):
     permission = "user.change"
     template_name = "accounts/user_form.html"
     form_class = UserForm
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
     read_fields = USER_FIELDS
 
     def form_kwargs(self):
@@ -93,7 +95,7 @@ class UserMembershipAdd(PersonPage, FormPage):
     permission = "user.change"
     template_name = "accounts/membership_form.html"
     form_class = MembershipAddForm
-    success_message = _lazy("Membership added.")
+    success_message = gettext_lazy("Membership added.")
 
     def form_kwargs(self):
         return {"organisations": _member_organisations(self.user)}

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from mosty.access.audit import audit, audit_read
@@ -213,7 +213,7 @@ class ServiceCreate(OwnedRecordFormPage):
     permission = "service.create"
     template_name = "directory/service_form.html"
     form_class = ServiceForm
-    success_message = _lazy("Service created.")
+    success_message = gettext_lazy("Service created.")
 
     def save(self, form):
         return services.service_create(by=self.user, **form.record_data())
@@ -233,7 +233,7 @@ class EditableServicePage(FormPage):
 
 
 class ServiceEdit(EditableServicePage, ServiceCreate):
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
 
     def save(self, form):
         # The form has written its values onto `self.object`; the service compares the texts
@@ -248,7 +248,7 @@ class ServiceEdit(EditableServicePage, ServiceCreate):
 class ServiceTranslate(EditableServicePage):
     template_name = "directory/service_translation_form.html"
     form_class = ServiceTranslationForm
-    success_message = _lazy("Translation saved.")
+    success_message = gettext_lazy("Translation saved.")
 
     @cached_property
     def existing(self):
@@ -284,7 +284,7 @@ class ServiceTranslate(EditableServicePage):
 
 class ServiceVerify(ActionPage):
     permission = "service.verify"
-    success_message = _lazy("Marked as checked today.")
+    success_message = gettext_lazy("Marked as checked today.")
 
     def get_object(self):
         return selectors.service_find(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -300,7 +300,7 @@ class LocationCreate(OwnedRecordFormPage):
     permission = "service.create"
     template_name = "directory/location_form.html"
     form_class = LocationForm
-    success_message = _lazy("Location created.")
+    success_message = gettext_lazy("Location created.")
 
     def save(self, form):
         return services.location_create(by=self.user, **form.record_data())
@@ -312,7 +312,7 @@ class LocationCreate(OwnedRecordFormPage):
 class LocationEdit(LocationCreate):
     permission = "location.change"
     context_object_name = "location"
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
 
     def get_object(self):
         return selectors.editable_location_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -424,7 +424,7 @@ class HousingCreate(OwnedRecordFormPage):
     permission = "housing.create"
     template_name = "directory/housing_form.html"
     form_class = HousingOfferForm
-    success_message = _lazy("Housing offer registered.")
+    success_message = gettext_lazy("Housing offer registered.")
 
     def save(self, form):
         return services.housing_offer_create(by=self.user, **form.record_data())
@@ -451,7 +451,7 @@ class HousingDetail(DetailPage):
 class HousingEdit(HousingCreate):
     permission = "housing.change"
     context_object_name = "offer"
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
 
     def get_object(self):
         return selectors.housing_offer_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -466,8 +466,8 @@ class HousingEdit(HousingCreate):
 class HousingStatusChange(ActionPage):
     permission = "housing.set_status"
     form_class = HousingStatusForm
-    success_message = _lazy("Status changed.")
-    invalid_message = _lazy("Choose a valid status.")
+    success_message = gettext_lazy("Status changed.")
+    invalid_message = gettext_lazy("Choose a valid status.")
 
     def get_object(self):
         return selectors.housing_offer_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -510,7 +510,7 @@ class LinguistCreate(OwnedRecordFormPage):
     permission = "linguist.create"
     template_name = "directory/linguist_form.html"
     form_class = LinguistForm
-    success_message = _lazy("Linguist added.")
+    success_message = gettext_lazy("Linguist added.")
 
     def form_kwargs(self):
         return {
@@ -528,7 +528,7 @@ class LinguistCreate(OwnedRecordFormPage):
 class LinguistEdit(LinguistCreate):
     permission = "linguist.change"
     context_object_name = "linguist"
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
 
     def get_object(self):
         return selectors.linguist_get(fetched_by=self.user, pk=self.kwargs["pk"])
