@@ -67,6 +67,7 @@ class ServiceOutputSerializer(serializers.ModelSerializer):
             "languages",
             "locations",
             "last_checked_on",
+            "version",
         ]
 
     def get_shown(self, service) -> dict:
@@ -146,6 +147,12 @@ class ServiceInputSerializer(serializers.Serializer):
     )
     languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="On an update: the `version` the client read; a later change by someone "
+        "else is refused (400) instead of overwritten.",
+    )
 
 
 @extend_schema(tags=["directory"])

@@ -145,3 +145,23 @@ def test_new_records_name_their_author(world, login):
     assert Linguist.objects.get(pk=linguist.pk).created_by == world.user("coordinator")
     assert Location.objects.get(pk=location.pk).created_by == caseworker
     assert Service.objects.get(pk=service.pk).created_by == caseworker
+
+
+def test_api_update_with_a_stale_version_is_refused(login, world):
+    service = service_with_location(world.org_a)
+    client = login("caseworker")
+    url = reverse("api:service_update", kwargs={"pk": service.pk})
+    read = client.get(reverse("api:service_detail", kwargs={"pk": service.pk})).json()
+    services.service_update(service=service, by=world.user("admin"), email="a@example.org")
+
+    stale = client.patch(
+        url, {"name": "Nowa", "version": read["version"]}, content_type="application/json"
+    )
+
+    assert stale.status_code == 400
+    assert Service.objects.get(pk=service.pk).name == service.name
+    fresh = client.patch(
+        url, {"name": "Nowa", "version": read["version"] + 1}, content_type="application/json"
+    )
+    assert fresh.status_code == 200
+    assert fresh.json()["version"] == read["version"] + 2
