@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 import rules
 
@@ -23,6 +25,19 @@ def role_map(user) -> dict[int, frozenset[str]]:
         cached = {org_id: frozenset(roles) for org_id, roles in found.items()}
         user._mosty_role_map = cached
     return cached
+
+
+def in_visible(user, cache_name: str, visible: Callable[[], Any], pk: int) -> bool:
+    """Whether record `pk` is among `visible()` (a queryset of what the user may see), asked
+    of the database once per record and request: the answers are cached on the user object
+    under `cache_name`, like the role map."""
+    cache = getattr(user, cache_name, None)
+    if cache is None:
+        cache = {}
+        setattr(user, cache_name, cache)
+    if pk not in cache:
+        cache[pk] = visible().filter(pk=pk).exists()
+    return cache[pk]
 
 
 def grant_map(user) -> dict[int, frozenset[str]]:

@@ -30,6 +30,8 @@ def _filters(request) -> tuple[AuditFilterForm, dict]:
 
 @login_required
 def audit_log(request):
+    """The audit log, filtered. A function rather than a `ListPage`: the policy's own app
+    imports no forms (contract `access-sees-models-only`), and `mosty.core.pages` does."""
     require(request.user, "audit.view")
     form, filters = _filters(request)
     page = paginate(

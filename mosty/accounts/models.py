@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.models import validate_language_code
+from mosty.core.models import Authored, Labelled, Timestamped, owned_by, validate_language_code
 
 
 class Role(models.TextChoices):
@@ -95,16 +95,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
 
-class Membership(models.Model):
-    """A user's role in one organisation; a user may hold several."""
+class Membership(Timestamped, Authored, Labelled):
+    """A user's role in one organisation; a user may hold several. Kept by the organisation,
+    but not `Versioned`: it is added and ended, never edited in a form."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="memberships"
-    )
+    organisation = owned_by("memberships", on_delete=models.CASCADE)
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("membership")

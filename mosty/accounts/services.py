@@ -68,16 +68,24 @@ def membership_add(
         require(by, "organisation.manage_members", organisation)
         _check_role_grant(by, role)
     membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=role, defaults={"is_active": True}
+        user=user,
+        organisation=organisation,
+        role=role,
+        defaults={"is_active": True, "created_by": by},
     )
     if not created:
         if membership.is_active:
             raise ValidationError(
                 {"role": _("This person already has this role in this organisation.")}
             )
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
+        _membership_set_active(membership, True, by=by)
     return membership
+
+
+def _membership_set_active(membership: Membership, active: bool, *, by: User | None) -> None:
+    membership.is_active = active
+    membership.updated_by = by
+    membership.save(update_fields=["is_active", "updated_at", "updated_by"])
 
 
 @transaction.atomic
@@ -105,8 +113,7 @@ def member_invite(
 @transaction.atomic
 def membership_end(*, membership: Membership, by: User) -> Membership:
     require(by, "membership.change", membership)
-    membership.is_active = False
-    membership.save(update_fields=["is_active"])
+    _membership_set_active(membership, False, by=by)
     return membership
 
 

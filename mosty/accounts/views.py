@@ -3,9 +3,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from mosty.access.audit import audit_read
 from mosty.access.domains.organisations import visible_organisations
 from mosty.access.policy import can, require
 from mosty.accounts import selectors, services
@@ -13,91 +14,94 @@ from mosty.accounts.authentication import token_expires_at, token_is_expired
 from mosty.accounts.forms import GrantChangeForm, MembershipAddForm, UserFilterForm, UserForm
 from mosty.accounts.models import User
 from mosty.accounts.services import USER_FIELDS
-from mosty.core.forms import add_service_errors
-from mosty.core.pagination import paginate, query_without_page
+from mosty.core.pages import DetailPage, FormPage, ListPage, ObjectPage
 
 
-@login_required
-def user_list(request):
-    require(request.user, "user.list")
-    filters = UserFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = paginate(request, selectors.user_list(fetched_by=request.user, filters=cleaned))
-    return render(
-        request,
-        "accounts/user_list.html",
-        {"page": page, "filters": filters, "querystring": query_without_page(request)},
+class UserList(ListPage):
+    permission = "user.list"
+    template_name = "accounts/user_list.html"
+    filter_form = UserFilterForm
+
+    def rows(self, filters):
+        return selectors.user_list(fetched_by=self.user, filters=filters)
+
+
+class UserCreate(FormPage):
+    permission = "user.create"
+    template_name = "accounts/user_form.html"
+    form_class = UserForm
+    success_message = gettext_lazy(
+        "User created. Add a membership so they can work in an organisation."
     )
 
+    def initial(self):
+        return {"language": self.request.LANGUAGE_CODE, "is_active": True}
 
-@login_required
-def user_create(request):
-    require(request.user, "user.create")
-    form = UserForm(
-        request.POST or None, initial={"language": request.LANGUAGE_CODE, "is_active": True}
-    )
-    if request.method == "POST" and form.is_valid():
+    def save(self, form):
+        # A new account is active; the checkbox matters only when editing.
         data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
-        try:
-            user = services.user_create(by=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("User created. Add a membership so they can work in an organisation.")
-            )
-            return redirect("accounts:user_detail", pk=user.pk)
-    return render(request, "accounts/user_form.html", {"form": form})
+        return services.user_create(by=self.user, **data)
+
+    def success_url(self, user):
+        return reverse("accounts:user_detail", args=[user.pk])
 
 
-@login_required
-def user_detail(request, pk: int):
-    person = selectors.user_get(fetched_by=request.user, pk=pk)
-    require(request.user, "user.view", person)
-    audit_read(request.user, person, fields=USER_FIELDS)
-    form = None
-    if can(request.user, "user.change", person):
-        form = MembershipAddForm(organisations=visible_organisations(request.user).order_by("name"))
-    return render(request, "accounts/user_detail.html", {"person": person, "membership_form": form})
+def _member_organisations(user):
+    return visible_organisations(user).order_by("name")
 
 
-@login_required
-def user_edit(request, pk: int):
-    person = selectors.user_get(fetched_by=request.user, pk=pk)
-    require(request.user, "user.change", person)
-    form = UserForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
+class PersonPage(ObjectPage):
+    """A page about one user account this user may see (404 otherwise)."""
+
+    context_object_name = "person"
+
+    def get_object(self):
+        return selectors.user_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def success_url(self, result):
+        return reverse("accounts:user_detail", args=[self.object.pk])
+
+
+class UserDetail(PersonPage, DetailPage):
+    permission = "user.view"
+    template_name = "accounts/user_detail.html"
+    read_fields = USER_FIELDS
+
+    def extra_context(self):
+        form = None
+        if can(self.user, "user.change", self.object):
+            form = MembershipAddForm(organisations=_member_organisations(self.user))
+        return {"membership_form": form}
+
+
+class UserEdit(PersonPage, FormPage):
+    permission = "user.change"
+    template_name = "accounts/user_form.html"
+    form_class = UserForm
+    success_message = gettext_lazy("Changes saved.")
+    read_fields = USER_FIELDS
+
+    def form_kwargs(self):
+        return {"instance": self.object}
+
+    def save(self, form):
+        # The form has written its values onto `self.object`: the service gets the stored row
+        # and only what changed, so the audit names exactly the changed fields.
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            services.user_update(
-                user=selectors.user_get(fetched_by=request.user, pk=pk), by=request.user, **changes
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("accounts:user_detail", pk=pk)
-    if request.method == "GET":
-        audit_read(request.user, person, fields=USER_FIELDS)
-    return render(request, "accounts/user_form.html", {"form": form, "person": person})
+        return services.user_update(user=self.get_object(), by=self.user, **changes)
 
 
-@login_required
-def user_membership_add(request, pk: int):
-    person = selectors.user_get(fetched_by=request.user, pk=pk)
-    require(request.user, "user.change", person)
-    form = MembershipAddForm(
-        request.POST or None, organisations=visible_organisations(request.user).order_by("name")
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_add(user=person, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Membership added."))
-            return redirect("accounts:user_detail", pk=pk)
-    return render(request, "accounts/membership_form.html", {"form": form, "person": person})
+class UserMembershipAdd(PersonPage, FormPage):
+    permission = "user.change"
+    template_name = "accounts/membership_form.html"
+    form_class = MembershipAddForm
+    success_message = gettext_lazy("Membership added.")
+
+    def form_kwargs(self):
+        return {"organisations": _member_organisations(self.user)}
+
+    def save(self, form):
+        return services.membership_add(user=self.object, by=self.user, **form.cleaned_data)
 
 
 @login_required
@@ -135,11 +139,12 @@ def user_grants(request, pk: int):
     )
 
 
-@login_required
-def grant_list(request):
-    require(request.user, "grant.list")
-    page = paginate(request, selectors.membership_grant_list(fetched_by=request.user))
-    return render(request, "accounts/grant_list.html", {"page": page})
+class GrantList(ListPage):
+    permission = "grant.list"
+    template_name = "accounts/grant_list.html"
+
+    def rows(self, filters):
+        return selectors.membership_grant_list(fetched_by=self.user)
 
 
 @login_required
@@ -168,24 +173,27 @@ def api_token(request):
     )
 
 
-@login_required
-def api_token_list(request):
+class ApiTokenList(ListPage):
     """Every API token of the installation; an administrator revokes any of them."""
-    require(request.user, "api_token.list")
-    if request.method == "POST":
+
+    permission = "api_token.list"
+    template_name = "accounts/api_token_list.html"
+
+    def rows(self, filters):
+        return selectors.api_token_list(fetched_by=self.user)
+
+    def page_context(self, page):
+        rows = [
+            {"token": t, "expires_at": token_expires_at(t), "expired": token_is_expired(t)}
+            for t in page
+        ]
+        return {"rows": rows, "settings_days": settings.MOSTY_API_TOKEN_DAYS}
+
+    def post(self, request, *args, **kwargs):
+        require(request.user, self.permission)
         owner = User.objects.filter(pk=request.POST.get("user") or 0).first()
         if owner is None or not services.api_token_revoke(user=owner, by=request.user):
             messages.error(request, _("This token no longer exists."))
         else:
             messages.success(request, _("The API token was revoked."))
         return redirect("accounts:api_token_list")
-    page = paginate(request, selectors.api_token_list(fetched_by=request.user))
-    rows = [
-        {"token": t, "expires_at": token_expires_at(t), "expired": token_is_expired(t)}
-        for t in page
-    ]
-    return render(
-        request,
-        "accounts/api_token_list.html",
-        {"page": page, "rows": rows, "settings_days": settings.MOSTY_API_TOKEN_DAYS},
-    )

@@ -39,11 +39,20 @@ from mosty.core.pagination import PAGE_SIZE, paginate, query_without_page
 
 class StaffPage(LoginRequiredMixin, View):
     """A page for a signed-in user. `permission` is the policy action the page needs
-    (`mosty/access/domains/`); it is asked about the page's object where there is one."""
+    (`mosty/access/domains/`); it is asked about the page's object where there is one.
+
+    `login_required = False` opens the page to visitors who are not signed in (the public
+    directory): the policy still decides, through `permission`, what they may see."""
 
     permission: ClassVar[str | None] = None
+    login_required: ClassVar[bool] = True
     template_name: ClassVar[str]
     request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if self.login_required and not request.user.is_authenticated:
+            return self.handle_no_permission()
+        return View.dispatch(self, request, *args, **kwargs)
 
     @property
     def user(self) -> Any:
@@ -73,6 +82,11 @@ class ListPage(StaffPage):
         """The personal records a page of rows shows (the rows themselves by default)."""
         return page
 
+    def page_context(self, page: Any) -> dict[str, Any]:
+        """What the template needs that is computed from the rows of this page only (after
+        pagination, so it costs the same however long the list is)."""
+        return {}
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.permission:
             require(request.user, self.permission)
@@ -82,7 +96,12 @@ class ListPage(StaffPage):
         if self.audit_fields:
             audit_reads(request.user, list(self.shown(page)), fields=list(self.audit_fields))
         return self.respond(
-            {"page": page, "filters": form, "querystring": query_without_page(request)}
+            {
+                "page": page,
+                "filters": form,
+                "querystring": query_without_page(request),
+                **self.page_context(page),
+            }
         )
 
 
@@ -97,7 +116,7 @@ class ObjectPage(StaffPage):
         raise NotImplementedError
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
+        if self.login_required and not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.get_object()
         if self.permission:

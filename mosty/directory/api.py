@@ -8,14 +8,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, flag_param
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, flag_param
 from mosty.core.models import District
 from mosty.directory import selectors, services
 from mosty.directory.models import (
@@ -38,19 +37,7 @@ class LocationOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Location
-        fields = [
-            "id",
-            "hsds_id",
-            "name",
-            "address_1",
-            "address_2",
-            "postal_code",
-            "city",
-            "district",
-            "latitude",
-            "longitude",
-            "accessibility",
-        ]
+        fields = ["id", "hsds_id", "name", *services.LOCATION_PLACE_FIELDS, "accessibility"]
 
 
 class ServiceOutputSerializer(serializers.ModelSerializer):
@@ -80,6 +67,7 @@ class ServiceOutputSerializer(serializers.ModelSerializer):
             "languages",
             "locations",
             "last_checked_on",
+            "version",
         ]
 
     def get_shown(self, service) -> dict:
@@ -103,38 +91,42 @@ class ServiceFilterSerializer(serializers.Serializer):
     lang = serializers.CharField(required=False, max_length=10)
 
 
-def _with_language(request):
-    lang = request.query_params.get("lang")
-    if lang in dict(settings.LANGUAGES):
-        translation.activate(lang)
+class VisitorLanguageMixin:
+    """`?lang=` picks the language of the texts in the answer (else the request's)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        lang = request.query_params.get("lang")
+        if lang in dict(settings.LANGUAGES):
+            translation.activate(lang)
 
 
 @extend_schema(tags=["directory"], parameters=[ServiceFilterSerializer])
-class ServiceListApi(ListAPIView):
+class ServiceListApi(VisitorLanguageMixin, AuditedListApi):
     """Public search of the directory; `lang` picks the language of the texts."""
 
     permission_classes = [AllowAny]
     serializer_class = ServiceOutputSerializer
+    permission = "service.list"
 
-    def get_queryset(self):
-        require(self.request.user, "service.list")
-        _with_language(self.request)
-        filters = ServiceFilterSerializer(data=self.request.query_params)
+    def filters(self, params):
+        filters = ServiceFilterSerializer(data=params)
         filters.is_valid(raise_exception=True)
-        qs = selectors.service_search(fetched_by=self.request.user, filters=filters.validated_data)
+        return filters.validated_data
+
+    def rows(self, filters):
+        qs = selectors.service_search(fetched_by=self.request.user, filters=filters)
         return selectors.service_list_page_prefetch(qs)
 
 
-@extend_schema(tags=["directory"])
-class ServiceDetailApi(APIView):
+@extend_schema(tags=["directory"], responses=ServiceOutputSerializer)
+class ServiceDetailApi(VisitorLanguageMixin, AuditedDetailApi):
     permission_classes = [AllowAny]
+    serializer_class = ServiceOutputSerializer
+    permission = "service.view"
 
-    @extend_schema(responses=ServiceOutputSerializer)
-    def get(self, request, pk: int):
-        _with_language(request)
-        service = selectors.service_get(fetched_by=request.user, pk=pk)
-        require(request.user, "service.view", service)
-        return Response(ServiceOutputSerializer(service).data)
+    def get_object(self, pk: int):
+        return selectors.service_get(fetched_by=self.request.user, pk=pk)
 
 
 class ServiceInputSerializer(serializers.Serializer):
@@ -155,6 +147,12 @@ class ServiceInputSerializer(serializers.Serializer):
     )
     languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="On an update: the `version` the client read; a later change by someone "
+        "else is refused (400) instead of overwritten.",
+    )
 
 
 @extend_schema(tags=["directory"])
@@ -230,28 +228,21 @@ class HousingOfferSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["housing"])
-class HousingOfferListApi(ListAPIView):
+class HousingOfferListApi(AuditedListApi):
+    """Filter by `status` and `kind`; an unknown value filters nothing."""
+
     serializer_class = HousingOfferSerializer
+    permission = "housing.list"
+    audit_fields = selectors.HOUSING_CONTACT_FIELDS
 
-    def get_queryset(self):
-        require(self.request.user, "housing.list")
-        params = self.request.query_params
-        filters = {
-            "status": params.get("status")
-            if params.get("status") in HousingStatus.values
-            else None,
-            "kind": params.get("kind") if params.get("kind") in HousingKind.values else None,
+    def filters(self, params):
+        return {
+            "status": choice_param(params, "status", HousingStatus.values),
+            "kind": choice_param(params, "kind", HousingKind.values),
         }
-        return selectors.housing_offer_list(fetched_by=self.request.user, filters=filters)
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        audit_reads(
-            self.request.user,
-            queryset if page is None else page,
-            fields=selectors.HOUSING_CONTACT_FIELDS,
-        )
-        return page
+    def rows(self, filters):
+        return selectors.housing_offer_list(fetched_by=self.request.user, filters=filters)
 
 
 @extend_schema(tags=["housing"])
@@ -265,12 +256,13 @@ class HousingOfferCreateApi(APIView):
         return Response(HousingOfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["housing"])
-class HousingOfferDetailApi(APIView):
-    @extend_schema(responses=HousingOfferSerializer)
-    def get(self, request, pk: int):
-        offer = selectors.housing_offer_read(fetched_by=request.user, pk=pk)
-        return Response(HousingOfferSerializer(offer).data)
+@extend_schema(tags=["housing"], responses=HousingOfferSerializer)
+class HousingOfferDetailApi(AuditedDetailApi):
+    serializer_class = HousingOfferSerializer
+
+    def get_object(self, pk: int):
+        # housing_offer_read checks `housing.view` and records the read of the contact.
+        return selectors.housing_offer_read(fetched_by=self.request.user, pk=pk)
 
 
 class HousingStatusInputSerializer(serializers.Serializer):
@@ -341,13 +333,7 @@ class LinguistSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "pairs",
-            "is_sworn",
-            "does_written",
-            "does_consecutive",
-            "does_remote",
-            "is_volunteer",
-            "hourly_rate",
-            "availability",
+            *services.LINGUIST_OFFER_FIELDS,
             "is_active",
         ]
 
@@ -370,7 +356,7 @@ class LinguistListApi(AuditedListApi):
         return {
             "source": (params.get("source") or "").lower()[:3],
             "target": (params.get("target") or "").lower()[:3],
-            "mode": params.get("mode"),
+            "mode": choice_param(params, "mode", ("written", "consecutive", "remote")),
             "sworn": flag_param(params, "sworn"),
         }
 
@@ -393,20 +379,8 @@ class LinguistInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Linguist
-        fields = [
-            "organisation",
-            "name",
-            "email",
-            "phone",
-            "pairs",
-            "is_sworn",
-            "does_written",
-            "does_consecutive",
-            "does_remote",
-            "is_volunteer",
-            "hourly_rate",
-            "availability",
-        ]
+        # The form's fields, but new linguists are always active.
+        fields = [*(f for f in services.LINGUIST_FORM_FIELDS if f != "is_active"), "pairs"]
 
 
 @extend_schema(tags=["linguists"])
@@ -458,13 +432,13 @@ class NetworkOutputSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["networks"])
-class NetworkListApi(ListAPIView):
+class NetworkListApi(AuditedListApi):
     serializer_class = NetworkOutputSerializer
+    permission = "network.list"
 
-    def get_queryset(self):
+    def rows(self, filters):
         from mosty.organisations import network_selectors
 
-        require(self.request.user, "network.list")
         return network_selectors.network_list(fetched_by=self.request.user)
 
 

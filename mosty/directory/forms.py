@@ -19,6 +19,7 @@ from mosty.directory.models import (
 )
 from mosty.directory.services import (
     HOUSING_FIELDS,
+    LINGUIST_FORM_FIELDS,
     LOCATION_FIELDS,
     SERVICE_FIELDS,
     languages_clean,
@@ -38,6 +39,26 @@ def _style(form: forms.Form) -> None:
         widget.attrs.setdefault(
             "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
         )
+
+
+class OwnedRecordForm(forms.ModelForm):
+    """The form of a record an organisation keeps: a new one is filed under one of
+    `organisations`; an existing one stays where it is, and the form sends back the `version`
+    it showed so that saving over someone else's changes is refused (`EditConflict`)."""
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organisation"]
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.version
+            )
+        else:
+            self.fields["organisation"].queryset = organisations
+
+    def record_data(self) -> dict:
+        """What the service takes: the cleaned fields, with `version` only on an edit."""
+        return dict(self.cleaned_data)
 
 
 class ServiceSearchForm(forms.Form):
@@ -107,7 +128,7 @@ class OpeningHoursMixin:
         return [(self[f"d{d.value}_opens"], self[f"d{d.value}_closes"]) for d in Weekday]
 
 
-class ServiceForm(OpeningHoursMixin, forms.ModelForm):
+class ServiceForm(OpeningHoursMixin, OwnedRecordForm):
     languages = forms.CharField(
         label=_("Languages the service is offered in"),
         required=False,
@@ -138,13 +159,11 @@ class ServiceForm(OpeningHoursMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        super().__init__(*args, organisations=organisations, **kwargs)
         self.fields["source_language"].widget = forms.Select(choices=settings.LANGUAGES)
         self.fields["categories"].queryset = Category.objects.order_by("name")
         self.fields["categories"].label_from_instance = lambda c: c.label
         if self.instance.pk:
-            del self.fields["organisation"]
             self.fields["locations"].queryset = Location.objects.filter(
                 organisation=self.instance.organisation
             )
@@ -172,11 +191,8 @@ class ServiceForm(OpeningHoursMixin, forms.ModelForm):
             self.add_error(None, exc)  # lands beside `languages`
         return cleaned
 
-    def service_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if not HOURS_FIELD.match(k)}
-        if self.instance.pk:
-            data.pop("organisation", None)
-        return data
+    def record_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if not HOURS_FIELD.match(k)}
 
 
 class ServiceTranslationForm(forms.Form):
@@ -196,7 +212,7 @@ class ServiceTranslationForm(forms.Form):
         _style(self)
 
 
-class LocationForm(forms.ModelForm):
+class LocationForm(OwnedRecordForm):
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
 
     class Meta:
@@ -205,17 +221,15 @@ class LocationForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        super().__init__(*args, organisations=organisations, **kwargs)
         self.fields["district"].queryset = District.objects.order_by("name")
         if self.instance.pk:
-            del self.fields["organisation"]
             phone = self.instance.phones.first()
             self.initial["phone"] = phone.number if phone else ""
         _style(self)
 
 
-class HousingOfferForm(forms.ModelForm):
+class HousingOfferForm(OwnedRecordForm):
     class Meta:
         model = HousingOffer
         fields = HOUSING_FIELDS
@@ -226,11 +240,8 @@ class HousingOfferForm(forms.ModelForm):
         }
 
     def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        super().__init__(*args, organisations=organisations, **kwargs)
         self.fields["district"].queryset = District.objects.order_by("name")
-        if self.instance.pk:
-            del self.fields["organisation"]
         _style(self)
 
 
@@ -301,7 +312,7 @@ class HousingStatusForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
-class LinguistForm(forms.ModelForm):
+class LinguistForm(OwnedRecordForm):
     pairs = forms.CharField(
         label=_("Language pairs"),
         help_text=_("E.g. “uk-pl, ar-pl” (both ways) or “fa>pl” (one way)."),
@@ -309,27 +320,12 @@ class LinguistForm(forms.ModelForm):
 
     class Meta:
         model = Linguist
-        fields = [
-            "organisation",
-            "name",
-            "email",
-            "phone",
-            "is_sworn",
-            "does_written",
-            "does_consecutive",
-            "does_remote",
-            "is_volunteer",
-            "hourly_rate",
-            "availability",
-            "is_active",
-        ]
+        fields = LINGUIST_FORM_FIELDS
         widgets = {"availability": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        super().__init__(*args, organisations=organisations, **kwargs)
         if self.instance.pk:
-            del self.fields["organisation"]
             self.initial["pairs"] = ", ".join(
                 f"{p.source}{'-' if p.both_ways else '>'}{p.target}"
                 for p in self.instance.pairs.all()

@@ -14,7 +14,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mosty.core.models import District, TranslationBase, validate_language_code
+from mosty.core.models import (
+    District,
+    OwnedRecord,
+    TranslationBase,
+    owned_by,
+    validate_language_code,
+)
 from mosty.organisations.models import Organisation
 
 
@@ -120,14 +126,9 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
 
-class Location(models.Model):
+class Location(OwnedRecord):
     hsds_id = models.CharField(max_length=100, unique=True, default=new_hsds_id)
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="locations",
-    )
+    organisation = owned_by("locations", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     address_1 = models.CharField(_("street address"), max_length=200, blank=True)
@@ -148,7 +149,6 @@ class Location(models.Model):
     transportation = models.CharField(_("how to get there"), max_length=300, blank=True)
     accessibility = models.CharField(_("accessibility"), max_length=300, blank=True)
     address_hsds_id = models.CharField(max_length=100, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("location")
@@ -180,16 +180,11 @@ class Location(models.Model):
         return ", ".join(p for p in parts if p)
 
 
-class Service(models.Model):
+class Service(OwnedRecord):
     """A service an organisation offers; its texts are written in `source_language`."""
 
     hsds_id = models.CharField(max_length=100, unique=True, default=new_hsds_id)
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="services",
-    )
+    organisation = owned_by("services", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=200)
     source_language = models.CharField(
         _("language of the description"),
@@ -233,8 +228,6 @@ class Service(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     TRANSLATED_FIELDS = ("name", "description", "eligibility")
 
@@ -252,11 +245,20 @@ class Service(models.Model):
         return [line.strip() for line in self.required_documents.splitlines() if line.strip()]
 
 
-class ServiceCategory(models.Model):
-    """An HSDS attribute linking a service to a taxonomy term."""
+class ServiceLink(models.Model):
+    """A row linking a service to another record, with its own HSDS id (HSDS keeps such links
+    as rows: `attribute` for a taxonomy term, `service_at_location`)."""
 
     hsds_id = models.CharField(max_length=100, unique=True, default=new_hsds_id)
     service = models.ForeignKey(Service, on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+
+
+class ServiceCategory(ServiceLink):
+    """An HSDS attribute linking a service to a taxonomy term."""
+
     category = models.ForeignKey(Category, on_delete=models.CASCADE)
 
     class Meta:
@@ -268,9 +270,7 @@ class ServiceCategory(models.Model):
         return f"{self.service_id} · {self.category_id}"
 
 
-class ServiceAtLocation(models.Model):
-    hsds_id = models.CharField(max_length=100, unique=True, default=new_hsds_id)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE)
+class ServiceAtLocation(ServiceLink):
     location = models.ForeignKey(Location, on_delete=models.CASCADE)
 
     class Meta:
@@ -394,14 +394,13 @@ class HousingStatus(models.TextChoices):
     TAKEN = "taken", _("Taken")
 
 
-class HousingOffer(models.Model):
+class HousingOffer(OwnedRecord):
     """A place to live offered by a landlord, an organisation or the city."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=pgettext_lazy("housing offer", "registered by"),
+    organisation = owned_by(
+        "housing_offers",
         on_delete=models.CASCADE,
-        related_name="housing_offers",
+        verbose_name=pgettext_lazy("housing offer", "registered by"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=HousingKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -429,11 +428,6 @@ class HousingOffer(models.Model):
         _("status"), max_length=20, choices=HousingStatus.choices, default=HousingStatus.AVAILABLE
     )
     status_note = models.CharField(_("note on the status"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("housing offer")
@@ -470,17 +464,12 @@ class HousingOffer(models.Model):
 # Translators and interpreters ----------------------------------------------------------------
 
 
-class Linguist(models.Model):
+class Linguist(OwnedRecord):
     """A translator or interpreter. Institutions will book them in a later module, which can
     point at this model (availability is kept as text now, weekly slots later)."""
 
     name = models.CharField(_("name"), max_length=200)
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="linguists",
-    )
+    organisation = owned_by("linguists", on_delete=models.CASCADE)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -501,8 +490,6 @@ class Linguist(models.Model):
     )
     availability = models.TextField(_("availability"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("linguist")

@@ -28,6 +28,8 @@ from mosty.directory.models import (
     Location,
     Schedule,
     Service,
+    ServiceAtLocation,
+    ServiceCategory,
     ServiceLanguage,
     ServiceStatus,
     ServiceTranslation,
@@ -67,9 +69,9 @@ def service_search(*, fetched_by, filters: dict | None = None) -> QuerySet[Servi
     # Semi-joins (pk IN subquery) let the database start from the selective side.
     if filters.get("category"):
         qs = qs.filter(
-            pk__in=Service.categories.through.objects.filter(
-                category__code=filters["category"]
-            ).values("service_id")
+            pk__in=ServiceCategory.objects.filter(category__code=filters["category"]).values(
+                "service_id"
+            )
         )
     if filters.get("language"):
         qs = qs.filter(
@@ -77,7 +79,7 @@ def service_search(*, fetched_by, filters: dict | None = None) -> QuerySet[Servi
         )
     if filters.get("district"):
         qs = qs.filter(
-            pk__in=Service.locations.through.objects.filter(
+            pk__in=ServiceAtLocation.objects.filter(
                 location__district__code=filters["district"]
             ).values("service_id")
         )
@@ -114,6 +116,16 @@ def service_get(*, fetched_by, pk: int) -> Service:
         ),
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def service_find(*, fetched_by, pk: int) -> Service:
+    """A visible service without its related rows, for an action on it (404 otherwise)."""
+    return get_object_or_404(visible_services(fetched_by), pk=pk)
+
+
+def editable_location_get(*, fetched_by, pk: int) -> Location:
+    """A location the user may edit (404 otherwise)."""
+    return get_object_or_404(editable_locations(fetched_by), pk=pk)
 
 
 def editable_service_get(*, fetched_by, pk: int) -> Service:

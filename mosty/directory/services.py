@@ -42,10 +42,8 @@ SERVICE_FIELDS = [
     "url",
     "status",
 ]
-# Also the order in which the location form shows them.
-LOCATION_FIELDS = [
-    "organisation",
-    "name",
+# Where a location is: what the form asks and the API tells, in this order.
+LOCATION_PLACE_FIELDS = [
     "address_1",
     "address_2",
     "postal_code",
@@ -53,10 +51,39 @@ LOCATION_FIELDS = [
     "district",
     "latitude",
     "longitude",
+]
+# Also the order in which the location form shows them.
+LOCATION_FIELDS = [
+    "organisation",
+    "name",
+    *LOCATION_PLACE_FIELDS,
     "transportation",
     "accessibility",
     "description",
 ]
+
+
+def _new(model, fields: list[str], data: dict, *, by, permission: str):
+    """A new owned record from the `fields` in `data`, checked against the policy and the
+    model's rules, then saved with its author."""
+    record = model(**{k: v for k, v in data.items() if k in fields}, created_by=by)
+    require(by, permission, record)
+    record.full_clean()
+    record.save()
+    return record
+
+
+def _changed(record, fields: list[str], data: dict, *, by, version: int | None, **derived):
+    """Write the `fields` in `data` (never the organisation: a record does not move) and any
+    `derived` values onto `record`, after the model's rules, in one guarded UPDATE: an
+    `EditConflict` when someone saved since the form read `version`."""
+    changes = {k: v for k, v in data.items() if k in fields and k != "organisation"}
+    changes.update(derived)
+    for field, value in changes.items():
+        setattr(record, field, value)
+    record.full_clean()
+    record.save_changes(version=version, by=by, **changes)
+    return record
 
 
 def languages_clean(codes) -> list[str]:
@@ -79,31 +106,28 @@ def _languages_set(service: Service, codes: list[str]) -> None:
     )
 
 
+def _links_set(link_model, service: Service, field: str, wanted: set[int]) -> None:
+    """Make `service`'s link rows (`ServiceCategory`, `ServiceAtLocation`) point at exactly the
+    `wanted` ids of `field`, keeping the rows (and their HSDS ids) that stay."""
+    rows = link_model.objects.filter(service=service)
+    rows.exclude(**{f"{field}_id__in": wanted}).delete()
+    have = set(rows.values_list(f"{field}_id", flat=True))
+    link_model.objects.bulk_create(
+        [link_model(service=service, **{f"{field}_id": pk}) for pk in wanted - have]
+    )
+
+
 def _categories_set(service: Service, categories) -> None:
-    wanted = {c.pk for c in categories}
-    ServiceCategory.objects.filter(service=service).exclude(category_id__in=wanted).delete()
-    have = set(
-        ServiceCategory.objects.filter(service=service).values_list("category_id", flat=True)
-    )
-    ServiceCategory.objects.bulk_create(
-        [ServiceCategory(service=service, category_id=pk) for pk in wanted - have]
-    )
+    _links_set(ServiceCategory, service, "category", {c.pk for c in categories})
 
 
 def _locations_set(service: Service, locations) -> None:
-    wanted = {loc.pk for loc in locations}
     for loc in locations:
         if loc.organisation_id != service.organisation_id:
             raise ValidationError(
                 {"locations": _("Choose locations of the service's own organisation.")}
             )
-    ServiceAtLocation.objects.filter(service=service).exclude(location_id__in=wanted).delete()
-    have = set(
-        ServiceAtLocation.objects.filter(service=service).values_list("location_id", flat=True)
-    )
-    ServiceAtLocation.objects.bulk_create(
-        [ServiceAtLocation(service=service, location_id=pk) for pk in wanted - have]
-    )
+    _links_set(ServiceAtLocation, service, "location", {loc.pk for loc in locations})
 
 
 def _hours_set(service: Service, hours: dict[int, tuple[time, time]]) -> None:
@@ -142,10 +166,7 @@ def service_create(
     phone: str = "",
     **data,
 ) -> Service:
-    service = Service(**{k: v for k, v in data.items() if k in SERVICE_FIELDS})
-    require(by, "service.change", service)
-    service.full_clean()
-    service.save()
+    service = _new(Service, SERVICE_FIELDS, data, by=by, permission="service.change")
     _categories_set(service, categories)
     _languages_set(service, list(languages))
     _locations_set(service, locations)
@@ -159,6 +180,7 @@ def service_update(
     *,
     service: Service,
     by,
+    version: int | None = None,
     categories=None,
     languages=None,
     locations=None,
@@ -167,18 +189,12 @@ def service_update(
     **data,
 ) -> Service:
     require(by, "service.change", service)
-    fields = [k for k in data if k in SERVICE_FIELDS and k != "organisation"]
     texts_changed = any(
-        k in Service.TRANSLATED_FIELDS and getattr(service, k) != data[k] for k in fields
+        k in data and getattr(service, k) != data[k] for k in Service.TRANSLATED_FIELDS
     )
-    for field in fields:
-        setattr(service, field, data[field])
-    if texts_changed:
-        # Translations made from the older text now show as outdated.
-        service.revision += 1
-        fields.append("revision")
-    service.full_clean()
-    service.save(update_fields=[*fields, "updated_at"])
+    # Translations made from the older text now show as outdated.
+    derived = {"revision": service.revision + 1} if texts_changed else {}
+    _changed(service, SERVICE_FIELDS, data, by=by, version=version, **derived)
     if categories is not None:
         _categories_set(service, categories)
     if languages is not None:
@@ -227,31 +243,25 @@ def service_translation_save(
 def service_verify(*, service: Service, by) -> Service:
     """An admin confirms the entry is still true ("last checked on")."""
     require(by, "service.verify", service)
-    service.last_checked_on = timezone.localdate()
-    service.checked_by = by
-    service.save(update_fields=["last_checked_on", "checked_by", "updated_at"])
+    # Cannot conflict with an edit: it confirms the entry, whatever its text.
+    service.save_changes(version=None, by=by, last_checked_on=timezone.localdate(), checked_by=by)
     audit(by, "mosty.directory.service.verified", service)
     return service
 
 
 @transaction.atomic
 def location_create(*, by, phone: str = "", **data) -> Location:
-    location = Location(**{k: v for k, v in data.items() if k in LOCATION_FIELDS})
-    require(by, "location.change", location)
-    location.full_clean()
-    location.save()
+    location = _new(Location, LOCATION_FIELDS, data, by=by, permission="location.change")
     _phone_set(location=location, number=phone)
     return location
 
 
 @transaction.atomic
-def location_update(*, location: Location, by, phone: str | None = None, **data) -> Location:
+def location_update(
+    *, location: Location, by, version: int | None = None, phone: str | None = None, **data
+) -> Location:
     require(by, "location.change", location)
-    fields = [k for k in data if k in LOCATION_FIELDS and k != "organisation"]
-    for field in fields:
-        setattr(location, field, data[field])
-    location.full_clean()
-    location.save(update_fields=[*fields, "updated_at"])
+    _changed(location, LOCATION_FIELDS, data, by=by, version=version)
     if phone is not None:
         _phone_set(location=location, number=phone)
     return location
@@ -290,27 +300,19 @@ HOUSING_FIELDS = [
 
 @transaction.atomic
 def housing_offer_create(*, by, **data) -> HousingOffer:
-    offer = HousingOffer(**{k: v for k, v in data.items() if k in HOUSING_FIELDS})
-    offer.created_by = by
-    require(by, "housing.change", offer)
-    offer.full_clean()
-    offer.save()
-    return offer
+    return _new(HousingOffer, HOUSING_FIELDS, data, by=by, permission="housing.change")
 
 
 @transaction.atomic
-def housing_offer_update(*, offer: HousingOffer, by, **data) -> HousingOffer:
+def housing_offer_update(
+    *, offer: HousingOffer, by, version: int | None = None, **data
+) -> HousingOffer:
     require(by, "housing.change", offer)
-    fields = [k for k in data if k in HOUSING_FIELDS and k != "organisation"]
-    for field in fields:
-        setattr(offer, field, data[field])
-    offer.full_clean()
-    offer.save(update_fields=[*fields, "updated_at"])
-    return offer
+    return _changed(offer, HOUSING_FIELDS, data, by=by, version=version)
 
 
 # Allowed moves: available -> reserved/taken, reserved -> available/taken, taken -> available.
-HOUSING_MOVES = {
+HOUSING_MOVES: dict[str, set[str]] = {
     HousingStatus.AVAILABLE: {HousingStatus.RESERVED, HousingStatus.TAKEN},
     HousingStatus.RESERVED: {HousingStatus.AVAILABLE, HousingStatus.TAKEN},
     HousingStatus.TAKEN: {HousingStatus.AVAILABLE},
@@ -336,21 +338,16 @@ def housing_offer_set_status(
                 }
             }
         )
-    offer.status = status
-    offer.status_note = note[:300]
-    offer.save(update_fields=["status", "status_note", "updated_at"])
+    # The row lock above already orders two coordinators; the move itself is checked.
+    offer.save_changes(version=None, by=by, status=status, status_note=note[:300])
     audit(by, f"mosty.directory.housingoffer.{status}", offer)
     return offer
 
 
 # Linguists -----------------------------------------------------------------------------------
 
-LINGUIST_FIELDS = [
-    "organisation",
-    "name",
-    "user",
-    "email",
-    "phone",
+# What a linguist offers: what the form asks and the API tells, in this order.
+LINGUIST_OFFER_FIELDS = [
     "is_sworn",
     "does_written",
     "does_consecutive",
@@ -358,8 +355,19 @@ LINGUIST_FIELDS = [
     "is_volunteer",
     "hourly_rate",
     "availability",
+]
+LINGUIST_FIELDS = [
+    "organisation",
+    "name",
+    "user",
+    "email",
+    "phone",
+    *LINGUIST_OFFER_FIELDS,
     "is_active",
 ]
+
+# What staff edit in the linguist form (the account link is set elsewhere).
+LINGUIST_FORM_FIELDS = [f for f in LINGUIST_FIELDS if f != "user"]
 
 
 def parse_pairs(text: str) -> list[tuple[str, str, bool]]:
@@ -396,22 +404,17 @@ def _pairs_set(linguist: Linguist, pairs: list[tuple[str, str, bool]]) -> None:
 
 @transaction.atomic
 def linguist_create(*, by, pairs: list | None = None, **data) -> Linguist:
-    linguist = Linguist(**{k: v for k, v in data.items() if k in LINGUIST_FIELDS})
-    require(by, "linguist.change", linguist)
-    linguist.full_clean()
-    linguist.save()
+    linguist = _new(Linguist, LINGUIST_FIELDS, data, by=by, permission="linguist.change")
     _pairs_set(linguist, pairs or [])
     return linguist
 
 
 @transaction.atomic
-def linguist_update(*, linguist: Linguist, by, pairs: list | None = None, **data) -> Linguist:
+def linguist_update(
+    *, linguist: Linguist, by, version: int | None = None, pairs: list | None = None, **data
+) -> Linguist:
     require(by, "linguist.change", linguist)
-    fields = [k for k in data if k in LINGUIST_FIELDS and k != "organisation"]
-    for field in fields:
-        setattr(linguist, field, data[field])
-    linguist.full_clean()
-    linguist.save(update_fields=[*fields, "updated_at"])
+    _changed(linguist, LINGUIST_FIELDS, data, by=by, version=version)
     if pairs is not None:
         _pairs_set(linguist, pairs)
     return linguist

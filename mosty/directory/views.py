@@ -10,19 +10,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from mosty.access.audit import audit, audit_read
 from mosty.access.domains.directory import hsds_export_services
 from mosty.access.policy import can, require
-from mosty.core.forms import add_service_errors
-from mosty.core.pages import DetailPage, FormPage, ListPage
-from mosty.core.pagination import paginate, query_without_page
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.uploads import read_upload
 from mosty.directory import hsds, selectors, services
 from mosty.directory.forms import (
@@ -38,7 +37,6 @@ from mosty.directory.forms import (
     ServiceSearchForm,
     ServiceTranslationForm,
 )
-from mosty.directory.models import Service
 
 
 def _search_filters(request) -> tuple[ServiceSearchForm, dict]:
@@ -46,37 +44,29 @@ def _search_filters(request) -> tuple[ServiceSearchForm, dict]:
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
-def _saved(request, form, write, message):
-    """Run a service write; on success say `message` and return its result, otherwise put the
-    service's ValidationError beside the form's fields and return None."""
-    try:
-        result = write()
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
-    messages.success(request, message)
-    return result
+class ServicePage(ListPage):
+    """A list of services a visitor reads: each in their language where a translation exists
+    (`service.shown`)."""
 
+    login_required = False
 
-def _annotate_texts(services_page):
-    for service in services_page:
-        service.shown = selectors.service_text(service)
+    def page_context(self, page):
+        for service in page:
+            service.shown = selectors.service_text(service)
+        return {}
 
 
 # Public directory ------------------------------------------------------------------------------
 
 
-def service_list(request):
-    require(request.user, "service.list")
-    form, filters = _search_filters(request)
-    qs = selectors.service_search(fetched_by=request.user, filters=filters)
-    page = paginate(request, selectors.service_list_page_prefetch(qs))
-    _annotate_texts(page)
-    return render(
-        request,
-        "directory/service_list.html",
-        {"page": page, "filters": form, "querystring": query_without_page(request)},
-    )
+class ServiceList(ServicePage):
+    permission = "service.list"
+    template_name = "directory/service_list.html"
+    filter_form = ServiceSearchForm
+
+    def rows(self, filters):
+        qs = selectors.service_search(fetched_by=self.user, filters=filters)
+        return selectors.service_list_page_prefetch(qs)
 
 
 def service_map(request):
@@ -124,15 +114,18 @@ def service_map_data(request):
     return JsonResponse({"points": points[:limit], "truncated": len(points) > limit})
 
 
-def service_detail(request, pk: int):
-    service = selectors.service_get(fetched_by=request.user, pk=pk)
-    require(request.user, "service.view", service)
-    shown = selectors.service_text(service)
-    return render(
-        request,
-        "directory/service_detail.html",
-        {
-            "service": service,
+class ServiceDetail(DetailPage):
+    login_required = False
+    permission = "service.view"
+    template_name = "directory/service_detail.html"
+    context_object_name = "service"
+
+    def get_object(self):
+        return selectors.service_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def extra_context(self):
+        shown = selectors.service_text(self.object)
+        return {
             "shown": shown,
             "shown_language_name": translation.get_language_info(shown.language)["name_local"]
             if shown.language in dict(settings.LANGUAGES)
@@ -146,189 +139,186 @@ def service_detail(request, pk: int):
                     "lon": loc.longitude,
                     "address": loc.address_line,
                 }
-                for loc in service.locations.all()
+                for loc in self.object.locations.all()
                 if loc.latitude is not None
             ],
-        },
-    )
+        }
 
 
 def district_list(request):
+    """Every district with its count (a city has tens, so no pages)."""
     require(request.user, "district.view")
     districts = selectors.district_list_with_counts()
     return render(request, "directory/district_list.html", {"districts": districts})
 
 
-def district_detail(request, code: str):
-    require(request.user, "district.view")
-    district = selectors.district_get(code=code)
-    qs = selectors.service_search(fetched_by=request.user, filters={"district": code})
-    page = paginate(request, selectors.service_list_page_prefetch(qs))
-    _annotate_texts(page)
-    organisations = selectors.district_organisations(district, limit=50)
-    events = selectors.district_events(district)
-    return render(
-        request,
-        "directory/district_detail.html",
-        {
-            "district": district,
-            "page": page,
-            "organisations": organisations,
-            "events": events,
-            "querystring": query_without_page(request),
-        },
-    )
+class DistrictDetail(ServicePage):
+    """A district and the services offered in it."""
+
+    permission = "district.view"
+    template_name = "directory/district_detail.html"
+
+    def rows(self, filters):
+        self.district = selectors.district_get(code=self.kwargs["code"])
+        qs = selectors.service_search(
+            fetched_by=self.user, filters={"district": self.district.code}
+        )
+        return selectors.service_list_page_prefetch(qs)
+
+    def extra_context(self):
+        return {
+            "district": self.district,
+            "organisations": selectors.district_organisations(self.district, limit=50),
+            "events": selectors.district_events(self.district),
+        }
 
 
 # Editing ---------------------------------------------------------------------------------------
 
 
-@login_required
-def manage(request):
-    require(request.user, "service.manage")
-    services_qs = selectors.editable_services(request.user).select_related("organisation")
-    page = paginate(request, services_qs.order_by("organisation__name", "name"))
-    locations = (
-        selectors.editable_locations(request.user)
-        .select_related("organisation", "district")
-        .order_by("organisation__name", "name")[:100]
-    )
-    return render(
-        request,
-        "directory/manage.html",
-        {"page": page, "locations": locations, "querystring": query_without_page(request)},
-    )
+class Manage(ListPage):
+    """The services and locations a member of staff may edit."""
 
+    permission = "service.manage"
+    template_name = "directory/manage.html"
 
-@login_required
-def service_create(request):
-    require(request.user, "service.create")
-    form = ServiceForm(
-        request.POST or None, organisations=selectors.editor_organisations(request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        service = _saved(
-            request,
-            form,
-            lambda: services.service_create(by=request.user, **form.service_data()),
-            _("Service created."),
+    def rows(self, filters):
+        return (
+            selectors.editable_services(self.user)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
         )
-        if service:
-            return redirect("directory:service", pk=service.pk)
-    return render(request, "directory/service_form.html", {"form": form})
 
-
-def _editable_service(request, pk: int) -> Service:
-    service = selectors.editable_service_get(fetched_by=request.user, pk=pk)
-    require(request.user, "service.change", service)
-    return service
-
-
-@login_required
-def service_edit(request, pk: int):
-    service = _editable_service(request, pk)
-    form = ServiceForm(
-        request.POST or None,
-        instance=service,
-        organisations=selectors.editor_organisations(request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        # The form has written its values onto `service`; the service compares with the stored row.
-        fresh = _editable_service(request, pk)
-        if _saved(
-            request,
-            form,
-            lambda: services.service_update(service=fresh, by=request.user, **form.service_data()),
-            _("Changes saved."),
-        ):
-            return redirect("directory:service", pk=pk)
-    translations = selectors.service_translation_list(service)
-    return render(
-        request,
-        "directory/service_form.html",
-        {"form": form, "service": service, "translations": translations},
-    )
-
-
-@login_required
-def service_translate(request, pk: int):
-    service = _editable_service(request, pk)
-    language = request.GET.get("language") or request.POST.get("language") or ""
-    existing = selectors.service_translation_list(service).filter(language=language).first()
-    initial = {"language": language, "status": "published"}
-    if existing:
-        initial.update(
-            name=existing.name,
-            description=existing.description,
-            eligibility=existing.eligibility,
-            status=existing.status,
-            machine_translated=existing.machine_translated,
+    def extra_context(self):
+        locations = (
+            selectors.editable_locations(self.user)
+            .select_related("organisation", "district")
+            .order_by("organisation__name", "name")[:100]
         )
-    form = ServiceTranslationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _saved(
-            request,
-            form,
-            lambda: services.service_translation_save(
-                service=service, by=request.user, **form.cleaned_data
-            ),
-            _("Translation saved."),
-        ):
-            return redirect("directory:service_edit", pk=pk)
-    return render(
-        request,
-        "directory/service_translation_form.html",
-        {"form": form, "service": service, "existing": existing},
-    )
+        return {"locations": locations}
 
 
-@login_required
-@require_POST
-def service_verify(request, pk: int):
-    service = get_object_or_404(selectors.visible_services(request.user), pk=pk)
-    require(request.user, "service.verify", service)
-    services.service_verify(service=service, by=request.user)
-    messages.success(request, _("Marked as checked today."))
-    return redirect("directory:service", pk=pk)
+class OwnedRecordFormPage(FormPage):
+    """Create or edit a directory record through an `OwnedRecordForm`: the form offers the
+    organisations the user may file it under."""
+
+    def form_kwargs(self):
+        kwargs = {"organisations": selectors.editor_organisations(self.user)}
+        if self.object is not None:
+            kwargs["instance"] = self.object
+        return kwargs
 
 
-@login_required
-def location_create(request):
-    require(request.user, "service.create")
-    form = LocationForm(
-        request.POST or None, organisations=selectors.editor_organisations(request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        if _saved(
-            request,
-            form,
-            lambda: services.location_create(by=request.user, **form.cleaned_data),
-            _("Location created."),
-        ):
-            return redirect("directory:manage")
-    return render(request, "directory/location_form.html", {"form": form})
+class ServiceCreate(OwnedRecordFormPage):
+    permission = "service.create"
+    template_name = "directory/service_form.html"
+    form_class = ServiceForm
+    success_message = gettext_lazy("Service created.")
+
+    def save(self, form):
+        return services.service_create(by=self.user, **form.record_data())
+
+    def success_url(self, service):
+        return reverse("directory:service", args=[service.pk])
 
 
-@login_required
-def location_edit(request, pk: int):
-    location = get_object_or_404(selectors.editable_locations(request.user), pk=pk)
-    require(request.user, "location.change", location)
-    form = LocationForm(
-        request.POST or None,
-        instance=location,
-        organisations=selectors.editor_organisations(request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        if _saved(
-            request,
-            form,
-            lambda: services.location_update(
-                location=location, by=request.user, **form.cleaned_data
-            ),
-            _("Changes saved."),
-        ):
-            return redirect("directory:manage")
-    return render(request, "directory/location_form.html", {"form": form, "location": location})
+class EditableServicePage(FormPage):
+    """A form about one service the user may edit."""
+
+    permission = "service.change"
+    context_object_name = "service"
+
+    def get_object(self):
+        return selectors.editable_service_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+class ServiceEdit(EditableServicePage, ServiceCreate):
+    success_message = gettext_lazy("Changes saved.")
+
+    def save(self, form):
+        # The form has written its values onto `self.object`; the service compares the texts
+        # with the stored row to know whether translations are now outdated.
+        stored = self.get_object()
+        return services.service_update(service=stored, by=self.user, **form.record_data())
+
+    def extra_context(self):
+        return {"translations": selectors.service_translation_list(self.object)}
+
+
+class ServiceTranslate(EditableServicePage):
+    template_name = "directory/service_translation_form.html"
+    form_class = ServiceTranslationForm
+    success_message = gettext_lazy("Translation saved.")
+
+    @cached_property
+    def existing(self):
+        """The translation being edited: the language comes in the link, then in the form."""
+        language = self.request.GET.get("language") or self.request.POST.get("language") or ""
+        self.language = language
+        return selectors.service_translation_list(self.object).filter(language=language).first()
+
+    def initial(self):
+        existing = self.existing
+        initial = {"language": self.language, "status": "published"}
+        if existing:
+            initial.update(
+                name=existing.name,
+                description=existing.description,
+                eligibility=existing.eligibility,
+                status=existing.status,
+                machine_translated=existing.machine_translated,
+            )
+        return initial
+
+    def save(self, form):
+        return services.service_translation_save(
+            service=self.object, by=self.user, **form.cleaned_data
+        )
+
+    def success_url(self, result):
+        return reverse("directory:service_edit", args=[self.object.pk])
+
+    def extra_context(self):
+        return {"existing": self.existing}
+
+
+class ServiceVerify(ActionPage):
+    permission = "service.verify"
+    success_message = gettext_lazy("Marked as checked today.")
+
+    def get_object(self):
+        return selectors.service_find(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form):
+        return services.service_verify(service=self.object, by=self.user)
+
+    def success_url(self, result):
+        return reverse("directory:service", args=[self.object.pk])
+
+
+class LocationCreate(OwnedRecordFormPage):
+    permission = "service.create"
+    template_name = "directory/location_form.html"
+    form_class = LocationForm
+    success_message = gettext_lazy("Location created.")
+
+    def save(self, form):
+        return services.location_create(by=self.user, **form.record_data())
+
+    def success_url(self, location):
+        return reverse("directory:manage")
+
+
+class LocationEdit(LocationCreate):
+    permission = "location.change"
+    context_object_name = "location"
+    success_message = gettext_lazy("Changes saved.")
+
+    def get_object(self):
+        return selectors.editable_location_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def save(self, form):
+        return services.location_update(location=self.object, by=self.user, **form.record_data())
 
 
 # HSDS import and export ------------------------------------------------------------------------
@@ -400,17 +390,13 @@ def hsds_export(request, fmt: str):
 # Housing ---------------------------------------------------------------------------------------
 
 
-@login_required
-def housing_list(request):
-    require(request.user, "housing.list")
-    filters = HousingFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = paginate(request, selectors.housing_offer_list(fetched_by=request.user, filters=cleaned))
-    return render(
-        request,
-        "directory/housing_list.html",
-        {"page": page, "filters": filters, "querystring": query_without_page(request)},
-    )
+class HousingList(ListPage):
+    permission = "housing.list"
+    template_name = "directory/housing_list.html"
+    filter_form = HousingFilterForm
+
+    def rows(self, filters):
+        return selectors.housing_offer_list(fetched_by=self.user, filters=filters)
 
 
 @login_required
@@ -434,79 +420,68 @@ def housing_match(request):
     )
 
 
-@login_required
-def housing_create(request):
-    require(request.user, "housing.create")
-    form = HousingOfferForm(
-        request.POST or None, organisations=selectors.editor_organisations(request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        offer = _saved(
-            request,
-            form,
-            lambda: services.housing_offer_create(by=request.user, **form.cleaned_data),
-            _("Housing offer registered."),
+class HousingCreate(OwnedRecordFormPage):
+    permission = "housing.create"
+    template_name = "directory/housing_form.html"
+    form_class = HousingOfferForm
+    success_message = gettext_lazy("Housing offer registered.")
+
+    def save(self, form):
+        return services.housing_offer_create(by=self.user, **form.record_data())
+
+    def success_url(self, offer):
+        # Staff who register offers for their organisation may not be the ones who read them.
+        if can(self.user, "housing.view", offer):
+            return reverse("directory:housing_detail", args=[offer.pk])
+        return reverse("directory:manage")
+
+
+class HousingDetail(DetailPage):
+    template_name = "directory/housing_detail.html"
+    context_object_name = "offer"
+
+    def get_object(self):
+        # housing_offer_read checks `housing.view` and records the read of the contact.
+        return selectors.housing_offer_read(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def extra_context(self):
+        return {"status_form": HousingStatusForm(initial={"status": self.object.status})}
+
+
+class HousingEdit(HousingCreate):
+    permission = "housing.change"
+    context_object_name = "offer"
+    success_message = gettext_lazy("Changes saved.")
+
+    def get_object(self):
+        return selectors.housing_offer_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def save(self, form):
+        return services.housing_offer_update(offer=self.object, by=self.user, **form.record_data())
+
+    def success_url(self, offer):
+        return reverse("directory:housing_detail", args=[offer.pk])
+
+
+class HousingStatusChange(ActionPage):
+    permission = "housing.set_status"
+    form_class = HousingStatusForm
+    success_message = gettext_lazy("Status changed.")
+    invalid_message = gettext_lazy("Choose a valid status.")
+
+    def get_object(self):
+        return selectors.housing_offer_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form):
+        return services.housing_offer_set_status(
+            offer=self.object,
+            by=self.user,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
         )
-        if offer:
-            if can(request.user, "housing.view", offer):
-                return redirect("directory:housing_detail", pk=offer.pk)
-            return redirect("directory:manage")
-    return render(request, "directory/housing_form.html", {"form": form})
 
-
-@login_required
-def housing_detail(request, pk: int):
-    offer = selectors.housing_offer_read(fetched_by=request.user, pk=pk)
-    return render(
-        request,
-        "directory/housing_detail.html",
-        {"offer": offer, "status_form": HousingStatusForm(initial={"status": offer.status})},
-    )
-
-
-@login_required
-def housing_edit(request, pk: int):
-    offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
-    require(request.user, "housing.change", offer)
-    form = HousingOfferForm(
-        request.POST or None,
-        instance=offer,
-        organisations=selectors.editor_organisations(request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        if _saved(
-            request,
-            form,
-            lambda: services.housing_offer_update(
-                offer=offer, by=request.user, **form.cleaned_data
-            ),
-            _("Changes saved."),
-        ):
-            return redirect("directory:housing_detail", pk=pk)
-    return render(request, "directory/housing_form.html", {"form": form, "offer": offer})
-
-
-@login_required
-@require_POST
-def housing_status(request, pk: int):
-    offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
-    require(request.user, "housing.set_status", offer)
-    form = HousingStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.housing_offer_set_status(
-                offer=offer,
-                by=request.user,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Status changed."))
-    else:
-        messages.error(request, _("Choose a valid status."))
-    return redirect("directory:housing_detail", pk=pk)
+    def success_url(self, result):
+        return reverse("directory:housing_detail", args=[self.object.pk])
 
 
 # Linguists -------------------------------------------------------------------------------------
@@ -531,17 +506,20 @@ class LinguistDetail(DetailPage):
         return selectors.linguist_read(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
-class LinguistCreate(FormPage):
+class LinguistCreate(OwnedRecordFormPage):
     permission = "linguist.create"
     template_name = "directory/linguist_form.html"
     form_class = LinguistForm
-    success_message = _lazy("Linguist added.")
+    success_message = gettext_lazy("Linguist added.")
 
     def form_kwargs(self):
-        return {"organisations": selectors.linguist_organisations(self.user)}
+        return {
+            **super().form_kwargs(),
+            "organisations": selectors.linguist_organisations(self.user),
+        }
 
     def save(self, form):
-        return services.linguist_create(by=self.user, **form.cleaned_data)
+        return services.linguist_create(by=self.user, **form.record_data())
 
     def success_url(self, linguist):
         return reverse("directory:linguist_detail", args=[linguist.pk])
@@ -550,13 +528,10 @@ class LinguistCreate(FormPage):
 class LinguistEdit(LinguistCreate):
     permission = "linguist.change"
     context_object_name = "linguist"
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
 
     def get_object(self):
         return selectors.linguist_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
-    def form_kwargs(self):
-        return {**super().form_kwargs(), "instance": self.object}
-
     def save(self, form):
-        return services.linguist_update(linguist=self.object, by=self.user, **form.cleaned_data)
+        return services.linguist_update(linguist=self.object, by=self.user, **form.record_data())

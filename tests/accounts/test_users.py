@@ -1,4 +1,5 @@
 from mosty.access.models import AuditEvent
+from mosty.accounts import services
 from mosty.accounts.models import Membership, User
 from tests.factories import MembershipFactory, UserFactory
 from tests.utils import assert_constant_queries
@@ -82,3 +83,19 @@ def test_user_list_constant_queries(world, login):
         f"/en/manage/users/{world.user('mentor').pk}/",
         lambda: MembershipFactory(user=world.user("mentor")),
     )
+
+
+def test_membership_names_who_added_and_ended_it(world):
+    admin, coordinator = world.user("admin"), world.user("coordinator")
+    person = UserFactory()
+    membership = services.membership_add(
+        user=person, organisation=world.org_a, role="assistant", by=admin
+    )
+    services.membership_end(membership=membership, by=coordinator)
+    membership.refresh_from_db()
+    assert (membership.created_by, membership.updated_by) == (admin, coordinator)
+    assert not membership.is_active
+    # The audit log labels it by id: the membership's text names the person.
+    event = AuditEvent.objects.filter(object_id=str(membership.pk)).latest("id")
+    assert person.get_full_name() not in event.object_label
+    assert str(membership.pk) in event.object_label

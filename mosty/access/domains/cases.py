@@ -13,7 +13,7 @@ import rules
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import orgs_granted, orgs_where
+from mosty.access.roles import in_visible, orgs_granted, orgs_where
 from mosty.accounts.models import Grant, Role
 
 CASE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
@@ -181,12 +181,7 @@ def participant_ids_on_my_teams(user) -> QuerySet:
 def _in_visible(user, case) -> bool:
     if case is None or case.pk is None:
         return False
-    cache = getattr(user, "_mosty_case_cache", None)
-    if cache is None:
-        cache = user._mosty_case_cache = {}
-    if case.pk not in cache:
-        cache[case.pk] = visible_cases(user).filter(pk=case.pk).exists()
-    return cache[case.pk]
+    return in_visible(user, "_mosty_case_cache", lambda: visible_cases(user), case.pk)
 
 
 def _case_of(obj):

@@ -24,7 +24,7 @@ import rules
 from django.db.models import Q, QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import orgs_granted, orgs_where
+from mosty.access.roles import in_visible, orgs_granted, orgs_where
 from mosty.accounts.models import Grant, Role
 
 PEOPLE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
@@ -116,12 +116,9 @@ def may_see_participant(user, participant) -> bool:
         return True
     if not orgs_where(user, Role.CASEWORKER):
         return False
-    cache = getattr(user, "_mosty_participant_cache", None)
-    if cache is None:
-        cache = user._mosty_participant_cache = {}
-    if participant.pk not in cache:
-        cache[participant.pk] = visible_participants(user).filter(pk=participant.pk).exists()
-    return cache[participant.pk]
+    return in_visible(
+        user, "_mosty_participant_cache", lambda: visible_participants(user), participant.pk
+    )
 
 
 @rules.predicate
