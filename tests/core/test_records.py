@@ -50,6 +50,6 @@ def test_default_audit_label_names_no_one():
         pk = 7
 
         class _meta:
-            verbose_name = "case"
+            model_name = "case"
 
     assert label(Fake()) == "case #7"
