@@ -28,6 +28,7 @@ def network_create(*, by, coordinator: Organisation, **data) -> Network:
     if not can(by, "network.coordinate_as", coordinator):
         raise ValidationError({"coordinator": MESSAGES["not_your_org"]})
     network.slug = unique_slug(Network, network.name)
+    network.created_by = by
     network.full_clean()
     network.save()
     NetworkMembership.objects.create(network=network, organisation=coordinator)
@@ -35,13 +36,14 @@ def network_create(*, by, coordinator: Organisation, **data) -> Network:
 
 
 @transaction.atomic
-def network_update(*, network: Network, by, **data) -> Network:
+def network_update(*, network: Network, by, version: int | None = None, **data) -> Network:
+    """`version`: what the form showed; a second editor's save is an `EditConflict`."""
     require(by, "network.manage", network)
-    fields = [k for k in data if k in NETWORK_FIELDS]
-    for field in fields:
-        setattr(network, field, data[field])
+    changes = {k: v for k, v in data.items() if k in NETWORK_FIELDS}
+    for field, value in changes.items():
+        setattr(network, field, value)
     network.full_clean()
-    network.save(update_fields=fields)
+    network.save_changes(version=version, by=by, **changes)
     return network
 
 
@@ -78,23 +80,38 @@ def network_member_remove(*, membership: NetworkMembership, by) -> None:
     membership.delete()
 
 
+MEETING_FIELDS = ("date", "title", "agenda", "minutes")
+
+
 @transaction.atomic
 def network_meeting_save(
-    *, network: Network, by, meeting: NetworkMeeting | None = None, attendees=(), **data
+    *,
+    network: Network,
+    by,
+    meeting: NetworkMeeting | None = None,
+    attendees=(),
+    version: int | None = None,
+    **data,
 ) -> NetworkMeeting:
+    """Record a new meeting, or change one (`version`: what the form showed; a second
+    editor's save is an `EditConflict` and writes nothing)."""
     from mosty.directory.network_forms import MESSAGES
 
     require(by, "network.manage", network)
     attendees = list(attendees)
     if any(a.network_id != network.pk for a in attendees):
         raise ValidationError({"attendees": MESSAGES["attendee_not_member"]})
+    changes = {k: v for k, v in data.items() if k in MEETING_FIELDS}
+    new = meeting is None
     if meeting is None:
         meeting = NetworkMeeting(network=network, created_by=by)
-    for field in ("date", "title", "agenda", "minutes"):
-        if field in data:
-            setattr(meeting, field, data[field])
+    for field, value in changes.items():
+        setattr(meeting, field, value)
     meeting.full_clean()
-    meeting.save()
+    if new:
+        meeting.save()
+    else:
+        meeting.save_changes(version=version, by=by, **changes)
     meeting.attendees.set(attendees)
     return meeting
 

@@ -27,23 +27,33 @@ def unique_slug(model, base: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def _author(by):
+    """`by` as the `created_by` of a new record (None for a city pack or a seed)."""
+    return by if by is not None and by.is_authenticated else None
+
+
 @transaction.atomic
 def organisation_create(*, by, **data) -> Organisation:
     if by is not None:
         require(by, "organisation.create")
     organisation = Organisation(**{k: v for k, v in data.items() if k in ORGANISATION_FIELDS})
     organisation.slug = data.get("slug") or unique_slug(Organisation, organisation.name)
+    organisation.created_by = _author(by)
     organisation.full_clean()
     organisation.save()
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, by, **data) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, by, version: int | None = None, **data
+) -> Organisation:
+    """Write the given fields; `version` (what the form showed) makes a second editor's save
+    an `EditConflict` instead of silently undoing the first one's changes."""
     require(by, "organisation.change", organisation)
-    fields = [k for k in data if k in ORGANISATION_FIELDS]
-    for field in fields:
-        setattr(organisation, field, data[field])
+    changes = {k: v for k, v in data.items() if k in ORGANISATION_FIELDS}
+    for field, value in changes.items():
+        setattr(organisation, field, value)
     organisation.full_clean()
-    organisation.save(update_fields=[*fields, "updated_at"])
+    organisation.save_changes(version=version, by=by, **changes)
     return organisation
