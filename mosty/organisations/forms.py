@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from mosty.accounts.models import Role
 from mosty.core.forms import LanguagesField
 from mosty.core.models import District
+from mosty.core.pages import VersionedForm
+from mosty.directory.network_forms import MeetingForm, NetworkForm
 from mosty.organisations.models import Organisation, OrganisationKind
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedForm, forms.ModelForm):
     languages = LanguagesField(label=_("Languages spoken"))
 
     class Meta:
@@ -59,3 +61,11 @@ class OrganisationFilterForm(forms.Form):
             field.widget.attrs["class"] = (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             )
+
+
+class NetworkEditForm(VersionedForm, NetworkForm):
+    pass
+
+
+class MeetingEditForm(VersionedForm, MeetingForm):
+    pass
