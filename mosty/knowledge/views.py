@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.core.i18n import text_direction
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
 from mosty.knowledge import exports, selectors, services, xliff
 from mosty.knowledge.forms import (
     ArticleCreateForm,
@@ -222,14 +222,11 @@ class ArticleCreate(FormPage):
         return reverse("knowledge:article_detail", args=[article.pk])
 
 
-class ArticlePage:
+class ArticlePage(ObjectPage):
     """Editors' pages about one article (404 for what the user may not see)."""
 
-    permission: ClassVar[str | None] = "knowledge.edit"
+    permission = "knowledge.edit"
     context_object_name = "article"
-    kwargs: dict[str, Any]
-    user: Any
-    object: Any
 
     def get_object(self) -> Article:
         return selectors.article_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -313,13 +310,11 @@ class TranslationAssign(ArticlePage, FormPage):
         return super().respond({**context, **self.detail_context(assign_form=context["form"])})
 
 
-class TranslationPage:
+class TranslationPage(ObjectPage):
     """Pages about one language of an article (`knowledge.translate`: editors, and the
     translator it is assigned to)."""
 
     context_object_name = "t"
-    kwargs: dict[str, Any]
-    user: Any
 
     def get_object(self) -> ArticleTranslation:
         return selectors.translation_for_editing(
@@ -589,14 +584,11 @@ class BookletExportRequest(ActionPage):
         return reverse("knowledge:booklet_export_status", args=[export.pk])
 
 
-class BookletExportPage:
+class BookletExportPage(ObjectPage):
     """Pages about one PDF of a booklet, asked about the booklet."""
 
-    permission: ClassVar[str | None] = "knowledge.booklet"
+    permission = "knowledge.booklet"
     context_object_name = "export"
-    kwargs: dict[str, Any]
-    user: Any
-    object: Any
 
     def get_object(self) -> BookletExport:
         return selectors.booklet_export_get(fetched_by=self.user, pk=self.kwargs["pk"])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from mosty.access.audit import audit_read
 from mosty.access.domains.networks import network_coordinator_choices
 from mosty.access.policy import can
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ShowPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ObjectPage, ShowPage
 from mosty.directory.network_forms import MESSAGES, DocumentForm, MemberInviteForm, NetworkForm
 from mosty.organisations import network_selectors as selectors
 from mosty.organisations import network_services as services
@@ -50,12 +50,10 @@ class NetworkList(ShowPage):
         }
 
 
-class NetworkPage:
+class NetworkPage(ObjectPage):
     """Pages about one network the user may see (404 otherwise)."""
 
     context_object_name = "network"
-    kwargs: dict[str, Any]
-    user: Any
 
     def get_object(self) -> Network:
         return selectors.network_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -170,13 +168,10 @@ class MeetingCreate(NetworkPage, FormPage):
         return reverse("networks:meeting", args=[meeting.pk])
 
 
-class MeetingPage:
+class MeetingPage(ObjectPage):
     """Pages about one meeting of a network the user may see; asked about the network."""
 
     context_object_name = "meeting"
-    kwargs: dict[str, Any]
-    user: Any
-    object: Any
 
     def get_object(self) -> Any:
         return selectors.network_meeting_get(fetched_by=self.user, pk=self.kwargs["pk"])

@@ -7,19 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from mosty.access.policy import can
 from mosty.accounts.services import member_invite, membership_end
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
 from mosty.core.pagination import paginate
 from mosty.organisations import selectors, services
 from mosty.organisations.forms import MemberInviteForm, OrganisationFilterForm, OrganisationForm
 from mosty.organisations.models import Organisation
 
 
-class OrganisationPage:
+class OrganisationPage(ObjectPage):
     """Pages about one organisation the user may see (404 otherwise)."""
 
     context_object_name = "organisation"
-    kwargs: dict[str, Any]
-    user: Any
 
     def get_object(self) -> Organisation:
         return selectors.organisation_get(fetched_by=self.user, pk=self.kwargs["pk"])
