@@ -138,14 +138,19 @@ class ArticleSearchApi(APIView):
         return Response(SearchOutputSerializer({"results": hits}).data)
 
 
-class ArticleCreateInputSerializer(serializers.Serializer):
+class ArticleTextInputSerializer(serializers.Serializer):
+    """The text of an article in one language (the source or a translation)."""
+
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    body = serializers.CharField()
+
+
+class ArticleCreateInputSerializer(ArticleTextInputSerializer):
     slug = serializers.SlugField(max_length=100)
     category = serializers.ChoiceField(choices=Category.choices)
     audience = serializers.ChoiceField(choices=Audience.choices)
     source_language = serializers.ChoiceField(choices=settings.LANGUAGES)
-    title = serializers.CharField(max_length=200)
-    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    body = serializers.CharField()
     publish = serializers.BooleanField(required=False, default=False)
 
 
@@ -164,10 +169,7 @@ class ArticleCreateApi(APIView):
         return Response(TranslationOutputSerializer(source).data, status=status.HTTP_201_CREATED)
 
 
-class ArticleUpdateInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    body = serializers.CharField()
+class ArticleUpdateInputSerializer(ArticleTextInputSerializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
     minor = serializers.BooleanField(required=False, default=False)
@@ -200,10 +202,7 @@ class TranslationListApi(AuditedListApi):
         return selectors.article_translations(article=article)
 
 
-class TranslationUpdateInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    body = serializers.CharField()
+class TranslationUpdateInputSerializer(ArticleTextInputSerializer):
     submit = serializers.BooleanField(
         required=False, default=False, help_text="Send for review instead of saving a draft."
     )

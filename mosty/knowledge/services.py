@@ -26,7 +26,7 @@ from mosty.knowledge.models import (
     TranslationState,
 )
 from mosty.knowledge.tasks import booklet_export_build
-from mosty.knowledge.text import normalise, plain_text
+from mosty.knowledge.text import search_columns
 from mosty.knowledge.xliff import xliff_parse
 
 State = TranslationState
@@ -34,8 +34,9 @@ State = TranslationState
 
 def _index(translation: ArticleTranslation) -> None:
     """Fill the diacritic-free search columns (the FTS5 triggers / PostgreSQL index read them)."""
-    translation.search_title = normalise(translation.title)
-    translation.search_body = normalise(plain_text(f"{translation.summary}\n{translation.body}"))
+    columns = search_columns(translation.title, translation.summary, translation.body)
+    for name, value in columns.items():
+        setattr(translation, name, value)
 
 
 def _author(by: User | None) -> User | None:

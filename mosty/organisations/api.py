@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
 from mosty.organisations import selectors
-from mosty.organisations.models import Organisation, OrganisationKind
+from mosty.organisations.models import PROFILE_FIELDS, Organisation, OrganisationKind
 
 
 class OrganisationOutputSerializer(serializers.ModelSerializer):
@@ -11,20 +11,7 @@ class OrganisationOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "id",
-            "name",
-            "slug",
-            "kind",
-            "district",
-            "languages",
-            "email",
-            "phone",
-            "website",
-            "address",
-            "description",
-            "is_active",
-        ]
+        fields = ["id", "slug", *PROFILE_FIELDS]
 
 
 @extend_schema(tags=["organisations"])

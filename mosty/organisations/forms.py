@@ -7,7 +7,7 @@ from mosty.core.forms import LanguagesField
 from mosty.core.models import District
 from mosty.core.pages import VersionedForm
 from mosty.directory.network_forms import MeetingForm, NetworkForm
-from mosty.organisations.models import Organisation, OrganisationKind
+from mosty.organisations.models import PROFILE_FIELDS, Organisation, OrganisationKind
 
 
 class OrganisationForm(VersionedForm, forms.ModelForm):
@@ -15,18 +15,7 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "district",
-            "languages",
-            "email",
-            "phone",
-            "website",
-            "address",
-            "description",
-            "is_active",
-        ]
+        fields = PROFILE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, can_deactivate: bool = True, **kwargs):

@@ -26,6 +26,21 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# What the organisation's pages and API show and its coordinators edit (not the short name).
+PROFILE_FIELDS = [
+    "name",
+    "kind",
+    "district",
+    "languages",
+    "email",
+    "phone",
+    "website",
+    "address",
+    "description",
+    "is_active",
+]
+
+
 class Organisation(Timestamped, Authored, Versioned):
     """An organisation's public profile; two people (its coordinator, an admin) may edit it at
     once, so edits carry the `version` they were made from."""

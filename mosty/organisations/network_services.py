@@ -12,7 +12,7 @@ from mosty.organisations.models import (
     NetworkMembership,
     Organisation,
 )
-from mosty.organisations.services import unique_slug
+from mosty.organisations.services import save_fields, unique_slug
 
 NETWORK_FIELDS = ["name", "theme", "purpose", "is_public"]
 
@@ -39,12 +39,7 @@ def network_create(*, by, coordinator: Organisation, **data) -> Network:
 def network_update(*, network: Network, by, version: int | None = None, **data) -> Network:
     """`version`: what the form showed; a second editor's save is an `EditConflict`."""
     require(by, "network.manage", network)
-    changes = {k: v for k, v in data.items() if k in NETWORK_FIELDS}
-    for field, value in changes.items():
-        setattr(network, field, value)
-    network.full_clean()
-    network.save_changes(version=version, by=by, **changes)
-    return network
+    return save_fields(network, NETWORK_FIELDS, data, version=version, by=by)
 
 
 @transaction.atomic
@@ -101,17 +96,15 @@ def network_meeting_save(
     attendees = list(attendees)
     if any(a.network_id != network.pk for a in attendees):
         raise ValidationError({"attendees": MESSAGES["attendee_not_member"]})
-    changes = {k: v for k, v in data.items() if k in MEETING_FIELDS}
-    new = meeting is None
     if meeting is None:
         meeting = NetworkMeeting(network=network, created_by=by)
-    for field, value in changes.items():
-        setattr(meeting, field, value)
-    meeting.full_clean()
-    if new:
+        for field in MEETING_FIELDS:
+            if field in data:
+                setattr(meeting, field, data[field])
+        meeting.full_clean()
         meeting.save()
     else:
-        meeting.save_changes(version=version, by=by, **changes)
+        save_fields(meeting, MEETING_FIELDS, data, version=version, by=by)
     meeting.attendees.set(attendees)
     return meeting
 
