@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
+from mosty.accounts.models import User
 from mosty.core.i18n import text_direction
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
 from mosty.knowledge import exports, selectors, services, xliff
@@ -426,7 +427,7 @@ class TranslationQueue(ListPage):
 
 
 @login_required
-def xliff_export(request):
+def xliff_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "knowledge.edit")
     form = XliffExportForm(request.GET)
     if not form.is_valid():
@@ -455,14 +456,14 @@ def xliff_export(request):
 
 
 @login_required
-def xliff_import(request):
+def xliff_import(request: HttpRequest) -> HttpResponse:
     require(request.user, "knowledge.edit")
     form = XliffImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.translations_import_xliff(
-                data=form.cleaned_data["file"], by=request.user
-            )
+            # login_required: the user is a signed-in account.
+            by = cast(User, request.user)
+            result = services.translations_import_xliff(data=form.cleaned_data["file"], by=by)
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
@@ -593,7 +594,7 @@ class BookletExportPage(ObjectPage):
     def get_object(self) -> BookletExport:
         return selectors.booklet_export_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
-    def permission_target(self) -> Booklet:
+    def permission_target(self) -> Any:
         return self.object.booklet
 
 

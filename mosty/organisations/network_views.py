@@ -137,7 +137,7 @@ class NetworkMemberRemove(ActionPage):
     def get_object(self) -> Any:
         return selectors.network_membership_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
-    def permission_target(self) -> Network:
+    def permission_target(self) -> Any:
         return self.object.network
 
     def act(self, form: Any) -> None:
@@ -153,7 +153,7 @@ class MeetingCreate(NetworkPage, FormPage):
     form_class = MeetingEditForm
     success_message = MESSAGES["meeting_saved"]
 
-    def network(self) -> Network:
+    def network(self) -> Any:
         return self.object
 
     def form_kwargs(self) -> dict[str, Any]:
@@ -176,7 +176,7 @@ class MeetingPage(ObjectPage):
     def get_object(self) -> Any:
         return selectors.network_meeting_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
-    def permission_target(self) -> Network:
+    def permission_target(self) -> Any:
         return self.object.network
 
 
@@ -189,7 +189,7 @@ class MeetingDetail(MeetingPage, DetailPage):
 
 
 class MeetingEdit(MeetingPage, MeetingCreate):
-    def network(self) -> Network:
+    def network(self) -> Any:
         return self.object.network
 
     def form_kwargs(self) -> dict[str, Any]:
@@ -231,7 +231,7 @@ class DocumentDownload(DetailPage):
     def get_object(self) -> Any:
         return selectors.network_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
-    def permission_target(self) -> Network:
+    def permission_target(self) -> Any:
         return self.object.network
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
