@@ -155,12 +155,17 @@ class AuditedDetailApi(APIView):
     serializer_class: type[serializers.BaseSerializer]
     permission: str | None = None
     read_fields: tuple[str, ...] | list[str] = ()
+    # The URL's name for what identifies the object (`pk`, or `slug` for a public page).
+    lookup_url_kwarg: str = "pk"
 
-    def get_object(self, pk: int):
+    def get_object(self, pk):
+        """`pk` is the URL's `lookup_url_kwarg` value (an int for `<int:pk>`)."""
         raise NotImplementedError
 
-    def get(self, request, pk: int):
-        obj = self.get_object(pk)
+    def get(self, request, pk=None, **kwargs):
+        obj = self.get_object(
+            pk if self.lookup_url_kwarg == "pk" else kwargs[self.lookup_url_kwarg]
+        )
         if self.permission:
             require(request.user, self.permission, obj)
         if self.read_fields:

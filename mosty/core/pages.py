@@ -11,6 +11,11 @@ only what is particular to it: which selector finds the rows or the object (alwa
   service's `ValidationError` beside the fields (an edit conflict at the top) → message →
   redirect; no half-written record, because services are atomic.
 - `ActionPage`: a POST-only action (change a status, cancel) with the same error handling.
+- `ShowPage`: `require` → render what `extra_context()` gathers (a short list that needs no
+  pagination, search results).
+
+A page anyone may open (the public knowledge base) sets `public = True`: no login is asked,
+and `permission` still decides.
 
 Query-count discipline: pages paginate (25 rows), and tests assert each page's count with
 `django_assert_max_num_queries` (tests/core/test_pages.py shows how).
@@ -41,16 +46,16 @@ class StaffPage(LoginRequiredMixin, View):
     """A page for a signed-in user. `permission` is the policy action the page needs
     (`mosty/access/domains/`); it is asked about the page's object where there is one.
 
-    `login_required = False` opens the page to visitors who are not signed in (the public
-    directory): the policy still decides, through `permission`, what they may see."""
+    `public = True` opens the page to visitors who are not signed in (the public directory and
+    knowledge base): the policy still decides, through `permission`, what they may see."""
 
     permission: ClassVar[str | None] = None
-    login_required: ClassVar[bool] = True
+    public: ClassVar[bool] = False
     template_name: ClassVar[str]
     request: HttpRequest
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if self.login_required and not request.user.is_authenticated:
+        if not self.public and not request.user.is_authenticated:
             return self.handle_no_permission()
         return View.dispatch(self, request, *args, **kwargs)
 
@@ -67,12 +72,14 @@ class StaffPage(LoginRequiredMixin, View):
 
 
 class ListPage(StaffPage):
-    """A filtered, paginated list. Subclasses define `rows(filters)`."""
+    """A filtered, paginated list. Subclasses define `rows(filters)`; `extra_context()` may
+    read the page being shown as `self.page` (rows that need more than the queryset)."""
 
     filter_form: ClassVar[type[forms.Form] | None] = None
     per_page: ClassVar[int] = PAGE_SIZE
     # Fields each row shows of a person (recorded as reads of `shown(page)`); empty = none.
     audit_fields: ClassVar[Sequence[str]] = ()
+    page: Any = None
 
     def rows(self, filters: dict[str, Any]) -> Any:
         """The selector call: a queryset (or list) of what this user may see, filtered."""
@@ -92,7 +99,7 @@ class ListPage(StaffPage):
             require(request.user, self.permission)
         form = self.filter_form(request.GET or None) if self.filter_form else None
         filters = form.cleaned_data if form is not None and form.is_valid() else {}
-        page = paginate(request, self.rows(filters), per_page=self.per_page)
+        page = self.page = paginate(request, self.rows(filters), per_page=self.per_page)
         if self.audit_fields:
             audit_reads(request.user, list(self.shown(page)), fields=list(self.audit_fields))
         return self.respond(
@@ -105,6 +112,16 @@ class ListPage(StaffPage):
         )
 
 
+class ShowPage(StaffPage):
+    """A page that shows what `extra_context()` gathers, once `require(permission)` passed:
+    a short list that needs no pagination, search results, an overview."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.permission:
+            require(request.user, self.permission)
+        return self.respond({})
+
+
 class ObjectPage(StaffPage):
     """A page about one object: `get_object()` finds it through a selector that knows who
     asks (and answers 404 for what this user may not see)."""
@@ -115,12 +132,17 @@ class ObjectPage(StaffPage):
     def get_object(self) -> Any:
         raise NotImplementedError
 
+    def permission_target(self) -> Any:
+        """What `permission` is asked about: the object, or what it belongs to (a meeting's
+        network, a membership's organisation)."""
+        return self.object
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if self.login_required and not request.user.is_authenticated:
+        if not self.public and not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.get_object()
         if self.permission:
-            require(request.user, self.permission, self.object)
+            require(request.user, self.permission, self.permission_target())
         return super().dispatch(request, *args, **kwargs)
 
     def object_context(self) -> dict[str, Any]:
@@ -135,6 +157,14 @@ class DetailPage(ObjectPage):
         if self.read_fields:
             audit_read(request.user, self.object, fields=list(self.read_fields))
         return self.respond(self.object_context())
+
+
+class VersionedForm(forms.Form):
+    """Mixin of a form that edits a `Versioned` record: it carries the `version` the record
+    had when the form was shown (FormPage fills it in) back to the service, whose
+    `save_changes(version=...)` turns a second editor's save into an `EditConflict`."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
 
 class FormPage(ObjectPage):
@@ -165,7 +195,10 @@ class FormPage(ObjectPage):
     def get_form(self) -> Any:
         data = self.request.POST or None
         files = self.request.FILES or None
-        kwargs = {"initial": self.initial(), **self.form_kwargs()}
+        initial = self.initial()
+        if self.object is not None and issubclass(self.form_class, VersionedForm):
+            initial = {"version": self.object.version, **initial}
+        kwargs = {"initial": initial, **self.form_kwargs()}
         if files is not None:
             kwargs["files"] = files
         return self.form_class(data, **kwargs)
@@ -206,7 +239,12 @@ class ActionPage(ObjectPage):
         raise NotImplementedError
 
     def success_url(self, result: Any) -> str:
+        """Where the user goes next; `result` is None when the action was refused."""
         raise NotImplementedError
+
+    def success_text(self, result: Any) -> str:
+        """The message after success (`success_message` unless it depends on the result)."""
+        return str(self.success_message)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.form_class(request.POST) if self.form_class else None
@@ -219,6 +257,7 @@ class ActionPage(ObjectPage):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(self.success_url(None))
-        if self.success_message:
-            messages.success(request, str(self.success_message))
+        text = self.success_text(result)
+        if text:
+            messages.success(request, text)
         return redirect(self.success_url(result))

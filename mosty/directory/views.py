@@ -48,7 +48,7 @@ class ServicePage(ListPage):
     """A list of services a visitor reads: each in their language where a translation exists
     (`service.shown`)."""
 
-    login_required = False
+    public = True
 
     def page_context(self, page):
         for service in page:
@@ -115,7 +115,7 @@ def service_map_data(request):
 
 
 class ServiceDetail(DetailPage):
-    login_required = False
+    public = True
     permission = "service.view"
     template_name = "directory/service_detail.html"
     context_object_name = "service"

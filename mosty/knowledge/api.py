@@ -6,12 +6,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mosty.access.policy import require
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
 from mosty.core.i18n import language_codes
 from mosty.knowledge import selectors, services
 from mosty.knowledge.models import ArticleTranslation, Audience, Category
@@ -64,49 +64,47 @@ class TranslationOutputSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["knowledge"], parameters=[LANGUAGE])
-class ArticleListApi(ListAPIView):
+class ArticleListApi(AuditedListApi):
     """Published articles in one language (?language=, default: the request's language)."""
 
     permission_classes = [AllowAny]
     serializer_class = TranslationOutputSerializer
+    permission = "knowledge.read"
 
-    def get_queryset(self):
-        require(self.request.user, "knowledge.read")
-        category = self.request.query_params.get("category", "")
-        audience = self.request.query_params.get("audience", "")
-        return selectors.article_list_public(
-            language=_language(self.request),
-            fetched_by=self.request.user,
-            category=category if category in Category.values else "",
-            audience=audience if audience in Audience.values else "",
-        ).order_by("article__category", "title", "pk")
+    def filters(self, params):
+        return {
+            "language": _language(self.request),
+            "category": choice_param(params, "category", Category.values) or "",
+            "audience": choice_param(params, "audience", Audience.values) or "",
+        }
+
+    def rows(self, filters):
+        return selectors.article_list_public(fetched_by=self.request.user, **filters).order_by(
+            "article__category", "title", "pk"
+        )
 
 
 class ArticleDetailOutputSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    available_languages = serializers.ListField(child=serializers.CharField())
+    slug = serializers.CharField(source="article.slug")
+    available_languages = serializers.SerializerMethodField()
     translation = TranslationOutputSerializer(allow_null=True)
+
+    def get_available_languages(self, reading) -> list[str]:
+        return [t.language for t in reading.available]
 
 
 @extend_schema(tags=["knowledge"], parameters=[LANGUAGE], responses=ArticleDetailOutputSerializer)
-class ArticleDetailApi(APIView):
+class ArticleDetailApi(AuditedDetailApi):
     """One article in ?language=; `translation` is null when it is not published in it."""
 
     permission_classes = [AllowAny]
+    serializer_class = ArticleDetailOutputSerializer
+    permission = "knowledge.read"
+    lookup_url_kwarg = "slug"
 
-    def get(self, request, slug: str):
-        require(request.user, "knowledge.read")
-        reading = selectors.article_read(
-            slug=slug, language=_language(request), fetched_by=request.user
-        )
-        return Response(
-            ArticleDetailOutputSerializer(
-                {
-                    "slug": reading.article.slug,
-                    "available_languages": [t.language for t in reading.available],
-                    "translation": reading.translation,
-                }
-            ).data
+    def get_object(self, pk: str):
+        return selectors.article_read(
+            slug=pk, language=_language(self.request), fetched_by=self.request.user
         )
 
 
@@ -140,14 +138,19 @@ class ArticleSearchApi(APIView):
         return Response(SearchOutputSerializer({"results": hits}).data)
 
 
-class ArticleCreateInputSerializer(serializers.Serializer):
+class ArticleTextInputSerializer(serializers.Serializer):
+    """The text of an article in one language (the source or a translation)."""
+
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    body = serializers.CharField()
+
+
+class ArticleCreateInputSerializer(ArticleTextInputSerializer):
     slug = serializers.SlugField(max_length=100)
     category = serializers.ChoiceField(choices=Category.choices)
     audience = serializers.ChoiceField(choices=Audience.choices)
     source_language = serializers.ChoiceField(choices=settings.LANGUAGES)
-    title = serializers.CharField(max_length=200)
-    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    body = serializers.CharField()
     publish = serializers.BooleanField(required=False, default=False)
 
 
@@ -166,10 +169,7 @@ class ArticleCreateApi(APIView):
         return Response(TranslationOutputSerializer(source).data, status=status.HTTP_201_CREATED)
 
 
-class ArticleUpdateInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    body = serializers.CharField()
+class ArticleUpdateInputSerializer(ArticleTextInputSerializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
     minor = serializers.BooleanField(required=False, default=False)
@@ -190,21 +190,19 @@ class ArticleUpdateApi(APIView):
         return Response(TranslationOutputSerializer(selectors.article_source(article=article)).data)
 
 
-@extend_schema(tags=["knowledge"], responses=TranslationOutputSerializer(many=True))
-class TranslationListApi(APIView):
+@extend_schema(tags=["knowledge"])
+class TranslationListApi(AuditedListApi):
     """Every language of an article with its status (editors)."""
 
-    def get(self, request, pk: int):
-        article = selectors.article_get(fetched_by=request.user, pk=pk)
-        require(request.user, "knowledge.edit", article)
-        rows = selectors.article_translations(article=article)
-        return Response({"results": TranslationOutputSerializer(rows, many=True).data})
+    serializer_class = TranslationOutputSerializer
+
+    def rows(self, filters):
+        article = selectors.article_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, "knowledge.edit", article)
+        return selectors.article_translations(article=article)
 
 
-class TranslationUpdateInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    body = serializers.CharField()
+class TranslationUpdateInputSerializer(ArticleTextInputSerializer):
     submit = serializers.BooleanField(
         required=False, default=False, help_text="Send for review instead of saving a draft."
     )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import User
+from mosty.core.pages import VersionedForm
 from mosty.core.uploads import read_upload, validate_upload_size
 from mosty.knowledge.models import Audience, Category
 
@@ -21,58 +22,70 @@ class PublicFilterForm(forms.Form):
     )
 
 
-class ArticleCreateForm(forms.Form):
+class ManageFilterForm(forms.Form):
+    """The editors' article list: a search text, a category, "only outdated"; a value the
+    list does not know is ignored rather than refused (the fields are typed in the page)."""
+
+    q = forms.CharField(required=False)
+    category = forms.CharField(required=False)
+    outdated = forms.CharField(required=False)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:100]
+
+    def clean_category(self) -> str:
+        category = self.cleaned_data["category"]
+        return category if category in Category.values else ""
+
+    def clean_outdated(self) -> bool:
+        return self.cleaned_data["outdated"] == "1"
+
+
+class ArticleTextForm(forms.Form):
+    """The text of an article in one language: the source (create, edit) or a translation."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=pgettext_lazy("article", "Summary"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}), help_text=MARKDOWN_HELP
+    )
+
+
+class ArticleForm(ArticleTextForm):
+    """The source text with where the article sits (category, audience)."""
+
+    field_order = ["category", "audience"]
+
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+
+
+class ArticleCreateForm(ArticleForm):
+    field_order = ["slug", "category", "audience", "source_language"]
+
     slug = forms.SlugField(
         label=_("Short name (in the address)"),
         max_length=100,
         help_text=_("Lowercase letters, digits and hyphens, like 'pesel-number'."),
     )
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
     source_language = forms.ChoiceField(label=_("Written in"), choices=settings.LANGUAGES)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(
-        label=pgettext_lazy("article", "Summary"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    body = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}), help_text=MARKDOWN_HELP
-    )
     publish = forms.BooleanField(label=_("Publish now"), required=False)
 
 
-class ArticleEditForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(
-        label=pgettext_lazy("article", "Summary"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    body = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}), help_text=MARKDOWN_HELP
-    )
+class ArticleEditForm(VersionedForm, ArticleForm):
     minor = forms.BooleanField(
         label=_("Minor edit (a typo or formatting): translations need no update"),
         required=False,
     )
 
 
-class TranslationForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(
-        label=pgettext_lazy("article", "Summary"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    body = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}), help_text=MARKDOWN_HELP
-    )
+class TranslationForm(ArticleTextForm):
+    pass
 
 
 class AssignForm(forms.Form):
@@ -117,7 +130,7 @@ def article_choices(language: str) -> list[tuple[int, str]]:
     return sorted(choices, key=lambda c: c[1].casefold())
 
 
-class BookletForm(forms.Form):
+class BookletForm(VersionedForm):
     """Title (with the cover title in other languages) and the articles: the current ones with
     their place and a "remove" box, and a list to add more from (added ones go at the end)."""
 

@@ -13,7 +13,7 @@ from mosty.knowledge.models import (
     Category,
     TranslationState,
 )
-from mosty.knowledge.text import normalise, plain_text
+from mosty.knowledge.text import search_columns
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 BATCH = 200
@@ -106,8 +106,7 @@ def _large(ctx) -> str:
                             body=body,
                             status=status,
                             source_revision=source_revision,
-                            search_title=normalise(title),
-                            search_body=normalise(plain_text(f"{summary}\n{body}")),
+                            **search_columns(title, summary, body),
                         )
                     )
                     if language == "pl":

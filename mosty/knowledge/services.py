@@ -26,7 +26,7 @@ from mosty.knowledge.models import (
     TranslationState,
 )
 from mosty.knowledge.tasks import booklet_export_build
-from mosty.knowledge.text import normalise, plain_text
+from mosty.knowledge.text import search_columns
 from mosty.knowledge.xliff import xliff_parse
 
 State = TranslationState
@@ -34,8 +34,14 @@ State = TranslationState
 
 def _index(translation: ArticleTranslation) -> None:
     """Fill the diacritic-free search columns (the FTS5 triggers / PostgreSQL index read them)."""
-    translation.search_title = normalise(translation.title)
-    translation.search_body = normalise(plain_text(f"{translation.summary}\n{translation.body}"))
+    columns = search_columns(translation.title, translation.summary, translation.body)
+    for name, value in columns.items():
+        setattr(translation, name, value)
+
+
+def _author(by: User | None) -> User | None:
+    """`by` as the `created_by` of a new record (None for a city pack or a seed)."""
+    return by if by is not None and by.is_authenticated else None
 
 
 TEXT_FIELDS = ["title", "summary", "body", "search_title", "search_body"]
@@ -63,7 +69,7 @@ def article_create(
         category=category,
         audience=audience,
         source_language=source_language,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=_author(by),
     )
     article.full_clean()
     article.save()
@@ -99,38 +105,37 @@ def article_update(
     category: str | None = None,
     audience: str | None = None,
     minor: bool = False,
+    version: int | None = None,
 ) -> Article:
     """Edit the source text. A change moves the revision on (translations become outdated)
-    unless it is marked `minor` (a typo), which rewrites the current revision in place."""
+    unless it is marked `minor` (a typo), which rewrites the current revision in place.
+    `version` is the article's as the editor's form showed it: when another editor saved
+    since, nothing is written (`EditConflict`)."""
     require(by, "knowledge.edit", article)
     article = Article.objects.select_for_update().get(pk=article.pk)
     source = ArticleTranslation.objects.get(article=article, language=article.source_language)
     if not title.strip():
         raise ValidationError({"title": _("Give the article a title.")})
-    changed_meta = []
+    changes: dict[str, object] = {}
     if category is not None and category != article.category:
-        article.category = category
-        changed_meta.append("category")
+        changes["category"] = category
     if audience is not None and audience != article.audience:
-        article.audience = audience
-        changed_meta.append("audience")
+        changes["audience"] = audience
     text_changed = (source.title, source.summary, source.body) != (title, summary, body)
     if text_changed and not minor:
-        article.revision += 1
-        changed_meta.append("revision")
-        ArticleRevision.objects.create(
-            article=article, number=article.revision, title=title, summary=summary, body=body
-        )
-    elif text_changed:
+        changes["revision"] = article.revision + 1
+    if not (changes or text_changed):
+        return article
+    for name, value in changes.items():
+        setattr(article, name, value)
+    article.full_clean()
+    article.save_changes(version=version, by=by, **changes)
+    if text_changed:
         ArticleRevision.objects.update_or_create(
             article=article,
             number=article.revision,
             defaults={"title": title, "summary": summary, "body": body},
         )
-    if changed_meta:
-        article.full_clean()
-        article.save(update_fields=[*changed_meta, "updated_at"])
-    if text_changed:
         source.title, source.summary, source.body = title, summary, body
         source.source_revision = article.revision
         _index(source)
@@ -403,7 +408,9 @@ def booklet_create(
 ) -> Booklet:
     if by is not None:  # None: the benchmark's and seed's own booklets
         require(by, "knowledge.booklet")
-    booklet = Booklet(title=title, title_translations=title_translations or {}, created_by=by)
+    booklet = Booklet(
+        title=title, title_translations=title_translations or {}, created_by=_author(by)
+    )
     booklet.full_clean()
     booklet.save()
     booklet_set_articles(booklet=booklet, articles=articles, by=by)
@@ -418,14 +425,20 @@ def booklet_update(
     articles: list[Article],
     by: User,
     title_translations: dict | None = None,
+    version: int | None = None,
 ) -> Booklet:
+    """Title and articles together; `version` (what the form showed) makes a second editor's
+    save an `EditConflict` that writes nothing."""
     require(by, "knowledge.booklet", booklet)
     translations = booklet.title_translations if title_translations is None else title_translations
+    changes = {}
     if title != booklet.title or translations != booklet.title_translations:
         booklet.title = title
         booklet.title_translations = translations
         booklet.full_clean()
-        booklet.save(update_fields=["title", "title_translations"])
+        changes = {"title": title, "title_translations": translations}
+    # The articles are part of the booklet: any save moves its version on.
+    booklet.save_changes(version=version, by=by, **changes)
     return booklet_set_articles(booklet=booklet, articles=articles, by=by)
 
 

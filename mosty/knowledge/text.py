@@ -44,6 +44,16 @@ def normalise(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+def search_columns(title: str, summary: str, body: str) -> dict[str, str]:
+    """A translation's diacritic-free search columns, `search_title` and `search_body` (what
+    the FTS5 triggers and the PostgreSQL index read; the body's text is the summary and the
+    body as plain text, the one the search's snippets are cut from)."""
+    return {
+        "search_title": normalise(title),
+        "search_body": normalise(plain_text(f"{summary}\n{body}")),
+    }
+
+
 def render_markdown(source: str) -> SafeString:
     html = markdown_lib.markdown(source or "", extensions=["tables", "sane_lists"])
     return mark_safe(  # noqa: S308 - nh3 has just sanitised it

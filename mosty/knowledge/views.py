@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar, cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
-from mosty.core.forms import add_service_errors
+from mosty.accounts.models import User
 from mosty.core.i18n import text_direction
-from mosty.core.pagination import paginate, query_without_page
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
 from mosty.knowledge import exports, selectors, services, xliff
 from mosty.knowledge.forms import (
     ArticleCreateForm,
@@ -28,13 +30,21 @@ from mosty.knowledge.forms import (
     AssignForm,
     BookletForm,
     LanguageForm,
+    ManageFilterForm,
     PublicFilterForm,
     SearchForm,
     TranslationForm,
     XliffExportForm,
     XliffImportForm,
 )
-from mosty.knowledge.models import Category, ExportStatus
+from mosty.knowledge.models import (
+    Article,
+    ArticleTranslation,
+    Booklet,
+    BookletExport,
+    Category,
+    ExportStatus,
+)
 from mosty.knowledge.text import render_markdown
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -48,102 +58,108 @@ RELATED_EVENT_KINDS = {
 }
 
 
-def _language(request) -> str:
-    return request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_NAMES else "pl"
+def _language(request: HttpRequest) -> str:
+    code = getattr(request, "LANGUAGE_CODE", "")
+    return code if code in LANGUAGE_NAMES else "pl"
 
 
 # --- public ---------------------------------------------------------------------------------
 
 
-def knowledge_index(request):
-    require(request.user, "knowledge.read")
-    language = _language(request)
-    filters = PublicFilterForm(request.GET or None)
-    audience = filters.cleaned_data["audience"] if filters.is_valid() else ""
-    counts = selectors.category_counts(language=language, fetched_by=request.user)
-    page = paginate(
-        request,
-        selectors.article_list_public(
-            language=language, fetched_by=request.user, audience=audience
-        ),
-    )
-    return render(
-        request,
-        "knowledge/index.html",
-        {
+class PublicPage:
+    """The public knowledge base: anyone may read it, in the language of the page."""
+
+    public: ClassVar[bool] = True
+    permission: ClassVar[str | None] = "knowledge.read"
+    request: HttpRequest
+
+    @property
+    def language(self) -> str:
+        return _language(self.request)
+
+
+class KnowledgeIndex(PublicPage, ListPage):
+    template_name = "knowledge/index.html"
+    filter_form = PublicFilterForm
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.article_list_public(
+            language=self.language, fetched_by=self.user, audience=filters.get("audience", "")
+        )
+
+    def extra_context(self) -> dict[str, Any]:
+        counts = selectors.category_counts(language=self.language, fetched_by=self.user)
+        return {
             "categories": [
                 (value, label, counts.get(value, 0)) for value, label in Category.choices
             ],
-            "page": page,
-            "filters": filters,
             "search": SearchForm(),
-            "querystring": query_without_page(request),
-        },
-    )
+        }
 
 
-def knowledge_category(request, category: str):
-    require(request.user, "knowledge.read")
-    if category not in Category.values:
-        raise Http404
-    language = _language(request)
-    page = paginate(
-        request,
-        selectors.article_list_public(
-            language=language, fetched_by=request.user, category=category
-        ),
-    )
-    return render(
-        request,
-        "knowledge/category.html",
-        {"category": Category(category), "page": page, "search": SearchForm()},
-    )
+class KnowledgeCategory(PublicPage, ListPage):
+    template_name = "knowledge/category.html"
 
-
-def knowledge_article(request, slug: str):
-    require(request.user, "knowledge.read")
-    language = _language(request)
-    reading = selectors.article_read(slug=slug, language=language, fetched_by=request.user)
-    elsewhere = []
-    for t in reading.available:
-        with translation.override(t.language):
-            url = reverse("knowledge:article", kwargs={"slug": slug})
-        elsewhere.append(
-            {
-                "code": t.language,
-                "name": translation.get_language_info(t.language)["name_local"],
-                "title": t.title,
-                "url": url,
-            }
+    def rows(self, filters: dict[str, Any]) -> Any:
+        if self.kwargs["category"] not in Category.values:
+            raise Http404
+        return selectors.article_list_public(
+            language=self.language, fetched_by=self.user, category=self.kwargs["category"]
         )
-    return render(
-        request,
-        "knowledge/article.html",
-        {
-            "reading": reading,
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"category": Category(self.kwargs["category"]), "search": SearchForm()}
+
+
+class KnowledgeArticle(PublicPage, DetailPage):
+    template_name = "knowledge/article.html"
+    context_object_name = "reading"
+
+    def get_object(self) -> Any:
+        return selectors.article_read(
+            slug=self.kwargs["slug"], language=self.language, fetched_by=self.user
+        )
+
+    def extra_context(self) -> dict[str, Any]:
+        reading = self.object
+        elsewhere = []
+        for t in reading.available:
+            with translation.override(t.language):
+                url = reverse("knowledge:article", kwargs={"slug": reading.article.slug})
+            elsewhere.append(
+                {
+                    "code": t.language,
+                    "name": translation.get_language_info(t.language)["name_local"],
+                    "title": t.title,
+                    "url": url,
+                }
+            )
+        return {
             "translation": reading.translation,
             "body": render_markdown(reading.translation.body) if reading.translation else "",
             "elsewhere": elsewhere,
             "category": Category(reading.article.category),
             "event_kind": RELATED_EVENT_KINDS.get(reading.article.category, ""),
-            "may_edit": can(request.user, "knowledge.edit"),
-        },
-    )
+            "may_edit": can(self.user, "knowledge.edit"),
+        }
 
 
-def knowledge_search(request):
-    require(request.user, "knowledge.read")
-    form = SearchForm(request.GET or None)
-    hits, query = [], ""
-    if form.is_valid():
-        query = form.cleaned_data["q"]
-        hits = selectors.article_search(
-            language=_language(request), query=query, fetched_by=request.user
-        )
-    return render(request, "knowledge/search.html", {"search": form, "hits": hits, "query": query})
+class KnowledgeSearch(PublicPage, ShowPage):
+    template_name = "knowledge/search.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        form = SearchForm(self.request.GET or None)
+        hits: Any = []
+        query = ""
+        if form.is_valid():
+            query = form.cleaned_data["q"]
+            hits = selectors.article_search(
+                language=self.language, query=query, fetched_by=self.user
+            )
+        return {"search": form, "hits": hits, "query": query}
 
 
-def knowledge_offline(request):
+def knowledge_offline(request: HttpRequest) -> FileResponse:
     """The public knowledge base in the visitor's language as a zip of static pages, rebuilt
     only when a published translation changed."""
     require(request.user, "knowledge.read")
@@ -159,234 +175,259 @@ def knowledge_offline(request):
 # --- editing --------------------------------------------------------------------------------
 
 
-@login_required
-def article_manage_list(request):
-    require(request.user, "knowledge.edit")
-    filters = {
-        "q": request.GET.get("q", "").strip()[:100],
-        "category": request.GET.get("category", "")
-        if request.GET.get("category") in Category.values
-        else "",
-        "outdated": request.GET.get("outdated") == "1",
-    }
-    page = paginate(
-        request, selectors.article_manage_list(fetched_by=request.user, filters=filters)
-    )
-    languages = [code for code, _name in settings.LANGUAGES]
-    rows = []
-    for article in page:
-        by_language = {t.language: t for t in article.translations.all()}
-        cells = []
-        for code in languages:
-            t = by_language.get(code)
-            if t is not None:
-                t.article = article
-            cells.append({"code": code, "t": t})
-        source = by_language.get(article.source_language)
-        rows.append({"article": article, "title": source.title if source else "", "cells": cells})
-    return render(
-        request,
-        "knowledge/manage_list.html",
-        {
-            "page": page,
+class ArticleManageList(ListPage):
+    permission = "knowledge.edit"
+    template_name = "knowledge/manage_list.html"
+    filter_form = ManageFilterForm
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.article_manage_list(fetched_by=self.user, filters=filters)
+
+    def extra_context(self) -> dict[str, Any]:
+        languages = [code for code, _name in settings.LANGUAGES]
+        rows = []
+        for article in self.page:
+            by_language = {t.language: t for t in article.translations.all()}
+            cells = []
+            for code in languages:
+                t = by_language.get(code)
+                if t is not None:
+                    t.article = article
+                cells.append({"code": code, "t": t})
+            source = by_language.get(article.source_language)
+            rows.append(
+                {"article": article, "title": source.title if source else "", "cells": cells}
+            )
+        return {
             "rows": rows,
             "languages": languages,
-            "filters": filters,
             "categories": Category.choices,
-            "querystring": query_without_page(request),
             "xliff_form": XliffExportForm(),
             "import_form": XliffImportForm(),
-        },
-    )
-
-
-@login_required
-def article_create(request):
-    require(request.user, "knowledge.edit")
-    form = ArticleCreateForm(request.POST or None, initial={"source_language": _language(request)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            article = services.article_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Article created."))
-            return redirect("knowledge:article_detail", pk=article.pk)
-    return render(request, "knowledge/article_form.html", {"form": form})
-
-
-@login_required
-def article_detail(request, pk: int):
-    article = selectors.article_get(fetched_by=request.user, pk=pk)
-    require(request.user, "knowledge.edit", article)
-    return _article_detail_page(request, article)
-
-
-def _article_detail_page(request, article, assign_form=None):
-    translations = {t.language: t for t in selectors.article_translations(article=article)}
-    rows = [
-        {
-            "code": code,
-            "name": name,
-            "t": translations.get(code),
-            "is_source": code == article.source_language,
         }
-        for code, name in settings.LANGUAGES
-    ]
-    return render(
-        request,
-        "knowledge/article_detail.html",
-        {
-            "article": article,
+
+
+class ArticleCreate(FormPage):
+    permission = "knowledge.edit"
+    template_name = "knowledge/article_form.html"
+    form_class = ArticleCreateForm
+    success_message = _lazy("Article created.")
+
+    def initial(self) -> dict[str, Any]:
+        return {"source_language": _language(self.request)}
+
+    def save(self, form: Any) -> Article:
+        return services.article_create(by=self.user, **form.cleaned_data)
+
+    def success_url(self, article: Article) -> str:
+        return reverse("knowledge:article_detail", args=[article.pk])
+
+
+class ArticlePage(ObjectPage):
+    """Editors' pages about one article (404 for what the user may not see)."""
+
+    permission = "knowledge.edit"
+    context_object_name = "article"
+
+    def get_object(self) -> Article:
+        return selectors.article_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def detail_context(self, assign_form: AssignForm | None = None) -> dict[str, Any]:
+        """The article's page: every language with its state, and the form assigning one."""
+        article = self.object
+        translations = {t.language: t for t in selectors.article_translations(article=article)}
+        rows = [
+            {
+                "code": code,
+                "name": name,
+                "t": translations.get(code),
+                "is_source": code == article.source_language,
+            }
+            for code, name in settings.LANGUAGES
+        ]
+        return {
             "source": translations.get(article.source_language),
             "rows": rows,
             "assign_form": assign_form or AssignForm(source_language=article.source_language),
             "mt_enabled": settings.MT_ENABLED,
-        },
-    )
+        }
 
 
-@login_required
-def article_edit(request, pk: int):
-    article = selectors.article_get(fetched_by=request.user, pk=pk)
-    require(request.user, "knowledge.edit", article)
-    source = selectors.article_source(article=article)
-    form = ArticleEditForm(
-        request.POST or None,
-        initial={
-            "category": article.category,
-            "audience": article.audience,
+class ArticleDetail(ArticlePage, DetailPage):
+    template_name = "knowledge/article_detail.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        return self.detail_context()
+
+
+class ArticleEdit(ArticlePage, FormPage):
+    template_name = "knowledge/article_form.html"
+    form_class = ArticleEditForm
+    success_message = _lazy("Changes saved.")
+
+    def initial(self) -> dict[str, Any]:
+        source = selectors.article_source(article=self.object)
+        return {
+            "category": self.object.category,
+            "audience": self.object.audience,
             "title": source.title,
             "summary": source.summary,
             "body": source.body,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.article_update(article=article, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("knowledge:article_detail", pk=pk)
-    return render(
-        request, "knowledge/article_form.html", {"form": form, "article": article, "source": source}
-    )
+        }
+
+    def save(self, form: Any) -> Article:
+        return services.article_update(article=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, article: Article) -> str:
+        return reverse("knowledge:article_detail", args=[self.object.pk])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"source": selectors.article_source(article=self.object)}
 
 
-@login_required
-@require_POST
-def translation_assign(request, pk: int):
-    article = selectors.article_get(fetched_by=request.user, pk=pk)
-    require(request.user, "knowledge.edit", article)
-    form = AssignForm(request.POST, source_language=article.source_language)
-    if form.is_valid():
-        try:
-            services.translation_assign(
-                article=article,
-                language=form.cleaned_data["language"],
-                translator=form.cleaned_data["translator"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Translation assigned."))
-            return redirect("knowledge:article_detail", pk=pk)
-    # Errors stay beside their fields on the article's page.
-    return _article_detail_page(request, article, assign_form=form)
+class TranslationAssign(ArticlePage, FormPage):
+    """Errors stay beside their fields on the article's page."""
+
+    http_method_names = ["post"]
+    template_name = "knowledge/article_detail.html"
+    form_class = AssignForm
+    success_message = _lazy("Translation assigned.")
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"source_language": self.object.source_language}
+
+    def save(self, form: Any) -> ArticleTranslation:
+        return services.translation_assign(
+            article=self.object,
+            language=form.cleaned_data["language"],
+            translator=form.cleaned_data["translator"],
+            by=self.user,
+        )
+
+    def success_url(self, result: ArticleTranslation) -> str:
+        return reverse("knowledge:article_detail", args=[self.object.pk])
+
+    def respond(self, context: dict[str, Any]) -> HttpResponse:
+        return super().respond({**context, **self.detail_context(assign_form=context["form"])})
 
 
-@login_required
-def translation_edit(request, pk: int, language: str):
-    t = selectors.translation_for_editing(fetched_by=request.user, article_pk=pk, language=language)
-    require(request.user, "knowledge.translate", t)
-    if t.is_source:
-        return redirect("knowledge:article_edit", pk=pk)
-    source = selectors.article_source(article=t.article)
-    form = TranslationForm(
-        request.POST or None,
-        initial={"title": t.title, "summary": t.summary, "body": t.body},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.translation_save(
-                translation=t,
-                by=request.user,
-                submit="submit" in request.POST,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Translation saved."))
-            return redirect("knowledge:translation_edit", pk=pk, language=language)
-    return render(
-        request,
-        "knowledge/translation_form.html",
-        {
-            "t": t,
+class TranslationPage(ObjectPage):
+    """Pages about one language of an article (`knowledge.translate`: editors, and the
+    translator it is assigned to)."""
+
+    context_object_name = "t"
+
+    def get_object(self) -> ArticleTranslation:
+        return selectors.translation_for_editing(
+            fetched_by=self.user, article_pk=self.kwargs["pk"], language=self.kwargs["language"]
+        )
+
+
+class TranslationEdit(TranslationPage, FormPage):
+    permission = "knowledge.translate"
+    template_name = "knowledge/translation_form.html"
+    form_class = TranslationForm
+    success_message = _lazy("Translation saved.")
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        if self.object.is_source:
+            return redirect("knowledge:article_edit", pk=self.kwargs["pk"])
+        return super().handle(request)
+
+    def initial(self) -> dict[str, Any]:
+        t = self.object
+        return {"title": t.title, "summary": t.summary, "body": t.body}
+
+    def save(self, form: Any) -> ArticleTranslation:
+        return services.translation_save(
+            translation=self.object,
+            by=self.user,
+            submit="submit" in self.request.POST,
+            **form.cleaned_data,
+        )
+
+    def success_url(self, result: ArticleTranslation) -> str:
+        return reverse(
+            "knowledge:translation_edit", args=[self.kwargs["pk"], self.kwargs["language"]]
+        )
+
+    def extra_context(self) -> dict[str, Any]:
+        t = self.object
+        language = self.kwargs["language"]
+        source = selectors.article_source(article=t.article)
+        return {
             "article": t.article,
             "source": source,
             "source_html": render_markdown(source.body),
-            "form": form,
             "diff": selectors.translation_source_diff(translation=t),
             "language_name": LANGUAGE_NAMES[language],
             "language_dir": text_direction(language),
             "source_dir": text_direction(t.article.source_language),
-            "may_publish": can(request.user, "knowledge.publish", t),
+            "may_publish": can(self.user, "knowledge.publish", t),
             "mt_enabled": settings.MT_ENABLED,
-        },
-    )
+        }
+
+
+class TranslationPublish(ActionPage):
+    """Publish (or, with `action=unpublish`, withdraw) a translation; back to `next`."""
+
+    permission = "knowledge.publish"
+
+    def get_object(self) -> ArticleTranslation:
+        return selectors.translation_get(
+            fetched_by=self.user, article_pk=self.kwargs["pk"], language=self.kwargs["language"]
+        )
+
+    def unpublishing(self) -> bool:
+        return self.request.POST.get("action") == "unpublish"
+
+    def act(self, form: Any) -> ArticleTranslation:
+        if self.unpublishing():
+            return services.translation_unpublish(translation=self.object, by=self.user)
+        return services.translation_publish(translation=self.object, by=self.user)
+
+    def success_text(self, result: Any) -> str:
+        if self.unpublishing():
+            return _("The translation is no longer public.")
+        return _("Published.")
+
+    def success_url(self, result: Any) -> str:
+        next_url = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            next_url,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return next_url
+        return reverse("knowledge:article_detail", args=[self.kwargs["pk"]])
+
+
+class TranslationMachine(ArticlePage, ActionPage):
+    success_message = _lazy("Machine draft ready: a person must review it before publishing.")
+
+    def act(self, form: Any) -> ArticleTranslation:
+        if self.kwargs["language"] not in LANGUAGE_NAMES:
+            raise Http404
+        return services.translation_machine_draft(
+            article=self.object, language=self.kwargs["language"], by=self.user
+        )
+
+    def success_url(self, result: Any) -> str:
+        if result is None:
+            return reverse("knowledge:article_detail", args=[self.object.pk])
+        return reverse("knowledge:translation_edit", args=[self.object.pk, self.kwargs["language"]])
+
+
+class TranslationQueue(ListPage):
+    permission = "knowledge.queue"
+    template_name = "knowledge/queue.html"
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.translation_queue(user=self.user)
 
 
 @login_required
-@require_POST
-def translation_publish(request, pk: int, language: str):
-    t = selectors.translation_get(fetched_by=request.user, article_pk=pk, language=language)
-    require(request.user, "knowledge.publish", t)
-    try:
-        if request.POST.get("action") == "unpublish":
-            services.translation_unpublish(translation=t, by=request.user)
-            messages.success(request, _("The translation is no longer public."))
-        else:
-            services.translation_publish(translation=t, by=request.user)
-            messages.success(request, _("Published."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("knowledge:article_detail", args=[pk])
-    return redirect(next_url)
-
-
-@login_required
-@require_POST
-def translation_machine(request, pk: int, language: str):
-    article = selectors.article_get(fetched_by=request.user, pk=pk)
-    require(request.user, "knowledge.edit", article)
-    if language not in LANGUAGE_NAMES:
-        raise Http404
-    try:
-        services.translation_machine_draft(article=article, language=language, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("knowledge:article_detail", pk=pk)
-    messages.success(request, _("Machine draft ready: a person must review it before publishing."))
-    return redirect("knowledge:translation_edit", pk=pk, language=language)
-
-
-@login_required
-def translation_queue(request):
-    require(request.user, "knowledge.queue")
-    page = paginate(request, selectors.translation_queue(user=request.user))
-    return render(request, "knowledge/queue.html", {"page": page})
-
-
-@login_required
-def xliff_export(request):
+def xliff_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "knowledge.edit")
     form = XliffExportForm(request.GET)
     if not form.is_valid():
@@ -415,14 +456,14 @@ def xliff_export(request):
 
 
 @login_required
-def xliff_import(request):
+def xliff_import(request: HttpRequest) -> HttpResponse:
     require(request.user, "knowledge.edit")
     form = XliffImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.translations_import_xliff(
-                data=form.cleaned_data["file"], by=request.user
-            )
+            # login_required: the user is a signed-in account.
+            by = cast(User, request.user)
+            result = services.translations_import_xliff(data=form.cleaned_data["file"], by=by)
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
@@ -454,104 +495,137 @@ def xliff_import(request):
 # --- booklets -------------------------------------------------------------------------------
 
 
-@login_required
-def booklet_list(request):
-    require(request.user, "knowledge.booklet")
-    page = paginate(request, selectors.booklet_list(fetched_by=request.user))
-    return render(request, "knowledge/booklet_list.html", {"page": page})
+class BookletList(ListPage):
+    permission = "knowledge.booklet"
+    template_name = "knowledge/booklet_list.html"
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.booklet_list(fetched_by=self.user)
 
 
-@login_required
-def booklet_create(request):
-    require(request.user, "knowledge.booklet")
-    form = BookletForm(request.POST or None, language=_language(request))
-    if request.method == "POST" and form.is_valid():
-        booklet = services.booklet_create(by=request.user, **form.service_data())
-        messages.success(request, _("Booklet created."))
-        return redirect("knowledge:booklet_detail", pk=booklet.pk)
-    return render(request, "knowledge/booklet_form.html", {"form": form})
+class BookletCreate(FormPage):
+    permission = "knowledge.booklet"
+    template_name = "knowledge/booklet_form.html"
+    form_class = BookletForm
+    success_message = _lazy("Booklet created.")
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"language": _language(self.request)}
+
+    def save(self, form: Any) -> Booklet:
+        return services.booklet_create(by=self.user, **form.service_data())
+
+    def success_url(self, booklet: Booklet) -> str:
+        return reverse("knowledge:booklet_detail", args=[booklet.pk])
 
 
-@login_required
-def booklet_detail(request, pk: int):
-    booklet = selectors.booklet_get(fetched_by=request.user, pk=pk)
-    require(request.user, "knowledge.booklet", booklet)
-    items = list(selectors.booklet_items(booklet=booklet))
-    form = BookletForm(
-        request.POST or None,
-        items=items,
-        language=_language(request),
-        title_translations=booklet.title_translations,
-        initial={"title": booklet.title},
-    )
-    labels = dict(form.fields["add"].choices)
-    for item in items:
-        item.label = labels.get(item.article_id, item.article.slug)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.booklet_update(booklet=booklet, by=request.user, **form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("knowledge:booklet_detail", pk=pk)
-    return render(
-        request,
-        "knowledge/booklet_detail.html",
-        {
-            "booklet": booklet,
-            "items": items,
-            "form": form,
-            "export_form": LanguageForm(initial={"language": _language(request)}),
-            "exports": selectors.booklet_exports(booklet=booklet),
-        },
-    )
+class BookletDetail(BookletCreate):
+    """The booklet's PDFs, and the form that changes its title and articles."""
 
+    context_object_name = "booklet"
+    template_name = "knowledge/booklet_detail.html"
+    success_message = _lazy("Changes saved.")
+    items: list[Any]
 
-@login_required
-@require_POST
-def booklet_export(request, pk: int):
-    booklet = selectors.booklet_get(fetched_by=request.user, pk=pk)
-    require(request.user, "knowledge.booklet", booklet)
-    form = LanguageForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a language."))
-        return redirect("knowledge:booklet_detail", pk=pk)
-    try:
-        export = services.booklet_export_request(
-            booklet=booklet, language=form.cleaned_data["language"], by=request.user
+    def get_object(self) -> Booklet:
+        return selectors.booklet_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def form_kwargs(self) -> dict[str, Any]:
+        self.items = list(selectors.booklet_items(booklet=self.object))
+        return {
+            **super().form_kwargs(),
+            "items": self.items,
+            "title_translations": self.object.title_translations,
+        }
+
+    def initial(self) -> dict[str, Any]:
+        return {"title": self.object.title}
+
+    def get_form(self) -> Any:
+        form = super().get_form()
+        labels = dict(form.fields["add"].choices)
+        for item in self.items:
+            item.label = labels.get(item.article_id, item.article.slug)
+        return form
+
+    def save(self, form: Any) -> Booklet:
+        return services.booklet_update(
+            booklet=self.object,
+            by=self.user,
+            version=form.cleaned_data["version"],
+            **form.service_data(),
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("knowledge:booklet_detail", pk=pk)
-    return redirect("knowledge:booklet_export_status", pk=export.pk)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "export_form": LanguageForm(initial={"language": _language(self.request)}),
+            "exports": selectors.booklet_exports(booklet=self.object),
+        }
 
 
-@login_required
-def booklet_export_status(request, pk: int):
-    export = selectors.booklet_export_get(fetched_by=request.user, pk=pk)
-    require(request.user, "knowledge.booklet", export.booklet)
-    template = "knowledge/_export_status.html" if request.htmx else "knowledge/booklet_export.html"
-    return render(
-        request,
-        template,
-        {
-            "export": export,
-            "finished": export.status in {ExportStatus.DONE, ExportStatus.FAILED},
-            "language_name": LANGUAGE_NAMES.get(export.language, export.language),
-        },
-    )
+class BookletExportRequest(ActionPage):
+    """Ask for a PDF in one language; the user follows its generation on the next page."""
+
+    permission = "knowledge.booklet"
+    form_class = LanguageForm
+    invalid_message = _lazy("Choose a language.")
+
+    def get_object(self) -> Booklet:
+        return selectors.booklet_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form: Any) -> BookletExport:
+        return services.booklet_export_request(
+            booklet=self.object, language=form.cleaned_data["language"], by=self.user
+        )
+
+    def success_url(self, export: BookletExport | None) -> str:
+        if export is None:
+            return reverse("knowledge:booklet_detail", args=[self.object.pk])
+        return reverse("knowledge:booklet_export_status", args=[export.pk])
 
 
-@login_required
-def booklet_download(request, pk: int):
-    export = selectors.booklet_export_get(fetched_by=request.user, pk=pk)
-    require(request.user, "knowledge.booklet", export.booklet)
-    if export.status != ExportStatus.DONE or not export.pdf:
-        raise Http404
-    return FileResponse(
-        export.pdf.open("rb"),
-        as_attachment=True,
-        filename=export.pdf.name.rsplit("/", 1)[-1],
-        content_type="application/pdf",
-    )
+class BookletExportPage(ObjectPage):
+    """Pages about one PDF of a booklet, asked about the booklet."""
+
+    permission = "knowledge.booklet"
+    context_object_name = "export"
+
+    def get_object(self) -> BookletExport:
+        return selectors.booklet_export_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.booklet
+
+
+class BookletExportStatus(BookletExportPage, DetailPage):
+    """The whole page, or (htmx polling) only the status fragment."""
+
+    template_name = "knowledge/booklet_export.html"
+
+    def respond(self, context: dict[str, Any]) -> HttpResponse:
+        htmx = getattr(self.request, "htmx", False)
+        template = "knowledge/_export_status.html" if htmx else self.template_name
+        export = self.object
+        return render(
+            self.request,
+            template,
+            {
+                **context,
+                "finished": export.status in {ExportStatus.DONE, ExportStatus.FAILED},
+                "language_name": LANGUAGE_NAMES.get(export.language, export.language),
+            },
+        )
+
+
+class BookletDownload(BookletExportPage, DetailPage):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        export = self.object
+        if export.status != ExportStatus.DONE or not export.pdf:
+            raise Http404
+        return FileResponse(
+            export.pdf.open("rb"),
+            as_attachment=True,
+            filename=export.pdf.name.rsplit("/", 1)[-1],
+            content_type="application/pdf",
+        )

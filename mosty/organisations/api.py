@@ -1,10 +1,9 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.generics import ListAPIView, RetrieveAPIView
 
-from mosty.access.policy import require
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
 from mosty.organisations import selectors
-from mosty.organisations.models import Organisation
+from mosty.organisations.models import PROFILE_FIELDS, Organisation, OrganisationKind
 
 
 class OrganisationOutputSerializer(serializers.ModelSerializer):
@@ -12,44 +11,27 @@ class OrganisationOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "id",
-            "name",
-            "slug",
-            "kind",
-            "district",
-            "languages",
-            "email",
-            "phone",
-            "website",
-            "address",
-            "description",
-            "is_active",
-        ]
+        fields = ["id", "slug", *PROFILE_FIELDS]
 
 
 @extend_schema(tags=["organisations"])
-class OrganisationListApi(ListAPIView):
+class OrganisationListApi(AuditedListApi):
+    """Search by `q` (name or e-mail address) and `kind`."""
+
     serializer_class = OrganisationOutputSerializer
+    permission = "organisation.list"
 
-    def get_queryset(self):
-        require(self.request.user, "organisation.list")
-        return selectors.organisation_list(
-            fetched_by=self.request.user,
-            filters={
-                "q": self.request.query_params.get("q"),
-                "kind": self.request.query_params.get("kind"),
-            },
-        )
+    def filters(self, params):
+        return {"q": params.get("q"), "kind": choice_param(params, "kind", OrganisationKind.values)}
+
+    def rows(self, filters):
+        return selectors.organisation_list(fetched_by=self.request.user, filters=filters)
 
 
-@extend_schema(tags=["organisations"])
-class OrganisationDetailApi(RetrieveAPIView):
+@extend_schema(tags=["organisations"], responses=OrganisationOutputSerializer)
+class OrganisationDetailApi(AuditedDetailApi):
     serializer_class = OrganisationOutputSerializer
+    permission = "organisation.view"
 
-    def get_object(self):
-        organisation = selectors.organisation_get(
-            fetched_by=self.request.user, pk=self.kwargs["pk"]
-        )
-        require(self.request.user, "organisation.view", organisation)
-        return organisation
+    def get_object(self, pk: int):
+        return selectors.organisation_get(fetched_by=self.request.user, pk=pk)

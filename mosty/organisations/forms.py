@@ -5,26 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from mosty.accounts.models import Role
 from mosty.core.forms import LanguagesField
 from mosty.core.models import District
-from mosty.organisations.models import Organisation, OrganisationKind
+from mosty.core.pages import VersionedForm
+from mosty.directory.network_forms import MeetingForm, NetworkForm
+from mosty.organisations.models import PROFILE_FIELDS, Organisation, OrganisationKind
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedForm, forms.ModelForm):
     languages = LanguagesField(label=_("Languages spoken"))
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "district",
-            "languages",
-            "email",
-            "phone",
-            "website",
-            "address",
-            "description",
-            "is_active",
-        ]
+        fields = PROFILE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, can_deactivate: bool = True, **kwargs):
@@ -59,3 +50,11 @@ class OrganisationFilterForm(forms.Form):
             field.widget.attrs["class"] = (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             )
+
+
+class NetworkEditForm(VersionedForm, NetworkForm):
+    pass
+
+
+class MeetingEditForm(VersionedForm, MeetingForm):
+    pass

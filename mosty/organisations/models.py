@@ -3,7 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.models import District, validate_language_list
+from mosty.core.models import (
+    Authored,
+    District,
+    Labelled,
+    Timestamped,
+    Versioned,
+    validate_language_list,
+)
 
 
 class OrganisationKind(models.TextChoices):
@@ -19,7 +26,25 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Organisation(models.Model):
+# What the organisation's pages and API show and its coordinators edit (not the short name).
+PROFILE_FIELDS = [
+    "name",
+    "kind",
+    "district",
+    "languages",
+    "email",
+    "phone",
+    "website",
+    "address",
+    "description",
+    "is_active",
+]
+
+
+class Organisation(Timestamped, Authored, Versioned):
+    """An organisation's public profile; two people (its coordinator, an admin) may edit it at
+    once, so edits carry the `version` they were made from."""
+
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
@@ -40,8 +65,6 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -68,7 +91,7 @@ class NetworkTheme(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Network(models.Model):
+class Network(Timestamped, Authored, Versioned, Labelled):
     """A thematic network of organisations and people (Gdańsk's model)."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -84,7 +107,6 @@ class Network(models.Model):
         blank=True,
     )
     is_public = models.BooleanField(_("public"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("network")
@@ -138,7 +160,7 @@ class NetworkMembership(models.Model):
 from mosty.directory import network_labels as NL  # noqa: E402
 
 
-class NetworkMeeting(models.Model):
+class NetworkMeeting(Timestamped, Authored, Versioned):
     """A meeting of a network: agenda before, minutes and attendance after."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="meetings")
@@ -149,10 +171,6 @@ class NetworkMeeting(models.Model):
     attendees = models.ManyToManyField(
         NetworkMembership, verbose_name=NL.ATTENDEES, related_name="meetings", blank=True
     )
-    created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = NL.MEETING
@@ -167,7 +185,7 @@ class NetworkMeeting(models.Model):
         return f"network #{self.network_id} meeting #{self.pk}"
 
 
-class NetworkDocument(models.Model):
+class NetworkDocument(Timestamped, Labelled):
     """A file or a link shared with a network's members."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="documents")
@@ -177,7 +195,6 @@ class NetworkDocument(models.Model):
     shared_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = NL.DOCUMENT

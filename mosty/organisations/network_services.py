@@ -12,7 +12,7 @@ from mosty.organisations.models import (
     NetworkMembership,
     Organisation,
 )
-from mosty.organisations.services import unique_slug
+from mosty.organisations.services import save_fields, unique_slug
 
 NETWORK_FIELDS = ["name", "theme", "purpose", "is_public"]
 
@@ -28,6 +28,7 @@ def network_create(*, by, coordinator: Organisation, **data) -> Network:
     if not can(by, "network.coordinate_as", coordinator):
         raise ValidationError({"coordinator": MESSAGES["not_your_org"]})
     network.slug = unique_slug(Network, network.name)
+    network.created_by = by
     network.full_clean()
     network.save()
     NetworkMembership.objects.create(network=network, organisation=coordinator)
@@ -35,14 +36,10 @@ def network_create(*, by, coordinator: Organisation, **data) -> Network:
 
 
 @transaction.atomic
-def network_update(*, network: Network, by, **data) -> Network:
+def network_update(*, network: Network, by, version: int | None = None, **data) -> Network:
+    """`version`: what the form showed; a second editor's save is an `EditConflict`."""
     require(by, "network.manage", network)
-    fields = [k for k in data if k in NETWORK_FIELDS]
-    for field in fields:
-        setattr(network, field, data[field])
-    network.full_clean()
-    network.save(update_fields=fields)
-    return network
+    return save_fields(network, NETWORK_FIELDS, data, version=version, by=by)
 
 
 @transaction.atomic
@@ -78,10 +75,21 @@ def network_member_remove(*, membership: NetworkMembership, by) -> None:
     membership.delete()
 
 
+MEETING_FIELDS = ("date", "title", "agenda", "minutes")
+
+
 @transaction.atomic
 def network_meeting_save(
-    *, network: Network, by, meeting: NetworkMeeting | None = None, attendees=(), **data
+    *,
+    network: Network,
+    by,
+    meeting: NetworkMeeting | None = None,
+    attendees=(),
+    version: int | None = None,
+    **data,
 ) -> NetworkMeeting:
+    """Record a new meeting, or change one (`version`: what the form showed; a second
+    editor's save is an `EditConflict` and writes nothing)."""
     from mosty.directory.network_forms import MESSAGES
 
     require(by, "network.manage", network)
@@ -90,11 +98,13 @@ def network_meeting_save(
         raise ValidationError({"attendees": MESSAGES["attendee_not_member"]})
     if meeting is None:
         meeting = NetworkMeeting(network=network, created_by=by)
-    for field in ("date", "title", "agenda", "minutes"):
-        if field in data:
-            setattr(meeting, field, data[field])
-    meeting.full_clean()
-    meeting.save()
+        for field in MEETING_FIELDS:
+            if field in data:
+                setattr(meeting, field, data[field])
+        meeting.full_clean()
+        meeting.save()
+    else:
+        save_fields(meeting, MEETING_FIELDS, data, version=version, by=by)
     meeting.attendees.set(attendees)
     return meeting
 

@@ -1,230 +1,244 @@
 """Thematic networks: the public page, members' pages, meetings and documents."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from mosty.access.audit import audit_read
 from mosty.access.domains.networks import network_coordinator_choices
-from mosty.access.policy import can, require
-from mosty.core.forms import add_service_errors
-from mosty.directory.network_forms import (
-    MESSAGES,
-    DocumentForm,
-    MeetingForm,
-    MemberInviteForm,
-    NetworkForm,
-)
+from mosty.access.policy import can
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ObjectPage, ShowPage
+from mosty.directory.network_forms import MESSAGES, DocumentForm, MemberInviteForm, NetworkForm
 from mosty.organisations import network_selectors as selectors
 from mosty.organisations import network_services as services
+from mosty.organisations.forms import MeetingEditForm, NetworkEditForm
+from mosty.organisations.models import Network, NetworkMeeting
+
+# What the members' pages show of each member (contacts of organisations and people).
+MEMBER_FIELDS = ("members.contacts",)
 
 
-def network_public_list(request):
-    require(request.user, "network.public_list")
-    return render(
-        request,
-        "networks/network_public_list.html",
-        {"networks": selectors.network_public_list()},
-    )
+class NetworkPublicList(ShowPage):
+    public = True
+    permission = "network.public_list"
+    template_name = "networks/network_public_list.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"networks": selectors.network_public_list()}
 
 
-def network_public(request, slug: str):
-    network = selectors.network_public_get(slug=slug)
-    require(request.user, "network.view_public", network)
-    return render(request, "networks/network_public.html", {"network": network})
+class NetworkPublic(DetailPage):
+    public = True
+    permission = "network.view_public"
+    template_name = "networks/network_public.html"
+    context_object_name = "network"
+
+    def get_object(self) -> Network:
+        return selectors.network_public_get(slug=self.kwargs["slug"])
 
 
-@login_required
-def network_list(request):
-    require(request.user, "network.list")
-    return render(
-        request,
-        "networks/network_list.html",
-        {
-            "networks": selectors.network_list(fetched_by=request.user),
+class NetworkList(ShowPage):
+    permission = "network.list"
+    template_name = "networks/network_list.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "networks": selectors.network_list(fetched_by=self.user),
             "public_networks": selectors.network_public_list(),
-        },
-    )
+        }
 
 
-@login_required
-def network_create(request):
-    require(request.user, "network.create")
-    form = NetworkForm(
-        request.POST or None, organisations=network_coordinator_choices(request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            network = services.network_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MESSAGES["created"])
-            return redirect("networks:detail", pk=network.pk)
-    return render(request, "networks/network_form.html", {"form": form})
+class NetworkPage(ObjectPage):
+    """Pages about one network the user may see (404 otherwise)."""
+
+    context_object_name = "network"
+
+    def get_object(self) -> Network:
+        return selectors.network_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
-@login_required
-def network_detail(request, pk: int):
-    network = selectors.network_get(fetched_by=request.user, pk=pk)
-    require(request.user, "network.view", network)
-    members = selectors.network_members(network=network)
-    audit_read(request.user, network, fields=["members.contacts"])
-    return render(
-        request,
-        "networks/network_detail.html",
-        {
-            "network": network,
-            "members": members,
+class NetworkCreate(FormPage):
+    permission = "network.create"
+    template_name = "networks/network_form.html"
+    form_class = NetworkForm
+    success_message = MESSAGES["created"]
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"organisations": network_coordinator_choices(self.user)}
+
+    def save(self, form: Any) -> Network:
+        return services.network_create(by=self.user, **form.cleaned_data)
+
+    def success_url(self, network: Network) -> str:
+        return reverse("networks:detail", args=[network.pk])
+
+
+class NetworkDetail(NetworkPage, DetailPage):
+    permission = "network.view"
+    template_name = "networks/network_detail.html"
+    read_fields = MEMBER_FIELDS
+
+    def extra_context(self) -> dict[str, Any]:
+        network = self.object
+        return {
+            "members": selectors.network_members(network=network),
             "meetings": selectors.network_meetings(network=network)[:20],
             "documents": selectors.network_documents(network=network)[:50],
-            "may_manage": can(request.user, "network.manage", network),
-        },
-    )
+            "may_manage": can(self.user, "network.manage", network),
+        }
 
 
-@login_required
-def network_edit(request, pk: int):
-    network = selectors.network_get(fetched_by=request.user, pk=pk)
-    require(request.user, "network.manage", network)
-    form = NetworkForm(request.POST or None, instance=network)
-    if request.method == "POST" and form.is_valid():
-        fresh = selectors.network_get(fetched_by=request.user, pk=pk)
-        try:
-            services.network_update(network=fresh, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MESSAGES["saved"])
-            return redirect("networks:detail", pk=pk)
-    return render(request, "networks/network_form.html", {"form": form, "network": network})
+class NetworkEdit(NetworkPage, NetworkCreate):
+    permission = "network.manage"
+    form_class = NetworkEditForm
+    success_message = MESSAGES["saved"]
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"instance": self.object}
+
+    def save(self, form: Any) -> Network:
+        # A fresh copy: ModelForm validation already wrote the values onto `self.object`.
+        return services.network_update(network=self.get_object(), by=self.user, **form.cleaned_data)
 
 
-@login_required
-def network_members(request, pk: int):
-    network = selectors.network_get(fetched_by=request.user, pk=pk)
-    require(request.user, "network.manage", network)
-    form = MemberInviteForm(request.POST or None, network=network)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.network_member_add(
-                network=network,
-                by=request.user,
-                organisation=form.cleaned_data.get("organisation"),
-                user=form.cleaned_data.get("user"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MESSAGES["member_added"])
-            return redirect("networks:members", pk=pk)
-    members = selectors.network_members(network=network)
-    audit_read(request.user, network, fields=["members.contacts"])
-    return render(
-        request,
-        "networks/network_members.html",
-        {"network": network, "form": form, "members": members},
-    )
+class NetworkMembers(NetworkPage, FormPage):
+    """The members with their contacts, and the form that invites one."""
+
+    permission = "network.manage"
+    template_name = "networks/network_members.html"
+    form_class = MemberInviteForm
+    success_message = MESSAGES["member_added"]
+    read_fields = MEMBER_FIELDS
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"network": self.object}
+
+    def save(self, form: Any) -> Any:
+        return services.network_member_add(
+            network=self.object,
+            by=self.user,
+            organisation=form.cleaned_data.get("organisation"),
+            user=form.cleaned_data.get("user"),
+        )
+
+    def success_url(self, membership: Any) -> str:
+        return reverse("networks:members", args=[self.object.pk])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"members": selectors.network_members(network=self.object)}
 
 
-@login_required
-@require_POST
-def network_member_remove(request, pk: int):
-    membership = selectors.network_membership_get(fetched_by=request.user, pk=pk)
-    require(request.user, "network.manage", membership.network)
-    try:
-        services.network_member_remove(membership=membership, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, MESSAGES["member_removed"])
-    return redirect("networks:members", pk=membership.network_id)
+class NetworkMemberRemove(ActionPage):
+    permission = "network.manage"
+    success_message = MESSAGES["member_removed"]
+
+    def get_object(self) -> Any:
+        return selectors.network_membership_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.network
+
+    def act(self, form: Any) -> None:
+        services.network_member_remove(membership=self.object, by=self.user)
+
+    def success_url(self, result: Any) -> str:
+        return reverse("networks:members", args=[self.object.network_id])
 
 
-@login_required
-def meeting_create(request, pk: int):
-    network = selectors.network_get(fetched_by=request.user, pk=pk)
-    require(request.user, "network.manage", network)
-    form = MeetingForm(request.POST or None, network=network)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.network_meeting_save(
-                network=network, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MESSAGES["meeting_saved"])
-            return redirect("networks:meeting", pk=meeting.pk)
-    return render(request, "networks/meeting_form.html", {"form": form, "network": network})
+class MeetingCreate(NetworkPage, FormPage):
+    permission = "network.manage"
+    template_name = "networks/meeting_form.html"
+    form_class = MeetingEditForm
+    success_message = MESSAGES["meeting_saved"]
+
+    def network(self) -> Any:
+        return self.object
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"network": self.network()}
+
+    def save(self, form: Any) -> NetworkMeeting:
+        return services.network_meeting_save(
+            network=self.network(), by=self.user, **form.cleaned_data
+        )
+
+    def success_url(self, meeting: NetworkMeeting) -> str:
+        return reverse("networks:meeting", args=[meeting.pk])
 
 
-@login_required
-def meeting_detail(request, pk: int):
-    meeting = selectors.network_meeting_get(fetched_by=request.user, pk=pk)
-    require(request.user, "network.view", meeting.network)
-    return render(
-        request,
-        "networks/meeting_detail.html",
-        {"meeting": meeting, "may_manage": can(request.user, "network.manage", meeting.network)},
-    )
+class MeetingPage(ObjectPage):
+    """Pages about one meeting of a network the user may see; asked about the network."""
+
+    context_object_name = "meeting"
+
+    def get_object(self) -> Any:
+        return selectors.network_meeting_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.network
 
 
-@login_required
-def meeting_edit(request, pk: int):
-    meeting = selectors.network_meeting_get(fetched_by=request.user, pk=pk)
-    require(request.user, "network.manage", meeting.network)
-    form = MeetingForm(request.POST or None, instance=meeting, network=meeting.network)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.network_meeting_save(
-                network=meeting.network, by=request.user, meeting=meeting, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MESSAGES["meeting_saved"])
-            return redirect("networks:meeting", pk=pk)
-    return render(
-        request,
-        "networks/meeting_form.html",
-        {"form": form, "network": meeting.network, "meeting": meeting},
-    )
+class MeetingDetail(MeetingPage, DetailPage):
+    permission = "network.view"
+    template_name = "networks/meeting_detail.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"may_manage": can(self.user, "network.manage", self.object.network)}
 
 
-@login_required
-def document_share(request, pk: int):
-    network = selectors.network_get(fetched_by=request.user, pk=pk)
-    require(request.user, "network.manage", network)
-    form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.network_document_share(
-                network=network,
-                by=request.user,
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data.get("file"),
-                url=form.cleaned_data.get("url") or "",
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MESSAGES["document_shared"])
-            return redirect("networks:detail", pk=pk)
-    return render(request, "networks/document_form.html", {"form": form, "network": network})
+class MeetingEdit(MeetingPage, MeetingCreate):
+    def network(self) -> Any:
+        return self.object.network
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {**super().form_kwargs(), "instance": self.object}
+
+    def save(self, form: Any) -> NetworkMeeting:
+        return services.network_meeting_save(
+            network=self.network(), by=self.user, meeting=self.object, **form.cleaned_data
+        )
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"network": self.network()}
 
 
-@login_required
-def document_download(request, pk: int):
+class DocumentShare(NetworkPage, FormPage):
+    permission = "network.manage"
+    template_name = "networks/document_form.html"
+    form_class = DocumentForm
+    success_message = MESSAGES["document_shared"]
+
+    def save(self, form: Any) -> Any:
+        return services.network_document_share(
+            network=self.object,
+            by=self.user,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data.get("file"),
+            url=form.cleaned_data.get("url") or "",
+        )
+
+    def success_url(self, document: Any) -> str:
+        return reverse("networks:detail", args=[self.object.pk])
+
+
+class DocumentDownload(DetailPage):
     """Files are served only to members (they are not under a public media URL)."""
-    document = selectors.network_document_get(fetched_by=request.user, pk=pk)
-    require(request.user, "network.view", document.network)
-    if document.url:
-        return redirect(document.url)
-    if not document.file:
-        raise Http404
-    audit_read(request.user, document, fields=["file"])
-    return FileResponse(document.file.open("rb"), as_attachment=True)
+
+    permission = "network.view"
+
+    def get_object(self) -> Any:
+        return selectors.network_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.network
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        document = self.object
+        if document.url:
+            return redirect(document.url)
+        if not document.file:
+            raise Http404
+        audit_read(request.user, document, fields=["file"])
+        return FileResponse(document.file.open("rb"), as_attachment=True)

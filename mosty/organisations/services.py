@@ -2,20 +2,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from mosty.access.policy import require
-from mosty.organisations.models import Organisation
-
-ORGANISATION_FIELDS = [
-    "name",
-    "kind",
-    "district",
-    "languages",
-    "email",
-    "phone",
-    "website",
-    "address",
-    "description",
-    "is_active",
-]
+from mosty.organisations.models import PROFILE_FIELDS, Organisation
 
 
 def unique_slug(model, base: str, *, exclude_pk=None) -> str:
@@ -27,23 +14,40 @@ def unique_slug(model, base: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def save_fields(record, fields, data: dict, *, version: int | None, by):
+    """Set those of `fields` that `data` holds on a `Versioned` record, validate it and write
+    them at once, or raise `EditConflict` when someone saved since `version` (the services
+    that call this have asked the policy)."""
+    changes = {name: value for name, value in data.items() if name in fields}
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record.full_clean()
+    record.save_changes(version=version, by=by, **changes)
+    return record
+
+
+def _author(by):
+    """`by` as the `created_by` of a new record (None for a city pack or a seed)."""
+    return by if by is not None and by.is_authenticated else None
+
+
 @transaction.atomic
 def organisation_create(*, by, **data) -> Organisation:
     if by is not None:
         require(by, "organisation.create")
-    organisation = Organisation(**{k: v for k, v in data.items() if k in ORGANISATION_FIELDS})
+    organisation = Organisation(**{k: v for k, v in data.items() if k in PROFILE_FIELDS})
     organisation.slug = data.get("slug") or unique_slug(Organisation, organisation.name)
+    organisation.created_by = _author(by)
     organisation.full_clean()
     organisation.save()
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, by, **data) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, by, version: int | None = None, **data
+) -> Organisation:
+    """Write the given fields; `version` (what the form showed) makes a second editor's save
+    an `EditConflict` instead of silently undoing the first one's changes."""
     require(by, "organisation.change", organisation)
-    fields = [k for k in data if k in ORGANISATION_FIELDS]
-    for field in fields:
-        setattr(organisation, field, data[field])
-    organisation.full_clean()
-    organisation.save(update_fields=[*fields, "updated_at"])
-    return organisation
+    return save_fields(organisation, PROFILE_FIELDS, data, version=version, by=by)

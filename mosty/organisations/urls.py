@@ -5,10 +5,10 @@ from mosty.organisations import views
 app_name = "organisations"
 
 urlpatterns = [
-    path("", views.organisation_list, name="list"),
-    path("new/", views.organisation_create, name="create"),
-    path("<int:pk>/", views.organisation_detail, name="detail"),
-    path("<int:pk>/edit/", views.organisation_edit, name="edit"),
-    path("<int:pk>/members/", views.organisation_members, name="members"),
-    path("memberships/<int:pk>/end/", views.membership_deactivate, name="membership_end"),
+    path("", views.OrganisationList.as_view(), name="list"),
+    path("new/", views.OrganisationCreate.as_view(), name="create"),
+    path("<int:pk>/", views.OrganisationDetail.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.OrganisationEdit.as_view(), name="edit"),
+    path("<int:pk>/members/", views.OrganisationMembers.as_view(), name="members"),
+    path("memberships/<int:pk>/end/", views.MembershipEnd.as_view(), name="membership_end"),
 ]

@@ -1,111 +1,105 @@
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+"""Organisation pages: the list, the profile, its editing and its members."""
 
-from mosty.access.audit import audit_read
-from mosty.access.policy import can, require
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mosty.access.policy import can
 from mosty.accounts.services import member_invite, membership_end
-from mosty.core.forms import add_service_errors
-from mosty.core.pagination import paginate, query_without_page
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
+from mosty.core.pagination import paginate
 from mosty.organisations import selectors, services
 from mosty.organisations.forms import MemberInviteForm, OrganisationFilterForm, OrganisationForm
+from mosty.organisations.models import Organisation
 
 
-@login_required
-def organisation_list(request):
-    require(request.user, "organisation.list")
-    filters = OrganisationFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = paginate(request, selectors.organisation_list(fetched_by=request.user, filters=cleaned))
-    return render(
-        request,
-        "organisations/organisation_list.html",
-        {"page": page, "filters": filters, "querystring": query_without_page(request)},
-    )
+class OrganisationPage(ObjectPage):
+    """Pages about one organisation the user may see (404 otherwise)."""
+
+    context_object_name = "organisation"
+
+    def get_object(self) -> Organisation:
+        return selectors.organisation_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
-@login_required
-def organisation_create(request):
-    require(request.user, "organisation.create")
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation created."))
-            return redirect("organisations:detail", pk=organisation.pk)
-    return render(request, "organisations/organisation_form.html", {"form": form})
+class OrganisationList(ListPage):
+    permission = "organisation.list"
+    template_name = "organisations/organisation_list.html"
+    filter_form = OrganisationFilterForm
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.organisation_list(fetched_by=self.user, filters=filters)
 
 
-@login_required
-def organisation_detail(request, pk: int):
-    organisation = selectors.organisation_get(fetched_by=request.user, pk=pk)
-    require(request.user, "organisation.view", organisation)
-    return render(request, "organisations/organisation_detail.html", {"organisation": organisation})
+class OrganisationDetail(OrganisationPage, DetailPage):
+    permission = "organisation.view"
+    template_name = "organisations/organisation_detail.html"
 
 
-@login_required
-def organisation_edit(request, pk: int):
-    organisation = selectors.organisation_get(fetched_by=request.user, pk=pk)
-    require(request.user, "organisation.change", organisation)
-    form = OrganisationForm(
-        request.POST or None,
-        instance=organisation,
-        can_deactivate=can(request.user, "organisation.create"),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
-        # Reload: ModelForm validation already wrote the values onto the instance.
-        fresh = selectors.organisation_get(fetched_by=request.user, pk=pk)
-        try:
-            services.organisation_update(organisation=fresh, by=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("organisations:detail", pk=pk)
-    return render(
-        request,
-        "organisations/organisation_form.html",
-        {"form": form, "organisation": organisation},
-    )
+class OrganisationCreate(FormPage):
+    permission = "organisation.create"
+    template_name = "organisations/organisation_form.html"
+    form_class = OrganisationForm
+    success_message = _("Organisation created.")
+
+    def save(self, form: Any) -> Organisation:
+        return services.organisation_create(by=self.user, **form.cleaned_data)
+
+    def success_url(self, organisation: Organisation) -> str:
+        return reverse("organisations:detail", args=[organisation.pk])
 
 
-@login_required
-def organisation_members(request, pk: int):
-    organisation = selectors.organisation_get(fetched_by=request.user, pk=pk)
-    require(request.user, "organisation.manage_members", organisation)
-    form = MemberInviteForm(
-        request.POST or None,
-        can_grant_admin=can(request.user, "membership.grant_admin"),
-        initial={"language": request.LANGUAGE_CODE},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            member_invite(organisation=organisation, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Member added."))
-            return redirect("organisations:members", pk=pk)
-    page = paginate(request, selectors.organisation_members(organisation=organisation))
-    audit_read(request.user, organisation, fields=["members"])
-    return render(
-        request,
-        "organisations/organisation_members.html",
-        {"organisation": organisation, "page": page, "form": form},
-    )
+class OrganisationEdit(OrganisationPage, OrganisationCreate):
+    permission = "organisation.change"
+    success_message = _("Changes saved.")
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"instance": self.object, "can_deactivate": can(self.user, "organisation.create")}
+
+    def save(self, form: Any) -> Organisation:
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
+        # A fresh copy: ModelForm validation already wrote the values onto `self.object`.
+        fresh = self.get_object()
+        return services.organisation_update(
+            organisation=fresh, by=self.user, version=form.cleaned_data["version"], **data
+        )
 
 
-@login_required
-@require_POST
-def membership_deactivate(request, pk: int):
-    membership = selectors.membership_get(fetched_by=request.user, pk=pk)
-    membership_end(membership=membership, by=request.user)
-    messages.success(request, _("Membership ended."))
-    return redirect("organisations:members", pk=membership.organisation_id)
+class OrganisationMembers(OrganisationPage, FormPage):
+    """The members with their roles, and the form that adds one."""
+
+    permission = "organisation.manage_members"
+    template_name = "organisations/organisation_members.html"
+    form_class = MemberInviteForm
+    success_message = _("Member added.")
+    read_fields = ("members",)
+
+    def initial(self) -> dict[str, Any]:
+        return {"language": self.request.LANGUAGE_CODE}
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"can_grant_admin": can(self.user, "membership.grant_admin")}
+
+    def save(self, form: Any) -> Any:
+        return member_invite(organisation=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, membership: Any) -> str:
+        return reverse("organisations:members", args=[self.object.pk])
+
+    def extra_context(self) -> dict[str, Any]:
+        members = selectors.organisation_members(organisation=self.object)
+        return {"page": paginate(self.request, members)}
+
+
+class MembershipEnd(ActionPage):
+    success_message = _("Membership ended.")
+
+    def get_object(self) -> Any:
+        return selectors.membership_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form: Any) -> None:
+        membership_end(membership=self.object, by=self.user)
+
+    def success_url(self, result: Any) -> str:
+        return reverse("organisations:members", args=[self.object.organisation_id])

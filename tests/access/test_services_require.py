@@ -26,6 +26,7 @@ NOT_A_PERSONS_ACTION = {
     "knowledge.machine_translate": "the HTTP call to the translation service; writes nothing",
     "mentoring.mentor_email_taken": "a duplicate check the public form shows as a field error",
     "mentoring.open_counts": "counts for the matching page, read after match.list",
+    "organisations.save_fields": "the write step of organisation/network updates that asked",
     "organisations.unique_slug": "finds a free short name",
     "people.new_code": "draws a pseudonymous code",
     "people.consent_active": "reads a participant's consent for a service that asked already",

@@ -273,3 +273,44 @@ def test_translation_editor_names_the_source_language_and_shows_its_markdown(wor
         detail = reverse("knowledge:article_detail", args=[article.pk])
     page = client.get(detail).content.decode()
     assert "polski" in page
+
+
+def test_two_editors_of_one_article_the_second_gets_a_conflict(world, login):
+    editor = world.user("coordinator")
+    article = factories.article(by=editor)
+    client = login("coordinator")
+    url = reverse("knowledge:article_edit", args=[article.pk])
+    shown = client.get(url).context["form"].initial["version"]
+    services.article_update(
+        article=article, by=editor, version=shown, title="First", summary="", body="Text one."
+    )
+    data = {"category": "documents", "audience": "newcomers", "title": "Second", "body": "Two."}
+    with translation.override("pl"):
+        response = client.post(url, {**data, "version": shown})
+        assert response.status_code == 200
+        assert "Odśwież stronę" in response.content.decode()
+    source = selectors.article_source(article=article)
+    assert (source.title, source.body) == ("First", "Text one.")
+    article.refresh_from_db()
+    assert article.revision == 2 and article.updated_by == editor
+    assert client.post(url, {**data, "version": shown + 1}).status_code == 302
+    assert selectors.article_source(article=article).title == "Second"
+
+
+def test_two_editors_of_one_booklet_the_second_gets_a_conflict(world):
+    coordinator = world.user("coordinator")
+    first = factories.article(slug="first", by=coordinator)
+    second = factories.article(slug="second", by=coordinator)
+    booklet = services.booklet_create(title="Start", articles=[first], by=coordinator)
+    shown = booklet.version
+    services.booklet_update(
+        booklet=booklet, title="Start", articles=[first, second], by=coordinator, version=shown
+    )
+    with pytest.raises(ValidationError) as conflict:
+        services.booklet_update(
+            booklet=booklet, title="Renamed", articles=[second], by=coordinator, version=shown
+        )
+    assert conflict.value.code == "conflict"
+    booklet.refresh_from_db()
+    assert booklet.title == "Start"
+    assert [i.article.slug for i in booklet.items.order_by("position")] == ["first", "second"]

@@ -119,3 +119,48 @@ def test_network_pages_constant_queries(login, world):
         ),
     )
     assert_constant_queries(client, reverse("networks:list"), lambda: network_of_a(world))
+
+
+def test_network_and_meeting_edits_conflict_when_someone_saved_since(login, world):
+    from mosty.organisations import network_services
+
+    network = network_of_a(world)
+    meeting = network_services.network_meeting_save(
+        network=network, by=world.user("coordinator"), date=datetime.date(2026, 3, 1), title="M"
+    )
+    client = login("coordinator")
+    edit = reverse("networks:edit", kwargs={"pk": network.pk})
+    shown = client.get(edit).context["form"].initial["version"]
+    network_services.network_update(
+        network=network, by=world.user("coordinator"), version=shown, purpose="Nowy cel."
+    )
+    stale = {"name": "Stara nazwa", "theme": "education", "purpose": "x", "version": shown}
+    response = client.post(edit, stale)
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    network.refresh_from_db()
+    assert (network.name, network.purpose) == ("Sieć edukacyjna", "Nowy cel.")
+
+    meeting_edit = reverse("networks:meeting_edit", kwargs={"pk": meeting.pk})
+    shown = client.get(meeting_edit).context["form"].initial["version"]
+    network_services.network_meeting_save(
+        network=network,
+        by=world.user("coordinator"),
+        meeting=meeting,
+        version=shown,
+        date=meeting.date,
+        title="Zmieniony",
+        agenda="",
+        minutes="Ustalenia.",
+    )
+    response = client.post(
+        meeting_edit, {"date": "2026-03-01", "title": "Stary", "minutes": "", "version": shown}
+    )
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.minutes) == ("Zmieniony", "Ustalenia.")
+    response = client.post(
+        meeting_edit, {"date": "2026-03-01", "title": "Nowy", "version": shown + 1}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Nowy" and meeting.version == shown + 2

@@ -220,3 +220,33 @@ def test_members_hint_quotes_the_login_pages_reset_link(world, client, language)
     client.force_login(world.user("coordinator"))
     members_page = client.get(members_url).content.decode()
     assert link.group(1) in members_page
+
+
+def test_two_editors_of_one_organisation_the_second_gets_a_conflict(world, login):
+    """The form carries the version it showed; a save since makes the second save write
+    nothing and say so at the top of the form."""
+    client = login("coordinator")
+    url = f"/en/manage/organisations/{world.org_a.pk}/edit/"
+    form = client.get(url).context["form"]
+    shown = form.initial["version"]
+    organisation_update(
+        organisation=world.org_a, by=world.user("admin"), version=shown, phone="+48 58 000 00 00"
+    )
+    response = client.post(
+        url, {"name": "Stale rename", "kind": "ngo", "languages": ["pl"], "version": shown}
+    )
+    assert response.status_code == 200
+    assert "Someone else changed this record" in response.content.decode()
+    world.org_a.refresh_from_db()
+    assert world.org_a.name != "Stale rename"
+    assert world.org_a.phone == "+48 58 000 00 00"
+    assert world.org_a.updated_by == world.user("admin")
+    fresh = client.get(url).context["form"].initial["version"]
+    assert fresh == shown + 1
+    saved = client.post(
+        url, {"name": "Fresh rename", "kind": "ngo", "languages": ["pl"], "version": fresh}
+    )
+    assert saved.status_code == 302
+    world.org_a.refresh_from_db()
+    assert world.org_a.name == "Fresh rename"
+    assert world.org_a.updated_by == world.user("coordinator")
