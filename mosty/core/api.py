@@ -150,7 +150,10 @@ class AuditedListApi(ListAPIView):
 
 class AuditedDetailApi(APIView):
     """GET one object: `get_object(pk)` (a selector that knows who asks; 404 for what the
-    caller may not see) → `require(permission, obj)` → record the read → serialise."""
+    caller may not see) → `require(permission, obj)` → record the read → serialise.
+
+    `audit(obj)` and `serialize(obj)` are the steps a particular endpoint may extend: a read
+    whose fields depend on the caller, an answer about a part of the object (a case's notes)."""
 
     serializer_class: type[serializers.BaseSerializer]
     permission: str | None = None
@@ -159,10 +162,16 @@ class AuditedDetailApi(APIView):
     def get_object(self, pk: int):
         raise NotImplementedError
 
+    def audit(self, obj) -> None:
+        if self.read_fields:
+            audit_read(self.request.user, obj, fields=list(self.read_fields))
+
+    def serialize(self, obj):
+        return self.serializer_class(obj, context={"request": self.request}).data
+
     def get(self, request, pk: int):
         obj = self.get_object(pk)
         if self.permission:
             require(request.user, self.permission, obj)
-        if self.read_fields:
-            audit_read(request.user, obj, fields=list(self.read_fields))
-        return Response(self.serializer_class(obj, context={"request": request}).data)
+        self.audit(obj)
+        return Response(self.serialize(obj))

@@ -73,14 +73,19 @@ class ListPage(StaffPage):
         """The personal records a page of rows shows (the rows themselves by default)."""
         return page
 
+    def audit(self, page: Iterable[Any], filters: dict[str, Any]) -> None:
+        """Record what the page shows: reads of `shown(page)` with `audit_fields`. A list
+        whose filters reveal more (a search by name) extends it and calls `super()`."""
+        if self.audit_fields:
+            audit_reads(self.user, list(self.shown(page)), fields=list(self.audit_fields))
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.permission:
             require(request.user, self.permission)
         form = self.filter_form(request.GET or None) if self.filter_form else None
         filters = form.cleaned_data if form is not None and form.is_valid() else {}
         page = paginate(request, self.rows(filters), per_page=self.per_page)
-        if self.audit_fields:
-            audit_reads(request.user, list(self.shown(page)), fields=list(self.audit_fields))
+        self.audit(page, filters)
         return self.respond(
             {"page": page, "filters": form, "querystring": query_without_page(request)}
         )
@@ -96,12 +101,17 @@ class ObjectPage(StaffPage):
     def get_object(self) -> Any:
         raise NotImplementedError
 
+    def permission_target(self) -> Any:
+        """What `permission` is asked about: the object itself by default; a page about a
+        part of a record (a goal of a case) may name the record the rule is written for."""
+        return self.object
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.get_object()
         if self.permission:
-            require(request.user, self.permission, self.object)
+            require(request.user, self.permission, self.permission_target())
         return super().dispatch(request, *args, **kwargs)
 
     def object_context(self) -> dict[str, Any]:
