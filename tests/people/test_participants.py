@@ -412,3 +412,23 @@ def test_consent_form_offers_the_organisations_texts_per_purpose_and_language(wo
     # Another organisation keeps its own texts.
     other = login("coordinator", "b").get(reverse("people:consent_record", args=[other_org.pk]))
     assert "?purpose=referral" not in other.content.decode()
+
+
+def test_update_records_who_changed_the_record_and_made_the_household(world):
+    participant = ParticipantFactory(owner=world.org_a)
+    coordinator = world.user("coordinator", "a")
+    services.participant_update(
+        participant=participant,
+        by=coordinator,
+        version=participant.version,
+        members=[{"name": "Sofia", "birth_year": 2015, "relationship": "daughter"}],
+        phone="+48 500 600 700",
+    )
+    participant.refresh_from_db()
+    assert participant.phone == "+48 500 600 700" and participant.version == 2
+    assert participant.updated_by == coordinator
+    assert participant.household.created_by == coordinator
+    with pytest.raises(EditConflict):
+        services.participant_update(participant=participant, by=coordinator, version=1, phone="1")
+    participant.refresh_from_db()
+    assert participant.phone == "+48 500 600 700"
