@@ -313,12 +313,23 @@ class TaskCreate(GoalFormPage):
         return services.task_add(goal=self.object, by=self.user, **form.cleaned_data)
 
 
-class TaskStatusChange(ActionPage):
-    permission = "case.plan_edit"
-    success_message = gettext_lazy("Task updated.")
+class TaskObject:
+    """Pages about one task of a case plan, found by the `pk` of the URL."""
 
     def get_object(self):
         return selectors.task_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+class ReferralObject:
+    """Pages about one referral, sent or received, found by the `pk` of the URL."""
+
+    def get_object(self):
+        return selectors.referral_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+class TaskStatusChange(TaskObject, ActionPage):
+    permission = "case.plan_edit"
+    success_message = gettext_lazy("Task updated.")
 
     def permission_target(self):
         return self.object.goal.case
@@ -353,15 +364,12 @@ class TaskDone(ActionPage):
         return reverse("core:dashboard")
 
 
-class TaskDelete(DetailPage):
+class TaskDelete(TaskObject, DetailPage):
     """Asks first (GET), deletes on POST."""
 
     permission = "task.delete"
     template_name = "cases/task_delete.html"
     context_object_name = "task"
-
-    def get_object(self):
-        return selectors.task_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def extra_context(self):
         return {"case": self.object.goal.case}
@@ -463,13 +471,10 @@ class ReferralList(ListPage):
         return {"direction": self.direction}
 
 
-class ReferralDetail(DetailPage):
+class ReferralDetail(ReferralObject, DetailPage):
     permission = "referral.view"
     template_name = "cases/referral_detail.html"
     context_object_name = "referral"
-
-    def get_object(self):
-        return selectors.referral_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def extra_context(self):
         referral = self.object
@@ -487,15 +492,12 @@ class ReferralDetail(DetailPage):
         }
 
 
-class ReferralAction(ActionPage):
+class ReferralAction(ReferralObject, ActionPage):
     """The partner's or the sender's answer to a referral; the service asks the policy."""
 
     success_message = gettext_lazy("Referral updated.")
     # The service that answers: referral_accept, referral_decline, …
     service: Callable[..., Referral]
-
-    def get_object(self):
-        return selectors.referral_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def success_url(self, result):
         return reverse("cases:referral_detail", args=[self.object.pk])

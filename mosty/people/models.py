@@ -210,6 +210,26 @@ class Participant(OwnedRecord):
 
     # Fields that need `participant.view_sensitive` to read (docs/access-policy.md).
     SENSITIVE_FIELDS = ("legal_status",)
+    # What a registration or edit form may set, in the order the forms show it; the record as
+    # the detail page and the API read it is the code and these, less the sensitive ones.
+    EDITABLE_FIELDS = (
+        "first_name",
+        "last_name",
+        "first_name_original",
+        "last_name_original",
+        "birth_year",
+        "gender",
+        "country_of_origin",
+        "citizenship",
+        "languages",
+        "polish_level",
+        "legal_status",
+        "arrival_date",
+        "district",
+        "phone",
+        "email",
+        "preferred_channel",
+    )
 
     class Meta:
         verbose_name = _("participant")

@@ -25,24 +25,7 @@ from mosty.people.models import (
 )
 
 # Fields a registration or edit form may set.
-PARTICIPANT_FIELDS = [
-    "first_name",
-    "last_name",
-    "first_name_original",
-    "last_name_original",
-    "birth_year",
-    "gender",
-    "country_of_origin",
-    "citizenship",
-    "languages",
-    "polish_level",
-    "legal_status",
-    "arrival_date",
-    "district",
-    "phone",
-    "email",
-    "preferred_channel",
-]
+PARTICIPANT_FIELDS = list(Participant.EDITABLE_FIELDS)
 
 
 def new_code(prefix: str | None = None) -> str:
