@@ -1,5 +1,8 @@
 """REST API of cases: one class per operation, the same policy as the pages."""
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -24,7 +27,7 @@ from mosty.cases.models import (
     Task,
     TaskStatus,
 )
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, parse_input
 from mosty.organisations.models import Organisation
 
 TAGS = ["cases"]
@@ -88,9 +91,7 @@ class CaseCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=CaseOutputSerializer)
     def post(self, request):
         require(request.user, "case.create")
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         organisation = Organisation.objects.filter(pk=v["organisation"]).first()
         if organisation is not None:
             require(request.user, "case.create", organisation)
@@ -143,9 +144,7 @@ class CaseStatusApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=CaseOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         try:
             services.case_change_status(
                 case=case,
@@ -196,9 +195,7 @@ class AssessmentCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=AssessmentOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         assessment = services.assessment_record(
             case=case,
             assessed_on=v["assessed_on"],
@@ -251,9 +248,8 @@ class GoalCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=GoalOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        goal = services.goal_add(case=case, by=request.user, **data.validated_data)
+        data = parse_input(self.InputSerializer, request)
+        goal = services.goal_add(case=case, by=request.user, **data)
         return Response(GoalOutputSerializer(goal).data, status=status.HTTP_201_CREATED)
 
 
@@ -268,9 +264,7 @@ class TaskCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
     def post(self, request, pk: int):
         goal = selectors.goal_get(fetched_by=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         user_id, org_id = v.get("assignee_user"), v.get("assignee_organisation")
         task = services.task_add(
             goal=goal,
@@ -298,9 +292,7 @@ class PlanDecideApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=OutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         if v["decision"] == "request":
             services.plan_request_approval(case=case, by=request.user)
         else:
@@ -391,9 +383,7 @@ class ReferralCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=ReferralOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         to = service = None
         if "to_organisation" in v:
             to = Organisation.objects.filter(pk=v["to_organisation"]).first()
@@ -426,20 +416,20 @@ class ReferralRespondApi(APIView):
         action = serializers.ChoiceField(choices=["accept", "decline", "complete", "withdraw"])
         comment = serializers.CharField(required=False, allow_blank=True, default="")
 
+    # Each answer's service, and the name under which it takes the comment.
+    ANSWERS: ClassVar[dict[str, tuple[Callable[..., Referral], str]]] = {
+        "accept": (services.referral_accept, "comment"),
+        "decline": (services.referral_decline, "reason"),
+        "complete": (services.referral_complete, "outcome"),
+        "withdraw": (services.referral_withdraw, "reason"),
+    }
+
     @extend_schema(tags=TAGS, request=InputSerializer, responses=ReferralOutputSerializer)
     def post(self, request, pk: int):
         referral = selectors.referral_get(fetched_by=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        action, comment = data.validated_data["action"], data.validated_data["comment"]
-        if action == "accept":
-            services.referral_accept(referral=referral, by=request.user, comment=comment)
-        elif action == "decline":
-            services.referral_decline(referral=referral, by=request.user, reason=comment)
-        elif action == "complete":
-            services.referral_complete(referral=referral, by=request.user, outcome=comment)
-        else:
-            services.referral_withdraw(referral=referral, by=request.user, reason=comment)
+        data = parse_input(self.InputSerializer, request)
+        answer, text = self.ANSWERS[data["action"]]
+        answer(referral=referral, by=request.user, **{text: data["comment"]})
         return Response(ReferralOutputSerializer(referral).data)
 
 
@@ -470,9 +460,8 @@ class NoteCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=NoteOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        note = services.note_add(case=case, by=request.user, **data.validated_data)
+        data = parse_input(self.InputSerializer, request)
+        note = services.note_add(case=case, by=request.user, **data)
         return Response(NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -483,9 +472,8 @@ class TaskStatusApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
     def post(self, request, pk: int):
         task = selectors.task_get(fetched_by=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.task_set_status(task=task, status=data.validated_data["status"], by=request.user)
+        data = parse_input(self.InputSerializer, request)
+        services.task_set_status(task=task, status=data["status"], by=request.user)
         return Response(TaskOutputSerializer(task).data)
 
 
@@ -525,7 +513,6 @@ class SupportLogCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=SupportLogOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        log = services.support_log_add(case=case, by=request.user, **data.validated_data)
+        data = parse_input(self.InputSerializer, request)
+        log = services.support_log_add(case=case, by=request.user, **data)
         return Response(SupportLogOutputSerializer(log).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,8 @@
 """Shared API pieces: JSON errors with 4xx codes, denials audited, and the schema that
 documents them (request limits: api_limits)."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
@@ -101,6 +103,16 @@ class AutoSchema(SpectacularAutoSchema):
         if outer and "<locals>" not in outer:
             return outer.split(".")[-1].removesuffix("Api") + inner
         return name
+
+
+def parse_input(
+    serializer_class: type[serializers.Serializer], request, *, partial: bool = False
+) -> dict[str, Any]:
+    """The request body, validated by `serializer_class` (an `InputSerializer`); bad input
+    raises DRF's ValidationError, answered as a 400 with the messages by field."""
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 def choice_param(params, name: str, choices) -> str | None:

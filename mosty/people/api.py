@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from mosty.access.domains.people import sensitive_visible_in_list
 from mosty.access.policy import require
-from mosty.core.api import AuditedDetailApi, AuditedListApi
+from mosty.core.api import AuditedDetailApi, AuditedListApi, parse_input
 from mosty.core.models import District, EditConflict
 from mosty.organisations.models import Organisation
 from mosty.people import gdpr, selectors, services
@@ -135,9 +135,7 @@ class ParticipantListApi(AuditedListApi):
 class ParticipantCreateApi(APIView):
     def post(self, request):
         require(request.user, "participant.create")
-        serializer = ParticipantCreateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = parse_input(ParticipantCreateInputSerializer, request)
         owner = data.pop("owner", None)
         if owner is None:
             # Without a choice, the one organisation the user registers for (if only one).
@@ -174,9 +172,7 @@ class ParticipantUpdateApi(APIView):
     def patch(self, request, pk: int):
         participant = selectors.participant_get(fetched_by=request.user, pk=pk)
         require(request.user, "participant.change", participant)
-        serializer = ParticipantUpdateInputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = parse_input(ParticipantUpdateInputSerializer, request, partial=True)
         if "version" not in data:
             raise ValidationError({"version": [_("Send the version number you read.")]})
         try:
@@ -237,11 +233,8 @@ class ConsentRecordApi(APIView):
     def post(self, request, pk: int):
         participant = selectors.participant_get(fetched_by=request.user, pk=pk)
         require(request.user, "participant.consent.record", participant)
-        serializer = ConsentInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        consent = services.consent_record(
-            participant=participant, by=request.user, **serializer.validated_data
-        )
+        data = parse_input(ConsentInputSerializer, request)
+        consent = services.consent_record(participant=participant, by=request.user, **data)
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
