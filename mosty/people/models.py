@@ -252,6 +252,14 @@ class Participant(OwnedRecord):
             kwargs["update_fields"] = [*update_fields, "search_key"]
         super().save(*args, **kwargs)
 
+    @classmethod
+    def for_bulk_create(cls, *, at, **fields) -> Participant:
+        """A participant for `bulk_create`, which skips `save()`: the search key and the
+        timestamps are set here instead (imports and seeding)."""
+        participant = cls(created_at=at, updated_at=at, **fields)
+        participant.search_key = participant.compute_search_key()
+        return participant
+
     @property
     def audit_label(self) -> str:
         # Never names in the audit log.
