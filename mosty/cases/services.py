@@ -112,7 +112,7 @@ def case_change_status(
         )
     if status == CaseStatus.CLOSED and not closure_reason:
         raise ValidationError({"closure_reason": _("Say why the case is closed.")})
-    changes = {"status": status}
+    changes: dict[str, object] = {"status": status}
     if status == CaseStatus.CLOSED:
         changes.update(closure_reason=closure_reason, closed_at=timezone.now())
     elif case.status == CaseStatus.CLOSED:
@@ -230,14 +230,14 @@ def task_add(
     task.save()
     _plan_changed(case, None, by)
     if due_date is not None:
-        _schedule_reminder(task)
+        _schedule_reminder(task, due_date)
     return task
 
 
-def _schedule_reminder(task: Task) -> None:
+def _schedule_reminder(task: Task, due_date: datetime.date) -> None:
     from mosty.cases.tasks import task_remind
 
-    remind_on = task.due_date - datetime.timedelta(days=REMINDER_DAYS)
+    remind_on = due_date - datetime.timedelta(days=REMINDER_DAYS)
     run_after = timezone.make_aware(datetime.datetime.combine(remind_on, datetime.time(8, 0)))
     task_id = task.pk
     if run_after <= timezone.now():
