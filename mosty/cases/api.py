@@ -1,13 +1,14 @@
 """REST API of cases: one class per operation, the same policy as the pages."""
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mosty.access.api import ReadAuditedListMixin
 from mosty.access.audit import audit_read
 from mosty.access.policy import can, require
 from mosty.accounts.models import User
@@ -26,6 +27,7 @@ from mosty.cases.models import (
     Task,
     TaskStatus,
 )
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, parse_input
 from mosty.organisations.models import Organisation
 
 TAGS = ["cases"]
@@ -59,23 +61,19 @@ class CaseOutputSerializer(serializers.ModelSerializer):
         return [m.pk for m in obj.members.all()]
 
 
-class CaseListApi(ReadAuditedListMixin, ListAPIView):
+@extend_schema(tags=TAGS)
+class CaseListApi(AuditedListApi):
     serializer_class = CaseOutputSerializer
-    read_audit_fields = CaseOutputSerializer.Meta.fields
+    permission = "case.list"
+    audit_fields = CaseOutputSerializer.Meta.fields
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def filters(self, params):
+        return {"status": choice_param(params, "status", CaseStatus.values), "q": params.get("q")}
 
-    def get_queryset(self):
-        require(self.request.user, "case.list")
-        return selectors.case_list(
-            fetched_by=self.request.user,
-            filters={
-                "status": self.request.query_params.get("status"),
-                "q": self.request.query_params.get("q"),
-            },
-        ).prefetch_related("members")
+    def rows(self, filters):
+        return selectors.case_list(fetched_by=self.request.user, filters=filters).prefetch_related(
+            "members"
+        )
 
 
 def _case(request, pk) -> Case:
@@ -93,9 +91,7 @@ class CaseCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=CaseOutputSerializer)
     def post(self, request):
         require(request.user, "case.create")
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         organisation = Organisation.objects.filter(pk=v["organisation"]).first()
         if organisation is not None:
             require(request.user, "case.create", organisation)
@@ -122,18 +118,19 @@ class CaseCreateApi(APIView):
         return Response(CaseOutputSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
-class CaseDetailApi(RetrieveAPIView):
+class CaseReadApi(AuditedDetailApi):
+    """A GET about one case the caller may view (the case, or one part of it)."""
+
+    permission = "case.view"
+
+    def get_object(self, pk: int) -> Case:
+        return _case(self.request, pk)
+
+
+@extend_schema(tags=TAGS, responses=CaseOutputSerializer)
+class CaseDetailApi(CaseReadApi):
     serializer_class = CaseOutputSerializer
-
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_object(self):
-        case = _case(self.request, self.kwargs["pk"])
-        require(self.request.user, "case.view", case)
-        audit_read(self.request.user, case, fields=["case"])
-        return case
+    read_fields = ("case",)
 
 
 class CaseStatusApi(APIView):
@@ -147,9 +144,7 @@ class CaseStatusApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=CaseOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         try:
             services.case_change_status(
                 case=case,
@@ -184,15 +179,12 @@ class AssessmentOutputSerializer(serializers.Serializer):
         ]
 
 
-class AssessmentListApi(APIView):
-    @extend_schema(tags=TAGS, responses=AssessmentOutputSerializer(many=True))
-    def get(self, request, pk: int):
-        case = _case(request, pk)
-        require(request.user, "case.view", case)
-        audit_read(request.user, case, fields=["assessments"])
-        return Response(
-            AssessmentOutputSerializer(selectors.case_assessments(case), many=True).data
-        )
+@extend_schema(tags=TAGS, responses=AssessmentOutputSerializer(many=True))
+class AssessmentListApi(CaseReadApi):
+    read_fields = ("assessments",)
+
+    def serialize(self, case):
+        return AssessmentOutputSerializer(selectors.case_assessments(case), many=True).data
 
 
 class AssessmentCreateApi(APIView):
@@ -203,9 +195,7 @@ class AssessmentCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=AssessmentOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         assessment = services.assessment_record(
             case=case,
             assessed_on=v["assessed_on"],
@@ -237,19 +227,16 @@ class GoalOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "domain", "title", "target_date", "status", "version", "tasks"]
 
 
-class PlanApi(APIView):
-    @extend_schema(tags=TAGS, responses=GoalOutputSerializer(many=True))
-    def get(self, request, pk: int):
-        case = _case(request, pk)
-        require(request.user, "case.view", case)
-        audit_read(request.user, case, fields=["plan"])
-        return Response(
-            {
-                "plan_status": case.plan_status,
-                "plan_comment": case.plan_comment,
-                "goals": GoalOutputSerializer(selectors.case_plan(case), many=True).data,
-            }
-        )
+@extend_schema(tags=TAGS, responses=GoalOutputSerializer(many=True))
+class PlanApi(CaseReadApi):
+    read_fields = ("plan",)
+
+    def serialize(self, case):
+        return {
+            "plan_status": case.plan_status,
+            "plan_comment": case.plan_comment,
+            "goals": GoalOutputSerializer(selectors.case_plan(case), many=True).data,
+        }
 
 
 class GoalCreateApi(APIView):
@@ -261,9 +248,8 @@ class GoalCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=GoalOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        goal = services.goal_add(case=case, by=request.user, **data.validated_data)
+        data = parse_input(self.InputSerializer, request)
+        goal = services.goal_add(case=case, by=request.user, **data)
         return Response(GoalOutputSerializer(goal).data, status=status.HTTP_201_CREATED)
 
 
@@ -278,9 +264,7 @@ class TaskCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
     def post(self, request, pk: int):
         goal = selectors.goal_get(fetched_by=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         user_id, org_id = v.get("assignee_user"), v.get("assignee_organisation")
         task = services.task_add(
             goal=goal,
@@ -308,9 +292,7 @@ class PlanDecideApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=OutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         if v["decision"] == "request":
             services.plan_request_approval(case=case, by=request.user)
         else:
@@ -342,31 +324,37 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReferralListApi(ListAPIView):
+@extend_schema(tags=TAGS)
+class ReferralListApi(AuditedListApi):
     serializer_class = ReferralOutputSerializer
+    permission = "referral.list"
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def filters(self, params):
+        return {"direction": choice_param(params, "direction", ("outgoing",)) or "incoming"}
 
-    def get_queryset(self):
-        require(self.request.user, "referral.list")
-        direction = self.request.query_params.get("direction", "incoming")
-        return selectors.referral_list(
-            fetched_by=self.request.user,
-            direction="outgoing" if direction == "outgoing" else "incoming",
-        )
+    def rows(self, filters):
+        return selectors.referral_list(fetched_by=self.request.user, **filters)
 
 
-class ReferralDetailApi(APIView):
-    @extend_schema(tags=TAGS, responses=ReferralOutputSerializer)
-    def get(self, request, pk: int):
-        referral = selectors.referral_get(fetched_by=request.user, pk=pk)
-        require(request.user, "referral.view", referral)
+@extend_schema(tags=TAGS, responses=ReferralOutputSerializer)
+class ReferralDetailApi(AuditedDetailApi):
+    permission = "referral.view"
+
+    def get_object(self, pk: int) -> Referral:
+        return selectors.referral_get(fetched_by=self.request.user, pk=pk)
+
+    def shows_shared(self, referral: Referral) -> bool:
+        return can(self.request.user, "referral.view_shared", referral)
+
+    def audit(self, referral):
+        # The partner reads what the referral shares of the participant, nothing else.
+        if self.shows_shared(referral):
+            audit_read(self.request.user, referral, fields=list(referral.shared_fields))
+
+    def serialize(self, referral):
         data = dict(ReferralOutputSerializer(referral).data)
         data["shared"] = None
-        if can(request.user, "referral.view_shared", referral):
-            audit_read(request.user, referral, fields=list(referral.shared_fields))
+        if self.shows_shared(referral):
             data["shared"] = {
                 str(label): value for label, value in selectors.referral_shared_data(referral)
             }
@@ -379,7 +367,7 @@ class ReferralDetailApi(APIView):
             }
             for e in selectors.referral_history(referral)
         ]
-        return Response(data)
+        return data
 
 
 class ReferralCreateApi(APIView):
@@ -395,9 +383,7 @@ class ReferralCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=ReferralOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(self.InputSerializer, request)
         to = service = None
         if "to_organisation" in v:
             to = Organisation.objects.filter(pk=v["to_organisation"]).first()
@@ -430,20 +416,20 @@ class ReferralRespondApi(APIView):
         action = serializers.ChoiceField(choices=["accept", "decline", "complete", "withdraw"])
         comment = serializers.CharField(required=False, allow_blank=True, default="")
 
+    # Each answer's service, and the name under which it takes the comment.
+    ANSWERS: ClassVar[dict[str, tuple[Callable[..., Referral], str]]] = {
+        "accept": (services.referral_accept, "comment"),
+        "decline": (services.referral_decline, "reason"),
+        "complete": (services.referral_complete, "outcome"),
+        "withdraw": (services.referral_withdraw, "reason"),
+    }
+
     @extend_schema(tags=TAGS, request=InputSerializer, responses=ReferralOutputSerializer)
     def post(self, request, pk: int):
         referral = selectors.referral_get(fetched_by=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        action, comment = data.validated_data["action"], data.validated_data["comment"]
-        if action == "accept":
-            services.referral_accept(referral=referral, by=request.user, comment=comment)
-        elif action == "decline":
-            services.referral_decline(referral=referral, by=request.user, reason=comment)
-        elif action == "complete":
-            services.referral_complete(referral=referral, by=request.user, outcome=comment)
-        else:
-            services.referral_withdraw(referral=referral, by=request.user, reason=comment)
+        data = parse_input(self.InputSerializer, request)
+        answer, text = self.ANSWERS[data["action"]]
+        answer(referral=referral, by=request.user, **{text: data["comment"]})
         return Response(ReferralOutputSerializer(referral).data)
 
 
@@ -455,14 +441,13 @@ class NoteOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class NoteListApi(APIView):
-    @extend_schema(tags=TAGS, responses=NoteOutputSerializer(many=True))
-    def get(self, request, pk: int):
-        case = _case(request, pk)
-        require(request.user, "case.view", case)
-        audit_read(request.user, case, fields=["notes"])
-        notes = selectors.note_list(case=case, fetched_by=request.user)[:200]
-        return Response(NoteOutputSerializer(notes, many=True).data)
+@extend_schema(tags=TAGS, responses=NoteOutputSerializer(many=True))
+class NoteListApi(CaseReadApi):
+    read_fields = ("notes",)
+
+    def serialize(self, case):
+        notes = selectors.note_list(case=case, fetched_by=self.request.user)[:200]
+        return NoteOutputSerializer(notes, many=True).data
 
 
 class NoteCreateApi(APIView):
@@ -475,9 +460,8 @@ class NoteCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=NoteOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        note = services.note_add(case=case, by=request.user, **data.validated_data)
+        data = parse_input(self.InputSerializer, request)
+        note = services.note_add(case=case, by=request.user, **data)
         return Response(NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -488,9 +472,8 @@ class TaskStatusApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
     def post(self, request, pk: int):
         task = selectors.task_get(fetched_by=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.task_set_status(task=task, status=data.validated_data["status"], by=request.user)
+        data = parse_input(self.InputSerializer, request)
+        services.task_set_status(task=task, status=data["status"], by=request.user)
         return Response(TaskOutputSerializer(task).data)
 
 
@@ -511,14 +494,13 @@ class SupportLogOutputSerializer(serializers.Serializer):
         return "" if self.get_summary_restricted(log) else log.summary
 
 
-class SupportLogListApi(APIView):
-    @extend_schema(tags=TAGS, responses=SupportLogOutputSerializer(many=True))
-    def get(self, request, pk: int):
-        case = _case(request, pk)
-        require(request.user, "case.view", case)
-        audit_read(request.user, case, fields=["support"])
-        logs = selectors.support_log_list(case=case, fetched_by=request.user)[:200]
-        return Response(SupportLogOutputSerializer(logs, many=True).data)
+@extend_schema(tags=TAGS, responses=SupportLogOutputSerializer(many=True))
+class SupportLogListApi(CaseReadApi):
+    read_fields = ("support",)
+
+    def serialize(self, case):
+        logs = selectors.support_log_list(case=case, fetched_by=self.request.user)[:200]
+        return SupportLogOutputSerializer(logs, many=True).data
 
 
 class SupportLogCreateApi(APIView):
@@ -531,7 +513,6 @@ class SupportLogCreateApi(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=SupportLogOutputSerializer)
     def post(self, request, pk: int):
         case = _case(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        log = services.support_log_add(case=case, by=request.user, **data.validated_data)
+        data = parse_input(self.InputSerializer, request)
+        log = services.support_log_add(case=case, by=request.user, **data)
         return Response(SupportLogOutputSerializer(log).data, status=status.HTTP_201_CREATED)

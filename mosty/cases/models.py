@@ -1,6 +1,8 @@
 """Cases: a participant's journey with one organisation — team, assessments, plan, referrals,
 notes and support sessions (docs/architecture.md, the modules)."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,7 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
-from mosty.core.models import Versioned
+from mosty.core.models import Authored, Labelled, OwnedRecord, Timestamped, Versioned, owned_by
+
+
+class CaseRecord(Labelled):
+    """The audit label of a record of a case: its kind in English and its id. Never the text
+    itself: the audit log is append-only and outlives erasure, and an English noun keeps the
+    log the same whichever language the page was in."""
+
+    audit_noun: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.audit_noun} #{self.pk}"
 
 
 class Domain(models.TextChoices):
@@ -60,13 +77,9 @@ class PlanStatus(models.TextChoices):
     RETURNED = "returned", _("Returned with comment")
 
 
-class Case(Versioned, models.Model):
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="cases",
-    )
+class Case(OwnedRecord, CaseRecord):
+    audit_noun = "case"
+    organisation = owned_by("cases")
     participant = models.ForeignKey(
         "people.Participant",
         verbose_name=_("participant"),
@@ -116,9 +129,6 @@ class Case(Versioned, models.Model):
         related_name="+",
     )
     plan_self_approved = models.BooleanField(_("approved by the plan's author"), default=False)
-    # Optimistic concurrency: every change bumps it; a save from a stale form is refused.
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("case")
@@ -133,10 +143,6 @@ class Case(Versioned, models.Model):
     def __str__(self) -> str:
         return f"#{self.pk}"
 
-    @property
-    def audit_label(self) -> str:
-        return f"case #{self.pk}"
-
     def clean(self):
         if self.status == CaseStatus.CLOSED and not self.closure_reason:
             raise ValidationError(
@@ -144,7 +150,8 @@ class Case(Versioned, models.Model):
             )
 
 
-class Assessment(models.Model):
+class Assessment(CaseRecord):
+    audit_noun = "assessment"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField(_("date"))
     assessed_by = models.ForeignKey(
@@ -160,18 +167,14 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.case} · {self.assessed_on}"
 
-    @property
-    def audit_label(self) -> str:
-        # Never the text itself: the audit log is append-only and outlives erasure.
-        return f"assessment #{self.pk}"
-
     def ordered_scores(self) -> list:
         """Scores in the canonical order of the domains (uses the prefetched rows)."""
         order = {d: i for i, d in enumerate(Domain.values)}
         return sorted(self.scores.all(), key=lambda s: order.get(s.domain, 99))
 
 
-class AssessmentScore(models.Model):
+class AssessmentScore(CaseRecord):
+    audit_noun = "assessment score"
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
     domain = models.CharField(_("domain"), max_length=30, choices=Domain.choices)
     score = models.PositiveSmallIntegerField(_("score"))
@@ -190,11 +193,6 @@ class AssessmentScore(models.Model):
     def __str__(self) -> str:
         return f"{self.domain}: {self.score}"
 
-    @property
-    def audit_label(self) -> str:
-        # Never the text itself: the audit log is append-only and outlives erasure.
-        return f"assessment score #{self.pk}"
-
 
 class GoalStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -202,7 +200,8 @@ class GoalStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-class Goal(models.Model):
+class Goal(Timestamped, Authored, Versioned, CaseRecord):
+    audit_noun = "goal"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
     domain = models.CharField(_("domain"), max_length=30, choices=Domain.choices)
     title = models.CharField(_("goal"), max_length=300)
@@ -210,12 +209,6 @@ class Goal(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.OPEN
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("goal")
@@ -224,11 +217,6 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def audit_label(self) -> str:
-        # Never the text itself: the audit log is append-only and outlives erasure.
-        return f"goal #{self.pk}"
 
 
 class TaskStatus(models.TextChoices):
@@ -247,7 +235,8 @@ class AssigneeKind(models.TextChoices):
     PARTNER = "partner", _("Partner organisation")
 
 
-class Task(models.Model):
+class Task(Timestamped, Authored, CaseRecord):
+    audit_noun = "task"
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("task"), max_length=300)
     assignee_kind = models.CharField(
@@ -275,8 +264,6 @@ class Task(models.Model):
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("task")
@@ -291,11 +278,6 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def audit_label(self) -> str:
-        # Never the text itself: the audit log is append-only and outlives erasure.
-        return f"task #{self.pk}"
 
     def clean(self):
         if self.assignee_kind == AssigneeKind.PARTNER and not self.assignee_organisation_id:
@@ -326,7 +308,8 @@ class SharedField(models.TextChoices):
     CONTACT = "contact", _("Contact")
 
 
-class Referral(models.Model):
+class Referral(Timestamped, CaseRecord):
+    audit_noun = "referral"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     from_organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -361,8 +344,6 @@ class Referral(models.Model):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("referral")
@@ -371,11 +352,6 @@ class Referral(models.Model):
         indexes = [models.Index(fields=["to_organisation", "status"])]
 
     def __str__(self) -> str:
-        return f"referral #{self.pk}"
-
-    @property
-    def audit_label(self) -> str:
-        # Never the text itself: the audit log is append-only and outlives erasure.
         return f"referral #{self.pk}"
 
     def clean(self):
@@ -388,8 +364,10 @@ class Referral(models.Model):
             )
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(CaseRecord):
     """The referral's history, seen by sender and partner alike."""
+
+    audit_noun = "referral event"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices)
@@ -410,18 +388,14 @@ class ReferralEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.referral} · {self.status}"
 
-    @property
-    def audit_label(self) -> str:
-        # Never the text itself: the audit log is append-only and outlives erasure.
-        return f"referral event #{self.pk}"
-
 
 class NoteVisibility(models.TextChoices):
     TEAM = "team", _("Case team")
     RESTRICTED = "restricted", _("Restricted (psychological or legal)")
 
 
-class Note(models.Model):
+class Note(CaseRecord):
+    audit_noun = "note"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -441,11 +415,6 @@ class Note(models.Model):
     def __str__(self) -> str:
         return f"note #{self.pk}"
 
-    @property
-    def audit_label(self) -> str:
-        # Never the text itself: the audit log is append-only and outlives erasure.
-        return f"note #{self.pk}"
-
 
 class SupportKind(models.TextChoices):
     PSYCHOLOGICAL = "psychological", _("Psychological support")
@@ -454,7 +423,8 @@ class SupportKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class SupportLog(models.Model):
+class SupportLog(CaseRecord):
+    audit_noun = "support session"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="support_logs")
     kind = models.CharField(_("kind of support"), max_length=20, choices=SupportKind.choices)
     happened_on = models.DateField(_("date"))
@@ -475,11 +445,6 @@ class SupportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.minutes}"
-
-    @property
-    def audit_label(self) -> str:
-        # Never the text itself: the audit log is append-only and outlives erasure.
-        return f"support session #{self.pk}"
 
     @property
     def author_id(self) -> int | None:

@@ -259,11 +259,8 @@ def _seed_large(ctx) -> str:
                 )
             )
         with transaction.atomic():
-            saved = Case.objects.bulk_create(cases[: max(0, target_cases - existing - created)])
-            if not all(c.pk for c in saved):  # SQLite before RETURNING: fetch the ids back
-                saved = list(
-                    Case.objects.filter(participant_id__in=[c.participant_id for c in saved])
-                )
+            todo = cases[: max(0, target_cases - existing - created)]
+            saved = _created(Case, todo, participant_id__in=[c.participant_id for c in todo])
             assessments = [
                 Assessment(
                     case_id=c.pk,
@@ -272,9 +269,7 @@ def _seed_large(ctx) -> str:
                 )
                 for c in saved
             ]
-            Assessment.objects.bulk_create(assessments)
-            if not all(a.pk for a in assessments):
-                assessments = list(Assessment.objects.filter(case_id__in=[c.pk for c in saved]))
+            assessments = _created(Assessment, assessments, case_id__in=[c.pk for c in saved])
             AssessmentScore.objects.bulk_create(
                 (
                     AssessmentScore(
@@ -295,9 +290,7 @@ def _seed_large(ctx) -> str:
                 )
                 for c in saved
             ]
-            Goal.objects.bulk_create(goals)
-            if not all(g.pk for g in goals):
-                goals = list(Goal.objects.filter(case_id__in=[c.pk for c in saved]))
+            goals = _created(Goal, goals, case_id__in=[c.pk for c in saved])
             Task.objects.bulk_create(
                 Task(
                     goal_id=g.pk,
@@ -340,6 +333,15 @@ def _seed_large(ctx) -> str:
             done += len(batch)
             ctx.progress("notes", done, target_notes)
     return f"{Case.objects.count():,} cases, {Note.objects.count():,} notes"
+
+
+def _created(model, rows: list, **same_rows) -> list:
+    """`bulk_create(rows)`, and the rows with their ids: SQLite before RETURNING gives none,
+    so they are read back by `same_rows` (a filter that finds exactly the rows created)."""
+    model.objects.bulk_create(rows)
+    if all(row.pk for row in rows):
+        return rows
+    return list(model.objects.filter(**same_rows))
 
 
 @seeder("cases", order=40)

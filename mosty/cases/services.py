@@ -6,7 +6,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,30 +43,6 @@ def _consent_require(participant, purpose: str) -> None:
     people_services.consent_require(participant, purpose=purpose)
 
 
-def conflict_error() -> ValidationError:
-    return ValidationError(
-        _(
-            "Someone else changed this case while you were editing it. "
-            "Reload the page to see their changes, then make yours again."
-        ),
-        code="conflict",
-    )
-
-
-def _bump(case: Case, version: int | None, **changes) -> None:
-    """Write `changes` only if nobody saved the case since `version` was read."""
-    qs = Case.objects.filter(pk=case.pk)
-    if version is not None:
-        qs = qs.filter(version=version)
-    now = timezone.now()
-    if not qs.update(**changes, version=F("version") + 1, updated_at=now):
-        raise conflict_error()
-    for name, value in changes.items():
-        setattr(case, name, value)
-    case.updated_at = now
-    case.refresh_from_db(fields=["version"])
-
-
 def _team_ids(case: Case) -> set[int]:
     return {case.lead_id, *case.members.values_list("pk", flat=True)}
 
@@ -103,6 +78,7 @@ def case_open(
         lead=lead,
         review_date=review_date,
         opened_on=timezone.localdate(),
+        created_by=by,
     )
     case.full_clean()
     case.save()
@@ -116,7 +92,7 @@ def case_update(
 ) -> Case:
     require(by, "case.change", case)
     _check_team(case.organisation, lead, members)
-    _bump(case, version, lead_id=lead.pk, review_date=review_date)
+    case.save_changes(version=version, by=by, lead_id=lead.pk, review_date=review_date)
     case.members.set([m for m in members if m.pk != lead.pk])
     return case
 
@@ -136,13 +112,13 @@ def case_change_status(
         )
     if status == CaseStatus.CLOSED and not closure_reason:
         raise ValidationError({"closure_reason": _("Say why the case is closed.")})
-    changes = {"status": status}
+    changes: dict[str, object] = {"status": status}
     if status == CaseStatus.CLOSED:
         changes.update(closure_reason=closure_reason, closed_at=timezone.now())
     elif case.status == CaseStatus.CLOSED:
         changes.update(closure_reason="", closed_at=None)
     old = case.status
-    _bump(case, version, **changes)
+    case.save_changes(version=version, by=by, **changes)
     audit(by, "mosty.case.status.changed", case, details={"from": old, "to": status})
     return case
 
@@ -166,16 +142,16 @@ def assessment_record(
         AssessmentScore(assessment=assessment, domain=d, score=int(s), comment=(c or "")[:500])
         for d, (s, c) in scores.items()
     )
-    _bump(case, None)
+    case.save_changes(version=None, by=by)
     return assessment
 
 
-def _plan_changed(case: Case, version: int | None) -> None:
+def _plan_changed(case: Case, version: int | None, by) -> None:
     """Any change to goals or tasks bumps the case version; an approved plan needs approval again."""
     changes = {}
     if case.plan_status in (PlanStatus.APPROVED, PlanStatus.REQUESTED):
         changes["plan_status"] = PlanStatus.DRAFT
-    _bump(case, version, **changes)
+    case.save_changes(version=version, by=by, **changes)
 
 
 @transaction.atomic
@@ -192,7 +168,7 @@ def goal_add(
     goal = Goal(case=case, domain=domain, title=title, target_date=target_date, created_by=by)
     goal.full_clean()
     goal.save()
-    _plan_changed(case, version)
+    _plan_changed(case, version, by)
     return goal
 
 
@@ -203,15 +179,8 @@ def goal_update(*, goal: Goal, by, version: int, **data) -> Goal:
     for name in fields:
         setattr(goal, name, data[name])
     goal.full_clean()
-    updated = Goal.objects.filter(pk=goal.pk, version=version).update(
-        **{name: getattr(goal, name) for name in fields},
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-    )
-    if not updated:
-        raise conflict_error()
-    goal.refresh_from_db(fields=["version"])
-    _plan_changed(goal.case, None)
+    goal.save_changes(version=version, by=by, **{name: getattr(goal, name) for name in fields})
+    _plan_changed(goal.case, None, by)
     return goal
 
 
@@ -255,19 +224,20 @@ def task_add(
             assignee_organisation if assignee_kind == AssigneeKind.PARTNER else None
         ),
         due_date=due_date,
+        created_by=by,
     )
     task.full_clean()
     task.save()
-    _plan_changed(case, None)
+    _plan_changed(case, None, by)
     if due_date is not None:
-        _schedule_reminder(task)
+        _schedule_reminder(task, due_date)
     return task
 
 
-def _schedule_reminder(task: Task) -> None:
+def _schedule_reminder(task: Task, due_date: datetime.date) -> None:
     from mosty.cases.tasks import task_remind
 
-    remind_on = task.due_date - datetime.timedelta(days=REMINDER_DAYS)
+    remind_on = due_date - datetime.timedelta(days=REMINDER_DAYS)
     run_after = timezone.make_aware(datetime.datetime.combine(remind_on, datetime.time(8, 0)))
     task_id = task.pk
     if run_after <= timezone.now():
@@ -283,8 +253,9 @@ def task_set_status(*, task: Task, status: str, by) -> Task:
         raise ValidationError({"status": _("Choose a valid status.")})
     task.status = status
     task.completed_at = timezone.now() if status == TaskStatus.DONE else None
-    task.save(update_fields=["status", "completed_at", "updated_at"])
-    _bump(task.goal.case, None)
+    task.updated_by = by
+    task.save(update_fields=["status", "completed_at", "updated_at", "updated_by"])
+    task.goal.case.save_changes(version=None, by=by)
     return task
 
 
@@ -294,8 +265,9 @@ def task_complete(*, task: Task, by) -> Task:
     require(by, "task.complete", task)
     task.status = TaskStatus.DONE
     task.completed_at = timezone.now()
-    task.save(update_fields=["status", "completed_at", "updated_at"])
-    _bump(task.goal.case, None)
+    task.updated_by = by
+    task.save(update_fields=["status", "completed_at", "updated_at", "updated_by"])
+    task.goal.case.save_changes(version=None, by=by)
     audit(by, "mosty.case.task.completed", task)
     return task
 
@@ -308,7 +280,7 @@ def task_delete(*, task: Task, by) -> None:
     case = task.goal.case
     audit(by, "mosty.case.task.deleted", task)
     task.delete()
-    _bump(case, None)
+    case.save_changes(version=None, by=by)
 
 
 @transaction.atomic
@@ -318,8 +290,12 @@ def plan_request_approval(*, case: Case, by, version: int | None = None) -> Case
         raise ValidationError(_("Add at least one goal before asking for approval."))
     if case.plan_status == PlanStatus.REQUESTED:
         raise ValidationError(_("Approval has already been requested."))
-    _bump(
-        case, version, plan_status=PlanStatus.REQUESTED, plan_comment="", plan_requested_by_id=by.pk
+    case.save_changes(
+        version=version,
+        by=by,
+        plan_status=PlanStatus.REQUESTED,
+        plan_comment="",
+        plan_requested_by_id=by.pk,
     )
     audit(by, "mosty.case.plan.approval_requested", case)
     return case
@@ -336,9 +312,9 @@ def plan_decide(
         raise ValidationError({"comment": _("Say what should change in the plan.")})
     # The policy let the author through only as the organisation's sole coordinator.
     self_approved = approve and case.plan_requested_by_id == by.pk
-    _bump(
-        case,
-        version,
+    case.save_changes(
+        version=version,
+        by=by,
         plan_status=PlanStatus.APPROVED if approve else PlanStatus.RETURNED,
         plan_comment=comment.strip(),
         plan_decided_by_id=by.pk,
@@ -470,7 +446,7 @@ def note_add(*, case: Case, body: str, by, visibility: str = NoteVisibility.TEAM
     note = Note(case=case, author=by, body=body.strip(), visibility=visibility)
     note.full_clean()
     note.save()
-    _bump(case, None)
+    case.save_changes(version=None, by=by)
     return note
 
 
@@ -486,5 +462,5 @@ def support_log_add(
     )
     log.full_clean()
     log.save()
-    _bump(case, None)
+    case.save_changes(version=None, by=by)
     return log

@@ -1,24 +1,33 @@
-"""Pages of cases. Thin: parse, call a selector or service, render."""
+"""Pages of cases, declared on the shared page pieces (mosty/core/pages.py): each names its
+selector, permission, form and service; the flow around them is shared."""
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import can, require
 from mosty.cases import forms, selectors, services
 from mosty.cases.charts import GRID, progress_charts
-from mosty.cases.models import NoteVisibility, TaskStatus
-from mosty.core.forms import add_service_errors
+from mosty.cases.models import NoteVisibility, Referral, TaskStatus
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 
 # What lists of cases show of each case's participant (recorded as a read of the participant).
 PARTICIPANT_SHOWN = ["code", "first_name", "last_name"]
+
+
+def _case_url(case_id: int) -> str:
+    return reverse("cases:detail", args=[case_id])
 
 
 @login_required
@@ -33,458 +42,485 @@ def dashboard(request):
     return render(request, "cases/dashboard.html", data)
 
 
-@login_required
-def case_list(request):
-    require(request.user, "case.list")
-    filters = forms.CaseFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = paginate(request, selectors.case_list(fetched_by=request.user, filters=cleaned))
-    audit_reads(request.user, [case.participant for case in page], fields=PARTICIPANT_SHOWN)
-    return render(
-        request,
-        "cases/case_list.html",
-        {"page": page, "filters": filters, "querystring": query_without_page(request)},
-    )
+class CaseList(ListPage):
+    permission = "case.list"
+    template_name = "cases/case_list.html"
+    filter_form = forms.CaseFilterForm
+    audit_fields = PARTICIPANT_SHOWN
+
+    def rows(self, filters):
+        return selectors.case_list(fetched_by=self.user, filters=filters)
+
+    def shown(self, page):
+        return [case.participant for case in page]
 
 
-@login_required
-def case_create(request):
-    require(request.user, "case.create")
-    initial = {"lead": request.user.pk}
-    if request.GET.get("participant"):
-        participant = selectors.case_participant_find(
-            fetched_by=request.user, pk=request.GET["participant"]
-        )
-        if participant is not None:
-            initial["participant_code"] = participant.code
-    form = forms.CaseCreateForm(
-        request.POST or None,
-        organisations=selectors.case_organisation_choices(fetched_by=request.user),
-        initial=initial,
-    )
-    if request.method == "POST" and form.is_valid():
+class CaseCreate(FormPage):
+    permission = "case.create"
+    template_name = "cases/case_create.html"
+    form_class = forms.CaseCreateForm
+    success_message = gettext_lazy("Case opened.")
+
+    def initial(self):
+        initial = {"lead": self.user.pk}
+        if self.request.GET.get("participant"):
+            participant = selectors.case_participant_find(
+                fetched_by=self.user, pk=self.request.GET["participant"]
+            )
+            if participant is not None:
+                initial["participant_code"] = participant.code
+        return initial
+
+    def form_kwargs(self):
+        return {"organisations": selectors.case_organisation_choices(fetched_by=self.user)}
+
+    def save(self, form):
         data = form.cleaned_data
         participant = selectors.case_participant_find(
-            fetched_by=request.user, code=data["participant_code"]
+            fetched_by=self.user, code=data["participant_code"]
         )
         if participant is None:
-            form.add_error("participant_code", _("No participant you may see has this code."))
-        else:
-            try:
-                case = services.case_open(
-                    organisation=data["organisation"],
-                    participant=participant,
-                    lead=data["lead"],
-                    members=list(data["members"]),
-                    review_date=data["review_date"],
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Case opened."))
-                return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/case_create.html", {"form": form})
-
-
-@login_required
-def case_detail(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.view", case)
-    audit_read(request.user, case, fields=["participant", "team", "plan", "notes", "support"])
-    assessments = selectors.case_assessments(case)
-    notes = selectors.note_list(case=case, fetched_by=request.user)
-    context = {
-        "case": case,
-        "participant": case.participant,
-        "team": selectors.case_team(case),
-        "goals": selectors.case_plan(case),
-        "latest_assessment": assessments[0] if assessments else None,
-        "assessment_count": len(assessments),
-        "referrals": selectors.case_referrals(case),
-        "notes": notes[:20],
-        "support_logs": selectors.support_log_list(case=case, fetched_by=request.user)[:20],
-        "task_statuses": TaskStatus.choices,
-    }
-    return render(request, "cases/case_detail.html", context)
-
-
-@login_required
-def case_edit(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.change", case)
-    form = forms.CaseEditForm(
-        request.POST or None,
-        case=case,
-        initial={
-            "version": case.version,
-            "lead": case.lead_id,
-            "members": list(case.members.values_list("pk", flat=True)),
-            "review_date": case.review_date,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_update(
-                case=case,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                lead=form.cleaned_data["lead"],
-                members=list(form.cleaned_data["members"]),
-                review_date=form.cleaned_data["review_date"],
+            raise ValidationError(
+                {"participant_code": _("No participant you may see has this code.")}
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("cases:detail", pk=pk)
-    audit_read(request.user, case, fields=["participant", "lead", "members", "review_date"])
-    return render(request, "cases/case_edit.html", {"form": form, "case": case})
+        return services.case_open(
+            organisation=data["organisation"],
+            participant=participant,
+            lead=data["lead"],
+            members=list(data["members"]),
+            review_date=data["review_date"],
+            by=self.user,
+        )
+
+    def success_url(self, case):
+        return _case_url(case.pk)
 
 
-@login_required
-def case_status(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.change_status", case)
-    form = forms.CaseStatusForm(request.POST or None, case=case, initial={"version": case.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_change_status(
-                case=case,
-                by=request.user,
-                status=form.cleaned_data["status"],
-                closure_reason=form.cleaned_data["closure_reason"],
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Status changed."))
-            return redirect("cases:detail", pk=pk)
-    return render(request, "cases/case_status.html", {"form": form, "case": case})
+class CasePage(DetailPage):
+    """A page about one case, found by the `pk` of the URL."""
+
+    permission = "case.view"
+    context_object_name = "case"
+
+    def get_object(self):
+        return selectors.case_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
-@login_required
-def assessment_create(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.assess", case)
-    form = forms.AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_record(
-                case=case,
-                assessed_on=form.cleaned_data["assessed_on"],
-                scores=form.scores(),
-                by=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Assessment saved."))
-            return redirect("cases:progress", pk=pk)
-    return render(request, "cases/assessment_form.html", {"form": form, "case": case})
+class CaseDetail(CasePage):
+    template_name = "cases/case_detail.html"
+    read_fields = ("participant", "team", "plan", "notes", "support")
+
+    def extra_context(self):
+        case = self.object
+        assessments = selectors.case_assessments(case)
+        notes = selectors.note_list(case=case, fetched_by=self.user)
+        return {
+            "participant": case.participant,
+            "team": selectors.case_team(case),
+            "goals": selectors.case_plan(case),
+            "latest_assessment": assessments[0] if assessments else None,
+            "assessment_count": len(assessments),
+            "referrals": selectors.case_referrals(case),
+            "notes": notes[:20],
+            "support_logs": selectors.support_log_list(case=case, fetched_by=self.user)[:20],
+            "task_statuses": TaskStatus.choices,
+        }
 
 
-@login_required
-def case_progress(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.view", case)
-    audit_read(request.user, case, fields=["assessments"])
-    assessments = selectors.case_assessments(case)
-    progress = selectors.assessment_progress(assessments)
-    return render(
-        request,
-        "cases/case_progress.html",
-        {
-            "case": case,
+class CaseProgress(CasePage):
+    template_name = "cases/case_progress.html"
+    read_fields = ("assessments",)
+
+    def extra_context(self):
+        assessments = selectors.case_assessments(self.object)
+        progress = selectors.assessment_progress(assessments)
+        return {
             "assessments": assessments,
             "charts": progress_charts(progress),
             "grid": GRID,
             "table": selectors.assessment_table(assessments),
-        },
-    )
+        }
 
 
-@login_required
-def goal_create(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.plan_edit", case)
-    form = forms.GoalForm(request.POST or None, initial={"domain": request.GET.get("domain")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_add(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Goal added."))
-            return redirect("cases:detail", pk=pk)
-    return render(request, "cases/simple_form.html", _form_context(case, form, _("New goal")))
+class NoteList(CasePage):
+    template_name = "cases/note_list.html"
+    read_fields = ("notes",)
+
+    def extra_context(self):
+        notes = selectors.note_list(case=self.object, fetched_by=self.user)
+        return {
+            "page": paginate(self.request, notes),
+            "querystring": query_without_page(self.request),
+        }
 
 
-def _form_context(case, form, title, **extra):
-    return {"case": case, "form": form, "title": title, **extra}
+class CaseFormPage(FormPage):
+    """A form about one case (`pk` in the URL); back to the case when saved. Pages that share
+    the simple form template give it a `title`."""
+
+    context_object_name = "case"
+    template_name = "cases/simple_form.html"
+    title: Any = ""
+
+    def get_object(self):
+        return selectors.case_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    @property
+    def case(self):
+        return self.object
+
+    def extra_context(self):
+        return {"title": self.title} if self.title else {}
+
+    def success_url(self, result):
+        return _case_url(self.case.pk)
 
 
-@login_required
-def goal_edit(request, pk: int):
-    goal = selectors.goal_get(fetched_by=request.user, pk=pk)
-    case = goal.case
-    require(request.user, "case.plan_edit", case)
-    form = forms.GoalEditForm(
-        request.POST or None,
-        initial={
+class CaseEdit(CaseFormPage):
+    permission = "case.change"
+    template_name = "cases/case_edit.html"
+    form_class = forms.CaseEditForm
+    success_message = gettext_lazy("Changes saved.")
+    read_fields = ("participant", "lead", "members", "review_date")
+
+    def initial(self):
+        case = self.object
+        return {
+            "version": case.version,
+            "lead": case.lead_id,
+            "members": list(case.members.values_list("pk", flat=True)),
+            "review_date": case.review_date,
+        }
+
+    def form_kwargs(self):
+        return {"case": self.object}
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.case_update(
+            case=self.object,
+            by=self.user,
+            version=data["version"],
+            lead=data["lead"],
+            members=list(data["members"]),
+            review_date=data["review_date"],
+        )
+
+
+class CaseStatusChange(CaseFormPage):
+    permission = "case.change_status"
+    template_name = "cases/case_status.html"
+    form_class = forms.CaseStatusForm
+    success_message = gettext_lazy("Status changed.")
+
+    def initial(self):
+        return {"version": self.object.version}
+
+    def form_kwargs(self):
+        return {"case": self.object}
+
+    def save(self, form):
+        return services.case_change_status(case=self.object, by=self.user, **form.cleaned_data)
+
+
+class AssessmentCreate(CaseFormPage):
+    permission = "case.assess"
+    template_name = "cases/assessment_form.html"
+    form_class = forms.AssessmentForm
+    success_message = gettext_lazy("Assessment saved.")
+
+    def initial(self):
+        return {"assessed_on": timezone.localdate()}
+
+    def save(self, form):
+        return services.assessment_record(
+            case=self.object,
+            assessed_on=form.cleaned_data["assessed_on"],
+            scores=form.scores(),
+            by=self.user,
+        )
+
+    def success_url(self, result):
+        return reverse("cases:progress", args=[self.object.pk])
+
+
+class GoalCreate(CaseFormPage):
+    permission = "case.plan_edit"
+    form_class = forms.GoalForm
+    success_message = gettext_lazy("Goal added.")
+    title = gettext_lazy("New goal")
+
+    def initial(self):
+        return {"domain": self.request.GET.get("domain")}
+
+    def save(self, form):
+        return services.goal_add(case=self.object, by=self.user, **form.cleaned_data)
+
+
+class GoalFormPage(CaseFormPage):
+    """A form about one goal of a case: the plan's rules are asked about the case."""
+
+    permission = "case.plan_edit"
+    context_object_name = "goal"
+
+    def get_object(self):
+        return selectors.goal_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    @property
+    def case(self):
+        return self.object.case
+
+    def permission_target(self):
+        return self.case
+
+    def extra_context(self):
+        return {**super().extra_context(), "case": self.case}
+
+
+class GoalEdit(GoalFormPage):
+    form_class = forms.GoalEditForm
+    success_message = gettext_lazy("Changes saved.")
+    title = gettext_lazy("Edit goal")
+
+    def initial(self):
+        goal = self.object
+        return {
             "version": goal.version,
             "domain": goal.domain,
             "title": goal.title,
             "target_date": goal.target_date,
             "status": goal.status,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
+        }
+
+    def save(self, form):
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            services.goal_update(goal=goal, by=request.user, version=version, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/simple_form.html", _form_context(case, form, _("Edit goal")))
+        return services.goal_update(goal=self.object, by=self.user, version=version, **data)
 
 
-@login_required
-def task_create(request, pk: int):
-    goal = selectors.goal_get(fetched_by=request.user, pk=pk)
-    case = goal.case
-    require(request.user, "case.plan_edit", case)
-    form = forms.TaskForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_add(goal=goal, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Task added."))
-            return redirect("cases:detail", pk=case.pk)
-    return render(
-        request,
-        "cases/simple_form.html",
-        _form_context(case, form, _("New task"), subtitle=goal.title),
-    )
+class TaskCreate(GoalFormPage):
+    form_class = forms.TaskForm
+    success_message = gettext_lazy("Task added.")
+    title = gettext_lazy("New task")
+
+    def form_kwargs(self):
+        return {"case": self.case}
+
+    def extra_context(self):
+        return {**super().extra_context(), "subtitle": self.object.title}
+
+    def save(self, form):
+        return services.task_add(goal=self.object, by=self.user, **form.cleaned_data)
 
 
-@login_required
-@require_POST
-def task_status(request, pk: int):
-    task = selectors.task_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.plan_edit", task.goal.case)
-    try:
-        services.task_set_status(task=task, status=request.POST.get("status", ""), by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Task updated."))
-    return redirect("cases:detail", pk=task.goal.case_id)
+class TaskObject:
+    """Pages about one task of a case plan, found by the `pk` of the URL."""
+
+    def get_object(self):
+        return selectors.task_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
-@login_required
-@require_POST
-def task_done(request, pk: int):
+class ReferralObject:
+    """Pages about one referral, sent or received, found by the `pk` of the URL."""
+
+    def get_object(self):
+        return selectors.referral_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+class TaskStatusChange(TaskObject, ActionPage):
+    permission = "case.plan_edit"
+    success_message = gettext_lazy("Task updated.")
+
+    def permission_target(self):
+        return self.object.goal.case
+
+    def act(self, form):
+        status = self.request.POST.get("status", "")
+        return services.task_set_status(task=self.object, status=status, by=self.user)
+
+    def success_url(self, result):
+        return _case_url(self.object.goal.case_id)
+
+
+class TaskDone(ActionPage):
     """The assignee (a mentor from their match page, or the team) marks a task done."""
-    task = selectors.assigned_task_get(fetched_by=request.user, pk=pk)
-    require(request.user, "task.complete", task)
-    services.task_complete(task=task, by=request.user)
-    messages.success(request, _("Task marked as done."))
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return redirect(back)
-    if can(request.user, "case.view", task.goal.case):
-        return redirect("cases:detail", pk=task.goal.case_id)
-    return redirect("core:dashboard")
+
+    permission = "task.complete"
+    success_message = gettext_lazy("Task marked as done.")
+
+    def get_object(self):
+        return selectors.assigned_task_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form):
+        return services.task_complete(task=self.object, by=self.user)
+
+    def success_url(self, result):
+        request = self.request
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            return back
+        if can(self.user, "case.view", self.object.goal.case):
+            return _case_url(self.object.goal.case_id)
+        return reverse("core:dashboard")
 
 
-@login_required
-def task_delete(request, pk: int):
-    task = selectors.task_get(fetched_by=request.user, pk=pk)
-    require(request.user, "task.delete", task)
-    if request.method == "POST":
-        services.task_delete(task=task, by=request.user)
+class TaskDelete(TaskObject, DetailPage):
+    """Asks first (GET), deletes on POST."""
+
+    permission = "task.delete"
+    template_name = "cases/task_delete.html"
+    context_object_name = "task"
+
+    def extra_context(self):
+        return {"case": self.object.goal.case}
+
+    def post(self, request, *args, **kwargs):
+        services.task_delete(task=self.object, by=self.user)
         messages.success(request, _("Task deleted."))
-        return redirect("cases:detail", pk=task.goal.case_id)
-    return render(request, "cases/task_delete.html", {"task": task, "case": task.goal.case})
+        return redirect(_case_url(self.object.goal.case_id))
 
 
-@login_required
-@require_POST
-def plan_request(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.plan_edit", case)
-    try:
-        services.plan_request_approval(case=case, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Plan sent to the coordinator for approval."))
-    return redirect("cases:detail", pk=pk)
+class CaseAction(ActionPage):
+    """A button on the case page; back to the case."""
+
+    def get_object(self):
+        return selectors.case_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def success_url(self, result):
+        return _case_url(self.object.pk)
 
 
-@login_required
-def plan_decide(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.plan_approve", case)
-    audit_read(request.user, case, fields=["plan"])
-    form = forms.PlanDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_decide(
-                case=case,
-                approve=form.cleaned_data["decision"] == "approve",
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Decision saved."))
-            return redirect("cases:detail", pk=pk)
-    return render(
-        request,
-        "cases/plan_decide.html",
-        {"case": case, "form": form, "goals": selectors.case_plan(case)},
-    )
+class PlanRequest(CaseAction):
+    permission = "case.plan_edit"
+    success_message = gettext_lazy("Plan sent to the coordinator for approval.")
+
+    def act(self, form):
+        return services.plan_request_approval(case=self.object, by=self.user)
 
 
-@login_required
-def referral_create(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.refer", case)
-    form = forms.ReferralForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.referral_send(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Referral sent."))
-            return redirect("cases:referral_detail", pk=referral.pk)
-    return render(request, "cases/simple_form.html", _form_context(case, form, _("New referral")))
+class PlanDecide(CaseFormPage):
+    permission = "case.plan_approve"
+    template_name = "cases/plan_decide.html"
+    form_class = forms.PlanDecisionForm
+    success_message = gettext_lazy("Decision saved.")
+    read_fields = ("plan",)
+
+    def extra_context(self):
+        return {"goals": selectors.case_plan(self.object)}
+
+    def save(self, form):
+        return services.plan_decide(
+            case=self.object,
+            approve=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data["comment"],
+            by=self.user,
+        )
 
 
-@login_required
-def referral_list(request):
-    require(request.user, "referral.list")
-    direction = "outgoing" if request.GET.get("direction") == "outgoing" else "incoming"
-    page = paginate(request, selectors.referral_list(fetched_by=request.user, direction=direction))
-    return render(
-        request,
-        "cases/referral_list.html",
-        {"page": page, "direction": direction, "querystring": query_without_page(request)},
-    )
+class ReferralCreate(CaseFormPage):
+    permission = "case.refer"
+    form_class = forms.ReferralForm
+    success_message = gettext_lazy("Referral sent.")
+    title = gettext_lazy("New referral")
+
+    def form_kwargs(self):
+        return {"case": self.object}
+
+    def save(self, form):
+        return services.referral_send(case=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, referral):
+        return reverse("cases:referral_detail", args=[referral.pk])
 
 
-@login_required
-def referral_detail(request, pk: int):
-    referral = selectors.referral_get(fetched_by=request.user, pk=pk)
-    require(request.user, "referral.view", referral)
-    shared = None
-    if can(request.user, "referral.view_shared", referral):
-        audit_read(request.user, referral, fields=list(referral.shared_fields))
-        shared = selectors.referral_shared_data(referral)
-    return render(
-        request,
-        "cases/referral_detail.html",
-        {
-            "referral": referral,
+class NoteCreate(CaseFormPage):
+    permission = "case.note_add"
+    form_class = forms.NoteForm
+    success_message = gettext_lazy("Note added.")
+    title = gettext_lazy("New note")
+
+    def initial(self):
+        return {"visibility": NoteVisibility.TEAM}
+
+    def save(self, form):
+        return services.note_add(case=self.object, by=self.user, **form.cleaned_data)
+
+
+class SupportCreate(CaseFormPage):
+    permission = "case.support_add"
+    form_class = forms.SupportLogForm
+    success_message = gettext_lazy("Support session recorded.")
+    title = gettext_lazy("Record support")
+
+    def save(self, form):
+        return services.support_log_add(case=self.object, by=self.user, **form.cleaned_data)
+
+
+class ReferralList(ListPage):
+    permission = "referral.list"
+    template_name = "cases/referral_list.html"
+
+    @property
+    def direction(self) -> str:
+        return "outgoing" if self.request.GET.get("direction") == "outgoing" else "incoming"
+
+    def rows(self, filters):
+        return selectors.referral_list(fetched_by=self.user, direction=self.direction)
+
+    def extra_context(self):
+        return {"direction": self.direction}
+
+
+class ReferralDetail(ReferralObject, DetailPage):
+    permission = "referral.view"
+    template_name = "cases/referral_detail.html"
+    context_object_name = "referral"
+
+    def extra_context(self):
+        referral = self.object
+        shared = None
+        if can(self.user, "referral.view_shared", referral):
+            audit_read(self.user, referral, fields=list(referral.shared_fields))
+            shared = selectors.referral_shared_data(referral)
+        return {
             "shared": shared,
-            "is_sender": can(request.user, "case.view", referral.case),
+            "is_sender": can(self.user, "case.view", referral.case),
             "history": selectors.referral_history(referral),
             "accept_form": forms.ReferralAcceptForm(),
             "decline_form": forms.ReferralDeclineForm(),
             "complete_form": forms.ReferralCompleteForm(),
-        },
-    )
+        }
 
 
-def _referral_action(request, pk: int, form_class, action):
-    referral = selectors.referral_get(fetched_by=request.user, pk=pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            action(referral=referral, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Referral updated."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("cases:referral_detail", pk=pk)
+class ReferralAction(ReferralObject, ActionPage):
+    """The partner's or the sender's answer to a referral; the service asks the policy."""
+
+    success_message = gettext_lazy("Referral updated.")
+    # The service that answers: referral_accept, referral_decline, …
+    service: Callable[..., Referral]
+
+    def success_url(self, result):
+        return reverse("cases:referral_detail", args=[self.object.pk])
+
+    def act(self, form):
+        return self.service(referral=self.object, by=self.user, **form.cleaned_data)
 
 
-@login_required
-@require_POST
-def referral_accept(request, pk: int):
-    return _referral_action(request, pk, forms.ReferralAcceptForm, services.referral_accept)
+class ReferralAccept(ReferralAction):
+    form_class = forms.ReferralAcceptForm
+    service = staticmethod(services.referral_accept)
 
 
-@login_required
-@require_POST
-def referral_decline(request, pk: int):
-    return _referral_action(request, pk, forms.ReferralDeclineForm, services.referral_decline)
+class ReferralDecline(ReferralAction):
+    form_class = forms.ReferralDeclineForm
+    service = staticmethod(services.referral_decline)
 
 
-@login_required
-@require_POST
-def referral_complete(request, pk: int):
-    return _referral_action(request, pk, forms.ReferralCompleteForm, services.referral_complete)
+class ReferralComplete(ReferralAction):
+    form_class = forms.ReferralCompleteForm
+    service = staticmethod(services.referral_complete)
 
 
-@login_required
-@require_POST
-def referral_withdraw(request, pk: int):
-    return _referral_action(request, pk, forms.ReferralDeclineForm, services.referral_withdraw)
-
-
-@login_required
-def note_list(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.view", case)
-    audit_read(request.user, case, fields=["notes"])
-    page = paginate(request, selectors.note_list(case=case, fetched_by=request.user))
-    return render(
-        request,
-        "cases/note_list.html",
-        {"case": case, "page": page, "querystring": query_without_page(request)},
-    )
-
-
-@login_required
-def note_create(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.note_add", case)
-    form = forms.NoteForm(request.POST or None, initial={"visibility": NoteVisibility.TEAM})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.note_add(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Note added."))
-            return redirect("cases:detail", pk=pk)
-    return render(request, "cases/simple_form.html", _form_context(case, form, _("New note")))
-
-
-@login_required
-def support_create(request, pk: int):
-    case = selectors.case_get(fetched_by=request.user, pk=pk)
-    require(request.user, "case.support_add", case)
-    form = forms.SupportLogForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.support_log_add(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Support session recorded."))
-            return redirect("cases:detail", pk=pk)
-    return render(request, "cases/simple_form.html", _form_context(case, form, _("Record support")))
+class ReferralWithdraw(ReferralAction):
+    form_class = forms.ReferralDeclineForm
+    service = staticmethod(services.referral_withdraw)

@@ -1,6 +1,8 @@
 """Shared API pieces: JSON errors with 4xx codes, denials audited, and the schema that
 documents them (request limits: api_limits)."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
@@ -103,6 +105,16 @@ class AutoSchema(SpectacularAutoSchema):
         return name
 
 
+def parse_input(
+    serializer_class: type[serializers.Serializer], request, *, partial: bool = False
+) -> dict[str, Any]:
+    """The request body, validated by `serializer_class` (an `InputSerializer`); bad input
+    raises DRF's ValidationError, answered as a 400 with the messages by field."""
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def choice_param(params, name: str, choices) -> str | None:
     """A query parameter restricted to `choices` (a TextChoices' `.values`), else None."""
     value = params.get(name)
@@ -150,7 +162,10 @@ class AuditedListApi(ListAPIView):
 
 class AuditedDetailApi(APIView):
     """GET one object: `get_object(pk)` (a selector that knows who asks; 404 for what the
-    caller may not see) → `require(permission, obj)` → record the read → serialise."""
+    caller may not see) → `require(permission, obj)` → record the read → serialise.
+
+    `audit(obj)` and `serialize(obj)` are the steps a particular endpoint may extend: a read
+    whose fields depend on the caller, an answer about a part of the object (a case's notes)."""
 
     serializer_class: type[serializers.BaseSerializer]
     permission: str | None = None
@@ -162,12 +177,18 @@ class AuditedDetailApi(APIView):
         """`pk` is the URL's `lookup_url_kwarg` value (an int for `<int:pk>`)."""
         raise NotImplementedError
 
+    def audit(self, obj) -> None:
+        if self.read_fields:
+            audit_read(self.request.user, obj, fields=list(self.read_fields))
+
+    def serialize(self, obj):
+        return self.serializer_class(obj, context={"request": self.request}).data
+
     def get(self, request, pk=None, **kwargs):
         obj = self.get_object(
             pk if self.lookup_url_kwarg == "pk" else kwargs[self.lookup_url_kwarg]
         )
         if self.permission:
             require(request.user, self.permission, obj)
-        if self.read_fields:
-            audit_read(request.user, obj, fields=list(self.read_fields))
-        return Response(self.serializer_class(obj, context={"request": request}).data)
+        self.audit(obj)
+        return Response(self.serialize(obj))

@@ -94,14 +94,19 @@ class ListPage(StaffPage):
         pagination, so it costs the same however long the list is)."""
         return {}
 
+    def audit(self, page: Iterable[Any], filters: dict[str, Any]) -> None:
+        """Record what the page shows: reads of `shown(page)` with `audit_fields`. A list
+        whose filters reveal more (a search by name) extends it and calls `super()`."""
+        if self.audit_fields:
+            audit_reads(self.user, list(self.shown(page)), fields=list(self.audit_fields))
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.permission:
             require(request.user, self.permission)
         form = self.filter_form(request.GET or None) if self.filter_form else None
         filters = form.cleaned_data if form is not None and form.is_valid() else {}
         page = self.page = paginate(request, self.rows(filters), per_page=self.per_page)
-        if self.audit_fields:
-            audit_reads(request.user, list(self.shown(page)), fields=list(self.audit_fields))
+        self.audit(page, filters)
         return self.respond(
             {
                 "page": page,
@@ -133,8 +138,8 @@ class ObjectPage(StaffPage):
         raise NotImplementedError
 
     def permission_target(self) -> Any:
-        """What `permission` is asked about: the object, or what it belongs to (a meeting's
-        network, a membership's organisation)."""
+        """What `permission` is asked about: the object itself by default, or the record the
+        rule is written for (a meeting's network, a goal's case)."""
         return self.object
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:

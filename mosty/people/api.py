@@ -5,14 +5,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mosty.access.audit import audit_read
 from mosty.access.domains.people import sensitive_visible_in_list
 from mosty.access.policy import require
-from mosty.core.models import District
+from mosty.core.api import AuditedDetailApi, AuditedListApi, parse_input
+from mosty.core.models import District, EditConflict
 from mosty.organisations.models import Organisation
 from mosty.people import gdpr, selectors, services
 from mosty.people.models import (
@@ -106,29 +105,26 @@ class ParticipantUpdateInputSerializer(ParticipantInputSerializer):
         OpenApiParameter("birth_year", int),
     ],
 )
-class ParticipantListApi(ListAPIView):
+class ParticipantListApi(AuditedListApi):
     serializer_class = ParticipantOutputSerializer
+    permission = "participant.list"
+    audit_fields = selectors.PARTICIPANT_READ_FIELDS
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        selectors.participant_list_read_audit(
-            fetched_by=self.request.user,
-            shown=page if page is not None else queryset,
-            fields=selectors.PARTICIPANT_READ_FIELDS,
-        )
-        if self.request.query_params.get("q") and page is not None:
-            selectors.participant_search_audit(fetched_by=self.request.user, shown=page)
-        return page
-
-    def get_queryset(self):
-        require(self.request.user, "participant.list")
-        params = self.request.query_params
+    def filters(self, params):
         year = params.get("birth_year")
         if year and not year.isdecimal():
             raise ValidationError({"birth_year": [_("Enter a whole number.")]})
-        return selectors.participant_list(
-            fetched_by=self.request.user, filters={"q": params.get("q"), "birth_year": year}
-        )
+        return {"q": params.get("q"), "birth_year": year}
+
+    def rows(self, filters):
+        return selectors.participant_list(fetched_by=self.request.user, filters=filters)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # A search shows who matched the name asked for: recorded apart from the reads.
+        if self.request.query_params.get("q") and page is not None:
+            selectors.participant_search_audit(fetched_by=self.request.user, shown=page)
+        return page
 
 
 @extend_schema(
@@ -139,9 +135,7 @@ class ParticipantListApi(ListAPIView):
 class ParticipantCreateApi(APIView):
     def post(self, request):
         require(request.user, "participant.create")
-        serializer = ParticipantCreateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = parse_input(ParticipantCreateInputSerializer, request)
         owner = data.pop("owner", None)
         if owner is None:
             # Without a choice, the one organisation the user registers for (if only one).
@@ -155,14 +149,18 @@ class ParticipantCreateApi(APIView):
 
 
 @extend_schema(tags=["people"], responses=ParticipantOutputSerializer)
-class ParticipantDetailApi(APIView):
-    def get(self, request, pk: int):
-        participant = selectors.participant_get(fetched_by=request.user, pk=pk)
-        require(request.user, "participant.view", participant)
+class ParticipantDetailApi(AuditedDetailApi):
+    serializer_class = ParticipantOutputSerializer
+    permission = "participant.view"
+
+    def get_object(self, pk: int) -> Participant:
+        return selectors.participant_get(fetched_by=self.request.user, pk=pk)
+
+    def audit(self, participant):
+        # The sensitive fields are part of the read only for whoever may see them.
         selectors.participant_read_audit(
-            participant=participant, read_by=request.user, extra=RECORD_FIELDS
+            participant=participant, read_by=self.request.user, extra=RECORD_FIELDS
         )
-        return Response(ParticipantOutputSerializer(participant, context={"request": request}).data)
 
 
 @extend_schema(
@@ -174,16 +172,14 @@ class ParticipantUpdateApi(APIView):
     def patch(self, request, pk: int):
         participant = selectors.participant_get(fetched_by=request.user, pk=pk)
         require(request.user, "participant.change", participant)
-        serializer = ParticipantUpdateInputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = parse_input(ParticipantUpdateInputSerializer, request, partial=True)
         if "version" not in data:
             raise ValidationError({"version": [_("Send the version number you read.")]})
         try:
             participant = services.participant_update(
                 participant=participant, by=request.user, version=data.pop("version"), **data
             )
-        except services.EditConflict as exc:
+        except EditConflict as exc:
             return Response({"non_field_errors": exc.messages}, status=status.HTTP_409_CONFLICT)
         return Response(ParticipantOutputSerializer(participant, context={"request": request}).data)
 
@@ -214,14 +210,20 @@ class ConsentInputSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["people"])
-class ParticipantConsentListApi(ListAPIView):
-    serializer_class = ConsentOutputSerializer
+class ParticipantConsentListApi(AuditedListApi):
+    """The consents of one participant: reading them is a read of the participant."""
 
-    def get_queryset(self):
+    serializer_class = ConsentOutputSerializer
+    audit_fields = ("consents",)
+
+    def rows(self, filters):
         participant = selectors.participant_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
         require(self.request.user, "participant.view", participant)
-        audit_read(self.request.user, participant, fields=["consents"])
+        self.participant = participant
         return selectors.participant_consents(participant=participant).select_related("participant")
+
+    def shown(self, page):
+        return [self.participant]
 
 
 @extend_schema(
@@ -231,11 +233,8 @@ class ConsentRecordApi(APIView):
     def post(self, request, pk: int):
         participant = selectors.participant_get(fetched_by=request.user, pk=pk)
         require(request.user, "participant.consent.record", participant)
-        serializer = ConsentInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        consent = services.consent_record(
-            participant=participant, by=request.user, **serializer.validated_data
-        )
+        data = parse_input(ConsentInputSerializer, request)
+        consent = services.consent_record(participant=participant, by=request.user, **data)
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 

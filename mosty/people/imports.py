@@ -49,7 +49,7 @@ from mosty.people.models import (
     code_prefix,
     generate_code,
 )
-from mosty.people.search import build_search_key, name_skeletons
+from mosty.people.search import name_skeletons
 
 MAX_ROWS = 60_000
 MAX_COLUMNS = 100
@@ -562,9 +562,7 @@ def merge_into(merges: dict[int, list[dict]]) -> None:
                     setattr(participant, field, value)
                     changed.append(field)
         if changed:
-            participant.search_key = build_search_key(
-                *(getattr(participant, f) for f in NAME_FIELDS), phone=participant.phone
-            )
+            # save() recomputes the search key from the names and the phone.
             participant.save(update_fields=[*set(changed), "search_key", "updated_at"])
 
 
@@ -584,20 +582,8 @@ def insert(values: list[dict], *, owner_id: int, created_by_id: int | None, pref
     objs = []
     for code, v in zip(codes, values, strict=True):
         objs.append(
-            Participant(
-                code=code,
-                owner_id=owner_id,
-                created_by_id=created_by_id,
-                search_key=build_search_key(
-                    v["first_name"],
-                    v["last_name"],
-                    v["first_name_original"],
-                    v["last_name_original"],
-                    phone=v["phone"],
-                ),
-                created_at=now,
-                updated_at=now,
-                **v,
+            Participant.for_bulk_create(
+                at=now, code=code, owner_id=owner_id, created_by_id=created_by_id, **v
             )
         )
     Participant.objects.bulk_create(objs, batch_size=BATCH)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from mosty.core.models import Authored, Labelled, OwnedRecord, Timestamped, owned_by
 from mosty.people.search import build_search_key
 
 # Unambiguous characters for pseudonymous codes (no 0/O, 1/I/L, U/V confusion).
@@ -140,18 +141,11 @@ def validate_languages_with_levels(value) -> None:
             )
 
 
-class Household(models.Model):
+class Household(Timestamped, Authored, Labelled):
     """People who live together; members may be registered participants or only named."""
 
-    owner = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="households",
-    )
+    owner = owned_by("households")
     label = models.CharField(_("label"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("household")
@@ -165,7 +159,7 @@ class Household(models.Model):
         return f"household #{self.pk}"
 
 
-class Participant(models.Model):
+class Participant(OwnedRecord):
     code = models.CharField(_("pseudonymous code"), max_length=20, unique=True, editable=False)
     first_name = models.CharField(_("first name (Latin script)"), max_length=150, blank=True)
     last_name = models.CharField(_("last name (Latin script)"), max_length=150, blank=True)
@@ -210,28 +204,32 @@ class Participant(models.Model):
         blank=True,
         related_name="participants",
     )
-    owner = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("registered by organisation"),
-        on_delete=models.PROTECT,
-        related_name="participants",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    owner = owned_by("participants", verbose_name=_("registered by organisation"))
     search_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     # Fields that need `participant.view_sensitive` to read (docs/access-policy.md).
     SENSITIVE_FIELDS = ("legal_status",)
+    # What a registration or edit form may set, in the order the forms show it; the record as
+    # the detail page and the API read it is the code and these, less the sensitive ones.
+    EDITABLE_FIELDS = (
+        "first_name",
+        "last_name",
+        "first_name_original",
+        "last_name_original",
+        "birth_year",
+        "gender",
+        "country_of_origin",
+        "citizenship",
+        "languages",
+        "polish_level",
+        "legal_status",
+        "arrival_date",
+        "district",
+        "phone",
+        "email",
+        "preferred_channel",
+    )
 
     class Meta:
         verbose_name = _("participant")
@@ -253,6 +251,14 @@ class Participant(models.Model):
         if update_fields is not None and "search_key" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_key"]
         super().save(*args, **kwargs)
+
+    @classmethod
+    def for_bulk_create(cls, *, at, **fields) -> Participant:
+        """A participant for `bulk_create`, which skips `save()`: the search key and the
+        timestamps are set here instead (imports and seeding)."""
+        participant = cls(created_at=at, updated_at=at, **fields)
+        participant.search_key = participant.compute_search_key()
+        return participant
 
     @property
     def audit_label(self) -> str:
@@ -333,23 +339,14 @@ class LegalBasis(models.TextChoices):
     LEGITIMATE_INTERESTS = "legitimate_interests", _("Legitimate interests (art. 6(1)(f) GDPR)")
 
 
-class ConsentTemplate(models.Model):
+class ConsentTemplate(Timestamped, Authored, Labelled):
     """An organisation's information text for one consent purpose in one language, offered
     when a consent is recorded (no personal data: the same text for everyone)."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="consent_templates",
-    )
+    organisation = owned_by("consent_templates", on_delete=models.CASCADE)
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
     language = models.CharField(_("language of the text"), max_length=10)
     text = models.TextField(_("text"), max_length=5000)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("consent text template")
@@ -435,18 +432,10 @@ class DuplicateChoice(models.TextChoices):
     CREATE = "create", _("Import anyway as a new person")
 
 
-class ParticipantImport(models.Model):
+class ParticipantImport(Timestamped, Authored, Labelled):
     """One upload of a CSV/XLSX list of participants, mapped, validated and imported."""
 
-    owner = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="participant_imports",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    owner = owned_by("participant_imports", on_delete=models.CASCADE)
     filename = models.CharField(_("file"), max_length=255)
     headers = models.JSONField(default=list)
     rows = models.JSONField(default=list)
@@ -464,7 +453,6 @@ class ParticipantImport(models.Model):
     skipped_count = models.PositiveIntegerField(default=0)
     merged_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     # Touched by the worker while it runs the import; a running import whose heartbeat is
     # old lost its worker (mosty.people.imports.participant_import_fail_stale).
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -21,7 +21,6 @@ from mosty.people.models import (
     Participant,
     code_prefix,
 )
-from mosty.people.search import build_search_key
 
 # Names Faker has no locale for: (first Latin, last Latin, first original, last original, gender).
 SYRIAN = [
@@ -220,20 +219,8 @@ def _seed_large(ctx) -> str:
             values = _values(ctx, _pick_origin(ctx), districts, today)
             owner = ctx.rng.choice(orgs)
             objs.append(
-                Participant(
-                    code=code,
-                    owner_id=owner,
-                    created_by_id=creators.get(owner),
-                    search_key=build_search_key(
-                        values["first_name"],
-                        values["last_name"],
-                        values["first_name_original"],
-                        values["last_name_original"],
-                        phone=values["phone"],
-                    ),
-                    created_at=now,
-                    updated_at=now,
-                    **values,
+                Participant.for_bulk_create(
+                    at=now, code=code, owner_id=owner, created_by_id=creators.get(owner), **values
                 )
             )
         Participant.objects.bulk_create(objs, batch_size=2000)

@@ -26,21 +26,7 @@ _CODE = re.compile(r"^[A-Za-z]{2,3}-[0-9A-Za-z-]*$")
 # the sensitive fields (`Participant.SENSITIVE_FIELDS`) come on top, only when allowed.
 PARTICIPANT_READ_FIELDS = [
     "code",
-    "first_name",
-    "last_name",
-    "first_name_original",
-    "last_name_original",
-    "birth_year",
-    "gender",
-    "country_of_origin",
-    "citizenship",
-    "languages",
-    "polish_level",
-    "arrival_date",
-    "district",
-    "phone",
-    "email",
-    "preferred_channel",
+    *(f for f in Participant.EDITABLE_FIELDS if f not in Participant.SENSITIVE_FIELDS),
 ]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,24 +25,7 @@ from mosty.people.models import (
 )
 
 # Fields a registration or edit form may set.
-PARTICIPANT_FIELDS = [
-    "first_name",
-    "last_name",
-    "first_name_original",
-    "last_name_original",
-    "birth_year",
-    "gender",
-    "country_of_origin",
-    "citizenship",
-    "languages",
-    "polish_level",
-    "legal_status",
-    "arrival_date",
-    "district",
-    "phone",
-    "email",
-    "preferred_channel",
-]
+PARTICIPANT_FIELDS = list(Participant.EDITABLE_FIELDS)
 
 
 def new_code(prefix: str | None = None) -> str:
@@ -61,14 +43,14 @@ def _check_owner(by, owner) -> None:
         )
 
 
-def _save_members(*, participant: Participant, members: list[dict]) -> None:
+def _save_members(*, participant: Participant, members: list[dict], by) -> None:
     """Create the household (if needed) and add the listed members to it."""
     members = [m for m in members if (m.get("name") or "").strip() or m.get("participant")]
     if not members:
         return
     household = participant.household
     if household is None:
-        household = Household.objects.create(owner=participant.owner)
+        household = Household.objects.create(owner=participant.owner, created_by=by)
         participant.household = household
         participant.save(update_fields=["household", "updated_at"])
         HouseholdMember.objects.create(
@@ -107,12 +89,8 @@ def participant_create(*, by, owner, members: list[dict] | None = None, **data) 
         raise ValidationError({"first_name": _("Enter at least a first name.")})
     participant.full_clean()
     participant.save()
-    _save_members(participant=participant, members=members or [])
+    _save_members(participant=participant, members=members or [], by=by)
     return participant
-
-
-class EditConflict(ValidationError):
-    """Someone else saved the participant after the form was opened."""
 
 
 @transaction.atomic
@@ -128,25 +106,12 @@ def participant_update(
         setattr(participant, field, data[field])
     participant.full_clean()
     values = {f: getattr(participant, f) for f in fields}
-    participant.search_key = participant.compute_search_key()
-    now = timezone.now()
-    updated = Participant.objects.filter(pk=participant.pk, version=version).update(
-        **values, search_key=participant.search_key, updated_at=now, version=F("version") + 1
+    participant.save_changes(
+        version=version, by=by, **values, search_key=participant.compute_search_key()
     )
-    if not updated:
-        raise EditConflict(
-            _(
-                "Someone else changed this participant while you were editing. "
-                "Your changes were not saved: reload the page to see the current version "
-                "and make your changes again."
-            ),
-            code="conflict",
-        )
-    participant.version = version + 1
-    participant.updated_at = now
     if fields:
         audit(by, "mosty.people.participant.updated", participant, fields=fields)
-    _save_members(participant=participant, members=members or [])
+    _save_members(participant=participant, members=members or [], by=by)
     return participant
 
 
@@ -232,6 +197,7 @@ def consent_template_save(*, participant, purpose: str, language: str, text: str
         purpose=purpose,
         language=language,
         defaults={"text": text.strip(), "updated_by": by},
+        create_defaults={"text": text.strip(), "created_by": by, "updated_by": by},
     )
     return template
 

@@ -5,15 +5,15 @@ from mosty.people import import_views, views
 app_name = "people"
 
 urlpatterns = [
-    path("", views.participant_list, name="list"),
+    path("", views.ParticipantList.as_view(), name="list"),
     path("intake/", views.participant_intake, name="intake"),
     path("new/", views.participant_create, name="create"),
-    path("<int:pk>/", views.participant_detail, name="detail"),
+    path("<int:pk>/", views.ParticipantDetail.as_view(), name="detail"),
     path("<int:pk>/edit/", views.participant_edit, name="edit"),
-    path("<int:pk>/consents/new/", views.consent_record, name="consent_record"),
-    path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/consents/new/", views.ConsentRecord.as_view(), name="consent_record"),
+    path("consents/<int:pk>/withdraw/", views.ConsentWithdraw.as_view(), name="consent_withdraw"),
     path("<int:pk>/export/", views.participant_export, name="export"),
-    path("<int:pk>/erase/", views.participant_erase, name="erase"),
+    path("<int:pk>/erase/", views.ParticipantErase.as_view(), name="erase"),
     path("consent-texts/", views.ConsentTemplateList.as_view(), name="consent_templates"),
     path(
         "consent-texts/new/", views.ConsentTemplateCreate.as_view(), name="consent_template_create"

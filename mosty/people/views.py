@@ -9,13 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from mosty.access.policy import require
 from mosty.core.forms import add_service_errors
 from mosty.core.navigation import sections_for
-from mosty.core.pages import ActionPage, FormPage, ListPage
-from mosty.core.pagination import paginate, query_without_page
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.people import gdpr, selectors, services
 from mosty.people.forms import (
     ConsentForm,
@@ -30,24 +28,23 @@ from mosty.people.models import Participant
 from mosty.people.search import name_skeletons
 
 
-@login_required
-def participant_list(request):
-    require(request.user, "participant.list")
-    filters = ParticipantFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = paginate(request, selectors.participant_list(fetched_by=request.user, filters=cleaned))
-    selectors.participant_list_read_audit(
-        fetched_by=request.user,
-        shown=page,
-        fields=[*selectors.PARTICIPANT_LIST_FIELDS, "birth_year", "district"],
-    )
-    if cleaned.get("q"):
-        selectors.participant_search_audit(fetched_by=request.user, shown=page)
-    return render(
-        request,
-        "people/participant_list.html",
-        {"page": page, "filters": filters, "querystring": query_without_page(request)},
-    )
+def _detail_url(participant_id: int) -> str:
+    return reverse("people:detail", args=[participant_id])
+
+
+class ParticipantList(ListPage):
+    permission = "participant.list"
+    template_name = "people/participant_list.html"
+    filter_form = ParticipantFilterForm
+    audit_fields = (*selectors.PARTICIPANT_LIST_FIELDS, "birth_year", "district")
+
+    def rows(self, filters):
+        return selectors.participant_list(fetched_by=self.user, filters=filters)
+
+    def audit(self, page, filters):
+        super().audit(page, filters)
+        if filters.get("q"):
+            selectors.participant_search_audit(fetched_by=self.user, shown=page)
 
 
 @login_required
@@ -150,24 +147,31 @@ def participant_create(request):
     )
 
 
-@login_required
-def participant_detail(request, pk: int):
-    participant = selectors.participant_get(fetched_by=request.user, pk=pk)
-    require(request.user, "participant.view", participant)
-    show_sensitive = selectors.participant_read_audit(
-        participant=participant, read_by=request.user, extra=["household"]
-    )
-    return render(
-        request,
-        "people/participant_detail.html",
-        {
-            "participant": participant,
+class ParticipantPage(DetailPage):
+    """A page about one participant, found by the `pk` of the URL."""
+
+    context_object_name = "participant"
+
+    def get_object(self):
+        return selectors.participant_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+class ParticipantDetail(ParticipantPage):
+    permission = "participant.view"
+    template_name = "people/participant_detail.html"
+
+    def extra_context(self):
+        participant = self.object
+        # The read is recorded by the selector, with the sensitive fields when they are shown.
+        show_sensitive = selectors.participant_read_audit(
+            participant=participant, read_by=self.user, extra=["household"]
+        )
+        return {
             "show_sensitive": show_sensitive,
             "consents": selectors.participant_consents(participant=participant),
             "household": selectors.participant_household(participant=participant),
-            "sections": sections_for("participant", request, participant),
-        },
-    )
+            "sections": sections_for("participant", self.request, participant),
+        }
 
 
 @login_required
@@ -194,8 +198,6 @@ def participant_edit(request, pk: int):
                 members=[m for m in members.cleaned_data if m],
                 **form.service_data(),
             )
-        except services.EditConflict as exc:
-            form.add_error(None, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -213,46 +215,57 @@ def participant_edit(request, pk: int):
     )
 
 
-@login_required
-def consent_record(request, pk: int):
-    participant = selectors.participant_get(fetched_by=request.user, pk=pk)
-    require(request.user, "participant.consent.record", participant)
-    templates = selectors.consent_templates(participant=participant)
-    initial = {"purpose": request.GET.get("purpose"), "language": request.GET.get("language")}
-    chosen = next(
-        (
-            t
-            for t in templates
-            if t.purpose == initial["purpose"] and t.language == initial["language"]
-        ),
-        None,
-    )
-    if chosen is not None:
-        initial["text_shown"] = chosen.text
-    form = ConsentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_record(participant=participant, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Consent recorded."))
-            return redirect("people:detail", pk=pk)
-    return render(
-        request,
-        "people/consent_form.html",
-        {"form": form, "participant": participant, "templates": templates, "chosen": chosen},
-    )
+class ConsentRecord(FormPage):
+    permission = "participant.consent.record"
+    template_name = "people/consent_form.html"
+    context_object_name = "participant"
+    form_class = ConsentForm
+    success_message = gettext_lazy("Consent recorded.")
+
+    def get_object(self):
+        participant = selectors.participant_get(fetched_by=self.user, pk=self.kwargs["pk"])
+        self.templates = selectors.consent_templates(participant=participant)
+        return participant
+
+    @property
+    def chosen(self):
+        """The organisation's text the user picked for the purpose and language, if any."""
+        purpose, language = self.request.GET.get("purpose"), self.request.GET.get("language")
+        return next(
+            (t for t in self.templates if t.purpose == purpose and t.language == language), None
+        )
+
+    def initial(self):
+        initial = {
+            "purpose": self.request.GET.get("purpose"),
+            "language": self.request.GET.get("language"),
+        }
+        if self.chosen is not None:
+            initial["text_shown"] = self.chosen.text
+        return initial
+
+    def extra_context(self):
+        return {"templates": self.templates, "chosen": self.chosen}
+
+    def save(self, form):
+        return services.consent_record(participant=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, consent):
+        return _detail_url(self.object.pk)
 
 
-@login_required
-@require_POST
-def consent_withdraw(request, pk: int):
-    consent = selectors.consent_get(fetched_by=request.user, pk=pk)
-    require(request.user, "consent.withdraw", consent)
-    services.consent_withdraw(consent=consent, by=request.user)
-    messages.success(request, _("Consent withdrawn."))
-    return redirect("people:detail", pk=consent.participant_id)
+class ConsentWithdraw(ActionPage):
+    permission = "consent.withdraw"
+    success_message = gettext_lazy("Consent withdrawn.")
+
+    def get_object(self):
+        return selectors.consent_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form):
+        return services.consent_withdraw(consent=self.object, by=self.user)
+
+    def success_url(self, consent):
+        return _detail_url(self.object.participant_id)
 
 
 @login_required
@@ -277,19 +290,21 @@ def participant_export(request, pk: int):
     )
 
 
-@login_required
-def participant_erase(request, pk: int):
-    participant = selectors.participant_get(fetched_by=request.user, pk=pk)
-    require(request.user, "participant.erase", participant)
-    if request.method == "POST":
-        gdpr.anonymise_participant(participant, by=request.user)
+class ParticipantErase(ParticipantPage):
+    """Asks first (GET), erases on POST."""
+
+    permission = "participant.erase"
+    template_name = "people/participant_erase.html"
+
+    def post(self, request, *args, **kwargs):
+        participant = self.object
+        gdpr.anonymise_participant(participant, by=self.user)
         messages.success(
             request,
             _("The participant's personal data was erased; only the code %(code)s remains.")
             % {"code": participant.code},
         )
-        return redirect("people:detail", pk=pk)
-    return render(request, "people/participant_erase.html", {"participant": participant})
+        return redirect(_detail_url(participant.pk))
 
 
 # Consent text templates ----------------------------------------------------------------------

@@ -69,7 +69,8 @@ def test_page_write_is_audited_as_the_session_user(world, login):
     assert response.status_code == 302
     event = _events("mosty.cases.case.updated", object_id=str(case.pk)).get()
     assert event.actor == world.user("caseworker")
-    assert event.fields == ["lead", "review_date"]
+    # updated_by: the shared record keeps who changed it last (core.models.Versioned).
+    assert event.fields == ["lead", "review_date", "updated_by"]
 
 
 def test_writes_outside_a_request_carry_the_service_caller(world):
@@ -97,7 +98,10 @@ def test_case_update_records_the_fields_and_the_team_change(world):
         review_date=datetime.date(2030, 1, 1),
     )
     updated = list(_events("mosty.cases.case.updated"))
-    assert {tuple(e.fields) for e in updated} == {("lead", "review_date"), ("members",)}
+    assert {tuple(e.fields) for e in updated} == {
+        ("lead", "review_date", "updated_by"),
+        ("members",),
+    }
     team = next(e for e in updated if e.fields == ["members"])
     assert team.details["change"] == "added"
     assert team.details["ids"] == [str(world.user("coordinator").pk)]
@@ -108,9 +112,12 @@ def test_goal_update_and_plan_bump_are_audited(world):
     case = make_case(world, plan_status="approved")
     goal = make_goal(case)
     case_services.goal_update(goal=goal, by=world.user("caseworker"), version=1, title="Room")
-    assert _events("mosty.cases.goal.updated", object_id=str(goal.pk)).get().fields == ["title"]
+    assert _events("mosty.cases.goal.updated", object_id=str(goal.pk)).get().fields == [
+        "title",
+        "updated_by",
+    ]
     plan = _events("mosty.cases.case.updated", object_id=str(case.pk)).get()
-    assert plan.fields == ["plan_status"]
+    assert plan.fields == ["plan_status", "updated_by"]
 
 
 def test_bulk_create_and_bulk_update_record_one_event_per_row(world, django_assert_num_queries):

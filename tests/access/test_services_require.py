@@ -17,7 +17,6 @@ import mosty
 ROOT = Path(mosty.__file__).parent
 
 NOT_A_PERSONS_ACTION = {
-    "cases.conflict_error": "builds an error message; writes nothing",
     "directory.languages_clean": "normalises a list of language codes",
     "directory.parse_pairs": "parses language pairs typed into a form",
     "directory.category_ensure": "HSDS import and the city pack keep the category vocabulary",

@@ -101,7 +101,8 @@ def test_second_concurrent_save_gets_a_conflict(world):
             review_date=datetime.date(2030, 1, 1),
         )
     assert exc.value.code == "conflict"
-    assert "Someone else changed this case" in exc.value.messages[0]
+    with translation.override("pl"):
+        assert "Odśwież stronę" in exc.value.messages[0]
     case.refresh_from_db()
     assert case.review_date is None
 

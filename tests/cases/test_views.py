@@ -328,3 +328,34 @@ def test_words_on_notes_and_referrals_read_right_in_polish(world, login):
     partner.post(f"/pl/cases/referrals/{referral.pk}/accept/", {"comment": "Zapraszamy we wtorek."})
     page = partner.get(f"/pl/cases/referrals/{referral.pk}/").content.decode()
     assert "Komentarz partnera" in page and "Powód" not in page
+
+
+def test_stale_goal_form_gets_the_shared_conflict_message(world, login):
+    goal = make_goal(make_case(world))
+    client = login("caseworker")
+    url = reverse("cases:goal_edit", args=[goal.pk])
+    data = {
+        "version": goal.version,
+        "domain": "housing",
+        "title": "Flat in Oliwa",
+        "status": "open",
+    }
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "title": "Stale edit"})
+    assert response.status_code == 200
+    assert "Odśwież stronę" in " ".join(response.context["form"].non_field_errors())
+    goal.refresh_from_db()
+    assert goal.title == "Flat in Oliwa" and goal.version == 2
+    assert goal.updated_by == world.user("caseworker")
+
+
+def test_refused_referral_answer_is_a_message_and_changes_nothing(world, login):
+    referral = make_referral(make_case(world), to=world.org_b)
+    client = login("coordinator", "b")
+    response = client.post(
+        reverse("cases:referral_decline", args=[referral.pk]), {"reason": ""}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("cases:referral_detail", args=[referral.pk])
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    referral.refresh_from_db()
+    assert referral.status == "sent"

@@ -6,6 +6,7 @@ from mosty.access.domains.people import visible_participants
 from mosty.access.models import AuditEvent
 from mosty.access.policy import can
 from mosty.accounts.models import Grant
+from mosty.core.models import EditConflict
 from mosty.people import services
 from mosty.people.models import Consent, HouseholdMember, Participant, code_is_well_formed
 from tests.factories import grant
@@ -173,7 +174,7 @@ def test_second_save_gets_a_conflict(world, login):
     assert first.status_code == 302
     second = client.post(url, {**base, "phone": "+48 999 888 777"})
     assert second.status_code == 200
-    assert "Someone else changed this participant" in second.content.decode()
+    assert "Someone else changed this record" in second.content.decode()
     participant.refresh_from_db()
     assert participant.phone == "+48 111 222 333"
     assert participant.version == 2
@@ -183,7 +184,7 @@ def test_service_update_conflict(world):
     participant = ParticipantFactory(owner=world.org_a)
     coordinator = world.user("coordinator", "a")
     services.participant_update(participant=participant, by=coordinator, version=1, phone="1")
-    with pytest.raises(services.EditConflict):
+    with pytest.raises(EditConflict):
         services.participant_update(participant=participant, by=coordinator, version=1, phone="2")
 
 
@@ -411,3 +412,23 @@ def test_consent_form_offers_the_organisations_texts_per_purpose_and_language(wo
     # Another organisation keeps its own texts.
     other = login("coordinator", "b").get(reverse("people:consent_record", args=[other_org.pk]))
     assert "?purpose=referral" not in other.content.decode()
+
+
+def test_update_records_who_changed_the_record_and_made_the_household(world):
+    participant = ParticipantFactory(owner=world.org_a)
+    coordinator = world.user("coordinator", "a")
+    services.participant_update(
+        participant=participant,
+        by=coordinator,
+        version=participant.version,
+        members=[{"name": "Sofia", "birth_year": 2015, "relationship": "daughter"}],
+        phone="+48 500 600 700",
+    )
+    participant.refresh_from_db()
+    assert participant.phone == "+48 500 600 700" and participant.version == 2
+    assert participant.updated_by == coordinator
+    assert participant.household.created_by == coordinator
+    with pytest.raises(EditConflict):
+        services.participant_update(participant=participant, by=coordinator, version=1, phone="1")
+    participant.refresh_from_db()
+    assert participant.phone == "+48 500 600 700"
