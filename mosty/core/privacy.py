@@ -78,6 +78,11 @@ PLAINTEXT: dict[str, str] = {
         "Structured reasons of the matching score (language codes, distance, shared interests "
         "and slots), rendered in the reader's language."
     ),
+    "mentoring.MatchProposal.parts": (
+        "Structured reasons of a stored proposal or of its absence (language codes, distance, "
+        "shared interests and slots, a reason code and a count), rendered in the reader's "
+        "language."
+    ),
     "access.AuditEvent.fields": "Field names, never values.",
     "access.AuditEvent.details": "Non-personal details (counts, statuses, reasons as codes).",
     "people.ParticipantImport.filename": (

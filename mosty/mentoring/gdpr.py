@@ -16,7 +16,7 @@ def _d(value):
 
 
 def export(participant) -> dict:
-    from mosty.mentoring.models import Match, MentoringProfile
+    from mosty.mentoring.models import Match, MatchProposal, MentoringProfile
 
     profile = MentoringProfile.objects.filter(participant=participant).first()
     matches = (
@@ -69,18 +69,32 @@ def export(participant) -> dict:
             }
             for m in matches
         ],
+        # What the newest matching computation proposed (not yet sent to anyone).
+        "matching_proposals": [
+            {
+                "computed_at": _d(x.run.finished_at),
+                "mentor": x.mentor.name if x.mentor else None,
+                "score": x.score,
+                "reasons": x.parts,
+            }
+            for x in MatchProposal.objects.filter(participant=participant)
+            .select_related("run", "mentor")
+            .order_by("run_id")
+        ],
     }
 
 
 def erase(participant) -> None:
-    """Notes, feedback and wishes go; dates, minutes, statuses and scores stay for the figures."""
-    from mosty.mentoring.models import CheckIn, Match, Meeting, MentoringProfile
+    """Notes, feedback and wishes go; dates, minutes, statuses and scores stay for the figures.
+    Stored matching proposals go: they are a cache the next computation rebuilds."""
+    from mosty.mentoring.models import CheckIn, Match, MatchProposal, Meeting, MentoringProfile
 
     matches = Match.objects.filter(participant=participant)
     Meeting.objects.filter(match__in=matches).update(note="")
     CheckIn.objects.filter(match__in=matches).update(note="")
     matches.update(mentor_feedback="", participant_feedback="")
     MentoringProfile.objects.filter(participant=participant).delete()
+    MatchProposal.objects.filter(participant=participant).delete()
 
 
 def closed_since(participant_ids) -> dict:
@@ -116,5 +130,6 @@ def register() -> None:
             "mentoring.Match",
             "mentoring.Meeting",
             "mentoring.CheckIn",
+            "mentoring.MatchProposal",
         ],
     )

@@ -54,7 +54,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "household": 1.0,  # families with children with welcoming families, single adults with individuals
     "max_km": 12.0,  # distance at which the distance score reaches zero
     "max_candidates": 40,  # mentors considered per participant (graph sparsity)
-    "pool_per_participant": 2.0,  # extra mentors a crowded group's candidate pool reaches for
+    "pool_per_participant": 4.0,  # extra mentors a crowded group's candidate pool reaches for
+    "score_window": 80,  # nearest mentors scored per participant to choose their best
 }
 SCORE_PARTS = ("language", "distance", "interests", "availability", "household")
 
@@ -112,6 +113,7 @@ class Proposal:
 class Unmatched:
     participant_id: int
     reason: str
+    parts: dict = field(default_factory=dict)  # the reason as codes, see `why_unmatched_parts`
 
 
 @dataclass
@@ -296,6 +298,7 @@ class Engine:
         """
         k = max(int(self.w["max_candidates"]), 1)
         spread = max(self.w["pool_per_participant"], 0.0)
+        w_size = max(int(self.w["score_window"]), k)
         M = self.M
         md = M.district
         n_d = len(self.km)
@@ -312,7 +315,7 @@ class Engine:
                                                   self.P.minors.tolist(), strict=True)):  # fmt: skip
             if bits:
                 groups.setdefault((bits, minors), {}).setdefault(d if d >= 0 else n_d, []).append(p)
-        rows, cols = [], []
+        rows, cols, best_rows, best_cols, quota = [], [], [], [], []
         for (bits, minors), by_district in groups.items():
             mask = (M.capacity > 0) & speaks[
                 :, [j for j in range(speaks.shape[1]) if bits >> j & 1]
@@ -326,35 +329,63 @@ class Engine:
             # permutation of all mentors, so every row keeps `count` of them.
             rows_of = by_distance[list(by_district)]
             ordered = rows_of[mask[rows_of]].reshape(len(by_district), count)
-            singles = [(i, members[0]) for i, members in enumerate(by_district.values())
-                       if len(members) == 1]  # fmt: skip
-            if singles:  # one person in their district: the `k` nearest, all at once
-                take = min(k, count)
-                where, ps = zip(*singles, strict=True)
-                rows.append(np.repeat(np.array(ps, dtype=np.int64), take))
-                cols.append(ordered[list(where), :take].ravel())
+            window = min(w_size, count)
             for i, members in enumerate(by_district.values()):
+                members_arr = np.array(members, dtype=np.int64)
+                # Everyone: the best of the nearest `window` mentors by score (k of them for
+                # someone alone in their group and district, half of k in a crowd) ...
+                best_rows.append(np.repeat(members_arr, window))
+                best_cols.append(np.tile(ordered[i, :window], len(members)))
+                quota.append((len(members), k if len(members) == 1 else k - k // 2))
                 if len(members) == 1:
                     continue
+                # ... and in a crowd, their own slice of the rest of the pool, wrapping, so
+                # the members together reach all of it.
                 pool = ordered[i, : int(k + spread * len(members))]
-                members_arr = np.array(members, dtype=np.int64)
-                if len(pool) <= k:
+                if len(pool) <= k:  # a small pool: all of it, for everyone
                     rows.append(np.repeat(members_arr, len(pool)))
                     cols.append(np.tile(pool, len(members)))
                     continue
-                # Everyone: the nearest k // 2, then their own slice of the rest, wrapping.
-                head, rest = k // 2, len(pool) - k // 2
-                starts = np.arange(len(members)) * (k - head) % rest
-                at = np.empty((len(members), k), dtype=np.int64)
-                at[:, :head] = np.arange(head)
-                at[:, head:] = head + (starts[:, None] + np.arange(k - head)) % rest
-                rows.append(np.repeat(members_arr, k))
+                head = k // 2
+                rest = len(pool) - head
+                if rest <= 0:
+                    continue
+                take = min(k - head, rest)
+                starts = np.arange(len(members)) * take % rest
+                at = head + (starts[:, None] + np.arange(take)) % rest
+                rows.append(np.repeat(members_arr, take))
                 cols.append(pool[at].ravel())
+        if best_rows:
+            rows.append(np.concatenate(best_rows))
+            cols.append(np.concatenate(best_cols))
+            counts, quotas = zip(*quota, strict=True)
+            rows[-1], cols[-1] = self._best(rows[-1], cols[-1], np.repeat(quotas, counts))
         if not rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        # Each pool holds a mentor once, so the edges are distinct; order them by pair.
+        # A mentor may be both among someone's best and in their slice: keep each pair once,
+        # ordered by pair.
         keys = np.sort(np.concatenate(rows) * len(M) + np.concatenate(cols))
+        keys = keys[np.concatenate((keys[:1] == keys[:1], keys[1:] != keys[:-1]))]
         return keys // len(M), keys % len(M)
+
+    def _best(self, pi: np.ndarray, mi: np.ndarray, quota: np.ndarray):
+        """Per participant, the `quota` feasible pairs of (pi, mi) that score best (`quota`:
+        one number per participant, in the order of their first appearance in `pi`)."""
+        strength = self.language_strength(pi, mi)
+        ok = self.feasible(pi, mi, strength)
+        first = np.concatenate(([True], pi[1:] != pi[:-1])) if len(pi) else np.zeros(0, bool)
+        allowed = np.zeros(len(self.P), np.int64)
+        allowed[pi[first]] = quota
+        pi, mi = pi[ok], mi[ok]
+        score = self.total(self.score_parts(pi, mi, strength[ok]))
+        # Each participant's pairs are together already: order them best first within.
+        block = np.cumsum(np.concatenate(([True], pi[1:] != pi[:-1]))) if len(pi) else pi
+        order = np.argsort(block - score / 2.0, kind="stable")
+        pi, mi = pi[order], mi[order]
+        starts = np.concatenate(([True], pi[1:] != pi[:-1])) if len(pi) else np.zeros(0, bool)
+        begin = np.maximum.accumulate(np.where(starts, np.arange(len(pi)), 0))
+        keep = np.arange(len(pi)) - begin < allowed[pi]
+        return pi[keep], mi[keep]
 
     # -- constraints and scores -------------------------------------------------------------
     def language_strength(self, pi: np.ndarray, mi: np.ndarray) -> np.ndarray:
@@ -496,11 +527,12 @@ class Engine:
         feasible_count = np.bincount(pi, minlength=len(self.P)).tolist()
         p_ids = self.P.ids.tolist()
         memo: dict = {}
-        unmatched = [
-            Unmatched(p_ids[p], self.why_unmatched(p, feasible_count[p], phrases, memo))
-            for p in range(len(self.P))
-            if p not in matched
-        ]
+        unmatched = []
+        for p in range(len(self.P)):
+            if p not in matched:
+                why = self.why_unmatched_parts(p, feasible_count[p], memo)
+                text = unmatched_text(why, phrases) if explain_now else ""
+                unmatched.append(Unmatched(p_ids[p], text, why))
         proposals.sort(key=lambda x: -x.score)
         return MatchingResult(
             proposals=proposals,
@@ -589,51 +621,74 @@ class Engine:
     def why_unmatched(
         self, p: int, feasible: int, ph: dict | None = None, memo: dict | None = None
     ) -> str:
+        """Why participant `p` (a position) got no proposal, in the current language."""
+        return unmatched_text(self.why_unmatched_parts(p, feasible, memo), ph)
+
+    def why_unmatched_parts(self, p: int, feasible: int, memo: dict | None = None) -> dict:
+        """The reason as codes (`unmatched_text` renders it in the reader's language):
+        {"why": kind, "languages": [codes], "count": suitable mentors proposed to others}."""
         languages, minors = self.P.languages[p], bool(self.P.minors[p])
-        if memo is not None:  # the reason depends only on these, within one run
-            key = (id(languages), minors, feasible)
-            if key not in memo:
-                memo[key] = self.why_unmatched(p, feasible, ph)
+        key = (id(languages), minors, feasible)
+        if memo is not None and key in memo:  # the reason depends only on these, within one run
             return memo[key]
-        ph = ph or _phrases()
-        if "why" not in ph:
-            ph["why"] = {
-                "none": _("No languages are recorded for this person."),
-                "speaker": _("No approved mentor speaks %(languages)s."),
-                "full": _("Every approved mentor who speaks %(languages)s is at full capacity."),
-                "minors": _(
-                    "Minors take part, and no mentor with a checked criminal-record certificate "
-                    "and a free place speaks %(languages)s."
-                ),
-                "wishes": _(
-                    "No mentor with a free place who speaks %(languages)s fits the wishes of "
-                    "both sides (gender, kind of mentor, women only)."
-                ),
-            }
-        why = ph["why"]
-        if not languages:
-            return why["none"]
-        names = {"languages": language_names(languages, ph)}
-        langs = [self.lang_index[c] for c in languages if c in self.lang_index]
-        if not langs:
-            return why["speaker"] % names
-        free, minors_ok = self._language_flags()
-        if not free[langs].any():
-            return why["full"] % names
-        if minors and not minors_ok[langs].any():
-            return why["minors"] % names
-        if feasible == 0:
-            return why["wishes"] % names
+        codes = list(languages)
+        langs = [self.lang_index[c] for c in codes if c in self.lang_index]
+        parts: dict
+        if not codes:
+            parts = {"why": "none"}
+        elif not langs:
+            parts = {"why": "speaker", "languages": codes}
+        else:
+            free, minors_ok = self._language_flags()
+            if not free[langs].any():
+                parts = {"why": "full", "languages": codes}
+            elif minors and not minors_ok[langs].any():
+                parts = {"why": "minors", "languages": codes}
+            elif feasible == 0:
+                parts = {"why": "wishes", "languages": codes}
+            else:
+                parts = {"why": "taken", "languages": codes, "count": int(feasible)}
+        if memo is not None:
+            memo[key] = parts
+        return parts
+
+
+def unmatched_text(parts: dict, ph: dict | None = None) -> str:
+    """`Engine.why_unmatched_parts` in the current language."""
+    ph = ph or _phrases()
+    if "why" not in ph:
+        ph["why"] = {
+            "none": _("No languages are recorded for this person."),
+            "speaker": _("No approved mentor speaks %(languages)s."),
+            "full": _("Every approved mentor who speaks %(languages)s is at full capacity."),
+            "minors": _(
+                "Minors take part, and no mentor with a checked criminal-record certificate "
+                "and a free place speaks %(languages)s."
+            ),
+            "wishes": _(
+                "No mentor with a free place who speaks %(languages)s fits the wishes of "
+                "both sides (gender, kind of mentor, women only)."
+            ),
+        }
+    why = parts.get("why")
+    if why == "taken":
+        count = int(parts.get("count") or 0)
         taken = ph.setdefault("taken", {})
-        if feasible not in taken:
-            taken[feasible] = ngettext(
+        if count not in taken:
+            taken[count] = ngettext(
                 "%(count)d suitable mentor was proposed to someone else; try again when places "
                 "free up.",
                 "All %(count)d suitable mentors were proposed to others; try again when places "
                 "free up.",
-                feasible,
-            ) % {"count": feasible}
-        return taken[feasible]
+                count,
+            ) % {"count": count}
+        return str(taken[count])
+    if why not in ph["why"]:
+        return ""
+    if why == "none":
+        return str(ph["why"]["none"])
+    names = language_names(parts.get("languages") or [], ph)
+    return str(ph["why"][why] % {"languages": names})
 
 
 _CODES: dict[tuple[int, int], list[str]] = {}

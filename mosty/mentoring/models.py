@@ -4,6 +4,7 @@ participants that live for months: meetings, monthly check-ins, an end with feed
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
-from mosty.core.models import validate_language_code
+from mosty.core.models import Authored, Labelled, Timestamped, owned_by, validate_language_code
 
 
 class MentorKind(models.TextChoices):
@@ -500,3 +501,91 @@ class MatchingSettings(models.Model):
 
     def __str__(self) -> str:
         return "matching settings"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Computing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def matching_scope_key(organisation_ids) -> str:
+    """The digest of a set of organisations that finds the matching runs computed for it."""
+    text = ",".join(str(pk) for pk in sorted(set(organisation_ids)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class MatchingRun(Timestamped, Authored, Labelled):
+    """One computation of matching proposals, by the background task, for the organisations
+    one coordinator runs matching for (`scope`: the same set of organisations shares its
+    runs). The matching page reads the newest finished run instead of solving on each view."""
+
+    organisation = owned_by("matching_runs", on_delete=models.CASCADE)
+    # Every organisation the run covers (the coordinator's), and a digest of them to find the
+    # runs of the same set with one indexed lookup.
+    organisation_ids = models.JSONField(default=list)
+    scope = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Touched by the worker at every step; a run whose heartbeat is old lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    total_score = models.FloatField(_("total score"), default=0)
+    proposal_count = models.PositiveIntegerField(default=0)
+    unmatched_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["scope", "status", "-finished_at"], name="matchrun_scope")]
+
+    def __str__(self) -> str:
+        return f"matching run #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class MatchProposal(models.Model):
+    """A proposal of a run (a participant and a mentor), or a participant the run left without
+    one (`mentor` empty) with the reason. `parts` holds codes and numbers only (language codes,
+    distance, interests, slots; or the reason's kind), rendered in the reader's language."""
+
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
+    participant = models.ForeignKey(
+        "people.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    mentor = models.ForeignKey(
+        Mentor,
+        verbose_name=_("mentor"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Best proposals first, then the people without one, in the order the engine gave.
+    rank = models.PositiveIntegerField()
+    score = models.FloatField(_("score"), default=0)
+    parts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("matching proposal")
+        verbose_name_plural = _("matching proposals")
+        ordering = ["run", "rank"]
+        indexes = [models.Index(fields=["run", "rank"], name="matchproposal_run_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} · {self.mentor_id}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"matching proposal #{self.pk}"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,9 @@ from django.utils.translation import gettext as _
 from mosty.access.domains.mentoring import (
     _coordinated,
     matchable_participants,
+    matching_scope,
     visible_matches,
+    visible_matching_runs,
     visible_meetings,
     visible_mentors,
 )
@@ -21,9 +24,13 @@ from mosty.mentoring.matching import MatchingResult
 from mosty.mentoring.models import (
     OPEN_MATCH_STATUSES,
     Match,
+    MatchingRun,
+    MatchProposal,
     MatchStatus,
     Meeting,
     Mentor,
+    RunStatus,
+    VettingStatus,
 )
 
 # A match with no meeting for this long is flagged; a check-in is due every this many days.
@@ -146,6 +153,71 @@ def matching_run(*, fetched_by) -> MatchingResult:
         participants_qs=matchable_participants(fetched_by),
         organisation_ids=_coordinated(fetched_by),
     ).run()
+
+
+@dataclass
+class MatchingRuns:
+    """The newest finished run the user may read, and a newer one waiting or computing."""
+
+    latest: MatchingRun | None
+    pending: MatchingRun | None
+    failed: MatchingRun | None  # a newer run that failed: the proposals shown are older
+
+
+def matching_runs(*, fetched_by) -> MatchingRuns:
+    """One query: a scope keeps few runs (a finished run removes the older ones)."""
+    recent = list(visible_matching_runs(fetched_by).order_by("-pk")[:20])
+    latest = next((r for r in recent if r.status == RunStatus.DONE), None)
+    newer = [r for r in recent if latest is None or r.pk > latest.pk]
+    pending = next((r for r in newer if not r.is_finished), None)
+    failed = next((r for r in newer if r.status == RunStatus.FAILED), None)
+    return MatchingRuns(latest=latest, pending=pending, failed=failed)
+
+
+def matching_run_get(*, fetched_by, pk: int) -> MatchingRun:
+    return get_object_or_404(visible_matching_runs(fetched_by), pk=pk)
+
+
+def _stored(run: MatchingRun, fetched_by) -> QuerySet[MatchProposal]:
+    """Rows of `run` about people the user may still match and who still wait: a proposal
+    confirmed (or a mentor found by hand) since the run drops out at once."""
+    scope = matching_scope(fetched_by)
+    open_match = Match.objects.filter(
+        participant_id=OuterRef("participant_id"), status__in=OPEN_MATCH_STATUSES
+    )
+    return (
+        MatchProposal.objects.filter(
+            run=run,
+            participant__owner_id__in=scope,
+            participant__anonymised_at__isnull=True,
+        )
+        .exclude(Exists(open_match))
+        .order_by("rank")
+    )
+
+
+def matching_proposals(*, fetched_by, run: MatchingRun) -> QuerySet[MatchProposal]:
+    """The stored proposals of `run`, best first, without pairs rejected since and with
+    mentors still approved."""
+    declined = Match.objects.filter(
+        participant_id=OuterRef("participant_id"),
+        mentor_id=OuterRef("mentor_id"),
+        status=MatchStatus.DECLINED,
+    )
+    return (
+        _stored(run, fetched_by)
+        .filter(
+            mentor__organisation_id__in=matching_scope(fetched_by),
+            mentor__status=VettingStatus.APPROVED,
+        )
+        .exclude(Exists(declined))
+        .select_related("participant__district", "mentor")
+    )
+
+
+def matching_unmatched(*, fetched_by, run: MatchingRun) -> QuerySet[MatchProposal]:
+    """The people `run` left without a proposal, with the reason as codes."""
+    return _stored(run, fetched_by).filter(mentor__isnull=True).select_related("participant")
 
 
 CANDIDATES_SHOWN = 20

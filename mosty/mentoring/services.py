@@ -13,21 +13,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mosty.access.audit import audit
+from mosty.access.domains.mentoring import matching_scope
 from mosty.access.policy import require
 from mosty.accounts.models import Membership, Role, User
-from mosty.mentoring import engine_data
+from mosty.mentoring import engine_data, runs
 from mosty.mentoring.matching import pair_check
 from mosty.mentoring.models import (
     OPEN_MATCH_STATUSES,
     VETTING_NEXT,
     CheckIn,
     Match,
+    MatchingRun,
     MatchStatus,
     Meeting,
     Mentor,
     MentoringProfile,
+    RunStatus,
     VettingStatus,
     VettingStep,
+    matching_scope_key,
 )
 
 APPLICATION_FIELDS = [
@@ -370,3 +374,37 @@ def open_counts(mentor_ids) -> dict[int, int]:
         .annotate(n=Count("pk", filter=Q(status__in=OPEN_MATCH_STATUSES)))
         .values_list("mentor_id", "n")
     )
+
+
+@transaction.atomic
+def matching_recompute(*, by) -> MatchingRun:
+    """Queue a new computation of the proposals for the organisations `by` coordinates; a run
+    already waiting or computing for them is returned instead of queuing a second one."""
+    from mosty.mentoring.tasks import matching_run_compute
+
+    require(by, "matching.run")
+    scope = matching_scope(by)
+    key = matching_scope_key(scope)
+    pending = (
+        MatchingRun.objects.select_for_update()
+        .filter(scope=key, status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
+        .order_by("-pk")
+        .first()
+    )
+    if pending is not None and not runs.is_stale(pending):
+        return pending
+    if pending is not None:  # its worker died: record that, then start again
+        pending.status, pending.finished_at = RunStatus.FAILED, timezone.now()
+        pending.save(update_fields=["status", "finished_at", "updated_at"])
+    run = MatchingRun(
+        organisation_id=scope[0],
+        organisation_ids=scope,
+        scope=key,
+        created_by=by,
+        updated_by=by,
+    )
+    run.full_clean()
+    run.save()
+    pk = run.pk
+    transaction.on_commit(lambda: matching_run_compute.enqueue(pk))
+    return run

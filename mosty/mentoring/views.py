@@ -27,7 +27,7 @@ from mosty.mentoring.forms import (
     SwapForm,
     VettingForm,
 )
-from mosty.mentoring.matching import explain
+from mosty.mentoring.matching import explain, unmatched_text
 from mosty.mentoring.models import VETTING_NEXT, MatchStatus, MentoringProfile, VettingStatus
 
 
@@ -161,50 +161,93 @@ def _swap_form(request, data=None):
 
 @login_required
 def matching(request):
+    """The stored proposals of the newest matching run, a page at a time (the engine runs in
+    the background: `matching_recompute`), and how fresh they are."""
     require(request.user, "matching.run")
-    result = selectors.matching_run(fetched_by=request.user)
+    runs = selectors.matching_runs(fetched_by=request.user)
+    run = runs.latest
+    proposals_page = unmatched_page = None
+    proposals, unmatched = [], []
+    if run is not None:
+        # Best proposals first, a page at a time: a large programme has thousands.
+        proposals_page = paginate(
+            request,
+            selectors.matching_proposals(fetched_by=request.user, run=run),
+            per_page=MATCHING_PAGE,
+        )
+        unmatched_page = paginate(
+            request,
+            selectors.matching_unmatched(fetched_by=request.user, run=run),
+            per_page=MATCHING_PAGE,
+            param="upage",
+        )
+        proposals = [
+            {
+                "participant": x.participant,
+                "mentor": x.mentor,
+                "score": round(x.score * 100),
+                "text": explain(x.parts),
+            }
+            for x in proposals_page
+        ]
+        unmatched = [
+            {"participant": u.participant, "reason": unmatched_text(u.parts)}
+            for u in unmatched_page
+        ]
+        audit_reads(
+            request.user,
+            [x.participant for x in proposals_page] + [u.participant for u in unmatched_page],
+            fields=["first_name", "last_name"],
+        )
     audit(
         request.user,
         "mosty.mentoring.matching.viewed",
-        details={"proposals": len(result.proposals), "unmatched": len(result.unmatched)},
+        run,
+        details={"proposals": len(proposals), "unmatched": len(unmatched)},
     )
-    # Best proposals first, a page at a time: a large programme has thousands.
-    proposals_page = paginate(request, result.proposals, per_page=MATCHING_PAGE)
-    unmatched_page = paginate(request, result.unmatched, per_page=MATCHING_PAGE, param="upage")
-    people, mentors = selectors.matching_names(
-        fetched_by=request.user,
-        participant_ids={x.participant_id for x in proposals_page}
-        | {u.participant_id for u in unmatched_page},
-        mentor_ids={x.mentor_id for x in proposals_page},
-    )
-    proposals = [
-        {
-            "participant": people[x.participant_id],
-            "mentor": mentors[x.mentor_id],
-            "score": round(x.score * 100),
-            "text": x.text,
-        }
-        for x in proposals_page
-    ]
-    unmatched = [
-        {"participant": people[u.participant_id], "reason": u.reason} for u in unmatched_page
-    ]
     return render(
         request,
         "mentoring/matching.html",
         {
+            "run": run,
+            "pending_run": runs.pending,
+            "failed_run": runs.failed,
             "proposals": proposals,
             "unmatched": unmatched,
             "proposals_page": proposals_page,
             "unmatched_page": unmatched_page,
             "proposals_query": query_without_page(request),
             "unmatched_query": query_without_page(request, "upage"),
-            "total": round(result.total_score * 100),
+            "total": round(run.total_score * 100) if run else 0,
             "pending": selectors.proposed_matches(fetched_by=request.user),
             "hand_form": _hand_form(request),
             "swap_form": _swap_form(request),
         },
     )
+
+
+@login_required
+@require_POST
+def matching_recompute(request):
+    """Queue a new computation of the proposals; the page shows its progress."""
+    require(request.user, "matching.run")
+    services.matching_recompute(by=request.user)
+    messages.success(
+        request, _("New proposals are being computed. This page shows them when they are ready.")
+    )
+    return redirect("mentoring:matching")
+
+
+@login_required
+def matching_progress(request, pk: int):
+    """How far a run has got (polled by the matching page); once it has finished, the page
+    reloads itself to show the new proposals."""
+    require(request.user, "matching.run")
+    run = selectors.matching_run_get(fetched_by=request.user, pk=pk)
+    response = render(request, "mentoring/_matching_progress.html", {"pending_run": run})
+    if run.is_finished and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _pair(request, value: str):

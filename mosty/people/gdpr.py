@@ -113,6 +113,10 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "knowledge.BookletItem": "An article in a booklet.",
     "knowledge.BookletExport": "A generated booklet file.",
     "mentoring.MatchingSettings": "Scoring weights from the city pack.",
+    "mentoring.MatchingRun": (
+        "When a matching computation ran, for which organisations, and its counts; the "
+        "proposals about people are MatchProposal rows."
+    ),
 }
 
 

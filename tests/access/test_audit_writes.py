@@ -314,6 +314,10 @@ def test_a_worker_import_is_attributed_to_whoever_started_it(world):
 RAW_SQL_ALLOWED = {
     "mosty/access/management/commands/flush.py": "lifts the SQLite triggers around flush",
     "mosty/mentoring/engine_data.py": "reads candidate rows for the matching engine",
+    "mosty/mentoring/runs.py": (
+        "drops the cached proposals of replaced matching runs, recorded as one "
+        "mosty.mentoring.matchingrun.replaced event with the counts"
+    ),
     "mosty/core/cache.py": (
         "the shared cache table (rate-limit counters): not a Mosty model, no personal data"
     ),

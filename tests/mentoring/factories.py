@@ -2,7 +2,15 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from mosty.mentoring.models import Match, MatchStatus, Meeting, Mentor, VettingStatus
+from mosty.mentoring.models import (
+    Match,
+    MatchingRun,
+    MatchStatus,
+    Meeting,
+    Mentor,
+    VettingStatus,
+    matching_scope_key,
+)
 from tests.factories import OrganisationFactory
 from tests.people.factories import ConsentFactory, ParticipantFactory
 
@@ -55,3 +63,15 @@ class MeetingFactory(DjangoModelFactory):
     date = factory.LazyFunction(timezone.localdate)
     minutes = 60
     activity = "language"
+
+
+def queued_run(organisation_ids, *, by=None, **kwargs):
+    """A matching run waiting for the worker, for exactly these organisations."""
+    scope = sorted(organisation_ids)
+    return MatchingRun.objects.create(
+        organisation_id=scope[0],
+        organisation_ids=scope,
+        scope=matching_scope_key(scope),
+        created_by=by,
+        **kwargs,
+    )

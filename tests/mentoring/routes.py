@@ -5,6 +5,7 @@ from tests.mentoring.factories import (
     MatchFactory,
     MeetingFactory,
     MentorFactory,
+    queued_run,
     waiting_participant,
 )
 
@@ -45,6 +46,11 @@ def _pair(world):
     return {"pair": f"{participant.pk}-{the_mentor(world).pk}"}
 
 
+def _run(world):
+    """A run computing for the organisations org A's coordinator coordinates (org A)."""
+    return {"pk": queued_run([world.org_a.pk], by=world.user("coordinator", "a")).pk}
+
+
 def _participant(world):
     return {"pk": waiting_participant(world.org_a).pk}
 
@@ -69,7 +75,15 @@ ROUTES = [
         data=lambda w: {"step": "interviewed"},
         ok=(302,),
     ),
-    Route("mentoring:matching", allowed=COORD, org_scoped=False),
+    Route("mentoring:matching", reads_personal=True, allowed=COORD, org_scoped=False),
+    Route(
+        "mentoring:matching_recompute",
+        allowed=COORD,
+        method="post",
+        ok=(302,),
+        org_scoped=False,
+    ),
+    Route("mentoring:matching_progress", allowed=COORD, kwargs=_run),
     Route(
         "mentoring:propose",
         allowed=COORD,

@@ -11,7 +11,7 @@ from mosty.access.models import AuditEvent
 from mosty.accounts.models import Membership
 from mosty.mentoring import services
 from mosty.mentoring.models import Match, MatchStatus, Mentor, VettingStatus
-from mosty.mentoring.tasks import mentor_decision_notify
+from mosty.mentoring.tasks import matching_run_compute, mentor_decision_notify
 from tests.factories import DistrictFactory
 from tests.mentoring.factories import (
     MatchFactory,
@@ -139,6 +139,13 @@ def test_coordinator_of_another_organisation_cannot_vet(login, world):
 
 
 # -- matching and lifecycle -----------------------------------------------------------------
+def computed(world, org="a"):
+    """What the worker does after a coordinator asks for new proposals."""
+    run = services.matching_recompute(by=world.user("coordinator", org))
+    matching_run_compute.call(run.pk)
+    return run
+
+
 def test_matching_page_proposes_explains_and_lists_the_unmatched(login, world):
     mentor = MentorFactory(organisation=world.org_a, district=world.district)
     ukr = waiting_participant(world.org_a, first_name="Oksana", district=world.district)
@@ -146,6 +153,7 @@ def test_matching_page_proposes_explains_and_lists_the_unmatched(login, world):
         world.org_a, first_name="Yonas", languages=[{"code": "ti", "level": "native"}]
     )
     waiting_participant(world.org_b)  # another organisation's person is not considered
+    computed(world)
     response = login("coordinator").get("/en/mentoring/matching/")
     assert response.status_code == 200
     proposals = response.context["proposals"]
@@ -171,6 +179,7 @@ def test_matching_page_shows_proposals_and_the_unmatched_a_page_at_a_time(
         waiting_participant(
             world.org_a, first_name=f"Ti{i}", languages=[{"code": "ti", "level": "native"}]
         )
+    computed(world)
     client = login("coordinator")
     first = client.get("/en/mentoring/matching/")
     assert len(first.context["proposals"]) == 3 and len(first.context["unmatched"]) == 3
@@ -189,7 +198,9 @@ def test_matching_page_shows_proposals_and_the_unmatched_a_page_at_a_time(
 def test_whole_lifecycle(client, login, world):
     mentor = the_mentor(world)
     participant = waiting_participant(world.org_a, first_name="Oksana", last_name="Secretname")
+    computed(world)
     coordinator = login("coordinator")
+    assert len(coordinator.get("/en/mentoring/matching/").context["proposals"]) == 1
     response = coordinator.post(
         "/en/mentoring/matching/propose/", {"pair": f"{participant.pk}-{mentor.pk}"}
     )
@@ -258,6 +269,7 @@ def test_declining_frees_the_place_and_the_pair_is_not_suggested_again(login, wo
     login("mentor").post(f"/en/mentoring/matches/{match.pk}/respond/", {"answer": "decline"})
     match.refresh_from_db()
     assert match.status == MatchStatus.DECLINED
+    computed(world)
     response = login("coordinator").get("/en/mentoring/matching/")
     assert response.context["proposals"] == []
     assert "fits the wishes" in response.context["unmatched"][0]["reason"]
@@ -317,6 +329,7 @@ def test_participant_wishes_become_hard_constraints(login, world):
         {"mentor_gender": "female", "interests": ["music"]},
     )
     assert response.status_code == 302
+    computed(world)
     assert client.get("/en/mentoring/matching/").context["proposals"] == []
 
 
@@ -416,12 +429,15 @@ def test_constant_queries_on_lists_and_pages(login, world):
     MentorFactory(organisation=world.org_a, district=district)
     waiting_participant(world.org_a, district=district)
     waiting_participant(world.org_a, languages=[{"code": "ti", "level": "native"}])
+    computed(world)
     assert_constant_queries(
         client,
         "/en/mentoring/matching/",
         lambda: (
             MentorFactory(organisation=world.org_a, district=district),
             waiting_participant(world.org_a, district=district),
+            waiting_participant(world.org_a, languages=[{"code": "ti", "level": "native"}]),
+            computed(world),
         ),
     )
     person = waiting_participant(world.org_a, district=district)

@@ -160,6 +160,29 @@ def visible_meetings(user) -> QuerySet:
 
 def matchable_participants(user) -> QuerySet:
     """Participants of the organisations the user coordinates (for matching)."""
+    return matchable_participants_of(_coordinated(user))
+
+
+def matchable_participants_of(organisation_ids) -> QuerySet:
+    """Participants matching may consider for these organisations (a stored matching run
+    computes for the organisations its coordinator had, in the background)."""
     from mosty.people.models import Participant
 
-    return Participant.objects.filter(owner_id__in=_coordinated(user), anonymised_at__isnull=True)
+    return Participant.objects.filter(owner_id__in=organisation_ids, anonymised_at__isnull=True)
+
+
+def matching_scope(user) -> list[int]:
+    """The organisations a user's matching runs cover: those they coordinate, in order."""
+    return sorted(_coordinated(user))
+
+
+def visible_matching_runs(user) -> QuerySet:
+    """Runs computed for exactly the organisations the user coordinates now: another
+    coordinator with the same organisations shares them; a run that covered an organisation
+    the user no longer coordinates is not theirs to read."""
+    from mosty.mentoring.models import MatchingRun, matching_scope_key
+
+    scope = matching_scope(user)
+    if not scope:
+        return MatchingRun.objects.none()
+    return MatchingRun.objects.filter(scope=matching_scope_key(scope), organisation_id__in=scope)
