@@ -13,7 +13,8 @@ templates, Python and JavaScript.
   that prefix. Over-keeping costs a few bytes; under-keeping would break a page, so in doubt a
   rule stays.
 - **Icons**: an SVG sprite (`generated/icons.svg`) with one `<symbol>` per icon named in a
-  `{% icon "name" %}` tag, drawn from the Bootstrap Icons font's outlines; `base.html` inlines it.
+  `{% icon "name" %}` tag, drawn from the Bootstrap Icons font's outlines; each page inlines
+  the symbols of the icons it shows (`mosty/core/templatetags/icons.py`).
 """
 
 from __future__ import annotations
@@ -158,7 +159,9 @@ def _subset_rules(rules: Iterable[tinycss2.ast.Node], words: set[str], prefixes:
             grouping = rule.lower_at_keyword in {"media", "supports", "container", "layer"}
             if grouping and rule.content is not None:
                 inner = _subset_rules(
-                    tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True),
+                    tinycss2.parse_rule_list(
+                        rule.content, skip_whitespace=True, skip_comments=True
+                    ),
                     words,
                     prefixes,
                 )
@@ -199,7 +202,9 @@ def css_classes(css: str) -> set[str]:
             elif isinstance(node, tinycss2.ast.AtRule) and node.content is not None:
                 walk(tinycss2.parse_rule_list(node.content))
             elif isinstance(node, tinycss2.ast.FunctionBlock | tinycss2.ast.ParenthesesBlock):
-                walk(node.arguments if isinstance(node, tinycss2.ast.FunctionBlock) else node.content)
+                walk(
+                    node.arguments if isinstance(node, tinycss2.ast.FunctionBlock) else node.content
+                )
             previous = node
 
     walk(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True))
