@@ -17,8 +17,11 @@ $(STAMP): requirements-dev.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# Catalogues, then the CSS subset and icon sprite public pages load (mosty/tools/build_assets.py;
+# offline: it reads the vendored Bootstrap files and the templates).
 install: $(STAMP)
 	$(BIN)/python -m mosty.tools.compile_messages
+	$(BIN)/python -m mosty.tools.build_assets
 
 demo: install
 	$(BIN)/mosty demo $(if $(PORT),--port $(PORT),)

@@ -160,6 +160,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mosty.core.context_processors.mosty",
             ],
+            # {% icon "name" %} in every template without a {% load %} line.
+            "builtins": ["mosty.core.templatetags.icons"],
         },
     },
 ]

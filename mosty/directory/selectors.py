@@ -201,6 +201,18 @@ def map_points(*, fetched_by, filters: dict | None = None, limit: int = 5000) ->
     ]
 
 
+def district_service_counts(*, fetched_by, filters: dict | None = None) -> dict[str, int]:
+    """District code -> how many of the found services have a place there (one query)."""
+    services = service_search(fetched_by=fetched_by, filters=filters)
+    rows = (
+        Location.objects.filter(services__in=services.values("pk"), district__isnull=False)
+        .values("district__code")
+        .annotate(n=Count("services", distinct=True))
+        .order_by()
+    )
+    return {row["district__code"]: row["n"] for row in rows}
+
+
 def translated_names(services: QuerySet, language: str) -> dict[int, str]:
     """Published names in `language` of the services in the queryset (one query)."""
     rows = ServiceTranslation.objects.filter(

@@ -23,7 +23,7 @@ from mosty.access.domains.directory import hsds_export_services
 from mosty.access.policy import can, require
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.uploads import read_upload
-from mosty.directory import hsds, selectors, services
+from mosty.directory import hsds, selectors, services, vector_map
 from mosty.directory.forms import (
     HousingFilterForm,
     HousingNeedForm,
@@ -69,38 +69,9 @@ class ServiceList(ServicePage):
         return selectors.service_list_page_prefetch(qs)
 
 
-def service_map(request):
-    require(request.user, "service.list")
-    form, _filters = _search_filters(request)
-    districts = [
-        {
-            "code": d.code,
-            "name": d.name,
-            "lat": d.latitude,
-            "lon": d.longitude,
-            "outline": d.outline,
-        }
-        for d in selectors.district_list()
-    ]
-    return render(
-        request,
-        "directory/service_map.html",
-        {
-            "filters": form,
-            "querystring": request.GET.urlencode(),
-            "districts": districts,
-            "tile_url": settings.MOSTY_TILE_URL,
-            "tile_attribution": settings.MOSTY_TILE_ATTRIBUTION,
-        },
-    )
-
-
-@require_GET
-def service_map_data(request):
-    """Markers for the map as JSON: {"points": [...], "truncated": bool}."""
-    require(request.user, "service.list")
-    _form, filters = _search_filters(request)
-    limit = 5000
+def _map_places(request, filters: dict, limit: int) -> tuple[list[dict], bool]:
+    """Service places with coordinates, named in the visitor's language, linked to the service
+    page: (at most `limit` places, whether there were more)."""
     points = selectors.map_points(fetched_by=request.user, filters=filters, limit=limit + 1)
     lang = translation.get_language()
     names = selectors.translated_names(
@@ -111,7 +82,57 @@ def service_map_data(request):
     for point in points:
         point["url"] = f"{prefix}{point['service']}/"
         point["name"] = names.get(point["service"], point["name"])
-    return JsonResponse({"points": points[:limit], "truncated": len(points) > limit})
+    return points[:limit], len(points) > limit
+
+
+# Places drawn and listed on the map page; the list page pages through the rest.
+MAP_PAGE_PLACES = 500
+
+
+def service_map(request):
+    require(request.user, "service.list")
+    form, filters = _search_filters(request)
+    counts = selectors.district_service_counts(fetched_by=request.user, filters=filters)
+    districts = [
+        {
+            "code": d.code,
+            "name": d.name,
+            "lat": d.latitude,
+            "lon": d.longitude,
+            "outline": d.outline,
+            "url": reverse("directory:district", args=[d.code]),
+            "count": counts.get(d.code, 0),
+        }
+        for d in selectors.district_list()
+    ]
+    places, truncated = _map_places(request, filters, MAP_PAGE_PLACES)
+    tile_url = settings.MOSTY_TILE_URL
+    return render(
+        request,
+        "directory/service_map.html",
+        {
+            "filters": form,
+            "querystring": request.GET.urlencode(),
+            # Tiles configured: the script map (Leaflet) over them; otherwise drawn here.
+            "districts": districts if tile_url else None,
+            "vector_map": None if tile_url else vector_map.draw(districts, places),
+            "listed_districts": [d for d in districts if d["count"]],
+            "places": places,
+            "truncated": truncated,
+            "place_limit": MAP_PAGE_PLACES,
+            "tile_url": tile_url,
+            "tile_attribution": settings.MOSTY_TILE_ATTRIBUTION,
+        },
+    )
+
+
+@require_GET
+def service_map_data(request):
+    """Markers for the map as JSON: {"points": [...], "truncated": bool}."""
+    require(request.user, "service.list")
+    _form, filters = _search_filters(request)
+    points, truncated = _map_places(request, filters, 5000)
+    return JsonResponse({"points": points, "truncated": truncated})
 
 
 class ServiceDetail(DetailPage):

@@ -149,13 +149,16 @@ def test_map_data(client, directory):
     assert [p["name"] for p in data["points"]] == ["Wsparcie psychologiczne"]
     assert data["points"][0]["url"].endswith(f"/services/{directory['psych'].pk}/")
     page = client.get(reverse("directory:map")).content.decode()
-    assert "vendor/leaflet/leaflet.js" in page and "tile.openstreetmap" not in page
+    # No tile server configured: the map is drawn on the server, no map script is loaded.
+    assert "vendor/leaflet/leaflet.js" not in page and "tile.openstreetmap" not in page
+    assert 'class="directory-vector-map' in page
 
 
 def test_tiles_only_when_configured(client, directory, settings):
     settings.MOSTY_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     page = client.get(reverse("directory:map")).content.decode()
     assert 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"' in page
+    assert "vendor/leaflet/leaflet.js" in page
 
 
 def test_district_pages(client, world, directory):
