@@ -6,6 +6,8 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from mosty.mentoring.models import MatchingRun
+from mosty.mentoring.tasks import matching_run_compute
 from tests.browser.conftest import log_in, serious_violations
 
 
@@ -52,7 +54,13 @@ def test_mentoring_lifecycle(page, browser, live_server, bworld):
     # 3. A participant who consented to mentoring waits; the engine proposes Ewa.
     waiting_participant(bworld.org_a, first_name="Oksana", district=bworld.district)
     cpage.goto("/en/mentoring/matching/")
+    expect(cpage.get_by_text("No proposals have been computed yet.")).to_be_visible()
+    cpage.get_by_role("button", name="Compute proposals").click()
+    # What the worker (`mosty worker`) does with the queued run.
+    matching_run_compute.call(MatchingRun.objects.latest("pk").pk)
+    cpage.goto("/en/mentoring/matching/")
     assert serious_violations(cpage) == []
+    expect(cpage.get_by_text(re.compile("Proposals computed"))).to_be_visible()
     expect(cpage.get_by_text(re.compile("speaks Ukrainian"))).to_be_visible()
     # The coordinator may look at every mentor who could take Oksana before deciding.
     cpage.get_by_role("link", name="Other mentors for Oksana").click()
