@@ -296,6 +296,15 @@ def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
     return list(svc_pk.values()), set(org_pk.values()), list(loc_pk.values())
 
 
+def _unused(root: str, used: set[str]) -> str:
+    """`root`, or `root-2`, `root-3` … whichever is not in `used` yet (then it is)."""
+    value, n = root, 2
+    while value in used:
+        value, n = f"{root}-{n}", n + 1
+    used.add(value)
+    return value
+
+
 def _write_terms(t, report) -> dict[str, int]:
     """Taxonomy terms -> categories (codes are unique in Mosty: a clash gets a suffix)."""
     term_codes = dict(Category.objects.values_list("hsds_id", "code"))
@@ -305,11 +314,9 @@ def _write_terms(t, report) -> dict[str, int]:
         hid = _s(row["id"])
         code = term_codes.get(hid)
         if code is None:
-            root = slugify(_s(row.get("code")) or _s(row.get("name")))[:90] or "term"
-            code, n = root, 2
-            while code in used_codes:
-                code, n = f"{root}-{n}", n + 1
-            used_codes.add(code)
+            code = _unused(
+                slugify(_s(row.get("code")) or _s(row.get("name")))[:90] or "term", used_codes
+            )
         cats.append(
             Category(
                 hsds_id=hid,
@@ -347,11 +354,7 @@ def _write_organisations(t, report) -> dict[str, int]:
             to_update.append(Organisation(pk=pk, **values))
             org_pk[hid] = pk
         else:
-            root = slugify(values["name"])[:80] or "organisation"
-            slug, n = root, 2
-            while slug in slugs:
-                slug, n = f"{root}-{n}", n + 1
-            slugs.add(slug)
+            slug = _unused(slugify(values["name"])[:80] or "organisation", slugs)
             to_create.append((hid, Organisation(slug=slug, kind=OrganisationKind.OTHER, **values)))
     for chunk in chunks(to_update):
         Organisation.objects.bulk_update(chunk, ["name", "description", "email", "website"])
