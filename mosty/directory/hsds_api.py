@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -244,7 +245,8 @@ def _moment(value: str) -> datetime:
         moment = datetime.combine(day, datetime.min.time())
     if moment is None:
         raise ValidationError({"modified_after": [_("Give a date or date-time (ISO 8601).")]})
-    return moment
+    # A date or a time without an offset is the city's local time.
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def _services(request: Request) -> QuerySet[Service]:
