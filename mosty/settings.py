@@ -383,6 +383,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API of a Mosty installation. Every endpoint applies the same access policy as the web pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Open Referral's schemas document the /hsds/ operations; added after the enum hook,
+    # which would rename their enums (mosty/directory/hsds/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mosty.directory.hsds.openapi.add_components",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -253,6 +253,12 @@ def test_hsds_read_api_page_object_filters_and_detail(world, client, sample_tabl
     assert client.get(reverse("hsds:service", kwargs={"hsds_id": "nope"})).status_code == 404
     assert client.get(reverse("hsds:services"), {"page": "x"}).status_code == 400
     assert client.get(reverse("hsds:services"), {"modified_after": "yesterday"}).status_code == 400
+    # Well-formed but impossible dates are refused too (Django's parser raises on them).
+    for impossible in ("2024-13-45", "2024-02-30T10:00:00"):
+        response = client.get(reverse("hsds:services"), {"modified_after": impossible})
+        assert response.status_code == 400 and "modified_after" in response.json()
+    recent = client.get(reverse("hsds:services"), {"modified_after": "2000-01-01"}).json()
+    assert recent["total_items"] == 2
 
 
 def test_hsds_api_constant_queries(world, client):

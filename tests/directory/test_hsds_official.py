@@ -22,6 +22,8 @@ from tests.utils import assert_constant_queries
 OFFICIAL = Path(__file__).parent / "hsds_official"
 EXAMPLES = OFFICIAL / "examples"
 SCHEMAS = OFFICIAL / "schema"
+# The compiled object schemas live beside the code that documents the HSDS API with them.
+PACKAGED = Path(hsds.__file__).parent / "schema"
 JSON_EXAMPLES = sorted(p.name for p in EXAMPLES.glob("*.json") if p.name != "base.json")
 
 
@@ -75,7 +77,11 @@ def values(tables) -> dict[tuple[str, str, str], str]:
 
 
 def schema(name: str) -> dict:
-    return json.loads((SCHEMAS / name).read_text())
+    """An official schema by file name: `service.json` (compiled), `taxonomy.json` …"""
+    for path in (PACKAGED / "compiled" / name, PACKAGED / name, SCHEMAS / name):
+        if path.exists():
+            return json.loads(path.read_text())
+    raise FileNotFoundError(name)
 
 
 def schema_errors(instance, name: str) -> list[str]:

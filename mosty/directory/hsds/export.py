@@ -53,7 +53,8 @@ ASIDE = "aside"
 REFERENCES = ("taxonomy_id", "program_id", "parent_id", "taxonomy_term_id")
 
 
-def _chunks(items, size=500):
+def chunks(items, size=500):
+    """`items` in lists of `size` (query parameters stay under the databases' limits)."""
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -76,7 +77,7 @@ def organisation_hsds_ids(pks) -> dict[int, str]:
     """The stored HSDS id of each organisation; one is given (a random UUID) where missing."""
     pks = set(pks)
     found: dict[int, str] = {}
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         found.update(
             HsdsOrganisation.objects.filter(organisation_id__in=chunk).values_list(
                 "organisation_id", "hsds_id"
@@ -89,7 +90,7 @@ def organisation_hsds_ids(pks) -> dict[int, str]:
             batch_size=500,
             ignore_conflicts=True,
         )
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing):
             found.update(
                 HsdsOrganisation.objects.filter(organisation_id__in=chunk).values_list(
                     "organisation_id", "hsds_id"
@@ -127,7 +128,7 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
     svc_ids = [r["pk"] for r in svc_rows]
     svc_hsds = {r["pk"]: r["hsds_id"] for r in svc_rows}
     sal_rows = []
-    for chunk in _chunks(svc_ids):
+    for chunk in chunks(svc_ids):
         sal_rows += ServiceAtLocation.objects.filter(service_id__in=chunk).values(
             "hsds_id", "service_id", "location_id"
         )
@@ -278,7 +279,7 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
     # Phones belong to a service or to a location: one pass per owner kind.
     for owner, ids, hsds_of in (("service", svc_ids, svc_hsds), ("location", loc_ids, loc_hsds)):
         column = f"{owner}_id"
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             for p in Phone.objects.filter(**{f"{column}__in": chunk}).values(
                 "hsds_id", column, "number", "description"
             ):
@@ -293,7 +294,7 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
                 )
     # Schedules imported from a multi-day row carry "<id>#<DAY>"; put them back together.
     grouped: dict[tuple, dict] = {}
-    for chunk in _chunks(svc_ids):
+    for chunk in chunks(svc_ids):
         for s in (
             Schedule.objects.filter(service_id__in=chunk)
             .order_by("service_id", "weekday")
@@ -316,7 +317,7 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
                 row["byday"] += "," + BYDAY[s["weekday"]]
     t["schedules"] = list(grouped.values())
     with translation.override("en"):
-        for chunk in _chunks(svc_ids):
+        for chunk in chunks(svc_ids):
             for lang in ServiceLanguage.objects.filter(service_id__in=chunk).values(
                 "hsds_id", "service_id", "code"
             ):
@@ -329,7 +330,7 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
                     }
                 )
     used_terms = set()
-    for chunk in _chunks(svc_ids):
+    for chunk in chunks(svc_ids):
         for a in ServiceCategory.objects.filter(service_id__in=chunk).values(
             "hsds_id", "service_id", "category_id"
         ):
@@ -459,7 +460,7 @@ def with_records(current: dict[str, list[dict]], *, whole: bool) -> dict[str, li
 
         def lookup(ids):
             out = []
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 out += HsdsRecord.objects.filter(Q(owner__in=chunk) | Q(hsds_id__in=chunk)).only(
                     *fields
                 )

@@ -14,8 +14,10 @@ from __future__ import annotations
 import math
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -25,7 +27,14 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit, summarised
 from mosty.core.models import District
-from mosty.directory.hsds.export import ASIDE, MODELLED, group_hash, groups, mosty_tables
+from mosty.directory.hsds.export import (
+    ASIDE,
+    MODELLED,
+    chunks,
+    group_hash,
+    groups,
+    mosty_tables,
+)
 from mosty.directory.hsds.parse import WHERE
 from mosty.directory.hsds.spec import TABLES, owner_of
 from mosty.directory.hsds.validate import (
@@ -71,15 +80,9 @@ def _s(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _chunks(items, size=500):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _existing(model, hsds_ids) -> dict[str, int]:
     found = {}
-    for chunk in _chunks(hsds_ids):
+    for chunk in chunks(hsds_ids):
         found.update(model.objects.filter(hsds_id__in=chunk).values_list("hsds_id", "pk"))
     return found
 
@@ -96,9 +99,9 @@ def _upsert(
             old.append(obj)
         else:
             new.append(obj)
-    for chunk in _chunks(old):
+    for chunk in chunks(old):
         model.objects.bulk_update(chunk, fields)
-    for chunk in _chunks(new):
+    for chunk in chunks(new):
         model.objects.bulk_create(chunk)
     if new:
         report.created[label] += len(new)
@@ -113,14 +116,20 @@ def _upsert(
 def _prune(model, parent_field: str, parent_ids, keep: set[str]) -> None:
     """Delete children of the imported parents that the import no longer lists."""
     stale = []
-    for chunk in _chunks(parent_ids):
+    for chunk in chunks(parent_ids):
         for pk, hsds_id in model.objects.filter(**{f"{parent_field}__in": chunk}).values_list(
             "pk", "hsds_id"
         ):
             if hsds_id not in keep:
                 stale.append(pk)
-    for chunk in _chunks(stale):
+    for chunk in chunks(stale):
         model.objects.filter(pk__in=chunk)._raw_delete(model.objects.db)
+
+
+def _replace(model, objects: list, fields: list[str], report: ImportReport, label: str, svc_ids):
+    """The imported services' rows of `model` become `objects`: the others are deleted."""
+    _prune(model, "service_id", svc_ids, {o.hsds_id for o in objects})
+    _upsert(model, objects, fields, report, label)
 
 
 def _nearest_district(lat, lon, districts):
@@ -183,7 +192,7 @@ def _resolve_ids(tables: dict[str, list[dict]], source: str, report: ImportRepor
     mapped: dict[tuple[str, str], str] = {}
     for table, rows in tables.items():
         ext_ids = {_s(r.get("id")) for r in rows} - {""}
-        for chunk in _chunks(ext_ids):
+        for chunk in chunks(ext_ids):
             for ext, local in HsdsRecord.objects.filter(
                 source=source, table=table, external_id__in=chunk
             ).values_list("external_id", "hsds_id"):
@@ -191,7 +200,7 @@ def _resolve_ids(tables: dict[str, list[dict]], source: str, report: ImportRepor
         unmapped = [e for e in ext_ids if (table, e) not in mapped]
         taken: set[str] = set()
         model = MODELS.get(table)
-        for chunk in _chunks(unmapped):
+        for chunk in chunks(unmapped):
             if model is not None:
                 taken.update(
                     model.objects.filter(hsds_id__in=chunk).values_list("hsds_id", flat=True)
@@ -272,7 +281,7 @@ def _keep_records(tables, source: str, svc_ids, org_ids, loc_ids) -> None:
         + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in columns[3:])
     )
     with connection.cursor() as cursor:
-        for chunk in _chunks(records, 1000):
+        for chunk in chunks(records, 1000):
             cursor.executemany(sql, chunk)
 
 
@@ -287,6 +296,15 @@ def _write(t: dict[str, list[dict]], language: str, report: ImportReport):
     return list(svc_pk.values()), set(org_pk.values()), list(loc_pk.values())
 
 
+def _unused(root: str, used: set[str]) -> str:
+    """`root`, or `root-2`, `root-3` … whichever is not in `used` yet (then it is)."""
+    value, n = root, 2
+    while value in used:
+        value, n = f"{root}-{n}", n + 1
+    used.add(value)
+    return value
+
+
 def _write_terms(t, report) -> dict[str, int]:
     """Taxonomy terms -> categories (codes are unique in Mosty: a clash gets a suffix)."""
     term_codes = dict(Category.objects.values_list("hsds_id", "code"))
@@ -296,11 +314,9 @@ def _write_terms(t, report) -> dict[str, int]:
         hid = _s(row["id"])
         code = term_codes.get(hid)
         if code is None:
-            root = slugify(_s(row.get("code")) or _s(row.get("name")))[:90] or "term"
-            code, n = root, 2
-            while code in used_codes:
-                code, n = f"{root}-{n}", n + 1
-            used_codes.add(code)
+            code = _unused(
+                slugify(_s(row.get("code")) or _s(row.get("name")))[:90] or "term", used_codes
+            )
         cats.append(
             Category(
                 hsds_id=hid,
@@ -316,7 +332,7 @@ def _write_terms(t, report) -> dict[str, int]:
 def _write_organisations(t, report) -> dict[str, int]:
     """Organizations, matched through their HSDS id, with their own (first) phone."""
     org_map: dict[str, int] = {}
-    for chunk in _chunks([_s(r["id"]) for r in t["organizations"]]):
+    for chunk in chunks([_s(r["id"]) for r in t["organizations"]]):
         org_map.update(
             HsdsOrganisation.objects.filter(hsds_id__in=chunk).values_list(
                 "hsds_id", "organisation_id"
@@ -338,18 +354,14 @@ def _write_organisations(t, report) -> dict[str, int]:
             to_update.append(Organisation(pk=pk, **values))
             org_pk[hid] = pk
         else:
-            root = slugify(values["name"])[:80] or "organisation"
-            slug, n = root, 2
-            while slug in slugs:
-                slug, n = f"{root}-{n}", n + 1
-            slugs.add(slug)
+            slug = _unused(slugify(values["name"])[:80] or "organisation", slugs)
             to_create.append((hid, Organisation(slug=slug, kind=OrganisationKind.OTHER, **values)))
-    for chunk in _chunks(to_update):
+    for chunk in chunks(to_update):
         Organisation.objects.bulk_update(chunk, ["name", "description", "email", "website"])
-    for chunk in _chunks(to_create):
+    for chunk in chunks(to_create):
         Organisation.objects.bulk_create([o for _h, o in chunk])
     by_slug = {}
-    for chunk in _chunks([o.slug for _h, o in to_create]):
+    for chunk in chunks([o.slug for _h, o in to_create]):
         by_slug.update(Organisation.objects.filter(slug__in=chunk).values_list("slug", "pk"))
     HsdsOrganisation.objects.bulk_create(
         [HsdsOrganisation(organisation_id=by_slug[o.slug], hsds_id=h) for h, o in to_create],
@@ -370,16 +382,16 @@ def _write_organisations(t, report) -> dict[str, int]:
             org_phones.setdefault(
                 org_pk[_s(row["organization_id"])], (_s(row["number"])[:40], _s(row["id"])[:100])
             )
-    for chunk in _chunks(list(org_phones.items())):
+    for chunk in chunks(list(org_phones.items())):
         Organisation.objects.bulk_update(
             [Organisation(pk=pk, phone=number) for pk, (number, _id) in chunk], ["phone"]
         )
     mappings = []
-    for chunk in _chunks(list(org_phones)):
+    for chunk in chunks(list(org_phones)):
         for mapping in HsdsOrganisation.objects.filter(organisation_id__in=chunk):
             mapping.phone_hsds_id = org_phones[mapping.organisation_id][1]
             mappings.append(mapping)
-    for chunk in _chunks(mappings):
+    for chunk in chunks(mappings):
         HsdsOrganisation.objects.bulk_update(chunk, ["phone_hsds_id"])
     return org_pk
 
@@ -518,7 +530,7 @@ def _write_services(t, org_pk, language, report) -> dict[str, int]:
     ]
     before = {
         h: (n, d, e)
-        for chunk in _chunks([s.hsds_id for s in services])
+        for chunk in chunks([s.hsds_id for s in services])
         for h, n, d, e in Service.objects.filter(hsds_id__in=chunk).values_list(
             "hsds_id", "name", "description", "eligibility"
         )
@@ -529,7 +541,7 @@ def _write_services(t, org_pk, language, report) -> dict[str, int]:
         if s.hsds_id in before and before[s.hsds_id] != (s.name, s.description, s.eligibility)
     ]
     svc_pk = _upsert(Service, services, svc_fields, report, "services")
-    for chunk in _chunks(changed_text):
+    for chunk in chunks(changed_text):
         Service.objects.filter(hsds_id__in=chunk).update(revision=F("revision") + 1)
     return svc_pk
 
@@ -552,8 +564,9 @@ def _write_children(t, svc_pk, loc_pk, cat_pk, report) -> None:
         sals.append(
             ServiceAtLocation(hsds_id=_s(row["id"]), service_id=pair[0], location_id=pair[1])
         )
-    _prune(ServiceAtLocation, "service_id", svc_ids, {s.hsds_id for s in sals})
-    _upsert(ServiceAtLocation, sals, ["service", "location"], report, "service_at_location")
+    _replace(
+        ServiceAtLocation, sals, ["service", "location"], report, "service_at_location", svc_ids
+    )
 
     phones = []
     for row in t["phones"]:
@@ -595,37 +608,39 @@ def _write_children(t, svc_pk, loc_pk, cat_pk, report) -> None:
                     description=_s(row.get("description"))[:200],
                 )
             )
-    _prune(Schedule, "service_id", svc_ids, {s.hsds_id for s in schedules})
-    _upsert(
-        Schedule,
-        schedules,
-        ["service", "weekday", "opens_at", "closes_at", "description"],
-        report,
-        "schedules",
-    )
+    fields = ["service", "weekday", "opens_at", "closes_at", "description"]
+    _replace(Schedule, schedules, fields, report, "schedules", svc_ids)
 
-    langs, seen_lang = [], set()
-    for row in t["languages"]:
-        sid = svc_pk.get(_s(row.get("service_id")))
+    langs = [
+        ServiceLanguage(hsds_id=_s(row["id"]), service_id=sid, code=code)
+        for row, sid, code in _once_per_service(t["languages"], "service_id", svc_pk, _language)
+    ]
+    _replace(ServiceLanguage, langs, ["service", "code"], report, "languages", svc_ids)
+
+    attrs = [
+        ServiceCategory(hsds_id=_s(row["id"]), service_id=sid, category_id=cid)
+        for row, sid, cid in _once_per_service(
+            t["attributes"], "link_id", svc_pk, lambda r: cat_pk[_s(r["taxonomy_term_id"])]
+        )
+    ]
+    _replace(ServiceCategory, attrs, ["service", "category"], report, "attributes", svc_ids)
+
+
+def _language(row: dict) -> str:
+    """A language row's code as Mosty keeps it (`uk-UA` -> `uk`; by name when no code)."""
+    return (_s(row.get("code")) or _s(row.get("name"))[:2]).lower().split("-")[0][:3]
+
+
+def _once_per_service(rows, service_field: str, svc_pk, key) -> Iterator[tuple[dict, int, Any]]:
+    """The rows naming an imported service (in `service_field`), with the service's primary
+    key and the row's `key`: a service holds each key once (Mosty's unique constraint), so a
+    repeated one is skipped here (and kept in HsdsRecord)."""
+    seen = set()
+    for row in rows:
+        sid = svc_pk.get(_s(row.get(service_field)))
         if sid is None:
             continue
-        code = (_s(row.get("code")) or _s(row.get("name"))[:2]).lower().split("-")[0][:3]
-        if (sid, code) in seen_lang:
-            continue
-        seen_lang.add((sid, code))
-        langs.append(ServiceLanguage(hsds_id=_s(row["id"]), service_id=sid, code=code))
-    _prune(ServiceLanguage, "service_id", svc_ids, {x.hsds_id for x in langs})
-    _upsert(ServiceLanguage, langs, ["service", "code"], report, "languages")
-
-    attrs, seen_attr = [], set()
-    for row in t["attributes"]:
-        sid = svc_pk.get(_s(row.get("link_id")))
-        if sid is None:
-            continue
-        cid = cat_pk[_s(row["taxonomy_term_id"])]
-        if (sid, cid) in seen_attr:
-            continue
-        seen_attr.add((sid, cid))
-        attrs.append(ServiceCategory(hsds_id=_s(row["id"]), service_id=sid, category_id=cid))
-    _prune(ServiceCategory, "service_id", svc_ids, {a.hsds_id for a in attrs})
-    _upsert(ServiceCategory, attrs, ["service", "category"], report, "attributes")
+        value = key(row)
+        if (sid, value) not in seen:
+            seen.add((sid, value))
+            yield row, sid, value
