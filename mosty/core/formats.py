@@ -22,10 +22,13 @@ from django.utils import translation
 
 # ISO 639-3 codes CLDR names under another key (Dari is Persian as spoken in Afghanistan).
 _CLDR_ALIASES = {"prs": "fa_AF"}
+# Mosty's English is British (day-first dates, no serial comma); CLDR's plain "en" is American.
+_CLDR_LOCALES = {"en": "en_GB"}
 
 
 def _locale(language: str | None = None) -> str:
-    return (language or translation.get_language() or "pl").split("-")[0].replace("-", "_")
+    code = (language or translation.get_language() or "pl").split("-")[0]
+    return _CLDR_LOCALES.get(code, code)
 
 
 def percent(share: float | str | None, *, language: str | None = None) -> str:
