@@ -43,7 +43,16 @@ class StaffPage(LoginRequiredMixin, View):
 
     permission: ClassVar[str | None] = None
     template_name: ClassVar[str]
+    # False for a page anyone may open (a public event list): the policy (`permission`) still
+    # decides, and it may allow the anonymous visitor.
+    login_required: ClassVar[bool] = True
     request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not self.login_required:
+            # Skip LoginRequiredMixin's check, keep View's dispatch.
+            return View.dispatch(self, request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     @property
     def user(self) -> Any:
@@ -97,7 +106,7 @@ class ObjectPage(StaffPage):
         raise NotImplementedError
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
+        if self.login_required and not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.get_object()
         if self.permission:

@@ -23,6 +23,13 @@ class EventForm(forms.ModelForm):
         required=False,
     )
     languages = LanguagesField(label=_("Languages of the event"))
+    # The version the organiser started from (Versioned.save_changes); empty on create.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The translation and session formsets the page binds with the form: valid together.
+    formsets: tuple = ()
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and all(formset.is_valid() for formset in self.formsets)
 
     class Meta:
         model = Event

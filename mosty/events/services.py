@@ -110,7 +110,7 @@ def event_create(
     *, organisation, by, translations: list[dict], sessions: list[dict], **data
 ) -> Event:
     require(by, "event.change", Event(organisation=organisation))
-    event = Event(organisation=organisation, created_by=by)
+    event = Event(organisation=organisation, created_by=by, updated_by=by)
     for field in EVENT_FIELDS:
         if field in data:
             setattr(event, field, data[field])
@@ -126,17 +126,20 @@ def event_update(
     *,
     event: Event,
     by,
+    version: int | None = None,
     translations: list[dict] | None = None,
     sessions: list[dict] | None = None,
     **data,
 ) -> Event:
+    """Change an event. `version` is the one the editor's form showed: if another organiser
+    saved since, `EditConflict` and nothing is written (translations and sessions included,
+    so the version moves whenever any part of the event changes)."""
     require(by, "event.change", event)
     fields = [f for f in EVENT_FIELDS if f in data]
     for field in fields:
         setattr(event, field, data[field])
     event.full_clean()
-    if fields:
-        event.save(update_fields=[*fields, "updated_at"])
+    event.save_changes(version=version, by=by, **{f: data[f] for f in fields})
     if translations is not None:
         _translations_save(event, translations)
     if sessions is not None:

@@ -278,6 +278,8 @@ class EndForm(forms.Form):
         required=False,
         max_length=3000,
     )
+    # The match's version when the form was shown: ending it twice at once is a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, coordinator: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
-from mosty.core.models import validate_language_code
+from mosty.core.models import Labelled, OwnedRecord, Versioned, owned_by, validate_language_code
 
 
 class MentorKind(models.TextChoices):
@@ -154,15 +154,10 @@ VETTING_NEXT = {
 }
 
 
-class Mentor(models.Model):
+class Mentor(OwnedRecord):
     """A resident, family or group who supports newcomers through one organisation's programme."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="mentors",
-    )
+    organisation = owned_by("mentors", on_delete=models.PROTECT)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -219,8 +214,8 @@ class Mentor(models.Model):
         _("criminal-record certificate checked"), null=True, blank=True
     )
     rejection_reason = EncryptedTextField(_("reason for rejection"), blank=True)
+    # For a mentor the record's creation is the application.
     created_at = models.DateTimeField(_("applied"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("mentor")
@@ -339,13 +334,12 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Match(models.Model):
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="mentor_matches",
-    )
+class Match(Versioned, Labelled):
+    """A mentor and a participant. Not a whole `OwnedRecord`: `proposed_by`/`proposed_at` are
+    its creation, and it changes through actions (respond, activate, end), each a guarded
+    `save_changes` so that a mentor's answer and a coordinator's step cannot cross."""
+
+    organisation = owned_by("mentor_matches", on_delete=models.PROTECT)
     mentor = models.ForeignKey(
         Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="matches"
     )

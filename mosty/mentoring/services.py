@@ -301,28 +301,35 @@ def match_activate(*, match: Match, by, started_on: dt.date | None = None) -> Ma
 
 
 @transaction.atomic
-def match_end(*, match: Match, by, reason: str, feedback: str = "", participant_feedback: str = ""):
+def match_end(
+    *,
+    match: Match,
+    by,
+    reason: str,
+    feedback: str = "",
+    participant_feedback: str = "",
+    version: int | None = None,
+):
     """End a match. The mentor gives their feedback; a coordinator may also record the
-    participant's."""
+    participant's. `version` is the one the form showed: when the other side changed the
+    match since (ended it too), `EditConflict` and nothing is written."""
     require(by, "match.end", match)
     from mosty.access.policy import can
 
-    match.status = MatchStatus.ENDED
-    match.end_reason = reason
-    match.ended_at = timezone.now()
-    match.ended_by = by
-    fields = ["status", "end_reason", "ended_at", "ended_by", "updated_at"]
-    if match.mentor.user_id == by.pk:
-        match.mentor_feedback = feedback
-        fields.append("mentor_feedback")
-    elif feedback:
-        match.mentor_feedback = feedback
-        fields.append("mentor_feedback")
+    changes = {
+        "status": MatchStatus.ENDED,
+        "end_reason": reason,
+        "ended_at": timezone.now(),
+        "ended_by": by,
+    }
+    if feedback or match.mentor.user_id == by.pk:
+        changes["mentor_feedback"] = feedback
     if participant_feedback and can(by, "checkin.record", match):
-        match.participant_feedback = participant_feedback
-        fields.append("participant_feedback")
+        changes["participant_feedback"] = participant_feedback
+    for name, value in changes.items():
+        setattr(match, name, value)
     match.full_clean()
-    match.save(update_fields=fields)
+    match.save_changes(version=version, by=by, **changes)
     return match
 
 
