@@ -159,10 +159,15 @@ class AuditedDetailApi(APIView):
     def get_object(self, pk: int):
         raise NotImplementedError
 
+    def shown(self, obj):
+        """The personal record the answer shows (the object itself by default; a match shows
+        its participant)."""
+        return obj
+
     def get(self, request, pk: int):
         obj = self.get_object(pk)
         if self.permission:
             require(request.user, self.permission, obj)
         if self.read_fields:
-            audit_read(request.user, obj, fields=list(self.read_fields))
+            audit_read(request.user, self.shown(obj), fields=list(self.read_fields))
         return Response(self.serializer_class(obj, context={"request": request}).data)

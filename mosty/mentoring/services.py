@@ -120,21 +120,18 @@ def mentor_vet(*, mentor: Mentor, step: str, by, note: str = "", login_url: str 
         raise ValidationError(
             {"step": _("This step cannot follow “%(status)s”.") % {"status": current.label}}
         )
-    fields = []
+    changes: dict = {}
     if step == VettingStatus.CERTIFICATE_CHECKED:
-        mentor.certificate_checked_at = timezone.now()
-        fields.append("certificate_checked_at")
+        changes["certificate_checked_at"] = timezone.now()
     # Recording the certificate after approval keeps the mentor approved.
     if not (step == VettingStatus.CERTIFICATE_CHECKED and current == VettingStatus.APPROVED):
-        mentor.status = step
-        fields.append("status")
+        changes["status"] = step
     if step == VettingStatus.REJECTED:
-        mentor.rejection_reason = note.strip()
-        fields.append("rejection_reason")
+        changes["rejection_reason"] = note.strip()
     if step == VettingStatus.APPROVED:
-        mentor.user = _mentor_account(mentor)
-        fields.append("user")
-    mentor.save(update_fields=[*fields, "updated_at"])
+        changes["user"] = _mentor_account(mentor)
+    # The row is locked above: no conflict to check, but the version and `updated_by` move.
+    mentor.save_changes(version=None, by=by, **changes)
     VettingStep.objects.create(mentor=mentor, step=step, note=note.strip(), decided_by=by)
     if step in (VettingStatus.APPROVED, VettingStatus.REJECTED):
         from mosty.mentoring.tasks import mentor_decision_notify
@@ -169,7 +166,7 @@ def mentor_update_own(*, mentor: Mentor, by, availability: list, capacity: int) 
         )
     mentor.availability, mentor.capacity = availability, capacity
     mentor.full_clean()
-    mentor.save(update_fields=["availability", "capacity", "updated_at"])
+    mentor.save_changes(version=None, by=by, availability=availability, capacity=capacity)
     return mentor
 
 
@@ -273,11 +270,9 @@ def match_swap(*, first: Match, second: Match, by) -> tuple[Match, Match]:
     ids = [first.pk, second.pk]
     score_a, parts_a = _check_pair(first.participant, mentors[second.mentor_id], exclude=ids)
     score_b, parts_b = _check_pair(second.participant, mentors[first.mentor_id], exclude=ids)
-    first.mentor, second.mentor = mentors[second.mentor_id], mentors[first.mentor_id]
-    first.score, first.explanation = score_a, parts_a
-    second.score, second.explanation = score_b, parts_b
-    for match in (first, second):
-        match.save(update_fields=["mentor", "score", "explanation", "updated_at"])
+    first_mentor, second_mentor = mentors[second.mentor_id], mentors[first.mentor_id]
+    first.save_changes(version=None, mentor=first_mentor, score=score_a, explanation=parts_a)
+    second.save_changes(version=None, mentor=second_mentor, score=score_b, explanation=parts_b)
     audit(by, "mosty.mentoring.match.swapped", first, details={"with": second.pk})
     return first, second
 
@@ -285,18 +280,20 @@ def match_swap(*, first: Match, second: Match, by) -> tuple[Match, Match]:
 @transaction.atomic
 def match_respond(*, match: Match, by, accept: bool) -> Match:
     require(by, "match.respond", match)
-    match.status = MatchStatus.ACCEPTED if accept else MatchStatus.DECLINED
-    match.responded_at = timezone.now()
-    match.save(update_fields=["status", "responded_at", "updated_at"])
+    match.save_changes(
+        version=None,
+        status=MatchStatus.ACCEPTED if accept else MatchStatus.DECLINED,
+        responded_at=timezone.now(),
+    )
     return match
 
 
 @transaction.atomic
 def match_activate(*, match: Match, by, started_on: dt.date | None = None) -> Match:
     require(by, "match.activate", match)
-    match.status = MatchStatus.ACTIVE
-    match.started_on = started_on or timezone.localdate()
-    match.save(update_fields=["status", "started_on", "updated_at"])
+    match.save_changes(
+        version=None, status=MatchStatus.ACTIVE, started_on=started_on or timezone.localdate()
+    )
     return match
 
 
