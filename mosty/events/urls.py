@@ -27,7 +27,11 @@ urlpatterns = [
     ),
     path("mine/", views.registration_mine, name="mine"),
     path("mine/calendar-reset/", views.CalendarFeedReset.as_view(), name="feed_reset"),
-    path("registrations/<int:pk>/cancel/", views.RegistrationCancel.as_view(), name="registration_cancel"),
+    path(
+        "registrations/<int:pk>/cancel/",
+        views.RegistrationCancel.as_view(),
+        name="registration_cancel",
+    ),
     path(
         "registrations/<int:pk>/certificate.pdf",
         views.registration_certificate,
@@ -36,8 +40,12 @@ urlpatterns = [
     path("manage/", views.EventManageList.as_view(), name="manage"),
     path("manage/new/", views.EventCreate.as_view(), name="create"),
     path("manage/<int:pk>/edit/", views.EventEdit.as_view(), name="edit"),
-    path("manage/<int:pk>/registrations/", views.EventRegistrations.as_view(), name="registrations"),
-    path("manage/<int:pk>/certificates/", views.CertificatesSend.as_view(), name="certificates_send"),
+    path(
+        "manage/<int:pk>/registrations/", views.EventRegistrations.as_view(), name="registrations"
+    ),
+    path(
+        "manage/<int:pk>/certificates/", views.CertificatesSend.as_view(), name="certificates_send"
+    ),
     path("manage/sessions/<int:pk>/attendance/", views.session_attendance, name="attendance"),
     path(
         "manage/sessions/<int:pk>/attendance/<int:registration>/",

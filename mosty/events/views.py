@@ -59,7 +59,9 @@ class EventList(ListPage):
     def respond(self, context):
         days = [
             (day, list(items))
-            for day, items in groupby(context["page"], key=lambda e: timezone.localdate(e.starts_at))
+            for day, items in groupby(
+                context["page"], key=lambda e: timezone.localdate(e.starts_at)
+            )
         ]
         return super().respond({**context, "days": days})
 
@@ -154,7 +156,7 @@ class EventRegister(_EventPage, FormPage):
     show the event page again with the form."""
 
     login_required = False
-    http_method_names = ["post"]  # type: ignore[misc]
+    http_method_names = ["post"]
     permission = "event.register"
     template_name = "events/event_detail.html"
 

@@ -1,3 +1,6 @@
+from collections.abc import Sequence
+from typing import ClassVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -5,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -121,7 +124,7 @@ class MentorDetail(_MentorPage, DetailPage):
 class MentorVet(_MentorPage, FormPage):
     """The vetting form of the mentor page; a refused step shows the page again (400)."""
 
-    http_method_names = ["post"]  # type: ignore[misc]
+    http_method_names = ["post"]
     permission = "mentor.vet"
     form_class = VettingForm
     success_message = _lazy("Vetting step recorded.")
@@ -324,7 +327,7 @@ class _MatchingParticipantPage:
     """A coordinator's page about one person waiting for a mentor."""
 
     context_object_name = "participant"
-    read_fields = ("first_name", "last_name")
+    read_fields: ClassVar[Sequence[str]] = ("first_name", "last_name")
     kwargs: dict
     user: object
 
@@ -475,7 +478,7 @@ class _MatchStep(_MatchPage, FormPage):
     called with the form's data; its errors land beside their fields."""
 
     template_name = "mentoring/match_form.html"
-    title: str = ""
+    title: str | Promise = ""
 
     def save(self, form):
         return self.action(match=self.object, by=self.user, **form.cleaned_data)

@@ -567,9 +567,7 @@ def test_coordinator_edits_event_raising_capacity_promotes_the_waiting_list(worl
     assert event.version == 2 and event.updated_by == world.user("coordinator", "a")
 
 
-def test_two_organisers_editing_at_once_the_second_is_told_and_writes_nothing(
-    world, login, event
-):
+def test_two_organisers_editing_at_once_the_second_is_told_and_writes_nothing(world, login, event):
     client = login("coordinator")
     first = _edit_post(event, capacity="5", place="Sala A", mark=" (A)")
     second = _edit_post(event, capacity="9", place="Sala B", mark=" (B)")
