@@ -163,17 +163,12 @@ class RegistrationOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Registration
+        # What the registrant gave (the service's fields), then what happened since.
         fields = [
             "id",
             "event",
             "status",
-            "name",
-            "email",
-            "phone",
-            "language",
-            "audience",
-            "institution",
-            "accessibility_needs",
+            *services.REGISTRATION_FIELDS,
             "created_at",
             "promoted_at",
             "cancelled_at",

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.core.forms import LanguagesField
 from mosty.core.models import District
-from mosty.events.models import Audience, Event, EventKind, EventTranslation, Session
+from mosty.events.models import EVENT_FIELDS, Audience, Event, EventKind, EventTranslation, Session
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -33,17 +33,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = [
-            "kind",
-            "source_language",
-            "capacity",
-            "registration_opens",
-            "registration_closes",
-            "audiences",
-            "languages",
-            "accessibility",
-            "is_public",
-        ]
+        fields = EVENT_FIELDS
         widgets = {
             "source_language": forms.Select(choices=settings.LANGUAGES),
             "registration_opens": _datetime_widget(),

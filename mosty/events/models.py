@@ -46,6 +46,20 @@ def validate_audience_list(value) -> None:
         raise ValidationError(_("Choose audiences from the list."))
 
 
+# What an organiser edits of an event: the form's fields and what the services write.
+EVENT_FIELDS = [
+    "kind",
+    "source_language",
+    "capacity",
+    "registration_opens",
+    "registration_closes",
+    "audiences",
+    "languages",
+    "accessibility",
+    "is_public",
+]
+
+
 class Event(OwnedRecord):
     """One event or a course (several sessions), published by an organisation. Two organisers
     may edit it at once: the form carries the `version` it showed (`save_changes`)."""

@@ -17,6 +17,7 @@ from django_tasks import default_task_backend
 from mosty.access.audit import audit
 from mosty.access.policy import require
 from mosty.events.models import (
+    EVENT_FIELDS,
     Attendance,
     Event,
     EventTranslation,
@@ -38,17 +39,6 @@ from mosty.events.tokens import (  # noqa: F401
     user_from_feed_token,
 )
 
-EVENT_FIELDS = [
-    "kind",
-    "source_language",
-    "capacity",
-    "registration_opens",
-    "registration_closes",
-    "audiences",
-    "languages",
-    "accessibility",
-    "is_public",
-]
 SESSION_FIELDS = ["starts_at", "ends_at", "district", "place", "online_url"]
 REGISTRATION_FIELDS = [
     "name",

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit, audit_read
@@ -289,7 +288,7 @@ def registration_mine(request):
 class CalendarFeedReset(ActionPage):
     """A new secret address for the user's own calendar feed (the service checks the rule)."""
 
-    success_message = _lazy("Your calendar has a new address; the old one no longer works.")
+    success_message = gettext_lazy("Your calendar has a new address; the old one no longer works.")
 
     def get_object(self):
         return None
@@ -303,7 +302,7 @@ class CalendarFeedReset(ActionPage):
 
 class RegistrationCancel(ActionPage):
     permission = "registration.cancel"
-    success_message = _lazy("The registration is cancelled.")
+    success_message = gettext_lazy("The registration is cancelled.")
 
     def get_object(self):
         return selectors.registration_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -401,7 +400,7 @@ class EventCreate(FormPage):
     permission = "event.create"
     template_name = "events/event_form.html"
     form_class = EventForm
-    success_message = _lazy("The event is saved.")
+    success_message = gettext_lazy("The event is saved.")
 
     @cached_property
     def organisation(self):

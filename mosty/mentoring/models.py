@@ -417,27 +417,38 @@ class Activity(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Meeting(models.Model):
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
+class MatchEntry(models.Model):
+    """What is written down about a running match on a given day (a meeting, a check-in),
+    newest first, with an encrypted note. Subclasses declare `match` with their reverse name."""
+
+    match: models.ForeignKey
+    match_id: int
     date = models.DateField(_("date"))
+    note = EncryptedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.match_id} · {self.date}"
+
+
+class Meeting(MatchEntry):
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
     minutes = models.PositiveSmallIntegerField(
         _("duration in minutes"), validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
     activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
-    note = EncryptedTextField(_("note"), blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(MatchEntry.Meta):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
-        ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["match", "-date"], name="meeting_match_date")]
-
-    def __str__(self) -> str:
-        return f"{self.match_id} · {self.date}"
 
     @property
     def audit_label(self) -> str:
@@ -451,31 +462,24 @@ class Meeting(models.Model):
 SATISFACTION = [(i, str(i)) for i in range(1, 6)]
 
 
-class CheckIn(models.Model):
+class CheckIn(MatchEntry):
     """The monthly conversation with both sides: how satisfied each one is."""
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="checkins")
-    date = models.DateField(_("date"))
     mentor_satisfaction = models.PositiveSmallIntegerField(
         _("mentor's satisfaction (1–5)"), choices=SATISFACTION
     )
     participant_satisfaction = models.PositiveSmallIntegerField(
         _("participant's satisfaction (1–5)"), choices=SATISFACTION
     )
-    note = EncryptedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(MatchEntry.Meta):
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
-        ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["match", "-date"], name="checkin_match_date")]
-
-    def __str__(self) -> str:
-        return f"{self.match_id} · {self.date}"
 
     @property
     def audit_label(self) -> str:

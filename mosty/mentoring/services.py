@@ -49,6 +49,13 @@ APPLICATION_FIELDS = [
 ]
 
 
+def _insert(record) -> None:
+    """Validate a new record as its model does, then write it (inside the caller's atomic
+    block, so a refusal leaves nothing behind)."""
+    record.full_clean()
+    record.save()
+
+
 def mentor_email_taken(email: str) -> bool:
     """An application by this e-mail that is not rejected already exists."""
     return (
@@ -80,8 +87,7 @@ def mentor_apply(*, organisation, consent: bool, by=None, **data) -> Mentor:
         consent_at=timezone.now(),
         **{k: v for k, v in data.items() if k in APPLICATION_FIELDS},
     )
-    mentor.full_clean()
-    mentor.save()
+    _insert(mentor)
     VettingStep.objects.create(mentor=mentor, step=VettingStatus.APPLIED)
     return mentor
 
@@ -224,8 +230,7 @@ def match_propose(*, participant, mentor: Mentor, by, by_hand: bool = False) -> 
         by_hand=by_hand,
         proposed_by=by,
     )
-    match.full_clean()
-    match.save()
+    _insert(match)
     audit(by, "mosty.mentoring.match.proposed", match)
     return match
 
@@ -338,8 +343,7 @@ def meeting_log(*, match: Match, by, date, minutes: int, activity: str, note: st
     meeting = Meeting(
         match=match, date=date, minutes=minutes, activity=activity, note=note, logged_by=by
     )
-    meeting.full_clean()
-    meeting.save()
+    _insert(meeting)
     return meeting
 
 
@@ -362,8 +366,7 @@ def checkin_record(
         note=note,
         recorded_by=by,
     )
-    checkin.full_clean()
-    checkin.save()
+    _insert(checkin)
     return checkin
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit, audit_read, audit_reads
@@ -127,7 +127,7 @@ class MentorVet(_MentorPage, FormPage):
     http_method_names = ["post"]
     permission = "mentor.vet"
     form_class = VettingForm
-    success_message = _lazy("Vetting step recorded.")
+    success_message = gettext_lazy("Vetting step recorded.")
 
     def form_kwargs(self):
         return {"steps": _next_steps(self.object)}
@@ -362,7 +362,7 @@ class MatchingCandidates(_MatchingParticipantPage, DetailPage):
 class ParticipantWishes(_MatchingParticipantPage, FormPage):
     template_name = "mentoring/wishes.html"
     form_class = ProfileForm
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
 
     def initial(self):
         profile = MentoringProfile.objects.filter(participant=self.object).first()
@@ -467,7 +467,7 @@ class MatchRespond(_MatchPage, ActionPage):
 
 
 class MatchActivate(_MatchPage, ActionPage):
-    success_message = _lazy("The match is active.")
+    success_message = gettext_lazy("The match is active.")
 
     def act(self, form):
         return services.match_activate(match=self.object, by=self.user)
@@ -493,8 +493,8 @@ class _MatchStep(_MatchPage, FormPage):
 class MatchEnd(_MatchStep):
     permission = "match.end"
     form_class = EndForm
-    success_message = _lazy("The match has ended. Thank you.")
-    title = _lazy("End the match")
+    success_message = gettext_lazy("The match has ended. Thank you.")
+    title = gettext_lazy("End the match")
 
     def initial(self):
         return {"version": self.object.version}
@@ -509,8 +509,8 @@ class MatchEnd(_MatchStep):
 class MeetingLog(_MatchStep):
     permission = "meeting.log"
     form_class = MeetingForm
-    success_message = _lazy("Meeting logged.")
-    title = _lazy("Log a meeting")
+    success_message = gettext_lazy("Meeting logged.")
+    title = gettext_lazy("Log a meeting")
 
     def initial(self):
         return {"date": timezone.localdate(), "minutes": 60}
@@ -522,8 +522,8 @@ class MeetingLog(_MatchStep):
 class CheckinRecord(_MatchStep):
     permission = "checkin.record"
     form_class = CheckInForm
-    success_message = _lazy("Check-in recorded.")
-    title = _lazy("Monthly check-in")
+    success_message = gettext_lazy("Check-in recorded.")
+    title = gettext_lazy("Monthly check-in")
 
     def initial(self):
         return {"date": timezone.localdate()}
@@ -560,7 +560,7 @@ class MentorAvailability(FormPage):
     template_name = "mentoring/availability.html"
     form_class = OwnAvailabilityForm
     context_object_name = "mentor"
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
 
     def get_object(self):
         require(self.user, "mentor.home")
