@@ -52,5 +52,5 @@ urlpatterns = [
         views.session_attendance_mark,
         name="attendance_mark",
     ),
-    path("manage/report/", views.event_report, name="report"),
+    path("manage/report/", views.EventReport.as_view(), name="report"),
 ]

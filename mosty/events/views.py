@@ -587,24 +587,29 @@ def session_attendance_mark(request, pk: int, registration: int):
     )
 
 
-@login_required
-def event_report(request):
-    require(request.user, "event.report")
-    filters = ReportFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    events = exports.report_events(user=request.user, filters=cleaned)
-    fmt = request.GET.get("format")
-    if fmt in {"csv", "xlsx"}:
+class EventReport(ListPage):
+    """Figures for the events a coordinator may report on, and their export."""
+
+    permission = "event.report"
+    template_name = "events/report.html"
+    filter_form = ReportFilterForm
+
+    def report_events(self, filters):
+        return exports.report_events(user=self.user, filters=filters)
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt not in {"csv", "xlsx"}:
+            return super().get(request, *args, **kwargs)
+        require(request.user, self.permission)
+        form = ReportFilterForm(request.GET)
+        events = self.report_events(form.cleaned_data if form.is_valid() else {})
         audit(request.user, "mosty.event.report.exported", details={"format": fmt})
         return exports.report_download(events=events, fmt=fmt)
-    page = paginate(request, selectors.event_report_rows(events=events))
-    return render(
-        request,
-        "events/report.html",
-        {
-            "filters": filters,
-            "totals": selectors.event_report(events=events),
-            "page": page,
-            "querystring": query_without_page(request),
-        },
-    )
+
+    def rows(self, filters):
+        self.events = self.report_events(filters)
+        return selectors.event_report_rows(events=self.events)
+
+    def extra_context(self):
+        return {"totals": selectors.event_report(events=self.events)}

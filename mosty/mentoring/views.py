@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from mosty.access.audit import audit, audit_read, audit_reads
+from mosty.access.audit import audit, audit_read
 from mosty.access.domains.mentoring import matchable_participants
 from mosty.access.policy import can, require
 from mosty.core.forms import add_service_errors as _errors_to_form
@@ -378,7 +378,7 @@ class ParticipantWishes(_MatchingParticipantPage, FormPage):
 
 
 # -- matches ----------------------------------------------------------------------------------
-PARTICIPANT_SEEN_BY_MENTOR = ["first_name", "languages", "district"]
+PARTICIPANT_SEEN_BY_MENTOR = ("first_name", "languages", "district")
 
 
 class MatchList(ListPage):
@@ -428,7 +428,7 @@ class MatchDetail(_MatchPage, DetailPage):
 
     def get(self, request, *args, **kwargs):
         # A mentor sees only the first name, languages and district of the person.
-        fields = None if self.coordinator else PARTICIPANT_SEEN_BY_MENTOR
+        fields = None if self.coordinator else list(PARTICIPANT_SEEN_BY_MENTOR)
         audit_read(request.user, self.object.participant, fields=fields)
         return super().get(request, *args, **kwargs)
 
@@ -533,25 +533,34 @@ class CheckinRecord(_MatchStep):
 
 
 # -- mentors' own pages -----------------------------------------------------------------------
-@login_required
-def mentor_home(request):
-    require(request.user, "mentor.home")
-    mentor = selectors.mentor_own(user=request.user)
-    matches = []
-    if mentor is not None:
+class MentorHome(ListPage):
+    """A mentor's own page: their open matches (a mentor supports at most ten people)."""
+
+    permission = "mentor.home"
+    template_name = "mentoring/home.html"
+    audit_fields = PARTICIPANT_SEEN_BY_MENTOR
+
+    @cached_property
+    def mentor(self):
+        return selectors.mentor_own(user=self.user)
+
+    def rows(self, filters):
+        if self.mentor is None:
+            return []
         matches = list(
-            selectors.match_list(fetched_by=request.user, filters={"status": "open"}).filter(
-                mentor=mentor
+            selectors.match_list(fetched_by=self.user, filters={"status": "open"}).filter(
+                mentor=self.mentor
             )
         )
         for match in matches:
             match.flags = selectors.attention_flags(match)
-        audit_reads(
-            request.user,
-            [match.participant for match in matches],
-            fields=["first_name", "languages", "district"],
-        )
-    return render(request, "mentoring/home.html", {"mentor": mentor, "matches": matches})
+        return matches
+
+    def shown(self, page):
+        return [match.participant for match in page]
+
+    def respond(self, context):
+        return super().respond({**context, "mentor": self.mentor, "matches": list(context["page"])})
 
 
 class MentorAvailability(FormPage):
