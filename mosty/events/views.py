@@ -109,14 +109,17 @@ def _registration_form(request, event, data=None):
 
 
 class _EventPage:
-    """Pages about one visible event (`event.view` and its kin decide on it)."""
+    """Pages about one visible event (`event.view` and its kin decide on it); organisers'
+    pages (`managed`) find it among the events they manage."""
 
     context_object_name = "event"
+    managed = False
     kwargs: dict
     user: object
 
     def get_object(self):
-        return selectors.event_get(fetched_by=self.user, pk=self.kwargs["pk"])
+        find = selectors.event_managed_get if self.managed else selectors.event_get
+        return find(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
 def _event_state(request, event) -> dict:
@@ -383,15 +386,8 @@ class EventManageList(ListPage):
         return {"may_create": can(self.user, "event.create")}
 
 
-class _ManagedEventPage:
-    """Organisers' pages about one event they manage."""
-
-    context_object_name = "event"
-    kwargs: dict
-    user: object
-
-    def get_object(self):
-        return selectors.event_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
+class _ManagedEventPage(_EventPage):
+    managed = True
 
 
 class EventCreate(FormPage):

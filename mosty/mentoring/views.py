@@ -1,5 +1,5 @@
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -480,11 +480,11 @@ class _MatchStep(_MatchPage, FormPage):
     template_name = "mentoring/match_form.html"
     title: str | Promise = ""
 
-    def save(self, form):
-        return self.action(match=self.object, by=self.user, **form.cleaned_data)
+    # The service that writes the step: `service(match=..., by=..., **form.cleaned_data)`.
+    service: Callable[..., Any]
 
-    def action(self, **kwargs):
-        raise NotImplementedError
+    def save(self, form):
+        return self.service(match=self.object, by=self.user, **form.cleaned_data)
 
     def extra_context(self):
         return {"title": self.title}
@@ -492,6 +492,7 @@ class _MatchStep(_MatchPage, FormPage):
 
 class MatchEnd(_MatchStep):
     permission = "match.end"
+    service = staticmethod(services.match_end)
     form_class = EndForm
     success_message = gettext_lazy("The match has ended. Thank you.")
     title = gettext_lazy("End the match")
@@ -502,12 +503,10 @@ class MatchEnd(_MatchStep):
     def form_kwargs(self):
         return {"coordinator": _is_coordinator_of(self.user, self.object)}
 
-    def action(self, **kwargs):
-        return services.match_end(**kwargs)
-
 
 class MeetingLog(_MatchStep):
     permission = "meeting.log"
+    service = staticmethod(services.meeting_log)
     form_class = MeetingForm
     success_message = gettext_lazy("Meeting logged.")
     title = gettext_lazy("Log a meeting")
@@ -515,21 +514,16 @@ class MeetingLog(_MatchStep):
     def initial(self):
         return {"date": timezone.localdate(), "minutes": 60}
 
-    def action(self, **kwargs):
-        return services.meeting_log(**kwargs)
-
 
 class CheckinRecord(_MatchStep):
     permission = "checkin.record"
+    service = staticmethod(services.checkin_record)
     form_class = CheckInForm
     success_message = gettext_lazy("Check-in recorded.")
     title = gettext_lazy("Monthly check-in")
 
     def initial(self):
         return {"date": timezone.localdate()}
-
-    def action(self, **kwargs):
-        return services.checkin_record(**kwargs)
 
 
 # -- mentors' own pages -----------------------------------------------------------------------
