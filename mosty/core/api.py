@@ -177,9 +177,14 @@ class AuditedDetailApi(APIView):
         """`pk` is the URL's `lookup_url_kwarg` value (an int for `<int:pk>`)."""
         raise NotImplementedError
 
+    def shown(self, obj):
+        """The personal record the answer shows (the object itself by default; a match shows
+        its participant)."""
+        return obj
+
     def audit(self, obj) -> None:
         if self.read_fields:
-            audit_read(self.request.user, obj, fields=list(self.read_fields))
+            audit_read(self.request.user, self.shown(obj), fields=list(self.read_fields))
 
     def serialize(self, obj):
         return self.serializer_class(obj, context={"request": self.request}).data

@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mosty.access.audit import audit_read
 from mosty.access.policy import require
+from mosty.core.api import AuditedDetailApi, AuditedListApi
 from mosty.core.models import District, validate_language_code
 from mosty.events import exports, selectors, services
 from mosty.events.models import Audience, EventKind, Registration
@@ -83,26 +83,28 @@ class EventFilterSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["events"], parameters=[EventFilterSerializer])
-class EventListApi(ListAPIView):
-    serializer_class = EventOutputSerializer
+class EventListApi(AuditedListApi):
+    """Public events; bad filter values are a 400 naming the parameter."""
 
-    def get_queryset(self):
-        require(self.request.user, "event.browse")
-        filters = EventFilterSerializer(data=self.request.query_params)
+    serializer_class = EventOutputSerializer
+    permission = "event.browse"
+
+    def filters(self, params):
+        filters = EventFilterSerializer(data=params)
         filters.is_valid(raise_exception=True)
-        return selectors.event_public_list(
-            fetched_by=self.request.user, filters=filters.validated_data
-        )
+        return filters.validated_data
+
+    def rows(self, filters):
+        return selectors.event_public_list(fetched_by=self.request.user, filters=filters)
 
 
-@extend_schema(tags=["events"])
-class EventDetailApi(RetrieveAPIView):
+@extend_schema(tags=["events"], responses=EventOutputSerializer)
+class EventDetailApi(AuditedDetailApi):
     serializer_class = EventOutputSerializer
+    permission = "event.view"
 
-    def get_object(self):
-        event = selectors.event_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
-        require(self.request.user, "event.view", event)
-        return event
+    def get_object(self, pk: int):
+        return selectors.event_get(fetched_by=self.request.user, pk=pk)
 
 
 class SessionInputSerializer(serializers.Serializer):
@@ -161,17 +163,12 @@ class RegistrationOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Registration
+        # What the registrant gave (the service's fields), then what happened since.
         fields = [
             "id",
             "event",
             "status",
-            "name",
-            "email",
-            "phone",
-            "language",
-            "audience",
-            "institution",
-            "accessibility_needs",
+            *services.REGISTRATION_FIELDS,
             "created_at",
             "promoted_at",
             "cancelled_at",
@@ -185,10 +182,13 @@ class RegistrationOutputSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["events"])
-class RegistrationListApi(ListAPIView):
+class RegistrationListApi(AuditedListApi):
+    """The organiser's list of an event's registrations (recorded as a read of the event's
+    registrations, as on the page)."""
+
     serializer_class = RegistrationOutputSerializer
 
-    def get_queryset(self):
+    def rows(self, filters):
         event = selectors.event_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
         require(self.request.user, "event.view_registrations", event)
         audit_read(self.request.user, event, fields=["registrations"])

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.core.forms import LanguagesField
 from mosty.core.models import District
-from mosty.events.models import Audience, Event, EventKind, EventTranslation, Session
+from mosty.events.models import EVENT_FIELDS, Audience, Event, EventKind, EventTranslation, Session
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -23,20 +23,17 @@ class EventForm(forms.ModelForm):
         required=False,
     )
     languages = LanguagesField(label=_("Languages of the event"))
+    # The version the organiser started from (Versioned.save_changes); empty on create.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The translation and session formsets the page binds with the form: valid together.
+    formsets: tuple = ()
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and all(formset.is_valid() for formset in self.formsets)
 
     class Meta:
         model = Event
-        fields = [
-            "kind",
-            "source_language",
-            "capacity",
-            "registration_opens",
-            "registration_closes",
-            "audiences",
-            "languages",
-            "accessibility",
-            "is_public",
-        ]
+        fields = EVENT_FIELDS
         widgets = {
             "source_language": forms.Select(choices=settings.LANGUAGES),
             "registration_opens": _datetime_widget(),

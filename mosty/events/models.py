@@ -12,7 +12,9 @@ from django.utils.translation import pgettext_lazy
 from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import (
     District,
+    OwnedRecord,
     TranslationBase,
+    owned_by,
     validate_language_code,
     validate_language_list,
 )
@@ -44,15 +46,25 @@ def validate_audience_list(value) -> None:
         raise ValidationError(_("Choose audiences from the list."))
 
 
-class Event(models.Model):
-    """One event or a course (several sessions), published by an organisation."""
+# What an organiser edits of an event: the form's fields and what the services write.
+EVENT_FIELDS = [
+    "kind",
+    "source_language",
+    "capacity",
+    "registration_opens",
+    "registration_closes",
+    "audiences",
+    "languages",
+    "accessibility",
+    "is_public",
+]
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organiser"),
-        on_delete=models.CASCADE,
-        related_name="events",
-    )
+
+class Event(OwnedRecord):
+    """One event or a course (several sessions), published by an organisation. Two organisers
+    may edit it at once: the form carries the `version` it showed (`save_changes`)."""
+
+    organisation = owned_by("events", on_delete=models.CASCADE, verbose_name=_("organiser"))
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     source_language = models.CharField(
         _("source language"), max_length=10, validators=[validate_language_code]
@@ -75,11 +87,6 @@ class Event(models.Model):
     # Denormalised from the sessions so calendars filter and sort without a join.
     starts_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
     ends_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("event")

@@ -206,6 +206,21 @@ def _new_event(ctx, organisation, kind, audiences, titles, description, capacity
 
 
 @transaction.atomic
+def _register_account(event, user, audience, now, **extra) -> Registration:
+    """A demo login's own confirmed place (its name and contact from the account)."""
+    return Registration.objects.create(
+        event=event,
+        user=user,
+        status=RegistrationStatus.CONFIRMED,
+        name=user.get_full_name(),
+        email=user.email,
+        language=user.language,
+        audience=audience,
+        consent_at=now,
+        **extra,
+    )
+
+
 def _seed_demo(ctx) -> str:
     if Event.objects.exists():
         return f"{Event.objects.count()} events already there"
@@ -276,28 +291,11 @@ def _seed_demo(ctx) -> str:
             )
         Registration.objects.bulk_create(registrations)
         if participant and i in (1, 4, 6) and not full:
-            Registration.objects.create(
-                event=event,
-                user=participant,
-                status=RegistrationStatus.CONFIRMED,
-                name=participant.get_full_name(),
-                email=participant.email,
-                language=participant.language,
-                audience=Audience.NEWCOMERS,
-                consent_at=now,
-            )
+            _register_account(event, participant, Audience.NEWCOMERS, now)
         if staff and past:
             # The demo institution-staff login completed the past training: a certificate.
-            Registration.objects.create(
-                event=event,
-                user=staff,
-                status=RegistrationStatus.CONFIRMED,
-                name=staff.get_full_name(),
-                email=staff.email,
-                language=staff.language,
-                audience=Audience.STAFF,
-                institution="Szkoła Podstawowa nr 100",
-                consent_at=now,
+            _register_account(
+                event, staff, Audience.STAFF, now, institution="Szkoła Podstawowa nr 100"
             )
             Event.objects.filter(pk=event.pk).update(capacity=capacity + 1)
         if past:

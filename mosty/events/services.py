@@ -17,6 +17,7 @@ from django_tasks import default_task_backend
 from mosty.access.audit import audit
 from mosty.access.policy import require
 from mosty.events.models import (
+    EVENT_FIELDS,
     Attendance,
     Event,
     EventTranslation,
@@ -38,17 +39,6 @@ from mosty.events.tokens import (  # noqa: F401
     user_from_feed_token,
 )
 
-EVENT_FIELDS = [
-    "kind",
-    "source_language",
-    "capacity",
-    "registration_opens",
-    "registration_closes",
-    "audiences",
-    "languages",
-    "accessibility",
-    "is_public",
-]
 SESSION_FIELDS = ["starts_at", "ends_at", "district", "place", "online_url"]
 REGISTRATION_FIELDS = [
     "name",
@@ -110,7 +100,7 @@ def event_create(
     *, organisation, by, translations: list[dict], sessions: list[dict], **data
 ) -> Event:
     require(by, "event.change", Event(organisation=organisation))
-    event = Event(organisation=organisation, created_by=by)
+    event = Event(organisation=organisation, created_by=by, updated_by=by)
     for field in EVENT_FIELDS:
         if field in data:
             setattr(event, field, data[field])
@@ -126,17 +116,20 @@ def event_update(
     *,
     event: Event,
     by,
+    version: int | None = None,
     translations: list[dict] | None = None,
     sessions: list[dict] | None = None,
     **data,
 ) -> Event:
+    """Change an event. `version` is the one the editor's form showed: if another organiser
+    saved since, `EditConflict` and nothing is written (translations and sessions included,
+    so the version moves whenever any part of the event changes)."""
     require(by, "event.change", event)
     fields = [f for f in EVENT_FIELDS if f in data]
     for field in fields:
         setattr(event, field, data[field])
     event.full_clean()
-    if fields:
-        event.save(update_fields=[*fields, "updated_at"])
+    event.save_changes(version=version, by=by, **{f: data[f] for f in fields})
     if translations is not None:
         _translations_save(event, translations)
     if sessions is not None:

@@ -11,14 +11,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from mosty.access.audit import audit, audit_read
 from mosty.access.domains.events import event_organiser_organisations
 from mosty.access.policy import can, require
-from mosty.core.forms import add_service_errors
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.events import certificates, exports, ical, selectors, services
@@ -43,25 +44,25 @@ def _base_url(request) -> str:
 # --- public -------------------------------------------------------------------------------
 
 
-def event_list(request):
-    require(request.user, "event.browse")
-    filters = EventFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = paginate(request, selectors.event_public_list(fetched_by=request.user, filters=cleaned))
-    days = [
-        (day, list(items))
-        for day, items in groupby(page, key=lambda e: timezone.localdate(e.starts_at))
-    ]
-    return render(
-        request,
-        "events/event_list.html",
-        {
-            "page": page,
-            "days": days,
-            "filters": filters,
-            "querystring": query_without_page(request),
-        },
-    )
+class EventList(ListPage):
+    """The public agenda: a page of events grouped by the day they start."""
+
+    public = True
+    permission = "event.browse"
+    template_name = "events/event_list.html"
+    filter_form = EventFilterForm
+
+    def rows(self, filters):
+        return selectors.event_public_list(fetched_by=self.user, filters=filters)
+
+    def respond(self, context):
+        days = [
+            (day, list(items))
+            for day, items in groupby(
+                context["page"], key=lambda e: timezone.localdate(e.starts_at)
+            )
+        ]
+        return super().respond({**context, "days": days})
 
 
 def event_calendar(request, year: int | None = None, month: int | None = None):
@@ -107,94 +108,128 @@ def _registration_form(request, event, data=None):
     )
 
 
-def event_detail(request, pk: int, form=None):
-    event = selectors.event_get(fetched_by=request.user, pk=pk)
-    require(request.user, "event.view", event)
-    mine = selectors.registration_active(event=event, user=request.user)
-    return render(
-        request,
-        "events/event_detail.html",
-        {
-            "event": event,
-            "remaining": event.remaining,
-            "form": form or (None if mine else _registration_form(request, event)),
-            "mine": mine,
-            "is_open": event.registration_is_open(),
-        },
+class _EventPage:
+    """Pages about one visible event (`event.view` and its kin decide on it); organisers'
+    pages (`managed`) find it among the events they manage."""
+
+    context_object_name = "event"
+    managed = False
+    kwargs: dict
+    user: object
+
+    def get_object(self):
+        find = selectors.event_managed_get if self.managed else selectors.event_get
+        return find(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+def _event_state(request, event) -> dict:
+    """What the event page shows beside the event: places left, the visitor's registration."""
+    return {
+        "remaining": event.remaining,
+        "mine": selectors.registration_active(event=event, user=request.user),
+        "is_open": event.registration_is_open(),
+    }
+
+
+class EventDetail(_EventPage, DetailPage):
+    public = True
+    permission = "event.view"
+    template_name = "events/event_detail.html"
+
+    def extra_context(self):
+        state = _event_state(self.request, self.object)
+        form = None if state["mine"] else _registration_form(self.request, self.object)
+        return {**state, "form": form}
+
+
+def _registration_create(request, event, form, **people):
+    """Register through the service and say whether the place is confirmed."""
+    data = dict(form.cleaned_data)
+    consent = data.pop("consent")
+    data.pop("participant_code", None)
+    registration = services.registration_create(
+        event=event, consent=consent, base_url=_base_url(request), **people, **data
     )
+    return registration, registration.status == RegistrationStatus.CONFIRMED
 
 
-@require_POST
-def event_register(request, pk: int):
-    event = selectors.event_get(fetched_by=request.user, pk=pk)
-    require(request.user, "event.register", event)
-    form = _registration_form(request, event, request.POST)
-    anonymous = not request.user.is_authenticated
-    if form.is_valid() and anonymous and public_form_spent(request, "event_register"):
-        form.add_error(None, spent_message())
-        response = event_detail(request, pk, form=form)
-        response.status_code = 429
-        return response
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        consent = data.pop("consent")
-        user = request.user if request.user.is_authenticated else None
-        try:
-            registration = services.registration_create(
-                event=event,
-                by=user,
-                user=user,
-                consent=consent,
-                base_url=_base_url(request),
-                **data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+class EventRegister(_EventPage, FormPage):
+    """The registration form of the event page: a visitor, or a user for themself. Errors
+    show the event page again with the form."""
+
+    public = True
+    http_method_names = ["post"]
+    permission = "event.register"
+    template_name = "events/event_detail.html"
+
+    def get_form(self):
+        return _registration_form(self.request, self.object, self.request.POST)
+
+    def extra_context(self):
+        return _event_state(self.request, self.object)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if (
+            not request.user.is_authenticated
+            and form.is_valid()
+            and public_form_spent(request, "event_register")
+        ):
+            form.add_error(None, spent_message())
+            response = self.respond({"form": form, **self.object_context()})
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form):
+        user = self.user if self.user.is_authenticated else None
+        registration, confirmed = _registration_create(
+            self.request, self.object, form, by=user, user=user
+        )
+        if confirmed:
+            messages.success(self.request, _("You are registered. Your place is confirmed."))
         else:
-            if registration.status == RegistrationStatus.CONFIRMED:
-                messages.success(request, _("You are registered. Your place is confirmed."))
-            else:
-                messages.info(
-                    request,
-                    _(
-                        "The event is full: you are on the waiting list. We will tell you if a place opens up."
-                    ),
-                )
-            if user is not None:
-                return redirect("events:mine")
-            return redirect("events:registration_token", token=services.cancel_token(registration))
-    return event_detail(request, pk, form=form)
-
-
-@login_required
-def event_register_person(request, pk: int):
-    event = selectors.event_get(fetched_by=request.user, pk=pk)
-    require(request.user, "event.register_person", event)
-    form = PersonRegistrationForm(
-        request.POST or None, event=event, user=request.user, initial={"language": "pl"}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        consent = data.pop("consent")
-        data.pop("participant_code", None)
-        try:
-            registration = services.registration_create(
-                event=event,
-                by=request.user,
-                participant=form.participant,
-                consent=consent,
-                base_url=_base_url(request),
-                **data,
+            messages.info(
+                self.request,
+                _(
+                    "The event is full: you are on the waiting list. We will tell you if a place opens up."
+                ),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+        return registration
+
+    def success_url(self, registration):
+        if self.user.is_authenticated:
+            return reverse("events:mine")
+        return reverse(
+            "events:registration_token", kwargs={"token": services.cancel_token(registration)}
+        )
+
+
+class EventRegisterPerson(_EventPage, FormPage):
+    """A caseworker registers a person they support."""
+
+    permission = "event.register_person"
+    template_name = "events/register_person.html"
+    form_class = PersonRegistrationForm
+
+    def initial(self):
+        return {"language": "pl"}
+
+    def form_kwargs(self):
+        return {"event": self.object, "user": self.user}
+
+    def save(self, form):
+        registration, confirmed = _registration_create(
+            self.request, self.object, form, by=self.user, participant=form.participant
+        )
+        if confirmed:
+            messages.success(self.request, _("The person is registered. Their place is confirmed."))
         else:
-            if registration.status == RegistrationStatus.CONFIRMED:
-                messages.success(request, _("The person is registered. Their place is confirmed."))
-            else:
-                messages.info(request, _("The event is full: the person is on the waiting list."))
-            return redirect("events:detail", pk=pk)
-    return render(request, "events/register_person.html", {"event": event, "form": form})
+            messages.info(self.request, _("The event is full: the person is on the waiting list."))
+        return registration
+
+    def success_url(self, registration):
+        return reverse("events:detail", args=[self.object.pk])
 
 
 def registration_by_token(request, token: str):
@@ -253,26 +288,37 @@ def registration_mine(request):
     )
 
 
-@login_required
-@require_POST
-def calendar_feed_reset(request):
-    services.calendar_feed_reset(user=request.user, by=request.user)
-    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
-    return redirect("events:mine")
+class CalendarFeedReset(ActionPage):
+    """A new secret address for the user's own calendar feed (the service checks the rule)."""
+
+    success_message = gettext_lazy("Your calendar has a new address; the old one no longer works.")
+
+    def get_object(self):
+        return None
+
+    def act(self, form):
+        return services.calendar_feed_reset(user=self.user, by=self.user)
+
+    def success_url(self, result):
+        return reverse("events:mine")
 
 
-@login_required
-@require_POST
-def registration_cancel(request, pk: int):
-    registration = selectors.registration_get(fetched_by=request.user, pk=pk)
-    require(request.user, "registration.cancel", registration)
-    services.registration_cancel(
-        registration=registration, by=request.user, base_url=_base_url(request)
-    )
-    messages.success(request, _("The registration is cancelled."))
-    if registration.user_id == request.user.pk:
-        return redirect("events:mine")
-    return redirect("events:registrations", pk=registration.event_id)
+class RegistrationCancel(ActionPage):
+    permission = "registration.cancel"
+    success_message = gettext_lazy("The registration is cancelled.")
+
+    def get_object(self):
+        return selectors.registration_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form):
+        return services.registration_cancel(
+            registration=self.object, by=self.user, base_url=_base_url(self.request)
+        )
+
+    def success_url(self, result):
+        if self.object.user_id == self.user.pk:
+            return reverse("events:mine")
+        return reverse("events:registrations", args=[self.object.event_id])
 
 
 @login_required
@@ -329,148 +375,166 @@ def calendar_event_ics(request, pk: int):
 # --- organiser ----------------------------------------------------------------------------
 
 
-@login_required
-def event_manage_list(request):
-    require(request.user, "event.manage_list")
-    page = paginate(request, selectors.event_managed_list(fetched_by=request.user))
-    return render(
-        request,
-        "events/manage_list.html",
-        {"page": page, "may_create": can(request.user, "event.create")},
-    )
+class EventManageList(ListPage):
+    permission = "event.manage_list"
+    template_name = "events/manage_list.html"
+
+    def rows(self, filters):
+        return selectors.event_managed_list(fetched_by=self.user)
+
+    def extra_context(self):
+        return {"may_create": can(self.user, "event.create")}
 
 
-def _formsets(request, event):
-    data = request.POST if request.method == "POST" else None
-    return (
-        TranslationFormSet(data, instance=event, prefix="tr"),
-        SessionFormSet(data, instance=event, prefix="sessions"),
-    )
+class _ManagedEventPage(_EventPage):
+    managed = True
 
 
-def _event_form_page(request, *, event: Event | None, organisation):
-    instance = event or Event(organisation=organisation, source_language=request.LANGUAGE_CODE)
-    form = EventForm(request.POST or None, instance=instance)
-    translations, sessions = _formsets(request, instance)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and translations.is_valid()
-        and sessions.is_valid()
-    ):
+class EventCreate(FormPage):
+    """The event with its translations and sessions (formsets the form validates with it)."""
+
+    permission = "event.create"
+    template_name = "events/event_form.html"
+    form_class = EventForm
+    success_message = gettext_lazy("The event is saved.")
+
+    @cached_property
+    def organisation(self):
+        organisations = event_organiser_organisations(self.user)
+        wanted = self.request.GET.get("organisation") or ""
+        found = organisations.filter(pk=wanted).first() if wanted.isdecimal() else None
+        found = found or organisations.first()
+        if found is None:
+            raise Http404
+        return found
+
+    def instance(self) -> Event:
+        return Event(organisation=self.organisation, source_language=self.request.LANGUAGE_CODE)
+
+    def get_form(self):
+        form = super().get_form()
+        data = self.request.POST if self.request.method == "POST" else None
+        instance = form.instance
+        form.formsets = (
+            TranslationFormSet(data, instance=instance, prefix="tr"),
+            SessionFormSet(data, instance=instance, prefix="sessions"),
+        )
+        return form
+
+    def form_kwargs(self):
+        return {"instance": self.instance()}
+
+    def extra_context(self):
+        return {"organisation": self.organisation}
+
+    def respond(self, context):
+        translations, sessions = context["form"].formsets
+        return super().respond({**context, "translations": translations, "sessions": sessions})
+
+    def save(self, form):
         data = dict(form.cleaned_data)
-        tr_data = [
-            {k: f.cleaned_data.get(k) for k in ("language", "title", "description")}
-            for f in translations.forms
-            if f.cleaned_data
-        ]
-        session_data = [
-            {
-                **{
-                    k: f.cleaned_data.get(k)
-                    for k in ("starts_at", "ends_at", "district", "place", "online_url")
-                },
-                "instance": f.instance if f.instance.pk else None,
-                "delete": f.cleaned_data.get("DELETE", False),
-            }
-            for f in sessions.forms
-            if f.cleaned_data
-        ]
-        try:
-            if event is None:
-                saved = services.event_create(
-                    organisation=organisation,
-                    by=request.user,
-                    translations=tr_data,
-                    sessions=session_data,
-                    **data,
-                )
-            else:
-                # Reload: ModelForm validation already wrote the values onto `event`.
-                fresh = selectors.event_managed_get(fetched_by=request.user, pk=event.pk)
-                saved = services.event_update(
-                    event=fresh,
-                    by=request.user,
-                    translations=tr_data,
-                    sessions=session_data,
-                    **data,
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The event is saved."))
-            return redirect("events:registrations", pk=saved.pk)
-    return render(
-        request,
-        "events/event_form.html",
+        data.pop("version", None)
+        translations, sessions = form.formsets
+        return services.event_create(
+            organisation=self.organisation,
+            by=self.user,
+            translations=_translation_data(translations),
+            sessions=_session_data(sessions),
+            **data,
+        )
+
+    def success_url(self, event):
+        return reverse("events:registrations", args=[event.pk])
+
+
+class EventEdit(_ManagedEventPage, EventCreate):
+    permission = "event.change"
+
+    @cached_property
+    def organisation(self):
+        return self.object.organisation
+
+    def instance(self) -> Event:
+        return self.object
+
+    def initial(self):
+        return {"version": self.object.version}
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        translations, sessions = form.formsets
+        # Reload: ModelForm validation already wrote the values onto `self.object`.
+        fresh = selectors.event_managed_get(fetched_by=self.user, pk=self.object.pk)
+        return services.event_update(
+            event=fresh,
+            by=self.user,
+            translations=_translation_data(translations),
+            sessions=_session_data(sessions),
+            **data,
+        )
+
+
+def _translation_data(formset) -> list[dict]:
+    return [
+        {k: f.cleaned_data.get(k) for k in ("language", "title", "description")}
+        for f in formset.forms
+        if f.cleaned_data
+    ]
+
+
+def _session_data(formset) -> list[dict]:
+    return [
         {
-            "form": form,
-            "translations": translations,
-            "sessions": sessions,
-            "event": event,
-            "organisation": organisation,
-        },
-    )
+            **{k: f.cleaned_data.get(k) for k in services.SESSION_FIELDS},
+            "instance": f.instance if f.instance.pk else None,
+            "delete": f.cleaned_data.get("DELETE", False),
+        }
+        for f in formset.forms
+        if f.cleaned_data
+    ]
 
 
-@login_required
-def event_create(request):
-    require(request.user, "event.create")
-    organisations = event_organiser_organisations(request.user)
-    organisation = organisations.filter(pk=request.GET.get("organisation") or 0).first()
-    organisation = organisation or organisations.first()
-    if organisation is None:
-        raise Http404
-    return _event_form_page(request, event=None, organisation=organisation)
+class EventRegistrations(_ManagedEventPage, DetailPage):
+    permission = "event.view_registrations"
+    template_name = "events/registrations.html"
+    read_fields = ("registrations",)
 
-
-@login_required
-def event_edit(request, pk: int):
-    event = selectors.event_managed_get(fetched_by=request.user, pk=pk)
-    require(request.user, "event.change", event)
-    return _event_form_page(request, event=event, organisation=event.organisation)
-
-
-@login_required
-def event_registrations(request, pk: int):
-    event = selectors.event_managed_get(fetched_by=request.user, pk=pk)
-    require(request.user, "event.view_registrations", event)
-    page = paginate(request, selectors.registration_list(event=event), per_page=100)
-    sessions = list(event.sessions.all())
-    page.object_list = selectors.mark_completed(page.object_list, sessions=len(sessions))
-    audit_read(request.user, event, fields=["registrations"])
-    return render(
-        request,
-        "events/registrations.html",
-        {
-            "event": event,
+    def extra_context(self):
+        event = self.object
+        page = paginate(self.request, selectors.registration_list(event=event), per_page=100)
+        sessions = list(event.sessions.all())
+        page.object_list = selectors.mark_completed(page.object_list, sessions=len(sessions))
+        return {
             "page": page,
             "sessions": sessions,
             "remaining": event.remaining,
             "share": services.completion_share(),
-        },
-    )
+        }
 
 
-@login_required
-@require_POST
-def certificates_send(request, pk: int):
-    event = selectors.event_managed_get(fetched_by=request.user, pk=pk)
-    require(request.user, "event.send_certificates", event)
-    sent = services.certificates_send(event=event, by=request.user, base_url=_base_url(request))
-    if sent:
-        messages.success(
-            request,
-            ngettext(
-                "The certificate link is being sent to %(count)d person who completed the course.",
-                "The certificate link is being sent to %(count)d people who completed the course.",
-                sent,
-            )
-            % {"count": sent},
+class CertificatesSend(_ManagedEventPage, ActionPage):
+    permission = "event.send_certificates"
+
+    def act(self, form):
+        sent = services.certificates_send(
+            event=self.object, by=self.user, base_url=_base_url(self.request)
         )
-    else:
-        messages.info(request, _("Nobody who completed the course has an e-mail address."))
-    return redirect("events:registrations", pk=pk)
+        if sent:
+            messages.success(
+                self.request,
+                ngettext(
+                    "The certificate link is being sent to %(count)d person who completed the course.",
+                    "The certificate link is being sent to %(count)d people who completed the course.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+        else:
+            messages.info(self.request, _("Nobody who completed the course has an e-mail address."))
+        return sent
+
+    def success_url(self, result):
+        return reverse("events:registrations", args=[self.object.pk])
 
 
 @login_required
@@ -519,24 +583,29 @@ def session_attendance_mark(request, pk: int, registration: int):
     )
 
 
-@login_required
-def event_report(request):
-    require(request.user, "event.report")
-    filters = ReportFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    events = exports.report_events(user=request.user, filters=cleaned)
-    fmt = request.GET.get("format")
-    if fmt in {"csv", "xlsx"}:
+class EventReport(ListPage):
+    """Figures for the events a coordinator may report on, and their export."""
+
+    permission = "event.report"
+    template_name = "events/report.html"
+    filter_form = ReportFilterForm
+
+    def report_events(self, filters):
+        return exports.report_events(user=self.user, filters=filters)
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt not in {"csv", "xlsx"}:
+            return super().get(request, *args, **kwargs)
+        require(request.user, self.permission)
+        form = ReportFilterForm(request.GET)
+        events = self.report_events(form.cleaned_data if form.is_valid() else {})
         audit(request.user, "mosty.event.report.exported", details={"format": fmt})
         return exports.report_download(events=events, fmt=fmt)
-    page = paginate(request, selectors.event_report_rows(events=events))
-    return render(
-        request,
-        "events/report.html",
-        {
-            "filters": filters,
-            "totals": selectors.event_report(events=events),
-            "page": page,
-            "querystring": query_without_page(request),
-        },
-    )
+
+    def rows(self, filters):
+        self.events = self.report_events(filters)
+        return selectors.event_report_rows(events=self.events)
+
+    def extra_context(self):
+        return {"totals": selectors.event_report(events=self.events)}

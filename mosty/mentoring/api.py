@@ -6,14 +6,13 @@ A mentor reading a match gets only the matched person's first name, languages an
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
-from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mosty.access.api import ReadAuditedListMixin
-from mosty.access.audit import audit, audit_read
+from mosty.access.audit import audit
 from mosty.access.policy import can, require
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.mentoring import selectors, services
 from mosty.mentoring.matching import explain
@@ -21,10 +20,16 @@ from mosty.mentoring.models import (
     Activity,
     Interest,
     LanguageLevel,
+    MatchStatus,
     MentorGender,
     MentorKind,
     Slot,
+    VettingStatus,
 )
+
+# What the mentor answers show of the mentor, and the match answers of the participant.
+MENTOR_READ_FIELDS = ("name", "email", "phone", "languages", "district", "availability")
+PARTICIPANT_SEEN_BY_MENTOR = ("first_name", "languages", "district")
 
 
 class LanguageSerializer(serializers.Serializer):
@@ -112,27 +117,28 @@ class MentorApplyApi(APIView):
 
 
 @extend_schema(tags=["mentoring"])
-class MentorListApi(ReadAuditedListMixin, ListAPIView):
+class MentorListApi(AuditedListApi):
+    """Mentors of the caller's programmes; `status` filters by vetting status."""
+
     serializer_class = MentorOutputSerializer
-    read_audit_fields = ["name", "email", "phone", "languages", "district", "availability"]
+    permission = "mentor.list"
+    audit_fields = MENTOR_READ_FIELDS
 
-    def get_queryset(self):
-        require(self.request.user, "mentor.list")
-        return selectors.mentor_list(
-            fetched_by=self.request.user,
-            filters={"status": self.request.query_params.get("status")},
-        )
+    def filters(self, params):
+        return {"status": choice_param(params, "status", VettingStatus.values)}
+
+    def rows(self, filters):
+        return selectors.mentor_list(fetched_by=self.request.user, filters=filters)
 
 
-@extend_schema(tags=["mentoring"])
-class MentorDetailApi(RetrieveAPIView):
+@extend_schema(tags=["mentoring"], responses=MentorOutputSerializer)
+class MentorDetailApi(AuditedDetailApi):
     serializer_class = MentorOutputSerializer
+    permission = "mentor.view"
+    read_fields = MENTOR_READ_FIELDS
 
-    def get_object(self):
-        mentor = selectors.mentor_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
-        require(self.request.user, "mentor.view", mentor)
-        audit_read(self.request.user, mentor)
-        return mentor
+    def get_object(self, pk: int):
+        return selectors.mentor_get(fetched_by=self.request.user, pk=pk)
 
 
 class MatchOutputSerializer(serializers.Serializer):
@@ -171,33 +177,35 @@ class MatchOutputSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["mentoring"])
-class MatchListApi(ReadAuditedListMixin, ListAPIView):
+class MatchListApi(AuditedListApi):
+    """Matches the caller may see; `status` is a match status or `open`."""
+
     serializer_class = MatchOutputSerializer
+    permission = "mentoring.api"
     # As the match detail records it: the participant is the personal record shown.
-    read_audit_fields = ["first_name", "languages", "district"]
+    audit_fields = PARTICIPANT_SEEN_BY_MENTOR
 
-    def read_audit_objects(self, records):
-        return [match.participant for match in records]
+    def filters(self, params):
+        return {"status": choice_param(params, "status", [*MatchStatus.values, "open"])}
 
-    def get_queryset(self):
-        require(self.request.user, "mentoring.api")
-        return selectors.match_list(
-            fetched_by=self.request.user,
-            filters={"status": self.request.query_params.get("status")},
-        )
+    def rows(self, filters):
+        return selectors.match_list(fetched_by=self.request.user, filters=filters)
+
+    def shown(self, page):
+        return [match.participant for match in page]
 
 
-@extend_schema(tags=["mentoring"])
-class MatchDetailApi(RetrieveAPIView):
+@extend_schema(tags=["mentoring"], responses=MatchOutputSerializer)
+class MatchDetailApi(AuditedDetailApi):
     serializer_class = MatchOutputSerializer
+    permission = "match.view"
+    read_fields = PARTICIPANT_SEEN_BY_MENTOR
 
-    def get_object(self):
-        match = selectors.match_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
-        require(self.request.user, "match.view", match)
-        audit_read(
-            self.request.user, match.participant, fields=["first_name", "languages", "district"]
-        )
-        return match
+    def get_object(self, pk: int):
+        return selectors.match_get(fetched_by=self.request.user, pk=pk)
+
+    def shown(self, match):
+        return match.participant
 
 
 class MeetingSerializer(serializers.Serializer):
@@ -209,11 +217,11 @@ class MeetingSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["mentoring"])
-class MeetingListApi(ReadAuditedListMixin, ListAPIView):
+class MeetingListApi(AuditedListApi):
     serializer_class = MeetingSerializer
-    read_audit_fields = ["date", "minutes", "activity", "note"]
+    audit_fields = ("date", "minutes", "activity", "note")
 
-    def get_queryset(self):
+    def rows(self, filters):
         match = selectors.match_get(fetched_by=self.request.user, pk=self.kwargs["pk"])
         require(self.request.user, "match.view", match)
         return selectors.meeting_list(match=match)

@@ -20,6 +20,39 @@ from mosty.mentoring.models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class TickBoxes(forms.MultipleChoiceField):
+    """Optional choices ticked in a list of boxes (interests, free times, kinds of mentor)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, label, choices, **kwargs):
+        super().__init__(label=label, choices=choices, required=False, **kwargs)
+
+
+class FreeTimes(TickBoxes):
+    def __init__(self, *, label=None):
+        super().__init__(label=label or _("When are you usually free?"), choices=Slot.choices)
+
+
+class Capacity(forms.IntegerField):
+    """How many people a mentor supports at once (the model allows 1 to 10)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("How many newcomers can you support at a time?"),
+            min_value=1,
+            max_value=10,
+            **kwargs,
+        )
+
+
+def note_field() -> forms.CharField:
+    """The short note of a meeting or a check-in."""
+    return forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
 class FieldGroup:
     """Part of a form, rendered by `core/_form.html` like a whole form."""
 
@@ -55,24 +88,9 @@ class MentorApplicationForm(forms.Form):
     district = forms.ModelChoiceField(
         label=_("District where you live"), queryset=None, required=False
     )
-    interests = forms.MultipleChoiceField(
-        label=_("Interests"),
-        choices=Interest.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    availability = forms.MultipleChoiceField(
-        label=_("When are you usually free?"),
-        choices=Slot.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    capacity = forms.IntegerField(
-        label=_("How many newcomers can you support at a time?"),
-        min_value=1,
-        max_value=10,
-        initial=1,
-    )
+    interests = TickBoxes(label=_("Interests"), choices=Interest.choices)
+    availability = FreeTimes()
+    capacity = Capacity(initial=1)
     women_only = forms.BooleanField(label=_("I want to support women only"), required=False)
     families_welcome = forms.BooleanField(
         label=_("Families with children are welcome"), required=False, initial=True
@@ -162,30 +180,13 @@ class MentorFilterForm(forms.Form):
 
 
 class OwnAvailabilityForm(forms.Form):
-    availability = forms.MultipleChoiceField(
-        label=_("When are you usually free?"),
-        choices=Slot.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    capacity = forms.IntegerField(
-        label=_("How many newcomers can you support at a time?"), min_value=1, max_value=10
-    )
+    availability = FreeTimes()
+    capacity = Capacity()
 
 
 class ProfileForm(forms.Form):
-    interests = forms.MultipleChoiceField(
-        label=_("Interests"),
-        choices=Interest.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    availability = forms.MultipleChoiceField(
-        label=_("When are they usually free?"),
-        choices=Slot.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    interests = TickBoxes(label=_("Interests"), choices=Interest.choices)
+    availability = FreeTimes(label=_("When are they usually free?"))
     mentor_gender = forms.ChoiceField(
         label=_("Preferred gender of the mentor"),
         choices=[
@@ -195,11 +196,8 @@ class ProfileForm(forms.Form):
         ],
         required=False,
     )
-    mentor_kinds = forms.MultipleChoiceField(
-        label=_("Kinds of mentor accepted (none ticked: any)"),
-        choices=MentorKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    mentor_kinds = TickBoxes(
+        label=_("Kinds of mentor accepted (none ticked: any)"), choices=MentorKind.choices
     )
     with_children = forms.BooleanField(label=_("Children will take part"), required=False)
 
@@ -235,9 +233,7 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=5, max_value=1440)
     activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
-    )
+    note = note_field()
 
     def clean_date(self):
         value = self.cleaned_data["date"]
@@ -263,9 +259,7 @@ class CheckInForm(forms.Form):
     participant_satisfaction = forms.TypedChoiceField(
         label=_("Participant's satisfaction"), choices=SATISFACTION_CHOICES, coerce=int
     )
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
-    )
+    note = note_field()
 
 
 class EndForm(forms.Form):
@@ -282,6 +276,8 @@ class EndForm(forms.Form):
         required=False,
         max_length=3000,
     )
+    # The match's version when the form was shown: ending it twice at once is a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, coordinator: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
-from mosty.core.models import Authored, Labelled, Timestamped, owned_by, validate_language_code
+from mosty.core.models import (
+    Authored,
+    Labelled,
+    OwnedRecord,
+    Timestamped,
+    Versioned,
+    owned_by,
+    validate_language_code,
+)
 
 
 class MentorKind(models.TextChoices):
@@ -155,15 +163,10 @@ VETTING_NEXT = {
 }
 
 
-class Mentor(models.Model):
+class Mentor(OwnedRecord):
     """A resident, family or group who supports newcomers through one organisation's programme."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="mentors",
-    )
+    organisation = owned_by("mentors", on_delete=models.PROTECT)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -220,8 +223,8 @@ class Mentor(models.Model):
         _("criminal-record certificate checked"), null=True, blank=True
     )
     rejection_reason = EncryptedTextField(_("reason for rejection"), blank=True)
+    # For a mentor the record's creation is the application.
     created_at = models.DateTimeField(_("applied"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("mentor")
@@ -340,13 +343,12 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Match(models.Model):
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="mentor_matches",
-    )
+class Match(Versioned, Labelled):
+    """A mentor and a participant. Not a whole `OwnedRecord`: `proposed_by`/`proposed_at` are
+    its creation, and it changes through actions (respond, activate, end), each a guarded
+    `save_changes` so that a mentor's answer and a coordinator's step cannot cross."""
+
+    organisation = owned_by("mentor_matches", on_delete=models.PROTECT)
     mentor = models.ForeignKey(
         Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="matches"
     )
@@ -424,27 +426,38 @@ class Activity(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Meeting(models.Model):
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
+class MatchEntry(models.Model):
+    """What is written down about a running match on a given day (a meeting, a check-in),
+    newest first, with an encrypted note. Subclasses declare `match` with their reverse name."""
+
+    match: models.ForeignKey
+    match_id: int
     date = models.DateField(_("date"))
+    note = EncryptedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.match_id} · {self.date}"
+
+
+class Meeting(MatchEntry):
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
     minutes = models.PositiveSmallIntegerField(
         _("duration in minutes"), validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
     activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
-    note = EncryptedTextField(_("note"), blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(MatchEntry.Meta):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
-        ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["match", "-date"], name="meeting_match_date")]
-
-    def __str__(self) -> str:
-        return f"{self.match_id} · {self.date}"
 
     @property
     def audit_label(self) -> str:
@@ -458,31 +471,24 @@ class Meeting(models.Model):
 SATISFACTION = [(i, str(i)) for i in range(1, 6)]
 
 
-class CheckIn(models.Model):
+class CheckIn(MatchEntry):
     """The monthly conversation with both sides: how satisfied each one is."""
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="checkins")
-    date = models.DateField(_("date"))
     mentor_satisfaction = models.PositiveSmallIntegerField(
         _("mentor's satisfaction (1–5)"), choices=SATISFACTION
     )
     participant_satisfaction = models.PositiveSmallIntegerField(
         _("participant's satisfaction (1–5)"), choices=SATISFACTION
     )
-    note = EncryptedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(MatchEntry.Meta):
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
-        ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["match", "-date"], name="checkin_match_date")]
-
-    def __str__(self) -> str:
-        return f"{self.match_id} · {self.date}"
 
     @property
     def audit_label(self) -> str:

@@ -53,6 +53,13 @@ APPLICATION_FIELDS = [
 ]
 
 
+def _insert(record) -> None:
+    """Validate a new record as its model does, then write it (inside the caller's atomic
+    block, so a refusal leaves nothing behind)."""
+    record.full_clean()
+    record.save()
+
+
 def mentor_email_taken(email: str) -> bool:
     """An application by this e-mail that is not rejected already exists."""
     return (
@@ -84,8 +91,7 @@ def mentor_apply(*, organisation, consent: bool, by=None, **data) -> Mentor:
         consent_at=timezone.now(),
         **{k: v for k, v in data.items() if k in APPLICATION_FIELDS},
     )
-    mentor.full_clean()
-    mentor.save()
+    _insert(mentor)
     VettingStep.objects.create(mentor=mentor, step=VettingStatus.APPLIED)
     return mentor
 
@@ -124,21 +130,18 @@ def mentor_vet(*, mentor: Mentor, step: str, by, note: str = "", login_url: str 
         raise ValidationError(
             {"step": _("This step cannot follow “%(status)s”.") % {"status": current.label}}
         )
-    fields = []
+    changes: dict = {}
     if step == VettingStatus.CERTIFICATE_CHECKED:
-        mentor.certificate_checked_at = timezone.now()
-        fields.append("certificate_checked_at")
+        changes["certificate_checked_at"] = timezone.now()
     # Recording the certificate after approval keeps the mentor approved.
     if not (step == VettingStatus.CERTIFICATE_CHECKED and current == VettingStatus.APPROVED):
-        mentor.status = step
-        fields.append("status")
+        changes["status"] = step
     if step == VettingStatus.REJECTED:
-        mentor.rejection_reason = note.strip()
-        fields.append("rejection_reason")
+        changes["rejection_reason"] = note.strip()
     if step == VettingStatus.APPROVED:
-        mentor.user = _mentor_account(mentor)
-        fields.append("user")
-    mentor.save(update_fields=[*fields, "updated_at"])
+        changes["user"] = _mentor_account(mentor)
+    # The row is locked above: no conflict to check, but the version and `updated_by` move.
+    mentor.save_changes(version=None, by=by, **changes)
     VettingStep.objects.create(mentor=mentor, step=step, note=note.strip(), decided_by=by)
     if step in (VettingStatus.APPROVED, VettingStatus.REJECTED):
         from mosty.mentoring.tasks import mentor_decision_notify
@@ -173,7 +176,7 @@ def mentor_update_own(*, mentor: Mentor, by, availability: list, capacity: int) 
         )
     mentor.availability, mentor.capacity = availability, capacity
     mentor.full_clean()
-    mentor.save(update_fields=["availability", "capacity", "updated_at"])
+    mentor.save_changes(version=None, by=by, availability=availability, capacity=capacity)
     return mentor
 
 
@@ -231,8 +234,7 @@ def match_propose(*, participant, mentor: Mentor, by, by_hand: bool = False) -> 
         by_hand=by_hand,
         proposed_by=by,
     )
-    match.full_clean()
-    match.save()
+    _insert(match)
     audit(by, "mosty.mentoring.match.proposed", match)
     return match
 
@@ -277,11 +279,9 @@ def match_swap(*, first: Match, second: Match, by) -> tuple[Match, Match]:
     ids = [first.pk, second.pk]
     score_a, parts_a = _check_pair(first.participant, mentors[second.mentor_id], exclude=ids)
     score_b, parts_b = _check_pair(second.participant, mentors[first.mentor_id], exclude=ids)
-    first.mentor, second.mentor = mentors[second.mentor_id], mentors[first.mentor_id]
-    first.score, first.explanation = score_a, parts_a
-    second.score, second.explanation = score_b, parts_b
-    for match in (first, second):
-        match.save(update_fields=["mentor", "score", "explanation", "updated_at"])
+    first_mentor, second_mentor = mentors[second.mentor_id], mentors[first.mentor_id]
+    first.save_changes(version=None, mentor=first_mentor, score=score_a, explanation=parts_a)
+    second.save_changes(version=None, mentor=second_mentor, score=score_b, explanation=parts_b)
     audit(by, "mosty.mentoring.match.swapped", first, details={"with": second.pk})
     return first, second
 
@@ -289,44 +289,53 @@ def match_swap(*, first: Match, second: Match, by) -> tuple[Match, Match]:
 @transaction.atomic
 def match_respond(*, match: Match, by, accept: bool) -> Match:
     require(by, "match.respond", match)
-    match.status = MatchStatus.ACCEPTED if accept else MatchStatus.DECLINED
-    match.responded_at = timezone.now()
-    match.save(update_fields=["status", "responded_at", "updated_at"])
+    match.save_changes(
+        version=None,
+        status=MatchStatus.ACCEPTED if accept else MatchStatus.DECLINED,
+        responded_at=timezone.now(),
+    )
     return match
 
 
 @transaction.atomic
 def match_activate(*, match: Match, by, started_on: dt.date | None = None) -> Match:
     require(by, "match.activate", match)
-    match.status = MatchStatus.ACTIVE
-    match.started_on = started_on or timezone.localdate()
-    match.save(update_fields=["status", "started_on", "updated_at"])
+    match.save_changes(
+        version=None, status=MatchStatus.ACTIVE, started_on=started_on or timezone.localdate()
+    )
     return match
 
 
 @transaction.atomic
-def match_end(*, match: Match, by, reason: str, feedback: str = "", participant_feedback: str = ""):
+def match_end(
+    *,
+    match: Match,
+    by,
+    reason: str,
+    feedback: str = "",
+    participant_feedback: str = "",
+    version: int | None = None,
+):
     """End a match. The mentor gives their feedback; a coordinator may also record the
-    participant's."""
+    participant's. `version` is the one the form showed: when the other side changed the
+    match since (ended it too), `EditConflict` and nothing is written."""
     require(by, "match.end", match)
     from mosty.access.policy import can
 
-    match.status = MatchStatus.ENDED
-    match.end_reason = reason
-    match.ended_at = timezone.now()
-    match.ended_by = by
-    fields = ["status", "end_reason", "ended_at", "ended_by", "updated_at"]
-    if match.mentor.user_id == by.pk:
-        match.mentor_feedback = feedback
-        fields.append("mentor_feedback")
-    elif feedback:
-        match.mentor_feedback = feedback
-        fields.append("mentor_feedback")
+    changes = {
+        "status": MatchStatus.ENDED,
+        "end_reason": reason,
+        "ended_at": timezone.now(),
+        "ended_by": by,
+    }
+    if feedback or match.mentor.user_id == by.pk:
+        changes["mentor_feedback"] = feedback
     if participant_feedback and can(by, "checkin.record", match):
-        match.participant_feedback = participant_feedback
-        fields.append("participant_feedback")
+        changes["participant_feedback"] = participant_feedback
+    for name, value in changes.items():
+        setattr(match, name, value)
     match.full_clean()
-    match.save(update_fields=fields)
+    match.save_changes(version=version, by=by, **changes)
     return match
 
 
@@ -338,8 +347,7 @@ def meeting_log(*, match: Match, by, date, minutes: int, activity: str, note: st
     meeting = Meeting(
         match=match, date=date, minutes=minutes, activity=activity, note=note, logged_by=by
     )
-    meeting.full_clean()
-    meeting.save()
+    _insert(meeting)
     return meeting
 
 
@@ -362,8 +370,7 @@ def checkin_record(
         note=note,
         recorded_by=by,
     )
-    checkin.full_clean()
-    checkin.save()
+    _insert(checkin)
     return checkin
 
 

@@ -1,3 +1,6 @@
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -5,13 +8,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from mosty.access.audit import audit, audit_read, audit_reads
+from mosty.access.audit import audit, audit_read
 from mosty.access.domains.mentoring import matchable_participants
 from mosty.access.policy import can, require
 from mosty.core.forms import add_service_errors as _errors_to_form
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.mentoring import selectors, services
@@ -32,21 +38,29 @@ from mosty.mentoring.models import VETTING_NEXT, MatchStatus, MentoringProfile, 
 
 
 # -- public sign-up ---------------------------------------------------------------------------
-def mentor_apply(request):
-    require(request.user, "mentor.apply")
-    form = MentorApplicationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
-    if request.method == "POST" and form.is_valid():
-        if public_form_spent(request, "mentor_apply"):
+class MentorApply(FormPage):
+    """The public application form (no login), rate-limited per client address."""
+
+    public = True
+    permission = "mentor.apply"
+    template_name = "mentoring/apply.html"
+    form_class = MentorApplicationForm
+
+    def initial(self):
+        return {"language": self.request.LANGUAGE_CODE}
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_valid() and public_form_spent(request, "mentor_apply"):
             form.add_error(None, spent_message())
-            return render(request, "mentoring/apply.html", {"form": form}, status=429)
-        data = form.application()
-        try:
-            services.mentor_apply(**data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            return redirect("mentoring:applied")
-    return render(request, "mentoring/apply.html", {"form": form})
+            return render(request, self.template_name, {"form": form}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form):
+        return services.mentor_apply(**form.application())
+
+    def success_url(self, mentor):
+        return reverse("mentoring:applied")
 
 
 def mentor_applied(request):
@@ -54,18 +68,14 @@ def mentor_applied(request):
 
 
 # -- coordinators: mentors and vetting --------------------------------------------------------
-@login_required
-def mentor_list(request):
-    require(request.user, "mentor.list")
-    filters = MentorFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = paginate(request, selectors.mentor_list(fetched_by=request.user, filters=cleaned))
-    audit_reads(request.user, page, fields=["name", "kind", "district", "status"])
-    return render(
-        request,
-        "mentoring/mentor_list.html",
-        {"page": page, "filters": filters, "querystring": query_without_page(request)},
-    )
+class MentorList(ListPage):
+    permission = "mentor.list"
+    template_name = "mentoring/mentor_list.html"
+    filter_form = MentorFilterForm
+    audit_fields = ("name", "kind", "district", "status")
+
+    def rows(self, filters):
+        return selectors.mentor_list(fetched_by=self.user, filters=filters)
 
 
 def _next_steps(mentor) -> list[str]:
@@ -79,61 +89,73 @@ def _next_steps(mentor) -> list[str]:
     return steps
 
 
-@login_required
-def mentor_detail(request, pk: int):
-    mentor = selectors.mentor_get(fetched_by=request.user, pk=pk)
-    require(request.user, "mentor.view", mentor)
-    audit_read(request.user, mentor)
-    steps = _next_steps(mentor)
-    coordinator = can(request.user, "mentor.vet", mentor)
-    form = VettingForm(steps=steps) if steps and coordinator else None
-    return render(
-        request,
-        "mentoring/mentor_detail.html",
-        {
-            "mentor": mentor,
+class _MentorPage:
+    context_object_name = "mentor"
+    template_name = "mentoring/mentor_detail.html"
+    kwargs: dict
+    user: object
+
+    def get_object(self):
+        return selectors.mentor_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+class MentorDetail(_MentorPage, DetailPage):
+    permission = "mentor.view"
+    # What the page shows of the mentor (the template's fields).
+    read_fields = (
+        "name", "email", "phone", "gender", "languages", "district", "interests",
+        "availability", "motivation", "rejection_reason",
+    )  # fmt: skip
+
+    def extra_context(self):
+        mentor = self.object
+        steps = _next_steps(mentor)
+        coordinator = can(self.user, "mentor.vet", mentor)
+        return {
             "coordinator": coordinator,
-            "form": form,
+            "form": VettingForm(steps=steps) if steps and coordinator else None,
             "history": mentor.vetting_steps.select_related("decided_by"),
             "matches": mentor.matches.exclude(status=MatchStatus.DECLINED).select_related(
                 "participant"
             ),
-        },
-    )
+        }
 
 
-@login_required
-@require_POST
-def mentor_vet(request, pk: int):
-    mentor = selectors.mentor_get(fetched_by=request.user, pk=pk)
-    require(request.user, "mentor.vet", mentor)
-    form = VettingForm(request.POST, steps=_next_steps(mentor))
-    if form.is_valid():
-        try:
-            services.mentor_vet(
-                mentor=mentor,
-                step=form.cleaned_data["step"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-                login_url=request.build_absolute_uri(reverse("account_reset_password")),
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Vetting step recorded."))
-            return redirect("mentoring:mentor_detail", pk=pk)
-    return render(
-        request,
-        "mentoring/mentor_detail.html",
-        {
-            "mentor": mentor,
+class MentorVet(_MentorPage, FormPage):
+    """The vetting form of the mentor page; a refused step shows the page again (400)."""
+
+    http_method_names = ["post"]
+    permission = "mentor.vet"
+    form_class = VettingForm
+    success_message = gettext_lazy("Vetting step recorded.")
+
+    def form_kwargs(self):
+        return {"steps": _next_steps(self.object)}
+
+    def save(self, form):
+        return services.mentor_vet(
+            mentor=self.object,
+            step=form.cleaned_data["step"],
+            note=form.cleaned_data["note"],
+            by=self.user,
+            login_url=self.request.build_absolute_uri(reverse("account_reset_password")),
+        )
+
+    def success_url(self, mentor):
+        return reverse("mentoring:mentor_detail", args=[self.object.pk])
+
+    def extra_context(self):
+        mentor = self.object
+        return {
             "coordinator": True,
-            "form": form,
             "history": mentor.vetting_steps.select_related("decided_by"),
             "matches": mentor.matches.none(),
-        },
-        status=400,
-    )
+        }
+
+    def respond(self, context):
+        response = super().respond(context)
+        response.status_code = 400
+        return response
 
 
 # -- coordinators: matching -------------------------------------------------------------------
@@ -344,229 +366,260 @@ def _matching_with_errors(request, **forms):
     return render(request, "mentoring/matching.html", context, status=400)
 
 
-@login_required
-def matching_candidates(request, pk: int):
+class _MatchingParticipantPage:
+    """A coordinator's page about one person waiting for a mentor."""
+
+    context_object_name = "participant"
+    read_fields: ClassVar[Sequence[str]] = ("first_name", "last_name")
+    kwargs: dict
+    user: object
+
+    def get_object(self):
+        require(self.user, "matching.run")
+        return get_object_or_404(
+            matchable_participants(self.user).select_related("district"), pk=self.kwargs["pk"]
+        )
+
+
+class MatchingCandidates(_MatchingParticipantPage, DetailPage):
     """Choose a mentor by hand for one person: the best mentors with a place, explained."""
-    require(request.user, "matching.run")
-    participant = get_object_or_404(
-        matchable_participants(request.user).select_related("district"), pk=pk
-    )
-    ranked, reason, mentors = selectors.candidates_for(
-        fetched_by=request.user, participant=participant
-    )
-    audit_read(request.user, participant, fields=["first_name", "last_name"])
-    candidates = [
-        {
-            "mentor": mentors[x.mentor_id],
-            "free": mentors[x.mentor_id].capacity - mentors[x.mentor_id].held,
-            "score": round(x.score * 100),
-            "text": x.text,
-        }
-        for x in ranked
-    ]
-    return render(
-        request,
-        "mentoring/candidates.html",
-        {"participant": participant, "candidates": candidates, "reason": reason},
-    )
+
+    template_name = "mentoring/candidates.html"
+
+    def extra_context(self):
+        ranked, reason, mentors = selectors.candidates_for(
+            fetched_by=self.user, participant=self.object
+        )
+        candidates = [
+            {
+                "mentor": mentors[x.mentor_id],
+                "free": mentors[x.mentor_id].capacity - mentors[x.mentor_id].held,
+                "score": round(x.score * 100),
+                "text": x.text,
+            }
+            for x in ranked
+        ]
+        return {"candidates": candidates, "reason": reason}
 
 
-@login_required
-def participant_wishes(request, pk: int):
-    require(request.user, "matching.run")
-    participant = get_object_or_404(matchable_participants(request.user), pk=pk)
-    profile = MentoringProfile.objects.filter(participant=participant).first()
-    initial = (
-        {
-            "interests": profile.interests,
-            "availability": profile.availability,
-            "mentor_gender": profile.mentor_gender,
-            "mentor_kinds": profile.mentor_kinds,
-            "with_children": profile.with_children,
-        }
-        if profile
-        else {}
-    )
-    form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_update(participant=participant, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("mentoring:matching")
-    audit_read(request.user, participant, fields=["first_name", "last_name"])
-    return render(request, "mentoring/wishes.html", {"form": form, "participant": participant})
+class ParticipantWishes(_MatchingParticipantPage, FormPage):
+    template_name = "mentoring/wishes.html"
+    form_class = ProfileForm
+    success_message = gettext_lazy("Changes saved.")
+
+    def initial(self):
+        profile = MentoringProfile.objects.filter(participant=self.object).first()
+        if profile is None:
+            return {}
+        return {name: getattr(profile, name) for name in ProfileForm.base_fields}
+
+    def save(self, form):
+        return services.profile_update(participant=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, profile):
+        return reverse("mentoring:matching")
 
 
 # -- matches ----------------------------------------------------------------------------------
-@login_required
-def match_list(request):
-    require(request.user, "match.list")
-    attention = selectors.match_attention_list(fetched_by=request.user)
-    page = paginate(request, selectors.match_list(fetched_by=request.user))
-    audit_reads(
-        request.user,
-        [match.participant for match in (*attention, *page)],
-        fields=["first_name", "last_name"],
-    )
-    return render(request, "mentoring/match_list.html", {"attention": attention, "page": page})
+PARTICIPANT_SEEN_BY_MENTOR = ("first_name", "languages", "district")
+
+
+class MatchList(ListPage):
+    """Open matches that need attention first, then every match a page at a time."""
+
+    permission = "match.list"
+    template_name = "mentoring/match_list.html"
+    audit_fields = ("first_name", "last_name")
+
+    @cached_property
+    def attention(self):
+        return selectors.match_attention_list(fetched_by=self.user)
+
+    def rows(self, filters):
+        return selectors.match_list(fetched_by=self.user)
+
+    def shown(self, page):
+        return [match.participant for match in (*self.attention, *page)]
+
+    def extra_context(self):
+        return {"attention": self.attention}
 
 
 def _is_coordinator_of(user, match) -> bool:
     return can(user, "mentor.vet", match.mentor)
 
 
-@login_required
-def match_detail(request, pk: int):
-    match = selectors.match_get(fetched_by=request.user, pk=pk)
-    require(request.user, "match.view", match)
-    coordinator = _is_coordinator_of(request.user, match)
-    audit_read(
-        request.user,
-        match.participant,
-        fields=None if coordinator else ["first_name", "languages", "district"],
-    )
-    return render(
-        request,
-        "mentoring/match_detail.html",
-        {
-            "match": match,
-            "coordinator": coordinator,
+class _MatchPage:
+    context_object_name = "match"
+    kwargs: dict
+    user: object
+
+    def get_object(self):
+        return selectors.match_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def success_url(self, result):
+        return reverse("mentoring:match_detail", args=[self.kwargs["pk"]])
+
+
+class MatchDetail(_MatchPage, DetailPage):
+    permission = "match.view"
+    template_name = "mentoring/match_detail.html"
+
+    @cached_property
+    def coordinator(self) -> bool:
+        return _is_coordinator_of(self.user, self.object)
+
+    def get(self, request, *args, **kwargs):
+        # A mentor sees only the first name, languages and district of the person.
+        fields = None if self.coordinator else list(PARTICIPANT_SEEN_BY_MENTOR)
+        audit_read(request.user, self.object.participant, fields=fields)
+        return super().get(request, *args, **kwargs)
+
+    def extra_context(self):
+        match = self.object
+        return {
+            "coordinator": self.coordinator,
             "explanation": explain(match.explanation),
             "flags": selectors.attention_flags(match),
             "meetings": selectors.meeting_list(match=match)[:50],
             "checkins": match.checkins.select_related("recorded_by")[:24],
             "tasks": selectors.mentor_tasks(match=match),
             "meeting_form": MeetingForm(initial={"date": timezone.localdate(), "minutes": 60}),
-        },
-    )
+        }
 
 
-@login_required
-@require_POST
-def match_respond(request, pk: int):
-    match = selectors.match_get(fetched_by=request.user, pk=pk)
-    accept = request.POST.get("answer") == "accept"
-    services.match_respond(match=match, by=request.user, accept=accept)
-    messages.success(
-        request, _("Thank you: the coordinator will introduce you.") if accept else _("Declined.")
-    )
-    return redirect(
-        "mentoring:home" if not accept else "mentoring:match_detail",
-        **({"pk": pk} if accept else {}),
-    )
+class MatchRespond(_MatchPage, ActionPage):
+    """The mentor accepts or declines a proposal (the service checks `match.respond`)."""
+
+    @property
+    def accept(self) -> bool:
+        return self.request.POST.get("answer") == "accept"
+
+    def act(self, form):
+        services.match_respond(match=self.object, by=self.user, accept=self.accept)
+        messages.success(
+            self.request,
+            _("Thank you: the coordinator will introduce you.") if self.accept else _("Declined."),
+        )
+        return self.object
+
+    def success_url(self, result):
+        if result is not None and not self.accept:
+            return reverse("mentoring:home")
+        return super().success_url(result)
 
 
-@login_required
-@require_POST
-def match_activate(request, pk: int):
-    match = selectors.match_get(fetched_by=request.user, pk=pk)
-    services.match_activate(match=match, by=request.user)
-    messages.success(request, _("The match is active."))
-    return redirect("mentoring:match_detail", pk=pk)
+class MatchActivate(_MatchPage, ActionPage):
+    success_message = gettext_lazy("The match is active.")
+
+    def act(self, form):
+        return services.match_activate(match=self.object, by=self.user)
 
 
-def _match_step(request, match, *, form, action, done: str, title: str):
+class _MatchStep(_MatchPage, FormPage):
     """One form about a match (end it, log a meeting, record a check-in): the service is
     called with the form's data; its errors land beside their fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(match=match, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("mentoring:match_detail", pk=match.pk)
-    return render(
-        request, "mentoring/match_form.html", {"form": form, "match": match, "title": title}
-    )
+
+    template_name = "mentoring/match_form.html"
+    title: str | Promise = ""
+
+    # The service that writes the step: `service(match=..., by=..., **form.cleaned_data)`.
+    service: Callable[..., Any]
+
+    def save(self, form):
+        return self.service(match=self.object, by=self.user, **form.cleaned_data)
+
+    def extra_context(self):
+        return {"title": self.title}
 
 
-@login_required
-def match_end(request, pk: int):
-    match = selectors.match_get(fetched_by=request.user, pk=pk)
-    require(request.user, "match.end", match)
-    form = EndForm(request.POST or None, coordinator=_is_coordinator_of(request.user, match))
-    return _match_step(
-        request,
-        match,
-        form=form,
-        action=services.match_end,
-        done=_("The match has ended. Thank you."),
-        title=_("End the match"),
-    )
+class MatchEnd(_MatchStep):
+    permission = "match.end"
+    service = staticmethod(services.match_end)
+    form_class = EndForm
+    success_message = gettext_lazy("The match has ended. Thank you.")
+    title = gettext_lazy("End the match")
+
+    def initial(self):
+        return {"version": self.object.version}
+
+    def form_kwargs(self):
+        return {"coordinator": _is_coordinator_of(self.user, self.object)}
 
 
-@login_required
-def meeting_log(request, pk: int):
-    match = selectors.match_get(fetched_by=request.user, pk=pk)
-    require(request.user, "meeting.log", match)
-    form = MeetingForm(request.POST or None, initial={"date": timezone.localdate(), "minutes": 60})
-    return _match_step(
-        request,
-        match,
-        form=form,
-        action=services.meeting_log,
-        done=_("Meeting logged."),
-        title=_("Log a meeting"),
-    )
+class MeetingLog(_MatchStep):
+    permission = "meeting.log"
+    service = staticmethod(services.meeting_log)
+    form_class = MeetingForm
+    success_message = gettext_lazy("Meeting logged.")
+    title = gettext_lazy("Log a meeting")
+
+    def initial(self):
+        return {"date": timezone.localdate(), "minutes": 60}
 
 
-@login_required
-def checkin_record(request, pk: int):
-    match = selectors.match_get(fetched_by=request.user, pk=pk)
-    require(request.user, "checkin.record", match)
-    form = CheckInForm(request.POST or None, initial={"date": timezone.localdate()})
-    return _match_step(
-        request,
-        match,
-        form=form,
-        action=services.checkin_record,
-        done=_("Check-in recorded."),
-        title=_("Monthly check-in"),
-    )
+class CheckinRecord(_MatchStep):
+    permission = "checkin.record"
+    service = staticmethod(services.checkin_record)
+    form_class = CheckInForm
+    success_message = gettext_lazy("Check-in recorded.")
+    title = gettext_lazy("Monthly check-in")
+
+    def initial(self):
+        return {"date": timezone.localdate()}
 
 
 # -- mentors' own pages -----------------------------------------------------------------------
-@login_required
-def mentor_home(request):
-    require(request.user, "mentor.home")
-    mentor = selectors.mentor_own(user=request.user)
-    matches = []
-    if mentor is not None:
+class MentorHome(ListPage):
+    """A mentor's own page: their open matches (a mentor supports at most ten people)."""
+
+    permission = "mentor.home"
+    template_name = "mentoring/home.html"
+    audit_fields = PARTICIPANT_SEEN_BY_MENTOR
+
+    @cached_property
+    def mentor(self):
+        return selectors.mentor_own(user=self.user)
+
+    def rows(self, filters):
+        if self.mentor is None:
+            return []
         matches = list(
-            selectors.match_list(fetched_by=request.user, filters={"status": "open"}).filter(
-                mentor=mentor
+            selectors.match_list(fetched_by=self.user, filters={"status": "open"}).filter(
+                mentor=self.mentor
             )
         )
         for match in matches:
             match.flags = selectors.attention_flags(match)
-        audit_reads(
-            request.user,
-            [match.participant for match in matches],
-            fields=["first_name", "languages", "district"],
-        )
-    return render(request, "mentoring/home.html", {"mentor": mentor, "matches": matches})
+        return matches
+
+    def shown(self, page):
+        return [match.participant for match in page]
+
+    def respond(self, context):
+        return super().respond({**context, "mentor": self.mentor, "matches": list(context["page"])})
 
 
-@login_required
-def mentor_availability(request):
-    require(request.user, "mentor.home")
-    mentor = selectors.mentor_own(user=request.user)
-    if mentor is None:
-        raise Http404
-    form = OwnAvailabilityForm(
-        request.POST or None,
-        initial={"availability": mentor.availability, "capacity": mentor.capacity},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mentor_update_own(mentor=mentor, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("mentoring:home")
-    return render(request, "mentoring/availability.html", {"form": form, "mentor": mentor})
+class MentorAvailability(FormPage):
+    """A mentor changes their own weekly times and how many people they support."""
+
+    template_name = "mentoring/availability.html"
+    form_class = OwnAvailabilityForm
+    context_object_name = "mentor"
+    success_message = gettext_lazy("Changes saved.")
+
+    def get_object(self):
+        require(self.user, "mentor.home")
+        mentor = selectors.mentor_own(user=self.user)
+        if mentor is None:
+            raise Http404
+        return mentor
+
+    def initial(self):
+        return {"availability": self.object.availability, "capacity": self.object.capacity}
+
+    def save(self, form):
+        return services.mentor_update_own(mentor=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, mentor):
+        return reverse("mentoring:home")

@@ -514,22 +514,18 @@ def test_caseworker_links_the_registration_to_a_participant_they_support(world, 
         )
 
 
-def test_coordinator_edits_event_raising_capacity_promotes_the_waiting_list(world, login, event):
-    make_registration(event, name="Anna A")
-    make_registration(event, name="Boris B")
-    waiting = make_registration(event, name="Chloé C", status="waitlisted")
-    client = login("coordinator")
-    page = client.get(f"/en/events/manage/{event.pk}/edit/")
-    assert page.status_code == 200
+def _edit_post(event, *, capacity="3", place="Nowe miejsce", mark=" *", **extra):
+    """The edit form as the page shows it for `event`, with a few values changed."""
     session = event.sessions.get()
     translations = list(event.translations.order_by("language"))
     data = {
         "kind": event.kind,
         "source_language": "pl",
-        "capacity": "3",
+        "capacity": capacity,
         "audiences": ["newcomers"],
         "languages": ["pl"],
         "is_public": "on",
+        "version": str(event.version),
         "tr-TOTAL_FORMS": str(len(translations) + 1),
         "tr-INITIAL_FORMS": str(len(translations)),
         "sessions-TOTAL_FORMS": "2",
@@ -538,7 +534,7 @@ def test_coordinator_edits_event_raising_capacity_promotes_the_waiting_list(worl
         "sessions-0-event": str(event.pk),
         "sessions-0-starts_at": _dt(timezone.localtime(session.starts_at)),
         "sessions-0-ends_at": _dt(timezone.localtime(session.ends_at) + timedelta(hours=1)),
-        "sessions-0-place": "Nowe miejsce",
+        "sessions-0-place": place,
     }
     for i, item in enumerate(translations):
         data.update(
@@ -546,16 +542,43 @@ def test_coordinator_edits_event_raising_capacity_promotes_the_waiting_list(worl
                 f"tr-{i}-id": str(item.pk),
                 f"tr-{i}-event": str(event.pk),
                 f"tr-{i}-language": item.language,
-                f"tr-{i}-title": item.title + " *",
+                f"tr-{i}-title": item.title + mark,
             }
         )
-    response = client.post(f"/en/events/manage/{event.pk}/edit/", data)
+    data.update(extra)
+    return data
+
+
+def test_coordinator_edits_event_raising_capacity_promotes_the_waiting_list(world, login, event):
+    make_registration(event, name="Anna A")
+    make_registration(event, name="Boris B")
+    waiting = make_registration(event, name="Chloé C", status="waitlisted")
+    client = login("coordinator")
+    page = client.get(f"/en/events/manage/{event.pk}/edit/")
+    assert page.status_code == 200
+    response = client.post(f"/en/events/manage/{event.pk}/edit/", _edit_post(event))
     assert response.status_code == 302, response.content.decode()[:2000]
-    session.refresh_from_db()
+    session = event.sessions.get()
     assert session.place == "Nowe miejsce" and session.minutes == 180
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
     assert event.translations.get(language="pl").title.endswith(" *")
+    event.refresh_from_db()
+    assert event.version == 2 and event.updated_by == world.user("coordinator", "a")
+
+
+def test_two_organisers_editing_at_once_the_second_is_told_and_writes_nothing(world, login, event):
+    client = login("coordinator")
+    first = _edit_post(event, capacity="5", place="Sala A", mark=" (A)")
+    second = _edit_post(event, capacity="9", place="Sala B", mark=" (B)")
+    assert client.post(f"/en/events/manage/{event.pk}/edit/", first).status_code == 302
+    response = client.post(f"/pl/events/manage/{event.pk}/edit/", second)
+    assert response.status_code == 200
+    assert "Odśwież stronę" in response.content.decode()
+    event.refresh_from_db()
+    assert event.capacity == 5 and event.version == 2
+    assert event.sessions.get().place == "Sala A"
+    assert event.translations.get(language="pl").title.endswith(" (A)")
 
 
 def test_month_calendar_shows_sessions_on_their_days(world, client):

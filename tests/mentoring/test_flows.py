@@ -621,3 +621,41 @@ def test_mentor_marks_a_task_given_to_them_as_done(login, world):
     task.save(update_fields=["status"])
     response = client.post(f"/en/cases/tasks/{task.pk}/done/", {"next": "https://evil.example/"})
     assert response["Location"] != "https://evil.example/"
+
+
+def test_ending_a_match_twice_at_once_the_second_is_a_conflict_and_writes_nothing(world):
+    from mosty.core.models import EditConflict
+
+    match = MatchFactory(
+        mentor=the_mentor(world), status=MatchStatus.ACTIVE, started_on=timezone.localdate()
+    )
+    shown = Match.objects.get(pk=match.pk)  # what the second person's form was built from
+    services.match_end(
+        match=match,
+        by=world.user("mentor"),
+        reason="goals_reached",
+        feedback="We became friends.",
+        version=match.version,
+    )
+    with pytest.raises(EditConflict):
+        services.match_end(
+            match=shown,
+            by=world.user("coordinator"),
+            reason="not_a_fit",
+            feedback="Overwritten?",
+            version=shown.version,
+        )
+    match.refresh_from_db()
+    assert match.end_reason == "goals_reached" and match.mentor_feedback == "We became friends."
+    assert match.ended_by == world.user("mentor") and match.version == 2
+
+
+def test_vetting_step_records_who_changed_the_mentor_last(login, world):
+    mentor = MentorFactory(organisation=world.org_a, status=VettingStatus.APPLIED)
+    response = login("coordinator").post(
+        f"/en/mentoring/mentors/{mentor.pk}/vet/", {"step": "interviewed", "note": ""}
+    )
+    assert response.status_code == 302
+    mentor.refresh_from_db()
+    assert mentor.status == VettingStatus.INTERVIEWED
+    assert mentor.updated_by == world.user("coordinator") and mentor.version == 2
