@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from mosty.access.audit import audit, audit_read
+from mosty.access.audit import audit, audit_read, audit_reads
 from mosty.access.domains.mentoring import matchable_participants
 from mosty.access.policy import can, require
 from mosty.core.forms import add_service_errors as _errors_to_form
