@@ -37,7 +37,7 @@ from typing import Literal
 import numpy as np
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -752,6 +752,9 @@ def _phrases() -> dict:
             "family": _("a family that welcomes children"),
             "welcome": _("welcomes families with children"),
             "locale": language,
+            # Translators: between the reasons of a proposal ("speaks Ukrainian; same
+            # district"); your language's semicolon and spacing (French " ; ", Arabic "؛ ").
+            "reasons_sep": pgettext("between reasons", "; "),
             "interests": {code: str(label) for code, label in Interest.choices},
             "slots": {code: str(label) for code, label in Slot.choices},
             "languages": {},
@@ -791,7 +794,7 @@ def explain(parts: dict, ph: dict | None = None) -> str:
         pieces.append(_piece(ph, "free", parts["slots"]))
     if parts.get("household") in ("family", "welcome"):
         pieces.append(ph[parts["household"]])
-    return "; ".join(pieces)
+    return ph["reasons_sep"].join(pieces)
 
 
 def _piece(ph: dict, kind: str, codes: list[str]) -> str:

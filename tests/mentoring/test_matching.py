@@ -307,3 +307,12 @@ def test_explanation_lists_follow_the_languages_own_pattern(language, expected):
         text = Engine([p], [m], centroids=CENTROIDS).run().proposals[0].text
     assert expected in text
     assert " and " not in text
+
+
+@pytest.mark.parametrize("language, separator", [("fr", " ; "), ("ar", "؛ "), ("en", "; ")])
+def test_reasons_are_separated_by_the_languages_own_semicolon(language, separator):
+    p = ParticipantData(1, {"uk": "native"}, district="a", interests=("football",))
+    m = MentorData(10, {"uk": "native"}, district="a", interests=("football",))
+    with translation.override(language):
+        text = Engine([p], [m], centroids=CENTROIDS).run().proposals[0].text
+    assert separator in text
