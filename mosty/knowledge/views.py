@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from mosty.access.audit import audit
@@ -211,7 +211,7 @@ class ArticleCreate(FormPage):
     permission = "knowledge.edit"
     template_name = "knowledge/article_form.html"
     form_class = ArticleCreateForm
-    success_message = _lazy("Article created.")
+    success_message = gettext_lazy("Article created.")
 
     def initial(self) -> dict[str, Any]:
         return {"source_language": _language(self.request)}
@@ -263,7 +263,7 @@ class ArticleDetail(ArticlePage, DetailPage):
 class ArticleEdit(ArticlePage, FormPage):
     template_name = "knowledge/article_form.html"
     form_class = ArticleEditForm
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
 
     def initial(self) -> dict[str, Any]:
         source = selectors.article_source(article=self.object)
@@ -291,7 +291,7 @@ class TranslationAssign(ArticlePage, FormPage):
     http_method_names = ["post"]
     template_name = "knowledge/article_detail.html"
     form_class = AssignForm
-    success_message = _lazy("Translation assigned.")
+    success_message = gettext_lazy("Translation assigned.")
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"source_language": self.object.source_language}
@@ -327,7 +327,7 @@ class TranslationEdit(TranslationPage, FormPage):
     permission = "knowledge.translate"
     template_name = "knowledge/translation_form.html"
     form_class = TranslationForm
-    success_message = _lazy("Translation saved.")
+    success_message = gettext_lazy("Translation saved.")
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         if self.object.is_source:
@@ -403,7 +403,7 @@ class TranslationPublish(ActionPage):
 
 
 class TranslationMachine(ArticlePage, ActionPage):
-    success_message = _lazy("Machine draft ready: a person must review it before publishing.")
+    success_message = gettext_lazy("Machine draft ready: a person must review it before publishing.")
 
     def act(self, form: Any) -> ArticleTranslation:
         if self.kwargs["language"] not in LANGUAGE_NAMES:
@@ -507,7 +507,7 @@ class BookletCreate(FormPage):
     permission = "knowledge.booklet"
     template_name = "knowledge/booklet_form.html"
     form_class = BookletForm
-    success_message = _lazy("Booklet created.")
+    success_message = gettext_lazy("Booklet created.")
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"language": _language(self.request)}
@@ -524,7 +524,7 @@ class BookletDetail(BookletCreate):
 
     context_object_name = "booklet"
     template_name = "knowledge/booklet_detail.html"
-    success_message = _lazy("Changes saved.")
+    success_message = gettext_lazy("Changes saved.")
     items: list[Any]
 
     def get_object(self) -> Booklet:
@@ -569,7 +569,7 @@ class BookletExportRequest(ActionPage):
 
     permission = "knowledge.booklet"
     form_class = LanguageForm
-    invalid_message = _lazy("Choose a language.")
+    invalid_message = gettext_lazy("Choose a language.")
 
     def get_object(self) -> Booklet:
         return selectors.booklet_get(fetched_by=self.user, pk=self.kwargs["pk"])

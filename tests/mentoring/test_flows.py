@@ -272,7 +272,7 @@ def test_declining_frees_the_place_and_the_pair_is_not_suggested_again(login, wo
     computed(world)
     response = login("coordinator").get("/en/mentoring/matching/")
     assert response.context["proposals"] == []
-    assert "fits the wishes" in response.context["unmatched"][0]["reason"]
+    assert "fits the preferences" in response.context["unmatched"][0]["reason"]
 
 
 def test_hand_match_checks_hard_constraints(login, world):
