@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import pkgutil
 import re
 import statistics
@@ -158,10 +159,8 @@ def page_walk(
     page that needs an argument (a detail) found on those pages and the details they link
     to, so a page added later is measured without anyone listing it. Only HTML pages that
     answer 200 count; the caller rolls back what the requests write (audit rows)."""
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+    from django.urls import NoReverseMatch, reverse
     from django.utils import translation
 
     plain, with_args = page_names()
@@ -177,8 +176,36 @@ def page_walk(
                 continue
     seen = {name for name, _path in todo}
     timings: list[PageTiming] = []
+    # Pages the user may not open answer 403 on purpose; their warnings would bury the table.
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.ERROR)
+    try:
+        _walk(client, todo, seen, with_args, timings, user.email, repeat, warmup, out)
+    finally:
+        request_log.setLevel(level)
+    return timings
+
+
+def _walk(
+    client: Any,
+    todo: list[tuple[str, str]],
+    seen: set[str],
+    with_args: set[str],
+    timings: list[PageTiming],
+    email: str,
+    repeat: int,
+    warmup: int,
+    out: TextIO | None,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import Resolver404, resolve
+
     while todo:
         name, path = todo.pop(0)
+        # The request's own `reset_queries` empties the log the context counts from.
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
@@ -193,12 +220,11 @@ def page_walk(
                 seen.add(match.view_name)
                 todo.append((match.view_name, link))
         samples = timed(partial(client.get, path), repeat=repeat, warmup=warmup)
-        timing = PageTiming(user.email, name, path, samples, len(queries), 200)
+        timing = PageTiming(email, name, path, samples, len(queries), 200)
         timings.append(timing)
         if out is not None:
             out.write(format_result(timing.result()) + "\n")
             out.flush()
-    return timings
 
 
 def analyze() -> None:
