@@ -323,7 +323,9 @@ def _seed_large(ctx) -> str:
     heavy = Organisation.objects.filter(slug=HEAVY_ORGANISATIONS["events"]).first()
     heavy_total = ctx.size(demo=0, large=500) if heavy is not None else 0
     organisations = list(
-        Organisation.objects.exclude(pk=heavy.pk if heavy else None).values_list("pk", flat=True)
+        Organisation.objects.exclude(slug=HEAVY_ORGANISATIONS["events"]).values_list(
+            "pk", flat=True
+        )
     )
     districts = list(District.objects.values_list("pk", flat=True)) or [None]
     if not organisations:

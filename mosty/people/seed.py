@@ -212,7 +212,7 @@ def _seed_large(ctx) -> str:
             ctx.size(demo=0, large=10_000) - Participant.objects.filter(owner=heavy).count(),
         )
     orgs = list(
-        Organisation.objects.exclude(pk=heavy.pk if heavy else None).values_list("pk", flat=True)
+        Organisation.objects.exclude(slug=HEAVY_ORGANISATIONS["ngo"]).values_list("pk", flat=True)
     )
     creators = dict(
         Membership.objects.filter(role=Role.CASEWORKER).values_list("organisation_id", "user_id")
@@ -225,7 +225,7 @@ def _seed_large(ctx) -> str:
     for batch in batched(range(todo), 2000):
         codes = _unique_codes(len(batch), prefix)
         now = timezone.now()
-        objs = []
+        objs: list[Participant] = []
         for code in codes:
             values = _values(ctx, _pick_origin(ctx), districts, today)
             owner = ctx.rng.choice(orgs)
