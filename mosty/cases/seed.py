@@ -31,7 +31,7 @@ from mosty.cases.models import (
     SupportLog,
     Task,
 )
-from mosty.core.seeding import batched, seeder
+from mosty.core.seeding import HEAVY_ORGANISATIONS, batched, ngo_caseworker_emails, seeder
 from mosty.organisations.models import Organisation
 
 NOTE_TEXTS = [
@@ -215,6 +215,116 @@ def _seed_demo(ctx) -> str:
     return f"{len(cases)} demo cases for {worker.email}"
 
 
+def _write_cases(rng, rows, today) -> int:
+    """Cases for (participant id, organisation id, lead id, status) rows, each with an
+    assessment, a goal with a task and two support sessions."""
+    cases = [
+        Case(
+            organisation_id=owner_id,
+            participant_id=pk,
+            lead_id=lead,
+            status=status,
+            closure_reason=ClosureReason.GOALS_ACHIEVED if status == "closed" else "",
+            closed_at=timezone.now() if status == "closed" else None,
+            opened_on=today - datetime.timedelta(days=rng.randint(0, 700)),
+            review_date=today + datetime.timedelta(days=rng.randint(-10, 60)),
+        )
+        for pk, owner_id, lead, status in rows
+    ]
+    with transaction.atomic():
+        saved = _created(Case, cases, participant_id__in=[c.participant_id for c in cases])
+        assessments = [
+            Assessment(
+                case_id=c.pk,
+                assessed_on=c.opened_on + datetime.timedelta(days=7),
+                assessed_by_id=c.lead_id,
+            )
+            for c in saved
+        ]
+        assessments = _created(Assessment, assessments, case_id__in=[c.pk for c in saved])
+        AssessmentScore.objects.bulk_create(
+            (
+                AssessmentScore(assessment_id=a.pk, domain=d, score=rng.randint(1, 5), comment="")
+                for a in assessments
+                for d in Domain.values
+            ),
+            batch_size=5000,
+        )
+        goals = [
+            Goal(
+                case_id=c.pk,
+                domain=rng.choice(list(GOALS)),
+                title=rng.choice(list(GOALS.values())),
+                target_date=today + datetime.timedelta(days=rng.randint(10, 200)),
+                created_by_id=c.lead_id,
+            )
+            for c in saved
+        ]
+        goals = _created(Goal, goals, case_id__in=[c.pk for c in saved])
+        Task.objects.bulk_create(
+            Task(
+                goal_id=g.pk,
+                title="Przygotować dokumenty",
+                assignee_kind=AssigneeKind.STAFF,
+                assignee_user_id=g.created_by_id,
+                due_date=today + datetime.timedelta(days=rng.randint(-20, 40)),
+            )
+            for g in goals
+        )
+        SupportLog.objects.bulk_create(
+            SupportLog(
+                case_id=c.pk,
+                kind=rng.choice(SupportKind.values),
+                happened_on=today - datetime.timedelta(days=rng.randint(0, 300)),
+                minutes=rng.choice([30, 45, 60, 90]),
+                summary="",
+                by_id=c.lead_id,
+            )
+            for c in saved
+            for _ in range(2)
+        )
+    return len(saved)
+
+
+OPEN_STATUSES = [CaseStatus.ACTIVE] * 5 + [CaseStatus.INTAKE, CaseStatus.ON_HOLD]
+
+
+def _seed_heavy_ngo(ctx, today) -> int:
+    """The large NGO: 3,000 open cases, 150 for each of its 20 caseworkers, and 1,000 closed
+    ones; its other participants have no case (yet)."""
+    from mosty.people.models import Participant
+
+    ngo = Organisation.objects.filter(slug=HEAVY_ORGANISATIONS["ngo"]).first()
+    if ngo is None or Case.objects.filter(organisation=ngo).exists():
+        return 0
+    emails = ngo_caseworker_emails()
+    by_email = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    workers = [by_email[e] for e in emails if e in by_email]
+    if not workers:
+        return 0
+    open_total = ctx.size(demo=0, large=3000)
+    closed_total = ctx.size(demo=0, large=1000)
+    people = list(
+        Participant.objects.filter(owner=ngo, anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: open_total + closed_total]
+    )
+    rows = [
+        (
+            pk,
+            ngo.pk,
+            workers[i % len(workers)],
+            ctx.rng.choice(OPEN_STATUSES) if i < open_total else CaseStatus.CLOSED,
+        )
+        for i, pk in enumerate(people)
+    ]
+    created = 0
+    for batch in batched(rows, 2000):
+        created += _write_cases(ctx.rng, batch, today)
+        ctx.progress("cases of the large NGO", created, len(rows))
+    return created
+
+
 def _seed_large(ctx) -> str:
     from mosty.people.models import Participant
 
@@ -222,6 +332,7 @@ def _seed_large(ctx) -> str:
     target_notes = ctx.size(demo=0, large=500_000)
     rng = ctx.rng
     today = timezone.localdate()
+    _seed_heavy_ngo(ctx, today)
     # One lead caseworker per organisation (the seeded caseworker, else any caseworker).
     leads = dict(
         Membership.objects.filter(role=Role.CASEWORKER, is_active=True)
@@ -231,6 +342,7 @@ def _seed_large(ctx) -> str:
     existing = Case.objects.count()
     participants = (
         Participant.objects.filter(anonymised_at__isnull=True, cases__isnull=True)
+        .exclude(owner__slug=HEAVY_ORGANISATIONS["ngo"])
         .order_by("pk")
         .values_list("pk", "owner_id")
     )
@@ -238,82 +350,14 @@ def _seed_large(ctx) -> str:
     for batch in batched(participants.iterator(chunk_size=2000), 2000):
         if existing + created >= target_cases:
             break
-        cases = []
+        rows = []
         for pk, owner_id in batch:
             lead = leads.get(owner_id)
             if lead is None:
                 continue
-            status = rng.choice(
-                [CaseStatus.ACTIVE] * 5 + [CaseStatus.INTAKE, CaseStatus.ON_HOLD, CaseStatus.CLOSED]
-            )
-            cases.append(
-                Case(
-                    organisation_id=owner_id,
-                    participant_id=pk,
-                    lead_id=lead,
-                    status=status,
-                    closure_reason=ClosureReason.GOALS_ACHIEVED if status == "closed" else "",
-                    closed_at=timezone.now() if status == "closed" else None,
-                    opened_on=today - datetime.timedelta(days=rng.randint(0, 700)),
-                    review_date=today + datetime.timedelta(days=rng.randint(-10, 60)),
-                )
-            )
-        with transaction.atomic():
-            todo = cases[: max(0, target_cases - existing - created)]
-            saved = _created(Case, todo, participant_id__in=[c.participant_id for c in todo])
-            assessments = [
-                Assessment(
-                    case_id=c.pk,
-                    assessed_on=c.opened_on + datetime.timedelta(days=7),
-                    assessed_by_id=c.lead_id,
-                )
-                for c in saved
-            ]
-            assessments = _created(Assessment, assessments, case_id__in=[c.pk for c in saved])
-            AssessmentScore.objects.bulk_create(
-                (
-                    AssessmentScore(
-                        assessment_id=a.pk, domain=d, score=rng.randint(1, 5), comment=""
-                    )
-                    for a in assessments
-                    for d in Domain.values
-                ),
-                batch_size=5000,
-            )
-            goals = [
-                Goal(
-                    case_id=c.pk,
-                    domain=rng.choice(list(GOALS)),
-                    title=rng.choice(list(GOALS.values())),
-                    target_date=today + datetime.timedelta(days=rng.randint(10, 200)),
-                    created_by_id=c.lead_id,
-                )
-                for c in saved
-            ]
-            goals = _created(Goal, goals, case_id__in=[c.pk for c in saved])
-            Task.objects.bulk_create(
-                Task(
-                    goal_id=g.pk,
-                    title="Przygotować dokumenty",
-                    assignee_kind=AssigneeKind.STAFF,
-                    assignee_user_id=g.created_by_id,
-                    due_date=today + datetime.timedelta(days=rng.randint(-20, 40)),
-                )
-                for g in goals
-            )
-            SupportLog.objects.bulk_create(
-                SupportLog(
-                    case_id=c.pk,
-                    kind=rng.choice(SupportKind.values),
-                    happened_on=today - datetime.timedelta(days=rng.randint(0, 300)),
-                    minutes=rng.choice([30, 45, 60, 90]),
-                    summary="",
-                    by_id=c.lead_id,
-                )
-                for c in saved
-                for _ in range(2)
-            )
-        created += len(saved)
+            status = rng.choice(OPEN_STATUSES + [CaseStatus.CLOSED])
+            rows.append((pk, owner_id, lead, status))
+        created += _write_cases(rng, rows[: max(0, target_cases - existing - created)], today)
         ctx.progress("cases", existing + created, target_cases)
     # Notes: spread over all cases, encrypted once each in Python during bulk_create.
     case_rows = list(Case.objects.values_list("pk", "lead_id"))

@@ -29,6 +29,54 @@ NAME_LOCALES = {
 }
 DEMO_PASSWORD = "mosty-demo-2026"  # noqa: S105 - printed on purpose: it is the demo's login
 
+# The shape of a real city at `--scale large` (docs/architecture.md, Scale): a few organisations
+# much larger than the rest, and the people whose pages carry the most rows. The seeders build
+# them under these fixed slugs and e-mails so `mosty bench pages` finds them again.
+HEAVY_ORGANISATIONS = {
+    "ngo": "seed-heavy-ngo",  # 10,000 participants, 3,000 open cases
+    "mentoring": "seed-heavy-mentoring",  # 2,000 mentors
+    "events": "seed-heavy-events",  # 500 events
+    "city": "seed-heavy-city-office",  # its coordinator is also one in 299 other organisations
+}
+HEAVY_NGO_CASEWORKERS = 20  # each leads 150 of the NGO's 3,000 open cases
+HEAVY_CITY_ORGANISATIONS = 300
+
+
+def ngo_caseworker_emails() -> list[str]:
+    """The large NGO's caseworkers; the first is the heavy one the bench logs in as."""
+    return ["ngo.caseworker@seed.mosty.local"] + [
+        f"ngo.caseworker{n}@seed.mosty.local" for n in range(2, HEAVY_NGO_CASEWORKERS + 1)
+    ]
+
+
+@dataclass(frozen=True)
+class HeavyUser:
+    role: str
+    email: str
+    what: str
+
+
+HEAVY_USERS = (
+    HeavyUser(
+        "coordinator",
+        "city.coordinator@seed.mosty.local",
+        "coordinator in 300 organisations (the city office, the large NGO and 298 others)",
+    ),
+    HeavyUser(
+        "coordinator",
+        "ngo.coordinator@seed.mosty.local",
+        "coordinator of the NGO with 10,000 participants and 3,000 open cases",
+    ),
+    HeavyUser("caseworker", "ngo.caseworker@seed.mosty.local", "leads 150 open cases"),
+    HeavyUser(
+        "coordinator",
+        "mentoring.coordinator@seed.mosty.local",
+        "coordinator of the organisation with 2,000 mentors",
+    ),
+    HeavyUser("coordinator", "events.organiser@seed.mosty.local", "organiser of 500 events"),
+    HeavyUser("admin", "admin@demo.mosty.local", "the installation's administrator"),
+)
+
 
 @dataclass
 class SeedContext:
@@ -97,6 +145,10 @@ def seed_run(*, scale: str, out=sys.stdout, only: list[str] | None = None) -> No
         out.write(
             f"  done in {time.perf_counter() - started:.1f} s{': ' + summary if summary else ''}\n"
         )
+    if scale == "large":
+        out.write(f"heavy users (password {DEMO_PASSWORD}):\n")
+        for user in HEAVY_USERS:
+            out.write(f"  {user.role:<12} {user.email:<42} {user.what}\n")
 
 
 def batched(iterable, size: int):

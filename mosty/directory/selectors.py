@@ -34,6 +34,7 @@ from mosty.directory.models import (
     ServiceStatus,
     ServiceTranslation,
 )
+from mosty.organisations.models import Organisation
 
 
 def _translations_prefetch(language: str) -> Prefetch:
@@ -60,10 +61,12 @@ def service_search(*, fetched_by, filters: dict | None = None) -> QuerySet[Servi
     qs = visible_services(fetched_by).filter(status=ServiceStatus.ACTIVE)
     if filters.get("q"):
         q = filters["q"]
+        # Each alternative is a semi-join on one table, so PostgreSQL answers it from that
+        # table's trigram index (migration 0004) instead of matching the text against every
+        # service's description; the same shape serves the paginator's count.
         qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(description__icontains=q)
-            | Q(organisation__name__icontains=q)
+            Q(pk__in=Service.objects.filter(Q(name__icontains=q) | Q(description__icontains=q)))
+            | Q(organisation_id__in=Organisation.objects.filter(name__icontains=q).values("pk"))
             | Q(pk__in=ServiceTranslation.objects.filter(name__icontains=q).values("service_id"))
         )
     # Semi-joins (pk IN subquery) let the database start from the selective side.

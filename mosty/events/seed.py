@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mosty.accounts.models import Role, User
 from mosty.core.models import District
-from mosty.core.seeding import batched, seeder
+from mosty.core.seeding import HEAVY_ORGANISATIONS, batched, seeder
 from mosty.events.models import (
     Attendance,
     Audience,
@@ -317,7 +317,14 @@ def _seed_large(ctx) -> str:
     """5,000 events x 4 sessions x 50 confirmed registrants = 1,000,000 attendance rows."""
     total = ctx.size(demo=20, large=5000)
     existing = Event.objects.count()
-    organisations = list(Organisation.objects.values_list("pk", flat=True))
+    # The first 500 are the large organiser's, the rest spread over the other organisations.
+    heavy = Organisation.objects.filter(slug=HEAVY_ORGANISATIONS["events"]).first()
+    heavy_total = ctx.size(demo=0, large=500) if heavy is not None else 0
+    organisations = list(
+        Organisation.objects.exclude(slug=HEAVY_ORGANISATIONS["events"]).values_list(
+            "pk", flat=True
+        )
+    )
     districts = list(District.objects.values_list("pk", flat=True)) or [None]
     if not organisations:
         return "no organisations: skipped"
@@ -329,7 +336,9 @@ def _seed_large(ctx) -> str:
         with transaction.atomic():
             events = Event.objects.bulk_create(
                 Event(
-                    organisation_id=ctx.rng.choice(organisations),
+                    organisation_id=heavy.pk
+                    if heavy is not None and n < heavy_total
+                    else ctx.rng.choice(organisations),
                     kind=ctx.rng.choice(kinds),
                     source_language="pl",
                     capacity=per_event + ctx.rng.randint(0, 10),
@@ -337,7 +346,7 @@ def _seed_large(ctx) -> str:
                     languages=["pl", ctx.rng.choice(["uk", "en", "ru", "ar"])],
                     is_public=ctx.rng.random() < 0.85,
                 )
-                for _ in batch
+                for n in batch
             )
             translations, sessions = [], []
             for n, event in zip(batch, events, strict=True):

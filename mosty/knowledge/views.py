@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
@@ -403,7 +402,9 @@ class TranslationPublish(ActionPage):
 
 
 class TranslationMachine(ArticlePage, ActionPage):
-    success_message = gettext_lazy("Machine draft ready: a person must review it before publishing.")
+    success_message = gettext_lazy(
+        "Machine draft ready: a person must review it before publishing."
+    )
 
     def act(self, form: Any) -> ArticleTranslation:
         if self.kwargs["language"] not in LANGUAGE_NAMES:

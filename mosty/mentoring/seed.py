@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mosty.accounts.models import User
 from mosty.core.models import District
-from mosty.core.seeding import batched, seeder
+from mosty.core.seeding import HEAVY_ORGANISATIONS, batched, seeder
 from mosty.mentoring.models import (
     Interest,
     Match,
@@ -243,16 +243,29 @@ def _demo_matches(ctx, org, demo, coordinator, user) -> int:
 def _seed_large(ctx) -> str:
     total = ctx.size(demo=0, large=10_000)
     existing = Mentor.objects.filter(email__startswith="mentor-l").count()
-    org_ids = list(
-        Organisation.objects.filter(slug__startswith="seed-").values_list("pk", flat=True)[:300]
-    ) or list(Organisation.objects.values_list("pk", flat=True))
+    # The first 2,000 belong to the large mentoring organisation, the rest to 300 others.
+    heavy = Organisation.objects.filter(slug=HEAVY_ORGANISATIONS["mentoring"]).first()
+    heavy_total = ctx.size(demo=0, large=2000) if heavy is not None else 0
+    seeded = Organisation.objects.filter(slug__startswith="seed-").exclude(
+        slug=HEAVY_ORGANISATIONS["mentoring"]
+    )
+    org_ids = list(seeded.order_by("pk").values_list("pk", flat=True)[:300]) or list(
+        Organisation.objects.values_list("pk", flat=True)
+    )
     if not org_ids:
         return "no organisations: skipped"
     districts = list(District.objects.values_list("pk", flat=True))
     done = existing
     for batch in batched(range(existing, total), 1000):
         Mentor.objects.bulk_create(
-            _mentor(ctx, organisation_id=ctx.rng.choice(org_ids), i=f"-l{i}", districts=districts)
+            _mentor(
+                ctx,
+                organisation_id=heavy.pk
+                if heavy is not None and i < heavy_total
+                else ctx.rng.choice(org_ids),
+                i=f"-l{i}",
+                districts=districts,
+            )
             for i in batch
         )
         done += len(batch)

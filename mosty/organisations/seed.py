@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Grant, Membership, MembershipGrant, Role, User
 from mosty.core.models import District
-from mosty.core.seeding import DEMO_PASSWORD, batched, seeder
+from mosty.core.seeding import (
+    DEMO_PASSWORD,
+    HEAVY_CITY_ORGANISATIONS,
+    HEAVY_ORGANISATIONS,
+    batched,
+    ngo_caseworker_emails,
+    seeder,
+)
 from mosty.organisations.models import Organisation, OrganisationKind
 
 # The demo logins: (e-mail, first name, last name, language, organisation slug, role).
@@ -80,6 +87,15 @@ ORGANISATION_NAMES = {
 }
 
 
+# The first seeded organisations are the large ones (`HEAVY_ORGANISATIONS`): (kind, name).
+HEAVY_AT = {
+    0: ("ngo", "ngo", "Fundacja Wspólny Dom"),
+    1: ("mentoring", "ngo", "Stowarzyszenie Sąsiedzi Mentorzy"),
+    2: ("events", "cultural", "Centrum Kultury i Spotkań"),
+    3: ("city", "city_office", "Urząd Miasta – Biuro ds. Cudzoziemców"),
+}
+
+
 def organisation_name(kind: str, i: int, place: str) -> str:
     """A plausible name for the i-th synthetic organisation of `kind`, unique by its number."""
     names = ORGANISATION_NAMES.get(kind) or ORGANISATION_NAMES["other"]
@@ -128,10 +144,14 @@ def seed_organisations(ctx) -> str:
             kind = ctx.rng.choice(kinds)
             district = ctx.rng.choice(districts) if districts else None
             name = organisation_name(kind, i, place_names[district] if district else "")
+            slug = f"seed-{i + 1}-{slugify(name)[:60]}"
+            if i in HEAVY_AT and ctx.scale == "large":
+                key, kind, name = HEAVY_AT[i]
+                slug = HEAVY_ORGANISATIONS[key]
             orgs.append(
                 Organisation(
                     name=name,
-                    slug=f"seed-{i + 1}-{slugify(name)[:60]}",
+                    slug=slug,
                     kind=kind,
                     district_id=district,
                     languages=ctx.rng.sample(
@@ -174,4 +194,54 @@ def seed_organisations(ctx) -> str:
         Membership.objects.bulk_create(memberships, ignore_conflicts=True)
         created += len(orgs)
         ctx.progress("organisations", existing + created, total)
+    if ctx.scale == "large":
+        _heavy_users_create(password)
     return f"{Organisation.objects.count():,} organisations, {User.objects.count():,} users"
+
+
+def _heavy_users_create(password: str) -> None:
+    """The heavy users of the large city (`HEAVY_USERS`), idempotent like the rest."""
+    orgs = {
+        key: Organisation.objects.filter(slug=slug).first()
+        for key, slug in HEAVY_ORGANISATIONS.items()
+    }
+    if not all(orgs.values()):
+        return
+    names = {
+        "city.coordinator@seed.mosty.local": ("Barbara", "Miejska"),
+        "ngo.coordinator@seed.mosty.local": ("Ewa", "Wielka"),
+        "mentoring.coordinator@seed.mosty.local": ("Marek", "Mentorski"),
+        "events.organiser@seed.mosty.local": ("Zofia", "Wydarzeniowa"),
+    }
+    for n, email in enumerate(ngo_caseworker_emails(), start=1):
+        names[email] = ("Anna" if n % 2 else "Jan", f"Sprawna-{n}")
+    User.objects.bulk_create(
+        [
+            User(email=email, first_name=first, last_name=last, language="pl", password=password)
+            for email, (first, last) in names.items()
+        ],
+        ignore_conflicts=True,
+    )
+    users = dict(User.objects.filter(email__in=names).values_list("email", "pk"))
+    city_orgs = Organisation.objects.filter(slug__startswith="seed-").order_by("pk")
+    memberships = [
+        Membership(user_id=users[email], organisation=orgs[key], role=Role.COORDINATOR)
+        for key, email in (
+            ("ngo", "ngo.coordinator@seed.mosty.local"),
+            ("mentoring", "mentoring.coordinator@seed.mosty.local"),
+            ("events", "events.organiser@seed.mosty.local"),
+        )
+    ]
+    memberships += [
+        Membership(user_id=users[email], organisation=orgs["ngo"], role=Role.CASEWORKER)
+        for email in ngo_caseworker_emails()
+    ]
+    memberships += [
+        Membership(
+            user_id=users["city.coordinator@seed.mosty.local"],
+            organisation=org,
+            role=Role.COORDINATOR,
+        )
+        for org in city_orgs[:HEAVY_CITY_ORGANISATIONS]
+    ]
+    Membership.objects.bulk_create(memberships, ignore_conflicts=True)

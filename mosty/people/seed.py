@@ -10,7 +10,7 @@ from unidecode import unidecode
 
 from mosty.accounts.models import Membership, Role
 from mosty.core.models import District
-from mosty.core.seeding import batched, seeder
+from mosty.core.seeding import HEAVY_ORGANISATIONS, batched, seeder
 from mosty.organisations.models import Organisation
 from mosty.people.imports import _unique_codes
 from mosty.people.models import (
@@ -202,7 +202,17 @@ def _seed_large(ctx) -> str:
     existing = Participant.objects.count()
     if existing >= total:
         return f"{existing:,} participants already"
-    orgs = list(Organisation.objects.values_list("pk", flat=True))
+    # The large NGO gets its 10,000 first, the rest spread over the other organisations.
+    heavy = Organisation.objects.filter(slug=HEAVY_ORGANISATIONS["ngo"]).first()
+    heavy_missing = 0
+    if heavy is not None:
+        heavy_missing = max(
+            0,
+            ctx.size(demo=0, large=10_000) - Participant.objects.filter(owner=heavy).count(),
+        )
+    orgs = list(
+        Organisation.objects.exclude(slug=HEAVY_ORGANISATIONS["ngo"]).values_list("pk", flat=True)
+    )
     creators = dict(
         Membership.objects.filter(role=Role.CASEWORKER).values_list("organisation_id", "user_id")
     )
@@ -214,10 +224,12 @@ def _seed_large(ctx) -> str:
     for batch in batched(range(todo), 2000):
         codes = _unique_codes(len(batch), prefix)
         now = timezone.now()
-        objs = []
+        objs: list[Participant] = []
         for code in codes:
             values = _values(ctx, _pick_origin(ctx), districts, today)
             owner = ctx.rng.choice(orgs)
+            if heavy is not None and done + len(objs) < heavy_missing:
+                owner = heavy.pk
             objs.append(
                 Participant.for_bulk_create(
                     at=now, code=code, owner_id=owner, created_by_id=creators.get(owner), **values
