@@ -13,7 +13,7 @@ def test_visitor_registers_for_a_full_event_and_is_waitlisted(page, bworld):
     assert page.get_by_text("Anna Nowak").count() == 0  # names are never public
     assert serious_violations(page) == []
     page.get_by_label("Name").fill("Olena Kovalenko")
-    page.get_by_label("E-mail address").fill("olena@example.org")
+    page.get_by_label("Email address").fill("olena@example.org")
     page.get_by_label("Language for messages").select_option("uk")
     page.get_by_label("I agree that the organiser stores").check()
     page.get_by_role("button", name="Join the waiting list").click()

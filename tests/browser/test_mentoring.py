@@ -30,7 +30,7 @@ def test_mentoring_lifecycle(page, browser, live_server, bworld):
     page.select_option("select[name=organisation]", label="Org A")
     page.select_option("select[name=kind]", "individual")
     page.get_by_label("Your name").fill("Ewa Kowalska")
-    page.get_by_label("E-mail address").fill("ewa@example.org")
+    page.get_by_label("Email address").fill("ewa@example.org")
     page.select_option("select[name=gender]", "female")
     page.select_option("select[name=lang_pl]", "native")
     page.select_option("select[name=lang_uk]", "C1")
