@@ -343,6 +343,7 @@ MOSTY_DAILY_TASKS = [
     "mosty.people.tasks.participant_retention_run",  # anonymise after MOSTY_RETENTION_DAYS
     "mosty.people.tasks.import_rows_purge",  # drop uploaded rows after MOSTY_IMPORT_ROWS_DAYS
     "mosty.people.tasks.participant_import_stale_sweep",  # imports whose worker died
+    "mosty.mentoring.tasks.matching_run_stale_sweep",  # matching runs whose worker died
 ]
 
 REST_FRAMEWORK = {

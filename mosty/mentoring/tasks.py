@@ -30,3 +30,10 @@ def matching_run_compute(run_id: int) -> int:
     # The worker computes on behalf of whoever asked: the audit says so.
     with acting_as(run.created_by):
         return runs.compute(run_id)
+
+
+@task()
+def matching_run_stale_sweep() -> int:
+    """Mark matching runs whose worker died as failed (daily), so the page says so and a
+    coordinator may queue a new one."""
+    return runs.fail_stale()

@@ -72,3 +72,15 @@ def test_english_dates_are_typed_as_they_are_shown():
         field = forms.DateField()
         assert field.clean("10/12/2026") == datetime.date(2026, 12, 10)
         assert field.clean("2026-12-10") == datetime.date(2026, 12, 10)
+
+
+def test_arabic_dates_have_no_comma_between_month_and_year():
+    """The Arabic reviewer: "10 ديسمبر، 2026" reads wrong; day, month and year go together."""
+    import datetime
+
+    from django.utils import formats as django_formats
+    from django.utils import translation
+
+    with translation.override("ar"):
+        shown = django_formats.date_format(datetime.date(2026, 12, 10), "DATE_FORMAT")
+    assert shown.endswith(" 2026") and "،" not in shown

@@ -141,3 +141,21 @@ def test_gdpr_export_and_erasure_cover_stored_proposals(world):
     assert len(exported["matching_proposals"]) == 1
     gdpr.SECTIONS["mentoring"].erase(person)
     assert not MatchProposal.objects.filter(participant=person).exists()
+
+
+def test_the_daily_sweep_fails_runs_whose_worker_died_and_leaves_live_ones(world):
+    from mosty.mentoring.tasks import matching_run_stale_sweep
+
+    coordinator = world.user("coordinator")
+    dead = queued_run([world.org_a.pk], by=coordinator, status=RunStatus.RUNNING)
+    MatchingRun.objects.filter(pk=dead.pk).update(
+        heartbeat_at=timezone.now() - runs.STALE_AFTER - dt.timedelta(minutes=1)
+    )
+    alive = queued_run(
+        [world.org_b.pk], by=world.user("coordinator", "b"), status=RunStatus.RUNNING
+    )
+    MatchingRun.objects.filter(pk=alive.pk).update(heartbeat_at=timezone.now())
+    assert matching_run_stale_sweep.call() == 1
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == RunStatus.FAILED and alive.status == RunStatus.RUNNING
