@@ -109,49 +109,6 @@ def test_a_forged_membership_is_a_400_with_a_message(world, login):
     assert not MembershipGrant.objects.filter(membership=other).exists()
 
 
-def test_migration_carries_permission_holders_over_to_grants(world):
-    """Installations where the seed (or a superuser in the Django admin) gave the old Django
-    permissions keep those people's rights, now as grants; the permissions disappear."""
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    from mosty.people.models import Participant
-
-    migration = importlib.import_module("mosty.accounts.migrations.0003_membership_grants")
-    sensitive = Permission.objects.create(
-        codename="view_sensitive",
-        name="old",
-        content_type=ContentType.objects.get_for_model(Participant),
-    )
-    audit_log = Permission.objects.create(
-        codename="view_audit_log",
-        name="old",
-        content_type=ContentType.objects.get_for_model(type(world.user("admin"))),
-    )
-    MembershipGrant.objects.all().delete()
-    world.user("caseworker").user_permissions.add(sensitive)
-    group = Group.objects.create(name="controllers")
-    group.permissions.add(audit_log)
-    world.user("admin", "b").groups.add(group)
-    world.user("mentor").user_permissions.add(sensitive)  # no role that can hold it
-
-    migration.permissions_to_grants(apps, None)
-
-    held = set(
-        MembershipGrant.objects.values_list(
-            "membership__user__email", "membership__organisation__slug", "grant"
-        )
-    )
-    assert held == {
-        ("caseworker.a@example.org", "org-a", "view_sensitive"),
-        ("admin.b@example.org", "org-b", "view_audit_log"),
-    }
-    assert not Permission.objects.filter(codename__in=["view_sensitive", "view_audit_log"]).exists()
-
-
 def test_demo_administrator_is_the_data_controller_through_a_grant(db):
     from mosty.accounts.models import User
     from mosty.organisations.seed import demo_users_create

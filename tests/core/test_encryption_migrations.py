@@ -1,78 +1,41 @@
-"""The migrations that encrypt existing free text lose nothing, and can be reversed."""
+"""`encrypt_existing`, the migration operation that turns plaintext already stored in a column
+into tokens when a field becomes an EncryptedTextField, loses nothing and can be reversed."""
 
 import pytest
+from django.apps import apps
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from mosty.cases.models import Assessment, AssessmentScore, Referral
-from mosty.core.crypto import _convert_rows, _is_token, encrypt
-from mosty.events.models import Registration
-from mosty.mentoring.models import Meeting, VettingStep
-from tests.cases.factories import make_case, make_referral
-from tests.events.factories import make_event, make_registration
+from mosty.core.crypto import _is_token, encrypt_existing
+from mosty.mentoring.models import Meeting
 from tests.mentoring.factories import MeetingFactory
 
-BEFORE = [
-    ("mentoring", "0001_initial"),
-    ("events", "0003_registration_contact_or_participant"),
-    ("cases", "0003_referral_to_service"),
-]
-COLUMNS = {
-    "mentoring_meeting": "note",
-    "mentoring_vettingstep": "note",
-    "events_registration": "accessibility_needs",
-    "cases_referral": "outcome",
-    "cases_assessmentscore": "comment",
-}
-TEXT = {
-    "mentoring_meeting": "Talked about the asylum interview and her depression.",
-    "mentoring_vettingstep": "Certificate shows nothing relevant.",
-    "events_registration": "Wheelchair access; insulin breaks.",
-    "cases_referral": "Found a room in Oliwa.",
-    "cases_assessmentscore": "Sleeps badly since the journey.",
-}
+TEXT = "Talked about the asylum interview and her depression."
 
 
-def _raw(table: str) -> list[str]:
+def _raw() -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {COLUMNS[table]} FROM {table} ORDER BY id")  # noqa: S608
+        cursor.execute("SELECT note FROM mentoring_meeting ORDER BY id")
         return [row[0] for row in cursor.fetchall()]
 
 
-def _migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
+def _store_plaintext(text: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE mentoring_meeting SET note = %s", [text])
 
 
-@pytest.mark.django_db(transaction=True)
-def test_existing_text_is_encrypted_in_place_and_decrypted_on_the_way_back(world):
-    meeting = MeetingFactory(note=TEXT["mentoring_meeting"])
-    VettingStep.objects.create(
-        mentor=meeting.match.mentor, step="certificate_checked", note=TEXT["mentoring_vettingstep"]
-    )
-    make_registration(make_event(world.org_a), accessibility_needs=TEXT["events_registration"])
-    case = make_case(world)
-    referral = make_referral(case)
-    Referral.objects.filter(pk=referral.pk).update(outcome=TEXT["cases_referral"])
-    assessment = Assessment.objects.create(case=case, assessed_on=case.opened_on)
-    AssessmentScore.objects.create(
-        assessment=assessment, domain="wellbeing", score=2, comment=TEXT["cases_assessmentscore"]
-    )
-    assert all(_raw(t) and _raw(t)[0].startswith("gAAAA") for t in COLUMNS)
+@pytest.mark.django_db
+def test_plaintext_is_encrypted_in_place_and_decrypted_on_the_way_back(world):
+    MeetingFactory(note="ignored")
+    _store_plaintext(TEXT)  # as a column held it before the field was encrypted
+    operation = encrypt_existing("mentoring", "Meeting", ["note"])
 
-    # Back to before encryption: the text is plaintext again, nothing lost.
-    _migrate(BEFORE)
-    assert {t: _raw(t) for t in COLUMNS} == {t: [TEXT[t]] for t in COLUMNS}
+    operation.code(apps, None)
+    tokens = _raw()
+    assert tokens[0].startswith("gAAAA") and _is_token(tokens[0])
+    assert Meeting.objects.get().note == TEXT
 
-    # Forward again: stored encrypted, read back unchanged; a second run changes nothing.
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-    tokens = {t: _raw(t) for t in COLUMNS}
-    assert all(value[0].startswith("gAAAA") for value in tokens.values())
-    assert Meeting.objects.get().note == TEXT["mentoring_meeting"]
-    assert VettingStep.objects.get().note == TEXT["mentoring_vettingstep"]
-    assert Registration.objects.get().accessibility_needs == TEXT["events_registration"]
-    assert Referral.objects.get().outcome == TEXT["cases_referral"]
-    assert AssessmentScore.objects.get().comment == TEXT["cases_assessmentscore"]
-    _convert_rows(Meeting, ["note"], lambda v: None if _is_token(v) else encrypt(v))
-    assert _raw("mentoring_meeting") == tokens["mentoring_meeting"]
+    operation.code(apps, None)  # a second run leaves tokens alone
+    assert _raw() == tokens
+
+    operation.reverse_code(apps, None)
+    assert _raw() == [TEXT]
