@@ -8,6 +8,9 @@ from mosty.access.policy import require
 from mosty.access.selectors import audit_event_list
 from mosty.core.exports import csv_response
 from mosty.core.pagination import paginate, query_without_page
+from mosty.core.routing import Routes
+
+routes = Routes()
 
 CSV_COLUMNS = [
     "created_at",
@@ -28,6 +31,7 @@ def _filters(request) -> tuple[AuditFilterForm, dict]:
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
+@routes.path("", name="audit_log")
 @login_required
 def audit_log(request):
     """The audit log, filtered. A function rather than a `ListPage`: the policy's own app
@@ -44,6 +48,7 @@ def audit_log(request):
     )
 
 
+@routes.path("export.csv", name="audit_export")
 @login_required
 def audit_export(request):
     require(request.user, "audit.view")

@@ -15,8 +15,12 @@ from mosty.accounts.forms import GrantChangeForm, MembershipAddForm, UserFilterF
 from mosty.accounts.models import User
 from mosty.accounts.services import USER_FIELDS
 from mosty.core.pages import DetailPage, FormPage, ListPage, ObjectPage
+from mosty.core.routing import Routes
+
+routes = Routes()
 
 
+@routes.path("users/", name="user_list")
 class UserList(ListPage):
     permission = "user.list"
     template_name = "accounts/user_list.html"
@@ -26,6 +30,7 @@ class UserList(ListPage):
         return selectors.user_list(fetched_by=self.user, filters=filters)
 
 
+@routes.path("users/new/", name="user_create")
 class UserCreate(FormPage):
     permission = "user.create"
     template_name = "accounts/user_form.html"
@@ -62,6 +67,7 @@ class PersonPage(ObjectPage):
         return reverse("accounts:user_detail", args=[self.object.pk])
 
 
+@routes.path("users/<int:pk>/", name="user_detail")
 class UserDetail(PersonPage, DetailPage):
     permission = "user.view"
     template_name = "accounts/user_detail.html"
@@ -74,6 +80,7 @@ class UserDetail(PersonPage, DetailPage):
         return {"membership_form": form}
 
 
+@routes.path("users/<int:pk>/edit/", name="user_edit")
 class UserEdit(PersonPage, FormPage):
     permission = "user.change"
     template_name = "accounts/user_form.html"
@@ -91,6 +98,7 @@ class UserEdit(PersonPage, FormPage):
         return services.user_update(user=self.get_object(), by=self.user, **changes)
 
 
+@routes.path("users/<int:pk>/memberships/new/", name="user_membership_add")
 class UserMembershipAdd(PersonPage, FormPage):
     permission = "user.change"
     template_name = "accounts/membership_form.html"
@@ -104,6 +112,7 @@ class UserMembershipAdd(PersonPage, FormPage):
         return services.membership_add(user=self.object, by=self.user, **form.cleaned_data)
 
 
+@routes.path("users/<int:pk>/grants/", name="user_grants")
 @login_required
 def user_grants(request, pk: int):
     """An administrator gives or takes the sensitive-data and audit-log grants."""
@@ -139,6 +148,7 @@ def user_grants(request, pk: int):
     )
 
 
+@routes.path("grants/", name="grant_list")
 class GrantList(ListPage):
     permission = "grant.list"
     template_name = "accounts/grant_list.html"
@@ -147,6 +157,7 @@ class GrantList(ListPage):
         return selectors.membership_grant_list(fetched_by=self.user)
 
 
+@routes.path("account/api-token/", name="api_token")
 @login_required
 def api_token(request):
     require(request.user, "api_token.manage")
@@ -173,6 +184,7 @@ def api_token(request):
     )
 
 
+@routes.path("api-tokens/", name="api_token_list")
 class ApiTokenList(ListPage):
     """Every API token of the installation; an administrator revokes any of them."""
 

@@ -28,7 +28,10 @@ from mosty.cases.models import (
     TaskStatus,
 )
 from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, parse_input
+from mosty.core.routing import Routes
 from mosty.organisations.models import Organisation
+
+routes = Routes()
 
 TAGS = ["cases"]
 
@@ -61,6 +64,7 @@ class CaseOutputSerializer(serializers.ModelSerializer):
         return [m.pk for m in obj.members.all()]
 
 
+@routes.path("cases/", name="case_list")
 @extend_schema(tags=TAGS)
 class CaseListApi(AuditedListApi):
     serializer_class = CaseOutputSerializer
@@ -80,6 +84,7 @@ def _case(request, pk) -> Case:
     return selectors.case_get(fetched_by=request.user, pk=pk)
 
 
+@routes.path("cases/create/", name="case_create")
 class CaseCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         organisation = serializers.IntegerField()
@@ -127,12 +132,14 @@ class CaseReadApi(AuditedDetailApi):
         return _case(self.request, pk)
 
 
+@routes.path("cases/<int:pk>/", name="case_detail")
 @extend_schema(tags=TAGS, responses=CaseOutputSerializer)
 class CaseDetailApi(CaseReadApi):
     serializer_class = CaseOutputSerializer
     read_fields = ("case",)
 
 
+@routes.path("cases/<int:pk>/status/", name="case_status")
 class CaseStatusApi(APIView):
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=CaseStatus.choices)
@@ -179,6 +186,7 @@ class AssessmentOutputSerializer(serializers.Serializer):
         ]
 
 
+@routes.path("cases/<int:pk>/assessments/", name="case_assessments")
 @extend_schema(tags=TAGS, responses=AssessmentOutputSerializer(many=True))
 class AssessmentListApi(CaseReadApi):
     read_fields = ("assessments",)
@@ -187,6 +195,7 @@ class AssessmentListApi(CaseReadApi):
         return AssessmentOutputSerializer(selectors.case_assessments(case), many=True).data
 
 
+@routes.path("cases/<int:pk>/assessments/create/", name="case_assessment_create")
 class AssessmentCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         assessed_on = serializers.DateField()
@@ -227,6 +236,7 @@ class GoalOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "domain", "title", "target_date", "status", "version", "tasks"]
 
 
+@routes.path("cases/<int:pk>/plan/", name="case_plan")
 @extend_schema(tags=TAGS, responses=GoalOutputSerializer(many=True))
 class PlanApi(CaseReadApi):
     read_fields = ("plan",)
@@ -239,6 +249,7 @@ class PlanApi(CaseReadApi):
         }
 
 
+@routes.path("cases/<int:pk>/goals/", name="case_goal_create")
 class GoalCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         domain = serializers.ChoiceField(choices=Domain.choices)
@@ -253,6 +264,7 @@ class GoalCreateApi(APIView):
         return Response(GoalOutputSerializer(goal).data, status=status.HTTP_201_CREATED)
 
 
+@routes.path("cases/goals/<int:pk>/tasks/", name="case_task_create")
 class TaskCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=300)
@@ -280,6 +292,7 @@ class TaskCreateApi(APIView):
         return Response(TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
+@routes.path("cases/<int:pk>/plan/decide/", name="case_plan_decide")
 class PlanDecideApi(APIView):
     class InputSerializer(serializers.Serializer):
         decision = serializers.ChoiceField(choices=["approve", "return", "request"])
@@ -324,6 +337,7 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+@routes.path("referrals/", name="referral_list")
 @extend_schema(tags=TAGS)
 class ReferralListApi(AuditedListApi):
     serializer_class = ReferralOutputSerializer
@@ -336,6 +350,7 @@ class ReferralListApi(AuditedListApi):
         return selectors.referral_list(fetched_by=self.request.user, **filters)
 
 
+@routes.path("referrals/<int:pk>/", name="referral_detail")
 @extend_schema(tags=TAGS, responses=ReferralOutputSerializer)
 class ReferralDetailApi(AuditedDetailApi):
     permission = "referral.view"
@@ -370,6 +385,7 @@ class ReferralDetailApi(AuditedDetailApi):
         return data
 
 
+@routes.path("cases/<int:pk>/referrals/", name="case_referral_create")
 class ReferralCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         to_organisation = serializers.IntegerField(required=False)
@@ -409,6 +425,7 @@ class ReferralCreateApi(APIView):
         return Response(ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
+@routes.path("referrals/<int:pk>/respond/", name="referral_respond")
 class ReferralRespondApi(APIView):
     """Partner's answer: accept, decline (reason required) or complete (outcome required)."""
 
@@ -441,6 +458,7 @@ class NoteOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+@routes.path("cases/<int:pk>/notes/", name="case_notes")
 @extend_schema(tags=TAGS, responses=NoteOutputSerializer(many=True))
 class NoteListApi(CaseReadApi):
     read_fields = ("notes",)
@@ -450,6 +468,7 @@ class NoteListApi(CaseReadApi):
         return NoteOutputSerializer(notes, many=True).data
 
 
+@routes.path("cases/<int:pk>/notes/create/", name="case_note_create")
 class NoteCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         body = serializers.CharField()
@@ -465,6 +484,7 @@ class NoteCreateApi(APIView):
         return Response(NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
+@routes.path("cases/tasks/<int:pk>/status/", name="case_task_status")
 class TaskStatusApi(APIView):
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=TaskStatus.choices)
@@ -494,6 +514,7 @@ class SupportLogOutputSerializer(serializers.Serializer):
         return "" if self.get_summary_restricted(log) else log.summary
 
 
+@routes.path("cases/<int:pk>/support/", name="case_support")
 @extend_schema(tags=TAGS, responses=SupportLogOutputSerializer(many=True))
 class SupportLogListApi(CaseReadApi):
     read_fields = ("support",)
@@ -503,6 +524,7 @@ class SupportLogListApi(CaseReadApi):
         return SupportLogOutputSerializer(logs, many=True).data
 
 
+@routes.path("cases/<int:pk>/support/create/", name="case_support_create")
 class SupportLogCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=SupportKind.choices)

@@ -21,6 +21,9 @@ from mosty.cases.charts import GRID, progress_charts
 from mosty.cases.models import NoteVisibility, Referral, TaskStatus
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
+from mosty.core.routing import Routes
+
+routes = Routes()
 
 # What lists of cases show of each case's participant (recorded as a read of the participant).
 PARTICIPANT_SHOWN = ["code", "first_name", "last_name"]
@@ -30,6 +33,7 @@ def _case_url(case_id: int) -> str:
     return reverse("cases:detail", args=[case_id])
 
 
+@routes.path("dashboard/", name="dashboard")
 @login_required
 def dashboard(request):
     require(request.user, "case.list")
@@ -42,6 +46,7 @@ def dashboard(request):
     return render(request, "cases/dashboard.html", data)
 
 
+@routes.path("", name="list")
 class CaseList(ListPage):
     permission = "case.list"
     template_name = "cases/case_list.html"
@@ -55,6 +60,7 @@ class CaseList(ListPage):
         return [case.participant for case in page]
 
 
+@routes.path("new/", name="create")
 class CaseCreate(FormPage):
     permission = "case.create"
     template_name = "cases/case_create.html"
@@ -106,6 +112,7 @@ class CasePage(DetailPage):
         return selectors.case_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
+@routes.path("<int:pk>/", name="detail")
 class CaseDetail(CasePage):
     template_name = "cases/case_detail.html"
     read_fields = ("participant", "team", "plan", "notes", "support")
@@ -127,6 +134,7 @@ class CaseDetail(CasePage):
         }
 
 
+@routes.path("<int:pk>/progress/", name="progress")
 class CaseProgress(CasePage):
     template_name = "cases/case_progress.html"
     read_fields = ("assessments",)
@@ -142,6 +150,7 @@ class CaseProgress(CasePage):
         }
 
 
+@routes.path("<int:pk>/notes/", name="note_list")
 class NoteList(CasePage):
     template_name = "cases/note_list.html"
     read_fields = ("notes",)
@@ -176,6 +185,7 @@ class CaseFormPage(FormPage):
         return _case_url(self.case.pk)
 
 
+@routes.path("<int:pk>/edit/", name="edit")
 class CaseEdit(CaseFormPage):
     permission = "case.change"
     template_name = "cases/case_edit.html"
@@ -207,6 +217,7 @@ class CaseEdit(CaseFormPage):
         )
 
 
+@routes.path("<int:pk>/status/", name="status")
 class CaseStatusChange(CaseFormPage):
     permission = "case.change_status"
     template_name = "cases/case_status.html"
@@ -223,6 +234,7 @@ class CaseStatusChange(CaseFormPage):
         return services.case_change_status(case=self.object, by=self.user, **form.cleaned_data)
 
 
+@routes.path("<int:pk>/assessments/new/", name="assessment_create")
 class AssessmentCreate(CaseFormPage):
     permission = "case.assess"
     template_name = "cases/assessment_form.html"
@@ -244,6 +256,7 @@ class AssessmentCreate(CaseFormPage):
         return reverse("cases:progress", args=[self.object.pk])
 
 
+@routes.path("<int:pk>/goals/new/", name="goal_create")
 class GoalCreate(CaseFormPage):
     permission = "case.plan_edit"
     form_class = forms.GoalForm
@@ -277,6 +290,7 @@ class GoalFormPage(CaseFormPage):
         return {**super().extra_context(), "case": self.case}
 
 
+@routes.path("goals/<int:pk>/edit/", name="goal_edit")
 class GoalEdit(GoalFormPage):
     form_class = forms.GoalEditForm
     success_message = gettext_lazy("Changes saved.")
@@ -298,6 +312,7 @@ class GoalEdit(GoalFormPage):
         return services.goal_update(goal=self.object, by=self.user, version=version, **data)
 
 
+@routes.path("goals/<int:pk>/tasks/new/", name="task_create")
 class TaskCreate(GoalFormPage):
     form_class = forms.TaskForm
     success_message = gettext_lazy("Task added.")
@@ -327,6 +342,7 @@ class ReferralObject:
         return selectors.referral_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
+@routes.path("tasks/<int:pk>/status/", name="task_status")
 class TaskStatusChange(TaskObject, ActionPage):
     permission = "case.plan_edit"
     success_message = gettext_lazy("Task updated.")
@@ -342,6 +358,7 @@ class TaskStatusChange(TaskObject, ActionPage):
         return _case_url(self.object.goal.case_id)
 
 
+@routes.path("tasks/<int:pk>/done/", name="task_done")
 class TaskDone(ActionPage):
     """The assignee (a mentor from their match page, or the team) marks a task done."""
 
@@ -364,6 +381,7 @@ class TaskDone(ActionPage):
         return reverse("core:dashboard")
 
 
+@routes.path("tasks/<int:pk>/delete/", name="task_delete")
 class TaskDelete(TaskObject, DetailPage):
     """Asks first (GET), deletes on POST."""
 
@@ -390,6 +408,7 @@ class CaseAction(ActionPage):
         return _case_url(self.object.pk)
 
 
+@routes.path("<int:pk>/plan/request/", name="plan_request")
 class PlanRequest(CaseAction):
     permission = "case.plan_edit"
     success_message = gettext_lazy("Plan sent to the coordinator for approval.")
@@ -398,6 +417,7 @@ class PlanRequest(CaseAction):
         return services.plan_request_approval(case=self.object, by=self.user)
 
 
+@routes.path("<int:pk>/plan/decide/", name="plan_decide")
 class PlanDecide(CaseFormPage):
     permission = "case.plan_approve"
     template_name = "cases/plan_decide.html"
@@ -417,6 +437,7 @@ class PlanDecide(CaseFormPage):
         )
 
 
+@routes.path("<int:pk>/referrals/new/", name="referral_create")
 class ReferralCreate(CaseFormPage):
     permission = "case.refer"
     form_class = forms.ReferralForm
@@ -433,6 +454,7 @@ class ReferralCreate(CaseFormPage):
         return reverse("cases:referral_detail", args=[referral.pk])
 
 
+@routes.path("<int:pk>/notes/new/", name="note_create")
 class NoteCreate(CaseFormPage):
     permission = "case.note_add"
     form_class = forms.NoteForm
@@ -446,6 +468,7 @@ class NoteCreate(CaseFormPage):
         return services.note_add(case=self.object, by=self.user, **form.cleaned_data)
 
 
+@routes.path("<int:pk>/support/new/", name="support_create")
 class SupportCreate(CaseFormPage):
     permission = "case.support_add"
     form_class = forms.SupportLogForm
@@ -456,6 +479,7 @@ class SupportCreate(CaseFormPage):
         return services.support_log_add(case=self.object, by=self.user, **form.cleaned_data)
 
 
+@routes.path("referrals/", name="referral_list")
 class ReferralList(ListPage):
     permission = "referral.list"
     template_name = "cases/referral_list.html"
@@ -471,6 +495,7 @@ class ReferralList(ListPage):
         return {"direction": self.direction}
 
 
+@routes.path("referrals/<int:pk>/", name="referral_detail")
 class ReferralDetail(ReferralObject, DetailPage):
     permission = "referral.view"
     template_name = "cases/referral_detail.html"
@@ -506,21 +531,25 @@ class ReferralAction(ReferralObject, ActionPage):
         return self.service(referral=self.object, by=self.user, **form.cleaned_data)
 
 
+@routes.path("referrals/<int:pk>/accept/", name="referral_accept")
 class ReferralAccept(ReferralAction):
     form_class = forms.ReferralAcceptForm
     service = staticmethod(services.referral_accept)
 
 
+@routes.path("referrals/<int:pk>/decline/", name="referral_decline")
 class ReferralDecline(ReferralAction):
     form_class = forms.ReferralDeclineForm
     service = staticmethod(services.referral_decline)
 
 
+@routes.path("referrals/<int:pk>/complete/", name="referral_complete")
 class ReferralComplete(ReferralAction):
     form_class = forms.ReferralCompleteForm
     service = staticmethod(services.referral_complete)
 
 
+@routes.path("referrals/<int:pk>/withdraw/", name="referral_withdraw")
 class ReferralWithdraw(ReferralAction):
     form_class = forms.ReferralDeclineForm
     service = staticmethod(services.referral_withdraw)

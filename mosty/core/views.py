@@ -8,12 +8,17 @@ from django.views.decorators.http import require_GET
 from mosty.access.domains.accounts import own_memberships
 from mosty.access.policy import require
 from mosty.core.navigation import panels_for
+from mosty.core.routing import Routes
+
+routes = Routes()
 
 
+@routes.path("", name="home")
 def home(request):
     return render(request, "core/home.html")
 
 
+@routes.path("dashboard/", name="dashboard")
 @login_required
 def dashboard(request):
     require(request.user, "dashboard.view")

@@ -16,6 +16,7 @@ from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
 from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, flag_param
 from mosty.core.models import District
+from mosty.core.routing import Routes
 from mosty.directory import selectors, services
 from mosty.directory.models import (
     Category,
@@ -28,6 +29,8 @@ from mosty.directory.models import (
     ServiceStatus,
 )
 from mosty.organisations.models import NetworkTheme, Organisation
+
+routes = Routes()
 
 # Services ------------------------------------------------------------------------------------
 
@@ -101,6 +104,7 @@ class VisitorLanguageMixin:
             translation.activate(lang)
 
 
+@routes.path("directory/services/", name="service_list")
 @extend_schema(tags=["directory"], parameters=[ServiceFilterSerializer])
 class ServiceListApi(VisitorLanguageMixin, AuditedListApi):
     """Public search of the directory; `lang` picks the language of the texts."""
@@ -119,6 +123,7 @@ class ServiceListApi(VisitorLanguageMixin, AuditedListApi):
         return selectors.service_list_page_prefetch(qs)
 
 
+@routes.path("directory/services/<int:pk>/", name="service_detail")
 @extend_schema(tags=["directory"], responses=ServiceOutputSerializer)
 class ServiceDetailApi(VisitorLanguageMixin, AuditedDetailApi):
     permission_classes = [AllowAny]
@@ -155,6 +160,7 @@ class ServiceInputSerializer(serializers.Serializer):
     )
 
 
+@routes.path("directory/services/new/", name="service_create")
 @extend_schema(tags=["directory"])
 class ServiceCreateApi(APIView):
     @extend_schema(request=ServiceInputSerializer, responses=ServiceOutputSerializer)
@@ -167,6 +173,7 @@ class ServiceCreateApi(APIView):
         return Response(ServiceOutputSerializer(service).data, status=status.HTTP_201_CREATED)
 
 
+@routes.path("directory/services/<int:pk>/update/", name="service_update")
 @extend_schema(tags=["directory"])
 class ServiceUpdateApi(APIView):
     @extend_schema(request=ServiceInputSerializer, responses=ServiceOutputSerializer)
@@ -182,6 +189,7 @@ class ServiceUpdateApi(APIView):
         return Response(ServiceOutputSerializer(service).data)
 
 
+@routes.path("directory/districts/<slug:code>/", name="district_detail")
 @extend_schema(tags=["directory"], responses=OpenApiTypes.OBJECT)
 class DistrictDetailApi(APIView):
     permission_classes = [AllowAny]
@@ -227,6 +235,7 @@ class HousingOfferSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "status_note"]
 
 
+@routes.path("housing/", name="housing_list")
 @extend_schema(tags=["housing"])
 class HousingOfferListApi(AuditedListApi):
     """Filter by `status` and `kind`; an unknown value filters nothing."""
@@ -245,6 +254,7 @@ class HousingOfferListApi(AuditedListApi):
         return selectors.housing_offer_list(fetched_by=self.request.user, filters=filters)
 
 
+@routes.path("housing/new/", name="housing_create")
 @extend_schema(tags=["housing"])
 class HousingOfferCreateApi(APIView):
     @extend_schema(request=HousingOfferSerializer, responses=HousingOfferSerializer)
@@ -256,6 +266,7 @@ class HousingOfferCreateApi(APIView):
         return Response(HousingOfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
+@routes.path("housing/<int:pk>/", name="housing_detail")
 @extend_schema(tags=["housing"], responses=HousingOfferSerializer)
 class HousingOfferDetailApi(AuditedDetailApi):
     serializer_class = HousingOfferSerializer
@@ -270,6 +281,7 @@ class HousingStatusInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+@routes.path("housing/<int:pk>/status/", name="housing_status")
 @extend_schema(tags=["housing"])
 class HousingOfferStatusApi(APIView):
     @extend_schema(request=HousingStatusInputSerializer, responses=HousingOfferSerializer)
@@ -295,6 +307,7 @@ class HousingNeedSerializer(serializers.Serializer):
     has_pets = serializers.BooleanField(required=False, default=False)
 
 
+@routes.path("housing/match/", name="housing_match")
 @extend_schema(tags=["housing"], parameters=[HousingNeedSerializer], responses=OpenApiTypes.OBJECT)
 class HousingMatchApi(APIView):
     def get(self, request):
@@ -344,6 +357,7 @@ class LinguistSerializer(serializers.ModelSerializer):
         ]
 
 
+@routes.path("linguists/", name="linguist_list")
 @extend_schema(tags=["linguists"])
 class LinguistListApi(AuditedListApi):
     """Search by `source`, `target` (ISO codes), `mode` (written, consecutive, remote), `sworn`."""
@@ -364,6 +378,7 @@ class LinguistListApi(AuditedListApi):
         return selectors.linguist_search(fetched_by=self.request.user, filters=filters)
 
 
+@routes.path("linguists/<int:pk>/", name="linguist_detail")
 @extend_schema(tags=["linguists"], responses=LinguistSerializer)
 class LinguistDetailApi(AuditedDetailApi):
     serializer_class = LinguistSerializer
@@ -383,6 +398,7 @@ class LinguistInputSerializer(serializers.ModelSerializer):
         fields = [*(f for f in services.LINGUIST_FORM_FIELDS if f != "is_active"), "pairs"]
 
 
+@routes.path("linguists/new/", name="linguist_create")
 @extend_schema(tags=["linguists"])
 class LinguistCreateApi(APIView):
     @extend_schema(request=LinguistInputSerializer, responses=LinguistSerializer)
@@ -431,6 +447,7 @@ class NetworkOutputSerializer(serializers.Serializer):
     coordinator = serializers.CharField(source="coordinator.name", default=None, allow_null=True)
 
 
+@routes.path("networks/", name="network_list")
 @extend_schema(tags=["networks"])
 class NetworkListApi(AuditedListApi):
     serializer_class = NetworkOutputSerializer
@@ -442,6 +459,7 @@ class NetworkListApi(AuditedListApi):
         return network_selectors.network_list(fetched_by=self.request.user)
 
 
+@routes.path("networks/<int:pk>/", name="network_detail")
 @extend_schema(tags=["networks"], responses=OpenApiTypes.OBJECT)
 class NetworkDetailApi(APIView):
     def get(self, request, pk: int):
@@ -464,6 +482,7 @@ class NetworkDetailApi(APIView):
         )
 
 
+@routes.path("networks/create/", name="network_create")
 class NetworkCreateApi(APIView):
     """A coordinator starts a network run by one of their organisations."""
 
@@ -493,6 +512,7 @@ class NetworkCreateApi(APIView):
         return Response(NetworkOutputSerializer(network).data, status=status.HTTP_201_CREATED)
 
 
+@routes.path("networks/<int:pk>/members/", name="network_member_add")
 class NetworkMemberAddApi(APIView):
     """Add an organisation (by id) or one person (by account e-mail) to a network."""
 
@@ -534,6 +554,7 @@ class NetworkMemberAddApi(APIView):
         return Response(NetworkMemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
+@routes.path("networks/<int:pk>/meetings/", name="network_meeting_create")
 class NetworkMeetingCreateApi(APIView):
     """Record a network meeting: date, title, agenda and minutes."""
 
@@ -565,6 +586,7 @@ class NetworkMeetingCreateApi(APIView):
 # HSDS import (admins) ------------------------------------------------------------------------
 
 
+@routes.path("directory/hsds-import/", name="hsds_import")
 @extend_schema(
     tags=["hsds"],
     request=OpenApiTypes.OBJECT,

@@ -22,6 +22,7 @@ from mosty.access.audit import audit, audit_read
 from mosty.access.domains.directory import hsds_export_services
 from mosty.access.policy import can, require
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.routing import Routes
 from mosty.core.uploads import read_upload
 from mosty.directory import hsds, selectors, services, vector_map
 from mosty.directory.forms import (
@@ -37,6 +38,8 @@ from mosty.directory.forms import (
     ServiceSearchForm,
     ServiceTranslationForm,
 )
+
+routes = Routes()
 
 
 def _search_filters(request) -> tuple[ServiceSearchForm, dict]:
@@ -59,6 +62,7 @@ class ServicePage(ListPage):
 # Public directory ------------------------------------------------------------------------------
 
 
+@routes.path("", name="list")
 class ServiceList(ServicePage):
     permission = "service.list"
     template_name = "directory/service_list.html"
@@ -89,6 +93,7 @@ def _map_places(request, filters: dict, limit: int) -> tuple[list[dict], bool]:
 MAP_PAGE_PLACES = 500
 
 
+@routes.path("map/", name="map")
 def service_map(request):
     require(request.user, "service.list")
     form, filters = _search_filters(request)
@@ -126,6 +131,7 @@ def service_map(request):
     )
 
 
+@routes.path("map/data.json", name="map_data")
 @require_GET
 def service_map_data(request):
     """Markers for the map as JSON: {"points": [...], "truncated": bool}."""
@@ -135,6 +141,7 @@ def service_map_data(request):
     return JsonResponse({"points": points, "truncated": truncated})
 
 
+@routes.path("services/<int:pk>/", name="service")
 class ServiceDetail(DetailPage):
     public = True
     permission = "service.view"
@@ -166,6 +173,7 @@ class ServiceDetail(DetailPage):
         }
 
 
+@routes.path("districts/", name="districts")
 def district_list(request):
     """Every district with its count (a city has tens, so no pages)."""
     require(request.user, "district.view")
@@ -173,6 +181,7 @@ def district_list(request):
     return render(request, "directory/district_list.html", {"districts": districts})
 
 
+@routes.path("districts/<slug:code>/", name="district")
 class DistrictDetail(ServicePage):
     """A district and the services offered in it."""
 
@@ -197,6 +206,7 @@ class DistrictDetail(ServicePage):
 # Editing ---------------------------------------------------------------------------------------
 
 
+@routes.path("manage/", name="manage")
 class Manage(ListPage):
     """The services and locations a member of staff may edit."""
 
@@ -230,6 +240,7 @@ class OwnedRecordFormPage(FormPage):
         return kwargs
 
 
+@routes.path("manage/services/new/", name="service_create")
 class ServiceCreate(OwnedRecordFormPage):
     permission = "service.create"
     template_name = "directory/service_form.html"
@@ -253,6 +264,7 @@ class EditableServicePage(FormPage):
         return selectors.editable_service_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
+@routes.path("manage/services/<int:pk>/edit/", name="service_edit")
 class ServiceEdit(EditableServicePage, ServiceCreate):
     success_message = gettext_lazy("Changes saved.")
 
@@ -266,6 +278,7 @@ class ServiceEdit(EditableServicePage, ServiceCreate):
         return {"translations": selectors.service_translation_list(self.object)}
 
 
+@routes.path("manage/services/<int:pk>/translate/", name="service_translate")
 class ServiceTranslate(EditableServicePage):
     template_name = "directory/service_translation_form.html"
     form_class = ServiceTranslationForm
@@ -303,6 +316,7 @@ class ServiceTranslate(EditableServicePage):
         return {"existing": self.existing}
 
 
+@routes.path("services/<int:pk>/verify/", name="service_verify")
 class ServiceVerify(ActionPage):
     permission = "service.verify"
     success_message = gettext_lazy("Marked as checked today.")
@@ -317,6 +331,7 @@ class ServiceVerify(ActionPage):
         return reverse("directory:service", args=[self.object.pk])
 
 
+@routes.path("manage/locations/new/", name="location_create")
 class LocationCreate(OwnedRecordFormPage):
     permission = "service.create"
     template_name = "directory/location_form.html"
@@ -330,6 +345,7 @@ class LocationCreate(OwnedRecordFormPage):
         return reverse("directory:manage")
 
 
+@routes.path("manage/locations/<int:pk>/edit/", name="location_edit")
 class LocationEdit(LocationCreate):
     permission = "location.change"
     context_object_name = "location"
@@ -345,6 +361,7 @@ class LocationEdit(LocationCreate):
 # HSDS import and export ------------------------------------------------------------------------
 
 
+@routes.path("manage/hsds-import/", name="hsds_import")
 @login_required
 def hsds_import(request):
     """Upload -> a preview of what would be created, updated and left alone; the same file
@@ -411,6 +428,7 @@ def hsds_export(request, fmt: str):
 # Housing ---------------------------------------------------------------------------------------
 
 
+@routes.path("housing/", name="housing_list")
 class HousingList(ListPage):
     permission = "housing.list"
     template_name = "directory/housing_list.html"
@@ -420,6 +438,7 @@ class HousingList(ListPage):
         return selectors.housing_offer_list(fetched_by=self.user, filters=filters)
 
 
+@routes.path("housing/match/", name="housing_match")
 @login_required
 def housing_match(request):
     require(request.user, "housing.list")
@@ -441,6 +460,7 @@ def housing_match(request):
     )
 
 
+@routes.path("housing/new/", name="housing_create")
 class HousingCreate(OwnedRecordFormPage):
     permission = "housing.create"
     template_name = "directory/housing_form.html"
@@ -457,6 +477,7 @@ class HousingCreate(OwnedRecordFormPage):
         return reverse("directory:manage")
 
 
+@routes.path("housing/<int:pk>/", name="housing_detail")
 class HousingDetail(DetailPage):
     template_name = "directory/housing_detail.html"
     context_object_name = "offer"
@@ -469,6 +490,7 @@ class HousingDetail(DetailPage):
         return {"status_form": HousingStatusForm(initial={"status": self.object.status})}
 
 
+@routes.path("housing/<int:pk>/edit/", name="housing_edit")
 class HousingEdit(HousingCreate):
     permission = "housing.change"
     context_object_name = "offer"
@@ -484,6 +506,7 @@ class HousingEdit(HousingCreate):
         return reverse("directory:housing_detail", args=[offer.pk])
 
 
+@routes.path("housing/<int:pk>/status/", name="housing_status")
 class HousingStatusChange(ActionPage):
     permission = "housing.set_status"
     form_class = HousingStatusForm
@@ -508,6 +531,7 @@ class HousingStatusChange(ActionPage):
 # Linguists -------------------------------------------------------------------------------------
 
 
+@routes.path("linguists/", name="linguist_list")
 class LinguistList(ListPage):
     permission = "linguist.list"
     template_name = "directory/linguist_list.html"
@@ -518,6 +542,7 @@ class LinguistList(ListPage):
         return selectors.linguist_search(fetched_by=self.user, filters=filters)
 
 
+@routes.path("linguists/<int:pk>/", name="linguist_detail")
 class LinguistDetail(DetailPage):
     template_name = "directory/linguist_detail.html"
     context_object_name = "linguist"
@@ -527,6 +552,7 @@ class LinguistDetail(DetailPage):
         return selectors.linguist_read(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
+@routes.path("linguists/new/", name="linguist_create")
 class LinguistCreate(OwnedRecordFormPage):
     permission = "linguist.create"
     template_name = "directory/linguist_form.html"
@@ -546,6 +572,7 @@ class LinguistCreate(OwnedRecordFormPage):
         return reverse("directory:linguist_detail", args=[linguist.pk])
 
 
+@routes.path("linguists/<int:pk>/edit/", name="linguist_edit")
 class LinguistEdit(LinguistCreate):
     permission = "linguist.change"
     context_object_name = "linguist"

@@ -12,9 +12,12 @@ from mosty.access.audit import audit_read
 from mosty.access.policy import require
 from mosty.core.api import AuditedDetailApi, AuditedListApi
 from mosty.core.models import District, validate_language_code
+from mosty.core.routing import Routes
 from mosty.events import exports, selectors, services
 from mosty.events.models import Audience, EventKind, Registration
 from mosty.organisations.models import Organisation
+
+routes = Routes()
 
 
 class SessionOutputSerializer(serializers.Serializer):
@@ -82,6 +85,7 @@ class EventFilterSerializer(serializers.Serializer):
     language = serializers.CharField(required=False, validators=[_language])
 
 
+@routes.path("events/", name="event_list")
 @extend_schema(tags=["events"], parameters=[EventFilterSerializer])
 class EventListApi(AuditedListApi):
     """Public events; bad filter values are a 400 naming the parameter."""
@@ -98,6 +102,7 @@ class EventListApi(AuditedListApi):
         return selectors.event_public_list(fetched_by=self.request.user, filters=filters)
 
 
+@routes.path("events/<int:pk>/", name="event_detail")
 @extend_schema(tags=["events"], responses=EventOutputSerializer)
 class EventDetailApi(AuditedDetailApi):
     serializer_class = EventOutputSerializer
@@ -136,6 +141,7 @@ class EventCreateInputSerializer(serializers.Serializer):
     sessions = SessionInputSerializer(many=True, allow_empty=False)
 
 
+@routes.path("events/create/", name="event_create")
 @extend_schema(tags=["events"], request=EventCreateInputSerializer, responses=EventOutputSerializer)
 class EventCreateApi(APIView):
     def post(self, request):
@@ -181,6 +187,7 @@ class RegistrationOutputSerializer(serializers.ModelSerializer):
         return None if minutes is None else round(minutes / 60, 2)
 
 
+@routes.path("events/<int:pk>/registrations/", name="event_registration_list")
 @extend_schema(tags=["events"])
 class RegistrationListApi(AuditedListApi):
     """The organiser's list of an event's registrations (recorded as a read of the event's
@@ -213,6 +220,7 @@ class RegistrationInputSerializer(serializers.Serializer):
     consent = serializers.BooleanField()
 
 
+@routes.path("events/<int:pk>/register/", name="event_registration_create")
 @extend_schema(
     tags=["events"], request=RegistrationInputSerializer, responses=RegistrationOutputSerializer
 )
@@ -251,6 +259,7 @@ class RegistrationCreateApi(APIView):
         )
 
 
+@routes.path("events/registrations/<int:pk>/cancel/", name="event_registration_cancel")
 @extend_schema(tags=["events"], request=None, responses=RegistrationOutputSerializer)
 class RegistrationCancelApi(APIView):
     def post(self, request, pk: int):
@@ -269,6 +278,7 @@ class AttendanceOutputSerializer(serializers.Serializer):
     present = serializers.BooleanField()
 
 
+@routes.path("events/sessions/<int:pk>/attendance/", name="event_attendance_list")
 @extend_schema(tags=["events"], responses=AttendanceOutputSerializer(many=True))
 class AttendanceListApi(APIView):
     def get(self, request, pk: int):
@@ -284,6 +294,7 @@ class AttendanceInputSerializer(serializers.Serializer):
     present = serializers.BooleanField()
 
 
+@routes.path("events/sessions/<int:pk>/attendance/set/", name="event_attendance_set")
 @extend_schema(
     tags=["events"], request=AttendanceInputSerializer, responses=AttendanceOutputSerializer
 )
@@ -315,6 +326,7 @@ class ReportFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EventKind.choices, required=False)
 
 
+@routes.path("events/report/", name="event_report")
 @extend_schema(tags=["events"], parameters=[ReportFilterSerializer])
 class EventReportApi(APIView):
     @extend_schema(parameters=[ReportFilterSerializer], responses=OpenApiTypes.OBJECT)

@@ -22,6 +22,7 @@ from mosty.access.policy import can, require
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.ratelimit import public_form_spent, spent_message
+from mosty.core.routing import Routes
 from mosty.events import certificates, exports, ical, selectors, services
 from mosty.events.forms import (
     EventFilterForm,
@@ -36,6 +37,8 @@ from mosty.events.forms import (
 from mosty.events.models import Event, Registration, RegistrationStatus
 from mosty.organisations.models import Organisation
 
+routes = Routes()
+
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")
@@ -44,6 +47,7 @@ def _base_url(request) -> str:
 # --- public -------------------------------------------------------------------------------
 
 
+@routes.path("", name="list")
 class EventList(ListPage):
     """The public agenda: a page of events grouped by the day they start."""
 
@@ -65,6 +69,8 @@ class EventList(ListPage):
         return super().respond({**context, "days": days})
 
 
+@routes.path("calendar/", name="calendar")
+@routes.path("calendar/<int:year>/<int:month>/", name="calendar_month")
 def event_calendar(request, year: int | None = None, month: int | None = None):
     """A month grid of public sessions (the list view is the agenda)."""
     require(request.user, "event.browse")
@@ -131,6 +137,7 @@ def _event_state(request, event) -> dict:
     }
 
 
+@routes.path("<int:pk>/", name="detail")
 class EventDetail(_EventPage, DetailPage):
     public = True
     permission = "event.view"
@@ -153,6 +160,7 @@ def _registration_create(request, event, form, **people):
     return registration, registration.status == RegistrationStatus.CONFIRMED
 
 
+@routes.path("<int:pk>/register/", name="register")
 class EventRegister(_EventPage, FormPage):
     """The registration form of the event page: a visitor, or a user for themself. Errors
     show the event page again with the form."""
@@ -205,6 +213,7 @@ class EventRegister(_EventPage, FormPage):
         )
 
 
+@routes.path("<int:pk>/register-person/", name="register_person")
 class EventRegisterPerson(_EventPage, FormPage):
     """A caseworker registers a person they support."""
 
@@ -232,6 +241,7 @@ class EventRegisterPerson(_EventPage, FormPage):
         return reverse("events:detail", args=[self.object.pk])
 
 
+@routes.path("registration/<str:token>/", name="registration_token")
 def registration_by_token(request, token: str):
     """What the link in a registrant's mail opens: status, cancel button, certificate."""
     registration = services.registration_from_token(token)
@@ -255,6 +265,7 @@ def registration_by_token(request, token: str):
     )
 
 
+@routes.path("registration/<str:token>/certificate.pdf", name="certificate_token")
 def certificate_by_token(request, token: str):
     registration = services.registration_from_token(token)
     if registration is None:
@@ -273,6 +284,7 @@ def _certificate_response(request, registration: Registration):
     return response
 
 
+@routes.path("mine/", name="mine")
 @login_required
 def registration_mine(request):
     require(request.user, "registration.mine")
@@ -288,6 +300,7 @@ def registration_mine(request):
     )
 
 
+@routes.path("mine/calendar-reset/", name="feed_reset")
 class CalendarFeedReset(ActionPage):
     """A new secret address for the user's own calendar feed (the service checks the rule)."""
 
@@ -303,6 +316,7 @@ class CalendarFeedReset(ActionPage):
         return reverse("events:mine")
 
 
+@routes.path("registrations/<int:pk>/cancel/", name="registration_cancel")
 class RegistrationCancel(ActionPage):
     permission = "registration.cancel"
     success_message = gettext_lazy("The registration is cancelled.")
@@ -321,6 +335,7 @@ class RegistrationCancel(ActionPage):
         return reverse("events:registrations", args=[self.object.event_id])
 
 
+@routes.path("registrations/<int:pk>/certificate.pdf", name="certificate")
 @login_required
 def registration_certificate(request, pk: int):
     registration = selectors.registration_get(fetched_by=request.user, pk=pk)
@@ -337,12 +352,14 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@routes.path("calendar.ics", name="public_ics")
 def calendar_public_ics(request):
     require(request.user, "event.browse")
     events = selectors.event_public_list(fetched_by=None, filters={"past": True})
     return _ics(ical.feed(events, name=_("Public events"), request=request), "events.ics")
 
 
+@routes.path("organisations/<int:pk>/calendar.ics", name="organisation_ics")
 def calendar_organisation_ics(request, pk: int):
     require(request.user, "event.browse")
     organisation = get_object_or_404(Organisation, pk=pk, is_active=True)
@@ -355,6 +372,7 @@ def calendar_organisation_ics(request, pk: int):
     )
 
 
+@routes.path("feed/<str:token>.ics", name="personal_ics")
 def calendar_personal_ics(request, token: str):
     user = services.user_from_feed_token(token)
     if user is None:
@@ -366,6 +384,7 @@ def calendar_personal_ics(request, token: str):
     return _ics(ical.feed(events, name=_("My events"), request=request), "my-events.ics")
 
 
+@routes.path("<int:pk>/event.ics", name="event_ics")
 def calendar_event_ics(request, pk: int):
     event = selectors.event_get(fetched_by=request.user, pk=pk)
     require(request.user, "event.view", event)
@@ -375,6 +394,7 @@ def calendar_event_ics(request, pk: int):
 # --- organiser ----------------------------------------------------------------------------
 
 
+@routes.path("manage/", name="manage")
 class EventManageList(ListPage):
     permission = "event.manage_list"
     template_name = "events/manage_list.html"
@@ -390,6 +410,7 @@ class _ManagedEventPage(_EventPage):
     managed = True
 
 
+@routes.path("manage/new/", name="create")
 class EventCreate(FormPage):
     """The event with its translations and sessions (formsets the form validates with it)."""
 
@@ -447,6 +468,7 @@ class EventCreate(FormPage):
         return reverse("events:registrations", args=[event.pk])
 
 
+@routes.path("manage/<int:pk>/edit/", name="edit")
 class EventEdit(_ManagedEventPage, EventCreate):
     permission = "event.change"
 
@@ -494,6 +516,7 @@ def _session_data(formset) -> list[dict]:
     ]
 
 
+@routes.path("manage/<int:pk>/registrations/", name="registrations")
 class EventRegistrations(_ManagedEventPage, DetailPage):
     permission = "event.view_registrations"
     template_name = "events/registrations.html"
@@ -512,6 +535,7 @@ class EventRegistrations(_ManagedEventPage, DetailPage):
         }
 
 
+@routes.path("manage/<int:pk>/certificates/", name="certificates_send")
 class CertificatesSend(_ManagedEventPage, ActionPage):
     permission = "event.send_certificates"
 
@@ -537,6 +561,7 @@ class CertificatesSend(_ManagedEventPage, ActionPage):
         return reverse("events:registrations", args=[self.object.pk])
 
 
+@routes.path("manage/sessions/<int:pk>/attendance/", name="attendance")
 @login_required
 def session_attendance(request, pk: int):
     session = selectors.session_get(fetched_by=request.user, pk=pk)
@@ -560,6 +585,7 @@ def session_attendance(request, pk: int):
     )
 
 
+@routes.path("manage/sessions/<int:pk>/attendance/<int:registration>/", name="attendance_mark")
 @login_required
 @require_POST
 def session_attendance_mark(request, pk: int, registration: int):
@@ -583,6 +609,7 @@ def session_attendance_mark(request, pk: int, registration: int):
     )
 
 
+@routes.path("manage/report/", name="report")
 class EventReport(ListPage):
     """Figures for the events a coordinator may report on, and their export."""
 

@@ -13,9 +13,12 @@ from rest_framework.views import APIView
 from mosty.access.policy import require
 from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
 from mosty.core.i18n import language_codes
+from mosty.core.routing import Routes
 from mosty.knowledge import selectors, services
 from mosty.knowledge.models import ArticleTranslation, Audience, Category
 from mosty.knowledge.text import render_markdown
+
+routes = Routes()
 
 LANGUAGE = OpenApiParameter("language", str, enum=language_codes())
 
@@ -63,6 +66,7 @@ class TranslationOutputSerializer(serializers.ModelSerializer):
         return str(render_markdown(obj.body))
 
 
+@routes.path("knowledge/articles/", name="knowledge_article_list")
 @extend_schema(tags=["knowledge"], parameters=[LANGUAGE])
 class ArticleListApi(AuditedListApi):
     """Published articles in one language (?language=, default: the request's language)."""
@@ -93,6 +97,7 @@ class ArticleDetailOutputSerializer(serializers.Serializer):
         return [t.language for t in reading.available]
 
 
+@routes.path("knowledge/articles/<slug:slug>/", name="knowledge_article_detail")
 @extend_schema(tags=["knowledge"], parameters=[LANGUAGE], responses=ArticleDetailOutputSerializer)
 class ArticleDetailApi(AuditedDetailApi):
     """One article in ?language=; `translation` is null when it is not published in it."""
@@ -119,6 +124,7 @@ class SearchOutputSerializer(serializers.Serializer):
     results = SearchHitSerializer(many=True)
 
 
+@routes.path("knowledge/search/", name="knowledge_search")
 @extend_schema(
     tags=["knowledge"],
     parameters=[LANGUAGE, OpenApiParameter("q", str, required=True)],
@@ -154,6 +160,7 @@ class ArticleCreateInputSerializer(ArticleTextInputSerializer):
     publish = serializers.BooleanField(required=False, default=False)
 
 
+@routes.path("knowledge/manage/new/", name="knowledge_article_create")
 @extend_schema(
     tags=["knowledge"],
     request=ArticleCreateInputSerializer,
@@ -175,6 +182,7 @@ class ArticleUpdateInputSerializer(ArticleTextInputSerializer):
     minor = serializers.BooleanField(required=False, default=False)
 
 
+@routes.path("knowledge/manage/<int:pk>/", name="knowledge_article_update")
 @extend_schema(
     tags=["knowledge"], request=ArticleUpdateInputSerializer, responses=TranslationOutputSerializer
 )
@@ -190,6 +198,7 @@ class ArticleUpdateApi(APIView):
         return Response(TranslationOutputSerializer(selectors.article_source(article=article)).data)
 
 
+@routes.path("knowledge/manage/<int:pk>/translations/", name="knowledge_translation_list")
 @extend_schema(tags=["knowledge"])
 class TranslationListApi(AuditedListApi):
     """Every language of an article with its status (editors)."""
@@ -208,6 +217,9 @@ class TranslationUpdateInputSerializer(ArticleTextInputSerializer):
     )
 
 
+@routes.path(
+    "knowledge/manage/<int:pk>/translations/<str:language>/", name="knowledge_translation_update"
+)
 @extend_schema(
     tags=["knowledge"],
     request=TranslationUpdateInputSerializer,
@@ -225,6 +237,10 @@ class TranslationUpdateApi(APIView):
         return Response(TranslationOutputSerializer(t).data)
 
 
+@routes.path(
+    "knowledge/manage/<int:pk>/translations/<str:language>/publish/",
+    name="knowledge_translation_publish",
+)
 @extend_schema(tags=["knowledge"], request=None, responses=TranslationOutputSerializer)
 class TranslationPublishApi(APIView):
     def post(self, request, pk: int, language: str):

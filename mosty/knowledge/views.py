@@ -22,6 +22,7 @@ from mosty.access.policy import can, require
 from mosty.accounts.models import User
 from mosty.core.i18n import text_direction
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
+from mosty.core.routing import Routes
 from mosty.knowledge import exports, selectors, services, xliff
 from mosty.knowledge.forms import (
     ArticleCreateForm,
@@ -45,6 +46,8 @@ from mosty.knowledge.models import (
     ExportStatus,
 )
 from mosty.knowledge.text import render_markdown
+
+routes = Routes()
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 # Kinds of events (mosty.events) that go with an article category, for "related" links.
@@ -77,6 +80,7 @@ class PublicPage:
         return _language(self.request)
 
 
+@routes.path("", name="index")
 class KnowledgeIndex(PublicPage, ListPage):
     template_name = "knowledge/index.html"
     filter_form = PublicFilterForm
@@ -96,6 +100,7 @@ class KnowledgeIndex(PublicPage, ListPage):
         }
 
 
+@routes.path("category/<slug:category>/", name="category")
 class KnowledgeCategory(PublicPage, ListPage):
     template_name = "knowledge/category.html"
 
@@ -110,6 +115,7 @@ class KnowledgeCategory(PublicPage, ListPage):
         return {"category": Category(self.kwargs["category"]), "search": SearchForm()}
 
 
+@routes.path("a/<slug:slug>/", name="article")
 class KnowledgeArticle(PublicPage, DetailPage):
     template_name = "knowledge/article.html"
     context_object_name = "reading"
@@ -143,6 +149,7 @@ class KnowledgeArticle(PublicPage, DetailPage):
         }
 
 
+@routes.path("search/", name="search")
 class KnowledgeSearch(PublicPage, ShowPage):
     template_name = "knowledge/search.html"
 
@@ -158,6 +165,7 @@ class KnowledgeSearch(PublicPage, ShowPage):
         return {"search": form, "hits": hits, "query": query}
 
 
+@routes.path("offline/", name="offline")
 def knowledge_offline(request: HttpRequest) -> FileResponse:
     """The public knowledge base in the visitor's language as a zip of static pages, rebuilt
     only when a published translation changed."""
@@ -174,6 +182,7 @@ def knowledge_offline(request: HttpRequest) -> FileResponse:
 # --- editing --------------------------------------------------------------------------------
 
 
+@routes.path("manage/", name="manage")
 class ArticleManageList(ListPage):
     permission = "knowledge.edit"
     template_name = "knowledge/manage_list.html"
@@ -206,6 +215,7 @@ class ArticleManageList(ListPage):
         }
 
 
+@routes.path("manage/new/", name="article_create")
 class ArticleCreate(FormPage):
     permission = "knowledge.edit"
     template_name = "knowledge/article_form.html"
@@ -252,6 +262,7 @@ class ArticlePage(ObjectPage):
         }
 
 
+@routes.path("manage/<int:pk>/", name="article_detail")
 class ArticleDetail(ArticlePage, DetailPage):
     template_name = "knowledge/article_detail.html"
 
@@ -259,6 +270,7 @@ class ArticleDetail(ArticlePage, DetailPage):
         return self.detail_context()
 
 
+@routes.path("manage/<int:pk>/edit/", name="article_edit")
 class ArticleEdit(ArticlePage, FormPage):
     template_name = "knowledge/article_form.html"
     form_class = ArticleEditForm
@@ -284,6 +296,7 @@ class ArticleEdit(ArticlePage, FormPage):
         return {"source": selectors.article_source(article=self.object)}
 
 
+@routes.path("manage/<int:pk>/assign/", name="translation_assign")
 class TranslationAssign(ArticlePage, FormPage):
     """Errors stay beside their fields on the article's page."""
 
@@ -322,6 +335,7 @@ class TranslationPage(ObjectPage):
         )
 
 
+@routes.path("manage/<int:pk>/translations/<str:language>/", name="translation_edit")
 class TranslationEdit(TranslationPage, FormPage):
     permission = "knowledge.translate"
     template_name = "knowledge/translation_form.html"
@@ -367,6 +381,7 @@ class TranslationEdit(TranslationPage, FormPage):
         }
 
 
+@routes.path("manage/<int:pk>/translations/<str:language>/publish/", name="translation_publish")
 class TranslationPublish(ActionPage):
     """Publish (or, with `action=unpublish`, withdraw) a translation; back to `next`."""
 
@@ -401,6 +416,7 @@ class TranslationPublish(ActionPage):
         return reverse("knowledge:article_detail", args=[self.kwargs["pk"]])
 
 
+@routes.path("manage/<int:pk>/translations/<str:language>/machine/", name="translation_machine")
 class TranslationMachine(ArticlePage, ActionPage):
     success_message = gettext_lazy(
         "Machine draft ready: a person must review it before publishing."
@@ -419,6 +435,7 @@ class TranslationMachine(ArticlePage, ActionPage):
         return reverse("knowledge:translation_edit", args=[self.object.pk, self.kwargs["language"]])
 
 
+@routes.path("queue/", name="queue")
 class TranslationQueue(ListPage):
     permission = "knowledge.queue"
     template_name = "knowledge/queue.html"
@@ -427,6 +444,7 @@ class TranslationQueue(ListPage):
         return selectors.translation_queue(user=self.user)
 
 
+@routes.path("manage/xliff/export/", name="xliff_export")
 @login_required
 def xliff_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "knowledge.edit")
@@ -456,6 +474,7 @@ def xliff_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@routes.path("manage/xliff/import/", name="xliff_import")
 @login_required
 def xliff_import(request: HttpRequest) -> HttpResponse:
     require(request.user, "knowledge.edit")
@@ -496,6 +515,7 @@ def xliff_import(request: HttpRequest) -> HttpResponse:
 # --- booklets -------------------------------------------------------------------------------
 
 
+@routes.path("booklets/", name="booklet_list")
 class BookletList(ListPage):
     permission = "knowledge.booklet"
     template_name = "knowledge/booklet_list.html"
@@ -504,6 +524,7 @@ class BookletList(ListPage):
         return selectors.booklet_list(fetched_by=self.user)
 
 
+@routes.path("booklets/new/", name="booklet_create")
 class BookletCreate(FormPage):
     permission = "knowledge.booklet"
     template_name = "knowledge/booklet_form.html"
@@ -520,6 +541,7 @@ class BookletCreate(FormPage):
         return reverse("knowledge:booklet_detail", args=[booklet.pk])
 
 
+@routes.path("booklets/<int:pk>/", name="booklet_detail")
 class BookletDetail(BookletCreate):
     """The booklet's PDFs, and the form that changes its title and articles."""
 
@@ -565,6 +587,7 @@ class BookletDetail(BookletCreate):
         }
 
 
+@routes.path("booklets/<int:pk>/export/", name="booklet_export")
 class BookletExportRequest(ActionPage):
     """Ask for a PDF in one language; the user follows its generation on the next page."""
 
@@ -599,6 +622,7 @@ class BookletExportPage(ObjectPage):
         return self.object.booklet
 
 
+@routes.path("booklets/exports/<int:pk>/", name="booklet_export_status")
 class BookletExportStatus(BookletExportPage, DetailPage):
     """The whole page, or (htmx polling) only the status fragment."""
 
@@ -619,6 +643,7 @@ class BookletExportStatus(BookletExportPage, DetailPage):
         )
 
 
+@routes.path("booklets/exports/<int:pk>/download/", name="booklet_download")
 class BookletDownload(BookletExportPage, DetailPage):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         export = self.object

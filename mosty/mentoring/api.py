@@ -14,6 +14,7 @@ from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
 from mosty.core.ratelimit import public_form_spent, spent_message
+from mosty.core.routing import Routes
 from mosty.mentoring import selectors, services
 from mosty.mentoring.matching import explain
 from mosty.mentoring.models import (
@@ -26,6 +27,8 @@ from mosty.mentoring.models import (
     Slot,
     VettingStatus,
 )
+
+routes = Routes()
 
 # What the mentor answers show of the mentor, and the match answers of the participant.
 MENTOR_READ_FIELDS = ("name", "email", "phone", "languages", "district", "availability")
@@ -84,6 +87,7 @@ class MentorOutputSerializer(serializers.Serializer):
         return mentor.certificate_checked_at is not None
 
 
+@routes.path("mentoring/apply/", name="mentor_apply")
 @extend_schema(tags=["mentoring"], request=MentorApplyInputSerializer, responses={201: None})
 class MentorApplyApi(APIView):
     """Public: apply to become a mentor (no login)."""
@@ -116,6 +120,7 @@ class MentorApplyApi(APIView):
         return Response({"id": mentor.pk, "status": mentor.status}, status=status.HTTP_201_CREATED)
 
 
+@routes.path("mentoring/mentors/", name="mentor_list")
 @extend_schema(tags=["mentoring"])
 class MentorListApi(AuditedListApi):
     """Mentors of the caller's programmes; `status` filters by vetting status."""
@@ -131,6 +136,7 @@ class MentorListApi(AuditedListApi):
         return selectors.mentor_list(fetched_by=self.request.user, filters=filters)
 
 
+@routes.path("mentoring/mentors/<int:pk>/", name="mentor_detail")
 @extend_schema(tags=["mentoring"], responses=MentorOutputSerializer)
 class MentorDetailApi(AuditedDetailApi):
     serializer_class = MentorOutputSerializer
@@ -176,6 +182,7 @@ class MatchOutputSerializer(serializers.Serializer):
         return data
 
 
+@routes.path("mentoring/matches/", name="match_list")
 @extend_schema(tags=["mentoring"])
 class MatchListApi(AuditedListApi):
     """Matches the caller may see; `status` is a match status or `open`."""
@@ -195,6 +202,7 @@ class MatchListApi(AuditedListApi):
         return [match.participant for match in page]
 
 
+@routes.path("mentoring/matches/<int:pk>/", name="match_detail")
 @extend_schema(tags=["mentoring"], responses=MatchOutputSerializer)
 class MatchDetailApi(AuditedDetailApi):
     serializer_class = MatchOutputSerializer
@@ -216,6 +224,7 @@ class MeetingSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+@routes.path("mentoring/matches/<int:pk>/meetings/", name="meeting_list")
 @extend_schema(tags=["mentoring"])
 class MeetingListApi(AuditedListApi):
     serializer_class = MeetingSerializer
@@ -227,6 +236,7 @@ class MeetingListApi(AuditedListApi):
         return selectors.meeting_list(match=match)
 
 
+@routes.path("mentoring/matches/<int:pk>/meetings/new/", name="meeting_create")
 @extend_schema(tags=["mentoring"], request=MeetingSerializer, responses={201: MeetingSerializer})
 class MeetingCreateApi(APIView):
     def post(self, request, pk: int):
@@ -256,6 +266,7 @@ class ProposalsOutputSerializer(serializers.Serializer):
     unmatched = UnmatchedSerializer(many=True)
 
 
+@routes.path("mentoring/proposals/", name="matching_proposals")
 @extend_schema(tags=["mentoring"], responses=ProposalsOutputSerializer)
 class MatchingProposalsApi(APIView):
     """The engine's current proposals for the coordinator's participants (nothing is saved)."""

@@ -20,6 +20,7 @@ from mosty.core.forms import add_service_errors as _errors_to_form
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.ratelimit import public_form_spent, spent_message
+from mosty.core.routing import Routes
 from mosty.mentoring import selectors, services
 from mosty.mentoring.forms import (
     CheckInForm,
@@ -36,8 +37,11 @@ from mosty.mentoring.forms import (
 from mosty.mentoring.matching import explain, unmatched_text
 from mosty.mentoring.models import VETTING_NEXT, MatchStatus, MentoringProfile, VettingStatus
 
+routes = Routes()
+
 
 # -- public sign-up ---------------------------------------------------------------------------
+@routes.path("apply/", name="apply")
 class MentorApply(FormPage):
     """The public application form (no login), rate-limited per client address."""
 
@@ -63,11 +67,13 @@ class MentorApply(FormPage):
         return reverse("mentoring:applied")
 
 
+@routes.path("apply/thanks/", name="applied")
 def mentor_applied(request):
     return render(request, "mentoring/applied.html")
 
 
 # -- coordinators: mentors and vetting --------------------------------------------------------
+@routes.path("mentors/", name="mentor_list")
 class MentorList(ListPage):
     permission = "mentor.list"
     template_name = "mentoring/mentor_list.html"
@@ -99,6 +105,7 @@ class _MentorPage:
         return selectors.mentor_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
+@routes.path("mentors/<int:pk>/", name="mentor_detail")
 class MentorDetail(_MentorPage, DetailPage):
     permission = "mentor.view"
     # What the page shows of the mentor (the template's fields).
@@ -121,6 +128,7 @@ class MentorDetail(_MentorPage, DetailPage):
         }
 
 
+@routes.path("mentors/<int:pk>/vet/", name="mentor_vet")
 class MentorVet(_MentorPage, FormPage):
     """The vetting form of the mentor page; a refused step shows the page again (400)."""
 
@@ -181,6 +189,7 @@ def _swap_form(request, data=None):
     return SwapForm(data, proposals=selectors.proposed_matches(fetched_by=request.user))
 
 
+@routes.path("matching/", name="matching")
 @login_required
 def matching(request):
     """The stored proposals of the newest matching run, a page at a time (the engine runs in
@@ -248,6 +257,7 @@ def matching(request):
     )
 
 
+@routes.path("matching/recompute/", name="matching_recompute")
 @login_required
 @require_POST
 def matching_recompute(request):
@@ -260,6 +270,7 @@ def matching_recompute(request):
     return redirect("mentoring:matching")
 
 
+@routes.path("matching/runs/<int:pk>/", name="matching_progress")
 @login_required
 def matching_progress(request, pk: int):
     """How far a run has got (polled by the matching page); once it has finished, the page
@@ -284,6 +295,7 @@ def _pair(request, value: str):
     return participant, mentor
 
 
+@routes.path("matching/propose/", name="propose")
 @login_required
 @require_POST
 def matching_propose(request):
@@ -302,6 +314,7 @@ def matching_propose(request):
     return redirect("mentoring:matching")
 
 
+@routes.path("matching/reject/", name="reject")
 @login_required
 @require_POST
 def matching_reject(request):
@@ -312,6 +325,7 @@ def matching_reject(request):
     return redirect("mentoring:matching")
 
 
+@routes.path("matching/by-hand/", name="by_hand")
 @login_required
 @require_POST
 def matching_by_hand(request):
@@ -333,6 +347,7 @@ def matching_by_hand(request):
     return _matching_with_errors(request, hand_form=form)
 
 
+@routes.path("matching/swap/", name="swap")
 @login_required
 @require_POST
 def matching_swap(request):
@@ -381,6 +396,7 @@ class _MatchingParticipantPage:
         )
 
 
+@routes.path("matching/<int:pk>/mentors/", name="candidates")
 class MatchingCandidates(_MatchingParticipantPage, DetailPage):
     """Choose a mentor by hand for one person: the best mentors with a place, explained."""
 
@@ -402,6 +418,7 @@ class MatchingCandidates(_MatchingParticipantPage, DetailPage):
         return {"candidates": candidates, "reason": reason}
 
 
+@routes.path("participants/<int:pk>/wishes/", name="wishes")
 class ParticipantWishes(_MatchingParticipantPage, FormPage):
     template_name = "mentoring/wishes.html"
     form_class = ProfileForm
@@ -424,6 +441,7 @@ class ParticipantWishes(_MatchingParticipantPage, FormPage):
 PARTICIPANT_SEEN_BY_MENTOR = ("first_name", "languages", "district")
 
 
+@routes.path("matches/", name="match_list")
 class MatchList(ListPage):
     """Open matches that need attention first, then every match a page at a time."""
 
@@ -461,6 +479,7 @@ class _MatchPage:
         return reverse("mentoring:match_detail", args=[self.kwargs["pk"]])
 
 
+@routes.path("matches/<int:pk>/", name="match_detail")
 class MatchDetail(_MatchPage, DetailPage):
     permission = "match.view"
     template_name = "mentoring/match_detail.html"
@@ -488,6 +507,7 @@ class MatchDetail(_MatchPage, DetailPage):
         }
 
 
+@routes.path("matches/<int:pk>/respond/", name="match_respond")
 class MatchRespond(_MatchPage, ActionPage):
     """The mentor accepts or declines a proposal (the service checks `match.respond`)."""
 
@@ -509,6 +529,7 @@ class MatchRespond(_MatchPage, ActionPage):
         return super().success_url(result)
 
 
+@routes.path("matches/<int:pk>/activate/", name="match_activate")
 class MatchActivate(_MatchPage, ActionPage):
     success_message = gettext_lazy("The match is active.")
 
@@ -533,6 +554,7 @@ class _MatchStep(_MatchPage, FormPage):
         return {"title": self.title}
 
 
+@routes.path("matches/<int:pk>/end/", name="match_end")
 class MatchEnd(_MatchStep):
     permission = "match.end"
     service = staticmethod(services.match_end)
@@ -547,6 +569,7 @@ class MatchEnd(_MatchStep):
         return {"coordinator": _is_coordinator_of(self.user, self.object)}
 
 
+@routes.path("matches/<int:pk>/meetings/new/", name="meeting_log")
 class MeetingLog(_MatchStep):
     permission = "meeting.log"
     service = staticmethod(services.meeting_log)
@@ -558,6 +581,7 @@ class MeetingLog(_MatchStep):
         return {"date": timezone.localdate(), "minutes": 60}
 
 
+@routes.path("matches/<int:pk>/check-in/", name="checkin")
 class CheckinRecord(_MatchStep):
     permission = "checkin.record"
     service = staticmethod(services.checkin_record)
@@ -570,6 +594,7 @@ class CheckinRecord(_MatchStep):
 
 
 # -- mentors' own pages -----------------------------------------------------------------------
+@routes.path("", name="home")
 class MentorHome(ListPage):
     """A mentor's own page: their open matches (a mentor supports at most ten people)."""
 
@@ -600,6 +625,7 @@ class MentorHome(ListPage):
         return super().respond({**context, "mentor": self.mentor, "matches": list(context["page"])})
 
 
+@routes.path("availability/", name="availability")
 class MentorAvailability(FormPage):
     """A mentor changes their own weekly times and how many people they support."""
 

@@ -2,8 +2,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
+from mosty.core.routing import Routes
 from mosty.organisations import selectors
 from mosty.organisations.models import PROFILE_FIELDS, Organisation, OrganisationKind
+
+routes = Routes()
 
 
 class OrganisationOutputSerializer(serializers.ModelSerializer):
@@ -14,6 +17,7 @@ class OrganisationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", *PROFILE_FIELDS]
 
 
+@routes.path("organisations/", name="organisation_list")
 @extend_schema(tags=["organisations"])
 class OrganisationListApi(AuditedListApi):
     """Search by `q` (name or e-mail address) and `kind`."""
@@ -28,6 +32,7 @@ class OrganisationListApi(AuditedListApi):
         return selectors.organisation_list(fetched_by=self.request.user, filters=filters)
 
 
+@routes.path("organisations/<int:pk>/", name="organisation_detail")
 @extend_schema(tags=["organisations"], responses=OrganisationOutputSerializer)
 class OrganisationDetailApi(AuditedDetailApi):
     serializer_class = OrganisationOutputSerializer

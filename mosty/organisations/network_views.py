@@ -10,16 +10,20 @@ from mosty.access.audit import audit_read
 from mosty.access.domains.networks import network_coordinator_choices
 from mosty.access.policy import can
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ObjectPage, ShowPage
+from mosty.core.routing import Routes
 from mosty.directory.network_forms import MESSAGES, DocumentForm, MemberInviteForm, NetworkForm
 from mosty.organisations import network_selectors as selectors
 from mosty.organisations import network_services as services
 from mosty.organisations.forms import MeetingEditForm, NetworkEditForm
 from mosty.organisations.models import Network, NetworkMeeting
 
+routes = Routes()
+
 # What the members' pages show of each member (contacts of organisations and people).
 MEMBER_FIELDS = ("members.contacts",)
 
 
+@routes.path("public/", name="public_list")
 class NetworkPublicList(ShowPage):
     public = True
     permission = "network.public_list"
@@ -29,6 +33,7 @@ class NetworkPublicList(ShowPage):
         return {"networks": selectors.network_public_list()}
 
 
+@routes.path("public/<slug:slug>/", name="public")
 class NetworkPublic(DetailPage):
     public = True
     permission = "network.view_public"
@@ -39,6 +44,7 @@ class NetworkPublic(DetailPage):
         return selectors.network_public_get(slug=self.kwargs["slug"])
 
 
+@routes.path("", name="list")
 class NetworkList(ShowPage):
     permission = "network.list"
     template_name = "networks/network_list.html"
@@ -59,6 +65,7 @@ class NetworkPage(ObjectPage):
         return selectors.network_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
+@routes.path("new/", name="create")
 class NetworkCreate(FormPage):
     permission = "network.create"
     template_name = "networks/network_form.html"
@@ -75,6 +82,7 @@ class NetworkCreate(FormPage):
         return reverse("networks:detail", args=[network.pk])
 
 
+@routes.path("<int:pk>/", name="detail")
 class NetworkDetail(NetworkPage, DetailPage):
     permission = "network.view"
     template_name = "networks/network_detail.html"
@@ -90,6 +98,7 @@ class NetworkDetail(NetworkPage, DetailPage):
         }
 
 
+@routes.path("<int:pk>/edit/", name="edit")
 class NetworkEdit(NetworkPage, NetworkCreate):
     permission = "network.manage"
     form_class = NetworkEditForm
@@ -103,6 +112,7 @@ class NetworkEdit(NetworkPage, NetworkCreate):
         return services.network_update(network=self.get_object(), by=self.user, **form.cleaned_data)
 
 
+@routes.path("<int:pk>/members/", name="members")
 class NetworkMembers(NetworkPage, FormPage):
     """The members with their contacts, and the form that invites one."""
 
@@ -130,6 +140,7 @@ class NetworkMembers(NetworkPage, FormPage):
         return {"members": selectors.network_members(network=self.object)}
 
 
+@routes.path("members/<int:pk>/remove/", name="member_remove")
 class NetworkMemberRemove(ActionPage):
     permission = "network.manage"
     success_message = MESSAGES["member_removed"]
@@ -147,6 +158,7 @@ class NetworkMemberRemove(ActionPage):
         return reverse("networks:members", args=[self.object.network_id])
 
 
+@routes.path("<int:pk>/meetings/new/", name="meeting_create")
 class MeetingCreate(NetworkPage, FormPage):
     permission = "network.manage"
     template_name = "networks/meeting_form.html"
@@ -180,6 +192,7 @@ class MeetingPage(ObjectPage):
         return self.object.network
 
 
+@routes.path("meetings/<int:pk>/", name="meeting")
 class MeetingDetail(MeetingPage, DetailPage):
     permission = "network.view"
     template_name = "networks/meeting_detail.html"
@@ -188,6 +201,7 @@ class MeetingDetail(MeetingPage, DetailPage):
         return {"may_manage": can(self.user, "network.manage", self.object.network)}
 
 
+@routes.path("meetings/<int:pk>/edit/", name="meeting_edit")
 class MeetingEdit(MeetingPage, MeetingCreate):
     def network(self) -> Any:
         return self.object.network
@@ -204,6 +218,7 @@ class MeetingEdit(MeetingPage, MeetingCreate):
         return {"network": self.network()}
 
 
+@routes.path("<int:pk>/documents/new/", name="document_share")
 class DocumentShare(NetworkPage, FormPage):
     permission = "network.manage"
     template_name = "networks/document_form.html"
@@ -223,6 +238,7 @@ class DocumentShare(NetworkPage, FormPage):
         return reverse("networks:detail", args=[self.object.pk])
 
 
+@routes.path("documents/<int:pk>/", name="document")
 class DocumentDownload(DetailPage):
     """Files are served only to members (they are not under a public media URL)."""
 

@@ -9,9 +9,12 @@ from mosty.access.policy import can
 from mosty.accounts.services import member_invite, membership_end
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
 from mosty.core.pagination import paginate
+from mosty.core.routing import Routes
 from mosty.organisations import selectors, services
 from mosty.organisations.forms import MemberInviteForm, OrganisationFilterForm, OrganisationForm
 from mosty.organisations.models import Organisation
+
+routes = Routes()
 
 
 class OrganisationPage(ObjectPage):
@@ -23,6 +26,7 @@ class OrganisationPage(ObjectPage):
         return selectors.organisation_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
+@routes.path("", name="list")
 class OrganisationList(ListPage):
     permission = "organisation.list"
     template_name = "organisations/organisation_list.html"
@@ -32,11 +36,13 @@ class OrganisationList(ListPage):
         return selectors.organisation_list(fetched_by=self.user, filters=filters)
 
 
+@routes.path("<int:pk>/", name="detail")
 class OrganisationDetail(OrganisationPage, DetailPage):
     permission = "organisation.view"
     template_name = "organisations/organisation_detail.html"
 
 
+@routes.path("new/", name="create")
 class OrganisationCreate(FormPage):
     permission = "organisation.create"
     template_name = "organisations/organisation_form.html"
@@ -50,6 +56,7 @@ class OrganisationCreate(FormPage):
         return reverse("organisations:detail", args=[organisation.pk])
 
 
+@routes.path("<int:pk>/edit/", name="edit")
 class OrganisationEdit(OrganisationPage, OrganisationCreate):
     permission = "organisation.change"
     success_message = _("Changes saved.")
@@ -66,6 +73,7 @@ class OrganisationEdit(OrganisationPage, OrganisationCreate):
         )
 
 
+@routes.path("<int:pk>/members/", name="members")
 class OrganisationMembers(OrganisationPage, FormPage):
     """The members with their roles, and the form that adds one."""
 
@@ -92,6 +100,7 @@ class OrganisationMembers(OrganisationPage, FormPage):
         return {"page": paginate(self.request, members)}
 
 
+@routes.path("memberships/<int:pk>/end/", name="membership_end")
 class MembershipEnd(ActionPage):
     success_message = _("Membership ended.")
 

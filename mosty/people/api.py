@@ -12,6 +12,7 @@ from mosty.access.domains.people import sensitive_visible_in_list
 from mosty.access.policy import require
 from mosty.core.api import AuditedDetailApi, AuditedListApi, parse_input
 from mosty.core.models import District, EditConflict
+from mosty.core.routing import Routes
 from mosty.organisations.models import Organisation
 from mosty.people import gdpr, selectors, services
 from mosty.people.models import (
@@ -26,6 +27,8 @@ from mosty.people.models import (
     validate_country_code,
     validate_languages_with_levels,
 )
+
+routes = Routes()
 
 PUBLIC_FIELDS = [
     "id",
@@ -98,6 +101,7 @@ class ParticipantUpdateInputSerializer(ParticipantInputSerializer):
     version = serializers.IntegerField(min_value=1)
 
 
+@routes.path("participants/", name="participant_list")
 @extend_schema(
     tags=["people"],
     parameters=[
@@ -127,6 +131,7 @@ class ParticipantListApi(AuditedListApi):
         return page
 
 
+@routes.path("participants/create/", name="participant_create")
 @extend_schema(
     tags=["people"],
     request=ParticipantCreateInputSerializer,
@@ -148,6 +153,7 @@ class ParticipantCreateApi(APIView):
         )
 
 
+@routes.path("participants/<int:pk>/", name="participant_detail")
 @extend_schema(tags=["people"], responses=ParticipantOutputSerializer)
 class ParticipantDetailApi(AuditedDetailApi):
     serializer_class = ParticipantOutputSerializer
@@ -163,6 +169,7 @@ class ParticipantDetailApi(AuditedDetailApi):
         )
 
 
+@routes.path("participants/<int:pk>/update/", name="participant_update")
 @extend_schema(
     tags=["people"],
     request=ParticipantUpdateInputSerializer,
@@ -209,6 +216,7 @@ class ConsentInputSerializer(serializers.Serializer):
     given_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
+@routes.path("participants/<int:pk>/consents/", name="participant_consent_list")
 @extend_schema(tags=["people"])
 class ParticipantConsentListApi(AuditedListApi):
     """The consents of one participant: reading them is a read of the participant."""
@@ -226,6 +234,7 @@ class ParticipantConsentListApi(AuditedListApi):
         return [self.participant]
 
 
+@routes.path("participants/<int:pk>/consents/create/", name="consent_record")
 @extend_schema(
     tags=["people"], request=ConsentInputSerializer, responses={201: ConsentOutputSerializer}
 )
@@ -238,6 +247,7 @@ class ConsentRecordApi(APIView):
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
+@routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")
 @extend_schema(tags=["people"], request=None, responses=ConsentOutputSerializer)
 class ConsentWithdrawApi(APIView):
     def post(self, request, pk: int):
@@ -247,6 +257,7 @@ class ConsentWithdrawApi(APIView):
         return Response(ConsentOutputSerializer(consent).data)
 
 
+@routes.path("participants/<int:pk>/export/", name="participant_export")
 @extend_schema(tags=["people"], responses=OpenApiTypes.OBJECT)
 class ParticipantExportApi(APIView):
     """Everything held on a participant (GDPR art. 15/20), by section."""

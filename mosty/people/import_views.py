@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.domains.people import participant_import_organisations
 from mosty.access.policy import require
+from mosty.core.routing import Routes
 from mosty.core.uploads import read_upload, validate_upload_size
 from mosty.organisations.models import Organisation
 from mosty.people import imports, selectors, services
 from mosty.people.models import DuplicateChoice, ImportStatus
+
+routes = Routes()
 
 # Duplicates listed with a choice each; beyond this many the rest are skipped (and said so).
 DUPLICATES_SHOWN = 500
@@ -68,6 +71,7 @@ class MappingForm(forms.Form):
         return cleaned
 
 
+@routes.path("import/", name="import")
 @login_required
 def import_upload(request):
     require(request.user, "participant.import")
@@ -92,6 +96,7 @@ def import_upload(request):
     return render(request, "people/import_upload.html", {"form": form, "recent": recent})
 
 
+@routes.path("import/<int:pk>/", name="import_preview")
 @login_required
 def import_preview(request, pk: int):
     require(request.user, "participant.import")
@@ -170,6 +175,7 @@ def _duplicate_rows(request, job, mapping, duplicates) -> list[dict]:
     return out
 
 
+@routes.path("import/<int:pk>/progress/", name="import_progress")
 @login_required
 def import_progress(request, pk: int):
     require(request.user, "participant.import")

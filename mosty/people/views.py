@@ -14,6 +14,7 @@ from mosty.access.policy import require
 from mosty.core.forms import add_service_errors
 from mosty.core.navigation import sections_for
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.routing import Routes
 from mosty.people import gdpr, selectors, services
 from mosty.people.forms import (
     ConsentForm,
@@ -27,11 +28,14 @@ from mosty.people.forms import (
 from mosty.people.models import Participant
 from mosty.people.search import name_skeletons
 
+routes = Routes()
+
 
 def _detail_url(participant_id: int) -> str:
     return reverse("people:detail", args=[participant_id])
 
 
+@routes.path("", name="list")
 class ParticipantList(ListPage):
     permission = "participant.list"
     template_name = "people/participant_list.html"
@@ -47,6 +51,7 @@ class ParticipantList(ListPage):
             selectors.participant_search_audit(fetched_by=self.user, shown=page)
 
 
+@routes.path("intake/", name="intake")
 @login_required
 def participant_intake(request):
     """Search before registering: find the person under any spelling before creating them."""
@@ -105,6 +110,7 @@ def _possible_duplicates(user, data: dict) -> list[Participant]:
     return list(qs[:10])
 
 
+@routes.path("new/", name="create")
 @login_required
 def participant_create(request):
     require(request.user, "participant.create")
@@ -156,6 +162,7 @@ class ParticipantPage(DetailPage):
         return selectors.participant_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
 
+@routes.path("<int:pk>/", name="detail")
 class ParticipantDetail(ParticipantPage):
     permission = "participant.view"
     template_name = "people/participant_detail.html"
@@ -174,6 +181,7 @@ class ParticipantDetail(ParticipantPage):
         }
 
 
+@routes.path("<int:pk>/edit/", name="edit")
 @login_required
 def participant_edit(request, pk: int):
     participant = selectors.participant_get(fetched_by=request.user, pk=pk)
@@ -215,6 +223,7 @@ def participant_edit(request, pk: int):
     )
 
 
+@routes.path("<int:pk>/consents/new/", name="consent_record")
 class ConsentRecord(FormPage):
     permission = "participant.consent.record"
     template_name = "people/consent_form.html"
@@ -254,6 +263,7 @@ class ConsentRecord(FormPage):
         return _detail_url(self.object.pk)
 
 
+@routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")
 class ConsentWithdraw(ActionPage):
     permission = "consent.withdraw"
     success_message = gettext_lazy("Consent withdrawn.")
@@ -268,6 +278,7 @@ class ConsentWithdraw(ActionPage):
         return _detail_url(self.object.participant_id)
 
 
+@routes.path("<int:pk>/export/", name="export")
 @login_required
 def participant_export(request, pk: int):
     """Everything held on the participant: a readable page, or JSON with ?format=json."""
@@ -290,6 +301,7 @@ def participant_export(request, pk: int):
     )
 
 
+@routes.path("<int:pk>/erase/", name="erase")
 class ParticipantErase(ParticipantPage):
     """Asks first (GET), erases on POST."""
 
@@ -310,6 +322,7 @@ class ParticipantErase(ParticipantPage):
 # Consent text templates ----------------------------------------------------------------------
 
 
+@routes.path("consent-texts/", name="consent_templates")
 class ConsentTemplateList(ListPage):
     permission = "consent_template.list"
     template_name = "people/consent_template_list.html"
@@ -318,6 +331,7 @@ class ConsentTemplateList(ListPage):
         return selectors.consent_template_list(fetched_by=self.user)
 
 
+@routes.path("consent-texts/new/", name="consent_template_create")
 class ConsentTemplateCreate(FormPage):
     permission = "consent_template.list"
     template_name = "people/consent_template_form.html"
@@ -334,6 +348,7 @@ class ConsentTemplateCreate(FormPage):
         return reverse("people:consent_templates")
 
 
+@routes.path("consent-texts/<int:pk>/edit/", name="consent_template_edit")
 class ConsentTemplateEdit(FormPage):
     permission = "consent_template.change"
     template_name = "people/consent_template_form.html"
@@ -356,6 +371,7 @@ class ConsentTemplateEdit(FormPage):
         return reverse("people:consent_templates")
 
 
+@routes.path("consent-texts/<int:pk>/delete/", name="consent_template_delete")
 class ConsentTemplateDelete(ActionPage):
     permission = "consent_template.delete"
     success_message = gettext_lazy("Consent text deleted.")
