@@ -3,7 +3,7 @@
 A mentor reading a match gets only the matched person's first name, languages and district.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
@@ -12,15 +12,17 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, flag_param
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.mentoring import selectors, services
-from mosty.mentoring.matching import explain
+from mosty.mentoring.matching import explain, unmatched_text
 from mosty.mentoring.models import (
     Activity,
     Interest,
     LanguageLevel,
+    MatchingRun,
+    MatchProposal,
     MatchStatus,
     MentorGender,
     MentorKind,
@@ -248,47 +250,84 @@ class MeetingCreateApi(APIView):
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 
+class MatchingRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchingRun
+        fields = [
+            "id",
+            "status",
+            "progress",
+            "started_at",
+            "finished_at",
+            "total_score",
+            "proposal_count",
+            "unmatched_count",
+        ]
+
+
 class ProposalSerializer(serializers.Serializer):
-    participant = serializers.IntegerField()
-    mentor = serializers.IntegerField()
+    participant = serializers.IntegerField(source="participant_id")
+    mentor = serializers.IntegerField(source="mentor_id", allow_null=True)
     score = serializers.FloatField()
-    explanation = serializers.CharField()
+    explanation = serializers.SerializerMethodField()
 
-
-class UnmatchedSerializer(serializers.Serializer):
-    participant = serializers.IntegerField()
-    reason = serializers.CharField()
-
-
-class ProposalsOutputSerializer(serializers.Serializer):
-    total_score = serializers.FloatField()
-    proposals = ProposalSerializer(many=True)
-    unmatched = UnmatchedSerializer(many=True)
+    def get_explanation(self, proposal) -> str:
+        """The reasons in the caller's language (stored as codes and numbers)."""
+        return explain(proposal.parts) if proposal.mentor_id else unmatched_text(proposal.parts)
 
 
 @routes.path("mentoring/proposals/", name="matching_proposals")
-@extend_schema(tags=["mentoring"], responses=ProposalsOutputSerializer)
-class MatchingProposalsApi(APIView):
-    """The engine's current proposals for the coordinator's participants (nothing is saved)."""
-
-    def get(self, request):
-        require(request.user, "matching.run")
-        result = selectors.matching_run(fetched_by=request.user)
-        audit(request.user, "mosty.mentoring.matching.viewed", details={"api": True})
-        return Response(
-            {
-                "total_score": result.total_score,
-                "proposals": [
-                    {
-                        "participant": x.participant_id,
-                        "mentor": x.mentor_id,
-                        "score": x.score,
-                        "explanation": x.text,
-                    }
-                    for x in result.proposals
-                ],
-                "unmatched": [
-                    {"participant": u.participant_id, "reason": u.reason} for u in result.unmatched
-                ],
-            }
+@extend_schema(
+    tags=["mentoring"],
+    parameters=[
+        OpenApiParameter(
+            "unmatched",
+            bool,
+            description="1: the people the run left without a mentor, with the reason.",
         )
+    ],
+)
+class MatchingProposalsApi(AuditedListApi):
+    """The stored proposals of the newest finished matching run for the coordinator's
+    participants, best first, a page at a time; nothing is computed here (queue a run with
+    `POST /api/mentoring/runs/`). `run` says how fresh they are, `pending` is a newer run
+    still waiting or computing (with its progress); both are null when there is none."""
+
+    serializer_class = ProposalSerializer
+    permission = "matching.run"
+    audit_fields = ("first_name", "last_name")
+    runs = None
+
+    def filters(self, params):
+        return {"unmatched": flag_param(params, "unmatched")}
+
+    def rows(self, filters):
+        self.runs = selectors.matching_runs(fetched_by=self.request.user)
+        run = self.runs.latest
+        if run is None:
+            return MatchProposal.objects.none()
+        if filters["unmatched"]:
+            return selectors.matching_unmatched(fetched_by=self.request.user, run=run)
+        return selectors.matching_proposals(fetched_by=self.request.user, run=run)
+
+    def shown(self, page):
+        return [proposal.participant for proposal in page]
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        runs = self.runs
+        response.data["run"] = runs.latest and MatchingRunSerializer(runs.latest).data
+        response.data["pending"] = runs.pending and MatchingRunSerializer(runs.pending).data
+        audit(request.user, "mosty.mentoring.matching.viewed", runs.latest, details={"api": True})
+        return response
+
+
+@routes.path("mentoring/runs/", name="matching_run_create")
+@extend_schema(tags=["mentoring"], request=None, responses={202: MatchingRunSerializer})
+class MatchingRunCreateApi(APIView):
+    """Queue a new computation of the proposals (a run already waiting or computing for the
+    same organisations is returned instead); follow it with `GET /api/mentoring/proposals/`."""
+
+    def post(self, request):
+        run = services.matching_recompute(by=request.user)
+        return Response(MatchingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

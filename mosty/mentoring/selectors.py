@@ -21,7 +21,6 @@ from mosty.access.domains.mentoring import (
     visible_mentors,
 )
 from mosty.mentoring import engine_data
-from mosty.mentoring.matching import MatchingResult
 from mosty.mentoring.models import (
     OPEN_MATCH_STATUSES,
     Match,
@@ -155,14 +154,6 @@ def mentor_tasks(*, match: Match) -> list:
         .select_related("goal__case")
         .order_by("due_date", "pk")[:50]
     )
-
-
-def matching_run(*, fetched_by) -> MatchingResult:
-    """The engine's proposals for the organisations the user coordinates."""
-    return engine_data.engine(
-        participants_qs=matchable_participants(fetched_by),
-        organisation_ids=_coordinated(fetched_by),
-    ).run()
 
 
 @dataclass

@@ -185,4 +185,12 @@ ROUTES += [
         api=True,
     ),
     Route("api:matching_proposals", allowed=COORD, org_scoped=False, api=True),
+    Route(
+        "api:matching_run_create",
+        allowed=COORD,
+        org_scoped=False,
+        api=True,
+        method="post",
+        ok=(202,),
+    ),
 ]

@@ -159,3 +159,37 @@ def test_the_daily_sweep_fails_runs_whose_worker_died_and_leaves_live_ones(world
     dead.refresh_from_db()
     alive.refresh_from_db()
     assert dead.status == RunStatus.FAILED and alive.status == RunStatus.RUNNING
+
+
+def test_the_api_reads_the_stored_run_and_queues_a_new_one(
+    login, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    client = login("coordinator")
+    empty = client.get("/api/mentoring/proposals/").json()
+    assert (empty["count"], empty["run"], empty["pending"]) == (0, None, None)
+
+    mentor = MentorFactory(organisation=world.org_a, district=world.district, capacity=1)
+    person = waiting_participant(world.org_a, first_name="Oksana", district=world.district)
+    alone = waiting_participant(world.org_a, first_name="Amir", district=None)
+    run = _compute(world)
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the API must not solve the matching")
+
+    monkeypatch.setattr(engine_data, "engine", no_engine)
+    data = client.get("/api/mentoring/proposals/").json()
+    assert data["run"]["id"] == run.pk and data["run"]["status"] == "done"
+    assert [(p["participant"], p["mentor"]) for p in data["results"]] == [(person.pk, mentor.pk)]
+    assert data["results"][0]["explanation"]
+    left = client.get("/api/mentoring/proposals/?unmatched=1").json()
+    assert [(p["participant"], p["mentor"]) for p in left["results"]] == [(alone.pk, None)]
+    assert AuditEvent.objects.filter(
+        action="mosty.people.participant.viewed", object_id=str(person.pk)
+    ).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post("/api/mentoring/runs/")
+    assert queued.status_code == 202 and queued.json()["status"] == "queued"
+    pending = client.get("/api/mentoring/proposals/").json()
+    assert pending["pending"]["id"] == queued.json()["id"] and pending["run"]["id"] == run.pk
+    assert login("mentor").get("/api/mentoring/proposals/").status_code == 403
