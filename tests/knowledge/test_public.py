@@ -69,6 +69,27 @@ def test_search_only_in_language_and_only_published(world):
     assert selectors.article_search(language="uk", query="pesel", fetched_by=None) == []
 
 
+def test_every_caller_sees_every_published_translation_so_search_is_one_statement(world):
+    """`article_search` runs one fixed statement over the published translations (no
+    per-caller filter): that is only right while the policy shows all of them to everyone."""
+    from mosty.access.domains.knowledge import visible_translations
+
+    article = factories.article(slug="pesel")
+    factories.translation(article, language="en")
+    factories.translation(
+        article, language="uk", status=TranslationState.DRAFT, translator=world.user("mentor")
+    )
+    published = set(
+        article.translations.filter(status=TranslationState.PUBLISHED).values_list("pk", flat=True)
+    )
+    callers = [None, world.user("mentor"), world.user("caseworker"), world.user("admin")]
+    for caller in callers:
+        seen = visible_translations(caller).filter(status=TranslationState.PUBLISHED)
+        assert set(seen.values_list("pk", flat=True)) == published, caller
+        hits = selectors.article_search(language="en", query="pesel", fetched_by=caller)
+        assert [h.slug for h in hits] == ["pesel"]
+
+
 def test_search_index_follows_edits(world):
     article = factories.article(slug="pesel")
     services.article_update(
