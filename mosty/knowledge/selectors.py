@@ -126,6 +126,7 @@ def _fts_query(terms: list[str]) -> str:
 
 def _search_rows(language: str, terms: list[str], limit: int) -> list[dict]:
     """The published translations in `language` matching every term, best first."""
+    params: list[str | int]
     if connection.vendor == "postgresql":
         params = [" & ".join(f"{t}:*" for t in terms), language, PUBLISHED.value, limit]
     else:
