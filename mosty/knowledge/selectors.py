@@ -27,7 +27,7 @@ from mosty.knowledge.models import (
     BookletItem,
     TranslationState,
 )
-from mosty.knowledge.text import plain_text, query_terms, snippet, source_diff
+from mosty.knowledge.text import query_terms, snippet, source_diff
 
 PUBLISHED = TranslationState.PUBLISHED
 
@@ -95,7 +95,7 @@ class SearchHit:
     snippet: str
 
 
-HIT_COLUMNS = ("pk", "title", "summary", "body", "search_title", "search_body", "slug")
+HIT_COLUMNS = ("pk", "title", "search_title", "search_text", "search_body", "slug")
 
 # Search reads published translations only, and the policy shows every published translation
 # to everyone who asks (`visible_translations`: editors all, translators the published ones and
@@ -103,7 +103,7 @@ HIT_COLUMNS = ("pk", "title", "summary", "body", "search_title", "search_body", 
 # the statement does not depend on the caller and is written once, as plain SQL: building it
 # through the ORM on every search took three times as long as running it.
 _SELECT = (
-    "SELECT t.id, t.title, t.summary, t.body, t.search_title, t.search_body, a.slug "
+    "SELECT t.id, t.title, t.search_title, t.search_text, t.search_body, a.slug "
     "FROM knowledge_articletranslation t JOIN knowledge_article a ON a.id = t.article_id "
 )
 SEARCH_SQL = {
@@ -137,11 +137,10 @@ def _search_rows(language: str, terms: list[str], limit: int) -> list[dict]:
 
 
 @lru_cache(maxsize=1024)
-def _rendered(title: str, search_title: str, source: str, search_body: str, terms: tuple):
+def _rendered(title: str, search_title: str, text: str, search_body: str, terms: tuple):
     """A hit's marked title and snippet: a pure function of the texts and the words, so the
-    same article found by the same words (a popular query) is not cut and marked again."""
-    # The same text the service normalised into search_body, so positions line up.
-    text = plain_text(source)
+    same article found by the same words (a popular query) is not cut and marked again.
+    `search_body` folds `text` character for character, so positions line up."""
     return (
         snippet(title, list(terms), folded=search_title),
         snippet(text, list(terms), folded=search_body),
@@ -161,7 +160,7 @@ def article_search(*, language: str, query: str, fetched_by, limit: int = 20) ->
         title, text = _rendered(
             row["title"],
             row["search_title"],
-            f"{row['summary']}\n{row['body']}",
+            row["search_text"],
             row["search_body"],
             key,
         )

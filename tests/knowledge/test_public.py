@@ -1,5 +1,7 @@
 """Reading, search and the public API."""
 
+import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -88,6 +90,19 @@ def test_every_caller_sees_every_published_translation_so_search_is_one_statemen
         assert set(seen.values_list("pk", flat=True)) == published, caller
         hits = selectors.article_search(language="en", query="pesel", fetched_by=caller)
         assert [h.slug for h in hits] == ["pesel"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 triggers are SQLite's")
+def test_the_search_triggers_survive_the_migrations(db):
+    """A migration that rebuilds the translations table on SQLite drops its triggers; it must
+    create them again (mosty/knowledge/search_index.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'knowledge_articletranslation'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {"knowledge_search_ai", "knowledge_search_au", "knowledge_search_ad"}
 
 
 def test_search_index_follows_edits(world):
