@@ -15,7 +15,7 @@ import time
 
 from django.db import connection, transaction
 
-from mosty.core.benchmarking import BenchResult, benchmark, p95, timed
+from mosty.core.benchmarking import BenchResult, benchmark, p95, timed_pair
 
 REPEAT = 100
 LANGUAGES = ["pl", "en", "uk", "ru", "ar", "fa", "fr"]
@@ -56,7 +56,7 @@ def _bare(language: str, query: str) -> list:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT t.id, t.title, t.summary, t.body, t.search_title, t.search_body, a.slug "
+                "SELECT t.id, t.title, t.search_title, t.search_text, t.search_body, a.slug "
                 "FROM knowledge_articletranslation t "
                 "JOIN knowledge_article a ON a.id = t.article_id "
                 "WHERE t.language = %s AND t.status = 'published' "
@@ -66,7 +66,7 @@ def _bare(language: str, query: str) -> list:
             )
         else:
             cursor.execute(
-                "SELECT t.id, t.title, t.summary, t.body, t.search_title, t.search_body, a.slug "
+                "SELECT t.id, t.title, t.search_title, t.search_text, t.search_body, a.slug "
                 "FROM knowledge_search s "
                 "JOIN knowledge_articletranslation t ON t.id = s.rowid "
                 "JOIN knowledge_article a ON a.id = t.article_id "
@@ -80,20 +80,13 @@ def _bare(language: str, query: str) -> list:
 def _measure(language: str, queries: list[str]) -> tuple[float, float]:
     from mosty.knowledge.selectors import article_search
 
-    cycle = {"i": 0}
-
-    def next_query() -> str:
-        cycle["i"] += 1
-        return queries[cycle["i"] % len(queries)]
-
-    value = p95(
-        timed(
-            lambda: article_search(language=language, query=next_query(), fetched_by=None),
-            repeat=REPEAT,
-        )
+    ours, bare = timed_pair(
+        lambda query: article_search(language=language, query=query, fetched_by=None),
+        lambda query: _bare(language, query),
+        queries,
+        repeat=REPEAT,
     )
-    baseline = p95(timed(lambda: _bare(language, next_query()), repeat=REPEAT))
-    return value, baseline
+    return p95(ours), p95(bare)
 
 
 def _search() -> list[BenchResult]:

@@ -83,6 +83,32 @@ def timed(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> list[flo
     return samples
 
 
+def timed_pair(
+    fn: Callable[[object], object],
+    baseline: Callable[[object], object],
+    inputs: list,
+    *,
+    repeat: int,
+    warmup: int = 3,
+) -> tuple[list[float], list[float]]:
+    """Milliseconds of `fn(x)` and `baseline(x)`, called in turn on the same input, cycling
+    through `inputs`: whatever else the machine does at a moment slows both sides alike, so
+    their ratio holds on a busy machine better than two runs one after the other."""
+    for i in range(warmup):
+        fn(inputs[i % len(inputs)])
+        baseline(inputs[i % len(inputs)])
+    ours, bare = [], []
+    for i in range(repeat):
+        x = inputs[i % len(inputs)]
+        started = time.perf_counter()
+        fn(x)
+        middle = time.perf_counter()
+        baseline(x)
+        ours.append((middle - started) * 1000)
+        bare.append((time.perf_counter() - middle) * 1000)
+    return ours, bare
+
+
 def p95(samples: list[float]) -> float:
     if len(samples) < 2:
         return samples[0]

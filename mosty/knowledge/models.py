@@ -96,6 +96,9 @@ class ArticleTranslation(TranslationBase):
     # Lower-case text without diacritics, the same length as the original (search, snippets).
     search_title = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
+    # The summary and text without Markdown, which search_body folds: snippets are cut from it
+    # where a word matched in search_body, without parsing the Markdown on every search.
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("article translation")

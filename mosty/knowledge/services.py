@@ -44,7 +44,7 @@ def _author(by: User | None) -> User | None:
     return by if by is not None and by.is_authenticated else None
 
 
-TEXT_FIELDS = ["title", "summary", "body", "search_title", "search_body"]
+TEXT_FIELDS = ["title", "summary", "body", "search_title", "search_body", "search_text"]
 
 
 @transaction.atomic

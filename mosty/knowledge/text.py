@@ -45,13 +45,12 @@ def normalise(text: str) -> str:
 
 
 def search_columns(title: str, summary: str, body: str) -> dict[str, str]:
-    """A translation's diacritic-free search columns, `search_title` and `search_body` (what
-    the FTS5 triggers and the PostgreSQL index read; the body's text is the summary and the
-    body as plain text, the one the search's snippets are cut from)."""
-    return {
-        "search_title": normalise(title),
-        "search_body": normalise(plain_text(f"{summary}\n{body}")),
-    }
+    """A translation's search columns: diacritic-free `search_title` and `search_body` (what
+    the FTS5 triggers and the PostgreSQL index read), and `search_text`, the summary and the
+    body as plain text, which `search_body` folds character for character and the search's
+    snippets are cut from."""
+    text = plain_text(f"{summary}\n{body}")
+    return {"search_title": normalise(title), "search_body": normalise(text), "search_text": text}
 
 
 def render_markdown(source: str) -> SafeString:

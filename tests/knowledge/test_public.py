@@ -1,5 +1,7 @@
 """Reading, search and the public API."""
 
+import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -67,6 +69,40 @@ def test_search_only_in_language_and_only_published(world):
     )
     assert len(selectors.article_search(language="en", query="pesel", fetched_by=None)) == 1
     assert selectors.article_search(language="uk", query="pesel", fetched_by=None) == []
+
+
+def test_every_caller_sees_every_published_translation_so_search_is_one_statement(world):
+    """`article_search` runs one fixed statement over the published translations (no
+    per-caller filter): that is only right while the policy shows all of them to everyone."""
+    from mosty.access.domains.knowledge import visible_translations
+
+    article = factories.article(slug="pesel")
+    factories.translation(article, language="en")
+    factories.translation(
+        article, language="uk", status=TranslationState.DRAFT, translator=world.user("mentor")
+    )
+    published = set(
+        article.translations.filter(status=TranslationState.PUBLISHED).values_list("pk", flat=True)
+    )
+    callers = [None, world.user("mentor"), world.user("caseworker"), world.user("admin")]
+    for caller in callers:
+        seen = visible_translations(caller).filter(status=TranslationState.PUBLISHED)
+        assert set(seen.values_list("pk", flat=True)) == published, caller
+        hits = selectors.article_search(language="en", query="pesel", fetched_by=caller)
+        assert [h.slug for h in hits] == ["pesel"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 triggers are SQLite's")
+def test_the_search_triggers_survive_the_migrations(db):
+    """A migration that rebuilds the translations table on SQLite drops its triggers; it must
+    create them again (mosty/knowledge/search_index.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'knowledge_articletranslation'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {"knowledge_search_ai", "knowledge_search_au", "knowledge_search_ad"}
 
 
 def test_search_index_follows_edits(world):

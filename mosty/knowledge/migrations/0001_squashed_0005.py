@@ -6,44 +6,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 from mosty.core.migration_ops import for_vendor
-
-
-# SQLite: an FTS5 table kept by triggers; only published translations are searchable.
-SQLITE_SEARCH = [
-    "CREATE VIRTUAL TABLE knowledge_search USING fts5("
-    "title, body, language UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER knowledge_search_ai AFTER INSERT ON knowledge_articletranslation "
-    "WHEN new.status = 'published' BEGIN "
-    "INSERT INTO knowledge_search(rowid, title, body, language) "
-    "VALUES (new.id, new.search_title, new.search_body, new.language); END",
-    "CREATE TRIGGER knowledge_search_au AFTER UPDATE ON knowledge_articletranslation BEGIN "
-    "DELETE FROM knowledge_search WHERE rowid = old.id; "
-    "INSERT INTO knowledge_search(rowid, title, body, language) "
-    "SELECT new.id, new.search_title, new.search_body, new.language "
-    "WHERE new.status = 'published'; END",
-    "CREATE TRIGGER knowledge_search_ad AFTER DELETE ON knowledge_articletranslation BEGIN "
-    "DELETE FROM knowledge_search WHERE rowid = old.id; END",
-]
-SQLITE_SEARCH_DROP = [
-    "DROP TRIGGER IF EXISTS knowledge_search_ai",
-    "DROP TRIGGER IF EXISTS knowledge_search_au",
-    "DROP TRIGGER IF EXISTS knowledge_search_ad",
-    "DROP TABLE IF EXISTS knowledge_search",
-]
-# PostgreSQL: a stored, weighted tsvector (title A, text B) with a GIN index. The column is the
-# database's own business, so the Django model does not declare it.
-POSTGRES_SEARCH = [
-    "ALTER TABLE knowledge_articletranslation ADD COLUMN search_vector tsvector "
-    "GENERATED ALWAYS AS ("
-    "setweight(to_tsvector('simple'::regconfig, COALESCE(search_title, '')), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, COALESCE(search_body, '')), 'B')) STORED",
-    "CREATE INDEX knowledge_tr_search_vector_gin ON knowledge_articletranslation "
-    "USING gin (search_vector)",
-]
-POSTGRES_SEARCH_DROP = [
-    "DROP INDEX IF EXISTS knowledge_tr_search_vector_gin",
-    "ALTER TABLE knowledge_articletranslation DROP COLUMN IF EXISTS search_vector",
-]
+from mosty.knowledge.search_index import (
+    POSTGRES_SEARCH,
+    POSTGRES_SEARCH_DROP,
+    SQLITE_SEARCH,
+    SQLITE_SEARCH_DROP,
+)
 
 
 class Migration(migrations.Migration):
