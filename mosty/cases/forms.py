@@ -14,6 +14,7 @@ from mosty.cases.models import (
     SharedField,
     SupportKind,
 )
+from mosty.core.forms import SearchModelChoiceField
 from mosty.organisations.models import Organisation
 
 
@@ -195,14 +196,17 @@ class PlanDecisionForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    to_organisation = forms.ModelChoiceField(
+    # A city has thousands of organisations and services: each select lists what matches the
+    # words typed beside it (core.forms.SearchSelect), not all of them.
+    to_organisation = SearchModelChoiceField(
         label=_("Partner organisation"), queryset=Organisation.objects.none(), required=False
     )
-    to_service = forms.ModelChoiceField(
+    to_service = SearchModelChoiceField(
         label=_("Or a service from the directory"),
         queryset=Organisation.objects.none(),
         required=False,
         help_text=_("The organisation running the service receives the referral."),
+        search_fields=("name", "organisation__name"),
     )
     domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
     shared_fields = forms.MultipleChoiceField(

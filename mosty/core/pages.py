@@ -38,7 +38,7 @@ from django.views import View
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
-from mosty.core.forms import add_service_errors
+from mosty.core.forms import add_service_errors, narrow_choices
 from mosty.core.pagination import PAGE_SIZE, paginate, query_without_page
 
 
@@ -203,14 +203,31 @@ class FormPage(ObjectPage):
         initial = self.initial()
         if self.object is not None and issubclass(self.form_class, VersionedForm):
             initial = {"version": self.object.version, **initial}
+        if self.searching:
+            # A search box's "Find": the form again, as typed so far, nothing checked or saved.
+            initial, data, files = {**initial, **self._typed()}, None, None
         kwargs = {"initial": initial, **self.form_kwargs()}
         if files is not None:
             kwargs["files"] = files
-        return self.form_class(data, **kwargs)
+        form = self.form_class(data, **kwargs)
+        narrow_choices(form, self.request.POST or self.request.GET)
+        return form
+
+    @property
+    def searching(self) -> bool:
+        return self.request.method == "POST" and "_search" in self.request.POST
+
+    def _typed(self) -> dict[str, Any]:
+        post = self.request.POST
+        return {
+            name: post.getlist(name) if len(post.getlist(name)) > 1 else post.get(name)
+            for name in post
+            if name not in ("csrfmiddlewaretoken", "_search") and not name.endswith("__q")
+        }
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         form = self.get_form()
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not self.searching and form.is_valid():
             try:
                 result = self.save(form)
             except ValidationError as exc:

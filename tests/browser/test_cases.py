@@ -3,6 +3,8 @@ referral; the partner organisation's caseworker accepts and then sees only the s
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import log_in, serious_violations
 
 
@@ -90,3 +92,32 @@ def test_intake_to_accepted_referral(page, bworld):
     assert serious_violations(page) == []
     page.goto(case_url)
     assert "Kovalenko" not in page.content()
+
+
+def test_referral_search_box_narrows_the_service_list_as_one_types(page, bworld):
+    from mosty.core.forms import SEARCH_SHOWN
+    from tests.cases.factories import make_case
+    from tests.directory.factories import ServiceFactory
+
+    worker = bworld.user("caseworker", "a")
+    case = make_case(bworld, lead=worker)
+    for i in range(SEARCH_SHOWN + 3):
+        ServiceFactory(organisation=bworld.org_b, name=f"Kurs polskiego {i:03}")
+    ServiceFactory(organisation=bworld.org_b, name="Zzz psycholog dla dzieci")
+    log_in(page, worker.email)
+    page.goto(f"/en/cases/{case.pk}/referrals/new/")
+    services = page.locator("select[name=to_service] option")
+    assert services.filter(has_text="Zzz psycholog").count() == 0
+
+    page.get_by_label("Find in the list below").last.fill("psycholog")
+    expect(services.filter(has_text="Zzz psycholog dla dzieci")).to_have_count(1)
+    expect(services.filter(has_text="Kurs polskiego")).to_have_count(0)
+    page.locator("select[name=to_service]").select_option(
+        label=f"Zzz psycholog dla dzieci · {bworld.org_b.name}"
+    )
+    page.locator("[name=domain]").select_option("health")
+    page.locator("[name=message]").fill("Please help with an appointment.")
+    page.get_by_role("button", name=re.compile("Send|Save")).last.click()
+    page.wait_for_load_state()
+    assert re.search(r"/cases/referrals/\d+/$", page.url), page.url
+    assert serious_violations(page) == []

@@ -443,3 +443,37 @@ def test_referral_form_offers_directory_services(world, login):
     )
     assert response.status_code == 302
     assert case.referrals.get().to_service == service
+
+
+def test_referral_form_lists_only_services_matching_the_words_typed(world, login):
+    """With more services than a select can list, the form shows the first ones and a search
+    box; "Find" (or htmx as one types) lists the matches, keeps what was typed, saves nothing,
+    and any service can still be chosen."""
+    from mosty.core.forms import SEARCH_SHOWN
+    from tests.directory.factories import ServiceFactory
+
+    case = make_case(world, lead=world.user("caseworker"))
+    for i in range(SEARCH_SHOWN + 5):
+        ServiceFactory(organisation=world.org_b, name=f"Kurs polskiego {i:03}")
+    wanted = ServiceFactory(organisation=world.org_b, name="Zzz psycholog dla dzieci")
+    client = login("caseworker")
+    url = f"/en/cases/{case.pk}/referrals/new/"
+
+    page = client.get(url).content.decode()
+    assert "Zzz psycholog" not in page  # beyond the first SEARCH_SHOWN
+    assert f"{SEARCH_SHOWN} of {SEARCH_SHOWN + 6} shown" in page
+
+    found = client.post(
+        url,
+        {"_search": "to_service", "to_service__q": "psycholog", "message": "Please help"},
+    )
+    html = found.content.decode()
+    assert found.status_code == 200 and "Zzz psycholog dla dzieci" in html
+    assert "Kurs polskiego 000" not in html and "Please help" in html
+    assert "is-invalid" not in html and not case.referrals.exists()
+
+    # A choice outside the listed ones is still accepted: the list narrows display only.
+    saved = client.post(
+        url, {"to_service": wanted.pk, "domain": "health", "message": "Please help"}
+    )
+    assert saved.status_code == 302 and case.referrals.get().to_service == wanted
