@@ -72,7 +72,9 @@ class SearchModelChoiceField(forms.ModelChoiceField):
 
     def narrow(self, term: str, selected) -> None:
         term = (term or "").strip()[:100]
-        matches = self.queryset
+        queryset = self.queryset
+        assert queryset is not None, "a searchable select needs its queryset before narrow()"
+        matches = queryset
         if term:
             condition = Q()
             for field in self.search_fields:
@@ -81,8 +83,8 @@ class SearchModelChoiceField(forms.ModelChoiceField):
         rows = list(matches[:SEARCH_SHOWN])
         if selected not in (None, "") and str(selected) not in {str(r.pk) for r in rows}:
             try:
-                rows.insert(0, self.queryset.get(pk=selected))
-            except (ValueError, TypeError, self.queryset.model.DoesNotExist):
+                rows.insert(0, queryset.get(pk=selected))
+            except (ValueError, TypeError, queryset.model.DoesNotExist):
                 pass
         widget = self.widget
         assert isinstance(widget, SearchSelect)
