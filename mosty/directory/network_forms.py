@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import User
+from mosty.core.forms import SearchModelChoiceField
 from mosty.directory.forms import _style
 from mosty.organisations.models import (
     Network,
@@ -55,7 +56,8 @@ class NetworkForm(forms.ModelForm):
 
 
 class MemberInviteForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    # Any active organisation of the city may be invited: thousands, so a searchable select.
+    organisation = SearchModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         required=False,
