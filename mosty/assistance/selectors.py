@@ -40,7 +40,7 @@ from mosty.assistance.models import (
     Mode,
     RequestStatus,
 )
-from mosty.core.formats import language_name
+from mosty.core.formats import language_name, number
 
 HELD = (AssignmentStatus.ACCEPTED, AssignmentStatus.DONE)
 ACTIVE_REQUEST = (RequestStatus.OPEN, RequestStatus.COVERED)
@@ -340,7 +340,7 @@ def proposals_for(*, request: AssistanceRequest, limit: int = 10) -> list[Propos
         # Fairness: every hour already worked this month costs two points.
         proposal.score -= min(hours * 2, 40)
         proposal.reasons.append(
-            _("%(hours)s hours this month.") % {"hours": hours}
+            _("Hours this month: %(hours)s.") % {"hours": number(hours, decimals=1)}
             if hours
             else _("No hours yet this month.")
         )

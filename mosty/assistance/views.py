@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from mosty.access.audit import audit
@@ -99,7 +99,12 @@ class RequestCreate(FormPage):
         if len(made) > 1:
             messages.success(
                 self.request,
-                _("%(count)s weekly requests are sent.") % {"count": len(made)},
+                ngettext(
+                    "%(count)s weekly request is sent.",
+                    "%(count)s weekly requests are sent.",
+                    len(made),
+                )
+                % {"count": len(made)},
             )
         else:
             messages.success(self.request, _("The request is sent."))
@@ -131,7 +136,7 @@ class RequestDetail(DetailPage):
 @routes.path("requests/<int:pk>/cancel/", name="request_cancel")
 class RequestCancel(ActionPage):
     permission = "assistance.request_cancel"
-    success_message = _lazy("The request is cancelled.")
+    success_message = gettext_lazy("The request is cancelled.")
 
     def get_object(self) -> AssistanceRequest:
         return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -148,7 +153,7 @@ class RequestFeedback(FormPage):
     permission = "assistance.feedback"
     template_name = "assistance/feedback_form.html"
     form_class = FeedbackForm
-    success_message = _lazy("Thank you for your feedback.")
+    success_message = gettext_lazy("Thank you for your feedback.")
     context_object_name = "item"
 
     def get_object(self) -> AssistanceRequest:
@@ -169,7 +174,7 @@ class ProfileEdit(FormPage):
     permission = "assistance.profile"
     template_name = "assistance/profile_form.html"
     form_class = ProfileForm
-    success_message = _lazy("Your profile is saved.")
+    success_message = gettext_lazy("Your profile is saved.")
 
     def get_object(self) -> AssistantProfile | None:
         return selectors.profile_of(self.user)
@@ -232,7 +237,7 @@ class _AvailabilityAction(ActionPage):
 @routes.path("me/availability/slots/", name="slot_add")
 class SlotAdd(_AvailabilityAction):
     form_class = SlotForm
-    success_message = _lazy("The time is added.")
+    success_message = gettext_lazy("The time is added.")
 
     def act(self, form: Any) -> Any:
         return services.slot_add(by=self.user, **form.cleaned_data)
@@ -240,7 +245,7 @@ class SlotAdd(_AvailabilityAction):
 
 @routes.path("me/availability/slots/<int:pk>/delete/", name="slot_delete")
 class SlotDelete(_AvailabilityAction):
-    success_message = _lazy("The time is removed.")
+    success_message = gettext_lazy("The time is removed.")
 
     def act(self, form: Any) -> None:
         slot = AvailabilitySlot.objects.filter(
@@ -254,7 +259,7 @@ class SlotDelete(_AvailabilityAction):
 @routes.path("me/availability/exceptions/", name="exception_add")
 class ExceptionAdd(_AvailabilityAction):
     form_class = ExceptionForm
-    success_message = _lazy("The days are marked as unavailable.")
+    success_message = gettext_lazy("The days are marked as unavailable.")
 
     def act(self, form: Any) -> Any:
         return services.exception_add(by=self.user, **form.cleaned_data)
@@ -262,7 +267,7 @@ class ExceptionAdd(_AvailabilityAction):
 
 @routes.path("me/availability/exceptions/<int:pk>/delete/", name="exception_delete")
 class ExceptionDelete(_AvailabilityAction):
-    success_message = _lazy("The days are available again.")
+    success_message = gettext_lazy("The days are available again.")
 
     def act(self, form: Any) -> None:
         item = AvailabilityException.objects.filter(
@@ -296,7 +301,7 @@ class _OfferAction(ActionPage):
 
 @routes.path("offers/<int:pk>/accept/", name="offer_accept")
 class OfferAccept(_OfferAction):
-    success_message = _lazy("Accepted: it is in your schedule.")
+    success_message = gettext_lazy("Accepted: it is in your schedule.")
 
     def act(self, form: Any) -> Assignment:
         return services.assignment_accept(
@@ -306,7 +311,7 @@ class OfferAccept(_OfferAction):
 
 @routes.path("offers/<int:pk>/decline/", name="offer_decline")
 class OfferDecline(_OfferAction):
-    success_message = _lazy("Declined. Thank you for answering.")
+    success_message = gettext_lazy("Declined. Thank you for answering.")
 
     def act(self, form: Any) -> Assignment:
         return services.assignment_decline(assignment=self.object, by=self.user)
@@ -340,7 +345,7 @@ class Schedule(ListPage):
 @routes.path("me/schedule/feed/", name="feed_reset")
 class FeedReset(ActionPage):
     permission = "assistance.profile"
-    success_message = _lazy("Your calendar has a new address; the old one no longer works.")
+    success_message = gettext_lazy("Your calendar has a new address; the old one no longer works.")
 
     def get_object(self) -> None:
         return None
@@ -372,7 +377,7 @@ class AssignmentLogPage(FormPage):
     permission = "assignment.log"
     template_name = "assistance/log_form.html"
     form_class = LogForm
-    success_message = _lazy("Thank you: your hours are logged.")
+    success_message = gettext_lazy("Thank you: your hours are logged.")
     context_object_name = "assignment"
 
     def get_object(self) -> Assignment:
@@ -480,7 +485,13 @@ class Proposals(FormPage):
         )
 
     def success_url(self, made: list[Assignment]) -> str:
-        messages.success(self.request, _("Offered to %(count)s assistants.") % {"count": len(made)})
+        messages.success(
+            self.request,
+            ngettext(
+                "Offered to %(count)s assistant.", "Offered to %(count)s assistants.", len(made)
+            )
+            % {"count": len(made)},
+        )
         return reverse("assistance:proposals", args=[self.object.pk])
 
 

@@ -147,16 +147,12 @@ ROUTES = [
         ok=(302,),
     ),
     Route("assistance:offers", allowed=ASSISTANT, org_scoped=False),
-    Route(
-        "assistance:offer_accept", allowed=ASSISTANT, method="post", kwargs=_offer_pk, ok=(302,)
-    ),
+    Route("assistance:offer_accept", allowed=ASSISTANT, method="post", kwargs=_offer_pk, ok=(302,)),
     Route(
         "assistance:offer_decline", allowed=ASSISTANT, method="post", kwargs=_offer_pk, ok=(302,)
     ),
     Route("assistance:schedule", allowed=ASSISTANT, org_scoped=False),
-    Route(
-        "assistance:feed_reset", allowed=ASSISTANT, org_scoped=False, method="post", ok=(302,)
-    ),
+    Route("assistance:feed_reset", allowed=ASSISTANT, org_scoped=False, method="post", ok=(302,)),
     Route("assistance:feed", public=True, allowed=frozenset({"*"}), kwargs=_feed),
     Route("assistance:assignment_log", allowed=ASSISTANT, kwargs=_log_pk),
     Route("assistance:hours", allowed=ASSISTANT, org_scoped=False),
@@ -170,9 +166,7 @@ ROUTES = [
     Route("assistance:open_requests", allowed=COORDINATOR, org_scoped=False),
     Route("assistance:proposals", allowed=COORDINATOR, kwargs=_proposable),
     Route("assistance:service_level", allowed=COORDINATOR, org_scoped=False),
-    Route(
-        "assistance:hours_report", allowed=frozenset({"admin", "coordinator"}), org_scoped=False
-    ),
+    Route("assistance:hours_report", allowed=frozenset({"admin", "coordinator"}), org_scoped=False),
     # API
     Route("api:assistance_request_list", allowed=SEES_REQUEST, api=True, org_scoped=False),
     Route("api:assistance_request_detail", allowed=SEES_REQUEST, api=True, kwargs=_request_pk),

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mosty.assistance import selectors, services
 from mosty.assistance.models import (
@@ -108,7 +108,8 @@ def test_proposals_rank_by_availability_district_and_load(world):
     )
     if timezone.localtime(earlier.starts_at).month == timezone.localtime(request.starts_at).month:
         make_offer(earlier, busy_month, status="accepted")
-    proposals = selectors.proposals_for(request=request)
+    with translation.override("en"):
+        proposals = selectors.proposals_for(request=request)
     ranked = [p.profile for p in proposals]
     assert set(ranked) == {free, busy_month, no_slot}
     assert ranked[-1] == no_slot
