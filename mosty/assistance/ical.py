@@ -8,22 +8,17 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from mosty.assistance.models import Assignment
 from mosty.core.formats import language_name
+from mosty.core.ical import new_calendar
 
 PRODID = "-//Mosty//Assistance//EN"
 
 
 def schedule_feed(assignments: Iterable[Assignment], *, name: str, request: HttpRequest) -> bytes:
-    cal: Any = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", str(name))
+    cal = new_calendar(name=name, prodid=PRODID)
     host = request.get_host().split(":")[0]
     stamp = timezone.now()
     for assignment in assignments:

@@ -44,6 +44,7 @@ from mosty.assistance.models import (
     AvailabilityException,
     AvailabilitySlot,
 )
+from mosty.core.ical import ics_response
 from mosty.core.models import District
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage
 from mosty.core.routing import Routes
@@ -367,9 +368,7 @@ def schedule_feed(request: HttpRequest, token: str) -> HttpResponse:
     body = ical.schedule_feed(
         selectors.feed_assignments(user=user), name=_("My assistance schedule"), request=request
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="assistance.ics"'
-    return response
+    return ics_response(body, "assistance.ics")
 
 
 @routes.path("assignments/<int:pk>/log/", name="assignment_log")
