@@ -78,3 +78,25 @@ def _assistant_panel(request: Any) -> dict[str, Any] | None:
 
 
 dashboard_panel("assistance/_dashboard.html", _assistant_panel, order=60)
+
+
+def _requests_panel(request: Any) -> dict[str, Any] | None:
+    """Coordinators: how many requests wait for an assistant. Institution staff: their
+    institution's next requests and where they stand."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    coordinates = can(user, "assistance.coordinate")
+    requests_help = can(user, "assistance.request_list")
+    if not coordinates and not requests_help:
+        return None
+    return {
+        "open": selectors.request_open_list(fetched_by=user, filters={}).count()
+        if coordinates
+        else None,
+        "ours": list(selectors.request_upcoming(fetched_by=user)[:3]) if requests_help else [],
+        "requests_help": requests_help,
+    }
+
+
+dashboard_panel("assistance/_dashboard_requests.html", _requests_panel, order=61)

@@ -81,6 +81,16 @@ def request_list(*, fetched_by: Any, filters: dict[str, Any]) -> QuerySet[Assist
     return _request_rows(qs).order_by("-starts_at", "-pk")
 
 
+def request_upcoming(*, fetched_by: Any) -> QuerySet[AssistanceRequest]:
+    """The next requests of the user's institutions that are not cancelled, soonest first."""
+    return (
+        request_list(fetched_by=fetched_by, filters={})
+        .filter(ends_at__gte=timezone.now())
+        .exclude(status=RequestStatus.CANCELLED)
+        .order_by("starts_at", "pk")
+    )
+
+
 def request_visible_list(
     *, fetched_by: Any, filters: dict[str, Any]
 ) -> QuerySet[AssistanceRequest]:

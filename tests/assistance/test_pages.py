@@ -229,3 +229,17 @@ def test_proposals_page_queries_do_not_grow_with_the_pool(world, login):
     assert_constant_queries(
         login("coordinator"), reverse("assistance:proposals", args=[request.pk]), grow
     )
+
+
+def test_dashboards_lead_each_role_to_its_work(world, login, client):
+    profile = _profile(world, "dash")
+    request = make_request(world.org_a, created_by=world.user("institution_staff"))
+    make_offer(request, profile)
+    with translation.override("en"):
+        url = reverse("core:dashboard")
+    coordinator = login("coordinator").get(url).content.decode()
+    assert "1 request waits for an assistant" in coordinator
+    staff = login("institution_staff").get(url).content.decode()
+    assert reverse("assistance:request_detail", args=[request.pk]) in staff
+    client.force_login(profile.user)
+    assert "1 offer waiting for your answer" in client.get(url).content.decode()
