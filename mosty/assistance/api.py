@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -139,13 +140,19 @@ class RequestCreateApi(APIView):
         organisation = request_organisations(request.user).filter(pk=data["organisation"]).first()
         provider = provider_organisations().filter(pk=data["provider"]).first()
         if organisation is None:
-            raise serializers.ValidationError({"organisation": ["No such institution."]})
+            raise serializers.ValidationError(
+                {"organisation": [_("You cannot request help for this institution.")]}
+            )
         if provider is None:
-            raise serializers.ValidationError({"provider": ["No such assistant pool."]})
+            raise serializers.ValidationError(
+                {"provider": [_("There is no assistant pool with this number.")]}
+            )
         code = data.pop("district")
         district = District.objects.filter(code=code).first() if code else None
         if code and district is None:
-            raise serializers.ValidationError({"district": ["No such district."]})
+            raise serializers.ValidationError(
+                {"district": [_("There is no district with this code.")]}
+            )
         data.update(organisation=organisation, provider=provider, district=district)
         made = services.request_create(
             by=request.user, base_url=request.build_absolute_uri("/"), **data
@@ -209,7 +216,7 @@ class RequestOfferApi(APIView):
         missing = [pk for pk in data["assistants"] if pk not in proposed]
         if missing:
             raise serializers.ValidationError(
-                {"assistants": ["Not among the proposals for this request."]}
+                {"assistants": [_("Choose assistants among the proposals for this request.")]}
             )
         made = services.assignment_offer(
             request=item,

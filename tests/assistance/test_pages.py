@@ -243,3 +243,31 @@ def test_dashboards_lead_each_role_to_its_work(world, login, client):
     assert reverse("assistance:request_detail", args=[request.pk]) in staff
     client.force_login(profile.user)
     assert "1 offer waiting for your answer" in client.get(url).content.decode()
+
+
+def test_api_request_create_answers_bad_input_with_a_400_beside_the_field(world, login):
+    _profile(world, "api-create")
+    client = login("institution_staff")
+    url = reverse("api:assistance_request_create")
+    body = {
+        "organisation": world.org_a.pk,
+        "provider": world.org_a.pk,
+        "language": "uk",
+        "mode": "on_site",
+        "starts_at": next_weekday_at().isoformat(),
+        "duration_minutes": 60,
+        "place": "Szkoła nr 5",
+        "topic": "school",
+        "district": "nowhere",
+    }
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400 and "district" in response.json()
+    body["district"] = world.district.code
+    body["description"] = "Write to parent@example.org"
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400 and "description" in response.json()
+    body["description"] = "Meeting with the class teacher."
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()[0]["district"] == world.district.code
+    assert not AssistanceRequest.objects.exclude(pk=response.json()[0]["id"]).exists()
