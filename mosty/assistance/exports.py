@@ -20,9 +20,15 @@ def _hours(minutes: int | None) -> float:
 
 
 def hours_table(
-    *, user: Any, by: str, date_from: datetime.date | None, date_to: datetime.date | None
+    *,
+    user: Any,
+    by: str,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    keys: list[int] | None = None,
 ) -> Table:
-    """Numbers stay numbers (a spreadsheet sums them); nothing is locale-formatted here."""
+    """Numbers stay numbers (a spreadsheet sums them); nothing is locale-formatted here.
+    Per assistant, `keys` (when given) receives each row's profile id, for the page's links."""
     if by == "institution":
         header = [_("Institution"), _("Requests"), _("Hours worked"), _("Travel hours")]
         rows: list[list[Any]] = [
@@ -54,6 +60,8 @@ def hours_table(
         ]
         for profile in profiles
     ]
+    if keys is not None:
+        keys.extend(profile.pk for profile in profiles)
     return header, rows
 
 

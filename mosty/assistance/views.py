@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
@@ -520,17 +521,34 @@ def hours_report(request: HttpRequest) -> HttpResponseBase:
     period = form.cleaned_data if form.is_valid() else {}
     by = "institution" if request.GET.get("by") == "institution" else "assistant"
     fmt = request.GET.get("format")
+    keys: list[int] = []
     table = exports.hours_table(
         user=request.user,
         by=by,
         date_from=period.get("date_from"),
         date_to=period.get("date_to"),
+        keys=keys,
     )
     if fmt in ("csv", "xlsx"):
         audit(request.user, "mosty.assistance.hours.exported", None, details={"by": by})
         return exports.hours_download(table, by=by, fmt=fmt)
+    today = timezone.localdate()
+    span = urlencode(
+        {
+            "date_from": (period.get("date_from") or today.replace(month=1, day=1)).isoformat(),
+            "date_to": (period.get("date_to") or today).isoformat(),
+        }
+    )
+    certificates: list[str | None] = [
+        f"{reverse('assistance:certificate', args=[pk])}?{span}" for pk in keys
+    ]
     return render(
         request,
         "assistance/hours_report.html",
-        {"filters": form, "by": by, "header": table[0], "rows": table[1]},
+        {
+            "filters": form,
+            "by": by,
+            "header": table[0],
+            "rows": zip(table[1], certificates or [None] * len(table[1]), strict=True),
+        },
     )

@@ -166,6 +166,11 @@ def test_hours_export_per_assistant_and_institution(world, login):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditEvent.objects.filter(action="mosty.assistance.hours.exported").count() == 2
+    page = client.get(url, {"date_from": "2020-01-01", "date_to": "2040-12-31"}).content.decode()
+    link = reverse("assistance:certificate", args=[profile.pk])
+    assert f"{link}?date_from=2020-01-01&amp;date_to=2040-12-31" in page
+    page = client.get(url, {"by": "institution"}).content.decode()
+    assert world.org_a.name in page and link not in page
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
