@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from mosty.assistance import selectors, services
 from mosty.assistance.models import (
@@ -234,3 +235,9 @@ def test_reminder_the_day_before_is_sent_once(world):
     assert assignment_reminders_send.call() == 0
     assert mail.outbox[-1].to == [profile.user.email]
     assert "Напоминание" in mail.outbox[-1].subject
+
+
+def test_the_reminder_runs_with_the_daily_jobs(settings):
+    path = "mosty.assistance.tasks.assignment_reminders_send"
+    assert path in settings.MOSTY_DAILY_TASKS
+    assert import_string(path) is assignment_reminders_send
