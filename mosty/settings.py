@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "mosty.directory",
     "mosty.events",
     "mosty.knowledge",
+    "mosty.assistance",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -344,6 +345,7 @@ MOSTY_DAILY_TASKS = [
     "mosty.people.tasks.import_rows_purge",  # drop uploaded rows after MOSTY_IMPORT_ROWS_DAYS
     "mosty.people.tasks.participant_import_stale_sweep",  # imports whose worker died
     "mosty.mentoring.tasks.matching_run_stale_sweep",  # matching runs whose worker died
+    "mosty.assistance.tasks.assignment_reminders_send",  # assistants booked for tomorrow
 ]
 
 REST_FRAMEWORK = {

@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("networks/", include("mosty.organisations.network_urls")),
     path("directory/", include("mosty.directory.urls")),
     path("events/", include("mosty.events.urls")),
+    path("assistance/", include("mosty.assistance.urls")),
     path("knowledge/", include("mosty.knowledge.urls")),
     prefix_default_language=True,
 )

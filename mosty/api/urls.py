@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("mosty.mentoring.api_urls")),
     path("", include("mosty.directory.api_urls")),
     path("", include("mosty.events.api_urls")),
+    path("", include("mosty.assistance.api_urls")),
     path("", include("mosty.knowledge.api_urls")),
 ]

@@ -149,6 +149,9 @@ PLAINTEXT: dict[str, str] = {
     "directory.HousingOffer.contact_phone": PUBLISHED_BY_CHOICE,
     "directory.HousingOffer.contact_email": PUBLISHED_BY_CHOICE,
     "directory.HousingOffer.status_note": PUBLISHED_BY_CHOICE,
+    # assistance
+    "assistance.AssistantProfile.modes": CODES_LIST,
+    "assistance.AssistantLanguage.code": CODE,
     "directory.Linguist.name": PUBLISHED_BY_CHOICE,
     "directory.Linguist.email": PUBLISHED_BY_CHOICE,
     "directory.Linguist.phone": PUBLISHED_BY_CHOICE,

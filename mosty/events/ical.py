@@ -6,19 +6,15 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar
 from icalendar import Event as VEvent
+
+from mosty.core.ical import new_calendar
 
 PRODID = "-//Mosty//Events//EN"
 
 
 def feed(events: Iterable, *, name: str, request) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", str(name))
+    cal = new_calendar(name=name, prodid=PRODID)
     host = request.get_host().split(":")[0]
     stamp = timezone.now()
     for event in events:

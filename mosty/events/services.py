@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import random
-import time
 from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from django_tasks import default_task_backend
 
 from mosty.access.audit import audit
 from mosty.access.policy import require
+from mosty.core.locking import retrying
 from mosty.events.models import (
     EVENT_FIELDS,
     Attendance,
@@ -49,8 +48,6 @@ REGISTRATION_FIELDS = [
     "institution",
     "accessibility_needs",
 ]
-# Attempts at a registration when the database reports a lock (SQLite under many writers).
-LOCK_RETRIES = 200
 
 
 # --- events -------------------------------------------------------------------------------
@@ -148,31 +145,6 @@ def _lock_event(event_id: int) -> Event:
     return Event.objects.select_for_update().get(pk=event_id)
 
 
-def _is_lock_error(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "deadlock" in text or "could not serialize" in text
-
-
-def _retrying(fn):
-    """Run `fn` in its own transaction, again when the database says it is locked."""
-    if connection.in_atomic_block:
-        # Inside a caller's transaction the lock is already the caller's; a savepoint keeps
-        # an IntegrityError from breaking it.
-        with transaction.atomic():
-            return fn()
-    for attempt in range(LOCK_RETRIES):
-        try:
-            with transaction.atomic():
-                return fn()
-        except OperationalError as exc:
-            if not _is_lock_error(exc) or attempt == LOCK_RETRIES - 1:
-                raise
-            # Growing, jittered waits so that blocked writers spread out instead of
-            # retrying in lockstep.
-            time.sleep(min(0.2, 0.005 * (attempt + 1)) * (1 + random.random()))  # noqa: S311
-    raise AssertionError("unreachable")
-
-
 def confirmed_count(event: Event) -> int:
     return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
 
@@ -242,7 +214,7 @@ def registration_create(
         transaction.on_commit(lambda: _notify(registration, "confirmation", base_url))
         return registration
 
-    return _retrying(attempt)
+    return retrying(attempt)
 
 
 def _promote_waitlist(event: Event, base_url: str = "") -> list[Registration]:
@@ -287,7 +259,7 @@ def registration_cancel(
         audit(by, "mosty.event.registration.cancelled", current)
         return _promote_waitlist(event, base_url)
 
-    return _retrying(attempt)
+    return retrying(attempt)
 
 
 @transaction.atomic

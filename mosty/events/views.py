@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from mosty.access.audit import audit, audit_read
 from mosty.access.domains.events import event_organiser_organisations
 from mosty.access.policy import can, require
+from mosty.core.ical import ics_response
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.ratelimit import public_form_spent, spent_message
@@ -346,34 +347,28 @@ def registration_certificate(request, pk: int):
 # --- calendars ----------------------------------------------------------------------------
 
 
-def _ics(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @routes.path("calendar.ics", name="public_ics")
-def calendar_public_ics(request):
+def calendar_publicics_response(request):
     require(request.user, "event.browse")
     events = selectors.event_public_list(fetched_by=None, filters={"past": True})
-    return _ics(ical.feed(events, name=_("Public events"), request=request), "events.ics")
+    return ics_response(ical.feed(events, name=_("Public events"), request=request), "events.ics")
 
 
 @routes.path("organisations/<int:pk>/calendar.ics", name="organisation_ics")
-def calendar_organisation_ics(request, pk: int):
+def calendar_organisationics_response(request, pk: int):
     require(request.user, "event.browse")
     organisation = get_object_or_404(Organisation, pk=pk, is_active=True)
     events = selectors.event_public_list(
         fetched_by=None, filters={"past": True, "organisation": organisation}
     )
-    return _ics(
+    return ics_response(
         ical.feed(events, name=organisation.name, request=request),
         f"{organisation.slug}.ics",
     )
 
 
 @routes.path("feed/<str:token>.ics", name="personal_ics")
-def calendar_personal_ics(request, token: str):
+def calendar_personalics_response(request, token: str):
     user = services.user_from_feed_token(token)
     if user is None:
         raise Http404
@@ -381,14 +376,14 @@ def calendar_personal_ics(request, token: str):
         r.event
         for r in selectors.registration_mine(user=user).filter(status=RegistrationStatus.CONFIRMED)
     ]
-    return _ics(ical.feed(events, name=_("My events"), request=request), "my-events.ics")
+    return ics_response(ical.feed(events, name=_("My events"), request=request), "my-events.ics")
 
 
 @routes.path("<int:pk>/event.ics", name="event_ics")
-def calendar_event_ics(request, pk: int):
+def calendar_eventics_response(request, pk: int):
     event = selectors.event_get(fetched_by=request.user, pk=pk)
     require(request.user, "event.view", event)
-    return _ics(ical.feed([event], name=event.title, request=request), f"event-{pk}.ics")
+    return ics_response(ical.feed([event], name=event.title, request=request), f"event-{pk}.ics")
 
 
 # --- organiser ----------------------------------------------------------------------------

@@ -84,10 +84,21 @@ OTHER_PEOPLE: dict[str, str] = {
     ),
     "organisations.NetworkMembership": "A person's or organisation's membership in a network.",
     "organisations.NetworkMeeting": "Network minutes between organisations; staff attendees.",
+    "assistance.AssistantProfile": "An interpreter's or assistant's own profile in a pool.",
+    "assistance.AssistantLanguage": "Languages an assistant speaks, with levels.",
+    "assistance.AvailabilitySlot": "When an assistant can usually take requests.",
+    "assistance.AvailabilityException": "Days an assistant is away (no reason beyond a kind).",
+    "assistance.Assignment": "An assistant's booking for an institution's request.",
+    "assistance.AssignmentLog": "An assistant's hours and the outcome; no free text.",
+    "assistance.Feedback": "An institution's rating of an assistant's work (comment encrypted).",
 }
 NO_PERSONAL_DATA: dict[str, str] = {
     "core.City": "Configuration from the city pack.",
     "core.District": "Configuration from the city pack.",
+    "assistance.AssistanceRequest": (
+        "An institution's request for an interpreter: a situation, never the person helped; "
+        "the description is checked for e-mail addresses, phone and identity numbers."
+    ),
     "organisations.Organisation": "An organisation's public profile.",
     "people.ConsentTemplate": "An organisation's consent information text, the same for everyone.",
     "organisations.Network": "A thematic network's public profile.",

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2] / "mosty"
 # that people open from their own disk.
 NOT_UNDER_CSP = {
     "events/templates/events/certificate.html",
+    "assistance/templates/assistance/certificate.html",
     "knowledge/templates/knowledge/booklet_pdf.html",
     "knowledge/templates/knowledge/offline/index.html",
 }

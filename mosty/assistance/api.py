@@ -1,0 +1,275 @@
+"""Assistance API: requests and assignments under the same policy as the pages; every read of
+a request's details is audited."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mosty.access.domains.assistance import provider_organisations, request_organisations
+from mosty.access.policy import require
+from mosty.assistance import selectors, services
+from mosty.assistance.models import (
+    Assignment,
+    AssignmentStatus,
+    AssistanceRequest,
+    Mode,
+    RequestStatus,
+    Topic,
+    Urgency,
+    validate_no_personal_data,
+)
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, parse_input
+from mosty.core.models import District
+from mosty.core.routing import Routes
+from mosty.directory.models import validate_iso_language
+
+routes = Routes()
+
+# DRF's serializers are generic only in the type stubs.
+if TYPE_CHECKING:
+    Serializer = serializers.Serializer[Any]
+else:
+    Serializer = serializers.Serializer
+
+
+class RequestOutputSerializer(Serializer):
+    id = serializers.IntegerField()
+    organisation = serializers.IntegerField(source="organisation_id")
+    organisation_name = serializers.CharField(source="organisation.name")
+    provider = serializers.IntegerField(source="provider_id")
+    language = serializers.CharField()
+    language_with = serializers.CharField()
+    mode = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField()
+    district = serializers.CharField(
+        source="district.code", default=None, read_only=True, allow_null=True
+    )
+    place = serializers.CharField()
+    link = serializers.CharField()
+    topic = serializers.CharField()
+    description = serializers.CharField()
+    urgency = serializers.CharField()
+    people_needed = serializers.IntegerField()
+    status = serializers.CharField()
+    answer_by = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    series = serializers.IntegerField(source="series_id", allow_null=True)
+
+
+class AssignmentOutputSerializer(Serializer):
+    id = serializers.IntegerField()
+    request = serializers.IntegerField(source="request_id")
+    assistant = serializers.IntegerField(source="assistant_id")
+    status = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+
+
+@routes.path("assistance/requests/", name="assistance_request_list")
+@extend_schema(tags=["assistance"])
+class RequestListApi(AuditedListApi):
+    """Requests the caller may see (their institution's, their pool's, offered to them)."""
+
+    permission = "assistance.request_browse"
+    serializer_class = RequestOutputSerializer
+
+    def filters(self, params: Any) -> dict[str, Any]:
+        return {"status": choice_param(params, "status", RequestStatus.values)}
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.request_visible_list(fetched_by=self.request.user, filters=filters)
+
+
+@routes.path("assistance/requests/<int:pk>/", name="assistance_request_detail")
+@extend_schema(tags=["assistance"], responses=RequestOutputSerializer)
+class RequestDetailApi(AuditedDetailApi):
+    serializer_class = RequestOutputSerializer
+    permission = "assistance.request_view"
+    read_fields = ("description", "place", "link", "starts_at")
+
+    def get_object(self, pk: int) -> AssistanceRequest:
+        return selectors.request_get(fetched_by=self.request.user, pk=pk)
+
+
+class RequestCreateInputSerializer(Serializer):
+    organisation = serializers.IntegerField()
+    provider = serializers.IntegerField()
+    language = serializers.CharField(max_length=3, validators=[validate_iso_language])
+    language_with = serializers.CharField(
+        max_length=3, default="pl", validators=[validate_iso_language]
+    )
+    mode = serializers.ChoiceField(choices=Mode.choices)
+    starts_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(min_value=15, max_value=480)
+    district = serializers.CharField(required=False, allow_blank=True, default="")
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    link = serializers.URLField(required=False, allow_blank=True, default="")
+    topic = serializers.ChoiceField(choices=Topic.choices)
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        validators=[validate_no_personal_data],
+    )
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    people_needed = serializers.IntegerField(min_value=1, max_value=5, default=1)
+    repeat_until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+@routes.path("assistance/requests/create/", name="assistance_request_create")
+@extend_schema(
+    tags=["assistance"],
+    request=RequestCreateInputSerializer,
+    responses=RequestOutputSerializer(many=True),
+)
+class RequestCreateApi(APIView):
+    def post(self, request: Request) -> Response:
+        require(request.user, "assistance.request_create")
+        data = parse_input(RequestCreateInputSerializer, request)
+        organisation = request_organisations(request.user).filter(pk=data["organisation"]).first()
+        provider = provider_organisations().filter(pk=data["provider"]).first()
+        if organisation is None:
+            raise serializers.ValidationError(
+                {"organisation": [_("You cannot request help for this institution.")]}
+            )
+        if provider is None:
+            raise serializers.ValidationError(
+                {"provider": [_("There is no assistant pool with this number.")]}
+            )
+        code = data.pop("district")
+        district = District.objects.filter(code=code).first() if code else None
+        if code and district is None:
+            raise serializers.ValidationError(
+                {"district": [_("There is no district with this code.")]}
+            )
+        data.update(organisation=organisation, provider=provider, district=district)
+        made = services.request_create(
+            by=request.user, base_url=request.build_absolute_uri("/"), **data
+        )
+        return Response(
+            RequestOutputSerializer(made, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+@routes.path("assistance/requests/<int:pk>/cancel/", name="assistance_request_cancel")
+@extend_schema(tags=["assistance"], request=None, responses=RequestOutputSerializer)
+class RequestCancelApi(APIView):
+    def post(self, request: Request, pk: int) -> Response:
+        item = selectors.request_get(fetched_by=request.user, pk=pk)
+        require(request.user, "assistance.request_cancel", item)
+        services.request_cancel(
+            request=item, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+        return Response(RequestOutputSerializer(item).data)
+
+
+class ProposalOutputSerializer(Serializer):
+    assistant = serializers.IntegerField(source="profile.pk")
+    name = serializers.CharField(source="profile.__str__")
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField())
+    hours_this_month = serializers.FloatField()
+
+
+@routes.path("assistance/requests/<int:pk>/proposals/", name="assistance_request_proposals")
+@extend_schema(tags=["assistance"], responses=ProposalOutputSerializer(many=True))
+class RequestProposalsApi(APIView):
+    """Assistants ranked for an open request, with the reasons (coordinators of its pool)."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        item = selectors.request_get(fetched_by=request.user, pk=pk)
+        require(request.user, "assistance.assign", item)
+        proposals = selectors.proposals_for(request=item)
+        return Response(ProposalOutputSerializer(proposals, many=True).data)
+
+
+class OfferInputSerializer(Serializer):
+    assistants = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+
+
+@routes.path("assistance/requests/<int:pk>/offer/", name="assistance_request_offer")
+@extend_schema(
+    tags=["assistance"],
+    request=OfferInputSerializer,
+    responses=AssignmentOutputSerializer(many=True),
+)
+class RequestOfferApi(APIView):
+    """Offer an open request to assistants among its proposals."""
+
+    def post(self, request: Request, pk: int) -> Response:
+        item = selectors.request_get(fetched_by=request.user, pk=pk)
+        require(request.user, "assistance.assign", item)
+        data = parse_input(OfferInputSerializer, request)
+        proposed = {p.profile.pk: p.profile for p in selectors.proposals_for(request=item)}
+        missing = [pk for pk in data["assistants"] if pk not in proposed]
+        if missing:
+            raise serializers.ValidationError(
+                {"assistants": [_("Choose assistants among the proposals for this request.")]}
+            )
+        made = services.assignment_offer(
+            request=item,
+            assistants=[proposed[pk] for pk in data["assistants"]],
+            by=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+        return Response(
+            AssignmentOutputSerializer(made, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+@routes.path("assistance/assignments/", name="assistance_assignment_list")
+@extend_schema(tags=["assistance"])
+class AssignmentListApi(AuditedListApi):
+    """The caller's own assignments (an assistant) or their pool's (a coordinator); `status`
+    filters, `upcoming=1` keeps those still to come."""
+
+    permission = "assistance.request_browse"
+    serializer_class = AssignmentOutputSerializer
+
+    def filters(self, params: Any) -> dict[str, Any]:
+        return {
+            "status": choice_param(params, "status", AssignmentStatus.values),
+            "upcoming": params.get("upcoming") in {"1", "true"},
+        }
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.assignment_list(fetched_by=self.request.user, filters=filters)
+
+
+class _AssignmentAction(APIView):
+    def assignment(self, request: Request, pk: int) -> Assignment:
+        found = selectors.assignment_get(fetched_by=request.user, pk=pk)
+        require(request.user, "assignment.respond", found)
+        return found
+
+
+@routes.path("assistance/assignments/<int:pk>/accept/", name="assistance_assignment_accept")
+@extend_schema(tags=["assistance"], request=None, responses=AssignmentOutputSerializer)
+class AssignmentAcceptApi(_AssignmentAction):
+    def post(self, request: Request, pk: int) -> Response:
+        found = self.assignment(request, pk)
+        accepted = services.assignment_accept(
+            assignment=found, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+        return Response(AssignmentOutputSerializer(accepted).data)
+
+
+@routes.path("assistance/assignments/<int:pk>/decline/", name="assistance_assignment_decline")
+@extend_schema(tags=["assistance"], request=None, responses=AssignmentOutputSerializer)
+class AssignmentDeclineApi(_AssignmentAction):
+    def post(self, request: Request, pk: int) -> Response:
+        found = self.assignment(request, pk)
+        declined = services.assignment_decline(assignment=found, by=request.user)
+        return Response(AssignmentOutputSerializer(declined).data)

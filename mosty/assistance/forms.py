@@ -1,0 +1,252 @@
+"""Input of the assistance pages: requests, profile, availability, logs, feedback, filters."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mosty.assistance.models import (
+    ExceptionKind,
+    Level,
+    Mode,
+    Outcome,
+    RequestStatus,
+    Topic,
+    Urgency,
+    Weekday,
+    validate_no_personal_data,
+)
+from mosty.core.formats import language_choices
+from mosty.core.pages import VersionedForm
+
+# Languages offered in the pickers: Mosty's own and those a Polish city's newcomers speak
+# most often (any ISO 639 code is valid in the data).
+LANGUAGES = (
+    "pl", "uk", "ru", "be", "en", "ar", "fa", "prs", "ps", "fr", "ka", "hy", "tr", "vi",
+    "es", "de", "ti", "so", "hi", "zh",
+)  # fmt: skip
+# How many language rows the profile form offers.
+LANGUAGE_ROWS = 4
+
+
+def _languages(blank: bool = False) -> list[tuple[str, str]]:
+    choices = language_choices(LANGUAGES)
+    return [("", "—"), *choices] if blank else choices
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class RequestForm(forms.Form):
+    organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label=_("Institution")
+    )
+    provider: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label=_("Assistance from")
+    )
+    language = forms.ChoiceField(label=_("Language needed"))
+    language_with = forms.ChoiceField(label=_("To and from"), initial="pl")
+    mode = forms.ChoiceField(label=_("How"), choices=Mode.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    start = forms.TimeField(label=_("Start"), widget=TimeInput)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=15, max_value=480, initial=60
+    )
+    district: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label=_("District"), required=False
+    )
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    link = forms.URLField(label=_("Link (video)"), required=False, assume_scheme="https")
+    topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
+    description = forms.CharField(
+        label=_("What it is about"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        validators=[validate_no_personal_data],
+        help_text=_(
+            "Describe the situation without personal data: no names, phone numbers, e-mail "
+            "addresses or identity numbers."
+        ),
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    people_needed = forms.IntegerField(
+        label=_("Assistants needed"), min_value=1, max_value=5, initial=1
+    )
+    repeat_until = forms.DateField(
+        label=_("Every week until"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Leave empty for a single request."),
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Any, providers: Any, districts: Any, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["organisation"].queryset = organisations
+        fields["provider"].queryset = providers
+        fields["district"].queryset = districts
+        fields["language"].choices = _languages()
+        fields["language_with"].choices = _languages()
+        if organisations.count() == 1:
+            fields["organisation"].initial = organisations.first()
+        if providers.count() == 1:
+            fields["provider"].initial = providers.first()
+
+    def starts_at(self) -> datetime.datetime:
+        data = self.cleaned_data
+        return timezone.make_aware(datetime.datetime.combine(data["date"], data["start"]))
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("date")
+        data.pop("start")
+        return {**data, "starts_at": self.starts_at()}
+
+
+class ProfileForm(VersionedForm):
+    modes = forms.MultipleChoiceField(
+        label=_("Ways of working"),
+        choices=Mode.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    districts: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Districts I travel to"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    is_sworn = forms.BooleanField(label=_("Sworn translator"), required=False)
+    is_active = forms.BooleanField(label=_("Taking requests"), required=False, initial=True)
+
+    def __init__(self, *args: Any, districts: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["districts"].queryset = districts
+        levels = [("", "—"), *Level.choices]
+        for i in range(LANGUAGE_ROWS):
+            fields[f"language_{i}"] = forms.ChoiceField(
+                label=_("Language %(number)s") % {"number": i + 1},
+                choices=_languages(blank=True),
+                required=False,
+            )
+            fields[f"level_{i}"] = forms.ChoiceField(
+                label=_("Level of language %(number)s") % {"number": i + 1},
+                choices=levels,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        languages = []
+        for i in range(LANGUAGE_ROWS):
+            code, level = data.get(f"language_{i}"), data.get(f"level_{i}")
+            if code and not level:
+                self.add_error(f"level_{i}", _("Choose the level."))
+            elif code:
+                languages.append((code, level))
+        data["languages"] = languages
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "modes": data["modes"],
+            "districts": data["districts"],
+            "is_sworn": data["is_sworn"],
+            "is_active": data["is_active"],
+            "languages": data["languages"],
+            "version": data.get("version"),
+        }
+
+
+class SlotForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
+    starts = forms.TimeField(label=_("From"), widget=TimeInput)
+    ends = forms.TimeField(label=_("Until"), widget=TimeInput)
+
+
+class ExceptionForm(forms.Form):
+    date_from = forms.DateField(label=_("First day"), widget=DateInput)
+    date_to = forms.DateField(label=_("Last day"), widget=DateInput)
+    kind = forms.ChoiceField(label=_("Why"), choices=ExceptionKind.choices)
+
+
+class OfferForm(forms.Form):
+    assistants = forms.TypedMultipleChoiceField(
+        label=_("Offer to"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, proposals: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["assistants"].choices = [(p.profile.pk, str(p.profile)) for p in proposals]
+
+
+class LogForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes worked"), min_value=0, max_value=960)
+    travel_minutes = forms.IntegerField(
+        label=_("Travel time (minutes)"), min_value=0, max_value=480, initial=0
+    )
+    outcome = forms.ChoiceField(label=_("How it went"), choices=Outcome.choices)
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you?"),
+        choices=[(5, "5"), (4, "4"), (3, "3"), (2, "2"), (1, "1")],
+        coerce=int,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        validators=[validate_no_personal_data],
+    )
+
+
+class StatusFilter(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["status"].choices = [("", _("All")), *RequestStatus.choices]
+
+
+class OpenFilter(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["language"].choices = [("", _("All")), *_languages()]
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=DateInput, required=False)
+    date_to = forms.DateField(label=_("Until"), widget=DateInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The last day cannot be before the first."))
+        return data
+
+
+class CertificateForm(PeriodForm):
+    date_from = forms.DateField(label=_("From"), widget=DateInput)
+    date_to = forms.DateField(label=_("Until"), widget=DateInput)

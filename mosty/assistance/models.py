@@ -1,0 +1,468 @@
+"""Institution assistance: interpreters and immigrant assistants, their availability, the
+requests institutions make, the assignments that answer them, what happened and feedback.
+
+No model here points at a participant: a request describes a situation (a school meeting,
+an office visit), never the person helped, and its description is checked for personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from mosty.core.crypto import EncryptedTextField
+from mosty.core.models import District, OwnedRecord, Timestamped, owned_by
+from mosty.directory.models import validate_iso_language
+
+
+class Mode(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    PHONE = "phone", _("By phone")
+    VIDEO = "video", _("By video")
+    WRITTEN = "written", _("Written translation")
+
+
+class Level(models.TextChoices):
+    NATIVE = "native", pgettext_lazy("language level", "native")
+    FLUENT = "fluent", _("fluent (C1-C2)")
+    GOOD = "good", _("good (B1-B2)")
+    BASIC = "basic", _("basic (A1-A2)")
+
+
+# How much each level counts when proposals are ranked.
+LEVEL_WEIGHT = {Level.NATIVE: 4, Level.FLUENT: 3, Level.GOOD: 2, Level.BASIC: 1}
+
+
+class Topic(models.TextChoices):
+    SCHOOL = "school", _("School and education")
+    SOCIAL = "social", _("Social assistance")
+    HEALTH = "health", _("Health care")
+    OFFICE = "office", _("City office and documents")
+    POLICE = "police", _("Police and safety")
+    HOUSING = "housing", _("Housing")
+    WORK = "work", _("Work")
+    OTHER = "other", _("Other")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+# How soon a request counts as answered in time (an assistant accepted), from when it was made;
+# never later than its start.
+ANSWER_WITHIN = {Urgency.NORMAL: timedelta(hours=48), Urgency.URGENT: timedelta(hours=4)}
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    COVERED = "covered", _("Assistant confirmed")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AssignmentStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", _("Done")
+
+
+class Outcome(models.TextChoices):
+    COMPLETED = "completed", _("Took place as planned")
+    SHORTER = "shorter", _("Took place, shorter than planned")
+    NO_SHOW = "no_show", _("The person did not come")
+    CANCELLED_ON_SITE = "cancelled_on_site", _("Cancelled on the spot")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class ExceptionKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday")
+    UNAVAILABLE = "unavailable", _("Unavailable")
+
+
+# Obvious personal data in a request's description: e-mail addresses, numbers shaped like a
+# PESEL (11 digits) and phone numbers (9 or more digits, with spaces, dashes or a +prefix).
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PESEL_RE = re.compile(r"(?<!\d)\d{11}(?!\d)")
+PHONE_RE = re.compile(r"(?<![\w])\+?\d(?:[\s./-]?\d){8,}")
+
+
+def validate_no_personal_data(value: str) -> None:
+    """Refuse text that holds an e-mail address, a PESEL-like or a phone number."""
+    text = value or ""
+    if EMAIL_RE.search(text):
+        raise ValidationError(
+            _("Remove the e-mail address: describe the situation, not the person."),
+            code="personal_data",
+        )
+    if PESEL_RE.search(text):
+        raise ValidationError(
+            _("Remove the identity number: describe the situation, not the person."),
+            code="personal_data",
+        )
+    if PHONE_RE.search(text):
+        raise ValidationError(
+            _("Remove the phone number: describe the situation, not the person."),
+            code="personal_data",
+        )
+
+
+def validate_modes(value: Any) -> None:
+    if not isinstance(value, list) or any(v not in Mode.values for v in value):
+        raise ValidationError(_("Choose ways of working from the list."))
+
+
+class AssistantProfile(OwnedRecord):
+    """An interpreter's or assistant's profile in an organisation's pool (the organisation
+    whose coordinators assign them)."""
+
+    organisation = owned_by("assistant_profiles", on_delete=models.CASCADE)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.CASCADE,
+        related_name="assistant_profile",
+    )
+    linguist = models.ForeignKey(
+        "directory.Linguist",
+        verbose_name=_("entry in the linguist base"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assistant_profiles",
+    )
+    modes = models.JSONField(
+        _("ways of working"), default=list, blank=True, validators=[validate_modes]
+    )
+    districts = models.ManyToManyField(
+        District, verbose_name=_("districts I travel to"), blank=True, related_name="+"
+    )
+    is_sworn = models.BooleanField(_("sworn translator"), default=False)
+    is_active = models.BooleanField(_("taking requests"), default=True)
+
+    class Meta:
+        verbose_name = _("assistant")
+        verbose_name_plural = _("assistants")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def audit_label(self) -> str:
+        return f"assistant #{self.pk}"
+
+
+class AssistantLanguage(models.Model):
+    profile = models.ForeignKey(
+        AssistantProfile, on_delete=models.CASCADE, related_name="languages"
+    )
+    code = models.CharField(_("language"), max_length=3, validators=[validate_iso_language])
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("assistant's language")
+        verbose_name_plural = _("assistant's languages")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "code"], name="assistant_language_once")
+        ]
+        indexes = [models.Index(fields=["code", "profile"], name="assistant_language_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.level}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"assistant language #{self.pk} (assistant #{self.profile_id})"
+
+
+class AvailabilitySlot(models.Model):
+    """A weekly window the assistant can usually take requests in."""
+
+    profile = models.ForeignKey(AssistantProfile, on_delete=models.CASCADE, related_name="slots")
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("availability")
+        verbose_name_plural = _("availability")
+        ordering = ["weekday", "starts", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="slot_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.starts}-{self.ends}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"availability slot #{self.pk} (assistant #{self.profile_id})"
+
+    def clean(self) -> None:
+        if self.starts and self.ends and self.ends <= self.starts:
+            raise ValidationError({"ends": _("The end must be after the start.")})
+
+
+class AvailabilityException(models.Model):
+    """Days the assistant cannot take requests whatever their weekly slots say."""
+
+    profile = models.ForeignKey(
+        AssistantProfile, on_delete=models.CASCADE, related_name="exceptions"
+    )
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("until"))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ExceptionKind.choices, default=ExceptionKind.HOLIDAY
+    )
+
+    class Meta:
+        verbose_name = _("unavailability")
+        verbose_name_plural = _("unavailability")
+        ordering = ["date_from", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date_from}-{self.date_to}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"unavailability #{self.pk} (assistant #{self.profile_id})"
+
+    def clean(self) -> None:
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValidationError({"date_to": _("The last day cannot be before the first.")})
+
+
+class AssistanceRequest(OwnedRecord):
+    """An institution's request for an interpreter or assistant at one time."""
+
+    organisation = owned_by(
+        "assistance_requests", on_delete=models.CASCADE, verbose_name=_("institution")
+    )
+    provider = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("assistance from"),
+        on_delete=models.PROTECT,
+        related_name="assistance_provided",
+    )
+    language = models.CharField(
+        _("language needed"), max_length=3, validators=[validate_iso_language]
+    )
+    language_with = models.CharField(
+        _("to and from"), max_length=3, default="pl", validators=[validate_iso_language]
+    )
+    mode = models.CharField(_("how"), max_length=20, choices=Mode.choices)
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(15), MaxValueValidator(8 * 60)]
+    )
+    ends_at = models.DateTimeField(_("ends"), editable=False)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    link = models.URLField(_("link (video)"), blank=True)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    description = models.TextField(
+        _("what it is about"),
+        max_length=1000,
+        blank=True,
+        validators=[validate_no_personal_data],
+        help_text=_(
+            "Describe the situation without personal data: no names, phone numbers, e-mail "
+            "addresses or identity numbers."
+        ),
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    people_needed = models.PositiveSmallIntegerField(
+        _("assistants needed"), default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    series = models.ForeignKey(
+        "self",
+        verbose_name=_("first of the series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeats",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RequestStatus.choices,
+        default=RequestStatus.OPEN,
+        db_index=True,
+    )
+    answer_by = models.DateTimeField(_("answer by"), editable=False)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("assistance request")
+        verbose_name_plural = _("assistance requests")
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["provider", "status", "starts_at"], name="assist_req_open"),
+            models.Index(fields=["organisation", "starts_at"], name="assist_req_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"assistance request #{self.pk}"
+
+    def schedule(self) -> None:
+        """Derive the end and the answer deadline from the start, duration and urgency."""
+        if self.starts_at and self.duration_minutes:
+            self.ends_at = self.starts_at + timedelta(minutes=self.duration_minutes)
+        if self.starts_at and not self.answer_by:
+            made = self.created_at or timezone.now()
+            within = ANSWER_WITHIN.get(Urgency(self.urgency), ANSWER_WITHIN[Urgency.NORMAL])
+            self.answer_by = min(made + within, self.starts_at)
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.mode == Mode.ON_SITE and not self.place:
+            errors["place"] = _("Give the place for help on site.")
+        if self.mode == Mode.VIDEO and not self.link and not self.place:
+            errors["link"] = _("Give the video link (or say in the place field how to join).")
+        if self.language and self.language == self.language_with:
+            errors["language_with"] = _("Choose two different languages.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def hours(self) -> float:
+        return round(self.duration_minutes / 60, 2)
+
+
+class Assignment(Timestamped):
+    """One assistant offered (and then holding) one request. The same assistant never holds
+    two accepted assignments that overlap in time (`assignment_accept` locks and checks)."""
+
+    request = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assistant = models.ForeignKey(
+        AssistantProfile, on_delete=models.CASCADE, related_name="assignments"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.OFFERED,
+    )
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Copied from the request so that the overlap check and schedules need no join.
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "assistant"], name="assignment_once_per_request"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["assistant", "status", "starts_at"], name="assignment_schedule")
+        ]
+
+    def __str__(self) -> str:
+        return f"assignment #{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"assignment #{self.pk} (request #{self.request_id})"
+
+
+class AssignmentLog(Timestamped):
+    """What happened: time worked and travelled, and how it went. No free text on purpose."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="log")
+    minutes = models.PositiveIntegerField(
+        _("minutes worked"), validators=[MaxValueValidator(16 * 60)]
+    )
+    travel_minutes = models.PositiveIntegerField(
+        _("travel time (minutes)"), default=0, validators=[MaxValueValidator(8 * 60)]
+    )
+    outcome = models.CharField(_("how it went"), max_length=20, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = _("assistance log")
+        verbose_name_plural = _("assistance logs")
+
+    def __str__(self) -> str:
+        return f"log #{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"assistance log #{self.pk} (assignment #{self.assignment_id})"
+
+
+class Feedback(Timestamped):
+    """The institution's feedback once a request was done."""
+
+    request = models.OneToOneField(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="feedback"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    # About the assistant's work: someone's personal data, so encrypted at rest.
+    comment = EncryptedTextField(_("comment"), blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+
+    def __str__(self) -> str:
+        return f"feedback #{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"feedback #{self.pk} (request #{self.request_id})"

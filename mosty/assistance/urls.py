@@ -1,0 +1,5 @@
+from mosty.assistance import views
+
+app_name = "assistance"
+
+urlpatterns = views.routes.urlpatterns

@@ -1,0 +1,554 @@
+"""Pages of institution assistance, per role: institution staff request and give feedback,
+assistants keep their profile and availability, answer offers, see their schedule and log
+hours, coordinators assign from ranked proposals and watch the service level."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET
+
+from mosty.access.audit import audit
+from mosty.access.domains.assistance import provider_organisations, request_organisations
+from mosty.access.policy import can, require
+from mosty.assistance import certificates, exports, ical, selectors, services
+from mosty.assistance.forms import (
+    CertificateForm,
+    ExceptionForm,
+    FeedbackForm,
+    LogForm,
+    OfferForm,
+    OpenFilter,
+    PeriodForm,
+    ProfileForm,
+    RequestForm,
+    SlotForm,
+    StatusFilter,
+)
+from mosty.assistance.models import (
+    Assignment,
+    AssignmentStatus,
+    AssistanceRequest,
+    AssistantProfile,
+    AvailabilityException,
+    AvailabilitySlot,
+)
+from mosty.core.ical import ics_response
+from mosty.core.models import District
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage
+from mosty.core.routing import Routes
+from mosty.events.services import calendar_feed_reset
+from mosty.events.tokens import feed_token, user_from_feed_token
+
+routes = Routes()
+
+# What a request's detail shows that the audit log records as read.
+REQUEST_READ_FIELDS = ["description", "place", "link", "starts_at"]
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _districts() -> Any:
+    return District.objects.order_by("name")
+
+
+# --- institution staff --------------------------------------------------------------------
+
+
+@routes.path("requests/", name="request_list")
+class RequestList(ListPage):
+    permission = "assistance.request_list"
+    template_name = "assistance/request_list.html"
+    filter_form = StatusFilter
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.request_list(fetched_by=self.user, filters=filters)
+
+
+@routes.path("requests/new/", name="request_create")
+class RequestCreate(FormPage):
+    permission = "assistance.request_create"
+    template_name = "assistance/request_form.html"
+    form_class = RequestForm
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {
+            "organisations": request_organisations(self.user),
+            "providers": provider_organisations(),
+            "districts": _districts(),
+        }
+
+    def save(self, form: Any) -> list[AssistanceRequest]:
+        return services.request_create(
+            by=self.user, base_url=_base_url(self.request), **form.service_data()
+        )
+
+    def success_url(self, made: list[AssistanceRequest]) -> str:
+        if len(made) > 1:
+            messages.success(
+                self.request,
+                ngettext(
+                    "%(count)s weekly request is sent.",
+                    "%(count)s weekly requests are sent.",
+                    len(made),
+                )
+                % {"count": len(made)},
+            )
+        else:
+            messages.success(self.request, _("The request is sent."))
+        return reverse("assistance:request_detail", args=[made[0].pk])
+
+
+@routes.path("requests/<int:pk>/", name="request_detail")
+class RequestDetail(DetailPage):
+    permission = "assistance.request_view"
+    template_name = "assistance/request_detail.html"
+    context_object_name = "item"
+    read_fields = REQUEST_READ_FIELDS
+
+    def get_object(self) -> AssistanceRequest:
+        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def extra_context(self) -> dict[str, Any]:
+        item = self.object
+        assignments = selectors.request_assignments_for(fetched_by=self.user, request=item)
+        return {
+            "assignments": assignments,
+            "feedback": getattr(item, "feedback", None),
+            "may_cancel": can(self.user, "assistance.request_cancel", item),
+            "may_assign": can(self.user, "assistance.assign", item),
+            "may_feedback": can(self.user, "assistance.feedback", item),
+        }
+
+
+@routes.path("requests/<int:pk>/cancel/", name="request_cancel")
+class RequestCancel(ActionPage):
+    permission = "assistance.request_cancel"
+    success_message = gettext_lazy("The request is cancelled.")
+
+    def get_object(self) -> AssistanceRequest:
+        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form: Any) -> None:
+        services.request_cancel(request=self.object, by=self.user, base_url=_base_url(self.request))
+
+    def success_url(self, result: Any) -> str:
+        return reverse("assistance:request_detail", args=[self.object.pk])
+
+
+@routes.path("requests/<int:pk>/feedback/", name="request_feedback")
+class RequestFeedback(FormPage):
+    permission = "assistance.feedback"
+    template_name = "assistance/feedback_form.html"
+    form_class = FeedbackForm
+    success_message = gettext_lazy("Thank you for your feedback.")
+    context_object_name = "item"
+
+    def get_object(self) -> AssistanceRequest:
+        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def save(self, form: Any) -> Any:
+        return services.feedback_give(request=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, result: Any) -> str:
+        return reverse("assistance:request_detail", args=[self.object.pk])
+
+
+# --- assistants ---------------------------------------------------------------------------
+
+
+@routes.path("me/profile/", name="profile")
+class ProfileEdit(FormPage):
+    permission = "assistance.profile"
+    template_name = "assistance/profile_form.html"
+    form_class = ProfileForm
+    success_message = gettext_lazy("Your profile is saved.")
+
+    def get_object(self) -> AssistantProfile | None:
+        return selectors.profile_of(self.user)
+
+    def permission_target(self) -> Any:
+        return None
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"districts": _districts()}
+
+    def initial(self) -> dict[str, Any]:
+        profile = self.object
+        if profile is None:
+            return {"modes": ["on_site"], "is_active": True}
+        data: dict[str, Any] = {
+            "modes": profile.modes,
+            "districts": list(profile.districts.all()),
+            "is_sworn": profile.is_sworn,
+            "is_active": profile.is_active,
+        }
+        for i, language in enumerate(profile.languages.all()):
+            data[f"language_{i}"], data[f"level_{i}"] = language.code, language.level
+        return data
+
+    def save(self, form: Any) -> AssistantProfile:
+        return services.profile_save(by=self.user, **form.service_data())
+
+    def success_url(self, result: Any) -> str:
+        return reverse("assistance:availability")
+
+
+@routes.path("me/availability/", name="availability")
+class Availability(ShowPage):
+    permission = "assistance.profile"
+    template_name = "assistance/availability.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        profile = selectors.profile_of(self.user)
+        return {
+            "profile": profile,
+            "slots": list(profile.slots.all()) if profile else [],
+            "exceptions": list(profile.exceptions.filter(date_to__gte=timezone.localdate()))
+            if profile
+            else [],
+            "slot_form": SlotForm(),
+            "exception_form": ExceptionForm(),
+        }
+
+
+class _AvailabilityAction(ActionPage):
+    permission = "assistance.profile"
+
+    def get_object(self) -> None:
+        return None
+
+    def success_url(self, result: Any) -> str:
+        return reverse("assistance:availability")
+
+
+@routes.path("me/availability/slots/", name="slot_add")
+class SlotAdd(_AvailabilityAction):
+    form_class = SlotForm
+    success_message = gettext_lazy("The time is added.")
+
+    def act(self, form: Any) -> Any:
+        return services.slot_add(by=self.user, **form.cleaned_data)
+
+
+@routes.path("me/availability/slots/<int:pk>/delete/", name="slot_delete")
+class SlotDelete(_AvailabilityAction):
+    success_message = gettext_lazy("The time is removed.")
+
+    def act(self, form: Any) -> None:
+        slot = AvailabilitySlot.objects.filter(
+            pk=self.kwargs["pk"], profile__in=selectors.own_profiles(self.user)
+        ).first()
+        if slot is None:
+            raise Http404
+        services.slot_delete(slot=slot, by=self.user)
+
+
+@routes.path("me/availability/exceptions/", name="exception_add")
+class ExceptionAdd(_AvailabilityAction):
+    form_class = ExceptionForm
+    success_message = gettext_lazy("The days are marked as unavailable.")
+
+    def act(self, form: Any) -> Any:
+        return services.exception_add(by=self.user, **form.cleaned_data)
+
+
+@routes.path("me/availability/exceptions/<int:pk>/delete/", name="exception_delete")
+class ExceptionDelete(_AvailabilityAction):
+    success_message = gettext_lazy("The days are available again.")
+
+    def act(self, form: Any) -> None:
+        item = AvailabilityException.objects.filter(
+            pk=self.kwargs["pk"], profile__in=selectors.own_profiles(self.user)
+        ).first()
+        if item is None:
+            raise Http404
+        services.exception_delete(exception=item, by=self.user)
+
+
+@routes.path("me/offers/", name="offers")
+class OfferList(ListPage):
+    permission = "assistance.profile"
+    template_name = "assistance/offers.html"
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.offer_list(fetched_by=self.user)
+
+
+class _OfferAction(ActionPage):
+    permission = "assignment.respond"
+
+    def get_object(self) -> Assignment:
+        return selectors.assignment_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def success_url(self, result: Any) -> str:
+        if result is not None and result.status == AssignmentStatus.ACCEPTED:
+            return reverse("assistance:schedule")
+        return reverse("assistance:offers")
+
+
+@routes.path("offers/<int:pk>/accept/", name="offer_accept")
+class OfferAccept(_OfferAction):
+    success_message = gettext_lazy("Accepted: it is in your schedule.")
+
+    def act(self, form: Any) -> Assignment:
+        return services.assignment_accept(
+            assignment=self.object, by=self.user, base_url=_base_url(self.request)
+        )
+
+
+@routes.path("offers/<int:pk>/decline/", name="offer_decline")
+class OfferDecline(_OfferAction):
+    success_message = gettext_lazy("Declined. Thank you for answering.")
+
+    def act(self, form: Any) -> Assignment:
+        return services.assignment_decline(assignment=self.object, by=self.user)
+
+
+@routes.path("me/schedule/", name="schedule")
+class Schedule(ListPage):
+    """Coming assignments grouped by day (the calendar), then the last ones to log."""
+
+    permission = "assistance.profile"
+    template_name = "assistance/schedule.html"
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.schedule_list(fetched_by=self.user)
+
+    def page_context(self, page: Any) -> dict[str, Any]:
+        days: dict[datetime.date, list[Assignment]] = {}
+        for assignment in page:
+            days.setdefault(timezone.localdate(assignment.starts_at), []).append(assignment)
+        return {"days": list(days.items())}
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "past": list(selectors.schedule_list(fetched_by=self.user, past=True)[:10]),
+            "feed_url": self.request.build_absolute_uri(
+                reverse("assistance:feed", kwargs={"token": feed_token(self.user)})
+            ),
+        }
+
+
+@routes.path("me/schedule/feed/", name="feed_reset")
+class FeedReset(ActionPage):
+    permission = "assistance.profile"
+    success_message = gettext_lazy("Your calendar has a new address; the old one no longer works.")
+
+    def get_object(self) -> None:
+        return None
+
+    def act(self, form: Any) -> str:
+        return calendar_feed_reset(user=self.user, by=self.user)
+
+    def success_url(self, result: Any) -> str:
+        return reverse("assistance:schedule")
+
+
+@routes.path("feed/<str:token>.ics", name="feed")
+@require_GET
+def schedule_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The assistant's schedule as iCalendar, for their calendar app (signed, revocable)."""
+    user = user_from_feed_token(token)
+    if user is None or not can(user, "assistance.profile"):
+        raise Http404
+    body = ical.schedule_feed(
+        selectors.feed_assignments(user=user), name=_("My assistance schedule"), request=request
+    )
+    return ics_response(body, "assistance.ics")
+
+
+@routes.path("assignments/<int:pk>/log/", name="assignment_log")
+class AssignmentLogPage(FormPage):
+    permission = "assignment.log"
+    template_name = "assistance/log_form.html"
+    form_class = LogForm
+    success_message = gettext_lazy("Thank you: your hours are logged.")
+    context_object_name = "assignment"
+
+    def get_object(self) -> Assignment:
+        return selectors.assignment_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def initial(self) -> dict[str, Any]:
+        log = getattr(self.object, "log", None)
+        if log is not None:
+            return {
+                "minutes": log.minutes,
+                "travel_minutes": log.travel_minutes,
+                "outcome": log.outcome,
+            }
+        return {"minutes": self.object.request.duration_minutes}
+
+    def save(self, form: Any) -> Any:
+        return services.assignment_log(assignment=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, result: Any) -> str:
+        return reverse("assistance:hours")
+
+
+@routes.path("me/hours/", name="hours")
+class Hours(ShowPage):
+    permission = "assistance.profile"
+    template_name = "assistance/hours.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        today = timezone.localdate()
+        return {
+            "months": selectors.hours_by_month(fetched_by=self.user),
+            "profile": selectors.profile_of(self.user),
+            "certificate_form": CertificateForm(
+                initial={"date_from": today.replace(month=1, day=1), "date_to": today}
+            ),
+        }
+
+
+@routes.path("assistants/<int:pk>/certificate/", name="certificate")
+@require_GET
+@login_required
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A volunteer-hours certificate PDF in the assistant's language, for a period."""
+    profile = selectors.profile_get(fetched_by=request.user, pk=pk)
+    require(request.user, "assistance.certificate", profile)
+    form = CertificateForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Choose the period of the certificate."))
+        return redirect("assistance:hours")
+    hours = selectors.certificate_hours(profile=profile, **form.cleaned_data)
+    pdf = certificates.certificate_pdf(profile=profile, hours=hours, **form.cleaned_data)
+    audit(request.user, "mosty.assistance.certificate.issued", profile)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="hours-{profile.pk}.pdf"'
+    return response
+
+
+# --- coordinators -------------------------------------------------------------------------
+
+
+@routes.path("coordinate/", name="open_requests")
+class OpenRequests(ListPage):
+    permission = "assistance.coordinate"
+    template_name = "assistance/open_requests.html"
+    filter_form = OpenFilter
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.request_open_list(fetched_by=self.user, filters=filters)
+
+
+@routes.path("requests/<int:pk>/proposals/", name="proposals")
+class Proposals(FormPage):
+    """Assistants ranked for a request, each with the reasons; the coordinator offers it to
+    one or several. After a decline the next one is at the top."""
+
+    permission = "assistance.assign"
+    template_name = "assistance/proposals.html"
+    form_class = OfferForm
+    context_object_name = "item"
+    read_fields = REQUEST_READ_FIELDS
+
+    def get_object(self) -> AssistanceRequest:
+        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    @cached_property
+    def proposals(self) -> list[selectors.Proposal]:
+        return selectors.proposals_for(request=self.object)
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"proposals": self.proposals}
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "proposals": self.proposals,
+            "assignments": selectors.request_assignments(request=self.object),
+        }
+
+    def save(self, form: Any) -> list[Assignment]:
+        chosen = {p.profile.pk: p.profile for p in self.proposals}
+        return services.assignment_offer(
+            request=self.object,
+            assistants=[chosen[pk] for pk in form.cleaned_data["assistants"]],
+            by=self.user,
+            base_url=_base_url(self.request),
+        )
+
+    def success_url(self, made: list[Assignment]) -> str:
+        messages.success(
+            self.request,
+            ngettext(
+                "Offered to %(count)s assistant.", "Offered to %(count)s assistants.", len(made)
+            )
+            % {"count": len(made)},
+        )
+        return reverse("assistance:proposals", args=[self.object.pk])
+
+
+@routes.path("coordinate/service-level/", name="service_level")
+class ServiceLevel(ShowPage):
+    permission = "assistance.coordinate"
+    template_name = "assistance/service_level.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        form = PeriodForm(self.request.GET or None)
+        period = form.cleaned_data if form.is_valid() else {}
+        figures = selectors.service_level(
+            fetched_by=self.user,
+            date_from=period.get("date_from"),
+            date_to=period.get("date_to"),
+        )
+        return {"filters": form, "figures": figures}
+
+
+@routes.path("coordinate/hours/", name="hours_report")
+@require_GET
+@login_required
+def hours_report(request: HttpRequest) -> HttpResponseBase:
+    """Hours per assistant or per institution for a period, on screen and as CSV/XLSX."""
+    require(request.user, "assistance.report")
+    form = PeriodForm(request.GET or None)
+    period = form.cleaned_data if form.is_valid() else {}
+    by = "institution" if request.GET.get("by") == "institution" else "assistant"
+    fmt = request.GET.get("format")
+    keys: list[int] = []
+    table = exports.hours_table(
+        user=request.user,
+        by=by,
+        date_from=period.get("date_from"),
+        date_to=period.get("date_to"),
+        keys=keys,
+    )
+    if fmt in ("csv", "xlsx"):
+        audit(request.user, "mosty.assistance.hours.exported", None, details={"by": by})
+        return exports.hours_download(table, by=by, fmt=fmt)
+    today = timezone.localdate()
+    span = urlencode(
+        {
+            "date_from": (period.get("date_from") or today.replace(month=1, day=1)).isoformat(),
+            "date_to": (period.get("date_to") or today).isoformat(),
+        }
+    )
+    certificates: list[str | None] = [
+        f"{reverse('assistance:certificate', args=[pk])}?{span}" for pk in keys
+    ]
+    return render(
+        request,
+        "assistance/hours_report.html",
+        {
+            "filters": form,
+            "by": by,
+            "header": table[0],
+            "rows": zip(table[1], certificates or [None] * len(table[1]), strict=True),
+        },
+    )

@@ -1,0 +1,278 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from mosty.access.models import AuditEvent
+from mosty.assistance.certificates import certificate_html
+from mosty.assistance.models import AssignmentLog, AssignmentStatus, AssistanceRequest
+from mosty.assistance.selectors import certificate_hours
+from mosty.events.tokens import feed_token
+from tests.assistance.factories import make_offer, make_profile, make_request, next_weekday_at
+from tests.factories import MembershipFactory, UserFactory
+from tests.utils import assert_constant_queries
+
+LANGUAGES = ["pl", "en", "uk", "ru", "ar", "fa", "fr"]
+
+
+def _profile(world, key="extra", **kwargs):
+    user = UserFactory(email=f"{key}@example.org", language=kwargs.pop("language", "pl"))
+    MembershipFactory(user=user, organisation=world.org_a, role="assistant")
+    return make_profile(world.org_a, user, **kwargs)
+
+
+def _request_form(world, **overrides):
+    day = timezone.localdate() + datetime.timedelta(days=9)
+    data = {
+        "organisation": world.org_a.pk,
+        "provider": world.org_a.pk,
+        "language": "uk",
+        "language_with": "pl",
+        "mode": "on_site",
+        "date": day.isoformat(),
+        "start": "10:00",
+        "duration_minutes": "60",
+        "district": world.district.pk,
+        "place": "Szkoła nr 5",
+        "topic": "school",
+        "description": "Meeting with the class teacher.",
+        "urgency": "normal",
+        "people_needed": "1",
+        "repeat_until": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_personal_data_in_the_description_is_refused_beside_the_field(world, login):
+    _profile(world)
+    client = login("institution_staff")
+    with translation.override("pl"):
+        url = reverse("assistance:request_create")
+    response = client.post(url, _request_form(world, description="Tel. 601 234 567, pani Anna"))
+    assert response.status_code == 200
+    assert "Usuń numer telefonu" in response.content.decode()
+    assert 'id="id_description_errors"' in response.content.decode()
+    assert not AssistanceRequest.objects.exists()
+
+
+def test_staff_request_walks_to_coordinator_proposals_and_an_offer(world, login, committed):
+    profile = _profile(world, districts=[world.district], slots=((0, 8, 18), (1, 8, 18), (2, 8, 18), (3, 8, 18), (4, 8, 18), (5, 8, 18), (6, 8, 18)))  # fmt: skip
+    client = login("institution_staff")
+    response = committed(client.post, reverse("assistance:request_create"), _request_form(world))
+    request = AssistanceRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(reverse("assistance:request_detail", args=[request.pk]))
+    coordinator = login("coordinator")
+    page = coordinator.get(reverse("assistance:proposals", args=[request.pk])).content.decode()
+    assert str(profile) in page
+    assert "Travels to this district." in page or "Dojeżdża do tej dzielnicy." in page
+    mail.outbox.clear()
+    response = committed(
+        coordinator.post,
+        reverse("assistance:proposals", args=[request.pk]),
+        {"assistants": [profile.pk]},
+    )
+    assert response.status_code == 302
+    assert request.assignments.get().assistant == profile
+    assert mail.outbox[-1].to == [profile.user.email]
+    assert AuditEvent.objects.filter(action="mosty.assistance.assignment.offered").exists()
+
+
+def test_request_detail_read_is_audited(world, login):
+    request = make_request(world.org_a)
+    client = login("institution_staff")
+    assert client.get(reverse("assistance:request_detail", args=[request.pk])).status_code == 200
+    event = AuditEvent.objects.filter(object_id=str(request.pk), action__endswith="viewed").get()
+    assert "description" in event.fields
+
+
+def test_api_detail_read_is_audited(world, login):
+    request = make_request(world.org_a)
+    client = login("coordinator")
+    response = client.get(reverse("api:assistance_request_detail", args=[request.pk]))
+    assert response.status_code == 200
+    assert response.json()["language"] == "uk"
+    assert AuditEvent.objects.filter(
+        object_id=str(request.pk), action__endswith="viewed", actor_id=world.user("coordinator").pk
+    ).exists()
+
+
+def test_api_accept_twice_overlapping_is_a_400(world, client):
+    profile = _profile(world, "api")
+    first = make_request(world.org_a)
+    second = make_request(world.org_a, starts_at=first.starts_at + datetime.timedelta(minutes=30))
+    a1, a2 = make_offer(first, profile), make_offer(second, profile)
+    client.force_login(profile.user)
+    url = "api:assistance_assignment_accept"
+    assert client.post(reverse(url, args=[a1.pk])).status_code == 200
+    response = client.post(reverse(url, args=[a2.pk]))
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+
+
+def test_feed_holds_the_schedule_and_a_new_link_revokes_it(world, client, login):
+    profile = _profile(world, "feed")
+    make_offer(make_request(world.org_a), profile, status="accepted")
+    token = feed_token(profile.user)
+    response = client.get(reverse("assistance:feed", args=[token]))
+    assert response.status_code == 200
+    assert response.content.count(b"BEGIN:VEVENT") == 1
+    client.force_login(profile.user)
+    client.post(reverse("assistance:feed_reset"))
+    client.logout()
+    assert client.get(reverse("assistance:feed", args=[token])).status_code == 404
+
+
+def test_certificate_pdf_in_the_assistants_language(world, client):
+    profile = _profile(world, "cert", language="uk")
+    request = make_request(world.org_a, starts_at=timezone.now() - datetime.timedelta(days=3))
+    offer = make_offer(request, profile, status="done")
+    AssignmentLog.objects.create(assignment=offer, minutes=90, outcome="completed")
+    client.force_login(profile.user)
+    response = client.get(
+        reverse("assistance:certificate", args=[profile.pk]),
+        {"date_from": "2020-01-01", "date_to": "2040-12-31"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    period = {"date_from": datetime.date(2020, 1, 1), "date_to": datetime.date(2040, 12, 31)}
+    html = certificate_html(
+        profile=profile, hours=certificate_hours(profile=profile, **period), **period
+    )
+    assert "Довідка про години волонтерства" in html
+    assert "1,5" in html
+
+
+def test_hours_export_per_assistant_and_institution(world, login):
+    profile = _profile(world, "hours")
+    request = make_request(world.org_a, starts_at=timezone.now() - datetime.timedelta(days=3))
+    offer = make_offer(request, profile, status="done")
+    AssignmentLog.objects.create(
+        assignment=offer, minutes=90, travel_minutes=30, outcome="completed"
+    )
+    client = login("coordinator")
+    url = reverse("assistance:hours_report")
+    response = client.get(url, {"format": "csv"})
+    body = (
+        b"".join(response.streaming_content).decode()
+        if response.streaming
+        else response.content.decode()
+    )
+    assert profile.user.email in body and "1.5" in body and "0.5" in body
+    response = client.get(url, {"format": "xlsx", "by": "institution"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEvent.objects.filter(action="mosty.assistance.hours.exported").count() == 2
+    page = client.get(url, {"date_from": "2020-01-01", "date_to": "2040-12-31"}).content.decode()
+    link = reverse("assistance:certificate", args=[profile.pk])
+    assert f"{link}?date_from=2020-01-01&amp;date_to=2040-12-31" in page
+    page = client.get(url, {"by": "institution"}).content.decode()
+    assert world.org_a.name in page and link not in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_assistant_pages_in_every_language(world, client, language):
+    profile = _profile(world, f"lang-{language}", language=language)
+    make_offer(make_request(world.org_a), profile)
+    client.force_login(profile.user)
+    for name in ("offers", "schedule", "availability", "hours", "profile"):
+        with translation.override(language):
+            url = reverse(f"assistance:{name}")
+        response = client.get(url)
+        assert response.status_code == 200, name
+        assert f'lang="{language}"' in response.content.decode()
+
+
+def test_list_pages_keep_a_constant_number_of_queries(world, login, client):
+    profile = _profile(world, "lists")
+    starts = iter(range(1, 200))
+
+    def grow():
+        hour = next(starts)
+        request = make_request(
+            world.org_a,
+            starts_at=next_weekday_at() + datetime.timedelta(days=7 * hour),
+            created_by=world.user("institution_staff"),
+        )
+        make_offer(request, profile, status="offered")
+
+    grow()
+    staff = login("institution_staff")
+    assert_constant_queries(staff, reverse("assistance:request_list"), grow)
+    coordinator = login("coordinator")
+    assert_constant_queries(coordinator, reverse("assistance:open_requests"), grow)
+    client.force_login(profile.user)
+    assert_constant_queries(client, reverse("assistance:offers"), grow)
+
+
+def test_schedule_page_queries_are_constant(world, client):
+    profile = _profile(world, "sched")
+    starts = iter(range(1, 200))
+
+    def grow():
+        request = make_request(
+            world.org_a, starts_at=next_weekday_at() + datetime.timedelta(days=7 * next(starts))
+        )
+        make_offer(request, profile, status=AssignmentStatus.ACCEPTED)
+
+    grow()
+    client.force_login(profile.user)
+    assert_constant_queries(client, reverse("assistance:schedule"), grow)
+
+
+def test_proposals_page_queries_do_not_grow_with_the_pool(world, login):
+    request = make_request(world.org_a, district=world.district)
+    keys = iter(range(100))
+
+    def grow():
+        _profile(world, f"pool-{next(keys)}", districts=[world.district])
+
+    grow()  # an empty list renders no proposal rows at all; start from one
+    assert_constant_queries(
+        login("coordinator"), reverse("assistance:proposals", args=[request.pk]), grow
+    )
+
+
+def test_dashboards_lead_each_role_to_its_work(world, login, client):
+    profile = _profile(world, "dash")
+    request = make_request(world.org_a, created_by=world.user("institution_staff"))
+    make_offer(request, profile)
+    with translation.override("en"):
+        url = reverse("core:dashboard")
+    coordinator = login("coordinator").get(url).content.decode()
+    assert "1 request waits for an assistant" in coordinator
+    staff = login("institution_staff").get(url).content.decode()
+    assert reverse("assistance:request_detail", args=[request.pk]) in staff
+    client.force_login(profile.user)
+    assert "1 offer waiting for your answer" in client.get(url).content.decode()
+
+
+def test_api_request_create_answers_bad_input_with_a_400_beside_the_field(world, login):
+    _profile(world, "api-create")
+    client = login("institution_staff")
+    url = reverse("api:assistance_request_create")
+    body = {
+        "organisation": world.org_a.pk,
+        "provider": world.org_a.pk,
+        "language": "uk",
+        "mode": "on_site",
+        "starts_at": next_weekday_at().isoformat(),
+        "duration_minutes": 60,
+        "place": "Szkoła nr 5",
+        "topic": "school",
+        "district": "nowhere",
+    }
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400 and "district" in response.json()
+    body["district"] = world.district.code
+    body["description"] = "Write to parent@example.org"
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400 and "description" in response.json()
+    body["description"] = "Meeting with the class teacher."
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()[0]["district"] == world.district.code
+    assert not AssistanceRequest.objects.exclude(pk=response.json()[0]["id"]).exists()
