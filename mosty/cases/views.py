@@ -2,7 +2,7 @@
 selector, permission, form and service; the flow around them is shared."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -107,9 +107,7 @@ class CasePage(DetailPage):
 
     permission = "case.view"
     context_object_name = "case"
-
-    def get_object(self):
-        return selectors.case_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.case_get
 
 
 @routes.path("<int:pk>/", name="detail")
@@ -170,9 +168,7 @@ class CaseFormPage(FormPage):
     context_object_name = "case"
     template_name = "cases/simple_form.html"
     title: Any = ""
-
-    def get_object(self):
-        return selectors.case_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector: ClassVar[Any] = selectors.case_get
 
     @property
     def case(self):
@@ -275,9 +271,7 @@ class GoalFormPage(CaseFormPage):
 
     permission = "case.plan_edit"
     context_object_name = "goal"
-
-    def get_object(self):
-        return selectors.goal_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.goal_get
 
     @property
     def case(self):
@@ -331,15 +325,13 @@ class TaskCreate(GoalFormPage):
 class TaskObject:
     """Pages about one task of a case plan, found by the `pk` of the URL."""
 
-    def get_object(self):
-        return selectors.task_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.task_get
 
 
 class ReferralObject:
     """Pages about one referral, sent or received, found by the `pk` of the URL."""
 
-    def get_object(self):
-        return selectors.referral_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.referral_get
 
 
 @routes.path("tasks/<int:pk>/status/", name="task_status")
@@ -364,9 +356,7 @@ class TaskDone(ActionPage):
 
     permission = "task.complete"
     success_message = gettext_lazy("Task marked as done.")
-
-    def get_object(self):
-        return selectors.assigned_task_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.assigned_task_get
 
     def act(self, form):
         return services.task_complete(task=self.object, by=self.user)
@@ -401,8 +391,7 @@ class TaskDelete(TaskObject, DetailPage):
 class CaseAction(ActionPage):
     """A button on the case page; back to the case."""
 
-    def get_object(self):
-        return selectors.case_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.case_get
 
     def success_url(self, result):
         return _case_url(self.object.pk)

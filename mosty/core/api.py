@@ -1,6 +1,7 @@
 """Shared API pieces: JSON errors with 4xx codes, denials audited, and the schema that
 documents them (request limits: api_limits)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -161,7 +162,7 @@ class AuditedListApi(ListAPIView):
 
 
 class AuditedDetailApi(APIView):
-    """GET one object: `get_object(pk)` (a selector that knows who asks; 404 for what the
+    """GET one object: `selector` or `get_object(pk)` (a selector that knows who asks; 404 for what the
     caller may not see) → `require(permission, obj)` → record the read → serialise.
 
     `audit(obj)` and `serialize(obj)` are the steps a particular endpoint may extend: a read
@@ -172,10 +173,16 @@ class AuditedDetailApi(APIView):
     read_fields: tuple[str, ...] | list[str] = ()
     # The URL's name for what identifies the object (`pk`, or `slug` for a public page).
     lookup_url_kwarg: str = "pk"
+    # The selector that finds the object for the caller (`selector(fetched_by=user, pk=pk)`);
+    # an endpoint that finds it otherwise overrides `get_object(pk)`.
+    selector: Callable[..., Any] | None = None
 
     def get_object(self, pk):
         """`pk` is the URL's `lookup_url_kwarg` value (an int for `<int:pk>`)."""
-        raise NotImplementedError
+        selector = type(self).selector
+        if selector is None:
+            raise NotImplementedError
+        return selector(fetched_by=self.request.user, pk=pk)
 
     def shown(self, obj):
         """The personal record the answer shows (the object itself by default; a match shows

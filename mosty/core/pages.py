@@ -132,10 +132,21 @@ class ObjectPage(StaffPage):
     asks (and answers 404 for what this user may not see)."""
 
     context_object_name: ClassVar[str] = "object"
+    # The selector that finds the object by the URL's `pk` for this user
+    # (`selector(fetched_by=user, pk=pk)`); a page that finds it otherwise overrides
+    # `get_object()`.
+    selector: ClassVar[Any] = None  # a function; Any lets each page name its own
+    # A page that may have no object (FormPage: a create page) gets None without a selector.
+    object_optional: ClassVar[bool] = False
     object: Any = None
 
     def get_object(self) -> Any:
-        raise NotImplementedError
+        selector = type(self).selector
+        if selector is None:
+            if self.object_optional:
+                return None
+            raise NotImplementedError
+        return selector(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def permission_target(self) -> Any:
         """What `permission` is asked about: the object itself by default, or the record the
@@ -173,7 +184,7 @@ class VersionedForm(forms.Form):
 
 
 class FormPage(ObjectPage):
-    """Create (no object) or edit (`get_object()` returns one) through a service.
+    """Create (no object) or edit (`selector` or `get_object()` finds one) through a service.
 
     Subclasses define `save(form)` (the service call, with `by=self.user`) and
     `success_url(result)`; `form_kwargs()` and `initial()` feed the form."""
@@ -181,9 +192,7 @@ class FormPage(ObjectPage):
     form_class: ClassVar[type[forms.BaseForm]]
     success_message: ClassVar[str | Promise] = ""
     read_fields: ClassVar[Sequence[str]] = ()
-
-    def get_object(self) -> Any:
-        return None
+    object_optional = True
 
     def initial(self) -> dict[str, Any]:
         return {}

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, parse_input
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.mentoring import selectors, services
@@ -99,11 +99,9 @@ class MentorApplyApi(APIView):
         from mosty.access.domains.mentoring import mentor_application_organisations
         from mosty.core.models import District
 
-        data = MentorApplyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = parse_input(MentorApplyInputSerializer, request)
         if public_form_spent(request, "mentor_apply"):
             raise Throttled(detail=spent_message())
-        values = dict(data.validated_data)
         organisation = (
             mentor_application_organisations().filter(pk=values.pop("organisation")).first()
         )
@@ -142,9 +140,7 @@ class MentorDetailApi(AuditedDetailApi):
     serializer_class = MentorOutputSerializer
     permission = "mentor.view"
     read_fields = MENTOR_READ_FIELDS
-
-    def get_object(self, pk: int):
-        return selectors.mentor_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.mentor_get
 
 
 class MatchOutputSerializer(serializers.Serializer):
@@ -208,9 +204,7 @@ class MatchDetailApi(AuditedDetailApi):
     serializer_class = MatchOutputSerializer
     permission = "match.view"
     read_fields = PARTICIPANT_SEEN_BY_MENTOR
-
-    def get_object(self, pk: int):
-        return selectors.match_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.match_get
 
     def shown(self, match):
         return match.participant
@@ -242,9 +236,8 @@ class MeetingCreateApi(APIView):
     def post(self, request, pk: int):
         match = selectors.match_get(fetched_by=request.user, pk=pk)
         require(request.user, "meeting.log", match)
-        data = MeetingSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        meeting = services.meeting_log(match=match, by=request.user, **data.validated_data)
+        data = parse_input(MeetingSerializer, request)
+        meeting = services.meeting_log(match=match, by=request.user, **data)
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 

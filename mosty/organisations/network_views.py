@@ -1,6 +1,6 @@
 """Thematic networks: the public page, members' pages, meetings and documents."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import redirect
@@ -60,9 +60,7 @@ class NetworkPage(ObjectPage):
     """Pages about one network the user may see (404 otherwise)."""
 
     context_object_name = "network"
-
-    def get_object(self) -> Network:
-        return selectors.network_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector: ClassVar[Any] = selectors.network_get
 
 
 @routes.path("new/", name="create")
@@ -144,9 +142,7 @@ class NetworkMembers(NetworkPage, FormPage):
 class NetworkMemberRemove(ActionPage):
     permission = "network.manage"
     success_message = MESSAGES["member_removed"]
-
-    def get_object(self) -> Any:
-        return selectors.network_membership_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.network_membership_get
 
     def permission_target(self) -> Any:
         return self.object.network
@@ -184,9 +180,7 @@ class MeetingPage(ObjectPage):
     """Pages about one meeting of a network the user may see; asked about the network."""
 
     context_object_name = "meeting"
-
-    def get_object(self) -> Any:
-        return selectors.network_meeting_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.network_meeting_get
 
     def permission_target(self) -> Any:
         return self.object.network
@@ -243,9 +237,7 @@ class DocumentDownload(DetailPage):
     """Files are served only to members (they are not under a public media URL)."""
 
     permission = "network.view"
-
-    def get_object(self) -> Any:
-        return selectors.network_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.network_document_get
 
     def permission_target(self) -> Any:
         return self.object.network

@@ -21,9 +21,7 @@ class OrganisationPage(ObjectPage):
     """Pages about one organisation the user may see (404 otherwise)."""
 
     context_object_name = "organisation"
-
-    def get_object(self) -> Organisation:
-        return selectors.organisation_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.organisation_get
 
 
 @routes.path("", name="list")
@@ -103,9 +101,7 @@ class OrganisationMembers(OrganisationPage, FormPage):
 @routes.path("memberships/<int:pk>/end/", name="membership_end")
 class MembershipEnd(ActionPage):
     success_message = _("Membership ended.")
-
-    def get_object(self) -> Any:
-        return selectors.membership_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.membership_get
 
     def act(self, form: Any) -> None:
         membership_end(membership=self.object, by=self.user)

@@ -158,9 +158,7 @@ class ParticipantCreateApi(APIView):
 class ParticipantDetailApi(AuditedDetailApi):
     serializer_class = ParticipantOutputSerializer
     permission = "participant.view"
-
-    def get_object(self, pk: int) -> Participant:
-        return selectors.participant_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.participant_get
 
     def audit(self, participant):
         # The sensitive fields are part of the read only for whoever may see them.
