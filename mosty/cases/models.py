@@ -1,8 +1,6 @@
 """Cases: a participant's journey with one organisation — team, assessments, plan, referrals,
 notes and support sessions (docs/architecture.md, the modules)."""
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,16 +14,10 @@ from mosty.core.models import Authored, Labelled, OwnedRecord, Timestamped, Vers
 class CaseRecord(Labelled):
     """The audit label of a record of a case: its kind in English and its id. Never the text
     itself: the audit log is append-only and outlives erasure, and an English noun keeps the
-    log the same whichever language the page was in."""
-
-    audit_noun: ClassVar[str]
+    log the same whichever language the page was in (each sets `audit_noun`)."""
 
     class Meta:
         abstract = True
-
-    @property
-    def audit_label(self) -> str:
-        return f"{self.audit_noun} #{self.pk}"
 
 
 class Domain(models.TextChoices):

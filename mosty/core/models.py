@@ -1,5 +1,7 @@
 """The installation's city, its districts, and the base for translated content."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -182,17 +184,20 @@ class Versioned(models.Model):
 
 class Labelled(models.Model):
     """`audit_label`: what the audit log shows beside the type and id. The default names no
-    one (the log is append-only, erasure cannot reach it); a model may override it with a code
-    or a reference number, never a name or free text."""
+    one (the log is append-only, erasure cannot reach it): `audit_noun` (an English noun, by
+    default the model's code name) and the id. A model may override it with a code or a
+    reference number, never a name or free text."""
+
+    # English, not the translated verbose name: the log reads the same whichever language
+    # the request was in.
+    audit_noun: ClassVar[str] = ""
 
     class Meta:
         abstract = True
 
     @property
     def audit_label(self) -> str:
-        # The model's code name, not its translated verbose name: the log reads the same
-        # whichever language the request was in.
-        return f"{self._meta.model_name} #{self.pk}"
+        return f"{self.audit_noun or self._meta.model_name} #{self.pk}"
 
 
 def owned_by(related_name: str, *, on_delete=models.PROTECT, verbose_name=None):

@@ -397,6 +397,8 @@ class HousingStatus(models.TextChoices):
 class HousingOffer(OwnedRecord):
     """A place to live offered by a landlord, an organisation or the city."""
 
+    audit_noun = "housing offer"
+
     organisation = owned_by(
         "housing_offers",
         on_delete=models.CASCADE,
@@ -437,10 +439,6 @@ class HousingOffer(OwnedRecord):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def audit_label(self) -> str:
-        return f"housing offer #{self.pk}"
 
     def clean(self):
         if (
@@ -498,10 +496,6 @@ class Linguist(OwnedRecord):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def audit_label(self) -> str:
-        return f"linguist #{self.pk}"
 
     def clean(self):
         if not self.is_volunteer and self.hourly_rate is None:

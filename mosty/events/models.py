@@ -131,10 +131,6 @@ class Event(OwnedRecord):
         return item.description if item else ""
 
     @property
-    def audit_label(self) -> str:
-        return f"event #{self.pk}"
-
-    @property
     def remaining(self) -> int:
         """Free places; uses the `confirmed` annotation of the selectors when present."""
         confirmed = getattr(self, "confirmed", None)

@@ -243,10 +243,6 @@ class Mentor(OwnedRecord):
         super().save(*args, **kwargs)
 
     @property
-    def audit_label(self) -> str:
-        return f"mentor #{self.pk}"
-
-    @property
     def language_codes(self) -> list[str]:
         return [item["code"] for item in self.languages]
 
@@ -285,8 +281,10 @@ class VettingStep(models.Model):
         return f"mentor #{self.mentor_id} vetting step #{self.pk}"
 
 
-class MentoringProfile(models.Model):
+class MentoringProfile(Labelled):
     """What a participant wishes from a mentor: interests, times, stated preferences."""
+
+    audit_noun = "mentoring wishes"
 
     participant = models.OneToOneField(
         "people.Participant", on_delete=models.CASCADE, related_name="mentoring_profile"
@@ -315,10 +313,6 @@ class MentoringProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"mentoring wishes #{self.pk}"
 
 
 class MatchStatus(models.TextChoices):
@@ -410,10 +404,6 @@ class Match(Versioned, Labelled):
         return f"{self.mentor_id} · {self.participant_id}"
 
     @property
-    def audit_label(self) -> str:
-        return f"match #{self.pk}"
-
-    @property
     def is_open(self) -> bool:
         return self.status in OPEN_MATCH_STATUSES
 
@@ -426,7 +416,7 @@ class Activity(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class MatchEntry(models.Model):
+class MatchEntry(Labelled):
     """What is written down about a running match on a given day (a meeting, a check-in),
     newest first, with an encrypted note. Subclasses declare `match` with their reverse name."""
 
@@ -459,10 +449,6 @@ class Meeting(MatchEntry):
         verbose_name_plural = _("meetings")
         indexes = [models.Index(fields=["match", "-date"], name="meeting_match_date")]
 
-    @property
-    def audit_label(self) -> str:
-        return f"meeting #{self.pk}"
-
     def clean(self):
         if self.date and self.date > timezone.localdate() + dt.timedelta(days=1):
             raise ValidationError({"date": _("A meeting cannot be logged in the future.")})
@@ -473,6 +459,8 @@ SATISFACTION = [(i, str(i)) for i in range(1, 6)]
 
 class CheckIn(MatchEntry):
     """The monthly conversation with both sides: how satisfied each one is."""
+
+    audit_noun = "check-in"
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="checkins")
     mentor_satisfaction = models.PositiveSmallIntegerField(
@@ -489,10 +477,6 @@ class CheckIn(MatchEntry):
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
         indexes = [models.Index(fields=["match", "-date"], name="checkin_match_date")]
-
-    @property
-    def audit_label(self) -> str:
-        return f"check-in #{self.pk}"
 
 
 class MatchingSettings(models.Model):
@@ -558,10 +542,12 @@ class MatchingRun(Timestamped, Authored, Labelled):
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
 
-class MatchProposal(models.Model):
+class MatchProposal(Labelled):
     """A proposal of a run (a participant and a mentor), or a participant the run left without
     one (`mentor` empty) with the reason. `parts` holds codes and numbers only (language codes,
     distance, interests, slots; or the reason's kind), rendered in the reader's language."""
+
+    audit_noun = "matching proposal"
 
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
     participant = models.ForeignKey(
@@ -591,7 +577,3 @@ class MatchProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} · {self.mentor_id}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"matching proposal #{self.pk}"

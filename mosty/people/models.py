@@ -154,10 +154,6 @@ class Household(Timestamped, Authored, Labelled):
     def __str__(self) -> str:
         return self.label or f"#{self.pk}"
 
-    @property
-    def audit_label(self) -> str:
-        return f"household #{self.pk}"
-
 
 class Participant(OwnedRecord):
     code = models.CharField(_("pseudonymous code"), max_length=20, unique=True, editable=False)
@@ -435,6 +431,8 @@ class DuplicateChoice(models.TextChoices):
 class ParticipantImport(Timestamped, Authored, Labelled):
     """One upload of a CSV/XLSX list of participants, mapped, validated and imported."""
 
+    audit_noun = "import"
+
     owner = owned_by("participant_imports", on_delete=models.CASCADE)
     filename = models.CharField(_("file"), max_length=255)
     headers = models.JSONField(default=list)
@@ -465,10 +463,6 @@ class ParticipantImport(Timestamped, Authored, Labelled):
 
     def __str__(self) -> str:
         return self.filename
-
-    @property
-    def audit_label(self) -> str:
-        return f"import #{self.pk}"
 
     @property
     def percent(self) -> int:
