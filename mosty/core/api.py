@@ -126,6 +126,32 @@ def flag_param(params, name: str) -> bool:
     return params.get(name) in {"1", "true", "yes"}
 
 
+class ObjectActionApi(APIView):
+    """A POST about one object: `selector` finds it for the caller (404 for what they may not
+    see) → `require(permission, obj)` → the body validated by `input_serializer` →
+    `act(obj, data)` (the service call, with `by=request.user`) → what it returns, in
+    `output_serializer`, with 201 when `created` (a new record) and 200 otherwise."""
+
+    selector: Any = None
+    permission: str | None = None
+    input_serializer: type[serializers.Serializer]
+    output_serializer: type[serializers.BaseSerializer]
+    created = False
+
+    def act(self, obj, data: dict[str, Any]):
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        obj = type(self).selector(fetched_by=request.user, pk=pk)
+        if self.permission:
+            require(request.user, self.permission, obj)
+        result = self.act(obj, parse_input(self.input_serializer, request))
+        return Response(
+            self.output_serializer(result).data,
+            status=status.HTTP_201_CREATED if self.created else status.HTTP_200_OK,
+        )
+
+
 class AuditedListApi(ListAPIView):
     """The one flow of an API list: `require(permission)` → `filters(params)` → `rows()`
     (the selector, with `fetched_by`) → paginate → record reads of the page's people.

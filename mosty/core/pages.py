@@ -240,6 +240,23 @@ class FormPage(ObjectPage):
         return self.handle(request)
 
 
+class SimpleFormPage(FormPage):
+    """A form page with nothing around the form (core/form_page.html): the heading, the form,
+    Save and Cancel. Subclasses name `create_title` and `edit_title` (shown when the page has
+    an object) and define `cancel_url()`."""
+
+    template_name = "core/form_page.html"
+    create_title: ClassVar[str | Promise] = ""
+    edit_title: ClassVar[str | Promise] = ""
+
+    def cancel_url(self) -> str:
+        raise NotImplementedError
+
+    def respond(self, context: dict[str, Any]) -> HttpResponse:
+        title = self.create_title if self.object is None else self.edit_title
+        return super().respond({"title": title, "cancel_url": self.cancel_url(), **context})
+
+
 class ActionPage(ObjectPage):
     """A POST-only action on an object (a button, often with a small form): the service's
     refusal becomes an error message, and the user is sent back to `success_url()`."""

@@ -14,7 +14,14 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, flag_param, parse_input
+from mosty.core.api import (
+    AuditedDetailApi,
+    AuditedListApi,
+    ObjectActionApi,
+    choice_param,
+    flag_param,
+    parse_input,
+)
 from mosty.core.models import District
 from mosty.core.routing import Routes
 from mosty.directory import selectors, services
@@ -274,15 +281,17 @@ class HousingStatusInputSerializer(serializers.Serializer):
 
 
 @routes.path("housing/<int:pk>/status/", name="housing_status")
-@extend_schema(tags=["housing"])
-class HousingOfferStatusApi(APIView):
-    @extend_schema(request=HousingStatusInputSerializer, responses=HousingOfferSerializer)
-    def post(self, request, pk: int):
-        offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
-        require(request.user, "housing.set_status", offer)
-        data = parse_input(HousingStatusInputSerializer, request)
-        offer = services.housing_offer_set_status(offer=offer, by=request.user, **data)
-        return Response(HousingOfferSerializer(offer).data)
+@extend_schema(
+    tags=["housing"], request=HousingStatusInputSerializer, responses=HousingOfferSerializer
+)
+class HousingOfferStatusApi(ObjectActionApi):
+    selector = selectors.housing_offer_get
+    permission = "housing.set_status"
+    input_serializer = HousingStatusInputSerializer
+    output_serializer = HousingOfferSerializer
+
+    def act(self, offer, data):
+        return services.housing_offer_set_status(offer=offer, by=self.request.user, **data)
 
 
 class HousingNeedSerializer(serializers.Serializer):

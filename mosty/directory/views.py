@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from mosty.access.audit import audit, audit_read
 from mosty.access.domains.directory import hsds_export_services
 from mosty.access.policy import can, require
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, SimpleFormPage
 from mosty.core.routing import Routes
 from mosty.core.uploads import read_upload
 from mosty.directory import hsds, selectors, services, vector_map
@@ -326,11 +326,15 @@ class ServiceVerify(ActionPage):
 
 
 @routes.path("manage/locations/new/", name="location_create")
-class LocationCreate(OwnedRecordFormPage):
+class LocationCreate(OwnedRecordFormPage, SimpleFormPage):
     permission = "service.create"
-    template_name = "directory/location_form.html"
     form_class = LocationForm
     success_message = gettext_lazy("Location created.")
+    create_title = gettext_lazy("New location")
+    edit_title = gettext_lazy("Edit location")
+
+    def cancel_url(self):
+        return reverse("directory:manage")
 
     def save(self, form):
         return services.location_create(by=self.user, **form.record_data())
@@ -453,11 +457,17 @@ def housing_match(request):
 
 
 @routes.path("housing/new/", name="housing_create")
-class HousingCreate(OwnedRecordFormPage):
+class HousingCreate(OwnedRecordFormPage, SimpleFormPage):
     permission = "housing.create"
-    template_name = "directory/housing_form.html"
     form_class = HousingOfferForm
     success_message = gettext_lazy("Housing offer registered.")
+    create_title = gettext_lazy("Register a housing offer")
+    edit_title = gettext_lazy("Edit housing offer")
+
+    def cancel_url(self):
+        if self.object is not None:
+            return reverse("directory:housing_detail", args=[self.object.pk])
+        return reverse("directory:housing_list")
 
     def save(self, form):
         return services.housing_offer_create(by=self.user, **form.record_data())
@@ -537,11 +547,17 @@ class LinguistDetail(DetailPage):
 
 
 @routes.path("linguists/new/", name="linguist_create")
-class LinguistCreate(OwnedRecordFormPage):
+class LinguistCreate(OwnedRecordFormPage, SimpleFormPage):
     permission = "linguist.create"
-    template_name = "directory/linguist_form.html"
     form_class = LinguistForm
     success_message = gettext_lazy("Linguist added.")
+    create_title = gettext_lazy("Add a linguist")
+    edit_title = gettext_lazy("Edit linguist")
+
+    def cancel_url(self):
+        if self.object is not None:
+            return reverse("directory:linguist_detail", args=[self.object.pk])
+        return reverse("directory:linguist_list")
 
     def form_kwargs(self):
         return {

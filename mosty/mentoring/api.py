@@ -12,7 +12,13 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, parse_input
+from mosty.core.api import (
+    AuditedDetailApi,
+    AuditedListApi,
+    ObjectActionApi,
+    choice_param,
+    parse_input,
+)
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.mentoring import selectors, services
@@ -232,13 +238,14 @@ class MeetingListApi(AuditedListApi):
 
 @routes.path("mentoring/matches/<int:pk>/meetings/new/", name="meeting_create")
 @extend_schema(tags=["mentoring"], request=MeetingSerializer, responses={201: MeetingSerializer})
-class MeetingCreateApi(APIView):
-    def post(self, request, pk: int):
-        match = selectors.match_get(fetched_by=request.user, pk=pk)
-        require(request.user, "meeting.log", match)
-        data = parse_input(MeetingSerializer, request)
-        meeting = services.meeting_log(match=match, by=request.user, **data)
-        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+class MeetingCreateApi(ObjectActionApi):
+    selector = selectors.match_get
+    permission = "meeting.log"
+    input_serializer = output_serializer = MeetingSerializer
+    created = True
+
+    def act(self, match, data):
+        return services.meeting_log(match=match, by=self.request.user, **data)
 
 
 class ProposalSerializer(serializers.Serializer):

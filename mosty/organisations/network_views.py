@@ -9,7 +9,7 @@ from django.urls import reverse
 from mosty.access.audit import audit_read
 from mosty.access.domains.networks import network_coordinator_choices
 from mosty.access.policy import can
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ObjectPage, ShowPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ObjectPage, ShowPage, SimpleFormPage
 from mosty.core.routing import Routes
 from mosty.directory.network_forms import MESSAGES, DocumentForm, MemberInviteForm, NetworkForm
 from mosty.organisations import network_selectors as selectors
@@ -64,11 +64,17 @@ class NetworkPage(ObjectPage):
 
 
 @routes.path("new/", name="create")
-class NetworkCreate(FormPage):
+class NetworkCreate(SimpleFormPage):
     permission = "network.create"
-    template_name = "networks/network_form.html"
     form_class = NetworkForm
     success_message = MESSAGES["created"]
+    create_title = MESSAGES["new_network"]
+    edit_title = MESSAGES["edit_network"]
+
+    def cancel_url(self) -> str:
+        if self.object is not None:
+            return reverse("networks:detail", args=[self.object.pk])
+        return reverse("networks:list")
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"organisations": network_coordinator_choices(self.user)}

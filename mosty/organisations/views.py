@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosty.access.policy import can
 from mosty.accounts.services import member_invite, membership_end
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, SimpleFormPage
 from mosty.core.pagination import paginate
 from mosty.core.routing import Routes
 from mosty.organisations import selectors, services
@@ -41,11 +41,17 @@ class OrganisationDetail(OrganisationPage, DetailPage):
 
 
 @routes.path("new/", name="create")
-class OrganisationCreate(FormPage):
+class OrganisationCreate(SimpleFormPage):
     permission = "organisation.create"
-    template_name = "organisations/organisation_form.html"
     form_class = OrganisationForm
     success_message = _("Organisation created.")
+    create_title = _("New organisation")
+    edit_title = _("Edit organisation")
+
+    def cancel_url(self) -> str:
+        if self.object is not None:
+            return reverse("organisations:detail", args=[self.object.pk])
+        return reverse("organisations:list")
 
     def save(self, form: Any) -> Organisation:
         return services.organisation_create(by=self.user, **form.cleaned_data)
