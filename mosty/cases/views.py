@@ -141,6 +141,7 @@ class CaseProgress(CasePage):
         assessments = selectors.case_assessments(self.object)
         progress = selectors.assessment_progress(assessments)
         return {
+            "title": _("Progress over time"),
             "assessments": assessments,
             "charts": progress_charts(progress),
             "grid": GRID,
@@ -184,7 +185,7 @@ class CaseFormPage(FormPage):
 @routes.path("<int:pk>/edit/", name="edit")
 class CaseEdit(CaseFormPage):
     permission = "case.change"
-    template_name = "cases/case_edit.html"
+    title = gettext_lazy("Team and review date")
     form_class = forms.CaseEditForm
     success_message = gettext_lazy("Changes saved.")
     read_fields = ("participant", "lead", "members", "review_date")
@@ -217,6 +218,7 @@ class CaseEdit(CaseFormPage):
 class CaseStatusChange(CaseFormPage):
     permission = "case.change_status"
     template_name = "cases/case_status.html"
+    title = gettext_lazy("Change status")
     form_class = forms.CaseStatusForm
     success_message = gettext_lazy("Status changed.")
 
@@ -234,6 +236,7 @@ class CaseStatusChange(CaseFormPage):
 class AssessmentCreate(CaseFormPage):
     permission = "case.assess"
     template_name = "cases/assessment_form.html"
+    title = gettext_lazy("New assessment")
     form_class = forms.AssessmentForm
     success_message = gettext_lazy("Assessment saved.")
 
@@ -410,12 +413,13 @@ class PlanRequest(CaseAction):
 class PlanDecide(CaseFormPage):
     permission = "case.plan_approve"
     template_name = "cases/plan_decide.html"
+    title = gettext_lazy("Approve the plan")
     form_class = forms.PlanDecisionForm
     success_message = gettext_lazy("Decision saved.")
     read_fields = ("plan",)
 
     def extra_context(self):
-        return {"goals": selectors.case_plan(self.object)}
+        return {**super().extra_context(), "goals": selectors.case_plan(self.object)}
 
     def save(self, form):
         return services.plan_decide(

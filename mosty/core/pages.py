@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.views import View
 
@@ -243,14 +244,19 @@ class FormPage(ObjectPage):
 class SimpleFormPage(FormPage):
     """A form page with nothing around the form (core/form_page.html): the heading, the form,
     Save and Cancel. Subclasses name `create_title` and `edit_title` (shown when the page has
-    an object) and define `cancel_url()`."""
+    an object), and where Cancel leads: `cancel_detail` (the URL name of the object's page,
+    when editing) or else `cancel_list`."""
 
     template_name = "core/form_page.html"
     create_title: ClassVar[str | Promise] = ""
     edit_title: ClassVar[str | Promise] = ""
+    cancel_detail: ClassVar[str] = ""
+    cancel_list: ClassVar[str]
 
     def cancel_url(self) -> str:
-        raise NotImplementedError
+        if self.object is not None and self.cancel_detail:
+            return reverse(self.cancel_detail, args=[self.object.pk])
+        return reverse(self.cancel_list)
 
     def respond(self, context: dict[str, Any]) -> HttpResponse:
         title = self.create_title if self.object is None else self.edit_title

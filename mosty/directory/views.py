@@ -332,9 +332,7 @@ class LocationCreate(OwnedRecordFormPage, SimpleFormPage):
     success_message = gettext_lazy("Location created.")
     create_title = gettext_lazy("New location")
     edit_title = gettext_lazy("Edit location")
-
-    def cancel_url(self):
-        return reverse("directory:manage")
+    cancel_list = "directory:manage"
 
     def save(self, form):
         return services.location_create(by=self.user, **form.record_data())
@@ -463,11 +461,8 @@ class HousingCreate(OwnedRecordFormPage, SimpleFormPage):
     success_message = gettext_lazy("Housing offer registered.")
     create_title = gettext_lazy("Register a housing offer")
     edit_title = gettext_lazy("Edit housing offer")
-
-    def cancel_url(self):
-        if self.object is not None:
-            return reverse("directory:housing_detail", args=[self.object.pk])
-        return reverse("directory:housing_list")
+    cancel_detail = "directory:housing_detail"
+    cancel_list = "directory:housing_list"
 
     def save(self, form):
         return services.housing_offer_create(by=self.user, **form.record_data())
@@ -553,11 +548,8 @@ class LinguistCreate(OwnedRecordFormPage, SimpleFormPage):
     success_message = gettext_lazy("Linguist added.")
     create_title = gettext_lazy("Add a linguist")
     edit_title = gettext_lazy("Edit linguist")
-
-    def cancel_url(self):
-        if self.object is not None:
-            return reverse("directory:linguist_detail", args=[self.object.pk])
-        return reverse("directory:linguist_list")
+    cancel_detail = "directory:linguist_detail"
+    cancel_list = "directory:linguist_list"
 
     def form_kwargs(self):
         return {

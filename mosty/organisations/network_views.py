@@ -70,11 +70,8 @@ class NetworkCreate(SimpleFormPage):
     success_message = MESSAGES["created"]
     create_title = MESSAGES["new_network"]
     edit_title = MESSAGES["edit_network"]
-
-    def cancel_url(self) -> str:
-        if self.object is not None:
-            return reverse("networks:detail", args=[self.object.pk])
-        return reverse("networks:list")
+    cancel_detail = "networks:detail"
+    cancel_list = "networks:list"
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"organisations": network_coordinator_choices(self.user)}

@@ -47,11 +47,8 @@ class OrganisationCreate(SimpleFormPage):
     success_message = _("Organisation created.")
     create_title = _("New organisation")
     edit_title = _("Edit organisation")
-
-    def cancel_url(self) -> str:
-        if self.object is not None:
-            return reverse("organisations:detail", args=[self.object.pk])
-        return reverse("organisations:list")
+    cancel_detail = "organisations:detail"
+    cancel_list = "organisations:list"
 
     def save(self, form: Any) -> Organisation:
         return services.organisation_create(by=self.user, **form.cleaned_data)
