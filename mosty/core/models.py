@@ -104,6 +104,20 @@ class TranslationBase(models.Model):
 # (docs/architecture.md, "The shape of a record"). `OwnedRecord` is all of them together.
 
 
+def staff_ref(verbose_name=None):
+    """A foreign key to the staff account that did something to a record (created, changed,
+    recorded it). `SET_NULL`: the account can be erased without losing the record, and the
+    audit log keeps who it was; no reverse relation."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Timestamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -113,25 +127,10 @@ class Timestamped(models.Model):
 
 
 class Authored(models.Model):
-    """Who created the record and who changed it last. `SET_NULL`: a staff account can be
-    erased without losing the record; the audit log keeps the history."""
+    """Who created the record and who changed it last (`staff_ref`)."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = staff_ref(_("created by"))
+    updated_by = staff_ref(_("changed by"))
 
     class Meta:
         abstract = True

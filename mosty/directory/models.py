@@ -19,6 +19,7 @@ from mosty.core.models import (
     OwnedRecord,
     TranslationBase,
     owned_by,
+    staff_ref,
     validate_language_code,
 )
 from mosty.organisations.models import Organisation
@@ -221,13 +222,7 @@ class Service(OwnedRecord):
     # Bumped when the source texts change; translations of older revisions are outdated.
     revision = models.PositiveIntegerField(_("revision"), default=1)
     last_checked_on = models.DateField(_("last checked on"), null=True, blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    checked_by = staff_ref()
 
     TRANSLATED_FIELDS = ("name", "description", "eligibility")
 

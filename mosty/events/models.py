@@ -15,6 +15,7 @@ from mosty.core.models import (
     OwnedRecord,
     TranslationBase,
     owned_by,
+    staff_ref,
     validate_language_code,
     validate_language_list,
 )
@@ -238,13 +239,7 @@ class Registration(models.Model):
         blank=True,
         related_name="event_registrations",
     )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    registered_by = staff_ref()
     # Set when a caseworker registers a participant they support (their record in `people`).
     participant = models.ForeignKey(
         "people.Participant",

@@ -22,6 +22,7 @@ from mosty.core.models import (
     Timestamped,
     Versioned,
     owned_by,
+    staff_ref,
     validate_language_code,
 )
 
@@ -258,14 +259,7 @@ class VettingStep(models.Model):
     step = models.CharField(_("step"), max_length=30, choices=VettingStatus.choices)
     # May record what the criminal-record certificate showed: encrypted at rest.
     note = EncryptedTextField(_("note"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = staff_ref(_("decided by"))
     decided_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -360,26 +354,12 @@ class Match(Versioned, Labelled):
     # language by `mosty.mentoring.matching.explain`.
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
     by_hand = models.BooleanField(_("matched by hand"), default=False)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    proposed_by = staff_ref(_("proposed by"))
     proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     responded_at = models.DateTimeField(_("mentor responded"), null=True, blank=True)
     started_on = models.DateField(_("started"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ended by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    ended_by = staff_ref(_("ended by"))
     end_reason = models.CharField(
         _("reason for ending"), max_length=30, choices=EndReason.choices, blank=True
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from mosty.core.models import Authored, Labelled, OwnedRecord, Timestamped, owned_by
+from mosty.core.models import Authored, Labelled, OwnedRecord, Timestamped, owned_by, staff_ref
 from mosty.people.search import build_search_key
 
 # Unambiguous characters for pseudonymous codes (no 0/O, 1/I/L, U/V confusion).
@@ -373,22 +373,8 @@ class Consent(models.Model):
     language = models.CharField(_("language of the text"), max_length=10, blank=True)
     given_at = models.DateTimeField(_("given"))
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    withdrawn_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("withdrawal recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = staff_ref(_("recorded by"))
+    withdrawn_recorded_by = staff_ref(_("withdrawal recorded by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
