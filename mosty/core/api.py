@@ -111,7 +111,17 @@ def parse_input(
 ) -> dict[str, Any]:
     """The request body, validated by `serializer_class` (an `InputSerializer`); bad input
     raises DRF's ValidationError, answered as a 400 with the messages by field."""
-    serializer = serializer_class(data=request.data, partial=partial)
+    return _validated(serializer_class, request.data, partial=partial)
+
+
+def parse_query(serializer_class: type[serializers.Serializer], params) -> dict[str, Any]:
+    """Query parameters validated by `serializer_class`; a bad value is a 400 with the
+    messages by parameter, as for `parse_input`."""
+    return _validated(serializer_class, params)
+
+
+def _validated(serializer_class, data, *, partial: bool = False) -> dict[str, Any]:
+    serializer = serializer_class(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -157,13 +167,17 @@ class AuditedListApi(ListAPIView):
     (the selector, with `fetched_by`) → paginate → record reads of the page's people.
 
     Subclasses set `serializer_class`, `permission`, `audit_fields` (what each row shows of
-    a person; empty when rows hold no personal data) and define `rows(filters)`."""
+    a person; empty when rows hold no personal data), `filter_serializer` where the list
+    takes validated parameters (or define `filters(params)`), and define `rows(filters)`."""
 
     permission: str | None = None
     audit_fields: tuple[str, ...] | list[str] = ()
+    filter_serializer: type[serializers.Serializer] | None = None
 
     def filters(self, params) -> dict:
-        return {}
+        if self.filter_serializer is None:
+            return {}
+        return parse_query(self.filter_serializer, params)
 
     def rows(self, filters: dict):
         raise NotImplementedError

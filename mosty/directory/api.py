@@ -21,6 +21,7 @@ from mosty.core.api import (
     choice_param,
     flag_param,
     parse_input,
+    parse_query,
 )
 from mosty.core.models import District
 from mosty.core.routing import Routes
@@ -119,11 +120,7 @@ class ServiceListApi(VisitorLanguageMixin, AuditedListApi):
     permission_classes = [AllowAny]
     serializer_class = ServiceOutputSerializer
     permission = "service.list"
-
-    def filters(self, params):
-        filters = ServiceFilterSerializer(data=params)
-        filters.is_valid(raise_exception=True)
-        return filters.validated_data
+    filter_serializer = ServiceFilterSerializer
 
     def rows(self, filters):
         qs = selectors.service_search(fetched_by=self.request.user, filters=filters)
@@ -310,10 +307,9 @@ class HousingNeedSerializer(serializers.Serializer):
 class HousingMatchApi(APIView):
     def get(self, request):
         require(request.user, "housing.list")
-        data = HousingNeedSerializer(data=request.query_params)
-        data.is_valid(raise_exception=True)
+        data = parse_query(HousingNeedSerializer, request.query_params)
         matches = selectors.housing_matches(
-            fetched_by=request.user, need=selectors.HousingNeed.from_cleaned(data.validated_data)
+            fetched_by=request.user, need=selectors.HousingNeed.from_cleaned(data)
         )
         audit_reads(
             request.user, [o for o, _s, _r in matches], fields=selectors.HOUSING_CONTACT_FIELDS

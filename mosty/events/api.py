@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit_read
 from mosty.access.policy import require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, parse_input
+from mosty.core.api import AuditedDetailApi, AuditedListApi, parse_input, parse_query
 from mosty.core.models import District, validate_language_code
 from mosty.core.routing import Routes
 from mosty.events import exports, selectors, services
@@ -92,11 +92,7 @@ class EventListApi(AuditedListApi):
 
     serializer_class = EventOutputSerializer
     permission = "event.browse"
-
-    def filters(self, params):
-        filters = EventFilterSerializer(data=params)
-        filters.is_valid(raise_exception=True)
-        return filters.validated_data
+    filter_serializer = EventFilterSerializer
 
     def rows(self, filters):
         return selectors.event_public_list(fetched_by=self.request.user, filters=filters)
@@ -323,7 +319,6 @@ class EventReportApi(APIView):
     @extend_schema(parameters=[ReportFilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         require(request.user, "event.report")
-        filters = ReportFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        events = exports.report_events(user=request.user, filters=filters.validated_data)
+        filters = parse_query(ReportFilterSerializer, request.query_params)
+        events = exports.report_events(user=request.user, filters=filters)
         return Response(selectors.event_report(events=events))
