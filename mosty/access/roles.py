@@ -80,6 +80,18 @@ def orgs_where(user, *roles: str) -> list[int]:
     return [org_id for org_id, held in role_map(user).items() if held & wanted]
 
 
+def staff_orgs(user) -> tuple[list[int], list[int]] | None:
+    """The organisations `user` coordinates and those they are a caseworker in, where the
+    scopes of participants and cases start; None when neither (or not signed in)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    coordinated = orgs_where(user, Role.COORDINATOR)
+    casework = orgs_where(user, Role.CASEWORKER)
+    if not coordinated and not casework:
+        return None
+    return coordinated, casework
+
+
 def has_role(user, *roles: str, organisation_id: int | None = None) -> bool:
     if organisation_id is None:
         return bool(roles_of(user) & set(roles))

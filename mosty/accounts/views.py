@@ -59,9 +59,7 @@ class PersonPage(ObjectPage):
     """A page about one user account this user may see (404 otherwise)."""
 
     context_object_name = "person"
-
-    def get_object(self):
-        return selectors.user_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.user_get
 
     def success_url(self, result):
         return reverse("accounts:user_detail", args=[self.object.pk])

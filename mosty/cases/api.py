@@ -354,9 +354,7 @@ class ReferralListApi(AuditedListApi):
 @extend_schema(tags=TAGS, responses=ReferralOutputSerializer)
 class ReferralDetailApi(AuditedDetailApi):
     permission = "referral.view"
-
-    def get_object(self, pk: int) -> Referral:
-        return selectors.referral_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.referral_get
 
     def shows_shared(self, referral: Referral) -> bool:
         return can(self.request.user, "referral.view_shared", referral)

@@ -1,8 +1,6 @@
 """Cases: a participant's journey with one organisation — team, assessments, plan, referrals,
 notes and support sessions (docs/architecture.md, the modules)."""
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,22 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
-from mosty.core.models import Authored, Labelled, OwnedRecord, Timestamped, Versioned, owned_by
+from mosty.core.models import (
+    Authored,
+    Labelled,
+    OwnedRecord,
+    Timestamped,
+    Versioned,
+    owned_by,
+    staff_ref,
+)
 
 
 class CaseRecord(Labelled):
     """The audit label of a record of a case: its kind in English and its id. Never the text
     itself: the audit log is append-only and outlives erasure, and an English noun keeps the
-    log the same whichever language the page was in."""
-
-    audit_noun: ClassVar[str]
+    log the same whichever language the page was in (each sets `audit_noun`)."""
 
     class Meta:
         abstract = True
-
-    @property
-    def audit_label(self) -> str:
-        return f"{self.audit_noun} #{self.pk}"
 
 
 class Domain(models.TextChoices):
@@ -111,23 +111,11 @@ class Case(OwnedRecord, CaseRecord):
         _("plan status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
     plan_comment = EncryptedTextField(_("coordinator's comment"), blank=True)
-    plan_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    plan_decided_by = staff_ref()
     plan_decided_at = models.DateTimeField(null=True, blank=True)
     # Four eyes: who asked for approval may not approve, unless they are the organisation's only
     # coordinator; such an approval is recorded as self-approved.
-    plan_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    plan_requested_by = staff_ref()
     plan_self_approved = models.BooleanField(_("approved by the plan's author"), default=False)
 
     class Meta:
@@ -154,9 +142,7 @@ class Assessment(CaseRecord):
     audit_noun = "assessment"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField(_("date"))
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    assessed_by = staff_ref()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -341,9 +327,7 @@ class Referral(Timestamped, CaseRecord):
     )
     decision_reason = EncryptedTextField(_("reason"), blank=True)
     outcome = EncryptedTextField(_("outcome"), blank=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    sent_by = staff_ref()
 
     class Meta:
         verbose_name = _("referral")
@@ -372,9 +356,7 @@ class ReferralEvent(CaseRecord):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices)
     comment = EncryptedTextField(_("comment"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    by = staff_ref()
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
@@ -397,9 +379,7 @@ class NoteVisibility(models.TextChoices):
 class Note(CaseRecord):
     audit_noun = "note"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    author = staff_ref()
     visibility = models.CharField(
         _("visible to"), max_length=20, choices=NoteVisibility.choices, default=NoteVisibility.TEAM
     )
@@ -430,9 +410,7 @@ class SupportLog(CaseRecord):
     happened_on = models.DateField(_("date"))
     minutes = models.PositiveIntegerField(_("minutes"))
     summary = EncryptedTextField(_("summary"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    by = staff_ref()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

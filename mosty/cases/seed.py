@@ -31,7 +31,7 @@ from mosty.cases.models import (
     SupportLog,
     Task,
 )
-from mosty.core.seeding import HEAVY_ORGANISATIONS, batched, ngo_caseworker_emails, seeder
+from mosty.core.seeding import HEAVY_ORGANISATIONS, batched, ngo_caseworker_emails, scaled_seeder
 from mosty.organisations.models import Organisation
 
 NOTE_TEXTS = [
@@ -388,9 +388,4 @@ def _created(model, rows: list, **same_rows) -> list:
     return list(model.objects.filter(**same_rows))
 
 
-@seeder("cases", order=40)
-def seed_cases(ctx) -> str:
-    summary = _seed_demo(ctx)
-    if ctx.scale == "large":
-        summary += "; " + _seed_large(ctx)
-    return summary
+seed_cases = scaled_seeder("cases", order=40, demo=_seed_demo, large=_seed_large)

@@ -2,7 +2,7 @@
 selector, permission, form and service; the flow around them is shared."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -107,9 +107,7 @@ class CasePage(DetailPage):
 
     permission = "case.view"
     context_object_name = "case"
-
-    def get_object(self):
-        return selectors.case_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.case_get
 
 
 @routes.path("<int:pk>/", name="detail")
@@ -143,6 +141,7 @@ class CaseProgress(CasePage):
         assessments = selectors.case_assessments(self.object)
         progress = selectors.assessment_progress(assessments)
         return {
+            "title": _("Progress over time"),
             "assessments": assessments,
             "charts": progress_charts(progress),
             "grid": GRID,
@@ -170,9 +169,7 @@ class CaseFormPage(FormPage):
     context_object_name = "case"
     template_name = "cases/simple_form.html"
     title: Any = ""
-
-    def get_object(self):
-        return selectors.case_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector: ClassVar[Any] = selectors.case_get
 
     @property
     def case(self):
@@ -188,7 +185,7 @@ class CaseFormPage(FormPage):
 @routes.path("<int:pk>/edit/", name="edit")
 class CaseEdit(CaseFormPage):
     permission = "case.change"
-    template_name = "cases/case_edit.html"
+    title = gettext_lazy("Team and review date")
     form_class = forms.CaseEditForm
     success_message = gettext_lazy("Changes saved.")
     read_fields = ("participant", "lead", "members", "review_date")
@@ -221,6 +218,7 @@ class CaseEdit(CaseFormPage):
 class CaseStatusChange(CaseFormPage):
     permission = "case.change_status"
     template_name = "cases/case_status.html"
+    title = gettext_lazy("Change status")
     form_class = forms.CaseStatusForm
     success_message = gettext_lazy("Status changed.")
 
@@ -238,6 +236,7 @@ class CaseStatusChange(CaseFormPage):
 class AssessmentCreate(CaseFormPage):
     permission = "case.assess"
     template_name = "cases/assessment_form.html"
+    title = gettext_lazy("New assessment")
     form_class = forms.AssessmentForm
     success_message = gettext_lazy("Assessment saved.")
 
@@ -275,9 +274,7 @@ class GoalFormPage(CaseFormPage):
 
     permission = "case.plan_edit"
     context_object_name = "goal"
-
-    def get_object(self):
-        return selectors.goal_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.goal_get
 
     @property
     def case(self):
@@ -331,15 +328,13 @@ class TaskCreate(GoalFormPage):
 class TaskObject:
     """Pages about one task of a case plan, found by the `pk` of the URL."""
 
-    def get_object(self):
-        return selectors.task_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.task_get
 
 
 class ReferralObject:
     """Pages about one referral, sent or received, found by the `pk` of the URL."""
 
-    def get_object(self):
-        return selectors.referral_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.referral_get
 
 
 @routes.path("tasks/<int:pk>/status/", name="task_status")
@@ -364,9 +359,7 @@ class TaskDone(ActionPage):
 
     permission = "task.complete"
     success_message = gettext_lazy("Task marked as done.")
-
-    def get_object(self):
-        return selectors.assigned_task_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.assigned_task_get
 
     def act(self, form):
         return services.task_complete(task=self.object, by=self.user)
@@ -401,8 +394,7 @@ class TaskDelete(TaskObject, DetailPage):
 class CaseAction(ActionPage):
     """A button on the case page; back to the case."""
 
-    def get_object(self):
-        return selectors.case_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.case_get
 
     def success_url(self, result):
         return _case_url(self.object.pk)
@@ -421,12 +413,13 @@ class PlanRequest(CaseAction):
 class PlanDecide(CaseFormPage):
     permission = "case.plan_approve"
     template_name = "cases/plan_decide.html"
+    title = gettext_lazy("Approve the plan")
     form_class = forms.PlanDecisionForm
     success_message = gettext_lazy("Decision saved.")
     read_fields = ("plan",)
 
     def extra_context(self):
-        return {"goals": selectors.case_plan(self.object)}
+        return {**super().extra_context(), "goals": selectors.case_plan(self.object)}
 
     def save(self, form):
         return services.plan_decide(

@@ -1,6 +1,7 @@
 """Shared API pieces: JSON errors with 4xx codes, denials audited, and the schema that
 documents them (request limits: api_limits)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -110,7 +111,17 @@ def parse_input(
 ) -> dict[str, Any]:
     """The request body, validated by `serializer_class` (an `InputSerializer`); bad input
     raises DRF's ValidationError, answered as a 400 with the messages by field."""
-    serializer = serializer_class(data=request.data, partial=partial)
+    return _validated(serializer_class, request.data, partial=partial)
+
+
+def parse_query(serializer_class: type[serializers.Serializer], params) -> dict[str, Any]:
+    """Query parameters validated by `serializer_class`; a bad value is a 400 with the
+    messages by parameter, as for `parse_input`."""
+    return _validated(serializer_class, params)
+
+
+def _validated(serializer_class, data, *, partial: bool = False) -> dict[str, Any]:
+    serializer = serializer_class(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -125,18 +136,48 @@ def flag_param(params, name: str) -> bool:
     return params.get(name) in {"1", "true", "yes"}
 
 
+class ObjectActionApi(APIView):
+    """A POST about one object: `selector` finds it for the caller (404 for what they may not
+    see) → `require(permission, obj)` → the body validated by `input_serializer` →
+    `act(obj, data)` (the service call, with `by=request.user`) → what it returns, in
+    `output_serializer`, with 201 when `created` (a new record) and 200 otherwise."""
+
+    selector: Any = None
+    permission: str | None = None
+    input_serializer: type[serializers.Serializer]
+    output_serializer: type[serializers.BaseSerializer]
+    created = False
+
+    def act(self, obj, data: dict[str, Any]):
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        obj = type(self).selector(fetched_by=request.user, pk=pk)
+        if self.permission:
+            require(request.user, self.permission, obj)
+        result = self.act(obj, parse_input(self.input_serializer, request))
+        return Response(
+            self.output_serializer(result).data,
+            status=status.HTTP_201_CREATED if self.created else status.HTTP_200_OK,
+        )
+
+
 class AuditedListApi(ListAPIView):
     """The one flow of an API list: `require(permission)` → `filters(params)` → `rows()`
     (the selector, with `fetched_by`) → paginate → record reads of the page's people.
 
     Subclasses set `serializer_class`, `permission`, `audit_fields` (what each row shows of
-    a person; empty when rows hold no personal data) and define `rows(filters)`."""
+    a person; empty when rows hold no personal data), `filter_serializer` where the list
+    takes validated parameters (or define `filters(params)`), and define `rows(filters)`."""
 
     permission: str | None = None
     audit_fields: tuple[str, ...] | list[str] = ()
+    filter_serializer: type[serializers.Serializer] | None = None
 
     def filters(self, params) -> dict:
-        return {}
+        if self.filter_serializer is None:
+            return {}
+        return parse_query(self.filter_serializer, params)
 
     def rows(self, filters: dict):
         raise NotImplementedError
@@ -161,7 +202,7 @@ class AuditedListApi(ListAPIView):
 
 
 class AuditedDetailApi(APIView):
-    """GET one object: `get_object(pk)` (a selector that knows who asks; 404 for what the
+    """GET one object: `selector` or `get_object(pk)` (a selector that knows who asks; 404 for what the
     caller may not see) → `require(permission, obj)` → record the read → serialise.
 
     `audit(obj)` and `serialize(obj)` are the steps a particular endpoint may extend: a read
@@ -172,10 +213,16 @@ class AuditedDetailApi(APIView):
     read_fields: tuple[str, ...] | list[str] = ()
     # The URL's name for what identifies the object (`pk`, or `slug` for a public page).
     lookup_url_kwarg: str = "pk"
+    # The selector that finds the object for the caller (`selector(fetched_by=user, pk=pk)`);
+    # an endpoint that finds it otherwise overrides `get_object(pk)`.
+    selector: Callable[..., Any] | None = None
 
     def get_object(self, pk):
         """`pk` is the URL's `lookup_url_kwarg` value (an int for `<int:pk>`)."""
-        raise NotImplementedError
+        selector = type(self).selector
+        if selector is None:
+            raise NotImplementedError
+        return selector(fetched_by=self.request.user, pk=pk)
 
     def shown(self, obj):
         """The personal record the answer shows (the object itself by default; a match shows

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core import formats
 
@@ -16,6 +17,21 @@ class LanguagesField(forms.MultipleChoiceField):
         kwargs.setdefault("label", _("Languages"))
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+
+class DateRangeForm(forms.Form):
+    """The optional From/To date pair of a filter form (subclasses add their other filters)."""
+
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 def add_service_errors(form, exc) -> None:

@@ -1,5 +1,7 @@
 """The installation's city, its districts, and the base for translated content."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -102,6 +104,20 @@ class TranslationBase(models.Model):
 # (docs/architecture.md, "The shape of a record"). `OwnedRecord` is all of them together.
 
 
+def staff_ref(verbose_name=None):
+    """A foreign key to the staff account that did something to a record (created, changed,
+    recorded it). `SET_NULL`: the account can be erased without losing the record, and the
+    audit log keeps who it was; no reverse relation."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Timestamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -111,25 +127,10 @@ class Timestamped(models.Model):
 
 
 class Authored(models.Model):
-    """Who created the record and who changed it last. `SET_NULL`: a staff account can be
-    erased without losing the record; the audit log keeps the history."""
+    """Who created the record and who changed it last (`staff_ref`)."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = staff_ref(_("created by"))
+    updated_by = staff_ref(_("changed by"))
 
     class Meta:
         abstract = True
@@ -182,17 +183,20 @@ class Versioned(models.Model):
 
 class Labelled(models.Model):
     """`audit_label`: what the audit log shows beside the type and id. The default names no
-    one (the log is append-only, erasure cannot reach it); a model may override it with a code
-    or a reference number, never a name or free text."""
+    one (the log is append-only, erasure cannot reach it): `audit_noun` (an English noun, by
+    default the model's code name) and the id. A model may override it with a code or a
+    reference number, never a name or free text."""
+
+    # English, not the translated verbose name: the log reads the same whichever language
+    # the request was in.
+    audit_noun: ClassVar[str] = ""
 
     class Meta:
         abstract = True
 
     @property
     def audit_label(self) -> str:
-        # The model's code name, not its translated verbose name: the log reads the same
-        # whichever language the request was in.
-        return f"{self._meta.model_name} #{self.pk}"
+        return f"{self.audit_noun or self._meta.model_name} #{self.pk}"
 
 
 def owned_by(related_name: str, *, on_delete=models.PROTECT, verbose_name=None):

@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.views import View
 
@@ -132,10 +133,21 @@ class ObjectPage(StaffPage):
     asks (and answers 404 for what this user may not see)."""
 
     context_object_name: ClassVar[str] = "object"
+    # The selector that finds the object by the URL's `pk` for this user
+    # (`selector(fetched_by=user, pk=pk)`); a page that finds it otherwise overrides
+    # `get_object()`.
+    selector: ClassVar[Any] = None  # a function; Any lets each page name its own
+    # A page that may have no object (FormPage: a create page) gets None without a selector.
+    object_optional: ClassVar[bool] = False
     object: Any = None
 
     def get_object(self) -> Any:
-        raise NotImplementedError
+        selector = type(self).selector
+        if selector is None:
+            if self.object_optional:
+                return None
+            raise NotImplementedError
+        return selector(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def permission_target(self) -> Any:
         """What `permission` is asked about: the object itself by default, or the record the
@@ -173,7 +185,7 @@ class VersionedForm(forms.Form):
 
 
 class FormPage(ObjectPage):
-    """Create (no object) or edit (`get_object()` returns one) through a service.
+    """Create (no object) or edit (`selector` or `get_object()` finds one) through a service.
 
     Subclasses define `save(form)` (the service call, with `by=self.user`) and
     `success_url(result)`; `form_kwargs()` and `initial()` feed the form."""
@@ -181,9 +193,7 @@ class FormPage(ObjectPage):
     form_class: ClassVar[type[forms.BaseForm]]
     success_message: ClassVar[str | Promise] = ""
     read_fields: ClassVar[Sequence[str]] = ()
-
-    def get_object(self) -> Any:
-        return None
+    object_optional = True
 
     def initial(self) -> dict[str, Any]:
         return {}
@@ -246,6 +256,28 @@ class FormPage(ObjectPage):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.handle(request)
+
+
+class SimpleFormPage(FormPage):
+    """A form page with nothing around the form (core/form_page.html): the heading, the form,
+    Save and Cancel. Subclasses name `create_title` and `edit_title` (shown when the page has
+    an object), and where Cancel leads: `cancel_detail` (the URL name of the object's page,
+    when editing) or else `cancel_list`."""
+
+    template_name = "core/form_page.html"
+    create_title: ClassVar[str | Promise] = ""
+    edit_title: ClassVar[str | Promise] = ""
+    cancel_detail: ClassVar[str] = ""
+    cancel_list: ClassVar[str]
+
+    def cancel_url(self) -> str:
+        if self.object is not None and self.cancel_detail:
+            return reverse(self.cancel_detail, args=[self.object.pk])
+        return reverse(self.cancel_list)
+
+    def respond(self, context: dict[str, Any]) -> HttpResponse:
+        title = self.create_title if self.object is None else self.edit_title
+        return super().respond({"title": title, "cancel_url": self.cancel_url(), **context})
 
 
 class ActionPage(ObjectPage):

@@ -131,6 +131,20 @@ def seeder(name: str, *, order: int):
     return register
 
 
+def scaled_seeder(name: str, *, order: int, demo, large):
+    """Register the common seeder: the demo set, then at the large scale the bulk set as well,
+    the summary naming both. Returns the seeder, for tests to call it directly."""
+
+    def run(ctx: SeedContext) -> str:
+        summary = demo(ctx)
+        if ctx.scale == "large":
+            summary += "; " + large(ctx)
+        return summary
+
+    run.__name__ = run.__qualname__ = f"seed_{name}"
+    return seeder(name, order=order)(run)
+
+
 def seed_run(*, scale: str, out=sys.stdout, only: list[str] | None = None) -> None:
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}")

@@ -14,7 +14,15 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, flag_param
+from mosty.core.api import (
+    AuditedDetailApi,
+    AuditedListApi,
+    ObjectActionApi,
+    choice_param,
+    flag_param,
+    parse_input,
+    parse_query,
+)
 from mosty.core.models import District
 from mosty.core.routing import Routes
 from mosty.directory import selectors, services
@@ -112,11 +120,7 @@ class ServiceListApi(VisitorLanguageMixin, AuditedListApi):
     permission_classes = [AllowAny]
     serializer_class = ServiceOutputSerializer
     permission = "service.list"
-
-    def filters(self, params):
-        filters = ServiceFilterSerializer(data=params)
-        filters.is_valid(raise_exception=True)
-        return filters.validated_data
+    filter_serializer = ServiceFilterSerializer
 
     def rows(self, filters):
         qs = selectors.service_search(fetched_by=self.request.user, filters=filters)
@@ -129,9 +133,7 @@ class ServiceDetailApi(VisitorLanguageMixin, AuditedDetailApi):
     permission_classes = [AllowAny]
     serializer_class = ServiceOutputSerializer
     permission = "service.view"
-
-    def get_object(self, pk: int):
-        return selectors.service_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.service_get
 
 
 class ServiceInputSerializer(serializers.Serializer):
@@ -166,9 +168,8 @@ class ServiceCreateApi(APIView):
     @extend_schema(request=ServiceInputSerializer, responses=ServiceOutputSerializer)
     def post(self, request):
         require(request.user, "service.create")
-        data = ServiceInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        service = services.service_create(by=request.user, **data.validated_data)
+        data = parse_input(ServiceInputSerializer, request)
+        service = services.service_create(by=request.user, **data)
         service = selectors.service_get(fetched_by=request.user, pk=service.pk)
         return Response(ServiceOutputSerializer(service).data, status=status.HTTP_201_CREATED)
 
@@ -180,9 +181,7 @@ class ServiceUpdateApi(APIView):
     def patch(self, request, pk: int):
         service = selectors.editable_service_get(fetched_by=request.user, pk=pk)
         require(request.user, "service.change", service)
-        data = ServiceInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = parse_input(ServiceInputSerializer, request, partial=True)
         values.pop("organisation", None)
         services.service_update(service=service, by=request.user, **values)
         service = selectors.service_get(fetched_by=request.user, pk=pk)
@@ -260,9 +259,8 @@ class HousingOfferCreateApi(APIView):
     @extend_schema(request=HousingOfferSerializer, responses=HousingOfferSerializer)
     def post(self, request):
         require(request.user, "housing.create")
-        data = HousingOfferSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        offer = services.housing_offer_create(by=request.user, **data.validated_data)
+        data = parse_input(HousingOfferSerializer, request)
+        offer = services.housing_offer_create(by=request.user, **data)
         return Response(HousingOfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
@@ -270,10 +268,8 @@ class HousingOfferCreateApi(APIView):
 @extend_schema(tags=["housing"], responses=HousingOfferSerializer)
 class HousingOfferDetailApi(AuditedDetailApi):
     serializer_class = HousingOfferSerializer
-
-    def get_object(self, pk: int):
-        # housing_offer_read checks `housing.view` and records the read of the contact.
-        return selectors.housing_offer_read(fetched_by=self.request.user, pk=pk)
+    # housing_offer_read checks `housing.view` and records the read of the contact.
+    selector = selectors.housing_offer_read
 
 
 class HousingStatusInputSerializer(serializers.Serializer):
@@ -282,18 +278,17 @@ class HousingStatusInputSerializer(serializers.Serializer):
 
 
 @routes.path("housing/<int:pk>/status/", name="housing_status")
-@extend_schema(tags=["housing"])
-class HousingOfferStatusApi(APIView):
-    @extend_schema(request=HousingStatusInputSerializer, responses=HousingOfferSerializer)
-    def post(self, request, pk: int):
-        offer = selectors.housing_offer_get(fetched_by=request.user, pk=pk)
-        require(request.user, "housing.set_status", offer)
-        data = HousingStatusInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        offer = services.housing_offer_set_status(
-            offer=offer, by=request.user, **data.validated_data
-        )
-        return Response(HousingOfferSerializer(offer).data)
+@extend_schema(
+    tags=["housing"], request=HousingStatusInputSerializer, responses=HousingOfferSerializer
+)
+class HousingOfferStatusApi(ObjectActionApi):
+    selector = selectors.housing_offer_get
+    permission = "housing.set_status"
+    input_serializer = HousingStatusInputSerializer
+    output_serializer = HousingOfferSerializer
+
+    def act(self, offer, data):
+        return services.housing_offer_set_status(offer=offer, by=self.request.user, **data)
 
 
 class HousingNeedSerializer(serializers.Serializer):
@@ -312,10 +307,9 @@ class HousingNeedSerializer(serializers.Serializer):
 class HousingMatchApi(APIView):
     def get(self, request):
         require(request.user, "housing.list")
-        data = HousingNeedSerializer(data=request.query_params)
-        data.is_valid(raise_exception=True)
+        data = parse_query(HousingNeedSerializer, request.query_params)
         matches = selectors.housing_matches(
-            fetched_by=request.user, need=selectors.HousingNeed.from_cleaned(data.validated_data)
+            fetched_by=request.user, need=selectors.HousingNeed.from_cleaned(data)
         )
         audit_reads(
             request.user, [o for o, _s, _r in matches], fields=selectors.HOUSING_CONTACT_FIELDS
@@ -382,10 +376,8 @@ class LinguistListApi(AuditedListApi):
 @extend_schema(tags=["linguists"], responses=LinguistSerializer)
 class LinguistDetailApi(AuditedDetailApi):
     serializer_class = LinguistSerializer
-
-    def get_object(self, pk: int):
-        # linguist_read checks `linguist.view` and records the read of the contact.
-        return selectors.linguist_read(fetched_by=self.request.user, pk=pk)
+    # linguist_read checks `linguist.view` and records the read of the contact.
+    selector = selectors.linguist_read
 
 
 class LinguistInputSerializer(serializers.ModelSerializer):
@@ -404,9 +396,7 @@ class LinguistCreateApi(APIView):
     @extend_schema(request=LinguistInputSerializer, responses=LinguistSerializer)
     def post(self, request):
         require(request.user, "linguist.create")
-        data = LinguistInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = parse_input(LinguistInputSerializer, request)
         values["pairs"] = services.parse_pairs(values["pairs"])
         linguist = services.linguist_create(by=request.user, **values)
         linguist = selectors.linguist_get(fetched_by=request.user, pk=linguist.pk)
@@ -498,9 +488,7 @@ class NetworkCreateApi(APIView):
         from mosty.organisations import network_services
 
         require(request.user, "network.create")
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = parse_input(self.InputSerializer, request)
         coordinator = Organisation.objects.filter(pk=values.pop("coordinator")).first()
         if coordinator is None:
             return Response(
@@ -527,22 +515,17 @@ class NetworkMemberAddApi(APIView):
 
         network = network_selectors.network_get(fetched_by=request.user, pk=pk)
         require(request.user, "network.manage", network)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = parse_input(self.InputSerializer, request)
         organisation = user = None
-        if "organisation" in data.validated_data:
-            organisation = Organisation.objects.filter(
-                pk=data.validated_data["organisation"]
-            ).first()
+        if "organisation" in data:
+            organisation = Organisation.objects.filter(pk=data["organisation"]).first()
             if organisation is None:
                 return Response(
                     {"organisation": [_("Unknown organisation.")]},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
-        if "email" in data.validated_data:
-            user = User.objects.filter(
-                email__iexact=data.validated_data["email"], is_active=True
-            ).first()
+        if "email" in data:
+            user = User.objects.filter(email__iexact=data["email"], is_active=True).first()
             if user is None:
                 return Response(
                     {"email": [_("No active account has this e-mail address.")]},
@@ -575,11 +558,8 @@ class NetworkMeetingCreateApi(APIView):
 
         network = network_selectors.network_get(fetched_by=request.user, pk=pk)
         require(request.user, "network.manage", network)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        meeting = network_services.network_meeting_save(
-            network=network, by=request.user, **data.validated_data
-        )
+        data = parse_input(self.InputSerializer, request)
+        meeting = network_services.network_meeting_save(network=network, by=request.user, **data)
         return Response(self.OutputSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 

@@ -19,6 +19,7 @@ from mosty.core.models import (
     OwnedRecord,
     TranslationBase,
     owned_by,
+    staff_ref,
     validate_language_code,
 )
 from mosty.organisations.models import Organisation
@@ -221,13 +222,7 @@ class Service(OwnedRecord):
     # Bumped when the source texts change; translations of older revisions are outdated.
     revision = models.PositiveIntegerField(_("revision"), default=1)
     last_checked_on = models.DateField(_("last checked on"), null=True, blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    checked_by = staff_ref()
 
     TRANSLATED_FIELDS = ("name", "description", "eligibility")
 
@@ -397,6 +392,8 @@ class HousingStatus(models.TextChoices):
 class HousingOffer(OwnedRecord):
     """A place to live offered by a landlord, an organisation or the city."""
 
+    audit_noun = "housing offer"
+
     organisation = owned_by(
         "housing_offers",
         on_delete=models.CASCADE,
@@ -437,10 +434,6 @@ class HousingOffer(OwnedRecord):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def audit_label(self) -> str:
-        return f"housing offer #{self.pk}"
 
     def clean(self):
         if (
@@ -498,10 +491,6 @@ class Linguist(OwnedRecord):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def audit_label(self) -> str:
-        return f"linguist #{self.pk}"
 
     def clean(self):
         if not self.is_volunteer and self.hourly_rate is None:

@@ -16,6 +16,8 @@ from mosty.organisations.models import (
 )
 
 MESSAGES = {
+    "new_network": _("New network"),
+    "edit_network": _("Edit network"),
     "created": _("Network created."),
     "saved": _("Changes saved."),
     "member_added": _("Member invited."),

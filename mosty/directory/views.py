@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from mosty.access.audit import audit, audit_read
 from mosty.access.domains.directory import hsds_export_services
 from mosty.access.policy import can, require
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, SimpleFormPage
 from mosty.core.routing import Routes
 from mosty.core.uploads import read_upload
 from mosty.directory import hsds, selectors, services, vector_map
@@ -147,9 +147,7 @@ class ServiceDetail(DetailPage):
     permission = "service.view"
     template_name = "directory/service_detail.html"
     context_object_name = "service"
-
-    def get_object(self):
-        return selectors.service_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.service_get
 
     def extra_context(self):
         shown = selectors.service_text(self.object)
@@ -259,9 +257,7 @@ class EditableServicePage(FormPage):
 
     permission = "service.change"
     context_object_name = "service"
-
-    def get_object(self):
-        return selectors.editable_service_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.editable_service_get
 
 
 @routes.path("manage/services/<int:pk>/edit/", name="service_edit")
@@ -320,9 +316,7 @@ class ServiceTranslate(EditableServicePage):
 class ServiceVerify(ActionPage):
     permission = "service.verify"
     success_message = gettext_lazy("Marked as checked today.")
-
-    def get_object(self):
-        return selectors.service_find(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.service_find
 
     def act(self, form):
         return services.service_verify(service=self.object, by=self.user)
@@ -332,11 +326,13 @@ class ServiceVerify(ActionPage):
 
 
 @routes.path("manage/locations/new/", name="location_create")
-class LocationCreate(OwnedRecordFormPage):
+class LocationCreate(OwnedRecordFormPage, SimpleFormPage):
     permission = "service.create"
-    template_name = "directory/location_form.html"
     form_class = LocationForm
     success_message = gettext_lazy("Location created.")
+    create_title = gettext_lazy("New location")
+    edit_title = gettext_lazy("Edit location")
+    cancel_list = "directory:manage"
 
     def save(self, form):
         return services.location_create(by=self.user, **form.record_data())
@@ -350,9 +346,7 @@ class LocationEdit(LocationCreate):
     permission = "location.change"
     context_object_name = "location"
     success_message = gettext_lazy("Changes saved.")
-
-    def get_object(self):
-        return selectors.editable_location_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.editable_location_get
 
     def save(self, form):
         return services.location_update(location=self.object, by=self.user, **form.record_data())
@@ -461,11 +455,14 @@ def housing_match(request):
 
 
 @routes.path("housing/new/", name="housing_create")
-class HousingCreate(OwnedRecordFormPage):
+class HousingCreate(OwnedRecordFormPage, SimpleFormPage):
     permission = "housing.create"
-    template_name = "directory/housing_form.html"
     form_class = HousingOfferForm
     success_message = gettext_lazy("Housing offer registered.")
+    create_title = gettext_lazy("Register a housing offer")
+    edit_title = gettext_lazy("Edit housing offer")
+    cancel_detail = "directory:housing_detail"
+    cancel_list = "directory:housing_list"
 
     def save(self, form):
         return services.housing_offer_create(by=self.user, **form.record_data())
@@ -481,10 +478,8 @@ class HousingCreate(OwnedRecordFormPage):
 class HousingDetail(DetailPage):
     template_name = "directory/housing_detail.html"
     context_object_name = "offer"
-
-    def get_object(self):
-        # housing_offer_read checks `housing.view` and records the read of the contact.
-        return selectors.housing_offer_read(fetched_by=self.user, pk=self.kwargs["pk"])
+    # housing_offer_read checks `housing.view` and records the read of the contact.
+    selector = selectors.housing_offer_read
 
     def extra_context(self):
         return {"status_form": HousingStatusForm(initial={"status": self.object.status})}
@@ -495,9 +490,7 @@ class HousingEdit(HousingCreate):
     permission = "housing.change"
     context_object_name = "offer"
     success_message = gettext_lazy("Changes saved.")
-
-    def get_object(self):
-        return selectors.housing_offer_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.housing_offer_get
 
     def save(self, form):
         return services.housing_offer_update(offer=self.object, by=self.user, **form.record_data())
@@ -512,9 +505,7 @@ class HousingStatusChange(ActionPage):
     form_class = HousingStatusForm
     success_message = gettext_lazy("Status changed.")
     invalid_message = gettext_lazy("Choose a valid status.")
-
-    def get_object(self):
-        return selectors.housing_offer_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.housing_offer_get
 
     def act(self, form):
         return services.housing_offer_set_status(
@@ -546,18 +537,19 @@ class LinguistList(ListPage):
 class LinguistDetail(DetailPage):
     template_name = "directory/linguist_detail.html"
     context_object_name = "linguist"
-
-    def get_object(self):
-        # linguist_read checks `linguist.view` and records the read of the contact.
-        return selectors.linguist_read(fetched_by=self.user, pk=self.kwargs["pk"])
+    # linguist_read checks `linguist.view` and records the read of the contact.
+    selector = selectors.linguist_read
 
 
 @routes.path("linguists/new/", name="linguist_create")
-class LinguistCreate(OwnedRecordFormPage):
+class LinguistCreate(OwnedRecordFormPage, SimpleFormPage):
     permission = "linguist.create"
-    template_name = "directory/linguist_form.html"
     form_class = LinguistForm
     success_message = gettext_lazy("Linguist added.")
+    create_title = gettext_lazy("Add a linguist")
+    edit_title = gettext_lazy("Edit linguist")
+    cancel_detail = "directory:linguist_detail"
+    cancel_list = "directory:linguist_list"
 
     def form_kwargs(self):
         return {
@@ -577,9 +569,7 @@ class LinguistEdit(LinguistCreate):
     permission = "linguist.change"
     context_object_name = "linguist"
     success_message = gettext_lazy("Changes saved.")
-
-    def get_object(self):
-        return selectors.linguist_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.linguist_get
 
     def save(self, form):
         return services.linguist_update(linguist=self.object, by=self.user, **form.record_data())

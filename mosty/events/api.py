@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit_read
 from mosty.access.policy import require
-from mosty.core.api import AuditedDetailApi, AuditedListApi
+from mosty.core.api import AuditedDetailApi, AuditedListApi, parse_input, parse_query
 from mosty.core.models import District, validate_language_code
 from mosty.core.routing import Routes
 from mosty.events import exports, selectors, services
@@ -92,11 +92,7 @@ class EventListApi(AuditedListApi):
 
     serializer_class = EventOutputSerializer
     permission = "event.browse"
-
-    def filters(self, params):
-        filters = EventFilterSerializer(data=params)
-        filters.is_valid(raise_exception=True)
-        return filters.validated_data
+    filter_serializer = EventFilterSerializer
 
     def rows(self, filters):
         return selectors.event_public_list(fetched_by=self.request.user, filters=filters)
@@ -107,9 +103,7 @@ class EventListApi(AuditedListApi):
 class EventDetailApi(AuditedDetailApi):
     serializer_class = EventOutputSerializer
     permission = "event.view"
-
-    def get_object(self, pk: int):
-        return selectors.event_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.event_get
 
 
 class SessionInputSerializer(serializers.Serializer):
@@ -146,9 +140,7 @@ class EventCreateInputSerializer(serializers.Serializer):
 class EventCreateApi(APIView):
     def post(self, request):
         require(request.user, "event.create")
-        data = EventCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = parse_input(EventCreateInputSerializer, request)
         event = services.event_create(
             by=request.user,
             organisation=values.pop("organisation"),
@@ -227,9 +219,7 @@ class RegistrationInputSerializer(serializers.Serializer):
 class RegistrationCreateApi(APIView):
     def post(self, request, pk: int):
         event = selectors.event_get(fetched_by=request.user, pk=pk)
-        data = RegistrationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = {"email": "", **data.validated_data}
+        values = {"email": "", **parse_input(RegistrationInputSerializer, request)}
         consent = values.pop("consent")
         for_person = bool(values.get("name"))
         if for_person:
@@ -302,15 +292,12 @@ class AttendanceSetApi(APIView):
     def post(self, request, pk: int):
         session = selectors.session_get(fetched_by=request.user, pk=pk)
         require(request.user, "event.take_attendance", session.event)
-        data = AttendanceInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        registration = get_object_or_404(
-            session.event.registrations, pk=data.validated_data["registration"]
-        )
+        data = parse_input(AttendanceInputSerializer, request)
+        registration = get_object_or_404(session.event.registrations, pk=data["registration"])
         record = services.attendance_set(
             session=session,
             registration=registration,
-            present=data.validated_data["present"],
+            present=data["present"],
             by=request.user,
         )
         return Response(
@@ -332,7 +319,6 @@ class EventReportApi(APIView):
     @extend_schema(parameters=[ReportFilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         require(request.user, "event.report")
-        filters = ReportFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        events = exports.report_events(user=request.user, filters=filters.validated_data)
+        filters = parse_query(ReportFilterSerializer, request.query_params)
+        events = exports.report_events(user=request.user, filters=filters)
         return Response(selectors.event_report(events=events))

@@ -4,7 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mosty.core.forms import LanguagesField
+from mosty.core.forms import DateRangeForm, LanguagesField
 from mosty.core.models import District
 from mosty.events.models import EVENT_FIELDS, Audience, Event, EventKind, EventTranslation, Session
 
@@ -173,17 +173,7 @@ class SelfRegistrationForm(RegistrationForm):
     phone = None
 
 
-class EventFilterForm(forms.Form):
-    date_from = forms.DateField(
-        label=pgettext_lazy("date range", "From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label=pgettext_lazy("date range", "To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class EventFilterForm(DateRangeForm):
     district = forms.ModelChoiceField(
         label=_("District"),
         queryset=District.objects.all(),
@@ -203,17 +193,7 @@ class EventFilterForm(forms.Form):
     )
 
 
-class ReportFilterForm(forms.Form):
-    date_from = forms.DateField(
-        label=pgettext_lazy("date range", "From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label=pgettext_lazy("date range", "To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class ReportFilterForm(DateRangeForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False
     )

@@ -15,6 +15,7 @@ from mosty.core.models import (
     OwnedRecord,
     TranslationBase,
     owned_by,
+    staff_ref,
     validate_language_code,
     validate_language_list,
 )
@@ -131,10 +132,6 @@ class Event(OwnedRecord):
         return item.description if item else ""
 
     @property
-    def audit_label(self) -> str:
-        return f"event #{self.pk}"
-
-    @property
     def remaining(self) -> int:
         """Free places; uses the `confirmed` annotation of the selectors when present."""
         confirmed = getattr(self, "confirmed", None)
@@ -242,13 +239,7 @@ class Registration(models.Model):
         blank=True,
         related_name="event_registrations",
     )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    registered_by = staff_ref()
     # Set when a caseworker registers a participant they support (their record in `people`).
     participant = models.ForeignKey(
         "people.Participant",

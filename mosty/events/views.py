@@ -321,9 +321,7 @@ class CalendarFeedReset(ActionPage):
 class RegistrationCancel(ActionPage):
     permission = "registration.cancel"
     success_message = gettext_lazy("The registration is cancelled.")
-
-    def get_object(self):
-        return selectors.registration_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.registration_get
 
     def act(self, form):
         return services.registration_cancel(

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mosty.access.policy import require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, parse_input
 from mosty.core.i18n import language_codes
 from mosty.core.routing import Routes
 from mosty.knowledge import selectors, services
@@ -169,9 +169,8 @@ class ArticleCreateInputSerializer(ArticleTextInputSerializer):
 class ArticleCreateApi(APIView):
     def post(self, request):
         require(request.user, "knowledge.edit")
-        data = ArticleCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        article = services.article_create(by=request.user, **data.validated_data)
+        data = parse_input(ArticleCreateInputSerializer, request)
+        article = services.article_create(by=request.user, **data)
         source = selectors.article_source(article=article)
         return Response(TranslationOutputSerializer(source).data, status=status.HTTP_201_CREATED)
 
@@ -192,9 +191,8 @@ class ArticleUpdateApi(APIView):
     def put(self, request, pk: int):
         article = selectors.article_get(fetched_by=request.user, pk=pk)
         require(request.user, "knowledge.edit", article)
-        data = ArticleUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.article_update(article=article, by=request.user, **data.validated_data)
+        data = parse_input(ArticleUpdateInputSerializer, request)
+        services.article_update(article=article, by=request.user, **data)
         return Response(TranslationOutputSerializer(selectors.article_source(article=article)).data)
 
 
@@ -231,9 +229,8 @@ class TranslationUpdateApi(APIView):
             fetched_by=request.user, article_pk=pk, language=language
         )
         require(request.user, "knowledge.translate", t)
-        data = TranslationUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        t = services.translation_save(translation=t, by=request.user, **data.validated_data)
+        data = parse_input(TranslationUpdateInputSerializer, request)
+        t = services.translation_save(translation=t, by=request.user, **data)
         return Response(TranslationOutputSerializer(t).data)
 
 

@@ -5,7 +5,7 @@ index them as they land)."""
 from django.conf import settings
 from django.db import connection, transaction
 
-from mosty.core.seeding import batched, seeder
+from mosty.core.seeding import batched, scaled_seeder
 from mosty.knowledge.models import (
     Article,
     ArticleRevision,
@@ -127,9 +127,4 @@ def _large(ctx) -> str:
     return f"{made} articles in {len(LANGUAGES)} languages"
 
 
-@seeder("knowledge", order=70)
-def seed_knowledge(ctx) -> str:
-    summary = _demo(ctx)
-    if ctx.scale == "large":
-        summary += "; " + _large(ctx)
-    return summary
+seed_knowledge = scaled_seeder("knowledge", order=70, demo=_demo, large=_large)

@@ -237,9 +237,7 @@ class ArticlePage(ObjectPage):
 
     permission = "knowledge.edit"
     context_object_name = "article"
-
-    def get_object(self) -> Article:
-        return selectors.article_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.article_get
 
     def detail_context(self, assign_form: AssignForm | None = None) -> dict[str, Any]:
         """The article's page: every language with its state, and the form assigning one."""
@@ -549,9 +547,7 @@ class BookletDetail(BookletCreate):
     template_name = "knowledge/booklet_detail.html"
     success_message = gettext_lazy("Changes saved.")
     items: list[Any]
-
-    def get_object(self) -> Booklet:
-        return selectors.booklet_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.booklet_get
 
     def form_kwargs(self) -> dict[str, Any]:
         self.items = list(selectors.booklet_items(booklet=self.object))
@@ -594,9 +590,7 @@ class BookletExportRequest(ActionPage):
     permission = "knowledge.booklet"
     form_class = LanguageForm
     invalid_message = gettext_lazy("Choose a language.")
-
-    def get_object(self) -> Booklet:
-        return selectors.booklet_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.booklet_get
 
     def act(self, form: Any) -> BookletExport:
         return services.booklet_export_request(
@@ -614,9 +608,7 @@ class BookletExportPage(ObjectPage):
 
     permission = "knowledge.booklet"
     context_object_name = "export"
-
-    def get_object(self) -> BookletExport:
-        return selectors.booklet_export_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.booklet_export_get
 
     def permission_target(self) -> Any:
         return self.object.booklet

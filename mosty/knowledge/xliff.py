@@ -22,6 +22,7 @@ Parsing goes through defusedxml: no DTDs, no entities, no external references.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
@@ -46,11 +47,19 @@ PUBLISHED = TranslationState.PUBLISHED
 # --- export ---------------------------------------------------------------------------------
 
 
-def _texts(articles: list[Article]) -> dict[tuple[int, str], ArticleTranslation]:
-    return {
+def _with_texts(
+    articles: list[Article], language: str
+) -> Iterator[tuple[Article, ArticleTranslation, ArticleTranslation | None]]:
+    """Each article that has its source text, with that text and the `language` translation
+    (None when there is none yet), read in one query."""
+    texts = {
         (t.article_id, t.language): t
         for t in ArticleTranslation.objects.filter(article_id__in=[a.pk for a in articles])
     }
+    for article in articles:
+        source = texts.get((article.pk, article.source_language))
+        if source is not None:
+            yield article, source, texts.get((article.pk, language))
 
 
 def _is_final(translation: ArticleTranslation | None, article: Article) -> bool:
@@ -97,12 +106,7 @@ def _export_12(articles: list[Article], language: str) -> bytes:
     ns = XLIFF12_NS
     ET.register_namespace("", ns)
     root = ET.Element(f"{{{ns}}}xliff", {"version": "1.2"})
-    texts = _texts(articles)
-    for article in articles:
-        source = texts.get((article.pk, article.source_language))
-        if source is None:
-            continue
-        target = texts.get((article.pk, language))
+    for article, source, target in _with_texts(articles, language):
         file_el = ET.SubElement(
             root,
             f"{{{ns}}}file",
@@ -147,12 +151,7 @@ def _export_2(articles: list[Article], language: str) -> bytes:
         f"{{{ns}}}xliff",
         {"version": "2.1", "srcLang": sources[0] if sources else "pl", "trgLang": language},
     )
-    texts = _texts(articles)
-    for article in articles:
-        source = texts.get((article.pk, article.source_language))
-        if source is None:
-            continue
-        target = texts.get((article.pk, language))
+    for article, source, target in _with_texts(articles, language):
         file_el = ET.SubElement(
             root, f"{{{ns}}}file", {"id": f"a{article.pk}", "original": article.slug}
         )

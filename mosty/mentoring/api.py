@@ -12,7 +12,14 @@ from rest_framework.views import APIView
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, flag_param
+from mosty.core.api import (
+    AuditedDetailApi,
+    AuditedListApi,
+    ObjectActionApi,
+    choice_param,
+    flag_param,
+    parse_input,
+)
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.mentoring import selectors, services
@@ -101,11 +108,9 @@ class MentorApplyApi(APIView):
         from mosty.access.domains.mentoring import mentor_application_organisations
         from mosty.core.models import District
 
-        data = MentorApplyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = parse_input(MentorApplyInputSerializer, request)
         if public_form_spent(request, "mentor_apply"):
             raise Throttled(detail=spent_message())
-        values = dict(data.validated_data)
         organisation = (
             mentor_application_organisations().filter(pk=values.pop("organisation")).first()
         )
@@ -144,9 +149,7 @@ class MentorDetailApi(AuditedDetailApi):
     serializer_class = MentorOutputSerializer
     permission = "mentor.view"
     read_fields = MENTOR_READ_FIELDS
-
-    def get_object(self, pk: int):
-        return selectors.mentor_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.mentor_get
 
 
 class MatchOutputSerializer(serializers.Serializer):
@@ -210,9 +213,7 @@ class MatchDetailApi(AuditedDetailApi):
     serializer_class = MatchOutputSerializer
     permission = "match.view"
     read_fields = PARTICIPANT_SEEN_BY_MENTOR
-
-    def get_object(self, pk: int):
-        return selectors.match_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.match_get
 
     def shown(self, match):
         return match.participant
@@ -240,14 +241,14 @@ class MeetingListApi(AuditedListApi):
 
 @routes.path("mentoring/matches/<int:pk>/meetings/new/", name="meeting_create")
 @extend_schema(tags=["mentoring"], request=MeetingSerializer, responses={201: MeetingSerializer})
-class MeetingCreateApi(APIView):
-    def post(self, request, pk: int):
-        match = selectors.match_get(fetched_by=request.user, pk=pk)
-        require(request.user, "meeting.log", match)
-        data = MeetingSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        meeting = services.meeting_log(match=match, by=request.user, **data.validated_data)
-        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+class MeetingCreateApi(ObjectActionApi):
+    selector = selectors.match_get
+    permission = "meeting.log"
+    input_serializer = output_serializer = MeetingSerializer
+    created = True
+
+    def act(self, match, data):
+        return services.meeting_log(match=match, by=self.request.user, **data)
 
 
 class MatchingRunSerializer(serializers.ModelSerializer):

@@ -22,6 +22,7 @@ from mosty.core.models import (
     Timestamped,
     Versioned,
     owned_by,
+    staff_ref,
     validate_language_code,
 )
 
@@ -243,10 +244,6 @@ class Mentor(OwnedRecord):
         super().save(*args, **kwargs)
 
     @property
-    def audit_label(self) -> str:
-        return f"mentor #{self.pk}"
-
-    @property
     def language_codes(self) -> list[str]:
         return [item["code"] for item in self.languages]
 
@@ -262,14 +259,7 @@ class VettingStep(models.Model):
     step = models.CharField(_("step"), max_length=30, choices=VettingStatus.choices)
     # May record what the criminal-record certificate showed: encrypted at rest.
     note = EncryptedTextField(_("note"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = staff_ref(_("decided by"))
     decided_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -285,8 +275,10 @@ class VettingStep(models.Model):
         return f"mentor #{self.mentor_id} vetting step #{self.pk}"
 
 
-class MentoringProfile(models.Model):
+class MentoringProfile(Labelled):
     """What a participant wishes from a mentor: interests, times, stated preferences."""
+
+    audit_noun = "mentoring wishes"
 
     participant = models.OneToOneField(
         "people.Participant", on_delete=models.CASCADE, related_name="mentoring_profile"
@@ -315,10 +307,6 @@ class MentoringProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"mentoring wishes #{self.pk}"
 
 
 class MatchStatus(models.TextChoices):
@@ -366,26 +354,12 @@ class Match(Versioned, Labelled):
     # language by `mosty.mentoring.matching.explain`.
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
     by_hand = models.BooleanField(_("matched by hand"), default=False)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    proposed_by = staff_ref(_("proposed by"))
     proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     responded_at = models.DateTimeField(_("mentor responded"), null=True, blank=True)
     started_on = models.DateField(_("started"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ended by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    ended_by = staff_ref(_("ended by"))
     end_reason = models.CharField(
         _("reason for ending"), max_length=30, choices=EndReason.choices, blank=True
     )
@@ -410,10 +384,6 @@ class Match(Versioned, Labelled):
         return f"{self.mentor_id} · {self.participant_id}"
 
     @property
-    def audit_label(self) -> str:
-        return f"match #{self.pk}"
-
-    @property
     def is_open(self) -> bool:
         return self.status in OPEN_MATCH_STATUSES
 
@@ -426,7 +396,7 @@ class Activity(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class MatchEntry(models.Model):
+class MatchEntry(Labelled):
     """What is written down about a running match on a given day (a meeting, a check-in),
     newest first, with an encrypted note. Subclasses declare `match` with their reverse name."""
 
@@ -459,10 +429,6 @@ class Meeting(MatchEntry):
         verbose_name_plural = _("meetings")
         indexes = [models.Index(fields=["match", "-date"], name="meeting_match_date")]
 
-    @property
-    def audit_label(self) -> str:
-        return f"meeting #{self.pk}"
-
     def clean(self):
         if self.date and self.date > timezone.localdate() + dt.timedelta(days=1):
             raise ValidationError({"date": _("A meeting cannot be logged in the future.")})
@@ -473,6 +439,8 @@ SATISFACTION = [(i, str(i)) for i in range(1, 6)]
 
 class CheckIn(MatchEntry):
     """The monthly conversation with both sides: how satisfied each one is."""
+
+    audit_noun = "check-in"
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="checkins")
     mentor_satisfaction = models.PositiveSmallIntegerField(
@@ -489,10 +457,6 @@ class CheckIn(MatchEntry):
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
         indexes = [models.Index(fields=["match", "-date"], name="checkin_match_date")]
-
-    @property
-    def audit_label(self) -> str:
-        return f"check-in #{self.pk}"
 
 
 class MatchingSettings(models.Model):
@@ -558,10 +522,12 @@ class MatchingRun(Timestamped, Authored, Labelled):
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
 
-class MatchProposal(models.Model):
+class MatchProposal(Labelled):
     """A proposal of a run (a participant and a mentor), or a participant the run left without
     one (`mentor` empty) with the reason. `parts` holds codes and numbers only (language codes,
     distance, interests, slots; or the reason's kind), rendered in the reader's language."""
+
+    audit_noun = "matching proposal"
 
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
     participant = models.ForeignKey(
@@ -591,7 +557,3 @@ class MatchProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} · {self.mentor_id}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"matching proposal #{self.pk}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mosty.accounts.models import User
 from mosty.core.models import District
-from mosty.core.seeding import HEAVY_ORGANISATIONS, batched, seeder
+from mosty.core.seeding import HEAVY_ORGANISATIONS, batched, scaled_seeder
 from mosty.mentoring.models import (
     Interest,
     Match,
@@ -273,9 +273,4 @@ def _seed_large(ctx) -> str:
     return f"{Mentor.objects.count():,} mentors"
 
 
-@seeder("mentoring", order=50)
-def seed_mentoring(ctx) -> str:
-    summary = _seed_demo(ctx)
-    if ctx.scale == "large":
-        summary += "; " + _seed_large(ctx)
-    return summary
+seed_mentoring = scaled_seeder("mentoring", order=50, demo=_seed_demo, large=_seed_large)

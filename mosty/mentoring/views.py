@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -100,9 +101,7 @@ class _MentorPage:
     template_name = "mentoring/mentor_detail.html"
     kwargs: dict
     user: object
-
-    def get_object(self):
-        return selectors.mentor_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.mentor_get
 
 
 @routes.path("mentors/<int:pk>/", name="mentor_detail")
@@ -257,12 +256,23 @@ def matching(request):
     )
 
 
-@routes.path("matching/recompute/", name="matching_recompute")
-@login_required
-@require_POST
+def _matching_action(route: str, *, name: str):
+    """A POST from the matching page, by a coordinator who may run matching."""
+
+    def register(view):
+        @functools.wraps(view)
+        def checked(request):
+            require(request.user, "matching.run")
+            return view(request)
+
+        return routes.path(route, name=name)(login_required(require_POST(checked)))
+
+    return register
+
+
+@_matching_action("matching/recompute/", name="matching_recompute")
 def matching_recompute(request):
     """Queue a new computation of the proposals; the page shows its progress."""
-    require(request.user, "matching.run")
     services.matching_recompute(by=request.user)
     messages.success(
         request, _("New proposals are being computed. This page shows them when they are ready.")
@@ -295,12 +305,9 @@ def _pair(request, value: str):
     return participant, mentor
 
 
-@routes.path("matching/propose/", name="propose")
-@login_required
-@require_POST
+@_matching_action("matching/propose/", name="propose")
 def matching_propose(request):
     """Propose the ticked suggestions (or one) to their mentors, all or none."""
-    require(request.user, "matching.run")
     pairs = [_pair(request, v) for v in request.POST.getlist("pair")]
     if not pairs:
         messages.error(request, _("Tick at least one proposal."))
@@ -314,58 +321,51 @@ def matching_propose(request):
     return redirect("mentoring:matching")
 
 
-@routes.path("matching/reject/", name="reject")
-@login_required
-@require_POST
+@_matching_action("matching/reject/", name="reject")
 def matching_reject(request):
-    require(request.user, "matching.run")
     participant, mentor = _pair(request, request.POST.get("pair", ""))
     services.match_reject_proposal(participant=participant, mentor=mentor, by=request.user)
     messages.success(request, _("Suggestion rejected; it will not be suggested again."))
     return redirect("mentoring:matching")
 
 
-@routes.path("matching/by-hand/", name="by_hand")
-@login_required
-@require_POST
+@_matching_action("matching/by-hand/", name="by_hand")
 def matching_by_hand(request):
-    require(request.user, "matching.run")
-    form = _hand_form(request, request.POST)
-    if form.is_valid():
-        try:
-            services.match_propose(
-                participant=form.cleaned_data["participant"],
-                mentor=form.cleaned_data["mentor"],
-                by=request.user,
-                by_hand=True,
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Proposal sent to the mentor."))
-            return redirect("mentoring:matching")
-    return _matching_with_errors(request, hand_form=form)
+    return _matching_form_post(
+        request,
+        hand_form=_hand_form(request, request.POST),
+        save=lambda data: services.match_propose(
+            participant=data["participant"], mentor=data["mentor"], by=request.user, by_hand=True
+        ),
+        success=_("Proposal sent to the mentor."),
+    )
 
 
-@routes.path("matching/swap/", name="swap")
-@login_required
-@require_POST
+@_matching_action("matching/swap/", name="swap")
 def matching_swap(request):
-    require(request.user, "matching.run")
-    form = _swap_form(request, request.POST)
+    return _matching_form_post(
+        request,
+        swap_form=_swap_form(request, request.POST),
+        save=lambda data: services.match_swap(
+            first=data["first"], second=data["second"], by=request.user
+        ),
+        success=_("The two mentors were swapped."),
+    )
+
+
+def _matching_form_post(request, *, save, success, **posted):
+    """One of the matching page's forms, posted: `save` its data and go back to the page, or
+    show the page again with the form's errors (`posted`: the form by its context name)."""
+    (form,) = posted.values()
     if form.is_valid():
         try:
-            services.match_swap(
-                first=form.cleaned_data["first"],
-                second=form.cleaned_data["second"],
-                by=request.user,
-            )
+            save(form.cleaned_data)
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("The two mentors were swapped."))
+            messages.success(request, success)
             return redirect("mentoring:matching")
-    return _matching_with_errors(request, swap_form=form)
+    return _matching_with_errors(request, **posted)
 
 
 def _matching_with_errors(request, **forms):
@@ -471,9 +471,7 @@ class _MatchPage:
     context_object_name = "match"
     kwargs: dict
     user: object
-
-    def get_object(self):
-        return selectors.match_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.match_get
 
     def success_url(self, result):
         return reverse("mentoring:match_detail", args=[self.kwargs["pk"]])

@@ -37,6 +37,4 @@ class OrganisationListApi(AuditedListApi):
 class OrganisationDetailApi(AuditedDetailApi):
     serializer_class = OrganisationOutputSerializer
     permission = "organisation.view"
-
-    def get_object(self, pk: int):
-        return selectors.organisation_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.organisation_get

@@ -1,6 +1,6 @@
 """Thematic networks: the public page, members' pages, meetings and documents."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import redirect
@@ -9,7 +9,7 @@ from django.urls import reverse
 from mosty.access.audit import audit_read
 from mosty.access.domains.networks import network_coordinator_choices
 from mosty.access.policy import can
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ObjectPage, ShowPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ObjectPage, ShowPage, SimpleFormPage
 from mosty.core.routing import Routes
 from mosty.directory.network_forms import MESSAGES, DocumentForm, MemberInviteForm, NetworkForm
 from mosty.organisations import network_selectors as selectors
@@ -60,17 +60,18 @@ class NetworkPage(ObjectPage):
     """Pages about one network the user may see (404 otherwise)."""
 
     context_object_name = "network"
-
-    def get_object(self) -> Network:
-        return selectors.network_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector: ClassVar[Any] = selectors.network_get
 
 
 @routes.path("new/", name="create")
-class NetworkCreate(FormPage):
+class NetworkCreate(SimpleFormPage):
     permission = "network.create"
-    template_name = "networks/network_form.html"
     form_class = NetworkForm
     success_message = MESSAGES["created"]
+    create_title = MESSAGES["new_network"]
+    edit_title = MESSAGES["edit_network"]
+    cancel_detail = "networks:detail"
+    cancel_list = "networks:list"
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"organisations": network_coordinator_choices(self.user)}
@@ -144,9 +145,7 @@ class NetworkMembers(NetworkPage, FormPage):
 class NetworkMemberRemove(ActionPage):
     permission = "network.manage"
     success_message = MESSAGES["member_removed"]
-
-    def get_object(self) -> Any:
-        return selectors.network_membership_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.network_membership_get
 
     def permission_target(self) -> Any:
         return self.object.network
@@ -184,9 +183,7 @@ class MeetingPage(ObjectPage):
     """Pages about one meeting of a network the user may see; asked about the network."""
 
     context_object_name = "meeting"
-
-    def get_object(self) -> Any:
-        return selectors.network_meeting_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.network_meeting_get
 
     def permission_target(self) -> Any:
         return self.object.network
@@ -243,9 +240,7 @@ class DocumentDownload(DetailPage):
     """Files are served only to members (they are not under a public media URL)."""
 
     permission = "network.view"
-
-    def get_object(self) -> Any:
-        return selectors.network_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.network_document_get
 
     def permission_target(self) -> Any:
         return self.object.network

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosty.access.policy import can
 from mosty.accounts.services import member_invite, membership_end
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, SimpleFormPage
 from mosty.core.pagination import paginate
 from mosty.core.routing import Routes
 from mosty.organisations import selectors, services
@@ -21,9 +21,7 @@ class OrganisationPage(ObjectPage):
     """Pages about one organisation the user may see (404 otherwise)."""
 
     context_object_name = "organisation"
-
-    def get_object(self) -> Organisation:
-        return selectors.organisation_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.organisation_get
 
 
 @routes.path("", name="list")
@@ -43,11 +41,14 @@ class OrganisationDetail(OrganisationPage, DetailPage):
 
 
 @routes.path("new/", name="create")
-class OrganisationCreate(FormPage):
+class OrganisationCreate(SimpleFormPage):
     permission = "organisation.create"
-    template_name = "organisations/organisation_form.html"
     form_class = OrganisationForm
     success_message = _("Organisation created.")
+    create_title = _("New organisation")
+    edit_title = _("Edit organisation")
+    cancel_detail = "organisations:detail"
+    cancel_list = "organisations:list"
 
     def save(self, form: Any) -> Organisation:
         return services.organisation_create(by=self.user, **form.cleaned_data)
@@ -103,9 +104,7 @@ class OrganisationMembers(OrganisationPage, FormPage):
 @routes.path("memberships/<int:pk>/end/", name="membership_end")
 class MembershipEnd(ActionPage):
     success_message = _("Membership ended.")
-
-    def get_object(self) -> Any:
-        return selectors.membership_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.membership_get
 
     def act(self, form: Any) -> None:
         membership_end(membership=self.object, by=self.user)

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from mosty.access.domains.people import sensitive_visible_in_list
 from mosty.access.policy import require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, parse_input
+from mosty.core.api import AuditedDetailApi, AuditedListApi, ObjectActionApi, parse_input
 from mosty.core.models import District, EditConflict
 from mosty.core.routing import Routes
 from mosty.organisations.models import Organisation
@@ -158,9 +158,7 @@ class ParticipantCreateApi(APIView):
 class ParticipantDetailApi(AuditedDetailApi):
     serializer_class = ParticipantOutputSerializer
     permission = "participant.view"
-
-    def get_object(self, pk: int) -> Participant:
-        return selectors.participant_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.participant_get
 
     def audit(self, participant):
         # The sensitive fields are part of the read only for whoever may see them.
@@ -238,13 +236,15 @@ class ParticipantConsentListApi(AuditedListApi):
 @extend_schema(
     tags=["people"], request=ConsentInputSerializer, responses={201: ConsentOutputSerializer}
 )
-class ConsentRecordApi(APIView):
-    def post(self, request, pk: int):
-        participant = selectors.participant_get(fetched_by=request.user, pk=pk)
-        require(request.user, "participant.consent.record", participant)
-        data = parse_input(ConsentInputSerializer, request)
-        consent = services.consent_record(participant=participant, by=request.user, **data)
-        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+class ConsentRecordApi(ObjectActionApi):
+    selector = selectors.participant_get
+    permission = "participant.consent.record"
+    input_serializer = ConsentInputSerializer
+    output_serializer = ConsentOutputSerializer
+    created = True
+
+    def act(self, participant, data):
+        return services.consent_record(participant=participant, by=self.request.user, **data)
 
 
 @routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from mosty.core.models import Authored, Labelled, OwnedRecord, Timestamped, owned_by
+from mosty.core.models import Authored, Labelled, OwnedRecord, Timestamped, owned_by, staff_ref
 from mosty.people.search import build_search_key
 
 # Unambiguous characters for pseudonymous codes (no 0/O, 1/I/L, U/V confusion).
@@ -153,10 +153,6 @@ class Household(Timestamped, Authored, Labelled):
 
     def __str__(self) -> str:
         return self.label or f"#{self.pk}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"household #{self.pk}"
 
 
 class Participant(OwnedRecord):
@@ -377,22 +373,8 @@ class Consent(models.Model):
     language = models.CharField(_("language of the text"), max_length=10, blank=True)
     given_at = models.DateTimeField(_("given"))
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    withdrawn_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("withdrawal recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = staff_ref(_("recorded by"))
+    withdrawn_recorded_by = staff_ref(_("withdrawal recorded by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -435,6 +417,8 @@ class DuplicateChoice(models.TextChoices):
 class ParticipantImport(Timestamped, Authored, Labelled):
     """One upload of a CSV/XLSX list of participants, mapped, validated and imported."""
 
+    audit_noun = "import"
+
     owner = owned_by("participant_imports", on_delete=models.CASCADE)
     filename = models.CharField(_("file"), max_length=255)
     headers = models.JSONField(default=list)
@@ -465,10 +449,6 @@ class ParticipantImport(Timestamped, Authored, Labelled):
 
     def __str__(self) -> str:
         return self.filename
-
-    @property
-    def audit_label(self) -> str:
-        return f"import #{self.pk}"
 
     @property
     def percent(self) -> int:

@@ -10,7 +10,7 @@ from unidecode import unidecode
 
 from mosty.accounts.models import Membership, Role
 from mosty.core.models import District
-from mosty.core.seeding import HEAVY_ORGANISATIONS, batched, seeder
+from mosty.core.seeding import HEAVY_ORGANISATIONS, batched, scaled_seeder
 from mosty.organisations.models import Organisation
 from mosty.people.imports import _unique_codes
 from mosty.people.models import (
@@ -262,9 +262,4 @@ def _seed_large(ctx) -> str:
     return f"{done:,} participants"
 
 
-@seeder("people", order=20)
-def seed_people(ctx) -> str:
-    summary = _seed_demo(ctx)
-    if ctx.scale == "large":
-        summary += "; " + _seed_large(ctx)
-    return summary
+seed_people = scaled_seeder("people", order=20, demo=_seed_demo, large=_seed_large)

@@ -48,8 +48,47 @@ def test_default_audit_label_names_no_one():
 
     class Fake:
         pk = 7
+        audit_noun = ""
 
         class _meta:
             model_name = "case"
 
     assert label(Fake()) == "case #7"
+
+    class Named(Fake):
+        audit_noun = "housing offer"
+
+    assert label(Named()) == "housing offer #7"
+
+
+def test_audit_labels_keep_their_english_nouns():
+    """`audit_noun` replaced each model's own `audit_label`: the log reads as it did."""
+    from mosty.cases.models import Note
+    from mosty.directory.models import HousingOffer, Linguist
+    from mosty.events.models import Event
+    from mosty.mentoring.models import (
+        CheckIn,
+        Match,
+        MatchProposal,
+        Meeting,
+        Mentor,
+        MentoringProfile,
+    )
+    from mosty.people.models import Household, ParticipantImport
+
+    expected = {
+        Note: "note",
+        HousingOffer: "housing offer",
+        Linguist: "linguist",
+        Event: "event",
+        Mentor: "mentor",
+        MentoringProfile: "mentoring wishes",
+        Match: "match",
+        Meeting: "meeting",
+        CheckIn: "check-in",
+        MatchProposal: "matching proposal",
+        Household: "household",
+        ParticipantImport: "import",
+    }
+    for model, noun in expected.items():
+        assert model(pk=7).audit_label == f"{noun} #7", model

@@ -13,7 +13,7 @@ import rules
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import in_visible, orgs_granted, orgs_where
+from mosty.access.roles import in_visible, orgs_granted, orgs_where, staff_orgs
 from mosty.accounts.models import Grant, Role
 
 CASE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
@@ -29,12 +29,10 @@ def _sees_restricted_in(user, organisation_id) -> bool:
 
 def _case_q(user, prefix: str = "") -> Q | None:
     """Filter (on Case, or on a model reaching Case through `prefix`) for the cases `user` sees."""
-    if not getattr(user, "is_authenticated", False):
+    orgs = staff_orgs(user)
+    if orgs is None:
         return None
-    coordinated = orgs_where(user, Role.COORDINATOR)
-    casework = orgs_where(user, Role.CASEWORKER)
-    if not coordinated and not casework:
-        return None
+    coordinated, casework = orgs
     from mosty.cases.models import Case
 
     q = Q()

@@ -128,28 +128,28 @@ POLICY.add_rule("checkin.record", coordinates_mentor_org & match_is_running)
 POLICY.add_rule("mentoring.api", is_authenticated & (coordinates_mentoring | is_mentor))
 
 
-def visible_mentors(user) -> QuerySet:
-    from mosty.mentoring.models import Mentor
-
+def _coordinated_or_own(user, model, mentor_user_field: str) -> QuerySet:
+    """Rows of `model` in the organisations the user coordinates, and in those they mentor
+    for, the user's own (`mentor_user_field` leads from the row to the mentor's account)."""
     if not getattr(user, "is_authenticated", False):
-        return Mentor.objects.none()
+        return model.objects.none()
     coordinated, mentoring = _coordinated(user), _mentoring_orgs(user)
     q = Q(organisation_id__in=coordinated) if coordinated else Q(pk__in=[])
     if mentoring:
-        q |= Q(user_id=user.pk, organisation_id__in=mentoring)
-    return Mentor.objects.filter(q)
+        q |= Q(**{mentor_user_field: user.pk}, organisation_id__in=mentoring)
+    return model.objects.filter(q)
+
+
+def visible_mentors(user) -> QuerySet:
+    from mosty.mentoring.models import Mentor
+
+    return _coordinated_or_own(user, Mentor, "user_id")
 
 
 def visible_matches(user) -> QuerySet:
     from mosty.mentoring.models import Match
 
-    if not getattr(user, "is_authenticated", False):
-        return Match.objects.none()
-    coordinated, mentoring = _coordinated(user), _mentoring_orgs(user)
-    q = Q(organisation_id__in=coordinated) if coordinated else Q(pk__in=[])
-    if mentoring:
-        q |= Q(mentor__user_id=user.pk, organisation_id__in=mentoring)
-    return Match.objects.filter(q)
+    return _coordinated_or_own(user, Match, "mentor__user_id")
 
 
 def visible_meetings(user) -> QuerySet:

@@ -24,7 +24,7 @@ import rules
 from django.db.models import Q, QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import in_visible, orgs_granted, orgs_where
+from mosty.access.roles import in_visible, orgs_granted, orgs_where, staff_orgs
 from mosty.accounts.models import Grant, Role
 
 PEOPLE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
@@ -60,12 +60,10 @@ def set_caseworker_scope(fn: Callable[[object], Q]) -> None:
 def participants_q(user, prefix: str = "") -> Q | None:
     """Filter on Participant (or on a model reaching it through `prefix`, e.g. "participant__")
     for what `user` may see; None when nothing."""
-    if not getattr(user, "is_authenticated", False):
+    orgs = staff_orgs(user)
+    if orgs is None:
         return None
-    coordinated = orgs_where(user, Role.COORDINATOR)
-    casework = orgs_where(user, Role.CASEWORKER)
-    if not coordinated and not casework:
-        return None
+    coordinated, casework = orgs
     q = Q(owner_id__in=coordinated) if coordinated else Q(pk__in=[])
     if casework:
         q |= _caseworker_scope(user)

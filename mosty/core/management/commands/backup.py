@@ -10,18 +10,28 @@ from django.db import connection
 from mosty.access.audit import audit
 
 
-def pg_env() -> tuple[list[str], dict]:
+def pg_run(program: str, *args: str) -> None:
+    """Run a PostgreSQL client program (pg_dump, pg_restore) against the default database's
+    server and database; a failure is a `CommandError` with what the program said."""
     db = settings.DATABASES["default"]
-    args = [
+    connect = [
         "-h",
         db.get("HOST") or "127.0.0.1",
         "-p",
         str(db.get("PORT") or 5432),
         "-U",
         db.get("USER") or "postgres",
+        "-d",
+        db["NAME"],
     ]
-    env = {"PGPASSWORD": db.get("PASSWORD") or ""}
-    return args, env
+    result = subprocess.run(
+        [program, *connect, *args],
+        env={"PGPASSWORD": db.get("PASSWORD") or ""},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise CommandError(result.stderr.strip())
 
 
 class Command(BaseCommand):
@@ -40,16 +50,7 @@ class Command(BaseCommand):
         elif connection.vendor == "postgresql":
             if not shutil.which("pg_dump"):
                 raise CommandError("pg_dump is not installed (apt-get install postgresql-client).")
-            pg_args, env = pg_env()
-            name = settings.DATABASES["default"]["NAME"]
-            result = subprocess.run(
-                ["pg_dump", "-Fc", *pg_args, "-f", str(file), name],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            if result.returncode:
-                raise CommandError(result.stderr.strip())
+            pg_run("pg_dump", "-Fc", "-f", str(file))
         else:
             raise CommandError(f"backups of {connection.vendor} databases are not supported")
         audit(None, "mosty.system.backup.created", details={"file": file.name})

@@ -1,12 +1,10 @@
 import sqlite3
-import subprocess
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from mosty.core.management.commands.backup import pg_env
+from mosty.core.management.commands.backup import pg_run
 
 
 class Command(BaseCommand):
@@ -33,26 +31,8 @@ class Command(BaseCommand):
             except sqlite3.DatabaseError as exc:
                 raise CommandError(f"{file} is not a Mosty SQLite backup: {exc}")
         elif connection.vendor == "postgresql":
-            pg_args, env = pg_env()
-            name = settings.DATABASES["default"]["NAME"]
             connection.close()
-            result = subprocess.run(
-                [
-                    "pg_restore",
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    *pg_args,
-                    "-d",
-                    name,
-                    str(file),
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            if result.returncode:
-                raise CommandError(result.stderr.strip())
+            pg_run("pg_restore", "--clean", "--if-exists", "--no-owner", str(file))
         else:
             raise CommandError(f"restoring {connection.vendor} databases is not supported")
         self.stdout.write(self.style.SUCCESS(f"restored from {file}"))
