@@ -29,6 +29,7 @@ from mosty.assistance.models import (
 )
 from mosty.assistance.tasks import assistance_mail
 from mosty.core.locking import retrying
+from mosty.directory.models import Linguist
 
 REQUEST_FIELDS = [
     "language",
@@ -83,6 +84,9 @@ def profile_save(
     profile.modes, profile.is_sworn, profile.is_active = list(modes), is_sworn, is_active
     profile.full_clean(exclude=["user", "linguist"])
     if profile.pk is None:
+        # An interpreter already in the directory's linguist base (an entry on their account)
+        # is the same person: the profile points at the entry.
+        profile.linguist = Linguist.objects.filter(user=by, is_active=True).order_by("pk").first()
         profile.updated_by = by
         profile.save()
     else:

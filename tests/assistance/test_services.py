@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
@@ -16,6 +17,7 @@ from mosty.assistance.models import (
     validate_no_personal_data,
 )
 from mosty.assistance.tasks import assignment_reminders_send
+from mosty.directory.models import Linguist
 from tests.assistance.factories import make_offer, make_profile, make_request, next_weekday_at
 from tests.factories import MembershipFactory, UserFactory
 
@@ -241,3 +243,25 @@ def test_the_reminder_runs_with_the_daily_jobs(settings):
     path = "mosty.assistance.tasks.assignment_reminders_send"
     assert path in settings.MOSTY_DAILY_TASKS
     assert import_string(path) is assignment_reminders_send
+
+
+def test_a_new_profile_links_the_assistants_linguist_entry(world, client):
+    user = world.user("assistant")
+    entry = Linguist.objects.create(
+        name="Mariam H.", organisation=world.org_a, user=user, is_volunteer=True
+    )
+    profile = services.profile_save(
+        by=user,
+        modes=["on_site"],
+        districts=[world.district],
+        is_sworn=False,
+        is_active=True,
+        languages=[("ar", "native"), ("pl", "fluent")],
+    )
+    assert profile.linguist == entry
+    assert profile.organisation == world.org_a
+    assert sorted(profile.languages.values_list("code", flat=True)) == ["ar", "pl"]
+    client.force_login(user)
+    with translation.override("en"):
+        page = client.get(reverse("assistance:profile")).content.decode()
+    assert "linked to your entry in the linguist base" in page
