@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "mosty.directory",
     "mosty.events",
     "mosty.knowledge",
+    "mosty.research",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
