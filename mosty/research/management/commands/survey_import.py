@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mosty.core.uploads import check_size
@@ -71,6 +71,8 @@ class Command(BaseCommand):
             )
         except (Survey.DoesNotExist, Organisation.DoesNotExist) as exc:
             raise CommandError("No such survey or organisation.") from exc
+        except PermissionDenied as exc:
+            raise CommandError("This user may not run surveys for that organisation.") from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"survey {survey.pk} imported ({survey.slug})")
