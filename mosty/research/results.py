@@ -71,9 +71,11 @@ def question_result(
     *,
     suppress: bool,
     chart: bool = True,
+    given: list[Any] | None = None,
 ) -> QuestionResult:
     name = question.name
-    given = [a[name] for a in answers if a.get(name) not in (None, "")]
+    if given is None:
+        given = [a[name] for a in answers if a.get(name) not in (None, "")]
     label = form.label(question.element, language, {}) or name
     answered = None if hidden(len(given), suppress) else len(given)
     result = QuestionResult(question, label, answered)
@@ -108,10 +110,22 @@ def question_result(
 def survey_results(
     form: Form, answers: Sequence[dict[str, Any]], language: dict[str, str], *, suppress: bool
 ) -> list[QuestionResult]:
-    return [
-        question_result(form, q, answers, language, suppress=suppress)
+    shown = [
+        q
         for q in form.questions
         if q.kind in ANSWERED_KINDS and q.kind not in ("text", "date", "time")
+    ]
+    # One pass over the answers gathers every question's values (20,000 responses are read
+    # once, not once per question).
+    values: dict[str, list[Any]] = {q.name: [] for q in shown}
+    for answer in answers:
+        for name, value in answer.items():
+            bucket = values.get(name)
+            if bucket is not None and value not in (None, ""):
+                bucket.append(value)
+    return [
+        question_result(form, q, answers, language, suppress=suppress, given=values[q.name])
+        for q in shown
     ]
 
 

@@ -22,3 +22,13 @@ def test_demo_has_two_multilingual_surveys_with_answers_and_a_focus_group(world)
             assert form.recalculate(response.answers) == response.answers
     assert FocusGroup.objects.get().participant_total == 10
     assert "already" in seed_research(SeedContext(scale="demo", out=io.StringIO()))
+
+
+@pytest.mark.django_db
+def test_the_benchmark_runs_on_the_demo(world):
+    from benchmarks.research import surveys_benchmark
+
+    seed_research(SeedContext(scale="demo", out=io.StringIO()))
+    figures = {r.metric: r for r in surveys_benchmark()}
+    assert "results of 80 responses p95" in figures
+    assert all(r.value > 0 and r.baseline > 0 for r in figures.values())
