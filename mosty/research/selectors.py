@@ -17,7 +17,7 @@ from mosty.access.domains.research import (
     visible_focus_groups,
     visible_surveys,
 )
-from mosty.research.models import FocusGroup, FormVersion, Invitation, Response, Survey
+from mosty.research.models import Audience, FocusGroup, FormVersion, Invitation, Response, Survey
 
 
 def _counted(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
@@ -98,3 +98,33 @@ def focus_group_list(
 
 def focus_group_get(*, fetched_by: Any, pk: int) -> FocusGroup:
     return get_object_or_404(focus_group_list(fetched_by=fetched_by), pk=pk)
+
+
+def research_figures(*, fetched_by: Any) -> dict[str, Any]:
+    """Figures for the impact registry over the surveys and focus groups the user runs:
+    finished responses by survey and audience, the answer rate of personal links, focus
+    groups held and their participants."""
+    surveys = visible_surveys(fetched_by)
+    rows = (
+        Response.objects.filter(survey__in=surveys, submitted_at__isnull=False)
+        .values("survey__audience")
+        .annotate(n=Count("pk"))
+        .order_by("survey__audience")
+    )
+    by_audience = {str(Audience(row["survey__audience"]).label): row["n"] for row in rows}
+    links = Invitation.objects.filter(survey__in=surveys).aggregate(
+        sent=Count("pk"), answered=Count("pk", filter=Q(response__submitted_at__isnull=False))
+    )
+    groups = list(visible_focus_groups(fetched_by).values_list("participants", flat=True))
+    return {
+        "responses_by_audience": by_audience,
+        "links_sent": links["sent"] or 0,
+        "links_answered": links["answered"] or 0,
+        "link_rate": (links["answered"] / links["sent"]) if links["sent"] else None,
+        "focus_groups": len(groups),
+        "focus_group_participants": sum(
+            sum(v for v in counts.values() if isinstance(v, int))
+            for counts in groups
+            if isinstance(counts, dict)
+        ),
+    }

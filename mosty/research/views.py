@@ -52,7 +52,10 @@ class SurveyList(ListPage):
         return selectors.survey_list(fetched_by=self.user, filters=filters)
 
     def extra_context(self) -> dict[str, Any]:
-        return {"may_create": can(self.user, "survey.create")}
+        return {
+            "may_create": can(self.user, "survey.create"),
+            "figures": selectors.research_figures(fetched_by=self.user),
+        }
 
 
 @routes.path("new/", name="create")

@@ -63,3 +63,26 @@ def test_a_focus_group_is_recorded_with_counts_and_encrypted_notes(world, login)
     assert bad.status_code == 200 and "a colon and a number" in bad.content.decode()
     detail = client.get(reverse("research:focus_detail", args=[group.pk]))
     assert "People worry about rent." in detail.content.decode()
+
+
+@pytest.mark.django_db
+def test_figures_for_the_impact_registry(world, login):
+    from mosty.research.selectors import research_figures
+
+    survey = make_survey(world.org_a)
+    other = make_survey(world.org_b)
+    for _n in range(3):
+        make_response(survey, {"age": 30})
+    make_response(survey, {}, submitted=False)
+    make_response(other, {"age": 30})
+    links = [survey.invitations.create() for _n in range(4)]
+    response = make_response(survey, {"age": 40})
+    response.invitation = links[0]
+    response.save()
+    make_focus_group(world.org_a, participants={"Women": 6, "Men": 2})
+    figures = research_figures(fetched_by=world.user("coordinator", "a"))
+    assert figures["responses_by_audience"] == {"Migrants": 4}
+    assert (figures["links_sent"], figures["links_answered"]) == (4, 1)
+    assert (figures["focus_groups"], figures["focus_group_participants"]) == (1, 8)
+    page = login("coordinator").get(reverse("research:list"))
+    assert "1 / 4" in page.content.decode()
