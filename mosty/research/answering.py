@@ -29,33 +29,46 @@ def page_fields(
     *,
     data: Any = None,
     errors: dict[str, str] | None = None,
+    suffix: str = "",
 ) -> list[dict[str, Any]]:
-    """The questions of `page` that skip logic shows, with what the respondent sees."""
+    """The questions of `page` that skip logic shows, with what the respondent sees
+    (`suffix`: `__<n>` for the fields of a repeat's instance)."""
     errors = errors or {}
     fields = []
+    if data is not None:
+        # A page shown again with its errors: skip logic reads what was just typed.
+        typed = {
+            q.name: " ".join(data.getlist(q.name + suffix))
+            if q.kind == "select_multiple"
+            else data.get(q.name + suffix, "")
+            for q in page.questions
+            if q.kind != "note"
+        }
+        answers = {**answers, **{k: v for k, v in typed.items() if v != ""}}
     for question in page.questions:
         if not form.is_relevant(question.relevant, answers):
             continue
         name = question.name
+        key = name + suffix
         if data is not None and question.kind != "note":
             value: Any = (
-                " ".join(data.getlist(name))
+                " ".join(data.getlist(key))
                 if question.kind == "select_multiple"
-                else data.get(name, "")
+                else data.get(key, "")
             )
         elif name in answers:
             value = answers[name]
         else:
             value = form.default(question, answers)
         field: dict[str, Any] = {
-            "name": name,
-            "id": f"q-{name}",
+            "name": key,
+            "id": f"q-{key}",
             "kind": question.kind,
             "label": form.label(question.element, language, answers),
             "hint": form.text(question.element.get("hint"), language),
             "required": form.is_required(question, answers),
             "readonly": question.kind != "note" and form.is_read_only(question, answers),
-            "error": errors.get(name, ""),
+            "error": errors.get(key, ""),
             "value": to_text(value),
             "input_type": INPUT_TYPES.get(question.kind, "text"),
             "multiline": "multiline" in question.appearance,
@@ -71,7 +84,7 @@ def page_fields(
                     "value": choice,
                     "label": label,
                     "checked": choice in picked,
-                    "id": f"q-{name}-{i}",
+                    "id": f"q-{key}-{i}",
                 }
                 for i, (choice, label) in enumerate(form.choices_for(question, answers, language))
             ]
@@ -96,3 +109,32 @@ def page_fields(
 def progress(form: Form, page: int) -> int:
     """How far through the form a page is, in percent (for the progress bar)."""
     return round(100 * page / max(len(form.pages), 1))
+
+
+def repeat_instances(
+    form: Form,
+    page: Page,
+    answers: dict[str, Any],
+    language: dict[str, str],
+    *,
+    count: int,
+    data: Any = None,
+    errors: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The instances of a repeat page, each with its fields (named `<question>__<n>`)."""
+    existing = answers.get(page.repeat_name) or []
+    return [
+        {
+            "number": index + 1,
+            "fields": page_fields(
+                form,
+                page,
+                {**answers, **(existing[index] if index < len(existing) else {})},
+                language,
+                data=data,
+                errors=errors,
+                suffix=f"__{index}",
+            ),
+        }
+        for index in range(count)
+    ]

@@ -44,6 +44,7 @@ class Question:
     element: dict[str, Any]
     relevant: list[str] = field(default_factory=list)
     group_readonly: bool = False
+    repeat: str = ""
 
     @property
     def bind(self) -> dict[str, Any]:
@@ -68,6 +69,11 @@ class Page:
     questions: list[Question]
     group: dict[str, Any] | None = None
     relevant: list[str] = field(default_factory=list)
+    repeat: dict[str, Any] | None = None
+
+    @property
+    def repeat_name(self) -> str:
+        return str(self.repeat["name"]) if self.repeat else ""
 
 
 def _is_yes(value: Any) -> bool:
@@ -80,9 +86,10 @@ class Form:
         self.languages = languages or [{"key": "default", "code": "", "name": ""}]
         self.questions: list[Question] = []
         self.pages: list[Page] = []
-        self._walk(definition.get("children") or [], [], False, None)
+        self._walk(definition.get("children") or [], [], False, None, "")
         self.by_name = {q.name: q for q in self.questions}
-        self.calculations = [q for q in self.questions if q.kind == "calculate"]
+        self.calculations = [q for q in self.questions if q.kind == "calculate" and not q.repeat]
+        self.repeats = [page for page in self.pages if page.repeat]
 
     @property
     def title(self) -> str:
@@ -94,11 +101,18 @@ class Form:
         relevant: list[str],
         readonly: bool,
         page: Page | None,
+        repeat: str,
     ) -> None:
         for element in children:
             qtype = str(element.get("type", ""))
             bind = element.get("bind") or {}
             own = [*relevant, bind["relevant"]] if bind.get("relevant") else relevant
+            if qtype == "repeat" and page is None and not repeat:
+                # A repeat is one page that shows every instance of its questions.
+                new = Page(len(self.pages), [], element, own, repeat=element)
+                self.pages.append(new)
+                self._walk(element.get("children") or [], [], readonly, new, str(element["name"]))
+                continue
             if qtype == "group":
                 if element.get("name") == "meta" and (element.get("control") or {}).get("bodyless"):
                     continue
@@ -107,14 +121,14 @@ class Form:
                 if page is None and "field-list" in appearance:
                     new = Page(len(self.pages), [], element, own)
                     self.pages.append(new)
-                    self._walk(element.get("children") or [], [], group_readonly, new)
+                    self._walk(element.get("children") or [], [], group_readonly, new, repeat)
                     # Questions of the page carry only their own conditions: the page's own
                     # is checked once for the whole page.
                 else:
-                    self._walk(element.get("children") or [], own, group_readonly, page)
+                    self._walk(element.get("children") or [], own, group_readonly, page, repeat)
                 continue
             kind = question_kind(qtype)
-            question = Question(str(element.get("name")), kind, element, own, readonly)
+            question = Question(str(element.get("name")), kind, element, own, readonly, repeat)
             self.questions.append(question)
             if kind in ("calculate", "start", "end", "today", "metadata") or kind not in (
                 ANSWERED_KINDS | {"note"}
@@ -173,6 +187,8 @@ class Form:
     def page_is_relevant(self, page: Page, answers: dict[str, Any]) -> bool:
         if not self.is_relevant(page.relevant, answers):
             return False
+        if page.repeat:
+            return True
         return any(self.is_relevant(q.relevant, answers) for q in page.questions)
 
     def next_page(self, after: int, answers: dict[str, Any]) -> int | None:
@@ -239,10 +255,90 @@ class Form:
                     value = expressions.evaluate(calculation, Context(result))
                     result[question.name] = _json_value(value)
         for question in self.questions:
-            if question.kind in ANSWERED_KINDS and question.name in result:
-                if not self.is_relevant(question.relevant, result):
-                    del result[question.name]
+            if (
+                question.repeat
+                or question.kind not in ANSWERED_KINDS
+                or question.name not in result
+            ):
+                continue
+            if not self.is_relevant(question.relevant, result):
+                del result[question.name]
+        for page in self.repeats:
+            name = page.repeat_name
+            if name not in result:
+                continue
+            if not self.is_relevant(page.relevant, result):
+                del result[name]
+                continue
+            result[name] = [
+                self._recalculate_instance(page, result, instance)
+                for instance in result[name]
+                if isinstance(instance, dict)
+            ]
         return result
+
+    def _recalculate_instance(
+        self, page: Page, answers: dict[str, Any], instance: dict[str, Any]
+    ) -> dict[str, Any]:
+        """An instance's calculations and skip logic read its own answers first, then the
+        rest of the form (a `${name}` inside a repeat is the same instance's answer)."""
+        merged = {**answers, **instance}
+        own = {q.name for q in page.questions} | {
+            q.name for q in self.questions if q.repeat == page.repeat_name
+        }
+        for question in self.questions:
+            if question.repeat != page.repeat_name:
+                continue
+            if question.kind == "calculate" and question.bind.get("calculate"):
+                if self.is_relevant(question.relevant, merged):
+                    merged[question.name] = _json_value(
+                        expressions.evaluate(question.bind["calculate"], Context(merged))
+                    )
+            elif question.name in merged and not self.is_relevant(question.relevant, merged):
+                del merged[question.name]
+        return {k: v for k, v in merged.items() if k in own}
+
+    # Repeats ----------------------------------------------------------------------------------
+
+    MAX_INSTANCES = 50
+
+    def instance_count(self, page: Page, data: Any, answers: dict[str, Any]) -> int:
+        """How many instances the repeat page shows: the form's `repeat_count` when it has
+        one, else what the page sent (Add / Remove), else those already answered (min. 1)."""
+        control = (page.repeat or {}).get("control") or {}
+        fixed = control.get("jr:count")
+        if fixed not in (None, ""):
+            value = expressions.to_number(
+                expressions.evaluate(str(fixed), Context(answers))
+                if not str(fixed).isdecimal()
+                else fixed
+            )
+            return 0 if value != value else max(0, min(int(value), self.MAX_INSTANCES))
+        raw = str(data.get("instances", "")) if data is not None else ""
+        if raw.isdecimal():
+            return max(0, min(int(raw), self.MAX_INSTANCES))
+        return max(1, min(len(answers.get(page.repeat_name) or []), self.MAX_INSTANCES))
+
+    def validate_repeat(
+        self, page: Page, data: Any, answers: dict[str, Any], language: dict[str, str]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """Every instance of a repeat page, each read from fields named `<question>__<n>`;
+        errors keyed the same way."""
+        existing = answers.get(page.repeat_name) or []
+        instances: list[dict[str, Any]] = []
+        errors: dict[str, str] = {}
+        names = {q.name for q in page.questions}
+        for index in range(self.instance_count(page, data, answers)):
+            before = existing[index] if index < len(existing) else {}
+            merged, found = self.validate_page(
+                Page(page.number, page.questions),
+                Suffixed(data, index),
+                {**answers, **before},
+                language,
+            )
+            instances.append({k: v for k, v in merged.items() if k in names})
+            errors.update({f"{name}__{index}": error for name, error in found.items()})
+        return {**answers, page.repeat_name: instances}, errors
 
     # A page's answers --------------------------------------------------------------------------
 
@@ -257,6 +353,8 @@ class Form:
         by question name. Questions hidden by skip logic are neither read nor checked; their
         relevance is evaluated with the values of this page already in (a question may depend
         on one above it on the same page)."""
+        if page.repeat:
+            return self.validate_repeat(page, data, answers, language)
         merged = dict(answers)
         errors: dict[str, str] = {}
         for question in page.questions:
@@ -375,3 +473,17 @@ def _json_value(value: Any) -> Any:
             return ""
         return int(value) if value.is_integer() else value
     return to_text(value)
+
+
+class Suffixed:
+    """The submitted values of one repeat instance: `get("age")` reads `age__2`."""
+
+    def __init__(self, data: Any, index: int) -> None:
+        self.data = data
+        self.index = index
+
+    def get(self, name: str, default: Any = "") -> Any:
+        return self.data.get(f"{name}__{self.index}", default)
+
+    def getlist(self, name: str) -> list[Any]:
+        return list(self.data.getlist(f"{name}__{self.index}"))

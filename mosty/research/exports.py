@@ -60,6 +60,42 @@ def responses_table(
     return header, rows()
 
 
+def repeat_tables(
+    survey: Survey, *, labels: bool, language: str | None
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """One sheet per repeat, as KoboToolbox exports them: each instance a row with its
+    index and the `_id` of its response (the row of the main sheet)."""
+    versions = list(survey.versions.order_by("-number"))
+    if not versions:
+        return []
+    forms = [v.form() for v in versions]
+    newest = forms[0]
+    lang = newest.language(language)
+    names = dict.fromkeys(page.repeat_name for form in forms for page in form.repeats)
+    sheets = []
+    for name in names:
+        columns = results.export_columns(forms, repeat=name)
+        head = results.export_header(columns, newest, lang, labels=labels)[5:]
+        rows: list[list[Any]] = []
+        submitted = survey.responses.filter(submitted_at__isnull=False).order_by("pk")
+        for pk, answers in submitted.values_list("pk", "answers").iterator(BATCH):
+            for index, instance in enumerate(answers.get(name) or [], start=1):
+                rows.append(
+                    [
+                        pk,
+                        index,
+                        *(
+                            results.export_value(
+                                q, instance.get(q.name), newest, lang, labels=labels
+                            )
+                            for q in columns
+                        ),
+                    ]
+                )
+        sheets.append((name, ["_parent_id", "_index", *head], rows))
+    return sheets
+
+
 # The form back to XLSForm ---------------------------------------------------------------------
 
 _XLSFORM_TYPES = {

@@ -146,7 +146,7 @@ class Response(Timestamped, Labelled):
     entered_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    answers = models.JSONField(_("answers"), default=dict)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
     page = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
 

@@ -113,7 +113,7 @@ def survey_results(
     shown = [
         q
         for q in form.questions
-        if q.kind in ANSWERED_KINDS and q.kind not in ("text", "date", "time")
+        if q.kind in ANSWERED_KINDS and q.kind not in ("text", "date", "time") and not q.repeat
     ]
     # One pass over the answers gathers every question's values (20,000 responses are read
     # once, not once per question).
@@ -193,12 +193,15 @@ def bar_chart(bars: Sequence[tuple[str, int]]) -> SafeString:
 # The wide export (KoboToolbox's layout) -------------------------------------------------------
 
 
-def export_columns(forms: Sequence[Form]) -> list[Question]:
-    """Every answered or calculated question of the given versions, newest first wins,
-    in the order the newest version asks them (older-only questions at the end)."""
+def export_columns(forms: Sequence[Form], repeat: str = "") -> list[Question]:
+    """Every answered or calculated question of the given versions (of one repeat, or
+    outside repeats), newest first wins, in the order the newest version asks them
+    (older-only questions at the end)."""
     seen: dict[str, Question] = {}
     for form in forms:
         for question in form.questions:
+            if question.repeat != repeat:
+                continue
             if question.kind in ANSWERED_KINDS | {"calculate", "start", "end", "today"}:
                 seen.setdefault(question.name, question)
     return list(seen.values())

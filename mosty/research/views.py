@@ -18,12 +18,12 @@ from django.views.decorators.http import require_http_methods
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
-from mosty.core.exports import csv_response, xlsx_response
+from mosty.core.exports import csv_response, xlsx_book_response
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.research import exports, results, selectors, services
-from mosty.research.answering import page_fields, progress
+from mosty.research.answering import page_fields, progress, repeat_instances
 from mosty.research.forms import (
     FocusGroupForm,
     FormUploadForm,
@@ -220,7 +220,9 @@ def _results_context(request: HttpRequest, survey: Survey, *, suppress: bool) ->
     form = version.form()
     language = form.language(request.GET.get("lang") or translation.get_language())
     answers = list(selectors.submitted_answers(survey).values_list("answers", flat=True))
-    choice_questions = [q for q in form.questions if q.kind in ("select_one", "select_multiple")]
+    choice_questions = [
+        q for q in form.questions if q.kind in ("select_one", "select_multiple") and not q.repeat
+    ]
     names = {q.name for q in choice_questions}
     by = request.GET.get("by", "")
     value = request.GET.get("value", "")
@@ -286,7 +288,8 @@ def survey_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Str
     filename = f"survey-{survey.pk}-responses.{fmt}"
     if fmt == "csv":
         return csv_response(filename, header, rows, stream=True)
-    return xlsx_response(filename, "responses", header, rows)
+    repeats = exports.repeat_tables(survey, labels=labels, language=request.GET.get("lang"))
+    return xlsx_book_response(filename, [("responses", header, rows), *repeats])
 
 
 @routes.path("<int:pk>/form.xlsx", name="export_form")
@@ -400,10 +403,18 @@ def survey_respond(request: HttpRequest, key: Any) -> HttpResponse:
         )
     errors: dict[str, str] = {}
     data = None
+    count_change = 0
+    page_raw = request.POST.get("page", "")
     if request.method == "POST":
-        page_raw = request.POST.get("page", "")
         if not page_raw.isdecimal():
             return _closed(request, survey, _("This page does not exist."), status=400)
+        count_change = 1 if "add" in request.POST else -1 if "remove" in request.POST else 0
+    if count_change:
+        # Add or remove an instance of a repeat: nothing is saved, the page comes back with
+        # what was typed.
+        data = request.POST
+        response.page = int(page_raw)
+    elif request.method == "POST":
         try:
             errors = services.response_save_page(
                 response=response,
@@ -420,6 +431,14 @@ def survey_respond(request: HttpRequest, key: Any) -> HttpResponse:
         response.page = int(page_raw)
     page = form.pages[min(response.page, len(form.pages) - 1)]
     context = _respond_context(survey, form, language, response)
+    if page.repeat:
+        count = form.instance_count(page, data, response.answers) + count_change
+        count = max(0, min(count, form.MAX_INSTANCES))
+        context["instances"] = repeat_instances(
+            form, page, response.answers, language, count=count, data=data, errors=errors
+        )
+        context["instance_count"] = count
+        context["fixed_count"] = bool(((page.repeat or {}).get("control") or {}).get("jr:count"))
     context.update(
         {
             "page": page,

@@ -238,7 +238,8 @@ def analyse(definition: dict[str, Any]) -> Analysis:
             else:
                 result.unsupported.append({"code": "expression", "name": name, "column": column})
 
-    def walk(children: list[dict[str, Any]]) -> None:
+    def walk(children: list[dict[str, Any]], nested: bool = False) -> None:
+        """`nested`: inside a group or a repeat, where a repeat is not supported."""
         for element in children:
             name = str(element.get("name", ""))
             qtype = str(element.get("type", ""))
@@ -253,11 +254,11 @@ def analyse(definition: dict[str, Any]) -> Analysis:
                 note_keys(text)
             if element.get("media"):
                 result.ignored.append({"code": "media", "name": name})
-            if kind in ("repeat", "loop"):
+            if kind == "loop" or (kind == "repeat" and nested):
                 result.unsupported.append({"code": "repeat", "name": name})
             elif kind == "metadata":
                 result.ignored.append({"code": "metadata", "name": name, "type": qtype})
-            elif kind not in SUPPORTED_KINDS and kind != "group":
+            elif kind not in SUPPORTED_KINDS and kind not in ("group", "repeat"):
                 result.unsupported.append({"code": "type", "name": name, "type": qtype})
             bind = element.get("bind") or {}
             for column in EXPRESSION_COLUMNS:
@@ -270,7 +271,7 @@ def analyse(definition: dict[str, Any]) -> Analysis:
                 note_keys(choice.get("label"))
                 if choice.get("media"):
                     result.ignored.append({"code": "media", "name": name})
-            walk(element.get("children") or [])
+            walk(element.get("children") or [], nested or kind in ("group", "repeat"))
 
     walk(definition.get("children") or [])
     if definition.get("public_key"):
@@ -307,7 +308,10 @@ def problem_messages(entries: list[dict[str, str]]) -> list[str]:
     for entry in entries:
         code = entry.get("code")
         if code == "repeat":
-            text = _("Question %(name)s: repeated groups are not supported yet.")
+            text = _(
+                "Question %(name)s: loops, and repeated groups inside a group or a repeat, "
+                "are not supported yet."
+            )
         elif code == "type":
             text = _("Question %(name)s: the question type “%(type)s” is not supported.")
         elif code == "function":

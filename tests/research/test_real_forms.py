@@ -16,13 +16,13 @@ ANSWERABLE = [
     "group.xlsx",
     "or_other.xlsx",
     "text_and_integer.xlsx",
+    "tutorial.xls",
     "yes_or_no_question.xlsx",
 ]
 UNSUPPORTED = {
     "gps.xls": "gps",
     "pull_data.xlsx": "pulldata()",
-    "loop.xlsx": "repeated groups",
-    "tutorial.xls": "repeated groups",
+    "loop.xlsx": "loops",
     "xlsform_spec_test.xlsx": "regex()",
 }
 
@@ -38,17 +38,24 @@ def _answer_everything(form):
     answers, page = {}, form.next_page(-1, {})
     while page is not None:
         data = QueryDict(mutable=True)
-        for question in form.pages[page].questions:
+        repeat = form.pages[page].repeat
+        if repeat:
+            data["instances"] = "2"
+        for question, suffix in [
+            (q, f"__{i}" if repeat else "")
+            for i in range(2 if repeat else 1)
+            for q in form.pages[page].questions
+        ]:
             if question.kind in ("select_one", "select_multiple"):
                 shown = form.choices_for(question, answers, form.languages[0])
                 if shown:
-                    data[question.name] = shown[0][0]
+                    data[question.name + suffix] = shown[0][0]
             elif question.kind == "integer":
-                data[question.name] = "3"
+                data[question.name + suffix] = "30"
             elif question.kind == "time":
-                data[question.name] = "10:30"
+                data[question.name + suffix] = "10:30"
             elif question.kind != "note":
-                data[question.name] = "answer"
+                data[question.name + suffix] = "answer"
         answers, errors = form.validate_page(form.pages[page], data, answers, form.languages[0])
         assert errors == {}
         answers = form.recalculate(answers)
@@ -63,7 +70,9 @@ def test_example_form_imports_and_is_answered(name):
     form = Form(definition, analysis.languages)
     assert form.pages
     answers = _answer_everything(form)
-    answered = {q.name for q in form.questions if q.kind not in ("note", "calculate")}
+    answered = {
+        q.name for q in form.questions if q.kind not in ("note", "calculate") and not q.repeat
+    }
     assert answered <= set(answers) | {q.name for q in form.questions if q.relevant}
 
 
@@ -103,3 +112,12 @@ def test_a_form_pyxform_refuses_is_refused_with_its_place(tmp_path):
     assert refused.value.detail["sheet"] == "survey"
     with pytest.raises(FormRefused):
         read_xlsform(b"not a workbook", "broken.xlsx")
+
+
+def test_a_repeat_keeps_one_answer_set_per_instance():
+    definition, analysis = _read("tutorial.xls")
+    form = Form(definition, analysis.languages)
+    answers = _answer_everything(form)
+    members = answers["member"]
+    assert len(members) == 2
+    assert members[0]["name"] == "answer" and members[0]["relationship_to_household_head"] == "head"
