@@ -120,6 +120,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "knowledge.Booklet": "A printable set of articles.",
     "knowledge.BookletItem": "An article in a booklet.",
     "knowledge.BookletExport": "A generated booklet file.",
+    "knowledge.ArticleFile": "A report or image published with an article.",
     "research.Survey": "A survey's settings and consent text, the same for every respondent.",
     "research.FormVersion": "An uploaded XLSForm definition.",
     "research.Invitation": "A personal survey link: a random token, naming no one.",
