@@ -103,7 +103,8 @@ def clean_document(upload) -> tuple[bytes, str]:
             if image.format not in ("PNG", "JPEG", "GIF", "WEBP"):
                 raise UnidentifiedImageError(image.format)
             image.load()
-            keeps_alpha = image.mode in ("RGBA", "LA", "P")
+            # Drawings (PNG, GIF) stay lossless; photographs become JPEG.
+            keeps_alpha = image.mode in ("RGBA", "LA", "P") or image.format in ("PNG", "GIF")
             clean = image.convert("RGBA" if keeps_alpha else "RGB")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ValidationError(

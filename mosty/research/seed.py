@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from mosty.access.domains.knowledge import is_editor
 from mosty.accounts.models import Membership, Role
 from mosty.core.seeding import batched, seeder
 from mosty.research import demo_forms
@@ -162,4 +163,77 @@ def seed_research(ctx: Any) -> str:
         created_by=by,
         updated_by=by,
     )
-    return f"2 surveys, {Response.objects.count()} responses, 1 focus group"
+    report = _publish_report(by)
+    return f"2 surveys, {Response.objects.count()} responses, 1 focus group, {report}"
+
+
+def _minimal_pdf(text: str) -> bytes:
+    """A one-page PDF with a line of text (the demo's report; real ones are uploaded)."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def _visual_notes() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 360), (250, 248, 240))
+    draw = ImageDraw.Draw(image)
+    for n, (height, colour) in enumerate(
+        [(220, (40, 90, 160)), (140, (200, 90, 40)), (90, (60, 150, 90))]
+    ):
+        draw.rectangle([80 + n * 180, 320 - height, 200 + n * 180, 320], fill=colour)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _publish_report(by: Any) -> str:
+    """The diagnosis report, published in the knowledge base with its PDF and visual notes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mosty.knowledge import services as knowledge
+
+    if not is_editor(by):
+        return "no report (the coordinator may not edit the knowledge base)"
+    article = knowledge.article_create(
+        slug="diagnoza-raport",
+        category="institutions",
+        audience="institutions",
+        source_language="pl",
+        title="Diagnoza: potrzeby migrantów w mieście",
+        summary="Raport z ankiet, grup fokusowych i spotkań badawczych.",
+        body=(
+            "Raport podsumowuje ankietę dla migrantów, ankietę dla instytucji, grupy "
+            "fokusowe i trzy spotkania badawcze."
+        ),
+        publish=True,
+        by=by,
+    )
+    files = [
+        ("Raport (PDF)", SimpleUploadedFile("raport.pdf", _minimal_pdf("Diagnoza 2026"))),
+        ("Notatki wizualne", SimpleUploadedFile("notatki.png", _visual_notes())),
+    ]
+    for title, upload in files:
+        knowledge.article_file_add(article=article, upload=upload, title=title, language="", by=by)
+    return "a published report with 2 files"

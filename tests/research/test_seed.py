@@ -21,6 +21,9 @@ def test_demo_has_two_multilingual_surveys_with_answers_and_a_focus_group(world)
             # Every seeded answer is one the form would accept: recomputing changes nothing.
             assert form.recalculate(response.answers) == response.answers
     assert FocusGroup.objects.get().participant_total == 10
+    from mosty.knowledge.models import ArticleFile
+
+    assert sorted(ArticleFile.objects.values_list("kind", flat=True)) == ["pdf", "png"]
     assert "already" in seed_research(SeedContext(scale="demo", out=io.StringIO()))
 
 
