@@ -171,8 +171,13 @@ def parse(source: str) -> Node:
     """The tree of an expression (cached: a form's expressions are parsed once per process)."""
     node = _CACHE.get(source)
     if node is None:
+        if len(source) > 2000:
+            raise ExpressionError("the expression is too long")
         parser = _Parser(tokenize(source))
-        node = parser.expression()
+        try:
+            node = parser.expression()
+        except RecursionError as exc:
+            raise ExpressionError("the expression is nested too deeply") from exc
         if parser.peek() is not None:
             raise ExpressionError(f"unexpected {parser.peek().text!r}")  # type: ignore[union-attr]
         if len(_CACHE) < 10_000:
@@ -390,11 +395,14 @@ def _value(node: Node, context: Context) -> Any:
 
 
 def evaluate(source: str, context: Context) -> Any:
+    """The value of an expression the import accepted. A value it cannot compute (a
+    function given the wrong number of arguments, `round(., 'x')`, a huge number) is NaN,
+    as in XPath: a respondent never meets an error page because of the form's arithmetic."""
+    node = parse(source)
     try:
-        return _value(parse(source), context)
-    except TypeError as exc:
-        # A function called with the wrong number of arguments.
-        raise ExpressionError(str(exc)) from exc
+        return _value(node, context)
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError, RecursionError):
+        return math.nan
 
 
 def is_true(source: str, context: Context) -> bool:

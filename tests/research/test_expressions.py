@@ -38,3 +38,16 @@ def test_dot_is_the_answer_and_bare_names_are_choice_columns():
 def test_refuses_what_it_cannot_evaluate(source):
     with pytest.raises(ExpressionError):
         parse(source)
+
+
+def test_what_cannot_be_computed_is_nan_never_an_error():
+    assert is_true("round(${a}, 'x') > 1", Context({"a": 2})) is False
+    assert is_true("substr(${a}, 'x') = ''", Context({"a": "abc"})) is False
+    assert is_true("selected(${a})", Context({"a": "x"})) is False  # wrong arity
+
+
+def test_an_expression_nested_too_deeply_is_refused_at_import():
+    with pytest.raises(ExpressionError):
+        parse("(" * 5000 + "1" + ")" * 5000)  # too long
+    with pytest.raises(ExpressionError):
+        parse("(" * 900 + "1" + ")" * 900)  # short enough, but nested past the stack
