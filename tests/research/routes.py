@@ -79,3 +79,15 @@ ROUTES = [
     Route("research:focus_detail", allowed=RESEARCHERS, kwargs=_group_pk),
     Route("research:focus_edit", allowed=RESEARCHERS, kwargs=_group_pk),
 ]
+
+ROUTES += [
+    Route("api:survey_list", allowed=INTERVIEWERS, api=True, org_scoped=False),
+    Route(
+        "api:survey_results",
+        allowed=ANYONE,
+        api=True,
+        org_scoped=False,
+        kwargs=_survey_pk,
+        note="suppressed for anyone outside the research team",
+    ),
+]

@@ -52,3 +52,22 @@ def test_wide_export_and_form_round_trip(world, login):
     assert names == [c["name"] for c in original["children"]]
     assert [lang["code"] for lang in analyse(again).languages] == ["pl", "en", "uk", "ar"]
     assert xlsform_sheets(survey.current_version())[0][0] == "survey"
+
+
+@pytest.mark.django_db
+def test_results_api_is_suppressed_outside_the_team(world, login):
+    survey = make_survey(world.org_a)
+    for n in range(7):
+        make_response(survey, {"country": "ua" if n < 5 else "sy"})
+    url = reverse("api:survey_results", args=[survey.pk])
+    team = login("coordinator").get(url).json()
+    country = next(q for q in team["questions"] if q["name"] == "country")
+    assert (
+        team["suppressed"] is False and {r["value"]: r["count"] for r in country["rows"]}["sy"] == 2
+    )
+    other = login("mentor").get(url).json()
+    country = next(q for q in other["questions"] if q["name"] == "country")
+    assert (
+        other["suppressed"] is True
+        and {r["value"]: r["count"] for r in country["rows"]}["sy"] is None
+    )
