@@ -410,6 +410,10 @@ SPECTACULAR_SETTINGS = {
         "MentorGenderEnum": "mosty.mentoring.models.MentorGender",
         "ParticipantGenderEnum": "mosty.people.models.Gender",
         "LegalStatusEnum": "mosty.people.models.LegalStatus",
+        # The knowledge base had this name alone before surveys brought their own audience.
+        "AudienceEnum": "mosty.knowledge.models.Audience",
+        "SurveyAudienceEnum": "mosty.research.models.Audience",
+        "SurveyStatusEnum": "mosty.research.models.SurveyStatus",
     },
 }
 
