@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "mosty.events",
     "mosty.knowledge",
     "mosty.assistance",
+    "mosty.research",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -411,6 +412,10 @@ SPECTACULAR_SETTINGS = {
         "MentorGenderEnum": "mosty.mentoring.models.MentorGender",
         "ParticipantGenderEnum": "mosty.people.models.Gender",
         "LegalStatusEnum": "mosty.people.models.LegalStatus",
+        # The knowledge base had this name alone before surveys brought their own audience.
+        "AudienceEnum": "mosty.knowledge.models.Audience",
+        "SurveyAudienceEnum": "mosty.research.models.Audience",
+        "SurveyStatusEnum": "mosty.research.models.SurveyStatus",
     },
 }
 

@@ -29,5 +29,6 @@ urlpatterns += i18n_patterns(
     path("events/", include("mosty.events.urls")),
     path("assistance/", include("mosty.assistance.urls")),
     path("knowledge/", include("mosty.knowledge.urls")),
+    path("research/", include("mosty.research.urls")),
     prefix_default_language=True,
 )

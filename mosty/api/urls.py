@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("mosty.events.api_urls")),
     path("", include("mosty.assistance.api_urls")),
     path("", include("mosty.knowledge.api_urls")),
+    path("", include("mosty.research.api_urls")),
 ]

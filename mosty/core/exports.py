@@ -93,13 +93,19 @@ def csv_response(
 
 
 def xlsx_bytes(sheet_title: str, header: Sequence, rows: Iterable[Iterable]) -> bytes:
+    return xlsx_book_bytes([(sheet_title, header, rows)])
+
+
+def xlsx_book_bytes(sheets: Sequence[tuple[str, Sequence, Iterable[Iterable]]]) -> bytes:
+    """A workbook of several sheets (title, header, rows), every cell through `safe_row`."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title[:31])
-    sheet.append(safe_row(header))
-    for row in rows:
-        sheet.append(safe_row(row))
+    for sheet_title, header, rows in sheets:
+        sheet = book.create_sheet(sheet_title[:31])
+        sheet.append(safe_row(header))
+        for row in rows:
+            sheet.append(safe_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -111,4 +117,12 @@ def xlsx_response(
     return _attachment(
         HttpResponse(xlsx_bytes(sheet_title, header, rows), content_type=XLSX_CONTENT_TYPE),
         filename,
+    )
+
+
+def xlsx_book_response(
+    filename: str, sheets: Sequence[tuple[str, Sequence, Iterable[Iterable]]]
+) -> HttpResponse:
+    return _attachment(
+        HttpResponse(xlsx_book_bytes(sheets), content_type=XLSX_CONTENT_TYPE), filename
     )

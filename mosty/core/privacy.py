@@ -167,6 +167,21 @@ PLAINTEXT: dict[str, str] = {
     "directory.HsdsRecord.hsds_id": CODE,
     "directory.HsdsRecord.owner": CODE,
     "directory.HsdsRecord.group_hash": CODE,
+    # research
+    "research.Response.answers": (
+        "Anonymous survey answers keyed by question name, linked to no participant; counted "
+        "across thousands of responses for results and exports, which encrypted text cannot be."
+    ),
+    "research.Response.language": CODE,
+    "research.FocusGroup.title": "The meeting's topic, chosen by the research team.",
+    "research.FocusGroup.facilitator": STAFF_ACCOUNT,
+    "research.FocusGroup.participants": (
+        'Counts per category ("women from Ukraine: 6"), never names: figures for the report.'
+    ),
+    "research.FocusGroup.findings": (
+        "Themes and findings across the group, written for the published report; the "
+        "discussion itself is in the encrypted notes."
+    ),
 }
 
 

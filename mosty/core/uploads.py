@@ -77,3 +77,42 @@ def limit_rows(rows: Iterable, limit: int) -> Iterator:
 
 def too_many_rows_message(limit: int) -> str:
     return _("The file has more than %(max)s rows; split it into smaller files.") % {"max": limit}
+
+
+# Files published for anyone to download (a report, a picture of visual notes) --------------------
+
+DOCUMENT_KINDS = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def clean_document(upload) -> tuple[bytes, str]:
+    """The bytes to store for a published file and its extension (`pdf`, `png`, `jpg`):
+    a PDF is kept as it is only when it is one (its signature, not its name, decides); an
+    image is decoded and encoded again, which drops whatever else the file carried (metadata,
+    location, appended data). Anything else is refused with a translated message."""
+    content = read_upload(upload)
+    if content.startswith(b"%PDF-"):
+        return content, "pdf"
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format not in ("PNG", "JPEG", "GIF", "WEBP"):
+                raise UnidentifiedImageError(image.format)
+            image.load()
+            # Drawings (PNG, GIF) stay lossless; photographs become JPEG.
+            keeps_alpha = image.mode in ("RGBA", "LA", "P") or image.format in ("PNG", "GIF")
+            clean = image.convert("RGBA" if keeps_alpha else "RGB")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            _("Upload a PDF or an image (PNG, JPEG, GIF or WebP)."), code="file_type"
+        ) from exc
+    out = io.BytesIO()
+    if keeps_alpha:
+        clean.save(out, format="PNG", optimize=True)
+        return out.getvalue(), "png"
+    clean.save(out, format="JPEG", quality=88)
+    return out.getvalue(), "jpg"

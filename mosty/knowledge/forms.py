@@ -225,3 +225,17 @@ class XliffImportForm(forms.Form):
 
     def clean_file(self):
         return read_upload(self.cleaned_data["file"])
+
+
+class ArticleFileForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    language = forms.ChoiceField(
+        label=_("Language of the file"),
+        choices=[("", _("Every language"))] + list(settings.LANGUAGES),
+        required=False,
+    )
+    file = forms.FileField(
+        label=_("File"),
+        validators=[validate_upload_size],
+        help_text=_("A PDF or an image; images are re-encoded, which removes their metadata."),
+    )

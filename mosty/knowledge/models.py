@@ -212,3 +212,29 @@ class BookletExport(Timestamped, Labelled):
 
     def __str__(self) -> str:
         return f"{self.booklet} ({self.language})"
+
+
+class ArticleFile(Timestamped, Authored, Labelled):
+    """A file published with an article: a report as PDF, an image (visual notes). Stored
+    under a random name, checked and (images) re-encoded on upload (`mosty.core.uploads`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(
+        _("language of the file"),
+        max_length=10,
+        blank=True,
+        validators=[validate_language_code],
+        help_text=_("Empty: the file is shown in every language."),
+    )
+    file = models.FileField(_("file"), upload_to="knowledge/files/")
+    kind = models.CharField(max_length=5, editable=False)
+    size = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("article file")
+        verbose_name_plural = _("article files")
+        ordering = ["article", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

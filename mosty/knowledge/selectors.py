@@ -20,6 +20,7 @@ from mosty.access.domains.knowledge import (
 from mosty.core.i18n import language_codes
 from mosty.knowledge.models import (
     Article,
+    ArticleFile,
     ArticleRevision,
     ArticleTranslation,
     Booklet,
@@ -309,3 +310,32 @@ def booklet_exports(*, booklet: Booklet) -> QuerySet[BookletExport]:
 
 def booklet_export_get(*, fetched_by, pk: int) -> BookletExport:
     return get_object_or_404(visible_booklet_exports(fetched_by).select_related("booklet"), pk=pk)
+
+
+def article_files(*, article: Article, language: str | None = None) -> list[ArticleFile]:
+    """The files published with an article; with `language`, those in it or in every one."""
+    files = ArticleFile.objects.filter(article=article).order_by("pk")
+    if language is not None:
+        files = files.filter(language__in=["", language])
+    return list(files)
+
+
+def article_file_get(*, fetched_by, slug: str, pk: int) -> ArticleFile:
+    """A file of an article the user may read and that is published in some language."""
+    published = visible_translations(fetched_by).filter(status=PUBLISHED).values("article_id")
+    return get_object_or_404(
+        ArticleFile.objects.filter(
+            article__in=visible_articles(fetched_by), article_id__in=published
+        ).select_related("article"),
+        article__slug=slug,
+        pk=pk,
+    )
+
+
+def article_file_manage_get(*, fetched_by, pk: int) -> ArticleFile:
+    return get_object_or_404(
+        ArticleFile.objects.filter(article__in=visible_articles(fetched_by)).select_related(
+            "article"
+        ),
+        pk=pk,
+    )

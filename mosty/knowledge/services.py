@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,8 +19,10 @@ from mosty.access.audit import audit
 from mosty.access.policy import require
 from mosty.accounts.models import User
 from mosty.core.i18n import language_codes
+from mosty.core.uploads import clean_document
 from mosty.knowledge.models import (
     Article,
+    ArticleFile,
     ArticleRevision,
     ArticleTranslation,
     Booklet,
@@ -467,3 +472,36 @@ def booklet_export_request(*, booklet: Booklet, language: str, by: User) -> Book
     audit(by, "mosty.knowledge.booklet.exported", export)
     transaction.on_commit(lambda: booklet_export_build.enqueue(export.pk))
     return export
+
+
+@transaction.atomic
+def article_file_add(
+    *, article: Article, upload: Any, title: str, language: str, by: User
+) -> ArticleFile:
+    """Publishes a file with the article: a PDF as it is, an image re-encoded, under a
+    random name (the uploaded name never reaches the disk)."""
+    require(by, "knowledge.edit", article)
+    content, extension = clean_document(upload)
+    record = ArticleFile(
+        article=article,
+        title=title,
+        language=language,
+        kind=extension,
+        size=len(content),
+        created_by=by,
+        updated_by=by,
+    )
+    record.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def article_file_remove(*, record: ArticleFile, by: User) -> None:
+    require(by, "knowledge.edit", record.article)
+    stored = record.file.name or ""
+    storage = record.file.storage
+    record.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))

@@ -23,10 +23,12 @@ from mosty.accounts.models import User
 from mosty.core.i18n import text_direction
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
 from mosty.core.routing import Routes
+from mosty.core.uploads import DOCUMENT_KINDS
 from mosty.knowledge import exports, selectors, services, xliff
 from mosty.knowledge.forms import (
     ArticleCreateForm,
     ArticleEditForm,
+    ArticleFileForm,
     AssignForm,
     BookletForm,
     LanguageForm,
@@ -146,6 +148,7 @@ class KnowledgeArticle(PublicPage, DetailPage):
             "category": Category(reading.article.category),
             "event_kind": RELATED_EVENT_KINDS.get(reading.article.category, ""),
             "may_edit": can(self.user, "knowledge.edit"),
+            "files": selectors.article_files(article=reading.article, language=self.language),
         }
 
 
@@ -292,6 +295,67 @@ class ArticleEdit(ArticlePage, FormPage):
 
     def extra_context(self) -> dict[str, Any]:
         return {"source": selectors.article_source(article=self.object)}
+
+
+@routes.path("manage/<int:pk>/files/", name="article_files")
+class ArticleFiles(ArticlePage, FormPage):
+    """The files published with the article (reports, images) and the form adding one."""
+
+    template_name = "knowledge/article_files.html"
+    form_class = ArticleFileForm
+    success_message = gettext_lazy("The file was published with the article.")
+
+    def save(self, form: Any) -> Any:
+        return services.article_file_add(
+            article=self.object,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            language=form.cleaned_data["language"],
+            by=self.user,
+        )
+
+    def success_url(self, record: Any) -> str:
+        return reverse("knowledge:article_files", args=[self.object.pk])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"files": selectors.article_files(article=self.object)}
+
+
+@routes.path("manage/files/<int:pk>/remove/", name="article_file_remove")
+class ArticleFileRemove(ActionPage):
+    permission = "knowledge.edit"
+    success_message = gettext_lazy("The file was removed.")
+
+    def get_object(self) -> Any:
+        return selectors.article_file_manage_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.article
+
+    def act(self, form: Any) -> None:
+        services.article_file_remove(record=self.object, by=self.user)
+
+    def success_url(self, result: Any) -> str:
+        return reverse("knowledge:article_files", args=[self.object.article_id])
+
+
+@routes.path("a/<slug:slug>/files/<int:pk>/", name="article_file")
+class ArticleFileDownload(PublicPage, DetailPage):
+    """A published file: served as a download, never rendered inline by the browser."""
+
+    def get_object(self) -> Any:
+        return selectors.article_file_get(
+            fetched_by=self.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        record = self.object
+        return FileResponse(
+            record.file.open("rb"),
+            as_attachment=True,
+            filename=f"{record.article.slug}-{record.pk}.{record.kind}",
+            content_type=DOCUMENT_KINDS.get(record.kind, "application/octet-stream"),
+        )
 
 
 @routes.path("manage/<int:pk>/assign/", name="translation_assign")

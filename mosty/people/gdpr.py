@@ -91,6 +91,14 @@ OTHER_PEOPLE: dict[str, str] = {
     "assistance.Assignment": "An assistant's booking for an institution's request.",
     "assistance.AssignmentLog": "An assistant's hours and the outcome; no free text.",
     "assistance.Feedback": "An institution's rating of an assistant's work (comment encrypted).",
+    "research.Response": (
+        "Anonymous survey answers, linked to no participant (a personal link is a random "
+        "token); free-text answers may still describe someone."
+    ),
+    "research.FocusGroup": (
+        "A focus group's facilitator (staff) and encrypted notes; participants are counted "
+        "per category, never named."
+    ),
 }
 NO_PERSONAL_DATA: dict[str, str] = {
     "core.City": "Configuration from the city pack.",
@@ -123,6 +131,10 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "knowledge.Booklet": "A printable set of articles.",
     "knowledge.BookletItem": "An article in a booklet.",
     "knowledge.BookletExport": "A generated booklet file.",
+    "knowledge.ArticleFile": "A report or image published with an article.",
+    "research.Survey": "A survey's settings and consent text, the same for every respondent.",
+    "research.FormVersion": "An uploaded XLSForm definition.",
+    "research.Invitation": "A personal survey link: a random token, naming no one.",
     "mentoring.MatchingSettings": "Scoring weights from the city pack.",
     "mentoring.MatchingRun": (
         "When a matching computation ran, for which organisations, and its counts; the "

@@ -169,3 +169,32 @@ ROUTES += [
         kwargs=_tr,
     ),
 ]
+
+
+def _file(world):
+    from django.core.files.base import ContentFile
+
+    from mosty.knowledge.models import ArticleFile
+
+    record = ArticleFile(article=_article(world), title="Raport", kind="pdf", size=13)
+    record.file.save("report.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    record.save()
+    return record
+
+
+ROUTES += [
+    Route("knowledge:article_files", allowed=EDITORS, org_scoped=False, kwargs=_pk),
+    Route(
+        "knowledge:article_file_remove",
+        allowed=EDITORS,
+        org_scoped=False,
+        method="post",
+        kwargs=lambda w: {"pk": _file(w).pk},
+        ok=(302,),
+    ),
+    Route(
+        "knowledge:article_file",
+        public=True,
+        kwargs=lambda w: {"slug": _article(w).slug, "pk": _file(w).pk},
+    ),
+]

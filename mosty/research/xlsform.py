@@ -1,0 +1,330 @@
+"""Reading an XLSForm with pyxform, and what Mosty can and cannot do with it.
+
+`read_xlsform(content, filename)` hands the workbook to pyxform, the reference implementation
+(its workbook → JSON step, then building the survey and writing its XForm, which is where
+pyxform checks references and expressions). A form pyxform refuses raises `FormRefused` with
+pyxform's message and where it points: sheet, row, column.
+
+`analyse(definition)` walks the JSON and lists, as codes a page translates when it shows
+them, what will not work (`unsupported`: a survey cannot open while there is any) and what
+is ignored (`ignored`: media in labels, device metadata a web form cannot know).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from pyxform.builder import create_survey_element_from_dict
+from pyxform.errors import PyXFormError
+from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+from pyxform.xls2json import workbook_to_json
+from pyxform.xls2json_backends import get_xlsform
+
+from mosty.core.uploads import check_zip
+from mosty.research import expressions
+
+# What a question of each pyxform type is to Mosty.
+SUPPORTED_KINDS = {
+    "text",
+    "integer",
+    "decimal",
+    "date",
+    "time",
+    "select_one",
+    "select_multiple",
+    "note",
+    "calculate",
+    "acknowledge",
+    "range",
+    "start",
+    "end",
+    "today",
+}
+EXPRESSION_COLUMNS = ("relevant", "constraint", "required", "readonly", "calculate")
+# Metadata a phone app fills in and a web form cannot know: the column stays empty.
+DEVICE_METADATA = {"property", "uid"}
+_ROW = re.compile(r"\[row\s*:\s*(\d+)\]")
+_SHEET = re.compile(
+    r"(?:'(survey|choices|settings|entities|external_choices)' sheet|sheet: '(\w+)')", re.I
+)
+_COLUMN = re.compile(r"(?:the|column)\s+'([\w:\- ()]+)'\s+(?:value|column)", re.I)
+
+
+class FormRefused(ValidationError):
+    """pyxform refused the form: its message, with the sheet, row and column it names."""
+
+    def __init__(self, message: str, *, sheet: str = "", row: str = "", column: str = ""):
+        self.detail = {"message": message, "sheet": sheet, "row": row, "column": column}
+        super().__init__(
+            _(
+                "The form was refused (sheet: %(sheet)s, row: %(row)s, column: %(column)s): "
+                "%(message)s"
+            )
+            % {
+                "sheet": sheet or "-",
+                "row": row or "-",
+                "column": column or "-",
+                "message": message,
+            },
+            code="refused",
+        )
+
+
+def _refused(exc: Exception) -> FormRefused:
+    message = str(exc).strip() or type(exc).__name__
+    context = getattr(exc, "context", None) or {}
+    row = str(context.get("row") or "") or _first(_ROW, message)
+    sheet = _first(_SHEET, message) or ("survey" if row else "")
+    return FormRefused(message, sheet=sheet, row=row, column=_first(_COLUMN, message))
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str:
+    match = pattern.search(text)
+    return next((group for group in match.groups() if group), "") if match else ""
+
+
+def read_xlsform(content: bytes, filename: str) -> dict[str, Any]:
+    """pyxform's JSON of an XLSForm (xls, xlsx or xlsm), or `FormRefused`."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in (".xls", ".xlsx", ".xlsm"):
+        raise FormRefused(_("Upload the form as an Excel workbook (.xlsx or .xls)."))
+    if suffix != ".xls":
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                check_zip(archive)
+        except zipfile.BadZipFile as exc:
+            raise FormRefused(_("The file is not an Excel workbook.")) from exc
+    try:
+        workbook = get_xlsform(io.BytesIO(content), file_type=suffix)
+        definition = workbook_to_json(
+            workbook_dict=workbook,
+            form_name="data",
+            fallback_form_name=PurePath(filename).stem,
+            default_language="default",
+            warnings=[],
+        )
+        # Building the survey and writing its XForm is where pyxform checks references
+        # (${name} of a question that does not exist) and expression syntax.
+        create_survey_element_from_dict(definition).to_xml(validate=False)
+        assert isinstance(definition, dict)
+    except (PyXFormError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _refused(exc) from exc
+    except Exception as exc:  # noqa: BLE001 - a workbook reader's own error (xlrd, openpyxl)
+        raise _refused(exc) from exc
+    return definition
+
+
+# Kinds and languages --------------------------------------------------------------------------
+
+
+def question_kind(qtype: str) -> str:
+    """Mosty's kind for a pyxform question type (`select all that apply` → `select_multiple`);
+    an unknown or unsupported type comes back as it is."""
+    if qtype in ("repeat", "loop", "group"):
+        return qtype
+    info = QUESTION_TYPE_DICT.get(qtype)
+    if info is None:
+        return qtype
+    control = info.get("control", {})
+    bind = info.get("bind", {})
+    preload = bind.get("jr:preload")
+    if preload == "timestamp":
+        return "start" if bind.get("jr:preloadParams") == "start" else "end"
+    if preload == "date":
+        return "today"
+    if preload:
+        return "metadata"
+    tag = control.get("tag")
+    btype = bind.get("type")
+    if "external" in qtype or "from file" in qtype or qtype.startswith("select_"):
+        return qtype
+    if tag == "select1":
+        return "select_one"
+    if tag == "select":
+        return "select_multiple"
+    if tag == "trigger":
+        return "acknowledge"
+    if tag == "range":
+        return "range"
+    if tag is None:
+        return (
+            "calculate" if qtype in ("calculate", "q calculate", "add calculate prompt") else qtype
+        )
+    if tag == "input":
+        if bind.get("readonly") == "true()":
+            return "note"
+        return {
+            "int": "integer",
+            "decimal": "decimal",
+            "date": "date",
+            "time": "time",
+            "string": "text",
+        }.get(str(btype), qtype)
+    return qtype
+
+
+_LANGUAGE_CODE = re.compile(r"\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)\)\s*$")
+_LANGUAGE_NAMES = {
+    "english": "en",
+    "polish": "pl",
+    "polski": "pl",
+    "ukrainian": "uk",
+    "russian": "ru",
+    "arabic": "ar",
+    "persian": "fa",
+    "farsi": "fa",
+    "french": "fr",
+    "german": "de",
+    "spanish": "es",
+    "chinese": "zh",
+}
+RTL_CODES = {"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv"}
+
+
+def language_code(key: str) -> str:
+    match = _LANGUAGE_CODE.search(key)
+    if match:
+        return match.group(1).lower()
+    return _LANGUAGE_NAMES.get(key.strip().lower(), "")
+
+
+def language_name(key: str) -> str:
+    return _LANGUAGE_CODE.sub("", key).strip() or key
+
+
+@dataclass
+class Analysis:
+    languages: list[dict[str, str]] = field(default_factory=list)
+    unsupported: list[dict[str, str]] = field(default_factory=list)
+    ignored: list[dict[str, str]] = field(default_factory=list)
+
+
+def _texts(element: dict[str, Any]) -> list[Any]:
+    bind = element.get("bind") or {}
+    return [
+        element.get("label"),
+        element.get("hint"),
+        bind.get("jr:constraintMsg"),
+        bind.get("jr:requiredMsg"),
+    ]
+
+
+def analyse(definition: dict[str, Any]) -> Analysis:
+    result = Analysis()
+    keys: dict[str, None] = {}
+
+    def note_keys(value: Any) -> None:
+        if isinstance(value, dict):
+            keys.update(dict.fromkeys(value))
+
+    def check_expression(name: str, column: str, source: Any) -> None:
+        if not isinstance(source, str) or source.strip() in ("", "yes", "no", "true", "false"):
+            return
+        try:
+            expressions.check(source)
+        except expressions.ExpressionError:
+            function = _unsupported_function(source)
+            if function:
+                result.unsupported.append(
+                    {"code": "function", "name": name, "column": column, "function": function}
+                )
+            else:
+                result.unsupported.append({"code": "expression", "name": name, "column": column})
+
+    def walk(children: list[dict[str, Any]], nested: bool = False) -> None:
+        """`nested`: inside a group or a repeat, where a repeat is not supported."""
+        for element in children:
+            name = str(element.get("name", ""))
+            qtype = str(element.get("type", ""))
+            if (
+                qtype == "group"
+                and name == "meta"
+                and (element.get("control") or {}).get("bodyless")
+            ):
+                continue  # pyxform's instanceID: Mosty's response key plays its part
+            kind = question_kind(qtype)
+            for text in _texts(element):
+                note_keys(text)
+            if element.get("media"):
+                result.ignored.append({"code": "media", "name": name})
+            if kind == "loop" or (kind == "repeat" and nested):
+                result.unsupported.append({"code": "repeat", "name": name})
+            elif kind == "metadata":
+                result.ignored.append({"code": "metadata", "name": name, "type": qtype})
+            elif kind not in SUPPORTED_KINDS and kind not in ("group", "repeat"):
+                result.unsupported.append({"code": "type", "name": name, "type": qtype})
+            bind = element.get("bind") or {}
+            for column in EXPRESSION_COLUMNS:
+                check_expression(name, column, bind.get(column))
+            check_expression(name, "choice_filter", element.get("choice_filter"))
+            default = element.get("default")
+            if isinstance(default, str) and ("${" in default or "(" in default):
+                check_expression(name, "default", default)
+            for choice in element.get("choices") or []:
+                note_keys(choice.get("label"))
+                if choice.get("media"):
+                    result.ignored.append({"code": "media", "name": name})
+            walk(element.get("children") or [], nested or kind in ("group", "repeat"))
+
+    walk(definition.get("children") or [])
+    if definition.get("public_key"):
+        result.unsupported.append({"code": "encrypted", "name": ""})
+    named = [k for k in keys if k != "default"]
+    if not named:
+        named = ["default"]
+    result.languages = [
+        {
+            "key": key,
+            "code": language_code(key),
+            "name": language_name(key) if key != "default" else "",
+        }
+        for key in named
+    ]
+    # One entry per kind of problem and question (a media column on every choice is one line).
+    result.ignored = list({tuple(sorted(e.items())): e for e in result.ignored}.values())
+    return result
+
+
+_CALL = re.compile(r"([A-Za-z_][\w\-]*(?::[\w\-]+)?)\s*\(")
+
+
+def _unsupported_function(source: str) -> str:
+    for function in _CALL.findall(source):
+        if function not in expressions.FUNCTIONS:
+            return str(function)
+    return ""
+
+
+def problem_messages(entries: list[dict[str, str]]) -> list[str]:
+    """What `analyse` listed, in the reader's language."""
+    messages = []
+    for entry in entries:
+        code = entry.get("code")
+        if code == "repeat":
+            text = _(
+                "Question %(name)s: loops, and repeated groups inside a group or a repeat, "
+                "are not supported yet."
+            )
+        elif code == "type":
+            text = _("Question %(name)s: the question type “%(type)s” is not supported.")
+        elif code == "function":
+            text = _(
+                "Question %(name)s: the function %(function)s() in %(column)s is not supported."
+            )
+        elif code == "expression":
+            text = _("Question %(name)s: the expression in %(column)s cannot be read.")
+        elif code == "encrypted":
+            text = _("The form encrypts its submissions (public_key), which Mosty does not do.")
+        elif code == "media":
+            text = _("Question %(name)s: images, audio and video are not shown.")
+        else:
+            text = _("Question %(name)s: %(type)s is left empty on the web.")
+        messages.append(text % entry if "%(" in text else text)
+    return messages

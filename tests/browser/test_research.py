@@ -1,0 +1,45 @@
+"""A respondent answers the migrant survey in Arabic, on a phone, with skip logic."""
+
+from tests.browser.conftest import serious_violations
+from tests.research.factories import make_survey
+
+
+def _next(page, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    page.wait_for_load_state()
+
+
+def test_a_migrant_answers_in_arabic_and_skip_logic_hides_questions(page, bworld):
+    from mosty.research.models import Response
+
+    survey = make_survey(bworld.org_a, consent_text="نحفظ إجاباتك دون اسم.")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"/ar/research/s/{survey.slug}/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.get_by_text("نحفظ إجاباتك دون اسم.").is_visible()
+    assert serious_violations(page) == []
+    _next(page, "أوافق، ابدأ")
+    page.get_by_label("كم عمرك؟").fill("12")
+    _next(page, "التالي")
+    assert page.get_by_text("أدخل عمراً بين 16 و100.").is_visible()  # the form's own message
+    assert serious_violations(page) == []
+    page.get_by_label("كم عمرك؟").fill("34")
+    _next(page, "التالي")
+    page.get_by_role("radio", name="سوريا", exact=True).check()
+    _next(page, "التالي")
+    # Syria: the region question (asked only of people from Ukraine) is skipped.
+    assert page.get_by_text("من أي منطقة؟").count() == 0
+    page.get_by_role("radio", name="لا", exact=True).check()
+    _next(page, "التالي")
+    # Not working: the work page is skipped; the Polish self-assessment comes next.
+    assert page.get_by_text("في أي قطاع؟").count() == 0
+    page.get_by_label("كيف تقيّم لغتك البولندية (1–5)؟").fill("2")
+    _next(page, "التالي")
+    assert page.get_by_text("تنظم المدينة دورات مجانية في اللغة البولندية.").is_visible()
+    assert serious_violations(page) == []
+    _next(page, "التالي")
+    page.get_by_label("ما الذي تحتاجه أكثر؟").fill("سكن")
+    _next(page, "إرسال الإجابات")
+    assert page.get_by_text("شكراً لك! تم إرسال إجاباتك.").is_visible()
+    answers = Response.objects.get().answers
+    assert answers["country"] == "sy" and "region" not in answers and answers["needs"] == "سكن"

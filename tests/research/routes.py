@@ -1,0 +1,93 @@
+from tests.access_matrix import Route
+from tests.research.factories import make_focus_group, make_response, make_survey
+
+RESEARCHERS = frozenset({"admin", "coordinator"})
+INTERVIEWERS = frozenset({"admin", "coordinator", "caseworker"})
+ANYONE = frozenset({"*"})
+
+
+def _survey_pk(world):
+    return {"pk": make_survey(world.org_a).pk}
+
+
+def _draft_pk(world):
+    return {"pk": make_survey(world.org_a, status="draft").pk}
+
+
+def _survey_fmt(world):
+    return {"pk": make_survey(world.org_a).pk, "fmt": "csv"}
+
+
+def _slug(world):
+    return {"slug": make_survey(world.org_a).slug}
+
+
+def _token(world):
+    survey = make_survey(world.org_a)
+    return {"token": survey.invitations.create().token}
+
+
+def _key(world):
+    survey = make_survey(world.org_a)
+    return {"key": make_response(survey, {}, submitted=False).key}
+
+
+def _group_pk(world):
+    return {"pk": make_focus_group(world.org_a).pk}
+
+
+ROUTES = [
+    Route("research:list", allowed=INTERVIEWERS, org_scoped=False),
+    Route("research:create", allowed=RESEARCHERS, org_scoped=False),
+    Route("research:detail", allowed=RESEARCHERS, kwargs=_survey_pk),
+    Route("research:edit", allowed=RESEARCHERS, kwargs=_survey_pk),
+    Route("research:upload", allowed=RESEARCHERS, kwargs=_survey_pk),
+    Route("research:open", allowed=RESEARCHERS, kwargs=_draft_pk, method="post", ok=(302,)),
+    Route("research:close", allowed=RESEARCHERS, kwargs=_survey_pk, method="post", ok=(302,)),
+    Route(
+        "research:invitations",
+        allowed=RESEARCHERS,
+        kwargs=_survey_pk,
+        method="post",
+        data=lambda w: {"count": 3},
+        ok=(302,),
+    ),
+    Route("research:invitations_csv", allowed=RESEARCHERS, kwargs=_survey_pk),
+    Route("research:results", allowed=RESEARCHERS, kwargs=_survey_pk),
+    Route(
+        "research:summary",
+        allowed=ANYONE,
+        org_scoped=False,
+        kwargs=_survey_pk,
+        note="any member sees the suppressed summary of a survey that is not a draft",
+    ),
+    Route("research:export", allowed=RESEARCHERS, kwargs=_survey_fmt),
+    Route("research:export_form", allowed=RESEARCHERS, kwargs=_survey_pk),
+    Route(
+        "research:interview",
+        allowed=INTERVIEWERS,
+        kwargs=_survey_pk,
+        method="post",
+        ok=(302,),
+        note="staff of the owner enter answers from paper",
+    ),
+    Route("research:answer", public=True, allowed=ANYONE, kwargs=_slug),
+    Route("research:invited", public=True, allowed=ANYONE, kwargs=_token),
+    Route("research:respond", public=True, allowed=ANYONE, kwargs=_key),
+    Route("research:focus_list", allowed=RESEARCHERS, org_scoped=False),
+    Route("research:focus_create", allowed=RESEARCHERS, org_scoped=False),
+    Route("research:focus_detail", allowed=RESEARCHERS, kwargs=_group_pk),
+    Route("research:focus_edit", allowed=RESEARCHERS, kwargs=_group_pk),
+]
+
+ROUTES += [
+    Route("api:survey_list", allowed=INTERVIEWERS, api=True, org_scoped=False),
+    Route(
+        "api:survey_results",
+        allowed=ANYONE,
+        api=True,
+        org_scoped=False,
+        kwargs=_survey_pk,
+        note="suppressed for anyone outside the research team",
+    ),
+]

@@ -1,0 +1,125 @@
+"""Answering through the public pages: consent first, page by page, skip logic and
+constraints on the server, in Arabic right to left, a cap and personal links."""
+
+import pytest
+from django.urls import reverse
+
+from mosty.research.models import Response
+from tests.research.factories import make_survey
+
+
+def _start(client, survey, lang="en", url=None):
+    url = url or reverse("research:answer", args=[survey.slug])
+    page = client.get(url)
+    assert page.status_code == 200
+    started = client.post(url, {"lang": lang})
+    assert started.status_code == 302
+    return started["Location"]
+
+
+def _send(client, url, data):
+    return client.post(url, data)
+
+
+@pytest.mark.django_db
+def test_a_migrant_answers_in_arabic_with_skip_logic(client, world):
+    survey = make_survey(world.org_a, consent_text="We keep your answers anonymous.")
+    start = client.get(reverse("research:answer", args=[survey.slug]) + "?lang=ar")
+    assert "We keep your answers anonymous." in start.content.decode()
+    url = _start(client, survey, lang="ar")
+    page = client.get(url)
+    html = page.content.decode()
+    assert 'dir="rtl"' in html and 'lang="ar"' in html and "كم عمرك؟" in html
+    refused = _send(client, url, {"page": 0, "age": "12"})
+    assert refused.status_code == 400
+    assert "أدخل عمراً بين 16 و100." in refused.content.decode()
+    assert _send(client, url, {"page": 0, "age": "34"}).status_code == 302
+    assert _send(client, url, {"page": 1, "country": "sy"}).status_code == 302
+    response = Response.objects.get()
+    assert response.answers["age"] == 34
+    # Syria: the region question (only for Ukraine) is skipped.
+    assert response.page == 3
+    assert _send(client, url, {"page": 3, "works": "no"}).status_code == 302
+    response.refresh_from_db()
+    assert response.page == 5  # the work page is skipped too
+    _send(client, url, {"page": 5, "polish": "2"})
+    response.refresh_from_db()
+    assert response.answers["needs_course"] == "yes"
+    assert response.page == 6  # the course note shows because needs_course is yes
+    _send(client, url, {"page": 6})
+    done = _send(client, url, {"page": 7, "needs": "A flat"})
+    assert done.status_code == 302
+    response.refresh_from_db()
+    assert response.submitted_at is not None
+    assert "sector" not in response.answers
+    assert client.get(url).status_code == 200  # thanks page
+    _send(client, url, {"page": 7, "needs": "x"})
+    response.refresh_from_db()
+    assert response.answers["needs"] == "A flat"  # sent answers do not change
+
+
+@pytest.mark.django_db
+def test_a_choice_outside_the_filter_and_a_range_out_of_bounds_are_refused(client, world):
+    survey = make_survey(world.org_a)
+    url = _start(client, survey)
+    _send(client, url, {"page": 0, "age": "40"})
+    _send(client, url, {"page": 1, "country": "ua"})
+    assert _send(client, url, {"page": 2, "region": "minsk"}).status_code == 400
+    assert _send(client, url, {"page": 2, "region": "kyiv"}).status_code == 302
+    _send(client, url, {"page": 3, "works": "yes"})
+    bad = _send(client, url, {"page": 4, "sector": ["care", "other"], "hours": "200"})
+    assert bad.status_code == 400
+    ok = _send(
+        client, url, {"page": 4, "sector": ["care", "other"], "sector_other": "Cook", "hours": "20"}
+    )
+    assert ok.status_code == 302
+    assert _send(client, url, {"page": 5, "polish": "9"}).status_code == 400
+    answers = Response.objects.get().answers
+    assert answers["sector"] == "care other" and answers["sector_other"] == "Cook"
+
+
+@pytest.mark.django_db
+def test_back_keeps_answers_and_a_bad_page_number_is_a_400(client, world):
+    survey = make_survey(world.org_a)
+    url = _start(client, survey)
+    _send(client, url, {"page": 0, "age": "40"})
+    _send(client, url, {"page": 1, "back": "1", "country": "sy"})
+    response = Response.objects.get()
+    assert response.page == 0 and response.answers["country"] == "sy"
+    assert _send(client, url, {"page": "x"}).status_code == 400
+    assert _send(client, url, {"page": "99"}).status_code == 200  # a message, not a 500
+
+
+@pytest.mark.django_db
+def test_closed_full_and_personal_link_only_surveys(client, world):
+    closed = make_survey(world.org_a, status="closed")
+    assert client.get(reverse("research:answer", args=[closed.slug])).status_code == 404
+    full = make_survey(world.org_a, response_cap=1)
+    Response.objects.create(
+        survey=full, version=full.current_version(), answers={}, submitted_at="2026-01-01T00:00Z"
+    )
+    page = client.post(reverse("research:answer", args=[full.slug]), {"lang": "en"})
+    assert "all the answers it needs" in page.content.decode()
+    private = make_survey(world.org_a, anonymous_link=False)
+    page = client.post(reverse("research:answer", args=[private.slug]), {"lang": "en"})
+    assert "personal links only" in page.content.decode()
+    invitation = private.invitations.create()
+    link = reverse("research:invited", args=[invitation.token])
+    first = _start(client, private, url=link)
+    second = client.post(link, {"lang": "en"})["Location"]
+    assert first == second  # one personal link, one response
+    assert Response.objects.filter(survey=private).count() == 1
+
+
+@pytest.mark.django_db
+def test_interviewer_mode_for_staff(client, world, login):
+    survey = make_survey(world.org_a)
+    staff = login("caseworker")
+    started = staff.post(reverse("research:interview", args=[survey.pk]))
+    response = Response.objects.get()
+    assert response.mode == "interview" and response.entered_by == world.user("caseworker", "a")
+    assert "Interviewer mode" in staff.get(started["Location"]).content.decode()
+    client.logout()
+    from django.test import Client
+
+    assert Client().post(started["Location"], {"page": 0, "age": "30"}).status_code in (403, 302)
