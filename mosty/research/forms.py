@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.pages import VersionedForm
 from mosty.core.uploads import read_upload, validate_upload_size
@@ -74,10 +75,14 @@ class InvitationsForm(forms.Form):
 
 class SurveyFilterForm(forms.Form):
     audience = forms.ChoiceField(
-        label=_("Audience"), choices=[("", _("All"))] + Audience.choices, required=False
+        label=_("Audience"),
+        choices=[("", pgettext_lazy("survey filter", "All"))] + Audience.choices,
+        required=False,
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All"))] + SurveyStatus.choices, required=False
+        label=_("Status"),
+        choices=[("", pgettext_lazy("survey filter", "All"))] + SurveyStatus.choices,
+        required=False,
     )
 
 
