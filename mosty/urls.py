@@ -28,5 +28,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("mosty.directory.urls")),
     path("events/", include("mosty.events.urls")),
     path("knowledge/", include("mosty.knowledge.urls")),
+    path("my/", include("mosty.portal.urls")),
+    path("notifications/", include("mosty.messaging.urls")),
     prefix_default_language=True,
 )
