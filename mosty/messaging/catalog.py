@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from mosty.cases.models import PlanStatus, ReferralStatus
+
 
 @dataclass(frozen=True)
 class Template:
@@ -83,15 +85,19 @@ TEMPLATES: dict[str, Template] = {
         _("Event cancelled"),
         _("We are sorry: %(title)s is cancelled."),
     ),
-    "event_broadcast": Template(
-        _("News about your event"),
-        _("News from the organisers of %(title)s. Open Mosty to read it."),
+    "event_changed": Template(
+        _("Your event has changed"),
+        _("%(title)s has changed. Please check the date and place in Mosty."),
     ),
     "help_requested": Template(
         _("Someone asks for help"),
         _("%(code)s asks for help."),
     ),
 }
+
+
+# What an organiser may send to an event's registrants.
+BROADCASTS = ("event_cancelled", "event_changed")
 
 
 def render(code: str, payload: dict[str, Any], language: str) -> tuple[str, str]:
@@ -101,12 +107,19 @@ def render(code: str, payload: dict[str, Any], language: str) -> tuple[str, str]
         return str(template.subject), str(template.body) % payload
 
 
+def _statuses() -> dict[str, str]:
+    return {str(k): str(v) for k, v in [*ReferralStatus.choices, *PlanStatus.choices]}
+
+
 def line(code: str, payload: dict[str, Any]) -> str:
-    """The bell's line, in the reader's current language."""
+    """The bell's line, in the reader's current language (statuses are stored as codes)."""
     template = TEMPLATES.get(code)
     if template is None:
         return code
+    values = dict(payload)
+    if "status" in values:
+        values["status"] = str(_statuses().get(values["status"], values["status"]))
     try:
-        return str(template.body) % payload
+        return str(template.body) % values
     except (KeyError, TypeError, ValueError):
         return str(template.subject)

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from mosty.messaging.models import Message, MessageChannel, MessageStatus, Notification
 from mosty.messaging.tasks import message_send, message_send_batch
+from mosty.people.models import Consent
 
 PHONE_CHANNELS = {"sms", "whatsapp", "telegram", "signal", "viber", "phone"}
 BATCH = 500
@@ -44,8 +45,6 @@ def participant_language(participant: Any) -> str:
 
 
 def _consented(participant: Any, *purposes: str) -> bool:
-    from mosty.people.models import Consent
-
     return Consent.objects.filter(
         participant=participant, purpose__in=purposes, withdrawn_at__isnull=True
     ).exists()

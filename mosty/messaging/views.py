@@ -7,10 +7,13 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 
-from mosty.core.pages import ActionPage, ListPage
+from mosty.access.domains.events import managed_events
+from mosty.core.pages import ActionPage, FormPage, ListPage
 from mosty.core.routing import Routes
 from mosty.messaging import catalog, selectors, services
+from mosty.messaging.forms import BroadcastForm
 
 routes = Routes()
 
@@ -58,3 +61,23 @@ class NotificationReadAll(ActionPage):
 
     def success_url(self, result: Any) -> str:
         return reverse("messaging:list")
+
+
+@routes.path("events/<int:pk>/broadcast/", name="event_broadcast")
+class EventBroadcast(FormPage):
+    permission = "event.broadcast"
+    template_name = "messaging/event_broadcast.html"
+    form_class = BroadcastForm
+    context_object_name = "event"
+    success_message = gettext_lazy("The message is on its way to every registrant.")
+
+    def get_object(self) -> Any:
+        return get_object_or_404(managed_events(self.user), pk=self.kwargs["pk"])
+
+    def save(self, form: Any) -> Any:
+        return services.event_broadcast(
+            event=self.object, template=form.cleaned_data["template"], by=self.user
+        )
+
+    def success_url(self, result: Any) -> str:
+        return reverse("events:registrations", args=[self.object.pk])

@@ -76,6 +76,7 @@ def event_sessions(participant: Any, today: dt.date) -> list[Appointment]:
     from mosty.events.models import RegistrationStatus, Session
 
     account = getattr(participant, "portal_account", None)
+    user_id: int = account.user_id if account else 0
     sessions = (
         (
             Session.objects.filter(
@@ -85,7 +86,7 @@ def event_sessions(participant: Any, today: dt.date) -> list[Appointment]:
             )
             | Session.objects.filter(
                 starts_at__date__gte=today,
-                event__registrations__user_id=account.user_id if account else None,
+                event__registrations__user_id=user_id,
                 event__registrations__status=RegistrationStatus.CONFIRMED,
             )
         )

@@ -48,7 +48,8 @@ def plan_list(*, fetched_by: Any) -> list[Any]:
 
 
 def own_task_get(*, fetched_by: Any, pk: int) -> Task:
-    return get_object_or_404(own_tasks(fetched_by).select_related("goal"), pk=pk)
+    task: Task = get_object_or_404(own_tasks(fetched_by).select_related("goal"), pk=pk)
+    return task
 
 
 def open_task_count(*, fetched_by: Any) -> int:
@@ -78,7 +79,7 @@ def mentor_of(*, fetched_by: Any) -> dict[str, str] | None:
 
 def plain_referral_status(status: str, organisation: str) -> str:
     """What a referral's status means to the person it is about."""
-    texts = {
+    texts: dict[str, str] = {
         ReferralStatus.SENT: _(
             "We asked %(organisation)s to help you. They have not answered yet."
         ),
@@ -104,7 +105,7 @@ def referral_list(*, fetched_by: Any) -> list[dict[str, Any]]:
     ]
 
 
-def registration_list(*, fetched_by: Any) -> QuerySet:
+def registration_list(*, fetched_by: Any) -> QuerySet[Any]:
     return (
         own_registrations(fetched_by)
         .select_related("event")
@@ -113,7 +114,7 @@ def registration_list(*, fetched_by: Any) -> QuerySet:
     )
 
 
-def consent_list(*, fetched_by: Any) -> QuerySet:
+def consent_list(*, fetched_by: Any) -> QuerySet[Any]:
     return own_consents(fetched_by).order_by("-given_at", "-pk")
 
 
@@ -152,7 +153,8 @@ def help_request_list(*, fetched_by: Any, open_only: bool = True) -> QuerySet[He
 
 
 def help_request_get(*, fetched_by: Any, pk: int) -> HelpRequest:
-    return get_object_or_404(visible_help_requests(fetched_by), pk=pk)
+    found: HelpRequest = get_object_or_404(visible_help_requests(fetched_by), pk=pk)
+    return found
 
 
 def task_report_list(*, fetched_by: Any) -> QuerySet[TaskReport]:

@@ -16,7 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
-from mosty.access.domains.portal import intake_staff, own_participant
+from mosty.access.domains.messaging import organisation_staff
+from mosty.access.domains.portal import own_participant
 from mosty.access.policy import require
 from mosty.accounts.models import Membership, Role, User
 from mosty.cases.models import CaseStatus, Task, TaskStatus
@@ -208,7 +209,7 @@ def help_request_create(*, text: str, by: Any) -> HelpRequest:
         staff = _case_team(case)
         url = reverse("cases:detail", args=[case.pk])
     else:
-        staff = list(intake_staff(help_request.organisation_id))
+        staff = list(organisation_staff(help_request.organisation_id))
         url = reverse("portal:help_list")
     notify(staff, "help_requested", {"code": participant.code}, url=url)
     return help_request

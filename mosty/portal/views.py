@@ -12,9 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
@@ -73,7 +72,7 @@ class PortalTaskDone(FormPage):
     template_name = "portal/task_done.html"
     form_class = TaskDoneForm
     context_object_name = "task"
-    success_message = _lazy("Thank you. Your caseworker can see that the task is done.")
+    success_message = gettext_lazy("Thank you. Your caseworker can see that the task is done.")
 
     def get_object(self) -> Any:
         return selectors.own_task_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -122,7 +121,7 @@ class PortalConsents(PortalPage):
 @routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")
 class PortalConsentWithdraw(ActionPage):
     permission = "portal.consent.withdraw"
-    success_message = _lazy("Your consent is withdrawn.")
+    success_message = gettext_lazy("Your consent is withdrawn.")
 
     def get_object(self) -> Any:
         return selectors.consent_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -160,7 +159,7 @@ class PortalHelp(FormPage):
     permission = "portal.help.ask"
     template_name = "portal/help.html"
     form_class = HelpForm
-    success_message = _lazy("Your request was sent. Your caseworker will answer you.")
+    success_message = gettext_lazy("Your request was sent. Your caseworker will answer you.")
 
     def save(self, form: Any) -> Any:
         return services.help_request_create(text=form.cleaned_data["text"], by=self.user)
@@ -251,7 +250,7 @@ class HelpRequestList(ListPage):
 @routes.path("help-requests/<int:pk>/handled/", name="help_handle")
 class HelpRequestHandle(ActionPage):
     permission = "help_request.handle"
-    success_message = _lazy("Marked as handled.")
+    success_message = gettext_lazy("Marked as handled.")
 
     def get_object(self) -> Any:
         return selectors.help_request_get(fetched_by=self.user, pk=self.kwargs["pk"])

@@ -1,5 +1,6 @@
 from mosty.messaging.models import Notification
 from tests.access_matrix import Route
+from tests.events.factories import make_event
 
 
 def _mine(world):
@@ -8,7 +9,17 @@ def _mine(world):
     return {"pk": Notification.objects.create(user=user, template="help_requested").pk}
 
 
+def _event(world):
+    return {"pk": make_event(world.org_a, district=world.district).pk}
+
+
 ROUTES = [
+    Route(
+        "messaging:event_broadcast",
+        allowed=frozenset({"coordinator", "caseworker"}),
+        kwargs=_event,
+        note="the event's organiser staff; others 404 (not among the events they manage)",
+    ),
     Route("messaging:list", allowed=frozenset({"*"}), org_scoped=False),
     Route(
         "messaging:read_all",

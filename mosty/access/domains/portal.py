@@ -8,7 +8,6 @@
   for help and the tasks reported done of the cases they see; a request without a case lands in
   the intake queue of the organisation that registered the person, seen by its coordinators
   and caseworkers.
-- A notification is read only by the user it is for.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from django.db.models import Q, QuerySet
 from mosty.access.domains.cases import visible_cases
 from mosty.access.domains.people import may_see_participant, participant_is_not_anonymised
 from mosty.access.policy import POLICY
-from mosty.access.roles import is_authenticated, orgs_where
+from mosty.access.roles import orgs_where
 from mosty.accounts.models import Role
 
 STAFF_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
@@ -56,9 +55,8 @@ def _own_id(user: Any) -> int | None:
 def own_cases(user: Any) -> QuerySet:
     from mosty.cases.models import Case
 
-    return (
-        Case.objects.filter(participant_id=_own_id(user)) if _own_id(user) else Case.objects.none()
-    )
+    pk = _own_id(user)
+    return Case.objects.filter(participant_id=pk) if pk else Case.objects.none()
 
 
 def own_tasks(user: Any) -> QuerySet:
@@ -180,11 +178,6 @@ def help_is_open(user: Any, help_request: Any) -> bool:
     return help_request is not None and help_request.status == "open"
 
 
-@rules.predicate
-def owns_notification(user: Any, notification: Any) -> bool:
-    return notification is not None and notification.user_id == getattr(user, "pk", None)
-
-
 POLICY.add_rule("portal.use", has_portal)
 POLICY.add_rule("portal.task.complete", has_portal & owns_task & task_open)
 POLICY.add_rule("portal.consent.withdraw", has_portal & owns_consent & consent_active)
@@ -194,18 +187,3 @@ POLICY.add_rule("portal.export", has_portal)
 POLICY.add_rule("portal.invite", may_see_participant & participant_is_not_anonymised)
 POLICY.add_rule("help_request.list", works_with_people)
 POLICY.add_rule("help_request.handle", sees_help_request & help_is_open)
-POLICY.add_rule("notification.list", is_authenticated)
-POLICY.add_rule("notification.read", owns_notification)
-
-
-def intake_staff(organisation_id: int) -> QuerySet:
-    """Who answers a request for help that has no case: the organisation's coordinators and
-    caseworkers."""
-    from mosty.accounts.models import User
-
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation_id=organisation_id,
-        memberships__role__in=STAFF_ROLES,
-        memberships__is_active=True,
-    ).distinct()
