@@ -60,6 +60,4 @@ def _participant_matches(request, participant):
     }
 
 
-record_section(
-    "participant", "mentoring/_participant_matches.html", _participant_matches, order=30
-)
+record_section("participant", "mentoring/_participant_matches.html", _participant_matches, order=30)

@@ -89,6 +89,10 @@ TEMPLATES: dict[str, Template] = {
         _("Your event has changed"),
         _("%(title)s has changed. Please check the date and place in Mosty."),
     ),
+    "help_handled": Template(
+        _("Your request for help"),
+        _("Your caseworker has read your request for help and will contact you."),
+    ),
     "help_requested": Template(
         _("Someone asks for help"),
         _("%(code)s asks for help."),

@@ -95,7 +95,3 @@ class Notification(Labelled):
 
     def __str__(self) -> str:
         return f"{self.template} #{self.pk}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"notification #{self.pk} ({self.template})"

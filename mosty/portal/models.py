@@ -40,10 +40,6 @@ class PortalAccount(Labelled):
     def __str__(self) -> str:
         return f"portal account #{self.pk}"
 
-    @property
-    def audit_label(self) -> str:
-        return f"portal account #{self.pk}"
-
 
 class InvitationChannel(models.TextChoices):
     EMAIL = "email", _("E-mail with a link")
@@ -71,10 +67,6 @@ class PortalInvitation(Labelled):
 
     def __str__(self) -> str:
         return f"invitation #{self.pk}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"portal invitation #{self.pk}"
 
 
 class HelpStatus(models.TextChoices):
@@ -115,10 +107,6 @@ class HelpRequest(Labelled):
     def __str__(self) -> str:
         return f"help request #{self.pk}"
 
-    @property
-    def audit_label(self) -> str:
-        return f"help request #{self.pk}"
-
 
 class TaskReport(Labelled):
     """A participant marked a task of their plan done, with a short note for the caseworker."""
@@ -137,8 +125,4 @@ class TaskReport(Labelled):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"task report #{self.pk}"
-
-    @property
-    def audit_label(self) -> str:
         return f"task report #{self.pk}"

@@ -222,6 +222,9 @@ def help_request_handle(*, help_request: HelpRequest, by: Any) -> HelpRequest:
     help_request.handled_by = by
     help_request.handled_at = timezone.now()
     help_request.save(update_fields=["status", "handled_by", "handled_at"])
+    message_to_participant(
+        help_request.participant, "help_handled", {}, key=f"help:{help_request.pk}:handled"
+    )
     return help_request
 
 

@@ -3,12 +3,10 @@ invite them and answer them."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
+from mosty.core.exports import json_response
 from mosty.core.forms import add_service_errors
 from mosty.core.pages import ActionPage, FormPage, ListPage, ShowPage
 from mosty.core.ratelimit import public_form_spent, spent_message
@@ -143,12 +142,7 @@ class PortalData(PortalPage):
         participant = self.participant
         data = gdpr.export_participant(participant, by=request.user)
         if request.GET.get("format") == "json":
-            response = HttpResponse(
-                json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-                content_type="application/json; charset=utf-8",
-            )
-            response["Content-Disposition"] = f'attachment; filename="{participant.code}.json"'
-            return response
+            return json_response(f"{participant.code}.json", data)
         labels = gdpr.section_labels()
         sections = [(labels.get(key, key), value) for key, value in data.items() if value]
         return self.respond({"sections": sections})

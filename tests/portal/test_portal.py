@@ -11,7 +11,7 @@ from mosty.messaging.models import Message, Notification
 from mosty.people.models import Consent
 from mosty.portal import services
 from mosty.portal.models import HelpRequest, PortalAccount, TaskReport
-from tests.cases.factories import make_case, make_goal, make_participant
+from tests.cases.factories import make_case, make_goal, make_participant, make_referral, make_task
 from tests.portal.factories import link, with_plan
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +175,63 @@ def test_goal_without_tasks_shows(world, login):
     page = login("participant").get(reverse("portal:plan")).content.decode()
     assert "Flat" in page
     assert "has not written your plan" not in page
+
+
+def test_handled_request_tells_the_person_in_their_language(world, login):
+    participant = link(world, "a")
+    participant.languages = [{"code": "uk", "level": "native"}]
+    participant.email = "olena@example.org"
+    participant.save()
+    user = world.user("participant", "a")
+    user.language = "uk"  # chosen when they joined (the page's language)
+    user.save()
+    client = login("participant")
+    client.post(reverse("portal:help"), {"text": "Потрібен лікар"})
+    request = HelpRequest.objects.get()
+    staff = login("caseworker")
+    assert staff.post(reverse("portal:help_handle", args=[request.pk])).status_code == 302
+    message = Message.objects.get(template="help_handled")
+    assert (message.channel, message.language) == ("email", "uk")
+    assert message.recipient_participant_id == participant.pk
+
+
+def test_portal_and_staff_lists_keep_a_constant_number_of_queries(world, login):
+    from tests.utils import assert_constant_queries
+
+    participant = link(world, "a")
+    case = make_case(world, "a", participant=participant)
+    goal = make_goal(case)
+    make_task(goal)
+    make_referral(case)
+    client = login("participant")
+    assert_constant_queries(client, reverse("portal:plan"), lambda: make_task(goal))
+    assert_constant_queries(
+        client,
+        reverse("portal:referrals"),
+        lambda: make_referral(case),
+    )
+    assert_constant_queries(
+        client, reverse("portal:home"), lambda: make_goal(case) and make_task(goal)
+    )
+    HelpRequest.objects.create(
+        participant=participant, organisation=world.org_a, case=case, text="x", language="uk"
+    )
+    staff = login("caseworker")
+    assert_constant_queries(
+        staff,
+        reverse("portal:help_list"),
+        lambda: HelpRequest.objects.create(
+            participant=participant, organisation=world.org_a, case=case, text="x", language="uk"
+        ),
+    )
+
+
+def test_every_portal_page_renders_in_the_seven_languages(world, client):
+    link(world, "a")
+    client.force_login(world.user("participant", "a"))
+    for language in ("pl", "en", "uk", "ru", "ar", "fa", "fr"):
+        for name in ("home", "plan", "referrals", "registrations", "consents", "data", "help"):
+            response = client.get(f"/{language}/my/" + reverse(f"portal:{name}").split("/my/")[1])
+            assert response.status_code == 200, (language, name)
+            direction = "rtl" if language in ("ar", "fa") else "ltr"
+            assert f'lang="{language}" dir="{direction}"' in response.content.decode()
