@@ -27,9 +27,13 @@ def _participant_cases(request, participant) -> dict | None:
     from mosty.access.audit import audit_reads
     from mosty.cases.selectors import participant_cases, referral_list
 
-    cases = list(participant_cases(fetched_by=user, participant=participant)[:20])
+    visible = participant_cases(fetched_by=user, participant=participant)
+    cases = list(visible[:20])
+    # A subquery, not the list: the same queries with no case as with many.
     referrals = list(
-        referral_list(fetched_by=user, direction="outgoing").filter(case__in=cases)[:20]
+        referral_list(fetched_by=user, direction="outgoing").filter(
+            case__in=visible.values("pk")
+        )[:20]
     )
     audit_reads(user, referrals, fields=["to_organisation", "status"])
     return {
@@ -37,7 +41,6 @@ def _participant_cases(request, participant) -> dict | None:
         "cases": cases,
         "referrals": referrals,
         "may_open": can(user, "case.create") and participant.anonymised_at is None,
-        "refer_case": next((c for c in cases if can(user, "case.refer", c)), None),
     }
 
 
