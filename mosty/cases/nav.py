@@ -31,9 +31,9 @@ def _participant_cases(request, participant) -> dict | None:
     cases = list(visible[:20])
     # A subquery, not the list: the same queries with no case as with many.
     referrals = list(
-        referral_list(fetched_by=user, direction="outgoing").filter(
-            case__in=visible.values("pk")
-        )[:20]
+        referral_list(fetched_by=user, direction="outgoing").filter(case__in=visible.values("pk"))[
+            :20
+        ]
     )
     audit_reads(user, referrals, fields=["to_organisation", "status"])
     return {

@@ -77,6 +77,10 @@ TEMPLATES: dict[str, Template] = {
         _("A task for you"),
         _("A task in case %(case)s was given to you."),
     ),
+    "task_due": Template(
+        _("A task is due soon"),
+        _("A task in case %(case)s is due soon."),
+    ),
     "task_done_by_participant": Template(
         _("A task was done"),
         _("%(code)s marked a task as done in case %(case)s."),

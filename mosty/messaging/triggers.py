@@ -89,6 +89,18 @@ def task_assigned(task: Task, by: Any) -> None:
         )
 
 
+def task_due(task: Task) -> None:
+    """The reminder's twin under the bell, so a due task does not rest on e-mail alone."""
+    if task.assignee_user_id:
+        case_id = task.goal.case_id
+        notify(
+            [task.assignee_user],
+            "task_due",
+            {"case": case_id},
+            url=reverse("cases:detail", args=[case_id]),
+        )
+
+
 def match_proposed(match: Match) -> None:
     user = match.mentor.user
     if user is not None:

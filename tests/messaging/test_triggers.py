@@ -63,3 +63,20 @@ def test_bell_shows_unread_count_and_reading_clears_it(world, login):
     response = client.post(reverse("messaging:read", args=[n.pk]))
     assert response.url == "/pl/dashboard/"
     assert "text-bg-danger" not in client.get(reverse("messaging:list")).content.decode()
+
+
+def test_task_reminder_also_rings_the_assignees_bell(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from mosty.cases.tasks import task_remind
+    from tests.cases.factories import make_task
+
+    case = make_case(world, "a")
+    task = make_task(make_goal(case), due_date=timezone.localdate() + datetime.timedelta(days=1))
+    assert task_remind.call(task.pk) is True
+    bell = Notification.objects.get(user=case.lead, template="task_due")
+    assert bell.url == reverse("cases:detail", args=[case.pk])
+    assert task_remind.call(task.pk) is False  # reminded once
+    assert Notification.objects.filter(template="task_due").count() == 1
