@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "mosty.knowledge",
     "mosty.assistance",
     "mosty.research",
+    "mosty.messaging",
+    "mosty.portal",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -161,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mosty.core.context_processors.mosty",
+                "mosty.messaging.context_processors.bell",
             ],
             # {% icon "name" %} in every template without a {% load %} line.
             "builtins": ["mosty.core.templatetags.icons"],
@@ -275,6 +278,16 @@ REQUIRE_MFA = env_bool("MOSTY_REQUIRE_MFA", PRODUCTION)
 MOSTY_API_TOKEN_DAYS = env_int("MOSTY_API_TOKEN_DAYS", 90, minimum=1)
 # Days the link in a registration mail (status, cancel, certificate) keeps working.
 MOSTY_REGISTRATION_LINK_DAYS = env_int("MOSTY_REGISTRATION_LINK_DAYS", 365, minimum=1)
+# Days a participant's portal invitation (e-mail link or text-message code) can be accepted.
+MOSTY_PORTAL_INVITATION_DAYS = env_int("MOSTY_PORTAL_INVITATION_DAYS", 7, minimum=1)
+# Text messages go through SMSAPI.pl when a token is set; otherwise to the console (demo).
+MOSTY_SMSAPI_TOKEN = os.environ.get("MOSTY_SMSAPI_TOKEN", "")
+# Sender name registered with SMSAPI.pl (empty: the gateway's default).
+MOSTY_SMSAPI_SENDER = os.environ.get("MOSTY_SMSAPI_SENDER", "")
+# SMSAPI.pl endpoint (change only for SMSAPI.com or a test server).
+MOSTY_SMSAPI_URL = os.environ.get("MOSTY_SMSAPI_URL", "https://api.smsapi.pl/sms.do")
+# Attempts before a message is marked failed.
+MOSTY_MESSAGE_ATTEMPTS = env_int("MOSTY_MESSAGE_ATTEMPTS", 5, minimum=1)
 
 # Languages shipped from day one; the city pack chooses which of them it offers.
 LANGUAGE_CODE = "pl"

@@ -30,5 +30,7 @@ urlpatterns += i18n_patterns(
     path("assistance/", include("mosty.assistance.urls")),
     path("knowledge/", include("mosty.knowledge.urls")),
     path("research/", include("mosty.research.urls")),
+    path("my/", include("mosty.portal.urls")),
+    path("notifications/", include("mosty.messaging.urls")),
     prefix_default_language=True,
 )

@@ -24,11 +24,22 @@ def _participant_cases(request, participant) -> dict | None:
     user = request.user
     if not can(user, "case.list"):
         return None
-    from mosty.cases.selectors import participant_cases
+    from mosty.access.audit import audit_reads
+    from mosty.cases.selectors import participant_cases, referral_list
 
+    visible = participant_cases(fetched_by=user, participant=participant)
+    cases = list(visible[:20])
+    # A subquery, not the list: the same queries with no case as with many.
+    referrals = list(
+        referral_list(fetched_by=user, direction="outgoing").filter(case__in=visible.values("pk"))[
+            :20
+        ]
+    )
+    audit_reads(user, referrals, fields=["to_organisation", "status"])
     return {
         "participant": participant,
-        "cases": list(participant_cases(fetched_by=user, participant=participant)[:20]),
+        "cases": cases,
+        "referrals": referrals,
         "may_open": can(user, "case.create") and participant.anonymised_at is None,
     }
 

@@ -31,6 +31,7 @@ from mosty.cases.models import (
     Task,
     TaskStatus,
 )
+from mosty.messaging import triggers
 
 # How many days before its due date a task's assignee is reminded.
 REMINDER_DAYS = 2
@@ -231,6 +232,7 @@ def task_add(
     _plan_changed(case, None, by)
     if due_date is not None:
         _schedule_reminder(task, due_date)
+    triggers.task_assigned(task, by)
     return task
 
 
@@ -298,6 +300,7 @@ def plan_request_approval(*, case: Case, by, version: int | None = None) -> Case
         plan_requested_by_id=by.pk,
     )
     audit(by, "mosty.case.plan.approval_requested", case)
+    triggers.plan_requested(case)
     return case
 
 
@@ -323,6 +326,7 @@ def plan_decide(
     )
     verb = "self_approved" if self_approved else ("approved" if approve else "returned")
     audit(by, f"mosty.case.plan.{verb}", case)
+    triggers.plan_decided(case)
     return case
 
 
@@ -390,6 +394,7 @@ def referral_send(
         referral,
         details={"to": to_organisation.pk, "shared_fields": referral.shared_fields},
     )
+    triggers.referral_sent(referral)
     return referral
 
 
@@ -403,6 +408,7 @@ def _referral_move(referral: Referral, status: str, by, action: str, **changes) 
     org = referral.case.organisation if action == "referral.withdraw" else None
     _referral_event(referral, by, comment=comment, organisation=org)
     audit(by, f"mosty.case.referral.{status}", referral)
+    triggers.referral_answered(referral)
     return referral
 
 

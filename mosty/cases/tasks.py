@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from mosty.cases.models import OPEN_TASK_STATUSES, AssigneeKind, Task
+from mosty.messaging import triggers
 
 
 def _recipient(item: Task) -> tuple[str, str] | None:
@@ -38,6 +39,7 @@ def task_remind(task_id: int) -> bool:
             return False
         item.reminded_at = timezone.now()
         item.save(update_fields=["reminded_at"])
+        triggers.task_due(item)
     email, language = recipient
     with translation.override(language):
         # No participant names in mail: the title of the task and its date only.

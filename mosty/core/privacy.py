@@ -182,6 +182,24 @@ PLAINTEXT: dict[str, str] = {
         "Themes and findings across the group, written for the published report; the "
         "discussion itself is in the encrypted notes."
     ),
+    # messaging and the portal (the texts people write are encrypted; these are codes)
+    "messaging.Message.template": CODE,
+    "messaging.Message.language": CODE,
+    "messaging.Message.idempotency_key": CODE,
+    "messaging.Message.provider_id": CODE,
+    "messaging.Message.error": (
+        "The provider's or the mail server's error text (a code and a reason), never the "
+        "message or the address."
+    ),
+    "messaging.Notification.template": CODE,
+    "messaging.Notification.payload": (
+        "Ids, pseudonymous codes and statuses the bell's line is built from; never a name."
+    ),
+    "messaging.Notification.url": CODE,
+    "portal.HelpRequest.language": CODE,
+    "portal.PortalInvitation.code_hash": (
+        "A SHA-256 hash of the invitation code: reveals nothing and must be looked up."
+    ),
 }
 
 

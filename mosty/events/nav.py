@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.policy import can
-from mosty.core.navigation import EVENTS, dashboard_panel, nav_item
+from mosty.core.navigation import EVENTS, dashboard_panel, nav_item, record_section
 
 nav_item(_("Events"), "events:list", order=40, group=EVENTS)
 nav_item(_("My registrations"), "events:mine", rule="registration.mine", order=41, group=EVENTS)
@@ -48,3 +48,28 @@ def _mine_panel(request):
 
 
 dashboard_panel("events/_dashboard_mine.html", _mine_panel, order=41)
+
+
+def _participant_registrations(request, participant):
+    """The participant page's events block: their registrations at events the user organises,
+    and the way to register them for one."""
+    from mosty.access.audit import audit_reads
+    from mosty.access.domains.events import visible_registrations
+
+    user = request.user
+    if not can(user, "event.manage_list"):
+        return None
+    registrations = list(
+        visible_registrations(user)
+        .filter(participant=participant)
+        .select_related("event")
+        .prefetch_related("event__translations")
+        .order_by("-created_at")[:10]
+    )
+    audit_reads(user, registrations, fields=["event", "status"])
+    return {"participant": participant, "registrations": registrations}
+
+
+record_section(
+    "participant", "events/_participant_registrations.html", _participant_registrations, order=40
+)

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.navigation import MENTORING, dashboard_panel, nav_item
+from mosty.core.navigation import MENTORING, dashboard_panel, nav_item, record_section
 
 nav_item(_("Mentors"), "mentoring:mentor_list", rule="mentor.list", order=40, group=MENTORING)
 nav_item(_("Matching"), "mentoring:matching", rule="matching.run", order=41, group=MENTORING)
@@ -35,3 +35,29 @@ def _panel(request):
 
 
 dashboard_panel("mentoring/_dashboard.html", _panel, order=40)
+
+
+def _participant_matches(request, participant):
+    """The participant page's mentoring block: their matches the user may see, and the way to
+    find a mentor (the by-hand matching page)."""
+    from mosty.access.audit import audit_reads
+    from mosty.access.policy import can
+    from mosty.mentoring import selectors
+
+    user = request.user
+    if not can(user, "match.list"):
+        return None
+    matches = list(
+        selectors.match_list(fetched_by=user, filters={})
+        .filter(participant=participant)
+        .select_related("mentor")[:10]
+    )
+    audit_reads(user, matches, fields=["mentor", "status"])
+    return {
+        "participant": participant,
+        "matches": matches,
+        "may_match": can(user, "matching.run") and participant.anonymised_at is None,
+    }
+
+
+record_section("participant", "mentoring/_participant_matches.html", _participant_matches, order=30)

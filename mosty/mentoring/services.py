@@ -33,6 +33,7 @@ from mosty.mentoring.models import (
     VettingStep,
     matching_scope_key,
 )
+from mosty.messaging import triggers
 
 APPLICATION_FIELDS = [
     "kind",
@@ -236,6 +237,7 @@ def match_propose(*, participant, mentor: Mentor, by, by_hand: bool = False) -> 
     )
     _insert(match)
     audit(by, "mosty.mentoring.match.proposed", match)
+    triggers.match_proposed(match)
     return match
 
 
@@ -303,6 +305,7 @@ def match_activate(*, match: Match, by, started_on: dt.date | None = None) -> Ma
     match.save_changes(
         version=None, status=MatchStatus.ACTIVE, started_on=started_on or timezone.localdate()
     )
+    triggers.match_activated(match)
     return match
 
 

@@ -322,6 +322,8 @@ class ConsentPurpose(models.TextChoices):
     MENTORING = "mentoring", _("Mentoring")
     PUBLICITY = "publicity", _("Photos and stories in publicity")
     STATISTICS = "statistics", _("Statistics and reporting")
+    PORTAL = "portal", _("Own account in the participant portal")
+    MESSAGES = "messages", _("Messages by text message or chat app")
 
 
 class LegalBasis(models.TextChoices):

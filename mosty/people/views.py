@@ -1,16 +1,13 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mosty.access.policy import require
+from mosty.core.exports import json_response
 from mosty.core.forms import add_service_errors
 from mosty.core.navigation import sections_for
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
@@ -286,12 +283,7 @@ def participant_export(request, pk: int):
     require(request.user, "participant.export", participant)
     data = gdpr.export_participant(participant, by=request.user)
     if request.GET.get("format") == "json":
-        response = HttpResponse(
-            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{participant.code}.json"'
-        return response
+        return json_response(f"{participant.code}.json", data)
     labels = gdpr.section_labels()
     sections = [(labels.get(key, key), key, value) for key, value in data.items()]
     return render(

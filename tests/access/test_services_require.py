@@ -30,6 +30,8 @@ NOT_A_PERSONS_ACTION = {
     "people.new_code": "draws a pseudonymous code",
     "people.consent_active": "reads a participant's consent for a service that asked already",
     "people.consent_require": "consent check inside services that asked already",
+    "portal.invitation_find": "reads the open invitation a code names; writes nothing",
+    "portal.invitation_accept": "a visitor holding an invitation code: the code is the permission",
 }
 
 

@@ -80,7 +80,7 @@ def test_intake_to_accepted_referral(page, bworld):
     page.context.clear_cookies()
     log_in(page, bworld.user("caseworker", "b").email)
     page.goto("/en/cases/referrals/")
-    page.get_by_role("link", name=re.compile(r"\d")).first.click()
+    page.locator("main").get_by_role("link", name=re.compile(r"\d")).first.click()
     page.wait_for_load_state()
     assert page.url == referral_url
     assert "Oleksandr" not in page.content()

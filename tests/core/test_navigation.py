@@ -23,7 +23,10 @@ def test_staff_get_one_dropdown_per_module_they_use(world, client):
     with translation.override("en"):
         menu = _labels(nav_for(world.user("coordinator")))
     assert ("Mentoring", ["Mentors", "Matching", "Matches"]) in menu
-    assert ("Newcomers", ["Participants", "Consent texts", "Cases", "Referrals"]) in menu
+    assert (
+        "Newcomers",
+        ["Participants", "Consent texts", "Cases", "Referrals", "Requests for help"],
+    ) in menu
     # Short enough to stay on one line at desktop width.
     assert len(menu) <= 9
     client.force_login(world.user("coordinator"))

@@ -186,6 +186,40 @@ def _person_everywhere(world) -> Participant:
         total=2,
         status="has_errors",
     )
+
+    # portal and messaging: her own login, what she wrote to her caseworker, a queued message
+    from mosty.accounts.models import User
+    from mosty.messaging.models import Message, Notification
+    from mosty.portal.models import HelpRequest, PortalAccount, TaskReport
+
+    login = User.objects.create_user(
+        "xanthippe.quarrington@example.org", "pw", first_name="Xanthippe", phone="600987321"
+    )
+    PortalAccount.objects.create(
+        user=login, participant=person, invited_at=timezone.now(), accepted_at=timezone.now()
+    )
+    HelpRequest.objects.create(
+        participant=person,
+        organisation=org,
+        text="afraid of her ex-husband",
+        language="uk",
+    )
+    TaskReport.objects.create(
+        task=Task.objects.filter(goal__case__participant=person).first(),
+        participant=person,
+        note="lost her passport at the border",
+    )
+    Message.objects.create(
+        recipient_participant=person,
+        channel="sms",
+        template="help_requested",
+        language="uk",
+        payload='{"_to": "+48 600 987 321", "code": "x"}',
+        idempotency_key="scan-1",
+    )
+    Notification.objects.create(
+        user=caseworker, template="help_requested", payload={"code": person.code}
+    )
     return person
 
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MessagingConfig(AppConfig):
+    name = "mosty.messaging"
+    label = "messaging"
+    verbose_name = _("Messages")
+
+    def ready(self) -> None:
+        from mosty.messaging import gdpr
+
+        gdpr.register()

@@ -1,0 +1,133 @@
+"""Message templates: what each trigger says, in the recipient's language.
+
+The text lives here as translatable strings (the seven catalogues translate it), the values come
+from the message's payload. A template has a subject (e-mail), a body (e-mail and the short
+channels alike) and a line for the staff bell. Payload values are codes, numbers, organisation
+names and links, never a person's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from mosty.cases.models import PlanStatus, ReferralStatus
+
+
+@dataclass(frozen=True)
+class Template:
+    subject: Promise
+    body: Promise
+
+
+TEMPLATES: dict[str, Template] = {
+    "portal_invitation_email": Template(
+        _("Your own page in Mosty"),
+        _(
+            "%(organisation)s invites you to your own page in Mosty: your plan, your "
+            "appointments and a way to ask for help, in your language. Open this link to "
+            "choose your password: %(link)s"
+        ),
+    ),
+    "portal_invitation_sms": Template(
+        _("Your own page in Mosty"),
+        _("%(organisation)s invites you to Mosty. Your code: %(code)s. Enter it at %(link)s"),
+    ),
+    "referral_sent": Template(
+        _("New referral"),
+        _("%(organisation)s sent you a referral (%(code)s)."),
+    ),
+    "referral_answered": Template(
+        _("Referral answered"),
+        _("%(organisation)s answered the referral: %(status)s."),
+    ),
+    "referral_answered_participant": Template(
+        _("News about your referral"),
+        _("%(organisation)s answered your referral. Open your page in Mosty to see it."),
+    ),
+    "match_proposed": Template(
+        _("A newcomer for you"),
+        _("%(organisation)s proposes a newcomer to you (%(code)s). Please answer in Mosty."),
+    ),
+    "match_activated": Template(
+        _("Your mentor"),
+        _("You have a mentor now. Open your page in Mosty to see how to meet."),
+    ),
+    "match_activated_mentor": Template(
+        _("The mentoring has started"),
+        _("Your mentoring with %(code)s has started."),
+    ),
+    "plan_requested": Template(
+        _("A plan waits for approval"),
+        _("The plan of case %(case)s waits for your approval."),
+    ),
+    "plan_decided": Template(
+        _("The plan was decided"),
+        _("The plan of case %(case)s was decided: %(status)s."),
+    ),
+    "plan_approved_participant": Template(
+        _("Your plan is ready"),
+        _("Your plan was approved. Open your page in Mosty to see your next steps."),
+    ),
+    "task_assigned": Template(
+        _("A task for you"),
+        _("A task in case %(case)s was given to you."),
+    ),
+    "task_due": Template(
+        _("A task is due soon"),
+        _("A task in case %(case)s is due soon."),
+    ),
+    "task_done_by_participant": Template(
+        _("A task was done"),
+        _("%(code)s marked a task as done in case %(case)s."),
+    ),
+    "event_cancelled": Template(
+        _("Event cancelled"),
+        _("We are sorry: %(title)s is cancelled."),
+    ),
+    "event_changed": Template(
+        _("Your event has changed"),
+        _("%(title)s has changed. Please check the date and place in Mosty."),
+    ),
+    "help_handled": Template(
+        _("Your request for help"),
+        _("Your caseworker has read your request for help and will contact you."),
+    ),
+    "help_requested": Template(
+        _("Someone asks for help"),
+        _("%(code)s asks for help."),
+    ),
+}
+
+
+# What an organiser may send to an event's registrants.
+BROADCASTS = ("event_cancelled", "event_changed")
+
+
+def render(code: str, payload: dict[str, Any], language: str) -> tuple[str, str]:
+    """Subject and body of template `code` in `language`."""
+    template = TEMPLATES[code]
+    with translation.override(language):
+        return str(template.subject), str(template.body) % payload
+
+
+def _statuses() -> dict[str, str]:
+    return {str(k): str(v) for k, v in [*ReferralStatus.choices, *PlanStatus.choices]}
+
+
+def line(code: str, payload: dict[str, Any]) -> str:
+    """The bell's line, in the reader's current language (statuses are stored as codes)."""
+    template = TEMPLATES.get(code)
+    if template is None:
+        return code
+    values = dict(payload)
+    if "status" in values:
+        values["status"] = str(_statuses().get(values["status"], values["status"]))
+    try:
+        return str(template.body) % values
+    except (KeyError, TypeError, ValueError):
+        return str(template.subject)

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+BROADCAST_CHOICES = [
+    ("event_cancelled", gettext_lazy("The event is cancelled")),
+    ("event_changed", gettext_lazy("The event has changed: check the date and place")),
+]
+
+
+class BroadcastForm(forms.Form):
+    template = forms.ChoiceField(
+        label=gettext_lazy("Message to every registrant"),
+        choices=BROADCAST_CHOICES,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Each person gets it in their own language, through the channel they chose."
+        ),
+    )

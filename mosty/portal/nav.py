@@ -1,0 +1,55 @@
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from mosty.access.policy import can
+from mosty.core.navigation import NEWCOMERS, dashboard_panel, nav_item, record_section
+
+nav_item(_("My page"), "portal:home", rule="portal.use", order=1)
+nav_item(
+    _("Requests for help"), "portal:help_list", rule="help_request.list", order=22, group=NEWCOMERS
+)
+
+
+def _panel(request: Any) -> dict[str, Any] | None:
+    """The caseworker's view of what participants sent: open requests for help (their cases'
+    and, for an organisation's staff, the intake queue) and tasks marked done."""
+    user = request.user
+    if not user.is_authenticated or not can(user, "help_request.list"):
+        return None
+    from mosty.portal import selectors
+
+    return {
+        "help_requests": list(selectors.help_request_list(fetched_by=user)[:5]),
+        "reports": list(selectors.task_report_list(fetched_by=user)[:5]),
+    }
+
+
+dashboard_panel("portal/_dashboard.html", _panel, order=15)
+
+
+def _participant_home(request: Any) -> dict[str, Any] | None:
+    """A participant who logs in lands on the dashboard: point them to their own page."""
+    user = request.user
+    if not user.is_authenticated or not can(user, "portal.use"):
+        return None
+    return {}
+
+
+dashboard_panel("portal/_dashboard_participant.html", _participant_home, order=1)
+
+
+def _participant_portal(request: Any, participant: Any) -> dict[str, Any] | None:
+    user = request.user
+    if not can(user, "portal.invite", participant):
+        return None
+    from mosty.portal import selectors
+
+    return {
+        "participant": participant,
+        "may_invite": True,
+        **selectors.portal_status(participant=participant),
+    }
+
+
+record_section("participant", "portal/_participant_portal.html", _participant_portal, order=90)

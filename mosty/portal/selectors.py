@@ -1,0 +1,166 @@
+"""Reads of the portal: the participant's own records (always from the `own_*` querysets of
+`mosty/access/domains/portal.py`) and, for staff, what participants sent them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from mosty.access.domains.people import visible_participants
+from mosty.access.domains.portal import (
+    own_cases,
+    own_consents,
+    own_help_requests,
+    own_matches,
+    own_participant,
+    own_referrals,
+    own_registrations,
+    own_tasks,
+    visible_help_requests,
+    visible_task_reports,
+)
+from mosty.cases.models import CaseStatus, Goal, GoalStatus, ReferralStatus, Task
+from mosty.mentoring.models import MatchStatus
+from mosty.portal.models import HelpRequest, HelpStatus, PortalAccount, PortalInvitation, TaskReport
+
+
+def participant_of(user: Any) -> Any:
+    return own_participant(user)
+
+
+def plan_list(*, fetched_by: Any) -> list[Any]:
+    """The open cases of the participant with their open goals and tasks (never notes or the
+    coordinator's comments)."""
+    tasks = Task.objects.order_by("status", "due_date", "pk")
+    goals = Goal.objects.exclude(status=GoalStatus.DROPPED).prefetch_related(
+        Prefetch("tasks", queryset=tasks.exclude(status="cancelled"))
+    )
+    return list(
+        own_cases(fetched_by)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("goals", queryset=goals))
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def own_task_get(*, fetched_by: Any, pk: int) -> Task:
+    task: Task = get_object_or_404(own_tasks(fetched_by).select_related("goal"), pk=pk)
+    return task
+
+
+def open_task_count(*, fetched_by: Any) -> int:
+    return own_tasks(fetched_by).filter(status__in=("todo", "in_progress")).count()
+
+
+def mentor_of(*, fetched_by: Any) -> dict[str, str] | None:
+    """The participant's mentor as the portal shows them: first name, and the organisation to
+    contact (the mentor's own contact stays with the coordinator)."""
+    match = (
+        own_matches(fetched_by)
+        .filter(status__in=(MatchStatus.ACCEPTED, MatchStatus.ACTIVE))
+        .select_related("mentor", "organisation")
+        .first()
+    )
+    if match is None:
+        return None
+    organisation = match.organisation
+    return {
+        "first_name": (match.mentor.name.split() or [""])[0],
+        "active": match.status == MatchStatus.ACTIVE,
+        "organisation": organisation.name,
+        "email": organisation.email,
+        "phone": organisation.phone,
+    }
+
+
+def plain_referral_status(status: str, organisation: str) -> str:
+    """What a referral's status means to the person it is about."""
+    texts: dict[str, str] = {
+        ReferralStatus.SENT: _(
+            "We asked %(organisation)s to help you. They have not answered yet."
+        ),
+        ReferralStatus.ACCEPTED: _("%(organisation)s agreed to help you. They will contact you."),
+        ReferralStatus.DECLINED: _(
+            "%(organisation)s cannot help you this time. Your caseworker will look for another way."
+        ),
+        ReferralStatus.COMPLETED: _("%(organisation)s has finished helping you."),
+        ReferralStatus.WITHDRAWN: _("This request to %(organisation)s was cancelled."),
+    }
+    return texts.get(status, "%(organisation)s") % {"organisation": organisation}
+
+
+def referral_list(*, fetched_by: Any) -> list[dict[str, Any]]:
+    referrals = own_referrals(fetched_by).select_related("to_organisation").order_by("-created_at")
+    return [
+        {
+            "referral": r,
+            "organisation": r.to_organisation.name,
+            "text": plain_referral_status(r.status, r.to_organisation.name),
+        }
+        for r in referrals[:50]
+    ]
+
+
+def registration_list(*, fetched_by: Any) -> QuerySet[Any]:
+    return (
+        own_registrations(fetched_by)
+        .select_related("event")
+        .prefetch_related("event__translations", "event__sessions")
+        .order_by("-created_at")[:50]
+    )
+
+
+def consent_list(*, fetched_by: Any) -> QuerySet[Any]:
+    return own_consents(fetched_by).order_by("-given_at", "-pk")
+
+
+def consent_get(*, fetched_by: Any, pk: int) -> Any:
+    return get_object_or_404(own_consents(fetched_by), pk=pk)
+
+
+def help_list_own(*, fetched_by: Any) -> QuerySet[HelpRequest]:
+    return own_help_requests(fetched_by).order_by("-created_at")[:10]
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def invitation_participant_get(*, fetched_by: Any, pk: int) -> Any:
+    return get_object_or_404(visible_participants(fetched_by), pk=pk)
+
+
+def portal_status(*, participant: Any) -> dict[str, Any]:
+    account = PortalAccount.objects.filter(participant=participant).first()
+    invitation = (
+        PortalInvitation.objects.filter(
+            participant=participant, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    return {"account": account, "invitation": invitation}
+
+
+def help_request_list(*, fetched_by: Any, open_only: bool = True) -> QuerySet[HelpRequest]:
+    qs = visible_help_requests(fetched_by).select_related("participant", "organisation", "case")
+    if open_only:
+        qs = qs.filter(status=HelpStatus.OPEN)
+    return qs.order_by("-created_at", "-pk")
+
+
+def help_request_get(*, fetched_by: Any, pk: int) -> HelpRequest:
+    found: HelpRequest = get_object_or_404(visible_help_requests(fetched_by), pk=pk)
+    return found
+
+
+def task_report_list(*, fetched_by: Any) -> QuerySet[TaskReport]:
+    return (
+        visible_task_reports(fetched_by)
+        .filter(seen_at__isnull=True)
+        .select_related("task", "task__goal", "participant")
+        .order_by("-created_at", "-pk")
+    )

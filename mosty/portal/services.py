@@ -1,0 +1,239 @@
+"""Writes of the portal: invitations and what a participant does on their own side."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from mosty.access.audit import audit
+from mosty.access.domains.messaging import organisation_staff
+from mosty.access.domains.portal import own_participant
+from mosty.access.policy import require
+from mosty.accounts.models import Membership, Role, User
+from mosty.cases.models import CaseStatus, Task, TaskStatus
+from mosty.messaging.outbox import message_to_participant, notify
+from mosty.people.models import CODE_ALPHABET, Consent, ConsentPurpose, Participant
+from mosty.people.services import consent_active, consent_record
+from mosty.portal.models import (
+    HelpRequest,
+    HelpStatus,
+    InvitationChannel,
+    PortalAccount,
+    PortalInvitation,
+    TaskReport,
+    code_hash,
+)
+
+
+def _new_code() -> str:
+    body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{body[:4]}-{body[4:8]}-{body[8:]}"
+
+
+@transaction.atomic
+def invitation_create(
+    *, participant: Participant, channel: str, consent_text: str, by: Any, base_url: str = ""
+) -> tuple[PortalInvitation, str]:
+    """Invite `participant` to the portal by e-mail link or text-message code, recording their
+    consent to the portal first. Returns the invitation and its code (shown once, never stored)."""
+    require(by, "portal.invite", participant)
+    if PortalAccount.objects.filter(participant=participant).exists():
+        raise ValidationError(_("This person already has a portal account."), code="exists")
+    if channel == InvitationChannel.EMAIL and not participant.email:
+        raise ValidationError(
+            {"channel": _("Add the person's e-mail address first, or send a text message.")}
+        )
+    if channel == InvitationChannel.SMS and not participant.phone:
+        raise ValidationError(
+            {"channel": _("Add the person's phone number first, or send an e-mail.")}
+        )
+    if consent_active(participant, ConsentPurpose.PORTAL) is None:
+        if not (consent_text or "").strip():
+            raise ValidationError({"consent_text": _("Write what the person agreed to.")})
+        consent_record(
+            participant=participant,
+            by=by,
+            purpose=ConsentPurpose.PORTAL,
+            text_shown=consent_text,
+            language=get_language() or "",
+        )
+    now = timezone.now()
+    PortalInvitation.objects.filter(
+        participant=participant, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    code = _new_code()
+    invitation = PortalInvitation.objects.create(
+        participant=participant,
+        channel=channel,
+        code_hash=code_hash(code),
+        invited_by=by,
+        expires_at=now + dt.timedelta(days=settings.MOSTY_PORTAL_INVITATION_DAYS),
+    )
+    base = base_url.rstrip("/")
+    if channel == InvitationChannel.EMAIL:
+        payload = {"link": base + reverse("portal:join_code", args=[code])}
+    else:
+        payload = {"link": base + reverse("portal:join"), "code": code}
+    payload["organisation"] = participant.owner.name
+    message_to_participant(
+        participant,
+        f"portal_invitation_{channel}",
+        payload,
+        key=f"portal-invitation:{invitation.pk}",
+        channel=channel,
+    )
+    audit(by, "mosty.portal.invitation.sent", invitation, details={"channel": channel})
+    return invitation, code
+
+
+def invitation_find(code: str) -> PortalInvitation | None:
+    """The open invitation a code belongs to (None when unknown, used, revoked or expired)."""
+    return (
+        PortalInvitation.objects.select_related("participant", "participant__owner")
+        .filter(
+            code_hash=code_hash(code or ""),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, code: str, email: str, password: str, language: str) -> User:
+    """The invited person chooses their login: a participant-role user linked to exactly the
+    invited record. The code itself is the permission."""
+    invitation = invitation_find(code)
+    if invitation is None:
+        raise ValidationError(
+            {"code": _("This code does not work. It may have expired: ask for a new one.")}
+        )
+    participant = invitation.participant
+    if PortalAccount.objects.filter(participant=participant).exists():
+        raise ValidationError({"code": _("This invitation was already used.")})
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("This e-mail address already has an account. Choose another one.")}
+        )
+    user = User(
+        email=email,
+        first_name=participant.first_name or participant.first_name_original,
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password1": exc.messages}) from exc
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            Membership.objects.create(
+                user=user, organisation=participant.owner, role=Role.PARTICIPANT
+            )
+            PortalAccount.objects.create(
+                user=user,
+                participant=participant,
+                invited_by=invitation.invited_by,
+                invited_at=invitation.created_at,
+                accepted_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"code": _("This invitation was already used.")}) from exc
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit(user, "mosty.portal.invitation.accepted", invitation)
+    return user
+
+
+def _case_team(case: Any) -> list[Any]:
+    return [case.lead, *case.members.all()]
+
+
+@transaction.atomic
+def task_mark_done(*, task: Task, note: str, by: Any) -> TaskReport:
+    """The participant did a task of their plan; their note goes to the case team."""
+    require(by, "portal.task.complete", task)
+    participant = own_participant(by)
+    report = TaskReport(task=task, participant=participant, note=(note or "").strip())
+    report.full_clean()
+    report.save()
+    task.status = TaskStatus.DONE
+    task.completed_at = timezone.now()
+    task.save(update_fields=["status", "completed_at", "updated_at"])
+    case = task.goal.case
+    notify(
+        _case_team(case),
+        "task_done_by_participant",
+        {"code": participant.code, "case": case.pk},
+        url=reverse("cases:detail", args=[case.pk]),
+    )
+    audit(by, "mosty.portal.task.done", task)
+    return report
+
+
+@transaction.atomic
+def help_request_create(*, text: str, by: Any) -> HelpRequest:
+    """ "Ask for help": to the team of the person's open case, or the intake queue of the
+    organisation that registered them."""
+    require(by, "portal.help.ask")
+    participant = own_participant(by)
+    case = (
+        participant.cases.exclude(status=CaseStatus.CLOSED)
+        .select_related("lead")
+        .order_by("-opened_on", "-pk")
+        .first()
+    )
+    help_request = HelpRequest(
+        participant=participant,
+        organisation_id=case.organisation_id if case else participant.owner_id,
+        case=case,
+        text=(text or "").strip(),
+        language=get_language() or settings.LANGUAGE_CODE,
+    )
+    help_request.full_clean()
+    help_request.save()
+    if case is not None:
+        staff = _case_team(case)
+        url = reverse("cases:detail", args=[case.pk])
+    else:
+        staff = list(organisation_staff(help_request.organisation_id))
+        url = reverse("portal:help_list")
+    notify(staff, "help_requested", {"code": participant.code}, url=url)
+    return help_request
+
+
+@transaction.atomic
+def help_request_handle(*, help_request: HelpRequest, by: Any) -> HelpRequest:
+    require(by, "help_request.handle", help_request)
+    help_request.status = HelpStatus.HANDLED
+    help_request.handled_by = by
+    help_request.handled_at = timezone.now()
+    help_request.save(update_fields=["status", "handled_by", "handled_at"])
+    message_to_participant(
+        help_request.participant, "help_handled", {}, key=f"help:{help_request.pk}:handled"
+    )
+    return help_request
+
+
+@transaction.atomic
+def consent_withdraw_own(*, consent: Consent, by: Any) -> Consent:
+    """The participant withdraws a consent themself (messages stop with it: the opt-out)."""
+    require(by, "portal.consent.withdraw", consent)
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_recorded_by = by
+    consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
+    audit(by, "mosty.people.consent.withdrawn", consent, details={"purpose": consent.purpose})
+    return consent

@@ -1,0 +1,256 @@
+"""The participant's own pages (mobile first, no JavaScript needed) and the staff pages that
+invite them and answer them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from mosty.access.audit import audit_read, audit_reads
+from mosty.access.policy import require
+from mosty.core.exports import json_response
+from mosty.core.forms import add_service_errors
+from mosty.core.pages import ActionPage, FormPage, ListPage, ShowPage
+from mosty.core.ratelimit import public_form_spent, spent_message
+from mosty.core.routing import Routes
+from mosty.events.tokens import cancel_token
+from mosty.people import gdpr
+from mosty.portal import selectors, services
+from mosty.portal.appointments import upcoming
+from mosty.portal.forms import HelpForm, InvitationForm, JoinForm, TaskDoneForm
+
+routes = Routes()
+
+
+class PortalPage(ShowPage):
+    """A page of the participant's own side: `portal.use`, and the participant at hand."""
+
+    permission = "portal.use"
+
+    @property
+    def participant(self) -> Any:
+        return selectors.participant_of(self.user)
+
+
+@routes.path("", name="home")
+class PortalHome(PortalPage):
+    template_name = "portal/home.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        participant = self.participant
+        audit_read(self.user, participant, fields=["first_name"])
+        return {
+            "participant": participant,
+            "appointments": upcoming(participant),
+            "open_tasks": selectors.open_task_count(fetched_by=self.user),
+            "mentor": selectors.mentor_of(fetched_by=self.user),
+            "help_requests": selectors.help_list_own(fetched_by=self.user),
+        }
+
+
+@routes.path("plan/", name="plan")
+class PortalPlan(PortalPage):
+    template_name = "portal/plan.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        cases = selectors.plan_list(fetched_by=self.user)
+        audit_reads(self.user, cases, fields=["goals", "tasks"])
+        return {"cases": cases}
+
+
+@routes.path("tasks/<int:pk>/done/", name="task_done")
+class PortalTaskDone(FormPage):
+    permission = "portal.task.complete"
+    template_name = "portal/task_done.html"
+    form_class = TaskDoneForm
+    context_object_name = "task"
+    success_message = gettext_lazy("Thank you. Your caseworker can see that the task is done.")
+
+    def get_object(self) -> Any:
+        return selectors.own_task_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def save(self, form: Any) -> Any:
+        return services.task_mark_done(
+            task=self.object, note=form.cleaned_data["note"], by=self.user
+        )
+
+    def success_url(self, result: Any) -> str:
+        return reverse("portal:plan")
+
+
+@routes.path("referrals/", name="referrals")
+class PortalReferrals(PortalPage):
+    template_name = "portal/referrals.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        rows = selectors.referral_list(fetched_by=self.user)
+        audit_reads(self.user, [row["referral"] for row in rows], fields=["status"])
+        return {"rows": rows}
+
+
+@routes.path("registrations/", name="registrations")
+class PortalRegistrations(PortalPage):
+    template_name = "portal/registrations.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        registrations = list(selectors.registration_list(fetched_by=self.user))
+        for registration in registrations:
+            registration.manage_token = cancel_token(registration)
+        audit_reads(self.user, registrations, fields=["status"])
+        return {"registrations": registrations}
+
+
+@routes.path("consents/", name="consents")
+class PortalConsents(PortalPage):
+    template_name = "portal/consents.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        consents = list(selectors.consent_list(fetched_by=self.user))
+        audit_reads(self.user, consents, fields=["purpose", "text_shown"])
+        return {"consents": consents}
+
+
+@routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")
+class PortalConsentWithdraw(ActionPage):
+    permission = "portal.consent.withdraw"
+    success_message = gettext_lazy("Your consent is withdrawn.")
+
+    def get_object(self) -> Any:
+        return selectors.consent_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form: Any) -> Any:
+        return services.consent_withdraw_own(consent=self.object, by=self.user)
+
+    def success_url(self, result: Any) -> str:
+        return reverse("portal:consents")
+
+
+@routes.path("my-data/", name="data")
+class PortalData(PortalPage):
+    permission = "portal.export"
+    template_name = "portal/data.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require(request.user, self.permission)
+        participant = self.participant
+        data = gdpr.export_participant(participant, by=request.user)
+        if request.GET.get("format") == "json":
+            return json_response(f"{participant.code}.json", data)
+        labels = gdpr.section_labels()
+        sections = [(labels.get(key, key), value) for key, value in data.items() if value]
+        return self.respond({"sections": sections})
+
+
+@routes.path("help/", name="help")
+class PortalHelp(FormPage):
+    permission = "portal.help.ask"
+    template_name = "portal/help.html"
+    form_class = HelpForm
+    success_message = gettext_lazy("Your request was sent. Your caseworker will answer you.")
+
+    def save(self, form: Any) -> Any:
+        return services.help_request_create(text=form.cleaned_data["text"], by=self.user)
+
+    def success_url(self, result: Any) -> str:
+        return reverse("portal:home")
+
+
+# --- joining (a visitor with an invitation code) ---------------------------------------------
+
+
+@routes.path("join/", name="join")
+@routes.path("join/<str:code>/", name="join_code")
+def portal_join(request: HttpRequest, code: str = "") -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portal:home")
+    form = JoinForm(request.POST or None, initial={"code": code})
+    if request.method == "POST" and form.is_valid():
+        if public_form_spent(request, "portal_join"):
+            messages.error(request, spent_message())
+        else:
+            try:
+                services.invitation_accept(
+                    code=form.cleaned_data["code"],
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password1"],
+                    language=get_language() or "",
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Your account is ready. Log in with your e-mail and password.")
+                )
+                return redirect("account_login")
+    return render(request, "portal/join.html", {"form": form})
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+@routes.path("invite/<int:pk>/", name="invite")
+class PortalInvite(FormPage):
+    permission = "portal.invite"
+    template_name = "portal/invite.html"
+    form_class = InvitationForm
+    context_object_name = "participant"
+    read_fields = ("email", "phone")
+
+    def get_object(self) -> Any:
+        return selectors.invitation_participant_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def extra_context(self) -> dict[str, Any]:
+        return selectors.portal_status(participant=self.object)
+
+    def save(self, form: Any) -> Any:
+        invitation, code = services.invitation_create(
+            participant=self.object,
+            by=self.user,
+            base_url=self.request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        )
+        messages.success(
+            self.request,
+            _(
+                "The invitation is on its way. If it does not arrive, give the person this code: %(code)s"
+            )
+            % {"code": code},
+        )
+        return invitation
+
+    def success_url(self, result: Any) -> str:
+        return reverse("people:detail", args=[self.object.pk])
+
+
+@routes.path("help-requests/", name="help_list")
+class HelpRequestList(ListPage):
+    permission = "help_request.list"
+    template_name = "portal/help_list.html"
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.help_request_list(fetched_by=self.user)
+
+    def audit(self, page: Any, filters: dict[str, Any]) -> None:
+        audit_reads(self.user, list(page), fields=["text"])
+
+
+@routes.path("help-requests/<int:pk>/handled/", name="help_handle")
+class HelpRequestHandle(ActionPage):
+    permission = "help_request.handle"
+    success_message = gettext_lazy("Marked as handled.")
+
+    def get_object(self) -> Any:
+        return selectors.help_request_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form: Any) -> Any:
+        return services.help_request_handle(help_request=self.object, by=self.user)
+
+    def success_url(self, result: Any) -> str:
+        return reverse("portal:help_list")

@@ -1,0 +1,150 @@
+import io
+import json
+import urllib.error
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from mosty.access.models import AuditEvent
+from mosty.messaging import backends, tasks
+from mosty.messaging.backends import SendError, SmsApiBackend
+from mosty.messaging.models import Message
+from mosty.messaging.outbox import broadcast, choose_channel, message_to_participant
+from mosty.people.models import Consent
+from tests.cases.factories import make_participant
+
+pytestmark = pytest.mark.django_db
+
+
+def _participant(world, **kw):
+    return make_participant(world, "a", consents=("portal", "messages"), **kw)
+
+
+def test_channel_follows_preference_and_consent(world):
+    p = _participant(world, preferred_channel="whatsapp", email="o@example.org")
+    assert choose_channel(p) == "sms"  # no WhatsApp adapter: a text message
+    p.preferred_channel = "email"
+    assert choose_channel(p) == "email"
+    Consent.objects.filter(participant=p).update(withdrawn_at="2026-01-01T00:00Z")
+    assert choose_channel(p) == ""  # opted out: nothing is sent
+
+
+def test_message_is_sent_once_in_the_persons_language_and_audited_without_body(world):
+    p = _participant(world, preferred_channel="sms", languages=[{"code": "uk", "level": "native"}])
+    backends.SENT.clear()
+    with transaction.atomic():
+        m = message_to_participant(p, "event_cancelled", {"title": "Kurs"}, key="k1")
+        again = message_to_participant(p, "event_cancelled", {"title": "Kurs"}, key="k1")
+    assert m.pk == again.pk and m.language == "uk"
+    assert tasks.deliver(m.pk) == "sent"
+    assert tasks.deliver(m.pk) == "sent"  # a second run sends nothing
+    assert len(backends.SENT) == 1
+    assert backends.SENT[0]["to"] == p.phone
+    assert "Kurs" in backends.SENT[0]["body"] and "We are sorry" not in backends.SENT[0]["body"]
+    m.refresh_from_db()
+    assert m.payload == "" and m.attempts == 1
+    event = AuditEvent.objects.get(action="mosty.messaging.message.sent")
+    assert "Kurs" not in json.dumps(event.details) and "Kurs" not in event.object_label
+
+
+def test_failure_is_retried_then_marked_failed(world, settings, monkeypatch):
+    settings.MOSTY_MESSAGE_ATTEMPTS = 2
+    p = _participant(world, preferred_channel="sms")
+
+    class Broken:
+        def send(self, **kwargs):
+            raise SendError("gateway down")
+
+    monkeypatch.setattr(tasks, "backend_for", lambda channel: Broken())
+    m = message_to_participant(p, "event_cancelled", {"title": "X"}, key="k2")
+    assert tasks.deliver(m.pk) == "queued"
+    assert tasks.deliver(m.pk) == "failed"
+    m.refresh_from_db()
+    assert m.attempts == 2 and "gateway down" in m.error
+
+
+def test_email_channel_sends_mail(world):
+    p = _participant(world, preferred_channel="email", email="olena@example.org")
+    m = message_to_participant(p, "help_requested", {"code": p.code}, key="k3")
+    tasks.deliver(m.pk)
+    assert mail.outbox[-1].to == ["olena@example.org"]
+
+
+class _Response(io.BytesIO):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_smsapi_adapter_posts_with_bearer_token(monkeypatch):
+    seen = {}
+
+    def fake_urlopen(request, timeout):
+        seen["url"] = request.full_url
+        seen["auth"] = request.headers["Authorization"]
+        seen["data"] = request.data.decode()
+        return _Response(json.dumps({"count": 1, "list": [{"id": "ABC123"}]}).encode())
+
+    monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
+    backend = SmsApiBackend(token="secret", sender="Mosty")
+    assert backend.send(address="+48600100200", subject="", body="Cześć") == "ABC123"
+    assert seen["auth"] == "Bearer secret"
+    assert "to=%2B48600100200" in seen["data"] and "from=Mosty" in seen["data"]
+
+
+def test_smsapi_errors_become_send_errors(monkeypatch):
+    monkeypatch.setattr(
+        "urllib.request.urlopen",
+        lambda request, timeout: _Response(b'{"error": 101, "message": "Bad token"}'),
+    )
+    with pytest.raises(SendError, match="101"):
+        SmsApiBackend(token="x").send(address="1", subject="", body="b")
+
+    def down(request, timeout):
+        raise urllib.error.URLError("no route")
+
+    monkeypatch.setattr("urllib.request.urlopen", down)
+    with pytest.raises(SendError):
+        SmsApiBackend(token="x").send(address="1", subject="", body="b")
+
+
+def test_smsapi_switches_on_when_configured(settings):
+    assert isinstance(backends.sms_backend(), backends.ConsoleSmsBackend)
+    settings.MOSTY_SMSAPI_TOKEN = "t"
+    assert isinstance(backends.sms_backend(), SmsApiBackend)
+
+
+def test_broadcast_writes_in_batches_and_is_idempotent(world):
+    people = [{"to": f"p{i}@example.org", "language": "fr"} for i in range(1203)]
+    assert broadcast(people, "event_changed", {"title": "T"}, key="b1") == 1203
+    assert broadcast(people, "event_changed", {"title": "T"}, key="b1") == 1203
+    assert Message.objects.filter(idempotency_key__startswith="b1:").count() == 1203
+
+
+def test_event_broadcast_page_hands_over_and_worker_writes_each_registrant(
+    world, login, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+    from django_tasks_db.models import DBTaskResult
+
+    from mosty.messaging.broadcasts import event_broadcast_expand
+    from tests.events.factories import make_event, make_registration
+
+    event = make_event(world.org_a, district=world.district)
+    participant = _participant(world, preferred_channel="sms")
+    make_registration(event, participant=participant)
+    make_registration(event, name="Anon", email="anon@example.org", language="fr")
+    client = login("coordinator")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("messaging:event_broadcast", args=[event.pk]), {"template": "event_cancelled"}
+        )
+    assert response.status_code == 302
+    assert not Message.objects.exists()  # the page only handed it to the worker
+    result = DBTaskResult.objects.get(task_path__endswith="event_broadcast_expand")
+    assert event_broadcast_expand.call(**result.args_kwargs["kwargs"]) == 2
+    by_channel = dict(Message.objects.values_list("channel", "language"))
+    assert by_channel == {"sms": "pl", "email": "fr"}

@@ -1,0 +1,99 @@
+"""Every portal route: the participant's own pages (a second participant, linked to their own
+record in organisation B, gets 404 for anything of A's), the join page, and the staff pages."""
+
+from mosty.people.models import Consent
+from tests.access_matrix import Route
+from tests.cases.factories import make_participant
+from tests.portal.factories import help_request, link, with_plan
+
+OWN = frozenset({"participant"})
+PEOPLE = frozenset({"coordinator", "caseworker"})
+
+
+def _linked(world):
+    link(world, "a")
+    return {}
+
+
+def _task(world):
+    task = with_plan(world, "a")
+    link(world, "b")  # the second participant has a portal of their own: still a 404
+    return {"pk": task.pk}
+
+
+def _consent(world):
+    participant = link(world, "a")
+    link(world, "b")
+    consent = Consent.objects.get(participant=participant, purpose="portal")
+    return {"pk": consent.pk}
+
+
+def _invitee(world):
+    return {"pk": make_participant(world, "a", email="olena@example.org").pk}
+
+
+def _help(world):
+    return {"pk": help_request(world, "a").pk}
+
+
+ROUTES = [
+    Route("portal:home", allowed=OWN, kwargs=_linked, reads_personal=True),
+    Route("portal:plan", allowed=OWN, kwargs=_linked),
+    Route("portal:referrals", allowed=OWN, kwargs=_linked),
+    Route("portal:registrations", allowed=OWN, kwargs=_linked),
+    Route("portal:consents", allowed=OWN, kwargs=_linked, reads_personal=True),
+    Route("portal:data", allowed=OWN, kwargs=_linked, reads_personal=True),
+    Route("portal:help", allowed=OWN, kwargs=_linked),
+    Route(
+        "portal:task_done",
+        allowed=OWN,
+        kwargs=_task,
+        denied=(404,),
+        note="another participant's task, staff's and B's participant alike: 404",
+    ),
+    Route(
+        "portal:consent_withdraw",
+        allowed=OWN,
+        method="post",
+        kwargs=_consent,
+        ok=(302,),
+        denied=(404,),
+        note="only one's own consent; anyone else's is a 404",
+    ),
+    Route(
+        "portal:join",
+        public=True,
+        allowed=frozenset({"*"}),
+        ok=(200, 302),
+        note="the form for visitors; a signed-in user is sent to their page",
+    ),
+    Route(
+        "portal:join_code",
+        public=True,
+        allowed=frozenset({"*"}),
+        kwargs=lambda w: {"code": "ABCD-EFGH-JK"},
+        ok=(200, 302),
+        note="the form, with the code of the e-mail link filled in",
+    ),
+    Route(
+        "portal:invite",
+        allowed=PEOPLE,
+        kwargs=_invitee,
+        reads_personal=True,
+    ),
+    Route(
+        "portal:help_list",
+        allowed=PEOPLE,
+        org_scoped=False,
+        reads_personal=True,
+        kwargs=lambda w: {} if help_request(w, "a") else {},
+        note="a list: staff of B see their own organisation's requests only",
+    ),
+    Route(
+        "portal:help_handle",
+        allowed=PEOPLE,
+        method="post",
+        kwargs=_help,
+        ok=(302,),
+    ),
+]

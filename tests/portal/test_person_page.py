@@ -1,0 +1,41 @@
+"""One page per person for staff: the participant page shows the blocks other modules register
+(cases and referrals, mentoring, events, the portal), each only to those allowed, and audited."""
+
+import pytest
+from django.urls import reverse
+
+from mosty.access.models import AuditEvent
+from mosty.events.models import Registration
+from tests.cases.factories import make_case, make_participant, make_referral
+from tests.events.factories import make_event, make_registration
+
+pytestmark = pytest.mark.django_db
+
+
+def test_coordinator_sees_cases_referrals_events_and_links_to_act(world, login):
+    participant = make_participant(world, "a")
+    case = make_case(world, "a", participant=participant)
+    referral = make_referral(case)
+    event = make_event(world.org_a, district=world.district)
+    make_registration(event, participant=participant)
+    page = login("coordinator").get(reverse("people:detail", args=[participant.pk])).content
+    page = page.decode()
+    assert reverse("cases:referral_detail", args=[referral.pk]) in page
+    assert reverse("cases:referral_create", args=[case.pk]) in page
+    assert reverse("events:registrations", args=[event.pk]) in page
+    assert f"{reverse('cases:create')}?participant={participant.pk}" in page
+    assert reverse("mentoring:matching") in page
+    assert reverse("portal:invite", args=[participant.pk]) in page
+    reads = set(
+        AuditEvent.objects.filter(action__endswith=".viewed").values_list("object_type", flat=True)
+    )
+    assert {"cases.referral", "events.registration"} <= reads
+
+
+def test_caseworker_of_another_case_sees_no_registrations_they_do_not_organise(world, login):
+    participant = make_participant(world, "a")
+    event = make_event(world.org_b, district=world.district)
+    make_registration(event, participant=participant)
+    assert Registration.objects.count() == 1
+    page = login("caseworker").get(reverse("people:detail", args=[participant.pk])).content
+    assert reverse("events:registrations", args=[event.pk]).encode() not in page

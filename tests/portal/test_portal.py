@@ -1,0 +1,237 @@
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from mosty.accounts.models import Membership
+from mosty.messaging.models import Message, Notification
+from mosty.people.models import Consent
+from mosty.portal import services
+from mosty.portal.models import HelpRequest, PortalAccount, TaskReport
+from tests.cases.factories import make_case, make_goal, make_participant, make_referral, make_task
+from tests.portal.factories import link, with_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_invite_by_email_then_join_links_exactly_that_participant(world, client, login):
+    participant = make_participant(world, "a", email="olena@example.org")
+    staff = login("caseworker")
+    response = staff.post(
+        reverse("portal:invite", args=[participant.pk]),
+        {"channel": "email", "consent_text": "I want my own page."},
+    )
+    assert response.status_code == 302
+    assert Consent.objects.filter(participant=participant, purpose="portal").exists()
+    message = Message.objects.get(recipient_participant=participant)
+    assert message.template == "portal_invitation_email" and message.channel == "email"
+    code = re.search(
+        r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2}", str(list(response.wsgi_request._messages)[0])
+    )
+    assert code
+    client.logout()
+    response = client.post(
+        reverse("portal:join_code", args=[code.group(0)]),
+        {
+            "code": code.group(0),
+            "email": "olena.own@example.org",
+            "password1": "a long safe password 42",
+            "password2": "a long safe password 42",
+        },
+    )
+    assert response.status_code == 302
+    account = PortalAccount.objects.get(participant=participant)
+    assert account.user.email == "olena.own@example.org"
+    assert Membership.objects.filter(
+        user=account.user, organisation=participant.owner, role="participant"
+    ).exists()
+    # The code works once.
+    with pytest.raises(ValidationError):
+        services.invitation_accept(
+            code=code.group(0), email="x@example.org", password="another long one 42", language="pl"
+        )
+
+
+def test_invite_by_sms_needs_a_phone_and_a_consent_text(world, login):
+    participant = make_participant(world, "a", phone="")
+    staff = login("caseworker")
+    response = staff.post(
+        reverse("portal:invite", args=[participant.pk]), {"channel": "sms", "consent_text": ""}
+    )
+    assert response.status_code == 200
+    with translation.override("pl"):
+        expected = gettext("Add the person's phone number first, or send an e-mail.")
+    assert expected in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_a_wrong_code_is_an_error_beside_the_field(client, world):
+    response = client.post(
+        reverse("portal:join"),
+        {
+            "code": "AAAA-BBBB-CC",
+            "email": "a@example.org",
+            "password1": "x" * 12,
+            "password2": "x" * 12,
+        },
+    )
+    assert response.status_code == 200
+    with translation.override("pl"):
+        expected = gettext("This code does not work. It may have expired: ask for a new one.")
+    assert expected in response.content.decode()
+    assert not PortalAccount.objects.exists()
+
+
+def test_participant_sees_own_plan_not_staff_notes_and_marks_task_done(world, login):
+    task = with_plan(world, "a")
+    case = task.goal.case
+    case.notes.create(body="Staff only: difficult landlord.", author=case.lead)
+    client = login("participant")
+    page = client.get(reverse("portal:plan")).content.decode()
+    assert task.title in page
+    assert "difficult landlord" not in page
+    response = client.post(reverse("portal:task_done", args=[task.pk]), {"note": "Done on Monday"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "done"
+    assert TaskReport.objects.get(task=task).note == "Done on Monday"
+    assert Notification.objects.filter(user=case.lead, template="task_done_by_participant").exists()
+    # The caseworker sees it on the dashboard.
+    dashboard = login("caseworker").get(reverse("core:dashboard")).content.decode()
+    assert "Done on Monday" in dashboard
+
+
+def test_second_participant_gets_404_for_the_first_ones_task(world, client):
+    task = with_plan(world, "a")
+    other = make_participant(world, "a")
+    PortalAccount.objects.create(
+        user=world.user("participant", "b"),
+        participant=make_participant(world, "b"),
+        invited_at=task.created_at,
+        accepted_at=task.created_at,
+    )
+    client.force_login(world.user("participant", "b"))
+    assert client.get(reverse("portal:task_done", args=[task.pk])).status_code == 404
+    assert other.code not in client.get(reverse("portal:plan")).content.decode()
+
+
+def test_ask_for_help_lands_with_the_case_team_or_the_intake_queue(world, login):
+    participant = link(world, "a")
+    client = login("participant")
+    client.post(reverse("portal:help"), {"text": "Потрібен лікар"})
+    request = HelpRequest.objects.get()
+    assert request.case is None and request.organisation == world.org_a
+    # Intake: the organisation's coordinators and caseworkers are told.
+    assert Notification.objects.filter(user=world.user("coordinator", "a")).exists()
+    case = make_case(world, "a", participant=participant)
+    client.post(reverse("portal:help"), {"text": "Where is my appointment?"})
+    assert HelpRequest.objects.filter(case=case).exists()
+    dashboard = login("caseworker").get(reverse("core:dashboard")).content.decode()
+    assert "Where is my appointment?" in dashboard
+    # Org B's caseworker sees none of it.
+    assert (
+        "Where is my appointment?"
+        not in login("caseworker", "b").get(reverse("portal:help_list")).content.decode()
+    )
+
+
+def test_participant_withdraws_own_consent(world, login):
+    participant = link(world, "a")
+    consent = Consent.objects.get(participant=participant, purpose="portal")
+    client = login("participant")
+    client.post(reverse("portal:consent_withdraw", args=[consent.pk]))
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+
+
+def test_my_data_exports_myself_only(world, login):
+    participant = link(world, "a")
+    other = make_participant(world, "a")
+    client = login("participant")
+    data = client.get(reverse("portal:data") + "?format=json").json()
+    assert data["participant"]["code"] == participant.code
+    assert other.code not in str(data)
+
+
+def test_staff_page_of_a_participant_offers_the_invitation(world, login):
+    participant = make_participant(world, "a")
+    page = login("caseworker").get(reverse("people:detail", args=[participant.pk])).content
+    assert reverse("portal:invite", args=[participant.pk]).encode() in page
+
+
+def test_portal_pages_are_right_to_left_in_arabic(world, client):
+    link(world, "a")
+    client.force_login(world.user("participant", "a"))
+    page = client.get("/ar/my/").content.decode()
+    assert 'dir="rtl"' in page
+
+
+def test_goal_without_tasks_shows(world, login):
+    participant = link(world, "a")
+    make_goal(make_case(world, "a", participant=participant))
+    page = login("participant").get(reverse("portal:plan")).content.decode()
+    assert "Flat" in page
+    assert "has not written your plan" not in page
+
+
+def test_handled_request_tells_the_person_in_their_language(world, login):
+    participant = link(world, "a")
+    participant.languages = [{"code": "uk", "level": "native"}]
+    participant.email = "olena@example.org"
+    participant.save()
+    user = world.user("participant", "a")
+    user.language = "uk"  # chosen when they joined (the page's language)
+    user.save()
+    client = login("participant")
+    client.post(reverse("portal:help"), {"text": "Потрібен лікар"})
+    request = HelpRequest.objects.get()
+    staff = login("caseworker")
+    assert staff.post(reverse("portal:help_handle", args=[request.pk])).status_code == 302
+    message = Message.objects.get(template="help_handled")
+    assert (message.channel, message.language) == ("email", "uk")
+    assert message.recipient_participant_id == participant.pk
+
+
+def test_portal_and_staff_lists_keep_a_constant_number_of_queries(world, login):
+    from tests.utils import assert_constant_queries
+
+    participant = link(world, "a")
+    case = make_case(world, "a", participant=participant)
+    goal = make_goal(case)
+    make_task(goal)
+    make_referral(case)
+    client = login("participant")
+    assert_constant_queries(client, reverse("portal:plan"), lambda: make_task(goal))
+    assert_constant_queries(
+        client,
+        reverse("portal:referrals"),
+        lambda: make_referral(case),
+    )
+    assert_constant_queries(
+        client, reverse("portal:home"), lambda: make_goal(case) and make_task(goal)
+    )
+    HelpRequest.objects.create(
+        participant=participant, organisation=world.org_a, case=case, text="x", language="uk"
+    )
+    staff = login("caseworker")
+    assert_constant_queries(
+        staff,
+        reverse("portal:help_list"),
+        lambda: HelpRequest.objects.create(
+            participant=participant, organisation=world.org_a, case=case, text="x", language="uk"
+        ),
+    )
+
+
+def test_every_portal_page_renders_in_the_seven_languages(world, client):
+    link(world, "a")
+    client.force_login(world.user("participant", "a"))
+    for language in ("pl", "en", "uk", "ru", "ar", "fa", "fr"):
+        for name in ("home", "plan", "referrals", "registrations", "consents", "data", "help"):
+            response = client.get(f"/{language}/my/" + reverse(f"portal:{name}").split("/my/")[1])
+            assert response.status_code == 200, (language, name)
+            direction = "rtl" if language in ("ar", "fa") else "ltr"
+            assert f'lang="{language}" dir="{direction}"' in response.content.decode()
