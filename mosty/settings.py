@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "mosty.directory",
     "mosty.events",
     "mosty.knowledge",
+    "mosty.participation",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -330,6 +331,8 @@ EMAIL_BACKEND = (
 # Sender address of every mail.
 DEFAULT_FROM_EMAIL = os.environ.get("MOSTY_FROM_EMAIL", "mosty@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address, for links in mails sent by daily jobs (no request to ask).
+MOSTY_SITE_URL = os.environ.get("MOSTY_SITE_URL", "http://localhost:8000")
 
 # Background tasks through the Django Tasks API; the database backend needs no extra server.
 TASKS = {
@@ -344,6 +347,7 @@ MOSTY_DAILY_TASKS = [
     "mosty.people.tasks.import_rows_purge",  # drop uploaded rows after MOSTY_IMPORT_ROWS_DAYS
     "mosty.people.tasks.participant_import_stale_sweep",  # imports whose worker died
     "mosty.mentoring.tasks.matching_run_stale_sweep",  # matching runs whose worker died
+    "mosty.participation.tasks.call_alerts_send",  # alerts: new calls, deadlines in a week
 ]
 
 REST_FRAMEWORK = {

@@ -28,5 +28,6 @@ urlpatterns += i18n_patterns(
     path("directory/", include("mosty.directory.urls")),
     path("events/", include("mosty.events.urls")),
     path("knowledge/", include("mosty.knowledge.urls")),
+    path("participation/", include("mosty.participation.urls")),
     prefix_default_language=True,
 )

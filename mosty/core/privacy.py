@@ -92,6 +92,13 @@ PLAINTEXT: dict[str, str] = {
     # cases
     "cases.Goal.title": ERASED_PLAN_TITLE,
     "cases.Task.title": ERASED_PLAN_TITLE,
+    # participation
+    "participation.AlertSubscription.email": (
+        "The address alerts are sent to, looked up when the same visitor subscribes again; "
+        "the row is deleted when they unsubscribe."
+    ),
+    "participation.AlertSubscription.language": CODE,
+    "participation.AlertSubscription.key": CODE,
     # events
     "events.Registration.name": NAMES_AND_CONTACTS,
     "events.Registration.email": NAMES_AND_CONTACTS,

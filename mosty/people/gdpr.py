@@ -84,6 +84,10 @@ OTHER_PEOPLE: dict[str, str] = {
     ),
     "organisations.NetworkMembership": "A person's or organisation's membership in a network.",
     "organisations.NetworkMeeting": "Network minutes between organisations; staff attendees.",
+    "participation.AlertSubscription": (
+        "A visitor's e-mail address for alerts about calls, given on the public form; deleted "
+        "when they unsubscribe."
+    ),
 }
 NO_PERSONAL_DATA: dict[str, str] = {
     "core.City": "Configuration from the city pack.",
@@ -104,6 +108,10 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "directory.Schedule": "Opening hours of a service.",
     "directory.LanguagePair": "An interpreter's language pair.",
     "events.Event": "Public or internal event description.",
+    "participation.Programme": "A participation programme's public description.",
+    "participation.ProgrammeTranslation": "Programme text in another language.",
+    "participation.Call": "Dates and description of a programme's call or consultation.",
+    "participation.CallTranslation": "Call text in another language.",
     "events.EventTranslation": "Event text in another language.",
     "events.Session": "Time and place of an event session.",
     "knowledge.Article": "Knowledge-base article.",

@@ -1,0 +1,170 @@
+"""Civic participation: the city's participatory programmes and their calls (a consultation is
+a call that collects opinions), explained in the seven languages, and visitors' e-mail alerts
+for new calls and deadlines."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.models import (
+    Authored,
+    Labelled,
+    OwnedRecord,
+    Timestamped,
+    TranslatedRecord,
+    TranslationBase,
+    Versioned,
+    owned_by,
+    validate_language_code,
+)
+
+
+class ProgrammeKind(models.TextChoices):
+    CITIZENS_BUDGET = "citizens_budget", _("Citizens' budget")
+    MICRO_GRANTS = "micro_grants", _("Micro-grants")
+    CONSULTATION = "consultation", _("Public consultations")
+    LOCAL_INITIATIVE = "local_initiative", _("Local initiative")
+
+
+class Programme(OwnedRecord, TranslatedRecord):
+    """A participatory programme of the city (the citizens' budget, micro-grants, public
+    consultations, local initiatives), published by the city office or an NGO."""
+
+    organisation = owned_by(
+        "participation_programmes", on_delete=models.CASCADE, verbose_name=_("published by")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ProgrammeKind.choices)
+    foreigners_may_take_part = models.BooleanField(
+        _("foreigners may take part"),
+        default=True,
+        help_text=_("Say so only where the rules of the programme allow it."),
+    )
+    official_url = models.URLField(_("official page"), blank=True)
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Unpublished programmes are seen only by your organisation."),
+    )
+
+    class Meta:
+        verbose_name = _("participation programme")
+        verbose_name_plural = _("participation programmes")
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def eligibility(self) -> str:
+        return self.text("eligibility")
+
+    @property
+    def steps(self) -> str:
+        return self.text("steps")
+
+
+class ProgrammeTranslation(TranslationBase):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="translations")
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("what it is"))
+    eligibility = models.TextField(_("who may take part"), blank=True)
+    steps = models.TextField(_("steps and deadlines"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme translation")
+        verbose_name_plural = _("programme translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "language"], name="programme_translation_unique"
+            )
+        ]
+
+
+class Call(Timestamped, Authored, Versioned, Labelled, TranslatedRecord):
+    """One round of a programme with its dates: a call for projects, or (in a consultation
+    programme, `collects_opinions`) a consultation whose summary, how to respond and outcome are
+    translated and to which newcomers and groups answer through Mosty."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="calls"
+    )
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("deadline"))
+    official_url = models.URLField(_("official page"), blank=True)
+    collects_opinions = models.BooleanField(
+        _("collects opinions through Mosty"),
+        default=False,
+        help_text=_(
+            "Newcomers and groups may send their opinion through Mosty; you hand them over."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["closes_on", "pk"]
+        indexes = [models.Index(fields=["closes_on"], name="call_closes_on")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": _("The deadline cannot come before the opening.")})
+
+    @property
+    def how_to_respond(self) -> str:
+        return self.text("how_to_respond")
+
+    @property
+    def outcome(self) -> str:
+        return self.text("outcome")
+
+    def is_open(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return bool(self.opens_on <= today <= self.closes_on)
+
+
+class CallTranslation(TranslationBase):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="translations")
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    how_to_respond = models.TextField(_("how to take part"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        verbose_name = _("call translation")
+        verbose_name_plural = _("call translations")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "language"], name="call_translation_unique")
+        ]
+
+
+def _alert_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class AlertSubscription(Timestamped, Labelled):
+    """A visitor's e-mail alert for new calls and coming deadlines, in their language. Sent
+    only once the address is confirmed (double opt-in); unsubscribing deletes the row."""
+
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(_("language"), max_length=10, validators=[validate_language_code])
+    # The secret in the unsubscribe link; a new one is drawn on every new subscription.
+    key = models.CharField(max_length=64, default=_alert_key, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("last alert sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert subscription")
+        verbose_name_plural = _("alert subscriptions")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="alert_subscription_email_unique")
+        ]

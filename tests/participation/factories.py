@@ -1,0 +1,48 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from mosty.participation.models import Call, CallTranslation, Programme, ProgrammeTranslation
+
+
+def make_programme(
+    organisation, *, title="Budżet obywatelski", kind="citizens_budget", published=True
+):
+    programme = Programme.objects.create(
+        organisation=organisation,
+        kind=kind,
+        source_language="pl",
+        foreigners_may_take_part=True,
+        is_published=published,
+    )
+    ProgrammeTranslation.objects.create(
+        programme=programme,
+        language="pl",
+        title=title,
+        summary="Mieszkańcy decydują.",
+        status="published",
+    )
+    ProgrammeTranslation.objects.create(
+        programme=programme,
+        language="uk",
+        title=f"{title} (uk)",
+        summary="Мешканці вирішують.",
+        status="published",
+    )
+    return programme
+
+
+def make_call(programme, *, title="Nabór 2027", days_open=30, collects_opinions=False, opens=None):
+    today = timezone.localdate()
+    opens = opens or today - timedelta(days=1)
+    call = Call.objects.create(
+        programme=programme,
+        source_language="pl",
+        opens_on=opens,
+        closes_on=today + timedelta(days=days_open),
+        collects_opinions=collects_opinions,
+    )
+    CallTranslation.objects.create(
+        call=call, language="pl", title=title, summary="Zgłoś projekt.", status="published"
+    )
+    return call
