@@ -413,6 +413,9 @@ SPECTACULAR_SETTINGS = {
         "MentorGenderEnum": "mosty.mentoring.models.MentorGender",
         "ParticipantGenderEnum": "mosty.people.models.Gender",
         "LegalStatusEnum": "mosty.people.models.LegalStatus",
+        "ProgrammeKindEnum": "mosty.participation.models.ProgrammeKind",
+        "IdeaKindEnum": "mosty.participation.models.IdeaKind",
+        "IdeaStatusEnum": "mosty.participation.models.IdeaStatus",
     },
 }
 

@@ -135,6 +135,33 @@ class TranslatedRecord(models.Model):
         return self.text("summary")
 
 
+class FileOrLink(models.Model):
+    """A document shared as an uploaded file or a link, never both (subclasses add what it
+    belongs to). Uploads go through `mosty.core.uploads` in the form that takes them."""
+
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
+    url = models.URLField(_("link"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(file="") & ~models.Q(url=""))
+                | (~models.Q(file="") & models.Q(url="")),
+                name="%(app_label)s_%(class)s_file_or_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if bool(self.file) == bool(self.url):
+            raise ValidationError(_("Upload a file or give a link (one of the two)."))
+
+
 # Owned records --------------------------------------------------------------------------------
 # What every record an organisation keeps carries, in small abstract pieces a model combines
 # (docs/architecture.md, "The shape of a record"). `OwnedRecord` is all of them together.

@@ -99,6 +99,10 @@ PLAINTEXT: dict[str, str] = {
     ),
     "participation.AlertSubscription.language": CODE,
     "participation.AlertSubscription.key": CODE,
+    "participation.Idea.title": (
+        "A project's or opinion's short title, listed for the supporting team and the "
+        "consultation's organiser; the idea itself is encrypted. Replaced by a dash on erasure."
+    ),
     # events
     "events.Registration.name": NAMES_AND_CONTACTS,
     "events.Registration.email": NAMES_AND_CONTACTS,

@@ -6,3 +6,8 @@ class ParticipationConfig(AppConfig):
     name = "mosty.participation"
     label = "participation"
     verbose_name = _("Civic participation")
+
+    def ready(self) -> None:
+        from mosty.participation import gdpr
+
+        gdpr.register()

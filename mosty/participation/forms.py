@@ -1,19 +1,27 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from mosty.accounts.models import User
+from mosty.core.pages import VersionedForm
+from mosty.core.uploads import validate_upload_size
 from mosty.participation.models import (
     Call,
     CallTranslation,
+    IdeaKind,
+    IdeaStatus,
     Programme,
     ProgrammeKind,
     ProgrammeTranslation,
 )
+from mosty.people.models import Participant
 
 LANGUAGE_COUNT = len(settings.LANGUAGES)
 
@@ -112,3 +120,111 @@ class CallFilterForm(forms.Form):
 class AlertSubscribeForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     language = forms.ChoiceField(label=_("Language of the alerts"), choices=settings.LANGUAGES)
+
+
+# --- consultations and ideas --------------------------------------------------------------
+
+DOCUMENT_EXTENSIONS = ["pdf", "odt", "docx", "doc", "rtf", "txt", "ods", "xlsx", "png", "jpg"]
+
+
+class CallDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        validators=[validate_upload_size, FileExtensionValidator(DOCUMENT_EXTENSIONS)],
+    )
+    url = forms.URLField(label=_("or a link"), required=False, assume_scheme="https")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("file")) == bool(data.get("url")):
+            self.add_error("file", _("Upload a file or give a link (one of the two)."))
+        return data
+
+
+class _CallChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.programme.title}: {obj.title}"
+
+
+class IdeaForm(forms.Form):
+    participant = forms.ModelChoiceField(
+        label=_("Participant"), queryset=Participant.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=IdeaKind.choices)
+    call = _CallChoice(
+        label=_("Call or consultation"),
+        queryset=Call.objects.none(),
+        required=False,
+        help_text=_("A consultation response must name the consultation."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("The idea or opinion"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args: Any, participants: Any = None, calls: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if participants is None:
+            del self.fields["participant"]
+        else:
+            self.fields["participant"].queryset = participants  # type: ignore[attr-defined]
+            self.fields["participant"].required = True
+            self.fields["participant"].label_from_instance = lambda p: p.code  # type: ignore[attr-defined]
+        self.fields["call"].queryset = calls if calls is not None else Call.objects.none()  # type: ignore[attr-defined]
+
+
+class IdeaEditForm(VersionedForm):
+    call = _CallChoice(
+        label=_("Call or consultation"), queryset=Call.objects.none(), required=False
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("The idea or opinion"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args: Any, calls: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = calls if calls is not None else Call.objects.none()  # type: ignore[attr-defined]
+
+
+class IdeaAssignForm(forms.Form):
+    supporter = forms.ModelChoiceField(
+        label=_("Mentor or assistant"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["supporter"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class SupportForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(
+        label=_("Hours"), min_value=Decimal("0.25"), max_value=Decimal("24"), decimal_places=2
+    )
+    note = forms.CharField(
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class IdeaResultForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[
+            (IdeaStatus.SELECTED, IdeaStatus.SELECTED.label),
+            (IdeaStatus.REJECTED, IdeaStatus.REJECTED.label),
+        ],
+    )
+
+
+class IdeaAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer of the authority"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class IdeaFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *IdeaStatus.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *IdeaKind.choices], required=False
+    )

@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import (
     Authored,
+    FileOrLink,
     Labelled,
     OwnedRecord,
     Timestamped,
@@ -168,3 +173,146 @@ class AlertSubscription(Timestamped, Labelled):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="alert_subscription_email_unique")
         ]
+
+
+class CallDocument(FileOrLink, Labelled):
+    """A document of a call or consultation (the draft consulted, the rules, the report)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
+
+    class Meta(FileOrLink.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["created_at", "pk"]
+
+
+# --- support to take part ---------------------------------------------------------------------
+
+
+class IdeaKind(models.TextChoices):
+    PROJECT = "project", _("Project idea")
+    RESPONSE = "response", _("Consultation response")
+
+
+class IdeaStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SELECTED = "selected", _("Selected")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Where an idea may go from each status (the result statuses are final).
+IDEA_MOVES: dict[str, tuple[str, ...]] = {
+    IdeaStatus.DRAFT: (IdeaStatus.SUBMITTED, IdeaStatus.WITHDRAWN),
+    IdeaStatus.SUBMITTED: (IdeaStatus.SELECTED, IdeaStatus.REJECTED, IdeaStatus.WITHDRAWN),
+}
+
+
+class Idea(OwnedRecord):
+    """A newcomer's project idea or consultation response, prepared with the support of an
+    organisation (the "assistantship"): draft → submitted → selected, rejected or withdrawn.
+    A response to a consultation is handed to its organiser once submitted, and the organiser
+    records the authority's answer here, so the author sees what happened to their voice."""
+
+    organisation = owned_by("participation_ideas", verbose_name=_("supported by"))
+    kind = models.CharField(_("kind"), max_length=20, choices=IdeaKind.choices)
+    call = models.ForeignKey(
+        Call,
+        verbose_name=_("call or consultation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ideas",
+    )
+    participant = models.ForeignKey(
+        "people.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participation_ideas",
+    )
+    # A newcomer with their own account who wrote the idea themself.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participation_ideas",
+    )
+    supporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor or assistant"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participation_supported_ideas",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = EncryptedTextField(_("the idea or opinion"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=IdeaStatus.choices, default=IdeaStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("result recorded"), null=True, blank=True)
+    answer = EncryptedTextField(_("answer of the authority"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "status"], name="idea_org_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def audit_label(self) -> str:
+        return f"idea #{self.pk}"
+
+    def clean(self) -> None:
+        if self.participant_id is None and self.author_id is None:
+            raise ValidationError(_("Say whose idea it is."))
+        if self.kind == IdeaKind.RESPONSE and (
+            self.call_id is None or not self.call.collects_opinions  # type: ignore[union-attr]
+        ):
+            raise ValidationError(
+                {
+                    "call": _(
+                        "A consultation response answers a consultation that collects opinions."
+                    )
+                }
+            )
+
+    @property
+    def moves(self) -> tuple[str, ...]:
+        return IDEA_MOVES.get(self.status, ())
+
+
+class SupportEntry(Timestamped, Labelled):
+    """Time a mentor or assistant spent helping with an idea."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="support")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
+    )
+    note = EncryptedTextField(_("what was done"), blank=True)
+
+    class Meta:
+        verbose_name = _("support given")
+        verbose_name_plural = _("support given")
+        ordering = ["-date", "-pk"]

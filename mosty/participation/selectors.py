@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mosty.access.domains.participation import (
+    consultation_responses,
+    idea_supporter_candidates,
     managed_programmes,
+    visible_call_documents,
     visible_calls,
+    visible_ideas,
     visible_programmes,
 )
-from mosty.participation.models import Call, Programme
+from mosty.access.domains.people import visible_participants
+from mosty.participation.models import (
+    Call,
+    CallDocument,
+    Idea,
+    IdeaKind,
+    IdeaStatus,
+    Programme,
+    SupportEntry,
+)
 
 
 def _with_texts(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
@@ -93,3 +107,88 @@ def calls_published_since(since: datetime.datetime) -> list[Call]:
 def calls_closing_on(day: datetime.date) -> list[Call]:
     rows = visible_calls(AnonymousUser()).filter(closes_on=day)
     return list(_calls_with_texts(rows).order_by("pk"))
+
+
+# --- consultations and ideas --------------------------------------------------------------
+
+
+def call_documents(*, call: Call) -> QuerySet[CallDocument]:
+    return call.documents.all()
+
+
+def call_document_get(*, fetched_by: Any, pk: int) -> CallDocument:
+    return get_object_or_404(visible_call_documents(fetched_by), pk=pk)
+
+
+def call_voice(*, call: Call) -> dict[str, int]:
+    """What happened to the voices sent through Mosty: counts only, for the public page."""
+    rows = Idea.objects.filter(call=call, kind=IdeaKind.RESPONSE).exclude(status=IdeaStatus.DRAFT)
+    return rows.aggregate(
+        submitted=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
+    )
+
+
+def idea_list(*, fetched_by: Any, filters: dict[str, Any] | None = None) -> QuerySet[Idea]:
+    filters = filters or {}
+    rows = visible_ideas(fetched_by)
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    if filters.get("kind"):
+        rows = rows.filter(kind=filters["kind"])
+    return rows.select_related(
+        "participant", "supporter", "author", "organisation", "call"
+    ).prefetch_related("call__translations")
+
+
+def idea_get(*, fetched_by: Any, pk: int) -> Idea:
+    rows = visible_ideas(fetched_by).select_related(
+        "participant", "supporter", "author", "organisation", "call", "call__programme"
+    )
+    return get_object_or_404(rows.prefetch_related("call__translations"), pk=pk)
+
+
+def idea_support(*, idea: Idea) -> QuerySet[SupportEntry]:
+    return idea.support.select_related("given_by")
+
+
+def idea_support_hours(*, idea: Idea) -> Decimal:
+    return idea.support.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+
+
+def response_list(*, fetched_by: Any, call: Call) -> QuerySet[Idea]:
+    """The organiser's view of a consultation's submitted responses, oldest first."""
+    return consultation_responses(fetched_by, call).order_by("submitted_at", "pk")
+
+
+def consultation_calls(*, fetched_by: Any) -> QuerySet[Call]:
+    """Open consultations a newcomer may answer."""
+    return call_list(fetched_by=fetched_by, filters={"consultations": True})
+
+
+def participant_choices(*, fetched_by: Any, organisation: Any) -> QuerySet[Any]:
+    return visible_participants(fetched_by).filter(owner=organisation).order_by("code")
+
+
+def supporter_choices(*, organisation: Any) -> QuerySet[Any]:
+    return idea_supporter_candidates(organisation)
+
+
+# --- figures (for the impact registry, issue 17) -------------------------------------------
+
+
+def participation_figures(*, ideas: QuerySet[Idea]) -> dict[str, Any]:
+    """Migrants taking part, ideas submitted and selected, opinions submitted and answered,
+    support hours, over the ideas given (a `visible_ideas` set, filtered as the caller needs)."""
+    not_draft = ~Q(status=IdeaStatus.DRAFT)
+    figures = ideas.aggregate(
+        people=Count("participant", distinct=True, filter=not_draft),
+        authors=Count("author", distinct=True, filter=not_draft & Q(participant__isnull=True)),
+        ideas_submitted=Count("pk", filter=not_draft & Q(kind=IdeaKind.PROJECT)),
+        ideas_selected=Count("pk", filter=Q(kind=IdeaKind.PROJECT, status=IdeaStatus.SELECTED)),
+        opinions_submitted=Count("pk", filter=not_draft & Q(kind=IdeaKind.RESPONSE)),
+        opinions_answered=Count("pk", filter=Q(kind=IdeaKind.RESPONSE, answered_at__isnull=False)),
+    )
+    figures["support_hours"] = SupportEntry.objects.filter(idea__in=ideas).aggregate(
+        total=Sum("hours")
+    )["total"] or Decimal("0")
+    return figures

@@ -6,19 +6,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
+from mosty.access.domains.participation import (
+    idea_organisations,
+    idea_supporter_candidates,
+    writes_for_others,
+)
 from mosty.access.policy import require
 from mosty.participation.models import (
     AlertSubscription,
     Call,
+    CallDocument,
     CallTranslation,
+    Idea,
+    IdeaKind,
+    IdeaStatus,
     Programme,
     ProgrammeTranslation,
+    SupportEntry,
 )
 from mosty.participation.tasks import alert_confirmation_mail
 
@@ -196,3 +206,155 @@ def alert_unsubscribe(*, subscription: AlertSubscription, by: Any = None) -> Non
     """Deletes the address: an unsubscribed visitor leaves nothing behind."""
     require(by or AnonymousUser(), "alert.subscribe")
     subscription.delete()
+
+
+# --- consultation documents ---------------------------------------------------------------
+
+
+@transaction.atomic
+def call_document_add(
+    *, call: Call, by: Any, title: str, file: Any = None, url: str = ""
+) -> CallDocument:
+    require(by, "call.change", call)
+    document = CallDocument(call=call, title=title, url=url or "")
+    if file is not None:
+        document.file = file
+    document.full_clean()
+    document.save()
+    return document
+
+
+# --- ideas and consultation responses -----------------------------------------------------
+
+
+@transaction.atomic
+def idea_create(
+    *,
+    organisation: Any,
+    by: Any,
+    kind: str,
+    title: str,
+    text: str,
+    call: Call | None = None,
+    participant: Any = None,
+) -> Idea:
+    """Staff record an idea for a participant they support; a participant with an account
+    writes their own (`participant` None)."""
+    require(by, "idea.create")
+    if organisation not in idea_organisations(by):
+        raise PermissionDenied("idea.create")
+    idea = Idea(
+        organisation=organisation,
+        kind=kind,
+        title=title,
+        text=text,
+        call=call,
+        created_by=by,
+        updated_by=by,
+    )
+    if writes_for_others(by, organisation):
+        if participant is None:
+            raise ValidationError({"participant": _("Choose the person whose idea it is.")})
+        require(by, "participant.view", participant)
+        if participant.owner_id != organisation.pk:
+            raise ValidationError({"participant": _("Choose a person your organisation supports.")})
+        idea.participant = participant
+    else:
+        idea.author = by
+    if call is not None:
+        require(by, "call.view", call)
+    idea.full_clean()
+    idea.save()
+    return idea
+
+
+@transaction.atomic
+def idea_update(
+    *, idea: Idea, by: Any, version: int | None, title: str, text: str, call: Call | None = None
+) -> Idea:
+    """Edit the text (Versioned: a second editor's stale save is an `EditConflict`)."""
+    require(by, "idea.change", idea)
+    if call is not None:
+        require(by, "call.view", call)
+    idea.title, idea.text, idea.call = title, text, call
+    idea.full_clean()
+    idea.save_changes(version=version, by=by, title=title, text=text, call=call)
+    return idea
+
+
+def _idea_locked(idea: Idea) -> Idea:
+    locked: Idea = Idea.objects.select_for_update().select_related("call").get(pk=idea.pk)
+    return locked
+
+
+def _idea_move(idea: Idea, *, to: str, by: Any, rule: str, **stamps: Any) -> Idea:
+    require(by, rule, idea)
+    locked = _idea_locked(idea)
+    if to not in locked.moves:
+        raise ValidationError(
+            _("The idea’s status is “%(status)s”: it cannot change that way.")
+            % {"status": locked.get_status_display()}
+        )
+    locked.save_changes(version=None, by=by, status=to, **stamps)
+    audit(by, f"mosty.participation.idea.{to}", locked)
+    idea.refresh_from_db()
+    return idea
+
+
+@transaction.atomic
+def idea_submit(*, idea: Idea, by: Any) -> Idea:
+    if idea.kind == IdeaKind.RESPONSE and idea.call is not None and not idea.call.is_open():
+        raise ValidationError(_("The consultation is closed: responses can no longer be sent."))
+    return _idea_move(
+        idea, to=IdeaStatus.SUBMITTED, by=by, rule="idea.submit", submitted_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def idea_withdraw(*, idea: Idea, by: Any) -> Idea:
+    return _idea_move(
+        idea, to=IdeaStatus.WITHDRAWN, by=by, rule="idea.withdraw", decided_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def idea_record_result(*, idea: Idea, result: str, by: Any) -> Idea:
+    """The programme's decision: selected or rejected."""
+    if result not in (IdeaStatus.SELECTED, IdeaStatus.REJECTED):
+        raise ValidationError(_("Choose selected or rejected."))
+    return _idea_move(idea, to=result, by=by, rule="idea.record_result", decided_at=timezone.now())
+
+
+@transaction.atomic
+def idea_assign(*, idea: Idea, supporter: Any, by: Any) -> Idea:
+    """A coordinator gives the idea to a mentor or assistant of the organisation."""
+    require(by, "idea.assign", idea)
+    if supporter is not None and supporter not in idea_supporter_candidates(idea.organisation):
+        raise ValidationError(
+            {"supporter": _("Choose a mentor or assistant of the supporting organisation.")}
+        )
+    idea.save_changes(version=None, by=by, supporter=supporter)
+    audit(by, "mosty.participation.idea.assigned", idea)
+    return idea
+
+
+@transaction.atomic
+def support_log(*, idea: Idea, by: Any, date: Any, hours: Any, note: str = "") -> SupportEntry:
+    require(by, "idea.log_support", idea)
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("Support cannot be logged for a future day.")})
+    entry = SupportEntry(idea=idea, given_by=by, date=date, hours=hours, note=note)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def idea_answer(*, idea: Idea, answer: str, by: Any) -> Idea:
+    """The consultation's organiser records the authority's answer to one response."""
+    require(by, "idea.answer", idea)
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    idea.save_changes(version=None, by=by, answer=answer.strip(), answered_at=timezone.now())
+    audit(by, "mosty.participation.idea.answered", idea)
+    return idea

@@ -4,29 +4,42 @@ from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mosty.access.domains.participation import programme_organisations
+from mosty.access.domains.participation import (
+    idea_organisations,
+    programme_organisations,
+    writes_for_others,
+)
 from mosty.access.policy import require
-from mosty.core.pages import DetailPage, FormPage, ListPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.participation import selectors, services
 from mosty.participation.forms import (
     AlertSubscribeForm,
+    CallDocumentForm,
     CallFilterForm,
     CallForm,
     CallTranslationFormSet,
+    IdeaAnswerForm,
+    IdeaAssignForm,
+    IdeaEditForm,
+    IdeaFilterForm,
+    IdeaForm,
+    IdeaResultForm,
     ProgrammeFilterForm,
     ProgrammeForm,
     ProgrammeTranslationFormSet,
+    SupportForm,
 )
-from mosty.participation.models import Call, Programme
+from mosty.participation.models import Call, IdeaKind, Programme
 from mosty.participation.tokens import (
     subscription_from_confirm_token,
     subscription_from_unsubscribe_token,
@@ -103,6 +116,13 @@ class CallDetail(DetailPage):
 
     def get_object(self) -> Call:
         return selectors.call_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "documents": selectors.call_documents(call=self.object),
+            "voice": selectors.call_voice(call=self.object),
+            "is_open": self.object.is_open(),
+        }
 
 
 @routes.path("alerts/", name="alert_subscribe")
@@ -328,3 +348,260 @@ class CallEdit(CallCreate):
     def save(self, form: Any) -> Call:
         fresh = selectors.call_managed_get(fetched_by=self.user, pk=self.object.pk)
         return services.call_update(call=fresh, by=self.user, **self.form_data(form))
+
+
+# --- consultations: documents and the organiser's answers ---------------------------------
+
+
+@routes.path("manage/calls/<int:pk>/documents/new/", name="call_document_add")
+class CallDocumentAdd(FormPage):
+    permission = "call.change"
+    template_name = "participation/call_document_form.html"
+    form_class = CallDocumentForm
+    context_object_name = "call"
+    success_message = gettext_lazy("The document is added.")
+
+    def get_object(self) -> Call:
+        return selectors.call_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def save(self, form: Any) -> Any:
+        return services.call_document_add(call=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, document: Any) -> str:
+        return reverse("participation:call_detail", args=[self.object.pk])
+
+
+@routes.path("documents/<int:pk>/", name="call_document")
+class CallDocumentOpen(DetailPage):
+    """A consultation's document: the file, or the page it links to."""
+
+    public = True
+    permission = "call.view"
+
+    def get_object(self) -> Any:
+        return selectors.call_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.call
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        document = self.object
+        if document.url:
+            return redirect(document.url)
+        return FileResponse(document.file.open("rb"), as_attachment=True)
+
+
+@routes.path("manage/calls/<int:pk>/responses/", name="call_responses")
+class CallResponses(ListPage):
+    """The organiser's list of responses sent through Mosty, to hand over and answer."""
+
+    # Asked about the call in `get` (a list page asks without an object).
+    permission = None
+    template_name = "participation/call_responses.html"
+    audit_fields = ("title", "text", "answer")
+
+    @cached_property
+    def call(self) -> Call:
+        return selectors.call_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require(request.user, "call.answer_responses", self.call)
+        return super().get(request, *args, **kwargs)
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.response_list(fetched_by=self.user, call=self.call)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"call": self.call, "answer_form": IdeaAnswerForm()}
+
+
+# --- ideas ----------------------------------------------------------------------------------
+
+
+@routes.path("ideas/", name="idea_list")
+class IdeaList(ListPage):
+    permission = "idea.list"
+    template_name = "participation/idea_list.html"
+    filter_form = IdeaFilterForm
+    audit_fields = ("title", "status", "participant")
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.idea_list(fetched_by=self.user, filters=filters)
+
+
+@routes.path("ideas/new/", name="idea_create")
+class IdeaCreate(FormPage):
+    permission = "idea.create"
+    template_name = "participation/idea_form.html"
+    form_class = IdeaForm
+    success_message = gettext_lazy("The idea is saved as a draft.")
+
+    @cached_property
+    def organisation(self) -> Any:
+        organisations = idea_organisations(self.user)
+        wanted = self.request.GET.get("organisation") or ""
+        found = organisations.filter(pk=wanted).first() if wanted.isdecimal() else None
+        found = found or organisations.first()
+        if found is None:
+            raise Http404
+        return found
+
+    def initial(self) -> dict[str, Any]:
+        wanted = self.request.GET.get("call") or ""
+        return {"call": wanted, "kind": IdeaKind.RESPONSE} if wanted.isdecimal() else {}
+
+    def form_kwargs(self) -> dict[str, Any]:
+        participants = (
+            selectors.participant_choices(fetched_by=self.user, organisation=self.organisation)
+            if writes_for_others(self.user, self.organisation)
+            else None
+        )
+        calls = selectors.call_list(fetched_by=self.user)
+        return {"participants": participants, "calls": calls}
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"organisation": self.organisation}
+
+    def save(self, form: Any) -> Any:
+        return services.idea_create(
+            organisation=self.organisation, by=self.user, **form.cleaned_data
+        )
+
+    def success_url(self, idea: Any) -> str:
+        return reverse("participation:idea_detail", args=[idea.pk])
+
+
+class _IdeaPage:
+    context_object_name = "idea"
+    kwargs: dict[str, Any]
+    user: Any
+
+    def get_object(self) -> Any:
+        return selectors.idea_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+@routes.path("ideas/<int:pk>/", name="idea_detail")
+class IdeaDetail(_IdeaPage, DetailPage):
+    permission = "idea.view"
+    template_name = "participation/idea_detail.html"
+    read_fields = ("title", "text", "participant", "answer")
+
+    def extra_context(self) -> dict[str, Any]:
+        idea = self.object
+        return {
+            "support": selectors.idea_support(idea=idea),
+            "support_hours": selectors.idea_support_hours(idea=idea),
+            "assign_form": IdeaAssignForm(
+                candidates=selectors.supporter_choices(organisation=idea.organisation),
+                initial={"supporter": idea.supporter_id},
+            ),
+            "support_form": SupportForm(initial={"date": timezone.localdate()}),
+            "result_form": IdeaResultForm(),
+            "answer_form": IdeaAnswerForm(),
+        }
+
+
+@routes.path("ideas/<int:pk>/edit/", name="idea_edit")
+class IdeaEdit(_IdeaPage, FormPage):
+    permission = "idea.change"
+    template_name = "participation/idea_form.html"
+    form_class = IdeaEditForm
+    read_fields = ("title", "text")
+    success_message = gettext_lazy("Changes saved.")
+
+    def initial(self) -> dict[str, Any]:
+        idea = self.object
+        return {"title": idea.title, "text": idea.text, "call": idea.call_id}
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"calls": selectors.call_list(fetched_by=self.user)}
+
+    def save(self, form: Any) -> Any:
+        return services.idea_update(idea=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, idea: Any) -> str:
+        return reverse("participation:idea_detail", args=[idea.pk])
+
+
+class _IdeaAction(_IdeaPage, ActionPage):
+    def success_url(self, result: Any) -> str:
+        return reverse("participation:idea_detail", args=[self.object.pk])
+
+
+@routes.path("ideas/<int:pk>/submit/", name="idea_submit")
+class IdeaSubmit(_IdeaAction):
+    permission = "idea.submit"
+    success_message = gettext_lazy("The idea is submitted.")
+
+    def act(self, form: Any) -> Any:
+        return services.idea_submit(idea=self.object, by=self.user)
+
+
+@routes.path("ideas/<int:pk>/withdraw/", name="idea_withdraw")
+class IdeaWithdraw(_IdeaAction):
+    permission = "idea.withdraw"
+    success_message = gettext_lazy("The idea is withdrawn.")
+
+    def act(self, form: Any) -> Any:
+        return services.idea_withdraw(idea=self.object, by=self.user)
+
+
+@routes.path("ideas/<int:pk>/result/", name="idea_result")
+class IdeaResult(_IdeaAction):
+    permission = "idea.record_result"
+    form_class = IdeaResultForm
+    success_message = gettext_lazy("The result is recorded.")
+
+    def act(self, form: Any) -> Any:
+        return services.idea_record_result(
+            idea=self.object, result=form.cleaned_data["result"], by=self.user
+        )
+
+
+@routes.path("ideas/<int:pk>/assign/", name="idea_assign")
+class IdeaAssign(_IdeaAction):
+    permission = "idea.assign"
+    success_message = gettext_lazy("The mentor or assistant is assigned.")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The form's choices depend on the idea's organisation, so it is bound here.
+        form = IdeaAssignForm(
+            request.POST,
+            candidates=selectors.supporter_choices(organisation=self.object.organisation),
+        )
+        if not form.is_valid():
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+            return redirect(self.success_url(None))
+        self._form = form
+        return super().post(request, *args, **kwargs)
+
+    def act(self, form: Any) -> Any:
+        return services.idea_assign(
+            idea=self.object, supporter=self._form.cleaned_data["supporter"], by=self.user
+        )
+
+
+@routes.path("ideas/<int:pk>/support/", name="idea_support")
+class IdeaSupportLog(_IdeaAction):
+    permission = "idea.log_support"
+    form_class = SupportForm
+    success_message = gettext_lazy("The support is logged.")
+
+    def act(self, form: Any) -> Any:
+        return services.support_log(idea=self.object, by=self.user, **form.cleaned_data)
+
+
+@routes.path("ideas/<int:pk>/answer/", name="idea_answer")
+class IdeaAnswer(_IdeaAction):
+    permission = "idea.answer"
+    form_class = IdeaAnswerForm
+    success_message = gettext_lazy("The answer is recorded.")
+
+    def act(self, form: Any) -> Any:
+        return services.idea_answer(
+            idea=self.object, answer=form.cleaned_data["answer"], by=self.user
+        )
+
+    def success_url(self, result: Any) -> str:
+        call = self.object.call
+        return reverse("participation:call_responses", args=[call.pk])

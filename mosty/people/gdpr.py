@@ -112,6 +112,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "participation.ProgrammeTranslation": "Programme text in another language.",
     "participation.Call": "Dates and description of a programme's call or consultation.",
     "participation.CallTranslation": "Call text in another language.",
+    "participation.CallDocument": "A consultation's public document or link.",
     "events.EventTranslation": "Event text in another language.",
     "events.Session": "Time and place of an event session.",
     "knowledge.Article": "Knowledge-base article.",

@@ -46,3 +46,27 @@ def make_call(programme, *, title="Nabór 2027", days_open=30, collects_opinions
         call=call, language="pl", title=title, summary="Zgłoś projekt.", status="published"
     )
     return call
+
+
+def make_idea(world, *, kind="project", call=None, status="draft", supporter=None, **kw):
+    from mosty.participation.models import Idea
+    from tests.cases.factories import make_participant
+
+    participant = kw.pop("participant", None) or make_participant(world)
+    return Idea.objects.create(
+        organisation=world.org_a,
+        kind=kind,
+        call=call,
+        participant=participant,
+        supporter=supporter,
+        title="Ogród sąsiedzki na Zaspie",
+        text="Chcemy założyć ogród z sąsiadami.",
+        status=status,
+        submitted_at=timezone.now() if status != "draft" else None,
+        **kw,
+    )
+
+
+def make_consultation(world, **kw):
+    programme = make_programme(world.org_a, title="Konsultacje społeczne", kind="consultation")
+    return make_call(programme, title="Strategia 2030", collects_opinions=True, **kw)

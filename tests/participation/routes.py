@@ -1,7 +1,7 @@
-from mosty.participation.models import AlertSubscription
+from mosty.participation.models import AlertSubscription, CallDocument
 from mosty.participation.tokens import confirm_token, unsubscribe_token
 from tests.access_matrix import Route
-from tests.participation.factories import make_call, make_programme
+from tests.participation.factories import make_call, make_consultation, make_idea, make_programme
 
 COORDINATOR = frozenset({"coordinator"})
 
@@ -21,6 +21,47 @@ def _call_pk(world):
 
 def _subscription(world):
     return AlertSubscription.objects.create(email="visitor@example.org", language="uk")
+
+
+STAFF = frozenset({"coordinator", "caseworker"})
+IDEA_READERS = frozenset({"coordinator", "caseworker", "mentor", "assistant", "participant"})
+
+
+def _idea_pk(world):
+    return {"pk": make_idea(world).pk}
+
+
+def _submitted_idea_pk(world):
+    return {"pk": make_idea(world, status="submitted").pk}
+
+
+def _idea_list(world):
+    """An idea of org A given to A's assistant: the list shows it to staff and the assistant."""
+    make_idea(world, supporter=world.user("assistant"))
+    return {}
+
+
+def _response_pk(world):
+    return {
+        "pk": make_idea(
+            world, kind="response", call=make_consultation(world), status="submitted"
+        ).pk
+    }
+
+
+def _consultation_with_response(world):
+    call = make_consultation(world)
+    make_idea(world, kind="response", call=call, status="submitted")
+    return {"pk": call.pk}
+
+
+def _document_pk(world):
+    call = make_consultation(world)
+    return {
+        "pk": CallDocument.objects.create(
+            call=call, title="Projekt", url="https://example.org/p.pdf"
+        ).pk
+    }
 
 
 ROUTES = [
@@ -53,4 +94,95 @@ ROUTES = [
     Route("participation:programme_edit", allowed=COORDINATOR, kwargs=_unpublished_programme_pk),
     Route("participation:call_create", allowed=COORDINATOR, kwargs=_programme_pk),
     Route("participation:call_edit", allowed=COORDINATOR, kwargs=_call_pk),
+    # Consultations.
+    Route(
+        "participation:call_document",
+        public=True,
+        allowed=frozenset({"*"}),
+        kwargs=_document_pk,
+        ok=(302,),
+        note="a linked document redirects to its page",
+    ),
+    Route("participation:call_document_add", allowed=COORDINATOR, kwargs=_call_pk),
+    Route(
+        "participation:call_responses",
+        allowed=COORDINATOR,
+        kwargs=_consultation_with_response,
+        reads_personal=True,
+    ),
+    Route(
+        "participation:idea_answer",
+        allowed=COORDINATOR,
+        method="post",
+        kwargs=_response_pk,
+        data=lambda w: {"answer": "Uwzględniono w rozdziale 3."},
+        ok=(302,),
+        note="the consultation organiser's coordinator; the supporting caseworker sees it but may not answer",
+    ),
+    # Ideas.
+    Route(
+        "participation:idea_list",
+        allowed=IDEA_READERS,
+        org_scoped=False,
+        kwargs=_idea_list,
+        reads_personal=True,
+    ),
+    Route(
+        "participation:idea_create",
+        allowed=frozenset({"coordinator", "caseworker", "participant"}),
+        org_scoped=False,
+    ),
+    Route("participation:idea_detail", allowed=STAFF, kwargs=_idea_pk, reads_personal=True),
+    Route("participation:idea_edit", allowed=STAFF, kwargs=_idea_pk, reads_personal=True),
+    Route("participation:idea_submit", allowed=STAFF, method="post", kwargs=_idea_pk, ok=(302,)),
+    Route("participation:idea_withdraw", allowed=STAFF, method="post", kwargs=_idea_pk, ok=(302,)),
+    Route(
+        "participation:idea_result",
+        allowed=STAFF,
+        method="post",
+        kwargs=_submitted_idea_pk,
+        data=lambda w: {"result": "selected"},
+        ok=(302,),
+    ),
+    Route(
+        "participation:idea_assign",
+        allowed=COORDINATOR,
+        method="post",
+        kwargs=_idea_pk,
+        data=lambda w: {"supporter": w.user("mentor").pk},
+        ok=(302,),
+    ),
+    Route(
+        "participation:idea_support",
+        allowed=STAFF,
+        method="post",
+        kwargs=_idea_pk,
+        data=lambda w: {"date": "2026-01-05", "hours": "1.5"},
+        ok=(302,),
+    ),
+    # API.
+    Route("api:participation_programme_list", public=True, allowed=frozenset({"*"}), api=True),
+    Route(
+        "api:participation_programme_detail",
+        public=True,
+        allowed=frozenset({"*"}),
+        api=True,
+        kwargs=_programme_pk,
+    ),
+    Route("api:participation_call_list", public=True, allowed=frozenset({"*"}), api=True),
+    Route(
+        "api:participation_idea_list",
+        allowed=IDEA_READERS,
+        api=True,
+        org_scoped=False,
+        kwargs=_idea_list,
+        reads_personal=True,
+    ),
+    Route(
+        "api:participation_idea_detail",
+        allowed=STAFF,
+        api=True,
+        kwargs=_idea_pk,
+        reads_personal=True,
+    ),
 ]

@@ -1,16 +1,25 @@
-"""Who may see and run participation programmes, calls and consultations.
+"""Who may see and run participation programmes, calls and consultations, and who sees the
+ideas and consultation responses newcomers prepare with support.
 
 Published programmes and their calls are public; an unpublished one is seen by members of the
 organisation that prepares it. Coordinators of that organisation publish and edit them.
+
+An idea is seen by the coordinators and caseworkers of the organisation that supports it, the
+mentor or assistant assigned to it and its author (a newcomer with an account). A consultation
+response, once submitted, is also seen by the coordinators of the consultation's organiser, who
+record the authority's answer: they see the text and title, not who the participant is.
 """
 
 import rules
 from django.db.models import Q, QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import has_role, orgs_where, role_map
+from mosty.access.roles import has_role, in_visible, is_authenticated, orgs_where, role_map
 from mosty.accounts.models import Role
-from mosty.participation.models import Call, Programme
+from mosty.participation.models import Call, CallDocument, Idea, IdeaKind, IdeaStatus, Programme
+
+STAFF = (Role.COORDINATOR, Role.CASEWORKER)
+SUPPORTERS = (Role.MENTOR, Role.ASSISTANT)
 
 
 @rules.predicate
@@ -55,6 +64,73 @@ POLICY.add_rule("programme.change", coordinates_programme)
 POLICY.add_rule("call.view", call_is_visible)
 POLICY.add_rule("call.change", coordinates_call)
 POLICY.add_rule("alert.subscribe", rules.always_allow)
+POLICY.add_rule("call.answer_responses", coordinates_call)
+
+
+@rules.predicate
+def may_write_ideas(user) -> bool:
+    return has_role(user, *STAFF, Role.PARTICIPANT)
+
+
+@rules.predicate
+def sees_ideas(user) -> bool:
+    return has_role(user, *STAFF, *SUPPORTERS, Role.PARTICIPANT)
+
+
+@rules.predicate
+def idea_is_visible(user, idea) -> bool:
+    return idea is not None and in_visible(
+        user, "_mosty_visible_ideas", lambda: visible_ideas(user), idea.pk
+    )
+
+
+@rules.predicate
+def supports_idea_as_staff(user, idea) -> bool:
+    return idea is not None and idea.organisation_id in orgs_where(user, *STAFF)
+
+
+@rules.predicate
+def coordinates_idea(user, idea) -> bool:
+    return idea is not None and idea.organisation_id in orgs_where(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def is_idea_supporter(user, idea) -> bool:
+    return idea is not None and is_authenticated(user) and idea.supporter_id == user.pk
+
+
+@rules.predicate
+def is_idea_author(user, idea) -> bool:
+    return idea is not None and is_authenticated(user) and idea.author_id == user.pk
+
+
+@rules.predicate
+def idea_is_open(user, idea) -> bool:
+    return idea is not None and idea.status in (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED)
+
+
+@rules.predicate
+def organises_consultation_of(user, idea) -> bool:
+    return (
+        idea is not None
+        and idea.kind == IdeaKind.RESPONSE
+        and idea.status != IdeaStatus.DRAFT
+        and idea.call is not None
+        and coordinates_call(user, idea.call)
+    )
+
+
+HELPS = supports_idea_as_staff | is_idea_supporter
+POLICY.add_rule("idea.list", sees_ideas)
+POLICY.add_rule("idea.create", may_write_ideas)
+POLICY.add_rule("idea.view", idea_is_visible)
+POLICY.add_rule("idea.change", idea_is_open & (HELPS | is_idea_author))
+POLICY.add_rule("idea.assign", coordinates_idea)
+POLICY.add_rule("idea.log_support", idea_is_open & HELPS)
+POLICY.add_rule("idea.submit", idea_is_open & (HELPS | is_idea_author))
+POLICY.add_rule("idea.withdraw", idea_is_open & (HELPS | is_idea_author))
+POLICY.add_rule("idea.record_result", idea_is_open & HELPS)
+POLICY.add_rule("idea.answer", organises_consultation_of)
 
 
 def visible_programmes(user) -> QuerySet[Programme]:
@@ -71,3 +147,56 @@ def managed_programmes(user) -> QuerySet[Programme]:
 
 def visible_calls(user) -> QuerySet[Call]:
     return Call.objects.filter(programme__in=visible_programmes(user))
+
+
+def visible_ideas(user) -> QuerySet[Idea]:
+    if not is_authenticated(user):
+        return Idea.objects.none()
+    return Idea.objects.filter(
+        Q(organisation_id__in=orgs_where(user, *STAFF))
+        | Q(supporter=user)
+        | Q(author=user)
+        | Q(
+            kind=IdeaKind.RESPONSE,
+            call__programme__organisation_id__in=orgs_where(user, Role.COORDINATOR),
+            status__in=[s for s in IdeaStatus.values if s != IdeaStatus.DRAFT],
+        )
+    )
+
+
+def consultation_responses(user, call: Call) -> QuerySet[Idea]:
+    """Submitted responses to a consultation, for its organiser's coordinators."""
+    if not coordinates_call(user, call):
+        return Idea.objects.none()
+    return Idea.objects.filter(call=call, kind=IdeaKind.RESPONSE).exclude(status=IdeaStatus.DRAFT)
+
+
+def visible_call_documents(user) -> QuerySet[CallDocument]:
+    return CallDocument.objects.filter(call__in=visible_calls(user))
+
+
+def idea_organisations(user) -> QuerySet:
+    """Organisations a user may record an idea in: where they support people (staff) or where
+    they are a participant (their own idea)."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, *STAFF, Role.PARTICIPANT)).order_by(
+        "name"
+    )
+
+
+def writes_for_others(user, organisation) -> bool:
+    """Staff record ideas on a participant's behalf; a participant writes only their own."""
+    return organisation is not None and organisation.pk in orgs_where(user, *STAFF)
+
+
+def idea_supporter_candidates(organisation) -> QuerySet:
+    """The mentors and assistants of the organisation an idea may be given to."""
+    from mosty.accounts.models import Membership, User
+
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(
+            organisation=organisation, role__in=SUPPORTERS, is_active=True
+        ).values("user_id"),
+        is_active=True,
+    ).order_by("first_name", "last_name", "pk")
