@@ -99,6 +99,10 @@ PLAINTEXT: dict[str, str] = {
     ),
     "participation.AlertSubscription.language": CODE,
     "participation.AlertSubscription.key": CODE,
+    "participation.GroupMeeting.place": (
+        "Where a group met (a community centre, a library), shown in the group's list of "
+        "meetings; not about a person."
+    ),
     "participation.Idea.title": (
         "A project's or opinion's short title, listed for the supporting team and the "
         "consultation's organiser; the idea itself is encrypted. Replaced by a dash on erasure."

@@ -15,11 +15,15 @@ from mosty.core.uploads import validate_upload_size
 from mosty.participation.models import (
     Call,
     CallTranslation,
+    Group,
     IdeaKind,
     IdeaStatus,
+    MemberRole,
+    MilestoneStep,
     Programme,
     ProgrammeKind,
     ProgrammeTranslation,
+    Response,
 )
 from mosty.people.models import Participant
 
@@ -127,7 +131,9 @@ class AlertSubscribeForm(forms.Form):
 DOCUMENT_EXTENSIONS = ["pdf", "odt", "docx", "doc", "rtf", "txt", "ods", "xlsx", "png", "jpg"]
 
 
-class CallDocumentForm(forms.Form):
+class DocumentForm(forms.Form):
+    """A consultation's or a group's document: an uploaded file (checked) or a link."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(
         label=_("File"),
@@ -227,4 +233,107 @@ class IdeaFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *IdeaKind.choices], required=False
+    )
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+class GroupForm(forms.ModelForm[Group]):
+    class Meta:
+        model = Group
+        fields = ["name", "kind", "women_only", "description", "is_public"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class GroupMemberForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of the account"),
+        required=False,
+        help_text=_("Someone who already has an account in Mosty."),
+    )
+    participant = forms.ModelChoiceField(
+        label=_("or a participant your organisation supports"),
+        queryset=Participant.objects.none(),
+        required=False,
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, participants: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if participants is None:
+            del self.fields["participant"]
+        else:
+            field = self.fields["participant"]
+            field.queryset = participants  # type: ignore[attr-defined]
+            field.label_from_instance = lambda p: p.code  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email = data.get("email")
+        data["user"] = None
+        if email:
+            data["user"] = User.objects.filter(email__iexact=email, is_active=True).first()
+            if data["user"] is None:
+                self.add_error("email", _("No account has this address."))
+        elif not data.get("participant"):
+            self.add_error("email", _("Give an account's e-mail address or choose a participant."))
+        return data
+
+
+class GroupMeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    decisions = forms.CharField(
+        label=_("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class MilestoneForm(forms.Form):
+    step = forms.ChoiceField(label=_("Step"), choices=MilestoneStep.choices)
+    due_on = forms.DateField(
+        label=_("Planned for"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    done_on = forms.DateField(
+        label=_("Done on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    support = forms.CharField(
+        label=_("Support received"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PolicyDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    source_url = forms.URLField(label=_("Official page"), required=False, assume_scheme="https")
+    text = forms.CharField(
+        label=_("Text of the document"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Paste the draft; each paragraph (separated by an empty line) becomes a section members comment on."
+        ),
+    )
+
+
+class SectionCommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OpinionPointForm(forms.Form):
+    section = forms.IntegerField(label=_("Section"), required=False, min_value=1)
+    text = forms.CharField(
+        label=_("Point of the opinion"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PointResponseForm(forms.Form):
+    response = forms.ChoiceField(label=_("Response"), choices=Response.choices)
+    reason = forms.CharField(
+        label=_("Reason given"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

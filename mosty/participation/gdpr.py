@@ -6,7 +6,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 
-def export(participant: Any) -> list[dict[str, Any]]:
+def export(participant: Any) -> dict[str, list[dict[str, Any]]]:
+    return {"ideas": _export_ideas(participant), "groups": _export_groups(participant)}
+
+
+def _export_ideas(participant: Any) -> list[dict[str, Any]]:
     from mosty.participation.models import Idea
 
     rows = (
@@ -32,8 +36,25 @@ def export(participant: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _export_groups(participant: Any) -> list[dict[str, Any]]:
+    from mosty.participation.models import GroupMember
+
+    rows = GroupMember.objects.filter(participant=participant).select_related("group")
+    return [
+        {
+            "group": member.group.name,
+            "role": member.role,
+            "from": member.starts_on.isoformat(),
+            "until": member.ends_on.isoformat() if member.ends_on else None,
+        }
+        for member in rows.order_by("starts_on", "pk")
+    ]
+
+
 def erase(participant: Any) -> None:
-    """Titles, texts, answers and notes go; kinds, statuses and hours stay for the figures."""
+    """Titles, texts, answers and notes go; kinds, statuses and hours stay for the figures.
+    Group memberships hold no text: the row (group, role, term) stays with the pseudonymous
+    record, so the group's member count survives."""
     from mosty.participation.models import Idea, SupportEntry
 
     ideas = Idea.objects.filter(participant=participant)
@@ -46,8 +67,8 @@ def register() -> None:
 
     gdpr.register(
         "participation",
-        label=_("Ideas and consultation responses"),
+        label=_("Ideas, consultation responses and groups"),
         export=export,
         erase=erase,
-        models=["participation.Idea", "participation.SupportEntry"],
+        models=["participation.Idea", "participation.SupportEntry", "participation.GroupMember"],
     )

@@ -316,3 +316,224 @@ class SupportEntry(Timestamped, Labelled):
         verbose_name = _("support given")
         verbose_name_plural = _("support given")
         ordering = ["-date", "-pk"]
+
+
+# --- groups that organise themselves ----------------------------------------------------------
+
+
+class GroupKind(models.TextChoices):
+    ADVISORY_TEAM = "advisory_team", _("Advisory team")
+    SELF_HELP = "self_help", _("Self-help association")
+    COOPERATIVE = "cooperative", _("Cooperative initiative")
+    WOMENS_GROUP = "womens_group", _("Women's group")
+    DIASPORA = "diaspora", _("Diaspora association")
+
+
+class Group(OwnedRecord):
+    """An immigrant group hosted by an organisation. Its leaders (members with the leader
+    role) run it; that gives them no staff rights over anyone's case."""
+
+    organisation = owned_by("participation_groups", verbose_name=_("hosted by"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=GroupKind.choices)
+    women_only = models.BooleanField(
+        _("women only"), default=False, help_text=_("Meetings and membership are for women.")
+    )
+    description = models.TextField(_("what the group does"), blank=True)
+    is_public = models.BooleanField(
+        _("public page"),
+        default=False,
+        help_text=_("Show the group's name, aim and meetings count to everyone."),
+    )
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberRole(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    SECRETARY = "secretary", _("Secretary")
+    MEMBER = "member", _("Member")
+
+
+class GroupMember(Timestamped, Labelled):
+    """A person in a group, with a role and a term: a user with an account, or a participant
+    whom the host organisation supports."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participation_memberships",
+    )
+    participant = models.ForeignKey(
+        "people.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participation_groups",
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        ordering = ["role", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | models.Q(participant__isnull=False),
+                name="group_member_is_someone",
+            )
+        ]
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
+
+    def is_active(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or today <= self.ends_on)
+
+
+class GroupMeeting(Timestamped, Authored, Labelled):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    decisions = EncryptedTextField(_("decisions"), blank=True)
+    minutes = EncryptedTextField(_("minutes"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date", "-pk"]
+
+
+class GroupDocument(FileOrLink, Labelled):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="documents")
+
+    class Meta(FileOrLink.Meta):
+        verbose_name = _("group document")
+        verbose_name_plural = _("group documents")
+        ordering = ["-created_at", "-pk"]
+
+
+class MilestoneStep(models.TextChoices):
+    FOUNDING_GROUP = "founding_group", _("Founding group")
+    TRAINING = "training", _("Training")
+    STATUTE = "statute", _("Statute")
+    REGISTRATION = "registration", _("Registration")
+    BUSINESS_PLAN = "business_plan", _("Business plan")
+    FUNDING = "funding", _("Funding")
+
+
+class Milestone(Timestamped, Labelled):
+    """A step of a cooperative initiative on its way to a social cooperative."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="milestones")
+    step = models.CharField(_("step"), max_length=30, choices=MilestoneStep.choices)
+    due_on = models.DateField(_("planned for"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    support = models.TextField(_("support received"), blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["group", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "step"], name="milestone_step_once_per_group")
+        ]
+
+
+# --- policy consultation by a group -----------------------------------------------------------
+
+
+class PolicyDocument(Timestamped, Authored, Labelled):
+    """A policy draft a group comments on (a voivodship or city strategy), split in sections."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="policy_documents")
+    title = models.CharField(_("title"), max_length=200)
+    source_url = models.URLField(_("official page"), blank=True)
+
+    class Meta:
+        verbose_name = _("policy document")
+        verbose_name_plural = _("policy documents")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PolicySection(models.Model):
+    document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveIntegerField(_("number"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="policy_section_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"§ {self.number}"
+
+
+class SectionComment(Timestamped, Labelled):
+    section = models.ForeignKey(PolicySection, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = EncryptedTextField(_("comment"))
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+
+
+class Response(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY = "partly", _("Partly accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class OpinionPoint(Timestamped, Labelled):
+    """One point of the opinion the group adopted, and the authority's response to it."""
+
+    document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="points")
+    section = models.ForeignKey(
+        PolicySection,
+        verbose_name=_("section"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="points",
+    )
+    text = models.TextField(_("point of the opinion"))
+    response = models.CharField(_("response"), max_length=20, choices=Response.choices, blank=True)
+    reason = models.TextField(_("reason given"), blank=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("opinion point")
+        verbose_name_plural = _("opinion points")
+        ordering = ["pk"]

@@ -14,3 +14,4 @@ nav_item(
 nav_item(
     _("Ideas and opinions"), "participation:idea_list", rule="idea.list", order=47, group=EVENTS
 )
+nav_item(_("Groups"), "participation:group_list", rule="group.list", order=48, group=EVENTS)

@@ -16,7 +16,15 @@ from mosty.accounts.models import User
 from mosty.core.seeding import seeder
 from mosty.organisations.models import Organisation
 from mosty.participation import services
-from mosty.participation.models import AlertSubscription, IdeaKind, IdeaStatus, Programme
+from mosty.participation.models import (
+    AlertSubscription,
+    GroupKind,
+    IdeaKind,
+    IdeaStatus,
+    MemberRole,
+    Programme,
+    Response,
+)
 
 BUDGET: dict[str, tuple[str, ...]] = {
     "pl": (
@@ -326,4 +334,144 @@ def _seed_demo(
         answer="Uwzględniono: rozdział 3 przewiduje tłumaczenie formularzy i dyżur tłumacza.",
         by=publisher,
     )
-    return "2 programmes, 3 calls, 2 alert subscribers, 3 ideas and opinions"
+    groups = _seed_groups(ngo, coordinator, newcomer, today)
+    return f"2 programmes, 3 calls, 2 alert subscribers, 3 ideas and opinions, {groups} groups"
+
+
+STRATEGY_DRAFT = (
+    "Cel 1. Każda osoba przybywająca do województwa ma dostęp do bezpłatnego kursu języka "
+    "polskiego w ciągu trzech miesięcy.",
+    "Cel 2. Urzędy pracy uznają kwalifikacje zdobyte za granicą i pomagają w nostryfikacji.",
+    "Cel 3. Gminy tworzą rady imigrantów, które opiniują lokalne programy.",
+)
+
+
+def _seed_groups(ngo: Any, coordinator: Any, newcomer: Any, today: Any) -> int:
+    users = {u.email: u for u in User.objects.filter(email__endswith="@demo.mosty.local")}
+    members = [
+        users[e]
+        for e in ("caseworker@demo.mosty.local", "translator@demo.mosty.local")
+        if e in users
+    ]
+    start = today - timedelta(days=90)
+    team = services.group_create(
+        organisation=ngo,
+        by=coordinator,
+        name="Regionalny Zespół Imigrantów",
+        kind=GroupKind.ADVISORY_TEAM,
+        description="Opiniujemy strategię województwa i programy gmin.",
+        is_public=True,
+    )
+    services.group_member_add(
+        group=team, by=coordinator, user=newcomer, role=MemberRole.LEADER, starts_on=start
+    )
+    for user in members:
+        services.group_member_add(
+            group=team, by=coordinator, user=user, role=MemberRole.MEMBER, starts_on=start
+        )
+    services.group_meeting_record(
+        group=team,
+        by=newcomer,
+        date=today - timedelta(days=14),
+        place="Centrum Sąsiedzkie",
+        decisions="Przyjmujemy opinię do projektu strategii (3 punkty).",
+    )
+    document = services.policy_document_create(
+        group=team,
+        by=newcomer,
+        title="Projekt strategii województwa 2030",
+        text="\n\n".join(STRATEGY_DRAFT),
+    )
+    sections = list(document.sections.order_by("number"))
+    if members:
+        services.section_comment(
+            section=sections[1],
+            by=members[0],
+            text="Nostryfikacja trwa za długo: potrzebny doradca.",
+        )
+    points = [
+        ("Kursy także wieczorem i online, dla osób pracujących.", 0, Response.ACCEPTED, ""),
+        (
+            "Doradca ds. uznawania kwalifikacji w każdym urzędzie pracy.",
+            1,
+            Response.PARTLY,
+            "Doradca będzie w urzędzie wojewódzkim, nie w każdym powiecie.",
+        ),
+        (
+            "Rada imigrantów także na poziomie województwa.",
+            2,
+            Response.REJECTED,
+            "Samorząd województwa nie ma podstawy prawnej, by powołać taką radę.",
+        ),
+    ]
+    for text, index, response, reason in points:
+        point = services.opinion_point_adopt(
+            document=document, by=newcomer, text=text, section=sections[index]
+        )
+        services.opinion_point_respond(point=point, by=newcomer, response=response, reason=reason)
+
+    women = services.group_create(
+        organisation=ngo,
+        by=coordinator,
+        name="Stowarzyszenie Miejskie Gospodynie",
+        kind=GroupKind.WOMENS_GROUP,
+        women_only=True,
+        description="Sieć samopomocy kobiet: gotowanie, opieka nad dziećmi, nauka polskiego.",
+        is_public=True,
+    )
+    leader = users.get("assistant@demo.mosty.local")
+    if leader is not None:
+        services.group_member_add(
+            group=women, by=coordinator, user=leader, role=MemberRole.LEADER, starts_on=start
+        )
+    for days, decisions in (
+        (30, "Dyżury opieki nad dziećmi w czwartki."),
+        (7, "Wspólna kuchnia w maju."),
+    ):
+        services.group_meeting_record(
+            group=women,
+            by=coordinator,
+            date=today - timedelta(days=days),
+            place="Klub sąsiedzki",
+            decisions=decisions,
+        )
+
+    cooperative = services.group_create(
+        organisation=ngo,
+        by=coordinator,
+        name="Spółdzielnia socjalna Smaki Świata (w tworzeniu)",
+        kind=GroupKind.COOPERATIVE,
+        description="Catering kuchni ukraińskiej, syryjskiej i gruzińskiej.",
+    )
+    if members:
+        services.group_member_add(
+            group=cooperative,
+            by=coordinator,
+            user=members[-1],
+            role=MemberRole.LEADER,
+            starts_on=start,
+        )
+    services.group_meeting_record(
+        group=cooperative,
+        by=coordinator,
+        date=today - timedelta(days=21),
+        decisions="Zatwierdzamy projekt statutu.",
+        place="Fundacja",
+    )
+    for step, due, done, support in (
+        ("founding_group", None, start, "Pięć osób założycielskich."),
+        ("training", None, today - timedelta(days=40), "Szkolenie OWES: 24 godziny."),
+        ("statute", None, today - timedelta(days=21), "Porada prawna OWES."),
+        ("registration", today + timedelta(days=30), None, ""),
+        ("business_plan", today + timedelta(days=45), None, "Doradca biznesowy OWES."),
+        (
+            "funding",
+            today + timedelta(days=90),
+            None,
+            "Wniosek o dotację na utworzenie miejsc pracy.",
+        ),
+    ):
+        services.milestone_record(
+            group=cooperative, by=coordinator, step=step, due_on=due, done_on=done, support=support
+        )
+    return 3

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,8 +15,10 @@ from mosty.access.domains.participation import (
     consultation_responses,
     idea_supporter_candidates,
     managed_programmes,
+    public_groups,
     visible_call_documents,
     visible_calls,
+    visible_groups,
     visible_ideas,
     visible_programmes,
 )
@@ -24,10 +26,21 @@ from mosty.access.domains.people import visible_participants
 from mosty.participation.models import (
     Call,
     CallDocument,
+    Group,
+    GroupDocument,
+    GroupMeeting,
+    GroupMember,
     Idea,
     IdeaKind,
     IdeaStatus,
+    Milestone,
+    MilestoneStep,
+    OpinionPoint,
+    PolicyDocument,
+    PolicySection,
     Programme,
+    Response,
+    SectionComment,
     SupportEntry,
 )
 
@@ -191,4 +204,101 @@ def participation_figures(*, ideas: QuerySet[Idea]) -> dict[str, Any]:
     figures["support_hours"] = SupportEntry.objects.filter(idea__in=ideas).aggregate(
         total=Sum("hours")
     )["total"] or Decimal("0")
+    return figures
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+def group_list(*, fetched_by: Any) -> QuerySet[Group]:
+    return (
+        visible_groups(fetched_by)
+        .select_related("organisation")
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("name", "pk")
+    )
+
+
+def group_get(*, fetched_by: Any, pk: int) -> Group:
+    return get_object_or_404(visible_groups(fetched_by).select_related("organisation"), pk=pk)
+
+
+def group_public_list() -> QuerySet[Group]:
+    return public_groups().order_by("name", "pk")
+
+
+def group_public_get(*, pk: int) -> Group:
+    rows = public_groups().annotate(meeting_count=Count("meetings", distinct=True))
+    return get_object_or_404(rows.select_related("organisation"), pk=pk)
+
+
+def group_members(*, group: Group) -> QuerySet[GroupMember]:
+    return group.members.select_related("user", "participant")
+
+
+def group_meetings(*, group: Group) -> QuerySet[GroupMeeting]:
+    return group.meetings.all()
+
+
+def group_documents(*, group: Group) -> QuerySet[GroupDocument]:
+    return group.documents.all()
+
+
+def group_milestones(*, group: Group) -> list[tuple[str, Any, Milestone | None]]:
+    """Every step of a cooperative's path, with what is recorded for it (or None)."""
+    found = {m.step: m for m in group.milestones.all()}
+    return [(value, label, found.get(value)) for value, label in MilestoneStep.choices]
+
+
+def group_document_get(*, fetched_by: Any, pk: int) -> GroupDocument:
+    rows = GroupDocument.objects.filter(group__in=visible_groups(fetched_by))
+    return get_object_or_404(rows.select_related("group"), pk=pk)
+
+
+def policy_document_get(*, fetched_by: Any, pk: int) -> PolicyDocument:
+    rows = PolicyDocument.objects.filter(group__in=visible_groups(fetched_by))
+    return get_object_or_404(rows.select_related("group"), pk=pk)
+
+
+def policy_document_public_get(*, pk: int) -> PolicyDocument:
+    rows = PolicyDocument.objects.filter(group__in=public_groups())
+    return get_object_or_404(rows.select_related("group"), pk=pk)
+
+
+def policy_sections(*, document: PolicyDocument, with_comments: bool) -> QuerySet[PolicySection]:
+    rows = document.sections.all()
+    if with_comments:
+        rows = rows.prefetch_related(
+            Prefetch("comments", queryset=SectionComment.objects.select_related("author"))
+        )
+    return rows
+
+
+def opinion_points(*, document: PolicyDocument) -> QuerySet[OpinionPoint]:
+    return document.points.select_related("section")
+
+
+def opinion_accountability(*, document: PolicyDocument) -> dict[str, int]:
+    """How many points the authority accepted, partly accepted, rejected, or left unanswered."""
+    rows = document.points.all()
+    return rows.aggregate(
+        total=Count("pk"),
+        accepted=Count("pk", filter=Q(response=Response.ACCEPTED)),
+        partly=Count("pk", filter=Q(response=Response.PARTLY)),
+        rejected=Count("pk", filter=Q(response=Response.REJECTED)),
+        waiting=Count("pk", filter=Q(response="")),
+    )
+
+
+def group_figures(*, groups: QuerySet[Group]) -> dict[str, int]:
+    """Groups, members with an active term and meetings held (for issue 17's registry)."""
+    today = timezone.localdate()
+    active = Q(members__starts_on__lte=today) & (
+        Q(members__ends_on__isnull=True) | Q(members__ends_on__gte=today)
+    )
+    figures = groups.aggregate(
+        groups=Count("pk", distinct=True),
+        members=Count("members", filter=active, distinct=True),
+    )
+    figures["meetings"] = GroupMeeting.objects.filter(group__in=groups, date__lte=today).count()
     return figures

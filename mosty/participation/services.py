@@ -23,11 +23,22 @@ from mosty.participation.models import (
     Call,
     CallDocument,
     CallTranslation,
+    Group,
+    GroupDocument,
+    GroupKind,
+    GroupMeeting,
+    GroupMember,
     Idea,
     IdeaKind,
     IdeaStatus,
+    Milestone,
+    OpinionPoint,
+    PolicyDocument,
+    PolicySection,
     Programme,
     ProgrammeTranslation,
+    Response,
+    SectionComment,
     SupportEntry,
 )
 from mosty.participation.tasks import alert_confirmation_mail
@@ -216,7 +227,14 @@ def call_document_add(
     *, call: Call, by: Any, title: str, file: Any = None, url: str = ""
 ) -> CallDocument:
     require(by, "call.change", call)
-    document = CallDocument(call=call, title=title, url=url or "")
+    document: CallDocument = _document_save(
+        CallDocument(call=call, title=title, url=url or ""), file
+    )
+    return document
+
+
+def _document_save(document: Any, file: Any) -> Any:
+    """Save a shared file-or-link record (its `clean()` refuses both or neither)."""
     if file is not None:
         document.file = file
     document.full_clean()
@@ -358,3 +376,149 @@ def idea_answer(*, idea: Idea, answer: str, by: Any) -> Idea:
     idea.save_changes(version=None, by=by, answer=answer.strip(), answered_at=timezone.now())
     audit(by, "mosty.participation.idea.answered", idea)
     return idea
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def group_create(*, organisation: Any, by: Any, **data: Any) -> Group:
+    require(by, "group.create")
+    group = Group(organisation=organisation, created_by=by, updated_by=by, **data)
+    require(by, "group.manage", group)
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def group_member_add(
+    *,
+    group: Group,
+    by: Any,
+    role: str,
+    starts_on: Any,
+    ends_on: Any = None,
+    user: Any = None,
+    participant: Any = None,
+) -> GroupMember:
+    """Leaders add people who have an account; only the host organisation's staff add a
+    participant they support (leaders have no access to participants' records)."""
+    require(by, "group.manage", group)
+    if participant is not None:
+        require(by, "group.add_participant", group)
+        require(by, "participant.view", participant)
+        if group.women_only and participant.gender and participant.gender != "female":
+            raise ValidationError({"participant": _("This group is for women only.")})
+    if (user is None) == (participant is None):
+        raise ValidationError(_("Choose either an account or a participant."))
+    member = GroupMember(
+        group=group,
+        user=user,
+        participant=participant,
+        role=role,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def group_meeting_record(*, group: Group, by: Any, **data: Any) -> GroupMeeting:
+    require(by, "group.manage", group)
+    meeting = GroupMeeting(group=group, created_by=by, updated_by=by, **data)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def group_document_add(
+    *, group: Group, by: Any, title: str, file: Any = None, url: str = ""
+) -> GroupDocument:
+    require(by, "group.manage", group)
+    document: GroupDocument = _document_save(
+        GroupDocument(group=group, title=title, url=url or ""), file
+    )
+    return document
+
+
+@transaction.atomic
+def milestone_record(
+    *, group: Group, by: Any, step: str, due_on: Any = None, done_on: Any = None, support: str = ""
+) -> Milestone:
+    """Set one step of a cooperative initiative (each step once per group)."""
+    require(by, "group.manage", group)
+    if group.kind != GroupKind.COOPERATIVE:
+        raise ValidationError(_("Milestones are kept for cooperative initiatives."))
+    milestone = Milestone.objects.filter(group=group, step=step).first() or Milestone(
+        group=group, step=step
+    )
+    milestone.due_on, milestone.done_on, milestone.support = due_on, done_on, support
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+# --- policy consultation by a group ---------------------------------------------------------
+
+
+@transaction.atomic
+def policy_document_create(
+    *, group: Group, by: Any, title: str, text: str, source_url: str = ""
+) -> PolicyDocument:
+    """The draft's text is split into sections at blank lines, numbered from 1."""
+    require(by, "group.manage", group)
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    if not parts:
+        raise ValidationError({"text": _("Paste the text of the document.")})
+    document = PolicyDocument(
+        group=group, title=title, source_url=source_url, created_by=by, updated_by=by
+    )
+    document.full_clean()
+    document.save()
+    PolicySection.objects.bulk_create(
+        PolicySection(document=document, number=n, text=part) for n, part in enumerate(parts, 1)
+    )
+    return document
+
+
+@transaction.atomic
+def section_comment(*, section: PolicySection, by: Any, text: str) -> SectionComment:
+    require(by, "group.comment", section.document.group)
+    comment = SectionComment(section=section, author=by, text=text)
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def opinion_point_adopt(
+    *, document: PolicyDocument, by: Any, text: str, section: PolicySection | None = None
+) -> OpinionPoint:
+    """A point of the opinion the group adopted (recorded by a leader)."""
+    require(by, "group.manage", document.group)
+    if section is not None and section.document_id != document.pk:
+        raise ValidationError({"section": _("Choose a section of this document.")})
+    point = OpinionPoint(document=document, section=section, text=text)
+    point.full_clean()
+    point.save()
+    audit(by, "mosty.participation.opinion_point.adopted", point)
+    return point
+
+
+@transaction.atomic
+def opinion_point_respond(
+    *, point: OpinionPoint, by: Any, response: str, reason: str
+) -> OpinionPoint:
+    """The authority's response to one point, with its reason."""
+    require(by, "group.manage", point.document.group)
+    if response != Response.ACCEPTED and not reason.strip():
+        raise ValidationError({"reason": _("Give the authority's reason.")})
+    point.response, point.reason, point.responded_at = response, reason.strip(), timezone.now()
+    point.full_clean()
+    point.save(update_fields=["response", "reason", "responded_at", "updated_at"])
+    audit(by, "mosty.participation.opinion_point.answered", point)
+    return point

@@ -5,47 +5,75 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mosty.access.audit import audit_reads
 from mosty.access.domains.participation import (
+    group_host_organisations,
     idea_organisations,
     programme_organisations,
     writes_for_others,
 )
-from mosty.access.policy import require
+from mosty.access.policy import can, require
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.participation import selectors, services
 from mosty.participation.forms import (
     AlertSubscribeForm,
-    CallDocumentForm,
     CallFilterForm,
     CallForm,
     CallTranslationFormSet,
+    DocumentForm,
+    GroupForm,
+    GroupMeetingForm,
+    GroupMemberForm,
     IdeaAnswerForm,
     IdeaAssignForm,
     IdeaEditForm,
     IdeaFilterForm,
     IdeaForm,
     IdeaResultForm,
+    MilestoneForm,
+    OpinionPointForm,
+    PointResponseForm,
+    PolicyDocumentForm,
     ProgrammeFilterForm,
     ProgrammeForm,
     ProgrammeTranslationFormSet,
+    SectionCommentForm,
     SupportForm,
 )
-from mosty.participation.models import Call, IdeaKind, Programme
+from mosty.participation.models import Call, GroupKind, IdeaKind, Programme
 from mosty.participation.tokens import (
     subscription_from_confirm_token,
     subscription_from_unsubscribe_token,
 )
 
 routes = Routes()
+
+
+def _document_response(document: Any) -> Any:
+    """A shared document: the page it links to, or the stored file as a download."""
+    if document.url:
+        return redirect(document.url)
+    return FileResponse(document.file.open("rb"), as_attachment=True)
+
+
+def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
+    """The organisation a new record is for: `?organisation=` among those offered, else the
+    first; 404 when the user may act for none."""
+    wanted = request.GET.get("organisation") or ""
+    found = organisations.filter(pk=wanted).first() if wanted.isdecimal() else None
+    found = found or organisations.first()
+    if found is None:
+        raise Http404
+    return found
 
 
 # --- public -------------------------------------------------------------------------------
@@ -64,7 +92,10 @@ class ProgrammeList(ListPage):
         return selectors.programme_list(fetched_by=self.user, filters=filters)
 
     def extra_context(self) -> dict[str, Any]:
-        return {"alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE})}
+        return {
+            "alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE}),
+            "public_groups": selectors.group_public_list()[:20],
+        }
 
 
 @routes.path("<int:pk>/", name="programme_detail")
@@ -246,13 +277,7 @@ class ProgrammeCreate(_TranslatedFormPage):
 
     @cached_property
     def organisation(self) -> Any:
-        organisations = programme_organisations(self.user)
-        wanted = self.request.GET.get("organisation") or ""
-        found = organisations.filter(pk=wanted).first() if wanted.isdecimal() else None
-        found = found or organisations.first()
-        if found is None:
-            raise Http404
-        return found
+        return _chosen_organisation(self.request, programme_organisations(self.user))
 
     def instance(self) -> Programme:
         return Programme(organisation=self.organisation, source_language=self.request.LANGUAGE_CODE)
@@ -357,7 +382,7 @@ class CallEdit(CallCreate):
 class CallDocumentAdd(FormPage):
     permission = "call.change"
     template_name = "participation/call_document_form.html"
-    form_class = CallDocumentForm
+    form_class = DocumentForm
     context_object_name = "call"
     success_message = gettext_lazy("The document is added.")
 
@@ -385,10 +410,7 @@ class CallDocumentOpen(DetailPage):
         return self.object.call
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        document = self.object
-        if document.url:
-            return redirect(document.url)
-        return FileResponse(document.file.open("rb"), as_attachment=True)
+        return _document_response(self.object)
 
 
 @routes.path("manage/calls/<int:pk>/responses/", name="call_responses")
@@ -438,13 +460,7 @@ class IdeaCreate(FormPage):
 
     @cached_property
     def organisation(self) -> Any:
-        organisations = idea_organisations(self.user)
-        wanted = self.request.GET.get("organisation") or ""
-        found = organisations.filter(pk=wanted).first() if wanted.isdecimal() else None
-        found = found or organisations.first()
-        if found is None:
-            raise Http404
-        return found
+        return _chosen_organisation(self.request, idea_organisations(self.user))
 
     def initial(self) -> dict[str, Any]:
         wanted = self.request.GET.get("call") or ""
@@ -605,3 +621,286 @@ class IdeaAnswer(_IdeaAction):
     def success_url(self, result: Any) -> str:
         call = self.object.call
         return reverse("participation:call_responses", args=[call.pk])
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+@routes.path("groups/", name="group_list")
+class GroupList(ListPage):
+    permission = "group.list"
+    template_name = "participation/group_list.html"
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.group_list(fetched_by=self.user)
+
+
+@routes.path("groups/new/", name="group_create")
+class GroupCreate(FormPage):
+    permission = "group.create"
+    template_name = "participation/simple_form.html"
+    form_class = GroupForm
+    success_message = gettext_lazy("The group is saved.")
+
+    @cached_property
+    def organisation(self) -> Any:
+        return _chosen_organisation(self.request, group_host_organisations(self.user))
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"heading": _("New group"), "back": reverse("participation:group_list")}
+
+    def save(self, form: Any) -> Any:
+        return services.group_create(
+            organisation=self.organisation, by=self.user, **form.cleaned_data
+        )
+
+    def success_url(self, group: Any) -> str:
+        return reverse("participation:group_detail", args=[group.pk])
+
+
+class _GroupPage:
+    context_object_name = "group"
+    kwargs: dict[str, Any]
+    user: Any
+
+    def get_object(self) -> Any:
+        return selectors.group_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+@routes.path("groups/<int:pk>/", name="group_detail")
+class GroupDetail(_GroupPage, DetailPage):
+    permission = "group.view"
+    template_name = "participation/group_detail.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        group = self.object
+        members = list(selectors.group_members(group=group))
+        participants = [m for m in members if m.participant_id]
+        if participants:
+            audit_reads(self.user, [m.participant for m in participants], fields=["code"])
+        return {
+            "members": members,
+            "meetings": selectors.group_meetings(group=group),
+            "documents": selectors.group_documents(group=group),
+            "milestones": selectors.group_milestones(group=group)
+            if group.kind == GroupKind.COOPERATIVE
+            else [],
+            "policy_documents": group.policy_documents.all(),
+        }
+
+
+class _GroupFormPage(_GroupPage, FormPage):
+    """A form that adds something to a group (its leaders and host coordinators)."""
+
+    permission = "group.manage"
+    template_name = "participation/simple_form.html"
+    heading: Any = ""
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "heading": self.heading,
+            "back": reverse("participation:group_detail", args=[self.object.pk]),
+            "multipart": self.form_class is DocumentForm,
+        }
+
+    def object_context(self) -> dict[str, Any]:
+        # The form page shows the group as context, not as the record being edited.
+        return {"group": self.object}
+
+    def success_url(self, result: Any) -> str:
+        return reverse("participation:group_detail", args=[self.object.pk])
+
+
+@routes.path("groups/<int:pk>/members/new/", name="group_member_add")
+class GroupMemberAdd(_GroupFormPage):
+    form_class = GroupMemberForm
+    heading = gettext_lazy("Add a member")
+    success_message = gettext_lazy("The member is added.")
+
+    def form_kwargs(self) -> dict[str, Any]:
+        participants = (
+            selectors.participant_choices(
+                fetched_by=self.user, organisation=self.object.organisation
+            )
+            if can(self.user, "group.add_participant", self.object)
+            else None
+        )
+        return {"participants": participants}
+
+    def save(self, form: Any) -> Any:
+        data = dict(form.cleaned_data)
+        data.pop("email", None)
+        return services.group_member_add(group=self.object, by=self.user, **data)
+
+
+@routes.path("groups/<int:pk>/meetings/new/", name="group_meeting_add")
+class GroupMeetingAdd(_GroupFormPage):
+    form_class = GroupMeetingForm
+    heading = gettext_lazy("Record a meeting")
+    success_message = gettext_lazy("The meeting is recorded.")
+
+    def save(self, form: Any) -> Any:
+        return services.group_meeting_record(group=self.object, by=self.user, **form.cleaned_data)
+
+
+@routes.path("groups/<int:pk>/documents/new/", name="group_document_add")
+class GroupDocumentAdd(_GroupFormPage):
+    form_class = DocumentForm
+    heading = gettext_lazy("Share a document")
+    success_message = gettext_lazy("The document is added.")
+
+    def save(self, form: Any) -> Any:
+        return services.group_document_add(group=self.object, by=self.user, **form.cleaned_data)
+
+
+@routes.path("groups/documents/<int:pk>/", name="group_document")
+class GroupDocumentOpen(DetailPage):
+    permission = "group.view"
+
+    def get_object(self) -> Any:
+        return selectors.group_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.group
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return _document_response(self.object)
+
+
+@routes.path("groups/<int:pk>/milestones/", name="milestone_record")
+class MilestoneRecord(_GroupFormPage):
+    form_class = MilestoneForm
+    heading = gettext_lazy("Record a step of the cooperative")
+    success_message = gettext_lazy("The step is recorded.")
+
+    def save(self, form: Any) -> Any:
+        return services.milestone_record(group=self.object, by=self.user, **form.cleaned_data)
+
+
+@routes.path("groups/<int:pk>/policy/new/", name="policy_document_create")
+class PolicyDocumentCreate(_GroupFormPage):
+    form_class = PolicyDocumentForm
+    heading = gettext_lazy("A policy document to comment on")
+    success_message = gettext_lazy("The document is split into sections.")
+
+    def save(self, form: Any) -> Any:
+        return services.policy_document_create(group=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, document: Any) -> str:
+        return reverse("participation:policy_document", args=[document.pk])
+
+
+@routes.path("groups/policy/<int:pk>/", name="policy_document")
+class PolicyDocumentDetail(DetailPage):
+    """Sections with members' comments, the opinion's points and the authority's responses."""
+
+    permission = "group.view"
+    template_name = "participation/policy_document.html"
+    context_object_name = "document"
+
+    def get_object(self) -> Any:
+        return selectors.policy_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.group
+
+    def extra_context(self) -> dict[str, Any]:
+        document = self.object
+        return {
+            "group": document.group,
+            "sections": selectors.policy_sections(document=document, with_comments=True),
+            "points": selectors.opinion_points(document=document),
+            "tally": selectors.opinion_accountability(document=document),
+            "comment_form": SectionCommentForm(),
+            "point_form": OpinionPointForm(),
+            "response_form": PointResponseForm(),
+        }
+
+
+class _PolicyAction(ActionPage):
+    permission = "group.manage"
+
+    def get_object(self) -> Any:
+        return selectors.policy_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.group
+
+    def success_url(self, result: Any) -> str:
+        return reverse("participation:policy_document", args=[self.object.pk])
+
+
+@routes.path("groups/policy/<int:pk>/sections/<int:number>/comment/", name="section_comment")
+class SectionCommentAdd(_PolicyAction):
+    permission = "group.comment"
+    form_class = SectionCommentForm
+    success_message = gettext_lazy("Your comment is added.")
+
+    def act(self, form: Any) -> Any:
+        section = get_object_or_404(self.object.sections, number=self.kwargs["number"])
+        return services.section_comment(section=section, by=self.user, **form.cleaned_data)
+
+
+@routes.path("groups/policy/<int:pk>/points/new/", name="opinion_point_adopt")
+class OpinionPointAdopt(_PolicyAction):
+    form_class = OpinionPointForm
+    success_message = gettext_lazy("The point of the opinion is recorded.")
+
+    def act(self, form: Any) -> Any:
+        number = form.cleaned_data["section"]
+        section = get_object_or_404(self.object.sections, number=number) if number else None
+        return services.opinion_point_adopt(
+            document=self.object, by=self.user, text=form.cleaned_data["text"], section=section
+        )
+
+
+@routes.path("groups/policy/<int:pk>/points/<int:point>/response/", name="opinion_point_respond")
+class OpinionPointRespond(_PolicyAction):
+    form_class = PointResponseForm
+    success_message = gettext_lazy("The authority's response is recorded.")
+
+    def act(self, form: Any) -> Any:
+        point = get_object_or_404(self.object.points, pk=self.kwargs["point"])
+        return services.opinion_point_respond(point=point, by=self.user, **form.cleaned_data)
+
+
+# --- public pages of groups -----------------------------------------------------------------
+
+
+@routes.path("groups/<int:pk>/about/", name="group_public")
+class GroupPublic(DetailPage):
+    public = True
+    permission = "group.view_public"
+    template_name = "participation/group_public.html"
+    context_object_name = "group"
+
+    def get_object(self) -> Any:
+        return selectors.group_public_get(pk=self.kwargs["pk"])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"policy_documents": self.object.policy_documents.all()}
+
+
+@routes.path("groups/policy/<int:pk>/results/", name="policy_results")
+class PolicyResults(DetailPage):
+    """The accountability view: each point of the group's opinion and what the authority did
+    with it. Comments stay inside the group."""
+
+    public = True
+    permission = "group.view_public"
+    template_name = "participation/policy_results.html"
+    context_object_name = "document"
+
+    def get_object(self) -> Any:
+        return selectors.policy_document_public_get(pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.group
+
+    def extra_context(self) -> dict[str, Any]:
+        document = self.object
+        return {
+            "group": document.group,
+            "points": selectors.opinion_points(document=document),
+            "tally": selectors.opinion_accountability(document=document),
+        }

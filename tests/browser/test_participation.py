@@ -79,3 +79,31 @@ def test_opinion_on_a_consultation_is_answered_and_the_author_sees_it(page, bwor
     assert page.get_by_text("Uwzględniono w rozdziale 3.").is_visible()
     page.goto(f"/en/participation/calls/{call.pk}/")
     assert "1 opinion was sent" in page.locator("#voice-counts").inner_text()
+
+
+def test_group_pages_have_no_serious_accessibility_violations(page, bworld):
+    from tests.participation.factories import make_group, make_policy_document
+
+    group = make_group(bworld, kind="cooperative", leader=bworld.user("participant"))
+    document = make_policy_document(group)
+    for url in [
+        "/ar/participation/",
+        f"/ar/participation/groups/{group.pk}/about/",
+        f"/fa/participation/groups/policy/{document.pk}/results/",
+    ]:
+        page.goto(url)
+        assert serious_violations(page) == [], url
+    _as(page, "participant.a@example.org")  # the group's leader
+    for url in [
+        "/en/participation/groups/",
+        f"/en/participation/groups/{group.pk}/",
+        f"/en/participation/groups/{group.pk}/members/new/",
+        f"/en/participation/groups/{group.pk}/milestones/",
+        f"/en/participation/groups/policy/{document.pk}/",
+    ]:
+        page.goto(url)
+        assert serious_violations(page) == [], url
+    page.goto(f"/en/participation/groups/policy/{document.pk}/")
+    page.locator("#comment-1").fill("Zgoda, ale wieczorem.")
+    page.get_by_role("button", name="Add the comment").first.click()
+    assert page.get_by_text("Zgoda, ale wieczorem.").is_visible()

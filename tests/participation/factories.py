@@ -70,3 +70,30 @@ def make_idea(world, *, kind="project", call=None, status="draft", supporter=Non
 def make_consultation(world, **kw):
     programme = make_programme(world.org_a, title="Konsultacje społeczne", kind="consultation")
     return make_call(programme, title="Strategia 2030", collects_opinions=True, **kw)
+
+
+def make_group(world, *, kind="advisory_team", leader=None, public=True, **kw):
+    from mosty.participation.models import Group, GroupMember
+
+    group = Group.objects.create(
+        organisation=world.org_a,
+        name="Regionalny Zespół Imigrantów",
+        kind=kind,
+        is_public=public,
+        **kw,
+    )
+    if leader is not None:
+        GroupMember.objects.create(
+            group=group, user=leader, role="leader", starts_on=timezone.localdate()
+        )
+    return group
+
+
+def make_policy_document(group, *, sections=("Cel 1: język.", "Cel 2: praca.")):
+    from mosty.participation.models import OpinionPoint, PolicyDocument, PolicySection
+
+    document = PolicyDocument.objects.create(group=group, title="Strategia województwa 2030")
+    for n, text in enumerate(sections, 1):
+        PolicySection.objects.create(document=document, number=n, text=text)
+    OpinionPoint.objects.create(document=document, text="Kursy polskiego wieczorami.")
+    return document

@@ -1,7 +1,16 @@
-from mosty.participation.models import AlertSubscription, CallDocument
+from datetime import date
+
+from mosty.participation.models import AlertSubscription, CallDocument, GroupDocument, GroupMember
 from mosty.participation.tokens import confirm_token, unsubscribe_token
 from tests.access_matrix import Route
-from tests.participation.factories import make_call, make_consultation, make_idea, make_programme
+from tests.participation.factories import (
+    make_call,
+    make_consultation,
+    make_group,
+    make_idea,
+    make_policy_document,
+    make_programme,
+)
 
 COORDINATOR = frozenset({"coordinator"})
 
@@ -64,6 +73,43 @@ def _document_pk(world):
     }
 
 
+def _group_pk(world):
+    return {"pk": make_group(world).pk}
+
+
+def _cooperative_pk(world):
+    return {"pk": make_group(world, kind="cooperative").pk}
+
+
+def _group_document_pk(world):
+    group = make_group(world)
+    return {
+        "pk": GroupDocument.objects.create(
+            group=group, title="Statut", url="https://example.org/s"
+        ).pk
+    }
+
+
+def _policy_pk(world):
+    return {"pk": make_policy_document(make_group(world)).pk}
+
+
+def _policy_point(world):
+    document = make_policy_document(make_group(world))
+    return {"pk": document.pk, "point": document.points.first().pk}
+
+
+def _policy_section(world):
+    """A1's caseworker is a member of the group (a group role, not an organisation one)."""
+    group = make_group(world)
+    GroupMember.objects.create(
+        group=group, user=world.user("caseworker"), role="member", starts_on=date(2020, 1, 1)
+    )
+    return {"pk": make_policy_document(group).pk, "number": 1}
+
+
+# Group pages: the host organisation's coordinator in these checks (a group's leaders and
+# members hold no organisation role for it; tests/participation/test_groups.py covers them).
 ROUTES = [
     # Public pages.
     Route("participation:programme_list", public=True, allowed=frozenset({"*"})),
@@ -185,4 +231,48 @@ ROUTES = [
         kwargs=_idea_pk,
         reads_personal=True,
     ),
+    # Groups.
+    Route("participation:group_list", allowed=COORDINATOR, org_scoped=False),
+    Route("participation:group_create", allowed=COORDINATOR, org_scoped=False),
+    Route("participation:group_detail", allowed=COORDINATOR, kwargs=_group_pk),
+    Route("participation:group_member_add", allowed=COORDINATOR, kwargs=_group_pk),
+    Route("participation:group_meeting_add", allowed=COORDINATOR, kwargs=_group_pk),
+    Route("participation:group_document_add", allowed=COORDINATOR, kwargs=_group_pk),
+    Route(
+        "participation:group_document",
+        allowed=COORDINATOR,
+        kwargs=_group_document_pk,
+        ok=(302,),
+        note="a linked document redirects to its page",
+    ),
+    Route("participation:milestone_record", allowed=COORDINATOR, kwargs=_cooperative_pk),
+    Route("participation:policy_document_create", allowed=COORDINATOR, kwargs=_group_pk),
+    Route("participation:policy_document", allowed=COORDINATOR, kwargs=_policy_pk),
+    Route(
+        "participation:section_comment",
+        allowed=frozenset({"caseworker"}),
+        method="post",
+        kwargs=_policy_section,
+        data=lambda w: {"text": "Zgoda."},
+        ok=(302,),
+        note="group members only (A's caseworker is one here); the host coordinator is not",
+    ),
+    Route(
+        "participation:opinion_point_adopt",
+        allowed=COORDINATOR,
+        method="post",
+        kwargs=_policy_pk,
+        data=lambda w: {"text": "Więcej kursów.", "section": "1"},
+        ok=(302,),
+    ),
+    Route(
+        "participation:opinion_point_respond",
+        allowed=COORDINATOR,
+        method="post",
+        kwargs=_policy_point,
+        data=lambda w: {"response": "partly", "reason": "Budżet."},
+        ok=(302,),
+    ),
+    Route("participation:group_public", public=True, allowed=frozenset({"*"}), kwargs=_group_pk),
+    Route("participation:policy_results", public=True, allowed=frozenset({"*"}), kwargs=_policy_pk),
 ]

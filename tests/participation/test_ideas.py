@@ -231,7 +231,7 @@ def test_gdpr_export_and_erasure(world):
     SupportEntry.objects.create(
         idea=idea, given_by=world.user("mentor"), date=timezone.localdate(), hours=2, note="Plan"
     )
-    exported = gdpr.export(idea.participant)
+    exported = gdpr.export(idea.participant)["ideas"]
     assert exported[0]["title"] == idea.title and exported[0]["support"][0]["note"] == "Plan"
     gdpr.erase(idea.participant)
     idea.refresh_from_db()

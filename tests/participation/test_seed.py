@@ -8,7 +8,7 @@ from mosty.core.citypack import city_init
 from mosty.core.seeding import SeedContext
 from mosty.organisations.seed import demo_users_create
 from mosty.participation import selectors
-from mosty.participation.models import Call, Idea, ProgrammeTranslation
+from mosty.participation.models import Call, Group, Idea, ProgrammeTranslation
 from mosty.participation.seed import seed_participation
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -34,4 +34,11 @@ def test_demo_explains_the_calls_in_seven_languages_and_runs_the_idea_path():
     assert selectors.idea_support_hours(idea=selected) > 0
     assert selectors.call_voice(call=consultation) == {"submitted": 1, "answered": 1}
     assert AuditEvent.objects.filter(action="mosty.participation.idea.selected").exists()
+    team = Group.objects.get(kind="advisory_team")
+    document = team.policy_documents.get()
+    tally = selectors.opinion_accountability(document=document)
+    assert (tally["accepted"], tally["partly"], tally["rejected"]) == (1, 1, 1)
+    for kind in ("womens_group", "cooperative"):
+        assert Group.objects.get(kind=kind).meetings.exists()
+    assert Group.objects.get(kind="cooperative").milestones.count() == 6
     assert "already there" in seed_participation(ctx)  # idempotent

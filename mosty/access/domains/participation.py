@@ -12,11 +12,22 @@ record the authority's answer: they see the text and title, not who the particip
 
 import rules
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from mosty.access.policy import POLICY
 from mosty.access.roles import has_role, in_visible, is_authenticated, orgs_where, role_map
 from mosty.accounts.models import Role
-from mosty.participation.models import Call, CallDocument, Idea, IdeaKind, IdeaStatus, Programme
+from mosty.participation.models import (
+    Call,
+    CallDocument,
+    Group,
+    GroupMember,
+    Idea,
+    IdeaKind,
+    IdeaStatus,
+    MemberRole,
+    Programme,
+)
 
 STAFF = (Role.COORDINATOR, Role.CASEWORKER)
 SUPPORTERS = (Role.MENTOR, Role.ASSISTANT)
@@ -200,3 +211,80 @@ def idea_supporter_candidates(organisation) -> QuerySet:
         ).values("user_id"),
         is_active=True,
     ).order_by("first_name", "last_name", "pk")
+
+
+# --- groups -------------------------------------------------------------------------------
+# A group's members see it; its leaders (and the host organisation's coordinators) run it.
+# Leadership is a group role, not an organisation role: it opens the group's pages only.
+
+
+def _active_members(user) -> QuerySet[GroupMember]:
+    today = timezone.localdate()
+    return GroupMember.objects.filter(user=user, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
+def group_roles(user) -> dict[int, str]:
+    """group id -> the user's role there (active terms only), read once per request."""
+    if not is_authenticated(user):
+        return {}
+    cached = getattr(user, "_mosty_group_roles", None)
+    if cached is None:
+        cached = dict(_active_members(user).values_list("group_id", "role"))
+        user._mosty_group_roles = cached
+    return cached
+
+
+@rules.predicate
+def is_group_member(user, group) -> bool:
+    return group is not None and group.pk in group_roles(user)
+
+
+@rules.predicate
+def leads_group(user, group) -> bool:
+    return group is not None and group_roles(user).get(group.pk) == MemberRole.LEADER
+
+
+@rules.predicate
+def hosts_group(user, group) -> bool:
+    return group is not None and group.organisation_id in orgs_where(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def group_is_public(user, group) -> bool:
+    return group is not None and group.is_public
+
+
+@rules.predicate
+def sees_groups(user) -> bool:
+    return bool(group_roles(user)) or has_role(user, Role.COORDINATOR)
+
+
+POLICY.add_rule("group.list", sees_groups)
+POLICY.add_rule("group.create", is_coordinator)
+POLICY.add_rule("group.view", is_group_member | hosts_group)
+POLICY.add_rule("group.view_public", group_is_public)
+POLICY.add_rule("group.manage", leads_group | hosts_group)
+POLICY.add_rule("group.add_participant", hosts_group)
+POLICY.add_rule("group.comment", is_group_member)
+
+
+def visible_groups(user) -> QuerySet[Group]:
+    """Groups the user belongs to or hosts (as coordinator)."""
+    if not is_authenticated(user):
+        return Group.objects.none()
+    return Group.objects.filter(
+        Q(pk__in=list(group_roles(user)))
+        | Q(organisation_id__in=orgs_where(user, Role.COORDINATOR))
+    )
+
+
+def public_groups() -> QuerySet[Group]:
+    return Group.objects.filter(is_public=True)
+
+
+def group_host_organisations(user) -> QuerySet:
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
