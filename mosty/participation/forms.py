@@ -311,6 +311,14 @@ class MilestoneForm(forms.Form):
 
 class PolicyDocumentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+    call = _CallChoice(
+        label=_("Consultation it answers"),
+        queryset=Call.objects.none(),
+        required=False,
+        help_text=_(
+            "If the city consults on this document in Mosty, the group's opinion is shown with it."
+        ),
+    )
     source_url = forms.URLField(label=_("Official page"), required=False, assume_scheme="https")
     text = forms.CharField(
         label=_("Text of the document"),
@@ -319,6 +327,11 @@ class PolicyDocumentForm(forms.Form):
             "Paste the draft; each paragraph (separated by an empty line) becomes a section members comment on."
         ),
     )
+
+    def __init__(self, *args: Any, calls: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["call"]
+        field.queryset = calls if calls is not None else Call.objects.none()  # type: ignore[attr-defined]
 
 
 class SectionCommentForm(forms.Form):

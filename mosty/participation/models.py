@@ -466,6 +466,15 @@ class PolicyDocument(Timestamped, Authored, Labelled):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="policy_documents")
     title = models.CharField(_("title"), max_length=200)
     source_url = models.URLField(_("official page"), blank=True)
+    # The city's consultation the group's opinion answers, when there is one in Mosty.
+    call = models.ForeignKey(
+        Call,
+        verbose_name=_("consultation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="group_opinions",
+    )
 
     class Meta:
         verbose_name = _("policy document")

@@ -334,7 +334,7 @@ def _seed_demo(
         answer="Uwzględniono: rozdział 3 przewiduje tłumaczenie formularzy i dyżur tłumacza.",
         by=publisher,
     )
-    groups = _seed_groups(ngo, coordinator, newcomer, today)
+    groups = _seed_groups(ngo, coordinator, newcomer, today, strategy)
     return f"2 programmes, 3 calls, 2 alert subscribers, 3 ideas and opinions, {groups} groups"
 
 
@@ -346,7 +346,7 @@ STRATEGY_DRAFT = (
 )
 
 
-def _seed_groups(ngo: Any, coordinator: Any, newcomer: Any, today: Any) -> int:
+def _seed_groups(ngo: Any, coordinator: Any, newcomer: Any, today: Any, strategy: Any) -> int:
     users = {u.email: u for u in User.objects.filter(email__endswith="@demo.mosty.local")}
     members = [
         users[e]
@@ -380,6 +380,7 @@ def _seed_groups(ngo: Any, coordinator: Any, newcomer: Any, today: Any) -> int:
         group=team,
         by=newcomer,
         title="Projekt strategii województwa 2030",
+        call=strategy,
         text="\n\n".join(STRATEGY_DRAFT),
     )
     sections = list(document.sections.order_by("number"))

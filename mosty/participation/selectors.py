@@ -141,6 +141,13 @@ def call_voice(*, call: Call) -> dict[str, int]:
     )
 
 
+def call_group_opinions(*, call: Call) -> QuerySet[PolicyDocument]:
+    """Public groups' opinions on a consultation (their results pages are public)."""
+    return PolicyDocument.objects.filter(call=call, group__in=public_groups()).select_related(
+        "group"
+    )
+
+
 def idea_list(*, fetched_by: Any, filters: dict[str, Any] | None = None) -> QuerySet[Idea]:
     filters = filters or {}
     rows = visible_ideas(fetched_by)

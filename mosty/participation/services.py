@@ -467,15 +467,26 @@ def milestone_record(
 
 @transaction.atomic
 def policy_document_create(
-    *, group: Group, by: Any, title: str, text: str, source_url: str = ""
+    *,
+    group: Group,
+    by: Any,
+    title: str,
+    text: str,
+    source_url: str = "",
+    call: Call | None = None,
 ) -> PolicyDocument:
-    """The draft's text is split into sections at blank lines, numbered from 1."""
+    """The draft's text is split into sections at blank lines, numbered from 1. `call` is the
+    city's consultation on it, when there is one in Mosty."""
     require(by, "group.manage", group)
+    if call is not None:
+        require(by, "call.view", call)
+        if not call.collects_opinions:
+            raise ValidationError({"call": _("Choose a consultation that collects opinions.")})
     parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
     if not parts:
         raise ValidationError({"text": _("Paste the text of the document.")})
     document = PolicyDocument(
-        group=group, title=title, source_url=source_url, created_by=by, updated_by=by
+        group=group, title=title, source_url=source_url, call=call, created_by=by, updated_by=by
     )
     document.full_clean()
     document.save()

@@ -152,6 +152,7 @@ class CallDetail(DetailPage):
         return {
             "documents": selectors.call_documents(call=self.object),
             "voice": selectors.call_voice(call=self.object),
+            "group_opinions": selectors.call_group_opinions(call=self.object),
             "is_open": self.object.is_open(),
         }
 
@@ -782,6 +783,9 @@ class PolicyDocumentCreate(_GroupFormPage):
     form_class = PolicyDocumentForm
     heading = gettext_lazy("A policy document to comment on")
     success_message = gettext_lazy("The document is split into sections.")
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"calls": selectors.consultation_calls(fetched_by=self.user)}
 
     def save(self, form: Any) -> Any:
         return services.policy_document_create(group=self.object, by=self.user, **form.cleaned_data)

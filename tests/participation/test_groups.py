@@ -12,7 +12,7 @@ from mosty.access.policy import can
 from mosty.participation import selectors, services
 from mosty.participation.models import Group, GroupMember, OpinionPoint, PolicyDocument
 from tests.cases.factories import make_case, make_participant
-from tests.participation.factories import make_group, make_idea
+from tests.participation.factories import make_consultation, make_group, make_idea
 from tests.utils import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -107,14 +107,17 @@ def test_team_comments_per_section_and_the_authoritys_answers_are_public(world, 
         group=group, user=member, role="member", starts_on=timezone.localdate()
     )
     as_leader = _client(leader)
+    consultation = make_consultation(world)
     as_leader.post(
         reverse("participation:policy_document_create", args=[group.pk]),
         {
             "title": "Strategia 2030",
+            "call": consultation.pk,
             "text": "Cel 1: język polski.\n\nCel 2: praca.\r\n\r\nCel 3: mieszkania.",
         },
     )
     document = PolicyDocument.objects.get()
+    assert document.call == consultation
     assert list(document.sections.values_list("number", flat=True)) == [1, 2, 3]
     _client(member).post(
         reverse("participation:section_comment", args=[document.pk, 2]),
@@ -149,6 +152,12 @@ def test_team_comments_per_section_and_the_authoritys_answers_are_public(world, 
     assert "Brak podstawy prawnej." in public and "Tylko w urzędzie wojewódzkim." in public
     assert "Uznawanie dyplomów." in public  # the adopted point, not the member's comment
     assert member.get_full_name() not in public
+    # The city's consultation page links to the group's opinion.
+    call_page = client.get(reverse("participation:call_detail", args=[consultation.pk]))
+    assert reverse("participation:policy_results", args=[document.pk]) in call_page.content.decode()
+    # The city's consultation page links to the group's opinion.
+    call_page = client.get(reverse("participation:call_detail", args=[consultation.pk]))
+    assert reverse("participation:policy_results", args=[document.pk]) in call_page.content.decode()
     # A rejection needs a reason.
     with pytest.raises(ValidationError):
         services.opinion_point_respond(point=points[0], by=leader, response="rejected", reason=" ")
