@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -41,7 +42,7 @@ from mosty.participation.models import (
     SectionComment,
     SupportEntry,
 )
-from mosty.participation.tasks import alert_confirmation_mail
+from mosty.participation.tasks import alert_confirmation_mail, idea_answer_mail
 
 PROGRAMME_FIELDS = [
     "kind",
@@ -368,13 +369,17 @@ def support_log(*, idea: Idea, by: Any, date: Any, hours: Any, note: str = "") -
 
 
 @transaction.atomic
-def idea_answer(*, idea: Idea, answer: str, by: Any) -> Idea:
-    """The consultation's organiser records the authority's answer to one response."""
+def idea_answer(*, idea: Idea, answer: str, by: Any, base_url: str = "") -> Idea:
+    """The consultation's organiser records the authority's answer to one response; its
+    author, if they have an account, is told by mail."""
     require(by, "idea.answer", idea)
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
     idea.save_changes(version=None, by=by, answer=answer.strip(), answered_at=timezone.now())
     audit(by, "mosty.participation.idea.answered", idea)
+    if idea.author_id is not None:
+        pk, url = idea.pk, base_url or settings.MOSTY_SITE_URL
+        transaction.on_commit(lambda: idea_answer_mail.enqueue(idea_id=pk, base_url=url))
     return idea
 
 

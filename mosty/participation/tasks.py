@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from mosty.participation import selectors
-from mosty.participation.models import AlertSubscription, Call
+from mosty.participation.models import AlertSubscription, Call, Idea
 from mosty.participation.tokens import confirm_token, unsubscribe_token
 
 # Alerts remind subscribers of a deadline this many days before it.
@@ -106,3 +106,23 @@ def _call_url(call: Call, language: str) -> str:
     with translation.override(language):
         path = reverse("participation:call_detail", args=[call.pk])
     return settings.MOSTY_SITE_URL.rstrip("/") + path
+
+
+@task()
+def idea_answer_mail(*, idea_id: int, base_url: str) -> int:
+    """Tell the author of an opinion (a newcomer with an account) that the authority answered,
+    in their language. The mail names no one and links to the idea's page, behind login."""
+    idea = Idea.objects.select_related("author").filter(pk=idea_id).first()
+    if idea is None or idea.author is None or not idea.author.email or not idea.author.is_active:
+        return 0
+    language = idea.author.language or "pl"
+    with translation.override(language):
+        path = reverse("participation:idea_detail", args=[idea.pk])
+        subject = _("Your opinion has an answer")
+        body = _(
+            "The authority has answered the opinion you sent through Mosty. Read the answer here:"
+        )
+    message = EmailMessage(
+        subject=subject, body=f"{body}\n{base_url.rstrip('/')}{path}\n", to=[idea.author.email]
+    )
+    return message.send()

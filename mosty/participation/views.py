@@ -616,7 +616,10 @@ class IdeaAnswer(_IdeaAction):
 
     def act(self, form: Any) -> Any:
         return services.idea_answer(
-            idea=self.object, answer=form.cleaned_data["answer"], by=self.user
+            idea=self.object,
+            answer=form.cleaned_data["answer"],
+            by=self.user,
+            base_url=self.request.build_absolute_uri("/"),
         )
 
     def success_url(self, result: Any) -> str:

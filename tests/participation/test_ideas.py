@@ -4,6 +4,7 @@ opinion answered by the consultation's organiser."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -121,7 +122,9 @@ def test_stale_idea_edit_is_a_conflict(world):
     assert (idea.title, idea.text) == ("A", "B")
 
 
-def test_newcomer_sends_an_opinion_and_sees_the_authoritys_answer(world, login, client):
+def test_newcomer_sends_an_opinion_and_sees_the_authoritys_answer(
+    world, login, client, django_capture_on_commit_callbacks
+):
     # The consultation belongs to organisation B (the city office); the newcomer is a
     # participant of organisation A.
     programme = make_programme(world.org_b, title="Konsultacje", kind="consultation")
@@ -143,10 +146,15 @@ def test_newcomer_sends_an_opinion_and_sees_the_authoritys_answer(world, login, 
     assert "Więcej tłumaczeń." in city.get(responses).content.decode()
     # The organiser sees the text, never who the participant is, and cannot open their list.
     assert city.get(reverse("participation:idea_detail", args=[idea.pk])).status_code == 200
-    city.post(
-        reverse("participation:idea_answer", args=[idea.pk]),
-        {"answer": "Dodano punkt o tłumaczeniach."},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        city.post(
+            reverse("participation:idea_answer", args=[idea.pk]),
+            {"answer": "Dodano punkt o tłumaczeniach."},
+        )
+    # The author is told by mail, in their language, with a link and no text of the answer.
+    assert [m.to for m in mail.outbox] == [[world.user("participant").email]]
+    assert f"/participation/ideas/{idea.pk}/" in mail.outbox[0].body
+    assert "Dodano punkt" not in mail.outbox[0].body
     mine = newcomer.get(reverse("participation:idea_detail", args=[idea.pk])).content.decode()
     assert "Dodano punkt o tłumaczeniach." in mine
     public = client.get(reverse("participation:call_detail", args=[call.pk])).content.decode()
