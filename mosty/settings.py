@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "mosty.research",
     "mosty.messaging",
     "mosty.portal",
+    "mosty.participation",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -345,6 +346,8 @@ EMAIL_BACKEND = (
 # Sender address of every mail.
 DEFAULT_FROM_EMAIL = os.environ.get("MOSTY_FROM_EMAIL", "mosty@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address, for links in mails sent by daily jobs (no request to ask).
+MOSTY_SITE_URL = os.environ.get("MOSTY_SITE_URL", "http://localhost:8000")
 
 # Background tasks through the Django Tasks API; the database backend needs no extra server.
 TASKS = {
@@ -360,6 +363,7 @@ MOSTY_DAILY_TASKS = [
     "mosty.people.tasks.participant_import_stale_sweep",  # imports whose worker died
     "mosty.mentoring.tasks.matching_run_stale_sweep",  # matching runs whose worker died
     "mosty.assistance.tasks.assignment_reminders_send",  # assistants booked for tomorrow
+    "mosty.participation.tasks.call_alerts_send",  # alerts: new calls, deadlines in a week
 ]
 
 REST_FRAMEWORK = {
@@ -429,6 +433,9 @@ SPECTACULAR_SETTINGS = {
         "AudienceEnum": "mosty.knowledge.models.Audience",
         "SurveyAudienceEnum": "mosty.research.models.Audience",
         "SurveyStatusEnum": "mosty.research.models.SurveyStatus",
+        "ProgrammeKindEnum": "mosty.participation.models.ProgrammeKind",
+        "IdeaKindEnum": "mosty.participation.models.IdeaKind",
+        "IdeaStatusEnum": "mosty.participation.models.IdeaStatus",
     },
 }
 

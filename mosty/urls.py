@@ -32,5 +32,6 @@ urlpatterns += i18n_patterns(
     path("research/", include("mosty.research.urls")),
     path("my/", include("mosty.portal.urls")),
     path("notifications/", include("mosty.messaging.urls")),
+    path("participation/", include("mosty.participation.urls")),
     prefix_default_language=True,
 )

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("mosty.assistance.api_urls")),
     path("", include("mosty.knowledge.api_urls")),
     path("", include("mosty.research.api_urls")),
+    path("", include("mosty.participation.api_urls")),
 ]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -97,6 +97,71 @@ class TranslationBase(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TranslatedRecord(models.Model):
+    """A record whose texts live in `translations` (a `TranslationBase` subclass): the reader's
+    language, else the source language, else any. Reads the prefetched translations once per
+    instance, so lists keep a constant number of queries."""
+
+    source_language = models.CharField(
+        _("source language"), max_length=10, validators=[validate_language_code], default="pl"
+    )
+
+    class Meta:
+        abstract = True
+
+    def translation_for(self, language: str | None = None):
+        language = (language or translation.get_language() or "pl").split("-")[0]
+        found = self.__dict__.get("_translations_list")
+        if found is None:
+            found = self.__dict__["_translations_list"] = list(
+                self.translations.all()  # type: ignore[attr-defined]
+            )
+        for wanted in (language, self.source_language):
+            for item in found:
+                if item.language == wanted:
+                    return item
+        return found[0] if found else None
+
+    def text(self, field: str, language: str | None = None) -> str:
+        item = self.translation_for(language)
+        return getattr(item, field) if item is not None else ""
+
+    @property
+    def title(self) -> str:
+        return self.text("title") or f"#{self.pk}"
+
+    @property
+    def summary(self) -> str:
+        return self.text("summary")
+
+
+class FileOrLink(models.Model):
+    """A document shared as an uploaded file or a link, never both (subclasses add what it
+    belongs to). Uploads go through `mosty.core.uploads` in the form that takes them."""
+
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
+    url = models.URLField(_("link"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(file="") & ~models.Q(url=""))
+                | (~models.Q(file="") & models.Q(url="")),
+                name="%(app_label)s_%(class)s_file_or_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if bool(self.file) == bool(self.url):
+            raise ValidationError(_("Upload a file or give a link (one of the two)."))
 
 
 # Owned records --------------------------------------------------------------------------------

@@ -92,6 +92,21 @@ PLAINTEXT: dict[str, str] = {
     # cases
     "cases.Goal.title": ERASED_PLAN_TITLE,
     "cases.Task.title": ERASED_PLAN_TITLE,
+    # participation
+    "participation.AlertSubscription.email": (
+        "The address alerts are sent to, looked up when the same visitor subscribes again; "
+        "the row is deleted when they unsubscribe."
+    ),
+    "participation.AlertSubscription.language": CODE,
+    "participation.AlertSubscription.key": CODE,
+    "participation.GroupMeeting.place": (
+        "Where a group met (a community centre, a library), shown in the group's list of "
+        "meetings; not about a person."
+    ),
+    "participation.Idea.title": (
+        "A project's or opinion's short title, listed for the supporting team and the "
+        "consultation's organiser; the idea itself is encrypted. Replaced by a dash on erasure."
+    ),
     # events
     "events.Registration.name": NAMES_AND_CONTACTS,
     "events.Registration.email": NAMES_AND_CONTACTS,

@@ -99,6 +99,15 @@ OTHER_PEOPLE: dict[str, str] = {
         "A focus group's facilitator (staff) and encrypted notes; participants are counted "
         "per category, never named."
     ),
+    "participation.GroupMeeting": (
+        "A group's meeting: date, place, its decisions and minutes (encrypted), written by the "
+        "group's leaders about the group's work."
+    ),
+    "participation.SectionComment": "A group member's comment on a policy draft (encrypted).",
+    "participation.AlertSubscription": (
+        "A visitor's e-mail address for alerts about calls, given on the public form; deleted "
+        "when they unsubscribe."
+    ),
 }
 NO_PERSONAL_DATA: dict[str, str] = {
     "core.City": "Configuration from the city pack.",
@@ -123,6 +132,17 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "directory.Schedule": "Opening hours of a service.",
     "directory.LanguagePair": "An interpreter's language pair.",
     "events.Event": "Public or internal event description.",
+    "participation.Programme": "A participation programme's public description.",
+    "participation.ProgrammeTranslation": "Programme text in another language.",
+    "participation.Call": "Dates and description of a programme's call or consultation.",
+    "participation.CallTranslation": "Call text in another language.",
+    "participation.CallDocument": "A consultation's public document or link.",
+    "participation.Group": "A group's name, kind and aim, published by its choice.",
+    "participation.GroupDocument": "A file or link the group shares about its work.",
+    "participation.Milestone": "A step of a cooperative initiative, about the group.",
+    "participation.PolicyDocument": "A public policy draft a group comments on.",
+    "participation.PolicySection": "A section of a public policy draft.",
+    "participation.OpinionPoint": "A point of a group's adopted opinion and the authority's answer.",
     "events.EventTranslation": "Event text in another language.",
     "events.Session": "Time and place of an event session.",
     "knowledge.Article": "Knowledge-base article.",

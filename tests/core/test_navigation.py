@@ -16,7 +16,7 @@ def _labels(menu):
 def test_visitors_get_plain_links(db):
     with translation.override("en"):
         menu = _labels(nav_for(AnonymousUser()))
-    assert menu == ["Home", "Services directory", "Events", "Knowledge base"]
+    assert menu == ["Home", "Services directory", "Events", "Take part", "Knowledge base"]
 
 
 def test_staff_get_one_dropdown_per_module_they_use(world, client):

@@ -1,0 +1,290 @@
+"""Who may see and run participation programmes, calls and consultations, and who sees the
+ideas and consultation responses newcomers prepare with support.
+
+Published programmes and their calls are public; an unpublished one is seen by members of the
+organisation that prepares it. Coordinators of that organisation publish and edit them.
+
+An idea is seen by the coordinators and caseworkers of the organisation that supports it, the
+mentor or assistant assigned to it and its author (a newcomer with an account). A consultation
+response, once submitted, is also seen by the coordinators of the consultation's organiser, who
+record the authority's answer: they see the text and title, not who the participant is.
+"""
+
+import rules
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from mosty.access.policy import POLICY
+from mosty.access.roles import has_role, in_visible, is_authenticated, orgs_where, role_map
+from mosty.accounts.models import Role
+from mosty.participation.models import (
+    Call,
+    CallDocument,
+    Group,
+    GroupMember,
+    Idea,
+    IdeaKind,
+    IdeaStatus,
+    MemberRole,
+    Programme,
+)
+
+STAFF = (Role.COORDINATOR, Role.CASEWORKER)
+SUPPORTERS = (Role.MENTOR, Role.ASSISTANT)
+
+
+@rules.predicate
+def is_coordinator(user) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def programme_is_visible(user, programme) -> bool:
+    return programme is not None and (
+        programme.is_published or programme.organisation_id in role_map(user)
+    )
+
+
+@rules.predicate
+def coordinates_programme(user, programme) -> bool:
+    return programme is not None and programme.organisation_id in orgs_where(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def call_is_visible(user, call) -> bool:
+    return call is not None and programme_is_visible(user, call.programme)
+
+
+@rules.predicate
+def coordinates_call(user, call) -> bool:
+    return call is not None and coordinates_programme(user, call.programme)
+
+
+def programme_organisations(user) -> QuerySet:
+    """The organisations `user` may publish participation programmes for."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+
+
+POLICY.add_rule("programme.browse", rules.always_allow)
+POLICY.add_rule("programme.view", programme_is_visible)
+POLICY.add_rule("programme.manage_list", is_coordinator)
+POLICY.add_rule("programme.create", is_coordinator)
+POLICY.add_rule("programme.change", coordinates_programme)
+POLICY.add_rule("call.view", call_is_visible)
+POLICY.add_rule("call.change", coordinates_call)
+POLICY.add_rule("alert.subscribe", rules.always_allow)
+POLICY.add_rule("call.answer_responses", coordinates_call)
+
+
+@rules.predicate
+def may_write_ideas(user) -> bool:
+    return has_role(user, *STAFF, Role.PARTICIPANT)
+
+
+@rules.predicate
+def sees_ideas(user) -> bool:
+    return has_role(user, *STAFF, *SUPPORTERS, Role.PARTICIPANT)
+
+
+@rules.predicate
+def idea_is_visible(user, idea) -> bool:
+    return idea is not None and in_visible(
+        user, "_mosty_visible_ideas", lambda: visible_ideas(user), idea.pk
+    )
+
+
+@rules.predicate
+def supports_idea_as_staff(user, idea) -> bool:
+    return idea is not None and idea.organisation_id in orgs_where(user, *STAFF)
+
+
+@rules.predicate
+def coordinates_idea(user, idea) -> bool:
+    return idea is not None and idea.organisation_id in orgs_where(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def is_idea_supporter(user, idea) -> bool:
+    return idea is not None and is_authenticated(user) and idea.supporter_id == user.pk
+
+
+@rules.predicate
+def is_idea_author(user, idea) -> bool:
+    return idea is not None and is_authenticated(user) and idea.author_id == user.pk
+
+
+@rules.predicate
+def idea_is_open(user, idea) -> bool:
+    return idea is not None and idea.status in (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED)
+
+
+@rules.predicate
+def organises_consultation_of(user, idea) -> bool:
+    return (
+        idea is not None
+        and idea.kind == IdeaKind.RESPONSE
+        and idea.status != IdeaStatus.DRAFT
+        and idea.call is not None
+        and coordinates_call(user, idea.call)
+    )
+
+
+HELPS = supports_idea_as_staff | is_idea_supporter
+POLICY.add_rule("idea.list", sees_ideas)
+POLICY.add_rule("idea.create", may_write_ideas)
+POLICY.add_rule("idea.view", idea_is_visible)
+POLICY.add_rule("idea.change", idea_is_open & (HELPS | is_idea_author))
+POLICY.add_rule("idea.assign", coordinates_idea)
+POLICY.add_rule("idea.log_support", idea_is_open & HELPS)
+POLICY.add_rule("idea.submit", idea_is_open & (HELPS | is_idea_author))
+POLICY.add_rule("idea.withdraw", idea_is_open & (HELPS | is_idea_author))
+POLICY.add_rule("idea.record_result", idea_is_open & HELPS)
+POLICY.add_rule("idea.answer", organises_consultation_of)
+
+
+def visible_programmes(user) -> QuerySet[Programme]:
+    """Published programmes for everyone, plus unpublished ones of the user's organisations."""
+    orgs = list(role_map(user))
+    if orgs:
+        return Programme.objects.filter(Q(is_published=True) | Q(organisation_id__in=orgs))
+    return Programme.objects.filter(is_published=True)
+
+
+def managed_programmes(user) -> QuerySet[Programme]:
+    return Programme.objects.filter(organisation_id__in=orgs_where(user, Role.COORDINATOR))
+
+
+def visible_calls(user) -> QuerySet[Call]:
+    return Call.objects.filter(programme__in=visible_programmes(user))
+
+
+def visible_ideas(user) -> QuerySet[Idea]:
+    if not is_authenticated(user):
+        return Idea.objects.none()
+    return Idea.objects.filter(
+        Q(organisation_id__in=orgs_where(user, *STAFF))
+        | Q(supporter=user)
+        | Q(author=user)
+        | Q(
+            kind=IdeaKind.RESPONSE,
+            call__programme__organisation_id__in=orgs_where(user, Role.COORDINATOR),
+            status__in=[s for s in IdeaStatus.values if s != IdeaStatus.DRAFT],
+        )
+    )
+
+
+def consultation_responses(user, call: Call) -> QuerySet[Idea]:
+    """Submitted responses to a consultation, for its organiser's coordinators."""
+    if not coordinates_call(user, call):
+        return Idea.objects.none()
+    return Idea.objects.filter(call=call, kind=IdeaKind.RESPONSE).exclude(status=IdeaStatus.DRAFT)
+
+
+def visible_call_documents(user) -> QuerySet[CallDocument]:
+    return CallDocument.objects.filter(call__in=visible_calls(user))
+
+
+def idea_organisations(user) -> QuerySet:
+    """Organisations a user may record an idea in: where they support people (staff) or where
+    they are a participant (their own idea)."""
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, *STAFF, Role.PARTICIPANT)).order_by(
+        "name"
+    )
+
+
+def writes_for_others(user, organisation) -> bool:
+    """Staff record ideas on a participant's behalf; a participant writes only their own."""
+    return organisation is not None and organisation.pk in orgs_where(user, *STAFF)
+
+
+def idea_supporter_candidates(organisation) -> QuerySet:
+    """The mentors and assistants of the organisation an idea may be given to."""
+    from mosty.accounts.models import Membership, User
+
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(
+            organisation=organisation, role__in=SUPPORTERS, is_active=True
+        ).values("user_id"),
+        is_active=True,
+    ).order_by("first_name", "last_name", "pk")
+
+
+# --- groups -------------------------------------------------------------------------------
+# A group's members see it; its leaders (and the host organisation's coordinators) run it.
+# Leadership is a group role, not an organisation role: it opens the group's pages only.
+
+
+def _active_members(user) -> QuerySet[GroupMember]:
+    today = timezone.localdate()
+    return GroupMember.objects.filter(user=user, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
+def group_roles(user) -> dict[int, str]:
+    """group id -> the user's role there (active terms only), read once per request."""
+    if not is_authenticated(user):
+        return {}
+    cached = getattr(user, "_mosty_group_roles", None)
+    if cached is None:
+        cached = dict(_active_members(user).values_list("group_id", "role"))
+        user._mosty_group_roles = cached
+    return cached
+
+
+@rules.predicate
+def is_group_member(user, group) -> bool:
+    return group is not None and group.pk in group_roles(user)
+
+
+@rules.predicate
+def leads_group(user, group) -> bool:
+    return group is not None and group_roles(user).get(group.pk) == MemberRole.LEADER
+
+
+@rules.predicate
+def hosts_group(user, group) -> bool:
+    return group is not None and group.organisation_id in orgs_where(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def group_is_public(user, group) -> bool:
+    return group is not None and group.is_public
+
+
+@rules.predicate
+def sees_groups(user) -> bool:
+    return bool(group_roles(user)) or has_role(user, Role.COORDINATOR)
+
+
+POLICY.add_rule("group.list", sees_groups)
+POLICY.add_rule("group.create", is_coordinator)
+POLICY.add_rule("group.view", is_group_member | hosts_group)
+POLICY.add_rule("group.view_public", group_is_public)
+POLICY.add_rule("group.manage", leads_group | hosts_group)
+POLICY.add_rule("group.add_participant", hosts_group)
+POLICY.add_rule("group.comment", is_group_member)
+
+
+def visible_groups(user) -> QuerySet[Group]:
+    """Groups the user belongs to or hosts (as coordinator)."""
+    if not is_authenticated(user):
+        return Group.objects.none()
+    return Group.objects.filter(
+        Q(pk__in=list(group_roles(user)))
+        | Q(organisation_id__in=orgs_where(user, Role.COORDINATOR))
+    )
+
+
+def public_groups() -> QuerySet[Group]:
+    return Group.objects.filter(is_public=True)
+
+
+def group_host_organisations(user) -> QuerySet:
+    from mosty.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")

@@ -1,0 +1,169 @@
+"""Participation API: programmes and calls are public reads (every language at once, for the
+city's website and apps); ideas and consultation responses are for the people who see them
+under the policy (staff of the supporting organisation, the assigned mentor or assistant, the
+author)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, flag_param
+from mosty.core.routing import Routes
+from mosty.participation import selectors
+from mosty.participation.models import IdeaKind, IdeaStatus, ProgrammeKind
+
+routes = Routes()
+
+
+class ProgrammeTextSerializer(serializers.Serializer[Any]):
+    language = serializers.CharField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    eligibility = serializers.CharField()
+    steps = serializers.CharField()
+
+
+class CallTextSerializer(serializers.Serializer[Any]):
+    language = serializers.CharField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    how_to_respond = serializers.CharField()
+    outcome = serializers.CharField()
+
+
+class CallOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    programme = serializers.IntegerField(source="programme_id")
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    official_url = serializers.URLField()
+    collects_opinions = serializers.BooleanField()
+    source_language = serializers.CharField()
+    translations = CallTextSerializer(many=True)
+
+
+class ProgrammeOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ProgrammeKind.choices)
+    organisation = serializers.CharField(source="organisation.name")
+    foreigners_may_take_part = serializers.BooleanField()
+    official_url = serializers.URLField()
+    source_language = serializers.CharField()
+    translations = ProgrammeTextSerializer(many=True)
+
+
+class ProgrammeDetailOutputSerializer(ProgrammeOutputSerializer):
+    calls = serializers.SerializerMethodField()
+
+    def get_calls(self, programme: Any) -> list[dict[str, Any]]:
+        calls = selectors.programme_calls(programme=programme)
+        return list(CallOutputSerializer(calls, many=True).data)
+
+
+@routes.path("participation/programmes/", name="participation_programme_list")
+@extend_schema(tags=["participation"])
+class ProgrammeListApi(AuditedListApi):
+    """Published programmes (and the caller's organisations' unpublished ones), with their
+    texts in every language they have (?kind=, ?foreigners=1)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ProgrammeOutputSerializer
+    permission = "programme.browse"
+
+    def filters(self, params: Any) -> dict[str, Any]:
+        return {
+            "kind": choice_param(params, "kind", ProgrammeKind.values),
+            "foreigners": flag_param(params, "foreigners"),
+        }
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.programme_list(fetched_by=self.request.user, filters=filters)
+
+
+@routes.path("participation/programmes/<int:pk>/", name="participation_programme_detail")
+@extend_schema(tags=["participation"], responses=ProgrammeDetailOutputSerializer)
+class ProgrammeDetailApi(AuditedDetailApi):
+    permission_classes = [AllowAny]
+    serializer_class = ProgrammeDetailOutputSerializer
+    permission = "programme.view"
+
+    def get_object(self, pk: int) -> Any:
+        return selectors.programme_get(fetched_by=self.request.user, pk=pk)
+
+
+@routes.path("participation/calls/", name="participation_call_list")
+@extend_schema(tags=["participation"])
+class CallListApi(AuditedListApi):
+    """Open and coming calls by deadline (?kind=, ?consultations=1)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = CallOutputSerializer
+    permission = "programme.browse"
+
+    def filters(self, params: Any) -> dict[str, Any]:
+        return {
+            "kind": choice_param(params, "kind", ProgrammeKind.values),
+            "consultations": flag_param(params, "consultations"),
+        }
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.call_list(fetched_by=self.request.user, filters=filters)
+
+
+class IdeaOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=IdeaKind.choices)
+    status = serializers.ChoiceField(choices=IdeaStatus.choices)
+    organisation = serializers.IntegerField(source="organisation_id")
+    call = serializers.IntegerField(source="call_id", allow_null=True)
+    participant_code = serializers.CharField(source="participant.code", allow_null=True)
+    supporter = serializers.IntegerField(source="supporter_id", allow_null=True)
+    title = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class IdeaDetailOutputSerializer(IdeaOutputSerializer):
+    text = serializers.CharField()
+    answer = serializers.CharField()
+    support_hours = serializers.SerializerMethodField()
+
+    def get_support_hours(self, idea: Any) -> str:
+        return str(selectors.idea_support_hours(idea=idea))
+
+
+@routes.path("participation/ideas/", name="participation_idea_list")
+@extend_schema(tags=["participation"])
+class IdeaListApi(AuditedListApi):
+    """Ideas and consultation responses the caller may see (?status=, ?kind=)."""
+
+    serializer_class = IdeaOutputSerializer
+    permission = "idea.list"
+    audit_fields = ("title", "status", "participant")
+
+    def filters(self, params: Any) -> dict[str, Any]:
+        return {
+            "status": choice_param(params, "status", IdeaStatus.values),
+            "kind": choice_param(params, "kind", IdeaKind.values),
+        }
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.idea_list(fetched_by=self.request.user, filters=filters).order_by(
+            "-created_at", "-pk"
+        )
+
+
+@routes.path("participation/ideas/<int:pk>/", name="participation_idea_detail")
+@extend_schema(tags=["participation"], responses=IdeaDetailOutputSerializer)
+class IdeaDetailApi(AuditedDetailApi):
+    serializer_class = IdeaDetailOutputSerializer
+    permission = "idea.view"
+    read_fields = ("title", "text", "participant", "answer")
+
+    def get_object(self, pk: int) -> Any:
+        return selectors.idea_get(fetched_by=self.request.user, pk=pk)

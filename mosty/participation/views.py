@@ -1,0 +1,913 @@
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mosty.access.audit import audit_reads
+from mosty.access.domains.participation import (
+    group_host_organisations,
+    idea_organisations,
+    programme_organisations,
+    writes_for_others,
+)
+from mosty.access.policy import can, require
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.ratelimit import public_form_spent, spent_message
+from mosty.core.routing import Routes
+from mosty.participation import selectors, services
+from mosty.participation.forms import (
+    AlertSubscribeForm,
+    CallFilterForm,
+    CallForm,
+    CallTranslationFormSet,
+    DocumentForm,
+    GroupForm,
+    GroupMeetingForm,
+    GroupMemberForm,
+    IdeaAnswerForm,
+    IdeaAssignForm,
+    IdeaEditForm,
+    IdeaFilterForm,
+    IdeaForm,
+    IdeaResultForm,
+    MilestoneForm,
+    OpinionPointForm,
+    PointResponseForm,
+    PolicyDocumentForm,
+    ProgrammeFilterForm,
+    ProgrammeForm,
+    ProgrammeTranslationFormSet,
+    SectionCommentForm,
+    SupportForm,
+)
+from mosty.participation.models import Call, GroupKind, IdeaKind, Programme
+from mosty.participation.tokens import (
+    subscription_from_confirm_token,
+    subscription_from_unsubscribe_token,
+)
+
+routes = Routes()
+
+
+def _document_response(document: Any) -> Any:
+    """A shared document: the page it links to, or the stored file as a download."""
+    if document.url:
+        return redirect(document.url)
+    return FileResponse(document.file.open("rb"), as_attachment=True)
+
+
+def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
+    """The organisation a new record is for: `?organisation=` among those offered, else the
+    first; 404 when the user may act for none."""
+    wanted = request.GET.get("organisation") or ""
+    found = organisations.filter(pk=wanted).first() if wanted.isdecimal() else None
+    found = found or organisations.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+@routes.path("", name="programme_list")
+class ProgrammeList(ListPage):
+    """The city's participation programmes, explained in the reader's language."""
+
+    public = True
+    permission = "programme.browse"
+    template_name = "participation/programme_list.html"
+    filter_form = ProgrammeFilterForm
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.programme_list(fetched_by=self.user, filters=filters)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE}),
+            "public_groups": selectors.group_public_list()[:20],
+        }
+
+
+@routes.path("<int:pk>/", name="programme_detail")
+class ProgrammeDetail(DetailPage):
+    public = True
+    permission = "programme.view"
+    template_name = "participation/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_object(self) -> Programme:
+        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "calls": selectors.programme_calls(programme=self.object),
+            "alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE}),
+        }
+
+
+@routes.path("calls/", name="call_list")
+class CallList(ListPage):
+    """The calendar of open and coming calls, by the month of their deadline."""
+
+    public = True
+    permission = "programme.browse"
+    template_name = "participation/call_list.html"
+    filter_form = CallFilterForm
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.call_list(fetched_by=self.user, filters=filters)
+
+    def page_context(self, page: Any) -> dict[str, Any]:
+        months = [
+            (month, list(calls))
+            for month, calls in groupby(page, key=lambda c: c.closes_on.replace(day=1))
+        ]
+        return {
+            "months": months,
+            "alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE}),
+        }
+
+
+@routes.path("calls/<int:pk>/", name="call_detail")
+class CallDetail(DetailPage):
+    public = True
+    permission = "call.view"
+    template_name = "participation/call_detail.html"
+    context_object_name = "call"
+
+    def get_object(self) -> Call:
+        return selectors.call_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "documents": selectors.call_documents(call=self.object),
+            "voice": selectors.call_voice(call=self.object),
+            "group_opinions": selectors.call_group_opinions(call=self.object),
+            "is_open": self.object.is_open(),
+        }
+
+
+@routes.path("alerts/", name="alert_subscribe")
+def alert_subscribe(request: HttpRequest) -> HttpResponse:
+    """Sign up for alerts (double opt-in: the mail's link confirms)."""
+    require(request.user, "alert.subscribe")
+    form = AlertSubscribeForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if public_form_spent(request, "participation_alert"):
+            form.add_error(None, spent_message())
+            status = 429
+        else:
+            services.alert_subscribe(
+                email=form.cleaned_data["email"],
+                language=form.cleaned_data["language"],
+                base_url=request.build_absolute_uri("/"),
+                by=request.user if request.user.is_authenticated else None,
+            )
+            messages.success(
+                request,
+                _(
+                    "Thank you. We have sent a link to your address: open it to confirm, and the alerts will start."
+                ),
+            )
+            return redirect("participation:call_list")
+    return render(request, "participation/alert_subscribe.html", {"form": form}, status=status)
+
+
+@routes.path("alerts/confirm/<str:token>/", name="alert_confirm")
+def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: mail scanners that open links confirm nothing."""
+    subscription = subscription_from_confirm_token(token)
+    if subscription is None:
+        raise Http404
+    if request.method == "POST":
+        services.alert_confirm(
+            subscription=subscription, by=request.user if request.user.is_authenticated else None
+        )
+        messages.success(request, _("Your alerts are confirmed."))
+        return redirect("participation:call_list")
+    return render(
+        request,
+        "participation/alert_token.html",
+        {"action": "confirm", "confirmed": subscription.confirmed_at is not None},
+    )
+
+
+@routes.path("alerts/stop/<str:token>/", name="alert_unsubscribe")
+def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    subscription = subscription_from_unsubscribe_token(token)
+    if subscription is None:
+        raise Http404
+    if request.method == "POST":
+        services.alert_unsubscribe(
+            subscription=subscription, by=request.user if request.user.is_authenticated else None
+        )
+        messages.success(request, _("Your address is deleted; no more alerts will be sent."))
+        return redirect("participation:call_list")
+    return render(request, "participation/alert_token.html", {"action": "unsubscribe"})
+
+
+# --- organisers ---------------------------------------------------------------------------
+
+
+@routes.path("manage/", name="manage")
+class ProgrammeManage(ListPage):
+    permission = "programme.manage_list"
+    template_name = "participation/manage.html"
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.programme_managed_list(fetched_by=self.user)
+
+
+def _translation_data(formset: Any, texts: list[str]) -> list[dict[str, Any]]:
+    return [
+        {k: f.cleaned_data.get(k) for k in ["language", *texts]}
+        for f in formset.forms
+        if f.cleaned_data
+    ]
+
+
+class _TranslatedFormPage(FormPage):
+    """A record's form with its translations formset (`formset_class`)."""
+
+    formset_class: Any
+    texts: list[str]
+
+    def instance(self) -> Any:
+        raise NotImplementedError
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"instance": self.instance()}
+
+    def initial(self) -> dict[str, Any]:
+        return {"version": self.object.version} if self.object is not None else {}
+
+    def get_form(self) -> Any:
+        form = super().get_form()
+        data = self.request.POST if self.request.method == "POST" else None
+        form.formsets = (self.formset_class(data, instance=form.instance, prefix="tr"),)
+        return form
+
+    def respond(self, context: dict[str, Any]) -> HttpResponse:
+        return super().respond({**context, "translations": context["form"].formsets[0]})
+
+    def form_data(self, form: Any) -> dict[str, Any]:
+        data = dict(form.cleaned_data)
+        data["translations"] = _translation_data(form.formsets[0], self.texts)
+        return data
+
+
+@routes.path("manage/new/", name="programme_create")
+class ProgrammeCreate(_TranslatedFormPage):
+    permission = "programme.create"
+    template_name = "participation/programme_form.html"
+    form_class = ProgrammeForm
+    formset_class = ProgrammeTranslationFormSet
+    texts = services.PROGRAMME_TEXTS
+    success_message = gettext_lazy("The programme is saved.")
+
+    @cached_property
+    def organisation(self) -> Any:
+        return _chosen_organisation(self.request, programme_organisations(self.user))
+
+    def instance(self) -> Programme:
+        return Programme(organisation=self.organisation, source_language=self.request.LANGUAGE_CODE)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"organisation": self.organisation}
+
+    def save(self, form: Any) -> Programme:
+        data = self.form_data(form)
+        data.pop("version", None)
+        return services.programme_create(organisation=self.organisation, by=self.user, **data)
+
+    def success_url(self, programme: Programme) -> str:
+        return reverse("participation:programme_detail", args=[programme.pk])
+
+
+@routes.path("manage/<int:pk>/edit/", name="programme_edit")
+class ProgrammeEdit(ProgrammeCreate):
+    permission = "programme.change"
+    context_object_name = "programme"
+
+    def get_object(self) -> Programme:
+        return selectors.programme_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    @cached_property
+    def organisation(self) -> Any:
+        return self.object.organisation
+
+    def instance(self) -> Programme:
+        programme: Programme = self.object
+        return programme
+
+    def save(self, form: Any) -> Programme:
+        # Reload: ModelForm validation already wrote the values onto `self.object`.
+        fresh = selectors.programme_managed_get(fetched_by=self.user, pk=self.object.pk)
+        programme: Programme = services.programme_update(
+            programme=fresh, by=self.user, **self.form_data(form)
+        )
+        return programme
+
+
+@routes.path("manage/<int:pk>/calls/new/", name="call_create")
+class CallCreate(_TranslatedFormPage):
+    permission = "programme.change"
+    template_name = "participation/call_form.html"
+    form_class = CallForm
+    formset_class = CallTranslationFormSet
+    texts = services.CALL_TEXTS
+    success_message = gettext_lazy("The call is saved.")
+
+    @cached_property
+    def programme(self) -> Programme:
+        return selectors.programme_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.programme
+
+    def instance(self) -> Call:
+        return Call(programme=self.programme, source_language=self.programme.source_language)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"programme": self.programme}
+
+    def save(self, form: Any) -> Call:
+        data = self.form_data(form)
+        data.pop("version", None)
+        return services.call_create(programme=self.programme, by=self.user, **data)
+
+    def success_url(self, call: Call) -> str:
+        return reverse("participation:call_detail", args=[call.pk])
+
+
+@routes.path("manage/calls/<int:pk>/edit/", name="call_edit")
+class CallEdit(CallCreate):
+    permission = "call.change"
+    context_object_name = "call"
+
+    def get_object(self) -> Call:
+        return selectors.call_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    @cached_property
+    def programme(self) -> Programme:
+        programme: Programme = self.object.programme
+        return programme
+
+    def permission_target(self) -> Any:
+        return self.object
+
+    def instance(self) -> Call:
+        call: Call = self.object
+        return call
+
+    def save(self, form: Any) -> Call:
+        fresh = selectors.call_managed_get(fetched_by=self.user, pk=self.object.pk)
+        return services.call_update(call=fresh, by=self.user, **self.form_data(form))
+
+
+# --- consultations: documents and the organiser's answers ---------------------------------
+
+
+@routes.path("manage/calls/<int:pk>/documents/new/", name="call_document_add")
+class CallDocumentAdd(FormPage):
+    permission = "call.change"
+    template_name = "participation/call_document_form.html"
+    form_class = DocumentForm
+    context_object_name = "call"
+    success_message = gettext_lazy("The document is added.")
+
+    def get_object(self) -> Call:
+        return selectors.call_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def save(self, form: Any) -> Any:
+        return services.call_document_add(call=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, document: Any) -> str:
+        return reverse("participation:call_detail", args=[self.object.pk])
+
+
+@routes.path("documents/<int:pk>/", name="call_document")
+class CallDocumentOpen(DetailPage):
+    """A consultation's document: the file, or the page it links to."""
+
+    public = True
+    permission = "call.view"
+
+    def get_object(self) -> Any:
+        return selectors.call_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.call
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return _document_response(self.object)
+
+
+@routes.path("manage/calls/<int:pk>/responses/", name="call_responses")
+class CallResponses(ListPage):
+    """The organiser's list of responses sent through Mosty, to hand over and answer."""
+
+    # Asked about the call in `get` (a list page asks without an object).
+    permission = None
+    template_name = "participation/call_responses.html"
+    audit_fields = ("title", "text", "answer")
+
+    @cached_property
+    def call(self) -> Call:
+        return selectors.call_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require(request.user, "call.answer_responses", self.call)
+        return super().get(request, *args, **kwargs)
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.response_list(fetched_by=self.user, call=self.call)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"call": self.call, "answer_form": IdeaAnswerForm()}
+
+
+# --- ideas ----------------------------------------------------------------------------------
+
+
+@routes.path("ideas/", name="idea_list")
+class IdeaList(ListPage):
+    permission = "idea.list"
+    template_name = "participation/idea_list.html"
+    filter_form = IdeaFilterForm
+    audit_fields = ("title", "status", "participant")
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.idea_list(fetched_by=self.user, filters=filters)
+
+
+@routes.path("ideas/new/", name="idea_create")
+class IdeaCreate(FormPage):
+    permission = "idea.create"
+    template_name = "participation/idea_form.html"
+    form_class = IdeaForm
+    success_message = gettext_lazy("The idea is saved as a draft.")
+
+    @cached_property
+    def organisation(self) -> Any:
+        return _chosen_organisation(self.request, idea_organisations(self.user))
+
+    def initial(self) -> dict[str, Any]:
+        wanted = self.request.GET.get("call") or ""
+        return {"call": wanted, "kind": IdeaKind.RESPONSE} if wanted.isdecimal() else {}
+
+    def form_kwargs(self) -> dict[str, Any]:
+        participants = (
+            selectors.participant_choices(fetched_by=self.user, organisation=self.organisation)
+            if writes_for_others(self.user, self.organisation)
+            else None
+        )
+        calls = selectors.call_list(fetched_by=self.user)
+        return {"participants": participants, "calls": calls}
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"organisation": self.organisation}
+
+    def save(self, form: Any) -> Any:
+        return services.idea_create(
+            organisation=self.organisation, by=self.user, **form.cleaned_data
+        )
+
+    def success_url(self, idea: Any) -> str:
+        return reverse("participation:idea_detail", args=[idea.pk])
+
+
+class _IdeaPage:
+    context_object_name = "idea"
+    kwargs: dict[str, Any]
+    user: Any
+
+    def get_object(self) -> Any:
+        return selectors.idea_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+@routes.path("ideas/<int:pk>/", name="idea_detail")
+class IdeaDetail(_IdeaPage, DetailPage):
+    permission = "idea.view"
+    template_name = "participation/idea_detail.html"
+    read_fields = ("title", "text", "participant", "answer")
+
+    def extra_context(self) -> dict[str, Any]:
+        idea = self.object
+        return {
+            "support": selectors.idea_support(idea=idea),
+            "support_hours": selectors.idea_support_hours(idea=idea),
+            "assign_form": IdeaAssignForm(
+                candidates=selectors.supporter_choices(organisation=idea.organisation),
+                initial={"supporter": idea.supporter_id},
+            ),
+            "support_form": SupportForm(initial={"date": timezone.localdate()}),
+            "result_form": IdeaResultForm(),
+            "answer_form": IdeaAnswerForm(),
+        }
+
+
+@routes.path("ideas/<int:pk>/edit/", name="idea_edit")
+class IdeaEdit(_IdeaPage, FormPage):
+    permission = "idea.change"
+    template_name = "participation/idea_form.html"
+    form_class = IdeaEditForm
+    read_fields = ("title", "text")
+    success_message = gettext_lazy("Changes saved.")
+
+    def initial(self) -> dict[str, Any]:
+        idea = self.object
+        return {"title": idea.title, "text": idea.text, "call": idea.call_id}
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"calls": selectors.call_list(fetched_by=self.user)}
+
+    def save(self, form: Any) -> Any:
+        return services.idea_update(idea=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, idea: Any) -> str:
+        return reverse("participation:idea_detail", args=[idea.pk])
+
+
+class _IdeaAction(_IdeaPage, ActionPage):
+    def success_url(self, result: Any) -> str:
+        return reverse("participation:idea_detail", args=[self.object.pk])
+
+
+@routes.path("ideas/<int:pk>/submit/", name="idea_submit")
+class IdeaSubmit(_IdeaAction):
+    permission = "idea.submit"
+    success_message = gettext_lazy("The idea is submitted.")
+
+    def act(self, form: Any) -> Any:
+        return services.idea_submit(idea=self.object, by=self.user)
+
+
+@routes.path("ideas/<int:pk>/withdraw/", name="idea_withdraw")
+class IdeaWithdraw(_IdeaAction):
+    permission = "idea.withdraw"
+    success_message = gettext_lazy("The idea is withdrawn.")
+
+    def act(self, form: Any) -> Any:
+        return services.idea_withdraw(idea=self.object, by=self.user)
+
+
+@routes.path("ideas/<int:pk>/result/", name="idea_result")
+class IdeaResult(_IdeaAction):
+    permission = "idea.record_result"
+    form_class = IdeaResultForm
+    success_message = gettext_lazy("The result is recorded.")
+
+    def act(self, form: Any) -> Any:
+        return services.idea_record_result(
+            idea=self.object, result=form.cleaned_data["result"], by=self.user
+        )
+
+
+@routes.path("ideas/<int:pk>/assign/", name="idea_assign")
+class IdeaAssign(_IdeaAction):
+    permission = "idea.assign"
+    success_message = gettext_lazy("The mentor or assistant is assigned.")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The form's choices depend on the idea's organisation, so it is bound here.
+        form = IdeaAssignForm(
+            request.POST,
+            candidates=selectors.supporter_choices(organisation=self.object.organisation),
+        )
+        if not form.is_valid():
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+            return redirect(self.success_url(None))
+        self._form = form
+        return super().post(request, *args, **kwargs)
+
+    def act(self, form: Any) -> Any:
+        return services.idea_assign(
+            idea=self.object, supporter=self._form.cleaned_data["supporter"], by=self.user
+        )
+
+
+@routes.path("ideas/<int:pk>/support/", name="idea_support")
+class IdeaSupportLog(_IdeaAction):
+    permission = "idea.log_support"
+    form_class = SupportForm
+    success_message = gettext_lazy("The support is logged.")
+
+    def act(self, form: Any) -> Any:
+        return services.support_log(idea=self.object, by=self.user, **form.cleaned_data)
+
+
+@routes.path("ideas/<int:pk>/answer/", name="idea_answer")
+class IdeaAnswer(_IdeaAction):
+    permission = "idea.answer"
+    form_class = IdeaAnswerForm
+    success_message = gettext_lazy("The answer is recorded.")
+
+    def act(self, form: Any) -> Any:
+        return services.idea_answer(
+            idea=self.object,
+            answer=form.cleaned_data["answer"],
+            by=self.user,
+            base_url=self.request.build_absolute_uri("/"),
+        )
+
+    def success_url(self, result: Any) -> str:
+        call = self.object.call
+        return reverse("participation:call_responses", args=[call.pk])
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+@routes.path("groups/", name="group_list")
+class GroupList(ListPage):
+    permission = "group.list"
+    template_name = "participation/group_list.html"
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.group_list(fetched_by=self.user)
+
+
+@routes.path("groups/new/", name="group_create")
+class GroupCreate(FormPage):
+    permission = "group.create"
+    template_name = "participation/simple_form.html"
+    form_class = GroupForm
+    success_message = gettext_lazy("The group is saved.")
+
+    @cached_property
+    def organisation(self) -> Any:
+        return _chosen_organisation(self.request, group_host_organisations(self.user))
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"heading": _("New group"), "back": reverse("participation:group_list")}
+
+    def save(self, form: Any) -> Any:
+        return services.group_create(
+            organisation=self.organisation, by=self.user, **form.cleaned_data
+        )
+
+    def success_url(self, group: Any) -> str:
+        return reverse("participation:group_detail", args=[group.pk])
+
+
+class _GroupPage:
+    context_object_name = "group"
+    kwargs: dict[str, Any]
+    user: Any
+
+    def get_object(self) -> Any:
+        return selectors.group_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+
+@routes.path("groups/<int:pk>/", name="group_detail")
+class GroupDetail(_GroupPage, DetailPage):
+    permission = "group.view"
+    template_name = "participation/group_detail.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        group = self.object
+        members = list(selectors.group_members(group=group))
+        participants = [m for m in members if m.participant_id]
+        if participants:
+            audit_reads(self.user, [m.participant for m in participants], fields=["code"])
+        return {
+            "members": members,
+            "meetings": selectors.group_meetings(group=group),
+            "documents": selectors.group_documents(group=group),
+            "milestones": selectors.group_milestones(group=group)
+            if group.kind == GroupKind.COOPERATIVE
+            else [],
+            "policy_documents": group.policy_documents.all(),
+        }
+
+
+class _GroupFormPage(_GroupPage, FormPage):
+    """A form that adds something to a group (its leaders and host coordinators)."""
+
+    permission = "group.manage"
+    template_name = "participation/simple_form.html"
+    heading: Any = ""
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "heading": self.heading,
+            "back": reverse("participation:group_detail", args=[self.object.pk]),
+            "multipart": self.form_class is DocumentForm,
+        }
+
+    def object_context(self) -> dict[str, Any]:
+        # The form page shows the group as context, not as the record being edited.
+        return {"group": self.object}
+
+    def success_url(self, result: Any) -> str:
+        return reverse("participation:group_detail", args=[self.object.pk])
+
+
+@routes.path("groups/<int:pk>/members/new/", name="group_member_add")
+class GroupMemberAdd(_GroupFormPage):
+    form_class = GroupMemberForm
+    heading = gettext_lazy("Add a member")
+    success_message = gettext_lazy("The member is added.")
+
+    def form_kwargs(self) -> dict[str, Any]:
+        participants = (
+            selectors.participant_choices(
+                fetched_by=self.user, organisation=self.object.organisation
+            )
+            if can(self.user, "group.add_participant", self.object)
+            else None
+        )
+        return {"participants": participants}
+
+    def save(self, form: Any) -> Any:
+        data = dict(form.cleaned_data)
+        data.pop("email", None)
+        return services.group_member_add(group=self.object, by=self.user, **data)
+
+
+@routes.path("groups/<int:pk>/meetings/new/", name="group_meeting_add")
+class GroupMeetingAdd(_GroupFormPage):
+    form_class = GroupMeetingForm
+    heading = gettext_lazy("Record a meeting")
+    success_message = gettext_lazy("The meeting is recorded.")
+
+    def save(self, form: Any) -> Any:
+        return services.group_meeting_record(group=self.object, by=self.user, **form.cleaned_data)
+
+
+@routes.path("groups/<int:pk>/documents/new/", name="group_document_add")
+class GroupDocumentAdd(_GroupFormPage):
+    form_class = DocumentForm
+    heading = gettext_lazy("Share a document")
+    success_message = gettext_lazy("The document is added.")
+
+    def save(self, form: Any) -> Any:
+        return services.group_document_add(group=self.object, by=self.user, **form.cleaned_data)
+
+
+@routes.path("groups/documents/<int:pk>/", name="group_document")
+class GroupDocumentOpen(DetailPage):
+    permission = "group.view"
+
+    def get_object(self) -> Any:
+        return selectors.group_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.group
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return _document_response(self.object)
+
+
+@routes.path("groups/<int:pk>/milestones/", name="milestone_record")
+class MilestoneRecord(_GroupFormPage):
+    form_class = MilestoneForm
+    heading = gettext_lazy("Record a step of the cooperative")
+    success_message = gettext_lazy("The step is recorded.")
+
+    def save(self, form: Any) -> Any:
+        return services.milestone_record(group=self.object, by=self.user, **form.cleaned_data)
+
+
+@routes.path("groups/<int:pk>/policy/new/", name="policy_document_create")
+class PolicyDocumentCreate(_GroupFormPage):
+    form_class = PolicyDocumentForm
+    heading = gettext_lazy("A policy document to comment on")
+    success_message = gettext_lazy("The document is split into sections.")
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"calls": selectors.consultation_calls(fetched_by=self.user)}
+
+    def save(self, form: Any) -> Any:
+        return services.policy_document_create(group=self.object, by=self.user, **form.cleaned_data)
+
+    def success_url(self, document: Any) -> str:
+        return reverse("participation:policy_document", args=[document.pk])
+
+
+@routes.path("groups/policy/<int:pk>/", name="policy_document")
+class PolicyDocumentDetail(DetailPage):
+    """Sections with members' comments, the opinion's points and the authority's responses."""
+
+    permission = "group.view"
+    template_name = "participation/policy_document.html"
+    context_object_name = "document"
+
+    def get_object(self) -> Any:
+        return selectors.policy_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.group
+
+    def extra_context(self) -> dict[str, Any]:
+        document = self.object
+        return {
+            "group": document.group,
+            "sections": selectors.policy_sections(document=document, with_comments=True),
+            "points": selectors.opinion_points(document=document),
+            "tally": selectors.opinion_accountability(document=document),
+            "comment_form": SectionCommentForm(),
+            "point_form": OpinionPointForm(),
+            "response_form": PointResponseForm(),
+        }
+
+
+class _PolicyAction(ActionPage):
+    permission = "group.manage"
+
+    def get_object(self) -> Any:
+        return selectors.policy_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.group
+
+    def success_url(self, result: Any) -> str:
+        return reverse("participation:policy_document", args=[self.object.pk])
+
+
+@routes.path("groups/policy/<int:pk>/sections/<int:number>/comment/", name="section_comment")
+class SectionCommentAdd(_PolicyAction):
+    permission = "group.comment"
+    form_class = SectionCommentForm
+    success_message = gettext_lazy("Your comment is added.")
+
+    def act(self, form: Any) -> Any:
+        section = get_object_or_404(self.object.sections, number=self.kwargs["number"])
+        return services.section_comment(section=section, by=self.user, **form.cleaned_data)
+
+
+@routes.path("groups/policy/<int:pk>/points/new/", name="opinion_point_adopt")
+class OpinionPointAdopt(_PolicyAction):
+    form_class = OpinionPointForm
+    success_message = gettext_lazy("The point of the opinion is recorded.")
+
+    def act(self, form: Any) -> Any:
+        number = form.cleaned_data["section"]
+        section = get_object_or_404(self.object.sections, number=number) if number else None
+        return services.opinion_point_adopt(
+            document=self.object, by=self.user, text=form.cleaned_data["text"], section=section
+        )
+
+
+@routes.path("groups/policy/<int:pk>/points/<int:point>/response/", name="opinion_point_respond")
+class OpinionPointRespond(_PolicyAction):
+    form_class = PointResponseForm
+    success_message = gettext_lazy("The authority's response is recorded.")
+
+    def act(self, form: Any) -> Any:
+        point = get_object_or_404(self.object.points, pk=self.kwargs["point"])
+        return services.opinion_point_respond(point=point, by=self.user, **form.cleaned_data)
+
+
+# --- public pages of groups -----------------------------------------------------------------
+
+
+@routes.path("groups/<int:pk>/about/", name="group_public")
+class GroupPublic(DetailPage):
+    public = True
+    permission = "group.view_public"
+    template_name = "participation/group_public.html"
+    context_object_name = "group"
+
+    def get_object(self) -> Any:
+        return selectors.group_public_get(pk=self.kwargs["pk"])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"policy_documents": self.object.policy_documents.all()}
+
+
+@routes.path("groups/policy/<int:pk>/results/", name="policy_results")
+class PolicyResults(DetailPage):
+    """The accountability view: each point of the group's opinion and what the authority did
+    with it. Comments stay inside the group."""
+
+    public = True
+    permission = "group.view_public"
+    template_name = "participation/policy_results.html"
+    context_object_name = "document"
+
+    def get_object(self) -> Any:
+        return selectors.policy_document_public_get(pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Any:
+        return self.object.group
+
+    def extra_context(self) -> dict[str, Any]:
+        document = self.object
+        return {
+            "group": document.group,
+            "points": selectors.opinion_points(document=document),
+            "tally": selectors.opinion_accountability(document=document),
+        }

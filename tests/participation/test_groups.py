@@ -1,0 +1,220 @@
+"""Groups that organise themselves, policy consultation by a group, cooperative milestones."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from mosty.access.policy import can
+from mosty.participation import selectors, services
+from mosty.participation.models import Group, GroupMember, OpinionPoint, PolicyDocument
+from tests.cases.factories import make_case, make_participant
+from tests.participation.factories import make_consultation, make_group, make_idea
+from tests.utils import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_leader_runs_the_group_without_staff_rights(world):
+    leader = world.user("participant")  # a newcomer with an account leads the group
+    group = make_group(world, leader=leader, public=False)
+    client = _client(leader)
+    member = world.user("participant", "b")
+    response = client.post(
+        reverse("participation:group_member_add", args=[group.pk]),
+        {"email": member.email, "role": "member", "starts_on": "2026-01-01"},
+    )
+    assert response.status_code == 302
+    assert group.members.filter(user=member).exists()
+    client.post(
+        reverse("participation:group_meeting_add", args=[group.pk]),
+        {"date": "2026-02-01", "place": "Biblioteka", "decisions": "Piszemy opinię."},
+    )
+    page = client.get(reverse("participation:group_detail", args=[group.pk])).content.decode()
+    assert "Piszemy opinię." in page and "Biblioteka" in page
+    # Leading a group opens nothing else: no participants, cases or ideas of the host.
+    case = make_case(world)
+    idea = make_idea(world)
+    assert not can(leader, "participant.view", case.participant)
+    assert not can(leader, "case.view", case)
+    assert client.get(reverse("participation:idea_detail", args=[idea.pk])).status_code == 404
+    # And a leader cannot add a participant record (only the host organisation's staff can).
+    with pytest.raises(PermissionDenied):
+        services.group_member_add(
+            group=group,
+            by=leader,
+            role="member",
+            starts_on=timezone.localdate(),
+            participant=make_participant(world),
+        )
+
+
+def test_members_see_the_group_others_do_not(world):
+    group = make_group(world, public=False)
+    url = reverse("participation:group_detail", args=[group.pk])
+    outsider = world.user("caseworker")
+    assert _client(outsider).get(url).status_code == 404
+    GroupMember.objects.create(
+        group=group, user=outsider, role="member", starts_on=timezone.localdate()
+    )
+    assert _client(outsider).get(url).status_code == 200
+    # A term that ended closes the group again.
+    GroupMember.objects.filter(user=outsider).update(
+        ends_on=timezone.localdate() - datetime.timedelta(days=1),
+        starts_on=timezone.localdate() - datetime.timedelta(days=30),
+    )
+    assert _client(outsider).get(url).status_code == 404
+    assert _client(world.user("coordinator")).get(url).status_code == 200  # the host
+
+
+def test_womens_group_takes_women_only(world):
+    group = make_group(world, kind="womens_group", women_only=True)
+    coordinator = world.user("coordinator")
+    man = make_participant(world, gender="male")
+    with pytest.raises(ValidationError):
+        services.group_member_add(
+            group=group,
+            by=coordinator,
+            role="member",
+            starts_on=timezone.localdate(),
+            participant=man,
+        )
+    woman = make_participant(world, gender="female")
+    services.group_member_add(
+        group=group,
+        by=coordinator,
+        role="member",
+        starts_on=timezone.localdate(),
+        participant=woman,
+    )
+    assert group.members.get().participant == woman
+
+
+def test_team_comments_per_section_and_the_authoritys_answers_are_public(world, client):
+    leader = world.user("participant")
+    group = make_group(world, leader=leader, public=True)
+    member = world.user("participant", "b")
+    GroupMember.objects.create(
+        group=group, user=member, role="member", starts_on=timezone.localdate()
+    )
+    as_leader = _client(leader)
+    consultation = make_consultation(world)
+    as_leader.post(
+        reverse("participation:policy_document_create", args=[group.pk]),
+        {
+            "title": "Strategia 2030",
+            "call": consultation.pk,
+            "text": "Cel 1: język polski.\n\nCel 2: praca.\r\n\r\nCel 3: mieszkania.",
+        },
+    )
+    document = PolicyDocument.objects.get()
+    assert document.call == consultation
+    assert list(document.sections.values_list("number", flat=True)) == [1, 2, 3]
+    _client(member).post(
+        reverse("participation:section_comment", args=[document.pk, 2]),
+        {"text": "Uznawanie dyplomów."},
+    )
+    assert document.sections.get(number=2).comments.get().text == "Uznawanie dyplomów."
+    for section, text in (
+        ("1", "Kursy wieczorowe."),
+        ("2", "Uznawanie dyplomów."),
+        ("", "Rada imigrantów."),
+    ):
+        as_leader.post(
+            reverse("participation:opinion_point_adopt", args=[document.pk]),
+            {"section": section, "text": text},
+        )
+    points = list(OpinionPoint.objects.order_by("pk"))
+    answers = [
+        ("accepted", ""),
+        ("partly", "Tylko w urzędzie wojewódzkim."),
+        ("rejected", "Brak podstawy prawnej."),
+    ]
+    for point, (response, reason) in zip(points, answers, strict=True):
+        as_leader.post(
+            reverse("participation:opinion_point_respond", args=[document.pk, point.pk]),
+            {"response": response, "reason": reason},
+        )
+    tally = selectors.opinion_accountability(document=document)
+    assert (tally["accepted"], tally["partly"], tally["rejected"], tally["waiting"]) == (1, 1, 1, 0)
+    public = client.get(
+        reverse("participation:policy_results", args=[document.pk])
+    ).content.decode()
+    assert "Brak podstawy prawnej." in public and "Tylko w urzędzie wojewódzkim." in public
+    assert "Uznawanie dyplomów." in public  # the adopted point, not the member's comment
+    assert member.get_full_name() not in public
+    # The city's consultation page links to the group's opinion.
+    call_page = client.get(reverse("participation:call_detail", args=[consultation.pk]))
+    assert reverse("participation:policy_results", args=[document.pk]) in call_page.content.decode()
+    # The city's consultation page links to the group's opinion.
+    call_page = client.get(reverse("participation:call_detail", args=[consultation.pk]))
+    assert reverse("participation:policy_results", args=[document.pk]) in call_page.content.decode()
+    # A rejection needs a reason.
+    with pytest.raises(ValidationError):
+        services.opinion_point_respond(point=points[0], by=leader, response="rejected", reason=" ")
+
+
+def test_a_private_groups_results_are_not_public(world, client):
+    from tests.participation.factories import make_policy_document
+
+    document = make_policy_document(make_group(world, public=False))
+    assert (
+        client.get(reverse("participation:policy_results", args=[document.pk])).status_code == 404
+    )
+    assert (
+        client.get(reverse("participation:group_public", args=[document.group.pk])).status_code
+        == 404
+    )
+
+
+def test_a_cooperative_moves_through_its_milestones(world):
+    coordinator = world.user("coordinator")
+    cooperative = make_group(world, kind="cooperative")
+    services.milestone_record(
+        group=cooperative, by=coordinator, step="founding_group", done_on=timezone.localdate()
+    )
+    services.milestone_record(
+        group=cooperative,
+        by=coordinator,
+        step="statute",
+        due_on=timezone.localdate(),
+        support="Porada prawna OWES",
+    )
+    # Recording a step again updates it.
+    services.milestone_record(
+        group=cooperative,
+        by=coordinator,
+        step="statute",
+        done_on=timezone.localdate(),
+        support="Porada prawna OWES",
+    )
+    steps = {value: m for value, _label, m in selectors.group_milestones(group=cooperative)}
+    assert steps["statute"].done_on == timezone.localdate() and steps["funding"] is None
+    page = _client(coordinator).get(reverse("participation:group_detail", args=[cooperative.pk]))
+    assert "Porada prawna OWES" in page.content.decode()
+    with pytest.raises(ValidationError):
+        services.milestone_record(group=make_group(world), by=coordinator, step="statute")
+
+
+def test_group_figures_and_list_queries(world):
+    group = make_group(world, leader=world.user("participant"))
+    services.group_meeting_record(
+        group=group, by=world.user("coordinator"), date=timezone.localdate()
+    )
+    figures = selectors.group_figures(groups=Group.objects.all())
+    assert figures == {"groups": 1, "members": 1, "meetings": 1}
+    client = _client(world.user("coordinator"))
+    assert_constant_queries(
+        client,
+        reverse("participation:group_list"),
+        lambda: make_group(world, leader=world.user("mentor")),
+    )
