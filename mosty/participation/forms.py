@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import User
 from mosty.core.pages import VersionedForm
@@ -136,7 +137,7 @@ class DocumentForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(
-        label=_("File"),
+        label=pgettext_lazy("document", "File"),
         required=False,
         validators=[validate_upload_size, FileExtensionValidator(DOCUMENT_EXTENSIONS)],
     )
@@ -229,7 +230,9 @@ class IdeaAnswerForm(forms.Form):
 
 class IdeaFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All")), *IdeaStatus.choices], required=False
+        label=_("Status"),
+        choices=[("", pgettext_lazy("idea status filter", "All")), *IdeaStatus.choices],
+        required=False,
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *IdeaKind.choices], required=False
@@ -258,9 +261,13 @@ class GroupMemberForm(forms.Form):
         required=False,
     )
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=pgettext_lazy("date range", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     ends_on = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("end date", "Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, participants: Any = None, **kwargs: Any):

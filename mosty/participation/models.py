@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import (
@@ -255,10 +256,12 @@ class Idea(OwnedRecord):
     status = models.CharField(
         _("status"), max_length=20, choices=IdeaStatus.choices, default=IdeaStatus.DRAFT
     )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("idea", "submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("result recorded"), null=True, blank=True)
     answer = EncryptedTextField(_("answer of the authority"), blank=True)
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_at = models.DateTimeField(
+        pgettext_lazy("by the authority", "answered"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("idea")
@@ -386,7 +389,7 @@ class GroupMember(Timestamped, Labelled):
         _("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
     starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    ends_on = models.DateField(pgettext_lazy("end date", "until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("group member")
@@ -538,9 +541,16 @@ class OpinionPoint(Timestamped, Labelled):
         related_name="points",
     )
     text = models.TextField(_("point of the opinion"))
-    response = models.CharField(_("response"), max_length=20, choices=Response.choices, blank=True)
+    response = models.CharField(
+        pgettext_lazy("authority's answer to a point", "response"),
+        max_length=20,
+        choices=Response.choices,
+        blank=True,
+    )
     reason = models.TextField(_("reason given"), blank=True)
-    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    responded_at = models.DateTimeField(
+        pgettext_lazy("by the authority", "answered"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("opinion point")
