@@ -28,5 +28,6 @@ urlpatterns += i18n_patterns(
     path("directory/", include("mosty.directory.urls")),
     path("events/", include("mosty.events.urls")),
     path("knowledge/", include("mosty.knowledge.urls")),
+    path("reports/", include("mosty.reports.urls")),
     prefix_default_language=True,
 )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("mosty.directory.api_urls")),
     path("", include("mosty.events.api_urls")),
     path("", include("mosty.knowledge.api_urls")),
+    path("", include("mosty.reports.api_urls")),
 ]

@@ -39,6 +39,8 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core import formats
+
 Number = int | Decimal
 
 
@@ -122,6 +124,10 @@ class Indicator:
     count: CountFn
     module: str = field(default="")
 
+    @property
+    def unit_label(self) -> str:
+        return str(Unit(self.unit).label)
+
     def value(self, scope: Scope) -> Number:
         result = self.count(scope)
         return Decimal(result) if isinstance(result, float) else result
@@ -183,6 +189,8 @@ def breakdown_labels(by: str, labels: Mapping[str, Any]) -> None:
 
 
 def breakdown_label(by: str, key: str) -> str:
+    if by == "month" and len(key) == 7:
+        return formats.month(datetime.date(int(key[:4]), int(key[5:]), 1))
     label = BREAKDOWN_LABELS.get(by, {}).get(key)
     if label is not None:
         return str(label)
