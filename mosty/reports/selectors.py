@@ -10,10 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from mosty.access.domains.events import managed_events
 from mosty.access.domains.people import visible_participants
@@ -270,37 +271,59 @@ PUBLIC_FIGURES = (
 )
 
 
+# Visitors share one computation per period and language for this long (seconds).
+PUBLIC_CACHE_SECONDS = 600
+
+
 def public_statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """The city's headline figures for everyone: people only from those who consented to
     statistics, in tables with small-cell suppression; the rest are counts of sessions,
-    hours and services, which are about no one."""
+    hours and services, which are about no one. Cached briefly: anyone may ask, often."""
+    key = f"mosty:public-statistics:{start}:{end}:{get_language()}:{min_cell()}"
+    found = cache.get(key)
+    if found is None:
+        found = _public_statistics(start=start, end=end)
+        cache.set(key, found, PUBLIC_CACHE_SECONDS)
+    return {
+        **found,
+        "figures": [Figure(INDICATORS[code], value) for code, value in found["figures"]],
+    }
+
+
+def _public_statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     scope = Scope(start=start, end=end)
     ids, _contacts = beneficiary_people(scope)
     consenting = statistics_consenters(ids)
     profiles = list(participant_profiles(consenting, on=end).values())
-    people = len(profiles)
+    tables = [
+        _published(
+            gettext("People supported, by district and gender"),
+            str(BREAKDOWNS["district"]),
+            "district",
+            "gender",
+            profiles,
+        ),
+        _published(
+            gettext("People supported, by age and gender"),
+            str(BREAKDOWNS["age_band"]),
+            "age_band",
+            "gender",
+            profiles,
+        ),
+    ]
+    # The headline is the tables' grand total, shown only where every table shows it (a total
+    # hidden to protect a cell must not be published beside the table).
+    people: int | None = len(profiles)
+    if (
+        any(table.rows and table.total is None for table in tables)
+        or 0 < len(profiles) < min_cell()
+    ):
+        people = None
     return {
         "start": start,
         "end": end,
-        "people": people if people == 0 or people >= min_cell() else None,
+        "people": people,
         "min_cell": min_cell(),
-        "figures": [
-            Figure(INDICATORS[code], INDICATORS[code].value(scope)) for code in PUBLIC_FIGURES
-        ],
-        "tables": [
-            _published(
-                gettext("People supported, by district and gender"),
-                str(BREAKDOWNS["district"]),
-                "district",
-                "gender",
-                profiles,
-            ),
-            _published(
-                gettext("People supported, by age and gender"),
-                str(BREAKDOWNS["age_band"]),
-                "age_band",
-                "gender",
-                profiles,
-            ),
-        ],
+        "figures": [(code, INDICATORS[code].value(scope)) for code in PUBLIC_FIGURES],
+        "tables": tables,
     }
