@@ -18,6 +18,7 @@ from mosty.reports.models import Programme, ReportSnapshot, Target
 from mosty.reports.seed import seed_reports
 from tests.cases.factories import make_case, make_participant
 from tests.reports.factories import attended, make_programme, past_event
+from tests.utils import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,37 @@ def test_demo_programmes_carry_the_seed_figures(world):
     assert targets[("Aktywni", "events.sessions_held")] == 8
     assert targets[("Aktywni", "events.institutions_trained")] == 12
     assert Programme.objects.get(name__startswith="Aktywni").events.count() == 1
+
+
+def test_a_second_editor_does_not_silently_undo_the_first(world, login):
+    programme = make_programme(world)
+    client = login("coordinator")
+    url = reverse("reports:programme_edit", args=[programme.pk])
+    data = {
+        "name": "Nowa nazwa",
+        "organisation": world.org_a.pk,
+        "starts_on": programme.starts_on.isoformat(),
+        "ends_on": programme.ends_on.isoformat(),
+        "language": "en",
+        "version": programme.version,
+    }
+    assert client.post(url, data).status_code == 302
+    stale = client.post(url, {**data, "name": "Stara nazwa"})
+    assert stale.status_code == 200  # the conflict is said on the form
+    programme.refresh_from_db()
+    assert programme.name == "Nowa nazwa" and programme.language == "en"
+
+
+def test_programme_pages_issue_a_constant_number_of_queries(world, login):
+    client = login("coordinator")
+    programme = make_programme(world)
+    assert_constant_queries(
+        client, reverse("reports:programme_list"), lambda: make_programme(world), times=5
+    )
+
+    def more_people():
+        attended(past_event(world.org_a), participant=make_participant(world))
+
+    assert_constant_queries(
+        client, reverse("reports:programme_detail", args=[programme.pk]), more_people, times=5
+    )
