@@ -6,8 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Min, Sum
 from django.utils.translation import gettext_lazy as _
 
 from mosty.cases.models import (
@@ -26,9 +25,9 @@ from mosty.core.indicators import (
     PeopleFound,
     Scope,
     Unit,
+    aggregate,
     breakdown_labels,
     indicator,
-    month_key,
     people_source,
 )
 
@@ -41,29 +40,14 @@ def _cases(scope: Scope) -> Any:
     return scope.filter_organisations(Case.objects.all(), "organisation_id")
 
 
-def _by(queryset: Any, by: str | None, fields: dict[str, str], *, total: Any = None) -> Any:
-    """The count (or `total` aggregate) of `queryset`, or a dict split by `fields[by]`."""
-    aggregate = total if total is not None else Count("pk")
-    if by is None:
-        return queryset.aggregate(value=aggregate)["value"] or 0
-    if by == "month":
-        rows = queryset.annotate(key=TruncMonth(fields["month"])).values("key")
-        return {
-            month_key(row["key"]): row["value"] or 0
-            for row in rows.annotate(value=aggregate).order_by("key")
-        }
-    rows = queryset.values(key=F(fields[by])).annotate(value=aggregate).order_by("key")
-    return {str(row["key"]): row["value"] or 0 for row in rows}
-
-
 def cases_opened(scope: Scope, by: str | None = None) -> Any:
     found = scope.filter_period(_cases(scope), "opened_on")
-    return _by(found, by, {"month": "opened_on", "organisation": "organisation_id"})
+    return aggregate(found, by, {"month": "opened_on", "organisation": "organisation_id"})
 
 
 def cases_closed(scope: Scope, by: str | None = None) -> Any:
     found = scope.filter_period(_cases(scope), "closed_at", moments=True)
-    return _by(
+    return aggregate(
         found,
         by,
         {"month": "closed_at", "outcome": "closure_reason", "organisation": "organisation_id"},
@@ -79,7 +63,7 @@ def goals_achieved(scope: Scope, by: str | None = None) -> Any:
         "updated_at",
         moments=True,
     )
-    return _by(found, by, {"domain": "domain", "month": "updated_at"})
+    return aggregate(found, by, {"domain": "domain", "month": "updated_at"})
 
 
 def support_minutes(scope: Scope, by: str | None = None) -> Any:
@@ -87,7 +71,9 @@ def support_minutes(scope: Scope, by: str | None = None) -> Any:
         scope.filter_organisations(SupportLog.objects.all(), "case__organisation_id"),
         "happened_on",
     )
-    return _by(found, by, {"kind": "kind", "month": "happened_on"}, total=Sum("minutes", default=0))
+    return aggregate(
+        found, by, {"kind": "kind", "month": "happened_on"}, total=Sum("minutes", default=0)
+    )
 
 
 def _referrals(scope: Scope) -> Any:
@@ -96,7 +82,7 @@ def _referrals(scope: Scope) -> Any:
 
 def referrals_sent(scope: Scope, by: str | None = None) -> Any:
     found = scope.filter_period(_referrals(scope), "created_at", moments=True)
-    return _by(found, by, {"domain": "domain", "month": "created_at"})
+    return aggregate(found, by, {"domain": "domain", "month": "created_at"})
 
 
 def _reached(status: str) -> Any:
@@ -106,7 +92,7 @@ def _reached(status: str) -> Any:
             ReferralEvent.objects.filter(status=status), "at", moments=True
         ).values("referral_id")
         found = _referrals(scope).filter(pk__in=answered)
-        return _by(found, by, {"domain": "domain", "month": "created_at"})
+        return aggregate(found, by, {"domain": "domain", "month": "created_at"})
 
     return count
 

@@ -34,6 +34,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from django.db import models
+from django.db.models import Count, F
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -247,6 +249,36 @@ def age_band(birth_year: int | None, on: datetime.date) -> str:
         if age <= upper:
             return label
     return "65+"
+
+
+def hours(minutes: int | None) -> Decimal:
+    """Minutes as hours with one decimal (a figure, not a locale-formatted text)."""
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+
+
+def aggregate(
+    queryset: Any,
+    by: str | None,
+    fields: Mapping[str, str],
+    *,
+    total: Any = None,
+    convert: Callable[[Any], Any] | None = None,
+) -> Any:
+    """An indicator's figure from a queryset of what it counts: the count of rows (or the
+    `total` aggregate) when `by` is None, else a dict from breakdown key to figure, grouped by
+    `fields[by]` (a date field for "month"). `convert` turns each raw figure into its unit."""
+    value = total if total is not None else Count("pk")
+    convert = convert or (lambda raw: raw or 0)
+    if by is None:
+        return convert(queryset.aggregate(value=value)["value"])
+    if by == "month":
+        rows = queryset.annotate(key=TruncMonth(fields["month"])).values("key")
+        return {
+            month_key(row["key"]): convert(row["value"])
+            for row in rows.annotate(value=value).order_by("key")
+        }
+    rows = queryset.values(key=F(fields[by])).annotate(value=value).order_by("key")
+    return {str(row["key"]): convert(row["value"]) for row in rows}
 
 
 def discover() -> None:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Membership
@@ -22,10 +20,11 @@ from mosty.core.indicators import (
     PeopleFound,
     Scope,
     Unit,
+    aggregate,
     breakdown_labels,
     contact_key,
+    hours,
     indicator,
-    month_key,
     people_source,
 )
 from mosty.events.models import Attendance, Audience, Event, EventKind, Registration, Session
@@ -89,37 +88,22 @@ def participants(scope: Scope, by: str | None = None) -> Any:
 
 def programme_hours(scope: Scope, by: str | None = None) -> Any:
     """Hours of the sessions held (each session once, however many attended)."""
-    found = sessions_in(scope)
-    if by is None:
-        return _hours(found.aggregate(value=Sum("minutes", default=0))["value"])
-    if by == "month":
-        rows = found.annotate(key=TruncMonth("starts_at")).values("key")
-        return {
-            month_key(row["key"]): _hours(row["value"])
-            for row in rows.annotate(value=Sum("minutes")).order_by("key")
-        }
-    rows = found.values(key=F("event__kind")).annotate(value=Sum("minutes")).order_by("key")
-    return {str(row["key"]): _hours(row["value"]) for row in rows}
-
-
-def _hours(minutes: int | None) -> Decimal:
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+    return aggregate(
+        sessions_in(scope),
+        by,
+        {"month": "starts_at", "kind": "event__kind"},
+        total=Sum("minutes"),
+        convert=hours,
+    )
 
 
 def sessions_held(scope: Scope, by: str | None = None) -> Any:
-    found = sessions_in(scope)
-    if by is None:
-        return found.count()
-    rows = found.values(key=F("event__kind")).annotate(value=Count("pk")).order_by("key")
-    return {str(row["key"]): row["value"] for row in rows}
+    return aggregate(sessions_in(scope), by, {"kind": "event__kind"})
 
 
 def events_held(scope: Scope, by: str | None = None) -> Any:
     found = events_in(scope).filter(pk__in=sessions_in(scope).values("event_id"))
-    if by is None:
-        return found.count()
-    rows = found.values(key=F("kind")).annotate(value=Count("pk")).order_by("key")
-    return {str(row["key"]): row["value"] for row in rows}
+    return aggregate(found, by, {"kind": "kind"})
 
 
 def fold_name(text: str) -> str:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +14,10 @@ from mosty.core.indicators import (
     PeopleFound,
     Scope,
     Unit,
+    aggregate,
     breakdown_labels,
+    hours,
     indicator,
-    month_key,
     people_source,
 )
 from mosty.mentoring.models import Activity, Match, MatchStatus, Meeting
@@ -37,11 +37,7 @@ def _matches_running(scope: Scope) -> Any:
 
 
 def matches_active(scope: Scope, by: str | None = None) -> Any:
-    found = _matches_running(scope)
-    if by is None:
-        return found.count()
-    rows = found.values(key=F("organisation_id")).annotate(value=Count("pk")).order_by("key")
-    return {str(row["key"]): row["value"] for row in rows}
+    return aggregate(_matches_running(scope), by, {"organisation": "organisation_id"})
 
 
 def match_duration(scope: Scope, by: str | None = None) -> Any:
@@ -55,24 +51,13 @@ def match_duration(scope: Scope, by: str | None = None) -> Any:
     return Decimal(str(round(sum(days) / len(days), 1))) if days else Decimal("0")
 
 
-def _hours(minutes: int | None) -> Decimal:
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
-
-
 def meeting_hours(scope: Scope, by: str | None = None) -> Any:
     found = scope.filter_period(
         scope.filter_organisations(Meeting.objects.all(), "match__organisation_id"), "date"
     )
-    if by is None:
-        return _hours(found.aggregate(value=Sum("minutes", default=0))["value"])
-    if by == "month":
-        rows = found.annotate(key=TruncMonth("date")).values("key")
-        return {
-            month_key(row["key"]): _hours(row["value"])
-            for row in rows.annotate(value=Sum("minutes")).order_by("key")
-        }
-    rows = found.values(key=F("activity")).annotate(value=Sum("minutes")).order_by("key")
-    return {str(row["key"]): _hours(row["value"]) for row in rows}
+    return aggregate(
+        found, by, {"month": "date", "kind": "activity"}, total=Sum("minutes"), convert=hours
+    )
 
 
 def match_people(scope: Scope) -> PeopleFound:
