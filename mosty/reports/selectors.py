@@ -97,6 +97,13 @@ def reader_scope(*, fetched_by: Any, start: datetime.date, end: datetime.date) -
     return Scope(start=start, end=end, organisations=report_organisations(fetched_by))
 
 
+def previous(scope: Scope) -> Scope:
+    """The period of the same length that ends the day before `scope` starts."""
+    length = scope.end - scope.start
+    end = scope.start - datetime.timedelta(days=1)
+    return replace(scope, start=end - length, end=end)
+
+
 def default_period() -> tuple[datetime.date, datetime.date]:
     today = timezone.localdate()
     return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)

@@ -81,7 +81,15 @@ class Dashboard(ShowPage):
         return {
             "filters": form,
             "scope": scope,
-            "figures": selectors.figures(fetched_by=self.user, scope=scope),
+            # Each figure beside the same over the period of the same length just before.
+            "rows": list(
+                zip(
+                    selectors.figures(fetched_by=self.user, scope=scope),
+                    selectors.figures(fetched_by=self.user, scope=selectors.previous(scope)),
+                    strict=True,
+                )
+            ),
+            "previous": selectors.previous(scope),
             "charts": [
                 monthly_chart(fetched_by=self.user, scope=scope, code="events.programme_hours"),
                 monthly_chart(fetched_by=self.user, scope=scope, code="cases.opened"),

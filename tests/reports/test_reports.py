@@ -218,3 +218,20 @@ def test_programme_pages_issue_a_constant_number_of_queries(world, login):
     assert_constant_queries(
         client, reverse("reports:programme_detail", args=[programme.pk]), more_people, times=5
     )
+
+
+def test_dashboard_compares_with_the_period_before(world, login):
+    today = timezone.localdate()
+    start, end = today - datetime.timedelta(days=29), today
+    past_event(world.org_a, sessions=1, days_ago=5)  # 2 h this period
+    for _ in range(2):
+        past_event(world.org_a, sessions=1, days_ago=40)  # 4 h in the 30 days before
+    past_event(world.org_b, sessions=1, days_ago=5)  # another organisation's: not counted
+    response = login("coordinator").get(
+        reverse("reports:dashboard") + f"?start={start.isoformat()}&end={end.isoformat()}"
+    )
+    html = response.content.decode()
+    row = html[html.index('<th scope="row" class="fw-normal">Godziny programu') :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="text-end fw-semibold">2</td>' in row
+    assert '<td class="text-end text-body-secondary">4</td>' in row
