@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "mosty.messaging",
     "mosty.portal",
     "mosty.participation",
+    "mosty.reports",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -393,6 +394,8 @@ REST_FRAMEWORK = {
 }
 # Days after a participant's last case closed before retention anonymises them (0 disables).
 MOSTY_RETENTION_DAYS = env_int("MOSTY_RETENTION_DAYS", 3 * 365, minimum=0)
+# Smallest count of people a published or shared figure may show (small-cell suppression).
+MOSTY_STATS_MIN_CELL = env_int("MOSTY_STATS_MIN_CELL", 5, minimum=2)
 # Days an uploaded participant list keeps its rows (for mapping and restarting) before the daily
 # job deletes them; an import that is done drops them at once.
 MOSTY_IMPORT_ROWS_DAYS = env_int("MOSTY_IMPORT_ROWS_DAYS", 7, minimum=1)

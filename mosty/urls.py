@@ -33,5 +33,6 @@ urlpatterns += i18n_patterns(
     path("my/", include("mosty.portal.urls")),
     path("notifications/", include("mosty.messaging.urls")),
     path("participation/", include("mosty.participation.urls")),
+    path("reports/", include("mosty.reports.urls")),
     prefix_default_language=True,
 )

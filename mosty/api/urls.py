@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("mosty.knowledge.api_urls")),
     path("", include("mosty.research.api_urls")),
     path("", include("mosty.participation.api_urls")),
+    path("", include("mosty.reports.api_urls")),
 ]

@@ -12,6 +12,8 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("nav")
+        # Indicators each module reports (mosty/core/indicators.py).
+        autodiscover_modules("indicators")
         post_migrate.connect(_create_cache_table, sender=self)
 
 

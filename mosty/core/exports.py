@@ -107,19 +107,33 @@ def xlsx_bytes(sheet_title: str, header: Sequence, rows: Iterable[Iterable]) -> 
     return xlsx_book_bytes([(sheet_title, header, rows)])
 
 
-def xlsx_book_bytes(sheets: Sequence[tuple[str, Sequence, Iterable[Iterable]]]) -> bytes:
-    """A workbook of several sheets (title, header, rows), every cell through `safe_row`."""
+def xlsx_book_bytes(sheets: Iterable[tuple[str, Sequence, Iterable[Iterable]]]) -> bytes:
+    """A workbook of several sheets, each (title, header, rows); titles are cut to the 31
+    characters a sheet name may have and made unique."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    for sheet_title, header, rows in sheets:
-        sheet = book.create_sheet(sheet_title[:31])
+    used: set[str] = set()
+    for title, header, rows in sheets:
+        name, n = title[:31], 2
+        while name.casefold() in used:
+            suffix = f" ({n})"
+            name, n = title[: 31 - len(suffix)] + suffix, n + 1
+        used.add(name.casefold())
+        sheet = book.create_sheet(_sheet_name(name))
         sheet.append(safe_row(header))
         for row in rows:
             sheet.append(safe_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    """Excel refuses these characters in a sheet's name."""
+    for char in "[]:*?/\\":
+        name = name.replace(char, " ")
+    return name
 
 
 def xlsx_response(
@@ -132,7 +146,7 @@ def xlsx_response(
 
 
 def xlsx_book_response(
-    filename: str, sheets: Sequence[tuple[str, Sequence, Iterable[Iterable]]]
+    filename: str, sheets: Iterable[tuple[str, Sequence, Iterable[Iterable]]]
 ) -> HttpResponse:
     return _attachment(
         HttpResponse(xlsx_book_bytes(sheets), content_type=XLSX_CONTENT_TYPE), filename

@@ -64,6 +64,11 @@ def day_heading(day: datetime.date, *, language: str | None = None) -> str:
     return format_date(day, format="full", locale=_locale(language))
 
 
+def month(day: datetime.date, *, language: str | None = None) -> str:
+    """A month as a chart label or a table heading: "mar 2026" (pl), "Mar 2026" (en)."""
+    return format_date(day, format="LLL y", locale=_locale(language))
+
+
 def language_name(code: str, *, language: str | None = None) -> str:
     """A language's name in the reader's language ("uk" -> "ukraiński" for a Polish reader);
     the code itself only if CLDR does not know it."""

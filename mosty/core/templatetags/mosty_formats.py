@@ -29,3 +29,13 @@ def language_name(code) -> str:
 def languages_spoken(items) -> list[str]:
     """[{"code": "uk", "level": "native"}] -> ["ukraiński · ojczysty"] (names, never codes)."""
     return formats.languages_spoken(items)
+
+
+@register.filter
+def figure(value) -> str:
+    """{{ 1234.5|figure }} -> "1234,5" (pl), "1,234.5" (en); whole numbers without decimals,
+    others with one; None or "" -> ""."""
+    if value is None or value == "":
+        return ""
+    whole = float(value).is_integer()
+    return formats.number(value, decimals=0 if whole else 1)

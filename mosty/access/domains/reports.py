@@ -1,0 +1,117 @@
+"""Who sees which figures (issue 17: impact reporting that exposes no one).
+
+- The admin and coordinators of a city office see the whole city's figures and every
+  programme.
+- A coordinator sees their organisation's figures, and those of the organisations in the
+  networks their organisation coordinates; they see the programmes their organisation leads or
+  takes part in, and change those it leads.
+- Figures that count people of organisations the reader does not coordinate are suppressed
+  below `MOSTY_STATS_MIN_CELL` (`reader_sees_all_of`), like the public statistics, which
+  everyone may read.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import Q, QuerySet
+
+from mosty.access.policy import POLICY
+from mosty.access.roles import has_role, is_admin, orgs_where
+from mosty.accounts.models import Role
+from mosty.organisations.models import NetworkMembership, Organisation, OrganisationKind
+from mosty.reports.models import Programme, ReportSnapshot
+
+
+def _city_office_coordinator(user) -> bool:
+    coordinated = orgs_where(user, Role.COORDINATOR)
+    return (
+        bool(coordinated)
+        and Organisation.objects.filter(
+            pk__in=coordinated, kind=OrganisationKind.CITY_OFFICE
+        ).exists()
+    )
+
+
+@rules.predicate
+def sees_city(user) -> bool:
+    """The admin, or a coordinator at the city office: the whole city's figures."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_mosty_sees_city", None)
+    if cached is None:
+        cached = bool(is_admin(user) or _city_office_coordinator(user))
+        user._mosty_sees_city = cached
+    return cached
+
+
+@rules.predicate
+def is_coordinator(user) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def takes_part(user, programme) -> bool:
+    return programme is not None and bool(
+        set(orgs_where(user, Role.COORDINATOR)) & set(programme.organisation_ids())
+    )
+
+
+@rules.predicate
+def leads(user, programme) -> bool:
+    return programme is not None and programme.organisation_id in orgs_where(user, Role.COORDINATOR)
+
+
+POLICY.add_rule("report.view", sees_city | is_coordinator)
+POLICY.add_rule("report.reconcile", is_coordinator)
+POLICY.add_rule("programme.list", sees_city | is_coordinator)
+POLICY.add_rule("programme.create", is_coordinator)
+POLICY.add_rule("programme.view", sees_city | takes_part)
+POLICY.add_rule("programme.change", leads)
+POLICY.add_rule("programme.export", sees_city | takes_part)
+POLICY.add_rule("statistics.public", rules.always_allow)
+
+
+def report_organisations(user) -> frozenset[int] | None:
+    """The organisations whose figures `user` sees: None for the whole city, else the ones
+    they coordinate and the members of the networks those coordinate."""
+    if sees_city(user):
+        return None
+    coordinated = set(orgs_where(user, Role.COORDINATOR))
+    members = NetworkMembership.objects.filter(
+        network__coordinator_id__in=coordinated, organisation__isnull=False
+    ).values_list("organisation_id", flat=True)
+    return frozenset(coordinated | set(members))
+
+
+def reader_sees_all_of(user, organisations: frozenset[int] | None) -> bool:
+    """Whether every person counted in a figure over `organisations` belongs to an
+    organisation `user` coordinates (or they see the city): if not, small figures are
+    suppressed for them."""
+    if sees_city(user):
+        return True
+    if organisations is None:
+        return False
+    return organisations <= set(orgs_where(user, Role.COORDINATOR))
+
+
+def own_organisations(user) -> frozenset[int]:
+    """The organisations whose people `user` may count exactly: those they coordinate."""
+    return frozenset(orgs_where(user, Role.COORDINATOR))
+
+
+def programme_organisations(user) -> QuerySet[Organisation]:
+    """The organisations `user` may lead a new programme for."""
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+
+
+def visible_programmes(user) -> QuerySet[Programme]:
+    if sees_city(user):
+        return Programme.objects.all()
+    coordinated = orgs_where(user, Role.COORDINATOR)
+    return Programme.objects.filter(
+        Q(organisation_id__in=coordinated) | Q(partners__in=coordinated)
+    ).distinct()
+
+
+def visible_snapshots(user) -> QuerySet[ReportSnapshot]:
+    return ReportSnapshot.objects.filter(programme__in=visible_programmes(user))

@@ -1,0 +1,211 @@
+"""The cases module's indicators (mosty/core/indicators.py): cases opened and closed, goals
+achieved per domain, support time, referrals and how fast partners answer them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Min, Sum
+from django.utils.translation import gettext_lazy as _
+
+from mosty.cases.models import (
+    Case,
+    ClosureReason,
+    Domain,
+    Goal,
+    GoalStatus,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    SupportKind,
+    SupportLog,
+)
+from mosty.core.indicators import (
+    PeopleFound,
+    Scope,
+    Unit,
+    aggregate,
+    breakdown_labels,
+    indicator,
+    people_source,
+)
+
+breakdown_labels("domain", dict(Domain.choices))
+breakdown_labels("kind", dict(SupportKind.choices))
+breakdown_labels("outcome", dict(ClosureReason.choices))
+
+
+def _cases(scope: Scope) -> Any:
+    return scope.filter_organisations(Case.objects.all(), "organisation_id")
+
+
+def cases_opened(scope: Scope, by: str | None = None) -> Any:
+    found = scope.filter_period(_cases(scope), "opened_on")
+    return aggregate(found, by, {"month": "opened_on", "organisation": "organisation_id"})
+
+
+def cases_closed(scope: Scope, by: str | None = None) -> Any:
+    found = scope.filter_period(_cases(scope), "closed_at", moments=True)
+    return aggregate(
+        found,
+        by,
+        {"month": "closed_at", "outcome": "closure_reason", "organisation": "organisation_id"},
+    )
+
+
+def goals_achieved(scope: Scope, by: str | None = None) -> Any:
+    """Goals marked achieved in the period (the outcome of a case, per domain)."""
+    found = scope.filter_period(
+        scope.filter_organisations(
+            Goal.objects.filter(status=GoalStatus.ACHIEVED), "case__organisation_id"
+        ),
+        "updated_at",
+        moments=True,
+    )
+    return aggregate(found, by, {"domain": "domain", "month": "updated_at"})
+
+
+def support_minutes(scope: Scope, by: str | None = None) -> Any:
+    found = scope.filter_period(
+        scope.filter_organisations(SupportLog.objects.all(), "case__organisation_id"),
+        "happened_on",
+    )
+    return aggregate(
+        found, by, {"kind": "kind", "month": "happened_on"}, total=Sum("minutes", default=0)
+    )
+
+
+def _referrals(scope: Scope) -> Any:
+    return scope.filter_organisations(Referral.objects.all(), "from_organisation_id")
+
+
+def referrals_sent(scope: Scope, by: str | None = None) -> Any:
+    found = scope.filter_period(_referrals(scope), "created_at", moments=True)
+    return aggregate(found, by, {"domain": "domain", "month": "created_at"})
+
+
+def _reached(status: str) -> Any:
+    def count(scope: Scope, by: str | None = None) -> Any:
+        """Referrals that reached `status` in the period (by the partner's answer)."""
+        answered = scope.filter_period(
+            ReferralEvent.objects.filter(status=status), "at", moments=True
+        ).values("referral_id")
+        found = _referrals(scope).filter(pk__in=answered)
+        return aggregate(found, by, {"domain": "domain", "month": "created_at"})
+
+    return count
+
+
+def referral_days_to_answer(scope: Scope, by: str | None = None) -> Any:
+    """Average days from sending a referral to the partner's first answer (accepted or
+    declined), over referrals answered in the period; one decimal."""
+    first_answers = (
+        ReferralEvent.objects.filter(
+            status__in=[ReferralStatus.ACCEPTED, ReferralStatus.DECLINED],
+            referral__in=_referrals(scope),
+        )
+        .values("referral_id")
+        .annotate(answered=Min("at"))
+    )
+    answers = {row["referral_id"]: row["answered"] for row in first_answers}
+    sent = dict(Referral.objects.filter(pk__in=list(answers)).values_list("pk", "created_at"))
+    groups: dict[str, list[float]] = {}
+    domains = dict(Referral.objects.filter(pk__in=list(answers)).values_list("pk", "domain"))
+    for pk, answered in answers.items():
+        if not (scope.starts_at <= answered < scope.ends_before):
+            continue
+        days = max(0.0, (answered - sent[pk]).total_seconds() / 86400)
+        key = "" if by is None else domains.get(pk, "")
+        groups.setdefault(key, []).append(days)
+
+    def mean(values: list[float]) -> Decimal:
+        return Decimal(str(round(sum(values) / len(values), 1))) if values else Decimal("0")
+
+    if by is None:
+        return mean(groups.get("", []))
+    return {key: mean(values) for key, values in sorted(groups.items())}
+
+
+def case_people(scope: Scope) -> PeopleFound:
+    """Participants with a case open at some time in the period."""
+    found = (
+        _cases(scope)
+        .filter(opened_on__lt=scope.end_exclusive)
+        .exclude(closed_at__lt=scope.starts_at)
+        .values_list("participant_id", flat=True)
+    )
+    return PeopleFound(participants=found)
+
+
+people_source("cases", case_people)
+
+indicator(
+    "cases.opened",
+    name=_("Cases opened"),
+    definition=_("Cases whose opening date falls in the period."),
+    unit=Unit.RECORDS,
+    breakdowns=("month", "organisation"),
+    count=cases_opened,
+)
+indicator(
+    "cases.closed",
+    name=_("Cases closed"),
+    definition=_("Cases closed in the period, by the reason they were closed."),
+    unit=Unit.RECORDS,
+    breakdowns=("month", "outcome", "organisation"),
+    count=cases_closed,
+)
+indicator(
+    "cases.goals_achieved",
+    name=_("Goals achieved"),
+    definition=_("Goals of support plans marked achieved in the period, by domain."),
+    unit=Unit.RECORDS,
+    breakdowns=("domain", "month"),
+    count=goals_achieved,
+)
+indicator(
+    "cases.support_minutes",
+    name=_("Support time"),
+    definition=_(
+        "Minutes of psychological, legal, material and other support given in the period."
+    ),
+    unit=Unit.MINUTES,
+    breakdowns=("kind", "month"),
+    count=support_minutes,
+)
+indicator(
+    "cases.referrals_sent",
+    name=_("Referrals sent"),
+    definition=_("Referrals sent to partner organisations in the period."),
+    unit=Unit.RECORDS,
+    breakdowns=("domain", "month"),
+    count=referrals_sent,
+)
+indicator(
+    "cases.referrals_accepted",
+    name=_("Referrals accepted"),
+    definition=_("Referrals a partner accepted in the period."),
+    unit=Unit.RECORDS,
+    breakdowns=("domain", "month"),
+    count=_reached(ReferralStatus.ACCEPTED),
+)
+indicator(
+    "cases.referrals_completed",
+    name=_("Referrals completed"),
+    definition=_("Referrals a partner marked completed in the period."),
+    unit=Unit.RECORDS,
+    breakdowns=("domain", "month"),
+    count=_reached(ReferralStatus.COMPLETED),
+)
+indicator(
+    "cases.referral_days_to_answer",
+    name=_("Days to answer a referral"),
+    definition=_(
+        "Average number of days from sending a referral to the partner's first answer, over "
+        "referrals answered in the period."
+    ),
+    unit=Unit.DAYS,
+    breakdowns=("domain",),
+    count=referral_days_to_answer,
+)

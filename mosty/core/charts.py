@@ -1,0 +1,138 @@
+"""Charts as server-rendered SVG (leather), each with the table of its figures.
+
+`leather` draws plain SVG with presentation attributes only (no `style`, no script), so the
+charts pass the strict CSP and need no JavaScript. This wrapper adds what a page needs:
+
+- tick labels in the reader's language (`mosty.core.formats.number`), while every coordinate
+  stays machine text with a decimal point (leather writes Python numbers; nothing here goes
+  through a locale);
+- right-to-left languages (ar, fa) read a time series from the right: the categories are
+  drawn in reverse order;
+- a `viewBox`, so the chart scales with the page, `role="img"` with the title as its label,
+  and the figures as rows for a data table (`core/_chart.html` shows them in `<details>`).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import leather
+from defusedxml.ElementTree import fromstring
+from django.utils.safestring import SafeString, mark_safe
+
+from mosty.core.formats import number
+from mosty.core.i18n import is_rtl
+
+# leather's look is module-wide: the page's font and Mosty's colours, set once.
+for _name in (
+    "title_font_family",
+    "legend_font_family",
+    "axis_title_font_family",
+    "tick_font_family",
+):
+    setattr(leather.theme, _name, "inherit")
+leather.theme.background_color = "#ffffff"
+leather.theme.default_series_colors = ["#0d6efd", "#198754", "#d63384", "#fd7e14", "#6f42c1"]
+
+WIDTH, HEIGHT = 640, 280
+Number = int | float | Decimal
+
+ET.register_namespace("", "http://www.w3.org/2000/svg")
+
+
+@dataclass(frozen=True)
+class ChartView:
+    title: str
+    svg: SafeString
+    label_heading: str
+    value_heading: str
+    rows: list[tuple[str, str]]  # label, formatted value (the accessible data table)
+
+
+def _finish(svg: str, title: str) -> SafeString:
+    root = fromstring(svg)
+    width, height = root.attrib.pop("width"), root.attrib.pop("height")
+    root.set("viewBox", f"0 0 {width} {height}")
+    root.set("role", "img")
+    root.set("aria-label", title)
+    root.set("class", "mosty-chart")
+    root.set("focusable", "false")
+    return mark_safe(ET.tostring(root, encoding="unicode"))  # noqa: S308 - leather's own markup, texts escaped by ElementTree
+
+
+def _tick(decimals: int) -> Any:
+    def format_tick(value: Any, index: int, count: int) -> str:
+        return number(value, decimals=decimals)
+
+    return format_tick
+
+
+def column_chart(
+    title: str,
+    points: Sequence[tuple[str, Number | None]],
+    *,
+    label_heading: str,
+    value_heading: str,
+    decimals: int = 0,
+) -> ChartView:
+    """One column per category (a month, a district); a None value (suppressed) is drawn as
+    nothing and said in the table."""
+    if not points:
+        return ChartView(title, mark_safe(""), label_heading, value_heading, [])
+    ordered = list(reversed(points)) if is_rtl() else list(points)
+    chart = leather.Chart()
+    chart.add_columns([(label, float(value or 0)) for label, value in ordered])
+    chart.add_y_axis(tick_formatter=_tick(decimals))
+    rows = [
+        (label, "—" if value is None else number(value, decimals=decimals))
+        for label, value in points
+    ]
+    return ChartView(
+        title=title,
+        svg=_finish(chart.to_svg(width=WIDTH, height=HEIGHT), title),
+        label_heading=label_heading,
+        value_heading=value_heading,
+        rows=rows,
+    )
+
+
+def line_chart(
+    title: str,
+    points: Sequence[tuple[str, Number]],
+    *,
+    label_heading: str,
+    value_heading: str,
+    decimals: int = 0,
+    y_range: tuple[Number, Number] | None = None,
+) -> ChartView:
+    """A line through ordered points (x: their position, labelled with their label)."""
+    if not points:
+        return ChartView(title, mark_safe(""), label_heading, value_heading, [])
+    labels = [label for label, _value in points]
+    count = len(points)
+    rtl = is_rtl()
+    chart = leather.Chart()
+    data = [
+        ((count - 1 - i) if rtl else i, float(value)) for i, (_label, value) in enumerate(points)
+    ]
+    chart.add_x_scale(0, max(1, count - 1))
+    if y_range is not None:
+        chart.add_y_scale(float(y_range[0]), float(y_range[1]))
+    chart.add_x_axis(
+        ticks=list(range(count)) if count > 1 else [0],
+        tick_formatter=lambda value, i, n: labels[(count - 1 - int(value)) if rtl else int(value)],
+    )
+    chart.add_y_axis(tick_formatter=_tick(decimals))
+    chart.add_line(data)
+    chart.add_dots(data)
+    return ChartView(
+        title=title,
+        svg=_finish(chart.to_svg(width=WIDTH, height=HEIGHT), title),
+        label_heading=label_heading,
+        value_heading=value_heading,
+        rows=[(label, number(value, decimals=decimals)) for label, value in points],
+    )

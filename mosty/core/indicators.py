@@ -1,0 +1,286 @@
+"""The indicator registry: what the programmes report, defined once by the module that knows it.
+
+A module registers its indicators in `mosty/<app>/indicators.py` (imported at start-up, like
+the access domains), so a new module adds indicators without touching the reports app:
+
+    indicator(
+        "events.participants",
+        name=_lazy("Event participants"),
+        definition=_lazy("People who attended at least one session; each counts once."),
+        unit=Unit.PEOPLE,
+        distinct_people=True,
+        breakdowns=("month",),
+        count=participants,            # count(scope, by=None) -> number, or {key: number}
+    )
+
+`count(scope)` answers the figure for a scope (a period, the organisations it covers or the
+whole city, and the events a programme is linked to); `count(scope, by="month")` the same
+figure split by one of the indicator's `breakdowns` (a dict from a machine key to the
+number; `breakdown_label(by, key)` names a key for people).
+
+Modules whose records are about people also register where their people come from
+(`people_source`): the people module's distinct-beneficiaries indicator counts everyone once,
+whichever modules they appear in.
+
+This module sits in core's foundation: it imports no app. Apps import it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+from django.db import models
+from django.db.models import Count, F
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from mosty.core import formats
+
+Number = int | Decimal
+
+
+class Unit(models.TextChoices):
+    PEOPLE = "people", pgettext_lazy("unit", "people")
+    HOURS = "hours", pgettext_lazy("unit", "hours")
+    MINUTES = "minutes", pgettext_lazy("unit", "minutes")
+    DAYS = "days", pgettext_lazy("unit", "days")
+    ORGANISATIONS = "organisations", pgettext_lazy("unit", "organisations")
+    RECORDS = "records", pgettext_lazy("unit", "records")
+
+
+# Breakdowns every indicator may offer; a module adds its own keys (a domain, a kind of support)
+# with `breakdown_labels`.
+BREAKDOWNS: dict[str, Any] = {
+    "month": _("Month"),
+    "organisation": _("Organisation"),
+    "district": _("District"),
+    "gender": _("Gender"),
+    "age_band": _("Age band"),
+    "audience": _("Audience"),
+    "domain": _("Domain"),
+    "kind": _("Kind"),
+    "status": _("Status"),
+    "outcome": _("Outcome"),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure covers: `start`..`end` (both days included), the organisations whose
+    records count (None: the whole city) and, for a programme linked to particular events,
+    those events only (None: every event of the organisations)."""
+
+    start: datetime.date
+    end: datetime.date
+    organisations: frozenset[int] | None = None
+    events: frozenset[int] | None = None
+
+    @property
+    def end_exclusive(self) -> datetime.date:
+        return self.end + datetime.timedelta(days=1)
+
+    def filter_organisations(self, queryset: Any, field_name: str) -> Any:
+        """`queryset` narrowed to the scope's organisations through `field_name`."""
+        if self.organisations is None:
+            return queryset
+        return queryset.filter(**{f"{field_name}__in": self.organisations})
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        """The first moment of the period, in the installation's time zone."""
+        return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+
+    @property
+    def ends_before(self) -> datetime.datetime:
+        """The first moment after the period."""
+        return timezone.make_aware(datetime.datetime.combine(self.end_exclusive, datetime.time.min))
+
+    def filter_period(self, queryset: Any, field_name: str, *, moments: bool = False) -> Any:
+        """Rows whose `field_name` falls in the period: a date field, or a date-time field
+        when `moments` (compared with the period's first and last moments)."""
+        low, high = (
+            (self.starts_at, self.ends_before) if moments else (self.start, self.end_exclusive)
+        )
+        return queryset.filter(**{f"{field_name}__gte": low, f"{field_name}__lt": high})
+
+
+class CountFn(Protocol):
+    def __call__(self, scope: Scope, by: str | None = None) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: Any
+    definition: Any
+    unit: str
+    distinct_people: bool
+    breakdowns: tuple[str, ...]
+    count: CountFn
+    module: str = field(default="")
+
+    @property
+    def unit_label(self) -> str:
+        return str(Unit(self.unit).label)
+
+    def value(self, scope: Scope) -> Number:
+        result = self.count(scope)
+        return Decimal(result) if isinstance(result, float) else result
+
+    def split(self, scope: Scope, by: str) -> dict[str, Number]:
+        if by not in self.breakdowns:
+            raise ValueError(f"{self.code} has no breakdown {by!r}")
+        return dict(self.count(scope, by))
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def indicator(
+    code: str,
+    *,
+    name: Any,
+    definition: Any,
+    unit: str,
+    count: CountFn,
+    distinct_people: bool = False,
+    breakdowns: Iterable[str] = (),
+) -> Indicator:
+    """Register an indicator (from a module's `indicators.py`)."""
+    if code in INDICATORS:
+        raise ValueError(f"indicator {code!r} is registered twice")
+    breakdowns = tuple(breakdowns)
+    unknown = [b for b in breakdowns if b not in BREAKDOWNS]
+    if unknown:
+        raise ValueError(f"indicator {code!r}: unknown breakdowns {unknown}")
+    found = Indicator(
+        code=code,
+        name=name,
+        definition=definition,
+        unit=unit,
+        distinct_people=distinct_people,
+        breakdowns=breakdowns,
+        count=count,
+        module=code.split(".")[0],
+    )
+    INDICATORS[code] = found
+    return found
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    """(code, translated name) of every registered indicator, by name."""
+    return sorted(((code, str(i.name)) for code, i in INDICATORS.items()), key=lambda c: c[1])
+
+
+# Labels of breakdown keys a module defines (a case domain, a kind of support): module-level
+# mappings from key to translated label, looked up by breakdown name.
+BREAKDOWN_LABELS: dict[str, Mapping[str, Any]] = {}
+
+
+def breakdown_labels(by: str, labels: Mapping[str, Any]) -> None:
+    BREAKDOWN_LABELS.setdefault(by, {})
+    merged = {**BREAKDOWN_LABELS[by], **labels}
+    BREAKDOWN_LABELS[by] = merged
+
+
+def breakdown_label(by: str, key: str) -> str:
+    if by == "month" and len(key) == 7:
+        return formats.month(datetime.date(int(key[:4]), int(key[5:]), 1))
+    label = BREAKDOWN_LABELS.get(by, {}).get(key)
+    if label is not None:
+        return str(label)
+    return str(key) if key not in ("", "None") else str(_("Not recorded"))
+
+
+# People -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeopleFound:
+    """Whom a module's records in a scope are about: `participants` (participant ids, as a
+    `values_list(..., flat=True)` queryset) and `contacts` (a set of contact keys of people with no participant
+    record: see `contact_key`)."""
+
+    participants: Any
+    contacts: frozenset[str] = frozenset()
+
+
+PEOPLE_SOURCES: dict[str, Callable[[Scope], PeopleFound]] = {}
+
+
+def people_source(name: str, fn: Callable[[Scope], PeopleFound]) -> None:
+    """Register where a module's people come from, for the distinct-beneficiaries count."""
+    PEOPLE_SOURCES[name] = fn
+
+
+def contact_key(*, email: str = "", phone_digits: str = "", name_key: str = "") -> str:
+    """One person without a participant record, by what they gave: their e-mail address
+    (case-folded), else the last nine digits of their phone, else their name's skeletons
+    (the intake search's transliteration-tolerant key, `mosty/people/search.py`)."""
+    email = (email or "").strip().casefold()
+    if email:
+        return "e:" + email
+    if phone_digits:
+        return "p:" + phone_digits
+    name_key = " ".join(sorted((name_key or "").split()))
+    return "n:" + name_key if name_key else ""
+
+
+# Period helpers ---------------------------------------------------------------------------
+
+
+def month_key(day: datetime.date | datetime.datetime | None) -> str:
+    """ "2026-03": a breakdown key that sorts by time (machine text, never locale-formatted)."""
+    return f"{day.year:04d}-{day.month:02d}" if day is not None else ""
+
+
+def age_band(birth_year: int | None, on: datetime.date) -> str:
+    if not birth_year:
+        return ""
+    age = on.year - birth_year
+    for upper, label in ((17, "0-17"), (25, "18-25"), (35, "26-35"), (50, "36-50"), (64, "51-64")):
+        if age <= upper:
+            return label
+    return "65+"
+
+
+def hours(minutes: int | None) -> Decimal:
+    """Minutes as hours with one decimal (a figure, not a locale-formatted text)."""
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+
+
+def aggregate(
+    queryset: Any,
+    by: str | None,
+    fields: Mapping[str, str],
+    *,
+    total: Any = None,
+    convert: Callable[[Any], Any] | None = None,
+) -> Any:
+    """An indicator's figure from a queryset of what it counts: the count of rows (or the
+    `total` aggregate) when `by` is None, else a dict from breakdown key to figure, grouped by
+    `fields[by]` (a date field for "month"). `convert` turns each raw figure into its unit."""
+    value = total if total is not None else Count("pk")
+    convert = convert or (lambda raw: raw or 0)
+    if by is None:
+        return convert(queryset.aggregate(value=value)["value"])
+    if by == "month":
+        rows = queryset.annotate(key=TruncMonth(fields["month"])).values("key")
+        return {
+            month_key(row["key"]): convert(row["value"])
+            for row in rows.annotate(value=value).order_by("key")
+        }
+    rows = queryset.values(key=F(fields[by])).annotate(value=value).order_by("key")
+    return {str(row["key"]): convert(row["value"]) for row in rows}
+
+
+def discover() -> None:
+    """Import every installed app's `indicators` module (once, at start-up)."""
+    autodiscover_modules("indicators")

@@ -1,0 +1,211 @@
+"""The events module's indicators (mosty/core/indicators.py).
+
+They count what a donor asks about, not what is easy to sum: participants are **distinct
+people** (one person at three trainings counts once), programme hours are the sessions' own
+hours (not hours times attendees), and institutions trained are organisation records where the
+registrant is known to belong to one, free-text names folded once otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from mosty.accounts.models import Membership
+from mosty.core.indicators import (
+    PeopleFound,
+    Scope,
+    Unit,
+    aggregate,
+    breakdown_labels,
+    contact_key,
+    hours,
+    indicator,
+    people_source,
+)
+from mosty.events.models import Attendance, Audience, Event, EventKind, Registration, Session
+from mosty.organisations.models import Organisation
+from mosty.people.search import build_search_key, phone_digits
+
+breakdown_labels("kind", dict(EventKind.choices))
+breakdown_labels("audience", dict(Audience.choices))
+
+_SPACES = re.compile(r"\s+")
+
+
+def events_in(scope: Scope) -> Any:
+    """The scope's events: those a programme is linked to, else every event of its
+    organisations."""
+    if scope.events is not None:
+        return Event.objects.filter(pk__in=scope.events)
+    return scope.filter_organisations(Event.objects.all(), "organisation_id")
+
+
+def sessions_in(scope: Scope) -> Any:
+    return scope.filter_period(
+        Session.objects.filter(event__in=events_in(scope)), "starts_at", moments=True
+    )
+
+
+def attendees(scope: Scope) -> Any:
+    """Registrations present at one or more of the scope's sessions."""
+    present = Attendance.objects.filter(session__in=sessions_in(scope), present=True)
+    return Registration.objects.filter(pk__in=present.values("registration_id"))
+
+
+def person_key(row: dict[str, Any]) -> str:
+    """Who a registration is: its participant record, else its account, else its contact."""
+    if row["participant_id"]:
+        return f"pt:{row['participant_id']}"
+    if row["user_id"]:
+        return f"u:{row['user_id']}"
+    return (
+        contact_key(
+            email=row["email"],
+            phone_digits=phone_digits(row["phone"]),
+            name_key=build_search_key(row["name"]),
+        )
+        or f"r:{row['pk']}"
+    )
+
+
+_PERSON_FIELDS = ("pk", "participant_id", "user_id", "email", "phone", "name")
+
+
+def participants(scope: Scope, by: str | None = None) -> Any:
+    rows = attendees(scope).values(*_PERSON_FIELDS, "audience")
+    if by is None:
+        return len({person_key(row) for row in rows})
+    people: dict[str, str] = {}
+    for row in rows:
+        people.setdefault(person_key(row), row["audience"] or "")
+    return dict(sorted(Counter(people.values()).items()))
+
+
+def programme_hours(scope: Scope, by: str | None = None) -> Any:
+    """Hours of the sessions held (each session once, however many attended)."""
+    return aggregate(
+        sessions_in(scope),
+        by,
+        {"month": "starts_at", "kind": "event__kind"},
+        total=Sum("minutes"),
+        convert=hours,
+    )
+
+
+def sessions_held(scope: Scope, by: str | None = None) -> Any:
+    return aggregate(sessions_in(scope), by, {"kind": "event__kind"})
+
+
+def events_held(scope: Scope, by: str | None = None) -> Any:
+    found = events_in(scope).filter(pk__in=sessions_in(scope).values("event_id"))
+    return aggregate(found, by, {"kind": "kind"})
+
+
+def fold_name(text: str) -> str:
+    """An institution's name as typed, folded so that case and spacing do not matter."""
+    return _SPACES.sub(" ", (text or "").strip()).casefold()
+
+
+def institutions(scope: Scope) -> set[str]:
+    """Keys of the institutions whose staff attended: `o:<id>` for an organisation record
+    (the registrant's account belongs to it, or the typed name is an organisation's name),
+    `t:<folded name>` for a name no record carries."""
+    staff = attendees(scope).filter(audience=Audience.STAFF) | attendees(scope).filter(
+        event__kind=EventKind.STAFF_TRAINING
+    )
+    rows = list(staff.values("user_id", "institution"))
+    user_orgs: dict[int, int] = {}
+    for user_id, org_id in (
+        Membership.objects.filter(user_id__in={r["user_id"] for r in rows if r["user_id"]})
+        .order_by("pk")
+        .values_list("user_id", "organisation_id")
+    ):
+        user_orgs.setdefault(user_id, org_id)
+    names = {fold_name(r["institution"]) for r in rows if r["institution"]}
+    named: dict[str, int] = {}
+    if names:
+        for pk, name in Organisation.objects.values_list("pk", "name"):
+            if fold_name(name) in names:
+                named.setdefault(fold_name(name), pk)
+    keys: set[str] = set()
+    for row in rows:
+        folded = fold_name(row["institution"])
+        if row["user_id"] in user_orgs:
+            keys.add(f"o:{user_orgs[row['user_id']]}")
+        elif folded in named:
+            keys.add(f"o:{named[folded]}")
+        elif folded:
+            keys.add(f"t:{folded}")
+    return keys
+
+
+def institutions_trained(scope: Scope, by: str | None = None) -> Any:
+    return len(institutions(scope))
+
+
+def event_people(scope: Scope) -> PeopleFound:
+    rows = attendees(scope).values(*_PERSON_FIELDS)
+    linked = (
+        attendees(scope).filter(participant__isnull=False).values_list("participant_id", flat=True)
+    )
+    contacts = frozenset(person_key(row) for row in rows if not row["participant_id"])
+    return PeopleFound(participants=linked, contacts=contacts)
+
+
+people_source("events", event_people)
+
+indicator(
+    "events.participants",
+    name=_("Event participants"),
+    definition=_(
+        "People present at one or more sessions held in the period; a person at several "
+        "events counts once."
+    ),
+    unit=Unit.PEOPLE,
+    distinct_people=True,
+    breakdowns=("audience",),
+    count=participants,
+)
+indicator(
+    "events.programme_hours",
+    name=_("Programme hours"),
+    definition=_(
+        "Hours of the sessions held in the period, each session counted once however many "
+        "people attended."
+    ),
+    unit=Unit.HOURS,
+    breakdowns=("month", "kind"),
+    count=programme_hours,
+)
+indicator(
+    "events.sessions_held",
+    name=_("Sessions held"),
+    definition=_("Sessions (meetings, workshops, lessons) that took place in the period."),
+    unit=Unit.RECORDS,
+    breakdowns=("kind",),
+    count=sessions_held,
+)
+indicator(
+    "events.events_held",
+    name=_("Events and trainings held"),
+    definition=_("Events with at least one session in the period, by kind."),
+    unit=Unit.RECORDS,
+    breakdowns=("kind",),
+    count=events_held,
+)
+indicator(
+    "events.institutions_trained",
+    name=_("Institutions trained"),
+    definition=_(
+        "Institutions whose staff attended a training in the period: the organisation a "
+        "registrant's account belongs to, or the organisation whose name they typed; other "
+        "typed names count once each, ignoring case and spacing."
+    ),
+    unit=Unit.ORGANISATIONS,
+    count=institutions_trained,
+)

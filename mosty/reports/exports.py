@@ -1,0 +1,159 @@
+"""A programme report as the donor receives it: XLSX (a summary sheet, then one sheet per
+indicator with its breakdowns), CSV (one row per figure) or PDF, all in the programme's
+language and all written from an issued report (`ReportSnapshot`), so the same report can be
+given again with the same numbers after participants' data is erased."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from mosty.core.exports import csv_response, xlsx_book_response
+from mosty.core.formats import number, percent
+from mosty.core.i18n import text_direction
+from mosty.core.indicators import BREAKDOWNS, INDICATORS, breakdown_label
+from mosty.reports.models import ReportSnapshot
+
+FORMATS = ("xlsx", "csv", "pdf")
+
+
+def _value(raw: Any) -> Decimal | int | None:
+    if raw is None or isinstance(raw, int):
+        return raw
+    return Decimal(str(raw))
+
+
+def summary_rows(snapshot: ReportSnapshot) -> list[dict[str, Any]]:
+    """Per indicator of the snapshot still registered: name, definition, unit, value, target
+    and the share reached (None where the figure was suppressed or no target was set)."""
+    targets = snapshot.figures.get("targets", {})
+    rows = []
+    for code, data in snapshot.figures.get("indicators", {}).items():
+        indicator = INDICATORS.get(code)
+        if indicator is None:
+            continue
+        value = _value(data.get("value"))
+        target = Decimal(targets[code]) if code in targets else None
+        share = float(value) / float(target) if value is not None and target else None
+        rows.append(
+            {
+                "code": code,
+                "name": str(indicator.name),
+                "definition": str(indicator.definition),
+                "unit": indicator.unit_label,
+                "value": value,
+                "target": target,
+                "share": share,
+                "breakdowns": {
+                    by: [(breakdown_label(by, key), _value(v)) for key, v in pairs]
+                    for by, pairs in data.get("breakdowns", {}).items()
+                },
+            }
+        )
+    # Indicators with a target first, in the order a donor reads them.
+    return sorted(rows, key=lambda r: (r["target"] is None, r["name"]))
+
+
+def _filename(snapshot: ReportSnapshot, ext: str) -> str:
+    return f"programme-{snapshot.programme_id}-{snapshot.period_start}-{snapshot.period_end}.{ext}"
+
+
+def snapshot_response(snapshot: ReportSnapshot, *, fmt: str) -> HttpResponse:
+    language = snapshot.programme.language
+    with translation.override(language):
+        rows = summary_rows(snapshot)
+        suppressed = _("fewer than %(n)s") % {"n": snapshot.figures.get("min_cell", 5)}
+        if fmt == "pdf":
+            return _pdf(snapshot, rows, language)
+        if fmt == "csv":
+            header = [_("Indicator"), _("Breakdown"), _("Category"), _("Value"), _("Target")]
+            flat: list[list[Any]] = []
+            for row in rows:
+                flat.append([row["name"], "", "", _cell(row["value"], suppressed), row["target"]])
+                for by, pairs in row["breakdowns"].items():
+                    for label, value in pairs:
+                        flat.append(
+                            [
+                                row["name"],
+                                str(BREAKDOWNS[by]),
+                                label,
+                                _cell(value, suppressed),
+                                None,
+                            ]
+                        )
+            response = csv_response(_filename(snapshot, "csv"), header, flat)
+            assert isinstance(response, HttpResponse)  # not streamed
+            return response
+        summary = (
+            _("Summary"),
+            [
+                _("Indicator"),
+                _("Definition"),
+                _("Unit"),
+                _("Value"),
+                _("Target"),
+                _("Share of target"),
+            ],
+            [
+                [
+                    r["name"],
+                    r["definition"],
+                    r["unit"],
+                    _cell(r["value"], suppressed),
+                    r["target"],
+                    round(r["share"], 3) if r["share"] is not None else None,
+                ]
+                for r in rows
+            ],
+        )
+        sheets = [summary]
+        for row in rows:
+            body: list[list[Any]] = [[_("Total"), "", _cell(row["value"], suppressed)]]
+            for by, pairs in row["breakdowns"].items():
+                body += [
+                    [str(BREAKDOWNS[by]), label, _cell(value, suppressed)] for label, value in pairs
+                ]
+            sheets.append((row["name"], [_("Breakdown"), _("Category"), _("Value")], body))
+        return xlsx_book_response(_filename(snapshot, "xlsx"), sheets)
+
+
+def _cell(value: Any, suppressed: str) -> Any:
+    return suppressed if value is None else value
+
+
+def _pdf(snapshot: ReportSnapshot, rows: list[dict[str, Any]], language: str) -> HttpResponse:
+    from weasyprint import HTML
+
+    for row in rows:
+        row["value_text"] = (
+            "—" if row["value"] is None else number(row["value"], decimals=_decimals(row["value"]))
+        )
+        row["target_text"] = (
+            number(row["target"], decimals=_decimals(row["target"]))
+            if row["target"] is not None
+            else ""
+        )
+        row["share_text"] = percent(row["share"]) if row["share"] is not None else ""
+    html = render_to_string(
+        "reports/report_pdf.html",
+        {
+            "snapshot": snapshot,
+            "programme": snapshot.programme,
+            "rows": rows,
+            "language": language,
+            "dir": text_direction(language),
+            "min_cell": snapshot.figures.get("min_cell", 5),
+        },
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(snapshot, "pdf")}"'
+    return response
+
+
+def _decimals(value: Any) -> int:
+    return 0 if value is None or Decimal(value) == Decimal(value).to_integral_value() else 1

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.indicators import indicator_choices
+from mosty.events.models import Event
+from mosty.organisations.models import Network, Organisation
+from mosty.reports.models import Programme, Target
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PeriodForm(forms.Form):
+    """A period to report on (both days included)."""
+
+    start = forms.DateField(label=_("From"), widget=_date_widget())
+    end = forms.DateField(label=_("To"), widget=_date_widget())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period must not be before its start."))
+        elif start and end and end - start > datetime.timedelta(days=3660):
+            self.add_error("end", _("Choose a period of at most ten years."))
+        return data
+
+
+class ProgrammeForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "donor",
+            "organisation",
+            "starts_on",
+            "ends_on",
+            "language",
+            "partners",
+            "events",
+            "networks",
+        ]
+        widgets = {
+            "starts_on": _date_widget(),
+            "ends_on": _date_widget(),
+            "language": forms.Select(choices=settings.LANGUAGES),
+        }
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["partners"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            is_active=True
+        ).order_by("name")
+        self.fields["networks"].queryset = Network.objects.order_by("name")  # type: ignore[attr-defined]
+        # The events of the organisations the user coordinates and of the programme (a
+        # partner's events are linked by the partner's own coordinator's edit, or left to the
+        # "every event" default).
+        self.fields["events"].queryset = (  # type: ignore[attr-defined]
+            Event.objects.filter(organisation__in=organisations)
+            .prefetch_related("translations")
+            .order_by("-starts_at")
+        )
+        self.fields["events"].label_from_instance = _event_label  # type: ignore[attr-defined]
+        self.fields["events"].required = False
+        self.fields["partners"].required = False
+        self.fields["networks"].required = False
+
+
+def _event_label(event: Event) -> str:
+    day = event.starts_at.date().isoformat() if event.starts_at else ""
+    return f"{event.title} ({day})" if day else str(event.title)
+
+
+class TargetForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Indicator"), choices=())
+    value = forms.DecimalField(
+        label=_("Target"), max_digits=12, decimal_places=1, min_value=Decimal("0.1")
+    )
+    note = forms.CharField(
+        label=Target._meta.get_field("note").verbose_name,
+        help_text=Target._meta.get_field("note").help_text,
+        max_length=300,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = indicator_choices()  # type: ignore[attr-defined]
+
+
+class LinkForm(forms.Form):
+    participant = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

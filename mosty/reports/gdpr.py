@@ -1,0 +1,20 @@
+"""The reports module holds no data about a participant: programmes, targets and issued
+reports are numbers about groups. Said here, with the reasons, for the GDPR registry
+(`mosty/people/gdpr.py`, `tests/people/test_gdpr_registry.py`)."""
+
+from __future__ import annotations
+
+from mosty.people import gdpr
+
+NO_PERSONAL_DATA = {
+    "reports.Programme": "A funded project: its name, donor, period and organisations.",
+    "reports.Target": "A programme's promised figure for one indicator.",
+    "reports.ReportSnapshot": (
+        "Aggregate figures of an issued report (suppressed below the threshold where they "
+        "count people); kept after erasure, as aggregates must be."
+    ),
+}
+
+
+def register() -> None:
+    gdpr.NO_PERSONAL_DATA.update(NO_PERSONAL_DATA)

@@ -1,0 +1,156 @@
+"""Programmes (funded projects) with targets per indicator, and issued reports.
+
+A programme's figures come from the indicator registry (`mosty/core/indicators.py`) over its
+scope: its period, the organisations taking part (the lead and the partners) and, when events
+are linked to it, those events only. An issued report keeps the figures it showed
+(`ReportSnapshot`), so the same report can be given again after people's data was erased.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.indicators import INDICATORS, Scope
+from mosty.core.models import Labelled, OwnedRecord, Timestamped, owned_by, validate_language_code
+
+
+class Programme(OwnedRecord):
+    """A funded project: who pays, when it runs, who takes part, what it promised."""
+
+    organisation = owned_by(
+        "programmes", on_delete=models.PROTECT, verbose_name=_("lead organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    donor = models.CharField(_("donor"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    language = models.CharField(
+        _("language of reports"),
+        max_length=10,
+        default="pl",
+        validators=[validate_language_code],
+    )
+    partners = models.ManyToManyField(
+        "organisations.Organisation",
+        verbose_name=_("partner organisations"),
+        blank=True,
+        related_name="partner_programmes",
+    )
+    events = models.ManyToManyField(
+        "events.Event",
+        verbose_name=_("events and courses"),
+        blank=True,
+        related_name="programmes",
+        help_text=_("Leave empty to count every event of the organisations taking part."),
+    )
+    networks = models.ManyToManyField(
+        "organisations.Network",
+        verbose_name=_("networks"),
+        blank=True,
+        related_name="programmes",
+    )
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A programme must end on or after its start.")})
+
+    def organisation_ids(self) -> frozenset[int]:
+        return frozenset({self.organisation_id, *self.partners.values_list("pk", flat=True)})
+
+    def scope(self, start: datetime.date | None = None, end: datetime.date | None = None) -> Scope:
+        """The programme's scope, over its whole period or the part of it asked for."""
+        linked = frozenset(self.events.values_list("pk", flat=True))
+        return Scope(
+            start=max(start, self.starts_on) if start else self.starts_on,
+            end=min(end, self.ends_on) if end else self.ends_on,
+            organisations=self.organisation_ids(),
+            events=linked or None,
+        )
+
+
+def validate_indicator_code(value: str) -> None:
+    if value not in INDICATORS:
+        raise ValidationError(_("Choose an indicator from the list."), code="indicator")
+
+
+class Target(Timestamped, Labelled):
+    """What a programme promised for one indicator over its whole period ("160 h")."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(
+        _("indicator"), max_length=60, validators=[validate_indicator_code]
+    )
+    value = models.DecimalField(
+        _("target"),
+        max_digits=12,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    note = models.CharField(
+        _("wording in the grant agreement"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: 116 persons trained from 80 institutions."),
+    )
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "indicator"], name="target_one_per_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.value}"
+
+    @property
+    def definition(self) -> Any:
+        return INDICATORS[self.indicator] if self.indicator in INDICATORS else None
+
+
+class ReportSnapshot(Labelled):
+    """The figures of a programme report as issued: numbers only, never about one person, so
+    they stay when participants' data is erased and the report can be given again."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="snapshots")
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    figures = models.JSONField(_("figures"), default=dict)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("issued report")
+        verbose_name_plural = _("issued reports")
+        ordering = ["-issued_at", "-pk"]

@@ -1,0 +1,336 @@
+"""Reads of the reports module: programmes through `visible_programmes`, figures through the
+indicator registry, narrowed to what the reader may see and suppressed where they count people
+of organisations the reader does not coordinate."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
+
+from mosty.access.domains.events import managed_events
+from mosty.access.domains.people import visible_participants
+from mosty.access.domains.reports import (
+    own_organisations,
+    programme_organisations,
+    reader_sees_all_of,
+    report_organisations,
+    visible_programmes,
+    visible_snapshots,
+)
+from mosty.core.indicators import BREAKDOWNS, INDICATORS, Indicator, Scope, breakdown_label
+from mosty.events.models import Attendance, Registration
+from mosty.people.indicators import beneficiary_people, participant_profiles, statistics_consenters
+from mosty.people.models import Participant
+from mosty.people.search import phone_digits
+from mosty.people.selectors import search_q
+from mosty.reports.models import Programme, ReportSnapshot, Target
+from mosty.reports.suppression import suppress
+
+
+def min_cell() -> int:
+    return int(settings.MOSTY_STATS_MIN_CELL)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator's value for a reader: `value` is None when suppressed."""
+
+    indicator: Indicator
+    value: Decimal | int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+
+def _shown(indicator: Indicator, value: Any, *, reader: Any, scope: Scope) -> Decimal | int | None:
+    """A figure as the reader may see it: a count of people under the threshold is hidden
+    when some of the people counted belong to organisations the reader does not coordinate
+    (the same count over the reader's own organisations comes out smaller)."""
+    if not indicator.distinct_people or not 0 < value < min_cell():
+        return value
+    if reader_sees_all_of(reader, scope.organisations):
+        return value
+    own = own_organisations(reader) & (scope.organisations or own_organisations(reader))
+    if own and indicator.value(replace(scope, organisations=frozenset(own))) == value:
+        return value
+    return None
+
+
+def figures(*, fetched_by: Any, scope: Scope, codes: list[str] | None = None) -> list[Figure]:
+    found = []
+    for code in codes if codes is not None else sorted(INDICATORS):
+        indicator = INDICATORS[code]
+        value = indicator.value(scope)
+        found.append(Figure(indicator, _shown(indicator, value, reader=fetched_by, scope=scope)))
+    return found
+
+
+def breakdown(
+    *, fetched_by: Any, scope: Scope, code: str, by: str
+) -> list[tuple[str, str, Decimal | int | None]]:
+    """(key, label, value) per breakdown key; small counts of people suppressed as above, and
+    with them the next smallest so that the total does not give them away."""
+    indicator = INDICATORS[code]
+    split = indicator.split(scope, by)
+    all_own = reader_sees_all_of(fetched_by, scope.organisations)
+    shown: dict[str, Any] = dict(split)
+    if indicator.distinct_people and not all_own:
+        table = suppress(
+            list(split), ["n"], {(k, "n"): int(v) for k, v in split.items()}, min_cell()
+        )
+        shown = {k: table.shown(("cell", k, "n")) for k in split}
+    return [(key, breakdown_label(by, key), shown[key]) for key in split]
+
+
+def reader_scope(*, fetched_by: Any, start: datetime.date, end: datetime.date) -> Scope:
+    """The whole city for the admin and the city office; else the reader's organisations."""
+    return Scope(start=start, end=end, organisations=report_organisations(fetched_by))
+
+
+def previous(scope: Scope) -> Scope:
+    """The period of the same length that ends the day before `scope` starts."""
+    length = scope.end - scope.start
+    end = scope.start - datetime.timedelta(days=1)
+    return replace(scope, start=end - length, end=end)
+
+
+def default_period() -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+
+
+# Programmes -------------------------------------------------------------------------------
+
+
+def programme_list(
+    *, fetched_by: Any, filters: dict[str, Any] | None = None
+) -> QuerySet[Programme]:
+    return (
+        visible_programmes(fetched_by)
+        .select_related("organisation")
+        .prefetch_related("targets")
+        .order_by("-starts_on", "name", "pk")
+    )
+
+
+def programme_get(*, fetched_by: Any, pk: int) -> Programme:
+    return get_object_or_404(visible_programmes(fetched_by).select_related("organisation"), pk=pk)
+
+
+def target_get(*, fetched_by: Any, pk: int) -> Target:
+    return get_object_or_404(
+        Target.objects.filter(programme__in=visible_programmes(fetched_by)).select_related(
+            "programme"
+        ),
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    target: Target
+    figure: Figure
+
+    @property
+    def share(self) -> float | None:
+        """The figure as a share of the target (None when suppressed)."""
+        if self.figure.value is None:
+            return None
+        return float(self.figure.value) / float(self.target.value)
+
+    @property
+    def bar_percent(self) -> int:
+        """0–100, for the width of the bar (the share itself may pass 100 %)."""
+        share = self.share or 0.0
+        return max(0, min(100, round(share * 100)))
+
+
+def programme_progress(
+    *,
+    fetched_by: Any,
+    programme: Programme,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> list[Progress]:
+    targets = [t for t in programme.targets.all() if t.indicator in INDICATORS]
+    scope = programme.scope(start, end)
+    found = figures(fetched_by=fetched_by, scope=scope, codes=[t.indicator for t in targets])
+    return [Progress(target, figure) for target, figure in zip(targets, found, strict=True)]
+
+
+def snapshot_list(*, fetched_by: Any, programme: Programme) -> QuerySet[ReportSnapshot]:
+    return visible_snapshots(fetched_by).filter(programme=programme).order_by("-issued_at", "-pk")
+
+
+def snapshot_get(*, fetched_by: Any, pk: int) -> ReportSnapshot:
+    return get_object_or_404(visible_snapshots(fetched_by).select_related("programme"), pk=pk)
+
+
+# Reconciliation ----------------------------------------------------------------------------
+# People at events without a participant record are counted by their contact
+# (`mosty.core.indicators.contact_key`); a coordinator links them to a participant here, and
+# from then on they count as that participant.
+
+
+def unlinked_registrations(*, fetched_by: Any) -> QuerySet[Registration]:
+    """Registrations with neither a participant record nor an account, at events of the
+    reader's organisations, of people who came at least once (those the figures count)."""
+    present = Attendance.objects.filter(registration=OuterRef("pk"), present=True)
+    return (
+        Registration.objects.filter(
+            event__in=managed_events(fetched_by).filter(
+                organisation_id__in=programme_organisations(fetched_by).values("pk")
+            ),
+            participant__isnull=True,
+            user__isnull=True,
+        )
+        .filter(Exists(present))
+        .select_related("event")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unlinked_registration_get(*, fetched_by: Any, pk: int) -> Registration:
+    return get_object_or_404(unlinked_registrations(fetched_by=fetched_by), pk=pk)
+
+
+def participant_for_link(*, fetched_by: Any, pk: int) -> Participant:
+    return get_object_or_404(visible_participants(fetched_by), pk=pk, anonymised_at__isnull=True)
+
+
+def registration_candidates(*, fetched_by: Any, registration: Registration) -> list[Participant]:
+    """Participants the reader may see who may be this registrant: the same e-mail address or
+    phone number, or a name that the intake search matches (any script, any spelling)."""
+    q = Q(pk__in=[])
+    if registration.email:
+        q |= Q(email__iexact=registration.email)
+    digits = phone_digits(registration.phone)
+    if len(digits) >= 6:
+        q |= Q(search_key__contains=" #" + digits)
+    name_q = search_q(registration.name)
+    if name_q is not None:
+        q |= name_q
+    return list(
+        visible_participants(fetched_by)
+        .filter(q, anonymised_at__isnull=True)
+        .select_related("owner")
+        .order_by("last_name", "first_name", "pk")[:10]
+    )
+
+
+# Public statistics --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """A table of counts of people as published: None where suppressed."""
+
+    title: str
+    row_heading: str
+    rows: list[tuple[str, list[int | None], int | None]]  # label, cells, row total
+    columns: list[str]
+    column_totals: list[int | None]
+    total: int | None
+
+
+def _published(
+    title: str, row_heading: str, row_by: str, col_by: str, profiles: list[dict[str, str]]
+) -> PublishedTable:
+    cells: dict[tuple[str, str], int] = {}
+    for profile in profiles:
+        key = (profile[row_by], profile[col_by])
+        cells[key] = cells.get(key, 0) + 1
+    rows = sorted({r for r, _c in cells})
+    cols = sorted({c for _r, c in cells})
+    table = suppress(rows, cols, cells, min_cell())
+    return PublishedTable(
+        title=title,
+        row_heading=row_heading,
+        rows=[
+            (
+                breakdown_label(row_by, r),
+                [table.shown(("cell", r, c)) for c in cols],
+                table.shown(("row", r)),
+            )
+            for r in rows
+        ],
+        columns=[breakdown_label(col_by, c) for c in cols],
+        column_totals=[table.shown(("col", c)) for c in cols],
+        total=table.shown(("all",)),
+    )
+
+
+PUBLIC_FIGURES = (
+    "events.programme_hours",
+    "events.sessions_held",
+    "events.events_held",
+    "directory.services",
+)
+
+
+# Visitors share one computation per period and language for this long (seconds).
+PUBLIC_CACHE_SECONDS = 600
+
+
+def public_statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """The city's headline figures for everyone: people only from those who consented to
+    statistics, in tables with small-cell suppression; the rest are counts of sessions,
+    hours and services, which are about no one. Cached briefly: anyone may ask, often."""
+    key = f"mosty:public-statistics:{start}:{end}:{get_language()}:{min_cell()}"
+    found = cache.get(key)
+    if found is None:
+        found = _public_statistics(start=start, end=end)
+        cache.set(key, found, PUBLIC_CACHE_SECONDS)
+    return {
+        **found,
+        "figures": [Figure(INDICATORS[code], value) for code, value in found["figures"]],
+    }
+
+
+def _public_statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    scope = Scope(start=start, end=end)
+    ids, _contacts = beneficiary_people(scope)
+    consenting = statistics_consenters(ids)
+    profiles = list(participant_profiles(consenting, on=end).values())
+    tables = [
+        _published(
+            gettext("People supported, by district and gender"),
+            str(BREAKDOWNS["district"]),
+            "district",
+            "gender",
+            profiles,
+        ),
+        _published(
+            gettext("People supported, by age and gender"),
+            str(BREAKDOWNS["age_band"]),
+            "age_band",
+            "gender",
+            profiles,
+        ),
+    ]
+    # The headline is the tables' grand total, shown only where every table shows it (a total
+    # hidden to protect a cell must not be published beside the table).
+    people: int | None = len(profiles)
+    if (
+        any(table.rows and table.total is None for table in tables)
+        or 0 < len(profiles) < min_cell()
+    ):
+        people = None
+    return {
+        "start": start,
+        "end": end,
+        "people": people,
+        "min_cell": min_cell(),
+        "figures": [(code, INDICATORS[code].value(scope)) for code in PUBLIC_FIGURES],
+        "tables": tables,
+    }

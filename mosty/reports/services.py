@@ -1,0 +1,151 @@
+"""Writes of the reports module: programmes, their targets, issued reports and linking an
+event registrant to a participant record."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mosty.access.audit import audit
+from mosty.access.domains.reports import programme_organisations
+from mosty.access.policy import can, require
+from mosty.core.indicators import INDICATORS
+from mosty.events.models import Registration
+from mosty.people.models import Participant
+from mosty.reports import selectors
+from mosty.reports.models import Programme, ReportSnapshot, Target
+
+PROGRAMME_FIELDS = ["organisation", "name", "donor", "starts_on", "ends_on", "language"]
+PROGRAMME_LINKS = ["partners", "events", "networks"]
+
+
+def _check_lead(by: Any, organisation: Any) -> None:
+    if not programme_organisations(by).filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            {"organisation": _("You can only lead programmes for organisations you coordinate.")}
+        )
+
+
+def _set_links(programme: Programme, data: dict[str, Any]) -> None:
+    for name in PROGRAMME_LINKS:
+        if name in data:
+            getattr(programme, name).set(data[name])
+
+
+@transaction.atomic
+def programme_create(*, by: Any, **data: Any) -> Programme:
+    require(by, "programme.create")
+    _check_lead(by, data["organisation"])
+    programme = Programme(
+        **{k: v for k, v in data.items() if k in PROGRAMME_FIELDS}, created_by=by, updated_by=by
+    )
+    programme.full_clean()
+    programme.save()
+    _set_links(programme, data)
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *, programme: Programme, by: Any, version: int | None = None, **data: Any
+) -> Programme:
+    require(by, "programme.change", programme)
+    if "organisation" in data and data["organisation"].pk != programme.organisation_id:
+        _check_lead(by, data["organisation"])
+    changes = {k: v for k, v in data.items() if k in PROGRAMME_FIELDS}
+    for name, value in changes.items():
+        setattr(programme, name, value)
+    programme.full_clean()
+    programme.save_changes(version=version, by=by, **changes)
+    _set_links(programme, data)
+    return programme
+
+
+@transaction.atomic
+def target_set(
+    *, programme: Programme, indicator: str, value: Decimal, note: str = "", by: Any
+) -> Target:
+    """Add the programme's target for `indicator`, or change the one it has."""
+    require(by, "programme.change", programme)
+    target = Target.objects.filter(programme=programme, indicator=indicator).first() or Target(
+        programme=programme, indicator=indicator
+    )
+    target.value = value
+    target.note = note
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_delete(*, target: Target, by: Any) -> None:
+    require(by, "programme.change", target.programme)
+    target.delete()
+
+
+def _number(value: Any) -> Any:
+    """A figure for JSON: exact decimals as text, whole numbers as numbers."""
+    if value is None or isinstance(value, int):
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def report_issue(
+    *, programme: Programme, start: datetime.date, end: datetime.date, by: Any
+) -> ReportSnapshot:
+    """Compute the programme's figures for the period as `by` may see them and keep them: the
+    report can be given again, the same, after participants' data is erased."""
+    require(by, "programme.export", programme)
+    if end < start:
+        raise ValidationError({"end": _("The end of the period must not be before its start.")})
+    scope = programme.scope(start, end)
+    figures: dict[str, Any] = {}
+    for code in sorted(INDICATORS):
+        indicator = INDICATORS[code]
+        found = selectors.figures(fetched_by=by, scope=scope, codes=[code])[0]
+        figures[code] = {
+            "value": _number(found.value),
+            "breakdowns": {
+                name: [
+                    [key, _number(value)]
+                    for key, _label, value in selectors.breakdown(
+                        fetched_by=by, scope=scope, code=code, by=name
+                    )
+                ]
+                for name in indicator.breakdowns
+            },
+        }
+    snapshot = ReportSnapshot(
+        programme=programme,
+        period_start=scope.start,
+        period_end=scope.end,
+        figures={
+            "min_cell": selectors.min_cell(),
+            "targets": {t.indicator: str(t.value) for t in programme.targets.all()},
+            "indicators": figures,
+        },
+        issued_by=by,
+    )
+    snapshot.full_clean()
+    snapshot.save()
+    audit(by, "mosty.report.snapshot.issued", snapshot)
+    return snapshot
+
+
+@transaction.atomic
+def registration_link(*, registration: Registration, participant: Participant, by: Any) -> None:
+    """Say that an event registrant is this participant: from now on the figures count them
+    once, as the participant."""
+    require(by, "report.reconcile")
+    if not can(by, "participant.view", participant):
+        raise PermissionDenied("participant.view")
+    registration = selectors.unlinked_registration_get(fetched_by=by, pk=registration.pk)
+    registration.participant = participant
+    registration.save(update_fields=["participant"])
+    audit(by, "mosty.report.registration.linked", registration)

@@ -1,0 +1,180 @@
+"""Small-cell suppression of a published table of counts of people.
+
+A table of counts (rows × columns, with row totals, column totals and a grand total) is
+published with:
+
+- **primary suppression**: no cell or total between 1 and `min_cell - 1` is shown (zero is
+  shown: "nobody" reveals no one);
+- **complementary suppression**: more cells are hidden until no primary-suppressed cell can be
+  worked out from what is shown. "Worked out" is checked as an attacker would: the hidden
+  values are unknowns, the shown cells and totals give linear equations, every count is at
+  least zero; for each primary cell the smallest and largest value consistent with everything
+  shown are computed (two linear programmes). The cell is safe when that range is wider than
+  one value and reaches `min_cell` (so nobody can even tell that the count is small).
+
+For each exposed cell the cheapest protection that works is hidden: the other three corners of
+a rectangle through it, or for a small total another whole line; failing that, the cheapest
+neighbour, and the search goes on (it ends, at worst with everything hidden).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linprog
+
+Key = Hashable
+# A variable of the table: ("cell", row, col), ("row", row), ("col", col), ("all",).
+Var = tuple[Hashable, ...]
+
+
+@dataclass
+class Table:
+    rows: list[Key]
+    cols: list[Key]
+    cells: dict[tuple[Key, Key], int]
+    hidden: set[Var] = field(default_factory=set)
+    primary: set[Var] = field(default_factory=set)
+
+    def variables(self) -> list[Var]:
+        found: list[Var] = [("cell", r, c) for r in self.rows for c in self.cols]
+        found += [("row", r) for r in self.rows]
+        found += [("col", c) for c in self.cols]
+        return [*found, ("all",)]
+
+    def value(self, var: Var) -> int:
+        kind = var[0]
+        if kind == "cell":
+            return self.cells.get((var[1], var[2]), 0)
+        if kind == "row":
+            return sum(self.cells.get((var[1], c), 0) for c in self.cols)
+        if kind == "col":
+            return sum(self.cells.get((r, var[1]), 0) for r in self.rows)
+        return sum(self.cells.values())
+
+    def shown(self, var: Var) -> int | None:
+        """What the published table says (None: suppressed)."""
+        return None if var in self.hidden else self.value(var)
+
+    def equations(self) -> list[dict[Var, int]]:
+        """Each row's and column's cells add up to its total; the totals to the grand total."""
+        found: list[dict[Var, int]] = []
+        for r in self.rows:
+            found.append({**{("cell", r, c): 1 for c in self.cols}, ("row", r): -1})
+        for c in self.cols:
+            found.append({**{("cell", r, c): 1 for r in self.rows}, ("col", c): -1})
+        found.append({**{("row", r): 1 for r in self.rows}, ("all",): -1})
+        found.append({**{("col", c): 1 for c in self.cols}, ("all",): -1})
+        return found
+
+
+def feasible_range(table: Table, target: Var) -> tuple[float, float]:
+    """The smallest and largest value of hidden `target` consistent with what is shown."""
+    hidden = sorted(table.hidden, key=repr)
+    index = {var: i for i, var in enumerate(hidden)}
+    a_eq, b_eq = [], []
+    for equation in table.equations():
+        row = np.zeros(len(hidden))
+        constant = 0.0
+        for var, coefficient in equation.items():
+            if var in index:
+                row[index[var]] += coefficient
+            else:
+                constant += coefficient * table.value(var)
+        if row.any():
+            a_eq.append(row)
+            b_eq.append(-constant)
+    objective = np.zeros(len(hidden))
+    objective[index[target]] = 1.0
+    bounds = [(0, None)] * len(hidden)
+    low = linprog(objective, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds)
+    high = linprog(-objective, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds)
+    lowest = low.fun if low.status == 0 else 0.0
+    highest = -high.fun if high.status == 0 else float("inf")  # unbounded: fully protected
+    return lowest, highest
+
+
+def exposed(table: Table, var: Var, min_cell: int) -> bool:
+    lowest, highest = feasible_range(table, var)
+    return highest - lowest < 1 - 1e-9 or highest < min_cell - 1e-9
+
+
+def _options(table: Table, var: Var) -> list[set[Var]]:
+    """Ways to protect `var`, cheapest first: for a cell, the three other corners of a
+    rectangle through it (so every row and column it touches keeps two unknowns); then any
+    shown variable sharing an equation with it, alone."""
+    options: list[set[Var]] = []
+    if var[0] == "cell":
+        _kind, r, c = var
+        for other_r in table.rows:
+            for other_c in table.cols:
+                if other_r != r and other_c != c:
+                    corners: set[Var] = {
+                        ("cell", r, other_c),
+                        ("cell", other_r, c),
+                        ("cell", other_r, other_c),
+                    }
+                    options.append(corners - table.hidden)
+    elif var[0] in ("row", "col"):
+        # A small total: hide another line of the same direction, total and cells, so that
+        # neither follows from the grand total and the other lines.
+        others = table.rows if var[0] == "row" else table.cols
+        for other in others:
+            if other == var[1]:
+                continue
+            line = (
+                [("cell", other, c) for c in table.cols]
+                if var[0] == "row"
+                else [("cell", r, other) for r in table.rows]
+            )
+            options.append({(var[0], other), *line} - table.hidden)
+    for equation in table.equations():
+        if var in equation:
+            options.extend({v} for v in equation if v not in table.hidden)
+    options = [option for option in options if option]
+
+    def cost(option: set[Var]) -> tuple[int, int, int]:
+        # Fewest people hidden, then fewest totals hidden, then fewest cells.
+        return (
+            sum(table.value(v) for v in option),
+            sum(1 for v in option if v[0] != "cell"),
+            len(option),
+        )
+
+    return sorted(options, key=lambda option: (cost(option), sorted(map(repr, option))))
+
+
+def suppress(
+    rows: Sequence[Key], cols: Sequence[Key], cells: Mapping[Any, int], min_cell: int
+) -> Table:
+    table = Table(list(rows), list(cols), dict(cells))
+    table.primary = {v for v in table.variables() if 0 < table.value(v) < min_cell}
+    table.hidden = set(table.primary)
+    # Each step hides at least one more variable; there are finitely many, so this ends (at
+    # worst with everything hidden).
+    while True:
+        # Totals first: a cell cannot be protected while its line's small total is known.
+        at_risk = [
+            v
+            for v in sorted(table.primary, key=lambda v: (v[0] == "cell", repr(v)))
+            if exposed(table, v, min_cell)
+        ]
+        if not at_risk:
+            return table
+        var = at_risk[0]
+        options = _options(table, var)
+        if not options:
+            table.hidden.update(table.variables())
+            return table
+        chosen = options[0]
+        for option in options:
+            table.hidden |= option
+            safe = not exposed(table, var, min_cell)
+            table.hidden -= option
+            if safe:
+                chosen = option
+                break
+        table.hidden |= chosen

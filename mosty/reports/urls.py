@@ -1,0 +1,4 @@
+from mosty.reports import views
+
+app_name = "reports"
+urlpatterns = views.routes.urlpatterns

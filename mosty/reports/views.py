@@ -1,0 +1,333 @@
+"""Reports pages: the dashboard of figures, programmes with targets and their exports, the
+reconciliation of event registrants, and the public statistics."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mosty.access.audit import audit, audit_reads
+from mosty.access.policy import can
+from mosty.core.charts import ChartView, column_chart
+from mosty.core.indicators import BREAKDOWNS, INDICATORS, Scope, breakdown_label, month_key
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage
+from mosty.core.routing import Routes
+from mosty.events.models import Registration
+from mosty.reports import exports, selectors, services
+from mosty.reports.forms import LinkForm, PeriodForm, ProgrammeForm, TargetForm
+from mosty.reports.models import Programme, Target
+
+routes = Routes()
+
+
+def period(
+    request: HttpRequest, default: tuple[datetime.date, datetime.date]
+) -> tuple[PeriodForm, datetime.date, datetime.date]:
+    """The period asked for in the query string (a bad one: the form says why, the default
+    period is shown)."""
+    form = PeriodForm(request.GET or None, initial={"start": default[0], "end": default[1]})
+    if request.GET and form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, default[0], default[1]
+
+
+def monthly_chart(*, fetched_by: Any, scope: Scope, code: str) -> ChartView:
+    """The indicator month by month over the scope (months without any: zero)."""
+    indicator = INDICATORS[code]
+    split = {
+        key: value
+        for key, _label, value in selectors.breakdown(
+            fetched_by=fetched_by, scope=scope, code=code, by="month"
+        )
+    }
+    return column_chart(
+        str(indicator.name),
+        [
+            (breakdown_label("month", key), split.get(key, 0))
+            for key in months(scope.start, scope.end)
+        ],
+        label_heading=str(BREAKDOWNS["month"]),
+        value_heading=str(indicator.unit_label),
+        decimals=1 if code.endswith("hours") else 0,
+    )
+
+
+def months(start: datetime.date, end: datetime.date, *, limit: int = 36) -> list[str]:
+    """ "2026-01", "2026-02", … from `start`'s month to `end`'s (the last `limit` of them)."""
+    found = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        found.append(month_key(datetime.date(year, month, 1)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found[-limit:]
+
+
+@routes.path("", name="dashboard")
+class Dashboard(ShowPage):
+    """The reader's figures: the whole city for the admin and the city office, else their
+    organisations'."""
+
+    permission = "report.view"
+    template_name = "reports/dashboard.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        form, start, end = period(self.request, selectors.default_period())
+        scope = selectors.reader_scope(fetched_by=self.user, start=start, end=end)
+        return {
+            "filters": form,
+            "scope": scope,
+            # Each figure beside the same over the period of the same length just before.
+            "rows": list(
+                zip(
+                    selectors.figures(fetched_by=self.user, scope=scope),
+                    selectors.figures(fetched_by=self.user, scope=selectors.previous(scope)),
+                    strict=True,
+                )
+            ),
+            "previous": selectors.previous(scope),
+            "charts": [
+                monthly_chart(fetched_by=self.user, scope=scope, code="events.programme_hours"),
+                monthly_chart(fetched_by=self.user, scope=scope, code="cases.opened"),
+            ],
+            "may_reconcile": can(self.user, "report.reconcile"),
+            "min_cell": selectors.min_cell(),
+        }
+
+
+@routes.path("programmes/", name="programme_list")
+class ProgrammeList(ListPage):
+    permission = "programme.list"
+    template_name = "reports/programme_list.html"
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.programme_list(fetched_by=self.user, filters=filters)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"may_create": can(self.user, "programme.create")}
+
+
+@routes.path("programmes/new/", name="programme_create")
+class ProgrammeCreate(FormPage):
+    permission = "programme.create"
+    template_name = "reports/programme_form.html"
+    form_class = ProgrammeForm
+    context_object_name = "programme"
+    success_message = gettext_lazy("Programme saved.")
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {
+            "instance": self.object,
+            "organisations": selectors.programme_organisations(self.user),
+        }
+
+    def save(self, form: Any) -> Programme:
+        return services.programme_create(by=self.user, **form.cleaned_data)
+
+    def success_url(self, programme: Programme) -> str:
+        return reverse("reports:programme_detail", args=[programme.pk])
+
+
+@routes.path("programmes/<int:pk>/edit/", name="programme_edit")
+class ProgrammeEdit(ProgrammeCreate):
+    permission = "programme.change"
+
+    def get_object(self) -> Programme:
+        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def initial(self) -> dict[str, Any]:
+        return {"version": self.object.version}
+
+    def save(self, form: Any) -> Programme:
+        return services.programme_update(programme=self.object, by=self.user, **form.cleaned_data)
+
+
+@routes.path("programmes/<int:pk>/", name="programme_detail")
+class ProgrammeDetail(DetailPage):
+    permission = "programme.view"
+    template_name = "reports/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_object(self) -> Programme:
+        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def extra_context(self) -> dict[str, Any]:
+        programme = self.object
+        form, start, end = period(self.request, (programme.starts_on, programme.ends_on))
+        progress = selectors.programme_progress(
+            fetched_by=self.user, programme=programme, start=start, end=end
+        )
+        scope = programme.scope(start, end)
+        return {
+            "filters": form,
+            "start": start,
+            "end": end,
+            "progress": progress,
+            "chart": monthly_chart(
+                fetched_by=self.user, scope=scope, code="events.programme_hours"
+            ),
+            "target_form": TargetForm(),
+            "may_change": can(self.user, "programme.change", programme),
+            "snapshots": selectors.snapshot_list(fetched_by=self.user, programme=programme)[:10],
+            "partners": programme.partners.order_by("name"),
+            "start_iso": start.isoformat(),
+            "end_iso": end.isoformat(),
+            "min_cell": selectors.min_cell(),
+        }
+
+
+@routes.path("programmes/<int:pk>/targets/", name="target_set")
+class TargetSet(ActionPage):
+    permission = "programme.change"
+    form_class = TargetForm
+
+    def get_object(self) -> Programme:
+        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form: Any) -> Target:
+        return services.target_set(programme=self.object, by=self.user, **form.cleaned_data)
+
+    def success_text(self, result: Any) -> str:
+        return _("Target saved.")
+
+    def success_url(self, result: Any) -> str:
+        return reverse("reports:programme_detail", args=[self.object.pk])
+
+
+@routes.path("targets/<int:pk>/delete/", name="target_delete")
+class TargetDelete(ActionPage):
+    permission = "programme.change"
+
+    def get_object(self) -> Target:
+        return selectors.target_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Programme:
+        return self.object.programme
+
+    def act(self, form: Any) -> None:
+        services.target_delete(target=self.object, by=self.user)
+
+    def success_text(self, result: Any) -> str:
+        return _("Target removed.")
+
+    def success_url(self, result: Any) -> str:
+        return reverse("reports:programme_detail", args=[self.object.programme_id])
+
+
+@routes.path("programmes/<int:pk>/export/", name="programme_export")
+class ProgrammeExport(DetailPage):
+    """The programme's figures for the period asked for, as XLSX (one sheet per indicator)
+    or CSV; also kept as an issued report (`ReportSnapshot`)."""
+
+    permission = "programme.export"
+
+    def get_object(self) -> Programme:
+        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        programme = self.object
+        form, start, end = period(request, (programme.starts_on, programme.ends_on))
+        fmt = request.GET.get("format", "xlsx")
+        if fmt not in exports.FORMATS:
+            fmt = "xlsx"
+        snapshot = services.report_issue(programme=programme, start=start, end=end, by=self.user)
+        audit(self.user, "mosty.report.snapshot.exported", snapshot, details={"format": fmt})
+        return exports.snapshot_response(snapshot, fmt=fmt)
+
+
+@routes.path("issued/<int:pk>/", name="snapshot_download")
+class SnapshotDownload(DetailPage):
+    """An issued report again, the same figures as the day it was issued."""
+
+    permission = "programme.export"
+
+    def get_object(self) -> Any:
+        return selectors.snapshot_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Programme:
+        return self.object.programme
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        fmt = request.GET.get("format", "xlsx")
+        if fmt not in exports.FORMATS:
+            fmt = "xlsx"
+        audit(self.user, "mosty.report.snapshot.exported", self.object, details={"format": fmt})
+        return exports.snapshot_response(self.object, fmt=fmt)
+
+
+@routes.path("reconcile/", name="reconcile")
+class Reconcile(ListPage):
+    """Event registrants without a participant record, each with the participants who may be
+    them (same e-mail address or phone, or a name the intake search matches)."""
+
+    permission = "report.reconcile"
+    template_name = "reports/reconcile.html"
+    per_page = 10
+
+    def rows(self, filters: dict[str, Any]) -> Any:
+        return selectors.unlinked_registrations(fetched_by=self.user)
+
+    def page_context(self, page: Any) -> dict[str, Any]:
+        rows = [
+            (
+                registration,
+                selectors.registration_candidates(fetched_by=self.user, registration=registration),
+            )
+            for registration in page
+        ]
+        return {"rows": rows}
+
+    def audit(self, page: Any, filters: dict[str, Any]) -> None:
+        registrations = list(page)
+        audit_reads(self.user, registrations, fields=["name", "email", "phone"])
+        candidates = {
+            p.pk: p
+            for registration in registrations
+            for p in selectors.registration_candidates(
+                fetched_by=self.user, registration=registration
+            )
+        }
+        audit_reads(
+            self.user, list(candidates.values()), fields=["code", "first_name", "last_name"]
+        )
+
+
+@routes.path("reconcile/<int:pk>/link/", name="registration_link")
+class RegistrationLink(ActionPage):
+    permission = "report.reconcile"
+    form_class = LinkForm
+
+    def get_object(self) -> Registration:
+        return selectors.unlinked_registration_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> None:
+        return None
+
+    def act(self, form: Any) -> None:
+        participant = selectors.participant_for_link(
+            fetched_by=self.user, pk=form.cleaned_data["participant"]
+        )
+        services.registration_link(registration=self.object, participant=participant, by=self.user)
+
+    def success_text(self, result: Any) -> str:
+        return _("Linked: the figures now count them as this participant.")
+
+    def success_url(self, result: Any) -> str:
+        return reverse("reports:reconcile")
+
+
+@routes.path("statistics/", name="public")
+class PublicStatistics(ShowPage):
+    """The city's headline figures for everyone, with small-cell suppression."""
+
+    public = True
+    permission = "statistics.public"
+    template_name = "reports/public.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        form, start, end = period(self.request, selectors.default_period())
+        return {"filters": form, **selectors.public_statistics(start=start, end=end)}

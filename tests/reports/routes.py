@@ -1,0 +1,76 @@
+from mosty.reports.models import ReportSnapshot
+from tests.access_matrix import Route
+from tests.cases.factories import make_participant
+from tests.reports.factories import attended, make_programme, past_event
+
+READERS = frozenset({"admin", "coordinator"})
+COORDINATOR = frozenset({"coordinator"})
+
+
+def _programme(world):
+    return {"pk": make_programme(world).pk}
+
+
+def _target(world):
+    return {"pk": make_programme(world).targets.get().pk}
+
+
+def _snapshot(world):
+    programme = make_programme(world)
+    snapshot = ReportSnapshot.objects.create(
+        programme=programme,
+        period_start=programme.starts_on,
+        period_end=programme.ends_on,
+        figures={"indicators": {"events.programme_hours": {"value": "2.0", "breakdowns": {}}}},
+    )
+    return {"pk": snapshot.pk}
+
+
+def _unlinked(world):
+    """Someone who came to org A's workshop, registered without a participant record."""
+    registration = attended(past_event(world.org_a), name="Olena Testowa", email="o@example.org")
+    world.extra["participant"] = make_participant(world, first_name="Olena")
+    return registration
+
+
+def _unlinked_pk(world):
+    return {"pk": _unlinked(world).pk}
+
+
+ROUTES = [
+    Route("reports:public", public=True, allowed=frozenset({"*"})),
+    Route("api:statistics_public", public=True, api=True),
+    Route("reports:dashboard", allowed=READERS, org_scoped=False),
+    Route("reports:programme_list", allowed=READERS, org_scoped=False),
+    Route("reports:programme_create", allowed=COORDINATOR, org_scoped=False),
+    Route("reports:programme_detail", allowed=READERS, kwargs=_programme),
+    Route("reports:programme_edit", allowed=COORDINATOR, kwargs=_programme),
+    Route(
+        "reports:target_set",
+        allowed=COORDINATOR,
+        method="post",
+        kwargs=_programme,
+        data=lambda w: {"indicator": "events.sessions_held", "value": "8"},
+        ok=(302,),
+    ),
+    Route("reports:target_delete", allowed=COORDINATOR, method="post", kwargs=_target, ok=(302,)),
+    Route("reports:programme_export", allowed=READERS, kwargs=_programme, query="format=csv"),
+    Route("reports:snapshot_download", allowed=READERS, kwargs=_snapshot, query="format=csv"),
+    Route(
+        "reports:reconcile",
+        allowed=COORDINATOR,
+        org_scoped=False,
+        reads_personal=True,
+        kwargs=lambda w: (_unlinked(w), {})[1],
+    ),
+    Route(
+        "reports:registration_link",
+        allowed=COORDINATOR,
+        method="post",
+        kwargs=_unlinked_pk,
+        data=lambda w: {"participant": w.extra["participant"].pk},
+        ok=(302,),
+    ),
+    Route("api:programme_list", allowed=READERS, api=True, org_scoped=False),
+    Route("api:programme_detail", allowed=READERS, api=True, kwargs=_programme),
+]

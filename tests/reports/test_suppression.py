@@ -1,0 +1,160 @@
+"""Small-cell suppression holds: an attacker who knows the published table (cells, row and
+column totals, grand total) and that counts are whole numbers of at least zero cannot recover
+a suppressed small cell, neither from differences of totals nor by any other combination."""
+
+import random
+
+import pytest
+
+from mosty.reports.suppression import feasible_range, suppress
+
+MIN = 5
+
+
+def _published(table):
+    """What anyone sees: every variable's value or None."""
+    return {var: table.shown(var) for var in table.variables()}
+
+
+def _by_differences(table, published):
+    """The textbook attack: a hidden cell alone in its row (or column) is the total minus the
+    others; repeat while it reveals more."""
+    known = {v: x for v, x in published.items() if x is not None}
+    changed = True
+    while changed:
+        changed = False
+        for equation in table.equations():
+            unknown = [v for v in equation if v not in known]
+            if len(unknown) == 1:
+                (var,) = unknown
+                total = -sum(c * known[v] for v, c in equation.items() if v in known)
+                known[var] = total // equation[var]
+                changed = True
+    return known
+
+
+def _brute_force(table, published, var):
+    """Every whole-number value of `var` consistent with the published table: a search over
+    the hidden cells, cell by cell, dropping a branch as soon as a shown total is exceeded or
+    missed. The totals are sums of cells, so they follow."""
+    hidden = [v for v in table.variables() if v[0] == "cell" and published[v] is None]
+    grand = published[("all",)] if published[("all",)] is not None else sum(table.cells.values())
+    lines = [t for t in table.variables() if t[0] != "cell" and published[t] is not None]
+
+    def members(line):
+        if line[0] == "row":
+            return [("cell", line[1], c) for c in table.cols]
+        if line[0] == "col":
+            return [("cell", r, line[1]) for r in table.rows]
+        return [("cell", r, c) for r in table.rows for c in table.cols]
+
+    line_cells = {line: members(line) for line in lines}
+    values = set()
+
+    def search(i, assigned):
+        for line, cells in line_cells.items():
+            known = [assigned.get(c, published[c]) for c in cells]
+            total = sum(x for x in known if x is not None)
+            if total > published[line] or (None not in known and total != published[line]):
+                return
+        if i == len(hidden):
+            candidate = {v: assigned.get(v, published[v]) for v in table.variables()}
+            if var[0] == "cell":
+                values.add(candidate[var])
+            else:
+                values.add(sum(candidate[c] for c in members(var)))
+            return
+        cell = hidden[i]
+        upper, forced = grand, None
+        for line, cells in line_cells.items():
+            if cell not in cells:
+                continue
+            rest = [c for c in cells if c != cell]
+            known = [assigned.get(c, published[c]) for c in rest]
+            left = published[line] - sum(x for x in known if x is not None)
+            upper = min(upper, left)
+            if None not in known:
+                forced = left
+        if upper < 0:
+            return
+        for guess in [forced] if forced is not None else range(upper + 1):
+            if 0 <= guess <= upper:
+                search(i + 1, {**assigned, cell: guess})
+
+    search(0, {})
+    return values
+
+
+def _check(rows, cols, cells):
+    table = suppress(rows, cols, cells, MIN)
+    published = _published(table)
+    small = [v for v in table.variables() if 0 < table.value(v) < MIN]
+    assert small, "the example must have a small cell"
+    for var in small:
+        assert published[var] is None, f"{var} is published"
+    recovered = _by_differences(table, published)
+    for var in small:
+        assert var not in recovered, f"{var} = {recovered.get(var)} recovered from totals"
+    return table, published, small
+
+
+def test_one_small_cell_needs_three_more_hidden():
+    rows, cols = ["Śródmieście", "Wrzeszcz", "Oliwa"], ["female", "male"]
+    cells = {
+        ("Śródmieście", "female"): 3,
+        ("Śródmieście", "male"): 12,
+        ("Wrzeszcz", "female"): 9,
+        ("Wrzeszcz", "male"): 14,
+        ("Oliwa", "female"): 20,
+        ("Oliwa", "male"): 11,
+    }
+    table, published, small = _check(rows, cols, cells)
+    # A single hidden cell in a row would be its total minus the rest: at least a 2x2 block.
+    assert sum(1 for v in published if v[0] == "cell" and published[v] is None) >= 4
+    for var in small:
+        possible = _brute_force(table, published, var)
+        assert len(possible) > 1 and max(possible) >= MIN, (var, possible)
+    # Everything not needed stays published.
+    assert published[("all",)] == sum(cells.values())
+
+
+def test_a_small_total_is_hidden_with_its_cells():
+    rows, cols = ["a", "b", "c"], ["x", "y"]
+    cells = {
+        ("a", "x"): 1,
+        ("a", "y"): 2,
+        ("b", "x"): 10,
+        ("b", "y"): 7,
+        ("c", "x"): 6,
+        ("c", "y"): 9,
+    }
+    table, published, small = _check(rows, cols, cells)
+    assert published[("row", "a")] is None
+    for var in small:
+        if var[0] == "cell":
+            possible = _brute_force(table, published, var)
+            assert len(possible) > 1, (var, possible)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_tables_leak_no_small_cell(seed):
+    rng = random.Random(seed)
+    rows = [f"r{i}" for i in range(rng.randint(2, 4))]
+    cols = [f"c{j}" for j in range(rng.randint(2, 3))]
+    cells = {(r, c): rng.choice([0, 1, 2, 3, 4, 6, 8, 11, 15]) for r in rows for c in cols}
+    cells[(rows[0], cols[0])] = rng.randint(1, MIN - 1)
+    table, published, small = _check(rows, cols, cells)
+    # The linear-programming bound the module uses is what an attacker gets at best.
+    for var in small:
+        low, high = feasible_range(table, var)
+        assert high - low >= 1 and high >= MIN, (var, low, high)
+
+
+def test_the_suppression_is_not_a_no_op():
+    """Without complementary suppression the differences attack does recover the cell: the
+    check above can fail."""
+    rows, cols = ["a", "b"], ["x", "y"]
+    cells = {("a", "x"): 2, ("a", "y"): 10, ("b", "x"): 10, ("b", "y"): 10}
+    table = suppress(rows, cols, cells, MIN)
+    naive = {v: (None if v == ("cell", "a", "x") else table.value(v)) for v in table.variables()}
+    assert _by_differences(table, naive)[("cell", "a", "x")] == 2
