@@ -19,7 +19,7 @@ from mosty.participation.models import IdeaKind, IdeaStatus, ProgrammeKind
 routes = Routes()
 
 
-class ProgrammeTextSerializer(serializers.Serializer[Any]):
+class CivicProgrammeTextSerializer(serializers.Serializer[Any]):
     language = serializers.CharField()
     title = serializers.CharField()
     summary = serializers.CharField()
@@ -46,17 +46,17 @@ class CallOutputSerializer(serializers.Serializer[Any]):
     translations = CallTextSerializer(many=True)
 
 
-class ProgrammeOutputSerializer(serializers.Serializer[Any]):
+class CivicProgrammeOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=ProgrammeKind.choices)
     organisation = serializers.CharField(source="organisation.name")
     foreigners_may_take_part = serializers.BooleanField()
     official_url = serializers.URLField()
     source_language = serializers.CharField()
-    translations = ProgrammeTextSerializer(many=True)
+    translations = CivicProgrammeTextSerializer(many=True)
 
 
-class ProgrammeDetailOutputSerializer(ProgrammeOutputSerializer):
+class CivicProgrammeDetailOutputSerializer(CivicProgrammeOutputSerializer):
     calls = serializers.SerializerMethodField()
 
     def get_calls(self, programme: Any) -> list[dict[str, Any]]:
@@ -66,13 +66,13 @@ class ProgrammeDetailOutputSerializer(ProgrammeOutputSerializer):
 
 @routes.path("participation/programmes/", name="participation_programme_list")
 @extend_schema(tags=["participation"])
-class ProgrammeListApi(AuditedListApi):
+class CivicProgrammeListApi(AuditedListApi):
     """Published programmes (and the caller's organisations' unpublished ones), with their
     texts in every language they have (?kind=, ?foreigners=1)."""
 
     permission_classes = [AllowAny]
-    serializer_class = ProgrammeOutputSerializer
-    permission = "programme.browse"
+    serializer_class = CivicProgrammeOutputSerializer
+    permission = "civic_programme.browse"
 
     def filters(self, params: Any) -> dict[str, Any]:
         return {
@@ -85,11 +85,11 @@ class ProgrammeListApi(AuditedListApi):
 
 
 @routes.path("participation/programmes/<int:pk>/", name="participation_programme_detail")
-@extend_schema(tags=["participation"], responses=ProgrammeDetailOutputSerializer)
-class ProgrammeDetailApi(AuditedDetailApi):
+@extend_schema(tags=["participation"], responses=CivicProgrammeDetailOutputSerializer)
+class CivicProgrammeDetailApi(AuditedDetailApi):
     permission_classes = [AllowAny]
-    serializer_class = ProgrammeDetailOutputSerializer
-    permission = "programme.view"
+    serializer_class = CivicProgrammeDetailOutputSerializer
+    permission = "civic_programme.view"
 
     def get_object(self, pk: int) -> Any:
         return selectors.programme_get(fetched_by=self.request.user, pk=pk)
@@ -102,7 +102,7 @@ class CallListApi(AuditedListApi):
 
     permission_classes = [AllowAny]
     serializer_class = CallOutputSerializer
-    permission = "programme.browse"
+    permission = "civic_programme.browse"
 
     def filters(self, params: Any) -> dict[str, Any]:
         return {

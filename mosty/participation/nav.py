@@ -7,7 +7,7 @@ nav_item(_("Take part"), "participation:programme_list", order=45)
 nav_item(
     _("Participation programmes"),
     "participation:manage",
-    rule="programme.manage_list",
+    rule="civic_programme.manage_list",
     order=46,
     group=EVENTS,
 )

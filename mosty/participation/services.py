@@ -122,7 +122,7 @@ def _call_texts(call: Call, items: list[dict[str, Any]]) -> Any:
 def programme_create(
     *, organisation: Any, by: Any, translations: list[dict[str, Any]], **data: Any
 ) -> Programme:
-    require(by, "programme.change", Programme(organisation=organisation))
+    require(by, "civic_programme.change", Programme(organisation=organisation))
     programme = Programme(organisation=organisation, created_by=by, updated_by=by)
     _create(programme, PROGRAMME_FIELDS, data, _programme_texts(programme, translations))
     return programme
@@ -139,7 +139,7 @@ def programme_update(
 ) -> Programme:
     """`version` is the one the editor's form showed: a save by someone else since is an
     `EditConflict`, and nothing is written (translations included)."""
-    require(by, "programme.change", programme)
+    require(by, "civic_programme.change", programme)
     texts = None if translations is None else _programme_texts(programme, translations)
     _update(programme, PROGRAMME_FIELDS, data, version, by, texts)
     return programme
@@ -149,7 +149,7 @@ def programme_update(
 def call_create(
     *, programme: Programme, by: Any, translations: list[dict[str, Any]], **data: Any
 ) -> Call:
-    require(by, "programme.change", programme)
+    require(by, "civic_programme.change", programme)
     call = Call(programme=programme, created_by=by, updated_by=by)
     _create(call, CALL_FIELDS, data, _call_texts(call, translations))
     return call

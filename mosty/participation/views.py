@@ -84,7 +84,7 @@ class ProgrammeList(ListPage):
     """The city's participation programmes, explained in the reader's language."""
 
     public = True
-    permission = "programme.browse"
+    permission = "civic_programme.browse"
     template_name = "participation/programme_list.html"
     filter_form = ProgrammeFilterForm
 
@@ -101,7 +101,7 @@ class ProgrammeList(ListPage):
 @routes.path("<int:pk>/", name="programme_detail")
 class ProgrammeDetail(DetailPage):
     public = True
-    permission = "programme.view"
+    permission = "civic_programme.view"
     template_name = "participation/programme_detail.html"
     context_object_name = "programme"
 
@@ -120,7 +120,7 @@ class CallList(ListPage):
     """The calendar of open and coming calls, by the month of their deadline."""
 
     public = True
-    permission = "programme.browse"
+    permission = "civic_programme.browse"
     template_name = "participation/call_list.html"
     filter_form = CallFilterForm
 
@@ -222,7 +222,7 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @routes.path("manage/", name="manage")
 class ProgrammeManage(ListPage):
-    permission = "programme.manage_list"
+    permission = "civic_programme.manage_list"
     template_name = "participation/manage.html"
 
     def rows(self, filters: dict[str, Any]) -> Any:
@@ -269,7 +269,7 @@ class _TranslatedFormPage(FormPage):
 
 @routes.path("manage/new/", name="programme_create")
 class ProgrammeCreate(_TranslatedFormPage):
-    permission = "programme.create"
+    permission = "civic_programme.create"
     template_name = "participation/programme_form.html"
     form_class = ProgrammeForm
     formset_class = ProgrammeTranslationFormSet
@@ -297,7 +297,7 @@ class ProgrammeCreate(_TranslatedFormPage):
 
 @routes.path("manage/<int:pk>/edit/", name="programme_edit")
 class ProgrammeEdit(ProgrammeCreate):
-    permission = "programme.change"
+    permission = "civic_programme.change"
     context_object_name = "programme"
 
     def get_object(self) -> Programme:
@@ -322,7 +322,7 @@ class ProgrammeEdit(ProgrammeCreate):
 
 @routes.path("manage/<int:pk>/calls/new/", name="call_create")
 class CallCreate(_TranslatedFormPage):
-    permission = "programme.change"
+    permission = "civic_programme.change"
     template_name = "participation/call_form.html"
     form_class = CallForm
     formset_class = CallTranslationFormSet

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.indicators import indicator_choices
 from mosty.events.models import Event
@@ -21,7 +22,7 @@ def _date_widget() -> forms.DateInput:
 class PeriodForm(forms.Form):
     """A period to report on (both days included)."""
 
-    start = forms.DateField(label=_("From"), widget=_date_widget())
+    start = forms.DateField(label=pgettext_lazy("date range", "From"), widget=_date_widget())
     end = forms.DateField(label=_("To"), widget=_date_widget())
 
     def clean(self) -> dict[str, Any]:

@@ -67,11 +67,11 @@ def programme_organisations(user) -> QuerySet:
     return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
 
 
-POLICY.add_rule("programme.browse", rules.always_allow)
-POLICY.add_rule("programme.view", programme_is_visible)
-POLICY.add_rule("programme.manage_list", is_coordinator)
-POLICY.add_rule("programme.create", is_coordinator)
-POLICY.add_rule("programme.change", coordinates_programme)
+POLICY.add_rule("civic_programme.browse", rules.always_allow)
+POLICY.add_rule("civic_programme.view", programme_is_visible)
+POLICY.add_rule("civic_programme.manage_list", is_coordinator)
+POLICY.add_rule("civic_programme.create", is_coordinator)
+POLICY.add_rule("civic_programme.change", coordinates_programme)
 POLICY.add_rule("call.view", call_is_visible)
 POLICY.add_rule("call.change", coordinates_call)
 POLICY.add_rule("alert.subscribe", rules.always_allow)
