@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosty.access.policy import can
 from mosty.assistance import selectors
-from mosty.core.navigation import dashboard_panel, nav_item
+from mosty.core.navigation import RESOURCES, dashboard_panel, nav_item
 
 ASSISTANCE = _("Assistance")
 
@@ -48,22 +48,23 @@ nav_item(
     order=66,
     group=ASSISTANCE,
 )
-# Coordinators
+# Coordinators: under Resources, beside the directory and the translators (the brief's
+# "networks and resources"), so a coordinator's menu stays on one line.
 nav_item(
     _("Assistance requests"),
     "assistance:open_requests",
     rule="assistance.coordinate",
     order=67,
-    group=ASSISTANCE,
+    group=RESOURCES,
 )
 nav_item(
     _("Service level"),
     "assistance:service_level",
     rule="assistance.coordinate",
     order=68,
-    group=ASSISTANCE,
+    group=RESOURCES,
 )
-nav_item(_("Assistance hours"), "assistance:hours_report", rule="assistance.report", order=69, group=ASSISTANCE)  # fmt: skip
+nav_item(_("Assistance hours"), "assistance:hours_report", rule="assistance.report", order=69, group=RESOURCES)  # fmt: skip
 
 
 def _assistant_panel(request: Any) -> dict[str, Any] | None:
