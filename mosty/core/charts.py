@@ -41,7 +41,7 @@ leather.theme.default_series_colors = ["#0d6efd", "#198754", "#d63384", "#fd7e14
 WIDTH, HEIGHT = 640, 280
 Number = int | float | Decimal
 
-ET.register_namespace("", "http://www.w3.org/2000/svg")
+SVG_NS = "http://www.w3.org/2000/svg"
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,10 @@ def _finish(svg: str, title: str) -> SafeString:
     root.set("aria-label", title)
     root.set("class", "mosty-chart")
     root.set("focusable", "false")
+    # ElementTree's prefix registry is global and the XLIFF export registers the default prefix
+    # for its own namespace: claimed again just before writing, or the chart is <ns0:svg>.
+    # (`default_namespace=` cannot serve: it refuses leather's unqualified attributes.)
+    ET.register_namespace("", SVG_NS)
     return mark_safe(ET.tostring(root, encoding="unicode"))  # noqa: S308 - leather's own markup, texts escaped by ElementTree
 
 
