@@ -302,7 +302,9 @@ def idea_update(
 
 
 def _idea_locked(idea: Idea) -> Idea:
-    locked: Idea = Idea.objects.select_for_update(of=("self",)).select_related("call").get(pk=idea.pk)
+    locked: Idea = (
+        Idea.objects.select_for_update(of=("self",)).select_related("call").get(pk=idea.pk)
+    )
     return locked
 
 
