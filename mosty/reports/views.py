@@ -220,18 +220,20 @@ class TargetDelete(ActionPage):
 
 @routes.path("programmes/<int:pk>/export/", name="programme_export")
 class ProgrammeExport(DetailPage):
-    """The programme's figures for the period asked for, as XLSX (one sheet per indicator)
-    or CSV; also kept as an issued report (`ReportSnapshot`)."""
+    """Issues a report: the programme's figures for the period in the query string, kept as
+    a `ReportSnapshot` and answered as XLSX (one sheet per indicator), CSV or PDF. A POST,
+    because it writes the snapshot: a link prefetched or followed twice must not issue one."""
 
     permission = "programme.export"
+    http_method_names = ["post"]  # noqa: RUF012
 
     def get_object(self) -> Programme:
         return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         programme = self.object
         form, start, end = period(request, (programme.starts_on, programme.ends_on))
-        fmt = request.GET.get("format", "xlsx")
+        fmt = request.POST.get("format", "xlsx")
         if fmt not in exports.FORMATS:
             fmt = "xlsx"
         snapshot = services.report_issue(programme=programme, start=start, end=end, by=self.user)

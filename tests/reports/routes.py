@@ -54,7 +54,13 @@ ROUTES = [
         ok=(302,),
     ),
     Route("reports:target_delete", allowed=COORDINATOR, method="post", kwargs=_target, ok=(302,)),
-    Route("reports:programme_export", allowed=READERS, kwargs=_programme, query="format=csv"),
+    Route(
+        "reports:programme_export",
+        allowed=READERS,
+        kwargs=_programme,
+        method="post",
+        data=lambda world: {"format": "csv"},
+    ),
     Route("reports:snapshot_download", allowed=READERS, kwargs=_snapshot, query="format=csv"),
     Route(
         "reports:reconcile",
