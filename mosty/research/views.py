@@ -8,7 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -23,7 +29,7 @@ from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.research import exports, results, selectors, services
-from mosty.research.answering import page_fields, progress, repeat_instances
+from mosty.research.answering import page_fields, page_skips, progress, repeat_instances
 from mosty.research.forms import (
     FocusGroupForm,
     FormUploadForm,
@@ -386,15 +392,22 @@ def survey_interview(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("research:respond", key=response.key)
 
 
+def _response_for(request: HttpRequest, key: Any) -> Response:
+    """The response a resume link names, for whoever may answer it: anyone while the survey
+    is open (the key is the respondent's secret), the owner's staff in interviewer mode."""
+    response = selectors.response_get(key=str(key))
+    interview = response.mode == ResponseMode.INTERVIEW
+    require(request.user, "survey.interview" if interview else "survey.answer", response.survey)
+    return response
+
+
 @routes.path("r/<uuid:key>/", name="respond")
 @require_http_methods(["GET", "POST"])
 def survey_respond(request: HttpRequest, key: Any) -> HttpResponse:
     """One page of the form. Its answers are saved when the page is sent, so a dropped
     connection loses one page at most; the address resumes where the respondent was."""
-    response = selectors.response_get(key=str(key))
+    response = _response_for(request, key)
     survey = response.survey
-    interview = response.mode == ResponseMode.INTERVIEW
-    require(request.user, "survey.interview" if interview else "survey.answer", survey)
     form = response.version.form()
     language = form.language(request.GET.get("lang") or response.language)
     if response.submitted_at is not None:
@@ -451,6 +464,26 @@ def survey_respond(request: HttpRequest, key: Any) -> HttpResponse:
         }
     )
     return render(request, "research/respond.html", context, status=400 if errors else 200)
+
+
+@routes.path("r/<uuid:key>/skips/", name="respond_skips")
+@require_http_methods(["POST"])
+def survey_respond_skips(request: HttpRequest, key: Any) -> JsonResponse:
+    """Instant skips: which questions of a page skip logic shows for the values typed so far
+    (and the choices a filtered question offers), from the same engine that checks the page
+    when it is sent. Nothing is saved. A POST, so answers never travel in an address (nor
+    land in a server log); only names from the form come back, never an answer."""
+    response = _response_for(request, key)
+    if response.submitted_at is not None:
+        return JsonResponse({"detail": _("These answers were already sent.")}, status=409)
+    form = response.version.form()
+    page_raw = request.POST.get("page", "")
+    if not page_raw.isdecimal() or int(page_raw) >= len(form.pages):
+        return JsonResponse({"detail": _("This page does not exist.")}, status=400)
+    language = form.language(response.language)
+    return JsonResponse(
+        page_skips(form, form.pages[int(page_raw)], response.answers, request.POST, language)
+    )
 
 
 def _respond_context(
