@@ -29,6 +29,7 @@ from pyxform.xls2json_backends import get_xlsform
 
 from mosty.core.uploads import check_zip
 from mosty.research import expressions
+from mosty.research.patterns import PatternError
 
 # What a question of each pyxform type is to Mosty.
 SUPPORTED_KINDS = {
@@ -229,6 +230,10 @@ def analyse(definition: dict[str, Any]) -> Analysis:
             return
         try:
             expressions.check(source)
+        except PatternError as exc:
+            result.unsupported.append(
+                {"code": "pattern", "name": name, "column": column, "detail": str(exc)}
+            )
         except expressions.ExpressionError:
             function = _unsupported_function(source)
             if function:
@@ -260,6 +265,11 @@ def analyse(definition: dict[str, Any]) -> Analysis:
                 result.ignored.append({"code": "metadata", "name": name, "type": qtype})
             elif kind not in SUPPORTED_KINDS and kind not in ("group", "repeat"):
                 result.unsupported.append({"code": "type", "name": name, "type": qtype})
+            elif _is_file(element.get("itemset")):
+                # select_one_from_file: the choices live in a CSV/XML file sent beside the form.
+                result.unsupported.append(
+                    {"code": "file", "name": name, "file": str(element["itemset"])}
+                )
             bind = element.get("bind") or {}
             for column in EXPRESSION_COLUMNS:
                 check_expression(name, column, bind.get(column))
@@ -292,6 +302,14 @@ def analyse(definition: dict[str, Any]) -> Analysis:
     return result
 
 
+def _is_file(itemset: Any) -> bool:
+    return isinstance(itemset, str) and PurePath(itemset).suffix.lower() in (
+        ".csv",
+        ".xml",
+        ".geojson",
+    )
+
+
 _CALL = re.compile(r"([A-Za-z_][\w\-]*(?::[\w\-]+)?)\s*\(")
 
 
@@ -318,8 +336,19 @@ def problem_messages(entries: list[dict[str, str]]) -> list[str]:
             text = _(
                 "Question %(name)s: the function %(function)s() in %(column)s is not supported."
             )
+        elif code == "pattern":
+            text = _(
+                "Question %(name)s: the pattern of regex() in %(column)s cannot be checked "
+                "safely (back-references, look-arounds, inline flags and very long patterns "
+                "are not supported)."
+            )
         elif code == "expression":
             text = _("Question %(name)s: the expression in %(column)s cannot be read.")
+        elif code == "file":
+            text = _(
+                "Question %(name)s: the choices come from the file %(file)s, which Mosty "
+                "cannot read: put them on the choices sheet."
+            )
         elif code == "encrypted":
             text = _("The form encrypts its submissions (public_key), which Mosty does not do.")
         elif code == "media":
