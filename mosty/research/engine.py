@@ -21,19 +21,8 @@ from django.utils.translation import gettext as _
 
 from mosty.research import expressions
 from mosty.research.expressions import Context, to_text
-from mosty.research.xlsform import RTL_CODES, question_kind
+from mosty.research.xlsform import ANSWERED_KINDS, RTL_CODES, question_kind
 
-ANSWERED_KINDS = {
-    "text",
-    "integer",
-    "decimal",
-    "date",
-    "time",
-    "select_one",
-    "select_multiple",
-    "acknowledge",
-    "range",
-}
 _REFERENCE = re.compile(r"\$\{\s*([A-Za-z_][\w.\-]*)\s*\}")
 
 

@@ -64,8 +64,16 @@ class SurveyList(ListPage):
         }
 
 
+class _BackToSurvey:
+    object: Any
+
+    def success_url(self, result: Any) -> str:
+        """The survey's page: the one this page is about, or the one it made."""
+        return reverse("research:detail", args=[(self.object or result).pk])
+
+
 @routes.path("new/", name="create")
-class SurveyCreate(FormPage):
+class SurveyCreate(_BackToSurvey, FormPage):
     permission = "survey.create"
     template_name = "research/survey_form.html"
     form_class = SurveyCreateForm
@@ -85,16 +93,11 @@ class SurveyCreate(FormPage):
             **data,
         )
 
-    def success_url(self, survey: Survey) -> str:
-        return reverse("research:detail", args=[survey.pk])
 
+class _SurveyPage(_BackToSurvey):
+    """A page of one of the user's surveys."""
 
-class _SurveyPage:
-    kwargs: dict[str, Any]
-    user: Any
-
-    def get_object(self) -> Survey:
-        return selectors.survey_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.survey_get
 
 
 @routes.path("<int:pk>/", name="detail")
@@ -139,9 +142,6 @@ class SurveyEdit(_SurveyPage, FormPage):
             survey=self.object, version=form.cleaned_data.get("version"), by=self.user, **data
         )
 
-    def success_url(self, survey: Survey) -> str:
-        return reverse("research:detail", args=[survey.pk])
-
 
 @routes.path("<int:pk>/upload/", name="upload")
 class SurveyUpload(_SurveyPage, FormPage):
@@ -159,9 +159,6 @@ class SurveyUpload(_SurveyPage, FormPage):
             survey=self.object, content=content, filename=filename, by=self.user
         )
 
-    def success_url(self, version: Any) -> str:
-        return reverse("research:detail", args=[self.object.pk])
-
 
 @routes.path("<int:pk>/open/", name="open")
 class SurveyOpen(_SurveyPage, ActionPage):
@@ -170,9 +167,6 @@ class SurveyOpen(_SurveyPage, ActionPage):
 
     def act(self, form: Any) -> Survey:
         return services.survey_open(survey=self.object, by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("research:detail", args=[self.object.pk])
 
 
 @routes.path("<int:pk>/close/", name="close")
@@ -193,9 +187,6 @@ class SurveyInvitations(_SurveyPage, ActionPage):
         return services.invitations_create(
             survey=self.object, count=form.cleaned_data["count"], by=self.user
         )
-
-    def success_url(self, result: Any) -> str:
-        return reverse("research:detail", args=[self.object.pk])
 
 
 @routes.path("<int:pk>/links.csv", name="invitations_csv")
@@ -512,8 +503,13 @@ class FocusGroupList(ListPage):
         return selectors.focus_group_list(fetched_by=self.user, filters=filters)
 
 
+class _BackToFocusGroup:
+    def success_url(self, group: Any) -> str:
+        return reverse("research:focus_detail", args=[group.pk])
+
+
 @routes.path("focus-groups/new/", name="focus_create")
-class FocusGroupCreate(FormPage):
+class FocusGroupCreate(_BackToFocusGroup, FormPage):
     permission = "focus_group.create"
     template_name = "research/focus_form.html"
     form_class = FocusGroupForm
@@ -537,16 +533,11 @@ class FocusGroupCreate(FormPage):
             organisation=organisation, by=self.user, **form.service_fields()
         )
 
-    def success_url(self, group: Any) -> str:
-        return reverse("research:focus_detail", args=[group.pk])
 
+class _FocusGroupPage(_BackToFocusGroup):
+    """A page of one of the user's focus groups."""
 
-class _FocusGroupPage:
-    kwargs: dict[str, Any]
-    user: Any
-
-    def get_object(self) -> Any:
-        return selectors.focus_group_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.focus_group_get
 
 
 @routes.path("focus-groups/<int:pk>/", name="focus_detail")
@@ -576,6 +567,3 @@ class FocusGroupEdit(_FocusGroupPage, FormPage):
             by=self.user,
             **form.service_fields(),
         )
-
-    def success_url(self, group: Any) -> str:
-        return reverse("research:focus_detail", args=[group.pk])

@@ -58,7 +58,7 @@ def test_a_dependent_question_appears_without_sending_the_page(page, bworld):
     page.goto(f"/ar/research/s/{survey.slug}/")
     _next(page, "أوافق، ابدأ")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    region = page.get_by_role("group", name="المنطقة")
+    region = page.get_by_role("group", name="من أي منطقة؟")
     hours = page.get_by_label("كم ساعة في الأسبوع؟")
     assert not region.is_visible() and not hours.is_visible()
     page.locator("form[data-skips-ready]").wait_for(state="attached")

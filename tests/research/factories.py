@@ -62,10 +62,9 @@ def make_response(
 
 
 def skips_survey() -> bytes:
-    """One field-list page whose questions depend on answers above them on the same page
-    (instant skips): the region (filtered by country) only for Ukraine and Belarus, the
-    hours only for those who work."""
-    label = demo_forms.LANGS
+    """The migrant survey's questions on one field-list page, where they depend on answers
+    above them on the same page (instant skips): the region (filtered by country) only for
+    Ukraine and Belarus, the hours only for those who work; a last page for the others."""
     rows: list[dict[str, Any]] = [
         {
             "type": "begin_group",
@@ -73,37 +72,10 @@ def skips_survey() -> bytes:
             "appearance": "field-list",
             "label": ("O tobie", "About you", "Про вас", "عنك"),
         },
-        {
-            "type": "select_one country",
-            "name": "country",
-            "label": ("Kraj", "Country", "Країна", "البلد"),
-            "required": "yes",
-        },
-        {
-            "type": "select_one region",
-            "name": "region",
-            "label": ("Region", "Region", "Регіон", "المنطقة"),
-            "choice_filter": "country=${country}",
-            "relevant": "${country} = 'ua' or ${country} = 'by'",
-        },
-        {
-            "type": "select_one yes_no",
-            "name": "works",
-            "label": ("Czy pracujesz?", "Do you work?", "Чи працюєте ви?", "هل تعمل؟"),
-            "required": "yes",
-        },
-        {
-            "type": "integer",
-            "name": "hours",
-            "label": (
-                "Ile godzin tygodniowo?",
-                "How many hours a week?",
-                "Скільки годин на тиждень?",
-                "كم ساعة في الأسبوع؟",
-            ),
-            "relevant": "${works} = 'yes'",
-            "required": "yes",
-        },
+        demo_forms.COUNTRY,
+        {**demo_forms.REGION, "relevant": "${country} = 'ua' or ${country} = 'by'"},
+        demo_forms.WORKS,
+        {**demo_forms.HOURS, "relevant": "${works} = 'yes'", "required": "yes"},
         {"type": "end_group", "name": ""},
         {
             "type": "text",
@@ -112,33 +84,8 @@ def skips_survey() -> bytes:
             "relevant": "${works} = 'no'",
         },
     ]
-    choices = [
-        {
-            "list_name": "country",
-            "name": "ua",
-            "label": ("Ukraina", "Ukraine", "Україна", "أوكرانيا"),
-        },
-        {
-            "list_name": "country",
-            "name": "by",
-            "label": ("Białoruś", "Belarus", "Білорусь", "بيلاروسيا"),
-        },
-        {"list_name": "country", "name": "sy", "label": ("Syria", "Syria", "Сирія", "سوريا")},
-        {
-            "list_name": "region",
-            "name": "kyiv",
-            "label": ("Kijów", "Kyiv", "Київ", "كييف"),
-            "country": "ua",
-        },
-        {
-            "list_name": "region",
-            "name": "minsk",
-            "label": ("Mińsk", "Minsk", "Мінськ", "مينسك"),
-            "country": "by",
-        },
-        *demo_forms.YES_NO,
-    ]
-    settings = {"form_title": "Skips", "form_id": "skips", "default_language": label[0]}
+    choices = [*demo_forms.COUNTRIES, *demo_forms.YES_NO]
+    settings = {"form_title": "Skips", "form_id": "skips", "default_language": demo_forms.LANGS[0]}
     return demo_forms.xlsform_bytes(rows, choices, settings)
 
 
