@@ -3,7 +3,7 @@ answer pages and the interviewer mode, and focus groups."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.core.exports import csv_response, xlsx_book_response
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.research import exports, results, selectors, services
@@ -97,7 +97,7 @@ class SurveyCreate(_BackToSurvey, FormPage):
 class _SurveyPage(_BackToSurvey):
     """A page of one of the user's surveys."""
 
-    selector = selectors.survey_get
+    selector: ClassVar[Any] = selectors.survey_get
 
 
 @routes.path("<int:pk>/", name="detail")
@@ -190,21 +190,23 @@ class SurveyInvitations(_SurveyPage, ActionPage):
 
 
 @routes.path("<int:pk>/links.csv", name="invitations_csv")
-@login_required
-def invitations_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+class SurveyInvitationsCsv(_SurveyPage, ObjectPage):
     """The unused personal links, to mail or print."""
-    survey = selectors.survey_get(fetched_by=request.user, pk=pk)
-    require(request.user, "survey.change", survey)
-    audit(request.user, "mosty.research.survey.links_exported", survey)
-    rows = (
-        (
-            link.pk,
-            link.label,
-            request.build_absolute_uri(reverse("research:invited", args=[link.token])),
+
+    permission = "survey.change"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+        survey = self.object
+        audit(request.user, "mosty.research.survey.links_exported", survey)
+        rows = (
+            (
+                link.pk,
+                link.label,
+                request.build_absolute_uri(reverse("research:invited", args=[link.token])),
+            )
+            for link in survey.invitations.filter(response__isnull=True)
         )
-        for link in survey.invitations.filter(response__isnull=True)
-    )
-    return csv_response(f"survey-{survey.pk}-links.csv", ["id", "label", "link"], rows)
+        return csv_response(f"survey-{survey.pk}-links.csv", ["id", "label", "link"], rows)
 
 
 # Results and exports --------------------------------------------------------------------------
@@ -250,55 +252,59 @@ def _results_context(request: HttpRequest, survey: Survey, *, suppress: bool) ->
 
 
 @routes.path("<int:pk>/results/", name="results")
-@login_required
-def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
+class SurveyResults(_SurveyPage, DetailPage):
     """Full results for the research team (no suppression)."""
-    survey = selectors.survey_get(fetched_by=request.user, pk=pk)
-    require(request.user, "survey.results", survey)
-    return render(
-        request, "research/results.html", _results_context(request, survey, suppress=False)
-    )
+
+    permission = "survey.results"
+    template_name = "research/results.html"
+    suppress = False
+
+    def extra_context(self) -> dict[str, Any]:
+        return _results_context(self.request, self.object, suppress=self.suppress)
 
 
 @routes.path("<int:pk>/summary/", name="summary")
-@login_required
-def survey_summary(request: HttpRequest, pk: int) -> HttpResponse:
+class SurveySummary(SurveyResults):
     """The results shown outside the research team: cells under 5 are hidden."""
-    survey = selectors.survey_summary_get(fetched_by=request.user, pk=pk)
-    require(request.user, "survey.summary", survey)
-    return render(
-        request, "research/results.html", _results_context(request, survey, suppress=True)
-    )
+
+    permission = "survey.summary"
+    selector = selectors.survey_summary_get
+    suppress = True
 
 
 @routes.path("<int:pk>/export/<str:fmt>/", name="export")
-@login_required
-def survey_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
+class SurveyExport(_SurveyPage, ObjectPage):
     """Responses in KoboToolbox's wide layout: one column per question, values or labels."""
-    survey = selectors.survey_get(fetched_by=request.user, pk=pk)
-    require(request.user, "survey.export", survey)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    labels = request.GET.get("labels") == "1"
-    header, rows = exports.responses_table(survey, labels=labels, language=request.GET.get("lang"))
-    audit(request.user, "mosty.research.survey.exported", survey, details={"format": fmt})
-    filename = f"survey-{survey.pk}-responses.{fmt}"
-    if fmt == "csv":
-        return csv_response(filename, header, rows, stream=True)
-    repeats = exports.repeat_tables(survey, labels=labels, language=request.GET.get("lang"))
-    return xlsx_book_response(filename, [("responses", header, rows), *repeats])
+
+    permission = "survey.export"
+
+    def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
+        survey = self.object
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        labels = request.GET.get("labels") == "1"
+        language = request.GET.get("lang")
+        header, rows = exports.responses_table(survey, labels=labels, language=language)
+        audit(request.user, "mosty.research.survey.exported", survey, details={"format": fmt})
+        filename = f"survey-{survey.pk}-responses.{fmt}"
+        if fmt == "csv":
+            return csv_response(filename, header, rows, stream=True)
+        repeats = exports.repeat_tables(survey, labels=labels, language=language)
+        return xlsx_book_response(filename, [("responses", header, rows), *repeats])
 
 
 @routes.path("<int:pk>/form.xlsx", name="export_form")
-@login_required
-def survey_export_form(request: HttpRequest, pk: int) -> HttpResponse:
+class SurveyExportForm(_SurveyPage, ObjectPage):
     """The current version back as an XLSForm (survey, choices and settings sheets)."""
-    survey = selectors.survey_get(fetched_by=request.user, pk=pk)
-    require(request.user, "survey.export", survey)
-    version = survey.current_version()
-    if version is None:
-        raise Http404
-    return exports.xlsform_response(version, f"survey-{survey.pk}-v{version.number}.xlsx")
+
+    permission = "survey.export"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = self.object.current_version()
+        if version is None:
+            raise Http404
+        filename = f"survey-{self.object.pk}-v{version.number}.xlsx"
+        return exports.xlsform_response(version, filename)
 
 
 # Answering ------------------------------------------------------------------------------------
@@ -537,7 +543,7 @@ class FocusGroupCreate(_BackToFocusGroup, FormPage):
 class _FocusGroupPage(_BackToFocusGroup):
     """A page of one of the user's focus groups."""
 
-    selector = selectors.focus_group_get
+    selector: ClassVar[Any] = selectors.focus_group_get
 
 
 @routes.path("focus-groups/<int:pk>/", name="focus_detail")
