@@ -64,16 +64,19 @@ class SurveyList(ListPage):
         }
 
 
-class _BackToSurvey:
+class _BackToDetail:
+    """After success, the page of the object this page is about, or of the one it made."""
+
+    detail_name: ClassVar[str]
     object: Any
 
     def success_url(self, result: Any) -> str:
-        """The survey's page: the one this page is about, or the one it made."""
-        return reverse("research:detail", args=[(self.object or result).pk])
+        return reverse(self.detail_name, args=[(self.object or result).pk])
 
 
 @routes.path("new/", name="create")
-class SurveyCreate(_BackToSurvey, FormPage):
+class SurveyCreate(_BackToDetail, FormPage):
+    detail_name = "research:detail"
     permission = "survey.create"
     template_name = "research/survey_form.html"
     form_class = SurveyCreateForm
@@ -94,9 +97,10 @@ class SurveyCreate(_BackToSurvey, FormPage):
         )
 
 
-class _SurveyPage(_BackToSurvey):
+class _SurveyPage(_BackToDetail):
     """A page of one of the user's surveys."""
 
+    detail_name = "research:detail"
     selector: ClassVar[Any] = selectors.survey_get
 
 
@@ -509,13 +513,9 @@ class FocusGroupList(ListPage):
         return selectors.focus_group_list(fetched_by=self.user, filters=filters)
 
 
-class _BackToFocusGroup:
-    def success_url(self, group: Any) -> str:
-        return reverse("research:focus_detail", args=[group.pk])
-
-
 @routes.path("focus-groups/new/", name="focus_create")
-class FocusGroupCreate(_BackToFocusGroup, FormPage):
+class FocusGroupCreate(_BackToDetail, FormPage):
+    detail_name = "research:focus_detail"
     permission = "focus_group.create"
     template_name = "research/focus_form.html"
     form_class = FocusGroupForm
@@ -540,9 +540,10 @@ class FocusGroupCreate(_BackToFocusGroup, FormPage):
         )
 
 
-class _FocusGroupPage(_BackToFocusGroup):
+class _FocusGroupPage(_BackToDetail):
     """A page of one of the user's focus groups."""
 
+    detail_name = "research:focus_detail"
     selector: ClassVar[Any] = selectors.focus_group_get
 
 
