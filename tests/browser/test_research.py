@@ -1,5 +1,7 @@
 """A respondent answers the migrant survey in Arabic, on a phone, with skip logic."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import serious_violations
 from tests.research.factories import make_survey
 
@@ -69,7 +71,8 @@ def test_a_dependent_question_appears_without_sending_the_page(page, bworld):
     assert not page.get_by_role("radio", name="مينسك").is_visible()
     page.get_by_role("radio", name="نعم", exact=True).check()
     hours.wait_for(state="visible")
-    assert page.locator("#skips-status").text_content()  # announced politely
+    # Announced politely, in the page's language.
+    expect(page.locator("#skips-status")).to_have_text("ظهرت أسئلة إضافية في هذه الصفحة.")
     assert page.get_by_role("button", name="إرسال الإجابات").is_visible()  # now the last page
     assert Response.objects.get().answers.get("works") is None  # nothing saved yet
     assert serious_violations(page) == []

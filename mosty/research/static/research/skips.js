@@ -79,7 +79,11 @@
       if (fewer) {
         words.push(status.dataset.fewer);
       }
-      status.textContent = words.join(" ");
+      // Emptied first, so the same sentence twice in a row is announced twice.
+      status.textContent = "";
+      window.setTimeout(function () {
+        status.textContent = words.join(" ");
+      }, 100);
     }
   }
 
