@@ -100,23 +100,20 @@ ROUTES = [
         note="interviewer mode: only the owner's staff enter the answers",
     ),
     # Instant skips answer whoever may answer the page itself, in each mode.
-    Route(
-        "research:respond_skips",
-        public=True,
-        allowed=ANYONE,
-        kwargs=_key,
-        method="post",
-        data=_page,
-        note="an open link's response: its key is the respondent's secret",
-    ),
-    Route(
-        "research:respond_skips",
-        public=True,
-        allowed=ANYONE,
-        kwargs=_invited_key,
-        method="post",
-        data=_page,
-        note="a personal link's response",
+    *(
+        Route(
+            "research:respond_skips",
+            public=True,
+            allowed=ANYONE,
+            kwargs=kwargs,
+            method="post",
+            data=_page,
+            note=note,
+        )
+        for kwargs, note in (
+            (_key, "an open link's response: its key is the respondent's secret"),
+            (_invited_key, "a personal link's response"),
+        )
     ),
     Route(
         "research:respond_skips",
