@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mosty.research.engine import Form, Page, range_bounds
+from mosty.research.engine import Form, Page, Suffixed, range_bounds
 from mosty.research.expressions import to_text
 
 INPUT_TYPES = {
@@ -31,23 +31,23 @@ def page_fields(
     errors: dict[str, str] | None = None,
     suffix: str = "",
 ) -> list[dict[str, Any]]:
-    """The questions of `page` that skip logic shows, with what the respondent sees
-    (`suffix`: `__<n>` for the fields of a repeat's instance)."""
+    """Every question of `page` with what the respondent sees (`suffix`: `__<n>` for the
+    fields of a repeat's instance). Those skip logic hides are drawn `hidden` and disabled
+    (so they are neither shown nor sent), for the page's script to show them the moment an
+    answer makes them relevant; without JavaScript the page behaves as if they were absent."""
     errors = errors or {}
     fields = []
+    shown: set[str] = set()
     if data is not None:
-        # A page shown again with its errors: skip logic reads what was just typed.
-        typed = {
-            q.name: " ".join(data.getlist(q.name + suffix))
-            if q.kind == "select_multiple"
-            else data.get(q.name + suffix, "")
-            for q in page.questions
-            if q.kind != "note"
-        }
-        answers = {**answers, **{k: v for k, v in typed.items() if v != ""}}
+        # A page shown again with its errors: skip logic reads what was just typed, exactly
+        # as sending the page did.
+        source = Suffixed(data, int(suffix[2:])) if suffix else data
+        answers, _found = form.validate_page(
+            Page(page.number, page.questions), source, answers, language, shown=shown
+        )
+    else:
+        shown = {q.name for q in page.questions if form.is_relevant(q.relevant, answers)}
     for question in page.questions:
-        if not form.is_relevant(question.relevant, answers):
-            continue
         name = question.name
         key = name + suffix
         if data is not None and question.kind != "note":
@@ -62,6 +62,7 @@ def page_fields(
             value = form.default(question, answers)
         field: dict[str, Any] = {
             "name": key,
+            "shown": name in shown,
             "id": f"q-{key}",
             "kind": question.kind,
             "label": form.label(question.element, language, answers),
@@ -79,14 +80,16 @@ def page_fields(
                 if question.kind == "select_multiple"
                 else {to_text(value)}
             )
+            allowed = {name for name, _label in form.choices_for(question, answers, language)}
             field["choices"] = [
                 {
-                    "value": choice,
-                    "label": label,
-                    "checked": choice in picked,
+                    "value": choice["name"],
+                    "label": form.text(choice.get("label"), language),
+                    "checked": choice["name"] in picked,
+                    "shown": choice["name"] in allowed,
                     "id": f"q-{key}-{i}",
                 }
-                for i, (choice, label) in enumerate(form.choices_for(question, answers, language))
+                for i, choice in enumerate(question.choices)
             ]
             field["as_list"] = "minimal" in question.appearance
         if question.kind == "integer":
@@ -138,3 +141,29 @@ def repeat_instances(
         }
         for index in range(count)
     ]
+
+
+def page_skips(
+    form: Form, page: Page, answers: dict[str, Any], data: Any, language: dict[str, str]
+) -> dict[str, Any]:
+    """What skip logic makes of a page's values typed so far, for instant skips: the fields
+    shown, the choices each filtered question offers, and whether the page is the last. It
+    runs the same `validate_page` that sending the page runs (a second evaluator in the
+    browser could disagree with it) and saves nothing. Only names from the form come back,
+    never an answer."""
+    shown: set[str] = set()
+    merged, _errors = form.validate_page(page, data, answers, language, shown=shown)
+    if page.repeat:
+        instances = merged.get(page.repeat_name) or []
+        scopes = [(f"__{i}", {**merged, **one}) for i, one in enumerate(instances)]
+    else:
+        scopes = [("", merged)]
+    filtered = [q for q in page.questions if q.element.get("choice_filter")]
+    choices = {
+        question.name + suffix: [name for name, _l in form.choices_for(question, scope, language)]
+        for suffix, scope in scopes
+        for question in filtered
+        if question.name + suffix in shown
+    }
+    last = form.next_page(page.number, form.recalculate(merged)) is None
+    return {"shown": sorted(shown), "choices": choices, "last": last}

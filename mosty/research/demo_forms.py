@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mosty.core.exports import xlsx_book_bytes
+from mosty.research.xlsform import PLAIN_COLUMNS
 
 LANGS = ("Polski (pl)", "English (en)", "Українська (uk)", "العربية (ar)")
 
@@ -23,22 +24,12 @@ def xlsform_bytes(
     """A workbook from rows: `label`, `hint` and `constraint_message` are tuples in the
     order of `languages`."""
     translated = ("label", "hint", "constraint_message")
-    plain = [
+    survey_header = [
         "type",
         "name",
-        "required",
-        "relevant",
-        "constraint",
-        "calculation",
-        "choice_filter",
-        "default",
-        "read_only",
-        "appearance",
-        "parameters",
+        *(f"{b}::{lang}" for b in translated for lang in languages),
+        *PLAIN_COLUMNS,
     ]
-    survey_header = (
-        plain[:2] + [f"{b}::{lang}" for b in translated for lang in languages] + plain[2:]
-    )
 
     def cells(row: Row, columns: Sequence[str]) -> list[Any]:
         out: list[Any] = []
@@ -68,6 +59,77 @@ YES_NO = [
 ]
 
 
+# Questions of the migrant survey other forms reuse.
+COUNTRY: Row = {
+    "type": "select_one country",
+    "name": "country",
+    "label": (
+        "Z jakiego kraju pochodzisz?",
+        "Which country do you come from?",
+        "З якої ви країни?",
+        "من أي بلد أنت؟",
+    ),
+    "required": "yes",
+}
+REGION: Row = {
+    "type": "select_one region",
+    "name": "region",
+    "label": ("Z jakiego regionu?", "Which region?", "З якого регіону?", "من أي منطقة؟"),
+    "choice_filter": "country=${country}",
+    "relevant": "${country} = 'ua'",
+}
+WORKS: Row = {
+    "type": "select_one yes_no",
+    "name": "works",
+    "label": ("Czy pracujesz?", "Do you work?", "Чи працюєте ви?", "هل تعمل؟"),
+    "required": "yes",
+}
+HOURS: Row = {
+    "type": "decimal",
+    "name": "hours",
+    "label": (
+        "Ile godzin tygodniowo?",
+        "How many hours a week?",
+        "Скільки годин на тиждень?",
+        "كم ساعة في الأسبوع؟",
+    ),
+    "constraint": ". > 0 and . <= 80",
+}
+# Countries, and regions carrying their country for the choice filter.
+COUNTRIES: list[Row] = [
+    {
+        "list_name": "country",
+        "name": "ua",
+        "label": ("Ukraina", "Ukraine", "Україна", "أوكرانيا"),
+    },
+    {
+        "list_name": "country",
+        "name": "by",
+        "label": ("Białoruś", "Belarus", "Білорусь", "بيلاروسيا"),
+    },
+    {"list_name": "country", "name": "sy", "label": ("Syria", "Syria", "Сирія", "سوريا")},
+    {"list_name": "country", "name": "other", "label": ("Inny", "Other", "Інша", "بلد آخر")},
+    {
+        "list_name": "region",
+        "name": "kyiv",
+        "label": ("Kijów", "Kyiv", "Київ", "كييف"),
+        "country": "ua",
+    },
+    {
+        "list_name": "region",
+        "name": "kharkiv",
+        "label": ("Charków", "Kharkiv", "Харків", "خاركيف"),
+        "country": "ua",
+    },
+    {
+        "list_name": "region",
+        "name": "minsk",
+        "label": ("Mińsk", "Minsk", "Мінськ", "مينسك"),
+        "country": "by",
+    },
+]
+
+
 def migrant_survey() -> bytes:
     """The diagnosis survey addressed to migrants: skip logic, a constraint with a translated
     message, a choice filter, `or_other`, a range, a calculation and a field-list page."""
@@ -85,30 +147,9 @@ def migrant_survey() -> bytes:
                 "أدخل عمراً بين 16 و100.",
             ),
         },
-        {
-            "type": "select_one country",
-            "name": "country",
-            "label": (
-                "Z jakiego kraju pochodzisz?",
-                "Which country do you come from?",
-                "З якої ви країни?",
-                "من أي بلد أنت؟",
-            ),
-            "required": "yes",
-        },
-        {
-            "type": "select_one region",
-            "name": "region",
-            "label": ("Z jakiego regionu?", "Which region?", "З якого регіону?", "من أي منطقة؟"),
-            "choice_filter": "country=${country}",
-            "relevant": "${country} = 'ua'",
-        },
-        {
-            "type": "select_one yes_no",
-            "name": "works",
-            "label": ("Czy pracujesz?", "Do you work?", "Чи працюєте ви?", "هل تعمل؟"),
-            "required": "yes",
-        },
+        COUNTRY,
+        REGION,
+        WORKS,
         {
             "type": "begin_group",
             "name": "work",
@@ -126,17 +167,7 @@ def migrant_survey() -> bytes:
                 "في أي قطاع؟",
             ),
         },
-        {
-            "type": "decimal",
-            "name": "hours",
-            "label": (
-                "Ile godzin tygodniowo?",
-                "How many hours a week?",
-                "Скільки годин на тиждень?",
-                "كم ساعة في الأسبوع؟",
-            ),
-            "constraint": ". > 0 and . <= 80",
-        },
+        HOURS,
         {"type": "end_group", "name": ""},
         {
             "type": "range",
@@ -178,36 +209,7 @@ def migrant_survey() -> bytes:
         },
     ]
     choices: list[Row] = [
-        {
-            "list_name": "country",
-            "name": "ua",
-            "label": ("Ukraina", "Ukraine", "Україна", "أوكرانيا"),
-        },
-        {
-            "list_name": "country",
-            "name": "by",
-            "label": ("Białoruś", "Belarus", "Білорусь", "بيلاروسيا"),
-        },
-        {"list_name": "country", "name": "sy", "label": ("Syria", "Syria", "Сирія", "سوريا")},
-        {"list_name": "country", "name": "other", "label": ("Inny", "Other", "Інша", "بلد آخر")},
-        {
-            "list_name": "region",
-            "name": "kyiv",
-            "label": ("Kijów", "Kyiv", "Київ", "كييف"),
-            "country": "ua",
-        },
-        {
-            "list_name": "region",
-            "name": "kharkiv",
-            "label": ("Charków", "Kharkiv", "Харків", "خاركيف"),
-            "country": "ua",
-        },
-        {
-            "list_name": "region",
-            "name": "minsk",
-            "label": ("Mińsk", "Minsk", "Мінськ", "مينسك"),
-            "country": "by",
-        },
+        *COUNTRIES,
         {"list_name": "sector", "name": "care", "label": ("Opieka", "Care", "Догляд", "الرعاية")},
         {
             "list_name": "sector",

@@ -21,19 +21,8 @@ from django.utils.translation import gettext as _
 
 from mosty.research import expressions
 from mosty.research.expressions import Context, to_text
-from mosty.research.xlsform import RTL_CODES, question_kind
+from mosty.research.xlsform import ANSWERED_KINDS, RTL_CODES, question_kind
 
-ANSWERED_KINDS = {
-    "text",
-    "integer",
-    "decimal",
-    "date",
-    "time",
-    "select_one",
-    "select_multiple",
-    "acknowledge",
-    "range",
-}
 _REFERENCE = re.compile(r"\$\{\s*([A-Za-z_][\w.\-]*)\s*\}")
 
 
@@ -320,24 +309,33 @@ class Form:
         return max(1, min(len(answers.get(page.repeat_name) or []), self.MAX_INSTANCES))
 
     def validate_repeat(
-        self, page: Page, data: Any, answers: dict[str, Any], language: dict[str, str]
+        self,
+        page: Page,
+        data: Any,
+        answers: dict[str, Any],
+        language: dict[str, str],
+        shown: set[str] | None = None,
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """Every instance of a repeat page, each read from fields named `<question>__<n>`;
-        errors keyed the same way."""
+        errors (and `shown`) keyed the same way."""
         existing = answers.get(page.repeat_name) or []
         instances: list[dict[str, Any]] = []
         errors: dict[str, str] = {}
         names = {q.name for q in page.questions}
         for index in range(self.instance_count(page, data, answers)):
             before = existing[index] if index < len(existing) else {}
+            own: set[str] = set()
             merged, found = self.validate_page(
                 Page(page.number, page.questions),
                 Suffixed(data, index),
                 {**answers, **before},
                 language,
+                shown=own,
             )
             instances.append({k: v for k, v in merged.items() if k in names})
             errors.update({f"{name}__{index}": error for name, error in found.items()})
+            if shown is not None:
+                shown.update(f"{name}__{index}" for name in own)
         return {**answers, page.repeat_name: instances}, errors
 
     # A page's answers --------------------------------------------------------------------------
@@ -348,20 +346,25 @@ class Form:
         data: Any,
         answers: dict[str, Any],
         language: dict[str, str],
+        shown: set[str] | None = None,
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """Reads the page's values from `data` (a QueryDict): the new answers and the errors
         by question name. Questions hidden by skip logic are neither read nor checked; their
         relevance is evaluated with the values of this page already in (a question may depend
-        on one above it on the same page)."""
+        on one above it on the same page). `shown` collects the questions skip logic shows:
+        the answer page's instant skips come from here, so they cannot disagree with what
+        sending the page decides."""
         if page.repeat:
-            return self.validate_repeat(page, data, answers, language)
+            return self.validate_repeat(page, data, answers, language, shown)
         merged = dict(answers)
         errors: dict[str, str] = {}
         for question in page.questions:
-            if question.kind == "note":
-                continue
             if not self.is_relevant(question.relevant, merged):
                 merged.pop(question.name, None)
+                continue
+            if shown is not None:
+                shown.add(question.name)
+            if question.kind == "note":
                 continue
             if self.is_read_only(question, merged):
                 if question.name not in merged:

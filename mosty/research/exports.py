@@ -12,7 +12,7 @@ from mosty.core.exports import xlsx_book_response
 from mosty.research import results
 from mosty.research.engine import Form
 from mosty.research.models import FormVersion, Survey
-from mosty.research.xlsform import question_kind
+from mosty.research.xlsform import PLAIN_COLUMNS, question_kind
 
 BATCH = 2000
 
@@ -118,17 +118,7 @@ def xlsform_sheets(version: FormVersion) -> list[tuple[str, list[str], list[list
     survey_header = ["type", "name"]
     for base in ("label", "hint", "constraint_message", "required_message"):
         survey_header += [_column(base, key) for key in keys]
-    survey_header += [
-        "required",
-        "relevant",
-        "constraint",
-        "calculation",
-        "choice_filter",
-        "default",
-        "read_only",
-        "appearance",
-        "parameters",
-    ]
+    survey_header += PLAIN_COLUMNS
     survey_rows: list[list[Any]] = []
     lists: dict[str, list[dict[str, Any]]] = {}
 

@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mosty.research.patterns import compile_pattern, regex_matches
+
 Value = str | float | bool
 Node = tuple[Any, ...]
 
@@ -350,6 +352,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "substr": lambda text, start, end=None: to_text(text)[
         int(to_number(start)) : None if end is None else int(to_number(end))
     ],
+    "regex": lambda value, pattern: regex_matches(to_text(value), to_text(pattern)),
     "today": lambda: datetime.date.today().isoformat(),
     "now": lambda: datetime.datetime.now().replace(microsecond=0).isoformat(),
 }
@@ -411,6 +414,18 @@ def is_true(source: str, context: Context) -> bool:
 
 def check(source: str) -> None:
     """Raises `ExpressionError` for an expression that cannot be evaluated here: unreadable,
-    or calling a function this evaluator does not have (for the import's list of what will
-    not work)."""
-    parse(source)
+    calling a function this evaluator does not have, or giving `regex()` a pattern it cannot
+    run safely (`PatternError`) (for the import's list of what will not work)."""
+
+    def walk(node: Node) -> None:
+        if node[0] == "call":
+            if node[1] == "regex" and len(node[2]) == 2 and node[2][1][0] == "lit":
+                compile_pattern(to_text(node[2][1][1]))
+            for argument in node[2]:
+                walk(argument)
+        elif node[0] in ("op", "neg"):
+            for part in node[1:]:
+                if isinstance(part, tuple):
+                    walk(part)
+
+    walk(parse(source))

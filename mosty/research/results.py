@@ -19,8 +19,9 @@ import leather
 from django.utils.safestring import SafeString, mark_safe
 
 from mosty.core import formats
-from mosty.research.engine import ANSWERED_KINDS, Form, Question
+from mosty.research.engine import Form, Question
 from mosty.research.expressions import to_number, to_text
+from mosty.research.xlsform import ANSWERED_KINDS
 
 SMALL_CELL = 5
 COUNTED_KINDS = {"select_one", "select_multiple", "acknowledge"}

@@ -3,12 +3,18 @@ answer pages and the interviewer mode, and focus groups."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -19,11 +25,11 @@ from django.views.decorators.http import require_http_methods
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.core.exports import csv_response, xlsx_book_response
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.research import exports, results, selectors, services
-from mosty.research.answering import page_fields, progress, repeat_instances
+from mosty.research.answering import page_fields, page_skips, progress, repeat_instances
 from mosty.research.forms import (
     FocusGroupForm,
     FormUploadForm,
@@ -58,8 +64,19 @@ class SurveyList(ListPage):
         }
 
 
+class _BackToDetail:
+    """After success, the page of the object this page is about, or of the one it made."""
+
+    detail_name: ClassVar[str]
+    object: Any
+
+    def success_url(self, result: Any) -> str:
+        return reverse(self.detail_name, args=[(self.object or result).pk])
+
+
 @routes.path("new/", name="create")
-class SurveyCreate(FormPage):
+class SurveyCreate(_BackToDetail, FormPage):
+    detail_name = "research:detail"
     permission = "survey.create"
     template_name = "research/survey_form.html"
     form_class = SurveyCreateForm
@@ -79,16 +96,12 @@ class SurveyCreate(FormPage):
             **data,
         )
 
-    def success_url(self, survey: Survey) -> str:
-        return reverse("research:detail", args=[survey.pk])
 
+class _SurveyPage(_BackToDetail):
+    """A page of one of the user's surveys."""
 
-class _SurveyPage:
-    kwargs: dict[str, Any]
-    user: Any
-
-    def get_object(self) -> Survey:
-        return selectors.survey_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    detail_name = "research:detail"
+    selector: ClassVar[Any] = selectors.survey_get
 
 
 @routes.path("<int:pk>/", name="detail")
@@ -133,9 +146,6 @@ class SurveyEdit(_SurveyPage, FormPage):
             survey=self.object, version=form.cleaned_data.get("version"), by=self.user, **data
         )
 
-    def success_url(self, survey: Survey) -> str:
-        return reverse("research:detail", args=[survey.pk])
-
 
 @routes.path("<int:pk>/upload/", name="upload")
 class SurveyUpload(_SurveyPage, FormPage):
@@ -153,9 +163,6 @@ class SurveyUpload(_SurveyPage, FormPage):
             survey=self.object, content=content, filename=filename, by=self.user
         )
 
-    def success_url(self, version: Any) -> str:
-        return reverse("research:detail", args=[self.object.pk])
-
 
 @routes.path("<int:pk>/open/", name="open")
 class SurveyOpen(_SurveyPage, ActionPage):
@@ -164,9 +171,6 @@ class SurveyOpen(_SurveyPage, ActionPage):
 
     def act(self, form: Any) -> Survey:
         return services.survey_open(survey=self.object, by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("research:detail", args=[self.object.pk])
 
 
 @routes.path("<int:pk>/close/", name="close")
@@ -188,26 +192,25 @@ class SurveyInvitations(_SurveyPage, ActionPage):
             survey=self.object, count=form.cleaned_data["count"], by=self.user
         )
 
-    def success_url(self, result: Any) -> str:
-        return reverse("research:detail", args=[self.object.pk])
-
 
 @routes.path("<int:pk>/links.csv", name="invitations_csv")
-@login_required
-def invitations_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+class SurveyInvitationsCsv(_SurveyPage, ObjectPage):
     """The unused personal links, to mail or print."""
-    survey = selectors.survey_get(fetched_by=request.user, pk=pk)
-    require(request.user, "survey.change", survey)
-    audit(request.user, "mosty.research.survey.links_exported", survey)
-    rows = (
-        (
-            link.pk,
-            link.label,
-            request.build_absolute_uri(reverse("research:invited", args=[link.token])),
+
+    permission = "survey.change"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+        survey = self.object
+        audit(request.user, "mosty.research.survey.links_exported", survey)
+        rows = (
+            (
+                link.pk,
+                link.label,
+                request.build_absolute_uri(reverse("research:invited", args=[link.token])),
+            )
+            for link in survey.invitations.filter(response__isnull=True)
         )
-        for link in survey.invitations.filter(response__isnull=True)
-    )
-    return csv_response(f"survey-{survey.pk}-links.csv", ["id", "label", "link"], rows)
+        return csv_response(f"survey-{survey.pk}-links.csv", ["id", "label", "link"], rows)
 
 
 # Results and exports --------------------------------------------------------------------------
@@ -253,55 +256,59 @@ def _results_context(request: HttpRequest, survey: Survey, *, suppress: bool) ->
 
 
 @routes.path("<int:pk>/results/", name="results")
-@login_required
-def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
+class SurveyResults(_SurveyPage, DetailPage):
     """Full results for the research team (no suppression)."""
-    survey = selectors.survey_get(fetched_by=request.user, pk=pk)
-    require(request.user, "survey.results", survey)
-    return render(
-        request, "research/results.html", _results_context(request, survey, suppress=False)
-    )
+
+    permission = "survey.results"
+    template_name = "research/results.html"
+    suppress = False
+
+    def extra_context(self) -> dict[str, Any]:
+        return _results_context(self.request, self.object, suppress=self.suppress)
 
 
 @routes.path("<int:pk>/summary/", name="summary")
-@login_required
-def survey_summary(request: HttpRequest, pk: int) -> HttpResponse:
+class SurveySummary(SurveyResults):
     """The results shown outside the research team: cells under 5 are hidden."""
-    survey = selectors.survey_summary_get(fetched_by=request.user, pk=pk)
-    require(request.user, "survey.summary", survey)
-    return render(
-        request, "research/results.html", _results_context(request, survey, suppress=True)
-    )
+
+    permission = "survey.summary"
+    selector = selectors.survey_summary_get
+    suppress = True
 
 
 @routes.path("<int:pk>/export/<str:fmt>/", name="export")
-@login_required
-def survey_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
+class SurveyExport(_SurveyPage, ObjectPage):
     """Responses in KoboToolbox's wide layout: one column per question, values or labels."""
-    survey = selectors.survey_get(fetched_by=request.user, pk=pk)
-    require(request.user, "survey.export", survey)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    labels = request.GET.get("labels") == "1"
-    header, rows = exports.responses_table(survey, labels=labels, language=request.GET.get("lang"))
-    audit(request.user, "mosty.research.survey.exported", survey, details={"format": fmt})
-    filename = f"survey-{survey.pk}-responses.{fmt}"
-    if fmt == "csv":
-        return csv_response(filename, header, rows, stream=True)
-    repeats = exports.repeat_tables(survey, labels=labels, language=request.GET.get("lang"))
-    return xlsx_book_response(filename, [("responses", header, rows), *repeats])
+
+    permission = "survey.export"
+
+    def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
+        survey = self.object
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        labels = request.GET.get("labels") == "1"
+        language = request.GET.get("lang")
+        header, rows = exports.responses_table(survey, labels=labels, language=language)
+        audit(request.user, "mosty.research.survey.exported", survey, details={"format": fmt})
+        filename = f"survey-{survey.pk}-responses.{fmt}"
+        if fmt == "csv":
+            return csv_response(filename, header, rows, stream=True)
+        repeats = exports.repeat_tables(survey, labels=labels, language=language)
+        return xlsx_book_response(filename, [("responses", header, rows), *repeats])
 
 
 @routes.path("<int:pk>/form.xlsx", name="export_form")
-@login_required
-def survey_export_form(request: HttpRequest, pk: int) -> HttpResponse:
+class SurveyExportForm(_SurveyPage, ObjectPage):
     """The current version back as an XLSForm (survey, choices and settings sheets)."""
-    survey = selectors.survey_get(fetched_by=request.user, pk=pk)
-    require(request.user, "survey.export", survey)
-    version = survey.current_version()
-    if version is None:
-        raise Http404
-    return exports.xlsform_response(version, f"survey-{survey.pk}-v{version.number}.xlsx")
+
+    permission = "survey.export"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = self.object.current_version()
+        if version is None:
+            raise Http404
+        filename = f"survey-{self.object.pk}-v{version.number}.xlsx"
+        return exports.xlsform_response(version, filename)
 
 
 # Answering ------------------------------------------------------------------------------------
@@ -386,15 +393,22 @@ def survey_interview(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("research:respond", key=response.key)
 
 
+def _response_for(request: HttpRequest, key: Any) -> Response:
+    """The response a resume link names, for whoever may answer it: anyone while the survey
+    is open (the key is the respondent's secret), the owner's staff in interviewer mode."""
+    response = selectors.response_get(key=str(key))
+    interview = response.mode == ResponseMode.INTERVIEW
+    require(request.user, "survey.interview" if interview else "survey.answer", response.survey)
+    return response
+
+
 @routes.path("r/<uuid:key>/", name="respond")
 @require_http_methods(["GET", "POST"])
 def survey_respond(request: HttpRequest, key: Any) -> HttpResponse:
     """One page of the form. Its answers are saved when the page is sent, so a dropped
     connection loses one page at most; the address resumes where the respondent was."""
-    response = selectors.response_get(key=str(key))
+    response = _response_for(request, key)
     survey = response.survey
-    interview = response.mode == ResponseMode.INTERVIEW
-    require(request.user, "survey.interview" if interview else "survey.answer", survey)
     form = response.version.form()
     language = form.language(request.GET.get("lang") or response.language)
     if response.submitted_at is not None:
@@ -453,6 +467,26 @@ def survey_respond(request: HttpRequest, key: Any) -> HttpResponse:
     return render(request, "research/respond.html", context, status=400 if errors else 200)
 
 
+@routes.path("r/<uuid:key>/skips/", name="respond_skips")
+@require_http_methods(["POST"])
+def survey_respond_skips(request: HttpRequest, key: Any) -> JsonResponse:
+    """Instant skips: which questions of a page skip logic shows for the values typed so far
+    (and the choices a filtered question offers), from the same engine that checks the page
+    when it is sent. Nothing is saved. A POST, so answers never travel in an address (nor
+    land in a server log); only names from the form come back, never an answer."""
+    response = _response_for(request, key)
+    if response.submitted_at is not None:
+        return JsonResponse({"detail": _("These answers were already sent.")}, status=409)
+    form = response.version.form()
+    page_raw = request.POST.get("page", "")
+    if not page_raw.isdecimal() or int(page_raw) >= len(form.pages):
+        return JsonResponse({"detail": _("This page does not exist.")}, status=400)
+    language = form.language(response.language)
+    return JsonResponse(
+        page_skips(form, form.pages[int(page_raw)], response.answers, request.POST, language)
+    )
+
+
 def _respond_context(
     survey: Survey, form: Any, language: dict[str, str], response: Response
 ) -> dict[str, Any]:
@@ -480,7 +514,8 @@ class FocusGroupList(ListPage):
 
 
 @routes.path("focus-groups/new/", name="focus_create")
-class FocusGroupCreate(FormPage):
+class FocusGroupCreate(_BackToDetail, FormPage):
+    detail_name = "research:focus_detail"
     permission = "focus_group.create"
     template_name = "research/focus_form.html"
     form_class = FocusGroupForm
@@ -504,16 +539,12 @@ class FocusGroupCreate(FormPage):
             organisation=organisation, by=self.user, **form.service_fields()
         )
 
-    def success_url(self, group: Any) -> str:
-        return reverse("research:focus_detail", args=[group.pk])
 
+class _FocusGroupPage(_BackToDetail):
+    """A page of one of the user's focus groups."""
 
-class _FocusGroupPage:
-    kwargs: dict[str, Any]
-    user: Any
-
-    def get_object(self) -> Any:
-        return selectors.focus_group_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    detail_name = "research:focus_detail"
+    selector: ClassVar[Any] = selectors.focus_group_get
 
 
 @routes.path("focus-groups/<int:pk>/", name="focus_detail")
@@ -543,6 +574,3 @@ class FocusGroupEdit(_FocusGroupPage, FormPage):
             by=self.user,
             **form.service_fields(),
         )
-
-    def success_url(self, group: Any) -> str:
-        return reverse("research:focus_detail", args=[group.pk])

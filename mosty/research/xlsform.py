@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyxform.builder import create_survey_element_from_dict
 from pyxform.errors import PyXFormError
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
@@ -29,24 +30,35 @@ from pyxform.xls2json_backends import get_xlsform
 
 from mosty.core.uploads import check_zip
 from mosty.research import expressions
+from mosty.research.patterns import PatternError
 
-# What a question of each pyxform type is to Mosty.
-SUPPORTED_KINDS = {
-    "text",
-    "integer",
-    "decimal",
-    "date",
-    "time",
-    "select_one",
-    "select_multiple",
-    "note",
-    "calculate",
-    "acknowledge",
-    "range",
-    "start",
-    "end",
-    "today",
-}
+# The kinds of question a respondent answers, and every kind Mosty supports.
+ANSWERED_KINDS = frozenset(
+    {
+        "text",
+        "integer",
+        "decimal",
+        "date",
+        "time",
+        "select_one",
+        "select_multiple",
+        "acknowledge",
+        "range",
+    }
+)
+SUPPORTED_KINDS = ANSWERED_KINDS | {"note", "calculate", "start", "end", "today"}
+# The survey sheet's columns without a language, in the order Mosty writes them.
+PLAIN_COLUMNS = (
+    "required",
+    "relevant",
+    "constraint",
+    "calculation",
+    "choice_filter",
+    "default",
+    "read_only",
+    "appearance",
+    "parameters",
+)
 EXPRESSION_COLUMNS = ("relevant", "constraint", "required", "readonly", "calculate")
 # Metadata a phone app fills in and a web form cannot know: the column stays empty.
 DEVICE_METADATA = {"property", "uid"}
@@ -229,6 +241,10 @@ def analyse(definition: dict[str, Any]) -> Analysis:
             return
         try:
             expressions.check(source)
+        except PatternError as exc:
+            result.unsupported.append(
+                {"code": "pattern", "name": name, "column": column, "detail": str(exc)}
+            )
         except expressions.ExpressionError:
             function = _unsupported_function(source)
             if function:
@@ -260,6 +276,11 @@ def analyse(definition: dict[str, Any]) -> Analysis:
                 result.ignored.append({"code": "metadata", "name": name, "type": qtype})
             elif kind not in SUPPORTED_KINDS and kind not in ("group", "repeat"):
                 result.unsupported.append({"code": "type", "name": name, "type": qtype})
+            elif _is_file(element.get("itemset")):
+                # select_one_from_file: the choices live in a CSV/XML file sent beside the form.
+                result.unsupported.append(
+                    {"code": "file", "name": name, "file": str(element["itemset"])}
+                )
             bind = element.get("bind") or {}
             for column in EXPRESSION_COLUMNS:
                 check_expression(name, column, bind.get(column))
@@ -292,6 +313,14 @@ def analyse(definition: dict[str, Any]) -> Analysis:
     return result
 
 
+def _is_file(itemset: Any) -> bool:
+    return isinstance(itemset, str) and PurePath(itemset).suffix.lower() in (
+        ".csv",
+        ".xml",
+        ".geojson",
+    )
+
+
 _CALL = re.compile(r"([A-Za-z_][\w\-]*(?::[\w\-]+)?)\s*\(")
 
 
@@ -302,29 +331,37 @@ def _unsupported_function(source: str) -> str:
     return ""
 
 
+PROBLEMS = {
+    "repeat": gettext_lazy(
+        "Question %(name)s: loops, and repeated groups inside a group or a repeat, "
+        "are not supported yet."
+    ),
+    "type": gettext_lazy("Question %(name)s: the question type “%(type)s” is not supported."),
+    "function": gettext_lazy(
+        "Question %(name)s: the function %(function)s() in %(column)s is not supported."
+    ),
+    "pattern": gettext_lazy(
+        "Question %(name)s: the pattern of regex() in %(column)s cannot be checked "
+        "safely (back-references, look-arounds, inline flags and very long patterns "
+        "are not supported)."
+    ),
+    "expression": gettext_lazy("Question %(name)s: the expression in %(column)s cannot be read."),
+    "file": gettext_lazy(
+        "Question %(name)s: the choices come from the file %(file)s, which Mosty "
+        "cannot read: put them on the choices sheet."
+    ),
+    "encrypted": gettext_lazy(
+        "The form encrypts its submissions (public_key), which Mosty does not do."
+    ),
+    "media": gettext_lazy("Question %(name)s: images, audio and video are not shown."),
+    "metadata": gettext_lazy("Question %(name)s: %(type)s is left empty on the web."),
+}
+
+
 def problem_messages(entries: list[dict[str, str]]) -> list[str]:
     """What `analyse` listed, in the reader's language."""
     messages = []
     for entry in entries:
-        code = entry.get("code")
-        if code == "repeat":
-            text = _(
-                "Question %(name)s: loops, and repeated groups inside a group or a repeat, "
-                "are not supported yet."
-            )
-        elif code == "type":
-            text = _("Question %(name)s: the question type “%(type)s” is not supported.")
-        elif code == "function":
-            text = _(
-                "Question %(name)s: the function %(function)s() in %(column)s is not supported."
-            )
-        elif code == "expression":
-            text = _("Question %(name)s: the expression in %(column)s cannot be read.")
-        elif code == "encrypted":
-            text = _("The form encrypts its submissions (public_key), which Mosty does not do.")
-        elif code == "media":
-            text = _("Question %(name)s: images, audio and video are not shown.")
-        else:
-            text = _("Question %(name)s: %(type)s is left empty on the web.")
+        text = str(PROBLEMS.get(entry.get("code", ""), PROBLEMS["metadata"]))
         messages.append(text % entry if "%(" in text else text)
     return messages

@@ -1,5 +1,7 @@
 """A respondent answers the migrant survey in Arabic, on a phone, with skip logic."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import serious_violations
 from tests.research.factories import make_survey
 
@@ -43,3 +45,40 @@ def test_a_migrant_answers_in_arabic_and_skip_logic_hides_questions(page, bworld
     assert page.get_by_text("شكراً لك! تم إرسال إجاباتك.").is_visible()
     answers = Response.objects.get().answers
     assert answers["country"] == "sy" and "region" not in answers and answers["needs"] == "سكن"
+
+
+def test_a_dependent_question_appears_without_sending_the_page(page, bworld):
+    """Instant skips in Arabic on a phone: the server says what shows, nothing is saved
+    until the page is sent, and the page stays axe clean."""
+    from mosty.research.models import Response
+    from tests.research.factories import skips_survey
+
+    survey = make_survey(
+        bworld.org_a, skips_survey(), filename="skips.xlsx", consent_text="نحفظ إجاباتك دون اسم."
+    )
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"/ar/research/s/{survey.slug}/")
+    _next(page, "أوافق، ابدأ")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    region = page.get_by_role("group", name="من أي منطقة؟")
+    hours = page.get_by_label("كم ساعة في الأسبوع؟")
+    assert not region.is_visible() and not hours.is_visible()
+    page.locator("form[data-skips-ready]").wait_for(state="attached")
+    page.get_by_role("radio", name="أوكرانيا", exact=True).check()
+    region.wait_for(state="visible")
+    # The choice filter: only Ukraine's regions are offered.
+    assert page.get_by_role("radio", name="كييف").is_visible()
+    assert not page.get_by_role("radio", name="مينسك").is_visible()
+    page.get_by_role("radio", name="نعم", exact=True).check()
+    hours.wait_for(state="visible")
+    # Announced politely, in the page's language.
+    expect(page.locator("#skips-status")).to_have_text("ظهرت أسئلة إضافية في هذه الصفحة.")
+    assert page.get_by_role("button", name="إرسال الإجابات").is_visible()  # now the last page
+    assert Response.objects.get().answers.get("works") is None  # nothing saved yet
+    assert serious_violations(page) == []
+    page.get_by_role("radio", name="لا", exact=True).check()
+    hours.wait_for(state="hidden")
+    page.get_by_role("radio", name="كييف").check()
+    _next(page, "التالي")
+    answers = Response.objects.get().answers
+    assert answers["region"] == "kyiv" and answers["works"] == "no" and "hours" not in answers

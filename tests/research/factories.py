@@ -47,7 +47,9 @@ def make_survey(
     return survey
 
 
-def make_response(survey: Survey, answers: dict[str, Any], *, submitted: bool = True) -> Response:
+def make_response(
+    survey: Survey, answers: dict[str, Any], *, submitted: bool = True, **fields: Any
+) -> Response:
     from django.utils import timezone
 
     return Response.objects.create(
@@ -55,7 +57,36 @@ def make_response(survey: Survey, answers: dict[str, Any], *, submitted: bool = 
         version=survey.current_version(),
         answers=answers,
         submitted_at=timezone.now() if submitted else None,
+        **fields,
     )
+
+
+def skips_survey() -> bytes:
+    """The migrant survey's questions on one field-list page, where they depend on answers
+    above them on the same page (instant skips): the region (filtered by country) only for
+    Ukraine and Belarus, the hours only for those who work; a last page for the others."""
+    rows: list[dict[str, Any]] = [
+        {
+            "type": "begin_group",
+            "name": "about",
+            "appearance": "field-list",
+            "label": ("O tobie", "About you", "Про вас", "عنك"),
+        },
+        demo_forms.COUNTRY,
+        {**demo_forms.REGION, "relevant": "${country} = 'ua' or ${country} = 'by'"},
+        demo_forms.WORKS,
+        {**demo_forms.HOURS, "relevant": "${works} = 'yes'", "required": "yes"},
+        {"type": "end_group", "name": ""},
+        {
+            "type": "text",
+            "name": "needs",
+            "label": ("Potrzeby", "Needs", "Потреби", "ما الذي تحتاجه أكثر؟"),
+            "relevant": "${works} = 'no'",
+        },
+    ]
+    choices = [*demo_forms.COUNTRIES, *demo_forms.YES_NO]
+    settings = {"form_title": "Skips", "form_id": "skips", "default_language": demo_forms.LANGS[0]}
+    return demo_forms.xlsform_bytes(rows, choices, settings)
 
 
 def make_focus_group(organisation: Any, **fields: Any) -> FocusGroup:

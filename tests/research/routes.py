@@ -32,6 +32,24 @@ def _key(world):
     return {"key": make_response(survey, {}, submitted=False).key}
 
 
+def _invited_key(world):
+    survey = make_survey(world.org_a)
+    invitation = survey.invitations.create()
+    return {"key": make_response(survey, {}, submitted=False, invitation=invitation).key}
+
+
+def _interview_key(world):
+    survey = make_survey(world.org_a)
+    response = make_response(
+        survey, {}, submitted=False, mode="interview", entered_by=world.user("coordinator", "a")
+    )
+    return {"key": response.key}
+
+
+def _page(world):
+    return {"page": 0, "age": "34"}
+
+
 def _group_pk(world):
     return {"pk": make_focus_group(world.org_a).pk}
 
@@ -74,6 +92,38 @@ ROUTES = [
     Route("research:answer", public=True, allowed=ANYONE, kwargs=_slug),
     Route("research:invited", public=True, allowed=ANYONE, kwargs=_token),
     Route("research:respond", public=True, allowed=ANYONE, kwargs=_key),
+    Route(
+        "research:respond",
+        allowed=INTERVIEWERS,
+        kwargs=_interview_key,
+        anonymous=(403,),
+        note="interviewer mode: only the owner's staff enter the answers",
+    ),
+    # Instant skips answer whoever may answer the page itself, in each mode.
+    *(
+        Route(
+            "research:respond_skips",
+            public=True,
+            allowed=ANYONE,
+            kwargs=kwargs,
+            method="post",
+            data=_page,
+            note=note,
+        )
+        for kwargs, note in (
+            (_key, "an open link's response: its key is the respondent's secret"),
+            (_invited_key, "a personal link's response"),
+        )
+    ),
+    Route(
+        "research:respond_skips",
+        allowed=INTERVIEWERS,
+        kwargs=_interview_key,
+        method="post",
+        data=_page,
+        anonymous=(403,),
+        note="interviewer mode",
+    ),
     Route("research:focus_list", allowed=RESEARCHERS, org_scoped=False),
     Route("research:focus_create", allowed=RESEARCHERS, org_scoped=False),
     Route("research:focus_detail", allowed=RESEARCHERS, kwargs=_group_pk),
