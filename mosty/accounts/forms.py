@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import Grant, Membership, Role, User
 from mosty.accounts.services import USER_FIELDS
+from mosty.core.forms import SearchModelChoiceField
 from mosty.organisations.models import Organisation
 
 
@@ -25,7 +26,8 @@ class UserForm(forms.ModelForm):
 
 
 class MembershipAddForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    # A city office sees thousands of organisations: the select lists those matching a search.
+    organisation = SearchModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -72,10 +72,7 @@ class UserDetail(PersonPage, DetailPage):
     read_fields = USER_FIELDS
 
     def extra_context(self):
-        form = None
-        if can(self.user, "user.change", self.object):
-            form = MembershipAddForm(organisations=_member_organisations(self.user))
-        return {"membership_form": form}
+        return {"may_add_membership": can(self.user, "user.change", self.object)}
 
 
 @routes.path("users/<int:pk>/edit/", name="user_edit")

@@ -48,6 +48,7 @@ from mosty.assistance.models import (
 from mosty.core.ical import ics_response
 from mosty.core.models import District
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage
+from mosty.core.pagination import paginate, query_without_page
 from mosty.core.routing import Routes
 from mosty.events.services import calendar_feed_reset
 from mosty.events.tokens import feed_token, user_from_feed_token
@@ -542,6 +543,11 @@ def hours_report(request: HttpRequest) -> HttpResponseBase:
     certificates: list[str | None] = [
         f"{reverse('assistance:certificate', args=[pk])}?{span}" for pk in keys
     ]
+    # A city office's pools hold a thousand assistants: the screen shows a page of them (the
+    # download has every row).
+    page = paginate(
+        request, list(zip(table[1], certificates or [None] * len(table[1]), strict=True))
+    )
     return render(
         request,
         "assistance/hours_report.html",
@@ -549,6 +555,8 @@ def hours_report(request: HttpRequest) -> HttpResponseBase:
             "filters": form,
             "by": by,
             "header": table[0],
-            "rows": zip(table[1], certificates or [None] * len(table[1]), strict=True),
+            "rows": page,
+            "page": page,
+            "querystring": query_without_page(request),
         },
     )

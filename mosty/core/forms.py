@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -76,11 +78,38 @@ class SearchSelect(forms.Select):
         return context
 
 
-class SearchModelChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField whose select lists only what matches a search (`narrow()`), while
-    any choice of the whole queryset is still accepted and validated."""
+class SearchSelectMultiple(SearchSelect, forms.SelectMultiple):
+    """`SearchSelect` for several choices: what is chosen stays listed (and chosen) while the
+    search box shows other matches beside it."""
 
-    widget = SearchSelect
+
+def _chosen(selected) -> list[str]:
+    """The submitted value(s) of a select as strings, whether one or several."""
+    if selected in (None, ""):
+        return []
+    values = selected if isinstance(selected, (list, tuple)) else [selected]
+    return [str(v) for v in values if v not in (None, "")]
+
+
+def _show(widget, term: str, matched: int, choices: list) -> None:
+    assert isinstance(widget, SearchSelect)
+    widget.term, widget.matched, widget.choices = term, matched, choices
+
+
+class Searchable:
+    """A choice field whose select lists only what matches the words typed beside it
+    (`narrow()`, called by `narrow_choices`), while any of its choices is still accepted."""
+
+    def narrow(self, term: str, selected) -> None:
+        raise NotImplementedError
+
+
+class _SearchQueryset(Searchable):
+    """Narrowing for model choice fields: `search_fields` are matched with `icontains`."""
+
+    queryset: Any
+    empty_label: Any
+    widget: Any
 
     def __init__(self, *args, search_fields: tuple[str, ...] = ("name",), **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,22 +126,56 @@ class SearchModelChoiceField(forms.ModelChoiceField):
                 condition |= Q(**{f"{field}__icontains": term})
             matches = matches.filter(condition)
         rows = list(matches[:SEARCH_SHOWN])
-        if selected not in (None, "") and str(selected) not in {str(r.pk) for r in rows}:
+        listed = {str(r.pk) for r in rows}
+        missing = [v for v in _chosen(selected) if v not in listed]
+        if missing:
             try:
-                rows.insert(0, queryset.get(pk=selected))
-            except (ValueError, TypeError, queryset.model.DoesNotExist):
-                pass
-        widget = self.widget
-        assert isinstance(widget, SearchSelect)
-        widget.term = term
-        widget.matched = matches.count() if len(rows) >= SEARCH_SHOWN else len(rows)
+                rows[:0] = list(queryset.filter(pk__in=missing))
+            except (ValueError, TypeError):
+                pass  # not a key: the form says so when it validates
+        matched = matches.count() if len(rows) >= SEARCH_SHOWN else len(rows)
         empty = [("", self.empty_label)] if self.empty_label is not None else []
-        widget.choices = empty + [(r.pk, self.label_from_instance(r)) for r in rows]
+        _show(
+            self.widget,
+            term,
+            matched,
+            empty + [(r.pk, self.label_from_instance(r)) for r in rows],  # type: ignore[attr-defined]
+        )
+
+
+class SearchModelChoiceField(_SearchQueryset, forms.ModelChoiceField):
+    """A ModelChoiceField whose select lists only what matches a search, while any choice of
+    the whole queryset is still accepted and validated."""
+
+    widget = SearchSelect
+
+
+class SearchModelMultipleChoiceField(_SearchQueryset, forms.ModelMultipleChoiceField):
+    """Several choices among many records (a service's locations among thousands)."""
+
+    widget = SearchSelectMultiple
+
+
+class SearchMultipleChoiceField(Searchable, forms.TypedMultipleChoiceField):
+    """Several choices from a long list of fixed choices (a booklet's articles): the labels
+    are matched in Python, ignoring case."""
+
+    widget = SearchSelectMultiple
+
+    def narrow(self, term: str, selected) -> None:
+        term = (term or "").strip()[:100]
+        wanted = term.casefold()
+        choices: list[Any] = list(self.choices)  # type: ignore[arg-type]
+        matches = [c for c in choices if wanted in str(c[1]).casefold()] if term else choices
+        shown = matches[:SEARCH_SHOWN]
+        listed = {str(c[0]) for c in shown}
+        chosen = set(_chosen(selected)) - listed
+        _show(self.widget, term, len(matches), [c for c in choices if str(c[0]) in chosen] + shown)
 
 
 def narrow_choices(form, terms) -> None:
     """Fill every searchable select of `form` with what matches its search box's words
     (`<field>__q` in `terms`, the request's data)."""
     for name, field in form.fields.items():
-        if isinstance(field, SearchModelChoiceField):
+        if isinstance(field, Searchable):
             field.narrow(terms.get(f"{name}__q", ""), form[name].value())

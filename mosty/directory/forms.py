@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core.forms import SearchModelMultipleChoiceField
 from mosty.core.models import District, TranslationStatus
 from mosty.core.uploads import validate_upload_size
 from mosty.directory.models import (
@@ -140,11 +141,13 @@ class ServiceForm(OpeningHoursMixin, OwnedRecordForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    locations = forms.ModelMultipleChoiceField(
+    # A city office files services for 300 organisations and their thousands of locations:
+    # the list shows those matching a search, and the ones chosen.
+    locations = SearchModelMultipleChoiceField(
         label=_("Locations"),
         queryset=Location.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        search_fields=("name", "address_1", "city"),
     )
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
 

@@ -190,6 +190,8 @@ class Session(models.Model):
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         ordering = ["starts_at", "pk"]
+        # The month calendar and the agenda select sessions by time.
+        indexes = [models.Index(fields=["starts_at"], name="session_starts")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),

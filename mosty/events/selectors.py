@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.db.models import (
     Count,
@@ -96,17 +98,34 @@ def event_public_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Ev
     return _with_details(_filtered(qs, filters)).order_by("starts_at", "pk")
 
 
-def session_month(*, fetched_by, first_day, last_day, filters: dict | None = None):
-    """Sessions of visible events in a date range, for the month calendar."""
+def session_month(*, fetched_by, first_day, last_day, filters: dict | None = None, per_day=4):
+    """Sessions of visible events in a date range, for the month calendar: the first
+    `per_day` of each day, and how many that day has in all (`{day: (sessions, count)}`).
+
+    A large programme has 900 sessions in a month; a grid cell shows a few and links to the
+    day's agenda. The range is a time range (not `__date`), so the index on `starts_at` serves.
+    """
     events = _filtered(visible_events(fetched_by), filters or {})
-    return (
-        Session.objects.filter(
-            event__in=events, starts_at__date__gte=first_day, starts_at__date__lte=last_day
-        )
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(first_day, time.min, tzinfo=zone)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
+    in_range = Session.objects.filter(event__in=events, starts_at__gte=start, starts_at__lt=end)
+    counts: dict = {}
+    shown: list[int] = []
+    for pk, starts_at in in_range.order_by("starts_at", "pk").values_list("pk", "starts_at"):
+        day = timezone.localdate(starts_at)
+        counts[day] = counts.get(day, 0) + 1
+        if counts[day] <= per_day:
+            shown.append(pk)
+    by_day: dict = {day: ([], count) for day, count in counts.items()}
+    for session in (
+        Session.objects.filter(pk__in=shown)
         .select_related("event", "district")
         .prefetch_related("event__translations")
         .order_by("starts_at", "pk")
-    )
+    ):
+        by_day[timezone.localdate(session.starts_at)][0].append(session)
+    return by_day
 
 
 def event_get(*, fetched_by, pk: int) -> Event:

@@ -83,11 +83,9 @@ def event_calendar(request, year: int | None = None, month: int | None = None):
     filters = EventFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     cleaned = {k: v for k, v in cleaned.items() if k not in {"date_from", "date_to"}}
-    by_day: dict = {}
-    for session in selectors.session_month(
+    by_day = selectors.session_month(
         fetched_by=request.user, first_day=weeks[0][0], last_day=weeks[-1][-1], filters=cleaned
-    ):
-        by_day.setdefault(timezone.localdate(session.starts_at), []).append(session)
+    )
     first = date(year, month, 1)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
@@ -95,7 +93,7 @@ def event_calendar(request, year: int | None = None, month: int | None = None):
         request,
         "events/calendar.html",
         {
-            "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+            "weeks": [[(day, *by_day.get(day, ([], 0))) for day in week] for week in weeks],
             "month": first,
             "today": today,
             "previous": previous,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import User
+from mosty.core.forms import SearchMultipleChoiceField, SearchSelectMultiple
 from mosty.core.pages import VersionedForm
 from mosty.core.uploads import read_upload, validate_upload_size
 from mosty.knowledge.models import Audience, Category
@@ -135,11 +136,12 @@ class BookletForm(VersionedForm):
     their place and a "remove" box, and a list to add more from (added ones go at the end)."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    add = forms.TypedMultipleChoiceField(
+    # Thousands of articles: the list shows those whose title matches a search.
+    add = SearchMultipleChoiceField(
         label=_("Add articles"),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=SearchSelectMultiple(attrs={"size": 10}),
         help_text=_("Hold Ctrl (or Cmd) to choose several. They are added at the end."),
     )
 

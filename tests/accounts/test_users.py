@@ -99,3 +99,26 @@ def test_membership_names_who_added_and_ended_it(world):
     event = AuditEvent.objects.filter(object_id=str(membership.pk)).latest("id")
     assert person.get_full_name() not in event.object_label
     assert str(membership.pk) in event.object_label
+
+
+def test_membership_form_lists_a_searchable_few_of_many_organisations(world, login):
+    """A city office's administrator chooses among thousands of organisations: the page lists
+    at most 50, a search narrows them without saving, and an unlisted choice is still taken."""
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory.create_batch(60, name="Fundacja Zwykła")
+    rare = OrganisationFactory(name="Stowarzyszenie Rzadkie")
+    client = login("admin")
+    person = UserFactory()
+    url = f"/en/manage/users/{person.pk}/memberships/new/"
+    page = client.get(url).content.decode()
+    select = page.split('id="id_organisation"', 1)[1].split("</select>", 1)[0]
+    assert select.count("<option") == 51  # the empty choice and 50 organisations
+    assert "type a few letters" in page
+    found = client.post(url, {"_search": "organisation", "organisation__q": "rzadk"})
+    assert found.status_code == 200
+    assert f'<option value="{rare.pk}"' in found.content.decode()
+    assert not Membership.objects.filter(user=person).exists()
+    saved = client.post(url, {"organisation": rare.pk, "role": "caseworker"})
+    assert saved.status_code == 302
+    assert Membership.objects.filter(user=person, organisation=rare, role="caseworker").exists()

@@ -173,6 +173,31 @@ def test_hours_export_per_assistant_and_institution(world, login):
     assert world.org_a.name in page and link not in page
 
 
+def test_hours_report_shows_a_page_of_assistants_and_downloads_all(world, login):
+    """A city office's pools hold a thousand assistants: the screen pages them, the download
+    has every row."""
+    for n in range(27):
+        offer = make_offer(
+            make_request(world.org_a, starts_at=timezone.now() - datetime.timedelta(days=2)),
+            _profile(world, f"many-{n}"),
+            status="done",
+        )
+        AssignmentLog.objects.create(assignment=offer, minutes=60, outcome="completed")
+    client = login("coordinator")
+    url = reverse("assistance:hours_report")
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    def rows(page: str) -> int:
+        return page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr>")
+
+    assert (rows(first), rows(second)) == (25, 2)
+    assert 'href="?page=2"' in first and 'href="?page=3"' not in second
+    download = client.get(url, {"format": "csv"})
+    body = b"".join(download.streaming_content) if download.streaming else download.content
+    assert body.decode().count("many-") == 27
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_assistant_pages_in_every_language(world, client, language):
     profile = _profile(world, f"lang-{language}", language=language)

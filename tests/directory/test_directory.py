@@ -251,3 +251,19 @@ def test_api_search_and_create(client, login, world, directory):
         api.post(reverse("api:service_create"), {}, content_type="application/json").status_code
         == 400
     )
+
+
+def test_service_form_lists_a_searchable_few_of_many_locations(login, world):
+    """A city office files services for hundreds of organisations: the new-service form
+    lists 50 locations and finds one by a word of its address, saving nothing."""
+    for n in range(55):
+        LocationFactory(organisation=world.org_a, name=f"Punkt {n:02d}", district=world.district)
+    rare = LocationFactory(organisation=world.org_a, name="Filia", address_1="ul. Długa 7")
+    client = login("caseworker")
+    url = reverse("directory:service_create")
+    page = client.get(url).content.decode()
+    select = page.split('id="id_locations"', 1)[1].split("</select>", 1)[0]
+    assert select.count("<option") == 50 and " multiple" in select.split(">", 1)[0]
+    found = client.post(url, {"_search": "locations", "locations__q": "długa"}).content.decode()
+    assert f'<option value="{rare.pk}"' in found.split('id="id_locations"', 1)[1]
+    assert not Service.objects.exists()

@@ -600,6 +600,24 @@ def test_month_calendar_shows_sessions_on_their_days(world, client):
     assert_constant_queries(client, "/en/events/calendar/", grow)
 
 
+def test_a_busy_day_shows_a_few_sessions_and_links_to_all_of_them(world, client):
+    """A large programme has 900 sessions in a month: a grid cell shows four and links to
+    that day's agenda, which lists every one."""
+    day = timezone.localtime().replace(day=12, hour=9, minute=0, second=0, microsecond=0)
+    for hour in range(6):
+        make_event(world.org_a, title=f"Lekcja {hour}", start=day + timedelta(hours=hour))
+    page = client.get("/en/events/calendar/").content.decode()
+    shown = [f"Lekcja {hour} (en)" for hour in range(6) if f"Lekcja {hour} (en)" in page]
+    assert shown == [f"Lekcja {hour} (en)" for hour in range(4)]
+    iso = day.date().isoformat()
+    link = f"/en/events/?date_from={iso}&amp;date_to={iso}"
+    assert link in page and "All 6 sessions this day" in page
+    agenda = client.get(link.replace("&amp;", "&")).content.decode()
+    assert all(f"Lekcja {hour} (en)" in agenda for hour in range(6))
+    polish = client.get("/pl/events/calendar/").content.decode()
+    assert "Wszystkie 6 spotkań tego dnia" in polish
+
+
 def test_participant_export_and_erasure_cover_event_registrations(world, event):
     from mosty.people import gdpr
     from tests.people.factories import ParticipantFactory

@@ -152,3 +152,27 @@ def test_offline_bundle(world, client):
     page = z.read("articles/pesel.html").decode()
     assert 'href="../index.html"' in page and "<strong>PESEL</strong>" in page
     assert "http://" not in page.split("<main")[0] and "/static/" not in page
+
+
+def test_booklet_form_lists_a_searchable_few_of_many_articles(world, login):
+    """With thousands of articles the booklet form lists 50, a search finds the one needed,
+    a chosen article stays chosen while searching, and an unlisted one can still be added."""
+    for n in range(55):
+        factories.article(slug=f"porada-{n:02d}", title=f"Porada {n:02d}", body="Tekst.")
+    rare = factories.article(slug="meldunek", title="Meldunek", body="Jak się zameldować.")
+    first = factories.article(slug="aaa-pierwszy", title="Aaa pierwszy", body="Tekst.")
+    client = login("coordinator")
+    url = reverse("knowledge:booklet_create")
+
+    def options(page: str) -> list[str]:
+        select = page.split('id="id_add"', 1)[1].split("</select>", 1)[0]
+        return [o.split('"')[1] for o in select.split("<option value=")[1:]]
+
+    assert len(options(client.get(url).content.decode())) == 50
+    found = client.post(
+        url, {"title": "Informator", "add": [first.pk], "_search": "add", "add__q": "melDUN"}
+    ).content.decode()
+    assert options(found) == [str(first.pk), str(rare.pk)]
+    assert f'<option value="{first.pk}" selected>' in found
+    r = client.post(url, {"title": "Informator", "add": [rare.pk]})
+    assert r.status_code == 302
