@@ -24,10 +24,9 @@ routes = Routes()
 class UserList(ListPage):
     permission = "user.list"
     template_name = "accounts/user_list.html"
+    title = gettext_lazy("Users")
     filter_form = UserFilterForm
-
-    def rows(self, filters):
-        return selectors.user_list(fetched_by=self.user, filters=filters)
+    selector = selectors.user_list
 
 
 @routes.path("users/new/", name="user_create")
@@ -150,6 +149,7 @@ def user_grants(request, pk: int):
 class GrantList(ListPage):
     permission = "grant.list"
     template_name = "accounts/grant_list.html"
+    title = gettext_lazy("Grants")
 
     def rows(self, filters):
         return selectors.membership_grant_list(fetched_by=self.user)

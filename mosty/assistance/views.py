@@ -73,10 +73,9 @@ def _districts() -> Any:
 class RequestList(ListPage):
     permission = "assistance.request_list"
     template_name = "assistance/request_list.html"
+    title = gettext_lazy("Our assistance requests")
     filter_form = StatusFilter
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.request_list(fetched_by=self.user, filters=filters)
+    selector = selectors.request_list
 
 
 @routes.path("requests/new/", name="request_create")
@@ -442,10 +441,9 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 class OpenRequests(ListPage):
     permission = "assistance.coordinate"
     template_name = "assistance/open_requests.html"
+    title = gettext_lazy("Open assistance requests")
     filter_form = OpenFilter
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.request_open_list(fetched_by=self.user, filters=filters)
+    selector = selectors.request_open_list
 
 
 @routes.path("requests/<int:pk>/proposals/", name="proposals")

@@ -50,11 +50,10 @@ def dashboard(request):
 class CaseList(ListPage):
     permission = "case.list"
     template_name = "cases/case_list.html"
+    title = gettext_lazy("Cases")
     filter_form = forms.CaseFilterForm
     audit_fields = PARTICIPANT_SHOWN
-
-    def rows(self, filters):
-        return selectors.case_list(fetched_by=self.user, filters=filters)
+    selector = selectors.case_list
 
     def shown(self, page):
         return [case.participant for case in page]
@@ -476,6 +475,7 @@ class SupportCreate(CaseFormPage):
 class ReferralList(ListPage):
     permission = "referral.list"
     template_name = "cases/referral_list.html"
+    title = gettext_lazy("Referrals")
 
     @property
     def direction(self) -> str:

@@ -73,9 +73,15 @@ class StaffPage(LoginRequiredMixin, View):
 
 
 class ListPage(StaffPage):
-    """A filtered, paginated list. Subclasses define `rows(filters)`; `extra_context()` may
-    read the page being shown as `self.page` (rows that need more than the queryset)."""
+    """A filtered, paginated list. Subclasses name the `selector` that finds the rows (or
+    define `rows(filters)`); `extra_context()` may read the page being shown as `self.page`
+    (rows that need more than the queryset). With a `title`, the template can extend
+    `core/list_page.html`, the one layout of a list (heading, actions, filters, table)."""
 
+    title: ClassVar[str | Promise] = ""
+    # The selector of the rows (`selector(fetched_by=user, filters=filters)`); a list that
+    # finds them otherwise overrides `rows()`.
+    selector: ClassVar[Any] = None  # a function; Any lets each page name its own
     filter_form: ClassVar[type[forms.Form] | None] = None
     per_page: ClassVar[int] = PAGE_SIZE
     # Fields each row shows of a person (recorded as reads of `shown(page)`); empty = none.
@@ -84,7 +90,10 @@ class ListPage(StaffPage):
 
     def rows(self, filters: dict[str, Any]) -> Any:
         """The selector call: a queryset (or list) of what this user may see, filtered."""
-        raise NotImplementedError
+        selector = type(self).selector
+        if selector is None:
+            raise NotImplementedError
+        return selector(fetched_by=self.user, filters=filters)
 
     def shown(self, page: Iterable[Any]) -> Iterable[models.Model]:
         """The personal records a page of rows shows (the rows themselves by default)."""
@@ -113,6 +122,7 @@ class ListPage(StaffPage):
                 "page": page,
                 "filters": form,
                 "querystring": query_without_page(request),
+                **({"title": self.title} if self.title else {}),
                 **self.page_context(page),
             }
         )

@@ -426,10 +426,9 @@ def hsds_export(request, fmt: str):
 class HousingList(ListPage):
     permission = "housing.list"
     template_name = "directory/housing_list.html"
+    title = gettext_lazy("Housing offers")
     filter_form = HousingFilterForm
-
-    def rows(self, filters):
-        return selectors.housing_offer_list(fetched_by=self.user, filters=filters)
+    selector = selectors.housing_offer_list
 
 
 @routes.path("housing/match/", name="housing_match")
@@ -526,11 +525,10 @@ class HousingStatusChange(ActionPage):
 class LinguistList(ListPage):
     permission = "linguist.list"
     template_name = "directory/linguist_list.html"
+    title = gettext_lazy("Translators and interpreters")
     filter_form = LinguistSearchForm
     audit_fields = ("name",)
-
-    def rows(self, filters):
-        return selectors.linguist_search(fetched_by=self.user, filters=filters)
+    selector = selectors.linguist_search
 
 
 @routes.path("linguists/<int:pk>/", name="linguist_detail")

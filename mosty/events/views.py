@@ -56,9 +56,7 @@ class EventList(ListPage):
     permission = "event.browse"
     template_name = "events/event_list.html"
     filter_form = EventFilterForm
-
-    def rows(self, filters):
-        return selectors.event_public_list(fetched_by=self.user, filters=filters)
+    selector = selectors.event_public_list
 
     def respond(self, context):
         days = [
@@ -391,6 +389,7 @@ def calendar_eventics_response(request, pk: int):
 class EventManageList(ListPage):
     permission = "event.manage_list"
     template_name = "events/manage_list.html"
+    title = gettext_lazy("Organise events")
 
     def rows(self, filters):
         return selectors.event_managed_list(fetched_by=self.user)

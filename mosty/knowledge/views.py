@@ -189,10 +189,9 @@ def knowledge_offline(request: HttpRequest) -> FileResponse:
 class ArticleManageList(ListPage):
     permission = "knowledge.edit"
     template_name = "knowledge/manage_list.html"
+    title = gettext_lazy("Articles")
     filter_form = ManageFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.article_manage_list(fetched_by=self.user, filters=filters)
+    selector = selectors.article_manage_list
 
     def extra_context(self) -> dict[str, Any]:
         languages = [code for code, _name in settings.LANGUAGES]

@@ -78,11 +78,10 @@ def mentor_applied(request):
 class MentorList(ListPage):
     permission = "mentor.list"
     template_name = "mentoring/mentor_list.html"
+    title = gettext_lazy("Mentors")
     filter_form = MentorFilterForm
     audit_fields = ("name", "kind", "district", "status")
-
-    def rows(self, filters):
-        return selectors.mentor_list(fetched_by=self.user, filters=filters)
+    selector = selectors.mentor_list
 
 
 def _next_steps(mentor) -> list[str]:

@@ -28,10 +28,9 @@ class OrganisationPage(ObjectPage):
 class OrganisationList(ListPage):
     permission = "organisation.list"
     template_name = "organisations/organisation_list.html"
+    title = _("Organisations")
     filter_form = OrganisationFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.organisation_list(fetched_by=self.user, filters=filters)
+    selector = selectors.organisation_list
 
 
 @routes.path("<int:pk>/", name="detail")

@@ -36,11 +36,10 @@ def _detail_url(participant_id: int) -> str:
 class ParticipantList(ListPage):
     permission = "participant.list"
     template_name = "people/participant_list.html"
+    title = gettext_lazy("Participants")
     filter_form = ParticipantFilterForm
     audit_fields = (*selectors.PARTICIPANT_LIST_FIELDS, "birth_year", "district")
-
-    def rows(self, filters):
-        return selectors.participant_list(fetched_by=self.user, filters=filters)
+    selector = selectors.participant_list
 
     def audit(self, page, filters):
         super().audit(page, filters)

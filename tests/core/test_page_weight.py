@@ -177,8 +177,7 @@ def test_css_subset_keeps_every_bootstrap_class_a_template_uses(name):
     subset = build_assets.css_classes((build_assets.GENERATED / name).read_text(encoding="utf-8"))
     missing = sorted((_template_classes() & full) - subset)
     assert not missing, (
-        f"{name} lacks {missing}: run `python -m mosty.tools.build_assets` (make install) "
-        "again"
+        f"{name} lacks {missing}: run `python -m mosty.tools.build_assets` (make install) again"
     )
 
 
