@@ -37,6 +37,7 @@ class UserCreate(FormPage):
     success_message = gettext_lazy(
         "User created. Add a membership so they can work in an organisation."
     )
+    success_detail = "accounts:user_detail"
 
     def initial(self):
         return {"language": self.request.LANGUAGE_CODE, "is_active": True}
@@ -45,9 +46,6 @@ class UserCreate(FormPage):
         # A new account is active; the checkbox matters only when editing.
         data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
         return services.user_create(by=self.user, **data)
-
-    def success_url(self, user):
-        return reverse("accounts:user_detail", args=[user.pk])
 
 
 def _member_organisations(user):
@@ -188,6 +186,7 @@ class ApiTokenList(ListPage):
 
     permission = "api_token.list"
     template_name = "accounts/api_token_list.html"
+    title = gettext_lazy("API tokens")
 
     def rows(self, filters):
         return selectors.api_token_list(fetched_by=self.user)

@@ -138,15 +138,13 @@ class RequestDetail(DetailPage):
 class RequestCancel(ActionPage):
     permission = "assistance.request_cancel"
     success_message = gettext_lazy("The request is cancelled.")
+    success_detail = "assistance:request_detail"
 
     def get_object(self) -> AssistanceRequest:
         return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def act(self, form: Any) -> None:
         services.request_cancel(request=self.object, by=self.user, base_url=_base_url(self.request))
-
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:request_detail", args=[self.object.pk])
 
 
 @routes.path("requests/<int:pk>/feedback/", name="request_feedback")

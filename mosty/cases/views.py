@@ -434,6 +434,7 @@ class ReferralCreate(CaseFormPage):
     permission = "case.refer"
     form_class = forms.ReferralForm
     success_message = gettext_lazy("Referral sent.")
+    success_detail = "cases:referral_detail"
     title = gettext_lazy("New referral")
 
     def form_kwargs(self):
@@ -441,9 +442,6 @@ class ReferralCreate(CaseFormPage):
 
     def save(self, form):
         return services.referral_send(case=self.object, by=self.user, **form.cleaned_data)
-
-    def success_url(self, referral):
-        return reverse("cases:referral_detail", args=[referral.pk])
 
 
 @routes.path("<int:pk>/notes/new/", name="note_create")
@@ -514,11 +512,9 @@ class ReferralAction(ReferralObject, ActionPage):
     """The partner's or the sender's answer to a referral; the service asks the policy."""
 
     success_message = gettext_lazy("Referral updated.")
+    success_detail = "cases:referral_detail"
     # The service that answers: referral_accept, referral_decline, …
     service: Callable[..., Referral]
-
-    def success_url(self, result):
-        return reverse("cases:referral_detail", args=[self.object.pk])
 
     def act(self, form):
         return self.service(referral=self.object, by=self.user, **form.cleaned_data)

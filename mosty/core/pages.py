@@ -197,11 +197,13 @@ class VersionedForm(forms.Form):
 class FormPage(ObjectPage):
     """Create (no object) or edit (`selector` or `get_object()` finds one) through a service.
 
-    Subclasses define `save(form)` (the service call, with `by=self.user`) and
+    Subclasses define `save(form)` (the service call, with `by=self.user`) and where the user
+    goes next: `success_detail`, the URL name of the saved record's page, or
     `success_url(result)`; `form_kwargs()` and `initial()` feed the form."""
 
     form_class: ClassVar[type[forms.BaseForm]]
     success_message: ClassVar[str | Promise] = ""
+    success_detail: ClassVar[str] = ""
     read_fields: ClassVar[Sequence[str]] = ()
     object_optional = True
 
@@ -215,7 +217,9 @@ class FormPage(ObjectPage):
         raise NotImplementedError
 
     def success_url(self, result: Any) -> str | HttpResponseRedirect:
-        raise NotImplementedError
+        if not self.success_detail:
+            raise NotImplementedError
+        return reverse(self.success_detail, args=[result.pk])
 
     def get_form(self) -> Any:
         data = self.request.POST or None
@@ -292,19 +296,23 @@ class SimpleFormPage(FormPage):
 
 class ActionPage(ObjectPage):
     """A POST-only action on an object (a button, often with a small form): the service's
-    refusal becomes an error message, and the user is sent back to `success_url()`."""
+    refusal becomes an error message, and the user is sent back to `success_url()` (by
+    default the object's page, whose URL name is `success_detail`)."""
 
     http_method_names: ClassVar[list[str]] = ["post"]  # type: ignore[misc]
     form_class: ClassVar[type[forms.BaseForm] | None] = None
     success_message: ClassVar[str | Promise] = ""
     invalid_message: ClassVar[str | Promise] = ""
+    success_detail: ClassVar[str] = ""
 
     def act(self, form: Any) -> Any:
         raise NotImplementedError
 
     def success_url(self, result: Any) -> str:
         """Where the user goes next; `result` is None when the action was refused."""
-        raise NotImplementedError
+        if not self.success_detail:
+            raise NotImplementedError
+        return reverse(self.success_detail, args=[self.object.pk])
 
     def success_text(self, result: Any) -> str:
         """The message after success (`success_message` unless it depends on the result)."""

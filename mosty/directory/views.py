@@ -244,12 +244,10 @@ class ServiceCreate(OwnedRecordFormPage):
     template_name = "directory/service_form.html"
     form_class = ServiceForm
     success_message = gettext_lazy("Service created.")
+    success_detail = "directory:service"
 
     def save(self, form):
         return services.service_create(by=self.user, **form.record_data())
-
-    def success_url(self, service):
-        return reverse("directory:service", args=[service.pk])
 
 
 class EditableServicePage(FormPage):
@@ -317,12 +315,10 @@ class ServiceVerify(ActionPage):
     permission = "service.verify"
     success_message = gettext_lazy("Marked as checked today.")
     selector = selectors.service_find
+    success_detail = "directory:service"
 
     def act(self, form):
         return services.service_verify(service=self.object, by=self.user)
-
-    def success_url(self, result):
-        return reverse("directory:service", args=[self.object.pk])
 
 
 @routes.path("manage/locations/new/", name="location_create")
@@ -490,12 +486,10 @@ class HousingEdit(HousingCreate):
     context_object_name = "offer"
     success_message = gettext_lazy("Changes saved.")
     selector = selectors.housing_offer_get
+    success_detail = "directory:housing_detail"
 
     def save(self, form):
         return services.housing_offer_update(offer=self.object, by=self.user, **form.record_data())
-
-    def success_url(self, offer):
-        return reverse("directory:housing_detail", args=[offer.pk])
 
 
 @routes.path("housing/<int:pk>/status/", name="housing_status")
@@ -505,6 +499,7 @@ class HousingStatusChange(ActionPage):
     success_message = gettext_lazy("Status changed.")
     invalid_message = gettext_lazy("Choose a valid status.")
     selector = selectors.housing_offer_get
+    success_detail = "directory:housing_detail"
 
     def act(self, form):
         return services.housing_offer_set_status(
@@ -513,9 +508,6 @@ class HousingStatusChange(ActionPage):
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
         )
-
-    def success_url(self, result):
-        return reverse("directory:housing_detail", args=[self.object.pk])
 
 
 # Linguists -------------------------------------------------------------------------------------
@@ -544,6 +536,7 @@ class LinguistCreate(OwnedRecordFormPage, SimpleFormPage):
     permission = "linguist.create"
     form_class = LinguistForm
     success_message = gettext_lazy("Linguist added.")
+    success_detail = "directory:linguist_detail"
     create_title = gettext_lazy("Add a linguist")
     edit_title = gettext_lazy("Edit linguist")
     cancel_detail = "directory:linguist_detail"
@@ -557,9 +550,6 @@ class LinguistCreate(OwnedRecordFormPage, SimpleFormPage):
 
     def save(self, form):
         return services.linguist_create(by=self.user, **form.record_data())
-
-    def success_url(self, linguist):
-        return reverse("directory:linguist_detail", args=[linguist.pk])
 
 
 @routes.path("linguists/<int:pk>/edit/", name="linguist_edit")

@@ -410,6 +410,7 @@ class EventCreate(FormPage):
     template_name = "events/event_form.html"
     form_class = EventForm
     success_message = gettext_lazy("The event is saved.")
+    success_detail = "events:registrations"
 
     @cached_property
     def organisation(self):
@@ -455,9 +456,6 @@ class EventCreate(FormPage):
             sessions=_session_data(sessions),
             **data,
         )
-
-    def success_url(self, event):
-        return reverse("events:registrations", args=[event.pk])
 
 
 @routes.path("manage/<int:pk>/edit/", name="edit")
@@ -530,6 +528,7 @@ class EventRegistrations(_ManagedEventPage, DetailPage):
 @routes.path("manage/<int:pk>/certificates/", name="certificates_send")
 class CertificatesSend(_ManagedEventPage, ActionPage):
     permission = "event.send_certificates"
+    success_detail = "events:registrations"
 
     def act(self, form):
         sent = services.certificates_send(
@@ -548,9 +547,6 @@ class CertificatesSend(_ManagedEventPage, ActionPage):
         else:
             messages.info(self.request, _("Nobody who completed the course has an e-mail address."))
         return sent
-
-    def success_url(self, result):
-        return reverse("events:registrations", args=[self.object.pk])
 
 
 @routes.path("manage/sessions/<int:pk>/attendance/", name="attendance")

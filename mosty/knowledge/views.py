@@ -223,15 +223,13 @@ class ArticleCreate(FormPage):
     template_name = "knowledge/article_form.html"
     form_class = ArticleCreateForm
     success_message = gettext_lazy("Article created.")
+    success_detail = "knowledge:article_detail"
 
     def initial(self) -> dict[str, Any]:
         return {"source_language": _language(self.request)}
 
     def save(self, form: Any) -> Article:
         return services.article_create(by=self.user, **form.cleaned_data)
-
-    def success_url(self, article: Article) -> str:
-        return reverse("knowledge:article_detail", args=[article.pk])
 
 
 class ArticlePage(ObjectPage):
@@ -580,6 +578,7 @@ def xliff_import(request: HttpRequest) -> HttpResponse:
 class BookletList(ListPage):
     permission = "knowledge.booklet"
     template_name = "knowledge/booklet_list.html"
+    title = gettext_lazy("Booklets")
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.booklet_list(fetched_by=self.user)
@@ -591,15 +590,13 @@ class BookletCreate(FormPage):
     template_name = "knowledge/booklet_form.html"
     form_class = BookletForm
     success_message = gettext_lazy("Booklet created.")
+    success_detail = "knowledge:booklet_detail"
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"language": _language(self.request)}
 
     def save(self, form: Any) -> Booklet:
         return services.booklet_create(by=self.user, **form.service_data())
-
-    def success_url(self, booklet: Booklet) -> str:
-        return reverse("knowledge:booklet_detail", args=[booklet.pk])
 
 
 @routes.path("booklets/<int:pk>/", name="booklet_detail")

@@ -44,6 +44,7 @@ class OrganisationCreate(SimpleFormPage):
     permission = "organisation.create"
     form_class = OrganisationForm
     success_message = _("Organisation created.")
+    success_detail = "organisations:detail"
     create_title = _("New organisation")
     edit_title = _("Edit organisation")
     cancel_detail = "organisations:detail"
@@ -51,9 +52,6 @@ class OrganisationCreate(SimpleFormPage):
 
     def save(self, form: Any) -> Organisation:
         return services.organisation_create(by=self.user, **form.cleaned_data)
-
-    def success_url(self, organisation: Organisation) -> str:
-        return reverse("organisations:detail", args=[organisation.pk])
 
 
 @routes.path("<int:pk>/edit/", name="edit")

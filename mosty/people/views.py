@@ -317,6 +317,7 @@ class ParticipantErase(ParticipantPage):
 class ConsentTemplateList(ListPage):
     permission = "consent_template.list"
     template_name = "people/consent_template_list.html"
+    title = gettext_lazy("Consent texts")
 
     def rows(self, filters):
         return selectors.consent_template_list(fetched_by=self.user)
