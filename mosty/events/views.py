@@ -603,6 +603,7 @@ class EventReport(ListPage):
 
     permission = "event.report"
     template_name = "events/report.html"
+    title = gettext_lazy("Events in numbers")
     filter_form = ReportFilterForm
 
     def report_events(self, filters):
