@@ -5,6 +5,7 @@ hours, coordinators assign from ranked proposals and watch the service level."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -242,17 +243,26 @@ class SlotAdd(_AvailabilityAction):
         return services.slot_add(by=self.user, **form.cleaned_data)
 
 
-@routes.path("me/availability/slots/<int:pk>/delete/", name="slot_delete")
-class SlotDelete(_AvailabilityAction):
-    success_message = gettext_lazy("The time is removed.")
+class _AvailabilityDelete(_AvailabilityAction):
+    """Removes one of the user's own availability items (404 for anyone else's)."""
+
+    model: type[AvailabilitySlot] | type[AvailabilityException]
+    # The service that deletes it, and the keyword it takes the item as.
+    service: Callable[..., None]
+    item: str
 
     def act(self, form: Any) -> None:
-        slot = AvailabilitySlot.objects.filter(
-            pk=self.kwargs["pk"], profile__in=selectors.own_profiles(self.user)
-        ).first()
-        if slot is None:
-            raise Http404
-        services.slot_delete(slot=slot, by=self.user)
+        pk = self.kwargs["pk"]
+        found = selectors.own_availability_get(self.model, fetched_by=self.user, pk=pk)
+        self.service(**{self.item: found}, by=self.user)
+
+
+@routes.path("me/availability/slots/<int:pk>/delete/", name="slot_delete")
+class SlotDelete(_AvailabilityDelete):
+    success_message = gettext_lazy("The time is removed.")
+    model = AvailabilitySlot
+    service = staticmethod(services.slot_delete)
+    item = "slot"
 
 
 @routes.path("me/availability/exceptions/", name="exception_add")
@@ -265,16 +275,11 @@ class ExceptionAdd(_AvailabilityAction):
 
 
 @routes.path("me/availability/exceptions/<int:pk>/delete/", name="exception_delete")
-class ExceptionDelete(_AvailabilityAction):
+class ExceptionDelete(_AvailabilityDelete):
     success_message = gettext_lazy("The days are available again.")
-
-    def act(self, form: Any) -> None:
-        item = AvailabilityException.objects.filter(
-            pk=self.kwargs["pk"], profile__in=selectors.own_profiles(self.user)
-        ).first()
-        if item is None:
-            raise Http404
-        services.exception_delete(exception=item, by=self.user)
+    model = AvailabilityException
+    service = staticmethod(services.exception_delete)
+    item = "exception"
 
 
 @routes.path("me/offers/", name="offers")
