@@ -99,12 +99,11 @@ class UserMembershipAdd(PersonPage, FormPage):
     template_name = "accounts/membership_form.html"
     form_class = MembershipAddForm
     success_message = gettext_lazy("Membership added.")
+    service = services.membership_add
+    object_kwarg = "user"
 
     def form_kwargs(self):
         return {"organisations": _member_organisations(self.user)}
-
-    def save(self, form):
-        return services.membership_add(user=self.object, by=self.user, **form.cleaned_data)
 
 
 @routes.path("users/<int:pk>/grants/", name="user_grants")

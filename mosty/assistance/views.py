@@ -5,7 +5,6 @@ hours, coordinators assign from ranked proposals and watch the service level."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -155,12 +154,11 @@ class RequestFeedback(FormPage):
     form_class = FeedbackForm
     success_message = gettext_lazy("Thank you for your feedback.")
     context_object_name = "item"
+    service = services.feedback_give
+    object_kwarg = "request"
 
     def get_object(self) -> AssistanceRequest:
         return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def save(self, form: Any) -> Any:
-        return services.feedback_give(request=self.object, by=self.user, **form.cleaned_data)
 
     def success_url(self, result: Any) -> str:
         return reverse("assistance:request_detail", args=[self.object.pk])
@@ -247,9 +245,7 @@ class _AvailabilityDelete(_AvailabilityAction):
     """Removes one of the user's own availability items (404 for anyone else's)."""
 
     model: type[AvailabilitySlot] | type[AvailabilityException]
-    # The service that deletes it, and the keyword it takes the item as.
-    service: Callable[..., None]
-    item: str
+    item: str  # the keyword the `service` that deletes it takes the item as
 
     def act(self, form: Any) -> None:
         pk = self.kwargs["pk"]
@@ -316,9 +312,8 @@ class OfferAccept(_OfferAction):
 @routes.path("offers/<int:pk>/decline/", name="offer_decline")
 class OfferDecline(_OfferAction):
     success_message = gettext_lazy("Declined. Thank you for answering.")
-
-    def act(self, form: Any) -> Assignment:
-        return services.assignment_decline(assignment=self.object, by=self.user)
+    service = services.assignment_decline
+    object_kwarg = "assignment"
 
 
 @routes.path("me/schedule/", name="schedule")
@@ -381,6 +376,8 @@ class AssignmentLogPage(FormPage):
     form_class = LogForm
     success_message = gettext_lazy("Thank you: your hours are logged.")
     context_object_name = "assignment"
+    service = services.assignment_log
+    object_kwarg = "assignment"
 
     def get_object(self) -> Assignment:
         return selectors.assignment_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -394,9 +391,6 @@ class AssignmentLogPage(FormPage):
                 "outcome": log.outcome,
             }
         return {"minutes": self.object.request.duration_minutes}
-
-    def save(self, form: Any) -> Any:
-        return services.assignment_log(assignment=self.object, by=self.user, **form.cleaned_data)
 
     def success_url(self, result: Any) -> str:
         return reverse("assistance:hours")

@@ -149,6 +149,11 @@ class ObjectPage(StaffPage):
     selector: ClassVar[Any] = None  # a function; Any lets each page name its own
     # A page that may have no object (FormPage: a create page) gets None without a selector.
     object_optional: ClassVar[bool] = False
+    # The service a FormPage's `save()` or an ActionPage's `act()` calls by default:
+    # `service(<object_kwarg>=self.object, by=user, **form.cleaned_data)` (no object argument
+    # when `object_kwarg` is empty, no form data without a form).
+    service: ClassVar[Any] = None  # a function; Any lets each page name its own
+    object_kwarg: ClassVar[str] = ""
     object: Any = None
 
     def get_object(self) -> Any:
@@ -175,6 +180,14 @@ class ObjectPage(StaffPage):
     def object_context(self) -> dict[str, Any]:
         return {self.context_object_name: self.object} if self.object is not None else {}
 
+    def call_service(self, form: Any) -> Any:
+        service = type(self).service
+        if service is None:
+            raise NotImplementedError
+        target = {self.object_kwarg: self.object} if self.object_kwarg else {}
+        data = form.cleaned_data if form is not None else {}
+        return service(**target, by=self.user, **data)
+
 
 class DetailPage(ObjectPage):
     # Fields of a person the page shows (recorded as a read of `self.object`); empty = none.
@@ -197,9 +210,9 @@ class VersionedForm(forms.Form):
 class FormPage(ObjectPage):
     """Create (no object) or edit (`selector` or `get_object()` finds one) through a service.
 
-    Subclasses define `save(form)` (the service call, with `by=self.user`) and where the user
-    goes next: `success_detail`, the URL name of the saved record's page, or
-    `success_url(result)`; `form_kwargs()` and `initial()` feed the form."""
+    Subclasses name the `service` that saves (or define `save(form)`, the service call with
+    `by=self.user`) and where the user goes next: `success_detail`, the URL name of the saved
+    record's page, or `success_url(result)`; `form_kwargs()` and `initial()` feed the form."""
 
     form_class: ClassVar[type[forms.BaseForm]]
     success_message: ClassVar[str | Promise] = ""
@@ -214,7 +227,7 @@ class FormPage(ObjectPage):
         return {}
 
     def save(self, form: Any) -> Any:
-        raise NotImplementedError
+        return self.call_service(form)
 
     def success_url(self, result: Any) -> str | HttpResponseRedirect:
         if not self.success_detail:
@@ -306,7 +319,7 @@ class ActionPage(ObjectPage):
     success_detail: ClassVar[str] = ""
 
     def act(self, form: Any) -> Any:
-        raise NotImplementedError
+        return self.call_service(form)
 
     def success_url(self, result: Any) -> str:
         """Where the user goes next; `result` is None when the action was refused."""

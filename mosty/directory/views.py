@@ -316,9 +316,8 @@ class ServiceVerify(ActionPage):
     success_message = gettext_lazy("Marked as checked today.")
     selector = selectors.service_find
     success_detail = "directory:service"
-
-    def act(self, form):
-        return services.service_verify(service=self.object, by=self.user)
+    service = services.service_verify
+    object_kwarg = "service"
 
 
 @routes.path("manage/locations/new/", name="location_create")

@@ -224,12 +224,10 @@ class ArticleCreate(FormPage):
     form_class = ArticleCreateForm
     success_message = gettext_lazy("Article created.")
     success_detail = "knowledge:article_detail"
+    service = services.article_create
 
     def initial(self) -> dict[str, Any]:
         return {"source_language": _language(self.request)}
-
-    def save(self, form: Any) -> Article:
-        return services.article_create(by=self.user, **form.cleaned_data)
 
 
 class ArticlePage(ObjectPage):
@@ -273,6 +271,8 @@ class ArticleEdit(ArticlePage, FormPage):
     template_name = "knowledge/article_form.html"
     form_class = ArticleEditForm
     success_message = gettext_lazy("Changes saved.")
+    service = services.article_update
+    object_kwarg = "article"
 
     def initial(self) -> dict[str, Any]:
         source = selectors.article_source(article=self.object)
@@ -283,9 +283,6 @@ class ArticleEdit(ArticlePage, FormPage):
             "summary": source.summary,
             "body": source.body,
         }
-
-    def save(self, form: Any) -> Article:
-        return services.article_update(article=self.object, by=self.user, **form.cleaned_data)
 
     def success_url(self, article: Article) -> str:
         return reverse("knowledge:article_detail", args=[self.object.pk])

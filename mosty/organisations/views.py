@@ -49,9 +49,7 @@ class OrganisationCreate(SimpleFormPage):
     edit_title = _("Edit organisation")
     cancel_detail = "organisations:detail"
     cancel_list = "organisations:list"
-
-    def save(self, form: Any) -> Organisation:
-        return services.organisation_create(by=self.user, **form.cleaned_data)
+    service = services.organisation_create
 
 
 @routes.path("<int:pk>/edit/", name="edit")
