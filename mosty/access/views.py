@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.access.forms import AuditFilterForm
@@ -44,7 +45,12 @@ def audit_log(request):
     return render(
         request,
         "access/audit_log.html",
-        {"page": page, "filters": form, "querystring": query_without_page(request)},
+        {
+            "title": _("Audit log"),
+            "page": page,
+            "filters": form,
+            "querystring": query_without_page(request),
+        },
     )
 
 

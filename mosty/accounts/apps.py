@@ -1,11 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(modules.ModuleConfig):
     name = "mosty.accounts"
-    label = "accounts"
     verbose_name = _("Accounts")
-
-    def ready(self) -> None:
-        from mosty.accounts import signals  # noqa: F401
+    loads = ("signals",)  # signal handlers

@@ -24,10 +24,9 @@ routes = Routes()
 class UserList(ListPage):
     permission = "user.list"
     template_name = "accounts/user_list.html"
+    title = gettext_lazy("Users")
     filter_form = UserFilterForm
-
-    def rows(self, filters):
-        return selectors.user_list(fetched_by=self.user, filters=filters)
+    selector = selectors.user_list
 
 
 @routes.path("users/new/", name="user_create")
@@ -38,6 +37,7 @@ class UserCreate(FormPage):
     success_message = gettext_lazy(
         "User created. Add a membership so they can work in an organisation."
     )
+    success_detail = "accounts:user_detail"
 
     def initial(self):
         return {"language": self.request.LANGUAGE_CODE, "is_active": True}
@@ -46,9 +46,6 @@ class UserCreate(FormPage):
         # A new account is active; the checkbox matters only when editing.
         data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
         return services.user_create(by=self.user, **data)
-
-    def success_url(self, user):
-        return reverse("accounts:user_detail", args=[user.pk])
 
 
 def _member_organisations(user):
@@ -99,12 +96,11 @@ class UserMembershipAdd(PersonPage, FormPage):
     template_name = "accounts/membership_form.html"
     form_class = MembershipAddForm
     success_message = gettext_lazy("Membership added.")
+    service = services.membership_add
+    object_kwarg = "user"
 
     def form_kwargs(self):
         return {"organisations": _member_organisations(self.user)}
-
-    def save(self, form):
-        return services.membership_add(user=self.object, by=self.user, **form.cleaned_data)
 
 
 @routes.path("users/<int:pk>/grants/", name="user_grants")
@@ -147,6 +143,7 @@ def user_grants(request, pk: int):
 class GrantList(ListPage):
     permission = "grant.list"
     template_name = "accounts/grant_list.html"
+    title = gettext_lazy("Grants")
 
     def rows(self, filters):
         return selectors.membership_grant_list(fetched_by=self.user)
@@ -185,6 +182,7 @@ class ApiTokenList(ListPage):
 
     permission = "api_token.list"
     template_name = "accounts/api_token_list.html"
+    title = gettext_lazy("API tokens")
 
     def rows(self, filters):
         return selectors.api_token_list(fetched_by=self.user)

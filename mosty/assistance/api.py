@@ -82,12 +82,10 @@ class RequestListApi(AuditedListApi):
 
     permission = "assistance.request_browse"
     serializer_class = RequestOutputSerializer
+    selector = selectors.request_visible_list
 
     def filters(self, params: Any) -> dict[str, Any]:
         return {"status": choice_param(params, "status", RequestStatus.values)}
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.request_visible_list(fetched_by=self.request.user, filters=filters)
 
 
 @routes.path("assistance/requests/<int:pk>/", name="assistance_request_detail")
@@ -237,15 +235,13 @@ class AssignmentListApi(AuditedListApi):
 
     permission = "assistance.request_browse"
     serializer_class = AssignmentOutputSerializer
+    selector = selectors.assignment_list
 
     def filters(self, params: Any) -> dict[str, Any]:
         return {
             "status": choice_param(params, "status", AssignmentStatus.values),
             "upcoming": params.get("upcoming") in {"1", "true"},
         }
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.assignment_list(fetched_by=self.request.user, filters=filters)
 
 
 class _AssignmentAction(APIView):

@@ -1,8 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class AssistanceConfig(AppConfig):
+
+class AssistanceConfig(modules.ModuleConfig):
     name = "mosty.assistance"
-    label = "assistance"
     verbose_name = _("Institution assistance")

@@ -1,18 +1,14 @@
-"""The volunteer-hours certificate of an assistant as PDF (WeasyPrint), in their language and
-direction (fonts as for the events' certificates, `mosty/events/certificates.py`)."""
+"""The volunteer-hours certificate of an assistant as PDF, in their language and direction
+(`mosty/core/certificates.py`)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from weasyprint import HTML
-
 from mosty.assistance.models import AssistantProfile
-from mosty.core.formats import join_list, language_name, number
-from mosty.core.i18n import text_direction
+from mosty.core import certificates
+from mosty.core.formats import join_list, language_name
 
 
 def certificate_html(
@@ -22,27 +18,21 @@ def certificate_html(
     date_from: datetime.date,
     date_to: datetime.date,
 ) -> str:
-    language = profile.user.language
-    with translation.override(language):
-        total = float(hours["hours"])
-        return render_to_string(
-            "assistance/certificate.html",
-            {
-                "name": profile.user.get_full_name() or profile.user.email,
-                "organisation": profile.organisation,
-                "hours": number(total, decimals=0 if total.is_integer() else 1),
-                "count": hours["count"],
-                "institutions": hours["institutions"],
-                "languages": join_list([language_name(code) for code in hours["languages"]]),
-                "date_from": date_from,
-                "date_to": date_to,
-                "issued": timezone.localdate(),
-                "language": language,
-                "dir": text_direction(language),
-            },
-        )
+    return certificates.certificate_html(
+        "assistance/certificate.html",
+        language=profile.user.language,
+        hours=float(hours["hours"]),
+        context=lambda: {
+            "name": profile.user.get_full_name() or profile.user.email,
+            "organisation": profile.organisation,
+            "count": hours["count"],
+            "institutions": hours["institutions"],
+            "languages": join_list([language_name(code) for code in hours["languages"]]),
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
 
 
 def certificate_pdf(**kwargs: Any) -> bytes:
-    pdf: bytes = HTML(string=certificate_html(**kwargs)).write_pdf()
-    return pdf
+    return certificates.certificate_pdf(certificate_html(**kwargs))

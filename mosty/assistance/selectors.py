@@ -153,6 +153,16 @@ def own_profiles(user: Any) -> QuerySet[AssistantProfile]:
     return visible_profiles(user).filter(user=user)
 
 
+def own_availability_get(
+    model: type[AvailabilitySlot] | type[AvailabilityException], *, fetched_by: Any, pk: int
+) -> Any:
+    """One of the user's own weekly slots or unavailable days; 404 for anyone else's."""
+    found = model.objects.filter(pk=pk, profile__in=own_profiles(fetched_by)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def profile_get(*, fetched_by: Any, pk: int) -> AssistantProfile:
     found = (
         visible_profiles(fetched_by).select_related("user", "organisation").filter(pk=pk).first()

@@ -74,10 +74,9 @@ def _districts() -> Any:
 class RequestList(ListPage):
     permission = "assistance.request_list"
     template_name = "assistance/request_list.html"
+    title = gettext_lazy("Our assistance requests")
     filter_form = StatusFilter
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.request_list(fetched_by=self.user, filters=filters)
+    selector = selectors.request_list
 
 
 @routes.path("requests/new/", name="request_create")
@@ -140,15 +139,13 @@ class RequestDetail(DetailPage):
 class RequestCancel(ActionPage):
     permission = "assistance.request_cancel"
     success_message = gettext_lazy("The request is cancelled.")
+    success_detail = "assistance:request_detail"
 
     def get_object(self) -> AssistanceRequest:
         return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def act(self, form: Any) -> None:
         services.request_cancel(request=self.object, by=self.user, base_url=_base_url(self.request))
-
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:request_detail", args=[self.object.pk])
 
 
 @routes.path("requests/<int:pk>/feedback/", name="request_feedback")
@@ -158,12 +155,11 @@ class RequestFeedback(FormPage):
     form_class = FeedbackForm
     success_message = gettext_lazy("Thank you for your feedback.")
     context_object_name = "item"
+    service = services.feedback_give
+    object_kwarg = "request"
 
     def get_object(self) -> AssistanceRequest:
         return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def save(self, form: Any) -> Any:
-        return services.feedback_give(request=self.object, by=self.user, **form.cleaned_data)
 
     def success_url(self, result: Any) -> str:
         return reverse("assistance:request_detail", args=[self.object.pk])
@@ -246,17 +242,24 @@ class SlotAdd(_AvailabilityAction):
         return services.slot_add(by=self.user, **form.cleaned_data)
 
 
-@routes.path("me/availability/slots/<int:pk>/delete/", name="slot_delete")
-class SlotDelete(_AvailabilityAction):
-    success_message = gettext_lazy("The time is removed.")
+class _AvailabilityDelete(_AvailabilityAction):
+    """Removes one of the user's own availability items (404 for anyone else's)."""
+
+    model: type[AvailabilitySlot] | type[AvailabilityException]
+    item: str  # the keyword the `service` that deletes it takes the item as
 
     def act(self, form: Any) -> None:
-        slot = AvailabilitySlot.objects.filter(
-            pk=self.kwargs["pk"], profile__in=selectors.own_profiles(self.user)
-        ).first()
-        if slot is None:
-            raise Http404
-        services.slot_delete(slot=slot, by=self.user)
+        pk = self.kwargs["pk"]
+        found = selectors.own_availability_get(self.model, fetched_by=self.user, pk=pk)
+        self.service(**{self.item: found}, by=self.user)
+
+
+@routes.path("me/availability/slots/<int:pk>/delete/", name="slot_delete")
+class SlotDelete(_AvailabilityDelete):
+    success_message = gettext_lazy("The time is removed.")
+    model = AvailabilitySlot
+    service = staticmethod(services.slot_delete)
+    item = "slot"
 
 
 @routes.path("me/availability/exceptions/", name="exception_add")
@@ -269,16 +272,11 @@ class ExceptionAdd(_AvailabilityAction):
 
 
 @routes.path("me/availability/exceptions/<int:pk>/delete/", name="exception_delete")
-class ExceptionDelete(_AvailabilityAction):
+class ExceptionDelete(_AvailabilityDelete):
     success_message = gettext_lazy("The days are available again.")
-
-    def act(self, form: Any) -> None:
-        item = AvailabilityException.objects.filter(
-            pk=self.kwargs["pk"], profile__in=selectors.own_profiles(self.user)
-        ).first()
-        if item is None:
-            raise Http404
-        services.exception_delete(exception=item, by=self.user)
+    model = AvailabilityException
+    service = staticmethod(services.exception_delete)
+    item = "exception"
 
 
 @routes.path("me/offers/", name="offers")
@@ -315,9 +313,8 @@ class OfferAccept(_OfferAction):
 @routes.path("offers/<int:pk>/decline/", name="offer_decline")
 class OfferDecline(_OfferAction):
     success_message = gettext_lazy("Declined. Thank you for answering.")
-
-    def act(self, form: Any) -> Assignment:
-        return services.assignment_decline(assignment=self.object, by=self.user)
+    service = services.assignment_decline
+    object_kwarg = "assignment"
 
 
 @routes.path("me/schedule/", name="schedule")
@@ -380,6 +377,8 @@ class AssignmentLogPage(FormPage):
     form_class = LogForm
     success_message = gettext_lazy("Thank you: your hours are logged.")
     context_object_name = "assignment"
+    service = services.assignment_log
+    object_kwarg = "assignment"
 
     def get_object(self) -> Assignment:
         return selectors.assignment_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -393,9 +392,6 @@ class AssignmentLogPage(FormPage):
                 "outcome": log.outcome,
             }
         return {"minutes": self.object.request.duration_minutes}
-
-    def save(self, form: Any) -> Any:
-        return services.assignment_log(assignment=self.object, by=self.user, **form.cleaned_data)
 
     def success_url(self, result: Any) -> str:
         return reverse("assistance:hours")
@@ -443,10 +439,9 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 class OpenRequests(ListPage):
     permission = "assistance.coordinate"
     template_name = "assistance/open_requests.html"
+    title = gettext_lazy("Open assistance requests")
     filter_form = OpenFilter
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.request_open_list(fetched_by=self.user, filters=filters)
+    selector = selectors.request_open_list
 
 
 @routes.path("requests/<int:pk>/proposals/", name="proposals")

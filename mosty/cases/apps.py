@@ -1,13 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class CasesConfig(AppConfig):
+
+class CasesConfig(modules.ModuleConfig):
     name = "mosty.cases"
-    label = "cases"
     verbose_name = _("Cases")
-
-    def ready(self) -> None:
-        from mosty.cases import gdpr
-
-        gdpr.register()
+    gdpr_section = True

@@ -1,7 +1,6 @@
 """Pages of cases, declared on the shared page pieces (mosty/core/pages.py): each names its
 selector, permission, form and service; the flow around them is shared."""
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import can, require
 from mosty.cases import forms, selectors, services
 from mosty.cases.charts import GRID, progress_charts
-from mosty.cases.models import NoteVisibility, Referral, TaskStatus
+from mosty.cases.models import NoteVisibility, TaskStatus
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.routing import Routes
@@ -50,11 +49,10 @@ def dashboard(request):
 class CaseList(ListPage):
     permission = "case.list"
     template_name = "cases/case_list.html"
+    title = gettext_lazy("Cases")
     filter_form = forms.CaseFilterForm
     audit_fields = PARTICIPANT_SHOWN
-
-    def rows(self, filters):
-        return selectors.case_list(fetched_by=self.user, filters=filters)
+    selector = selectors.case_list
 
     def shown(self, page):
         return [case.participant for case in page]
@@ -170,6 +168,7 @@ class CaseFormPage(FormPage):
     template_name = "cases/simple_form.html"
     title: Any = ""
     selector: ClassVar[Any] = selectors.case_get
+    object_kwarg = "case"
 
     @property
     def case(self):
@@ -221,15 +220,13 @@ class CaseStatusChange(CaseFormPage):
     title = gettext_lazy("Change status")
     form_class = forms.CaseStatusForm
     success_message = gettext_lazy("Status changed.")
+    service = services.case_change_status
 
     def initial(self):
         return {"version": self.object.version}
 
     def form_kwargs(self):
         return {"case": self.object}
-
-    def save(self, form):
-        return services.case_change_status(case=self.object, by=self.user, **form.cleaned_data)
 
 
 @routes.path("<int:pk>/assessments/new/", name="assessment_create")
@@ -261,12 +258,10 @@ class GoalCreate(CaseFormPage):
     form_class = forms.GoalForm
     success_message = gettext_lazy("Goal added.")
     title = gettext_lazy("New goal")
+    service = services.goal_add
 
     def initial(self):
         return {"domain": self.request.GET.get("domain")}
-
-    def save(self, form):
-        return services.goal_add(case=self.object, by=self.user, **form.cleaned_data)
 
 
 class GoalFormPage(CaseFormPage):
@@ -275,6 +270,7 @@ class GoalFormPage(CaseFormPage):
     permission = "case.plan_edit"
     context_object_name = "goal"
     selector = selectors.goal_get
+    object_kwarg = "goal"
 
     @property
     def case(self):
@@ -314,15 +310,13 @@ class TaskCreate(GoalFormPage):
     form_class = forms.TaskForm
     success_message = gettext_lazy("Task added.")
     title = gettext_lazy("New task")
+    service = services.task_add
 
     def form_kwargs(self):
         return {"case": self.case}
 
     def extra_context(self):
         return {**super().extra_context(), "subtitle": self.object.title}
-
-    def save(self, form):
-        return services.task_add(goal=self.object, by=self.user, **form.cleaned_data)
 
 
 class TaskObject:
@@ -360,9 +354,8 @@ class TaskDone(ActionPage):
     permission = "task.complete"
     success_message = gettext_lazy("Task marked as done.")
     selector = selectors.assigned_task_get
-
-    def act(self, form):
-        return services.task_complete(task=self.object, by=self.user)
+    service = services.task_complete
+    object_kwarg = "task"
 
     def success_url(self, result):
         request = self.request
@@ -395,6 +388,7 @@ class CaseAction(ActionPage):
     """A button on the case page; back to the case."""
 
     selector = selectors.case_get
+    object_kwarg = "case"
 
     def success_url(self, result):
         return _case_url(self.object.pk)
@@ -404,9 +398,7 @@ class CaseAction(ActionPage):
 class PlanRequest(CaseAction):
     permission = "case.plan_edit"
     success_message = gettext_lazy("Plan sent to the coordinator for approval.")
-
-    def act(self, form):
-        return services.plan_request_approval(case=self.object, by=self.user)
+    service = services.plan_request_approval
 
 
 @routes.path("<int:pk>/plan/decide/", name="plan_decide")
@@ -435,16 +427,12 @@ class ReferralCreate(CaseFormPage):
     permission = "case.refer"
     form_class = forms.ReferralForm
     success_message = gettext_lazy("Referral sent.")
+    success_detail = "cases:referral_detail"
     title = gettext_lazy("New referral")
+    service = services.referral_send
 
     def form_kwargs(self):
         return {"case": self.object}
-
-    def save(self, form):
-        return services.referral_send(case=self.object, by=self.user, **form.cleaned_data)
-
-    def success_url(self, referral):
-        return reverse("cases:referral_detail", args=[referral.pk])
 
 
 @routes.path("<int:pk>/notes/new/", name="note_create")
@@ -453,12 +441,10 @@ class NoteCreate(CaseFormPage):
     form_class = forms.NoteForm
     success_message = gettext_lazy("Note added.")
     title = gettext_lazy("New note")
+    service = services.note_add
 
     def initial(self):
         return {"visibility": NoteVisibility.TEAM}
-
-    def save(self, form):
-        return services.note_add(case=self.object, by=self.user, **form.cleaned_data)
 
 
 @routes.path("<int:pk>/support/new/", name="support_create")
@@ -467,15 +453,14 @@ class SupportCreate(CaseFormPage):
     form_class = forms.SupportLogForm
     success_message = gettext_lazy("Support session recorded.")
     title = gettext_lazy("Record support")
-
-    def save(self, form):
-        return services.support_log_add(case=self.object, by=self.user, **form.cleaned_data)
+    service = services.support_log_add
 
 
 @routes.path("referrals/", name="referral_list")
 class ReferralList(ListPage):
     permission = "referral.list"
     template_name = "cases/referral_list.html"
+    title = gettext_lazy("Referrals")
 
     @property
     def direction(self) -> str:
@@ -514,14 +499,9 @@ class ReferralAction(ReferralObject, ActionPage):
     """The partner's or the sender's answer to a referral; the service asks the policy."""
 
     success_message = gettext_lazy("Referral updated.")
-    # The service that answers: referral_accept, referral_decline, …
-    service: Callable[..., Referral]
-
-    def success_url(self, result):
-        return reverse("cases:referral_detail", args=[self.object.pk])
-
-    def act(self, form):
-        return self.service(referral=self.object, by=self.user, **form.cleaned_data)
+    success_detail = "cases:referral_detail"
+    # The `service` that answers: referral_accept, referral_decline, …
+    object_kwarg = "referral"
 
 
 @routes.path("referrals/<int:pk>/accept/", name="referral_accept")

@@ -168,11 +168,13 @@ class AuditedListApi(ListAPIView):
 
     Subclasses set `serializer_class`, `permission`, `audit_fields` (what each row shows of
     a person; empty when rows hold no personal data), `filter_serializer` where the list
-    takes validated parameters (or define `filters(params)`), and define `rows(filters)`."""
+    takes validated parameters (or define `filters(params)`), and name the `selector` of the
+    rows (called with `fetched_by` and `filters`) or define `rows(filters)`."""
 
     permission: str | None = None
     audit_fields: tuple[str, ...] | list[str] = ()
     filter_serializer: type[serializers.Serializer] | None = None
+    selector: Callable[..., Any] | None = None
 
     def filters(self, params) -> dict:
         if self.filter_serializer is None:
@@ -180,7 +182,10 @@ class AuditedListApi(ListAPIView):
         return parse_query(self.filter_serializer, params)
 
     def rows(self, filters: dict):
-        raise NotImplementedError
+        selector = type(self).selector
+        if selector is None:
+            raise NotImplementedError
+        return selector(fetched_by=self.request.user, filters=filters)
 
     def shown(self, page):
         return page

@@ -73,9 +73,15 @@ class StaffPage(LoginRequiredMixin, View):
 
 
 class ListPage(StaffPage):
-    """A filtered, paginated list. Subclasses define `rows(filters)`; `extra_context()` may
-    read the page being shown as `self.page` (rows that need more than the queryset)."""
+    """A filtered, paginated list. Subclasses name the `selector` that finds the rows (or
+    define `rows(filters)`); `extra_context()` may read the page being shown as `self.page`
+    (rows that need more than the queryset). With a `title`, the template can extend
+    `core/list_page.html`, the one layout of a list (heading, actions, filters, table)."""
 
+    title: ClassVar[str | Promise] = ""
+    # The selector of the rows (`selector(fetched_by=user, filters=filters)`); a list that
+    # finds them otherwise overrides `rows()`.
+    selector: ClassVar[Any] = None  # a function; Any lets each page name its own
     filter_form: ClassVar[type[forms.Form] | None] = None
     per_page: ClassVar[int] = PAGE_SIZE
     # Fields each row shows of a person (recorded as reads of `shown(page)`); empty = none.
@@ -84,7 +90,10 @@ class ListPage(StaffPage):
 
     def rows(self, filters: dict[str, Any]) -> Any:
         """The selector call: a queryset (or list) of what this user may see, filtered."""
-        raise NotImplementedError
+        selector = type(self).selector
+        if selector is None:
+            raise NotImplementedError
+        return selector(fetched_by=self.user, filters=filters)
 
     def shown(self, page: Iterable[Any]) -> Iterable[models.Model]:
         """The personal records a page of rows shows (the rows themselves by default)."""
@@ -113,6 +122,7 @@ class ListPage(StaffPage):
                 "page": page,
                 "filters": form,
                 "querystring": query_without_page(request),
+                **({"title": self.title} if self.title else {}),
                 **self.page_context(page),
             }
         )
@@ -139,6 +149,11 @@ class ObjectPage(StaffPage):
     selector: ClassVar[Any] = None  # a function; Any lets each page name its own
     # A page that may have no object (FormPage: a create page) gets None without a selector.
     object_optional: ClassVar[bool] = False
+    # The service a FormPage's `save()` or an ActionPage's `act()` calls by default:
+    # `service(<object_kwarg>=self.object, by=user, **form.cleaned_data)` (no object argument
+    # when `object_kwarg` is empty, no form data without a form).
+    service: ClassVar[Any] = None  # a function; Any lets each page name its own
+    object_kwarg: ClassVar[str] = ""
     object: Any = None
 
     def get_object(self) -> Any:
@@ -165,6 +180,14 @@ class ObjectPage(StaffPage):
     def object_context(self) -> dict[str, Any]:
         return {self.context_object_name: self.object} if self.object is not None else {}
 
+    def call_service(self, form: Any) -> Any:
+        service = type(self).service
+        if service is None:
+            raise NotImplementedError
+        target = {self.object_kwarg: self.object} if self.object_kwarg else {}
+        data = form.cleaned_data if form is not None else {}
+        return service(**target, by=self.user, **data)
+
 
 class DetailPage(ObjectPage):
     # Fields of a person the page shows (recorded as a read of `self.object`); empty = none.
@@ -187,11 +210,13 @@ class VersionedForm(forms.Form):
 class FormPage(ObjectPage):
     """Create (no object) or edit (`selector` or `get_object()` finds one) through a service.
 
-    Subclasses define `save(form)` (the service call, with `by=self.user`) and
-    `success_url(result)`; `form_kwargs()` and `initial()` feed the form."""
+    Subclasses name the `service` that saves (or define `save(form)`, the service call with
+    `by=self.user`) and where the user goes next: `success_detail`, the URL name of the saved
+    record's page, or `success_url(result)`; `form_kwargs()` and `initial()` feed the form."""
 
     form_class: ClassVar[type[forms.BaseForm]]
     success_message: ClassVar[str | Promise] = ""
+    success_detail: ClassVar[str] = ""
     read_fields: ClassVar[Sequence[str]] = ()
     object_optional = True
 
@@ -202,10 +227,12 @@ class FormPage(ObjectPage):
         return {}
 
     def save(self, form: Any) -> Any:
-        raise NotImplementedError
+        return self.call_service(form)
 
     def success_url(self, result: Any) -> str | HttpResponseRedirect:
-        raise NotImplementedError
+        if not self.success_detail:
+            raise NotImplementedError
+        return reverse(self.success_detail, args=[result.pk])
 
     def get_form(self) -> Any:
         data = self.request.POST or None
@@ -282,19 +309,23 @@ class SimpleFormPage(FormPage):
 
 class ActionPage(ObjectPage):
     """A POST-only action on an object (a button, often with a small form): the service's
-    refusal becomes an error message, and the user is sent back to `success_url()`."""
+    refusal becomes an error message, and the user is sent back to `success_url()` (by
+    default the object's page, whose URL name is `success_detail`)."""
 
     http_method_names: ClassVar[list[str]] = ["post"]  # type: ignore[misc]
     form_class: ClassVar[type[forms.BaseForm] | None] = None
     success_message: ClassVar[str | Promise] = ""
     invalid_message: ClassVar[str | Promise] = ""
+    success_detail: ClassVar[str] = ""
 
     def act(self, form: Any) -> Any:
-        raise NotImplementedError
+        return self.call_service(form)
 
     def success_url(self, result: Any) -> str:
         """Where the user goes next; `result` is None when the action was refused."""
-        raise NotImplementedError
+        if not self.success_detail:
+            raise NotImplementedError
+        return reverse(self.success_detail, args=[self.object.pk])
 
     def success_text(self, result: Any) -> str:
         """The message after success (`success_message` unless it depends on the result)."""

@@ -242,15 +242,13 @@ class HousingOfferListApi(AuditedListApi):
     serializer_class = HousingOfferSerializer
     permission = "housing.list"
     audit_fields = selectors.HOUSING_CONTACT_FIELDS
+    selector = selectors.housing_offer_list
 
     def filters(self, params):
         return {
             "status": choice_param(params, "status", HousingStatus.values),
             "kind": choice_param(params, "kind", HousingKind.values),
         }
-
-    def rows(self, filters):
-        return selectors.housing_offer_list(fetched_by=self.request.user, filters=filters)
 
 
 @routes.path("housing/new/", name="housing_create")
@@ -359,6 +357,7 @@ class LinguistListApi(AuditedListApi):
     serializer_class = LinguistSerializer
     permission = "linguist.list"
     audit_fields = selectors.LINGUIST_CONTACT_FIELDS
+    selector = selectors.linguist_search
 
     def filters(self, params):
         return {
@@ -367,9 +366,6 @@ class LinguistListApi(AuditedListApi):
             "mode": choice_param(params, "mode", ("written", "consecutive", "remote")),
             "sworn": flag_param(params, "sworn"),
         }
-
-    def rows(self, filters):
-        return selectors.linguist_search(fetched_by=self.request.user, filters=filters)
 
 
 @routes.path("linguists/<int:pk>/", name="linguist_detail")

@@ -1,8 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class DirectoryConfig(AppConfig):
+
+class DirectoryConfig(modules.ModuleConfig):
     name = "mosty.directory"
-    label = "directory"
     verbose_name = _("Directory")

@@ -244,12 +244,10 @@ class ServiceCreate(OwnedRecordFormPage):
     template_name = "directory/service_form.html"
     form_class = ServiceForm
     success_message = gettext_lazy("Service created.")
+    success_detail = "directory:service"
 
     def save(self, form):
         return services.service_create(by=self.user, **form.record_data())
-
-    def success_url(self, service):
-        return reverse("directory:service", args=[service.pk])
 
 
 class EditableServicePage(FormPage):
@@ -317,12 +315,9 @@ class ServiceVerify(ActionPage):
     permission = "service.verify"
     success_message = gettext_lazy("Marked as checked today.")
     selector = selectors.service_find
-
-    def act(self, form):
-        return services.service_verify(service=self.object, by=self.user)
-
-    def success_url(self, result):
-        return reverse("directory:service", args=[self.object.pk])
+    success_detail = "directory:service"
+    service = services.service_verify
+    object_kwarg = "service"
 
 
 @routes.path("manage/locations/new/", name="location_create")
@@ -426,10 +421,9 @@ def hsds_export(request, fmt: str):
 class HousingList(ListPage):
     permission = "housing.list"
     template_name = "directory/housing_list.html"
+    title = gettext_lazy("Housing offers")
     filter_form = HousingFilterForm
-
-    def rows(self, filters):
-        return selectors.housing_offer_list(fetched_by=self.user, filters=filters)
+    selector = selectors.housing_offer_list
 
 
 @routes.path("housing/match/", name="housing_match")
@@ -491,12 +485,10 @@ class HousingEdit(HousingCreate):
     context_object_name = "offer"
     success_message = gettext_lazy("Changes saved.")
     selector = selectors.housing_offer_get
+    success_detail = "directory:housing_detail"
 
     def save(self, form):
         return services.housing_offer_update(offer=self.object, by=self.user, **form.record_data())
-
-    def success_url(self, offer):
-        return reverse("directory:housing_detail", args=[offer.pk])
 
 
 @routes.path("housing/<int:pk>/status/", name="housing_status")
@@ -506,6 +498,7 @@ class HousingStatusChange(ActionPage):
     success_message = gettext_lazy("Status changed.")
     invalid_message = gettext_lazy("Choose a valid status.")
     selector = selectors.housing_offer_get
+    success_detail = "directory:housing_detail"
 
     def act(self, form):
         return services.housing_offer_set_status(
@@ -515,9 +508,6 @@ class HousingStatusChange(ActionPage):
             note=form.cleaned_data["note"],
         )
 
-    def success_url(self, result):
-        return reverse("directory:housing_detail", args=[self.object.pk])
-
 
 # Linguists -------------------------------------------------------------------------------------
 
@@ -526,11 +516,10 @@ class HousingStatusChange(ActionPage):
 class LinguistList(ListPage):
     permission = "linguist.list"
     template_name = "directory/linguist_list.html"
+    title = gettext_lazy("Translators and interpreters")
     filter_form = LinguistSearchForm
     audit_fields = ("name",)
-
-    def rows(self, filters):
-        return selectors.linguist_search(fetched_by=self.user, filters=filters)
+    selector = selectors.linguist_search
 
 
 @routes.path("linguists/<int:pk>/", name="linguist_detail")
@@ -546,6 +535,7 @@ class LinguistCreate(OwnedRecordFormPage, SimpleFormPage):
     permission = "linguist.create"
     form_class = LinguistForm
     success_message = gettext_lazy("Linguist added.")
+    success_detail = "directory:linguist_detail"
     create_title = gettext_lazy("Add a linguist")
     edit_title = gettext_lazy("Edit linguist")
     cancel_detail = "directory:linguist_detail"
@@ -559,9 +549,6 @@ class LinguistCreate(OwnedRecordFormPage, SimpleFormPage):
 
     def save(self, form):
         return services.linguist_create(by=self.user, **form.record_data())
-
-    def success_url(self, linguist):
-        return reverse("directory:linguist_detail", args=[linguist.pk])
 
 
 @routes.path("linguists/<int:pk>/edit/", name="linguist_edit")

@@ -93,9 +93,7 @@ class EventListApi(AuditedListApi):
     serializer_class = EventOutputSerializer
     permission = "event.browse"
     filter_serializer = EventFilterSerializer
-
-    def rows(self, filters):
-        return selectors.event_public_list(fetched_by=self.request.user, filters=filters)
+    selector = selectors.event_public_list
 
 
 @routes.path("events/<int:pk>/", name="event_detail")

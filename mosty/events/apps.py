@@ -1,13 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class EventsConfig(AppConfig):
+
+class EventsConfig(modules.ModuleConfig):
     name = "mosty.events"
-    label = "events"
     verbose_name = _("Events")
-
-    def ready(self) -> None:
-        from mosty.events import gdpr
-
-        gdpr.register()
+    gdpr_section = True

@@ -1,43 +1,31 @@
-"""Certificate of completion as PDF (WeasyPrint), in the person's language and direction.
-
-Fonts: DejaVu Sans covers Latin, Cyrillic and Arabic script (Debian: fonts-dejavu-core);
-Noto Naskh Arabic is preferred for Arabic and Persian when installed (fonts-noto-core).
-"""
+"""Certificate of completion as PDF, in the person's language and direction
+(`mosty/core/certificates.py`)."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-
-from mosty.core.formats import number
-from mosty.core.i18n import text_direction
+from mosty.core import certificates
 
 
 def certificate_html(*, registration, progress: dict) -> str:
-    language = registration.language
-    with translation.override(language):
-        event = registration.event
-        sessions = list(event.sessions.all())
-        hours = float(progress.get("hours") or 0)
-        return render_to_string(
-            "events/certificate.html",
-            {
-                "registration": registration,
-                "event": event,
-                "title": event.title,
-                "organisation": event.organisation,
-                "progress": progress,
-                "hours": number(hours, decimals=0 if hours.is_integer() else 1),
-                "first": sessions[0] if sessions else None,
-                "last": sessions[-1] if sessions else None,
-                "issued": timezone.localdate(),
-                "language": language,
-                "dir": text_direction(language),
-            },
-        )
+    event = registration.event
+    sessions = list(event.sessions.all())
+    return certificates.certificate_html(
+        "events/certificate.html",
+        language=registration.language,
+        hours=float(progress.get("hours") or 0),
+        context=lambda: {
+            "registration": registration,
+            "event": event,
+            "title": event.title,
+            "organisation": event.organisation,
+            "progress": progress,
+            "first": sessions[0] if sessions else None,
+            "last": sessions[-1] if sessions else None,
+        },
+    )
 
 
 def certificate_pdf(*, registration, progress: dict) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=certificate_html(registration=registration, progress=progress)).write_pdf()
+    return certificates.certificate_pdf(
+        certificate_html(registration=registration, progress=progress)
+    )

@@ -56,9 +56,7 @@ class EventList(ListPage):
     permission = "event.browse"
     template_name = "events/event_list.html"
     filter_form = EventFilterForm
-
-    def rows(self, filters):
-        return selectors.event_public_list(fetched_by=self.user, filters=filters)
+    selector = selectors.event_public_list
 
     def respond(self, context):
         days = [
@@ -389,6 +387,7 @@ def calendar_eventics_response(request, pk: int):
 class EventManageList(ListPage):
     permission = "event.manage_list"
     template_name = "events/manage_list.html"
+    title = gettext_lazy("Organise events")
 
     def rows(self, filters):
         return selectors.event_managed_list(fetched_by=self.user)
@@ -409,6 +408,7 @@ class EventCreate(FormPage):
     template_name = "events/event_form.html"
     form_class = EventForm
     success_message = gettext_lazy("The event is saved.")
+    success_detail = "events:registrations"
 
     @cached_property
     def organisation(self):
@@ -454,9 +454,6 @@ class EventCreate(FormPage):
             sessions=_session_data(sessions),
             **data,
         )
-
-    def success_url(self, event):
-        return reverse("events:registrations", args=[event.pk])
 
 
 @routes.path("manage/<int:pk>/edit/", name="edit")
@@ -529,6 +526,7 @@ class EventRegistrations(_ManagedEventPage, DetailPage):
 @routes.path("manage/<int:pk>/certificates/", name="certificates_send")
 class CertificatesSend(_ManagedEventPage, ActionPage):
     permission = "event.send_certificates"
+    success_detail = "events:registrations"
 
     def act(self, form):
         sent = services.certificates_send(
@@ -547,9 +545,6 @@ class CertificatesSend(_ManagedEventPage, ActionPage):
         else:
             messages.info(self.request, _("Nobody who completed the course has an e-mail address."))
         return sent
-
-    def success_url(self, result):
-        return reverse("events:registrations", args=[self.object.pk])
 
 
 @routes.path("manage/sessions/<int:pk>/attendance/", name="attendance")
@@ -606,6 +601,7 @@ class EventReport(ListPage):
 
     permission = "event.report"
     template_name = "events/report.html"
+    title = gettext_lazy("Events in numbers")
     filter_form = ReportFilterForm
 
     def report_events(self, filters):

@@ -1,11 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class KnowledgeConfig(AppConfig):
+
+class KnowledgeConfig(modules.ModuleConfig):
     name = "mosty.knowledge"
-    label = "knowledge"
     verbose_name = _("Knowledge")
-
-    def ready(self) -> None:
-        from mosty.knowledge import citypack  # noqa: F401 - registers the `articles:` pack section
+    loads = ("citypack",)  # the `articles:` pack section

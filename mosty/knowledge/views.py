@@ -189,10 +189,9 @@ def knowledge_offline(request: HttpRequest) -> FileResponse:
 class ArticleManageList(ListPage):
     permission = "knowledge.edit"
     template_name = "knowledge/manage_list.html"
+    title = gettext_lazy("Articles")
     filter_form = ManageFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.article_manage_list(fetched_by=self.user, filters=filters)
+    selector = selectors.article_manage_list
 
     def extra_context(self) -> dict[str, Any]:
         languages = [code for code, _name in settings.LANGUAGES]
@@ -224,15 +223,11 @@ class ArticleCreate(FormPage):
     template_name = "knowledge/article_form.html"
     form_class = ArticleCreateForm
     success_message = gettext_lazy("Article created.")
+    success_detail = "knowledge:article_detail"
+    service = services.article_create
 
     def initial(self) -> dict[str, Any]:
         return {"source_language": _language(self.request)}
-
-    def save(self, form: Any) -> Article:
-        return services.article_create(by=self.user, **form.cleaned_data)
-
-    def success_url(self, article: Article) -> str:
-        return reverse("knowledge:article_detail", args=[article.pk])
 
 
 class ArticlePage(ObjectPage):
@@ -276,6 +271,8 @@ class ArticleEdit(ArticlePage, FormPage):
     template_name = "knowledge/article_form.html"
     form_class = ArticleEditForm
     success_message = gettext_lazy("Changes saved.")
+    service = services.article_update
+    object_kwarg = "article"
 
     def initial(self) -> dict[str, Any]:
         source = selectors.article_source(article=self.object)
@@ -286,9 +283,6 @@ class ArticleEdit(ArticlePage, FormPage):
             "summary": source.summary,
             "body": source.body,
         }
-
-    def save(self, form: Any) -> Article:
-        return services.article_update(article=self.object, by=self.user, **form.cleaned_data)
 
     def success_url(self, article: Article) -> str:
         return reverse("knowledge:article_detail", args=[self.object.pk])
@@ -581,6 +575,7 @@ def xliff_import(request: HttpRequest) -> HttpResponse:
 class BookletList(ListPage):
     permission = "knowledge.booklet"
     template_name = "knowledge/booklet_list.html"
+    title = gettext_lazy("Booklets")
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.booklet_list(fetched_by=self.user)
@@ -592,15 +587,13 @@ class BookletCreate(FormPage):
     template_name = "knowledge/booklet_form.html"
     form_class = BookletForm
     success_message = gettext_lazy("Booklet created.")
+    success_detail = "knowledge:booklet_detail"
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"language": _language(self.request)}
 
     def save(self, form: Any) -> Booklet:
         return services.booklet_create(by=self.user, **form.service_data())
-
-    def success_url(self, booklet: Booklet) -> str:
-        return reverse("knowledge:booklet_detail", args=[booklet.pk])
 
 
 @routes.path("booklets/<int:pk>/", name="booklet_detail")

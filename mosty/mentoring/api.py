@@ -135,12 +135,10 @@ class MentorListApi(AuditedListApi):
     serializer_class = MentorOutputSerializer
     permission = "mentor.list"
     audit_fields = MENTOR_READ_FIELDS
+    selector = selectors.mentor_list
 
     def filters(self, params):
         return {"status": choice_param(params, "status", VettingStatus.values)}
-
-    def rows(self, filters):
-        return selectors.mentor_list(fetched_by=self.request.user, filters=filters)
 
 
 @routes.path("mentoring/mentors/<int:pk>/", name="mentor_detail")
@@ -196,12 +194,10 @@ class MatchListApi(AuditedListApi):
     permission = "mentoring.api"
     # As the match detail records it: the participant is the personal record shown.
     audit_fields = PARTICIPANT_SEEN_BY_MENTOR
+    selector = selectors.match_list
 
     def filters(self, params):
         return {"status": choice_param(params, "status", [*MatchStatus.values, "open"])}
-
-    def rows(self, filters):
-        return selectors.match_list(fetched_by=self.request.user, filters=filters)
 
     def shown(self, page):
         return [match.participant for match in page]

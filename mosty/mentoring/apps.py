@@ -1,17 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class MentoringConfig(AppConfig):
+
+class MentoringConfig(modules.ModuleConfig):
     name = "mosty.mentoring"
-    label = "mentoring"
     verbose_name = _("Mentoring")
-
-    def ready(self):
-        # Registers the city pack's `matching` section.
-        from mosty.mentoring import (
-            engine_data,  # noqa: F401
-            gdpr,
-        )
-
-        gdpr.register()
+    loads = ("engine_data",)  # the city pack's `matching` section
+    gdpr_section = True

@@ -1,6 +1,6 @@
 import functools
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -78,11 +78,10 @@ def mentor_applied(request):
 class MentorList(ListPage):
     permission = "mentor.list"
     template_name = "mentoring/mentor_list.html"
+    title = gettext_lazy("Mentors")
     filter_form = MentorFilterForm
     audit_fields = ("name", "kind", "district", "status")
-
-    def rows(self, filters):
-        return selectors.mentor_list(fetched_by=self.user, filters=filters)
+    selector = selectors.mentor_list
 
 
 def _next_steps(mentor) -> list[str]:
@@ -423,15 +422,14 @@ class ParticipantWishes(_MatchingParticipantPage, FormPage):
     template_name = "mentoring/wishes.html"
     form_class = ProfileForm
     success_message = gettext_lazy("Changes saved.")
+    service = services.profile_update
+    object_kwarg = "participant"
 
     def initial(self):
         profile = MentoringProfile.objects.filter(participant=self.object).first()
         if profile is None:
             return {}
         return {name: getattr(profile, name) for name in ProfileForm.base_fields}
-
-    def save(self, form):
-        return services.profile_update(participant=self.object, by=self.user, **form.cleaned_data)
 
     def success_url(self, profile):
         return reverse("mentoring:matching")
@@ -530,9 +528,8 @@ class MatchRespond(_MatchPage, ActionPage):
 @routes.path("matches/<int:pk>/activate/", name="match_activate")
 class MatchActivate(_MatchPage, ActionPage):
     success_message = gettext_lazy("The match is active.")
-
-    def act(self, form):
-        return services.match_activate(match=self.object, by=self.user)
+    service = services.match_activate
+    object_kwarg = "match"
 
 
 class _MatchStep(_MatchPage, FormPage):
@@ -543,10 +540,7 @@ class _MatchStep(_MatchPage, FormPage):
     title: str | Promise = ""
 
     # The service that writes the step: `service(match=..., by=..., **form.cleaned_data)`.
-    service: Callable[..., Any]
-
-    def save(self, form):
-        return self.service(match=self.object, by=self.user, **form.cleaned_data)
+    object_kwarg = "match"
 
     def extra_context(self):
         return {"title": self.title}
@@ -631,6 +625,8 @@ class MentorAvailability(FormPage):
     form_class = OwnAvailabilityForm
     context_object_name = "mentor"
     success_message = gettext_lazy("Changes saved.")
+    service = services.mentor_update_own
+    object_kwarg = "mentor"
 
     def get_object(self):
         require(self.user, "mentor.home")
@@ -641,9 +637,6 @@ class MentorAvailability(FormPage):
 
     def initial(self):
         return {"availability": self.object.availability, "capacity": self.object.capacity}
-
-    def save(self, form):
-        return services.mentor_update_own(mentor=self.object, by=self.user, **form.cleaned_data)
 
     def success_url(self, mentor):
         return reverse("mentoring:home")

@@ -24,12 +24,10 @@ class OrganisationListApi(AuditedListApi):
 
     serializer_class = OrganisationOutputSerializer
     permission = "organisation.list"
+    selector = selectors.organisation_list
 
     def filters(self, params):
         return {"q": params.get("q"), "kind": choice_param(params, "kind", OrganisationKind.values)}
-
-    def rows(self, filters):
-        return selectors.organisation_list(fetched_by=self.request.user, filters=filters)
 
 
 @routes.path("organisations/<int:pk>/", name="organisation_detail")

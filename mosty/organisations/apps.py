@@ -1,8 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class OrganisationsConfig(AppConfig):
+
+class OrganisationsConfig(modules.ModuleConfig):
     name = "mosty.organisations"
-    label = "organisations"
     verbose_name = _("Organisations")

@@ -28,10 +28,9 @@ class OrganisationPage(ObjectPage):
 class OrganisationList(ListPage):
     permission = "organisation.list"
     template_name = "organisations/organisation_list.html"
+    title = _("Organisations")
     filter_form = OrganisationFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.organisation_list(fetched_by=self.user, filters=filters)
+    selector = selectors.organisation_list
 
 
 @routes.path("<int:pk>/", name="detail")
@@ -45,16 +44,12 @@ class OrganisationCreate(SimpleFormPage):
     permission = "organisation.create"
     form_class = OrganisationForm
     success_message = _("Organisation created.")
+    success_detail = "organisations:detail"
     create_title = _("New organisation")
     edit_title = _("Edit organisation")
     cancel_detail = "organisations:detail"
     cancel_list = "organisations:list"
-
-    def save(self, form: Any) -> Organisation:
-        return services.organisation_create(by=self.user, **form.cleaned_data)
-
-    def success_url(self, organisation: Organisation) -> str:
-        return reverse("organisations:detail", args=[organisation.pk])
+    service = services.organisation_create
 
 
 @routes.path("<int:pk>/edit/", name="edit")

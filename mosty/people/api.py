@@ -113,15 +113,13 @@ class ParticipantListApi(AuditedListApi):
     serializer_class = ParticipantOutputSerializer
     permission = "participant.list"
     audit_fields = selectors.PARTICIPANT_READ_FIELDS
+    selector = selectors.participant_list
 
     def filters(self, params):
         year = params.get("birth_year")
         if year and not year.isdecimal():
             raise ValidationError({"birth_year": [_("Enter a whole number.")]})
         return {"q": params.get("q"), "birth_year": year}
-
-    def rows(self, filters):
-        return selectors.participant_list(fetched_by=self.request.user, filters=filters)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -1,8 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class PeopleConfig(AppConfig):
+
+class PeopleConfig(modules.ModuleConfig):
     name = "mosty.people"
-    label = "people"
     verbose_name = _("People")

@@ -36,11 +36,10 @@ def _detail_url(participant_id: int) -> str:
 class ParticipantList(ListPage):
     permission = "participant.list"
     template_name = "people/participant_list.html"
+    title = gettext_lazy("Participants")
     filter_form = ParticipantFilterForm
     audit_fields = (*selectors.PARTICIPANT_LIST_FIELDS, "birth_year", "district")
-
-    def rows(self, filters):
-        return selectors.participant_list(fetched_by=self.user, filters=filters)
+    selector = selectors.participant_list
 
     def audit(self, page, filters):
         super().audit(page, filters)
@@ -227,6 +226,8 @@ class ConsentRecord(FormPage):
     context_object_name = "participant"
     form_class = ConsentForm
     success_message = gettext_lazy("Consent recorded.")
+    service = services.consent_record
+    object_kwarg = "participant"
 
     def get_object(self):
         participant = selectors.participant_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -253,9 +254,6 @@ class ConsentRecord(FormPage):
     def extra_context(self):
         return {"templates": self.templates, "chosen": self.chosen}
 
-    def save(self, form):
-        return services.consent_record(participant=self.object, by=self.user, **form.cleaned_data)
-
     def success_url(self, consent):
         return _detail_url(self.object.pk)
 
@@ -264,12 +262,11 @@ class ConsentRecord(FormPage):
 class ConsentWithdraw(ActionPage):
     permission = "consent.withdraw"
     success_message = gettext_lazy("Consent withdrawn.")
+    service = services.consent_withdraw
+    object_kwarg = "consent"
 
     def get_object(self):
         return selectors.consent_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def act(self, form):
-        return services.consent_withdraw(consent=self.object, by=self.user)
 
     def success_url(self, consent):
         return _detail_url(self.object.participant_id)
@@ -318,6 +315,7 @@ class ParticipantErase(ParticipantPage):
 class ConsentTemplateList(ListPage):
     permission = "consent_template.list"
     template_name = "people/consent_template_list.html"
+    title = gettext_lazy("Consent texts")
 
     def rows(self, filters):
         return selectors.consent_template_list(fetched_by=self.user)
@@ -329,12 +327,10 @@ class ConsentTemplateCreate(FormPage):
     template_name = "people/consent_template_form.html"
     form_class = ConsentTemplateForm
     success_message = gettext_lazy("Consent text kept.")
+    service = services.consent_template_create
 
     def form_kwargs(self):
         return {"organisations": selectors.consent_template_organisations(self.user)}
-
-    def save(self, form):
-        return services.consent_template_create(by=self.user, **form.cleaned_data)
 
     def success_url(self, template):
         return reverse("people:consent_templates")

@@ -301,3 +301,22 @@ def test_api_request_create_answers_bad_input_with_a_400_beside_the_field(world,
     assert response.status_code == 201
     assert response.json()[0]["district"] == world.district.code
     assert not AssistanceRequest.objects.exclude(pk=response.json()[0]["id"]).exists()
+
+
+def test_assistant_removes_own_availability_and_not_anothers(client, world):
+    mine = _profile(world, key="mine")
+    other = _profile(world, key="other")
+    today = timezone.localdate()
+    exception = mine.exceptions.create(date_from=today, date_to=today)
+    client.force_login(mine.user)
+
+    theirs = other.slots.get()
+    response = client.post(reverse("assistance:slot_delete", args=[theirs.pk]))
+    assert response.status_code == 404
+    assert other.slots.filter(pk=theirs.pk).exists()
+
+    response = client.post(reverse("assistance:slot_delete", args=[mine.slots.get().pk]))
+    assert response.status_code == 302 and response.url == reverse("assistance:availability")
+    assert not mine.slots.exists()
+    client.post(reverse("assistance:exception_delete", args=[exception.pk]))
+    assert not mine.exceptions.exists()

@@ -152,7 +152,7 @@ def test_sprite_holds_exactly_the_icons_templates_name():
     sprite = build_assets.SPRITE.read_text(encoding="utf-8")
     in_sprite = set(re.findall(r'<symbol id="icon-([a-z0-9-]+)"', sprite))
     assert in_sprite == set(build_assets.icon_names()), (
-        "run `python -m mosty.tools.build_assets` (make install) and commit the result"
+        "run `python -m mosty.tools.build_assets` (make install)"
     )
 
 
@@ -177,8 +177,7 @@ def test_css_subset_keeps_every_bootstrap_class_a_template_uses(name):
     subset = build_assets.css_classes((build_assets.GENERATED / name).read_text(encoding="utf-8"))
     missing = sorted((_template_classes() & full) - subset)
     assert not missing, (
-        f"{name} lacks {missing}: run `python -m mosty.tools.build_assets` (make install) "
-        "and commit the result"
+        f"{name} lacks {missing}: run `python -m mosty.tools.build_assets` (make install) again"
     )
 
 
