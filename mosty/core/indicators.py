@@ -64,6 +64,8 @@ BREAKDOWNS: dict[str, Any] = {
     "gender": _("Gender"),
     "age_band": _("Age band"),
     "audience": _("Audience"),
+    "country": _("Country of origin"),
+    "language": _("Language"),
     "domain": _("Domain"),
     "kind": _("Kind"),
     "status": _("Status"),
@@ -193,6 +195,8 @@ def breakdown_labels(by: str, labels: Mapping[str, Any]) -> None:
 def breakdown_label(by: str, key: str) -> str:
     if by == "month" and len(key) == 7:
         return formats.month(datetime.date(int(key[:4]), int(key[5:]), 1))
+    if by == "language" and key:
+        return formats.language_name(key)
     label = BREAKDOWN_LABELS.get(by, {}).get(key)
     if label is not None:
         return str(label)
