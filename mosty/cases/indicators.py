@@ -10,6 +10,7 @@ from django.db.models import Min, Sum
 from django.utils.translation import gettext_lazy as _
 
 from mosty.cases.models import (
+    AssessmentScore,
     Case,
     ClosureReason,
     Domain,
@@ -127,6 +128,35 @@ def referral_days_to_answer(scope: Scope, by: str | None = None) -> Any:
     return {key: mean(values) for key, values in sorted(groups.items())}
 
 
+def assessment_change(scope: Scope, by: str | None = None) -> Any:
+    """Average change of the score (1-5) in a domain between a case's first and last
+    assessment in the period, over cases assessed at least twice in it; one decimal."""
+    rows = (
+        scope.filter_period(
+            AssessmentScore.objects.filter(assessment__case__in=_cases(scope)),
+            "assessment__assessed_on",
+        )
+        .order_by("assessment__assessed_on", "assessment_id")
+        .values_list("assessment__case_id", "domain", "assessment_id", "score")
+    )
+    first: dict[tuple[int, str], tuple[int, int]] = {}
+    last: dict[tuple[int, str], tuple[int, int]] = {}
+    for case_id, domain, assessment_id, score in rows:
+        first.setdefault((case_id, domain), (assessment_id, score))
+        last[(case_id, domain)] = (assessment_id, score)
+    groups: dict[str, list[int]] = {}
+    for key, (assessment_id, score) in first.items():
+        if last[key][0] != assessment_id:
+            groups.setdefault("" if by is None else key[1], []).append(last[key][1] - score)
+
+    def mean(values: list[int]) -> Decimal:
+        return Decimal(str(round(sum(values) / len(values), 1))) if values else Decimal("0.0")
+
+    if by is None:
+        return mean(groups.get("", []))
+    return {key: mean(values) for key, values in sorted(groups.items())}
+
+
 def case_people(scope: Scope) -> PeopleFound:
     """Participants with a case open at some time in the period."""
     found = (
@@ -208,4 +238,16 @@ indicator(
     unit=Unit.DAYS,
     breakdowns=("domain",),
     count=referral_days_to_answer,
+)
+indicator(
+    "cases.assessment_change",
+    name=_("Change in assessment scores"),
+    definition=_(
+        "Average change of a domain's score (1 to 5) between a case's first and last "
+        "assessment in the period, over cases assessed at least twice in it; a positive "
+        "figure is progress."
+    ),
+    unit=Unit.POINTS,
+    breakdowns=("domain",),
+    count=assessment_change,
 )

@@ -53,6 +53,7 @@ class Unit(models.TextChoices):
     DAYS = "days", pgettext_lazy("unit", "days")
     ORGANISATIONS = "organisations", pgettext_lazy("unit", "organisations")
     RECORDS = "records", pgettext_lazy("unit", "records")
+    POINTS = "points", pgettext_lazy("unit", "points")
 
 
 # Breakdowns every indicator may offer; a module adds its own keys (a domain, a kind of support)
