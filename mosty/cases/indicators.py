@@ -3,6 +3,7 @@ achieved per domain, support time, referrals and how fast partners answer them."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +78,18 @@ def support_minutes(scope: Scope, by: str | None = None) -> Any:
     )
 
 
+def _means(groups: Mapping[str, list[float]], by: str | None) -> Any:
+    """The average of each group (one decimal; 0 for none): the figure when `by` is None
+    (the group keyed ""), else {key: average}."""
+
+    def mean(values: list[float]) -> Decimal:
+        return Decimal(str(round(sum(values) / len(values), 1))) if values else Decimal("0")
+
+    if by is None:
+        return mean(groups.get("", []))
+    return {key: mean(values) for key, values in sorted(groups.items())}
+
+
 def _referrals(scope: Scope) -> Any:
     return scope.filter_organisations(Referral.objects.all(), "from_organisation_id")
 
@@ -120,12 +133,7 @@ def referral_days_to_answer(scope: Scope, by: str | None = None) -> Any:
         key = "" if by is None else domains.get(pk, "")
         groups.setdefault(key, []).append(days)
 
-    def mean(values: list[float]) -> Decimal:
-        return Decimal(str(round(sum(values) / len(values), 1))) if values else Decimal("0")
-
-    if by is None:
-        return mean(groups.get("", []))
-    return {key: mean(values) for key, values in sorted(groups.items())}
+    return _means(groups, by)
 
 
 def assessment_change(scope: Scope, by: str | None = None) -> Any:
@@ -144,17 +152,12 @@ def assessment_change(scope: Scope, by: str | None = None) -> Any:
     for case_id, domain, assessment_id, score in rows:
         first.setdefault((case_id, domain), (assessment_id, score))
         last[(case_id, domain)] = (assessment_id, score)
-    groups: dict[str, list[int]] = {}
+    groups: dict[str, list[float]] = {}
     for key, (assessment_id, score) in first.items():
         if last[key][0] != assessment_id:
             groups.setdefault("" if by is None else key[1], []).append(last[key][1] - score)
 
-    def mean(values: list[int]) -> Decimal:
-        return Decimal(str(round(sum(values) / len(values), 1))) if values else Decimal("0.0")
-
-    if by is None:
-        return mean(groups.get("", []))
-    return {key: mean(values) for key, values in sorted(groups.items())}
+    return _means(groups, by)
 
 
 def case_people(scope: Scope) -> PeopleFound:

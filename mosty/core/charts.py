@@ -104,7 +104,7 @@ def column_chart(
     )
 
 
-class _LineWithDots(leather.Line):
+class _LineWithDots(leather.Line):  # type: ignore[misc]
     """A line with a dot on each point, as one series (two series would add a legend)."""
 
     def to_svg(

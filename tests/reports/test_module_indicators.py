@@ -56,7 +56,7 @@ def test_assessment_change_per_domain_between_first_and_last(world):
     scope = _scope(world)
     assert change.value(scope) == Decimal("0.8")  # (3 + 1 + 1 - 2) / 4
     assert change.split(scope, "domain") == {"housing": Decimal("2.0"), "work": Decimal("-0.5")}
-    assert change.value(_scope(world, org="b")) == Decimal("0.0")
+    assert change.value(_scope(world, org="b")) == 0
 
 
 def test_interpreting_bookings_and_hours_count_for_the_providing_pool(world):
