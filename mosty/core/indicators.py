@@ -275,15 +275,20 @@ def aggregate(
     value = total if total is not None else Count("pk")
     convert = convert or (lambda raw: raw or 0)
     if by is None:
-        return convert(queryset.aggregate(value=value)["value"])
+        return convert(queryset.aggregate(figure=value)["figure"])
+    # Aliases no model has as a field (a survey response has a `key`).
     if by == "month":
-        rows = queryset.annotate(key=TruncMonth(fields["month"])).values("key")
+        rows = queryset.annotate(breakdown_key=TruncMonth(fields["month"])).values("breakdown_key")
         return {
-            month_key(row["key"]): convert(row["value"])
-            for row in rows.annotate(value=value).order_by("key")
+            month_key(row["breakdown_key"]): convert(row["breakdown_value"])
+            for row in rows.annotate(breakdown_value=value).order_by("breakdown_key")
         }
-    rows = queryset.values(key=F(fields[by])).annotate(value=value).order_by("key")
-    return {str(row["key"]): convert(row["value"]) for row in rows}
+    rows = (
+        queryset.values(breakdown_key=F(fields[by]))
+        .annotate(breakdown_value=value)
+        .order_by("breakdown_key")
+    )
+    return {str(row["breakdown_key"]): convert(row["breakdown_value"]) for row in rows}
 
 
 def discover() -> None:

@@ -82,5 +82,8 @@ def test_survey_responses_and_ideas_are_counted(world):
     make_idea(world)  # a draft
     scope = _scope(world)
     assert INDICATORS["research.responses"].value(scope) == 2
+    # Every breakdown answers (a response has a `key` field: no clash with the grouping).
+    for by in INDICATORS["research.responses"].breakdowns:
+        assert sum(INDICATORS["research.responses"].split(scope, by).values()) == 2
     assert INDICATORS["participation.ideas_submitted"].value(scope) == 1
     assert INDICATORS["participation.groups_met"].value(scope) == 0
