@@ -365,6 +365,7 @@ MOSTY_DAILY_TASKS = [
     "mosty.mentoring.tasks.matching_run_stale_sweep",  # matching runs whose worker died
     "mosty.assistance.tasks.assignment_reminders_send",  # assistants booked for tomorrow
     "mosty.participation.tasks.call_alerts_send",  # alerts: new calls, deadlines in a week
+    "mosty.reports.tasks.rollups_refresh",  # the figures the report pages read
 ]
 
 REST_FRAMEWORK = {

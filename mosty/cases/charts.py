@@ -1,50 +1,52 @@
-"""Server-rendered progress charts: coordinates for a small SVG line per domain (no JS).
+"""A case's progress charts: one line per assessment domain, drawn by the shared charts
+(`mosty/core/charts.py`: leather's server-rendered SVG, no JavaScript, strict-CSP safe), each
+with the table of its scores.
 
-Coordinates are machine-readable: they are handed to the template as strings with a decimal
-point, so no locale (pl and ar write a decimal comma) can turn ``cx="140.0"`` into
-``cx="140,0"`` and put every dot in the corner.
+Coordinates stay machine text: leather writes Python numbers (``cx="140.0"``), never through a
+locale, so Polish and Arabic (which write a decimal comma) cannot put every dot in the corner;
+dates and scores are shown in the reader's language in the tick labels and the table, and in
+right-to-left languages the line reads from the right.
 """
 
-WIDTH, HEIGHT, PAD = 280, 120, 18
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from mosty.core.charts import line_chart
+
+SCORES = (1, 5)
 
 
-def svg_number(value: float) -> str:
-    """A coordinate as SVG reads it: decimal point, at most one decimal, never localised."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _y(score: int) -> str:
-    return svg_number(PAD + (5 - score) * (HEIGHT - 2 * PAD) / 4)
-
-
-def progress_charts(progress: list[dict]) -> list[dict]:
-    """Add to each domain's series the points of its polyline and markers."""
+def progress_charts(progress: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add to each domain's series its chart (None without scores), change and latest score."""
     charts = []
     for series in progress:
         points = series["points"]
-        n = len(points)
-        step = (WIDTH - 2 * PAD) / (n - 1) if n > 1 else 0
-        markers = [
-            {
-                "x": svg_number(PAD + i * step if n > 1 else WIDTH / 2),
-                "y": _y(score),
-                "score": score,
-                "date": date,
-            }
-            for i, (date, score) in enumerate(points)
-        ]
         first, last = (points[0][1], points[-1][1]) if points else (None, None)
+        title = str(series["label"])
+        if last is not None:
+            now = _("now %(score)s/5") % {"score": last}
+            title = f"{title} — {now}"
+        chart = (
+            line_chart(
+                title,
+                [(date_format(day, "SHORT_DATE_FORMAT"), score) for day, score in points],
+                label_heading=_("Date of the assessment"),
+                value_heading=_("Score"),
+                y_range=SCORES,
+            )
+            if points
+            else None
+        )
         charts.append(
             {
                 **series,
-                "markers": markers,
-                "polyline": " ".join(f"{m['x']},{m['y']}" for m in markers),
+                "chart": chart,
                 "change": (last - first) if points else None,
                 "latest": last,
             }
         )
     return charts
-
-
-GRID = [{"score": s, "y": _y(s)} for s in range(1, 6)]

@@ -3,6 +3,7 @@ achieved per domain, support time, referrals and how fast partners answer them."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Min, Sum
 from django.utils.translation import gettext_lazy as _
 
 from mosty.cases.models import (
+    AssessmentScore,
     Case,
     ClosureReason,
     Domain,
@@ -76,6 +78,18 @@ def support_minutes(scope: Scope, by: str | None = None) -> Any:
     )
 
 
+def _means(groups: Mapping[str, list[float]], by: str | None) -> Any:
+    """The average of each group (one decimal; 0 for none): the figure when `by` is None
+    (the group keyed ""), else {key: average}."""
+
+    def mean(values: list[float]) -> Decimal:
+        return Decimal(str(round(sum(values) / len(values), 1))) if values else Decimal("0")
+
+    if by is None:
+        return mean(groups.get("", []))
+    return {key: mean(values) for key, values in sorted(groups.items())}
+
+
 def _referrals(scope: Scope) -> Any:
     return scope.filter_organisations(Referral.objects.all(), "from_organisation_id")
 
@@ -119,12 +133,31 @@ def referral_days_to_answer(scope: Scope, by: str | None = None) -> Any:
         key = "" if by is None else domains.get(pk, "")
         groups.setdefault(key, []).append(days)
 
-    def mean(values: list[float]) -> Decimal:
-        return Decimal(str(round(sum(values) / len(values), 1))) if values else Decimal("0")
+    return _means(groups, by)
 
-    if by is None:
-        return mean(groups.get("", []))
-    return {key: mean(values) for key, values in sorted(groups.items())}
+
+def assessment_change(scope: Scope, by: str | None = None) -> Any:
+    """Average change of the score (1-5) in a domain between a case's first and last
+    assessment in the period, over cases assessed at least twice in it; one decimal."""
+    rows = (
+        scope.filter_period(
+            AssessmentScore.objects.filter(assessment__case__in=_cases(scope)),
+            "assessment__assessed_on",
+        )
+        .order_by("assessment__assessed_on", "assessment_id")
+        .values_list("assessment__case_id", "domain", "assessment_id", "score")
+    )
+    first: dict[tuple[int, str], tuple[int, int]] = {}
+    last: dict[tuple[int, str], tuple[int, int]] = {}
+    for case_id, domain, assessment_id, score in rows:
+        first.setdefault((case_id, domain), (assessment_id, score))
+        last[(case_id, domain)] = (assessment_id, score)
+    groups: dict[str, list[float]] = {}
+    for key, (assessment_id, score) in first.items():
+        if last[key][0] != assessment_id:
+            groups.setdefault("" if by is None else key[1], []).append(last[key][1] - score)
+
+    return _means(groups, by)
 
 
 def case_people(scope: Scope) -> PeopleFound:
@@ -208,4 +241,16 @@ indicator(
     unit=Unit.DAYS,
     breakdowns=("domain",),
     count=referral_days_to_answer,
+)
+indicator(
+    "cases.assessment_change",
+    name=_("Change in assessment scores"),
+    definition=_(
+        "Average change of a domain's score (1 to 5) between a case's first and last "
+        "assessment in the period, over cases assessed at least twice in it; a positive "
+        "figure is progress."
+    ),
+    unit=Unit.POINTS,
+    breakdowns=("domain",),
+    count=assessment_change,
 )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import can, require
 from mosty.cases import forms, selectors, services
-from mosty.cases.charts import GRID, progress_charts
+from mosty.cases.charts import progress_charts
 from mosty.cases.models import NoteVisibility, TaskStatus
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
@@ -142,7 +142,6 @@ class CaseProgress(CasePage):
             "title": _("Progress over time"),
             "assessments": assessments,
             "charts": progress_charts(progress),
-            "grid": GRID,
             "table": selectors.assessment_table(assessments),
         }
 

@@ -104,6 +104,19 @@ def column_chart(
     )
 
 
+class _LineWithDots(leather.Line):  # type: ignore[misc]
+    """A line with a dot on each point, as one series (two series would add a legend)."""
+
+    def to_svg(
+        self, width: Any, height: Any, x_scale: Any, y_scale: Any, series: Any, palette: Any
+    ) -> Any:
+        color = self._stroke_color or next(palette)
+        group = super().to_svg(width, height, x_scale, y_scale, series, iter([color]))
+        dots = leather.Dots(fill_color=color, radius=4)
+        group.append(dots.to_svg(width, height, x_scale, y_scale, series, iter([color])))
+        return group
+
+
 def line_chart(
     title: str,
     points: Sequence[tuple[str, Number]],
@@ -131,8 +144,7 @@ def line_chart(
         tick_formatter=lambda value, i, n: labels[(count - 1 - int(value)) if rtl else int(value)],
     )
     chart.add_y_axis(tick_formatter=_tick(decimals))
-    chart.add_line(data)
-    chart.add_dots(data)
+    chart.add_series(leather.Series(data), _LineWithDots())
     return ChartView(
         title=title,
         svg=_finish(chart.to_svg(width=WIDTH, height=HEIGHT), title),

@@ -53,6 +53,7 @@ class Unit(models.TextChoices):
     DAYS = "days", pgettext_lazy("unit", "days")
     ORGANISATIONS = "organisations", pgettext_lazy("unit", "organisations")
     RECORDS = "records", pgettext_lazy("unit", "records")
+    POINTS = "points", pgettext_lazy("unit", "points")
 
 
 # Breakdowns every indicator may offer; a module adds its own keys (a domain, a kind of support)
@@ -64,6 +65,8 @@ BREAKDOWNS: dict[str, Any] = {
     "gender": _("Gender"),
     "age_band": _("Age band"),
     "audience": _("Audience"),
+    "country": _("Country of origin"),
+    "language": _("Language"),
     "domain": _("Domain"),
     "kind": _("Kind"),
     "status": _("Status"),
@@ -193,6 +196,8 @@ def breakdown_labels(by: str, labels: Mapping[str, Any]) -> None:
 def breakdown_label(by: str, key: str) -> str:
     if by == "month" and len(key) == 7:
         return formats.month(datetime.date(int(key[:4]), int(key[5:]), 1))
+    if by == "language" and key:
+        return formats.language_name(key)
     label = BREAKDOWN_LABELS.get(by, {}).get(key)
     if label is not None:
         return str(label)
@@ -270,15 +275,20 @@ def aggregate(
     value = total if total is not None else Count("pk")
     convert = convert or (lambda raw: raw or 0)
     if by is None:
-        return convert(queryset.aggregate(value=value)["value"])
+        return convert(queryset.aggregate(figure=value)["figure"])
+    # Aliases no model has as a field (a survey response has a `key`).
     if by == "month":
-        rows = queryset.annotate(key=TruncMonth(fields["month"])).values("key")
+        rows = queryset.annotate(breakdown_key=TruncMonth(fields["month"])).values("breakdown_key")
         return {
-            month_key(row["key"]): convert(row["value"])
-            for row in rows.annotate(value=value).order_by("key")
+            month_key(row["breakdown_key"]): convert(row["breakdown_value"])
+            for row in rows.annotate(breakdown_value=value).order_by("breakdown_key")
         }
-    rows = queryset.values(key=F(fields[by])).annotate(value=value).order_by("key")
-    return {str(row["key"]): convert(row["value"]) for row in rows}
+    rows = (
+        queryset.values(breakdown_key=F(fields[by]))
+        .annotate(breakdown_value=value)
+        .order_by("breakdown_key")
+    )
+    return {str(row["breakdown_key"]): convert(row["breakdown_value"]) for row in rows}
 
 
 def discover() -> None:

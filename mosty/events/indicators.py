@@ -77,12 +77,15 @@ _PERSON_FIELDS = ("pk", "participant_id", "user_id", "email", "phone", "name")
 
 
 def participants(scope: Scope, by: str | None = None) -> Any:
-    rows = attendees(scope).values(*_PERSON_FIELDS, "audience")
+    """Distinct people present; by audience or by the language they registered in (a person
+    counts once, under what their first registration says)."""
+    field = {"audience": "audience", "language": "language"}.get(by or "", "audience")
+    rows = attendees(scope).values(*_PERSON_FIELDS, field).order_by("pk")
     if by is None:
         return len({person_key(row) for row in rows})
     people: dict[str, str] = {}
     for row in rows:
-        people.setdefault(person_key(row), row["audience"] or "")
+        people.setdefault(person_key(row), row[field] or "")
     return dict(sorted(Counter(people.values()).items()))
 
 
@@ -168,7 +171,7 @@ indicator(
     ),
     unit=Unit.PEOPLE,
     distinct_people=True,
-    breakdowns=("audience",),
+    breakdowns=("audience", "language"),
     count=participants,
 )
 indicator(

@@ -14,9 +14,11 @@ records are about people registers a `people_source`; this indicator takes the u
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from mosty.core.indicators import (
     PEOPLE_SOURCES,
@@ -31,6 +33,33 @@ from mosty.people.models import ConsentPurpose, Gender, Participant
 from mosty.people.search import phone_digits
 
 breakdown_labels("gender", dict(Gender.choices))
+
+
+class _CountryNames(Mapping[str, str]):
+    """Country names in the reader's language, looked up when a label is shown."""
+
+    def __getitem__(self, code: str) -> str:
+        name = countries.name(code) if code else ""
+        if not name:
+            raise KeyError(code)
+        return str(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(code for code, _name in countries)
+
+    def __len__(self) -> int:
+        return len(countries)
+
+
+breakdown_labels("country", _CountryNames())
+
+
+def first_language(languages: Any) -> str:
+    """The first language a participant listed (their main one), as a breakdown key."""
+    for item in languages or []:
+        if isinstance(item, dict) and item.get("code"):
+            return str(item["code"])
+    return ""
 
 
 def beneficiary_people(scope: Scope) -> tuple[set[int], set[str]]:
@@ -68,15 +97,20 @@ def statistics_consenters(ids: set[int]) -> set[int]:
 
 
 def participant_profiles(ids: set[int], *, on: Any) -> dict[int, dict[str, str]]:
-    """Breakdown keys of each participant: gender, age band, district name."""
+    """Breakdown keys of each participant: gender, age band, district name, country of origin
+    and first language."""
     return {
         pk: {
             "gender": gender or "",
             "age_band": age_band(birth_year, on),
             "district": district or "",
+            "country": str(country or ""),
+            "language": first_language(languages),
         }
-        for pk, gender, birth_year, district in Participant.objects.filter(pk__in=ids).values_list(
-            "pk", "gender", "birth_year", "district__name"
+        for pk, gender, birth_year, district, country, languages in Participant.objects.filter(
+            pk__in=ids
+        ).values_list(
+            "pk", "gender", "birth_year", "district__name", "country_of_origin", "languages"
         )
     }
 
@@ -101,6 +135,6 @@ indicator(
     ),
     unit=Unit.PEOPLE,
     distinct_people=True,
-    breakdowns=("gender", "age_band", "district"),
+    breakdowns=("gender", "age_band", "district", "country", "language"),
     count=beneficiaries,
 )

@@ -13,6 +13,12 @@ NO_PERSONAL_DATA = {
         "Aggregate figures of an issued report (suppressed below the threshold where they "
         "count people); kept after erasure, as aggregates must be."
     ),
+    "reports.RollupScope": "Which organisations, events and period a set of kept figures covers.",
+    "reports.Rollup": (
+        "One kept figure (an indicator's count over a scope, whole or by breakdown key); "
+        "numbers about groups, recomputed nightly, so erased people drop out then."
+    ),
+    "reports.RollupRun": "When the kept figures were refreshed, by whom it was asked, progress.",
 }
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.indicators import INDICATORS, Scope
 from mosty.core.models import Labelled, OwnedRecord, Timestamped, owned_by, validate_language_code
@@ -154,3 +155,76 @@ class ReportSnapshot(Labelled):
         verbose_name = _("issued report")
         verbose_name_plural = _("issued reports")
         ordering = ["-issued_at", "-pk"]
+
+
+# Rollups -----------------------------------------------------------------------------------
+# Figures computed ahead by a background task (`mosty/reports/rollups.py`), so the pages read
+# a few rows instead of counting a million attendance marks.
+
+
+class RollupScope(models.Model):
+    """One scope and period whose figures are kept: `key` names the organisations, the linked
+    events and the period (`rollups.scope_key`); `refreshed_at` says when its rows were
+    computed (shown on the pages)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    start = models.DateField()
+    end = models.DateField()
+    organisations = models.JSONField(null=True, blank=True)
+    events = models.JSONField(null=True, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("kept figures")
+        verbose_name_plural = _("kept figures")
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.end}"
+
+
+class Rollup(models.Model):
+    """One kept figure: an indicator's value over a `RollupScope`, whole (`dimension` "") or
+    for one key of one breakdown ("month" "2026-03", "audience" "staff"). Numbers about
+    groups, never a person."""
+
+    scope = models.ForeignKey(RollupScope, on_delete=models.CASCADE, related_name="rows")
+    indicator = models.CharField(max_length=60)
+    dimension = models.CharField(max_length=30, blank=True)
+    key = models.CharField(max_length=100, blank=True)
+    # The figure as the indicator gave it ("15", "160.5"), read back unchanged.
+    value = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("kept figure")
+        verbose_name_plural = _("kept figures")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.dimension}={self.key}: {self.value}"
+
+
+class RollupRun(Timestamped):
+    """A refresh of the kept figures: queued (by a coordinator's "refresh now" or the daily
+    jobs), running (`done` of `total` scopes), finished or failed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("refresh", "queued")
+        RUNNING = "running", pgettext_lazy("refresh", "running")
+        DONE = "done", pgettext_lazy("refresh", "finished")
+        FAILED = "failed", pgettext_lazy("refresh", "failed")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refresh of the figures")
+        verbose_name_plural = _("refreshes of the figures")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.done}/{self.total}"

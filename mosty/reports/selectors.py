@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from mosty.access.domains.events import managed_events
@@ -32,8 +31,12 @@ from mosty.people.indicators import beneficiary_people, participant_profiles, st
 from mosty.people.models import Participant
 from mosty.people.search import phone_digits
 from mosty.people.selectors import search_q
-from mosty.reports.models import Programme, ReportSnapshot, Target
+from mosty.reports import rollups
+from mosty.reports.models import Programme, ReportSnapshot, RollupRun, Target
+from mosty.reports.rollups import Kept, default_period, previous
 from mosty.reports.suppression import suppress
+
+__all__ = ["default_period", "previous"]
 
 
 def min_cell() -> int:
@@ -61,27 +64,36 @@ def _shown(indicator: Indicator, value: Any, *, reader: Any, scope: Scope) -> De
     if reader_sees_all_of(reader, scope.organisations):
         return value
     own = own_organisations(reader) & (scope.organisations or own_organisations(reader))
-    if own and indicator.value(replace(scope, organisations=frozenset(own))) == value:
-        return value
+    if own:
+        own_scope = replace(scope, organisations=frozenset(own))
+        if rollups.value_of(indicator.code, own_scope, rollups.read(own_scope)) == value:
+            return value
     return None
 
 
-def figures(*, fetched_by: Any, scope: Scope, codes: list[str] | None = None) -> list[Figure]:
+def figures(
+    *, fetched_by: Any, scope: Scope, codes: list[str] | None = None, kept: Kept | None = None
+) -> list[Figure]:
+    """Every indicator's figure (or those of `codes`) over `scope`, from the kept figures when
+    the scope is kept (`kept`, else read here), else counted now."""
+    kept = kept if kept is not None else rollups.read(scope)
     found = []
     for code in codes if codes is not None else sorted(INDICATORS):
         indicator = INDICATORS[code]
-        value = indicator.value(scope)
+        value = rollups.value_of(code, scope, kept)
         found.append(Figure(indicator, _shown(indicator, value, reader=fetched_by, scope=scope)))
     return found
 
 
 def breakdown(
-    *, fetched_by: Any, scope: Scope, code: str, by: str
+    *, fetched_by: Any, scope: Scope, code: str, by: str, kept: Kept | None = None
 ) -> list[tuple[str, str, Decimal | int | None]]:
     """(key, label, value) per breakdown key; small counts of people suppressed as above, and
     with them the next smallest so that the total does not give them away."""
     indicator = INDICATORS[code]
-    split = indicator.split(scope, by)
+    if by not in indicator.breakdowns:
+        raise ValueError(f"{code} has no breakdown {by!r}")
+    split = rollups.split_of(code, scope, by, kept if kept is not None else rollups.read(scope))
     all_own = reader_sees_all_of(fetched_by, scope.organisations)
     shown: dict[str, Any] = dict(split)
     if indicator.distinct_people and not all_own:
@@ -92,21 +104,32 @@ def breakdown(
     return [(key, breakdown_label(by, key), shown[key]) for key in split]
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """How current the figures on a page are: `kept_at` (None: counted now), and a refresh
+    queued or running (`pending`) or the last one finished."""
+
+    kept_at: datetime.datetime | None
+    pending: RollupRun | None
+    last: RollupRun | None
+
+
+def freshness(*, kept: Kept | None) -> Freshness:
+    return Freshness(
+        kept_at=kept.refreshed_at if kept is not None else None,
+        pending=rollups.pending_run(),
+        last=rollups.last_finished_run(),
+    )
+
+
+def kept_figures(scope: Scope) -> Kept | None:
+    """The kept figures of `scope` (read once per page, passed to `figures`/`breakdown`)."""
+    return rollups.read(scope)
+
+
 def reader_scope(*, fetched_by: Any, start: datetime.date, end: datetime.date) -> Scope:
     """The whole city for the admin and the city office; else the reader's organisations."""
     return Scope(start=start, end=end, organisations=report_organisations(fetched_by))
-
-
-def previous(scope: Scope) -> Scope:
-    """The period of the same length that ends the day before `scope` starts."""
-    length = scope.end - scope.start
-    end = scope.start - datetime.timedelta(days=1)
-    return replace(scope, start=end - length, end=end)
-
-
-def default_period() -> tuple[datetime.date, datetime.date]:
-    today = timezone.localdate()
-    return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
 
 
 # Programmes -------------------------------------------------------------------------------
@@ -161,10 +184,13 @@ def programme_progress(
     programme: Programme,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
+    kept: Kept | None = None,
 ) -> list[Progress]:
     targets = [t for t in programme.targets.all() if t.indicator in INDICATORS]
     scope = programme.scope(start, end)
-    found = figures(fetched_by=fetched_by, scope=scope, codes=[t.indicator for t in targets])
+    found = figures(
+        fetched_by=fetched_by, scope=scope, codes=[t.indicator for t in targets], kept=kept
+    )
     return [Progress(target, figure) for target, figure in zip(targets, found, strict=True)]
 
 
@@ -314,6 +340,13 @@ def _public_statistics(*, start: datetime.date, end: datetime.date) -> dict[str,
             gettext("People supported, by age and gender"),
             str(BREAKDOWNS["age_band"]),
             "age_band",
+            "gender",
+            profiles,
+        ),
+        _published(
+            gettext("People supported, by country of origin and gender"),
+            str(BREAKDOWNS["country"]),
+            "country",
             "gender",
             profiles,
         ),

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
@@ -17,8 +18,9 @@ from mosty.access.policy import can, require
 from mosty.core.indicators import INDICATORS
 from mosty.events.models import Registration
 from mosty.people.models import Participant
-from mosty.reports import selectors
-from mosty.reports.models import Programme, ReportSnapshot, Target
+from mosty.reports import rollups, selectors
+from mosty.reports.models import Programme, ReportSnapshot, RollupRun, Target
+from mosty.reports.tasks import rollups_refresh
 
 PROGRAMME_FIELDS = ["organisation", "name", "donor", "starts_on", "ends_on", "language"]
 PROGRAMME_LINKS = ["partners", "events", "networks"]
@@ -105,17 +107,18 @@ def report_issue(
     if end < start:
         raise ValidationError({"end": _("The end of the period must not be before its start.")})
     scope = programme.scope(start, end)
+    kept = selectors.kept_figures(scope)
     figures: dict[str, Any] = {}
     for code in sorted(INDICATORS):
         indicator = INDICATORS[code]
-        found = selectors.figures(fetched_by=by, scope=scope, codes=[code])[0]
+        found = selectors.figures(fetched_by=by, scope=scope, codes=[code], kept=kept)[0]
         figures[code] = {
             "value": _number(found.value),
             "breakdowns": {
                 name: [
                     [key, _number(value)]
                     for key, _label, value in selectors.breakdown(
-                        fetched_by=by, scope=scope, code=code, by=name
+                        fetched_by=by, scope=scope, code=code, by=name, kept=kept
                     )
                 ]
                 for name in indicator.breakdowns
@@ -127,6 +130,8 @@ def report_issue(
         period_end=scope.end,
         figures={
             "min_cell": selectors.min_cell(),
+            # When the figures were counted: the kept figures' refresh, else now.
+            "counted_at": (kept.refreshed_at if kept is not None else timezone.now()).isoformat(),
             "targets": {t.indicator: str(t.value) for t in programme.targets.all()},
             "indicators": figures,
         },
@@ -149,3 +154,17 @@ def registration_link(*, registration: Registration, participant: Participant, b
     registration.participant = participant
     registration.save(update_fields=["participant"])
     audit(by, "mosty.report.registration.linked", registration)
+
+
+def rollup_refresh_request(*, by: Any) -> RollupRun:
+    """Queue a refresh of the kept figures ("refresh now"); while one is queued or running,
+    that one is answered instead of a second."""
+    require(by, "report.refresh")
+    with transaction.atomic():
+        pending = rollups.pending_run()
+        if pending is not None:
+            return pending
+        run = RollupRun.objects.create(requested_by=by)
+        audit(by, "mosty.report.rollup.requested", run)
+        transaction.on_commit(lambda: rollups_refresh.enqueue(run.pk))
+    return run

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,13 +37,15 @@ def period(
     return form, default[0], default[1]
 
 
-def monthly_chart(*, fetched_by: Any, scope: Scope, code: str) -> ChartView:
+def monthly_chart(
+    *, fetched_by: Any, scope: Scope, code: str, kept: selectors.Kept | None = None
+) -> ChartView:
     """The indicator month by month over the scope (months without any: zero)."""
     indicator = INDICATORS[code]
     split = {
         key: value
         for key, _label, value in selectors.breakdown(
-            fetched_by=fetched_by, scope=scope, code=code, by="month"
+            fetched_by=fetched_by, scope=scope, code=code, by="month", kept=kept
         )
     }
     return column_chart(
@@ -67,6 +70,15 @@ def months(start: datetime.date, end: datetime.date, *, limit: int = 36) -> list
     return found[-limit:]
 
 
+def refresh_context(user: Any, kept: selectors.Kept | None, here: str) -> dict[str, Any]:
+    """What the freshness line and the "refresh now" button need."""
+    return {
+        "freshness": selectors.freshness(kept=kept),
+        "may_refresh": can(user, "report.refresh"),
+        "refresh_next": here,
+    }
+
+
 @routes.path("", name="dashboard")
 class Dashboard(ShowPage):
     """The reader's figures: the whole city for the admin and the city office, else their
@@ -78,25 +90,54 @@ class Dashboard(ShowPage):
     def extra_context(self) -> dict[str, Any]:
         form, start, end = period(self.request, selectors.default_period())
         scope = selectors.reader_scope(fetched_by=self.user, start=start, end=end)
+        kept = selectors.kept_figures(scope)
         return {
             "filters": form,
             "scope": scope,
             # Each figure beside the same over the period of the same length just before.
             "rows": list(
                 zip(
-                    selectors.figures(fetched_by=self.user, scope=scope),
+                    selectors.figures(fetched_by=self.user, scope=scope, kept=kept),
                     selectors.figures(fetched_by=self.user, scope=selectors.previous(scope)),
                     strict=True,
                 )
             ),
             "previous": selectors.previous(scope),
             "charts": [
-                monthly_chart(fetched_by=self.user, scope=scope, code="events.programme_hours"),
-                monthly_chart(fetched_by=self.user, scope=scope, code="cases.opened"),
+                monthly_chart(
+                    fetched_by=self.user, scope=scope, code="events.programme_hours", kept=kept
+                ),
+                monthly_chart(fetched_by=self.user, scope=scope, code="cases.opened", kept=kept),
             ],
+            **refresh_context(self.user, kept, reverse("reports:dashboard")),
             "may_reconcile": can(self.user, "report.reconcile"),
             "min_cell": selectors.min_cell(),
         }
+
+
+@routes.path("refresh/", name="refresh")
+class RefreshNow(ActionPage):
+    """Queue a refresh of the kept figures; back to the page it was asked from."""
+
+    permission = "report.refresh"
+    object_optional = True
+
+    def permission_target(self) -> None:
+        return None
+
+    def act(self, form: Any) -> Any:
+        return services.rollup_refresh_request(by=self.user)
+
+    def success_text(self, result: Any) -> str:
+        return _("The figures will be counted again in the background.")
+
+    def success_url(self, result: Any) -> str:
+        target = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=False
+        ) and target.startswith("/"):
+            return target
+        return reverse("reports:dashboard")
 
 
 @routes.path("programmes/", name="programme_list")
@@ -158,17 +199,21 @@ class ProgrammeDetail(DetailPage):
     def extra_context(self) -> dict[str, Any]:
         programme = self.object
         form, start, end = period(self.request, (programme.starts_on, programme.ends_on))
-        progress = selectors.programme_progress(
-            fetched_by=self.user, programme=programme, start=start, end=end
-        )
         scope = programme.scope(start, end)
+        kept = selectors.kept_figures(scope)
+        progress = selectors.programme_progress(
+            fetched_by=self.user, programme=programme, start=start, end=end, kept=kept
+        )
         return {
             "filters": form,
             "start": start,
             "end": end,
             "progress": progress,
             "chart": monthly_chart(
-                fetched_by=self.user, scope=scope, code="events.programme_hours"
+                fetched_by=self.user, scope=scope, code="events.programme_hours", kept=kept
+            ),
+            **refresh_context(
+                self.user, kept, reverse("reports:programme_detail", args=[programme.pk])
             ),
             "target_form": TargetForm(),
             "may_change": can(self.user, "programme.change", programme),

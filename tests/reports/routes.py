@@ -77,6 +77,7 @@ ROUTES = [
         data=lambda w: {"participant": w.extra["participant"].pk},
         ok=(302,),
     ),
+    Route("reports:refresh", allowed=READERS, method="post", org_scoped=False, ok=(302,)),
     Route("api:programme_list", allowed=READERS, api=True, org_scoped=False),
     Route("api:programme_detail", allowed=READERS, api=True, kwargs=_programme),
 ]

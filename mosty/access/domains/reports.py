@@ -63,6 +63,8 @@ def leads(user, programme) -> bool:
 
 POLICY.add_rule("report.view", sees_city | is_coordinator)
 POLICY.add_rule("report.reconcile", is_coordinator)
+# "Refresh now" of the kept figures: whoever reads reports (one refresh at a time is queued).
+POLICY.add_rule("report.refresh", sees_city | is_coordinator)
 POLICY.add_rule("programme.list", sees_city | is_coordinator)
 POLICY.add_rule("programme.create", is_coordinator)
 POLICY.add_rule("programme.view", sees_city | takes_part)

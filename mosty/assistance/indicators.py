@@ -1,0 +1,64 @@
+"""The assistance module's indicators (mosty/core/indicators.py): bookings of interpreters and
+assistants carried out, and the hours they worked, counted for the organisation whose pool
+provided them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from mosty.assistance.models import Assignment, AssignmentLog, AssignmentStatus
+from mosty.core.indicators import Scope, Unit, aggregate, hours, indicator
+
+
+def _done(scope: Scope) -> Any:
+    """Assignments carried out in the period, by the scope's providing organisations."""
+    return scope.filter_period(
+        scope.filter_organisations(
+            Assignment.objects.filter(status=AssignmentStatus.DONE), "request__provider_id"
+        ),
+        "starts_at",
+        moments=True,
+    )
+
+
+def bookings(scope: Scope, by: str | None = None) -> Any:
+    return aggregate(_done(scope), by, {"month": "starts_at", "language": "request__language"})
+
+
+def assistance_hours(scope: Scope, by: str | None = None) -> Any:
+    """Hours the assistants logged (without travel) for the bookings carried out."""
+    logs = AssignmentLog.objects.filter(assignment__in=_done(scope))
+    return aggregate(
+        logs,
+        by,
+        {"month": "assignment__starts_at", "language": "assignment__request__language"},
+        total=Sum("minutes"),
+        convert=hours,
+    )
+
+
+indicator(
+    "assistance.bookings",
+    name=_("Interpreter and assistant bookings"),
+    definition=_(
+        "Bookings of an interpreter or immigrant assistant carried out in the period, counted "
+        "for the organisation whose pool provided them."
+    ),
+    unit=Unit.RECORDS,
+    breakdowns=("month", "language"),
+    count=bookings,
+)
+indicator(
+    "assistance.hours",
+    name=_("Interpreting and assistance hours"),
+    definition=_(
+        "Hours the assistants logged for the bookings carried out in the period, without "
+        "travel time."
+    ),
+    unit=Unit.HOURS,
+    breakdowns=("month", "language"),
+    count=assistance_hours,
+)

@@ -1,0 +1,71 @@
+"""The participation module's indicators (mosty/core/indicators.py): newcomers' ideas
+submitted, points of groups' opinions on policy drafts, and groups that met."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.indicators import Scope, Unit, aggregate, indicator
+from mosty.participation.models import Group, GroupMeeting, Idea, OpinionPoint
+
+
+def ideas_submitted(scope: Scope, by: str | None = None) -> Any:
+    found = scope.filter_period(
+        scope.filter_organisations(
+            Idea.objects.filter(submitted_at__isnull=False), "organisation_id"
+        ),
+        "submitted_at",
+        moments=True,
+    )
+    return aggregate(found, by, {"month": "submitted_at"})
+
+
+def opinion_points(scope: Scope, by: str | None = None) -> Any:
+    found = scope.filter_period(
+        scope.filter_organisations(OpinionPoint.objects.all(), "document__group__organisation_id"),
+        "created_at",
+        moments=True,
+    )
+    return aggregate(found, by, {"month": "created_at"})
+
+
+def groups_met(scope: Scope, by: str | None = None) -> Any:
+    met = scope.filter_period(GroupMeeting.objects.all(), "date").values("group_id")
+    found = scope.filter_organisations(Group.objects.filter(pk__in=met), "organisation_id")
+    return aggregate(found, by, {})
+
+
+indicator(
+    "participation.ideas_submitted",
+    name=_("Ideas submitted"),
+    definition=_(
+        "Newcomers' project ideas and consultation responses submitted in the period with "
+        "the organisations' support."
+    ),
+    unit=Unit.RECORDS,
+    breakdowns=("month",),
+    count=ideas_submitted,
+)
+indicator(
+    "participation.opinion_points",
+    name=_("Opinion points on policy drafts"),
+    definition=_(
+        "Points of the opinions that the organisations' groups adopted on policy drafts in "
+        "the period."
+    ),
+    unit=Unit.RECORDS,
+    breakdowns=("month",),
+    count=opinion_points,
+)
+indicator(
+    "participation.groups_met",
+    name=_("Groups that met"),
+    definition=_(
+        "Immigrant groups hosted by the organisations (advisory teams, self-help groups, "
+        "cooperatives) that held at least one meeting in the period."
+    ),
+    unit=Unit.RECORDS,
+    count=groups_met,
+)

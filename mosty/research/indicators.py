@@ -1,0 +1,35 @@
+"""The research module's indicators (mosty/core/indicators.py): survey responses submitted.
+Responses are anonymous: they are counted, never linked to a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from mosty.core.indicators import Scope, Unit, aggregate, indicator
+from mosty.research.models import Response
+
+
+def responses(scope: Scope, by: str | None = None) -> Any:
+    found = scope.filter_period(
+        scope.filter_organisations(
+            Response.objects.filter(submitted_at__isnull=False), "survey__organisation_id"
+        ),
+        "submitted_at",
+        moments=True,
+    )
+    return aggregate(found, by, {"month": "submitted_at", "language": "language"})
+
+
+indicator(
+    "research.responses",
+    name=_("Survey responses"),
+    definition=_(
+        "Survey responses submitted in the period to the organisations' surveys (anonymous "
+        "answers: each response counts, not each person)."
+    ),
+    unit=Unit.RECORDS,
+    breakdowns=("month", "language"),
+    count=responses,
+)
