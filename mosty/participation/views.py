@@ -12,15 +12,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mosty.access.audit import audit_reads
+from mosty.access.audit import audit_read, audit_reads
 from mosty.access.domains.participation import (
     group_host_organisations,
     idea_organisations,
     programme_organisations,
-    writes_for_others,
 )
 from mosty.access.policy import can, require
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.participation import selectors, services
@@ -30,8 +29,11 @@ from mosty.participation.forms import (
     CallForm,
     CallTranslationFormSet,
     DocumentForm,
+    GroupEditForm,
     GroupForm,
+    GroupMeetingEditForm,
     GroupMeetingForm,
+    GroupMemberEditForm,
     GroupMemberForm,
     IdeaAnswerForm,
     IdeaAssignForm,
@@ -238,10 +240,22 @@ def _translation_data(formset: Any, texts: list[str]) -> list[dict[str, Any]]:
 
 
 class _TranslatedFormPage(FormPage):
-    """A record's form with its translations formset (`formset_class`)."""
+    """A record's form with its translations formset (`formset_class`), on one template: the
+    create page of a record under a `parent` (the organisation of a programme, the programme of
+    a call), saved by `create_service(<parent_name>=parent, ...)`. Its edit twin adds
+    `_TranslatedEdit`."""
 
+    template_name = "participation/translated_form.html"
     formset_class: Any
     texts: list[str]
+    parent_name: str
+    create_service: Any
+    create_title: Any = ""
+    detail_url: str
+
+    @property
+    def parent(self) -> Any:
+        raise NotImplementedError
 
     def instance(self) -> Any:
         raise NotImplementedError
@@ -259,121 +273,119 @@ class _TranslatedFormPage(FormPage):
         return form
 
     def respond(self, context: dict[str, Any]) -> HttpResponse:
-        return super().respond({**context, "translations": context["form"].formsets[0]})
+        heading = self.object.title if self.object is not None else self.create_title
+        return super().respond(
+            {
+                **context,
+                "translations": context["form"].formsets[0],
+                "heading": heading,
+                self.parent_name: self.parent,
+            }
+        )
 
     def form_data(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
         data["translations"] = _translation_data(form.formsets[0], self.texts)
         return data
 
+    def save(self, form: Any) -> Any:
+        data = self.form_data(form)
+        data.pop("version", None)
+        service = type(self).create_service
+        return service(**{self.parent_name: self.parent}, by=self.user, **data)
 
-@routes.path("manage/new/", name="programme_create")
-class ProgrammeCreate(_TranslatedFormPage):
-    permission = "civic_programme.create"
-    template_name = "participation/programme_form.html"
+    def success_url(self, record: Any) -> str:
+        return reverse(self.detail_url, args=[record.pk])
+
+
+class _TranslatedEdit(_TranslatedFormPage):
+    """The edit page of a translated record: found by `edit_selector` (the records this user
+    manages), saved by `update_service` with the form's `version` (a stale one is an edit
+    conflict, shown above the form)."""
+
+    edit_selector: Any
+    update_service: Any
+
+    def get_object(self) -> Any:
+        return type(self).edit_selector(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    @property
+    def parent(self) -> Any:
+        return getattr(self.object, self.parent_name)
+
+    def instance(self) -> Any:
+        return self.object
+
+    def save(self, form: Any) -> Any:
+        # Reload: ModelForm validation already wrote the values onto `self.object`.
+        fresh = type(self).edit_selector(fetched_by=self.user, pk=self.object.pk)
+        service = type(self).update_service
+        return service(**{self.context_object_name: fresh}, by=self.user, **self.form_data(form))
+
+
+class _ProgrammeForm:
     form_class = ProgrammeForm
     formset_class = ProgrammeTranslationFormSet
     texts = services.PROGRAMME_TEXTS
+    parent_name = "organisation"
+    context_object_name = "programme"
+    detail_url = "participation:programme_detail"
     success_message = gettext_lazy("The programme is saved.")
 
+
+@routes.path("manage/new/", name="programme_create")
+class ProgrammeCreate(_ProgrammeForm, _TranslatedFormPage):
+    permission = "civic_programme.create"
+    create_service = services.programme_create
+    create_title = gettext_lazy("New programme")
+
     @cached_property
-    def organisation(self) -> Any:
+    def parent(self) -> Any:
         return _chosen_organisation(self.request, programme_organisations(self.user))
 
     def instance(self) -> Programme:
-        return Programme(organisation=self.organisation, source_language=self.request.LANGUAGE_CODE)
-
-    def extra_context(self) -> dict[str, Any]:
-        return {"organisation": self.organisation}
-
-    def save(self, form: Any) -> Programme:
-        data = self.form_data(form)
-        data.pop("version", None)
-        return services.programme_create(organisation=self.organisation, by=self.user, **data)
-
-    def success_url(self, programme: Programme) -> str:
-        return reverse("participation:programme_detail", args=[programme.pk])
+        return Programme(organisation=self.parent, source_language=self.request.LANGUAGE_CODE)
 
 
 @routes.path("manage/<int:pk>/edit/", name="programme_edit")
-class ProgrammeEdit(ProgrammeCreate):
+class ProgrammeEdit(_ProgrammeForm, _TranslatedEdit):
     permission = "civic_programme.change"
-    context_object_name = "programme"
-
-    def get_object(self) -> Programme:
-        return selectors.programme_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    @cached_property
-    def organisation(self) -> Any:
-        return self.object.organisation
-
-    def instance(self) -> Programme:
-        programme: Programme = self.object
-        return programme
-
-    def save(self, form: Any) -> Programme:
-        # Reload: ModelForm validation already wrote the values onto `self.object`.
-        fresh = selectors.programme_managed_get(fetched_by=self.user, pk=self.object.pk)
-        programme: Programme = services.programme_update(
-            programme=fresh, by=self.user, **self.form_data(form)
-        )
-        return programme
+    edit_selector = selectors.programme_managed_get
+    update_service = services.programme_update
 
 
-@routes.path("manage/<int:pk>/calls/new/", name="call_create")
-class CallCreate(_TranslatedFormPage):
-    permission = "civic_programme.change"
-    template_name = "participation/call_form.html"
+class _CallForm:
     form_class = CallForm
     formset_class = CallTranslationFormSet
     texts = services.CALL_TEXTS
+    parent_name = "programme"
+    context_object_name = "call"
+    detail_url = "participation:call_detail"
     success_message = gettext_lazy("The call is saved.")
 
+
+@routes.path("manage/<int:pk>/calls/new/", name="call_create")
+class CallCreate(_CallForm, _TranslatedFormPage):
+    permission = "civic_programme.change"
+    create_service = services.call_create
+    create_title = gettext_lazy("New call")
+
     @cached_property
-    def programme(self) -> Programme:
+    def parent(self) -> Programme:
         return selectors.programme_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def permission_target(self) -> Any:
-        return self.programme
+        return self.parent
 
     def instance(self) -> Call:
-        return Call(programme=self.programme, source_language=self.programme.source_language)
-
-    def extra_context(self) -> dict[str, Any]:
-        return {"programme": self.programme}
-
-    def save(self, form: Any) -> Call:
-        data = self.form_data(form)
-        data.pop("version", None)
-        return services.call_create(programme=self.programme, by=self.user, **data)
-
-    def success_url(self, call: Call) -> str:
-        return reverse("participation:call_detail", args=[call.pk])
+        return Call(programme=self.parent, source_language=self.parent.source_language)
 
 
 @routes.path("manage/calls/<int:pk>/edit/", name="call_edit")
-class CallEdit(CallCreate):
+class CallEdit(_CallForm, _TranslatedEdit):
     permission = "call.change"
-    context_object_name = "call"
-
-    def get_object(self) -> Call:
-        return selectors.call_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    @cached_property
-    def programme(self) -> Programme:
-        programme: Programme = self.object.programme
-        return programme
-
-    def permission_target(self) -> Any:
-        return self.object
-
-    def instance(self) -> Call:
-        call: Call = self.object
-        return call
-
-    def save(self, form: Any) -> Call:
-        fresh = selectors.call_managed_get(fetched_by=self.user, pk=self.object.pk)
-        return services.call_update(call=fresh, by=self.user, **self.form_data(form))
+    edit_selector = selectors.call_managed_get
+    update_service = services.call_update
 
 
 # --- consultations: documents and the organiser's answers ---------------------------------
@@ -468,13 +480,7 @@ class IdeaCreate(FormPage):
         return {"call": wanted, "kind": IdeaKind.RESPONSE} if wanted.isdecimal() else {}
 
     def form_kwargs(self) -> dict[str, Any]:
-        participants = (
-            selectors.participant_choices(fetched_by=self.user, organisation=self.organisation)
-            if writes_for_others(self.user, self.organisation)
-            else None
-        )
-        calls = selectors.call_list(fetched_by=self.user)
-        return {"participants": participants, "calls": calls}
+        return selectors.idea_form_choices(fetched_by=self.user, organisation=self.organisation)
 
     def extra_context(self) -> dict[str, Any]:
         return {"organisation": self.organisation}
@@ -700,19 +706,85 @@ class _GroupFormPage(_GroupPage, FormPage):
     template_name = "participation/simple_form.html"
     heading: Any = ""
 
+    @property
+    def group(self) -> Any:
+        return self.object
+
     def extra_context(self) -> dict[str, Any]:
         return {
             "heading": self.heading,
-            "back": reverse("participation:group_detail", args=[self.object.pk]),
+            "back": reverse("participation:group_detail", args=[self.group.pk]),
             "multipart": self.form_class is DocumentForm,
         }
 
     def object_context(self) -> dict[str, Any]:
         # The form page shows the group as context, not as the record being edited.
-        return {"group": self.object}
+        return {"group": self.group}
 
     def success_url(self, result: Any) -> str:
-        return reverse("participation:group_detail", args=[self.object.pk])
+        return reverse("participation:group_detail", args=[self.group.pk])
+
+
+class _GroupEdit(_GroupFormPage):
+    """The edit page of a group, or of one of its members or meetings: its leaders and the
+    host's coordinators (`group.manage` on the group); the form carries the `version` it showed,
+    so a second editor's stale save is an edit conflict shown above the form."""
+
+    update_service: Any
+    record_name: str
+    success_message = gettext_lazy("Changes saved.")
+
+    def get_object(self) -> Any:
+        return ObjectPage.get_object(self)
+
+    @property
+    def group(self) -> Any:
+        return self.object if self.record_name == "group" else self.object.group
+
+    def permission_target(self) -> Any:
+        return self.group
+
+    def initial(self) -> dict[str, Any]:
+        names = [name for name in self.form_class.base_fields if name != "version"]
+        return {name: getattr(self.object, name) for name in names}
+
+    def save(self, form: Any) -> Any:
+        service = type(self).update_service
+        return service(**{self.record_name: self.object}, by=self.user, **form.cleaned_data)
+
+
+@routes.path("groups/<int:pk>/edit/", name="group_edit")
+class GroupEdit(_GroupEdit):
+    form_class = GroupEditForm
+    heading = gettext_lazy("Edit the group")
+    record_name = "group"
+    selector = selectors.group_get
+    update_service = services.group_update
+
+
+@routes.path("groups/members/<int:pk>/edit/", name="group_member_edit")
+class GroupMemberEdit(_GroupEdit):
+    form_class = GroupMemberEditForm
+    heading = gettext_lazy("Role and term of a member")
+    record_name = "member"
+    selector = selectors.group_member_get
+    update_service = services.group_member_update
+
+    def extra_context(self) -> dict[str, Any]:
+        member = self.object
+        if member.participant_id:
+            audit_read(self.user, member.participant, fields=["code"])
+        who = member.user.get_full_name() if member.user_id else member.participant.code
+        return {**super().extra_context(), "heading": f"{self.heading}: {who}"}
+
+
+@routes.path("groups/meetings/<int:pk>/edit/", name="group_meeting_edit")
+class GroupMeetingEdit(_GroupEdit):
+    form_class = GroupMeetingEditForm
+    heading = gettext_lazy("Edit the meeting")
+    record_name = "meeting"
+    selector = selectors.group_meeting_get
+    update_service = services.group_meeting_update
 
 
 @routes.path("groups/<int:pk>/members/new/", name="group_member_add")
@@ -911,3 +983,21 @@ class PolicyResults(DetailPage):
             "points": selectors.opinion_points(document=document),
             "tally": selectors.opinion_accountability(document=document),
         }
+
+
+# --- the Participatory Migrant Academy --------------------------------------------------------
+
+
+@routes.path("academy/<int:pk>/", name="academy_outcomes")
+class AcademyOutcomes(DetailPage):
+    """What became of an academy course's participants: how many went on to submit project
+    ideas (and had them selected), send opinions to consultations, join groups. Counts only;
+    staff of other organisations than the organiser's see small ones suppressed."""
+
+    permission = "academy.outcomes"
+    template_name = "participation/academy_outcomes.html"
+    context_object_name = "course"
+    selector = selectors.academy_course_get
+
+    def extra_context(self) -> dict[str, Any]:
+        return selectors.academy_outcome_rows(fetched_by=self.user, course=self.object)
