@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -76,6 +76,27 @@ def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
     if found is None:
         raise Http404
     return found
+
+
+class _CreateFor(FormPage):
+    """A create page of a record of one organisation among those the user may act for
+    (`organisations(user)`, `?organisation=` chooses), saved by `create_service` and shown
+    at `detail_url`."""
+
+    organisations: Any
+    create_service: Any
+    detail_url: str
+
+    @cached_property
+    def organisation(self) -> Any:
+        return _chosen_organisation(self.request, type(self).organisations(self.user))
+
+    def save(self, form: Any) -> Any:
+        service = type(self).create_service
+        return service(organisation=self.organisation, by=self.user, **form.cleaned_data)
+
+    def success_url(self, record: Any) -> str:
+        return reverse(self.detail_url, args=[record.pk])
 
 
 # --- public -------------------------------------------------------------------------------
@@ -323,7 +344,7 @@ class _TranslatedEdit(_TranslatedFormPage):
         return service(**{self.context_object_name: fresh}, by=self.user, **self.form_data(form))
 
 
-class _ProgrammeForm:
+class _ProgrammeForm(_TranslatedFormPage):
     form_class = ProgrammeForm
     formset_class = ProgrammeTranslationFormSet
     texts = services.PROGRAMME_TEXTS
@@ -334,7 +355,7 @@ class _ProgrammeForm:
 
 
 @routes.path("manage/new/", name="programme_create")
-class ProgrammeCreate(_ProgrammeForm, _TranslatedFormPage):
+class ProgrammeCreate(_ProgrammeForm):
     permission = "civic_programme.create"
     create_service = services.programme_create
     create_title = gettext_lazy("New programme")
@@ -348,13 +369,13 @@ class ProgrammeCreate(_ProgrammeForm, _TranslatedFormPage):
 
 
 @routes.path("manage/<int:pk>/edit/", name="programme_edit")
-class ProgrammeEdit(_ProgrammeForm, _TranslatedEdit):
+class ProgrammeEdit(_TranslatedEdit, _ProgrammeForm):
     permission = "civic_programme.change"
     edit_selector = selectors.programme_managed_get
     update_service = services.programme_update
 
 
-class _CallForm:
+class _CallForm(_TranslatedFormPage):
     form_class = CallForm
     formset_class = CallTranslationFormSet
     texts = services.CALL_TEXTS
@@ -365,7 +386,7 @@ class _CallForm:
 
 
 @routes.path("manage/<int:pk>/calls/new/", name="call_create")
-class CallCreate(_CallForm, _TranslatedFormPage):
+class CallCreate(_CallForm):
     permission = "civic_programme.change"
     create_service = services.call_create
     create_title = gettext_lazy("New call")
@@ -382,7 +403,7 @@ class CallCreate(_CallForm, _TranslatedFormPage):
 
 
 @routes.path("manage/calls/<int:pk>/edit/", name="call_edit")
-class CallEdit(_CallForm, _TranslatedEdit):
+class CallEdit(_TranslatedEdit, _CallForm):
     permission = "call.change"
     edit_selector = selectors.call_managed_get
     update_service = services.call_update
@@ -465,15 +486,14 @@ class IdeaList(ListPage):
 
 
 @routes.path("ideas/new/", name="idea_create")
-class IdeaCreate(FormPage):
+class IdeaCreate(_CreateFor):
     permission = "idea.create"
     template_name = "participation/idea_form.html"
     form_class = IdeaForm
     success_message = gettext_lazy("The idea is saved as a draft.")
-
-    @cached_property
-    def organisation(self) -> Any:
-        return _chosen_organisation(self.request, idea_organisations(self.user))
+    organisations = idea_organisations
+    create_service = services.idea_create
+    detail_url = "participation:idea_detail"
 
     def initial(self) -> dict[str, Any]:
         wanted = self.request.GET.get("call") or ""
@@ -485,22 +505,10 @@ class IdeaCreate(FormPage):
     def extra_context(self) -> dict[str, Any]:
         return {"organisation": self.organisation}
 
-    def save(self, form: Any) -> Any:
-        return services.idea_create(
-            organisation=self.organisation, by=self.user, **form.cleaned_data
-        )
 
-    def success_url(self, idea: Any) -> str:
-        return reverse("participation:idea_detail", args=[idea.pk])
-
-
-class _IdeaPage:
+class _IdeaPage(ObjectPage):
     context_object_name = "idea"
-    kwargs: dict[str, Any]
-    user: Any
-
-    def get_object(self) -> Any:
-        return selectors.idea_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector: ClassVar[Any] = selectors.idea_get
 
 
 @routes.path("ideas/<int:pk>/", name="idea_detail")
@@ -646,35 +654,22 @@ class GroupList(ListPage):
 
 
 @routes.path("groups/new/", name="group_create")
-class GroupCreate(FormPage):
+class GroupCreate(_CreateFor):
     permission = "group.create"
     template_name = "participation/simple_form.html"
     form_class = GroupForm
     success_message = gettext_lazy("The group is saved.")
-
-    @cached_property
-    def organisation(self) -> Any:
-        return _chosen_organisation(self.request, group_host_organisations(self.user))
+    organisations = group_host_organisations
+    create_service = services.group_create
+    detail_url = "participation:group_detail"
 
     def extra_context(self) -> dict[str, Any]:
         return {"heading": _("New group"), "back": reverse("participation:group_list")}
 
-    def save(self, form: Any) -> Any:
-        return services.group_create(
-            organisation=self.organisation, by=self.user, **form.cleaned_data
-        )
 
-    def success_url(self, group: Any) -> str:
-        return reverse("participation:group_detail", args=[group.pk])
-
-
-class _GroupPage:
+class _GroupPage(ObjectPage):
     context_object_name = "group"
-    kwargs: dict[str, Any]
-    user: Any
-
-    def get_object(self) -> Any:
-        return selectors.group_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector: ClassVar[Any] = selectors.group_get
 
 
 @routes.path("groups/<int:pk>/", name="group_detail")
@@ -734,9 +729,6 @@ class _GroupEdit(_GroupFormPage):
     record_name: str
     success_message = gettext_lazy("Changes saved.")
 
-    def get_object(self) -> Any:
-        return ObjectPage.get_object(self)
-
     @property
     def group(self) -> Any:
         return self.object if self.record_name == "group" else self.object.group
@@ -745,7 +737,8 @@ class _GroupEdit(_GroupFormPage):
         return self.group
 
     def initial(self) -> dict[str, Any]:
-        names = [name for name in self.form_class.base_fields if name != "version"]
+        fields = self.form_class.base_fields  # type: ignore[attr-defined]
+        names = [name for name in fields if name != "version"]
         return {name: getattr(self.object, name) for name in names}
 
     def save(self, form: Any) -> Any:
@@ -758,7 +751,6 @@ class GroupEdit(_GroupEdit):
     form_class = GroupEditForm
     heading = gettext_lazy("Edit the group")
     record_name = "group"
-    selector = selectors.group_get
     update_service = services.group_update
 
 
