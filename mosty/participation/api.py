@@ -78,24 +78,34 @@ class CivicProgrammeDetailOutputSerializer(CivicProgrammeOutputSerializer):
         return list(CallOutputSerializer(calls, many=True).data)
 
 
-@routes.path("participation/programmes/", name="participation_programme_list")
-@extend_schema(tags=["participation"])
-class CivicProgrammeListApi(AuditedListApi):
-    """Published programmes (and the caller's organisations' unpublished ones), with their
-    texts in every language they have (?kind=, ?foreigners=1)."""
+class _PublicListApi(AuditedListApi):
+    """A public list of what is published (and the caller's organisations' own), filtered by
+    the programme's kind and one flag (`flag`), read by `selector`."""
 
     permission_classes = [AllowAny]
-    serializer_class = CivicProgrammeOutputSerializer
     permission = "civic_programme.browse"
+    flag: str
+    selector: Any
 
     def filters(self, params: Any) -> dict[str, Any]:
         return {
             "kind": choice_param(params, "kind", ProgrammeKind.values),
-            "foreigners": flag_param(params, "foreigners"),
+            self.flag: flag_param(params, self.flag),
         }
 
     def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.programme_list(fetched_by=self.request.user, filters=filters)
+        return type(self).selector(fetched_by=self.request.user, filters=filters)
+
+
+@routes.path("participation/programmes/", name="participation_programme_list")
+@extend_schema(tags=["participation"])
+class CivicProgrammeListApi(_PublicListApi):
+    """Published programmes (and the caller's organisations' unpublished ones), with their
+    texts in every language they have (?kind=, ?foreigners=1)."""
+
+    serializer_class = CivicProgrammeOutputSerializer
+    flag = "foreigners"
+    selector = selectors.programme_list
 
 
 @routes.path("participation/programmes/<int:pk>/", name="participation_programme_detail")
@@ -104,28 +114,17 @@ class CivicProgrammeDetailApi(AuditedDetailApi):
     permission_classes = [AllowAny]
     serializer_class = CivicProgrammeDetailOutputSerializer
     permission = "civic_programme.view"
-
-    def get_object(self, pk: int) -> Any:
-        return selectors.programme_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.programme_get
 
 
 @routes.path("participation/calls/", name="participation_call_list")
 @extend_schema(tags=["participation"])
-class CallListApi(AuditedListApi):
+class CallListApi(_PublicListApi):
     """Open and coming calls by deadline (?kind=, ?consultations=1)."""
 
-    permission_classes = [AllowAny]
     serializer_class = CallOutputSerializer
-    permission = "civic_programme.browse"
-
-    def filters(self, params: Any) -> dict[str, Any]:
-        return {
-            "kind": choice_param(params, "kind", ProgrammeKind.values),
-            "consultations": flag_param(params, "consultations"),
-        }
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.call_list(fetched_by=self.request.user, filters=filters)
+    flag = "consultations"
+    selector = selectors.call_list
 
 
 class IdeaOutputSerializer(serializers.Serializer[Any]):
@@ -229,6 +228,4 @@ class IdeaDetailApi(AuditedDetailApi):
     serializer_class = IdeaDetailOutputSerializer
     permission = "idea.view"
     read_fields = IDEA_READ_FIELDS
-
-    def get_object(self, pk: int) -> Any:
-        return selectors.idea_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.idea_get

@@ -60,18 +60,6 @@ class ProgrammeForm(_WithTranslations):
         help_texts = {"source_language": _("The language you write the texts in first.")}
 
 
-class ProgrammeTranslationForm(forms.ModelForm[ProgrammeTranslation]):
-    class Meta:
-        model = ProgrammeTranslation
-        fields = ["language", "title", "summary", "eligibility", "steps"]
-        widgets = {
-            "language": forms.Select(choices=settings.LANGUAGES),
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "eligibility": forms.Textarea(attrs={"rows": 2}),
-            "steps": forms.Textarea(attrs={"rows": 3}),
-        }
-
-
 class CallForm(_WithTranslations):
     class Meta:
         model = Call
@@ -83,33 +71,28 @@ class CallForm(_WithTranslations):
         }
 
 
-class CallTranslationForm(forms.ModelForm[CallTranslation]):
-    class Meta:
-        model = CallTranslation
-        fields = ["language", "title", "summary", "how_to_respond", "outcome"]
-        widgets = {
+def _translations_formset(parent: Any, model: Any, texts: dict[str, int]) -> Any:
+    """The formset of a record's texts, one form per language: the title and `texts` (each a
+    text area of the given number of rows)."""
+    return inlineformset_factory(
+        parent,
+        model,
+        fields=["language", "title", *texts],
+        widgets={
             "language": forms.Select(choices=settings.LANGUAGES),
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "how_to_respond": forms.Textarea(attrs={"rows": 2}),
-            "outcome": forms.Textarea(attrs={"rows": 2}),
-        }
+            **{name: forms.Textarea(attrs={"rows": rows}) for name, rows in texts.items()},
+        },
+        extra=1,
+        can_delete=False,
+        max_num=LANGUAGE_COUNT,
+    )
 
 
-ProgrammeTranslationFormSet = inlineformset_factory(
-    Programme,
-    ProgrammeTranslation,
-    form=ProgrammeTranslationForm,
-    extra=1,
-    can_delete=False,
-    max_num=LANGUAGE_COUNT,
+ProgrammeTranslationFormSet = _translations_formset(
+    Programme, ProgrammeTranslation, {"summary": 3, "eligibility": 2, "steps": 3}
 )
-CallTranslationFormSet = inlineformset_factory(
-    Call,
-    CallTranslation,
-    form=CallTranslationForm,
-    extra=1,
-    can_delete=False,
-    max_num=LANGUAGE_COUNT,
+CallTranslationFormSet = _translations_formset(
+    Call, CallTranslation, {"summary": 3, "how_to_respond": 2, "outcome": 2}
 )
 
 

@@ -61,15 +61,27 @@ def _calls_with_texts(calls: QuerySet[Call]) -> QuerySet[Call]:
     )
 
 
+# The public lists' flags and what each keeps.
+_FLAGS = {
+    "foreigners": Q(foreigners_may_take_part=True),
+    "consultations": Q(collects_opinions=True),
+}
+
+
+def _filtered(rows: QuerySet[Any], filters: Any, kind: str, flag: str) -> QuerySet[Any]:
+    """A public list filtered by the programme's kind (at `kind`) and its one flag."""
+    filters = filters or {}
+    if filters.get("kind"):
+        rows = rows.filter(**{kind: filters["kind"]})
+    if filters.get(flag):
+        rows = rows.filter(_FLAGS[flag])
+    return rows
+
+
 def programme_list(
     *, fetched_by: Any, filters: dict[str, Any] | None = None
 ) -> QuerySet[Programme]:
-    filters = filters or {}
-    rows = visible_programmes(fetched_by)
-    if filters.get("kind"):
-        rows = rows.filter(kind=filters["kind"])
-    if filters.get("foreigners"):
-        rows = rows.filter(foreigners_may_take_part=True)
+    rows = _filtered(visible_programmes(fetched_by), filters, "kind", "foreigners")
     return _with_texts(rows).order_by("kind", "pk")
 
 
@@ -94,13 +106,9 @@ def call_list(
     *, fetched_by: Any, filters: dict[str, Any] | None = None, today: datetime.date | None = None
 ) -> QuerySet[Call]:
     """Calls open now or opening later (the public calendar), by deadline."""
-    filters = filters or {}
     today = today or timezone.localdate()
     rows = visible_calls(fetched_by).filter(closes_on__gte=today)
-    if filters.get("kind"):
-        rows = rows.filter(programme__kind=filters["kind"])
-    if filters.get("consultations"):
-        rows = rows.filter(collects_opinions=True)
+    rows = _filtered(rows, filters, "programme__kind", "consultations")
     return _calls_with_texts(rows).order_by("closes_on", "pk")
 
 

@@ -416,23 +416,27 @@ def group_update(*, group: Group, by: Any, version: int | None = None, **data: A
     return group
 
 
+def _group_part_update(record: Any, fields: list[str], by: Any, version: Any, data: Any) -> Any:
+    require(by, "group.manage", record.group)
+    _update(record, fields, data, version, by, None)
+    return record
+
+
 @transaction.atomic
 def group_member_update(
     *, member: GroupMember, by: Any, version: int | None = None, **data: Any
 ) -> GroupMember:
     """A member's role and term; who the member is stays (remove and add someone else)."""
-    require(by, "group.manage", member.group)
-    _update(member, MEMBER_FIELDS, data, version, by, None)
-    return member
+    updated: GroupMember = _group_part_update(member, MEMBER_FIELDS, by, version, data)
+    return updated
 
 
 @transaction.atomic
 def group_meeting_update(
     *, meeting: GroupMeeting, by: Any, version: int | None = None, **data: Any
 ) -> GroupMeeting:
-    require(by, "group.manage", meeting.group)
-    _update(meeting, MEETING_FIELDS, data, version, by, None)
-    return meeting
+    updated: GroupMeeting = _group_part_update(meeting, MEETING_FIELDS, by, version, data)
+    return updated
 
 
 @transaction.atomic

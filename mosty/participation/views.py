@@ -60,13 +60,6 @@ from mosty.participation.tokens import (
 routes = Routes()
 
 
-def _document_response(document: Any) -> Any:
-    """A shared document: the page it links to, or the stored file as a download."""
-    if document.url:
-        return redirect(document.url)
-    return FileResponse(document.file.open("rb"), as_attachment=True)
-
-
 def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
     """The organisation a new record is for: `?organisation=` among those offered, else the
     first; 404 when the user may act for none."""
@@ -430,21 +423,30 @@ class CallDocumentAdd(FormPage):
         return reverse("participation:call_detail", args=[self.object.pk])
 
 
+class _DocumentOpen(DetailPage):
+    """A shared document (found by `selector`): the page it links to, or the stored file as a
+    download; `permission` is asked about the record it belongs to (`owner`)."""
+
+    owner: ClassVar[str]
+
+    def permission_target(self) -> Any:
+        return getattr(self.object, self.owner)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        document = self.object
+        if document.url:
+            return redirect(document.url)
+        return FileResponse(document.file.open("rb"), as_attachment=True)
+
+
 @routes.path("documents/<int:pk>/", name="call_document")
-class CallDocumentOpen(DetailPage):
-    """A consultation's document: the file, or the page it links to."""
+class CallDocumentOpen(_DocumentOpen):
+    """A consultation's document."""
 
     public = True
     permission = "call.view"
-
-    def get_object(self) -> Any:
-        return selectors.call_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def permission_target(self) -> Any:
-        return self.object.call
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return _document_response(self.object)
+    selector = selectors.call_document_get
+    owner = "call"
 
 
 @routes.path("manage/calls/<int:pk>/responses/", name="call_responses")
@@ -822,17 +824,10 @@ class GroupDocumentAdd(_GroupFormPage):
 
 
 @routes.path("groups/documents/<int:pk>/", name="group_document")
-class GroupDocumentOpen(DetailPage):
+class GroupDocumentOpen(_DocumentOpen):
     permission = "group.view"
-
-    def get_object(self) -> Any:
-        return selectors.group_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def permission_target(self) -> Any:
-        return self.object.group
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return _document_response(self.object)
+    selector = selectors.group_document_get
+    owner = "group"
 
 
 @routes.path("groups/<int:pk>/milestones/", name="milestone_record")
