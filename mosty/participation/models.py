@@ -270,7 +270,11 @@ class Idea(OwnedRecord):
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["organisation", "status"], name="idea_org_status")]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="idea_org_status"),
+            # The staff list: an organisation's ideas, newest first.
+            models.Index(fields=["organisation", "-created_at"], name="idea_org_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -681,19 +681,31 @@ class GroupDetail(_GroupPage, DetailPage):
 
     def extra_context(self) -> dict[str, Any]:
         group = self.object
-        members = list(selectors.group_members(group=group))
-        participants = [m for m in members if m.participant_id]
+        everything = self.request.GET.get("all", "")
+        members = _first_rows(selectors.group_members(group=group), everything == "members")
+        meetings = _first_rows(selectors.group_meetings(group=group), everything == "meetings")
+        participants = [m for m in members["rows"] if m.participant_id]
         if participants:
             audit_reads(self.user, [m.participant for m in participants], fields=["code"])
         return {
             "members": members,
-            "meetings": selectors.group_meetings(group=group),
+            "meetings": meetings,
             "documents": selectors.group_documents(group=group),
             "milestones": selectors.group_milestones(group=group)
             if group.kind == GroupKind.COOPERATIVE
             else [],
             "policy_documents": group.policy_documents.all(),
         }
+
+
+# A group's page shows this many members and meetings (the newest meetings) unless asked for
+# all of them (`?all=members`, `?all=meetings`), so a big association's page stays quick.
+GROUP_PAGE_ROWS = 30
+
+
+def _first_rows(rows: Any, everything: bool) -> dict[str, Any]:
+    total = rows.count()
+    return {"rows": list(rows if everything else rows[:GROUP_PAGE_ROWS]), "total": total}
 
 
 class _GroupFormPage(_GroupPage, FormPage):

@@ -276,3 +276,23 @@ def test_a_womens_group_cannot_be_switched_on_with_men_in_it(world):
         services.group_update(
             group=group, by=world.user("coordinator"), women_only=True, version=group.version
         )
+
+
+def test_a_big_groups_page_shows_the_newest_meetings_first_all_on_request(world):
+    from mosty.participation.models import GroupMeeting
+    from mosty.participation.views import GROUP_PAGE_ROWS
+
+    group = make_group(world)
+    today = timezone.localdate()
+    GroupMeeting.objects.bulk_create(
+        GroupMeeting(group=group, date=today - datetime.timedelta(days=n), place=f"Sala {n}")
+        for n in range(GROUP_PAGE_ROWS + 5)
+    )
+    client = _client(world.user("coordinator"))
+    url = reverse("participation:group_detail", args=[group.pk])
+    page = client.get(url)
+    assert len(page.context["meetings"]["rows"]) == GROUP_PAGE_ROWS
+    assert page.context["meetings"]["rows"][0].place == "Sala 0"  # the newest first
+    assert "?all=meetings" in page.content.decode()
+    everything = client.get(url + "?all=meetings")
+    assert len(everything.context["meetings"]["rows"]) == GROUP_PAGE_ROWS + 5
