@@ -217,9 +217,7 @@ class IdeaListApi(AuditedListApi):
         }
 
     def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.idea_list(fetched_by=self.request.user, filters=filters).order_by(
-            "-created_at", "-pk"
-        )
+        return selectors.idea_list(fetched_by=self.request.user, filters=filters)
 
 
 @routes.path("participation/ideas/<int:pk>/", name="participation_idea_detail")

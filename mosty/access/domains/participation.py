@@ -169,8 +169,11 @@ def visible_ideas(user) -> QuerySet[Idea]:
         | Q(supporter=user)
         | Q(author=user)
         | Q(
+            # A subquery, not a join: the staff list of a big organisation stays on its index.
             kind=IdeaKind.RESPONSE,
-            call__programme__organisation_id__in=orgs_where(user, Role.COORDINATOR),
+            call_id__in=Call.objects.filter(
+                programme__organisation_id__in=orgs_where(user, Role.COORDINATOR)
+            ).values("pk"),
             status__in=[s for s in IdeaStatus.values if s != IdeaStatus.DRAFT],
         )
     )
