@@ -20,4 +20,8 @@ class Migration(migrations.Migration):
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
         ),
+        migrations.AddIndex(
+            model_name='idea',
+            index=models.Index(fields=['organisation', '-created_at'], name='idea_org_recent'),
+        ),
     ]
