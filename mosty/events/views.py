@@ -20,6 +20,7 @@ from mosty.access.audit import audit, audit_read
 from mosty.access.domains.events import event_organiser_organisations
 from mosty.access.policy import can, require
 from mosty.core.ical import ics_response
+from mosty.core.navigation import sections_for
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.ratelimit import public_form_spent, spent_message
@@ -143,7 +144,8 @@ class EventDetail(_EventPage, DetailPage):
     def extra_context(self):
         state = _event_state(self.request, self.object)
         form = None if state["mine"] else _registration_form(self.request, self.object)
-        return {**state, "form": form}
+        sections = sections_for("event", self.request, self.object)
+        return {**state, "form": form, "sections": sections}
 
 
 def _registration_create(request, event, form, **people):

@@ -7,13 +7,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, flag_param
+from mosty.access.audit import audit_read
+from mosty.access.domains.participation import idea_organisations
+from mosty.access.policy import require
+from mosty.core.api import (
+    AuditedDetailApi,
+    AuditedListApi,
+    choice_param,
+    flag_param,
+    parse_input,
+    validation_error,
+)
 from mosty.core.routing import Routes
-from mosty.participation import selectors
+from mosty.participation import selectors, services
+from mosty.participation.forms import IdeaForm
 from mosty.participation.models import IdeaKind, IdeaStatus, ProgrammeKind
 
 routes = Routes()
@@ -64,24 +78,34 @@ class CivicProgrammeDetailOutputSerializer(CivicProgrammeOutputSerializer):
         return list(CallOutputSerializer(calls, many=True).data)
 
 
-@routes.path("participation/programmes/", name="participation_programme_list")
-@extend_schema(tags=["participation"])
-class CivicProgrammeListApi(AuditedListApi):
-    """Published programmes (and the caller's organisations' unpublished ones), with their
-    texts in every language they have (?kind=, ?foreigners=1)."""
+class _PublicListApi(AuditedListApi):
+    """A public list of what is published (and the caller's organisations' own), filtered by
+    the programme's kind and one flag (`flag`), read by `selector`."""
 
     permission_classes = [AllowAny]
-    serializer_class = CivicProgrammeOutputSerializer
     permission = "civic_programme.browse"
+    flag: str
+    selector: Any
 
     def filters(self, params: Any) -> dict[str, Any]:
         return {
             "kind": choice_param(params, "kind", ProgrammeKind.values),
-            "foreigners": flag_param(params, "foreigners"),
+            self.flag: flag_param(params, self.flag),
         }
 
     def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.programme_list(fetched_by=self.request.user, filters=filters)
+        return type(self).selector(fetched_by=self.request.user, filters=filters)
+
+
+@routes.path("participation/programmes/", name="participation_programme_list")
+@extend_schema(tags=["participation"])
+class CivicProgrammeListApi(_PublicListApi):
+    """Published programmes (and the caller's organisations' unpublished ones), with their
+    texts in every language they have (?kind=, ?foreigners=1)."""
+
+    serializer_class = CivicProgrammeOutputSerializer
+    flag = "foreigners"
+    selector = selectors.programme_list
 
 
 @routes.path("participation/programmes/<int:pk>/", name="participation_programme_detail")
@@ -90,28 +114,17 @@ class CivicProgrammeDetailApi(AuditedDetailApi):
     permission_classes = [AllowAny]
     serializer_class = CivicProgrammeDetailOutputSerializer
     permission = "civic_programme.view"
-
-    def get_object(self, pk: int) -> Any:
-        return selectors.programme_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.programme_get
 
 
 @routes.path("participation/calls/", name="participation_call_list")
 @extend_schema(tags=["participation"])
-class CallListApi(AuditedListApi):
+class CallListApi(_PublicListApi):
     """Open and coming calls by deadline (?kind=, ?consultations=1)."""
 
-    permission_classes = [AllowAny]
     serializer_class = CallOutputSerializer
-    permission = "civic_programme.browse"
-
-    def filters(self, params: Any) -> dict[str, Any]:
-        return {
-            "kind": choice_param(params, "kind", ProgrammeKind.values),
-            "consultations": flag_param(params, "consultations"),
-        }
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.call_list(fetched_by=self.request.user, filters=filters)
+    flag = "consultations"
+    selector = selectors.call_list
 
 
 class IdeaOutputSerializer(serializers.Serializer[Any]):
@@ -137,14 +150,65 @@ class IdeaDetailOutputSerializer(IdeaOutputSerializer):
         return str(selectors.idea_support_hours(idea=idea))
 
 
+IDEA_READ_FIELDS = ("title", "text", "participant", "answer")
+
+
+class IdeaInputSerializer(serializers.Serializer[Any]):
+    organisation = serializers.IntegerField(
+        required=False,
+        help_text="The supporting organisation (one where the caller is staff or a participant); "
+        "the first of them when left out.",
+    )
+    participant = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Staff: the participant whose idea it is (one the organisation supports). "
+        "A participant writing their own idea leaves it out.",
+    )
+    kind = serializers.ChoiceField(choices=IdeaKind.choices)
+    call = serializers.IntegerField(
+        required=False, allow_null=True, help_text="An open call; a response needs a consultation."
+    )
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField()
+
+
 @routes.path("participation/ideas/", name="participation_idea_list")
 @extend_schema(tags=["participation"])
 class IdeaListApi(AuditedListApi):
-    """Ideas and consultation responses the caller may see (?status=, ?kind=)."""
+    """Ideas and consultation responses the caller may see (?status=, ?kind=); POST records a
+    new one as a draft, checked as the idea form checks it."""
 
     serializer_class = IdeaOutputSerializer
     permission = "idea.list"
     audit_fields = ("title", "status", "participant")
+
+    @extend_schema(
+        request=IdeaInputSerializer, responses={status.HTTP_201_CREATED: IdeaDetailOutputSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        require(request.user, "idea.create")
+        data = parse_input(IdeaInputSerializer, request)
+        organisations = idea_organisations(request.user)
+        wanted = data.pop("organisation", None)
+        if wanted is not None:
+            organisations = organisations.filter(pk=wanted)
+        organisation = organisations.first()
+        if organisation is None:
+            return validation_error({"organisation": [_("Choose one of your organisations.")]})
+        form = IdeaForm(
+            {name: value for name, value in data.items() if value is not None},
+            **selectors.idea_form_choices(fetched_by=request.user, organisation=organisation),
+        )
+        if not form.is_valid():
+            errors = {
+                "non_field_errors" if name == "__all__" else name: [str(e) for e in messages]
+                for name, messages in form.errors.items()
+            }
+            return validation_error(errors)
+        idea = services.idea_create(organisation=organisation, by=request.user, **form.cleaned_data)
+        audit_read(request.user, idea, fields=list(IDEA_READ_FIELDS))
+        return Response(IdeaDetailOutputSerializer(idea).data, status=status.HTTP_201_CREATED)
 
     def filters(self, params: Any) -> dict[str, Any]:
         return {
@@ -153,9 +217,7 @@ class IdeaListApi(AuditedListApi):
         }
 
     def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.idea_list(fetched_by=self.request.user, filters=filters).order_by(
-            "-created_at", "-pk"
-        )
+        return selectors.idea_list(fetched_by=self.request.user, filters=filters)
 
 
 @routes.path("participation/ideas/<int:pk>/", name="participation_idea_detail")
@@ -163,7 +225,5 @@ class IdeaListApi(AuditedListApi):
 class IdeaDetailApi(AuditedDetailApi):
     serializer_class = IdeaDetailOutputSerializer
     permission = "idea.view"
-    read_fields = ("title", "text", "participant", "answer")
-
-    def get_object(self, pk: int) -> Any:
-        return selectors.idea_get(fetched_by=self.request.user, pk=pk)
+    read_fields = IDEA_READ_FIELDS
+    selector = selectors.idea_get

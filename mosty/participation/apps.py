@@ -8,6 +8,7 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Civic participation")
 
     def ready(self) -> None:
-        from mosty.participation import gdpr
+        from mosty.participation import gdpr, notices
 
         gdpr.register()
+        notices.register()

@@ -31,6 +31,11 @@ from mosty.people.models import Participant
 LANGUAGE_COUNT = len(settings.LANGUAGES)
 
 
+def _date_input() -> forms.DateInput:
+    """A browser date picker; ISO values, so an edit form shows the stored date."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class _WithTranslations(forms.ModelForm):  # type: ignore[type-arg]
     """A record's form with the formset of its translations, valid together."""
 
@@ -55,56 +60,39 @@ class ProgrammeForm(_WithTranslations):
         help_texts = {"source_language": _("The language you write the texts in first.")}
 
 
-class ProgrammeTranslationForm(forms.ModelForm[ProgrammeTranslation]):
-    class Meta:
-        model = ProgrammeTranslation
-        fields = ["language", "title", "summary", "eligibility", "steps"]
-        widgets = {
-            "language": forms.Select(choices=settings.LANGUAGES),
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "eligibility": forms.Textarea(attrs={"rows": 2}),
-            "steps": forms.Textarea(attrs={"rows": 3}),
-        }
-
-
 class CallForm(_WithTranslations):
     class Meta:
         model = Call
         fields = ["source_language", "opens_on", "closes_on", "official_url", "collects_opinions"]
         widgets = {
             "source_language": forms.Select(choices=settings.LANGUAGES),
-            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opens_on": _date_input(),
+            "closes_on": _date_input(),
         }
 
 
-class CallTranslationForm(forms.ModelForm[CallTranslation]):
-    class Meta:
-        model = CallTranslation
-        fields = ["language", "title", "summary", "how_to_respond", "outcome"]
-        widgets = {
+def _translations_formset(parent: Any, model: Any, texts: dict[str, int]) -> Any:
+    """The formset of a record's texts, one form per language: the title and `texts` (each a
+    text area of the given number of rows)."""
+    return inlineformset_factory(
+        parent,
+        model,
+        fields=["language", "title", *texts],
+        widgets={
             "language": forms.Select(choices=settings.LANGUAGES),
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "how_to_respond": forms.Textarea(attrs={"rows": 2}),
-            "outcome": forms.Textarea(attrs={"rows": 2}),
-        }
+            **{name: forms.Textarea(attrs={"rows": rows}) for name, rows in texts.items()},
+        },
+        extra=1,
+        can_delete=False,
+        max_num=LANGUAGE_COUNT,
+    )
 
 
-ProgrammeTranslationFormSet = inlineformset_factory(
-    Programme,
-    ProgrammeTranslation,
-    form=ProgrammeTranslationForm,
-    extra=1,
-    can_delete=False,
-    max_num=LANGUAGE_COUNT,
+ProgrammeTranslationFormSet = _translations_formset(
+    Programme, ProgrammeTranslation, {"summary": 3, "eligibility": 2, "steps": 3}
 )
-CallTranslationFormSet = inlineformset_factory(
-    Call,
-    CallTranslation,
-    form=CallTranslationForm,
-    extra=1,
-    can_delete=False,
-    max_num=LANGUAGE_COUNT,
+CallTranslationFormSet = _translations_formset(
+    Call, CallTranslation, {"summary": 3, "how_to_respond": 2, "outcome": 2}
 )
 
 
@@ -203,7 +191,7 @@ class IdeaAssignForm(forms.Form):
 
 
 class SupportForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=_date_input())
     hours = forms.DecimalField(
         label=_("Hours"), min_value=Decimal("0.25"), max_value=Decimal("24"), decimal_places=2
     )
@@ -249,7 +237,26 @@ class GroupForm(forms.ModelForm[Group]):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class GroupMemberForm(forms.Form):
+class GroupEditForm(GroupForm, VersionedForm):
+    pass
+
+
+class _MemberTerm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+    starts_on = forms.DateField(label=pgettext_lazy("date range", "From"), widget=_date_input())
+    ends_on = forms.DateField(
+        label=pgettext_lazy("end date", "Until"),
+        required=False,
+        widget=_date_input(),
+    )
+
+
+class GroupMemberEditForm(VersionedForm, _MemberTerm):
+    """A member's role and term (who the member is does not change)."""
+
+
+class GroupMemberForm(_MemberTerm):
+    field_order = ["email", "participant", "role", "starts_on", "ends_on"]
     email = forms.EmailField(
         label=_("E-mail address of the account"),
         required=False,
@@ -259,15 +266,6 @@ class GroupMemberForm(forms.Form):
         label=_("or a participant your organisation supports"),
         queryset=Participant.objects.none(),
         required=False,
-    )
-    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
-    starts_on = forms.DateField(
-        label=pgettext_lazy("date range", "From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(
-        label=pgettext_lazy("end date", "Until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, participants: Any = None, **kwargs: Any):
@@ -293,7 +291,7 @@ class GroupMemberForm(forms.Form):
 
 
 class GroupMeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=_date_input())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     decisions = forms.CharField(
         label=_("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -303,14 +301,14 @@ class GroupMeetingForm(forms.Form):
     )
 
 
+class GroupMeetingEditForm(VersionedForm, GroupMeetingForm):
+    pass
+
+
 class MilestoneForm(forms.Form):
     step = forms.ChoiceField(label=_("Step"), choices=MilestoneStep.choices)
-    due_on = forms.DateField(
-        label=_("Planned for"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    done_on = forms.DateField(
-        label=_("Done on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=_("Planned for"), required=False, widget=_date_input())
+    done_on = forms.DateField(label=_("Done on"), required=False, widget=_date_input())
     support = forms.CharField(
         label=_("Support received"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

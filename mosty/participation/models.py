@@ -157,6 +157,9 @@ def _alert_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+new_alert_key = _alert_key  # the default of `AlertSubscription.key` (named so by migrations)
+
+
 class AlertSubscription(Timestamped, Labelled):
     """A visitor's e-mail alert for new calls and coming deadlines, in their language. Sent
     only once the address is confirmed (double opt-in); unsubscribing deletes the row."""
@@ -267,7 +270,11 @@ class Idea(OwnedRecord):
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["organisation", "status"], name="idea_org_status")]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="idea_org_status"),
+            # The staff list: an organisation's ideas, newest first.
+            models.Index(fields=["organisation", "-created_at"], name="idea_org_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -364,9 +371,9 @@ class MemberRole(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
-class GroupMember(Timestamped, Labelled):
+class GroupMember(Timestamped, Versioned, Labelled):
     """A person in a group, with a role and a term: a user with an account, or a participant
-    whom the host organisation supports."""
+    whom the host organisation supports. Versioned: two leaders editing one term conflict."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
@@ -411,7 +418,7 @@ class GroupMember(Timestamped, Labelled):
         return self.starts_on <= today and (self.ends_on is None or today <= self.ends_on)
 
 
-class GroupMeeting(Timestamped, Authored, Labelled):
+class GroupMeeting(Timestamped, Authored, Versioned, Labelled):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)

@@ -6,23 +6,29 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mosty.access.domains.participation import (
+    academy_counts_exact,
     consultation_responses,
     idea_supporter_candidates,
     managed_programmes,
     public_groups,
+    visible_academy_courses,
     visible_call_documents,
     visible_calls,
     visible_groups,
     visible_ideas,
     visible_programmes,
+    writes_for_others,
 )
 from mosty.access.domains.people import visible_participants
+from mosty.events.models import Event, Registration, RegistrationStatus
 from mosty.participation.models import (
     Call,
     CallDocument,
@@ -55,15 +61,27 @@ def _calls_with_texts(calls: QuerySet[Call]) -> QuerySet[Call]:
     )
 
 
+# The public lists' flags and what each keeps.
+_FLAGS = {
+    "foreigners": Q(foreigners_may_take_part=True),
+    "consultations": Q(collects_opinions=True),
+}
+
+
+def _filtered(rows: QuerySet[Any], filters: Any, kind: str, flag: str) -> QuerySet[Any]:
+    """A public list filtered by the programme's kind (at `kind`) and its one flag."""
+    filters = filters or {}
+    if filters.get("kind"):
+        rows = rows.filter(**{kind: filters["kind"]})
+    if filters.get(flag):
+        rows = rows.filter(_FLAGS[flag])
+    return rows
+
+
 def programme_list(
     *, fetched_by: Any, filters: dict[str, Any] | None = None
 ) -> QuerySet[Programme]:
-    filters = filters or {}
-    rows = visible_programmes(fetched_by)
-    if filters.get("kind"):
-        rows = rows.filter(kind=filters["kind"])
-    if filters.get("foreigners"):
-        rows = rows.filter(foreigners_may_take_part=True)
+    rows = _filtered(visible_programmes(fetched_by), filters, "kind", "foreigners")
     return _with_texts(rows).order_by("kind", "pk")
 
 
@@ -88,13 +106,9 @@ def call_list(
     *, fetched_by: Any, filters: dict[str, Any] | None = None, today: datetime.date | None = None
 ) -> QuerySet[Call]:
     """Calls open now or opening later (the public calendar), by deadline."""
-    filters = filters or {}
     today = today or timezone.localdate()
     rows = visible_calls(fetched_by).filter(closes_on__gte=today)
-    if filters.get("kind"):
-        rows = rows.filter(programme__kind=filters["kind"])
-    if filters.get("consultations"):
-        rows = rows.filter(collects_opinions=True)
+    rows = _filtered(rows, filters, "programme__kind", "consultations")
     return _calls_with_texts(rows).order_by("closes_on", "pk")
 
 
@@ -148,16 +162,43 @@ def call_group_opinions(*, call: Call) -> QuerySet[PolicyDocument]:
     )
 
 
-def idea_list(*, fetched_by: Any, filters: dict[str, Any] | None = None) -> QuerySet[Idea]:
+class KeyedRows:
+    """A list that a paginator pages: sorted and counted on the bare table (ids only), and only
+    one page's rows fetched with their joins, so neither the joins nor the wide rows enter a
+    sort of everything the user may see (an OR of visibility rules uses no single index)."""
+
+    def __init__(self, keys: QuerySet[Any], rows: QuerySet[Any]) -> None:
+        self.keys, self.rows = keys, rows
+
+    def count(self) -> int:
+        return int(self.keys.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: Any) -> Any:
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        ids = list(self.keys.values_list("pk", flat=True)[item])
+        found = {row.pk: row for row in self.rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+
+def idea_list(*, fetched_by: Any, filters: dict[str, Any] | None = None) -> KeyedRows:
+    """The ideas the user may see, newest first, paged by `KeyedRows`."""
     filters = filters or {}
-    rows = visible_ideas(fetched_by)
+    keys = visible_ideas(fetched_by)
     if filters.get("status"):
-        rows = rows.filter(status=filters["status"])
+        keys = keys.filter(status=filters["status"])
     if filters.get("kind"):
-        rows = rows.filter(kind=filters["kind"])
-    return rows.select_related(
-        "participant", "supporter", "author", "organisation", "call"
-    ).prefetch_related("call__translations")
+        keys = keys.filter(kind=filters["kind"])
+    # The list shows no texts: the encrypted ones stay in the database.
+    rows = (
+        Idea.objects.defer("text", "answer")
+        .select_related("participant", "supporter", "author", "organisation", "call")
+        .prefetch_related("call__translations")
+    )
+    return KeyedRows(keys.order_by("-created_at", "-pk"), rows)
 
 
 def idea_get(*, fetched_by: Any, pk: int) -> Idea:
@@ -187,6 +228,18 @@ def consultation_calls(*, fetched_by: Any) -> QuerySet[Call]:
 
 def participant_choices(*, fetched_by: Any, organisation: Any) -> QuerySet[Any]:
     return visible_participants(fetched_by).filter(owner=organisation).order_by("code")
+
+
+def idea_form_choices(*, fetched_by: Any, organisation: Any) -> dict[str, Any]:
+    """What the idea form offers (the page's and the API's): the participants the organisation
+    supports when the user writes for others (staff), else none (a participant's own idea);
+    the calls the user sees."""
+    participants = (
+        participant_choices(fetched_by=fetched_by, organisation=organisation)
+        if writes_for_others(fetched_by, organisation)
+        else None
+    )
+    return {"participants": participants, "calls": call_list(fetched_by=fetched_by)}
 
 
 def supporter_choices(*, organisation: Any) -> QuerySet[Any]:
@@ -257,9 +310,25 @@ def group_milestones(*, group: Group) -> list[tuple[str, Any, Milestone | None]]
     return [(value, label, found.get(value)) for value, label in MilestoneStep.choices]
 
 
+def _group_part_get(model: type[Model], fetched_by: Any, pk: int, *related: str) -> Any:
+    """A member, meeting or document of a group the caller sees (404 otherwise)."""
+    rows = model._default_manager.filter(group__in=visible_groups(fetched_by))
+    return get_object_or_404(rows.select_related("group", *related), pk=pk)
+
+
 def group_document_get(*, fetched_by: Any, pk: int) -> GroupDocument:
-    rows = GroupDocument.objects.filter(group__in=visible_groups(fetched_by))
-    return get_object_or_404(rows.select_related("group"), pk=pk)
+    document: GroupDocument = _group_part_get(GroupDocument, fetched_by, pk)
+    return document
+
+
+def group_member_get(*, fetched_by: Any, pk: int) -> GroupMember:
+    member: GroupMember = _group_part_get(GroupMember, fetched_by, pk, "user", "participant")
+    return member
+
+
+def group_meeting_get(*, fetched_by: Any, pk: int) -> GroupMeeting:
+    meeting: GroupMeeting = _group_part_get(GroupMeeting, fetched_by, pk)
+    return meeting
 
 
 def policy_document_get(*, fetched_by: Any, pk: int) -> PolicyDocument:
@@ -309,3 +378,72 @@ def group_figures(*, groups: QuerySet[Group]) -> dict[str, int]:
     )
     figures["meetings"] = GroupMeeting.objects.filter(group__in=groups, date__lte=today).count()
     return figures
+
+
+# --- the Participatory Migrant Academy ---------------------------------------------------------
+
+
+def academy_course_get(*, fetched_by: Any, pk: int) -> Event:
+    rows = visible_academy_courses(fetched_by).select_related("organisation")
+    return get_object_or_404(rows.prefetch_related("translations"), pk=pk)
+
+
+def _went_on(rows: QuerySet[Any], person: str, account: str) -> Q:
+    """A registration whose participant record or account appears in `rows`."""
+    return Q(Exists(rows.filter(**{person: OuterRef("participant")}))) | Q(
+        Exists(rows.filter(**{account: OuterRef("user")}))
+    )
+
+
+def academy_outcomes(*, course: Event, exact: bool) -> dict[str, int | None]:
+    """Of an academy course's confirmed participants known to Mosty (a participant record or
+    an account; a visitor's bare address links to nothing), how many afterwards (from the
+    course's start) submitted a project idea, had one selected, sent an opinion to a
+    consultation, joined a group. One query. With `exact` False, counts between 1 and
+    MOSTY_STATS_MIN_CELL - 1 are None (suppressed)."""
+    since = course.starts_at or course.created_at
+    sent = Idea.objects.exclude(status=IdeaStatus.DRAFT).filter(submitted_at__gte=since)
+    projects = sent.filter(kind=IdeaKind.PROJECT)
+    counts = Registration.objects.filter(
+        event=course, status=RegistrationStatus.CONFIRMED
+    ).aggregate(
+        participants=Count("pk", filter=Q(participant__isnull=False) | Q(user__isnull=False)),
+        ideas=Count("pk", filter=_went_on(projects, "participant", "author")),
+        selected=Count(
+            "pk",
+            filter=_went_on(projects.filter(status=IdeaStatus.SELECTED), "participant", "author"),
+        ),
+        opinions=Count(
+            "pk", filter=_went_on(sent.filter(kind=IdeaKind.RESPONSE), "participant", "author")
+        ),
+        groups=Count(
+            "pk",
+            filter=_went_on(
+                GroupMember.objects.filter(created_at__gte=since), "participant", "user"
+            ),
+        ),
+    )
+    if exact:
+        return counts
+    least = int(settings.MOSTY_STATS_MIN_CELL)
+    return {k: (v if v == 0 or v >= least else None) for k, v in counts.items()}
+
+
+ACADEMY_ROWS = [
+    ("participants", _("Participants known to Mosty")),
+    ("ideas", _("Submitted a project idea")),
+    ("selected", _("Had a project idea selected")),
+    ("opinions", _("Sent an opinion to a consultation")),
+    ("groups", _("Joined a group")),
+]
+
+
+def academy_outcome_rows(*, fetched_by: Any, course: Event) -> dict[str, Any]:
+    """The outcomes of a course as labelled rows, exact for its organiser's staff (the page in
+    participation and its section on the course's page)."""
+    outcomes = academy_outcomes(course=course, exact=academy_counts_exact(fetched_by, course))
+    return {
+        "course": course,
+        "rows": [(label, outcomes[key]) for key, label in ACADEMY_ROWS],
+        "min_cell": settings.MOSTY_STATS_MIN_CELL,
+    }

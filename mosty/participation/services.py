@@ -41,8 +41,9 @@ from mosty.participation.models import (
     Response,
     SectionComment,
     SupportEntry,
+    new_alert_key,
 )
-from mosty.participation.tasks import alert_confirmation_mail, idea_answer_mail
+from mosty.participation.tasks import alert_confirmation_message, idea_answer_message
 
 PROGRAMME_FIELDS = [
     "kind",
@@ -192,13 +193,12 @@ def alert_subscribe(
     if subscription is None:
         subscription = AlertSubscription(email=email, language=language)
     else:
-        subscription.language = language
+        # Asked again before confirming: a new key, so the earlier link stops working and the
+        # outbox (keyed by it) sends this new one.
+        subscription.language, subscription.key = language, new_alert_key()
     subscription.full_clean()
     subscription.save()
-    pk = subscription.pk
-    transaction.on_commit(
-        lambda: alert_confirmation_mail.enqueue(subscription_id=pk, base_url=base_url)
-    )
+    alert_confirmation_message(subscription, base_url=base_url)
     return subscription
 
 
@@ -380,8 +380,7 @@ def idea_answer(*, idea: Idea, answer: str, by: Any, base_url: str = "") -> Idea
     idea.save_changes(version=None, by=by, answer=answer.strip(), answered_at=timezone.now())
     audit(by, "mosty.participation.idea.answered", idea)
     if idea.author_id is not None:
-        pk, url = idea.pk, base_url or settings.MOSTY_SITE_URL
-        transaction.on_commit(lambda: idea_answer_mail.enqueue(idea_id=pk, base_url=url))
+        idea_answer_message(idea, base_url=base_url or settings.MOSTY_SITE_URL)
     return idea
 
 
@@ -396,6 +395,48 @@ def group_create(*, organisation: Any, by: Any, **data: Any) -> Group:
     group.full_clean()
     group.save()
     return group
+
+
+GROUP_FIELDS = ["name", "kind", "women_only", "description", "is_public"]
+MEMBER_FIELDS = ["role", "starts_on", "ends_on"]
+MEETING_FIELDS = ["date", "place", "decisions", "minutes"]
+
+
+@transaction.atomic
+def group_update(*, group: Group, by: Any, version: int | None = None, **data: Any) -> Group:
+    """Leaders and the host's coordinators edit the group (`EditConflict` on a stale form)."""
+    require(by, "group.manage", group)
+    if data.get("women_only") and not group.women_only:
+        others = group.members.filter(participant__isnull=False).exclude(
+            participant__gender__in=["female", ""]
+        )
+        if others.exists():
+            raise ValidationError({"women_only": _("This group has members who are not women.")})
+    _update(group, GROUP_FIELDS, data, version, by, None)
+    return group
+
+
+def _group_part_update(record: Any, fields: list[str], by: Any, version: Any, data: Any) -> Any:
+    require(by, "group.manage", record.group)
+    _update(record, fields, data, version, by, None)
+    return record
+
+
+@transaction.atomic
+def group_member_update(
+    *, member: GroupMember, by: Any, version: int | None = None, **data: Any
+) -> GroupMember:
+    """A member's role and term; who the member is stays (remove and add someone else)."""
+    updated: GroupMember = _group_part_update(member, MEMBER_FIELDS, by, version, data)
+    return updated
+
+
+@transaction.atomic
+def group_meeting_update(
+    *, meeting: GroupMeeting, by: Any, version: int | None = None, **data: Any
+) -> GroupMeeting:
+    updated: GroupMeeting = _group_part_update(meeting, MEETING_FIELDS, by, version, data)
+    return updated
 
 
 @transaction.atomic

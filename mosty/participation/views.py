@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -12,15 +12,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mosty.access.audit import audit_reads
+from mosty.access.audit import audit_read, audit_reads
 from mosty.access.domains.participation import (
     group_host_organisations,
     idea_organisations,
     programme_organisations,
-    writes_for_others,
 )
 from mosty.access.policy import can, require
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.participation import selectors, services
@@ -30,8 +29,11 @@ from mosty.participation.forms import (
     CallForm,
     CallTranslationFormSet,
     DocumentForm,
+    GroupEditForm,
     GroupForm,
+    GroupMeetingEditForm,
     GroupMeetingForm,
+    GroupMemberEditForm,
     GroupMemberForm,
     IdeaAnswerForm,
     IdeaAssignForm,
@@ -58,13 +60,6 @@ from mosty.participation.tokens import (
 routes = Routes()
 
 
-def _document_response(document: Any) -> Any:
-    """A shared document: the page it links to, or the stored file as a download."""
-    if document.url:
-        return redirect(document.url)
-    return FileResponse(document.file.open("rb"), as_attachment=True)
-
-
 def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
     """The organisation a new record is for: `?organisation=` among those offered, else the
     first; 404 when the user may act for none."""
@@ -74,6 +69,27 @@ def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
     if found is None:
         raise Http404
     return found
+
+
+class _CreateFor(FormPage):
+    """A create page of a record of one organisation among those the user may act for
+    (`organisations(user)`, `?organisation=` chooses), saved by `create_service` and shown
+    at `detail_url`."""
+
+    organisations: Any
+    create_service: Any
+    detail_url: str
+
+    @cached_property
+    def organisation(self) -> Any:
+        return _chosen_organisation(self.request, type(self).organisations(self.user))
+
+    def save(self, form: Any) -> Any:
+        service = type(self).create_service
+        return service(organisation=self.organisation, by=self.user, **form.cleaned_data)
+
+    def success_url(self, record: Any) -> str:
+        return reverse(self.detail_url, args=[record.pk])
 
 
 # --- public -------------------------------------------------------------------------------
@@ -238,10 +254,22 @@ def _translation_data(formset: Any, texts: list[str]) -> list[dict[str, Any]]:
 
 
 class _TranslatedFormPage(FormPage):
-    """A record's form with its translations formset (`formset_class`)."""
+    """A record's form with its translations formset (`formset_class`), on one template: the
+    create page of a record under a `parent` (the organisation of a programme, the programme of
+    a call), saved by `create_service(<parent_name>=parent, ...)`. Its edit twin adds
+    `_TranslatedEdit`."""
 
+    template_name = "participation/translated_form.html"
     formset_class: Any
     texts: list[str]
+    parent_name: str
+    create_service: Any
+    create_title: Any = ""
+    detail_url: str
+
+    @property
+    def parent(self) -> Any:
+        raise NotImplementedError
 
     def instance(self) -> Any:
         raise NotImplementedError
@@ -259,121 +287,119 @@ class _TranslatedFormPage(FormPage):
         return form
 
     def respond(self, context: dict[str, Any]) -> HttpResponse:
-        return super().respond({**context, "translations": context["form"].formsets[0]})
+        heading = self.object.title if self.object is not None else self.create_title
+        return super().respond(
+            {
+                **context,
+                "translations": context["form"].formsets[0],
+                "heading": heading,
+                self.parent_name: self.parent,
+            }
+        )
 
     def form_data(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
         data["translations"] = _translation_data(form.formsets[0], self.texts)
         return data
 
+    def save(self, form: Any) -> Any:
+        data = self.form_data(form)
+        data.pop("version", None)
+        service = type(self).create_service
+        return service(**{self.parent_name: self.parent}, by=self.user, **data)
 
-@routes.path("manage/new/", name="programme_create")
-class ProgrammeCreate(_TranslatedFormPage):
-    permission = "civic_programme.create"
-    template_name = "participation/programme_form.html"
+    def success_url(self, record: Any) -> str:
+        return reverse(self.detail_url, args=[record.pk])
+
+
+class _TranslatedEdit(_TranslatedFormPage):
+    """The edit page of a translated record: found by `edit_selector` (the records this user
+    manages), saved by `update_service` with the form's `version` (a stale one is an edit
+    conflict, shown above the form)."""
+
+    edit_selector: Any
+    update_service: Any
+
+    def get_object(self) -> Any:
+        return type(self).edit_selector(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    @property
+    def parent(self) -> Any:
+        return getattr(self.object, self.parent_name)
+
+    def instance(self) -> Any:
+        return self.object
+
+    def save(self, form: Any) -> Any:
+        # Reload: ModelForm validation already wrote the values onto `self.object`.
+        fresh = type(self).edit_selector(fetched_by=self.user, pk=self.object.pk)
+        service = type(self).update_service
+        return service(**{self.context_object_name: fresh}, by=self.user, **self.form_data(form))
+
+
+class _ProgrammeForm(_TranslatedFormPage):
     form_class = ProgrammeForm
     formset_class = ProgrammeTranslationFormSet
     texts = services.PROGRAMME_TEXTS
+    parent_name = "organisation"
+    context_object_name = "programme"
+    detail_url = "participation:programme_detail"
     success_message = gettext_lazy("The programme is saved.")
 
+
+@routes.path("manage/new/", name="programme_create")
+class ProgrammeCreate(_ProgrammeForm):
+    permission = "civic_programme.create"
+    create_service = services.programme_create
+    create_title = gettext_lazy("New programme")
+
     @cached_property
-    def organisation(self) -> Any:
+    def parent(self) -> Any:
         return _chosen_organisation(self.request, programme_organisations(self.user))
 
     def instance(self) -> Programme:
-        return Programme(organisation=self.organisation, source_language=self.request.LANGUAGE_CODE)
-
-    def extra_context(self) -> dict[str, Any]:
-        return {"organisation": self.organisation}
-
-    def save(self, form: Any) -> Programme:
-        data = self.form_data(form)
-        data.pop("version", None)
-        return services.programme_create(organisation=self.organisation, by=self.user, **data)
-
-    def success_url(self, programme: Programme) -> str:
-        return reverse("participation:programme_detail", args=[programme.pk])
+        return Programme(organisation=self.parent, source_language=self.request.LANGUAGE_CODE)
 
 
 @routes.path("manage/<int:pk>/edit/", name="programme_edit")
-class ProgrammeEdit(ProgrammeCreate):
+class ProgrammeEdit(_TranslatedEdit, _ProgrammeForm):
     permission = "civic_programme.change"
-    context_object_name = "programme"
-
-    def get_object(self) -> Programme:
-        return selectors.programme_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    @cached_property
-    def organisation(self) -> Any:
-        return self.object.organisation
-
-    def instance(self) -> Programme:
-        programme: Programme = self.object
-        return programme
-
-    def save(self, form: Any) -> Programme:
-        # Reload: ModelForm validation already wrote the values onto `self.object`.
-        fresh = selectors.programme_managed_get(fetched_by=self.user, pk=self.object.pk)
-        programme: Programme = services.programme_update(
-            programme=fresh, by=self.user, **self.form_data(form)
-        )
-        return programme
+    edit_selector = selectors.programme_managed_get
+    update_service = services.programme_update
 
 
-@routes.path("manage/<int:pk>/calls/new/", name="call_create")
-class CallCreate(_TranslatedFormPage):
-    permission = "civic_programme.change"
-    template_name = "participation/call_form.html"
+class _CallForm(_TranslatedFormPage):
     form_class = CallForm
     formset_class = CallTranslationFormSet
     texts = services.CALL_TEXTS
+    parent_name = "programme"
+    context_object_name = "call"
+    detail_url = "participation:call_detail"
     success_message = gettext_lazy("The call is saved.")
 
+
+@routes.path("manage/<int:pk>/calls/new/", name="call_create")
+class CallCreate(_CallForm):
+    permission = "civic_programme.change"
+    create_service = services.call_create
+    create_title = gettext_lazy("New call")
+
     @cached_property
-    def programme(self) -> Programme:
+    def parent(self) -> Programme:
         return selectors.programme_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def permission_target(self) -> Any:
-        return self.programme
+        return self.parent
 
     def instance(self) -> Call:
-        return Call(programme=self.programme, source_language=self.programme.source_language)
-
-    def extra_context(self) -> dict[str, Any]:
-        return {"programme": self.programme}
-
-    def save(self, form: Any) -> Call:
-        data = self.form_data(form)
-        data.pop("version", None)
-        return services.call_create(programme=self.programme, by=self.user, **data)
-
-    def success_url(self, call: Call) -> str:
-        return reverse("participation:call_detail", args=[call.pk])
+        return Call(programme=self.parent, source_language=self.parent.source_language)
 
 
 @routes.path("manage/calls/<int:pk>/edit/", name="call_edit")
-class CallEdit(CallCreate):
+class CallEdit(_TranslatedEdit, _CallForm):
     permission = "call.change"
-    context_object_name = "call"
-
-    def get_object(self) -> Call:
-        return selectors.call_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    @cached_property
-    def programme(self) -> Programme:
-        programme: Programme = self.object.programme
-        return programme
-
-    def permission_target(self) -> Any:
-        return self.object
-
-    def instance(self) -> Call:
-        call: Call = self.object
-        return call
-
-    def save(self, form: Any) -> Call:
-        fresh = selectors.call_managed_get(fetched_by=self.user, pk=self.object.pk)
-        return services.call_update(call=fresh, by=self.user, **self.form_data(form))
+    edit_selector = selectors.call_managed_get
+    update_service = services.call_update
 
 
 # --- consultations: documents and the organiser's answers ---------------------------------
@@ -397,21 +423,30 @@ class CallDocumentAdd(FormPage):
         return reverse("participation:call_detail", args=[self.object.pk])
 
 
+class _DocumentOpen(DetailPage):
+    """A shared document (found by `selector`): the page it links to, or the stored file as a
+    download; `permission` is asked about the record it belongs to (`owner`)."""
+
+    owner: ClassVar[str]
+
+    def permission_target(self) -> Any:
+        return getattr(self.object, self.owner)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        document = self.object
+        if document.url:
+            return redirect(document.url)
+        return FileResponse(document.file.open("rb"), as_attachment=True)
+
+
 @routes.path("documents/<int:pk>/", name="call_document")
-class CallDocumentOpen(DetailPage):
-    """A consultation's document: the file, or the page it links to."""
+class CallDocumentOpen(_DocumentOpen):
+    """A consultation's document."""
 
     public = True
     permission = "call.view"
-
-    def get_object(self) -> Any:
-        return selectors.call_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def permission_target(self) -> Any:
-        return self.object.call
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return _document_response(self.object)
+    selector = selectors.call_document_get
+    owner = "call"
 
 
 @routes.path("manage/calls/<int:pk>/responses/", name="call_responses")
@@ -453,48 +488,29 @@ class IdeaList(ListPage):
 
 
 @routes.path("ideas/new/", name="idea_create")
-class IdeaCreate(FormPage):
+class IdeaCreate(_CreateFor):
     permission = "idea.create"
     template_name = "participation/idea_form.html"
     form_class = IdeaForm
     success_message = gettext_lazy("The idea is saved as a draft.")
-
-    @cached_property
-    def organisation(self) -> Any:
-        return _chosen_organisation(self.request, idea_organisations(self.user))
+    organisations = idea_organisations
+    create_service = services.idea_create
+    detail_url = "participation:idea_detail"
 
     def initial(self) -> dict[str, Any]:
         wanted = self.request.GET.get("call") or ""
         return {"call": wanted, "kind": IdeaKind.RESPONSE} if wanted.isdecimal() else {}
 
     def form_kwargs(self) -> dict[str, Any]:
-        participants = (
-            selectors.participant_choices(fetched_by=self.user, organisation=self.organisation)
-            if writes_for_others(self.user, self.organisation)
-            else None
-        )
-        calls = selectors.call_list(fetched_by=self.user)
-        return {"participants": participants, "calls": calls}
+        return selectors.idea_form_choices(fetched_by=self.user, organisation=self.organisation)
 
     def extra_context(self) -> dict[str, Any]:
         return {"organisation": self.organisation}
 
-    def save(self, form: Any) -> Any:
-        return services.idea_create(
-            organisation=self.organisation, by=self.user, **form.cleaned_data
-        )
 
-    def success_url(self, idea: Any) -> str:
-        return reverse("participation:idea_detail", args=[idea.pk])
-
-
-class _IdeaPage:
+class _IdeaPage(ObjectPage):
     context_object_name = "idea"
-    kwargs: dict[str, Any]
-    user: Any
-
-    def get_object(self) -> Any:
-        return selectors.idea_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector: ClassVar[Any] = selectors.idea_get
 
 
 @routes.path("ideas/<int:pk>/", name="idea_detail")
@@ -640,35 +656,22 @@ class GroupList(ListPage):
 
 
 @routes.path("groups/new/", name="group_create")
-class GroupCreate(FormPage):
+class GroupCreate(_CreateFor):
     permission = "group.create"
     template_name = "participation/simple_form.html"
     form_class = GroupForm
     success_message = gettext_lazy("The group is saved.")
-
-    @cached_property
-    def organisation(self) -> Any:
-        return _chosen_organisation(self.request, group_host_organisations(self.user))
+    organisations = group_host_organisations
+    create_service = services.group_create
+    detail_url = "participation:group_detail"
 
     def extra_context(self) -> dict[str, Any]:
         return {"heading": _("New group"), "back": reverse("participation:group_list")}
 
-    def save(self, form: Any) -> Any:
-        return services.group_create(
-            organisation=self.organisation, by=self.user, **form.cleaned_data
-        )
 
-    def success_url(self, group: Any) -> str:
-        return reverse("participation:group_detail", args=[group.pk])
-
-
-class _GroupPage:
+class _GroupPage(ObjectPage):
     context_object_name = "group"
-    kwargs: dict[str, Any]
-    user: Any
-
-    def get_object(self) -> Any:
-        return selectors.group_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector: ClassVar[Any] = selectors.group_get
 
 
 @routes.path("groups/<int:pk>/", name="group_detail")
@@ -678,19 +681,31 @@ class GroupDetail(_GroupPage, DetailPage):
 
     def extra_context(self) -> dict[str, Any]:
         group = self.object
-        members = list(selectors.group_members(group=group))
-        participants = [m for m in members if m.participant_id]
+        everything = self.request.GET.get("all", "")
+        members = _first_rows(selectors.group_members(group=group), everything == "members")
+        meetings = _first_rows(selectors.group_meetings(group=group), everything == "meetings")
+        participants = [m for m in members["rows"] if m.participant_id]
         if participants:
             audit_reads(self.user, [m.participant for m in participants], fields=["code"])
         return {
             "members": members,
-            "meetings": selectors.group_meetings(group=group),
+            "meetings": meetings,
             "documents": selectors.group_documents(group=group),
             "milestones": selectors.group_milestones(group=group)
             if group.kind == GroupKind.COOPERATIVE
             else [],
             "policy_documents": group.policy_documents.all(),
         }
+
+
+# A group's page shows this many members and meetings (the newest meetings) unless asked for
+# all of them (`?all=members`, `?all=meetings`), so a big association's page stays quick.
+GROUP_PAGE_ROWS = 30
+
+
+def _first_rows(rows: Any, everything: bool) -> dict[str, Any]:
+    total = rows.count()
+    return {"rows": list(rows if everything else rows[:GROUP_PAGE_ROWS]), "total": total}
 
 
 class _GroupFormPage(_GroupPage, FormPage):
@@ -700,19 +715,82 @@ class _GroupFormPage(_GroupPage, FormPage):
     template_name = "participation/simple_form.html"
     heading: Any = ""
 
+    @property
+    def group(self) -> Any:
+        return self.object
+
     def extra_context(self) -> dict[str, Any]:
         return {
             "heading": self.heading,
-            "back": reverse("participation:group_detail", args=[self.object.pk]),
+            "back": reverse("participation:group_detail", args=[self.group.pk]),
             "multipart": self.form_class is DocumentForm,
         }
 
     def object_context(self) -> dict[str, Any]:
         # The form page shows the group as context, not as the record being edited.
-        return {"group": self.object}
+        return {"group": self.group}
 
     def success_url(self, result: Any) -> str:
-        return reverse("participation:group_detail", args=[self.object.pk])
+        return reverse("participation:group_detail", args=[self.group.pk])
+
+
+class _GroupEdit(_GroupFormPage):
+    """The edit page of a group, or of one of its members or meetings: its leaders and the
+    host's coordinators (`group.manage` on the group); the form carries the `version` it showed,
+    so a second editor's stale save is an edit conflict shown above the form."""
+
+    update_service: Any
+    record_name: str
+    success_message = gettext_lazy("Changes saved.")
+
+    @property
+    def group(self) -> Any:
+        return self.object if self.record_name == "group" else self.object.group
+
+    def permission_target(self) -> Any:
+        return self.group
+
+    def initial(self) -> dict[str, Any]:
+        fields = self.form_class.base_fields  # type: ignore[attr-defined]
+        names = [name for name in fields if name != "version"]
+        return {name: getattr(self.object, name) for name in names}
+
+    def save(self, form: Any) -> Any:
+        service = type(self).update_service
+        return service(**{self.record_name: self.object}, by=self.user, **form.cleaned_data)
+
+
+@routes.path("groups/<int:pk>/edit/", name="group_edit")
+class GroupEdit(_GroupEdit):
+    form_class = GroupEditForm
+    heading = gettext_lazy("Edit the group")
+    record_name = "group"
+    update_service = services.group_update
+
+
+@routes.path("groups/members/<int:pk>/edit/", name="group_member_edit")
+class GroupMemberEdit(_GroupEdit):
+    form_class = GroupMemberEditForm
+    heading = gettext_lazy("Role and term of a member")
+    record_name = "member"
+    selector = selectors.group_member_get
+    update_service = services.group_member_update
+
+    def extra_context(self) -> dict[str, Any]:
+        member = self.object
+        if member.participant_id:
+            audit_read(self.user, member.participant, fields=["code"])
+        who = member.user.get_full_name() if member.user_id else member.participant.code
+        return {**super().extra_context(), "heading": f"{self.heading}: {who}"}
+
+
+@routes.path("groups/meetings/<int:pk>/edit/", name="group_meeting_edit")
+class GroupMeetingEdit(_GroupEdit):
+    form_class = GroupMeetingEditForm
+    heading = gettext_lazy("Edit the meeting")
+    record_name = "meeting"
+    selector = selectors.group_meeting_get
+    update_service = services.group_meeting_update
 
 
 @routes.path("groups/<int:pk>/members/new/", name="group_member_add")
@@ -758,17 +836,10 @@ class GroupDocumentAdd(_GroupFormPage):
 
 
 @routes.path("groups/documents/<int:pk>/", name="group_document")
-class GroupDocumentOpen(DetailPage):
+class GroupDocumentOpen(_DocumentOpen):
     permission = "group.view"
-
-    def get_object(self) -> Any:
-        return selectors.group_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def permission_target(self) -> Any:
-        return self.object.group
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return _document_response(self.object)
+    selector = selectors.group_document_get
+    owner = "group"
 
 
 @routes.path("groups/<int:pk>/milestones/", name="milestone_record")
@@ -911,3 +982,21 @@ class PolicyResults(DetailPage):
             "points": selectors.opinion_points(document=document),
             "tally": selectors.opinion_accountability(document=document),
         }
+
+
+# --- the Participatory Migrant Academy --------------------------------------------------------
+
+
+@routes.path("academy/<int:pk>/", name="academy_outcomes")
+class AcademyOutcomes(DetailPage):
+    """What became of an academy course's participants: how many went on to submit project
+    ideas (and had them selected), send opinions to consultations, join groups. Counts only;
+    staff of other organisations than the organiser's see small ones suppressed."""
+
+    permission = "academy.outcomes"
+    template_name = "participation/academy_outcomes.html"
+    context_object_name = "course"
+    selector = selectors.academy_course_get
+
+    def extra_context(self) -> dict[str, Any]:
+        return selectors.academy_outcome_rows(fetched_by=self.user, course=self.object)

@@ -98,6 +98,7 @@ def test_group_pages_have_no_serious_accessibility_violations(page, bworld):
         "/en/participation/groups/",
         f"/en/participation/groups/{group.pk}/",
         f"/en/participation/groups/{group.pk}/members/new/",
+        f"/en/participation/groups/{group.pk}/edit/",
         f"/en/participation/groups/{group.pk}/milestones/",
         f"/en/participation/groups/policy/{document.pk}/",
     ]:

@@ -1,6 +1,12 @@
 from datetime import date
 
-from mosty.participation.models import AlertSubscription, CallDocument, GroupDocument, GroupMember
+from mosty.participation.models import (
+    AlertSubscription,
+    CallDocument,
+    GroupDocument,
+    GroupMeeting,
+    GroupMember,
+)
 from mosty.participation.tokens import confirm_token, unsubscribe_token
 from tests.access_matrix import Route
 from tests.participation.factories import (
@@ -106,6 +112,25 @@ def _policy_section(world):
         group=group, user=world.user("caseworker"), role="member", starts_on=date(2020, 1, 1)
     )
     return {"pk": make_policy_document(group).pk, "number": 1}
+
+
+def _member_pk(world):
+    group = make_group(world)
+    member = GroupMember.objects.create(
+        group=group, user=world.user("mentor"), role="member", starts_on=date(2020, 1, 1)
+    )
+    return {"pk": member.pk}
+
+
+def _meeting_pk(world):
+    meeting = GroupMeeting.objects.create(group=make_group(world), date=date(2026, 1, 10))
+    return {"pk": meeting.pk}
+
+
+def _academy_course_pk(world):
+    from tests.events.factories import make_event
+
+    return {"pk": make_event(world.org_a, kind="academy", is_public=False).pk}
 
 
 # Group pages: the host organisation's coordinator in these checks (a group's leaders and
@@ -235,7 +260,10 @@ ROUTES = [
     Route("participation:group_list", allowed=COORDINATOR, org_scoped=False),
     Route("participation:group_create", allowed=COORDINATOR, org_scoped=False),
     Route("participation:group_detail", allowed=COORDINATOR, kwargs=_group_pk),
+    Route("participation:group_edit", allowed=COORDINATOR, kwargs=_group_pk),
     Route("participation:group_member_add", allowed=COORDINATOR, kwargs=_group_pk),
+    Route("participation:group_member_edit", allowed=COORDINATOR, kwargs=_member_pk),
+    Route("participation:group_meeting_edit", allowed=COORDINATOR, kwargs=_meeting_pk),
     Route("participation:group_meeting_add", allowed=COORDINATOR, kwargs=_group_pk),
     Route("participation:group_document_add", allowed=COORDINATOR, kwargs=_group_pk),
     Route(
@@ -275,4 +303,7 @@ ROUTES = [
     ),
     Route("participation:group_public", public=True, allowed=frozenset({"*"}), kwargs=_group_pk),
     Route("participation:policy_results", public=True, allowed=frozenset({"*"}), kwargs=_policy_pk),
+    # The academy: counts about a course's participants, for staff who see the course (an
+    # internal course here, so B's staff get 404; a public one shows them suppressed counts).
+    Route("participation:academy_outcomes", allowed=STAFF, kwargs=_academy_course_pk),
 ]

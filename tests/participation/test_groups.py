@@ -218,3 +218,81 @@ def test_group_figures_and_list_queries(world):
         reverse("participation:group_list"),
         lambda: make_group(world, leader=world.user("mentor")),
     )
+
+
+def test_leaders_edit_the_group_its_members_and_meetings(world):
+    leader = world.user("participant")
+    group = make_group(world, leader=leader, public=False)
+    member = GroupMember.objects.create(
+        group=group, user=world.user("mentor"), role="member", starts_on=datetime.date(2026, 1, 1)
+    )
+    meeting = services.group_meeting_record(
+        group=group, by=leader, date=datetime.date(2026, 2, 1), place="Biblioteka"
+    )
+    client = _client(leader)
+    url = reverse("participation:group_edit", args=[group.pk])
+    assert client.get(url).status_code == 200
+    data = {"name": "Zespół Imigrantów", "kind": "advisory_team", "is_public": "on", "version": 1}
+    assert client.post(url, data).status_code == 302
+    group.refresh_from_db()
+    assert (group.name, group.is_public, group.version) == ("Zespół Imigrantów", True, 2)
+    # A second editor who still had version 1: a conflict above the form, nothing written.
+    stale = client.post(url, {**data, "name": "Inna nazwa"})
+    assert stale.status_code == 200 and stale.context["form"].non_field_errors()
+    group.refresh_from_db()
+    assert group.name == "Zespół Imigrantów"
+    # A member's role and term.
+    member_url = reverse("participation:group_member_edit", args=[member.pk])
+    page = client.get(member_url).content.decode()
+    assert 'value="2026-01-01"' in page  # the stored date in the date picker
+    response = client.post(
+        member_url,
+        {"role": "secretary", "starts_on": "2026-01-01", "ends_on": "2025-12-01", "version": 1},
+    )
+    assert response.status_code == 200  # the term cannot end before it starts
+    client.post(member_url, {"role": "secretary", "starts_on": "2026-01-01", "version": 1})
+    member.refresh_from_db()
+    assert (member.role, member.version) == ("secretary", 2)
+    # A meeting's minutes.
+    meeting_url = reverse("participation:group_meeting_edit", args=[meeting.pk])
+    client.post(meeting_url, {"date": "2026-02-01", "minutes": "Przyjęto opinię.", "version": 1})
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.version) == ("Przyjęto opinię.", 2)
+    # A plain member may not edit; someone outside the group does not see it at all.
+    plain = _client(world.user("mentor"))
+    assert plain.get(meeting_url).status_code == 403
+    assert _client(world.user("coordinator", "b")).get(member_url).status_code == 404
+
+
+def test_a_womens_group_cannot_be_switched_on_with_men_in_it(world):
+    group = make_group(world)
+    GroupMember.objects.create(
+        group=group,
+        participant=make_participant(world, gender="male"),
+        role="member",
+        starts_on=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError):
+        services.group_update(
+            group=group, by=world.user("coordinator"), women_only=True, version=group.version
+        )
+
+
+def test_a_big_groups_page_shows_the_newest_meetings_first_all_on_request(world):
+    from mosty.participation.models import GroupMeeting
+    from mosty.participation.views import GROUP_PAGE_ROWS
+
+    group = make_group(world)
+    today = timezone.localdate()
+    GroupMeeting.objects.bulk_create(
+        GroupMeeting(group=group, date=today - datetime.timedelta(days=n), place=f"Sala {n}")
+        for n in range(GROUP_PAGE_ROWS + 5)
+    )
+    client = _client(world.user("coordinator"))
+    url = reverse("participation:group_detail", args=[group.pk])
+    page = client.get(url)
+    assert len(page.context["meetings"]["rows"]) == GROUP_PAGE_ROWS
+    assert page.context["meetings"]["rows"][0].place == "Sala 0"  # the newest first
+    assert "?all=meetings" in page.content.decode()
+    everything = client.get(url + "?all=meetings")
+    assert len(everything.context["meetings"]["rows"]) == GROUP_PAGE_ROWS + 5

@@ -17,6 +17,7 @@ from django.utils import timezone
 from mosty.access.policy import POLICY
 from mosty.access.roles import has_role, in_visible, is_authenticated, orgs_where, role_map
 from mosty.accounts.models import Role
+from mosty.events.models import Event, EventKind
 from mosty.participation.models import (
     Call,
     CallDocument,
@@ -168,8 +169,11 @@ def visible_ideas(user) -> QuerySet[Idea]:
         | Q(supporter=user)
         | Q(author=user)
         | Q(
+            # A subquery, not a join: the staff list of a big organisation stays on its index.
             kind=IdeaKind.RESPONSE,
-            call__programme__organisation_id__in=orgs_where(user, Role.COORDINATOR),
+            call_id__in=Call.objects.filter(
+                programme__organisation_id__in=orgs_where(user, Role.COORDINATOR)
+            ).values("pk"),
             status__in=[s for s in IdeaStatus.values if s != IdeaStatus.DRAFT],
         )
     )
@@ -288,3 +292,35 @@ def group_host_organisations(user) -> QuerySet:
     from mosty.organisations.models import Organisation
 
     return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+
+
+# --- the Participatory Migrant Academy ---------------------------------------------------------
+# What became of an academy course's participants (ideas, opinions, groups) is counted for staff
+# who may see the course; staff of other organisations than its organiser see small counts
+# suppressed (MOSTY_STATS_MIN_CELL), like the public statistics.
+
+
+@rules.predicate
+def staff_sees_academy_course(user, event) -> bool:
+    return (
+        event is not None
+        and event.kind == EventKind.ACADEMY
+        and has_role(user, *STAFF)
+        and (event.is_public or event.organisation_id in role_map(user))
+    )
+
+
+POLICY.add_rule("academy.outcomes", staff_sees_academy_course)
+
+
+def visible_academy_courses(user) -> QuerySet[Event]:
+    if not has_role(user, *STAFF):
+        return Event.objects.none()
+    return Event.objects.filter(kind=EventKind.ACADEMY).filter(
+        Q(is_public=True) | Q(organisation_id__in=list(role_map(user)))
+    )
+
+
+def academy_counts_exact(user, event) -> bool:
+    """Exact counts for staff of the course's organiser; suppressed small ones for others."""
+    return event.organisation_id in orgs_where(user, *STAFF)
