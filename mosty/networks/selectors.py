@@ -1,14 +1,19 @@
 """Reads of thematic networks; every query starts from the access domain's selectors."""
 
+from typing import Any
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from mosty.access.domains.networks import public_networks, visible_networks
-from mosty.organisations.models import (
+from mosty.networks.models import (
     Network,
     NetworkDocument,
+    NetworkInvitation,
     NetworkMeeting,
     NetworkMembership,
+    token_hash,
 )
 
 
@@ -100,4 +105,37 @@ def network_document_get(*, fetched_by, pk: int) -> NetworkDocument:
             "network"
         ),
         pk=pk,
+    )
+
+
+def network_invitations_pending(*, network: Network) -> QuerySet[NetworkInvitation]:
+    """Invitations of `network` still waiting for an answer (not used, revoked or expired)."""
+    return (
+        NetworkInvitation.objects.filter(
+            network=network,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def network_invitation_get(*, fetched_by: Any, pk: int) -> NetworkInvitation:
+    return get_object_or_404(
+        NetworkInvitation.objects.filter(network__in=visible_networks(fetched_by)).select_related(
+            "network"
+        ),
+        pk=pk,
+    )
+
+
+def invitation_by_token(token: str) -> NetworkInvitation | None:
+    """The invitation a link's secret belongs to, whatever its state (None when unknown):
+    the page tells an expired, used or revoked link apart from a wrong one."""
+    return (
+        NetworkInvitation.objects.select_related("network")
+        .filter(token_hash=token_hash(token or ""))
+        .first()
     )
