@@ -175,10 +175,10 @@ def token_hash(token: str) -> str:
 
 
 class InvitationState(models.TextChoices):
-    PENDING = "pending", _("Waiting for an answer")
-    ACCEPTED = "accepted", _("Accepted")
-    REVOKED = "revoked", _("Revoked")
-    EXPIRED = "expired", _("Expired")
+    PENDING = "pending", pgettext_lazy("invitation", "Waiting for an answer")
+    ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
+    REVOKED = "revoked", pgettext_lazy("invitation", "Revoked")
+    EXPIRED = "expired", pgettext_lazy("invitation", "Expired")
 
 
 class NetworkInvitation(Labelled):
