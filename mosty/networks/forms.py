@@ -1,5 +1,7 @@
 """Forms of the networks pages."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +160,6 @@ class InvitationAccountForm(JoinForm):
 
     field_order = ["first_name", "last_name", "password1", "password2"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _style(self)

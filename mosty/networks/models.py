@@ -218,7 +218,7 @@ class NetworkInvitation(Labelled):
         return f"network invitation #{self.pk}"
 
     @property
-    def state(self) -> str:
+    def state(self) -> InvitationState:
         if self.accepted_at is not None:
             return InvitationState.ACCEPTED
         if self.revoked_at is not None:

@@ -17,30 +17,35 @@ from mosty.networks.models import (
 )
 
 
-def network_list(*, fetched_by) -> QuerySet[Network]:
-    return (
+def network_list(*, fetched_by: Any) -> QuerySet[Network]:
+    networks: QuerySet[Network] = (
         visible_networks(fetched_by)
         .select_related("coordinator")
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name")
     )
+    return networks
 
 
 def network_public_list() -> QuerySet[Network]:
-    return (
+    networks: QuerySet[Network] = (
         public_networks()
         .select_related("coordinator")
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name")
     )
+    return networks
 
 
-def network_get(*, fetched_by, pk: int) -> Network:
-    return get_object_or_404(visible_networks(fetched_by).select_related("coordinator"), pk=pk)
+def network_get(*, fetched_by: Any, pk: int) -> Network:
+    network: Network = get_object_or_404(
+        visible_networks(fetched_by).select_related("coordinator"), pk=pk
+    )
+    return network
 
 
 def network_public_get(*, slug: str) -> Network:
-    return get_object_or_404(
+    network: Network = get_object_or_404(
         public_networks()
         .select_related("coordinator")
         .prefetch_related(
@@ -54,6 +59,7 @@ def network_public_get(*, slug: str) -> Network:
         ),
         slug=slug,
     )
+    return network
 
 
 def network_members(*, network: Network) -> QuerySet[NetworkMembership]:
@@ -64,7 +70,7 @@ def network_members(*, network: Network) -> QuerySet[NetworkMembership]:
     )
 
 
-def network_membership_get(*, fetched_by, pk: int) -> NetworkMembership:
+def network_membership_get(*, fetched_by: Any, pk: int) -> NetworkMembership:
     return get_object_or_404(
         NetworkMembership.objects.filter(network__in=visible_networks(fetched_by)).select_related(
             "network"
@@ -81,7 +87,7 @@ def network_meetings(*, network: Network) -> QuerySet[NetworkMeeting]:
     )
 
 
-def network_meeting_get(*, fetched_by, pk: int) -> NetworkMeeting:
+def network_meeting_get(*, fetched_by: Any, pk: int) -> NetworkMeeting:
     return get_object_or_404(
         NetworkMeeting.objects.filter(network__in=visible_networks(fetched_by))
         .select_related("network")
@@ -99,7 +105,7 @@ def network_documents(*, network: Network) -> QuerySet[NetworkDocument]:
     return NetworkDocument.objects.filter(network=network).select_related("shared_by")
 
 
-def network_document_get(*, fetched_by, pk: int) -> NetworkDocument:
+def network_document_get(*, fetched_by: Any, pk: int) -> NetworkDocument:
     return get_object_or_404(
         NetworkDocument.objects.filter(network__in=visible_networks(fetched_by)).select_related(
             "network"
