@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.networks.routes import network_of_a, pending_invitation
+from tests.utils import assert_pages_render
 
 LANGUAGES = ["pl", "en", "uk", "ru", "ar", "fa", "fr"]
 
@@ -29,17 +30,10 @@ def test_network_pages_render_in_every_language(client, world, language):
         reverse("networks:meeting_create", kwargs={"pk": network.pk}),
         reverse("networks:document_share", kwargs={"pk": network.pk}),
     ]
-    direction = "rtl" if language in {"ar", "fa"} else "ltr"
-    visitor = Client()
-    for url in public:
-        response = visitor.get(url.replace("/pl/", f"/{language}/", 1))
-        assert response.status_code == 200, url
-        assert f'dir="{direction}"' in response.content.decode()[:400], url
+    assert_pages_render(Client(), public, language, check_direction=True)
     client.force_login(world.user("coordinator"))
-    for url in staff:
-        response = client.get(url.replace("/pl/", f"/{language}/", 1))
-        assert response.status_code == 200, url
+    assert_pages_render(client, staff, language)
     invitations = reverse("networks:invitations", kwargs={"pk": network.pk})
-    page = client.get(invitations.replace("/pl/", f"/{language}/", 1)).content.decode()
+    page = assert_pages_render(client, [invitations], language)
     if language != "en":
         assert "Invitations by e-mail" not in page  # the heading is translated
