@@ -18,7 +18,8 @@ MESSAGES = {
     "attendee_not_member": _("Attendees must be members of the network."),
     "file_or_link": _("Share either a file or a link."),
     "no_user": _(
-        "Nobody with this e-mail address has an account. Ask an administrator to add them first."
+        "Nobody with this e-mail address has an account. Send them an invitation by e-mail "
+        "instead: they will create their account from its link."
     ),
     # Invitations of people by e-mail.
     "bad_role": _("Choose one of the roles in the list."),
