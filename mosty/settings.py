@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "mosty.cases",
     "mosty.mentoring",
     "mosty.directory",
+    "mosty.networks",
     "mosty.events",
     "mosty.knowledge",
     "mosty.assistance",

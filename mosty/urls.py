@@ -24,7 +24,7 @@ urlpatterns += i18n_patterns(
     path("participants/", include("mosty.people.urls")),
     path("cases/", include("mosty.cases.urls")),
     path("mentoring/", include("mosty.mentoring.urls")),
-    path("networks/", include("mosty.organisations.network_urls")),
+    path("networks/", include("mosty.networks.urls")),
     path("directory/", include("mosty.directory.urls")),
     path("events/", include("mosty.events.urls")),
     path("assistance/", include("mosty.assistance.urls")),

@@ -3,7 +3,8 @@ from factory.django import DjangoModelFactory
 
 from mosty.accounts.models import Membership, MembershipGrant, Role, User
 from mosty.core.models import City, District
-from mosty.organisations.models import Network, Organisation, OrganisationKind
+from mosty.networks.models import Network
+from mosty.organisations.models import Organisation, OrganisationKind
 
 
 class CityFactory(DjangoModelFactory):

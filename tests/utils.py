@@ -18,3 +18,17 @@ def assert_constant_queries(client, url: str, grow, *, times: int = 10) -> int:
     after = count_queries(client, url)
     assert after == before, f"{url}: {before} queries before, {after} after adding {times} rows"
     return after
+
+
+def assert_pages_render(client, urls, language: str, *, check_direction: bool = False) -> str:
+    """Each of `urls` (reversed under /pl/) answers 200 in `language`; with `check_direction`
+    its <html> is right-to-left in Arabic and Farsi. Returns the last page's text."""
+    direction = "rtl" if language in {"ar", "fa"} else "ltr"
+    text = ""
+    for url in urls:
+        response = client.get(url.replace("/pl/", f"/{language}/", 1))
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        if check_direction:
+            assert f'dir="{direction}"' in text[:400], url
+    return text

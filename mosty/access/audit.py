@@ -423,7 +423,7 @@ _NOT_SERVICE_MODULES = (
 
 
 def service_modules():
-    """The modules of Mosty's apps that may hold services: `services.py`, `network_services.py`,
+    """The modules of Mosty's apps that may hold services: `services.py`
     and the others that write (`imports.py`, `gdpr.py`, `hsds.py`, …); not the web layer."""
     import mosty
 

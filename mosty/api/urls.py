@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("mosty.cases.api_urls")),
     path("", include("mosty.mentoring.api_urls")),
     path("", include("mosty.directory.api_urls")),
+    path("", include("mosty.networks.api_urls")),
     path("", include("mosty.events.api_urls")),
     path("", include("mosty.assistance.api_urls")),
     path("", include("mosty.knowledge.api_urls")),

@@ -97,7 +97,8 @@ def language_list_schema() -> dict[str, Any]:
 
 def pack_schema() -> dict[str, Any]:
     """The JSON Schema of a whole pack (module sections included), for this installation."""
-    from mosty.organisations.models import NetworkTheme, OrganisationKind
+    from mosty.networks.models import NetworkTheme
+    from mosty.organisations.models import OrganisationKind
 
     def row(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
         return {"type": "object", "required": required, "properties": properties}
@@ -483,7 +484,8 @@ def pack_read(path: Path) -> dict[str, Any]:
 def city_init(*, path: Path) -> City:
     """Load a pack into the database, all or nothing. Loading the same pack again updates it."""
     from mosty.core.models import City, District
-    from mosty.organisations.models import Network, NetworkMembership, Organisation
+    from mosty.networks.models import Network, NetworkMembership
+    from mosty.organisations.models import Organisation
 
     pack = pack_read(path)
     data = pack["city"]

@@ -145,18 +145,24 @@ PLAINTEXT: dict[str, str] = {
     ),
     "access.AuditEvent.request_id": CODE,
     # networks and directory
-    "organisations.NetworkMeeting.title": (
+    "networks.NetworkMeeting.title": (
         "Meetings between organisations of a thematic network; minutes record decisions, not "
         "cases (case content stays in cases)."
     ),
-    "organisations.NetworkMeeting.agenda": (
+    "networks.NetworkMeeting.agenda": (
         "Meetings between organisations of a thematic network; minutes record decisions, not "
         "cases (case content stays in cases)."
     ),
-    "organisations.NetworkMeeting.minutes": (
+    "networks.NetworkMeeting.minutes": (
         "Meetings between organisations of a thematic network; minutes record decisions, not "
         "cases (case content stays in cases)."
     ),
+    "networks.NetworkInvitation.email": (
+        "The address the invitation link goes to, compared with the account that accepts it; "
+        "shown to the network's coordinators; deleted by the GDPR rule of the networks app."
+    ),
+    "networks.NetworkInvitation.language": CODE,
+    "networks.NetworkInvitation.token_hash": "A SHA-256 hash of the link's secret, not text.",
     "directory.HousingOffer.title": PUBLISHED_BY_CHOICE,
     "directory.HousingOffer.address": PUBLISHED_BY_CHOICE,
     "directory.HousingOffer.conditions": PUBLISHED_BY_CHOICE,

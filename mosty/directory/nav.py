@@ -8,7 +8,6 @@ nav_item(_("Housing"), "directory:housing_list", rule="housing.list", order=64, 
 nav_item(
     _("Interpreters"), "directory:linguist_list", rule="linguist.list", order=66, group=RESOURCES
 )
-nav_item(_("Networks"), "networks:list", rule="network.list", order=68, group=RESOURCES)
 
 
 def _panel(request):

@@ -101,6 +101,13 @@ TEMPLATES: dict[str, Template] = {
         _("Someone asks for help"),
         _("%(code)s asks for help."),
     ),
+    "network_invitation": Template(
+        _("An invitation to a thematic network"),
+        _(
+            "%(organisation)s invites you to the thematic network %(network)s in Mosty. Open "
+            "this link to join (it works once, for %(days)s days): %(link)s"
+        ),
+    ),
 }
 
 

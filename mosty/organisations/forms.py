@@ -6,7 +6,6 @@ from mosty.accounts.models import Role
 from mosty.core.forms import LanguagesField
 from mosty.core.models import District
 from mosty.core.pages import VersionedForm
-from mosty.directory.network_forms import MeetingForm, NetworkForm
 from mosty.organisations.models import PROFILE_FIELDS, Organisation, OrganisationKind
 
 
@@ -50,11 +49,3 @@ class OrganisationFilterForm(forms.Form):
             field.widget.attrs["class"] = (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             )
-
-
-class NetworkEditForm(VersionedForm, NetworkForm):
-    pass
-
-
-class MeetingEditForm(VersionedForm, MeetingForm):
-    pass

@@ -82,8 +82,8 @@ OTHER_PEOPLE: dict[str, str] = {
         "Open Referral rows kept whole as imported: may name a service's contact person "
         "(staff of a provider), never a participant."
     ),
-    "organisations.NetworkMembership": "A person's or organisation's membership in a network.",
-    "organisations.NetworkMeeting": "Network minutes between organisations; staff attendees.",
+    "networks.NetworkMembership": "A person's or organisation's membership in a network.",
+    "networks.NetworkMeeting": "Network minutes between organisations; staff attendees.",
     "assistance.AssistantProfile": "An interpreter's or assistant's own profile in a pool.",
     "assistance.AssistantLanguage": "Languages an assistant speaks, with levels.",
     "assistance.AvailabilitySlot": "When an assistant can usually take requests.",
@@ -118,8 +118,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     ),
     "organisations.Organisation": "An organisation's public profile.",
     "people.ConsentTemplate": "An organisation's consent information text, the same for everyone.",
-    "organisations.Network": "A thematic network's public profile.",
-    "organisations.NetworkDocument": "Links shared in a network.",
+    "networks.Network": "A thematic network's public profile.",
+    "networks.NetworkDocument": "Links shared in a network.",
     "directory.HsdsOrganisation": "HSDS identifiers of an organisation.",
     "directory.Category": "Service taxonomy.",
     "directory.Location": "Public address of a service.",

@@ -11,7 +11,8 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.core.indicators import indicator_choices
 from mosty.events.models import Event
-from mosty.organisations.models import Network, Organisation
+from mosty.networks.models import Network
+from mosty.organisations.models import Organisation
 from mosty.reports.models import Programme, Target
 
 

@@ -53,7 +53,7 @@ class Programme(OwnedRecord):
         help_text=_("Leave empty to count every event of the organisations taking part."),
     )
     networks = models.ManyToManyField(
-        "organisations.Network",
+        "networks.Network",
         verbose_name=_("networks"),
         blank=True,
         related_name="programmes",

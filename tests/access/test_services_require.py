@@ -25,6 +25,13 @@ NOT_A_PERSONS_ACTION = {
     "knowledge.machine_translate": "the HTTP call to the translation service; writes nothing",
     "mentoring.mentor_email_taken": "a duplicate check the public form shows as a field error",
     "mentoring.open_counts": "counts for the matching page, read after match.list",
+    "networks.network_invitation_accept": (
+        "a person holding an invitation link, logged in with the invited address: the link is "
+        "the permission"
+    ),
+    "networks.network_invitation_accept_new": (
+        "a visitor holding an invitation link creates their account: the link is the permission"
+    ),
     "organisations.save_fields": "the write step of organisation/network updates that asked",
     "organisations.unique_slug": "finds a free short name",
     "people.new_code": "draws a pseudonymous code",

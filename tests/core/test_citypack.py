@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 
 from mosty.core.citypack import PackInvalid, city_init, pack_read
 from mosty.core.models import City, District
-from mosty.organisations.models import Network, Organisation
+from mosty.networks.models import Network
+from mosty.organisations.models import Organisation
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,10 @@
-"""Every directory and network page renders in all seven languages, right-to-left where due."""
+"""Every directory page renders in all seven languages, right-to-left where due."""
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from tests.directory.factories import HousingOfferFactory, LinguistFactory, service_with_location
-from tests.networks.routes import network_of_a
 
 LANGUAGES = ["pl", "en", "uk", "ru", "ar", "fa", "fr"]
 
@@ -15,7 +14,6 @@ def test_pages_render_in_every_language(client, world, language):
     service = service_with_location(world.org_a, district=world.district)
     offer = HousingOfferFactory(organisation=world.org_a)
     linguist = LinguistFactory(organisation=world.org_a)
-    network = network_of_a(world)
     translation.activate("pl")  # reverse() below gives /pl/ URLs whatever ran before
     public = [
         reverse("directory:list"),
@@ -23,8 +21,6 @@ def test_pages_render_in_every_language(client, world, language):
         reverse("directory:service", kwargs={"pk": service.pk}),
         reverse("directory:districts"),
         reverse("directory:district", kwargs={"code": world.district.code}),
-        reverse("networks:public_list"),
-        reverse("networks:public", kwargs={"slug": network.slug}),
         reverse("core:home"),
     ]
     staff = [
@@ -40,12 +36,6 @@ def test_pages_render_in_every_language(client, world, language):
         reverse("directory:linguist_list") + "?source=uk&target=pl",
         reverse("directory:linguist_detail", kwargs={"pk": linguist.pk}),
         reverse("directory:linguist_create"),
-        reverse("networks:list"),
-        reverse("networks:create"),
-        reverse("networks:detail", kwargs={"pk": network.pk}),
-        reverse("networks:members", kwargs={"pk": network.pk}),
-        reverse("networks:meeting_create", kwargs={"pk": network.pk}),
-        reverse("networks:document_share", kwargs={"pk": network.pk}),
         reverse("core:dashboard"),
     ]
     direction = "rtl" if language in {"ar", "fa"} else "ltr"

@@ -478,7 +478,7 @@ def test_mentor_sees_only_first_names_on_their_own_profile(login, world):
 
 
 def test_signup_offers_the_organisations_that_run_mentoring(client, world):
-    from mosty.organisations.models import NetworkMembership
+    from mosty.networks.models import NetworkMembership
     from tests.factories import NetworkFactory
 
     page = client.get("/en/mentoring/apply/")

@@ -1,10 +1,14 @@
 import datetime
 
-from mosty.organisations.models import (
+from django.utils import timezone
+
+from mosty.networks.models import (
     Network,
     NetworkDocument,
+    NetworkInvitation,
     NetworkMeeting,
     NetworkMembership,
+    token_hash,
 )
 from tests.access_matrix import Route
 from tests.factories import OrganisationFactory
@@ -55,6 +59,25 @@ def _document(world):
     return {"pk": document.pk}
 
 
+def pending_invitation(world, *, token: str = "matrix-token", email: str = "nowa@example.org"):
+    return NetworkInvitation.objects.create(
+        network=network_of_a(world),
+        email=email,
+        language="pl",
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+    )
+
+
+def _invitation(world):
+    return {"pk": pending_invitation(world).pk}
+
+
+def _invitation_link(world):
+    pending_invitation(world, token="matrix-link")
+    return {"token": "matrix-link"}
+
+
 ROUTES = [
     Route("networks:public_list", public=True),
     Route("networks:public", public=True, kwargs=_public),
@@ -69,6 +92,22 @@ ROUTES = [
     Route("networks:meeting_edit", allowed=RUNNERS, kwargs=_meeting),
     Route("networks:document_share", allowed=RUNNERS, kwargs=_network),
     Route("networks:document", allowed=MEMBERS, kwargs=_document, ok=(302,)),
+    Route("networks:invitations", reads_personal=True, allowed=RUNNERS, kwargs=_network),
+    Route(
+        "networks:invitation_revoke",
+        allowed=RUNNERS,
+        method="post",
+        kwargs=_invitation,
+        ok=(302,),
+    ),
+    Route(
+        "networks:invitation_accept",
+        public=True,
+        allowed=frozenset({"*"}),
+        kwargs=_invitation_link,
+        note="the link is the permission: a visitor gets the account form, anyone logged in "
+        "with another address is told the link is not for them (nothing written on GET)",
+    ),
     Route("api:network_list", allowed=MEMBERS, api=True, org_scoped=False),
     Route("api:network_detail", allowed=MEMBERS, api=True, kwargs=_network),
     Route(

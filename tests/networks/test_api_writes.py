@@ -1,4 +1,4 @@
-from mosty.organisations.models import Network, NetworkMeeting, NetworkMembership
+from mosty.networks.models import Network, NetworkMeeting, NetworkMembership
 from tests.networks.routes import network_of_a
 
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mosty.access.models import AuditEvent
-from mosty.organisations.models import Network, NetworkDocument, NetworkMeeting, NetworkMembership
+from mosty.networks.models import Network, NetworkDocument, NetworkMeeting, NetworkMembership
 from tests.factories import OrganisationFactory, UserFactory
 from tests.networks.routes import network_of_a
 from tests.utils import assert_constant_queries
@@ -65,7 +65,7 @@ def test_coordinator_runs_a_network_end_to_end(login, world, settings, tmp_path)
     assert world.org_b.email in page.content.decode()
     download = client.get(reverse("networks:document", kwargs={"pk": document.pk}))
     assert b"".join(download.streaming_content) == b"Zasady sieci"
-    assert AuditEvent.objects.filter(action="mosty.organisations.network.viewed").exists()
+    assert AuditEvent.objects.filter(action="mosty.networks.network.viewed").exists()
     # A staff member of a non-member organisation sees nothing.
     outsider = OrganisationFactory()
     from tests.factories import MembershipFactory
@@ -122,7 +122,7 @@ def test_network_pages_constant_queries(login, world):
 
 
 def test_network_and_meeting_edits_conflict_when_someone_saved_since(login, world):
-    from mosty.organisations import network_services
+    from mosty.networks import services as network_services
 
     network = network_of_a(world)
     meeting = network_services.network_meeting_save(

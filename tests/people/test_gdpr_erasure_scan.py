@@ -220,6 +220,17 @@ def _person_everywhere(world) -> Participant:
     Notification.objects.create(
         user=caseworker, template="help_requested", payload={"code": person.code}
     )
+
+    # networks: an invitation by e-mail to her address
+    from mosty.networks.models import Network, NetworkInvitation
+
+    NetworkInvitation.objects.create(
+        network=Network.objects.create(name="Sieć", slug="siec-scan", theme="education"),
+        email="xanthippe.quarrington@example.org",
+        language="uk",
+        token_hash="0" * 64,
+        expires_at=timezone.now(),
+    )
     return person
 
 
@@ -302,3 +313,4 @@ def test_export_holds_every_module(world):
             "rows": [["Xanthippe", "Quarrington", "+48 600 987 321"]],
         }
     ]
+    assert [i["email"] for i in data["networks"]] == ["xanthippe.quarrington@example.org"]

@@ -58,7 +58,8 @@ def mentor_application_organisations() -> QuerySet:
     mentoring (members of a mentors' network, or already with mentors); all of them while no
     organisation does yet."""
     from mosty.accounts.models import Membership
-    from mosty.organisations.models import NetworkMembership, NetworkTheme, Organisation
+    from mosty.networks.models import NetworkMembership, NetworkTheme
+    from mosty.organisations.models import Organisation
 
     coordinated = Membership.objects.filter(role=Role.COORDINATOR, is_active=True).values(
         "organisation_id"

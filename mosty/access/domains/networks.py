@@ -2,7 +2,8 @@
 
 A network's inner page (members' contacts, meetings, documents) is for its members: people
 added individually and staff of member organisations. The public sees public networks' name,
-purpose and member organisations. The coordinating organisation's coordinators run it.
+purpose and member organisations. The coordinating organisation's coordinators run it, with
+the people who joined it as co-coordinators.
 """
 
 import rules
@@ -34,7 +35,14 @@ def is_network_member(user, network) -> bool:
 
 @rules.predicate
 def runs_network(user, network) -> bool:
-    return network is not None and network.coordinator_id in orgs_where(user, Role.COORDINATOR)
+    """Coordinators of the coordinating organisation, and people invited as co-coordinators."""
+    if network is None:
+        return False
+    if network.coordinator_id in orgs_where(user, Role.COORDINATOR):
+        return True
+    return getattr(user, "is_authenticated", False) and (
+        network.members.filter(user=user, role="coordinator").exists()
+    )
 
 
 @rules.predicate
@@ -71,7 +79,7 @@ def network_coordinator_choices(user) -> QuerySet:
 
 def visible_networks(user) -> QuerySet:
     """Networks whose inner pages the user may open."""
-    from mosty.organisations.models import Network
+    from mosty.networks.models import Network
 
     if is_admin(user):
         return Network.objects.all()
@@ -84,6 +92,6 @@ def visible_networks(user) -> QuerySet:
 
 
 def public_networks() -> QuerySet:
-    from mosty.organisations.models import Network
+    from mosty.networks.models import Network
 
     return Network.objects.filter(is_public=True)

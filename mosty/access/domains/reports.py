@@ -18,7 +18,8 @@ from django.db.models import Q, QuerySet
 from mosty.access.policy import POLICY
 from mosty.access.roles import has_role, is_admin, orgs_where
 from mosty.accounts.models import Role
-from mosty.organisations.models import NetworkMembership, Organisation, OrganisationKind
+from mosty.networks.models import NetworkMembership
+from mosty.organisations.models import Organisation, OrganisationKind
 from mosty.reports.models import Programme, ReportSnapshot
 
 

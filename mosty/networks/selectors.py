@@ -1,41 +1,51 @@
 """Reads of thematic networks; every query starts from the access domain's selectors."""
 
+from typing import Any
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from mosty.access.domains.networks import public_networks, visible_networks
-from mosty.organisations.models import (
+from mosty.networks.models import (
     Network,
     NetworkDocument,
+    NetworkInvitation,
     NetworkMeeting,
     NetworkMembership,
+    token_hash,
 )
 
 
-def network_list(*, fetched_by) -> QuerySet[Network]:
-    return (
+def network_list(*, fetched_by: Any) -> QuerySet[Network]:
+    networks: QuerySet[Network] = (
         visible_networks(fetched_by)
         .select_related("coordinator")
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name")
     )
+    return networks
 
 
 def network_public_list() -> QuerySet[Network]:
-    return (
+    networks: QuerySet[Network] = (
         public_networks()
         .select_related("coordinator")
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name")
     )
+    return networks
 
 
-def network_get(*, fetched_by, pk: int) -> Network:
-    return get_object_or_404(visible_networks(fetched_by).select_related("coordinator"), pk=pk)
+def network_get(*, fetched_by: Any, pk: int) -> Network:
+    network: Network = get_object_or_404(
+        visible_networks(fetched_by).select_related("coordinator"), pk=pk
+    )
+    return network
 
 
 def network_public_get(*, slug: str) -> Network:
-    return get_object_or_404(
+    network: Network = get_object_or_404(
         public_networks()
         .select_related("coordinator")
         .prefetch_related(
@@ -49,6 +59,7 @@ def network_public_get(*, slug: str) -> Network:
         ),
         slug=slug,
     )
+    return network
 
 
 def network_members(*, network: Network) -> QuerySet[NetworkMembership]:
@@ -59,7 +70,7 @@ def network_members(*, network: Network) -> QuerySet[NetworkMembership]:
     )
 
 
-def network_membership_get(*, fetched_by, pk: int) -> NetworkMembership:
+def network_membership_get(*, fetched_by: Any, pk: int) -> NetworkMembership:
     return get_object_or_404(
         NetworkMembership.objects.filter(network__in=visible_networks(fetched_by)).select_related(
             "network"
@@ -76,7 +87,7 @@ def network_meetings(*, network: Network) -> QuerySet[NetworkMeeting]:
     )
 
 
-def network_meeting_get(*, fetched_by, pk: int) -> NetworkMeeting:
+def network_meeting_get(*, fetched_by: Any, pk: int) -> NetworkMeeting:
     return get_object_or_404(
         NetworkMeeting.objects.filter(network__in=visible_networks(fetched_by))
         .select_related("network")
@@ -94,10 +105,43 @@ def network_documents(*, network: Network) -> QuerySet[NetworkDocument]:
     return NetworkDocument.objects.filter(network=network).select_related("shared_by")
 
 
-def network_document_get(*, fetched_by, pk: int) -> NetworkDocument:
+def network_document_get(*, fetched_by: Any, pk: int) -> NetworkDocument:
     return get_object_or_404(
         NetworkDocument.objects.filter(network__in=visible_networks(fetched_by)).select_related(
             "network"
         ),
         pk=pk,
+    )
+
+
+def network_invitations_pending(*, network: Network) -> QuerySet[NetworkInvitation]:
+    """Invitations of `network` still waiting for an answer (not used, revoked or expired)."""
+    return (
+        NetworkInvitation.objects.filter(
+            network=network,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def network_invitation_get(*, fetched_by: Any, pk: int) -> NetworkInvitation:
+    return get_object_or_404(
+        NetworkInvitation.objects.filter(network__in=visible_networks(fetched_by)).select_related(
+            "network"
+        ),
+        pk=pk,
+    )
+
+
+def invitation_by_token(token: str) -> NetworkInvitation | None:
+    """The invitation a link's secret belongs to, whatever its state (None when unknown):
+    the page tells an expired, used or revoked link apart from a wrong one."""
+    return (
+        NetworkInvitation.objects.select_related("network")
+        .filter(token_hash=token_hash(token or ""))
+        .first()
     )

@@ -1,39 +1,25 @@
-"""Forms and messages of the networks pages (kept here so their strings live in the
-directory catalogue; the pages themselves are in `mosty/organisations/network_*.py`)."""
+"""Forms of the networks pages."""
+
+from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import User
 from mosty.core.forms import SearchModelChoiceField
+from mosty.core.pages import VersionedForm
 from mosty.directory.forms import _style
-from mosty.organisations.models import (
+from mosty.networks.models import (
     Network,
     NetworkDocument,
     NetworkMeeting,
     NetworkMembership,
-    Organisation,
+    NetworkRole,
 )
-
-MESSAGES = {
-    "new_network": _("New network"),
-    "edit_network": _("Edit network"),
-    "created": _("Network created."),
-    "saved": _("Changes saved."),
-    "member_added": _("Member invited."),
-    "member_removed": _("Member removed."),
-    "meeting_saved": _("Meeting saved."),
-    "document_shared": _("Document shared."),
-    "not_your_org": _("You can only start a network for an organisation you coordinate."),
-    "org_or_person": _("Invite either an organisation or a person."),
-    "already_member": _("Already a member of this network."),
-    "keep_coordinator": _("The coordinating organisation stays a member."),
-    "attendee_not_member": _("Attendees must be members of the network."),
-    "file_or_link": _("Share either a file or a link."),
-    "no_user": _(
-        "Nobody with this e-mail address has an account. Ask an administrator to add them first."
-    ),
-}
+from mosty.networks.texts import MESSAGES
+from mosty.organisations.models import Organisation
+from mosty.portal.forms import JoinForm
 
 
 class NetworkForm(forms.ModelForm):
@@ -55,6 +41,10 @@ class NetworkForm(forms.ModelForm):
             self.fields["coordinator"].queryset = organisations
             self.order_fields(["coordinator", "name", "theme", "purpose", "is_public"])
         _style(self)
+
+
+class NetworkEditForm(VersionedForm, NetworkForm):
+    pass
 
 
 class MemberInviteForm(forms.Form):
@@ -120,6 +110,10 @@ class MeetingForm(forms.ModelForm):
         _style(self)
 
 
+class MeetingEditForm(VersionedForm, MeetingForm):
+    pass
+
+
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = NetworkDocument
@@ -139,3 +133,33 @@ class DocumentForm(forms.ModelForm):
     def _post_clean(self):
         # The service validates the model (and its file-or-link constraint) on save.
         pass
+
+
+class InvitationForm(forms.Form):
+    """A coordinator invites one person by e-mail, whether or not they have an account."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role in the network"), choices=NetworkRole.choices, initial=NetworkRole.MEMBER
+    )
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class InvitationAccountForm(JoinForm):
+    """The invited person's new account: the address is the invitation's, the rest theirs
+    (the password fields and their check are the portal's join form's)."""
+
+    code = None  # type: ignore[assignment]
+    email = None  # type: ignore[assignment]
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+    field_order = ["first_name", "last_name", "password1", "password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)

@@ -1,21 +1,41 @@
-"""Thematic networks: the public page, members' pages, meetings and documents."""
+"""Thematic networks: the public page, members' pages, meetings, documents and invitations."""
 
 from typing import Any, ClassVar
 
-from django.http import FileResponse, Http404, HttpRequest
-from django.shortcuts import redirect
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from mosty.access.audit import audit_read
 from mosty.access.domains.networks import network_coordinator_choices
 from mosty.access.policy import can
+from mosty.accounts.models import User
+from mosty.core.forms import add_service_errors
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ObjectPage, ShowPage, SimpleFormPage
+from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
-from mosty.directory.network_forms import MESSAGES, DocumentForm, MemberInviteForm, NetworkForm
-from mosty.organisations import network_selectors as selectors
-from mosty.organisations import network_services as services
-from mosty.organisations.forms import MeetingEditForm, NetworkEditForm
-from mosty.organisations.models import Network, NetworkMeeting
+from mosty.networks import selectors, services
+from mosty.networks.forms import (
+    DocumentForm,
+    InvitationAccountForm,
+    InvitationForm,
+    MeetingEditForm,
+    MemberInviteForm,
+    NetworkEditForm,
+    NetworkForm,
+)
+from mosty.networks.models import (
+    INVITATION_DAYS,
+    InvitationState,
+    Network,
+    NetworkInvitation,
+    NetworkMeeting,
+)
+from mosty.networks.texts import MESSAGES
 
 routes = Routes()
 
@@ -253,3 +273,110 @@ class DocumentDownload(DetailPage):
             raise Http404
         audit_read(request.user, document, fields=["file"])
         return FileResponse(document.file.open("rb"), as_attachment=True)
+
+
+# Invitations of people by e-mail ------------------------------------------------------------
+
+
+@routes.path("<int:pk>/invitations/", name="invitations")
+class NetworkInvitations(NetworkPage, FormPage):
+    """Invite a person by e-mail (with an account or not); the invitations still waiting."""
+
+    permission = "network.manage"
+    template_name = "networks/invitations.html"
+    form_class = InvitationForm
+    read_fields = ("invitations.email",)
+
+    def initial(self) -> dict[str, Any]:
+        return {"language": get_language()}
+
+    def save(self, form: Any) -> NetworkInvitation:
+        invitation, _token = services.network_invitation_create(
+            network=self.object,
+            by=self.user,
+            base_url=self.request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        )
+        messages.success(self.request, MESSAGES["invitation_sent"] % {"email": invitation.email})
+        return invitation
+
+    def success_url(self, invitation: Any) -> str:
+        return reverse("networks:invitations", args=[self.object.pk])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "invitations": selectors.network_invitations_pending(network=self.object),
+            "invitation_days": INVITATION_DAYS,
+        }
+
+
+@routes.path("invitations/<int:pk>/revoke/", name="invitation_revoke")
+class NetworkInvitationRevoke(ActionPage):
+    permission = "network.manage"
+    success_message = MESSAGES["invitation_revoked"]
+    selector = selectors.network_invitation_get
+
+    def permission_target(self) -> Any:
+        return self.object.network
+
+    def act(self, form: Any) -> Any:
+        return services.network_invitation_revoke(invitation=self.object, by=self.user)
+
+    def success_url(self, result: Any) -> str:
+        return reverse("networks:invitations", args=[self.object.network_id])
+
+
+# What a link that no longer works says, and with which status.
+_CLOSED = {
+    InvitationState.ACCEPTED: ("link_used", 410),
+    InvitationState.REVOKED: ("link_revoked", 410),
+    InvitationState.EXPIRED: ("link_expired", 410),
+}
+
+
+@routes.path("invitations/accept/<str:token>/", name="invitation_accept")
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The page of the invitation link. The link is the permission: a visitor without an
+    account creates one with the invited address; one with an account logs in first; a person
+    logged in with another address is told so, and nothing is written."""
+    invitation = selectors.invitation_by_token(token)
+    template = "networks/invitation_accept.html"
+    if invitation is None:
+        return render(request, template, {"problem": MESSAGES["link_unknown"]}, status=404)
+    if invitation.state in _CLOSED:
+        key, status = _CLOSED[invitation.state]
+        return render(request, template, {"problem": MESSAGES[key]}, status=status)
+    context: dict[str, Any] = {"invitation": invitation, "network": invitation.network}
+    user = request.user
+    if user.is_authenticated:
+        if (user.email or "").lower() != invitation.email.lower():
+            return render(request, template, {**context, "problem": MESSAGES["wrong_person"]})
+        if request.method == "POST":
+            try:
+                services.network_invitation_accept(token=token, user=user)
+            except ValidationError as exc:
+                return render(request, template, {**context, "problem": " ".join(exc.messages)})
+            messages.success(request, MESSAGES["joined"] % {"network": invitation.network.name})
+            return redirect("networks:detail", invitation.network_id)
+        return render(request, template, {**context, "may_accept": True})
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        login_url = reverse("account_login") + "?" + urlencode({"next": request.path})
+        return render(request, template, {**context, "login_url": login_url})
+    form = InvitationAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if public_form_spent(request, "network_invitation"):
+            messages.error(request, spent_message())
+        else:
+            try:
+                services.network_invitation_accept_new(
+                    token=token,
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data.get("last_name") or "",
+                    password=form.cleaned_data["password1"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, str(MESSAGES["account_ready"]))
+                return redirect("account_login")
+    return render(request, template, {**context, "form": form})

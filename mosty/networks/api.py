@@ -1,0 +1,165 @@
+"""Thematic networks' API under /api/ (paths as before the move from `directory`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mosty.access.audit import audit_read
+from mosty.access.policy import require
+from mosty.accounts.models import User
+from mosty.core.api import AuditedListApi, parse_input
+from mosty.core.routing import Routes
+from mosty.networks import selectors, services
+from mosty.networks.models import NetworkTheme
+from mosty.organisations.models import Organisation
+
+routes = Routes()
+
+
+class NetworkMemberSerializer(serializers.Serializer):
+    kind = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+
+    def get_kind(self, member) -> str:
+        return "organisation" if member.organisation_id else "person"
+
+    def get_name(self, member) -> str:
+        if member.organisation_id:
+            return member.organisation.name
+        return member.user.get_full_name() or member.user.email
+
+    def get_email(self, member) -> str:
+        return member.organisation.email if member.organisation_id else member.user.email
+
+    def get_phone(self, member) -> str:
+        return member.organisation.phone if member.organisation_id else member.user.phone
+
+
+class NetworkOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    theme = serializers.CharField()
+    purpose = serializers.CharField()
+    is_public = serializers.BooleanField()
+    coordinator = serializers.CharField(source="coordinator.name", default=None, allow_null=True)
+
+
+@routes.path("networks/", name="network_list")
+@extend_schema(tags=["networks"])
+class NetworkListApi(AuditedListApi):
+    serializer_class = NetworkOutputSerializer
+    permission = "network.list"
+
+    def rows(self, filters):
+        return selectors.network_list(fetched_by=self.request.user)
+
+
+@routes.path("networks/<int:pk>/", name="network_detail")
+@extend_schema(tags=["networks"], responses=OpenApiTypes.OBJECT)
+class NetworkDetailApi(APIView):
+    def get(self, request, pk: int):
+        network = selectors.network_get(fetched_by=request.user, pk=pk)
+        require(request.user, "network.view", network)
+        audit_read(request.user, network, fields=["members.contacts"])
+        members = selectors.network_members(network=network)
+        meetings = selectors.network_meetings(network=network)[:50]
+        return Response(
+            {
+                **NetworkOutputSerializer(network).data,
+                "members": NetworkMemberSerializer(members, many=True).data,
+                "meetings": [
+                    {"id": m.pk, "date": m.date, "title": m.title, "attendees": m.attendee_count}
+                    for m in meetings
+                ],
+            }
+        )
+
+
+@routes.path("networks/create/", name="network_create")
+class NetworkCreateApi(APIView):
+    """A coordinator starts a network run by one of their organisations."""
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+        theme = serializers.ChoiceField(choices=NetworkTheme.choices)
+        purpose = serializers.CharField(required=False, allow_blank=True)
+        is_public = serializers.BooleanField(default=True)
+        coordinator = serializers.IntegerField(help_text="id of the coordinating organisation")
+
+    @extend_schema(tags=["networks"], request=InputSerializer, responses=NetworkOutputSerializer)
+    def post(self, request):
+        require(request.user, "network.create")
+        values = parse_input(self.InputSerializer, request)
+        coordinator = Organisation.objects.filter(pk=values.pop("coordinator")).first()
+        if coordinator is None:
+            return Response(
+                {"coordinator": [_("Unknown organisation.")]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        network = services.network_create(by=request.user, coordinator=coordinator, **values)
+        return Response(NetworkOutputSerializer(network).data, status=status.HTTP_201_CREATED)
+
+
+@routes.path("networks/<int:pk>/members/", name="network_member_add")
+class NetworkMemberAddApi(APIView):
+    """Add an organisation (by id) or one person (by account e-mail) to a network."""
+
+    class InputSerializer(serializers.Serializer):
+        organisation = serializers.IntegerField(required=False)
+        email = serializers.EmailField(required=False)
+
+    @extend_schema(tags=["networks"], request=InputSerializer, responses=NetworkMemberSerializer)
+    def post(self, request, pk: int):
+        network = selectors.network_get(fetched_by=request.user, pk=pk)
+        require(request.user, "network.manage", network)
+        data = parse_input(self.InputSerializer, request)
+        organisation = user = None
+        if "organisation" in data:
+            organisation = Organisation.objects.filter(pk=data["organisation"]).first()
+            if organisation is None:
+                return Response(
+                    {"organisation": [_("Unknown organisation.")]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        if "email" in data:
+            user = User.objects.filter(email__iexact=data["email"], is_active=True).first()
+            if user is None:
+                return Response(
+                    {"email": [_("No active account has this e-mail address.")]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        membership = services.network_member_add(
+            network=network, by=request.user, organisation=organisation, user=user
+        )
+        return Response(NetworkMemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+@routes.path("networks/<int:pk>/meetings/", name="network_meeting_create")
+class NetworkMeetingCreateApi(APIView):
+    """Record a network meeting: date, title, agenda and minutes."""
+
+    class InputSerializer(serializers.Serializer):
+        date = serializers.DateField()
+        title = serializers.CharField(max_length=200)
+        agenda = serializers.CharField(required=False, allow_blank=True)
+        minutes = serializers.CharField(required=False, allow_blank=True)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        date = serializers.DateField()
+        title = serializers.CharField()
+
+    @extend_schema(tags=["networks"], request=InputSerializer, responses=OutputSerializer)
+    def post(self, request, pk: int):
+        network = selectors.network_get(fetched_by=request.user, pk=pk)
+        require(request.user, "network.manage", network)
+        data = parse_input(self.InputSerializer, request)
+        meeting = services.network_meeting_save(network=network, by=request.user, **data)
+        return Response(self.OutputSerializer(meeting).data, status=status.HTTP_201_CREATED)
