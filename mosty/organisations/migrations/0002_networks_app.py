@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
         ("organisations", "0001_squashed_0003"),
         ("networks", "0001_initial"),
         # Programmes point to `networks.Network` before the old model leaves the state.
-        ("reports", "0002_networks_app"),
+        ("reports", "0003_networks_app"),
     ]
 
     operations = [
