@@ -177,7 +177,8 @@ class CaseFormPage(FormPage):
         return {"title": self.title} if self.title else {}
 
     def success_url(self, result):
-        return _case_url(self.case.pk)
+        # Back to the case, unless the page names the saved record's own page.
+        return super().success_url(result) if self.success_detail else _case_url(self.case.pk)
 
 
 @routes.path("<int:pk>/edit/", name="edit")

@@ -442,7 +442,10 @@ def test_referral_form_offers_directory_services(world, login):
         url, {"to_service": service.pk, "domain": "health", "message": "Please help"}
     )
     assert response.status_code == 302
-    assert case.referrals.get().to_service == service
+    referral = case.referrals.get()
+    assert referral.to_service == service
+    # The sender lands on the referral they sent, to follow its answer.
+    assert response["Location"] == f"/en/cases/referrals/{referral.pk}/"
 
 
 def test_referral_form_lists_only_services_matching_the_words_typed(world, login):

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2] / "mosty"
 NOT_UNDER_CSP = {
     "events/templates/events/certificate.html",
     "assistance/templates/assistance/certificate.html",
+    "templates/core/certificate.html",
     "knowledge/templates/knowledge/booklet_pdf.html",
     "knowledge/templates/knowledge/offline/index.html",
     "reports/templates/reports/report_pdf.html",
