@@ -5,7 +5,7 @@ Below the services of every app and above the messaging tasks: a service of case
 imports this, never the other way round.
 
 Channel and language come from the person: a participant's `preferred_channel` (e-mail, or a
-text message for SMS and the chat apps, which have no adapter yet), on condition of their active
+text message for SMS and the chat apps whose adapter is not configured), on condition of their active
 consent (`messages` for a phone channel, `portal` or `messages` for e-mail); withdrawing it is
 the opt-out. The language is the one they chose in the portal, else their first language Mosty
 speaks, else the city's.
@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from mosty.messaging.backends import configured_channels
 from mosty.messaging.models import Message, MessageChannel, MessageStatus, Notification
 from mosty.messaging.tasks import message_send, message_send_batch
 from mosty.people.models import Consent
@@ -51,9 +52,12 @@ def _consented(participant: Any, *purposes: str) -> bool:
 
 
 def choose_channel(participant: Any) -> str:
-    """The channel a message to `participant` takes, or "" when none may be used."""
+    """The channel a message to `participant` takes, or "" when none may be used: the chat app
+    they prefer when this installation has its adapter, else a text message."""
     preferred = participant.preferred_channel or ""
     if preferred in PHONE_CHANNELS and participant.phone and _consented(participant, "messages"):
+        if preferred in configured_channels():
+            return preferred
         return MessageChannel.SMS
     if participant.email and _consented(participant, "messages", "portal"):
         return MessageChannel.EMAIL

@@ -36,7 +36,7 @@ def deliver(message_id: int) -> str:
             return message.status if message else ""
         message.attempts += 1
         payload = _payload(message)
-        backend = backend_for(message.channel)
+        backend = backend_for(message.channel, message.language)
         address = message_address(message, payload)
         if backend is None or not address:
             message.status = MessageStatus.SKIPPED

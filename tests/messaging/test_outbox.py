@@ -56,7 +56,7 @@ def test_failure_is_retried_then_marked_failed(world, settings, monkeypatch):
         def send(self, **kwargs):
             raise SendError("gateway down")
 
-    monkeypatch.setattr(tasks, "backend_for", lambda channel: Broken())
+    monkeypatch.setattr(tasks, "backend_for", lambda channel, language="": Broken())
     m = message_to_participant(p, "event_cancelled", {"title": "X"}, key="k2")
     assert tasks.deliver(m.pk) == "queued"
     assert tasks.deliver(m.pk) == "failed"
@@ -148,3 +148,92 @@ def test_event_broadcast_page_hands_over_and_worker_writes_each_registrant(
     assert event_broadcast_expand.call(**result.args_kwargs["kwargs"]) == 2
     by_channel = dict(Message.objects.values_list("channel", "language"))
     assert by_channel == {"sms": "pl", "email": "fr"}
+
+
+class _FakeTransport:
+    """Records each request and answers with the given status and JSON (no network)."""
+
+    def __init__(self, answer, status=200):
+        self.answer = answer
+        self.status = status
+        self.requests = []
+
+    def __call__(self, request, timeout):
+        self.requests.append(request)
+        body = json.dumps(self.answer).encode()
+        if self.status >= 400:
+            raise urllib.error.HTTPError(request.full_url, self.status, "err", {}, io.BytesIO(body))
+        return _Response(body)
+
+
+def test_whatsapp_adapter_sends_a_template_in_the_persons_language():
+    transport = _FakeTransport({"messages": [{"id": "wamid.1"}]})
+    backend = backends.WhatsAppBackend(
+        token="tok",
+        phone_number_id="123",
+        template="mosty_notice",
+        language="uk",
+        transport=transport,
+    )
+    assert backend.send(address="+48 600 100 200", subject="", body="Привіт") == "wamid.1"
+    request = transport.requests[0]
+    assert request.full_url == "https://graph.facebook.com/v21.0/123/messages"
+    assert request.headers["Authorization"] == "Bearer tok"
+    sent = json.loads(request.data)
+    assert sent["to"] == "48600100200" and sent["type"] == "template"
+    assert sent["template"]["language"]["code"] == "uk"
+    assert sent["template"]["components"][0]["parameters"][0]["text"] == "Привіт"
+    plain = backends.WhatsAppBackend(token="t", phone_number_id="1", transport=transport)
+    plain.send(address="+481", subject="", body="Hi")
+    assert json.loads(transport.requests[1].data)["text"] == {"body": "Hi"}
+
+
+def test_signal_adapter_posts_to_v2_send():
+    transport = _FakeTransport({"timestamp": "1700000000"}, status=201)
+    backend = backends.SignalBackend(
+        url="http://signal:8080/", number="+48100", transport=transport
+    )
+    assert backend.send(address="+48200", subject="", body="Cześć") == "1700000000"
+    request = transport.requests[0]
+    assert request.full_url == "http://signal:8080/v2/send"
+    assert json.loads(request.data) == {
+        "message": "Cześć",
+        "number": "+48100",
+        "recipients": ["+48200"],
+    }
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "signal"])
+def test_chat_adapters_switch_on_when_configured_else_sms(world, settings, channel):
+    p = _participant(world, preferred_channel=channel)
+    assert backends.backend_for(channel) is None
+    assert choose_channel(p) == "sms"
+    settings.MOSTY_WHATSAPP_TOKEN, settings.MOSTY_WHATSAPP_PHONE_NUMBER_ID = "t", "1"
+    settings.MOSTY_SIGNAL_URL, settings.MOSTY_SIGNAL_NUMBER = "http://signal:8080", "+48100"
+    assert backends.backend_for(channel) is not None
+    assert choose_channel(p) == channel
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "signal"])
+def test_chat_http_errors_are_retried_then_failed_and_audit_has_no_body(
+    world, settings, monkeypatch, channel
+):
+    settings.MOSTY_MESSAGE_ATTEMPTS = 2
+    settings.MOSTY_WHATSAPP_TOKEN, settings.MOSTY_WHATSAPP_PHONE_NUMBER_ID = "t", "1"
+    settings.MOSTY_SIGNAL_URL, settings.MOSTY_SIGNAL_NUMBER = "http://signal:8080", "+48100"
+    failing = _FakeTransport({"error": {"code": 131047, "message": "Re-engagement message"}}, 400)
+    monkeypatch.setattr("urllib.request.urlopen", failing)
+    p = _participant(world, preferred_channel=channel)
+    m = message_to_participant(p, "event_cancelled", {"title": "Kurs"}, key=f"chat-{channel}")
+    assert m.channel == channel
+    assert tasks.deliver(m.pk) == "queued"
+    m.refresh_from_db()
+    assert "HTTP 400" in m.error and "Kurs" not in m.error
+    assert tasks.deliver(m.pk) == "failed"
+    ok = _FakeTransport({"messages": [{"id": "wamid.9"}], "timestamp": "17"})
+    monkeypatch.setattr("urllib.request.urlopen", ok)
+    m2 = message_to_participant(p, "event_cancelled", {"title": "Kurs"}, key=f"chat2-{channel}")
+    assert tasks.deliver(m2.pk) == "sent"
+    assert "Kurs" in ok.requests[0].data.decode()
+    for event in AuditEvent.objects.filter(action="mosty.messaging.message.sent"):
+        assert "Kurs" not in json.dumps(event.details) and "Kurs" not in event.object_label
