@@ -24,6 +24,7 @@ from mosty.access.domains.portal import (
 )
 from mosty.cases.models import CaseStatus, Goal, GoalStatus, ReferralStatus, Task
 from mosty.mentoring.models import MatchStatus
+from mosty.messaging.models import Message, MessageStatus
 from mosty.portal.models import HelpRequest, HelpStatus, PortalAccount, PortalInvitation, TaskReport
 
 
@@ -142,7 +143,13 @@ def portal_status(*, participant: Any) -> dict[str, Any]:
         .order_by("-created_at")
         .first()
     )
-    return {"account": account, "invitation": invitation}
+    messages = list(
+        Message.objects.filter(recipient_participant=participant).order_by("-created_at", "-pk")[:5]
+    )
+    held = Message.objects.filter(
+        recipient_participant=participant, status=MessageStatus.HELD
+    ).count()
+    return {"account": account, "invitation": invitation, "messages": messages, "held": held}
 
 
 def help_request_list(*, fetched_by: Any, open_only: bool = True) -> QuerySet[HelpRequest]:

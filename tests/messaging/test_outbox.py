@@ -237,3 +237,88 @@ def test_chat_http_errors_are_retried_then_failed_and_audit_has_no_body(
     assert "Kurs" in ok.requests[0].data.decode()
     for event in AuditEvent.objects.filter(action="mosty.messaging.message.sent"):
         assert "Kurs" not in json.dumps(event.details) and "Kurs" not in event.object_label
+
+
+def test_consent_is_per_channel_and_the_outbox_falls_back_or_holds(world, settings):
+    from django.utils import timezone
+
+    from mosty.people.models import Consent
+
+    p = make_participant(world, "a", consents=(), preferred_channel="whatsapp", email="o@x.org")
+    Consent.objects.create(
+        participant=p,
+        purpose="messages",
+        channel="whatsapp",
+        text_shown="ok",
+        given_at=timezone.now(),
+    )
+    # WhatsApp not configured, no consent to SMS or e-mail: the message is held.
+    held = message_to_participant(p, "event_cancelled", {"title": "T"}, key="held-1")
+    assert held.status == "held"
+    settings.MOSTY_WHATSAPP_TOKEN, settings.MOSTY_WHATSAPP_PHONE_NUMBER_ID = "t", "1"
+    assert choose_channel(p) == "whatsapp"
+    settings.MOSTY_WHATSAPP_TOKEN = ""
+    email = Consent.objects.create(
+        participant=p, purpose="messages", channel="email", text_shown="ok", given_at=timezone.now()
+    )
+    assert choose_channel(p) == "email"  # a consented channel, not SMS
+    queued = message_to_participant(p, "event_cancelled", {"title": "T"}, key="held-2")
+    assert queued.channel == "email" and queued.status == "queued"
+    # Withdrawn before the worker sends it: nothing goes out, staff see it held.
+    email.withdrawn_at = timezone.now()
+    email.save()
+    assert tasks.deliver(queued.pk) == "held"
+    queued.refresh_from_db()
+    assert queued.payload == ""
+
+
+def test_old_consents_become_consents_for_the_preferred_channel(world):
+    import importlib
+
+    from django.apps import apps
+
+    from mosty.people.models import Consent
+
+    migration = importlib.import_module(
+        "mosty.people.migrations.0013_consent_channel_from_preference"
+    )
+    chat = make_participant(world, "a", consents=(), preferred_channel="signal")
+    mail_only = make_participant(
+        world, "a", consents=(), preferred_channel="", phone="", email="a@x.org"
+    )
+    for person in (chat, mail_only):
+        Consent.objects.create(
+            participant=person,
+            purpose="messages",
+            text_shown="SMS or chat",
+            given_at="2026-01-01T00:00Z",
+        )
+    migration.forwards(apps, None)
+    assert sorted(chat.consents.values_list("channel", flat=True)) == ["signal", "sms"]
+    assert list(mail_only.consents.values_list("channel", flat=True)) == ["email"]
+
+
+def test_staff_record_consent_per_channel_and_see_held_messages(world, login):
+    from django.urls import reverse
+
+    from mosty.people import gdpr
+
+    p = make_participant(world, "a", consents=(), preferred_channel="sms")
+    message_to_participant(p, "event_cancelled", {"title": "T"}, key="held-3")
+    client = login("caseworker")
+    page = client.get(reverse("people:detail", args=[p.pk])).content.decode()
+    assert "alert alert-warning small" in page  # the held message, on the portal block
+    url = reverse("people:consent_record", args=[p.pk])
+    response = client.post(
+        url, {"purpose": "messages", "legal_basis": "consent", "text_shown": "Tak"}
+    )
+    assert response.status_code == 200  # the channel is needed
+    assert not p.consents.exists()
+    response = client.post(
+        url,
+        {"purpose": "messages", "channel": "sms", "legal_basis": "consent", "text_shown": "Tak"},
+    )
+    assert response.status_code == 302
+    assert choose_channel(p) == "sms"
+    exported = gdpr.export_participant(p, by=world.user("caseworker", "a"))
+    assert exported["consents"][0]["channel"] == "sms"
