@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from mosty.access.domains.cases import visible_cases
+from mosty.access.domains.events import visible_registrations
 from mosty.access.domains.people import visible_participants
 from mosty.access.domains.portal import (
     own_cases,
@@ -22,7 +24,16 @@ from mosty.access.domains.portal import (
     visible_help_requests,
     visible_task_reports,
 )
-from mosty.cases.models import CaseStatus, Goal, GoalStatus, ReferralStatus, Task
+from mosty.cases.models import (
+    CaseStatus,
+    Goal,
+    GoalStatus,
+    ReferralStatus,
+    SupportKind,
+    SupportLog,
+    Task,
+)
+from mosty.events.models import Attendance
 from mosty.mentoring.models import MatchStatus
 from mosty.messaging.models import Message, MessageStatus
 from mosty.portal.models import HelpRequest, HelpStatus, PortalAccount, PortalInvitation, TaskReport
@@ -171,3 +182,39 @@ def task_report_list(*, fetched_by: Any) -> QuerySet[TaskReport]:
         .select_related("task", "task__goal", "participant")
         .order_by("-created_at", "-pk")
     )
+
+
+def attendance_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:
+    """Sessions and events `participant` attended, among registrations `fetched_by` sees."""
+    registrations = list(
+        visible_registrations(fetched_by)
+        .filter(participant=participant)
+        .select_related("participant")
+        .only("pk", "event_id", "participant__code")
+    )
+    totals = Attendance.objects.filter(registration__in=registrations, present=True).aggregate(
+        sessions=Count("pk"),
+        events=Count("registration__event", distinct=True),
+        last=Max("session__starts_at"),
+    )
+    return {**totals, "registrations": registrations}
+
+
+def support_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:
+    """Support minutes by kind from the participant's cases `fetched_by` may see (kind and
+    minutes are seen by the whole case team; summaries are not read here)."""
+    cases = list(
+        visible_cases(fetched_by)
+        .filter(participant=participant)
+        .select_related("participant")
+        .only("pk", "participant__code")
+    )
+    labels = dict(SupportKind.choices)
+    rows = (
+        SupportLog.objects.filter(case__in=cases)
+        .values("kind")
+        .annotate(minutes=Sum("minutes"), sessions=Count("pk"))
+        .order_by("-minutes")
+    )
+    kinds = [{**row, "label": labels.get(row["kind"], row["kind"])} for row in rows]
+    return {"cases": cases, "kinds": kinds, "minutes": sum(row["minutes"] for row in kinds)}
