@@ -45,7 +45,7 @@ def notice_render(payload: dict[str, Any], language: str) -> tuple[str, str]:
     """Subject and body of an assistance notice in `language`, read when the outbox sends it
     (the payload holds ids, never the text): `mosty.messaging.catalog` calls it."""
     request = AssistanceRequest.objects.select_related("district").get(pk=payload["request_id"])
-    user = User.objects.filter(pk=payload.get("user_id")).first()
+    user = User.objects.filter(pk=int(payload.get("user_id") or 0)).first()
     with translation.override(language):
         context = {
             "kind": payload["kind"],
@@ -63,7 +63,12 @@ def notice_render(payload: dict[str, Any], language: str) -> tuple[str, str]:
 
 
 def _send(
-    kind: str, request: AssistanceRequest, user: User, path: tuple, base_url: str, key: str
+    kind: str,
+    request: AssistanceRequest,
+    user: User,
+    path: tuple[str, dict[str, Any]],
+    base_url: str,
+    key: str,
 ) -> int:
     """Through the outbox (status, retries, audit without the text, the bell beside it); sent
     at once, as this already runs in the worker."""

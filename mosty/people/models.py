@@ -8,6 +8,7 @@ their pseudonymous code (`audit_label`).
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -330,7 +331,7 @@ class ConsentPurpose(models.TextChoices):
 CONTACT_CHANNELS = ("email", "sms", "whatsapp", "signal", "telegram", "viber")
 
 
-def contact_channel_choices() -> list[tuple[str, str]]:
+def contact_channel_choices() -> list[tuple[str, Any]]:
     return [(value, label) for value, label in Channel.choices if value in CONTACT_CHANNELS]
 
 

@@ -218,3 +218,31 @@ def support_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:
     )
     kinds = [{**row, "label": labels.get(row["kind"], row["kind"])} for row in rows]
     return {"cases": cases, "kinds": kinds, "minutes": sum(row["minutes"] for row in kinds)}
+
+
+def portal_invitables(*, fetched_by: Any, participants: list[Any]) -> list[Any]:
+    """Of `participants` (a match's newcomer and their household, a registrant just linked),
+    those `fetched_by` may invite to the portal and who have no account yet (one query)."""
+    from mosty.access.policy import can
+
+    wanted = {p.pk: p for p in participants if p is not None and p.anonymised_at is None}
+    having = set(
+        PortalAccount.objects.filter(participant_id__in=wanted).values_list(
+            "participant_id", flat=True
+        )
+    )
+    return [
+        p for pk, p in wanted.items() if pk not in having and can(fetched_by, "portal.invite", p)
+    ]
+
+
+def household_of(*, participant: Any) -> list[Any]:
+    """`participant` and the members of their household who have a participant record."""
+    if participant.household_id is None:
+        return [participant]
+    others = (
+        participant.household.members.filter(participant__isnull=False)
+        .exclude(participant=participant)
+        .select_related("participant", "participant__owner")
+    )
+    return [participant, *(member.participant for member in others)]
