@@ -246,3 +246,55 @@ def household_of(*, participant: Any) -> list[Any]:
         .select_related("participant", "participant__owner")
     )
     return [participant, *(member.participant for member in others)]
+
+
+def document_list(*, fetched_by: Any) -> dict[str, Any]:
+    """ "My documents": certificates of the courses the participant completed, and the booklets
+    for newcomers (every article in them is for newcomers) printed in their language."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from mosty.events.selectors import is_completed
+    from mosty.knowledge.models import Audience, BookletExport, BookletItem, ExportStatus
+
+    registrations = (
+        own_registrations(fetched_by)
+        .filter(status="confirmed")
+        .select_related("event")
+        .prefetch_related("event__translations")
+        .annotate(
+            sessions=Count("event__sessions", distinct=True),
+            attended=Count("attendance", filter=Q(attendance__present=True), distinct=True),
+        )
+        .order_by("-event__starts_at")
+    )
+    certificates = [
+        r
+        for r in registrations
+        if is_completed(status=r.status, attended=r.attended, sessions=r.sessions)
+    ]
+    language = getattr(fetched_by, "language", "") or ""
+    not_for_newcomers = BookletItem.objects.filter(booklet=OuterRef("booklet")).exclude(
+        article__audience=Audience.NEWCOMERS
+    )
+    booklets = list(
+        BookletExport.objects.filter(status=ExportStatus.DONE, language=language)
+        .exclude(pdf="")
+        .exclude(Exists(not_for_newcomers))
+        .select_related("booklet")
+        .order_by("booklet_id", "-created_at")
+        .distinct()
+    )
+    latest = {export.booklet_id: export for export in reversed(booklets)}
+    for export in latest.values():
+        export.title = export.booklet.title_in(language)
+    return {"certificates": certificates, "booklets": list(latest.values())}
+
+
+def own_booklet_get(*, fetched_by: Any, pk: int) -> Any:
+    """A booklet PDF the participant may download: one `document_list` shows them."""
+    for export in document_list(fetched_by=fetched_by)["booklets"]:
+        if export.pk == pk:
+            return export
+    from django.http import Http404
+
+    raise Http404
