@@ -286,7 +286,7 @@ def document_list(*, fetched_by: Any) -> dict[str, Any]:
     )
     latest = {export.booklet_id: export for export in reversed(booklets)}
     for export in latest.values():
-        export.title = export.booklet.title_in(language)
+        export.title = export.booklet.title_in(language)  # type: ignore[attr-defined]
     return {"certificates": certificates, "booklets": list(latest.values())}
 
 

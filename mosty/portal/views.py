@@ -122,7 +122,7 @@ class PortalDocuments(PortalPage):
 
 @routes.path("documents/booklets/<int:pk>/", name="booklet")
 class PortalBooklet(PortalPage):
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         require(request.user, self.permission)
         export = selectors.own_booklet_get(fetched_by=request.user, pk=kwargs["pk"])
         return FileResponse(
