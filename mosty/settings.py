@@ -289,6 +289,17 @@ MOSTY_SMSAPI_TOKEN = os.environ.get("MOSTY_SMSAPI_TOKEN", "")
 MOSTY_SMSAPI_SENDER = os.environ.get("MOSTY_SMSAPI_SENDER", "")
 # SMSAPI.pl endpoint (change only for SMSAPI.com or a test server).
 MOSTY_SMSAPI_URL = os.environ.get("MOSTY_SMSAPI_URL", "https://api.smsapi.pl/sms.do")
+# WhatsApp Cloud API (Meta): messages to people who prefer WhatsApp go there when both the
+# access token and the sending phone number's id are set; otherwise they fall back to SMS.
+MOSTY_WHATSAPP_TOKEN = os.environ.get("MOSTY_WHATSAPP_TOKEN", "")
+MOSTY_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("MOSTY_WHATSAPP_PHONE_NUMBER_ID", "")
+# Approved utility template with one body parameter, sent outside the 24-hour window.
+MOSTY_WHATSAPP_TEMPLATE = os.environ.get("MOSTY_WHATSAPP_TEMPLATE", "")
+MOSTY_WHATSAPP_URL = os.environ.get("MOSTY_WHATSAPP_URL", "https://graph.facebook.com/v21.0")
+# Self-hosted signal-cli REST API: its base URL and the registered sending number.
+MOSTY_SIGNAL_URL = os.environ.get("MOSTY_SIGNAL_URL", "")
+MOSTY_SIGNAL_NUMBER = os.environ.get("MOSTY_SIGNAL_NUMBER", "")
+MOSTY_SIGNAL_TOKEN = os.environ.get("MOSTY_SIGNAL_TOKEN", "")
 # Attempts before a message is marked failed.
 MOSTY_MESSAGE_ATTEMPTS = env_int("MOSTY_MESSAGE_ATTEMPTS", 5, minimum=1)
 

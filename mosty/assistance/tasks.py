@@ -1,11 +1,11 @@
-"""Mails about assistance, each in its recipient's language, and the daily reminder."""
+"""Notices about assistance, each in its recipient's language, through the messaging outbox
+(and the bell), and the daily reminder."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,6 +16,9 @@ from django_tasks import task
 from mosty.accounts.models import Membership, Role, User
 from mosty.assistance.models import Assignment, AssignmentStatus, AssistanceRequest
 from mosty.core.formats import language_name
+from mosty.messaging.models import MessageStatus
+from mosty.messaging.outbox import message_to_user, notify
+from mosty.messaging.tasks import deliver
 
 KINDS = ("request", "offer", "accepted", "cancelled", "reminder")
 
@@ -34,26 +37,61 @@ def _subject(kind: str, request: AssistanceRequest) -> str:
     return _("Reminder: %(language)s tomorrow, %(when)s") % values
 
 
-def _send(kind: str, request: AssistanceRequest, user: User, path: str, base_url: str) -> int:
-    if not user.email or not user.is_active:
-        return 0
-    with translation.override(user.language):
+def _path(name: str, **kwargs: Any) -> str:
+    return reverse(f"assistance:{name}", kwargs=kwargs or None)
+
+
+def notice_render(payload: dict[str, Any], language: str) -> tuple[str, str]:
+    """Subject and body of an assistance notice in `language`, read when the outbox sends it
+    (the payload holds ids, never the text): `mosty.messaging.catalog` calls it."""
+    request = AssistanceRequest.objects.select_related("district").get(pk=payload["request_id"])
+    user = User.objects.filter(pk=int(payload.get("user_id") or 0)).first()
+    with translation.override(language):
         context = {
-            "kind": kind,
+            "kind": payload["kind"],
             "request": request,
             "user": user,
             "language": language_name(request.language),
             "language_with": language_name(request.language_with),
-            "url": base_url.rstrip("/") + path,
+            # The address is built inside the override, so it carries the recipient's language.
+            "url": str(payload.get("base_url", "")).rstrip("/")
+            + _path(str(payload["url_name"]), **payload.get("url_kwargs", {})),
         }
-        subject = _subject(kind, request)
-        body = render_to_string("assistance/mail/notice.txt", context)
-        # The address is built inside the override, so it carries the recipient's language.
-    return send_mail(subject, body, None, [user.email])
+        return _subject(payload["kind"], request), render_to_string(
+            "assistance/mail/notice.txt", context
+        )
 
 
-def _path(name: str, **kwargs: Any) -> str:
-    return reverse(f"assistance:{name}", kwargs=kwargs or None)
+def _send(
+    kind: str,
+    request: AssistanceRequest,
+    user: User,
+    path: tuple[str, dict[str, Any]],
+    base_url: str,
+    key: str,
+) -> int:
+    """Through the outbox (status, retries, audit without the text, the bell beside it); sent
+    at once, as this already runs in the worker."""
+    if not user.email or not user.is_active:
+        return 0
+    url_name, url_kwargs = path
+    template = f"assistance_{kind}"
+    payload = {
+        "kind": kind,
+        "request_id": request.pk,
+        "user_id": user.pk,
+        "url_name": url_name,
+        "url_kwargs": url_kwargs,
+        "base_url": base_url,
+    }
+    message = message_to_user(user, template, payload, key=f"assistance:{key}:{user.pk}")
+    if message.status != MessageStatus.QUEUED:
+        return 0  # this notice went out (or was given up) before
+    if message.attempts == 0:
+        with translation.override(user.language):
+            url = _path(url_name, **url_kwargs)
+        notify([user], template, {"code": f"#{request.pk}"}, url=url)
+    return int(deliver(message.pk) == MessageStatus.SENT)
 
 
 @task()
@@ -81,13 +119,11 @@ def assistance_mail(
             creator = request.created_by
             if creator is None or assignment.status != AssignmentStatus.ACCEPTED:
                 return 0
-            with translation.override(creator.language):
-                path = _path("request_detail", pk=request.pk)
-            return _send(kind, request, creator, path, base_url)
+            path = ("request_detail", {"pk": request.pk})
+            return _send(kind, request, creator, path, base_url, f"{kind}:{assignment.pk}")
         assistant = assignment.assistant.user
-        with translation.override(assistant.language):
-            path = _path("offers" if kind == "offer" else "schedule")
-        return _send(kind, request, assistant, path, base_url)
+        path = ("offers" if kind == "offer" else "schedule", {})
+        return _send(kind, request, assistant, path, base_url, f"{kind}:{assignment.pk}")
     if request_id is None:
         return 0
     found = AssistanceRequest.objects.filter(pk=request_id).first()
@@ -100,9 +136,8 @@ def assistance_mail(
         ).values("user_id")
     )
     for user in coordinators:
-        with translation.override(user.language):
-            path = _path("proposals", pk=found.pk)
-        sent += _send(kind, found, user, path, base_url)
+        path = ("proposals", {"pk": found.pk})
+        sent += _send(kind, found, user, path, base_url, f"request:{found.pk}")
     return sent
 
 

@@ -88,6 +88,9 @@ class Event(OwnedRecord):
     # Denormalised from the sessions so calendars filter and sort without a join.
     starts_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
     ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("event", "cancelled"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("event")
@@ -141,6 +144,8 @@ class Event(OwnedRecord):
 
     def registration_is_open(self, now=None) -> bool:
         now = now or timezone.now()
+        if self.cancelled_at:
+            return False
         if self.registration_opens and now < self.registration_opens:
             return False
         if self.registration_closes and now > self.registration_closes:

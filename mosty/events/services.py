@@ -37,6 +37,7 @@ from mosty.events.tokens import (  # noqa: F401
     registration_from_token,
     user_from_feed_token,
 )
+from mosty.messaging import triggers
 
 SESSION_FIELDS = ["starts_at", "ends_at", "district", "place", "online_url"]
 REGISTRATION_FIELDS = [
@@ -122,6 +123,7 @@ def event_update(
     saved since, `EditConflict` and nothing is written (translations and sessions included,
     so the version moves whenever any part of the event changes)."""
     require(by, "event.change", event)
+    before = _when_and_where(event)
     fields = [f for f in EVENT_FIELDS if f in data]
     for field in fields:
         setattr(event, field, data[field])
@@ -133,6 +135,33 @@ def event_update(
         _sessions_save(event, sessions)
     if "capacity" in fields:
         _promote_waitlist(event)
+    if not event.cancelled_at and _when_and_where(event) != before:
+        triggers.event_changed(event, by=by)
+    return event
+
+
+def _when_and_where(event: Event) -> list[tuple]:
+    """What registrants rely on: each session's times and place."""
+    return list(
+        event.sessions.order_by("pk").values_list(
+            "starts_at", "ends_at", "district_id", "place", "online_url"
+        )
+    )
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, by) -> Event:
+    """Call the event off: nobody can register any more, its pages say it is cancelled, and
+    every registrant hears it in their language through their channel."""
+    require(by, "event.cancel", event)
+    locked = _lock_event(event.pk)
+    if locked.cancelled_at is not None:
+        raise ValidationError(_("This event is already cancelled."))
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["cancelled_at"])
+    event.cancelled_at = locked.cancelled_at
+    triggers.event_cancelled(event, by=by)
+    audit(by, "mosty.event.cancelled", event)
     return event
 
 

@@ -549,6 +549,18 @@ class CertificatesSend(_ManagedEventPage, ActionPage):
         return sent
 
 
+@routes.path("manage/<int:pk>/cancel/", name="cancel")
+class EventCancel(_ManagedEventPage, ActionPage):
+    permission = "event.cancel"
+    success_message = gettext_lazy("The event is cancelled. Every registrant is being told.")
+
+    def act(self, form):
+        return services.event_cancel(event=self.object, by=self.user)
+
+    def success_url(self, result):
+        return reverse("events:registrations", args=[self.object.pk])
+
+
 @routes.path("manage/sessions/<int:pk>/attendance/", name="attendance")
 @login_required
 def session_attendance(request, pk: int):

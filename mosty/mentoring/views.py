@@ -500,7 +500,16 @@ class MatchDetail(_MatchPage, DetailPage):
             "checkins": match.checkins.select_related("recorded_by")[:24],
             "tasks": selectors.mentor_tasks(match=match),
             "meeting_form": MeetingForm(initial={"date": timezone.localdate(), "minutes": 60}),
+            "invitables": _portal_invitables(self.user, match) if self.coordinator else [],
         }
+
+
+def _portal_invitables(user, match) -> list:
+    """The newcomer and their family with a participant record, not yet on the portal."""
+    from mosty.portal.selectors import household_of, portal_invitables
+
+    people = household_of(participant=match.participant)
+    return portal_invitables(fetched_by=user, participants=people)
 
 
 @routes.path("matches/<int:pk>/respond/", name="match_respond")

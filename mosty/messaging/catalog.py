@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from mosty.cases.models import PlanStatus, ReferralStatus
@@ -22,6 +23,14 @@ from mosty.cases.models import PlanStatus, ReferralStatus
 class Template:
     subject: Promise
     body: Promise
+    # A module's own renderer, "dotted.path(payload, language) -> (subject, body)", for a
+    # message whose text that module already writes (assistance's notices); `body` is then the
+    # bell's line.
+    renderer: str = ""
+
+
+def _assistance(line: Promise) -> Template:
+    return Template(line, line, renderer="mosty.assistance.tasks.notice_render")
 
 
 TEMPLATES: dict[str, Template] = {
@@ -108,6 +117,17 @@ TEMPLATES: dict[str, Template] = {
             "this link to join (it works once, for %(days)s days): %(link)s"
         ),
     ),
+    "assistance_request": _assistance(
+        _("A new request for assistance (%(code)s) waits for an assistant.")
+    ),
+    "assistance_offer": _assistance(
+        _("You are asked to help (%(code)s). Please accept or decline.")
+    ),
+    "assistance_accepted": _assistance(_("An assistant accepted request %(code)s.")),
+    "assistance_cancelled": _assistance(
+        _("Request %(code)s was cancelled: you are no longer needed.")
+    ),
+    "assistance_reminder": _assistance(_("Reminder: your assignment %(code)s is tomorrow.")),
 }
 
 
@@ -118,6 +138,9 @@ BROADCASTS = ("event_cancelled", "event_changed")
 def render(code: str, payload: dict[str, Any], language: str) -> tuple[str, str]:
     """Subject and body of template `code` in `language`."""
     template = TEMPLATES[code]
+    if template.renderer:
+        rendered: tuple[str, str] = import_string(template.renderer)(payload, language)
+        return rendered
     with translation.override(language):
         return str(template.subject), str(template.body) % payload
 

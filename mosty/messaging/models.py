@@ -29,6 +29,7 @@ class MessageStatus(models.TextChoices):
     SENT = "sent", pgettext_lazy("message", "Sent")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Not sent: no channel or no consent")
+    HELD = "held", _("Held: no channel the person agreed to can reach them")
 
 
 class Message(Labelled):

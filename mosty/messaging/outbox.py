@@ -4,10 +4,11 @@ their transaction; the message is sent after the commit, through the worker).
 Below the services of every app and above the messaging tasks: a service of cases or events
 imports this, never the other way round.
 
-Channel and language come from the person: a participant's `preferred_channel` (e-mail, or a
-text message for SMS and the chat apps, which have no adapter yet), on condition of their active
-consent (`messages` for a phone channel, `portal` or `messages` for e-mail); withdrawing it is
-the opt-out. The language is the one they chose in the portal, else their first language Mosty
+Channel and language come from the person: a participant's `preferred_channel` (a chat app
+whose adapter is not configured falls back to a text message), on condition of their active
+consent for that channel (consent to `messages` is recorded per channel; the `portal` consent
+covers e-mail); withdrawing it is the opt-out. Without a consented channel they can be reached on,
+the message is kept as held, visible to staff on the person's page. The language is the one they chose in the portal, else their first language Mosty
 speaks, else the city's.
 """
 
@@ -21,10 +22,9 @@ from django.conf import settings
 from django.db import transaction
 
 from mosty.messaging.models import Message, MessageChannel, MessageStatus, Notification
+from mosty.messaging.selectors import choose_channel, consented_channels  # noqa: F401
 from mosty.messaging.tasks import message_send, message_send_batch
-from mosty.people.models import Consent
 
-PHONE_CHANNELS = {"sms", "whatsapp", "telegram", "signal", "viber", "phone"}
 BATCH = 500
 
 
@@ -44,24 +44,6 @@ def participant_language(participant: Any) -> str:
     return str(settings.LANGUAGE_CODE)
 
 
-def _consented(participant: Any, *purposes: str) -> bool:
-    return Consent.objects.filter(
-        participant=participant, purpose__in=purposes, withdrawn_at__isnull=True
-    ).exists()
-
-
-def choose_channel(participant: Any) -> str:
-    """The channel a message to `participant` takes, or "" when none may be used."""
-    preferred = participant.preferred_channel or ""
-    if preferred in PHONE_CHANNELS and participant.phone and _consented(participant, "messages"):
-        return MessageChannel.SMS
-    if participant.email and _consented(participant, "messages", "portal"):
-        return MessageChannel.EMAIL
-    if participant.phone and _consented(participant, "messages"):
-        return MessageChannel.SMS
-    return ""
-
-
 def _enqueue(message: Message, created: bool) -> Message:
     if created and message.status == MessageStatus.QUEUED:
         transaction.on_commit(lambda: message_send.enqueue(message_id=message.pk))
@@ -71,8 +53,11 @@ def _enqueue(message: Message, created: bool) -> Message:
 def message_to_participant(
     participant: Any, template: str, payload: dict[str, Any], *, key: str, channel: str = ""
 ) -> Message:
-    """A message to `participant`; kept as skipped (and not sent) when they chose no usable
-    channel or withdrew consent. `key` makes a second call for the same cause a no-op."""
+    """A message to `participant`; kept as held (and not sent) when no channel they agreed to
+    can reach them. `key` makes a second call for the same cause a no-op. An explicit `channel`
+    (the portal invitation, whose consent is recorded with it) is kept as it is."""
+    if channel:
+        payload = {**payload, "_fixed": True}
     channel = channel or choose_channel(participant)
     message, created = Message.objects.get_or_create(
         idempotency_key=key,
@@ -82,7 +67,7 @@ def message_to_participant(
             "template": template,
             "language": participant_language(participant),
             "payload": json.dumps(payload),
-            "status": MessageStatus.QUEUED if channel else MessageStatus.SKIPPED,
+            "status": MessageStatus.QUEUED if channel else MessageStatus.HELD,
         },
     )
     return _enqueue(message, created)
@@ -148,7 +133,7 @@ def broadcast(
                 channel=channel or MessageChannel.EMAIL,
                 template=template,
                 payload=json.dumps(data),
-                status=MessageStatus.QUEUED if channel else MessageStatus.SKIPPED,
+                status=MessageStatus.QUEUED if channel else MessageStatus.HELD,
                 idempotency_key=f"{key}:{index}",
                 **fields,
             )

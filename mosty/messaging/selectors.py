@@ -6,7 +6,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from mosty.messaging.models import Message, Notification
+from mosty.messaging.backends import configured_channels
+from mosty.messaging.models import Message, MessageChannel, Notification
+from mosty.people.models import Consent
+
+PHONE_CHANNELS = {"sms", "whatsapp", "telegram", "signal", "viber", "phone"}
 
 
 def message_address(message: Message, payload: dict[str, Any]) -> str:
@@ -20,6 +24,38 @@ def message_address(message: Message, payload: dict[str, Any]) -> str:
     if message.channel == "email":
         return str(person.email or "")
     return str(person.phone or "")
+
+
+def consented_channels(participant: Any) -> set[str]:
+    """The channels `participant` agreed to be contacted on: each active consent to messages
+    names one; the consent to their own portal page covers e-mail about it."""
+    rows = Consent.objects.filter(
+        participant=participant, purpose__in=("messages", "portal"), withdrawn_at__isnull=True
+    ).values_list("purpose", "channel")
+    channels = {channel for purpose, channel in rows if purpose == "messages" and channel}
+    if any(purpose == "portal" for purpose, _channel in rows):
+        channels.add(MessageChannel.EMAIL)
+    return channels
+
+
+def choose_channel(participant: Any) -> str:
+    """The channel a message to `participant` takes, or "" when none may be used (the message
+    is then held). Never a channel without their consent: the one they prefer; for a chat app
+    this installation has no adapter for, a text message; else any other consented channel
+    they can be reached on."""
+    consented = consented_channels(participant)
+    configured = configured_channels()
+
+    def usable(channel: str) -> bool:
+        address = participant.email if channel == MessageChannel.EMAIL else participant.phone
+        return bool(address) and channel in consented and channel in configured
+
+    preferred = participant.preferred_channel or ""
+    candidates = [preferred]
+    if preferred in PHONE_CHANNELS:
+        candidates.append(MessageChannel.SMS)
+    candidates += [MessageChannel.EMAIL, MessageChannel.SMS, *sorted(configured)]
+    return next((channel for channel in candidates if usable(channel)), "")
 
 
 def notification_list(*, user: Any) -> QuerySet[Notification]:

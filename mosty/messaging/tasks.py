@@ -13,7 +13,7 @@ from mosty.access.audit import audit
 from mosty.messaging import catalog
 from mosty.messaging.backends import SendError, backend_for
 from mosty.messaging.models import Message, MessageStatus
-from mosty.messaging.selectors import message_address
+from mosty.messaging.selectors import choose_channel, consented_channels, message_address
 
 
 def _payload(message: Message) -> dict[str, object]:
@@ -26,6 +26,18 @@ def _payload(message: Message) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
+def _still_consented(message: Message, payload: dict[str, object]) -> bool:
+    """Consent is read again when the message goes (it may have been withdrawn since it was
+    queued): another consented channel takes it, or it is held."""
+    participant = message.recipient_participant
+    if participant is None or payload.get("_fixed") or "_to" in payload:
+        return True
+    if message.channel in consented_channels(participant):
+        return True
+    message.channel = choose_channel(participant) or message.channel
+    return message.channel in consented_channels(participant)
+
+
 def deliver(message_id: int) -> str:
     """Send one queued message; returns its status afterwards. The row is locked while it is
     sent, so two workers given the same message send it once; a sent message is never sent
@@ -36,7 +48,12 @@ def deliver(message_id: int) -> str:
             return message.status if message else ""
         message.attempts += 1
         payload = _payload(message)
-        backend = backend_for(message.channel)
+        if not _still_consented(message, payload):
+            message.status = MessageStatus.HELD
+            message.payload = ""
+            message.save(update_fields=["status", "attempts", "channel", "payload"])
+            return message.status
+        backend = backend_for(message.channel, message.language)
         address = message_address(message, payload)
         if backend is None or not address:
             message.status = MessageStatus.SKIPPED

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 
 from mosty.access.domains.messaging import organisation_staff
 from mosty.accounts.models import Role
 from mosty.cases.models import Case, PlanStatus, Referral, ReferralStatus, Task
+from mosty.events.models import Event, RegistrationStatus
 from mosty.mentoring.models import Match
+from mosty.messaging.broadcasts import event_broadcast_expand
 from mosty.messaging.outbox import message_to_participant, message_to_user, notify
 
 
@@ -124,3 +127,32 @@ def match_activated(match: Match) -> None:
             {"code": match.participant.code},
             url=reverse("mentoring:match_detail", args=[match.pk]),
         )
+
+
+def _event_news(event: Event, template: str, key: str, by: Any) -> None:
+    """Every registrant in their language and channel (expanded by the worker), and the staff
+    who registered people they support under their bell."""
+    transaction.on_commit(
+        lambda: event_broadcast_expand.enqueue(event_id=event.pk, template=template, key=key)
+    )
+    registrars = (
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .exclude(registered_by__isnull=True)
+        .exclude(registered_by=by)
+        .select_related("registered_by")
+    )
+    notify(
+        [registration.registered_by for registration in registrars],
+        template,
+        {"title": event.title},
+        url=reverse("events:detail", args=[event.pk]),
+    )
+
+
+def event_cancelled(event: Event, *, by: Any) -> None:
+    _event_news(event, "event_cancelled", f"event:{event.pk}:cancelled", by)
+
+
+def event_changed(event: Event, *, by: Any) -> None:
+    """Its dates or place changed (one message per saved version)."""
+    _event_news(event, "event_changed", f"event:{event.pk}:changed:{event.version}", by)

@@ -24,6 +24,7 @@ from mosty.people.models import (
     LegalStatus,
     Participant,
     PolishLevel,
+    contact_channel_choices,
     validate_country_code,
     validate_languages_with_levels,
 )
@@ -196,6 +197,7 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
             "id",
             "participant",
             "purpose",
+            "channel",
             "legal_basis",
             "text_shown",
             "language",
@@ -206,6 +208,9 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
 
 class ConsentInputSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(ConsentPurpose.choices)
+    channel = serializers.ChoiceField(
+        contact_channel_choices(), required=False, allow_blank=True, default=""
+    )
     legal_basis = serializers.ChoiceField(LegalBasis.choices, default=LegalBasis.CONSENT)
     text_shown = serializers.CharField(max_length=5000)
     language = serializers.CharField(max_length=10, required=False, allow_blank=True)

@@ -9,7 +9,13 @@ from django.utils.translation import pgettext_lazy
 from mosty.core.formats import language_choices
 from mosty.core.models import District
 from mosty.organisations.models import Organisation
-from mosty.people.models import ConsentPurpose, LanguageLevel, LegalBasis, Participant
+from mosty.people.models import (
+    ConsentPurpose,
+    LanguageLevel,
+    LegalBasis,
+    Participant,
+    contact_channel_choices,
+)
 from mosty.people.services import PARTICIPANT_FIELDS
 
 # Languages newcomers in Poland often speak, each named in itself (no translation needed).
@@ -222,6 +228,14 @@ HouseholdMemberFormSet = forms.formset_factory(HouseholdMemberForm, extra=3, max
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(
         label=pgettext_lazy("consent", "Purpose"), choices=ConsentPurpose.choices
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[("", "—"), *contact_channel_choices()],
+        required=False,
+        help_text=_(
+            "For messages only: each channel the person agreed to is a consent of its own."
+        ),
     )
     legal_basis = forms.ChoiceField(
         label=_("Legal basis"), choices=LegalBasis.choices, initial=LegalBasis.CONSENT

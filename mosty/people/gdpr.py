@@ -222,6 +222,7 @@ def _export_consents(participant) -> list:
     return [
         {
             "purpose": c.purpose,
+            "channel": c.channel,
             "legal_basis": c.legal_basis,
             "text_shown": c.text_shown,
             "language": c.language,

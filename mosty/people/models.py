@@ -8,6 +8,7 @@ their pseudonymous code (`audit_label`).
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -326,6 +327,14 @@ class ConsentPurpose(models.TextChoices):
     MESSAGES = "messages", _("Messages by text message or chat app")
 
 
+# The channels a person may agree to be contacted on (consent `messages`, one per channel).
+CONTACT_CHANNELS = ("email", "sms", "whatsapp", "signal", "telegram", "viber")
+
+
+def contact_channel_choices() -> list[tuple[str, Any]]:
+    return [(value, label) for value, label in Channel.choices if value in CONTACT_CHANNELS]
+
+
 class LegalBasis(models.TextChoices):
     """GDPR art. 6(1) and 9(2) bases."""
 
@@ -368,6 +377,10 @@ class Consent(models.Model):
         related_name="consents",
     )
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    # For `messages`: the one channel this consent is for (each channel is agreed separately).
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=contact_channel_choices, blank=True
+    )
     legal_basis = models.CharField(
         _("legal basis"), max_length=30, choices=LegalBasis.choices, default=LegalBasis.CONSENT
     )
@@ -390,9 +403,17 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"{self.participant.code} · {self.get_purpose_display()}"
 
+    def clean(self):
+        if self.purpose == ConsentPurpose.MESSAGES and not self.channel:
+            raise ValidationError({"channel": _("Choose the channel the person agreed to.")})
+        if self.purpose != ConsentPurpose.MESSAGES and self.channel:
+            raise ValidationError({"channel": _("A channel belongs only to consent to messages.")})
+
     @property
     def audit_label(self) -> str:
-        return f"{self.participant.code} · {self.purpose}"
+        return f"{self.participant.code} · {self.purpose}" + (
+            f" · {self.channel}" if self.channel else ""
+        )
 
     @property
     def is_active(self) -> bool:

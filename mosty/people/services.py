@@ -118,12 +118,14 @@ def participant_update(
 # --- consent ------------------------------------------------------------------------------
 
 
-def consent_active(participant: Participant, purpose: str) -> Consent | None:
-    return (
-        Consent.objects.filter(participant=participant, purpose=purpose, withdrawn_at__isnull=True)
-        .order_by("-given_at")
-        .first()
+def consent_active(participant: Participant, purpose: str, channel: str = "") -> Consent | None:
+    """The active consent for `purpose` (for `messages`, on `channel` when given)."""
+    found = Consent.objects.filter(
+        participant=participant, purpose=purpose, withdrawn_at__isnull=True
     )
+    if channel:
+        found = found.filter(channel=channel)
+    return found.order_by("-given_at").first()
 
 
 def consent_require(participant: Participant, purpose: str) -> Consent:
@@ -155,15 +157,20 @@ def consent_record(
     given_at=None,
     language: str = "",
     save_as_template: bool = False,
+    channel: str = "",
 ) -> Consent:
     require(by, "participant.consent.record", participant)
-    if consent_active(participant, purpose) is not None:
+    channel = channel if purpose == ConsentPurpose.MESSAGES else ""
+    if purpose == ConsentPurpose.MESSAGES and not channel:
+        raise ValidationError({"channel": _("Choose the channel the person agreed to.")})
+    if consent_active(participant, purpose, channel) is not None:
         raise ValidationError(
             {"purpose": _("There already is an active consent for this purpose.")}
         )
     consent = Consent(
         participant=participant,
         purpose=purpose,
+        channel=channel,
         legal_basis=legal_basis,
         text_shown=(text_shown or "").strip(),
         language=language,

@@ -53,3 +53,35 @@ def _participant_portal(request: Any, participant: Any) -> dict[str, Any] | None
 
 
 record_section("participant", "portal/_participant_portal.html", _participant_portal, order=90)
+
+
+def _participant_summary(request: Any, participant: Any) -> dict[str, Any] | None:
+    """What the person took part in, for staff allowed to see it: events attended (sessions,
+    events, the last one) among registrations the user organises, and support minutes by kind
+    from the cases the user may see. Each part is checked and audited on its own; a fixed
+    number of queries whatever the history."""
+    from mosty.portal import selectors
+
+    user = request.user
+    attendance = (
+        selectors.attendance_summary(fetched_by=user, participant=participant)
+        if can(user, "event.manage_list")
+        else None
+    )
+    support = (
+        selectors.support_summary(fetched_by=user, participant=participant)
+        if can(user, "case.list")
+        else None
+    )
+    if attendance is None and support is None:
+        return None
+    from mosty.access.audit import audit_reads
+
+    if attendance is not None:
+        audit_reads(user, attendance["registrations"], fields=["attendance"])
+    if support is not None:
+        audit_reads(user, support["cases"], fields=["support_logs"])
+    return {"attendance": attendance, "support": support}
+
+
+record_section("participant", "portal/_participant_summary.html", _participant_summary, order=45)

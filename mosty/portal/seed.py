@@ -50,14 +50,15 @@ def seed_portal(ctx: Any) -> str:
     Membership.objects.get_or_create(
         user=user, organisation_id=participant.owner_id, role=Role.PARTICIPANT
     )
-    for purpose, text in (
-        (ConsentPurpose.PORTAL, "I want my own page in Mosty."),
-        (ConsentPurpose.MESSAGES, "You may send me text messages about my plan and events."),
+    for purpose, channel, text in (
+        (ConsentPurpose.PORTAL, "", "I want my own page in Mosty."),
+        (ConsentPurpose.MESSAGES, "sms", "You may send me text messages about my plan and events."),
     ):
         if not participant.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists():
             Consent.objects.create(
                 participant=participant,
                 purpose=purpose,
+                channel=channel,
                 text_shown=text,
                 language="uk",
                 given_at=now,

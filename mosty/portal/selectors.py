@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from mosty.access.domains.cases import visible_cases
+from mosty.access.domains.events import visible_registrations
 from mosty.access.domains.people import visible_participants
 from mosty.access.domains.portal import (
     own_cases,
@@ -22,8 +24,18 @@ from mosty.access.domains.portal import (
     visible_help_requests,
     visible_task_reports,
 )
-from mosty.cases.models import CaseStatus, Goal, GoalStatus, ReferralStatus, Task
+from mosty.cases.models import (
+    CaseStatus,
+    Goal,
+    GoalStatus,
+    ReferralStatus,
+    SupportKind,
+    SupportLog,
+    Task,
+)
+from mosty.events.models import Attendance
 from mosty.mentoring.models import MatchStatus
+from mosty.messaging.models import Message, MessageStatus
 from mosty.portal.models import HelpRequest, HelpStatus, PortalAccount, PortalInvitation, TaskReport
 
 
@@ -142,7 +154,13 @@ def portal_status(*, participant: Any) -> dict[str, Any]:
         .order_by("-created_at")
         .first()
     )
-    return {"account": account, "invitation": invitation}
+    messages = list(
+        Message.objects.filter(recipient_participant=participant).order_by("-created_at", "-pk")[:5]
+    )
+    held = Message.objects.filter(
+        recipient_participant=participant, status=MessageStatus.HELD
+    ).count()
+    return {"account": account, "invitation": invitation, "messages": messages, "held": held}
 
 
 def help_request_list(*, fetched_by: Any, open_only: bool = True) -> QuerySet[HelpRequest]:
@@ -164,3 +182,119 @@ def task_report_list(*, fetched_by: Any) -> QuerySet[TaskReport]:
         .select_related("task", "task__goal", "participant")
         .order_by("-created_at", "-pk")
     )
+
+
+def attendance_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:
+    """Sessions and events `participant` attended, among registrations `fetched_by` sees."""
+    registrations = list(
+        visible_registrations(fetched_by)
+        .filter(participant=participant)
+        .select_related("participant")
+        .only("pk", "event_id", "participant__code")
+    )
+    totals = Attendance.objects.filter(registration__in=registrations, present=True).aggregate(
+        sessions=Count("pk"),
+        events=Count("registration__event", distinct=True),
+        last=Max("session__starts_at"),
+    )
+    return {**totals, "registrations": registrations}
+
+
+def support_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:
+    """Support minutes by kind from the participant's cases `fetched_by` may see (kind and
+    minutes are seen by the whole case team; summaries are not read here)."""
+    cases = list(
+        visible_cases(fetched_by)
+        .filter(participant=participant)
+        .select_related("participant")
+        .only("pk", "participant__code")
+    )
+    labels = dict(SupportKind.choices)
+    rows = (
+        SupportLog.objects.filter(case__in=cases)
+        .values("kind")
+        .annotate(minutes=Sum("minutes"), sessions=Count("pk"))
+        .order_by("-minutes")
+    )
+    kinds = [{**row, "label": labels.get(row["kind"], row["kind"])} for row in rows]
+    return {"cases": cases, "kinds": kinds, "minutes": sum(row["minutes"] for row in kinds)}
+
+
+def portal_invitables(*, fetched_by: Any, participants: list[Any]) -> list[Any]:
+    """Of `participants` (a match's newcomer and their household, a registrant just linked),
+    those `fetched_by` may invite to the portal and who have no account yet (one query)."""
+    from mosty.access.policy import can
+
+    wanted = {p.pk: p for p in participants if p is not None and p.anonymised_at is None}
+    having = set(
+        PortalAccount.objects.filter(participant_id__in=wanted).values_list(
+            "participant_id", flat=True
+        )
+    )
+    return [
+        p for pk, p in wanted.items() if pk not in having and can(fetched_by, "portal.invite", p)
+    ]
+
+
+def household_of(*, participant: Any) -> list[Any]:
+    """`participant` and the members of their household who have a participant record."""
+    if participant.household_id is None:
+        return [participant]
+    others = (
+        participant.household.members.filter(participant__isnull=False)
+        .exclude(participant=participant)
+        .select_related("participant", "participant__owner")
+    )
+    return [participant, *(member.participant for member in others)]
+
+
+def document_list(*, fetched_by: Any) -> dict[str, Any]:
+    """ "My documents": certificates of the courses the participant completed, and the booklets
+    for newcomers (every article in them is for newcomers) printed in their language."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from mosty.events.selectors import is_completed
+    from mosty.knowledge.models import Audience, BookletExport, BookletItem, ExportStatus
+
+    registrations = (
+        own_registrations(fetched_by)
+        .filter(status="confirmed")
+        .select_related("event")
+        .prefetch_related("event__translations")
+        .annotate(
+            sessions=Count("event__sessions", distinct=True),
+            attended=Count("attendance", filter=Q(attendance__present=True), distinct=True),
+        )
+        .order_by("-event__starts_at")
+    )
+    certificates = [
+        r
+        for r in registrations
+        if is_completed(status=r.status, attended=r.attended, sessions=r.sessions)
+    ]
+    language = getattr(fetched_by, "language", "") or ""
+    not_for_newcomers = BookletItem.objects.filter(booklet=OuterRef("booklet")).exclude(
+        article__audience=Audience.NEWCOMERS
+    )
+    booklets = list(
+        BookletExport.objects.filter(status=ExportStatus.DONE, language=language)
+        .exclude(pdf="")
+        .exclude(Exists(not_for_newcomers))
+        .select_related("booklet")
+        .order_by("booklet_id", "-created_at")
+        .distinct()
+    )
+    latest = {export.booklet_id: export for export in reversed(booklets)}
+    for export in latest.values():
+        export.title = export.booklet.title_in(language)  # type: ignore[attr-defined]
+    return {"certificates": certificates, "booklets": list(latest.values())}
+
+
+def own_booklet_get(*, fetched_by: Any, pk: int) -> Any:
+    """A booklet PDF the participant may download: one `document_list` shows them."""
+    for export in document_list(fetched_by=fetched_by)["booklets"]:
+        if export.pk == pk:
+            return export
+    from django.http import Http404
+
+    raise Http404

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -105,6 +105,32 @@ class PortalRegistrations(PortalPage):
             registration.manage_token = cancel_token(registration)
         audit_reads(self.user, registrations, fields=["status"])
         return {"registrations": registrations}
+
+
+@routes.path("documents/", name="documents")
+class PortalDocuments(PortalPage):
+    template_name = "portal/documents.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        documents = selectors.document_list(fetched_by=self.user)
+        for registration in documents["certificates"]:
+            registration.manage_token = cancel_token(registration)
+        audit_read(self.user, self.participant, fields=["documents"])
+        audit_reads(self.user, documents["certificates"], fields=["certificate"])
+        return documents
+
+
+@routes.path("documents/booklets/<int:pk>/", name="booklet")
+class PortalBooklet(PortalPage):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        require(request.user, self.permission)
+        export = selectors.own_booklet_get(fetched_by=request.user, pk=kwargs["pk"])
+        return FileResponse(
+            export.pdf.open("rb"),
+            as_attachment=True,
+            filename=export.pdf.name.rsplit("/", 1)[-1],
+            content_type="application/pdf",
+        )
 
 
 @routes.path("consents/", name="consents")

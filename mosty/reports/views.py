@@ -8,11 +8,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mosty.access.audit import audit, audit_reads
+from mosty.access.domains.people import visible_participants
 from mosty.access.policy import can
 from mosty.core.charts import ChartView, column_chart
 from mosty.core.indicators import BREAKDOWNS, INDICATORS, Scope, breakdown_label, month_key
@@ -326,9 +328,21 @@ class Reconcile(ListPage):
             )
             for registration in page
         ]
-        return {"rows": rows}
+        return {"rows": rows, "invitables": self.invitables}
+
+    @cached_property
+    def invitables(self) -> list[Any]:
+        """The participant just linked, if they may be invited to the portal."""
+        from mosty.portal.selectors import portal_invitables
+
+        linked = self.request.GET.get("linked", "")
+        if not linked.isdecimal():
+            return []
+        found = visible_participants(self.user).filter(pk=linked).first()
+        return portal_invitables(fetched_by=self.user, participants=[found])
 
     def audit(self, page: Any, filters: dict[str, Any]) -> None:
+        audit_reads(self.user, self.invitables, fields=["first_name", "last_name"])
         registrations = list(page)
         audit_reads(self.user, registrations, fields=["name", "email", "phone"])
         candidates = {
@@ -354,17 +368,20 @@ class RegistrationLink(ActionPage):
     def permission_target(self) -> None:
         return None
 
-    def act(self, form: Any) -> None:
+    def act(self, form: Any) -> Any:
         participant = selectors.participant_for_link(
             fetched_by=self.user, pk=form.cleaned_data["participant"]
         )
         services.registration_link(registration=self.object, participant=participant, by=self.user)
+        return participant
 
     def success_text(self, result: Any) -> str:
         return _("Linked: the figures now count them as this participant.")
 
     def success_url(self, result: Any) -> str:
-        return reverse("reports:reconcile")
+        # Back with the person just linked, so they can be invited to the portal from there.
+        linked = f"?linked={result.pk}" if result is not None else ""
+        return reverse("reports:reconcile") + linked
 
 
 @routes.path("statistics/", name="public")

@@ -26,13 +26,25 @@ def make_participant(world, org: str = "a", consents=("case_management", "referr
     }
     participant = Participant.objects.create(**data)
     for purpose in consents:
-        Consent.objects.create(
-            participant=participant,
-            purpose=purpose,
-            text_shown="I agree.",
-            given_at=timezone.now(),
-        )
+        for channel in _consent_channels(purpose, participant.preferred_channel):
+            Consent.objects.create(
+                participant=participant,
+                purpose=purpose,
+                channel=channel,
+                text_shown="I agree.",
+                given_at=timezone.now(),
+            )
     return participant
+
+
+def _consent_channels(purpose: str, preferred: str) -> list[str]:
+    """Consent to messages is per channel: the preferred one (and SMS beside a chat app), as
+    the migration made of the consents recorded before."""
+    if purpose != "messages":
+        return [""]
+    if preferred in ("whatsapp", "signal", "telegram", "viber"):
+        return [preferred, "sms"]
+    return [preferred if preferred == "email" else "sms"]
 
 
 def make_case(world, org: str = "a", participant=None, lead=None, members=(), **kw):

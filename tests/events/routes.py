@@ -155,6 +155,14 @@ ROUTES = [
     Route("events:edit", allowed=frozenset({"coordinator"}), kwargs=_event_pk),
     Route("events:registrations", reads_personal=True, allowed=ORGANISERS, kwargs=_event_pk),
     Route(
+        "events:cancel",
+        allowed=frozenset({"coordinator"}),
+        kwargs=_event_pk,
+        method="post",
+        ok=(302,),
+        note="each role's request gets a fresh event (_event_pk), so cancelling twice is not met",
+    ),
+    Route(
         "events:certificates_send",
         allowed=ORGANISERS,
         kwargs=_event_pk,

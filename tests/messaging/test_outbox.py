@@ -56,7 +56,7 @@ def test_failure_is_retried_then_marked_failed(world, settings, monkeypatch):
         def send(self, **kwargs):
             raise SendError("gateway down")
 
-    monkeypatch.setattr(tasks, "backend_for", lambda channel: Broken())
+    monkeypatch.setattr(tasks, "backend_for", lambda channel, language="": Broken())
     m = message_to_participant(p, "event_cancelled", {"title": "X"}, key="k2")
     assert tasks.deliver(m.pk) == "queued"
     assert tasks.deliver(m.pk) == "failed"
@@ -148,3 +148,177 @@ def test_event_broadcast_page_hands_over_and_worker_writes_each_registrant(
     assert event_broadcast_expand.call(**result.args_kwargs["kwargs"]) == 2
     by_channel = dict(Message.objects.values_list("channel", "language"))
     assert by_channel == {"sms": "pl", "email": "fr"}
+
+
+class _FakeTransport:
+    """Records each request and answers with the given status and JSON (no network)."""
+
+    def __init__(self, answer, status=200):
+        self.answer = answer
+        self.status = status
+        self.requests = []
+
+    def __call__(self, request, timeout):
+        self.requests.append(request)
+        body = json.dumps(self.answer).encode()
+        if self.status >= 400:
+            raise urllib.error.HTTPError(request.full_url, self.status, "err", {}, io.BytesIO(body))
+        return _Response(body)
+
+
+def test_whatsapp_adapter_sends_a_template_in_the_persons_language():
+    transport = _FakeTransport({"messages": [{"id": "wamid.1"}]})
+    backend = backends.WhatsAppBackend(
+        token="tok",
+        phone_number_id="123",
+        template="mosty_notice",
+        language="uk",
+        transport=transport,
+    )
+    assert backend.send(address="+48 600 100 200", subject="", body="Привіт") == "wamid.1"
+    request = transport.requests[0]
+    assert request.full_url == "https://graph.facebook.com/v21.0/123/messages"
+    assert request.headers["Authorization"] == "Bearer tok"
+    sent = json.loads(request.data)
+    assert sent["to"] == "48600100200" and sent["type"] == "template"
+    assert sent["template"]["language"]["code"] == "uk"
+    assert sent["template"]["components"][0]["parameters"][0]["text"] == "Привіт"
+    plain = backends.WhatsAppBackend(token="t", phone_number_id="1", transport=transport)
+    plain.send(address="+481", subject="", body="Hi")
+    assert json.loads(transport.requests[1].data)["text"] == {"body": "Hi"}
+
+
+def test_signal_adapter_posts_to_v2_send():
+    transport = _FakeTransport({"timestamp": "1700000000"}, status=201)
+    backend = backends.SignalBackend(
+        url="http://signal:8080/", number="+48100", transport=transport
+    )
+    assert backend.send(address="+48200", subject="", body="Cześć") == "1700000000"
+    request = transport.requests[0]
+    assert request.full_url == "http://signal:8080/v2/send"
+    assert json.loads(request.data) == {
+        "message": "Cześć",
+        "number": "+48100",
+        "recipients": ["+48200"],
+    }
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "signal"])
+def test_chat_adapters_switch_on_when_configured_else_sms(world, settings, channel):
+    p = _participant(world, preferred_channel=channel)
+    assert backends.backend_for(channel) is None
+    assert choose_channel(p) == "sms"
+    settings.MOSTY_WHATSAPP_TOKEN, settings.MOSTY_WHATSAPP_PHONE_NUMBER_ID = "t", "1"
+    settings.MOSTY_SIGNAL_URL, settings.MOSTY_SIGNAL_NUMBER = "http://signal:8080", "+48100"
+    assert backends.backend_for(channel) is not None
+    assert choose_channel(p) == channel
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "signal"])
+def test_chat_http_errors_are_retried_then_failed_and_audit_has_no_body(
+    world, settings, monkeypatch, channel
+):
+    settings.MOSTY_MESSAGE_ATTEMPTS = 2
+    settings.MOSTY_WHATSAPP_TOKEN, settings.MOSTY_WHATSAPP_PHONE_NUMBER_ID = "t", "1"
+    settings.MOSTY_SIGNAL_URL, settings.MOSTY_SIGNAL_NUMBER = "http://signal:8080", "+48100"
+    failing = _FakeTransport({"error": {"code": 131047, "message": "Re-engagement message"}}, 400)
+    monkeypatch.setattr("urllib.request.urlopen", failing)
+    p = _participant(world, preferred_channel=channel)
+    m = message_to_participant(p, "event_cancelled", {"title": "Kurs"}, key=f"chat-{channel}")
+    assert m.channel == channel
+    assert tasks.deliver(m.pk) == "queued"
+    m.refresh_from_db()
+    assert "HTTP 400" in m.error and "Kurs" not in m.error
+    assert tasks.deliver(m.pk) == "failed"
+    ok = _FakeTransport({"messages": [{"id": "wamid.9"}], "timestamp": "17"})
+    monkeypatch.setattr("urllib.request.urlopen", ok)
+    m2 = message_to_participant(p, "event_cancelled", {"title": "Kurs"}, key=f"chat2-{channel}")
+    assert tasks.deliver(m2.pk) == "sent"
+    assert "Kurs" in ok.requests[0].data.decode()
+    for event in AuditEvent.objects.filter(action="mosty.messaging.message.sent"):
+        assert "Kurs" not in json.dumps(event.details) and "Kurs" not in event.object_label
+
+
+def test_consent_is_per_channel_and_the_outbox_falls_back_or_holds(world, settings):
+    from django.utils import timezone
+
+    from mosty.people.models import Consent
+
+    p = make_participant(world, "a", consents=(), preferred_channel="whatsapp", email="o@x.org")
+    Consent.objects.create(
+        participant=p,
+        purpose="messages",
+        channel="whatsapp",
+        text_shown="ok",
+        given_at=timezone.now(),
+    )
+    # WhatsApp not configured, no consent to SMS or e-mail: the message is held.
+    held = message_to_participant(p, "event_cancelled", {"title": "T"}, key="held-1")
+    assert held.status == "held"
+    settings.MOSTY_WHATSAPP_TOKEN, settings.MOSTY_WHATSAPP_PHONE_NUMBER_ID = "t", "1"
+    assert choose_channel(p) == "whatsapp"
+    settings.MOSTY_WHATSAPP_TOKEN = ""
+    email = Consent.objects.create(
+        participant=p, purpose="messages", channel="email", text_shown="ok", given_at=timezone.now()
+    )
+    assert choose_channel(p) == "email"  # a consented channel, not SMS
+    queued = message_to_participant(p, "event_cancelled", {"title": "T"}, key="held-2")
+    assert queued.channel == "email" and queued.status == "queued"
+    # Withdrawn before the worker sends it: nothing goes out, staff see it held.
+    email.withdrawn_at = timezone.now()
+    email.save()
+    assert tasks.deliver(queued.pk) == "held"
+    queued.refresh_from_db()
+    assert queued.payload == ""
+
+
+def test_old_consents_become_consents_for_the_preferred_channel(world):
+    import importlib
+
+    from django.apps import apps
+
+    from mosty.people.models import Consent
+
+    migration = importlib.import_module(
+        "mosty.people.migrations.0013_consent_channel_from_preference"
+    )
+    chat = make_participant(world, "a", consents=(), preferred_channel="signal")
+    mail_only = make_participant(
+        world, "a", consents=(), preferred_channel="", phone="", email="a@x.org"
+    )
+    for person in (chat, mail_only):
+        Consent.objects.create(
+            participant=person,
+            purpose="messages",
+            text_shown="SMS or chat",
+            given_at="2026-01-01T00:00Z",
+        )
+    migration.forwards(apps, None)
+    assert sorted(chat.consents.values_list("channel", flat=True)) == ["signal", "sms"]
+    assert list(mail_only.consents.values_list("channel", flat=True)) == ["email"]
+
+
+def test_staff_record_consent_per_channel_and_see_held_messages(world, login):
+    from django.urls import reverse
+
+    from mosty.people import gdpr
+
+    p = make_participant(world, "a", consents=(), preferred_channel="sms")
+    message_to_participant(p, "event_cancelled", {"title": "T"}, key="held-3")
+    client = login("caseworker")
+    page = client.get(reverse("people:detail", args=[p.pk])).content.decode()
+    assert "alert alert-warning small" in page  # the held message, on the portal block
+    url = reverse("people:consent_record", args=[p.pk])
+    response = client.post(
+        url, {"purpose": "messages", "legal_basis": "consent", "text_shown": "Tak"}
+    )
+    assert response.status_code == 200  # the channel is needed
+    assert not p.consents.exists()
+    response = client.post(
+        url,
+        {"purpose": "messages", "channel": "sms", "legal_basis": "consent", "text_shown": "Tak"},
+    )
+    assert response.status_code == 302
+    assert choose_channel(p) == "sms"
+    exported = gdpr.export_participant(p, by=world.user("caseworker", "a"))
+    assert exported["consents"][0]["channel"] == "sms"

@@ -36,6 +36,26 @@ def _help(world):
     return {"pk": help_request(world, "a").pk}
 
 
+def _booklet(world):
+    """A booklet for newcomers printed in A's participant's language (B's participant, in
+    the same language, may download it too: booklets are nobody's personal data)."""
+    from django.core.files.base import ContentFile
+
+    from mosty.knowledge import services
+    from mosty.knowledge.models import BookletExport, ExportStatus
+    from tests.knowledge.factories import article
+
+    link(world, "a")
+    language = world.user("participant", "a").language
+    booklet = services.booklet_create(
+        title="Informator", articles=[article()], by=world.user("coordinator")
+    )
+    export = BookletExport(booklet=booklet, language=language, status=ExportStatus.DONE)
+    export.pdf.save("informator.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    export.save()
+    return {"pk": export.pk}
+
+
 ROUTES = [
     Route("portal:home", allowed=OWN, kwargs=_linked, reads_personal=True),
     Route("portal:plan", allowed=OWN, kwargs=_linked),
@@ -44,6 +64,14 @@ ROUTES = [
     Route("portal:consents", allowed=OWN, kwargs=_linked, reads_personal=True),
     Route("portal:data", allowed=OWN, kwargs=_linked, reads_personal=True),
     Route("portal:help", allowed=OWN, kwargs=_linked),
+    Route("portal:documents", allowed=OWN, kwargs=_linked, reads_personal=True),
+    Route(
+        "portal:booklet",
+        allowed=OWN,
+        kwargs=_booklet,
+        org_scoped=False,
+        note="a booklet for newcomers is for every participant with a portal account",
+    ),
     Route(
         "portal:task_done",
         allowed=OWN,

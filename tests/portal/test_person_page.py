@@ -39,3 +39,42 @@ def test_caseworker_of_another_case_sees_no_registrations_they_do_not_organise(w
     assert Registration.objects.count() == 1
     page = login("caseworker").get(reverse("people:detail", args=[participant.pk])).content
     assert reverse("events:registrations", args=[event.pk]).encode() not in page
+
+
+def _history(world, participant, events=1):
+    from django.utils import timezone
+
+    from mosty.cases.models import SupportLog
+    from mosty.events.models import Attendance
+
+    case = make_case(world, "a", participant=participant)
+    for kind, minutes in (("legal", 30), ("legal", 45), ("psychological", 50)):
+        SupportLog.objects.create(
+            case=case, kind=kind, minutes=minutes, happened_on=timezone.localdate(), summary="x"
+        )
+    for _ in range(events):
+        event = make_event(world.org_a, district=world.district)
+        registration = make_registration(event, participant=participant)
+        Attendance.objects.create(session=event.sessions.first(), registration=registration)
+    return case
+
+
+def test_attendance_and_support_summaries_are_checked_audited_and_bounded(
+    world, login, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    participant = make_participant(world, "a")
+    case = _history(world, participant)
+    client = login("coordinator")
+    url = reverse("people:detail", args=[participant.pk])
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    assert 'id="participant-summary-heading"' in page
+    assert "75" in page and "50" in page  # legal 30 + 45, psychological 50
+    reads = AuditEvent.objects.filter(action__endswith=".viewed", object_type="cases.case")
+    assert reads.filter(object_id=str(case.pk)).exists()
+    _history(world, participant, events=4)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)

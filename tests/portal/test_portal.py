@@ -235,3 +235,37 @@ def test_every_portal_page_renders_in_the_seven_languages(world, client):
             assert response.status_code == 200, (language, name)
             direction = "rtl" if language in ("ar", "fa") else "ltr"
             assert f'lang="{language}" dir="{direction}"' in response.content.decode()
+
+
+def test_my_documents_lists_certificates_and_booklets_in_my_language(world, login):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from mosty.events.models import Attendance
+    from mosty.knowledge import services as kb
+    from mosty.knowledge.models import BookletExport
+    from tests.events.factories import make_event, make_registration
+    from tests.knowledge.factories import article
+    from tests.portal.factories import link
+
+    participant = link(world, "a")
+    user = world.user("participant", "a")
+    event = make_event(world.org_a, district=world.district)
+    registration = make_registration(event, participant=participant)
+    Attendance.objects.create(session=event.sessions.get(), registration=registration)
+    booklet = kb.booklet_create(
+        title="Informator", articles=[article()], by=world.user("coordinator")
+    )
+    for language in (user.language, "ar"):
+        export = BookletExport(booklet=booklet, language=language, status="done")
+        export.pdf.save(f"b-{language}.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        export.save()
+    client = login("participant")
+    page = client.get(reverse("portal:documents")).content.decode()
+    assert "certificate.pdf" in page
+    mine = BookletExport.objects.get(language=user.language)
+    other = BookletExport.objects.get(language="ar")
+    assert reverse("portal:booklet", args=[mine.pk]) in page
+    assert reverse("portal:booklet", args=[other.pk]) not in page
+    assert client.get(reverse("portal:booklet", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("portal:booklet", args=[other.pk])).status_code == 404
