@@ -14,7 +14,7 @@ from mosty.cases.models import (
     SharedField,
     SupportKind,
 )
-from mosty.core.forms import SearchModelChoiceField
+from mosty.core.forms import SearchModelChoiceField, SearchModelMultipleChoiceField
 from mosty.organisations.models import Organisation
 
 
@@ -30,13 +30,22 @@ def staff_of(*organisation_ids):
     return case_team_candidates(*organisation_ids).order_by("last_name", "first_name", "email")
 
 
-class UserChoiceField(forms.ModelChoiceField):
+# A city office opens cases for 300 organisations, whose staff run to a thousand people: the
+# team is chosen from searchable selects (core.forms), which list 50 and find the rest.
+USER_SEARCH = ("first_name", "last_name", "email")
+
+
+class UserChoiceField(SearchModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, search_fields=USER_SEARCH, **kwargs)
+
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.email
 
 
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+class UserMultipleChoiceField(SearchModelMultipleChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, search_fields=USER_SEARCH, **kwargs)
 
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.email

@@ -43,6 +43,40 @@ def test_open_case_by_participant_code(world, login):
     )
 
 
+def test_case_team_is_chosen_from_searchable_selects(world, login):
+    """A large organisation's staff run to hundreds: the new-case form lists 50 of them for
+    lead and team, finds one by surname, and opens the case with a member never listed."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    for n in range(55):
+        MembershipFactory(
+            organisation=world.org_a, role="caseworker", user=UserFactory(last_name=f"Nowak {n}")
+        )
+    rare = UserFactory(first_name="Olena", last_name="Zielińska")
+    MembershipFactory(organisation=world.org_a, role="caseworker", user=rare)
+    participant = make_participant(world)
+    client = login("caseworker")
+    url = reverse("cases:create")
+    page = client.get(url).content.decode()
+    for name in ("lead", "members"):
+        select = page.split(f'id="id_{name}"', 1)[1].split("</select>", 1)[0]
+        # at most: the empty choice, the one already chosen, 50 matches
+        assert select.count("<option") <= 52 and "Zielińska" not in select
+    found = client.post(url, {"_search": "members", "members__q": "zieli"}).content.decode()
+    assert "Zielińska" in found.split('id="id_members"', 1)[1].split("</select>", 1)[0]
+    response = client.post(
+        url,
+        {
+            "organisation": world.org_a.pk,
+            "participant_code": participant.code,
+            "lead": world.user("caseworker").pk,
+            "members": [rare.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert list(Case.objects.get(participant=participant).members.all()) == [rare]
+
+
 def test_detail_shows_plan_notes_and_audits_the_read(world, login):
     case = make_case(world)
     make_task(make_goal(case), title="Visit the housing office")
