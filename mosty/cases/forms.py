@@ -171,7 +171,8 @@ class TaskForm(forms.Form):
     assignee_user = UserChoiceField(
         label=_("Person (team member or mentor)"), queryset=User.objects.none(), required=False
     )
-    assignee_organisation = forms.ModelChoiceField(
+    # Any of the city's organisations (3,000 on the large seed): listed as they match a search.
+    assignee_organisation = SearchModelChoiceField(
         label=_("Partner organisation"), queryset=Organisation.objects.none(), required=False
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
@@ -183,9 +184,11 @@ class TaskForm(forms.Form):
         self.fields["assignee_user"].queryset = User.objects.filter(
             pk__in=team
         ) | User.objects.filter(pk__in=mentors)
-        self.fields["assignee_organisation"].queryset = Organisation.objects.filter(
-            is_active=True
-        ).exclude(pk=case.organisation_id)
+        self.fields["assignee_organisation"].queryset = (
+            Organisation.objects.filter(is_active=True)
+            .exclude(pk=case.organisation_id)
+            .order_by("name", "pk")
+        )
 
 
 class PlanDecisionForm(forms.Form):

@@ -77,6 +77,27 @@ def test_case_team_is_chosen_from_searchable_selects(world, login):
     assert list(Case.objects.get(participant=participant).members.all()) == [rare]
 
 
+def test_task_partner_is_chosen_from_a_searchable_select(world, login):
+    """Any of a city's thousands of organisations may take a task: the form lists 50 and
+    assigns one found by a search."""
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory.create_batch(55, name="Fundacja Pomocy")
+    partner = OrganisationFactory(name="Zzz Centrum Integracji")
+    goal = make_goal(make_case(world, lead=world.user("caseworker")))
+    client = login("caseworker")
+    url = reverse("cases:task_create", args=[goal.pk])
+    page = client.get(url).content.decode()
+    select = page.split('id="id_assignee_organisation"', 1)[1].split("</select>", 1)[0]
+    assert select.count("<option") == 51 and "Zzz Centrum" not in select
+    response = client.post(
+        url,
+        {"title": "Zapis na kurs", "assignee_kind": "partner", "assignee_organisation": partner.pk},
+    )
+    assert response.status_code == 302
+    assert goal.tasks.get().assignee_organisation == partner
+
+
 def test_detail_shows_plan_notes_and_audits_the_read(world, login):
     case = make_case(world)
     make_task(make_goal(case), title="Visit the housing office")
