@@ -36,6 +36,18 @@ class DateRangeForm(forms.Form):
     )
 
 
+def style_fields(form: forms.Form) -> None:
+    """Bootstrap's classes on a form's inputs and selects (tick boxes keep their own), for
+    forms rendered field by field rather than through `core/_form.html`."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            continue
+        widget.attrs.setdefault(
+            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
+        )
+
+
 def add_service_errors(form, exc) -> None:
     """Put a service's ValidationError onto the form: each message beside its field, the rest
     (or messages for fields the form does not show) at the top."""

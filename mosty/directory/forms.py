@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.forms import SearchModelMultipleChoiceField
+from mosty.core.forms import SearchModelMultipleChoiceField, style_fields
 from mosty.core.models import District, TranslationStatus
 from mosty.core.uploads import validate_upload_size
 from mosty.directory.models import (
@@ -30,16 +30,6 @@ from mosty.directory.services import (
 HOURS_FIELD = re.compile(r"^d\d_")
 # Languages offered in the filter (the city's languages first; services may list any code).
 FILTER_LANGUAGES = [("", _("Any language")), *settings.LANGUAGES]
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        widget.attrs.setdefault(
-            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
-        )
 
 
 class OwnedRecordForm(forms.ModelForm):
@@ -80,7 +70,7 @@ class ServiceSearchForm(forms.Form):
             ("", _("All districts")),
             *District.objects.order_by("name").values_list("code", "name"),
         ]
-        _style(self)
+        style_fields(self)
         for name in ("free", "open_now"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
@@ -183,7 +173,7 @@ class ServiceForm(OpeningHoursMixin, OwnedRecordForm):
                 organisation__in=organisations
             ).select_related("organisation")
             self.add_hours_fields()
-        _style(self)
+        style_fields(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -212,7 +202,7 @@ class ServiceTranslationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self)
 
 
 class LocationForm(OwnedRecordForm):
@@ -229,7 +219,7 @@ class LocationForm(OwnedRecordForm):
         if self.instance.pk:
             phone = self.instance.phones.first()
             self.initial["phone"] = phone.number if phone else ""
-        _style(self)
+        style_fields(self)
 
 
 class HousingOfferForm(OwnedRecordForm):
@@ -245,7 +235,7 @@ class HousingOfferForm(OwnedRecordForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, organisations=organisations, **kwargs)
         self.fields["district"].queryset = District.objects.order_by("name")
-        _style(self)
+        style_fields(self)
 
 
 class HousingFilterForm(forms.Form):
@@ -263,7 +253,7 @@ class HousingFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("All kinds")), *HousingKind.choices]
         self.fields["status"].choices = [("", _("Any status")), *HousingStatus.choices]
         self.fields["district"].queryset = District.objects.order_by("name")
-        _style(self)
+        style_fields(self)
 
 
 class HousingNeedForm(forms.Form):
@@ -296,7 +286,7 @@ class HousingNeedForm(forms.Form):
             *[(str(h.pk), f"{h} ({h.size})") for h in households],
         ]
         self.fields["district"].queryset = District.objects.order_by("name")
-        _style(self)
+        style_fields(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -333,7 +323,7 @@ class LinguistForm(OwnedRecordForm):
                 f"{p.source}{'-' if p.both_ways else '>'}{p.target}"
                 for p in self.instance.pairs.all()
             )
-        _style(self)
+        style_fields(self)
 
     def clean_pairs(self):
         try:
@@ -360,7 +350,7 @@ class LinguistSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self)
         for name in ("sworn", "volunteer"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 

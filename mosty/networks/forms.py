@@ -7,9 +7,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import User
-from mosty.core.forms import SearchModelChoiceField
+from mosty.core.forms import SearchModelChoiceField, style_fields
 from mosty.core.pages import VersionedForm
-from mosty.directory.forms import _style
 from mosty.networks.models import (
     Network,
     NetworkDocument,
@@ -40,7 +39,7 @@ class NetworkForm(forms.ModelForm):
         else:
             self.fields["coordinator"].queryset = organisations
             self.order_fields(["coordinator", "name", "theme", "purpose", "is_public"])
-        _style(self)
+        style_fields(self)
 
 
 class NetworkEditForm(VersionedForm, NetworkForm):
@@ -66,7 +65,7 @@ class MemberInviteForm(forms.Form):
             .exclude(network_memberships__network=network)
             .order_by("name")
         )
-        _style(self)
+        style_fields(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -107,7 +106,7 @@ class MeetingForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.initial["attendees"] = list(self.instance.attendees.all())
-        _style(self)
+        style_fields(self)
 
 
 class MeetingEditForm(VersionedForm, MeetingForm):
@@ -122,7 +121,7 @@ class DocumentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -146,7 +145,7 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self)
 
 
 class InvitationAccountForm(JoinForm):
@@ -162,4 +161,4 @@ class InvitationAccountForm(JoinForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self)
