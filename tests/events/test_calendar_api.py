@@ -4,20 +4,13 @@ from icalendar import Calendar
 from mosty.events import services
 from mosty.events.models import Attendance, Event, Registration
 from tests.events.factories import make_event, make_registration
+from tests.ical import parse_feed
 
 REQUIRED_EVENT_PROPERTIES = ("UID", "DTSTAMP", "DTSTART")
 
 
 def _parse(response) -> Calendar:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/calendar")
-    body = response.content
-    assert body.startswith(b"BEGIN:VCALENDAR\r\n")  # CRLF line endings (RFC 5545 3.1)
-    assert all(len(line) <= 75 for line in body.split(b"\r\n"))  # folded lines
-    calendar = Calendar.from_ical(body)
-    assert calendar["VERSION"] == "2.0"
-    assert calendar["PRODID"]
-    return calendar
+    return parse_feed(response)
 
 
 def _vevents(calendar):
