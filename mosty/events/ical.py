@@ -1,4 +1,8 @@
-"""iCalendar (RFC 5545) feeds built with the icalendar library."""
+"""iCalendar (RFC 5545) feeds built with the icalendar library.
+
+A cancelled event stays in the feeds with `STATUS:CANCELLED` and a higher `SEQUENCE`, so a
+calendar that subscribed to it shows the sessions as called off instead of keeping them (or
+silently dropping them, which people miss)."""
 
 from __future__ import annotations
 
@@ -35,6 +39,9 @@ def feed(events: Iterable, *, name: str, request) -> bytes:
             if location or session.online_url:
                 item.add("location", location or session.online_url)
             item.add("url", session.online_url or url)
-            item.add("last-modified", event.updated_at)
+            item.add("status", "CANCELLED" if event.cancelled_at else "CONFIRMED")
+            # RFC 5545 3.8.7.4: a revision number that grows with every significant change.
+            item.add("sequence", event.version + (1 if event.cancelled_at else 0))
+            item.add("last-modified", max(filter(None, (event.updated_at, event.cancelled_at))))
             cal.add_component(item)
     return cal.to_ical()

@@ -61,6 +61,21 @@ def test_personal_feed_by_secret_token(world, client):
     assert client.get(f"/pl/events/feed/{token[:-2]}xx.ics").status_code == 404
 
 
+def test_a_cancelled_event_stays_in_the_feeds_as_cancelled(world, client):
+    user = world.user("participant")
+    event = make_event(world.org_a, title="Warsztaty", sessions=2)
+    make_registration(event, user=user)
+    feed = f"/pl/events/feed/{services.feed_token(user)}.ics"
+    before = _vevents(_parse(client.get(feed)))
+    assert {str(v["STATUS"]) for v in before} == {"CONFIRMED"}
+    services.event_cancel(event=event, by=world.user("coordinator"))
+    for url in (feed, "/pl/events/calendar.ics", f"/pl/events/{event.pk}/event.ics"):
+        after = _vevents(_parse(client.get(url)))
+        assert len(after) == 2  # still there, so subscribed calendars update them
+        assert {str(v["STATUS"]) for v in after} == {"CANCELLED"}
+        assert after[0]["SEQUENCE"] > before[0]["SEQUENCE"]
+
+
 def _api(client, user):
     client.force_login(user)
     return client
