@@ -47,7 +47,7 @@ from mosty.assistance.models import (
 )
 from mosty.core.ical import ics_response
 from mosty.core.models import District
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.routing import Routes
 from mosty.events.services import calendar_feed_reset
@@ -65,6 +65,19 @@ def _base_url(request: HttpRequest) -> str:
 
 def _districts() -> Any:
     return District.objects.order_by("name")
+
+
+class _RequestPage(ObjectPage):
+    """Pages about one request this user may see (404 otherwise)."""
+
+    context_object_name = "item"
+    selector = selectors.request_get
+
+
+class _AssignmentPage(ObjectPage):
+    """Pages about one assignment this user may see (404 otherwise)."""
+
+    selector = selectors.assignment_get
 
 
 # --- institution staff --------------------------------------------------------------------
@@ -114,14 +127,10 @@ class RequestCreate(FormPage):
 
 
 @routes.path("requests/<int:pk>/", name="request_detail")
-class RequestDetail(DetailPage):
+class RequestDetail(_RequestPage, DetailPage):
     permission = "assistance.request_view"
     template_name = "assistance/request_detail.html"
-    context_object_name = "item"
     read_fields = REQUEST_READ_FIELDS
-
-    def get_object(self) -> AssistanceRequest:
-        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def extra_context(self) -> dict[str, Any]:
         item = self.object
@@ -136,30 +145,23 @@ class RequestDetail(DetailPage):
 
 
 @routes.path("requests/<int:pk>/cancel/", name="request_cancel")
-class RequestCancel(ActionPage):
+class RequestCancel(_RequestPage, ActionPage):
     permission = "assistance.request_cancel"
     success_message = gettext_lazy("The request is cancelled.")
     success_detail = "assistance:request_detail"
-
-    def get_object(self) -> AssistanceRequest:
-        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def act(self, form: Any) -> None:
         services.request_cancel(request=self.object, by=self.user, base_url=_base_url(self.request))
 
 
 @routes.path("requests/<int:pk>/feedback/", name="request_feedback")
-class RequestFeedback(FormPage):
+class RequestFeedback(_RequestPage, FormPage):
     permission = "assistance.feedback"
     template_name = "assistance/feedback_form.html"
     form_class = FeedbackForm
     success_message = gettext_lazy("Thank you for your feedback.")
-    context_object_name = "item"
     service = services.feedback_give
     object_kwarg = "request"
-
-    def get_object(self) -> AssistanceRequest:
-        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def success_url(self, result: Any) -> str:
         return reverse("assistance:request_detail", args=[self.object.pk])
@@ -174,6 +176,7 @@ class ProfileEdit(FormPage):
     template_name = "assistance/profile_form.html"
     form_class = ProfileForm
     success_message = gettext_lazy("Your profile is saved.")
+    success_list = "assistance:availability"
 
     def get_object(self) -> AssistantProfile | None:
         return selectors.profile_of(self.user)
@@ -201,9 +204,6 @@ class ProfileEdit(FormPage):
     def save(self, form: Any) -> AssistantProfile:
         return services.profile_save(by=self.user, **form.service_data())
 
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:availability")
-
 
 @routes.path("me/availability/", name="availability")
 class Availability(ShowPage):
@@ -225,12 +225,8 @@ class Availability(ShowPage):
 
 class _AvailabilityAction(ActionPage):
     permission = "assistance.profile"
-
-    def get_object(self) -> None:
-        return None
-
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:availability")
+    success_list = "assistance:availability"
+    object_optional = True
 
 
 @routes.path("me/availability/slots/", name="slot_add")
@@ -246,20 +242,17 @@ class _AvailabilityDelete(_AvailabilityAction):
     """Removes one of the user's own availability items (404 for anyone else's)."""
 
     model: type[AvailabilitySlot] | type[AvailabilityException]
-    item: str  # the keyword the `service` that deletes it takes the item as
 
     def act(self, form: Any) -> None:
         pk = self.kwargs["pk"]
         found = selectors.own_availability_get(self.model, fetched_by=self.user, pk=pk)
-        self.service(**{self.item: found}, by=self.user)
+        services.availability_remove(item=found, by=self.user)
 
 
 @routes.path("me/availability/slots/<int:pk>/delete/", name="slot_delete")
 class SlotDelete(_AvailabilityDelete):
     success_message = gettext_lazy("The time is removed.")
     model = AvailabilitySlot
-    service = staticmethod(services.slot_delete)
-    item = "slot"
 
 
 @routes.path("me/availability/exceptions/", name="exception_add")
@@ -275,8 +268,6 @@ class ExceptionAdd(_AvailabilityAction):
 class ExceptionDelete(_AvailabilityDelete):
     success_message = gettext_lazy("The days are available again.")
     model = AvailabilityException
-    service = staticmethod(services.exception_delete)
-    item = "exception"
 
 
 @routes.path("me/offers/", name="offers")
@@ -288,11 +279,8 @@ class OfferList(ListPage):
         return selectors.offer_list(fetched_by=self.user)
 
 
-class _OfferAction(ActionPage):
+class _OfferAction(_AssignmentPage, ActionPage):
     permission = "assignment.respond"
-
-    def get_object(self) -> Assignment:
-        return selectors.assignment_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def success_url(self, result: Any) -> str:
         if result is not None and result.status == AssignmentStatus.ACCEPTED:
@@ -346,15 +334,11 @@ class Schedule(ListPage):
 class FeedReset(ActionPage):
     permission = "assistance.profile"
     success_message = gettext_lazy("Your calendar has a new address; the old one no longer works.")
-
-    def get_object(self) -> None:
-        return None
+    success_list = "assistance:schedule"
+    object_optional = True
 
     def act(self, form: Any) -> str:
         return calendar_feed_reset(user=self.user, by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:schedule")
 
 
 @routes.path("feed/<str:token>.ics", name="feed")
@@ -371,17 +355,15 @@ def schedule_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @routes.path("assignments/<int:pk>/log/", name="assignment_log")
-class AssignmentLogPage(FormPage):
+class AssignmentLogPage(_AssignmentPage, FormPage):
     permission = "assignment.log"
     template_name = "assistance/log_form.html"
     form_class = LogForm
     success_message = gettext_lazy("Thank you: your hours are logged.")
+    success_list = "assistance:hours"
     context_object_name = "assignment"
     service = services.assignment_log
     object_kwarg = "assignment"
-
-    def get_object(self) -> Assignment:
-        return selectors.assignment_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def initial(self) -> dict[str, Any]:
         log = getattr(self.object, "log", None)
@@ -392,9 +374,6 @@ class AssignmentLogPage(FormPage):
                 "outcome": log.outcome,
             }
         return {"minutes": self.object.request.duration_minutes}
-
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:hours")
 
 
 @routes.path("me/hours/", name="hours")
@@ -445,18 +424,14 @@ class OpenRequests(ListPage):
 
 
 @routes.path("requests/<int:pk>/proposals/", name="proposals")
-class Proposals(FormPage):
+class Proposals(_RequestPage, FormPage):
     """Assistants ranked for a request, each with the reasons; the coordinator offers it to
     one or several. After a decline the next one is at the top."""
 
     permission = "assistance.assign"
     template_name = "assistance/proposals.html"
     form_class = OfferForm
-    context_object_name = "item"
     read_fields = REQUEST_READ_FIELDS
-
-    def get_object(self) -> AssistanceRequest:
-        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     @cached_property
     def proposals(self) -> list[selectors.Proposal]:
