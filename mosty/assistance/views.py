@@ -233,9 +233,7 @@ class _AvailabilityAction(ActionPage):
 class SlotAdd(_AvailabilityAction):
     form_class = SlotForm
     success_message = gettext_lazy("The time is added.")
-
-    def act(self, form: Any) -> Any:
-        return services.slot_add(by=self.user, **form.cleaned_data)
+    service = services.slot_add
 
 
 class _AvailabilityDelete(_AvailabilityAction):
@@ -259,9 +257,7 @@ class SlotDelete(_AvailabilityDelete):
 class ExceptionAdd(_AvailabilityAction):
     form_class = ExceptionForm
     success_message = gettext_lazy("The days are marked as unavailable.")
-
-    def act(self, form: Any) -> Any:
-        return services.exception_add(by=self.user, **form.cleaned_data)
+    service = services.exception_add
 
 
 @routes.path("me/availability/exceptions/<int:pk>/delete/", name="exception_delete")
