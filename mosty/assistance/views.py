@@ -10,8 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -48,7 +47,6 @@ from mosty.assistance.models import (
 from mosty.core.ical import ics_response
 from mosty.core.models import District
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
-from mosty.core.pagination import paginate, query_without_page
 from mosty.core.routing import Routes
 from mosty.events.services import calendar_feed_reset
 from mosty.events.tokens import feed_token, user_from_feed_token
@@ -479,50 +477,47 @@ class ServiceLevel(ShowPage):
 
 
 @routes.path("coordinate/hours/", name="hours_report")
-@require_GET
-@login_required
-def hours_report(request: HttpRequest) -> HttpResponseBase:
+class HoursReport(ListPage):
     """Hours per assistant or per institution for a period, on screen and as CSV/XLSX."""
-    require(request.user, "assistance.report")
-    form = PeriodForm(request.GET or None)
-    period = form.cleaned_data if form.is_valid() else {}
-    by = "institution" if request.GET.get("by") == "institution" else "assistant"
-    fmt = request.GET.get("format")
-    keys: list[int] = []
-    table = exports.hours_table(
-        user=request.user,
-        by=by,
-        date_from=period.get("date_from"),
-        date_to=period.get("date_to"),
-        keys=keys,
-    )
-    if fmt in ("csv", "xlsx"):
-        audit(request.user, "mosty.assistance.hours.exported", None, details={"by": by})
-        return exports.hours_download(table, by=by, fmt=fmt)
-    today = timezone.localdate()
-    span = urlencode(
-        {
-            "date_from": (period.get("date_from") or today.replace(month=1, day=1)).isoformat(),
-            "date_to": (period.get("date_to") or today).isoformat(),
-        }
-    )
-    certificates: list[str | None] = [
-        f"{reverse('assistance:certificate', args=[pk])}?{span}" for pk in keys
-    ]
-    # A city office's pools hold a thousand assistants: the screen shows a page of them (the
-    # download has every row).
-    page = paginate(
-        request, list(zip(table[1], certificates or [None] * len(table[1]), strict=True))
-    )
-    return render(
-        request,
-        "assistance/hours_report.html",
-        {
-            "filters": form,
-            "by": by,
-            "header": table[0],
-            "rows": page,
-            "page": page,
-            "querystring": query_without_page(request),
-        },
-    )
+
+    permission = "assistance.report"
+    template_name = "assistance/hours_report.html"
+    filter_form = PeriodForm
+    by = "assistant"
+    table: exports.Table
+
+    def rows(self, filters: dict[str, Any]) -> list[tuple[Any, str | None]]:
+        self.by = "institution" if self.request.GET.get("by") == "institution" else "assistant"
+        keys: list[int] = []
+        self.table = exports.hours_table(
+            user=self.user,
+            by=self.by,
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+            keys=keys,
+        )
+        today = timezone.localdate()
+        span = urlencode(
+            {
+                "date_from": (
+                    filters.get("date_from") or today.replace(month=1, day=1)
+                ).isoformat(),
+                "date_to": (filters.get("date_to") or today).isoformat(),
+            }
+        )
+        certificates: list[str | None] = [
+            f"{reverse('assistance:certificate', args=[pk])}?{span}" for pk in keys
+        ]
+        # A city office's pools hold a thousand assistants: the screen shows a page of them (the
+        # download has every row).
+        return list(zip(self.table[1], certificates or [None] * len(self.table[1]), strict=True))
+
+    def page_context(self, page: Any) -> dict[str, Any]:
+        return {"by": self.by, "header": self.table[0], "rows": page}
+
+    def respond(self, context: dict[str, Any]) -> Any:
+        fmt = self.request.GET.get("format")
+        if fmt in ("csv", "xlsx"):
+            audit(self.user, "mosty.assistance.hours.exported", None, details={"by": self.by})
+            return exports.hours_download(self.table, by=self.by, fmt=fmt)
+        return super().respond(context)
