@@ -14,7 +14,7 @@ from mosty.accounts.authentication import token_expires_at, token_is_expired
 from mosty.accounts.forms import GrantChangeForm, MembershipAddForm, UserFilterForm, UserForm
 from mosty.accounts.models import User
 from mosty.accounts.services import USER_FIELDS
-from mosty.core.pages import DetailPage, FormPage, ListPage, ObjectPage
+from mosty.core.pages import DetailPage, FormPage, ListPage, ObjectPage, SimpleFormPage
 from mosty.core.routing import Routes
 
 routes = Routes()
@@ -30,14 +30,17 @@ class UserList(ListPage):
 
 
 @routes.path("users/new/", name="user_create")
-class UserCreate(FormPage):
+class UserCreate(SimpleFormPage):
     permission = "user.create"
-    template_name = "accounts/user_form.html"
     form_class = UserForm
     success_message = gettext_lazy(
         "User created. Add a membership so they can work in an organisation."
     )
     success_detail = "accounts:user_detail"
+    create_title = gettext_lazy("New user")
+    edit_title = gettext_lazy("Edit user")
+    cancel_detail = "accounts:user_detail"
+    cancel_list = "accounts:user_list"
 
     def initial(self):
         return {"language": self.request.LANGUAGE_CODE, "is_active": True}
@@ -73,12 +76,13 @@ class UserDetail(PersonPage, DetailPage):
 
 
 @routes.path("users/<int:pk>/edit/", name="user_edit")
-class UserEdit(PersonPage, FormPage):
+class UserEdit(PersonPage, UserCreate):
     permission = "user.change"
-    template_name = "accounts/user_form.html"
-    form_class = UserForm
     success_message = gettext_lazy("Changes saved.")
     read_fields = USER_FIELDS
+
+    def initial(self):
+        return {}
 
     def form_kwargs(self):
         return {"instance": self.object}

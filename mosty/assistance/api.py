@@ -25,12 +25,24 @@ from mosty.assistance.models import (
     Urgency,
     validate_no_personal_data,
 )
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, parse_input
+from mosty.core.api import (
+    AuditedDetailApi,
+    AuditedListApi,
+    ObjectActionApi,
+    choice_param,
+    parse_input,
+)
 from mosty.core.models import District
 from mosty.core.routing import Routes
 from mosty.directory.models import validate_iso_language
 
 routes = Routes()
+
+
+def _base_url(request: Request) -> str:
+    """Where the links in the notices this request sends point."""
+    return request.build_absolute_uri("/")
+
 
 # DRF's serializers are generic only in the type stubs.
 if TYPE_CHECKING:
@@ -94,9 +106,7 @@ class RequestDetailApi(AuditedDetailApi):
     serializer_class = RequestOutputSerializer
     permission = "assistance.request_view"
     read_fields = ("description", "place", "link", "starts_at")
-
-    def get_object(self, pk: int) -> AssistanceRequest:
-        return selectors.request_get(fetched_by=self.request.user, pk=pk)
+    selector = selectors.request_get
 
 
 class RequestCreateInputSerializer(Serializer):
@@ -152,9 +162,7 @@ class RequestCreateApi(APIView):
                 {"district": [_("There is no district with this code.")]}
             )
         data.update(organisation=organisation, provider=provider, district=district)
-        made = services.request_create(
-            by=request.user, base_url=request.build_absolute_uri("/"), **data
-        )
+        made = services.request_create(by=request.user, base_url=_base_url(request), **data)
         return Response(
             RequestOutputSerializer(made, many=True).data, status=status.HTTP_201_CREATED
         )
@@ -162,14 +170,16 @@ class RequestCreateApi(APIView):
 
 @routes.path("assistance/requests/<int:pk>/cancel/", name="assistance_request_cancel")
 @extend_schema(tags=["assistance"], request=None, responses=RequestOutputSerializer)
-class RequestCancelApi(APIView):
-    def post(self, request: Request, pk: int) -> Response:
-        item = selectors.request_get(fetched_by=request.user, pk=pk)
-        require(request.user, "assistance.request_cancel", item)
+class RequestCancelApi(ObjectActionApi):
+    selector = selectors.request_get
+    permission = "assistance.request_cancel"
+    output_serializer = RequestOutputSerializer
+
+    def act(self, item: AssistanceRequest, data: dict[str, Any]) -> AssistanceRequest:
         services.request_cancel(
-            request=item, by=request.user, base_url=request.build_absolute_uri("/")
+            request=item, by=self.request.user, base_url=_base_url(self.request)
         )
-        return Response(RequestOutputSerializer(item).data)
+        return item
 
 
 class ProposalOutputSerializer(Serializer):
@@ -183,14 +193,15 @@ class ProposalOutputSerializer(Serializer):
 
 @routes.path("assistance/requests/<int:pk>/proposals/", name="assistance_request_proposals")
 @extend_schema(tags=["assistance"], responses=ProposalOutputSerializer(many=True))
-class RequestProposalsApi(APIView):
+class RequestProposalsApi(AuditedDetailApi):
     """Assistants ranked for an open request, with the reasons (coordinators of its pool)."""
 
-    def get(self, request: Request, pk: int) -> Response:
-        item = selectors.request_get(fetched_by=request.user, pk=pk)
-        require(request.user, "assistance.assign", item)
-        proposals = selectors.proposals_for(request=item)
-        return Response(ProposalOutputSerializer(proposals, many=True).data)
+    selector = selectors.request_get
+    permission = "assistance.assign"
+    serializer_class = ProposalOutputSerializer
+
+    def serialize(self, item: AssistanceRequest) -> Any:
+        return self.serializer_class(selectors.proposals_for(request=item), many=True).data
 
 
 class OfferInputSerializer(Serializer):
@@ -203,27 +214,27 @@ class OfferInputSerializer(Serializer):
     request=OfferInputSerializer,
     responses=AssignmentOutputSerializer(many=True),
 )
-class RequestOfferApi(APIView):
+class RequestOfferApi(ObjectActionApi):
     """Offer an open request to assistants among its proposals."""
 
-    def post(self, request: Request, pk: int) -> Response:
-        item = selectors.request_get(fetched_by=request.user, pk=pk)
-        require(request.user, "assistance.assign", item)
-        data = parse_input(OfferInputSerializer, request)
+    selector = selectors.request_get
+    permission = "assistance.assign"
+    input_serializer = OfferInputSerializer
+    output_serializer = AssignmentOutputSerializer
+    created = many = True
+
+    def act(self, item: AssistanceRequest, data: dict[str, Any]) -> list[Assignment]:
         proposed = {p.profile.pk: p.profile for p in selectors.proposals_for(request=item)}
         missing = [pk for pk in data["assistants"] if pk not in proposed]
         if missing:
             raise serializers.ValidationError(
                 {"assistants": [_("Choose assistants among the proposals for this request.")]}
             )
-        made = services.assignment_offer(
+        return services.assignment_offer(
             request=item,
             assistants=[proposed[pk] for pk in data["assistants"]],
-            by=request.user,
-            base_url=request.build_absolute_uri("/"),
-        )
-        return Response(
-            AssignmentOutputSerializer(made, many=True).data, status=status.HTTP_201_CREATED
+            by=self.request.user,
+            base_url=_base_url(self.request),
         )
 
 
@@ -244,28 +255,25 @@ class AssignmentListApi(AuditedListApi):
         }
 
 
-class _AssignmentAction(APIView):
-    def assignment(self, request: Request, pk: int) -> Assignment:
-        found = selectors.assignment_get(fetched_by=request.user, pk=pk)
-        require(request.user, "assignment.respond", found)
-        return found
+class _AssignmentAction(ObjectActionApi):
+    """An assistant's answer to an offer."""
+
+    selector = selectors.assignment_get
+    permission = "assignment.respond"
+    output_serializer = AssignmentOutputSerializer
 
 
 @routes.path("assistance/assignments/<int:pk>/accept/", name="assistance_assignment_accept")
 @extend_schema(tags=["assistance"], request=None, responses=AssignmentOutputSerializer)
 class AssignmentAcceptApi(_AssignmentAction):
-    def post(self, request: Request, pk: int) -> Response:
-        found = self.assignment(request, pk)
-        accepted = services.assignment_accept(
-            assignment=found, by=request.user, base_url=request.build_absolute_uri("/")
+    def act(self, found: Assignment, data: dict[str, Any]) -> Assignment:
+        return services.assignment_accept(
+            assignment=found, by=self.request.user, base_url=_base_url(self.request)
         )
-        return Response(AssignmentOutputSerializer(accepted).data)
 
 
 @routes.path("assistance/assignments/<int:pk>/decline/", name="assistance_assignment_decline")
 @extend_schema(tags=["assistance"], request=None, responses=AssignmentOutputSerializer)
 class AssignmentDeclineApi(_AssignmentAction):
-    def post(self, request: Request, pk: int) -> Response:
-        found = self.assignment(request, pk)
-        declined = services.assignment_decline(assignment=found, by=request.user)
-        return Response(AssignmentOutputSerializer(declined).data)
+    def act(self, found: Assignment, data: dict[str, Any]) -> Assignment:
+        return services.assignment_decline(assignment=found, by=self.request.user)

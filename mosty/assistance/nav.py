@@ -13,58 +13,30 @@ from mosty.core.navigation import RESOURCES, dashboard_panel, nav_item
 
 ASSISTANCE = _("Assistance")
 
-# Institution staff
-nav_item(
-    _("Our requests"),
-    "assistance:request_list",
-    rule="assistance.request_list",
-    order=60,
-    group=ASSISTANCE,
+# The menu, in order (from 60): label, page, the rule that shows it, its group.
+MENU = (
+    # Institution staff
+    (_("Our requests"), "assistance:request_list", "assistance.request_list", ASSISTANCE),
+    (
+        _("Request an interpreter"),
+        "assistance:request_create",
+        "assistance.request_create",
+        ASSISTANCE,
+    ),
+    # Assistants
+    (_("Offers"), "assistance:offers", "assistance.profile", ASSISTANCE),
+    (_("My schedule"), "assistance:schedule", "assistance.profile", ASSISTANCE),
+    (_("My availability"), "assistance:availability", "assistance.profile", ASSISTANCE),
+    (_("My hours"), "assistance:hours", "assistance.profile", ASSISTANCE),
+    (_("My assistant profile"), "assistance:profile", "assistance.profile", ASSISTANCE),
+    # Coordinators: under Resources, beside the directory and the translators (the brief's
+    # "networks and resources"), so a coordinator's menu stays on one line.
+    (_("Assistance requests"), "assistance:open_requests", "assistance.coordinate", RESOURCES),
+    (_("Service level"), "assistance:service_level", "assistance.coordinate", RESOURCES),
+    (_("Assistance hours"), "assistance:hours_report", "assistance.report", RESOURCES),
 )
-nav_item(
-    _("Request an interpreter"),
-    "assistance:request_create",
-    rule="assistance.request_create",
-    order=61,
-    group=ASSISTANCE,
-)
-# Assistants
-nav_item(_("Offers"), "assistance:offers", rule="assistance.profile", order=62, group=ASSISTANCE)
-nav_item(
-    _("My schedule"), "assistance:schedule", rule="assistance.profile", order=63, group=ASSISTANCE
-)
-nav_item(
-    _("My availability"),
-    "assistance:availability",
-    rule="assistance.profile",
-    order=64,
-    group=ASSISTANCE,
-)
-nav_item(_("My hours"), "assistance:hours", rule="assistance.profile", order=65, group=ASSISTANCE)
-nav_item(
-    _("My assistant profile"),
-    "assistance:profile",
-    rule="assistance.profile",
-    order=66,
-    group=ASSISTANCE,
-)
-# Coordinators: under Resources, beside the directory and the translators (the brief's
-# "networks and resources"), so a coordinator's menu stays on one line.
-nav_item(
-    _("Assistance requests"),
-    "assistance:open_requests",
-    rule="assistance.coordinate",
-    order=67,
-    group=RESOURCES,
-)
-nav_item(
-    _("Service level"),
-    "assistance:service_level",
-    rule="assistance.coordinate",
-    order=68,
-    group=RESOURCES,
-)
-nav_item(_("Assistance hours"), "assistance:hours_report", rule="assistance.report", order=69, group=RESOURCES)  # fmt: skip
+for order, (label, url_name, rule, group) in enumerate(MENU, start=60):
+    nav_item(label, url_name, rule=rule, order=order, group=group)
 
 
 def _assistant_panel(request: Any) -> dict[str, Any] | None:

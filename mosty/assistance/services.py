@@ -124,12 +124,6 @@ def slot_add(
 
 
 @transaction.atomic
-def slot_delete(*, slot: AvailabilitySlot, by: Any) -> None:
-    require(by, "assistance.profile_change", slot.profile)
-    slot.delete()
-
-
-@transaction.atomic
 def exception_add(
     *, by: Any, date_from: datetime.date, date_to: datetime.date, kind: str
 ) -> AvailabilityException:
@@ -141,9 +135,10 @@ def exception_add(
 
 
 @transaction.atomic
-def exception_delete(*, exception: AvailabilityException, by: Any) -> None:
-    require(by, "assistance.profile_change", exception.profile)
-    exception.delete()
+def availability_remove(*, item: AvailabilitySlot | AvailabilityException, by: Any) -> None:
+    """Remove one of an assistant's weekly times or days off (`own_availability_get`)."""
+    require(by, "assistance.profile_change", item.profile)
+    item.delete()
 
 
 # --- requests -----------------------------------------------------------------------------

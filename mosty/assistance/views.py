@@ -10,8 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -47,8 +46,7 @@ from mosty.assistance.models import (
 )
 from mosty.core.ical import ics_response
 from mosty.core.models import District
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage
-from mosty.core.pagination import paginate, query_without_page
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
 from mosty.core.routing import Routes
 from mosty.events.services import calendar_feed_reset
 from mosty.events.tokens import feed_token, user_from_feed_token
@@ -65,6 +63,19 @@ def _base_url(request: HttpRequest) -> str:
 
 def _districts() -> Any:
     return District.objects.order_by("name")
+
+
+class _RequestPage(ObjectPage):
+    """Pages about one request this user may see (404 otherwise)."""
+
+    context_object_name = "item"
+    selector = selectors.request_get
+
+
+class _AssignmentPage(ObjectPage):
+    """Pages about one assignment this user may see (404 otherwise)."""
+
+    selector = selectors.assignment_get
 
 
 # --- institution staff --------------------------------------------------------------------
@@ -114,14 +125,10 @@ class RequestCreate(FormPage):
 
 
 @routes.path("requests/<int:pk>/", name="request_detail")
-class RequestDetail(DetailPage):
+class RequestDetail(_RequestPage, DetailPage):
     permission = "assistance.request_view"
     template_name = "assistance/request_detail.html"
-    context_object_name = "item"
     read_fields = REQUEST_READ_FIELDS
-
-    def get_object(self) -> AssistanceRequest:
-        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def extra_context(self) -> dict[str, Any]:
         item = self.object
@@ -136,30 +143,23 @@ class RequestDetail(DetailPage):
 
 
 @routes.path("requests/<int:pk>/cancel/", name="request_cancel")
-class RequestCancel(ActionPage):
+class RequestCancel(_RequestPage, ActionPage):
     permission = "assistance.request_cancel"
     success_message = gettext_lazy("The request is cancelled.")
     success_detail = "assistance:request_detail"
-
-    def get_object(self) -> AssistanceRequest:
-        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def act(self, form: Any) -> None:
         services.request_cancel(request=self.object, by=self.user, base_url=_base_url(self.request))
 
 
 @routes.path("requests/<int:pk>/feedback/", name="request_feedback")
-class RequestFeedback(FormPage):
+class RequestFeedback(_RequestPage, FormPage):
     permission = "assistance.feedback"
     template_name = "assistance/feedback_form.html"
     form_class = FeedbackForm
     success_message = gettext_lazy("Thank you for your feedback.")
-    context_object_name = "item"
     service = services.feedback_give
     object_kwarg = "request"
-
-    def get_object(self) -> AssistanceRequest:
-        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def success_url(self, result: Any) -> str:
         return reverse("assistance:request_detail", args=[self.object.pk])
@@ -174,6 +174,7 @@ class ProfileEdit(FormPage):
     template_name = "assistance/profile_form.html"
     form_class = ProfileForm
     success_message = gettext_lazy("Your profile is saved.")
+    success_list = "assistance:availability"
 
     def get_object(self) -> AssistantProfile | None:
         return selectors.profile_of(self.user)
@@ -201,9 +202,6 @@ class ProfileEdit(FormPage):
     def save(self, form: Any) -> AssistantProfile:
         return services.profile_save(by=self.user, **form.service_data())
 
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:availability")
-
 
 @routes.path("me/availability/", name="availability")
 class Availability(ShowPage):
@@ -225,58 +223,45 @@ class Availability(ShowPage):
 
 class _AvailabilityAction(ActionPage):
     permission = "assistance.profile"
-
-    def get_object(self) -> None:
-        return None
-
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:availability")
+    success_list = "assistance:availability"
+    object_optional = True
 
 
 @routes.path("me/availability/slots/", name="slot_add")
 class SlotAdd(_AvailabilityAction):
     form_class = SlotForm
     success_message = gettext_lazy("The time is added.")
-
-    def act(self, form: Any) -> Any:
-        return services.slot_add(by=self.user, **form.cleaned_data)
+    service = services.slot_add
 
 
 class _AvailabilityDelete(_AvailabilityAction):
     """Removes one of the user's own availability items (404 for anyone else's)."""
 
     model: type[AvailabilitySlot] | type[AvailabilityException]
-    item: str  # the keyword the `service` that deletes it takes the item as
 
     def act(self, form: Any) -> None:
         pk = self.kwargs["pk"]
         found = selectors.own_availability_get(self.model, fetched_by=self.user, pk=pk)
-        self.service(**{self.item: found}, by=self.user)
+        services.availability_remove(item=found, by=self.user)
 
 
 @routes.path("me/availability/slots/<int:pk>/delete/", name="slot_delete")
 class SlotDelete(_AvailabilityDelete):
     success_message = gettext_lazy("The time is removed.")
     model = AvailabilitySlot
-    service = staticmethod(services.slot_delete)
-    item = "slot"
 
 
 @routes.path("me/availability/exceptions/", name="exception_add")
 class ExceptionAdd(_AvailabilityAction):
     form_class = ExceptionForm
     success_message = gettext_lazy("The days are marked as unavailable.")
-
-    def act(self, form: Any) -> Any:
-        return services.exception_add(by=self.user, **form.cleaned_data)
+    service = services.exception_add
 
 
 @routes.path("me/availability/exceptions/<int:pk>/delete/", name="exception_delete")
 class ExceptionDelete(_AvailabilityDelete):
     success_message = gettext_lazy("The days are available again.")
     model = AvailabilityException
-    service = staticmethod(services.exception_delete)
-    item = "exception"
 
 
 @routes.path("me/offers/", name="offers")
@@ -288,11 +273,8 @@ class OfferList(ListPage):
         return selectors.offer_list(fetched_by=self.user)
 
 
-class _OfferAction(ActionPage):
+class _OfferAction(_AssignmentPage, ActionPage):
     permission = "assignment.respond"
-
-    def get_object(self) -> Assignment:
-        return selectors.assignment_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def success_url(self, result: Any) -> str:
         if result is not None and result.status == AssignmentStatus.ACCEPTED:
@@ -346,15 +328,11 @@ class Schedule(ListPage):
 class FeedReset(ActionPage):
     permission = "assistance.profile"
     success_message = gettext_lazy("Your calendar has a new address; the old one no longer works.")
-
-    def get_object(self) -> None:
-        return None
+    success_list = "assistance:schedule"
+    object_optional = True
 
     def act(self, form: Any) -> str:
         return calendar_feed_reset(user=self.user, by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:schedule")
 
 
 @routes.path("feed/<str:token>.ics", name="feed")
@@ -371,17 +349,15 @@ def schedule_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @routes.path("assignments/<int:pk>/log/", name="assignment_log")
-class AssignmentLogPage(FormPage):
+class AssignmentLogPage(_AssignmentPage, FormPage):
     permission = "assignment.log"
     template_name = "assistance/log_form.html"
     form_class = LogForm
     success_message = gettext_lazy("Thank you: your hours are logged.")
+    success_list = "assistance:hours"
     context_object_name = "assignment"
     service = services.assignment_log
     object_kwarg = "assignment"
-
-    def get_object(self) -> Assignment:
-        return selectors.assignment_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     def initial(self) -> dict[str, Any]:
         log = getattr(self.object, "log", None)
@@ -392,9 +368,6 @@ class AssignmentLogPage(FormPage):
                 "outcome": log.outcome,
             }
         return {"minutes": self.object.request.duration_minutes}
-
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:hours")
 
 
 @routes.path("me/hours/", name="hours")
@@ -445,18 +418,14 @@ class OpenRequests(ListPage):
 
 
 @routes.path("requests/<int:pk>/proposals/", name="proposals")
-class Proposals(FormPage):
+class Proposals(_RequestPage, FormPage):
     """Assistants ranked for a request, each with the reasons; the coordinator offers it to
     one or several. After a decline the next one is at the top."""
 
     permission = "assistance.assign"
     template_name = "assistance/proposals.html"
     form_class = OfferForm
-    context_object_name = "item"
     read_fields = REQUEST_READ_FIELDS
-
-    def get_object(self) -> AssistanceRequest:
-        return selectors.request_get(fetched_by=self.user, pk=self.kwargs["pk"])
 
     @cached_property
     def proposals(self) -> list[selectors.Proposal]:
@@ -508,50 +477,47 @@ class ServiceLevel(ShowPage):
 
 
 @routes.path("coordinate/hours/", name="hours_report")
-@require_GET
-@login_required
-def hours_report(request: HttpRequest) -> HttpResponseBase:
+class HoursReport(ListPage):
     """Hours per assistant or per institution for a period, on screen and as CSV/XLSX."""
-    require(request.user, "assistance.report")
-    form = PeriodForm(request.GET or None)
-    period = form.cleaned_data if form.is_valid() else {}
-    by = "institution" if request.GET.get("by") == "institution" else "assistant"
-    fmt = request.GET.get("format")
-    keys: list[int] = []
-    table = exports.hours_table(
-        user=request.user,
-        by=by,
-        date_from=period.get("date_from"),
-        date_to=period.get("date_to"),
-        keys=keys,
-    )
-    if fmt in ("csv", "xlsx"):
-        audit(request.user, "mosty.assistance.hours.exported", None, details={"by": by})
-        return exports.hours_download(table, by=by, fmt=fmt)
-    today = timezone.localdate()
-    span = urlencode(
-        {
-            "date_from": (period.get("date_from") or today.replace(month=1, day=1)).isoformat(),
-            "date_to": (period.get("date_to") or today).isoformat(),
-        }
-    )
-    certificates: list[str | None] = [
-        f"{reverse('assistance:certificate', args=[pk])}?{span}" for pk in keys
-    ]
-    # A city office's pools hold a thousand assistants: the screen shows a page of them (the
-    # download has every row).
-    page = paginate(
-        request, list(zip(table[1], certificates or [None] * len(table[1]), strict=True))
-    )
-    return render(
-        request,
-        "assistance/hours_report.html",
-        {
-            "filters": form,
-            "by": by,
-            "header": table[0],
-            "rows": page,
-            "page": page,
-            "querystring": query_without_page(request),
-        },
-    )
+
+    permission = "assistance.report"
+    template_name = "assistance/hours_report.html"
+    filter_form = PeriodForm
+    by = "assistant"
+    table: exports.Table
+
+    def rows(self, filters: dict[str, Any]) -> list[tuple[Any, str | None]]:
+        self.by = "institution" if self.request.GET.get("by") == "institution" else "assistant"
+        keys: list[int] = []
+        self.table = exports.hours_table(
+            user=self.user,
+            by=self.by,
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+            keys=keys,
+        )
+        today = timezone.localdate()
+        span = urlencode(
+            {
+                "date_from": (
+                    filters.get("date_from") or today.replace(month=1, day=1)
+                ).isoformat(),
+                "date_to": (filters.get("date_to") or today).isoformat(),
+            }
+        )
+        certificates: list[str | None] = [
+            f"{reverse('assistance:certificate', args=[pk])}?{span}" for pk in keys
+        ]
+        # A city office's pools hold a thousand assistants: the screen shows a page of them (the
+        # download has every row).
+        return list(zip(self.table[1], certificates or [None] * len(self.table[1]), strict=True))
+
+    def page_context(self, page: Any) -> dict[str, Any]:
+        return {"by": self.by, "header": self.table[0], "rows": page}
+
+    def respond(self, context: dict[str, Any]) -> Any:
+        fmt = self.request.GET.get("format")
+        if fmt in ("csv", "xlsx"):
+            audit(self.user, "mosty.assistance.hours.exported", None, details={"by": self.by})
+            return exports.hours_download(self.table, by=self.by, fmt=fmt)
+        return super().respond(context)

@@ -140,13 +140,17 @@ class ObjectActionApi(APIView):
     """A POST about one object: `selector` finds it for the caller (404 for what they may not
     see) → `require(permission, obj)` → the body validated by `input_serializer` →
     `act(obj, data)` (the service call, with `by=request.user`) → what it returns, in
-    `output_serializer`, with 201 when `created` (a new record) and 200 otherwise."""
+    `output_serializer`, with 201 when `created` (a new record) and 200 otherwise.
+
+    An action without a body (accept, cancel) leaves `input_serializer` out: `data` is empty.
+    One that returns several records (offers to several people) sets `many`."""
 
     selector: Any = None
     permission: str | None = None
-    input_serializer: type[serializers.Serializer]
+    input_serializer: type[serializers.Serializer] | None = None
     output_serializer: type[serializers.BaseSerializer]
     created = False
+    many = False
 
     def act(self, obj, data: dict[str, Any]):
         raise NotImplementedError
@@ -155,9 +159,10 @@ class ObjectActionApi(APIView):
         obj = type(self).selector(fetched_by=request.user, pk=pk)
         if self.permission:
             require(request.user, self.permission, obj)
-        result = self.act(obj, parse_input(self.input_serializer, request))
+        data = parse_input(self.input_serializer, request) if self.input_serializer else {}
+        result = self.act(obj, data)
         return Response(
-            self.output_serializer(result).data,
+            self.output_serializer(result, many=self.many).data,
             status=status.HTTP_201_CREATED if self.created else status.HTTP_200_OK,
         )
 

@@ -35,32 +35,26 @@ class NotificationList(ListPage):
 @routes.path("<int:pk>/read/", name="read")
 class NotificationRead(ActionPage):
     permission = "notification.read"
+    service = services.notification_read
+    object_kwarg = "notification"
+    success_list = "messaging:list"
 
     def get_object(self) -> Any:
         return get_object_or_404(selectors.notification_list(user=self.user), pk=self.kwargs["pk"])
-
-    def act(self, form: Any) -> Any:
-        return services.notification_read(notification=self.object, by=self.user)
 
     def success_url(self, result: Any) -> str:
         url = result.url if result is not None else ""
         if url and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
             return str(url)
-        return reverse("messaging:list")
+        return super().success_url(result)
 
 
 @routes.path("read-all/", name="read_all")
 class NotificationReadAll(ActionPage):
     permission = "notification.list"
-
-    def get_object(self) -> Any:
-        return None
-
-    def act(self, form: Any) -> Any:
-        return services.notification_read_all(by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("messaging:list")
+    object_optional = True
+    service = services.notification_read_all
+    success_list = "messaging:list"
 
 
 @routes.path("events/<int:pk>/broadcast/", name="event_broadcast")
@@ -70,14 +64,11 @@ class EventBroadcast(FormPage):
     form_class = BroadcastForm
     context_object_name = "event"
     success_message = gettext_lazy("The message is on its way to every registrant.")
+    service = services.event_broadcast
+    object_kwarg = "event"
 
     def get_object(self) -> Any:
         return get_object_or_404(managed_events(self.user), pk=self.kwargs["pk"])
-
-    def save(self, form: Any) -> Any:
-        return services.event_broadcast(
-            event=self.object, template=form.cleaned_data["template"], by=self.user
-        )
 
     def success_url(self, result: Any) -> str:
         return reverse("events:registrations", args=[self.object.pk])

@@ -9,10 +9,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mosty.access.audit import audit_read
 from mosty.access.policy import require
 from mosty.accounts.models import User
-from mosty.core.api import AuditedListApi, parse_input
+from mosty.core.api import AuditedDetailApi, AuditedListApi, ObjectActionApi, parse_input
 from mosty.core.routing import Routes
 from mosty.networks import selectors, services
 from mosty.networks.models import NetworkTheme
@@ -64,23 +63,23 @@ class NetworkListApi(AuditedListApi):
 
 @routes.path("networks/<int:pk>/", name="network_detail")
 @extend_schema(tags=["networks"], responses=OpenApiTypes.OBJECT)
-class NetworkDetailApi(APIView):
-    def get(self, request, pk: int):
-        network = selectors.network_get(fetched_by=request.user, pk=pk)
-        require(request.user, "network.view", network)
-        audit_read(request.user, network, fields=["members.contacts"])
+class NetworkDetailApi(AuditedDetailApi):
+    serializer_class = NetworkOutputSerializer
+    selector = selectors.network_get
+    permission = "network.view"
+    read_fields = ("members.contacts",)
+
+    def serialize(self, network):
         members = selectors.network_members(network=network)
         meetings = selectors.network_meetings(network=network)[:50]
-        return Response(
-            {
-                **NetworkOutputSerializer(network).data,
-                "members": NetworkMemberSerializer(members, many=True).data,
-                "meetings": [
-                    {"id": m.pk, "date": m.date, "title": m.title, "attendees": m.attendee_count}
-                    for m in meetings
-                ],
-            }
-        )
+        return {
+            **super().serialize(network),
+            "members": NetworkMemberSerializer(members, many=True).data,
+            "meetings": [
+                {"id": m.pk, "date": m.date, "title": m.title, "attendees": m.attendee_count}
+                for m in meetings
+            ],
+        }
 
 
 @routes.path("networks/create/", name="network_create")
@@ -107,42 +106,48 @@ class NetworkCreateApi(APIView):
         return Response(NetworkOutputSerializer(network).data, status=status.HTTP_201_CREATED)
 
 
+class NetworkManageApi(ObjectActionApi):
+    """A manager's addition to a network: 201 with what was added."""
+
+    selector = selectors.network_get
+    permission = "network.manage"
+    created = True
+
+
 @routes.path("networks/<int:pk>/members/", name="network_member_add")
-class NetworkMemberAddApi(APIView):
+class NetworkMemberAddApi(NetworkManageApi):
     """Add an organisation (by id) or one person (by account e-mail) to a network."""
 
     class InputSerializer(serializers.Serializer):
         organisation = serializers.IntegerField(required=False)
         email = serializers.EmailField(required=False)
 
+    input_serializer = InputSerializer
+    output_serializer = NetworkMemberSerializer
+
     @extend_schema(tags=["networks"], request=InputSerializer, responses=NetworkMemberSerializer)
     def post(self, request, pk: int):
-        network = selectors.network_get(fetched_by=request.user, pk=pk)
-        require(request.user, "network.manage", network)
-        data = parse_input(self.InputSerializer, request)
+        return super().post(request, pk)
+
+    def act(self, network, data):
         organisation = user = None
         if "organisation" in data:
             organisation = Organisation.objects.filter(pk=data["organisation"]).first()
             if organisation is None:
-                return Response(
-                    {"organisation": [_("Unknown organisation.")]},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
+                raise serializers.ValidationError({"organisation": [_("Unknown organisation.")]})
         if "email" in data:
             user = User.objects.filter(email__iexact=data["email"], is_active=True).first()
             if user is None:
-                return Response(
-                    {"email": [_("No active account has this e-mail address.")]},
-                    status=status.HTTP_400_BAD_REQUEST,
+                raise serializers.ValidationError(
+                    {"email": [_("No active account has this e-mail address.")]}
                 )
-        membership = services.network_member_add(
-            network=network, by=request.user, organisation=organisation, user=user
+        return services.network_member_add(
+            network=network, by=self.request.user, organisation=organisation, user=user
         )
-        return Response(NetworkMemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
 @routes.path("networks/<int:pk>/meetings/", name="network_meeting_create")
-class NetworkMeetingCreateApi(APIView):
+class NetworkMeetingCreateApi(NetworkManageApi):
     """Record a network meeting: date, title, agenda and minutes."""
 
     class InputSerializer(serializers.Serializer):
@@ -156,10 +161,12 @@ class NetworkMeetingCreateApi(APIView):
         date = serializers.DateField()
         title = serializers.CharField()
 
+    input_serializer = InputSerializer
+    output_serializer = OutputSerializer
+
     @extend_schema(tags=["networks"], request=InputSerializer, responses=OutputSerializer)
     def post(self, request, pk: int):
-        network = selectors.network_get(fetched_by=request.user, pk=pk)
-        require(request.user, "network.manage", network)
-        data = parse_input(self.InputSerializer, request)
-        meeting = services.network_meeting_save(network=network, by=request.user, **data)
-        return Response(self.OutputSerializer(meeting).data, status=status.HTTP_201_CREATED)
+        return super().post(request, pk)
+
+    def act(self, network, data):
+        return services.network_meeting_save(network=network, by=self.request.user, **data)

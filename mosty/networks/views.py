@@ -83,6 +83,34 @@ class NetworkPage(ObjectPage):
     selector: ClassVar[Any] = selectors.network_get
 
 
+class NetworkManageForm(NetworkPage, FormPage):
+    """A manager's form on one of a network's pages; back to the network's page `back`."""
+
+    permission = "network.manage"
+    back: ClassVar[str]
+
+    def success_url(self, result: Any) -> str:
+        return reverse(self.back, args=[self.object.pk])
+
+
+class NetworkPartPage(ObjectPage):
+    """Pages about a record of a network (a membership, meeting, document, invitation): the
+    policy is asked about the network it belongs to."""
+
+    def permission_target(self) -> Any:
+        return self.object.network
+
+
+class NetworkPartAction(NetworkPartPage, ActionPage):
+    """A manager's action on a record of a network; back to the network's page `back`."""
+
+    permission = "network.manage"
+    back: ClassVar[str]
+
+    def success_url(self, result: Any) -> str:
+        return reverse(self.back, args=[self.object.network_id])
+
+
 @routes.path("new/", name="create")
 class NetworkCreate(SimpleFormPage):
     permission = "network.create"
@@ -134,10 +162,10 @@ class NetworkEdit(NetworkPage, NetworkCreate):
 
 
 @routes.path("<int:pk>/members/", name="members")
-class NetworkMembers(NetworkPage, FormPage):
+class NetworkMembers(NetworkManageForm):
     """The members with their contacts, and the form that invites one."""
 
-    permission = "network.manage"
+    back = "networks:members"
     template_name = "networks/network_members.html"
     form_class = MemberInviteForm
     success_message = MESSAGES["member_added"]
@@ -154,27 +182,17 @@ class NetworkMembers(NetworkPage, FormPage):
             user=form.cleaned_data.get("user"),
         )
 
-    def success_url(self, membership: Any) -> str:
-        return reverse("networks:members", args=[self.object.pk])
-
     def extra_context(self) -> dict[str, Any]:
         return {"members": selectors.network_members(network=self.object)}
 
 
 @routes.path("members/<int:pk>/remove/", name="member_remove")
-class NetworkMemberRemove(ActionPage):
-    permission = "network.manage"
+class NetworkMemberRemove(NetworkPartAction):
     success_message = MESSAGES["member_removed"]
     selector = selectors.network_membership_get
-
-    def permission_target(self) -> Any:
-        return self.object.network
-
-    def act(self, form: Any) -> None:
-        services.network_member_remove(membership=self.object, by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("networks:members", args=[self.object.network_id])
+    service = services.network_member_remove
+    object_kwarg = "membership"
+    back = "networks:members"
 
 
 @routes.path("<int:pk>/meetings/new/", name="meeting_create")
@@ -199,14 +217,11 @@ class MeetingCreate(NetworkPage, FormPage):
         return reverse("networks:meeting", args=[meeting.pk])
 
 
-class MeetingPage(ObjectPage):
+class MeetingPage(NetworkPartPage):
     """Pages about one meeting of a network the user may see; asked about the network."""
 
     context_object_name = "meeting"
     selector = selectors.network_meeting_get
-
-    def permission_target(self) -> Any:
-        return self.object.network
 
 
 @routes.path("meetings/<int:pk>/", name="meeting")
@@ -236,8 +251,8 @@ class MeetingEdit(MeetingPage, MeetingCreate):
 
 
 @routes.path("<int:pk>/documents/new/", name="document_share")
-class DocumentShare(NetworkPage, FormPage):
-    permission = "network.manage"
+class DocumentShare(NetworkManageForm):
+    back = "networks:detail"
     template_name = "networks/document_form.html"
     form_class = DocumentForm
     success_message = MESSAGES["document_shared"]
@@ -251,19 +266,13 @@ class DocumentShare(NetworkPage, FormPage):
             url=form.cleaned_data.get("url") or "",
         )
 
-    def success_url(self, document: Any) -> str:
-        return reverse("networks:detail", args=[self.object.pk])
-
 
 @routes.path("documents/<int:pk>/", name="document")
-class DocumentDownload(DetailPage):
+class DocumentDownload(NetworkPartPage, DetailPage):
     """Files are served only to members (they are not under a public media URL)."""
 
     permission = "network.view"
     selector = selectors.network_document_get
-
-    def permission_target(self) -> Any:
-        return self.object.network
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         document = self.object
@@ -279,10 +288,10 @@ class DocumentDownload(DetailPage):
 
 
 @routes.path("<int:pk>/invitations/", name="invitations")
-class NetworkInvitations(NetworkPage, FormPage):
+class NetworkInvitations(NetworkManageForm):
     """Invite a person by e-mail (with an account or not); the invitations still waiting."""
 
-    permission = "network.manage"
+    back = "networks:invitations"
     template_name = "networks/invitations.html"
     form_class = InvitationForm
     read_fields = ("invitations.email",)
@@ -300,9 +309,6 @@ class NetworkInvitations(NetworkPage, FormPage):
         messages.success(self.request, MESSAGES["invitation_sent"] % {"email": invitation.email})
         return invitation
 
-    def success_url(self, invitation: Any) -> str:
-        return reverse("networks:invitations", args=[self.object.pk])
-
     def extra_context(self) -> dict[str, Any]:
         return {
             "invitations": selectors.network_invitations_pending(network=self.object),
@@ -311,19 +317,12 @@ class NetworkInvitations(NetworkPage, FormPage):
 
 
 @routes.path("invitations/<int:pk>/revoke/", name="invitation_revoke")
-class NetworkInvitationRevoke(ActionPage):
-    permission = "network.manage"
+class NetworkInvitationRevoke(NetworkPartAction):
     success_message = MESSAGES["invitation_revoked"]
     selector = selectors.network_invitation_get
-
-    def permission_target(self) -> Any:
-        return self.object.network
-
-    def act(self, form: Any) -> Any:
-        return services.network_invitation_revoke(invitation=self.object, by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("networks:invitations", args=[self.object.network_id])
+    service = services.network_invitation_revoke
+    object_kwarg = "invitation"
+    back = "networks:invitations"
 
 
 # What a link that no longer works says, and with which status.

@@ -100,9 +100,8 @@ class OrganisationMembers(OrganisationPage, FormPage):
 class MembershipEnd(ActionPage):
     success_message = _("Membership ended.")
     selector = selectors.membership_get
-
-    def act(self, form: Any) -> None:
-        membership_end(membership=self.object, by=self.user)
+    service = membership_end
+    object_kwarg = "membership"
 
     def success_url(self, result: Any) -> str:
         return reverse("organisations:members", args=[self.object.organisation_id])

@@ -320,3 +320,28 @@ def test_assistant_removes_own_availability_and_not_anothers(client, world):
     assert not mine.slots.exists()
     client.post(reverse("assistance:exception_delete", args=[exception.pk]))
     assert not mine.exceptions.exists()
+
+
+def test_menu_shows_each_role_its_assistance_pages_in_order(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    from mosty.core.navigation import nav_for
+
+    def group(user, name):
+        with translation.override("en"):
+            groups = {str(x["label"]): x["links"] for x in nav_for(user) if "links" in x}
+            return [str(link["label"]) for link in groups.get(name, [])]
+
+    assert group(world.user("assistant"), "Assistance") == [
+        "Offers",
+        "My schedule",
+        "My availability",
+        "My hours",
+        "My assistant profile",
+    ]
+    assert group(world.user("institution_staff"), "Assistance") == [
+        "Our requests",
+        "Request an interpreter",
+    ]
+    assert "Service level" in group(world.user("coordinator"), "Resources")
+    assert group(AnonymousUser(), "Assistance") == []

@@ -65,6 +65,26 @@ def test_bell_shows_unread_count_and_reading_clears_it(world, login):
     assert "text-bg-danger" not in client.get(reverse("messaging:list")).content.decode()
 
 
+def test_read_all_clears_only_own_bell_and_returns_to_the_list(world, login):
+    user, other = world.user("caseworker", "a"), world.user("coordinator", "a")
+    for person in (user, user, other):
+        Notification.objects.create(user=person, template="help_requested", payload={})
+    response = login("caseworker").post(reverse("messaging:read_all"))
+    assert response.url == reverse("messaging:list")
+    assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
+    assert Notification.objects.filter(user=other, read_at__isnull=True).count() == 1
+
+
+def test_reading_a_notification_without_a_link_returns_to_the_list(world, login):
+    n = Notification.objects.create(
+        user=world.user("caseworker", "a"), template="help_requested", payload={}
+    )
+    response = login("caseworker").post(reverse("messaging:read", args=[n.pk]))
+    assert response.url == reverse("messaging:list")
+    n.refresh_from_db()
+    assert n.read_at is not None
+
+
 def test_task_reminder_also_rings_the_assignees_bell(world):
     import datetime
 
