@@ -129,8 +129,8 @@ class ProgressOutputSerializer(ProgrammeOutputSerializer):
     def get_links(self, programme: Programme) -> dict[str, list[int]]:
         found = selectors.programme_links(programme=programme)
         return {
-            "events": sorted(programme.events.values_list("pk", flat=True)),
-            "networks": sorted(programme.networks.values_list("pk", flat=True)),
+            "events": sorted(event.pk for event in programme.events.all()),
+            "networks": sorted(network.pk for network in programme.networks.all()),
             **{name: [record.pk for record in records] for name, records in found.items()},
         }
 

@@ -155,10 +155,11 @@ def programme_link_choices(*, fetched_by: Any) -> dict[str, QuerySet]:
 def programme_links(*, programme: Programme) -> dict[str, list[Any]]:
     """The records linked to a programme, per link field, for its page and the API (a
     booking's time, topic and language; a survey's title; a group's name: about no one)."""
+    # Sorted here: `programme_get` prefetched them (`Programme.SCOPE_PREFETCH`).
     return {
-        "bookings": list(programme.bookings.order_by("starts_at", "pk")),
-        "surveys": list(programme.surveys.order_by("title", "pk")),
-        "groups": list(programme.groups.order_by("name", "pk")),
+        "bookings": sorted(programme.bookings.all(), key=lambda b: (b.starts_at, b.pk)),
+        "surveys": sorted(programme.surveys.all(), key=lambda s: (s.title, s.pk)),
+        "groups": sorted(programme.groups.all(), key=lambda g: (g.name, g.pk)),
     }
 
 
@@ -172,7 +173,13 @@ def budget_line_get(*, fetched_by: Any, pk: int) -> BudgetLine:
 
 
 def programme_get(*, fetched_by: Any, pk: int) -> Programme:
-    return get_object_or_404(visible_programmes(fetched_by).select_related("organisation"), pk=pk)
+    """A programme with its links read once (its page builds several scopes from them)."""
+    return get_object_or_404(
+        visible_programmes(fetched_by)
+        .select_related("organisation")
+        .prefetch_related(*Programme.SCOPE_PREFETCH),
+        pk=pk,
+    )
 
 
 def target_get(*, fetched_by: Any, pk: int) -> Target:

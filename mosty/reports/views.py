@@ -230,7 +230,7 @@ class ProgrammeDetail(DetailPage):
             "budget_form": BudgetLineForm(),
             "may_change": can(self.user, "programme.change", programme),
             "snapshots": selectors.snapshot_list(fetched_by=self.user, programme=programme)[:10],
-            "partners": programme.partners.order_by("name"),
+            "partners": sorted(programme.partners.all(), key=lambda org: (org.name, org.pk)),
             "start_iso": start.isoformat(),
             "end_iso": end.isoformat(),
             "min_cell": selectors.min_cell(),

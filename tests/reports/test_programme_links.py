@@ -185,3 +185,18 @@ def test_budget_lines_are_added_shown_exported_and_removed(world, login):
     assert AuditEvent.objects.filter(action="mosty.reports.budgetline.deleted").exists()
     # The issued report keeps the budget it was issued with.
     assert programme.snapshots.first().figures["budget"][0][:3] == ["Warsztaty", "24000.50", "PLN"]
+
+
+def test_the_service_refuses_another_organisation_s_survey_beside_the_field(world):
+    from django.core.exceptions import ValidationError
+
+    from mosty.reports import services
+
+    programme = make_programme(world)
+    theirs = make_survey(world.org_b)
+    with pytest.raises(ValidationError) as refused:
+        services.programme_update(
+            programme=programme, by=world.user("coordinator"), surveys=[theirs]
+        )
+    assert "surveys" in refused.value.message_dict
+    assert not programme.surveys.exists()
