@@ -35,7 +35,14 @@ _context: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar(
 # Apps whose models are audited on every write, and models that are not (noise or the log itself).
 AUDITED_APP_PREFIXES = ("mosty.",)
 AUDITED_EXTRA_MODELS = {"mfa.authenticator", "authtoken.token"}
-NOT_AUDITED = {"access.auditevent"}
+# Each with the reason (a model listed here writes no audit event on any path).
+NOT_AUDITED = {
+    "access.auditevent": "the audit log itself",
+    "knowledge.articleviewcount": (
+        "aggregate counter, no person, written by anonymous readers: an event per page view "
+        "would record readers' addresses and flood the log"
+    ),
+}
 
 
 @dataclass(frozen=True)

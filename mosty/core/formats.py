@@ -17,7 +17,7 @@ from typing import Literal
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 from django.utils import translation
 
 # ISO 639-3 codes CLDR names under another key (Dari is Persian as spoken in Afghanistan).
@@ -44,6 +44,14 @@ def number(value, *, decimals: int = 0, language: str | None = None) -> str:
         return ""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=_locale(language), numbering_system="latn")
+
+
+def money(amount, currency: str, *, language: str | None = None) -> str:
+    """24000, "PLN" -> "24 000,00 zł" (pl), "PLN 24,000.00" (en): for people, never for
+    machines."""
+    if amount is None or amount == "":
+        return ""
+    return format_currency(amount, currency, locale=_locale(language), numbering_system="latn")
 
 
 def join_list(

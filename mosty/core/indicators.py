@@ -74,16 +74,45 @@ BREAKDOWNS: dict[str, Any] = {
 }
 
 
+Links = tuple[tuple[str, frozenset[int]], ...]
+
+
+def make_links(links: Mapping[str, Iterable[int]]) -> Links:
+    """`Scope.links` from a mapping of model label to record ids: sorted, hashable, and
+    without the labels that link nothing (those count every record of the organisations)."""
+    return tuple((label, frozenset(ids)) for label, ids in sorted(links.items()) if frozenset(ids))
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a figure covers: `start`..`end` (both days included), the organisations whose
-    records count (None: the whole city) and, for a programme linked to particular events,
-    those events only (None: every event of the organisations)."""
+    records count (None: the whole city) and, for a programme linked to particular records,
+    those records only: `events` (None: every event of the organisations) and `links`, the
+    records of other modules a programme is linked to, as (model label, ids) pairs
+    ("research.survey", "assistance.assistancerequest"; build them with `make_links`). A
+    module's indicators ask `linked(label)`: None means no record of that kind is linked, so
+    every record of the organisations counts. The scope is hashable and
+    `reports.rollups.scope_key` names all of it, so kept figures never mix scopes."""
 
     start: datetime.date
     end: datetime.date
     organisations: frozenset[int] | None = None
     events: frozenset[int] | None = None
+    links: Links = ()
+
+    def linked(self, label: str) -> frozenset[int] | None:
+        """The ids of the `label` records the scope is narrowed to, or None (not narrowed)."""
+        if label == "events.event":
+            return self.events
+        for name, ids in self.links:
+            if name == label:
+                return ids
+        return None
+
+    def filter_linked(self, queryset: Any, label: str, field_name: str = "pk") -> Any:
+        """`queryset` narrowed through `field_name` to the linked `label` records, if any."""
+        ids = self.linked(label)
+        return queryset if ids is None else queryset.filter(**{f"{field_name}__in": ids})
 
     @property
     def end_exclusive(self) -> datetime.date:

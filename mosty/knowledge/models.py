@@ -238,3 +238,27 @@ class ArticleFile(Timestamped, Authored, Labelled):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ArticleViewCount(models.Model):
+    """How many times an article's public page was read in one language on one day: a
+    counter, incremented in place by anonymous readers (`selectors.article_view_count`), with
+    nothing about who read it. Not audited (`mosty.access.audit.NOT_AUDITED`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_counts")
+    language = models.CharField(_("language"), max_length=10)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("article views")
+        verbose_name_plural = _("article views")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "language", "day"], name="knowledge_view_count_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "language"], name="knowledge_view_day_lang")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.language} {self.day}: {self.count}"

@@ -12,7 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
@@ -25,6 +27,7 @@ from mosty.knowledge.models import (
     ArticleFile,
     ArticleRevision,
     ArticleTranslation,
+    ArticleViewCount,
     Booklet,
     BookletExport,
     BookletItem,
@@ -505,3 +508,30 @@ def article_file_remove(*, record: ArticleFile, by: User) -> None:
     record.delete()
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+# Readers whose visits are not counted: crawlers that say what they are.
+_ROBOTS = ("bot", "crawl", "spider", "slurp", "preview")
+
+
+def article_view_count(
+    *, article: Article, language: str, user_agent: str = "", day: Any = None
+) -> bool:
+    """Count one public read of `article` in `language` today: one row per article,
+    language and day, incremented in place (`F("count") + 1`, so concurrent readers never
+    lose a view). Nothing about the reader is kept and no audit event is written (the
+    counter is in `NOT_AUDITED`). Crawlers that name themselves are not counted. Returns
+    whether the view was counted."""
+    if any(word in user_agent.casefold() for word in _ROBOTS):
+        return False
+    day = day or timezone.localdate()
+    counter = ArticleViewCount.objects.filter(article=article, language=language, day=day)
+    if counter.update(count=F("count") + 1):
+        return True
+    try:
+        with transaction.atomic():
+            ArticleViewCount.objects.create(article=article, language=language, day=day, count=1)
+    except IntegrityError:
+        # Another reader created today's row first.
+        counter.update(count=F("count") + 1)
+    return True

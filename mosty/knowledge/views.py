@@ -127,6 +127,22 @@ class KnowledgeArticle(PublicPage, DetailPage):
             slug=self.kwargs["slug"], language=self.language, fetched_by=self.user
         )
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = super().get(request, *args, **kwargs)
+        # A public read, counted per language and day (issue 17's "article views"); editors
+        # looking at their own articles are not readers.
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and not can(self.user, "knowledge.edit")
+        ):
+            services.article_view_count(
+                article=self.object.article,
+                language=self.language,
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        return response
+
     def extra_context(self) -> dict[str, Any]:
         reading = self.object
         elsewhere = []

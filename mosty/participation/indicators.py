@@ -1,5 +1,7 @@
 """The participation module's indicators (mosty/core/indicators.py): newcomers' ideas
-submitted, points of groups' opinions on policy drafts, and groups that met."""
+submitted, points of groups' opinions on policy drafts, and groups that met. A programme
+linked to groups (`Scope.linked("participation.group")`) counts those groups' meetings and
+opinions only."""
 
 from __future__ import annotations
 
@@ -24,7 +26,13 @@ def ideas_submitted(scope: Scope, by: str | None = None) -> Any:
 
 def opinion_points(scope: Scope, by: str | None = None) -> Any:
     found = scope.filter_period(
-        scope.filter_organisations(OpinionPoint.objects.all(), "document__group__organisation_id"),
+        scope.filter_linked(
+            scope.filter_organisations(
+                OpinionPoint.objects.all(), "document__group__organisation_id"
+            ),
+            "participation.group",
+            "document__group_id",
+        ),
         "created_at",
         moments=True,
     )
@@ -33,7 +41,10 @@ def opinion_points(scope: Scope, by: str | None = None) -> Any:
 
 def groups_met(scope: Scope, by: str | None = None) -> Any:
     met = scope.filter_period(GroupMeeting.objects.all(), "date").values("group_id")
-    found = scope.filter_organisations(Group.objects.filter(pk__in=met), "organisation_id")
+    found = scope.filter_linked(
+        scope.filter_organisations(Group.objects.filter(pk__in=met), "organisation_id"),
+        "participation.group",
+    )
     return aggregate(found, by, {})
 
 

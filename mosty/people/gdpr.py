@@ -152,6 +152,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "knowledge.BookletItem": "An article in a booklet.",
     "knowledge.BookletExport": "A generated booklet file.",
     "knowledge.ArticleFile": "A report or image published with an article.",
+    "knowledge.ArticleViewCount": "How many times an article was read per language and day.",
     "research.Survey": "A survey's settings and consent text, the same for every respondent.",
     "research.FormVersion": "An uploaded XLSForm definition.",
     "research.Invitation": "A personal survey link: a random token, naming no one.",

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -105,8 +105,34 @@ class ProgrammeListApi(AuditedListApi):
         return selectors.programme_list(fetched_by=self.request.user, filters=filters)
 
 
+class BudgetLineOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
+    currency = serializers.CharField()
+    note = serializers.CharField()
+
+
 class ProgressOutputSerializer(ProgrammeOutputSerializer):
     targets = serializers.SerializerMethodField()
+    count_network_members = serializers.BooleanField()
+    links = serializers.SerializerMethodField()
+    budget = BudgetLineOutputSerializer(source="budget_lines.all", many=True)
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "integer"}},
+            "description": "Ids of the linked records per kind (events, networks, bookings, "
+            "surveys, groups); an empty list counts every record of the organisations.",
+        }
+    )
+    def get_links(self, programme: Programme) -> dict[str, list[int]]:
+        found = selectors.programme_links(programme=programme)
+        return {
+            "events": sorted(event.pk for event in programme.events.all()),
+            "networks": sorted(network.pk for network in programme.networks.all()),
+            **{name: [record.pk for record in records] for name, records in found.items()},
+        }
 
     def get_targets(self, programme: Programme) -> list[dict[str, Any]]:
         request = self.context["request"]

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mosty.core.exports import csv_response, xlsx_book_response
-from mosty.core.formats import number, percent
+from mosty.core.formats import money, number, percent
 from mosty.core.i18n import text_direction
 from mosty.core.indicators import BREAKDOWNS, INDICATORS, breakdown_label
 from mosty.reports.models import ReportSnapshot
@@ -86,6 +86,11 @@ def snapshot_response(snapshot: ReportSnapshot, *, fmt: str) -> HttpResponse:
                                 None,
                             ]
                         )
+            # The budget as issued: a row per line, the amount a raw decimal.
+            flat += [
+                [_("Budget"), name, currency, amount, None]
+                for name, amount, currency, _note in _budget(snapshot)
+            ]
             response = csv_response(_filename(snapshot, "csv"), header, flat)
             assert isinstance(response, HttpResponse)  # not streamed
             return response
@@ -119,7 +124,21 @@ def snapshot_response(snapshot: ReportSnapshot, *, fmt: str) -> HttpResponse:
                     [str(BREAKDOWNS[by]), label, _cell(value, suppressed)] for label, value in pairs
                 ]
             sheets.append((row["name"], [_("Breakdown"), _("Category"), _("Value")], body))
+        budget = _budget(snapshot)
+        if budget:
+            sheets.append(
+                (_("Budget"), [_("Budget line"), _("Amount"), _("Currency"), _("Note")], budget)
+            )
         return xlsx_book_response(_filename(snapshot, "xlsx"), sheets)
+
+
+def _budget(snapshot: ReportSnapshot) -> list[list[Any]]:
+    """The budget lines kept with the issued report: name, amount (a raw decimal), currency,
+    note."""
+    return [
+        [name, Decimal(amount), currency, note]
+        for name, amount, currency, note in snapshot.figures.get("budget", [])
+    ]
 
 
 def _cell(value: Any, suppressed: str) -> Any:
@@ -148,6 +167,10 @@ def _pdf(snapshot: ReportSnapshot, rows: list[dict[str, Any]], language: str) ->
             "language": language,
             "dir": text_direction(language),
             "min_cell": snapshot.figures.get("min_cell", 5),
+            "budget": [
+                {"name": name, "amount": money(amount, currency), "note": note}
+                for name, amount, currency, note in _budget(snapshot)
+            ],
         },
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")

@@ -6,14 +6,19 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.assistance.models import AssistanceRequest
+from mosty.core import formats
+from mosty.core.forms import SearchModelMultipleChoiceField
 from mosty.core.indicators import indicator_choices
 from mosty.events.models import Event
 from mosty.networks.models import Network
 from mosty.organisations.models import Organisation
-from mosty.reports.models import Programme, Target
+from mosty.reports.models import Programme, Target, default_currency
 
 
 def _date_widget() -> forms.DateInput:
@@ -51,15 +56,35 @@ class ProgrammeForm(forms.ModelForm):
             "partners",
             "events",
             "networks",
+            "count_network_members",
+            "bookings",
+            "surveys",
+            "groups",
         ]
+        field_classes = {  # noqa: RUF012
+            "bookings": SearchModelMultipleChoiceField,
+            "surveys": SearchModelMultipleChoiceField,
+            "groups": SearchModelMultipleChoiceField,
+        }
         widgets = {
             "starts_on": _date_widget(),
             "ends_on": _date_widget(),
             "language": forms.Select(choices=settings.LANGUAGES),
         }
 
-    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Any = None, links: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Bookings, surveys and groups of the organisations the user coordinates
+        # (`selectors.programme_link_choices`): never another organisation's records.
+        for name, queryset in (links or {}).items():
+            field = self.fields[name]
+            field.queryset = queryset  # type: ignore[attr-defined]
+            field.required = False
+        self.fields["bookings"].label_from_instance = _booking_label  # type: ignore[attr-defined]
+        self.fields["bookings"].search_fields = ("place", "description")  # type: ignore[attr-defined]
+        self.fields["surveys"].search_fields = ("title",)  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         self.fields["partners"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             is_active=True
@@ -77,6 +102,38 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["events"].required = False
         self.fields["partners"].required = False
         self.fields["networks"].required = False
+
+
+def _booking_label(booking: AssistanceRequest) -> str:
+    """A booking by its time, topic and language (it names no one)."""
+    return " · ".join(
+        [
+            date_format(localtime(booking.starts_at), "SHORT_DATETIME_FORMAT"),
+            str(booking.get_topic_display()),
+            formats.language_name(booking.language),
+        ]
+    )
+
+
+class BudgetLineForm(forms.Form):
+    name = forms.CharField(label=_("Budget line"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0")
+    )
+    currency = forms.RegexField(
+        label=_("Currency"),
+        regex=r"^[A-Za-z]{3}$",
+        max_length=3,
+        error_messages={"invalid": _("Enter a three-letter currency code.")},
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"currency": default_currency()})
+        super().__init__(*args, **kwargs)
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data["currency"]).upper()
 
 
 def _event_label(event: Event) -> str:

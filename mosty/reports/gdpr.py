@@ -9,6 +9,10 @@ from mosty.people import gdpr
 NO_PERSONAL_DATA = {
     "reports.Programme": "A funded project: its name, donor, period and organisations.",
     "reports.Target": "A programme's promised figure for one indicator.",
+    "reports.BudgetLine": (
+        "A line of a programme's budget: a name, an amount, a currency and a note about the "
+        "project's money, never about a person."
+    ),
     "reports.ReportSnapshot": (
         "Aggregate figures of an issued report (suppressed below the threshold where they "
         "count people); kept after erasure, as aggregates must be."

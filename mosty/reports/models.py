@@ -14,12 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mosty.core.indicators import INDICATORS, Scope
+from mosty.core.indicators import INDICATORS, Scope, make_links
 from mosty.core.models import Labelled, OwnedRecord, Timestamped, owned_by, validate_language_code
 
 
@@ -58,6 +58,47 @@ class Programme(OwnedRecord):
         blank=True,
         related_name="programmes",
     )
+    count_network_members = models.BooleanField(
+        _("count the networks' member organisations"),
+        default=False,
+        help_text=_(
+            "The figures then also count the records of the organisations that are members of "
+            "the linked networks (they do not see or change the programme)."
+        ),
+    )
+    # Records of other modules the programme funds: when some of a kind are linked, that
+    # kind's figures count those only (`Scope.links`). Cases and mentoring matches are not
+    # linked one by one: they are people's records, counted for the organisations taking part.
+    bookings = models.ManyToManyField(
+        "assistance.AssistanceRequest",
+        verbose_name=_("interpreter and assistant bookings"),
+        blank=True,
+        related_name="report_programmes",
+        help_text=_("Leave empty to count every booking of the organisations taking part."),
+    )
+    surveys = models.ManyToManyField(
+        "research.Survey",
+        verbose_name=_("surveys"),
+        blank=True,
+        related_name="report_programmes",
+        help_text=_("Leave empty to count every survey of the organisations taking part."),
+    )
+    groups = models.ManyToManyField(
+        "participation.Group",
+        verbose_name=_("immigrant groups"),
+        blank=True,
+        related_name="report_programmes",
+        help_text=_("Leave empty to count every group of the organisations taking part."),
+    )
+
+    # The links that narrow a scope: field name -> model label (`Scope.links`).
+    SCOPE_LINKS = {
+        "bookings": "assistance.assistancerequest",
+        "surveys": "research.survey",
+        "groups": "participation.group",
+    }
+    # What `scope()` reads: prefetch it to build many programmes' scopes without a query each.
+    SCOPE_PREFETCH = ("partners", "events", "networks__members", *SCOPE_LINKS)
 
     class Meta:
         verbose_name = _("programme")
@@ -78,16 +119,33 @@ class Programme(OwnedRecord):
             raise ValidationError({"ends_on": _("A programme must end on or after its start.")})
 
     def organisation_ids(self) -> frozenset[int]:
-        return frozenset({self.organisation_id, *self.partners.values_list("pk", flat=True)})
+        """The organisations taking part: the lead and the partners (who see the programme)."""
+        return frozenset({self.organisation_id, *(org.pk for org in self.partners.all())})
+
+    def counted_organisation_ids(self) -> frozenset[int]:
+        """The organisations whose records the figures count: those taking part and, when
+        `count_network_members`, the member organisations of the linked networks."""
+        found = set(self.organisation_ids())
+        if self.count_network_members:
+            for network in self.networks.all():
+                found |= {m.organisation_id for m in network.members.all() if m.organisation_id}
+        return frozenset(found)
 
     def scope(self, start: datetime.date | None = None, end: datetime.date | None = None) -> Scope:
-        """The programme's scope, over its whole period or the part of it asked for."""
-        linked = frozenset(self.events.values_list("pk", flat=True))
+        """The programme's scope, over its whole period or the part of it asked for (reads
+        the links through `.all()`, so prefetching `SCOPE_PREFETCH` saves the queries)."""
+        linked = frozenset(event.pk for event in self.events.all())
         return Scope(
             start=max(start, self.starts_on) if start else self.starts_on,
             end=min(end, self.ends_on) if end else self.ends_on,
-            organisations=self.organisation_ids(),
+            organisations=self.counted_organisation_ids(),
             events=linked or None,
+            links=make_links(
+                {
+                    label: [record.pk for record in getattr(self, name).all()]
+                    for name, label in self.SCOPE_LINKS.items()
+                }
+            ),
         )
 
 
@@ -132,6 +190,39 @@ class Target(Timestamped, Labelled):
     @property
     def definition(self) -> Any:
         return INDICATORS[self.indicator] if self.indicator in INDICATORS else None
+
+
+def default_currency() -> str:
+    return str(getattr(settings, "MOSTY_CURRENCY", "PLN"))
+
+
+class BudgetLine(Timestamped, Labelled):
+    """One line of a programme's budget ("Workshops: 24 000 PLN"): amounts about the
+    project, never about a person."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budget_lines")
+    name = models.CharField(_("budget line"), max_length=200)
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default=default_currency,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Enter a three-letter currency code."))],
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount} {self.currency}"
 
 
 class ReportSnapshot(Labelled):

@@ -65,8 +65,11 @@ def _ids(values: frozenset[int] | None) -> str:
 
 
 def scope_key(scope: Scope) -> str:
-    """A short name for a scope and period (organisations, linked events, first and last day)."""
+    """A short name for a scope and period (organisations, linked events and other linked
+    records, first and last day)."""
     text = f"{scope.start}|{scope.end}|{_ids(scope.organisations)}|{_ids(scope.events)}"
+    if scope.links:
+        text += "|" + ";".join(f"{label}={_ids(ids)}" for label, ids in scope.links)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -147,7 +150,7 @@ def wanted_scopes() -> list[Scope]:
         .order_by("user_id")
     )
     readers = {m.user_id: m.user for m in coordinators}
-    programmes = list(Programme.objects.prefetch_related("partners", "events").order_by("pk"))
+    programmes = list(Programme.objects.prefetch_related(*Programme.SCOPE_PREFETCH).order_by("pk"))
     for user in readers.values():
         organisations = report_organisations(user)
         own = own_organisations(user)
@@ -166,15 +169,7 @@ def wanted_scopes() -> list[Scope]:
 
 def _programme_scope(programme: Programme) -> Scope:
     """`Programme.scope()` from prefetched links (no query per programme)."""
-    linked = frozenset(event.pk for event in programme.events.all())
-    return Scope(
-        start=programme.starts_on,
-        end=programme.ends_on,
-        organisations=frozenset(
-            {programme.organisation_id, *(org.pk for org in programme.partners.all())}
-        ),
-        events=linked or None,
-    )
+    return programme.scope()
 
 
 def compute(scope: Scope) -> list[tuple[str, str, str, str]]:

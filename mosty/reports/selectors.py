@@ -19,6 +19,7 @@ from mosty.access.domains.events import managed_events
 from mosty.access.domains.people import visible_participants
 from mosty.access.domains.reports import (
     own_organisations,
+    programme_linkables,
     programme_organisations,
     reader_sees_all_of,
     report_organisations,
@@ -32,7 +33,7 @@ from mosty.people.models import Participant
 from mosty.people.search import phone_digits
 from mosty.people.selectors import search_q
 from mosty.reports import rollups
-from mosty.reports.models import Programme, ReportSnapshot, RollupRun, Target
+from mosty.reports.models import BudgetLine, Programme, ReportSnapshot, RollupRun, Target
 from mosty.reports.rollups import Kept, default_period, previous
 from mosty.reports.suppression import suppress
 
@@ -146,8 +147,39 @@ def programme_list(
     )
 
 
+def programme_link_choices(*, fetched_by: Any) -> dict[str, QuerySet]:
+    """The records `fetched_by` may link to a programme, per link field."""
+    return programme_linkables(fetched_by)
+
+
+def programme_links(*, programme: Programme) -> dict[str, list[Any]]:
+    """The records linked to a programme, per link field, for its page and the API (a
+    booking's time, topic and language; a survey's title; a group's name: about no one)."""
+    # Sorted here: `programme_get` prefetched them (`Programme.SCOPE_PREFETCH`).
+    return {
+        "bookings": sorted(programme.bookings.all(), key=lambda b: (b.starts_at, b.pk)),
+        "surveys": sorted(programme.surveys.all(), key=lambda s: (s.title, s.pk)),
+        "groups": sorted(programme.groups.all(), key=lambda g: (g.name, g.pk)),
+    }
+
+
+def budget_line_get(*, fetched_by: Any, pk: int) -> BudgetLine:
+    return get_object_or_404(
+        BudgetLine.objects.filter(programme__in=visible_programmes(fetched_by)).select_related(
+            "programme"
+        ),
+        pk=pk,
+    )
+
+
 def programme_get(*, fetched_by: Any, pk: int) -> Programme:
-    return get_object_or_404(visible_programmes(fetched_by).select_related("organisation"), pk=pk)
+    """A programme with its links read once (its page builds several scopes from them)."""
+    return get_object_or_404(
+        visible_programmes(fetched_by)
+        .select_related("organisation")
+        .prefetch_related(*Programme.SCOPE_PREFETCH),
+        pk=pk,
+    )
 
 
 def target_get(*, fetched_by: Any, pk: int) -> Target:

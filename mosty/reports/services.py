@@ -13,17 +13,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
-from mosty.access.domains.reports import programme_organisations
+from mosty.access.domains.reports import LINK_OWNER, programme_linkables, programme_organisations
 from mosty.access.policy import can, require
 from mosty.core.indicators import INDICATORS
 from mosty.events.models import Registration
 from mosty.people.models import Participant
 from mosty.reports import rollups, selectors
-from mosty.reports.models import Programme, ReportSnapshot, RollupRun, Target
+from mosty.reports.models import BudgetLine, Programme, ReportSnapshot, RollupRun, Target
 from mosty.reports.tasks import rollups_refresh
 
-PROGRAMME_FIELDS = ["organisation", "name", "donor", "starts_on", "ends_on", "language"]
-PROGRAMME_LINKS = ["partners", "events", "networks"]
+PROGRAMME_FIELDS = [
+    "organisation",
+    "name",
+    "donor",
+    "starts_on",
+    "ends_on",
+    "language",
+    "count_network_members",
+]
+PROGRAMME_LINKS = ["partners", "events", "networks", "bookings", "surveys", "groups"]
 
 
 def _check_lead(by: Any, organisation: Any) -> None:
@@ -31,6 +39,28 @@ def _check_lead(by: Any, organisation: Any) -> None:
         raise ValidationError(
             {"organisation": _("You can only lead programmes for organisations you coordinate.")}
         )
+
+
+def _check_links(by: Any, programme: Programme, data: dict[str, Any]) -> None:
+    """Linked bookings, surveys and groups must be records of the organisations taking part
+    that `by` coordinates: an error beside the field names what may not be linked."""
+    linkable = programme_linkables(by)
+    taking_part = {programme.organisation_id} | {
+        org.pk for org in data.get("partners", programme.partners.all())
+    }
+    errors = {}
+    for name, owner in LINK_OWNER.items():
+        chosen = list(data.get(name) or [])
+        allowed = set(
+            linkable[name].filter(pk__in=[r.pk for r in chosen]).values_list("pk", flat=True)
+        )
+        if any(r.pk not in allowed or getattr(r, owner) not in taking_part for r in chosen):
+            errors[name] = _(
+                "Link only records of the organisations taking part in the programme that you "
+                "coordinate."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _set_links(programme: Programme, data: dict[str, Any]) -> None:
@@ -48,6 +78,7 @@ def programme_create(*, by: Any, **data: Any) -> Programme:
     )
     programme.full_clean()
     programme.save()
+    _check_links(by, programme, data)
     _set_links(programme, data)
     return programme
 
@@ -64,6 +95,7 @@ def programme_update(
         setattr(programme, name, value)
     programme.full_clean()
     programme.save_changes(version=version, by=by, **changes)
+    _check_links(by, programme, data)
     _set_links(programme, data)
     return programme
 
@@ -88,6 +120,30 @@ def target_set(
 def target_delete(*, target: Target, by: Any) -> None:
     require(by, "programme.change", target.programme)
     target.delete()
+
+
+@transaction.atomic
+def budget_line_add(
+    *,
+    programme: Programme,
+    name: str,
+    amount: Decimal,
+    currency: str,
+    note: str = "",
+    by: Any,
+) -> BudgetLine:
+    """Add a line to the programme's budget."""
+    require(by, "programme.change", programme)
+    line = BudgetLine(programme=programme, name=name, amount=amount, currency=currency, note=note)
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def budget_line_delete(*, line: BudgetLine, by: Any) -> None:
+    require(by, "programme.change", line.programme)
+    line.delete()
 
 
 def _number(value: Any) -> Any:
@@ -133,6 +189,11 @@ def report_issue(
             # When the figures were counted: the kept figures' refresh, else now.
             "counted_at": (kept.refreshed_at if kept is not None else timezone.now()).isoformat(),
             "targets": {t.indicator: str(t.value) for t in programme.targets.all()},
+            # The budget as it stood when the report was issued (raw decimals as text).
+            "budget": [
+                [line.name, str(line.amount), line.currency, line.note]
+                for line in programme.budget_lines.order_by("pk")
+            ],
             "indicators": figures,
         },
         issued_by=by,

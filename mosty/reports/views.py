@@ -22,8 +22,14 @@ from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPag
 from mosty.core.routing import Routes
 from mosty.events.models import Registration
 from mosty.reports import exports, selectors, services
-from mosty.reports.forms import LinkForm, PeriodForm, ProgrammeForm, TargetForm
-from mosty.reports.models import Programme, Target
+from mosty.reports.forms import (
+    BudgetLineForm,
+    LinkForm,
+    PeriodForm,
+    ProgrammeForm,
+    TargetForm,
+)
+from mosty.reports.models import BudgetLine, Programme, Target
 
 routes = Routes()
 
@@ -166,6 +172,7 @@ class ProgrammeCreate(FormPage):
         return {
             "instance": self.object,
             "organisations": selectors.programme_organisations(self.user),
+            "links": selectors.programme_link_choices(fetched_by=self.user),
         }
 
     def save(self, form: Any) -> Programme:
@@ -218,9 +225,12 @@ class ProgrammeDetail(DetailPage):
                 self.user, kept, reverse("reports:programme_detail", args=[programme.pk])
             ),
             "target_form": TargetForm(),
+            "links": selectors.programme_links(programme=programme),
+            "budget_lines": list(programme.budget_lines.order_by("pk")),
+            "budget_form": BudgetLineForm(),
             "may_change": can(self.user, "programme.change", programme),
             "snapshots": selectors.snapshot_list(fetched_by=self.user, programme=programme)[:10],
-            "partners": programme.partners.order_by("name"),
+            "partners": sorted(programme.partners.all(), key=lambda org: (org.name, org.pk)),
             "start_iso": start.isoformat(),
             "end_iso": end.isoformat(),
             "min_cell": selectors.min_cell(),
@@ -260,6 +270,44 @@ class TargetDelete(ActionPage):
 
     def success_text(self, result: Any) -> str:
         return _("Target removed.")
+
+    def success_url(self, result: Any) -> str:
+        return reverse("reports:programme_detail", args=[self.object.programme_id])
+
+
+@routes.path("programmes/<int:pk>/budget/", name="budget_line_add")
+class BudgetLineAdd(ActionPage):
+    permission = "programme.change"
+    form_class = BudgetLineForm
+
+    def get_object(self) -> Programme:
+        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def act(self, form: Any) -> BudgetLine:
+        return services.budget_line_add(programme=self.object, by=self.user, **form.cleaned_data)
+
+    def success_text(self, result: Any) -> str:
+        return _("Budget line added.")
+
+    def success_url(self, result: Any) -> str:
+        return reverse("reports:programme_detail", args=[self.object.pk])
+
+
+@routes.path("budget/<int:pk>/delete/", name="budget_line_delete")
+class BudgetLineDelete(ActionPage):
+    permission = "programme.change"
+
+    def get_object(self) -> BudgetLine:
+        return selectors.budget_line_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> Programme:
+        return self.object.programme
+
+    def act(self, form: Any) -> None:
+        services.budget_line_delete(line=self.object, by=self.user)
+
+    def success_text(self, result: Any) -> str:
+        return _("Budget line removed.")
 
     def success_url(self, result: Any) -> str:
         return reverse("reports:programme_detail", args=[self.object.programme_id])

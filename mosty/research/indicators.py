@@ -1,5 +1,6 @@
 """The research module's indicators (mosty/core/indicators.py): survey responses submitted.
-Responses are anonymous: they are counted, never linked to a person."""
+Responses are anonymous: they are counted, never linked to a person. A programme linked to
+surveys (`Scope.linked("research.survey")`) counts those surveys' responses only."""
 
 from __future__ import annotations
 
@@ -13,8 +14,12 @@ from mosty.research.models import Response
 
 def responses(scope: Scope, by: str | None = None) -> Any:
     found = scope.filter_period(
-        scope.filter_organisations(
-            Response.objects.filter(submitted_at__isnull=False), "survey__organisation_id"
+        scope.filter_linked(
+            scope.filter_organisations(
+                Response.objects.filter(submitted_at__isnull=False), "survey__organisation_id"
+            ),
+            "research.survey",
+            "survey_id",
         ),
         "submitted_at",
         moments=True,

@@ -22,6 +22,9 @@ NOT_A_PERSONS_ACTION = {
     "directory.category_ensure": "HSDS import and the city pack keep the category vocabulary",
     "events.confirmed_count": "a count read inside the registration services",
     "events.reminder_schedule": "schedules the reminder task of a registration already made",
+    "knowledge.article_view_count": (
+        "an anonymous reader's page view, counted in an aggregate counter that names no one"
+    ),
     "knowledge.machine_translate": "the HTTP call to the translation service; writes nothing",
     "mentoring.mentor_email_taken": "a duplicate check the public form shows as a field error",
     "mentoring.open_counts": "counts for the matching page, read after match.list",

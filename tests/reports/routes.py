@@ -1,4 +1,4 @@
-from mosty.reports.models import ReportSnapshot
+from mosty.reports.models import BudgetLine, ReportSnapshot
 from tests.access_matrix import Route
 from tests.cases.factories import make_participant
 from tests.reports.factories import attended, make_programme, past_event
@@ -13,6 +13,11 @@ def _programme(world):
 
 def _target(world):
     return {"pk": make_programme(world).targets.get().pk}
+
+
+def _budget_line(world):
+    programme = make_programme(world)
+    return {"pk": BudgetLine.objects.create(programme=programme, name="Druk", amount=100).pk}
 
 
 def _snapshot(world):
@@ -54,6 +59,21 @@ ROUTES = [
         ok=(302,),
     ),
     Route("reports:target_delete", allowed=COORDINATOR, method="post", kwargs=_target, ok=(302,)),
+    Route(
+        "reports:budget_line_add",
+        allowed=COORDINATOR,
+        method="post",
+        kwargs=_programme,
+        data=lambda w: {"name": "Warsztaty", "amount": "2400", "currency": "PLN"},
+        ok=(302,),
+    ),
+    Route(
+        "reports:budget_line_delete",
+        allowed=COORDINATOR,
+        method="post",
+        kwargs=_budget_line,
+        ok=(302,),
+    ),
     Route(
         "reports:programme_export",
         allowed=READERS,

@@ -115,3 +115,24 @@ def test_the_dashboard_reads_kept_figures_not_the_records(world, login):
     assert [f.value for f, _p in kept.context["rows"]] == [
         f.value for f, _p in live.context["rows"]
     ]
+
+
+def test_a_programme_linked_to_a_survey_keeps_that_survey_s_figure(world):
+    from tests.research.factories import make_response, make_survey
+
+    linked, other = make_survey(world.org_a), make_survey(world.org_a)
+    for survey, n in ((linked, 2), (other, 3)):
+        for _ in range(n):
+            make_response(survey, {})
+    programme = make_programme(world, targets=(("research.responses", 10),))
+    programme.surveys.set([linked])
+    _refresh()
+    programme = Programme.objects.get(pk=programme.pk)
+    kept = rollups.read(programme.scope())
+    assert kept is not None and kept.values["research.responses"] == 2
+    # The same organisations and period without the link are another scope, kept apart.
+    unlinked = Scope(
+        start=programme.starts_on, end=programme.ends_on, organisations=frozenset({world.org_a.pk})
+    )
+    assert rollups.scope_key(unlinked) != rollups.scope_key(programme.scope())
+    assert INDICATORS["research.responses"].value(unlinked) == 5

@@ -18,9 +18,12 @@ from django.db.models import Q, QuerySet
 from mosty.access.policy import POLICY
 from mosty.access.roles import has_role, is_admin, orgs_where
 from mosty.accounts.models import Role
+from mosty.assistance.models import AssistanceRequest
 from mosty.networks.models import NetworkMembership
 from mosty.organisations.models import Organisation, OrganisationKind
+from mosty.participation.models import Group
 from mosty.reports.models import Programme, ReportSnapshot
+from mosty.research.models import Survey
 
 
 def _city_office_coordinator(user) -> bool:
@@ -105,6 +108,25 @@ def own_organisations(user) -> frozenset[int]:
 def programme_organisations(user) -> QuerySet[Organisation]:
     """The organisations `user` may lead a new programme for."""
     return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+
+
+def programme_linkables(user) -> dict[str, QuerySet]:
+    """What `user` may link to a programme they lead, per link field: the bookings their
+    organisations' pools provide, their surveys and the groups they host, only those of the
+    organisations they coordinate (never another organisation's records)."""
+    coordinated = orgs_where(user, Role.COORDINATOR)
+    return {
+        "bookings": AssistanceRequest.objects.filter(provider_id__in=coordinated).order_by(
+            "-starts_at", "-pk"
+        ),
+        "surveys": Survey.objects.filter(organisation_id__in=coordinated).order_by("title", "pk"),
+        "groups": Group.objects.filter(organisation_id__in=coordinated).order_by("name", "pk"),
+    }
+
+
+# The organisation a linked record belongs to, per link field (checked against the
+# programme's organisations when a programme is saved).
+LINK_OWNER = {"bookings": "provider_id", "surveys": "organisation_id", "groups": "organisation_id"}
 
 
 def visible_programmes(user) -> QuerySet[Programme]:

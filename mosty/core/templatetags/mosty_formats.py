@@ -39,3 +39,9 @@ def figure(value) -> str:
         return ""
     whole = float(value).is_integer()
     return formats.number(value, decimals=0 if whole else 1)
+
+
+@register.filter
+def money(amount, currency) -> str:
+    """{{ line.amount|money:line.currency }} -> "24 000,00 zł" (pl), "PLN24,000.00" (en)."""
+    return formats.money(amount, str(currency or "PLN"))
