@@ -68,8 +68,16 @@ class StaffPage(LoginRequiredMixin, View):
         """What the template needs beyond the page's own variables."""
         return {}
 
+    # Forms the page shows as the user filled them in (an `ActionPage` with `shown_on` puts
+    # its invalid form here), in place of the empty ones `extra_context()` makes.
+    bound_forms: dict[str, Any] = {}
+
     def respond(self, context: dict[str, Any]) -> HttpResponse:
-        return render(self.request, self.template_name, {**context, **self.extra_context()})
+        return render(
+            self.request,
+            self.template_name,
+            {**context, **self.extra_context(), **self.bound_forms},
+        )
 
 
 class ListPage(StaffPage):
@@ -315,10 +323,18 @@ class ActionPage(ObjectPage):
     """A POST-only action on an object (a button, often with a small form): the service's
     refusal becomes an error message, and the user is sent back to `success_url()` (by
     default the object's page, whose URL name is `success_detail`, or the page without
-    arguments named `success_list`)."""
+    arguments named `success_list`).
+
+    A small form on an object's page (a target, a budget line) names that page in `shown_on`
+    and the context name of its form in `form_name`: then bad input, or a service's refusal
+    of one field, shows the page again with the form as filled in and each error beside its
+    field, instead of a message at the top and an empty form. The page is shown to a user
+    who passed this action's `permission`, which implies seeing the object."""
 
     http_method_names: ClassVar[list[str]] = ["post"]  # type: ignore[misc]
     form_class: ClassVar[type[forms.BaseForm] | None] = None
+    shown_on: ClassVar[type[DetailPage] | None] = None
+    form_name: ClassVar[str] = "form"
     success_message: ClassVar[str | Promise] = ""
     invalid_message: ClassVar[str | Promise] = ""
     success_detail: ClassVar[str] = ""
@@ -342,15 +358,29 @@ class ActionPage(ObjectPage):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.form_class(request.POST) if self.form_class else None
         if form is not None and not form.is_valid():
+            if self.shown_on is not None:
+                return self.show_invalid(form)
             errors = [str(e) for errs in form.errors.values() for e in errs]
             messages.error(request, str(self.invalid_message) or " ".join(errors))
             return redirect(self.success_url(None))
         try:
             result = self.act(form)
         except ValidationError as exc:
+            if form is not None and self.shown_on is not None:
+                add_service_errors(form, exc)
+                return self.show_invalid(form)
             messages.error(request, " ".join(exc.messages))
             return redirect(self.success_url(None))
         text = self.success_text(result)
         if text:
             messages.success(request, text)
         return redirect(self.success_url(result))
+
+    def show_invalid(self, form: forms.BaseForm) -> HttpResponse:
+        """`shown_on`'s page for this object, with `form` (and its errors) in it."""
+        assert self.shown_on is not None
+        page = self.shown_on()
+        page.setup(self.request, *self.args, **self.kwargs)
+        page.object = self.object
+        page.bound_forms = {self.form_name: form}
+        return page.get(self.request, *self.args, **self.kwargs)

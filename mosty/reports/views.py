@@ -241,6 +241,8 @@ class ProgrammeDetail(DetailPage):
 class TargetSet(ActionPage):
     permission = "programme.change"
     form_class = TargetForm
+    shown_on = ProgrammeDetail
+    form_name = "target_form"
 
     def get_object(self) -> Programme:
         return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -279,6 +281,8 @@ class TargetDelete(ActionPage):
 class BudgetLineAdd(ActionPage):
     permission = "programme.change"
     form_class = BudgetLineForm
+    shown_on = ProgrammeDetail
+    form_name = "budget_form"
 
     def get_object(self) -> Programme:
         return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])

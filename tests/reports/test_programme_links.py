@@ -151,11 +151,17 @@ def test_budget_lines_are_added_shown_exported_and_removed(world, login):
     line = BudgetLine.objects.get(programme=programme)
     assert (line.amount, line.currency) == (Decimal("24000.50"), "PLN")
     assert AuditEvent.objects.filter(action="mosty.reports.budgetline.created").exists()
-    # A bad amount is refused, nothing written.
-    client.post(
+    # A bad amount is refused beside the field, the rest kept as typed; nothing written.
+    refused = client.post(
         reverse("reports:budget_line_add", args=[programme.pk]),
-        {"name": "Druk", "amount": "-5", "currency": "PLN"},
+        {"name": "Druk ulotek", "amount": "-5", "currency": "PLN"},
     )
+    assert refused.status_code == 200
+    form = refused.context["budget_form"]
+    assert list(form.errors) == ["amount"]
+    page = refused.content.decode()
+    assert 'value="Druk ulotek"' in page and 'id="id_amount_errors"' in page
+    assert refused.context["target_form"].is_bound is False
     assert programme.budget_lines.count() == 1
 
     with translation.override("pl"):

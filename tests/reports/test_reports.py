@@ -68,10 +68,12 @@ def test_coordinator_creates_a_programme_and_sets_a_target(world, login):
         {"indicator": "events.programme_hours", "value": "160"},
     )
     assert Target.objects.get(programme=programme).value == Decimal("160")
-    client.post(
+    refused = client.post(
         reverse("reports:target_set", args=[programme.pk]),
         {"indicator": "no.such", "value": "1"},
     )
+    assert refused.status_code == 200  # the programme page again, the error beside the field
+    assert list(refused.context["target_form"].errors) == ["indicator"]
     assert programme.targets.count() == 1
 
 
