@@ -10,6 +10,7 @@ from mosty.knowledge.models import (
     Article,
     ArticleRevision,
     ArticleTranslation,
+    ArticleViewCount,
     Category,
     TranslationState,
 )
@@ -50,7 +51,37 @@ def _demo(ctx) -> str:
             services.booklet_create(
                 title="Informator dla nowych mieszkańców", articles=first_steps, by=coordinator
             )
-    return f"{assigned} translation tasks assigned"
+    views = _view_counts(ctx, days=90)
+    return f"{assigned} translation tasks assigned, {views:,} daily view counts"
+
+
+def _view_counts(ctx, *, days: int) -> int:
+    """Readers of the public articles over the last `days` days, per language, so the
+    "article views per language" figure has something to show. Only published translations
+    are read; the source language and Ukrainian most, as in the seed cities."""
+    import datetime
+
+    from django.utils import timezone
+
+    if ArticleViewCount.objects.exists():
+        return 0
+    weight = {"pl": 6, "uk": 5, "ru": 2, "en": 2, "ar": 1, "fa": 1, "fr": 1}
+    today = timezone.localdate()
+    published = ArticleTranslation.objects.filter(status=TranslationState.PUBLISHED)
+    rows = []
+    for article_id, language in published.values_list("article_id", "language").iterator():
+        for back in range(days):
+            if ctx.rng.random() < 0.25:
+                rows.append(
+                    ArticleViewCount(
+                        article_id=article_id,
+                        language=language,
+                        day=today - datetime.timedelta(days=back),
+                        count=1 + ctx.rng.randrange(weight.get(language, 1) * 3),
+                    )
+                )
+    ArticleViewCount.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def _large(ctx) -> str:
@@ -124,7 +155,8 @@ def _large(ctx) -> str:
         # Fresh statistics, or the planner ignores the full-text index after a bulk load.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE knowledge_articletranslation")
-    return f"{made} articles in {len(LANGUAGES)} languages"
+    views = _view_counts(ctx, days=30)
+    return f"{made} articles in {len(LANGUAGES)} languages, {views:,} daily view counts"
 
 
 seed_knowledge = scaled_seeder("knowledge", order=70, demo=_demo, large=_large)

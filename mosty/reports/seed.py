@@ -14,7 +14,14 @@ from django.utils import timezone
 from mosty.core.seeding import HEAVY_ORGANISATIONS, seeder
 from mosty.events.models import Event, EventKind
 from mosty.organisations.models import Organisation
-from mosty.reports.models import Programme, Target
+from mosty.reports.models import BudgetLine, Programme, Target
+
+# Budget lines are illustrative (the seed programmes do not publish their budgets), in PLN.
+BUDGETS: list[list[tuple[str, str]]] = [
+    [("Szkolenia kompetencji międzykulturowych", "48000"), ("Kursy języka polskiego", "96000")],
+    [("Warsztaty samorzecznictwa", "32000"), ("Sieć asystentów", "54000"), ("Tłumaczenia", "8000")],
+    [("Spotkania warsztatowe Akademii", "18000"), ("Mikrogranty inicjatyw", "25000")],
+]
 
 # name, donor, report language, event kinds it ran, [(indicator, target, wording)]
 PROGRAMMES: list[tuple[str, str, str, list[str], list[tuple[str, int, str]]]] = [
@@ -71,7 +78,7 @@ def seed_reports(ctx: Any) -> str:
     today = timezone.localdate()
     start, end = today - datetime.timedelta(days=365), today + datetime.timedelta(days=365)
     made = 0
-    for name, donor, language, kinds, targets in PROGRAMMES:
+    for (name, donor, language, kinds, targets), budget in zip(PROGRAMMES, BUDGETS, strict=True):
         if Programme.objects.filter(name=name).exists():
             continue
         events = list(Event.objects.filter(kind__in=kinds).order_by("pk")[:200])
@@ -89,6 +96,10 @@ def seed_reports(ctx: Any) -> str:
         Target.objects.bulk_create(
             Target(programme=programme, indicator=code, value=Decimal(value), note=wording)
             for code, value, wording in targets
+        )
+        BudgetLine.objects.bulk_create(
+            BudgetLine(programme=programme, name=line, amount=Decimal(amount), currency="PLN")
+            for line, amount in budget
         )
         made += 1
     return f"{made} programmes with targets"

@@ -191,6 +191,8 @@ def test_demo_programmes_carry_the_seed_figures(world):
     assert targets[("Aktywni", "events.sessions_held")] == 8
     assert targets[("Aktywni", "events.institutions_trained")] == 12
     assert Programme.objects.get(name__startswith="Aktywni").events.count() == 1
+    budget = Programme.objects.get(name__startswith="Organizowanie").budget_lines
+    assert budget.count() == 3 and {line.currency for line in budget.all()} == {"PLN"}
 
 
 def test_a_second_editor_does_not_silently_undo_the_first(world, login):
