@@ -10,7 +10,7 @@ from django.db.models import Count, F
 from mosty.core.citypack import city_init
 from mosty.core.seeding import SeedContext
 from mosty.events.models import Registration
-from mosty.events.seed import PARTICIPANT_SHARE, seed_events
+from mosty.events.seed import PARTICIPANT_EVENTS, PARTICIPANT_SHARE, seed_events
 from mosty.organisations.seed import seed_organisations
 from mosty.people.seed import seed_people
 
@@ -37,3 +37,6 @@ def test_large_seed_registers_participants_of_the_events_organisation(monkeypatc
     # No event has more linked registrants than its share.
     most = linked.values("event").annotate(n=Count("pk")).order_by("-n").first()
     assert most["n"] <= round(50 * PARTICIPANT_SHARE)
+    # Nobody is sent to more than a newcomer's share of events, even by a busy organiser.
+    busiest = linked.values("participant").annotate(n=Count("pk")).order_by("-n").first()
+    assert busiest["n"] <= PARTICIPANT_EVENTS
