@@ -36,6 +36,11 @@ def test_caseworker_searches_registers_and_records_consent(page, bworld):
     assert page.get_by_label("Last name (Latin script)").input_value() == "Haddad"
     page.get_by_label("First name (original script)").fill("مريم")
     page.get_by_label("Country of origin").select_option("SY")
+    # Citizenship: a country not listed at first is found by typing (issue 15).
+    assert page.locator("#id_citizenship option[value=LB]").count() == 0
+    page.locator("#id_citizenship_q").fill("leban")
+    page.locator("#id_citizenship option[value=LB]").wait_for(state="attached")
+    page.get_by_label("Citizenship").select_option("LB")
     page.get_by_label("Language 1", exact=True).select_option("ar")
     page.get_by_label("Level of language 1").select_option("native")
     page.get_by_label("Phone").fill("+48 511 222 333")
@@ -48,6 +53,7 @@ def test_caseworker_searches_registers_and_records_consent(page, bworld):
 
     participant = Participant.objects.get(last_name="Haddad")
     assert participant.code in page.content()
+    assert (participant.country_of_origin, participant.citizenship) == ("SY", "LB")
     page.get_by_text("Yusuf").wait_for()
     assert serious_violations(page) == []
 
