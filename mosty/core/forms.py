@@ -168,6 +168,25 @@ class SearchModelMultipleChoiceField(_SearchQueryset, forms.ModelMultipleChoiceF
     widget = SearchSelectMultiple
 
 
+def _narrow_fixed(field, term: str, selected) -> None:
+    """Narrow a fixed list of choices to the labels holding `term` (ignoring case), the
+    chosen ones kept; an empty choice ("—") stays first."""
+    term = (term or "").strip()[:100]
+    wanted = term.casefold()
+    choices: list[Any] = [c for c in field.choices if c[0] != ""]
+    empty = [c for c in field.choices if c[0] == ""]
+    matches = [c for c in choices if wanted in str(c[1]).casefold()] if term else choices
+    shown = matches[: getattr(field, "shown", SEARCH_SHOWN)]
+    listed = {str(c[0]) for c in shown}
+    chosen = set(_chosen(selected)) - listed
+    _show(
+        field.widget,
+        term,
+        len(matches),
+        empty + [c for c in choices if str(c[0]) in chosen] + shown,
+    )
+
+
 class SearchMultipleChoiceField(Searchable, forms.TypedMultipleChoiceField):
     """Several choices from a long list of fixed choices (a booklet's articles): the labels
     are matched in Python, ignoring case."""
@@ -175,14 +194,22 @@ class SearchMultipleChoiceField(Searchable, forms.TypedMultipleChoiceField):
     widget = SearchSelectMultiple
 
     def narrow(self, term: str, selected) -> None:
-        term = (term or "").strip()[:100]
-        wanted = term.casefold()
-        choices: list[Any] = list(self.choices)  # type: ignore[arg-type]
-        matches = [c for c in choices if wanted in str(c[1]).casefold()] if term else choices
-        shown = matches[:SEARCH_SHOWN]
-        listed = {str(c[0]) for c in shown}
-        chosen = set(_chosen(selected)) - listed
-        _show(self.widget, term, len(matches), [c for c in choices if str(c[0]) in chosen] + shown)
+        _narrow_fixed(self, term, selected)
+
+
+class SearchChoiceField(Searchable, forms.TypedChoiceField):
+    """One choice from a long list of fixed choices (a country among 250): the select lists
+    what matches the words typed beside it, while any choice of the list is accepted. `shown`:
+    how many the list offers before anything is typed (put the likely ones first)."""
+
+    widget = SearchSelect
+
+    def __init__(self, *args, shown: int = SEARCH_SHOWN, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown = shown
+
+    def narrow(self, term: str, selected) -> None:
+        _narrow_fixed(self, term, selected)
 
 
 def narrow_choices(form, terms) -> None:

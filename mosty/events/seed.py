@@ -22,6 +22,7 @@ from mosty.events.models import (
     Session,
 )
 from mosty.organisations.models import Organisation
+from mosty.people.models import Participant
 
 
 def local_time(day: date, hour: int) -> datetime:
@@ -332,6 +333,8 @@ def _seed_large(ctx) -> str:
     audiences = list(Audience.values)
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     sessions_per_event, per_event = 4, 50
+    people = _participants_by_organisation()
+    taken: dict[int, int] = {}
     for batch in batched(range(existing, total), 100):
         with transaction.atomic():
             events = Event.objects.bulk_create(
@@ -395,6 +398,7 @@ def _seed_large(ctx) -> str:
                 for event in events
                 for r in range(per_event)
             ]
+            _link_participants(ctx, registrations, events, people, taken)
             Registration.objects.bulk_create(registrations, batch_size=2000)
             by_event: dict[int, list[Registration]] = {}
             for registration in registrations:
@@ -411,6 +415,52 @@ def _seed_large(ctx) -> str:
             Attendance.objects.bulk_create(marks, batch_size=5000)
         ctx.progress("events", batch[-1] + 1, total)
     return f"{Event.objects.count():,} events, {Attendance.objects.count():,} attendance rows"
+
+
+# Of an event's registrants, the share who are participants its organisation supports
+# (registered by their caseworker), each taking part in at most `PARTICIPANT_EVENTS` events: the
+# person page's "taking part" block and the reports' distinct-person counts across modules then
+# run on real links, not on none (a small organiser with 500 events would otherwise send each of
+# its few participants to hundreds).
+PARTICIPANT_SHARE = 0.3
+PARTICIPANT_EVENTS = 12
+
+
+def _participants_by_organisation() -> dict[int, list[tuple[int, str, str, str]]]:
+    """Every seeded participant's id, name and e-mail, by their organisation (one query)."""
+    people: dict[int, list[tuple[int, str, str, str]]] = {}
+    rows = Participant.objects.filter(anonymised_at__isnull=True).values_list(
+        "owner_id", "pk", "first_name", "last_name", "email"
+    )
+    for owner, pk, first, last, email in rows.iterator(chunk_size=5000):
+        people.setdefault(owner, []).append((pk, first, last, email))
+    return people
+
+
+def _link_participants(ctx, registrations, events, people, taken: dict[int, int]) -> None:
+    """Make about `PARTICIPANT_SHARE` of each event's registrations those of distinct
+    participants of the event's organisation (as a caseworker registering them would): the
+    registration keeps the person's name, and their e-mail when they have one. `taken` counts
+    each participant's events; one with `PARTICIPANT_EVENTS` leaves the candidates. The number
+    of registrations (the yardstick) does not change."""
+    by_event: dict[int, list[Registration]] = {}
+    for registration in registrations:
+        by_event.setdefault(registration.event_id, []).append(registration)
+    for event in events:
+        candidates = people.get(event.organisation_id)
+        if not candidates:
+            continue
+        rows = by_event[event.pk]
+        wanted = min(len(candidates), round(len(rows) * PARTICIPANT_SHARE))
+        for registration, person in zip(rows, ctx.rng.sample(candidates, wanted), strict=False):
+            pk, first, last, email = person
+            registration.participant_id = pk
+            registration.name = f"{first} {last}".strip() or registration.name
+            registration.email = email or registration.email
+            registration.audience = Audience.NEWCOMERS
+            taken[pk] = taken.get(pk, 0) + 1
+            if taken[pk] >= PARTICIPANT_EVENTS:
+                candidates.remove(person)
 
 
 @seeder("events", order=60)

@@ -274,6 +274,9 @@ class Idea(OwnedRecord):
             models.Index(fields=["organisation", "status"], name="idea_org_status"),
             # The staff list: an organisation's ideas, newest first.
             models.Index(fields=["organisation", "-created_at"], name="idea_org_recent"),
+            # A consultation organiser's share: the responses to their calls, not every idea
+            # filed under those calls (the call's own index reads the projects too).
+            models.Index(fields=["kind", "call"], name="idea_kind_call"),
         ]
 
     def __str__(self) -> str:

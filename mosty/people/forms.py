@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from mosty.core.formats import language_choices
+from mosty.core.forms import SearchChoiceField, narrow_choices
 from mosty.core.models import District
 from mosty.organisations.models import Organisation
 from mosty.people.models import (
@@ -56,7 +59,32 @@ SPOKEN_LANGUAGE_CODES = [
 
 
 def spoken_language_choices() -> list[tuple[str, str]]:
-    return [("", "—"), *language_choices(SPOKEN_LANGUAGE_CODES)]
+    return list(_spoken_language_choices(get_language() or "pl"))
+
+
+@lru_cache(maxsize=64)
+def _spoken_language_choices(language: str) -> list[tuple[str, str]]:
+    # Named once per reader's language: three language selects on every participant form.
+    return [("", "—"), *language_choices(SPOKEN_LANGUAGE_CODES, language=language)]
+
+
+# Countries newcomers to Polish cities most often come from (or hold the citizenship of):
+# listed first, so the country select usually needs no typing.
+COMMON_COUNTRY_CODES = [
+    *("UA", "BY", "RU", "GE", "AM", "AZ", "MD", "KZ", "UZ", "TJ", "KG", "TR", "IN", "VN"),
+    *("AF", "SY", "IQ", "IR", "ER", "SO", "ET", "NG", "CD", "CN", "PH", "CO"),
+]
+COUNTRIES_SHOWN = len(COMMON_COUNTRY_CODES)
+
+
+def country_choices(choices) -> list[tuple[str, str]]:
+    """The country select's choices: the empty one, the common countries, then the rest (each
+    group in the order given: by name in the reader's language)."""
+    rank = {code: n for n, code in enumerate(COMMON_COUNTRY_CODES)}
+    items = list(choices)
+    empty = [c for c in items if c[0] == ""]
+    common = sorted((c for c in items if c[0] in rank), key=lambda c: rank[c[0]])
+    return [*empty, *common, *(c for c in items if c[0] and c[0] not in rank)]
 
 
 LANGUAGE_SLOTS = 3
@@ -100,8 +128,25 @@ class ParticipantForm(forms.ModelForm):
             "legal_status": _("Sensitive: visible only to coordinators and authorised staff."),
         }
 
+    # Countries are chosen with a search box beside a short list: listing all ~250 twice made
+    # the form 50 KB and the slowest thing on the page to render (issue 15).
+    COUNTRY_FIELDS = ("country_of_origin", "citizenship")
+
     def __init__(self, *args, organisations=(), show_sensitive=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # A search box's "Find" (or its live search) posts the form as typed so far: it is
+        # shown again with the list narrowed, neither checked nor saved.
+        self.searching = "_search" in self.data
+        for name in self.COUNTRY_FIELDS:
+            field = self.fields[name]
+            self.fields[name] = SearchChoiceField(
+                label=field.label,
+                help_text=field.help_text,
+                required=False,
+                choices=country_choices(field.choices),
+                empty_value="",
+                shown=COUNTRIES_SHOWN,
+            )
         if not show_sensitive:
             del self.fields["legal_status"]
         if self.instance.pk:
@@ -131,6 +176,17 @@ class ParticipantForm(forms.ModelForm):
                 level.initial = current[i].get("level")
             self.fields[f"language_{i}"] = lang
             self.fields[f"level_{i}"] = level
+        narrow_choices(self, self.data)
+
+    def full_clean(self):
+        if self.searching:
+            # Nothing is checked while searching, so no error shows beside untouched fields.
+            self._errors, self.cleaned_data = forms.utils.ErrorDict(), {}
+            return
+        super().full_clean()
+
+    def is_valid(self):
+        return not self.searching and super().is_valid()
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")

@@ -1,5 +1,7 @@
 """A caseworker searches, registers a participant and records their consent."""
 
+import re
+
 from mosty.people.models import Consent, Participant
 from tests.browser.conftest import log_in, serious_violations
 from tests.people.factories import ParticipantFactory
@@ -36,6 +38,11 @@ def test_caseworker_searches_registers_and_records_consent(page, bworld):
     assert page.get_by_label("Last name (Latin script)").input_value() == "Haddad"
     page.get_by_label("First name (original script)").fill("مريم")
     page.get_by_label("Country of origin").select_option("SY")
+    # Citizenship: a country not listed at first is found by typing (issue 15).
+    assert page.locator("#id_citizenship option[value=LB]").count() == 0
+    page.locator("#id_citizenship_q").fill("leban")
+    page.locator("#id_citizenship option[value=LB]").wait_for(state="attached")
+    page.get_by_label("Citizenship").select_option("LB")
     page.get_by_label("Language 1", exact=True).select_option("ar")
     page.get_by_label("Level of language 1").select_option("native")
     page.get_by_label("Phone").fill("+48 511 222 333")
@@ -43,11 +50,13 @@ def test_caseworker_searches_registers_and_records_consent(page, bworld):
     page.locator("#id_members-0-birth_year").fill("2016")
     page.locator("#id_members-0-relationship").fill("son")
     assert serious_violations(page) == []
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state()
+    # Enter in a field saves (the countries' "Find" buttons are not the form's default).
+    page.locator("#id_members-0-relationship").press("Enter")
+    page.wait_for_url(re.compile(r"/participants/\d+/$"))
 
     participant = Participant.objects.get(last_name="Haddad")
     assert participant.code in page.content()
+    assert (participant.country_of_origin, participant.citizenship) == ("SY", "LB")
     page.get_by_text("Yusuf").wait_for()
     assert serious_violations(page) == []
 

@@ -258,3 +258,41 @@ def test_figures_count_ideas_and_opinions(world):
     assert figures["ideas_selected"] == 1
     assert (figures["opinions_submitted"], figures["opinions_answered"]) == (1, 1)
     assert figures["people"] == 3
+
+
+def test_idea_list_shows_each_visible_idea_once_newest_first_on_every_page(world):
+    """The list counts and sorts the visibility rule's reasons one by one (issue 15): an idea
+    seen for two reasons is listed once, and pages agree with the policy."""
+    from mosty.access.domains.participation import visible_ideas
+
+    coordinator = world.user("coordinator", "b")
+    consultation = make_call(
+        make_programme(world.org_b, kind="consultation"), collects_opinions=True
+    )
+
+    def idea(organisation, **kw):
+        made = make_idea(world, **kw)
+        Idea.objects.filter(pk=made.pk).update(organisation=organisation)
+        return made
+
+    shown = [
+        idea(world.org_b),  # their organisation's
+        idea(world.org_a, supporter=coordinator),  # given to them
+        idea(world.org_b, supporter=coordinator),  # both: listed once
+        idea(world.org_a, kind="response", call=consultation, status="submitted"),  # answers them
+    ]
+    idea(world.org_a, kind="response", call=consultation)  # a draft answer: not theirs yet
+    idea(world.org_a)  # another organisation's
+    base = timezone.now()
+    for age, made in enumerate(shown):
+        Idea.objects.filter(pk=made.pk).update(created_at=base - datetime.timedelta(hours=age))
+
+    rows = selectors.idea_list(fetched_by=coordinator)
+    assert rows.count() == len(rows) == 4
+    assert [i.pk for i in rows[0:10]] == [i.pk for i in shown]
+    assert [i.pk for i in rows[1:3]] == [shown[1].pk, shown[2].pk]
+    assert {i.pk for i in rows[0:10]} == set(
+        visible_ideas(coordinator).values_list("pk", flat=True)
+    )
+    submitted = selectors.idea_list(fetched_by=coordinator, filters={"status": "submitted"})
+    assert submitted.count() == 1 and submitted[0:5][0].pk == shown[3].pk

@@ -432,3 +432,39 @@ def test_update_records_who_changed_the_record_and_made_the_household(world):
         services.participant_update(participant=participant, by=coordinator, version=1, phone="1")
     participant.refresh_from_db()
     assert participant.phone == "+48 500 600 700"
+
+
+def _country_options(page: str, name: str) -> list[str]:
+    import re
+
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S)
+    assert select is not None, name
+    return re.findall(r'<option value="([^"]*)"', select.group(0))
+
+
+def test_country_select_lists_the_likely_countries_and_finds_the_others(world, login):
+    """Issue 15: the two country selects no longer list all ~250 countries on every form."""
+    client = login("caseworker")
+    page = client.get("/pl/participants/new/").content.decode()
+    offered = _country_options(page, "country_of_origin")
+    assert offered[:3] == ["", "UA", "BY"] and len(offered) < 40
+    assert "PE" not in offered and 'name="country_of_origin__q"' in page
+    # The search box's "Find": the form again with the matching countries, nothing saved and
+    # no error shown for what is not filled in yet.
+    response = client.post(
+        "/pl/participants/new/",
+        {"_search": "country_of_origin", "country_of_origin__q": "peru", "first_name": "Ana"},
+    )
+    found = response.content.decode()
+    assert response.status_code == 200 and not Participant.objects.exists()
+    assert _country_options(found, "country_of_origin") == ["", "PE"]
+    assert 'value="Ana"' in found and "is-invalid" not in found
+    # A country not listed at first is still accepted, and stays listed when editing.
+    client.post(
+        "/pl/participants/new/", _form_data(owner=str(world.org_a.pk), country_of_origin="PE")
+    )
+    participant = Participant.objects.get(last_name="Bondarenko")
+    assert participant.country_of_origin == "PE"
+    edit = client.get(f"/pl/participants/{participant.pk}/edit/").content.decode()
+    assert "PE" in _country_options(edit, "country_of_origin")
+    assert '<option value="PE" selected>Peru</option>' in edit

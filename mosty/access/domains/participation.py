@@ -161,22 +161,46 @@ def visible_calls(user) -> QuerySet[Call]:
     return Call.objects.filter(programme__in=visible_programmes(user))
 
 
-def visible_ideas(user) -> QuerySet[Idea]:
-    if not is_authenticated(user):
-        return Idea.objects.none()
-    return Idea.objects.filter(
-        Q(organisation_id__in=orgs_where(user, *STAFF))
-        | Q(supporter=user)
-        | Q(author=user)
-        | Q(
+def _idea_rules(user) -> list[Q]:
+    """Why a user sees an idea, one condition per reason, each served by its own index."""
+    return [
+        Q(organisation_id__in=orgs_where(user, *STAFF)),
+        Q(supporter=user),
+        Q(author=user),
+        Q(
             # A subquery, not a join: the staff list of a big organisation stays on its index.
             kind=IdeaKind.RESPONSE,
             call_id__in=Call.objects.filter(
                 programme__organisation_id__in=orgs_where(user, Role.COORDINATOR)
             ).values("pk"),
             status__in=[s for s in IdeaStatus.values if s != IdeaStatus.DRAFT],
+        ),
+    ]
+
+
+def visible_ideas(user) -> QuerySet[Idea]:
+    if not is_authenticated(user):
+        return Idea.objects.none()
+    rules_ = _idea_rules(user)
+    seen = rules_[0]
+    for rule in rules_[1:]:
+        seen |= rule
+    return Idea.objects.filter(seen)
+
+
+def visible_idea_parts(user) -> list[QuerySet[Idea]]:
+    """`visible_ideas` as disjoint parts (each idea in exactly one): one per reason, less the
+    ideas an earlier reason shows. Each part is searched on its own index, so a list can
+    count and sort them part by part instead of one OR that no index serves."""
+    if not is_authenticated(user):
+        return []
+    parts, earlier = [], Q()
+    for rule in _idea_rules(user):
+        parts.append(
+            Idea.objects.filter(rule).exclude(earlier) if earlier else Idea.objects.filter(rule)
         )
-    )
+        earlier = earlier | rule if earlier else rule
+    return parts
 
 
 def consultation_responses(user, call: Call) -> QuerySet[Idea]:
