@@ -75,10 +75,12 @@ def _participant_summary(request: Any, participant: Any) -> dict[str, Any] | Non
     )
     if attendance is None and support is None:
         return None
-    from mosty.access.audit import audit_reads
+    from mosty.access.audit import audit_read, audit_reads
 
     if attendance is not None:
-        audit_reads(user, attendance["registrations"], fields=["attendance"])
+        # Figures about the person, not a list of their registrations: one read of the
+        # participant (a list of hundreds of registration reads would say no more).
+        audit_read(user, participant, fields=["attendance"])
     if support is not None:
         audit_reads(user, support["cases"], fields=["support_logs"])
     return {"attendance": attendance, "support": support}

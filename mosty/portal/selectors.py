@@ -185,19 +185,17 @@ def task_report_list(*, fetched_by: Any) -> QuerySet[TaskReport]:
 
 
 def attendance_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:
-    """Sessions and events `participant` attended, among registrations `fetched_by` sees."""
-    registrations = list(
-        visible_registrations(fetched_by)
-        .filter(participant=participant)
-        .select_related("participant")
-        .only("pk", "event_id", "participant__code")
-    )
-    totals = Attendance.objects.filter(registration__in=registrations, present=True).aggregate(
+    """Sessions and events `participant` attended, among registrations `fetched_by` sees: one
+    aggregate over a subquery, however many registrations the person has (a regular at a
+    weekly course has hundreds)."""
+    registrations = visible_registrations(fetched_by).filter(participant=participant)
+    return Attendance.objects.filter(
+        registration__in=registrations.values("pk"), present=True
+    ).aggregate(
         sessions=Count("pk"),
         events=Count("registration__event", distinct=True),
         last=Max("session__starts_at"),
     )
-    return {**totals, "registrations": registrations}
 
 
 def support_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:

@@ -75,6 +75,14 @@ def test_attendance_and_support_summaries_are_checked_audited_and_bounded(
     assert "75" in page and "50" in page  # legal 30 + 45, psychological 50
     reads = AuditEvent.objects.filter(action__endswith=".viewed", object_type="cases.case")
     assert reads.filter(object_id=str(case.pk)).exists()
+    attendance = AuditEvent.objects.filter(
+        action__endswith=".viewed", object_type="people.participant", fields=["attendance"]
+    )
+    assert attendance.filter(object_id=str(participant.pk)).count() == 1
     _history(world, participant, events=4)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(url)
+        page = client.get(url.replace("/pl/", "/en/", 1)).content.decode()
+    assert "5 sessions · 5 events" in page
+    # However long the history, one read of the person is recorded per view, not one a
+    # registration.
+    assert attendance.filter(object_id=str(participant.pk)).count() == 2
