@@ -212,11 +212,16 @@ class FormPage(ObjectPage):
 
     Subclasses name the `service` that saves (or define `save(form)`, the service call with
     `by=self.user`) and where the user goes next: `success_detail`, the URL name of the saved
-    record's page, or `success_url(result)`; `form_kwargs()` and `initial()` feed the form."""
+    record's page; `object_detail`, the URL name of the page's own object's page (a page that
+    adds something to a record goes back to that record); `success_list`, the URL name of a
+    page without arguments; or `success_url(result)`. `form_kwargs()` and `initial()` feed
+    the form."""
 
     form_class: ClassVar[type[forms.BaseForm]]
     success_message: ClassVar[str | Promise] = ""
     success_detail: ClassVar[str] = ""
+    object_detail: ClassVar[str] = ""
+    success_list: ClassVar[str] = ""
     read_fields: ClassVar[Sequence[str]] = ()
     object_optional = True
 
@@ -230,6 +235,10 @@ class FormPage(ObjectPage):
         return self.call_service(form)
 
     def success_url(self, result: Any) -> str | HttpResponseRedirect:
+        if self.success_list:
+            return reverse(self.success_list)
+        if self.object_detail:
+            return reverse(self.object_detail, args=[self.object.pk])
         if not self.success_detail:
             raise NotImplementedError
         return reverse(self.success_detail, args=[result.pk])
@@ -310,19 +319,23 @@ class SimpleFormPage(FormPage):
 class ActionPage(ObjectPage):
     """A POST-only action on an object (a button, often with a small form): the service's
     refusal becomes an error message, and the user is sent back to `success_url()` (by
-    default the object's page, whose URL name is `success_detail`)."""
+    default the object's page, whose URL name is `success_detail`, or the page without
+    arguments named `success_list`, a list)."""
 
     http_method_names: ClassVar[list[str]] = ["post"]  # type: ignore[misc]
     form_class: ClassVar[type[forms.BaseForm] | None] = None
     success_message: ClassVar[str | Promise] = ""
     invalid_message: ClassVar[str | Promise] = ""
     success_detail: ClassVar[str] = ""
+    success_list: ClassVar[str] = ""
 
     def act(self, form: Any) -> Any:
         return self.call_service(form)
 
     def success_url(self, result: Any) -> str:
         """Where the user goes next; `result` is None when the action was refused."""
+        if self.success_list:
+            return reverse(self.success_list)
         if not self.success_detail:
             raise NotImplementedError
         return reverse(self.success_detail, args=[self.object.pk])
