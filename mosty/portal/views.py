@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -72,17 +71,10 @@ class PortalTaskDone(FormPage):
     form_class = TaskDoneForm
     context_object_name = "task"
     success_message = gettext_lazy("Thank you. Your caseworker can see that the task is done.")
-
-    def get_object(self) -> Any:
-        return selectors.own_task_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def save(self, form: Any) -> Any:
-        return services.task_mark_done(
-            task=self.object, note=form.cleaned_data["note"], by=self.user
-        )
-
-    def success_url(self, result: Any) -> str:
-        return reverse("portal:plan")
+    selector = selectors.own_task_get
+    service = services.task_mark_done
+    object_kwarg = "task"
+    success_list = "portal:plan"
 
 
 @routes.path("referrals/", name="referrals")
@@ -147,15 +139,10 @@ class PortalConsents(PortalPage):
 class PortalConsentWithdraw(ActionPage):
     permission = "portal.consent.withdraw"
     success_message = gettext_lazy("Your consent is withdrawn.")
-
-    def get_object(self) -> Any:
-        return selectors.consent_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def act(self, form: Any) -> Any:
-        return services.consent_withdraw_own(consent=self.object, by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("portal:consents")
+    selector = selectors.consent_get
+    service = services.consent_withdraw_own
+    object_kwarg = "consent"
+    success_list = "portal:consents"
 
 
 @routes.path("my-data/", name="data")
@@ -180,12 +167,8 @@ class PortalHelp(FormPage):
     template_name = "portal/help.html"
     form_class = HelpForm
     success_message = gettext_lazy("Your request was sent. Your caseworker will answer you.")
-
-    def save(self, form: Any) -> Any:
-        return services.help_request_create(text=form.cleaned_data["text"], by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("portal:home")
+    service = services.help_request_create
+    success_list = "portal:home"
 
 
 # --- joining (a visitor with an invitation code) ---------------------------------------------
@@ -228,9 +211,8 @@ class PortalInvite(FormPage):
     form_class = InvitationForm
     context_object_name = "participant"
     read_fields = ("email", "phone")
-
-    def get_object(self) -> Any:
-        return selectors.invitation_participant_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.invitation_participant_get
+    object_detail = "people:detail"
 
     def extra_context(self) -> dict[str, Any]:
         return selectors.portal_status(participant=self.object)
@@ -251,32 +233,22 @@ class PortalInvite(FormPage):
         )
         return invitation
 
-    def success_url(self, result: Any) -> str:
-        return reverse("people:detail", args=[self.object.pk])
-
 
 @routes.path("help-requests/", name="help_list")
 class HelpRequestList(ListPage):
     permission = "help_request.list"
     template_name = "portal/help_list.html"
+    audit_fields = ("text",)
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.help_request_list(fetched_by=self.user)
-
-    def audit(self, page: Any, filters: dict[str, Any]) -> None:
-        audit_reads(self.user, list(page), fields=["text"])
 
 
 @routes.path("help-requests/<int:pk>/handled/", name="help_handle")
 class HelpRequestHandle(ActionPage):
     permission = "help_request.handle"
     success_message = gettext_lazy("Marked as handled.")
-
-    def get_object(self) -> Any:
-        return selectors.help_request_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def act(self, form: Any) -> Any:
-        return services.help_request_handle(help_request=self.object, by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("portal:help_list")
+    selector = selectors.help_request_get
+    service = services.help_request_handle
+    object_kwarg = "help_request"
+    success_list = "portal:help_list"
