@@ -43,6 +43,15 @@ from mosty.core.forms import add_service_errors, narrow_choices
 from mosty.core.pagination import PAGE_SIZE, paginate, query_without_page
 
 
+def chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
+    """The organisation a new record is for, on a create page of a user who may act for
+    several: `?organisation=` among `organisations` (those they may act for), else the first;
+    None when there is none (the page says so, or answers 404)."""
+    wanted = request.GET.get("organisation") or ""
+    found = organisations.filter(pk=wanted).first() if wanted.isdecimal() else None
+    return found or organisations.first()
+
+
 class StaffPage(LoginRequiredMixin, View):
     """A page for a signed-in user. `permission` is the policy action the page needs
     (`mosty/access/domains/`); it is asked about the page's object where there is one.
@@ -237,7 +246,7 @@ class FormPage(ObjectPage):
     def success_url(self, result: Any) -> str | HttpResponseRedirect:
         if self.success_list:
             return reverse(self.success_list)
-        if self.object_detail:
+        if self.object_detail and self.object is not None:
             return reverse(self.object_detail, args=[self.object.pk])
         if not self.success_detail:
             raise NotImplementedError

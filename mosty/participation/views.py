@@ -19,7 +19,14 @@ from mosty.access.domains.participation import (
     programme_organisations,
 )
 from mosty.access.policy import can, require
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
+from mosty.core.pages import (
+    ActionPage,
+    DetailPage,
+    FormPage,
+    ListPage,
+    ObjectPage,
+    chosen_organisation,
+)
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.participation import selectors, services
@@ -61,11 +68,9 @@ routes = Routes()
 
 
 def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
-    """The organisation a new record is for: `?organisation=` among those offered, else the
-    first; 404 when the user may act for none."""
-    wanted = request.GET.get("organisation") or ""
-    found = organisations.filter(pk=wanted).first() if wanted.isdecimal() else None
-    found = found or organisations.first()
+    """The organisation a new record is for (`chosen_organisation`); 404 when the user may
+    act for none."""
+    found = chosen_organisation(request, organisations)
     if found is None:
         raise Http404
     return found

@@ -47,3 +47,17 @@ def test_action_page_goes_back_to_its_object_by_default():
 
     obj = SimpleNamespace(pk=5)
     assert _page(Action, obj).success_url(None) == reverse("people:detail", args=[5])
+
+
+def test_create_page_chooses_the_asked_organisation_among_those_offered(world, rf):
+    from mosty.core.pages import chosen_organisation
+    from mosty.organisations.models import Organisation
+
+    offered = Organisation.objects.filter(pk=world.org_b.pk)
+    asked_b = rf.get("/", {"organisation": str(world.org_b.pk)})
+    asked_a = rf.get("/", {"organisation": str(world.org_a.pk)})
+    assert chosen_organisation(asked_b, offered) == world.org_b
+    # An organisation the user may not act for is not chosen: the first offered one is.
+    assert chosen_organisation(asked_a, offered) == world.org_b
+    assert chosen_organisation(rf.get("/", {"organisation": "x"}), offered) == world.org_b
+    assert chosen_organisation(asked_b, Organisation.objects.none()) is None
