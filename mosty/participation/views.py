@@ -103,9 +103,7 @@ class ProgrammeList(ListPage):
     permission = "civic_programme.browse"
     template_name = "participation/programme_list.html"
     filter_form = ProgrammeFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.programme_list(fetched_by=self.user, filters=filters)
+    selector = selectors.programme_list
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -137,9 +135,7 @@ class CallList(ListPage):
     permission = "civic_programme.browse"
     template_name = "participation/call_list.html"
     filter_form = CallFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.call_list(fetched_by=self.user, filters=filters)
+    selector = selectors.call_list
 
     def page_context(self, page: Any) -> dict[str, Any]:
         months = [
@@ -236,6 +232,7 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 class ProgrammeManage(ListPage):
     permission = "civic_programme.manage_list"
     template_name = "participation/manage.html"
+    title = gettext_lazy("Participation programmes")
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.programme_managed_list(fetched_by=self.user)
@@ -463,11 +460,10 @@ class CallResponses(ListPage):
 class IdeaList(ListPage):
     permission = "idea.list"
     template_name = "participation/idea_list.html"
+    title = gettext_lazy("Ideas and opinions")
     filter_form = IdeaFilterForm
     audit_fields = ("title", "status", "participant")
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.idea_list(fetched_by=self.user, filters=filters)
+    selector = selectors.idea_list
 
 
 @routes.path("ideas/new/", name="idea_create")
@@ -620,6 +616,7 @@ class IdeaAnswer(_IdeaAction):
 class GroupList(ListPage):
     permission = "group.list"
     template_name = "participation/group_list.html"
+    title = gettext_lazy("Groups")
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.group_list(fetched_by=self.user)
