@@ -25,6 +25,7 @@ from mosty.core.pages import (
     FormPage,
     ListPage,
     ObjectPage,
+    SimpleFormPage,
     chosen_organisation,
 )
 from mosty.core.ratelimit import public_form_spent, spent_message
@@ -391,16 +392,20 @@ class CallEdit(_TranslatedEdit, _CallForm):
 
 
 @routes.path("manage/calls/<int:pk>/documents/new/", name="call_document_add")
-class CallDocumentAdd(FormPage):
+class CallDocumentAdd(SimpleFormPage):
     permission = "call.change"
     template_name = "participation/call_document_form.html"
+    edit_title = gettext_lazy("Add a document")
     form_class = DocumentForm
     context_object_name = "call"
     success_message = gettext_lazy("The document is added.")
     selector = selectors.call_managed_get
     service = services.call_document_add
     object_kwarg = "call"
-    object_detail = "participation:call_detail"
+    object_detail = cancel_detail = "participation:call_detail"
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"multipart": True}
 
 
 class _DocumentOpen(DetailPage):
@@ -633,7 +638,7 @@ class GroupCreate(_CreateFor):
     success_detail = "participation:group_detail"
 
     def extra_context(self) -> dict[str, Any]:
-        return {"heading": _("New group"), "back": reverse("participation:group_list")}
+        return {"title": _("New group"), "cancel_url": reverse("participation:group_list")}
 
 
 class _GroupPage(ObjectPage):
@@ -689,8 +694,8 @@ class _GroupFormPage(_GroupPage, FormPage):
 
     def extra_context(self) -> dict[str, Any]:
         return {
-            "heading": self.heading,
-            "back": reverse("participation:group_detail", args=[self.group.pk]),
+            "title": self.heading,
+            "cancel_url": reverse("participation:group_detail", args=[self.group.pk]),
             "multipart": self.form_class is DocumentForm,
         }
 
@@ -745,7 +750,7 @@ class GroupMemberEdit(_GroupEdit):
         if member.participant_id:
             audit_read(self.user, member.participant, fields=["code"])
         who = member.user.get_full_name() if member.user_id else member.participant.code
-        return {**super().extra_context(), "heading": f"{self.heading}: {who}"}
+        return {**super().extra_context(), "title": f"{self.heading}: {who}"}
 
 
 @routes.path("groups/meetings/<int:pk>/edit/", name="group_meeting_edit")
