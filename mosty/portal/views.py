@@ -29,9 +29,14 @@ routes = Routes()
 
 
 class PortalPage(ShowPage):
-    """A page of the participant's own side: `portal.use`, and the participant at hand."""
+    """A page of the participant's own side: `portal.use`, and the participant at hand. Its
+    template extends portal/page.html, which shows the `title` and the portal's menu."""
 
     permission = "portal.use"
+    title: Any = ""
+
+    def respond(self, context: dict[str, Any]) -> HttpResponse:
+        return super().respond({"title": self.title, **context})
 
     @property
     def participant(self) -> Any:
@@ -41,6 +46,7 @@ class PortalPage(ShowPage):
 @routes.path("", name="home")
 class PortalHome(PortalPage):
     template_name = "portal/home.html"
+    title = gettext_lazy("My page")
 
     def extra_context(self) -> dict[str, Any]:
         participant = self.participant
@@ -57,6 +63,7 @@ class PortalHome(PortalPage):
 @routes.path("plan/", name="plan")
 class PortalPlan(PortalPage):
     template_name = "portal/plan.html"
+    title = gettext_lazy("My plan")
 
     def extra_context(self) -> dict[str, Any]:
         cases = selectors.plan_list(fetched_by=self.user)
@@ -80,6 +87,7 @@ class PortalTaskDone(FormPage):
 @routes.path("referrals/", name="referrals")
 class PortalReferrals(PortalPage):
     template_name = "portal/referrals.html"
+    title = gettext_lazy("My referrals")
 
     def extra_context(self) -> dict[str, Any]:
         rows = selectors.referral_list(fetched_by=self.user)
@@ -90,6 +98,7 @@ class PortalReferrals(PortalPage):
 @routes.path("registrations/", name="registrations")
 class PortalRegistrations(PortalPage):
     template_name = "portal/registrations.html"
+    title = gettext_lazy("My events")
 
     def extra_context(self) -> dict[str, Any]:
         registrations = list(selectors.registration_list(fetched_by=self.user))
@@ -102,6 +111,7 @@ class PortalRegistrations(PortalPage):
 @routes.path("documents/", name="documents")
 class PortalDocuments(PortalPage):
     template_name = "portal/documents.html"
+    title = gettext_lazy("My documents")
 
     def extra_context(self) -> dict[str, Any]:
         documents = selectors.document_list(fetched_by=self.user)
@@ -128,6 +138,7 @@ class PortalBooklet(PortalPage):
 @routes.path("consents/", name="consents")
 class PortalConsents(PortalPage):
     template_name = "portal/consents.html"
+    title = gettext_lazy("My consents")
 
     def extra_context(self) -> dict[str, Any]:
         consents = list(selectors.consent_list(fetched_by=self.user))
@@ -149,6 +160,7 @@ class PortalConsentWithdraw(ActionPage):
 class PortalData(PortalPage):
     permission = "portal.export"
     template_name = "portal/data.html"
+    title = gettext_lazy("My data")
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         require(request.user, self.permission)
@@ -169,6 +181,9 @@ class PortalHelp(FormPage):
     success_message = gettext_lazy("Your request was sent. Your caseworker will answer you.")
     service = services.help_request_create
     success_list = "portal:home"
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"title": _("Ask for help")}
 
 
 # --- joining (a visitor with an invitation code) ---------------------------------------------
