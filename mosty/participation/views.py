@@ -181,7 +181,7 @@ def alert_subscribe(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 language=form.cleaned_data["language"],
                 base_url=request.build_absolute_uri("/"),
-                by=request.user if request.user.is_authenticated else None,
+                by=_visitor(request),
             )
             messages.success(
                 request,
@@ -193,37 +193,47 @@ def alert_subscribe(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/alert_subscribe.html", {"form": form}, status=status)
 
 
-@routes.path("alerts/confirm/<str:token>/", name="alert_confirm")
-def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button, POST confirms: mail scanners that open links confirm nothing."""
-    subscription = subscription_from_confirm_token(token)
+def _visitor(request: HttpRequest) -> Any:
+    """Who acts on a public page: the signed-in user, or None for a visitor."""
+    return request.user if request.user.is_authenticated else None
+
+
+def _alert_token_page(
+    request: HttpRequest, subscription: Any, *, action: str, service: Any, done: str, **context: Any
+) -> HttpResponse:
+    """A mailed link about an alert subscription: GET shows a button, POST does it (mail
+    scanners that open links change nothing); an unknown or spoilt token is a 404."""
     if subscription is None:
         raise Http404
     if request.method == "POST":
-        services.alert_confirm(
-            subscription=subscription, by=request.user if request.user.is_authenticated else None
-        )
-        messages.success(request, _("Your alerts are confirmed."))
+        service(subscription=subscription, by=_visitor(request))
+        messages.success(request, done)
         return redirect("participation:call_list")
-    return render(
+    return render(request, "participation/alert_token.html", {"action": action, **context})
+
+
+@routes.path("alerts/confirm/<str:token>/", name="alert_confirm")
+def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    subscription = subscription_from_confirm_token(token)
+    return _alert_token_page(
         request,
-        "participation/alert_token.html",
-        {"action": "confirm", "confirmed": subscription.confirmed_at is not None},
+        subscription,
+        action="confirm",
+        service=services.alert_confirm,
+        done=_("Your alerts are confirmed."),
+        confirmed=subscription is not None and subscription.confirmed_at is not None,
     )
 
 
 @routes.path("alerts/stop/<str:token>/", name="alert_unsubscribe")
 def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    subscription = subscription_from_unsubscribe_token(token)
-    if subscription is None:
-        raise Http404
-    if request.method == "POST":
-        services.alert_unsubscribe(
-            subscription=subscription, by=request.user if request.user.is_authenticated else None
-        )
-        messages.success(request, _("Your address is deleted; no more alerts will be sent."))
-        return redirect("participation:call_list")
-    return render(request, "participation/alert_token.html", {"action": "unsubscribe"})
+    return _alert_token_page(
+        request,
+        subscription_from_unsubscribe_token(token),
+        action="unsubscribe",
+        service=services.alert_unsubscribe,
+        done=_("Your address is deleted; no more alerts will be sent."),
+    )
 
 
 # --- organisers ---------------------------------------------------------------------------
