@@ -43,6 +43,15 @@ from mosty.core.forms import add_service_errors, narrow_choices
 from mosty.core.pagination import PAGE_SIZE, paginate, query_without_page
 
 
+def chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
+    """The organisation a new record is for, on a create page of a user who may act for
+    several: `?organisation=` among `organisations` (those they may act for), else the first;
+    None when there is none (the page says so, or answers 404)."""
+    wanted = request.GET.get("organisation") or ""
+    found = organisations.filter(pk=wanted).first() if wanted.isdecimal() else None
+    return found or organisations.first()
+
+
 class StaffPage(LoginRequiredMixin, View):
     """A page for a signed-in user. `permission` is the policy action the page needs
     (`mosty/access/domains/`); it is asked about the page's object where there is one.
@@ -220,12 +229,15 @@ class FormPage(ObjectPage):
 
     Subclasses name the `service` that saves (or define `save(form)`, the service call with
     `by=self.user`) and where the user goes next: `success_detail`, the URL name of the saved
-    record's page, `success_list`, the URL name of a page without arguments (a list, the
-    user's schedule), or `success_url(result)`; `form_kwargs()` and `initial()` feed the form."""
+    record's page; `object_detail`, the URL name of the page's own object's page (a page that
+    adds something to a record goes back to that record); `success_list`, the URL name of a
+    page without arguments; or `success_url(result)`. `form_kwargs()` and `initial()` feed
+    the form."""
 
     form_class: ClassVar[type[forms.BaseForm]]
     success_message: ClassVar[str | Promise] = ""
     success_detail: ClassVar[str] = ""
+    object_detail: ClassVar[str] = ""
     success_list: ClassVar[str] = ""
     read_fields: ClassVar[Sequence[str]] = ()
     object_optional = True
@@ -240,11 +252,13 @@ class FormPage(ObjectPage):
         return self.call_service(form)
 
     def success_url(self, result: Any) -> str | HttpResponseRedirect:
-        if self.success_detail:
-            return reverse(self.success_detail, args=[result.pk])
         if self.success_list:
             return reverse(self.success_list)
-        raise NotImplementedError
+        if self.object_detail and self.object is not None:
+            return reverse(self.object_detail, args=[self.object.pk])
+        if not self.success_detail:
+            raise NotImplementedError
+        return reverse(self.success_detail, args=[result.pk])
 
     def get_form(self) -> Any:
         data = self.request.POST or None
@@ -345,11 +359,11 @@ class ActionPage(ObjectPage):
 
     def success_url(self, result: Any) -> str:
         """Where the user goes next; `result` is None when the action was refused."""
-        if self.success_detail:
-            return reverse(self.success_detail, args=[self.object.pk])
         if self.success_list:
             return reverse(self.success_list)
-        raise NotImplementedError
+        if not self.success_detail:
+            raise NotImplementedError
+        return reverse(self.success_detail, args=[self.object.pk])
 
     def success_text(self, result: Any) -> str:
         """The message after success (`success_message` unless it depends on the result)."""

@@ -33,18 +33,20 @@ from mosty.participation.models import IdeaKind, IdeaStatus, ProgrammeKind
 routes = Routes()
 
 
-class CivicProgrammeTextSerializer(serializers.Serializer[Any]):
+class _TextSerializer(serializers.Serializer[Any]):
+    """A record's texts in one language."""
+
     language = serializers.CharField()
     title = serializers.CharField()
     summary = serializers.CharField()
+
+
+class CivicProgrammeTextSerializer(_TextSerializer):
     eligibility = serializers.CharField()
     steps = serializers.CharField()
 
 
-class CallTextSerializer(serializers.Serializer[Any]):
-    language = serializers.CharField()
-    title = serializers.CharField()
-    summary = serializers.CharField()
+class CallTextSerializer(_TextSerializer):
     how_to_respond = serializers.CharField()
     outcome = serializers.CharField()
 
@@ -85,16 +87,12 @@ class _PublicListApi(AuditedListApi):
     permission_classes = [AllowAny]
     permission = "civic_programme.browse"
     flag: str
-    selector: Any
 
     def filters(self, params: Any) -> dict[str, Any]:
         return {
             "kind": choice_param(params, "kind", ProgrammeKind.values),
             self.flag: flag_param(params, self.flag),
         }
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return type(self).selector(fetched_by=self.request.user, filters=filters)
 
 
 @routes.path("participation/programmes/", name="participation_programme_list")
@@ -182,6 +180,7 @@ class IdeaListApi(AuditedListApi):
     serializer_class = IdeaOutputSerializer
     permission = "idea.list"
     audit_fields = ("title", "status", "participant")
+    selector = selectors.idea_list
 
     @extend_schema(
         request=IdeaInputSerializer, responses={status.HTTP_201_CREATED: IdeaDetailOutputSerializer}
@@ -215,9 +214,6 @@ class IdeaListApi(AuditedListApi):
             "status": choice_param(params, "status", IdeaStatus.values),
             "kind": choice_param(params, "kind", IdeaKind.values),
         }
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.idea_list(fetched_by=self.request.user, filters=filters)
 
 
 @routes.path("participation/ideas/<int:pk>/", name="participation_idea_detail")

@@ -19,7 +19,15 @@ from mosty.access.domains.participation import (
     programme_organisations,
 )
 from mosty.access.policy import can, require
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
+from mosty.core.pages import (
+    ActionPage,
+    DetailPage,
+    FormPage,
+    ListPage,
+    ObjectPage,
+    SimpleFormPage,
+    chosen_organisation,
+)
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.participation import selectors, services
@@ -61,11 +69,9 @@ routes = Routes()
 
 
 def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
-    """The organisation a new record is for: `?organisation=` among those offered, else the
-    first; 404 when the user may act for none."""
-    wanted = request.GET.get("organisation") or ""
-    found = organisations.filter(pk=wanted).first() if wanted.isdecimal() else None
-    found = found or organisations.first()
+    """The organisation a new record is for (`chosen_organisation`); 404 when the user may
+    act for none."""
+    found = chosen_organisation(request, organisations)
     if found is None:
         raise Http404
     return found
@@ -73,23 +79,18 @@ def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
 
 class _CreateFor(FormPage):
     """A create page of a record of one organisation among those the user may act for
-    (`organisations(user)`, `?organisation=` chooses), saved by `create_service` and shown
-    at `detail_url`."""
+    (`organisations(user)`, `?organisation=` chooses), saved by `service` and shown at
+    `success_detail`."""
 
     organisations: Any
-    create_service: Any
-    detail_url: str
 
     @cached_property
     def organisation(self) -> Any:
         return _chosen_organisation(self.request, type(self).organisations(self.user))
 
     def save(self, form: Any) -> Any:
-        service = type(self).create_service
+        service = type(self).service
         return service(organisation=self.organisation, by=self.user, **form.cleaned_data)
-
-    def success_url(self, record: Any) -> str:
-        return reverse(self.detail_url, args=[record.pk])
 
 
 # --- public -------------------------------------------------------------------------------
@@ -103,9 +104,7 @@ class ProgrammeList(ListPage):
     permission = "civic_programme.browse"
     template_name = "participation/programme_list.html"
     filter_form = ProgrammeFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.programme_list(fetched_by=self.user, filters=filters)
+    selector = selectors.programme_list
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -120,9 +119,7 @@ class ProgrammeDetail(DetailPage):
     permission = "civic_programme.view"
     template_name = "participation/programme_detail.html"
     context_object_name = "programme"
-
-    def get_object(self) -> Programme:
-        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.programme_get
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -139,9 +136,7 @@ class CallList(ListPage):
     permission = "civic_programme.browse"
     template_name = "participation/call_list.html"
     filter_form = CallFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.call_list(fetched_by=self.user, filters=filters)
+    selector = selectors.call_list
 
     def page_context(self, page: Any) -> dict[str, Any]:
         months = [
@@ -160,9 +155,7 @@ class CallDetail(DetailPage):
     permission = "call.view"
     template_name = "participation/call_detail.html"
     context_object_name = "call"
-
-    def get_object(self) -> Call:
-        return selectors.call_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.call_get
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -188,7 +181,7 @@ def alert_subscribe(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 language=form.cleaned_data["language"],
                 base_url=request.build_absolute_uri("/"),
-                by=request.user if request.user.is_authenticated else None,
+                by=_visitor(request),
             )
             messages.success(
                 request,
@@ -200,37 +193,47 @@ def alert_subscribe(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/alert_subscribe.html", {"form": form}, status=status)
 
 
-@routes.path("alerts/confirm/<str:token>/", name="alert_confirm")
-def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button, POST confirms: mail scanners that open links confirm nothing."""
-    subscription = subscription_from_confirm_token(token)
+def _visitor(request: HttpRequest) -> Any:
+    """Who acts on a public page: the signed-in user, or None for a visitor."""
+    return request.user if request.user.is_authenticated else None
+
+
+def _alert_token_page(
+    request: HttpRequest, subscription: Any, *, action: str, service: Any, done: str, **context: Any
+) -> HttpResponse:
+    """A mailed link about an alert subscription: GET shows a button, POST does it (mail
+    scanners that open links change nothing); an unknown or spoilt token is a 404."""
     if subscription is None:
         raise Http404
     if request.method == "POST":
-        services.alert_confirm(
-            subscription=subscription, by=request.user if request.user.is_authenticated else None
-        )
-        messages.success(request, _("Your alerts are confirmed."))
+        service(subscription=subscription, by=_visitor(request))
+        messages.success(request, done)
         return redirect("participation:call_list")
-    return render(
+    return render(request, "participation/alert_token.html", {"action": action, **context})
+
+
+@routes.path("alerts/confirm/<str:token>/", name="alert_confirm")
+def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    subscription = subscription_from_confirm_token(token)
+    return _alert_token_page(
         request,
-        "participation/alert_token.html",
-        {"action": "confirm", "confirmed": subscription.confirmed_at is not None},
+        subscription,
+        action="confirm",
+        service=services.alert_confirm,
+        done=_("Your alerts are confirmed."),
+        confirmed=subscription is not None and subscription.confirmed_at is not None,
     )
 
 
 @routes.path("alerts/stop/<str:token>/", name="alert_unsubscribe")
 def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    subscription = subscription_from_unsubscribe_token(token)
-    if subscription is None:
-        raise Http404
-    if request.method == "POST":
-        services.alert_unsubscribe(
-            subscription=subscription, by=request.user if request.user.is_authenticated else None
-        )
-        messages.success(request, _("Your address is deleted; no more alerts will be sent."))
-        return redirect("participation:call_list")
-    return render(request, "participation/alert_token.html", {"action": "unsubscribe"})
+    return _alert_token_page(
+        request,
+        subscription_from_unsubscribe_token(token),
+        action="unsubscribe",
+        service=services.alert_unsubscribe,
+        done=_("Your address is deleted; no more alerts will be sent."),
+    )
 
 
 # --- organisers ---------------------------------------------------------------------------
@@ -240,6 +243,7 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 class ProgrammeManage(ListPage):
     permission = "civic_programme.manage_list"
     template_name = "participation/manage.html"
+    title = gettext_lazy("Participation programmes")
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.programme_managed_list(fetched_by=self.user)
@@ -265,7 +269,6 @@ class _TranslatedFormPage(FormPage):
     parent_name: str
     create_service: Any
     create_title: Any = ""
-    detail_url: str
 
     @property
     def parent(self) -> Any:
@@ -308,20 +311,13 @@ class _TranslatedFormPage(FormPage):
         service = type(self).create_service
         return service(**{self.parent_name: self.parent}, by=self.user, **data)
 
-    def success_url(self, record: Any) -> str:
-        return reverse(self.detail_url, args=[record.pk])
-
 
 class _TranslatedEdit(_TranslatedFormPage):
-    """The edit page of a translated record: found by `edit_selector` (the records this user
+    """The edit page of a translated record: found by `selector` (the records this user
     manages), saved by `update_service` with the form's `version` (a stale one is an edit
     conflict, shown above the form)."""
 
-    edit_selector: Any
     update_service: Any
-
-    def get_object(self) -> Any:
-        return type(self).edit_selector(fetched_by=self.user, pk=self.kwargs["pk"])
 
     @property
     def parent(self) -> Any:
@@ -332,7 +328,7 @@ class _TranslatedEdit(_TranslatedFormPage):
 
     def save(self, form: Any) -> Any:
         # Reload: ModelForm validation already wrote the values onto `self.object`.
-        fresh = type(self).edit_selector(fetched_by=self.user, pk=self.object.pk)
+        fresh = type(self).selector(fetched_by=self.user, pk=self.object.pk)
         service = type(self).update_service
         return service(**{self.context_object_name: fresh}, by=self.user, **self.form_data(form))
 
@@ -343,7 +339,7 @@ class _ProgrammeForm(_TranslatedFormPage):
     texts = services.PROGRAMME_TEXTS
     parent_name = "organisation"
     context_object_name = "programme"
-    detail_url = "participation:programme_detail"
+    success_detail = "participation:programme_detail"
     success_message = gettext_lazy("The programme is saved.")
 
 
@@ -364,7 +360,7 @@ class ProgrammeCreate(_ProgrammeForm):
 @routes.path("manage/<int:pk>/edit/", name="programme_edit")
 class ProgrammeEdit(_TranslatedEdit, _ProgrammeForm):
     permission = "civic_programme.change"
-    edit_selector = selectors.programme_managed_get
+    selector = selectors.programme_managed_get
     update_service = services.programme_update
 
 
@@ -374,7 +370,7 @@ class _CallForm(_TranslatedFormPage):
     texts = services.CALL_TEXTS
     parent_name = "programme"
     context_object_name = "call"
-    detail_url = "participation:call_detail"
+    success_detail = "participation:call_detail"
     success_message = gettext_lazy("The call is saved.")
 
 
@@ -398,7 +394,7 @@ class CallCreate(_CallForm):
 @routes.path("manage/calls/<int:pk>/edit/", name="call_edit")
 class CallEdit(_TranslatedEdit, _CallForm):
     permission = "call.change"
-    edit_selector = selectors.call_managed_get
+    selector = selectors.call_managed_get
     update_service = services.call_update
 
 
@@ -406,21 +402,20 @@ class CallEdit(_TranslatedEdit, _CallForm):
 
 
 @routes.path("manage/calls/<int:pk>/documents/new/", name="call_document_add")
-class CallDocumentAdd(FormPage):
+class CallDocumentAdd(SimpleFormPage):
     permission = "call.change"
     template_name = "participation/call_document_form.html"
+    edit_title = gettext_lazy("Add a document")
     form_class = DocumentForm
     context_object_name = "call"
     success_message = gettext_lazy("The document is added.")
+    selector = selectors.call_managed_get
+    service = services.call_document_add
+    object_kwarg = "call"
+    object_detail = cancel_detail = "participation:call_detail"
 
-    def get_object(self) -> Call:
-        return selectors.call_managed_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def save(self, form: Any) -> Any:
-        return services.call_document_add(call=self.object, by=self.user, **form.cleaned_data)
-
-    def success_url(self, document: Any) -> str:
-        return reverse("participation:call_detail", args=[self.object.pk])
+    def extra_context(self) -> dict[str, Any]:
+        return {"multipart": True}
 
 
 class _DocumentOpen(DetailPage):
@@ -480,11 +475,10 @@ class CallResponses(ListPage):
 class IdeaList(ListPage):
     permission = "idea.list"
     template_name = "participation/idea_list.html"
+    title = gettext_lazy("Ideas and opinions")
     filter_form = IdeaFilterForm
     audit_fields = ("title", "status", "participant")
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.idea_list(fetched_by=self.user, filters=filters)
+    selector = selectors.idea_list
 
 
 @routes.path("ideas/new/", name="idea_create")
@@ -494,8 +488,8 @@ class IdeaCreate(_CreateFor):
     form_class = IdeaForm
     success_message = gettext_lazy("The idea is saved as a draft.")
     organisations = idea_organisations
-    create_service = services.idea_create
-    detail_url = "participation:idea_detail"
+    service = services.idea_create
+    success_detail = "participation:idea_detail"
 
     def initial(self) -> dict[str, Any]:
         wanted = self.request.GET.get("call") or ""
@@ -511,6 +505,7 @@ class IdeaCreate(_CreateFor):
 class _IdeaPage(ObjectPage):
     context_object_name = "idea"
     selector: ClassVar[Any] = selectors.idea_get
+    object_kwarg = "idea"
 
 
 @routes.path("ideas/<int:pk>/", name="idea_detail")
@@ -546,37 +541,29 @@ class IdeaEdit(_IdeaPage, FormPage):
         idea = self.object
         return {"title": idea.title, "text": idea.text, "call": idea.call_id}
 
+    service = services.idea_update
+    success_detail = "participation:idea_detail"
+
     def form_kwargs(self) -> dict[str, Any]:
         return {"calls": selectors.call_list(fetched_by=self.user)}
 
-    def save(self, form: Any) -> Any:
-        return services.idea_update(idea=self.object, by=self.user, **form.cleaned_data)
-
-    def success_url(self, idea: Any) -> str:
-        return reverse("participation:idea_detail", args=[idea.pk])
-
 
 class _IdeaAction(_IdeaPage, ActionPage):
-    def success_url(self, result: Any) -> str:
-        return reverse("participation:idea_detail", args=[self.object.pk])
+    success_detail = "participation:idea_detail"
 
 
 @routes.path("ideas/<int:pk>/submit/", name="idea_submit")
 class IdeaSubmit(_IdeaAction):
     permission = "idea.submit"
     success_message = gettext_lazy("The idea is submitted.")
-
-    def act(self, form: Any) -> Any:
-        return services.idea_submit(idea=self.object, by=self.user)
+    service = services.idea_submit
 
 
 @routes.path("ideas/<int:pk>/withdraw/", name="idea_withdraw")
 class IdeaWithdraw(_IdeaAction):
     permission = "idea.withdraw"
     success_message = gettext_lazy("The idea is withdrawn.")
-
-    def act(self, form: Any) -> Any:
-        return services.idea_withdraw(idea=self.object, by=self.user)
+    service = services.idea_withdraw
 
 
 @routes.path("ideas/<int:pk>/result/", name="idea_result")
@@ -584,11 +571,7 @@ class IdeaResult(_IdeaAction):
     permission = "idea.record_result"
     form_class = IdeaResultForm
     success_message = gettext_lazy("The result is recorded.")
-
-    def act(self, form: Any) -> Any:
-        return services.idea_record_result(
-            idea=self.object, result=form.cleaned_data["result"], by=self.user
-        )
+    service = services.idea_record_result
 
 
 @routes.path("ideas/<int:pk>/assign/", name="idea_assign")
@@ -619,9 +602,7 @@ class IdeaSupportLog(_IdeaAction):
     permission = "idea.log_support"
     form_class = SupportForm
     success_message = gettext_lazy("The support is logged.")
-
-    def act(self, form: Any) -> Any:
-        return services.support_log(idea=self.object, by=self.user, **form.cleaned_data)
+    service = services.support_log
 
 
 @routes.path("ideas/<int:pk>/answer/", name="idea_answer")
@@ -650,6 +631,7 @@ class IdeaAnswer(_IdeaAction):
 class GroupList(ListPage):
     permission = "group.list"
     template_name = "participation/group_list.html"
+    title = gettext_lazy("Groups")
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.group_list(fetched_by=self.user)
@@ -662,11 +644,11 @@ class GroupCreate(_CreateFor):
     form_class = GroupForm
     success_message = gettext_lazy("The group is saved.")
     organisations = group_host_organisations
-    create_service = services.group_create
-    detail_url = "participation:group_detail"
+    service = services.group_create
+    success_detail = "participation:group_detail"
 
     def extra_context(self) -> dict[str, Any]:
-        return {"heading": _("New group"), "back": reverse("participation:group_list")}
+        return {"title": _("New group"), "cancel_url": reverse("participation:group_list")}
 
 
 class _GroupPage(ObjectPage):
@@ -714,6 +696,7 @@ class _GroupFormPage(_GroupPage, FormPage):
     permission = "group.manage"
     template_name = "participation/simple_form.html"
     heading: Any = ""
+    object_kwarg = "group"
 
     @property
     def group(self) -> Any:
@@ -721,8 +704,8 @@ class _GroupFormPage(_GroupPage, FormPage):
 
     def extra_context(self) -> dict[str, Any]:
         return {
-            "heading": self.heading,
-            "back": reverse("participation:group_detail", args=[self.group.pk]),
+            "title": self.heading,
+            "cancel_url": reverse("participation:group_detail", args=[self.group.pk]),
             "multipart": self.form_class is DocumentForm,
         }
 
@@ -730,7 +713,10 @@ class _GroupFormPage(_GroupPage, FormPage):
         # The form page shows the group as context, not as the record being edited.
         return {"group": self.group}
 
-    def success_url(self, result: Any) -> str:
+    def success_url(self, result: Any) -> Any:
+        # Back to the group, unless the page names the page of what it made.
+        if self.success_detail:
+            return super().success_url(result)
         return reverse("participation:group_detail", args=[self.group.pk])
 
 
@@ -739,13 +725,11 @@ class _GroupEdit(_GroupFormPage):
     host's coordinators (`group.manage` on the group); the form carries the `version` it showed,
     so a second editor's stale save is an edit conflict shown above the form."""
 
-    update_service: Any
-    record_name: str
     success_message = gettext_lazy("Changes saved.")
 
     @property
     def group(self) -> Any:
-        return self.object if self.record_name == "group" else self.object.group
+        return self.object if self.object_kwarg == "group" else self.object.group
 
     def permission_target(self) -> Any:
         return self.group
@@ -755,42 +739,37 @@ class _GroupEdit(_GroupFormPage):
         names = [name for name in fields if name != "version"]
         return {name: getattr(self.object, name) for name in names}
 
-    def save(self, form: Any) -> Any:
-        service = type(self).update_service
-        return service(**{self.record_name: self.object}, by=self.user, **form.cleaned_data)
-
 
 @routes.path("groups/<int:pk>/edit/", name="group_edit")
 class GroupEdit(_GroupEdit):
     form_class = GroupEditForm
     heading = gettext_lazy("Edit the group")
-    record_name = "group"
-    update_service = services.group_update
+    service = services.group_update
 
 
 @routes.path("groups/members/<int:pk>/edit/", name="group_member_edit")
 class GroupMemberEdit(_GroupEdit):
     form_class = GroupMemberEditForm
     heading = gettext_lazy("Role and term of a member")
-    record_name = "member"
+    object_kwarg = "member"
     selector = selectors.group_member_get
-    update_service = services.group_member_update
+    service = services.group_member_update
 
     def extra_context(self) -> dict[str, Any]:
         member = self.object
         if member.participant_id:
             audit_read(self.user, member.participant, fields=["code"])
         who = member.user.get_full_name() if member.user_id else member.participant.code
-        return {**super().extra_context(), "heading": f"{self.heading}: {who}"}
+        return {**super().extra_context(), "title": f"{self.heading}: {who}"}
 
 
 @routes.path("groups/meetings/<int:pk>/edit/", name="group_meeting_edit")
 class GroupMeetingEdit(_GroupEdit):
     form_class = GroupMeetingEditForm
     heading = gettext_lazy("Edit the meeting")
-    record_name = "meeting"
+    object_kwarg = "meeting"
     selector = selectors.group_meeting_get
-    update_service = services.group_meeting_update
+    service = services.group_meeting_update
 
 
 @routes.path("groups/<int:pk>/members/new/", name="group_member_add")
@@ -820,9 +799,7 @@ class GroupMeetingAdd(_GroupFormPage):
     form_class = GroupMeetingForm
     heading = gettext_lazy("Record a meeting")
     success_message = gettext_lazy("The meeting is recorded.")
-
-    def save(self, form: Any) -> Any:
-        return services.group_meeting_record(group=self.object, by=self.user, **form.cleaned_data)
+    service = services.group_meeting_record
 
 
 @routes.path("groups/<int:pk>/documents/new/", name="group_document_add")
@@ -830,9 +807,7 @@ class GroupDocumentAdd(_GroupFormPage):
     form_class = DocumentForm
     heading = gettext_lazy("Share a document")
     success_message = gettext_lazy("The document is added.")
-
-    def save(self, form: Any) -> Any:
-        return services.group_document_add(group=self.object, by=self.user, **form.cleaned_data)
+    service = services.group_document_add
 
 
 @routes.path("groups/documents/<int:pk>/", name="group_document")
@@ -847,9 +822,7 @@ class MilestoneRecord(_GroupFormPage):
     form_class = MilestoneForm
     heading = gettext_lazy("Record a step of the cooperative")
     success_message = gettext_lazy("The step is recorded.")
-
-    def save(self, form: Any) -> Any:
-        return services.milestone_record(group=self.object, by=self.user, **form.cleaned_data)
+    service = services.milestone_record
 
 
 @routes.path("groups/<int:pk>/policy/new/", name="policy_document_create")
@@ -857,15 +830,11 @@ class PolicyDocumentCreate(_GroupFormPage):
     form_class = PolicyDocumentForm
     heading = gettext_lazy("A policy document to comment on")
     success_message = gettext_lazy("The document is split into sections.")
+    service = services.policy_document_create
+    success_detail = "participation:policy_document"
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"calls": selectors.consultation_calls(fetched_by=self.user)}
-
-    def save(self, form: Any) -> Any:
-        return services.policy_document_create(group=self.object, by=self.user, **form.cleaned_data)
-
-    def success_url(self, document: Any) -> str:
-        return reverse("participation:policy_document", args=[document.pk])
 
 
 @routes.path("groups/policy/<int:pk>/", name="policy_document")
@@ -875,9 +844,7 @@ class PolicyDocumentDetail(DetailPage):
     permission = "group.view"
     template_name = "participation/policy_document.html"
     context_object_name = "document"
-
-    def get_object(self) -> Any:
-        return selectors.policy_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.policy_document_get
 
     def permission_target(self) -> Any:
         return self.object.group
@@ -897,15 +864,11 @@ class PolicyDocumentDetail(DetailPage):
 
 class _PolicyAction(ActionPage):
     permission = "group.manage"
-
-    def get_object(self) -> Any:
-        return selectors.policy_document_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.policy_document_get
+    success_detail = "participation:policy_document"
 
     def permission_target(self) -> Any:
         return self.object.group
-
-    def success_url(self, result: Any) -> str:
-        return reverse("participation:policy_document", args=[self.object.pk])
 
 
 @routes.path("groups/policy/<int:pk>/sections/<int:number>/comment/", name="section_comment")

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -30,9 +29,14 @@ routes = Routes()
 
 
 class PortalPage(ShowPage):
-    """A page of the participant's own side: `portal.use`, and the participant at hand."""
+    """A page of the participant's own side: `portal.use`, and the participant at hand. Its
+    template extends portal/page.html, which shows the `title` and the portal's menu."""
 
     permission = "portal.use"
+    title: Any = ""
+
+    def respond(self, context: dict[str, Any]) -> HttpResponse:
+        return super().respond({"title": self.title, **context})
 
     @property
     def participant(self) -> Any:
@@ -42,6 +46,7 @@ class PortalPage(ShowPage):
 @routes.path("", name="home")
 class PortalHome(PortalPage):
     template_name = "portal/home.html"
+    title = gettext_lazy("My page")
 
     def extra_context(self) -> dict[str, Any]:
         participant = self.participant
@@ -58,6 +63,7 @@ class PortalHome(PortalPage):
 @routes.path("plan/", name="plan")
 class PortalPlan(PortalPage):
     template_name = "portal/plan.html"
+    title = gettext_lazy("My plan")
 
     def extra_context(self) -> dict[str, Any]:
         cases = selectors.plan_list(fetched_by=self.user)
@@ -72,22 +78,16 @@ class PortalTaskDone(FormPage):
     form_class = TaskDoneForm
     context_object_name = "task"
     success_message = gettext_lazy("Thank you. Your caseworker can see that the task is done.")
-
-    def get_object(self) -> Any:
-        return selectors.own_task_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def save(self, form: Any) -> Any:
-        return services.task_mark_done(
-            task=self.object, note=form.cleaned_data["note"], by=self.user
-        )
-
-    def success_url(self, result: Any) -> str:
-        return reverse("portal:plan")
+    selector = selectors.own_task_get
+    service = services.task_mark_done
+    object_kwarg = "task"
+    success_list = "portal:plan"
 
 
 @routes.path("referrals/", name="referrals")
 class PortalReferrals(PortalPage):
     template_name = "portal/referrals.html"
+    title = gettext_lazy("My referrals")
 
     def extra_context(self) -> dict[str, Any]:
         rows = selectors.referral_list(fetched_by=self.user)
@@ -98,6 +98,7 @@ class PortalReferrals(PortalPage):
 @routes.path("registrations/", name="registrations")
 class PortalRegistrations(PortalPage):
     template_name = "portal/registrations.html"
+    title = gettext_lazy("My events")
 
     def extra_context(self) -> dict[str, Any]:
         registrations = list(selectors.registration_list(fetched_by=self.user))
@@ -110,6 +111,7 @@ class PortalRegistrations(PortalPage):
 @routes.path("documents/", name="documents")
 class PortalDocuments(PortalPage):
     template_name = "portal/documents.html"
+    title = gettext_lazy("My documents")
 
     def extra_context(self) -> dict[str, Any]:
         documents = selectors.document_list(fetched_by=self.user)
@@ -136,6 +138,7 @@ class PortalBooklet(PortalPage):
 @routes.path("consents/", name="consents")
 class PortalConsents(PortalPage):
     template_name = "portal/consents.html"
+    title = gettext_lazy("My consents")
 
     def extra_context(self) -> dict[str, Any]:
         consents = list(selectors.consent_list(fetched_by=self.user))
@@ -147,21 +150,17 @@ class PortalConsents(PortalPage):
 class PortalConsentWithdraw(ActionPage):
     permission = "portal.consent.withdraw"
     success_message = gettext_lazy("Your consent is withdrawn.")
-
-    def get_object(self) -> Any:
-        return selectors.consent_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def act(self, form: Any) -> Any:
-        return services.consent_withdraw_own(consent=self.object, by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("portal:consents")
+    selector = selectors.consent_get
+    service = services.consent_withdraw_own
+    object_kwarg = "consent"
+    success_list = "portal:consents"
 
 
 @routes.path("my-data/", name="data")
 class PortalData(PortalPage):
     permission = "portal.export"
     template_name = "portal/data.html"
+    title = gettext_lazy("My data")
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         require(request.user, self.permission)
@@ -180,12 +179,11 @@ class PortalHelp(FormPage):
     template_name = "portal/help.html"
     form_class = HelpForm
     success_message = gettext_lazy("Your request was sent. Your caseworker will answer you.")
+    service = services.help_request_create
+    success_list = "portal:home"
 
-    def save(self, form: Any) -> Any:
-        return services.help_request_create(text=form.cleaned_data["text"], by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("portal:home")
+    def extra_context(self) -> dict[str, Any]:
+        return {"title": _("Ask for help")}
 
 
 # --- joining (a visitor with an invitation code) ---------------------------------------------
@@ -228,9 +226,8 @@ class PortalInvite(FormPage):
     form_class = InvitationForm
     context_object_name = "participant"
     read_fields = ("email", "phone")
-
-    def get_object(self) -> Any:
-        return selectors.invitation_participant_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.invitation_participant_get
+    object_detail = "people:detail"
 
     def extra_context(self) -> dict[str, Any]:
         return selectors.portal_status(participant=self.object)
@@ -251,32 +248,22 @@ class PortalInvite(FormPage):
         )
         return invitation
 
-    def success_url(self, result: Any) -> str:
-        return reverse("people:detail", args=[self.object.pk])
-
 
 @routes.path("help-requests/", name="help_list")
 class HelpRequestList(ListPage):
     permission = "help_request.list"
     template_name = "portal/help_list.html"
+    audit_fields = ("text",)
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.help_request_list(fetched_by=self.user)
-
-    def audit(self, page: Any, filters: dict[str, Any]) -> None:
-        audit_reads(self.user, list(page), fields=["text"])
 
 
 @routes.path("help-requests/<int:pk>/handled/", name="help_handle")
 class HelpRequestHandle(ActionPage):
     permission = "help_request.handle"
     success_message = gettext_lazy("Marked as handled.")
-
-    def get_object(self) -> Any:
-        return selectors.help_request_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def act(self, form: Any) -> Any:
-        return services.help_request_handle(help_request=self.object, by=self.user)
-
-    def success_url(self, result: Any) -> str:
-        return reverse("portal:help_list")
+    selector = selectors.help_request_get
+    service = services.help_request_handle
+    object_kwarg = "help_request"
+    success_list = "portal:help_list"

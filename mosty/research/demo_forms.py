@@ -95,38 +95,23 @@ HOURS: Row = {
     ),
     "constraint": ". > 0 and . <= 80",
 }
-# Countries, and regions carrying their country for the choice filter.
+# Countries, and regions carrying their country for the choice filter (Polish, English,
+# Ukrainian and Arabic labels).
 COUNTRIES: list[Row] = [
-    {
-        "list_name": "country",
-        "name": "ua",
-        "label": ("Ukraina", "Ukraine", "Україна", "أوكرانيا"),
-    },
-    {
-        "list_name": "country",
-        "name": "by",
-        "label": ("Białoruś", "Belarus", "Білорусь", "بيلاروسيا"),
-    },
-    {"list_name": "country", "name": "sy", "label": ("Syria", "Syria", "Сирія", "سوريا")},
-    {"list_name": "country", "name": "other", "label": ("Inny", "Other", "Інша", "بلد آخر")},
-    {
-        "list_name": "region",
-        "name": "kyiv",
-        "label": ("Kijów", "Kyiv", "Київ", "كييف"),
-        "country": "ua",
-    },
-    {
-        "list_name": "region",
-        "name": "kharkiv",
-        "label": ("Charków", "Kharkiv", "Харків", "خاركيف"),
-        "country": "ua",
-    },
-    {
-        "list_name": "region",
-        "name": "minsk",
-        "label": ("Mińsk", "Minsk", "Мінськ", "مينسك"),
-        "country": "by",
-    },
+    {"list_name": "country", "name": name, "label": label}
+    for name, label in (
+        ("ua", ("Ukraina", "Ukraine", "Україна", "أوكرانيا")),
+        ("by", ("Białoruś", "Belarus", "Білорусь", "بيلاروسيا")),
+        ("sy", ("Syria", "Syria", "Сирія", "سوريا")),
+        ("other", ("Inny", "Other", "Інша", "بلد آخر")),
+    )
+] + [
+    {"list_name": "region", "name": name, "label": label, "country": country}
+    for name, label, country in (
+        ("kyiv", ("Kijów", "Kyiv", "Київ", "كييف"), "ua"),
+        ("kharkiv", ("Charków", "Kharkiv", "Харків", "خاركيف"), "ua"),
+        ("minsk", ("Mińsk", "Minsk", "Мінськ", "مينسك"), "by"),
+    )
 ]
 
 

@@ -25,7 +25,14 @@ from django.views.decorators.http import require_http_methods
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.core.exports import csv_response, xlsx_book_response
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage
+from mosty.core.pages import (
+    ActionPage,
+    DetailPage,
+    FormPage,
+    ListPage,
+    ObjectPage,
+    chosen_organisation,
+)
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.research import exports, results, selectors, services
@@ -52,10 +59,9 @@ routes = Routes()
 class SurveyList(ListPage):
     permission = "survey.list"
     template_name = "research/survey_list.html"
+    title = gettext_lazy("Surveys")
     filter_form = SurveyFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.survey_list(fetched_by=self.user, filters=filters)
+    selector = selectors.survey_list
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -64,19 +70,9 @@ class SurveyList(ListPage):
         }
 
 
-class _BackToDetail:
-    """After success, the page of the object this page is about, or of the one it made."""
-
-    detail_name: ClassVar[str]
-    object: Any
-
-    def success_url(self, result: Any) -> str:
-        return reverse(self.detail_name, args=[(self.object or result).pk])
-
-
 @routes.path("new/", name="create")
-class SurveyCreate(_BackToDetail, FormPage):
-    detail_name = "research:detail"
+class SurveyCreate(FormPage):
+    success_detail = "research:detail"
     permission = "survey.create"
     template_name = "research/survey_form.html"
     form_class = SurveyCreateForm
@@ -97,11 +93,12 @@ class SurveyCreate(_BackToDetail, FormPage):
         )
 
 
-class _SurveyPage(_BackToDetail):
-    """A page of one of the user's surveys."""
+class _SurveyPage:
+    """A page of one of the user's surveys; its forms and actions lead back to it."""
 
-    detail_name = "research:detail"
     selector: ClassVar[Any] = selectors.survey_get
+    object_kwarg = "survey"
+    success_detail = object_detail = "research:detail"
 
 
 @routes.path("<int:pk>/", name="detail")
@@ -136,15 +133,10 @@ class SurveyEdit(_SurveyPage, FormPage):
     form_class = SurveySettingsForm
     success_message = gettext_lazy("Changes saved.")
     context_object_name = "survey"
+    service = services.survey_update
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"instance": self.object}
-
-    def save(self, form: Any) -> Survey:
-        data = {k: form.cleaned_data[k] for k in SurveySettingsForm.Meta.fields}
-        return services.survey_update(
-            survey=self.object, version=form.cleaned_data.get("version"), by=self.user, **data
-        )
 
 
 @routes.path("<int:pk>/upload/", name="upload")
@@ -168,17 +160,13 @@ class SurveyUpload(_SurveyPage, FormPage):
 class SurveyOpen(_SurveyPage, ActionPage):
     permission = "survey.change"
     success_message = gettext_lazy("The survey is open for answers.")
-
-    def act(self, form: Any) -> Survey:
-        return services.survey_open(survey=self.object, by=self.user)
+    service = services.survey_open
 
 
 @routes.path("<int:pk>/close/", name="close")
 class SurveyClose(SurveyOpen):
     success_message = gettext_lazy("The survey is closed.")
-
-    def act(self, form: Any) -> Survey:
-        return services.survey_close(survey=self.object, by=self.user)
+    service = services.survey_close
 
 
 @routes.path("<int:pk>/links/", name="invitations")
@@ -186,11 +174,7 @@ class SurveyInvitations(_SurveyPage, ActionPage):
     permission = "survey.change"
     form_class = InvitationsForm
     success_message = gettext_lazy("The personal links were made.")
-
-    def act(self, form: Any) -> Any:
-        return services.invitations_create(
-            survey=self.object, count=form.cleaned_data["count"], by=self.user
-        )
+    service = services.invitations_create
 
 
 @routes.path("<int:pk>/links.csv", name="invitations_csv")
@@ -508,25 +492,20 @@ def _respond_context(
 class FocusGroupList(ListPage):
     permission = "focus_group.list"
     template_name = "research/focus_list.html"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.focus_group_list(fetched_by=self.user, filters=filters)
+    title = gettext_lazy("Focus groups")
+    selector = selectors.focus_group_list
 
 
 @routes.path("focus-groups/new/", name="focus_create")
-class FocusGroupCreate(_BackToDetail, FormPage):
-    detail_name = "research:focus_detail"
+class FocusGroupCreate(FormPage):
+    success_detail = "research:focus_detail"
     permission = "focus_group.create"
     template_name = "research/focus_form.html"
     form_class = FocusGroupForm
     success_message = gettext_lazy("The focus group was recorded.")
 
     def organisation(self) -> Any:
-        organisations = selectors.organisations_for(self.user)
-        wanted = self.request.GET.get("organisation", "")
-        if wanted.isdecimal():
-            return organisations.filter(pk=int(wanted)).first() or organisations.first()
-        return organisations.first()
+        return chosen_organisation(self.request, selectors.organisations_for(self.user))
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"surveys": selectors.survey_list(fetched_by=self.user)}
@@ -540,11 +519,11 @@ class FocusGroupCreate(_BackToDetail, FormPage):
         )
 
 
-class _FocusGroupPage(_BackToDetail):
+class _FocusGroupPage:
     """A page of one of the user's focus groups."""
 
-    detail_name = "research:focus_detail"
     selector: ClassVar[Any] = selectors.focus_group_get
+    success_detail = "research:focus_detail"
 
 
 @routes.path("focus-groups/<int:pk>/", name="focus_detail")

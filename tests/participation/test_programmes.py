@@ -227,3 +227,22 @@ def test_confirmation_is_audited(client, world):
     subscription = AlertSubscription.objects.create(email="a@example.org", language="pl")
     client.post(f"/pl/participation/alerts/confirm/{confirm_token(subscription)}/")
     assert AuditEvent.objects.filter(action="mosty.participation.alert.confirmed").exists()
+
+
+def test_public_lists_filter_by_kind_and_flag_and_show_the_choice_made(client, world):
+    budget = make_programme(world.org_a, title="Budżet obywatelski")
+    grants = make_programme(world.org_a, title="Mikrogranty", kind="micro_grants")
+    make_call(budget, title="Nabór budżetu")
+    make_call(grants, title="Konsultacja grantów", collects_opinions=True)
+
+    html = client.get(
+        reverse("participation:programme_list"), {"kind": "micro_grants", "foreigners": "on"}
+    ).content.decode()
+    assert ">Mikrogranty</a>" in html and ">Budżet obywatelski</a>" not in html
+    assert re.search(r'<option value="micro_grants"\s+selected>', html)
+    assert re.search(r'name="foreigners" id="[^"]+" checked>', html)
+
+    html = client.get(reverse("participation:call_list"), {"consultations": "on"}).content.decode()
+    assert "Konsultacja grantów" in html and "Nabór budżetu" not in html
+    assert re.search(r'name="consultations" id="[^"]+" checked>', html)
+    assert 'role="search"' in html

@@ -1,0 +1,49 @@
+"""Every page of the participant's own side has its heading, in the page's language, and the
+portal's menu with the page marked current (portal/page.html)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from tests.portal.factories import link
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("portal:plan", "My plan"),
+    ("portal:referrals", "My referrals"),
+    ("portal:registrations", "My events"),
+    ("portal:documents", "My documents"),
+    ("portal:consents", "My consents"),
+    ("portal:data", "My data"),
+    ("portal:help", "Ask for help"),
+]
+
+
+@pytest.mark.parametrize("language", ["uk", "ar"])
+def test_each_portal_page_shows_its_heading_and_the_menu(world, login, language):
+    link(world, "a")
+    client = login("participant")
+    with translation.override(language):
+        for name, title in PAGES:
+            url = reverse(name)
+            html = client.get(url).content.decode()
+            heading = re.search(r'<h1 class="h3">(.*?)</h1>', html, re.S).group(1)
+            assert heading == gettext(title) != title, name
+            assert f"<title>{gettext(title)}" in html or f"{gettext(title)}</title>" in html
+            assert 'class="portal-nav' in html
+            if name != "portal:help":
+                assert f'href="{url}" aria-current="page"' in html, name
+
+
+def test_home_greets_the_participant_by_name(world, login):
+    link(world, "a")
+    client = login("participant")
+    with translation.override("en"):
+        html = client.get(reverse("portal:home")).content.decode()
+    name = world.user("participant").get_short_name()
+    assert re.search(r'<h1 class="h3">Hello, ' + re.escape(name) + "</h1>", html)
+    assert 'class="portal-nav' in html
