@@ -240,6 +240,7 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 class ProgrammeManage(ListPage):
     permission = "civic_programme.manage_list"
     template_name = "participation/manage.html"
+    title = gettext_lazy("Participation programmes")
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.programme_managed_list(fetched_by=self.user)
@@ -480,11 +481,10 @@ class CallResponses(ListPage):
 class IdeaList(ListPage):
     permission = "idea.list"
     template_name = "participation/idea_list.html"
+    title = gettext_lazy("Ideas and opinions")
     filter_form = IdeaFilterForm
     audit_fields = ("title", "status", "participant")
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.idea_list(fetched_by=self.user, filters=filters)
+    selector = selectors.idea_list
 
 
 @routes.path("ideas/new/", name="idea_create")
@@ -650,6 +650,7 @@ class IdeaAnswer(_IdeaAction):
 class GroupList(ListPage):
     permission = "group.list"
     template_name = "participation/group_list.html"
+    title = gettext_lazy("Groups")
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.group_list(fetched_by=self.user)

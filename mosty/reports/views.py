@@ -146,9 +146,8 @@ class RefreshNow(ActionPage):
 class ProgrammeList(ListPage):
     permission = "programme.list"
     template_name = "reports/programme_list.html"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.programme_list(fetched_by=self.user, filters=filters)
+    title = gettext_lazy("Programmes")
+    selector = selectors.programme_list
 
     def extra_context(self) -> dict[str, Any]:
         return {"may_create": can(self.user, "programme.create")}

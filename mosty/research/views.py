@@ -52,10 +52,9 @@ routes = Routes()
 class SurveyList(ListPage):
     permission = "survey.list"
     template_name = "research/survey_list.html"
+    title = gettext_lazy("Surveys")
     filter_form = SurveyFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.survey_list(fetched_by=self.user, filters=filters)
+    selector = selectors.survey_list
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -508,9 +507,8 @@ def _respond_context(
 class FocusGroupList(ListPage):
     permission = "focus_group.list"
     template_name = "research/focus_list.html"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.focus_group_list(fetched_by=self.user, filters=filters)
+    title = gettext_lazy("Focus groups")
+    selector = selectors.focus_group_list
 
 
 @routes.path("focus-groups/new/", name="focus_create")
