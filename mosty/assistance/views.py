@@ -45,6 +45,7 @@ from mosty.assistance.models import (
     AvailabilityException,
     AvailabilitySlot,
 )
+from mosty.core.exports import download_response
 from mosty.core.ical import ics_response
 from mosty.core.models import District
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage
@@ -427,9 +428,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     hours = selectors.certificate_hours(profile=profile, **form.cleaned_data)
     pdf = certificates.certificate_pdf(profile=profile, hours=hours, **form.cleaned_data)
     audit(request.user, "mosty.assistance.certificate.issued", profile)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="hours-{profile.pk}.pdf"'
-    return response
+    return download_response(pdf, f"hours-{profile.pk}.pdf", "application/pdf")
 
 
 # --- coordinators -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from mosty.access.audit import audit, audit_read
 from mosty.access.domains.events import event_organiser_organisations
 from mosty.access.policy import can, require
+from mosty.core.exports import download_response
 from mosty.core.ical import ics_response
 from mosty.core.navigation import sections_for
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
@@ -278,9 +279,7 @@ def _certificate_response(request, registration: Registration):
         raise Http404
     pdf = certificates.certificate_pdf(registration=registration, progress=progress)
     audit(request.user, "mosty.event.certificate.issued", registration)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{registration.pk}.pdf"'
-    return response
+    return download_response(pdf, f"certificate-{registration.pk}.pdf", "application/pdf")
 
 
 @routes.path("mine/", name="mine")
