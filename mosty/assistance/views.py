@@ -284,9 +284,8 @@ class ExceptionDelete(_AvailabilityDelete):
 class OfferList(ListPage):
     permission = "assistance.profile"
     template_name = "assistance/offers.html"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.offer_list(fetched_by=self.user)
+    selector = selectors.offer_list
+    filtered = False
 
 
 class _OfferAction(ActionPage):
@@ -324,9 +323,8 @@ class Schedule(ListPage):
 
     permission = "assistance.profile"
     template_name = "assistance/schedule.html"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.schedule_list(fetched_by=self.user)
+    selector = selectors.schedule_list
+    filtered = False
 
     def page_context(self, page: Any) -> dict[str, Any]:
         days: dict[datetime.date, list[Assignment]] = {}

@@ -389,9 +389,8 @@ class EventManageList(ListPage):
     permission = "event.manage_list"
     template_name = "events/manage_list.html"
     title = gettext_lazy("Organise events")
-
-    def rows(self, filters):
-        return selectors.event_managed_list(fetched_by=self.user)
+    selector = selectors.event_managed_list
+    filtered = False
 
     def extra_context(self):
         return {"may_create": can(self.user, "event.create")}

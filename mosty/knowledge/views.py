@@ -575,9 +575,8 @@ class BookletList(ListPage):
     permission = "knowledge.booklet"
     template_name = "knowledge/booklet_list.html"
     title = gettext_lazy("Booklets")
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.booklet_list(fetched_by=self.user)
+    selector = selectors.booklet_list
+    filtered = False
 
 
 @routes.path("booklets/new/", name="booklet_create")

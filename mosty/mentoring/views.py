@@ -446,13 +446,12 @@ class MatchList(ListPage):
     permission = "match.list"
     template_name = "mentoring/match_list.html"
     audit_fields = ("first_name", "last_name")
+    selector = selectors.match_list
+    filtered = False
 
     @cached_property
     def attention(self):
         return selectors.match_attention_list(fetched_by=self.user)
-
-    def rows(self, filters):
-        return selectors.match_list(fetched_by=self.user)
 
     def shown(self, page):
         return [match.participant for match in (*self.attention, *page)]

@@ -93,9 +93,6 @@ class _PublicListApi(AuditedListApi):
             self.flag: flag_param(params, self.flag),
         }
 
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return type(self).selector(fetched_by=self.request.user, filters=filters)
-
 
 @routes.path("participation/programmes/", name="participation_programme_list")
 @extend_schema(tags=["participation"])
@@ -182,6 +179,7 @@ class IdeaListApi(AuditedListApi):
     serializer_class = IdeaOutputSerializer
     permission = "idea.list"
     audit_fields = ("title", "status", "participant")
+    selector = selectors.idea_list
 
     @extend_schema(
         request=IdeaInputSerializer, responses={status.HTTP_201_CREATED: IdeaDetailOutputSerializer}
@@ -215,9 +213,6 @@ class IdeaListApi(AuditedListApi):
             "status": choice_param(params, "status", IdeaStatus.values),
             "kind": choice_param(params, "kind", IdeaKind.values),
         }
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.idea_list(fetched_by=self.request.user, filters=filters)
 
 
 @routes.path("participation/ideas/<int:pk>/", name="participation_idea_detail")

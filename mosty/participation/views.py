@@ -103,9 +103,7 @@ class ProgrammeList(ListPage):
     permission = "civic_programme.browse"
     template_name = "participation/programme_list.html"
     filter_form = ProgrammeFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.programme_list(fetched_by=self.user, filters=filters)
+    selector = selectors.programme_list
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -139,9 +137,7 @@ class CallList(ListPage):
     permission = "civic_programme.browse"
     template_name = "participation/call_list.html"
     filter_form = CallFilterForm
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.call_list(fetched_by=self.user, filters=filters)
+    selector = selectors.call_list
 
     def page_context(self, page: Any) -> dict[str, Any]:
         months = [
@@ -241,9 +237,8 @@ class ProgrammeManage(ListPage):
     permission = "civic_programme.manage_list"
     template_name = "participation/manage.html"
     title = gettext_lazy("Participation programmes")
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.programme_managed_list(fetched_by=self.user)
+    selector = selectors.programme_managed_list
+    filtered = False
 
 
 def _translation_data(formset: Any, texts: list[str]) -> list[dict[str, Any]]:
@@ -651,9 +646,8 @@ class GroupList(ListPage):
     permission = "group.list"
     template_name = "participation/group_list.html"
     title = gettext_lazy("Groups")
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.group_list(fetched_by=self.user)
+    selector = selectors.group_list
+    filtered = False
 
 
 @routes.path("groups/new/", name="group_create")

@@ -259,9 +259,8 @@ class PortalInvite(FormPage):
 class HelpRequestList(ListPage):
     permission = "help_request.list"
     template_name = "portal/help_list.html"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.help_request_list(fetched_by=self.user)
+    selector = selectors.help_request_list
+    filtered = False
 
     def audit(self, page: Any, filters: dict[str, Any]) -> None:
         audit_reads(self.user, list(page), fields=["text"])

@@ -315,9 +315,8 @@ class Reconcile(ListPage):
     permission = "report.reconcile"
     template_name = "reports/reconcile.html"
     per_page = 10
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.unlinked_registrations(fetched_by=self.user)
+    selector = selectors.unlinked_registrations
+    filtered = False
 
     def page_context(self, page: Any) -> dict[str, Any]:
         rows = [
