@@ -67,6 +67,7 @@ class ServicePage(ListPage):
 class ServiceList(ServicePage):
     permission = "service.list"
     template_name = "directory/service_list.html"
+    title = gettext_lazy("Services directory")
     filter_form = ServiceSearchForm
 
     def rows(self, filters):

@@ -57,6 +57,7 @@ class EventList(ListPage):
     public = True
     permission = "event.browse"
     template_name = "events/event_list.html"
+    title = gettext_lazy("Events and trainings")
     filter_form = EventFilterForm
     selector = selectors.event_public_list
 

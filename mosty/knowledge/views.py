@@ -496,6 +496,7 @@ class TranslationMachine(ArticlePage, ActionPage):
 class TranslationQueue(ListPage):
     permission = "knowledge.queue"
     template_name = "knowledge/queue.html"
+    title = gettext_lazy("My translations")
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.translation_queue(user=self.user)
