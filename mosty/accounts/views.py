@@ -148,9 +148,8 @@ class GrantList(ListPage):
     permission = "grant.list"
     template_name = "accounts/grant_list.html"
     title = gettext_lazy("Grants")
-
-    def rows(self, filters):
-        return selectors.membership_grant_list(fetched_by=self.user)
+    selector = selectors.membership_grant_list
+    filtered = False
 
 
 @routes.path("account/api-token/", name="api_token")
@@ -187,9 +186,8 @@ class ApiTokenList(ListPage):
     permission = "api_token.list"
     template_name = "accounts/api_token_list.html"
     title = gettext_lazy("API tokens")
-
-    def rows(self, filters):
-        return selectors.api_token_list(fetched_by=self.user)
+    selector = selectors.api_token_list
+    filtered = False
 
     def page_context(self, page):
         rows = [

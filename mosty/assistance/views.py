@@ -44,6 +44,7 @@ from mosty.assistance.models import (
     AvailabilityException,
     AvailabilitySlot,
 )
+from mosty.core.exports import download_response
 from mosty.core.ical import ics_response
 from mosty.core.models import District
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
@@ -268,9 +269,8 @@ class ExceptionDelete(_AvailabilityDelete):
 class OfferList(ListPage):
     permission = "assistance.profile"
     template_name = "assistance/offers.html"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.offer_list(fetched_by=self.user)
+    selector = selectors.offer_list
+    filtered = False
 
 
 class _OfferAction(_AssignmentPage, ActionPage):
@@ -305,9 +305,8 @@ class Schedule(ListPage):
 
     permission = "assistance.profile"
     template_name = "assistance/schedule.html"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.schedule_list(fetched_by=self.user)
+    selector = selectors.schedule_list
+    filtered = False
 
     def page_context(self, page: Any) -> dict[str, Any]:
         days: dict[datetime.date, list[Assignment]] = {}
@@ -400,9 +399,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     hours = selectors.certificate_hours(profile=profile, **form.cleaned_data)
     pdf = certificates.certificate_pdf(profile=profile, hours=hours, **form.cleaned_data)
     audit(request.user, "mosty.assistance.certificate.issued", profile)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="hours-{profile.pk}.pdf"'
-    return response
+    return download_response(pdf, f"hours-{profile.pk}.pdf", "application/pdf")
 
 
 # --- coordinators -------------------------------------------------------------------------

@@ -27,7 +27,13 @@ from mosty.cases.models import (
     Task,
     TaskStatus,
 )
-from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, parse_input
+from mosty.core.api import (
+    AuditedDetailApi,
+    AuditedListApi,
+    ObjectActionApi,
+    choice_param,
+    parse_input,
+)
 from mosty.core.routing import Routes
 from mosty.organisations.models import Organisation
 
@@ -249,19 +255,22 @@ class PlanApi(CaseReadApi):
         }
 
 
-@routes.path("cases/<int:pk>/goals/", name="case_goal_create")
-class GoalCreateApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        domain = serializers.ChoiceField(choices=Domain.choices)
-        title = serializers.CharField(max_length=300)
-        target_date = serializers.DateField(required=False, allow_null=True)
+class GoalInputSerializer(serializers.Serializer):
+    domain = serializers.ChoiceField(choices=Domain.choices)
+    title = serializers.CharField(max_length=300)
+    target_date = serializers.DateField(required=False, allow_null=True)
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=GoalOutputSerializer)
-    def post(self, request, pk: int):
-        case = _case(request, pk)
-        data = parse_input(self.InputSerializer, request)
-        goal = services.goal_add(case=case, by=request.user, **data)
-        return Response(GoalOutputSerializer(goal).data, status=status.HTTP_201_CREATED)
+
+@routes.path("cases/<int:pk>/goals/", name="case_goal_create")
+@extend_schema(tags=TAGS, request=GoalInputSerializer, responses=GoalOutputSerializer)
+class GoalCreateApi(ObjectActionApi):
+    selector = selectors.case_get
+    input_serializer = GoalInputSerializer
+    output_serializer = GoalOutputSerializer
+    created = True
+
+    def act(self, case, data):
+        return services.goal_add(case=case, by=self.request.user, **data)
 
 
 @routes.path("cases/goals/<int:pk>/tasks/", name="case_task_create")
@@ -466,33 +475,39 @@ class NoteListApi(CaseReadApi):
         return NoteOutputSerializer(notes, many=True).data
 
 
-@routes.path("cases/<int:pk>/notes/create/", name="case_note_create")
-class NoteCreateApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        body = serializers.CharField()
-        visibility = serializers.ChoiceField(
-            choices=NoteVisibility.choices, default=NoteVisibility.TEAM
-        )
+class NoteInputSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    visibility = serializers.ChoiceField(
+        choices=NoteVisibility.choices, default=NoteVisibility.TEAM
+    )
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=NoteOutputSerializer)
-    def post(self, request, pk: int):
-        case = _case(request, pk)
-        data = parse_input(self.InputSerializer, request)
-        note = services.note_add(case=case, by=request.user, **data)
-        return Response(NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
+
+@routes.path("cases/<int:pk>/notes/create/", name="case_note_create")
+@extend_schema(tags=TAGS, request=NoteInputSerializer, responses=NoteOutputSerializer)
+class NoteCreateApi(ObjectActionApi):
+    selector = selectors.case_get
+    input_serializer = NoteInputSerializer
+    output_serializer = NoteOutputSerializer
+    created = True
+
+    def act(self, case, data):
+        return services.note_add(case=case, by=self.request.user, **data)
+
+
+class TaskStatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TaskStatus.choices)
 
 
 @routes.path("cases/tasks/<int:pk>/status/", name="case_task_status")
-class TaskStatusApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=TaskStatus.choices)
+@extend_schema(tags=TAGS, request=TaskStatusInputSerializer, responses=TaskOutputSerializer)
+class TaskStatusApi(ObjectActionApi):
+    selector = selectors.task_get
+    input_serializer = TaskStatusInputSerializer
+    output_serializer = TaskOutputSerializer
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
-    def post(self, request, pk: int):
-        task = selectors.task_get(fetched_by=request.user, pk=pk)
-        data = parse_input(self.InputSerializer, request)
-        services.task_set_status(task=task, status=data["status"], by=request.user)
-        return Response(TaskOutputSerializer(task).data)
+    def act(self, task, data):
+        services.task_set_status(task=task, status=data["status"], by=self.request.user)
+        return task
 
 
 class SupportLogOutputSerializer(serializers.Serializer):
@@ -522,17 +537,20 @@ class SupportLogListApi(CaseReadApi):
         return SupportLogOutputSerializer(logs, many=True).data
 
 
-@routes.path("cases/<int:pk>/support/create/", name="case_support_create")
-class SupportLogCreateApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=SupportKind.choices)
-        happened_on = serializers.DateField()
-        minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
-        summary = serializers.CharField(required=False, allow_blank=True, default="")
+class SupportLogInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SupportKind.choices)
+    happened_on = serializers.DateField()
+    minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=SupportLogOutputSerializer)
-    def post(self, request, pk: int):
-        case = _case(request, pk)
-        data = parse_input(self.InputSerializer, request)
-        log = services.support_log_add(case=case, by=request.user, **data)
-        return Response(SupportLogOutputSerializer(log).data, status=status.HTTP_201_CREATED)
+
+@routes.path("cases/<int:pk>/support/create/", name="case_support_create")
+@extend_schema(tags=TAGS, request=SupportLogInputSerializer, responses=SupportLogOutputSerializer)
+class SupportLogCreateApi(ObjectActionApi):
+    selector = selectors.case_get
+    input_serializer = SupportLogInputSerializer
+    output_serializer = SupportLogOutputSerializer
+    created = True
+
+    def act(self, case, data):
+        return services.support_log_add(case=case, by=self.request.user, **data)

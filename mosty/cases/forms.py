@@ -55,7 +55,22 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class CaseCreateForm(forms.Form):
+class _CaseTeamFields(forms.Form):
+    """The team of a case, chosen among the staff of its organisation(s), and its next review:
+    the same fields when a case is opened and when it is edited."""
+
+    lead = UserChoiceField(label=_("Lead caseworker"), queryset=User.objects.none())
+    members = UserMultipleChoiceField(
+        label=_("Team members"), queryset=User.objects.none(), required=False
+    )
+    review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
+
+    def team_among(self, staff) -> None:
+        self.fields["lead"].queryset = staff
+        self.fields["members"].queryset = staff
+
+
+class CaseCreateForm(_CaseTeamFields):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
@@ -64,11 +79,7 @@ class CaseCreateForm(forms.Form):
         max_length=20,
         help_text=_("The pseudonymous code shown on the participant's page."),
     )
-    lead = UserChoiceField(label=_("Lead caseworker"), queryset=User.objects.none())
-    members = UserMultipleChoiceField(
-        label=_("Team members"), queryset=User.objects.none(), required=False
-    )
-    review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
+    field_order = ["organisation", "participant_code", "lead", "members", "review_date"]
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,23 +88,13 @@ class CaseCreateForm(forms.Form):
         if len(org_ids) == 1:
             self.fields["organisation"].initial = org_ids[0]
             self.fields["organisation"].widget = forms.HiddenInput()
-        staff = staff_of(*org_ids)
-        self.fields["lead"].queryset = staff
-        self.fields["members"].queryset = staff
+        self.team_among(staff_of(*org_ids))
 
 
-class CaseEditForm(VersionedForm):
-    lead = UserChoiceField(label=_("Lead caseworker"), queryset=User.objects.none())
-    members = UserMultipleChoiceField(
-        label=_("Team members"), queryset=User.objects.none(), required=False
-    )
-    review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
-
+class CaseEditForm(_CaseTeamFields, VersionedForm):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = staff_of(case.organisation_id)
-        self.fields["lead"].queryset = staff
-        self.fields["members"].queryset = staff
+        self.team_among(staff_of(case.organisation_id))
 
 
 class CaseStatusForm(VersionedForm):

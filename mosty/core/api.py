@@ -180,6 +180,9 @@ class AuditedListApi(ListAPIView):
     audit_fields: tuple[str, ...] | list[str] = ()
     filter_serializer: type[serializers.Serializer] | None = None
     selector: Callable[..., Any] | None = None
+    # False: the selector takes no filters and lists all the caller may see
+    # (`selector(fetched_by=user)`).
+    filtered: bool = True
 
     def filters(self, params) -> dict:
         if self.filter_serializer is None:
@@ -190,6 +193,8 @@ class AuditedListApi(ListAPIView):
         selector = type(self).selector
         if selector is None:
             raise NotImplementedError
+        if not self.filtered:
+            return selector(fetched_by=self.request.user)
         return selector(fetched_by=self.request.user, filters=filters)
 
     def shown(self, page):

@@ -78,6 +78,11 @@ def _attachment(response, filename: str):
     return response
 
 
+def download_response(content: bytes | str, filename: str, content_type: str) -> HttpResponse:
+    """A file the browser saves under `filename` (a certificate, a booklet, an export)."""
+    return _attachment(HttpResponse(content, content_type=content_type), filename)
+
+
 def csv_response(
     filename: str, header: Sequence, rows: Iterable[Iterable], *, stream: bool = False
 ) -> HttpResponse | StreamingHttpResponse:

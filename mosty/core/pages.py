@@ -99,6 +99,9 @@ class ListPage(StaffPage):
     # The selector of the rows (`selector(fetched_by=user, filters=filters)`); a list that
     # finds them otherwise overrides `rows()`.
     selector: ClassVar[Any] = None  # a function; Any lets each page name its own
+    # False: the selector takes no filters and lists all this user may see
+    # (`selector(fetched_by=user)`).
+    filtered: ClassVar[bool] = True
     filter_form: ClassVar[type[forms.Form] | None] = None
     per_page: ClassVar[int] = PAGE_SIZE
     # Fields each row shows of a person (recorded as reads of `shown(page)`); empty = none.
@@ -110,6 +113,8 @@ class ListPage(StaffPage):
         selector = type(self).selector
         if selector is None:
             raise NotImplementedError
+        if not self.filtered:
+            return selector(fetched_by=self.user)
         return selector(fetched_by=self.user, filters=filters)
 
     def shown(self, page: Iterable[Any]) -> Iterable[models.Model]:

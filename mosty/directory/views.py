@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from mosty.access.audit import audit, audit_read
 from mosty.access.domains.directory import hsds_export_services
 from mosty.access.policy import can, require
+from mosty.core.exports import download_response
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, SimpleFormPage
 from mosty.core.routing import Routes
 from mosty.core.uploads import read_upload
@@ -66,6 +67,7 @@ class ServicePage(ListPage):
 class ServiceList(ServicePage):
     permission = "service.list"
     template_name = "directory/service_list.html"
+    title = gettext_lazy("Services directory")
     filter_form = ServiceSearchForm
 
     def rows(self, filters):
@@ -406,12 +408,10 @@ def hsds_export(request, fmt: str):
     tables = hsds.export_tables(hsds_export_services(request.user))
     audit(request.user, "mosty.directory.hsds.exported", details={"format": fmt})
     if fmt == "json":
-        response = HttpResponse(hsds.to_json(tables), content_type="application/json")
-        response["Content-Disposition"] = 'attachment; filename="mosty-hsds.json"'
-        return response
-    response = HttpResponse(hsds.to_datapackage(tables), content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="mosty-hsds-datapackage.zip"'
-    return response
+        return download_response(hsds.to_json(tables), "mosty-hsds.json", "application/json")
+    return download_response(
+        hsds.to_datapackage(tables), "mosty-hsds-datapackage.zip", "application/zip"
+    )
 
 
 # Housing ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from mosty.access.audit import audit, audit_read
 from mosty.access.domains.events import event_organiser_organisations
 from mosty.access.policy import can, require
+from mosty.core.exports import download_response
 from mosty.core.ical import ics_response
 from mosty.core.navigation import sections_for
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
@@ -56,6 +57,7 @@ class EventList(ListPage):
     public = True
     permission = "event.browse"
     template_name = "events/event_list.html"
+    title = gettext_lazy("Events and trainings")
     filter_form = EventFilterForm
     selector = selectors.event_public_list
 
@@ -278,9 +280,7 @@ def _certificate_response(request, registration: Registration):
         raise Http404
     pdf = certificates.certificate_pdf(registration=registration, progress=progress)
     audit(request.user, "mosty.event.certificate.issued", registration)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{registration.pk}.pdf"'
-    return response
+    return download_response(pdf, f"certificate-{registration.pk}.pdf", "application/pdf")
 
 
 @routes.path("mine/", name="mine")
@@ -390,9 +390,8 @@ class EventManageList(ListPage):
     permission = "event.manage_list"
     template_name = "events/manage_list.html"
     title = gettext_lazy("Organise events")
-
-    def rows(self, filters):
-        return selectors.event_managed_list(fetched_by=self.user)
+    selector = selectors.event_managed_list
+    filtered = False
 
     def extra_context(self):
         return {"may_create": can(self.user, "event.create")}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.accounts.models import User
+from mosty.core.exports import download_response
 from mosty.core.i18n import text_direction
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
 from mosty.core.routing import Routes
@@ -511,6 +512,7 @@ class TranslationMachine(ArticlePage, ActionPage):
 class TranslationQueue(ListPage):
     permission = "knowledge.queue"
     template_name = "knowledge/queue.html"
+    title = gettext_lazy("My translations")
 
     def rows(self, filters: dict[str, Any]) -> Any:
         return selectors.translation_queue(user=self.user)
@@ -538,12 +540,10 @@ def xliff_export(request: HttpRequest) -> HttpResponse:
         "mosty.knowledge.xliff.exported",
         details={"language": language, "version": version},
     )
-    response = HttpResponse(data, content_type="application/xliff+xml; charset=utf-8")
     suffix = "" if version == "1.2" else "-xliff2"
-    response["Content-Disposition"] = (
-        f'attachment; filename="mosty-knowledge-{language}{suffix}.xlf"'
+    return download_response(
+        data, f"mosty-knowledge-{language}{suffix}.xlf", "application/xliff+xml; charset=utf-8"
     )
-    return response
 
 
 @routes.path("manage/xliff/import/", name="xliff_import")
@@ -592,9 +592,8 @@ class BookletList(ListPage):
     permission = "knowledge.booklet"
     template_name = "knowledge/booklet_list.html"
     title = gettext_lazy("Booklets")
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.booklet_list(fetched_by=self.user)
+    selector = selectors.booklet_list
+    filtered = False
 
 
 @routes.path("booklets/new/", name="booklet_create")

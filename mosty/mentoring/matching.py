@@ -194,14 +194,21 @@ class Side:
         self.levels = table[np.array(row_of, dtype=np.int64)] if row_of else table[:0]
         self.district = np.array([district_index.get(d, -1) for d in self.districts], np.int64)
 
+    @staticmethod
+    def _shared(rows: list[MentorData] | list[ParticipantData]) -> dict[str, list]:
+        """What both sides are matched on: languages, district, interests and times."""
+        return {
+            "ids": [r.id for r in rows],
+            "languages": [r.languages for r in rows],
+            "districts": [r.district for r in rows],
+            "interests": [code_bits(r.interests, INTEREST_BITS) for r in rows],
+            "slots": [code_bits(r.slots, SLOT_BITS) for r in rows],
+        }
+
     @classmethod
     def mentors(cls, rows: list[MentorData]) -> Side:
         return cls(
-            ids=[r.id for r in rows],
-            languages=[r.languages for r in rows],
-            districts=[r.district for r in rows],
-            interests=[code_bits(r.interests, INTEREST_BITS) for r in rows],
-            slots=[code_bits(r.slots, SLOT_BITS) for r in rows],
+            **cls._shared(rows),
             capacity=np.array([max(r.capacity, 0) for r in rows], np.int64),
             minors_ok=np.array([r.certificate and not r.no_minors for r in rows], bool),
             women_only=np.array([r.women_only for r in rows], bool),
@@ -213,11 +220,7 @@ class Side:
     @classmethod
     def participants(cls, rows: list[ParticipantData]) -> Side:
         return cls(
-            ids=[r.id for r in rows],
-            languages=[r.languages for r in rows],
-            districts=[r.district for r in rows],
-            interests=[code_bits(r.interests, INTEREST_BITS) for r in rows],
-            slots=[code_bits(r.slots, SLOT_BITS) for r in rows],
+            **cls._shared(rows),
             minors=np.array([r.minors for r in rows], bool),
             children=np.array([r.has_children for r in rows], bool),
             female=np.array([r.gender == "female" for r in rows], bool),

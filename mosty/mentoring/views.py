@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise, cached_property
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from mosty.access.audit import audit, audit_read, audit_reads
 from mosty.access.domains.mentoring import matchable_participants
 from mosty.access.policy import can, require
 from mosty.core.forms import add_service_errors as _errors_to_form
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, SimpleFormPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
@@ -446,13 +446,12 @@ class MatchList(ListPage):
     permission = "match.list"
     template_name = "mentoring/match_list.html"
     audit_fields = ("first_name", "last_name")
+    selector = selectors.match_list
+    filtered = False
 
     @cached_property
     def attention(self):
         return selectors.match_attention_list(fetched_by=self.user)
-
-    def rows(self, filters):
-        return selectors.match_list(fetched_by=self.user)
 
     def shown(self, page):
         return [match.participant for match in (*self.attention, *page)]
@@ -541,18 +540,15 @@ class MatchActivate(_MatchPage, ActionPage):
     object_kwarg = "match"
 
 
-class _MatchStep(_MatchPage, FormPage):
+class _MatchStep(_MatchPage, SimpleFormPage):
     """One form about a match (end it, log a meeting, record a check-in): the service is
-    called with the form's data; its errors land beside their fields."""
+    called with the form's data; its errors land beside their fields. Each step names its
+    heading, `edit_title` (the page is about the match)."""
 
-    template_name = "mentoring/match_form.html"
-    title: str | Promise = ""
+    cancel_detail = "mentoring:match_detail"
 
     # The service that writes the step: `service(match=..., by=..., **form.cleaned_data)`.
     object_kwarg = "match"
-
-    def extra_context(self):
-        return {"title": self.title}
 
 
 @routes.path("matches/<int:pk>/end/", name="match_end")
@@ -561,7 +557,7 @@ class MatchEnd(_MatchStep):
     service = staticmethod(services.match_end)
     form_class = EndForm
     success_message = gettext_lazy("The match has ended. Thank you.")
-    title = gettext_lazy("End the match")
+    edit_title = gettext_lazy("End the match")
 
     def initial(self):
         return {"version": self.object.version}
@@ -576,7 +572,7 @@ class MeetingLog(_MatchStep):
     service = staticmethod(services.meeting_log)
     form_class = MeetingForm
     success_message = gettext_lazy("Meeting logged.")
-    title = gettext_lazy("Log a meeting")
+    edit_title = gettext_lazy("Log a meeting")
 
     def initial(self):
         return {"date": timezone.localdate(), "minutes": 60}
@@ -588,7 +584,7 @@ class CheckinRecord(_MatchStep):
     service = staticmethod(services.checkin_record)
     form_class = CheckInForm
     success_message = gettext_lazy("Check-in recorded.")
-    title = gettext_lazy("Monthly check-in")
+    edit_title = gettext_lazy("Monthly check-in")
 
     def initial(self):
         return {"date": timezone.localdate()}
@@ -627,10 +623,11 @@ class MentorHome(ListPage):
 
 
 @routes.path("availability/", name="availability")
-class MentorAvailability(FormPage):
+class MentorAvailability(SimpleFormPage):
     """A mentor changes their own weekly times and how many people they support."""
 
-    template_name = "mentoring/availability.html"
+    edit_title = gettext_lazy("Update my availability")
+    cancel_list = "mentoring:home"
     form_class = OwnAvailabilityForm
     context_object_name = "mentor"
     success_message = gettext_lazy("Changes saved.")

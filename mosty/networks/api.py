@@ -56,9 +56,8 @@ class NetworkOutputSerializer(serializers.Serializer):
 class NetworkListApi(AuditedListApi):
     serializer_class = NetworkOutputSerializer
     permission = "network.list"
-
-    def rows(self, filters):
-        return selectors.network_list(fetched_by=self.request.user)
+    selector = selectors.network_list
+    filtered = False
 
 
 @routes.path("networks/<int:pk>/", name="network_detail")

@@ -244,9 +244,8 @@ class ProgrammeManage(ListPage):
     permission = "civic_programme.manage_list"
     template_name = "participation/manage.html"
     title = gettext_lazy("Participation programmes")
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.programme_managed_list(fetched_by=self.user)
+    selector = selectors.programme_managed_list
+    filtered = False
 
 
 def _translation_data(formset: Any, texts: list[str]) -> list[dict[str, Any]]:
@@ -632,9 +631,8 @@ class GroupList(ListPage):
     permission = "group.list"
     template_name = "participation/group_list.html"
     title = gettext_lazy("Groups")
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.group_list(fetched_by=self.user)
+    selector = selectors.group_list
+    filtered = False
 
 
 @routes.path("groups/new/", name="group_create")

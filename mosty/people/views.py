@@ -316,9 +316,8 @@ class ConsentTemplateList(ListPage):
     permission = "consent_template.list"
     template_name = "people/consent_template_list.html"
     title = gettext_lazy("Consent texts")
-
-    def rows(self, filters):
-        return selectors.consent_template_list(fetched_by=self.user)
+    selector = selectors.consent_template_list
+    filtered = False
 
 
 @routes.path("consent-texts/new/", name="consent_template_create")

@@ -254,9 +254,8 @@ class HelpRequestList(ListPage):
     permission = "help_request.list"
     template_name = "portal/help_list.html"
     audit_fields = ("text",)
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.help_request_list(fetched_by=self.user)
+    selector = selectors.help_request_list
+    filtered = False
 
 
 @routes.path("help-requests/<int:pk>/handled/", name="help_handle")

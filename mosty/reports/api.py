@@ -100,9 +100,7 @@ class ProgrammeOutputSerializer(serializers.Serializer):
 class ProgrammeListApi(AuditedListApi):
     serializer_class = ProgrammeOutputSerializer
     permission = "programme.list"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.programme_list(fetched_by=self.request.user, filters=filters)
+    selector = selectors.programme_list
 
 
 class BudgetLineOutputSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mosty.core.exports import csv_response, xlsx_book_response
+from mosty.core.exports import csv_response, download_response, xlsx_book_response
 from mosty.core.formats import money, number, percent
 from mosty.core.i18n import text_direction
 from mosty.core.indicators import BREAKDOWNS, INDICATORS, breakdown_label
@@ -173,9 +173,9 @@ def _pdf(snapshot: ReportSnapshot, rows: list[dict[str, Any]], language: str) ->
             ],
         },
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(snapshot, "pdf")}"'
-    return response
+    return download_response(
+        HTML(string=html).write_pdf(), _filename(snapshot, "pdf"), "application/pdf"
+    )
 
 
 def _decimals(value: Any) -> int:

@@ -152,9 +152,8 @@ class RefreshNow(ActionPage):
 class ProgrammeList(ListPage):
     permission = "programme.list"
     template_name = "reports/programme_list.html"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.programme_list(fetched_by=self.user, filters=filters)
+    title = gettext_lazy("Programmes")
+    selector = selectors.programme_list
 
     def extra_context(self) -> dict[str, Any]:
         return {"may_create": can(self.user, "programme.create")}
@@ -368,9 +367,8 @@ class Reconcile(ListPage):
     permission = "report.reconcile"
     template_name = "reports/reconcile.html"
     per_page = 10
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.unlinked_registrations(fetched_by=self.user)
+    selector = selectors.unlinked_registrations
+    filtered = False
 
     def page_context(self, page: Any) -> dict[str, Any]:
         rows = [

@@ -65,9 +65,8 @@ class SurveyResultsSerializer(serializers.Serializer[Any]):
 class SurveyListApi(AuditedListApi):
     serializer_class = SurveyOutputSerializer
     permission = "survey.list"
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        return selectors.survey_list(fetched_by=self.request.user)
+    selector = selectors.survey_list
+    filtered = False
 
 
 @routes.path("research/surveys/<int:pk>/results/", name="survey_results")

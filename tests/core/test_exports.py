@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from mosty.access.audit import audit
-from mosty.core.exports import safe_cell, unsafe_cell
+from mosty.core.exports import download_response, safe_cell, unsafe_cell
 from mosty.directory import hsds
 from tests.directory.factories import service_with_location
 from tests.events.factories import make_event
@@ -52,6 +52,13 @@ def test_every_spreadsheet_export_goes_through_the_export_helper():
         if writers.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_a_download_is_saved_under_its_name_with_its_type():
+    response = download_response(b"%PDF-1.7", "hours-12.pdf", "application/pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="hours-12.pdf"'
+    assert response.content == b"%PDF-1.7"
 
 
 def _csv(response) -> list[list[str]]:
