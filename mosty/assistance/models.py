@@ -466,3 +466,43 @@ class Feedback(Timestamped):
     @property
     def audit_label(self) -> str:
         return f"feedback #{self.pk} (request #{self.request_id})"
+
+
+class ServiceLevelFigure(models.Model):
+    """The service level kept ahead (issue 15): for one pool (`provider`), one institution
+    and one language, the requests not cancelled and what became of them, counted by
+    `tasks.service_level_refresh` (nightly and when a coordinator asks). The service-level
+    page adds up a coordinator's rows instead of counting tens of thousands of requests on
+    every view. Additive by design: a coordinator of several pools sums their rows, and
+    institutions served are the distinct `institution`s among them. Numbers about
+    organisations, never a person."""
+
+    provider = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(max_length=35)
+    requests = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    answered_in_time = models.PositiveIntegerField(default=0)
+    # Not answered although the request had started by `refreshed_at`.
+    unanswered = models.PositiveIntegerField(default=0)
+    # Minutes logged for these requests; None when nothing was logged (not even 0 minutes),
+    # so the page lists exactly the languages with logs, as the live count does.
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("kept service-level figure")
+        verbose_name_plural = _("kept service-level figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "institution", "language"],
+                name="assistance_service_level_figure_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"service level {self.provider_id}/{self.institution_id}/{self.language}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,8 +14,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from mosty.access.audit import audit, summarised
 from mosty.accounts.models import Membership, Role, User
-from mosty.assistance.models import Assignment, AssignmentStatus, AssistanceRequest
+from mosty.assistance.models import (
+    Assignment,
+    AssignmentStatus,
+    AssistanceRequest,
+    ServiceLevelFigure,
+)
+from mosty.assistance.selectors import service_level_figures_now
 from mosty.core.formats import language_name
 from mosty.messaging.models import MessageStatus
 from mosty.messaging.outbox import message_to_user, notify
@@ -161,3 +169,47 @@ def assignment_reminders_send() -> int:
         ):
             sent += assistance_mail.call(kind="reminder", assignment_id=pk)
     return sent
+
+
+@task()
+def service_level_refresh() -> int:
+    """Count the service level of every pool again and keep it (`ServiceLevelFigure`):
+    nightly, from MOSTY_DAILY_TASKS. One transaction, so the page reads the old figures or
+    the new ones, never half; one audit event for the whole refresh (the rows are numbers
+    about organisations). Returns the number of rows kept."""
+    now = timezone.now()
+    figures = [
+        ServiceLevelFigure(
+            provider_id=row["provider_id"],
+            institution_id=row["organisation_id"],
+            language=row["language"],
+            requests=row["requests"],
+            answered=row["answered"],
+            answered_in_time=row["answered_in_time"],
+            unanswered=row["unanswered"],
+            minutes=row["minutes"],
+            refreshed_at=now,
+        )
+        for row in service_level_figures_now(now)
+    ]
+    with transaction.atomic(), summarised():
+        ServiceLevelFigure.objects.bulk_create(
+            figures,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["provider", "institution", "language"],
+            update_fields=[
+                "requests",
+                "answered",
+                "answered_in_time",
+                "unanswered",
+                "minutes",
+                "refreshed_at",
+            ],
+        )
+        # Pools, institutions or languages with no request left (all cancelled, or erased).
+        ServiceLevelFigure.objects.filter(refreshed_at__lt=now).delete()
+        audit(
+            None, "mosty.assistance.service_level.refreshed", None, details={"rows": len(figures)}
+        )
+    return len(figures)
