@@ -469,40 +469,27 @@ class Feedback(Timestamped):
 
 
 class ServiceLevelFigure(models.Model):
-    """The service level kept ahead (issue 15): for one pool (`provider`), one institution
-    and one language, the requests not cancelled and what became of them, counted by
-    `tasks.service_level_refresh` (nightly and when a coordinator asks). The service-level
-    page adds up a coordinator's rows instead of counting tens of thousands of requests on
-    every view. Additive by design: a coordinator of several pools sums their rows, and
-    institutions served are the distinct `institution`s among them. Numbers about
-    organisations, never a person."""
+    """The service level kept ahead (issue 15) for one set of pools, the organisations a
+    coordinator coordinates (`key`: a hash of their sorted ids), as the page shows it over
+    the whole time: counted by `tasks.service_level_refresh` (nightly) so the page reads one
+    row instead of counting tens of thousands of requests on every view.
 
-    provider = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    institution = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    language = models.CharField(max_length=35)
-    requests = models.PositiveIntegerField(default=0)
-    answered = models.PositiveIntegerField(default=0)
-    answered_in_time = models.PositiveIntegerField(default=0)
-    # Not answered although the request had started by `refreshed_at`.
-    unanswered = models.PositiveIntegerField(default=0)
-    # Minutes logged for these requests; None when nothing was logged (not even 0 minutes),
-    # so the page lists exactly the languages with logs, as the live count does.
-    minutes = models.PositiveIntegerField(null=True, blank=True)
+    Why per set of pools, not per pool and institution: institutions served are counted
+    distinct across a coordinator's pools, and in the large seed pool, institution and
+    language rows were nearly as many as the requests (41,814 for 52,000). A city has a few
+    pools and a few coordinators of them, so the sets are few. Numbers about organisations
+    and languages (and the institutions' names), never a person."""
+
+    key = models.CharField(max_length=64, unique=True)
+    pools = models.JSONField(default=list)
+    # `selectors.service_level_live` as it stood at `refreshed_at`, language names left out
+    # (they are said in the reader's language).
+    figures = models.JSONField(default=dict)
     refreshed_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("kept service-level figure")
         verbose_name_plural = _("kept service-level figures")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["provider", "institution", "language"],
-                name="assistance_service_level_figure_unique",
-            )
-        ]
 
     def __str__(self) -> str:
-        return f"service level {self.provider_id}/{self.institution_id}/{self.language}"
+        return f"service level {self.key[:12]}"

@@ -8,7 +8,9 @@ answered in time) lives in `assistance_figures`, so it can be registered there l
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -444,28 +446,24 @@ def service_level(
     *, fetched_by: Any, date_from: datetime.date | None, date_to: datetime.date | None
 ) -> dict[str, Any]:
     """The coordinator's service level: answered in time, and requests nobody took, by
-    language (where to recruit). Over the whole time (the page's default) it adds up the
-    kept figures (`service_level_kept`) when they exist, a handful of rows instead of every
-    request; `kept_at` says as of when (None: counted now, as for a period chosen by hand)."""
+    language (where to recruit). Over the whole time (the page's default) it reads the kept
+    figures of the user's pools (`service_level_kept`, one row) when they exist; `kept_at`
+    says as of when (None: counted now, as for a period chosen by hand)."""
     if date_from is None and date_to is None:
         kept = service_level_kept(fetched_by=fetched_by)
         if kept is not None:
             return kept
-    return service_level_live(fetched_by=fetched_by, date_from=date_from, date_to=date_to)
-
-
-def service_level_live(
-    *,
-    fetched_by: Any,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    now: datetime.datetime | None = None,
-) -> dict[str, Any]:
-    """The service level counted now over the requests themselves."""
     requests = requests_in_period(coordinated_requests(fetched_by), date_from, date_to)
+    return service_level_of(requests, now=timezone.now())
+
+
+def service_level_of(
+    requests: QuerySet[AssistanceRequest], *, now: datetime.datetime
+) -> dict[str, Any]:
+    """The service level counted now over `requests` (unanswered: started before `now`)."""
     figures = assistance_figures(requests)
     unanswered = list(
-        requests.filter(answered_at__isnull=True, starts_at__lt=now or timezone.now())
+        requests.filter(answered_at__isnull=True, starts_at__lt=now)
         .exclude(status=RequestStatus.CANCELLED)
         .values("language")
         .annotate(count=Count("pk"))
@@ -479,101 +477,27 @@ def service_level_live(
     return figures
 
 
-def service_level_figures_now(now: datetime.datetime) -> list[dict[str, Any]]:
-    """What `tasks.service_level_refresh` keeps: per pool, institution and language, the
-    requests not cancelled, answered, answered in time, not answered though started by
-    `now`, and the minutes logged (None where nothing was logged). Two grouped queries over
-    the whole table, whatever the number of pools."""
-    live = AssistanceRequest.objects.exclude(status=RequestStatus.CANCELLED)
-    rows = (
-        live.values("provider_id", "organisation_id", "language")
-        .annotate(
-            requests=Count("pk"),
-            answered=Count("pk", filter=Q(answered_at__isnull=False)),
-            answered_in_time=Count("pk", filter=Q(answered_at__lte=F("answer_by"))),
-            unanswered=Count("pk", filter=Q(answered_at__isnull=True, starts_at__lt=now)),
-        )
-        .order_by()
-    )
-    logged = (
-        AssignmentLog.objects.filter(assignment__request__in=live)
-        .values(
-            provider_id=F("assignment__request__provider_id"),
-            organisation_id=F("assignment__request__organisation_id"),
-            language=F("assignment__request__language"),
-        )
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    minutes = {
-        (row["provider_id"], row["organisation_id"], row["language"]): row["total"]
-        for row in logged
-    }
-    figures = []
-    for row in rows:
-        key = (row["provider_id"], row["organisation_id"], row["language"])
-        figures.append({**row, "minutes": minutes.get(key)})
-    return figures
+def pools_key(pools: Iterable[int]) -> str:
+    """The name under which the figures of a set of pools are kept."""
+    text = ",".join(str(pk) for pk in sorted(set(pools)))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def service_level_kept(*, fetched_by: Any) -> dict[str, Any] | None:
-    """The service level added up from the kept figures of the pools `fetched_by`
-    coordinates (four small queries), or None when they were never counted (the caller
-    counts live). Equal to `service_level_live` at the time of the refresh (a test
-    compares them)."""
-    refreshed = (
-        ServiceLevelFigure.objects.order_by("-refreshed_at")
-        .values_list("refreshed_at", flat=True)
-        .first()
-    )
-    if refreshed is None:
+    """The kept service level of the pools `fetched_by` coordinates (one query), or None
+    when it is not kept (the caller counts live). Equal to the live count at the time of the
+    refresh (a test compares them)."""
+    kept = ServiceLevelFigure.objects.filter(
+        key=pools_key(orgs_where(fetched_by, Role.COORDINATOR))
+    ).first()
+    if kept is None:
         return None
-    rows = ServiceLevelFigure.objects.filter(
-        provider_id__in=orgs_where(fetched_by, Role.COORDINATOR)
-    )
-    totals = rows.aggregate(
-        count=Coalesce(Sum("requests"), 0),
-        answered=Coalesce(Sum("answered"), 0),
-        in_time=Coalesce(Sum("answered_in_time"), 0),
-        institutions=Count("institution", distinct=True),
-    )
-    by_language = list(
-        rows.filter(minutes__isnull=False)
-        .values(code=F("language"))
-        .annotate(total=Sum("minutes"))
-        .order_by("-total", "code")
-    )
-    by_institution = list(
-        rows.filter(minutes__isnull=False)
-        .values(name=F("institution__name"), org=F("institution_id"))
-        .annotate(total=Sum("minutes"))
-        .order_by("-total", "name")
-    )
-    unanswered = list(
-        rows.filter(unanswered__gt=0)
-        .values("language")
-        .annotate(count=Sum("unanswered"))
-        .order_by("-count", "language")
-    )
-    count = totals["count"]
-    return {
-        "requests": count,
-        "answered": totals["answered"],
-        "answered_in_time": totals["in_time"],
-        "share_in_time": totals["in_time"] / count if count else None,
-        "institutions_served": totals["institutions"],
-        "hours_by_language": [
-            {"code": r["code"], "hours": round((r["total"] or 0) / 60, 1)} for r in by_language
-        ],
-        "hours_by_institution": [
-            {"name": r["name"], "hours": round((r["total"] or 0) / 60, 1)} for r in by_institution
-        ],
-        "unanswered_by_language": [
-            {"code": r["language"], "name": language_name(r["language"]), "count": r["count"]}
-            for r in unanswered
-        ],
-        "kept_at": refreshed,
-    }
+    figures = dict(kept.figures)
+    figures["unanswered_by_language"] = [
+        {**row, "name": language_name(row["code"])} for row in figures["unanswered_by_language"]
+    ]
+    figures["kept_at"] = kept.refreshed_at
+    return figures
 
 
 def hours_by_assistant(

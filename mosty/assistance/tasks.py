@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +23,7 @@ from mosty.assistance.models import (
     AssistanceRequest,
     ServiceLevelFigure,
 )
-from mosty.assistance.selectors import service_level_figures_now
+from mosty.assistance.selectors import pools_key, service_level_of
 from mosty.core.formats import language_name
 from mosty.messaging.models import MessageStatus
 from mosty.messaging.outbox import message_to_user, notify
@@ -173,43 +174,34 @@ def assignment_reminders_send() -> int:
 
 @task()
 def service_level_refresh() -> int:
-    """Count the service level of every pool again and keep it (`ServiceLevelFigure`):
-    nightly, from MOSTY_DAILY_TASKS. One transaction, so the page reads the old figures or
-    the new ones, never half; one audit event for the whole refresh (the rows are numbers
-    about organisations). Returns the number of rows kept."""
+    """Count the service level of every coordinator's set of pools again and keep it
+    (`ServiceLevelFigure`): nightly, from MOSTY_DAILY_TASKS. Sets without a request are
+    not kept (counted live, they cost nothing). One transaction, so the page reads the old
+    figures or the new ones; one audit event for the whole refresh (numbers about
+    organisations). Returns the number of sets kept."""
     now = timezone.now()
-    figures = [
-        ServiceLevelFigure(
-            provider_id=row["provider_id"],
-            institution_id=row["organisation_id"],
-            language=row["language"],
-            requests=row["requests"],
-            answered=row["answered"],
-            answered_in_time=row["answered_in_time"],
-            unanswered=row["unanswered"],
-            minutes=row["minutes"],
-            refreshed_at=now,
-        )
-        for row in service_level_figures_now(now)
-    ]
+    held: dict[int, set[int]] = defaultdict(set)
+    for user_id, org_id in Membership.objects.filter(
+        role=Role.COORDINATOR, is_active=True, organisation__is_active=True
+    ).values_list("user_id", "organisation_id"):
+        held[user_id].add(org_id)
+    providers = set(AssistanceRequest.objects.values_list("provider_id", flat=True).distinct())
+    wanted = {pools_key(pools): sorted(pools) for pools in held.values() if pools & providers}
+    kept = []
+    for key, pools in wanted.items():
+        figures = service_level_of(AssistanceRequest.objects.filter(provider_id__in=pools), now=now)
+        del figures["kept_at"]
+        for row in figures["unanswered_by_language"]:
+            del row["name"]  # said in the reader's language when read
+        kept.append(ServiceLevelFigure(key=key, pools=pools, figures=figures, refreshed_at=now))
     with transaction.atomic(), summarised():
         ServiceLevelFigure.objects.bulk_create(
-            figures,
-            batch_size=1000,
+            kept,
             update_conflicts=True,
-            unique_fields=["provider", "institution", "language"],
-            update_fields=[
-                "requests",
-                "answered",
-                "answered_in_time",
-                "unanswered",
-                "minutes",
-                "refreshed_at",
-            ],
+            unique_fields=["key"],
+            update_fields=["pools", "figures", "refreshed_at"],
         )
-        # Pools, institutions or languages with no request left (all cancelled, or erased).
+        # Sets nobody coordinates any more.
         ServiceLevelFigure.objects.filter(refreshed_at__lt=now).delete()
-        audit(
-            None, "mosty.assistance.service_level.refreshed", None, details={"rows": len(figures)}
-        )
-    return len(figures)
+        audit(None, "mosty.assistance.service_level.refreshed", None, details={"sets": len(kept)})
+    return len(kept)

@@ -117,8 +117,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
         "the description is checked for e-mail addresses, phone and identity numbers."
     ),
     "assistance.ServiceLevelFigure": (
-        "Kept counts of a pool's requests per institution and language; numbers about "
-        "organisations, recounted nightly."
+        "The kept service level of a coordinator's pools: counts per language and "
+        "institution; numbers about organisations, recounted nightly."
     ),
     "organisations.Organisation": "An organisation's public profile.",
     "people.ConsentTemplate": "An organisation's consent information text, the same for everyone.",
