@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.access.domains.assistance import (
+    coordinated_pools,
     coordinated_requests,
     reported_profiles,
     visible_assignments,
@@ -28,8 +29,6 @@ from mosty.access.domains.assistance import (
     visible_requests,
 )
 from mosty.access.policy import can
-from mosty.access.roles import orgs_where
-from mosty.accounts.models import Role
 from mosty.assistance.models import (
     LEVEL_WEIGHT,
     Assignment,
@@ -487,9 +486,7 @@ def service_level_kept(*, fetched_by: Any) -> dict[str, Any] | None:
     """The kept service level of the pools `fetched_by` coordinates (one query), or None
     when it is not kept (the caller counts live). Equal to the live count at the time of the
     refresh (a test compares them)."""
-    kept = ServiceLevelFigure.objects.filter(
-        key=pools_key(orgs_where(fetched_by, Role.COORDINATOR))
-    ).first()
+    kept = ServiceLevelFigure.objects.filter(key=pools_key(coordinated_pools(fetched_by))).first()
     if kept is None:
         return None
     figures = dict(kept.figures)

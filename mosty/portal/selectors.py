@@ -33,7 +33,7 @@ from mosty.cases.models import (
     SupportLog,
     Task,
 )
-from mosty.events.models import Attendance
+from mosty.events.models import Attendance, Registration
 from mosty.mentoring.models import MatchStatus
 from mosty.messaging.models import Message, MessageStatus
 from mosty.portal.models import HelpRequest, HelpStatus, PortalAccount, PortalInvitation, TaskReport
@@ -188,7 +188,8 @@ def attendance_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:
     """Sessions and events `participant` attended, among registrations `fetched_by` sees."""
     registrations = list(
         visible_registrations(fetched_by)
-        .filter(participant=participant)
+        # By subquery on the participant's rows: see `events.nav._participant_registrations`.
+        .filter(pk__in=Registration.objects.filter(participant=participant).values("pk"))
         .select_related("participant")
         .only("pk", "event_id", "participant__code")
     )
