@@ -6,6 +6,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from mosty.access.domains.assistance import coordinated_requests
 from mosty.accounts.models import Membership
@@ -137,3 +138,10 @@ def test_page_queries_do_not_grow_with_requests_pools_or_institutions(world, log
     assert_constant_queries(client, url, grow)
     # Reading the kept figures: a handful of queries, not one per pool.
     assert count_queries(client, url) <= 20
+
+
+def test_the_refresh_runs_with_the_daily_jobs(settings):
+    """The page says the figures are counted again every night: they are."""
+    path = "mosty.assistance.tasks.service_level_refresh"
+    assert path in settings.MOSTY_DAILY_TASKS
+    assert import_string(path) is service_level_refresh
