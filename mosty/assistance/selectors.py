@@ -8,7 +8,9 @@ answered in time) lives in `assistance_figures`, so it can be registered there l
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.access.domains.assistance import (
+    coordinated_pools,
     coordinated_requests,
     reported_profiles,
     visible_assignments,
@@ -39,6 +42,7 @@ from mosty.assistance.models import (
     Level,
     Mode,
     RequestStatus,
+    ServiceLevelFigure,
 )
 from mosty.core.formats import language_name, number
 
@@ -441,11 +445,24 @@ def service_level(
     *, fetched_by: Any, date_from: datetime.date | None, date_to: datetime.date | None
 ) -> dict[str, Any]:
     """The coordinator's service level: answered in time, and requests nobody took, by
-    language (where to recruit)."""
+    language (where to recruit). Over the whole time (the page's default) it reads the kept
+    figures of the user's pools (`service_level_kept`, one row) when they exist; `kept_at`
+    says as of when (None: counted now, as for a period chosen by hand)."""
+    if date_from is None and date_to is None:
+        kept = service_level_kept(fetched_by=fetched_by)
+        if kept is not None:
+            return kept
     requests = requests_in_period(coordinated_requests(fetched_by), date_from, date_to)
+    return service_level_of(requests, now=timezone.now())
+
+
+def service_level_of(
+    requests: QuerySet[AssistanceRequest], *, now: datetime.datetime
+) -> dict[str, Any]:
+    """The service level counted now over `requests` (unanswered: started before `now`)."""
     figures = assistance_figures(requests)
     unanswered = list(
-        requests.filter(answered_at__isnull=True, starts_at__lt=timezone.now())
+        requests.filter(answered_at__isnull=True, starts_at__lt=now)
         .exclude(status=RequestStatus.CANCELLED)
         .values("language")
         .annotate(count=Count("pk"))
@@ -455,6 +472,28 @@ def service_level(
         {"code": row["language"], "name": language_name(row["language"]), "count": row["count"]}
         for row in unanswered
     ]
+    figures["kept_at"] = None
+    return figures
+
+
+def pools_key(pools: Iterable[int]) -> str:
+    """The name under which the figures of a set of pools are kept."""
+    text = ",".join(str(pk) for pk in sorted(set(pools)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def service_level_kept(*, fetched_by: Any) -> dict[str, Any] | None:
+    """The kept service level of the pools `fetched_by` coordinates (one query), or None
+    when it is not kept (the caller counts live). Equal to the live count at the time of the
+    refresh (a test compares them)."""
+    kept = ServiceLevelFigure.objects.filter(key=pools_key(coordinated_pools(fetched_by))).first()
+    if kept is None:
+        return None
+    figures = dict(kept.figures)
+    figures["unanswered_by_language"] = [
+        {**row, "name": language_name(row["code"])} for row in figures["unanswered_by_language"]
+    ]
+    figures["kept_at"] = kept.refreshed_at
     return figures
 
 

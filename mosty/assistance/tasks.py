@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from typing import Any
 
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,8 +15,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from mosty.access.audit import audit, summarised
 from mosty.accounts.models import Membership, Role, User
-from mosty.assistance.models import Assignment, AssignmentStatus, AssistanceRequest
+from mosty.assistance.models import (
+    Assignment,
+    AssignmentStatus,
+    AssistanceRequest,
+    ServiceLevelFigure,
+)
+from mosty.assistance.selectors import pools_key, service_level_of
 from mosty.core.formats import language_name
 from mosty.messaging.models import MessageStatus
 from mosty.messaging.outbox import message_to_user, notify
@@ -161,3 +170,38 @@ def assignment_reminders_send() -> int:
         ):
             sent += assistance_mail.call(kind="reminder", assignment_id=pk)
     return sent
+
+
+@task()
+def service_level_refresh() -> int:
+    """Count the service level of every coordinator's set of pools again and keep it
+    (`ServiceLevelFigure`): nightly, from MOSTY_DAILY_TASKS. Sets without a request are
+    not kept (counted live, they cost nothing). One transaction, so the page reads the old
+    figures or the new ones; one audit event for the whole refresh (numbers about
+    organisations). Returns the number of sets kept."""
+    now = timezone.now()
+    held: dict[int, set[int]] = defaultdict(set)
+    for user_id, org_id in Membership.objects.filter(
+        role=Role.COORDINATOR, is_active=True, organisation__is_active=True
+    ).values_list("user_id", "organisation_id"):
+        held[user_id].add(org_id)
+    providers = set(AssistanceRequest.objects.values_list("provider_id", flat=True).distinct())
+    wanted = {pools_key(pools): sorted(pools) for pools in held.values() if pools & providers}
+    kept = []
+    for key, pools in wanted.items():
+        figures = service_level_of(AssistanceRequest.objects.filter(provider_id__in=pools), now=now)
+        del figures["kept_at"]
+        for row in figures["unanswered_by_language"]:
+            del row["name"]  # said in the reader's language when read
+        kept.append(ServiceLevelFigure(key=key, pools=pools, figures=figures, refreshed_at=now))
+    with transaction.atomic(), summarised():
+        ServiceLevelFigure.objects.bulk_create(
+            kept,
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=["pools", "figures", "refreshed_at"],
+        )
+        # Sets nobody coordinates any more.
+        ServiceLevelFigure.objects.filter(refreshed_at__lt=now).delete()
+        audit(None, "mosty.assistance.service_level.refreshed", None, details={"sets": len(kept)})
+    return len(kept)

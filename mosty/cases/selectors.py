@@ -316,12 +316,23 @@ def dashboard(*, fetched_by, limit: int = 10) -> dict:
 
 
 def dashboard_counts(*, fetched_by) -> dict:
-    """The numbers of the dashboard panel, in five queries."""
+    """The numbers of the dashboard panel, in four queries (the user's open cases and those
+    due for review are one aggregate)."""
     today = timezone.localdate()
     mine = cases_on_my_team(fetched_by).exclude(status=CaseStatus.CLOSED)
+    counts = mine.aggregate(
+        cases=Count("pk"),
+        reviews=Count(
+            "pk",
+            filter=Q(
+                review_date__isnull=False,
+                review_date__lte=today + datetime.timedelta(days=UPCOMING_REVIEW_DAYS),
+            ),
+        ),
+    )
     return {
-        "my_case_count": mine.count(),
+        "my_case_count": counts["cases"],
         "overdue_count": _overdue_tasks(mine, today).count(),
-        "review_count": _reviews_due(mine, today).count(),
+        "review_count": counts["reviews"],
         **_waiting_counts(fetched_by),
     }

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
+from django.db.models import Count, Window
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -12,6 +13,9 @@ from mosty.core.routing import Routes
 
 routes = Routes()
 
+# Organisations listed on the dashboard; the rest are a link to the searchable list away.
+DASHBOARD_MEMBERSHIPS = 10
+
 
 @routes.path("", name="home")
 def home(request):
@@ -22,13 +26,22 @@ def home(request):
 @login_required
 def dashboard(request):
     require(request.user, "dashboard.view")
-    memberships = (
+    # The first ten and how many there are, in one query: a city-office coordinator holds
+    # roles in hundreds of organisations, and the page lists ten.
+    memberships = list(
         own_memberships(request.user)
         .select_related("organisation")
-        .order_by("organisation__name", "role")
+        .annotate(total=Window(Count("pk")))
+        .order_by("organisation__name", "role")[:DASHBOARD_MEMBERSHIPS]
     )
     return render(
-        request, "core/dashboard.html", {"memberships": memberships, "panels": panels_for(request)}
+        request,
+        "core/dashboard.html",
+        {
+            "memberships": memberships,
+            "more_memberships": memberships[0].total - len(memberships) if memberships else 0,
+            "panels": panels_for(request),
+        },
     )
 
 

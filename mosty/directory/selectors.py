@@ -181,14 +181,21 @@ def service_text(service: Service, language: str | None = None) -> ShownText:
 def map_points(*, fetched_by, filters: dict | None = None, limit: int = 5000) -> list[dict]:
     """Markers for the map: one per service location with coordinates (values only, 1 query)."""
     services = service_search(fetched_by=fetched_by, filters=filters)
+    # Driven from the services in name order (the status-and-name index), so the database
+    # stops after `limit` places instead of sorting every place of the city (75 ms -> 1.4 ms
+    # for the large seed's 20,000 services).
     rows = (
-        Location.objects.filter(
-            services__in=services.values("pk"), latitude__isnull=False, longitude__isnull=False
-        )
+        services.filter(locations__latitude__isnull=False, locations__longitude__isnull=False)
         .values_list(
-            "services__pk", "services__name", "pk", "name", "latitude", "longitude", "address_1"
+            "pk",
+            "name",
+            "locations__pk",
+            "locations__name",
+            "locations__latitude",
+            "locations__longitude",
+            "locations__address_1",
         )
-        .order_by("services__name", "pk")[:limit]
+        .order_by("name", "pk", "locations__pk")[:limit]
     )
     return [
         {
@@ -207,13 +214,14 @@ def map_points(*, fetched_by, filters: dict | None = None, limit: int = 5000) ->
 def district_service_counts(*, fetched_by, filters: dict | None = None) -> dict[str, int]:
     """District code -> how many of the found services have a place there (one query)."""
     services = service_search(fetched_by=fetched_by, filters=filters)
+    # A join from the services, not `IN` over all of them (48 ms -> 27 ms, large seed).
     rows = (
-        Location.objects.filter(services__in=services.values("pk"), district__isnull=False)
-        .values("district__code")
-        .annotate(n=Count("services", distinct=True))
+        services.filter(locations__district__isnull=False)
+        .values("locations__district__code")
+        .annotate(n=Count("pk", distinct=True))
         .order_by()
     )
-    return {row["district__code"]: row["n"] for row in rows}
+    return {row["locations__district__code"]: row["n"] for row in rows}
 
 
 def translated_names(services: QuerySet, language: str) -> dict[int, str]:

@@ -80,8 +80,12 @@ def _map_places(request, filters: dict, limit: int) -> tuple[list[dict], bool]:
     page: (at most `limit` places, whether there were more)."""
     points = selectors.map_points(fetched_by=request.user, filters=filters, limit=limit + 1)
     lang = translation.get_language()
+    # Names of the services drawn only, not of every service found.
     names = selectors.translated_names(
-        selectors.service_search(fetched_by=request.user, filters=filters), lang
+        selectors.service_search(fetched_by=request.user, filters=filters).filter(
+            pk__in={point["service"] for point in points}
+        ),
+        lang,
     )
     # One reverse() for all markers (reversing each of thousands is slow); pk 0 marks the slot.
     prefix = reverse("directory:service", args=[0]).removesuffix("0/")
@@ -125,6 +129,7 @@ def service_map(request):
             "vector_map": None if tile_url else vector_map.draw(districts, places),
             "listed_districts": [d for d in districts if d["count"]],
             "places": places,
+            "place_items": vector_map.place_items(places),
             "truncated": truncated,
             "place_limit": MAP_PAGE_PLACES,
             "tile_url": tile_url,

@@ -55,13 +55,18 @@ def _participant_registrations(request, participant):
     and the way to register them for one."""
     from mosty.access.audit import audit_reads
     from mosty.access.domains.events import visible_registrations
+    from mosty.events.models import Registration
 
     user = request.user
     if not can(user, "event.manage_list"):
         return None
+    # The participant's rows by subquery: where few registrations name a participant,
+    # SQLite's statistics call that index unselective and it scanned every registration
+    # (237 ms on the large seed's participant page, 0.5 ms this way).
+    theirs = Registration.objects.filter(participant=participant).values("pk")
     registrations = list(
         visible_registrations(user)
-        .filter(participant=participant)
+        .filter(pk__in=theirs)
         .select_related("event")
         .prefetch_related("event__translations")
         .order_by("-created_at")[:10]

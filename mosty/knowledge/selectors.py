@@ -273,8 +273,12 @@ def translation_source_diff(*, translation: ArticleTranslation) -> list[dict] | 
 
 def translation_queue(*, user) -> QuerySet[ArticleTranslation]:
     """The translator's open work: not yet published, or published but outdated."""
+    # Through a subquery on the translator's rows: most translations have no translator, so
+    # SQLite's statistics call that index unselective and it scanned every article instead
+    # (43-90 ms on the staff dashboard of the large seed, 0.3 ms this way).
+    mine = ArticleTranslation.objects.filter(translator=user).values("pk")
     return (
-        ArticleTranslation.objects.filter(translator=user)
+        ArticleTranslation.objects.filter(pk__in=mine)
         .exclude(language=F("article__source_language"))
         .filter(~Q(status=PUBLISHED) | Q(source_revision__lt=F("article__revision")))
         .select_related("article")

@@ -116,6 +116,10 @@ NO_PERSONAL_DATA: dict[str, str] = {
         "An institution's request for an interpreter: a situation, never the person helped; "
         "the description is checked for e-mail addresses, phone and identity numbers."
     ),
+    "assistance.ServiceLevelFigure": (
+        "The kept service level of a coordinator's pools: counts per language and "
+        "institution; numbers about organisations, recounted nightly."
+    ),
     "organisations.Organisation": "An organisation's public profile.",
     "people.ConsentTemplate": "An organisation's consent information text, the same for everyone.",
     "networks.Network": "A thematic network's public profile.",

@@ -33,7 +33,7 @@ from mosty.cases.models import (
     SupportLog,
     Task,
 )
-from mosty.events.models import Attendance
+from mosty.events.models import Attendance, Registration
 from mosty.mentoring.models import MatchStatus
 from mosty.messaging.models import Message, MessageStatus
 from mosty.portal.models import HelpRequest, HelpStatus, PortalAccount, PortalInvitation, TaskReport
@@ -188,7 +188,10 @@ def attendance_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:
     """Sessions and events `participant` attended, among registrations `fetched_by` sees: one
     aggregate over a subquery, however many registrations the person has (a regular at a
     weekly course has hundreds)."""
-    registrations = visible_registrations(fetched_by).filter(participant=participant)
+    registrations = visible_registrations(fetched_by).filter(
+        # By subquery on the participant's rows: see `events.nav._participant_registrations`.
+        pk__in=Registration.objects.filter(participant=participant).values("pk")
+    )
     return Attendance.objects.filter(
         registration__in=registrations.values("pk"), present=True
     ).aggregate(

@@ -10,6 +10,7 @@ from django.utils import translation
 from mosty.directory import vector_map, views
 from tests.directory.factories import service_with_location
 from tests.factories import DistrictFactory
+from tests.utils import assert_constant_queries
 
 SQUARE = {
     "type": "Polygon",
@@ -125,3 +126,25 @@ def test_too_many_places_says_so_and_links_the_list(client, mapped, monkeypatch)
         html = client.get(reverse("directory:map")).content.decode()
     assert _svg(html).count('class="map-place"') == 1
     assert "The first 1 places are shown" in html
+
+
+def test_names_are_escaped_in_the_drawing_and_the_list(client, mapped):
+    service_with_location(mapped["legal"].organisation, district=mapped["oliwa"], name="A&B <b>")
+    html = client.get(reverse("directory:map")).content.decode()
+    assert "<title>A&amp;B &lt;b&gt;</title>" in _svg(html)
+    text = html[html.index('id="map-text-heading"') :]
+    assert ">A&amp;B &lt;b&gt;</a>" in text and "<b>" not in text
+
+
+def test_map_queries_do_not_grow_with_services_and_places(client, login, mapped):
+    """The map draws up to 500 places from one query driven by the services in name order;
+    more services, places and translations cost no more queries."""
+    numbers = iter(range(100))
+
+    def grow():
+        n = next(numbers)
+        service_with_location(mapped["legal"].organisation, district=mapped["oliwa"], name=f"S{n}")
+
+    url = reverse("directory:map")
+    assert_constant_queries(client, url, grow)
+    assert_constant_queries(login("caseworker"), url, grow)

@@ -149,9 +149,14 @@ def visible_requests(user: Any) -> QuerySet[AssistanceRequest]:
     return AssistanceRequest.objects.filter(q)
 
 
+def coordinated_pools(user: Any) -> list[int]:
+    """The organisations whose pools the user coordinates."""
+    return orgs_where(user, Role.COORDINATOR)
+
+
 def coordinated_requests(user: Any) -> QuerySet[AssistanceRequest]:
     """Requests to the pools the user coordinates (what they assign)."""
-    return AssistanceRequest.objects.filter(provider_id__in=orgs_where(user, Role.COORDINATOR))
+    return AssistanceRequest.objects.filter(provider_id__in=coordinated_pools(user))
 
 
 def visible_assignments(user: Any) -> QuerySet[Assignment]:
