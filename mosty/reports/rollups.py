@@ -188,6 +188,21 @@ def compute(scope: Scope) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def count_now(scope: Scope) -> Kept:
+    """The figures of `scope` counted now, in the shape of kept ones (nothing stored): what a
+    report over a period no rollup keeps is written from, every figure counted once."""
+    kept = Kept(refreshed_at=timezone.now())
+    for code, by, key, value in compute(scope):
+        if by:
+            kept.splits.setdefault((code, by), {})[key] = _number(value)
+        else:
+            kept.values[code] = _number(value)
+    for code in kept.values:
+        for by in INDICATORS[code].breakdowns:
+            kept.splits.setdefault((code, by), {})
+    return kept
+
+
 def store(scope: Scope, rows: Iterable[tuple[str, str, str, str]]) -> RollupScope:
     """Replace the kept figures of `scope` with `rows` (in one transaction: a reader sees the
     old figures or the new ones, never half)."""

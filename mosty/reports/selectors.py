@@ -20,8 +20,10 @@ from mosty.access.domains.people import visible_participants
 from mosty.access.domains.reports import (
     own_organisations,
     programme_organisations,
+    reader_coordinates_all_of,
     reader_sees_all_of,
     report_organisations,
+    visible_city_snapshots,
     visible_programmes,
     visible_snapshots,
 )
@@ -32,7 +34,7 @@ from mosty.people.models import Participant
 from mosty.people.search import phone_digits
 from mosty.people.selectors import search_q
 from mosty.reports import rollups
-from mosty.reports.models import Programme, ReportSnapshot, RollupRun, Target
+from mosty.reports.models import CitySnapshot, Programme, ReportSnapshot, RollupRun, Target
 from mosty.reports.rollups import Kept, default_period, previous
 from mosty.reports.suppression import suppress
 
@@ -367,3 +369,64 @@ def _public_statistics(*, start: datetime.date, end: datetime.date) -> dict[str,
         "figures": [(code, INDICATORS[code].value(scope)) for code in PUBLIC_FIGURES],
         "tables": tables,
     }
+
+
+# The city report as a file ---------------------------------------------------------------
+# A file leaves the system: its counts of people are suppressed as on the public page wherever
+# they count people of organisations the reader does not coordinate, whoever reads the city.
+
+
+def _published_value(indicator: Indicator, value: Any, *, reader: Any, scope: Scope) -> Any:
+    if not indicator.distinct_people or not 0 < value < min_cell():
+        return value
+    if reader_coordinates_all_of(reader, scope.organisations):
+        return value
+    own = own_organisations(reader)
+    if own:
+        own_scope = replace(scope, organisations=frozenset(own))
+        if rollups.value_of(indicator.code, own_scope, rollups.read(own_scope)) == value:
+            return value  # every person counted is one of the reader's own organisations'
+    return None
+
+
+def _published_split(
+    indicator: Indicator, split: dict[str, Any], *, reader: Any, scope: Scope
+) -> dict[str, Any]:
+    if not indicator.distinct_people or reader_coordinates_all_of(reader, scope.organisations):
+        return dict(split)
+    table = suppress(list(split), ["n"], {(k, "n"): int(v) for k, v in split.items()}, min_cell())
+    return {key: table.shown(("cell", key, "n")) for key in split}
+
+
+def city_figures(*, fetched_by: Any, scope: Scope) -> tuple[Kept, dict[str, Any]]:
+    """Every indicator over `scope` with every breakdown, as `{code: {"value": v,
+    "breakdowns": {by: [(key, v), ...]}}}` with small counts of people suppressed (None), and
+    the kept figures they came from (read, or counted now in one pass when not kept)."""
+    kept = rollups.read(scope) or rollups.count_now(scope)
+    found: dict[str, Any] = {}
+    for code in sorted(INDICATORS):
+        indicator = INDICATORS[code]
+        value = rollups.value_of(code, scope, kept)
+        found[code] = {
+            "value": _published_value(indicator, value, reader=fetched_by, scope=scope),
+            "breakdowns": {
+                by: list(
+                    _published_split(
+                        indicator,
+                        rollups.split_of(code, scope, by, kept),
+                        reader=fetched_by,
+                        scope=scope,
+                    ).items()
+                )
+                for by in indicator.breakdowns
+            },
+        }
+    return kept, found
+
+
+def city_snapshot_list(*, fetched_by: Any) -> QuerySet[CitySnapshot]:
+    return visible_city_snapshots(fetched_by).order_by("-issued_at", "-pk")
+
+
+def city_snapshot_get(*, fetched_by: Any, pk: int) -> CitySnapshot:
+    return get_object_or_404(visible_city_snapshots(fetched_by), pk=pk)

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from mosty.access.audit import audit
 from mosty.access.domains.reports import programme_organisations
 from mosty.access.policy import can, require
-from mosty.core.indicators import INDICATORS
+from mosty.core.indicators import INDICATORS, Scope
 from mosty.events.models import Registration
 from mosty.people.models import Participant
 from mosty.reports import rollups, selectors
-from mosty.reports.models import Programme, ReportSnapshot, RollupRun, Target
+from mosty.reports.models import CitySnapshot, Programme, ReportSnapshot, RollupRun, Target
 from mosty.reports.tasks import rollups_refresh
 
 PROGRAMME_FIELDS = ["organisation", "name", "donor", "starts_on", "ends_on", "language"]
@@ -168,3 +168,37 @@ def rollup_refresh_request(*, by: Any) -> RollupRun:
         audit(by, "mosty.report.rollup.requested", run)
         transaction.on_commit(lambda: rollups_refresh.enqueue(run.pk))
     return run
+
+
+@transaction.atomic
+def city_report_issue(*, start: datetime.date, end: datetime.date, by: Any) -> CitySnapshot:
+    """Compute the whole city's figures for the period, every indicator with its breakdowns,
+    suppressed as a file that leaves the system must be (`selectors.city_figures`), and keep
+    them: the report can be given again, the same, after participants' data is erased."""
+    require(by, "report.city_export")
+    if end < start:
+        raise ValidationError({"end": _("The end of the period must not be before its start.")})
+    kept, found = selectors.city_figures(fetched_by=by, scope=Scope(start=start, end=end))
+    snapshot = CitySnapshot(
+        period_start=start,
+        period_end=end,
+        figures={
+            "min_cell": selectors.min_cell(),
+            "counted_at": kept.refreshed_at.isoformat(),
+            "indicators": {
+                code: {
+                    "value": _number(data["value"]),
+                    "breakdowns": {
+                        name: [[key, _number(value)] for key, value in pairs]
+                        for name, pairs in data["breakdowns"].items()
+                    },
+                }
+                for code, data in found.items()
+            },
+        },
+        issued_by=by,
+    )
+    snapshot.full_clean()
+    snapshot.save()
+    audit(by, "mosty.report.city.issued", snapshot)
+    return snapshot
