@@ -181,10 +181,11 @@ def compute(scope: Scope) -> list[tuple[str, str, str, str]]:
     """(indicator, breakdown, key, value) of every indicator over `scope`."""
     rows = []
     for code, indicator in sorted(INDICATORS.items()):
-        rows.append((code, "", "", str(indicator.value(scope))))
+        value, splits = indicator.everything(scope)
+        rows.append((code, "", "", str(value)))
         for by in indicator.breakdowns:
-            for key, value in indicator.split(scope, by).items():
-                rows.append((code, by, str(key)[:100], str(value)))
+            for key, part in splits[by].items():
+                rows.append((code, by, str(key)[:100], str(part)))
     return rows
 
 

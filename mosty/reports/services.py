@@ -108,17 +108,19 @@ def report_issue(
         raise ValidationError({"end": _("The end of the period must not be before its start.")})
     scope = programme.scope(start, end)
     kept = selectors.kept_figures(scope)
+    # A period no rollup keeps: every figure counted now, once (not once per breakdown).
+    counted = kept if kept is not None else rollups.count_now(scope)
     figures: dict[str, Any] = {}
     for code in sorted(INDICATORS):
         indicator = INDICATORS[code]
-        found = selectors.figures(fetched_by=by, scope=scope, codes=[code], kept=kept)[0]
+        found = selectors.figures(fetched_by=by, scope=scope, codes=[code], kept=counted)[0]
         figures[code] = {
             "value": _number(found.value),
             "breakdowns": {
                 name: [
                     [key, _number(value)]
                     for key, _label, value in selectors.breakdown(
-                        fetched_by=by, scope=scope, code=code, by=name, kept=kept
+                        fetched_by=by, scope=scope, code=code, by=name, kept=counted
                     )
                 ]
                 for name in indicator.breakdowns
