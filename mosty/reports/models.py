@@ -238,6 +238,11 @@ class CitySnapshot(Labelled):
 
     audit_noun = "city report"
 
+    class Status(models.TextChoices):
+        COUNTING = "counting", pgettext_lazy("city report", "being counted")
+        READY = "ready", pgettext_lazy("city report", "ready")
+        FAILED = "failed", pgettext_lazy("city report", "failed")
+
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     figures = models.JSONField(_("figures"), default=dict)
@@ -249,6 +254,11 @@ class CitySnapshot(Labelled):
         null=True,
         related_name="+",
     )
+    # A period no rollup keeps is counted by a background task (`tasks.city_report_count`):
+    # `done` of `total` indicators, shown on the dashboard until the report is ready.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("issued city report")

@@ -207,10 +207,15 @@ def _programme_scope(programme: Programme) -> Scope:
     )
 
 
-def compute(scope: Scope) -> list[tuple[str, str, str, str]]:
-    """(indicator, breakdown, key, value) of every indicator over `scope`."""
+def compute(
+    scope: Scope, *, progress: Callable[[int, int], None] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """(indicator, breakdown, key, value) of every indicator over `scope`; `progress(done,
+    total)` after each indicator."""
     rows = []
-    for code, indicator in sorted(INDICATORS.items()):
+    for done, (code, indicator) in enumerate(sorted(INDICATORS.items()), start=1):
+        if progress is not None:
+            progress(done - 1, len(INDICATORS))
         value, splits = indicator.everything(scope)
         rows.append((code, "", "", str(value)))
         for by in indicator.breakdowns:
@@ -219,11 +224,11 @@ def compute(scope: Scope) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def count_now(scope: Scope) -> Kept:
+def count_now(scope: Scope, *, progress: Callable[[int, int], None] | None = None) -> Kept:
     """The figures of `scope` counted now, in the shape of kept ones (nothing stored): what a
     report over a period no rollup keeps is written from, every figure counted once."""
     kept = Kept(refreshed_at=timezone.now())
-    for code, by, key, value in compute(scope):
+    for code, by, key, value in compute(scope, progress=progress):
         if by:
             kept.splits.setdefault((code, by), {})[key] = _number(value)
         else:

@@ -5,6 +5,7 @@ of organisations the reader does not coordinate."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -398,11 +399,39 @@ def _published_split(
     return {key: table.shown(("cell", key, "n")) for key in split}
 
 
-def city_figures(*, fetched_by: Any, scope: Scope) -> tuple[Kept, dict[str, Any]]:
+def _json_number(value: Any) -> Any:
+    """A figure for JSON: exact decimals as text, whole numbers as numbers."""
+    if value is None or isinstance(value, int):
+        return value
+    return str(value)
+
+
+def city_report_figures(
+    *, fetched_by: Any, scope: Scope, progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """The figures of a city report (`CitySnapshot.figures`): every indicator over `scope`
+    with every breakdown, small counts of people suppressed (None). Read from the kept
+    figures when the scope is kept, else counted now (`progress(done, total)` as it goes)."""
+    kept = rollups.read(scope) or rollups.count_now(scope, progress=progress)
+    return {
+        "min_cell": min_cell(),
+        "counted_at": kept.refreshed_at.isoformat(),
+        "indicators": {
+            code: {
+                "value": _json_number(data["value"]),
+                "breakdowns": {
+                    name: [[key, _json_number(value)] for key, value in pairs]
+                    for name, pairs in data["breakdowns"].items()
+                },
+            }
+            for code, data in city_figures(fetched_by=fetched_by, scope=scope, kept=kept).items()
+        },
+    }
+
+
+def city_figures(*, fetched_by: Any, scope: Scope, kept: Kept) -> dict[str, Any]:
     """Every indicator over `scope` with every breakdown, as `{code: {"value": v,
-    "breakdowns": {by: [(key, v), ...]}}}` with small counts of people suppressed (None), and
-    the kept figures they came from (read, or counted now in one pass when not kept)."""
-    kept = rollups.read(scope) or rollups.count_now(scope)
+    "breakdowns": {by: [(key, v), ...]}}}` with small counts of people suppressed (None)."""
     found: dict[str, Any] = {}
     for code in sorted(INDICATORS):
         indicator = INDICATORS[code]
@@ -421,7 +450,7 @@ def city_figures(*, fetched_by: Any, scope: Scope) -> tuple[Kept, dict[str, Any]
                 for by in indicator.breakdowns
             },
         }
-    return kept, found
+    return found
 
 
 def city_snapshot_list(*, fetched_by: Any) -> QuerySet[CitySnapshot]:
@@ -429,4 +458,7 @@ def city_snapshot_list(*, fetched_by: Any) -> QuerySet[CitySnapshot]:
 
 
 def city_snapshot_get(*, fetched_by: Any, pk: int) -> CitySnapshot:
-    return get_object_or_404(visible_city_snapshots(fetched_by), pk=pk)
+    """An issued city report that is ready (one still being counted: 404)."""
+    return get_object_or_404(
+        visible_city_snapshots(fetched_by).filter(status=CitySnapshot.Status.READY), pk=pk
+    )

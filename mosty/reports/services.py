@@ -20,7 +20,7 @@ from mosty.events.models import Registration
 from mosty.people.models import Participant
 from mosty.reports import rollups, selectors
 from mosty.reports.models import CitySnapshot, Programme, ReportSnapshot, RollupRun, Target
-from mosty.reports.tasks import rollups_refresh
+from mosty.reports.tasks import city_report_count, rollups_refresh
 
 PROGRAMME_FIELDS = ["organisation", "name", "donor", "starts_on", "ends_on", "language"]
 PROGRAMME_LINKS = ["partners", "events", "networks"]
@@ -172,35 +172,37 @@ def rollup_refresh_request(*, by: Any) -> RollupRun:
     return run
 
 
-@transaction.atomic
-def city_report_issue(*, start: datetime.date, end: datetime.date, by: Any) -> CitySnapshot:
-    """Compute the whole city's figures for the period, every indicator with its breakdowns,
+def city_report_request(*, start: datetime.date, end: datetime.date, by: Any) -> CitySnapshot:
+    """Issue the whole city's report for the period, every indicator with its breakdowns,
     suppressed as a file that leaves the system must be (`selectors.city_figures`), and keep
-    them: the report can be given again, the same, after participants' data is erased."""
+    it: the report can be given again, the same, after participants' data is erased.
+
+    When the period's figures are kept (a calendar year), the report is ready at once;
+    otherwise counting the whole city takes long, so a background task counts it
+    (`tasks.city_report_count`) and the snapshot says how far it got."""
     require(by, "report.city_export")
     if end < start:
         raise ValidationError({"end": _("The end of the period must not be before its start.")})
-    kept, found = selectors.city_figures(fetched_by=by, scope=Scope(start=start, end=end))
-    snapshot = CitySnapshot(
-        period_start=start,
-        period_end=end,
-        figures={
-            "min_cell": selectors.min_cell(),
-            "counted_at": kept.refreshed_at.isoformat(),
-            "indicators": {
-                code: {
-                    "value": _number(data["value"]),
-                    "breakdowns": {
-                        name: [[key, _number(value)] for key, value in pairs]
-                        for name, pairs in data["breakdowns"].items()
-                    },
-                }
-                for code, data in found.items()
-            },
-        },
-        issued_by=by,
-    )
-    snapshot.full_clean()
-    snapshot.save()
-    audit(by, "mosty.report.city.issued", snapshot)
+    scope = Scope(start=start, end=end)
+    with transaction.atomic():
+        if rollups.read(scope) is not None:
+            snapshot = CitySnapshot(
+                period_start=start,
+                period_end=end,
+                figures=selectors.city_report_figures(fetched_by=by, scope=scope),
+                issued_by=by,
+            )
+            snapshot.full_clean()
+            snapshot.save()
+            audit(by, "mosty.report.city.issued", snapshot)
+            return snapshot
+        snapshot = CitySnapshot.objects.create(
+            period_start=start,
+            period_end=end,
+            issued_by=by,
+            status=CitySnapshot.Status.COUNTING,
+            total=len(INDICATORS),
+        )
+        audit(by, "mosty.report.city.requested", snapshot)
+        transaction.on_commit(lambda: city_report_count.enqueue(snapshot.pk))
     return snapshot

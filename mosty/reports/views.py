@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -23,7 +24,7 @@ from mosty.core.routing import Routes
 from mosty.events.models import Registration
 from mosty.reports import exports, selectors, services
 from mosty.reports.forms import LinkForm, PeriodForm, ProgrammeForm, TargetForm
-from mosty.reports.models import Programme, Target
+from mosty.reports.models import CitySnapshot, Programme, Target
 
 routes = Routes()
 
@@ -322,8 +323,10 @@ class SnapshotDownload(DetailPage):
 @routes.path("city/export/", name="city_export")
 class CityExport(StaffPage):
     """Issues the city report: every indicator over the whole city for the period posted,
-    with its breakdowns, kept as a `CitySnapshot` and answered as XLSX, CSV or PDF. A bad
-    period goes back to the dashboard, which says what is wrong beside the field."""
+    with its breakdowns, kept as a `CitySnapshot` and answered as XLSX, CSV or PDF when its
+    figures are kept (a calendar year); else counted in the background, back to the
+    dashboard, which shows how far it got. A bad period goes back to the dashboard too,
+    which says what is wrong beside the field."""
 
     permission = "report.city_export"
     http_method_names = ["post"]  # noqa: RUF012
@@ -337,9 +340,20 @@ class CityExport(StaffPage):
         fmt = request.POST.get("format", "xlsx")
         if fmt not in exports.FORMATS:
             fmt = "xlsx"
-        snapshot = services.city_report_issue(
+        snapshot = services.city_report_request(
             start=form.cleaned_data["start"], end=form.cleaned_data["end"], by=self.user
         )
+        if snapshot.status != CitySnapshot.Status.READY:
+            messages.info(
+                request,
+                _(
+                    "The city's figures for this period are not kept, so they are being "
+                    "counted in the background. The report will be listed below when it is "
+                    "ready."
+                ),
+            )
+            given = {name: request.POST.get(name, "") for name in ("start", "end")}
+            return HttpResponseRedirect(reverse("reports:dashboard") + "?" + urlencode(given))
         audit(self.user, "mosty.report.city.exported", snapshot, details={"format": fmt})
         return exports.city_response(snapshot, fmt=fmt)
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from mosty.core.indicators import INDICATORS
 from mosty.organisations.models import OrganisationKind
 from mosty.reports.models import CitySnapshot
+from mosty.reports.tasks import city_report_count
 from tests.cases.factories import make_participant
 from tests.reports.factories import attended, past_event
 
@@ -36,7 +37,14 @@ def _six_at_a_workshop(world):
 
 
 def _export(client, fmt: str, **period: str):
-    return client.post(reverse("reports:city_export"), {**_period(), **period, "format": fmt})
+    """Ask for the city report; a period no rollup keeps is counted by the background task
+    (run here), then downloaded from the list, as the user would."""
+    response = client.post(reverse("reports:city_export"), {**_period(), **period, "format": fmt})
+    counting = CitySnapshot.objects.filter(status=CitySnapshot.Status.COUNTING).first()
+    if response.status_code != 302 or counting is None:
+        return response
+    city_report_count.call(counting.pk)
+    return client.get(reverse("reports:city_download", args=[counting.pk]), {"format": fmt})
 
 
 def test_the_city_export_gives_the_dashboards_figures(world, login):
@@ -118,3 +126,22 @@ def test_a_bad_period_is_explained_beside_the_field(world, login):
     assert response.status_code == 302
     assert 'id="id_start_errors"' in client.get(response.url).content.decode()
     assert not CitySnapshot.objects.exists()
+
+
+def test_a_period_not_kept_is_counted_in_the_background_with_progress(world, login):
+    _six_at_a_workshop(world)
+    client = login("admin")
+    response = client.post(reverse("reports:city_export"), {**_period(), "format": "xlsx"})
+    assert response.status_code == 302
+    snapshot = CitySnapshot.objects.get()
+    assert snapshot.status == CitySnapshot.Status.COUNTING and snapshot.total == len(INDICATORS)
+    page = client.get(response.url).content.decode()
+    assert f"Liczenie: 0 z {len(INDICATORS)} wskaźników" in page
+    download = reverse("reports:city_download", args=[snapshot.pk])
+    assert client.get(download, {"format": "csv"}).status_code == 404  # not ready yet
+    city_report_count.call(snapshot.pk)
+    snapshot.refresh_from_db()
+    assert snapshot.status == CitySnapshot.Status.READY
+    assert snapshot.figures["indicators"]["people.beneficiaries"]["value"] == 6
+    assert download in client.get(reverse("reports:dashboard")).content.decode()
+    assert client.get(download, {"format": "csv"}).status_code == 200
