@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy.optimize import linprog
@@ -180,7 +180,10 @@ def suppress(
         table.hidden |= chosen
 
 
-def suppress_column(counts: Mapping[Key, int], min_cell: int) -> dict[Key, int | None]:
+K = TypeVar("K", bound=Hashable)
+
+
+def suppress_column(counts: Mapping[K, Any], min_cell: int) -> dict[K, int | None]:
     """A one-column table of counts of people (one breakdown: keys and their counts, under a
     published total equal to their sum) suppressed in closed form: `suppress` on such a table
     solves linear programmes cell by cell, which takes minutes for a breakdown by country.
