@@ -207,6 +207,11 @@ def _text(value: Any) -> str:
     return "" if value is None else number(value, decimals=_decimals(value))
 
 
+# A breakdown longer than this (the city's thousands of organisations) is left to the XLSX and
+# CSV files: in the PDF it made a report of 150 pages that took over a minute to lay out.
+PDF_BREAKDOWN_ROWS = 40
+
+
 def _city_pdf(snapshot: CitySnapshot, rows: list[dict[str, Any]]) -> HttpResponse:
     from weasyprint import HTML
 
@@ -216,7 +221,12 @@ def _city_pdf(snapshot: CitySnapshot, rows: list[dict[str, Any]]) -> HttpRespons
         row["parts"] = [
             (str(BREAKDOWNS[by]), [(label, _text(value), value is None) for label, value in pairs])
             for by, pairs in row["breakdowns"].items()
-            if pairs
+            if 0 < len(pairs) <= PDF_BREAKDOWN_ROWS
+        ]
+        row["long_parts"] = [
+            (str(BREAKDOWNS[by]), len(pairs))
+            for by, pairs in row["breakdowns"].items()
+            if len(pairs) > PDF_BREAKDOWN_ROWS
         ]
     html = render_to_string(
         "reports/city_pdf.html",
