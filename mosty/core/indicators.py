@@ -147,6 +147,12 @@ class CountFn(Protocol):
     def __call__(self, scope: Scope, by: str | None = None) -> Any: ...
 
 
+# `count_all(scope)` -> {None: figure, by: {key: figure}, ...}: the figure and every breakdown
+# in one pass, for an indicator whose counting is mostly shared work (finding its distinct
+# people) that `count(scope, by)` would redo for each breakdown.
+CountAllFn = Callable[[Scope], Mapping[str | None, Any]]
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str
@@ -157,6 +163,7 @@ class Indicator:
     breakdowns: tuple[str, ...]
     count: CountFn
     module: str = field(default="")
+    count_all: CountAllFn | None = None
 
     @property
     def unit_label(self) -> str:
@@ -171,6 +178,19 @@ class Indicator:
             raise ValueError(f"{self.code} has no breakdown {by!r}")
         return dict(self.count(scope, by))
 
+    def everything(self, scope: Scope) -> tuple[Number, dict[str, dict[str, Number]]]:
+        """The figure and its split by every breakdown it declares: in one pass when the
+        module counts them together (`count_all`), else one count each. The same numbers as
+        `value` and `split` (tests compare them)."""
+        if self.count_all is None:
+            return self.value(scope), {by: self.split(scope, by) for by in self.breakdowns}
+        found = self.count_all(scope)
+        value = found[None]
+        return (
+            Decimal(value) if isinstance(value, float) else value,
+            {by: dict(found[by]) for by in self.breakdowns},
+        )
+
 
 INDICATORS: dict[str, Indicator] = {}
 
@@ -184,6 +204,7 @@ def indicator(
     count: CountFn,
     distinct_people: bool = False,
     breakdowns: Iterable[str] = (),
+    count_all: CountAllFn | None = None,
 ) -> Indicator:
     """Register an indicator (from a module's `indicators.py`)."""
     if code in INDICATORS:
@@ -201,6 +222,7 @@ def indicator(
         breakdowns=breakdowns,
         count=count,
         module=code.split(".")[0],
+        count_all=count_all,
     )
     INDICATORS[code] = found
     return found

@@ -89,6 +89,19 @@ def participants(scope: Scope, by: str | None = None) -> Any:
     return dict(sorted(Counter(people.values()).items()))
 
 
+def participants_all(scope: Scope) -> dict[str | None, Any]:
+    """`participants` whole and by audience and language, from one pass over the rows."""
+    rows = attendees(scope).values(*_PERSON_FIELDS, "audience", "language").order_by("pk")
+    people: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        people.setdefault(person_key(row), (row["audience"] or "", row["language"] or ""))
+    return {
+        None: len(people),
+        "audience": dict(sorted(Counter(a for a, _l in people.values()).items())),
+        "language": dict(sorted(Counter(lang for _a, lang in people.values()).items())),
+    }
+
+
 def programme_hours(scope: Scope, by: str | None = None) -> Any:
     """Hours of the sessions held (each session once, however many attended)."""
     return aggregate(
@@ -173,6 +186,7 @@ indicator(
     distinct_people=True,
     breakdowns=("audience", "language"),
     count=participants,
+    count_all=participants_all,
 )
 indicator(
     "events.programme_hours",

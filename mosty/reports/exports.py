@@ -17,7 +17,7 @@ from mosty.core.exports import csv_response, download_response, xlsx_book_respon
 from mosty.core.formats import money, number, percent
 from mosty.core.i18n import text_direction
 from mosty.core.indicators import BREAKDOWNS, INDICATORS, breakdown_label
-from mosty.reports.models import ReportSnapshot
+from mosty.reports.models import CitySnapshot, ReportSnapshot
 
 FORMATS = ("xlsx", "csv", "pdf")
 
@@ -28,7 +28,7 @@ def _value(raw: Any) -> Decimal | int | None:
     return Decimal(str(raw))
 
 
-def summary_rows(snapshot: ReportSnapshot) -> list[dict[str, Any]]:
+def summary_rows(snapshot: ReportSnapshot | CitySnapshot) -> list[dict[str, Any]]:
     """Per indicator of the snapshot still registered: name, definition, unit, value, target
     and the share reached (None where the figure was suppressed or no target was set)."""
     targets = snapshot.figures.get("targets", {})
@@ -180,3 +180,87 @@ def _pdf(snapshot: ReportSnapshot, rows: list[dict[str, Any]], language: str) ->
 
 def _decimals(value: Any) -> int:
     return 0 if value is None or Decimal(value) == Decimal(value).to_integral_value() else 1
+
+
+# The city report --------------------------------------------------------------------------
+# The same files for the whole city (`CitySnapshot`): no targets, in the reader's language,
+# counts of people under the threshold already suppressed when it was issued.
+
+
+def _city_filename(snapshot: CitySnapshot, ext: str) -> str:
+    return f"city-report-{snapshot.period_start}-{snapshot.period_end}.{ext}"
+
+
+def city_response(snapshot: CitySnapshot, *, fmt: str) -> HttpResponse:
+    rows = summary_rows(snapshot)
+    suppressed = _("fewer than %(n)s") % {"n": snapshot.figures.get("min_cell", 5)}
+    # A breakdown's cell may be hidden because it is small or because it would give a small
+    # one away: it is "not shown", not "fewer than 5".
+    hidden = _("not shown")
+    if fmt == "pdf":
+        return _city_pdf(snapshot, rows)
+    if fmt == "csv":
+        header = [_("Indicator"), _("Breakdown"), _("Category"), _("Value"), _("Unit")]
+        flat: list[list[Any]] = []
+        for row in rows:
+            flat.append([row["name"], "", "", _cell(row["value"], suppressed), row["unit"]])
+            for by, pairs in row["breakdowns"].items():
+                flat += [
+                    [row["name"], str(BREAKDOWNS[by]), label, _cell(value, hidden), row["unit"]]
+                    for label, value in pairs
+                ]
+        response = csv_response(_city_filename(snapshot, "csv"), header, flat)
+        assert isinstance(response, HttpResponse)  # not streamed
+        return response
+    summary = (
+        _("Summary"),
+        [_("Indicator"), _("Definition"), _("Unit"), _("Value")],
+        [[r["name"], r["definition"], r["unit"], _cell(r["value"], suppressed)] for r in rows],
+    )
+    sheets = [summary]
+    for row in rows:
+        body: list[list[Any]] = [[_("Total"), "", _cell(row["value"], suppressed)]]
+        for by, pairs in row["breakdowns"].items():
+            body += [[str(BREAKDOWNS[by]), label, _cell(value, hidden)] for label, value in pairs]
+        sheets.append((row["name"], [_("Breakdown"), _("Category"), _("Value")], body))
+    return xlsx_book_response(_city_filename(snapshot, "xlsx"), sheets)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else number(value, decimals=_decimals(value))
+
+
+# A breakdown longer than this (the city's thousands of organisations) is left to the XLSX and
+# CSV files: in the PDF it made a report of 150 pages that took over a minute to lay out.
+PDF_BREAKDOWN_ROWS = 40
+
+
+def _city_pdf(snapshot: CitySnapshot, rows: list[dict[str, Any]]) -> HttpResponse:
+    from weasyprint import HTML
+
+    language = translation.get_language() or "pl"
+    for row in rows:
+        row["value_text"] = _text(row["value"])
+        row["parts"] = [
+            (str(BREAKDOWNS[by]), [(label, _text(value), value is None) for label, value in pairs])
+            for by, pairs in row["breakdowns"].items()
+            if 0 < len(pairs) <= PDF_BREAKDOWN_ROWS
+        ]
+        row["long_parts"] = [
+            (str(BREAKDOWNS[by]), len(pairs))
+            for by, pairs in row["breakdowns"].items()
+            if len(pairs) > PDF_BREAKDOWN_ROWS
+        ]
+    html = render_to_string(
+        "reports/city_pdf.html",
+        {
+            "snapshot": snapshot,
+            "rows": rows,
+            "language": language,
+            "dir": text_direction(language),
+            "min_cell": snapshot.figures.get("min_cell", 5),
+        },
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_city_filename(snapshot, "pdf")}"'
+    return response

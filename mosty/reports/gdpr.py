@@ -17,6 +17,10 @@ NO_PERSONAL_DATA = {
         "Aggregate figures of an issued report (suppressed below the threshold where they "
         "count people); kept after erasure, as aggregates must be."
     ),
+    "reports.CitySnapshot": (
+        "Aggregate figures of an issued city report (counts of people suppressed below the "
+        "threshold); kept after erasure, as aggregates must be."
+    ),
     "reports.RollupScope": "Which organisations, events and period a set of kept figures covers.",
     "reports.Rollup": (
         "One kept figure (an indicator's count over a scope, whole or by breakdown key); "

@@ -319,3 +319,42 @@ class RollupRun(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.status} {self.done}/{self.total}"
+
+
+class CitySnapshot(Labelled):
+    """The city report as issued (issue 17: "the admin or city office the whole city"): every
+    indicator over the whole city for a period, with its breakdowns, counts of people under
+    the threshold already suppressed. Numbers only, so the same report can be given again
+    after participants' data is erased."""
+
+    audit_noun = "city report"
+
+    class Status(models.TextChoices):
+        COUNTING = "counting", pgettext_lazy("city report", "being counted")
+        READY = "ready", pgettext_lazy("city report", "ready")
+        FAILED = "failed", pgettext_lazy("city report", "failed")
+
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    figures = models.JSONField(_("figures"), default=dict)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # A period no rollup keeps is counted by a background task (`tasks.city_report_count`):
+    # `done` of `total` indicators, shown on the dashboard until the report is ready.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("issued city report")
+        verbose_name_plural = _("issued city reports")
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period_start}..{self.period_end}"

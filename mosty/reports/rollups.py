@@ -17,8 +17,13 @@ reporting table. Kept figures per scope are exactly what the live computation an
 compares every indicator), contain numbers only, and are few: a city of a hundred
 organisations and fifty programmes keeps a few hundred scopes.
 
+The whole city is also kept for every earlier calendar year with events or cases (up to
+`KEPT_YEARS` back), so that a year's city report is always read, never counted.
+
 What is not pre-aggregated: a period or scope a reader chooses by hand (the period form) is
 counted live, as before; the page says "counted now" instead of the time of the last refresh.
+A report over such a period counts every figure once (`count_now`, with each indicator's
+`count_all` where it has one), not once per breakdown.
 
 The refresh runs nightly (`MOSTY_DAILY_TASKS`) and when a coordinator asks ("refresh now",
 `services.rollup_refresh_request`), through `tasks.rollups_refresh`.
@@ -33,11 +38,14 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from mosty.access.domains.reports import own_organisations, report_organisations
 from mosty.accounts.models import Membership, Role
+from mosty.cases.models import Case
 from mosty.core.indicators import INDICATORS, Number, Scope
+from mosty.events.models import Session
 from mosty.reports.models import Programme, Rollup, RollupRun, RollupScope
 
 # A run still "queued" or "running" after this long is taken for dead (its worker stopped).
@@ -140,6 +148,9 @@ def wanted_scopes() -> list[Scope]:
         want(previous(scope))
 
     with_previous(year)
+    # Every earlier calendar year with records: "a year's city report" is always kept.
+    for past in range(first_year(), start.year - 1):
+        want(Scope(start=datetime.date(past, 1, 1), end=datetime.date(past, 12, 31)))
     coordinators = (
         Membership.objects.filter(
             role=Role.COORDINATOR,
@@ -167,20 +178,60 @@ def wanted_scopes() -> list[Scope]:
     return list(found.values())
 
 
+# How far back whole calendar years of the city are kept.
+KEPT_YEARS = 10
+
+
+def first_year() -> int:
+    """The first calendar year with events or cases (the bulk of every figure), at most
+    `KEPT_YEARS` back."""
+    this_year = timezone.localdate().year
+    found = [
+        day.year
+        for day in (
+            Session.objects.aggregate(first=Min("starts_at"))["first"],
+            Case.objects.aggregate(first=Min("opened_on"))["first"],
+        )
+        if day is not None
+    ]
+    return max(min(found, default=this_year), this_year - KEPT_YEARS)
+
+
 def _programme_scope(programme: Programme) -> Scope:
     """`Programme.scope()` from prefetched links (no query per programme)."""
     return programme.scope()
 
 
-def compute(scope: Scope) -> list[tuple[str, str, str, str]]:
-    """(indicator, breakdown, key, value) of every indicator over `scope`."""
+def compute(
+    scope: Scope, *, progress: Callable[[int, int], None] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """(indicator, breakdown, key, value) of every indicator over `scope`; `progress(done,
+    total)` after each indicator."""
     rows = []
-    for code, indicator in sorted(INDICATORS.items()):
-        rows.append((code, "", "", str(indicator.value(scope))))
+    for done, (code, indicator) in enumerate(sorted(INDICATORS.items()), start=1):
+        if progress is not None:
+            progress(done - 1, len(INDICATORS))
+        value, splits = indicator.everything(scope)
+        rows.append((code, "", "", str(value)))
         for by in indicator.breakdowns:
-            for key, value in indicator.split(scope, by).items():
-                rows.append((code, by, str(key)[:100], str(value)))
+            for key, part in splits[by].items():
+                rows.append((code, by, str(key)[:100], str(part)))
     return rows
+
+
+def count_now(scope: Scope, *, progress: Callable[[int, int], None] | None = None) -> Kept:
+    """The figures of `scope` counted now, in the shape of kept ones (nothing stored): what a
+    report over a period no rollup keeps is written from, every figure counted once."""
+    kept = Kept(refreshed_at=timezone.now())
+    for code, by, key, value in compute(scope, progress=progress):
+        if by:
+            kept.splits.setdefault((code, by), {})[key] = _number(value)
+        else:
+            kept.values[code] = _number(value)
+    for code in kept.values:
+        for by in INDICATORS[code].breakdowns:
+            kept.splits.setdefault((code, by), {})
+    return kept
 
 
 def store(scope: Scope, rows: Iterable[tuple[str, str, str, str]]) -> RollupScope:

@@ -5,6 +5,7 @@ of organisations the reader does not coordinate."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -21,8 +22,10 @@ from mosty.access.domains.reports import (
     own_organisations,
     programme_linkables,
     programme_organisations,
+    reader_coordinates_all_of,
     reader_sees_all_of,
     report_organisations,
+    visible_city_snapshots,
     visible_programmes,
     visible_snapshots,
 )
@@ -33,9 +36,16 @@ from mosty.people.models import Participant
 from mosty.people.search import phone_digits
 from mosty.people.selectors import search_q
 from mosty.reports import rollups
-from mosty.reports.models import BudgetLine, Programme, ReportSnapshot, RollupRun, Target
+from mosty.reports.models import (
+    BudgetLine,
+    CitySnapshot,
+    Programme,
+    ReportSnapshot,
+    RollupRun,
+    Target,
+)
 from mosty.reports.rollups import Kept, default_period, previous
-from mosty.reports.suppression import suppress
+from mosty.reports.suppression import suppress, suppress_column
 
 __all__ = ["default_period", "previous"]
 
@@ -399,3 +409,96 @@ def _public_statistics(*, start: datetime.date, end: datetime.date) -> dict[str,
         "figures": [(code, INDICATORS[code].value(scope)) for code in PUBLIC_FIGURES],
         "tables": tables,
     }
+
+
+# The city report as a file ---------------------------------------------------------------
+# A file leaves the system: its counts of people are suppressed as on the public page wherever
+# they count people of organisations the reader does not coordinate, whoever reads the city.
+
+
+def _published_value(indicator: Indicator, value: Any, *, reader: Any, scope: Scope) -> Any:
+    if not indicator.distinct_people or not 0 < value < min_cell():
+        return value
+    if reader_coordinates_all_of(reader, scope.organisations):
+        return value
+    own = own_organisations(reader)
+    if own:
+        own_scope = replace(scope, organisations=frozenset(own))
+        if rollups.value_of(indicator.code, own_scope, rollups.read(own_scope)) == value:
+            return value  # every person counted is one of the reader's own organisations'
+    return None
+
+
+def _published_split(
+    indicator: Indicator, split: dict[str, Any], *, reader: Any, scope: Scope
+) -> dict[str, Any]:
+    if not indicator.distinct_people or reader_coordinates_all_of(reader, scope.organisations):
+        return dict(split)
+    # The same protection as `suppress` gives the one-column table, in closed form: a
+    # breakdown by country of the whole city has a hundred keys (`suppress` took minutes).
+    return suppress_column(split, min_cell())
+
+
+def _json_number(value: Any) -> Any:
+    """A figure for JSON: exact decimals as text, whole numbers as numbers."""
+    if value is None or isinstance(value, int):
+        return value
+    return str(value)
+
+
+def city_report_figures(
+    *, fetched_by: Any, scope: Scope, progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """The figures of a city report (`CitySnapshot.figures`): every indicator over `scope`
+    with every breakdown, small counts of people suppressed (None). Read from the kept
+    figures when the scope is kept, else counted now (`progress(done, total)` as it goes)."""
+    kept = rollups.read(scope) or rollups.count_now(scope, progress=progress)
+    return {
+        "min_cell": min_cell(),
+        "counted_at": kept.refreshed_at.isoformat(),
+        "indicators": {
+            code: {
+                "value": _json_number(data["value"]),
+                "breakdowns": {
+                    name: [[key, _json_number(value)] for key, value in pairs]
+                    for name, pairs in data["breakdowns"].items()
+                },
+            }
+            for code, data in city_figures(fetched_by=fetched_by, scope=scope, kept=kept).items()
+        },
+    }
+
+
+def city_figures(*, fetched_by: Any, scope: Scope, kept: Kept) -> dict[str, Any]:
+    """Every indicator over `scope` with every breakdown, as `{code: {"value": v,
+    "breakdowns": {by: [(key, v), ...]}}}` with small counts of people suppressed (None)."""
+    found: dict[str, Any] = {}
+    for code in sorted(INDICATORS):
+        indicator = INDICATORS[code]
+        value = rollups.value_of(code, scope, kept)
+        found[code] = {
+            "value": _published_value(indicator, value, reader=fetched_by, scope=scope),
+            "breakdowns": {
+                by: list(
+                    _published_split(
+                        indicator,
+                        rollups.split_of(code, scope, by, kept),
+                        reader=fetched_by,
+                        scope=scope,
+                    ).items()
+                )
+                for by in indicator.breakdowns
+            },
+        }
+    return found
+
+
+def city_snapshot_list(*, fetched_by: Any) -> QuerySet[CitySnapshot]:
+    return visible_city_snapshots(fetched_by).order_by("-issued_at", "-pk")
+
+
+def city_snapshot_get(*, fetched_by: Any, pk: int) -> CitySnapshot:
+    """An issued city report that is ready (one still being counted: 404)."""
+    return get_object_or_404(
+        visible_city_snapshots(fetched_by).filter(status=CitySnapshot.Status.READY), pk=pk
+    )

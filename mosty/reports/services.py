@@ -15,12 +15,19 @@ from django.utils.translation import gettext as _
 from mosty.access.audit import audit
 from mosty.access.domains.reports import LINK_OWNER, programme_linkables, programme_organisations
 from mosty.access.policy import can, require
-from mosty.core.indicators import INDICATORS
+from mosty.core.indicators import INDICATORS, Scope
 from mosty.events.models import Registration
 from mosty.people.models import Participant
 from mosty.reports import rollups, selectors
-from mosty.reports.models import BudgetLine, Programme, ReportSnapshot, RollupRun, Target
-from mosty.reports.tasks import rollups_refresh
+from mosty.reports.models import (
+    BudgetLine,
+    CitySnapshot,
+    Programme,
+    ReportSnapshot,
+    RollupRun,
+    Target,
+)
+from mosty.reports.tasks import city_report_count, rollups_refresh
 
 PROGRAMME_FIELDS = [
     "organisation",
@@ -164,17 +171,19 @@ def report_issue(
         raise ValidationError({"end": _("The end of the period must not be before its start.")})
     scope = programme.scope(start, end)
     kept = selectors.kept_figures(scope)
+    # A period no rollup keeps: every figure counted now, once (not once per breakdown).
+    counted = kept if kept is not None else rollups.count_now(scope)
     figures: dict[str, Any] = {}
     for code in sorted(INDICATORS):
         indicator = INDICATORS[code]
-        found = selectors.figures(fetched_by=by, scope=scope, codes=[code], kept=kept)[0]
+        found = selectors.figures(fetched_by=by, scope=scope, codes=[code], kept=counted)[0]
         figures[code] = {
             "value": _number(found.value),
             "breakdowns": {
                 name: [
                     [key, _number(value)]
                     for key, _label, value in selectors.breakdown(
-                        fetched_by=by, scope=scope, code=code, by=name, kept=kept
+                        fetched_by=by, scope=scope, code=code, by=name, kept=counted
                     )
                 ]
                 for name in indicator.breakdowns
@@ -229,3 +238,39 @@ def rollup_refresh_request(*, by: Any) -> RollupRun:
         audit(by, "mosty.report.rollup.requested", run)
         transaction.on_commit(lambda: rollups_refresh.enqueue(run.pk))
     return run
+
+
+def city_report_request(*, start: datetime.date, end: datetime.date, by: Any) -> CitySnapshot:
+    """Issue the whole city's report for the period, every indicator with its breakdowns,
+    suppressed as a file that leaves the system must be (`selectors.city_figures`), and keep
+    it: the report can be given again, the same, after participants' data is erased.
+
+    When the period's figures are kept (a calendar year), the report is ready at once;
+    otherwise counting the whole city takes long, so a background task counts it
+    (`tasks.city_report_count`) and the snapshot says how far it got."""
+    require(by, "report.city_export")
+    if end < start:
+        raise ValidationError({"end": _("The end of the period must not be before its start.")})
+    scope = Scope(start=start, end=end)
+    with transaction.atomic():
+        if rollups.read(scope) is not None:
+            snapshot = CitySnapshot(
+                period_start=start,
+                period_end=end,
+                figures=selectors.city_report_figures(fetched_by=by, scope=scope),
+                issued_by=by,
+            )
+            snapshot.full_clean()
+            snapshot.save()
+            audit(by, "mosty.report.city.issued", snapshot)
+            return snapshot
+        snapshot = CitySnapshot.objects.create(
+            period_start=start,
+            period_end=end,
+            issued_by=by,
+            status=CitySnapshot.Status.COUNTING,
+            total=len(INDICATORS),
+        )
+        audit(by, "mosty.report.city.requested", snapshot)
+        transaction.on_commit(lambda: city_report_count.enqueue(snapshot.pk))
+    return snapshot

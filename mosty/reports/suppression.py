@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy.optimize import linprog
@@ -178,3 +178,34 @@ def suppress(
                 chosen = option
                 break
         table.hidden |= chosen
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def suppress_column(counts: Mapping[K, Any], min_cell: int) -> dict[K, int | None]:
+    """A one-column table of counts of people (one breakdown: keys and their counts, under a
+    published total equal to their sum) suppressed in closed form: `suppress` on such a table
+    solves linear programmes cell by cell, which takes minutes for a breakdown by country.
+
+    With the total shown, the hidden cells are known only to add up to the total less the
+    shown ones (S); each lies anywhere in 0..S. A small cell is therefore safe when at least
+    two cells are hidden and S reaches `min_cell`: the small cells are hidden, then the
+    cheapest others (zeros first, then the fewest people; ties in key order) until both hold.
+    A small total hides everything."""
+    values = {key: int(value) for key, value in counts.items()}
+    total = sum(values.values())
+    if 0 < total < min_cell:
+        return dict.fromkeys(values)
+    hidden = {key for key, value in values.items() if 0 < value < min_cell}
+    if hidden:
+        order = list(values)
+        others = sorted(
+            (key for key in values if key not in hidden),
+            key=lambda key: (values[key], order.index(key)),
+        )
+        for key in others:
+            if len(hidden) >= 2 and sum(values[k] for k in hidden) >= min_cell:
+                break
+            hidden.add(key)
+    return {key: None if key in hidden else value for key, value in values.items()}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from mosty.access.audit import acting_as
-from mosty.reports import rollups
-from mosty.reports.models import RollupRun
+from mosty.access.audit import acting_as, audit
+from mosty.core.indicators import Scope
+from mosty.reports import rollups, selectors
+from mosty.reports.models import CitySnapshot, RollupRun
 
 
 @task()
@@ -23,4 +24,28 @@ def rollups_refresh(run_id: int | None = None) -> int:
             return rollups.refresh(run)
     except Exception:
         RollupRun.objects.filter(pk=run.pk).update(status=RollupRun.Status.FAILED)
+        raise
+
+
+@task()
+def city_report_count(snapshot_id: int) -> None:
+    """Count a city report over a period no rollup keeps (`services.city_report_request`),
+    saying how far it got; the dashboard offers it for download once ready."""
+    snapshot = CitySnapshot.objects.select_related("issued_by").get(pk=snapshot_id)
+    found = CitySnapshot.objects.filter(pk=snapshot.pk)
+
+    def progress(done: int, total: int) -> None:
+        found.update(done=done, total=total)
+
+    try:
+        with acting_as(snapshot.issued_by):
+            figures = selectors.city_report_figures(
+                fetched_by=snapshot.issued_by,
+                scope=Scope(start=snapshot.period_start, end=snapshot.period_end),
+                progress=progress,
+            )
+            found.update(figures=figures, status=CitySnapshot.Status.READY, done=snapshot.total)
+            audit(snapshot.issued_by, "mosty.report.city.issued", snapshot)
+    except Exception:
+        found.update(status=CitySnapshot.Status.FAILED)
         raise

@@ -6,19 +6,20 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mosty.access.audit import audit, audit_reads
 from mosty.access.domains.people import visible_participants
-from mosty.access.policy import can
+from mosty.access.policy import can, require
 from mosty.core.charts import ChartView, column_chart
 from mosty.core.indicators import BREAKDOWNS, INDICATORS, Scope, breakdown_label, month_key
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage
+from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage, StaffPage
 from mosty.core.routing import Routes
 from mosty.events.models import Registration
 from mosty.reports import exports, selectors, services
@@ -29,7 +30,7 @@ from mosty.reports.forms import (
     ProgrammeForm,
     TargetForm,
 )
-from mosty.reports.models import BudgetLine, Programme, Target
+from mosty.reports.models import BudgetLine, CitySnapshot, Programme, Target
 
 routes = Routes()
 
@@ -120,6 +121,17 @@ class Dashboard(ShowPage):
             **refresh_context(self.user, kept, reverse("reports:dashboard")),
             "may_reconcile": can(self.user, "report.reconcile"),
             "min_cell": selectors.min_cell(),
+            **self.city_export_context(start, end),
+        }
+
+    def city_export_context(self, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+        if not can(self.user, "report.city_export"):
+            return {}
+        return {
+            "may_city_export": True,
+            "start_iso": start.isoformat(),
+            "end_iso": end.isoformat(),
+            "city_snapshots": selectors.city_snapshot_list(fetched_by=self.user)[:5],
         }
 
 
@@ -357,6 +369,64 @@ class SnapshotDownload(DetailPage):
             fmt = "xlsx"
         audit(self.user, "mosty.report.snapshot.exported", self.object, details={"format": fmt})
         return exports.snapshot_response(self.object, fmt=fmt)
+
+
+@routes.path("city/export/", name="city_export")
+class CityExport(StaffPage):
+    """Issues the city report: every indicator over the whole city for the period posted,
+    with its breakdowns, kept as a `CitySnapshot` and answered as XLSX, CSV or PDF when its
+    figures are kept (a calendar year); else counted in the background, back to the
+    dashboard, which shows how far it got. A bad period goes back to the dashboard too,
+    which says what is wrong beside the field."""
+
+    permission = "report.city_export"
+    http_method_names = ["post"]  # noqa: RUF012
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require(self.user, self.permission)
+        form = PeriodForm(request.POST)
+        if not form.is_valid():
+            given = {name: request.POST.get(name, "") for name in ("start", "end")}
+            return HttpResponseRedirect(reverse("reports:dashboard") + "?" + urlencode(given))
+        fmt = request.POST.get("format", "xlsx")
+        if fmt not in exports.FORMATS:
+            fmt = "xlsx"
+        snapshot = services.city_report_request(
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"], by=self.user
+        )
+        if snapshot.status != CitySnapshot.Status.READY:
+            messages.info(
+                request,
+                _(
+                    "The city's figures for this period are not kept, so they are being "
+                    "counted in the background. The report will be listed below when it is "
+                    "ready."
+                ),
+            )
+            given = {name: request.POST.get(name, "") for name in ("start", "end")}
+            return HttpResponseRedirect(reverse("reports:dashboard") + "?" + urlencode(given))
+        audit(self.user, "mosty.report.city.exported", snapshot, details={"format": fmt})
+        return exports.city_response(snapshot, fmt=fmt)
+
+
+@routes.path("city/issued/<int:pk>/", name="city_download")
+class CityDownload(DetailPage):
+    """An issued city report again, the same figures as the day it was issued."""
+
+    permission = "report.city_export"
+
+    def get_object(self) -> Any:
+        return selectors.city_snapshot_get(fetched_by=self.user, pk=self.kwargs["pk"])
+
+    def permission_target(self) -> None:
+        return None
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        fmt = request.GET.get("format", "xlsx")
+        if fmt not in exports.FORMATS:
+            fmt = "xlsx"
+        audit(self.user, "mosty.report.city.exported", self.object, details={"format": fmt})
+        return exports.city_response(self.object, fmt=fmt)
 
 
 @routes.path("reconcile/", name="reconcile")

@@ -1,10 +1,15 @@
-from mosty.reports.models import BudgetLine, ReportSnapshot
+import datetime
+
+from mosty.reports.models import BudgetLine, CitySnapshot, ReportSnapshot
 from tests.access_matrix import Route
 from tests.cases.factories import make_participant
 from tests.reports.factories import attended, make_programme, past_event
 
 READERS = frozenset({"admin", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
+# The whole city's figures: the admin, and coordinators of a city office (organisation A is
+# not one; tests/reports/test_city_export.py covers them).
+CITY = frozenset({"admin"})
 
 
 def _programme(world):
@@ -26,6 +31,15 @@ def _snapshot(world):
         programme=programme,
         period_start=programme.starts_on,
         period_end=programme.ends_on,
+        figures={"indicators": {"events.programme_hours": {"value": "2.0", "breakdowns": {}}}},
+    )
+    return {"pk": snapshot.pk}
+
+
+def _city_snapshot(world):
+    snapshot = CitySnapshot.objects.create(
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
         figures={"indicators": {"events.programme_hours": {"value": "2.0", "breakdowns": {}}}},
     )
     return {"pk": snapshot.pk}
@@ -82,6 +96,22 @@ ROUTES = [
         data=lambda world: {"format": "csv"},
     ),
     Route("reports:snapshot_download", allowed=READERS, kwargs=_snapshot, query="format=csv"),
+    Route(
+        "reports:city_export",
+        allowed=CITY,
+        method="post",
+        org_scoped=False,
+        data=lambda world: {"start": "2026-01-01", "end": "2026-12-31", "format": "csv"},
+        # Nothing is kept in the test world: the report is queued, back to the dashboard.
+        ok=(302,),
+    ),
+    Route(
+        "reports:city_download",
+        allowed=CITY,
+        org_scoped=False,
+        kwargs=_city_snapshot,
+        query="format=csv",
+    ),
     Route(
         "reports:reconcile",
         allowed=COORDINATOR,

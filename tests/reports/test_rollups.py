@@ -1,6 +1,7 @@
 """Kept figures (rollups): the pages read what a background task counted, the same figures as
 counting live, refreshed nightly and on demand."""
 
+import datetime
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from mosty.core.citypack import city_init
 from mosty.core.indicators import INDICATORS, Scope
 from mosty.core.seeding import seed_run
 from mosty.reports import rollups
-from mosty.reports.models import Programme, RollupRun, RollupScope
+from mosty.reports.models import CitySnapshot, Programme, RollupRun, RollupScope
 from mosty.reports.tasks import rollups_refresh
 from tests.reports.factories import attended, make_programme, past_event
 
@@ -136,3 +137,22 @@ def test_a_programme_linked_to_a_survey_keeps_that_survey_s_figure(world):
     )
     assert rollups.scope_key(unlinked) != rollups.scope_key(programme.scope())
     assert INDICATORS["research.responses"].value(unlinked) == 5
+
+
+def test_every_earlier_year_of_the_city_is_kept_and_exported_from_the_kept_figures(world, login):
+    event = past_event(world.org_a, days_ago=800)  # two or three calendar years ago
+    for n in range(6):
+        attended(event, name=f"Person {n}", email=f"p{n}@example.org")
+    year = event.sessions.get().starts_at.year
+    scope = Scope(start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
+    _refresh()
+    kept = rollups.read(scope)
+    assert kept is not None
+    assert kept.values["events.participants"] == 6 == INDICATORS["events.participants"].value(scope)
+    response = login("admin").post(
+        reverse("reports:city_export"),
+        {"start": scope.start.isoformat(), "end": scope.end.isoformat(), "format": "csv"},
+    )
+    assert response.status_code == 200
+    assert "Uczestnicy wydarzeń,,,6,osoby" in response.content.decode("utf-8-sig")
+    assert CitySnapshot.objects.get().figures["counted_at"] == kept.refreshed_at.isoformat()

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from mosty.reports.suppression import feasible_range, suppress
+from mosty.reports.suppression import Table, exposed, feasible_range, suppress, suppress_column
 
 MIN = 5
 
@@ -158,3 +158,38 @@ def test_the_suppression_is_not_a_no_op():
     table = suppress(rows, cols, cells, MIN)
     naive = {v: (None if v == ("cell", "a", "x") else table.value(v)) for v in table.variables()}
     assert _by_differences(table, naive)[("cell", "a", "x")] == 2
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_breakdowns_column_suppressed_in_closed_form_gives_nothing_away(seed):
+    """`suppress_column` (one breakdown of the city report): no small count can be worked out
+    from what it shows and the total, as the linear programmes of `exposed` check; and it
+    hides only what it must (a column with no small count is shown whole)."""
+    rng = random.Random(seed)
+    counts = {
+        f"k{i}": rng.choice([0, 1, 2, 3, 4, 5, 6, 9, 14, 40]) for i in range(rng.randint(1, 9))
+    }
+    shown = suppress_column(counts, MIN)
+    table = Table(list(counts), ["n"], {(k, "n"): v for k, v in counts.items()})
+    table.hidden = {("cell", k, "n") for k, v in shown.items() if v is None}
+    table.hidden |= {("row", k) for k, v in shown.items() if v is None}
+    if all(v is None for v in shown.values()):
+        table.hidden |= {("col", "n"), ("all",)}
+    for key, value in counts.items():
+        if 0 < value < MIN:
+            assert shown[key] is None
+            assert not exposed(table, ("cell", key, "n"), MIN), (counts, shown)
+        elif shown[key] is not None:
+            assert shown[key] == value
+    if not any(0 < v < MIN for v in counts.values()):
+        assert shown == counts
+
+
+def test_one_man_among_five_women_hides_both():
+    assert suppress_column({"female": 5, "male": 1}, MIN) == {"female": None, "male": None}
+    assert suppress_column({"female": 9, "male": 1, "other": 0, "x": 6}, MIN) == {
+        "female": 9,
+        "male": None,
+        "other": None,
+        "x": None,
+    }

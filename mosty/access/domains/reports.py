@@ -22,7 +22,7 @@ from mosty.assistance.models import AssistanceRequest
 from mosty.networks.models import NetworkMembership
 from mosty.organisations.models import Organisation, OrganisationKind
 from mosty.participation.models import Group
-from mosty.reports.models import Programme, ReportSnapshot
+from mosty.reports.models import CitySnapshot, Programme, ReportSnapshot
 from mosty.research.models import Survey
 
 
@@ -75,6 +75,9 @@ POLICY.add_rule("programme.view", sees_city | takes_part)
 POLICY.add_rule("programme.change", leads)
 POLICY.add_rule("programme.export", sees_city | takes_part)
 POLICY.add_rule("statistics.public", rules.always_allow)
+# The city report as a file (XLSX, CSV, PDF) and the city reports issued before: whoever sees
+# the whole city's figures.
+POLICY.add_rule("report.city_export", sees_city)
 
 
 def report_organisations(user) -> frozenset[int] | None:
@@ -95,6 +98,16 @@ def reader_sees_all_of(user, organisations: frozenset[int] | None) -> bool:
     suppressed for them."""
     if sees_city(user):
         return True
+    if organisations is None:
+        return False
+    return organisations <= set(orgs_where(user, Role.COORDINATOR))
+
+
+def reader_coordinates_all_of(user, organisations: frozenset[int] | None) -> bool:
+    """Whether every person counted over `organisations` belongs to an organisation `user`
+    coordinates (never for the whole city). A report that leaves the system (the city
+    export) is suppressed like the public statistics unless this holds: seeing the whole
+    city on screen does not make other organisations' people the reader's own."""
     if organisations is None:
         return False
     return organisations <= set(orgs_where(user, Role.COORDINATOR))
@@ -140,3 +153,9 @@ def visible_programmes(user) -> QuerySet[Programme]:
 
 def visible_snapshots(user) -> QuerySet[ReportSnapshot]:
     return ReportSnapshot.objects.filter(programme__in=visible_programmes(user))
+
+
+def visible_city_snapshots(user) -> QuerySet[CitySnapshot]:
+    if sees_city(user):
+        return CitySnapshot.objects.all()
+    return CitySnapshot.objects.none()
