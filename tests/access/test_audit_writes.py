@@ -328,6 +328,10 @@ RAW_SQL_ALLOWED = {
     ),
     "mosty/knowledge/seed.py": "ANALYZE after seeding (statistics, no rows)",
     "mosty/knowledge/selectors.py": "full-text search reads",
+    "mosty/participation/selectors.py": (
+        "idea list reads: counts and one page of ids over the union of the visibility "
+        "reasons, each part compiled from an ORM queryset (SELECT only)"
+    ),
     "mosty/directory/hsds.py": "prunes rows inside hsds_import, which records one summary event",
     "mosty/core/management/commands/restore.py": "checks a backup file before restoring it",
     "mosty/core/views.py": "health check SELECT 1",
