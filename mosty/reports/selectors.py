@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext
 
 from mosty.access.domains.events import managed_events
@@ -348,13 +349,21 @@ PUBLIC_FIGURES = (
 
 # Visitors share one computation per period and language for this long (seconds).
 PUBLIC_CACHE_SECONDS = 600
+# The default period (this year) is counted by the nightly refresh and kept until the next.
+PUBLIC_KEPT_SECONDS = 26 * 3600
+
+
+def _public_key(start: datetime.date, end: datetime.date) -> str:
+    return f"mosty:public-statistics:{start}:{end}:{get_language()}:{min_cell()}"
 
 
 def public_statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """The city's headline figures for everyone: people only from those who consented to
     statistics, in tables with small-cell suppression; the rest are counts of sessions,
-    hours and services, which are about no one. Cached briefly: anyone may ask, often."""
-    key = f"mosty:public-statistics:{start}:{end}:{get_language()}:{min_cell()}"
+    hours and services, which are about no one. This year's are kept by the nightly refresh
+    (`public_statistics_keep`: the first visitor does not wait seconds for them on a large
+    city); another period is counted when asked and cached briefly: anyone may ask, often."""
+    key = _public_key(start, end)
     found = cache.get(key)
     if found is None:
         found = _public_statistics(start=start, end=end)
@@ -404,11 +413,25 @@ def _public_statistics(*, start: datetime.date, end: datetime.date) -> dict[str,
     return {
         "start": start,
         "end": end,
+        "kept_at": None,
         "people": people,
         "min_cell": min_cell(),
         "figures": [(code, INDICATORS[code].value(scope)) for code in PUBLIC_FIGURES],
         "tables": tables,
     }
+
+
+def public_statistics_keep() -> int:
+    """Count this year's public statistics in every language and keep them until the next
+    nightly refresh (run after the rollups by `reports.tasks.rollups_refresh`). Returns how
+    many languages were kept."""
+    start, end = default_period()
+    now = timezone.now()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found = {**_public_statistics(start=start, end=end), "kept_at": now}
+            cache.set(_public_key(start, end), found, PUBLIC_KEPT_SECONDS)
+    return len(settings.LANGUAGES)
 
 
 # The city report as a file ---------------------------------------------------------------

@@ -21,10 +21,12 @@ def rollups_refresh(run_id: int | None = None) -> int:
     )
     try:
         with acting_as(run.requested_by):
-            return rollups.refresh(run)
+            kept = rollups.refresh(run)
     except Exception:
         RollupRun.objects.filter(pk=run.pk).update(status=RollupRun.Status.FAILED)
         raise
+    selectors.public_statistics_keep()
+    return kept
 
 
 @task()

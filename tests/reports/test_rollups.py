@@ -7,6 +7,7 @@ import io
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from mosty.core.citypack import city_init
 from mosty.core.indicators import INDICATORS, Scope
@@ -156,3 +157,31 @@ def test_every_earlier_year_of_the_city_is_kept_and_exported_from_the_kept_figur
     assert response.status_code == 200
     assert "Uczestnicy wydarzeń,,,6,osoby" in response.content.decode("utf-8-sig")
     assert CitySnapshot.objects.get().figures["counted_at"] == kept.refreshed_at.isoformat()
+
+
+def test_this_year_s_public_statistics_are_kept_by_the_nightly_refresh(world, client):
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from tests.cases.factories import make_participant
+
+    event = past_event(world.org_a, days_ago=0)  # this year, whatever the day
+    for _ in range(6):
+        attended(event, participant=make_participant(world, consents=("statistics",)))
+    cache.clear()
+    _refresh()
+    for _ in range(3):  # after the night: the kept figures are shown until the next
+        attended(event, participant=make_participant(world, consents=("statistics",)))
+    for language in ("pl", "ar"):
+        with translation.override(language):
+            page = client.get(reverse("reports:public"))
+        assert page.status_code == 200
+        assert page.context["people"] == 6 and page.context["kept_at"] is not None
+    # A period chosen by hand is counted when asked, and says nothing about the night.
+    today = timezone.localdate()
+    with translation.override("en"):
+        chosen = client.get(
+            reverse("reports:public"), {"start": today.replace(day=1), "end": today}
+        )
+    assert chosen.status_code == 200
+    assert chosen.context["people"] == 9 and chosen.context["kept_at"] is None
