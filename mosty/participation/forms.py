@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import User
+from mosty.core.forms import SearchModelChoiceField
 from mosty.core.pages import VersionedForm
 from mosty.core.uploads import validate_upload_size
 from mosty.participation.models import (
@@ -144,8 +145,12 @@ class _CallChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class IdeaForm(forms.Form):
-    participant = forms.ModelChoiceField(
-        label=_("Participant"), queryset=Participant.objects.none(), required=False
+    # Searchable by code: a large NGO supports 10,000 people (names are encrypted).
+    participant = SearchModelChoiceField(
+        label=_("Participant"),
+        queryset=Participant.objects.none(),
+        required=False,
+        search_fields=("code",),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=IdeaKind.choices)
     call = _CallChoice(
@@ -262,10 +267,11 @@ class GroupMemberForm(_MemberTerm):
         required=False,
         help_text=_("Someone who already has an account in Mosty."),
     )
-    participant = forms.ModelChoiceField(
+    participant = SearchModelChoiceField(
         label=_("or a participant your organisation supports"),
         queryset=Participant.objects.none(),
         required=False,
+        search_fields=("code",),
     )
 
     def __init__(self, *args: Any, participants: Any = None, **kwargs: Any):

@@ -62,6 +62,9 @@ class ProgrammeForm(forms.ModelForm):
             "groups",
         ]
         field_classes = {  # noqa: RUF012
+            # Searchable: a city office chooses among 3,000 organisations and its events.
+            "partners": SearchModelMultipleChoiceField,
+            "events": SearchModelMultipleChoiceField,
             "bookings": SearchModelMultipleChoiceField,
             "surveys": SearchModelMultipleChoiceField,
             "groups": SearchModelMultipleChoiceField,
@@ -99,6 +102,7 @@ class ProgrammeForm(forms.ModelForm):
             .order_by("-starts_at")
         )
         self.fields["events"].label_from_instance = _event_label  # type: ignore[attr-defined]
+        self.fields["events"].search_fields = ("translations__title",)  # type: ignore[attr-defined]
         self.fields["events"].required = False
         self.fields["partners"].required = False
         self.fields["networks"].required = False
