@@ -440,14 +440,18 @@ class Reconcile(ListPage):
     selector = selectors.unlinked_registrations
     filtered = False
 
-    def page_context(self, page: Any) -> dict[str, Any]:
-        rows = [
-            (
-                registration,
-                selectors.registration_candidates(fetched_by=self.user, registration=registration),
+    def candidates(self, registration: Registration) -> list[Any]:
+        """The participants who may be `registration`'s person: looked for once per row (the
+        audit and the page both need them)."""
+        found = self.__dict__.setdefault("_candidates", {})
+        if registration.pk not in found:
+            found[registration.pk] = selectors.registration_candidates(
+                fetched_by=self.user, registration=registration
             )
-            for registration in page
-        ]
+        return found[registration.pk]
+
+    def page_context(self, page: Any) -> dict[str, Any]:
+        rows = [(registration, self.candidates(registration)) for registration in page]
         return {"rows": rows, "invitables": self.invitables}
 
     @cached_property
@@ -466,11 +470,7 @@ class Reconcile(ListPage):
         registrations = list(page)
         audit_reads(self.user, registrations, fields=["name", "email", "phone"])
         candidates = {
-            p.pk: p
-            for registration in registrations
-            for p in selectors.registration_candidates(
-                fetched_by=self.user, registration=registration
-            )
+            p.pk: p for registration in registrations for p in self.candidates(registration)
         }
         audit_reads(
             self.user, list(candidates.values()), fields=["code", "first_name", "last_name"]
