@@ -23,6 +23,17 @@ from mosty.core.indicators import INDICATORS, Scope, make_links
 from mosty.core.models import Labelled, OwnedRecord, Timestamped, owned_by, validate_language_code
 
 
+def _funded(model: str, verbose_name: Any, help_text: Any) -> Any:
+    """A programme's link to records of another module it funds (optional, many)."""
+    return models.ManyToManyField(
+        model,
+        verbose_name=verbose_name,
+        blank=True,
+        related_name="report_programmes",
+        help_text=help_text,
+    )
+
+
 class Programme(OwnedRecord):
     """A funded project: who pays, when it runs, who takes part, what it promised."""
 
@@ -69,26 +80,20 @@ class Programme(OwnedRecord):
     # Records of other modules the programme funds: when some of a kind are linked, that
     # kind's figures count those only (`Scope.links`). Cases and mentoring matches are not
     # linked one by one: they are people's records, counted for the organisations taking part.
-    bookings = models.ManyToManyField(
+    bookings = _funded(
         "assistance.AssistanceRequest",
-        verbose_name=_("interpreter and assistant bookings"),
-        blank=True,
-        related_name="report_programmes",
-        help_text=_("Leave empty to count every booking of the organisations taking part."),
+        _("interpreter and assistant bookings"),
+        _("Leave empty to count every booking of the organisations taking part."),
     )
-    surveys = models.ManyToManyField(
+    surveys = _funded(
         "research.Survey",
-        verbose_name=_("surveys"),
-        blank=True,
-        related_name="report_programmes",
-        help_text=_("Leave empty to count every survey of the organisations taking part."),
+        _("surveys"),
+        _("Leave empty to count every survey of the organisations taking part."),
     )
-    groups = models.ManyToManyField(
+    groups = _funded(
         "participation.Group",
-        verbose_name=_("immigrant groups"),
-        blank=True,
-        related_name="report_programmes",
-        help_text=_("Leave empty to count every group of the organisations taking part."),
+        _("immigrant groups"),
+        _("Leave empty to count every group of the organisations taking part."),
     )
 
     # The links that narrow a scope: field name -> model label (`Scope.links`).
