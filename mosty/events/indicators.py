@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Membership
@@ -131,8 +131,11 @@ def institutions(scope: Scope) -> set[str]:
     """Keys of the institutions whose staff attended: `o:<id>` for an organisation record
     (the registrant's account belongs to it, or the typed name is an organisation's name),
     `t:<folded name>` for a name no record carries."""
-    staff = attendees(scope).filter(audience=Audience.STAFF) | attendees(scope).filter(
-        event__kind=EventKind.STAFF_TRAINING
+    # One attendance subquery with the two conditions beside it: OR-ing two querysets
+    # repeated the subquery in each branch, which PostgreSQL ran as a nested scan for minutes
+    # on the large seed.
+    staff = attendees(scope).filter(
+        Q(audience=Audience.STAFF) | Q(event__kind=EventKind.STAFF_TRAINING)
     )
     rows = list(staff.values("user_id", "institution"))
     user_orgs: dict[int, int] = {}
