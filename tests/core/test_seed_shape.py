@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.db.models import Count
 
-from mosty.accounts.models import Membership, Role
+from mosty.accounts.models import Membership, Role, User
 from mosty.cases.models import Case
 from mosty.cases.seed import seed_cases
 from mosty.core.citypack import city_init
@@ -61,6 +61,15 @@ def test_small_large_seed_has_the_heavy_organisations_and_users(monkeypatch):
     )
     assert city.count() == 15
     assert city.filter(organisation=orgs["ngo"]).exists()
+    # They are active readers: the nightly refresh keeps their dashboards' figures.
+    from mosty.reports.rollups import wanted_scopes
+
+    heavy = User.objects.filter(
+        email__in=[u.email for u in HEAVY_USERS if u.email.endswith("@seed.mosty.local")]
+    )
+    assert heavy.exists() and not heavy.filter(last_login__isnull=True).exists()
+    ngo_scope = frozenset({orgs["ngo"].pk})
+    assert any(scope.organisations == ngo_scope for scope in wanted_scopes())
 
 
 @pytest.mark.django_db
