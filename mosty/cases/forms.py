@@ -66,8 +66,8 @@ class _CaseTeamFields(forms.Form):
     review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
 
     def team_among(self, staff) -> None:
-        self.fields["lead"].queryset = staff
-        self.fields["members"].queryset = staff
+        self.fields["lead"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["members"].queryset = staff  # type: ignore[attr-defined]
 
 
 class CaseCreateForm(_CaseTeamFields):
