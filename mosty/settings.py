@@ -378,6 +378,7 @@ MOSTY_DAILY_TASKS = [
     "mosty.assistance.tasks.assignment_reminders_send",  # assistants booked for tomorrow
     "mosty.participation.tasks.call_alerts_send",  # alerts: new calls, deadlines in a week
     "mosty.reports.tasks.rollups_refresh",  # the figures the report pages read
+    "mosty.reports.tasks.city_report_stale_sweep",  # city reports whose worker died
     "mosty.assistance.tasks.service_level_refresh",  # the service-level page's figures
 ]
 

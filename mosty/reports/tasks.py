@@ -51,3 +51,16 @@ def city_report_count(snapshot_id: int) -> None:
     except Exception:
         found.update(status=CitySnapshot.Status.FAILED)
         raise
+
+
+@task()
+def city_report_stale_sweep() -> int:
+    """Mark city reports whose counting worker died as failed (daily, from
+    MOSTY_DAILY_TASKS), so the dashboard stops saying "being counted" and the reader asks
+    again. A count older than the rollups' `STALE_AFTER` is dead. Returns how many."""
+    from django.utils import timezone
+
+    return CitySnapshot.objects.filter(
+        status=CitySnapshot.Status.COUNTING,
+        issued_at__lt=timezone.now() - rollups.STALE_AFTER,
+    ).update(status=CitySnapshot.Status.FAILED)

@@ -145,3 +145,22 @@ def test_a_period_not_kept_is_counted_in_the_background_with_progress(world, log
     assert snapshot.figures["indicators"]["people.beneficiaries"]["value"] == 6
     assert download in client.get(reverse("reports:dashboard")).content.decode()
     assert client.get(download, {"format": "csv"}).status_code == 200
+
+
+def test_a_count_whose_worker_died_is_marked_failed_by_the_daily_sweep(world, login):
+    from django.conf import settings
+
+    from mosty.reports.rollups import STALE_AFTER
+    from mosty.reports.tasks import city_report_stale_sweep
+
+    client = login("admin")
+    client.post(reverse("reports:city_export"), {**_period(), "format": "xlsx"})
+    snapshot = CitySnapshot.objects.get()
+    assert city_report_stale_sweep.call() == 0  # still young: its worker may be counting
+    CitySnapshot.objects.filter(pk=snapshot.pk).update(
+        issued_at=timezone.now() - STALE_AFTER - datetime.timedelta(minutes=1)
+    )
+    assert city_report_stale_sweep.call() == 1
+    snapshot.refresh_from_db()
+    assert snapshot.status == CitySnapshot.Status.FAILED
+    assert "mosty.reports.tasks.city_report_stale_sweep" in settings.MOSTY_DAILY_TASKS
