@@ -138,6 +138,15 @@ class CaseReadApi(AuditedDetailApi):
         return _case(self.request, pk)
 
 
+class CaseRecordCreateApi(ObjectActionApi):
+    # A POST that adds a record to a case (a goal, a note, a support session): the named
+    # `service`, with the case and the validated body; 201 with the new record. (A comment:
+    # a docstring would become these endpoints' OpenAPI description.)
+    selector = selectors.case_get
+    object_kwarg = "case"
+    created = True
+
+
 @routes.path("cases/<int:pk>/", name="case_detail")
 @extend_schema(tags=TAGS, responses=CaseOutputSerializer)
 class CaseDetailApi(CaseReadApi):
@@ -201,23 +210,24 @@ class AssessmentListApi(CaseReadApi):
         return AssessmentOutputSerializer(selectors.case_assessments(case), many=True).data
 
 
-@routes.path("cases/<int:pk>/assessments/create/", name="case_assessment_create")
-class AssessmentCreateApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        assessed_on = serializers.DateField()
-        scores = ScoreSerializer(many=True)
+class AssessmentCreateInputSerializer(serializers.Serializer):
+    assessed_on = serializers.DateField()
+    scores = ScoreSerializer(many=True)
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=AssessmentOutputSerializer)
-    def post(self, request, pk: int):
-        case = _case(request, pk)
-        v = parse_input(self.InputSerializer, request)
-        assessment = services.assessment_record(
-            case=case,
-            assessed_on=v["assessed_on"],
-            scores={s["domain"]: (s["score"], s.get("comment", "")) for s in v["scores"]},
-            by=request.user,
+
+@routes.path("cases/<int:pk>/assessments/create/", name="case_assessment_create")
+@extend_schema(
+    tags=TAGS, request=AssessmentCreateInputSerializer, responses=AssessmentOutputSerializer
+)
+class AssessmentCreateApi(CaseRecordCreateApi):
+    input_serializer = AssessmentCreateInputSerializer
+    output_serializer = AssessmentOutputSerializer
+
+    def act(self, case, data):
+        scores = {s["domain"]: (s["score"], s.get("comment", "")) for s in data["scores"]}
+        return services.assessment_record(
+            case=case, assessed_on=data["assessed_on"], scores=scores, by=self.request.user
         )
-        return Response(AssessmentOutputSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
 class TaskOutputSerializer(serializers.ModelSerializer):
@@ -263,14 +273,10 @@ class GoalInputSerializer(serializers.Serializer):
 
 @routes.path("cases/<int:pk>/goals/", name="case_goal_create")
 @extend_schema(tags=TAGS, request=GoalInputSerializer, responses=GoalOutputSerializer)
-class GoalCreateApi(ObjectActionApi):
-    selector = selectors.case_get
+class GoalCreateApi(CaseRecordCreateApi):
     input_serializer = GoalInputSerializer
     output_serializer = GoalOutputSerializer
-    created = True
-
-    def act(self, case, data):
-        return services.goal_add(case=case, by=self.request.user, **data)
+    service = services.goal_add
 
 
 @routes.path("cases/goals/<int:pk>/tasks/", name="case_task_create")
@@ -301,30 +307,32 @@ class TaskCreateApi(APIView):
         return Response(TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
+class PlanDecideInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "return", "request"])
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class PlanDecideOutputSerializer(serializers.Serializer):
+    plan_status = serializers.CharField()
+    plan_comment = serializers.CharField()
+
+
 @routes.path("cases/<int:pk>/plan/decide/", name="case_plan_decide")
-class PlanDecideApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        decision = serializers.ChoiceField(choices=["approve", "return", "request"])
-        comment = serializers.CharField(required=False, allow_blank=True)
+@extend_schema(tags=TAGS, request=PlanDecideInputSerializer, responses=PlanDecideOutputSerializer)
+class PlanDecideApi(ObjectActionApi):
+    selector = selectors.case_get
+    input_serializer = PlanDecideInputSerializer
+    output_serializer = PlanDecideOutputSerializer
 
-    class OutputSerializer(serializers.Serializer):
-        plan_status = serializers.CharField()
-        plan_comment = serializers.CharField()
-
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=OutputSerializer)
-    def post(self, request, pk: int):
-        case = _case(request, pk)
-        v = parse_input(self.InputSerializer, request)
-        if v["decision"] == "request":
-            services.plan_request_approval(case=case, by=request.user)
-        else:
-            services.plan_decide(
-                case=case,
-                approve=v["decision"] == "approve",
-                comment=v.get("comment", ""),
-                by=request.user,
-            )
-        return Response({"plan_status": case.plan_status, "plan_comment": case.plan_comment})
+    def act(self, case, data):
+        if data["decision"] == "request":
+            return services.plan_request_approval(case=case, by=self.request.user)
+        return services.plan_decide(
+            case=case,
+            approve=data["decision"] == "approve",
+            comment=data.get("comment", ""),
+            by=self.request.user,
+        )
 
 
 class ReferralOutputSerializer(serializers.ModelSerializer):
@@ -484,14 +492,10 @@ class NoteInputSerializer(serializers.Serializer):
 
 @routes.path("cases/<int:pk>/notes/create/", name="case_note_create")
 @extend_schema(tags=TAGS, request=NoteInputSerializer, responses=NoteOutputSerializer)
-class NoteCreateApi(ObjectActionApi):
-    selector = selectors.case_get
+class NoteCreateApi(CaseRecordCreateApi):
     input_serializer = NoteInputSerializer
     output_serializer = NoteOutputSerializer
-    created = True
-
-    def act(self, case, data):
-        return services.note_add(case=case, by=self.request.user, **data)
+    service = services.note_add
 
 
 class TaskStatusInputSerializer(serializers.Serializer):
@@ -504,10 +508,8 @@ class TaskStatusApi(ObjectActionApi):
     selector = selectors.task_get
     input_serializer = TaskStatusInputSerializer
     output_serializer = TaskOutputSerializer
-
-    def act(self, task, data):
-        services.task_set_status(task=task, status=data["status"], by=self.request.user)
-        return task
+    service = services.task_set_status
+    object_kwarg = "task"
 
 
 class SupportLogOutputSerializer(serializers.Serializer):
@@ -546,11 +548,7 @@ class SupportLogInputSerializer(serializers.Serializer):
 
 @routes.path("cases/<int:pk>/support/create/", name="case_support_create")
 @extend_schema(tags=TAGS, request=SupportLogInputSerializer, responses=SupportLogOutputSerializer)
-class SupportLogCreateApi(ObjectActionApi):
-    selector = selectors.case_get
+class SupportLogCreateApi(CaseRecordCreateApi):
     input_serializer = SupportLogInputSerializer
     output_serializer = SupportLogOutputSerializer
-    created = True
-
-    def act(self, case, data):
-        return services.support_log_add(case=case, by=self.request.user, **data)
+    service = services.support_log_add
