@@ -835,14 +835,11 @@ class PolicyDocumentCreate(_GroupFormPage):
         return {"calls": selectors.consultation_calls(fetched_by=self.user)}
 
 
-@routes.path("groups/policy/<int:pk>/", name="policy_document")
-class PolicyDocumentDetail(DetailPage):
-    """Sections with members' comments, the opinion's points and the authority's responses."""
+class _PolicyDocumentPage(DetailPage):
+    """A group's policy document, asked about its group: the opinion's points and what the
+    authority did with each."""
 
-    permission = "group.view"
-    template_name = "participation/policy_document.html"
     context_object_name = "document"
-    selector = selectors.policy_document_get
 
     def permission_target(self) -> Any:
         return self.object.group
@@ -851,9 +848,23 @@ class PolicyDocumentDetail(DetailPage):
         document = self.object
         return {
             "group": document.group,
-            "sections": selectors.policy_sections(document=document, with_comments=True),
             "points": selectors.opinion_points(document=document),
             "tally": selectors.opinion_accountability(document=document),
+        }
+
+
+@routes.path("groups/policy/<int:pk>/", name="policy_document")
+class PolicyDocumentDetail(_PolicyDocumentPage):
+    """Sections with members' comments, the opinion's points and the authority's responses."""
+
+    permission = "group.view"
+    template_name = "participation/policy_document.html"
+    selector = selectors.policy_document_get
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            **super().extra_context(),
+            "sections": selectors.policy_sections(document=self.object, with_comments=True),
             "comment_form": SectionCommentForm(),
             "point_form": OpinionPointForm(),
             "response_form": PointResponseForm(),
@@ -921,28 +932,16 @@ class GroupPublic(DetailPage):
 
 
 @routes.path("groups/policy/<int:pk>/results/", name="policy_results")
-class PolicyResults(DetailPage):
+class PolicyResults(_PolicyDocumentPage):
     """The accountability view: each point of the group's opinion and what the authority did
     with it. Comments stay inside the group."""
 
     public = True
     permission = "group.view_public"
     template_name = "participation/policy_results.html"
-    context_object_name = "document"
 
     def get_object(self) -> Any:
         return selectors.policy_document_public_get(pk=self.kwargs["pk"])
-
-    def permission_target(self) -> Any:
-        return self.object.group
-
-    def extra_context(self) -> dict[str, Any]:
-        document = self.object
-        return {
-            "group": document.group,
-            "points": selectors.opinion_points(document=document),
-            "tally": selectors.opinion_accountability(document=document),
-        }
 
 
 # --- the Participatory Migrant Academy --------------------------------------------------------
