@@ -77,6 +77,11 @@ def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
     return found
 
 
+def _alert_form(request: HttpRequest, data: Any = None) -> AlertSubscribeForm:
+    """The alert sign-up form, in the page's language unless the visitor picks another."""
+    return AlertSubscribeForm(data, initial={"language": request.LANGUAGE_CODE})
+
+
 class _CreateFor(FormPage):
     """A create page of a record of one organisation among those the user may act for
     (`organisations(user)`, `?organisation=` chooses), saved by `service` and shown at
@@ -108,7 +113,7 @@ class ProgrammeList(ListPage):
 
     def extra_context(self) -> dict[str, Any]:
         return {
-            "alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE}),
+            "alert_form": _alert_form(self.request),
             "public_groups": selectors.group_public_list()[:20],
         }
 
@@ -124,7 +129,7 @@ class ProgrammeDetail(DetailPage):
     def extra_context(self) -> dict[str, Any]:
         return {
             "calls": selectors.programme_calls(programme=self.object),
-            "alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE}),
+            "alert_form": _alert_form(self.request),
         }
 
 
@@ -145,7 +150,7 @@ class CallList(ListPage):
         ]
         return {
             "months": months,
-            "alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE}),
+            "alert_form": _alert_form(self.request),
         }
 
 
@@ -170,7 +175,7 @@ class CallDetail(DetailPage):
 def alert_subscribe(request: HttpRequest) -> HttpResponse:
     """Sign up for alerts (double opt-in: the mail's link confirms)."""
     require(request.user, "alert.subscribe")
-    form = AlertSubscribeForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    form = _alert_form(request, request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if public_form_spent(request, "participation_alert"):
