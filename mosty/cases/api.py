@@ -279,32 +279,35 @@ class GoalCreateApi(CaseRecordCreateApi):
     service = services.goal_add
 
 
-@routes.path("cases/goals/<int:pk>/tasks/", name="case_task_create")
-class TaskCreateApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=300)
-        assignee_kind = serializers.ChoiceField(choices=AssigneeKind.choices)
-        assignee_user = serializers.IntegerField(required=False, allow_null=True)
-        assignee_organisation = serializers.IntegerField(required=False, allow_null=True)
-        due_date = serializers.DateField(required=False, allow_null=True)
+class TaskCreateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    assignee_kind = serializers.ChoiceField(choices=AssigneeKind.choices)
+    assignee_user = serializers.IntegerField(required=False, allow_null=True)
+    assignee_organisation = serializers.IntegerField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
-    def post(self, request, pk: int):
-        goal = selectors.goal_get(fetched_by=request.user, pk=pk)
-        v = parse_input(self.InputSerializer, request)
-        user_id, org_id = v.get("assignee_user"), v.get("assignee_organisation")
-        task = services.task_add(
+
+@routes.path("cases/goals/<int:pk>/tasks/", name="case_task_create")
+@extend_schema(tags=TAGS, request=TaskCreateInputSerializer, responses=TaskOutputSerializer)
+class TaskCreateApi(ObjectActionApi):
+    selector = selectors.goal_get
+    input_serializer = TaskCreateInputSerializer
+    output_serializer = TaskOutputSerializer
+    created = True
+
+    def act(self, goal, data):
+        user_id, org_id = data.get("assignee_user"), data.get("assignee_organisation")
+        return services.task_add(
             goal=goal,
-            title=v["title"],
-            assignee_kind=v["assignee_kind"],
+            title=data["title"],
+            assignee_kind=data["assignee_kind"],
             assignee_user=User.objects.filter(pk=user_id).first() if user_id else None,
             assignee_organisation=(
                 Organisation.objects.filter(pk=org_id).first() if org_id else None
             ),
-            due_date=v.get("due_date"),
-            by=request.user,
+            due_date=data.get("due_date"),
+            by=self.request.user,
         )
-        return Response(TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
 class PlanDecideInputSerializer(serializers.Serializer):

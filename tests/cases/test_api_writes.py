@@ -83,3 +83,13 @@ def test_task_status_and_the_plan_request_and_decision(login, world):
         "plan_status": PlanStatus.RETURNED,
         "plan_comment": "Add a work goal.",
     }
+
+
+def test_task_is_added_to_a_goal_with_its_assignee(login, world):
+    case = make_case(world)
+    goal = Goal.objects.create(case=case, domain="polish", title="B1")
+    body = {"title": "Enrol", "assignee_kind": "staff", "assignee_user": case.lead_id}
+    response = _post(login("caseworker"), f"/api/cases/goals/{goal.pk}/tasks/", body)
+    assert response.status_code == 201
+    assert response.json()["assignee_user"] == case.lead_id
+    assert Task.objects.get(goal=goal).title == "Enrol"
