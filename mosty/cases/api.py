@@ -443,13 +443,21 @@ class ReferralCreateApi(APIView):
         return Response(ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
+class ReferralRespondInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["accept", "decline", "complete", "withdraw"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 @routes.path("referrals/<int:pk>/respond/", name="referral_respond")
-class ReferralRespondApi(APIView):
+@extend_schema(
+    tags=TAGS, request=ReferralRespondInputSerializer, responses=ReferralOutputSerializer
+)
+class ReferralRespondApi(ObjectActionApi):
     """Partner's answer: accept, decline (reason required) or complete (outcome required)."""
 
-    class InputSerializer(serializers.Serializer):
-        action = serializers.ChoiceField(choices=["accept", "decline", "complete", "withdraw"])
-        comment = serializers.CharField(required=False, allow_blank=True, default="")
+    selector = selectors.referral_get
+    input_serializer = ReferralRespondInputSerializer
+    output_serializer = ReferralOutputSerializer
 
     # Each answer's service, and the name under which it takes the comment.
     ANSWERS: ClassVar[dict[str, tuple[Callable[..., Referral], str]]] = {
@@ -459,13 +467,10 @@ class ReferralRespondApi(APIView):
         "withdraw": (services.referral_withdraw, "reason"),
     }
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=ReferralOutputSerializer)
-    def post(self, request, pk: int):
-        referral = selectors.referral_get(fetched_by=request.user, pk=pk)
-        data = parse_input(self.InputSerializer, request)
+    def act(self, referral, data):
         answer, text = self.ANSWERS[data["action"]]
-        answer(referral=referral, by=request.user, **{text: data["comment"]})
-        return Response(ReferralOutputSerializer(referral).data)
+        answer(referral=referral, by=self.request.user, **{text: data["comment"]})
+        return referral
 
 
 class NoteOutputSerializer(serializers.Serializer):

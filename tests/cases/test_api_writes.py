@@ -2,7 +2,7 @@
 what each answers and what it writes."""
 
 from mosty.cases.models import Domain, Goal, Note, PlanStatus, SupportLog, Task
-from tests.cases.factories import make_case
+from tests.cases.factories import make_case, make_referral
 
 
 def _post(client, url, body):
@@ -93,3 +93,15 @@ def test_task_is_added_to_a_goal_with_its_assignee(login, world):
     assert response.status_code == 201
     assert response.json()["assignee_user"] == case.lead_id
     assert Task.objects.get(goal=goal).title == "Enrol"
+
+
+def test_partner_answers_a_referral(login, world):
+    referral = make_referral(make_case(world), to=world.org("b"))
+    url = f"/api/referrals/{referral.pk}/respond/"
+    partner = login("coordinator", "b")
+    assert _post(partner, url, {"action": "decline"}).status_code == 400
+    response = _post(partner, url, {"action": "accept", "comment": "We call them."})
+    assert response.status_code == 200
+    assert response.json()["status"] == "accepted"
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
