@@ -336,15 +336,12 @@ class ArticleFiles(ArticlePage, FormPage):
 class ArticleFileRemove(ActionPage):
     permission = "knowledge.edit"
     success_message = gettext_lazy("The file was removed.")
-
-    def get_object(self) -> Any:
-        return selectors.article_file_manage_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.article_file_manage_get
+    service = services.article_file_remove
+    object_kwarg = "record"
 
     def permission_target(self) -> Any:
         return self.object.article
-
-    def act(self, form: Any) -> None:
-        services.article_file_remove(record=self.object, by=self.user)
 
     def success_url(self, result: Any) -> str:
         return reverse("knowledge:article_files", args=[self.object.article_id])
