@@ -41,7 +41,6 @@ from mosty.knowledge.forms import (
     XliffImportForm,
 )
 from mosty.knowledge.models import (
-    Article,
     ArticleTranslation,
     Booklet,
     BookletExport,
@@ -288,6 +287,7 @@ class ArticleEdit(ArticlePage, FormPage):
     template_name = "knowledge/article_form.html"
     form_class = ArticleEditForm
     success_message = gettext_lazy("Changes saved.")
+    object_detail = "knowledge:article_detail"
     service = services.article_update
     object_kwarg = "article"
 
@@ -301,9 +301,6 @@ class ArticleEdit(ArticlePage, FormPage):
             "body": source.body,
         }
 
-    def success_url(self, article: Article) -> str:
-        return reverse("knowledge:article_detail", args=[self.object.pk])
-
     def extra_context(self) -> dict[str, Any]:
         return {"source": selectors.article_source(article=self.object)}
 
@@ -315,6 +312,7 @@ class ArticleFiles(ArticlePage, FormPage):
     template_name = "knowledge/article_files.html"
     form_class = ArticleFileForm
     success_message = gettext_lazy("The file was published with the article.")
+    object_detail = "knowledge:article_files"
 
     def save(self, form: Any) -> Any:
         return services.article_file_add(
@@ -324,9 +322,6 @@ class ArticleFiles(ArticlePage, FormPage):
             language=form.cleaned_data["language"],
             by=self.user,
         )
-
-    def success_url(self, record: Any) -> str:
-        return reverse("knowledge:article_files", args=[self.object.pk])
 
     def extra_context(self) -> dict[str, Any]:
         return {"files": selectors.article_files(article=self.object)}
@@ -374,6 +369,7 @@ class TranslationAssign(ArticlePage, FormPage):
     template_name = "knowledge/article_detail.html"
     form_class = AssignForm
     success_message = gettext_lazy("Translation assigned.")
+    object_detail = "knowledge:article_detail"
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"source_language": self.object.source_language}
@@ -385,9 +381,6 @@ class TranslationAssign(ArticlePage, FormPage):
             translator=form.cleaned_data["translator"],
             by=self.user,
         )
-
-    def success_url(self, result: ArticleTranslation) -> str:
-        return reverse("knowledge:article_detail", args=[self.object.pk])
 
     def respond(self, context: dict[str, Any]) -> HttpResponse:
         return super().respond({**context, **self.detail_context(assign_form=context["form"])})
