@@ -703,9 +703,4 @@ class BookletDownload(BookletExportPage, DetailPage):
         export = self.object
         if export.status != ExportStatus.DONE or not export.pdf:
             raise Http404
-        return FileResponse(
-            export.pdf.open("rb"),
-            as_attachment=True,
-            filename=export.pdf.name.rsplit("/", 1)[-1],
-            content_type="application/pdf",
-        )
+        return exports.booklet_pdf_download(export)

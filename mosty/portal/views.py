@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from mosty.core.pages import ActionPage, FormPage, ListPage, ShowPage
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.events.tokens import cancel_token
+from mosty.knowledge.exports import booklet_pdf_download
 from mosty.people import gdpr
 from mosty.portal import selectors, services
 from mosty.portal.appointments import upcoming
@@ -149,12 +150,7 @@ class PortalBooklet(PortalPage):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         require(request.user, self.permission)
         export = selectors.own_booklet_get(fetched_by=request.user, pk=kwargs["pk"])
-        return FileResponse(
-            export.pdf.open("rb"),
-            as_attachment=True,
-            filename=export.pdf.name.rsplit("/", 1)[-1],
-            content_type="application/pdf",
-        )
+        return booklet_pdf_download(export)
 
 
 @routes.path("consents/", name="consents")

@@ -267,7 +267,10 @@ def test_my_documents_lists_certificates_and_booklets_in_my_language(world, logi
     other = BookletExport.objects.get(language="ar")
     assert reverse("portal:booklet", args=[mine.pk]) in page
     assert reverse("portal:booklet", args=[other.pk]) not in page
-    assert client.get(reverse("portal:booklet", args=[mine.pk])).status_code == 200
+    download = client.get(reverse("portal:booklet", args=[mine.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    name = mine.pdf.name.rsplit("/", 1)[-1]
+    assert download["Content-Disposition"] == f'attachment; filename="{name}"'
     assert client.get(reverse("portal:booklet", args=[other.pk])).status_code == 404
 
 
