@@ -380,6 +380,8 @@ MOSTY_DAILY_TASKS = [
     "mosty.reports.tasks.rollups_refresh",  # the figures the report pages read
     "mosty.reports.tasks.city_report_stale_sweep",  # city reports whose worker died
     "mosty.assistance.tasks.service_level_refresh",  # the service-level page's figures
+    "mosty.events.tasks.report_figures_refresh",  # the events report's totals
+    "mosty.assistance.tasks.hours_figures_refresh",  # the hours report's figures
 ]
 
 REST_FRAMEWORK = {

@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from mosty.assistance import selectors
+from mosty.assistance.models import HoursFigure
 from mosty.core.exports import csv_response, xlsx_response
 
 Table = tuple[list[str], list[list[Any]]]
@@ -26,16 +27,27 @@ def hours_table(
     date_from: datetime.date | None,
     date_to: datetime.date | None,
     keys: list[int] | None = None,
+    kept: HoursFigure | None = None,
 ) -> Table:
     """Numbers stay numbers (a spreadsheet sums them); nothing is locale-formatted here.
-    Per assistant, `keys` (when given) receives each row's profile id, for the page's links."""
+    Per assistant, `keys` (when given) receives each row's profile id, for the page's links.
+    With `kept` (the user's `HoursFigure`, over the whole time) the numbers are read from it
+    instead of counted; the rows are the same as counted at its refresh."""
     if by == "institution":
         header = [_("Institution"), _("Requests"), _("Hours worked"), _("Travel hours")]
+        found = (
+            kept.figures["institution"]
+            if kept is not None
+            else [
+                [row["name"], row["requests"], row["minutes"], row["travel"]]
+                for row in selectors.hours_by_institution(
+                    fetched_by=user, date_from=date_from, date_to=date_to
+                )
+            ]
+        )
         rows: list[list[Any]] = [
-            [row["name"], row["requests"], _hours(row["minutes"]), _hours(row["travel"])]
-            for row in selectors.hours_by_institution(
-                fetched_by=user, date_from=date_from, date_to=date_to
-            )
+            [name, requests, _hours(minutes), _hours(travel)]
+            for name, requests, minutes, travel in found
         ]
         return header, rows
     header = [
@@ -46,6 +58,22 @@ def hours_table(
         _("Hours worked"),
         _("Travel hours"),
     ]
+    if kept is not None:
+        numbers = {
+            pk: (count, minutes, travel) for pk, count, minutes, travel in kept.figures["assistant"]
+        }
+        rows = []
+        for pk, first_name, last_name, email, organisation in selectors.hours_assistants(
+            fetched_by=user
+        ):
+            if pk not in numbers:
+                continue
+            count, minutes, travel = numbers[pk]
+            name = f"{first_name} {last_name}".strip() or email  # as `str(user)`
+            rows.append([name, email, organisation, count, _hours(minutes), _hours(travel)])
+            if keys is not None:
+                keys.append(pk)
+        return header, rows
     profiles: Any = selectors.hours_by_assistant(
         fetched_by=user, date_from=date_from, date_to=date_to
     )

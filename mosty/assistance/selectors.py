@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from mosty.access.domains.assistance import (
     coordinated_pools,
     coordinated_requests,
+    reported_pools,
     reported_profiles,
     visible_assignments,
     visible_profiles,
@@ -39,6 +40,7 @@ from mosty.assistance.models import (
     AssistantProfile,
     AvailabilityException,
     AvailabilitySlot,
+    HoursFigure,
     Level,
     Mode,
     RequestStatus,
@@ -497,18 +499,18 @@ def service_level_kept(*, fetched_by: Any) -> dict[str, Any] | None:
     return figures
 
 
-def hours_by_assistant(
-    *, fetched_by: Any, date_from: datetime.date | None, date_to: datetime.date | None
+def _hours_by_assistant(
+    profiles: QuerySet[AssistantProfile],
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
 ) -> QuerySet[AssistantProfile]:
-    """Assistants of the pools the user reports on, with their logged minutes in the period."""
     period = Q(assignments__log__isnull=False)
     if date_from:
         period &= Q(assignments__starts_at__date__gte=date_from)
     if date_to:
         period &= Q(assignments__starts_at__date__lte=date_to)
     return (
-        reported_profiles(fetched_by)
-        .select_related("user", "organisation")
+        profiles.select_related("user", "organisation")
         .annotate(
             assignment_count=Count("assignments", filter=period),
             minutes=Coalesce(Sum("assignments__log__minutes", filter=period), 0),
@@ -519,11 +521,19 @@ def hours_by_assistant(
     )
 
 
-def hours_by_institution(
+def hours_by_assistant(
     *, fetched_by: Any, date_from: datetime.date | None, date_to: datetime.date | None
+) -> QuerySet[AssistantProfile]:
+    """Assistants of the pools the user reports on, with their logged minutes in the period."""
+    return _hours_by_assistant(reported_profiles(fetched_by), date_from, date_to)
+
+
+def _hours_by_institution(
+    profiles: QuerySet[AssistantProfile],
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
 ) -> list[dict[str, Any]]:
-    """Per institution served by the user's pools: requests done and hours logged."""
-    logs = AssignmentLog.objects.filter(assignment__assistant__in=reported_profiles(fetched_by))
+    logs = AssignmentLog.objects.filter(assignment__assistant__in=profiles)
     if date_from:
         logs = logs.filter(assignment__starts_at__date__gte=date_from)
     if date_to:
@@ -538,6 +548,53 @@ def hours_by_institution(
         .order_by("name")
     )
     return list(rows)
+
+
+def hours_by_institution(
+    *, fetched_by: Any, date_from: datetime.date | None, date_to: datetime.date | None
+) -> list[dict[str, Any]]:
+    """Per institution served by the user's pools: requests done and hours logged."""
+    return _hours_by_institution(reported_profiles(fetched_by), date_from, date_to)
+
+
+def hours_key(pools: Iterable[int] | None) -> str:
+    """The name under which the hours report of a set of pools is kept ("all": every pool,
+    the administrator's report)."""
+    return "all" if pools is None else pools_key(pools)
+
+
+def hours_figures_of(profiles: QuerySet[AssistantProfile]) -> dict[str, Any]:
+    """The hours report of `profiles` over the whole time, as `HoursFigure.figures` keeps it
+    (numbers and institutions' names only)."""
+    counted: Any = _hours_by_assistant(profiles, None, None)
+    assistants = counted.values_list("pk", "assignment_count", "minutes", "travel")
+    return {
+        "assistant": [list(row) for row in assistants],
+        "institution": [
+            [row["name"], row["requests"], row["minutes"], row["travel"]]
+            for row in _hours_by_institution(profiles, None, None)
+        ],
+    }
+
+
+def hours_kept(*, fetched_by: Any) -> HoursFigure | None:
+    """The kept hours report of the pools `fetched_by` reports on (one query), or None when
+    it is not kept (the caller counts live). Equal to the live report at the time of the
+    refresh (a test compares them)."""
+    return HoursFigure.objects.filter(key=hours_key(reported_pools(fetched_by))).first()
+
+
+def hours_assistants(*, fetched_by: Any) -> Any:
+    """Who the assistants of the user's pools are, for the rows of a kept hours report: id,
+    name, e-mail address and organisation, in the live report's order (values, not models:
+    a city office's pools hold a thousand)."""
+    return (
+        reported_profiles(fetched_by)
+        .order_by("user__last_name", "user__first_name", "pk")
+        .values_list(
+            "pk", "user__first_name", "user__last_name", "user__email", "organisation__name"
+        )
+    )
 
 
 def certificate_hours(

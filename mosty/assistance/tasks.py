@@ -19,11 +19,14 @@ from mosty.access.audit import audit, summarised
 from mosty.accounts.models import Membership, Role, User
 from mosty.assistance.models import (
     Assignment,
+    AssignmentLog,
     AssignmentStatus,
     AssistanceRequest,
+    AssistantProfile,
+    HoursFigure,
     ServiceLevelFigure,
 )
-from mosty.assistance.selectors import pools_key, service_level_of
+from mosty.assistance.selectors import hours_figures_of, hours_key, pools_key, service_level_of
 from mosty.core.formats import language_name
 from mosty.messaging.models import MessageStatus
 from mosty.messaging.outbox import message_to_user, notify
@@ -204,4 +207,50 @@ def service_level_refresh() -> int:
         # Sets nobody coordinates any more.
         ServiceLevelFigure.objects.filter(refreshed_at__lt=now).delete()
         audit(None, "mosty.assistance.service_level.refreshed", None, details={"sets": len(kept)})
+    return len(kept)
+
+
+@task()
+def hours_figures_refresh() -> int:
+    """Count the hours report (per assistant and per institution, over the whole time) again
+    for every coordinator's set of pools with logged hours, and for all pools (the
+    administrator's report), and keep it (`HoursFigure`): nightly, from MOSTY_DAILY_TASKS.
+    One transaction, so the page reads the old figures or the new ones; one audit event for
+    the whole refresh. Returns the number of sets kept."""
+    now = timezone.now()
+    held: dict[int, set[int]] = defaultdict(set)
+    for user_id, org_id in Membership.objects.filter(
+        role=Role.COORDINATOR, is_active=True, organisation__is_active=True
+    ).values_list("user_id", "organisation_id"):
+        held[user_id].add(org_id)
+    logged = set(
+        AssignmentLog.objects.values_list("assignment__assistant__organisation_id", flat=True)
+        .order_by()
+        .distinct()
+    )
+    wanted: dict[str, list[int] | None] = {hours_key(None): None} if logged else {}
+    wanted.update({hours_key(pools): sorted(pools) for pools in held.values() if pools & logged})
+    kept = []
+    for key, pools in wanted.items():
+        profiles = AssistantProfile.objects.all()
+        if pools is not None:
+            profiles = profiles.filter(organisation_id__in=pools)
+        kept.append(
+            HoursFigure(
+                key=key,
+                pools=pools if pools is not None else [],
+                figures=hours_figures_of(profiles),
+                refreshed_at=now,
+            )
+        )
+    with transaction.atomic(), summarised():
+        HoursFigure.objects.bulk_create(
+            kept,
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=["pools", "figures", "refreshed_at"],
+        )
+        # Sets nobody coordinates any more.
+        HoursFigure.objects.filter(refreshed_at__lt=now).delete()
+        audit(None, "mosty.assistance.hours.refreshed", None, details={"sets": len(kept)})
     return len(kept)

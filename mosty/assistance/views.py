@@ -482,19 +482,31 @@ class HoursReport(ListPage):
     filter_form = PeriodForm
     by = "assistant"
     table: exports.Table
+    kept: Any = None
+    span = ""
 
-    def rows(self, filters: dict[str, Any]) -> list[tuple[Any, str | None]]:
+    def rows(self, filters: dict[str, Any]) -> list[tuple[Any, int | None]]:
         self.by = "institution" if self.request.GET.get("by") == "institution" else "assistant"
         keys: list[int] = []
+        # Over the whole time the page reads the kept figures (as of their refresh); a period
+        # chosen by hand, and every download (invoices), is counted now.
+        self.kept = (
+            selectors.hours_kept(fetched_by=self.user)
+            if not filters.get("date_from")
+            and not filters.get("date_to")
+            and self.request.GET.get("format") not in ("csv", "xlsx")
+            else None
+        )
         self.table = exports.hours_table(
             user=self.user,
             by=self.by,
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
             keys=keys,
+            kept=self.kept,
         )
         today = timezone.localdate()
-        span = urlencode(
+        self.span = urlencode(
             {
                 "date_from": (
                     filters.get("date_from") or today.replace(month=1, day=1)
@@ -502,15 +514,27 @@ class HoursReport(ListPage):
                 "date_to": (filters.get("date_to") or today).isoformat(),
             }
         )
-        certificates: list[str | None] = [
-            f"{reverse('assistance:certificate', args=[pk])}?{span}" for pk in keys
-        ]
         # A city office's pools hold a thousand assistants: the screen shows a page of them (the
-        # download has every row).
-        return list(zip(self.table[1], certificates or [None] * len(self.table[1]), strict=True))
+        # download has every row), and links the certificates of that page only.
+        ids: list[int | None] = [*keys] if keys else [None] * len(self.table[1])
+        return list(zip(self.table[1], ids, strict=True))
 
     def page_context(self, page: Any) -> dict[str, Any]:
-        return {"by": self.by, "header": self.table[0], "rows": page}
+        rows = [
+            (
+                row,
+                f"{reverse('assistance:certificate', args=[pk])}?{self.span}"
+                if pk is not None
+                else None,
+            )
+            for row, pk in page
+        ]
+        return {
+            "by": self.by,
+            "header": self.table[0],
+            "rows": rows,
+            "kept_at": self.kept.refreshed_at if self.kept is not None else None,
+        }
 
     def respond(self, context: dict[str, Any]) -> Any:
         fmt = self.request.GET.get("format")

@@ -173,6 +173,12 @@ PLAINTEXT: dict[str, str] = {
     # assistance
     "assistance.AssistantProfile.modes": CODES_LIST,
     "assistance.AssistantLanguage.code": CODE,
+    "assistance.HoursFigure.key": 'A SHA-256 hash of pool ids (or "all"), not text.',
+    "assistance.HoursFigure.pools": "Organisation ids, not text.",
+    "assistance.HoursFigure.figures": (
+        "Numbers per assistant profile id and per institution (the institution's name): hours "
+        "the pool's coordinator already sees, recounted nightly; no name or contact of a person."
+    ),
     "directory.Linguist.name": PUBLISHED_BY_CHOICE,
     "directory.Linguist.email": PUBLISHED_BY_CHOICE,
     "directory.Linguist.phone": PUBLISHED_BY_CHOICE,

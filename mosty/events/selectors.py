@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -23,6 +25,7 @@ from django.utils import timezone
 
 from mosty.access.domains.events import (  # noqa: F401 (re-exported)
     managed_events,
+    reported_organisations,
     visible_events,
     visible_registrations,
 )
@@ -31,6 +34,7 @@ from mosty.events.models import (
     Event,
     Registration,
     RegistrationStatus,
+    ReportFigure,
     Session,
 )
 
@@ -262,8 +266,9 @@ def person_progress(*, registration: Registration) -> dict:
     }
 
 
-def event_report(*, events: QuerySet[Event]) -> dict:
-    """Figures for a set of events: registrations, attendance rate, hours, persons, institutions.
+def event_report(*, events: QuerySet[Event], now: datetime | None = None) -> dict:
+    """Figures for a set of events: registrations, attendance rate, hours, persons, institutions
+    (the expected attendance counts the sessions started by `now`, default: this moment).
 
     Everything is aggregated in the database (a handful of queries whatever the size).
     """
@@ -283,7 +288,7 @@ def event_report(*, events: QuerySet[Event]) -> dict:
         .annotate(n=Count("pk"))
     )
     past_sessions = (
-        Session.objects.filter(event__in=events, starts_at__lte=timezone.now())
+        Session.objects.filter(event__in=events, starts_at__lte=now or timezone.now())
         .order_by()
         .values_list("event")
         .annotate(n=Count("pk"))
@@ -313,6 +318,37 @@ def event_report(*, events: QuerySet[Event]) -> dict:
         "by_audience": by_audience,
         "institutions": institutions,
     }
+
+
+def report_key(organisations: Iterable[int] | None) -> str:
+    """The name under which the report figures of a set of organisations are kept ("all":
+    every event, the administrator's report)."""
+    if organisations is None:
+        return "all"
+    text = ",".join(str(pk) for pk in sorted(set(organisations)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def event_report_kept(*, fetched_by) -> dict | None:
+    """The kept totals of the events `fetched_by` reports on over the whole time (one
+    query), or None when they are not kept (the caller counts live). Equal to
+    `event_report` at the time of the refresh (a test compares them)."""
+    key = report_key(reported_organisations(fetched_by))
+    kept = ReportFigure.objects.filter(key=key).first()
+    if kept is None:
+        return None
+    return {**kept.figures, "kept_at": kept.refreshed_at}
+
+
+def event_report_totals(*, fetched_by, events: QuerySet[Event], filters: dict) -> dict:
+    """The report's totals: over the whole time (the page's default) the kept figures when
+    they exist, `kept_at` saying as of when; counted now (`kept_at` None) for a period or
+    kind chosen by hand, or when nothing is kept."""
+    if not any(filters.values()):
+        kept = event_report_kept(fetched_by=fetched_by)
+        if kept is not None:
+            return kept
+    return {**event_report(events=events), "kept_at": None}
 
 
 def event_report_rows(*, events: QuerySet[Event]) -> QuerySet[Event]:

@@ -631,8 +631,21 @@ class EventReport(ListPage):
         return exports.report_download(events=events, fmt=fmt)
 
     def rows(self, filters):
+        self.filters = filters
         self.events = self.report_events(filters)
-        return selectors.event_report_rows(events=self.events)
+        # Paginated on the bare events, so the per-event counts are counted for the rows of
+        # the page only (SQLite evaluates them for every event before sorting).
+        return self.events.order_by("starts_at", "pk").values_list("pk", flat=True)
+
+    def page_context(self, page):
+        page.object_list = list(
+            selectors.event_report_rows(events=self.events.filter(pk__in=list(page.object_list)))
+        )
+        return {}
 
     def extra_context(self):
-        return {"totals": selectors.event_report(events=self.events)}
+        return {
+            "totals": selectors.event_report_totals(
+                fetched_by=self.user, events=self.events, filters=self.filters
+            )
+        }

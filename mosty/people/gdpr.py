@@ -90,6 +90,10 @@ OTHER_PEOPLE: dict[str, str] = {
     "assistance.AvailabilityException": "Days an assistant is away (no reason beyond a kind).",
     "assistance.Assignment": "An assistant's booking for an institution's request.",
     "assistance.AssignmentLog": "An assistant's hours and the outcome; no free text.",
+    "assistance.HoursFigure": (
+        "The kept hours report of a set of pools: assignments and hours per assistant profile "
+        "id and per institution; no name, recounted nightly."
+    ),
     "assistance.Feedback": "An institution's rating of an assistant's work (comment encrypted).",
     "research.Response": (
         "Anonymous survey answers, linked to no participant (a personal link is a random "
@@ -149,6 +153,10 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "participation.OpinionPoint": "A point of a group's adopted opinion and the authority's answer.",
     "events.EventTranslation": "Event text in another language.",
     "events.Session": "Time and place of an event session.",
+    "events.ReportFigure": (
+        "The kept totals of the events report for a set of organisations: counts of "
+        "registrations, attendance and institutions; numbers only, recounted nightly."
+    ),
     "knowledge.Article": "Knowledge-base article.",
     "knowledge.ArticleTranslation": "Knowledge-base article text.",
     "knowledge.ArticleRevision": "Earlier text of an article.",

@@ -199,8 +199,17 @@ def provider_organisations() -> QuerySet[Organisation]:
     ).order_by("name")
 
 
+def reported_pools(user: Any) -> list[int] | None:
+    """The pools whose assistants' hours the user's exports cover: None (all) for the admin,
+    else those they coordinate."""
+    if is_admin(user):
+        return None
+    return orgs_where(user, Role.COORDINATOR)
+
+
 def reported_profiles(user: Any) -> QuerySet[AssistantProfile]:
     """Assistants whose hours the user's exports cover: all for the admin, else their pools."""
-    if is_admin(user):
+    pools = reported_pools(user)
+    if pools is None:
         return AssistantProfile.objects.all()
-    return AssistantProfile.objects.filter(organisation_id__in=orgs_where(user, Role.COORDINATOR))
+    return AssistantProfile.objects.filter(organisation_id__in=pools)

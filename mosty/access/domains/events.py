@@ -100,12 +100,21 @@ def visible_events(user) -> QuerySet[Event]:
     return Event.objects.filter(is_public=True)
 
 
+def reported_organisations(user) -> list[int] | None:
+    """The organisations whose events the user's reports cover: None (all) for the admin,
+    else those they coordinate."""
+    if is_admin(user):
+        return None
+    return orgs_where(user, Role.COORDINATOR)
+
+
 def reported_events(user) -> QuerySet[Event]:
     """The events the user's reports cover: all for the admin, else their coordinated
     organisations' events."""
-    if is_admin(user):
+    organisations = reported_organisations(user)
+    if organisations is None:
         return Event.objects.all()
-    return Event.objects.filter(organisation_id__in=orgs_where(user, Role.COORDINATOR))
+    return Event.objects.filter(organisation_id__in=organisations)
 
 
 def managed_events(user) -> QuerySet[Event]:
