@@ -1,6 +1,6 @@
 """The installation's city, its districts, and the base for translated content."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -169,7 +169,7 @@ class FileOrLink(models.Model):
 # (docs/architecture.md, "The shape of a record"). `OwnedRecord` is all of them together.
 
 
-def staff_ref(verbose_name=None):
+def staff_ref(verbose_name: Any = None) -> Any:
     """A foreign key to the staff account that did something to a record (created, changed,
     recorded it). `SET_NULL`: the account can be erased without losing the record, and the
     audit log keeps who it was; no reverse relation."""
@@ -281,3 +281,19 @@ class OwnedRecord(Timestamped, Authored, Versioned, Labelled):
 
     class Meta:
         abstract = True
+
+
+# Where a record is --------------------------------------------------------------------------
+
+
+def district_ref(related_name: str) -> Any:
+    """The district a record is in (an organisation, a location, a person): optional, and
+    emptied rather than losing the record when the city pack drops the district."""
+    return models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
