@@ -288,6 +288,7 @@ class ServiceTranslate(EditableServicePage):
     template_name = "directory/service_translation_form.html"
     form_class = ServiceTranslationForm
     success_message = gettext_lazy("Translation saved.")
+    object_detail = "directory:service_edit"
 
     @cached_property
     def existing(self):
@@ -314,9 +315,6 @@ class ServiceTranslate(EditableServicePage):
             service=self.object, by=self.user, **form.cleaned_data
         )
 
-    def success_url(self, result):
-        return reverse("directory:service_edit", args=[self.object.pk])
-
     def extra_context(self):
         return {"existing": self.existing}
 
@@ -339,10 +337,8 @@ class LocationCreate(OwnedRecordFormPage, SimpleFormPage):
     create_title = gettext_lazy("New location")
     edit_title = gettext_lazy("Edit location")
     cancel_list = "directory:manage"
+    success_list = "directory:manage"
     service: ClassVar[Any] = services.location_create  # the edit page names its own
-
-    def success_url(self, location):
-        return reverse("directory:manage")
 
 
 @routes.path("manage/locations/<int:pk>/edit/", name="location_edit")
