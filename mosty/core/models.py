@@ -137,6 +137,10 @@ class TranslatedRecord(models.Model):
         return self.text("summary")
 
 
+# A shared document's rule: an uploaded file or a link, exactly one of the two.
+FILE_OR_LINK = (models.Q(file="") & ~models.Q(url="")) | (~models.Q(file="") & models.Q(url=""))
+
+
 class FileOrLink(models.Model):
     """A document shared as an uploaded file or a link, never both (subclasses add what it
     belongs to). Uploads go through `mosty.core.uploads` in the form that takes them."""
@@ -150,9 +154,7 @@ class FileOrLink(models.Model):
         abstract = True
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(file="") & ~models.Q(url=""))
-                | (~models.Q(file="") & models.Q(url="")),
-                name="%(app_label)s_%(class)s_file_or_link",
+                condition=FILE_OR_LINK, name="%(app_label)s_%(class)s_file_or_link"
             )
         ]
 
