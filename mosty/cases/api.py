@@ -138,6 +138,15 @@ class CaseReadApi(AuditedDetailApi):
         return _case(self.request, pk)
 
 
+class CaseRecordCreateApi(ObjectActionApi):
+    # A POST that adds a record to a case (a goal, a note, a support session): the named
+    # `service`, with the case and the validated body; 201 with the new record. (A comment:
+    # a docstring would become these endpoints' OpenAPI description.)
+    selector = selectors.case_get
+    object_kwarg = "case"
+    created = True
+
+
 @routes.path("cases/<int:pk>/", name="case_detail")
 @extend_schema(tags=TAGS, responses=CaseOutputSerializer)
 class CaseDetailApi(CaseReadApi):
@@ -201,23 +210,24 @@ class AssessmentListApi(CaseReadApi):
         return AssessmentOutputSerializer(selectors.case_assessments(case), many=True).data
 
 
-@routes.path("cases/<int:pk>/assessments/create/", name="case_assessment_create")
-class AssessmentCreateApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        assessed_on = serializers.DateField()
-        scores = ScoreSerializer(many=True)
+class AssessmentCreateInputSerializer(serializers.Serializer):
+    assessed_on = serializers.DateField()
+    scores = ScoreSerializer(many=True)
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=AssessmentOutputSerializer)
-    def post(self, request, pk: int):
-        case = _case(request, pk)
-        v = parse_input(self.InputSerializer, request)
-        assessment = services.assessment_record(
-            case=case,
-            assessed_on=v["assessed_on"],
-            scores={s["domain"]: (s["score"], s.get("comment", "")) for s in v["scores"]},
-            by=request.user,
+
+@routes.path("cases/<int:pk>/assessments/create/", name="case_assessment_create")
+@extend_schema(
+    tags=TAGS, request=AssessmentCreateInputSerializer, responses=AssessmentOutputSerializer
+)
+class AssessmentCreateApi(CaseRecordCreateApi):
+    input_serializer = AssessmentCreateInputSerializer
+    output_serializer = AssessmentOutputSerializer
+
+    def act(self, case, data):
+        scores = {s["domain"]: (s["score"], s.get("comment", "")) for s in data["scores"]}
+        return services.assessment_record(
+            case=case, assessed_on=data["assessed_on"], scores=scores, by=self.request.user
         )
-        return Response(AssessmentOutputSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
 class TaskOutputSerializer(serializers.ModelSerializer):
@@ -263,68 +273,69 @@ class GoalInputSerializer(serializers.Serializer):
 
 @routes.path("cases/<int:pk>/goals/", name="case_goal_create")
 @extend_schema(tags=TAGS, request=GoalInputSerializer, responses=GoalOutputSerializer)
-class GoalCreateApi(ObjectActionApi):
-    selector = selectors.case_get
+class GoalCreateApi(CaseRecordCreateApi):
     input_serializer = GoalInputSerializer
     output_serializer = GoalOutputSerializer
-    created = True
+    service = services.goal_add
 
-    def act(self, case, data):
-        return services.goal_add(case=case, by=self.request.user, **data)
+
+class TaskCreateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    assignee_kind = serializers.ChoiceField(choices=AssigneeKind.choices)
+    assignee_user = serializers.IntegerField(required=False, allow_null=True)
+    assignee_organisation = serializers.IntegerField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
 
 
 @routes.path("cases/goals/<int:pk>/tasks/", name="case_task_create")
-class TaskCreateApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=300)
-        assignee_kind = serializers.ChoiceField(choices=AssigneeKind.choices)
-        assignee_user = serializers.IntegerField(required=False, allow_null=True)
-        assignee_organisation = serializers.IntegerField(required=False, allow_null=True)
-        due_date = serializers.DateField(required=False, allow_null=True)
+@extend_schema(tags=TAGS, request=TaskCreateInputSerializer, responses=TaskOutputSerializer)
+class TaskCreateApi(ObjectActionApi):
+    selector = selectors.goal_get
+    input_serializer = TaskCreateInputSerializer
+    output_serializer = TaskOutputSerializer
+    created = True
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=TaskOutputSerializer)
-    def post(self, request, pk: int):
-        goal = selectors.goal_get(fetched_by=request.user, pk=pk)
-        v = parse_input(self.InputSerializer, request)
-        user_id, org_id = v.get("assignee_user"), v.get("assignee_organisation")
-        task = services.task_add(
+    def act(self, goal, data):
+        user_id, org_id = data.get("assignee_user"), data.get("assignee_organisation")
+        return services.task_add(
             goal=goal,
-            title=v["title"],
-            assignee_kind=v["assignee_kind"],
+            title=data["title"],
+            assignee_kind=data["assignee_kind"],
             assignee_user=User.objects.filter(pk=user_id).first() if user_id else None,
             assignee_organisation=(
                 Organisation.objects.filter(pk=org_id).first() if org_id else None
             ),
-            due_date=v.get("due_date"),
-            by=request.user,
+            due_date=data.get("due_date"),
+            by=self.request.user,
         )
-        return Response(TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDecideInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "return", "request"])
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class PlanDecideOutputSerializer(serializers.Serializer):
+    plan_status = serializers.CharField()
+    plan_comment = serializers.CharField()
 
 
 @routes.path("cases/<int:pk>/plan/decide/", name="case_plan_decide")
-class PlanDecideApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        decision = serializers.ChoiceField(choices=["approve", "return", "request"])
-        comment = serializers.CharField(required=False, allow_blank=True)
+@extend_schema(tags=TAGS, request=PlanDecideInputSerializer, responses=PlanDecideOutputSerializer)
+class PlanDecideApi(ObjectActionApi):
+    selector = selectors.case_get
+    input_serializer = PlanDecideInputSerializer
+    output_serializer = PlanDecideOutputSerializer
 
-    class OutputSerializer(serializers.Serializer):
-        plan_status = serializers.CharField()
-        plan_comment = serializers.CharField()
-
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=OutputSerializer)
-    def post(self, request, pk: int):
-        case = _case(request, pk)
-        v = parse_input(self.InputSerializer, request)
-        if v["decision"] == "request":
-            services.plan_request_approval(case=case, by=request.user)
-        else:
-            services.plan_decide(
-                case=case,
-                approve=v["decision"] == "approve",
-                comment=v.get("comment", ""),
-                by=request.user,
-            )
-        return Response({"plan_status": case.plan_status, "plan_comment": case.plan_comment})
+    def act(self, case, data):
+        if data["decision"] == "request":
+            return services.plan_request_approval(case=case, by=self.request.user)
+        return services.plan_decide(
+            case=case,
+            approve=data["decision"] == "approve",
+            comment=data.get("comment", ""),
+            by=self.request.user,
+        )
 
 
 class ReferralOutputSerializer(serializers.ModelSerializer):
@@ -432,13 +443,21 @@ class ReferralCreateApi(APIView):
         return Response(ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
+class ReferralRespondInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["accept", "decline", "complete", "withdraw"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 @routes.path("referrals/<int:pk>/respond/", name="referral_respond")
-class ReferralRespondApi(APIView):
+@extend_schema(
+    tags=TAGS, request=ReferralRespondInputSerializer, responses=ReferralOutputSerializer
+)
+class ReferralRespondApi(ObjectActionApi):
     """Partner's answer: accept, decline (reason required) or complete (outcome required)."""
 
-    class InputSerializer(serializers.Serializer):
-        action = serializers.ChoiceField(choices=["accept", "decline", "complete", "withdraw"])
-        comment = serializers.CharField(required=False, allow_blank=True, default="")
+    selector = selectors.referral_get
+    input_serializer = ReferralRespondInputSerializer
+    output_serializer = ReferralOutputSerializer
 
     # Each answer's service, and the name under which it takes the comment.
     ANSWERS: ClassVar[dict[str, tuple[Callable[..., Referral], str]]] = {
@@ -448,13 +467,10 @@ class ReferralRespondApi(APIView):
         "withdraw": (services.referral_withdraw, "reason"),
     }
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=ReferralOutputSerializer)
-    def post(self, request, pk: int):
-        referral = selectors.referral_get(fetched_by=request.user, pk=pk)
-        data = parse_input(self.InputSerializer, request)
+    def act(self, referral, data):
         answer, text = self.ANSWERS[data["action"]]
-        answer(referral=referral, by=request.user, **{text: data["comment"]})
-        return Response(ReferralOutputSerializer(referral).data)
+        answer(referral=referral, by=self.request.user, **{text: data["comment"]})
+        return referral
 
 
 class NoteOutputSerializer(serializers.Serializer):
@@ -484,14 +500,10 @@ class NoteInputSerializer(serializers.Serializer):
 
 @routes.path("cases/<int:pk>/notes/create/", name="case_note_create")
 @extend_schema(tags=TAGS, request=NoteInputSerializer, responses=NoteOutputSerializer)
-class NoteCreateApi(ObjectActionApi):
-    selector = selectors.case_get
+class NoteCreateApi(CaseRecordCreateApi):
     input_serializer = NoteInputSerializer
     output_serializer = NoteOutputSerializer
-    created = True
-
-    def act(self, case, data):
-        return services.note_add(case=case, by=self.request.user, **data)
+    service = services.note_add
 
 
 class TaskStatusInputSerializer(serializers.Serializer):
@@ -504,10 +516,8 @@ class TaskStatusApi(ObjectActionApi):
     selector = selectors.task_get
     input_serializer = TaskStatusInputSerializer
     output_serializer = TaskOutputSerializer
-
-    def act(self, task, data):
-        services.task_set_status(task=task, status=data["status"], by=self.request.user)
-        return task
+    service = services.task_set_status
+    object_kwarg = "task"
 
 
 class SupportLogOutputSerializer(serializers.Serializer):
@@ -546,11 +556,7 @@ class SupportLogInputSerializer(serializers.Serializer):
 
 @routes.path("cases/<int:pk>/support/create/", name="case_support_create")
 @extend_schema(tags=TAGS, request=SupportLogInputSerializer, responses=SupportLogOutputSerializer)
-class SupportLogCreateApi(ObjectActionApi):
-    selector = selectors.case_get
+class SupportLogCreateApi(CaseRecordCreateApi):
     input_serializer = SupportLogInputSerializer
     output_serializer = SupportLogOutputSerializer
-    created = True
-
-    def act(self, case, data):
-        return services.support_log_add(case=case, by=self.request.user, **data)
+    service = services.support_log_add

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -38,6 +37,7 @@ from mosty.cases.models import (
     SupportLog,
     Task,
 )
+from mosty.core.queries import counted
 from mosty.organisations.models import Organisation
 from mosty.people.models import Participant
 from mosty.people.selectors import search_q
@@ -65,20 +65,10 @@ def case_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Case]:
     if q is not None:
         # The people module's search: names in any script and spelling, phone or code.
         qs = qs.filter(participant__in=Participant.objects.filter(q).values("pk"))
-    today = timezone.localdate()
-    # A correlated count, not a join with GROUP BY: the database counts the tasks of the 25
-    # rows shown instead of grouping every visible case (3,000+ for a large NGO), and the
-    # paginator's COUNT(*) leaves it out.
-    overdue = (
-        _overdue_tasks_q(today)
-        .order_by()
-        .values("goal__case")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return qs.annotate(
-        overdue_count=Coalesce(Subquery(overdue, output_field=IntegerField()), 0)
-    ).order_by("-updated_at", "-pk")
+    # A correlated count (`counted`): the tasks of the 25 rows shown, not of every visible
+    # case (3,000+ for a large NGO).
+    overdue = counted(_overdue_tasks_q(timezone.localdate()), "goal__case")
+    return qs.annotate(overdue_count=overdue).order_by("-updated_at", "-pk")
 
 
 def case_get(*, fetched_by, pk: int) -> Case:

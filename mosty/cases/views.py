@@ -64,6 +64,7 @@ class CaseCreate(FormPage):
     template_name = "cases/case_create.html"
     form_class = forms.CaseCreateForm
     success_message = gettext_lazy("Case opened.")
+    success_detail = "cases:detail"
 
     def initial(self):
         initial = {"lead": self.user.pk}
@@ -95,9 +96,6 @@ class CaseCreate(FormPage):
             review_date=data["review_date"],
             by=self.user,
         )
-
-    def success_url(self, case):
-        return _case_url(case.pk)
 
 
 class CasePage(DetailPage):
@@ -389,9 +387,7 @@ class CaseAction(ActionPage):
 
     selector = selectors.case_get
     object_kwarg = "case"
-
-    def success_url(self, result):
-        return _case_url(self.object.pk)
+    success_detail = "cases:detail"
 
 
 @routes.path("<int:pk>/plan/request/", name="plan_request")

@@ -145,15 +145,25 @@ class ObjectActionApi(APIView):
     An action without a body (accept, cancel) leaves `input_serializer` out: `data` is empty.
     One that returns several records (offers to several people) sets `many`."""
 
+    # (Comments, not the docstring: the docstring is the OpenAPI description of every
+    # endpoint that has none of its own.) As on pages (`ObjectPage.service`), `act` calls the
+    # named `service` by default, `service(<object_kwarg>=obj, by=request.user, **data)`; an
+    # action that needs more overrides `act`.
+
     selector: Any = None
     permission: str | None = None
     input_serializer: type[serializers.Serializer] | None = None
     output_serializer: type[serializers.BaseSerializer]
     created = False
     many = False
+    service: Any = None  # a function; Any lets each endpoint name its own
+    object_kwarg: str = ""
 
     def act(self, obj, data: dict[str, Any]):
-        raise NotImplementedError
+        service = type(self).service
+        if service is None or not self.object_kwarg:
+            raise NotImplementedError
+        return service(**{self.object_kwarg: obj}, by=self.request.user, **data)
 
     def post(self, request, pk: int):
         obj = type(self).selector(fetched_by=request.user, pk=pk)

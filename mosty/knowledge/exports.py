@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count, Max
+from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -19,6 +20,7 @@ from mosty.core.models import City
 from mosty.knowledge.models import (
     ArticleTranslation,
     Booklet,
+    BookletExport,
     Category,
     TranslationState,
 )
@@ -90,6 +92,17 @@ def booklet_pdf(
 
 
 # --- offline bundle -------------------------------------------------------------------------
+
+
+def booklet_pdf_download(export: BookletExport) -> FileResponse:
+    """A finished booklet PDF as a download under its stored name (the editors' page and the
+    participant's "My documents" serve the same file)."""
+    return FileResponse(
+        export.pdf.open("rb"),
+        as_attachment=True,
+        filename=(export.pdf.name or "").rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
 
 
 def offline_bundle(language: str) -> bytes:

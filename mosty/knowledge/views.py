@@ -41,7 +41,6 @@ from mosty.knowledge.forms import (
     XliffImportForm,
 )
 from mosty.knowledge.models import (
-    Article,
     ArticleTranslation,
     Booklet,
     BookletExport,
@@ -288,6 +287,7 @@ class ArticleEdit(ArticlePage, FormPage):
     template_name = "knowledge/article_form.html"
     form_class = ArticleEditForm
     success_message = gettext_lazy("Changes saved.")
+    object_detail = "knowledge:article_detail"
     service = services.article_update
     object_kwarg = "article"
 
@@ -301,9 +301,6 @@ class ArticleEdit(ArticlePage, FormPage):
             "body": source.body,
         }
 
-    def success_url(self, article: Article) -> str:
-        return reverse("knowledge:article_detail", args=[self.object.pk])
-
     def extra_context(self) -> dict[str, Any]:
         return {"source": selectors.article_source(article=self.object)}
 
@@ -315,6 +312,7 @@ class ArticleFiles(ArticlePage, FormPage):
     template_name = "knowledge/article_files.html"
     form_class = ArticleFileForm
     success_message = gettext_lazy("The file was published with the article.")
+    object_detail = "knowledge:article_files"
 
     def save(self, form: Any) -> Any:
         return services.article_file_add(
@@ -325,9 +323,6 @@ class ArticleFiles(ArticlePage, FormPage):
             by=self.user,
         )
 
-    def success_url(self, record: Any) -> str:
-        return reverse("knowledge:article_files", args=[self.object.pk])
-
     def extra_context(self) -> dict[str, Any]:
         return {"files": selectors.article_files(article=self.object)}
 
@@ -336,15 +331,12 @@ class ArticleFiles(ArticlePage, FormPage):
 class ArticleFileRemove(ActionPage):
     permission = "knowledge.edit"
     success_message = gettext_lazy("The file was removed.")
-
-    def get_object(self) -> Any:
-        return selectors.article_file_manage_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.article_file_manage_get
+    service = services.article_file_remove
+    object_kwarg = "record"
 
     def permission_target(self) -> Any:
         return self.object.article
-
-    def act(self, form: Any) -> None:
-        services.article_file_remove(record=self.object, by=self.user)
 
     def success_url(self, result: Any) -> str:
         return reverse("knowledge:article_files", args=[self.object.article_id])
@@ -377,6 +369,7 @@ class TranslationAssign(ArticlePage, FormPage):
     template_name = "knowledge/article_detail.html"
     form_class = AssignForm
     success_message = gettext_lazy("Translation assigned.")
+    object_detail = "knowledge:article_detail"
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"source_language": self.object.source_language}
@@ -388,9 +381,6 @@ class TranslationAssign(ArticlePage, FormPage):
             translator=form.cleaned_data["translator"],
             by=self.user,
         )
-
-    def success_url(self, result: ArticleTranslation) -> str:
-        return reverse("knowledge:article_detail", args=[self.object.pk])
 
     def respond(self, context: dict[str, Any]) -> HttpResponse:
         return super().respond({**context, **self.detail_context(assign_form=context["form"])})
@@ -713,9 +703,4 @@ class BookletDownload(BookletExportPage, DetailPage):
         export = self.object
         if export.status != ExportStatus.DONE or not export.pdf:
             raise Http404
-        return FileResponse(
-            export.pdf.open("rb"),
-            as_attachment=True,
-            filename=export.pdf.name.rsplit("/", 1)[-1],
-            content_type="application/pdf",
-        )
+        return exports.booklet_pdf_download(export)

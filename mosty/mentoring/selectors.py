@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from mosty.access.domains.mentoring import (
     visible_meetings,
     visible_mentors,
 )
+from mosty.core.queries import counted
 from mosty.mentoring import engine_data
 from mosty.mentoring.models import (
     OPEN_MATCH_STATUSES,
@@ -45,18 +45,10 @@ def mentor_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Mentor]:
         qs = qs.filter(status=filters["status"])
     if filters.get("q"):
         qs = qs.filter(Q(name__icontains=filters["q"]) | Q(email__icontains=filters["q"]))
-    # A correlated count for the rows shown, not a join grouping every visible mentor (2,000 in
-    # a large organisation); the paginator's COUNT(*) leaves it out.
-    open_matches = (
-        Match.objects.filter(mentor=OuterRef("pk"), status__in=OPEN_MATCH_STATUSES)
-        .order_by()
-        .values("mentor")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return qs.annotate(
-        open_matches=Coalesce(Subquery(open_matches, output_field=IntegerField()), 0)
-    ).order_by("-created_at", "-pk")
+    # A correlated count (`counted`): the matches of the rows shown, not of every visible
+    # mentor (2,000 in a large organisation).
+    open_matches = Match.objects.filter(mentor=OuterRef("pk"), status__in=OPEN_MATCH_STATUSES)
+    return qs.annotate(open_matches=counted(open_matches, "mentor")).order_by("-created_at", "-pk")
 
 
 def mentor_get(*, fetched_by, pk: int) -> Mentor:

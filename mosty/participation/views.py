@@ -77,6 +77,11 @@ def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
     return found
 
 
+def _alert_form(request: HttpRequest, data: Any = None) -> AlertSubscribeForm:
+    """The alert sign-up form, in the page's language unless the visitor picks another."""
+    return AlertSubscribeForm(data, initial={"language": request.LANGUAGE_CODE})
+
+
 class _CreateFor(FormPage):
     """A create page of a record of one organisation among those the user may act for
     (`organisations(user)`, `?organisation=` chooses), saved by `service` and shown at
@@ -108,7 +113,7 @@ class ProgrammeList(ListPage):
 
     def extra_context(self) -> dict[str, Any]:
         return {
-            "alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE}),
+            "alert_form": _alert_form(self.request),
             "public_groups": selectors.group_public_list()[:20],
         }
 
@@ -124,7 +129,7 @@ class ProgrammeDetail(DetailPage):
     def extra_context(self) -> dict[str, Any]:
         return {
             "calls": selectors.programme_calls(programme=self.object),
-            "alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE}),
+            "alert_form": _alert_form(self.request),
         }
 
 
@@ -145,7 +150,7 @@ class CallList(ListPage):
         ]
         return {
             "months": months,
-            "alert_form": AlertSubscribeForm(initial={"language": self.request.LANGUAGE_CODE}),
+            "alert_form": _alert_form(self.request),
         }
 
 
@@ -170,7 +175,7 @@ class CallDetail(DetailPage):
 def alert_subscribe(request: HttpRequest) -> HttpResponse:
     """Sign up for alerts (double opt-in: the mail's link confirms)."""
     require(request.user, "alert.subscribe")
-    form = AlertSubscribeForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    form = _alert_form(request, request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if public_form_spent(request, "participation_alert"):
@@ -835,14 +840,11 @@ class PolicyDocumentCreate(_GroupFormPage):
         return {"calls": selectors.consultation_calls(fetched_by=self.user)}
 
 
-@routes.path("groups/policy/<int:pk>/", name="policy_document")
-class PolicyDocumentDetail(DetailPage):
-    """Sections with members' comments, the opinion's points and the authority's responses."""
+class _PolicyDocumentPage(DetailPage):
+    """A group's policy document, asked about its group: the opinion's points and what the
+    authority did with each."""
 
-    permission = "group.view"
-    template_name = "participation/policy_document.html"
     context_object_name = "document"
-    selector = selectors.policy_document_get
 
     def permission_target(self) -> Any:
         return self.object.group
@@ -851,9 +853,23 @@ class PolicyDocumentDetail(DetailPage):
         document = self.object
         return {
             "group": document.group,
-            "sections": selectors.policy_sections(document=document, with_comments=True),
             "points": selectors.opinion_points(document=document),
             "tally": selectors.opinion_accountability(document=document),
+        }
+
+
+@routes.path("groups/policy/<int:pk>/", name="policy_document")
+class PolicyDocumentDetail(_PolicyDocumentPage):
+    """Sections with members' comments, the opinion's points and the authority's responses."""
+
+    permission = "group.view"
+    template_name = "participation/policy_document.html"
+    selector = selectors.policy_document_get
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            **super().extra_context(),
+            "sections": selectors.policy_sections(document=self.object, with_comments=True),
             "comment_form": SectionCommentForm(),
             "point_form": OpinionPointForm(),
             "response_form": PointResponseForm(),
@@ -921,28 +937,16 @@ class GroupPublic(DetailPage):
 
 
 @routes.path("groups/policy/<int:pk>/results/", name="policy_results")
-class PolicyResults(DetailPage):
+class PolicyResults(_PolicyDocumentPage):
     """The accountability view: each point of the group's opinion and what the authority did
     with it. Comments stay inside the group."""
 
     public = True
     permission = "group.view_public"
     template_name = "participation/policy_results.html"
-    context_object_name = "document"
 
     def get_object(self) -> Any:
         return selectors.policy_document_public_get(pk=self.kwargs["pk"])
-
-    def permission_target(self) -> Any:
-        return self.object.group
-
-    def extra_context(self) -> dict[str, Any]:
-        document = self.object
-        return {
-            "group": document.group,
-            "points": selectors.opinion_points(document=document),
-            "tally": selectors.opinion_accountability(document=document),
-        }
 
 
 # --- the Participatory Migrant Academy --------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from mosty.core.pages import ActionPage, FormPage, ListPage, ShowPage
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.events.tokens import cancel_token
+from mosty.knowledge.exports import booklet_pdf_download
 from mosty.people import gdpr
 from mosty.portal import selectors, services
 from mosty.portal.appointments import upcoming
@@ -60,15 +61,35 @@ class PortalHome(PortalPage):
         }
 
 
-@routes.path("plan/", name="plan")
-class PortalPlan(PortalPage):
-    template_name = "portal/plan.html"
-    title = gettext_lazy("My plan")
+class PortalRows(PortalPage):
+    """A short list of the participant's own records (no pagination): the `selector`'s rows
+    (`fetched_by` the participant's user) under `rows_name`, each read recorded with
+    `audit_fields`."""
+
+    selector: Any = None  # a function; Any lets each page name its own
+    rows_name = "rows"
+    audit_fields: tuple[str, ...] = ()
+
+    def rows(self) -> list[Any]:
+        return list(type(self).selector(fetched_by=self.user))
+
+    def shown(self, rows: Any) -> Any:
+        """The records the rows show (the rows themselves by default)."""
+        return rows
 
     def extra_context(self) -> dict[str, Any]:
-        cases = selectors.plan_list(fetched_by=self.user)
-        audit_reads(self.user, cases, fields=["goals", "tasks"])
-        return {"cases": cases}
+        rows = self.rows()
+        audit_reads(self.user, self.shown(rows), fields=list(self.audit_fields))
+        return {self.rows_name: rows}
+
+
+@routes.path("plan/", name="plan")
+class PortalPlan(PortalRows):
+    template_name = "portal/plan.html"
+    title = gettext_lazy("My plan")
+    selector = selectors.plan_list
+    rows_name = "cases"
+    audit_fields = ("goals", "tasks")
 
 
 @routes.path("tasks/<int:pk>/done/", name="task_done")
@@ -85,27 +106,29 @@ class PortalTaskDone(FormPage):
 
 
 @routes.path("referrals/", name="referrals")
-class PortalReferrals(PortalPage):
+class PortalReferrals(PortalRows):
     template_name = "portal/referrals.html"
     title = gettext_lazy("My referrals")
+    selector = selectors.referral_list
+    audit_fields = ("status",)
 
-    def extra_context(self) -> dict[str, Any]:
-        rows = selectors.referral_list(fetched_by=self.user)
-        audit_reads(self.user, [row["referral"] for row in rows], fields=["status"])
-        return {"rows": rows}
+    def shown(self, rows: Any) -> Any:
+        return [row["referral"] for row in rows]
 
 
 @routes.path("registrations/", name="registrations")
-class PortalRegistrations(PortalPage):
+class PortalRegistrations(PortalRows):
     template_name = "portal/registrations.html"
     title = gettext_lazy("My events")
+    selector = selectors.registration_list
+    rows_name = "registrations"
+    audit_fields = ("status",)
 
-    def extra_context(self) -> dict[str, Any]:
-        registrations = list(selectors.registration_list(fetched_by=self.user))
+    def rows(self) -> list[Any]:
+        registrations = super().rows()
         for registration in registrations:
             registration.manage_token = cancel_token(registration)
-        audit_reads(self.user, registrations, fields=["status"])
-        return {"registrations": registrations}
+        return registrations
 
 
 @routes.path("documents/", name="documents")
@@ -127,23 +150,16 @@ class PortalBooklet(PortalPage):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         require(request.user, self.permission)
         export = selectors.own_booklet_get(fetched_by=request.user, pk=kwargs["pk"])
-        return FileResponse(
-            export.pdf.open("rb"),
-            as_attachment=True,
-            filename=export.pdf.name.rsplit("/", 1)[-1],
-            content_type="application/pdf",
-        )
+        return booklet_pdf_download(export)
 
 
 @routes.path("consents/", name="consents")
-class PortalConsents(PortalPage):
+class PortalConsents(PortalRows):
     template_name = "portal/consents.html"
     title = gettext_lazy("My consents")
-
-    def extra_context(self) -> dict[str, Any]:
-        consents = list(selectors.consent_list(fetched_by=self.user))
-        audit_reads(self.user, consents, fields=["purpose", "text_shown"])
-        return {"consents": consents}
+    selector = selectors.consent_list
+    rows_name = "consents"
+    audit_fields = ("purpose", "text_shown")
 
 
 @routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")

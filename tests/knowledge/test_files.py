@@ -64,3 +64,16 @@ def test_a_file_that_is_neither_pdf_nor_image_is_refused(world, login, settings)
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024))
     page = editor.post(url, {"title": "X", "language": "", "file": big})
     assert page.status_code == 200 and not ArticleFile.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_editor_removes_a_published_file(world, login):
+    article = _article(world)
+    editor = login("coordinator")
+    files_url = reverse("knowledge:article_files", args=[article.pk])
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.7\n% report\n")
+    editor.post(files_url, {"title": "Report", "language": "", "file": pdf})
+    record = ArticleFile.objects.get()
+    response = editor.post(reverse("knowledge:article_file_remove", args=[record.pk]))
+    assert response.status_code == 302 and response["Location"] == files_url
+    assert not ArticleFile.objects.exists()

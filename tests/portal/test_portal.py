@@ -267,5 +267,28 @@ def test_my_documents_lists_certificates_and_booklets_in_my_language(world, logi
     other = BookletExport.objects.get(language="ar")
     assert reverse("portal:booklet", args=[mine.pk]) in page
     assert reverse("portal:booklet", args=[other.pk]) not in page
-    assert client.get(reverse("portal:booklet", args=[mine.pk])).status_code == 200
+    download = client.get(reverse("portal:booklet", args=[mine.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    name = mine.pdf.name.rsplit("/", 1)[-1]
+    assert download["Content-Disposition"] == f'attachment; filename="{name}"'
     assert client.get(reverse("portal:booklet", args=[other.pk])).status_code == 404
+
+
+def test_own_record_lists_record_what_they_show(world, login):
+    from mosty.access.models import AuditEvent
+
+    participant = link(world, "a")
+    case = make_case(world, "a", participant=participant)
+    make_task(make_goal(case))
+    referral = make_referral(case)
+    consent = Consent.objects.get(participant=participant, purpose="portal")
+    client = login("participant")
+    for name in ("plan", "referrals", "registrations", "consents"):
+        assert client.get(reverse(f"portal:{name}")).status_code == 200
+    reads = {
+        (event.object_type, event.object_id): event.fields
+        for event in AuditEvent.objects.filter(action__endswith=".viewed")
+    }
+    assert reads[("cases.case", str(case.pk))] == ["goals", "tasks"]
+    assert reads[("cases.referral", str(referral.pk))] == ["status"]
+    assert reads[("people.consent", str(consent.pk))] == ["purpose", "text_shown"]
