@@ -285,9 +285,8 @@ class HousingOfferStatusApi(ObjectActionApi):
     permission = "housing.set_status"
     input_serializer = HousingStatusInputSerializer
     output_serializer = HousingOfferSerializer
-
-    def act(self, offer, data):
-        return services.housing_offer_set_status(offer=offer, by=self.request.user, **data)
+    service = services.housing_offer_set_status
+    object_kwarg = "offer"
 
 
 class HousingNeedSerializer(serializers.Serializer):

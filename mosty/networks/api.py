@@ -166,10 +166,9 @@ class NetworkMeetingCreateApi(NetworkManageApi):
 
     input_serializer = InputSerializer
     output_serializer = OutputSerializer
+    service = services.network_meeting_save
+    object_kwarg = "network"
 
     @extend_schema(tags=["networks"], request=InputSerializer, responses=OutputSerializer)
     def post(self, request, pk: int):
         return super().post(request, pk)
-
-    def act(self, network, data):
-        return services.network_meeting_save(network=network, by=self.request.user, **data)

@@ -249,9 +249,8 @@ class ConsentRecordApi(ObjectActionApi):
     input_serializer = ConsentInputSerializer
     output_serializer = ConsentOutputSerializer
     created = True
-
-    def act(self, participant, data):
-        return services.consent_record(participant=participant, by=self.request.user, **data)
+    service = services.consent_record
+    object_kwarg = "participant"
 
 
 @routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")
