@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import get_doc
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -97,6 +98,24 @@ class AutoSchema(SpectacularAutoSchema):
                 }
         return responses
 
+    def get_description(self):
+        """The endpoint's own docstring, else its named service's: never the docstring of a
+        shared base class (`ObjectActionApi`, `CreateApi`…), which would describe every
+        endpoint built on it alike."""
+        method = getattr(self.view, getattr(self.view, "action", None) or self.method.lower(), None)
+        if method is not None and _own_module(getattr(method, "__module__", "")):
+            doc = get_doc(method)
+            if doc:
+                return doc
+        for cls in type(self.view).__mro__:
+            if not _own_module(cls.__module__):
+                continue
+            doc = cls.__dict__.get("__doc__")
+            if doc:
+                return get_doc(cls)
+        service = getattr(type(self.view), "service", None)
+        return get_doc(service) if callable(service) else ""
+
     def get_serializer_name(self, serializer, direction):
         name = super().get_serializer_name(serializer, direction)
         cls = serializer if isinstance(serializer, type) else type(serializer)
@@ -104,6 +123,12 @@ class AutoSchema(SpectacularAutoSchema):
         if outer and "<locals>" not in outer:
             return outer.split(".")[-1].removesuffix("Api") + inner
         return name
+
+
+def _own_module(module: str) -> bool:
+    """Whether code in `module` describes one endpoint (an app's), not every endpoint built on
+    a shared base (this module, DRF, Django)."""
+    return module.startswith("mosty.") and module != __name__
 
 
 def parse_input(

@@ -82,6 +82,26 @@ CHECKS = [
 ]
 
 
+def test_no_operation_is_described_by_a_shared_base_class(client, db):
+    """An endpoint built on a shared base (`ObjectActionApi`, `AuditedListApi`…) and without a
+    docstring of its own has no description rather than the base's, which would tell a client
+    how Mosty's code works instead of what the endpoint does."""
+    import inspect
+
+    from mosty.core import api as core_api
+
+    base_docs = {
+        inspect.cleandoc(cls.__doc__)
+        for cls in vars(core_api).values()
+        if inspect.isclass(cls) and cls.__module__ == core_api.__name__ and cls.__doc__
+    }
+    assert base_docs
+    for path, operations in _schema(client)["paths"].items():
+        for method, operation in operations.items():
+            description = operation.get("description", "")
+            assert description not in base_docs, (method, path)
+
+
 def test_api_answers_as_its_schema_says(world):
     """A few generated requests per operation (schemathesis), as a logged-in coordinator: no
     server error, and every answer (status, content type, body) is one the schema documents.
