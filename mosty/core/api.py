@@ -299,12 +299,12 @@ class AuditedDetailApi(APIView):
 # Creating a record --------------------------------------------------------------------------
 
 
-# A POST that creates a record: `require(permission)` → the body validated by
-# `input_serializer` → `create(data)` (by default `service(by=request.user, **data)`) → 201 with
-# what it returns in `output_serializer`. Subclasses declare the schema on the class
-# (`@extend_schema(request=…, responses=…)`). No docstring: the schema would show it as the
-# description of every endpoint that has none of its own.
 class CreateApi(APIView):
+    """A POST that creates a record: `require(permission)` → the body validated by
+    `input_serializer` → `create(data)` (by default `service(by=request.user, **data)`) → 201
+    with what it returns in `output_serializer`. Subclasses declare the schema on the class
+    (`@extend_schema(request=…, responses=…)`)."""
+
     permission: str | None = None
     input_serializer: type[serializers.Serializer]
     output_serializer: type[serializers.BaseSerializer]
