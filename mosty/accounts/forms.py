@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import Grant, Membership, Role, User
 from mosty.accounts.services import USER_FIELDS
-from mosty.core.forms import SearchModelChoiceField
+from mosty.core.forms import SearchModelChoiceField, style_fields
 from mosty.organisations.models import Organisation
 
 
@@ -44,10 +44,7 @@ class UserFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", _("All roles")), *Role.choices]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = (
-                "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
+        style_fields(self)
 
 
 class GrantChangeForm(forms.Form):

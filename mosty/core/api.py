@@ -294,3 +294,33 @@ class AuditedDetailApi(APIView):
             require(request.user, self.permission, obj)
         self.audit(obj)
         return Response(self.serialize(obj))
+
+
+# Creating a record --------------------------------------------------------------------------
+
+
+class CreateApi(APIView):
+    """A POST that creates a record: `require(permission)` → the body validated by
+    `input_serializer` → `create(data)` (by default `service(by=request.user, **data)`) → 201
+    with what it returns in `output_serializer`. Subclasses declare the schema on the class
+    (`@extend_schema(request=…, responses=…)`)."""
+
+    permission: str | None = None
+    input_serializer: type[serializers.Serializer]
+    output_serializer: type[serializers.BaseSerializer]
+    service: Any = None
+
+    def create(self, data: dict[str, Any]) -> Any:
+        service = type(self).service
+        if service is None:
+            raise NotImplementedError
+        return service(by=self.request.user, **data)
+
+    def post(self, request):
+        if self.permission:
+            require(request.user, self.permission)
+        result = self.create(parse_input(self.input_serializer, request))
+        return Response(
+            self.output_serializer(result, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -1,6 +1,6 @@
 """The installation's city, its districts, and the base for translated content."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -137,6 +137,10 @@ class TranslatedRecord(models.Model):
         return self.text("summary")
 
 
+# A shared document's rule: an uploaded file or a link, exactly one of the two.
+FILE_OR_LINK = (models.Q(file="") & ~models.Q(url="")) | (~models.Q(file="") & models.Q(url=""))
+
+
 class FileOrLink(models.Model):
     """A document shared as an uploaded file or a link, never both (subclasses add what it
     belongs to). Uploads go through `mosty.core.uploads` in the form that takes them."""
@@ -150,9 +154,7 @@ class FileOrLink(models.Model):
         abstract = True
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(file="") & ~models.Q(url=""))
-                | (~models.Q(file="") & models.Q(url="")),
-                name="%(app_label)s_%(class)s_file_or_link",
+                condition=FILE_OR_LINK, name="%(app_label)s_%(class)s_file_or_link"
             )
         ]
 
@@ -169,7 +171,7 @@ class FileOrLink(models.Model):
 # (docs/architecture.md, "The shape of a record"). `OwnedRecord` is all of them together.
 
 
-def staff_ref(verbose_name=None):
+def staff_ref(verbose_name: Any = None) -> Any:
     """A foreign key to the staff account that did something to a record (created, changed,
     recorded it). `SET_NULL`: the account can be erased without losing the record, and the
     audit log keeps who it was; no reverse relation."""
@@ -281,3 +283,19 @@ class OwnedRecord(Timestamped, Authored, Versioned, Labelled):
 
     class Meta:
         abstract = True
+
+
+# Where a record is --------------------------------------------------------------------------
+
+
+def district_ref(related_name: str) -> Any:
+    """The district a record is in (an organisation, a location, a person): optional, and
+    emptied rather than losing the record when the city pack drops the district."""
+    return models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )

@@ -17,6 +17,7 @@ from mosty.access.policy import require
 from mosty.core.api import (
     AuditedDetailApi,
     AuditedListApi,
+    CreateApi,
     ObjectActionApi,
     choice_param,
     flag_param,
@@ -163,15 +164,17 @@ class ServiceInputSerializer(serializers.Serializer):
 
 
 @routes.path("directory/services/new/", name="service_create")
-@extend_schema(tags=["directory"])
-class ServiceCreateApi(APIView):
-    @extend_schema(request=ServiceInputSerializer, responses=ServiceOutputSerializer)
-    def post(self, request):
-        require(request.user, "service.create")
-        data = parse_input(ServiceInputSerializer, request)
-        service = services.service_create(by=request.user, **data)
-        service = selectors.service_get(fetched_by=request.user, pk=service.pk)
-        return Response(ServiceOutputSerializer(service).data, status=status.HTTP_201_CREATED)
+@extend_schema(
+    tags=["directory"], request=ServiceInputSerializer, responses=ServiceOutputSerializer
+)
+class ServiceCreateApi(CreateApi):
+    permission = "service.create"
+    input_serializer = ServiceInputSerializer
+    output_serializer = ServiceOutputSerializer
+
+    def create(self, data):
+        service = services.service_create(by=self.request.user, **data)
+        return selectors.service_get(fetched_by=self.request.user, pk=service.pk)
 
 
 @routes.path("directory/services/<int:pk>/update/", name="service_update")
@@ -252,14 +255,12 @@ class HousingOfferListApi(AuditedListApi):
 
 
 @routes.path("housing/new/", name="housing_create")
-@extend_schema(tags=["housing"])
-class HousingOfferCreateApi(APIView):
-    @extend_schema(request=HousingOfferSerializer, responses=HousingOfferSerializer)
-    def post(self, request):
-        require(request.user, "housing.create")
-        data = parse_input(HousingOfferSerializer, request)
-        offer = services.housing_offer_create(by=request.user, **data)
-        return Response(HousingOfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+@extend_schema(tags=["housing"], request=HousingOfferSerializer, responses=HousingOfferSerializer)
+class HousingOfferCreateApi(CreateApi):
+    permission = "housing.create"
+    input_serializer = HousingOfferSerializer
+    output_serializer = HousingOfferSerializer
+    service = services.housing_offer_create
 
 
 @routes.path("housing/<int:pk>/", name="housing_detail")
@@ -284,9 +285,8 @@ class HousingOfferStatusApi(ObjectActionApi):
     permission = "housing.set_status"
     input_serializer = HousingStatusInputSerializer
     output_serializer = HousingOfferSerializer
-
-    def act(self, offer, data):
-        return services.housing_offer_set_status(offer=offer, by=self.request.user, **data)
+    service = services.housing_offer_set_status
+    object_kwarg = "offer"
 
 
 class HousingNeedSerializer(serializers.Serializer):
@@ -387,16 +387,16 @@ class LinguistInputSerializer(serializers.ModelSerializer):
 
 
 @routes.path("linguists/new/", name="linguist_create")
-@extend_schema(tags=["linguists"])
-class LinguistCreateApi(APIView):
-    @extend_schema(request=LinguistInputSerializer, responses=LinguistSerializer)
-    def post(self, request):
-        require(request.user, "linguist.create")
-        values = parse_input(LinguistInputSerializer, request)
-        values["pairs"] = services.parse_pairs(values["pairs"])
-        linguist = services.linguist_create(by=request.user, **values)
-        linguist = selectors.linguist_get(fetched_by=request.user, pk=linguist.pk)
-        return Response(LinguistSerializer(linguist).data, status=status.HTTP_201_CREATED)
+@extend_schema(tags=["linguists"], request=LinguistInputSerializer, responses=LinguistSerializer)
+class LinguistCreateApi(CreateApi):
+    permission = "linguist.create"
+    input_serializer = LinguistInputSerializer
+    output_serializer = LinguistSerializer
+
+    def create(self, data):
+        data["pairs"] = services.parse_pairs(data["pairs"])
+        linguist = services.linguist_create(by=self.request.user, **data)
+        return selectors.linguist_get(fetched_by=self.request.user, pk=linguist.pk)
 
 
 # HSDS import (admins) ------------------------------------------------------------------------

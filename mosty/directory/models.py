@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.models import (
-    District,
     OwnedRecord,
     TranslationBase,
+    district_ref,
     owned_by,
     staff_ref,
     validate_language_code,
@@ -137,14 +137,7 @@ class Location(OwnedRecord):
     city = models.CharField(pgettext_lazy("address", "city"), max_length=100, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = models.CharField(_("country"), max_length=2, default="PL")
-    district = models.ForeignKey(
-        District,
-        verbose_name=_("district"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="locations",
-    )
+    district = district_ref("locations")
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     transportation = models.CharField(_("how to get there"), max_length=300, blank=True)
@@ -403,14 +396,7 @@ class HousingOffer(OwnedRecord):
     title = models.CharField(_("title"), max_length=200)
     capacity = models.PositiveSmallIntegerField(_("capacity (persons)"), default=1)
     rent = models.DecimalField(_("monthly rent (PLN)"), max_digits=8, decimal_places=2, default=0)
-    district = models.ForeignKey(
-        District,
-        verbose_name=_("district"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="housing_offers",
-    )
+    district = district_ref("housing_offers")
     address = models.CharField(_("address"), max_length=300, blank=True)
     available_from = models.DateField(_("available from"))
     available_until = models.DateField(_("available until"), null=True, blank=True)

@@ -4,6 +4,7 @@ organisation staff; housing offers; the linguist base; HSDS import and export.""
 from __future__ import annotations
 
 import hashlib
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -236,13 +237,18 @@ class Manage(ListPage):
 
 class OwnedRecordFormPage(FormPage):
     """Create or edit a directory record through an `OwnedRecordForm`: the form offers the
-    organisations the user may file it under."""
+    organisations the user may file it under, and the `service` gets the form's
+    `record_data()` (with the record as `object_kwarg` on an edit)."""
 
     def form_kwargs(self):
         kwargs = {"organisations": selectors.editor_organisations(self.user)}
         if self.object is not None:
             kwargs["instance"] = self.object
         return kwargs
+
+    def call_service(self, form):
+        target = {self.object_kwarg: self.object} if self.object_kwarg else {}
+        return type(self).service(**target, by=self.user, **form.record_data())
 
 
 @routes.path("manage/services/new/", name="service_create")
@@ -252,9 +258,7 @@ class ServiceCreate(OwnedRecordFormPage):
     form_class = ServiceForm
     success_message = gettext_lazy("Service created.")
     success_detail = "directory:service"
-
-    def save(self, form):
-        return services.service_create(by=self.user, **form.record_data())
+    service = services.service_create
 
 
 class EditableServicePage(FormPage):
@@ -284,6 +288,7 @@ class ServiceTranslate(EditableServicePage):
     template_name = "directory/service_translation_form.html"
     form_class = ServiceTranslationForm
     success_message = gettext_lazy("Translation saved.")
+    object_detail = "directory:service_edit"
 
     @cached_property
     def existing(self):
@@ -310,9 +315,6 @@ class ServiceTranslate(EditableServicePage):
             service=self.object, by=self.user, **form.cleaned_data
         )
 
-    def success_url(self, result):
-        return reverse("directory:service_edit", args=[self.object.pk])
-
     def extra_context(self):
         return {"existing": self.existing}
 
@@ -335,12 +337,8 @@ class LocationCreate(OwnedRecordFormPage, SimpleFormPage):
     create_title = gettext_lazy("New location")
     edit_title = gettext_lazy("Edit location")
     cancel_list = "directory:manage"
-
-    def save(self, form):
-        return services.location_create(by=self.user, **form.record_data())
-
-    def success_url(self, location):
-        return reverse("directory:manage")
+    success_list = "directory:manage"
+    service: ClassVar[Any] = services.location_create  # the edit page names its own
 
 
 @routes.path("manage/locations/<int:pk>/edit/", name="location_edit")
@@ -349,9 +347,8 @@ class LocationEdit(LocationCreate):
     context_object_name = "location"
     success_message = gettext_lazy("Changes saved.")
     selector = selectors.editable_location_get
-
-    def save(self, form):
-        return services.location_update(location=self.object, by=self.user, **form.record_data())
+    service = services.location_update
+    object_kwarg = "location"
 
 
 # HSDS import and export ------------------------------------------------------------------------
@@ -462,9 +459,7 @@ class HousingCreate(OwnedRecordFormPage, SimpleFormPage):
     edit_title = gettext_lazy("Edit housing offer")
     cancel_detail = "directory:housing_detail"
     cancel_list = "directory:housing_list"
-
-    def save(self, form):
-        return services.housing_offer_create(by=self.user, **form.record_data())
+    service: ClassVar[Any] = services.housing_offer_create  # the edit page names its own
 
     def success_url(self, offer):
         # Staff who register offers for their organisation may not be the ones who read them.
@@ -491,9 +486,8 @@ class HousingEdit(HousingCreate):
     success_message = gettext_lazy("Changes saved.")
     selector = selectors.housing_offer_get
     success_detail = "directory:housing_detail"
-
-    def save(self, form):
-        return services.housing_offer_update(offer=self.object, by=self.user, **form.record_data())
+    service = services.housing_offer_update
+    object_kwarg = "offer"
 
 
 @routes.path("housing/<int:pk>/status/", name="housing_status")
@@ -504,14 +498,8 @@ class HousingStatusChange(ActionPage):
     invalid_message = gettext_lazy("Choose a valid status.")
     selector = selectors.housing_offer_get
     success_detail = "directory:housing_detail"
-
-    def act(self, form):
-        return services.housing_offer_set_status(
-            offer=self.object,
-            by=self.user,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-        )
+    service = services.housing_offer_set_status
+    object_kwarg = "offer"
 
 
 # Linguists -------------------------------------------------------------------------------------
@@ -545,15 +533,13 @@ class LinguistCreate(OwnedRecordFormPage, SimpleFormPage):
     edit_title = gettext_lazy("Edit linguist")
     cancel_detail = "directory:linguist_detail"
     cancel_list = "directory:linguist_list"
+    service: ClassVar[Any] = services.linguist_create  # the edit page names its own
 
     def form_kwargs(self):
         return {
             **super().form_kwargs(),
             "organisations": selectors.linguist_organisations(self.user),
         }
-
-    def save(self, form):
-        return services.linguist_create(by=self.user, **form.record_data())
 
 
 @routes.path("linguists/<int:pk>/edit/", name="linguist_edit")
@@ -562,6 +548,5 @@ class LinguistEdit(LinguistCreate):
     context_object_name = "linguist"
     success_message = gettext_lazy("Changes saved.")
     selector = selectors.linguist_get
-
-    def save(self, form):
-        return services.linguist_update(linguist=self.object, by=self.user, **form.record_data())
+    service = services.linguist_update
+    object_kwarg = "linguist"

@@ -242,9 +242,8 @@ class MeetingCreateApi(ObjectActionApi):
     permission = "meeting.log"
     input_serializer = output_serializer = MeetingSerializer
     created = True
-
-    def act(self, match, data):
-        return services.meeting_log(match=match, by=self.request.user, **data)
+    service = services.meeting_log
+    object_kwarg = "match"
 
 
 class MatchingRunSerializer(serializers.ModelSerializer):

@@ -21,6 +21,7 @@ from mosty.core.models import (
     OwnedRecord,
     Timestamped,
     Versioned,
+    district_ref,
     owned_by,
     staff_ref,
     validate_language_code,
@@ -189,14 +190,7 @@ class Mentor(OwnedRecord):
     languages = models.JSONField(
         _("languages spoken"), default=list, validators=[validate_languages_with_levels]
     )
-    district = models.ForeignKey(
-        "core.District",
-        verbose_name=_("district"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="mentors",
-    )
+    district = district_ref("mentors")
     interests = models.JSONField(
         _("interests"), default=list, blank=True, validators=[validate_interests]
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
@@ -66,9 +65,7 @@ class EventBroadcast(FormPage):
     success_message = gettext_lazy("The message is on its way to every registrant.")
     service = services.event_broadcast
     object_kwarg = "event"
+    object_detail = "events:registrations"
 
     def get_object(self) -> Any:
         return get_object_or_404(managed_events(self.user), pk=self.kwargs["pk"])
-
-    def success_url(self, result: Any) -> str:
-        return reverse("events:registrations", args=[self.object.pk])

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework import serializers
 
-from mosty.access.policy import require
 from mosty.accounts.models import User
-from mosty.core.api import AuditedDetailApi, AuditedListApi, ObjectActionApi, parse_input
+from mosty.core.api import (
+    AuditedDetailApi,
+    AuditedListApi,
+    CreateApi,
+    ObjectActionApi,
+)
 from mosty.core.routing import Routes
 from mosty.networks import selectors, services
 from mosty.networks.models import NetworkTheme
@@ -82,7 +84,7 @@ class NetworkDetailApi(AuditedDetailApi):
 
 
 @routes.path("networks/create/", name="network_create")
-class NetworkCreateApi(APIView):
+class NetworkCreateApi(CreateApi):
     """A coordinator starts a network run by one of their organisations."""
 
     class InputSerializer(serializers.Serializer):
@@ -92,17 +94,19 @@ class NetworkCreateApi(APIView):
         is_public = serializers.BooleanField(default=True)
         coordinator = serializers.IntegerField(help_text="id of the coordinating organisation")
 
+    permission = "network.create"
+    input_serializer = InputSerializer
+    output_serializer = NetworkOutputSerializer
+
     @extend_schema(tags=["networks"], request=InputSerializer, responses=NetworkOutputSerializer)
     def post(self, request):
-        require(request.user, "network.create")
-        values = parse_input(self.InputSerializer, request)
-        coordinator = Organisation.objects.filter(pk=values.pop("coordinator")).first()
+        return super().post(request)
+
+    def create(self, data):
+        coordinator = Organisation.objects.filter(pk=data.pop("coordinator")).first()
         if coordinator is None:
-            return Response(
-                {"coordinator": [_("Unknown organisation.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
-        network = services.network_create(by=request.user, coordinator=coordinator, **values)
-        return Response(NetworkOutputSerializer(network).data, status=status.HTTP_201_CREATED)
+            raise serializers.ValidationError({"coordinator": [_("Unknown organisation.")]})
+        return services.network_create(by=self.request.user, coordinator=coordinator, **data)
 
 
 class NetworkManageApi(ObjectActionApi):
@@ -162,10 +166,9 @@ class NetworkMeetingCreateApi(NetworkManageApi):
 
     input_serializer = InputSerializer
     output_serializer = OutputSerializer
+    service = services.network_meeting_save
+    object_kwarg = "network"
 
     @extend_schema(tags=["networks"], request=InputSerializer, responses=OutputSerializer)
     def post(self, request, pk: int):
         return super().post(request, pk)
-
-    def act(self, network, data):
-        return services.network_meeting_save(network=network, by=self.request.user, **data)

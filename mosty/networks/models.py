@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mosty.core.models import Authored, Labelled, Timestamped, Versioned
+from mosty.core.models import FILE_OR_LINK, Authored, Labelled, Timestamped, Versioned, staff_ref
 from mosty.organisations.models import Organisation
 
 # How long an invitation link works.
@@ -158,11 +158,7 @@ class NetworkDocument(Timestamped, Labelled):
         verbose_name_plural = _("network documents")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(file="") & ~models.Q(url=""))
-                | (~models.Q(file="") & models.Q(url="")),
-                name="network_document_file_or_link",
-            )
+            models.CheckConstraint(condition=FILE_OR_LINK, name="network_document_file_or_link")
         ]
 
     def __str__(self) -> str:
@@ -198,13 +194,9 @@ class NetworkInvitation(Labelled):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    accepted_by = staff_ref()
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    revoked_by = staff_ref()
 
     audit_noun = "network invitation"
 

@@ -1,8 +1,8 @@
 """Reads of thematic networks; every query starts from the access domain's selectors."""
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Model, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,6 +15,16 @@ from mosty.networks.models import (
     NetworkMembership,
     token_hash,
 )
+
+_Record = TypeVar("_Record", bound=Model)
+
+
+def _in_visible_network(rows: QuerySet[_Record], *, fetched_by: Any, pk: int) -> _Record:
+    """One of `rows` (a network's members, meetings, documents, invitations) by `pk`, with its
+    network, when that network is one `fetched_by` may see; 404 otherwise."""
+    return get_object_or_404(
+        rows.filter(network__in=visible_networks(fetched_by)).select_related("network"), pk=pk
+    )
 
 
 def network_list(*, fetched_by: Any) -> QuerySet[Network]:
@@ -71,12 +81,7 @@ def network_members(*, network: Network) -> QuerySet[NetworkMembership]:
 
 
 def network_membership_get(*, fetched_by: Any, pk: int) -> NetworkMembership:
-    return get_object_or_404(
-        NetworkMembership.objects.filter(network__in=visible_networks(fetched_by)).select_related(
-            "network"
-        ),
-        pk=pk,
-    )
+    return _in_visible_network(NetworkMembership.objects.all(), fetched_by=fetched_by, pk=pk)
 
 
 def network_meetings(*, network: Network) -> QuerySet[NetworkMeeting]:
@@ -88,15 +93,10 @@ def network_meetings(*, network: Network) -> QuerySet[NetworkMeeting]:
 
 
 def network_meeting_get(*, fetched_by: Any, pk: int) -> NetworkMeeting:
-    return get_object_or_404(
-        NetworkMeeting.objects.filter(network__in=visible_networks(fetched_by))
-        .select_related("network")
-        .prefetch_related(
-            Prefetch(
-                "attendees",
-                queryset=NetworkMembership.objects.select_related("organisation", "user"),
-            )
-        ),
+    attendees = NetworkMembership.objects.select_related("organisation", "user")
+    return _in_visible_network(
+        NetworkMeeting.objects.prefetch_related(Prefetch("attendees", queryset=attendees)),
+        fetched_by=fetched_by,
         pk=pk,
     )
 
@@ -106,12 +106,7 @@ def network_documents(*, network: Network) -> QuerySet[NetworkDocument]:
 
 
 def network_document_get(*, fetched_by: Any, pk: int) -> NetworkDocument:
-    return get_object_or_404(
-        NetworkDocument.objects.filter(network__in=visible_networks(fetched_by)).select_related(
-            "network"
-        ),
-        pk=pk,
-    )
+    return _in_visible_network(NetworkDocument.objects.all(), fetched_by=fetched_by, pk=pk)
 
 
 def network_invitations_pending(*, network: Network) -> QuerySet[NetworkInvitation]:
@@ -129,12 +124,7 @@ def network_invitations_pending(*, network: Network) -> QuerySet[NetworkInvitati
 
 
 def network_invitation_get(*, fetched_by: Any, pk: int) -> NetworkInvitation:
-    return get_object_or_404(
-        NetworkInvitation.objects.filter(network__in=visible_networks(fetched_by)).select_related(
-            "network"
-        ),
-        pk=pk,
-    )
+    return _in_visible_network(NetworkInvitation.objects.all(), fetched_by=fetched_by, pk=pk)
 
 
 def invitation_by_token(token: str) -> NetworkInvitation | None:

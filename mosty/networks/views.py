@@ -84,13 +84,9 @@ class NetworkPage(ObjectPage):
 
 
 class NetworkManageForm(NetworkPage, FormPage):
-    """A manager's form on one of a network's pages; back to the network's page `back`."""
+    """A manager's form on one of a network's pages; back to that page (`object_detail`)."""
 
     permission = "network.manage"
-    back: ClassVar[str]
-
-    def success_url(self, result: Any) -> str:
-        return reverse(self.back, args=[self.object.pk])
 
 
 class NetworkPartPage(ObjectPage):
@@ -118,6 +114,7 @@ class NetworkCreate(SimpleFormPage):
     success_message = MESSAGES["created"]
     create_title = MESSAGES["new_network"]
     edit_title = MESSAGES["edit_network"]
+    success_detail = "networks:detail"
     cancel_detail = "networks:detail"
     cancel_list = "networks:list"
 
@@ -126,9 +123,6 @@ class NetworkCreate(SimpleFormPage):
 
     def save(self, form: Any) -> Network:
         return services.network_create(by=self.user, **form.cleaned_data)
-
-    def success_url(self, network: Network) -> str:
-        return reverse("networks:detail", args=[network.pk])
 
 
 @routes.path("<int:pk>/", name="detail")
@@ -165,7 +159,7 @@ class NetworkEdit(NetworkPage, NetworkCreate):
 class NetworkMembers(NetworkManageForm):
     """The members with their contacts, and the form that invites one."""
 
-    back = "networks:members"
+    object_detail = "networks:members"
     template_name = "networks/network_members.html"
     form_class = MemberInviteForm
     success_message = MESSAGES["member_added"]
@@ -201,6 +195,7 @@ class MeetingCreate(NetworkPage, FormPage):
     template_name = "networks/meeting_form.html"
     form_class = MeetingEditForm
     success_message = MESSAGES["meeting_saved"]
+    success_detail = "networks:meeting"
 
     def network(self) -> Any:
         return self.object
@@ -212,9 +207,6 @@ class MeetingCreate(NetworkPage, FormPage):
         return services.network_meeting_save(
             network=self.network(), by=self.user, **form.cleaned_data
         )
-
-    def success_url(self, meeting: NetworkMeeting) -> str:
-        return reverse("networks:meeting", args=[meeting.pk])
 
 
 class MeetingPage(NetworkPartPage):
@@ -252,7 +244,7 @@ class MeetingEdit(MeetingPage, MeetingCreate):
 
 @routes.path("<int:pk>/documents/new/", name="document_share")
 class DocumentShare(NetworkManageForm):
-    back = "networks:detail"
+    object_detail = "networks:detail"
     template_name = "networks/document_form.html"
     form_class = DocumentForm
     success_message = MESSAGES["document_shared"]
@@ -291,7 +283,7 @@ class DocumentDownload(NetworkPartPage, DetailPage):
 class NetworkInvitations(NetworkManageForm):
     """Invite a person by e-mail (with an account or not); the invitations still waiting."""
 
-    back = "networks:invitations"
+    object_detail = "networks:invitations"
     template_name = "networks/invitations.html"
     form_class = InvitationForm
     read_fields = ("invitations.email",)

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Role
-from mosty.core.forms import LanguagesField
+from mosty.core.forms import LanguagesField, style_fields
 from mosty.core.models import District
 from mosty.core.pages import VersionedForm
 from mosty.organisations.models import PROFILE_FIELDS, Organisation, OrganisationKind
@@ -45,7 +45,4 @@ class OrganisationFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *OrganisationKind.choices]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = (
-                "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
+        style_fields(self)

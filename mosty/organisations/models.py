@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mosty.core.models import (
     Authored,
-    District,
     Timestamped,
     Versioned,
+    district_ref,
     validate_language_list,
 )
 
@@ -47,14 +47,7 @@ class Organisation(Timestamped, Authored, Versioned):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
-    district = models.ForeignKey(
-        District,
-        verbose_name=_("district"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="organisations",
-    )
+    district = district_ref("organisations")
     languages = models.JSONField(
         _("languages"), default=list, blank=True, validators=[validate_language_list]
     )

@@ -77,6 +77,7 @@ class OrganisationMembers(OrganisationPage, FormPage):
     template_name = "organisations/organisation_members.html"
     form_class = MemberInviteForm
     success_message = _("Member added.")
+    object_detail = "organisations:members"
     read_fields = ("members",)
 
     def initial(self) -> dict[str, Any]:
@@ -87,9 +88,6 @@ class OrganisationMembers(OrganisationPage, FormPage):
 
     def save(self, form: Any) -> Any:
         return member_invite(organisation=self.object, by=self.user, **form.cleaned_data)
-
-    def success_url(self, membership: Any) -> str:
-        return reverse("organisations:members", args=[self.object.pk])
 
     def extra_context(self) -> dict[str, Any]:
         members = selectors.organisation_members(organisation=self.object)

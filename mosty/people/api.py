@@ -10,7 +10,13 @@ from rest_framework.views import APIView
 
 from mosty.access.domains.people import sensitive_visible_in_list
 from mosty.access.policy import require
-from mosty.core.api import AuditedDetailApi, AuditedListApi, ObjectActionApi, parse_input
+from mosty.core.api import (
+    AuditedDetailApi,
+    AuditedListApi,
+    CreateApi,
+    ObjectActionApi,
+    parse_input,
+)
 from mosty.core.models import District, EditConflict
 from mosty.core.routing import Routes
 from mosty.organisations.models import Organisation
@@ -136,20 +142,18 @@ class ParticipantListApi(AuditedListApi):
     request=ParticipantCreateInputSerializer,
     responses={201: ParticipantOutputSerializer},
 )
-class ParticipantCreateApi(APIView):
-    def post(self, request):
-        require(request.user, "participant.create")
-        data = parse_input(ParticipantCreateInputSerializer, request)
+class ParticipantCreateApi(CreateApi):
+    permission = "participant.create"
+    input_serializer = ParticipantCreateInputSerializer
+    output_serializer = ParticipantOutputSerializer
+
+    def create(self, data):
         owner = data.pop("owner", None)
         if owner is None:
             # Without a choice, the one organisation the user registers for (if only one).
-            mine = selectors.participant_owner_choices(fetched_by=request.user)
+            mine = selectors.participant_owner_choices(fetched_by=self.request.user)
             owner = mine[0] if len(mine) == 1 else None
-        participant = services.participant_create(by=request.user, owner=owner, **data)
-        return Response(
-            ParticipantOutputSerializer(participant, context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return services.participant_create(by=self.request.user, owner=owner, **data)
 
 
 @routes.path("participants/<int:pk>/", name="participant_detail")
@@ -245,9 +249,8 @@ class ConsentRecordApi(ObjectActionApi):
     input_serializer = ConsentInputSerializer
     output_serializer = ConsentOutputSerializer
     created = True
-
-    def act(self, participant, data):
-        return services.consent_record(participant=participant, by=self.request.user, **data)
+    service = services.consent_record
+    object_kwarg = "participant"
 
 
 @routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")

@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from mosty.core.models import Authored, Labelled, OwnedRecord, Timestamped, owned_by, staff_ref
+from mosty.core.models import (
+    Authored,
+    Labelled,
+    OwnedRecord,
+    Timestamped,
+    district_ref,
+    owned_by,
+    staff_ref,
+)
 from mosty.people.search import build_search_key
 
 # Unambiguous characters for pseudonymous codes (no 0/O, 1/I/L, U/V confusion).
@@ -180,14 +188,7 @@ class Participant(OwnedRecord):
         _("legal status"), max_length=30, choices=LegalStatus.choices, blank=True
     )
     arrival_date = models.DateField(_("arrival in Poland"), null=True, blank=True)
-    district = models.ForeignKey(
-        "core.District",
-        verbose_name=_("district"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="participants",
-    )
+    district = district_ref("participants")
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     preferred_channel = models.CharField(

@@ -228,6 +228,7 @@ class ConsentRecord(FormPage):
     success_message = gettext_lazy("Consent recorded.")
     service = services.consent_record
     object_kwarg = "participant"
+    object_detail = "people:detail"
 
     def get_object(self):
         participant = selectors.participant_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -253,9 +254,6 @@ class ConsentRecord(FormPage):
 
     def extra_context(self):
         return {"templates": self.templates, "chosen": self.chosen}
-
-    def success_url(self, consent):
-        return _detail_url(self.object.pk)
 
 
 @routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")
@@ -327,12 +325,10 @@ class ConsentTemplateCreate(FormPage):
     form_class = ConsentTemplateForm
     success_message = gettext_lazy("Consent text kept.")
     service = services.consent_template_create
+    success_list = "people:consent_templates"
 
     def form_kwargs(self):
         return {"organisations": selectors.consent_template_organisations(self.user)}
-
-    def success_url(self, template):
-        return reverse("people:consent_templates")
 
 
 @routes.path("consent-texts/<int:pk>/edit/", name="consent_template_edit")
@@ -342,6 +338,7 @@ class ConsentTemplateEdit(FormPage):
     form_class = ConsentTemplateEditForm
     context_object_name = "consent_template"
     success_message = gettext_lazy("Changes saved.")
+    success_list = "people:consent_templates"
 
     def get_object(self):
         return selectors.consent_template_get(fetched_by=self.user, pk=self.kwargs["pk"])
@@ -354,20 +351,14 @@ class ConsentTemplateEdit(FormPage):
             template=self.object, text=form.cleaned_data["text"], by=self.user
         )
 
-    def success_url(self, template):
-        return reverse("people:consent_templates")
-
 
 @routes.path("consent-texts/<int:pk>/delete/", name="consent_template_delete")
 class ConsentTemplateDelete(ActionPage):
     permission = "consent_template.delete"
     success_message = gettext_lazy("Consent text deleted.")
+    success_list = "people:consent_templates"
+    service = services.consent_template_delete
+    object_kwarg = "template"
 
     def get_object(self):
         return selectors.consent_template_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def act(self, form):
-        services.consent_template_delete(template=self.object, by=self.user)
-
-    def success_url(self, result):
-        return reverse("people:consent_templates")

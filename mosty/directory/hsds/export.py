@@ -49,6 +49,35 @@ DEFAULTS = {
 # The group_hash of a record Mosty could not take into its own tables (a location no
 # organisation owns): exported as imported with the whole directory.
 ASIDE = "aside"
+# Mosty's own columns of a service and of a location that HSDS rows fill: what the export
+# reads and the import writes back (besides the organisation), in one order for both.
+SERVICE_COLUMNS = (
+    "name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "fees_description",
+    "eligibility",
+    "required_documents",
+    "is_free",
+    "last_checked_on",
+)
+LOCATION_COLUMNS = (
+    "name",
+    "description",
+    "transportation",
+    "latitude",
+    "longitude",
+    "address_1",
+    "address_2",
+    "city",
+    "postal_code",
+    "country",
+    "district",
+    "address_hsds_id",
+    "accessibility",
+)
 # Fields that name other records: followed to export what they refer to.
 REFERENCES = ("taxonomy_id", "program_id", "parent_id", "taxonomy_term_id")
 
@@ -109,20 +138,7 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
     services = Service.objects.all() if whole else services
     svc_rows = list(
         services.order_by("pk").values(
-            "pk",
-            "hsds_id",
-            "organisation_id",
-            "name",
-            "description",
-            "url",
-            "email",
-            "status",
-            "fees_description",
-            "eligibility",
-            "required_documents",
-            "is_free",
-            "last_checked_on",
-            "updated_at",
+            "pk", "hsds_id", "organisation_id", *SERVICE_COLUMNS, "updated_at"
         )
     )
     svc_ids = [r["pk"] for r in svc_rows]
@@ -140,22 +156,7 @@ def mosty_tables(services=None, *, org_pks=(), loc_pks=()) -> dict[str, list[dic
         )
     loc_rows = list(
         locations.order_by("pk").values(
-            "pk",
-            "hsds_id",
-            "organisation_id",
-            "name",
-            "description",
-            "transportation",
-            "latitude",
-            "longitude",
-            "address_1",
-            "address_2",
-            "city",
-            "postal_code",
-            "country",
-            "district__name",
-            "address_hsds_id",
-            "accessibility",
+            "pk", "hsds_id", "organisation_id", *LOCATION_COLUMNS, "district__name"
         )
     )
     loc_hsds = {r["pk"]: r["hsds_id"] for r in loc_rows}

@@ -29,7 +29,9 @@ from mosty.access.audit import audit, summarised
 from mosty.core.models import District
 from mosty.directory.hsds.export import (
     ASIDE,
+    LOCATION_COLUMNS,
     MODELLED,
+    SERVICE_COLUMNS,
     chunks,
     group_hash,
     groups,
@@ -457,28 +459,7 @@ def _write_locations(t, org_pk, report) -> dict[str, int]:
                 accessibility=access.get(lid, "")[:300],
             )
         )
-    return _upsert(
-        Location,
-        locations,
-        [
-            "organisation",
-            "name",
-            "description",
-            "transportation",
-            "latitude",
-            "longitude",
-            "address_1",
-            "address_2",
-            "city",
-            "postal_code",
-            "country",
-            "district",
-            "address_hsds_id",
-            "accessibility",
-        ],
-        report,
-        "locations",
-    )
+    return _upsert(Location, locations, ["organisation", *LOCATION_COLUMNS], report, "locations")
 
 
 def _write_services(t, org_pk, language, report) -> dict[str, int]:
@@ -515,19 +496,6 @@ def _write_services(t, org_pk, language, report) -> dict[str, int]:
                 source_language=language,
             )
         )
-    svc_fields = [
-        "organisation",
-        "name",
-        "description",
-        "url",
-        "email",
-        "status",
-        "fees_description",
-        "eligibility",
-        "required_documents",
-        "is_free",
-        "last_checked_on",
-    ]
     before = {
         h: (n, d, e)
         for chunk in chunks([s.hsds_id for s in services])
@@ -540,7 +508,7 @@ def _write_services(t, org_pk, language, report) -> dict[str, int]:
         for s in services
         if s.hsds_id in before and before[s.hsds_id] != (s.name, s.description, s.eligibility)
     ]
-    svc_pk = _upsert(Service, services, svc_fields, report, "services")
+    svc_pk = _upsert(Service, services, ["organisation", *SERVICE_COLUMNS], report, "services")
     for chunk in chunks(changed_text):
         Service.objects.filter(hsds_id__in=chunk).update(revision=F("revision") + 1)
     return svc_pk
