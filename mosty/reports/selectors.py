@@ -5,14 +5,17 @@ of organisations the reader does not coordinate."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext
@@ -265,6 +268,7 @@ def unlinked_registrations(*, fetched_by: Any) -> QuerySet[Registration]:
         )
         .filter(Exists(present))
         .select_related("event")
+        .prefetch_related("event__translations")
         .order_by("-created_at", "-pk")
     )
 
@@ -277,24 +281,71 @@ def participant_for_link(*, fetched_by: Any, pk: int) -> Participant:
     return get_object_or_404(visible_participants(fetched_by), pk=pk, anonymised_at__isnull=True)
 
 
-def registration_candidates(*, fetched_by: Any, registration: Registration) -> list[Participant]:
-    """Participants the reader may see who may be this registrant: the same e-mail address or
-    phone number, or a name that the intake search matches (any script, any spelling)."""
-    q = Q(pk__in=[])
+# How many participants the reconcile page offers for one registrant.
+CANDIDATES_SHOWN = 10
+
+
+def _candidate_q(registration: Registration) -> Q | None:
+    """Participants who may be this registrant: the same e-mail address or phone number, or a
+    name that the intake search matches (any script, any spelling); None: nothing to go by."""
+    conditions: list[Q] = []
     if registration.email:
-        q |= Q(email__iexact=registration.email)
+        conditions.append(Q(email__iexact=registration.email))
     digits = phone_digits(registration.phone)
     if len(digits) >= 6:
-        q |= Q(search_key__contains=" #" + digits)
+        conditions.append(Q(search_key__contains=" #" + digits))
     name_q = search_q(registration.name)
     if name_q is not None:
-        q |= name_q
-    return list(
-        visible_participants(fetched_by)
-        .filter(q, anonymised_at__isnull=True)
-        .select_related("owner")
-        .order_by("last_name", "first_name", "pk")[:10]
+        conditions.append(name_q)
+    return reduce(operator.or_, conditions) if conditions else None
+
+
+def registration_candidates(
+    *, fetched_by: Any, registrations: Iterable[Registration]
+) -> dict[int, list[Participant]]:
+    """For each registration (by pk), the participants the reader may see who may be its
+    person (`_candidate_q`), the first `CANDIDATES_SHOWN` by name.
+
+    One query for a whole page of registrants: a single pass over the reader's participants
+    with every registrant's conditions OR-ed, each row flagged with the registrants it
+    matches and ranked among each one's matches (a window per registrant), so no more than
+    `CANDIDATES_SHOWN` rows come back for any registrant however common the name."""
+    conditions = [(r.pk, q) for r in registrations if (q := _candidate_q(r)) is not None]
+    found: dict[int, list[Participant]] = {pk: [] for pk, _q in conditions}
+    if not conditions:
+        return found
+    by_name = [F("last_name").asc(), F("first_name").asc(), F("pk").asc()]
+    flags = {
+        f"_match_{i}": Case(When(q, then=Value(True)), default=Value(False))
+        for i, (_pk, q) in enumerate(conditions)
+    }
+    ranks = {
+        f"_rank_{i}": Window(RowNumber(), partition_by=[F(f"_match_{i}")], order_by=by_name)
+        for i in range(len(conditions))
+    }
+    shown = reduce(
+        operator.or_,
+        (
+            Q(**{f"_match_{i}": True, f"_rank_{i}__lte": CANDIDATES_SHOWN})
+            for i in range(len(conditions))
+        ),
     )
+    rows = (
+        visible_participants(fetched_by)
+        .filter(reduce(operator.or_, (q for _pk, q in conditions)), anonymised_at__isnull=True)
+        .annotate(**flags)
+        .annotate(**ranks)
+        .filter(shown)
+        .select_related("owner")
+        .order_by(*by_name)
+    )
+    for participant in rows:
+        for i, (pk, _q) in enumerate(conditions):
+            if getattr(participant, f"_match_{i}") and getattr(participant, f"_rank_{i}") <= (
+                CANDIDATES_SHOWN
+            ):
+                found[pk].append(participant)
+    return found
 
 
 # Public statistics --------------------------------------------------------------------------
