@@ -437,6 +437,8 @@ class Reconcile(ListPage):
     permission = "report.reconcile"
     template_name = "reports/reconcile.html"
     per_page = 10
+    # Counting them all costs a pass over every registration of hundreds of organisations.
+    counted = False
     selector = selectors.unlinked_registrations
     filtered = False
 

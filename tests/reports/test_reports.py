@@ -199,6 +199,16 @@ def test_reconcile_finds_every_registrants_candidates_in_one_query(world, login)
         lambda: attended(event, name=f"Olena Kovalenko {next(n)}", email=f"{next(n)}@example.org"),
         times=6,
     )
+    # Ten a page, never counted whole: Next while there are more, no "of N".
+    last = attended(event, name="Last Registrant")  # the eleventh, the newest
+    first_page = client.get(reverse("reports:reconcile"))
+    assert [r for r, _c in first_page.context["rows"]][0] == last
+    assert first_page.context["page"].has_next()
+    second = client.get(reverse("reports:reconcile") + "?page=2")
+    assert len(second.context["rows"]) == 1 and not second.context["page"].has_next()
+    assert '<span class="page-link">Strona 2</span>' in second.content.decode()
+    past_the_end = client.get(reverse("reports:reconcile") + "?page=9")
+    assert past_the_end.context["rows"] == first_page.context["rows"]
 
 
 def test_public_statistics_count_only_people_who_consented(world, client):
