@@ -40,7 +40,7 @@ from django.views import View
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
 from mosty.core.forms import add_service_errors, narrow_choices
-from mosty.core.pagination import PAGE_SIZE, paginate, query_without_page
+from mosty.core.pagination import PAGE_SIZE, paginate, paginate_uncounted, query_without_page
 
 
 def chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
@@ -104,6 +104,9 @@ class ListPage(StaffPage):
     filtered: ClassVar[bool] = True
     filter_form: ClassVar[type[forms.Form] | None] = None
     per_page: ClassVar[int] = PAGE_SIZE
+    # False: the list is never counted whole (Previous / Next without "of N"), for a list
+    # whose count would cost a pass over everything it may hold (`paginate_uncounted`).
+    counted: ClassVar[bool] = True
     # Fields each row shows of a person (recorded as reads of `shown(page)`); empty = none.
     audit_fields: ClassVar[Sequence[str]] = ()
     page: Any = None
@@ -137,7 +140,8 @@ class ListPage(StaffPage):
             require(request.user, self.permission)
         form = self.filter_form(request.GET or None) if self.filter_form else None
         filters = form.cleaned_data if form is not None and form.is_valid() else {}
-        page = self.page = paginate(request, self.rows(filters), per_page=self.per_page)
+        pages = paginate if self.counted else paginate_uncounted
+        page = self.page = pages(request, self.rows(filters), per_page=self.per_page)
         self.audit(page, filters)
         return self.respond(
             {

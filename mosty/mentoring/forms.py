@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.domains.mentoring import mentor_application_organisations
+from mosty.core.forms import SearchModelChoiceField
 from mosty.core.models import District
 from mosty.mentoring.matching import language_name
 from mosty.mentoring.models import (
@@ -16,6 +17,7 @@ from mosty.mentoring.models import (
     Slot,
     VettingStatus,
 )
+from mosty.organisations.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,8 +74,12 @@ class FieldGroup:
 class MentorApplicationForm(forms.Form):
     """The public sign-up. Languages: one level select per language (blank = not spoken)."""
 
-    organisation = forms.ModelChoiceField(
-        label=_("Programme you apply to"), queryset=None, empty_label=None
+    # Hundreds of programmes on a large city: the select lists those matching the words typed
+    # beside it (a page of a few kilobytes, also for a phone), any of them is still accepted.
+    organisation = SearchModelChoiceField(
+        label=_("Programme you apply to"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("— choose a programme —"),
     )
     kind = forms.ChoiceField(label=_("Who applies"), choices=MentorKind.choices)
     name = forms.CharField(label=_("Your name (or the family's or group's name)"), max_length=200)

@@ -55,6 +55,10 @@ class MentorApply(FormPage):
         return {"language": self.request.LANGUAGE_CODE}
 
     def post(self, request, *args, **kwargs):
+        # The programme box's "Find" only shows the form again: it neither applies nor spends
+        # the client's allowance of applications.
+        if self.searching:
+            return super().post(request, *args, **kwargs)
         form = self.get_form()
         if form.is_valid() and public_form_spent(request, "mentor_apply"):
             form.add_error(None, spent_message())

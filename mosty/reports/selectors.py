@@ -5,14 +5,18 @@ of organisations the reader does not coordinate."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber, Upper
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext
@@ -253,18 +257,31 @@ def snapshot_get(*, fetched_by: Any, pk: int) -> ReportSnapshot:
 
 def unlinked_registrations(*, fetched_by: Any) -> QuerySet[Registration]:
     """Registrations with neither a participant record nor an account, at events of the
-    reader's organisations, of people who came at least once (those the figures count)."""
+    reader's organisations, of people who came at least once (those the figures count),
+    newest first.
+
+    Written so that a page of them is found by walking the registrations newest first and
+    stopping at the page's end (a few dozen rows), not by sorting the tens of thousands a
+    coordinator of hundreds of organisations has: the events are an EXISTS (not an IN list
+    the planner would start from), and on SQLite "no participant, no account" is one
+    expression, because SQLite takes `participant_id IS NULL` for a selective index lookup
+    while most registrations have none. PostgreSQL estimates the plain columns right (an
+    expression would hide them from its statistics), so it keeps them."""
     present = Attendance.objects.filter(registration=OuterRef("pk"), present=True)
-    return (
-        Registration.objects.filter(
-            event__in=managed_events(fetched_by).filter(
-                organisation_id__in=programme_organisations(fetched_by).values("pk")
-            ),
-            participant__isnull=True,
-            user__isnull=True,
+    events = managed_events(fetched_by).filter(
+        organisation_id__in=programme_organisations(fetched_by).values("pk")
+    )
+    rows = Registration.objects.filter(Exists(events.filter(pk=OuterRef("event_id"))))
+    if connection.vendor == "sqlite":
+        rows = rows.alias(_linked=Coalesce("participant_id", "user_id")).filter(
+            _linked__isnull=True
         )
-        .filter(Exists(present))
+    else:
+        rows = rows.filter(participant__isnull=True, user__isnull=True)
+    return (
+        rows.filter(Exists(present))
         .select_related("event")
+        .prefetch_related("event__translations")
         .order_by("-created_at", "-pk")
     )
 
@@ -277,24 +294,92 @@ def participant_for_link(*, fetched_by: Any, pk: int) -> Participant:
     return get_object_or_404(visible_participants(fetched_by), pk=pk, anonymised_at__isnull=True)
 
 
-def registration_candidates(*, fetched_by: Any, registration: Registration) -> list[Participant]:
-    """Participants the reader may see who may be this registrant: the same e-mail address or
+# How many participants the reconcile page offers for one registrant.
+CANDIDATES_SHOWN = 10
+
+
+def _candidate_conditions(registration: Registration) -> tuple[str, list[Q]]:
+    """Participants who may be this registrant: the same e-mail address (returned apart) or
     phone number, or a name that the intake search matches (any script, any spelling)."""
-    q = Q(pk__in=[])
-    if registration.email:
-        q |= Q(email__iexact=registration.email)
+    conditions: list[Q] = []
     digits = phone_digits(registration.phone)
     if len(digits) >= 6:
-        q |= Q(search_key__contains=" #" + digits)
+        conditions.append(Q(search_key__contains=" #" + digits))
     name_q = search_q(registration.name)
     if name_q is not None:
-        q |= name_q
-    return list(
-        visible_participants(fetched_by)
-        .filter(q, anonymised_at__isnull=True)
-        .select_related("owner")
-        .order_by("last_name", "first_name", "pk")[:10]
+        conditions.append(name_q)
+    return registration.email, conditions
+
+
+def _candidate_q(email: str, conditions: list[Q]) -> Q | None:
+    """The one registrant's conditions as one filter; None: nothing to go by."""
+    every = [Q(email__iexact=email), *conditions] if email else conditions
+    return reduce(operator.or_, every) if every else None
+
+
+def _any_candidate_q(emails: set[str], conditions: list[Q]) -> Q:
+    """Every registrant's conditions OR-ed, cheaply for a scan: the addresses as one IN (the
+    same match as `email__iexact`, ignoring case on both sides), each distinct search once."""
+    every = list(dict.fromkeys(conditions))
+    if emails:
+        every.append(Q(_email_upper__in=[Upper(Value(e)) for e in sorted(emails)]))
+    return reduce(operator.or_, every)
+
+
+def registration_candidates(
+    *, fetched_by: Any, registrations: Iterable[Registration]
+) -> dict[int, list[Participant]]:
+    """For each registration (by pk), the participants the reader may see who may be its
+    person (`_candidate_q`), the first `CANDIDATES_SHOWN` by name.
+
+    One query for a whole page of registrants: a single pass over the reader's participants
+    with every registrant's conditions OR-ed, each row flagged with the registrants it
+    matches and ranked among each one's matches (a window per registrant), so no more than
+    `CANDIDATES_SHOWN` rows come back for any registrant however common the name."""
+    parts = {r.pk: _candidate_conditions(r) for r in registrations}
+    conditions = [
+        (pk, q) for pk, (email, more) in parts.items() if (q := _candidate_q(email, more))
+    ]
+    found: dict[int, list[Participant]] = {pk: [] for pk, _q in conditions}
+    if not conditions:
+        return found
+    any_candidate = _any_candidate_q(
+        {email for email, _more in parts.values() if email},
+        [q for _email, more in parts.values() for q in more],
     )
+    by_name = [F("last_name").asc(), F("first_name").asc(), F("pk").asc()]
+    flags = {
+        f"_match_{i}": Case(When(q, then=Value(True)), default=Value(False))
+        for i, (_pk, q) in enumerate(conditions)
+    }
+    ranks = {
+        f"_rank_{i}": Window(RowNumber(), partition_by=[F(f"_match_{i}")], order_by=by_name)
+        for i in range(len(conditions))
+    }
+    shown = reduce(
+        operator.or_,
+        (
+            Q(**{f"_match_{i}": True, f"_rank_{i}__lte": CANDIDATES_SHOWN})
+            for i in range(len(conditions))
+        ),
+    )
+    rows = (
+        visible_participants(fetched_by)
+        .alias(_email_upper=Upper("email"))
+        .filter(any_candidate, anonymised_at__isnull=True)
+        .annotate(**flags)
+        .annotate(**ranks)
+        .filter(shown)
+        .select_related("owner")
+        .order_by(*by_name)
+    )
+    for participant in rows:
+        for i, (pk, _q) in enumerate(conditions):
+            if getattr(participant, f"_match_{i}") and getattr(participant, f"_rank_{i}") <= (
+                CANDIDATES_SHOWN
+            ):
+                found[pk].append(participant)
+    return found
 
 
 # Public statistics --------------------------------------------------------------------------

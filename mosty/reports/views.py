@@ -437,21 +437,22 @@ class Reconcile(ListPage):
     permission = "report.reconcile"
     template_name = "reports/reconcile.html"
     per_page = 10
+    # Counting them all costs a pass over every registration of hundreds of organisations.
+    counted = False
     selector = selectors.unlinked_registrations
     filtered = False
 
-    def candidates(self, registration: Registration) -> list[Any]:
-        """The participants who may be `registration`'s person: looked for once per row (the
-        audit and the page both need them)."""
-        found = self.__dict__.setdefault("_candidates", {})
-        if registration.pk not in found:
-            found[registration.pk] = selectors.registration_candidates(
-                fetched_by=self.user, registration=registration
-            )
-        return found[registration.pk]
+    @cached_property
+    def candidates(self) -> dict[int, list[Any]]:
+        """The participants who may be each registrant of the page shown, by registration:
+        looked for once, in one query for the whole page (the audit and the page both need
+        them)."""
+        return selectors.registration_candidates(
+            fetched_by=self.user, registrations=list(self.page)
+        )
 
     def page_context(self, page: Any) -> dict[str, Any]:
-        rows = [(registration, self.candidates(registration)) for registration in page]
+        rows = [(registration, self.candidates.get(registration.pk, [])) for registration in page]
         return {"rows": rows, "invitables": self.invitables}
 
     @cached_property
@@ -469,9 +470,7 @@ class Reconcile(ListPage):
         audit_reads(self.user, self.invitables, fields=["first_name", "last_name"])
         registrations = list(page)
         audit_reads(self.user, registrations, fields=["name", "email", "phone"])
-        candidates = {
-            p.pk: p for registration in registrations for p in self.candidates(registration)
-        }
+        candidates = {p.pk: p for found in self.candidates.values() for p in found}
         audit_reads(
             self.user, list(candidates.values()), fields=["code", "first_name", "last_name"]
         )

@@ -115,3 +115,37 @@ def test_mentoring_lifecycle(page, browser, live_server, bworld):
     assert match.status == "ended" and match.mentor_feedback.startswith("Oksana")
     for context in (coordinator, mentor_ctx):
         context.close()
+
+
+def test_applicant_finds_a_programme_by_typing_and_sends_with_enter(page, bworld):
+    from mosty.core.forms import SEARCH_SHOWN
+    from mosty.mentoring.models import Mentor
+    from tests.factories import MembershipFactory
+
+    # More programmes than the list shows at first, all before "Org B" by name.
+    for i in range(SEARCH_SHOWN):
+        MembershipFactory(role="coordinator", organisation__name=f"Centre {i:03d}")
+    page.goto("/en/mentoring/apply/")
+    programme = page.get_by_label("Programme you are applying to")
+    expect(programme.locator("option", has_text="Org B")).to_have_count(0)
+    programme.select_option(label="Centre 000")
+    page.select_option("select[name=kind]", "individual")
+    page.get_by_label("Your name").fill("Jan Nowak")
+    page.get_by_label("Email address").fill("jan@example.org")
+    page.select_option("select[name=lang_pl]", "native")
+    page.get_by_label("Why do you want to become a mentor?").fill("Time on Saturdays.")
+    page.locator("input[name=consent]").check()
+    # The list follows what is typed in the programme's box, and Enter there finds too,
+    # though the form could be sent as it is.
+    page.locator("#id_organisation_q").fill("org b")
+    expect(programme.locator("option", has_text="Org B")).to_have_count(1)
+    page.locator("#id_organisation_q").press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(programme.locator("option", has_text="Org B")).to_have_count(1)
+    assert page.url.endswith("/apply/") and not Mentor.objects.exists()
+    programme.select_option(label="Org B")
+    assert serious_violations(page) == []
+    # Enter in a field sends the application (the box's "Find" is not the form's default).
+    page.get_by_label("Your name").press("Enter")
+    expect(page.get_by_role("heading", name="Thank you for applying")).to_be_visible()
+    assert Mentor.objects.get(email="jan@example.org").organisation == bworld.org_b

@@ -25,7 +25,7 @@ from tests.events.factories import make_event
 from tests.knowledge.factories import article
 
 LIMIT = 150_000
-PAGES = ["core:home", "knowledge:index", "directory:list", "events:list"]
+PAGES = ["core:home", "knowledge:index", "directory:list", "events:list", "mentoring:apply"]
 
 
 class _References(HTMLParser):

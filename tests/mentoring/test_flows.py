@@ -527,6 +527,74 @@ def test_public_sign_up_is_rate_limited_per_client(client, world, settings):
     assert other.status_code == 302
 
 
+def _programmes(count):
+    """`count` more organisations taking mentor applications (active, with a coordinator)."""
+    from tests.factories import MembershipFactory
+
+    return [
+        MembershipFactory(role="coordinator", organisation__name=f"Centre {i:03d}").organisation
+        for i in range(count)
+    ]
+
+
+def _options(response, name="organisation"):
+    import re
+
+    html = response.content.decode()
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="(\d*)"', select)
+
+
+def test_signup_lists_a_page_of_programmes_and_finds_one_by_name(client, world, settings):
+    from mosty.core.forms import SEARCH_SHOWN
+
+    settings.MOSTY_PUBLIC_FORM_RATE = "1/h"
+    _programmes(SEARCH_SHOWN + 10)
+    wanted = world.org_b  # sorted after the "Centre …" ones: not listed before a search
+    page = client.get("/en/mentoring/apply/")
+    listed = _options(page)
+    assert listed[0] == "" and len(listed) == SEARCH_SHOWN + 1
+    assert str(wanted.pk) not in listed
+    html = page.content.decode()
+    assert 'name="organisation__q"' in html and 'aria-label="Find in the list below"' in html
+    assert '<label class="form-label" for="id_organisation">' in html
+    # "Find" (what Enter in the box does too) shows the form again with the matches; it
+    # neither applies nor spends the client's allowance, however often it is pressed.
+    typed = application(world, organisation="", organisation__q=wanted.name, _search="organisation")
+    for _ in range(3):
+        found = client.post("/en/mentoring/apply/", typed)
+        assert found.status_code == 200
+        assert _options(found) == ["", str(wanted.pk)]
+        assert 'value="Rodzina Nowaków"' in found.content.decode()  # what was typed stays
+        assert not found.context["form"].errors
+    assert not Mentor.objects.exists()
+    response = client.post("/en/mentoring/apply/", application(world, organisation=wanted.pk))
+    assert response.status_code == 302
+    assert Mentor.objects.get().organisation == wanted
+
+
+def test_signup_refuses_a_programme_that_takes_no_mentors(client, world):
+    from tests.factories import OrganisationFactory
+
+    # No coordinator to read the application, or no longer active.
+    for organisation in (OrganisationFactory(), world.org_b):
+        if organisation == world.org_b:
+            organisation.is_active = False
+            organisation.save()
+        response = client.post(
+            "/en/mentoring/apply/", application(world, organisation=organisation.pk)
+        )
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) == {"organisation"}
+        # Said beside the field, which points to it.
+        html = response.content.decode()
+        assert 'id="id_organisation_errors"' in html and 'aria-invalid="true"' in html
+        assert str(organisation.pk) not in _options(response)
+    response = client.post("/en/mentoring/apply/", application(world, organisation=""))
+    assert response.status_code == 200 and "organisation" in response.context["form"].errors
+    assert not Mentor.objects.exists()
+
+
 def test_choose_a_mentor_by_hand_lists_those_who_may_take_the_person_best_first(login, world):
     year = timezone.localdate().year
     family = waiting_participant(

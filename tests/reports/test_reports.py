@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from mosty.access.models import AuditEvent
 from mosty.core.indicators import INDICATORS
 from mosty.core.seeding import SeedContext
 from mosty.events.models import EventKind
@@ -153,6 +154,61 @@ def test_linking_a_registrant_makes_them_count_once(world, login):
     registration.refresh_from_db()
     assert registration.participant == person
     assert INDICATORS["people.beneficiaries"].value(scope) == 1
+
+
+def test_reconcile_finds_every_registrants_candidates_in_one_query(world, login):
+    namesakes = [
+        make_participant(world, first_name="Olena", last_name=f"Kovalenko {letter}")
+        for letter in "LKJIHGFEDCBA"  # created in the reverse of the order they are shown in
+    ]
+    namesakes[0].email = "olena.l@example.org"
+    namesakes[0].save()
+    # Neither someone else's participant nor an anonymised one is offered.
+    make_participant(world, org="b", first_name="Olena", last_name="Kovalenko 0")
+    make_participant(
+        world, first_name="Olena", last_name="Kovalenko 00", anonymised_at=timezone.now()
+    )
+    event = past_event(world.org_a)
+    by_name = attended(event, name="Олена Коваленко")
+    by_email = attended(event, name="Someone Else", email="OLENA.L@example.org")
+    by_phone = attended(event, name="Another Person", phone=namesakes[1].phone)
+    nobody = attended(event, name="Nobody Here")
+    client = login("coordinator")
+    response = client.get(reverse("reports:reconcile"))
+    found = {registration: people for registration, people in response.context["rows"]}
+    alphabetical = sorted(namesakes, key=lambda p: p.last_name)
+    # The first ten by name, as a search for the name alone would list them.
+    assert found[by_name] == alphabetical[:10]
+    assert found[by_email] == [namesakes[0]]  # "Kovalenko L", not among the first ten
+    assert found[by_phone] == [namesakes[1]]
+    assert found[nobody] == []
+    page = response.content.decode()
+    assert namesakes[0].code in page and "Kovalenko 0" not in page
+    # Every candidate shown is recorded as read by the coordinator, once.
+    reads = AuditEvent.objects.filter(
+        action="mosty.people.participant.viewed", actor=world.user("coordinator", "a")
+    )
+    assert sorted(int(pk) for pk in reads.values_list("object_id", flat=True)) == sorted(
+        p.pk for p in alphabetical[:10] + [namesakes[0], namesakes[1]]
+    )
+    # One search for the whole page, however many registrants it lists.
+    n = iter(range(100))
+    assert_constant_queries(
+        client,
+        reverse("reports:reconcile"),
+        lambda: attended(event, name=f"Olena Kovalenko {next(n)}", email=f"{next(n)}@example.org"),
+        times=6,
+    )
+    # Ten a page, never counted whole: Next while there are more, no "of N".
+    last = attended(event, name="Last Registrant")  # the eleventh, the newest
+    first_page = client.get(reverse("reports:reconcile"))
+    assert [r for r, _c in first_page.context["rows"]][0] == last
+    assert first_page.context["page"].has_next()
+    second = client.get(reverse("reports:reconcile") + "?page=2")
+    assert len(second.context["rows"]) == 1 and not second.context["page"].has_next()
+    assert '<span class="page-link">Strona 2</span>' in second.content.decode()
+    past_the_end = client.get(reverse("reports:reconcile") + "?page=9")
+    assert past_the_end.context["rows"] == first_page.context["rows"]
 
 
 def test_public_statistics_count_only_people_who_consented(world, client):
