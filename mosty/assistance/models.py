@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
-from mosty.core.models import District, OwnedRecord, Timestamped, owned_by
+from mosty.core.models import District, KeptFigures, OwnedRecord, Timestamped, owned_by
 from mosty.directory.models import validate_iso_language
 
 
@@ -468,7 +468,7 @@ class Feedback(Timestamped):
         return f"feedback #{self.pk} (request #{self.request_id})"
 
 
-class ServiceLevelFigure(models.Model):
+class ServiceLevelFigure(KeptFigures):
     """The service level kept ahead (issue 15) for one set of pools, the organisations a
     coordinator coordinates (`key`: a hash of their sorted ids), as the page shows it over
     the whole time: counted by `tasks.service_level_refresh` (nightly) so the page reads one
@@ -480,12 +480,9 @@ class ServiceLevelFigure(models.Model):
     pools and a few coordinators of them, so the sets are few. Numbers about organisations
     and languages (and the institutions' names), never a person."""
 
-    key = models.CharField(max_length=64, unique=True)
     pools = models.JSONField(default=list)
-    # `selectors.service_level_live` as it stood at `refreshed_at`, language names left out
-    # (they are said in the reader's language).
-    figures = models.JSONField(default=dict)
-    refreshed_at = models.DateTimeField()
+    # `figures`: `selectors.service_level_live` as it stood at `refreshed_at`, language names
+    # left out (they are said in the reader's language).
 
     class Meta:
         verbose_name = _("kept service-level figure")
@@ -495,11 +492,11 @@ class ServiceLevelFigure(models.Model):
         return f"service level {self.key[:12]}"
 
 
-class HoursFigure(models.Model):
+class HoursFigure(KeptFigures):
     """The hours report kept ahead (issue 15) for one set of pools, as the page shows it over
     the whole time: per assistant (profile ids with their assignments, minutes and travel
     minutes; names are read when shown) and per institution (name, requests, minutes, travel
-    minutes). `key` is a coordinator's set of pools (`selectors.pools_key`) or "all" (the
+    minutes). `key` is a coordinator's set of pools (`core.models.figures_key`) or "all" (the
     administrator's report). Counted by `tasks.hours_figures_refresh` (nightly) so the page
     reads one row instead of summing the logs of every booking (50,000 in the large seed).
 
@@ -507,12 +504,10 @@ class HoursFigure(models.Model):
     across the set. Numbers about assistants a coordinator already sees, recounted nightly:
     a profile erased meanwhile is no longer shown (names come from the live profile)."""
 
-    key = models.CharField(max_length=64, unique=True)
     pools = models.JSONField(default=list)
-    # {"assistant": [[profile id, assignments, minutes, travel], ...] in no particular order,
-    # "institution": [[name, requests, minutes, travel], ...] in the live report's order}.
-    figures = models.JSONField(default=dict)
-    refreshed_at = models.DateTimeField()
+    # `figures`: {"assistant": [[profile id, assignments, minutes, travel], ...] in no
+    # particular order, "institution": [[name, requests, minutes, travel], ...] in the live
+    # report's order}.
 
     class Meta:
         verbose_name = _("kept hours figure")

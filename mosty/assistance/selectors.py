@@ -8,9 +8,7 @@ answered in time) lives in `assistance_figures`, so it can be registered there l
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +45,7 @@ from mosty.assistance.models import (
     ServiceLevelFigure,
 )
 from mosty.core.formats import language_name, number
+from mosty.core.models import figures_key
 
 HELD = (AssignmentStatus.ACCEPTED, AssignmentStatus.DONE)
 ACTIVE_REQUEST = (RequestStatus.OPEN, RequestStatus.COVERED)
@@ -478,17 +477,11 @@ def service_level_of(
     return figures
 
 
-def pools_key(pools: Iterable[int]) -> str:
-    """The name under which the figures of a set of pools are kept."""
-    text = ",".join(str(pk) for pk in sorted(set(pools)))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def service_level_kept(*, fetched_by: Any) -> dict[str, Any] | None:
     """The kept service level of the pools `fetched_by` coordinates (one query), or None
     when it is not kept (the caller counts live). Equal to the live count at the time of the
     refresh (a test compares them)."""
-    kept = ServiceLevelFigure.objects.filter(key=pools_key(coordinated_pools(fetched_by))).first()
+    kept = ServiceLevelFigure.objects.filter(key=figures_key(coordinated_pools(fetched_by))).first()
     if kept is None:
         return None
     figures = dict(kept.figures)
@@ -557,12 +550,6 @@ def hours_by_institution(
     return _hours_by_institution(reported_profiles(fetched_by), date_from, date_to)
 
 
-def hours_key(pools: Iterable[int] | None) -> str:
-    """The name under which the hours report of a set of pools is kept ("all": every pool,
-    the administrator's report)."""
-    return "all" if pools is None else pools_key(pools)
-
-
 def hours_figures_of(profiles: QuerySet[AssistantProfile]) -> dict[str, Any]:
     """The hours report of `profiles` over the whole time, as `HoursFigure.figures` keeps it
     (numbers and institutions' names only)."""
@@ -581,7 +568,7 @@ def hours_kept(*, fetched_by: Any) -> HoursFigure | None:
     """The kept hours report of the pools `fetched_by` reports on (one query), or None when
     it is not kept (the caller counts live). Equal to the live report at the time of the
     refresh (a test compares them)."""
-    return HoursFigure.objects.filter(key=hours_key(reported_pools(fetched_by))).first()
+    return HoursFigure.objects.filter(key=figures_key(reported_pools(fetched_by))).first()
 
 
 def hours_assistants(*, fetched_by: Any) -> Any:

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from typing import Any
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,7 +13,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from mosty.access.audit import audit, summarised
 from mosty.accounts.models import Membership, Role, User
 from mosty.assistance.models import (
     Assignment,
@@ -26,8 +23,10 @@ from mosty.assistance.models import (
     HoursFigure,
     ServiceLevelFigure,
 )
-from mosty.assistance.selectors import hours_figures_of, hours_key, pools_key, service_level_of
+from mosty.assistance.selectors import hours_figures_of, service_level_of
 from mosty.core.formats import language_name
+from mosty.core.kept import coordinated_sets, keep
+from mosty.core.models import figures_key
 from mosty.messaging.models import MessageStatus
 from mosty.messaging.outbox import message_to_user, notify
 from mosty.messaging.tasks import deliver
@@ -183,13 +182,10 @@ def service_level_refresh() -> int:
     figures or the new ones; one audit event for the whole refresh (numbers about
     organisations). Returns the number of sets kept."""
     now = timezone.now()
-    held: dict[int, set[int]] = defaultdict(set)
-    for user_id, org_id in Membership.objects.filter(
-        role=Role.COORDINATOR, is_active=True, organisation__is_active=True
-    ).values_list("user_id", "organisation_id"):
-        held[user_id].add(org_id)
     providers = set(AssistanceRequest.objects.values_list("provider_id", flat=True).distinct())
-    wanted = {pools_key(pools): sorted(pools) for pools in held.values() if pools & providers}
+    wanted = {
+        figures_key(pools): sorted(pools) for pools in coordinated_sets() if pools & providers
+    }
     kept = []
     for key, pools in wanted.items():
         figures = service_level_of(AssistanceRequest.objects.filter(provider_id__in=pools), now=now)
@@ -197,17 +193,13 @@ def service_level_refresh() -> int:
         for row in figures["unanswered_by_language"]:
             del row["name"]  # said in the reader's language when read
         kept.append(ServiceLevelFigure(key=key, pools=pools, figures=figures, refreshed_at=now))
-    with transaction.atomic(), summarised():
-        ServiceLevelFigure.objects.bulk_create(
-            kept,
-            update_conflicts=True,
-            unique_fields=["key"],
-            update_fields=["pools", "figures", "refreshed_at"],
-        )
-        # Sets nobody coordinates any more.
-        ServiceLevelFigure.objects.filter(refreshed_at__lt=now).delete()
-        audit(None, "mosty.assistance.service_level.refreshed", None, details={"sets": len(kept)})
-    return len(kept)
+    return keep(
+        ServiceLevelFigure,
+        kept,
+        now=now,
+        fields=["pools"],
+        event="mosty.assistance.service_level.refreshed",
+    )
 
 
 @task()
@@ -218,18 +210,15 @@ def hours_figures_refresh() -> int:
     One transaction, so the page reads the old figures or the new ones; one audit event for
     the whole refresh. Returns the number of sets kept."""
     now = timezone.now()
-    held: dict[int, set[int]] = defaultdict(set)
-    for user_id, org_id in Membership.objects.filter(
-        role=Role.COORDINATOR, is_active=True, organisation__is_active=True
-    ).values_list("user_id", "organisation_id"):
-        held[user_id].add(org_id)
     logged = set(
         AssignmentLog.objects.values_list("assignment__assistant__organisation_id", flat=True)
         .order_by()
         .distinct()
     )
-    wanted: dict[str, list[int] | None] = {hours_key(None): None} if logged else {}
-    wanted.update({hours_key(pools): sorted(pools) for pools in held.values() if pools & logged})
+    wanted: dict[str, list[int] | None] = {figures_key(None): None} if logged else {}
+    wanted.update(
+        {figures_key(pools): sorted(pools) for pools in coordinated_sets() if pools & logged}
+    )
     kept = []
     for key, pools in wanted.items():
         profiles = AssistantProfile.objects.all()
@@ -243,14 +232,6 @@ def hours_figures_refresh() -> int:
                 refreshed_at=now,
             )
         )
-    with transaction.atomic(), summarised():
-        HoursFigure.objects.bulk_create(
-            kept,
-            update_conflicts=True,
-            unique_fields=["key"],
-            update_fields=["pools", "figures", "refreshed_at"],
-        )
-        # Sets nobody coordinates any more.
-        HoursFigure.objects.filter(refreshed_at__lt=now).delete()
-        audit(None, "mosty.assistance.hours.refreshed", None, details={"sets": len(kept)})
-    return len(kept)
+    return keep(
+        HoursFigure, kept, now=now, fields=["pools"], event="mosty.assistance.hours.refreshed"
+    )

@@ -1,5 +1,7 @@
 """The installation's city, its districts, and the base for translated content."""
 
+import hashlib
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -299,3 +301,27 @@ def district_ref(related_name: str) -> Any:
         blank=True,
         related_name=related_name,
     )
+
+
+def figures_key(organisations: Iterable[int] | None) -> str:
+    """The name under which the figures of a set of organisations are kept: a hash of their
+    sorted ids, or "all" for every organisation (what an administrator reports on)."""
+    if organisations is None:
+        return "all"
+    text = ",".join(str(pk) for pk in sorted(set(organisations)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class KeptFigures(models.Model):
+    """Figures a page shows for a set of organisations, counted ahead by a nightly task so the
+    page reads one row instead of counting every record of hundreds of organisations (the
+    service level, the hours report, the events report). `key` is `figures_key(set)`;
+    `figures` is what the page shows, numbers and organisations' or institutions' names, never
+    a person. `mosty.core.kept.keep` replaces them all at once."""
+
+    key = models.CharField(max_length=64, unique=True)
+    figures = models.JSONField(default=dict)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True

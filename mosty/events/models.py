@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import (
     District,
+    KeptFigures,
     OwnedRecord,
     TranslationBase,
     owned_by,
@@ -327,7 +328,7 @@ class Attendance(models.Model):
         return f"attendance #{self.pk} (registration #{self.registration_id})"
 
 
-class ReportFigure(models.Model):
+class ReportFigure(KeptFigures):
     """The totals of the events report kept ahead (issue 15) for one set of organisations:
     a coordinator's (`key`: a hash of their sorted ids) or the whole installation's (`key`
     "all", what an administrator reports on), over the whole time as the page shows them by
@@ -339,11 +340,8 @@ class ReportFigure(models.Model):
     set. Only sets with `tasks.KEEP_FROM_EVENTS` events or more are kept: a smaller set is
     counted live in a few milliseconds. Numbers, audience codes only, never a person."""
 
-    key = models.CharField(max_length=64, unique=True)
     organisations = models.JSONField(default=list)
-    # `selectors.event_report` as it stood at `refreshed_at`.
-    figures = models.JSONField(default=dict)
-    refreshed_at = models.DateTimeField()
+    # `figures`: `selectors.event_report` as it stood at `refreshed_at`.
 
     class Meta:
         verbose_name = _("kept events report figure")

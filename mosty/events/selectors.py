@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -29,6 +27,7 @@ from mosty.access.domains.events import (  # noqa: F401 (re-exported)
     visible_events,
     visible_registrations,
 )
+from mosty.core.models import figures_key
 from mosty.events.models import (
     Attendance,
     Event,
@@ -320,20 +319,11 @@ def event_report(*, events: QuerySet[Event], now: datetime | None = None) -> dic
     }
 
 
-def report_key(organisations: Iterable[int] | None) -> str:
-    """The name under which the report figures of a set of organisations are kept ("all":
-    every event, the administrator's report)."""
-    if organisations is None:
-        return "all"
-    text = ",".join(str(pk) for pk in sorted(set(organisations)))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def event_report_kept(*, fetched_by) -> dict | None:
     """The kept totals of the events `fetched_by` reports on over the whole time (one
     query), or None when they are not kept (the caller counts live). Equal to
     `event_report` at the time of the refresh (a test compares them)."""
-    key = report_key(reported_organisations(fetched_by))
+    key = figures_key(reported_organisations(fetched_by))
     kept = ReportFigure.objects.filter(key=key).first()
     if kept is None:
         return None

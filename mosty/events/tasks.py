@@ -1,10 +1,7 @@
 """Mails to registrants, rendered in the registrant's own language, and the events report's
 kept figures."""
 
-from collections import defaultdict
-
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,11 +9,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from mosty.access.audit import audit, summarised
-from mosty.accounts.models import Membership, Role
 from mosty.core.i18n import text_direction
+from mosty.core.kept import coordinated_sets, keep
+from mosty.core.models import figures_key
 from mosty.events.models import Event, Registration, RegistrationStatus, ReportFigure
-from mosty.events.selectors import event_report, report_key
+from mosty.events.selectors import event_report
 from mosty.events.tokens import cancel_token
 
 KINDS = ("confirmation", "promoted", "reminder", "certificate")
@@ -72,11 +69,6 @@ def report_figures_refresh() -> int:
     page reads the old figures or the new ones; one audit event for the whole refresh
     (numbers about organisations). Returns the number of sets kept."""
     now = timezone.now()
-    held: dict[int, set[int]] = defaultdict(set)
-    for user_id, org_id in Membership.objects.filter(
-        role=Role.COORDINATOR, is_active=True, organisation__is_active=True
-    ).values_list("user_id", "organisation_id"):
-        held[user_id].add(org_id)
     events_of = dict(
         Event.objects.order_by()
         .values_list("organisation_id")
@@ -85,10 +77,10 @@ def report_figures_refresh() -> int:
     )
     wanted: dict[str, list[int] | None] = {}
     if sum(events_of.values()) >= KEEP_FROM_EVENTS:
-        wanted[report_key(None)] = None
-    for coordinated in held.values():
+        wanted[figures_key(None)] = None
+    for coordinated in coordinated_sets():
         if sum(events_of.get(pk, 0) for pk in coordinated) >= KEEP_FROM_EVENTS:
-            wanted[report_key(coordinated)] = sorted(coordinated)
+            wanted[figures_key(coordinated)] = sorted(coordinated)
     kept = []
     for key, organisations in wanted.items():
         events = Event.objects.all()
@@ -102,14 +94,7 @@ def report_figures_refresh() -> int:
                 refreshed_at=now,
             )
         )
-    with transaction.atomic(), summarised():
-        ReportFigure.objects.bulk_create(
-            kept,
-            update_conflicts=True,
-            unique_fields=["key"],
-            update_fields=["organisations", "figures", "refreshed_at"],
-        )
-        # Sets nobody coordinates any more, or grown small.
-        ReportFigure.objects.filter(refreshed_at__lt=now).delete()
-        audit(None, "mosty.event.report.refreshed", None, details={"sets": len(kept)})
-    return len(kept)
+    # Sets nobody coordinates any more, or grown small, are no longer kept.
+    return keep(
+        ReportFigure, kept, now=now, fields=["organisations"], event="mosty.event.report.refreshed"
+    )
