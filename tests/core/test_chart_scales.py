@@ -35,3 +35,23 @@ def test_a_line_chart_is_drawn_as_with_leathers_own_scales():
         plain = draw()
     assert cached == [plain, plain]
     assert charts._ticker.cache_info().hits >= 2
+
+
+@pytest.mark.parametrize(
+    "values", [[2, 4, 3], [0, 0], [-2, 5], [1.5], [None, 7, 120]], ids=lambda v: str(v)
+)
+def test_column_and_line_charts_without_a_range_are_drawn_as_leather_infers(values):
+    points = [(f"M{i}", value) for i, value in enumerate(values)]
+
+    def draw():
+        columns = charts.column_chart("Hours", points, label_heading="M", value_heading="h")
+        line = charts.line_chart(
+            "Hours", [(m, v or 0) for m, v in points], label_heading="M", value_heading="h"
+        )
+        return columns.svg, line.svg
+
+    ours = draw()
+    with mock.patch.object(charts, "_Linear", leather.Linear):
+        with mock.patch.object(leather.Chart, "set_y_scale", lambda self, scale: None):
+            theirs = draw()
+    assert ours == theirs
