@@ -1,7 +1,8 @@
 """Event registrations in a participant's GDPR export and erasure (`mosty.people.gdpr`)."""
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce, Upper
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,11 @@ def _theirs(participant) -> Q:
     form with the e-mail address or phone number on their record."""
     q = Q(participant=participant)
     if participant.email:
-        q |= Q(participant__isnull=True, email__iexact=participant.email)
+        # The e-mail ignoring case (what `iexact` means) in the form the index of public
+        # sign-ups holds, `UPPER(email)`: SQLite's `iexact` is a LIKE no index serves, and
+        # without the index both databases read all 250,000 registrations of the large city.
+        same_email = Exact(Upper("email"), Upper(Value(participant.email)))
+        q |= Q(same_email, participant__isnull=True)
     if participant.phone:
         q |= Q(participant__isnull=True, phone=participant.phone)
     return q

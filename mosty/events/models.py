@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -278,7 +279,21 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
+        indexes = [
+            models.Index(fields=["event", "status"], name="registration_event_status"),
+            # A participant's GDPR export and erasure find their public sign-ups by e-mail
+            # (ignoring case) or phone (`events.gdpr._theirs`).
+            models.Index(
+                Upper("email"),
+                condition=models.Q(participant__isnull=True),
+                name="registration_public_email",
+            ),
+            models.Index(
+                fields=["phone"],
+                condition=models.Q(participant__isnull=True),
+                name="registration_public_phone",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "user"],

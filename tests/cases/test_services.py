@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from mosty.access.domains.cases import visible_cases
+from mosty.access.domains.cases import my_team_cases, visible_cases
 from mosty.access.domains.people import visible_participants
 from mosty.access.policy import can
 from mosty.accounts.models import Grant
@@ -261,6 +261,21 @@ def test_caseworker_sees_only_team_cases_coordinator_all_admin_none(world):
         theirs.participant.created_by_id == worker.pk
     )
     assert member_of.participant in visible_participants(worker)
+
+
+def test_my_team_cases_are_those_led_or_joined_in_casework_organisations(world):
+    worker = world.user("caseworker")
+    other_worker = UserFactory()
+    MembershipFactory(user=other_worker, organisation=world.org_a, role="caseworker")
+    led = make_case(world)
+    joined = make_case(world, lead=other_worker, members=[worker])
+    both = make_case(world, members=[worker])
+    make_case(world, lead=other_worker)
+    # Led in an organisation where the user no longer does casework: not theirs to work on.
+    make_case(world, org="b", lead=worker)
+    assert sorted(c.pk for c in my_team_cases(worker)) == sorted([led.pk, joined.pk, both.pk])
+    assert my_team_cases(worker).filter(pk=both.pk).count() == 1
+    assert set(my_team_cases(worker)) <= set(visible_cases(worker))
 
 
 def test_referral_needs_consent(world):

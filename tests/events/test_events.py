@@ -642,6 +642,37 @@ def test_participant_export_and_erasure_cover_event_registrations(world, event):
     assert registration.status == "confirmed" and registration.attendance.count() == 1
 
 
+def test_participant_export_finds_public_sign_ups_by_email_ignoring_case_or_phone(
+    world, login, event
+):
+    from mosty.people import gdpr
+    from tests.people.factories import ParticipantFactory
+
+    participant = ParticipantFactory(
+        owner=world.org_a, email="Olena.K@Example.org", phone="+48 600 000 001"
+    )
+    other = ParticipantFactory(owner=world.org_a)
+    by_email = make_registration(event, name="Olena K.", email="olena.k@EXAMPLE.ORG")
+    by_phone = make_registration(event, name="O. K.", email="", phone="+48 600 000 001")
+    # Not theirs: another address, and a sign-up a caseworker made for someone else with it.
+    make_registration(event, name="Olga K.", email="olga.k@example.org")
+    make_registration(event, name="Olena M.", email="olena.k@example.org", participant=other)
+    exported = gdpr.export_participant(participant, by=world.user("coordinator"))["events"]
+    assert sorted(row["name"] for row in exported) == sorted([by_email.name, by_phone.name])
+    # The page shows the same, in as many queries however many events the person signed up for.
+    client = login("coordinator")
+    url = reverse("people:export", args=[participant.pk])
+    assert "O. K." in client.get(url).content.decode()
+
+    def grow():
+        make_registration(make_event(world.org_a), email="OLENA.K@example.org")
+
+    assert_constant_queries(client, url, grow, times=3)
+    gdpr.anonymise_participant(participant, by=world.user("coordinator"))
+    assert Registration.objects.filter(participant=participant).count() == 5
+    assert not Registration.objects.filter(email__iexact="olena.k@example.org", participant=None)
+
+
 def test_event_list_day_headings_use_the_month_in_the_genitive(client, world):
     start = timezone.make_aware(timezone.datetime(timezone.now().year + 1, 12, 10, 17, 0))
     make_event(world.org_a, start=start)

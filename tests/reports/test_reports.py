@@ -14,6 +14,7 @@ from mosty.access.models import AuditEvent
 from mosty.core.indicators import INDICATORS
 from mosty.core.seeding import SeedContext
 from mosty.events.models import EventKind
+from mosty.organisations.models import Organisation
 from mosty.people.models import Consent
 from mosty.reports.models import Programme, ReportSnapshot, Target
 from mosty.reports.seed import seed_reports
@@ -283,6 +284,49 @@ def test_programme_pages_issue_a_constant_number_of_queries(world, login):
     assert_constant_queries(
         client, reverse("reports:programme_detail", args=[programme.pk]), more_people, times=5
     )
+
+
+def test_programme_form_finds_the_lead_organisation_among_many(world, login):
+    from mosty.core.forms import SEARCH_SHOWN
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    coordinator = world.user("coordinator")
+    programme = make_programme(world)
+    client = login("coordinator")
+    url = reverse("reports:programme_edit", args=[programme.pk])
+
+    def coordinate_one_more():
+        org = OrganisationFactory(name=f"Aaa {Organisation.objects.count()}")
+        MembershipFactory(user=coordinator, organisation=org, role="coordinator")
+
+    for _ in range(SEARCH_SHOWN):
+        coordinate_one_more()
+    # The select lists a page of them and the programme's own lead, chosen; no more queries
+    # however many organisations the coordinator leads.
+    assert_constant_queries(client, url, coordinate_one_more, times=3)
+    field = client.get(url).context["form"]["organisation"]
+    listed = [str(value) for value, _label in field.field.widget.choices if value != ""]
+    assert len(listed) == SEARCH_SHOWN + 1 and str(world.org_a.pk) in listed
+    assert f'<option value="{world.org_a.pk}" selected>' in str(field)
+    # Typing finds the others, and any of them can still be chosen.
+    found = client.post(url, {"_search": "organisation", "organisation__q": "Aaa 1"})
+    assert all(
+        "Aaa 1" in label
+        for value, label in found.context["form"]["organisation"].field.widget.choices
+        if value not in ("", world.org_a.pk)
+    )
+    other = Organisation.objects.filter(name__startswith="Aaa").order_by("-pk").first()
+    data = {
+        "name": programme.name,
+        "organisation": other.pk,
+        "starts_on": programme.starts_on.isoformat(),
+        "ends_on": programme.ends_on.isoformat(),
+        "language": "pl",
+        "version": programme.version,
+    }
+    assert client.post(url, data).status_code == 302
+    programme.refresh_from_db()
+    assert programme.organisation_id == other.pk
 
 
 def test_dashboard_compares_with_the_period_before(world, login):

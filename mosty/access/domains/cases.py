@@ -120,12 +120,17 @@ def my_team_cases(user) -> QuerySet:
     """
     from mosty.cases.models import Case
 
-    # The team as `pk IN (the user's memberships)`, not a correlated EXISTS: the database
-    # then starts from the user's own cases (lead index, team index) instead of testing every
-    # case of their organisations (17.5 ms -> 0.4 ms for a coordinator over 300 of them).
-    team = Case.members.through.objects.filter(user_id=user.pk).values("case_id")
-    return Case.objects.filter(organisation_id__in=orgs_where(user, *CASE_ROLES)).filter(
-        Q(lead_id=user.pk) | Q(pk__in=team)
+    # The cases led and those on the team as one `pk IN (led UNION ALL team)`, not a
+    # correlated EXISTS nor `lead = me OR pk IN (team)`: the database then starts from the
+    # user's own cases (lead index, team index) instead of testing every case of their
+    # organisations (17.5 ms -> 0.4 ms for a coordinator over 300 of them). With the OR,
+    # PostgreSQL guessed a tenth of the organisation's cases, so the dashboard joined all
+    # 50,000 participants and counted every overdue task of the city (80 + 98 + 36 ms for
+    # the large NGO's caseworker); the union is estimated right (1.2 + 1.9 + 4.1 ms).
+    led = Case.objects.filter(lead_id=user.pk).order_by().values("pk")
+    team = Case.members.through.objects.filter(user_id=user.pk).order_by().values("case_id")
+    return Case.objects.filter(
+        organisation_id__in=orgs_where(user, *CASE_ROLES), pk__in=led.union(team, all=True)
     )
 
 
