@@ -25,8 +25,7 @@ from mosty.assistance.models import (
 )
 from mosty.assistance.selectors import hours_figures_of, service_level_of
 from mosty.core.formats import language_name
-from mosty.core.kept import coordinated_sets, keep
-from mosty.core.models import figures_key
+from mosty.core.kept import keep, wanted_sets
 from mosty.messaging.models import MessageStatus
 from mosty.messaging.outbox import message_to_user, notify
 from mosty.messaging.tasks import deliver
@@ -183,21 +182,22 @@ def service_level_refresh() -> int:
     organisations). Returns the number of sets kept."""
     now = timezone.now()
     providers = set(AssistanceRequest.objects.values_list("provider_id", flat=True).distinct())
-    wanted = {
-        figures_key(pools): sorted(pools) for pools in coordinated_sets() if pools & providers
-    }
-    kept = []
-    for key, pools in wanted.items():
-        figures = service_level_of(AssistanceRequest.objects.filter(provider_id__in=pools), now=now)
+
+    def count(pools: list[int] | None) -> dict[str, Any]:
+        requests = AssistanceRequest.objects.all()
+        if pools is not None:  # always a set: `all_too` is off
+            requests = requests.filter(provider_id__in=pools)
+        figures = service_level_of(requests, now=now)
         del figures["kept_at"]
         for row in figures["unanswered_by_language"]:
             del row["name"]  # said in the reader's language when read
-        kept.append(ServiceLevelFigure(key=key, pools=pools, figures=figures, refreshed_at=now))
+        return figures
+
     return keep(
         ServiceLevelFigure,
-        kept,
-        now=now,
-        fields=["pools"],
+        wanted_sets(lambda pools: bool(pools & providers), all_too=False),
+        count,
+        set_field="pools",
         event="mosty.assistance.service_level.refreshed",
     )
 
@@ -209,29 +209,22 @@ def hours_figures_refresh() -> int:
     administrator's report), and keep it (`HoursFigure`): nightly, from MOSTY_DAILY_TASKS.
     One transaction, so the page reads the old figures or the new ones; one audit event for
     the whole refresh. Returns the number of sets kept."""
-    now = timezone.now()
     logged = set(
         AssignmentLog.objects.values_list("assignment__assistant__organisation_id", flat=True)
         .order_by()
         .distinct()
     )
-    wanted: dict[str, list[int] | None] = {figures_key(None): None} if logged else {}
-    wanted.update(
-        {figures_key(pools): sorted(pools) for pools in coordinated_sets() if pools & logged}
-    )
-    kept = []
-    for key, pools in wanted.items():
+
+    def count(pools: list[int] | None) -> dict[str, Any]:
         profiles = AssistantProfile.objects.all()
         if pools is not None:
             profiles = profiles.filter(organisation_id__in=pools)
-        kept.append(
-            HoursFigure(
-                key=key,
-                pools=pools if pools is not None else [],
-                figures=hours_figures_of(profiles),
-                refreshed_at=now,
-            )
-        )
+        return hours_figures_of(profiles)
+
     return keep(
-        HoursFigure, kept, now=now, fields=["pools"], event="mosty.assistance.hours.refreshed"
+        HoursFigure,
+        wanted_sets(lambda pools: bool(pools & logged), all_too=bool(logged)),
+        count,
+        set_field="pools",
+        event="mosty.assistance.hours.refreshed",
     )

@@ -1,6 +1,8 @@
 """Mails to registrants, rendered in the registrant's own language, and the events report's
 kept figures."""
 
+from typing import Any
+
 from django.core.mail import send_mail
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -10,8 +12,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from mosty.core.i18n import text_direction
-from mosty.core.kept import coordinated_sets, keep
-from mosty.core.models import figures_key
+from mosty.core.kept import keep, wanted_sets
 from mosty.events.models import Event, Registration, RegistrationStatus, ReportFigure
 from mosty.events.selectors import event_report
 from mosty.events.tokens import cancel_token
@@ -75,26 +76,23 @@ def report_figures_refresh() -> int:
         .annotate(n=Count("pk"))
         .values_list("organisation_id", "n")
     )
-    wanted: dict[str, list[int] | None] = {}
-    if sum(events_of.values()) >= KEEP_FROM_EVENTS:
-        wanted[figures_key(None)] = None
-    for coordinated in coordinated_sets():
-        if sum(events_of.get(pk, 0) for pk in coordinated) >= KEEP_FROM_EVENTS:
-            wanted[figures_key(coordinated)] = sorted(coordinated)
-    kept = []
-    for key, organisations in wanted.items():
+
+    def count(organisations: list[int] | None) -> dict[str, Any]:
         events = Event.objects.all()
         if organisations is not None:
             events = events.filter(organisation_id__in=organisations)
-        kept.append(
-            ReportFigure(
-                key=key,
-                organisations=organisations if organisations is not None else [],
-                figures=event_report(events=events, now=now),
-                refreshed_at=now,
-            )
-        )
+        return event_report(events=events, now=now)
+
     # Sets nobody coordinates any more, or grown small, are no longer kept.
     return keep(
-        ReportFigure, kept, now=now, fields=["organisations"], event="mosty.event.report.refreshed"
+        ReportFigure,
+        wanted_sets(
+            lambda organisations: (
+                sum(events_of.get(pk, 0) for pk in organisations) >= KEEP_FROM_EVENTS
+            ),
+            all_too=sum(events_of.values()) >= KEEP_FROM_EVENTS,
+        ),
+        count,
+        set_field="organisations",
+        event="mosty.event.report.refreshed",
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0007_event_cancelled_at"),
+        ("events", "0008_keep_report_figures"),
     ]
 
     operations = [
