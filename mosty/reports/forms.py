@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from mosty.assistance.models import AssistanceRequest
 from mosty.core import formats
 from mosty.core.forms import SearchModelChoiceField, SearchModelMultipleChoiceField
 from mosty.core.indicators import indicator_choices
-from mosty.events.models import Event
+from mosty.events.models import Event, EventTranslation
 from mosty.networks.models import Network
 from mosty.organisations.models import Organisation
 from mosty.reports.models import Programme, Target, default_currency
@@ -87,6 +88,10 @@ class ProgrammeForm(forms.ModelForm):
             field = self.fields[name]
             field.queryset = queryset  # type: ignore[attr-defined]
             field.required = False
+        if "bookings" in (links or {}):
+            self.fields["bookings"].queryset = links["bookings"].only(  # type: ignore[attr-defined]
+                "pk", "starts_at", "topic", "language"
+            )
         self.fields["bookings"].label_from_instance = _booking_label  # type: ignore[attr-defined]
         self.fields["bookings"].search_fields = ("place", "description")  # type: ignore[attr-defined]
         self.fields["surveys"].search_fields = ("title",)  # type: ignore[attr-defined]
@@ -98,9 +103,17 @@ class ProgrammeForm(forms.ModelForm):
         # The events of the organisations the user coordinates and of the programme (a
         # partner's events are linked by the partner's own coordinator's edit, or left to the
         # "every event" default).
+        # Only what an option's label reads (a programme may link hundreds of events, each
+        # listed while chosen).
         self.fields["events"].queryset = (  # type: ignore[attr-defined]
             Event.objects.filter(organisation__in=organisations)
-            .prefetch_related("translations")
+            .only("pk", "starts_at", "source_language")
+            .prefetch_related(
+                Prefetch(
+                    "translations",
+                    queryset=EventTranslation.objects.only("id", "event_id", "language", "title"),
+                )
+            )
             .order_by("-starts_at")
         )
         self.fields["events"].label_from_instance = _event_label  # type: ignore[attr-defined]
