@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import get_resolver
-from django.utils import translation
+from django.utils.translation import trans_real
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,7 @@ def settle() -> int:
     garbage collector. Returns the number of objects frozen. Safe to call more than once."""
     get_resolver()._populate()
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Mosty")
+        trans_real.translation(code)  # the catalogue of every app, merged and cached
     for engine in engines.all():
         for name in _template_names(engine):
             try:
