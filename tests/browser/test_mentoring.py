@@ -139,8 +139,13 @@ def test_applicant_finds_a_programme_by_typing_and_sends_with_enter(page, bworld
     # though the form could be sent as it is.
     page.locator("#id_organisation_q").fill("org b")
     expect(programme.locator("option", has_text="Org B")).to_have_count(1)
-    page.locator("#id_organisation_q").press("Enter")
-    page.wait_for_load_state("networkidle")
+    # (htmx swaps the list in after the answer: wait for it, or a choice made before the
+    # swap is replaced by the list the server drew.)
+    with page.expect_response(lambda r: "/apply/" in r.url and r.request.method == "POST"):
+        page.locator("#id_organisation_q").press("Enter")
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     expect(programme.locator("option", has_text="Org B")).to_have_count(1)
     assert page.url.endswith("/apply/") and not Mentor.objects.exists()
     programme.select_option(label="Org B")
