@@ -154,3 +154,38 @@ def test_applicant_finds_a_programme_by_typing_and_sends_with_enter(page, bworld
     page.get_by_label("Your name").press("Enter")
     expect(page.get_by_role("heading", name="Thank you for applying")).to_be_visible()
     assert Mentor.objects.get(email="jan@example.org").organisation == bworld.org_b
+
+
+def test_a_choice_made_while_the_list_is_searching_is_kept(page, bworld):
+    from mosty.mentoring.models import Mentor
+
+    page.goto("/en/mentoring/apply/")
+    programme = page.get_by_label("Programme you are applying to")
+    programme.select_option(label="Org A")
+    # The search's answer is held back while the applicant chooses another programme.
+    held = []
+    page.route(
+        re.compile(r".*/mentoring/apply/$"),
+        lambda route: held.append(route) if route.request.method == "POST" else route.fallback(),
+    )
+    page.locator("#id_organisation_q").fill("org")
+    page.wait_for_function("() => document.querySelector('.htmx-request')")
+    programme.select_option(label="Org B")
+    page.wait_for_timeout(50)  # let Playwright take the held request
+    assert len(held) == 1
+    # The answer was drawn with "Org A" chosen; the list it brings keeps "Org B".
+    held[0].continue_()
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+    page.unroute(re.compile(r".*/mentoring/apply/$"))
+    expect(programme.locator("option:checked")).to_have_text("Org B")
+    page.select_option("select[name=kind]", "individual")
+    page.get_by_label("Your name").fill("Jan Nowak")
+    page.get_by_label("Email address").fill("jan@example.org")
+    page.select_option("select[name=lang_pl]", "native")
+    page.get_by_label("Why do you want to become a mentor?").fill("Time on Saturdays.")
+    page.locator("input[name=consent]").check()
+    page.get_by_label("Your name").press("Enter")
+    expect(page.get_by_role("heading", name="Thank you for applying")).to_be_visible()
+    assert Mentor.objects.get(email="jan@example.org").organisation == bworld.org_b

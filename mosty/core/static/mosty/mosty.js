@@ -1,6 +1,7 @@
 // Small behaviours the Content Security Policy (script-src/style-src 'self') does not allow
 // inline: print buttons (data-print), bar widths (data-width-percent), also in htmx swaps, and
-// Enter in the search box of a searchable select.
+// two behaviours of a searchable select: Enter in its search box, and the choice kept across
+// the list's swap.
 (function () {
   "use strict";
 
@@ -31,6 +32,53 @@
     }
   });
 
+  // A search changes which choices a searchable select lists, never what is chosen. The
+  // server draws the list with the choice sent with the search; a choice made while the
+  // answer was on its way would be replaced by it. So the choice in the page at the moment
+  // of the swap is carried into the new list (added to it if the search no longer finds it).
+  var chosenAtSwap = {};
+
+  function chosenOptions(select) {
+    return Array.prototype.filter
+      .call(select.options, function (option) {
+        return option.selected;
+      })
+      .map(function (option) {
+        return { value: option.value, label: option.textContent };
+      });
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var box = event.detail.target;
+    var select = box && /_box$/.test(box.id || "") && box.querySelector("select");
+    if (select) {
+      chosenAtSwap[box.id] = chosenOptions(select);
+    }
+  });
+
+  function keepChoice(box) {
+    var chosen = box.id && chosenAtSwap[box.id];
+    var select = chosen && box.querySelector("select");
+    delete chosenAtSwap[box.id];
+    if (!select) {
+      return;
+    }
+    var values = chosen.map(function (option) {
+      return option.value;
+    });
+    chosen.forEach(function (option) {
+      var listed = Array.prototype.some.call(select.options, function (listedOption) {
+        return listedOption.value === option.value;
+      });
+      if (!listed) {
+        select.add(new Option(option.label, option.value));
+      }
+    });
+    Array.prototype.forEach.call(select.options, function (option) {
+      option.selected = values.indexOf(option.value) !== -1;
+    });
+  }
+
   function setWidths(root) {
     var selector = "[data-width-percent]";
     var found = Array.prototype.slice.call(root.querySelectorAll(selector));
@@ -48,5 +96,6 @@
   });
   document.addEventListener("htmx:load", function (event) {
     setWidths(event.detail.elt);
+    keepChoice(event.detail.elt);
   });
 })();
