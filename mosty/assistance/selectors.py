@@ -571,6 +571,21 @@ def hours_kept(*, fetched_by: Any) -> HoursFigure | None:
     return HoursFigure.objects.filter(key=figures_key(reported_pools(fetched_by))).first()
 
 
+def hours_report_kept(
+    *,
+    fetched_by: Any,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    download: bool,
+) -> HoursFigure | None:
+    """The kept figures the hours report reads: over the whole time, on screen (as of their
+    refresh). None, so the report counts now, for a period chosen by hand, for every download
+    (the files are used for invoices) and when nothing is kept yet."""
+    if date_from or date_to or download:
+        return None
+    return hours_kept(fetched_by=fetched_by)
+
+
 def hours_assistants(*, fetched_by: Any) -> Any:
     """Who the assistants of the user's pools are, for the rows of a kept hours report: id,
     name, e-mail address and organisation, in the live report's order (values, not models:

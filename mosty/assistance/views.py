@@ -488,14 +488,11 @@ class HoursReport(ListPage):
     def rows(self, filters: dict[str, Any]) -> list[tuple[Any, int | None]]:
         self.by = "institution" if self.request.GET.get("by") == "institution" else "assistant"
         keys: list[int] = []
-        # Over the whole time the page reads the kept figures (as of their refresh); a period
-        # chosen by hand, and every download (invoices), is counted now.
-        self.kept = (
-            selectors.hours_kept(fetched_by=self.user)
-            if not filters.get("date_from")
-            and not filters.get("date_to")
-            and self.request.GET.get("format") not in ("csv", "xlsx")
-            else None
+        self.kept = selectors.hours_report_kept(
+            fetched_by=self.user,
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+            download=self.request.GET.get("format") in ("csv", "xlsx"),
         )
         self.table = exports.hours_table(
             user=self.user,

@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 from mosty.accounts.models import Membership
 from mosty.assistance.exports import hours_table
 from mosty.assistance.models import AssignmentLog, HoursFigure
-from mosty.assistance.selectors import hours_kept
+from mosty.assistance.selectors import hours_kept, hours_report_kept
 from mosty.assistance.tasks import hours_figures_refresh
 from tests.assistance.factories import make_offer, make_profile, make_request
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -82,6 +82,27 @@ def test_kept_tables_equal_the_live_ones_for_coordinators_and_the_admin(world):
     assert rows[2][3:] == [2, 2.25, 0.5]
     admin = _table(world.user("admin"), "institution", hours_kept(fetched_by=world.user("admin")))
     assert ["Szkoła nr 7", 3, 4.5, 0.75] in admin[1]
+
+
+def test_the_report_reads_kept_figures_only_over_the_whole_time_on_screen(world):
+    _hours(world)
+    hours_figures_refresh.call()
+    user = world.user("coordinator")
+    kept = hours_kept(fetched_by=user)
+    assert kept is not None
+
+    def chosen(**choice):
+        return hours_report_kept(
+            fetched_by=user,
+            date_from=choice.get("date_from"),
+            date_to=choice.get("date_to"),
+            download=choice.get("download", False),
+        )
+
+    assert chosen() == kept
+    assert chosen(date_from=datetime.date(2026, 1, 1)) is None
+    assert chosen(date_to=datetime.date(2026, 6, 30)) is None
+    assert chosen(download=True) is None
 
 
 def test_refresh_drops_sets_nobody_coordinates(world):
