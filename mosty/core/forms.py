@@ -255,3 +255,14 @@ def narrow_choices(form, terms) -> None:
     for name, field in form.fields.items():
         if isinstance(field, Searchable):
             field.narrow(terms.get(f"{name}__q", ""), form[name].value())
+
+
+class WithFormsets(forms.BaseForm):
+    """Mixin of a form its page binds together with formsets (an event's translations and
+    sessions, a person's household members): the page puts them in `formsets`, and the form
+    is valid only when all of them are, so `FormPage` saves all or nothing."""
+
+    formsets: tuple[Any, ...] = ()
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and all(formset.is_valid() for formset in self.formsets)

@@ -260,6 +260,12 @@ class FormPage(ObjectPage):
     def save(self, form: Any) -> Any:
         return self.call_service(form)
 
+    def ready(self, form: Any) -> bool:
+        """Whether a valid form is saved now. A page that first shows the user something to
+        confirm (possible duplicates of a new person) returns False: the form is shown again
+        as filled in, nothing saved."""
+        return True
+
     def success_url(self, result: Any) -> str | HttpResponseRedirect:
         if self.success_list:
             return reverse(self.success_list)
@@ -299,7 +305,7 @@ class FormPage(ObjectPage):
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         form = self.get_form()
-        if request.method == "POST" and not self.searching and form.is_valid():
+        if request.method == "POST" and not self.searching and form.is_valid() and self.ready(form):
             try:
                 result = self.save(form)
             except ValidationError as exc:

@@ -4,7 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mosty.core.forms import DateRangeForm, LanguagesField
+from mosty.core.forms import DateRangeForm, LanguagesField, WithFormsets
 from mosty.core.models import District
 from mosty.events.models import EVENT_FIELDS, Audience, Event, EventKind, EventTranslation, Session
 
@@ -15,7 +15,7 @@ def _datetime_widget():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
 
 
-class EventForm(forms.ModelForm):
+class EventForm(WithFormsets, forms.ModelForm):
     audiences = forms.MultipleChoiceField(
         label=_("Audience"),
         choices=Audience.choices,
@@ -25,11 +25,6 @@ class EventForm(forms.ModelForm):
     languages = LanguagesField(label=_("Languages of the event"))
     # The version the organiser started from (Versioned.save_changes); empty on create.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # The translation and session formsets the page binds with the form: valid together.
-    formsets: tuple = ()
-
-    def is_valid(self) -> bool:
-        return super().is_valid() and all(formset.is_valid() for formset in self.formsets)
 
     class Meta:
         model = Event

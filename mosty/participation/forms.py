@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import User
-from mosty.core.forms import SearchModelChoiceField
+from mosty.core.forms import SearchModelChoiceField, WithFormsets
 from mosty.core.pages import VersionedForm
 from mosty.core.uploads import validate_upload_size
 from mosty.participation.models import (
@@ -37,14 +37,10 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class _WithTranslations(forms.ModelForm):  # type: ignore[type-arg]
+class _WithTranslations(WithFormsets, forms.ModelForm):  # type: ignore[type-arg]
     """A record's form with the formset of its translations, valid together."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    formsets: tuple[Any, ...] = ()
-
-    def is_valid(self) -> bool:
-        return super().is_valid() and all(formset.is_valid() for formset in self.formsets)
 
 
 class ProgrammeForm(_WithTranslations):

@@ -9,7 +9,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mosty.core.formats import language_choices
-from mosty.core.forms import SearchChoiceField, narrow_choices
+from mosty.core.forms import SearchChoiceField, WithFormsets
 from mosty.core.models import District
 from mosty.organisations.models import Organisation
 from mosty.people.models import (
@@ -109,8 +109,9 @@ class ParticipantFilterForm(IntakeSearchForm):
     )
 
 
-class ParticipantForm(forms.ModelForm):
-    """Registration and edit form; languages come in three (language, level) pairs."""
+class ParticipantForm(WithFormsets, forms.ModelForm):
+    """Registration and edit form; languages come in three (language, level) pairs. The page
+    binds the household members' formset with it (`formsets`)."""
 
     owner = forms.ChoiceField(label=_("Registering organisation"), required=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -134,9 +135,6 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args, organisations=(), show_sensitive=True, **kwargs):
         super().__init__(*args, **kwargs)
-        # A search box's "Find" (or its live search) posts the form as typed so far: it is
-        # shown again with the list narrowed, neither checked nor saved.
-        self.searching = "_search" in self.data
         for name in self.COUNTRY_FIELDS:
             field = self.fields[name]
             self.fields[name] = SearchChoiceField(
@@ -176,17 +174,6 @@ class ParticipantForm(forms.ModelForm):
                 level.initial = current[i].get("level")
             self.fields[f"language_{i}"] = lang
             self.fields[f"level_{i}"] = level
-        narrow_choices(self, self.data)
-
-    def full_clean(self):
-        if self.searching:
-            # Nothing is checked while searching, so no error shows beside untouched fields.
-            self._errors, self.cleaned_data = forms.utils.ErrorDict(), {}
-            return
-        super().full_clean()
-
-    def is_valid(self):
-        return not self.searching and super().is_valid()
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")

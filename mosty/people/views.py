@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 
 from mosty.access.policy import require
 from mosty.core.exports import json_response
-from mosty.core.forms import add_service_errors
 from mosty.core.navigation import sections_for
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.routing import Routes
@@ -106,47 +105,67 @@ def _possible_duplicates(user, data: dict) -> list[Participant]:
     return list(qs[:10])
 
 
-@routes.path("new/", name="create")
-@login_required
-def participant_create(request):
-    require(request.user, "participant.create")
-    form = ParticipantForm(
-        request.POST or None,
-        initial=_initial_from_search(request),
-        organisations=selectors.participant_owner_choices(fetched_by=request.user),
-        show_sensitive=True,
-    )
-    members = HouseholdMemberFormSet(
-        request.POST or None, prefix="members", form_kwargs={"user": request.user}
-    )
-    duplicates = []
-    if request.method == "POST" and form.is_valid() and members.is_valid():
-        data = form.service_data()
-        duplicates = (
-            [] if request.POST.get("confirm_new") else _possible_duplicates(request.user, data)
+class _ParticipantPage(FormPage):
+    """The registration and edit form of a participant, with the household members' formset
+    bound to it (valid together: nothing is saved unless both are)."""
+
+    template_name = "people/participant_form.html"
+    form_class = ParticipantForm
+    context_object_name = "participant"
+    success_detail = "people:detail"
+
+    def get_form(self) -> ParticipantForm:
+        form = super().get_form()
+        form.formsets = (
+            HouseholdMemberFormSet(
+                self.request.POST or None, prefix="members", form_kwargs={"user": self.user}
+            ),
         )
-        if not duplicates:
-            try:
-                participant = services.participant_create(
-                    by=request.user,
-                    owner=form.cleaned_data["owner"],
-                    members=[m for m in members.cleaned_data if m],
-                    **data,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Participant registered with the code %(code)s.")
-                    % {"code": participant.code},
-                )
-                return redirect("people:detail", pk=participant.pk)
-    return render(
-        request,
-        "people/participant_form.html",
-        {"form": form, "members": members, "duplicates": duplicates},
-    )
+        return form
+
+    def members(self, form: ParticipantForm) -> list[dict]:
+        return [member for member in form.formsets[0].cleaned_data if member]
+
+    def respond(self, context: dict) -> HttpResponse:
+        return super().respond({**context, "members": context["form"].formsets[0]})
+
+
+@routes.path("new/", name="create")
+class ParticipantCreate(_ParticipantPage):
+    """Register a person; a possible duplicate (the same name under another spelling, the
+    same birth year) is shown first, and saved only when the user confirms it is new."""
+
+    permission = "participant.create"
+    duplicates: list[Participant] = []
+
+    def initial(self) -> dict:
+        return _initial_from_search(self.request)
+
+    def form_kwargs(self) -> dict:
+        organisations = selectors.participant_owner_choices(fetched_by=self.user)
+        return {"organisations": organisations, "show_sensitive": True}
+
+    def ready(self, form: ParticipantForm) -> bool:
+        if self.request.POST.get("confirm_new"):
+            return True
+        self.duplicates = _possible_duplicates(self.user, form.service_data())
+        return not self.duplicates
+
+    def save(self, form: ParticipantForm) -> Participant:
+        participant = services.participant_create(
+            by=self.user,
+            owner=form.cleaned_data["owner"],
+            members=self.members(form),
+            **form.service_data(),
+        )
+        messages.success(
+            self.request,
+            _("Participant registered with the code %(code)s.") % {"code": participant.code},
+        )
+        return participant
+
+    def extra_context(self) -> dict:
+        return {"duplicates": self.duplicates}
 
 
 class ParticipantPage(DetailPage):
@@ -178,45 +197,30 @@ class ParticipantDetail(ParticipantPage):
 
 
 @routes.path("<int:pk>/edit/", name="edit")
-@login_required
-def participant_edit(request, pk: int):
-    participant = selectors.participant_get(fetched_by=request.user, pk=pk)
-    require(request.user, "participant.change", participant)
-    # The form shows the whole record: opening it is a read like the detail page.
-    show_sensitive = selectors.participant_read_audit(
-        participant=participant, read_by=request.user, extra=["household"]
-    )
-    form = ParticipantForm(
-        request.POST or None, instance=participant, show_sensitive=show_sensitive
-    )
-    members = HouseholdMemberFormSet(
-        request.POST or None, prefix="members", form_kwargs={"user": request.user}
-    )
-    if request.method == "POST" and form.is_valid() and members.is_valid():
-        version = form.cleaned_data.get("version") or participant.version
-        try:
-            services.participant_update(
-                participant=participant,
-                by=request.user,
-                version=version,
-                members=[m for m in members.cleaned_data if m],
-                **form.service_data(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("people:detail", pk=pk)
-    return render(
-        request,
-        "people/participant_form.html",
-        {
-            "form": form,
-            "members": members,
-            "participant": participant,
-            "household": selectors.participant_household(participant=participant),
-        },
-    )
+class ParticipantEdit(_ParticipantPage):
+    permission = "participant.change"
+    selector = selectors.participant_get
+    success_message = gettext_lazy("Changes saved.")
+
+    def form_kwargs(self) -> dict:
+        # The form shows the whole record: opening it is a read like the detail page.
+        show_sensitive = selectors.participant_read_audit(
+            participant=self.object, read_by=self.user, extra=["household"]
+        )
+        return {"instance": self.object, "show_sensitive": show_sensitive}
+
+    def save(self, form: ParticipantForm) -> Participant:
+        services.participant_update(
+            participant=self.object,
+            by=self.user,
+            version=form.cleaned_data.get("version") or self.object.version,
+            members=self.members(form),
+            **form.service_data(),
+        )
+        return self.object
+
+    def extra_context(self) -> dict:
+        return {"household": selectors.participant_household(participant=self.object)}
 
 
 @routes.path("<int:pk>/consents/new/", name="consent_record")
