@@ -50,14 +50,15 @@ def style_fields(form: forms.Form) -> None:
         )
 
 
-def add_service_errors(form, exc) -> None:
+def add_service_errors(form, exc, beside: str | None = None) -> None:
     """Put a service's ValidationError onto the form: each message beside its field, the rest
-    (or messages for fields the form does not show) at the top."""
+    (or messages for fields the form does not show) at the top, or beside the field named
+    `beside` (an upload form's file, when the service refuses what the file holds)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
-        form.add_error(None, exc.messages)
+        form.add_error(beside, exc.messages)
 
 
 # How many choices a searchable select lists at once.

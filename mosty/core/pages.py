@@ -249,6 +249,9 @@ class FormPage(ObjectPage):
     object_detail: ClassVar[str] = ""
     success_list: ClassVar[str] = ""
     read_fields: ClassVar[Sequence[str]] = ()
+    # The field a service's error without a field of its own is shown beside (an upload
+    # form's file, whose content the service refused); empty: above the form.
+    errors_beside: ClassVar[str | None] = None
     object_optional = True
 
     def initial(self) -> dict[str, Any]:
@@ -309,7 +312,7 @@ class FormPage(ObjectPage):
             try:
                 result = self.save(form)
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_service_errors(form, exc, beside=self.errors_beside)
             else:
                 if self.success_message:
                     messages.success(request, str(self.success_message))

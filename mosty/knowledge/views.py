@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
-from mosty.accounts.models import User
 from mosty.core.exports import download_response
 from mosty.core.i18n import text_direction
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ObjectPage, ShowPage
@@ -537,41 +536,39 @@ def xliff_export(request: HttpRequest) -> HttpResponse:
 
 
 @routes.path("manage/xliff/import/", name="xliff_import")
-@login_required
-def xliff_import(request: HttpRequest) -> HttpResponse:
-    require(request.user, "knowledge.edit")
-    form = XliffImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            # login_required: the user is a signed-in account.
-            by = cast(User, request.user)
-            result = services.translations_import_xliff(data=form.cleaned_data["file"], by=by)
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(n)d translation imported; it waits for review.",
-                    "%(n)d translations imported; they wait for review.",
-                    len(result.imported),
-                )
-                % {"n": len(result.imported)},
+class XliffImport(FormPage):
+    """Translations back from a translator's XLIFF file; they wait for review."""
+
+    permission = "knowledge.edit"
+    template_name = "knowledge/xliff_import.html"
+    form_class = XliffImportForm
+    errors_beside = "file"
+    success_list = "knowledge:manage"
+
+    def save(self, form: Any) -> Any:
+        result = services.translations_import_xliff(data=form.cleaned_data["file"], by=self.user)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(n)d translation imported; it waits for review.",
+                "%(n)d translations imported; they wait for review.",
+                len(result.imported),
             )
-            if result.unchanged:
-                messages.info(
-                    request,
-                    ngettext(
-                        "%(n)d translation in the file is what Mosty already has; it was "
-                        "left as it is.",
-                        "%(n)d translations in the file are what Mosty already has; they "
-                        "were left as they are.",
-                        result.unchanged,
-                    )
-                    % {"n": result.unchanged},
+            % {"n": len(result.imported)},
+        )
+        if result.unchanged:
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(n)d translation in the file is what Mosty already has; it was "
+                    "left as it is.",
+                    "%(n)d translations in the file are what Mosty already has; they "
+                    "were left as they are.",
+                    result.unchanged,
                 )
-            return redirect("knowledge:manage")
-    return render(request, "knowledge/xliff_import.html", {"form": form})
+                % {"n": result.unchanged},
+            )
+        return result
 
 
 # --- booklets -------------------------------------------------------------------------------

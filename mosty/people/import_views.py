@@ -1,14 +1,18 @@
 """Import of participants from CSV/XLSX: upload -> map and preview -> run -> progress."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.domains.people import participant_import_organisations
 from mosty.access.policy import require
+from mosty.core.pages import FormPage
 from mosty.core.routing import Routes
 from mosty.core.uploads import read_upload, validate_upload_size
 from mosty.organisations.models import Organisation
@@ -72,28 +76,35 @@ class MappingForm(forms.Form):
 
 
 @routes.path("import/", name="import")
-@login_required
-def import_upload(request):
-    require(request.user, "participant.import")
-    imports.participant_import_fail_stale()
-    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+class ImportUpload(FormPage):
+    """A spreadsheet of participants, kept as an import job; the preview comes next."""
+
+    permission = "participant.import"
+    template_name = "people/import_upload.html"
+    form_class = ImportUploadForm
+    errors_beside = "file"
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"user": self.user}
+
+    def save(self, form: Any) -> Any:
         upload = form.cleaned_data["file"]
-        try:
-            job = services.participant_import_create(
-                owner=form.cleaned_data["owner"],
-                by=request.user,
-                filename=upload.name,
-                content=read_upload(upload),
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            return redirect("people:import_preview", pk=job.pk)
-    recent = selectors.participant_import_list(fetched_by=request.user).defer(
-        "rows", "headers", "errors"
-    )[:10]
-    return render(request, "people/import_upload.html", {"form": form, "recent": recent})
+        return services.participant_import_create(
+            owner=form.cleaned_data["owner"],
+            by=self.user,
+            filename=upload.name,
+            content=read_upload(upload),
+        )
+
+    def success_url(self, result: Any) -> str:
+        return reverse("people:import_preview", args=[result.pk])
+
+    def extra_context(self) -> dict[str, Any]:
+        imports.participant_import_fail_stale()  # so the recent imports show their state
+        recent = selectors.participant_import_list(fetched_by=self.user).defer(
+            "rows", "headers", "errors"
+        )[:10]
+        return {"recent": recent}
 
 
 @routes.path("import/<int:pk>/", name="import_preview")
