@@ -92,3 +92,23 @@ def test_audit_labels_keep_their_english_nouns():
     }
     for model, noun in expected.items():
         assert model(pk=7).audit_label == f"{noun} #7", model
+
+
+def test_records_take_the_shared_pieces_instead_of_declaring_them_again():
+    """A model with both timestamps is `Timestamped`, with both authors `Authored`: the shared
+    pieces are not written again field by field (a record with only `created_at`, such as a
+    note that is never edited, declares that one field)."""
+    from django.apps import apps
+
+    from mosty.core.models import Authored, Timestamped
+
+    pieces = {("created_at", "updated_at"): Timestamped, ("created_by", "updated_by"): Authored}
+    written_again = [
+        (model.__name__, base.__name__)
+        for model in apps.get_models()
+        if model.__module__.startswith("mosty.")
+        for fields, base in pieces.items()
+        if {field.name for field in model._meta.fields} >= set(fields)
+        and not issubclass(model, base)
+    ]
+    assert written_again == []
