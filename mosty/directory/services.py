@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.access.policy import require
+from mosty.core.writes import save_changes
 from mosty.directory.models import (
     Category,
     HousingOffer,
@@ -79,11 +80,7 @@ def _changed(record, fields: list[str], data: dict, *, by, version: int | None, 
     `EditConflict` when someone saved since the form read `version`."""
     changes = {k: v for k, v in data.items() if k in fields and k != "organisation"}
     changes.update(derived)
-    for field, value in changes.items():
-        setattr(record, field, value)
-    record.full_clean()
-    record.save_changes(version=version, by=by, **changes)
-    return record
+    return save_changes(record, changes, version=version, by=by)
 
 
 def languages_clean(codes) -> list[str]:

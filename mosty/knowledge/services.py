@@ -22,6 +22,7 @@ from mosty.access.policy import require
 from mosty.accounts.models import User
 from mosty.core.i18n import language_codes
 from mosty.core.uploads import clean_document
+from mosty.core.writes import save_changes
 from mosty.knowledge.models import (
     Article,
     ArticleFile,
@@ -134,10 +135,7 @@ def article_update(
         changes["revision"] = article.revision + 1
     if not (changes or text_changed):
         return article
-    for name, value in changes.items():
-        setattr(article, name, value)
-    article.full_clean()
-    article.save_changes(version=version, by=by, **changes)
+    save_changes(article, changes, version=version, by=by)
     if text_changed:
         ArticleRevision.objects.update_or_create(
             article=article,

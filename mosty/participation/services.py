@@ -19,6 +19,7 @@ from mosty.access.domains.participation import (
     writes_for_others,
 )
 from mosty.access.policy import require
+from mosty.core.writes import create_fields, document_save, save_fields
 from mosty.participation.models import (
     AlertSubscription,
     Call,
@@ -88,11 +89,7 @@ def _translations_save(
 
 def _create(record: Any, fields: list[str], data: dict[str, Any], texts: Any) -> None:
     """Save a new translated record from the fields its form may set, then its texts."""
-    for field in fields:
-        if field in data:
-            setattr(record, field, data[field])
-    record.full_clean()
-    record.save()
+    create_fields(record, fields, data)
     texts()
 
 
@@ -100,11 +97,7 @@ def _update(
     record: Any, fields: list[str], data: dict[str, Any], version: int | None, by: Any, texts: Any
 ) -> None:
     """One guarded write (`EditConflict` when `version` is stale), then the texts if given."""
-    changed = [f for f in fields if f in data]
-    for field in changed:
-        setattr(record, field, data[field])
-    record.full_clean()
-    record.save_changes(version=version, by=by, **{f: data[f] for f in changed})
+    save_fields(record, fields, data, version=version, by=by)
     if texts is not None:
         texts()
 
@@ -228,19 +221,7 @@ def call_document_add(
     *, call: Call, by: Any, title: str, file: Any = None, url: str = ""
 ) -> CallDocument:
     require(by, "call.change", call)
-    document: CallDocument = _document_save(
-        CallDocument(call=call, title=title, url=url or ""), file
-    )
-    return document
-
-
-def _document_save(document: Any, file: Any) -> Any:
-    """Save a shared file-or-link record (its `clean()` refuses both or neither)."""
-    if file is not None:
-        document.file = file
-    document.full_clean()
-    document.save()
-    return document
+    return document_save(CallDocument(call=call, title=title, url=url or ""), file)
 
 
 # --- ideas and consultation responses -----------------------------------------------------
@@ -487,10 +468,7 @@ def group_document_add(
     *, group: Group, by: Any, title: str, file: Any = None, url: str = ""
 ) -> GroupDocument:
     require(by, "group.manage", group)
-    document: GroupDocument = _document_save(
-        GroupDocument(group=group, title=title, url=url or ""), file
-    )
-    return document
+    return document_save(GroupDocument(group=group, title=title, url=url or ""), file)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.access.policy import require
+from mosty.core.writes import save_changes, save_fields
 from mosty.research.models import (
     FocusGroup,
     FormVersion,
@@ -91,12 +92,7 @@ def survey_create(
 def survey_update(*, survey: Survey, version: int | None, by: Any, **changes: Any) -> Survey:
     require(by, "survey.change", survey)
     allowed = {"title", "audience", "consent_text", "anonymous_link", "closes_at", "response_cap"}
-    changes = {k: v for k, v in changes.items() if k in allowed}
-    for name, value in changes.items():
-        setattr(survey, name, value)
-    survey.full_clean()
-    survey.save_changes(version=version, by=by, **changes)
-    return survey
+    return save_fields(survey, allowed, changes, version=version, by=by)
 
 
 @transaction.atomic
@@ -269,8 +265,4 @@ def focus_group_update(
     require(by, "focus_group.change", group)
     if "participants" in fields:
         fields["participants"] = _clean_participants(fields["participants"])
-    for name, value in fields.items():
-        setattr(group, name, value)
-    group.full_clean()
-    group.save_changes(version=version, by=by, **fields)
-    return group
+    return save_changes(group, fields, version=version, by=by)
