@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.accounts.models import Membership, MembershipGrant, Role, User
+from mosty.core.writes import save_validated
 from mosty.organisations.models import Organisation
 
 # The fields of a user an administrator edits (and a detail page shows).
@@ -38,9 +39,7 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    return user
+    return save_validated(user)
 
 
 @transaction.atomic

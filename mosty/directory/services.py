@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.access.policy import require
-from mosty.core.writes import save_changes
+from mosty.core.writes import save_changes, save_validated
 from mosty.directory.models import (
     Category,
     HousingOffer,
@@ -69,9 +69,7 @@ def _new(model, fields: list[str], data: dict, *, by, permission: str):
     model's rules, then saved with its author."""
     record = model(**{k: v for k, v in data.items() if k in fields}, created_by=by)
     require(by, permission, record)
-    record.full_clean()
-    record.save()
-    return record
+    return save_validated(record)
 
 
 def _changed(record, fields: list[str], data: dict, *, by, version: int | None, **derived):
@@ -231,9 +229,7 @@ def service_translation_save(
     translation_row.status = status
     translation_row.machine_translated = machine_translated
     translation_row.source_revision = service.revision
-    translation_row.full_clean()
-    translation_row.save()
-    return translation_row
+    return save_validated(translation_row)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django_tasks import default_task_backend
 from mosty.access.audit import audit
 from mosty.access.policy import require
 from mosty.core.locking import retrying
-from mosty.core.writes import create_fields, save_fields
+from mosty.core.writes import create_fields, save_fields, save_validated
 from mosty.events.models import (
     EVENT_FIELDS,
     Attendance,
@@ -68,8 +68,7 @@ def _translations_save(event: Event, translations: list[dict]) -> None:
         found.title = title
         found.description = item.get("description", "")
         found.status = item.get("status", "published")
-        found.full_clean()
-        found.save()
+        save_validated(found)
     if not event.translations.filter(language=event.source_language).exists():
         raise ValidationError(
             {"title": _("Give the title at least in the event's source language.")}
@@ -87,8 +86,7 @@ def _sessions_save(event: Event, sessions: list[dict]) -> None:
             if field in item:
                 setattr(session, field, item[field])
         session.event = event
-        session.full_clean()
-        session.save()
+        save_validated(session)
     if not event.sessions.exists():
         raise ValidationError(_("An event needs at least one session."))
     event.dates_refresh()

@@ -96,8 +96,7 @@ def _mentor_account(mentor: Mentor) -> User:
     if user is None:
         user = User(email=mentor.email, first_name=mentor.name[:150], language=mentor.language)
         user.set_unusable_password()
-        user.full_clean()
-        user.save()
+        save_validated(user)
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=mentor.organisation, role=Role.MENTOR
     )
@@ -403,8 +402,7 @@ def matching_recompute(*, by) -> MatchingRun:
         created_by=by,
         updated_by=by,
     )
-    run.full_clean()
-    run.save()
+    save_validated(run)
     pk = run.pk
     transaction.on_commit(lambda: matching_run_compute.enqueue(pk))
     return run

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.accounts.models import User
-from mosty.core.writes import create_fields, document_save, save_fields
+from mosty.core.writes import create_fields, document_save, save_fields, save_validated
 from mosty.messaging.outbox import broadcast
 from mosty.networks.models import (
     INVITATION_DAYS,
@@ -47,8 +47,7 @@ def network_create(*, by, coordinator: Organisation, **data) -> Network:
         raise ValidationError({"coordinator": MESSAGES["not_your_org"]})
     network.slug = unique_slug(Network, network.name)
     network.created_by = by
-    network.full_clean()
-    network.save()
+    save_validated(network)
     NetworkMembership.objects.create(network=network, organisation=coordinator)
     return network
 
@@ -72,8 +71,7 @@ def network_member_add(*, network: Network, by, organisation=None, user=None) ->
     if exists:
         raise ValidationError(MESSAGES["already_member"])
     membership = NetworkMembership(network=network, organisation=organisation, user=user)
-    membership.full_clean()
-    membership.save()
+    save_validated(membership)
     audit(by, "mosty.networks.network.member_added", membership)
     return membership
 
@@ -166,8 +164,7 @@ def network_invitation_create(
         invited_by=by,
         expires_at=now + dt.timedelta(days=INVITATION_DAYS),
     )
-    invitation.full_clean()
-    invitation.save()
+    save_validated(invitation)
     with translation.override(language):
         # The link opens the page in the invitee's language.
         link = base_url.rstrip("/") + reverse("networks:invitation_accept", args=[token])

@@ -2,7 +2,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from mosty.access.policy import require
-from mosty.core.writes import save_fields
+from mosty.core.writes import save_fields, save_validated
 from mosty.organisations.models import PROFILE_FIELDS, Organisation
 
 
@@ -27,9 +27,7 @@ def organisation_create(*, by, **data) -> Organisation:
     organisation = Organisation(**{k: v for k, v in data.items() if k in PROFILE_FIELDS})
     organisation.slug = data.get("slug") or unique_slug(Organisation, organisation.name)
     organisation.created_by = _author(by)
-    organisation.full_clean()
-    organisation.save()
-    return organisation
+    return save_validated(organisation)
 
 
 @transaction.atomic

@@ -136,9 +136,7 @@ def budget_line_add(
     """Add a line to the programme's budget."""
     require(by, "programme.change", programme)
     line = BudgetLine(programme=programme, name=name, amount=amount, currency=currency, note=note)
-    line.full_clean()
-    line.save()
-    return line
+    return save_validated(line)
 
 
 @transaction.atomic
@@ -201,8 +199,7 @@ def report_issue(
         },
         issued_by=by,
     )
-    snapshot.full_clean()
-    snapshot.save()
+    save_validated(snapshot)
     audit(by, "mosty.report.snapshot.issued", snapshot)
     return snapshot
 
@@ -254,8 +251,7 @@ def city_report_request(*, start: datetime.date, end: datetime.date, by: Any) ->
                 figures=selectors.city_report_figures(fetched_by=by, scope=scope),
                 issued_by=by,
             )
-            snapshot.full_clean()
-            snapshot.save()
+            save_validated(snapshot)
             audit(by, "mosty.report.city.issued", snapshot)
             return snapshot
         snapshot = CitySnapshot.objects.create(

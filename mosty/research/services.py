@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.access.policy import require
-from mosty.core.writes import save_changes, save_fields
+from mosty.core.writes import save_changes, save_fields, save_validated
 from mosty.research.models import (
     FocusGroup,
     FormVersion,
@@ -43,9 +43,7 @@ def _version(survey: Survey, content: bytes, filename: str) -> FormVersion:
         ignored=analysis.ignored,
         filename=filename[:200],
     )
-    version.full_clean()
-    version.save()
-    return version
+    return save_validated(version)
 
 
 def _unique_slug(title: str) -> str:
@@ -82,8 +80,7 @@ def survey_create(
         created_by=by,
         updated_by=by,
     )
-    survey.full_clean()
-    survey.save()
+    save_validated(survey)
     _version(survey, content, filename)
     return survey
 
@@ -191,9 +188,7 @@ def response_start(
         ),
         page=form.next_page(-1, {}) or 0,
     )
-    response.full_clean()
-    response.save()
-    return response
+    return save_validated(response)
 
 
 @transaction.atomic
@@ -253,9 +248,7 @@ def focus_group_create(*, organisation: Any, by: Any, **fields: Any) -> FocusGro
     require(by, "focus_group.change", FocusGroup(organisation=organisation))
     fields["participants"] = _clean_participants(fields.get("participants"))
     group = FocusGroup(organisation=organisation, created_by=by, updated_by=by, **fields)
-    group.full_clean()
-    group.save()
-    return group
+    return save_validated(group)
 
 
 @transaction.atomic
