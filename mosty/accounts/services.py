@@ -126,12 +126,7 @@ def membership_grant_add(*, membership: Membership, grant: str, by: User) -> Mem
         membership=membership, grant=grant, defaults={"granted_by": by}
     )
     if created:
-        audit(
-            by,
-            "mosty.accounts.membership.granted",
-            membership.user,
-            details={"grant": grant, "organisation": membership.organisation_id},
-        )
+        _grant_audit(by, "mosty.accounts.membership.granted", membership, grant)
     return held
 
 
@@ -140,12 +135,18 @@ def membership_grant_remove(*, membership: Membership, grant: str, by: User) -> 
     require(by, "membership.grant", (membership, grant))
     deleted, _rows = MembershipGrant.objects.filter(membership=membership, grant=grant).delete()
     if deleted:
-        audit(
-            by,
-            "mosty.accounts.membership.grant_revoked",
-            membership.user,
-            details={"grant": grant, "organisation": membership.organisation_id},
-        )
+        _grant_audit(by, "mosty.accounts.membership.grant_revoked", membership, grant)
+
+
+def _grant_audit(by: User, event: str, membership: Membership, grant: str) -> None:
+    """A grant given or taken back is recorded on the person, with the grant and the
+    organisation of the membership it is on."""
+    audit(
+        by,
+        event,
+        membership.user,
+        details={"grant": grant, "organisation": membership.organisation_id},
+    )
 
 
 @transaction.atomic
