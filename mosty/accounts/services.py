@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.accounts.models import Membership, MembershipGrant, Role, User
+from mosty.core.writes import save_validated
 from mosty.organisations.models import Organisation
 
 # The fields of a user an administrator edits (and a detail page shows).
@@ -38,9 +39,7 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    return user
+    return save_validated(user)
 
 
 @transaction.atomic
@@ -127,12 +126,7 @@ def membership_grant_add(*, membership: Membership, grant: str, by: User) -> Mem
         membership=membership, grant=grant, defaults={"granted_by": by}
     )
     if created:
-        audit(
-            by,
-            "mosty.accounts.membership.granted",
-            membership.user,
-            details={"grant": grant, "organisation": membership.organisation_id},
-        )
+        _grant_audit(by, "mosty.accounts.membership.granted", membership, grant)
     return held
 
 
@@ -141,12 +135,18 @@ def membership_grant_remove(*, membership: Membership, grant: str, by: User) -> 
     require(by, "membership.grant", (membership, grant))
     deleted, _rows = MembershipGrant.objects.filter(membership=membership, grant=grant).delete()
     if deleted:
-        audit(
-            by,
-            "mosty.accounts.membership.grant_revoked",
-            membership.user,
-            details={"grant": grant, "organisation": membership.organisation_id},
-        )
+        _grant_audit(by, "mosty.accounts.membership.grant_revoked", membership, grant)
+
+
+def _grant_audit(by: User, event: str, membership: Membership, grant: str) -> None:
+    """A grant given or taken back is recorded on the person, with the grant and the
+    organisation of the membership it is on."""
+    audit(
+        by,
+        event,
+        membership.user,
+        details={"grant": grant, "organisation": membership.organisation_id},
+    )
 
 
 @transaction.atomic

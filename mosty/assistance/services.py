@@ -29,6 +29,7 @@ from mosty.assistance.models import (
 )
 from mosty.assistance.tasks import assistance_mail
 from mosty.core.locking import retrying
+from mosty.core.writes import save_validated
 from mosty.directory.models import Linguist
 
 REQUEST_FIELDS = [
@@ -129,9 +130,7 @@ def exception_add(
 ) -> AvailabilityException:
     profile = _own_profile(by)
     item = AvailabilityException(profile=profile, date_from=date_from, date_to=date_to, kind=kind)
-    item.full_clean()
-    item.save()
-    return item
+    return save_validated(item)
 
 
 @transaction.atomic
@@ -192,8 +191,7 @@ def request_create(
             if name in data:
                 setattr(request, name, data[name])
         request.schedule()
-        request.full_clean()
-        request.save()
+        save_validated(request)
         first = first or request
         made.append(request)
         audit(by, "mosty.assistance.request.made", request)
@@ -335,8 +333,7 @@ def assignment_log(
         assignment=assignment
     )
     log.minutes, log.travel_minutes, log.outcome = minutes, travel_minutes, outcome
-    log.full_clean()
-    log.save()
+    save_validated(log)
     if assignment.status != AssignmentStatus.DONE:
         assignment.status = AssignmentStatus.DONE
         assignment.save(update_fields=["status", "updated_at"])

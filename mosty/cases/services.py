@@ -31,6 +31,7 @@ from mosty.cases.models import (
     Task,
     TaskStatus,
 )
+from mosty.core.writes import save_validated
 from mosty.messaging import triggers
 
 # How many days before its due date a task's assignee is reminded.
@@ -81,8 +82,7 @@ def case_open(
         opened_on=timezone.localdate(),
         created_by=by,
     )
-    case.full_clean()
-    case.save()
+    save_validated(case)
     case.members.set([m for m in members if m.pk != lead.pk])
     return case
 
@@ -167,8 +167,7 @@ def goal_add(
 ) -> Goal:
     require(by, "case.plan_edit", case)
     goal = Goal(case=case, domain=domain, title=title, target_date=target_date, created_by=by)
-    goal.full_clean()
-    goal.save()
+    save_validated(goal)
     _plan_changed(case, version, by)
     return goal
 
@@ -227,8 +226,7 @@ def task_add(
         due_date=due_date,
         created_by=by,
     )
-    task.full_clean()
-    task.save()
+    save_validated(task)
     _plan_changed(case, None, by)
     if due_date is not None:
         _schedule_reminder(task, due_date)
@@ -385,8 +383,7 @@ def referral_send(
         message=message,
         sent_by=by,
     )
-    referral.full_clean()
-    referral.save()
+    save_validated(referral)
     _referral_event(referral, by, organisation=case.organisation)
     audit(
         by,
@@ -450,8 +447,7 @@ def note_add(*, case: Case, body: str, by, visibility: str = NoteVisibility.TEAM
     if not body.strip():
         raise ValidationError({"body": _("Write the note.")})
     note = Note(case=case, author=by, body=body.strip(), visibility=visibility)
-    note.full_clean()
-    note.save()
+    save_validated(note)
     case.save_changes(version=None, by=by)
     return note
 
@@ -466,7 +462,6 @@ def support_log_add(
     log = SupportLog(
         case=case, kind=kind, minutes=minutes, happened_on=happened_on, summary=summary, by=by
     )
-    log.full_clean()
-    log.save()
+    save_validated(log)
     case.save_changes(version=None, by=by)
     return log

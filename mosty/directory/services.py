@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.access.policy import require
+from mosty.core.writes import save_changes, save_validated
 from mosty.directory.models import (
     Category,
     HousingOffer,
@@ -68,9 +69,7 @@ def _new(model, fields: list[str], data: dict, *, by, permission: str):
     model's rules, then saved with its author."""
     record = model(**{k: v for k, v in data.items() if k in fields}, created_by=by)
     require(by, permission, record)
-    record.full_clean()
-    record.save()
-    return record
+    return save_validated(record)
 
 
 def _changed(record, fields: list[str], data: dict, *, by, version: int | None, **derived):
@@ -79,11 +78,7 @@ def _changed(record, fields: list[str], data: dict, *, by, version: int | None, 
     `EditConflict` when someone saved since the form read `version`."""
     changes = {k: v for k, v in data.items() if k in fields and k != "organisation"}
     changes.update(derived)
-    for field, value in changes.items():
-        setattr(record, field, value)
-    record.full_clean()
-    record.save_changes(version=version, by=by, **changes)
-    return record
+    return save_changes(record, changes, version=version, by=by)
 
 
 def languages_clean(codes) -> list[str]:
@@ -234,9 +229,7 @@ def service_translation_save(
     translation_row.status = status
     translation_row.machine_translated = machine_translated
     translation_row.source_revision = service.revision
-    translation_row.full_clean()
-    translation_row.save()
-    return translation_row
+    return save_validated(translation_row)
 
 
 @transaction.atomic

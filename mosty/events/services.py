@@ -15,6 +15,7 @@ from django_tasks import default_task_backend
 from mosty.access.audit import audit
 from mosty.access.policy import require
 from mosty.core.locking import retrying
+from mosty.core.writes import create_fields, save_fields, save_validated
 from mosty.events.models import (
     EVENT_FIELDS,
     Attendance,
@@ -67,8 +68,7 @@ def _translations_save(event: Event, translations: list[dict]) -> None:
         found.title = title
         found.description = item.get("description", "")
         found.status = item.get("status", "published")
-        found.full_clean()
-        found.save()
+        save_validated(found)
     if not event.translations.filter(language=event.source_language).exists():
         raise ValidationError(
             {"title": _("Give the title at least in the event's source language.")}
@@ -86,8 +86,7 @@ def _sessions_save(event: Event, sessions: list[dict]) -> None:
             if field in item:
                 setattr(session, field, item[field])
         session.event = event
-        session.full_clean()
-        session.save()
+        save_validated(session)
     if not event.sessions.exists():
         raise ValidationError(_("An event needs at least one session."))
     event.dates_refresh()
@@ -98,12 +97,9 @@ def event_create(
     *, organisation, by, translations: list[dict], sessions: list[dict], **data
 ) -> Event:
     require(by, "event.change", Event(organisation=organisation))
-    event = Event(organisation=organisation, created_by=by, updated_by=by)
-    for field in EVENT_FIELDS:
-        if field in data:
-            setattr(event, field, data[field])
-    event.full_clean()
-    event.save()
+    event = create_fields(
+        Event(organisation=organisation, created_by=by, updated_by=by), EVENT_FIELDS, data
+    )
     _translations_save(event, translations)
     _sessions_save(event, sessions)
     return event
@@ -124,16 +120,12 @@ def event_update(
     so the version moves whenever any part of the event changes)."""
     require(by, "event.change", event)
     before = _when_and_where(event)
-    fields = [f for f in EVENT_FIELDS if f in data]
-    for field in fields:
-        setattr(event, field, data[field])
-    event.full_clean()
-    event.save_changes(version=version, by=by, **{f: data[f] for f in fields})
+    save_fields(event, EVENT_FIELDS, data, version=version, by=by)
     if translations is not None:
         _translations_save(event, translations)
     if sessions is not None:
         _sessions_save(event, sessions)
-    if "capacity" in fields:
+    if "capacity" in data:
         _promote_waitlist(event)
     if not event.cancelled_at and _when_and_where(event) != before:
         triggers.event_changed(event, by=by)

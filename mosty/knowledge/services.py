@@ -22,6 +22,7 @@ from mosty.access.policy import require
 from mosty.accounts.models import User
 from mosty.core.i18n import language_codes
 from mosty.core.uploads import clean_document
+from mosty.core.writes import save_changes, save_validated
 from mosty.knowledge.models import (
     Article,
     ArticleFile,
@@ -79,8 +80,7 @@ def article_create(
         source_language=source_language,
         created_by=_author(by),
     )
-    article.full_clean()
-    article.save()
+    save_validated(article)
     if not title.strip():
         raise ValidationError({"title": _("Give the article a title.")})
     source = ArticleTranslation(
@@ -94,8 +94,7 @@ def article_create(
         translator=article.created_by,
     )
     _index(source)
-    source.full_clean()
-    source.save()
+    save_validated(source)
     ArticleRevision.objects.create(
         article=article, number=1, title=title, summary=summary, body=body
     )
@@ -134,10 +133,7 @@ def article_update(
         changes["revision"] = article.revision + 1
     if not (changes or text_changed):
         return article
-    for name, value in changes.items():
-        setattr(article, name, value)
-    article.full_clean()
-    article.save_changes(version=version, by=by, **changes)
+    save_changes(article, changes, version=version, by=by)
     if text_changed:
         ArticleRevision.objects.update_or_create(
             article=article,
@@ -321,8 +317,7 @@ def translations_import_xliff(*, data: bytes, by: User | None) -> XliffImportRes
         if by is not None and by.is_authenticated and row.translator_id is None:
             row.translator = by
         _index(row)
-        row.full_clean()
-        row.save()
+        save_validated(row)
         imported.append(row)
     audit(
         by,
@@ -419,8 +414,7 @@ def booklet_create(
     booklet = Booklet(
         title=title, title_translations=title_translations or {}, created_by=_author(by)
     )
-    booklet.full_clean()
-    booklet.save()
+    save_validated(booklet)
     booklet_set_articles(booklet=booklet, articles=articles, by=by)
     return booklet
 
@@ -495,9 +489,7 @@ def article_file_add(
         updated_by=by,
     )
     record.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
-    record.full_clean()
-    record.save()
-    return record
+    return save_validated(record)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from mosty.access.audit import audit
 from mosty.access.domains.mentoring import matching_scope
 from mosty.access.policy import require
 from mosty.accounts.models import Membership, Role, User
+from mosty.core.writes import save_changes, save_validated
 from mosty.mentoring import engine_data, runs
 from mosty.mentoring.matching import pair_check
 from mosty.mentoring.models import (
@@ -54,13 +55,6 @@ APPLICATION_FIELDS = [
 ]
 
 
-def _insert(record) -> None:
-    """Validate a new record as its model does, then write it (inside the caller's atomic
-    block, so a refusal leaves nothing behind)."""
-    record.full_clean()
-    record.save()
-
-
 def mentor_email_taken(email: str) -> bool:
     """An application by this e-mail that is not rejected already exists."""
     return (
@@ -92,7 +86,7 @@ def mentor_apply(*, organisation, consent: bool, by=None, **data) -> Mentor:
         consent_at=timezone.now(),
         **{k: v for k, v in data.items() if k in APPLICATION_FIELDS},
     )
-    _insert(mentor)
+    save_validated(mentor)
     VettingStep.objects.create(mentor=mentor, step=VettingStatus.APPLIED)
     return mentor
 
@@ -102,8 +96,7 @@ def _mentor_account(mentor: Mentor) -> User:
     if user is None:
         user = User(email=mentor.email, first_name=mentor.name[:150], language=mentor.language)
         user.set_unusable_password()
-        user.full_clean()
-        user.save()
+        save_validated(user)
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=mentor.organisation, role=Role.MENTOR
     )
@@ -235,7 +228,7 @@ def match_propose(*, participant, mentor: Mentor, by, by_hand: bool = False) -> 
         by_hand=by_hand,
         proposed_by=by,
     )
-    _insert(match)
+    save_validated(match)
     audit(by, "mosty.mentoring.match.proposed", match)
     triggers.match_proposed(match)
     return match
@@ -335,11 +328,7 @@ def match_end(
         changes["mentor_feedback"] = feedback
     if participant_feedback and can(by, "checkin.record", match):
         changes["participant_feedback"] = participant_feedback
-    for name, value in changes.items():
-        setattr(match, name, value)
-    match.full_clean()
-    match.save_changes(version=version, by=by, **changes)
-    return match
+    return save_changes(match, changes, version=version, by=by)
 
 
 @transaction.atomic
@@ -350,7 +339,7 @@ def meeting_log(*, match: Match, by, date, minutes: int, activity: str, note: st
     meeting = Meeting(
         match=match, date=date, minutes=minutes, activity=activity, note=note, logged_by=by
     )
-    _insert(meeting)
+    save_validated(meeting)
     return meeting
 
 
@@ -373,7 +362,7 @@ def checkin_record(
         note=note,
         recorded_by=by,
     )
-    _insert(checkin)
+    save_validated(checkin)
     return checkin
 
 
@@ -413,8 +402,7 @@ def matching_recompute(*, by) -> MatchingRun:
         created_by=by,
         updated_by=by,
     )
-    run.full_clean()
-    run.save()
+    save_validated(run)
     pk = run.pk
     transaction.on_commit(lambda: matching_run_compute.enqueue(pk))
     return run

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.accounts.models import User
+from mosty.core.writes import create_fields, document_save, save_fields, save_validated
 from mosty.messaging.outbox import broadcast
 from mosty.networks.models import (
     INVITATION_DAYS,
@@ -31,7 +32,7 @@ from mosty.networks.models import (
 )
 from mosty.networks.texts import MESSAGES
 from mosty.organisations.models import Organisation
-from mosty.organisations.services import save_fields, unique_slug
+from mosty.organisations.services import unique_slug
 
 NETWORK_FIELDS = ["name", "theme", "purpose", "is_public"]
 
@@ -46,8 +47,7 @@ def network_create(*, by, coordinator: Organisation, **data) -> Network:
         raise ValidationError({"coordinator": MESSAGES["not_your_org"]})
     network.slug = unique_slug(Network, network.name)
     network.created_by = by
-    network.full_clean()
-    network.save()
+    save_validated(network)
     NetworkMembership.objects.create(network=network, organisation=coordinator)
     return network
 
@@ -71,8 +71,7 @@ def network_member_add(*, network: Network, by, organisation=None, user=None) ->
     if exists:
         raise ValidationError(MESSAGES["already_member"])
     membership = NetworkMembership(network=network, organisation=organisation, user=user)
-    membership.full_clean()
-    membership.save()
+    save_validated(membership)
     audit(by, "mosty.networks.network.member_added", membership)
     return membership
 
@@ -108,12 +107,9 @@ def network_meeting_save(
     if any(a.network_id != network.pk for a in attendees):
         raise ValidationError({"attendees": MESSAGES["attendee_not_member"]})
     if meeting is None:
-        meeting = NetworkMeeting(network=network, created_by=by)
-        for field in MEETING_FIELDS:
-            if field in data:
-                setattr(meeting, field, data[field])
-        meeting.full_clean()
-        meeting.save()
+        meeting = create_fields(
+            NetworkMeeting(network=network, created_by=by), MEETING_FIELDS, data
+        )
     else:
         save_fields(meeting, MEETING_FIELDS, data, version=version, by=by)
     meeting.attendees.set(attendees)
@@ -128,11 +124,7 @@ def network_document_share(
     if bool(file) == bool(url):
         raise ValidationError(MESSAGES["file_or_link"])
     document = NetworkDocument(network=network, title=title, url=url or "", shared_by=by)
-    if file:
-        document.file = file
-    document.full_clean()
-    document.save()
-    return document
+    return document_save(document, file)
 
 
 # Invitations of people by e-mail ------------------------------------------------------------
@@ -172,8 +164,7 @@ def network_invitation_create(
         invited_by=by,
         expires_at=now + dt.timedelta(days=INVITATION_DAYS),
     )
-    invitation.full_clean()
-    invitation.save()
+    save_validated(invitation)
     with translation.override(language):
         # The link opens the page in the invitee's language.
         link = base_url.rstrip("/") + reverse("networks:invitation_accept", args=[token])

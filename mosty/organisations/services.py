@@ -2,6 +2,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from mosty.access.policy import require
+from mosty.core.writes import save_fields, save_validated
 from mosty.organisations.models import PROFILE_FIELDS, Organisation
 
 
@@ -12,18 +13,6 @@ def unique_slug(model, base: str, *, exclude_pk=None) -> str:
     while qs.filter(slug=slug).exists():
         slug, n = f"{root}-{n}", n + 1
     return slug
-
-
-def save_fields(record, fields, data: dict, *, version: int | None, by):
-    """Set those of `fields` that `data` holds on a `Versioned` record, validate it and write
-    them at once, or raise `EditConflict` when someone saved since `version` (the services
-    that call this have asked the policy)."""
-    changes = {name: value for name, value in data.items() if name in fields}
-    for name, value in changes.items():
-        setattr(record, name, value)
-    record.full_clean()
-    record.save_changes(version=version, by=by, **changes)
-    return record
 
 
 def _author(by):
@@ -38,9 +27,7 @@ def organisation_create(*, by, **data) -> Organisation:
     organisation = Organisation(**{k: v for k, v in data.items() if k in PROFILE_FIELDS})
     organisation.slug = data.get("slug") or unique_slug(Organisation, organisation.name)
     organisation.created_by = _author(by)
-    organisation.full_clean()
-    organisation.save()
-    return organisation
+    return save_validated(organisation)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from mosty.access.domains.participation import (
     writes_for_others,
 )
 from mosty.access.policy import require
+from mosty.core.writes import create_fields, document_save, save_fields, save_validated
 from mosty.participation.models import (
     AlertSubscription,
     Call,
@@ -77,8 +78,7 @@ def _translations_save(
         for field in texts:
             setattr(found, field, (item.get(field) or "").strip())
         found.status = "published"  # type: ignore[attr-defined]
-        found.full_clean()
-        found.save()
+        save_validated(found)
     source = record.source_language  # type: ignore[attr-defined]
     if not model._default_manager.filter(**{parent: record, "language": source}).exists():
         raise ValidationError(
@@ -88,11 +88,7 @@ def _translations_save(
 
 def _create(record: Any, fields: list[str], data: dict[str, Any], texts: Any) -> None:
     """Save a new translated record from the fields its form may set, then its texts."""
-    for field in fields:
-        if field in data:
-            setattr(record, field, data[field])
-    record.full_clean()
-    record.save()
+    create_fields(record, fields, data)
     texts()
 
 
@@ -100,11 +96,7 @@ def _update(
     record: Any, fields: list[str], data: dict[str, Any], version: int | None, by: Any, texts: Any
 ) -> None:
     """One guarded write (`EditConflict` when `version` is stale), then the texts if given."""
-    changed = [f for f in fields if f in data]
-    for field in changed:
-        setattr(record, field, data[field])
-    record.full_clean()
-    record.save_changes(version=version, by=by, **{f: data[f] for f in changed})
+    save_fields(record, fields, data, version=version, by=by)
     if texts is not None:
         texts()
 
@@ -196,8 +188,7 @@ def alert_subscribe(
         # Asked again before confirming: a new key, so the earlier link stops working and the
         # outbox (keyed by it) sends this new one.
         subscription.language, subscription.key = language, new_alert_key()
-    subscription.full_clean()
-    subscription.save()
+    save_validated(subscription)
     alert_confirmation_message(subscription, base_url=base_url)
     return subscription
 
@@ -228,19 +219,7 @@ def call_document_add(
     *, call: Call, by: Any, title: str, file: Any = None, url: str = ""
 ) -> CallDocument:
     require(by, "call.change", call)
-    document: CallDocument = _document_save(
-        CallDocument(call=call, title=title, url=url or ""), file
-    )
-    return document
-
-
-def _document_save(document: Any, file: Any) -> Any:
-    """Save a shared file-or-link record (its `clean()` refuses both or neither)."""
-    if file is not None:
-        document.file = file
-    document.full_clean()
-    document.save()
-    return document
+    return document_save(CallDocument(call=call, title=title, url=url or ""), file)
 
 
 # --- ideas and consultation responses -----------------------------------------------------
@@ -282,9 +261,7 @@ def idea_create(
         idea.author = by
     if call is not None:
         require(by, "call.view", call)
-    idea.full_clean()
-    idea.save()
-    return idea
+    return save_validated(idea)
 
 
 @transaction.atomic
@@ -365,9 +342,7 @@ def support_log(*, idea: Idea, by: Any, date: Any, hours: Any, note: str = "") -
     if date > timezone.localdate():
         raise ValidationError({"date": _("Support cannot be logged for a future day.")})
     entry = SupportEntry(idea=idea, given_by=by, date=date, hours=hours, note=note)
-    entry.full_clean()
-    entry.save()
-    return entry
+    return save_validated(entry)
 
 
 @transaction.atomic
@@ -392,9 +367,7 @@ def group_create(*, organisation: Any, by: Any, **data: Any) -> Group:
     require(by, "group.create")
     group = Group(organisation=organisation, created_by=by, updated_by=by, **data)
     require(by, "group.manage", group)
-    group.full_clean()
-    group.save()
-    return group
+    return save_validated(group)
 
 
 GROUP_FIELDS = ["name", "kind", "women_only", "description", "is_public"]
@@ -468,18 +441,14 @@ def group_member_add(
         starts_on=starts_on,
         ends_on=ends_on,
     )
-    member.full_clean()
-    member.save()
-    return member
+    return save_validated(member)
 
 
 @transaction.atomic
 def group_meeting_record(*, group: Group, by: Any, **data: Any) -> GroupMeeting:
     require(by, "group.manage", group)
     meeting = GroupMeeting(group=group, created_by=by, updated_by=by, **data)
-    meeting.full_clean()
-    meeting.save()
-    return meeting
+    return save_validated(meeting)
 
 
 @transaction.atomic
@@ -487,10 +456,7 @@ def group_document_add(
     *, group: Group, by: Any, title: str, file: Any = None, url: str = ""
 ) -> GroupDocument:
     require(by, "group.manage", group)
-    document: GroupDocument = _document_save(
-        GroupDocument(group=group, title=title, url=url or ""), file
-    )
-    return document
+    return document_save(GroupDocument(group=group, title=title, url=url or ""), file)
 
 
 @transaction.atomic
@@ -505,9 +471,7 @@ def milestone_record(
         group=group, step=step
     )
     milestone.due_on, milestone.done_on, milestone.support = due_on, done_on, support
-    milestone.full_clean()
-    milestone.save()
-    return milestone
+    return save_validated(milestone)
 
 
 # --- policy consultation by a group ---------------------------------------------------------
@@ -536,8 +500,7 @@ def policy_document_create(
     document = PolicyDocument(
         group=group, title=title, source_url=source_url, call=call, created_by=by, updated_by=by
     )
-    document.full_clean()
-    document.save()
+    save_validated(document)
     PolicySection.objects.bulk_create(
         PolicySection(document=document, number=n, text=part) for n, part in enumerate(parts, 1)
     )
@@ -548,9 +511,7 @@ def policy_document_create(
 def section_comment(*, section: PolicySection, by: Any, text: str) -> SectionComment:
     require(by, "group.comment", section.document.group)
     comment = SectionComment(section=section, author=by, text=text)
-    comment.full_clean()
-    comment.save()
-    return comment
+    return save_validated(comment)
 
 
 @transaction.atomic
@@ -562,8 +523,7 @@ def opinion_point_adopt(
     if section is not None and section.document_id != document.pk:
         raise ValidationError({"section": _("Choose a section of this document.")})
     point = OpinionPoint(document=document, section=section, text=text)
-    point.full_clean()
-    point.save()
+    save_validated(point)
     audit(by, "mosty.participation.opinion_point.adopted", point)
     return point
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
+from mosty.core.writes import save_validated
 from mosty.people import imports, tasks
 from mosty.people.models import (
     Consent,
@@ -71,8 +72,7 @@ def _save_members(*, participant: Participant, members: list[dict], by) -> None:
             birth_year=data.get("birth_year"),
             relationship=(data.get("relationship") or "").strip(),
         )
-        member.full_clean()
-        member.save()
+        save_validated(member)
 
 
 @transaction.atomic
@@ -87,8 +87,7 @@ def participant_create(*, by, owner, members: list[dict] | None = None, **data) 
     )
     if not (participant.first_name or participant.first_name_original or participant.last_name):
         raise ValidationError({"first_name": _("Enter at least a first name.")})
-    participant.full_clean()
-    participant.save()
+    save_validated(participant)
     _save_members(participant=participant, members=members or [], by=by)
     return participant
 
@@ -179,8 +178,7 @@ def consent_record(
     )
     if consent.given_at > timezone.now():
         raise ValidationError({"given_at": _("The consent cannot be given in the future.")})
-    consent.full_clean()
-    consent.save()
+    save_validated(consent)
     if save_as_template and language:
         consent_template_save(
             participant=participant,

@@ -21,6 +21,7 @@ from mosty.access.domains.portal import own_participant
 from mosty.access.policy import require
 from mosty.accounts.models import Membership, Role, User
 from mosty.cases.models import CaseStatus, Task, TaskStatus
+from mosty.core.writes import save_validated
 from mosty.messaging.outbox import message_to_participant, notify
 from mosty.people.models import CODE_ALPHABET, Consent, ConsentPurpose, Participant
 from mosty.people.services import consent_active, consent_record
@@ -168,8 +169,7 @@ def task_mark_done(*, task: Task, note: str, by: Any) -> TaskReport:
     require(by, "portal.task.complete", task)
     participant = own_participant(by)
     report = TaskReport(task=task, participant=participant, note=(note or "").strip())
-    report.full_clean()
-    report.save()
+    save_validated(report)
     task.status = TaskStatus.DONE
     task.completed_at = timezone.now()
     task.save(update_fields=["status", "completed_at", "updated_at"])
@@ -203,8 +203,7 @@ def help_request_create(*, text: str, by: Any) -> HelpRequest:
         text=(text or "").strip(),
         language=get_language() or settings.LANGUAGE_CODE,
     )
-    help_request.full_clean()
-    help_request.save()
+    save_validated(help_request)
     if case is not None:
         staff = _case_team(case)
         url = reverse("cases:detail", args=[case.pk])

@@ -16,6 +16,7 @@ from mosty.access.audit import audit
 from mosty.access.domains.reports import LINK_OWNER, programme_linkables, programme_organisations
 from mosty.access.policy import can, require
 from mosty.core.indicators import INDICATORS, Scope
+from mosty.core.writes import save_fields, save_validated
 from mosty.events.models import Registration
 from mosty.people.models import Participant
 from mosty.reports import rollups, selectors
@@ -70,7 +71,9 @@ def _check_links(by: Any, programme: Programme, data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _set_links(programme: Programme, data: dict[str, Any]) -> None:
+def _set_links(by: Any, programme: Programme, data: dict[str, Any]) -> None:
+    """Link the records `data` names, once `_check_links` has let them through."""
+    _check_links(by, programme, data)
     for name in PROGRAMME_LINKS:
         if name in data:
             getattr(programme, name).set(data[name])
@@ -83,10 +86,8 @@ def programme_create(*, by: Any, **data: Any) -> Programme:
     programme = Programme(
         **{k: v for k, v in data.items() if k in PROGRAMME_FIELDS}, created_by=by, updated_by=by
     )
-    programme.full_clean()
-    programme.save()
-    _check_links(by, programme, data)
-    _set_links(programme, data)
+    save_validated(programme)
+    _set_links(by, programme, data)
     return programme
 
 
@@ -97,13 +98,8 @@ def programme_update(
     require(by, "programme.change", programme)
     if "organisation" in data and data["organisation"].pk != programme.organisation_id:
         _check_lead(by, data["organisation"])
-    changes = {k: v for k, v in data.items() if k in PROGRAMME_FIELDS}
-    for name, value in changes.items():
-        setattr(programme, name, value)
-    programme.full_clean()
-    programme.save_changes(version=version, by=by, **changes)
-    _check_links(by, programme, data)
-    _set_links(programme, data)
+    save_fields(programme, PROGRAMME_FIELDS, data, version=version, by=by)
+    _set_links(by, programme, data)
     return programme
 
 
@@ -118,9 +114,7 @@ def target_set(
     )
     target.value = value
     target.note = note
-    target.full_clean()
-    target.save()
-    return target
+    return save_validated(target)
 
 
 @transaction.atomic
@@ -142,9 +136,7 @@ def budget_line_add(
     """Add a line to the programme's budget."""
     require(by, "programme.change", programme)
     line = BudgetLine(programme=programme, name=name, amount=amount, currency=currency, note=note)
-    line.full_clean()
-    line.save()
-    return line
+    return save_validated(line)
 
 
 @transaction.atomic
@@ -207,8 +199,7 @@ def report_issue(
         },
         issued_by=by,
     )
-    snapshot.full_clean()
-    snapshot.save()
+    save_validated(snapshot)
     audit(by, "mosty.report.snapshot.issued", snapshot)
     return snapshot
 
@@ -260,8 +251,7 @@ def city_report_request(*, start: datetime.date, end: datetime.date, by: Any) ->
                 figures=selectors.city_report_figures(fetched_by=by, scope=scope),
                 issued_by=by,
             )
-            snapshot.full_clean()
-            snapshot.save()
+            save_validated(snapshot)
             audit(by, "mosty.report.city.issued", snapshot)
             return snapshot
         snapshot = CitySnapshot.objects.create(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.access.policy import require
+from mosty.core.writes import save_changes, save_fields, save_validated
 from mosty.research.models import (
     FocusGroup,
     FormVersion,
@@ -42,9 +43,7 @@ def _version(survey: Survey, content: bytes, filename: str) -> FormVersion:
         ignored=analysis.ignored,
         filename=filename[:200],
     )
-    version.full_clean()
-    version.save()
-    return version
+    return save_validated(version)
 
 
 def _unique_slug(title: str) -> str:
@@ -81,8 +80,7 @@ def survey_create(
         created_by=by,
         updated_by=by,
     )
-    survey.full_clean()
-    survey.save()
+    save_validated(survey)
     _version(survey, content, filename)
     return survey
 
@@ -91,12 +89,7 @@ def survey_create(
 def survey_update(*, survey: Survey, version: int | None, by: Any, **changes: Any) -> Survey:
     require(by, "survey.change", survey)
     allowed = {"title", "audience", "consent_text", "anonymous_link", "closes_at", "response_cap"}
-    changes = {k: v for k, v in changes.items() if k in allowed}
-    for name, value in changes.items():
-        setattr(survey, name, value)
-    survey.full_clean()
-    survey.save_changes(version=version, by=by, **changes)
-    return survey
+    return save_fields(survey, allowed, changes, version=version, by=by)
 
 
 @transaction.atomic
@@ -195,9 +188,7 @@ def response_start(
         ),
         page=form.next_page(-1, {}) or 0,
     )
-    response.full_clean()
-    response.save()
-    return response
+    return save_validated(response)
 
 
 @transaction.atomic
@@ -257,9 +248,7 @@ def focus_group_create(*, organisation: Any, by: Any, **fields: Any) -> FocusGro
     require(by, "focus_group.change", FocusGroup(organisation=organisation))
     fields["participants"] = _clean_participants(fields.get("participants"))
     group = FocusGroup(organisation=organisation, created_by=by, updated_by=by, **fields)
-    group.full_clean()
-    group.save()
-    return group
+    return save_validated(group)
 
 
 @transaction.atomic
@@ -269,8 +258,4 @@ def focus_group_update(
     require(by, "focus_group.change", group)
     if "participants" in fields:
         fields["participants"] = _clean_participants(fields["participants"])
-    for name, value in fields.items():
-        setattr(group, name, value)
-    group.full_clean()
-    group.save_changes(version=version, by=by, **fields)
-    return group
+    return save_changes(group, fields, version=version, by=by)

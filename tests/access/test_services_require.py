@@ -35,7 +35,6 @@ NOT_A_PERSONS_ACTION = {
     "networks.network_invitation_accept_new": (
         "a visitor holding an invitation link creates their account: the link is the permission"
     ),
-    "organisations.save_fields": "the write step of organisation/network updates that asked",
     "organisations.unique_slug": "finds a free short name",
     "people.new_code": "draws a pseudonymous code",
     "people.consent_active": "reads a participant's consent for a service that asked already",
