@@ -1,8 +1,10 @@
+import datetime
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -255,3 +257,14 @@ def narrow_choices(form, terms) -> None:
     for name, field in form.fields.items():
         if isinstance(field, Searchable):
             field.narrow(terms.get(f"{name}__q", ""), form[name].value())
+
+
+def not_in_future(value, message):
+    """The rule of a date or moment that records what already happened (an arrival, a
+    meeting held, a consent given): `value` when it is not after today (a date) or now (a
+    date and time), else `message` as the field's error. An empty value passes: whether one
+    is needed is the field's own rule."""
+    now = timezone.now() if isinstance(value, datetime.datetime) else timezone.localdate()
+    if value and value > now:
+        raise forms.ValidationError(message)
+    return value
