@@ -268,3 +268,13 @@ def not_in_future(value, message):
     if value and value > now:
         raise forms.ValidationError(message)
     return value
+
+
+class StyledForm(forms.Form):
+    """A form rendered field by field whose fields need nothing more than Bootstrap's classes
+    once built (`style_fields`); mixed with `forms.ModelForm` for a model's form. A form that
+    changes its fields in `__init__` calls `style_fields` itself, after the change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
