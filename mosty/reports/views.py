@@ -185,6 +185,7 @@ class ProgrammeCreate(FormPage):
     form_class = ProgrammeForm
     context_object_name = "programme"
     success_message = gettext_lazy("Programme saved.")
+    success_detail = "reports:programme_detail"
 
     def form_kwargs(self) -> dict[str, Any]:
         return {
@@ -195,9 +196,6 @@ class ProgrammeCreate(FormPage):
 
     def save(self, form: Any) -> Programme:
         return services.programme_create(by=self.user, **form.cleaned_data)
-
-    def success_url(self, programme: Programme) -> str:
-        return reverse("reports:programme_detail", args=[programme.pk])
 
 
 @routes.path("programmes/<int:pk>/edit/", name="programme_edit")
@@ -268,12 +266,8 @@ class _ProgrammePartDelete(ActionPage):
     programme, and back to its page."""
 
     permission = "programme.change"
-
-    def permission_target(self) -> Programme:
-        return self.object.programme
-
-    def success_url(self, result: Any) -> str:
-        return reverse("reports:programme_detail", args=[self.object.programme_id])
+    owner = "programme"
+    owner_detail = "reports:programme_detail"
 
 
 @routes.path("programmes/<int:pk>/targets/", name="target_set")
@@ -348,9 +342,7 @@ class SnapshotDownload(_IssuedDownload):
     selector = selectors.snapshot_get
     audit_action = "mosty.report.snapshot.exported"
     answer = staticmethod(exports.snapshot_response)
-
-    def permission_target(self) -> Programme:
-        return self.object.programme
+    owner = "programme"
 
 
 @routes.path("city/export/", name="city_export")
