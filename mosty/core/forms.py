@@ -275,6 +275,6 @@ class StyledForm(forms.Form):
     once built (`style_fields`); mixed with `forms.ModelForm` for a model's form. A form that
     changes its fields in `__init__` calls `style_fields` itself, after the change."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_fields(self)
