@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import Grant, Membership, Role, User
 from mosty.accounts.services import USER_FIELDS
-from mosty.core.forms import SearchModelChoiceField, style_fields
+from mosty.core.forms import SearchModelChoiceField, StyledForm
 from mosty.organisations.models import Organisation
 
 
@@ -37,14 +37,11 @@ class MembershipAddForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class UserFilterForm(forms.Form):
+class UserFilterForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False)
-    role = forms.ChoiceField(label=_("Role"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("All roles")), *Role.choices]
-        style_fields(self)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )
 
 
 class GrantChangeForm(forms.Form):

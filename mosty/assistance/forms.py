@@ -46,6 +46,20 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
+def _situation_text(*, label: Any, max_length: int, **kwargs: Any) -> forms.CharField:
+    """An optional free-text box (a request's description, feedback's comment) that describes
+    the situation, not the person: text holding an e-mail address, identity or phone number
+    is refused beside the field (`validate_no_personal_data`)."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length,
+        required=False,
+        validators=[validate_no_personal_data],
+        **kwargs,
+    )
+
+
 class RequestForm(forms.Form):
     organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, label=_("Institution")
@@ -67,12 +81,9 @@ class RequestForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     link = forms.URLField(label=_("Link (video)"), required=False, assume_scheme="https")
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
-    description = forms.CharField(
+    description = _situation_text(
         label=_("What it is about"),
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        required=False,
-        validators=[validate_no_personal_data],
         help_text=_(
             "Describe the situation without personal data: no names, phone numbers, e-mail "
             "addresses or identity numbers."
@@ -208,13 +219,7 @@ class FeedbackForm(forms.Form):
         choices=[(5, "5"), (4, "4"), (3, "3"), (2, "2"), (1, "1")],
         coerce=int,
     )
-    comment = forms.CharField(
-        label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        required=False,
-        validators=[validate_no_personal_data],
-    )
+    comment = _situation_text(label=_("Comment"), max_length=2000)
 
 
 class StatusFilter(forms.Form):

@@ -161,9 +161,7 @@ class RequestFeedback(_RequestPage, FormPage):
     success_message = gettext_lazy("Thank you for your feedback.")
     service = services.feedback_give
     object_kwarg = "request"
-
-    def success_url(self, result: Any) -> str:
-        return reverse("assistance:request_detail", args=[self.object.pk])
+    object_detail = "assistance:request_detail"
 
 
 # --- assistants ---------------------------------------------------------------------------

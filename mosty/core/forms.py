@@ -1,8 +1,10 @@
+import datetime
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -267,3 +269,24 @@ class WithFormsets(forms.BaseForm):
 
     def is_valid(self) -> bool:
         return super().is_valid() and all(formset.is_valid() for formset in self.formsets)
+
+
+def not_in_future(value, message):
+    """The rule of a date or moment that records what already happened (an arrival, a
+    meeting held, a consent given): `value` when it is not after today (a date) or now (a
+    date and time), else `message` as the field's error. An empty value passes: whether one
+    is needed is the field's own rule."""
+    now = timezone.now() if isinstance(value, datetime.datetime) else timezone.localdate()
+    if value and value > now:
+        raise forms.ValidationError(message)
+    return value
+
+
+class StyledForm(forms.Form):
+    """A form rendered field by field whose fields need nothing more than Bootstrap's classes
+    once built (`style_fields`); mixed with `forms.ModelForm` for a model's form. A form that
+    changes its fields in `__init__` calls `style_fields` itself, after the change."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)

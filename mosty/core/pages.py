@@ -41,6 +41,7 @@ from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
 from mosty.core.forms import add_service_errors, narrow_choices
 from mosty.core.pagination import PAGE_SIZE, paginate, paginate_uncounted, query_without_page
+from mosty.core.ratelimit import public_form_spent, spent_message
 
 
 def chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
@@ -180,6 +181,9 @@ class ObjectPage(StaffPage):
     # when `object_kwarg` is empty, no form data without a form).
     service: ClassVar[Any] = None  # a function; Any lets each page name its own
     object_kwarg: ClassVar[str] = ""
+    # The object's attribute holding the record it belongs to, which `permission` is asked
+    # about (a meeting's "network", an article file's "article"); empty: the object itself.
+    owner: ClassVar[str] = ""
     object: Any = None
 
     def get_object(self) -> Any:
@@ -192,8 +196,8 @@ class ObjectPage(StaffPage):
 
     def permission_target(self) -> Any:
         """What `permission` is asked about: the object itself by default, or the record the
-        rule is written for (a meeting's network, a goal's case)."""
-        return self.object
+        rule is written for (a meeting's network, a goal's case), named by `owner`."""
+        return getattr(self.object, self.owner) if self.owner else self.object
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not self.public and not request.user.is_authenticated:
@@ -253,9 +257,18 @@ class FormPage(ObjectPage):
     # form's file, whose content the service refused); empty: above the form.
     errors_beside: ClassVar[str | None] = None
     object_optional = True
+    # A form visitors post (an application, a registration): the group of the client's
+    # allowance of public forms each valid post counts against (`mosty.core.ratelimit`; a
+    # search box's "Find" does not count); once it is spent the form comes back with the
+    # reason at the top (429), nothing saved.
+    public_limit: ClassVar[str] = ""
 
     def initial(self) -> dict[str, Any]:
         return {}
+
+    def limited(self) -> bool:
+        """Whether this post counts against `public_limit` (all of them by default)."""
+        return True
 
     def form_kwargs(self) -> dict[str, Any]:
         return {}
@@ -309,6 +322,15 @@ class FormPage(ObjectPage):
     def handle(self, request: HttpRequest) -> HttpResponse:
         form = self.get_form()
         if request.method == "POST" and not self.searching and form.is_valid() and self.ready(form):
+            if (
+                self.public_limit
+                and self.limited()
+                and public_form_spent(request, self.public_limit)
+            ):
+                form.add_error(None, spent_message())
+                response = self.respond({"form": form, **self.object_context()})
+                response.status_code = 429
+                return response
             try:
                 result = self.save(form)
             except ValidationError as exc:
@@ -354,8 +376,8 @@ class SimpleFormPage(FormPage):
 class ActionPage(ObjectPage):
     """A POST-only action on an object (a button, often with a small form): the service's
     refusal becomes an error message, and the user is sent back to `success_url()` (by
-    default the object's page, whose URL name is `success_detail`, or the page without
-    arguments named `success_list`).
+    default the object's page, whose URL name is `success_detail`, the page of the record it
+    belongs to, `owner_detail`, or the page without arguments named `success_list`).
 
     A small form on an object's page (a target, a budget line) names that page in `shown_on`
     and the context name of its form in `form_name`: then bad input, or a service's refusal
@@ -371,6 +393,9 @@ class ActionPage(ObjectPage):
     invalid_message: ClassVar[str | Promise] = ""
     success_detail: ClassVar[str] = ""
     success_list: ClassVar[str] = ""
+    # The URL name of the page of the record `owner` names (back to the programme after
+    # removing one of its targets).
+    owner_detail: ClassVar[str] = ""
 
     def act(self, form: Any) -> Any:
         return self.call_service(form)
@@ -379,6 +404,8 @@ class ActionPage(ObjectPage):
         """Where the user goes next; `result` is None when the action was refused."""
         if self.success_list:
             return reverse(self.success_list)
+        if self.owner_detail:
+            return reverse(self.owner_detail, args=[self.object.serializable_value(self.owner)])
         if not self.success_detail:
             raise NotImplementedError
         return reverse(self.success_detail, args=[self.object.pk])
@@ -416,3 +443,30 @@ class ActionPage(ObjectPage):
         page.object = self.object
         page.bound_forms = {self.form_name: form}
         return page.get(self.request, *self.args, **self.kwargs)
+
+
+def public_form_saved(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    limit: str,
+    save: Any,
+    success: str | Promise,
+) -> bool:
+    """A visitor's form without a page class (joining the portal, accepting a network's
+    invitation), posted: once valid it counts against this client's allowance of public
+    forms (`limit`, `mosty.core.ratelimit`; spent: the message says so and nothing is
+    written), then `save(form.cleaned_data)` calls the service, whose refusal lands beside
+    the fields. True when saved, with the `success` message shown: the caller redirects."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    if public_form_spent(request, limit):
+        messages.error(request, spent_message())
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    messages.success(request, str(success))
+    return True

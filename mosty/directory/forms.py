@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.forms import SearchModelMultipleChoiceField, style_fields
+from mosty.core.forms import SearchModelMultipleChoiceField, StyledForm, style_fields
 from mosty.core.models import District, TranslationStatus
 from mosty.core.uploads import validate_upload_size
 from mosty.directory.models import (
@@ -188,7 +188,7 @@ class ServiceForm(OpeningHoursMixin, OwnedRecordForm):
         return {k: v for k, v in self.cleaned_data.items() if not HOURS_FIELD.match(k)}
 
 
-class ServiceTranslationForm(forms.Form):
+class ServiceTranslationForm(StyledForm):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
@@ -199,10 +199,6 @@ class ServiceTranslationForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=TranslationStatus.choices)
     machine_translated = forms.BooleanField(label=_("Machine translated"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self)
 
 
 class LocationForm(OwnedRecordForm):

@@ -24,7 +24,6 @@ from mosty.core.ical import ics_response
 from mosty.core.navigation import sections_for
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
-from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.events import certificates, exports, ical, selectors, services
 from mosty.events.forms import (
@@ -170,25 +169,17 @@ class EventRegister(_EventPage, FormPage):
     http_method_names = ["post"]
     permission = "event.register"
     template_name = "events/event_detail.html"
+    public_limit = "event_register"
 
     def get_form(self):
         return _registration_form(self.request, self.object, self.request.POST)
 
+    def limited(self):
+        # A signed-in user registering themself is not a visitor's anonymous post.
+        return not self.user.is_authenticated
+
     def extra_context(self):
         return _event_state(self.request, self.object)
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form()
-        if (
-            not request.user.is_authenticated
-            and form.is_valid()
-            and public_form_spent(request, "event_register")
-        ):
-            form.add_error(None, spent_message())
-            response = self.respond({"form": form, **self.object_context()})
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
 
     def save(self, form):
         user = self.user if self.user.is_authenticated else None
@@ -221,6 +212,7 @@ class EventRegisterPerson(_EventPage, FormPage):
     permission = "event.register_person"
     template_name = "events/register_person.html"
     form_class = PersonRegistrationForm
+    object_detail = "events:detail"
 
     def initial(self):
         return {"language": "pl"}
@@ -237,9 +229,6 @@ class EventRegisterPerson(_EventPage, FormPage):
         else:
             messages.info(self.request, _("The event is full: the person is on the waiting list."))
         return registration
-
-    def success_url(self, registration):
-        return reverse("events:detail", args=[self.object.pk])
 
 
 @routes.path("registration/<str:token>/", name="registration_token")
@@ -552,12 +541,10 @@ class CertificatesSend(_ManagedEventPage, ActionPage):
 class EventCancel(_ManagedEventPage, ActionPage):
     permission = "event.cancel"
     success_message = gettext_lazy("The event is cancelled. Every registrant is being told.")
+    success_detail = "events:registrations"
 
     def act(self, form):
         return services.event_cancel(event=self.object, by=self.user)
-
-    def success_url(self, result):
-        return reverse("events:registrations", args=[self.object.pk])
 
 
 @routes.path("manage/sessions/<int:pk>/attendance/", name="attendance")

@@ -333,12 +333,8 @@ class ArticleFileRemove(ActionPage):
     selector = selectors.article_file_manage_get
     service = services.article_file_remove
     object_kwarg = "record"
-
-    def permission_target(self) -> Any:
-        return self.object.article
-
-    def success_url(self, result: Any) -> str:
-        return reverse("knowledge:article_files", args=[self.object.article_id])
+    owner = "article"
+    owner_detail = "knowledge:article_files"
 
 
 @routes.path("a/<slug:slug>/files/<int:pk>/", name="article_file")
@@ -668,9 +664,7 @@ class BookletExportPage(ObjectPage):
     permission = "knowledge.booklet"
     context_object_name = "export"
     selector = selectors.booklet_export_get
-
-    def permission_target(self) -> Any:
-        return self.object.booklet
+    owner = "booklet"
 
 
 @routes.path("booklets/exports/<int:pk>/", name="booklet_export_status")

@@ -1,9 +1,8 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.domains.mentoring import mentor_application_organisations
-from mosty.core.forms import SearchModelChoiceField
+from mosty.core.forms import SearchModelChoiceField, not_in_future
 from mosty.core.models import District
 from mosty.mentoring.matching import language_name
 from mosty.mentoring.models import (
@@ -242,10 +241,9 @@ class MeetingForm(forms.Form):
     note = note_field()
 
     def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("A meeting cannot be logged in the future."))
-        return value
+        return not_in_future(
+            self.cleaned_data["date"], _("A meeting cannot be logged in the future.")
+        )
 
 
 SATISFACTION_CHOICES = [

@@ -20,7 +20,6 @@ from mosty.access.policy import can, require
 from mosty.core.forms import add_service_errors as _errors_to_form
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, SimpleFormPage
 from mosty.core.pagination import paginate, query_without_page
-from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.mentoring import selectors, services
 from mosty.mentoring.forms import (
@@ -50,20 +49,12 @@ class MentorApply(FormPage):
     permission = "mentor.apply"
     template_name = "mentoring/apply.html"
     form_class = MentorApplicationForm
+    # The programme box's "Find" only shows the form again: it neither applies nor spends
+    # the client's allowance of applications (FormPage counts valid posts only).
+    public_limit = "mentor_apply"
 
     def initial(self):
         return {"language": self.request.LANGUAGE_CODE}
-
-    def post(self, request, *args, **kwargs):
-        # The programme box's "Find" only shows the form again: it neither applies nor spends
-        # the client's allowance of applications.
-        if self.searching:
-            return super().post(request, *args, **kwargs)
-        form = self.get_form()
-        if form.is_valid() and public_form_spent(request, "mentor_apply"):
-            form.add_error(None, spent_message())
-            return render(request, self.template_name, {"form": form}, status=429)
-        return super().post(request, *args, **kwargs)
 
     def save(self, form):
         return services.mentor_apply(**form.application())
@@ -138,6 +129,7 @@ class MentorVet(_MentorPage, FormPage):
     permission = "mentor.vet"
     form_class = VettingForm
     success_message = gettext_lazy("Vetting step recorded.")
+    object_detail = "mentoring:mentor_detail"
 
     def form_kwargs(self):
         return {"steps": _next_steps(self.object)}
@@ -150,9 +142,6 @@ class MentorVet(_MentorPage, FormPage):
             by=self.user,
             login_url=self.request.build_absolute_uri(reverse("account_reset_password")),
         )
-
-    def success_url(self, mentor):
-        return reverse("mentoring:mentor_detail", args=[self.object.pk])
 
     def extra_context(self):
         mentor = self.object

@@ -1,13 +1,11 @@
 """Forms of the networks pages."""
 
-from typing import Any
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import User
-from mosty.core.forms import SearchModelChoiceField, style_fields
+from mosty.core.forms import SearchModelChoiceField, StyledForm, style_fields
 from mosty.core.pages import VersionedForm
 from mosty.networks.models import (
     Network,
@@ -113,15 +111,11 @@ class MeetingEditForm(VersionedForm, MeetingForm):
     pass
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(StyledForm, forms.ModelForm):
     class Meta:
         model = NetworkDocument
         fields = ["title", "file", "url"]
         help_texts = {"url": _("Give a file or a link, not both.")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -134,7 +128,7 @@ class DocumentForm(forms.ModelForm):
         pass
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(StyledForm):
     """A coordinator invites one person by e-mail, whether or not they have an account."""
 
     email = forms.EmailField(label=_("E-mail address"))
@@ -143,12 +137,8 @@ class InvitationForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self)
 
-
-class InvitationAccountForm(JoinForm):
+class InvitationAccountForm(StyledForm, JoinForm):
     """The invited person's new account: the address is the invitation's, the rest theirs
     (the password fields and their check are the portal's join form's)."""
 
@@ -158,7 +148,3 @@ class InvitationAccountForm(JoinForm):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
 
     field_order = ["first_name", "last_name", "password1", "password2"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_fields(self)

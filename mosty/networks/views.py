@@ -14,9 +14,15 @@ from mosty.access.audit import audit_read
 from mosty.access.domains.networks import network_coordinator_choices
 from mosty.access.policy import can
 from mosty.accounts.models import User
-from mosty.core.forms import add_service_errors
-from mosty.core.pages import ActionPage, DetailPage, FormPage, ObjectPage, ShowPage, SimpleFormPage
-from mosty.core.ratelimit import public_form_spent, spent_message
+from mosty.core.pages import (
+    ActionPage,
+    DetailPage,
+    FormPage,
+    ObjectPage,
+    ShowPage,
+    SimpleFormPage,
+    public_form_saved,
+)
 from mosty.core.routing import Routes
 from mosty.networks import selectors, services
 from mosty.networks.forms import (
@@ -93,18 +99,14 @@ class NetworkPartPage(ObjectPage):
     """Pages about a record of a network (a membership, meeting, document, invitation): the
     policy is asked about the network it belongs to."""
 
-    def permission_target(self) -> Any:
-        return self.object.network
+    owner = "network"
 
 
 class NetworkPartAction(NetworkPartPage, ActionPage):
-    """A manager's action on a record of a network; back to the network's page `back`."""
+    """A manager's action on a record of a network; back to the network's page
+    `owner_detail`."""
 
     permission = "network.manage"
-    back: ClassVar[str]
-
-    def success_url(self, result: Any) -> str:
-        return reverse(self.back, args=[self.object.network_id])
 
 
 @routes.path("new/", name="create")
@@ -186,7 +188,7 @@ class NetworkMemberRemove(NetworkPartAction):
     selector = selectors.network_membership_get
     service = services.network_member_remove
     object_kwarg = "membership"
-    back = "networks:members"
+    owner_detail = "networks:members"
 
 
 @routes.path("<int:pk>/meetings/new/", name="meeting_create")
@@ -314,7 +316,7 @@ class NetworkInvitationRevoke(NetworkPartAction):
     selector = selectors.network_invitation_get
     service = services.network_invitation_revoke
     object_kwarg = "invitation"
-    back = "networks:invitations"
+    owner_detail = "networks:invitations"
 
 
 # What a link that no longer works says, and with which status.
@@ -354,20 +356,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         login_url = reverse("account_login") + "?" + urlencode({"next": request.path})
         return render(request, template, {**context, "login_url": login_url})
     form = InvitationAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if public_form_spent(request, "network_invitation"):
-            messages.error(request, spent_message())
-        else:
-            try:
-                services.network_invitation_accept_new(
-                    token=token,
-                    first_name=form.cleaned_data["first_name"],
-                    last_name=form.cleaned_data.get("last_name") or "",
-                    password=form.cleaned_data["password1"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, str(MESSAGES["account_ready"]))
-                return redirect("account_login")
+    if public_form_saved(
+        request,
+        form,
+        limit="network_invitation",
+        save=lambda data: services.network_invitation_accept_new(
+            token=token,
+            first_name=data["first_name"],
+            last_name=data.get("last_name") or "",
+            password=data["password1"],
+        ),
+        success=MESSAGES["account_ready"],
+    ):
+        return redirect("account_login")
     return render(request, template, {**context, "form": form})

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Role
-from mosty.core.forms import LanguagesField, style_fields
+from mosty.core.forms import LanguagesField, StyledForm
 from mosty.core.models import District
 from mosty.core.pages import VersionedForm
 from mosty.organisations.models import PROFILE_FIELDS, Organisation, OrganisationKind
@@ -38,11 +38,8 @@ class MemberInviteForm(forms.Form):
             self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.ADMIN]
 
 
-class OrganisationFilterForm(forms.Form):
+class OrganisationFilterForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All kinds")), *OrganisationKind.choices]
-        style_fields(self)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrganisationKind.choices]
+    )

@@ -426,11 +426,6 @@ class _DocumentOpen(DetailPage):
     """A shared document (found by `selector`): the page it links to, or the stored file as a
     download; `permission` is asked about the record it belongs to (`owner`)."""
 
-    owner: ClassVar[str]
-
-    def permission_target(self) -> Any:
-        return getattr(self.object, self.owner)
-
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         document = self.object
         if document.url:
@@ -845,9 +840,7 @@ class _PolicyDocumentPage(DetailPage):
     authority did with each."""
 
     context_object_name = "document"
-
-    def permission_target(self) -> Any:
-        return self.object.group
+    owner = "group"
 
     def extra_context(self) -> dict[str, Any]:
         document = self.object
@@ -880,9 +873,7 @@ class _PolicyAction(ActionPage):
     permission = "group.manage"
     selector = selectors.policy_document_get
     success_detail = "participation:policy_document"
-
-    def permission_target(self) -> Any:
-        return self.object.group
+    owner = "group"
 
 
 @routes.path("groups/policy/<int:pk>/sections/<int:number>/comment/", name="section_comment")

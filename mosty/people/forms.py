@@ -9,7 +9,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mosty.core.formats import language_choices
-from mosty.core.forms import SearchChoiceField, WithFormsets
+from mosty.core.forms import SearchChoiceField, WithFormsets, not_in_future
 from mosty.core.models import District
 from mosty.organisations.models import Organisation
 from mosty.people.models import (
@@ -182,10 +182,9 @@ class ParticipantForm(WithFormsets, forms.ModelForm):
         return year
 
     def clean_arrival_date(self):
-        arrival = self.cleaned_data.get("arrival_date")
-        if arrival and arrival > timezone.localdate():
-            raise ValidationError(_("The arrival date cannot be in the future."))
-        return arrival
+        return not_in_future(
+            self.cleaned_data.get("arrival_date"), _("The arrival date cannot be in the future.")
+        )
 
     def clean_owner(self):
         value = self.cleaned_data.get("owner")
@@ -311,10 +310,9 @@ class ConsentForm(forms.Form):
         return cleaned
 
     def clean_given_at(self):
-        given = self.cleaned_data.get("given_at")
-        if given and given > timezone.now():
-            raise ValidationError(_("The consent cannot be given in the future."))
-        return given
+        return not_in_future(
+            self.cleaned_data.get("given_at"), _("The consent cannot be given in the future.")
+        )
 
 
 class ConsentTemplateEditForm(forms.Form):

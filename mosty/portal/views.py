@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
@@ -15,9 +14,7 @@ from django.utils.translation import gettext as _
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
 from mosty.core.exports import json_response
-from mosty.core.forms import add_service_errors
-from mosty.core.pages import ActionPage, FormPage, ListPage, ShowPage
-from mosty.core.ratelimit import public_form_spent, spent_message
+from mosty.core.pages import ActionPage, FormPage, ListPage, ShowPage, public_form_saved
 from mosty.core.routing import Routes
 from mosty.events.tokens import cancel_token
 from mosty.knowledge.exports import booklet_pdf_download
@@ -211,24 +208,19 @@ def portal_join(request: HttpRequest, code: str = "") -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("portal:home")
     form = JoinForm(request.POST or None, initial={"code": code})
-    if request.method == "POST" and form.is_valid():
-        if public_form_spent(request, "portal_join"):
-            messages.error(request, spent_message())
-        else:
-            try:
-                services.invitation_accept(
-                    code=form.cleaned_data["code"],
-                    email=form.cleaned_data["email"],
-                    password=form.cleaned_data["password1"],
-                    language=get_language() or "",
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("Your account is ready. Log in with your e-mail and password.")
-                )
-                return redirect("account_login")
+    if public_form_saved(
+        request,
+        form,
+        limit="portal_join",
+        save=lambda data: services.invitation_accept(
+            code=data["code"],
+            email=data["email"],
+            password=data["password1"],
+            language=get_language() or "",
+        ),
+        success=_("Your account is ready. Log in with your e-mail and password."),
+    ):
+        return redirect("account_login")
     return render(request, "portal/join.html", {"form": form})
 
 

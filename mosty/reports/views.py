@@ -30,9 +30,16 @@ from mosty.reports.forms import (
     ProgrammeForm,
     TargetForm,
 )
-from mosty.reports.models import BudgetLine, CitySnapshot, Programme, Target
+from mosty.reports.models import CitySnapshot, Programme
 
 routes = Routes()
+
+
+def _chosen_format(data: Any) -> str:
+    """The file format a report is asked for (`format=`): XLSX unless it names one of
+    `exports.FORMATS`."""
+    fmt = data.get("format", "xlsx")
+    return fmt if fmt in exports.FORMATS else "xlsx"
 
 
 def period(
@@ -178,6 +185,7 @@ class ProgrammeCreate(FormPage):
     form_class = ProgrammeForm
     context_object_name = "programme"
     success_message = gettext_lazy("Programme saved.")
+    success_detail = "reports:programme_detail"
 
     def form_kwargs(self) -> dict[str, Any]:
         return {
@@ -189,16 +197,11 @@ class ProgrammeCreate(FormPage):
     def save(self, form: Any) -> Programme:
         return services.programme_create(by=self.user, **form.cleaned_data)
 
-    def success_url(self, programme: Programme) -> str:
-        return reverse("reports:programme_detail", args=[programme.pk])
-
 
 @routes.path("programmes/<int:pk>/edit/", name="programme_edit")
 class ProgrammeEdit(ProgrammeCreate):
     permission = "programme.change"
-
-    def get_object(self) -> Programme:
-        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.programme_get
 
     def initial(self) -> dict[str, Any]:
         return {"version": self.object.version}
@@ -212,9 +215,7 @@ class ProgrammeDetail(DetailPage):
     permission = "programme.view"
     template_name = "reports/programme_detail.html"
     context_object_name = "programme"
-
-    def get_object(self) -> Programme:
-        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.programme_get
 
     def extra_context(self) -> dict[str, Any]:
         programme = self.object
@@ -248,84 +249,57 @@ class ProgrammeDetail(DetailPage):
         }
 
 
-@routes.path("programmes/<int:pk>/targets/", name="target_set")
-class TargetSet(ActionPage):
+class _ProgrammeFormAction(ActionPage):
+    """A small form on the programme's page (a target, a budget line): the service adds it
+    to the programme, bad input shows the programme's page again with the errors beside
+    the fields, and the user goes back to that page."""
+
     permission = "programme.change"
-    form_class = TargetForm
+    selector = selectors.programme_get
     shown_on = ProgrammeDetail
+    object_kwarg = "programme"
+    success_detail = "reports:programme_detail"
+
+
+class _ProgrammePartDelete(ActionPage):
+    """Removes one line of a programme (a target, a budget line): asked about the
+    programme, and back to its page."""
+
+    permission = "programme.change"
+    owner = "programme"
+    owner_detail = "reports:programme_detail"
+
+
+@routes.path("programmes/<int:pk>/targets/", name="target_set")
+class TargetSet(_ProgrammeFormAction):
+    form_class = TargetForm
     form_name = "target_form"
-
-    def get_object(self) -> Programme:
-        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def act(self, form: Any) -> Target:
-        return services.target_set(programme=self.object, by=self.user, **form.cleaned_data)
-
-    def success_text(self, result: Any) -> str:
-        return _("Target saved.")
-
-    def success_url(self, result: Any) -> str:
-        return reverse("reports:programme_detail", args=[self.object.pk])
+    service = services.target_set
+    success_message = gettext_lazy("Target saved.")
 
 
 @routes.path("targets/<int:pk>/delete/", name="target_delete")
-class TargetDelete(ActionPage):
-    permission = "programme.change"
-
-    def get_object(self) -> Target:
-        return selectors.target_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def permission_target(self) -> Programme:
-        return self.object.programme
-
-    def act(self, form: Any) -> None:
-        services.target_delete(target=self.object, by=self.user)
-
-    def success_text(self, result: Any) -> str:
-        return _("Target removed.")
-
-    def success_url(self, result: Any) -> str:
-        return reverse("reports:programme_detail", args=[self.object.programme_id])
+class TargetDelete(_ProgrammePartDelete):
+    selector = selectors.target_get
+    service = services.target_delete
+    object_kwarg = "target"
+    success_message = gettext_lazy("Target removed.")
 
 
 @routes.path("programmes/<int:pk>/budget/", name="budget_line_add")
-class BudgetLineAdd(ActionPage):
-    permission = "programme.change"
+class BudgetLineAdd(_ProgrammeFormAction):
     form_class = BudgetLineForm
-    shown_on = ProgrammeDetail
     form_name = "budget_form"
-
-    def get_object(self) -> Programme:
-        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def act(self, form: Any) -> BudgetLine:
-        return services.budget_line_add(programme=self.object, by=self.user, **form.cleaned_data)
-
-    def success_text(self, result: Any) -> str:
-        return _("Budget line added.")
-
-    def success_url(self, result: Any) -> str:
-        return reverse("reports:programme_detail", args=[self.object.pk])
+    service = services.budget_line_add
+    success_message = gettext_lazy("Budget line added.")
 
 
 @routes.path("budget/<int:pk>/delete/", name="budget_line_delete")
-class BudgetLineDelete(ActionPage):
-    permission = "programme.change"
-
-    def get_object(self) -> BudgetLine:
-        return selectors.budget_line_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def permission_target(self) -> Programme:
-        return self.object.programme
-
-    def act(self, form: Any) -> None:
-        services.budget_line_delete(line=self.object, by=self.user)
-
-    def success_text(self, result: Any) -> str:
-        return _("Budget line removed.")
-
-    def success_url(self, result: Any) -> str:
-        return reverse("reports:programme_detail", args=[self.object.programme_id])
+class BudgetLineDelete(_ProgrammePartDelete):
+    selector = selectors.budget_line_get
+    service = services.budget_line_delete
+    object_kwarg = "line"
+    success_message = gettext_lazy("Budget line removed.")
 
 
 @routes.path("programmes/<int:pk>/export/", name="programme_export")
@@ -336,39 +310,39 @@ class ProgrammeExport(DetailPage):
 
     permission = "programme.export"
     http_method_names = ["post"]  # noqa: RUF012
-
-    def get_object(self) -> Programme:
-        return selectors.programme_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.programme_get
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         programme = self.object
         form, start, end = period(request, (programme.starts_on, programme.ends_on))
-        fmt = request.POST.get("format", "xlsx")
-        if fmt not in exports.FORMATS:
-            fmt = "xlsx"
+        fmt = _chosen_format(request.POST)
         snapshot = services.report_issue(programme=programme, start=start, end=end, by=self.user)
         audit(self.user, "mosty.report.snapshot.exported", snapshot, details={"format": fmt})
         return exports.snapshot_response(snapshot, fmt=fmt)
 
 
-@routes.path("issued/<int:pk>/", name="snapshot_download")
-class SnapshotDownload(DetailPage):
-    """An issued report again, the same figures as the day it was issued."""
+class _IssuedDownload(DetailPage):
+    """An issued report again, the same figures as the day it was issued: the file in the
+    format asked for, its export audited as `audit_action`."""
 
-    permission = "programme.export"
-
-    def get_object(self) -> Any:
-        return selectors.snapshot_get(fetched_by=self.user, pk=self.kwargs["pk"])
-
-    def permission_target(self) -> Programme:
-        return self.object.programme
+    audit_action: str
+    answer: Any  # the exports function writing the file (a staticmethod)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        fmt = request.GET.get("format", "xlsx")
-        if fmt not in exports.FORMATS:
-            fmt = "xlsx"
-        audit(self.user, "mosty.report.snapshot.exported", self.object, details={"format": fmt})
-        return exports.snapshot_response(self.object, fmt=fmt)
+        fmt = _chosen_format(request.GET)
+        audit(self.user, self.audit_action, self.object, details={"format": fmt})
+        return self.answer(self.object, fmt=fmt)
+
+
+@routes.path("issued/<int:pk>/", name="snapshot_download")
+class SnapshotDownload(_IssuedDownload):
+    """A programme's issued report."""
+
+    permission = "programme.export"
+    selector = selectors.snapshot_get
+    audit_action = "mosty.report.snapshot.exported"
+    answer = staticmethod(exports.snapshot_response)
+    owner = "programme"
 
 
 @routes.path("city/export/", name="city_export")
@@ -388,9 +362,7 @@ class CityExport(StaffPage):
         if not form.is_valid():
             given = {name: request.POST.get(name, "") for name in ("start", "end")}
             return HttpResponseRedirect(reverse("reports:dashboard") + "?" + urlencode(given))
-        fmt = request.POST.get("format", "xlsx")
-        if fmt not in exports.FORMATS:
-            fmt = "xlsx"
+        fmt = _chosen_format(request.POST)
         snapshot = services.city_report_request(
             start=form.cleaned_data["start"], end=form.cleaned_data["end"], by=self.user
         )
@@ -410,23 +382,16 @@ class CityExport(StaffPage):
 
 
 @routes.path("city/issued/<int:pk>/", name="city_download")
-class CityDownload(DetailPage):
-    """An issued city report again, the same figures as the day it was issued."""
+class CityDownload(_IssuedDownload):
+    """An issued city report."""
 
     permission = "report.city_export"
-
-    def get_object(self) -> Any:
-        return selectors.city_snapshot_get(fetched_by=self.user, pk=self.kwargs["pk"])
+    selector = selectors.city_snapshot_get
+    audit_action = "mosty.report.city.exported"
+    answer = staticmethod(exports.city_response)
 
     def permission_target(self) -> None:
         return None
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        fmt = request.GET.get("format", "xlsx")
-        if fmt not in exports.FORMATS:
-            fmt = "xlsx"
-        audit(self.user, "mosty.report.city.exported", self.object, details={"format": fmt})
-        return exports.city_response(self.object, fmt=fmt)
 
 
 @routes.path("reconcile/", name="reconcile")

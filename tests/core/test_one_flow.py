@@ -2,8 +2,10 @@
 
 A page that takes a form is a `FormPage` (or `ActionPage`, `ListPage` with a filter form)
 declaration: the flow around the form (selector, `require`, bind, service, errors beside the
-fields, message, redirect) is written once. A function view that takes a form is listed here
-with the reason the flow does not fit it, so a new one is a decision, not a copy.
+fields, message, redirect) is written once; a visitor's form without a page class (joining
+the portal) goes through `core.pages.public_form_saved`. A function view that binds a form
+itself is listed here with the reason the flow does not fit it, so a new one is a decision,
+not a copy.
 """
 
 from __future__ import annotations
@@ -33,9 +35,6 @@ OWN_FLOW = {
         "a month grid: the form filters sessions, nothing is saved"
     ),
     "mosty.knowledge.views.xliff_export": "a file download; the form picks the language",
-    "mosty.networks.views.invitation_accept": (
-        "the link is the permission: a visitor signs up, an account holder logs in first"
-    ),
     "mosty.participation.views.alert_subscribe": (
         "a public form: the rate limit answers 429, the visitor may have no account"
     ),
@@ -45,9 +44,6 @@ OWN_FLOW = {
     ),
     "mosty.people.views.participant_intake": (
         "a search before registering: the form finds people, nothing is saved"
-    ),
-    "mosty.portal.views.portal_join": (
-        "a public sign-up with an invitation code, rate limited; it logs the new person in"
     ),
 }
 

@@ -61,3 +61,18 @@ def test_create_page_chooses_the_asked_organisation_among_those_offered(world, r
     assert chosen_organisation(asked_a, offered) == world.org_b
     assert chosen_organisation(rf.get("/", {"organisation": "x"}), offered) == world.org_b
     assert chosen_organisation(asked_b, Organisation.objects.none()) is None
+
+
+def test_page_about_a_part_is_asked_about_its_owner_and_goes_back_to_it():
+    from mosty.reports.models import Target
+
+    class Action(ActionPage):
+        owner = "programme"
+        owner_detail = "people:detail"
+
+    owner = SimpleNamespace(pk=6)
+    assert _page(Action, SimpleNamespace(pk=2, programme=owner)).permission_target() is owner
+    # Back to the owner's page by its key, without reading the owner.
+    part = Target(pk=2, programme_id=6)
+    assert _page(Action, part).success_url(None) == reverse("people:detail", args=[6])
+    assert _page(ActionPage, part).permission_target() is part

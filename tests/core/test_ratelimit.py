@@ -179,3 +179,24 @@ def test_token_api_is_throttled_per_user(client, world, monkeypatch):
     codes = [client.get("/api/organisations/", **auth).status_code for _ in "123"]
     assert codes == [200, 200, 429]
     assert "Retry-After" in client.get("/api/organisations/", **auth)
+
+
+def test_a_visitors_join_form_over_the_limit_saves_nothing(client, db, settings):
+    settings.MOSTY_PUBLIC_FORM_RATE = "1/h"
+    data = {
+        "code": "ABCD-EFGH-IJ",
+        "email": "someone@example.org",
+        "password1": "a long safe password 42",
+        "password2": "a long safe password 42",
+    }
+    # The first post counts and reaches the service: the unknown code is refused beside
+    # the form's fields.
+    first = client.post("/en/my/join/", data)
+    assert first.status_code == 200 and first.context["form"].errors
+    # The second is over the limit: only the message, the service is not asked.
+    second = client.post("/en/my/join/", data)
+    assert second.status_code == 200 and not second.context["form"].errors
+    shown = [str(m) for m in second.context["messages"]]
+    assert shown == [
+        "Too many submissions have come from your network in a short time. Please try again later."
+    ]
