@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -58,31 +59,39 @@ DEBUG = env_bool("MOSTY_DEBUG", False) and not PRODUCTION
 # Running under pytest or CI; lets tests relax nothing but speed-only settings.
 TESTING = "pytest" in sys.modules or env_bool("MOSTY_TESTING", False)
 
+
+def demo_secret(name: str, file_name: str, generate: Callable[[], str]) -> str:
+    """A secret the environment variable `name` must give in production; elsewhere the demo's
+    own, generated once by `generate()` into var/`file_name` (readable by its owner only) and
+    read back at every start."""
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set when MOSTY_PRODUCTION=1.")
+    path = VAR_DIR / file_name
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(generate())
+        path.chmod(0o600)
+    return path.read_text()
+
+
+def _fernet_key() -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
 # The secret key signs sessions and tokens; the demo generates one under var/.
 SECRET_KEY = os.environ.get("MOSTY_SECRET_KEY", "")
 if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("MOSTY_SECRET_KEY must be set when MOSTY_PRODUCTION=1.")
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    SECRET_KEY = key_file.read_text().strip()
+    SECRET_KEY = demo_secret(
+        "MOSTY_SECRET_KEY", "secret_key", lambda: secrets.token_urlsafe(50)
+    ).strip()
 
 # Fernet keys for encryption at rest, comma-separated: the first encrypts, all decrypt.
 MOSTY_ENCRYPTION_KEYS = env_list("MOSTY_ENCRYPTION_KEYS", [])
 if not MOSTY_ENCRYPTION_KEYS:
-    if PRODUCTION:
-        raise ImproperlyConfigured("MOSTY_ENCRYPTION_KEYS must be set when MOSTY_PRODUCTION=1.")
-    _keys_file = VAR_DIR / "encryption_keys"
-    if not _keys_file.exists():
-        import base64
-
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        _keys_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-        _keys_file.chmod(0o600)
-    MOSTY_ENCRYPTION_KEYS = [k.strip() for k in _keys_file.read_text().split(",") if k.strip()]
+    _keys = demo_secret("MOSTY_ENCRYPTION_KEYS", "encryption_keys", _fernet_key)
+    MOSTY_ENCRYPTION_KEYS = [k.strip() for k in _keys.split(",") if k.strip()]
 
 # Host names this installation answers to, comma-separated.
 ALLOWED_HOSTS = env_list(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import rules
@@ -11,20 +11,39 @@ import rules
 from mosty.accounts.models import Grant, Membership, MembershipGrant, Role
 
 
+def remembered(user, cache_name: str, compute: Callable[[], Any], anonymous: Any = False) -> Any:
+    """What `compute()` answers about a signed-in user, asked once per request: the answer is
+    kept on the user object under `cache_name` (`forget_roles` drops the role and grant maps);
+    `anonymous` for a visitor who is not signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return anonymous
+    cached = getattr(user, cache_name, None)
+    if cached is None:
+        cached = compute()
+        setattr(user, cache_name, cached)
+    return cached
+
+
+def _per_organisation(rows: Iterable[tuple[int, str]]) -> dict[int, frozenset[str]]:
+    """(organisation id, role or grant) rows as organisation id -> what is held there."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for org_id, held in rows:
+        found[org_id].add(held)
+    return {org_id: frozenset(held) for org_id, held in found.items()}
+
+
 def role_map(user) -> dict[int, frozenset[str]]:
     """organisation id -> roles the user holds there (active memberships only)."""
-    if not getattr(user, "is_authenticated", False):
-        return {}
-    cached = getattr(user, "_mosty_role_map", None)
-    if cached is None:
-        found: dict[int, set[str]] = defaultdict(set)
-        for org_id, role in Membership.objects.filter(
-            user=user, is_active=True, organisation__is_active=True
-        ).values_list("organisation_id", "role"):
-            found[org_id].add(role)
-        cached = {org_id: frozenset(roles) for org_id, roles in found.items()}
-        user._mosty_role_map = cached
-    return cached
+    return remembered(
+        user,
+        "_mosty_role_map",
+        lambda: _per_organisation(
+            Membership.objects.filter(
+                user=user, is_active=True, organisation__is_active=True
+            ).values_list("organisation_id", "role")
+        ),
+        anonymous={},
+    )
 
 
 def in_visible(user, cache_name: str, visible: Callable[[], Any], pk: int) -> bool:
@@ -45,20 +64,18 @@ def grant_map(user) -> dict[int, frozenset[str]]:
 
     Read only when a rule asks (one query, cached on the user for the request), so pages that
     never touch sensitive data or the audit log pay nothing."""
-    if not getattr(user, "is_authenticated", False):
-        return {}
-    cached = getattr(user, "_mosty_grant_map", None)
-    if cached is None:
-        found: dict[int, set[str]] = defaultdict(set)
-        for org_id, grant in MembershipGrant.objects.filter(
-            membership__user=user,
-            membership__is_active=True,
-            membership__organisation__is_active=True,
-        ).values_list("membership__organisation_id", "grant"):
-            found[org_id].add(grant)
-        cached = {org_id: frozenset(grants) for org_id, grants in found.items()}
-        user._mosty_grant_map = cached
-    return cached
+    return remembered(
+        user,
+        "_mosty_grant_map",
+        lambda: _per_organisation(
+            MembershipGrant.objects.filter(
+                membership__user=user,
+                membership__is_active=True,
+                membership__organisation__is_active=True,
+            ).values_list("membership__organisation_id", "grant")
+        ),
+        anonymous={},
+    )
 
 
 def orgs_granted(user, grant: Grant) -> list[int]:
@@ -103,12 +120,43 @@ def is_authenticated(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
+def holds_role_at(field: str, *roles: str) -> Any:
+    """A predicate on (user, record): the record is given and the organisation its `field`
+    names (an organisation's own `pk`, a record's `organisation_id`...) is one where the user
+    holds one of `roles`."""
+
+    def check(user, record) -> bool:
+        return record is not None and getattr(record, field) in orgs_where(user, *roles)
+
+    return rules.predicate(check, name=f"holds_role_at({field})")
+
+
+def names_the_user(field: str) -> Any:
+    """A predicate on (user, record): the record is given and its `field` (its account: who
+    registered, translates, supports...) is the signed-in user."""
+
+    def check(user, record) -> bool:
+        return (
+            record is not None
+            and bool(getattr(user, "is_authenticated", False))
+            and getattr(record, field) == user.pk
+        )
+
+    return rules.predicate(check, name=f"names_the_user({field})")
+
+
 @rules.predicate
 def is_admin(user) -> bool:
     """Installation operator: a superuser or anyone holding the admin role somewhere."""
+    return superuser_or(user, lambda: has_role(user, Role.ADMIN))
+
+
+def superuser_or(user, holds: Callable[[], Any]) -> bool:
+    """A signed-in superuser, or a signed-in user for whom `holds()` (a role or grant they
+    hold) is true: a superuser passes every such rule without asking."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_superuser or has_role(user, Role.ADMIN))
+    return bool(user.is_superuser or holds())
 
 
 @rules.predicate

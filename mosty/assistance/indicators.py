@@ -16,15 +16,11 @@ from mosty.core.indicators import Scope, Unit, aggregate, hours, indicator
 def _done(scope: Scope) -> Any:
     """Assignments carried out in the period, by the scope's providing organisations (for a
     programme linked to bookings, those bookings only)."""
-    return scope.filter_period(
-        scope.filter_linked(
-            scope.filter_organisations(
-                Assignment.objects.filter(status=AssignmentStatus.DONE), "request__provider_id"
-            ),
-            "assistance.assistancerequest",
-            "request_id",
-        ),
-        "starts_at",
+    return scope.records(
+        Assignment.objects.filter(status=AssignmentStatus.DONE),
+        organisation="request__provider_id",
+        linked=("assistance.assistancerequest", "request_id"),
+        period="starts_at",
         moments=True,
     )
 

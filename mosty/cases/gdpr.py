@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mosty.cases.models import (
@@ -122,25 +122,21 @@ def erase(participant) -> None:
 
 def closed_since(participant_ids) -> dict:
     """Participant id -> when their last case closed, or None while a case is open."""
-    rows = (
-        Case.objects.filter(participant_id__in=participant_ids)
-        .values("participant_id")
-        .annotate(
-            open_cases=Count("pk", filter=~Q(status=CaseStatus.CLOSED)), last=Max("closed_at")
-        )
+    from mosty.people import gdpr
+
+    return gdpr.closed_since_of(
+        Case.objects.filter(participant_id__in=participant_ids),
+        open_when=~Q(status=CaseStatus.CLOSED),
+        last="closed_at",
     )
-    return {r["participant_id"]: None if r["open_cases"] else r["last"] for r in rows}
 
 
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register(
-        "cases",
+    gdpr.register_module(
+        __name__,
         label=_("Cases"),
-        export=export,
-        erase=erase,
-        closed_since=closed_since,
         models=[
             "cases.Case",
             "cases.Assessment",

@@ -4,7 +4,6 @@ achieved per domain, support time, referrals and how fast partners answer them."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Min, Sum
@@ -28,6 +27,7 @@ from mosty.core.indicators import (
     Scope,
     Unit,
     aggregate,
+    average,
     breakdown_labels,
     indicator,
     people_source,
@@ -58,20 +58,18 @@ def cases_closed(scope: Scope, by: str | None = None) -> Any:
 
 def goals_achieved(scope: Scope, by: str | None = None) -> Any:
     """Goals marked achieved in the period (the outcome of a case, per domain)."""
-    found = scope.filter_period(
-        scope.filter_organisations(
-            Goal.objects.filter(status=GoalStatus.ACHIEVED), "case__organisation_id"
-        ),
-        "updated_at",
+    found = scope.records(
+        Goal.objects.filter(status=GoalStatus.ACHIEVED),
+        organisation="case__organisation_id",
+        period="updated_at",
         moments=True,
     )
     return aggregate(found, by, {"domain": "domain", "month": "updated_at"})
 
 
 def support_minutes(scope: Scope, by: str | None = None) -> Any:
-    found = scope.filter_period(
-        scope.filter_organisations(SupportLog.objects.all(), "case__organisation_id"),
-        "happened_on",
+    found = scope.records(
+        SupportLog.objects.all(), organisation="case__organisation_id", period="happened_on"
     )
     return aggregate(
         found, by, {"kind": "kind", "month": "happened_on"}, total=Sum("minutes", default=0)
@@ -81,13 +79,9 @@ def support_minutes(scope: Scope, by: str | None = None) -> Any:
 def _means(groups: Mapping[str, list[float]], by: str | None) -> Any:
     """The average of each group (one decimal; 0 for none): the figure when `by` is None
     (the group keyed ""), else {key: average}."""
-
-    def mean(values: list[float]) -> Decimal:
-        return Decimal(str(round(sum(values) / len(values), 1))) if values else Decimal("0")
-
     if by is None:
-        return mean(groups.get("", []))
-    return {key: mean(values) for key, values in sorted(groups.items())}
+        return average(groups.get("", []))
+    return {key: average(values) for key, values in sorted(groups.items())}
 
 
 def _referrals(scope: Scope) -> Any:

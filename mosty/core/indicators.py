@@ -142,6 +142,23 @@ class Scope:
         )
         return queryset.filter(**{f"{field_name}__gte": low, f"{field_name}__lt": high})
 
+    def records(
+        self,
+        queryset: Any,
+        *,
+        organisation: str,
+        period: str,
+        moments: bool = False,
+        linked: tuple[str, str] | None = None,
+    ) -> Any:
+        """The rows of `queryset` a figure over this scope counts: those of its organisations
+        (through the field `organisation`), of the records it is `linked` to (a label and the
+        field that reaches them), dated in the period (`period`, see `filter_period`)."""
+        found = self.filter_organisations(queryset, organisation)
+        if linked is not None:
+            found = self.filter_linked(found, *linked)
+        return self.filter_period(found, period, moments=moments)
+
 
 class CountFn(Protocol):
     def __call__(self, scope: Scope, by: str | None = None) -> Any: ...
@@ -345,3 +362,8 @@ def aggregate(
 def discover() -> None:
     """Import every installed app's `indicators` module (once, at start-up)."""
     autodiscover_modules("indicators")
+
+
+def average(values: list[float] | list[int]) -> Decimal:
+    """The mean of `values` as a figure with one decimal; 0 when there are none."""
+    return Decimal(str(round(sum(values) / len(values), 1))) if values else Decimal("0")

@@ -388,12 +388,20 @@ class HsdsTaxonomyTermListApi(HsdsListApi):
         return len(terms), terms[start:end]
 
 
-class HsdsTaxonomyTermDetailApi(HsdsDetailApi):
-    hsds_path = "/taxonomy_terms/{id}"
-    url_name = "taxonomy_term"
+# A taxonomy or a term by id among the objects `_taxonomy_objects` builds (`which`: 0 the
+# taxonomies, 1 the terms). A comment, not a docstring: the OpenAPI description of its
+# operations stays HsdsDetailApi's.
+class _TaxonomyDetailApi(HsdsDetailApi):
+    which: ClassVar[int]
 
     def find(self, request: Request, hsds_id: str) -> Obj | None:
-        return _by_id(_taxonomy_objects()[1], hsds_id)
+        return _by_id(_taxonomy_objects()[self.which], hsds_id)
+
+
+class HsdsTaxonomyTermDetailApi(_TaxonomyDetailApi):
+    hsds_path = "/taxonomy_terms/{id}"
+    url_name = "taxonomy_term"
+    which = 1
 
 
 class HsdsTaxonomyListApi(HsdsListApi):
@@ -407,12 +415,10 @@ class HsdsTaxonomyListApi(HsdsListApi):
         return len(taxonomies), taxonomies[start:end]
 
 
-class HsdsTaxonomyDetailApi(HsdsDetailApi):
+class HsdsTaxonomyDetailApi(_TaxonomyDetailApi):
     hsds_path = "/taxonomies/{id}"
     url_name = "taxonomy"
-
-    def find(self, request: Request, hsds_id: str) -> Obj | None:
-        return _by_id(_taxonomy_objects()[0], hsds_id)
+    which = 0
 
 
 def _service_at_locations(request: Request, pks: list[int]) -> list[Obj]:

@@ -69,10 +69,8 @@ def erase(participant) -> None:
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register(
-        "events",
+    gdpr.register_module(
+        __name__,
         label=_("Event registrations"),
-        export=export,
-        erase=erase,
         models=["events.Registration", "events.Attendance"],
     )

@@ -163,6 +163,18 @@ def _decoded(texts, convert) -> list:
     return [converted[t] for t in texts]
 
 
+def _shared(ids, languages, districts, interests, slots) -> dict[str, list]:
+    """What both sides are matched on (languages, district, interests and times), from their
+    fetched columns: the columns' counterpart of `Side._shared`."""
+    return {
+        "ids": ids,
+        "languages": _decoded(languages, _levels),
+        "districts": list(districts),
+        "interests": _decoded(interests, partial(code_bits, table=INTEREST_BITS)),
+        "slots": _decoded(slots, partial(code_bits, table=SLOT_BITS)),
+    }
+
+
 def _text(field: str):
     return Cast(field, TextField())
 
@@ -219,11 +231,7 @@ def engine(*, participants_qs, organisation_ids) -> Engine:
         for values in zip(birth_years, with_children, minor_members, strict=True)
     ]
     participants = Side(
-        ids=ids,
-        languages=_decoded(languages, _levels),
-        districts=list(districts),
-        interests=_decoded(interests, partial(code_bits, table=INTEREST_BITS)),
-        slots=_decoded(slots, partial(code_bits, table=SLOT_BITS)),
+        **_shared(ids, languages, districts, interests, slots),
         minors=np.array([m for m, _c in household], bool),
         children=np.array([c for _m, c in household], bool),
         female=np.array([g == "female" for g in genders], bool),
@@ -279,11 +287,7 @@ def engine(*, participants_qs, organisation_ids) -> Engine:
     (ids, districts, capacity, certified, no_minors, women_only, welcome, kinds, genders,
      languages, interests, slots) = _columns(m_rows, 12)  # fmt: skip
     mentors = Side(
-        ids=ids,
-        languages=_decoded(languages, _levels),
-        districts=list(districts),
-        interests=_decoded(interests, partial(code_bits, table=INTEREST_BITS)),
-        slots=_decoded(slots, partial(code_bits, table=SLOT_BITS)),
+        **_shared(ids, languages, districts, interests, slots),
         capacity=np.array(
             [max(c - held[pk], 0) for pk, c in zip(ids, capacity, strict=True)], np.int64
         ),

@@ -100,31 +100,25 @@ def erase(participant) -> None:
 def closed_since(participant_ids) -> dict:
     """Participant id -> when their last match ended, or None while a match is open (the
     retention rule then waits: a mentor still meets them)."""
-    from django.db.models import Count, Max, Q
+    from django.db.models import Q
     from django.db.models.functions import Coalesce
 
     from mosty.mentoring.models import OPEN_MATCH_STATUSES, Match
+    from mosty.people import gdpr
 
-    rows = (
-        Match.objects.filter(participant_id__in=participant_ids)
-        .values("participant_id")
-        .annotate(
-            open_matches=Count("pk", filter=Q(status__in=OPEN_MATCH_STATUSES)),
-            last=Max(Coalesce("ended_at", "responded_at", "proposed_at")),
-        )
+    return gdpr.closed_since_of(
+        Match.objects.filter(participant_id__in=participant_ids),
+        open_when=Q(status__in=OPEN_MATCH_STATUSES),
+        last=Coalesce("ended_at", "responded_at", "proposed_at"),
     )
-    return {r["participant_id"]: None if r["open_matches"] else r["last"] for r in rows}
 
 
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register(
-        "mentoring",
+    gdpr.register_module(
+        __name__,
         label=_("Mentoring"),
-        export=export,
-        erase=erase,
-        closed_since=closed_since,
         models=[
             "mentoring.MentoringProfile",
             "mentoring.Match",

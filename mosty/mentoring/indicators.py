@@ -3,7 +3,6 @@ how long they last, and the hours mentors and newcomers spend together."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, Sum
@@ -15,6 +14,7 @@ from mosty.core.indicators import (
     Scope,
     Unit,
     aggregate,
+    average,
     breakdown_labels,
     hours,
     indicator,
@@ -48,12 +48,12 @@ def match_duration(scope: Scope, by: str | None = None) -> Any:
         max(0, ((timezone.localdate(ended) if ended else last_day) - started).days)
         for started, ended in _matches_running(scope).values_list("started_on", "ended_at")
     ]
-    return Decimal(str(round(sum(days) / len(days), 1))) if days else Decimal("0")
+    return average(days)
 
 
 def meeting_hours(scope: Scope, by: str | None = None) -> Any:
-    found = scope.filter_period(
-        scope.filter_organisations(Meeting.objects.all(), "match__organisation_id"), "date"
+    found = scope.records(
+        Meeting.objects.all(), organisation="match__organisation_id", period="date"
     )
     return aggregate(
         found, by, {"month": "date", "kind": "activity"}, total=Sum("minutes"), convert=hours

@@ -32,10 +32,8 @@ def erase(participant: Any) -> None:
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register(
-        "messaging",
+    gdpr.register_module(
+        __name__,
         label=_("Messages sent to the person"),
-        export=export,
-        erase=erase,
         models=["messaging.Message", "messaging.Notification"],
     )

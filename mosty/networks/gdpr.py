@@ -53,10 +53,8 @@ def erase(participant: Any) -> None:
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register(
-        "networks",
+    gdpr.register_module(
+        __name__,
         label=_("Invitations to thematic networks"),
-        export=export,
-        erase=erase,
         models=["networks.NetworkInvitation"],
     )

@@ -65,10 +65,8 @@ def erase(participant: Any) -> None:
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register(
-        "participation",
+    gdpr.register_module(
+        __name__,
         label=_("Ideas, consultation responses and groups"),
-        export=export,
-        erase=erase,
         models=["participation.Idea", "participation.SupportEntry", "participation.GroupMember"],
     )

@@ -14,26 +14,21 @@ from mosty.participation.models import Group, GroupMeeting, Idea, OpinionPoint
 
 
 def ideas_submitted(scope: Scope, by: str | None = None) -> Any:
-    found = scope.filter_period(
-        scope.filter_organisations(
-            Idea.objects.filter(submitted_at__isnull=False), "organisation_id"
-        ),
-        "submitted_at",
+    found = scope.records(
+        Idea.objects.filter(submitted_at__isnull=False),
+        organisation="organisation_id",
+        period="submitted_at",
         moments=True,
     )
     return aggregate(found, by, {"month": "submitted_at"})
 
 
 def opinion_points(scope: Scope, by: str | None = None) -> Any:
-    found = scope.filter_period(
-        scope.filter_linked(
-            scope.filter_organisations(
-                OpinionPoint.objects.all(), "document__group__organisation_id"
-            ),
-            "participation.group",
-            "document__group_id",
-        ),
-        "created_at",
+    found = scope.records(
+        OpinionPoint.objects.all(),
+        organisation="document__group__organisation_id",
+        linked=("participation.group", "document__group_id"),
+        period="created_at",
         moments=True,
     )
     return aggregate(found, by, {"month": "created_at"})

@@ -28,12 +28,14 @@ MOSTY_RETENTION_DAYS. With no `closed_since` registered nothing is anonymised au
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from mosty.access.audit import audit
@@ -411,3 +413,28 @@ def retention_run(*, now: datetime | None = None) -> int:
         anonymise_participant(participant, by=None, reason="retention")
         done += 1
     return done
+
+
+def register_module(module: str, *, label, models) -> None:
+    """Register the section of an app's `gdpr.py` (`module`, its `__name__`) by the convention
+    they all follow: the section is named after the app (`mosty.cases.gdpr` -> "cases") and
+    exports, erases and (where the module defines one) tells `closed_since` with the module's
+    functions of those names."""
+    found = sys.modules[module]
+    register(
+        module.split(".")[1],
+        label=label,
+        export=found.export,
+        erase=found.erase,
+        closed_since=getattr(found, "closed_since", None),
+        models=models,
+    )
+
+
+def closed_since_of(records, *, open_when, last) -> dict:
+    """The usual `closed_since`: participant id -> the latest `last` over their `records` (a
+    queryset with a `participant_id`), or None while one of them matches `open_when` (a Q)."""
+    rows = records.values("participant_id").annotate(
+        open_records=Count("pk", filter=open_when), last=Max(last)
+    )
+    return {r["participant_id"]: None if r["open_records"] else r["last"] for r in rows}

@@ -59,11 +59,9 @@ def erase(participant: Any) -> None:
 def register() -> None:
     from mosty.people import gdpr
 
-    gdpr.register(
-        "portal",
+    gdpr.register_module(
+        __name__,
         label=_("Own account and requests"),
-        export=export,
-        erase=erase,
         models=[
             "portal.PortalAccount",
             "portal.PortalInvitation",

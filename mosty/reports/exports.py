@@ -72,20 +72,7 @@ def snapshot_response(snapshot: ReportSnapshot, *, fmt: str) -> HttpResponse:
             return _pdf(snapshot, rows, language)
         if fmt == "csv":
             header = [_("Indicator"), _("Breakdown"), _("Category"), _("Value"), _("Target")]
-            flat: list[list[Any]] = []
-            for row in rows:
-                flat.append([row["name"], "", "", _cell(row["value"], suppressed), row["target"]])
-                for by, pairs in row["breakdowns"].items():
-                    for label, value in pairs:
-                        flat.append(
-                            [
-                                row["name"],
-                                str(BREAKDOWNS[by]),
-                                label,
-                                _cell(value, suppressed),
-                                None,
-                            ]
-                        )
+            flat = _csv_figures(rows, suppressed, suppressed, "target", on_breakdowns=False)
             # The budget as issued: a row per line, the amount a raw decimal.
             flat += [
                 [_("Budget"), name, currency, amount, None]
@@ -145,6 +132,24 @@ def _cell(value: Any, suppressed: str) -> Any:
     return suppressed if value is None else value
 
 
+def _csv_figures(
+    rows: list[dict[str, Any]], suppressed: str, hidden: str, column: str, *, on_breakdowns: bool
+) -> list[list[Any]]:
+    """A report's figures as CSV rows: each indicator's value with its `column` (the target,
+    the unit) beside it, then a row per category of each breakdown (the `column` repeated when
+    `on_breakdowns`). A suppressed value reads `suppressed`, a suppressed category `hidden`."""
+    flat: list[list[Any]] = []
+    for row in rows:
+        flat.append([row["name"], "", "", _cell(row["value"], suppressed), row[column]])
+        last = row[column] if on_breakdowns else None
+        for by, pairs in row["breakdowns"].items():
+            flat += [
+                [row["name"], str(BREAKDOWNS[by]), label, _cell(value, hidden), last]
+                for label, value in pairs
+            ]
+    return flat
+
+
 def _pdf(snapshot: ReportSnapshot, rows: list[dict[str, Any]], language: str) -> HttpResponse:
     from weasyprint import HTML
 
@@ -201,14 +206,7 @@ def city_response(snapshot: CitySnapshot, *, fmt: str) -> HttpResponse:
         return _city_pdf(snapshot, rows)
     if fmt == "csv":
         header = [_("Indicator"), _("Breakdown"), _("Category"), _("Value"), _("Unit")]
-        flat: list[list[Any]] = []
-        for row in rows:
-            flat.append([row["name"], "", "", _cell(row["value"], suppressed), row["unit"]])
-            for by, pairs in row["breakdowns"].items():
-                flat += [
-                    [row["name"], str(BREAKDOWNS[by]), label, _cell(value, hidden), row["unit"]]
-                    for label, value in pairs
-                ]
+        flat = _csv_figures(rows, suppressed, hidden, "unit", on_breakdowns=True)
         response = csv_response(_city_filename(snapshot, "csv"), header, flat)
         assert isinstance(response, HttpResponse)  # not streamed
         return response

@@ -13,15 +13,11 @@ from mosty.research.models import Response
 
 
 def responses(scope: Scope, by: str | None = None) -> Any:
-    found = scope.filter_period(
-        scope.filter_linked(
-            scope.filter_organisations(
-                Response.objects.filter(submitted_at__isnull=False), "survey__organisation_id"
-            ),
-            "research.survey",
-            "survey_id",
-        ),
-        "submitted_at",
+    found = scope.records(
+        Response.objects.filter(submitted_at__isnull=False),
+        organisation="survey__organisation_id",
+        linked=("research.survey", "survey_id"),
+        period="submitted_at",
         moments=True,
     )
     return aggregate(found, by, {"month": "submitted_at", "language": "language"})

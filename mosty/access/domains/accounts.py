@@ -6,12 +6,14 @@ from django.db.models import Q, QuerySet
 from mosty.access.policy import POLICY
 from mosty.access.roles import (
     has_role,
+    holds_role_at,
     is_admin,
     is_authenticated,
     is_member,
     orgs_granted,
     orgs_where,
     role_map,
+    superuser_or,
 )
 from mosty.accounts.models import GRANT_ROLES, STAFF_ROLES, Grant, Membership, Role, User
 
@@ -32,19 +34,13 @@ def coordinates_one_of_their_orgs(user, other) -> bool:
     )
 
 
-@rules.predicate
-def coordinates_membership_org(user, membership) -> bool:
-    return membership is not None and membership.organisation_id in orgs_where(
-        user, Role.COORDINATOR
-    )
+coordinates_membership_org = holds_role_at("organisation_id", Role.COORDINATOR)
 
 
 @rules.predicate
 def is_data_controller(user) -> bool:
     """A superuser, or an administrator whose admin membership holds the audit-log grant."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_superuser or orgs_granted(user, Grant.VIEW_AUDIT_LOG))
+    return superuser_or(user, lambda: orgs_granted(user, Grant.VIEW_AUDIT_LOG))
 
 
 @rules.predicate

@@ -15,7 +15,7 @@ import rules
 from django.db.models import Q, QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import has_role, is_admin, orgs_where
+from mosty.access.roles import has_role, holds_role_at, is_admin, names_the_user, orgs_where
 from mosty.accounts.models import Role
 from mosty.assistance.models import (
     Assignment,
@@ -42,16 +42,10 @@ def coordinates_pool(user: Any) -> bool:
     return bool(orgs_where(user, Role.COORDINATOR))
 
 
-@rules.predicate
-def requests_for(user: Any, request: AssistanceRequest | None) -> bool:
-    return request is not None and request.organisation_id in orgs_where(
-        user, Role.INSTITUTION_STAFF
-    )
+requests_for = holds_role_at("organisation_id", Role.INSTITUTION_STAFF)
 
 
-@rules.predicate
-def provides(user: Any, request: AssistanceRequest | None) -> bool:
-    return request is not None and request.provider_id in orgs_where(user, Role.COORDINATOR)
+provides = holds_role_at("provider_id", Role.COORDINATOR)
 
 
 @rules.predicate
@@ -100,18 +94,10 @@ def provides_assignment(user: Any, assignment: Assignment | None) -> bool:
     return assignment is not None and provides(user, assignment.request)
 
 
-@rules.predicate
-def own_profile(user: Any, profile: AssistantProfile | None) -> bool:
-    return (
-        profile is not None
-        and getattr(user, "is_authenticated", False)
-        and profile.user_id == user.pk
-    )
+own_profile = names_the_user("user_id")
 
 
-@rules.predicate
-def coordinates_profile(user: Any, profile: AssistantProfile | None) -> bool:
-    return profile is not None and profile.organisation_id in orgs_where(user, Role.COORDINATOR)
+coordinates_profile = holds_role_at("organisation_id", Role.COORDINATOR)
 
 
 # Any role that takes part (the API's lists, which show each only their own part)

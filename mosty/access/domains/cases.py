@@ -13,7 +13,7 @@ import rules
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import in_visible, orgs_granted, orgs_where, staff_orgs
+from mosty.access.roles import holds_role_at, in_visible, orgs_granted, orgs_where, staff_orgs
 from mosty.accounts.models import Grant, Role
 
 CASE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
@@ -269,9 +269,7 @@ def support_is_sensitive(user, log) -> bool:
     return log is not None and log.kind in SENSITIVE_SUPPORT_KINDS
 
 
-@rules.predicate
-def receives_referral(user, referral) -> bool:
-    return referral is not None and referral.to_organisation_id in orgs_where(user, *CASE_ROLES)
+receives_referral = holds_role_at("to_organisation_id", *CASE_ROLES)
 
 
 @rules.predicate

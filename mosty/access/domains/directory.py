@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import is_admin, orgs_where
+from mosty.access.roles import holds_role_at, is_admin, orgs_where
 from mosty.accounts.models import Role
 
 # Roles that may write their organisation's directory entries.
@@ -22,9 +22,7 @@ def edits_somewhere(user) -> bool:
     return bool(orgs_where(user, *EDITOR_ROLES))
 
 
-@rules.predicate
-def edits_for(user, obj) -> bool:
-    return obj is not None and obj.organisation_id in orgs_where(user, *EDITOR_ROLES)
+edits_for = holds_role_at("organisation_id", *EDITOR_ROLES)
 
 
 @rules.predicate
@@ -42,9 +40,7 @@ def searches_linguists(user) -> bool:
     return bool(orgs_where(user, *LINGUIST_ROLES))
 
 
-@rules.predicate
-def coordinates_owner(user, obj) -> bool:
-    return obj is not None and obj.organisation_id in orgs_where(user, Role.COORDINATOR)
+coordinates_owner = holds_role_at("organisation_id", Role.COORDINATOR)
 
 
 # Public directory: anyone reads, organisation staff write their own, admins verify and import.

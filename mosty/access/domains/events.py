@@ -9,7 +9,15 @@ import rules
 from django.db.models import Q, QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import has_role, is_admin, is_authenticated, orgs_where, role_map
+from mosty.access.roles import (
+    has_role,
+    holds_role_at,
+    is_admin,
+    is_authenticated,
+    names_the_user,
+    orgs_where,
+    role_map,
+)
 from mosty.accounts.models import Role
 from mosty.events.models import Event, Registration
 
@@ -31,23 +39,13 @@ def event_is_visible(user, event) -> bool:
     return event is not None and (event.is_public or event.organisation_id in role_map(user))
 
 
-@rules.predicate
-def coordinates_event(user, event) -> bool:
-    return event is not None and event.organisation_id in orgs_where(user, Role.COORDINATOR)
+coordinates_event = holds_role_at("organisation_id", Role.COORDINATOR)
 
 
-@rules.predicate
-def organises_event(user, event) -> bool:
-    return event is not None and event.organisation_id in orgs_where(user, *ORGANISER_ROLES)
+organises_event = holds_role_at("organisation_id", *ORGANISER_ROLES)
 
 
-@rules.predicate
-def owns_registration(user, registration) -> bool:
-    return (
-        registration is not None
-        and getattr(user, "is_authenticated", False)
-        and registration.user_id == user.pk
-    )
+owns_registration = names_the_user("user_id")
 
 
 @rules.predicate
@@ -55,14 +53,10 @@ def organises_registration(user, registration) -> bool:
     return registration is not None and organises_event(user, registration.event)
 
 
-@rules.predicate
-def is_self(user, other) -> bool:
-    return other is not None and getattr(user, "is_authenticated", False) and user.pk == other.pk
+is_self = names_the_user("pk")
 
 
-@rules.predicate
-def coordinates_organisation(user, organisation) -> bool:
-    return organisation is not None and organisation.pk in orgs_where(user, Role.COORDINATOR)
+coordinates_organisation = holds_role_at("pk", Role.COORDINATOR)
 
 
 def event_organiser_organisations(user) -> QuerySet:

@@ -9,7 +9,7 @@ import rules
 from django.db.models import QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import has_role, is_admin
+from mosty.access.roles import has_role, is_admin, names_the_user, remembered
 from mosty.accounts.models import Role
 from mosty.knowledge.models import (
     Article,
@@ -25,26 +25,17 @@ def is_editor(user) -> bool:
     return bool(is_admin(user) or has_role(user, Role.COORDINATOR))
 
 
-@rules.predicate
-def is_assigned_translator(user, translation) -> bool:
-    return (
-        translation is not None
-        and getattr(user, "is_authenticated", False)
-        and translation.translator_id == user.pk
-    )
+is_assigned_translator = names_the_user("translator_id")
 
 
 @rules.predicate
 def is_translator(user) -> bool:
     """Someone an editor has given translation work (cached on the user for the request)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cached = getattr(user, "_mosty_is_translator", None)
-    if cached is None:
-        cached = user._mosty_is_translator = ArticleTranslation.objects.filter(
-            translator=user
-        ).exists()
-    return cached
+    return remembered(
+        user,
+        "_mosty_is_translator",
+        lambda: ArticleTranslation.objects.filter(translator=user).exists(),
+    )
 
 
 POLICY.add_rule("knowledge.read", rules.always_allow)

@@ -4,7 +4,7 @@ import rules
 from django.db.models import QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import is_admin, is_member, orgs_where, role_map
+from mosty.access.roles import holds_role_at, is_admin, is_member, role_map
 from mosty.accounts.models import Role
 from mosty.organisations.models import Organisation
 
@@ -14,9 +14,7 @@ def belongs_to(user, organisation) -> bool:
     return organisation is not None and organisation.pk in role_map(user)
 
 
-@rules.predicate
-def coordinates(user, organisation) -> bool:
-    return organisation is not None and organisation.pk in orgs_where(user, Role.COORDINATOR)
+coordinates = holds_role_at("pk", Role.COORDINATOR)
 
 
 POLICY.add_rule("organisation.list", is_admin | is_member)

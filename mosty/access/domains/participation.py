@@ -15,7 +15,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import has_role, in_visible, is_authenticated, orgs_where, role_map
+from mosty.access.roles import (
+    has_role,
+    holds_role_at,
+    in_visible,
+    is_authenticated,
+    names_the_user,
+    orgs_where,
+    remembered,
+    role_map,
+)
 from mosty.accounts.models import Role
 from mosty.events.models import Event, EventKind
 from mosty.participation.models import (
@@ -46,9 +55,7 @@ def programme_is_visible(user, programme) -> bool:
     )
 
 
-@rules.predicate
-def coordinates_programme(user, programme) -> bool:
-    return programme is not None and programme.organisation_id in orgs_where(user, Role.COORDINATOR)
+coordinates_programme = holds_role_at("organisation_id", Role.COORDINATOR)
 
 
 @rules.predicate
@@ -96,24 +103,14 @@ def idea_is_visible(user, idea) -> bool:
     )
 
 
-@rules.predicate
-def supports_idea_as_staff(user, idea) -> bool:
-    return idea is not None and idea.organisation_id in orgs_where(user, *STAFF)
+supports_idea_as_staff = holds_role_at("organisation_id", *STAFF)
 
 
-@rules.predicate
-def coordinates_idea(user, idea) -> bool:
-    return idea is not None and idea.organisation_id in orgs_where(user, Role.COORDINATOR)
+coordinates_idea = holds_role_at("organisation_id", Role.COORDINATOR)
 
 
-@rules.predicate
-def is_idea_supporter(user, idea) -> bool:
-    return idea is not None and is_authenticated(user) and idea.supporter_id == user.pk
-
-
-@rules.predicate
-def is_idea_author(user, idea) -> bool:
-    return idea is not None and is_authenticated(user) and idea.author_id == user.pk
+is_idea_supporter = names_the_user("supporter_id")
+is_idea_author = names_the_user("author_id")
 
 
 @rules.predicate
@@ -255,13 +252,12 @@ def _active_members(user) -> QuerySet[GroupMember]:
 
 def group_roles(user) -> dict[int, str]:
     """group id -> the user's role there (active terms only), read once per request."""
-    if not is_authenticated(user):
-        return {}
-    cached = getattr(user, "_mosty_group_roles", None)
-    if cached is None:
-        cached = dict(_active_members(user).values_list("group_id", "role"))
-        user._mosty_group_roles = cached
-    return cached
+    return remembered(
+        user,
+        "_mosty_group_roles",
+        lambda: dict(_active_members(user).values_list("group_id", "role")),
+        anonymous={},
+    )
 
 
 @rules.predicate
@@ -274,9 +270,7 @@ def leads_group(user, group) -> bool:
     return group is not None and group_roles(user).get(group.pk) == MemberRole.LEADER
 
 
-@rules.predicate
-def hosts_group(user, group) -> bool:
-    return group is not None and group.organisation_id in orgs_where(user, Role.COORDINATOR)
+hosts_group = holds_role_at("organisation_id", Role.COORDINATOR)
 
 
 @rules.predicate

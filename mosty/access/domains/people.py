@@ -24,7 +24,7 @@ import rules
 from django.db.models import Q, QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import in_visible, orgs_granted, orgs_where, staff_orgs
+from mosty.access.roles import holds_role_at, in_visible, orgs_granted, orgs_where, staff_orgs
 from mosty.accounts.models import Grant, Role
 
 PEOPLE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
@@ -119,9 +119,7 @@ def may_see_participant(user, participant) -> bool:
     )
 
 
-@rules.predicate
-def coordinates_owner(user, participant) -> bool:
-    return participant is not None and participant.owner_id in orgs_where(user, Role.COORDINATOR)
+coordinates_owner = holds_role_at("owner_id", Role.COORDINATOR)
 
 
 @rules.predicate

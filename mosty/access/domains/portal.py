@@ -52,32 +52,35 @@ def _own_id(user: Any) -> int | None:
     return participant.pk if participant is not None else None
 
 
+def _own(user: Any, model: Any, field: str = "participant_id") -> QuerySet:
+    """`model`'s rows about the user's own participant record (through `field`), or none for a
+    user who has none."""
+    pk = _own_id(user)
+    return model.objects.filter(**{field: pk}) if pk else model.objects.none()
+
+
 def own_cases(user: Any) -> QuerySet:
     from mosty.cases.models import Case
 
-    pk = _own_id(user)
-    return Case.objects.filter(participant_id=pk) if pk else Case.objects.none()
+    return _own(user, Case)
 
 
 def own_tasks(user: Any) -> QuerySet:
     from mosty.cases.models import Task
 
-    pk = _own_id(user)
-    return Task.objects.filter(goal__case__participant_id=pk) if pk else Task.objects.none()
+    return _own(user, Task, "goal__case__participant_id")
 
 
 def own_referrals(user: Any) -> QuerySet:
     from mosty.cases.models import Referral
 
-    pk = _own_id(user)
-    return Referral.objects.filter(case__participant_id=pk) if pk else Referral.objects.none()
+    return _own(user, Referral, "case__participant_id")
 
 
 def own_matches(user: Any) -> QuerySet:
     from mosty.mentoring.models import Match
 
-    pk = _own_id(user)
-    return Match.objects.filter(participant_id=pk) if pk else Match.objects.none()
+    return _own(user, Match)
 
 
 def own_registrations(user: Any) -> QuerySet:
@@ -96,15 +99,13 @@ def own_registrations(user: Any) -> QuerySet:
 def own_consents(user: Any) -> QuerySet:
     from mosty.people.models import Consent
 
-    pk = _own_id(user)
-    return Consent.objects.filter(participant_id=pk) if pk else Consent.objects.none()
+    return _own(user, Consent)
 
 
 def own_help_requests(user: Any) -> QuerySet:
     from mosty.portal.models import HelpRequest
 
-    pk = _own_id(user)
-    return HelpRequest.objects.filter(participant_id=pk) if pk else HelpRequest.objects.none()
+    return _own(user, HelpRequest)
 
 
 def visible_help_requests(user: Any) -> QuerySet:

@@ -16,7 +16,7 @@ import rules
 from django.db.models import Q, QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import has_role, is_admin, orgs_where
+from mosty.access.roles import has_role, holds_role_at, is_admin, orgs_where, remembered
 from mosty.accounts.models import Role
 from mosty.assistance.models import AssistanceRequest
 from mosty.networks.models import NetworkMembership
@@ -39,13 +39,9 @@ def _city_office_coordinator(user) -> bool:
 @rules.predicate
 def sees_city(user) -> bool:
     """The admin, or a coordinator at the city office: the whole city's figures."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cached = getattr(user, "_mosty_sees_city", None)
-    if cached is None:
-        cached = bool(is_admin(user) or _city_office_coordinator(user))
-        user._mosty_sees_city = cached
-    return cached
+    return remembered(
+        user, "_mosty_sees_city", lambda: bool(is_admin(user) or _city_office_coordinator(user))
+    )
 
 
 @rules.predicate
@@ -60,9 +56,7 @@ def takes_part(user, programme) -> bool:
     )
 
 
-@rules.predicate
-def leads(user, programme) -> bool:
-    return programme is not None and programme.organisation_id in orgs_where(user, Role.COORDINATOR)
+leads = holds_role_at("organisation_id", Role.COORDINATOR)
 
 
 POLICY.add_rule("report.view", sees_city | is_coordinator)

@@ -12,7 +12,7 @@ import rules
 from django.db.models import QuerySet
 
 from mosty.access.policy import POLICY
-from mosty.access.roles import has_role, is_admin, is_member, orgs_where
+from mosty.access.roles import has_role, holds_role_at, is_admin, is_member, orgs_where
 from mosty.accounts.models import Role
 from mosty.research.models import FocusGroup, Survey, SurveyStatus
 
@@ -36,9 +36,7 @@ def researches(user, record) -> bool:
     return bool(is_admin(user) or _owner_id(record) in orgs_where(user, Role.COORDINATOR))
 
 
-@rules.predicate
-def interviews_for(user, survey) -> bool:
-    return survey is not None and survey.organisation_id in orgs_where(user, *INTERVIEWER_ROLES)
+interviews_for = holds_role_at("organisation_id", *INTERVIEWER_ROLES)
 
 
 @rules.predicate
