@@ -18,6 +18,7 @@ from mosty.core.models import (
     OwnedRecord,
     TranslationBase,
     district_ref,
+    optional_ref,
     owned_by,
     staff_ref,
     validate_language_code,
@@ -449,14 +450,7 @@ class Linguist(OwnedRecord):
 
     name = models.CharField(_("name"), max_length=200)
     organisation = owned_by("linguists", on_delete=models.CASCADE)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user account"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="linguist_profiles",
-    )
+    user = optional_ref(settings.AUTH_USER_MODEL, _("user account"), "linguist_profiles")
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_sworn = models.BooleanField(_("sworn translator"), default=False)

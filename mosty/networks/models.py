@@ -148,9 +148,7 @@ class NetworkDocument(Timestamped, Labelled):
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to="networks/%Y/%m/", blank=True)
     url = models.URLField(_("link"), blank=True)
-    shared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    shared_by = staff_ref(blank=False)
 
     class Meta:
         db_table = "organisations_networkdocument"
@@ -188,9 +186,7 @@ class NetworkInvitation(Labelled):
     )
     language = models.CharField(_("language of the invitation"), max_length=10)
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    invited_by = staff_ref(blank=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -27,7 +27,9 @@ from mosty.core.models import (
     TranslatedRecord,
     TranslationBase,
     Versioned,
+    optional_ref,
     owned_by,
+    staff_ref,
     validate_language_code,
 )
 
@@ -238,21 +240,9 @@ class Idea(OwnedRecord):
         related_name="participation_ideas",
     )
     # A newcomer with their own account who wrote the idea themself.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="participation_ideas",
-    )
-    supporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("mentor or assistant"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="participation_supported_ideas",
+    author = optional_ref(settings.AUTH_USER_MODEL, _("author"), "participation_ideas")
+    supporter = optional_ref(
+        settings.AUTH_USER_MODEL, _("mentor or assistant"), "participation_supported_ideas"
     )
     title = models.CharField(_("title"), max_length=200)
     text = EncryptedTextField(_("the idea or opinion"))
@@ -309,13 +299,7 @@ class SupportEntry(Timestamped, Labelled):
     """Time a mentor or assistant spent helping with an idea."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="support")
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("given by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    given_by = staff_ref(_("given by"), blank=False)
     date = models.DateField(_("date"))
     hours = models.DecimalField(
         _("hours"),
@@ -480,14 +464,7 @@ class PolicyDocument(Timestamped, Authored, Labelled):
     title = models.CharField(_("title"), max_length=200)
     source_url = models.URLField(_("official page"), blank=True)
     # The city's consultation the group's opinion answers, when there is one in Mosty.
-    call = models.ForeignKey(
-        Call,
-        verbose_name=_("consultation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="group_opinions",
-    )
+    call = optional_ref(Call, _("consultation"), "group_opinions")
 
     class Meta:
         verbose_name = _("policy document")
@@ -517,13 +494,7 @@ class PolicySection(models.Model):
 
 class SectionComment(Timestamped, Labelled):
     section = models.ForeignKey(PolicySection, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    author = staff_ref(_("author"), blank=False)
     text = EncryptedTextField(_("comment"))
 
     class Meta:
@@ -542,14 +513,7 @@ class OpinionPoint(Timestamped, Labelled):
     """One point of the opinion the group adopted, and the authority's response to it."""
 
     document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="points")
-    section = models.ForeignKey(
-        PolicySection,
-        verbose_name=_("section"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="points",
-    )
+    section = optional_ref(PolicySection, _("section"), "points")
     text = models.TextField(_("point of the opinion"))
     response = models.CharField(
         pgettext_lazy("authority's answer to a point", "response"),

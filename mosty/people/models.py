@@ -23,6 +23,7 @@ from mosty.core.models import (
     OwnedRecord,
     Timestamped,
     district_ref,
+    optional_ref,
     owned_by,
     staff_ref,
 )
@@ -194,14 +195,7 @@ class Participant(OwnedRecord):
     preferred_channel = models.CharField(
         _("preferred channel"), max_length=20, choices=Channel.choices, blank=True
     )
-    household = models.ForeignKey(
-        Household,
-        verbose_name=_("household"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="participants",
-    )
+    household = optional_ref(Household, _("household"), "participants")
     owner = owned_by("participants", verbose_name=_("registered by organisation"))
     search_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)

@@ -20,7 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.indicators import INDICATORS, Scope, make_links
-from mosty.core.models import Labelled, OwnedRecord, Timestamped, owned_by, validate_language_code
+from mosty.core.models import (
+    Labelled,
+    OwnedRecord,
+    Timestamped,
+    owned_by,
+    staff_ref,
+    validate_language_code,
+)
 
 
 def _funded(model: str, verbose_name: Any, help_text: Any) -> Any:
@@ -239,13 +246,7 @@ class ReportSnapshot(Labelled):
     period_end = models.DateField(_("to"))
     figures = models.JSONField(_("figures"), default=dict)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    issued_by = staff_ref(_("issued by"), blank=False)
 
     class Meta:
         verbose_name = _("issued report")
@@ -310,9 +311,7 @@ class RollupRun(Timestamped):
         FAILED = "failed", pgettext_lazy("refresh", "failed")
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    requested_by = staff_ref(blank=False)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -343,13 +342,7 @@ class CitySnapshot(Labelled):
     period_end = models.DateField(_("to"))
     figures = models.JSONField(_("figures"), default=dict)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    issued_by = staff_ref(_("issued by"), blank=False)
     # A period no rollup keeps is counted by a background task (`tasks.city_report_count`):
     # `done` of `total` indicators, shown on the dashboard until the report is ready.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
