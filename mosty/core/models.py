@@ -82,8 +82,8 @@ class TranslationStatus(models.TextChoices):
 class TranslationBase(models.Model):
     """Base of every `<Thing>Translation` model (Integreat's EventTranslation pattern).
 
-    Subclasses add the foreign key to their thing and the translated fields, and a unique
-    constraint on (thing, language).
+    Subclasses add the foreign key to their thing and the translated fields, and
+    `one_per_language("<thing>", "<constraint name>")` to their constraints.
     """
 
     language = models.CharField(_("language"), max_length=10, validators=[validate_language_code])
@@ -104,7 +104,7 @@ class TranslationBase(models.Model):
 class TranslatedRecord(models.Model):
     """A record whose texts live in `translations` (a `TranslationBase` subclass): the reader's
     language, else the source language, else any. Reads the prefetched translations once per
-    instance, so lists keep a constant number of queries."""
+    instance, so lists keep a constant number of queries. Named by its title."""
 
     source_language = models.CharField(
         _("source language"), max_length=10, validators=[validate_language_code], default="pl"
@@ -112,6 +112,9 @@ class TranslatedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return self.title
 
     def translation_for(self, language: str | None = None):
         language = (language or translation.get_language() or "pl").split("-")[0]
@@ -351,3 +354,9 @@ class PartLabelled(Labelled):
     def audit_label(self) -> str:
         noun, key = self.audit_whole
         return f"{super().audit_label} ({noun} #{getattr(self, key + '_id')})"
+
+
+def one_per_language(thing: str, name: str) -> models.UniqueConstraint:
+    """The constraint of a `TranslationBase` subclass: one translation of a thing (the name
+    of its foreign key) per language."""
+    return models.UniqueConstraint(fields=[thing, "language"], name=name)

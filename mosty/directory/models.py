@@ -18,6 +18,7 @@ from mosty.core.models import (
     OwnedRecord,
     TranslationBase,
     district_ref,
+    one_per_language,
     optional_ref,
     owned_by,
     staff_ref,
@@ -297,11 +298,7 @@ class ServiceTranslation(TranslationBase):
     class Meta:
         verbose_name = _("service translation")
         verbose_name_plural = _("service translations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["service", "language"], name="service_translation_unique"
-            )
-        ]
+        constraints = [one_per_language("service", "service_translation_unique")]
 
     def __str__(self) -> str:
         return f"{self.name} [{self.language}]"

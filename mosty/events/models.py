@@ -18,6 +18,7 @@ from mosty.core.models import (
     TranslatedRecord,
     TranslationBase,
     district_ref,
+    one_per_language,
     optional_ref,
     owned_by,
     staff_ref,
@@ -104,9 +105,6 @@ class Event(OwnedRecord, TranslatedRecord):
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["is_public", "starts_at"], name="event_public_starts")]
 
-    def __str__(self) -> str:
-        return self.title
-
     def clean(self):
         if (
             self.registration_opens
@@ -153,9 +151,7 @@ class EventTranslation(TranslationBase):
     class Meta:
         verbose_name = _("event translation")
         verbose_name_plural = _("event translations")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "language"], name="event_translation_unique")
-        ]
+        constraints = [one_per_language("event", "event_translation_unique")]
 
     def __str__(self) -> str:
         return self.title

@@ -11,6 +11,7 @@ from mosty.core.models import (
     Timestamped,
     TranslationBase,
     Versioned,
+    one_per_language,
     optional_ref,
     staff_ref,
     validate_language_code,
@@ -99,11 +100,7 @@ class ArticleTranslation(TranslationBase):
         verbose_name = _("article translation")
         verbose_name_plural = _("article translations")
         ordering = ["language"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "language"], name="knowledge_translation_unique_language"
-            )
-        ]
+        constraints = [one_per_language("article", "knowledge_translation_unique_language")]
         indexes = [models.Index(fields=["language", "status"], name="knowledge_tr_lang_status")]
 
     def __str__(self) -> str:

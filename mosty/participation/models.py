@@ -27,6 +27,7 @@ from mosty.core.models import (
     TranslatedRecord,
     TranslationBase,
     Versioned,
+    one_per_language,
     optional_ref,
     owned_by,
     staff_ref,
@@ -66,9 +67,6 @@ class Programme(OwnedRecord, TranslatedRecord):
         verbose_name_plural = _("participation programmes")
         ordering = ["kind", "pk"]
 
-    def __str__(self) -> str:
-        return self.title
-
     @property
     def eligibility(self) -> str:
         return self.text("eligibility")
@@ -88,11 +86,7 @@ class ProgrammeTranslation(TranslationBase):
     class Meta:
         verbose_name = _("programme translation")
         verbose_name_plural = _("programme translations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "language"], name="programme_translation_unique"
-            )
-        ]
+        constraints = [one_per_language("programme", "programme_translation_unique")]
 
 
 class Call(Timestamped, Authored, Versioned, Labelled, TranslatedRecord):
@@ -119,9 +113,6 @@ class Call(Timestamped, Authored, Versioned, Labelled, TranslatedRecord):
         verbose_name_plural = _("calls")
         ordering = ["closes_on", "pk"]
         indexes = [models.Index(fields=["closes_on"], name="call_closes_on")]
-
-    def __str__(self) -> str:
-        return self.title
 
     def clean(self) -> None:
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
@@ -150,9 +141,7 @@ class CallTranslation(TranslationBase):
     class Meta:
         verbose_name = _("call translation")
         verbose_name_plural = _("call translations")
-        constraints = [
-            models.UniqueConstraint(fields=["call", "language"], name="call_translation_unique")
-        ]
+        constraints = [one_per_language("call", "call_translation_unique")]
 
 
 def _alert_key() -> str:
