@@ -360,3 +360,17 @@ def one_per_language(thing: str, name: str) -> models.UniqueConstraint:
     """The constraint of a `TranslationBase` subclass: one translation of a thing (the name
     of its foreign key) per language."""
     return models.UniqueConstraint(fields=[thing, "language"], name=name)
+
+
+def optional_part_of(to: Any, verbose_name: Any, related_name: str) -> Any:
+    """An optional link to a record this one belongs to (a membership of an organisation or
+    of a person, a phone of a service or of a location, a proposal of a mentor): when that
+    one goes, this one goes with it (`CASCADE`)."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )

@@ -19,6 +19,7 @@ from mosty.core.models import (
     TranslationBase,
     district_ref,
     one_per_language,
+    optional_part_of,
     optional_ref,
     owned_by,
     staff_ref,
@@ -310,12 +311,8 @@ class ServiceTranslation(TranslationBase):
 
 class Phone(models.Model):
     hsds_id = models.CharField(max_length=100, unique=True, default=new_hsds_id)
-    service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
-    )
-    location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
-    )
+    service = optional_part_of(Service, None, "phones")
+    location = optional_part_of(Location, None, "phones")
     number = models.CharField(_("phone number"), max_length=40)
     description = models.CharField(_("description"), max_length=200, blank=True)
 

@@ -22,6 +22,7 @@ from mosty.core.models import (
     Versioned,
     district_ref,
     figures_key,
+    optional_part_of,
     optional_ref,
     owned_by,
     staff_ref,
@@ -520,14 +521,7 @@ class MatchProposal(Labelled):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    mentor = models.ForeignKey(
-        Mentor,
-        verbose_name=_("mentor"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    mentor = optional_part_of(Mentor, _("mentor"), "+")
     # Best proposals first, then the people without one, in the order the engine gave.
     rank = models.PositiveIntegerField()
     score = models.FloatField(_("score"), default=0)

@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mosty.core.models import FILE_OR_LINK, Authored, Labelled, Timestamped, Versioned, staff_ref
+from mosty.core.models import (
+    FILE_OR_LINK,
+    Authored,
+    Labelled,
+    Timestamped,
+    Versioned,
+    optional_part_of,
+    staff_ref,
+)
 from mosty.organisations.models import Organisation
 
 # How long an invitation link works.
@@ -70,20 +78,8 @@ class Network(Timestamped, Authored, Versioned, Labelled):
 
 class NetworkMembership(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="members")
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="network_memberships",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="network_memberships",
-    )
+    organisation = optional_part_of(Organisation, None, "network_memberships")
+    user = optional_part_of(settings.AUTH_USER_MODEL, None, "network_memberships")
     role = models.CharField(
         _("role"), max_length=20, choices=NetworkRole.choices, default=NetworkRole.MEMBER
     )

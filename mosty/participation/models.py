@@ -28,6 +28,7 @@ from mosty.core.models import (
     TranslationBase,
     Versioned,
     one_per_language,
+    optional_part_of,
     optional_ref,
     owned_by,
     staff_ref,
@@ -220,14 +221,7 @@ class Idea(OwnedRecord):
         blank=True,
         related_name="ideas",
     )
-    participant = models.ForeignKey(
-        "people.Participant",
-        verbose_name=_("participant"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="participation_ideas",
-    )
+    participant = optional_part_of("people.Participant", _("participant"), "participation_ideas")
     # A newcomer with their own account who wrote the idea themself.
     author = optional_ref(settings.AUTH_USER_MODEL, _("author"), "participation_ideas")
     supporter = optional_ref(
@@ -352,22 +346,8 @@ class GroupMember(Timestamped, Versioned, Labelled):
     whom the host organisation supports. Versioned: two leaders editing one term conflict."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="participation_memberships",
-    )
-    participant = models.ForeignKey(
-        "people.Participant",
-        verbose_name=_("participant"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="participation_groups",
-    )
+    user = optional_part_of(settings.AUTH_USER_MODEL, _("user"), "participation_memberships")
+    participant = optional_part_of("people.Participant", _("participant"), "participation_groups")
     role = models.CharField(
         _("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER
     )

@@ -23,6 +23,7 @@ from mosty.core.models import (
     OwnedRecord,
     Timestamped,
     district_ref,
+    optional_part_of,
     optional_ref,
     owned_by,
     staff_ref,
@@ -283,14 +284,7 @@ class HouseholdMember(models.Model):
     (a child, a relative who is not a participant)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    participant = models.ForeignKey(
-        Participant,
-        verbose_name=_("participant"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="household_memberships",
-    )
+    participant = optional_part_of(Participant, _("participant"), "household_memberships")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=200, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     relationship = models.CharField(_("relationship"), max_length=100, blank=True)
