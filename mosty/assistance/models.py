@@ -23,6 +23,7 @@ from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import (
     District,
     KeptFigures,
+    Labelled,
     OwnedRecord,
     PartLabelled,
     Timestamped,
@@ -463,7 +464,7 @@ class ServiceLevelFigure(KeptFigures):
         return f"service level {self.key[:12]}"
 
 
-class HoursFigure(KeptFigures):
+class HoursFigure(KeptFigures, Labelled):
     """The hours report kept ahead (issue 15) for one set of pools, as the page shows it over
     the whole time: per assistant (profile ids with their assignments, minutes and travel
     minutes; names are read when shown) and per institution (name, requests, minutes, travel
@@ -474,6 +475,8 @@ class HoursFigure(KeptFigures):
     Per set of pools, not per pool, because an institution's requests are counted distinct
     across the set. Numbers about assistants a coordinator already sees, recounted nightly:
     a profile erased meanwhile is no longer shown (names come from the live profile)."""
+
+    audit_noun = "kept hours"
 
     pools = models.JSONField(default=list)
     # `figures`: {"assistant": [[profile id, assignments, minutes, travel], ...] in no
@@ -486,7 +489,3 @@ class HoursFigure(KeptFigures):
 
     def __str__(self) -> str:
         return f"hours {self.key[:12]}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"kept hours #{self.pk}"

@@ -255,10 +255,6 @@ class Idea(OwnedRecord):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def audit_label(self) -> str:
-        return f"idea #{self.pk}"
-
     def clean(self) -> None:
         if self.participant_id is None and self.author_id is None:
             raise ValidationError(_("Say whose idea it is."))
