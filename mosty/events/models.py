@@ -74,6 +74,7 @@ class Event(OwnedRecord, TranslatedRecord):
 
     organisation = owned_by("events", on_delete=models.CASCADE, verbose_name=_("organiser"))
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    # TranslatedRecord's field without its default: the organiser always says which it is.
     source_language = models.CharField(
         _("source language"), max_length=10, validators=[validate_language_code]
     )
