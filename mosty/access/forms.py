@@ -1,23 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from mosty.core.forms import DateRangeForm
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(DateRangeForm):
     actor = forms.CharField(label=_("Actor (e-mail)"), required=False)
     action = forms.CharField(label=_("Action"), required=False)
     object_type = forms.CharField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object ID"), required=False)
-    date_from = forms.DateField(
-        label=pgettext_lazy("date range", "From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label=pgettext_lazy("date range", "To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+
+    # The dates come last, after the filters above (the base declares them first).
+    field_order = ["actor", "action", "object_type", "object_id"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

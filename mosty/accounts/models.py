@@ -5,7 +5,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.models import Authored, Labelled, Timestamped, owned_by, validate_language_code
+from mosty.core.models import (
+    Authored,
+    Labelled,
+    Timestamped,
+    owned_by,
+    staff_ref,
+    validate_language_code,
+)
 
 
 class Role(models.TextChoices):
@@ -123,14 +130,7 @@ class MembershipGrant(models.Model):
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="grants")
     grant = models.CharField(_("grant"), max_length=30, choices=Grant.choices)
-    granted_by = models.ForeignKey(
-        User,
-        verbose_name=_("granted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    granted_by = staff_ref(_("granted by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

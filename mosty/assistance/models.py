@@ -20,7 +20,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
-from mosty.core.models import District, KeptFigures, OwnedRecord, Timestamped, owned_by
+from mosty.core.models import (
+    District,
+    KeptFigures,
+    Labelled,
+    OwnedRecord,
+    PartLabelled,
+    Timestamped,
+    district_ref,
+    optional_ref,
+    owned_by,
+    staff_ref,
+)
 from mosty.directory.models import validate_iso_language
 
 
@@ -143,13 +154,8 @@ class AssistantProfile(OwnedRecord):
         on_delete=models.CASCADE,
         related_name="assistant_profile",
     )
-    linguist = models.ForeignKey(
-        "directory.Linguist",
-        verbose_name=_("entry in the linguist base"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assistant_profiles",
+    linguist = optional_ref(
+        "directory.Linguist", _("entry in the linguist base"), "assistant_profiles"
     )
     modes = models.JSONField(
         _("ways of working"), default=list, blank=True, validators=[validate_modes]
@@ -160,6 +166,8 @@ class AssistantProfile(OwnedRecord):
     is_sworn = models.BooleanField(_("sworn translator"), default=False)
     is_active = models.BooleanField(_("taking requests"), default=True)
 
+    audit_noun = "assistant"
+
     class Meta:
         verbose_name = _("assistant")
         verbose_name_plural = _("assistants")
@@ -168,12 +176,11 @@ class AssistantProfile(OwnedRecord):
     def __str__(self) -> str:
         return str(self.user)
 
-    @property
-    def audit_label(self) -> str:
-        return f"assistant #{self.pk}"
 
+class AssistantLanguage(PartLabelled):
+    audit_noun = "assistant language"
+    audit_whole = ("assistant", "profile")
 
-class AssistantLanguage(models.Model):
     profile = models.ForeignKey(
         AssistantProfile, on_delete=models.CASCADE, related_name="languages"
     )
@@ -192,13 +199,12 @@ class AssistantLanguage(models.Model):
     def __str__(self) -> str:
         return f"{self.code} · {self.level}"
 
-    @property
-    def audit_label(self) -> str:
-        return f"assistant language #{self.pk} (assistant #{self.profile_id})"
 
-
-class AvailabilitySlot(models.Model):
+class AvailabilitySlot(PartLabelled):
     """A weekly window the assistant can usually take requests in."""
+
+    audit_noun = "availability slot"
+    audit_whole = ("assistant", "profile")
 
     profile = models.ForeignKey(AssistantProfile, on_delete=models.CASCADE, related_name="slots")
     weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
@@ -218,17 +224,16 @@ class AvailabilitySlot(models.Model):
     def __str__(self) -> str:
         return f"{self.weekday} {self.starts}-{self.ends}"
 
-    @property
-    def audit_label(self) -> str:
-        return f"availability slot #{self.pk} (assistant #{self.profile_id})"
-
     def clean(self) -> None:
         if self.starts and self.ends and self.ends <= self.starts:
             raise ValidationError({"ends": _("The end must be after the start.")})
 
 
-class AvailabilityException(models.Model):
+class AvailabilityException(PartLabelled):
     """Days the assistant cannot take requests whatever their weekly slots say."""
+
+    audit_noun = "unavailability"
+    audit_whole = ("assistant", "profile")
 
     profile = models.ForeignKey(
         AssistantProfile, on_delete=models.CASCADE, related_name="exceptions"
@@ -246,10 +251,6 @@ class AvailabilityException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date_from}-{self.date_to}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"unavailability #{self.pk} (assistant #{self.profile_id})"
 
     def clean(self) -> None:
         if self.date_from and self.date_to and self.date_to < self.date_from:
@@ -280,14 +281,7 @@ class AssistanceRequest(OwnedRecord):
         _("duration (minutes)"), validators=[MinValueValidator(15), MaxValueValidator(8 * 60)]
     )
     ends_at = models.DateTimeField(_("ends"), editable=False)
-    district = models.ForeignKey(
-        District,
-        verbose_name=_("district"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    district = district_ref("+")
     place = models.CharField(_("place"), max_length=300, blank=True)
     link = models.URLField(_("link (video)"), blank=True)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
@@ -307,14 +301,7 @@ class AssistanceRequest(OwnedRecord):
     people_needed = models.PositiveSmallIntegerField(
         _("assistants needed"), default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    series = models.ForeignKey(
-        "self",
-        verbose_name=_("first of the series"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="repeats",
-    )
+    series = optional_ref("self", _("first of the series"), "repeats")
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -325,6 +312,8 @@ class AssistanceRequest(OwnedRecord):
     answer_by = models.DateTimeField(_("answer by"), editable=False)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+
+    audit_noun = "assistance request"
 
     class Meta:
         verbose_name = _("assistance request")
@@ -337,10 +326,6 @@ class AssistanceRequest(OwnedRecord):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"assistance request #{self.pk}"
 
     def schedule(self) -> None:
         """Derive the end and the answer deadline from the start, duration and urgency."""
@@ -367,9 +352,11 @@ class AssistanceRequest(OwnedRecord):
         return round(self.duration_minutes / 60, 2)
 
 
-class Assignment(Timestamped):
+class Assignment(Timestamped, PartLabelled):
     """One assistant offered (and then holding) one request. The same assistant never holds
     two accepted assignments that overlap in time (`assignment_accept` locks and checks)."""
+
+    audit_whole = ("request", "request")
 
     request = models.ForeignKey(
         AssistanceRequest, on_delete=models.CASCADE, related_name="assignments"
@@ -383,13 +370,7 @@ class Assignment(Timestamped):
         choices=AssignmentStatus.choices,
         default=AssignmentStatus.OFFERED,
     )
-    offered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    offered_by = staff_ref()
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Copied from the request so that the overlap check and schedules need no join.
@@ -412,13 +393,12 @@ class Assignment(Timestamped):
     def __str__(self) -> str:
         return f"assignment #{self.pk}"
 
-    @property
-    def audit_label(self) -> str:
-        return f"assignment #{self.pk} (request #{self.request_id})"
 
-
-class AssignmentLog(Timestamped):
+class AssignmentLog(Timestamped, PartLabelled):
     """What happened: time worked and travelled, and how it went. No free text on purpose."""
+
+    audit_noun = "assistance log"
+    audit_whole = ("assignment", "assignment")
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="log")
     minutes = models.PositiveIntegerField(
@@ -436,13 +416,11 @@ class AssignmentLog(Timestamped):
     def __str__(self) -> str:
         return f"log #{self.pk}"
 
-    @property
-    def audit_label(self) -> str:
-        return f"assistance log #{self.pk} (assignment #{self.assignment_id})"
 
-
-class Feedback(Timestamped):
+class Feedback(Timestamped, PartLabelled):
     """The institution's feedback once a request was done."""
+
+    audit_whole = ("request", "request")
 
     request = models.OneToOneField(
         AssistanceRequest, on_delete=models.CASCADE, related_name="feedback"
@@ -452,9 +430,7 @@ class Feedback(Timestamped):
     )
     # About the assistant's work: someone's personal data, so encrypted at rest.
     comment = EncryptedTextField(_("comment"), blank=True)
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    given_by = staff_ref(blank=False)
 
     class Meta:
         verbose_name = _("feedback")
@@ -462,10 +438,6 @@ class Feedback(Timestamped):
 
     def __str__(self) -> str:
         return f"feedback #{self.pk}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"feedback #{self.pk} (request #{self.request_id})"
 
 
 class ServiceLevelFigure(KeptFigures):
@@ -492,7 +464,7 @@ class ServiceLevelFigure(KeptFigures):
         return f"service level {self.key[:12]}"
 
 
-class HoursFigure(KeptFigures):
+class HoursFigure(KeptFigures, Labelled):
     """The hours report kept ahead (issue 15) for one set of pools, as the page shows it over
     the whole time: per assistant (profile ids with their assignments, minutes and travel
     minutes; names are read when shown) and per institution (name, requests, minutes, travel
@@ -503,6 +475,8 @@ class HoursFigure(KeptFigures):
     Per set of pools, not per pool, because an institution's requests are counted distinct
     across the set. Numbers about assistants a coordinator already sees, recounted nightly:
     a profile erased meanwhile is no longer shown (names come from the live profile)."""
+
+    audit_noun = "kept hours"
 
     pools = models.JSONField(default=list)
     # `figures`: {"assistant": [[profile id, assignments, minutes, travel], ...] in no
@@ -515,7 +489,3 @@ class HoursFigure(KeptFigures):
 
     def __str__(self) -> str:
         return f"hours {self.key[:12]}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"kept hours #{self.pk}"

@@ -14,6 +14,7 @@ from mosty.core.models import (
     OwnedRecord,
     Timestamped,
     Versioned,
+    optional_ref,
     owned_by,
     staff_ref,
 )
@@ -228,21 +229,9 @@ class Task(Timestamped, Authored, CaseRecord):
     assignee_kind = models.CharField(
         _("assigned to"), max_length=20, choices=AssigneeKind.choices, default=AssigneeKind.STAFF
     )
-    assignee_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="case_tasks",
-    )
-    assignee_organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("partner organisation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="case_tasks",
+    assignee_user = optional_ref(settings.AUTH_USER_MODEL, _("person"), "case_tasks")
+    assignee_organisation = optional_ref(
+        "organisations.Organisation", _("partner organisation"), "case_tasks"
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(
@@ -308,14 +297,7 @@ class Referral(Timestamped, CaseRecord):
         on_delete=models.PROTECT,
         related_name="referrals_received",
     )
-    to_service = models.ForeignKey(
-        "directory.Service",
-        verbose_name=_("service in the directory"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="referrals",
-    )
+    to_service = optional_ref("directory.Service", _("service in the directory"), "referrals")
     domain = models.CharField(_("domain"), max_length=30, choices=Domain.choices)
     shared_fields = models.JSONField(_("shared with the partner"), default=list, blank=True)
     message = EncryptedTextField(

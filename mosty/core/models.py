@@ -82,8 +82,8 @@ class TranslationStatus(models.TextChoices):
 class TranslationBase(models.Model):
     """Base of every `<Thing>Translation` model (Integreat's EventTranslation pattern).
 
-    Subclasses add the foreign key to their thing and the translated fields, and a unique
-    constraint on (thing, language).
+    Subclasses add the foreign key to their thing and the translated fields, and
+    `one_per_language("<thing>", "<constraint name>")` to their constraints.
     """
 
     language = models.CharField(_("language"), max_length=10, validators=[validate_language_code])
@@ -104,7 +104,7 @@ class TranslationBase(models.Model):
 class TranslatedRecord(models.Model):
     """A record whose texts live in `translations` (a `TranslationBase` subclass): the reader's
     language, else the source language, else any. Reads the prefetched translations once per
-    instance, so lists keep a constant number of queries."""
+    instance, so lists keep a constant number of queries. Named by its title."""
 
     source_language = models.CharField(
         _("source language"), max_length=10, validators=[validate_language_code], default="pl"
@@ -112,6 +112,9 @@ class TranslatedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return self.title
 
     def translation_for(self, language: str | None = None):
         language = (language or translation.get_language() or "pl").split("-")[0]
@@ -173,16 +176,17 @@ class FileOrLink(models.Model):
 # (docs/architecture.md, "The shape of a record"). `OwnedRecord` is all of them together.
 
 
-def staff_ref(verbose_name: Any = None) -> Any:
+def staff_ref(verbose_name: Any = None, *, blank: bool = True) -> Any:
     """A foreign key to the staff account that did something to a record (created, changed,
     recorded it). `SET_NULL`: the account can be erased without losing the record, and the
-    audit log keeps who it was; no reverse relation."""
+    audit log keeps who it was; no reverse relation. `blank=False` where the record is always
+    made by someone (`full_clean()` then asks for the account)."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=verbose_name,
         on_delete=models.SET_NULL,
         null=True,
-        blank=True,
+        blank=blank,
         related_name="+",
     )
 
@@ -293,14 +297,7 @@ class OwnedRecord(Timestamped, Authored, Versioned, Labelled):
 def district_ref(related_name: str) -> Any:
     """The district a record is in (an organisation, a location, a person): optional, and
     emptied rather than losing the record when the city pack drops the district."""
-    return models.ForeignKey(
-        District,
-        verbose_name=_("district"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name=related_name,
-    )
+    return optional_ref(District, _("district"), related_name)
 
 
 def figures_key(organisations: Iterable[int] | None) -> str:
@@ -325,3 +322,55 @@ class KeptFigures(models.Model):
 
     class Meta:
         abstract = True
+
+
+# Links between records ------------------------------------------------------------------------
+
+
+def optional_ref(to: Any, verbose_name: Any, related_name: str) -> Any:
+    """An optional link to another record (an account, a service, a call, a household):
+    emptied rather than losing this record when the other one goes (`SET_NULL`)."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+class PartLabelled(Labelled):
+    """`audit_label` of a record that is part of another (an assistant's time slot, an
+    event's registration): its own noun and id, then those of the whole it belongs to,
+    "assignment #7 (request #3)". `audit_whole` is that noun and the foreign key to it."""
+
+    audit_whole: ClassVar[tuple[str, str]] = ("", "")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_label(self) -> str:
+        noun, key = self.audit_whole
+        return f"{super().audit_label} ({noun} #{getattr(self, key + '_id')})"
+
+
+def one_per_language(thing: str, name: str) -> models.UniqueConstraint:
+    """The constraint of a `TranslationBase` subclass: one translation of a thing (the name
+    of its foreign key) per language."""
+    return models.UniqueConstraint(fields=[thing, "language"], name=name)
+
+
+def optional_part_of(to: Any, verbose_name: Any, related_name: str) -> Any:
+    """An optional link to a record this one belongs to (a membership of an organisation or
+    of a person, a phone of a service or of a location, a proposal of a mentor): when that
+    one goes, this one goes with it (`CASCADE`)."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )

@@ -18,6 +18,9 @@ from mosty.core.models import (
     OwnedRecord,
     TranslationBase,
     district_ref,
+    one_per_language,
+    optional_part_of,
+    optional_ref,
     owned_by,
     staff_ref,
     validate_language_code,
@@ -296,11 +299,7 @@ class ServiceTranslation(TranslationBase):
     class Meta:
         verbose_name = _("service translation")
         verbose_name_plural = _("service translations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["service", "language"], name="service_translation_unique"
-            )
-        ]
+        constraints = [one_per_language("service", "service_translation_unique")]
 
     def __str__(self) -> str:
         return f"{self.name} [{self.language}]"
@@ -312,12 +311,8 @@ class ServiceTranslation(TranslationBase):
 
 class Phone(models.Model):
     hsds_id = models.CharField(max_length=100, unique=True, default=new_hsds_id)
-    service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
-    )
-    location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
-    )
+    service = optional_part_of(Service, None, "phones")
+    location = optional_part_of(Location, None, "phones")
     number = models.CharField(_("phone number"), max_length=40)
     description = models.CharField(_("description"), max_length=200, blank=True)
 
@@ -449,14 +444,7 @@ class Linguist(OwnedRecord):
 
     name = models.CharField(_("name"), max_length=200)
     organisation = owned_by("linguists", on_delete=models.CASCADE)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user account"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="linguist_profiles",
-    )
+    user = optional_ref(settings.AUTH_USER_MODEL, _("user account"), "linguist_profiles")
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_sworn = models.BooleanField(_("sworn translator"), default=False)

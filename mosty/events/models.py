@@ -6,16 +6,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import (
-    District,
     KeptFigures,
     OwnedRecord,
+    PartLabelled,
+    TranslatedRecord,
     TranslationBase,
+    district_ref,
+    one_per_language,
+    optional_ref,
     owned_by,
     staff_ref,
     validate_language_code,
@@ -63,12 +67,14 @@ EVENT_FIELDS = [
 ]
 
 
-class Event(OwnedRecord):
+class Event(OwnedRecord, TranslatedRecord):
     """One event or a course (several sessions), published by an organisation. Two organisers
-    may edit it at once: the form carries the `version` it showed (`save_changes`)."""
+    may edit it at once: the form carries the `version` it showed (`save_changes`). Its title
+    and description are read from its translations (`TranslatedRecord`)."""
 
     organisation = owned_by("events", on_delete=models.CASCADE, verbose_name=_("organiser"))
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    # TranslatedRecord's field without its default: the organiser always says which it is.
     source_language = models.CharField(
         _("source language"), max_length=10, validators=[validate_language_code]
     )
@@ -100,9 +106,6 @@ class Event(OwnedRecord):
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["is_public", "starts_at"], name="event_public_starts")]
 
-    def __str__(self) -> str:
-        return self.title
-
     def clean(self):
         if (
             self.registration_opens
@@ -113,28 +116,9 @@ class Event(OwnedRecord):
                 {"registration_closes": _("Registration must close after it opens.")}
             )
 
-    # Titles come from prefetched translations (`translations`) to keep query counts constant.
-    def translation_for(self, language: str | None = None) -> EventTranslation | None:
-        language = (language or translation.get_language() or "pl").split("-")[0]
-        # Read once per instance: templates ask for the title several times per event.
-        found = self.__dict__.get("_translations_list")
-        if found is None:
-            found = self.__dict__["_translations_list"] = list(self.translations.all())
-        for wanted in (language, self.source_language):
-            for item in found:
-                if item.language == wanted:
-                    return item
-        return found[0] if found else None
-
-    @property
-    def title(self) -> str:
-        item = self.translation_for()
-        return item.title if item else f"#{self.pk}"
-
     @property
     def description(self) -> str:
-        item = self.translation_for()
-        return item.description if item else ""
+        return self.text("description")
 
     @property
     def remaining(self) -> int:
@@ -168,9 +152,7 @@ class EventTranslation(TranslationBase):
     class Meta:
         verbose_name = _("event translation")
         verbose_name_plural = _("event translations")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "language"], name="event_translation_unique")
-        ]
+        constraints = [one_per_language("event", "event_translation_unique")]
 
     def __str__(self) -> str:
         return self.title
@@ -180,14 +162,7 @@ class Session(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    district = models.ForeignKey(
-        District,
-        verbose_name=_("district"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="event_sessions",
-    )
+    district = district_ref("event_sessions")
     place = models.CharField(_("place"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     # Stored so that reports sum hours in the database (ends - starts, in minutes).
@@ -233,31 +208,19 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Registration(models.Model):
+class Registration(PartLabelled):
     """A person's place (or waiting-list position) at an event. Personal data: organiser only."""
+
+    audit_whole = ("event", "event")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     status = models.CharField(
         _("status"), max_length=20, choices=RegistrationStatus.choices, db_index=True
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="event_registrations",
-    )
+    user = optional_ref(settings.AUTH_USER_MODEL, _("account"), "event_registrations")
     registered_by = staff_ref()
     # Set when a caseworker registers a participant they support (their record in `people`).
-    participant = models.ForeignKey(
-        "people.Participant",
-        verbose_name=_("participant"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="event_registrations",
-    )
+    participant = optional_ref("people.Participant", _("participant"), "event_registrations")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -313,12 +276,10 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"registration #{self.pk}"
 
-    @property
-    def audit_label(self) -> str:
-        return f"registration #{self.pk} (event #{self.event_id})"
 
+class Attendance(PartLabelled):
+    audit_whole = ("registration", "registration")
 
-class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="attendance"
@@ -337,10 +298,6 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"attendance #{self.pk}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"attendance #{self.pk} (registration #{self.registration_id})"
 
 
 class ReportFigure(KeptFigures):

@@ -11,6 +11,9 @@ from mosty.core.models import (
     Timestamped,
     TranslationBase,
     Versioned,
+    one_per_language,
+    optional_ref,
+    staff_ref,
     validate_language_code,
 )
 
@@ -85,14 +88,7 @@ class ArticleTranslation(TranslationBase):
     title = models.CharField(_("title"), max_length=200, blank=True)
     summary = models.CharField(pgettext_lazy("article", "summary"), max_length=500, blank=True)
     body = models.TextField(_("text (Markdown)"), blank=True)
-    translator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("translator"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="knowledge_translations",
-    )
+    translator = optional_ref(settings.AUTH_USER_MODEL, _("translator"), "knowledge_translations")
     # Lower-case text without diacritics, the same length as the original (search, snippets).
     search_title = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
@@ -104,11 +100,7 @@ class ArticleTranslation(TranslationBase):
         verbose_name = _("article translation")
         verbose_name_plural = _("article translations")
         ordering = ["language"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "language"], name="knowledge_translation_unique_language"
-            )
-        ]
+        constraints = [one_per_language("article", "knowledge_translation_unique_language")]
         indexes = [models.Index(fields=["language", "status"], name="knowledge_tr_lang_status")]
 
     def __str__(self) -> str:
@@ -201,9 +193,7 @@ class BookletExport(Timestamped, Labelled):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     pdf = models.FileField(_("PDF"), upload_to="knowledge/booklets/", blank=True)
     error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    requested_by = staff_ref(blank=False)
 
     class Meta:
         verbose_name = _("booklet PDF")

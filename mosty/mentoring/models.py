@@ -4,7 +4,6 @@ participants that live for months: meetings, monthly check-ins, an end with feed
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +21,9 @@ from mosty.core.models import (
     Timestamped,
     Versioned,
     district_ref,
+    figures_key,
+    optional_part_of,
+    optional_ref,
     owned_by,
     staff_ref,
     validate_language_code,
@@ -169,14 +171,7 @@ class Mentor(OwnedRecord):
     """A resident, family or group who supports newcomers through one organisation's programme."""
 
     organisation = owned_by("mentors", on_delete=models.PROTECT)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="mentor_profiles",
-    )
+    user = optional_ref(settings.AUTH_USER_MODEL, _("account"), "mentor_profiles")
     kind = models.CharField(
         _("who applies"), max_length=20, choices=MentorKind.choices, default=MentorKind.INDIVIDUAL
     )
@@ -414,9 +409,7 @@ class Meeting(MatchEntry):
         _("duration in minutes"), validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
     activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    logged_by = staff_ref(blank=False)
 
     class Meta(MatchEntry.Meta):
         verbose_name = _("meeting")
@@ -443,9 +436,7 @@ class CheckIn(MatchEntry):
     participant_satisfaction = models.PositiveSmallIntegerField(
         _("participant's satisfaction (1–5)"), choices=SATISFACTION
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = staff_ref(blank=False)
 
     class Meta(MatchEntry.Meta):
         verbose_name = _("check-in")
@@ -475,9 +466,9 @@ class RunStatus(models.TextChoices):
 
 
 def matching_scope_key(organisation_ids) -> str:
-    """The digest of a set of organisations that finds the matching runs computed for it."""
-    text = ",".join(str(pk) for pk in sorted(set(organisation_ids)))
-    return hashlib.sha256(text.encode()).hexdigest()
+    """The digest of a set of organisations that finds the matching runs computed for it (the
+    same digest as kept figures use, `figures_key`)."""
+    return figures_key(organisation_ids)
 
 
 class MatchingRun(Timestamped, Authored, Labelled):
@@ -530,14 +521,7 @@ class MatchProposal(Labelled):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    mentor = models.ForeignKey(
-        Mentor,
-        verbose_name=_("mentor"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    mentor = optional_part_of(Mentor, _("mentor"), "+")
     # Best proposals first, then the people without one, in the order the engine gave.
     rank = models.PositiveIntegerField()
     score = models.FloatField(_("score"), default=0)

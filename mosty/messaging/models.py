@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
-from mosty.core.models import Labelled
+from mosty.core.models import Labelled, optional_part_of
 
 
 class MessageChannel(models.TextChoices):
@@ -33,20 +33,8 @@ class MessageStatus(models.TextChoices):
 
 
 class Message(Labelled):
-    recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="messages_received",
-    )
-    recipient_participant = models.ForeignKey(
-        "people.Participant",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="messages_received",
-    )
+    recipient_user = optional_part_of(settings.AUTH_USER_MODEL, None, "messages_received")
+    recipient_participant = optional_part_of("people.Participant", None, "messages_received")
     channel = models.CharField(_("channel"), max_length=20, choices=MessageChannel.choices)
     template = models.CharField(_("template"), max_length=60)
     language = models.CharField(_("language"), max_length=10)

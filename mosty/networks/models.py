@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mosty.core.models import FILE_OR_LINK, Authored, Labelled, Timestamped, Versioned, staff_ref
+from mosty.core.models import (
+    FILE_OR_LINK,
+    Authored,
+    Labelled,
+    Timestamped,
+    Versioned,
+    optional_part_of,
+    staff_ref,
+)
 from mosty.organisations.models import Organisation
 
 # How long an invitation link works.
@@ -70,20 +78,8 @@ class Network(Timestamped, Authored, Versioned, Labelled):
 
 class NetworkMembership(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="members")
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="network_memberships",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="network_memberships",
-    )
+    organisation = optional_part_of(Organisation, None, "network_memberships")
+    user = optional_part_of(settings.AUTH_USER_MODEL, None, "network_memberships")
     role = models.CharField(
         _("role"), max_length=20, choices=NetworkRole.choices, default=NetworkRole.MEMBER
     )
@@ -148,9 +144,7 @@ class NetworkDocument(Timestamped, Labelled):
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to="networks/%Y/%m/", blank=True)
     url = models.URLField(_("link"), blank=True)
-    shared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    shared_by = staff_ref(blank=False)
 
     class Meta:
         db_table = "organisations_networkdocument"
@@ -188,9 +182,7 @@ class NetworkInvitation(Labelled):
     )
     language = models.CharField(_("language of the invitation"), max_length=10)
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    invited_by = staff_ref(blank=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

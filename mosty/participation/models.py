@@ -27,7 +27,11 @@ from mosty.core.models import (
     TranslatedRecord,
     TranslationBase,
     Versioned,
+    one_per_language,
+    optional_part_of,
+    optional_ref,
     owned_by,
+    staff_ref,
     validate_language_code,
 )
 
@@ -64,9 +68,6 @@ class Programme(OwnedRecord, TranslatedRecord):
         verbose_name_plural = _("participation programmes")
         ordering = ["kind", "pk"]
 
-    def __str__(self) -> str:
-        return self.title
-
     @property
     def eligibility(self) -> str:
         return self.text("eligibility")
@@ -86,11 +87,7 @@ class ProgrammeTranslation(TranslationBase):
     class Meta:
         verbose_name = _("programme translation")
         verbose_name_plural = _("programme translations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "language"], name="programme_translation_unique"
-            )
-        ]
+        constraints = [one_per_language("programme", "programme_translation_unique")]
 
 
 class Call(Timestamped, Authored, Versioned, Labelled, TranslatedRecord):
@@ -117,9 +114,6 @@ class Call(Timestamped, Authored, Versioned, Labelled, TranslatedRecord):
         verbose_name_plural = _("calls")
         ordering = ["closes_on", "pk"]
         indexes = [models.Index(fields=["closes_on"], name="call_closes_on")]
-
-    def __str__(self) -> str:
-        return self.title
 
     def clean(self) -> None:
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
@@ -148,9 +142,7 @@ class CallTranslation(TranslationBase):
     class Meta:
         verbose_name = _("call translation")
         verbose_name_plural = _("call translations")
-        constraints = [
-            models.UniqueConstraint(fields=["call", "language"], name="call_translation_unique")
-        ]
+        constraints = [one_per_language("call", "call_translation_unique")]
 
 
 def _alert_key() -> str:
@@ -229,30 +221,11 @@ class Idea(OwnedRecord):
         blank=True,
         related_name="ideas",
     )
-    participant = models.ForeignKey(
-        "people.Participant",
-        verbose_name=_("participant"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="participation_ideas",
-    )
+    participant = optional_part_of("people.Participant", _("participant"), "participation_ideas")
     # A newcomer with their own account who wrote the idea themself.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="participation_ideas",
-    )
-    supporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("mentor or assistant"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="participation_supported_ideas",
+    author = optional_ref(settings.AUTH_USER_MODEL, _("author"), "participation_ideas")
+    supporter = optional_ref(
+        settings.AUTH_USER_MODEL, _("mentor or assistant"), "participation_supported_ideas"
     )
     title = models.CharField(_("title"), max_length=200)
     text = EncryptedTextField(_("the idea or opinion"))
@@ -282,10 +255,6 @@ class Idea(OwnedRecord):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def audit_label(self) -> str:
-        return f"idea #{self.pk}"
-
     def clean(self) -> None:
         if self.participant_id is None and self.author_id is None:
             raise ValidationError(_("Say whose idea it is."))
@@ -309,13 +278,7 @@ class SupportEntry(Timestamped, Labelled):
     """Time a mentor or assistant spent helping with an idea."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="support")
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("given by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    given_by = staff_ref(_("given by"), blank=False)
     date = models.DateField(_("date"))
     hours = models.DecimalField(
         _("hours"),
@@ -379,22 +342,8 @@ class GroupMember(Timestamped, Versioned, Labelled):
     whom the host organisation supports. Versioned: two leaders editing one term conflict."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="participation_memberships",
-    )
-    participant = models.ForeignKey(
-        "people.Participant",
-        verbose_name=_("participant"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="participation_groups",
-    )
+    user = optional_part_of(settings.AUTH_USER_MODEL, _("user"), "participation_memberships")
+    participant = optional_part_of("people.Participant", _("participant"), "participation_groups")
     role = models.CharField(
         _("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
@@ -480,14 +429,7 @@ class PolicyDocument(Timestamped, Authored, Labelled):
     title = models.CharField(_("title"), max_length=200)
     source_url = models.URLField(_("official page"), blank=True)
     # The city's consultation the group's opinion answers, when there is one in Mosty.
-    call = models.ForeignKey(
-        Call,
-        verbose_name=_("consultation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="group_opinions",
-    )
+    call = optional_ref(Call, _("consultation"), "group_opinions")
 
     class Meta:
         verbose_name = _("policy document")
@@ -517,13 +459,7 @@ class PolicySection(models.Model):
 
 class SectionComment(Timestamped, Labelled):
     section = models.ForeignKey(PolicySection, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    author = staff_ref(_("author"), blank=False)
     text = EncryptedTextField(_("comment"))
 
     class Meta:
@@ -542,14 +478,7 @@ class OpinionPoint(Timestamped, Labelled):
     """One point of the opinion the group adopted, and the authority's response to it."""
 
     document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="points")
-    section = models.ForeignKey(
-        PolicySection,
-        verbose_name=_("section"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="points",
-    )
+    section = optional_ref(PolicySection, _("section"), "points")
     text = models.TextField(_("point of the opinion"))
     response = models.CharField(
         pgettext_lazy("authority's answer to a point", "response"),

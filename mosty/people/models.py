@@ -23,6 +23,8 @@ from mosty.core.models import (
     OwnedRecord,
     Timestamped,
     district_ref,
+    optional_part_of,
+    optional_ref,
     owned_by,
     staff_ref,
 )
@@ -194,14 +196,7 @@ class Participant(OwnedRecord):
     preferred_channel = models.CharField(
         _("preferred channel"), max_length=20, choices=Channel.choices, blank=True
     )
-    household = models.ForeignKey(
-        Household,
-        verbose_name=_("household"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="participants",
-    )
+    household = optional_ref(Household, _("household"), "participants")
     owner = owned_by("participants", verbose_name=_("registered by organisation"))
     search_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
@@ -289,14 +284,7 @@ class HouseholdMember(models.Model):
     (a child, a relative who is not a participant)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    participant = models.ForeignKey(
-        Participant,
-        verbose_name=_("participant"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="household_memberships",
-    )
+    participant = optional_part_of(Participant, _("participant"), "household_memberships")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=200, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     relationship = models.CharField(_("relationship"), max_length=100, blank=True)

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mosty.core.crypto import EncryptedTextField
-from mosty.core.models import Labelled
+from mosty.core.models import Labelled, optional_ref, staff_ref
 
 
 def code_hash(code: str) -> str:
@@ -27,9 +27,7 @@ class PortalAccount(Labelled):
     participant = models.OneToOneField(
         "people.Participant", on_delete=models.CASCADE, related_name="portal_account"
     )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    invited_by = staff_ref()
     invited_at = models.DateTimeField(_("invited"))
     accepted_at = models.DateTimeField(_("accepted"))
 
@@ -52,9 +50,7 @@ class PortalInvitation(Labelled):
     )
     channel = models.CharField(_("send by"), max_length=10, choices=InvitationChannel.choices)
     code_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    invited_by = staff_ref(blank=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -84,18 +80,14 @@ class HelpRequest(Labelled):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="help_requests"
     )
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="help_requests"
-    )
+    case = optional_ref("cases.Case", None, "help_requests")
     text = EncryptedTextField(_("What do you need help with?"))
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
         _("status"), max_length=20, choices=HelpStatus.choices, default=HelpStatus.OPEN
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    handled_by = staff_ref()
     handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

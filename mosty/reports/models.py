@@ -20,7 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.core.indicators import INDICATORS, Scope, make_links
-from mosty.core.models import Labelled, OwnedRecord, Timestamped, owned_by, validate_language_code
+from mosty.core.models import (
+    Labelled,
+    OwnedRecord,
+    Timestamped,
+    owned_by,
+    staff_ref,
+    validate_language_code,
+)
 
 
 def _funded(model: str, verbose_name: Any, help_text: Any) -> Any:
@@ -230,27 +237,29 @@ class BudgetLine(Timestamped, Labelled):
         return f"{self.name} {self.amount} {self.currency}"
 
 
-class ReportSnapshot(Labelled):
-    """The figures of a programme report as issued: numbers only, never about one person, so
-    they stay when participants' data is erased and the report can be given again."""
+class IssuedReport(Labelled):
+    """The figures of a report as issued for a period: numbers only, never about one person,
+    so they stay when participants' data is erased and the same report can be given again."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="snapshots")
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     figures = models.JSONField(_("figures"), default=dict)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    issued_by = staff_ref(_("issued by"), blank=False)
 
     class Meta:
+        abstract = True
+        ordering = ["-issued_at", "-pk"]
+
+
+class ReportSnapshot(IssuedReport):
+    """A programme report as issued."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="snapshots")
+
+    class Meta(IssuedReport.Meta):
         verbose_name = _("issued report")
         verbose_name_plural = _("issued reports")
-        ordering = ["-issued_at", "-pk"]
 
 
 # Rollups -----------------------------------------------------------------------------------
@@ -310,9 +319,7 @@ class RollupRun(Timestamped):
         FAILED = "failed", pgettext_lazy("refresh", "failed")
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    requested_by = staff_ref(blank=False)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -326,11 +333,10 @@ class RollupRun(Timestamped):
         return f"{self.status} {self.done}/{self.total}"
 
 
-class CitySnapshot(Labelled):
+class CitySnapshot(IssuedReport):
     """The city report as issued (issue 17: "the admin or city office the whole city"): every
     indicator over the whole city for a period, with its breakdowns, counts of people under
-    the threshold already suppressed. Numbers only, so the same report can be given again
-    after participants' data is erased."""
+    the threshold already suppressed."""
 
     audit_noun = "city report"
 
@@ -339,27 +345,15 @@ class CitySnapshot(Labelled):
         READY = "ready", pgettext_lazy("city report", "ready")
         FAILED = "failed", pgettext_lazy("city report", "failed")
 
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
-    figures = models.JSONField(_("figures"), default=dict)
-    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
     # A period no rollup keeps is counted by a background task (`tasks.city_report_count`):
     # `done` of `total` indicators, shown on the dashboard until the report is ready.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
 
-    class Meta:
+    class Meta(IssuedReport.Meta):
         verbose_name = _("issued city report")
         verbose_name_plural = _("issued city reports")
-        ordering = ["-issued_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.period_start}..{self.period_end}"

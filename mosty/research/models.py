@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mosty.core.crypto import EncryptedTextField
-from mosty.core.models import Labelled, OwnedRecord, Timestamped, owned_by
+from mosty.core.models import Labelled, OwnedRecord, Timestamped, optional_ref, owned_by, staff_ref
 from mosty.research.engine import Form
 
 
@@ -143,9 +143,7 @@ class Response(Timestamped, Labelled):
     mode = models.CharField(
         _("mode"), max_length=10, choices=ResponseMode.choices, default=ResponseMode.SELF
     )
-    entered_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    entered_by = staff_ref()
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     page = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
@@ -162,14 +160,7 @@ class FocusGroup(OwnedRecord):
     named; the notes are encrypted."""
 
     organisation = owned_by("focus_groups", on_delete=models.CASCADE)
-    survey = models.ForeignKey(
-        Survey,
-        verbose_name=_("survey"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="focus_groups",
-    )
+    survey = optional_ref(Survey, _("survey"), "focus_groups")
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("date"))
     facilitator = models.CharField(_("facilitator"), max_length=120)
