@@ -327,17 +327,22 @@ class KeptFigures(models.Model):
 # Links between records ------------------------------------------------------------------------
 
 
-def optional_ref(to: Any, verbose_name: Any, related_name: str) -> Any:
-    """An optional link to another record (an account, a service, a call, a household):
-    emptied rather than losing this record when the other one goes (`SET_NULL`)."""
+def _optional_key(to: Any, verbose_name: Any, related_name: str, on_delete: Any) -> Any:
+    """A foreign key a record may have without (null and blank)."""
     return models.ForeignKey(
         to,
         verbose_name=verbose_name,
-        on_delete=models.SET_NULL,
+        on_delete=on_delete,
         null=True,
         blank=True,
         related_name=related_name,
     )
+
+
+def optional_ref(to: Any, verbose_name: Any, related_name: str) -> Any:
+    """An optional link to another record (an account, a service, a call, a household):
+    emptied rather than losing this record when the other one goes (`SET_NULL`)."""
+    return _optional_key(to, verbose_name, related_name, models.SET_NULL)
 
 
 class PartLabelled(Labelled):
@@ -366,11 +371,4 @@ def optional_part_of(to: Any, verbose_name: Any, related_name: str) -> Any:
     """An optional link to a record this one belongs to (a membership of an organisation or
     of a person, a phone of a service or of a location, a proposal of a mentor): when that
     one goes, this one goes with it (`CASCADE`)."""
-    return models.ForeignKey(
-        to,
-        verbose_name=verbose_name,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name=related_name,
-    )
+    return _optional_key(to, verbose_name, related_name, models.CASCADE)
