@@ -117,6 +117,16 @@ def test_mentoring_lifecycle(page, browser, live_server, bworld):
         context.close()
 
 
+def _fill_the_application(page) -> None:
+    """Everything the mentor application asks for besides the programme."""
+    page.select_option("select[name=kind]", "individual")
+    page.get_by_label("Your name").fill("Jan Nowak")
+    page.get_by_label("Email address").fill("jan@example.org")
+    page.select_option("select[name=lang_pl]", "native")
+    page.get_by_label("Why do you want to become a mentor?").fill("Time on Saturdays.")
+    page.locator("input[name=consent]").check()
+
+
 def test_applicant_finds_a_programme_by_typing_and_sends_with_enter(page, bworld):
     from mosty.core.forms import SEARCH_SHOWN
     from mosty.mentoring.models import Mentor
@@ -129,12 +139,7 @@ def test_applicant_finds_a_programme_by_typing_and_sends_with_enter(page, bworld
     programme = page.get_by_label("Programme you are applying to")
     expect(programme.locator("option", has_text="Org B")).to_have_count(0)
     programme.select_option(label="Centre 000")
-    page.select_option("select[name=kind]", "individual")
-    page.get_by_label("Your name").fill("Jan Nowak")
-    page.get_by_label("Email address").fill("jan@example.org")
-    page.select_option("select[name=lang_pl]", "native")
-    page.get_by_label("Why do you want to become a mentor?").fill("Time on Saturdays.")
-    page.locator("input[name=consent]").check()
+    _fill_the_application(page)
     # The list follows what is typed in the programme's box, and Enter there finds too,
     # though the form could be sent as it is.
     page.locator("#id_organisation_q").fill("org b")
@@ -180,12 +185,7 @@ def test_a_choice_made_while_the_list_is_searching_is_kept(page, bworld):
     )
     page.unroute(re.compile(r".*/mentoring/apply/$"))
     expect(programme.locator("option:checked")).to_have_text("Org B")
-    page.select_option("select[name=kind]", "individual")
-    page.get_by_label("Your name").fill("Jan Nowak")
-    page.get_by_label("Email address").fill("jan@example.org")
-    page.select_option("select[name=lang_pl]", "native")
-    page.get_by_label("Why do you want to become a mentor?").fill("Time on Saturdays.")
-    page.locator("input[name=consent]").check()
+    _fill_the_application(page)
     page.get_by_label("Your name").press("Enter")
     expect(page.get_by_role("heading", name="Thank you for applying")).to_be_visible()
     assert Mentor.objects.get(email="jan@example.org").organisation == bworld.org_b
