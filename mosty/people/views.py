@@ -149,6 +149,9 @@ class ParticipantCreate(_ParticipantPage):
         if self.request.POST.get("confirm_new"):
             return True
         self.duplicates = _possible_duplicates(self.user, form.service_data())
+        if self.duplicates:
+            # The page shows their names: recorded as a search is.
+            selectors.participant_search_audit(fetched_by=self.user, shown=self.duplicates)
         return not self.duplicates
 
     def save(self, form: ParticipantForm) -> Participant:

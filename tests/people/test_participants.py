@@ -150,6 +150,9 @@ def test_possible_duplicate_must_be_confirmed(world, login):
     assert response.status_code == 200
     assert response.context["duplicates"]
     assert Participant.objects.count() == 1
+    # The names shown are a read of those people, recorded by code.
+    shown = AuditEvent.objects.get(action="mosty.people.participant.searched")
+    assert shown.details["shown"] == [p.code for p in response.context["duplicates"]]
     response = client.post(
         reverse("people:create"), _form_data(owner=str(world.org_a.pk), confirm_new="1")
     )
