@@ -22,7 +22,11 @@ def test_settle_loads_templates_and_freezes_them(restored_gc, settings):
 
     gc.unfreeze()
     frozen = settle()
-    assert frozen == gc.get_freeze_count() > 10_000
+    # settle() answers how many objects it froze. A frozen object can still be freed when its
+    # last reference goes (the settle() frame's own temporaries), so the count read here may
+    # be a few lower, never higher: it was 1 lower in one CI run.
+    assert frozen > 10_000
+    assert frozen - 100 <= gc.get_freeze_count() <= frozen
     assert gc.get_threshold() == GC_THRESHOLD
     # Every template is compiled ahead, so a request's first render adds nothing to freeze.
     engine = engines["django"].engine
