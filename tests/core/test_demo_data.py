@@ -1,6 +1,7 @@
 """The demo a city would believe: local hours, Polish words, plausible names, a login per job."""
 
 import io
+import os
 import re
 
 import pytest
@@ -35,3 +36,33 @@ def test_demo_has_a_translator_login():
     emails = {u[0] for u in DEMO_USERS}
     assert "translator@demo.mosty.local" in emails
     assert "translator@demo.mosty.local" in DEMO_LABELS
+
+
+@pytest.mark.django_db
+def test_demo_links_point_at_the_port_it_serves(monkeypatch, settings):
+    """`mosty demo --port 8123`: the links in the demo's messages (written while seeding, sent
+    by the worker it starts) lead to that server, not to the default port."""
+    from django.core.management import call_command
+
+    from mosty.core.management.commands import demo
+
+    monkeypatch.setenv("MOSTY_SITE_URL", "unset")
+    monkeypatch.delenv("MOSTY_SITE_URL")
+    monkeypatch.setattr(demo.City, "current", classmethod(lambda cls: object()))
+    out = io.StringIO()
+    call_command("demo", port=8123, no_server=True, stdout=out)
+    assert settings.MOSTY_SITE_URL == "http://127.0.0.1:8123"
+    assert os.environ["MOSTY_SITE_URL"] == "http://127.0.0.1:8123"
+
+
+@pytest.mark.django_db
+def test_demo_keeps_a_site_address_it_is_given(monkeypatch, settings):
+    from django.core.management import call_command
+
+    from mosty.core.management.commands import demo
+
+    settings.MOSTY_SITE_URL = "https://mosty.example.org"
+    monkeypatch.setenv("MOSTY_SITE_URL", "https://mosty.example.org")
+    monkeypatch.setattr(demo.City, "current", classmethod(lambda cls: object()))
+    call_command("demo", port=8123, no_server=True, stdout=io.StringIO())
+    assert settings.MOSTY_SITE_URL == "https://mosty.example.org"

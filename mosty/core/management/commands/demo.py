@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -24,6 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, no_server: bool, **options):
         from mosty.organisations.seed import DEMO_LABELS, DEMO_USERS
 
+        address = f"http://127.0.0.1:{port}/"
+        if "MOSTY_SITE_URL" not in os.environ:
+            # Links in the demo's messages (written while seeding, sent by the worker) point
+            # at the server this command starts, not at the default port.
+            settings.MOSTY_SITE_URL = address.rstrip("/")
+            os.environ["MOSTY_SITE_URL"] = settings.MOSTY_SITE_URL
         call_command("migrate", interactive=False, verbosity=0)
         if City.current() is None:
             self.stdout.write("Loading the demo city pack…")
@@ -42,7 +49,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<28} {email:<34} ({org})")
         if no_server:
             return
-        self.stdout.write(f"\nMosty runs on http://127.0.0.1:{port}/ — stop with Ctrl+C.\n")
+        self.stdout.write(f"\nMosty runs on {address} — stop with Ctrl+C.\n")
         worker = subprocess.Popen([sys.executable, "-m", "mosty.cli", "worker"])
         # A plain `kill` of the demo must not leave the worker behind.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
