@@ -123,3 +123,16 @@ def test_interviewer_mode_for_staff(client, world, login):
     from django.test import Client
 
     assert Client().post(started["Location"], {"page": 0, "age": "30"}).status_code in (403, 302)
+
+
+@pytest.mark.django_db
+def test_interviewers_list_links_only_surveys_they_may_open(world, login):
+    """A caseworker enters paper answers for their organisation's surveys but does not run
+    them: the list names the survey without a link to its settings and results (which would
+    answer 404), and keeps the button that starts an interview."""
+    survey = make_survey(world.org_a)
+    detail = f'href="{reverse("research:detail", args=[survey.pk])}"'
+    page = login("caseworker").get(reverse("research:list")).content.decode()
+    assert survey.title in page and reverse("research:interview", args=[survey.pk]) in page
+    assert detail not in page
+    assert detail in login("coordinator").get(reverse("research:list")).content.decode()
