@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.access.domains.assistance import (
+    certifiable_profiles,
     coordinated_pools,
     coordinated_requests,
     reported_pools,
@@ -569,6 +570,14 @@ def hours_kept(*, fetched_by: Any) -> HoursFigure | None:
     it is not kept (the caller counts live). Equal to the live report at the time of the
     refresh (a test compares them)."""
     return HoursFigure.objects.filter(key=figures_key(reported_pools(fetched_by))).first()
+
+
+def certifiable_among(*, fetched_by: Any, ids: list[int]) -> set[int]:
+    """Of the assistant profiles `ids`, those whose certificate `fetched_by` may issue (the
+    hours report links only those)."""
+    if not ids:
+        return set()
+    return set(certifiable_profiles(fetched_by).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def hours_report_kept(

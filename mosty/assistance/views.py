@@ -515,11 +515,14 @@ class HoursReport(ListPage):
         return list(zip(self.table[1], ids, strict=True))
 
     def page_context(self, page: Any) -> dict[str, Any]:
+        certifiable = selectors.certifiable_among(
+            fetched_by=self.user, ids=[pk for _row, pk in page if pk is not None]
+        )
         rows = [
             (
                 row,
                 f"{reverse('assistance:certificate', args=[pk])}?{self.span}"
-                if pk is not None
+                if pk in certifiable
                 else None,
             )
             for row, pk in page

@@ -173,6 +173,23 @@ def test_hours_export_per_assistant_and_institution(world, login):
     assert world.org_a.name in page and link not in page
 
 
+def test_hours_report_links_certificates_only_their_issuer_may_issue(world, login):
+    """The administrator reads every pool's hours, but a certificate is the pool's own word:
+    the link (which would answer them 403) is for the pool's coordinator."""
+    profile = _profile(world, "issuer")
+    offer = make_offer(
+        make_request(world.org_a, starts_at=timezone.now() - datetime.timedelta(days=2)),
+        profile,
+        status="done",
+    )
+    AssignmentLog.objects.create(assignment=offer, minutes=60, outcome="completed")
+    url = reverse("assistance:hours_report")
+    link = reverse("assistance:certificate", args=[profile.pk])
+    seen_by_admin = login("admin", "b").get(url).content.decode()
+    assert profile.user.email in seen_by_admin and link not in seen_by_admin
+    assert link in login("coordinator").get(url).content.decode()
+
+
 def test_hours_report_shows_a_page_of_assistants_and_downloads_all(world, login):
     """A city office's pools hold a thousand assistants: the screen pages them, the download
     has every row."""

@@ -165,6 +165,17 @@ def visible_profiles(user: Any) -> QuerySet[AssistantProfile]:
     )
 
 
+def certifiable_profiles(user: Any) -> QuerySet[AssistantProfile]:
+    """Profiles whose volunteer-hours certificate `user` may issue (`assistance.certificate`):
+    their own, and those of the pools they coordinate. The administrator reads every pool's
+    hours but a certificate is the pool's own word, so not every profile they see is here."""
+    if not getattr(user, "is_authenticated", False):
+        return AssistantProfile.objects.none()
+    return AssistantProfile.objects.filter(
+        Q(user=user) | Q(organisation_id__in=orgs_where(user, Role.COORDINATOR))
+    )
+
+
 def request_organisations(user: Any) -> QuerySet[Organisation]:
     """The institutions `user` may request help for."""
     return Organisation.objects.filter(pk__in=orgs_where(user, Role.INSTITUTION_STAFF)).order_by(
