@@ -467,6 +467,12 @@ class HousingCreate(OwnedRecordFormPage, SimpleFormPage):
             return reverse("directory:housing_detail", args=[offer.pk])
         return reverse("directory:manage")
 
+    def cancel_url(self) -> str:
+        # Nor the ones who read the list of offers: they came from the directory's pages.
+        if self.object is None and not can(self.user, "housing.list"):
+            return reverse("directory:manage")
+        return super().cancel_url()
+
 
 @routes.path("housing/<int:pk>/", name="housing_detail")
 class HousingDetail(DetailPage):

@@ -179,3 +179,13 @@ def test_housing_api_match(login, world):
     data = api.get(reverse("api:housing_match"), {"size": 3}).json()
     assert len(data["results"]) == 1 and data["results"][0]["reasons"]
     assert api.get(reverse("api:housing_match"), {"size": 0}).status_code == 400
+
+
+def test_offer_forms_cancel_leads_where_the_reader_may_go(login):
+    """Institution staff register offers but do not read the list of them: Cancel takes them
+    back to the directory's pages, not to a page that answers 403."""
+    staff = login("institution_staff").get(reverse("directory:housing_create")).content.decode()
+    assert f'href="{reverse("directory:manage")}">' in staff
+    assert f'href="{reverse("directory:housing_list")}"' not in staff
+    coordinator = login("coordinator").get(reverse("directory:housing_create")).content.decode()
+    assert f'href="{reverse("directory:housing_list")}">' in coordinator

@@ -135,4 +135,7 @@ def test_interviewers_list_links_only_surveys_they_may_open(world, login):
     page = login("caseworker").get(reverse("research:list")).content.decode()
     assert survey.title in page and reverse("research:interview", args=[survey.pk]) in page
     assert detail not in page
-    assert detail in login("coordinator").get(reverse("research:list")).content.decode()
+    focus_groups = f'href="{reverse("research:focus_list")}"'
+    assert focus_groups not in page  # the list of focus groups is the organisers' own
+    coordinators = login("coordinator").get(reverse("research:list")).content.decode()
+    assert detail in coordinators and focus_groups in coordinators
