@@ -26,8 +26,11 @@ install: $(STAMP)
 demo: install
 	$(BIN)/mosty demo $(if $(PORT),--port $(PORT),)
 
+# One pytest worker per core (pytest-xdist; each worker has its own test database):
+# `make test TEST_WORKERS=0` runs in one process, to read a failure's output in order.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # ruff (style), mypy (types: docs/developing.md says at what level), import contracts.
 lint: install
