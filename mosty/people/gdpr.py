@@ -28,6 +28,7 @@ MOSTY_RETENTION_DAYS. With no `closed_since` registered nothing is anonymised au
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mosty.access.audit import audit
 
@@ -355,6 +356,92 @@ def section_labels() -> dict:
     }
     labels.update({key: section.label for key, section in SECTIONS.items()})
     return labels
+
+
+@dataclass(frozen=True)
+class ReadableLabels:
+    """What the export page says in the reader's language instead of the export's machine
+    names (the JSON download keeps them): `names`, a field's or a related list's name to its
+    verbose name; `choices`, (field name, stored code) to the choice's label; `codes`, a
+    stored code to a label, for a code used as a key (an assessment's scores by domain).
+    What these do not know, `fallback` is asked."""
+
+    names: dict[str, str]
+    choices: dict[tuple[str, str], str]
+    codes: dict[str, str]
+    fallback: ReadableLabels | None = None
+
+    def name(self, key: str) -> str:
+        if key in self.names:
+            return self.names[key]
+        if self.fallback is not None:
+            return self.fallback.name(key)
+        return self.codes.get(key, key)
+
+    def value(self, key: str, value: object) -> object:
+        label = self.choices.get((key, str(value)))
+        if label is not None:
+            return label
+        return self.fallback.value(key, value) if self.fallback is not None else value
+
+
+def _labels_of(models: list, fallback: ReadableLabels | None = None) -> ReadableLabels:
+    from django.utils.text import capfirst
+
+    names: dict[str, str] = {}
+    choices: dict[tuple[str, str], str] = {}
+    codes: dict[str, str] = {}
+    for model in models:
+        for field in model._meta.get_fields():
+            if field.auto_created and not field.concrete:
+                key = field.get_accessor_name()
+                label = field.related_model._meta.verbose_name_plural
+            else:
+                key, label = field.name, getattr(field, "verbose_name", None)
+            if key and label:
+                names.setdefault(key, capfirst(str(label)))
+            for code, text in getattr(field, "flatchoices", None) or ():
+                choices.setdefault((field.name, str(code)), str(text))
+                codes.setdefault(str(code), str(text))
+    for renamed, field_name in EXPORT_RENAMED.items():
+        if field_name in names:
+            names.setdefault(renamed, names[field_name])
+    return ReadableLabels(names, choices, codes, fallback)
+
+
+# Export keys that name a field otherwise (what `participant_core` writes).
+EXPORT_RENAMED = {"registered_by_organisation": "owner", "registered_at": "created_at"}
+
+
+@functools.lru_cache(maxsize=len(settings.LANGUAGES))
+def _every_label(language: str) -> ReadableLabels:
+    """The labels of every Mosty model in `language`, built once per language (thousands of
+    choices, countries and languages among them)."""
+    from django.apps import apps
+
+    with translation.override(language):
+        return _labels_of([m for m in apps.get_models() if m.__module__.startswith("mosty.")])
+
+
+def readable_labels() -> dict[str, ReadableLabels]:
+    """For each section of the export, the labels of its fields, related lists and choices in
+    the active language: first those of the models the section exports (a consent's
+    `language` is the language of the text shown, a participant's `languages` the languages
+    they speak), then those of every Mosty model."""
+    from django.apps import apps
+
+    every = _every_label(translation.get_language() or settings.LANGUAGE_CODE)
+    own: dict[str, tuple[str, ...]] = {
+        "participant": ("people.Participant",),
+        "household": ("people.Household", "people.HouseholdMember"),
+        "consents": ("people.Consent",),
+        "imports": ("people.ParticipantImport",),
+    }
+    own.update({key: section.models for key, section in SECTIONS.items()})
+    return {
+        key: _labels_of([apps.get_model(label) for label in labels], every)
+        for key, labels in own.items()
+    }
 
 
 @transaction.atomic

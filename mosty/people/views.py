@@ -286,8 +286,10 @@ def participant_export(request, pk: int):
     data = gdpr.export_participant(participant, by=request.user)
     if request.GET.get("format") == "json":
         return json_response(f"{participant.code}.json", data)
-    labels = gdpr.section_labels()
-    sections = [(labels.get(key, key), key, value) for key, value in data.items()]
+    labels, readable = gdpr.section_labels(), gdpr.readable_labels()
+    sections = [
+        (labels.get(key, key), key, value, readable.get(key)) for key, value in data.items()
+    ]
     return render(
         request,
         "people/participant_export.html",

@@ -24,8 +24,34 @@ def test_export_json_and_html(world, login):
     assert data["participant"]["first_name"] == "Nadia"
     assert data["consents"][0]["purpose"] == "case_management"
     page = client.get(url).content.decode()
-    assert "Nadia" in page and "case_management" in page
+    assert "Nadia" in page
     assert AuditEvent.objects.filter(action="mosty.people.participant.exported").count() == 2
+
+
+def test_export_page_speaks_the_readers_language(world, login):
+    """The page handed to the person (art. 15) names fields and stored codes in the reader's
+    language, the section's own models first (a consent's `language` is the language of the
+    text shown); the JSON download keeps the machine names."""
+    from django.utils import translation
+
+    from mosty.people.models import Consent
+
+    participant = ParticipantFactory(owner=world.org_a, gender="female")
+    ConsentFactory(participant=participant, purpose="case_management", language="uk")
+    with translation.override("uk"):
+        url = reverse("people:export", args=[participant.pk])
+        expected = [
+            str(Participant._meta.get_field("gender").verbose_name),
+            str(dict(Participant._meta.get_field("gender").flatchoices)["female"]),
+            str(Consent._meta.get_field("purpose").verbose_name),
+            str(dict(Consent._meta.get_field("purpose").flatchoices)["case_management"]),
+            str(Consent._meta.get_field("language").verbose_name),
+        ]
+    page = login("coordinator").get(url).content.decode()
+    assert url.startswith("/uk/")
+    for text in expected:
+        assert f">{text[0].upper()}{text[1:]}<" in page or f">{text}<" in page, text
+    assert ">case_management<" not in page and ">purpose<" not in page and ">female<" not in page
 
 
 def test_export_includes_registered_sections(world, monkeypatch):
