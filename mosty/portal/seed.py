@@ -50,9 +50,14 @@ def seed_portal(ctx: Any) -> str:
     Membership.objects.get_or_create(
         user=user, organisation_id=participant.owner_id, role=Role.PARTICIPANT
     )
+    # The texts as the demo participant read them, in Ukrainian (the consent's `language`).
     for purpose, channel, text in (
-        (ConsentPurpose.PORTAL, "", "I want my own page in Mosty."),
-        (ConsentPurpose.MESSAGES, "sms", "You may send me text messages about my plan and events."),
+        (ConsentPurpose.PORTAL, "", "Я хочу мати власну сторінку в Mosty."),
+        (
+            ConsentPurpose.MESSAGES,
+            "sms",
+            "Ви можете надсилати мені текстові повідомлення про мій план і події.",
+        ),
     ):
         if not participant.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists():
             Consent.objects.create(
