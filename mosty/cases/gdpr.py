@@ -148,4 +148,10 @@ def register() -> None:
             "cases.Note",
             "cases.SupportLog",
         ],
+        renamed={
+            "to": "cases.Referral.to_organisation",
+            "history": "cases.ReferralEvent",
+            "sent_at": "cases.Referral.created_at",
+            "written_at": "cases.Goal.created_at",
+        },
     )

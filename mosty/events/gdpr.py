@@ -73,4 +73,8 @@ def register() -> None:
         __name__,
         label=_("Event registrations"),
         models=["events.Registration", "events.Attendance"],
+        renamed={
+            "registered_at": "events.Registration:one",
+            "sessions_attended": "events.Attendance",
+        },
     )

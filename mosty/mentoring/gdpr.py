@@ -126,4 +126,10 @@ def register() -> None:
             "mentoring.CheckIn",
             "mentoring.MatchProposal",
         ],
+        renamed={
+            "wishes": "mentoring.MentoringProfile",
+            "check_ins": "mentoring.CheckIn",
+            "matching_proposals": "mentoring.MatchProposal",
+            "computed_at": "mentoring.MatchingRun.finished_at",
+        },
     )

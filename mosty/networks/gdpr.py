@@ -57,4 +57,6 @@ def register() -> None:
         __name__,
         label=_("Invitations to thematic networks"),
         models=["networks.NetworkInvitation"],
+        # `state` is worked out from the dates (`NetworkInvitation.state`), not stored.
+        renamed={"state": "people.ParticipantImport.status"},
     )

@@ -52,6 +52,9 @@ class Section:
     # "app_label.ModelName" of every model whose rows about the participant this section
     # exports and erases.
     models: tuple[str, ...] = ()
+    # Keys of the export that are not a field of those models, to what says them on the
+    # export page (`RENAMED_HOW`).
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 SECTIONS: dict[str, Section] = {}
@@ -179,8 +182,10 @@ NO_PERSONAL_DATA: dict[str, str] = {
 }
 
 
-def register(key, *, label, export, erase=None, closed_since=None, models=()) -> None:
-    SECTIONS[key] = Section(key, label, export, erase, closed_since, tuple(models))
+def register(key, *, label, export, erase=None, closed_since=None, models=(), renamed=None) -> None:
+    SECTIONS[key] = Section(
+        key, label, export, erase, closed_since, tuple(models), tuple((renamed or {}).items())
+    )
 
 
 def covered_models() -> dict[str, str]:
@@ -385,7 +390,28 @@ class ReadableLabels:
         return self.fallback.value(key, value) if self.fallback is not None else value
 
 
-def _labels_of(models: list, fallback: ReadableLabels | None = None) -> ReadableLabels:
+RENAMED_HOW = """How a section names what says an export key that is no field of its models:
+"app.Model.field" (that field's label), "app.Model" (the model's plural name, for a list) or
+"app.Model:one" (its singular name, for one record)."""
+
+
+def _renamed_label(path: str) -> str:
+    from django.apps import apps
+
+    if path.endswith(":one"):
+        return str(apps.get_model(path.removesuffix(":one"))._meta.verbose_name)
+    app_label, model_name, *field = path.split(".")
+    model = apps.get_model(app_label, model_name)
+    if field:
+        return str(model._meta.get_field(field[0]).verbose_name)
+    return str(model._meta.verbose_name_plural)
+
+
+def _labels_of(
+    models: list,
+    fallback: ReadableLabels | None = None,
+    renamed: tuple[tuple[str, str], ...] = (),
+) -> ReadableLabels:
     from django.utils.text import capfirst
 
     names: dict[str, str] = {}
@@ -403,14 +429,19 @@ def _labels_of(models: list, fallback: ReadableLabels | None = None) -> Readable
             for code, text in getattr(field, "flatchoices", None) or ():
                 choices.setdefault((field.name, str(code)), str(text))
                 codes.setdefault(str(code), str(text))
-    for renamed, field_name in EXPORT_RENAMED.items():
-        if field_name in names:
-            names.setdefault(renamed, names[field_name])
+    for key, path in renamed:
+        names[key] = capfirst(_renamed_label(path))
     return ReadableLabels(names, choices, codes, fallback)
 
 
-# Export keys that name a field otherwise (what `participant_core` writes).
-EXPORT_RENAMED = {"registered_by_organisation": "owner", "registered_at": "created_at"}
+# What people's own sections name otherwise than the field they export (`RENAMED_HOW`).
+CORE_RENAMED = {
+    "participant": (
+        ("registered_by_organisation", "people.Participant.owner"),
+        ("registered_at", "people.Participant.created_at"),
+    ),
+    "imports": (("uploaded_at", "people.ParticipantImport.created_at"),),
+}
 
 
 @functools.lru_cache(maxsize=len(settings.LANGUAGES))
@@ -438,8 +469,9 @@ def readable_labels() -> dict[str, ReadableLabels]:
         "imports": ("people.ParticipantImport",),
     }
     own.update({key: section.models for key, section in SECTIONS.items()})
+    renamed = {key: section.renamed for key, section in SECTIONS.items()} | CORE_RENAMED
     return {
-        key: _labels_of([apps.get_model(label) for label in labels], every)
+        key: _labels_of([apps.get_model(label) for label in labels], every, renamed.get(key, ()))
         for key, labels in own.items()
     }
 
@@ -502,7 +534,7 @@ def retention_run(*, now: datetime | None = None) -> int:
     return done
 
 
-def register_module(module: str, *, label, models) -> None:
+def register_module(module: str, *, label, models, renamed=None) -> None:
     """Register the section of an app's `gdpr.py` (`module`, its `__name__`) by the convention
     they all follow: the section is named after the app (`mosty.cases.gdpr` -> "cases") and
     exports, erases and (where the module defines one) tells `closed_since` with the module's
@@ -515,6 +547,7 @@ def register_module(module: str, *, label, models) -> None:
         erase=found.erase,
         closed_since=getattr(found, "closed_since", None),
         models=models,
+        renamed=renamed,
     )
 
 

@@ -68,4 +68,9 @@ def register() -> None:
             "portal.HelpRequest",
             "portal.TaskReport",
         ],
+        renamed={
+            "account": "portal.PortalAccount:one",
+            "tasks_done": "portal.TaskReport",
+            "asked_at": "people.Participant.created_at",
+        },
     )

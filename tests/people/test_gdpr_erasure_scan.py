@@ -314,3 +314,19 @@ def test_export_holds_every_module(world):
         }
     ]
     assert [i["email"] for i in data["networks"]] == ["xanthippe.quarrington@example.org"]
+
+
+@pytest.mark.django_db
+def test_export_page_names_every_key_in_the_readers_language(world):
+    """The export page handed to the person says every key in words: a section that exports
+    a key which is no field of its models declares what names it (`renamed`), or this fails
+    with the machine name it would show."""
+    import re
+
+    person = _person_everywhere(world)
+    client = Client()
+    client.login(email=world.user("coordinator", "a").email, password=PASSWORD)
+    page = client.get(reverse("people:export", args=[person.pk])).content.decode()
+    keys = re.findall(r"<dt[^>]*>(.*?)</dt>", page)
+    assert len(keys) > 50  # every section's rows are on the page
+    assert not [key for key in keys if re.fullmatch(r"[a-z_]+", key)]

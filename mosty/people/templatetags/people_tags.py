@@ -1,4 +1,5 @@
 from django import template
+from django.db.models import Choices
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -29,7 +30,9 @@ def _render(value, labels=None, key: str = "") -> str:
         return format_html('<ul class="list-unstyled">{}</ul>', items)
     if value in (None, ""):
         return "—"
-    if labels and key:
+    if isinstance(value, Choices):  # worked out, not stored (an invitation's state)
+        value = value.label
+    elif labels and key:
         value = labels.value(key, value)
     return format_html("{}", value)
 
