@@ -53,7 +53,7 @@ class Section:
     # exports and erases.
     models: tuple[str, ...] = ()
     # Keys of the export that are not a field of those models, to what says them on the
-    # export page (`RENAMED_HOW`).
+    # export page (`_renamed_label`).
     renamed: tuple[tuple[str, str], ...] = ()
 
 
@@ -390,12 +390,10 @@ class ReadableLabels:
         return self.fallback.value(key, value) if self.fallback is not None else value
 
 
-RENAMED_HOW = """How a section names what says an export key that is no field of its models:
-"app.Model.field" (that field's label), "app.Model" (the model's plural name, for a list) or
-"app.Model:one" (its singular name, for one record)."""
-
-
 def _renamed_label(path: str) -> str:
+    """What says an export key that is no field of its section's models, as the section
+    declares it (`renamed=`): "app.Model.field" (that field's label), "app.Model" (the model's
+    plural name, for a list) or "app.Model:one" (its singular name, for one record)."""
     from django.apps import apps
 
     if path.endswith(":one"):
@@ -434,7 +432,7 @@ def _labels_of(
     return ReadableLabels(names, choices, codes, fallback)
 
 
-# What people's own sections name otherwise than the field they export (`RENAMED_HOW`).
+# What people's own sections name otherwise than the field they export (`_renamed_label`).
 CORE_RENAMED = {
     "participant": (
         ("registered_by_organisation", "people.Participant.owner"),
