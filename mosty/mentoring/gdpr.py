@@ -114,6 +114,7 @@ def closed_since(participant_ids) -> dict:
 
 
 def register() -> None:
+    from mosty.mentoring.models import Interest, MentorKind, Slot
     from mosty.people import gdpr
 
     gdpr.register_module(
@@ -132,4 +133,5 @@ def register() -> None:
             "matching_proposals": "mentoring.MatchProposal",
             "computed_at": "mentoring.MatchingRun.finished_at",
         },
+        coded={"interests": Interest, "mentor_kinds": MentorKind, "availability": Slot},
     )

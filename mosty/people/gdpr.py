@@ -55,6 +55,9 @@ class Section:
     # Keys of the export that are not a field of those models, to what says them on the
     # export page (`_renamed_label`).
     renamed: tuple[tuple[str, str], ...] = ()
+    # Keys whose values are codes of choices no field carries (a JSON list of interests), to
+    # those choices.
+    coded: tuple[tuple[str, type], ...] = ()
 
 
 SECTIONS: dict[str, Section] = {}
@@ -182,9 +185,18 @@ NO_PERSONAL_DATA: dict[str, str] = {
 }
 
 
-def register(key, *, label, export, erase=None, closed_since=None, models=(), renamed=None) -> None:
+def register(
+    key, *, label, export, erase=None, closed_since=None, models=(), renamed=None, coded=None
+) -> None:
     SECTIONS[key] = Section(
-        key, label, export, erase, closed_since, tuple(models), tuple((renamed or {}).items())
+        key,
+        label,
+        export,
+        erase,
+        closed_since,
+        tuple(models),
+        tuple((renamed or {}).items()),
+        tuple((coded or {}).items()),
     )
 
 
@@ -409,6 +421,7 @@ def _labels_of(
     models: list,
     fallback: ReadableLabels | None = None,
     renamed: tuple[tuple[str, str], ...] = (),
+    coded: tuple[tuple[str, type], ...] = (),
 ) -> ReadableLabels:
     from django.utils.text import capfirst
 
@@ -429,6 +442,9 @@ def _labels_of(
                 codes.setdefault(str(code), str(text))
     for key, path in renamed:
         names[key] = capfirst(_renamed_label(path))
+    for key, coded_choices in coded:
+        for code, text in coded_choices.choices:  # type: ignore[attr-defined]
+            choices[(key, str(code))] = str(text)
     return ReadableLabels(names, choices, codes, fallback)
 
 
@@ -468,8 +484,14 @@ def readable_labels() -> dict[str, ReadableLabels]:
     }
     own.update({key: section.models for key, section in SECTIONS.items()})
     renamed = {key: section.renamed for key, section in SECTIONS.items()} | CORE_RENAMED
+    coded = {key: section.coded for key, section in SECTIONS.items()}
     return {
-        key: _labels_of([apps.get_model(label) for label in labels], every, renamed.get(key, ()))
+        key: _labels_of(
+            [apps.get_model(label) for label in labels],
+            every,
+            renamed.get(key, ()),
+            coded.get(key, ()),
+        )
         for key, labels in own.items()
     }
 
@@ -532,7 +554,7 @@ def retention_run(*, now: datetime | None = None) -> int:
     return done
 
 
-def register_module(module: str, *, label, models, renamed=None) -> None:
+def register_module(module: str, *, label, models, renamed=None, coded=None) -> None:
     """Register the section of an app's `gdpr.py` (`module`, its `__name__`) by the convention
     they all follow: the section is named after the app (`mosty.cases.gdpr` -> "cases") and
     exports, erases and (where the module defines one) tells `closed_since` with the module's
@@ -546,6 +568,7 @@ def register_module(module: str, *, label, models, renamed=None) -> None:
         closed_since=getattr(found, "closed_since", None),
         models=models,
         renamed=renamed,
+        coded=coded,
     )
 
 

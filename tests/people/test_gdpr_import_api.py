@@ -36,8 +36,12 @@ def test_export_page_speaks_the_readers_language(world, login):
 
     from mosty.people.models import Consent
 
+    from mosty.mentoring.models import Interest, MentoringProfile
+
     participant = ParticipantFactory(owner=world.org_a, gender="female")
     ConsentFactory(participant=participant, purpose="case_management", language="uk")
+    # A JSON list of codes no field's choices describe: the section declares them (`coded`).
+    MentoringProfile.objects.create(participant=participant, interests=["gardening"])
     with translation.override("uk"):
         url = reverse("people:export", args=[participant.pk])
         expected = [
@@ -46,12 +50,14 @@ def test_export_page_speaks_the_readers_language(world, login):
             str(Consent._meta.get_field("purpose").verbose_name),
             str(dict(Consent._meta.get_field("purpose").flatchoices)["case_management"]),
             str(Consent._meta.get_field("language").verbose_name),
+            str(Interest.GARDENING.label),
         ]
     page = login("coordinator").get(url).content.decode()
     assert url.startswith("/uk/")
     for text in expected:
         assert f">{text[0].upper()}{text[1:]}<" in page or f">{text}<" in page, text
     assert ">case_management<" not in page and ">purpose<" not in page and ">female<" not in page
+    assert ">gardening<" not in page
 
 
 def test_export_includes_registered_sections(world, monkeypatch):
