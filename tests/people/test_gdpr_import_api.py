@@ -34,9 +34,8 @@ def test_export_page_speaks_the_readers_language(world, login):
     text shown); the JSON download keeps the machine names."""
     from django.utils import translation
 
-    from mosty.people.models import Consent
-
     from mosty.mentoring.models import Interest, MentoringProfile
+    from mosty.people.models import Consent
 
     participant = ParticipantFactory(owner=world.org_a, gender="female")
     ConsentFactory(participant=participant, purpose="case_management", language="uk")
