@@ -439,7 +439,8 @@ def _labels_of(
                 names.setdefault(key, capfirst(str(label)))
             for code, text in getattr(field, "flatchoices", None) or ():
                 choices.setdefault((field.name, str(code)), str(text))
-                codes.setdefault(str(code), str(text))
+                if fallback is None:  # a section's own codes are never asked (`name`)
+                    codes.setdefault(str(code), str(text))
     for key, path in renamed:
         names[key] = capfirst(_renamed_label(path))
     for key, coded_choices in coded:

@@ -155,14 +155,11 @@ def visible_assignments(user: Any) -> QuerySet[Assignment]:
 
 
 def visible_profiles(user: Any) -> QuerySet[AssistantProfile]:
-    """The user's own profile, and the profiles in the pools they coordinate."""
-    if not getattr(user, "is_authenticated", False):
-        return AssistantProfile.objects.none()
-    if is_admin(user):
+    """The user's own profile, and the profiles in the pools they coordinate (every profile
+    for the administrator)."""
+    if getattr(user, "is_authenticated", False) and is_admin(user):
         return AssistantProfile.objects.all()
-    return AssistantProfile.objects.filter(
-        Q(user=user) | Q(organisation_id__in=orgs_where(user, Role.COORDINATOR))
-    )
+    return certifiable_profiles(user)
 
 
 def certifiable_profiles(user: Any) -> QuerySet[AssistantProfile]:
