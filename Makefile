@@ -50,8 +50,11 @@ lock: $(STAMP)
 upgrade:
 	$(MAKE) lock UPGRADE=--upgrade
 
+# `make messages` updates every catalogue from the source (`make messages APP=people`: one app's),
+# then says what is left to translate; docs/developing.md, "Translating".
 messages: install
-	cd mosty && ../$(BIN)/mosty makemessages $(foreach l,pl en uk ru ar fa fr,-l $(l)) --no-obsolete --ignore 'static/*'
+	$(BIN)/python -m mosty.tools.messages extract $(APP)
+	$(BIN)/python -m mosty.tools.messages check
 
 clean:
 	rm -rf $(VENV) var
