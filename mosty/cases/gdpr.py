@@ -14,6 +14,7 @@ from mosty.cases.models import (
     Note,
     Referral,
     ReferralEvent,
+    SharedField,
     SupportLog,
     Task,
 )
@@ -154,4 +155,5 @@ def register() -> None:
             "sent_at": "cases.Referral.created_at",
             "written_at": "cases.Goal.created_at",
         },
+        coded={"shared_fields": SharedField},
     )

@@ -38,11 +38,12 @@ def percent(share: float | str | None, *, language: str | None = None) -> str:
     return format_percent(float(share), locale=_locale(language), numbering_system="latn")
 
 
-def number(value, *, decimals: int = 0, language: str | None = None) -> str:
-    """1234.5 -> "1234,5" (pl), "1,234.5" (en): for people, never for machines."""
+def number(value, *, decimals: int = 0, up_to: int = 0, language: str | None = None) -> str:
+    """1234.5 -> "1234,5" (pl), "1,234.5" (en): for people, never for machines. `decimals`
+    always shown; `up_to` more where the value has them (2.0 -> "2", 2.25 -> "2,25")."""
     if value is None or value == "":
         return ""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    pattern = "#,##0" + ("." + "0" * decimals + "#" * up_to if decimals or up_to else "")
     return format_decimal(value, format=pattern, locale=_locale(language), numbering_system="latn")
 
 

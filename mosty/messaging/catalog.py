@@ -145,6 +145,12 @@ def render(code: str, payload: dict[str, Any], language: str) -> tuple[str, str]
         return str(template.subject), str(template.body) % payload
 
 
+def subjects() -> dict[str, str]:
+    """What each template is about, in the active language (its subject), for the person's
+    data export; a subject that needs the message's values is left out."""
+    return {code: str(t.subject) for code, t in TEMPLATES.items() if "%(" not in str(t.subject)}
+
+
 def _statuses() -> dict[str, str]:
     return {str(k): str(v) for k, v in [*ReferralStatus.choices, *PlanStatus.choices]}
 

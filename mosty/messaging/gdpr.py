@@ -36,4 +36,11 @@ def register() -> None:
         __name__,
         label=_("Messages sent to the person"),
         models=["messaging.Message", "messaging.Notification"],
+        coded={"template": _template_subjects},
     )
+
+
+def _template_subjects() -> dict[str, str]:
+    from mosty.messaging.catalog import subjects
+
+    return subjects()

@@ -33,13 +33,19 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import CharField, Choices, Count, JSONField, Max
 from django.utils import timezone, translation
 
 from mosty.access.audit import audit
+from mosty.core import formats
+
+# What says the codes an export key holds: a `Choices` class, or a function that answers
+# {code: label} (a registry's, such as the message templates').
+Coded = type[Choices] | Callable[[], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ class Section:
     renamed: tuple[tuple[str, str], ...] = ()
     # Keys whose values are codes of choices no field carries (a JSON list of interests), to
     # those choices.
-    coded: tuple[tuple[str, type], ...] = ()
+    coded: tuple[tuple[str, Coded], ...] = ()
 
 
 SECTIONS: dict[str, Section] = {}
@@ -380,13 +386,15 @@ class ReadableLabels:
     """What the export page says in the reader's language instead of the export's machine
     names (the JSON download keeps them): `names`, a field's or a related list's name to its
     verbose name; `choices`, (field name, stored code) to the choice's label; `codes`, a
-    stored code to a label, for a code used as a key (an assessment's scores by domain).
-    What these do not know, `fallback` is asked."""
+    stored code to a label, for a code used as a key (an assessment's scores by domain);
+    `languages`, the keys whose values are language codes ("uk", or {"code": "uk", "level":
+    "B1"} in a list of languages spoken). What these do not know, `fallback` is asked."""
 
     names: dict[str, str]
     choices: dict[tuple[str, str], str]
     codes: dict[str, str]
     fallback: ReadableLabels | None = None
+    languages: frozenset[str] = frozenset()
 
     def name(self, key: str) -> str:
         if key in self.names:
@@ -396,10 +404,33 @@ class ReadableLabels:
         return self.codes.get(key, key)
 
     def value(self, key: str, value: object) -> object:
+        if self.is_language(key):
+            if isinstance(value, str):
+                return formats.language_name(value)
+            if isinstance(value, dict) and "code" in value:
+                return formats.languages_spoken([value])[0]
+            return value
         label = self.choices.get((key, str(value)))
         if label is not None:
             return label
         return self.fallback.value(key, value) if self.fallback is not None else value
+
+    def is_language(self, key: str) -> bool:
+        if key in self.languages:
+            return True
+        if key in self.names or self.fallback is None:  # a field of the section's own that
+            return False  # holds no code (a survey answer's free-text language)
+        return self.fallback.is_language(key)
+
+
+def _holds_language(field: object) -> bool:
+    """A field whose values are language codes: "language", "source_language",
+    "language_with" (at most a tag's length), or a JSON list "languages"."""
+    if "language" not in getattr(field, "name", ""):
+        return False
+    if isinstance(field, CharField):
+        return bool(field.max_length and field.max_length <= 10)
+    return isinstance(field, JSONField) and field.name == "languages"
 
 
 def _renamed_label(path: str) -> str:
@@ -421,13 +452,14 @@ def _labels_of(
     models: list,
     fallback: ReadableLabels | None = None,
     renamed: tuple[tuple[str, str], ...] = (),
-    coded: tuple[tuple[str, type], ...] = (),
+    coded: tuple[tuple[str, Coded], ...] = (),
 ) -> ReadableLabels:
     from django.utils.text import capfirst
 
     names: dict[str, str] = {}
     choices: dict[tuple[str, str], str] = {}
     codes: dict[str, str] = {}
+    languages: set[str] = set()
     for model in models:
         for field in model._meta.get_fields():
             if field.auto_created and not field.concrete:
@@ -437,6 +469,8 @@ def _labels_of(
                 key, label = field.name, getattr(field, "verbose_name", None)
             if key and label:
                 names.setdefault(key, capfirst(str(label)))
+            if key and _holds_language(field):
+                languages.add(key)
             for code, text in getattr(field, "flatchoices", None) or ():
                 choices.setdefault((field.name, str(code)), str(text))
                 if fallback is None:  # a section's own codes are never asked (`name`)
@@ -444,9 +478,13 @@ def _labels_of(
     for key, path in renamed:
         names[key] = capfirst(_renamed_label(path))
     for key, coded_choices in coded:
-        for code, text in coded_choices.choices:  # type: ignore[attr-defined]
+        if isinstance(coded_choices, type):
+            pairs = list(coded_choices.choices)  # type: ignore[attr-defined]
+        else:
+            pairs = list(coded_choices().items())
+        for code, text in pairs:
             choices[(key, str(code))] = str(text)
-    return ReadableLabels(names, choices, codes, fallback)
+    return ReadableLabels(names, choices, codes, fallback, frozenset(languages))
 
 
 # What people's own sections name otherwise than the field they export (`_renamed_label`).

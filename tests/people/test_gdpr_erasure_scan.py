@@ -330,3 +330,26 @@ def test_export_page_names_every_key_in_the_readers_language(world):
     keys = re.findall(r"<dt[^>]*>(.*?)</dt>", page)
     assert len(keys) > 50  # every section's rows are on the page
     assert not [key for key in keys if re.fullmatch(r"[a-z_]+", key)]
+
+
+@pytest.mark.django_db
+def test_export_page_says_every_value_in_words(world):
+    """The same page says values as a person reads them, not as the JSON download stores
+    them: no ISO timestamp, no True/False, no stored code (a language, a template, a field
+    shared with a partner). A section that exports a code no field's choices describe
+    declares it (`coded`), or this fails with the code it would show."""
+    import re
+
+    person = _person_everywhere(world)
+    person.languages = [{"code": "uk", "level": "native"}, {"code": "pl", "level": "B1"}]
+    person.save(update_fields=["languages"])
+    client = Client()
+    client.login(email=world.user("coordinator", "a").email, password=PASSWORD)
+    page = client.get(reverse("people:export", args=[person.pk])).content.decode()
+    values = re.findall(r"<(?:dd|li)[^>]*>([^<]+)</(?:dd|li)>", page)
+    assert len(values) > 100
+    machine = r"\d{4}-\d\d-\d\d[T ].*|True|False|[a-z]+_[a-z_]+|[a-z]{2}"
+    assert not [value for value in values if re.fullmatch(machine, value)]
+    assert "Ukrainian · native" in values and "Polish · B1" in values
+    assert "Someone asks for help" in values  # the message's template, by its subject
+    assert "First name" in values  # what a referral shared with the partner

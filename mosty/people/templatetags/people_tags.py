@@ -1,14 +1,48 @@
+import re
+
 from django import template
 from django.db.models import Choices
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from mosty.core import formats
 
 register = template.Library()
+
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _readable(value: object) -> object:
+    """A stored value as a person reads it: yes or no, a moment in the installation's time
+    zone and a day in the reader's format (the export writes both as ISO 8601), a fraction in
+    the reader's notation."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, float):
+        return formats.number(value, up_to=2)
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        moment = parse_datetime(value)
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return date_format(moment, "DATETIME_FORMAT")
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        day = parse_date(value)
+        if day is not None:
+            return date_format(day, "DATE_FORMAT")
+    return value
 
 
 def _render(value, labels=None, key: str = "") -> str:
     """`value` as nested definition lists; with `labels` (`people.gdpr.ReadableLabels`) the
     field names and stored codes are said in the reader's language."""
+    if labels and key and isinstance(value, dict) and labels.is_language(key):
+        value = labels.value(key, value)  # {"code": "uk", "level": "B1"}: one language spoken
     if isinstance(value, dict):
         rows = format_html_join(
             "",
@@ -34,7 +68,7 @@ def _render(value, labels=None, key: str = "") -> str:
         value = value.label
     elif labels and key:
         value = labels.value(key, value)
-    return format_html("{}", value)
+    return format_html("{}", _readable(value))
 
 
 @register.simple_tag
