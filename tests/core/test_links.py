@@ -10,77 +10,49 @@ links on the hours report, the housing form's Cancel for institution staff); thi
 next module from adding one.
 """
 
-import io
-import re
 from collections import Counter
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.urls import Resolver404, resolve
-from django.utils import translation
 
 from mosty.accounts.models import User
-from mosty.core.citypack import city_init
-from mosty.core.seeding import seed_run
 from mosty.organisations.seed import DEMO_USERS
+from tests.walking import demo_city, walk
 
-# Pages a link may lead to but the walk does not open: signing out ends the walk, downloads
-# and feeds are files (their own tests read them), the language switch is a form.
-NOT_OPENED = re.compile(r"/(accounts/logout|i18n|admin|api)/|\.(csv|xlsx|pdf|ics|xml|json|zip)$")
 # How many addresses of one page (one view) are opened: the first two show whether the
 # page answers; every participant's page would only make the walk slower.
 PER_PAGE = 2
 
 
-def _links(html: str) -> list[str]:
-    return [
-        link
-        for link in re.findall(r'href="(/[^"#?]*)', html)
-        if not link.startswith(("/static/", "/media/")) and not NOT_OPENED.search(link)
-    ]
-
-
-def _walk(client: Client, start: str) -> list[tuple[str, str, int]]:
+def _broken(client: Client, start: str) -> list[tuple[str, str, int]]:
     """(page, link, status) of each link that does not open, over every page reached."""
-    todo = [("(start)", start)]
-    seen: set[str] = set()
     per_view: Counter[str] = Counter()
-    broken = []
-    while todo:
-        source, path = todo.pop(0)
-        if path in seen:
-            continue
-        seen.add(path)
-        try:
-            with translation.override(path.split("/")[1]):
-                view = resolve(path).view_name
-        except Resolver404:
-            broken.append((source, path, 404))
-            continue
-        if per_view[view] >= PER_PAGE:
-            continue
-        per_view[view] += 1
+
+    def open_page(path: str) -> tuple[int, str]:
         response = client.get(path)
-        if response.status_code in (403, 404) or response.status_code >= 500:
-            broken.append((source, path, response.status_code))
-            continue
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        todo.extend((path, link) for link in _links(response.content.decode()))
-    return broken
+        html = "text/html" in response.get("Content-Type", "")
+        return response.status_code, response.content.decode() if html else ""
+
+    def opens(view: str) -> bool:
+        per_view[view] += 1
+        return per_view[view] <= PER_PAGE
+
+    return [
+        (page, link, status)
+        for page, link, _view, status in walk(open_page, start, opens=opens)
+        if status in (403, 404) or status >= 500
+    ]
 
 
 @pytest.mark.django_db
 def test_no_demo_login_is_shown_a_link_that_leads_nowhere():
-    city_init(path=settings.DEMO_PACK)
-    seed_run(scale="demo", out=io.StringIO())
+    demo_city()
     broken = {}
     for email, *_rest in DEMO_USERS:
         client = Client()
         client.force_login(User.objects.get(email=email))
-        broken[email] = _walk(client, "/en/")
-    broken["(visitor)"] = _walk(Client(), "/en/")
+        broken[email] = _broken(client, "/en/")
+    broken["(visitor)"] = _broken(Client(), "/en/")
     broken = {who: links for who, links in broken.items() if links}
     assert not broken, "\n".join(
         f"{who}: on {page} a link to {link} answers {status}"
