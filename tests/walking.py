@@ -70,3 +70,45 @@ def walk(
         yield source, path, view, status
         if status == 200 and html:
             todo.extend((path, link) for link in links(html))
+
+
+def reader(email: str | None):
+    """A test client signed in as the demo login `email` (None: a visitor)."""
+    from django.test import Client
+
+    from mosty.accounts.models import User
+
+    client = Client()
+    if email:
+        client.force_login(User.objects.get(email=email))
+    return client
+
+
+def first_readers(start: str = "/en/") -> dict[str | None, list[str]]:
+    """Each page (view) of the demo, once: for each demo login (None: a visitor), the
+    addresses of the pages they are the first to reach (the administrator first, then each
+    role, then the visitor), so a page is seen with the data of someone who may open it."""
+    from mosty.organisations.seed import DEMO_USERS
+
+    first: dict[str, tuple[str | None, str]] = {}
+    for email in [*[user[0] for user in DEMO_USERS], None]:
+        client, opened = reader(email), set()
+
+        def open_page(path: str, client=client) -> tuple[int, str]:
+            response = client.get(path)
+            html = "text/html" in response.get("Content-Type", "")
+            return response.status_code, response.content.decode() if html else ""
+
+        def opens(view: str, opened=opened) -> bool:
+            if view in opened:
+                return False
+            opened.add(view)
+            return True
+
+        for _source, path, view, status in walk(open_page, start, opens=opens):
+            if view and status == 200:
+                first.setdefault(view, (email, path))
+    by_reader: dict[str | None, list[str]] = {}
+    for email, path in first.values():
+        by_reader.setdefault(email, []).append(path)
+    return by_reader

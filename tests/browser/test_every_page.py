@@ -10,52 +10,16 @@ own browser tests check its forms and their errors.
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
 
-from mosty.accounts.models import User
-from mosty.organisations.seed import DEMO_USERS
 from tests.browser.conftest import serious_violations
-from tests.walking import demo_city, walk
-
-
-def _client(email: str | None) -> Client:
-    client = Client()
-    if email:
-        client.force_login(User.objects.get(email=email))
-    return client
-
-
-def _pages_by_reader() -> dict[str | None, list[str]]:
-    """For each demo login (None: a visitor), the addresses of the pages they reach first."""
-    first: dict[str, tuple[str | None, str]] = {}
-    for email in [*[user[0] for user in DEMO_USERS], None]:
-        client, opened = _client(email), set()
-
-        def open_page(path: str, client=client) -> tuple[int, str]:
-            response = client.get(path)
-            html = "text/html" in response.get("Content-Type", "")
-            return response.status_code, response.content.decode() if html else ""
-
-        def opens(view: str, opened=opened) -> bool:
-            if view in opened:
-                return False
-            opened.add(view)
-            return True
-
-        for _source, path, view, status in walk(open_page, "/ar/", opens=opens):
-            if view and status == 200:
-                first.setdefault(view, (email, path))
-    by_reader: dict[str | None, list[str]] = {}
-    for email, path in first.values():
-        by_reader.setdefault(email, []).append(path)
-    return by_reader
+from tests.walking import demo_city, first_readers, reader
 
 
 @pytest.mark.django_db(transaction=True)
 def test_every_page_has_no_serious_accessibility_violation(browser, live_server):
     demo_city()
-    by_reader = _pages_by_reader()
+    by_reader = first_readers("/ar/")
     found: dict[str, list[dict]] = {}
     checked = 0
     for email, paths in by_reader.items():
@@ -66,7 +30,7 @@ def test_every_page_has_no_serious_accessibility_violation(browser, live_server)
         )
         context.set_default_timeout(15000)
         if email:
-            cookie = _client(email).cookies[settings.SESSION_COOKIE_NAME].value
+            cookie = reader(email).cookies[settings.SESSION_COOKIE_NAME].value
             context.add_cookies(
                 [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
             )
