@@ -21,6 +21,7 @@ from mosty.assistance.models import (
     validate_no_personal_data,
 )
 from mosty.core.formats import language_choices
+from mosty.core.forms import ModelMultipleChoiceField
 from mosty.core.pages import VersionedForm
 
 # Languages offered in the pickers: Mosty's own and those a Polish city's newcomers speak
@@ -132,7 +133,7 @@ class ProfileForm(VersionedForm):
         choices=Mode.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    districts: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    districts: ModelMultipleChoiceField = ModelMultipleChoiceField(
         queryset=None,
         label=_("Districts I travel to"),
         widget=forms.CheckboxSelectMultiple,

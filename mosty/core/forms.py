@@ -3,6 +3,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -143,6 +145,23 @@ def _chosen(selected) -> list[str]:
     return [str(v) for v in values if v not in (None, "")]
 
 
+def _keys(model, values: list) -> list:
+    """The submitted values that can be keys of `model`. Any other (a word, a number larger
+    than the database's integers: SQLite cannot even compare one) is no choice, which the
+    form says beside the field when it validates."""
+    pk = model._meta.pk
+    low, high = connection.ops.integer_field_ranges.get(pk.get_internal_type(), (None, None))
+    keys = []
+    for value in values:
+        try:
+            key = pk.to_python(value)
+        except ValidationError:
+            continue
+        if low is None or high is None or low <= key <= high:
+            keys.append(key)
+    return keys
+
+
 def _show(widget, term: str, matched: int, choices: list) -> None:
     assert isinstance(widget, SearchSelect)
     widget.term, widget.matched, widget.choices = term, matched, choices
@@ -179,12 +198,9 @@ class _SearchQueryset(Searchable):
             matches = matches.filter(condition)
         rows = list(matches[:SEARCH_SHOWN])
         listed = {str(r.pk) for r in rows}
-        missing = [v for v in _chosen(selected) if v not in listed]
+        missing = _keys(queryset.model, [v for v in _chosen(selected) if v not in listed])
         if missing:
-            try:
-                rows[:0] = list(queryset.filter(pk__in=missing))
-            except (ValueError, TypeError):
-                pass  # not a key: the form says so when it validates
+            rows[:0] = list(queryset.filter(pk__in=missing))
         matched = matches.count() if len(rows) >= SEARCH_SHOWN else len(rows)
         empty = [("", self.empty_label)] if self.empty_label is not None else []
         _show(
@@ -202,7 +218,24 @@ class SearchModelChoiceField(_SearchQueryset, forms.ModelChoiceField):
     widget = SearchSelect
 
 
-class SearchModelMultipleChoiceField(_SearchQueryset, forms.ModelMultipleChoiceField):
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, but a submitted key beyond the database's integers is an invalid choice
+    beside the field, not a server error: Django checks the keys with an `__in` lookup, which
+    lacks the range check of its exact lookups, and SQLite cannot compare such a number."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for item in value or ():
+                if not _keys(self.queryset.model, [item]):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": item},
+                    )
+        return super()._check_values(value)
+
+
+class SearchModelMultipleChoiceField(_SearchQueryset, ModelMultipleChoiceField):
     """Several choices among many records (a service's locations among thousands)."""
 
     widget = SearchSelectMultiple
@@ -254,10 +287,12 @@ class SearchChoiceField(Searchable, forms.TypedChoiceField):
 
 def narrow_choices(form, terms) -> None:
     """Fill every searchable select of `form` with what matches its search box's words
-    (`<field>__q` in `terms`, the request's data)."""
+    (`<field>__q` in `terms`, the request's data). A NUL byte is dropped: no record's name
+    holds one, and PostgreSQL refuses to compare text with it."""
     for name, field in form.fields.items():
         if isinstance(field, Searchable):
-            field.narrow(terms.get(f"{name}__q", ""), form[name].value())
+            term = str(terms.get(f"{name}__q", "")).replace("\x00", "")
+            field.narrow(term, form[name].value())
 
 
 class WithFormsets(forms.BaseForm):

@@ -5,7 +5,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.forms import SearchModelMultipleChoiceField, StyledForm, style_fields
+from mosty.core.forms import (
+    ModelMultipleChoiceField,
+    SearchModelMultipleChoiceField,
+    StyledForm,
+    style_fields,
+)
 from mosty.core.models import District, TranslationStatus
 from mosty.core.uploads import validate_upload_size
 from mosty.directory.models import (
@@ -125,7 +130,7 @@ class ServiceForm(OpeningHoursMixin, OwnedRecordForm):
         required=False,
         help_text=_("ISO codes separated by commas, e.g. pl, uk, ar."),
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = ModelMultipleChoiceField(
         label=_("Categories"),
         queryset=Category.objects.none(),
         required=False,

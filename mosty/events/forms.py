@@ -59,10 +59,16 @@ class SessionForm(forms.ModelForm):
 
 
 TranslationFormSet = inlineformset_factory(
-    Event, EventTranslation, form=TranslationForm, extra=1, can_delete=False, max_num=7
+    Event,
+    EventTranslation,
+    form=TranslationForm,
+    extra=1,
+    can_delete=False,
+    max_num=7,
+    absolute_max=7,
 )
 SessionFormSet = inlineformset_factory(
-    Event, Session, form=SessionForm, extra=1, can_delete=True, max_num=200
+    Event, Session, form=SessionForm, extra=1, can_delete=True, max_num=200, absolute_max=200
 )
 
 

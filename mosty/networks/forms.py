@@ -5,7 +5,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import User
-from mosty.core.forms import SearchModelChoiceField, StyledForm, style_fields
+from mosty.core.forms import (
+    ModelMultipleChoiceField,
+    SearchModelChoiceField,
+    StyledForm,
+    style_fields,
+)
 from mosty.core.pages import VersionedForm
 from mosty.networks.models import (
     Network,
@@ -78,7 +83,7 @@ class MemberInviteForm(forms.Form):
 
 
 class MeetingForm(forms.ModelForm):
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = ModelMultipleChoiceField(
         label=_("Attendees"),
         queryset=NetworkMembership.objects.none(),
         required=False,

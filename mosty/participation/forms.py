@@ -82,6 +82,7 @@ def _translations_formset(parent: Any, model: Any, texts: dict[str, int]) -> Any
         extra=1,
         can_delete=False,
         max_num=LANGUAGE_COUNT,
+        absolute_max=LANGUAGE_COUNT,
     )
 
 

@@ -264,7 +264,9 @@ class HouseholdMemberForm(forms.Form):
         return cleaned
 
 
-HouseholdMemberFormSet = forms.formset_factory(HouseholdMemberForm, extra=3, max_num=10)
+HouseholdMemberFormSet = forms.formset_factory(
+    HouseholdMemberForm, extra=3, max_num=10, absolute_max=10
+)
 
 
 class ConsentForm(forms.Form):

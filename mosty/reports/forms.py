@@ -14,7 +14,11 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.assistance.models import AssistanceRequest
 from mosty.core import formats
-from mosty.core.forms import SearchModelChoiceField, SearchModelMultipleChoiceField
+from mosty.core.forms import (
+    ModelMultipleChoiceField,
+    SearchModelChoiceField,
+    SearchModelMultipleChoiceField,
+)
 from mosty.core.indicators import indicator_choices
 from mosty.events.models import Event, EventTranslation
 from mosty.networks.models import Network
@@ -71,6 +75,7 @@ class ProgrammeForm(forms.ModelForm):
             "bookings": SearchModelMultipleChoiceField,
             "surveys": SearchModelMultipleChoiceField,
             "groups": SearchModelMultipleChoiceField,
+            "networks": ModelMultipleChoiceField,
         }
         widgets = {
             "starts_on": _date_widget(),
