@@ -20,21 +20,22 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def _readable(value: object) -> object:
     """A stored value as a person reads it: yes or no, a moment in the installation's time
     zone and a day in the reader's format (the export writes both as ISO 8601), a fraction in
-    the reader's notation."""
+    the reader's notation. Text that only looks like a date ("2026-02-31") stays as it is."""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, float):
         return formats.number(value, up_to=2)
-    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
-        moment = parse_datetime(value)
-        if moment is not None:
+    if not isinstance(value, str):
+        return value
+    try:
+        if _ISO_MOMENT.fullmatch(value) and (moment := parse_datetime(value)) is not None:
             if timezone.is_aware(moment):
                 moment = timezone.localtime(moment)
             return date_format(moment, "DATETIME_FORMAT")
-    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
-        day = parse_date(value)
-        if day is not None:
+        if _ISO_DAY.fullmatch(value) and (day := parse_date(value)) is not None:
             return date_format(day, "DATE_FORMAT")
+    except ValueError:
+        pass
     return value
 
 
