@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.domains.mentoring import mentor_application_organisations
+from mosty.core.formats import language_name
 from mosty.core.forms import SearchModelChoiceField, not_in_future
 from mosty.core.models import District
-from mosty.mentoring.matching import language_name
 from mosty.mentoring.models import (
     MENTOR_LANGUAGES,
     Activity,

@@ -41,7 +41,7 @@ from django.utils.translation import ngettext, pgettext
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from mosty.core.formats import join_list
+from mosty.core.formats import join_list, language_name
 from mosty.mentoring.models import LEVEL_STRENGTH, Interest, MentorKind, Slot
 
 # Every scoring weight and tuning knob lives here; a city pack's `matching:` section may
@@ -709,32 +709,6 @@ def _codes(mask: int, codes: list[str]) -> list[str]:
 def language_names(codes, ph: dict | None = None) -> str:
     ph = ph or _phrases()
     return _join([_language(c, ph) for c in codes], "or", ph)
-
-
-# Languages Django does not describe, named for explanations.
-EXTRA_LANGUAGE_NAMES = {}
-
-
-def _extra_language_names():
-    from django.utils.translation import gettext_lazy
-
-    return {
-        "ti": gettext_lazy("Tigrinya"),
-        "so": gettext_lazy("Somali"),
-        "ps": gettext_lazy("Pashto"),
-        "prs": gettext_lazy("Dari"),
-        "ln": gettext_lazy("Lingala"),
-    }
-
-
-EXTRA_LANGUAGE_NAMES.update(_extra_language_names())
-
-
-def language_name(code: str) -> str:
-    try:
-        return str(translation.get_language_info(code)["name_translated"])
-    except KeyError:
-        return str(EXTRA_LANGUAGE_NAMES.get(code, code))
 
 
 # Translated phrases and labels, cached per language: explanations are built for thousands of

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from mosty.mentoring.matching import language_name
+from mosty.core.formats import language_name
 from mosty.mentoring.models import Interest, LanguageLevel, Slot
 
 register = template.Library()
