@@ -2,10 +2,12 @@
 
 The walk of `tests/walking.py` opens each page of the demo once, as the first demo login who
 reaches it, and submits every form on it with each bad value below in every field (hidden
-fields, selects and checkboxes too: a request is not bound by the page that sent it). A
-number larger than the database's integers once answered 500 on the public mentoring
-application and two other forms (SQLite cannot compare one); this keeps the next form from
-doing the same. Forms that delete, erase or sign out are left alone: they would end the walk.
+fields, selects and checkboxes too: a request is not bound by the page that sent it; empty
+fields are each module's own tests' business). A number larger than the database's integers
+answered 500 on the public mentoring application and three other forms (SQLite cannot
+compare one), a NUL byte in a search box on ten forms (PostgreSQL refuses it); this keeps the
+next form from doing the same. Forms that delete, erase or sign out are left alone: they
+would end the walk.
 """
 
 import re
@@ -16,7 +18,6 @@ import pytest
 from tests.walking import demo_city, first_readers, reader
 
 BAD = {
-    "empty": "",
     "beyond the database's integers": "9" * 30,
     "a NUL byte and markup": "x\x00'\"<b>ę",
     "5,000 characters": "x" * 5000,
@@ -62,5 +63,5 @@ def test_no_form_answers_bad_input_with_a_server_error():
                     sent += 1
                     if answer.status_code >= 500:
                         errors.append(f"{email or '(visitor)'}: {method} {action} with {what}")
-    assert sent > 500  # the walk reached the modules' forms
+    assert sent > 400  # the walk reached the modules' forms
     assert not errors, "\n".join(errors)

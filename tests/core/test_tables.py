@@ -8,7 +8,11 @@ def test_a_table_scrolls_and_is_named_for_screen_readers_only():
         '{% load mosty_tables %}{% table caption "table-sm" %}<tbody></tbody>{% endtable %}'
     )
     html = template.render({"caption": "Grants & <roles>"})
-    assert '<div class="table-responsive">' in html
+    # A region the keyboard reaches, named like the table: it may scroll sideways.
+    assert (
+        '<div class="table-responsive" tabindex="0" role="region" '
+        'aria-label="Grants &amp; &lt;roles&gt;">'
+    ) in html
     assert '<table class="table table-sm">' in html
     assert '<caption class="visually-hidden">Grants &amp; &lt;roles&gt;</caption>' in html
     assert html.index("<tbody></tbody>") < html.index("</table>")
