@@ -48,6 +48,8 @@ from mosty.directory.models import (
 from mosty.organisations.models import Organisation
 
 MAX_PER_PAGE = 200
+# The furthest a page may start (SQLite's and PostgreSQL's OFFSET are 64-bit integers).
+MAX_OFFSET = 2**62
 Obj = dict[str, Any]  # an HSDS object as JSON
 # What Mosty does with an official parameter it accepts but does not follow to the letter,
 # added to Open Referral's description in the schema.
@@ -168,7 +170,10 @@ class HsdsListApi(HsdsApi):
     def get(self, request: Request) -> Response:
         require(request.user, "service.list")
         page, per_page = _page_params(request)
-        total, contents = self.page(request, (page - 1) * per_page, page * per_page)
+        start, end = (page - 1) * per_page, page * per_page
+        if start > MAX_OFFSET:  # empty, as any page past the end; no database skips so far
+            start = end = 0
+        total, contents = self.page(request, start, end)
         return Response(page_object(total, page, per_page, contents))
 
     def page(self, request: Request, start: int, end: int) -> tuple[int, list[Obj]]:

@@ -252,6 +252,13 @@ def test_hsds_read_api_page_object_filters_and_detail(world, client, sample_tabl
     assert len(org["services"]) == 2
     assert client.get(reverse("hsds:service", kwargs={"hsds_id": "nope"})).status_code == 404
     assert client.get(reverse("hsds:services"), {"page": "x"}).status_code == 400
+    # A page far past the end is empty, as any page past it, on every list (SQLite cannot
+    # skip 10**30 rows: it answered 500).
+    for name in ("services", "organizations", "service_at_locations", "taxonomy_terms"):
+        first = client.get(reverse(f"hsds:{name}")).json()
+        far = client.get(reverse(f"hsds:{name}"), {"page": "9" * 30}).json()
+        assert far["contents"] == [] and far["last_page"], name
+        assert far["total_items"] == first["total_items"] > 0, name
     assert client.get(reverse("hsds:services"), {"modified_after": "yesterday"}).status_code == 400
     # Well-formed but impossible dates are refused too (Django's parser raises on them).
     for impossible in ("2024-13-45", "2024-02-30T10:00:00"):
