@@ -150,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication and the language: the 400 page is the reader's.
+    "mosty.core.middleware.NulQueryMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mosty.accounts.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

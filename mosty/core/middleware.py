@@ -1,5 +1,7 @@
-"""Responses that may carry personal data are never stored by browsers or proxies."""
+"""Responses that may carry personal data are never stored by browsers or proxies; a query
+string no page can read is refused before any page reads it."""
 
+from django.core.exceptions import BadRequest
 from django.utils.cache import add_never_cache_headers
 
 
@@ -24,3 +26,21 @@ class NoStoreMiddleware:
         ):
             add_never_cache_headers(response)
         return response
+
+
+class NulQueryMiddleware:
+    """A NUL byte in the query string answers 400 Bad Request. No search, filter, code or
+    page number holds one, and PostgreSQL refuses to compare text with it: a query that
+    reached the database would be a server error (the HSDS API's `language`, a directory
+    translation page's)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("A NUL byte in the query string.")
+        return self.get_response(request)

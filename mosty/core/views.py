@@ -58,7 +58,7 @@ def healthz(request):
 
 
 def _error(request, status: int, template: str, exception=None):
-    if request.path.startswith("/api/"):
+    if request.path.startswith(("/api/", "/hsds/")):
         from django.utils.translation import gettext as _
 
         messages = {
@@ -85,7 +85,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     """No context processors here: the database may be what failed."""
-    if request.path.startswith("/api/"):
+    if request.path.startswith(("/api/", "/hsds/")):
         return _error(request, 500, "500.html")
     from django.http import HttpResponseServerError
     from django.template import loader

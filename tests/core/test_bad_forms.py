@@ -6,8 +6,9 @@ fields, selects and checkboxes too: a request is not bound by the page that sent
 fields are each module's own tests' business). A number larger than the database's integers
 answered 500 on the public mentoring application and three other forms (SQLite cannot
 compare one), a NUL byte in a search box on ten forms (PostgreSQL refuses it); this keeps the
-next form from doing the same. Forms that delete, erase or sign out are left alone: they
-would end the walk.
+next form from doing the same. Each page is also asked for a page number beyond the
+database's integers (the HSDS API answered 500 to one). Forms that delete, erase or sign
+out are left alone: they would end the walk.
 """
 
 import re
@@ -51,6 +52,9 @@ def test_no_form_answers_bad_input_with_a_server_error():
         client = reader(email)
         client.raise_request_exception = False
         for path in paths:
+            # A page number beyond the database's integers (the HSDS API answered 500).
+            if client.get(path, {"page": BAD["beyond the database's integers"]}).status_code >= 500:
+                errors.append(f"{email or '(visitor)'}: get {path} with page beyond integers")
             page = client.get(path)
             if "text/html" not in page.get("Content-Type", ""):
                 continue

@@ -57,3 +57,23 @@ def test_json_within_the_depth_limit_is_read_as_usual(world, login):
         content_type="application/json",
     )
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "json"),
+    [
+        ("/hsds/services", {"language": "x\x00"}, True),
+        ("/api/v1/services/", {"q": "x\x00"}, True),
+        ("/en/directory/", {"q": "x\x00y"}, False),
+        ("/en/", {"x\x00": "1"}, False),
+    ],
+)
+def test_a_nul_byte_in_the_query_string_is_a_400(db, client, path, query, json):
+    """PostgreSQL refuses text with a NUL byte: the HSDS API's `language` filter reached the
+    database with one and answered 500 there. Refused before any page reads it."""
+    response = client.get(path, query)
+    assert response.status_code == 400
+    if json:
+        assert response.json()["detail"]
+    else:
+        assert "text/html" in response["Content-Type"]
