@@ -1,14 +1,16 @@
 """Walking the demo city as its users do: from the home page, following every link.
 
-`tests/core/test_links.py` walks with the test client and fails on a link that leads nowhere;
-`tests/browser/test_every_page.py` walks in Chromium and runs axe-core on every page.
+`tests/core/test_links.py` fails on a link that leads nowhere; `tests/core/test_bad_forms.py`
+submits every form it reaches with bad input; `tests/browser/test_every_page.py` opens each
+page `first_readers` finds in Chromium and runs axe-core on it. All walk with the test client.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.urls import Resolver404, resolve
@@ -46,15 +48,12 @@ def view_name(path: str) -> str | None:
         return None
 
 
-def walk(
-    open_page: Callable[[str], tuple[int, str]], start: str, *, opens: Callable[[str], bool]
-) -> Iterator[tuple[str, str, str | None, int]]:
-    """(page, link, view, status) of every address reached from `start`, breadth first.
-
-    `open_page(path)` answers the status and, for an HTML page, its text; `opens(view)` says
-    whether to open an address of that view (the walk asks it before each new address)."""
+def walk(client, start: str, *, per_view: int = 1) -> Iterator[tuple[str, str, str | None, int]]:
+    """(page, link, view, status) of every address the test `client` reaches from `start`,
+    breadth first, opening at most `per_view` addresses of each view."""
     todo = [("(start)", start)]
     seen: set[str] = set()
+    opened: Counter[str] = Counter()
     while todo:
         source, path = todo.pop(0)
         if path in seen:
@@ -64,12 +63,13 @@ def walk(
         if view is None:
             yield source, path, None, 404
             continue
-        if not opens(view):
+        if opened[view] >= per_view:
             continue
-        status, html = open_page(path)
-        yield source, path, view, status
-        if status == 200 and html:
-            todo.extend((path, link) for link in links(html))
+        opened[view] += 1
+        response = client.get(path)
+        yield source, path, view, response.status_code
+        if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+            todo.extend((path, link) for link in links(response.content.decode()))
 
 
 def reader(email: str | None):
@@ -92,20 +92,7 @@ def first_readers(start: str = "/en/") -> dict[str | None, list[str]]:
 
     first: dict[str, tuple[str | None, str]] = {}
     for email in [*[user[0] for user in DEMO_USERS], None]:
-        client, opened = reader(email), set()
-
-        def open_page(path: str, client=client) -> tuple[int, str]:
-            response = client.get(path)
-            html = "text/html" in response.get("Content-Type", "")
-            return response.status_code, response.content.decode() if html else ""
-
-        def opens(view: str, opened=opened) -> bool:
-            if view in opened:
-                return False
-            opened.add(view)
-            return True
-
-        for _source, path, view, status in walk(open_page, start, opens=opens):
+        for _source, path, view, status in walk(reader(email), start):
             if view and status == 200:
                 first.setdefault(view, (email, path))
     by_reader: dict[str | None, list[str]] = {}
