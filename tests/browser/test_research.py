@@ -42,7 +42,7 @@ def test_a_migrant_answers_in_arabic_and_skip_logic_hides_questions(page, bworld
     _next(page, "التالي")
     page.get_by_label("ما الذي تحتاجه أكثر؟").fill("سكن")
     _next(page, "إرسال الإجابات")
-    assert page.get_by_text("شكراً لك! تم إرسال إجاباتك.").is_visible()
+    assert page.get_by_text("شكرًا لك! تم إرسال إجاباتك.").is_visible()
     answers = Response.objects.get().answers
     assert answers["country"] == "sy" and "region" not in answers and answers["needs"] == "سكن"
 
