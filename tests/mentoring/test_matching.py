@@ -309,7 +309,7 @@ def test_explanation_lists_follow_the_languages_own_pattern(language, expected):
     assert " and " not in text
 
 
-@pytest.mark.parametrize("language, separator", [("fr", " ; "), ("ar", "؛ "), ("en", "; ")])
+@pytest.mark.parametrize("language, separator", [("fr", "\u00a0; "), ("ar", "؛ "), ("en", "; ")])
 def test_reasons_are_separated_by_the_languages_own_semicolon(language, separator):
     p = ParticipantData(1, {"uk": "native"}, district="a", interests=("football",))
     m = MentorData(10, {"uk": "native"}, district="a", interests=("football",))
