@@ -5,7 +5,8 @@ Catalogues: the project's in `locale/` (everything under `mosty/` except apps wi
 
     python -m mosty.tools.messages extract [project|APP]  # update .po files from the source
     python -m mosty.tools.messages check     # fail on missing, stale, untranslated or fuzzy
-                                             # entries, and on one string translated two ways
+                                             # entries, on one string translated two ways,
+                                             # and on what GNU msgfmt refuses
 
 At run time the project's catalogue wins over the apps', and an app listed earlier in
 INSTALLED_APPS over a later one: the same string translated differently in two catalogues shows
@@ -116,6 +117,7 @@ def check() -> list[str]:
                     problems.append(f"{name}: no entry for {msgid[:70]!r}")
                 for _ctx, msgid in sorted(_msgids(kept) - _msgids(fresh)):
                     problems.append(f"{name}: stale entry {msgid[:70]!r} (no longer in the source)")
+                problems += _msgfmt_problems(kept_path, name)
                 for entry in kept:
                     if entry.obsolete:
                         continue
@@ -124,6 +126,18 @@ def check() -> list[str]:
                     elif not entry.translated():
                         problems.append(f"{name}: untranslated {entry.msgid[:70]!r}")
     return problems + conflicts()
+
+
+def _msgfmt_problems(path: Path, name: Path) -> list[str]:
+    """What GNU msgfmt (Django's `compilemessages`) refuses: syntax it does not read (a
+    `#| msgctxt` without `#| msgid` once stopped it) and format strings a translation
+    changed."""
+    run = subprocess.run(
+        ["msgfmt", "--check-format", "-o", os.devnull, str(path)], capture_output=True, text=True
+    )
+    if run.returncode == 0:
+        return []
+    return [f"{name}: msgfmt: {line}" for line in run.stderr.splitlines() if "fatal" not in line]
 
 
 def conflicts(root: Path = ROOT) -> list[str]:
