@@ -139,12 +139,15 @@ def validate_languages_with_levels(value) -> None:
         raise ValidationError(_("Languages must be a list."), code="languages")
     levels = set(LanguageLevel.values)
     for item in value:
-        code = item.get("code") if isinstance(item, dict) else None
+        code, level = (
+            (item.get("code"), item.get("level")) if isinstance(item, dict) else (None, None)
+        )
         if (
             not isinstance(code, str)
             or not 2 <= len(code) <= 3
             or not code.isalpha()
-            or item.get("level") not in levels
+            or not isinstance(level, str)
+            or level not in levels
         ):
             raise ValidationError(
                 _("Each language needs a two- or three-letter code and a level."),

@@ -259,6 +259,14 @@ def test_api_bad_input_is_json_400(world, client):
         reverse("api:participant_create"), {"last_name": ""}, content_type="application/json"
     )
     assert response.status_code == 400
+    # A level that is a list or an object was a TypeError (500) in the validator.
+    for level in (["native"], {"x": 1}):
+        response = client.post(
+            reverse("api:participant_create"),
+            {"last_name": "K", "languages": [{"code": "uk", "level": level}]},
+            content_type="application/json",
+        )
+        assert response.status_code == 400 and "languages" in response.json()
 
 
 def test_api_consents(world, client):
