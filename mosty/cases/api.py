@@ -112,9 +112,9 @@ class CaseCreateApi(APIView):
         if organisation is None:
             errors["organisation"] = [_("Unknown organisation.")]
         if participant is None:
-            errors["participant"] = ["Unknown participant."]
+            errors["participant"] = [_("There is no participant with this number.")]
         if lead is None:
-            errors["lead"] = ["Unknown user."]
+            errors["lead"] = [_("There is no account with this number.")]
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         members = list(User.objects.filter(pk__in=v.get("members", [])))

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
+from django.http import Http404
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import get_doc
 from rest_framework import exceptions, permissions, serializers, status
@@ -18,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.middleware import audit_denial
 from mosty.access.policy import require
+from mosty.core import api_messages
 
 
 def _is_id_out_of_range(exc) -> bool:
@@ -29,25 +31,44 @@ def _is_id_out_of_range(exc) -> bool:
 
 
 def exception_handler(exc, context):
-    if _is_id_out_of_range(exc):
+    # Django's 404 says "No Case matches the given query." and `require` names the rule it
+    # refused ("cases.case_view"), both in English: the caller gets DRF's translated message
+    # instead, and the audit log keeps the rule.
+    if _is_id_out_of_range(exc) or isinstance(exc, Http404):
         exc = exceptions.NotFound()
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail=detail)
-    response = drf_exception_handler(exc, context)
     request = context.get("request")
     if (
         isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied)
         and request is not None
     ):
         audit_denial(request, str(getattr(exc, "detail", exc)))
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.ValidationError):
+        exc.detail = _translated(exc.detail)
+    response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}
     return response
+
+
+def _translated(detail):
+    """DRF's few untranslated messages (`api_messages.NO_DATA`), in the caller's language."""
+    if isinstance(detail, dict):
+        return {key: _translated(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_translated(value) for value in detail]
+    english, ours = api_messages.NO_DATA
+    if isinstance(detail, exceptions.ErrorDetail) and str(detail) == english:
+        return exceptions.ErrorDetail(str(ours), code=detail.code)
+    return detail
 
 
 def validation_error(detail) -> Response:

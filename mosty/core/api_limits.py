@@ -3,6 +3,8 @@
 Kept apart from mosty.core.api because DRF imports these while `rest_framework.views` loads.
 """
 
+import json
+
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, throttling
 
@@ -32,6 +34,15 @@ class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             data = super().parse(stream, media_type, parser_context)
+        except exceptions.ParseError as exc:
+            # DRF's message is "JSON parse error - " and the decoder's words, in English.
+            cause = exc.__context__
+            if isinstance(cause, json.JSONDecodeError):
+                raise exceptions.ParseError(
+                    _("The request body is not valid JSON (line %(line)s, column %(column)s).")
+                    % {"line": cause.lineno, "column": cause.colno}
+                ) from None
+            raise exceptions.ParseError(_("The request body is not valid JSON.")) from None
         except RecursionError:
             data = None
             too_deep = True

@@ -3,6 +3,7 @@
 A mentor reading a match gets only the matched person's first name, languages and district.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
@@ -116,7 +117,7 @@ class MentorApplyApi(APIView):
         )
         if organisation is None:
             return Response(
-                {"organisation": ["Unknown organisation."]}, status=status.HTTP_400_BAD_REQUEST
+                {"organisation": [_("Unknown organisation.")]}, status=status.HTTP_400_BAD_REQUEST
             )
         district_id = values.pop("district", None)
         values["district"] = (

@@ -77,3 +77,54 @@ def test_a_nul_byte_in_the_query_string_is_a_400(db, client, path, query, json):
         assert response.json()["detail"]
     else:
         assert "text/html" in response["Content-Type"]
+
+
+# --- API errors in the caller's language ------------------------------------------------------
+
+
+def _ask(client, method, url, body, language="uk"):
+    return client.generic(
+        method, url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
+    )
+
+
+def test_api_body_that_is_not_json_says_where_in_the_callers_language(world, login):
+    url = reverse("api:participant_create")
+    response = _ask(login("caseworker"), "POST", url, '{"first_name": "Olena",\n  x}')
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Тіло запиту не є коректним JSON (рядок 2, стовпець 3)."}
+
+
+def test_api_body_of_null_is_a_translated_400(world, login):
+    response = _ask(login("caseworker"), "POST", reverse("api:participant_create"), "null")
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["Дані не надіслано: тіло запиту порожнє."]}
+
+
+def test_drfs_own_messages_reach_a_polish_caller_in_polish(world, login):
+    """DRF's Polish catalogue lacks "Must be a valid boolean." (mosty/core/api_messages.py)."""
+    participant = make_case(world).participant
+    url = reverse("api:consent_record", args=[participant.pk])
+    response = _ask(login("coordinator"), "POST", url, '{"text_shown": {"x": 1}}', "pl")
+    assert response.status_code == 400
+    assert response.json()["text_shown"] == ["Oczekiwano tekstu."]
+
+
+def test_api_not_found_names_no_model_and_is_translated(world, login):
+    response = _ask(login("caseworker"), "GET", reverse("api:case_detail", args=[999999]), "")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Не знайдено."}
+
+
+def test_api_refusal_is_translated_and_the_audit_keeps_the_rule(world, login):
+    """`require` refuses with the rule's name ("assistance.request_create"): the caller reads
+    why in their language, and the audit log keeps the rule."""
+    from mosty.access.models import AuditEvent
+
+    url = reverse("api:assistance_request_create")
+    response = _ask(login("admin"), "POST", url, "{}")
+    assert response.status_code == 403
+    detail = response.json()["detail"]
+    assert "assistance" not in detail and "дозвол" in detail  # DRF's Ukrainian message
+    denied = AuditEvent.objects.filter(action="mosty.access.denied").latest("pk")
+    assert denied.details["rule"] == "assistance.request_create"
