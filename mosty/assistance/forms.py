@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.assistance.models import (
     ExceptionKind,
@@ -192,7 +193,7 @@ class SlotForm(forms.Form):
 class ExceptionForm(forms.Form):
     date_from = forms.DateField(label=_("First day"), widget=DateInput)
     date_to = forms.DateField(label=_("Last day"), widget=DateInput)
-    kind = forms.ChoiceField(label=_("Why"), choices=ExceptionKind.choices)
+    kind = forms.ChoiceField(label=_("Reason"), choices=ExceptionKind.choices)
 
 
 class OfferForm(forms.Form):
@@ -229,7 +230,10 @@ class StatusFilter(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["status"].choices = [("", _("All")), *RequestStatus.choices]
+        fields["status"].choices = [
+            ("", pgettext_lazy("assistance request", "All")),
+            *RequestStatus.choices,
+        ]
 
 
 class OpenFilter(forms.Form):

@@ -75,10 +75,10 @@ ANSWER_WITHIN = {Urgency.NORMAL: timedelta(hours=48), Urgency.URGENT: timedelta(
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    COVERED = "covered", _("Assistant confirmed")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", pgettext_lazy("assistance request", "Open")
+    COVERED = "covered", pgettext_lazy("assistance request", "Assistant confirmed")
+    DONE = "done", pgettext_lazy("assistance request", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("assistance request", "Cancelled")
 
 
 class AssignmentStatus(models.TextChoices):

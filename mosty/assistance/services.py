@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mosty.access.audit import audit
 from mosty.access.domains.assistance import assistant_organisations, request_organisations
@@ -175,7 +176,16 @@ def request_create(
                 break
             starts.append(moment)
             if len(starts) > MAX_REPEATS:
-                raise ValidationError({"repeat_until": _("A series can have at most 45 weeks.")})
+                raise ValidationError(
+                    {
+                        "repeat_until": ngettext(
+                            "A series can have at most %(count)s week.",
+                            "A series can have at most %(count)s weeks.",
+                            MAX_REPEATS,
+                        )
+                        % {"count": MAX_REPEATS}
+                    }
+                )
     made = []
     first = None
     for moment in starts:

@@ -486,7 +486,9 @@ class Linguist(OwnedRecord):
 
 class LanguagePair(models.Model):
     linguist = models.ForeignKey(Linguist, on_delete=models.CASCADE, related_name="pairs")
-    source = models.CharField(_("from"), max_length=3, validators=[validate_iso_language])
+    source = models.CharField(
+        pgettext_lazy("source language", "from"), max_length=3, validators=[validate_iso_language]
+    )
     target = models.CharField(_("into"), max_length=3, validators=[validate_iso_language])
     both_ways = models.BooleanField(_("both ways"), default=True)
 

@@ -151,7 +151,7 @@ class VettingStatus(models.TextChoices):
     CERTIFICATE_CHECKED = "certificate_checked", _("Criminal-record certificate checked")
     TRAINED = "trained", _("Trained")
     APPROVED = "approved", pgettext_lazy("vetting", "Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("vetting", "Rejected")
 
 
 # The vetting path: which steps may follow each status. The criminal-record certificate may be

@@ -300,7 +300,9 @@ class GroupMeetingForm(forms.Form):
         label=_("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     minutes = forms.CharField(
-        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("meeting record", "Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 

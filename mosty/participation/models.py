@@ -191,11 +191,11 @@ class IdeaKind(models.TextChoices):
 
 
 class IdeaStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    SELECTED = "selected", _("Selected")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("idea", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("idea", "Submitted")
+    SELECTED = "selected", pgettext_lazy("idea", "Selected")
+    REJECTED = "rejected", pgettext_lazy("idea", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("idea", "Withdrawn")
 
 
 # Where an idea may go from each status (the result statuses are final).
@@ -375,7 +375,7 @@ class GroupMeeting(Timestamped, Authored, Versioned, Labelled):
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     decisions = EncryptedTextField(_("decisions"), blank=True)
-    minutes = EncryptedTextField(_("minutes"), blank=True)
+    minutes = EncryptedTextField(pgettext_lazy("meeting record", "minutes"), blank=True)
 
     class Meta:
         verbose_name = _("meeting")
@@ -396,7 +396,7 @@ class MilestoneStep(models.TextChoices):
     FOUNDING_GROUP = "founding_group", _("Founding group")
     TRAINING = "training", _("Training")
     STATUTE = "statute", _("Statute")
-    REGISTRATION = "registration", _("Registration")
+    REGISTRATION = "registration", pgettext_lazy("cooperative milestone", "Registration")
     BUSINESS_PLAN = "business_plan", _("Business plan")
     FUNDING = "funding", _("Funding")
 
@@ -469,9 +469,9 @@ class SectionComment(Timestamped, Labelled):
 
 
 class Response(models.TextChoices):
-    ACCEPTED = "accepted", _("Accepted")
-    PARTLY = "partly", _("Partly accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("answer to a point", "Accepted")
+    PARTLY = "partly", pgettext_lazy("answer to a point", "Partly accepted")
+    REJECTED = "rejected", pgettext_lazy("answer to a point", "Rejected")
 
 
 class OpinionPoint(Timestamped, Labelled):

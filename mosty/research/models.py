@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import Labelled, OwnedRecord, Timestamped, optional_ref, owned_by, staff_ref
@@ -29,9 +30,9 @@ class Audience(models.TextChoices):
 
 
 class SurveyStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("survey", "Draft")
+    OPEN = "open", pgettext_lazy("survey", "Open")
+    CLOSED = "closed", pgettext_lazy("survey", "Closed")
 
 
 def new_token() -> str:

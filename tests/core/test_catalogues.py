@@ -120,3 +120,23 @@ def test_translation_functions_keep_names_makemessages_knows():
         for match in alias.finditer(path.read_text())
     ]
     assert not found, found
+
+
+def test_words_with_several_meanings_are_translated_for_each():
+    """Native reviewers found English words the modules shared across meanings, so one
+    translation showed everywhere: a group meeting's minutes read as a duration, a survey's
+    start button as a column label, a request's status agreed with a goal."""
+    from mosty.assistance.models import RequestStatus
+    from mosty.participation.forms import GroupMeetingForm
+    from mosty.research.models import SurveyStatus
+
+    with translation.override("pl"):
+        assert str(GroupMeetingForm().fields["minutes"].label) == "Protokół"
+        assert translation.pgettext("begin the survey", "Start") == "Rozpocznij"
+        assert translation.gettext("Start") == "Początek"
+        # A goal (cel), a request (zgłoszenie) and a survey (ankieta) differ in gender.
+        assert [
+            translation.gettext("Open"),
+            str(RequestStatus.OPEN.label),
+            str(SurveyStatus.OPEN.label),
+        ] == ["Otwarty", "Otwarte", "Otwarta"]

@@ -59,7 +59,8 @@ def test_bell_shows_unread_count_and_reading_clears_it(world, login):
         expected = catalog.line("help_requested", {"code": "GDA-XXXX-1"})
     assert expected == "GDA-XXXX-1 prosi o pomoc."
     assert expected in page
-    assert 'badge text-bg-danger">1' in page
+    assert 'badge text-bg-danger"><span aria-hidden="true">1</span>' in page
+    assert "1 nieprzeczytane powiadomienie" in page  # what a screen reader says
     response = client.post(reverse("messaging:read", args=[n.pk]))
     assert response.url == "/pl/dashboard/"
     assert "text-bg-danger" not in client.get(reverse("messaging:list")).content.decode()
