@@ -141,7 +141,7 @@ class ProfileForm(VersionedForm):
         required=False,
     )
     is_sworn = forms.BooleanField(label=_("Sworn translator"), required=False)
-    is_active = forms.BooleanField(label=_("Taking requests"), required=False, initial=True)
+    is_active = forms.BooleanField(label=_("I take requests"), required=False, initial=True)
 
     def __init__(self, *args: Any, districts: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

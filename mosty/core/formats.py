@@ -26,7 +26,8 @@ _CLDR_ALIASES = {"prs": "fa_AF"}
 _CLDR_LOCALES = {"en": "en_GB"}
 
 
-def _locale(language: str | None = None) -> str:
+def cldr_locale(language: str | None = None) -> str:
+    """The CLDR locale (Babel's name) of `language`, or of the active language."""
     code = (language or translation.get_language() or "pl").split("-")[0]
     return _CLDR_LOCALES.get(code, code)
 
@@ -35,7 +36,7 @@ def percent(share: float | str | None, *, language: str | None = None) -> str:
     """0.8 -> "80%" (pl), "80 %" (fr); None or "" (a template's empty value) -> ""."""
     if share is None or share == "":
         return ""
-    return format_percent(float(share), locale=_locale(language), numbering_system="latn")
+    return format_percent(float(share), locale=cldr_locale(language), numbering_system="latn")
 
 
 def number(value, *, decimals: int = 0, up_to: int = 0, language: str | None = None) -> str:
@@ -44,7 +45,9 @@ def number(value, *, decimals: int = 0, up_to: int = 0, language: str | None = N
     if value is None or value == "":
         return ""
     pattern = "#,##0" + ("." + "0" * decimals + "#" * up_to if decimals or up_to else "")
-    return format_decimal(value, format=pattern, locale=_locale(language), numbering_system="latn")
+    return format_decimal(
+        value, format=pattern, locale=cldr_locale(language), numbering_system="latn"
+    )
 
 
 def money(amount, currency: str, *, language: str | None = None) -> str:
@@ -52,7 +55,7 @@ def money(amount, currency: str, *, language: str | None = None) -> str:
     machines."""
     if amount is None or amount == "":
         return ""
-    return format_currency(amount, currency, locale=_locale(language), numbering_system="latn")
+    return format_currency(amount, currency, locale=cldr_locale(language), numbering_system="latn")
 
 
 def join_list(
@@ -65,17 +68,17 @@ def join_list(
     items = [str(item) for item in items]
     if len(items) < 2:
         return "".join(items)
-    return format_list(items, style=style, locale=_locale(language))
+    return format_list(items, style=style, locale=cldr_locale(language))
 
 
 def day_heading(day: datetime.date, *, language: str | None = None) -> str:
     """A day as a heading: weekday, day, month in the case the language needs, year."""
-    return format_date(day, format="full", locale=_locale(language))
+    return format_date(day, format="full", locale=cldr_locale(language))
 
 
 def month(day: datetime.date, *, language: str | None = None) -> str:
     """A month as a chart label or a table heading: "mar 2026" (pl), "Mar 2026" (en)."""
-    return format_date(day, format="LLL y", locale=_locale(language))
+    return format_date(day, format="LLL y", locale=cldr_locale(language))
 
 
 def language_name(code: str, *, language: str | None = None) -> str:
@@ -84,7 +87,7 @@ def language_name(code: str, *, language: str | None = None) -> str:
     if not code:
         return ""
     key = _CLDR_ALIASES.get(code, code.replace("-", "_").lower())
-    reader = "fa_AF" if language == "prs" else _locale(language)
+    reader = "fa_AF" if language == "prs" else cldr_locale(language)
     try:
         name = Locale.parse(reader).languages.get(key)
     except (ValueError, UnknownLocaleError):

@@ -33,13 +33,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from babel import Locale
 from django.db import models
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from mosty.core import formats
 
@@ -54,6 +55,59 @@ class Unit(models.TextChoices):
     ORGANISATIONS = "organisations", pgettext_lazy("unit", "organisations")
     RECORDS = "records", pgettext_lazy("unit", "records")
     POINTS = "points", pgettext_lazy("unit", "points")
+
+
+# A number with its unit in the form the number takes: "1 person", "5 people"; Polish "2 osoby",
+# "5 osób". A fraction takes a form of its own in Slavic languages ("2,5 godziny", "2,5 часа")
+# that gettext's plural formulas, which see whole numbers, cannot choose: it has its own string.
+_COUNTED = {
+    Unit.PEOPLE: (
+        ngettext_lazy("%(number)s person", "%(number)s people", "count"),
+        pgettext_lazy("a fraction of", "%(number)s people"),
+    ),
+    Unit.HOURS: (
+        ngettext_lazy("%(number)s hour", "%(number)s hours", "count"),
+        pgettext_lazy("a fraction of", "%(number)s hours"),
+    ),
+    Unit.MINUTES: (
+        ngettext_lazy("%(number)s minute", "%(number)s minutes", "count"),
+        pgettext_lazy("a fraction of", "%(number)s minutes"),
+    ),
+    Unit.DAYS: (
+        ngettext_lazy("%(number)s day", "%(number)s days", "count"),
+        pgettext_lazy("a fraction of", "%(number)s days"),
+    ),
+    Unit.ORGANISATIONS: (
+        ngettext_lazy("%(number)s organisation", "%(number)s organisations", "count"),
+        pgettext_lazy("a fraction of", "%(number)s organisations"),
+    ),
+    Unit.RECORDS: (
+        ngettext_lazy("%(number)s record", "%(number)s records", "count"),
+        pgettext_lazy("a fraction of", "%(number)s records"),
+    ),
+    Unit.POINTS: (
+        ngettext_lazy("%(number)s point", "%(number)s points", "count"),
+        pgettext_lazy("a fraction of", "%(number)s points"),
+    ),
+}
+
+
+def counted(unit: str, value: Number | float | None) -> str:
+    """`value` as the reader writes numbers, with `unit` in the form the number takes
+    ("1 234,5 godziny"); "" for no value. Whole numbers without decimals, others with one."""
+    if value is None or value == "":
+        return ""
+    whole = float(value).is_integer()
+    text = formats.number(value, decimals=0 if whole else 1)
+    for_whole, for_fraction = _COUNTED[Unit(unit)]
+    if whole:
+        return str(for_whole % {"count": int(value), "number": text})
+    # Where the language's own rules (CLDR) treat this fraction like 1, it takes the form of 1
+    # (French "1,5 heure"); otherwise the fraction's form ("2,5 heures", "1,5 godziny").
+    plural_form = Locale.parse(formats.cldr_locale()).plural_form
+    if plural_form(float(value)) == plural_form(1):
+        return str(for_whole % {"count": 1, "number": text})
+    return str(for_fraction) % {"number": text}
 
 
 # Breakdowns every indicator may offer; a module adds its own keys (a domain, a kind of support)

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from mosty.cases.models import PlanStatus, ReferralStatus
 
@@ -92,7 +93,7 @@ TEMPLATES: dict[str, Template] = {
     ),
     "task_done_by_participant": Template(
         _("A task was done"),
-        _("%(code)s marked a task as done in case %(case)s."),
+        _("%(code)s: a task in case %(case)s is marked as done."),
     ),
     "event_cancelled": Template(
         _("Event cancelled"),
@@ -112,9 +113,12 @@ TEMPLATES: dict[str, Template] = {
     ),
     "network_invitation": Template(
         _("An invitation to a thematic network"),
-        _(
+        ngettext_lazy(
             "%(organisation)s invites you to the thematic network %(network)s in Mosty. Open "
-            "this link to join (it works once, for %(days)s days): %(link)s"
+            "this link to join (it works once, for %(days)s day): %(link)s",
+            "%(organisation)s invites you to the thematic network %(network)s in Mosty. Open "
+            "this link to join (it works once, for %(days)s days): %(link)s",
+            "days",
         ),
     ),
     "assistance_request": _assistance(
@@ -142,7 +146,8 @@ def render(code: str, payload: dict[str, Any], language: str) -> tuple[str, str]
         rendered: tuple[str, str] = import_string(template.renderer)(payload, language)
         return rendered
     with translation.override(language):
-        return str(template.subject), str(template.body) % payload
+        # `%` first: a body written with ngettext_lazy picks its form from the payload.
+        return str(template.subject), str(template.body % payload)
 
 
 def subjects() -> dict[str, str]:
@@ -164,6 +169,6 @@ def line(code: str, payload: dict[str, Any]) -> str:
     if "status" in values:
         values["status"] = str(_statuses().get(values["status"], values["status"]))
     try:
-        return str(template.body) % values
+        return str(template.body % values)
     except (KeyError, TypeError, ValueError):
         return str(template.subject)

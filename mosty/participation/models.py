@@ -334,7 +334,7 @@ class Group(OwnedRecord):
 class MemberRole(models.TextChoices):
     LEADER = "leader", _("Leader")
     SECRETARY = "secretary", _("Secretary")
-    MEMBER = "member", _("Member")
+    MEMBER = "member", pgettext_lazy("group role", "Member")
 
 
 class GroupMember(Timestamped, Versioned, Labelled):
@@ -378,8 +378,8 @@ class GroupMeeting(Timestamped, Authored, Versioned, Labelled):
     minutes = EncryptedTextField(pgettext_lazy("meeting record", "minutes"), blank=True)
 
     class Meta:
-        verbose_name = _("meeting")
-        verbose_name_plural = _("meetings")
+        verbose_name = pgettext_lazy("group meeting", "meeting")
+        verbose_name_plural = pgettext_lazy("group meeting", "meetings")
         ordering = ["-date", "-pk"]
 
 
@@ -405,7 +405,9 @@ class Milestone(Timestamped, Labelled):
     """A step of a cooperative initiative on its way to a social cooperative."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="milestones")
-    step = models.CharField(_("step"), max_length=30, choices=MilestoneStep.choices)
+    step = models.CharField(
+        pgettext_lazy("cooperative milestone", "step"), max_length=30, choices=MilestoneStep.choices
+    )
     due_on = models.DateField(_("planned for"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     support = models.TextField(_("support received"), blank=True)
@@ -460,11 +462,11 @@ class PolicySection(models.Model):
 class SectionComment(Timestamped, Labelled):
     section = models.ForeignKey(PolicySection, on_delete=models.CASCADE, related_name="comments")
     author = staff_ref(_("author"), blank=False)
-    text = EncryptedTextField(_("comment"))
+    text = EncryptedTextField(pgettext_lazy("on a policy text", "comment"))
 
     class Meta:
-        verbose_name = _("comment")
-        verbose_name_plural = _("comments")
+        verbose_name = pgettext_lazy("on a policy text", "comment")
+        verbose_name_plural = pgettext_lazy("on a policy text", "comments")
         ordering = ["created_at", "pk"]
 
 

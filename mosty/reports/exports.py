@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from mosty.core.exports import csv_response, download_response, xlsx_book_response
 from mosty.core.formats import money, number, percent
 from mosty.core.i18n import text_direction
-from mosty.core.indicators import BREAKDOWNS, INDICATORS, breakdown_label
+from mosty.core.indicators import BREAKDOWNS, INDICATORS, breakdown_label, counted
 from mosty.reports.models import CitySnapshot, ReportSnapshot
 
 FORMATS = ("xlsx", "csv", "pdf")
@@ -46,6 +46,7 @@ def summary_rows(snapshot: ReportSnapshot | CitySnapshot) -> list[dict[str, Any]
                 "name": str(indicator.name),
                 "definition": str(indicator.definition),
                 "unit": indicator.unit_label,
+                "unit_code": indicator.unit,
                 "value": value,
                 "target": target,
                 "share": share,
@@ -154,9 +155,7 @@ def _pdf(snapshot: ReportSnapshot, rows: list[dict[str, Any]], language: str) ->
     from weasyprint import HTML
 
     for row in rows:
-        row["value_text"] = (
-            "—" if row["value"] is None else number(row["value"], decimals=_decimals(row["value"]))
-        )
+        row["value_text"] = "—" if row["value"] is None else counted(row["unit_code"], row["value"])
         row["target_text"] = (
             number(row["target"], decimals=_decimals(row["target"]))
             if row["target"] is not None
@@ -238,7 +237,7 @@ def _city_pdf(snapshot: CitySnapshot, rows: list[dict[str, Any]]) -> HttpRespons
 
     language = translation.get_language() or "pl"
     for row in rows:
-        row["value_text"] = _text(row["value"])
+        row["value_text"] = counted(row["unit_code"], row["value"])
         row["parts"] = [
             (str(BREAKDOWNS[by]), [(label, _text(value), value is None) for label, value in pairs])
             for by, pairs in row["breakdowns"].items()

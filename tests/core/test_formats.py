@@ -84,3 +84,31 @@ def test_arabic_dates_have_no_comma_between_month_and_year():
     with translation.override("ar"):
         shown = django_formats.date_format(datetime.date(2026, 12, 10), "DATE_FORMAT")
     assert shown.endswith(" 2026") and "،" not in shown
+
+
+@pytest.mark.parametrize(
+    ("language", "unit", "value", "expected"),
+    [
+        ("en", "people", 1, "1 person"),
+        ("en", "people", 5, "5 people"),
+        ("en", "hours", 2.5, "2.5 hours"),
+        ("en", "people", 1234, "1,234 people"),
+        # Polish nouns take three forms after whole numbers and a fourth after a fraction.
+        ("pl", "people", 1, "1 osoba"),
+        ("pl", "people", 3, "3 osoby"),
+        ("pl", "people", 5, "5 osób"),
+        ("pl", "people", 22, "22 osoby"),
+        ("pl", "hours", 2.5, "2,5 godziny"),
+        ("uk", "days", 21, "21 день"),
+        ("uk", "days", 11, "11 днів"),
+        # French: a fraction below 2 takes the singular, as CLDR says.
+        ("fr", "hours", 1.5, "1,5\u00a0heure"),
+        ("fr", "hours", 2.5, "2,5\u00a0heures"),
+    ],
+)
+def test_a_number_and_its_unit_agree(language, unit, value, expected):
+    """Report units used to stand after the number in one form ("5 osoby")."""
+    from mosty.core.indicators import counted
+
+    with translation.override(language):
+        assert counted(unit, value) == expected

@@ -101,3 +101,18 @@ def test_task_reminder_also_rings_the_assignees_bell(world):
     assert bell.url == reverse("cases:detail", args=[case.pk])
     assert task_remind.call(task.pk) is False  # reminded once
     assert Notification.objects.filter(template="task_due").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "many"), [("en", "for 1 day)", "for 14 days)"), ("pl", "1 dzień", "14 dni")]
+)
+def test_invitation_names_its_days_in_the_languages_plural(language, one, many):
+    """The link's lifetime is a number in the text: ngettext picks the noun's form."""
+    payload = {
+        "organisation": "Fundacja",
+        "network": "Sieć",
+        "link": "https://x.example/",
+        "days": 1,
+    }
+    assert one in catalog.render("network_invitation", payload, language)[1]
+    assert many in catalog.render("network_invitation", {**payload, "days": 14}, language)[1]

@@ -42,6 +42,15 @@ def figure(value) -> str:
 
 
 @register.filter
+def counted(value, unit: str) -> str:
+    """{{ 5|counted:"people" }} -> "5 osób" (pl), "5 people" (en): the number with its unit in
+    the form the number takes (`mosty.core.indicators.counted`)."""
+    from mosty.core.indicators import counted as with_unit
+
+    return with_unit(unit, value)
+
+
+@register.filter
 def money(amount, currency) -> str:
     """{{ line.amount|money:line.currency }} -> "24 000,00 zł" (pl), "PLN24,000.00" (en)."""
     return formats.money(amount, str(currency or "PLN"))
