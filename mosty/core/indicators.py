@@ -81,10 +81,6 @@ _COUNTED = {
         ngettext_lazy("%(number)s organisation", "%(number)s organisations", "count"),
         pgettext_lazy("a fraction of", "%(number)s organisations"),
     ),
-    Unit.RECORDS: (
-        ngettext_lazy("%(number)s record", "%(number)s records", "count"),
-        pgettext_lazy("a fraction of", "%(number)s records"),
-    ),
     Unit.POINTS: (
         ngettext_lazy("%(number)s point", "%(number)s points", "count"),
         pgettext_lazy("a fraction of", "%(number)s points"),
@@ -99,6 +95,9 @@ def counted(unit: str, value: Number | float | None) -> str:
         return ""
     whole = float(value).is_integer()
     text = formats.number(value, decimals=0 if whole else 1)
+    if unit == Unit.RECORDS:
+        # A count of whatever the indicator names ("Cases opened: 12"): no noun fits them all.
+        return text
     for_whole, for_fraction = _COUNTED[Unit(unit)]
     if whole:
         return str(for_whole % {"count": int(value), "number": text})

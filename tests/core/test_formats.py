@@ -93,6 +93,7 @@ def test_arabic_dates_have_no_comma_between_month_and_year():
         ("en", "people", 5, "5 people"),
         ("en", "hours", 2.5, "2.5 hours"),
         ("en", "people", 1234, "1,234 people"),
+        ("en", "records", 12, "12"),  # a count of what the indicator names
         # Polish nouns take three forms after whole numbers and a fourth after a fraction.
         ("pl", "people", 1, "1 osoba"),
         ("pl", "people", 3, "3 osoby"),
