@@ -100,11 +100,11 @@ def counted(unit: str, value: Number | float | None) -> str:
         return text
     for_whole, for_fraction = _COUNTED[Unit(unit)]
     if whole:
-        return str(for_whole % {"count": int(value), "number": text})
+        return str(for_whole % {"count": abs(int(value)), "number": text})
     # Where the language's own rules (CLDR) treat this fraction like 1, it takes the form of 1
     # (French "1,5 heure"); otherwise the fraction's form ("2,5 heures", "1,5 godziny").
     plural_form = Locale.parse(formats.cldr_locale()).plural_form
-    if plural_form(float(value)) == plural_form(1):
+    if plural_form(abs(float(value))) == plural_form(1):
         return str(for_whole % {"count": 1, "number": text})
     return str(for_fraction) % {"number": text}
 

@@ -100,6 +100,7 @@ def test_arabic_dates_have_no_comma_between_month_and_year():
         ("pl", "people", 5, "5 osób"),
         ("pl", "people", 22, "22 osoby"),
         ("pl", "hours", 2.5, "2,5 godziny"),
+        ("pl", "points", -1, "-1 punkt"),  # a change of score may go down
         ("uk", "days", 21, "21 день"),
         ("uk", "days", 11, "11 днів"),
         # French: a fraction below 2 takes the singular, as CLDR says.
