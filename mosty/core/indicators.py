@@ -61,30 +61,22 @@ class Unit(models.TextChoices):
 # "5 osób". A fraction takes a form of its own in Slavic languages ("2,5 godziny", "2,5 часа")
 # that gettext's plural formulas, which see whole numbers, cannot choose: it has its own string.
 _COUNTED = {
-    Unit.PEOPLE: (
-        ngettext_lazy("%(number)s person", "%(number)s people", "count"),
-        pgettext_lazy("a fraction of", "%(number)s people"),
+    Unit.PEOPLE: ngettext_lazy("%(number)s person", "%(number)s people", "count"),
+    Unit.HOURS: ngettext_lazy("%(number)s hour", "%(number)s hours", "count"),
+    Unit.MINUTES: ngettext_lazy("%(number)s minute", "%(number)s minutes", "count"),
+    Unit.DAYS: ngettext_lazy("%(number)s day", "%(number)s days", "count"),
+    Unit.ORGANISATIONS: ngettext_lazy(
+        "%(number)s organisation", "%(number)s organisations", "count"
     ),
-    Unit.HOURS: (
-        ngettext_lazy("%(number)s hour", "%(number)s hours", "count"),
-        pgettext_lazy("a fraction of", "%(number)s hours"),
-    ),
-    Unit.MINUTES: (
-        ngettext_lazy("%(number)s minute", "%(number)s minutes", "count"),
-        pgettext_lazy("a fraction of", "%(number)s minutes"),
-    ),
-    Unit.DAYS: (
-        ngettext_lazy("%(number)s day", "%(number)s days", "count"),
-        pgettext_lazy("a fraction of", "%(number)s days"),
-    ),
-    Unit.ORGANISATIONS: (
-        ngettext_lazy("%(number)s organisation", "%(number)s organisations", "count"),
-        pgettext_lazy("a fraction of", "%(number)s organisations"),
-    ),
-    Unit.POINTS: (
-        ngettext_lazy("%(number)s point", "%(number)s points", "count"),
-        pgettext_lazy("a fraction of", "%(number)s points"),
-    ),
+    Unit.POINTS: ngettext_lazy("%(number)s point", "%(number)s points", "count"),
+}
+_FRACTION = {
+    Unit.PEOPLE: pgettext_lazy("a fraction of", "%(number)s people"),
+    Unit.HOURS: pgettext_lazy("a fraction of", "%(number)s hours"),
+    Unit.MINUTES: pgettext_lazy("a fraction of", "%(number)s minutes"),
+    Unit.DAYS: pgettext_lazy("a fraction of", "%(number)s days"),
+    Unit.ORGANISATIONS: pgettext_lazy("a fraction of", "%(number)s organisations"),
+    Unit.POINTS: pgettext_lazy("a fraction of", "%(number)s points"),
 }
 
 
@@ -98,7 +90,7 @@ def counted(unit: str, value: Number | float | None) -> str:
     if unit == Unit.RECORDS:
         # A count of whatever the indicator names ("Cases opened: 12"): no noun fits them all.
         return text
-    for_whole, for_fraction = _COUNTED[Unit(unit)]
+    for_whole, for_fraction = _COUNTED[Unit(unit)], _FRACTION[Unit(unit)]
     if whole:
         return str(for_whole % {"count": abs(int(value)), "number": text})
     # Where the language's own rules (CLDR) treat this fraction like 1, it takes the form of 1
