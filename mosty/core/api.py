@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import DataError
 from django.http import Http404
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -30,12 +31,22 @@ def _is_id_out_of_range(exc) -> bool:
     )
 
 
+def _is_nul_refused(exc) -> bool:
+    """A NUL byte in a value a query looks up (a slug, a code): psycopg refuses to send it to
+    PostgreSQL before the query runs, so the transaction is still usable."""
+    return isinstance(exc, DataError) and "NUL (0x00)" in str(exc)
+
+
 def exception_handler(exc, context):
     # Django's 404 says "No Case matches the given query." and `require` names the rule it
     # refused ("cases.case_view"), both in English: the caller gets DRF's translated message
     # instead, and the audit log keeps the rule.
     if _is_id_out_of_range(exc) or isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if _is_nul_refused(exc):
+        exc = exceptions.ValidationError(
+            {"non_field_errors": [ProhibitNullCharactersValidator.message]}
+        )
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

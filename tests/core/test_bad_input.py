@@ -1,5 +1,7 @@
 """Bad input gets a 4xx with a readable message, never a 500 (each case here was a 500)."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -128,3 +130,19 @@ def test_api_refusal_is_translated_and_the_audit_keeps_the_rule(world, login):
     assert "assistance" not in detail and "дозвол" in detail  # DRF's Ukrainian message
     denied = AuditEvent.objects.filter(action="mosty.access.denied").latest("pk")
     assert denied.details["rule"] == "assistance.request_create"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "body"),
+    [
+        ("api:participant_create", {"last_name": "K", "district": "x\x00"}),
+        ("api:participant_create", {"last_name": "K", "owner": "x\x00"}),
+        ("api:housing_create", {"district": "x\x00"}),
+    ],
+)
+def test_a_nul_byte_in_a_looked_up_value_is_a_400(world, login, url_name, body):
+    """A slug field looks its value up in the database, which PostgreSQL refuses with a NUL
+    byte in it (500 there; on SQLite the lookup simply finds nothing)."""
+    response = _ask(login("coordinator"), "POST", reverse(url_name), json.dumps(body), "pl")
+    assert response.status_code == 400
+    assert "NUL" not in str(response.json())
