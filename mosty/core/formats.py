@@ -32,6 +32,13 @@ def cldr_locale(language: str | None = None) -> str:
     return _CLDR_LOCALES.get(code, code)
 
 
+def like_one(value: float, *, language: str | None = None) -> bool:
+    """Whether the language's plural rules (CLDR) treat `value` as they treat 1: French
+    "1,5 heure", but Polish "1,5 godziny"."""
+    rules = Locale.parse(cldr_locale(language)).plural_form
+    return rules(value) == rules(1)
+
+
 def percent(share: float | str | None, *, language: str | None = None) -> str:
     """0.8 -> "80%" (pl), "80 %" (fr); None or "" (a template's empty value) -> ""."""
     if share is None or share == "":

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from babel import Locale
 from django.db import models
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
@@ -95,8 +94,7 @@ def counted(unit: str, value: Number | float | None) -> str:
         return str(for_whole % {"count": abs(int(value)), "number": text})
     # Where the language's own rules (CLDR) treat this fraction like 1, it takes the form of 1
     # (French "1,5 heure"); otherwise the fraction's form ("2,5 heures", "1,5 godziny").
-    plural_form = Locale.parse(formats.cldr_locale()).plural_form
-    if plural_form(abs(float(value))) == plural_form(1):
+    if formats.like_one(abs(float(value))):
         return str(for_whole % {"count": 1, "number": text})
     return str(for_fraction) % {"number": text}
 

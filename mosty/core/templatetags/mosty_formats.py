@@ -3,6 +3,7 @@
 from django import template
 
 from mosty.core import formats
+from mosty.core.indicators import counted as with_unit
 
 register = template.Library()
 
@@ -45,8 +46,6 @@ def figure(value) -> str:
 def counted(value, unit: str) -> str:
     """{{ 5|counted:"people" }} -> "5 osób" (pl), "5 people" (en): the number with its unit in
     the form the number takes (`mosty.core.indicators.counted`)."""
-    from mosty.core.indicators import counted as with_unit
-
     return with_unit(unit, value)
 
 
