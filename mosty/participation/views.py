@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.domains.participation import (
@@ -795,7 +795,7 @@ class GroupMemberAdd(_GroupFormPage):
 @routes.path("groups/<int:pk>/meetings/new/", name="group_meeting_add")
 class GroupMeetingAdd(_GroupFormPage):
     form_class = GroupMeetingForm
-    heading = gettext_lazy("Record a meeting")
+    heading = pgettext_lazy("group meeting", "Record a meeting")
     success_message = gettext_lazy("The meeting is recorded.")
     service = services.group_meeting_record
 
