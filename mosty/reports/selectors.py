@@ -412,31 +412,38 @@ class PublishedTable:
     total: int | None
 
 
-def _published(
-    title: str, row_heading: str, row_by: str, col_by: str, profiles: list[dict[str, str]]
-) -> PublishedTable:
-    cells: dict[tuple[str, str], int] = {}
+def _published_together(
+    parts: list[tuple[str, str, str]], col_by: str, profiles: list[dict[str, str]]
+) -> list[PublishedTable]:
+    """Tables (title, row heading, row breakdown) counting the same people by different rows
+    under the same columns, suppressed as one (`suppress` with a block per table): they share
+    the column totals and the grand total, which the reader sees side by side."""
+    cells: dict[tuple[tuple[int, str], str], int] = {}
     for profile in profiles:
-        key = (profile[row_by], profile[col_by])
-        cells[key] = cells.get(key, 0) + 1
-    rows = sorted({r for r, _c in cells})
+        for i, (_title, _heading, row_by) in enumerate(parts):
+            key = ((i, profile[row_by]), profile[col_by])
+            cells[key] = cells.get(key, 0) + 1
+    blocks = [sorted({r for r, _c in cells if r[0] == i}) for i in range(len(parts))]
     cols = sorted({c for _r, c in cells})
-    table = suppress(rows, cols, cells, min_cell())
-    return PublishedTable(
-        title=title,
-        row_heading=row_heading,
-        rows=[
-            (
-                breakdown_label(row_by, r),
-                [table.shown(("cell", r, c)) for c in cols],
-                table.shown(("row", r)),
-            )
-            for r in rows
-        ],
-        columns=[breakdown_label(col_by, c) for c in cols],
-        column_totals=[table.shown(("col", c)) for c in cols],
-        total=table.shown(("all",)),
-    )
+    table = suppress([r for block in blocks for r in block], cols, cells, min_cell(), blocks=blocks)
+    return [
+        PublishedTable(
+            title=title,
+            row_heading=row_heading,
+            rows=[
+                (
+                    breakdown_label(row_by, r[1]),
+                    [table.shown(("cell", r, c)) for c in cols],
+                    table.shown(("row", r)),
+                )
+                for r in block
+            ],
+            columns=[breakdown_label(col_by, c) for c in cols],
+            column_totals=[table.shown(("col", c)) for c in cols],
+            total=table.shown(("all",)),
+        )
+        for (title, row_heading, row_by), block in zip(parts, blocks, strict=True)
+    ]
 
 
 PUBLIC_FIGURES = (
@@ -479,37 +486,29 @@ def _public_statistics(*, start: datetime.date, end: datetime.date) -> dict[str,
     ids, _contacts = beneficiary_people(scope)
     consenting = statistics_consenters(ids)
     profiles = list(participant_profiles(consenting, on=end).values())
-    tables = [
-        _published(
-            gettext("People supported, by district and gender"),
-            str(BREAKDOWNS["district"]),
-            "district",
-            "gender",
-            profiles,
-        ),
-        _published(
-            gettext("People supported, by age and gender"),
-            str(BREAKDOWNS["age_band"]),
-            "age_band",
-            "gender",
-            profiles,
-        ),
-        _published(
-            gettext("People supported, by country of origin and gender"),
-            str(BREAKDOWNS["country"]),
-            "country",
-            "gender",
-            profiles,
-        ),
-    ]
-    # The headline is the tables' grand total, shown only where every table shows it (a total
-    # hidden to protect a cell must not be published beside the table).
-    people: int | None = len(profiles)
-    if (
-        any(table.rows and table.total is None for table in tables)
-        or 0 < len(profiles) < min_cell()
-    ):
-        people = None
+    tables = _published_together(
+        [
+            (
+                gettext("People supported, by district and gender"),
+                str(BREAKDOWNS["district"]),
+                "district",
+            ),
+            (
+                gettext("People supported, by age and gender"),
+                str(BREAKDOWNS["age_band"]),
+                "age_band",
+            ),
+            (
+                gettext("People supported, by country of origin and gender"),
+                str(BREAKDOWNS["country"]),
+                "country",
+            ),
+        ],
+        "gender",
+        profiles,
+    )
+    # The headline is the tables' grand total (one for all three), shown where they show it.
+    people = tables[0].total
     return {
         "start": start,
         "end": end,

@@ -8,9 +8,16 @@ published with:
 - **complementary suppression**: more cells are hidden until no primary-suppressed cell can be
   worked out from what is shown. "Worked out" is checked as an attacker would: the hidden
   values are unknowns, the shown cells and totals give linear equations, every count is at
-  least zero; for each primary cell the smallest and largest value consistent with everything
+  least zero, and every row and column the table lists holds at least one person (a line is
+  listed because somebody is in it: seven listed districts under a total of 7 hold one person
+  each); for each primary cell the smallest and largest value consistent with everything
   shown are computed (two linear programmes). The cell is safe when that range is wider than
   one value and reaches `min_cell` (so nobody can even tell that the count is small).
+
+Tables that count the same people by different rows under the same columns (district ×
+gender, age × gender) are one `Table` of several blocks: they share the column totals and the
+grand total, so a total hidden in one is hidden in all, and what one table shows is weighed
+against the others (the attacker reads them side by side).
 
 For each exposed cell the cheapest protection that works is hidden: the other three corners of
 a rectangle through it, or for a small total another whole line; failing that, the cheapest
@@ -38,6 +45,22 @@ class Table:
     cells: dict[tuple[Key, Key], int]
     hidden: set[Var] = field(default_factory=set)
     primary: set[Var] = field(default_factory=set)
+    # Groups of rows, each adding up to the same column totals (one block per table counted
+    # together); empty: all rows are one block.
+    blocks: list[list[Key]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.blocks:
+            self.blocks = [list(self.rows)]
+        self._block_of = {r: i for i, block in enumerate(self.blocks) for r in block}
+
+    def block(self, row: Key) -> list[Key]:
+        return self.blocks[self._block_of[row]]
+
+    def floor(self, var: Var) -> int:
+        """The least value the attacker knows `var` has: a listed row or column holds
+        somebody (a cell may be zero)."""
+        return 0 if var[0] == "cell" else min(1, self.value(var))
 
     def variables(self) -> list[Var]:
         found: list[Var] = [("cell", r, c) for r in self.rows for c in self.cols]
@@ -52,21 +75,23 @@ class Table:
         if kind == "row":
             return sum(self.cells.get((var[1], c), 0) for c in self.cols)
         if kind == "col":
-            return sum(self.cells.get((r, var[1]), 0) for r in self.rows)
-        return sum(self.cells.values())
+            return sum(self.cells.get((r, var[1]), 0) for r in self.blocks[0])
+        return sum(self.cells.get((r, c), 0) for r in self.blocks[0] for c in self.cols)
 
     def shown(self, var: Var) -> int | None:
         """What the published table says (None: suppressed)."""
         return None if var in self.hidden else self.value(var)
 
     def equations(self) -> list[dict[Var, int]]:
-        """Each row's and column's cells add up to its total; the totals to the grand total."""
+        """Each row's and column's cells add up to its total (a column once per block); the
+        totals to the grand total."""
         found: list[dict[Var, int]] = []
         for r in self.rows:
             found.append({**{("cell", r, c): 1 for c in self.cols}, ("row", r): -1})
-        for c in self.cols:
-            found.append({**{("cell", r, c): 1 for r in self.rows}, ("col", c): -1})
-        found.append({**{("row", r): 1 for r in self.rows}, ("all",): -1})
+        for block in self.blocks:
+            for c in self.cols:
+                found.append({**{("cell", r, c): 1 for r in block}, ("col", c): -1})
+            found.append({**{("row", r): 1 for r in block}, ("all",): -1})
         found.append({**{("col", c): 1 for c in self.cols}, ("all",): -1})
         return found
 
@@ -89,7 +114,7 @@ def feasible_range(table: Table, target: Var) -> tuple[float, float]:
             b_eq.append(-constant)
     objective = np.zeros(len(hidden))
     objective[index[target]] = 1.0
-    bounds = [(0, None)] * len(hidden)
+    bounds = [(table.floor(var), None) for var in hidden]
     low = linprog(objective, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds)
     high = linprog(-objective, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds)
     lowest = low.fun if low.status == 0 else 0.0
@@ -109,7 +134,7 @@ def _options(table: Table, var: Var) -> list[set[Var]]:
     options: list[set[Var]] = []
     if var[0] == "cell":
         _kind, r, c = var
-        for other_r in table.rows:
+        for other_r in table.block(r):
             for other_c in table.cols:
                 if other_r != r and other_c != c:
                     corners: set[Var] = {
@@ -121,7 +146,7 @@ def _options(table: Table, var: Var) -> list[set[Var]]:
     elif var[0] in ("row", "col"):
         # A small total: hide another line of the same direction, total and cells, so that
         # neither follows from the grand total and the other lines.
-        others = table.rows if var[0] == "row" else table.cols
+        others = table.block(var[1]) if var[0] == "row" else table.cols
         for other in others:
             if other == var[1]:
                 continue
@@ -148,9 +173,16 @@ def _options(table: Table, var: Var) -> list[set[Var]]:
 
 
 def suppress(
-    rows: Sequence[Key], cols: Sequence[Key], cells: Mapping[Any, int], min_cell: int
+    rows: Sequence[Key],
+    cols: Sequence[Key],
+    cells: Mapping[Any, int],
+    min_cell: int,
+    blocks: Sequence[Sequence[Key]] = (),
 ) -> Table:
-    table = Table(list(rows), list(cols), dict(cells))
+    """The table with its small counts protected (`Table.hidden`). `blocks`: the rows grouped
+    by the table they belong to, when several tables count the same people (rows must then
+    be distinct keys across blocks, e.g. (table, row))."""
+    table = Table(list(rows), list(cols), dict(cells), blocks=[list(b) for b in blocks])
     table.primary = {v for v in table.variables() if 0 < table.value(v) < min_cell}
     table.hidden = set(table.primary)
     # Each step hides at least one more variable; there are finitely many, so this ends (at
@@ -189,10 +221,12 @@ def suppress_column(counts: Mapping[K, Any], min_cell: int) -> dict[K, int | Non
     solves linear programmes cell by cell, which takes minutes for a breakdown by country.
 
     With the total shown, the hidden cells are known only to add up to the total less the
-    shown ones (S); each lies anywhere in 0..S. A small cell is therefore safe when at least
-    two cells are hidden and S reaches `min_cell`: the small cells are hidden, then the
-    cheapest others (zeros first, then the fewest people; ties in key order) until both hold.
-    A small total hides everything."""
+    shown ones (S), and a listed key with somebody in it to hold at least one (F of the hidden
+    keys do): with two or more hidden, each lies anywhere from its least value to that plus
+    S - F. A small cell is therefore safe when at least two cells are hidden and S - F + 1
+    reaches `min_cell`: the small cells are hidden, then the cheapest others (zeros first,
+    then the fewest people; ties in key order) until both hold. A small total hides
+    everything."""
     values = {key: int(value) for key, value in counts.items()}
     total = sum(values.values())
     if 0 < total < min_cell:
@@ -205,7 +239,8 @@ def suppress_column(counts: Mapping[K, Any], min_cell: int) -> dict[K, int | Non
             key=lambda key: (values[key], order.index(key)),
         )
         for key in others:
-            if len(hidden) >= 2 and sum(values[k] for k in hidden) >= min_cell:
+            slack = sum(values[k] - 1 for k in hidden if values[k] > 0)
+            if len(hidden) >= 2 and slack + 1 >= min_cell:
                 break
             hidden.add(key)
     return {key: None if key in hidden else value for key, value in values.items()}

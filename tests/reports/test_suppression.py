@@ -1,6 +1,7 @@
 """Small-cell suppression holds: an attacker who knows the published table (cells, row and
-column totals, grand total) and that counts are whole numbers of at least zero cannot recover
-a suppressed small cell, neither from differences of totals nor by any other combination."""
+column totals, grand total), that counts are whole numbers of at least zero and that a listed
+row or column holds somebody cannot recover a suppressed small cell, neither from differences
+of totals nor by any other combination."""
 
 import random
 
@@ -59,6 +60,11 @@ def _brute_force(table, published, var):
                 return
         if i == len(hidden):
             candidate = {v: assigned.get(v, published[v]) for v in table.variables()}
+            # A listed line holds somebody: the page lists the districts people live in.
+            for line in table.variables():
+                if line[0] in ("row", "col") and table.value(line) > 0:
+                    if sum(candidate[c] for c in members(line)) < 1:
+                        return
             if var[0] == "cell":
                 values.add(candidate[var])
             else:
@@ -193,3 +199,44 @@ def test_one_man_among_five_women_hides_both():
         "other": None,
         "x": None,
     }
+
+
+def test_listed_lines_with_one_person_each_give_nobody_away():
+    """Seven districts listed under a total of 7 hold one person each, whatever is hidden:
+    the zero beside a hidden count would then tell that person's gender. Found on the public
+    statistics of the demo city."""
+    rows = [f"district {i}" for i in range(7)]
+    cols = ["female", "male"]
+    cells = {(r, "female" if i % 2 else "male"): 1 for i, r in enumerate(rows)}
+    cells.update({(r, "male" if i % 2 else "female"): 0 for i, r in enumerate(rows)})
+    table, published, small = _check(rows, cols, cells)
+    # Seven listed districts under a published 7 would pin each at one.
+    assert published[("all",)] is None
+    for var in small:
+        low, high = feasible_range(table, var)
+        assert high - low >= 1 and high >= MIN, (var, low, high)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_tables_of_the_same_people_are_protected_together(seed):
+    """District × gender and age × gender count the same people: one table of two blocks,
+    whose shared column totals and grand total are hidden in both or in neither, and no
+    small count can be worked out from the two read side by side."""
+    rng = random.Random(seed)
+    people = [(rng.randint(0, 3), rng.randint(0, 2), rng.choice("fm")) for _ in range(25)]
+    cells = {}
+    for district, age, gender in people:
+        for key in (("district", district), ("age", age)):
+            cells[(key, gender)] = cells.get((key, gender), 0) + 1
+    blocks = [sorted({r for r, _c in cells if r[0] == kind}) for kind in ("district", "age")]
+    cols = sorted({c for _r, c in cells})
+    table = suppress([r for b in blocks for r in b], cols, cells, MIN, blocks=blocks)
+    published = _published(table)
+    for block in blocks:
+        assert sum(table.value(("cell", r, c)) for r in block for c in cols) == len(people)
+    small = [v for v in table.variables() if 0 < table.value(v) < MIN]
+    recovered = _by_differences(table, published)
+    for var in small:
+        assert published[var] is None and var not in recovered, var
+        low, high = feasible_range(table, var)
+        assert high - low >= 1 and high >= MIN, (var, low, high)
