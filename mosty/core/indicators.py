@@ -293,15 +293,17 @@ def indicator_choices() -> list[tuple[str, str]]:
     return sorted(((code, str(i.name)) for code, i in INDICATORS.items()), key=lambda c: c[1])
 
 
-# Labels of breakdown keys a module defines (a case domain, a kind of support): module-level
-# mappings from key to translated label, looked up by breakdown name.
-BREAKDOWN_LABELS: dict[str, Mapping[str, Any]] = {}
+# Labels of breakdown keys a module defines (a case domain, a kind of support, a country):
+# mappings from key to translated label, looked up by breakdown name when a label is shown.
+# Each mapping is kept as given, never copied: a mapping that names keys in the reader's
+# language (countries) or reads them from the database (organisations) answers at display
+# time; a copy made at import would freeze the names in the language active then.
+BREAKDOWN_LABELS: dict[str, list[Mapping[str, Any]]] = {}
 
 
 def breakdown_labels(by: str, labels: Mapping[str, Any]) -> None:
-    BREAKDOWN_LABELS.setdefault(by, {})
-    merged = {**BREAKDOWN_LABELS[by], **labels}
-    BREAKDOWN_LABELS[by] = merged
+    """Adds `labels` for breakdown `by`; a later module's label wins over an earlier one's."""
+    BREAKDOWN_LABELS.setdefault(by, []).insert(0, labels)
 
 
 def breakdown_label(by: str, key: str) -> str:
@@ -309,9 +311,10 @@ def breakdown_label(by: str, key: str) -> str:
         return formats.month(datetime.date(int(key[:4]), int(key[5:]), 1))
     if by == "language" and key:
         return formats.language_name(key)
-    label = BREAKDOWN_LABELS.get(by, {}).get(key)
-    if label is not None:
-        return str(label)
+    for labels in BREAKDOWN_LABELS.get(by, ()):
+        label = labels.get(key)
+        if label is not None:
+            return str(label)
     return str(key) if key not in ("", "None") else str(_("Not recorded"))
 
 

@@ -147,3 +147,22 @@ def test_one_person_in_every_module_is_one_beneficiary(world):
     assert INDICATORS["people.beneficiaries"].value(scope) == 2
     by_gender = INDICATORS["people.beneficiaries"].split(scope, "gender")
     assert sum(by_gender.values()) == 2
+
+
+@pytest.mark.django_db
+def test_breakdown_labels_are_in_the_readers_language_and_name_organisations():
+    """A figure split by country reads "Afghanistan" to an English reader and "Афганістан"
+    to a Ukrainian one (the names were frozen in Polish when the modules loaded), and a split
+    by organisation names the organisation, not its number."""
+    from mosty.core.indicators import breakdown_label
+
+    org = OrganisationFactory(name="Fundacja Przykład")
+    with translation.override("en"):
+        assert breakdown_label("country", "AF") == "Afghanistan"
+        assert breakdown_label("gender", "female") == "Female"
+        assert breakdown_label("organisation", str(org.pk)) == "Fundacja Przykład"
+    with translation.override("uk"):
+        assert breakdown_label("country", "AF") == "Афганістан"
+    with translation.override("pl"):
+        assert breakdown_label("country", "AF") == "Afganistan"
+        assert breakdown_label("gender", "female") == "Kobieta"
