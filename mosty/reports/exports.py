@@ -69,11 +69,14 @@ def snapshot_response(snapshot: ReportSnapshot, *, fmt: str) -> HttpResponse:
     with translation.override(language):
         rows = summary_rows(snapshot)
         suppressed = _("fewer than %(n)s") % {"n": snapshot.figures.get("min_cell", 5)}
+        # A breakdown's cell may be hidden because it is small or because it would give a
+        # small one away: it is "not shown", not "fewer than 5" (as in the city report).
+        hidden = _("not shown")
         if fmt == "pdf":
             return _pdf(snapshot, rows, language)
         if fmt == "csv":
             header = [_("Indicator"), _("Breakdown"), _("Category"), _("Value"), _("Target")]
-            flat = _csv_figures(rows, suppressed, suppressed, "target", on_breakdowns=False)
+            flat = _csv_figures(rows, suppressed, hidden, "target", on_breakdowns=False)
             # The budget as issued: a row per line, the amount a raw decimal.
             flat += [
                 [_("Budget"), name, currency, amount, None]
@@ -109,7 +112,7 @@ def snapshot_response(snapshot: ReportSnapshot, *, fmt: str) -> HttpResponse:
             body: list[list[Any]] = [[_("Total"), "", _cell(row["value"], suppressed)]]
             for by, pairs in row["breakdowns"].items():
                 body += [
-                    [str(BREAKDOWNS[by]), label, _cell(value, suppressed)] for label, value in pairs
+                    [str(BREAKDOWNS[by]), label, _cell(value, hidden)] for label, value in pairs
                 ]
             sheets.append((row["name"], [_("Breakdown"), _("Category"), _("Value")], body))
         budget = _budget(snapshot)

@@ -578,21 +578,27 @@ def city_report_figures(
     return {
         "min_cell": min_cell(),
         "counted_at": kept.refreshed_at.isoformat(),
-        "indicators": {
-            code: {
-                "value": _json_number(data["value"]),
-                "breakdowns": {
-                    name: [[key, _json_number(value)] for key, value in pairs]
-                    for name, pairs in data["breakdowns"].items()
-                },
-            }
-            for code, data in city_figures(fetched_by=fetched_by, scope=scope, kept=kept).items()
-        },
+        "indicators": published_indicators(fetched_by=fetched_by, scope=scope, kept=kept),
     }
 
 
-def city_figures(*, fetched_by: Any, scope: Scope, kept: Kept) -> dict[str, Any]:
-    """Every indicator over `scope` with every breakdown, as `{code: {"value": v,
+def published_indicators(*, fetched_by: Any, scope: Scope, kept: Kept) -> dict[str, Any]:
+    """`published_figures` as kept in an issued report's JSON (exact decimals as text)."""
+    return {
+        code: {
+            "value": _json_number(data["value"]),
+            "breakdowns": {
+                name: [[key, _json_number(value)] for key, value in pairs]
+                for name, pairs in data["breakdowns"].items()
+            },
+        }
+        for code, data in published_figures(fetched_by=fetched_by, scope=scope, kept=kept).items()
+    }
+
+
+def published_figures(*, fetched_by: Any, scope: Scope, kept: Kept) -> dict[str, Any]:
+    """Every indicator over `scope` with every breakdown, as a file that leaves the system
+    gives them (the city report, a programme's report for its donor): `{code: {"value": v,
     "breakdowns": {by: [(key, v), ...]}}}` with small counts of people suppressed (None)."""
     found: dict[str, Any] = {}
     for code in sorted(INDICATORS):

@@ -145,19 +145,15 @@ def budget_line_delete(*, line: BudgetLine, by: Any) -> None:
     line.delete()
 
 
-def _number(value: Any) -> Any:
-    """A figure for JSON: exact decimals as text, whole numbers as numbers."""
-    if value is None or isinstance(value, int):
-        return value
-    return str(value)
-
-
 @transaction.atomic
 def report_issue(
     *, programme: Programme, start: datetime.date, end: datetime.date, by: Any
 ) -> ReportSnapshot:
-    """Compute the programme's figures for the period as `by` may see them and keep them: the
-    report can be given again, the same, after participants' data is erased."""
+    """Compute the programme's figures for the period and keep them: the report can be given
+    again, the same, after participants' data is erased. The report is a file for the
+    programme's donor, so its counts of people are suppressed as any file that leaves the
+    system (`selectors.published_figures`): the admin's on-screen view shows small counts of
+    other organisations' people, the donor's file does not."""
     require(by, "programme.export", programme)
     if end < start:
         raise ValidationError({"end": _("The end of the period must not be before its start.")})
@@ -165,22 +161,7 @@ def report_issue(
     kept = selectors.kept_figures(scope)
     # A period no rollup keeps: every figure counted now, once (not once per breakdown).
     counted = kept if kept is not None else rollups.count_now(scope)
-    figures: dict[str, Any] = {}
-    for code in sorted(INDICATORS):
-        indicator = INDICATORS[code]
-        found = selectors.figures(fetched_by=by, scope=scope, codes=[code], kept=counted)[0]
-        figures[code] = {
-            "value": _number(found.value),
-            "breakdowns": {
-                name: [
-                    [key, _number(value)]
-                    for key, _label, value in selectors.breakdown(
-                        fetched_by=by, scope=scope, code=code, by=name, kept=counted
-                    )
-                ]
-                for name in indicator.breakdowns
-            },
-        }
+    figures = selectors.published_indicators(fetched_by=by, scope=scope, kept=counted)
     snapshot = ReportSnapshot(
         programme=programme,
         period_start=scope.start,
@@ -233,7 +214,7 @@ def rollup_refresh_request(*, by: Any) -> RollupRun:
 
 def city_report_request(*, start: datetime.date, end: datetime.date, by: Any) -> CitySnapshot:
     """Issue the whole city's report for the period, every indicator with its breakdowns,
-    suppressed as a file that leaves the system must be (`selectors.city_figures`), and keep
+    suppressed as a file that leaves the system must be (`selectors.published_figures`), and keep
     it: the report can be given again, the same, after participants' data is erased.
 
     When the period's figures are kept (a calendar year), the report is ready at once;

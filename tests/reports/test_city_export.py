@@ -164,3 +164,22 @@ def test_a_count_whose_worker_died_is_marked_failed_by_the_daily_sweep(world, lo
     snapshot.refresh_from_db()
     assert snapshot.status == CitySnapshot.Status.FAILED
     assert "mosty.reports.tasks.city_report_stale_sweep" in settings.MOSTY_DAILY_TASKS
+
+
+def test_a_programmes_report_for_its_donor_is_suppressed_for_the_admin_too(world, login):
+    """The admin sees the programme's small counts on screen; the file for its donor leaves
+    the system, so the one man stays hidden there as in the city report (the coordinator of
+    organisation A, whose people they are, gets them exact), and a cell hidden only to
+    protect another reads "not shown", not "fewer than 5"."""
+    from tests.reports.factories import make_programme
+
+    _six_at_a_workshop(world)
+    programme = make_programme(world)
+    url = reverse("reports:programme_export", args=[programme.pk])
+    admin_file = login("admin").post(url, {"format": "csv"}).content.decode("utf-8-sig")
+    lines = [line for line in admin_file.splitlines() if line.startswith("Bezpośredni odbiorcy,")]
+    assert "Bezpośredni odbiorcy,,,6," in lines[0]
+    assert "Bezpośredni odbiorcy,Płeć,Mężczyzna,nie pokazano," in lines
+    assert "Bezpośredni odbiorcy,Płeć,Kobieta,nie pokazano," in lines
+    own_file = login("coordinator").post(url, {"format": "csv"}).content.decode("utf-8-sig")
+    assert "Bezpośredni odbiorcy,Płeć,Mężczyzna,1," in own_file.splitlines()
