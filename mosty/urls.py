@@ -10,7 +10,7 @@ handler500 = "mosty.core.views.server_error"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/", include(("mosty.api.urls", "api"))),
     path("hsds/", include(("mosty.directory.hsds_urls", "hsds"))),
 ]

@@ -3,8 +3,10 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Window
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from mosty.access.domains.accounts import own_memberships
 from mosty.access.policy import require
@@ -43,6 +45,18 @@ def dashboard(request):
             "panels": panels_for(request),
         },
     )
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, with the page to go back to (`next`) read in the language
+    of its own address. Django reads it in the language of the request (the browser's, or
+    the choice saved before), so from a Polish browser /uk/… was not recognised as a page,
+    and the switch went back to it unchanged: the page stayed Ukrainian."""
+    language = translation.get_language_from_path(request.POST.get("next", ""))
+    if language:
+        translation.activate(language)
+    return django_set_language(request)
 
 
 @never_cache

@@ -17,6 +17,24 @@ def test_language_choice_persists(client, db):
     assert client.get("/")["Location"] == "/uk/"
 
 
+@pytest.mark.parametrize("browser", ["pl", "en-US", "ar", "fa"])
+def test_switching_language_works_whatever_the_browser_says(client, db, browser):
+    """The page to go back to is read in the language of its own address: a visitor whose
+    browser (or earlier choice) says another language still gets the page they chose."""
+    response = client.post(
+        "/i18n/setlang/",
+        {"language": "fa", "next": "/uk/directory/?q=psycholog"},
+        HTTP_ACCEPT_LANGUAGE=browser,
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/fa/directory/?q=psycholog"
+    client.cookies.clear()
+    response = client.post(
+        "/i18n/setlang/", {"language": "uk", "next": "/ar/my/plan/"}, HTTP_ACCEPT_LANGUAGE=browser
+    )
+    assert response["Location"] == "/uk/my/plan/"
+
+
 @pytest.mark.parametrize(
     ("lang", "direction"),
     [
