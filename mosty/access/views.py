@@ -1,5 +1,7 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,9 +29,13 @@ CSV_COLUMNS = [
 ]
 
 
-def _filters(request) -> tuple[AuditFilterForm, dict]:
+def _filters(request) -> tuple[AuditFilterForm, dict | None]:
+    """The filter form and its filters; None when they are wrong (the form says why): an
+    auditor who mistyped a date must not read the whole log as if it were the period."""
     form = AuditFilterForm(request.GET or None)
-    return form, (form.cleaned_data if form.is_valid() else {})
+    if not form.is_bound:
+        return form, {}
+    return form, (form.cleaned_data if form.is_valid() else None)
 
 
 @routes.path("", name="audit_log")
@@ -39,9 +45,8 @@ def audit_log(request):
     imports no forms (contract `access-sees-models-only`), and `mosty.core.pages` does."""
     require(request.user, "audit.view")
     form, filters = _filters(request)
-    page = paginate(
-        request, audit_event_list(fetched_by=request.user, filters=filters), per_page=50
-    )
+    events = audit_event_list(fetched_by=request.user, filters=filters or {})
+    page = paginate(request, events if filters is not None else events.none(), per_page=50)
     return render(
         request,
         "access/audit_log.html",
@@ -59,6 +64,10 @@ def audit_log(request):
 def audit_export(request):
     require(request.user, "audit.view")
     form, filters = _filters(request)
+    if filters is None:
+        # The list shows the errors beside the fields; nothing is exported.
+        messages.error(request, _("Correct the filter before exporting the log."))
+        return redirect(f"{reverse('access:audit_log')}?{request.GET.urlencode()}")
     events = audit_event_list(fetched_by=request.user, filters=filters)
     audit(
         request.user,

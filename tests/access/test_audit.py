@@ -82,9 +82,19 @@ def test_audit_log_filters_and_export(world, login):
 
 
 def test_audit_filter_errors_are_shown_next_to_the_field(world, login):
+    """A wrong period shows its error and no entries (not the whole log as if it were the
+    period), and exports nothing."""
+    audit(world.user("caseworker"), "mosty.cases.case.viewed", world.org_a)
     client = login("admin")
-    html = client.get("/en/audit/?date_from=2026-05-02&date_to=2026-05-01").content.decode()
+    wrong = "date_from=2026-05-02&date_to=2026-05-01"
+    html = client.get(f"/en/audit/?{wrong}").content.decode()
     assert 'id="id_date_to_errors"' in html
+    assert "mosty.cases.case.viewed" not in html
+    response = client.get(f"/en/audit/export.csv?{wrong}")
+    assert response.status_code == 302 and response["Location"] == f"/en/audit/?{wrong}"
+    page = client.get(response["Location"]).content.decode()
+    assert "Correct the filter before exporting the log." in page
+    assert not AuditEvent.objects.filter(action="mosty.access.audit.exported").exists()
 
 
 def test_audit_log_constant_queries(world, login):
