@@ -48,9 +48,12 @@ def view_name(path: str) -> str | None:
         return None
 
 
-def walk(client, start: str, *, per_view: int = 1) -> Iterator[tuple[str, str, str | None, int]]:
+def walk(
+    client, start: str, *, per_view: int = 1, inspect=None
+) -> Iterator[tuple[str, str, str | None, int]]:
     """(page, link, view, status) of every address the test `client` reaches from `start`,
-    breadth first, opening at most `per_view` addresses of each view."""
+    breadth first, opening at most `per_view` addresses of each view; `inspect(path, html)`
+    is called with every HTML page opened."""
     todo = [("(start)", start)]
     seen: set[str] = set()
     opened: Counter[str] = Counter()
@@ -69,7 +72,10 @@ def walk(client, start: str, *, per_view: int = 1) -> Iterator[tuple[str, str, s
         response = client.get(path)
         yield source, path, view, response.status_code
         if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
-            todo.extend((path, link) for link in links(response.content.decode()))
+            html = response.content.decode()
+            if inspect is not None:
+                inspect(path, html)
+            todo.extend((path, link) for link in links(html))
 
 
 def reader(email: str | None):

@@ -178,6 +178,9 @@ class TargetForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Ids of its own: the programme's page shows it beside the budget line form, which
+        # has a "note" too (one id for two fields points the label at the wrong one).
+        kwargs.setdefault("auto_id", "id_target_%s")
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicator_choices()  # type: ignore[attr-defined]
 

@@ -10,6 +10,9 @@ links on the hours report, the housing form's Cancel for institution staff); thi
 next module from adding one.
 """
 
+import re
+from collections import Counter
+
 import pytest
 from django.test import Client
 
@@ -22,13 +25,30 @@ from tests.walking import demo_city, walk
 PER_PAGE = 2
 
 
-def _broken(client: Client, start: str) -> list[tuple[str, str, int]]:
-    """(page, link, status) of each link that does not open, over every page reached."""
-    return [
+_ID = re.compile(r"""\sid=["']([^"']+)["']""")
+
+
+def _twice(html: str) -> list[str]:
+    """The ids a page gives to more than one element: a label or an error message that
+    points at one of them may name the wrong field."""
+    found = Counter(_ID.findall(html))
+    return sorted(name for name, count in found.items() if count > 1)
+
+
+def _broken(client: Client, start: str) -> list[tuple[str, str, int | str]]:
+    """(page, link, status) of each link that does not open, over every page reached, and
+    (page, id, "id twice") of each id two elements share."""
+    doubled: list[tuple[str, str, int | str]] = []
+
+    def inspect(path: str, html: str) -> None:
+        doubled.extend((path, name, "id twice") for name in _twice(html))
+
+    broken: list[tuple[str, str, int | str]] = [
         (page, link, status)
-        for page, link, _view, status in walk(client, start, per_view=PER_PAGE)
+        for page, link, _view, status in walk(client, start, per_view=PER_PAGE, inspect=inspect)
         if status in (403, 404) or status >= 500
     ]
+    return broken + doubled
 
 
 @pytest.mark.django_db
@@ -42,7 +62,12 @@ def test_no_demo_login_is_shown_a_link_that_leads_nowhere():
     broken["(visitor)"] = _broken(Client(), "/en/")
     broken = {who: links for who, links in broken.items() if links}
     assert not broken, "\n".join(
-        f"{who}: on {page} a link to {link} answers {status}"
+        f"{who}: on {page} "
+        + (
+            f"id {link!r} is given twice"
+            if status == "id twice"
+            else f"a link to {link} answers {status}"
+        )
         for who, links in broken.items()
         for page, link, status in links
     )
