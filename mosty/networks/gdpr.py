@@ -1,8 +1,11 @@
-"""Network invitations in a participant's GDPR export and erasure (`mosty.people.gdpr`).
+"""Network invitations and memberships in a participant's GDPR export and erasure
+(`mosty.people.gdpr`).
 
 An invitation names a person only by the e-mail address it was sent to: a participant invited
 to a network (with the address on their record or their portal login) finds it in their export,
-and erasure deletes it.
+and erasure deletes it. A participant whose portal account joined a network as a person is a
+member by that account: the export lists those memberships, and erasure ends them (an erased
+person left in a network's member list read "erased-7@invalid").
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from mosty.networks.models import NetworkInvitation
+from mosty.networks.models import NetworkInvitation, NetworkMembership
 
 
 def _addresses(participant: Any) -> list[str]:
@@ -32,8 +35,15 @@ def _invitations(participant: Any) -> QuerySet[NetworkInvitation]:
     return NetworkInvitation.objects.filter(condition).select_related("network")
 
 
+def _memberships(participant: Any) -> QuerySet[NetworkMembership]:
+    account = getattr(participant, "portal_account", None)
+    if account is None:
+        return NetworkMembership.objects.none()
+    return NetworkMembership.objects.filter(user_id=account.user_id).select_related("network")
+
+
 def export(participant: Any) -> list[dict[str, Any]]:
-    return [
+    invitations = [
         {
             "network": invitation.network.name,
             "email": invitation.email,
@@ -43,11 +53,22 @@ def export(participant: Any) -> list[dict[str, Any]]:
         }
         for invitation in _invitations(participant).order_by("created_at")
     ]
+    memberships = [
+        {
+            "network": membership.network.name,
+            "role": membership.role,
+            "joined_at": membership.joined_at.isoformat(),
+        }
+        for membership in _memberships(participant).order_by("joined_at")
+    ]
+    return invitations + memberships
 
 
 def erase(participant: Any) -> None:
-    """Invitations go whole: once sent they only matter to the person they name."""
+    """Invitations go whole: once sent they only matter to the person they name; so do the
+    memberships of their portal account."""
     _invitations(participant).delete()
+    _memberships(participant).delete()
 
 
 def register() -> None:
@@ -55,8 +76,8 @@ def register() -> None:
 
     gdpr.register_module(
         __name__,
-        label=_("Invitations to thematic networks"),
-        models=["networks.NetworkInvitation"],
+        label=_("Thematic networks: invitations and memberships"),
+        models=["networks.NetworkInvitation", "networks.NetworkMembership"],
         # `state` is worked out from the dates (`NetworkInvitation.state`), not stored.
         renamed={"state": "people.ParticipantImport.status"},
     )

@@ -97,7 +97,6 @@ OTHER_PEOPLE: dict[str, str] = {
         "Open Referral rows kept whole as imported: may name a service's contact person "
         "(staff of a provider), never a participant."
     ),
-    "networks.NetworkMembership": "A person's or organisation's membership in a network.",
     "networks.NetworkMeeting": "Network minutes between organisations; staff attendees.",
     "assistance.AssistantProfile": "An interpreter's or assistant's own profile in a pool.",
     "assistance.AssistantLanguage": "Languages an assistant speaks, with levels.",

@@ -189,3 +189,22 @@ def test_gdpr_export_and_erasure_cover_invitations(login, world):
     assert exported[0]["state"] == "pending"
     networks_gdpr.erase(participant)
     assert not NetworkInvitation.objects.filter(email="olena@example.org").exists()
+
+
+def test_an_erased_participants_account_leaves_the_networks_it_joined(login, world):
+    """A participant whose portal account joined a network as a person: the export lists the
+    membership, and erasure ends it (it stayed in the member list as "erased-7@invalid")."""
+    from mosty.networks.models import NetworkMembership
+    from mosty.people.gdpr import anonymise_participant, export_participant
+    from tests.portal.factories import link
+
+    network = network_of_a(world)
+    participant = link(world)
+    account = world.user("participant")
+    NetworkMembership.objects.create(network=network, user=account)
+    exported = networks_gdpr.export(participant)
+    assert [(row["network"], row["role"]) for row in exported] == [(network.name, "member")]
+    assert export_participant(participant, by=world.user("coordinator"))
+    anonymise_participant(participant, by=world.user("coordinator"))
+    assert not NetworkMembership.objects.filter(user=account).exists()
+    assert NetworkMembership.objects.filter(network=network, user__isnull=True).exists()
