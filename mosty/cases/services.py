@@ -45,6 +45,12 @@ def _consent_require(participant, purpose: str) -> None:
     people_services.consent_require(participant, purpose=purpose)
 
 
+def _consent_active(participant, purpose: str):
+    from mosty.people import services as people_services
+
+    return people_services.consent_active(participant, purpose)
+
+
 def _team_ids(case: Case) -> set[int]:
     return {case.lead_id, *case.members.values_list("pk", flat=True)}
 
@@ -411,6 +417,12 @@ def _referral_move(referral: Referral, status: str, by, action: str, **changes) 
 
 @transaction.atomic
 def referral_accept(*, referral: Referral, by, comment: str = "") -> Referral:
+    require(by, "referral.decide", referral)
+    if _consent_active(referral.case.participant, "referral") is None:
+        raise ValidationError(
+            _("The participant has withdrawn their consent to referrals: it cannot be accepted."),
+            code="consent_missing",
+        )
     return _referral_move(
         referral, ReferralStatus.ACCEPTED, by, "referral.decide", decision_reason=comment
     )
@@ -439,6 +451,34 @@ def referral_withdraw(*, referral: Referral, by, reason: str = "") -> Referral:
     return _referral_move(
         referral, ReferralStatus.WITHDRAWN, by, "referral.withdraw", decision_reason=reason
     )
+
+
+@transaction.atomic
+def referrals_withdraw_for_consent(*, consent, by) -> int:
+    """Withdraw the participant's open referrals (sent, not yet answered) once their `consent`
+    to referrals is withdrawn: the partner then neither accepts them nor sees what they share.
+    Follows the withdrawal, which whoever sees the person may record (`consent.withdraw`;
+    the consent is no longer active, so that rule is not asked again), not `referral.withdraw`:
+    they need not be on every case's team. The number withdrawn."""
+    participant = consent.participant
+    require(by, "participant.view", participant)
+    if _consent_active(participant, "referral") is not None:
+        return 0
+    reason = _("The participant withdrew their consent to referrals.")
+    withdrawn = 0
+    for referral in (
+        Referral.objects.select_for_update()
+        .filter(case__participant=participant, status=ReferralStatus.SENT)
+        .select_related("case__organisation")
+        .order_by("pk")
+    ):
+        referral.status = ReferralStatus.WITHDRAWN
+        referral.decision_reason = reason
+        referral.save(update_fields=["status", "decision_reason", "updated_at"])
+        _referral_event(referral, by, comment=reason, organisation=referral.case.organisation)
+        audit(by, "mosty.case.referral.withdrawn", referral, details={"because": "consent"})
+        withdrawn += 1
+    return withdrawn
 
 
 @transaction.atomic

@@ -383,6 +383,9 @@ class Consent(models.Model):
     recorded_by = staff_ref(_("recorded by"))
     withdrawn_recorded_by = staff_ref(_("withdrawal recorded by"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Not stored: what recording or withdrawing it changed elsewhere, in sentences for whoever
+    # did it (set by the consent services from the answers to people.signals).
+    effects: list[str]
 
     class Meta:
         verbose_name = _("consent")

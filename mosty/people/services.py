@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from mosty.access.audit import audit
 from mosty.access.policy import can, require
 from mosty.core.writes import save_validated
-from mosty.people import imports, tasks
+from mosty.people import imports, signals, tasks
 from mosty.people.models import (
     Consent,
     ConsentPurpose,
@@ -187,6 +187,7 @@ def consent_record(
             text=consent.text_shown,
             by=by,
         )
+    consent.effects = _effects(signals.consent_recorded, consent, by)
     return consent
 
 
@@ -214,7 +215,15 @@ def consent_withdraw(*, consent: Consent, by, withdrawn_at=None) -> Consent:
     consent.withdrawn_recorded_by = by
     consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
     audit(by, "mosty.people.consent.withdrawn", consent, details={"purpose": consent.purpose})
+    consent.effects = _effects(signals.consent_withdrawn, consent, by)
     return consent
+
+
+def _effects(signal, consent: Consent, by) -> list[str]:
+    """Tell the other modules about `consent` (people.signals); the sentences they answer."""
+    return [
+        str(said) for _receiver, said in signal.send(sender=Consent, consent=consent, by=by) if said
+    ]
 
 
 # --- imports from CSV/XLSX (the engine is mosty.people.imports) -----------------------------

@@ -262,6 +262,13 @@ class ConsentRecord(FormPage):
     def extra_context(self):
         return {"templates": self.templates, "chosen": self.chosen}
 
+    def save(self, form):
+        consent = super().save(form)
+        # What recording it changed elsewhere (held messages sent, people.signals).
+        for effect in consent.effects:
+            messages.info(self.request, effect)
+        return consent
+
 
 @routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")
 class ConsentWithdraw(ActionPage):
@@ -269,6 +276,10 @@ class ConsentWithdraw(ActionPage):
     success_message = gettext_lazy("Consent withdrawn.")
     service = services.consent_withdraw
     object_kwarg = "consent"
+
+    def success_text(self, result) -> str:
+        # What withdrawing it changed elsewhere (open referrals withdrawn, people.signals).
+        return " ".join([str(self.success_message), *result.effects])
 
     def get_object(self):
         return selectors.consent_get(fetched_by=self.user, pk=self.kwargs["pk"])

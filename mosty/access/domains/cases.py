@@ -353,6 +353,6 @@ POLICY.add_rule(
     "referral.view_shared",
     sends_referral | (receives_referral & _status_in("accepted", "completed")),
 )
-POLICY.add_rule("referral.decide", receives_referral & _status_in("sent"))
+POLICY.add_rule("referral.decide", receives_referral & _status_in("sent") & case_is_open)
 POLICY.add_rule("referral.complete", receives_referral & _status_in("accepted"))
 POLICY.add_rule("referral.withdraw", sends_referral & _status_in("sent", "accepted"))
