@@ -21,6 +21,9 @@ from mosty.people.models import Consent, Participant, ParticipantImport
 from mosty.people.search import name_skeletons, phone_digits
 
 _CODE = re.compile(r"^[A-Za-z]{2,3}-[0-9A-Za-z-]*$")
+# A phone number as people write it: digits, a + before the country code, spaces, dashes,
+# dots, slashes and parentheses; no letters.
+_PHONE = re.compile(r"[\d\s()+./-]+")
 
 # A participant's record as the detail page and the API show it (and the read audit records);
 # the sensitive fields (`Participant.SENSITIVE_FIELDS`) come on top, only when allowed.
@@ -38,9 +41,10 @@ def search_q(query: str) -> Q | None:
         return None
     if _CODE.match(query):
         return Q(code__istartswith=query.upper())
-    digits = phone_digits(query)
-    if len(digits) >= 6 and len(digits) >= len(re.sub(r"[\s+()-]", "", query)) - 1:
-        return Q(search_key__contains=" #" + digits)
+    if _PHONE.fullmatch(query) and phone_digits(query):
+        # Only a phone number can match: the key holds its last nine digits (the national
+        # number), so "+48 511 222 333", "0048511222333" and "511-222-333" are the same.
+        return Q(search_key__contains=" #" + phone_digits(query))
     skeletons = name_skeletons(query)
     if not skeletons:
         return None

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from mosty.people.search import build_search_key, name_skeletons
 from mosty.people.selectors import participant_list
@@ -99,3 +100,31 @@ def test_olena_is_found_in_either_script_and_not_confused(world):
     )
     for query in ("Олена", "Olena", "olen", "Олена Шевченко"):
         assert list(participant_list(fetched_by=coordinator, filters={"q": query})) == [olena]
+
+
+@pytest.mark.parametrize(
+    ("query", "finds"),
+    [
+        ("+48 601 234 567", True),
+        ("+48601234567", True),
+        ("0048 601-234-567", True),
+        ("(+48) 601.234.567", True),
+        ("601 234", True),
+        # Seen on the demo: an unknown number with its country code listed almost everyone.
+        ("+48 999 999 999", False),
+        ("+48511222333", False),
+        ("+380 (50) 123-45-67", False),
+    ],
+)
+def test_phone_with_country_code_matches_phone_numbers_only(world, login, query, finds):
+    wanted = ParticipantFactory(owner=world.org_a, first_name="Oleksandr", phone="601 234 567")
+    others = [
+        ParticipantFactory(owner=world.org_a, first_name=name, phone=phone)
+        for name, phone in (("Olena", ""), ("Petro", "+48 511 000 111"), ("Anna", "+48 48 511"))
+    ]
+    coordinator = world.user("coordinator", "a")
+    found = list(participant_list(fetched_by=coordinator, filters={"q": query}))
+    assert found == ([wanted] if finds else [])
+    page = login("coordinator").get(reverse("people:list"), {"q": query}).content.decode()
+    assert (wanted.code in page) is finds
+    assert not any(other.code in page for other in others)
