@@ -8,6 +8,6 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
-        from mosty.messaging import gdpr
+        from mosty.messaging import consents, gdpr  # noqa: F401 (consents: signal receivers)
 
         gdpr.register()

@@ -73,6 +73,37 @@ def message_to_participant(
     return _enqueue(message, created)
 
 
+def release_held(participant: Any) -> int:
+    """Send the messages held for `participant` now that a channel they agreed to reaches them
+    (a consent was recorded): each takes that channel and goes through the worker like any
+    other. A held message whose values were cleared (its consent was withdrawn before it went)
+    cannot go: it is marked skipped. The number released."""
+    channel = choose_channel(participant)
+    if not channel:
+        return 0
+    held = Message.objects.select_for_update().filter(
+        recipient_participant=participant, status=MessageStatus.HELD
+    )
+    released: list[int] = []
+    for message in held.order_by("pk"):
+        if not message.payload:
+            message.status = MessageStatus.SKIPPED
+            message.save(update_fields=["status"])
+            continue
+        message.channel = channel
+        message.status = MessageStatus.QUEUED
+        message.save(update_fields=["channel", "status"])
+        released.append(message.pk)
+    if released:
+        transaction.on_commit(lambda: _send_each(released))
+    return len(released)
+
+
+def _send_each(message_ids: list[int]) -> None:
+    for pk in message_ids:
+        message_send.enqueue(message_id=pk)
+
+
 def message_to_user(user: Any, template: str, payload: dict[str, Any], *, key: str) -> Message:
     """An e-mail to a user (a mentor with an account, a participant's portal login)."""
     message, created = Message.objects.get_or_create(

@@ -322,3 +322,53 @@ def test_staff_record_consent_per_channel_and_see_held_messages(world, login):
     assert choose_channel(p) == "sms"
     exported = gdpr.export_participant(p, by=world.user("caseworker", "a"))
     assert exported["consents"][0]["channel"] == "sms"
+
+
+def test_recording_a_channel_consent_sends_the_held_messages(
+    world, login, settings, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+    from django.utils import translation
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    p = make_participant(world, "a", consents=(), preferred_channel="sms", email="o@x.org")
+    held = message_to_participant(p, "event_cancelled", {"title": "Kurs"}, key="held-4")
+    other = make_participant(world, "a", consents=(), preferred_channel="sms")
+    not_theirs = message_to_participant(other, "event_cancelled", {"title": "K"}, key="held-5")
+    assert held.status == "held"
+    client = login("caseworker")
+    with translation.override("en"):
+        detail = reverse("people:detail", args=[p.pk])
+        url = reverse("people:consent_record", args=[p.pk])
+    assert "1 message is held" in client.get(detail).content.decode()
+    # A channel this installation cannot use (WhatsApp is not configured): still held.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "purpose": "messages",
+                "channel": "whatsapp",
+                "legal_basis": "consent",
+                "text_shown": "Tak",
+            },
+        )
+    held.refresh_from_db()
+    assert held.status == "held"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "purpose": "messages",
+                "channel": "sms",
+                "legal_basis": "consent",
+                "text_shown": "Tak",
+            },
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "1 held message is being sent." in page
+    assert "message is held" not in page
+    held.refresh_from_db()
+    assert (held.status, held.channel, held.payload) == ("sent", "sms", "")
+    not_theirs.refresh_from_db()
+    assert not_theirs.status == "held"
