@@ -37,6 +37,7 @@ from mosty.cases.models import (
     SupportLog,
     Task,
 )
+from mosty.core.formats import languages_spoken
 from mosty.core.queries import counted
 from mosty.organisations.models import Organisation
 from mosty.people.models import Participant
@@ -222,12 +223,8 @@ def referral_shared_data(referral: Referral) -> list[tuple[str, str]]:
         SharedField.FIRST_NAME: participant.first_name or participant.first_name_original,
         SharedField.LAST_NAME: participant.last_name or participant.last_name_original,
         SharedField.BIRTH_YEAR: participant.birth_year or "",
-        SharedField.LANGUAGES: ", ".join(
-            f"{item.get('code', '')} ({item.get('level', '')})"
-            if isinstance(item, dict)
-            else str(item)
-            for item in (participant.languages or [])
-        ),
+        # Names and levels in the reader's language, as on the participant's page.
+        SharedField.LANGUAGES: ", ".join(languages_spoken(participant.languages)),
         SharedField.POLISH_LEVEL: participant.get_polish_level_display(),
         SharedField.DISTRICT: participant.district.name if participant.district_id else "",
         SharedField.CONTACT: " · ".join(

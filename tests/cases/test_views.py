@@ -417,3 +417,26 @@ def test_refused_referral_answer_is_a_message_and_changes_nothing(world, login):
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     referral.refresh_from_db()
     assert referral.status == "sent"
+
+
+def test_referral_shows_languages_as_the_participant_page_does(world, login):
+    from django.utils import translation
+
+    from mosty.core.formats import languages_spoken
+
+    languages = [{"code": "ar", "level": "native"}, {"code": "en", "level": "B1"}]
+    participant = make_participant(world, languages=languages)
+    referral = make_referral(
+        make_case(world, participant=participant),
+        to=world.org_b,
+        status="accepted",
+        shared_fields=("languages",),
+    )
+    partner = login("coordinator", "b")
+    for language in ("pl", "ar", "en"):
+        with translation.override(language):
+            words = languages_spoken(languages)
+            page = partner.get(reverse("cases:referral_detail", args=[referral.pk]))
+        text = page.content.decode()
+        assert ", ".join(words) in text, language
+        assert "ar (native)" not in text
