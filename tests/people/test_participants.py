@@ -473,3 +473,19 @@ def test_country_select_lists_the_likely_countries_and_finds_the_others(world, l
     edit = client.get(f"/pl/participants/{participant.pk}/edit/").content.decode()
     assert "PE" in _country_options(edit, "country_of_origin")
     assert '<option value="PE" selected>Peru</option>' in edit
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_phone_reads_left_to_right_inside_its_grid_column(world, login, language):
+    """Seen in ar/fa: `dir="ltr"` on the grid column itself pushed the phone out of its row."""
+    import lxml.html
+    from django.utils import translation
+
+    participant = ParticipantFactory(owner=world.org_a, phone="+48 601 234 567")
+    with translation.override(language):
+        url = reverse("people:detail", args=[participant.pk])
+    tree = lxml.html.fromstring(login("coordinator").get(url).content)
+    assert tree.xpath("//html/@dir") == ["rtl"]
+    assert not tree.xpath("//*[contains(concat(' ', @class, ' '), ' col-sm-9 ') and @dir]")
+    (phone,) = tree.xpath("//dd[contains(@class, 'col-sm-9')]/bdi[@dir='ltr']")
+    assert phone.text == participant.phone
