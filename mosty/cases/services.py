@@ -51,6 +51,13 @@ def _consent_active(participant, purpose: str):
     return people_services.consent_active(participant, purpose)
 
 
+def _not_in_the_past(field: str, day: datetime.date | None) -> None:
+    """A new record's date to come (a review, a target, a due date) cannot be gone already.
+    Only on creation: editing a record that already holds a past date still saves."""
+    if day is not None and day < timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the past.")}, code="past")
+
+
 def _team_ids(case: Case) -> set[int]:
     return {case.lead_id, *case.members.values_list("pk", flat=True)}
 
@@ -80,6 +87,7 @@ def case_open(
     require(by, "case.create", organisation)
     _consent_require(participant, "case_management")
     _check_team(organisation, lead, members)
+    _not_in_the_past("review_date", review_date)
     case = Case(
         organisation=organisation,
         participant=participant,
@@ -172,6 +180,7 @@ def goal_add(
     version: int | None = None,
 ) -> Goal:
     require(by, "case.plan_edit", case)
+    _not_in_the_past("target_date", target_date)
     goal = Goal(case=case, domain=domain, title=title, target_date=target_date, created_by=by)
     save_validated(goal)
     _plan_changed(case, version, by)
@@ -221,6 +230,7 @@ def task_add(
     case = goal.case
     require(by, "case.plan_edit", case)
     _check_assignee(case, assignee_kind, assignee_user, assignee_organisation)
+    _not_in_the_past("due_date", due_date)
     task = Task(
         goal=goal,
         title=title,

@@ -2,6 +2,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mosty.access.models import AuditEvent
 from mosty.cases.models import Assessment, Case, Domain, Referral
@@ -440,3 +441,43 @@ def test_referral_shows_languages_as_the_participant_page_does(world, login):
         text = page.content.decode()
         assert ", ".join(words) in text, language
         assert "ar (native)" not in text
+
+
+def test_new_review_target_and_due_dates_cannot_be_in_the_past(world, login):
+    from django.utils import translation
+
+    past = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    today = timezone.localdate().isoformat()
+    participant = make_participant(world)
+    client = login("caseworker")
+    with translation.override("pl"):
+        said = str(gettext("The date cannot be in the past."))
+    create = {
+        "organisation": world.org_a.pk,
+        "participant_code": participant.code,
+        "lead": world.user("caseworker").pk,
+    }
+    response = client.post(reverse("cases:create"), {**create, "review_date": "2020-01-01"})
+    assert response.context["form"].errors["review_date"] == [said]
+    assert not Case.objects.filter(participant=participant).exists()
+    assert client.post(reverse("cases:create"), {**create, "review_date": today}).status_code == 302
+    case = Case.objects.get(participant=participant)
+
+    goal_url = reverse("cases:goal_create", args=[case.pk])
+    response = client.post(goal_url, {"domain": "work", "title": "Job", "target_date": past})
+    assert response.context["form"].errors["target_date"] == [said]
+    assert client.post(goal_url, {"domain": "work", "title": "Job"}).status_code == 302
+    goal = case.goals.get()
+
+    task_url = reverse("cases:task_create", args=[goal.pk])
+    task = {"title": "Call", "assignee_kind": "staff", "assignee_user": case.lead_id}
+    response = client.post(task_url, {**task, "due_date": "2020-01-01"})
+    assert response.context["form"].errors["due_date"] == [said]
+    assert not goal.tasks.exists()
+    assert client.post(task_url, {**task, "due_date": today}).status_code == 302
+
+    # A record that already holds a past date is still edited.
+    type(case).objects.filter(pk=case.pk).update(review_date=datetime.date(2020, 1, 1))
+    case.refresh_from_db()
+    edit = {"version": case.version, "lead": case.lead_id, "review_date": "2020-01-01"}
+    assert client.post(reverse("cases:edit", args=[case.pk]), edit).status_code == 302
