@@ -39,6 +39,8 @@ def test_withdrawing_consent_withdraws_open_referrals_and_hides_shared_data(worl
         page = partner.get(url).content.decode()
         assert participant.first_name not in page and participant.phone not in page
         assert "Accept" not in page
+        assert "withdrew their consent to referrals" in page
+        assert "Partner's comment" not in page and "Partner&#x27;s comment" not in page
         partner.post(reverse("cases:referral_accept", args=[referral.pk]), {"comment": ""})
         page = partner.get(url).content.decode()
         assert participant.first_name not in page and participant.phone not in page
