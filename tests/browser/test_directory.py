@@ -52,3 +52,17 @@ def test_search_in_arabic_and_open_from_the_map(page, bworld):
     expect(page).to_have_url(re.compile(rf"/ar/directory/services/{service.pk}/$"))
     expect(page.locator("main h1")).to_have_text("استشارات قانونية مجانية")
     assert serious_violations(page) == []
+
+
+def test_a_polish_only_service_runs_left_to_right_on_an_arabic_page(page, bworld):
+    """ "Klub sąsiedzki" has no Arabic text: on the Arabic list its Polish name is marked
+    lang="pl" and runs left to right, set apart, so its punctuation stays where Polish puts
+    it (it read ".Doradcy pomagają …" in a browser); the Arabic service runs right to left."""
+    _directory(bworld)
+    page.goto("/ar/directory/")
+    polish = page.locator("main [lang='pl']", has_text="Klub sąsiedzki").first
+    expect(polish).to_be_visible()
+    assert polish.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert polish.evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
+    arabic = page.locator("main a", has_text="استشارات قانونية مجانية").first
+    assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
