@@ -1,5 +1,5 @@
 """Research API: the surveys a researcher runs, and a survey's results as numbers (the same
-figures as the results page; cells under 5 hidden for anyone outside the research team)."""
+figures as the results page; small counts hidden for anyone outside the research team)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ class SurveyOutputSerializer(serializers.ModelSerializer[Survey]):
 class RowSerializer(serializers.Serializer[Any]):
     value = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
-    count = serializers.IntegerField(allow_null=True, help_text="null: under 5, hidden")
+    count = serializers.IntegerField(
+        allow_null=True, help_text="null: hidden (a small count, or one that would reveal it)"
+    )
 
 
 class QuestionResultSerializer(serializers.Serializer[Any]):
@@ -50,7 +52,11 @@ class QuestionResultSerializer(serializers.Serializer[Any]):
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
     answered = serializers.IntegerField(allow_null=True)
     rows = RowSerializer(many=True)
-    numbers = serializers.DictField(child=serializers.CharField(), allow_null=True)
+    numbers = serializers.DictField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="mean and median (min and max for the research team)",
+    )
 
 
 class SurveyResultsSerializer(serializers.Serializer[Any]):

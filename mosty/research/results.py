@@ -3,8 +3,18 @@
 Everything works on the answers of submitted responses (dictionaries keyed by question
 name), read once: `answers_of(survey)`. Responses of earlier versions count where their
 question still exists under the same name. Anything shown outside the research team passes
-`suppress=True`: a count under `SMALL_CELL` (but not zero) is hidden, and so is its share, so
-no one can be singled out from a small group.
+`suppress=True`, so no one can be singled out from a small group (the reader may filter the
+answers down to one):
+
+- a count under `MOSTY_STATS_MIN_CELL` (but not zero) is hidden, and so is its share;
+- a question's counts are one column under its shown "answered" total, suppressed like the
+  public statistics (`reports.suppression.suppress_column`): the next smallest counts are
+  hidden too, so a hidden count cannot be worked out by subtracting the shown ones;
+- a cross-tab is suppressed as a table with its totals (`reports.suppression.suppress`);
+- a numeric answer gives its mean and median only: the lowest and highest answers are one
+  respondent's each (the youngest, the oldest of the group).
+
+Figures are numbers (`QuestionResult.numbers`), formatted for people by the template only.
 """
 
 from __future__ import annotations
@@ -16,20 +26,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import leather
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from mosty.core import formats
+from mosty.reports.suppression import suppress as suppress_table
+from mosty.reports.suppression import suppress_column
 from mosty.research.engine import Form, Question
 from mosty.research.expressions import to_number, to_text
 from mosty.research.xlsform import ANSWERED_KINDS
 
-SMALL_CELL = 5
 COUNTED_KINDS = {"select_one", "select_multiple", "acknowledge"}
 NUMERIC_KINDS = {"integer", "decimal", "range"}
 
 
+def min_cell() -> int:
+    """The smallest count shown outside the research team (the public statistics' setting)."""
+    return int(settings.MOSTY_STATS_MIN_CELL)
+
+
 def hidden(count: int, suppress: bool) -> bool:
-    return suppress and 0 < count < SMALL_CELL
+    return suppress and 0 < count < min_cell()
 
 
 @dataclass
@@ -46,7 +62,8 @@ class QuestionResult:
     label: str
     answered: int | None
     rows: list[Row] = field(default_factory=list)
-    numbers: dict[str, str] | None = None
+    # "mean", "median" (and for the research team "min", "max"), rounded to one decimal.
+    numbers: dict[str, float] | None = None
     chart: SafeString | None = None
 
 
@@ -89,22 +106,29 @@ def question_result(
             options = [("OK", "OK")]
         known = {value for value, _label in options}
         options += [(v, v) for v in counts if v not in known]
+        column = {value: counts.get(value, 0) for value, _label in options}
+        shown_counts: dict[str, int | None] = dict(column)
+        if suppress:
+            # Too few answered: every count is hidden (they add up to about that few).
+            shown_counts = (
+                dict.fromkeys(column) if answered is None else suppress_column(column, min_cell())
+            )
         for value, option_label in options:
-            count = counts.get(value, 0)
-            shown = None if hidden(count, suppress) else count
-            share = None if shown is None else _share(count, len(given))
+            shown = shown_counts[value]
+            share = None if shown is None else _share(shown, len(given))
             result.rows.append(Row(str(value), option_label or str(value), shown, share))
         if chart and given:
             result.chart = bar_chart([(r.label, r.count or 0) for r in result.rows])
-    elif question.kind in NUMERIC_KINDS and (not suppress or len(given) >= SMALL_CELL):
+    elif question.kind in NUMERIC_KINDS and answered is not None:
         numbers = [n for n in (to_number(v) for v in given) if n == n]
         if numbers:
             result.numbers = {
-                "mean": formats.number(statistics.fmean(numbers), decimals=1),
-                "median": formats.number(statistics.median(numbers), decimals=1),
-                "min": formats.number(min(numbers), decimals=1),
-                "max": formats.number(max(numbers), decimals=1),
+                "mean": round(statistics.fmean(numbers), 1),
+                "median": round(statistics.median(numbers), 1),
             }
+            if not suppress:
+                result.numbers["min"] = round(min(numbers), 1)
+                result.numbers["max"] = round(max(numbers), 1)
     return result
 
 
@@ -165,13 +189,20 @@ def cross_tab(
         for r in values(row_question, answer):
             for c in values(column_question, answer):
                 counts[(r, c)] += 1
-    cells: list[list[int | None]] = []
-    for r, _label in row_choices:
-        line: list[int | None] = []
-        for c, _clabel in col_choices:
-            count = counts.get((r, c), 0)
-            line.append(None if hidden(count, suppress) else count)
-        cells.append(line)
+    row_keys = [r for r, _label in row_choices]
+    col_keys = [c for c, _label in col_choices]
+    shown_cells: set[tuple[str, str]] = {(r, c) for r in row_keys for c in col_keys}
+    if suppress:
+        table = suppress_table(row_keys, col_keys, counts, min_cell())
+        shown_cells = {key for key in shown_cells if ("cell", *key) not in table.hidden}
+        # The page shows the answers and each question's counts (about the table's totals):
+        # a protection that hides a total the reader can still see is none, so every cell goes.
+        if any(var[0] != "cell" and var not in table.primary for var in table.hidden):
+            shown_cells = set()
+    cells: list[list[int | None]] = [
+        [counts.get((r, c), 0) if (r, c) in shown_cells else None for c in col_keys]
+        for r in row_keys
+    ]
     return CrossTab(
         [label for _v, label in row_choices], [label for _v, label in col_choices], cells
     )

@@ -222,7 +222,7 @@ def _results_context(request: HttpRequest, survey: Survey, *, suppress: bool) ->
         "total": None if results.hidden(len(filtered), suppress) else len(filtered),
         "results": results.survey_results(form, filtered, language, suppress=suppress),
         "suppressed": suppress,
-        "small_cell": results.SMALL_CELL,
+        "small_cell": results.min_cell(),
         "by": by,
         "value": value,
     }

@@ -20,7 +20,7 @@ def test_results_for_the_team_and_suppressed_summary_for_others(world, login):
     summary = login("mentor").get(reverse("research:summary", args=[survey.pk]))
     text = summary.content.decode()
     assert summary.status_code == 200
-    assert "&lt;5" in text  # Syria: 2 answers, hidden
+    assert "Hidden so that nobody can be recognised" in text  # Syria: 2 answers, hidden
     filtered = login("coordinator").get(
         reverse("research:results", args=[survey.pk])
         + "?by=country&value=sy&row=country&column=works"
@@ -71,3 +71,70 @@ def test_results_api_is_suppressed_outside_the_team(world, login):
         other["suppressed"] is True
         and {r["value"]: r["count"] for r in country["rows"]}["sy"] is None
     )
+
+
+def _region_survey(world):
+    """13 in IT: 3 from Kyiv, 10 from Kharkiv, none from Minsk; ages 18 to 60."""
+    survey = make_survey(world.org_a)
+    for n in range(13):
+        make_response(
+            survey,
+            {
+                "country": "ua",
+                "region": "kyiv" if n < 3 else "kharkiv",
+                "sector": "it",
+                "age": 18 if n == 0 else 60 if n == 1 else 30,
+                "works": "yes" if n < 3 else "no",
+            },
+        )
+    make_response(survey, {"country": "sy", "sector": "care", "age": 40})
+    return survey
+
+
+@pytest.mark.django_db
+def test_summary_small_count_cannot_be_worked_out_from_the_total(world, login):
+    survey = _region_survey(world)
+    page = login("mentor").get(
+        reverse("research:summary", args=[survey.pk]) + "?by=sector&value=it"
+    )
+    assert page.context["total"] == 13
+    region = next(r for r in page.context["results"] if r.question.name == "region")
+    assert region.answered == 13
+    counts = {row.value: row.count for row in region.rows}
+    assert counts["kyiv"] is None
+    # 13 answered, so showing Kharkiv's 10 and Minsk's 0 would give Kyiv = 3 away.
+    shown = [count for count in counts.values() if count is not None]
+    assert len(counts) - len(shown) >= 2 and 13 - sum(shown) >= 5
+    html = page.content.decode()
+    assert ">10<" not in html.replace(" ", "")
+
+
+@pytest.mark.django_db
+def test_summary_and_api_never_show_a_groups_youngest_and_oldest(world, login):
+    survey = _region_survey(world)
+    client = login("mentor")
+    page = client.get(reverse("research:summary", args=[survey.pk]) + "?by=sector&value=it")
+    age = next(r for r in page.context["results"] if r.question.name == "age")
+    assert age.numbers is not None and set(age.numbers) == {"mean", "median"}
+    html = page.content.decode()
+    assert "Lowest" not in html and "Highest" not in html and "Median" in html
+    data = client.get(reverse("api:survey_results", args=[survey.pk])).json()
+    numbers = next(q for q in data["questions"] if q["name"] == "age")["numbers"]
+    assert set(numbers) == {"mean", "median"}
+    # The research team sees them (it reads the answers anyway).
+    team = login("coordinator").get(reverse("research:results", args=[survey.pk]))
+    age = next(r for r in team.context["results"] if r.question.name == "age")
+    assert age.numbers == {"mean": 32.0, "median": 30.0, "min": 18.0, "max": 60.0}
+
+
+@pytest.mark.django_db
+def test_summary_cross_tab_hides_what_its_totals_would_give_away(world, login):
+    survey = _region_survey(world)
+    page = login("mentor").get(
+        reverse("research:summary", args=[survey.pk])
+        + "?by=sector&value=it&row=region&column=works"
+    )
+    # Kyiv × works: 3 yes; Kharkiv × works: 10 no. The row totals are on the same page.
+    cells = page.context["crosstab"].cells
+    assert cells[0][0] is None
+    assert cells[1][1] is None  # 13 answers - Kharkiv's 10 - Minsk's 0 = Kyiv's 3
