@@ -52,10 +52,11 @@ class QuestionResultSerializer(serializers.Serializer[Any]):
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
     answered = serializers.IntegerField(allow_null=True)
     rows = RowSerializer(many=True)
+    # Numbers, never text formatted for a language: a program reads them.
     numbers = serializers.DictField(
-        child=serializers.CharField(),
+        child=serializers.FloatField(),
         allow_null=True,
-        help_text="mean and median (min and max for the research team)",
+        help_text="mean and median (min and max for the research team), rounded to 0.1",
     )
 
 

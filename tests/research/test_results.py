@@ -138,3 +138,18 @@ def test_summary_cross_tab_hides_what_its_totals_would_give_away(world, login):
     cells = page.context["crosstab"].cells
     assert cells[0][0] is None
     assert cells[1][1] is None  # 13 answers - Kharkiv's 10 - Minsk's 0 = Kyiv's 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["pl", "fr", "en"])
+def test_results_api_numbers_are_json_numbers_in_every_language(world, login, language):
+    survey = make_survey(world.org_a)
+    for age in (20, 25, 30, 35, 40, 45):
+        make_response(survey, {"age": age})
+    url = reverse("api:survey_results", args=[survey.pk])
+    for who in ("coordinator", "mentor"):
+        data = login(who).get(url, HTTP_ACCEPT_LANGUAGE=language).json()
+        numbers = next(q for q in data["questions"] if q["name"] == "age")["numbers"]
+        assert numbers["mean"] == 32.5 and numbers["median"] == 32.5
+        assert all(type(value) is float for value in numbers.values())
+    assert numbers.keys() == {"mean", "median"}
