@@ -79,6 +79,13 @@ class Survey(OwnedRecord):
         now = now or timezone.now()
         return self.status != SurveyStatus.OPEN or bool(self.closes_at and self.closes_at <= now)
 
+    @property
+    def status_shown(self) -> str:
+        """The status respondents meet: an open survey past its closing date is closed."""
+        if self.status == SurveyStatus.OPEN and self.is_closed():
+            return str(SurveyStatus.CLOSED.label)
+        return str(self.get_status_display())
+
 
 class FormVersion(Timestamped, Labelled):
     """One upload of the survey's XLSForm: pyxform's JSON of it, the languages it offers and

@@ -57,7 +57,7 @@ def survey_public_get(*, slug: str) -> Survey:
 
 def invitation_get(*, token: str) -> Invitation:
     invitation = get_object_or_404(
-        Invitation.objects.select_related("survey"), token=token, survey__status="open"
+        Invitation.objects.select_related("survey"), token=token, survey__in=answerable_surveys()
     )
     return invitation
 

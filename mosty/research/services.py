@@ -68,6 +68,7 @@ def survey_create(
     """A survey from an XLSForm (pyxform refuses a broken form: nothing is written)."""
     require(by, "survey.create")
     require(by, "survey.change", Survey(organisation=organisation))
+    _check_limits(Survey(), {"closes_at": closes_at, "response_cap": response_cap})
     survey = Survey(
         organisation=organisation,
         title=title,
@@ -88,8 +89,45 @@ def survey_create(
 @transaction.atomic
 def survey_update(*, survey: Survey, version: int | None, by: Any, **changes: Any) -> Survey:
     require(by, "survey.change", survey)
+    _check_limits(survey, changes)
     allowed = {"title", "audience", "consent_text", "anonymous_link", "closes_at", "response_cap"}
     return save_fields(survey, allowed, changes, version=version, by=by)
+
+
+def _same_minute(a: datetime.datetime, b: datetime.datetime | None) -> bool:
+    """The form shows a date to the minute: the stored one sent back unchanged is the same."""
+    return b is not None and a.replace(second=0, microsecond=0) == b.replace(
+        second=0, microsecond=0
+    )
+
+
+def _check_limits(survey: Survey, changes: dict[str, Any]) -> None:
+    """A new closing date or response cap must leave the survey as its status says: a date
+    already past (or a cap under the answers already sent) would close an open survey behind
+    the coordinator's back, while it still reads "Open". Closing now is "Close survey"."""
+    errors: dict[str, str] = {}
+    # As stored: a settings form has already copied what it was sent onto `survey`.
+    row = Survey.objects.filter(pk=survey.pk).values("closes_at", "response_cap").first()
+    stored: dict[str, Any] = dict(row) if row else {}
+    closes_at = changes.get("closes_at")
+    if (
+        closes_at is not None
+        and not _same_minute(closes_at, stored.get("closes_at"))
+        and survey.status != SurveyStatus.CLOSED
+        and closes_at <= timezone.now()
+    ):
+        errors["closes_at"] = _(
+            "This date has already passed. To stop taking answers now, close the survey."
+        )
+    cap = changes.get("response_cap")
+    if cap is not None and cap != stored.get("response_cap") and survey.pk is not None:
+        sent = survey.responses.filter(submitted_at__isnull=False).count()
+        if cap < sent:
+            errors["response_cap"] = _(
+                "Answers already sent: %(count)s. The limit cannot be lower."
+            ) % {"count": sent}
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -304,6 +304,11 @@ def _closed(request: HttpRequest, survey: Survey, message: str, status: int = 20
     )
 
 
+def _survey_closed(request: HttpRequest, survey: Survey) -> HttpResponse:
+    """What a respondent meets once a survey is closed (by hand or by its closing date)."""
+    return _closed(request, survey, _("This survey is closed. Thank you for your interest."))
+
+
 def _start(request: HttpRequest, survey: Survey, invitation: Any = None) -> HttpResponse:
     version = survey.current_version()
     if version is None:
@@ -344,6 +349,8 @@ def _start(request: HttpRequest, survey: Survey, invitation: Any = None) -> Http
 def survey_answer(request: HttpRequest, slug: str) -> HttpResponse:
     """The public start page: consent text, language, and the button that starts."""
     survey = selectors.survey_public_get(slug=slug)
+    if survey.is_closed():
+        return _survey_closed(request, survey)
     require(request.user, "survey.answer", survey)
     return _start(request, survey)
 
@@ -353,6 +360,8 @@ def survey_answer(request: HttpRequest, slug: str) -> HttpResponse:
 def survey_invited(request: HttpRequest, token: str) -> HttpResponse:
     """A personal link: answers once; coming back resumes the same answers."""
     invitation = selectors.invitation_get(token=token)
+    if invitation.survey.is_closed():
+        return _survey_closed(request, invitation.survey)
     require(request.user, "survey.answer", invitation.survey)
     return _start(request, invitation.survey, invitation)
 
@@ -381,9 +390,13 @@ def _response_for(request: HttpRequest, key: Any) -> Response:
     """The response a resume link names, for whoever may answer it: anyone while the survey
     is open (the key is the respondent's secret), the owner's staff in interviewer mode."""
     response = selectors.response_get(key=str(key))
+    _require_answering(request, response)
+    return response
+
+
+def _require_answering(request: HttpRequest, response: Response) -> None:
     interview = response.mode == ResponseMode.INTERVIEW
     require(request.user, "survey.interview" if interview else "survey.answer", response.survey)
-    return response
 
 
 @routes.path("r/<uuid:key>/", name="respond")
@@ -391,7 +404,10 @@ def _response_for(request: HttpRequest, key: Any) -> Response:
 def survey_respond(request: HttpRequest, key: Any) -> HttpResponse:
     """One page of the form. Its answers are saved when the page is sent, so a dropped
     connection loses one page at most; the address resumes where the respondent was."""
-    response = _response_for(request, key)
+    response = selectors.response_get(key=str(key))
+    if response.mode != ResponseMode.INTERVIEW and response.survey.is_closed():
+        return _survey_closed(request, response.survey)
+    _require_answering(request, response)
     survey = response.survey
     form = response.version.form()
     language = form.language(request.GET.get("lang") or response.language)

@@ -93,7 +93,10 @@ def test_back_keeps_answers_and_a_bad_page_number_is_a_400(client, world):
 @pytest.mark.django_db
 def test_closed_full_and_personal_link_only_surveys(client, world):
     closed = make_survey(world.org_a, status="closed")
-    assert client.get(reverse("research:answer", args=[closed.slug])).status_code == 404
+    page = client.get(reverse("research:answer", args=[closed.slug]))
+    assert page.status_code == 200 and "This survey is closed" in page.content.decode()
+    draft = make_survey(world.org_a, status="draft")
+    assert client.get(reverse("research:answer", args=[draft.slug])).status_code == 404
     full = make_survey(world.org_a, response_cap=1)
     Response.objects.create(
         survey=full, version=full.current_version(), answers={}, submitted_at="2026-01-01T00:00Z"
@@ -139,3 +142,79 @@ def test_interviewers_list_links_only_surveys_they_may_open(world, login):
     assert focus_groups not in page  # the list of focus groups is the organisers' own
     coordinators = login("coordinator").get(reverse("research:list")).content.decode()
     assert detail in coordinators and focus_groups in coordinators
+
+
+@pytest.mark.django_db
+def test_respondents_are_told_a_survey_has_closed(client, world, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    survey = make_survey(world.org_a)
+    started = survey.invitations.create()
+    link = reverse("research:invited", args=[started.token])
+    resume = _start(client, survey, url=link)
+    unused = reverse("research:invited", args=[survey.invitations.create().token])
+    public = reverse("research:answer", args=[survey.slug])
+    staff = login("coordinator")
+    assert staff.post(reverse("research:close", args=[survey.pk])).status_code == 302
+    client.logout()
+    for url in (link, unused, public, resume):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "This survey is closed" in page.content.decode(), url
+    # Closed by its closing date rather than by hand: the same page, not "no access".
+    dated = make_survey(world.org_a, closes_at=timezone.now() - timedelta(days=1))
+    link = reverse("research:invited", args=[dated.invitations.create().token])
+    page = client.get(link)
+    assert page.status_code == 200 and "This survey is closed" in page.content.decode()
+    assert client.post(link, {"lang": "en"}).status_code == 200
+    assert not Response.objects.filter(survey=dated).exists()
+
+
+@pytest.mark.django_db
+def test_settings_refuse_a_past_closing_date_and_a_cap_under_the_answers(world, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mosty.research.models import Survey
+
+    survey = make_survey(world.org_a)
+    for _n in range(3):
+        Response.objects.create(
+            survey=survey, version=survey.current_version(), answers={}, submitted_at=timezone.now()
+        )
+    client = login("coordinator")
+    url = reverse("research:edit", args=[survey.pk])
+    data = {
+        "title": "Diagnosis",
+        "audience": "migrants",
+        "consent_text": "",
+        "anonymous_link": "on",
+        "closes_at": "2020-01-01T10:00",
+        "response_cap": "2",
+        "version": survey.version,
+    }
+    page = client.post(url, data)
+    assert page.status_code == 200
+    errors = page.context["form"].errors
+    assert "already passed" in errors["closes_at"][0]
+    assert "Answers already sent: 3" in errors["response_cap"][0]
+    survey.refresh_from_db()
+    assert survey.closes_at is None and survey.response_cap is None and not survey.is_closed()
+    # A date in the future and a cap at the answers sent are fine.
+    soon = timezone.localtime() + timedelta(days=7)
+    data.update(closes_at=soon.strftime("%Y-%m-%dT%H:%M"), response_cap="3")
+    assert client.post(url, data).status_code == 302
+    # Once that date has passed, the survey reads "Closed", and its settings still save.
+    Survey.objects.filter(pk=survey.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+    survey.refresh_from_db()
+    detail = client.get(reverse("research:detail", args=[survey.pk])).content.decode()
+    assert '<dd class="col-sm-9">Closed</dd>' in detail
+    data.update(
+        title="Diagnosis 2",
+        closes_at=timezone.localtime(survey.closes_at).strftime("%Y-%m-%dT%H:%M"),
+        version=survey.version,
+    )
+    assert client.post(url, data).status_code == 302

@@ -100,7 +100,8 @@ def shared_surveys(user) -> QuerySet[Survey]:
 
 
 def answerable_surveys() -> QuerySet[Survey]:
-    return Survey.objects.filter(status=SurveyStatus.OPEN)
+    """Surveys a public or personal link leads to (a closed one tells the respondent so)."""
+    return Survey.objects.exclude(status=SurveyStatus.DRAFT)
 
 
 def visible_focus_groups(user) -> QuerySet[FocusGroup]:
