@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mosty.core.indicators import Scope, Unit, aggregate, indicator
@@ -35,7 +36,8 @@ def opinion_points(scope: Scope, by: str | None = None) -> Any:
 
 
 def groups_met(scope: Scope, by: str | None = None) -> Any:
-    met = scope.filter_period(GroupMeeting.objects.all(), "date").values("group_id")
+    held = GroupMeeting.objects.filter(date__lte=timezone.localdate())
+    met = scope.filter_period(held, "date").values("group_id")
     found = scope.filter_linked(
         scope.filter_organisations(Group.objects.filter(pk__in=met), "organisation_id"),
         "participation.group",

@@ -382,6 +382,14 @@ class GroupMeeting(Timestamped, Authored, Versioned, Labelled):
         verbose_name_plural = pgettext_lazy("group meeting", "meetings")
         ordering = ["-date", "-pk"]
 
+    def clean(self) -> None:
+        # A record of a meeting that took place (its decisions, its minutes): it is counted
+        # as held, so it cannot be dated after today.
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError(
+                {"date": _("A meeting that took place cannot be dated in the future.")}
+            )
+
 
 class GroupDocument(FileOrLink, Labelled):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="documents")

@@ -343,7 +343,8 @@ def group_public_list() -> QuerySet[Group]:
 
 
 def group_public_get(*, pk: int) -> Group:
-    rows = public_groups().annotate(meeting_count=Count("meetings", distinct=True))
+    held = Q(meetings__date__lte=timezone.localdate())
+    rows = public_groups().annotate(meeting_count=Count("meetings", filter=held, distinct=True))
     return get_object_or_404(rows.select_related("organisation"), pk=pk)
 
 

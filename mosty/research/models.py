@@ -186,6 +186,11 @@ class FocusGroup(OwnedRecord):
         return self.title
 
     def clean(self) -> None:
+        # A record of a focus group that was held: counted as held, so not after today.
+        if self.held_on and self.held_on > timezone.localdate():
+            raise ValidationError(
+                {"held_on": _("A focus group that was held cannot be dated in the future.")}
+            )
         counts = self.participants if isinstance(self.participants, dict) else None
         if counts is None or any(
             not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in counts.values()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from mosty.access.domains.research import (
     answerable_surveys,
@@ -115,7 +116,8 @@ def research_figures(*, fetched_by: Any) -> dict[str, Any]:
     links = Invitation.objects.filter(survey__in=surveys).aggregate(
         sent=Count("pk"), answered=Count("pk", filter=Q(response__submitted_at__isnull=False))
     )
-    groups = list(visible_focus_groups(fetched_by).values_list("participants", flat=True))
+    held = visible_focus_groups(fetched_by).filter(held_on__lte=timezone.localdate())
+    groups = list(held.values_list("participants", flat=True))
     return {
         "responses_by_audience": by_audience,
         "links_sent": links["sent"] or 0,

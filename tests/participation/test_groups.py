@@ -296,3 +296,34 @@ def test_a_big_groups_page_shows_the_newest_meetings_first_all_on_request(world)
     assert "?all=meetings" in page.content.decode()
     everything = client.get(url + "?all=meetings")
     assert len(everything.context["meetings"]["rows"]) == GROUP_PAGE_ROWS + 5
+
+
+def test_a_meeting_in_the_future_is_refused_and_not_counted_as_held(world, client):
+    from mosty.core.indicators import Scope
+    from mosty.participation.indicators import groups_met
+    from mosty.participation.models import GroupMeeting
+
+    leader = world.user("participant")
+    group = make_group(world, leader=leader)
+    leaders = _client(leader)
+    page = leaders.post(
+        reverse("participation:group_meeting_add", args=[group.pk]),
+        {"date": "2031-02-01", "place": "Biblioteka", "decisions": "Piszemy opinię."},
+    )
+    assert page.status_code == 200
+    assert "daty z przyszłości" in page.context["form"].errors["date"][0]
+    assert not group.meetings.exists()
+    today = timezone.localdate()
+    for days in (10, 3):
+        services.group_meeting_record(
+            group=group, by=leader, date=today - datetime.timedelta(days=days)
+        )
+    # One written before the check (straight into the database) is not counted as held.
+    GroupMeeting.objects.create(group=group, date=datetime.date(2031, 2, 1))
+    page = client.get(reverse("participation:group_public", args=[group.pk]))
+    assert page.context["group"].meeting_count == 2
+    assert "Odbyły się 2 spotkania." in page.content.decode()
+    future = today + datetime.timedelta(days=365 * 6)
+    GroupMeeting.objects.create(group=make_group(world), date=future)
+    scope = Scope(start=today - datetime.timedelta(days=30), end=future)
+    assert groups_met(scope) == 1  # the group that met, not the one that will

@@ -86,3 +86,35 @@ def test_figures_for_the_impact_registry(world, login):
     assert (figures["focus_groups"], figures["focus_group_participants"]) == (1, 8)
     page = login("coordinator").get(reverse("research:list"))
     assert "1 / 4" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_focus_group_in_the_future_is_refused_and_not_counted_as_held(world, login):
+    import datetime
+
+    from django.utils import timezone
+
+    from mosty.research.selectors import research_figures
+
+    client = login("coordinator")
+    page = client.post(
+        reverse("research:focus_create"),
+        {
+            "title": "Research meeting 2030",
+            "held_on": "2030-05-01",
+            "facilitator": "Coordinator A",
+            "participants_text": "Women from Ukraine: 6",
+        },
+    )
+    assert page.status_code == 200
+    assert "cannot be dated in the future" in page.context["form"].errors["held_on"][0]
+    assert not FocusGroup.objects.exists()
+    make_focus_group(world.org_a, participants={"Women": 6})
+    # One written before the check (or straight into the database) is not counted as held.
+    make_focus_group(
+        world.org_a,
+        participants={"Men": 4},
+        held_on=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    figures = research_figures(fetched_by=world.user("coordinator", "a"))
+    assert (figures["focus_groups"], figures["focus_group_participants"]) == (1, 6)
