@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from mosty.access.audit import audit
 from mosty.access.policy import require
 from mosty.core.writes import save_changes, save_fields, save_validated
+from mosty.research.engine import Form
 from mosty.research.models import (
     FocusGroup,
     FormVersion,
@@ -25,7 +26,7 @@ from mosty.research.models import (
     SurveyStatus,
     new_token,
 )
-from mosty.research.xlsform import analyse, read_xlsform
+from mosty.research.xlsform import ANSWERED_KINDS, analyse, read_xlsform
 
 MAX_INVITATIONS = 2000
 
@@ -33,6 +34,7 @@ MAX_INVITATIONS = 2000
 def _version(survey: Survey, content: bytes, filename: str) -> FormVersion:
     definition = read_xlsform(content, filename)
     analysis = analyse(definition)
+    _check_compatible(survey, Form(definition, analysis.languages))
     number = (survey.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = FormVersion(
         survey=survey,
@@ -44,6 +46,41 @@ def _version(survey: Survey, content: bytes, filename: str) -> FormVersion:
         filename=filename[:200],
     )
     return save_validated(version)
+
+
+def _check_compatible(survey: Survey, new: Form) -> None:
+    """A new version keeps every question that already has answers, with its type: results
+    and exports read earlier answers by the question's name, so a select_multiple answered as
+    "a b" counted as a select_one, or a choice read as text, would show figures nobody gave.
+    Questions without answers may change or go."""
+    current = survey.current_version() if survey.pk else None
+    if current is None:
+        return
+    answered: set[str] = set()
+    for answers in survey.responses.values_list("answers", flat=True).iterator():
+        if isinstance(answers, dict):
+            answered.update(name for name, value in answers.items() if value not in (None, ""))
+    kinds = {q.name: q.kind for q in new.questions if not q.repeat}
+    errors: list[str] = []
+    for question in current.form().questions:
+        name, kind = question.name, question.kind
+        if question.repeat or kind not in ANSWERED_KINDS or name not in answered:
+            continue
+        if name not in kinds:
+            errors.append(
+                _('The question "%(name)s" already has answers: it cannot be left out.')
+                % {"name": name}
+            )
+        elif kinds[name] != kind:
+            errors.append(
+                _(
+                    'The question "%(name)s" already has answers as %(old)s: it cannot '
+                    "become %(new)s."
+                )
+                % {"name": name, "old": kind, "new": kinds[name]}
+            )
+    if errors:
+        raise ValidationError({"file": errors})
 
 
 def _unique_slug(title: str) -> str:

@@ -113,3 +113,39 @@ def test_the_command_checks_and_imports(world, capsys):
             "--organisation",
             str(world.org_a.pk),
         )
+
+
+def _sector_form(sector_type="select_multiple sector", *, age=True, polish="integer"):
+    label = ("Pytanie", "Question", "Питання", "سؤال")
+    rows = [
+        {"type": "integer", "name": "age", "label": label} if age else None,
+        {"type": sector_type, "name": "sector", "label": label},
+        {"type": polish, "name": "polish", "label": label},
+    ]
+    choices = [
+        {"list_name": "sector", "name": name, "label": (name, name, name, name)}
+        for name in ("care", "logistics", "it")
+    ]
+    settings = {"form_title": "Sectors", "form_id": "sectors", "default_language": "English (en)"}
+    return demo_forms.xlsform_bytes([r for r in rows if r], choices, settings)
+
+
+@pytest.mark.django_db
+def test_a_new_version_keeps_the_answered_questions_and_their_types(world, login):
+    survey = make_survey(world.org_a, _sector_form(), filename="sectors.xlsx")
+    make_response(survey, {"age": 30, "sector": "care it"})
+    client = login("coordinator")
+    url = reverse("research:upload", args=[survey.pk])
+    page = client.post(url, {"file": _upload("v2.xlsx", _sector_form("select_one sector"))})
+    assert page.status_code == 200
+    errors = " ".join(page.context["form"].errors["file"])
+    assert 'The question "sector" already has answers as select_multiple' in errors
+    assert "cannot become select_one" in errors
+    page = client.post(url, {"file": _upload("v3.xlsx", _sector_form("text", age=False))})
+    errors = " ".join(page.context["form"].errors["file"])
+    assert 'The question "age" already has answers: it cannot be left out.' in errors
+    assert "cannot become text" in errors
+    assert survey.versions.count() == 1
+    # A question nobody answered yet may change.
+    page = client.post(url, {"file": _upload("v4.xlsx", _sector_form(polish="text"))})
+    assert page.status_code == 302 and survey.versions.count() == 2
