@@ -35,6 +35,7 @@ from mosty.access.domains.reports import (
     visible_snapshots,
 )
 from mosty.core.indicators import BREAKDOWNS, INDICATORS, Indicator, Scope, breakdown_label
+from mosty.core.suppression import suppress, suppress_column
 from mosty.events.models import Attendance, Registration
 from mosty.people.indicators import beneficiary_people, participant_profiles, statistics_consenters
 from mosty.people.models import Participant
@@ -50,7 +51,6 @@ from mosty.reports.models import (
     Target,
 )
 from mosty.reports.rollups import Kept, default_period, previous
-from mosty.reports.suppression import suppress, suppress_column
 
 __all__ = ["default_period", "previous"]
 

@@ -8,9 +8,9 @@ answers down to one):
 
 - a count under `MOSTY_STATS_MIN_CELL` (but not zero) is hidden, and so is its share;
 - a question's counts are one column under its shown "answered" total, suppressed like the
-  public statistics (`reports.suppression.suppress_column`): the next smallest counts are
+  public statistics (`core.suppression.suppress_column`): the next smallest counts are
   hidden too, so a hidden count cannot be worked out by subtracting the shown ones;
-- a cross-tab is suppressed as a table with its totals (`reports.suppression.suppress`);
+- a cross-tab is suppressed as a table with its totals (`core.suppression.suppress`);
 - a numeric answer gives its mean and median only: the lowest and highest answers are one
   respondent's each (the youngest, the oldest of the group).
 
@@ -29,8 +29,8 @@ import leather
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from mosty.reports.suppression import suppress as suppress_table
-from mosty.reports.suppression import suppress_column
+from mosty.core.suppression import suppress as suppress_table
+from mosty.core.suppression import suppress_column
 from mosty.research.engine import Form, Question
 from mosty.research.expressions import to_number, to_text
 from mosty.research.xlsform import ANSWERED_KINDS

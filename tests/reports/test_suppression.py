@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from mosty.reports.suppression import Table, exposed, feasible_range, suppress, suppress_column
+from mosty.core.suppression import Table, exposed, feasible_range, suppress, suppress_column
 
 MIN = 5
 
