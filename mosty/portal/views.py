@@ -181,8 +181,12 @@ class PortalData(PortalPage):
         data = gdpr.export_participant(participant, by=request.user)
         if request.GET.get("format") == "json":
             return json_response(f"{participant.code}.json", data)
-        labels = gdpr.section_labels()
-        sections = [(labels.get(key, key), value) for key, value in data.items() if value]
+        labels, readable = gdpr.section_labels(), gdpr.readable_labels()
+        sections = [
+            (labels.get(key, key), key, value, readable.get(key))
+            for key, value in data.items()
+            if value
+        ]
         return self.respond({"sections": sections})
 
 

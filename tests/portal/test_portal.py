@@ -292,3 +292,28 @@ def test_own_record_lists_record_what_they_show(world, login):
     assert reads[("cases.case", str(case.pk))] == ["goals", "tasks"]
     assert reads[("cases.referral", str(referral.pk))] == ["status"]
     assert reads[("people.consent", str(consent.pk))] == ["purpose", "text_shown"]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_my_data_is_a_readable_page_in_my_language(world, client, language):
+    import datetime as dt
+
+    participant = link(world, "a")
+    participant.citizenship = "RU"
+    participant.arrival_date = dt.date(2024, 4, 11)
+    participant.save()
+    client.force_login(world.user("participant", "a"))
+    page = client.get(f"/{language}/my/my-data/").content.decode()
+    assert "{&#x27;" not in page and "<pre" not in page and "anonymised_at" not in page
+    with translation.override(language):
+        from django.utils.formats import date_format
+        from django.utils.text import capfirst
+
+        from mosty.people.models import Participant
+
+        label = str(Participant._meta.get_field("citizenship").verbose_name)
+        country = str(dict(Participant._meta.get_field("citizenship").flatchoices)["RU"])
+        arrival = date_format(dt.date(2024, 4, 11), "DATE_FORMAT")
+    assert f">{capfirst(label)}</dt>" in page
+    assert country in page and arrival in page
+    assert "2024-04-11" not in page
