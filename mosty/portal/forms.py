@@ -56,6 +56,13 @@ class TaskDoneForm(forms.Form):
     )
 
 
+class ConsentWithdrawForm(forms.Form):
+    """The confirmation of a withdrawal: the button is the answer, there is nothing to fill in
+    (the hidden `confirm` tells a confirmed post from an empty one)."""
+
+    confirm = forms.CharField(widget=forms.HiddenInput, initial="yes")
+
+
 class HelpForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("What do you need help with?"),

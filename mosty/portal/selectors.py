@@ -134,6 +134,28 @@ def consent_get(*, fetched_by: Any, pk: int) -> Any:
     return get_object_or_404(own_consents(fetched_by), pk=pk)
 
 
+def consent_withdraw_consequences(consent: Any) -> list[str]:
+    """What follows when the participant withdraws `consent`, said before they confirm."""
+    from mosty.people.models import ConsentPurpose
+
+    said = [
+        _(
+            "From now on we no longer use your data for this purpose. What was done before "
+            "stays as it is."
+        )
+    ]
+    if consent.purpose == ConsentPurpose.MESSAGES:
+        said.append(_("We no longer send you messages this way."))
+    if consent.purpose == ConsentPurpose.PORTAL:
+        said.append(
+            _(
+                "Your account in this portal ends at once: you are logged out and can no longer "
+                "open these pages. To have it again, ask your caseworker."
+            )
+        )
+    return said
+
+
 def help_list_own(*, fetched_by: Any) -> QuerySet[HelpRequest]:
     return own_help_requests(fetched_by).order_by("-created_at")[:10]
 

@@ -229,10 +229,33 @@ def help_request_handle(*, help_request: HelpRequest, by: Any) -> HelpRequest:
 
 @transaction.atomic
 def consent_withdraw_own(*, consent: Consent, by: Any) -> Consent:
-    """The participant withdraws a consent themself (messages stop with it: the opt-out)."""
+    """The participant withdraws a consent themself (messages stop with it: the opt-out).
+    Withdrawing the consent to the portal ends their access to it: their participant
+    membership in the organisation that registered them ends (the portal's own pages are
+    open only while it is active), so every session of theirs loses the portal at once."""
     require(by, "portal.consent.withdraw", consent)
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_recorded_by = by
     consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
     audit(by, "mosty.people.consent.withdrawn", consent, details={"purpose": consent.purpose})
+    if consent.purpose == ConsentPurpose.PORTAL:
+        portal_access_end(participant=consent.participant, by=by)
     return consent
+
+
+def portal_access_end(*, participant: Participant, by: Any) -> None:
+    """End the portal access of `participant`'s account (the consent to it is withdrawn): the
+    account's participant membership ends, and an invitation not yet used is revoked. The
+    account stays, so what they did in the portal keeps its history."""
+    account = PortalAccount.objects.filter(participant=participant).select_related("user").first()
+    if account is not None:
+        Membership.objects.filter(
+            user=account.user,
+            organisation_id=participant.owner_id,
+            role=Role.PARTICIPANT,
+            is_active=True,
+        ).update(is_active=False, updated_by=by, updated_at=timezone.now())
+        audit(by, "mosty.portal.account.ended", account)
+    PortalInvitation.objects.filter(
+        participant=participant, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())

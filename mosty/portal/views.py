@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -19,9 +21,16 @@ from mosty.core.routing import Routes
 from mosty.events.tokens import cancel_token
 from mosty.knowledge.exports import booklet_pdf_download
 from mosty.people import gdpr
+from mosty.people.models import ConsentPurpose
 from mosty.portal import selectors, services
 from mosty.portal.appointments import upcoming
-from mosty.portal.forms import HelpForm, InvitationForm, JoinForm, TaskDoneForm
+from mosty.portal.forms import (
+    ConsentWithdrawForm,
+    HelpForm,
+    InvitationForm,
+    JoinForm,
+    TaskDoneForm,
+)
 
 routes = Routes()
 
@@ -160,13 +169,47 @@ class PortalConsents(PortalRows):
 
 
 @routes.path("consents/<int:pk>/withdraw/", name="consent_withdraw")
-class PortalConsentWithdraw(ActionPage):
+class PortalConsentWithdraw(FormPage):
+    """Withdrawing a consent: first what follows from it, then the confirmation. Withdrawing
+    the consent to the portal ends the account's access (`services.consent_withdraw_own`),
+    so the person is logged out here."""
+
     permission = "portal.consent.withdraw"
+    template_name = "portal/consent_withdraw.html"
+    form_class = ConsentWithdrawForm
+    context_object_name = "consent"
     success_message = gettext_lazy("Your consent is withdrawn.")
     selector = selectors.consent_get
     service = services.consent_withdraw_own
     object_kwarg = "consent"
     success_list = "portal:consents"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated:
+            consent = selectors.consent_get(fetched_by=request.user, pk=kwargs["pk"])
+            if consent.withdrawn_at is not None:  # Back after withdrawing, or a second tap
+                messages.info(request, _("This consent is already withdrawn."))
+                return redirect("portal:consents")
+        return super().dispatch(request, *args, **kwargs)
+
+    def save(self, form: Any) -> Any:
+        return services.consent_withdraw_own(consent=self.object, by=self.user)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "title": _("Withdraw a consent"),
+            "consequences": selectors.consent_withdraw_consequences(self.object),
+        }
+
+    def success_url(self, result: Any) -> str:
+        if result.purpose == ConsentPurpose.PORTAL:
+            logout(self.request)
+            messages.info(
+                self.request,
+                _("Your account in the portal is closed. To have it again, ask your caseworker."),
+            )
+            return reverse("core:home")
+        return super().success_url(result)  # type: ignore[return-value]
 
 
 @routes.path("my-data/", name="data")

@@ -84,6 +84,7 @@ ROUTES = [
         allowed=OWN,
         method="post",
         kwargs=_consent,
+        data=lambda w: {"confirm": "yes"},
         ok=(302,),
         denied=(404,),
         note="only one's own consent; anyone else's is a 404",

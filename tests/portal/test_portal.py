@@ -138,13 +138,51 @@ def test_ask_for_help_lands_with_the_case_team_or_the_intake_queue(world, login)
     )
 
 
-def test_participant_withdraws_own_consent(world, login):
+def test_participant_withdraws_own_consent_after_confirming(world, login):
     participant = link(world, "a")
-    consent = Consent.objects.get(participant=participant, purpose="portal")
+    consent = Consent.objects.get(participant=participant, purpose="referral")
     client = login("participant")
-    client.post(reverse("portal:consent_withdraw", args=[consent.pk]))
+    translation.activate("en")
+    url = reverse("portal:consent_withdraw", args=[consent.pk])
+    assert f'href="{url}"' in client.get(reverse("portal:consents")).content.decode()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "If you withdraw this consent:" in page.content.decode()
+    assert "no longer use your data for this purpose" in page.content.decode()
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None  # only shown, nothing withdrawn yet
+    response = client.post(url, {"confirm": "yes"})
+    assert response.url == reverse("portal:consents")
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
+    # Back, or a second tap: told it is done already, not a 403.
+    again = client.get(url, follow=True)
+    assert again.redirect_chain[-1][0] == reverse("portal:consents")
+    assert "This consent is already withdrawn." in again.content.decode()
+    assert client.get(reverse("portal:home")).status_code == 200  # the portal stays
+
+
+def test_withdrawing_the_portal_consent_ends_the_portal_access(world, client):
+    participant = link(world, "a")
+    user = world.user("participant", "a")
+    consent = Consent.objects.get(participant=participant, purpose="portal")
+    client.force_login(user)
+    url = f"/uk/my/consents/{consent.pk}/withdraw/"
+    with translation.override("uk"):
+        warning = gettext(
+            "Your account in this portal ends at once: you are logged out and can no longer "
+            "open these pages. To have it again, ask your caseworker."
+        )
+    assert warning in client.get(url).content.decode()
+    response = client.post(url, {"confirm": "yes"})
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert "_auth_user_id" not in client.session  # logged out
+    assert not Membership.objects.get(user=user, role="participant").is_active
+    # Logging in again (or a session on another device) no longer opens the portal.
+    client.force_login(user)
+    assert client.get(reverse("portal:home")).status_code == 403
 
 
 def test_my_data_exports_myself_only(world, login):
