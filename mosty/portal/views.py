@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
+from mosty.cases.models import TaskStatus
 from mosty.core.exports import json_response
 from mosty.core.pages import ActionPage, FormPage, ListPage, ShowPage, public_form_saved
 from mosty.core.routing import Routes
@@ -109,6 +110,14 @@ class PortalTaskDone(FormPage):
     service = services.task_mark_done
     object_kwarg = "task"
     success_list = "portal:plan"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated:
+            task = selectors.own_task_get(fetched_by=request.user, pk=kwargs["pk"])
+            if task.status == TaskStatus.DONE:  # Back after "done", or the link opened again
+                messages.info(request, _("This task is already done."))
+                return redirect("portal:plan")
+        return super().dispatch(request, *args, **kwargs)
 
 
 @routes.path("referrals/", name="referrals")

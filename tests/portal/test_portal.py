@@ -104,6 +104,19 @@ def test_participant_sees_own_plan_not_staff_notes_and_marks_task_done(world, lo
     assert "Done on Monday" in dashboard
 
 
+def test_a_task_already_done_says_so_instead_of_refusing(world, login):
+    task = with_plan(world, "a")
+    client = login("participant")
+    translation.activate("en")
+    url = reverse("portal:task_done", args=[task.pk])
+    client.post(url, {"note": "Done on Monday"})
+    for again in (client.get(url, follow=True), client.post(url, {"note": "x"}, follow=True)):
+        assert again.status_code == 200
+        assert again.redirect_chain[-1][0] == reverse("portal:plan")
+        assert "This task is already done." in again.content.decode()
+    assert TaskReport.objects.filter(task=task).count() == 1
+
+
 def test_second_participant_gets_404_for_the_first_ones_task(world, client):
     task = with_plan(world, "a")
     other = make_participant(world, "a")
