@@ -60,7 +60,7 @@ class ConsentWithdrawForm(forms.Form):
     """The confirmation of a withdrawal: the button is the answer, there is nothing to fill in
     (the hidden `confirm` tells a confirmed post from an empty one)."""
 
-    confirm = forms.CharField(widget=forms.HiddenInput, initial="yes")
+    confirm = forms.ChoiceField(choices=[("yes", "yes")], widget=forms.HiddenInput, initial="yes")
 
 
 class HelpForm(forms.Form):

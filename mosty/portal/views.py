@@ -197,8 +197,9 @@ class PortalConsentWithdraw(FormPage):
         if request.user.is_authenticated:
             consent = selectors.consent_get(fetched_by=request.user, pk=kwargs["pk"])
             if consent.withdrawn_at is not None:  # Back after withdrawing, or a second tap
-                messages.info(request, _("This consent is already withdrawn."))
-                return redirect("portal:consents")
+                title = _("Withdraw a consent")
+                context = {"title": title, "consent": consent, "already": True}
+                return render(request, self.template_name, context)
         return super().dispatch(request, *args, **kwargs)
 
     def save(self, form: Any) -> Any:
