@@ -170,6 +170,43 @@ def confirmed_count(event: Event) -> int:
     return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
 
 
+def _phone_digits(phone: str) -> str:
+    """A phone number as registrations compare it: its last nine digits ("+48 600 987 321"
+    and "600-987-321" are one number)."""
+    return "".join(ch for ch in phone if ch.isdigit())[-9:]
+
+
+def _refuse_second_registration(event: Event, registration: Registration, *, by) -> None:
+    """Refuse a second place for one person at `event` (confirmed or waiting, not cancelled):
+    the same account; the same participant record a caseworker links; without either, the
+    same e-mail address (ignoring case) or phone number. The error stands beside the field
+    that matched. Called under the event's lock."""
+    active = event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+    if registration.user_id is not None:
+        if active.filter(user_id=registration.user_id).exists():
+            raise ValidationError(_("You are already registered for this event."))
+        return
+    staff = by is not None and getattr(by, "is_authenticated", False)
+    said = (
+        _("This person is already registered for this event.")
+        if staff
+        else _("You are already registered for this event.")
+    )
+    if registration.participant_id is not None:
+        if active.filter(participant_id=registration.participant_id).exists():
+            raise ValidationError({"participant_code": said})
+        return
+    email = (registration.email or "").strip()
+    if email and active.filter(email__iexact=email).exists():
+        raise ValidationError({"email": said})
+    phone = _phone_digits(registration.phone or "")
+    if phone and any(
+        _phone_digits(other) == phone
+        for other in active.exclude(phone="").values_list("phone", flat=True)
+    ):
+        raise ValidationError({"phone": said})
+
+
 def registration_create(
     *,
     event: Event,
@@ -215,13 +252,7 @@ def registration_create(
 
     def attempt() -> Registration:
         locked = _lock_event(event.pk)
-        if (
-            user is not None
-            and locked.registrations.filter(user=user)
-            .exclude(status=RegistrationStatus.CANCELLED)
-            .exists()
-        ):
-            raise ValidationError(_("You are already registered for this event."))
+        _refuse_second_registration(locked, registration, by=by)
         full = confirmed_count(locked) >= locked.capacity
         registration.pk = None
         registration.status = (

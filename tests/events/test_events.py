@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -723,3 +724,48 @@ def test_certificate_is_one_translated_sentence_with_local_numbers(world, langua
     assert "has completed" not in html
     decimal = "." if language == "ar" else ","
     assert f"4{decimal}5" in html
+
+
+def test_a_visitor_registering_twice_gets_one_place(world, client, event):
+    url = f"/en/events/{event.pk}/register/"
+    form = {
+        "reg-name": "Olena Kovalenko",
+        "reg-email": "olena@example.org",
+        "reg-language": "uk",
+        "reg-consent": "on",
+    }
+    assert client.post(url, form).status_code == 302
+    again = client.post(url, {**form, "reg-email": " Olena@Example.org "})
+    assert again.status_code == 200
+    html = again.content.decode()
+    errors = re.search(r'id="id_reg-email_errors"[^>]*>(.*?)</', html, re.S)
+    assert errors and "You are already registered for this event." in errors.group(1)
+    assert Registration.objects.filter(event=event).count() == 1
+    # By phone, written otherwise: still the same person.
+    by_phone = {**form, "reg-email": "", "reg-phone": "+48 600 987 321"}
+    assert client.post(url, by_phone).status_code == 302
+    again = client.post(url, {**by_phone, "reg-phone": "600-987-321"})
+    assert 'id="id_reg-phone_errors"' in again.content.decode()
+    assert Registration.objects.filter(event=event).count() == 2
+    # Once cancelled, the person may register again.
+    Registration.objects.filter(email="olena@example.org").update(status="cancelled")
+    assert client.post(url, form).status_code == 302
+
+
+def test_a_caseworker_cannot_register_one_participant_twice(world, login, event):
+    from tests.people.factories import ParticipantFactory
+
+    caseworker = world.user("caseworker")
+    person = ParticipantFactory(owner=world.org_a, created_by=caseworker, email="", phone="")
+    client = login("caseworker")
+    url = f"/en/events/{event.pk}/register-person/"
+    form = {"participant_code": person.code, "name": "Olek", "phone": "+48 511 000 111"}
+    form |= {"language": "uk", "consent": "on"}
+    assert client.post(url, form).status_code == 302
+    again = client.post(url, {**form, "phone": "+48 522 000 222"})
+    assert again.status_code == 200
+    html = again.content.decode()
+    errors = re.search(r'id="id_participant_code_errors"[^>]*>(.*?)</', html, re.S)
+    assert errors and "This person is already registered for this event." in errors.group(1)
+    assert Registration.objects.filter(event=event, participant=person).count() == 1
+    assert Registration.objects.filter(event=event, status="confirmed").count() == 1
