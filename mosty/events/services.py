@@ -179,22 +179,23 @@ def _phone_digits(phone: str) -> str:
 def _refuse_second_registration(event: Event, registration: Registration, *, by) -> None:
     """Refuse a second place for one person at `event` (confirmed or waiting, not cancelled):
     the same account; the same participant record a caseworker links; without either, the
-    same e-mail address (ignoring case) or phone number. The error stands beside the field
-    that matched. Called under the event's lock."""
+    same e-mail address (ignoring case) or phone number when staff register someone. The
+    error stands beside the field that matched. Called under the event's lock."""
     active = event.registrations.exclude(status=RegistrationStatus.CANCELLED)
     if registration.user_id is not None:
         if active.filter(user_id=registration.user_id).exists():
             raise ValidationError(_("You are already registered for this event."))
         return
     staff = by is not None and getattr(by, "is_authenticated", False)
-    said = (
-        _("This person is already registered for this event.")
-        if staff
-        else _("You are already registered for this event.")
-    )
+    said = _("This person is already registered for this event.")
     if registration.participant_id is not None:
         if active.filter(participant_id=registration.participant_id).exists():
             raise ValidationError({"participant_code": said})
+        return
+    if not staff:
+        # A visitor is not told that an address is registered: anyone could type a
+        # neighbour's e-mail and learn that they signed up for a support group. A visitor's
+        # second registration takes a second place, which the organiser sees and cancels.
         return
     email = (registration.email or "").strip()
     if email and active.filter(email__iexact=email).exists():

@@ -726,7 +726,10 @@ def test_certificate_is_one_translated_sentence_with_local_numbers(world, langua
     assert f"4{decimal}5" in html
 
 
-def test_a_visitor_registering_twice_gets_one_place(world, client, event):
+def test_a_visitor_is_not_told_whether_an_address_is_registered(world, client, event):
+    """Anyone may type a neighbour's e-mail into the public form: the answer must not say
+    whether that person signed up. The second registration goes through like the first (the
+    organiser sees both and cancels one)."""
     url = f"/en/events/{event.pk}/register/"
     form = {
         "reg-name": "Olena Kovalenko",
@@ -736,20 +739,8 @@ def test_a_visitor_registering_twice_gets_one_place(world, client, event):
     }
     assert client.post(url, form).status_code == 302
     again = client.post(url, {**form, "reg-email": " Olena@Example.org "})
-    assert again.status_code == 200
-    html = again.content.decode()
-    errors = re.search(r'id="id_reg-email_errors"[^>]*>(.*?)</', html, re.S)
-    assert errors and "You are already registered for this event." in errors.group(1)
-    assert Registration.objects.filter(event=event).count() == 1
-    # By phone, written otherwise: still the same person.
-    by_phone = {**form, "reg-email": "", "reg-phone": "+48 600 987 321"}
-    assert client.post(url, by_phone).status_code == 302
-    again = client.post(url, {**by_phone, "reg-phone": "600-987-321"})
-    assert 'id="id_reg-phone_errors"' in again.content.decode()
-    assert Registration.objects.filter(event=event).count() == 2
-    # Once cancelled, the person may register again.
-    Registration.objects.filter(email="olena@example.org").update(status="cancelled")
-    assert client.post(url, form).status_code == 302
+    assert again.status_code == 302
+    assert "already registered" not in client.get(again["Location"]).content.decode()
 
 
 def test_a_caseworker_cannot_register_one_participant_twice(world, login, event):
