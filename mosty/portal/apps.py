@@ -8,6 +8,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Participant portal")
 
     def ready(self) -> None:
-        from mosty.portal import gdpr
+        from mosty.portal import consents, gdpr  # noqa: F401  (consents: signal receivers)
 
         gdpr.register()

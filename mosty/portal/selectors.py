@@ -150,7 +150,7 @@ def consent_withdraw_consequences(consent: Any) -> list[str]:
         said.append(
             _(
                 "Your account in this portal ends at once: you are logged out and can no longer "
-                "open these pages. To have it again, ask your caseworker."
+                "open these pages."
             )
         )
     return said

@@ -216,7 +216,7 @@ class PortalConsentWithdraw(FormPage):
             logout(self.request)
             messages.info(
                 self.request,
-                _("Your account in the portal is closed. To have it again, ask your caseworker."),
+                _("Your account in the portal is closed."),
             )
             return reverse("core:home")
         return super().success_url(result)  # type: ignore[return-value]

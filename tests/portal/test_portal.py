@@ -185,7 +185,7 @@ def test_withdrawing_the_portal_consent_ends_the_portal_access(world, client):
     with translation.override("uk"):
         warning = gettext(
             "Your account in this portal ends at once: you are logged out and can no longer "
-            "open these pages. To have it again, ask your caseworker."
+            "open these pages."
         )
     assert warning in client.get(url).content.decode()
     response = client.post(url, {"confirm": "yes"})
@@ -369,3 +369,17 @@ def test_my_data_is_a_readable_page_in_my_language(world, client, language):
     assert f">{capfirst(label)}</dt>" in page
     assert country in page and arrival in page
     assert "2024-04-11" not in page
+
+
+def test_staff_recording_the_portal_withdrawal_ends_the_access_too(world, client):
+    """A participant who withdraws on paper: the caseworker records it on their page, and the
+    portal closes as when they withdraw it themself (people.signals)."""
+    from mosty.people.services import consent_withdraw
+
+    participant = link(world, "a")
+    user = world.user("participant", "a")
+    consent = Consent.objects.get(participant=participant, purpose="portal")
+    consent_withdraw(consent=consent, by=world.user("caseworker", "a"))
+    assert not Membership.objects.get(user=user, role="participant").is_active
+    client.force_login(user)
+    assert client.get(reverse("portal:home")).status_code == 403
