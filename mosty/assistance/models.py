@@ -351,6 +351,12 @@ class AssistanceRequest(OwnedRecord):
     def hours(self) -> float:
         return round(self.duration_minutes / 60, 2)
 
+    @property
+    def has_started(self) -> bool:
+        """Once started, a request is no longer cancelled: what happened is what the assistant
+        logs (the log's outcomes say when nobody came or it was called off on the spot)."""
+        return self.starts_at <= timezone.now()
+
 
 class Assignment(Timestamped, PartLabelled):
     """One assistant offered (and then holding) one request. The same assistant never holds

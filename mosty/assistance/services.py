@@ -215,8 +215,13 @@ def _may_request_for(by: Any, organisation: Any) -> bool:
 
 @transaction.atomic
 def request_cancel(*, request: AssistanceRequest, by: Any, base_url: str = "") -> None:
-    """Cancel a request; the assistants offered it or holding it are told."""
+    """Cancel a request before it starts; the assistants offered it or holding it are told.
+    After the start it stays as it is, so that the assistant holding it can log the hours."""
     require(by, "assistance.request_cancel", request)
+    if request.has_started:
+        raise ValidationError(
+            _("This request has already started, so it can no longer be cancelled.")
+        )
     now = timezone.now()
     request.save_changes(version=None, by=by, status=RequestStatus.CANCELLED, cancelled_at=now)
     told = list(

@@ -137,7 +137,8 @@ class RequestDetail(_RequestPage, DetailPage):
         return {
             "assignments": assignments,
             "feedback": getattr(item, "feedback", None),
-            "may_cancel": can(self.user, "assistance.request_cancel", item),
+            "may_cancel": not item.has_started
+            and can(self.user, "assistance.request_cancel", item),
             "may_assign": can(self.user, "assistance.assign", item),
             "may_feedback": can(self.user, "assistance.feedback", item),
         }

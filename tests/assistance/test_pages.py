@@ -362,3 +362,25 @@ def test_menu_shows_each_role_its_assistance_pages_in_order(world):
     ]
     assert "Service level" in group(world.user("coordinator"), "Resources")
     assert group(AnonymousUser(), "Assistance") == []
+
+
+def test_a_started_request_cannot_be_cancelled_and_its_hours_can_be_logged(world, login, client):
+    profile = _profile(world, "started")
+    request = make_request(world.org_a, starts_at=timezone.now() - datetime.timedelta(minutes=10))
+    assignment = make_offer(request, profile, status="accepted")
+    AssistanceRequest.objects.filter(pk=request.pk).update(status="covered")
+    staff = login("institution_staff")
+    with translation.override("pl"):
+        detail = reverse("assistance:request_detail", args=[request.pk])
+        cancel = reverse("assistance:request_cancel", args=[request.pk])
+    assert cancel not in staff.get(detail).content.decode()
+    response = staff.post(cancel, follow=True)
+    assert "już się rozpoczął" in response.content.decode()
+    request.refresh_from_db()
+    assignment.refresh_from_db()
+    assert request.status == "covered" and assignment.status == AssignmentStatus.ACCEPTED
+    client.force_login(profile.user)
+    log = reverse("assistance:assignment_log", args=[assignment.pk])
+    assert client.get(log).status_code == 200
+    client.post(log, {"minutes": "60", "travel_minutes": "0", "outcome": "completed"})
+    assert AssignmentLog.objects.get(assignment=assignment).minutes == 60
