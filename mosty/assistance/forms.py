@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.assistance.models import (
+    CancelReason,
     ExceptionKind,
     Level,
     Mode,
@@ -260,3 +261,13 @@ class PeriodForm(forms.Form):
 class CertificateForm(PeriodForm):
     date_from = forms.DateField(label=_("From"), widget=DateInput)
     date_to = forms.DateField(label=_("Until"), widget=DateInput)
+
+
+class CancelForm(forms.Form):
+    """Cancelling a request: the reason is asked, which is also the moment to think again."""
+
+    reason = forms.ChoiceField(
+        label=_("Why is the request cancelled?"),
+        choices=[("", "—"), *CancelReason.choices],
+        help_text=_("The assistants and the other side of the request see this reason."),
+    )

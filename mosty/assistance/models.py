@@ -81,6 +81,15 @@ class RequestStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("assistance request", "Cancelled")
 
 
+class CancelReason(models.TextChoices):
+    """Why a request was cancelled: a choice, not free text, so it never holds personal data."""
+
+    NOT_NEEDED = "not_needed", _("Help is no longer needed")
+    MOVED = "moved", _("The appointment was moved or called off")
+    NO_ASSISTANT = "no_assistant", _("No assistant is available at this time")
+    OTHER = "other", _("Another reason")
+
+
 class AssignmentStatus(models.TextChoices):
     OFFERED = "offered", _("Offered")
     ACCEPTED = "accepted", _("Accepted")
@@ -312,6 +321,10 @@ class AssistanceRequest(OwnedRecord):
     answer_by = models.DateTimeField(_("answer by"), editable=False)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancelled_by = staff_ref(_("cancelled by"))
+    cancel_reason = models.CharField(
+        _("why it was cancelled"), max_length=20, choices=CancelReason.choices, blank=True
+    )
 
     audit_noun = "assistance request"
 

@@ -29,6 +29,7 @@ from mosty.access.domains.assistance import (
     visible_requests,
 )
 from mosty.access.policy import can
+from mosty.accounts.models import Membership, Role
 from mosty.assistance.models import (
     LEVEL_WEIGHT,
     Assignment,
@@ -140,6 +141,21 @@ def request_assignments_for(*, fetched_by: Any, request: AssistanceRequest) -> l
     if can(fetched_by, "assistance.request_assignments", request):
         return rows
     return [a for a in rows if a.assistant.user_id == fetched_by.pk]
+
+
+def request_cancelled_by_side(request: AssistanceRequest) -> Any:
+    """The organisation on whose side a cancelled request was cancelled: the institution when
+    one of its staff did it, else the pool that provides the help (its coordinator, or the
+    administrator acting for it); None while it is not cancelled or the account is gone."""
+    if request.cancelled_by_id is None:
+        return None
+    staff = Membership.objects.filter(
+        user_id=request.cancelled_by_id,
+        organisation_id=request.organisation_id,
+        role=Role.INSTITUTION_STAFF,
+        is_active=True,
+    )
+    return request.organisation if staff.exists() else request.provider
 
 
 # --- assistants ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from mosty.assistance.models import (
     AssistantProfile,
     AvailabilityException,
     AvailabilitySlot,
+    CancelReason,
     Feedback,
     RequestStatus,
 )
@@ -214,16 +215,29 @@ def _may_request_for(by: Any, organisation: Any) -> bool:
 
 
 @transaction.atomic
-def request_cancel(*, request: AssistanceRequest, by: Any, base_url: str = "") -> None:
-    """Cancel a request before it starts; the assistants offered it or holding it are told.
-    After the start it stays as it is, so that the assistant holding it can log the hours."""
+def request_cancel(
+    *, request: AssistanceRequest, by: Any, reason: str = "", base_url: str = ""
+) -> None:
+    """Cancel a request before it starts, saying why (`CancelReason`); the assistants offered
+    it or holding it are told, and so is the person who made it when someone else cancels it
+    (the pool's coordinator). After the start it stays as it is, so that the assistant holding
+    it can log the hours."""
     require(by, "assistance.request_cancel", request)
     if request.has_started:
         raise ValidationError(
             _("This request has already started, so it can no longer be cancelled.")
         )
+    if reason and reason not in CancelReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
     now = timezone.now()
-    request.save_changes(version=None, by=by, status=RequestStatus.CANCELLED, cancelled_at=now)
+    request.save_changes(
+        version=None,
+        by=by,
+        status=RequestStatus.CANCELLED,
+        cancelled_at=now,
+        cancelled_by=by,
+        cancel_reason=reason,
+    )
     told = list(
         request.assignments.filter(
             status__in=(AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED)
@@ -233,6 +247,8 @@ def request_cancel(*, request: AssistanceRequest, by: Any, base_url: str = "") -
     audit(by, "mosty.assistance.request.cancelled", request)
     for pk in told:
         _mail("cancelled", base_url, assignment_id=pk)
+    if request.created_by_id is not None and request.created_by_id != by.pk:
+        _mail("withdrawn", base_url, request_id=request.pk)
 
 
 # --- offers and accepting -----------------------------------------------------------------

@@ -23,14 +23,18 @@ from mosty.assistance.models import (
     HoursFigure,
     ServiceLevelFigure,
 )
-from mosty.assistance.selectors import hours_figures_of, service_level_of
+from mosty.assistance.selectors import (
+    hours_figures_of,
+    request_cancelled_by_side,
+    service_level_of,
+)
 from mosty.core.formats import language_name
 from mosty.core.kept import keep, wanted_sets
 from mosty.messaging.models import MessageStatus
 from mosty.messaging.outbox import message_to_user, notify
 from mosty.messaging.tasks import deliver
 
-KINDS = ("request", "offer", "accepted", "cancelled", "reminder")
+KINDS = ("request", "offer", "accepted", "cancelled", "withdrawn", "reminder")
 
 
 def _subject(kind: str, request: AssistanceRequest) -> str:
@@ -42,7 +46,7 @@ def _subject(kind: str, request: AssistanceRequest) -> str:
         return _("Can you help? %(language)s on %(when)s") % values
     if kind == "accepted":
         return _("An assistant is confirmed for %(when)s") % values
-    if kind == "cancelled":
+    if kind in ("cancelled", "withdrawn"):
         return _("Cancelled: %(language)s on %(when)s") % values
     return _("Reminder: %(language)s tomorrow, %(when)s") % values
 
@@ -63,6 +67,7 @@ def notice_render(payload: dict[str, Any], language: str) -> tuple[str, str]:
             "user": user,
             "language": language_name(request.language),
             "language_with": language_name(request.language_with),
+            "cancelled_side": request_cancelled_by_side(request),
             # The address is built inside the override, so it carries the recipient's language.
             "url": str(payload.get("base_url", "")).rstrip("/")
             + _path(str(payload["url_name"]), **payload.get("url_kwargs", {})),
@@ -113,7 +118,8 @@ def assistance_mail(
     base_url: str = "",
 ) -> int:
     """One notice: `request` to the pool's coordinators, `offer`, `cancelled` and `reminder`
-    to the assistant, `accepted` to the person who made the request."""
+    to the assistant, `accepted` and `withdrawn` (someone else cancelled it) to the person who
+    made the request."""
     if kind not in KINDS:
         return 0
     if assignment_id is not None:
@@ -137,7 +143,15 @@ def assistance_mail(
     if request_id is None:
         return 0
     found = AssistanceRequest.objects.filter(pk=request_id).first()
-    if found is None or kind != "request":
+    if found is None:
+        return 0
+    if kind == "withdrawn":
+        creator = found.created_by
+        if creator is None or found.cancelled_at is None:
+            return 0
+        path = ("request_detail", {"pk": found.pk})
+        return _send(kind, found, creator, path, base_url, f"withdrawn:{found.pk}")
+    if kind != "request":
         return 0
     sent = 0
     coordinators = User.objects.filter(

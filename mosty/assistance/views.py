@@ -24,6 +24,7 @@ from mosty.access.domains.assistance import provider_organisations, request_orga
 from mosty.access.policy import can, require
 from mosty.assistance import certificates, exports, ical, selectors, services
 from mosty.assistance.forms import (
+    CancelForm,
     CertificateForm,
     ExceptionForm,
     FeedbackForm,
@@ -139,6 +140,8 @@ class RequestDetail(_RequestPage, DetailPage):
             "feedback": getattr(item, "feedback", None),
             "may_cancel": not item.has_started
             and can(self.user, "assistance.request_cancel", item),
+            "cancel_form": CancelForm(),
+            "cancelled_side": selectors.request_cancelled_by_side(item),
             "may_assign": can(self.user, "assistance.assign", item),
             "may_feedback": can(self.user, "assistance.feedback", item),
         }
@@ -146,12 +149,22 @@ class RequestDetail(_RequestPage, DetailPage):
 
 @routes.path("requests/<int:pk>/cancel/", name="request_cancel")
 class RequestCancel(_RequestPage, ActionPage):
+    """Cancelling asks why (a choice): the reason is shown to the other side too."""
+
     permission = "assistance.request_cancel"
+    form_class = CancelForm
+    form_name = "cancel_form"
+    shown_on = RequestDetail
     success_message = gettext_lazy("The request is cancelled.")
     success_detail = "assistance:request_detail"
 
     def act(self, form: Any) -> None:
-        services.request_cancel(request=self.object, by=self.user, base_url=_base_url(self.request))
+        services.request_cancel(
+            request=self.object,
+            by=self.user,
+            reason=form.cleaned_data["reason"],
+            base_url=_base_url(self.request),
+        )
 
 
 @routes.path("requests/<int:pk>/feedback/", name="request_feedback")

@@ -131,6 +131,7 @@ TEMPLATES: dict[str, Template] = {
     "assistance_cancelled": _assistance(
         _("Request %(code)s was cancelled: you are no longer needed.")
     ),
+    "assistance_withdrawn": _assistance(_("Your request %(code)s was cancelled.")),
     "assistance_reminder": _assistance(_("Reminder: your assignment %(code)s is tomorrow.")),
 }
 

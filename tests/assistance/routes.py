@@ -107,6 +107,7 @@ ROUTES = [
         allowed=frozenset({"institution_staff", "coordinator"}),
         method="post",
         kwargs=_request_pk,
+        data=lambda w: {"reason": "not_needed"},
         ok=(302,),
     ),
     Route("assistance:request_feedback", allowed=STAFF, kwargs=_done_request_pk),

@@ -7,7 +7,12 @@ from django.utils import timezone, translation
 
 from mosty.access.models import AuditEvent
 from mosty.assistance.certificates import certificate_html
-from mosty.assistance.models import AssignmentLog, AssignmentStatus, AssistanceRequest
+from mosty.assistance.models import (
+    AssignmentLog,
+    AssignmentStatus,
+    AssistanceRequest,
+    CancelReason,
+)
 from mosty.assistance.selectors import certificate_hours
 from mosty.events.tokens import feed_token
 from tests.assistance.factories import make_offer, make_profile, make_request, next_weekday_at
@@ -374,7 +379,7 @@ def test_a_started_request_cannot_be_cancelled_and_its_hours_can_be_logged(world
         detail = reverse("assistance:request_detail", args=[request.pk])
         cancel = reverse("assistance:request_cancel", args=[request.pk])
     assert cancel not in staff.get(detail).content.decode()
-    response = staff.post(cancel, follow=True)
+    response = staff.post(cancel, {"reason": "not_needed"})
     assert "już się rozpoczął" in response.content.decode()
     request.refresh_from_db()
     assignment.refresh_from_db()
@@ -384,3 +389,51 @@ def test_a_started_request_cannot_be_cancelled_and_its_hours_can_be_logged(world
     assert client.get(log).status_code == 200
     client.post(log, {"minutes": "60", "travel_minutes": "0", "outcome": "completed"})
     assert AssignmentLog.objects.get(assignment=assignment).minutes == 60
+
+
+def test_provider_cancelling_tells_the_requester_who_and_why(world, login, committed):
+    staff = world.user("institution_staff")
+    staff.language = "uk"
+    staff.save()
+    user = UserFactory(email="pool-b@example.org", language="pl")
+    MembershipFactory(user=user, organisation=world.org_b, role="assistant")
+    profile = make_profile(world.org_b, user)
+    request = make_request(world.org_a, provider=world.org_b, created_by=staff)
+    make_offer(request, profile, status="accepted")
+    AssistanceRequest.objects.filter(pk=request.pk).update(status="covered")
+    coordinator = login("coordinator", "b")
+    cancel = reverse("assistance:request_cancel", args=[request.pk])
+    response = coordinator.post(cancel, {"reason": ""})
+    assert response.status_code == 200
+    assert 'id="id_reason_errors"' in response.content.decode()
+    assert AssistanceRequest.objects.get(pk=request.pk).status == "covered"
+    mail.outbox.clear()
+    committed(coordinator.post, cancel, {"reason": "no_assistant"})
+    request.refresh_from_db()
+    assert request.status == "cancelled" and request.cancelled_by == world.user("coordinator", "b")
+    by_address = {m.to[0]: m for m in mail.outbox}
+    with translation.override("uk"):
+        reason = str(CancelReason.NO_ASSISTANT.label)
+    to_staff = by_address[staff.email]
+    assert world.org_b.name in to_staff.body and reason in to_staff.body
+    assert "Ваш запит скасовано" in to_staff.body
+    with translation.override("pl"):
+        assert str(CancelReason.NO_ASSISTANT.label) in by_address[user.email].body
+    page = login("institution_staff").get(reverse("assistance:request_detail", args=[request.pk]))
+    text = page.content.decode()
+    assert str(world.user("coordinator", "b")) in text and world.org_b.name in text
+    assert str(CancelReason.NO_ASSISTANT.label) in text
+
+
+def test_requester_cancelling_is_not_told_to_themselves(world, login, committed):
+    staff = world.user("institution_staff")
+    profile = _profile(world, "own")
+    request = make_request(world.org_a, created_by=staff)
+    make_offer(request, profile)
+    mail.outbox.clear()
+    committed(
+        login("institution_staff").post,
+        reverse("assistance:request_cancel", args=[request.pk]),
+        {"reason": "not_needed"},
+    )
+    assert [m.to for m in mail.outbox] == [[profile.user.email]]
