@@ -42,11 +42,23 @@ def _languages(blank: bool = False) -> list[tuple[str, str]]:
 
 
 class DateInput(forms.DateInput):
+    """A browser's date picker: its value is always ISO (YYYY-MM-DD) whatever the page's
+    language; a localised value (01.01.2026) is unreadable to the browser, which shows an
+    empty field."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):
+    """A browser's time picker: its value is always HH:MM whatever the page's language."""
+
     input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
 
 
 def _situation_text(*, label: Any, max_length: int, **kwargs: Any) -> forms.CharField:

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from mosty.access.models import AuditEvent
 from mosty.assistance.certificates import certificate_html
+from mosty.assistance.forms import ExceptionForm, SlotForm
 from mosty.assistance.models import (
     AssignmentLog,
     AssignmentStatus,
@@ -437,3 +438,19 @@ def test_requester_cancelling_is_not_told_to_themselves(world, login, committed)
         {"reason": "not_needed"},
     )
     assert [m.to for m in mail.outbox] == [[profile.user.email]]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_date_fields_carry_iso_values_in_every_language(world, client, language):
+    profile = _profile(world, f"iso-{language}")
+    client.force_login(profile.user)
+    today = timezone.localdate()
+    with translation.override(language):
+        page = client.get(reverse("assistance:hours")).content.decode()
+        slot = SlotForm(initial={"starts": datetime.time(9, 5)}).as_p()
+        days = ExceptionForm(initial={"date_from": datetime.date(2026, 12, 24)}).as_p()
+    first = today.replace(month=1, day=1).isoformat()
+    assert f'type="date" name="date_from" value="{first}"' in page
+    assert f'type="date" name="date_to" value="{today.isoformat()}"' in page
+    assert 'value="09:05"' in slot
+    assert 'value="2026-12-24"' in days
