@@ -20,6 +20,8 @@ from mosty.assistance.models import (
     Topic,
     Urgency,
     Weekday,
+    latest_start_date,
+    too_far_ahead,
     validate_no_personal_data,
 )
 from mosty.core.formats import language_choices
@@ -129,6 +131,12 @@ class RequestForm(forms.Form):
             fields["organisation"].initial = organisations.first()
         if providers.count() == 1:
             fields["provider"].initial = providers.first()
+
+    def clean_date(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["date"]
+        if day > latest_start_date():
+            raise forms.ValidationError(too_far_ahead())
+        return day
 
     def starts_at(self) -> datetime.datetime:
         data = self.cleaned_data

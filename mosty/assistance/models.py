@@ -7,6 +7,7 @@ an office visit), never the person helped, and its description is checked for pe
 
 from __future__ import annotations
 
+import datetime
 import re
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -72,6 +74,23 @@ class Urgency(models.TextChoices):
 # How soon a request counts as answered in time (an assistant accepted), from when it was made;
 # never later than its start.
 ANSWER_WITHIN = {Urgency.NORMAL: timedelta(hours=48), Urgency.URGENT: timedelta(hours=4)}
+
+
+# How far ahead a request can be made: a school year and then some. Also keeps every derived
+# moment (the end, a weekly series) far from the calendar's end (year 9999).
+BOOK_AHEAD = timedelta(days=2 * 366)
+
+
+def latest_start_date() -> datetime.date:
+    """The last day a new request can start on."""
+    return timezone.localdate() + BOOK_AHEAD
+
+
+def too_far_ahead() -> str:
+    """The refusal of a start after `latest_start_date()`, naming that day."""
+    return _("Choose a day no later than %(date)s.") % {
+        "date": date_format(latest_start_date(), "SHORT_DATE_FORMAT")
+    }
 
 
 class RequestStatus(models.TextChoices):

@@ -28,6 +28,8 @@ from mosty.assistance.models import (
     CancelReason,
     Feedback,
     RequestStatus,
+    latest_start_date,
+    too_far_ahead,
 )
 from mosty.assistance.tasks import assistance_mail
 from mosty.core.locking import retrying
@@ -164,6 +166,8 @@ def request_create(
         raise ValidationError({"organisation": _("You cannot request help for this institution.")})
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": _("Choose a time in the future.")})
+    if timezone.localtime(starts_at).date() > latest_start_date():
+        raise ValidationError({"starts_at": too_far_ahead()})
     starts = [starts_at]
     if repeat_until is not None:
         if repeat_until < timezone.localtime(starts_at).date():

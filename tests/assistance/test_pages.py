@@ -454,3 +454,28 @@ def test_date_fields_carry_iso_values_in_every_language(world, client, language)
     assert f'type="date" name="date_to" value="{today.isoformat()}"' in page
     assert 'value="09:05"' in slot
     assert 'value="2026-12-24"' in days
+
+
+def test_a_start_beyond_the_horizon_is_refused_beside_the_field(world, login):
+    _profile(world, "far")
+    client = login("institution_staff")
+    with translation.override("pl"):
+        url = reverse("assistance:request_create")
+    response = client.post(url, _request_form(world, date="9999-12-31", start="23:59"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'id="id_date_errors"' in text and "Wybierz dzień nie późniejszy niż" in text
+    api = reverse("api:assistance_request_create")
+    body = {
+        "organisation": world.org_a.pk,
+        "provider": world.org_a.pk,
+        "language": "uk",
+        "mode": "on_site",
+        "starts_at": "9999-12-31T23:59:00+01:00",
+        "duration_minutes": 60,
+        "place": "Szkoła nr 5",
+        "topic": "school",
+    }
+    response = client.post(api, body, content_type="application/json")
+    assert response.status_code == 400 and "starts_at" in response.json()
+    assert not AssistanceRequest.objects.exists()
