@@ -346,6 +346,9 @@ def assignment_accept(*, assignment: Assignment, by: Any, base_url: str = "") ->
 def assignment_decline(*, assignment: Assignment, by: Any) -> Assignment:
     """Decline an offer; the coordinator sees the next proposal for the request."""
     require(by, "assignment.respond", assignment)
+    current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if current.status != AssignmentStatus.OFFERED:
+        raise ValidationError(_("This offer is no longer open."))
     assignment.status, assignment.responded_at = AssignmentStatus.DECLINED, timezone.now()
     assignment.save(update_fields=["status", "responded_at", "updated_at"])
     audit(by, "mosty.assistance.assignment.declined", assignment)

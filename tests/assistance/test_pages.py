@@ -479,3 +479,19 @@ def test_a_start_beyond_the_horizon_is_refused_beside_the_field(world, login):
     response = client.post(api, body, content_type="application/json")
     assert response.status_code == 400 and "starts_at" in response.json()
     assert not AssistanceRequest.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["offer_accept", "offer_decline"])
+def test_answering_an_offer_no_longer_open_says_so(world, client, action):
+    profile = _profile(world, f"late-{action}")
+    taken = make_offer(make_request(world.org_a), profile)
+    taken.__class__.objects.filter(pk=taken.pk).update(status=AssignmentStatus.CANCELLED)
+    client.force_login(profile.user)
+    with translation.override("pl"):
+        url, offers = reverse(f"assistance:{action}", args=[taken.pk]), reverse("assistance:offers")
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith(offers)
+    assert "Ta propozycja jest już nieaktualna." in response.content.decode()
+    taken.refresh_from_db()
+    assert taken.status == AssignmentStatus.CANCELLED

@@ -77,11 +77,6 @@ def holds_assignment(user: Any, assignment: Assignment | None) -> bool:
 
 
 @rules.predicate
-def assignment_offered(user: Any, assignment: Assignment | None) -> bool:
-    return assignment is not None and assignment.status == AssignmentStatus.OFFERED
-
-
-@rules.predicate
 def assignment_held(user: Any, assignment: Assignment | None) -> bool:
     return assignment is not None and assignment.status in (
         AssignmentStatus.ACCEPTED,
@@ -118,7 +113,9 @@ POLICY.add_rule("assistance.profile", is_assistant)
 POLICY.add_rule("assistance.profile_change", own_profile)
 POLICY.add_rule("assistance.certificate", own_profile | coordinates_profile)
 POLICY.add_rule("assignment.view", holds_assignment | provides_assignment)
-POLICY.add_rule("assignment.respond", holds_assignment & assignment_offered)
+# Only the assistant the offer was made to answers it; whether it is still open (not taken by
+# someone else, not cancelled) is the service's answer, said as such, not an access refusal.
+POLICY.add_rule("assignment.respond", holds_assignment)
 POLICY.add_rule("assignment.log", holds_assignment & assignment_held)
 
 
