@@ -140,10 +140,50 @@ class ExceptionKind(models.TextChoices):
 
 
 # Obvious personal data in a request's description: e-mail addresses, numbers shaped like a
-# PESEL (11 digits) and phone numbers (9 or more digits, with spaces, dashes or a +prefix).
+# PESEL (11 digits) and phone numbers.
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PESEL_RE = re.compile(r"(?<!\d)\d{11}(?!\d)")
-PHONE_RE = re.compile(r"(?<![\w])\+?\d(?:[\s./-]?\d){8,}")
+# A run of digits joined by spaces, hyphens or brackets, optionally after + or 00. Dots, slashes
+# and colons join no phone number here: they join dates (04.12.2026), times (10:00) and document
+# numbers (2026/12/18/0001), which are ordinary text in a description.
+PHONE_RE = re.compile(r"(?<![\w./:\\-])(\+|00)?(\(?\d[\d ()\-]*\d)(?![\w/]|[.:,\-]\d)")
+PHONE_GROUPS_RE = re.compile(r"[ ()\-]+")
+# The first two digits of Polish nine-digit numbers: landline area codes (58 Gdańsk), mobile
+# ranges, 70x and 80x. A landline is flagged like a mobile (it may be someone's home). Room
+# ranges and other runs of nine digits starting otherwise (101-102-103) are not phone numbers.
+PL_PREFIXES = frozenset(
+    "12 13 14 15 16 17 18 22 23 24 25 29 32 33 34 41 42 43 44 45 46 48 50 51 52 53 54 55 56 "
+    "57 58 59 60 61 62 63 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83 84 85 86 "
+    "87 88 89 91 94 95".split()
+)
+
+
+def _national_number(digits: str) -> bool:
+    """A Polish number (nine digits, or eleven with 48 in front), or a foreign one written
+    with its trunk 0 (067 123 45 67, ten digits)."""
+    return (
+        (len(digits) == 9 and digits[:2] in PL_PREFIXES)
+        or (len(digits) == 10 and digits[0] == "0")
+        or (len(digits) == 11 and digits[:2] == "48")
+    )
+
+
+def looks_like_phone(text: str) -> bool:
+    """A phone number in `text`: with + or 00, 8 to 15 digits; without, a national number
+    within the run (a room number before it does not hide it: "sala 12 511 222 333")."""
+    for match in PHONE_RE.finditer(text):
+        groups = [g for g in PHONE_GROUPS_RE.split(match.group(2)) if g]
+        if match.group(1) and 8 <= sum(len(g) for g in groups) <= 15:
+            return True
+        for first in range(len(groups)):
+            digits = ""
+            for group in groups[first:]:
+                digits += group
+                if len(digits) > 11:
+                    break
+                if _national_number(digits):
+                    return True
+    return False
 
 
 def validate_no_personal_data(value: str) -> None:
@@ -159,7 +199,7 @@ def validate_no_personal_data(value: str) -> None:
             _("Remove the identity number: describe the situation, not the person."),
             code="personal_data",
         )
-    if PHONE_RE.search(text):
+    if looks_like_phone(text):
         raise ValidationError(
             _("Remove the phone number: describe the situation, not the person."),
             code="personal_data",
