@@ -21,6 +21,10 @@ NOT_A_PERSONS_ACTION = {
     "directory.parse_pairs": "parses language pairs typed into a form",
     "directory.category_ensure": "HSDS import and the city pack keep the category vocabulary",
     "events.confirmed_count": "a count read inside the registration services",
+    "portal.portal_access_end": (
+        "follows a consent withdrawal already allowed (consent.withdraw or "
+        "portal.consent.withdraw), sent by people.signals or the portal's own withdrawal"
+    ),
     "events.reminder_schedule": "schedules the reminder task of a registration already made",
     "knowledge.article_view_count": (
         "an anonymous reader's page view, counted in an aggregate counter that names no one"
