@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from mosty.research import expressions
 from mosty.research.expressions import Context, to_text
@@ -63,6 +65,30 @@ class Page:
     @property
     def repeat_name(self) -> str:
         return str(self.repeat["name"]) if self.repeat else ""
+
+
+# What pyxform writes itself for a question with `or_other`, in English whatever the form's
+# languages: the choice "Other" (in every language column) and the question "Specify other."
+# Shown in the respondent's language instead, unless the form's author wrote their own.
+PYXFORM_WORDS = {
+    "Other": pgettext_lazy("survey choice", "Other"),
+    "Specify other.": gettext_lazy("Specify other."),
+}
+
+
+def _pyxform_word(value: Any, text: str, language: dict[str, str]) -> str:
+    """`text` in the respondent's language when it is pyxform's own English word."""
+    word = PYXFORM_WORDS.get(text)
+    if word is None:
+        return text
+    written = set(value.values()) if isinstance(value, dict) else {value}
+    if written != {text}:  # the author wrote this label, in at least one language
+        return text
+    code = language.get("code", "").split("-")[0]
+    if not code:
+        return str(word)
+    with translation.override(code):
+        return str(word)
 
 
 def _is_yes(value: Any) -> bool:
@@ -148,9 +174,9 @@ class Form:
         if isinstance(value, dict):
             for key in (language["key"], "default"):
                 if value.get(key):
-                    return str(value[key])
-            return str(next((v for v in value.values() if v), ""))
-        return str(value)
+                    return _pyxform_word(value, str(value[key]), language)
+            return _pyxform_word(value, str(next((v for v in value.values() if v), "")), language)
+        return _pyxform_word(value, str(value), language)
 
     def label(
         self, element: dict[str, Any], language: dict[str, str], answers: dict[str, Any]

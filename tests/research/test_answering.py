@@ -218,3 +218,18 @@ def test_settings_refuse_a_past_closing_date_and_a_cap_under_the_answers(world, 
         version=survey.version,
     )
     assert client.post(url, data).status_code == 302
+
+
+@pytest.mark.django_db
+def test_pyxforms_own_other_choice_is_in_the_respondents_language(client, world):
+    """`or_other` makes pyxform add the choice "Other" and the question "Specify other." in
+    English whatever the form's languages: a Ukrainian respondent reads them in Ukrainian.
+    The form's own "Other" (the country list's "Інша", written by its author) stays."""
+    survey = make_survey(world.org_a)
+    url = _start(client, survey, lang="uk")
+    for page, answer in ((0, {"age": "34"}), (1, {"country": "ua"}), (2, {"region": "kyiv"})):
+        _send(client, url, {"page": page, **answer})
+    assert _send(client, url, {"page": 3, "works": "yes"}).status_code == 302
+    html = client.get(url).content.decode()
+    assert "Інше" in html and "Вкажіть іншу відповідь." in html
+    assert ">Other<" not in html and "Specify other." not in html
