@@ -189,3 +189,17 @@ def test_a_choice_made_while_the_list_is_searching_is_kept(page, bworld):
     page.get_by_label("Your name").press("Enter")
     expect(page.get_by_role("heading", name="Thank you for applying")).to_be_visible()
     assert Mentor.objects.get(email="jan@example.org").organisation == bworld.org_b
+
+
+def test_a_note_of_one_endless_word_does_not_widen_the_page(page, bworld):
+    """A pasted link or a key held down: the mentor's meeting note breaks inside the page
+    instead of making it thousands of pixels wide."""
+    from tests.mentoring.factories import MatchFactory, MeetingFactory
+
+    match = MatchFactory(mentor__organisation=bworld.org_a)
+    MeetingFactory(match=match, note="x" * 2000)
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, bworld.user("coordinator").email)
+    page.goto(f"/en/mentoring/matches/{match.pk}/")
+    expect(page.get_by_text("x" * 50)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
