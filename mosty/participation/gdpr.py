@@ -3,6 +3,7 @@
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,7 +40,12 @@ def _export_ideas(participant: Any) -> list[dict[str, Any]]:
 def _export_groups(participant: Any) -> list[dict[str, Any]]:
     from mosty.participation.models import GroupMember
 
-    rows = GroupMember.objects.filter(participant=participant).select_related("group")
+    # A member by their record, or by their portal account (a group may list an account).
+    condition = Q(participant=participant)
+    account = getattr(participant, "portal_account", None)
+    if account is not None:
+        condition |= Q(user_id=account.user_id)
+    rows = GroupMember.objects.filter(condition).select_related("group")
     return [
         {
             "group": member.group.name,

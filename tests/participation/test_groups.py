@@ -327,3 +327,24 @@ def test_a_meeting_in_the_future_is_refused_and_not_counted_as_held(world, clien
     GroupMeeting.objects.create(group=make_group(world), date=future)
     scope = Scope(start=today - datetime.timedelta(days=30), end=future)
     assert groups_met(scope) == 1  # the group that met, not the one that will
+
+
+def test_a_member_by_portal_account_is_in_the_export_and_erased_by_name(world):
+    """A group may list a participant's portal account: their export names the group, and
+    once they are erased the member list says the name was erased (it showed a blank)."""
+    from mosty.participation import gdpr as participation_gdpr
+    from mosty.people.gdpr import anonymise_participant
+    from tests.portal.factories import link
+
+    participant = link(world)
+    group = make_group(world, public=True)
+    GroupMember.objects.create(
+        group=group, user=world.user("participant"), role="member", starts_on=timezone.localdate()
+    )
+    exported = participation_gdpr._export_groups(participant)
+    assert [row["group"] for row in exported] == [group.name]
+    anonymise_participant(participant, by=world.user("coordinator"))
+    page = _client(world.user("coordinator")).get(
+        reverse("participation:group_detail", args=[group.pk])
+    )
+    assert "nazwisko usunięte" in page.content.decode()
