@@ -53,7 +53,9 @@ class Programme(OwnedRecord, TranslatedRecord):
     kind = models.CharField(_("kind"), max_length=30, choices=ProgrammeKind.choices)
     foreigners_may_take_part = models.BooleanField(
         _("foreigners may take part"),
-        default=True,
+        # Off until someone who knows the programme's rules says so: a programme saved
+        # without a look at the box must not tell foreigners they may take part.
+        default=False,
         help_text=_("Say so only where the rules of the programme allow it."),
     )
     official_url = models.URLField(_("official page"), blank=True)

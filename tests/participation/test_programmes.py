@@ -246,3 +246,13 @@ def test_public_lists_filter_by_kind_and_flag_and_show_the_choice_made(client, w
     assert "Konsultacja grantów" in html and "Nabór budżetu" not in html
     assert re.search(r'name="consultations" id="[^"]+" checked>', html)
     assert 'role="search"' in html
+
+
+def test_foreigners_may_take_part_only_when_someone_says_so(world, login):
+    """The box starts unticked: a programme saved without a look at it does not tell
+    foreigners publicly that they may take part (it started ticked)."""
+    client = login("coordinator")
+    form = client.get(reverse("participation:programme_create")).content.decode()
+    box = re.search(r'<input[^>]*name="foreigners_may_take_part"[^>]*>', form)
+    assert box and "checked" not in box.group(0)
+    assert Programme._meta.get_field("foreigners_may_take_part").default is False
