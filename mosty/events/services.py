@@ -39,6 +39,7 @@ from mosty.events.tokens import (  # noqa: F401
     user_from_feed_token,
 )
 from mosty.messaging import triggers
+from mosty.people.search import phone_digits
 
 SESSION_FIELDS = ["starts_at", "ends_at", "district", "place", "online_url"]
 REGISTRATION_FIELDS = [
@@ -170,12 +171,6 @@ def confirmed_count(event: Event) -> int:
     return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
 
 
-def _phone_digits(phone: str) -> str:
-    """A phone number as registrations compare it: its last nine digits ("+48 600 987 321"
-    and "600-987-321" are one number)."""
-    return "".join(ch for ch in phone if ch.isdigit())[-9:]
-
-
 def _refuse_second_registration(event: Event, registration: Registration, *, by) -> None:
     """Refuse a second place for one person at `event` (confirmed or waiting, not cancelled):
     the same account; the same participant record a caseworker links; without either, the
@@ -200,9 +195,9 @@ def _refuse_second_registration(event: Event, registration: Registration, *, by)
     email = (registration.email or "").strip()
     if email and active.filter(email__iexact=email).exists():
         raise ValidationError({"email": said})
-    phone = _phone_digits(registration.phone or "")
+    phone = phone_digits(registration.phone or "")
     if phone and any(
-        _phone_digits(other) == phone
+        phone_digits(other) == phone
         for other in active.exclude(phone="").values_list("phone", flat=True)
     ):
         raise ValidationError({"phone": said})
