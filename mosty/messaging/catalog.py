@@ -71,6 +71,25 @@ TEMPLATES: dict[str, Template] = {
         _("The mentoring has started"),
         _("Your mentoring with %(code)s has started."),
     ),
+    "programme_invitation": Template(
+        _("An invitation to a programme"),
+        _(
+            "%(organisation)s asks your organisation to take part in the programme "
+            "%(programme)s. Its figures count your records only if you accept."
+        ),
+    ),
+    "programme_invitation_accepted": Template(
+        _("A partner joined the programme"),
+        _("%(organisation)s accepted to take part in the programme %(programme)s."),
+    ),
+    "programme_invitation_declined": Template(
+        _("A partner declined"),
+        _("%(organisation)s declined to take part in the programme %(programme)s."),
+    ),
+    "programme_partner_left": Template(
+        _("A partner left the programme"),
+        _("%(organisation)s no longer takes part in the programme %(programme)s."),
+    ),
     "plan_requested": Template(
         _("A plan waits for approval"),
         _("The plan of case %(case)s waits for your approval."),

@@ -23,7 +23,7 @@ from mosty.core.indicators import indicator_choices
 from mosty.events.models import Event, EventTranslation
 from mosty.networks.models import Network
 from mosty.organisations.models import Organisation
-from mosty.reports.models import Programme, Target, default_currency
+from mosty.reports.models import InvitationState, Programme, Target, default_currency
 
 
 def _date_widget() -> forms.DateInput:
@@ -87,6 +87,15 @@ class ProgrammeForm(forms.ModelForm):
         self, *args: Any, organisations: Any = None, links: Any = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            # The partners and the organisations asked and not answered yet: saving the form
+            # unchanged neither withdraws an invitation nor asks again one that was declined.
+            self.initial["partners"] = [
+                *(org.pk for org in self.instance.partners.all()),
+                *self.instance.partner_invitations.filter(
+                    state=InvitationState.PENDING
+                ).values_list("organisation_id", flat=True),
+            ]
         # Bookings, surveys and groups of the organisations the user coordinates
         # (`selectors.programme_link_choices`): never another organisation's records.
         for name, queryset in (links or {}).items():

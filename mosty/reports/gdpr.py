@@ -26,6 +26,10 @@ NO_PERSONAL_DATA = {
         "One kept figure (an indicator's count over a scope, whole or by breakdown key); "
         "numbers about groups, recomputed nightly, so erased people drop out then."
     ),
+    "reports.PartnerInvitation": (
+        "Which organisation a programme asked to take part and its answer; the staff who "
+        "asked and answered are kept as account references that erasure of the account clears."
+    ),
     "reports.RollupRun": "When the kept figures were refreshed, by whom it was asked, progress.",
 }
 

@@ -62,6 +62,10 @@ class Programme(OwnedRecord):
         verbose_name=_("partner organisations"),
         blank=True,
         related_name="partner_programmes",
+        help_text=_(
+            "An organisation you do not coordinate is asked first: its records are counted, "
+            "and it sees the programme, once one of its coordinators accepts."
+        ),
     )
     events = models.ManyToManyField(
         "events.Event",
@@ -80,8 +84,9 @@ class Programme(OwnedRecord):
         _("count the networks' member organisations"),
         default=False,
         help_text=_(
-            "The figures then also count the records of the organisations that are members of "
-            "the linked networks (they do not see or change the programme)."
+            "The figures then also count the records of the member organisations of the "
+            "linked networks that an organisation taking part coordinates (the members do not "
+            "see or change the programme)."
         ),
     )
     # Records of other modules the programme funds: when some of a kind are linked, that
@@ -131,15 +136,22 @@ class Programme(OwnedRecord):
             raise ValidationError({"ends_on": _("A programme must end on or after its start.")})
 
     def organisation_ids(self) -> frozenset[int]:
-        """The organisations taking part: the lead and the partners (who see the programme)."""
+        """The organisations taking part: the lead and the partners (who see the programme).
+        A partner is one that accepted (`PartnerInvitation`): naming an organisation does not
+        let the lead read its records."""
         return frozenset({self.organisation_id, *(org.pk for org in self.partners.all())})
 
     def counted_organisation_ids(self) -> frozenset[int]:
         """The organisations whose records the figures count: those taking part and, when
-        `count_network_members`, the member organisations of the linked networks."""
+        `count_network_members`, the member organisations of the linked networks that an
+        organisation taking part coordinates (whose figures its coordinators see already,
+        `report_organisations`); another network's members are never counted."""
         found = set(self.organisation_ids())
+        taking_part = frozenset(found)
         if self.count_network_members:
             for network in self.networks.all():
+                if network.coordinator_id not in taking_part:
+                    continue
                 found |= {m.organisation_id for m in network.members.all() if m.organisation_id}
         return frozenset(found)
 
@@ -159,6 +171,47 @@ class Programme(OwnedRecord):
                 }
             ),
         )
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    DECLINED = "declined", _("Declined")
+
+
+class PartnerInvitation(Timestamped, Labelled):
+    """An organisation the lead asked to take part in a programme. It becomes a partner
+    (counted in the figures, and seeing them) only when one of its coordinators accepts; the
+    row goes then, and the audit log keeps who accepted. A declined invitation stays, so the
+    lead sees the answer, until the lead asks again."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="partner_invitations"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="programme_invitations",
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=InvitationState.choices, default=InvitationState.PENDING
+    )
+    invited_by = staff_ref(_("invited by"))
+    answered_by = staff_ref(_("answered by"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner invitation")
+        verbose_name_plural = _("partner invitations")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation"], name="partner_invitation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.organisation}"
 
 
 def validate_indicator_code(value: str) -> None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from mosty.core.seeding import HEAVY_ORGANISATIONS, seeder
 from mosty.events.models import Event, EventKind
 from mosty.organisations.models import Organisation
-from mosty.reports.models import BudgetLine, Programme, Target
+from mosty.reports.models import BudgetLine, PartnerInvitation, Programme, Target
 
 # Budget lines are illustrative (the seed programmes do not publish their budgets), in PLN.
 BUDGETS: list[list[tuple[str, str]]] = [
@@ -69,6 +69,17 @@ def _lead() -> Organisation | None:
     )
 
 
+# The demo's second coordinator finds an invitation to take part waiting (the programmes list).
+INVITED = "centrum-wsparcia"
+
+
+def _invite(programme: Programme) -> None:
+    invited = Organisation.objects.filter(slug=INVITED).exclude(pk=programme.organisation_id)
+    for organisation in invited:
+        programme.partners.remove(organisation)
+        PartnerInvitation.objects.get_or_create(programme=programme, organisation=organisation)
+
+
 @seeder("reports", order=80)
 @transaction.atomic
 def seed_reports(ctx: Any) -> str:
@@ -92,6 +103,8 @@ def seed_reports(ctx: Any) -> str:
         )
         organisers = {event.organisation_id for event in events} - {lead.pk}
         programme.partners.set(Organisation.objects.filter(pk__in=organisers)[:50])
+        if not made:
+            _invite(programme)
         programme.events.set(events)
         Target.objects.bulk_create(
             Target(programme=programme, indicator=code, value=Decimal(value), note=wording)

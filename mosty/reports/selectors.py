@@ -24,6 +24,7 @@ from django.utils.translation import get_language, gettext
 from mosty.access.domains.events import managed_events
 from mosty.access.domains.people import visible_participants
 from mosty.access.domains.reports import (
+    open_invitations,
     own_organisations,
     programme_linkables,
     programme_organisations,
@@ -45,6 +46,7 @@ from mosty.reports import rollups
 from mosty.reports.models import (
     BudgetLine,
     CitySnapshot,
+    PartnerInvitation,
     Programme,
     ReportSnapshot,
     RollupRun,
@@ -194,6 +196,29 @@ def programme_get(*, fetched_by: Any, pk: int) -> Programme:
         .select_related("organisation")
         .prefetch_related(*Programme.SCOPE_PREFETCH),
         pk=pk,
+    )
+
+
+def invitation_list(*, fetched_by: Any) -> QuerySet[PartnerInvitation]:
+    """The invitations to take part waiting for an answer from `fetched_by`'s organisations,
+    with what the answer needs to know: the programme, its lead and period."""
+    return (
+        open_invitations(fetched_by)
+        .select_related("programme__organisation", "organisation")
+        .order_by("-created_at", "pk")
+    )
+
+
+def invitation_get(*, fetched_by: Any, pk: int) -> PartnerInvitation:
+    return get_object_or_404(invitation_list(fetched_by=fetched_by), pk=pk)
+
+
+def programme_invitations(*, programme: Programme) -> list[PartnerInvitation]:
+    """The organisations asked that have not joined: waiting, or declined."""
+    return list(
+        programme.partner_invitations.select_related("organisation").order_by(
+            "organisation__name", "pk"
+        )
     )
 
 

@@ -9,20 +9,31 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
-from mosty.access.domains.reports import LINK_OWNER, programme_linkables, programme_organisations
+from mosty.access.domains.messaging import organisation_staff
+from mosty.access.domains.reports import (
+    LINK_OWNER,
+    own_organisations,
+    programme_linkables,
+    programme_organisations,
+)
 from mosty.access.policy import can, require
+from mosty.accounts.models import Role
 from mosty.core.indicators import INDICATORS, Scope
 from mosty.core.writes import save_fields, save_validated
 from mosty.events.models import Registration
+from mosty.messaging.outbox import notify
 from mosty.people.models import Participant
 from mosty.reports import rollups, selectors
 from mosty.reports.models import (
     BudgetLine,
     CitySnapshot,
+    InvitationState,
+    PartnerInvitation,
     Programme,
     ReportSnapshot,
     RollupRun,
@@ -49,13 +60,24 @@ def _check_lead(by: Any, organisation: Any) -> None:
         )
 
 
+def _taking_part(by: Any, programme: Programme, data: dict[str, Any]) -> set[int]:
+    """The organisations that will take part once `data` is saved: the lead, the partners
+    still named and those `by` coordinates (they join at once). One only asked is not yet."""
+    lead = data["organisation"].pk if "organisation" in data else programme.organisation_id
+    if "partners" not in data:
+        return {lead, *programme.organisation_ids()} if programme.pk else {lead}
+    named = {org.pk for org in data["partners"]}
+    current = set(programme.organisation_ids()) if programme.pk else set()
+    return {lead} | (named & (current | own_organisations(by)))
+
+
 def _check_links(by: Any, programme: Programme, data: dict[str, Any]) -> None:
     """Linked bookings, surveys and groups must be records of the organisations taking part
-    that `by` coordinates: an error beside the field names what may not be linked."""
+    that `by` coordinates, and networks whose members are counted must be coordinated by an
+    organisation taking part or asked to: an error beside the field names what may not be
+    linked."""
     linkable = programme_linkables(by)
-    taking_part = {programme.organisation_id} | {
-        org.pk for org in data.get("partners", programme.partners.all())
-    }
+    taking_part = _taking_part(by, programme, data)
     errors = {}
     for name, owner in LINK_OWNER.items():
         chosen = list(data.get(name) or [])
@@ -67,15 +89,61 @@ def _check_links(by: Any, programme: Programme, data: dict[str, Any]) -> None:
                 "Link only records of the organisations taking part in the programme that you "
                 "coordinate."
             )
+    counting = data.get("count_network_members", programme.count_network_members)
+    networks = data["networks"] if "networks" in data else programme.networks.all()
+    named = {org.pk for org in data.get("partners", [])} | taking_part
+    if counting and any(network.coordinator_id not in named for network in networks):
+        errors["networks"] = _(
+            "Members are counted only for networks coordinated by an organisation taking part "
+            "in the programme. Add the coordinating organisation as a partner, or do not count "
+            "the members."
+        )
     if errors:
         raise ValidationError(errors)
 
 
+def _set_partners(by: Any, programme: Programme, named: Any) -> None:
+    """The partners `by` names: one they coordinate joins at once; any other is asked, and
+    joins when one of its coordinators accepts (`partner_accept`). A partner no longer named
+    leaves, and an invitation no longer named is withdrawn."""
+    wanted = {org.pk for org in named} - {programme.organisation_id}
+    current = {org.pk for org in programme.partners.all()}
+    invitations = {i.organisation_id: i for i in programme.partner_invitations.all()}
+    programme.partners.remove(*(current - wanted))
+    withdrawn = [
+        i.pk
+        for org, i in invitations.items()
+        if org not in wanted and i.state == InvitationState.PENDING
+    ]
+    PartnerInvitation.objects.filter(pk__in=withdrawn).delete()
+    joining = (wanted - current) & own_organisations(by)
+    programme.partners.add(*joining)
+    PartnerInvitation.objects.filter(programme=programme, organisation_id__in=joining).delete()
+    for org in sorted(wanted - current - joining):
+        invitation = invitations.get(org)
+        if invitation is not None and invitation.state == InvitationState.PENDING:
+            continue
+        invitation = invitation or PartnerInvitation(programme=programme, organisation_id=org)
+        invitation.state = InvitationState.PENDING
+        invitation.invited_by, invitation.answered_by, invitation.answered_at = by, None, None
+        invitation.save()
+        audit(by, "mosty.report.partner.invited", invitation)
+        notify(
+            organisation_staff(org, Role.COORDINATOR),
+            "programme_invitation",
+            {"organisation": programme.organisation.name, "programme": programme.name},
+            url=reverse("reports:programme_list"),
+        )
+
+
 def _set_links(by: Any, programme: Programme, data: dict[str, Any]) -> None:
-    """Link the records `data` names, once `_check_links` has let them through."""
+    """Link the records `data` names, once `_check_links` has let them through (partners
+    through `_set_partners`: they are asked, not added)."""
     _check_links(by, programme, data)
+    if "partners" in data:
+        _set_partners(by, programme, data["partners"])
     for name in PROGRAMME_LINKS:
-        if name in data:
+        if name in data and name != "partners":
             getattr(programme, name).set(data[name])
 
 
@@ -100,6 +168,57 @@ def programme_update(
         _check_lead(by, data["organisation"])
     save_fields(programme, PROGRAMME_FIELDS, data, version=version, by=by)
     _set_links(by, programme, data)
+    return programme
+
+
+def _tell_lead(invitation: PartnerInvitation, code: str) -> None:
+    programme = invitation.programme
+    notify(
+        organisation_staff(programme.organisation_id, Role.COORDINATOR),
+        code,
+        {"organisation": invitation.organisation.name, "programme": programme.name},
+        url=reverse("reports:programme_detail", args=[programme.pk]),
+    )
+
+
+@transaction.atomic
+def partner_accept(*, invitation: PartnerInvitation, by: Any) -> Programme:
+    """The organisation asked takes part: it is counted in the figures and sees them."""
+    require(by, "programme.answer", invitation)
+    programme = invitation.programme
+    programme.partners.add(invitation.organisation)
+    audit(by, "mosty.report.partner.accepted", invitation)
+    _tell_lead(invitation, "programme_invitation_accepted")
+    invitation.delete()
+    return programme
+
+
+@transaction.atomic
+def partner_decline(*, invitation: PartnerInvitation, by: Any) -> PartnerInvitation:
+    """The organisation asked does not take part; the lead sees the answer."""
+    require(by, "programme.answer", invitation)
+    invitation.state = InvitationState.DECLINED
+    invitation.answered_by, invitation.answered_at = by, timezone.now()
+    invitation.save(update_fields=["state", "answered_by", "answered_at", "updated_at"])
+    audit(by, "mosty.report.partner.declined", invitation)
+    _tell_lead(invitation, "programme_invitation_declined")
+    return invitation
+
+
+@transaction.atomic
+def programme_leave(*, programme: Programme, by: Any) -> Programme:
+    """The partner organisations `by` coordinates leave the programme: from now on its
+    figures no longer count their records, and they no longer see it."""
+    require(by, "programme.leave", programme)
+    leaving = [org for org in programme.partners.all() if org.pk in own_organisations(by)]
+    programme.partners.remove(*leaving)
+    for org in leaving:
+        notify(
+            organisation_staff(programme.organisation_id, Role.COORDINATOR),
+            "programme_partner_left",
+            {"organisation": org.name, "programme": programme.name},
+            url=reverse("reports:programme_detail", args=[programme.pk]),
+        )
     return programme
 
 

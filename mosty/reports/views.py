@@ -175,7 +175,10 @@ class ProgrammeList(ListPage):
     selector = selectors.programme_list
 
     def extra_context(self) -> dict[str, Any]:
-        return {"may_create": can(self.user, "programme.create")}
+        return {
+            "may_create": can(self.user, "programme.create"),
+            "invitations": list(selectors.invitation_list(fetched_by=self.user)),
+        }
 
 
 @routes.path("programmes/new/", name="programme_create")
@@ -243,10 +246,50 @@ class ProgrammeDetail(DetailPage):
             "may_change": can(self.user, "programme.change", programme),
             "snapshots": selectors.snapshot_list(fetched_by=self.user, programme=programme)[:10],
             "partners": sorted(programme.partners.all(), key=lambda org: (org.name, org.pk)),
+            "invitations": selectors.programme_invitations(programme=programme),
+            "may_leave": can(self.user, "programme.leave", programme),
+            "taking_part": programme.organisation_ids(),
             "start_iso": start.isoformat(),
             "end_iso": end.isoformat(),
             "min_cell": selectors.min_cell(),
         }
+
+
+@routes.path("invitations/<int:pk>/accept/", name="partner_accept")
+class PartnerAccept(ActionPage):
+    permission = "programme.answer"
+    selector = selectors.invitation_get
+    service = services.partner_accept
+    object_kwarg = "invitation"
+    success_message = gettext_lazy("Your organisation takes part in the programme now.")
+
+    def success_url(self, result: Any) -> str:
+        if result is None:
+            return reverse("reports:programme_list")
+        return reverse("reports:programme_detail", args=[result.pk])
+
+
+@routes.path("invitations/<int:pk>/decline/", name="partner_decline")
+class PartnerDecline(ActionPage):
+    permission = "programme.answer"
+    selector = selectors.invitation_get
+    service = services.partner_decline
+    object_kwarg = "invitation"
+    success_list = "reports:programme_list"
+    success_message = gettext_lazy("You declined the invitation. The lead organisation is told.")
+
+
+@routes.path("programmes/<int:pk>/leave/", name="programme_leave")
+class ProgrammeLeave(ActionPage):
+    permission = "programme.leave"
+    selector = selectors.programme_get
+    service = services.programme_leave
+    object_kwarg = "programme"
+    success_list = "reports:programme_list"
+    success_message = gettext_lazy(
+        "Your organisation no longer takes part: the programme's figures no longer count its "
+        "records."
+    )
 
 
 class _ProgrammeFormAction(ActionPage):

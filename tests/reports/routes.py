@@ -1,6 +1,6 @@
 import datetime
 
-from mosty.reports.models import BudgetLine, CitySnapshot, ReportSnapshot
+from mosty.reports.models import BudgetLine, CitySnapshot, PartnerInvitation, ReportSnapshot
 from tests.access_matrix import Route
 from tests.cases.factories import make_participant
 from tests.reports.factories import attended, make_programme, past_event
@@ -14,6 +14,21 @@ CITY = frozenset({"admin"})
 
 def _programme(world):
     return {"pk": make_programme(world).pk}
+
+
+def _invitation(world):
+    """Org B's programme asks org A to take part: org A's coordinator answers."""
+    programme = make_programme(world, "b")
+    return {
+        "pk": PartnerInvitation.objects.create(programme=programme, organisation=world.org_a).pk
+    }
+
+
+def _partnered(world):
+    """Org B's programme in which org A takes part: org A's coordinator may leave it."""
+    programme = make_programme(world, "b")
+    programme.partners.add(world.org_a)
+    return {"pk": programme.pk}
 
 
 def _target(world):
@@ -71,6 +86,15 @@ ROUTES = [
         kwargs=_programme,
         data=lambda w: {"indicator": "events.sessions_held", "value": "8"},
         ok=(302,),
+    ),
+    Route(
+        "reports:partner_accept", allowed=COORDINATOR, method="post", kwargs=_invitation, ok=(302,)
+    ),
+    Route(
+        "reports:partner_decline", allowed=COORDINATOR, method="post", kwargs=_invitation, ok=(302,)
+    ),
+    Route(
+        "reports:programme_leave", allowed=COORDINATOR, method="post", kwargs=_partnered, ok=(302,)
     ),
     Route("reports:target_delete", allowed=COORDINATOR, method="post", kwargs=_target, ok=(302,)),
     Route(

@@ -5,6 +5,9 @@
 - A coordinator sees their organisation's figures, and those of the organisations in the
   networks their organisation coordinates; they see the programmes their organisation leads or
   takes part in, and change those it leads.
+- A lead names partners; an organisation named becomes a partner (counted, and seeing the
+  programme) only when one of its coordinators accepts (`programme.answer`), and leaves it
+  when one of them wants (`programme.leave`).
 - Figures that count people of organisations the reader does not coordinate are suppressed
   below `MOSTY_STATS_MIN_CELL` (`reader_sees_all_of`), like the public statistics, which
   everyone may read.
@@ -22,7 +25,13 @@ from mosty.assistance.models import AssistanceRequest
 from mosty.networks.models import NetworkMembership
 from mosty.organisations.models import Organisation, OrganisationKind
 from mosty.participation.models import Group
-from mosty.reports.models import CitySnapshot, Programme, ReportSnapshot
+from mosty.reports.models import (
+    CitySnapshot,
+    InvitationState,
+    PartnerInvitation,
+    Programme,
+    ReportSnapshot,
+)
 from mosty.research.models import Survey
 
 
@@ -57,6 +66,16 @@ def takes_part(user, programme) -> bool:
 
 
 leads = holds_role_at("organisation_id", Role.COORDINATOR)
+# An invitation to take part is answered by a coordinator of the organisation asked.
+answers_for = holds_role_at("organisation_id", Role.COORDINATOR)
+
+
+@rules.predicate
+def coordinates_partner(user, programme) -> bool:
+    """A coordinator of a partner organisation, who may take it out of the programme."""
+    return programme is not None and bool(
+        set(orgs_where(user, Role.COORDINATOR)) & {org.pk for org in programme.partners.all()}
+    )
 
 
 POLICY.add_rule("report.view", sees_city | is_coordinator)
@@ -68,6 +87,8 @@ POLICY.add_rule("programme.create", is_coordinator)
 POLICY.add_rule("programme.view", sees_city | takes_part)
 POLICY.add_rule("programme.change", leads)
 POLICY.add_rule("programme.export", sees_city | takes_part)
+POLICY.add_rule("programme.answer", answers_for)
+POLICY.add_rule("programme.leave", coordinates_partner)
 POLICY.add_rule("statistics.public", rules.always_allow)
 # The city report as a file (XLSX, CSV, PDF) and the city reports issued before: whoever sees
 # the whole city's figures.
@@ -143,6 +164,14 @@ def visible_programmes(user) -> QuerySet[Programme]:
     return Programme.objects.filter(
         Q(organisation_id__in=coordinated) | Q(partners__in=coordinated)
     ).distinct()
+
+
+def open_invitations(user) -> QuerySet[PartnerInvitation]:
+    """The invitations to take part that wait for an answer from an organisation `user`
+    coordinates."""
+    return PartnerInvitation.objects.filter(
+        organisation_id__in=orgs_where(user, Role.COORDINATOR), state=InvitationState.PENDING
+    )
 
 
 def visible_snapshots(user) -> QuerySet[ReportSnapshot]:
