@@ -41,6 +41,9 @@ leather.theme.background_color = "#ffffff"
 leather.theme.default_series_colors = ["#0d6efd", "#198754", "#d63384", "#fd7e14", "#6f42c1"]
 
 WIDTH, HEIGHT = 640, 280
+# What a category label takes on the x axis, roughly: leather's tick font is 14 px, a letter
+# about half of it; the plot leaves about 540 of the 640 units to the categories.
+LETTER, LABEL_GAP, PLOT_WIDTH = 7, 10, 540
 Number = int | float | Decimal
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -63,11 +66,26 @@ def _finish(svg: str, title: str) -> SafeString:
     root.set("aria-label", title)
     root.set("class", "mosty-chart")
     root.set("focusable", "false")
+    # leather places each text by its anchor as drawn left to right; in an ar or fa page the
+    # inherited direction flips "end" to the other side, and the y axis's figures ran into
+    # the columns and off the edge. The letters of each label still follow their own script.
+    root.set("direction", "ltr")
     # ElementTree's prefix registry is global and the XLIFF export registers the default prefix
     # for its own namespace: claimed again just before writing, or the chart is <ns0:svg>.
     # (`default_namespace=` cannot serve: it refuses leather's unqualified attributes.)
     ET.register_namespace("", SVG_NS)
     return mark_safe(ET.tostring(root, encoding="unicode"))  # noqa: S308 - leather's own markup, texts escaped by ElementTree
+
+
+def shown_labels(labels: Sequence[str]) -> frozenset[str]:
+    """The category labels the x axis writes: all when they fit side by side, else every
+    second, third… from the first in reading order (twelve months in Arabic overlapped into
+    one line). The chart's table still names every category."""
+    if not labels:
+        return frozenset()
+    widest = max(len(label) for label in labels) * LETTER + LABEL_GAP
+    step = max(1, -(-widest * len(labels) // PLOT_WIDTH))
+    return frozenset(label for i, label in enumerate(labels) if i % step == 0)
 
 
 def _tick(decimals: int) -> Any:
@@ -117,6 +135,8 @@ def column_chart(
     # The scale leather would infer for columns (from zero), with the ticks kept per domain.
     chart.set_y_scale(_Linear(min(0.0, *heights), max(0.0, *heights)))
     chart.add_columns([(label, float(value or 0)) for label, value in ordered])
+    shown = shown_labels([label for label, _value in points])
+    chart.add_x_axis(tick_formatter=lambda value, i, n: value if value in shown else "")
     chart.add_y_axis(tick_formatter=_tick(decimals))
     rows = [
         (label, "—" if value is None else number(value, decimals=decimals))
@@ -168,10 +188,13 @@ def line_chart(
         chart.set_y_scale(_Linear(float(y_range[0]), float(y_range[1])))
     else:  # the scale leather would infer
         chart.set_y_scale(_Linear(min(y for _x, y in data), max(y for _x, y in data)))
-    chart.add_x_axis(
-        ticks=list(range(count)) if count > 1 else [0],
-        tick_formatter=lambda value, i, n: labels[(count - 1 - int(value)) if rtl else int(value)],
-    )
+    shown = shown_labels(labels)
+
+    def label_at(value: Any, i: int, n: int) -> str:
+        label = labels[(count - 1 - int(value)) if rtl else int(value)]
+        return label if label in shown else ""
+
+    chart.add_x_axis(ticks=list(range(count)) if count > 1 else [0], tick_formatter=label_at)
     chart.add_y_axis(tick_formatter=_tick(decimals))
     chart.add_series(leather.Series(data), _LineWithDots())
     return ChartView(

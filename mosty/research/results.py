@@ -218,7 +218,13 @@ def bar_chart(bars: Sequence[tuple[str, int]]) -> SafeString:
     svg = chart.to_svg(width=560, height=height)
     assert isinstance(svg, str)
     return mark_safe(  # noqa: S308 - leather escapes every text it writes
-        svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" class="research-chart" ', 1)
+        # direction="ltr": leather anchors each label as drawn left to right; an ar or fa page
+        # flipped the anchors, and every label ran under its bar (`core.charts._finish`).
+        svg.replace(
+            "<svg ",
+            '<svg aria-hidden="true" focusable="false" class="research-chart" direction="ltr" ',
+            1,
+        )
     )
 
 
