@@ -15,6 +15,11 @@ class CoreConfig(AppConfig):
         # Indicators each module reports (mosty/core/indicators.py).
         autodiscover_modules("indicators")
         post_migrate.connect(_create_cache_table, sender=self)
+        from django.db.backends.signals import connection_created
+
+        from mosty.core.sqlite import connected
+
+        connection_created.connect(connected, dispatch_uid="mosty-sqlite-like")
 
 
 def _create_cache_table(using: str = "default", verbosity: int = 1, **kwargs: object) -> None:
