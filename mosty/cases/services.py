@@ -467,11 +467,13 @@ def referral_withdraw(*, referral: Referral, by, reason: str = "") -> Referral:
 def referrals_withdraw_for_consent(*, consent, by) -> int:
     """Withdraw the participant's open referrals (sent, not yet answered) once their `consent`
     to referrals is withdrawn: the partner then neither accepts them nor sees what they share.
-    Follows the withdrawal, which whoever sees the person may record (`consent.withdraw`;
-    the consent is no longer active, so that rule is not asked again), not `referral.withdraw`:
-    they need not be on every case's team. The number withdrawn."""
+    Follows the withdrawal (people.signals), which the people service allowed already: staff
+    who see the person record it (`consent.withdraw`), or the person withdraws it in the
+    portal (`portal.consent.withdraw`), who may see neither the person's page nor every case's
+    team (`referral.withdraw`). It asks no rule of its own: it does only what the missing
+    consent demands, whoever withdrew it, and nothing while another consent to referrals is
+    active. The number withdrawn."""
     participant = consent.participant
-    require(by, "participant.view", participant)
     if _consent_active(participant, "referral") is not None:
         return 0
     reason = _("The participant withdrew their consent to referrals.")

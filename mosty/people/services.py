@@ -209,8 +209,15 @@ def consent_template_save(*, participant, purpose: str, language: str, text: str
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, by, withdrawn_at=None) -> Consent:
-    require(by, "consent.withdraw", consent)
+def consent_withdraw(
+    *, consent: Consent, by, withdrawn_at=None, rule: str = "consent.withdraw"
+) -> Consent:
+    """Withdraw `consent` and tell the other modules (people.signals), which answer with what
+    follows (open referrals withdrawn, the portal closed). `rule` is what lets `by` do it:
+    staff recording a withdrawal (`consent.withdraw`), or the person withdrawing their own in
+    the portal (`portal.consent.withdraw`, `portal.services.consent_withdraw_own`): both
+    withdrawals take this one way."""
+    require(by, rule, consent)
     consent.withdrawn_at = withdrawn_at or timezone.now()
     consent.withdrawn_recorded_by = by
     consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])

@@ -146,6 +146,13 @@ def consent_withdraw_consequences(consent: Any) -> list[str]:
     ]
     if consent.purpose == ConsentPurpose.MESSAGES:
         said.append(_("We no longer send you messages this way."))
+    if consent.purpose == ConsentPurpose.REFERRAL:
+        said.append(
+            _(
+                "Requests we sent to other organisations to help you are cancelled if they "
+                "have not answered yet."
+            )
+        )
     if consent.purpose == ConsentPurpose.PORTAL:
         said.append(
             _(

@@ -24,7 +24,7 @@ from mosty.cases.models import CaseStatus, Task, TaskStatus
 from mosty.core.writes import save_validated
 from mosty.messaging.outbox import message_to_participant, notify
 from mosty.people.models import CODE_ALPHABET, Consent, ConsentPurpose, Participant
-from mosty.people.services import consent_active, consent_record
+from mosty.people.services import consent_active, consent_record, consent_withdraw
 from mosty.portal.models import (
     HelpRequest,
     HelpStatus,
@@ -229,18 +229,15 @@ def help_request_handle(*, help_request: HelpRequest, by: Any) -> HelpRequest:
 
 @transaction.atomic
 def consent_withdraw_own(*, consent: Consent, by: Any) -> Consent:
-    """The participant withdraws a consent themself (messages stop with it: the opt-out).
-    Withdrawing the consent to the portal ends their access to it: their participant
-    membership in the organisation that registered them ends (the portal's own pages are
-    open only while it is active), so every session of theirs loses the portal at once."""
+    """The participant withdraws a consent themself (messages stop with it: the opt-out). It
+    is the people service staff record a withdrawal with, so the other modules answer as they
+    do then (people.signals): open referrals are withdrawn with the consent to referrals, and
+    withdrawing the consent to the portal ends their access to it (`portal.consents`): their
+    participant membership in the organisation that registered them ends (the portal's own
+    pages are open only while it is active), so every session of theirs loses the portal at
+    once. The consent's `effects` are the sentences those modules answered."""
     require(by, "portal.consent.withdraw", consent)
-    consent.withdrawn_at = timezone.now()
-    consent.withdrawn_recorded_by = by
-    consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
-    audit(by, "mosty.people.consent.withdrawn", consent, details={"purpose": consent.purpose})
-    if consent.purpose == ConsentPurpose.PORTAL:
-        portal_access_end(participant=consent.participant, by=by)
-    return consent
+    return consent_withdraw(consent=consent, by=by, rule="portal.consent.withdraw")
 
 
 def portal_access_end(*, participant: Participant, by: Any) -> None:

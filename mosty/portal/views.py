@@ -212,6 +212,10 @@ class PortalConsentWithdraw(FormPage):
         }
 
     def success_url(self, result: Any) -> str:
+        # What withdrawing it changed elsewhere (open referrals withdrawn, people.signals),
+        # after "Your consent is withdrawn."
+        for effect in result.effects:
+            messages.info(self.request, effect)
         if result.purpose == ConsentPurpose.PORTAL:
             logout(self.request)
             messages.info(

@@ -17,13 +17,18 @@ import mosty
 ROOT = Path(mosty.__file__).parent
 
 NOT_A_PERSONS_ACTION = {
+    "cases.referrals_withdraw_for_consent": (
+        "follows a consent withdrawal already allowed (consent.withdraw or "
+        "portal.consent.withdraw), sent by people.signals; acts only while no consent to "
+        "referrals is active"
+    ),
     "directory.languages_clean": "normalises a list of language codes",
     "directory.parse_pairs": "parses language pairs typed into a form",
     "directory.category_ensure": "HSDS import and the city pack keep the category vocabulary",
     "events.confirmed_count": "a count read inside the registration services",
     "portal.portal_access_end": (
         "follows a consent withdrawal already allowed (consent.withdraw or "
-        "portal.consent.withdraw), sent by people.signals or the portal's own withdrawal"
+        "portal.consent.withdraw), sent by people.signals"
     ),
     "events.reminder_schedule": "schedules the reminder task of a registration already made",
     "knowledge.article_view_count": (

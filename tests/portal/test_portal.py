@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from mosty.access.models import AuditEvent
 from mosty.accounts.models import Membership
 from mosty.messaging.models import Message, Notification
+from mosty.messaging.outbox import message_to_participant
 from mosty.people.models import Consent
 from mosty.portal import services
 from mosty.portal.models import HelpRequest, PortalAccount, TaskReport
@@ -383,3 +385,48 @@ def test_staff_recording_the_portal_withdrawal_ends_the_access_too(world, client
     assert not Membership.objects.get(user=user, role="participant").is_active
     client.force_login(user)
     assert client.get(reverse("portal:home")).status_code == 403
+
+
+def test_withdrawing_the_referral_consent_in_the_portal_withdraws_open_referrals(world, login):
+    """The newcomer's own withdrawal goes through the same people service as staff's: the other
+    modules hear of it (people.signals), so an open referral no longer waits for the partner."""
+    participant = link(world, "a")
+    case = make_case(world, "a", participant=participant)
+    sent = make_referral(case, to=world.org_b)
+    accepted = make_referral(case, to=world.org_b, status="accepted")
+    consent = Consent.objects.get(participant=participant, purpose="referral")
+    client = login("participant")
+    with translation.override("en"):
+        url = reverse("portal:consent_withdraw", args=[consent.pk])
+        warning = "to help you are cancelled if they have not answered yet."
+        assert warning in client.get(url).content.decode()
+        response = client.post(url, {"confirm": "yes"}, follow=True)
+    assert "1 open referral was withdrawn." in response.content.decode()
+    sent.refresh_from_db()
+    assert sent.status == "withdrawn"
+    assert "withdrew their consent to referrals" in sent.decision_reason
+    accepted.refresh_from_db()
+    assert accepted.status == "accepted"
+    assert AuditEvent.objects.filter(
+        action="mosty.case.referral.withdrawn",
+        object_id=str(sent.pk),
+        actor=world.user("participant", "a"),
+    ).exists()
+
+
+def test_the_consent_recorded_with_an_invitation_sends_the_held_messages(
+    world, login, django_capture_on_commit_callbacks
+):
+    """The consent to the portal an invitation records goes through the people service too
+    (people.signals' `consent_recorded`): messaging sends what it held for want of a channel."""
+    participant = make_participant(world, "a", consents=(), email="olena@example.org")
+    held = message_to_participant(participant, "event_cancelled", {"title": "Kurs"}, key="h-1")
+    assert held.status == "held"
+    with django_capture_on_commit_callbacks():
+        response = login("caseworker").post(
+            reverse("portal:invite", args=[participant.pk]),
+            {"channel": "email", "consent_text": "I want my own page."},
+        )
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert (held.status, held.channel) == ("queued", "email")
