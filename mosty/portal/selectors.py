@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from mosty.access.domains.portal import (
     visible_help_requests,
     visible_task_reports,
 )
+from mosty.accounts.models import Membership, Role
 from mosty.cases.models import (
     CaseStatus,
     Goal,
@@ -174,8 +175,25 @@ def invitation_participant_get(*, fetched_by: Any, pk: int) -> Any:
     return get_object_or_404(visible_participants(fetched_by), pk=pk)
 
 
+def open_accounts() -> QuerySet[PortalAccount]:
+    """Portal accounts whose access is open: their participant membership in the organisation
+    that registered the person is active. Withdrawing the consent to the portal ends it
+    (`services.portal_access_end`); the account stays, and a new invitation opens it again."""
+    return PortalAccount.objects.filter(
+        Exists(
+            Membership.objects.filter(
+                user=OuterRef("user"),
+                organisation=OuterRef("participant__owner"),
+                role=Role.PARTICIPANT,
+                is_active=True,
+            )
+        )
+    )
+
+
 def portal_status(*, participant: Any) -> dict[str, Any]:
     account = PortalAccount.objects.filter(participant=participant).first()
+    account_open = account is not None and open_accounts().filter(pk=account.pk).exists()
     invitation = (
         PortalInvitation.objects.filter(
             participant=participant, accepted_at__isnull=True, revoked_at__isnull=True
@@ -189,7 +207,13 @@ def portal_status(*, participant: Any) -> dict[str, Any]:
     held = Message.objects.filter(
         recipient_participant=participant, status=MessageStatus.HELD
     ).count()
-    return {"account": account, "invitation": invitation, "messages": messages, "held": held}
+    return {
+        "account": account,
+        "account_open": account_open,
+        "invitation": invitation,
+        "messages": messages,
+        "held": held,
+    }
 
 
 def help_request_list(*, fetched_by: Any, open_only: bool = True) -> QuerySet[HelpRequest]:
@@ -252,14 +276,13 @@ def support_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:
 
 def portal_invitables(*, fetched_by: Any, participants: list[Any]) -> list[Any]:
     """Of `participants` (a match's newcomer and their household, a registrant just linked),
-    those `fetched_by` may invite to the portal and who have no account yet (one query)."""
+    those `fetched_by` may invite to the portal and whose access is not open: no account yet,
+    or one whose access ended (one query)."""
     from mosty.access.policy import can
 
     wanted = {p.pk: p for p in participants if p is not None and p.anonymised_at is None}
     having = set(
-        PortalAccount.objects.filter(participant_id__in=wanted).values_list(
-            "participant_id", flat=True
-        )
+        open_accounts().filter(participant_id__in=wanted).values_list("participant_id", flat=True)
     )
     return [
         p for pk, p in wanted.items() if pk not in having and can(fetched_by, "portal.invite", p)

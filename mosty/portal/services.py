@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
 from mosty.access.domains.messaging import organisation_staff
-from mosty.access.domains.portal import own_participant
+from mosty.access.domains.portal import login_beyond_portal, own_participant
 from mosty.access.policy import require
 from mosty.accounts.models import Membership, Role, User
 from mosty.cases.models import CaseStatus, Task, TaskStatus
@@ -34,6 +34,7 @@ from mosty.portal.models import (
     TaskReport,
     code_hash,
 )
+from mosty.portal.selectors import open_accounts
 
 
 def _new_code() -> str:
@@ -46,10 +47,16 @@ def invitation_create(
     *, participant: Participant, channel: str, consent_text: str, by: Any, base_url: str = ""
 ) -> tuple[PortalInvitation, str]:
     """Invite `participant` to the portal by e-mail link or text-message code, recording their
-    consent to the portal first. Returns the invitation and its code (shown once, never stored)."""
+    consent to the portal first. Returns the invitation and its code (shown once, never stored).
+    A person whose portal access ended (they withdrew the consent to it) is invited the same
+    way: accepting opens their account again (`invitation_accept`)."""
     require(by, "portal.invite", participant)
-    if PortalAccount.objects.filter(participant=participant).exists():
-        raise ValidationError(_("This person already has a portal account."), code="exists")
+    account = PortalAccount.objects.filter(participant=participant).select_related("user").first()
+    if account is not None:
+        if open_accounts().filter(pk=account.pk).exists():
+            raise ValidationError(_("This person already has a portal account."), code="exists")
+        if login_beyond_portal(account.user):
+            raise ValidationError(_login_shared_message(), code="login_shared")
     if channel == InvitationChannel.EMAIL and not participant.email:
         raise ValidationError(
             {"channel": _("Add the person's e-mail address first, or send a text message.")}
@@ -111,33 +118,71 @@ def invitation_find(code: str) -> PortalInvitation | None:
     )
 
 
+def _login_shared_message() -> str:
+    return _(
+        "This person's portal login is switched off or holds another role in Mosty, so an "
+        "invitation cannot open it again. Ask an administrator."
+    )
+
+
+def _password_set(user: User, password: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password1": exc.messages}) from exc
+    user.set_password(password)
+
+
 @transaction.atomic
 def invitation_accept(*, code: str, email: str, password: str, language: str) -> User:
     """The invited person chooses their login: a participant-role user linked to exactly the
-    invited record. The code itself is the permission."""
+    invited record. The code itself is the permission. A person whose portal access ended gets
+    their account back, with the login they choose now, not a second one."""
     invitation = invitation_find(code)
     if invitation is None:
         raise ValidationError(
             {"code": _("This code does not work. It may have expired: ask for a new one.")}
         )
     participant = invitation.participant
-    if PortalAccount.objects.filter(participant=participant).exists():
+    account = (
+        PortalAccount.objects.select_for_update()
+        .filter(participant=participant)
+        .select_related("user")
+        .first()
+    )
+    if account is not None and open_accounts().filter(pk=account.pk).exists():
         raise ValidationError({"code": _("This invitation was already used.")})
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
+    taken = User.objects.filter(email__iexact=email)
+    if account is not None:
+        taken = taken.exclude(pk=account.user_id)
+    if taken.exists():
         raise ValidationError(
             {"email": _("This e-mail address already has an account. Choose another one.")}
         )
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    if account is not None:
+        user = _account_reopen(
+            account, invitation, email=email, password=password, language=language
+        )
+    else:
+        user = _account_create(invitation, email=email, password=password, language=language)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit(user, "mosty.portal.invitation.accepted", invitation)
+    return user
+
+
+def _account_create(
+    invitation: PortalInvitation, *, email: str, password: str, language: str
+) -> User:
+    participant = invitation.participant
     user = User(
         email=email,
         first_name=participant.first_name or participant.first_name_original,
-        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        language=language,
     )
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password1": exc.messages}) from exc
-    user.set_password(password)
+    _password_set(user, password)
     try:
         with transaction.atomic():
             user.save()
@@ -153,9 +198,36 @@ def invitation_accept(*, code: str, email: str, password: str, language: str) ->
             )
     except IntegrityError as exc:
         raise ValidationError({"code": _("This invitation was already used.")}) from exc
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
-    audit(user, "mosty.portal.invitation.accepted", invitation)
+    return user
+
+
+def _account_reopen(
+    account: PortalAccount,
+    invitation: PortalInvitation,
+    *,
+    email: str,
+    password: str,
+    language: str,
+) -> User:
+    """The account whose access ended opens again: the login chosen now (the person may have
+    forgotten the old one; its sessions end with the new password), and the participant
+    membership in the organisation that registered them active again."""
+    user = account.user
+    if login_beyond_portal(user):
+        raise ValidationError({"code": _login_shared_message()})
+    user.email, user.language = email, language
+    _password_set(user, password)
+    user.save(update_fields=["email", "language", "password"])
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organisation_id=account.participant.owner_id, role=Role.PARTICIPANT
+    )
+    membership.is_active = True
+    membership.save(update_fields=["is_active", "updated_at"])
+    account.invited_by = invitation.invited_by
+    account.invited_at = invitation.created_at
+    account.accepted_at = timezone.now()
+    account.save(update_fields=["invited_by", "invited_at", "accepted_at"])
+    audit(user, "mosty.portal.account.reopened", account)
     return user
 
 

@@ -12,7 +12,8 @@ from mosty.messaging.models import Message, Notification
 from mosty.messaging.outbox import message_to_participant
 from mosty.people.models import Consent
 from mosty.portal import services
-from mosty.portal.models import HelpRequest, PortalAccount, TaskReport
+from mosty.portal.models import HelpRequest, PortalAccount, PortalInvitation, TaskReport
+from mosty.portal.selectors import portal_invitables
 from tests.cases.factories import make_case, make_goal, make_participant, make_referral, make_task
 from tests.portal.factories import link, with_plan
 
@@ -430,3 +431,91 @@ def test_the_consent_recorded_with_an_invitation_sends_the_held_messages(
     assert response.status_code == 302
     held.refresh_from_db()
     assert (held.status, held.channel) == ("queued", "email")
+
+
+def _code_of(response) -> str:
+    found = re.search(
+        r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2}", str(list(response.wsgi_request._messages)[0])
+    )
+    assert found
+    return found.group(0)
+
+
+def test_a_person_whose_portal_access_ended_can_be_invited_again(world, client, login):
+    """They withdrew the consent to the portal, later give it again: the caseworker invites
+    them as the first time, and the code opens the same account again, not a second one."""
+    participant = link(world, "a")
+    user = world.user("participant", "a")
+    consent = Consent.objects.get(participant=participant, purpose="portal")
+    services.consent_withdraw_own(consent=consent, by=user)
+    assert not Membership.objects.get(user=user, role="participant").is_active
+    staff = login("caseworker")
+    with translation.override("en"):
+        url = reverse("portal:invite", args=[participant.pk])
+        person = staff.get(reverse("people:detail", args=[participant.pk])).content.decode()
+        assert f'href="{url}"' in person
+        assert "Their access to the portal ended. A new invitation opens" in person
+        page = staff.get(url).content.decode()
+    assert 'name="consent_text"' in page
+    # Offered where staff meet the person too (a match, a registrant just linked).
+    assert portal_invitables(fetched_by=world.user("caseworker"), participants=[participant]) == [
+        participant
+    ]
+    # The consent to the portal is needed again, as for a first invitation.
+    again = staff.post(url, {"channel": "sms", "consent_text": ""})
+    assert again.status_code == 200
+    assert not PortalInvitation.objects.filter(participant=participant).exists()
+    response = staff.post(url, {"channel": "sms", "consent_text": "I want my page back."})
+    assert response.status_code == 302
+    assert Consent.objects.filter(
+        participant=participant, purpose="portal", withdrawn_at__isnull=True
+    ).exists()
+    assert Message.objects.filter(
+        recipient_participant=participant, template="portal_invitation_sms"
+    ).exists()
+    code = _code_of(response)
+    client.logout()
+    joined = client.post(
+        reverse("portal:join_code", args=[code]),
+        {
+            "code": code,
+            "email": user.email,
+            "password1": "a new long safe password 42",
+            "password2": "a new long safe password 42",
+        },
+    )
+    assert joined.status_code == 302
+    account = PortalAccount.objects.get(participant=participant)
+    assert account.user_id == user.pk  # the same account, no duplicate
+    user.refresh_from_db()
+    assert user.check_password("a new long safe password 42")
+    assert Membership.objects.get(user=user, role="participant").is_active
+    client.force_login(user)
+    assert client.get(reverse("portal:home")).status_code == 200
+    # An open account is not invited twice.
+    with pytest.raises(ValidationError):
+        services.invitation_create(
+            participant=participant, channel="sms", consent_text="", by=world.user("caseworker")
+        )
+
+
+def test_a_login_given_another_role_is_not_reopened_by_an_invitation(world, login):
+    """The code an invitation sends (which the caseworker sees too) sets the login's password:
+    a login that also holds another role since (the newcomer became an interpreter) is not
+    handed over that way; the caseworker is told why, nothing is sent."""
+    participant = link(world, "a")
+    user = world.user("participant", "a")
+    Membership.objects.create(user=user, organisation=world.org_b, role="assistant")
+    consent = Consent.objects.get(participant=participant, purpose="portal")
+    services.consent_withdraw_own(consent=consent, by=user)
+    with translation.override("en"):
+        response = login("caseworker").post(
+            reverse("portal:invite", args=[participant.pk]),
+            {"channel": "sms", "consent_text": "I want my page back."},
+        )
+    assert response.status_code == 200
+    assert "holds another role in Mosty, so an invitation cannot open it again" in (
+        response.content.decode().replace("&#x27;", "'")
+    )
+    assert not PortalInvitation.objects.filter(participant=participant).exists()
+    assert not Message.objects.filter(template="portal_invitation_sms").exists()

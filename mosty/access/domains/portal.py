@@ -21,7 +21,7 @@ from mosty.access.domains.cases import visible_cases
 from mosty.access.domains.people import may_see_participant, participant_is_not_anonymised
 from mosty.access.policy import POLICY
 from mosty.access.roles import orgs_where
-from mosty.accounts.models import Role
+from mosty.accounts.models import Membership, Role
 
 STAFF_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
 
@@ -125,6 +125,20 @@ def visible_task_reports(user: Any) -> QuerySet:
     from mosty.portal.models import TaskReport
 
     return TaskReport.objects.filter(task__goal__case__in=visible_cases(user).values("pk"))
+
+
+def login_beyond_portal(user: Any) -> bool:
+    """Whether the login of a portal account does more than open the portal: it holds another
+    role (the newcomer became an interpreter), is a superuser's, or an administrator switched
+    it off. An invitation code, which the inviting caseworker sees too, sets the password of
+    the account whose access ended (`portal.services.invitation_accept`): not of such a login."""
+    return (
+        not user.is_active
+        or user.is_superuser
+        or Membership.objects.filter(user=user, is_active=True)
+        .exclude(role=Role.PARTICIPANT)
+        .exists()
+    )
 
 
 # --- predicates ---------------------------------------------------------------------------
