@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 
 from mosty.access.audit import audit
 from mosty.core import formats
+from mosty.people.search import phone_digits
 
 # What says the codes an export key holds: a `Choices` class, or a function that answers
 # {code: label} (a registry's, such as the message templates').
@@ -287,12 +288,11 @@ def _mentions(row: list, participant) -> bool:
     cells = {str(cell).strip().casefold() for cell in row if str(cell).strip()}
     if participant.email and participant.email.casefold() in cells:
         return True
-    # Phones compared by their last nine digits: "+48 600 987 321" is "600987321" in a list.
-    phone = "".join(ch for ch in participant.phone if ch.isdigit())[-9:]
-    if len(phone) == 9:
-        for cell in cells:
-            if "".join(ch for ch in cell if ch.isdigit())[-9:] == phone:
-                return True
+    # Phones compared as everywhere else (`search.phone_digits`, the last nine digits):
+    # "+48 600 987 321" is "600987321" in a list. A shorter number would match too much.
+    phone = phone_digits(participant.phone)
+    if len(phone) == 9 and any(phone_digits(cell) == phone for cell in cells):
+        return True
     for first, last in (
         (participant.first_name, participant.last_name),
         (participant.first_name_original, participant.last_name_original),

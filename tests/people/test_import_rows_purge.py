@@ -65,3 +65,25 @@ def test_erasure_finds_the_person_in_an_upload_however_the_list_wrote_them(world
     assert gdpr._mentions(["", "", "", "O.K@example.org"], person)
     assert not gdpr._mentions(["Olena", "Petrenko", "+48 600 333 444"], person)
     assert not gdpr._mentions(["Ivan", "Kovalenko", "111222"], person)
+
+
+def test_a_phone_written_with_spaces_and_a_country_code_is_found(world):
+    """The list writes the number as people do; the record holds it bare (or the other way
+    round). Both are compared as people search and event registrations compare phones
+    (`search.phone_digits`), so the erasure and the export find the row."""
+    person = Participant.objects.create(
+        first_name="Olena",
+        last_name="Kovalenko",
+        phone="600111222",
+        owner=world.org_a,
+        created_by=world.user("coordinator", "a"),
+    )
+    spellings = ["+48 600 111 222", "+48-600-111-222", "0048 600111222", "(+48) 600 11 12 22"]
+    for spelling in spellings:
+        assert gdpr._mentions(["Ola", "K.", spelling], person), spelling
+    job = _upload(world, days_old=1, rows=[["Ola", "K.", s] for s in spellings] + ROWS[1:])
+    exported = gdpr.export_participant(person, by=world.user("coordinator", "a"))["imports"]
+    assert [row[2] for row in exported[0]["rows"]] == spellings
+    gdpr.anonymise_participant(person, by=world.user("coordinator", "a"))
+    job.refresh_from_db()
+    assert job.rows == ROWS[1:]
