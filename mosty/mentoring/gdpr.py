@@ -1,7 +1,7 @@
 """Mentoring in a participant's GDPR export and erasure (`mosty.people.gdpr`).
 
 The export holds the participant's wishes, each match with its mentor's name, meetings and
-check-ins as written. Erasure removes the free text (meeting and check-in notes, feedback) and the
+check-ins as written, and the newest matching's proposal for them with its explanation. Erasure removes the free text (meeting and check-in notes, feedback) and the
 wishes; dates, minutes, activities, statuses and satisfaction scores stay, so the programme's
 figures (hours, matches, satisfaction) survive.
 """
@@ -16,6 +16,7 @@ def _d(value):
 
 
 def export(participant) -> dict:
+    from mosty.mentoring.matching import explain, unmatched_text
     from mosty.mentoring.models import Match, MatchProposal, MentoringProfile
 
     profile = MentoringProfile.objects.filter(participant=participant).first()
@@ -69,13 +70,15 @@ def export(participant) -> dict:
             }
             for m in matches
         ],
-        # What the newest matching computation proposed (not yet sent to anyone).
+        # What the newest matching computation proposed (not yet sent to anyone), explained in
+        # the reader's language as the matching page and the API explain it: the stored parts
+        # are the engine's codes and keys, which no one reads.
         "matching_proposals": [
             {
                 "computed_at": _d(x.run.finished_at),
                 "mentor": x.mentor.name if x.mentor else None,
                 "score": x.score,
-                "reasons": x.parts,
+                "explanation": explain(x.parts) if x.mentor else unmatched_text(x.parts),
             }
             for x in MatchProposal.objects.filter(participant=participant)
             .select_related("run", "mentor")

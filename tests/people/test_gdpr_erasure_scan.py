@@ -26,12 +26,12 @@ from mosty.cases.models import (
 )
 from mosty.core.crypto import encrypted_fields
 from mosty.events.models import Attendance, Registration
-from mosty.mentoring.models import CheckIn, Match, Meeting, MentoringProfile
+from mosty.mentoring.models import CheckIn, Match, MatchProposal, Meeting, MentoringProfile
 from mosty.people import gdpr
 from mosty.people.models import Consent, Household, HouseholdMember, Participant, ParticipantImport
 from tests.conftest import PASSWORD
 from tests.events.factories import make_event, make_registration
-from tests.mentoring.factories import MentorFactory
+from tests.mentoring.factories import MentorFactory, queued_run
 
 NAMES = ["Xanthippe", "xanthippe", "Quarrington", "quarrington", "Ксантіппа", "Кворрінгтон"]
 CONTACTS = ["600 987 321", "600987321"]
@@ -152,6 +152,21 @@ def _person_everywhere(world) -> Participant:
         mentor_satisfaction=4,
         participant_satisfaction=5,
         note="Xanthippe still has nightmares since the crossing.",
+    )
+    # ... and what the newest matching proposed for her, with its reasons (the engine's codes)
+    MatchProposal.objects.create(
+        run=queued_run([org.pk], status="done", finished_at=timezone.now()),
+        participant=person,
+        mentor=MentorFactory(organisation=org),
+        rank=1,
+        score=0.82,
+        parts={
+            "languages": ["uk", "ru"],
+            "interests": ["cooking"],
+            "slots": ["tue-evening"],
+            "km": 1.2,
+            "household": "family",
+        },
     )
 
     # events: a registration with her contact and needs, attendance
