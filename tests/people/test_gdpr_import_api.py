@@ -1,10 +1,12 @@
+import html
 import io
 import json
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from mosty.access.models import AuditEvent
 from mosty.people import gdpr, imports
@@ -95,8 +97,41 @@ def test_erase_keeps_code_and_aggregates(world, login, monkeypatch):
     assert erased == [participant.pk]
     assert AuditEvent.objects.filter(action="mosty.people.participant.viewed").exists()
     assert not AuditEvent.objects.filter(object_label__icontains="Oleksandr").exists()
-    # Erasing twice is refused; caseworkers may not erase.
-    assert client.get(reverse("people:erase", args=[participant.pk])).status_code == 403
+    # Erasing twice erases nothing again (test_erasure_in_a_second_tab_says_it_is_done).
+    client.post(reverse("people:erase", args=[participant.pk]))
+    assert erased == [participant.pk]
+
+
+def test_erasure_in_a_second_tab_says_it_is_done(world, login):
+    """The erasure page open in two tabs: once one erased the person, the other (sent, or
+    reloaded) goes to the person's page and says the data is already erased, not a 403."""
+    participant = ParticipantFactory(owner=world.org_a)
+    client = login("coordinator")
+    with translation.override("en"):
+        url = reverse("people:erase", args=[participant.pk])
+        detail = reverse("people:detail", args=[participant.pk])
+    assert client.get(url).status_code == 200  # the second tab, opened first
+    assert client.post(url).url == detail  # the first tab erases
+    events = AuditEvent.objects.count()
+    with translation.override("en"):
+        said = gettext(
+            "The participant's personal data was already erased; only the code %(code)s remains."
+        ) % {"code": participant.code}
+        for again in (client.post(url, follow=True), client.get(url, follow=True)):
+            assert again.redirect_chain == [(detail, 302)]
+            assert again.status_code == 200
+            assert said in html.unescape(again.content.decode())
+    # Nothing erased again, no refusal recorded: only the person's page read.
+    assert (
+        not AuditEvent.objects.filter(pk__gt=events)
+        .exclude(action="mosty.people.participant.viewed")
+        .exists()
+    )
+    # Caseworkers still may not erase, not even whom they registered.
+    other = ParticipantFactory(owner=world.org_a, created_by=world.user("caseworker", "a"))
+    assert login("caseworker").post(reverse("people:erase", args=[other.pk])).status_code == 403
+    other.refresh_from_db()
+    assert other.anonymised_at is None
 
 
 def test_retention_anonymises_only_long_closed(world, monkeypatch, settings):
