@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -272,7 +272,9 @@ def translation_source_diff(*, translation: ArticleTranslation) -> list[dict] | 
 
 
 def translation_queue(*, user) -> QuerySet[ArticleTranslation]:
-    """The translator's open work: not yet published, or published but outdated."""
+    """The translator's open work: not yet published, or published but outdated. Each row
+    carries `source_title`, the article's title in its source language (what the translator
+    translates from: a task assigned but not started has no title of its own)."""
     # Through a subquery on the translator's rows: most translations have no translator, so
     # SQLite's statistics call that index unselective and it scanned every article instead
     # (43-90 ms on the staff dashboard of the large seed, 0.3 ms this way).
@@ -282,6 +284,13 @@ def translation_queue(*, user) -> QuerySet[ArticleTranslation]:
         .exclude(language=F("article__source_language"))
         .filter(~Q(status=PUBLISHED) | Q(source_revision__lt=F("article__revision")))
         .select_related("article")
+        .annotate(
+            source_title=Subquery(
+                ArticleTranslation.objects.filter(
+                    article=OuterRef("article"), language=OuterRef("article__source_language")
+                ).values("title")[:1]
+            )
+        )
         .order_by("status", "article__slug")
     )
 

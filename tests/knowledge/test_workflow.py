@@ -314,3 +314,21 @@ def test_two_editors_of_one_booklet_the_second_gets_a_conflict(world):
     booklet.refresh_from_db()
     assert booklet.title == "Start"
     assert [i.article.slug for i in booklet.items.order_by("position")] == ["first", "second"]
+
+
+def test_the_translators_queue_names_articles_by_title_and_languages_by_name(world, login):
+    """An assigned translation with nothing written yet: the queue shows the article's title in
+    its source language (not its address) and the language's name in the reader's language."""
+    article = factories.article(title="Numer PESEL w Poznaniu", slug="pesel-poznan")
+    services.translation_assign(
+        article=article, language="uk", translator=world.user("mentor"), by=world.user("admin")
+    )
+    client = login("mentor")
+    with translation.override("en"):
+        page = client.get(reverse("knowledge:queue")).content.decode()
+    assert "Numer PESEL w Poznaniu" in page
+    assert ">pesel-poznan<" not in page
+    assert "Ukrainian" in page
+    with translation.override("en"):
+        dashboard = client.get(reverse("core:dashboard")).content.decode()
+    assert "Numer PESEL w Poznaniu" in dashboard and "Ukrainian" in dashboard
