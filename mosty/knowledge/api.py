@@ -59,6 +59,7 @@ class TranslationOutputSerializer(serializers.ModelSerializer):
             "source_revision",
             "outdated",
             "machine_translated",
+            "version",
             "updated_at",
         ]
 
@@ -212,6 +213,12 @@ class TranslationListApi(AuditedListApi):
 class TranslationUpdateInputSerializer(ArticleTextInputSerializer):
     submit = serializers.BooleanField(
         required=False, default=False, help_text="Send for review instead of saving a draft."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The `version` the client read; a later change by someone else is refused "
+        "(400) instead of overwritten.",
     )
 
 

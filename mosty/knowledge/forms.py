@@ -85,7 +85,7 @@ class ArticleEditForm(VersionedForm, ArticleForm):
     )
 
 
-class TranslationForm(ArticleTextForm):
+class TranslationForm(VersionedForm, ArticleTextForm):
     pass
 
 

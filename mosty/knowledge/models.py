@@ -75,8 +75,9 @@ class Article(Timestamped, Authored, Versioned, Labelled):
         return self.slug
 
 
-class ArticleTranslation(TranslationBase):
-    """One language of an article; the source language's row holds the original text."""
+class ArticleTranslation(Versioned, TranslationBase):
+    """One language of an article; the source language's row holds the original text.
+    `version` guards the translation form against two people (or two tabs) saving at once."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
     status = models.CharField(

@@ -189,10 +189,13 @@ def translation_save(
     body: str,
     by: User,
     submit: bool = False,
+    version: int | None = None,
 ) -> ArticleTranslation:
     """A person's translation text. Saving declares it made from the current source revision;
     `submit` sends it for review. An edited published translation leaves the public site until
-    an editor publishes it again."""
+    an editor publishes it again. `version` is the translation's as the form showed it: when
+    someone saved it since (another tab, an XLIFF import, a machine draft), nothing is written
+    (`EditConflict`)."""
     if by is not None:
         require(by, "knowledge.translate", translation)
     if translation.is_source:
@@ -211,17 +214,17 @@ def translation_save(
                 **({"body": [_("A translation needs its text.")]} if not body.strip() else {}),
             }
         )
-    translation.title, translation.summary, translation.body = title, summary, body
-    translation.source_revision = translation.article.revision
-    translation.status = State.IN_REVIEW if submit else State.DRAFT
+    changes: dict[str, Any] = {
+        **search_columns(title, summary, body),
+        "title": title,
+        "summary": summary,
+        "body": body,
+        "source_revision": translation.article.revision,
+        "status": State.IN_REVIEW if submit else State.DRAFT,
+    }
     if by is not None and translation.translator_id is None:
-        translation.translator = by
-    _index(translation)
-    translation.full_clean()
-    translation.save(
-        update_fields=[*TEXT_FIELDS, "source_revision", "status", "translator", "updated_at"]
-    )
-    return translation
+        changes["translator"] = by
+    return save_changes(translation, changes, version=version, by=by)
 
 
 @transaction.atomic
@@ -310,15 +313,17 @@ def translations_import_xliff(*, data: bytes, by: User | None) -> XliffImportRes
                 )
                 % {**where, "field": missing[0]}
             )
-        row.title, row.summary, row.body = new["title"], new["summary"], new["body"]
-        row.status = State.IN_REVIEW
-        row.machine_translated = False
-        row.source_revision = min(entry.revision or article.revision, article.revision)
+        changes: dict[str, Any] = {
+            **search_columns(new["title"], new["summary"], new["body"]),
+            **new,
+            "status": State.IN_REVIEW,
+            "machine_translated": False,
+            "source_revision": min(entry.revision or article.revision, article.revision),
+        }
         if by is not None and by.is_authenticated and row.translator_id is None:
-            row.translator = by
-        _index(row)
-        save_validated(row)
-        imported.append(row)
+            changes["translator"] = by
+        # A new text: a form showing the one before it can no longer save over it.
+        imported.append(save_changes(row, changes, version=None, by=by))
     audit(
         by,
         "mosty.knowledge.xliff.imported",
@@ -379,24 +384,21 @@ def translation_machine_draft(*, article: Article, language: str, by: User) -> A
         raise ValidationError(str(exc)) from exc
     with transaction.atomic():
         translation = _translation_for(article, language)
-        translation.title, translation.summary, translation.body = (
-            title[:200],
-            summary[:500],
-            body,
-        )
-        translation.status = State.MACHINE_DRAFT
-        translation.machine_translated = True
-        translation.source_revision = revision
-        _index(translation)
-        translation.full_clean()
-        translation.save(
-            update_fields=[
-                *TEXT_FIELDS,
-                "status",
-                "machine_translated",
-                "source_revision",
-                "updated_at",
-            ]
+        title, summary = title[:200], summary[:500]
+        # A new text: a form showing the one before it can no longer save over it.
+        save_changes(
+            translation,
+            {
+                **search_columns(title, summary, body),
+                "title": title,
+                "summary": summary,
+                "body": body,
+                "status": State.MACHINE_DRAFT,
+                "machine_translated": True,
+                "source_revision": revision,
+            },
+            version=None,
+            by=by,
         )
         audit(by, "mosty.knowledge.translation.machine_draft", translation)
     return translation

@@ -4,8 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from mosty.access.policy import can
+from mosty.core.models import edit_conflict
 from mosty.knowledge import selectors, services
 from mosty.knowledge.models import ArticleTranslation, Booklet, TranslationState
 from tests.knowledge import factories
@@ -314,6 +316,66 @@ def test_two_editors_of_one_booklet_the_second_gets_a_conflict(world):
     booklet.refresh_from_db()
     assert booklet.title == "Start"
     assert [i.article.slug for i in booklet.items.order_by("position")] == ["first", "second"]
+
+
+def test_two_tabs_of_one_translation_the_second_save_gets_a_conflict(world, login):
+    """The same translation open in two tabs: the first save wins, the second is refused with
+    the conflict message and overwrites nothing."""
+    article = factories.article()
+    services.translation_assign(
+        article=article, language="uk", translator=world.user("mentor"), by=world.user("admin")
+    )
+    client = login("mentor")
+    url = reverse("knowledge:translation_edit", args=[article.pk, "uk"])
+    first_tab = client.get(url).context["form"].initial["version"]
+    second_tab = client.get(url).context["form"].initial["version"]
+    data = {"summary": "", "version": first_tab}
+    assert client.post(url, {**data, "title": "Перша", "body": "Перший текст."}).status_code == 302
+    with translation.override("pl"):
+        response = client.post(
+            url, {**data, "version": second_tab, "title": "Друга", "body": "Другий текст."}
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert escape(edit_conflict().messages[0]) in page
+        assert "Someone else changed" not in page  # in the reader's language
+    saved = ArticleTranslation.objects.get(article=article, language="uk")
+    assert (saved.title, saved.body) == ("Перша", "Перший текст.")
+    # Reloaded, the page carries the new version and the save goes through.
+    shown = client.get(url).context["form"].initial["version"]
+    assert (
+        client.post(url, {**data, "version": shown, "title": "Друга", "body": "Б."}).status_code
+        == 302
+    )
+    assert ArticleTranslation.objects.get(pk=saved.pk).title == "Друга"
+
+
+def test_two_editors_start_the_same_new_translation_the_second_gets_a_conflict(world, login):
+    """A language nobody translated yet, opened by two editors: the second save is refused."""
+    article = factories.article()
+    client = login("coordinator")
+    url = reverse("knowledge:translation_edit", args=[article.pk, "fr"])
+    shown = client.get(url).context["form"].initial["version"]
+    data = {"summary": "", "version": shown}
+    assert client.post(url, {**data, "title": "Premier", "body": "Un."}).status_code == 302
+    response = client.post(url, {**data, "title": "Second", "body": "Deux."})
+    assert response.status_code == 200
+    assert ArticleTranslation.objects.get(article=article, language="fr").title == "Premier"
+
+
+def test_the_translation_api_refuses_a_stale_version(world):
+    from rest_framework.test import APIClient
+
+    article = factories.article()
+    t = factories.translation(article, language="en")
+    client = APIClient()
+    client.force_authenticate(world.user("coordinator"))
+    url = reverse("api:knowledge_translation_update", args=[article.pk, "en"])
+    body = {"title": "New", "body": "Text.", "version": t.version}
+    first = client.put(url, body, format="json")
+    assert first.status_code == 200 and first.json()["version"] == t.version + 1
+    assert client.put(url, {**body, "title": "Later"}, format="json").status_code == 400
+    assert ArticleTranslation.objects.get(pk=t.pk).title == "New"
 
 
 def test_the_translators_queue_names_articles_by_title_and_languages_by_name(world, login):

@@ -323,3 +323,18 @@ def test_export_page_offers_both_versions(world, login):
         )
         assert r.status_code == 200 and marker in r.content
     assert client.get(reverse("knowledge:xliff_export"), {"language": "xx"}).status_code == 400
+
+
+def test_a_form_opened_before_an_import_cannot_save_over_the_imported_text(arabic, world, login):
+    """The agency's text arrives while the Arabic translation is open in the editor: saving
+    that form is refused (the page asks to reload), the imported text stays."""
+    client = login("coordinator")
+    url = reverse("knowledge:translation_edit", args=[arabic.pk, "ar"])
+    shown = client.get(url).context["form"].initial["version"]
+    data = xliff.xliff_export([arabic], "ar").decode()
+    data = data.replace("اذهب إلى المكتب.</target>", "اذهب إلى مكتب المدينة.</target>")
+    services.translations_import_xliff(data=data.encode(), by=world.user("coordinator"))
+    response = client.post(url, {"title": "عنوان", "body": "نص قديم.", "version": shown})
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    ar = ArticleTranslation.objects.get(article=arabic, language="ar")
+    assert ar.body == "للحصول على **PESEL** اذهب إلى مكتب المدينة."
