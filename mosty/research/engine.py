@@ -110,6 +110,13 @@ class Form:
     def title(self) -> str:
         return str(self.definition.get("title") or "")
 
+    @property
+    def own_title(self) -> str:
+        """The title the form gives itself (`form_title` on its settings sheet); "" where it
+        gives none, which pyxform fills with the form's id (`form_id`, else the file's name)."""
+        title = self.title
+        return "" if title == str(self.definition.get("id_string") or "") else title
+
     def _walk(
         self,
         children: list[dict[str, Any]],

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core import formats
 from mosty.core.pages import VersionedForm
 from mosty.core.uploads import read_upload, validate_upload_size
-from mosty.research.models import Audience, FocusGroup, Survey, SurveyStatus
+from mosty.research.models import TITLE_LENGTH, Audience, FocusGroup, Survey, SurveyStatus
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -30,7 +31,63 @@ def upload_content(form: forms.Form) -> tuple[bytes, str]:
     return read_upload(upload), str(upload.name)
 
 
+def language_key(language: dict[str, str]) -> str:
+    """How a survey's texts name a language of its form: its code, else its name in the form."""
+    return language.get("code") or language.get("key") or ""
+
+
+def language_label(language: dict[str, str]) -> str:
+    """A form language named for the editor: in their language where Mosty knows its code."""
+    code = language.get("code") or ""
+    return formats.language_name(code) if code else language.get("name") or language["key"]
+
+
 class SurveySettingsForm(VersionedForm, forms.ModelForm[Survey]):
+    """The survey's settings; with `languages` (those of its current form, when there are two
+    or more), a title and a consent text for each, which respondents choosing that language
+    read instead of the form's own title and the consent text above."""
+
+    TRANSLATED = ("title", "consent_text")
+
+    def __init__(self, *args: Any, languages: list[dict[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        offered = [language for language in languages or [] if language_key(language)]
+        self.translated_languages = offered if len(offered) > 1 else []
+        for n, language in enumerate(self.translated_languages):
+            name, key = language_label(language), language_key(language)
+            self.fields[f"title__{n}"] = forms.CharField(
+                label=_("Title (%(language)s)") % {"language": name},
+                max_length=TITLE_LENGTH,
+                required=False,
+                help_text=_("Empty: respondents choosing this language read the form's title."),
+            )
+            self.fields[f"consent_text__{n}"] = forms.CharField(
+                label=_("Consent text (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_(
+                    "Empty: respondents choosing this language read the consent text above."
+                ),
+            )
+            for field in self.TRANSLATED:
+                self.initial.setdefault(f"{field}__{n}", self.instance.text_in(field, key))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.translated_languages:
+            return cleaned
+        for field in self.TRANSLATED:
+            # Texts for languages a later form no longer offers stay as they were.
+            written = dict(getattr(self.instance, f"{field}_translations") or {})
+            for n, language in enumerate(self.translated_languages):
+                text = (cleaned.pop(f"{field}__{n}", "") or "").strip()
+                if text:
+                    written[language_key(language)] = text
+                else:
+                    written.pop(language_key(language), None)
+            cleaned[f"{field}_translations"] = written
+        return cleaned
+
     class Meta:
         model = Survey
         fields = [

@@ -39,9 +39,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+TITLE_LENGTH = 200
+
+
 class Survey(OwnedRecord):
     organisation = owned_by("surveys", on_delete=models.CASCADE)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=TITLE_LENGTH)
     slug = models.SlugField(_("address"), max_length=60, unique=True)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
     status = models.CharField(
@@ -59,6 +62,14 @@ class Survey(OwnedRecord):
     )
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     response_cap = models.PositiveIntegerField(_("response cap"), null=True, blank=True)
+    # The title and the consent text respondents read in the form's languages, as the survey's
+    # editor wrote them: {"uk": "...", "ar": "..."} by the form language's code (its name in
+    # the form where it has no code). A language without one reads the form's own title and
+    # `consent_text` (`text_in`).
+    title_translations = models.JSONField(_("title in other languages"), default=dict, blank=True)
+    consent_text_translations = models.JSONField(
+        _("consent text in other languages"), default=dict, blank=True
+    )
 
     class Meta:
         verbose_name = _("survey")
@@ -78,6 +89,26 @@ class Survey(OwnedRecord):
     def is_closed(self, now: Any = None) -> bool:
         now = now or timezone.now()
         return self.status != SurveyStatus.OPEN or bool(self.closes_at and self.closes_at <= now)
+
+    def text_in(self, field: str, language: str) -> str:
+        """The survey's `title` or `consent_text` as written for `language` (a form
+        language's code, or its name where it has none); "" where none was written."""
+        written = getattr(self, f"{field}_translations") or {}
+        text = written.get(language) if isinstance(written, dict) else None
+        return text if isinstance(text, str) else ""
+
+    def clean(self) -> None:
+        for field, limit in (("title", TITLE_LENGTH), ("consent_text", None)):
+            written = getattr(self, f"{field}_translations")
+            if not isinstance(written, dict) or any(
+                not isinstance(key, str)
+                or not isinstance(text, str)
+                or (limit is not None and len(text) > limit)
+                for key, text in written.items()
+            ):
+                raise ValidationError(
+                    {f"{field}_translations": _("Give a text for each language of the form.")}
+                )
 
     @property
     def status_shown(self) -> str:

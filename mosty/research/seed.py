@@ -29,10 +29,35 @@ CONSENT = (
     "Ankieta jest anonimowa. Wyniki posłużą do diagnozy potrzeb migrantów w mieście; "
     "w raporcie pokazujemy tylko zbiorcze liczby."
 )
+# The consent text and the titles in the forms' other languages, as an editor writes them.
+CONSENT_TRANSLATIONS = {
+    "en": "The survey is anonymous. The results will be used to assess the needs of migrants "
+    "in the city; the report shows only totals.",
+    "uk": "Анкета анонімна. Результати допоможуть оцінити потреби мігрантів у місті; у звіті "
+    "ми показуємо лише загальні цифри.",
+    "ar": "الاستبيان مجهول الهوية. ستُستخدم النتائج لتقييم احتياجات المهاجرين في المدينة؛ "
+    "ولا يعرض التقرير سوى الأعداد الإجمالية.",
+}
+MIGRANT_TITLES = {
+    "en": "Diagnosis: a survey for migrants",
+    "uk": "Діагностика: анкета для мігрантів",
+    "ar": "التشخيص: استبيان للمهاجرين",
+}
+INSTITUTION_TITLES = {
+    "en": "Diagnosis: a survey for institutions",
+    "uk": "Діагностика: анкета для установ",
+    "ar": "التشخيص: استبيان للمؤسسات",
+}
 
 
 def _survey(
-    organisation: Any, by: Any, title: str, audience: str, content: bytes, slug: str
+    organisation: Any,
+    by: Any,
+    title: str,
+    audience: str,
+    content: bytes,
+    slug: str,
+    titles: dict[str, str],
 ) -> Survey:
     survey = Survey.objects.create(
         organisation=organisation,
@@ -41,6 +66,8 @@ def _survey(
         audience=audience,
         status=SurveyStatus.OPEN,
         consent_text=CONSENT,
+        title_translations=titles,
+        consent_text_translations=CONSENT_TRANSLATIONS,
         created_by=by,
         updated_by=by,
     )
@@ -109,6 +136,7 @@ def seed_research(ctx: Any) -> str:
         Audience.MIGRANTS,
         demo_forms.migrant_survey(),
         "diagnoza-migranci",
+        MIGRANT_TITLES,
     )
     institutions = _survey(
         organisation,
@@ -117,6 +145,7 @@ def seed_research(ctx: Any) -> str:
         Audience.INSTITUTIONS,
         demo_forms.institution_survey(),
         "diagnoza-instytucje",
+        INSTITUTION_TITLES,
     )
     now = timezone.now()
     languages = ["Polski (pl)", "Українська (uk)", "العربية (ar)", "English (en)"]

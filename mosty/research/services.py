@@ -127,7 +127,16 @@ def survey_create(
 def survey_update(*, survey: Survey, version: int | None, by: Any, **changes: Any) -> Survey:
     require(by, "survey.change", survey)
     _check_limits(survey, changes)
-    allowed = {"title", "audience", "consent_text", "anonymous_link", "closes_at", "response_cap"}
+    allowed = {
+        "title",
+        "audience",
+        "consent_text",
+        "anonymous_link",
+        "closes_at",
+        "response_cap",
+        "title_translations",
+        "consent_text_translations",
+    }
     return save_fields(survey, allowed, changes, version=version, by=by)
 
 

@@ -44,6 +44,7 @@ from mosty.research.forms import (
     SurveyCreateForm,
     SurveyFilterForm,
     SurveySettingsForm,
+    language_key,
     upload_content,
 )
 from mosty.research.models import Response, ResponseMode, Survey
@@ -136,7 +137,8 @@ class SurveyEdit(_SurveyPage, FormPage):
     service = services.survey_update
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"instance": self.object}
+        version = self.object.current_version()
+        return {"instance": self.object, "languages": version.languages if version else []}
 
 
 @routes.path("<int:pk>/upload/", name="upload")
@@ -298,15 +300,45 @@ class SurveyExportForm(_SurveyPage, ObjectPage):
 # Answering ------------------------------------------------------------------------------------
 
 
-def _closed(request: HttpRequest, survey: Survey, message: str, status: int = 200) -> HttpResponse:
+def respondent_texts(survey: Survey, form: Any, language: dict[str, str]) -> dict[str, str]:
+    """The survey's title and consent text in the respondent's form language: what its editor
+    wrote for that language, else the form's own title (then the survey's) and the consent
+    text as written."""
+    key = language_key(language)
+    return {
+        "title": survey.text_in("title", key) or form.own_title or survey.title,
+        "consent_text": survey.text_in("consent_text", key) or survey.consent_text,
+    }
+
+
+def _closed(
+    request: HttpRequest,
+    survey: Survey,
+    message: str,
+    status: int = 200,
+    wanted: str | None = None,
+) -> HttpResponse:
+    """A message instead of the survey, under its title in the respondent's language (`wanted`:
+    the form language of their answers, else the one asked for, else the interface's)."""
+    version = survey.current_version()
+    title = survey.title
+    if version is not None:
+        form = version.form()
+        language = form.language(wanted or request.GET.get("lang") or translation.get_language())
+        title = respondent_texts(survey, form, language)["title"]
     return render(
-        request, "research/closed.html", {"survey": survey, "message": message}, status=status
+        request,
+        "research/closed.html",
+        {"survey": survey, "title": title, "message": message},
+        status=status,
     )
 
 
-def _survey_closed(request: HttpRequest, survey: Survey) -> HttpResponse:
+def _survey_closed(request: HttpRequest, survey: Survey, wanted: str | None = None) -> HttpResponse:
     """What a respondent meets once a survey is closed (by hand or by its closing date)."""
-    return _closed(request, survey, _("This survey is closed. Thank you for your interest."))
+    return _closed(
+        request, survey, _("This survey is closed. Thank you for your interest."), wanted=wanted
+    )
 
 
 def _start(request: HttpRequest, survey: Survey, invitation: Any = None) -> HttpResponse:
@@ -319,13 +351,13 @@ def _start(request: HttpRequest, survey: Survey, invitation: Any = None) -> Http
     )
     if request.method == "POST":
         if not request.user.is_authenticated and public_form_spent(request, "survey_start"):
-            return _closed(request, survey, spent_message(), status=429)
+            return _closed(request, survey, spent_message(), status=429, wanted=language["key"])
         try:
             response = services.response_start(
                 survey=survey, language=language["key"], by=request.user, invitation=invitation
             )
         except ValidationError as exc:
-            return _closed(request, survey, " ".join(exc.messages))
+            return _closed(request, survey, " ".join(exc.messages), wanted=language["key"])
         return redirect("research:respond", key=response.key)
     if invitation is None and not survey.anonymous_link:
         return _closed(request, survey, _("This survey is answered through personal links only."))
@@ -339,7 +371,7 @@ def _start(request: HttpRequest, survey: Survey, invitation: Any = None) -> Http
             "form": form,
             "language": language,
             "direction": form.direction(language),
-            "title": form.title if form.title not in ("", "data") else survey.title,
+            **respondent_texts(survey, form, language),
         },
     )
 
@@ -406,7 +438,7 @@ def survey_respond(request: HttpRequest, key: Any) -> HttpResponse:
     connection loses one page at most; the address resumes where the respondent was."""
     response = selectors.response_get(key=str(key))
     if response.mode != ResponseMode.INTERVIEW and response.survey.is_closed():
-        return _survey_closed(request, response.survey)
+        return _survey_closed(request, response.survey, wanted=response.language)
     _require_answering(request, response)
     survey = response.survey
     form = response.version.form()
@@ -421,7 +453,13 @@ def survey_respond(request: HttpRequest, key: Any) -> HttpResponse:
     page_raw = request.POST.get("page", "")
     if request.method == "POST":
         if not page_raw.isdecimal():
-            return _closed(request, survey, _("This page does not exist."), status=400)
+            return _closed(
+                request,
+                survey,
+                _("This page does not exist."),
+                status=400,
+                wanted=response.language,
+            )
         count_change = 1 if "add" in request.POST else -1 if "remove" in request.POST else 0
     if count_change:
         # Add or remove an instance of a repeat: nothing is saved, the page comes back with
@@ -438,7 +476,7 @@ def survey_respond(request: HttpRequest, key: Any) -> HttpResponse:
                 back="back" in request.POST,
             )
         except ValidationError as exc:
-            return _closed(request, survey, " ".join(exc.messages))
+            return _closed(request, survey, " ".join(exc.messages), wanted=response.language)
         if not errors:
             return redirect(request.get_full_path())
         data = request.POST
@@ -496,7 +534,7 @@ def _respond_context(
         "response": response,
         "language": language,
         "direction": form.direction(language),
-        "title": form.title if form.title not in ("", "data") else survey.title,
+        **respondent_texts(survey, form, language),
         "interview": response.mode == ResponseMode.INTERVIEW,
     }
 
