@@ -78,6 +78,7 @@ class SurveyCreate(FormPage):
     template_name = "research/survey_form.html"
     form_class = SurveyCreateForm
     success_message = gettext_lazy("The survey was imported.")
+    errors_beside = "file"  # pyxform's refusal of the workbook
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"organisations": selectors.organisations_for(self.user)}
@@ -149,6 +150,7 @@ class SurveyUpload(_SurveyPage, FormPage):
     template_name = "research/survey_upload.html"
     form_class = FormUploadForm
     success_message = gettext_lazy("The new version of the form was imported.")
+    errors_beside = "file"
     context_object_name = "survey"
 
     def save(self, form: Any) -> Any:

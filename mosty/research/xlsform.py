@@ -15,15 +15,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from string import Formatter
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from pyxform.builder import create_survey_element_from_dict
-from pyxform.errors import PyXFormError
+from pyxform.errors import ErrorCode, PyXFormError
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
@@ -63,38 +65,304 @@ EXPRESSION_COLUMNS = ("relevant", "constraint", "required", "readonly", "calcula
 # Metadata a phone app fills in and a web form cannot know: the column stays empty.
 DEVICE_METADATA = {"property", "uid"}
 _ROW = re.compile(r"\[row\s*:\s*(\d+)\]")
-_SHEET = re.compile(
-    r"(?:'(survey|choices|settings|entities|external_choices)' sheet|sheet: '(\w+)')", re.I
-)
-_COLUMN = re.compile(r"(?:the|column)\s+'([\w:\- ()]+)'\s+(?:value|column)", re.I)
+# Where pyxform's sentences of the form "On the 'survey' sheet, the 'name' value is …" point.
+_PLACE = re.compile(r"On the '(?P<sheet>\w+)' sheet, the '(?P<column>[\w:\- ()]+)' value")
 
 
 class FormRefused(ValidationError):
-    """pyxform refused the form: its message, with the sheet, row and column it names."""
+    """pyxform refused the form: what is wrong in the reader's language, with the sheet, row
+    and column where pyxform says it is; pyxform's own English text follows as a line of
+    details only where Mosty cannot say it (`detail["details"]`)."""
 
-    def __init__(self, message: str, *, sheet: str = "", row: str = "", column: str = ""):
-        self.detail = {"message": message, "sheet": sheet, "row": row, "column": column}
-        super().__init__(
-            _(
-                "The form was refused (sheet: %(sheet)s, row: %(row)s, column: %(column)s): "
-                "%(message)s"
+    def __init__(
+        self,
+        message: str,
+        *,
+        sheet: str = "",
+        row: str = "",
+        column: str = "",
+        details: str = "",
+    ):
+        self.detail = {
+            "message": message,
+            "sheet": sheet,
+            "row": row,
+            "column": column,
+            "details": details,
+        }
+        where = pgettext("between the parts of a place in a form", ", ").join(
+            part % {"sheet": sheet, "row": row, "column": column}
+            for part, value in (
+                (_("sheet: %(sheet)s"), sheet),
+                (_("row: %(row)s"), row),
+                (_("column: %(column)s"), column),
             )
-            % {
-                "sheet": sheet or "-",
-                "row": row or "-",
-                "column": column or "-",
-                "message": message,
-            },
-            code="refused",
+            if value
         )
+        text = (
+            _("The form was refused (%(where)s): %(message)s")
+            % {"where": where, "message": message}
+            if where
+            else _("The form was refused: %(message)s") % {"message": message}
+        )
+        lines = [text]
+        if details:
+            lines.append(_("pyxform's message (in English): %(details)s") % {"details": details})
+        super().__init__([ValidationError(line, code="refused") for line in lines])
 
 
-def _refused(exc: Exception) -> FormRefused:
-    message = str(exc).strip() or type(exc).__name__
+# What pyxform says when it refuses a form, and what the reader reads instead. pyxform writes
+# most of its messages from the templates of `pyxform.errors.ErrorCode` (and raises them as
+# text, without the code): each entry is matched against the template it names, whose
+# {fields} become the entry's values; the others are pyxform's plain sentences. An entry's
+# function answers the message, and the sheet and column when pyxform's words imply them.
+Explained = tuple[str, str, str]
+Explain = Callable[[dict[str, str]], Explained]
+
+
+def _missing_columns(values: dict[str, str]) -> str:
+    return ", ".join(
+        part.strip().strip("'\"") for part in values.get("missing", "").split(",") if part.strip()
+    )
+
+
+def _unknown_type(values: dict[str, str]) -> Explained:
+    qtype = values.get("type", "")
+    if qtype.strip() in ("select_one", "select_multiple", "select_one_from_file", "rank"):
+        return (
+            _("“%(type)s” needs the name of its choice list after it, as in “select_one yes_no”.")
+            % {"type": qtype},
+            "survey",
+            "type",
+        )
+    return (
+        _("The question type “%(type)s” does not exist: check how it is spelt.") % {"type": qtype},
+        "survey",
+        "type",
+    )
+
+
+_EXPLAINED: dict[str, Explain] = {
+    "HEADER_001": lambda v: (
+        _("The “%(sheet)s” sheet has no header row: its first row must name the columns.")
+        % {"sheet": v.get("sheet_name", "")},
+        v.get("sheet_name", ""),
+        "",
+    ),
+    "HEADER_002": lambda v: (
+        _(
+            "The “%(sheet)s” sheet has two columns for the same thing, “%(first)s” and "
+            "“%(second)s”: remove one of them."
+        )
+        % {
+            "sheet": v.get("sheet_name", ""),
+            "first": v.get("other", ""),
+            "second": v.get("header", ""),
+        },
+        v.get("sheet_name", ""),
+        "",
+    ),
+    "HEADER_003": lambda v: (
+        _("The “%(sheet)s” sheet needs these columns in its first row: %(columns)s.")
+        % {"sheet": v.get("sheet_name", ""), "columns": _missing_columns(v)},
+        v.get("sheet_name", ""),
+        "",
+    ),
+    "LABEL_001": lambda v: (_("This choice has no label."), "choices", "label"),
+    "NAMES_001": lambda v: (
+        _(
+            "Two questions, groups or repeats are named “%(name)s”: a name may be used only "
+            "once in the same group."
+        )
+        % {"name": v.get("value", "")},
+        "survey",
+        "name",
+    ),
+    "NAMES_002": lambda v: (
+        _("The name “%(name)s” differs from another one only in capital letters: rename it.")
+        % {"name": v.get("value", "")},
+        "survey",
+        "name",
+    ),
+    "NAMES_003": lambda v: (
+        _("The repeat “%(name)s” has the same name as the form itself: rename it.")
+        % {"name": v.get("value", "")},
+        "survey",
+        "name",
+    ),
+    "NAMES_004": lambda v: (
+        _("Two repeats are named “%(name)s”: a repeat's name may be used only once in the form.")
+        % {"name": v.get("value", "")},
+        "survey",
+        "name",
+    ),
+    "NAMES_005": lambda v: (
+        _("The name “meta” is kept for the form's own data: give the question another name."),
+        "survey",
+        "name",
+    ),
+    "NAMES_006": lambda v: (
+        _("This choice has no name: write one in the name column."),
+        "choices",
+        "name",
+    ),
+    "NAMES_007": lambda v: (
+        _("Two choices of the same list have this name: names must differ within a list."),
+        "choices",
+        "name",
+    ),
+    "NAMES_008": lambda v: (
+        _(
+            "This name is not valid: it must begin with a letter or an underscore, and may "
+            "contain only letters, digits, underscores, hyphens and full stops."
+        ),
+        v.get("sheet", ""),
+        v.get("column", ""),
+    ),
+    "PYREF_001": lambda v: (
+        _("A reference to a question must be written as ${name}, with the question's name."),
+        v.get("sheet", ""),
+        v.get("column", ""),
+    ),
+    "PYREF_002": lambda v: (
+        _("The references of a list must be separated by commas."),
+        v.get("sheet", ""),
+        v.get("column", ""),
+    ),
+    "PYREF_003": lambda v: (
+        _("${%(name)s} refers to a question the form does not have.") % {"name": v.get("q", "")},
+        v.get("sheet", ""),
+        v.get("column", ""),
+    ),
+    "PYREF_004": lambda v: (
+        _("${%(name)s} refers to a name several questions have: it must be unique in the form.")
+        % {"name": v.get("q", "")},
+        v.get("sheet", ""),
+        v.get("column", ""),
+    ),
+    "SURVEY_001": lambda v: (
+        _("“end_%(kind)s” has no “begin_%(kind)s” above it.") % {"kind": v.get("type", "")},
+        "survey",
+        "type",
+    ),
+    "SURVEY_002": lambda v: (
+        _("“begin_%(kind)s” %(name)s has no “end_%(kind)s” below it.")
+        % {"kind": v.get("type", ""), "name": v.get("name", "")},
+        "survey",
+        "type",
+    ),
+}
+_SENTENCES: list[tuple[re.Pattern[str], Explain]] = [
+    (re.compile(r"Unknown question type '(?P<type>.*)'\.", re.S), _unknown_type),
+    (
+        re.compile(r"\[row : (?P<row>\d+)\] Question or group with no name\.", re.S),
+        lambda v: (
+            _("This question or group has no name: write one in the name column."),
+            "survey",
+            "name",
+        ),
+    ),
+    (
+        re.compile(r"The survey element named '(?P<name>.*)' has no label or hint\.", re.S),
+        lambda v: (
+            _("The question “%(name)s” has no label: write what the respondent reads.")
+            % {"name": v.get("name", "")},
+            "survey",
+            "label",
+        ),
+    ),
+    (
+        re.compile(r"\[row : (?P<row>\d+)\] List name not in choices sheet: (?P<list>.*)", re.S),
+        lambda v: (
+            _("The choice list “%(list)s” is not on the choices sheet.")
+            % {"list": v.get("list", "").strip()},
+            "survey",
+            "type",
+        ),
+    ),
+    (
+        re.compile(r"There should be a choices sheet in this xlsform\..*", re.S),
+        lambda v: (
+            _(
+                "The form has questions with choices but no choices sheet (with the "
+                "columns list_name, name and label)."
+            ),
+            "choices",
+            "",
+        ),
+    ),
+]
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching what `template` ({field} placeholders) formats to."""
+    pattern, seen = "", set()
+    for literal, name, _spec, _conversion in Formatter().parse(template):
+        pattern += re.escape(literal)
+        if name:
+            pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.*?)"
+            seen.add(name)
+    return re.compile(pattern, re.S)
+
+
+_TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
+    (code, _template_pattern(ErrorCode[code].value.msg))
+    for code in _EXPLAINED
+    if code in ErrorCode.__members__
+]
+
+
+def _explained(exc: Exception, text: str) -> tuple[Explained, dict[str, str]] | None:
+    """What pyxform's refusal means, in the reader's language, and its values (row …)."""
+    code = getattr(exc, "code", None)
     context = getattr(exc, "context", None) or {}
-    row = str(context.get("row") or "") or _first(_ROW, message)
-    sheet = _first(_SHEET, message) or ("survey" if row else "")
-    return FormRefused(message, sheet=sheet, row=row, column=_first(_COLUMN, message))
+    if isinstance(code, ErrorCode) and code.name in _EXPLAINED and context:
+        values = {k: str(v) for k, v in context.items()}
+        return _EXPLAINED[code.name](values), values
+    for name, pattern in _TEMPLATES:
+        match = pattern.fullmatch(text)
+        if match:
+            values = {k: v for k, v in match.groupdict().items() if v is not None}
+            return _EXPLAINED[name](values), values
+    for pattern, explain in _SENTENCES:
+        match = pattern.fullmatch(text)
+        if match:
+            values = match.groupdict()
+            return explain(values), values
+    return None
+
+
+def _row_of(rows: list[dict[str, Any]], column: str, value: str) -> str:
+    """The row of the survey sheet whose `column` is `value` (its header is row 1), where
+    pyxform names the question but not its row."""
+    for n, row in enumerate(rows):
+        if str(row.get(column, "")).strip() == value.strip():
+            return str(n + 2)
+    return ""
+
+
+def _refused(exc: Exception, workbook: Any = None) -> FormRefused:
+    text = str(exc).strip() or type(exc).__name__
+    found = _explained(exc, text)
+    if found is None:
+        row = str((getattr(exc, "context", None) or {}).get("row") or "") or _first(_ROW, text)
+        place = _PLACE.search(text)
+        return FormRefused(
+            _("Mosty could not read the form."),
+            sheet=place.group("sheet") if place else ("survey" if row else ""),
+            row=row,
+            column=place.group("column") if place else "",
+            details=text,
+        )
+    (message, sheet, column), values = found
+    row = str(values.get("row") or "") or _first(_ROW, text)
+    survey_rows = list(getattr(workbook, "survey", None) or [])
+    if not row and survey_rows:
+        if values.get("type"):
+            row = _row_of(survey_rows, "type", values["type"])
+        elif values.get("name") and column == "label":
+            row = _row_of(survey_rows, "name", values["name"])
+    return FormRefused(message, sheet=sheet, row=row, column=column)
 
 
 def _first(pattern: re.Pattern[str], text: str) -> str:
@@ -113,6 +381,7 @@ def read_xlsform(content: bytes, filename: str) -> dict[str, Any]:
                 check_zip(archive)
         except zipfile.BadZipFile as exc:
             raise FormRefused(_("The file is not an Excel workbook.")) from exc
+    workbook = None
     try:
         workbook = get_xlsform(io.BytesIO(content), file_type=suffix)
         definition = workbook_to_json(
@@ -127,9 +396,9 @@ def read_xlsform(content: bytes, filename: str) -> dict[str, Any]:
         create_survey_element_from_dict(definition).to_xml(validate=False)
         assert isinstance(definition, dict)
     except (PyXFormError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _refused(exc) from exc
+        raise _refused(exc, workbook) from exc
     except Exception as exc:  # noqa: BLE001 - a workbook reader's own error (xlrd, openpyxl)
-        raise _refused(exc) from exc
+        raise _refused(exc, workbook) from exc
     return definition
 
 
