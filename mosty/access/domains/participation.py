@@ -2,7 +2,14 @@
 ideas and consultation responses newcomers prepare with support.
 
 Published programmes and their calls are public; an unpublished one is seen by members of the
-organisation that prepares it. Coordinators of that organisation publish and edit them.
+organisation that prepares it. Coordinators of that organisation publish and edit them. A city
+runs its citizens' budget and consultations as an organisation too (its city office), whose
+coordinators manage them. The installation's admin does not: the admin operates the
+installation (configuration, users, organisations: docs/architecture.md, "Who uses it"), and an
+organisation's drafts and the responses it receives are its own, like any organisation's data.
+The admin reads the published programmes like every visitor, and the menu offers them no
+management link; an admin who also runs the city's programmes holds a coordinator membership at
+the city office.
 
 An idea is seen by the coordinators and caseworkers of the organisation that supports it, the
 mentor or assistant assigned to it and its author (a newcomer with an account). A consultation
