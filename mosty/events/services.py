@@ -188,9 +188,9 @@ def _refuse_second_registration(event: Event, registration: Registration, *, by)
             raise ValidationError({"participant_code": said})
         return
     if not staff:
-        # A visitor is not told that an address is registered: anyone could type a
-        # neighbour's e-mail and learn that they signed up for a support group. A visitor's
-        # second registration takes a second place, which the organiser sees and cancels.
+        # A visitor is never told that an address is registered: anyone could type a
+        # neighbour's e-mail and learn that they signed up for a support group. Their second
+        # registration is not refused but taken as the first (`_visitor_repeat`).
         return
     email = (registration.email or "").strip()
     if email and active.filter(email__iexact=email).exists():
@@ -201,6 +201,21 @@ def _refuse_second_registration(event: Event, registration: Registration, *, by)
         for other in active.exclude(phone="").values_list("phone", flat=True)
     ):
         raise ValidationError({"phone": said})
+
+
+def _visitor_repeat(event: Event, registration: Registration, *, by) -> Registration | None:
+    """A visitor's active registration at `event` with the e-mail address of `registration`
+    (ignoring case), if there is one: the visitor registering again takes no second place.
+    Called under the event's lock."""
+    if by is not None and getattr(by, "is_authenticated", False):
+        return None
+    if registration.user_id is not None or registration.participant_id is not None:
+        return None
+    email = (registration.email or "").strip()
+    if not email:
+        return None
+    active = event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+    return active.filter(email__iexact=email).order_by("pk").first()
 
 
 def registration_create(
@@ -218,6 +233,11 @@ def registration_create(
 
     `by` is the logged-in user doing it (None for a visitor); `user` the account registered
     (themself, usually). Safe under concurrent sign-ups on SQLite and PostgreSQL.
+
+    A visitor whose e-mail address already holds a place (or a waiting one) at the event gets
+    no second one and is not told so: the existing registration is returned unchanged and
+    its address is told by mail that it is already registered. The caller shows the visitor
+    what it shows after a new registration with an address, never the registration itself.
     """
     now = now or timezone.now()
     # A visitor (by None) may register for what the policy shows them: public events only.
@@ -249,6 +269,15 @@ def registration_create(
     def attempt() -> Registration:
         locked = _lock_event(event.pk)
         _refuse_second_registration(locked, registration, by=by)
+        existing = _visitor_repeat(locked, registration, by=by)
+        if existing is not None:
+            audit(by, "mosty.event.registration.repeated", existing)
+            transaction.on_commit(
+                lambda: registration_mail.enqueue(
+                    registration_id=existing.pk, kind="already", base_url=base_url
+                )
+            )
+            return existing
         full = confirmed_count(locked) >= locked.capacity
         registration.pk = None
         registration.status = (

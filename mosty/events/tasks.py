@@ -17,12 +17,14 @@ from mosty.events.models import Event, Registration, RegistrationStatus, ReportF
 from mosty.events.selectors import event_report
 from mosty.events.tokens import cancel_token
 
-KINDS = ("confirmation", "promoted", "reminder", "certificate")
+# "already": a visitor registered again with the address of a registration; it is told so.
+KINDS = ("confirmation", "promoted", "reminder", "certificate", "already")
 
 
 @task()
 def registration_mail(*, registration_id: int, kind: str, base_url: str = "") -> int:
-    """Confirmation, waiting-list promotion or reminder for one registration."""
+    """Confirmation, waiting-list promotion, reminder, certificate, or the notice that the
+    address is already registered, for one registration."""
     registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
     if registration is None or not registration.email or kind not in KINDS:
         return 0
@@ -49,6 +51,8 @@ def registration_mail(*, registration_id: int, kind: str, base_url: str = "") ->
             subject = _("A place has opened up for you: %(title)s") % {"title": event.title}
         elif kind == "reminder":
             subject = _("Reminder: %(title)s") % {"title": event.title}
+        elif kind == "already":
+            subject = _("You are already registered: %(title)s") % {"title": event.title}
         elif registration.status == RegistrationStatus.WAITLISTED:
             subject = _("You are on the waiting list: %(title)s") % {"title": event.title}
         else:

@@ -170,6 +170,7 @@ class EventRegister(_EventPage, FormPage):
     permission = "event.register"
     template_name = "events/event_detail.html"
     public_limit = "event_register"
+    mailed = False  # the visitor is told by mail (`by_mail`)
 
     def get_form(self):
         return _registration_form(self.request, self.object, self.request.POST)
@@ -181,12 +182,20 @@ class EventRegister(_EventPage, FormPage):
     def extra_context(self):
         return _event_state(self.request, self.object)
 
+    def by_mail(self, form) -> bool:
+        """A visitor who gave an e-mail address learns by mail how their registration stands:
+        the page must look the same whether the address was new or already registered
+        (`registration_create` takes no second place for it)."""
+        return not self.request.user.is_authenticated and bool(form.cleaned_data.get("email"))
+
     def save(self, form):
         user = self.user if self.user.is_authenticated else None
         registration, confirmed = _registration_create(
             self.request, self.object, form, by=user, user=user
         )
-        if confirmed:
+        if self.by_mail(form):
+            self.mailed = True
+        elif confirmed:
             messages.success(self.request, _("You are registered. Your place is confirmed."))
         else:
             messages.info(
@@ -200,9 +209,21 @@ class EventRegister(_EventPage, FormPage):
     def success_url(self, registration):
         if self.user.is_authenticated:
             return reverse("events:mine")
+        if self.mailed:
+            return reverse("events:registration_mailed", args=[self.object.pk])
         return reverse(
             "events:registration_token", kwargs={"token": services.cancel_token(registration)}
         )
+
+
+@routes.path("<int:pk>/registered/", name="registration_mailed")
+class RegistrationMailed(_EventPage, DetailPage):
+    """Where a visitor who registered with an e-mail address lands: the same words whether
+    the address was new or already registered, so the page tells nobody who signed up."""
+
+    public = True
+    permission = "event.view"
+    template_name = "events/registration_mailed.html"
 
 
 @routes.path("<int:pk>/register-person/", name="register_person")

@@ -101,6 +101,13 @@ ROUTES = [
         ok=(200, 302),
         note="invalid empty form re-renders (200); valid one redirects",
     ),
+    Route(
+        "events:registration_mailed",
+        public=True,
+        allowed=frozenset({"*"}),
+        kwargs=_event_pk,
+        note="the same words after any visitor's registration with an e-mail address",
+    ),
     Route("events:event_ics", public=True, allowed=frozenset({"*"}), kwargs=_event_pk),
     Route("events:public_ics", public=True, allowed=frozenset({"*"})),
     Route(
