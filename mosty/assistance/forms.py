@@ -16,6 +16,7 @@ from mosty.assistance.models import (
     Level,
     Mode,
     Outcome,
+    ReleaseReason,
     RequestStatus,
     Topic,
     Urgency,
@@ -290,4 +291,14 @@ class CancelForm(forms.Form):
         label=_("Why is the request cancelled?"),
         choices=[("", "—"), *CancelReason.choices],
         help_text=_("The assistants and the other side of the request see this reason."),
+    )
+
+
+class ReleaseForm(forms.Form):
+    """Giving back an accepted assignment: the reason is asked (a choice, never free text)."""
+
+    reason = forms.ChoiceField(
+        label=_("Why do you give it back?"),
+        choices=[("", "—"), *ReleaseReason.choices],
+        help_text=_("The institution and the coordinator see this reason."),
     )

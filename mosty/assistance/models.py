@@ -115,6 +115,18 @@ class AssignmentStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
     DONE = "done", _("Done")
+    # Accepted, then given back by the assistant before it started (`assignment_release`).
+    RELEASED = "released", _("Given back")
+
+
+class ReleaseReason(models.TextChoices):
+    """Why an assistant gives back an assignment they accepted: a choice, not free text, so
+    it never holds personal data (as `CancelReason`)."""
+
+    ILLNESS = "illness", _("I am ill")
+    CLASH = "clash", _("Something else came up at this time")
+    TRAVEL = "travel", _("I cannot get there")
+    OTHER = "other", _("Another reason")
 
 
 class Outcome(models.TextChoices):
@@ -451,6 +463,10 @@ class Assignment(Timestamped, PartLabelled):
     offered_by = staff_ref()
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    released_at = models.DateTimeField(_("given back"), null=True, blank=True, editable=False)
+    release_reason = models.CharField(
+        _("why it was given back"), max_length=20, choices=ReleaseReason.choices, blank=True
+    )
     # Copied from the request so that the overlap check and schedules need no join.
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -470,6 +486,12 @@ class Assignment(Timestamped, PartLabelled):
 
     def __str__(self) -> str:
         return f"assignment #{self.pk}"
+
+    @property
+    def has_started(self) -> bool:
+        """Once started, an assignment is no longer given back: its hours are logged (the
+        log's outcomes say when it did not take place)."""
+        return self.starts_at <= timezone.now()
 
 
 class AssignmentLog(Timestamped, PartLabelled):

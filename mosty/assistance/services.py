@@ -27,6 +27,7 @@ from mosty.assistance.models import (
     AvailabilitySlot,
     CancelReason,
     Feedback,
+    ReleaseReason,
     RequestStatus,
     latest_start_date,
     too_far_ahead,
@@ -353,6 +354,52 @@ def assignment_decline(*, assignment: Assignment, by: Any) -> Assignment:
     assignment.save(update_fields=["status", "responded_at", "updated_at"])
     audit(by, "mosty.assistance.assignment.declined", assignment)
     return assignment
+
+
+def assignment_release(
+    *, assignment: Assignment, by: Any, reason: str, base_url: str = ""
+) -> Assignment:
+    """The assistant gives back an assignment they accepted, before it starts, saying why
+    (`ReleaseReason`). The request is open again: the offers set aside when it was covered
+    are open again too (those assistants were never told they lapsed), and nobody counts as
+    having answered it while nobody holds it. The person who made it and the pool's
+    coordinators are told. After the start it stays, so that its hours are logged."""
+    require(by, "assignment.release", assignment)
+    if reason not in ReleaseReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+
+    def attempt() -> Assignment:
+        # The same order of locks as `assignment_accept`: the assistant, then the request.
+        AssistantProfile.objects.select_for_update().get(pk=assignment.assistant_id)
+        current = Assignment.objects.get(pk=assignment.pk)
+        request = AssistanceRequest.objects.select_for_update().get(pk=current.request_id)
+        if current.status != AssignmentStatus.ACCEPTED:
+            raise ValidationError(_("You no longer hold this assignment."))
+        if current.has_started:
+            raise ValidationError(
+                _("This assignment has already started, so it can no longer be given back.")
+            )
+        now = timezone.now()
+        current.status, current.released_at = AssignmentStatus.RELEASED, now
+        current.release_reason = reason
+        current.save(update_fields=["status", "released_at", "release_reason", "updated_at"])
+        changes: dict[str, Any] = {}
+        if request.status == RequestStatus.COVERED:
+            changes["status"] = RequestStatus.OPEN
+            request.assignments.filter(status=AssignmentStatus.CANCELLED).update(
+                status=AssignmentStatus.OFFERED
+            )
+        if not request.assignments.filter(status=AssignmentStatus.ACCEPTED).exists():
+            changes["answered_at"] = None
+        if changes:
+            request.save_changes(version=None, **changes)
+        audit(by, "mosty.assistance.assignment.released", current, details={"reason": reason})
+        _mail("released", base_url, assignment_id=current.pk)
+        assignment.status, assignment.released_at = current.status, now
+        assignment.release_reason = reason
+        return current
+
+    return retrying(attempt)
 
 
 # --- after the work -----------------------------------------------------------------------

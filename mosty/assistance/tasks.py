@@ -34,7 +34,7 @@ from mosty.messaging.models import MessageStatus
 from mosty.messaging.outbox import message_to_user, notify
 from mosty.messaging.tasks import deliver
 
-KINDS = ("request", "offer", "accepted", "cancelled", "withdrawn", "reminder")
+KINDS = ("request", "offer", "accepted", "cancelled", "withdrawn", "reminder", "released")
 
 
 def _subject(kind: str, request: AssistanceRequest) -> str:
@@ -48,6 +48,8 @@ def _subject(kind: str, request: AssistanceRequest) -> str:
         return _("An assistant is confirmed for %(when)s") % values
     if kind in ("cancelled", "withdrawn"):
         return _("Cancelled: %(language)s on %(when)s") % values
+    if kind == "released":
+        return _("Open again: %(language)s on %(when)s") % values
     return _("Reminder: %(language)s tomorrow, %(when)s") % values
 
 
@@ -60,6 +62,8 @@ def notice_render(payload: dict[str, Any], language: str) -> tuple[str, str]:
     (the payload holds ids, never the text): `mosty.messaging.catalog` calls it."""
     request = AssistanceRequest.objects.select_related("district").get(pk=payload["request_id"])
     user = User.objects.filter(pk=int(payload.get("user_id") or 0)).first()
+    # A given-back assignment's reason (its payload names the assignment).
+    released = Assignment.objects.filter(pk=int(payload.get("assignment_id") or 0)).first()
     with translation.override(language):
         context = {
             "kind": payload["kind"],
@@ -68,6 +72,7 @@ def notice_render(payload: dict[str, Any], language: str) -> tuple[str, str]:
             "language": language_name(request.language),
             "language_with": language_name(request.language_with),
             "cancelled_side": request_cancelled_by_side(request),
+            "release_reason": released.get_release_reason_display() if released else "",
             # The address is built inside the override, so it carries the recipient's language.
             "url": str(payload.get("base_url", "")).rstrip("/")
             + _path(str(payload["url_name"]), **payload.get("url_kwargs", {})),
@@ -84,6 +89,7 @@ def _send(
     path: tuple[str, dict[str, Any]],
     base_url: str,
     key: str,
+    assignment_id: int | None = None,
 ) -> int:
     """Through the outbox (status, retries, audit without the text, the bell beside it); sent
     at once, as this already runs in the worker."""
@@ -99,6 +105,8 @@ def _send(
         "url_kwargs": url_kwargs,
         "base_url": base_url,
     }
+    if assignment_id is not None:
+        payload["assignment_id"] = assignment_id
     message = message_to_user(user, template, payload, key=f"assistance:{key}:{user.pk}")
     if message.status != MessageStatus.QUEUED:
         return 0  # this notice went out (or was given up) before
@@ -119,7 +127,8 @@ def assistance_mail(
 ) -> int:
     """One notice: `request` to the pool's coordinators, `offer`, `cancelled` and `reminder`
     to the assistant, `accepted` and `withdrawn` (someone else cancelled it) to the person who
-    made the request."""
+    made the request, `released` (the assistant gave it back) to both the person who made it
+    and the pool's coordinators."""
     if kind not in KINDS:
         return 0
     if assignment_id is not None:
@@ -131,6 +140,8 @@ def assistance_mail(
         if assignment is None:
             return 0
         request = assignment.request
+        if kind == "released":
+            return _released_send(assignment, base_url)
         if kind == "accepted":
             creator = request.created_by
             if creator is None or assignment.status != AssignmentStatus.ACCEPTED:
@@ -154,14 +165,38 @@ def assistance_mail(
     if kind != "request":
         return 0
     sent = 0
-    coordinators = User.objects.filter(
-        pk__in=Membership.objects.filter(
-            organisation_id=found.provider_id, role=Role.COORDINATOR, is_active=True
-        ).values("user_id")
-    )
-    for user in coordinators:
+    for user in _coordinators(found):
         path = ("proposals", {"pk": found.pk})
         sent += _send(kind, found, user, path, base_url, f"request:{found.pk}")
+    return sent
+
+
+def _coordinators(request: AssistanceRequest) -> Any:
+    """The coordinators of the pool a request is sent to."""
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(
+            organisation_id=request.provider_id, role=Role.COORDINATOR, is_active=True
+        ).values("user_id")
+    )
+
+
+def _released_send(assignment: Assignment, base_url: str) -> int:
+    """The request is open again: its maker reads it, the pool's coordinators offer it anew
+    (each once, also when the maker coordinates the pool too)."""
+    request = assignment.request
+    if assignment.status != AssignmentStatus.RELEASED:
+        return 0
+    key = f"released:{assignment.pk}"
+    sent = 0
+    told: set[int] = set()
+    for user in _coordinators(request):
+        path = ("proposals", {"pk": request.pk})
+        sent += _send("released", request, user, path, base_url, key, assignment.pk)
+        told.add(user.pk)
+    creator = request.created_by
+    if creator is not None and creator.pk not in told:
+        path = ("request_detail", {"pk": request.pk})
+        sent += _send("released", request, creator, path, base_url, key, assignment.pk)
     return sent
 
 

@@ -33,6 +33,7 @@ from mosty.assistance.forms import (
     OpenFilter,
     PeriodForm,
     ProfileForm,
+    ReleaseForm,
     RequestForm,
     SlotForm,
     StatusFilter,
@@ -309,6 +310,28 @@ class OfferDecline(_OfferAction):
     success_message = gettext_lazy("Declined. Thank you for answering.")
     service = services.assignment_decline
     object_kwarg = "assignment"
+
+
+@routes.path("assignments/<int:pk>/give-back/", name="assignment_release")
+class AssignmentRelease(_AssignmentPage, FormPage):
+    """The assistant gives back an assignment they accepted, before it starts, saying why."""
+
+    permission = "assignment.release"
+    template_name = "assistance/release_form.html"
+    form_class = ReleaseForm
+    success_message = gettext_lazy(
+        "You gave the assignment back. The institution and the coordinator are told."
+    )
+    success_list = "assistance:schedule"
+    context_object_name = "assignment"
+
+    def save(self, form: Any) -> Assignment:
+        return services.assignment_release(
+            assignment=self.object,
+            by=self.user,
+            reason=form.cleaned_data["reason"],
+            base_url=_base_url(self.request),
+        )
 
 
 @routes.path("me/schedule/", name="schedule")

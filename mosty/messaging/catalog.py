@@ -152,6 +152,9 @@ TEMPLATES: dict[str, Template] = {
     ),
     "assistance_withdrawn": _assistance(_("Your request %(code)s was cancelled.")),
     "assistance_reminder": _assistance(_("Reminder: your assignment %(code)s is tomorrow.")),
+    "assistance_released": _assistance(
+        _("Request %(code)s is open again: the assistant gave it back.")
+    ),
 }
 
 

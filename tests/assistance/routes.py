@@ -55,6 +55,14 @@ def _done_request_pk(world):
     return {"pk": request.pk}
 
 
+def _accepted_pk(world):
+    """A coming assignment org A's assistant accepted (theirs to give back)."""
+    request, offer = _offered(world, status="covered")
+    offer.status = "accepted"
+    offer.save()
+    return {"pk": offer.pk}
+
+
 def _log_pk(world):
     return {"pk": _past_assignment(world)[1].pk}
 
@@ -156,6 +164,7 @@ ROUTES = [
     Route("assistance:feed_reset", allowed=ASSISTANT, org_scoped=False, method="post", ok=(302,)),
     Route("assistance:feed", public=True, allowed=frozenset({"*"}), kwargs=_feed),
     Route("assistance:assignment_log", allowed=ASSISTANT, kwargs=_log_pk),
+    Route("assistance:assignment_release", allowed=ASSISTANT, kwargs=_accepted_pk),
     Route("assistance:hours", allowed=ASSISTANT, org_scoped=False),
     Route(
         "assistance:certificate",

@@ -4,7 +4,7 @@
 - Coordinators of the organisation that keeps an assistant pool (the request's `provider`) see
   its open requests, assign assistants and see the pool's hours and service level.
 - An assistant sees their own profile, the offers made to them, the requests behind them, and
-  their own schedule and hours.
+  their own schedule and hours; they may give back an assignment they accepted.
 """
 
 from __future__ import annotations
@@ -85,6 +85,11 @@ def assignment_held(user: Any, assignment: Assignment | None) -> bool:
 
 
 @rules.predicate
+def assignment_accepted(user: Any, assignment: Assignment | None) -> bool:
+    return assignment is not None and assignment.status == AssignmentStatus.ACCEPTED
+
+
+@rules.predicate
 def provides_assignment(user: Any, assignment: Assignment | None) -> bool:
     return assignment is not None and provides(user, assignment.request)
 
@@ -117,6 +122,9 @@ POLICY.add_rule("assignment.view", holds_assignment | provides_assignment)
 # someone else, not cancelled) is the service's answer, said as such, not an access refusal.
 POLICY.add_rule("assignment.respond", holds_assignment)
 POLICY.add_rule("assignment.log", holds_assignment & assignment_held)
+# The assistant holding an accepted assignment gives it back (before it starts: the service
+# says so after, when the hours are to be logged instead).
+POLICY.add_rule("assignment.release", holds_assignment & assignment_accepted)
 
 
 def visible_requests(user: Any) -> QuerySet[AssistanceRequest]:
