@@ -221,6 +221,27 @@ def schedule_list(*, fetched_by: Any, past: bool = False) -> QuerySet[Assignment
     return qs.filter(ends_at__gte=now).order_by("starts_at", "pk")
 
 
+def held_on_days(
+    *, fetched_by: Any, date_from: datetime.date, date_to: datetime.date
+) -> QuerySet[Assignment]:
+    """The user's accepted assignments that meet the days from `date_from` to `date_to`
+    (local days, both included), soonest first."""
+    start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return (
+        visible_assignments(fetched_by)
+        .filter(
+            assistant__user=fetched_by,
+            status=AssignmentStatus.ACCEPTED,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
 def feed_assignments(*, user: Any) -> QuerySet[Assignment]:
     """What the user's calendar feed holds: held assignments from 90 days back on."""
     since = timezone.now() - datetime.timedelta(days=90)

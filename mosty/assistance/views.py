@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -267,9 +268,34 @@ class SlotDelete(_AvailabilityDelete):
 
 @routes.path("me/availability/exceptions/", name="exception_add")
 class ExceptionAdd(_AvailabilityAction):
+    """Days off are the assistant's to mark, also over an assignment they hold: they are
+    warned, with its date and time, since the days off do not give it back."""
+
     form_class = ExceptionForm
     success_message = gettext_lazy("The days are marked as unavailable.")
     service = services.exception_add
+
+    def act(self, form: Any) -> Any:
+        item = super().act(form)
+        held = selectors.held_on_days(
+            fetched_by=self.user, date_from=item.date_from, date_to=item.date_to
+        )
+        moments = [
+            date_format(timezone.localtime(a.starts_at), "SHORT_DATETIME_FORMAT") for a in held
+        ]
+        if moments:
+            messages.warning(
+                self.request,
+                ngettext(
+                    "You still hold the assignment you accepted for %(when)s. Days off do not "
+                    "give it back: if you cannot go, give it back in your schedule.",
+                    "You still hold the assignments you accepted for %(when)s. Days off do not "
+                    "give them back: if you cannot go, give them back in your schedule.",
+                    len(moments),
+                )
+                % {"when": ", ".join(moments)},
+            )
+        return item
 
 
 @routes.path("me/availability/exceptions/<int:pk>/delete/", name="exception_delete")

@@ -1,4 +1,5 @@
-"""An assistant gives back an assignment they accepted, before it starts."""
+"""An assistant gives back an assignment they accepted (before it starts), and is warned when
+they mark days off over one they hold."""
 
 import datetime
 import re
@@ -8,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from mosty.access.models import AuditEvent
 from mosty.assistance import selectors, services
@@ -18,7 +20,7 @@ from mosty.assistance.models import (
     RequestStatus,
 )
 from mosty.messaging.models import Notification
-from tests.assistance.factories import make_offer, make_profile, make_request
+from tests.assistance.factories import make_offer, make_profile, make_request, next_weekday_at
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -159,3 +161,25 @@ def test_giving_back_one_of_two_places_keeps_the_request_open_for_the_second(wor
     assert request.status == RequestStatus.OPEN
     # One assistant still holds it: it stays answered.
     assert request.answered_at is not None
+
+
+def test_marking_days_off_over_an_accepted_assignment_warns_and_keeps_the_days(world, client):
+    profile = _profile(world, "away")
+    start = next_weekday_at(weekday=2, hour=10)
+    _covered(world, profile, starts_at=start)
+    client.force_login(profile.user)
+    day = timezone.localdate(start)
+    with translation.override("pl"):
+        url = reverse("assistance:exception_add")
+        when = date_format(timezone.localtime(start), "SHORT_DATETIME_FORMAT")
+    form = {"date_from": day - datetime.timedelta(days=1), "date_to": day, "kind": "holiday"}
+    response = client.post(url, form, follow=True)
+    html = response.content.decode()
+    assert when in html and "alert-warning" in html
+    assert "Nadal masz przyjęte zlecenie" in html
+    assert profile.exceptions.filter(date_to=day).exists()  # a warning, not a refusal
+    assert profile.assignments.get().status == AssignmentStatus.ACCEPTED
+    # Days without an assignment: no warning.
+    later = day + datetime.timedelta(days=3)
+    response = client.post(url, {**form, "date_from": later, "date_to": later}, follow=True)
+    assert "alert-warning" not in response.content.decode()
