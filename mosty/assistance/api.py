@@ -16,6 +16,7 @@ from mosty.access.domains.assistance import provider_organisations, request_orga
 from mosty.access.policy import require
 from mosty.assistance import selectors, services
 from mosty.assistance.models import (
+    LINK_MAX,
     Assignment,
     AssignmentStatus,
     AssistanceRequest,
@@ -121,7 +122,7 @@ class RequestCreateInputSerializer(Serializer):
     duration_minutes = serializers.IntegerField(min_value=15, max_value=480)
     district = serializers.CharField(required=False, allow_blank=True, default="")
     place = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-    link = serializers.URLField(required=False, allow_blank=True, default="")
+    link = serializers.URLField(required=False, allow_blank=True, default="", max_length=LINK_MAX)
     topic = serializers.ChoiceField(choices=Topic.choices)
     description = serializers.CharField(
         required=False,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosty.assistance.models import (
+    LINK_MAX,
     CancelReason,
     ExceptionKind,
     Level,
@@ -97,7 +98,9 @@ class RequestForm(forms.Form):
         queryset=None, label=_("District"), required=False
     )
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
-    link = forms.URLField(label=_("Link (video)"), required=False, assume_scheme="https")
+    link = forms.URLField(
+        label=_("Link (video)"), max_length=LINK_MAX, required=False, assume_scheme="https"
+    )
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     description = _situation_text(
         label=_("What it is about"),

@@ -93,6 +93,10 @@ def too_far_ahead() -> str:
     }
 
 
+# The longest video-meeting link a request keeps.
+LINK_MAX = 2000
+
+
 class RequestStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("assistance request", "Open")
     COVERED = "covered", pgettext_lazy("assistance request", "Assistant confirmed")
@@ -363,7 +367,8 @@ class AssistanceRequest(OwnedRecord):
     ends_at = models.DateTimeField(_("ends"), editable=False)
     district = district_ref("+")
     place = models.CharField(_("place"), max_length=300, blank=True)
-    link = models.URLField(_("link (video)"), blank=True)
+    # Video-meeting invitations run long (a Microsoft Teams link is about 250 characters).
+    link = models.URLField(_("link (video)"), max_length=LINK_MAX, blank=True)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     description = models.TextField(
         _("what it is about"),

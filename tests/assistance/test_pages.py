@@ -495,3 +495,44 @@ def test_answering_an_offer_no_longer_open_says_so(world, client, action):
     assert "Ta propozycja jest już nieaktualna." in response.content.decode()
     taken.refresh_from_db()
     assert taken.status == AssignmentStatus.CANCELLED
+
+
+TEAMS_LINK = (
+    "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjM4ZTQ2ZDgtYzY1Ni00YjQ3LWE5ODkt"
+    "ZmI3YjU0NTFmNTNh%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-2d7cd0"
+    "11db47%22%2c%22Oid%22%3a%22d4a1c0b5-7e3a-4b8e-9f2a-1c3d5e7f9a0b%22%7d"
+)
+
+
+def test_a_long_video_meeting_link_saves_on_the_page_and_in_the_api(world, login):
+    """A Teams invitation link is longer than 200 characters; it is saved whole."""
+    assert len(TEAMS_LINK) == 243
+    _profile(world, "video")
+    client = login("institution_staff")
+    with translation.override("pl"):
+        url = reverse("assistance:request_create")
+    form = _request_form(world, mode="video", place="", link=TEAMS_LINK)
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()
+    assert AssistanceRequest.objects.get().link == TEAMS_LINK
+    detail = client.get(response["Location"]).content.decode()
+    assert f'href="{TEAMS_LINK}"' in detail
+    body = {
+        "organisation": world.org_a.pk,
+        "provider": world.org_a.pk,
+        "language": "uk",
+        "mode": "video",
+        "starts_at": next_weekday_at().isoformat(),
+        "duration_minutes": 60,
+        "link": TEAMS_LINK,
+        "topic": "school",
+    }
+    api = reverse("api:assistance_request_create")
+    response = client.post(api, body, content_type="application/json")
+    assert response.status_code == 201, response.content.decode()
+    assert AssistanceRequest.objects.filter(link=TEAMS_LINK).count() == 2
+    # Beyond the limit, the refusal is beside the field, not a 500.
+    too_long = "https://teams.microsoft.com/l/" + "a" * 2000
+    response = client.post(url, {**form, "link": too_long})
+    assert response.status_code == 200
+    assert 'id="id_link_errors"' in response.content.decode()
