@@ -5,6 +5,7 @@ from mosty.access.domains.mentoring import mentor_application_organisations
 from mosty.core.formats import language_name
 from mosty.core.forms import SearchModelChoiceField, not_in_future
 from mosty.core.models import District
+from mosty.core.pages import VersionedForm
 from mosty.mentoring.models import (
     MENTOR_LANGUAGES,
     Activity,
@@ -244,6 +245,14 @@ class MeetingForm(forms.Form):
         return not_in_future(
             self.cleaned_data["date"], _("A meeting cannot be logged in the future.")
         )
+
+
+class MeetingEditForm(MeetingForm, VersionedForm):
+    """Correcting a logged meeting: its fields, and the version the form showed."""
+
+
+class MeetingDeleteForm(VersionedForm):
+    """Deleting a logged meeting: only the version the confirmation showed."""
 
 
 SATISFACTION_CHOICES = [

@@ -403,7 +403,10 @@ class MatchEntry(Labelled):
         return f"{self.match_id} · {self.date}"
 
 
-class Meeting(MatchEntry):
+class Meeting(Versioned, MatchEntry):
+    """A meeting logged for a match. Corrected or deleted by the mentor who logged it or a
+    coordinator (`meeting.change`), so it carries a `version`: a stale form writes nothing."""
+
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
     minutes = models.PositiveSmallIntegerField(
         _("duration in minutes"), validators=[MinValueValidator(5), MaxValueValidator(1440)]

@@ -124,6 +124,14 @@ def meeting_list(*, match: Match) -> QuerySet[Meeting]:
     return match.meetings.select_related("logged_by").order_by("-date", "-pk")
 
 
+def meeting_get(*, fetched_by, pk: int) -> Meeting:
+    """One meeting of a match the user may see (404 otherwise), with its match."""
+    return get_object_or_404(
+        visible_meetings(fetched_by).select_related("match", "match__mentor", "logged_by"),
+        pk=pk,
+    )
+
+
 def meetings_visible(*, fetched_by) -> QuerySet[Meeting]:
     return visible_meetings(fetched_by).select_related("match").order_by("-date", "-pk")
 

@@ -16,7 +16,8 @@ from mosty.access.audit import audit
 from mosty.access.domains.mentoring import matching_scope
 from mosty.access.policy import require
 from mosty.accounts.models import Membership, Role, User
-from mosty.core.writes import save_changes, save_validated
+from mosty.core.models import edit_conflict
+from mosty.core.writes import save_changes, save_fields, save_validated
 from mosty.mentoring import engine_data, runs
 from mosty.mentoring.matching import pair_check
 from mosty.mentoring.models import (
@@ -331,16 +332,49 @@ def match_end(
     return save_changes(match, changes, version=version, by=by)
 
 
+# What a meeting's form sets (logging it, or correcting it).
+MEETING_FIELDS = ["date", "minutes", "activity", "note"]
+
+
+def _meeting_date_check(match: Match, date) -> None:
+    if match.started_on and date < match.started_on - dt.timedelta(days=31):
+        raise ValidationError({"date": _("This date is long before the match started.")})
+
+
 @transaction.atomic
 def meeting_log(*, match: Match, by, date, minutes: int, activity: str, note: str = "") -> Meeting:
     require(by, "meeting.log", match)
-    if match.started_on and date < match.started_on - dt.timedelta(days=31):
-        raise ValidationError({"date": _("This date is long before the match started.")})
+    _meeting_date_check(match, date)
     meeting = Meeting(
         match=match, date=date, minutes=minutes, activity=activity, note=note, logged_by=by
     )
     save_validated(meeting)
     return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by, version: int | None = None, **data) -> Meeting:
+    """Correct a logged meeting (`meeting.change`: the mentor who logged it, or a coordinator
+    of the match's organisation, while the match runs). `version` is the one the form showed:
+    when someone saved the meeting since, `EditConflict` and nothing is written."""
+    require(by, "meeting.change", meeting)
+    if data.get("date"):
+        _meeting_date_check(meeting.match, data["date"])
+    return save_fields(meeting, MEETING_FIELDS, data, version=version, by=by)
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting, by, version: int | None = None) -> None:
+    """Delete a meeting logged by mistake (`meeting.change`). `version` is the one the page
+    showed: when someone changed the meeting since, `EditConflict` and nothing is deleted."""
+    require(by, "meeting.change", meeting)
+    current = Meeting.objects.select_for_update().filter(pk=meeting.pk)
+    if version is not None:
+        current = current.filter(version=version)
+    found = current.first()
+    if found is None:
+        raise edit_conflict()
+    found.delete()
 
 
 @transaction.atomic

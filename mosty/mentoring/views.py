@@ -26,6 +26,8 @@ from mosty.mentoring.forms import (
     CheckInForm,
     EndForm,
     HandMatchForm,
+    MeetingDeleteForm,
+    MeetingEditForm,
     MeetingForm,
     MentorApplicationForm,
     MentorFilterForm,
@@ -569,6 +571,55 @@ class MeetingLog(_MatchStep):
 
     def initial(self):
         return {"date": timezone.localdate(), "minutes": 60}
+
+
+class _MeetingStep(SimpleFormPage):
+    """A form about one logged meeting (correct it, delete it), for those who may change it
+    (`meeting.change`); back to its match's page."""
+
+    permission = "meeting.change"
+    selector = selectors.meeting_get
+    context_object_name = "meeting"
+    object_kwarg = "meeting"
+
+    def cancel_url(self):
+        return reverse("mentoring:match_detail", args=[self.object.match_id])
+
+    def success_url(self, result):
+        return self.cancel_url()
+
+
+@routes.path("meetings/<int:pk>/edit/", name="meeting_edit")
+class MeetingEdit(_MeetingStep):
+    service = staticmethod(services.meeting_update)
+    form_class = MeetingEditForm
+    success_message = gettext_lazy("The meeting is corrected.")
+    edit_title = gettext_lazy("Correct the meeting")
+    # The form shows the meeting's note.
+    read_fields = ("note",)
+
+    def initial(self):
+        meeting = self.object
+        return {
+            "date": meeting.date,
+            "minutes": meeting.minutes,
+            "activity": meeting.activity,
+            "note": meeting.note,
+        }
+
+
+@routes.path("meetings/<int:pk>/delete/", name="meeting_delete")
+class MeetingDelete(_MeetingStep):
+    """Asks first (GET, the meeting named), deletes on POST."""
+
+    template_name = "mentoring/meeting_delete.html"
+    service = staticmethod(services.meeting_delete)
+    form_class = MeetingDeleteForm
+    success_message = gettext_lazy("Meeting deleted.")
+    edit_title = gettext_lazy("Delete the meeting")
+
+    def extra_context(self):
+        return {"submit_label": _("Delete the meeting")}
 
 
 @routes.path("matches/<int:pk>/check-in/", name="checkin")

@@ -41,6 +41,13 @@ def _match_with_meeting(world):
     return {"pk": match.pk}
 
 
+def _logged_meeting(world):
+    """A meeting org A's mentor logged on their active match (theirs to correct or delete)."""
+    match = MatchFactory(mentor=the_mentor(world), status="active")
+    meeting = MeetingFactory(match=match, logged_by=world.user("mentor", "a"), note="At the park.")
+    return {"pk": meeting.pk}
+
+
 def _pair(world):
     participant = waiting_participant(world.org_a)
     return {"pair": f"{participant.pk}-{the_mentor(world).pk}"}
@@ -138,6 +145,8 @@ ROUTES = [
     Route("mentoring:match_end", allowed=BOTH, kwargs=_match("active")),
     Route("mentoring:meeting_log", allowed=BOTH, kwargs=_match("active")),
     Route("mentoring:checkin", allowed=COORD, kwargs=_match("active")),
+    Route("mentoring:meeting_edit", reads_personal=True, allowed=BOTH, kwargs=_logged_meeting),
+    Route("mentoring:meeting_delete", allowed=BOTH, kwargs=_logged_meeting),
 ]
 
 

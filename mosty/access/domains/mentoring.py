@@ -5,7 +5,8 @@
   records check-ins and sees every match of the organisation.
 - A mentor (a user linked to an approved Mentor record) sees only their own matches, and of the
   matched person only the first name, languages, district and the plan tasks given to them; they
-  accept or decline proposals, log meetings and may end a match.
+  accept or decline proposals, log meetings (and correct or delete those they logged) and may
+  end a match.
 - The installation admin and caseworkers see no mentoring data.
 """
 
@@ -110,6 +111,27 @@ def match_is_active(user, match) -> bool:
     return match is not None and match.status == "active"
 
 
+@rules.predicate
+def coordinates_meeting_org(user, meeting) -> bool:
+    return meeting is not None and coordinates_mentor_org(user, meeting.match)
+
+
+@rules.predicate
+def logged_the_meeting(user, meeting) -> bool:
+    """The mentor of the meeting's match, who logged it themself."""
+    return (
+        meeting is not None
+        and getattr(user, "is_authenticated", False)
+        and meeting.logged_by_id == user.pk
+        and is_the_mentor(user, meeting.match)
+    )
+
+
+@rules.predicate
+def meeting_match_is_active(user, meeting) -> bool:
+    return meeting is not None and match_is_active(user, meeting.match)
+
+
 POLICY.add_rule("mentor.apply", takes_mentor_applications)
 POLICY.add_rule("mentor.list", coordinates_mentoring)
 POLICY.add_rule("mentor.view", coordinates_mentor_org | is_the_mentor)
@@ -129,6 +151,11 @@ POLICY.add_rule(
     (coordinates_mentor_org & match_is_running) | (is_the_mentor & match_is_active),
 )
 POLICY.add_rule("meeting.log", (coordinates_mentor_org | is_the_mentor) & match_is_active)
+# A logged meeting is corrected or deleted, while the match runs, by whoever may log meetings
+# for it: a coordinator of the organisation, or the mentor if they logged it themself.
+POLICY.add_rule(
+    "meeting.change", (coordinates_meeting_org | logged_the_meeting) & meeting_match_is_active
+)
 POLICY.add_rule("checkin.record", coordinates_mentor_org & match_is_running)
 POLICY.add_rule("mentoring.api", is_authenticated & (coordinates_mentoring | is_mentor))
 
