@@ -126,6 +126,11 @@ TEMPLATES: dict[str, Template] = {
         _("Your request for help"),
         _("Your caseworker has read your request for help and will contact you."),
     ),
+    # The answer stays in Mosty: the message only says that one waits.
+    "help_answered": Template(
+        _("An answer to your request for help"),
+        _("Your organisation answered your request for help. Open your page in Mosty to read it."),
+    ),
     "help_requested": Template(
         _("Someone asks for help"),
         _("%(code)s asks for help."),

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from mosty.portal.models import InvitationChannel
+from mosty.portal.models import HELP_REPLY_MAX, InvitationChannel
 
 
 class InvitationForm(forms.Form):
@@ -69,4 +69,16 @@ class HelpForm(forms.Form):
         help_text=gettext_lazy("Write in your own language. Your caseworker will answer you."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=1000,
+    )
+
+
+class HelpReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=gettext_lazy("Your answer"),
+        help_text=gettext_lazy(
+            "Write in a language the person understands. They read it on their page in Mosty: "
+            "the message that tells them of it does not carry your answer."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=HELP_REPLY_MAX,
     )

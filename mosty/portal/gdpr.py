@@ -25,7 +25,13 @@ def export(participant: Any) -> dict[str, Any]:
             for i in PortalInvitation.objects.filter(participant=participant)
         ],
         "help_requests": [
-            {"text": h.text, "status": h.status, "asked_at": h.created_at.isoformat()}
+            {
+                "text": h.text,
+                "status": h.status,
+                "asked_at": h.created_at.isoformat(),
+                "reply": h.reply,
+                "replied_at": h.replied_at.isoformat() if h.replied_at else None,
+            }
             for h in HelpRequest.objects.filter(participant=participant)
         ],
         "tasks_done": [
@@ -36,8 +42,8 @@ def export(participant: Any) -> dict[str, Any]:
 
 
 def erase(participant: Any) -> None:
-    """The login goes (it is theirs alone); the texts they wrote go; that they asked for help
-    and when stays for the figures."""
+    """The login goes (it is theirs alone); the texts they wrote and the answers staff wrote
+    them go; that they asked for help and when stays for the figures."""
     from mosty.portal.models import HelpRequest, PortalAccount, PortalInvitation, TaskReport
 
     account = PortalAccount.objects.filter(participant=participant).select_related("user").first()
@@ -52,7 +58,7 @@ def erase(participant: Any) -> None:
         user.set_unusable_password()
         user.save()
     PortalInvitation.objects.filter(participant=participant).delete()
-    HelpRequest.objects.filter(participant=participant).update(text="")
+    HelpRequest.objects.filter(participant=participant).update(text="", reply="")
     TaskReport.objects.filter(participant=participant).update(note="")
 
 

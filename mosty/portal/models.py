@@ -65,6 +65,10 @@ class PortalInvitation(Labelled):
         return f"invitation #{self.pk}"
 
 
+# An answer to a request for help is short: the newcomer reads it on their page in Mosty.
+HELP_REPLY_MAX = 1000
+
+
 class HelpStatus(models.TextChoices):
     OPEN = "open", _("Waiting for an answer")
     HANDLED = "handled", _("Handled")
@@ -72,7 +76,8 @@ class HelpStatus(models.TextChoices):
 
 class HelpRequest(Labelled):
     """ "Ask for help": lands with the caseworkers of the participant's open case or, without
-    one, in the intake queue of the organisation that registered them."""
+    one, in the intake queue of the organisation that registered them. Staff who see it answer
+    it in Mosty (`reply`) or mark it handled."""
 
     participant = models.ForeignKey(
         "people.Participant", on_delete=models.CASCADE, related_name="help_requests"
@@ -89,6 +94,11 @@ class HelpRequest(Labelled):
     created_at = models.DateTimeField(auto_now_add=True)
     handled_by = staff_ref()
     handled_at = models.DateTimeField(null=True, blank=True)
+    # Staff's answer, read by the newcomer on their page (the message that tells them of it
+    # carries no text of it). Answering handles the request, so it is answered once.
+    reply = EncryptedTextField(_("answer"), blank=True)
+    replied_by = staff_ref(_("answered by"))
+    replied_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("request for help")

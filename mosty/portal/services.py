@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from mosty.access.audit import audit
@@ -26,6 +26,7 @@ from mosty.messaging.outbox import message_to_participant, notify
 from mosty.people.models import CODE_ALPHABET, Consent, ConsentPurpose, Participant
 from mosty.people.services import consent_active, consent_record, consent_withdraw
 from mosty.portal.models import (
+    HELP_REPLY_MAX,
     HelpRequest,
     HelpStatus,
     InvitationChannel,
@@ -297,6 +298,54 @@ def help_request_handle(*, help_request: HelpRequest, by: Any) -> HelpRequest:
         help_request.participant, "help_handled", {}, key=f"help:{help_request.pk}:handled"
     )
     return help_request
+
+
+def already_handled_message() -> str:
+    """Why a request for help is not answered again."""
+    return _("This request for help is already handled: it cannot be answered again.")
+
+
+@transaction.atomic
+def help_request_reply(*, help_request: HelpRequest, reply: str, by: Any) -> HelpRequest:
+    """Staff answer a request for help in Mosty, which handles it. The newcomer reads the
+    answer on their page; the message that tells them of it, through their own channel, says
+    only that an answer waits (a text message or an e-mail is no place for what they asked
+    about). Answered once: a second answer (another tab, a colleague at the same time) is
+    refused, never written over the first."""
+    require(by, "help_request.handle", help_request)
+    reply = (reply or "").strip()
+    if not reply:
+        raise ValidationError({"reply": _("Write your answer.")})
+    if len(reply) > HELP_REPLY_MAX:
+        raise ValidationError(
+            {
+                "reply": ngettext(
+                    "Keep the answer to %(limit)d character or fewer.",
+                    "Keep the answer to %(limit)d characters or fewer.",
+                    HELP_REPLY_MAX,
+                )
+                % {"limit": HELP_REPLY_MAX}
+            }
+        )
+    # The row as it is now, locked: whoever loaded the request before someone answered it
+    # sees that answer here, not the open request they were shown.
+    current = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+    if current.status != HelpStatus.OPEN:
+        raise ValidationError(already_handled_message(), code="handled")
+    now = timezone.now()
+    current.status = HelpStatus.HANDLED
+    current.handled_by = current.replied_by = by
+    current.handled_at = current.replied_at = now
+    current.reply = reply
+    current.full_clean()
+    current.save(
+        update_fields=["status", "handled_by", "handled_at", "reply", "replied_by", "replied_at"]
+    )
+    message_to_participant(
+        current.participant, "help_answered", {}, key=f"help:{current.pk}:answered"
+    )
+    audit(by, "mosty.portal.help_request.answered", current)
+    return current
 
 
 @transaction.atomic

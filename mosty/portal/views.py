@@ -17,7 +17,14 @@ from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import require
 from mosty.cases.models import TaskStatus
 from mosty.core.exports import json_response
-from mosty.core.pages import ActionPage, FormPage, ListPage, ShowPage, public_form_saved
+from mosty.core.pages import (
+    ActionPage,
+    FormPage,
+    ListPage,
+    ShowPage,
+    SimpleFormPage,
+    public_form_saved,
+)
 from mosty.core.routing import Routes
 from mosty.events.tokens import cancel_token
 from mosty.knowledge.exports import booklet_pdf_download
@@ -28,10 +35,12 @@ from mosty.portal.appointments import upcoming
 from mosty.portal.forms import (
     ConsentWithdrawForm,
     HelpForm,
+    HelpReplyForm,
     InvitationForm,
     JoinForm,
     TaskDoneForm,
 )
+from mosty.portal.models import HelpStatus
 
 routes = Routes()
 
@@ -59,12 +68,14 @@ class PortalHome(PortalPage):
     def extra_context(self) -> dict[str, Any]:
         participant = self.participant
         audit_read(self.user, participant, fields=["first_name"])
+        help_requests = list(selectors.help_list_own(fetched_by=self.user))
+        audit_reads(self.user, help_requests, fields=["text", "reply"])
         return {
             "participant": participant,
             "appointments": upcoming(participant),
             "open_tasks": selectors.open_task_count(fetched_by=self.user),
             "mentor": selectors.mentor_of(fetched_by=self.user),
-            "help_requests": selectors.help_list_own(fetched_by=self.user),
+            "help_requests": help_requests,
         }
 
 
@@ -325,6 +336,45 @@ class HelpRequestList(ListPage):
     audit_fields = ("text",)
     selector = selectors.help_request_list
     filtered = False
+
+
+@routes.path("help-requests/<int:pk>/reply/", name="help_reply")
+class HelpRequestReply(SimpleFormPage):
+    """Staff who may handle a request answer it; the newcomer reads the answer on their page.
+    A request handled meanwhile (a colleague answered it, or the form is posted again from
+    another tab or after Back) is not answered twice: the user is told, nothing is written."""
+
+    permission = "help_request.handle"
+    template_name = "portal/help_reply.html"
+    form_class = HelpReplyForm
+    context_object_name = "help_request"
+    read_fields = ("text",)
+    edit_title = gettext_lazy("Answer a request for help")
+    cancel_list = "portal:help_list"
+    success_message = gettext_lazy(
+        "Your answer is saved. The person is told they can read it on their page."
+    )
+    selector = selectors.help_request_get
+    service = services.help_request_reply
+    object_kwarg = "help_request"
+    success_list = "portal:help_list"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated:
+            found = selectors.help_request_get(fetched_by=request.user, pk=kwargs["pk"])
+            if found.status != HelpStatus.OPEN:  # answered or handled since the form was shown
+                audit_read(request.user, found, fields=["text", "reply"])
+                context = {
+                    "title": self.edit_title,
+                    "cancel_url": self.cancel_url(),
+                    "help_request": found,
+                    "already": services.already_handled_message(),
+                }
+                return render(request, self.template_name, context)
+        return super().dispatch(request, *args, **kwargs)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"submit_label": _("Send the answer")}
 
 
 @routes.path("help-requests/<int:pk>/handled/", name="help_handle")

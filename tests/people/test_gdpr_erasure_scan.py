@@ -218,6 +218,8 @@ def _person_everywhere(world) -> Participant:
         organisation=org,
         text="afraid of her ex-husband",
         language="uk",
+        reply="A lawyer helps with the deportation order appeal on Monday.",
+        replied_at=timezone.now(),
     )
     TaskReport.objects.create(
         task=Task.objects.filter(goal__case__participant=person).first(),

@@ -119,6 +119,13 @@ ROUTES = [
         note="a list: staff of B see their own organisation's requests only",
     ),
     Route(
+        "portal:help_reply",
+        allowed=PEOPLE,
+        kwargs=_help,
+        reads_personal=True,
+        note="the request's text beside the answer's form",
+    ),
+    Route(
         "portal:help_handle",
         allowed=PEOPLE,
         method="post",
