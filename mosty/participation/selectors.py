@@ -356,6 +356,16 @@ def group_meetings(*, group: Group) -> QuerySet[GroupMeeting]:
     return group.meetings.all()
 
 
+def group_meetings_before(*, meeting: GroupMeeting) -> int:
+    """How many of its group's meetings `group_meetings` lists before `meeting` (the newest
+    first)."""
+    return (
+        group_meetings(group=meeting.group)
+        .filter(Q(date__gt=meeting.date) | Q(date=meeting.date, pk__gt=meeting.pk))
+        .count()
+    )
+
+
 def group_documents(*, group: Group) -> QuerySet[GroupDocument]:
     return group.documents.all()
 

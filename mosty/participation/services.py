@@ -444,10 +444,43 @@ def group_member_add(
     return save_validated(member)
 
 
+class MeetingAlreadyRecorded(ValidationError):
+    """The meeting a form records is one the group has already: the same form posted again
+    (Back and Save, a double click). `meeting` is the one recorded before."""
+
+    def __init__(self, meeting: GroupMeeting) -> None:
+        super().__init__(
+            _("This meeting was already recorded, so it was not saved a second time."),
+            code="already_recorded",
+        )
+        self.meeting = meeting
+
+
+def _same_meeting(meeting: GroupMeeting) -> GroupMeeting | None:
+    """The group's meeting with everything `meeting` says: its day and place, and the same
+    decisions and minutes (encrypted, so compared here rather than by the database; a group
+    has few meetings on one day)."""
+    same_day = GroupMeeting.objects.filter(
+        group=meeting.group, date=meeting.date, place=meeting.place
+    ).order_by("pk")
+    for recorded in same_day:
+        if (recorded.decisions, recorded.minutes) == (meeting.decisions, meeting.minutes):
+            return recorded
+    return None
+
+
 @transaction.atomic
 def group_meeting_record(*, group: Group, by: Any, **data: Any) -> GroupMeeting:
+    """Record a meeting the group held. The same meeting twice (Back after saving and Save
+    again, a double click, two leaders) is refused with `MeetingAlreadyRecorded`, which names
+    the meeting recorded first; writes of the group's meetings queue on the group's row, so
+    two posts at once cannot both find none."""
     require(by, "group.manage", group)
     meeting = GroupMeeting(group=group, created_by=by, updated_by=by, **data)
+    Group.objects.select_for_update().only("pk").get(pk=group.pk)
+    recorded = _same_meeting(meeting)
+    if recorded is not None:
+        raise MeetingAlreadyRecorded(recorded)
     return save_validated(meeting)
 
 

@@ -794,10 +794,29 @@ class GroupMemberAdd(_GroupFormPage):
 
 @routes.path("groups/<int:pk>/meetings/new/", name="group_meeting_add")
 class GroupMeetingAdd(_GroupFormPage):
+    """Record a meeting. The same form posted again (Back and Save, a double click) records
+    nothing: the user lands on the meeting recorded the first time, and is told so."""
+
     form_class = GroupMeetingForm
     heading = pgettext_lazy("group meeting", "Record a meeting")
-    success_message = gettext_lazy("The meeting is recorded.")
-    service = services.group_meeting_record
+
+    def save(self, form: Any) -> Any:
+        try:
+            meeting = services.group_meeting_record(
+                group=self.group, by=self.user, **form.cleaned_data
+            )
+        except services.MeetingAlreadyRecorded as exc:
+            messages.info(self.request, " ".join(exc.messages))
+            return exc.meeting
+        messages.success(self.request, _("The meeting is recorded."))
+        return meeting
+
+    def success_url(self, result: Any) -> Any:
+        # The group's page at the meeting, with every meeting listed when it is not among
+        # the newest the page shows.
+        hidden = selectors.group_meetings_before(meeting=result) >= GROUP_PAGE_ROWS
+        url = reverse("participation:group_detail", args=[self.group.pk])
+        return f"{url}{'?all=meetings' if hidden else ''}#meeting-{result.pk}"
 
 
 @routes.path("groups/<int:pk>/documents/new/", name="group_document_add")
