@@ -26,6 +26,9 @@ NOT_A_PERSONS_ACTION = {
     "directory.parse_pairs": "parses language pairs typed into a form",
     "directory.category_ensure": "HSDS import and the city pack keep the category vocabulary",
     "events.confirmed_count": "a count read inside the registration services",
+    "portal.already_handled_message": (
+        "the sentence a second answer to a request for help is refused with; writes nothing"
+    ),
     "portal.portal_access_end": (
         "follows a consent withdrawal already allowed (consent.withdraw or "
         "portal.consent.withdraw), sent by people.signals"
