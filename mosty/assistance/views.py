@@ -286,14 +286,15 @@ class ExceptionAdd(_AvailabilityAction):
         if moments:
             messages.warning(
                 self.request,
+                # The count is said, so that each language's plural form agrees with it.
                 ngettext(
-                    "You still hold the assignment you accepted for %(when)s. Days off do not "
-                    "give it back: if you cannot go, give it back in your schedule.",
-                    "You still hold the assignments you accepted for %(when)s. Days off do not "
-                    "give them back: if you cannot go, give them back in your schedule.",
+                    "You still hold %(count)d assignment you accepted: %(when)s. Days off do "
+                    "not give it back: if you cannot go, give it back in your schedule.",
+                    "You still hold %(count)d assignments you accepted: %(when)s. Days off do "
+                    "not give them back: if you cannot go, give them back in your schedule.",
                     len(moments),
                 )
-                % {"when": ", ".join(moments)},
+                % {"count": len(moments), "when": ", ".join(moments)},
             )
         return item
 

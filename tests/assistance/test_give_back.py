@@ -176,10 +176,29 @@ def test_marking_days_off_over_an_accepted_assignment_warns_and_keeps_the_days(w
     response = client.post(url, form, follow=True)
     html = response.content.decode()
     assert when in html and "alert-warning" in html
-    assert "Nadal masz przyjęte zlecenie" in html
+    assert "Nadal masz 1 przyjęte zlecenie" in html
     assert profile.exceptions.filter(date_to=day).exists()  # a warning, not a refusal
     assert profile.assignments.get().status == AssignmentStatus.ACCEPTED
     # Days without an assignment: no warning.
     later = day + datetime.timedelta(days=3)
     response = client.post(url, {**form, "date_from": later, "date_to": later}, follow=True)
     assert "alert-warning" not in response.content.decode()
+
+
+def test_the_days_off_warning_says_the_count_its_plural_agrees_with():
+    """Russian picks the singular form for 21: the count is in the sentence, so it agrees."""
+    singular = (
+        "You still hold %(count)d assignment you accepted: %(when)s. Days off do not give it "
+        "back: if you cannot go, give it back in your schedule."
+    )
+    plural = (
+        "You still hold %(count)d assignments you accepted: %(when)s. Days off do not give "
+        "them back: if you cannot go, give them back in your schedule."
+    )
+    with translation.override("ru"):
+        said = {
+            n: translation.ngettext(singular, plural, n) % {"count": n, "when": "…"}
+            for n in (1, 3, 5, 21)
+        }
+    assert "1 принятое поручение" in said[1] and "21 принятое поручение" in said[21]
+    assert "3 принятых поручения" in said[3] and "5 принятых поручений" in said[5]
