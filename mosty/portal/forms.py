@@ -82,3 +82,17 @@ class HelpReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=HELP_REPLY_MAX,
     )
+
+
+class HelpListFilterForm(forms.Form):
+    """Which requests for help the staff list shows: those waiting (the default) or those
+    answered or handled, with the answer given."""
+
+    state = forms.ChoiceField(
+        label=gettext_lazy("Show"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Waiting for an answer")),
+            ("closed", gettext_lazy("Answered or handled")),
+        ],
+    )

@@ -216,11 +216,15 @@ def portal_status(*, participant: Any) -> dict[str, Any]:
     }
 
 
-def help_request_list(*, fetched_by: Any, open_only: bool = True) -> QuerySet[HelpRequest]:
+def help_request_list(
+    *, fetched_by: Any, filters: dict[str, Any] | None = None
+) -> QuerySet[HelpRequest]:
+    """The requests for help `fetched_by` sees: waiting for an answer, or (`state` "closed")
+    answered or handled, newest first."""
     qs = visible_help_requests(fetched_by).select_related("participant", "organisation", "case")
-    if open_only:
-        qs = qs.filter(status=HelpStatus.OPEN)
-    return qs.order_by("-created_at", "-pk")
+    if (filters or {}).get("state") == "closed":
+        return qs.exclude(status=HelpStatus.OPEN).order_by("-handled_at", "-pk")
+    return qs.filter(status=HelpStatus.OPEN).order_by("-created_at", "-pk")
 
 
 def help_request_get(*, fetched_by: Any, pk: int) -> HelpRequest:

@@ -35,6 +35,7 @@ from mosty.portal.appointments import upcoming
 from mosty.portal.forms import (
     ConsentWithdrawForm,
     HelpForm,
+    HelpListFilterForm,
     HelpReplyForm,
     InvitationForm,
     JoinForm,
@@ -333,9 +334,10 @@ class PortalInvite(FormPage):
 class HelpRequestList(ListPage):
     permission = "help_request.list"
     template_name = "portal/help_list.html"
-    audit_fields = ("text",)
+    # The text, and the answer on the list of those answered.
+    audit_fields = ("text", "reply")
     selector = selectors.help_request_list
-    filtered = False
+    filter_form = HelpListFilterForm
 
 
 @routes.path("help-requests/<int:pk>/reply/", name="help_reply")

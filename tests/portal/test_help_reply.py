@@ -150,3 +150,22 @@ def test_the_answer_is_in_the_persons_export_and_erased_with_their_text(world):
     request.refresh_from_db()
     assert (request.text, request.reply) == ("", "")
     assert request.status == "handled"  # that it was asked and answered stays for the figures
+
+
+def test_staff_find_answered_and_handled_requests_with_the_answer(world, login):
+    request = _asked(world, login)
+    caseworker = world.user("caseworker", "a")
+    staff = _client(caseworker)
+    staff.post(reverse("portal:help_reply", args=[request.pk]), {"reply": ANSWER})
+    listing = reverse("portal:help_list")
+    assert "Dr Kowalska speaks Ukrainian" not in staff.get(listing).content.decode()
+
+    before = AuditEvent.objects.order_by("pk").last().pk
+    closed = staff.get(listing, {"state": "closed"}).content.decode()
+    assert "Потрібен лікар" in closed and "Dr Kowalska speaks Ukrainian" in closed
+    assert reverse("portal:help_reply", args=[request.pk]) not in closed  # nothing to do
+    read = AuditEvent.objects.get(pk__gt=before, actor=caseworker)
+    assert set(read.fields) == {"text", "reply"}
+    # Another organisation's staff do not find it.
+    other = _client(world.user("caseworker", "b")).get(listing, {"state": "closed"})
+    assert "Потрібен лікар" not in other.content.decode()
