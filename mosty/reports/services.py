@@ -210,7 +210,8 @@ def programme_leave(*, programme: Programme, by: Any) -> Programme:
     """The partner organisations `by` coordinates leave the programme: from now on its
     figures no longer count their records, and they no longer see it."""
     require(by, "programme.leave", programme)
-    leaving = [org for org in programme.partners.all() if org.pk in own_organisations(by)]
+    own = own_organisations(by)
+    leaving = [org for org in programme.partners.all() if org.pk in own]
     programme.partners.remove(*leaving)
     for org in leaving:
         notify(

@@ -76,6 +76,10 @@ def test_an_assistant_gives_back_an_accepted_assignment_and_the_request_opens_ag
     held.refresh_from_db()
     assert held.status == AssignmentStatus.ACCEPTED
 
+    reopened = AuditEvent.objects.filter(
+        action="mosty.assistance.assignment.updated", object_id=str(set_aside.pk)
+    )
+    seen_before = reopened.count()
     mail.outbox.clear()
     response = committed(client.post, give_back, {"reason": "illness"}, follow=True)
     assert response.redirect_chain[-1][0].endswith(schedule)
@@ -88,6 +92,7 @@ def test_an_assistant_gives_back_an_accepted_assignment_and_the_request_opens_ag
     # Open again: back on the coordinator's list, with the offer set aside open again too.
     assert request.status == RequestStatus.OPEN and request.answered_at is None
     assert set_aside.status == AssignmentStatus.OFFERED
+    assert reopened.count() == seen_before + 1  # the reopened offer is audited too
     assert request in selectors.request_open_list(fetched_by=world.user("coordinator"), filters={})
     assert AuditEvent.objects.filter(
         action="mosty.assistance.assignment.released", object_id=str(held.pk)
