@@ -4,6 +4,7 @@ accept -> log -> feedback, each step by the role that does it, in the browser.""
 import datetime
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from mosty.assistance.models import Assignment, AssistanceRequest
 from tests.assistance.factories import make_profile
@@ -36,12 +37,12 @@ def test_request_proposal_offer_accept_log_feedback(page, bworld):
     page.get_by_label("What it is about").fill("Meeting with the class teacher, call 601 234 567")
     page.get_by_role("button", name="Send the request").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Remove the phone number").is_visible()
+    expect(page.get_by_text("Remove the phone number")).to_be_visible()
     page.get_by_label("What it is about").fill("Meeting with the class teacher about the term.")
     page.get_by_role("button", name="Send the request").click()
     page.wait_for_url("**/assistance/requests/*/")
     request = AssistanceRequest.objects.get()
-    assert page.get_by_text("The request is sent.").is_visible()
+    expect(page.get_by_text("The request is sent.")).to_be_visible()
 
     # The coordinator sees it among open requests, with the proposal and why.
     _log_out(page)
@@ -49,13 +50,13 @@ def test_request_proposal_offer_accept_log_feedback(page, bworld):
     page.goto("/en/assistance/coordinate/")
     page.locator(f"a[href$='/assistance/requests/{request.pk}/proposals/']").click()
     page.wait_for_url("**/proposals/")
-    assert page.get_by_text("Travels to this district.").is_visible()
-    assert page.get_by_text("Available at this time every week.").is_visible()
+    expect(page.get_by_text("Travels to this district.")).to_be_visible()
+    expect(page.get_by_text("Available at this time every week.")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label(str(profile)).check()
     page.get_by_role("button", name="Send the offer").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Offered to 1 assistant.").is_visible()
+    expect(page.get_by_text("Offered to 1 assistant.")).to_be_visible()
 
     # The assistant accepts the offer; it is in their schedule.
     _log_out(page)
@@ -64,7 +65,7 @@ def test_request_proposal_offer_accept_log_feedback(page, bworld):
     assert serious_violations(page) == []
     page.get_by_role("button", name="Accept").click()
     page.wait_for_url("**/me/schedule/")
-    assert page.get_by_text("Accepted: it is in your schedule.").is_visible()
+    expect(page.get_by_text("Accepted: it is in your schedule.")).to_be_visible()
     assert Assignment.objects.get().status == "accepted"
 
     # The day has passed (moved back in the database): the assistant logs the hours.
@@ -80,7 +81,7 @@ def test_request_proposal_offer_accept_log_feedback(page, bworld):
     page.get_by_label("How it went").select_option("completed")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/me/hours/")
-    assert page.get_by_text("Thank you: your hours are logged.").is_visible()
+    expect(page.get_by_text("Thank you: your hours are logged.")).to_be_visible()
     assert serious_violations(page) == []
 
     # The institution gives feedback on the done request.
@@ -91,7 +92,7 @@ def test_request_proposal_offer_accept_log_feedback(page, bworld):
     page.get_by_label("How satisfied are you?").select_option("5")
     page.get_by_role("button", name="Send").click()
     page.wait_for_url(f"**/assistance/requests/{request.pk}/")
-    assert page.get_by_text("Your rating: 5 of 5.").is_visible()
+    expect(page.get_by_text("Your rating: 5 of 5.")).to_be_visible()
     request.refresh_from_db()
     assert request.status == "done"
     assert request.feedback.rating == 5

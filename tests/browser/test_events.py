@@ -9,7 +9,7 @@ def test_visitor_registers_for_a_full_event_and_is_waitlisted(page, bworld):
     make_registration(event, name="Anna Nowak")
     page.goto("/en/events/")
     page.get_by_role("link", name="Gotujemy razem (en)").click()
-    assert page.get_by_text("Full: new registrations go to the waiting list.").is_visible()
+    expect(page.get_by_text("Full: new registrations go to the waiting list.")).to_be_visible()
     assert page.get_by_text("Anna Nowak").count() == 0  # names are never public
     assert serious_violations(page) == []
     page.get_by_label("Name").fill("Olena Kovalenko")

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from tests.browser.conftest import log_in, serious_violations, submit
 
 
@@ -19,11 +21,11 @@ def test_home_in_polish_then_arabic_is_right_to_left(page, bworld):
 def test_login_and_logout(page, bworld):
     log_in(page, "coordinator.a@example.org")
     assert "/en/dashboard/" in page.url
-    assert page.get_by_role("heading", name="Hello").is_visible()
+    expect(page.get_by_role("heading", name="Hello")).to_be_visible()
     page.get_by_role("button", name="Coordinatora").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Log in").is_visible()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
 
 def test_public_and_staff_pages_have_no_serious_accessibility_violations(page, bworld):

@@ -3,6 +3,8 @@
 import io
 import zipfile
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import log_in, serious_violations
 from tests.knowledge import factories
 
@@ -32,7 +34,7 @@ def test_search_finds_articles_without_diacritics(page, bworld):
     assert results.first.locator("mark").first.inner_text() == "Poznań"
     assert serious_violations(page) == []
     results.first.get_by_role("link").click()
-    assert page.get_by_role("heading", name="PESEL number in Poznań").is_visible()
+    expect(page.get_by_role("heading", name="PESEL number in Poznań")).to_be_visible()
     assert page.locator("article strong").first.inner_text() == "PESEL"
 
 
@@ -41,7 +43,7 @@ def test_article_missing_in_language_offers_others_right_to_left(page, bworld):
     page.goto("/ar/knowledge/a/pesel/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     page.locator("a[hreflang=en]").click()
-    assert page.get_by_role("heading", name="PESEL number in Poznań").is_visible()
+    expect(page.get_by_role("heading", name="PESEL number in Poznań")).to_be_visible()
     assert serious_violations(page) == []
 
 
@@ -51,19 +53,19 @@ def test_offline_bundle_opens_from_files(page, bworld, tmp_path):
     assert response.ok
     zipfile.ZipFile(io.BytesIO(response.body())).extractall(tmp_path)
     page.goto((tmp_path / "index.html").as_uri())
-    assert page.get_by_role("heading", name="Knowledge base").first.is_visible()
+    expect(page.get_by_role("heading", name="Knowledge base").first).to_be_visible()
     assert page.locator("link[href='assets/bootstrap.css']").count() == 1
     # the bundled stylesheet applied: Bootstrap's container has a max width
     assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") != "none"
     page.get_by_label("Search the knowledge base").fill("emergency")
     assert page.locator("#search-results a").count() == 1
     page.locator("#search-results a").click()
-    assert page.get_by_role("heading", name="Emergency numbers").is_visible()
+    expect(page.get_by_role("heading", name="Emergency numbers")).to_be_visible()
     assert page.locator("strong").inner_text() == "112"
     page.get_by_role("link", name="Knowledge base").click()
     assert page.url.endswith("/index.html")
     page.get_by_role("link", name="PESEL number in Poznań").click()
-    assert page.get_by_role("heading", name="PESEL number in Poznań").is_visible()
+    expect(page.get_by_role("heading", name="PESEL number in Poznań")).to_be_visible()
 
 
 def test_editor_pages_are_accessible(page, bworld):

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from tests.browser.conftest import log_in, serious_violations
 from tests.participation.factories import make_call, make_programme
 
@@ -69,14 +71,14 @@ def test_opinion_on_a_consultation_is_answered_and_the_author_sees_it(page, bwor
     page.goto(f"/en/participation/calls/{call.pk}/")
     page.get_by_role("link", name="Responses and answers").click()
     assert serious_violations(page) == []
-    assert page.get_by_text("Prosimy o formularze po ukraińsku.").is_visible()
+    expect(page.get_by_text("Prosimy o formularze po ukraińsku.")).to_be_visible()
     page.locator("textarea[name=answer]").fill("Uwzględniono w rozdziale 3.")
     page.get_by_role("button", name="Record the answer").click()
-    assert page.get_by_text("Uwzględniono w rozdziale 3.").is_visible()
+    expect(page.get_by_text("Uwzględniono w rozdziale 3.")).to_be_visible()
 
     _as(page, "participant.a@example.org")
     page.goto(idea_url)
-    assert page.get_by_text("Uwzględniono w rozdziale 3.").is_visible()
+    expect(page.get_by_text("Uwzględniono w rozdziale 3.")).to_be_visible()
     page.goto(f"/en/participation/calls/{call.pk}/")
     assert "1 opinion was sent" in page.locator("#voice-counts").inner_text()
 
@@ -107,4 +109,4 @@ def test_group_pages_have_no_serious_accessibility_violations(page, bworld):
     page.goto(f"/en/participation/groups/policy/{document.pk}/")
     page.locator("#comment-1").fill("Zgoda, ale wieczorem.")
     page.get_by_role("button", name="Add the comment").first.click()
-    assert page.get_by_text("Zgoda, ale wieczorem.").is_visible()
+    expect(page.get_by_text("Zgoda, ale wieczorem.")).to_be_visible()

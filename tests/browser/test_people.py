@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from mosty.people.models import Consent, Participant
 from tests.browser.conftest import log_in, serious_violations
 from tests.people.factories import ParticipantFactory
@@ -70,7 +72,7 @@ def test_caseworker_searches_registers_and_records_consent(page, bworld):
     page.get_by_text("Consent recorded.").wait_for()
     consent = Consent.objects.get(participant=participant)
     assert consent.purpose == "case_management" and consent.recorded_by == caseworker
-    assert page.get_by_role("button", name="Withdraw").is_visible()
+    expect(page.get_by_role("button", name="Withdraw")).to_be_visible()
 
 
 def test_coordinator_pages_are_accessible_also_right_to_left(page, bworld):

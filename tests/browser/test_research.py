@@ -18,12 +18,12 @@ def test_a_migrant_answers_in_arabic_and_skip_logic_hides_questions(page, bworld
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"/ar/research/s/{survey.slug}/")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    assert page.get_by_text("نحفظ إجاباتك دون اسم.").is_visible()
+    expect(page.get_by_text("نحفظ إجاباتك دون اسم.")).to_be_visible()
     assert serious_violations(page) == []
     _next(page, "أوافق، ابدأ")
     page.get_by_label("كم عمرك؟").fill("12")
     _next(page, "التالي")
-    assert page.get_by_text("أدخل عمراً بين 16 و100.").is_visible()  # the form's own message
+    expect(page.get_by_text("أدخل عمراً بين 16 و100.")).to_be_visible()  # the form's own message
     assert serious_violations(page) == []
     page.get_by_label("كم عمرك؟").fill("34")
     _next(page, "التالي")
@@ -37,12 +37,12 @@ def test_a_migrant_answers_in_arabic_and_skip_logic_hides_questions(page, bworld
     assert page.get_by_text("في أي قطاع؟").count() == 0
     page.get_by_label("كيف تقيّم لغتك البولندية (1–5)؟").fill("2")
     _next(page, "التالي")
-    assert page.get_by_text("تنظم المدينة دورات مجانية في اللغة البولندية.").is_visible()
+    expect(page.get_by_text("تنظم المدينة دورات مجانية في اللغة البولندية.")).to_be_visible()
     assert serious_violations(page) == []
     _next(page, "التالي")
     page.get_by_label("ما الذي تحتاجه أكثر؟").fill("سكن")
     _next(page, "إرسال الإجابات")
-    assert page.get_by_text("شكرًا لك! تم إرسال إجاباتك.").is_visible()
+    expect(page.get_by_text("شكرًا لك! تم إرسال إجاباتك.")).to_be_visible()
     answers = Response.objects.get().answers
     assert answers["country"] == "sy" and "region" not in answers and answers["needs"] == "سكن"
 
@@ -62,18 +62,19 @@ def test_a_dependent_question_appears_without_sending_the_page(page, bworld):
     assert page.locator("html").get_attribute("dir") == "rtl"
     region = page.get_by_role("group", name="من أي منطقة؟")
     hours = page.get_by_label("كم ساعة في الأسبوع؟")
-    assert not region.is_visible() and not hours.is_visible()
+    expect(region).to_be_hidden()
+    expect(hours).to_be_hidden()
     page.locator("form[data-skips-ready]").wait_for(state="attached")
     page.get_by_role("radio", name="أوكرانيا", exact=True).check()
     region.wait_for(state="visible")
     # The choice filter: only Ukraine's regions are offered.
-    assert page.get_by_role("radio", name="كييف").is_visible()
-    assert not page.get_by_role("radio", name="مينسك").is_visible()
+    expect(page.get_by_role("radio", name="كييف")).to_be_visible()
+    expect(page.get_by_role("radio", name="مينسك")).to_be_hidden()
     page.get_by_role("radio", name="نعم", exact=True).check()
     hours.wait_for(state="visible")
     # Announced politely, in the page's language.
     expect(page.locator("#skips-status")).to_have_text("ظهرت أسئلة إضافية في هذه الصفحة.")
-    assert page.get_by_role("button", name="إرسال الإجابات").is_visible()  # now the last page
+    expect(page.get_by_role("button", name="إرسال الإجابات")).to_be_visible()  # now the last page
     assert Response.objects.get().answers.get("works") is None  # nothing saved yet
     assert serious_violations(page) == []
     page.get_by_role("radio", name="لا", exact=True).check()
