@@ -18,6 +18,7 @@ from mosty.access.policy import can, require
 from mosty.cases import forms, selectors, services
 from mosty.cases.charts import progress_charts
 from mosty.cases.models import NoteVisibility, TaskStatus
+from mosty.core.navigation import sections_for
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
 from mosty.core.pagination import paginate, query_without_page
 from mosty.core.routing import Routes
@@ -125,6 +126,7 @@ class CaseDetail(CasePage):
             "notes": notes[:20],
             "support_logs": selectors.support_log_list(case=case, fetched_by=self.user)[:20],
             "task_statuses": TaskStatus.choices,
+            "sections": sections_for("case", self.request, case),
         }
 
 

@@ -55,6 +55,27 @@ def _participant_portal(request: Any, participant: Any) -> dict[str, Any] | None
 record_section("participant", "portal/_participant_portal.html", _participant_portal, order=90)
 
 
+def _case_help(request: Any, case: Any) -> dict[str, Any] | None:
+    """The requests for help the person sent about this case, on the case's page: the team
+    answers them there and sees what was answered. Shown once there is one; reads audited
+    with both texts, as on the staff list."""
+    user = request.user
+    if not can(user, "help_request.list"):
+        return None
+    from mosty.access.audit import audit_reads
+    from mosty.portal import selectors
+
+    rows = selectors.help_request_for_case(fetched_by=user, case=case)
+    if not rows:
+        return None
+    shown = rows[: selectors.CASE_HELP_SHOWN]
+    audit_reads(user, shown, fields=["text", "reply"])
+    return {"rows": shown, "more": len(rows) > len(shown)}
+
+
+record_section("case", "portal/_case_help.html", _case_help, order=30)
+
+
 def _participant_summary(request: Any, participant: Any) -> dict[str, Any] | None:
     """What the person took part in, for staff allowed to see it: events attended (sessions,
     events, the last one) among registrations the user organises, and support minutes by kind

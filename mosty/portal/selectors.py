@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -225,6 +225,24 @@ def help_request_list(
     if (filters or {}).get("state") == "closed":
         return qs.exclude(status=HelpStatus.OPEN).order_by("-handled_at", "-pk")
     return qs.filter(status=HelpStatus.OPEN).order_by("-created_at", "-pk")
+
+
+# How many of a case's requests for help its page shows; the staff list has them all.
+CASE_HELP_SHOWN = 10
+
+
+def help_request_for_case(*, fetched_by: Any, case: Any) -> list[HelpRequest]:
+    """The requests for help on `case` that `fetched_by` sees, for the case's page: those
+    waiting first, newest first, then the answered or handled, latest handled first. One more
+    than `CASE_HELP_SHOWN`, so the page can tell whether there are more."""
+    return list(
+        visible_help_requests(fetched_by)
+        .filter(case=case)
+        .select_related("participant")
+        .order_by(F("handled_at").desc(nulls_first=True), "-created_at", "-pk")[
+            : CASE_HELP_SHOWN + 1
+        ]
+    )
 
 
 def help_request_get(*, fetched_by: Any, pk: int) -> HelpRequest:

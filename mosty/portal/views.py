@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -340,6 +340,14 @@ class HelpRequestList(ListPage):
     filter_form = HelpListFilterForm
 
 
+def _back_to_case(request: HttpRequest, help_request: Any) -> str | None:
+    """The page of the request's case when the user came from it (`?from=case`): answering
+    there, or marking handled, brings them back to the case rather than to the staff list."""
+    if request.GET.get("from") == "case" and help_request is not None and help_request.case_id:
+        return reverse("cases:detail", args=[help_request.case_id])
+    return None
+
+
 @routes.path("help-requests/<int:pk>/reply/", name="help_reply")
 class HelpRequestReply(SimpleFormPage):
     """Staff who may handle a request answer it; the newcomer reads the answer on their page.
@@ -368,7 +376,7 @@ class HelpRequestReply(SimpleFormPage):
                 audit_read(request.user, found, fields=["text", "reply"])
                 context = {
                     "title": self.edit_title,
-                    "cancel_url": self.cancel_url(),
+                    "cancel_url": _back_to_case(request, found) or self.cancel_url(),
                     "help_request": found,
                     "already": services.already_handled_message(),
                 }
@@ -377,6 +385,12 @@ class HelpRequestReply(SimpleFormPage):
 
     def extra_context(self) -> dict[str, Any]:
         return {"submit_label": _("Send the answer")}
+
+    def cancel_url(self) -> str:
+        return _back_to_case(self.request, self.object) or super().cancel_url()
+
+    def success_url(self, result: Any) -> str | HttpResponseRedirect:
+        return _back_to_case(self.request, self.object) or super().success_url(result)
 
 
 @routes.path("help-requests/<int:pk>/handled/", name="help_handle")
@@ -387,3 +401,6 @@ class HelpRequestHandle(ActionPage):
     service = services.help_request_handle
     object_kwarg = "help_request"
     success_list = "portal:help_list"
+
+    def success_url(self, result: Any) -> str:
+        return _back_to_case(self.request, self.object) or super().success_url(result)
