@@ -9,7 +9,14 @@ from django.utils.translation import pgettext_lazy
 from mosty.core import formats
 from mosty.core.pages import VersionedForm
 from mosty.core.uploads import read_upload, validate_upload_size
-from mosty.research.models import TITLE_LENGTH, Audience, FocusGroup, Survey, SurveyStatus
+from mosty.research.models import (
+    TITLE_LENGTH,
+    Audience,
+    FocusGroup,
+    Survey,
+    SurveyStatus,
+    language_key,
+)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -29,11 +36,6 @@ class XlsFormField(forms.FileField):
 def upload_content(form: forms.Form) -> tuple[bytes, str]:
     upload = form.cleaned_data["file"]
     return read_upload(upload), str(upload.name)
-
-
-def language_key(language: dict[str, str]) -> str:
-    """How a survey's texts name a language of its form: its code, else its name in the form."""
-    return language.get("code") or language.get("key") or ""
 
 
 def language_label(language: dict[str, str]) -> str:

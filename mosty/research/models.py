@@ -42,6 +42,11 @@ def new_token() -> str:
 TITLE_LENGTH = 200
 
 
+def language_key(language: dict[str, str]) -> str:
+    """How a survey's texts name a language of its form: its code, else its name in the form."""
+    return language.get("code") or language.get("key") or ""
+
+
 class Survey(OwnedRecord):
     organisation = owned_by("surveys", on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=TITLE_LENGTH)
@@ -96,6 +101,16 @@ class Survey(OwnedRecord):
         written = getattr(self, f"{field}_translations") or {}
         text = written.get(language) if isinstance(written, dict) else None
         return text if isinstance(text, str) else ""
+
+    def respondent_texts(self, form: Any, language: dict[str, str]) -> dict[str, str]:
+        """The title and consent text in the respondent's form `language`: what the editor
+        wrote for that language, else the form's own title (then the survey's) and the
+        consent text as written."""
+        key = language_key(language)
+        return {
+            "title": self.text_in("title", key) or form.own_title or self.title,
+            "consent_text": self.text_in("consent_text", key) or self.consent_text,
+        }
 
     def clean(self) -> None:
         for field, limit in (("title", TITLE_LENGTH), ("consent_text", None)):

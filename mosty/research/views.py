@@ -44,7 +44,6 @@ from mosty.research.forms import (
     SurveyCreateForm,
     SurveyFilterForm,
     SurveySettingsForm,
-    language_key,
     upload_content,
 )
 from mosty.research.models import Response, ResponseMode, Survey
@@ -302,17 +301,6 @@ class SurveyExportForm(_SurveyPage, ObjectPage):
 # Answering ------------------------------------------------------------------------------------
 
 
-def respondent_texts(survey: Survey, form: Any, language: dict[str, str]) -> dict[str, str]:
-    """The survey's title and consent text in the respondent's form language: what its editor
-    wrote for that language, else the form's own title (then the survey's) and the consent
-    text as written."""
-    key = language_key(language)
-    return {
-        "title": survey.text_in("title", key) or form.own_title or survey.title,
-        "consent_text": survey.text_in("consent_text", key) or survey.consent_text,
-    }
-
-
 def _closed(
     request: HttpRequest,
     survey: Survey,
@@ -327,7 +315,7 @@ def _closed(
     if version is not None:
         form = version.form()
         language = form.language(wanted or request.GET.get("lang") or translation.get_language())
-        title = respondent_texts(survey, form, language)["title"]
+        title = survey.respondent_texts(form, language)["title"]
     return render(
         request,
         "research/closed.html",
@@ -373,7 +361,7 @@ def _start(request: HttpRequest, survey: Survey, invitation: Any = None) -> Http
             "form": form,
             "language": language,
             "direction": form.direction(language),
-            **respondent_texts(survey, form, language),
+            **survey.respondent_texts(form, language),
         },
     )
 
@@ -536,7 +524,7 @@ def _respond_context(
         "response": response,
         "language": language,
         "direction": form.direction(language),
-        **respondent_texts(survey, form, language),
+        **survey.respondent_texts(form, language),
         "interview": response.mode == ResponseMode.INTERVIEW,
     }
 
