@@ -199,10 +199,20 @@ class ObjectPage(StaffPage):
         rule is written for (a meeting's network, a goal's case), named by `owner`."""
         return getattr(self.object, self.owner) if self.owner else self.object
 
+    def already_done(self) -> HttpResponse | None:
+        """What the user meets instead of the page when `self.object` is already where the
+        page would bring it (a person erased, a request answered: from a second tab, after
+        Back, by a colleague). Asked once the object is found and before `permission`, whose
+        rule no longer allows the action and would answer 403; None: the page as usual."""
+        return None
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not self.public and not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.get_object()
+        done = self.already_done() if self.object is not None else None
+        if done is not None:
+            return done
         if self.permission:
             require(request.user, self.permission, self.permission_target())
         return super().dispatch(request, *args, **kwargs)

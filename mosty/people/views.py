@@ -315,22 +315,18 @@ class ParticipantErase(ParticipantPage):
     permission = "participant.erase"
     template_name = "people/participant_erase.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            participant = self.get_object()
-            if participant.anonymised_at is not None:
-                # Erased meanwhile (the page open in a second tab, or reloaded): said, not
-                # refused; the person's page shows what remains.
-                messages.info(
-                    request,
-                    _(
-                        "The participant's personal data was already erased; only the code "
-                        "%(code)s remains."
-                    )
-                    % {"code": participant.code},
-                )
-                return redirect(_detail_url(participant.pk))
-        return super().dispatch(request, *args, **kwargs)
+    def already_done(self):
+        participant = self.object
+        if participant.anonymised_at is None:
+            return None
+        # Erased meanwhile (the page open in a second tab, or reloaded): said, not refused;
+        # the person's page shows what remains.
+        messages.info(
+            self.request,
+            _("The participant's personal data was already erased; only the code %(code)s remains.")
+            % {"code": participant.code},
+        )
+        return redirect(_detail_url(participant.pk))
 
     def post(self, request, *args, **kwargs):
         participant = self.object

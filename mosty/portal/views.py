@@ -123,13 +123,12 @@ class PortalTaskDone(FormPage):
     object_kwarg = "task"
     success_list = "portal:plan"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated:
-            task = selectors.own_task_get(fetched_by=request.user, pk=kwargs["pk"])
-            if task.status == TaskStatus.DONE:  # Back after "done", or the link opened again
-                messages.info(request, _("This task is already done."))
-                return redirect("portal:plan")
-        return super().dispatch(request, *args, **kwargs)
+    def already_done(self) -> HttpResponse | None:
+        if self.object.status != TaskStatus.DONE:
+            return None
+        # Back after "done", or the link opened again.
+        messages.info(self.request, _("This task is already done."))
+        return redirect("portal:plan")
 
 
 @routes.path("referrals/", name="referrals")
@@ -205,14 +204,12 @@ class PortalConsentWithdraw(FormPage):
     object_kwarg = "consent"
     success_list = "portal:consents"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated:
-            consent = selectors.consent_get(fetched_by=request.user, pk=kwargs["pk"])
-            if consent.withdrawn_at is not None:  # Back after withdrawing, or a second tap
-                title = _("Withdraw a consent")
-                context = {"title": title, "consent": consent, "already": True}
-                return render(request, self.template_name, context)
-        return super().dispatch(request, *args, **kwargs)
+    def already_done(self) -> HttpResponse | None:
+        if self.object.withdrawn_at is None:
+            return None
+        # Back after withdrawing, or a second tap.
+        context = {"title": _("Withdraw a consent"), "consent": self.object, "already": True}
+        return render(self.request, self.template_name, context)
 
     def save(self, form: Any) -> Any:
         return services.consent_withdraw_own(consent=self.object, by=self.user)
@@ -369,19 +366,19 @@ class HelpRequestReply(SimpleFormPage):
     object_kwarg = "help_request"
     success_list = "portal:help_list"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated:
-            found = selectors.help_request_get(fetched_by=request.user, pk=kwargs["pk"])
-            if found.status != HelpStatus.OPEN:  # answered or handled since the form was shown
-                audit_read(request.user, found, fields=["text", "reply"])
-                context = {
-                    "title": self.edit_title,
-                    "cancel_url": _back_to_case(request, found) or self.cancel_url(),
-                    "help_request": found,
-                    "already": services.already_handled_message(),
-                }
-                return render(request, self.template_name, context)
-        return super().dispatch(request, *args, **kwargs)
+    def already_done(self) -> HttpResponse | None:
+        found = self.object
+        if found.status == HelpStatus.OPEN:
+            return None
+        # Answered or handled since the form was shown: the answer given, no form.
+        audit_read(self.request.user, found, fields=["text", "reply"])
+        context = {
+            "title": self.edit_title,
+            "cancel_url": self.cancel_url(),
+            "help_request": found,
+            "already": services.already_handled_message(),
+        }
+        return render(self.request, self.template_name, context)
 
     def extra_context(self) -> dict[str, Any]:
         return {"submit_label": _("Send the answer")}
