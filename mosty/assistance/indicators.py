@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from mosty.assistance.models import Assignment, AssignmentLog, AssignmentStatus
-from mosty.core.indicators import Scope, Unit, aggregate, hours, indicator
+from mosty.core.indicators import Scope, Unit, aggregate_indicator, hours
 
 
 def _done(scope: Scope) -> Any:
@@ -25,23 +25,7 @@ def _done(scope: Scope) -> Any:
     )
 
 
-def bookings(scope: Scope, by: str | None = None) -> Any:
-    return aggregate(_done(scope), by, {"month": "starts_at", "language": "request__language"})
-
-
-def assistance_hours(scope: Scope, by: str | None = None) -> Any:
-    """Hours the assistants logged (without travel) for the bookings carried out."""
-    logs = AssignmentLog.objects.filter(assignment__in=_done(scope))
-    return aggregate(
-        logs,
-        by,
-        {"month": "assignment__starts_at", "language": "assignment__request__language"},
-        total=Sum("minutes"),
-        convert=hours,
-    )
-
-
-indicator(
+aggregate_indicator(
     "assistance.bookings",
     name=_("Interpreter and assistant bookings"),
     definition=_(
@@ -49,10 +33,10 @@ indicator(
         "for the organisation whose pool provided them."
     ),
     unit=Unit.RECORDS,
-    breakdowns=("month", "language"),
-    count=bookings,
+    rows=_done,
+    breakdowns={"month": "starts_at", "language": "request__language"},
 )
-indicator(
+aggregate_indicator(
     "assistance.hours",
     name=_("Interpreting and assistance hours"),
     definition=_(
@@ -60,6 +44,8 @@ indicator(
         "travel time."
     ),
     unit=Unit.HOURS,
-    breakdowns=("month", "language"),
-    count=assistance_hours,
+    rows=lambda scope: AssignmentLog.objects.filter(assignment__in=_done(scope)),
+    breakdowns={"month": "assignment__starts_at", "language": "assignment__request__language"},
+    total=Sum("minutes"),
+    convert=hours,
 )

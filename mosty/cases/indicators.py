@@ -26,7 +26,7 @@ from mosty.core.indicators import (
     PeopleFound,
     Scope,
     Unit,
-    aggregate,
+    aggregate_indicator,
     average,
     breakdown_labels,
     indicator,
@@ -42,40 +42,6 @@ def _cases(scope: Scope) -> Any:
     return scope.filter_organisations(Case.objects.all(), "organisation_id")
 
 
-def cases_opened(scope: Scope, by: str | None = None) -> Any:
-    found = scope.filter_period(_cases(scope), "opened_on")
-    return aggregate(found, by, {"month": "opened_on", "organisation": "organisation_id"})
-
-
-def cases_closed(scope: Scope, by: str | None = None) -> Any:
-    found = scope.filter_period(_cases(scope), "closed_at", moments=True)
-    return aggregate(
-        found,
-        by,
-        {"month": "closed_at", "outcome": "closure_reason", "organisation": "organisation_id"},
-    )
-
-
-def goals_achieved(scope: Scope, by: str | None = None) -> Any:
-    """Goals marked achieved in the period (the outcome of a case, per domain)."""
-    found = scope.records(
-        Goal.objects.filter(status=GoalStatus.ACHIEVED),
-        organisation="case__organisation_id",
-        period="updated_at",
-        moments=True,
-    )
-    return aggregate(found, by, {"domain": "domain", "month": "updated_at"})
-
-
-def support_minutes(scope: Scope, by: str | None = None) -> Any:
-    found = scope.records(
-        SupportLog.objects.all(), organisation="case__organisation_id", period="happened_on"
-    )
-    return aggregate(
-        found, by, {"kind": "kind", "month": "happened_on"}, total=Sum("minutes", default=0)
-    )
-
-
 def _means(groups: Mapping[str, list[float]], by: str | None) -> Any:
     """The average of each group (one decimal; 0 for none): the figure when `by` is None
     (the group keyed ""), else {key: average}."""
@@ -88,21 +54,19 @@ def _referrals(scope: Scope) -> Any:
     return scope.filter_organisations(Referral.objects.all(), "from_organisation_id")
 
 
-def referrals_sent(scope: Scope, by: str | None = None) -> Any:
-    found = scope.filter_period(_referrals(scope), "created_at", moments=True)
-    return aggregate(found, by, {"domain": "domain", "month": "created_at"})
+# Referrals count by their domain and the month they were sent.
+_REFERRAL_BREAKDOWNS = {"domain": "domain", "month": "created_at"}
 
 
 def _reached(status: str) -> Any:
-    def count(scope: Scope, by: str | None = None) -> Any:
+    def rows(scope: Scope) -> Any:
         """Referrals that reached `status` in the period (by the partner's answer)."""
         answered = scope.filter_period(
             ReferralEvent.objects.filter(status=status), "at", moments=True
         ).values("referral_id")
-        found = _referrals(scope).filter(pk__in=answered)
-        return aggregate(found, by, {"domain": "domain", "month": "created_at"})
+        return _referrals(scope).filter(pk__in=answered)
 
-    return count
+    return rows
 
 
 def referral_days_to_answer(scope: Scope, by: str | None = None) -> Any:
@@ -167,63 +131,75 @@ def case_people(scope: Scope) -> PeopleFound:
 
 people_source("cases", case_people)
 
-indicator(
+aggregate_indicator(
     "cases.opened",
     name=_("Cases opened"),
     definition=_("Cases whose opening date falls in the period."),
     unit=Unit.RECORDS,
-    breakdowns=("month", "organisation"),
-    count=cases_opened,
+    rows=lambda scope: scope.filter_period(_cases(scope), "opened_on"),
+    breakdowns={"month": "opened_on", "organisation": "organisation_id"},
 )
-indicator(
+aggregate_indicator(
     "cases.closed",
     name=_("Cases closed"),
     definition=_("Cases closed in the period, by the reason they were closed."),
     unit=Unit.RECORDS,
-    breakdowns=("month", "outcome", "organisation"),
-    count=cases_closed,
+    rows=lambda scope: scope.filter_period(_cases(scope), "closed_at", moments=True),
+    breakdowns={
+        "month": "closed_at",
+        "outcome": "closure_reason",
+        "organisation": "organisation_id",
+    },
 )
-indicator(
+aggregate_indicator(
     "cases.goals_achieved",
     name=_("Goals achieved"),
     definition=_("Goals of support plans marked achieved in the period, by domain."),
     unit=Unit.RECORDS,
-    breakdowns=("domain", "month"),
-    count=goals_achieved,
+    rows=lambda scope: scope.records(
+        Goal.objects.filter(status=GoalStatus.ACHIEVED),
+        organisation="case__organisation_id",
+        period="updated_at",
+        moments=True,
+    ),
+    breakdowns={"domain": "domain", "month": "updated_at"},
 )
-indicator(
+aggregate_indicator(
     "cases.support_minutes",
     name=_("Support time"),
     definition=_(
         "Minutes of psychological, legal, material and other support given in the period."
     ),
     unit=Unit.MINUTES,
-    breakdowns=("kind", "month"),
-    count=support_minutes,
+    rows=lambda scope: scope.records(
+        SupportLog.objects.all(), organisation="case__organisation_id", period="happened_on"
+    ),
+    breakdowns={"kind": "kind", "month": "happened_on"},
+    total=Sum("minutes", default=0),
 )
-indicator(
+aggregate_indicator(
     "cases.referrals_sent",
     name=_("Referrals sent"),
     definition=_("Referrals sent to partner organisations in the period."),
     unit=Unit.RECORDS,
-    breakdowns=("domain", "month"),
-    count=referrals_sent,
+    rows=lambda scope: scope.filter_period(_referrals(scope), "created_at", moments=True),
+    breakdowns=_REFERRAL_BREAKDOWNS,
 )
-indicator(
+aggregate_indicator(
     "cases.referrals_accepted",
     name=_("Referrals accepted"),
     definition=_("Referrals a partner accepted in the period."),
     unit=Unit.RECORDS,
-    breakdowns=("domain", "month"),
-    count=_reached(ReferralStatus.ACCEPTED),
+    rows=_reached(ReferralStatus.ACCEPTED),
+    breakdowns=_REFERRAL_BREAKDOWNS,
 )
-indicator(
+aggregate_indicator(
     "cases.referrals_completed",
     name=_("Referrals completed"),
     definition=_("Referrals a partner marked completed in the period."),
     unit=Unit.RECORDS,
-    breakdowns=("domain", "month"),
-    count=_reached(ReferralStatus.COMPLETED),
+    rows=_reached(ReferralStatus.COMPLETED),
+    breakdowns=_REFERRAL_BREAKDOWNS,
 )
 indicator(
     "cases.referral_days_to_answer",

@@ -18,6 +18,10 @@ whole city, and the events a programme is linked to); `count(scope, by="month")`
 figure split by one of the indicator's `breakdowns` (a dict from a machine key to the
 number; `breakdown_label(by, key)` names a key for people).
 
+Most indicators count (or total) the rows of one queryset; they are declared with
+`aggregate_indicator(code, ..., rows=finds_rows, breakdowns={"month": "starts_at", ...})`,
+which names each breakdown once, with the field it groups by.
+
 Modules whose records are about people also register where their people come from
 (`people_source`): the people module's distinct-beneficiaries indicator counts everyone once,
 whichever modules they appear in.
@@ -286,6 +290,30 @@ def indicator(
     )
     INDICATORS[code] = found
     return found
+
+
+def aggregate_indicator(
+    code: str,
+    *,
+    name: Any,
+    definition: Any,
+    unit: str,
+    rows: Callable[[Scope], Any],
+    breakdowns: Mapping[str, str] | None = None,
+    total: Any = None,
+    convert: Callable[[Any], Any] | None = None,
+) -> Indicator:
+    """Register an indicator whose figure is `aggregate()` over the rows `rows(scope)` finds:
+    their count (or `total`, turned into its unit by `convert`), split by the field each of
+    its `breakdowns` names (breakdown: field, in the order they are offered)."""
+    fields = dict(breakdowns or {})
+
+    def count(scope: Scope, by: str | None = None) -> Any:
+        return aggregate(rows(scope), by, fields, total=total, convert=convert)
+
+    return indicator(
+        code, name=name, definition=definition, unit=unit, breakdowns=tuple(fields), count=count
+    )
 
 
 def indicator_choices() -> list[tuple[str, str]]:

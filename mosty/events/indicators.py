@@ -20,7 +20,7 @@ from mosty.core.indicators import (
     PeopleFound,
     Scope,
     Unit,
-    aggregate,
+    aggregate_indicator,
     breakdown_labels,
     contact_key,
     hours,
@@ -102,26 +102,6 @@ def participants_all(scope: Scope) -> dict[str | None, Any]:
     }
 
 
-def programme_hours(scope: Scope, by: str | None = None) -> Any:
-    """Hours of the sessions held (each session once, however many attended)."""
-    return aggregate(
-        sessions_in(scope),
-        by,
-        {"month": "starts_at", "kind": "event__kind"},
-        total=Sum("minutes"),
-        convert=hours,
-    )
-
-
-def sessions_held(scope: Scope, by: str | None = None) -> Any:
-    return aggregate(sessions_in(scope), by, {"kind": "event__kind"})
-
-
-def events_held(scope: Scope, by: str | None = None) -> Any:
-    found = events_in(scope).filter(pk__in=sessions_in(scope).values("event_id"))
-    return aggregate(found, by, {"kind": "kind"})
-
-
 def fold_name(text: str) -> str:
     """An institution's name as typed, folded so that case and spacing do not matter."""
     return _SPACES.sub(" ", (text or "").strip()).casefold()
@@ -191,7 +171,7 @@ indicator(
     count=participants,
     count_all=participants_all,
 )
-indicator(
+aggregate_indicator(
     "events.programme_hours",
     name=_("Programme hours"),
     definition=_(
@@ -199,24 +179,26 @@ indicator(
         "people attended."
     ),
     unit=Unit.HOURS,
-    breakdowns=("month", "kind"),
-    count=programme_hours,
+    rows=sessions_in,
+    breakdowns={"month": "starts_at", "kind": "event__kind"},
+    total=Sum("minutes"),
+    convert=hours,
 )
-indicator(
+aggregate_indicator(
     "events.sessions_held",
     name=_("Sessions held"),
     definition=_("Sessions (meetings, workshops, lessons) that took place in the period."),
     unit=Unit.RECORDS,
-    breakdowns=("kind",),
-    count=sessions_held,
+    rows=sessions_in,
+    breakdowns={"kind": "event__kind"},
 )
-indicator(
+aggregate_indicator(
     "events.events_held",
     name=_("Events and trainings held"),
     definition=_("Events with at least one session in the period, by kind."),
     unit=Unit.RECORDS,
-    breakdowns=("kind",),
-    count=events_held,
+    rows=lambda scope: events_in(scope).filter(pk__in=sessions_in(scope).values("event_id")),
+    breakdowns={"kind": "kind"},
 )
 indicator(
     "events.institutions_trained",

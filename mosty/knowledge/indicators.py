@@ -14,20 +14,16 @@ from typing import Any
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.indicators import Scope, Unit, aggregate, indicator
+from mosty.core.indicators import Scope, Unit, aggregate_indicator
 from mosty.knowledge.models import ArticleViewCount
 
 
-def article_views(scope: Scope, by: str | None = None) -> Any:
+def _views(scope: Scope) -> Any:
     found = scope.filter_period(ArticleViewCount.objects.all(), "day")
-    if scope.organisations is not None:
-        found = found.none()
-    return aggregate(
-        found, by, {"language": "language", "month": "day"}, total=Sum("count", default=0)
-    )
+    return found.none() if scope.organisations is not None else found
 
 
-indicator(
+aggregate_indicator(
     "knowledge.article_views",
     name=_("Article views"),
     definition=_(
@@ -35,6 +31,7 @@ indicator(
         "the language they were read in; the city's figure, not an organisation's."
     ),
     unit=Unit.RECORDS,
-    breakdowns=("language", "month"),
-    count=article_views,
+    rows=_views,
+    breakdowns={"language": "language", "month": "day"},
+    total=Sum("count", default=0),
 )

@@ -13,7 +13,7 @@ from mosty.core.indicators import (
     PeopleFound,
     Scope,
     Unit,
-    aggregate,
+    aggregate_indicator,
     average,
     breakdown_labels,
     hours,
@@ -36,10 +36,6 @@ def _matches_running(scope: Scope) -> Any:
     return scope.filter_organisations(found, "organisation_id")
 
 
-def matches_active(scope: Scope, by: str | None = None) -> Any:
-    return aggregate(_matches_running(scope), by, {"organisation": "organisation_id"})
-
-
 def match_duration(scope: Scope, by: str | None = None) -> Any:
     """Average days the matches running in the period have lasted by its last day (to their
     end, for ended matches); one decimal."""
@@ -51,15 +47,6 @@ def match_duration(scope: Scope, by: str | None = None) -> Any:
     return average(days)
 
 
-def meeting_hours(scope: Scope, by: str | None = None) -> Any:
-    found = scope.records(
-        Meeting.objects.all(), organisation="match__organisation_id", period="date"
-    )
-    return aggregate(
-        found, by, {"month": "date", "kind": "activity"}, total=Sum("minutes"), convert=hours
-    )
-
-
 def match_people(scope: Scope) -> PeopleFound:
     return PeopleFound(
         participants=_matches_running(scope).values_list("participant_id", flat=True)
@@ -68,15 +55,15 @@ def match_people(scope: Scope) -> PeopleFound:
 
 people_source("mentoring", match_people)
 
-indicator(
+aggregate_indicator(
     "mentoring.matches_active",
     name=_("Mentoring matches running"),
     definition=_(
         "Matches of a mentor and a newcomer that were running at some time in the period."
     ),
     unit=Unit.RECORDS,
-    breakdowns=("organisation",),
-    count=matches_active,
+    rows=_matches_running,
+    breakdowns={"organisation": "organisation_id"},
 )
 indicator(
     "mentoring.match_duration",
@@ -88,11 +75,15 @@ indicator(
     unit=Unit.DAYS,
     count=match_duration,
 )
-indicator(
+aggregate_indicator(
     "mentoring.meeting_hours",
     name=_("Mentoring meeting hours"),
     definition=_("Hours of meetings mentors logged in the period."),
     unit=Unit.HOURS,
-    breakdowns=("kind", "month"),
-    count=meeting_hours,
+    rows=lambda scope: scope.records(
+        Meeting.objects.all(), organisation="match__organisation_id", period="date"
+    ),
+    breakdowns={"kind": "activity", "month": "date"},
+    total=Sum("minutes"),
+    convert=hours,
 )

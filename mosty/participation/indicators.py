@@ -10,29 +10,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.indicators import Scope, Unit, aggregate, indicator
+from mosty.core.indicators import Scope, Unit, aggregate, aggregate_indicator, indicator
 from mosty.participation.models import Group, GroupMeeting, Idea, OpinionPoint
-
-
-def ideas_submitted(scope: Scope, by: str | None = None) -> Any:
-    found = scope.records(
-        Idea.objects.filter(submitted_at__isnull=False),
-        organisation="organisation_id",
-        period="submitted_at",
-        moments=True,
-    )
-    return aggregate(found, by, {"month": "submitted_at"})
-
-
-def opinion_points(scope: Scope, by: str | None = None) -> Any:
-    found = scope.records(
-        OpinionPoint.objects.all(),
-        organisation="document__group__organisation_id",
-        linked=("participation.group", "document__group_id"),
-        period="created_at",
-        moments=True,
-    )
-    return aggregate(found, by, {"month": "created_at"})
 
 
 def groups_met(scope: Scope, by: str | None = None) -> Any:
@@ -45,7 +24,7 @@ def groups_met(scope: Scope, by: str | None = None) -> Any:
     return aggregate(found, by, {})
 
 
-indicator(
+aggregate_indicator(
     "participation.ideas_submitted",
     name=_("Ideas submitted"),
     definition=_(
@@ -53,10 +32,15 @@ indicator(
         "the organisations' support."
     ),
     unit=Unit.RECORDS,
-    breakdowns=("month",),
-    count=ideas_submitted,
+    rows=lambda scope: scope.records(
+        Idea.objects.filter(submitted_at__isnull=False),
+        organisation="organisation_id",
+        period="submitted_at",
+        moments=True,
+    ),
+    breakdowns={"month": "submitted_at"},
 )
-indicator(
+aggregate_indicator(
     "participation.opinion_points",
     name=_("Opinion points on policy drafts"),
     definition=_(
@@ -64,8 +48,14 @@ indicator(
         "the period."
     ),
     unit=Unit.RECORDS,
-    breakdowns=("month",),
-    count=opinion_points,
+    rows=lambda scope: scope.records(
+        OpinionPoint.objects.all(),
+        organisation="document__group__organisation_id",
+        linked=("participation.group", "document__group_id"),
+        period="created_at",
+        moments=True,
+    ),
+    breakdowns={"month": "created_at"},
 )
 indicator(
     "participation.groups_met",

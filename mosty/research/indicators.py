@@ -4,26 +4,12 @@ surveys (`Scope.linked("research.survey")`) counts those surveys' responses only
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
-from mosty.core.indicators import Scope, Unit, aggregate, indicator
+from mosty.core.indicators import Unit, aggregate_indicator
 from mosty.research.models import Response
 
-
-def responses(scope: Scope, by: str | None = None) -> Any:
-    found = scope.records(
-        Response.objects.filter(submitted_at__isnull=False),
-        organisation="survey__organisation_id",
-        linked=("research.survey", "survey_id"),
-        period="submitted_at",
-        moments=True,
-    )
-    return aggregate(found, by, {"month": "submitted_at", "language": "language"})
-
-
-indicator(
+aggregate_indicator(
     "research.responses",
     name=_("Survey responses"),
     definition=_(
@@ -31,6 +17,12 @@ indicator(
         "answers: each response counts, not each person)."
     ),
     unit=Unit.RECORDS,
-    breakdowns=("month", "language"),
-    count=responses,
+    rows=lambda scope: scope.records(
+        Response.objects.filter(submitted_at__isnull=False),
+        organisation="survey__organisation_id",
+        linked=("research.survey", "survey_id"),
+        period="submitted_at",
+        moments=True,
+    ),
+    breakdowns={"month": "submitted_at", "language": "language"},
 )
