@@ -192,7 +192,6 @@ class CaseEdit(CaseFormPage):
     def initial(self):
         case = self.object
         return {
-            "version": case.version,
             "lead": case.lead_id,
             "members": list(case.members.values_list("pk", flat=True)),
             "review_date": case.review_date,
@@ -221,9 +220,6 @@ class CaseStatusChange(CaseFormPage):
     form_class = forms.CaseStatusForm
     success_message = gettext_lazy("Status changed.")
     service = services.case_change_status
-
-    def initial(self):
-        return {"version": self.object.version}
 
     def form_kwargs(self):
         return {"case": self.object}
@@ -288,16 +284,7 @@ class GoalEdit(GoalFormPage):
     form_class = forms.GoalEditForm
     success_message = gettext_lazy("Changes saved.")
     title = gettext_lazy("Edit goal")
-
-    def initial(self):
-        goal = self.object
-        return {
-            "version": goal.version,
-            "domain": goal.domain,
-            "title": goal.title,
-            "target_date": goal.target_date,
-            "status": goal.status,
-        }
+    initial_from_object = True
 
     def save(self, form):
         data = dict(form.cleaned_data)

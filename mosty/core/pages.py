@@ -255,7 +255,8 @@ class FormPage(ObjectPage):
     record's page; `object_detail`, the URL name of the page's own object's page (a page that
     adds something to a record goes back to that record); `success_list`, the URL name of a
     page without arguments; or `success_url(result)`. `form_kwargs()` and `initial()` feed
-    the form."""
+    the form (`initial_from_object`: the object's values of the form's fields; a
+    `VersionedForm` gets the object's `version` in any case)."""
 
     form_class: ClassVar[type[forms.BaseForm]]
     success_message: ClassVar[str | Promise] = ""
@@ -272,9 +273,15 @@ class FormPage(ObjectPage):
     # search box's "Find" does not count); once it is spent the form comes back with the
     # reason at the top (429), nothing saved.
     public_limit: ClassVar[str] = ""
+    # An edit page whose form (not a ModelForm) has fields named as the object's attributes:
+    # True starts the form from the object's values of them.
+    initial_from_object: ClassVar[bool] = False
 
     def initial(self) -> dict[str, Any]:
-        return {}
+        if self.object is None or not self.initial_from_object:
+            return {}
+        fields = self.form_class.base_fields  # type: ignore[attr-defined]
+        return {name: getattr(self.object, name) for name in fields if name != "version"}
 
     def limited(self) -> bool:
         """Whether this post counts against `public_limit` (all of them by default)."""

@@ -399,15 +399,12 @@ class TranslationEdit(TranslationPage, FormPage):
     template_name = "knowledge/translation_form.html"
     form_class = TranslationForm
     success_message = gettext_lazy("Translation saved.")
+    initial_from_object = True
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         if self.object.is_source:
             return redirect("knowledge:article_edit", pk=self.kwargs["pk"])
         return super().handle(request)
-
-    def initial(self) -> dict[str, Any]:
-        t = self.object
-        return {"title": t.title, "summary": t.summary, "body": t.body}
 
     def save(self, form: Any) -> ArticleTranslation:
         return services.translation_save(

@@ -597,15 +597,7 @@ class MeetingEdit(_MeetingStep):
     edit_title = gettext_lazy("Correct the meeting")
     # The form shows the meeting's note.
     read_fields = ("note",)
-
-    def initial(self):
-        meeting = self.object
-        return {
-            "date": meeting.date,
-            "minutes": meeting.minutes,
-            "activity": meeting.activity,
-            "note": meeting.note,
-        }
+    initial_from_object = True
 
 
 @routes.path("meetings/<int:pk>/delete/", name="meeting_delete")

@@ -724,6 +724,7 @@ class _GroupEdit(_GroupFormPage):
     so a second editor's stale save is an edit conflict shown above the form."""
 
     success_message = gettext_lazy("Changes saved.")
+    initial_from_object = True
 
     @property
     def group(self) -> Any:
@@ -731,11 +732,6 @@ class _GroupEdit(_GroupFormPage):
 
     def permission_target(self) -> Any:
         return self.group
-
-    def initial(self) -> dict[str, Any]:
-        fields = self.form_class.base_fields  # type: ignore[attr-defined]
-        names = [name for name in fields if name != "version"]
-        return {name: getattr(self.object, name) for name in names}
 
 
 @routes.path("groups/<int:pk>/edit/", name="group_edit")
