@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -304,6 +305,14 @@ class WithFormsets(forms.BaseForm):
 
     def is_valid(self) -> bool:
         return super().is_valid() and all(formset.is_valid() for formset in self.formsets)
+
+
+def formset_values(formset: Any, names: Iterable[str]) -> list[dict[str, Any]]:
+    """The values of `names` in each filled form of a valid formset (a record's translations
+    for its service), empty forms left out."""
+    return [
+        {name: f.cleaned_data.get(name) for name in names} for f in formset.forms if f.cleaned_data
+    ]
 
 
 def not_in_future(value, message):

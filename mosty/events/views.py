@@ -20,6 +20,7 @@ from mosty.access.audit import audit, audit_read
 from mosty.access.domains.events import event_organiser_organisations
 from mosty.access.policy import can, require
 from mosty.core.exports import download_response
+from mosty.core.forms import formset_values
 from mosty.core.ical import ics_response
 from mosty.core.navigation import sections_for
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage
@@ -496,11 +497,7 @@ class EventEdit(_ManagedEventPage, EventCreate):
 
 
 def _translation_data(formset) -> list[dict]:
-    return [
-        {k: f.cleaned_data.get(k) for k in ("language", "title", "description")}
-        for f in formset.forms
-        if f.cleaned_data
-    ]
+    return formset_values(formset, ("language", "title", "description"))
 
 
 def _session_data(formset) -> list[dict]:

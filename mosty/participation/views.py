@@ -19,6 +19,7 @@ from mosty.access.domains.participation import (
     programme_organisations,
 )
 from mosty.access.policy import can, require
+from mosty.core.forms import formset_values
 from mosty.core.pages import (
     ActionPage,
     DetailPage,
@@ -253,14 +254,6 @@ class ProgrammeManage(ListPage):
     filtered = False
 
 
-def _translation_data(formset: Any, texts: list[str]) -> list[dict[str, Any]]:
-    return [
-        {k: f.cleaned_data.get(k) for k in ["language", *texts]}
-        for f in formset.forms
-        if f.cleaned_data
-    ]
-
-
 class _TranslatedFormPage(FormPage):
     """A record's form with its translations formset (`formset_class`), on one template: the
     create page of a record under a `parent` (the organisation of a programme, the programme of
@@ -306,7 +299,7 @@ class _TranslatedFormPage(FormPage):
 
     def form_data(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
-        data["translations"] = _translation_data(form.formsets[0], self.texts)
+        data["translations"] = formset_values(form.formsets[0], ["language", *self.texts])
         return data
 
     def save(self, form: Any) -> Any:
