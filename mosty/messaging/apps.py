@@ -1,13 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class MessagingConfig(AppConfig):
+
+class MessagingConfig(modules.ModuleConfig):
     name = "mosty.messaging"
-    label = "messaging"
     verbose_name = _("Messages")
-
-    def ready(self) -> None:
-        from mosty.messaging import consents, gdpr  # noqa: F401 (consents: signal receivers)
-
-        gdpr.register()
+    loads = ("consents",)  # receivers of people's consent signals
+    gdpr_section = True

@@ -1,13 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class NetworksConfig(AppConfig):
+
+class NetworksConfig(modules.ModuleConfig):
     name = "mosty.networks"
-    label = "networks"
     verbose_name = _("Thematic networks")
-
-    def ready(self) -> None:
-        from mosty.networks import gdpr
-
-        gdpr.register()
+    gdpr_section = True

@@ -1,14 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class ParticipationConfig(AppConfig):
+
+class ParticipationConfig(modules.ModuleConfig):
     name = "mosty.participation"
-    label = "participation"
     verbose_name = _("Civic participation")
+    gdpr_section = True
 
     def ready(self) -> None:
-        from mosty.participation import gdpr, notices
+        super().ready()
+        from mosty.participation import notices
 
-        gdpr.register()
         notices.register()

@@ -1,13 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class PortalConfig(AppConfig):
+
+class PortalConfig(modules.ModuleConfig):
     name = "mosty.portal"
-    label = "portal"
     verbose_name = _("Participant portal")
-
-    def ready(self) -> None:
-        from mosty.portal import consents, gdpr  # noqa: F401  (consents: signal receivers)
-
-        gdpr.register()
+    loads = ("consents",)  # receivers of people's consent signals
+    gdpr_section = True

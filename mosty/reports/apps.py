@@ -1,13 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class ReportsConfig(AppConfig):
+
+class ReportsConfig(modules.ModuleConfig):
     name = "mosty.reports"
-    label = "reports"
     verbose_name = _("Reports")
-
-    def ready(self) -> None:
-        from mosty.reports import gdpr
-
-        gdpr.register()
+    gdpr_section = True

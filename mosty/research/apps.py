@@ -1,8 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core import modules
 
-class ResearchConfig(AppConfig):
+
+class ResearchConfig(modules.ModuleConfig):
     name = "mosty.research"
-    label = "research"
     verbose_name = _("Research")
