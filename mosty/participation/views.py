@@ -29,7 +29,6 @@ from mosty.core.pages import (
     SimpleFormPage,
     chosen_organisation,
 )
-from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.participation import selectors, services
 from mosty.participation.forms import (
@@ -78,9 +77,10 @@ def _chosen_organisation(request: HttpRequest, organisations: Any) -> Any:
     return found
 
 
-def _alert_form(request: HttpRequest, data: Any = None) -> AlertSubscribeForm:
-    """The alert sign-up form, in the page's language unless the visitor picks another."""
-    return AlertSubscribeForm(data, initial={"language": request.LANGUAGE_CODE})
+def _alert_form(request: HttpRequest) -> AlertSubscribeForm:
+    """The alert sign-up form shown beside the calls (posted to `AlertSubscribe`), in the
+    page's language unless the visitor picks another."""
+    return AlertSubscribeForm(initial={"language": request.LANGUAGE_CODE})
 
 
 class _CreateFor(FormPage):
@@ -173,30 +173,30 @@ class CallDetail(DetailPage):
 
 
 @routes.path("alerts/", name="alert_subscribe")
-def alert_subscribe(request: HttpRequest) -> HttpResponse:
-    """Sign up for alerts (double opt-in: the mail's link confirms)."""
-    require(request.user, "alert.subscribe")
-    form = _alert_form(request, request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if public_form_spent(request, "participation_alert"):
-            form.add_error(None, spent_message())
-            status = 429
-        else:
-            services.alert_subscribe(
-                email=form.cleaned_data["email"],
-                language=form.cleaned_data["language"],
-                base_url=request.build_absolute_uri("/"),
-                by=_visitor(request),
-            )
-            messages.success(
-                request,
-                _(
-                    "Thank you. We have sent a link to your address: open it to confirm, and the alerts will start."
-                ),
-            )
-            return redirect("participation:call_list")
-    return render(request, "participation/alert_subscribe.html", {"form": form}, status=status)
+class AlertSubscribe(FormPage):
+    """Sign up for alerts (double opt-in: the mail's link confirms); a visitor's form, so it
+    counts against the client's allowance of public forms."""
+
+    public = True
+    permission = "alert.subscribe"
+    template_name = "participation/alert_subscribe.html"
+    form_class = AlertSubscribeForm
+    public_limit = "participation_alert"
+    success_message = gettext_lazy(
+        "Thank you. We have sent a link to your address: open it to confirm, and the alerts will start."
+    )
+    success_list = "participation:call_list"
+
+    def initial(self) -> dict[str, Any]:
+        return {"language": self.request.LANGUAGE_CODE}
+
+    def save(self, form: Any) -> Any:
+        return services.alert_subscribe(
+            email=form.cleaned_data["email"],
+            language=form.cleaned_data["language"],
+            base_url=self.request.build_absolute_uri("/"),
+            by=_visitor(self.request),
+        )
 
 
 def _visitor(request: HttpRequest) -> Any:

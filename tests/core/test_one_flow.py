@@ -35,9 +35,6 @@ OWN_FLOW = {
         "a month grid: the form filters sessions, nothing is saved"
     ),
     "mosty.knowledge.views.xliff_export": "a file download; the form picks the language",
-    "mosty.participation.views.alert_subscribe": (
-        "a public form: the rate limit answers 429, the visitor may have no account"
-    ),
     "mosty.people.import_views.import_preview": (
         "the mapping form recomputes the preview and its duplicates on every post; the run "
         "is a task"
