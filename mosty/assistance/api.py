@@ -21,6 +21,7 @@ from mosty.assistance.models import (
     AssignmentStatus,
     AssistanceRequest,
     Mode,
+    ReleaseReason,
     RequestStatus,
     Topic,
     Urgency,
@@ -86,6 +87,8 @@ class AssignmentOutputSerializer(Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     responded_at = serializers.DateTimeField(allow_null=True)
+    released_at = serializers.DateTimeField(allow_null=True)
+    release_reason = serializers.CharField()
 
 
 @routes.path("assistance/requests/", name="assistance_request_list")
@@ -278,3 +281,35 @@ class AssignmentAcceptApi(_AssignmentAction):
 class AssignmentDeclineApi(_AssignmentAction):
     def act(self, found: Assignment, data: dict[str, Any]) -> Assignment:
         return services.assignment_decline(assignment=found, by=self.request.user)
+
+
+class AssignmentReleaseInputSerializer(Serializer):
+    reason = serializers.ChoiceField(
+        choices=ReleaseReason.choices,
+        help_text="Why the assistant gives it back; the institution and the coordinator see it.",
+    )
+
+
+@routes.path("assistance/assignments/<int:pk>/release/", name="assistance_assignment_release")
+@extend_schema(
+    tags=["assistance"],
+    request=AssignmentReleaseInputSerializer,
+    responses=AssignmentOutputSerializer,
+)
+class AssignmentReleaseApi(ObjectActionApi):
+    """The assistant gives back an assignment they accepted, before it starts, saying why.
+    The request is open again; the institution and the pool's coordinators are told. After
+    the start it cannot be given back (400: its hours are logged instead)."""
+
+    selector = selectors.assignment_get
+    permission = "assignment.release"
+    input_serializer = AssignmentReleaseInputSerializer
+    output_serializer = AssignmentOutputSerializer
+
+    def act(self, found: Assignment, data: dict[str, Any]) -> Assignment:
+        return services.assignment_release(
+            assignment=found,
+            by=self.request.user,
+            reason=data["reason"],
+            base_url=_base_url(self.request),
+        )

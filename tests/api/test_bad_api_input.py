@@ -37,6 +37,7 @@ from tests.walking import demo_city, reader
 # The object an operation's `{id}` names, by the start of its path. A new operation with an
 # id fails `test_every_operation_with_an_id_names_its_object` until it is listed here.
 OBJECTS = {
+    "/api/assistance/assignments/{id}/": "assistance.Assignment",
     "/api/assistance/requests/{id}/": "assistance.AssistanceRequest",
     "/api/cases/goals/{id}/": "cases.Goal",
     "/api/cases/tasks/{id}/": "cases.Task",

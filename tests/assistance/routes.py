@@ -222,4 +222,13 @@ ROUTES = [
         method="post",
         kwargs=_offer_pk,
     ),
+    Route(
+        "api:assistance_assignment_release",
+        allowed=ASSISTANT,
+        api=True,
+        method="post",
+        kwargs=_accepted_pk,
+        data=lambda w: {"reason": "illness"},
+        note="the coordinator and the institution see the assignment but may not give it back",
+    ),
 ]
