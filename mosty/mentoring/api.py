@@ -3,8 +3,9 @@
 A mentor reading a match gets only the matched person's first name, languages and district.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
@@ -16,11 +17,13 @@ from mosty.access.policy import can, require
 from mosty.core.api import (
     AuditedDetailApi,
     AuditedListApi,
+    ErrorSerializer,
     ObjectActionApi,
     choice_param,
     flag_param,
     parse_input,
 )
+from mosty.core.models import EditConflict
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.mentoring import selectors, services
@@ -222,6 +225,8 @@ class MeetingSerializer(serializers.Serializer):
     minutes = serializers.IntegerField(min_value=5, max_value=1440)
     activity = serializers.ChoiceField(choices=Activity.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    # What a correction or a deletion sends back (`PATCH …/update/`, `POST …/delete/`).
+    version = serializers.IntegerField(read_only=True)
 
 
 @routes.path("mentoring/matches/<int:pk>/meetings/", name="meeting_list")
@@ -245,6 +250,86 @@ class MeetingCreateApi(ObjectActionApi):
     created = True
     service = services.meeting_log
     object_kwarg = "match"
+
+
+VERSION_HELP = (
+    "The `version` of the meeting the client read (from the meeting list); when someone "
+    "changed the meeting since, the answer is 409 and nothing is written."
+)
+CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="Someone else changed the meeting since the client read its `version`: "
+    "nothing was written.",
+)
+
+
+class MeetingUpdateInputSerializer(serializers.Serializer):
+    """The fields to correct (those left out stay as they are) and the version read."""
+
+    date = serializers.DateField(required=False)
+    minutes = serializers.IntegerField(min_value=5, max_value=1440, required=False)
+    activity = serializers.ChoiceField(choices=Activity.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
+
+    def validate_date(self, value):
+        # As the page's form: a meeting is logged, or corrected, once it took place.
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("A meeting cannot be logged in the future."))
+        return value
+
+
+class MeetingDeleteInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
+
+
+def _changeable_meeting(request, pk):
+    """The meeting for whoever may see it (404 otherwise), if they may change it (403)."""
+    meeting = selectors.meeting_get(fetched_by=request.user, pk=pk)
+    require(request.user, "meeting.change", meeting)
+    return meeting
+
+
+def _conflict(exc: EditConflict) -> Response:
+    return Response({"non_field_errors": exc.messages}, status=status.HTTP_409_CONFLICT)
+
+
+@routes.path("mentoring/meetings/<int:pk>/update/", name="meeting_update")
+@extend_schema(tags=["mentoring"])
+class MeetingUpdateApi(APIView):
+    """Correct a logged meeting: the mentor who logged it, or a coordinator of the match's
+    organisation, while the match is active (as on the match's page)."""
+
+    @extend_schema(
+        request=MeetingUpdateInputSerializer, responses={200: MeetingSerializer, 409: CONFLICT}
+    )
+    def patch(self, request, pk: int):
+        meeting = _changeable_meeting(request, pk)
+        data = parse_input(MeetingUpdateInputSerializer, request)
+        try:
+            meeting = services.meeting_update(meeting=meeting, by=request.user, **data)
+        except EditConflict as exc:
+            return _conflict(exc)
+        return Response(MeetingSerializer(meeting).data)
+
+
+@routes.path("mentoring/meetings/<int:pk>/delete/", name="meeting_delete")
+@extend_schema(tags=["mentoring"])
+class MeetingDeleteApi(APIView):
+    """Delete a meeting logged by mistake (who may: as for correcting it). 204 when deleted."""
+
+    @extend_schema(
+        request=MeetingDeleteInputSerializer,
+        responses={204: OpenApiResponse(description="Deleted."), 409: CONFLICT},
+    )
+    def post(self, request, pk: int):
+        meeting = _changeable_meeting(request, pk)
+        data = parse_input(MeetingDeleteInputSerializer, request)
+        try:
+            services.meeting_delete(meeting=meeting, by=request.user, version=data["version"])
+        except EditConflict as exc:
+            return _conflict(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MatchingRunSerializer(serializers.ModelSerializer):

@@ -48,6 +48,7 @@ OBJECTS = {
     "/api/housing/{id}/": "directory.HousingOffer",
     "/api/knowledge/manage/{id}/": "knowledge.Article",
     "/api/mentoring/matches/{id}/": "mentoring.Match",
+    "/api/mentoring/meetings/{id}/": "mentoring.Meeting",
     "/api/networks/{id}/": "networks.Network",
     "/api/participants/{id}/": "people.Participant",
     "/api/referrals/{id}/": "cases.Referral",
@@ -266,6 +267,8 @@ class _Caller:
     def _problem(response, writes_before: int) -> str | None:
         if response.status_code >= 500:
             return f"{response.status_code}"
+        if response.status_code == 204 and not response.content:
+            return None  # done, nothing to say (a deletion): no body, so no content type
         if "application/json" not in response.get("Content-Type", ""):
             return f"{response.status_code} as {response.get('Content-Type')}"
         if response.status_code >= 400:
