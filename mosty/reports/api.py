@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mosty.access.policy import require
-from mosty.core.api import AuditedDetailApi, AuditedListApi
+from mosty.core.api import AuditedDetailApi, AuditedListApi, ObjectActionApi
 from mosty.core.routing import Routes
-from mosty.reports import selectors
+from mosty.reports import selectors, services
 from mosty.reports.models import Programme
 
 routes = Routes()
@@ -110,7 +110,21 @@ class BudgetLineOutputSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class AskedPartnerSerializer(serializers.Serializer):
+    """An organisation asked to take part that has not joined: its records are not counted."""
+
+    organisation = OrganisationRefSerializer()
+    state = serializers.CharField(help_text="`pending` (waiting for an answer) or `declined`.")
+
+
 class ProgressOutputSerializer(ProgrammeOutputSerializer):
+    partners = serializers.SerializerMethodField()
+    invitations = serializers.SerializerMethodField()
     targets = serializers.SerializerMethodField()
     count_network_members = serializers.BooleanField()
     links = serializers.SerializerMethodField()
@@ -131,6 +145,19 @@ class ProgressOutputSerializer(ProgrammeOutputSerializer):
             "networks": sorted(network.pk for network in programme.networks.all()),
             **{name: [record.pk for record in records] for name, records in found.items()},
         }
+
+    @extend_schema_field(OrganisationRefSerializer(many=True))
+    def get_partners(self, programme: Programme) -> list[dict[str, Any]]:
+        """The partner organisations taking part (they accepted): counted in the figures."""
+        partners = sorted(programme.partners.all(), key=lambda org: (org.name, org.pk))
+        return [{"id": org.pk, "name": org.name} for org in partners]
+
+    @extend_schema_field(AskedPartnerSerializer(many=True))
+    def get_invitations(self, programme: Programme) -> Any:
+        """Organisations asked to take part that have not joined, as the programme's page
+        shows them: waiting for an answer (not counted until they accept) or declined."""
+        found = selectors.programme_invitations(programme=programme)
+        return AskedPartnerSerializer(found, many=True).data
 
     def get_targets(self, programme: Programme) -> list[dict[str, Any]]:
         request = self.context["request"]
@@ -156,3 +183,70 @@ class ProgrammeDetailApi(AuditedDetailApi):
 
     def get_object(self, pk: int) -> Programme:
         return selectors.programme_get(fetched_by=self.request.user, pk=pk)
+
+
+class InvitationOutputSerializer(serializers.Serializer):
+    """An invitation to take part in a programme, waiting for the caller's organisation."""
+
+    id = serializers.IntegerField()
+    programme = serializers.IntegerField(source="programme_id")
+    programme_name = serializers.CharField(source="programme.name")
+    donor = serializers.CharField(source="programme.donor")
+    starts_on = serializers.DateField(source="programme.starts_on")
+    ends_on = serializers.DateField(source="programme.ends_on")
+    lead = OrganisationRefSerializer(source="programme.organisation")
+    organisation = OrganisationRefSerializer()
+    state = serializers.CharField(help_text="`pending`: waiting for an answer.")
+    created_at = serializers.DateTimeField()
+
+
+@routes.path("programmes/invitations/", name="programme_invitation_list")
+@extend_schema(tags=["reports"], responses=InvitationOutputSerializer(many=True))
+class InvitationListApi(AuditedListApi):
+    """Invitations to take part in a programme that wait for an answer from an organisation
+    the caller coordinates (as on the programmes page). A programme's figures count the
+    organisation's records, and its coordinators see them, only once it accepts."""
+
+    serializer_class = InvitationOutputSerializer
+    permission = "programme.list"
+    selector = selectors.invitation_list
+    filtered = False
+
+
+class _InvitationAnswer(ObjectActionApi):
+    selector = selectors.invitation_get
+    permission = "programme.answer"
+    object_kwarg = "invitation"
+
+
+@routes.path("programmes/invitations/<int:pk>/accept/", name="programme_invitation_accept")
+@extend_schema(tags=["reports"], request=None, responses=ProgrammeOutputSerializer)
+class InvitationAcceptApi(_InvitationAnswer):
+    """The caller's organisation takes part in the programme: its records count in the
+    figures and its coordinators see the programme. The lead's coordinators are told."""
+
+    service = services.partner_accept
+    output_serializer = ProgrammeOutputSerializer
+
+
+@routes.path("programmes/invitations/<int:pk>/decline/", name="programme_invitation_decline")
+@extend_schema(tags=["reports"], request=None, responses=InvitationOutputSerializer)
+class InvitationDeclineApi(_InvitationAnswer):
+    """The caller's organisation does not take part; the lead's coordinators are told and see
+    the answer on the programme."""
+
+    service = services.partner_decline
+    output_serializer = InvitationOutputSerializer
+
+
+@routes.path("programmes/<int:pk>/leave/", name="programme_leave")
+@extend_schema(tags=["reports"], request=None, responses=ProgrammeOutputSerializer)
+class ProgrammeLeaveApi(ObjectActionApi):
+    """The partner organisations the caller coordinates leave the programme: its figures no
+    longer count their records and they no longer see it. The lead's coordinators are told."""
+
+    selector = selectors.programme_get
+    permission = "programme.leave"
+    service = services.programme_leave
+    object_kwarg = "programme"
+    output_serializer = ProgrammeOutputSerializer
