@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("mosty.research.api_urls")),
     path("", include("mosty.participation.api_urls")),
     path("", include("mosty.reports.api_urls")),
+    path("", include("mosty.portal.api_urls")),
 ]

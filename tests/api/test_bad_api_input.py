@@ -45,6 +45,7 @@ OBJECTS = {
     "/api/directory/services/{id}/": "directory.Service",
     "/api/events/sessions/{id}/": "events.Session",
     "/api/events/{id}/": "events.Event",
+    "/api/help-requests/{id}/": "portal.HelpRequest",
     "/api/housing/{id}/": "directory.HousingOffer",
     "/api/knowledge/manage/{id}/": "knowledge.Article",
     "/api/mentoring/matches/{id}/": "mentoring.Match",

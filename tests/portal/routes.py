@@ -132,4 +132,24 @@ ROUTES = [
         kwargs=_help,
         ok=(302,),
     ),
+    # API (staff)
+    Route(
+        "api:help_request_list",
+        allowed=PEOPLE,
+        api=True,
+        org_scoped=False,
+        reads_personal=True,
+        kwargs=lambda w: {} if help_request(w, "a") else {},
+        note="a list: staff of B see their own organisation's requests only",
+    ),
+    Route(
+        "api:help_request_reply",
+        allowed=PEOPLE,
+        api=True,
+        method="post",
+        kwargs=_help,
+        data=lambda w: {
+            "reply": "Przychodnia przy ul. Długiej 5 ma lekarza mówiącego po ukraińsku."
+        },
+    ),
 ]

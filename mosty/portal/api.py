@@ -1,0 +1,128 @@
+"""Portal API for staff: the requests for help newcomers send from their portal, and the
+answer to one, under the same policy as the staff pages; every read of a request is
+audited."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mosty.access.audit import audit_read
+from mosty.access.policy import require
+from mosty.core.api import AuditedListApi, ErrorSerializer, parse_input
+from mosty.core.routing import Routes
+from mosty.portal import selectors, services
+from mosty.portal.models import HELP_REPLY_MAX, HelpRequest, HelpStatus
+
+routes = Routes()
+
+# DRF's serializers are generic only in the type stubs.
+if TYPE_CHECKING:
+    Serializer = serializers.Serializer[Any]
+else:
+    Serializer = serializers.Serializer
+
+# What a staff member reads of a request: the question and, once answered, the answer.
+READ_FIELDS = ("text", "reply")
+
+
+class HelpRequestOutputSerializer(Serializer):
+    id = serializers.IntegerField()
+    participant = serializers.IntegerField(source="participant_id")
+    participant_code = serializers.CharField(source="participant.code")
+    case = serializers.IntegerField(
+        source="case_id",
+        allow_null=True,
+        help_text="The case whose team it reached; null: the organisation's intake queue.",
+    )
+    organisation = serializers.IntegerField(source="organisation_id")
+    text = serializers.CharField()
+    language = serializers.CharField(help_text="The language the person asked in.")
+    status = serializers.CharField(help_text="`open` (waiting for an answer) or `handled`.")
+    created_at = serializers.DateTimeField()
+    handled_at = serializers.DateTimeField(allow_null=True)
+    reply = serializers.CharField(help_text="The answer given in Mosty (empty if none).")
+    replied_at = serializers.DateTimeField(allow_null=True)
+
+
+class HelpRequestFilterSerializer(Serializer):
+    state = serializers.ChoiceField(
+        choices=[
+            ("open", gettext_lazy("Waiting for an answer")),
+            ("closed", gettext_lazy("Answered or handled")),
+        ],
+        required=False,
+        help_text="`open` (the default): waiting for an answer, newest first; `closed`: "
+        "answered or marked handled, with the answer, the latest handled first.",
+    )
+
+
+@routes.path("help-requests/", name="help_request_list")
+@extend_schema(tags=["portal"], parameters=[HelpRequestFilterSerializer])
+class HelpRequestListApi(AuditedListApi):
+    """The requests for help the caller's cases and organisations' intake queues received
+    (coordinators and caseworkers), as on the staff page."""
+
+    serializer_class = HelpRequestOutputSerializer
+    permission = "help_request.list"
+    audit_fields = READ_FIELDS
+    filter_serializer = HelpRequestFilterSerializer
+    selector = selectors.help_request_list
+
+
+class HelpReplyInputSerializer(Serializer):
+    reply = serializers.CharField(
+        max_length=HELP_REPLY_MAX,
+        help_text="In a language the person understands. They read it on their portal page; "
+        "the message that tells them of it does not carry it.",
+    )
+
+
+ALREADY_HANDLED = OpenApiResponse(
+    ErrorSerializer,
+    description="The request was answered or marked handled already (by a colleague, or "
+    "by an earlier call): it is answered once, and nothing was written.",
+)
+
+
+def _already_handled() -> Response:
+    return Response(
+        {"non_field_errors": [services.already_handled_message()]},
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+@routes.path("help-requests/<int:pk>/reply/", name="help_request_reply")
+@extend_schema(tags=["portal"])
+class HelpRequestReplyApi(APIView):
+    """Answer a request for help, which handles it: the person reads the answer on their
+    portal page and is told, through their own channel, that an answer waits."""
+
+    @extend_schema(
+        request=HelpReplyInputSerializer,
+        responses={200: HelpRequestOutputSerializer, 409: ALREADY_HANDLED},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        found: HelpRequest = selectors.help_request_get(fetched_by=request.user, pk=pk)
+        # As the page: a request answered or handled since is said so, not refused.
+        if found.status != HelpStatus.OPEN:
+            return _already_handled()
+        require(request.user, "help_request.handle", found)
+        data = parse_input(HelpReplyInputSerializer, request)
+        try:
+            answered = services.help_request_reply(
+                help_request=found, reply=data["reply"], by=request.user
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "handled":  # a colleague answered meanwhile
+                return _already_handled()
+            raise
+        audit_read(request.user, answered, fields=list(READ_FIELDS))
+        return Response(HelpRequestOutputSerializer(answered).data)
