@@ -21,6 +21,7 @@ from mosty.access.audit import audit_read, audit_reads
 from mosty.access.middleware import audit_denial
 from mosty.access.policy import require
 from mosty.core import api_messages
+from mosty.core.models import EditConflict
 
 
 def _is_id_out_of_range(exc) -> bool:
@@ -47,6 +48,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             {"non_field_errors": [ProhibitNullCharactersValidator.message]}
         )
+    if isinstance(exc, EditConflict):
+        # Someone saved the record after the client read its `version`: nothing was written.
+        return Response({"non_field_errors": exc.messages}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

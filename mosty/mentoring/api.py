@@ -23,7 +23,6 @@ from mosty.core.api import (
     flag_param,
     parse_input,
 )
-from mosty.core.models import EditConflict
 from mosty.core.ratelimit import public_form_spent, spent_message
 from mosty.core.routing import Routes
 from mosty.mentoring import selectors, services
@@ -290,10 +289,6 @@ def _changeable_meeting(request, pk):
     return meeting
 
 
-def _conflict(exc: EditConflict) -> Response:
-    return Response({"non_field_errors": exc.messages}, status=status.HTTP_409_CONFLICT)
-
-
 @routes.path("mentoring/meetings/<int:pk>/update/", name="meeting_update")
 @extend_schema(tags=["mentoring"])
 class MeetingUpdateApi(APIView):
@@ -306,10 +301,7 @@ class MeetingUpdateApi(APIView):
     def patch(self, request, pk: int):
         meeting = _changeable_meeting(request, pk)
         data = parse_input(MeetingUpdateInputSerializer, request)
-        try:
-            meeting = services.meeting_update(meeting=meeting, by=request.user, **data)
-        except EditConflict as exc:
-            return _conflict(exc)
+        meeting = services.meeting_update(meeting=meeting, by=request.user, **data)
         return Response(MeetingSerializer(meeting).data)
 
 
@@ -325,10 +317,7 @@ class MeetingDeleteApi(APIView):
     def post(self, request, pk: int):
         meeting = _changeable_meeting(request, pk)
         data = parse_input(MeetingDeleteInputSerializer, request)
-        try:
-            services.meeting_delete(meeting=meeting, by=request.user, version=data["version"])
-        except EditConflict as exc:
-            return _conflict(exc)
+        services.meeting_delete(meeting=meeting, by=request.user, version=data["version"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,7 +17,7 @@ from mosty.core.api import (
     ObjectActionApi,
     parse_input,
 )
-from mosty.core.models import District, EditConflict
+from mosty.core.models import District
 from mosty.core.routing import Routes
 from mosty.organisations.models import Organisation
 from mosty.people import gdpr, selectors, services
@@ -183,12 +183,9 @@ class ParticipantUpdateApi(APIView):
         data = parse_input(ParticipantUpdateInputSerializer, request, partial=True)
         if "version" not in data:
             raise ValidationError({"version": [_("Send the version number you read.")]})
-        try:
-            participant = services.participant_update(
-                participant=participant, by=request.user, version=data.pop("version"), **data
-            )
-        except EditConflict as exc:
-            return Response({"non_field_errors": exc.messages}, status=status.HTTP_409_CONFLICT)
+        participant = services.participant_update(
+            participant=participant, by=request.user, version=data.pop("version"), **data
+        )
         return Response(ParticipantOutputSerializer(participant, context={"request": request}).data)
 
 
