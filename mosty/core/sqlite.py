@@ -9,6 +9,11 @@ case (Python's Unicode rules), so a search means the same on both databases. Pos
 The cost is a Python call per row compared, about 2 µs, which the embedded default's sizes
 allow: a search over 3,000 organisations' names took 6.8 ms instead of 1.1 ms (measured on
 the 2-core build machine with every name compared).
+
+Lists for people to read sort names in the city's alphabet, `COLLATE "mosty_names"`
+(`mosty/core/collation.py`); PostgreSQL has the collation from core's migrations, SQLite gets
+it here, on each connection, as a Python comparison, with the function `mosty_names_key()`
+that `by_name()` orders by on SQLite instead (the same order, computed once per row).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from __future__ import annotations
 import functools
 import re
 from typing import Any
+
+from mosty.core.collation import KEY_FUNCTION, NAMES, compare, key_or_none
 
 
 @functools.lru_cache(maxsize=512)
@@ -43,9 +50,12 @@ def like(pattern: Any, value: Any, escape: Any = None) -> bool | None:
 
 
 def connected(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """`connection_created`: gives each SQLite connection the Unicode-aware LIKE."""
+    """`connection_created`: gives each SQLite connection the Unicode-aware LIKE and the
+    collation of names."""
     if connection.vendor != "sqlite":
         return
     raw = connection.connection
     raw.create_function("like", 2, like, deterministic=True)
     raw.create_function("like", 3, like, deterministic=True)
+    raw.create_collation(NAMES, compare)
+    raw.create_function(KEY_FUNCTION, 1, key_or_none, deterministic=True)

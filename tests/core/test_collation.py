@@ -1,0 +1,93 @@
+"""Names sort in the city's alphabet on both databases (coordinators: "Łódź" and "Żaneta"
+came after "Zielona", "Ślusarz" before "Szymański" never, "adam" far from "Adam")."""
+
+import random
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Collate
+from faker import Faker
+
+from mosty.core.collation import NAMES, by_name, sort_key
+from mosty.organisations.models import Organisation
+
+# Each name sorts before the next in Polish, case aside.
+POLISH = [
+    "Adam",
+    "Ądrzej",
+    "Bogdan",
+    "Celina",
+    "Ćwikła",
+    "Lucyna",
+    "Łukasz",
+    "Marek",
+    "Nowak",
+    "Ńa",
+    "Olga",
+    "Ósma",
+    "Sz",
+    "Szymański",
+    "Ślusarz",
+    "Zofia",
+    "Źdźbło",
+    "Żaneta",
+]
+
+
+def test_polish_letters_come_after_their_base_letter():
+    shuffled = random.Random(4).sample(POLISH, len(POLISH))
+    assert sorted(shuffled, key=sort_key) == POLISH
+
+
+def test_case_decides_only_between_names_otherwise_the_same():
+    names = ["Bartek", "adam", "ADAM", "Adam", "ądam", "Adamczyk", "Adam Nowak"]
+    assert sorted(names, key=sort_key) == ["adam", "Adam", "ADAM", "Adam Nowak", "Adamczyk", "ądam", "Bartek"]  # fmt: skip
+
+
+def test_other_accents_count_as_their_letter():
+    names = ["Rene", "Renée", "Rena", "René", "Renf", "Ørsted", "Osa", "Ozon", "Óla"]
+    assert sorted(names, key=sort_key) == ["Ørsted", "Osa", "Ozon", "Óla", "Rena", "Rene", "René", "Renée", "Renf"]  # fmt: skip
+
+
+def test_cyrillic_sorts_in_its_alphabet_after_latin():
+    names = ["Євген", "Яна", "Ірина", "Андрій", "Зоя", "Ґанна", "Їжак", "Zofia", "Ёлка", "Ежи"]
+    assert sorted(names, key=sort_key) == ["Zofia", "Андрій", "Ґанна", "Ежи", "Ёлка", "Євген", "Зоя", "Їжак", "Ірина", "Яна"]  # fmt: skip
+
+
+def test_spaces_punctuation_and_digits_come_before_letters():
+    names = ["Anna", "Anna Maria", "Anna-Maria", "Annabel", "Anna 2", "Anna\u200cb"]
+    assert sorted(names, key=sort_key) == ["Anna", "Anna 2", "Anna Maria", "Anna-Maria", "Anna\u200cb", "Annabel"]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("use_collate", [False, True])
+def test_the_database_orders_names_as_the_key_does(use_collate):
+    """`by_name()` and a plain `COLLATE "mosty_names"` give the same order on either database."""
+    for i, name in enumerate(random.Random(5).sample(POLISH, len(POLISH))):
+        Organisation.objects.create(name=name.lower() if i % 3 == 0 else name, slug=f"o-{i}")
+    ordering = [Collate(F("name"), NAMES).asc()] if use_collate else by_name("name")
+    names = list(Organisation.objects.order_by(*ordering).values_list("name", flat=True))
+    assert [n.casefold() for n in names] == [n.casefold() for n in POLISH]
+    descending = Organisation.objects.order_by(*by_name("-name")).values_list("name", flat=True)
+    assert list(descending) == names[::-1]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ICU's order is PostgreSQL's")
+def test_the_key_agrees_with_icu_on_names_from_many_countries():
+    """The embedded database's key sorts the names of many languages as PostgreSQL's ICU
+    collation does: one order on both databases."""
+    names = set(POLISH)
+    for locale in ["pl_PL", "uk_UA", "ru_RU", "de_DE", "fr_FR", "cs_CZ", "tr_TR", "vi_VN",
+                   "hu_HU", "ro_RO", "sv_SE", "da_DK", "es_ES", "el_GR", "ar_AA", "fa_IR"]:  # fmt: skip
+        fake = Faker(locale)
+        fake.seed_instance(7)
+        names |= {fake.name() for _ in range(150)} | {fake.last_name() for _ in range(100)}
+    names |= {n.lower() for n in POLISH} | {n.upper() for n in POLISH}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT n FROM unnest(%s::text[]) n ORDER BY n COLLATE "mosty_names"', [list(names)]
+        )
+        icu = [row[0] for row in cursor.fetchall()]
+    assert sorted(names, key=sort_key) == icu
