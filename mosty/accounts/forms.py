@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.accounts.models import Grant, Membership, Role, User
 from mosty.accounts.services import USER_FIELDS
+from mosty.core.collation import by_name
 from mosty.core.forms import SearchModelChoiceField, StyledForm
 from mosty.organisations.models import Organisation
 
@@ -56,6 +57,8 @@ class GrantChangeForm(forms.Form):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = Membership.objects.filter(
-            user=person, is_active=True
-        ).select_related("organisation")
+        self.fields["membership"].queryset = (
+            Membership.objects.filter(user=person, is_active=True)
+            .select_related("organisation")
+            .order_by(*by_name("organisation__name"), "role")
+        )

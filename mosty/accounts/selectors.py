@@ -5,6 +5,7 @@ from rest_framework.authtoken.models import Token
 from mosty.access.domains.accounts import visible_users
 from mosty.access.policy import require
 from mosty.accounts.models import GRANT_ROLES, Grant, Membership, MembershipGrant, User
+from mosty.core.collation import by_name
 
 
 def _with_memberships(qs: QuerySet[User]) -> QuerySet[User]:
@@ -12,7 +13,7 @@ def _with_memberships(qs: QuerySet[User]) -> QuerySet[User]:
         Prefetch(
             "memberships",
             queryset=Membership.objects.select_related("organisation").order_by(
-                "organisation__name", "role"
+                *by_name("organisation__name"), "role"
             ),
         )
     )
@@ -28,7 +29,7 @@ def user_list(*, fetched_by, filters: dict | None = None) -> QuerySet[User]:
         )
     if filters.get("role"):
         qs = qs.filter(memberships__role=filters["role"], memberships__is_active=True).distinct()
-    return _with_memberships(qs.order_by("last_name", "first_name", "email"))
+    return _with_memberships(qs.order_by(*by_name("last_name", "first_name"), "email"))
 
 
 def user_get(*, fetched_by, pk: int) -> User:
@@ -58,7 +59,7 @@ def membership_grant_rows(*, fetched_by, person: User) -> list[dict]:
         Membership.objects.filter(user=person, is_active=True)
         .select_related("organisation")
         .prefetch_related("grants")
-        .order_by("organisation__name", "role")
+        .order_by(*by_name("organisation__name"), "role")
     )
     rows = []
     for membership in memberships:

@@ -46,6 +46,7 @@ from mosty.assistance.models import (
     RequestStatus,
     ServiceLevelFigure,
 )
+from mosty.core.collation import by_name
 from mosty.core.formats import language_name, number
 from mosty.core.models import figures_key
 
@@ -462,7 +463,7 @@ def assistance_figures(requests: QuerySet[AssistanceRequest]) -> dict[str, Any]:
             org=F("assignment__request__organisation_id"),
         )
         .annotate(minutes=Sum("minutes"))
-        .order_by("-minutes", "name")
+        .order_by("-minutes", *by_name("name"))
     )
     count = totals["count"]
     return {
@@ -548,7 +549,7 @@ def _hours_by_assistant(
             travel=Coalesce(Sum("assignments__log__travel_minutes", filter=period), 0),
         )
         .filter(assignment_count__gt=0)
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by(*by_name("user__last_name", "user__first_name"), "pk")
     )
 
 
@@ -576,7 +577,7 @@ def _hours_by_institution(
             minutes=Sum("minutes"),
             travel=Sum("travel_minutes"),
         )
-        .order_by("name")
+        .order_by(*by_name("name"))
     )
     return list(rows)
 
@@ -638,7 +639,7 @@ def hours_assistants(*, fetched_by: Any) -> Any:
     a city office's pools hold a thousand)."""
     return (
         reported_profiles(fetched_by)
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by(*by_name("user__last_name", "user__first_name"), "pk")
         .values_list(
             "pk", "user__first_name", "user__last_name", "user__email", "organisation__name"
         )

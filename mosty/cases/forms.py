@@ -14,6 +14,7 @@ from mosty.cases.models import (
     SharedField,
     SupportKind,
 )
+from mosty.core.collation import by_name
 from mosty.core.forms import SearchModelChoiceField, SearchModelMultipleChoiceField
 from mosty.organisations.models import Organisation
 
@@ -27,7 +28,9 @@ class DateInput(forms.DateInput):
 
 def staff_of(*organisation_ids):
     """Caseworkers and coordinators of the organisations: who may lead or join a case."""
-    return case_team_candidates(*organisation_ids).order_by("last_name", "first_name", "email")
+    return case_team_candidates(*organisation_ids).order_by(
+        *by_name("last_name", "first_name"), "email"
+    )
 
 
 # A city office opens cases for 300 organisations, whose staff run to a thousand people: the
@@ -188,7 +191,7 @@ class TaskForm(forms.Form):
         self.fields["assignee_organisation"].queryset = (
             Organisation.objects.filter(is_active=True)
             .exclude(pk=case.organisation_id)
-            .order_by("name", "pk")
+            .order_by(*by_name("name"), "pk")
         )
 
 
@@ -237,16 +240,18 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_organisation"].queryset = Organisation.objects.filter(
-            is_active=True
-        ).exclude(pk=case.organisation_id)
+        self.fields["to_organisation"].queryset = (
+            Organisation.objects.filter(is_active=True)
+            .exclude(pk=case.organisation_id)
+            .order_by(*by_name("name"))
+        )
         from mosty.directory.models import Service
 
         self.fields["to_service"].queryset = (
             Service.objects.filter(status="active", organisation__is_active=True)
             .exclude(organisation_id=case.organisation_id)
             .select_related("organisation")
-            .order_by("name")
+            .order_by(*by_name("name"))
         )
         self.fields["to_service"].label_from_instance = lambda s: (
             f"{s.name} · {s.organisation.name}"

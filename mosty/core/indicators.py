@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from mosty.core import formats
+from mosty.core.collation import sort_key
 
 Number = int | Decimal
 
@@ -318,7 +319,9 @@ def aggregate_indicator(
 
 def indicator_choices() -> list[tuple[str, str]]:
     """(code, translated name) of every registered indicator, by name."""
-    return sorted(((code, str(i.name)) for code, i in INDICATORS.items()), key=lambda c: c[1])
+    return sorted(
+        ((code, str(i.name)) for code, i in INDICATORS.items()), key=lambda c: sort_key(c[1])
+    )
 
 
 # Labels of breakdown keys a module defines (a case domain, a kind of support, a country):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core.collation import by_name
 from mosty.core.forms import (
     ModelMultipleChoiceField,
     SearchModelMultipleChoiceField,
@@ -69,11 +70,11 @@ class ServiceSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [
             ("", _("All categories")),
-            *[(c.code, c.label) for c in Category.objects.order_by("name")],
+            *[(c.code, c.label) for c in Category.objects.order_by(*by_name("name"))],
         ]
         self.fields["district"].choices = [
             ("", _("All districts")),
-            *District.objects.order_by("name").values_list("code", "name"),
+            *District.objects.order_by(*by_name("name")).values_list("code", "name"),
         ]
         style_fields(self)
         for name in ("free", "open_now"):
@@ -159,12 +160,12 @@ class ServiceForm(OpeningHoursMixin, OwnedRecordForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, organisations=organisations, **kwargs)
         self.fields["source_language"].widget = forms.Select(choices=settings.LANGUAGES)
-        self.fields["categories"].queryset = Category.objects.order_by("name")
+        self.fields["categories"].queryset = Category.objects.order_by(*by_name("name"))
         self.fields["categories"].label_from_instance = lambda c: c.label
         if self.instance.pk:
             self.fields["locations"].queryset = Location.objects.filter(
                 organisation=self.instance.organisation
-            )
+            ).order_by(*by_name("name"))
             self.initial["categories"] = list(self.instance.categories.all())
             self.initial["locations"] = list(self.instance.locations.all())
             self.initial["languages"] = ", ".join(
@@ -174,9 +175,11 @@ class ServiceForm(OpeningHoursMixin, OwnedRecordForm):
             self.initial["phone"] = phone.number if phone else ""
             self.add_hours_fields(self.instance.schedules.all())
         else:
-            self.fields["locations"].queryset = Location.objects.filter(
-                organisation__in=organisations
-            ).select_related("organisation")
+            self.fields["locations"].queryset = (
+                Location.objects.filter(organisation__in=organisations)
+                .select_related("organisation")
+                .order_by(*by_name("name"))
+            )
             self.add_hours_fields()
         style_fields(self)
 
@@ -216,7 +219,7 @@ class LocationForm(OwnedRecordForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, organisations=organisations, **kwargs)
-        self.fields["district"].queryset = District.objects.order_by("name")
+        self.fields["district"].queryset = District.objects.order_by(*by_name("name"))
         if self.instance.pk:
             phone = self.instance.phones.first()
             self.initial["phone"] = phone.number if phone else ""
@@ -235,7 +238,7 @@ class HousingOfferForm(OwnedRecordForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, organisations=organisations, **kwargs)
-        self.fields["district"].queryset = District.objects.order_by("name")
+        self.fields["district"].queryset = District.objects.order_by(*by_name("name"))
         style_fields(self)
 
 
@@ -253,7 +256,7 @@ class HousingFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *HousingKind.choices]
         self.fields["status"].choices = [("", _("Any status")), *HousingStatus.choices]
-        self.fields["district"].queryset = District.objects.order_by("name")
+        self.fields["district"].queryset = District.objects.order_by(*by_name("name"))
         style_fields(self)
 
 
@@ -286,7 +289,7 @@ class HousingNeedForm(forms.Form):
             ("", _("None: describe the need below")),
             *[(str(h.pk), f"{h} ({h.size})") for h in households],
         ]
-        self.fields["district"].queryset = District.objects.order_by("name")
+        self.fields["district"].queryset = District.objects.order_by(*by_name("name"))
         style_fields(self)
 
     def clean(self):

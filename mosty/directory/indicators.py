@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core.collation import by_name
 from mosty.core.indicators import Scope, Unit, indicator
 from mosty.directory.models import ServiceAtLocation, ServiceStatus
 
@@ -25,7 +26,7 @@ def services(scope: Scope, by: str | None = None) -> Any:
     rows = (
         found.values("location__district__name")
         .annotate(value=Count("service_id", distinct=True))
-        .order_by("location__district__name")
+        .order_by(*by_name("location__district__name"))
     )
     return {str(row["location__district__name"] or ""): row["value"] for row in rows}
 

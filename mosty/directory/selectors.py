@@ -18,6 +18,7 @@ from mosty.access.domains.directory import (  # noqa: F401 (re-exported)
     visible_services,
 )
 from mosty.access.policy import require
+from mosty.core.collation import by_name
 from mosty.core.models import District
 from mosty.directory.models import (
     Category,
@@ -90,7 +91,7 @@ def service_search(*, fetched_by, filters: dict | None = None) -> QuerySet[Servi
         qs = qs.filter(is_free=True)
     if filters.get("open_now"):
         qs = qs.filter(pk__in=open_now_ids())
-    return qs.order_by("name", "pk")
+    return qs.order_by(*by_name("name"), "pk")
 
 
 def service_list_page_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
@@ -195,7 +196,7 @@ def map_points(*, fetched_by, filters: dict | None = None, limit: int = 5000) ->
             "locations__longitude",
             "locations__address_1",
         )
-        .order_by("name", "pk", "locations__pk")[:limit]
+        .order_by(*by_name("name"), "pk", "locations__pk")[:limit]
     )
     return [
         {
@@ -233,7 +234,7 @@ def translated_names(services: QuerySet, language: str) -> dict[int, str]:
 
 
 def district_list() -> QuerySet[District]:
-    return District.objects.order_by("name")
+    return District.objects.order_by(*by_name("name"))
 
 
 def district_list_with_counts() -> QuerySet[District]:
@@ -247,11 +248,11 @@ def district_get(*, code: str) -> District:
 
 def district_organisations(district: District, *, limit: int) -> QuerySet:
     """Active organisations working in the district, by name."""
-    return district.organisations.filter(is_active=True).order_by("name")[:limit]
+    return district.organisations.filter(is_active=True).order_by(*by_name("name"))[:limit]
 
 
 def category_list() -> QuerySet[Category]:
-    return Category.objects.order_by("name")
+    return Category.objects.order_by(*by_name("name"))
 
 
 # Housing -------------------------------------------------------------------------------------
@@ -378,7 +379,9 @@ def linguist_search(*, fetched_by, filters: dict | None = None) -> QuerySet[Ling
         qs = qs.filter(is_sworn=True)
     if filters.get("volunteer"):
         qs = qs.filter(is_volunteer=True)
-    return qs.select_related("organisation").prefetch_related("pairs").order_by("name", "pk")
+    return (
+        qs.select_related("organisation").prefetch_related("pairs").order_by(*by_name("name"), "pk")
+    )
 
 
 def linguist_get(*, fetched_by, pk: int) -> Linguist:

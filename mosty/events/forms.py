@@ -4,6 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core.collation import by_name
 from mosty.core.forms import DateRangeForm, LanguagesField, WithFormsets
 from mosty.core.models import District
 from mosty.events.models import EVENT_FIELDS, Audience, Event, EventKind, EventTranslation, Session
@@ -177,7 +178,7 @@ class SelfRegistrationForm(RegistrationForm):
 class EventFilterForm(DateRangeForm):
     district = forms.ModelChoiceField(
         label=_("District"),
-        queryset=District.objects.all(),
+        queryset=District.objects.order_by(*by_name("name")),
         required=False,
         empty_label=_("All districts"),
     )

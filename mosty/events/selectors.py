@@ -27,6 +27,7 @@ from mosty.access.domains.events import (  # noqa: F401 (re-exported)
     visible_events,
     visible_registrations,
 )
+from mosty.core.collation import by_name
 from mosty.core.models import figures_key
 from mosty.events.models import (
     Attendance,
@@ -220,7 +221,7 @@ def session_get(*, fetched_by, pk: int) -> Session:
 def attendance_sheet(*, session: Session) -> list[dict]:
     """Confirmed registrants of the session's event with their tick for this session."""
     present = dict(session.attendance.values_list("registration_id", "present"))
-    rows = session.event.registrations.filter(status=CONFIRMED).order_by("name", "pk")
+    rows = session.event.registrations.filter(status=CONFIRMED).order_by(*by_name("name"), "pk")
     return [
         {"registration": r, "present": present.get(r.pk, False)}
         for r in rows.only("pk", "name", "institution", "event_id", "status")

@@ -15,6 +15,7 @@ from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from mosty.core.collation import by_name
 from mosty.core.i18n import text_direction
 from mosty.core.models import City
 from mosty.knowledge.models import (
@@ -111,7 +112,7 @@ def offline_bundle(language: str) -> bytes:
     translations = list(
         ArticleTranslation.objects.filter(language=language, status=PUBLISHED)
         .select_related("article")
-        .order_by("article__category", "title")
+        .order_by("article__category", *by_name("title"))
     )
     city = City.current()
     buffer = io.BytesIO()

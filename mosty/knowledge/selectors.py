@@ -17,6 +17,7 @@ from mosty.access.domains.knowledge import (
     visible_booklets,
     visible_translations,
 )
+from mosty.core.collation import by_name
 from mosty.core.i18n import language_codes
 from mosty.knowledge.models import (
     Article,
@@ -49,7 +50,7 @@ def article_list_public(
         qs = qs.filter(article__category=category)
     if audience:
         qs = qs.filter(article__audience=audience)
-    return qs.order_by("article__category", "title")
+    return qs.order_by("article__category", *by_name("title"))
 
 
 def category_counts(*, language: str, fetched_by) -> dict[str, int]:

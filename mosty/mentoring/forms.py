@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mosty.access.domains.mentoring import mentor_application_organisations
+from mosty.core.collation import by_name
 from mosty.core.formats import language_name
 from mosty.core.forms import SearchModelChoiceField, not_in_future
 from mosty.core.models import District
@@ -121,7 +122,7 @@ class MentorApplicationForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = mentor_application_organisations()
-        self.fields["district"].queryset = District.objects.order_by("name")
+        self.fields["district"].queryset = District.objects.order_by(*by_name("name"))
         self.fields["language"].choices = settings.LANGUAGES
         levels = [("", _("does not speak")), *LanguageLevel.choices]
         self.language_fields = []

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import User
+from mosty.core.collation import by_name
 from mosty.core.forms import (
     ModelMultipleChoiceField,
     SearchModelChoiceField,
@@ -66,7 +67,7 @@ class MemberInviteForm(forms.Form):
         self.fields["organisation"].queryset = (
             Organisation.objects.filter(is_active=True)
             .exclude(network_memberships__network=network)
-            .order_by("name")
+            .order_by(*by_name("name"))
         )
         style_fields(self)
 

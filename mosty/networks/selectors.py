@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mosty.access.domains.networks import public_networks, visible_networks
+from mosty.core.collation import by_name
 from mosty.networks.models import (
     Network,
     NetworkDocument,
@@ -32,7 +33,7 @@ def network_list(*, fetched_by: Any) -> QuerySet[Network]:
         visible_networks(fetched_by)
         .select_related("coordinator")
         .annotate(member_count=Count("members", distinct=True))
-        .order_by("name")
+        .order_by(*by_name("name"))
     )
     return networks
 
@@ -42,7 +43,7 @@ def network_public_list() -> QuerySet[Network]:
         public_networks()
         .select_related("coordinator")
         .annotate(member_count=Count("members", distinct=True))
-        .order_by("name")
+        .order_by(*by_name("name"))
     )
     return networks
 
@@ -63,7 +64,7 @@ def network_public_get(*, slug: str) -> Network:
                 "members",
                 queryset=NetworkMembership.objects.filter(organisation__isnull=False)
                 .select_related("organisation", "organisation__district")
-                .order_by("organisation__name"),
+                .order_by(*by_name("organisation__name")),
                 to_attr="organisation_members",
             )
         ),
@@ -76,7 +77,7 @@ def network_members(*, network: Network) -> QuerySet[NetworkMembership]:
     return (
         NetworkMembership.objects.filter(network=network)
         .select_related("organisation", "organisation__district", "user")
-        .order_by("organisation__name", "user__last_name", "user__email")
+        .order_by(*by_name("organisation__name", "user__last_name"), "user__email")
     )
 
 

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Role
+from mosty.core.collation import by_name
 from mosty.core.forms import LanguagesField, StyledForm
 from mosty.core.models import District
 from mosty.core.pages import VersionedForm
@@ -19,7 +20,7 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args, can_deactivate: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.order_by("name")
+        self.fields["district"].queryset = District.objects.order_by(*by_name("name"))
         if not can_deactivate:
             del self.fields["is_active"]
 

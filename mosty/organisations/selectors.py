@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 
 from mosty.access.domains.organisations import visible_organisations  # noqa: F401 (re-exported)
 from mosty.accounts.models import Membership
+from mosty.core.collation import by_name
 from mosty.organisations.models import Organisation
 
 
@@ -15,7 +16,7 @@ def organisation_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Or
         qs = qs.filter(kind=filters["kind"])
     return qs.annotate(
         member_count=Count("memberships", filter=Q(memberships__is_active=True))
-    ).order_by("name")
+    ).order_by(*by_name("name"))
 
 
 def organisation_get(*, fetched_by, pk: int) -> Organisation:
@@ -26,7 +27,7 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organisation=organisation)
         .select_related("user")
-        .order_by("-is_active", "user__last_name", "user__email", "role")
+        .order_by("-is_active", *by_name("user__last_name"), "user__email", "role")
     )
 
 

@@ -31,6 +31,7 @@ from mosty.access.domains.participation import (
     writes_for_others,
 )
 from mosty.access.domains.people import visible_participants
+from mosty.core.collation import by_name
 from mosty.events.models import Event, Registration, RegistrationStatus
 from mosty.participation.models import (
     Call,
@@ -330,7 +331,7 @@ def group_list(*, fetched_by: Any) -> QuerySet[Group]:
         visible_groups(fetched_by)
         .select_related("organisation")
         .annotate(member_count=Count("members", distinct=True))
-        .order_by("name", "pk")
+        .order_by(*by_name("name"), "pk")
     )
 
 
@@ -339,7 +340,7 @@ def group_get(*, fetched_by: Any, pk: int) -> Group:
 
 
 def group_public_list() -> QuerySet[Group]:
-    return public_groups().order_by("name", "pk")
+    return public_groups().order_by(*by_name("name"), "pk")
 
 
 def group_public_get(*, pk: int) -> Group:

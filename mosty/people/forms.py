@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core.collation import by_name
 from mosty.core.formats import language_choices
 from mosty.core.forms import SearchChoiceField, WithFormsets, not_in_future
 from mosty.core.models import District
@@ -105,7 +106,7 @@ class IntakeSearchForm(forms.Form):
 
 class ParticipantFilterForm(IntakeSearchForm):
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.all(), required=False
+        label=_("District"), queryset=District.objects.order_by(*by_name("name")), required=False
     )
 
 

@@ -16,6 +16,7 @@ from mosty.access.domains.people import (
     visible_participants,
 )
 from mosty.access.policy import can
+from mosty.core.collation import by_name
 from mosty.organisations.models import Organisation
 from mosty.people.models import Consent, Participant, ParticipantImport
 from mosty.people.search import name_skeletons, phone_digits
@@ -166,7 +167,7 @@ def consent_template_list(*, fetched_by) -> QuerySet:
     return (
         visible_consent_templates(fetched_by)
         .select_related("organisation")
-        .order_by("organisation__name", "purpose", "language")
+        .order_by(*by_name("organisation__name"), "purpose", "language")
     )
 
 

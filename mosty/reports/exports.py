@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mosty.core.collation import sort_key
 from mosty.core.exports import csv_response, download_response, xlsx_book_response
 from mosty.core.formats import money, number, percent
 from mosty.core.i18n import text_direction
@@ -57,7 +58,7 @@ def summary_rows(snapshot: ReportSnapshot | CitySnapshot) -> list[dict[str, Any]
             }
         )
     # Indicators with a target first, in the order a donor reads them.
-    return sorted(rows, key=lambda r: (r["target"] is None, r["name"]))
+    return sorted(rows, key=lambda r: (r["target"] is None, sort_key(str(r["name"]))))
 
 
 def _filename(snapshot: ReportSnapshot, ext: str) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from mosty.assistance.models import AssistanceRequest
 from mosty.core import formats
+from mosty.core.collation import by_name
 from mosty.core.forms import (
     ModelMultipleChoiceField,
     SearchModelChoiceField,
@@ -112,8 +113,8 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         self.fields["partners"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             is_active=True
-        ).order_by("name")
-        self.fields["networks"].queryset = Network.objects.order_by("name")  # type: ignore[attr-defined]
+        ).order_by(*by_name("name"))
+        self.fields["networks"].queryset = Network.objects.order_by(*by_name("name"))  # type: ignore[attr-defined]
         # The events of the organisations the user coordinates and of the programme (a
         # partner's events are linked by the partner's own coordinator's edit, or left to the
         # "every event" default).

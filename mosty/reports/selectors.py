@@ -35,6 +35,7 @@ from mosty.access.domains.reports import (
     visible_programmes,
     visible_snapshots,
 )
+from mosty.core.collation import by_name, sort_key
 from mosty.core.indicators import BREAKDOWNS, INDICATORS, Indicator, Scope, breakdown_label
 from mosty.core.suppression import suppress, suppress_column
 from mosty.events.models import Attendance, Registration
@@ -160,7 +161,7 @@ def programme_list(
         visible_programmes(fetched_by)
         .select_related("organisation")
         .prefetch_related("targets")
-        .order_by("-starts_on", "name", "pk")
+        .order_by("-starts_on", *by_name("name"), "pk")
     )
 
 
@@ -175,8 +176,8 @@ def programme_links(*, programme: Programme) -> dict[str, list[Any]]:
     # Sorted here: `programme_get` prefetched them (`Programme.SCOPE_PREFETCH`).
     return {
         "bookings": sorted(programme.bookings.all(), key=lambda b: (b.starts_at, b.pk)),
-        "surveys": sorted(programme.surveys.all(), key=lambda s: (s.title, s.pk)),
-        "groups": sorted(programme.groups.all(), key=lambda g: (g.name, g.pk)),
+        "surveys": sorted(programme.surveys.all(), key=lambda s: (sort_key(s.title), s.pk)),
+        "groups": sorted(programme.groups.all(), key=lambda g: (sort_key(g.name), g.pk)),
     }
 
 
@@ -217,7 +218,7 @@ def programme_invitations(*, programme: Programme) -> list[PartnerInvitation]:
     """The organisations asked that have not joined: waiting, or declined."""
     return list(
         programme.partner_invitations.select_related("organisation").order_by(
-            "organisation__name", "pk"
+            *by_name("organisation__name"), "pk"
         )
     )
 
@@ -387,13 +388,13 @@ def registration_candidates(
         {email for email, _more in parts.values() if email},
         [q for _email, more in parts.values() for q in more],
     )
-    by_name = [F("last_name").asc(), F("first_name").asc(), F("pk").asc()]
+    by_person = [*by_name("last_name", "first_name"), F("pk").asc()]
     flags = {
         f"_match_{i}": Case(When(q, then=Value(True)), default=Value(False))
         for i, (_pk, q) in enumerate(conditions)
     }
     ranks = {
-        f"_rank_{i}": Window(RowNumber(), partition_by=[F(f"_match_{i}")], order_by=by_name)
+        f"_rank_{i}": Window(RowNumber(), partition_by=[F(f"_match_{i}")], order_by=by_person)
         for i in range(len(conditions))
     }
     shown = reduce(
@@ -411,7 +412,7 @@ def registration_candidates(
         .annotate(**ranks)
         .filter(shown)
         .select_related("owner")
-        .order_by(*by_name)
+        .order_by(*by_person)
     )
     for participant in rows:
         for i, (pk, _q) in enumerate(conditions):

@@ -7,10 +7,12 @@ import pytest
 from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Collate
+from django.urls import reverse
 from faker import Faker
 
 from mosty.core.collation import NAMES, by_name, sort_key
 from mosty.organisations.models import Organisation
+from tests.factories import UserFactory
 
 # Each name sorts before the next in Polish, case aside.
 POLISH = [
@@ -91,3 +93,33 @@ def test_the_key_agrees_with_icu_on_names_from_many_countries():
         )
         icu = [row[0] for row in cursor.fetchall()]
     assert sorted(names, key=sort_key) == icu
+
+
+def _positions(html, names):
+    return [html.index(f">{name}<") for name in names]
+
+
+@pytest.mark.django_db
+def test_the_organisations_list_shows_names_in_polish_order(world, login):
+    names = ["Lucyna", "Łukasz", "Marek", "Szymański", "Ślusarz", "Zofia", "Żaneta"]
+    for i, name in enumerate(random.Random(6).sample(names, len(names))):
+        Organisation.objects.create(name=name, slug=f"org-{i}")
+    Organisation.objects.create(name="adam", slug="adam-small")
+    Organisation.objects.create(name="Adam", slug="adam-capital")
+    Organisation.objects.create(name="Agata", slug="agata")
+    html = login("admin").get(reverse("organisations:list")).content.decode()
+    positions = _positions(html, names)
+    assert positions == sorted(positions)
+    adam, capital, agata = _positions(html, ["adam", "Adam", "Agata"])
+    assert adam < capital < agata
+
+
+@pytest.mark.django_db
+def test_the_staff_list_sorts_people_by_last_name_in_polish_order(world, login):
+    people = [("Anna", "Lis"), ("Jan", "Łoś"), ("Ewa", "Maj"), ("Olga", "Szymańska"),
+              ("Piotr", "Śliwa"), ("Zenon", "Zając"), ("Ida", "Żak")]  # fmt: skip
+    for i, (first, last) in enumerate(random.Random(8).sample(people, len(people))):
+        UserFactory(first_name=first, last_name=last, email=f"person{i}@example.org")
+    html = login("admin").get(reverse("accounts:user_list")).content.decode()
+    positions = [html.index(f"{first} {last}") for first, last in people]
+    assert positions == sorted(positions)

@@ -24,6 +24,7 @@ from mosty.assistance.models import (
     AssistantProfile,
     RequestStatus,
 )
+from mosty.core.collation import by_name
 from mosty.organisations.models import Organisation
 
 
@@ -181,7 +182,7 @@ def certifiable_profiles(user: Any) -> QuerySet[AssistantProfile]:
 def request_organisations(user: Any) -> QuerySet[Organisation]:
     """The institutions `user` may request help for."""
     return Organisation.objects.filter(pk__in=orgs_where(user, Role.INSTITUTION_STAFF)).order_by(
-        "name"
+        *by_name("name")
     )
 
 
@@ -195,7 +196,7 @@ def provider_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         is_active=True,
         pk__in=AssistantProfile.objects.filter(is_active=True).values("organisation_id"),
-    ).order_by("name")
+    ).order_by(*by_name("name"))
 
 
 def reported_pools(user: Any) -> list[int] | None:

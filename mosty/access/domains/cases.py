@@ -15,6 +15,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from mosty.access.policy import POLICY
 from mosty.access.roles import holds_role_at, in_visible, orgs_granted, orgs_where, staff_orgs
 from mosty.accounts.models import Grant, Role
+from mosty.core.collation import by_name
 
 CASE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
 # Support sessions whose summaries follow the restricted-note rule.
@@ -104,7 +105,9 @@ def case_organisations(user) -> QuerySet:
     """The organisations `user` may open cases in."""
     from mosty.organisations.models import Organisation
 
-    return Organisation.objects.filter(pk__in=orgs_where(user, *CASE_ROLES)).order_by("name")
+    return Organisation.objects.filter(pk__in=orgs_where(user, *CASE_ROLES)).order_by(
+        *by_name("name")
+    )
 
 
 def visible_outgoing_referrals(user) -> QuerySet:

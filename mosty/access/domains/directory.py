@@ -8,6 +8,7 @@ from django.utils import timezone
 from mosty.access.policy import POLICY
 from mosty.access.roles import holds_role_at, is_admin, orgs_where
 from mosty.accounts.models import Role
+from mosty.core.collation import by_name
 
 # Roles that may write their organisation's directory entries.
 EDITOR_ROLES = (Role.COORDINATOR, Role.CASEWORKER, Role.INSTITUTION_STAFF)
@@ -73,7 +74,7 @@ def service_organisations(user) -> QuerySet:
     """The organisations whose services, locations and housing offers `user` may publish."""
     from mosty.organisations.models import Organisation
 
-    qs = Organisation.objects.filter(is_active=True).order_by("name")
+    qs = Organisation.objects.filter(is_active=True).order_by(*by_name("name"))
     if is_admin(user):
         return qs
     return qs.filter(pk__in=orgs_where(user, *EDITOR_ROLES))
@@ -83,7 +84,7 @@ def linguist_owner_organisations(user) -> QuerySet:
     """The organisations for which `user` may list translators and interpreters."""
     from mosty.organisations.models import Organisation
 
-    qs = Organisation.objects.filter(is_active=True).order_by("name")
+    qs = Organisation.objects.filter(is_active=True).order_by(*by_name("name"))
     if is_admin(user):
         return qs
     return qs.filter(pk__in=orgs_where(user, Role.COORDINATOR))

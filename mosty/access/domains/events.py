@@ -19,6 +19,7 @@ from mosty.access.roles import (
     role_map,
 )
 from mosty.accounts.models import Role
+from mosty.core.collation import by_name
 from mosty.events.models import Event, Registration
 
 ORGANISER_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
@@ -63,7 +64,9 @@ def event_organiser_organisations(user) -> QuerySet:
     """The organisations `user` may publish new events for."""
     from mosty.organisations.models import Organisation
 
-    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by(
+        *by_name("name")
+    )
 
 
 POLICY.add_rule("event.browse", rules.always_allow)

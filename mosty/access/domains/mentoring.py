@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from mosty.access.policy import POLICY
 from mosty.access.roles import is_authenticated, orgs_where
 from mosty.accounts.models import Role
+from mosty.core.collation import by_name
 
 
 def _coordinated(user) -> list[int]:
@@ -74,7 +75,7 @@ def mentor_application_organisations() -> QuerySet:
     # which cost the public sign-up page most of its time.
     with_mentors = Mentor.objects.values("organisation_id")
     running = candidates.filter(Q(pk__in=in_network) | Q(pk__in=with_mentors))
-    return (running if running.exists() else candidates).order_by("name")
+    return (running if running.exists() else candidates).order_by(*by_name("name"))
 
 
 @rules.predicate

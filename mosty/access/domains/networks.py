@@ -13,6 +13,7 @@ from mosty.access.domains.organisations import coordinates
 from mosty.access.policy import POLICY
 from mosty.access.roles import is_admin, orgs_where
 from mosty.accounts.models import Role
+from mosty.core.collation import by_name
 
 # Roles through which an organisation's staff take part in its networks.
 NETWORK_ROLES = (Role.COORDINATOR, Role.CASEWORKER, Role.INSTITUTION_STAFF, Role.ASSISTANT)
@@ -73,7 +74,7 @@ def network_coordinator_choices(user) -> QuerySet:
     """Active organisations the user may name as a network's coordinator."""
     from mosty.organisations.models import Organisation
 
-    qs = Organisation.objects.filter(is_active=True).order_by("name")
+    qs = Organisation.objects.filter(is_active=True).order_by(*by_name("name"))
     return qs if is_admin(user) else qs.filter(pk__in=orgs_where(user, Role.COORDINATOR))
 
 

@@ -33,6 +33,7 @@ from mosty.access.roles import (
     role_map,
 )
 from mosty.accounts.models import Role
+from mosty.core.collation import by_name
 from mosty.events.models import Event, EventKind
 from mosty.participation.models import (
     Call,
@@ -79,7 +80,9 @@ def programme_organisations(user) -> QuerySet:
     """The organisations `user` may publish participation programmes for."""
     from mosty.organisations.models import Organisation
 
-    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by(
+        *by_name("name")
+    )
 
 
 POLICY.add_rule("civic_programme.browse", rules.always_allow)
@@ -224,7 +227,7 @@ def idea_organisations(user) -> QuerySet:
     from mosty.organisations.models import Organisation
 
     return Organisation.objects.filter(pk__in=orgs_where(user, *STAFF, Role.PARTICIPANT)).order_by(
-        "name"
+        *by_name("name")
     )
 
 
@@ -242,7 +245,7 @@ def idea_supporter_candidates(organisation) -> QuerySet:
             organisation=organisation, role__in=SUPPORTERS, is_active=True
         ).values("user_id"),
         is_active=True,
-    ).order_by("first_name", "last_name", "pk")
+    ).order_by(*by_name("first_name", "last_name"), "pk")
 
 
 # --- groups -------------------------------------------------------------------------------
@@ -316,7 +319,9 @@ def public_groups() -> QuerySet[Group]:
 def group_host_organisations(user) -> QuerySet:
     from mosty.organisations.models import Organisation
 
-    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by(
+        *by_name("name")
+    )
 
 
 # --- the Participatory Migrant Academy ---------------------------------------------------------

@@ -26,6 +26,7 @@ from django.db.models import Q, QuerySet
 from mosty.access.policy import POLICY
 from mosty.access.roles import holds_role_at, in_visible, orgs_granted, orgs_where, staff_orgs
 from mosty.accounts.models import Grant, Role
+from mosty.core.collation import by_name
 
 PEOPLE_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
 
@@ -176,14 +177,18 @@ def participant_owner_organisations(user) -> QuerySet:
     """The organisations `user` may register participants for."""
     from mosty.organisations.models import Organisation
 
-    return Organisation.objects.filter(pk__in=orgs_where(user, *PEOPLE_ROLES)).order_by("name")
+    return Organisation.objects.filter(pk__in=orgs_where(user, *PEOPLE_ROLES)).order_by(
+        *by_name("name")
+    )
 
 
 def participant_import_organisations(user) -> QuerySet:
     """The organisations `user` may import participants into (as their coordinator)."""
     from mosty.organisations.models import Organisation
 
-    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by(
+        *by_name("name")
+    )
 
 
 def visible_participant_imports(user) -> QuerySet:
@@ -220,7 +225,9 @@ def consent_template_organisations(user) -> QuerySet:
     """Organisations whose consent texts the user may keep (those they coordinate)."""
     from mosty.organisations.models import Organisation
 
-    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by(
+        *by_name("name")
+    )
 
 
 @rules.predicate

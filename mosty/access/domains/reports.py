@@ -22,6 +22,7 @@ from mosty.access.policy import POLICY
 from mosty.access.roles import has_role, holds_role_at, is_admin, orgs_where, remembered
 from mosty.accounts.models import Role
 from mosty.assistance.models import AssistanceRequest
+from mosty.core.collation import by_name
 from mosty.networks.models import NetworkMembership
 from mosty.organisations.models import Organisation, OrganisationKind
 from mosty.participation.models import Group
@@ -135,7 +136,9 @@ def own_organisations(user) -> frozenset[int]:
 
 def programme_organisations(user) -> QuerySet[Organisation]:
     """The organisations `user` may lead a new programme for."""
-    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by(
+        *by_name("name")
+    )
 
 
 def programme_linkables(user) -> dict[str, QuerySet]:
@@ -147,8 +150,12 @@ def programme_linkables(user) -> dict[str, QuerySet]:
         "bookings": AssistanceRequest.objects.filter(provider_id__in=coordinated).order_by(
             "-starts_at", "-pk"
         ),
-        "surveys": Survey.objects.filter(organisation_id__in=coordinated).order_by("title", "pk"),
-        "groups": Group.objects.filter(organisation_id__in=coordinated).order_by("name", "pk"),
+        "surveys": Survey.objects.filter(organisation_id__in=coordinated).order_by(
+            *by_name("title"), "pk"
+        ),
+        "groups": Group.objects.filter(organisation_id__in=coordinated).order_by(
+            *by_name("name"), "pk"
+        ),
     }
 
 

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from mosty.access.policy import POLICY
 from mosty.access.roles import has_role, holds_role_at, is_admin, is_member, orgs_where
 from mosty.accounts.models import Role
+from mosty.core.collation import by_name
 from mosty.research.models import FocusGroup, Survey, SurveyStatus
 
 INTERVIEWER_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
@@ -74,8 +75,10 @@ def research_organisations(user) -> QuerySet:
     from mosty.organisations.models import Organisation
 
     if is_admin(user):
-        return Organisation.objects.filter(is_active=True).order_by("name")
-    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by("name")
+        return Organisation.objects.filter(is_active=True).order_by(*by_name("name"))
+    return Organisation.objects.filter(pk__in=orgs_where(user, Role.COORDINATOR)).order_by(
+        *by_name("name")
+    )
 
 
 def visible_surveys(user) -> QuerySet[Survey]:
