@@ -14,6 +14,7 @@ from mosty.accounts.authentication import token_expires_at, token_is_expired
 from mosty.accounts.forms import GrantChangeForm, MembershipAddForm, UserFilterForm, UserForm
 from mosty.accounts.models import User
 from mosty.accounts.services import USER_FIELDS
+from mosty.core.collation import by_name
 from mosty.core.pages import DetailPage, FormPage, ListPage, ObjectPage, SimpleFormPage
 from mosty.core.routing import Routes
 
@@ -52,7 +53,7 @@ class UserCreate(SimpleFormPage):
 
 
 def _member_organisations(user):
-    return visible_organisations(user).order_by("name")
+    return visible_organisations(user).order_by(*by_name("name"))
 
 
 class PersonPage(ObjectPage):

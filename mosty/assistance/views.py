@@ -47,6 +47,7 @@ from mosty.assistance.models import (
     AvailabilityException,
     AvailabilitySlot,
 )
+from mosty.core.collation import by_name
 from mosty.core.exports import download_response
 from mosty.core.ical import ics_response
 from mosty.core.models import District
@@ -66,7 +67,7 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def _districts() -> Any:
-    return District.objects.order_by("name")
+    return District.objects.order_by(*by_name("name"))
 
 
 class _RequestPage(ObjectPage):

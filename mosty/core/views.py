@@ -10,6 +10,7 @@ from django.views.i18n import set_language as django_set_language
 
 from mosty.access.domains.accounts import own_memberships
 from mosty.access.policy import require
+from mosty.core.collation import by_name
 from mosty.core.navigation import panels_for
 from mosty.core.routing import Routes
 
@@ -34,7 +35,7 @@ def dashboard(request):
         own_memberships(request.user)
         .select_related("organisation")
         .annotate(total=Window(Count("pk")))
-        .order_by("organisation__name", "role")[:DASHBOARD_MEMBERSHIPS]
+        .order_by(*by_name("organisation__name"), "role")[:DASHBOARD_MEMBERSHIPS]
     )
     return render(
         request,

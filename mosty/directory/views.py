@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from mosty.access.audit import audit, audit_read
 from mosty.access.domains.directory import hsds_export_services
 from mosty.access.policy import can, require
+from mosty.core.collation import by_name
 from mosty.core.exports import download_response
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, SimpleFormPage
 from mosty.core.routing import Routes
@@ -223,14 +224,14 @@ class Manage(ListPage):
         return (
             selectors.editable_services(self.user)
             .select_related("organisation")
-            .order_by("organisation__name", "name")
+            .order_by(*by_name("organisation__name", "name"))
         )
 
     def extra_context(self):
         locations = (
             selectors.editable_locations(self.user)
             .select_related("organisation", "district")
-            .order_by("organisation__name", "name")[:100]
+            .order_by(*by_name("organisation__name", "name"))[:100]
         )
         return {"locations": locations}
 

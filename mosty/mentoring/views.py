@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from mosty.access.audit import audit, audit_read, audit_reads
 from mosty.access.domains.mentoring import matchable_participants
 from mosty.access.policy import can, require
+from mosty.core.collation import by_name
 from mosty.core.forms import add_service_errors as _errors_to_form
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, SimpleFormPage
 from mosty.core.pagination import paginate, query_without_page
@@ -170,11 +171,11 @@ def _hand_form(request, data=None):
     return HandMatchForm(
         data,
         participants=waiting_participants(matchable_participants(request.user)).order_by(
-            "first_name", "pk"
+            *by_name("first_name"), "pk"
         ),
         mentors=visible_mentors(request.user)
         .filter(status=VettingStatus.APPROVED)
-        .order_by("name", "pk"),
+        .order_by(*by_name("name"), "pk"),
     )
 
 

@@ -18,6 +18,7 @@ from mosty.access.audit import audit, audit_reads
 from mosty.access.domains.people import visible_participants
 from mosty.access.policy import can, require
 from mosty.core.charts import ChartView, column_chart
+from mosty.core.collation import sort_key
 from mosty.core.indicators import BREAKDOWNS, INDICATORS, Scope, breakdown_label, month_key
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage, StaffPage
 from mosty.core.routing import Routes
@@ -245,7 +246,7 @@ class ProgrammeDetail(DetailPage):
             "budget_form": BudgetLineForm(),
             "may_change": can(self.user, "programme.change", programme),
             "snapshots": selectors.snapshot_list(fetched_by=self.user, programme=programme)[:10],
-            "partners": sorted(programme.partners.all(), key=lambda org: (org.name, org.pk)),
+            "partners": sorted(programme.partners.all(), key=lambda o: (sort_key(o.name), o.pk)),
             "invitations": selectors.programme_invitations(programme=programme),
             "may_leave": can(self.user, "programme.leave", programme),
             "taking_part": programme.organisation_ids(),
