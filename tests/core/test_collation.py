@@ -95,6 +95,29 @@ def test_the_key_agrees_with_icu_on_names_from_many_countries():
     assert sorted(names, key=sort_key) == icu
 
 
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite registers it per connection")
+def test_the_migration_falls_back_when_the_server_refuses_each_definition():
+    """A server without ICU or the Polish locale still migrates: the collation is then a copy
+    of the database's own, and dropping it undoes the migration."""
+    from django.apps import apps
+
+    from mosty.core.migration_ops import collation
+
+    operation = collation("mosty_test_names", ["provider = icu, locale = 'pl-PL', nonsense = 1"])
+    query = "SELECT collprovider FROM pg_collation WHERE collname = 'mosty_test_names'"
+    with connection.schema_editor() as editor:
+        operation.code(apps, editor)
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        assert cursor.fetchall() == [("c",)]
+    with connection.schema_editor() as editor:
+        operation.reverse_code(apps, editor)
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        assert cursor.fetchall() == []
+
+
 def _positions(html, names):
     return [html.index(f">{name}<") for name in names]
 
