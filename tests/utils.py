@@ -1,4 +1,5 @@
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 
@@ -32,3 +33,11 @@ def assert_pages_render(client, urls, language: str, *, check_direction: bool = 
         if check_direction:
             assert f'dir="{direction}"' in text[:400], url
     return text
+
+
+def logged_in(user) -> Client:
+    """A test client of its own, logged in as `user` (two people at once: two tabs, two
+    colleagues)."""
+    client = Client()
+    client.force_login(user)
+    return client

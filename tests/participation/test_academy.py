@@ -13,15 +13,9 @@ from mosty.participation.models import GroupMember
 from tests.cases.factories import make_participant
 from tests.events.factories import make_event, make_registration
 from tests.participation.factories import make_consultation, make_group, make_idea
-from tests.utils import assert_constant_queries
+from tests.utils import assert_constant_queries, logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _course(world, people: int):
@@ -67,13 +61,13 @@ def test_the_course_page_shows_the_section_to_staff_suppressed_outside(world, se
     settings.MOSTY_STATS_MIN_CELL = 5
     course = _course(world, 6)
     url = reverse("events:detail", args=[course.pk])
-    own = _client(world.user("coordinator")).get(url).content.decode()
+    own = logged_in(world.user("coordinator")).get(url).content.decode()
     assert (
         'id="academy-outcomes"' in own
         and reverse("participation:academy_outcomes", args=[course.pk]) in own
     )
     # Staff of another organisation: one selected idea is a small cell, suppressed.
-    outcomes = _client(world.user("caseworker", "b")).get(
+    outcomes = logged_in(world.user("caseworker", "b")).get(
         reverse("participation:academy_outcomes", args=[course.pk])
     )
     assert outcomes.status_code == 200
@@ -82,20 +76,20 @@ def test_the_course_page_shows_the_section_to_staff_suppressed_outside(world, se
     assert values == [7, 6, None, 6, 6]
     assert "&lt; 5" in outcomes.content.decode()
     # Visitors and non-staff see the course, never the figures.
-    for client in (Client(), _client(world.user("participant")), _client(world.user("mentor"))):
+    for client in (Client(), logged_in(world.user("participant")), logged_in(world.user("mentor"))):
         assert 'id="academy-outcomes"' not in client.get(url).content.decode()
 
 
 def test_not_an_academy_course_has_no_outcomes_page(world):
     event = make_event(world.org_a, kind="workshop")
-    response = _client(world.user("coordinator")).get(
+    response = logged_in(world.user("coordinator")).get(
         reverse("participation:academy_outcomes", args=[event.pk])
     )
     assert response.status_code == 404
 
 
 def test_outcomes_cost_the_same_for_any_number_of_participants(world):
-    client = _client(world.user("coordinator"))
+    client = logged_in(world.user("coordinator"))
     course = _course(world, 1)
 
     def grow():

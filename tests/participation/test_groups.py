@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,21 +12,15 @@ from mosty.participation import selectors, services
 from mosty.participation.models import Group, GroupMember, OpinionPoint, PolicyDocument
 from tests.cases.factories import make_case, make_participant
 from tests.participation.factories import make_consultation, make_group, make_idea
-from tests.utils import assert_constant_queries
+from tests.utils import assert_constant_queries, logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_leader_runs_the_group_without_staff_rights(world):
     leader = world.user("participant")  # a newcomer with an account leads the group
     group = make_group(world, leader=leader, public=False)
-    client = _client(leader)
+    client = logged_in(leader)
     member = world.user("participant", "b")
     response = client.post(
         reverse("participation:group_member_add", args=[group.pk]),
@@ -62,18 +55,18 @@ def test_members_see_the_group_others_do_not(world):
     group = make_group(world, public=False)
     url = reverse("participation:group_detail", args=[group.pk])
     outsider = world.user("caseworker")
-    assert _client(outsider).get(url).status_code == 404
+    assert logged_in(outsider).get(url).status_code == 404
     GroupMember.objects.create(
         group=group, user=outsider, role="member", starts_on=timezone.localdate()
     )
-    assert _client(outsider).get(url).status_code == 200
+    assert logged_in(outsider).get(url).status_code == 200
     # A term that ended closes the group again.
     GroupMember.objects.filter(user=outsider).update(
         ends_on=timezone.localdate() - datetime.timedelta(days=1),
         starts_on=timezone.localdate() - datetime.timedelta(days=30),
     )
-    assert _client(outsider).get(url).status_code == 404
-    assert _client(world.user("coordinator")).get(url).status_code == 200  # the host
+    assert logged_in(outsider).get(url).status_code == 404
+    assert logged_in(world.user("coordinator")).get(url).status_code == 200  # the host
 
 
 def test_womens_group_takes_women_only(world):
@@ -106,7 +99,7 @@ def test_team_comments_per_section_and_the_authoritys_answers_are_public(world, 
     GroupMember.objects.create(
         group=group, user=member, role="member", starts_on=timezone.localdate()
     )
-    as_leader = _client(leader)
+    as_leader = logged_in(leader)
     consultation = make_consultation(world)
     as_leader.post(
         reverse("participation:policy_document_create", args=[group.pk]),
@@ -119,7 +112,7 @@ def test_team_comments_per_section_and_the_authoritys_answers_are_public(world, 
     document = PolicyDocument.objects.get()
     assert document.call == consultation
     assert list(document.sections.values_list("number", flat=True)) == [1, 2, 3]
-    _client(member).post(
+    logged_in(member).post(
         reverse("participation:section_comment", args=[document.pk, 2]),
         {"text": "Uznawanie dyplomów."},
     )
@@ -199,7 +192,7 @@ def test_a_cooperative_moves_through_its_milestones(world):
     )
     steps = {value: m for value, _label, m in selectors.group_milestones(group=cooperative)}
     assert steps["statute"].done_on == timezone.localdate() and steps["funding"] is None
-    page = _client(coordinator).get(reverse("participation:group_detail", args=[cooperative.pk]))
+    page = logged_in(coordinator).get(reverse("participation:group_detail", args=[cooperative.pk]))
     assert "Porada prawna OWES" in page.content.decode()
     with pytest.raises(ValidationError):
         services.milestone_record(group=make_group(world), by=coordinator, step="statute")
@@ -212,7 +205,7 @@ def test_group_figures_and_list_queries(world):
     )
     figures = selectors.group_figures(groups=Group.objects.all())
     assert figures == {"groups": 1, "members": 1, "meetings": 1}
-    client = _client(world.user("coordinator"))
+    client = logged_in(world.user("coordinator"))
     assert_constant_queries(
         client,
         reverse("participation:group_list"),
@@ -229,7 +222,7 @@ def test_leaders_edit_the_group_its_members_and_meetings(world):
     meeting = services.group_meeting_record(
         group=group, by=leader, date=datetime.date(2026, 2, 1), place="Biblioteka"
     )
-    client = _client(leader)
+    client = logged_in(leader)
     url = reverse("participation:group_edit", args=[group.pk])
     assert client.get(url).status_code == 200
     data = {"name": "Zespół Imigrantów", "kind": "advisory_team", "is_public": "on", "version": 1}
@@ -259,9 +252,9 @@ def test_leaders_edit_the_group_its_members_and_meetings(world):
     meeting.refresh_from_db()
     assert (meeting.minutes, meeting.version) == ("Przyjęto opinię.", 2)
     # A plain member may not edit; someone outside the group does not see it at all.
-    plain = _client(world.user("mentor"))
+    plain = logged_in(world.user("mentor"))
     assert plain.get(meeting_url).status_code == 403
-    assert _client(world.user("coordinator", "b")).get(member_url).status_code == 404
+    assert logged_in(world.user("coordinator", "b")).get(member_url).status_code == 404
 
 
 def test_a_womens_group_cannot_be_switched_on_with_men_in_it(world):
@@ -288,7 +281,7 @@ def test_a_big_groups_page_shows_the_newest_meetings_first_all_on_request(world)
         GroupMeeting(group=group, date=today - datetime.timedelta(days=n), place=f"Sala {n}")
         for n in range(GROUP_PAGE_ROWS + 5)
     )
-    client = _client(world.user("coordinator"))
+    client = logged_in(world.user("coordinator"))
     url = reverse("participation:group_detail", args=[group.pk])
     page = client.get(url)
     assert len(page.context["meetings"]["rows"]) == GROUP_PAGE_ROWS
@@ -305,7 +298,7 @@ def test_a_meeting_in_the_future_is_refused_and_not_counted_as_held(world, clien
 
     leader = world.user("participant")
     group = make_group(world, leader=leader)
-    leaders = _client(leader)
+    leaders = logged_in(leader)
     page = leaders.post(
         reverse("participation:group_meeting_add", args=[group.pk]),
         {"date": "2031-02-01", "place": "Biblioteka", "decisions": "Piszemy opinię."},
@@ -344,7 +337,7 @@ def test_a_member_by_portal_account_is_in_the_export_and_erased_by_name(world):
     exported = participation_gdpr._export_groups(participant)
     assert [row["group"] for row in exported] == [group.name]
     anonymise_participant(participant, by=world.user("coordinator"))
-    page = _client(world.user("coordinator")).get(
+    page = logged_in(world.user("coordinator")).get(
         reverse("participation:group_detail", args=[group.pk])
     )
     assert "nazwisko usunięte" in page.content.decode()

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,16 +12,11 @@ from mosty.participation import services
 from mosty.participation.models import GroupMeeting
 from mosty.participation.views import GROUP_PAGE_ROWS
 from tests.participation.factories import make_group
+from tests.utils import logged_in
 
 pytestmark = pytest.mark.django_db
 
 NOTICE = "To spotkanie zostało już zapisane, więc nie zapisano go drugi raz."
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _form(**changes) -> dict:
@@ -38,7 +32,7 @@ def _form(**changes) -> dict:
 def test_the_same_meeting_posted_again_is_recorded_once(world):
     leader = world.user("participant")
     group = make_group(world, leader=leader)
-    client = _client(leader)
+    client = logged_in(leader)
     url = reverse("participation:group_meeting_add", args=[group.pk])
 
     first = client.post(url, _form(), follow=True)
@@ -60,7 +54,7 @@ def test_the_same_meeting_posted_again_is_recorded_once(world):
 def test_a_different_meeting_is_still_recorded(world):
     leader = world.user("participant")
     group = make_group(world, leader=leader)
-    client = _client(leader)
+    client = logged_in(leader)
     url = reverse("participation:group_meeting_add", args=[group.pk])
     client.post(url, _form())
     client.post(url, _form(minutes="Obecnych 9 osób."))  # the same day, other minutes
@@ -73,7 +67,7 @@ def test_a_meeting_posted_again_lands_on_it_among_all_meetings_when_it_is_not_sh
 ):
     leader = world.user("participant")
     group = make_group(world, leader=leader)
-    client = _client(leader)
+    client = logged_in(leader)
     url = reverse("participation:group_meeting_add", args=[group.pk])
     old = _form(date="2020-01-10")
     client.post(url, old)

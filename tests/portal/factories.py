@@ -47,3 +47,15 @@ def help_request(world, org: str = "a", *, with_case: bool = True):
         text="I need a doctor who speaks Ukrainian.",
         language="uk",
     )
+
+
+def asked(world, login, text: str = "Потрібен лікар"):
+    """The newcomer of organisation A asks for help through their page (with an e-mail
+    address to be told by); the request, as staff find it."""
+    from django.urls import reverse
+
+    participant = link(world, "a")
+    participant.email = "olena@example.org"
+    participant.save(update_fields=["email"])
+    login("participant").post(reverse("portal:help"), {"text": text})
+    return HelpRequest.objects.get()

@@ -5,7 +5,6 @@ through their own channel without the answer's text."""
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -14,27 +13,13 @@ from mosty.messaging.catalog import render
 from mosty.messaging.models import Message
 from mosty.portal import services
 from mosty.portal.models import HelpRequest
-from tests.portal.factories import help_request, link
+from tests.portal.factories import asked, help_request
+from tests.utils import logged_in
 
 pytestmark = pytest.mark.django_db
 
 ANSWER = "Dr Kowalska speaks Ukrainian: Monday 10:00, Przychodnia Wrzeszcz, room 4."
 JSON = "application/json"
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _asked(world, login):
-    """The newcomer asks for help through their page; the request, as staff find it."""
-    participant = link(world, "a")
-    participant.email = "olena@example.org"
-    participant.save(update_fields=["email"])
-    login("participant").post(reverse("portal:help"), {"text": "Потрібен лікар"})
-    return HelpRequest.objects.get()
 
 
 def _list(client, **params):
@@ -49,9 +34,9 @@ def _reply(client, request, body, **extra):
 
 
 def test_staff_list_waiting_requests_answer_one_and_find_it_answered(world, login):
-    request = _asked(world, login)
+    request = asked(world, login)
     caseworker = world.user("caseworker", "a")
-    staff = _client(caseworker)
+    staff = logged_in(caseworker)
 
     before = AuditEvent.objects.order_by("pk").last().pk
     [row] = _list(staff)
@@ -96,8 +81,11 @@ def test_staff_list_waiting_requests_answer_one_and_find_it_answered(world, logi
 
 
 def test_a_request_is_answered_once(world, login):
-    request = _asked(world, login)
-    first, second = _client(world.user("caseworker", "a")), _client(world.user("coordinator", "a"))
+    request = asked(world, login)
+    first, second = (
+        logged_in(world.user("caseworker", "a")),
+        logged_in(world.user("coordinator", "a")),
+    )
     assert _reply(first, request, {"reply": ANSWER}).status_code == 200
 
     late = _reply(second, request, {"reply": "Another answer"}, HTTP_ACCEPT_LANGUAGE="pl")
@@ -111,9 +99,9 @@ def test_a_request_is_answered_once(world, login):
 
 
 def test_a_request_marked_handled_is_not_answered_either(world, login):
-    request = _asked(world, login)
+    request = asked(world, login)
     services.help_request_handle(help_request=request, by=world.user("coordinator", "a"))
-    late = _reply(_client(world.user("caseworker", "a")), request, {"reply": ANSWER})
+    late = _reply(logged_in(world.user("caseworker", "a")), request, {"reply": ANSWER})
     assert late.status_code == 409
     request.refresh_from_db()
     assert (request.status, request.reply) == ("handled", "")
@@ -121,9 +109,9 @@ def test_a_request_marked_handled_is_not_answered_either(world, login):
 
 @pytest.mark.parametrize("body", [{}, {"reply": "   "}, {"reply": "x" * 1001}, {"reply": None}])
 def test_an_empty_or_too_long_answer_is_refused_beside_the_field(world, login, body):
-    request = _asked(world, login)
+    request = asked(world, login)
     response = _reply(
-        _client(world.user("caseworker", "a")), request, body, HTTP_ACCEPT_LANGUAGE="uk"
+        logged_in(world.user("caseworker", "a")), request, body, HTTP_ACCEPT_LANGUAGE="uk"
     )
     assert response.status_code == 400
     assert response.json()["reply"]
@@ -136,12 +124,12 @@ def test_who_may_not_read_or_answer(world, login):
     request = help_request(world, "a")
     # Another organisation's staff neither find it nor reach it.
     for role in ("caseworker", "coordinator"):
-        other = _client(world.user(role, "b"))
+        other = logged_in(world.user(role, "b"))
         assert _list(other) == []
         assert _reply(other, request, {"reply": ANSWER}).status_code == 404
     # Roles that do not work with people's requests are refused the list and the answer.
     for role in ("mentor", "assistant", "institution_staff", "participant", "admin"):
-        client = _client(world.user(role, "a"))
+        client = logged_in(world.user(role, "a"))
         assert client.get(reverse("api:help_request_list")).status_code == 403, role
         assert _reply(client, request, {"reply": ANSWER}).status_code in (403, 404), role
     request.refresh_from_db()
@@ -150,17 +138,17 @@ def test_who_may_not_read_or_answer(world, login):
 
 def test_a_bad_state_filter_is_a_400_naming_it(world, login):
     help_request(world, "a")
-    response = _client(world.user("caseworker", "a")).get(
+    response = logged_in(world.user("caseworker", "a")).get(
         reverse("api:help_request_list"), {"state": "everything"}
     )
     assert response.status_code == 400 and response.json()["state"]
 
 
 def test_the_lists_read_more_requests_with_no_more_queries(world, login):
-    from tests.utils import assert_constant_queries
+    from tests.utils import assert_constant_queries, logged_in
 
     help_request(world, "a", with_case=False)  # a page with rows, then a page with more
-    staff = _client(world.user("coordinator", "a"))
+    staff = logged_in(world.user("coordinator", "a"))
     url = reverse("api:help_request_list")
     assert_constant_queries(staff, url, lambda: help_request(world, "a", with_case=False))
     for request in HelpRequest.objects.all():

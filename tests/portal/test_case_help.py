@@ -2,7 +2,6 @@
 marks them handled there and comes back to the case, and sees what was answered."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from mosty.access.models import AuditEvent
@@ -10,23 +9,17 @@ from mosty.portal import services
 from mosty.portal.models import HelpRequest
 from tests.cases.factories import make_case
 from tests.portal.factories import help_request
-from tests.utils import assert_constant_queries
+from tests.utils import assert_constant_queries, logged_in
 
 pytestmark = pytest.mark.django_db
 
 ANSWER = "Przychodnia Wrzeszcz, pokój 4: lekarka mówi po ukraińsku."
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_team_answers_a_request_on_the_case_page_and_comes_back_to_it(world):
     request = help_request(world, "a")
     caseworker = world.user("caseworker", "a")
-    staff = _client(caseworker)
+    staff = logged_in(caseworker)
     case_url = reverse("cases:detail", args=[request.case_id])
 
     before = AuditEvent.objects.order_by("pk").last().pk
@@ -46,7 +39,7 @@ def test_the_team_answers_a_request_on_the_case_page_and_comes_back_to_it(world)
 
 def test_marking_a_request_handled_from_the_case_page_comes_back_to_it(world):
     request = help_request(world, "a")
-    staff = _client(world.user("caseworker", "a"))
+    staff = logged_in(world.user("caseworker", "a"))
     case_url = reverse("cases:detail", args=[request.case_id])
     handle_url = reverse("portal:help_handle", args=[request.pk]) + "?from=case"
     assert handle_url in staff.get(case_url).content.decode()
@@ -64,19 +57,19 @@ def test_marking_a_request_handled_from_the_case_page_comes_back_to_it(world):
 def test_a_case_without_requests_shows_no_section_and_others_see_none(world):
     request = help_request(world, "a")
     quiet = make_case(world, "a")
-    staff = _client(world.user("caseworker", "a"))
+    staff = logged_in(world.user("caseworker", "a"))
     page = staff.get(reverse("cases:detail", args=[quiet.pk])).content.decode()
     assert 'id="case-help-heading"' not in page
     # Another person's case does not show this case's request.
     assert "I need a doctor who speaks Ukrainian." not in page
     # Staff of another organisation cannot open the case at all.
-    other = _client(world.user("caseworker", "b"))
+    other = logged_in(world.user("caseworker", "b"))
     assert other.get(reverse("cases:detail", args=[request.case_id])).status_code == 404
 
 
 def test_the_case_page_shows_ten_requests_with_the_same_queries_however_many(world):
     request = help_request(world, "a")
-    staff = _client(world.user("caseworker", "a"))
+    staff = logged_in(world.user("caseworker", "a"))
 
     def grow():
         extra = HelpRequest.objects.create(

@@ -6,7 +6,6 @@ import json
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,32 +15,18 @@ from mosty.messaging.models import Message
 from mosty.people import gdpr
 from mosty.portal import services
 from mosty.portal.models import HelpRequest
-from tests.portal.factories import help_request, link
+from tests.portal.factories import asked, help_request
+from tests.utils import logged_in
 
 pytestmark = pytest.mark.django_db
 
 ANSWER = "Dr Kowalska speaks Ukrainian: Monday 10:00, Przychodnia Wrzeszcz, room 4."
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _asked(world, login):
-    """The newcomer asks for help through their page; the request, as staff find it."""
-    participant = link(world, "a")
-    participant.email = "olena@example.org"
-    participant.save(update_fields=["email"])
-    login("participant").post(reverse("portal:help"), {"text": "Потрібен лікар"})
-    return HelpRequest.objects.get()
-
-
 def test_staff_answer_reaches_the_newcomers_page_and_channel_without_its_text(world, login):
-    request = _asked(world, login)
+    request = asked(world, login)
     caseworker = world.user("caseworker", "a")
-    staff = _client(caseworker)
+    staff = logged_in(caseworker)
     url = reverse("portal:help_reply", args=[request.pk])
     assert url in staff.get(reverse("portal:help_list")).content.decode()
     page = staff.get(url)
@@ -81,8 +66,8 @@ def test_staff_answer_reaches_the_newcomers_page_and_channel_without_its_text(wo
     [("   ", "To pole jest wymagane."), ("x" * 1001, "1000")],
 )
 def test_an_empty_or_too_long_answer_is_refused_beside_the_field(world, login, reply, error):
-    request = _asked(world, login)
-    staff = _client(world.user("caseworker", "a"))
+    request = asked(world, login)
+    staff = logged_in(world.user("caseworker", "a"))
     with translation.override("pl"):
         url = reverse("portal:help_reply", args=[request.pk])
     response = staff.post(url, {"reply": reply})
@@ -106,9 +91,12 @@ def test_the_service_refuses_an_empty_or_too_long_answer_beside_the_field(world)
 
 
 def test_a_second_answer_from_another_tab_is_refused_not_written_over(world, login):
-    request = _asked(world, login)
+    request = asked(world, login)
     url = reverse("portal:help_reply", args=[request.pk])
-    first, second = _client(world.user("caseworker", "a")), _client(world.user("coordinator", "a"))
+    first, second = (
+        logged_in(world.user("caseworker", "a")),
+        logged_in(world.user("coordinator", "a")),
+    )
     assert first.get(url).status_code == 200 and second.get(url).status_code == 200
 
     assert first.post(url, {"reply": ANSWER}).status_code == 302
@@ -153,9 +141,9 @@ def test_the_answer_is_in_the_persons_export_and_erased_with_their_text(world):
 
 
 def test_staff_find_answered_and_handled_requests_with_the_answer(world, login):
-    request = _asked(world, login)
+    request = asked(world, login)
     caseworker = world.user("caseworker", "a")
-    staff = _client(caseworker)
+    staff = logged_in(caseworker)
     staff.post(reverse("portal:help_reply", args=[request.pk]), {"reply": ANSWER})
     listing = reverse("portal:help_list")
     assert "Dr Kowalska speaks Ukrainian" not in staff.get(listing).content.decode()
@@ -167,5 +155,5 @@ def test_staff_find_answered_and_handled_requests_with_the_answer(world, login):
     read = AuditEvent.objects.get(pk__gt=before, actor=caseworker)
     assert set(read.fields) == {"text", "reply"}
     # Another organisation's staff do not find it.
-    other = _client(world.user("caseworker", "b")).get(listing, {"state": "closed"})
+    other = logged_in(world.user("caseworker", "b")).get(listing, {"state": "closed"})
     assert "Потрібен лікар" not in other.content.decode()
