@@ -126,3 +126,20 @@ class HelpRequestReplyApi(APIView):
             raise
         audit_read(request.user, answered, fields=list(READ_FIELDS))
         return Response(HelpRequestOutputSerializer(answered).data)
+
+
+@routes.path("help-requests/<int:pk>/handled/", name="help_request_handle")
+@extend_schema(tags=["portal"])
+class HelpRequestHandleApi(APIView):
+    """Mark a request for help handled without an answer in Mosty (the team called the person
+    back, or met them): it leaves the waiting list, and the person is told it is handled."""
+
+    @extend_schema(request=None, responses={200: HelpRequestOutputSerializer, 409: ALREADY_HANDLED})
+    def post(self, request: Request, pk: int) -> Response:
+        found: HelpRequest = selectors.help_request_get(fetched_by=request.user, pk=pk)
+        if found.status != HelpStatus.OPEN:  # as for an answer: said, not refused
+            return _already_handled()
+        require(request.user, "help_request.handle", found)
+        handled = services.help_request_handle(help_request=found, by=request.user)
+        audit_read(request.user, handled, fields=list(READ_FIELDS))
+        return Response(HelpRequestOutputSerializer(handled).data)

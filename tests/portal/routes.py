@@ -152,4 +152,11 @@ ROUTES = [
             "reply": "Przychodnia przy ul. Długiej 5 ma lekarza mówiącego po ukraińsku."
         },
     ),
+    Route(
+        "api:help_request_handle",
+        allowed=PEOPLE,
+        api=True,
+        method="post",
+        kwargs=_help,
+    ),
 ]

@@ -162,3 +162,29 @@ def test_the_lists_read_more_requests_with_no_more_queries(world, login):
             by=world.user("caseworker"),
         ),
     )
+
+
+def test_staff_mark_a_request_handled_once_and_the_person_is_told(world, login):
+    request = asked(world, login)
+    coordinator = world.user("coordinator", "a")
+    staff = logged_in(coordinator)
+    url = reverse("api:help_request_handle", args=[request.pk])
+
+    response = staff.post(url)
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["reply"]) == ("handled", "")
+    request.refresh_from_db()
+    assert (request.status, request.handled_by) == ("handled", coordinator)
+    assert Message.objects.filter(
+        template="help_handled", recipient_participant=request.participant
+    ).exists()
+    assert _list(staff) == [] and [r["id"] for r in _list(staff, state="closed")] == [request.pk]
+    # A second call (another tab, a colleague) is said, not refused, and writes nothing.
+    again = logged_in(world.user("caseworker", "a")).post(url)
+    assert again.status_code == 409 and again.json()["non_field_errors"]
+    request.refresh_from_db()
+    assert request.handled_by == coordinator
+    assert Message.objects.filter(template="help_handled").count() == 1
+    # Staff of another organisation do not reach it.
+    assert logged_in(world.user("coordinator", "b")).post(url).status_code == 404
