@@ -200,6 +200,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The test database is a file, not Django's default shared-cache memory database: there,
+    # threads (the live server's requests, the concurrency tests) share one cache and its
+    # mutex, and a query calling back into Python (`mosty.core.sqlite`'s LIKE, the names
+    # collation's key) deadlocks with a thread holding the GIL while it waits for that
+    # mutex. With a file each connection has its own, as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds rate-limit and lockout counters, so every app-server process must share it:

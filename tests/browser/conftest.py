@@ -5,7 +5,6 @@ would hide a broken set-up, so they fail.
 """
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -48,40 +47,6 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-def _one_at_a_time(app):
-    """`app` answering one request at a time, its body read before the next starts."""
-    lock = threading.Lock()
-
-    def serialised(environ, start_response):
-        with lock:
-            response = app(environ, start_response)
-            try:
-                return list(response)
-            finally:
-                close = getattr(response, "close", None)
-                if close is not None:
-                    close()  # Django's request_finished, under the lock too
-
-    return serialised
-
-
-@pytest.fixture(scope="session")
-def live_server(live_server):
-    """pytest-django's live server, answering one request at a time on SQLite.
-
-    On SQLite the test database lives in memory, so the server's request threads share one
-    connection. Two requests at once (a page and its favicon's 404) then deadlock when one
-    runs a query that calls back into Python (the names collation's key, the Unicode LIKE)
-    while the other holds the GIL waiting for the connection: CI hung on that. A real server
-    gives each thread its own connection; PostgreSQL is left as it is."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        server = live_server.thread.httpd
-        server.set_app(_one_at_a_time(server.get_app()))
-    return live_server
 
 
 @pytest.fixture
