@@ -159,7 +159,7 @@ class ServiceInputSerializer(serializers.Serializer):
         required=False,
         min_value=1,
         help_text="On an update: the `version` the client read; a later change by someone "
-        "else is refused (400) instead of overwritten.",
+        "else is refused (409) instead of overwritten.",
     )
 
 

@@ -218,7 +218,7 @@ class TranslationUpdateInputSerializer(ArticleTextInputSerializer):
         required=False,
         min_value=1,
         help_text="The `version` the client read; a later change by someone else is refused "
-        "(400) instead of overwritten.",
+        "(409) instead of overwritten.",
     )
 
 

@@ -158,7 +158,7 @@ def test_api_update_with_a_stale_version_is_refused(login, world):
         url, {"name": "Nowa", "version": read["version"]}, content_type="application/json"
     )
 
-    assert stale.status_code == 400
+    assert stale.status_code == 409  # Conflict, as every versioned endpoint
     assert Service.objects.get(pk=service.pk).name == service.name
     fresh = client.patch(
         url, {"name": "Nowa", "version": read["version"] + 1}, content_type="application/json"

@@ -374,7 +374,7 @@ def test_the_translation_api_refuses_a_stale_version(world):
     body = {"title": "New", "body": "Text.", "version": t.version}
     first = client.put(url, body, format="json")
     assert first.status_code == 200 and first.json()["version"] == t.version + 1
-    assert client.put(url, {**body, "title": "Later"}, format="json").status_code == 400
+    assert client.put(url, {**body, "title": "Later"}, format="json").status_code == 409
     assert ArticleTranslation.objects.get(pk=t.pk).title == "New"
 
 
