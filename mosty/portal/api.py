@@ -1,6 +1,6 @@
-"""Portal API for staff: the requests for help newcomers send from their portal, and the
-answer to one, under the same policy as the staff pages; every read of a request is
-audited."""
+"""Portal API for staff: the requests for help newcomers send from their portal and the
+answer to one, and the tasks they mark done with their notes, under the same policy as the
+staff pages; every read of a request or a note is audited."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from mosty.access.policy import require
 from mosty.core.api import AuditedListApi, ErrorSerializer, parse_input
 from mosty.core.routing import Routes
 from mosty.portal import selectors, services
-from mosty.portal.models import HELP_REPLY_MAX, HelpRequest, HelpStatus
+from mosty.portal.models import HELP_REPLY_MAX, HelpRequest, HelpStatus, TaskReport
 
 routes = Routes()
 
@@ -143,3 +143,53 @@ class HelpRequestHandleApi(APIView):
         handled = services.help_request_handle(help_request=found, by=request.user)
         audit_read(request.user, handled, fields=list(READ_FIELDS))
         return Response(HelpRequestOutputSerializer(handled).data)
+
+
+class TaskReportOutputSerializer(Serializer):
+    id = serializers.IntegerField()
+    participant = serializers.IntegerField(source="participant_id")
+    participant_code = serializers.CharField(source="participant.code")
+    case = serializers.IntegerField(source="task.goal.case_id")
+    task = serializers.IntegerField(source="task_id")
+    task_title = serializers.CharField(source="task.title")
+    note = serializers.CharField(help_text="What the person wrote for the team (may be empty).")
+    created_at = serializers.DateTimeField(help_text="When the person marked the task done.")
+    read_at = serializers.DateTimeField(
+        source="seen_at", allow_null=True, help_text="When the team marked it read; null: new."
+    )
+
+
+class TaskReportFilterSerializer(Serializer):
+    state = serializers.ChoiceField(
+        choices=[("new", gettext_lazy("Not read yet")), ("read", gettext_lazy("Read by the team"))],
+        required=False,
+        help_text="`new` (the default): not read by the team yet, newest first; `read`: "
+        "marked read, the latest read first.",
+    )
+
+
+@routes.path("task-reports/", name="task_report_list")
+@extend_schema(tags=["portal"], parameters=[TaskReportFilterSerializer])
+class TaskReportListApi(AuditedListApi):
+    """The tasks participants marked done from their page on the cases the caller sees, with
+    the note each left for the team (coordinators and caseworkers), as on the dashboard."""
+
+    serializer_class = TaskReportOutputSerializer
+    permission = "help_request.list"
+    audit_fields = ("note",)
+    filter_serializer = TaskReportFilterSerializer
+    selector = selectors.task_report_list
+
+
+@routes.path("task-reports/<int:pk>/read/", name="task_report_read")
+@extend_schema(tags=["portal"])
+class TaskReportReadApi(APIView):
+    """Mark a task the participant reported done as read by the team: it leaves the `new`
+    list. Marking it again changes nothing and answers the same."""
+
+    @extend_schema(request=None, responses={200: TaskReportOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        found: TaskReport = selectors.task_report_get(fetched_by=request.user, pk=pk)
+        read = services.task_report_read(report=found, by=request.user)
+        audit_read(request.user, read, fields=["note"])
+        return Response(TaskReportOutputSerializer(read).data)

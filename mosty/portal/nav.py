@@ -17,12 +17,16 @@ def _panel(request: Any) -> dict[str, Any] | None:
     user = request.user
     if not user.is_authenticated or not can(user, "help_request.list"):
         return None
+    from mosty.access.audit import audit_reads
     from mosty.portal import selectors
 
-    return {
-        "help_requests": list(selectors.help_request_list(fetched_by=user)[:5]),
-        "reports": list(selectors.task_report_list(fetched_by=user)[:5]),
-    }
+    shown = selectors.DASHBOARD_REPORTS_SHOWN
+    help_requests = list(selectors.help_request_list(fetched_by=user)[:shown])
+    reports = list(selectors.task_report_list(fetched_by=user)[:shown])
+    # The panel shows what the people wrote: read as on the lists and the case's page.
+    audit_reads(user, help_requests, fields=["text", "reply"])
+    audit_reads(user, reports, fields=["note"])
+    return {"help_requests": help_requests, "reports": reports}
 
 
 dashboard_panel("portal/_dashboard.html", _panel, order=15)
@@ -74,6 +78,27 @@ def _case_help(request: Any, case: Any) -> dict[str, Any] | None:
 
 
 record_section("case", "portal/_case_help.html", _case_help, order=30)
+
+
+def _case_done(request: Any, case: Any) -> dict[str, Any] | None:
+    """The tasks of the plan the person marked done from their page, with the note they left
+    for the team: not yet read first, each with "Mark as read". Shown once there is one;
+    reads of the notes audited."""
+    user = request.user
+    if not can(user, "help_request.list"):
+        return None
+    from mosty.access.audit import audit_reads
+    from mosty.portal import selectors
+
+    rows = selectors.task_report_for_case(fetched_by=user, case=case)
+    if not rows:
+        return None
+    shown = rows[: selectors.CASE_REPORTS_SHOWN]
+    audit_reads(user, shown, fields=["note"])
+    return {"rows": shown, "more": len(rows) > len(shown)}
+
+
+record_section("case", "portal/_case_done.html", _case_done, order=35)
 
 
 def _participant_summary(request: Any, participant: Any) -> dict[str, Any] | None:

@@ -250,13 +250,41 @@ def help_request_get(*, fetched_by: Any, pk: int) -> HelpRequest:
     return found
 
 
-def task_report_list(*, fetched_by: Any) -> QuerySet[TaskReport]:
-    return (
+def task_report_list(
+    *, fetched_by: Any, filters: dict[str, Any] | None = None
+) -> QuerySet[TaskReport]:
+    """The tasks participants marked done on the cases `fetched_by` sees, with their notes:
+    not yet read by the team, newest first, or (`state` "read") read, latest read first."""
+    qs = visible_task_reports(fetched_by).select_related("task", "task__goal", "participant")
+    if (filters or {}).get("state") == "read":
+        return qs.filter(seen_at__isnull=False).order_by("-seen_at", "-pk")
+    return qs.filter(seen_at__isnull=True).order_by("-created_at", "-pk")
+
+
+# How many tasks marked done a case's page shows, and the dashboard.
+CASE_REPORTS_SHOWN = 10
+DASHBOARD_REPORTS_SHOWN = 5
+
+
+def task_report_for_case(*, fetched_by: Any, case: Any) -> list[TaskReport]:
+    """The tasks of `case` its participant marked done, for the case's page: those the team
+    has not read first, newest first, then the read ones. One more than
+    `CASE_REPORTS_SHOWN`, so the page can tell whether there are more."""
+    return list(
         visible_task_reports(fetched_by)
-        .filter(seen_at__isnull=True)
-        .select_related("task", "task__goal", "participant")
-        .order_by("-created_at", "-pk")
+        .filter(task__goal__case=case)
+        .select_related("task")
+        .order_by(F("seen_at").desc(nulls_first=True), "-created_at", "-pk")[
+            : CASE_REPORTS_SHOWN + 1
+        ]
     )
+
+
+def task_report_get(*, fetched_by: Any, pk: int) -> TaskReport:
+    found: TaskReport = get_object_or_404(
+        visible_task_reports(fetched_by).select_related("task__goal", "participant"), pk=pk
+    )
+    return found
 
 
 def attendance_summary(*, fetched_by: Any, participant: Any) -> dict[str, Any]:

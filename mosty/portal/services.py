@@ -300,6 +300,16 @@ def help_request_handle(*, help_request: HelpRequest, by: Any) -> HelpRequest:
     return help_request
 
 
+def task_report_read(*, report: TaskReport, by: Any) -> TaskReport:
+    """The case team read what the participant wrote when they marked a task done: it leaves
+    the dashboard's list of news. Read once; marking it again changes nothing."""
+    require(by, "task_report.read", report)
+    if report.seen_at is None:
+        report.seen_at = timezone.now()
+        report.save(update_fields=["seen_at"])
+    return report
+
+
 def already_handled_message() -> str:
     """Why a request for help is not answered again."""
     return _("This request for help is already handled: it cannot be answered again.")

@@ -401,3 +401,20 @@ class HelpRequestHandle(ActionPage):
 
     def success_url(self, result: Any) -> str:
         return _back_to_case(self.request, self.object) or super().success_url(result)
+
+
+@routes.path("task-reports/<int:pk>/read/", name="task_report_read")
+class TaskReportRead(ActionPage):
+    """The case team read the note of a task the participant marked done: it leaves the
+    dashboard. Back to the case's page, or to the dashboard when marked there."""
+
+    permission = "task_report.read"
+    success_message = gettext_lazy("Marked as read.")
+    selector = selectors.task_report_get
+    service = services.task_report_read
+    object_kwarg = "report"
+
+    def success_url(self, result: Any) -> str:
+        if self.request.GET.get("from") == "dashboard":
+            return reverse("core:dashboard")
+        return reverse("cases:detail", args=[self.object.task.goal.case_id]) + "#case-done-heading"

@@ -2,9 +2,10 @@
 
 Routes marked `reads_personal` in `tests/<module>/routes.py` must record a `…viewed` event by
 the user who asked (lists too: one event per record shown, written in one insert). And every
-page or API answer that shows a participant's name must be marked: a new route that shows
+page or API answer that shows a participant's name, or what a person wrote to their team (a
+request for help, the note of a task they marked done), must be marked: a new route that shows
 personal data without auditing the read fails here, like a route without a matrix entry fails
-`test_matrix.py`.
+`test_matrix.py`. Routes any logged-in user may open (the dashboard) are asked by a caseworker.
 """
 
 import pytest
@@ -13,21 +14,25 @@ from django.urls import reverse
 
 from mosty.access.models import AuditEvent
 from mosty.people.models import Participant
+from mosty.portal.models import HelpRequest, TaskReport
 from tests.access.test_matrix import ROUTES
 from tests.access_matrix import Route
 from tests.cases.factories import make_case, make_participant
 from tests.conftest import build_world
 from tests.mentoring.factories import MatchFactory, MeetingFactory
 from tests.mentoring.routes import the_mentor
+from tests.portal.factories import help_request, task_report
 
 PERSONAL = [r for r in ROUTES if r.reads_personal]
 # Staff-facing reads that could show participants: GET routes a logged-in role may use.
-STAFF_READS = [r for r in ROUTES if r.method == "get" and (r.allowed - {"*"}) and not r.public]
+STAFF_READS = [r for r in ROUTES if r.method == "get" and r.allowed and not r.public]
 
 
 def _world():
     """The matrix world plus a participant of organisation A whom lists show: on a case led by
-    A's caseworker with A's coordinator on the team, matched with A's mentor, with a meeting."""
+    A's caseworker with A's coordinator on the team, matched with A's mentor, with a meeting;
+    and a newcomer of A with a portal, who asked their team for help and marked a task done
+    with a note."""
     world = build_world()
     participant = make_participant(
         world,
@@ -38,13 +43,15 @@ def _world():
     make_case(world, participant=participant, members=[world.user("coordinator")])
     match = MatchFactory(mentor=the_mentor(world), participant=participant)
     MeetingFactory(match=match, logged_by=world.user("mentor"))
+    help_request(world, "a")
+    task_report(world, "a")
     return world
 
 
 def _request(client, route: Route, world):
     kwargs = route.kwargs(world) if route.kwargs else {}
     url = reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else "")
-    role = sorted(route.allowed - {"*"})[0]
+    role = min(route.allowed - {"*"}, default="caseworker")
     user = world.user(role, "a")
     client.force_login(user)
     data = route.data(world) if route.data else {}
@@ -76,9 +83,12 @@ def test_reading_personal_data_is_audited(route: Route, db, client):
 
 
 def _shown_names(content: str) -> list[str]:
+    """Participants' names, and what people wrote to their team, that `content` shows."""
     names = set()
     for first, last in Participant.objects.values_list("first_name", "last_name"):
         names |= {n for n in (first, last) if n and len(n) >= 4}
+    names |= {h.text for h in HelpRequest.objects.all()}
+    names |= {r.note for r in TaskReport.objects.exclude(note="")}
     return sorted(n for n in names if n in content)
 
 

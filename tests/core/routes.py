@@ -42,7 +42,12 @@ ROUTES = [
         ok=(302,),
     ),
     Route("core:home", public=True),
-    Route("core:dashboard", allowed=ANY),
+    Route(
+        "core:dashboard",
+        allowed=ANY,
+        reads_personal=True,
+        note="for a caseworker: what participants wrote to the team",
+    ),
     Route("api:schema", public=True, api=True),
     Route("api:docs", public=True, api=True),
     # django-allauth: public entrance pages and logged-in account pages.

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from mosty.portal.models import HelpRequest, PortalAccount
+from mosty.portal.models import HelpRequest, PortalAccount, TaskReport
 from tests.cases.factories import make_case, make_goal, make_participant, make_task
 
 
@@ -47,6 +47,18 @@ def help_request(world, org: str = "a", *, with_case: bool = True):
         text="I need a doctor who speaks Ukrainian.",
         language="uk",
     )
+
+
+def task_report(world, org: str = "a", note: str = "Byłam w urzędzie, mam PESEL."):
+    """The linked participant of `org` marked the open task of their plan done, with `note`
+    for their caseworker, as from their page (the task is done)."""
+    from mosty.cases.models import TaskStatus
+
+    task = with_plan(world, org)
+    task.status = TaskStatus.DONE
+    task.completed_at = timezone.now()
+    task.save(update_fields=["status", "completed_at"])
+    return TaskReport.objects.create(task=task, participant=link(world, org), note=note)
 
 
 def asked(world, login, text: str = "Потрібен лікар"):

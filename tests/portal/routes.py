@@ -4,7 +4,7 @@ record in organisation B, gets 404 for anything of A's), the join page, and the 
 from mosty.people.models import Consent
 from tests.access_matrix import Route
 from tests.cases.factories import make_participant
-from tests.portal.factories import help_request, link, with_plan
+from tests.portal.factories import help_request, link, task_report, with_plan
 
 OWN = frozenset({"participant"})
 PEOPLE = frozenset({"coordinator", "caseworker"})
@@ -34,6 +34,10 @@ def _invitee(world):
 
 def _help(world):
     return {"pk": help_request(world, "a").pk}
+
+
+def _report(world):
+    return {"pk": task_report(world, "a").pk}
 
 
 def _booklet(world):
@@ -132,6 +136,14 @@ ROUTES = [
         kwargs=_help,
         ok=(302,),
     ),
+    Route(
+        "portal:task_report_read",
+        allowed=PEOPLE,
+        method="post",
+        kwargs=_report,
+        ok=(302,),
+        note="the case team of A; B's staff cannot see A's case: 404",
+    ),
     # API (staff)
     Route(
         "api:help_request_list",
@@ -158,5 +170,21 @@ ROUTES = [
         api=True,
         method="post",
         kwargs=_help,
+    ),
+    Route(
+        "api:task_report_list",
+        allowed=PEOPLE,
+        api=True,
+        org_scoped=False,
+        reads_personal=True,
+        kwargs=lambda w: {} if task_report(w, "a") else {},
+        note="a list: staff of B see their own organisation's cases' reports only",
+    ),
+    Route(
+        "api:task_report_read",
+        allowed=PEOPLE,
+        api=True,
+        method="post",
+        kwargs=_report,
     ),
 ]

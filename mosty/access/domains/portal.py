@@ -193,6 +193,11 @@ def help_is_open(user: Any, help_request: Any) -> bool:
     return help_request is not None and help_request.status == "open"
 
 
+@rules.predicate
+def sees_task_report(user: Any, report: Any) -> bool:
+    return report is not None and visible_task_reports(user).filter(pk=report.pk).exists()
+
+
 POLICY.add_rule("portal.use", has_portal)
 POLICY.add_rule("portal.task.complete", has_portal & owns_task & task_open)
 POLICY.add_rule("portal.consent.withdraw", has_portal & owns_consent & consent_active)
@@ -202,3 +207,5 @@ POLICY.add_rule("portal.export", has_portal)
 POLICY.add_rule("portal.invite", may_see_participant & participant_is_not_anonymised)
 POLICY.add_rule("help_request.list", works_with_people)
 POLICY.add_rule("help_request.handle", sees_help_request & help_is_open)
+# The case team marks a task the participant reported done as read (it leaves the dashboard).
+POLICY.add_rule("task_report.read", works_with_people & sees_task_report)
