@@ -9,11 +9,11 @@ from typing import Any
 from django.utils import timezone
 
 from mosty.accounts.models import Membership, Role, User
-from mosty.cases.models import Case, CaseStatus
+from mosty.cases.models import Case, CaseStatus, Task, TaskStatus
 from mosty.core.seeding import seeder
 from mosty.mentoring.models import Match, MatchStatus
 from mosty.people.models import Consent, ConsentPurpose, Participant
-from mosty.portal.models import HelpRequest, PortalAccount
+from mosty.portal.models import HelpRequest, PortalAccount, TaskReport
 
 DEMO_PARTICIPANT = "participant@demo.mosty.local"
 DEMO_MENTOR = "mentor@demo.mosty.local"
@@ -89,4 +89,20 @@ def seed_portal(ctx: Any) -> str:
             text="Чи можна перенести нашу зустріч на п'ятницю?",
             language="uk",
         )
+        # A task of the plan marked done from the portal, with a note for the team, which
+        # the caseworker finds on the dashboard and the case's page until they mark it read.
+        task = (
+            Task.objects.filter(
+                goal__case=case, status__in=(TaskStatus.TODO, TaskStatus.IN_PROGRESS)
+            )
+            .order_by("due_date", "pk")
+            .first()
+        )
+        if task is not None:
+            Task.objects.filter(pk=task.pk).update(status=TaskStatus.DONE, completed_at=now)
+            TaskReport.objects.create(
+                task=task,
+                participant=participant,
+                note="Документи зібрала, копії принесу на нашу зустріч.",
+            )
     return f"portal: {DEMO_PARTICIPANT} linked to {participant.code}"
