@@ -16,7 +16,8 @@ the access domains), so a new module adds indicators without touching the report
 `count(scope)` answers the figure for a scope (a period, the organisations it covers or the
 whole city, and the events a programme is linked to); `count(scope, by="month")` the same
 figure split by one of the indicator's `breakdowns` (a dict from a machine key to the
-number; `breakdown_label(by, key)` names a key for people).
+number; `breakdown_label_map(by, keys)` names the keys for people, `breakdown_label(by, key)`
+one of them).
 
 Most indicators count (or total) the rows of one queryset; they are declared with
 `aggregate_indicator(code, ..., rows=finds_rows, breakdowns={"month": "starts_at", ...})`,
@@ -32,7 +33,7 @@ This module sits in core's foundation: it imports no app. Apps import it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -324,29 +325,58 @@ def indicator_choices() -> list[tuple[str, str]]:
     )
 
 
-# Labels of breakdown keys a module defines (a case domain, a kind of support, a country):
-# mappings from key to translated label, looked up by breakdown name when a label is shown.
-# Each mapping is kept as given, never copied: a mapping that names keys in the reader's
-# language (countries) or reads them from the database (organisations) answers at display
-# time; a copy made at import would freeze the names in the language active then.
-BREAKDOWN_LABELS: dict[str, list[Mapping[str, Any]]] = {}
+# Labels of breakdown keys a module defines (a case domain, a kind of support, a country, an
+# organisation), looked up by breakdown name when labels are shown. A source is either a mapping
+# from key to translated label (choices; a mapping that answers at display time, like the
+# country names in the reader's language), or a function that names many keys at once
+# (`keys -> {key: label}` for those it names: the organisation names, read from the database
+# in one query for all the keys a page shows). Sources are kept as given, never copied: a copy
+# made at import would freeze the labels in the language active then.
+LabelSource = Mapping[str, Any] | Callable[[Collection[str]], Mapping[str, Any]]
+
+BREAKDOWN_LABELS: dict[str, list[LabelSource]] = {}
 
 
-def breakdown_labels(by: str, labels: Mapping[str, Any]) -> None:
+def breakdown_labels(by: str, labels: LabelSource) -> None:
     """Adds `labels` for breakdown `by`; a later module's label wins over an earlier one's."""
     BREAKDOWN_LABELS.setdefault(by, []).insert(0, labels)
 
 
-def breakdown_label(by: str, key: str) -> str:
-    if by == "month" and len(key) == 7:
-        return formats.month(datetime.date(int(key[:4]), int(key[5:]), 1))
-    if by == "language" and key:
-        return formats.language_name(key)
-    for labels in BREAKDOWN_LABELS.get(by, ()):
-        label = labels.get(key)
-        if label is not None:
-            return str(label)
+def _unlabelled(key: str) -> str:
     return str(key) if key not in ("", "None") else str(_("Not recorded"))
+
+
+def breakdown_label_map(by: str, keys: Iterable[str]) -> dict[str, str]:
+    """The label of each of `keys` of breakdown `by`, asking each source once for all of them
+    (a split by 300 organisations reads their names in one query). A month key reads as the
+    month, a language code as the language; a key no source names reads as itself, or "Not
+    recorded" when empty."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, str] = {}
+    if by == "month":
+        found = {
+            key: formats.month(datetime.date(int(key[:4]), int(key[5:]), 1))
+            for key in wanted
+            if len(key) == 7
+        }
+    elif by == "language":
+        found = {key: formats.language_name(key) for key in wanted if key}
+    missing = [key for key in wanted if key not in found]
+    for source in BREAKDOWN_LABELS.get(by, ()):
+        if not missing:
+            break
+        answered = source if isinstance(source, Mapping) else source(missing)
+        for key in missing:
+            label = answered.get(key)
+            if label is not None:
+                found[key] = str(label)
+        missing = [key for key in missing if key not in found]
+    return {key: found[key] if key in found else _unlabelled(key) for key in wanted}
+
+
+def breakdown_label(by: str, key: str) -> str:
+    """One key's label (`breakdown_label_map`); labelling many, ask for them together."""
+    return breakdown_label_map(by, [key])[key]
 
 
 # People -------------------------------------------------------------------------------------
