@@ -17,7 +17,7 @@ from mosty.core.collation import sort_key
 from mosty.core.exports import csv_response, download_response, xlsx_book_response
 from mosty.core.formats import money, number, percent
 from mosty.core.i18n import text_direction
-from mosty.core.indicators import BREAKDOWNS, INDICATORS, breakdown_label, counted
+from mosty.core.indicators import BREAKDOWNS, INDICATORS, breakdown_label_map, counted
 from mosty.reports.models import CitySnapshot, ReportSnapshot
 
 FORMATS = ("xlsx", "csv", "pdf")
@@ -33,11 +33,20 @@ def summary_rows(snapshot: ReportSnapshot | CitySnapshot) -> list[dict[str, Any]
     """Per indicator of the snapshot still registered: name, definition, unit, value, target
     and the share reached (None where the figure was suppressed or no target was set)."""
     targets = snapshot.figures.get("targets", {})
+    shown = {
+        code: data
+        for code, data in snapshot.figures.get("indicators", {}).items()
+        if code in INDICATORS
+    }
+    # Every key of each breakdown labelled at once (the organisation names: one query).
+    keys: dict[str, list[str]] = {}
+    for data in shown.values():
+        for by, pairs in data.get("breakdowns", {}).items():
+            keys.setdefault(by, []).extend(key for key, _v in pairs)
+    labels = {by: breakdown_label_map(by, found) for by, found in keys.items()}
     rows = []
-    for code, data in snapshot.figures.get("indicators", {}).items():
-        indicator = INDICATORS.get(code)
-        if indicator is None:
-            continue
+    for code, data in shown.items():
+        indicator = INDICATORS[code]
         value = _value(data.get("value"))
         target = Decimal(targets[code]) if code in targets else None
         share = float(value) / float(target) if value is not None and target else None
@@ -52,7 +61,7 @@ def summary_rows(snapshot: ReportSnapshot | CitySnapshot) -> list[dict[str, Any]
                 "target": target,
                 "share": share,
                 "breakdowns": {
-                    by: [(breakdown_label(by, key), _value(v)) for key, v in pairs]
+                    by: [(labels[by][key], _value(v)) for key, v in pairs]
                     for by, pairs in data.get("breakdowns", {}).items()
                 },
             }

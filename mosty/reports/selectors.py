@@ -36,7 +36,13 @@ from mosty.access.domains.reports import (
     visible_snapshots,
 )
 from mosty.core.collation import by_name, sort_key
-from mosty.core.indicators import BREAKDOWNS, INDICATORS, Indicator, Scope, breakdown_label
+from mosty.core.indicators import (
+    BREAKDOWNS,
+    INDICATORS,
+    Indicator,
+    Scope,
+    breakdown_label_map,
+)
 from mosty.core.suppression import suppress, suppress_column
 from mosty.events.models import Attendance, Registration
 from mosty.people.indicators import beneficiary_people, participant_profiles, statistics_consenters
@@ -120,7 +126,8 @@ def breakdown(
             list(split), ["n"], {(k, "n"): int(v) for k, v in split.items()}, min_cell()
         )
         shown = {k: table.shown(("cell", k, "n")) for k in split}
-    return [(key, breakdown_label(by, key), shown[key]) for key in split]
+    labels = breakdown_label_map(by, split)
+    return [(key, labels[key], shown[key]) for key in split]
 
 
 @dataclass(frozen=True)
@@ -452,24 +459,28 @@ def _published_together(
     blocks = [sorted({r for r, _c in cells if r[0] == i}) for i in range(len(parts))]
     cols = sorted({c for _r, c in cells})
     table = suppress([r for block in blocks for r in block], cols, cells, min_cell(), blocks=blocks)
-    return [
-        PublishedTable(
-            title=title,
-            row_heading=row_heading,
-            rows=[
-                (
-                    breakdown_label(row_by, r[1]),
-                    [table.shown(("cell", r, c)) for c in cols],
-                    table.shown(("row", r)),
-                )
-                for r in block
-            ],
-            columns=[breakdown_label(col_by, c) for c in cols],
-            column_totals=[table.shown(("col", c)) for c in cols],
-            total=table.shown(("all",)),
+    col_labels = breakdown_label_map(col_by, cols)
+    tables = []
+    for (title, row_heading, row_by), block in zip(parts, blocks, strict=True):
+        labels = breakdown_label_map(row_by, [r[1] for r in block])
+        tables.append(
+            PublishedTable(
+                title=title,
+                row_heading=row_heading,
+                rows=[
+                    (
+                        labels[r[1]],
+                        [table.shown(("cell", r, c)) for c in cols],
+                        table.shown(("row", r)),
+                    )
+                    for r in block
+                ],
+                columns=[col_labels[c] for c in cols],
+                column_totals=[table.shown(("col", c)) for c in cols],
+                total=table.shown(("all",)),
+            )
         )
-        for (title, row_heading, row_by), block in zip(parts, blocks, strict=True)
-    ]
+    return tables
 
 
 PUBLIC_FIGURES = (

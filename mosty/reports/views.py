@@ -19,7 +19,7 @@ from mosty.access.domains.people import visible_participants
 from mosty.access.policy import can, require
 from mosty.core.charts import ChartView, column_chart
 from mosty.core.collation import sort_key
-from mosty.core.indicators import BREAKDOWNS, INDICATORS, Scope, breakdown_label, month_key
+from mosty.core.indicators import BREAKDOWNS, INDICATORS, Scope, breakdown_label_map, month_key
 from mosty.core.pages import ActionPage, DetailPage, FormPage, ListPage, ShowPage, StaffPage
 from mosty.core.routing import Routes
 from mosty.events.models import Registration
@@ -65,12 +65,11 @@ def monthly_chart(
             fetched_by=fetched_by, scope=scope, code=code, by="month", kept=kept
         )
     }
+    shown = months(scope.start, scope.end)
+    labels = breakdown_label_map("month", shown)
     return column_chart(
         str(indicator.name),
-        [
-            (breakdown_label("month", key), split.get(key, 0))
-            for key in months(scope.start, scope.end)
-        ],
+        [(labels[key], split.get(key, 0)) for key in shown],
         label_heading=str(BREAKDOWNS["month"]),
         value_heading=str(indicator.unit_label),
         decimals=1 if code.endswith("hours") else 0,
