@@ -7,12 +7,14 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from mosty.core.indicators import INDICATORS
-from mosty.organisations.models import OrganisationKind
+from mosty.organisations.models import Organisation, OrganisationKind
 from mosty.reports.models import CitySnapshot
 from mosty.reports.tasks import city_report_count
 from tests.cases.factories import make_participant
@@ -183,3 +185,56 @@ def test_a_programmes_report_for_its_donor_is_suppressed_for_the_admin_too(world
     assert "Bezpośredni odbiorcy,Płeć,Kobieta,nie pokazano," in lines
     own_file = login("coordinator").post(url, {"format": "csv"}).content.decode("utf-8-sig")
     assert "Bezpośredni odbiorcy,Płeć,Mężczyzna,1," in own_file.splitlines()
+
+
+def _names_queries(queries) -> list[str]:
+    """The queries that read organisations' names by their ids (the breakdown's labels)."""
+    return [
+        q["sql"]
+        for q in queries
+        if '"organisations_organisation"."name"' in q["sql"]
+        and '"organisations_organisation"."id" IN (' in q["sql"]
+    ]
+
+
+def test_a_report_split_by_300_organisations_reads_their_names_in_one_query(world, login):
+    """Every organisation breakdown of the file is labelled with one query for the names of
+    the organisations it shows, however many; and a rename (here a queryset update, which
+    sends no signal) is in the next file at once."""
+    client = login("admin")
+    _export(client, "csv")
+    snapshot = CitySnapshot.objects.get()
+    url = reverse("reports:city_download", args=[snapshot.pk])
+    by_organisation = [c for c, i in INDICATORS.items() if "organisation" in i.breakdowns]
+    assert len(by_organisation) >= 2  # cases and mentoring split by organisation
+
+    def split_by(organisations) -> None:
+        """The issued figures, as if the city's records spanned `organisations`."""
+        for code in by_organisation:
+            snapshot.figures["indicators"][code]["breakdowns"]["organisation"] = [
+                [str(o.pk), 7] for o in organisations
+            ]
+        snapshot.save(update_fields=["figures"])
+
+    def download() -> tuple[str, int, list[str]]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"format": "csv"})
+        assert response.status_code == 200
+        return response.content.decode("utf-8-sig"), len(ctx), _names_queries(ctx)
+
+    split_by([world.org_a, world.org_b])
+    _text, few, names = download()
+    assert len(names) == 1
+    many = Organisation.objects.bulk_create(
+        [
+            Organisation(name=f"Stowarzyszenie {i:03d}", slug=f"stowarzyszenie-{i:03d}", kind="ngo")
+            for i in range(300)
+        ]
+    )
+    split_by(many)
+    text, queries, names = download()
+    assert queries == few and len(names) == 1
+    assert all(f"Stowarzyszenie {i:03d}" in text for i in range(300))
+    Organisation.objects.filter(pk=many[0].pk).update(name="Stowarzyszenie Nowe")
+    text, _queries, _names = download()
+    assert "Stowarzyszenie Nowe" in text and "Stowarzyszenie 000" not in text
