@@ -59,22 +59,31 @@ def _participant_portal(request: Any, participant: Any) -> dict[str, Any] | None
 record_section("participant", "portal/_participant_portal.html", _participant_portal, order=90)
 
 
-def _case_help(request: Any, case: Any) -> dict[str, Any] | None:
-    """The requests for help the person sent about this case, on the case's page: the team
-    answers them there and sees what was answered. Shown once there is one; reads audited
-    with both texts, as on the staff list."""
+def _case_rows(
+    request: Any, case: Any, selector_name: str, limit_name: str, fields: list[str]
+) -> dict[str, Any] | None:
+    """A case page's section of what its person sent the team from their page: the rows the
+    user sees (from `selectors.<selector_name>`, which fetches one more than
+    `selectors.<limit_name>`), at most that many shown, their reads audited with `fields`;
+    no section while there are none."""
     user = request.user
     if not can(user, "help_request.list"):
         return None
     from mosty.access.audit import audit_reads
     from mosty.portal import selectors
 
-    rows = selectors.help_request_for_case(fetched_by=user, case=case)
+    rows = getattr(selectors, selector_name)(fetched_by=user, case=case)
     if not rows:
         return None
-    shown = rows[: selectors.CASE_HELP_SHOWN]
-    audit_reads(user, shown, fields=["text", "reply"])
+    shown = rows[: getattr(selectors, limit_name)]
+    audit_reads(user, shown, fields=fields)
     return {"rows": shown, "more": len(rows) > len(shown)}
+
+
+def _case_help(request: Any, case: Any) -> dict[str, Any] | None:
+    """The requests for help the person sent about this case: the team answers them there
+    and sees what was answered (reads audited with both texts, as on the staff list)."""
+    return _case_rows(request, case, "help_request_for_case", "CASE_HELP_SHOWN", ["text", "reply"])
 
 
 record_section("case", "portal/_case_help.html", _case_help, order=30)
@@ -82,20 +91,8 @@ record_section("case", "portal/_case_help.html", _case_help, order=30)
 
 def _case_done(request: Any, case: Any) -> dict[str, Any] | None:
     """The tasks of the plan the person marked done from their page, with the note they left
-    for the team: not yet read first, each with "Mark as read". Shown once there is one;
-    reads of the notes audited."""
-    user = request.user
-    if not can(user, "help_request.list"):
-        return None
-    from mosty.access.audit import audit_reads
-    from mosty.portal import selectors
-
-    rows = selectors.task_report_for_case(fetched_by=user, case=case)
-    if not rows:
-        return None
-    shown = rows[: selectors.CASE_REPORTS_SHOWN]
-    audit_reads(user, shown, fields=["note"])
-    return {"rows": shown, "more": len(rows) > len(shown)}
+    for the team: not yet read first, each with "Mark as read"."""
+    return _case_rows(request, case, "task_report_for_case", "CASE_REPORTS_SHOWN", ["note"])
 
 
 record_section("case", "portal/_case_done.html", _case_done, order=35)
