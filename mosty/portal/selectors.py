@@ -46,8 +46,13 @@ def participant_of(user: Any) -> Any:
 
 def plan_list(*, fetched_by: Any) -> list[Any]:
     """The open cases of the participant with their open goals and tasks (never notes or the
-    coordinator's comments)."""
-    tasks = Task.objects.order_by("status", "due_date", "pk")
+    coordinator's comments); a task they marked done carries their own report of it
+    (`my_reports`: the note they left and whether the team has read it)."""
+    own = own_participant(fetched_by)
+    reports = TaskReport.objects.filter(participant=own).order_by("-created_at", "-pk")
+    tasks = Task.objects.order_by("status", "due_date", "pk").prefetch_related(
+        Prefetch("portal_reports", queryset=reports, to_attr="my_reports")
+    )
     goals = Goal.objects.exclude(status=GoalStatus.DROPPED).prefetch_related(
         Prefetch("tasks", queryset=tasks.exclude(status="cancelled"))
     )

@@ -3,6 +3,7 @@ dashboard until someone marks it read, on the case's page for good, and through 
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from mosty.access.models import AuditEvent
 from mosty.portal.models import TaskReport
@@ -114,3 +115,19 @@ def test_the_api_lists_new_ones_and_marks_them_read(world):
     assert bad.status_code == 400 and "state" in bad.json()
     other = logged_in(world.user("coordinator", "b"))
     assert other.post(reverse("api:task_report_read", args=[report.pk])).status_code == 404
+
+
+def test_the_newcomer_sees_their_note_and_whether_the_team_read_it(world):
+    report = task_report(world, "a", note=NOTE)
+    newcomer = logged_in(world.user("participant", "a"))
+    with translation.override("en"):
+        plan = reverse("portal:plan")
+    page = newcomer.get(plan).content.decode()
+    assert NOTE in page and "has not read it yet" in page
+
+    logged_in(world.user("caseworker", "a")).post(
+        reverse("portal:task_report_read", args=[report.pk])
+    )
+
+    page = newcomer.get(plan).content.decode()
+    assert NOTE in page and "has not read it yet" not in page and "has read it" in page
