@@ -217,9 +217,10 @@ def _organisation_pk(hsds_id: str) -> int | None:
 
 
 def _term_ids_of_taxonomy(value: str) -> set[str]:
+    # Unordered: the categories' own order (by name) would make DISTINCT keep a row per name.
     names = [
         n
-        for n in Category.objects.values_list("taxonomy", flat=True).distinct()
+        for n in Category.objects.order_by().values_list("taxonomy", flat=True).distinct()
         if taxonomy_id(n) == value
     ]
     ids = set(Category.objects.filter(taxonomy__in=names).values_list("hsds_id", flat=True))
