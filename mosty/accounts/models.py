@@ -2,9 +2,11 @@
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core.collation import InNames
 from mosty.core.models import (
     Authored,
     Labelled,
@@ -114,7 +116,7 @@ class Membership(Timestamped, Authored, Labelled):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        ordering = ["organisation__name", "role"]
+        ordering = [InNames(F("organisation__name")), "role"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation", "role"], name="membership_unique_role_per_org"

@@ -11,6 +11,8 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core.collation import InNames
+
 
 def validate_language_code(value: str) -> None:
     if value not in dict(settings.LANGUAGES):
@@ -63,7 +65,7 @@ class District(models.Model):
     class Meta:
         verbose_name = _("district")
         verbose_name_plural = _("districts")
-        ordering = ["name"]
+        ordering = [InNames(F("name"))]
         constraints = [
             models.UniqueConstraint(fields=["city", "code"], name="district_code_unique_per_city")
         ]

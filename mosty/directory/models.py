@@ -10,10 +10,12 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core.collation import InNames
 from mosty.core.models import (
     OwnedRecord,
     TranslationBase,
@@ -112,7 +114,7 @@ class Category(models.Model):
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["name"]
+        ordering = [InNames(F("name"))]
 
     def __str__(self) -> str:
         return self.label
@@ -150,7 +152,7 @@ class Location(OwnedRecord):
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
-        ordering = ["name"]
+        ordering = [InNames(F("name"))]
         indexes = [models.Index(fields=["district"])]
 
     def __str__(self) -> str:
@@ -225,7 +227,7 @@ class Service(OwnedRecord):
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
-        ordering = ["name"]
+        ordering = [InNames(F("name"))]
         indexes = [models.Index(fields=["status", "name"])]
 
     def __str__(self) -> str:
@@ -461,7 +463,7 @@ class Linguist(OwnedRecord):
     class Meta:
         verbose_name = _("linguist")
         verbose_name_plural = _("linguists")
-        ordering = ["name"]
+        ordering = [InNames(F("name"))]
 
     def __str__(self) -> str:
         return self.name

@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core.collation import InNames
 from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import (
     Authored,
@@ -219,7 +221,7 @@ class Mentor(OwnedRecord):
     class Meta:
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
-        ordering = ["name", "pk"]
+        ordering = [InNames(F("name")), "pk"]
         indexes = [
             models.Index(fields=["organisation", "status"], name="mentor_org_status"),
             models.Index(fields=["email"], name="mentor_email"),

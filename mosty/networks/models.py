@@ -11,10 +11,12 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core.collation import InNames
 from mosty.core.models import (
     FILE_OR_LINK,
     Authored,
@@ -70,7 +72,7 @@ class Network(Timestamped, Authored, Versioned, Labelled):
         db_table = "organisations_network"
         verbose_name = _("network")
         verbose_name_plural = _("networks")
-        ordering = ["name"]
+        ordering = [InNames(F("name"))]
 
     def __str__(self) -> str:
         return self.name

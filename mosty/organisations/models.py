@@ -1,8 +1,10 @@
 """Organisations own their data (thematic networks are in `mosty/networks`)."""
 
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from mosty.core.collation import InNames
 from mosty.core.models import (
     Authored,
     Timestamped,
@@ -61,7 +63,7 @@ class Organisation(Timestamped, Authored, Versioned):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
+        ordering = [InNames(F("name"))]
 
     def __str__(self) -> str:
         return self.name

@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mosty.core.collation import InNames
 from mosty.core.crypto import EncryptedTextField
 from mosty.core.models import (
     Authored,
@@ -327,7 +329,7 @@ class Group(OwnedRecord):
     class Meta:
         verbose_name = _("group")
         verbose_name_plural = _("groups")
-        ordering = ["name", "pk"]
+        ordering = [InNames(F("name")), "pk"]
 
     def __str__(self) -> str:
         return self.name

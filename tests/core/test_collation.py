@@ -4,6 +4,7 @@ came after "Zielona", "Ślusarz" before "Szymański" never, "adam" far from "Ada
 import random
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Collate
@@ -11,8 +12,10 @@ from django.urls import reverse
 from faker import Faker
 
 from mosty.core.collation import NAMES, by_name, sort_key
+from mosty.directory.models import Service, ServiceAtLocation
 from mosty.organisations.models import Organisation
-from tests.factories import UserFactory
+from tests.directory.factories import CategoryFactory, LocationFactory, service_with_location
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 # Each name sorts before the next in Polish, case aside.
 POLISH = [
@@ -146,3 +149,88 @@ def test_the_staff_list_sorts_people_by_last_name_in_polish_order(world, login):
     html = login("admin").get(reverse("accounts:user_list")).content.decode()
     positions = [html.index(f"{first} {last}") for first, last in people]
     assert positions == sorted(positions)
+
+
+# Models' own order (Meta.ordering): what a template's `service.categories.all`, a related
+# manager or a form's queryset without order_by() shows.
+
+# (code, name): in Polish "Łódź" comes between "Lublin" and "Mazowsze"; by code point after
+# "Zielona", and by code "lodz" before "lublin".
+PLACES = [("gdansk", "Gdańsk"), ("lublin", "Lublin"), ("lodz", "Łódź"),
+          ("mazowsze", "Mazowsze"), ("zielona", "Zielona")]  # fmt: skip
+
+
+def _shuffled(items, seed):
+    return random.Random(seed).sample(items, len(items))
+
+
+@pytest.mark.django_db
+def test_a_services_categories_and_locations_come_in_polish_order(world, client):
+    service = service_with_location(world.org_a, name="Porady")
+    ServiceAtLocation.objects.filter(service=service).delete()
+    for code, name in _shuffled(PLACES, 9):
+        service.categories.add(CategoryFactory(code=code, name=name))
+        location = LocationFactory(organisation=world.org_a, name=f"{name}, ul. Długa 1")
+        ServiceAtLocation.objects.create(service=service, location=location)
+    names = [name for _code, name in PLACES]
+
+    html = client.get(reverse("directory:service", kwargs={"pk": service.pk})).content.decode()
+    assert ", ".join(names) in html
+    listed = client.get(reverse("directory:list")).content.decode()
+    positions = [listed.index(f">{name}<") for name in names]
+    assert positions == sorted(positions)
+
+    data = client.get(reverse("api:service_detail", kwargs={"pk": service.pk})).json()
+    assert data["categories"] == [code for code, _name in PLACES]
+    assert [loc["name"] for loc in data["locations"]] == [f"{n}, ul. Długa 1" for n in names]
+
+
+@pytest.mark.django_db
+def test_ordering_by_a_relation_follows_its_names_both_ways(world):
+    """`order_by("organisation")` sorts by the organisations' names in Polish and
+    `"-organisation"` reverses it: Meta.ordering holds the bare `InNames`, since Django keeps
+    an `.asc()` ascending when it follows a relation to the model."""
+    names = [name for _code, name in PLACES]
+    services = []
+    for name in _shuffled(names, 10):
+        organisation = OrganisationFactory(name=name)
+        services.append(service_with_location(organisation, name=f"Porady {name}").pk)
+    rows = Service.objects.filter(pk__in=services).select_related("organisation")
+    assert [s.organisation.name for s in rows.order_by("organisation")] == names
+    assert [s.organisation.name for s in rows.order_by("-organisation")] == names[::-1]
+
+
+@pytest.mark.django_db
+def test_the_default_order_holds_through_distinct_values_first_and_memberships(world):
+    names = [name for _code, name in PLACES]
+    legal, family = CategoryFactory(code="legal"), CategoryFactory(code="family")
+    person = UserFactory(email="osoba@example.org")
+    organisations = []
+    for name in _shuffled(names, 11):
+        organisation = OrganisationFactory(name=name)
+        organisations.append(organisation.pk)
+        service_with_location(organisation, name=name).categories.add(legal, family)
+        MembershipFactory(user=person, organisation=organisation, role="caseworker")
+
+    # Two categories each: the join gives each service twice; DISTINCT once, still in order.
+    joined = Service.objects.filter(categories__in=[legal, family]).distinct()
+    assert [s.name for s in joined] == names
+    assert list(joined.values_list("name", flat=True)) == names
+    ours = Organisation.objects.filter(pk__in=organisations)
+    assert (ours.first().name, ours.last().name) == ("Gdańsk", "Zielona")
+    assert list(ours.values_list("name", flat=True)) == names
+    assert [m.organisation.name for m in person.memberships.select_related("organisation")] == names  # fmt: skip
+
+
+def test_every_ordering_by_a_name_or_title_uses_the_collation():
+    """A model ordered by a name or a title is ordered in the city's alphabet (`InNames`). The
+    reports' programmes order by date first; their name only settles a tie within a day."""
+    left = {"reports.Programme"}
+    plain = [
+        f"{model._meta.label}: {term}"
+        for model in apps.get_models()
+        if model.__module__.startswith("mosty.") and model._meta.label not in left
+        for term in model._meta.ordering
+        if isinstance(term, str) and term.lstrip("-").endswith(("name", "title"))
+    ]
+    assert plain == []
