@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from mosty.access.policy import require
 from mosty.core.api import AuditedDetailApi, AuditedListApi, choice_param, parse_input
+from mosty.core.collation import by_name
 from mosty.core.i18n import language_codes
 from mosty.core.routing import Routes
 from mosty.knowledge import selectors, services
@@ -85,7 +86,7 @@ class ArticleListApi(AuditedListApi):
 
     def rows(self, filters):
         return selectors.article_list_public(fetched_by=self.request.user, **filters).order_by(
-            "article__category", "title", "pk"
+            "article__category", *by_name("title"), "pk"
         )
 
 

@@ -1,5 +1,7 @@
 """Reading, search and the public API."""
 
+import random
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -184,6 +186,16 @@ def test_api_public_list_detail_search(world, client):
     r = client.get("/api/knowledge/search/", {"language": "en", "q": "poznan"})
     assert r.json()["results"][0]["slug"] == "pesel"
     assert client.get("/api/knowledge/articles/", {"language": "xx"}).status_code == 400
+
+
+def test_api_lists_titles_in_polish_order(world, client):
+    """Within a category the API lists titles in the city's alphabet, as the pages do: "Łódź"
+    between "Lublin" and "Mazowsze", not after "Zielona"."""
+    titles = ["Lublin: urzędy", "Łódź: urzędy", "Mazowsze: urzędy", "Zielona Góra: urzędy"]
+    for i, title in enumerate(random.Random(3).sample(titles, len(titles))):
+        factories.article(slug=f"miasto-{i}", title=title)
+    response = client.get(reverse("api:knowledge_article_list"), {"language": "pl"})
+    assert [row["title"] for row in response.json()["results"]] == titles
 
 
 def test_api_editing(world, login):
