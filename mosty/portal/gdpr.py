@@ -35,7 +35,12 @@ def export(participant: Any) -> dict[str, Any]:
             for h in HelpRequest.objects.filter(participant=participant)
         ],
         "tasks_done": [
-            {"task": r.task.title, "note": r.note, "at": r.created_at.isoformat()}
+            {
+                "task": r.task.title,
+                "note": r.note,
+                "at": r.created_at.isoformat(),
+                "read_by_team_at": r.seen_at.isoformat() if r.seen_at else None,
+            }
             for r in TaskReport.objects.filter(participant=participant).select_related("task")
         ],
     }

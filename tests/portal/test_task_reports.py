@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from mosty.access.models import AuditEvent
+from mosty.portal import services
 from mosty.portal.models import TaskReport
 from tests.portal.factories import task_report, with_plan
 from tests.utils import assert_constant_queries, logged_in
@@ -131,3 +132,19 @@ def test_the_newcomer_sees_their_note_and_whether_the_team_read_it(world):
 
     page = newcomer.get(plan).content.decode()
     assert NOTE in page and "has not read it yet" not in page and "has read it" in page
+
+
+def test_the_note_is_in_the_persons_export_and_erased_with_them(world):
+    from mosty.people import gdpr
+
+    report = task_report(world, "a", note=NOTE)
+    coordinator = world.user("coordinator", "a")
+    services.task_report_read(report=report, by=coordinator)
+    data = gdpr.export_participant(report.participant, by=coordinator)
+    [exported] = data["portal"]["tasks_done"]
+    assert exported["note"] == NOTE and exported["task"] == report.task.title
+    assert exported["read_by_team_at"]
+
+    gdpr.anonymise_participant(report.participant, by=coordinator)
+
+    assert TaskReport.objects.get(pk=report.pk).note == ""
