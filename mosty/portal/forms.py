@@ -96,3 +96,14 @@ class HelpListFilterForm(forms.Form):
             ("closed", gettext_lazy("Answered or handled")),
         ],
     )
+
+
+class TaskReportFilterForm(forms.Form):
+    """Which tasks marked done the staff list shows: those the team has not read (the
+    default) or those read."""
+
+    state = forms.ChoiceField(
+        label=gettext_lazy("Show"),
+        required=False,
+        choices=[("", gettext_lazy("Not read yet")), ("read", gettext_lazy("Read by the team"))],
+    )

@@ -9,6 +9,13 @@ nav_item(_("My page"), "portal:home", rule="portal.use", order=1)
 nav_item(
     _("Requests for help"), "portal:help_list", rule="help_request.list", order=22, group=NEWCOMERS
 )
+nav_item(
+    _("Tasks done by participants"),
+    "portal:task_report_list",
+    rule="help_request.list",
+    order=23,
+    group=NEWCOMERS,
+)
 
 
 def _panel(request: Any) -> dict[str, Any] | None:

@@ -40,6 +40,7 @@ from mosty.portal.forms import (
     InvitationForm,
     JoinForm,
     TaskDoneForm,
+    TaskReportFilterForm,
 )
 from mosty.portal.models import HelpStatus
 
@@ -403,10 +404,22 @@ class HelpRequestHandle(ActionPage):
         return _back_to_case(self.request, self.object) or super().success_url(result)
 
 
+@routes.path("task-reports/", name="task_report_list")
+class TaskReportList(ListPage):
+    """The tasks participants marked done on the cases the user sees, with their notes: those
+    the team has not read (beyond the dashboard's five), or those read."""
+
+    permission = "help_request.list"
+    template_name = "portal/task_report_list.html"
+    audit_fields = ("note",)
+    selector = selectors.task_report_list
+    filter_form = TaskReportFilterForm
+
+
 @routes.path("task-reports/<int:pk>/read/", name="task_report_read")
 class TaskReportRead(ActionPage):
     """The case team read the note of a task the participant marked done: it leaves the
-    dashboard. Back to the case's page, or to the dashboard when marked there."""
+    dashboard. Back to the case's page, or to the dashboard or the list when marked there."""
 
     permission = "task_report.read"
     success_message = gettext_lazy("Marked as read.")
@@ -415,6 +428,7 @@ class TaskReportRead(ActionPage):
     object_kwarg = "report"
 
     def success_url(self, result: Any) -> str:
-        if self.request.GET.get("from") == "dashboard":
-            return reverse("core:dashboard")
+        back = {"dashboard": "core:dashboard", "list": "portal:task_report_list"}
+        if self.request.GET.get("from") in back:
+            return reverse(back[self.request.GET["from"]])
         return reverse("cases:detail", args=[self.object.task.goal.case_id]) + "#case-done-heading"

@@ -137,6 +137,14 @@ ROUTES = [
         ok=(302,),
     ),
     Route(
+        "portal:task_report_list",
+        allowed=PEOPLE,
+        org_scoped=False,
+        reads_personal=True,
+        kwargs=lambda w: {} if task_report(w, "a") else {},
+        note="a list: staff of B see their own organisation's cases' reports only",
+    ),
+    Route(
         "portal:task_report_read",
         allowed=PEOPLE,
         method="post",

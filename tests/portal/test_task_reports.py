@@ -148,3 +148,26 @@ def test_the_note_is_in_the_persons_export_and_erased_with_them(world):
     gdpr.anonymise_participant(report.participant, by=coordinator)
 
     assert TaskReport.objects.get(pk=report.pk).note == ""
+
+
+def test_the_staff_list_has_every_unread_one_and_the_read_ones_apart(world):
+    report = task_report(world, "a", note=NOTE)
+    caseworker = world.user("caseworker", "a")
+    staff = logged_in(caseworker)
+    listing = reverse("portal:task_report_list")
+    assert listing in staff.get(reverse("core:dashboard")).content.decode()
+
+    before = _last_event()
+    page = staff.get(listing).content.decode()
+    read_url = reverse("portal:task_report_read", args=[report.pk])
+    assert NOTE in page and f"{read_url}?from=list" in page
+    assert AuditEvent.objects.filter(
+        pk__gt=before, actor=caseworker, object_type="portal.taskreport"
+    ).exists()
+
+    response = staff.post(f"{read_url}?from=list")
+
+    assert response["Location"] == listing
+    assert NOTE not in staff.get(listing).content.decode()
+    assert NOTE in staff.get(listing, {"state": "read"}).content.decode()
+    assert NOTE not in logged_in(world.user("caseworker", "b")).get(listing).content.decode()
