@@ -111,6 +111,19 @@ class PortalPlan(PortalRows):
     rows_name = "cases"
     audit_fields = ("goals", "tasks")
 
+    def extra_context(self) -> dict[str, Any]:
+        context = super().extra_context()
+        # The notes the person left on tasks they marked done, shown under each.
+        reports = [
+            report
+            for case in context["cases"]
+            for goal in case.goals.all()
+            for task in goal.tasks.all()
+            for report in task.my_reports
+        ]
+        audit_reads(self.user, reports, fields=["note"])
+        return context
+
 
 @routes.path("tasks/<int:pk>/done/", name="task_done")
 class PortalTaskDone(FormPage):

@@ -62,7 +62,7 @@ def _booklet(world):
 
 ROUTES = [
     Route("portal:home", allowed=OWN, kwargs=_linked, reads_personal=True),
-    Route("portal:plan", allowed=OWN, kwargs=_linked),
+    Route("portal:plan", allowed=OWN, kwargs=_linked, reads_personal=True),
     Route("portal:referrals", allowed=OWN, kwargs=_linked),
     Route("portal:registrations", allowed=OWN, kwargs=_linked),
     Route("portal:consents", allowed=OWN, kwargs=_linked, reads_personal=True),

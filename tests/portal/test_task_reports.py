@@ -123,8 +123,12 @@ def test_the_newcomer_sees_their_note_and_whether_the_team_read_it(world):
     newcomer = logged_in(world.user("participant", "a"))
     with translation.override("en"):
         plan = reverse("portal:plan")
+    user = world.user("participant", "a")
+    before = _last_event()
     page = newcomer.get(plan).content.decode()
     assert NOTE in page and "has not read it yet" in page
+    read = AuditEvent.objects.get(pk__gt=before, actor=user, object_type="portal.taskreport")
+    assert read.object_id == str(report.pk) and read.fields == ["note"]
 
     logged_in(world.user("caseworker", "a")).post(
         reverse("portal:task_report_read", args=[report.pk])
