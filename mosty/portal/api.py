@@ -157,6 +157,11 @@ class TaskReportOutputSerializer(Serializer):
     read_at = serializers.DateTimeField(
         source="seen_at", allow_null=True, help_text="When the team marked it read; null: new."
     )
+    read_by = serializers.IntegerField(
+        source="seen_by_id",
+        allow_null=True,
+        help_text="The user of the team who marked it read (null: new, or the account is gone).",
+    )
 
 
 class TaskReportFilterSerializer(Serializer):

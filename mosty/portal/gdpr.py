@@ -82,6 +82,7 @@ def register() -> None:
         renamed={
             "account": "portal.PortalAccount:one",
             "tasks_done": "portal.TaskReport",
+            "read_by_team_at": "portal.TaskReport.seen_at",
             "asked_at": "people.Participant.created_at",
         },
     )

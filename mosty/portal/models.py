@@ -119,7 +119,9 @@ class TaskReport(Labelled):
     )
     note = EncryptedTextField(_("note for your caseworker"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(_("read by the team"), null=True, blank=True)
+    # Who of the team marked it read (the audit log keeps it too, once the account is gone).
+    seen_by = staff_ref(_("read by"))
 
     class Meta:
         verbose_name = _("task done by the participant")

@@ -260,7 +260,9 @@ def task_report_list(
 ) -> QuerySet[TaskReport]:
     """The tasks participants marked done on the cases `fetched_by` sees, with their notes:
     not yet read by the team, newest first, or (`state` "read") read, latest read first."""
-    qs = visible_task_reports(fetched_by).select_related("task", "task__goal", "participant")
+    qs = visible_task_reports(fetched_by).select_related(
+        "task", "task__goal", "participant", "seen_by"
+    )
     if (filters or {}).get("state") == "read":
         return qs.filter(seen_at__isnull=False).order_by("-seen_at", "-pk")
     return qs.filter(seen_at__isnull=True).order_by("-created_at", "-pk")
@@ -278,7 +280,7 @@ def task_report_for_case(*, fetched_by: Any, case: Any) -> list[TaskReport]:
     return list(
         visible_task_reports(fetched_by)
         .filter(task__goal__case=case)
-        .select_related("task")
+        .select_related("task", "seen_by")
         .order_by(F("seen_at").desc(nulls_first=True), "-created_at", "-pk")[
             : CASE_REPORTS_SHOWN + 1
         ]
@@ -287,7 +289,8 @@ def task_report_for_case(*, fetched_by: Any, case: Any) -> list[TaskReport]:
 
 def task_report_get(*, fetched_by: Any, pk: int) -> TaskReport:
     found: TaskReport = get_object_or_404(
-        visible_task_reports(fetched_by).select_related("task__goal", "participant"), pk=pk
+        visible_task_reports(fetched_by).select_related("task__goal", "participant", "seen_by"),
+        pk=pk,
     )
     return found
 

@@ -306,7 +306,8 @@ def task_report_read(*, report: TaskReport, by: Any) -> TaskReport:
     require(by, "task_report.read", report)
     if report.seen_at is None:
         report.seen_at = timezone.now()
-        report.save(update_fields=["seen_at"])
+        report.seen_by = by
+        report.save(update_fields=["seen_at", "seen_by"])
     return report
 
 

@@ -25,7 +25,14 @@ def test_staff_get_one_dropdown_per_module_they_use(world, client):
     assert ("Mentoring", ["Mentors", "Matching", "Matches"]) in menu
     assert (
         "Newcomers",
-        ["Participants", "Consent texts", "Cases", "Referrals", "Requests for help"],
+        [
+            "Participants",
+            "Consent texts",
+            "Cases",
+            "Referrals",
+            "Requests for help",
+            "Tasks done by participants",
+        ],
     ) in menu
     # Short enough to stay on one line at desktop width.
     assert len(menu) <= 9

@@ -50,6 +50,7 @@ def test_the_note_reaches_the_team_and_leaves_the_dashboard_once_read(world):
     assert TaskReport.objects.get(pk=report.pk).seen_at is not None
     page = staff.get(case_url).content.decode()
     assert NOTE in page and read_url not in page  # still on the case, nothing left to do
+    assert caseworker.get_full_name() in page  # who read it, for the rest of the team
     assert NOTE not in staff.get(reverse("core:dashboard")).content.decode()
 
 
@@ -109,6 +110,7 @@ def test_the_api_lists_new_ones_and_marks_them_read(world):
     answer = api.post(reverse("api:task_report_read", args=[report.pk]))
 
     assert answer.status_code == 200 and answer.json()["read_at"]
+    assert answer.json()["read_by"] == caseworker.pk
     assert api.get(reverse("api:task_report_list")).json()["results"] == []
     read = api.get(reverse("api:task_report_list"), {"state": "read"}).json()["results"]
     assert [r["id"] for r in read] == [report.pk]
