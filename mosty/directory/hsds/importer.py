@@ -85,7 +85,9 @@ def _s(value) -> str:
 def _existing(model, hsds_ids) -> dict[str, int]:
     found = {}
     for chunk in chunks(hsds_ids):
-        found.update(model.objects.filter(hsds_id__in=chunk).values_list("hsds_id", "pk"))
+        found.update(
+            model.objects.filter(hsds_id__in=chunk).order_by().values_list("hsds_id", "pk")
+        )
     return found
 
 
@@ -119,8 +121,10 @@ def _prune(model, parent_field: str, parent_ids, keep: set[str]) -> None:
     """Delete children of the imported parents that the import no longer lists."""
     stale = []
     for chunk in chunks(parent_ids):
-        for pk, hsds_id in model.objects.filter(**{f"{parent_field}__in": chunk}).values_list(
-            "pk", "hsds_id"
+        for pk, hsds_id in (
+            model.objects.filter(**{f"{parent_field}__in": chunk})
+            .order_by()
+            .values_list("pk", "hsds_id")
         ):
             if hsds_id not in keep:
                 stale.append(pk)
@@ -205,7 +209,9 @@ def _resolve_ids(tables: dict[str, list[dict]], source: str, report: ImportRepor
         for chunk in chunks(unmapped):
             if model is not None:
                 taken.update(
-                    model.objects.filter(hsds_id__in=chunk).values_list("hsds_id", flat=True)
+                    model.objects.filter(hsds_id__in=chunk)
+                    .order_by()
+                    .values_list("hsds_id", flat=True)
                 )
             taken.update(
                 HsdsRecord.objects.filter(table=table, hsds_id__in=chunk).values_list(
@@ -309,7 +315,7 @@ def _unused(root: str, used: set[str]) -> str:
 
 def _write_terms(t, report) -> dict[str, int]:
     """Taxonomy terms -> categories (codes are unique in Mosty: a clash gets a suffix)."""
-    term_codes = dict(Category.objects.values_list("hsds_id", "code"))
+    term_codes = dict(Category.objects.order_by().values_list("hsds_id", "code"))
     used_codes = set(term_codes.values())
     cats = []
     for row in t["taxonomy_terms"]:
@@ -340,7 +346,7 @@ def _write_organisations(t, report) -> dict[str, int]:
                 "hsds_id", "organisation_id"
             )
         )
-    slugs = set(Organisation.objects.values_list("slug", flat=True))
+    slugs = set(Organisation.objects.order_by().values_list("slug", flat=True))
     org_pk: dict[str, int] = {}
     to_update, to_create = [], []
     for row in t["organizations"]:
@@ -364,7 +370,9 @@ def _write_organisations(t, report) -> dict[str, int]:
         Organisation.objects.bulk_create([o for _h, o in chunk])
     by_slug = {}
     for chunk in chunks([o.slug for _h, o in to_create]):
-        by_slug.update(Organisation.objects.filter(slug__in=chunk).values_list("slug", "pk"))
+        by_slug.update(
+            Organisation.objects.filter(slug__in=chunk).order_by().values_list("slug", "pk")
+        )
     HsdsOrganisation.objects.bulk_create(
         [HsdsOrganisation(organisation_id=by_slug[o.slug], hsds_id=h) for h, o in to_create],
         batch_size=500,
@@ -412,7 +420,7 @@ def _write_locations(t, org_pk, report) -> dict[str, int]:
         access.setdefault(
             _s(row["location_id"]), _s(row.get("description")) or _s(row.get("details"))
         )
-    districts = list(District.objects.all())
+    districts = list(District.objects.order_by())
     by_name = {d.name.lower(): d for d in districts} | {d.code: d for d in districts}
     locations = []
     for i, row in enumerate(t["locations"], 1):
@@ -499,9 +507,9 @@ def _write_services(t, org_pk, language, report) -> dict[str, int]:
     before = {
         h: (n, d, e)
         for chunk in chunks([s.hsds_id for s in services])
-        for h, n, d, e in Service.objects.filter(hsds_id__in=chunk).values_list(
-            "hsds_id", "name", "description", "eligibility"
-        )
+        for h, n, d, e in Service.objects.filter(hsds_id__in=chunk)
+        .order_by()
+        .values_list("hsds_id", "name", "description", "eligibility")
     }
     changed_text = [
         s.hsds_id
