@@ -251,7 +251,8 @@ def task_mark_done(*, task: Task, note: str, by: Any) -> TaskReport:
         _case_team(case),
         "task_done_by_participant",
         {"code": participant.code, "case": case.pk},
-        url=reverse("cases:detail", args=[case.pk]),
+        # Straight to the case's list of tasks marked done, where the note is.
+        url=reverse("cases:detail", args=[case.pk]) + "#case-done-heading",
     )
     audit(by, "mosty.portal.task.done", task)
     return report

@@ -101,7 +101,8 @@ def test_participant_sees_own_plan_not_staff_notes_and_marks_task_done(world, lo
     task.refresh_from_db()
     assert task.status == "done"
     assert TaskReport.objects.get(task=task).note == "Done on Monday"
-    assert Notification.objects.filter(user=case.lead, template="task_done_by_participant").exists()
+    bell = Notification.objects.get(user=case.lead, template="task_done_by_participant")
+    assert bell.url.endswith(reverse("cases:detail", args=[case.pk]) + "#case-done-heading")
     # The caseworker sees it on the dashboard.
     dashboard = login("caseworker").get(reverse("core:dashboard")).content.decode()
     assert "Done on Monday" in dashboard
