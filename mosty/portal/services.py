@@ -280,7 +280,7 @@ def help_request_create(*, text: str, by: Any) -> HelpRequest:
     save_validated(help_request)
     if case is not None:
         staff = _case_team(case)
-        url = reverse("cases:detail", args=[case.pk])
+        url = reverse("cases:detail", args=[case.pk]) + "#case-help-heading"
     else:
         staff = list(organisation_staff(help_request.organisation_id))
         url = reverse("portal:help_list")

@@ -89,3 +89,14 @@ def test_the_case_page_shows_ten_requests_with_the_same_queries_however_many(wor
     assert waiting < page.index("Jeszcze jedno pytanie")
     assert page.count("Jeszcze jedno pytanie") == 9
     assert "Wszystkie prośby o pomoc" in page  # "All requests for help"
+
+
+def test_the_teams_bell_opens_the_case_at_its_requests(world, login):
+    from mosty.messaging.models import Notification
+    from tests.portal.factories import link
+
+    case = make_case(world, "a", participant=link(world, "a"))
+    login("participant").post(reverse("portal:help"), {"text": "Потрібен лікар"})
+
+    bell = Notification.objects.get(user=case.lead, template="help_requested")
+    assert bell.url.endswith(reverse("cases:detail", args=[case.pk]) + "#case-help-heading")
