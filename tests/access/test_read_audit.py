@@ -17,10 +17,11 @@ from mosty.people.models import Participant
 from mosty.portal.models import HelpRequest, TaskReport
 from tests.access.test_matrix import ROUTES
 from tests.access_matrix import Route
-from tests.cases.factories import make_case, make_participant
+from tests.cases.factories import make_case, make_note, make_participant, make_referral
 from tests.conftest import build_world
 from tests.mentoring.factories import MatchFactory, MeetingFactory
 from tests.mentoring.routes import the_mentor
+from tests.participation.factories import make_idea
 from tests.portal.factories import help_request, task_report
 
 PERSONAL = [r for r in ROUTES if r.reads_personal]
@@ -30,9 +31,10 @@ STAFF_READS = [r for r in ROUTES if r.method == "get" and r.allowed and not r.pu
 
 def _world():
     """The matrix world plus a participant of organisation A whom lists show: on a case led by
-    A's caseworker with A's coordinator on the team, matched with A's mentor, with a meeting;
-    and a newcomer of A with a portal, who asked their team for help and marked a task done
-    with a note."""
+    A's caseworker with A's coordinator on the team (with a note and a referral to B), matched
+    with A's mentor (a meeting with a note), with an idea; and a newcomer of A with a portal,
+    who asked their team for help and marked a task done with a note. Each holds free text in
+    an encrypted field, which `_encrypted_texts` looks for on every page."""
     world = build_world()
     participant = make_participant(
         world,
@@ -40,9 +42,14 @@ def _world():
         last_name="Listowska",
         consents=("case_management", "referral", "mentoring"),
     )
-    make_case(world, participant=participant, members=[world.user("coordinator")])
+    case = make_case(world, participant=participant, members=[world.user("coordinator")])
+    make_note(case, body="Sąsiadka pomaga jej z tłumaczeniem w urzędzie.")
+    make_referral(case, to=world.org_b)
     match = MatchFactory(mentor=the_mentor(world), participant=participant)
-    MeetingFactory(match=match, logged_by=world.user("mentor"))
+    MeetingFactory(
+        match=match, logged_by=world.user("mentor"), note="Rozmawialiśmy o szkole córki."
+    )
+    make_idea(world, participant=participant)
     help_request(world, "a")
     task_report(world, "a")
     return world
@@ -89,7 +96,24 @@ def _shown_names(content: str) -> list[str]:
         names |= {n for n in (first, last) if n and len(n) >= 4}
     names |= {h.text for h in HelpRequest.objects.all()}
     names |= {r.note for r in TaskReport.objects.exclude(note="")}
+    names |= _encrypted_texts()
     return sorted(n for n in names if n in content)
+
+
+def _encrypted_texts() -> set[str]:
+    """Every text the world holds in an encrypted field (a note about a person, minutes):
+    free text about people, which a page shows only with its read recorded."""
+    from django.apps import apps
+
+    from mosty.core.crypto import EncryptedTextField
+
+    texts: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedTextField):
+                values = model.objects.values_list(field.name, flat=True)
+                texts |= {v for v in values if v and len(v) >= 12}
+    return texts
 
 
 @pytest.mark.parametrize("route", STAFF_READS, ids=[r.name for r in STAFF_READS])

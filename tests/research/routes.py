@@ -126,8 +126,8 @@ ROUTES = [
     ),
     Route("research:focus_list", allowed=RESEARCHERS, org_scoped=False),
     Route("research:focus_create", allowed=RESEARCHERS, org_scoped=False),
-    Route("research:focus_detail", allowed=RESEARCHERS, kwargs=_group_pk),
-    Route("research:focus_edit", allowed=RESEARCHERS, kwargs=_group_pk),
+    Route("research:focus_detail", allowed=RESEARCHERS, kwargs=_group_pk, reads_personal=True),
+    Route("research:focus_edit", allowed=RESEARCHERS, kwargs=_group_pk, reads_personal=True),
 ]
 
 ROUTES += [
