@@ -226,7 +226,9 @@ def help_request_list(
 ) -> QuerySet[HelpRequest]:
     """The requests for help `fetched_by` sees: waiting for an answer, or (`state` "closed")
     answered or handled, newest first."""
-    qs = visible_help_requests(fetched_by).select_related("participant", "organisation", "case")
+    qs = visible_help_requests(fetched_by).select_related(
+        "participant", "organisation", "case", "handled_by"
+    )
     if (filters or {}).get("state") == "closed":
         return qs.exclude(status=HelpStatus.OPEN).order_by("-handled_at", "-pk")
     return qs.filter(status=HelpStatus.OPEN).order_by("-created_at", "-pk")
@@ -243,7 +245,7 @@ def help_request_for_case(*, fetched_by: Any, case: Any) -> list[HelpRequest]:
     return list(
         visible_help_requests(fetched_by)
         .filter(case=case)
-        .select_related("participant")
+        .select_related("participant", "handled_by")
         .order_by(F("handled_at").desc(nulls_first=True), "-created_at", "-pk")[
             : CASE_HELP_SHOWN + 1
         ]

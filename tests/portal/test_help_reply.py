@@ -152,6 +152,7 @@ def test_staff_find_answered_and_handled_requests_with_the_answer(world, login):
     closed = staff.get(listing, {"state": "closed"}).content.decode()
     assert "Потрібен лікар" in closed and "Dr Kowalska speaks Ukrainian" in closed
     assert reverse("portal:help_reply", args=[request.pk]) not in closed  # nothing to do
+    assert caseworker.get_full_name() in closed  # who answered, for the rest of the team
     read = AuditEvent.objects.get(pk__gt=before, actor=caseworker)
     assert set(read.fields) == {"text", "reply"}
     # Another organisation's staff do not find it.
