@@ -48,6 +48,12 @@ class HelpRequestOutputSerializer(Serializer):
     status = serializers.CharField(help_text="`open` (waiting for an answer) or `handled`.")
     created_at = serializers.DateTimeField()
     handled_at = serializers.DateTimeField(allow_null=True)
+    handled_by = serializers.IntegerField(
+        source="handled_by_id",
+        allow_null=True,
+        help_text="The user of the team who answered it or marked it handled (null: open, or "
+        "the account is gone).",
+    )
     reply = serializers.CharField(help_text="The answer given in Mosty (empty if none).")
     replied_at = serializers.DateTimeField(allow_null=True)
 

@@ -174,6 +174,7 @@ def test_staff_mark_a_request_handled_once_and_the_person_is_told(world, login):
 
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["reply"]) == ("handled", "")
+    assert response.json()["handled_by"] == coordinator.pk
     request.refresh_from_db()
     assert (request.status, request.handled_by) == ("handled", coordinator)
     assert Message.objects.filter(
