@@ -2,8 +2,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from mosty.access.audit import audit_read, audit_reads
 from mosty.access.policy import can
 from mosty.core.navigation import NEWCOMERS, dashboard_panel, nav_item, record_section
+from mosty.portal import selectors
 
 nav_item(_("My page"), "portal:home", rule="portal.use", order=1)
 nav_item(
@@ -24,9 +26,6 @@ def _panel(request: Any) -> dict[str, Any] | None:
     user = request.user
     if not user.is_authenticated or not can(user, "help_request.list"):
         return None
-    from mosty.access.audit import audit_reads
-    from mosty.portal import selectors
-
     shown = selectors.DASHBOARD_REPORTS_SHOWN
     help_requests = list(selectors.help_request_list(fetched_by=user)[:shown])
     reports = list(selectors.task_report_list(fetched_by=user)[:shown])
@@ -54,8 +53,6 @@ def _participant_portal(request: Any, participant: Any) -> dict[str, Any] | None
     user = request.user
     if not can(user, "portal.invite", participant):
         return None
-    from mosty.portal import selectors
-
     return {
         "participant": participant,
         "may_invite": True,
@@ -67,22 +64,18 @@ record_section("participant", "portal/_participant_portal.html", _participant_po
 
 
 def _case_rows(
-    request: Any, case: Any, selector_name: str, limit_name: str, fields: list[str]
+    request: Any, case: Any, rows_of: Any, limit: int, fields: list[str]
 ) -> dict[str, Any] | None:
     """A case page's section of what its person sent the team from their page: the rows the
-    user sees (from `selectors.<selector_name>`, which fetches one more than
-    `selectors.<limit_name>`), at most that many shown, their reads audited with `fields`;
-    no section while there are none."""
+    user sees (`rows_of`, a selector fetching one more than `limit`), at most `limit` shown,
+    their reads audited with `fields`; no section while there are none."""
     user = request.user
     if not can(user, "help_request.list"):
         return None
-    from mosty.access.audit import audit_reads
-    from mosty.portal import selectors
-
-    rows = getattr(selectors, selector_name)(fetched_by=user, case=case)
+    rows = rows_of(fetched_by=user, case=case)
     if not rows:
         return None
-    shown = rows[: getattr(selectors, limit_name)]
+    shown = rows[:limit]
     audit_reads(user, shown, fields=fields)
     return {"rows": shown, "more": len(rows) > len(shown)}
 
@@ -90,7 +83,13 @@ def _case_rows(
 def _case_help(request: Any, case: Any) -> dict[str, Any] | None:
     """The requests for help the person sent about this case: the team answers them there
     and sees what was answered (reads audited with both texts, as on the staff list)."""
-    return _case_rows(request, case, "help_request_for_case", "CASE_HELP_SHOWN", ["text", "reply"])
+    return _case_rows(
+        request,
+        case,
+        selectors.help_request_for_case,
+        selectors.CASE_HELP_SHOWN,
+        ["text", "reply"],
+    )
 
 
 record_section("case", "portal/_case_help.html", _case_help, order=30)
@@ -99,7 +98,9 @@ record_section("case", "portal/_case_help.html", _case_help, order=30)
 def _case_done(request: Any, case: Any) -> dict[str, Any] | None:
     """The tasks of the plan the person marked done from their page, with the note they left
     for the team: not yet read first, each with "Mark as read"."""
-    return _case_rows(request, case, "task_report_for_case", "CASE_REPORTS_SHOWN", ["note"])
+    return _case_rows(
+        request, case, selectors.task_report_for_case, selectors.CASE_REPORTS_SHOWN, ["note"]
+    )
 
 
 record_section("case", "portal/_case_done.html", _case_done, order=35)
@@ -110,8 +111,6 @@ def _participant_summary(request: Any, participant: Any) -> dict[str, Any] | Non
     events, the last one) among registrations the user organises, and support minutes by kind
     from the cases the user may see. Each part is checked and audited on its own; a fixed
     number of queries whatever the history."""
-    from mosty.portal import selectors
-
     user = request.user
     attendance = (
         selectors.attendance_summary(fetched_by=user, participant=participant)
@@ -125,7 +124,6 @@ def _participant_summary(request: Any, participant: Any) -> dict[str, Any] | Non
     )
     if attendance is None and support is None:
         return None
-    from mosty.access.audit import audit_read, audit_reads
 
     if attendance is not None:
         # Figures about the person, not a list of their registrations: one read of the
