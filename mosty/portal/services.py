@@ -301,15 +301,20 @@ def help_request_handle(*, help_request: HelpRequest, by: Any) -> HelpRequest:
     return help_request
 
 
+@transaction.atomic
 def task_report_read(*, report: TaskReport, by: Any) -> TaskReport:
     """The case team read what the participant wrote when they marked a task done: it leaves
-    the dashboard's list of news. Read once; marking it again changes nothing."""
+    the dashboard's list of news. Read once: marking it again (another tab, a colleague at the
+    same time) changes nothing, and the first reader's name stays."""
     require(by, "task_report.read", report)
-    if report.seen_at is None:
-        report.seen_at = timezone.now()
-        report.seen_by = by
-        report.save(update_fields=["seen_at", "seen_by"])
-    return report
+    # The row as it is now, locked: a colleague who marked it read after this page was loaded
+    # is seen here, and a second reader waits for the first to finish rather than overwriting.
+    current = TaskReport.objects.select_for_update().get(pk=report.pk)
+    if current.seen_at is None:
+        current.seen_at = timezone.now()
+        current.seen_by = by
+        current.save(update_fields=["seen_at", "seen_by"])
+    return current
 
 
 def already_handled_message() -> str:

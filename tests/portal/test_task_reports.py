@@ -67,6 +67,20 @@ def test_marking_read_on_the_dashboard_comes_back_to_it_and_twice_changes_nothin
     assert TaskReport.objects.get(pk=report.pk).seen_at == first
 
 
+def test_a_colleague_who_marks_it_read_later_does_not_take_the_first_readers_name(world):
+    report = task_report(world, "a", note=NOTE)
+    caseworker, coordinator = world.user("caseworker", "a"), world.user("coordinator", "a")
+    shown_to_coordinator = TaskReport.objects.get(pk=report.pk)  # their page, loaded unread
+
+    services.task_report_read(report=TaskReport.objects.get(pk=report.pk), by=caseworker)
+    first = TaskReport.objects.get(pk=report.pk)
+    answer = services.task_report_read(report=shown_to_coordinator, by=coordinator)
+
+    assert answer.seen_by == caseworker and answer.seen_at == first.seen_at
+    stored = TaskReport.objects.get(pk=report.pk)
+    assert stored.seen_by == caseworker and stored.seen_at == first.seen_at
+
+
 def test_staff_of_another_organisation_neither_see_nor_mark_it(world):
     report = task_report(world, "a", note=NOTE)
     other = logged_in(world.user("caseworker", "b"))
