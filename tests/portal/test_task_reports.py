@@ -109,6 +109,7 @@ def test_the_case_page_shows_ten_with_the_same_queries_however_many(world):
     page = staff.get(url).content.decode()
     section = page[page.index('id="case-done-heading"') :]
     assert section.count("Zrobione.") == 10 and NOTE not in section  # the newest ten
+    assert reverse("portal:task_report_list") in section  # and the way to the rest
 
 
 def test_the_api_lists_new_ones_and_marks_them_read(world):
