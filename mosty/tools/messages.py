@@ -6,7 +6,8 @@ Catalogues: the project's in `locale/` (everything under `mosty/` except apps wi
     python -m mosty.tools.messages extract [project|APP]  # update .po files from the source
     python -m mosty.tools.messages check     # fail on missing, stale, untranslated or fuzzy
                                              # entries, on one string translated two ways,
-                                             # and on what GNU msgfmt refuses
+                                             # on what GNU msgfmt refuses and on French
+                                             # punctuation after a plain space
 
 At run time the project's catalogue wins over the apps', and an app listed earlier in
 INSTALLED_APPS over a later one: the same string translated differently in two catalogues shows
@@ -18,6 +19,7 @@ service), give the string a context (`pgettext_lazy("person", "Name")`,
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -125,7 +127,23 @@ def check() -> list[str]:
                         problems.append(f"{name}: fuzzy {entry.msgid[:70]!r}")
                     elif not entry.translated():
                         problems.append(f"{name}: untranslated {entry.msgid[:70]!r}")
+                    else:
+                        problems += _typography_problems(code, entry, name)
     return problems + conflicts()
+
+
+# French sets a non-breaking space before : ; ? ! and inside « »: a plain one lets a line
+# break leave the mark alone at the start of the next line (and reviewers asked for it).
+_FRENCH_PLAIN_SPACE = re.compile(r"(?<=\S) (?=[:;?!»])|« ")
+
+
+def _typography_problems(code: str, entry: polib.POEntry, name: Path) -> list[str]:
+    if code != "fr":
+        return []
+    texts = [entry.msgstr, *entry.msgstr_plural.values()]
+    if any(_FRENCH_PLAIN_SPACE.search(text) for text in texts):
+        return [f"{name}: a plain space before : ; ? ! or inside « » in {entry.msgid[:60]!r}"]
+    return []
 
 
 def _msgfmt_problems(path: Path, name: Path) -> list[str]:

@@ -140,3 +140,22 @@ def test_words_with_several_meanings_are_translated_for_each():
             str(RequestStatus.OPEN.label),
             str(SurveyStatus.OPEN.label),
         ] == ["Otwarty", "Otwarte", "Otwarta"]
+
+
+def test_french_punctuation_after_a_plain_space_is_reported():
+    """French reviewers asked for a non-breaking space before : ; ? ! and inside « »: with a
+    plain one, a line break leaves the colon alone at the start of the next line."""
+    from pathlib import Path
+
+    import polib
+
+    from mosty.tools.messages import _typography_problems
+
+    name = Path("fr.po")
+    for plain in ("Statut :", "Pourquoi ?", "« %(title)s »"):
+        assert _typography_problems("fr", polib.POEntry(msgid="x", msgstr=plain), name)
+    kept = "Statut\u00a0: «\u00a0%(title)s\u00a0»"
+    assert not _typography_problems("fr", polib.POEntry(msgid="x", msgstr=kept), name)
+    plural = polib.POEntry(msgid="x", msgid_plural="y", msgstr_plural={0: "a\u00a0:", 1: "b :"})
+    assert _typography_problems("fr", plural, name)
+    assert not _typography_problems("pl", polib.POEntry(msgid="x", msgstr="Status :"), name)
