@@ -7,3 +7,9 @@ class EventsConfig(modules.ModuleConfig):
     name = "mosty.events"
     verbose_name = _("Events")
     gdpr_section = True
+
+    def ready(self) -> None:
+        super().ready()
+        from mosty.events import notices
+
+        notices.register()

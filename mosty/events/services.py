@@ -352,7 +352,9 @@ def calendar_feed_reset(*, user, by) -> str:
 
 
 def _notify(registration: Registration, kind: str, base_url: str = "") -> None:
-    if not registration.email:
+    """Tell the registrant by mail, or through their record's channel (`registration_mail`);
+    a visitor who gave only a phone number reads how it stands on their registration's page."""
+    if not registration.email and registration.participant_id is None:
         return
     registration_mail.enqueue(registration_id=registration.pk, kind=kind, base_url=base_url)
     if registration.status == RegistrationStatus.CONFIRMED:
@@ -416,10 +418,11 @@ def attendance_save(*, session: Session, present_ids: set[int], by) -> int:
 
 @transaction.atomic
 def certificates_send(*, event: Event, by, base_url: str = "") -> int:
-    """Mail every registrant who completed `event` the link to their certificate; returns how
-    many mails go out (registrants without an e-mail address download it from the list)."""
+    """Send every registrant who completed `event` the link to their certificate, by mail or
+    through their record's channel; returns how many go out (the others' certificates are
+    downloaded from the list)."""
     require(by, "event.send_certificates", event)
-    ids = [r.pk for r in completed_registrations(event=event) if r.email]
+    ids = [r.pk for r in completed_registrations(event=event) if r.email or r.participant_id]
     audit(by, "mosty.event.certificates.sent", event, details={"count": len(ids)})
 
     def enqueue():

@@ -16,6 +16,7 @@ from mosty.core.kept import keep, wanted_sets
 from mosty.events.models import Event, Registration, RegistrationStatus, ReportFigure
 from mosty.events.selectors import event_report
 from mosty.events.tokens import cancel_token
+from mosty.messaging.outbox import message_to_participant, participant_language
 
 # "already": a visitor registered again with the address of a registration; it is told so.
 KINDS = ("confirmation", "promoted", "reminder", "certificate", "already")
@@ -25,13 +26,17 @@ KINDS = ("confirmation", "promoted", "reminder", "certificate", "already")
 def registration_mail(*, registration_id: int, kind: str, base_url: str = "") -> int:
     """Confirmation, waiting-list promotion, reminder, certificate, or the notice that the
     address is already registered, for one registration."""
-    registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
-    if registration is None or not registration.email or kind not in KINDS:
+    registration = (
+        Registration.objects.select_related("event", "participant").filter(pk=registration_id)
+    ).first()
+    if registration is None or kind not in KINDS:
         return 0
     if registration.status == RegistrationStatus.CANCELLED:
         return 0
     if kind in ("reminder", "certificate") and registration.status != RegistrationStatus.CONFIRMED:
         return 0
+    if not registration.email:
+        return _to_participant(registration, kind, base_url)
     with translation.override(registration.language):
         event = registration.event
         sessions = list(event.sessions.select_related("district"))
@@ -59,6 +64,40 @@ def registration_mail(*, registration_id: int, kind: str, base_url: str = "") ->
             subject = _("Your registration is confirmed: %(title)s") % {"title": event.title}
         body = render_to_string("events/mail/registration.txt", context)
     return send_mail(subject, body, None, [registration.email])
+
+
+# What a person registered through their record is told, by kind (see `mosty.events.notices`).
+# "already" is for a visitor's second registration with the same address: never a record's.
+PARTICIPANT_TEMPLATES = {
+    "promoted": "event_place_opened",
+    "reminder": "event_reminder",
+    "certificate": "event_certificate",
+}
+
+
+def _to_participant(registration: Registration, kind: str, base_url: str) -> int:
+    """A registration without an e-mail address reaches its person only through their record
+    (their caseworker registered them): through the channel they agreed to, in their language,
+    or held until they agree to one. A visitor who gave only a phone number is not written to:
+    anyone could type a number into the public form. Returns the number of messages queued."""
+    participant = registration.participant
+    if participant is None or participant.anonymised_at is not None:
+        return 0
+    if kind == "confirmation":
+        waiting = registration.status == RegistrationStatus.WAITLISTED
+        template = "event_waitlisted" if waiting else "event_registered"
+    elif kind in PARTICIPANT_TEMPLATES:
+        template = PARTICIPANT_TEMPLATES[kind]
+    else:
+        return 0
+    key = f"event-registration:{registration.pk}:{template}"
+    token = cancel_token(registration)
+    # The title and the page's address in the language the message is written in.
+    with translation.override(participant_language(participant)):
+        path = reverse("events:registration_token", kwargs={"token": token})
+        payload = {"title": registration.event.title, "link": base_url.rstrip("/") + path}
+    message_to_participant(participant, template, payload, key=key)
+    return 1
 
 
 # Sets of organisations with fewer events are not kept: counted live, their report costs a few

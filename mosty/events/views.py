@@ -198,11 +198,19 @@ class EventRegister(_EventPage, FormPage):
             self.mailed = True
         elif confirmed:
             messages.success(self.request, _("You are registered. Your place is confirmed."))
-        else:
+        elif registration.email:
             messages.info(
                 self.request,
                 _(
                     "The event is full: you are on the waiting list. We will tell you if a place opens up."
+                ),
+            )
+        else:  # a visitor who gave only a phone number: nobody writes to them
+            messages.info(
+                self.request,
+                _(
+                    "The event is full: you are on the waiting list. Keep this page's address "
+                    "and open it again to see whether a place has opened up for you."
                 ),
             )
         return registration

@@ -806,3 +806,62 @@ def test_a_caseworker_cannot_register_one_participant_twice(world, login, event)
     assert errors and "This person is already registered for this event." in errors.group(1)
     assert Registration.objects.filter(event=event, participant=person).count() == 1
     assert Registration.objects.filter(event=event, status="confirmed").count() == 1
+
+
+def test_a_person_registered_through_their_record_without_e_mail_is_texted(
+    world, login, event, committed
+):
+    """Their caseworker registers them by their code; they have only a phone and agreed to
+    text messages: they are told in their language, and again when a place opens up."""
+    from mosty.messaging import backends
+    from tests.cases.factories import make_participant
+
+    person = make_participant(
+        world,
+        "a",
+        consents=("case_management", "messages"),
+        email="",
+        phone="+48 511 000 222",
+        preferred_channel="sms",
+        languages=[{"code": "uk", "level": "native"}],
+    )
+    first = make_registration(event, name="Anna A")
+    make_registration(event, name="Boris B")  # the event (2 places) is full
+    backends.SENT.clear()
+    url = f"/en/events/{event.pk}/register-person/"
+    form = {"participant_code": person.code, "language": "uk", "consent": "on"}
+
+    response = committed(login("caseworker").post, url, form)
+
+    assert response.status_code == 302
+    registration = Registration.objects.get(participant=person)
+    assert registration.status == "waitlisted" and registration.email == ""
+    [waiting] = backends.SENT
+    assert waiting["to"] == person.phone
+    # In Ukrainian (the event has no Ukrainian title: its Polish one), with the page's link.
+    assert "«Warsztaty międzykulturowe»" in waiting["body"]
+    assert "списку очікування" in waiting["body"] and "/uk/events/registration/" in waiting["body"]
+
+    committed(services.registration_cancel, registration=first)
+
+    assert len(backends.SENT) == 2 and backends.SENT[1]["to"] == person.phone
+    assert "звільнилося місце" in backends.SENT[1]["body"]  # a place has opened up
+
+
+def test_a_visitor_who_gave_only_a_phone_is_told_to_come_back_not_promised_a_message(
+    world, client, event, committed
+):
+    from mosty.messaging import backends
+
+    make_registration(event, name="Anna A")
+    make_registration(event, name="Boris B")
+    backends.SENT.clear()
+    form = {"reg-name": "Omid", "reg-phone": "+48 500 300 400", "reg-consent": "on"}
+    form["reg-language"] = "en"
+
+    response = committed(client.post, f"/en/events/{event.pk}/register/", form, follow=True)
+
+    page = response.content.decode()
+    assert "open it again to see whether a place has opened up" in page
+    assert "open this page again to see whether yours is confirmed" in page
+    assert "we will write to you" not in page.lower() and backends.SENT == []
