@@ -163,6 +163,16 @@ def registration_list(*, event: Event) -> QuerySet[Registration]:
     )
 
 
+def phone_only_count(*, event: Event) -> int:
+    """Registrants Mosty cannot write to: visitors who gave only a phone number (a text
+    message to a number anyone could have typed is not sent). Their organiser calls them."""
+    return (
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .filter(email="", participant__isnull=True, user__isnull=True)
+        .count()
+    )
+
+
 def registration_mine(*, user) -> QuerySet[Registration]:
     sessions = Session.objects.filter(event=OuterRef("event")).values("event")
     return (

@@ -536,6 +536,7 @@ class EventRegistrations(_ManagedEventPage, DetailPage):
             "sessions": sessions,
             "remaining": event.remaining,
             "share": services.completion_share(),
+            "phone_only": selectors.phone_only_count(event=event),
         }
 
 

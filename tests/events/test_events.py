@@ -865,3 +865,28 @@ def test_a_visitor_who_gave_only_a_phone_is_told_to_come_back_not_promised_a_mes
     assert "open it again to see whether a place has opened up" in page
     assert "open this page again to see whether yours is confirmed" in page
     assert "we will write to you" not in page.lower() and backends.SENT == []
+
+
+def test_the_organiser_is_told_whom_to_call_as_nobody_writes_to_them(world, login, event):
+    """Visitors who gave only a phone number get no message: the organiser's list counts them
+    and marks the one a cancellation moved up, so someone calls them."""
+    first = make_registration(event, name="Anna A")
+    make_registration(event, name="Boris B")
+    phone_only = make_registration(
+        event, name="Omid R", email="", phone="+48 500 300 400", status="waitlisted"
+    )
+    make_registration(event, name="Ewa E", status="waitlisted")  # has an e-mail address
+    url = f"/en/events/manage/{event.pk}/registrations/"
+    organiser = login("coordinator")
+    page = organiser.get(url).content.decode()
+    assert "1 person gave only a phone number" in page
+    assert "Moved up from the waiting list: call them." not in page
+
+    services.registration_cancel(registration=first)
+
+    phone_only.refresh_from_db()
+    assert phone_only.status == "confirmed"
+    page = organiser.get(url).content.decode()
+    assert page.count("Moved up from the waiting list: call them.") == 1
+    row = page[page.index("Omid R") :]
+    assert row.index("Moved up from the waiting list") < row.index("</tr>")
