@@ -95,7 +95,15 @@ class RegistrationForm(_ContactMixin, forms.Form):
 
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"), required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Messages about your registration go by e-mail. With only a phone number, nobody "
+            "writes to you: the page you see after registering shows how it stands."
+        ),
+    )
     language = forms.ChoiceField(label=_("Language for messages"), choices=settings.LANGUAGES)
     audience = forms.ChoiceField(
         label=_("I take part as"), choices=[("", "—"), *Audience.choices], required=False
@@ -141,6 +149,7 @@ class PersonRegistrationForm(RegistrationForm):
         self.participant = None
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
+        self.fields["phone"].help_text = ""  # the page says whom messages reach
 
     def clean(self):
         code = (self.cleaned_data.get("participant_code") or "").strip().upper()
