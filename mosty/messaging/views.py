@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from mosty.access.domains.events import managed_events
 from mosty.core.pages import ActionPage, FormPage, ListPage
 from mosty.core.routing import Routes
+from mosty.events.selectors import phone_only_count
 from mosty.messaging import catalog, selectors, services
 from mosty.messaging.forms import BroadcastForm
 
@@ -69,3 +70,7 @@ class EventBroadcast(FormPage):
 
     def get_object(self) -> Any:
         return get_object_or_404(managed_events(self.user), pk=self.kwargs["pk"])
+
+    def extra_context(self) -> dict[str, Any]:
+        # Visitors who gave only a phone number are not among "every registrant".
+        return {"phone_only": phone_only_count(event=self.object)}

@@ -137,7 +137,10 @@ def test_event_broadcast_page_hands_over_and_worker_writes_each_registrant(
     participant = _participant(world, preferred_channel="sms")
     make_registration(event, participant=participant)
     make_registration(event, name="Anon", email="anon@example.org", language="fr")
+    make_registration(event, name="Omid", email="", phone="+48 500 300 400")
     client = login("coordinator")
+    page = client.get(reverse("messaging:event_broadcast", args=[event.pk])).content.decode()
+    assert "1 osoba podała tylko numer telefonu" in page  # not among "every registrant"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("messaging:event_broadcast", args=[event.pk]), {"template": "event_cancelled"}
