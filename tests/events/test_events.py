@@ -688,6 +688,25 @@ def test_audience_label_is_a_word_in_arabic(client, world, event):
     assert "الفئة المستهدفة" in page and ">لـ<" not in page
 
 
+def test_polish_texts_keep_their_direction_on_a_farsi_page(client, world, event):
+    """A Polish title, description or place on a right-to-left page: its full stop and
+    brackets stay where Polish puts them (they moved to the wrong end before)."""
+    event.translations.filter(language="pl").update(description="Szkolenie z tłumaczem.")
+    event.accessibility = "Winda dostępna."
+    event.save(update_fields=["accessibility"])
+    event.sessions.update(place="Sala 1 (parter)")
+
+    page = client.get(f"/fa/events/{event.pk}/").content.decode()
+
+    assert '<h1 class="h3" dir="auto">Warsztaty międzykulturowe</h1>' in page
+    assert '<div class="mb-3" dir="auto"><p>Szkolenie z tłumaczem.</p></div>' in page
+    assert 'dir="auto">Winda dostępna.</dd>' in page
+    assert f"<bdi>{event.organisation.name}</bdi>" in page
+    assert "<bdi>Sala 1 (parter)</bdi>" in page and '<bdi lang="pl">polski</bdi>' in page
+    listing = client.get("/fa/events/").content.decode()
+    assert "<bdi>Warsztaty międzykulturowe</bdi>" in listing
+
+
 def test_dashboard_gives_a_participant_their_next_events_or_a_way_to_find_one(world, login, event):
     client = login("participant")
     page = client.get("/en/dashboard/").content.decode()
