@@ -19,7 +19,7 @@ from mosty.access.policy import require
 from mosty.core.api import AuditedDetailApi, AuditedListApi, ObjectActionApi
 from mosty.core.routing import Routes
 from mosty.reports import selectors, services
-from mosty.reports.models import Programme
+from mosty.reports.models import Programme, report_day_error
 
 routes = Routes()
 
@@ -32,6 +32,11 @@ class PeriodSerializer(serializers.Serializer):
         default = selectors.default_period()
         attrs.setdefault("start", default[0])
         attrs.setdefault("end", default[1])
+        errors = {
+            name: error for name in ("start", "end") if (error := report_day_error(attrs[name]))
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError(
                 {"end": _("The end of the period must not be before its start.")}

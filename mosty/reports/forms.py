@@ -24,11 +24,23 @@ from mosty.core.indicators import indicator_choices
 from mosty.events.models import Event, EventTranslation
 from mosty.networks.models import Network
 from mosty.organisations.models import Organisation
-from mosty.reports.models import InvitationState, Programme, Target, default_currency
+from mosty.reports.models import (
+    InvitationState,
+    Programme,
+    Target,
+    default_currency,
+    report_day_error,
+)
 
 
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _within_reach(day: datetime.date) -> datetime.date:
+    if error := report_day_error(day):
+        raise forms.ValidationError(error)
+    return day
 
 
 class PeriodForm(forms.Form):
@@ -36,6 +48,12 @@ class PeriodForm(forms.Form):
 
     start = forms.DateField(label=pgettext_lazy("date range", "From"), widget=_date_widget())
     end = forms.DateField(label=_("To"), widget=_date_widget())
+
+    def clean_start(self) -> datetime.date:
+        return _within_reach(self.cleaned_data["start"])
+
+    def clean_end(self) -> datetime.date:
+        return _within_reach(self.cleaned_data["end"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

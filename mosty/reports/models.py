@@ -16,8 +16,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from mosty.core.indicators import INDICATORS, Scope, make_links
 from mosty.core.models import (
@@ -28,6 +30,32 @@ from mosty.core.models import (
     staff_ref,
     validate_language_code,
 )
+
+# The days a report or a programme may cover: from 2000 to the end of the tenth year ahead.
+# Outside them a period is a typing slip (year 0001, 9999): counting it would step over the
+# calendar's ends (the period before it, a day's first moment in UTC) and fail.
+REPORT_FIRST_DAY = datetime.date(2000, 1, 1)
+REPORT_YEARS_AHEAD = 10
+
+
+def report_last_day() -> datetime.date:
+    """The last day a report or a programme may cover."""
+    return datetime.date(timezone.localdate().year + REPORT_YEARS_AHEAD, 12, 31)
+
+
+def report_day_error(day: datetime.date | None) -> str | None:
+    """Why `day` cannot begin or end a report's period or a programme (None: it can)."""
+    if day is None:
+        return None
+    if day < REPORT_FIRST_DAY:
+        return gettext("Choose a day no earlier than %(date)s.") % {
+            "date": date_format(REPORT_FIRST_DAY, "SHORT_DATE_FORMAT")
+        }
+    if day > report_last_day():
+        return gettext("Choose a day no later than %(date)s.") % {
+            "date": date_format(report_last_day(), "SHORT_DATE_FORMAT")
+        }
+    return None
 
 
 def _funded(model: str, verbose_name: Any, help_text: Any) -> Any:
@@ -132,6 +160,13 @@ class Programme(OwnedRecord):
         return self.name
 
     def clean(self) -> None:
+        errors = {
+            name: error
+            for name in ("starts_on", "ends_on")
+            if (error := report_day_error(getattr(self, name)))
+        }
+        if errors:
+            raise ValidationError(errors)
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("A programme must end on or after its start.")})
 
