@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tests.mentoring.factories import MatchFactory, MentorFactory
 from tests.portal.factories import link
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,16 @@ def test_home_greets_the_participant_by_name(world, login):
     name = world.user("participant").get_short_name()
     assert re.search(r'<h1 class="h3">Hello, ' + re.escape(name) + "</h1>", html)
     assert 'class="portal-nav' in html
+
+
+def test_the_organisations_phone_reads_left_to_right_on_a_right_to_left_page(world, login):
+    """ "+48 58 000 00 01" in a Farsi or Arabic sentence, left without a direction, shows
+    its groups in reverse ("01 00 000 58 48+"): the person would dial a wrong number."""
+    participant = link(world, "a")
+    world.org_a.phone = "+48 58 000 00 01"
+    world.org_a.save(update_fields=["phone"])
+    MatchFactory(mentor=MentorFactory(organisation=world.org_a), participant=participant)
+    client = login("participant")
+    with translation.override("fa"):
+        html = client.get(reverse("portal:home")).content.decode()
+    assert '<a href="tel:+48 58 000 00 01" dir="ltr">+48 58 000 00 01</a>' in html
