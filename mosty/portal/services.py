@@ -258,12 +258,35 @@ def task_mark_done(*, task: Task, note: str, by: Any) -> TaskReport:
     return report
 
 
+# How long the same question, still waiting, counts as sent already (`_same_help_request`).
+HELP_RESENT_WITHIN = dt.timedelta(minutes=30)
+
+
+def _same_help_request(participant: Participant, text: str) -> HelpRequest | None:
+    """The person's request for help with this text, sent a moment ago and still waiting: a
+    second tap on "Send" over a slow connection, or the form sent again after Back or a
+    reload. The team is asked and told once. The person's row is locked first, so two taps
+    at the same moment are taken one after the other."""
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    recent = HelpRequest.objects.filter(
+        participant=participant,
+        status=HelpStatus.OPEN,
+        replied_at__isnull=True,
+        created_at__gte=timezone.now() - HELP_RESENT_WITHIN,
+    ).order_by("-pk")
+    # The text is encrypted: compared here, on the few requests of the last minutes.
+    return next((earlier for earlier in recent if earlier.text == text), None)
+
+
 @transaction.atomic
 def help_request_create(*, text: str, by: Any) -> HelpRequest:
     """ "Ask for help": to the team of the person's open case, or the intake queue of the
     organisation that registered them."""
     require(by, "portal.help.ask")
     participant = own_participant(by)
+    text = (text or "").strip()
+    if (earlier := _same_help_request(participant, text)) is not None:
+        return earlier
     case = (
         participant.cases.exclude(status=CaseStatus.CLOSED)
         .select_related("lead")
@@ -274,7 +297,7 @@ def help_request_create(*, text: str, by: Any) -> HelpRequest:
         participant=participant,
         organisation_id=case.organisation_id if case else participant.owner_id,
         case=case,
-        text=(text or "").strip(),
+        text=text,
         language=get_language() or settings.LANGUAGE_CODE,
     )
     save_validated(help_request)

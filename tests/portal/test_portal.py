@@ -12,7 +12,13 @@ from mosty.messaging.models import Message, Notification
 from mosty.messaging.outbox import message_to_participant
 from mosty.people.models import Consent
 from mosty.portal import services
-from mosty.portal.models import HelpRequest, PortalAccount, PortalInvitation, TaskReport
+from mosty.portal.models import (
+    HelpRequest,
+    HelpStatus,
+    PortalAccount,
+    PortalInvitation,
+    TaskReport,
+)
 from mosty.portal.selectors import portal_invitables
 from tests.cases.factories import make_case, make_goal, make_participant, make_referral, make_task
 from tests.portal.factories import link, with_plan
@@ -520,3 +526,23 @@ def test_a_login_given_another_role_is_not_reopened_by_an_invitation(world, logi
     )
     assert not PortalInvitation.objects.filter(participant=participant).exists()
     assert not Message.objects.filter(template="portal_invitation_sms").exists()
+
+
+def test_asking_twice_with_the_same_words_sends_one_request(world, login):
+    """A second tap on "Send" over a slow connection, or the form sent again after Back: the
+    team gets one request and one notice, and the person is thanked both times."""
+    participant = link(world, "a")
+    make_case(world, "a", participant=participant)
+    client = login("participant")
+    for _attempt in range(2):
+        response = client.post(reverse("portal:help"), {"text": "Потрібен лікар "}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("portal:home")
+        assert len(list(response.context["messages"])) == 1
+    assert HelpRequest.objects.count() == 1
+    assert Notification.objects.filter(user=world.user("caseworker", "a")).count() == 1
+    # Another question is another request; so is the same one once answered or handled.
+    client.post(reverse("portal:help"), {"text": "Де мій лист?"})
+    assert HelpRequest.objects.count() == 2
+    HelpRequest.objects.update(status=HelpStatus.HANDLED)
+    client.post(reverse("portal:help"), {"text": "Потрібен лікар"})
+    assert HelpRequest.objects.count() == 3
