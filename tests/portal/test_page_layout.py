@@ -61,3 +61,18 @@ def test_the_organisations_phone_reads_left_to_right_on_a_right_to_left_page(wor
     with translation.override("fa"):
         html = client.get(reverse("portal:home")).content.decode()
     assert '<a href="tel:+48 58 000 00 01" dir="ltr">+48 58 000 00 01</a>' in html
+
+
+def test_what_the_person_agreed_to_keeps_its_own_direction_on_an_arabic_page(world, login):
+    """The consent's text is in the language it was read in (Ukrainian, Polish): on a
+    right-to-left page, without its own direction, its full stop lands at the wrong end."""
+    participant = link(world, "a")
+    consent = participant.consents.get(purpose="portal")
+    consent.text_shown, consent.language = "Я хочу мати власну сторінку в Mosty.", "uk"
+    consent.save(update_fields=["text_shown", "language"])
+    client = login("participant")
+    expected = '<p class="mb-2" dir="auto" lang="uk">Я хочу мати власну сторінку в Mosty.</p>'
+    with translation.override("ar"):
+        assert expected in client.get(reverse("portal:consents")).content.decode()
+        page = client.get(reverse("portal:consent_withdraw", args=[consent.pk]))
+    assert '<p dir="auto" lang="uk">Я хочу мати' in page.content.decode()
