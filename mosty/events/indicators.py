@@ -12,7 +12,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mosty.accounts.models import Membership
@@ -46,8 +47,12 @@ def events_in(scope: Scope) -> Any:
 
 
 def sessions_in(scope: Scope) -> Any:
+    """The scope's sessions held in the period: those that began by now, of events not
+    cancelled before them. A session planned for next week, or one of a course cancelled
+    before it, did not take place: a report for the donor must not count its hours."""
+    held = Session.objects.filter(event__in=events_in(scope), starts_at__lte=timezone.now())
     return scope.filter_period(
-        Session.objects.filter(event__in=events_in(scope)), "starts_at", moments=True
+        held.exclude(event__cancelled_at__lte=F("starts_at")), "starts_at", moments=True
     )
 
 

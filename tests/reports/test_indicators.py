@@ -86,6 +86,27 @@ def test_programme_hours_are_the_sessions_own_hours(world):
 
 
 @pytest.mark.django_db
+def test_sessions_not_yet_held_or_called_off_are_not_counted(world):
+    """A donor's report over this year counted next week's sessions, and those of a course
+    called off, as held: hours, sessions and events inflated."""
+    start = (timezone.now() - datetime.timedelta(days=10)).replace(second=0, microsecond=0)
+    event = make_event(world.org_a, sessions=3, start=start)  # 10 and 3 days ago, in 4 days
+    assert INDICATORS["events.programme_hours"].value(_scope(world.org_a)) == Decimal("4.0")
+    assert INDICATORS["events.sessions_held"].value(_scope(world.org_a)) == 2
+    make_event(world.org_a, sessions=2)  # next week's course: nothing held yet
+    assert INDICATORS["events.events_held"].value(_scope(world.org_a)) == 1
+    # Called off five days ago: the session before still counts, the later ones do not.
+    event.cancelled_at = timezone.now() - datetime.timedelta(days=5)
+    event.save(update_fields=["cancelled_at"])
+    earlier = _past_event(world.org_a, sessions=2)
+    earlier.cancelled_at = earlier.sessions.order_by("starts_at").last().starts_at
+    earlier.save(update_fields=["cancelled_at"])
+    assert INDICATORS["events.sessions_held"].value(_scope(world.org_a)) == 2
+    assert INDICATORS["events.programme_hours"].value(_scope(world.org_a)) == Decimal("4.0")
+    assert INDICATORS["events.events_held"].value(_scope(world.org_a)) == 2
+
+
+@pytest.mark.django_db
 def test_institutions_trained_are_organisation_records(world):
     school = OrganisationFactory(name="Szkoła Podstawowa nr 5", kind="school")
     training = _past_event(world.org_a, kind="staff_training", sessions=1)
