@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -18,3 +21,9 @@ class BroadcastForm(forms.Form):
             "Each person gets it in their own language, through the channel they chose."
         ),
     )
+    # One sending of this page: posted twice, it still sends once (`services.event_broadcast`).
+    sending = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sending"].initial = uuid.uuid4()

@@ -34,13 +34,15 @@ def notification_read_all(*, by: Any) -> int:
 
 
 @transaction.atomic
-def event_broadcast(*, event: Any, template: str, by: Any) -> str:
+def event_broadcast(*, event: Any, template: str, by: Any, sending: uuid.UUID | None = None) -> str:
     """Tell every registrant of `event` (cancelled, changed) in their own language and channel.
-    Returns the broadcast's key; the messages are written and sent by the worker."""
+    Returns the broadcast's key; the messages are written and sent by the worker. `sending`
+    names one sending (the form that asks carries it): asked again with it (a double click,
+    the form posted again after Back), each registrant still gets one message."""
     require(by, "event.broadcast", event)
     if template not in BROADCASTS:
         raise ValidationError({"template": _("Choose a message from the list.")})
-    key = f"event:{event.pk}:{template}:{uuid.uuid4().hex}"
+    key = f"event:{event.pk}:{template}:{(sending or uuid.uuid4()).hex}"
     transaction.on_commit(
         lambda: event_broadcast_expand.enqueue(event_id=event.pk, template=template, key=key)
     )

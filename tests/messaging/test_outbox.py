@@ -375,3 +375,34 @@ def test_recording_a_channel_consent_sends_the_held_messages(
     assert (held.status, held.channel, held.payload) == ("sent", "sms", "")
     not_theirs.refresh_from_db()
     assert not_theirs.status == "held"
+
+
+def test_a_broadcast_posted_twice_reaches_each_registrant_once(
+    world, login, django_capture_on_commit_callbacks
+):
+    """A double click on "Send to every registrant", or the form posted again after Back:
+    each newcomer got two text messages saying the event is cancelled."""
+    import re
+
+    from django.urls import reverse
+    from django_tasks_db.models import DBTaskResult
+
+    from mosty.messaging.broadcasts import event_broadcast_expand
+    from tests.events.factories import make_event, make_registration
+
+    event = make_event(world.org_a, district=world.district)
+    make_registration(event, participant=_participant(world, preferred_channel="sms"))
+    make_registration(event, name="Anon", email="anon@example.org", language="fr")
+    client = login("coordinator")
+    url = reverse("messaging:event_broadcast", args=[event.pk])
+    page = client.get(url).content.decode()
+    sending = re.search(r'name="sending" value="([0-9a-f-]+)"', page).group(1)
+    for _click in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {"template": "event_cancelled", "sending": sending})
+    for result in DBTaskResult.objects.filter(task_path__endswith="event_broadcast_expand"):
+        event_broadcast_expand.call(**result.args_kwargs["kwargs"])
+    assert Message.objects.count() == 2
+    # The page opened again is another sending.
+    again = client.get(url).content.decode()
+    assert re.search(r'name="sending" value="([0-9a-f-]+)"', again).group(1) != sending
