@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tests.cases.factories import make_case, make_referral
 from tests.mentoring.factories import MatchFactory, MentorFactory
 from tests.portal.factories import link
 
@@ -76,3 +77,15 @@ def test_what_the_person_agreed_to_keeps_its_own_direction_on_an_arabic_page(wor
         assert expected in client.get(reverse("portal:consents")).content.decode()
         page = client.get(reverse("portal:consent_withdraw", args=[consent.pk]))
     assert '<p dir="auto" lang="uk">Я хочу мати' in page.content.decode()
+
+
+def test_my_data_names_when_a_referral_moved_in_the_readers_language(world, login):
+    """The history of a referral on "My data" labelled its moments "At", in English, in every
+    language (the field had no label of its own)."""
+    participant = link(world, "a")
+    make_referral(make_case(world, "a", participant=participant))
+    client = login("participant")
+    with translation.override("uk"):
+        html = client.get(reverse("portal:data")).content.decode()
+        assert f">{gettext('when').capitalize()}<" in html
+    assert ">At<" not in html
