@@ -238,9 +238,16 @@ def _case_team(case: Any) -> list[Any]:
 
 @transaction.atomic
 def task_mark_done(*, task: Task, note: str, by: Any) -> TaskReport:
-    """The participant did a task of their plan; their note goes to the case team."""
+    """The participant did a task of their plan; their note goes to the case team. Marked
+    once: a second tap at the same moment (a slow phone, two tabs) waits for the first and
+    returns its report, so the team gets one note and one notification."""
     require(by, "portal.task.complete", task)
     participant = own_participant(by)
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.status == TaskStatus.DONE:
+        first = TaskReport.objects.filter(task=task, participant=participant).order_by("pk")
+        if (done := first.first()) is not None:
+            return done
     report = TaskReport(task=task, participant=participant, note=(note or "").strip())
     save_validated(report)
     task.status = TaskStatus.DONE

@@ -192,3 +192,24 @@ def test_the_staff_list_has_every_unread_one_and_the_read_ones_apart(world):
     assert NOTE not in staff.get(listing).content.decode()
     assert NOTE in staff.get(listing, {"state": "read"}).content.decode()
     assert NOTE not in logged_in(world.user("caseworker", "b")).get(listing).content.decode()
+
+
+def test_two_taps_on_done_at_once_make_one_note_for_the_team(world):
+    """Both taps were let in by a page showing the task open: the second finds the first's
+    report and returns it, so the team reads one note and gets one notification."""
+    from mosty.cases.models import Task
+    from mosty.messaging.models import Notification
+
+    task = with_plan(world, "a")
+    newcomer = world.user("participant", "a")
+    first_tap, second_tap = Task.objects.get(pk=task.pk), Task.objects.get(pk=task.pk)
+
+    one = services.task_mark_done(task=first_tap, note=NOTE, by=newcomer)
+    two = services.task_mark_done(task=second_tap, note=NOTE, by=newcomer)
+
+    assert one.pk == two.pk and TaskReport.objects.filter(task=task).count() == 1
+    caseworker = world.user("caseworker", "a")
+    assert (
+        Notification.objects.filter(user=caseworker, template="task_done_by_participant").count()
+        == 1
+    )
