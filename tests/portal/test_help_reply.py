@@ -158,3 +158,15 @@ def test_staff_find_answered_and_handled_requests_with_the_answer(world, login):
     # Another organisation's staff do not find it.
     other = logged_in(world.user("caseworker", "b")).get(listing, {"state": "closed"})
     assert "Потрібен лікар" not in other.content.decode()
+
+
+def test_the_answer_page_names_the_language_the_person_wrote_in(world, login):
+    request = asked(world, login)
+    HelpRequest.objects.filter(pk=request.pk).update(language="uk")
+    staff = logged_in(world.user("caseworker", "a"))
+    with translation.override("en"):
+        url = reverse("portal:help_reply", args=[request.pk])
+
+    caption = staff.get(url).content.decode().split("<figcaption", 1)[1].split("</figcaption>")[0]
+
+    assert "Ukrainian" in caption  # so the answer can be written in it
