@@ -50,6 +50,9 @@ def seed_portal(ctx: Any) -> str:
     Membership.objects.get_or_create(
         user=user, organisation_id=participant.owner_id, role=Role.PARTICIPANT
     )
+    # The login is that person's: the page greets them by the name their record has.
+    user.first_name, user.last_name = participant.first_name, participant.last_name
+    user.save(update_fields=["first_name", "last_name"])
     # The texts as the demo participant read them, in Ukrainian (the consent's `language`).
     for purpose, channel, text in (
         (ConsentPurpose.PORTAL, "", "Я хочу мати власну сторінку в Mosty."),

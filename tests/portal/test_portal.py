@@ -546,3 +546,28 @@ def test_asking_twice_with_the_same_words_sends_one_request(world, login):
     HelpRequest.objects.update(status=HelpStatus.HANDLED)
     client.post(reverse("portal:help"), {"text": "Потрібен лікар"})
     assert HelpRequest.objects.count() == 3
+
+
+def test_the_demo_participant_is_greeted_by_the_name_of_their_record(world):
+    """`make demo`'s participant login is linked to a person's record: its page greeted
+    "Dmytro" above the plan of "Emiliia"."""
+    import io
+
+    from mosty.accounts.models import User
+    from mosty.cases.seed import seed_cases
+    from mosty.core.seeding import SeedContext
+    from mosty.organisations.seed import demo_users_create
+    from mosty.portal.models import PortalAccount
+    from mosty.portal.seed import seed_portal
+    from tests.factories import OrganisationFactory
+
+    for slug in ("fundacja-most", "centrum-wsparcia", "urzad-miasta-demo", "sp-100-demo"):
+        OrganisationFactory(slug=slug)
+    demo_users_create()
+    ctx = SeedContext(scale="demo", out=io.StringIO())
+    seed_cases(ctx)
+    seed_portal(ctx)
+
+    user = User.objects.get(email="participant@demo.mosty.local")
+    person = PortalAccount.objects.get(user=user).participant
+    assert (user.first_name, user.last_name) == (person.first_name, person.last_name)
