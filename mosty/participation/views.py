@@ -59,7 +59,7 @@ from mosty.participation.forms import (
     SectionCommentForm,
     SupportForm,
 )
-from mosty.participation.models import Call, GroupKind, IdeaKind, Programme
+from mosty.participation.models import Call, GroupKind, IdeaKind, IdeaStatus, Programme
 from mosty.participation.tokens import (
     subscription_from_confirm_token,
     subscription_from_unsubscribe_token,
@@ -500,6 +500,24 @@ class _IdeaPage(ObjectPage):
     object_kwarg = "idea"
 
 
+class _OpenIdeaPage(_IdeaPage):
+    """A page that changes an idea still open (a draft or submitted). Once its result is
+    recorded or it is withdrawn (in a second tab, by a colleague, Back after Withdraw), the
+    user is told its status on the idea's page, not refused with a 403, and is not left on
+    a form that can no longer be saved."""
+
+    def already_done(self) -> HttpResponse | None:
+        idea = self.object
+        if idea.status in (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED):
+            return None
+        messages.info(
+            self.request,
+            _("The idea’s status is “%(status)s”: it cannot change that way.")
+            % {"status": idea.get_status_display()},
+        )
+        return redirect("participation:idea_detail", idea.pk)
+
+
 @routes.path("ideas/<int:pk>/", name="idea_detail")
 class IdeaDetail(_IdeaPage, DetailPage):
     permission = "idea.view"
@@ -522,7 +540,7 @@ class IdeaDetail(_IdeaPage, DetailPage):
 
 
 @routes.path("ideas/<int:pk>/edit/", name="idea_edit")
-class IdeaEdit(_IdeaPage, FormPage):
+class IdeaEdit(_OpenIdeaPage, FormPage):
     permission = "idea.change"
     template_name = "participation/idea_form.html"
     form_class = IdeaEditForm
@@ -544,22 +562,26 @@ class _IdeaAction(_IdeaPage, ActionPage):
     success_detail = "participation:idea_detail"
 
 
+class _OpenIdeaAction(_OpenIdeaPage, _IdeaAction):
+    pass
+
+
 @routes.path("ideas/<int:pk>/submit/", name="idea_submit")
-class IdeaSubmit(_IdeaAction):
+class IdeaSubmit(_OpenIdeaAction):
     permission = "idea.submit"
     success_message = gettext_lazy("The idea is submitted.")
     service = services.idea_submit
 
 
 @routes.path("ideas/<int:pk>/withdraw/", name="idea_withdraw")
-class IdeaWithdraw(_IdeaAction):
+class IdeaWithdraw(_OpenIdeaAction):
     permission = "idea.withdraw"
     success_message = gettext_lazy("The idea is withdrawn.")
     service = services.idea_withdraw
 
 
 @routes.path("ideas/<int:pk>/result/", name="idea_result")
-class IdeaResult(_IdeaAction):
+class IdeaResult(_OpenIdeaAction):
     permission = "idea.record_result"
     form_class = IdeaResultForm
     success_message = gettext_lazy("The result is recorded.")
@@ -590,7 +612,7 @@ class IdeaAssign(_IdeaAction):
 
 
 @routes.path("ideas/<int:pk>/support/", name="idea_support")
-class IdeaSupportLog(_IdeaAction):
+class IdeaSupportLog(_OpenIdeaAction):
     permission = "idea.log_support"
     form_class = SupportForm
     success_message = gettext_lazy("The support is logged.")

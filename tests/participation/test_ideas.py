@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext, pgettext
 
 from mosty.access.models import AuditEvent
 from mosty.participation import gdpr, selectors, services
@@ -296,3 +298,28 @@ def test_idea_list_shows_each_visible_idea_once_newest_first_on_every_page(world
     )
     submitted = selectors.idea_list(fetched_by=coordinator, filters={"status": "submitted"})
     assert submitted.count() == 1 and submitted[0:5][0].pk == shown[3].pk
+
+
+@pytest.mark.parametrize("action", ["idea_withdraw", "idea_submit", "idea_support", "idea_edit"])
+def test_an_idea_closed_in_another_tab_is_explained_not_refused(world, login, action):
+    """The idea was withdrawn in a second tab (or its result recorded): the button or form
+    still shown in the first tab brings the user to the idea with its status, not a 403."""
+    idea = make_idea(world, status="submitted")
+    client = login("caseworker")
+    client.post(reverse("participation:idea_withdraw", args=[idea.pk]))
+    idea.refresh_from_db()
+    assert idea.status == "withdrawn"
+
+    data = {"date": timezone.localdate().isoformat(), "hours": "1", "title": "T", "text": "X"}
+    response = client.post(reverse(f"participation:{action}", args=[idea.pk]), data)
+    assert response.status_code == 302
+    assert response.url == reverse("participation:idea_detail", args=[idea.pk])
+    page = client.get(response.url).content.decode()
+    with translation.override("pl"):
+        told = gettext("The idea’s status is “%(status)s”: it cannot change that way.") % {
+            "status": pgettext("idea", "Withdrawn")
+        }
+    assert escape(told) in page
+    idea.refresh_from_db()
+    assert idea.status == "withdrawn" and idea.title != "T"
+    assert not SupportEntry.objects.exists()
