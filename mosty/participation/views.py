@@ -615,6 +615,10 @@ class IdeaAssign(_IdeaAction):
 class IdeaSupportLog(_OpenIdeaAction):
     permission = "idea.log_support"
     form_class = SupportForm
+    # Bad hours or a future day: the idea's page again, the entry as typed, each error
+    # beside its field.
+    shown_on = IdeaDetail
+    form_name = "support_form"
     success_message = gettext_lazy("The support is logged.")
     service = services.support_log
 

@@ -323,3 +323,22 @@ def test_an_idea_closed_in_another_tab_is_explained_not_refused(world, login, ac
     idea.refresh_from_db()
     assert idea.status == "withdrawn" and idea.title != "T"
     assert not SupportEntry.objects.exists()
+
+
+def test_bad_support_entry_is_shown_beside_its_field_as_typed(world, login):
+    idea = make_idea(world)
+    client = login("caseworker")
+    url = reverse("participation:idea_support", args=[idea.pk])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(url, {"date": tomorrow.isoformat(), "hours": "1.5", "note": "Budżet"})
+    assert response.status_code == 200
+    form = response.context["support_form"]
+    with translation.override("pl"):
+        assert form.errors["date"] == [gettext("Support cannot be logged for a future day.")]
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page and "\nBudżet</textarea>" in page
+
+    response = client.post(url, {"date": tomorrow.isoformat(), "hours": "0"})
+    assert response.status_code == 200
+    assert "hours" in response.context["support_form"].errors
+    assert not SupportEntry.objects.exists()
