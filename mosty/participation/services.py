@@ -542,7 +542,14 @@ def policy_document_create(
 
 @transaction.atomic
 def section_comment(*, section: PolicySection, by: Any, text: str) -> SectionComment:
+    """A member's comment on one section. The same comment posted again (a double tap, Back
+    and Add, a second tab) is the one already there, not a second copy: comments on a section
+    queue on its row, and the text is encrypted, so it is compared here."""
     require(by, "group.comment", section.document.group)
+    PolicySection.objects.select_for_update().only("pk").get(pk=section.pk)
+    last = SectionComment.objects.filter(section=section, author=by).order_by("-pk").first()
+    if last is not None and last.text == text:
+        return last
     comment = SectionComment(section=section, author=by, text=text)
     return save_validated(comment)
 
@@ -555,6 +562,11 @@ def opinion_point_adopt(
     require(by, "group.manage", document.group)
     if section is not None and section.document_id != document.pk:
         raise ValidationError({"section": _("Choose a section of this document.")})
+    # The same point posted again (a double click, a second tab) is the one recorded.
+    PolicyDocument.objects.select_for_update().only("pk").get(pk=document.pk)
+    same = OpinionPoint.objects.filter(document=document, section=section, text=text).first()
+    if same is not None:
+        return same
     point = OpinionPoint(document=document, section=section, text=text)
     save_validated(point)
     audit(by, "mosty.participation.opinion_point.adopted", point)

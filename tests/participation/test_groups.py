@@ -341,3 +341,36 @@ def test_a_member_by_portal_account_is_in_the_export_and_erased_by_name(world):
         reverse("participation:group_detail", args=[group.pk])
     )
     assert "nazwisko usunięte" in page.content.decode()
+
+
+def test_a_comment_or_point_posted_twice_is_kept_once(world):
+    """A double tap, Back and Add, or the same form in a second tab: one comment, one point."""
+    leader = world.user("participant")
+    group = make_group(world, leader=leader)
+    as_leader = logged_in(leader)
+    as_leader.post(
+        reverse("participation:policy_document_create", args=[group.pk]),
+        {"title": "Strategia 2030", "text": "Cel 1: język polski.\n\nCel 2: praca."},
+    )
+    document = PolicyDocument.objects.get()
+    second_tab = logged_in(leader)
+    for client in (as_leader, second_tab):
+        response = client.post(
+            reverse("participation:section_comment", args=[document.pk, 1]),
+            {"text": "Kursy także wieczorem."},
+        )
+        assert response.status_code == 302
+        client.post(
+            reverse("participation:opinion_point_adopt", args=[document.pk]),
+            {"section": "1", "text": "Kursy wieczorowe."},
+        )
+    section = document.sections.get(number=1)
+    assert [c.text for c in section.comments.all()] == ["Kursy także wieczorem."]
+    assert list(document.points.values_list("text", flat=True)) == ["Kursy wieczorowe."]
+
+    # Another comment, and the first one again after it, are the member's to write.
+    for text in ("Też online.", "Kursy także wieczorem."):
+        as_leader.post(
+            reverse("participation:section_comment", args=[document.pk, 1]), {"text": text}
+        )
+    assert section.comments.count() == 3
