@@ -261,7 +261,27 @@ def idea_create(
         idea.author = by
     if call is not None:
         require(by, "call.view", call)
-    return save_validated(idea)
+    same = _same_draft(idea)
+    return same if same is not None else save_validated(idea)
+
+
+def _same_draft(idea: Idea) -> Idea | None:
+    """The draft this one repeats word for word, by the same hands for the same person (a
+    double tap on Save, Back and Save, a second tab): the form is then posted again, and one
+    idea is kept. New ideas of an organisation queue on its row, so two posts at once cannot
+    both find none; the text is encrypted, so it is compared here."""
+    type(idea.organisation).objects.select_for_update().only("pk").get(pk=idea.organisation.pk)
+    drafts = Idea.objects.filter(
+        organisation=idea.organisation,
+        kind=idea.kind,
+        call=idea.call,
+        title=idea.title,
+        participant=idea.participant,
+        author=idea.author,
+        created_by=idea.created_by,
+        status=IdeaStatus.DRAFT,
+    ).order_by("-pk")
+    return next((draft for draft in drafts[:10] if draft.text == idea.text), None)
 
 
 @transaction.atomic

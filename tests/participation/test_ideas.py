@@ -18,7 +18,7 @@ from mosty.participation import gdpr, selectors, services
 from mosty.participation.models import Idea, SupportEntry
 from tests.cases.factories import make_participant
 from tests.participation.factories import make_call, make_consultation, make_idea, make_programme
-from tests.utils import assert_constant_queries
+from tests.utils import assert_constant_queries, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +342,21 @@ def test_bad_support_entry_is_shown_beside_its_field_as_typed(world, login):
     assert response.status_code == 200
     assert "hours" in response.context["support_form"].errors
     assert not SupportEntry.objects.exists()
+
+
+def test_the_same_new_idea_saved_twice_is_one_draft(world, login):
+    """A double tap on Save, or the form sent again from a second tab: one draft, and the
+    second post lands on it too."""
+    call = make_consultation(world)
+    newcomer = login("participant")
+    data = {"kind": "response", "call": call.pk, "title": "Tłumaczenia", "text": "Więcej."}
+    first = newcomer.post(reverse("participation:idea_create"), data)
+    second = logged_in(world.user("participant")).post(reverse("participation:idea_create"), data)
+    idea = Idea.objects.get()
+    assert first.url == second.url == reverse("participation:idea_detail", args=[idea.pk])
+
+    # Another text is another idea; so is the same one once the first was submitted.
+    newcomer.post(reverse("participation:idea_create"), {**data, "text": "Więcej, proszę."})
+    newcomer.post(reverse("participation:idea_submit", args=[idea.pk]))
+    newcomer.post(reverse("participation:idea_create"), data)
+    assert Idea.objects.count() == 3
