@@ -253,6 +253,12 @@ _EXPLAINED: dict[str, Explain] = {
     ),
 }
 _SENTENCES: list[tuple[re.Pattern[str], Explain]] = [
+    # What pyxform says of a file whose content is no workbook it knows (a zip of something
+    # else, a CSV or text file named .xls).
+    (
+        re.compile(r"Argument 'definition' was not recognized as a supported type\..*", re.S),
+        lambda v: (_("The file is not an Excel workbook."), "", ""),
+    ),
     (re.compile(r"Unknown question type '(?P<type>.*)'\.", re.S), _unknown_type),
     (
         re.compile(r"\[row : (?P<row>\d+)\] Question or group with no name\.", re.S),

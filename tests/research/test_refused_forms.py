@@ -170,3 +170,32 @@ def test_a_bad_form_uploaded_in_polish_is_refused_in_polish_beside_the_file(worl
     html = page.content.decode()
     assert "Questions, groups, and repeats must be unique" not in html
     assert not Survey.objects.exists()
+
+
+def _zip_of_text() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "not a workbook")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "filename"),
+    [
+        (_zip_of_text(), "ankieta.xlsx"),
+        (b"type,name,label\ntext,a,A\n", "ankieta.xls"),
+    ],
+    ids=["a zip that is no workbook", "a CSV named .xls"],
+)
+def test_a_file_that_is_no_workbook_is_told_so_in_the_readers_language(content, filename):
+    with translation.override("pl"), pytest.raises(FormRefused) as refused:
+        read_xlsform(content, filename)
+    assert not refused.value.detail["details"]
+    assert len(refused.value.messages) == 1
+    with translation.override("pl"):
+        told = translation.gettext("The file is not an Excel workbook.")
+    assert refused.value.messages[0].endswith(told)
+    assert "definition" not in refused.value.messages[0]
