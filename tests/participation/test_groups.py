@@ -9,9 +9,21 @@ from django.utils import timezone
 
 from mosty.access.policy import can
 from mosty.participation import selectors, services
-from mosty.participation.models import Group, GroupMember, OpinionPoint, PolicyDocument
+from mosty.participation.models import (
+    Group,
+    GroupMeeting,
+    GroupMember,
+    OpinionPoint,
+    PolicyDocument,
+    SectionComment,
+)
 from tests.cases.factories import make_case, make_participant
-from tests.participation.factories import make_consultation, make_group, make_idea
+from tests.participation.factories import (
+    make_consultation,
+    make_group,
+    make_idea,
+    make_policy_document,
+)
 from tests.utils import assert_constant_queries, logged_in
 
 pytestmark = pytest.mark.django_db
@@ -374,3 +386,50 @@ def test_a_comment_or_point_posted_twice_is_kept_once(world):
             reverse("participation:section_comment", args=[document.pk, 1]), {"text": text}
         )
     assert section.comments.count() == 3
+
+
+def test_what_people_wrote_keeps_its_own_direction_on_a_farsi_page(world, client):
+    """A Polish description, meeting, section, comment or point on a right-to-left page is
+    isolated (`dir="auto"`, `<bdi>`), so its full stop stays at its end."""
+    leader = world.user("participant")
+    group = make_group(world, leader=leader, description="Opiniujemy strategię.")
+    GroupMeeting.objects.create(
+        group=group, date=timezone.localdate(), decisions="Przyjmujemy opinię.", minutes="Było 5."
+    )
+    document = make_policy_document(group)
+    point = document.points.get()
+    point.response, point.reason = "rejected", "Brak podstawy."
+    point.save()
+    SectionComment.objects.create(
+        section=document.sections.get(number=1), author=leader, text="Kursy wieczorem."
+    )
+    idea = make_idea(world)
+    pages = {
+        f"/fa/participation/groups/{group.pk}/": [
+            '<div class="mb-3" dir="auto"><p>Opiniujemy strategię.</p>',
+            "<bdi>Przyjmujemy opinię.</bdi>",
+            '<div dir="auto"><p>Było 5.</p>',
+        ],
+        f"/fa/participation/groups/{group.pk}/about/": [
+            '<div class="mb-3" dir="auto"><p>Opiniujemy strategię.</p>'
+        ],
+        f"/fa/participation/groups/policy/{document.pk}/": [
+            '<div class="mb-2" dir="auto"><p>Cel 1: język.</p>',
+            "<bdi>Kursy wieczorem.</bdi>",
+            "<bdi>Kursy polskiego wieczorami.</bdi>",
+            '<bdi class="small">Brak podstawy.</bdi>',
+        ],
+        f"/fa/participation/groups/policy/{document.pk}/results/": [
+            "<bdi>Kursy polskiego wieczorami.</bdi>"
+        ],
+    }
+    member = logged_in(leader)
+    for url, isolated in pages.items():
+        page = (client if url.endswith("results/") or url.endswith("about/") else member).get(url)
+        assert page.status_code == 200, url
+        html = page.content.decode()
+        assert 'dir="rtl"' in html
+        for piece in isolated:
+            assert piece in html, (url, piece)
+    html = logged_in(world.user("caseworker")).get(f"/fa/participation/ideas/{idea.pk}/")
+    assert '<div class="mb-3" dir="auto"><p>Chcemy założyć ogród' in html.content.decode()
