@@ -221,7 +221,10 @@ def _results_context(request: HttpRequest, survey: Survey, *, suppress: bool) ->
         "survey": survey,
         "language": language,
         "languages": form.languages,
-        "questions": choice_questions,
+        # Named by their labels in the reader's language, not the form's column names.
+        "questions": [
+            (q.name, form.label(q.element, language, {}) or q.name) for q in choice_questions
+        ],
         "total": None if results.hidden(len(filtered), suppress) else len(filtered),
         "results": results.survey_results(form, filtered, language, suppress=suppress),
         "suppressed": suppress,

@@ -153,3 +153,15 @@ def test_results_api_numbers_are_json_numbers_in_every_language(world, login, la
         assert numbers["mean"] == 32.5 and numbers["median"] == 32.5
         assert all(type(value) is float for value in numbers.values())
     assert numbers.keys() == {"mean", "median"}
+
+
+@pytest.mark.django_db
+def test_results_filters_name_questions_by_their_labels_in_the_readers_language(world, login):
+    survey = make_survey(world.org_a)
+    make_response(survey, {"age": 30, "country": "ua", "works": "yes"})
+    client = login("coordinator")
+    page = client.get(f"/uk/research/{survey.pk}/results/?by=country")
+    html = page.content.decode()
+    asked = '<option value="country" selected>З якої ви країни?</option>'
+    assert asked in html
+    assert ">country</option>" not in html
