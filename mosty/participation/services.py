@@ -372,6 +372,13 @@ def idea_answer(*, idea: Idea, answer: str, by: Any, base_url: str = "") -> Idea
     require(by, "idea.answer", idea)
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
+    # Answered once (its author is told by mail): a second tab or a colleague answering the
+    # same response at the same time neither replaces that answer nor mails the author again.
+    if _idea_locked(idea).answered_at is not None:
+        raise ValidationError(
+            _("This response has already been answered; the answer recorded first is kept."),
+            code="already_answered",
+        )
     idea.save_changes(version=None, by=by, answer=answer.strip(), answered_at=timezone.now())
     audit(by, "mosty.participation.idea.answered", idea)
     if idea.author_id is not None:

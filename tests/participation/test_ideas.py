@@ -360,3 +360,34 @@ def test_the_same_new_idea_saved_twice_is_one_draft(world, login):
     newcomer.post(reverse("participation:idea_submit", args=[idea.pk]))
     newcomer.post(reverse("participation:idea_create"), data)
     assert Idea.objects.count() == 3
+
+
+def test_a_response_answered_in_another_tab_keeps_its_first_answer(
+    world, django_capture_on_commit_callbacks
+):
+    """The organiser answers the same response from two tabs (or two colleagues at once):
+    the first answer stays, the author is mailed once, the second is told why it was not
+    saved."""
+    programme = make_programme(world.org_b, title="Konsultacje", kind="consultation")
+    call = make_call(programme, title="Strategia 2030", collects_opinions=True)
+    newcomer = logged_in(world.user("participant"))
+    newcomer.post(
+        reverse("participation:idea_create"),
+        {"kind": "response", "call": call.pk, "title": "Tłumaczenia", "text": "Więcej."},
+    )
+    idea = Idea.objects.get()
+    newcomer.post(reverse("participation:idea_submit", args=[idea.pk]))
+    first_tab = logged_in(world.user("coordinator", "b"))
+    second_tab = logged_in(world.user("coordinator", "b"))
+    url = reverse("participation:idea_answer", args=[idea.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        first_tab.post(url, {"answer": "Uwzględniono."})
+        response = second_tab.post(url, {"answer": "Odrzucono."}, follow=True)
+    idea.refresh_from_db()
+    assert idea.answer == "Uwzględniono."
+    assert len(mail.outbox) == 1
+    with translation.override("pl"):
+        told = gettext(
+            "This response has already been answered; the answer recorded first is kept."
+        )
+    assert told in [str(m) for m in response.context["messages"]]
