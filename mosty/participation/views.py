@@ -4,6 +4,7 @@ from itertools import groupby
 from typing import Any, ClassVar
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -915,6 +916,13 @@ class SectionCommentAdd(_PolicyAction):
     permission = "group.comment"
     form_class = SectionCommentForm
     success_message = gettext_lazy("Your comment is added.")
+    # An empty comment: the document again, the error beside that section's box.
+    shown_on = PolicyDocumentDetail
+    form_name = "comment_form"
+
+    def show_invalid(self, form: Any) -> HttpResponse:
+        form.section_number = self.kwargs["number"]
+        return super().show_invalid(form)
 
     def act(self, form: Any) -> Any:
         section = get_object_or_404(self.object.sections, number=self.kwargs["number"])
@@ -924,11 +932,16 @@ class SectionCommentAdd(_PolicyAction):
 @routes.path("groups/policy/<int:pk>/points/new/", name="opinion_point_adopt")
 class OpinionPointAdopt(_PolicyAction):
     form_class = OpinionPointForm
+    shown_on = PolicyDocumentDetail
+    form_name = "point_form"
     success_message = gettext_lazy("The point of the opinion is recorded.")
 
     def act(self, form: Any) -> Any:
         number = form.cleaned_data["section"]
-        section = get_object_or_404(self.object.sections, number=number) if number else None
+        section = self.object.sections.filter(number=number).first() if number else None
+        if number and section is None:
+            # A number the document has no section for, typed in: beside the field, not a 404.
+            raise ValidationError({"section": _("Choose a section of this document.")})
         return services.opinion_point_adopt(
             document=self.object, by=self.user, text=form.cleaned_data["text"], section=section
         )

@@ -433,3 +433,27 @@ def test_what_people_wrote_keeps_its_own_direction_on_a_farsi_page(world, client
             assert piece in html, (url, piece)
     html = logged_in(world.user("caseworker")).get(f"/fa/participation/ideas/{idea.pk}/")
     assert '<div class="mb-3" dir="auto"><p>Chcemy założyć ogród' in html.content.decode()
+
+
+def test_an_empty_comment_or_point_is_shown_beside_its_box(world):
+    leader = world.user("participant")
+    group = make_group(world, leader=leader)
+    document = make_policy_document(group)
+    client = logged_in(leader)
+    response = client.post(
+        reverse("participation:section_comment", args=[document.pk, 2]), {"text": "  "}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="comment-2" rows="2" required aria-invalid="true"' in html
+    assert 'id="comment-2-errors"' in html and 'id="comment-1-errors"' not in html
+
+    response = client.post(
+        reverse("participation:opinion_point_adopt", args=[document.pk]),
+        {"section": "9", "text": "Kursy wieczorem."},
+    )
+    assert response.status_code == 200
+    form = response.context["point_form"]
+    assert list(form.errors) == ["section"]
+    assert "Kursy wieczorem.</textarea>" in response.content.decode()
+    assert not SectionComment.objects.exists() and document.points.count() == 1
