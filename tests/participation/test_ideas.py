@@ -2,6 +2,7 @@
 opinion answered by the consultation's organiser."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -391,3 +392,22 @@ def test_a_response_answered_in_another_tab_keeps_its_first_answer(
             "This response has already been answered; the answer recorded first is kept."
         )
     assert told in [str(m) for m in response.context["messages"]]
+
+
+def test_the_status_of_each_idea_is_beside_its_title(world, login):
+    """On a phone the list scrolls sideways: what happened to an idea is the column next to
+    its title, not the last one."""
+    idea = make_idea(world, status="submitted")
+    html = login("participant").get(reverse("participation:idea_list")).content.decode()
+    author = login("caseworker").get(reverse("participation:idea_list")).content.decode()
+    for page in (html, author):
+        head = re.search(r"<thead>(.*?)</thead>", page, re.S)
+        assert head is not None
+        headers = re.findall(r'<th scope="col">(.*?)</th>', head.group(1))
+        with translation.override("pl"):
+            assert headers[:2] == [gettext("Title"), gettext("Status")]
+    row = re.search(rf'href="/pl/participation/ideas/{idea.pk}/".*?</tr>', author, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
+    with translation.override("pl"):
+        assert cells[0] == pgettext("idea", "Submitted")
