@@ -460,6 +460,23 @@ def group_member_add(
             raise ValidationError({"participant": _("This group is for women only.")})
     if (user is None) == (participant is None):
         raise ValidationError(_("Choose either an account or a participant."))
+    # Someone already a member for some of these days (added twice: a double click, Back and
+    # Save, two leaders) is refused; a new term after the last one ended is another row.
+    # Members of a group are added one at a time, queued on the group's row.
+    Group.objects.select_for_update().only("pk").get(pk=group.pk)
+    terms = GroupMember.objects.filter(group=group, user=user, participant=participant).filter(
+        models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=starts_on)
+    )
+    if ends_on is not None:
+        terms = terms.filter(starts_on__lte=ends_on)
+    if terms.exists():
+        raise ValidationError(
+            {
+                "email" if user is not None else "participant": _(
+                    "This person is already a member of the group on some of these days."
+                )
+            }
+        )
     member = GroupMember(
         group=group,
         user=user,

@@ -1,5 +1,6 @@
 """Groups that organise themselves, policy consultation by a group, cooperative milestones."""
 
+import contextlib
 import datetime
 
 import pytest
@@ -457,3 +458,35 @@ def test_an_empty_comment_or_point_is_shown_beside_its_box(world):
     assert list(form.errors) == ["section"]
     assert "Kursy wieczorem.</textarea>" in response.content.decode()
     assert not SectionComment.objects.exists() and document.points.count() == 1
+
+
+def test_someone_added_twice_is_a_member_once(world):
+    """The add form sent twice (a double click, Back and Save, two leaders): one membership,
+    and the second says why beside the address; a new term after the last one ended is
+    allowed."""
+    leader = world.user("participant")
+    group = make_group(world, leader=leader)
+    member = world.user("participant", "b")
+    url = reverse("participation:group_member_add", args=[group.pk])
+    data = {"email": member.email, "role": "member", "starts_on": "2026-01-01"}
+    assert logged_in(leader).post(url, data).status_code == 302
+    again = logged_in(leader).post(url, {**data, "starts_on": "2026-03-01"})
+    assert again.status_code == 200
+    assert list(again.context["form"].errors) == ["email"]
+    assert group.members.filter(user=member).count() == 1
+
+    group.members.filter(user=member).update(ends_on=datetime.date(2026, 2, 1))
+    assert logged_in(leader).post(url, {**data, "starts_on": "2026-03-01"}).status_code == 302
+    assert group.members.filter(user=member).count() == 2
+    # The same for a participant the host adds.
+    participant = make_participant(world)
+    for _ in range(2):
+        with pytest.raises(ValidationError) if _ else contextlib.nullcontext():
+            services.group_member_add(
+                group=group,
+                by=world.user("coordinator"),
+                role="member",
+                starts_on=timezone.localdate(),
+                participant=participant,
+            )
+    assert group.members.filter(participant=participant).count() == 1
