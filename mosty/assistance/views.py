@@ -353,6 +353,17 @@ class AssignmentRelease(_AssignmentPage, FormPage):
     success_list = "assistance:schedule"
     context_object_name = "assignment"
 
+    def already_done(self) -> HttpResponse | None:
+        # Given back from a second tab or after Back, or cancelled by the institution while
+        # the form was open: the assistant is told so on their schedule, not refused (403).
+        assignment = self.object
+        if assignment.status == AssignmentStatus.ACCEPTED or not can(
+            self.user, "assignment.respond", assignment
+        ):
+            return None
+        messages.info(self.request, _("You no longer hold this assignment."))
+        return redirect("assistance:schedule")
+
     def save(self, form: Any) -> Assignment:
         return services.assignment_release(
             assignment=self.object,

@@ -207,3 +207,25 @@ def test_the_days_off_warning_says_the_count_its_plural_agrees_with():
         }
     assert "1 принятое поручение" in said[1] and "21 принятое поручение" in said[21]
     assert "3 принятых поручения" in said[3] and "5 принятых поручений" in said[5]
+
+
+def test_giving_back_again_from_a_second_tab_says_so_on_the_schedule(world, client):
+    profile = _profile(world, "twotabs")
+    _request, held, _ = _covered(world, profile)
+    client.force_login(profile.user)
+    with translation.override("pl"):
+        give_back = reverse("assistance:assignment_release", args=[held.pk])
+        schedule = reverse("assistance:schedule")
+    first = client.get(give_back)  # the form, open in two tabs
+    assert first.status_code == 200
+    assert client.post(give_back, {"reason": "illness"}).status_code == 302
+    # The second tab's post: told, on the schedule, instead of "access denied".
+    response = client.post(give_back, {"reason": "clash"}, follow=True)
+    assert response.redirect_chain[-1][0] == schedule
+    assert response.status_code == 200
+    with translation.override("pl"):
+        assert translation.gettext("You no longer hold this assignment.") in (
+            response.content.decode()
+        )
+    held.refresh_from_db()
+    assert held.release_reason == ReleaseReason.ILLNESS
