@@ -243,7 +243,8 @@ class LogForm(forms.Form):
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you?"),
-        choices=[(5, "5"), (4, "4"), (3, "3"), (2, "2"), (1, "1")],
+        # No rating chosen beforehand: sending the form as it came is not a rating of 5.
+        choices=[("", "—"), (5, "5"), (4, "4"), (3, "3"), (2, "2"), (1, "1")],
         coerce=int,
     )
     comment = _situation_text(label=_("Comment"), max_length=2000)

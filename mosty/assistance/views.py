@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
-from mosty.access.audit import audit
+from mosty.access.audit import audit, audit_read
 from mosty.access.domains.assistance import provider_organisations, request_organisations
 from mosty.access.policy import can, require
 from mosty.assistance import certificates, exports, ical, selectors, services
@@ -179,6 +179,16 @@ class RequestFeedback(_RequestPage, FormPage):
     service = services.feedback_give
     object_kwarg = "request"
     object_detail = "assistance:request_detail"
+
+    def initial(self) -> dict[str, Any]:
+        # Changing one's feedback starts from what was given, not from an empty comment that
+        # saving would put in its place.
+        feedback = getattr(self.object, "feedback", None)
+        if feedback is None:
+            return {}
+        if feedback.comment and self.request.method == "GET":
+            audit_read(self.user, feedback, fields=["comment"])
+        return {"rating": feedback.rating, "comment": feedback.comment}
 
 
 # --- assistants ---------------------------------------------------------------------------

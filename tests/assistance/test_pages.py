@@ -536,3 +536,32 @@ def test_a_long_video_meeting_link_saves_on_the_page_and_in_the_api(world, login
     response = client.post(url, {**form, "link": too_long})
     assert response.status_code == 200
     assert 'id="id_link_errors"' in response.content.decode()
+
+
+def test_feedback_form_starts_from_the_feedback_given_and_asks_for_a_rating(world, login):
+    from mosty.assistance.models import Feedback
+
+    staff = world.user("institution_staff")
+    request = make_request(
+        world.org_a,
+        created_by=staff,
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    AssistanceRequest.objects.filter(pk=request.pk).update(status="done")
+    client = login("institution_staff")
+    with translation.override("pl"):
+        url = reverse("assistance:request_feedback", args=[request.pk])
+    # Sent as it came, the form is not a rating of 5: a rating is asked for, beside its field.
+    response = client.post(url, {"rating": "", "comment": ""})
+    assert response.status_code == 200
+    assert 'id="id_rating_errors"' in response.content.decode()
+    assert not Feedback.objects.filter(request=request).exists()
+    client.post(url, {"rating": "2", "comment": "Asystent spóźnił się pół godziny."})
+    # Opened again to change it: the rating and the comment given are there, not 5 and
+    # an empty comment that saving would put in their place.
+    form = client.get(url).context["form"]
+    assert form["rating"].value() == 2
+    assert form["comment"].value() == "Asystent spóźnił się pół godziny."
+    assert AuditEvent.objects.filter(
+        actor=staff, action="mosty.assistance.feedback.viewed", fields=["comment"]
+    ).exists()
