@@ -134,6 +134,10 @@ def exception_add(
     *, by: Any, date_from: datetime.date, date_to: datetime.date, kind: str
 ) -> AvailabilityException:
     profile = _own_profile(by)
+    if date_to < timezone.localdate():
+        # Days gone by change no proposal, and the page lists only days still to come: the
+        # assistant would see them "marked" and then nowhere.
+        raise ValidationError({"date_to": _("The date cannot be in the past.")})
     item = AvailabilityException(profile=profile, date_from=date_from, date_to=date_to, kind=kind)
     return save_validated(item)
 

@@ -251,11 +251,15 @@ class _AvailabilityAction(ActionPage):
     permission = "assistance.profile"
     success_list = "assistance:availability"
     object_optional = True
+    # Bad input (an end before the start, a time already given) comes back beside its field
+    # in the form as filled in, not as a message above an emptied form.
+    shown_on = Availability
 
 
 @routes.path("me/availability/slots/", name="slot_add")
 class SlotAdd(_AvailabilityAction):
     form_class = SlotForm
+    form_name = "slot_form"
     success_message = gettext_lazy("The time is added.")
     service = services.slot_add
 
@@ -283,6 +287,7 @@ class ExceptionAdd(_AvailabilityAction):
     warned, with its date and time, since the days off do not give it back."""
 
     form_class = ExceptionForm
+    form_name = "exception_form"
     success_message = gettext_lazy("The days are marked as unavailable.")
     service = services.exception_add
 

@@ -404,7 +404,7 @@ class ActionPage(ObjectPage):
 
     http_method_names: ClassVar[list[str]] = ["post"]  # type: ignore[misc]
     form_class: ClassVar[type[forms.BaseForm] | None] = None
-    shown_on: ClassVar[type[DetailPage] | None] = None
+    shown_on: ClassVar[type[DetailPage] | type[ShowPage] | None] = None
     form_name: ClassVar[str] = "form"
     success_message: ClassVar[str | Promise] = ""
     invalid_message: ClassVar[str | Promise] = ""
@@ -453,11 +453,13 @@ class ActionPage(ObjectPage):
         return redirect(self.success_url(result))
 
     def show_invalid(self, form: forms.BaseForm) -> HttpResponse:
-        """`shown_on`'s page for this object, with `form` (and its errors) in it."""
+        """`shown_on`'s page for this object (or, a `ShowPage`, the page the action's form is
+        on: an assistant's availability), with `form` (and its errors) in it."""
         assert self.shown_on is not None
         page = self.shown_on()
         page.setup(self.request, *self.args, **self.kwargs)
-        page.object = self.object
+        if isinstance(page, DetailPage):
+            page.object = self.object
         page.bound_forms = {self.form_name: form}
         return page.get(self.request, *self.args, **self.kwargs)
 

@@ -565,3 +565,47 @@ def test_feedback_form_starts_from_the_feedback_given_and_asks_for_a_rating(worl
     assert AuditEvent.objects.filter(
         actor=staff, action="mosty.assistance.feedback.viewed", fields=["comment"]
     ).exists()
+
+
+def test_availability_forms_show_bad_input_beside_its_field_as_filled_in(world, client):
+    profile = _profile(world, "times", language="uk")
+    slots = profile.slots.count()
+    client.force_login(profile.user)
+    with translation.override("uk"):
+        slot_add = reverse("assistance:slot_add")
+        ends_first = translation.gettext("The end must be after the start.")
+    response = client.post(slot_add, {"weekday": "4", "starts": "15:00", "ends": "10:00"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ends_first in _field_errors(html, "ends")
+    assert 'value="15:00"' in html and 'value="10:00"' in html
+    assert profile.slots.count() == slots
+
+
+def test_days_off_already_gone_by_are_refused_not_marked_and_lost(world, client):
+    profile = _profile(world, "past", language="uk")
+    client.force_login(profile.user)
+    with translation.override("uk"):
+        exception_add = reverse("assistance:exception_add")
+        in_the_past = translation.gettext("The date cannot be in the past.")
+    gone = timezone.localdate() - datetime.timedelta(days=3)
+    data = {
+        "date_from": (gone - datetime.timedelta(days=4)).isoformat(),
+        "date_to": gone.isoformat(),
+        "kind": "holiday",
+    }
+    response = client.post(exception_add, data)
+    assert response.status_code == 200
+    assert in_the_past in _field_errors(response.content.decode(), "date_to")
+    assert not profile.exceptions.exists()
+    # Days off that began before today and go on are still the assistant's to mark.
+    data["date_to"] = timezone.localdate().isoformat()
+    assert client.post(exception_add, data).status_code == 302
+    assert profile.exceptions.count() == 1
+
+
+def _field_errors(html, field):
+    import re
+
+    found = re.search(rf'id="id_{field}_errors"[^>]*>(.*?)</', html, re.S)
+    return found.group(1) if found else ""
