@@ -90,6 +90,16 @@ def network_member_remove(*, membership: NetworkMembership, by) -> None:
 MEETING_FIELDS = ("date", "title", "agenda", "minutes")
 
 
+class MeetingAlreadyRecorded(ValidationError):
+    """The meeting a form records is one the network has already, word for word: the same
+    form posted again (a double click, Back and Save, two tabs, two coordinators).
+    `meeting` is the one recorded first."""
+
+    def __init__(self, meeting: NetworkMeeting) -> None:
+        super().__init__(MESSAGES["meeting_recorded"], code="already_recorded")
+        self.meeting = meeting
+
+
 @transaction.atomic
 def network_meeting_save(
     *,
@@ -101,12 +111,24 @@ def network_meeting_save(
     **data,
 ) -> NetworkMeeting:
     """Record a new meeting, or change one (`version`: what the form showed; a second
-    editor's save is an `EditConflict` and writes nothing)."""
+    editor's save is an `EditConflict` and writes nothing). A new meeting the network already
+    has word for word is refused with `MeetingAlreadyRecorded`; new meetings queue on the
+    network's row, so two posts at once cannot both find none."""
     require(by, "network.manage", network)
     attendees = list(attendees)
     if any(a.network_id != network.pk for a in attendees):
         raise ValidationError({"attendees": MESSAGES["attendee_not_member"]})
     if meeting is None:
+        Network.objects.select_for_update().only("pk").get(pk=network.pk)
+        recorded = (
+            NetworkMeeting.objects.filter(
+                network=network, **{name: data.get(name, "") for name in MEETING_FIELDS}
+            )
+            .order_by("pk")
+            .first()
+        )
+        if recorded is not None:
+            raise MeetingAlreadyRecorded(recorded)
         meeting = create_fields(
             NetworkMeeting(network=network, created_by=by), MEETING_FIELDS, data
         )

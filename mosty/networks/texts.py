@@ -10,6 +10,7 @@ MESSAGES = {
     "member_added": _("Member invited."),
     "member_removed": _("Member removed."),
     "meeting_saved": _("Meeting saved."),
+    "meeting_recorded": _("This meeting was already recorded, so it was not saved a second time."),
     "document_shared": _("Document shared."),
     "not_your_org": _("You can only start a network for an organisation you coordinate."),
     "org_or_person": _("Invite either an organisation or a person."),

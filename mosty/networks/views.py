@@ -196,7 +196,6 @@ class MeetingCreate(NetworkPage, FormPage):
     permission = "network.manage"
     template_name = "networks/meeting_form.html"
     form_class = MeetingEditForm
-    success_message = MESSAGES["meeting_saved"]
     success_detail = "networks:meeting"
 
     def network(self) -> Any:
@@ -206,9 +205,16 @@ class MeetingCreate(NetworkPage, FormPage):
         return {"network": self.network()}
 
     def save(self, form: Any) -> NetworkMeeting:
-        return services.network_meeting_save(
-            network=self.network(), by=self.user, **form.cleaned_data
-        )
+        try:
+            meeting = services.network_meeting_save(
+                network=self.network(), by=self.user, **form.cleaned_data
+            )
+        except services.MeetingAlreadyRecorded as exc:
+            # Posted twice: the meeting recorded first is shown, said so.
+            messages.info(self.request, " ".join(exc.messages))
+            return exc.meeting
+        messages.success(self.request, str(MESSAGES["meeting_saved"]))
+        return meeting
 
 
 class MeetingPage(NetworkPartPage):
@@ -229,6 +235,8 @@ class MeetingDetail(MeetingPage, DetailPage):
 
 @routes.path("meetings/<int:pk>/edit/", name="meeting_edit")
 class MeetingEdit(MeetingPage, MeetingCreate):
+    success_message = MESSAGES["meeting_saved"]
+
     def network(self) -> Any:
         return self.object.network
 

@@ -164,3 +164,28 @@ def test_network_and_meeting_edits_conflict_when_someone_saved_since(login, worl
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.title == "Nowy" and meeting.version == shown + 2
+
+
+def test_a_meeting_posted_twice_is_recorded_once(login, world):
+    """A double click, Back and Save, or the form open in two tabs: one meeting, and the
+    second post is told so on the meeting recorded first."""
+    from django.utils import translation
+
+    network = network_of_a(world)
+    client = login("coordinator")
+    with translation.override("uk"):
+        create = reverse("networks:meeting_create", kwargs={"pk": network.pk})
+        said = translation.gettext(
+            "This meeting was already recorded, so it was not saved a second time."
+        )
+    data = {"date": "2026-12-15", "title": "Spotkanie grudniowe", "agenda": "Zima."}
+    first = client.post(create, data)
+    meeting = NetworkMeeting.objects.get()
+    assert first.status_code == 302 and first.url.endswith(f"/meetings/{meeting.pk}/")
+    second = client.post(create, data, follow=True)
+    assert NetworkMeeting.objects.count() == 1
+    assert second.redirect_chain[-1][0].endswith(f"/meetings/{meeting.pk}/")
+    assert said in second.content.decode()
+    # Another meeting the same day (another title) is a meeting of its own.
+    client.post(create, {**data, "title": "Spotkanie zespołu"})
+    assert NetworkMeeting.objects.count() == 2
