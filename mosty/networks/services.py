@@ -90,14 +90,14 @@ def network_member_remove(*, membership: NetworkMembership, by) -> None:
 MEETING_FIELDS = ("date", "title", "agenda", "minutes")
 
 
-class MeetingAlreadyRecorded(ValidationError):
-    """The meeting a form records is one the network has already, word for word: the same
-    form posted again (a double click, Back and Save, two tabs, two coordinators).
-    `meeting` is the one recorded first."""
+class AlreadyRecorded(ValidationError):
+    """What a form records (a meeting, a shared document) is one the network has already:
+    the same form posted again (a double click, Back and Save, two tabs, two coordinators).
+    `record` is the one recorded first."""
 
-    def __init__(self, meeting: NetworkMeeting) -> None:
-        super().__init__(MESSAGES["meeting_recorded"], code="already_recorded")
-        self.meeting = meeting
+    def __init__(self, record: NetworkMeeting | NetworkDocument, message: Any) -> None:
+        super().__init__(message, code="already_recorded")
+        self.record = record
 
 
 @transaction.atomic
@@ -112,8 +112,8 @@ def network_meeting_save(
 ) -> NetworkMeeting:
     """Record a new meeting, or change one (`version`: what the form showed; a second
     editor's save is an `EditConflict` and writes nothing). A new meeting the network already
-    has word for word is refused with `MeetingAlreadyRecorded`; new meetings queue on the
-    network's row, so two posts at once cannot both find none."""
+    has word for word is refused with `AlreadyRecorded`; new meetings queue on the network's row,
+    so two posts at once cannot both find none."""
     require(by, "network.manage", network)
     attendees = list(attendees)
     if any(a.network_id != network.pk for a in attendees):
@@ -128,7 +128,7 @@ def network_meeting_save(
             .first()
         )
         if recorded is not None:
-            raise MeetingAlreadyRecorded(recorded)
+            raise AlreadyRecorded(recorded, MESSAGES["meeting_recorded"])
         meeting = create_fields(
             NetworkMeeting(network=network, created_by=by), MEETING_FIELDS, data
         )
@@ -142,11 +142,31 @@ def network_meeting_save(
 def network_document_share(
     *, network: Network, by, title: str, file=None, url: str = ""
 ) -> NetworkDocument:
+    """Share a file or a link with the network's members. The same title with the same link,
+    or with a file of the same size, shared again is refused with `AlreadyRecorded` (a
+    double click, two tabs); shares queue on the network's row."""
     require(by, "network.manage", network)
     if bool(file) == bool(url):
         raise ValidationError(MESSAGES["file_or_link"])
+    Network.objects.select_for_update().only("pk").get(pk=network.pk)
+    shared = _same_document(network, title=title, file=file, url=url)
+    if shared is not None:
+        raise AlreadyRecorded(shared, MESSAGES["document_already_shared"])
     document = NetworkDocument(network=network, title=title, url=url or "", shared_by=by)
     return document_save(document, file)
+
+
+def _same_document(network: Network, *, title: str, file: Any, url: str) -> NetworkDocument | None:
+    same_title = NetworkDocument.objects.filter(network=network, title=title).order_by("pk")
+    if url:
+        return same_title.filter(url=url).first()
+    for document in same_title.exclude(file=""):
+        try:
+            if document.file.size == file.size:
+                return document
+        except OSError:  # the stored file is gone: not the same
+            continue
+    return None
 
 
 # Invitations of people by e-mail ------------------------------------------------------------

@@ -12,6 +12,9 @@ MESSAGES = {
     "meeting_saved": _("Meeting saved."),
     "meeting_recorded": _("This meeting was already recorded, so it was not saved a second time."),
     "document_shared": _("Document shared."),
+    "document_already_shared": _(
+        "This document was already shared, so it was not shared a second time."
+    ),
     "not_your_org": _("You can only start a network for an organisation you coordinate."),
     "org_or_person": _("Invite either an organisation or a person."),
     "already_member": _("Already a member of this network."),

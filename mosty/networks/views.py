@@ -209,10 +209,10 @@ class MeetingCreate(NetworkPage, FormPage):
             meeting = services.network_meeting_save(
                 network=self.network(), by=self.user, **form.cleaned_data
             )
-        except services.MeetingAlreadyRecorded as exc:
+        except services.AlreadyRecorded as exc:
             # Posted twice: the meeting recorded first is shown, said so.
             messages.info(self.request, " ".join(exc.messages))
-            return exc.meeting
+            return exc.record
         messages.success(self.request, str(MESSAGES["meeting_saved"]))
         return meeting
 
@@ -257,16 +257,22 @@ class DocumentShare(NetworkManageForm):
     object_detail = "networks:detail"
     template_name = "networks/document_form.html"
     form_class = DocumentForm
-    success_message = MESSAGES["document_shared"]
 
     def save(self, form: Any) -> Any:
-        return services.network_document_share(
-            network=self.object,
-            by=self.user,
-            title=form.cleaned_data["title"],
-            file=form.cleaned_data.get("file"),
-            url=form.cleaned_data.get("url") or "",
-        )
+        try:
+            document = services.network_document_share(
+                network=self.object,
+                by=self.user,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data.get("file"),
+                url=form.cleaned_data.get("url") or "",
+            )
+        except services.AlreadyRecorded as exc:
+            # Posted twice: shared once, and said so on the network's page.
+            messages.info(self.request, " ".join(exc.messages))
+            return exc.record
+        messages.success(self.request, str(MESSAGES["document_shared"]))
+        return document
 
 
 @routes.path("documents/<int:pk>/", name="document")

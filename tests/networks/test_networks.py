@@ -189,3 +189,31 @@ def test_a_meeting_posted_twice_is_recorded_once(login, world):
     # Another meeting the same day (another title) is a meeting of its own.
     client.post(create, {**data, "title": "Spotkanie zespołu"})
     assert NetworkMeeting.objects.count() == 2
+
+
+def test_a_document_shared_twice_is_shared_once(login, world, settings, tmp_path):
+    from django.utils import translation
+
+    settings.MEDIA_ROOT = tmp_path
+    network = network_of_a(world)
+    client = login("coordinator")
+    with translation.override("pl"):
+        share = reverse("networks:document_share", kwargs={"pk": network.pk})
+        said = translation.gettext(
+            "This document was already shared, so it was not shared a second time."
+        )
+    link = {"title": "Lista mieszkań", "url": "https://example.org/lista"}
+    client.post(share, link)
+    second = client.post(share, link, follow=True)
+    assert NetworkDocument.objects.count() == 1
+    assert said in second.content.decode()
+    # The same file twice (a double click on Save) is one document too.
+    for _ in range(2):
+        upload = SimpleUploadedFile("regulamin.txt", b"Zasady sieci")
+        client.post(share, {"title": "Regulamin", "file": upload})
+    assert NetworkDocument.objects.count() == 2
+    # Another link, or another file under the same title, is a document of its own.
+    client.post(share, {**link, "url": "https://example.org/lista-2027"})
+    upload = SimpleUploadedFile("regulamin.txt", b"Zasady sieci, wersja 2")
+    client.post(share, {"title": "Regulamin", "file": upload})
+    assert NetworkDocument.objects.count() == 4
