@@ -211,6 +211,7 @@ class MeetingCreate(NetworkPage, FormPage):
             )
         except services.AlreadyRecorded as exc:
             # Posted twice: the meeting recorded first is shown, said so.
+            assert isinstance(exc.record, NetworkMeeting)
             messages.info(self.request, " ".join(exc.messages))
             return exc.record
         messages.success(self.request, str(MESSAGES["meeting_saved"]))
