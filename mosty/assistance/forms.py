@@ -142,6 +142,13 @@ class RequestForm(forms.Form):
             raise forms.ValidationError(too_far_ahead())
         return day
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date") and data.get("start") and self.starts_at() <= timezone.now():
+            # Said beside the time chosen (the service refuses it too, above the form).
+            self.add_error("start", _("Choose a time in the future."))
+        return data
+
     def starts_at(self) -> datetime.datetime:
         data = self.cleaned_data
         return timezone.make_aware(datetime.datetime.combine(data["date"], data["start"]))

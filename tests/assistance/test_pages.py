@@ -609,3 +609,15 @@ def _field_errors(html, field):
 
     found = re.search(rf'id="id_{field}_errors"[^>]*>(.*?)</', html, re.S)
     return found.group(1) if found else ""
+
+
+def test_a_time_gone_by_is_refused_beside_the_start(world, login):
+    client = login("institution_staff")
+    with translation.override("uk"):
+        url = reverse("assistance:request_create")
+        future = translation.gettext("Choose a time in the future.")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(url, _request_form(world, date=yesterday.isoformat()))
+    assert response.status_code == 200
+    assert future in _field_errors(response.content.decode(), "start")
+    assert not AssistanceRequest.objects.exists()
