@@ -104,6 +104,10 @@ class RequestStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("assistance request", "Cancelled")
 
 
+# What a request still open shows once its time has passed with nobody holding it.
+NOBODY_FOUND = pgettext_lazy("assistance request", "No assistant was found")
+
+
 class CancelReason(models.TextChoices):
     """Why a request was cancelled: a choice, not free text, so it never holds personal data."""
 
@@ -445,6 +449,26 @@ class AssistanceRequest(OwnedRecord):
         """Once started, a request is no longer cancelled: what happened is what the assistant
         logs (the log's outcomes say when nobody came or it was called off on the spot)."""
         return self.starts_at <= timezone.now()
+
+    @property
+    def found_nobody(self) -> bool:
+        """Still open when its time came, and nobody holding it (`accepted_count`, annotated
+        by the selectors: unknown, it is not claimed)."""
+        return (
+            self.status == RequestStatus.OPEN
+            and self.has_started
+            and not getattr(self, "accepted_count", 1)
+        )
+
+    @property
+    def shown_status(self) -> str:
+        """The status as the institution reads it: "open" is no longer true of a request
+        whose time has passed without an assistant."""
+        return "nobody" if self.found_nobody else self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(NOBODY_FOUND) if self.found_nobody else str(self.get_status_display())
 
 
 class Assignment(Timestamped, PartLabelled):

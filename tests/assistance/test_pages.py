@@ -621,3 +621,34 @@ def test_a_time_gone_by_is_refused_beside_the_start(world, login):
     assert response.status_code == 200
     assert future in _field_errors(response.content.decode(), "start")
     assert not AssistanceRequest.objects.exists()
+
+
+def test_a_request_whose_time_passed_with_nobody_no_longer_reads_open(world, login):
+    staff = world.user("institution_staff")
+    past = timezone.now() - datetime.timedelta(days=3)
+    nobody = make_request(world.org_a, created_by=staff, starts_at=past)
+    half = make_request(
+        world.org_a,
+        created_by=staff,
+        starts_at=past + datetime.timedelta(hours=3),
+        people_needed=2,
+    )
+    make_offer(half, _profile(world, "one"), status="accepted")
+    coming = make_request(world.org_a, created_by=staff)
+    client = login("institution_staff")
+    with translation.override("pl"):
+        found_nobody = translation.pgettext("assistance request", "No assistant was found")
+        open_ = translation.pgettext("assistance request", "Open")
+        listed = client.get(reverse("assistance:request_list")).content.decode()
+        detail = client.get(reverse("assistance:request_detail", args=[nobody.pk]))
+    assert listed.count(found_nobody) == 1
+    assert found_nobody in _row_of(listed, nobody.pk)
+    # One assistant of two holds it, and one still to come: their status stays as it is.
+    assert open_ in _row_of(listed, half.pk) and open_ in _row_of(listed, coming.pk)
+    assert found_nobody in detail.content.decode()
+
+
+def _row_of(html, pk):
+    with translation.override("pl"):
+        marker = reverse("assistance:request_detail", args=[pk])
+    return next(row for row in html.split("<tr")[1:] if f'href="{marker}"' in row)
