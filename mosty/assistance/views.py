@@ -46,6 +46,7 @@ from mosty.assistance.models import (
     AssistantProfile,
     AvailabilityException,
     AvailabilitySlot,
+    RequestStatus,
 )
 from mosty.core.collation import by_name
 from mosty.core.exports import download_response
@@ -160,6 +161,17 @@ class RequestCancel(_RequestPage, ActionPage):
     shown_on = RequestDetail
     success_message = gettext_lazy("The request is cancelled.")
     success_detail = "assistance:request_detail"
+
+    def already_done(self) -> HttpResponse | None:
+        # Cancelled from a second tab, after Back, or by the other side meanwhile: said on the
+        # request's page to those who could have cancelled it, not refused (403).
+        item = self.object
+        if item.status != RequestStatus.CANCELLED or not can(
+            self.user, "assistance.request_assignments", item
+        ):
+            return None
+        messages.info(self.request, _("This request is already cancelled."))
+        return redirect("assistance:request_detail", item.pk)
 
     def act(self, form: Any) -> None:
         services.request_cancel(

@@ -652,3 +652,19 @@ def _row_of(html, pk):
     with translation.override("pl"):
         marker = reverse("assistance:request_detail", args=[pk])
     return next(row for row in html.split("<tr")[1:] if f'href="{marker}"' in row)
+
+
+def test_cancelling_again_from_a_second_tab_says_so_on_the_request(world, login):
+    staff = world.user("institution_staff")
+    request = make_request(world.org_a, created_by=staff)
+    client = login("institution_staff")
+    with translation.override("uk"):
+        cancel = reverse("assistance:request_cancel", args=[request.pk])
+        detail = reverse("assistance:request_detail", args=[request.pk])
+        already = translation.gettext("This request is already cancelled.")
+    assert client.post(cancel, {"reason": "not_needed"}).status_code == 302
+    response = client.post(cancel, {"reason": "moved"}, follow=True)
+    assert response.redirect_chain[-1][0] == detail and response.status_code == 200
+    assert already in response.content.decode()
+    request.refresh_from_db()
+    assert request.cancel_reason == CancelReason.NOT_NEEDED
