@@ -876,8 +876,8 @@ def test_a_visitor_who_gave_only_a_phone_is_told_to_come_back_not_promised_a_mes
     make_registration(event, name="Boris B")
     backends.SENT.clear()
     before = client.get(f"/en/events/{event.pk}/").content.decode()
-    assert "give an e-mail address and we will write to you when a place opens up" in before
-    assert "With only a phone number, nobody writes to you" in before  # beside the field
+    assert "give an email address and we will write to you if a place opens up" in before
+    assert "If you give only a phone number, we will not write to you" in before  # the field
     form = {"reg-name": "Omid", "reg-phone": "+48 500 300 400", "reg-consent": "on"}
     form["reg-language"] = "en"
 

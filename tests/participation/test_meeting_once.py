@@ -16,7 +16,7 @@ from tests.utils import logged_in
 
 pytestmark = pytest.mark.django_db
 
-NOTICE = "To spotkanie zostało już zapisane, więc nie zapisano go drugi raz."
+NOTICE = "To spotkanie zostało już zapisane, więc nie zapisano go ponownie."
 
 
 def _form(**changes) -> dict:
